@@ -1,0 +1,81 @@
+"""Helpers shared by result objects: JSON-safe dictionaries and HTML tables."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+__all__ = ["jsonable", "attrs_to_dict", "html_table", "format_value"]
+
+
+def jsonable(value: Any) -> Any:
+    """Convert ``value`` to plain JSON-safe Python (NaN and inf become None).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._results import jsonable
+    >>> jsonable({"p": np.float64(0.5), "idx": np.arange(2), "x": float("nan")})
+    {'p': 0.5, 'idx': [0, 1], 'x': None}
+    """
+    if attrs.has(type(value)):
+        if hasattr(value, "to_dict"):
+            return value.to_dict()
+        return attrs_to_dict(value)
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, Sequence | set | frozenset):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def attrs_to_dict(inst: Any, exclude: Sequence[str] = ()) -> dict[str, Any]:
+    """Return the attrs fields of ``inst`` as a JSON-safe dict."""
+    out: dict[str, Any] = {}
+    for f in attrs.fields(type(inst)):
+        if f.name in exclude or f.name.startswith("_"):
+            continue
+        out[f.name] = jsonable(getattr(inst, f.name))
+    return out
+
+
+def format_value(value: Any, digits: int = 4) -> str:
+    """Format a number for a human-readable table."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        if not math.isfinite(v):
+            return str(v)
+        if v != 0 and (abs(v) < 10 ** (-digits) or abs(v) >= 1e6):
+            return f"{v:.{digits - 1}e}"
+        return f"{v:.{digits}g}"
+    return str(value)
+
+
+def html_table(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], caption: str | None = None
+) -> str:
+    """Render rows as a small HTML table (for ``_repr_html_``)."""
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(format_value(c))}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

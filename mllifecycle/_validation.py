@@ -1,0 +1,493 @@
+"""Shared input checks, used by every public function (scipy's ``_iv`` style).
+
+Every check raises :class:`~mllifecycle.exceptions.InvalidParameterError` with
+one message format, naming the parameter, the function, what was expected and
+what was received::
+
+    The 'alpha' parameter of ks must be a float in the range (0, 1). Got 1.5 instead.
+
+Only NumPy is imported here, so ``import mllifecycle`` stays light.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, NoReturn
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle.exceptions import InvalidParameterError
+
+__all__ = [
+    "RNGLike",
+    "NanPolicy",
+    "fail",
+    "described",
+    "check_rng",
+    "check_alpha",
+    "check_probability",
+    "check_scalar",
+    "check_int",
+    "check_option",
+    "check_bool",
+    "check_array",
+    "check_1d",
+    "check_2d",
+    "check_same_n_features",
+    "check_consistent_length",
+    "check_binary",
+    "check_proba",
+    "check_nan_policy",
+    "check_has_methods",
+    "check_callable",
+    "column_names",
+]
+
+RNGLike = int | np.random.Generator | np.random.SeedSequence | None
+NanPolicy = Literal["raise", "omit"]
+
+
+def _where(caller: str | None) -> str:
+    return f" of {caller}" if caller else ""
+
+
+def _short(value: Any) -> str:
+    """Return a repr of ``value`` short enough for an error message."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def fail(name: str, expected: str, got: Any, caller: str | None = None) -> NoReturn:
+    """Raise the standard :class:`InvalidParameterError`.
+
+    ``got`` is echoed with ``repr`` unless it is already a string description
+    passed through :func:`described`.
+    """
+    shown = got.text if isinstance(got, _Described) else _short(got)
+    raise InvalidParameterError(
+        f"The {name!r} parameter{_where(caller)} must be {expected}. Got {shown} instead."
+    )
+
+
+class _Described:
+    """A pre-formatted description of a received value (not echoed with repr)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def described(text: str) -> _Described:
+    """Wrap a description so :func:`fail` prints it verbatim."""
+    return _Described(text)
+
+
+def check_rng(rng: Any, name: str = "rng", caller: str | None = None) -> np.random.Generator:
+    """Normalise ``rng`` (None, int seed, SeedSequence or Generator) to a Generator.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_rng
+    >>> check_rng(0).integers(10) == check_rng(0).integers(10)
+    True
+    """
+    if rng is None or isinstance(rng, np.random.Generator | np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            fail(name, "a non-negative int seed, a numpy Generator or None", rng, caller)
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, np.random.RandomState):
+        fail(
+            name,
+            "a non-negative int seed, a numpy Generator or None "
+            "(legacy RandomState is not accepted; use numpy.random.default_rng)",
+            described("a numpy.random.RandomState"),
+            caller,
+        )
+    fail(name, "a non-negative int seed, a numpy Generator or None", rng, caller)
+
+
+def check_scalar(
+    value: Any,
+    name: str,
+    *,
+    caller: str | None = None,
+    kind: Literal["float", "int"] = "float",
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> float:
+    """Check a real scalar lies in an interval; return it as a Python float.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_scalar
+    >>> check_scalar(0.5, "margin", low=0.0)
+    0.5
+    """
+    noun = "an int" if kind == "int" else "a float"
+    if low is None and high is None:
+        expected = f"{noun}" if kind == "int" else "a finite float"
+    else:
+        lo = "-inf" if low is None else repr(low)
+        hi = "inf" if high is None else repr(high)
+        lb = "[" if (low_inclusive and low is not None) else "("
+        rb = "]" if (high_inclusive and high is not None) else ")"
+        expected = f"{noun} in the range {lb}{lo}, {hi}{rb}"
+    ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if kind == "int":
+        ok_type = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not ok_type:
+        fail(name, expected, value, caller)
+    v = float(value)
+    if not np.isfinite(v):
+        fail(name, expected, value, caller)
+    if low is not None and (v < low or (v == low and not low_inclusive)):
+        fail(name, expected, value, caller)
+    if high is not None and (v > high or (v == high and not high_inclusive)):
+        fail(name, expected, value, caller)
+    return v
+
+
+def check_int(
+    value: Any,
+    name: str,
+    *,
+    caller: str | None = None,
+    low: int | None = 1,
+    high: int | None = None,
+) -> int:
+    """Check an integer lies in ``[low, high]`` (default: positive); return it.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_int
+    >>> check_int(100, "n_permutations")
+    100
+    """
+    return int(check_scalar(value, name, caller=caller, kind="int", low=low, high=high))
+
+
+def check_alpha(value: Any, name: str = "alpha", caller: str | None = None) -> float:
+    """Check a significance level lies in the open interval (0, 1).
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_alpha
+    >>> check_alpha(0.05)
+    0.05
+    """
+    return check_scalar(
+        value, name, caller=caller, low=0.0, high=1.0,
+        low_inclusive=False, high_inclusive=False,
+    )
+
+
+def check_probability(
+    value: Any, name: str, caller: str | None = None, *, open_interval: bool = False
+) -> float:
+    """Check a probability lies in [0, 1] (or (0, 1) with ``open_interval``).
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_probability
+    >>> check_probability(1.0, "confidence")
+    1.0
+    """
+    return check_scalar(
+        value, name, caller=caller, low=0.0, high=1.0,
+        low_inclusive=not open_interval, high_inclusive=not open_interval,
+    )
+
+
+def check_option(
+    value: Any, name: str, options: Iterable[Any], caller: str | None = None
+) -> Any:
+    """Check ``value`` is one of ``options``; return it.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_option
+    >>> check_option("holm", "correction", ["holm", "bonferroni"])
+    'holm'
+    """
+    opts = list(options)
+    try:
+        ok = value in opts
+    except TypeError:  # unhashable or odd comparisons
+        ok = False
+    if not ok:
+        shown = ", ".join(repr(o) for o in opts)
+        fail(name, f"one of {{{shown}}}", value, caller)
+    return value
+
+
+def check_bool(value: Any, name: str, caller: str | None = None) -> bool:
+    """Check ``value`` is a bool (NumPy bools included); return it.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_bool
+    >>> check_bool(True, "progress")
+    True
+    """
+    if not isinstance(value, bool | np.bool_):
+        fail(name, "a bool", value, caller)
+    return bool(value)
+
+
+def check_callable(value: Any, name: str, caller: str | None = None) -> Any:
+    """Check ``value`` is callable; return it."""
+    if not callable(value):
+        fail(name, "a callable", value, caller)
+    return value
+
+
+def check_nan_policy(value: Any, caller: str | None = None) -> NanPolicy:
+    """Check a ``nan_policy`` argument ('raise' or 'omit').
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_nan_policy
+    >>> check_nan_policy("omit")
+    'omit'
+    """
+    return check_option(value, "nan_policy", ("raise", "omit"), caller)  # type: ignore[no-any-return]
+
+
+def column_names(x: Any) -> list[str] | None:
+    """Return the column names of a pandas DataFrame, or None for anything else.
+
+    pandas is never imported: any object with a ``columns`` attribute and a
+    ``to_numpy`` method is treated as a data frame.
+    """
+    if hasattr(x, "columns") and hasattr(x, "to_numpy"):
+        return [str(c) for c in x.columns]
+    return None
+
+
+def _to_numpy(x: Any) -> Any:
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        return x.to_numpy()
+    return x
+
+
+def check_array(
+    x: Any,
+    name: str,
+    *,
+    caller: str | None = None,
+    ndim: int | tuple[int, ...] = (1, 2),
+    dtype: Literal["numeric", "any"] = "numeric",
+    min_samples: int = 1,
+    nan_policy: NanPolicy = "raise",
+    allow_inf: bool = False,
+) -> npt.NDArray[Any]:
+    """Convert ``x`` to a NumPy array and check its shape and values.
+
+    Parameters
+    ----------
+    x : array-like
+        Lists, NumPy arrays, pandas Series or DataFrames.
+    name : str
+        Name of the parameter, used in error messages.
+    caller : str, optional
+        Name of the public function, used in error messages.
+    ndim : int or tuple of int, default=(1, 2)
+        Allowed number of dimensions.
+    dtype : {"numeric", "any"}, default="numeric"
+        ``"numeric"`` converts to float64 and rejects strings and objects;
+        ``"any"`` keeps the dtype (for labels and categories).
+    min_samples : int, default=1
+        Minimum number of rows (after NaN rows are omitted).
+    nan_policy : {"raise", "omit"}, default="raise"
+        ``"raise"`` rejects NaN; ``"omit"`` drops rows containing NaN.
+    allow_inf : bool, default=False
+        Whether infinite values are allowed.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_array
+    >>> check_array([1, 2, 3], "reference", ndim=1)
+    array([1., 2., 3.])
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    dims = " or ".join(f"{d}-D" for d in allowed)
+    if x is None or isinstance(x, str | bytes):
+        fail(name, f"a {dims} array-like", x, caller)
+    raw = _to_numpy(x)
+    try:
+        arr = np.asarray(raw)
+    except (ValueError, TypeError) as exc:  # ragged input
+        fail(name, f"a {dims} array-like", described(f"input NumPy cannot convert ({exc})"), caller)
+    if arr.ndim not in allowed:
+        hint = ""
+        if arr.ndim == 1 and 2 in allowed:
+            hint = " (reshape a single feature with x.reshape(-1, 1))"
+        elif arr.ndim == 2 and 1 in allowed:
+            hint = " (pass one column, e.g. x[:, 0])"
+        fail(
+            name,
+            f"a {dims} array{hint}",
+            described(f"a {arr.ndim}-D array of shape {arr.shape}"),
+            caller,
+        )
+    if dtype == "numeric":
+        if arr.dtype.kind in "bui" or arr.dtype.kind == "f":
+            arr = arr.astype(np.float64, copy=False)
+        else:
+            try:
+                arr = arr.astype(np.float64)
+            except (ValueError, TypeError):
+                fail(
+                    name,
+                    "numeric (strings and objects are not numbers; encode "
+                    "categories or use a categorical test)",
+                    described(f"an array of dtype {arr.dtype}"),
+                    caller,
+                )
+        nan_mask = np.isnan(arr)
+        if nan_mask.any():
+            if nan_policy == "raise":
+                fail(
+                    name,
+                    "free of NaN (or pass nan_policy='omit')",
+                    described(f"{int(nan_mask.sum())} NaN value(s)"),
+                    caller,
+                )
+            rows = nan_mask if arr.ndim == 1 else nan_mask.any(axis=1)
+            arr = arr[~rows]
+        if not allow_inf and np.isinf(arr).any():
+            fail(name, "finite", described(f"{int(np.isinf(arr).sum())} infinite value(s)"), caller)
+    elif arr.dtype.kind == "f" and np.isnan(arr).any():
+        if nan_policy == "raise":
+            fail(name, "free of NaN", described(f"{int(np.isnan(arr).sum())} NaN value(s)"), caller)
+        arr = arr[~(np.isnan(arr) if arr.ndim == 1 else np.isnan(arr).any(axis=1))]
+    n = arr.shape[0] if arr.ndim else 0
+    if n < min_samples:
+        fail(
+            name,
+            f"an array with at least {min_samples} sample(s)",
+            described(f"{n} sample(s)"),
+            caller,
+        )
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        fail(name, "an array with at least 1 feature", described(f"shape {arr.shape}"), caller)
+    return arr
+
+
+def check_1d(x: Any, name: str, **kwargs: Any) -> npt.NDArray[Any]:
+    """Shorthand for :func:`check_array` with ``ndim=1``."""
+    return check_array(x, name, ndim=1, **kwargs)
+
+
+def check_2d(x: Any, name: str, **kwargs: Any) -> npt.NDArray[Any]:
+    """Shorthand for :func:`check_array` with ``ndim=2``."""
+    return check_array(x, name, ndim=2, **kwargs)
+
+
+def check_same_n_features(
+    a: npt.NDArray[Any],
+    b: npt.NDArray[Any],
+    names: tuple[str, str] = ("reference", "current"),
+    caller: str | None = None,
+) -> None:
+    """Check two arrays have the same dimensionality and number of columns."""
+    if a.ndim != b.ndim:
+        fail(
+            names[1],
+            f"a {a.ndim}-D array like {names[0]!r}",
+            described(f"a {b.ndim}-D array of shape {b.shape}"),
+            caller,
+        )
+    if a.ndim == 2 and a.shape[1] != b.shape[1]:
+        fail(
+            names[1],
+            f"an array with {a.shape[1]} feature(s), like {names[0]!r}",
+            described(f"{b.shape[1]} feature(s)"),
+            caller,
+        )
+
+
+def check_consistent_length(
+    arrays: Sequence[Any], names: Sequence[str], caller: str | None = None
+) -> int:
+    """Check the arrays all have the same number of rows; return it."""
+    lengths = [len(a) for a in arrays]
+    if len(set(lengths)) > 1:
+        shown = ", ".join(f"{n}={k}" for n, k in zip(names, lengths, strict=True))
+        fail(
+            names[-1],
+            f"the same number of samples as {names[0]!r}",
+            described(f"lengths {shown}"),
+            caller,
+        )
+    return lengths[0] if lengths else 0
+
+
+def check_binary(x: Any, name: str, caller: str | None = None) -> npt.NDArray[np.float64]:
+    """Check a 1-D array holds only 0 and 1 (bools accepted); return float64."""
+    arr = check_array(x, name, caller=caller, ndim=1, min_samples=0)
+    bad = (arr != 0.0) & (arr != 1.0)
+    if bad.any():
+        fail(
+            name,
+            "binary values in {0, 1} (1 = the model was wrong)",
+            described(f"{int(bad.sum())} other value(s), e.g. {arr[bad][0]!r}"),
+            caller,
+        )
+    return arr
+
+
+def check_proba(
+    p: Any, name: str, caller: str | None = None, *, atol: float = 1e-6
+) -> npt.NDArray[np.float64]:
+    """Check probabilities: values in [0, 1]; rows of a 2-D array sum to 1."""
+    arr = check_array(p, name, caller=caller, ndim=(1, 2))
+    if (arr < 0).any() or (arr > 1).any():
+        fail(
+            name,
+            "probabilities in [0, 1]",
+            described(f"values in [{arr.min()!r}, {arr.max()!r}]"),
+            caller,
+        )
+    if arr.ndim == 2:
+        sums = arr.sum(axis=1)
+        bad = np.abs(sums - 1.0) > atol
+        if bad.any():
+            fail(
+                name,
+                "rows of class probabilities that sum to 1",
+                described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of {sums[bad][0]!r}"),
+                caller,
+            )
+    return arr
+
+
+def check_has_methods(
+    obj: Any, name: str, methods: Sequence[str], caller: str | None = None
+) -> None:
+    """Check ``obj`` has every method in ``methods`` (TypeError naming the missing)."""
+    missing = [m for m in methods if not callable(getattr(obj, m, None))]
+    if missing:
+        need = ", ".join(f"{m}()" for m in methods)
+        lack = ", ".join(f"{m}()" for m in missing)
+        fail(
+            name,
+            f"an object with {need}",
+            described(f"{type(obj).__name__}, which lacks {lack}"),
+            caller,
+        )
+
+
+def _callable_name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__

@@ -1,0 +1,88 @@
+"""The ``mllifecycle`` command line.
+
+Each subcommand lives in its package's private ``_cli`` module, which provides
+``add_arguments(parser)`` and ``run(args) -> int``. Exit statuses follow one
+rule across subcommands: 0 for success (no drift, gate passed), 1 for the
+finding a CI job should stop on (drift, gate failed), 2 for bad input, printed
+as one line on stderr with no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+# name -> (module, one-line help)
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "drift": ("mllifecycle.drift._cli", "test whether current data drifted from a reference"),
+    "gate": ("mllifecycle.gates._cli", "decide whether a challenger may replace the champion"),
+    "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
+}
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from mllifecycle import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mllifecycle",
+        description="Keep supervised models fit for purpose after they ship.",
+    )
+    parser.add_argument("--version", action="version", version=f"mllifecycle {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in _COMMANDS.items():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):  # not built yet
+                continue
+            raise
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 success, 1 finding (drift, failed gate), 2 bad input.
+
+    Examples
+    --------
+    >>> from mllifecycle.cli import main
+    >>> main(["--version"])  # doctest: +SKIP
+    mllifecycle 0.1.0
+    """
+    from mllifecycle.exceptions import MLLifecycleError
+
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args))
+    except (MLLifecycleError, ValueError, TypeError, OSError, KeyError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"mllifecycle {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+
+def _entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

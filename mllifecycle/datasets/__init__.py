@@ -1,0 +1,12 @@
+"""Seeded synthetic data with known change points, for tests, benchmarks and docs.
+
+Every generator takes ``rng`` and returns the same data for the same seed on
+every platform.
+"""
+
+from __future__ import annotations
+
+# --- streams for change detectors (mllifecycle.drift.stream) ----------------
+# --- drifting classification streams (mllifecycle.replay) -------------------
+
+__all__: list[str] = []

@@ -1,0 +1,134 @@
+"""The extension points of mllifecycle, as :class:`typing.Protocol` classes.
+
+A user's own object works wherever a built-in one does, without inheriting
+from anything: it only needs the methods named here. Each protocol has a
+conformance check in :mod:`mllifecycle.testing`.
+
+Examples
+--------
+>>> from mllifecycle.protocols import StreamDetector
+>>> class Threshold:
+...     def __init__(self):
+...         self.drift_detected = False
+...     def update(self, x):
+...         self.drift_detected = x > 3
+...         return self.drift_detected
+...     def update_many(self, xs):
+...         import numpy as np
+...         return np.flatnonzero(np.asarray(xs) > 3)
+...     def reset(self):
+...         self.drift_detected = False
+>>> isinstance(Threshold(), StreamDetector)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "StreamDetector",
+    "TwoSampleTest",
+    "RetrainPolicy",
+    "PolicyLike",
+    "Gate",
+    "Sampler",
+    "TrainingWindow",
+]
+
+
+@runtime_checkable
+class StreamDetector(Protocol):
+    """A change detector fed one value at a time.
+
+    ``update(x)`` returns True when a change is detected at this element;
+    ``update_many(xs)`` returns the indices into ``xs`` at which changes were
+    detected, identical to calling ``update`` element by element, and leaves
+    the same final state; ``reset()`` forgets everything seen.
+    """
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether the last element fed triggered a detection."""
+        ...
+
+    def update(self, x: float) -> bool:
+        """Feed one value; return True when a change is detected here."""
+        ...
+
+    def update_many(self, xs: npt.ArrayLike) -> npt.NDArray[np.intp]:
+        """Feed many values; return the indices of detections."""
+        ...
+
+    def reset(self) -> None:
+        """Forget everything seen so far."""
+        ...
+
+
+@runtime_checkable
+class TwoSampleTest(Protocol):
+    """A callable ``(reference, current) -> result`` with a drift decision.
+
+    Every function in :mod:`mllifecycle.drift` such as ``ks`` or ``mmd`` is one.
+    The result has at least ``statistic``, ``p_value`` and ``drift_detected``.
+    """
+
+    def __call__(self, reference: Any, current: Any, /) -> Any:
+        """Compare two samples."""
+        ...
+
+
+@runtime_checkable
+class RetrainPolicy(Protocol):
+    """Decides, from the lifecycle state, whether to retrain now.
+
+    ``should_retrain(state)`` takes a :class:`mllifecycle.policies.LifecycleState`
+    and returns a :class:`mllifecycle.policies.RetrainDecision`. A plain
+    function ``state -> bool | RetrainDecision`` is accepted wherever a policy
+    is.
+    """
+
+    def should_retrain(self, state: Any, /) -> Any:
+        """Return a RetrainDecision for this state."""
+        ...
+
+
+PolicyLike = RetrainPolicy | Callable[[Any], Any]
+"""A policy object or a plain function ``state -> bool | RetrainDecision``."""
+
+
+@runtime_checkable
+class Gate(Protocol):
+    """Decides whether a challenger model may replace the champion.
+
+    ``check(context)`` takes a :class:`mllifecycle.gates.GateContext` and
+    returns a :class:`mllifecycle.gates.GateResult` with ``passed`` and the
+    reasons.
+    """
+
+    def check(self, context: Any, /) -> Any:
+        """Return a GateResult for this context."""
+        ...
+
+
+@runtime_checkable
+class Sampler(Protocol):
+    """A resampler with imbalanced-learn's ``fit_resample(X, y) -> (X, y)``."""
+
+    def fit_resample(self, X: Any, y: Any, /) -> tuple[Any, Any]:
+        """Return the resampled ``(X, y)``."""
+        ...
+
+
+@runtime_checkable
+class TrainingWindow(Protocol):
+    """Chooses the rows (and optional weights) to retrain on from the history."""
+
+    def select(self, state: Any, /) -> Any:
+        """Return the selection of training rows for this state."""
+        ...
