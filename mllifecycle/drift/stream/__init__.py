@@ -1,0 +1,8 @@
+"""Streaming change detectors: feed values one at a time (or many at once).
+
+Each detector follows :class:`mllifecycle.protocols.StreamDetector`.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
