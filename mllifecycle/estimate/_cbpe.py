@@ -1,0 +1,605 @@
+"""Confidence-based performance estimation (CBPE) for classifiers (private)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Sequence
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator
+
+from mllifecycle._validation import (
+    check_array,
+    check_consistent_length,
+    check_int,
+    check_option,
+    check_proba,
+    check_rng,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.estimate._calibration import (
+    METHODS,
+    apply_calibrators,
+    brier,
+    fit_calibrators,
+)
+from mllifecycle.estimate._metrics import METRICS, expected_metrics, realized_metrics
+from mllifecycle.estimate._result import MetricEstimate, PerformanceEstimate
+from mllifecycle.exceptions import DegenerateDataWarning, NotFittedError
+
+__all__ = ["CBPE"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+_CALIBRATIONS = ("auto", "isotonic", "sigmoid", "none")
+
+
+class CBPE(BaseEstimator):  # type: ignore[misc]
+    r"""Estimate a classifier's performance on unlabelled data from its confidence.
+
+    Confidence-based performance estimation (after NannyML's CBPE [1]_):
+    calibrate the model's probabilities on a labelled reference set, then, on
+    a window without labels, treat each calibrated probability as the chance
+    the row's label is that class. The expected confusion matrix, hence the
+    expected accuracy, precision, recall, F1 and ROC AUC, follow, each with
+    the standard error of the metric the labels would realise.
+
+    Parameters
+    ----------
+    metrics : str or sequence of str, default=("accuracy",)
+        Metrics to estimate, from ``"accuracy"``, ``"precision"``,
+        ``"recall"``, ``"f1"`` and ``"roc_auc"``.
+    calibration : {"auto", "isotonic", "sigmoid", "none"}, default="auto"
+        How the raw probabilities are calibrated on the reference set.
+        ``"isotonic"`` is isotonic regression [2]_; ``"sigmoid"`` is Platt
+        scaling [3]_ of the probability's logit, ``expit(a logit(p) + b)``;
+        ``"none"`` trusts the model's probabilities. ``"auto"`` picks, among
+        ``"none"``, ``"sigmoid"`` and ``"isotonic"``, the method with the
+        lowest Brier score on held-out folds of a stratified ``cv``-fold
+        split of the reference (ties go to the simpler method) and records
+        it in ``calibration_``.
+    cv : int, default=5
+        Number of folds used by ``calibration="auto"`` (at least 2; each
+        class needs at least ``cv`` reference rows).
+    threshold : float, default=0.5
+        Binary problems predict the positive class when its raw probability
+        is ``>= threshold``. Ignored for three or more classes, where the
+        prediction is the arg-max of the raw probabilities.
+    confidence_level : float, default=0.95
+        Level of the normal-approximation intervals, in (0, 1).
+    random_state : int, numpy Generator or None, default=None
+        Seeds the shuffled folds of ``calibration="auto"``. The same
+        ``random_state`` gives the same result.
+
+    Attributes
+    ----------
+    calibration_ : str
+        The calibration method used (the choice, when ``"auto"``).
+    calibration_scores_ : dict of str to float
+        Mean held-out Brier score of each candidate (``"auto"`` only; empty
+        otherwise).
+    calibrators_ : list
+        The fitted calibration maps (one for binary problems, one per class
+        otherwise).
+    n_classes_ : int
+        Number of classes (2 for binary).
+    classes_ : numpy.ndarray
+        ``arange(n_classes_)``: labels are the column indices of ``proba``.
+    n_reference_ : int
+        Number of reference rows.
+    reference_metrics_ : dict of str to float
+        The realised metrics on the reference set (for comparison).
+
+    See Also
+    --------
+    PerformanceEstimate : the result of :meth:`estimate`.
+
+    Notes
+    -----
+    Let ``p_i`` be the calibrated probability that row ``i`` is positive and
+    ``yhat_i`` the model's prediction (from its raw probability and
+    ``threshold``). If the labels are independent draws ``y_i ~ Bernoulli(p_i)``
+    then the confusion counts have expectations
+
+    .. math::
+
+        E[TP] = \sum_{\hat y_i = 1} p_i,\quad
+        E[FP] = \sum_{\hat y_i = 1} (1 - p_i),\quad
+        E[FN] = \sum_{\hat y_i = 0} p_i,\quad
+        E[TN] = \sum_{\hat y_i = 0} (1 - p_i).
+
+    Accuracy is ``mean(q_i)`` with ``q_i = p_i`` if ``yhat_i = 1`` else
+    ``1 - p_i``; its realised value is a mean of independent Bernoulli(q_i),
+    so the standard error ``sqrt(sum q_i (1 - q_i)) / n`` is exact. Precision
+    ``TP / (TP + FP)`` has a fixed denominator (the predicted positives), so
+    its mean and standard error are exact too. Recall ``E[TP] / (E[TP] +
+    E[FN])``, F1 ``2 E[TP] / (2 E[TP] + E[FP] + E[FN])`` and ROC AUC are
+    ratios of expectations, with first-order (delta-method) standard errors.
+    For ROC AUC, write the Mann-Whitney form ``AUC = (U - N_1 (N_1 + 1) / 2)
+    / (N_1 (n - N_1))`` with ``U = sum_i r_i y_i`` (``r_i`` the mid-rank of
+    the raw score) and ``N_1 = sum_i y_i``; then
+
+    .. math::
+
+        \widehat{AUC} = \frac{\sum_{i \ne j} p_i (1 - p_j) h_{ij}}
+                               {\sum_{i \ne j} p_i (1 - p_j)}
+        = \frac{\sum_i r_i p_i - (V + P^2 + P) / 2}{n P - V - P^2},
+
+    with ``h_ij = 1`` if ``s_i > s_j`` and ``1/2`` on ties, ``P = sum p_i``
+    and ``V = sum p_i (1 - p_i)``: the expected number of correctly ordered
+    (positive, negative) pairs over the expected number of such pairs.
+
+    Multiclass problems use the calibrated class probabilities row by row
+    (labels drawn from a categorical distribution), accuracy directly and
+    the one-vs-rest macro average for the other metrics.
+
+    **What the interval covers.** The standard error is that of the metric
+    the window's labels will realise, given the calibrated probabilities:
+    the irreducible sampling noise of a finite window. It does not include
+    the error of the calibration map itself, which shrinks as the reference
+    grows; keep the reference several times larger than a window. The
+    interval is valid only while ``P(y | x)`` (more precisely ``P(y | raw
+    score)``) is what it was on the reference: under covariate shift it
+    holds, under concept shift the estimate is wrong and the interval does
+    not say so.
+
+    References
+    ----------
+    .. [1] NannyML. "Performance estimation: Confidence-based Performance
+       Estimation (CBPE)". https://nannyml.readthedocs.io/en/stable/how_it_works/performance_estimation.html
+    .. [2] Zadrozny, B. and Elkan, C. (2002). Transforming classifier scores
+       into accurate multiclass probability estimates. KDD 2002, 694-699.
+    .. [3] Platt, J. (1999). Probabilistic outputs for support vector
+       machines and comparisons to regularized likelihood methods. Advances
+       in Large Margin Classifiers, 61-74.
+    .. [4] Hanley, J. A. and McNeil, B. J. (1982). The meaning and use of the
+       area under a receiver operating characteristic (ROC) curve.
+       Radiology 143(1), 29-36.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.estimate import CBPE
+    >>> rng = np.random.default_rng(0)
+    >>> p_ref = rng.uniform(size=5000)                # model's P(y=1)
+    >>> y_ref = (rng.uniform(size=5000) < p_ref).astype(int)
+    >>> est = CBPE(metrics=["accuracy", "roc_auc"], random_state=0).fit(y_ref, p_ref)
+    >>> est.calibration_ in {"none", "sigmoid", "isotonic"}
+    True
+    >>> p_new = rng.beta(5, 1, size=1000)  # covariate shift: mostly confident
+    >>> r = est.estimate(p_new)                        # no labels needed
+    >>> round(r["accuracy"].value, 2), round(r["accuracy"].std_error, 2)
+    (0.84, 0.01)
+    >>> y_new = (rng.uniform(size=1000) < p_new).astype(int)  # labels come later
+    >>> acc = est.realized(y_new, p_new)["accuracy"]
+    >>> bool(r["accuracy"].ci_low <= acc <= r["accuracy"].ci_high)
+    True
+    """
+
+    def __init__(
+        self,
+        metrics: str | Sequence[str] = ("accuracy",),
+        calibration: str = "auto",
+        cv: int = 5,
+        threshold: float = 0.5,
+        confidence_level: float = 0.95,
+        random_state: Any = None,
+    ) -> None:
+        self.metrics = metrics
+        self.calibration = calibration
+        self.cv = cv
+        self.threshold = threshold
+        self.confidence_level = confidence_level
+        self.random_state = random_state
+        self._validate_params()
+
+    # ------------------------------------------------------------------ checks
+    def _validate_params(self) -> tuple[str, ...]:
+        caller = "CBPE"
+        names = self.metrics
+        if isinstance(names, str):
+            names = (names,)
+        options = ", ".join(repr(m) for m in METRICS)
+        if not isinstance(names, Sequence) or len(names) == 0:
+            fail(
+                "metrics",
+                f"a metric name or a non-empty list of {{{options}}}",
+                self.metrics,
+                caller,
+            )
+        for name in names:
+            check_option(name, "metrics", METRICS, caller)
+        check_option(self.calibration, "calibration", _CALIBRATIONS, caller)
+        check_int(self.cv, "cv", caller=caller, low=2)
+        check_scalar(self.threshold, "threshold", caller=caller, low=0.0, high=1.0)
+        check_scalar(
+            self.confidence_level,
+            "confidence_level",
+            caller=caller,
+            low=0.0,
+            high=1.0,
+            low_inclusive=False,
+            high_inclusive=False,
+        )
+        check_rng(self.random_state, "random_state", caller)
+        return tuple(dict.fromkeys(names))
+
+    def _check_fitted(self, caller: str) -> None:
+        if not hasattr(self, "calibrators_"):
+            raise NotFittedError(
+                f"This CBPE instance is not fitted yet; call "
+                f"fit(y_true_ref, proba_ref) "
+                f"before {caller}."
+            )
+
+    def _as_columns(self, proba: Any, name: str, caller: str) -> FloatArray:
+        """Validate ``proba`` and return it as ``(n, K)`` class probabilities."""
+        arr = check_proba(proba, name, caller)
+        if arr.ndim == 1:
+            arr = np.column_stack([1.0 - arr, arr])
+        elif arr.shape[1] < 2:
+            fail(
+                name,
+                "a 1-D array of positive-class probabilities or a 2-D array "
+                "with at least 2 columns",
+                described(f"shape {arr.shape}"),
+                caller,
+            )
+        if hasattr(self, "n_classes_") and arr.shape[1] != self.n_classes_:
+            fail(
+                name,
+                f"probabilities for the {self.n_classes_} classes seen in fit",
+                described(f"{arr.shape[1]} column(s)"),
+                caller,
+            )
+        return np.ascontiguousarray(arr)
+
+    def _check_labels(self, y_true: Any, n_classes: int, caller: str) -> IntArray:
+        y = check_array(y_true, "y_true", caller=caller, ndim=1)
+        labels = "{0, 1}" if n_classes == 2 else f"{{0, ..., {n_classes - 1}}}"
+        bad = (y != np.round(y)) | (y < 0) | (y > n_classes - 1)
+        if bad.any():
+            fail(
+                "y_true",
+                f"class labels in {labels} (the column indices of proba)",
+                described(f"{int(bad.sum())} other value(s), e.g. {y[bad][0]!r}"),
+                caller,
+            )
+        return y.astype(np.intp)
+
+    def _predict(self, raw: FloatArray) -> IntArray:
+        if raw.shape[1] == 2:
+            return (raw[:, 1] >= self.threshold).astype(np.intp)
+        return np.asarray(np.argmax(raw, axis=1), dtype=np.intp)
+
+    # ------------------------------------------------------------------- fit
+    def fit(self, y_true: Any, proba: Any) -> CBPE:
+        """Calibrate the model's probabilities on a labelled reference set.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n,)
+            True labels: 0/1 (or bools) for binary problems, the column
+            indices ``0..K-1`` of ``proba`` otherwise. Every class must occur.
+        proba : array-like of shape (n,) or (n, K)
+            The model's predicted probabilities: of the positive class (1-D)
+            or of every class (2-D, rows summing to 1).
+
+        Returns
+        -------
+        CBPE
+            The fitted estimator.
+
+        Raises
+        ------
+        InvalidParameterError
+            On bad parameters, probabilities outside [0, 1], mismatched
+            lengths, labels that are not column indices, a class missing from
+            the reference, or (``calibration="auto"``) a class with fewer than
+            ``cv`` rows.
+        """
+        caller = "CBPE.fit"
+        names = self._validate_params()
+        for attr in ("n_classes_",):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        raw = self._as_columns(proba, "proba", caller)
+        n_classes = raw.shape[1]
+        y = self._check_labels(y_true, n_classes, caller)
+        check_consistent_length([raw, y], ["proba", "y_true"], caller)
+        counts = np.bincount(y, minlength=n_classes)
+        if (counts == 0).any():
+            missing = [int(c) for c in np.flatnonzero(counts == 0)]
+            fail(
+                "y_true",
+                f"labels of every class 0..{n_classes - 1} (CBPE cannot "
+                "calibrate a class it never saw)",
+                described(f"no row of class {missing}"),
+                caller,
+            )
+        method = self.calibration
+        scores: dict[str, float] = {}
+        if method == "auto":
+            if counts.min() < self.cv:
+                fail(
+                    "y_true",
+                    f"at least cv={self.cv} rows of each class for "
+                    "calibration='auto' (lower cv or choose a calibration)",
+                    described(
+                        f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"
+                    ),
+                    caller,
+                )
+            scores = self._cv_scores(raw, y)
+            method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
+        self.calibrators_ = fit_calibrators(method, raw, y)
+        self.calibration_ = method
+        self.calibration_scores_ = scores
+        self.n_classes_ = n_classes
+        self.classes_ = np.arange(n_classes)
+        self.n_reference_ = len(y)
+        self.reference_metrics_ = realized_metrics(
+            METRICS, y, self._predict(raw), raw, n_classes
+        )
+        self._names = names
+        return self
+
+    def _cv_scores(self, raw: FloatArray, y: IntArray) -> dict[str, float]:
+        from sklearn.model_selection import StratifiedKFold
+
+        rng = check_rng(self.random_state, "random_state", "CBPE")
+        folds = StratifiedKFold(
+            n_splits=int(self.cv),
+            shuffle=True,
+            random_state=int(rng.integers(2**31 - 1)),
+        )
+        totals = dict.fromkeys(METHODS, 0.0)
+        for train, test in folds.split(raw, y):
+            for method in METHODS:
+                cal = fit_calibrators(method, raw[train], y[train])
+                totals[method] += brier(apply_calibrators(cal, raw[test]), y[test])
+        return {m: v / len(y) for m, v in totals.items()}
+
+    # -------------------------------------------------------------- estimate
+    def calibrate(self, proba: Any) -> FloatArray:
+        """Return the calibrated probabilities, in the shape of ``proba``.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n,) or (n, K)
+            The model's raw probabilities.
+
+        Returns
+        -------
+        numpy.ndarray
+            Calibrated probabilities (1-D input gives 1-D output).
+        """
+        self._check_fitted("calibrate")
+        arr = check_proba(proba, "proba", "CBPE.calibrate")
+        cal = apply_calibrators(
+            self.calibrators_, self._as_columns(arr, "proba", "CBPE.calibrate")
+        )
+        return cal[:, 1] if arr.ndim == 1 else cal
+
+    def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:
+        """Estimate every window of a ``(W, m, K)`` batch of raw probabilities."""
+        w, m, k = raw.shape
+        flat = raw.reshape(w * m, k)
+        P = apply_calibrators(self.calibrators_, flat).reshape(w, m, k)
+        yhat = self._predict(flat).reshape(w, m)
+        stats = expected_metrics(self._names, P, yhat, raw)
+        z = NormalDist().inv_cdf(0.5 + 0.5 * float(self.confidence_level))
+        out = []
+        for j in range(w):
+            ests = {}
+            for name in self._names:
+                value, se = float(stats[name][0][j]), float(stats[name][1][j])
+                lo = (
+                    min(max(value - z * se, 0.0), 1.0)
+                    if math.isfinite(se)
+                    else math.nan
+                )
+                hi = (
+                    min(max(value + z * se, 0.0), 1.0)
+                    if math.isfinite(se)
+                    else math.nan
+                )
+                ests[name] = MetricEstimate(
+                    metric=name, value=value, std_error=se, ci_low=lo, ci_high=hi
+                )
+            out.append(
+                PerformanceEstimate(
+                    estimates=ests,
+                    n=m,
+                    n_classes=k,
+                    average="binary" if k == 2 else "macro",
+                    threshold=float(self.threshold) if k == 2 else None,
+                    calibration=self.calibration_,
+                    confidence_level=float(self.confidence_level),
+                )
+            )
+        return out
+
+    def _warn_degenerate(self, results: list[PerformanceEstimate], caller: str) -> None:
+        bad = sorted(
+            {
+                name
+                for r in results
+                for name, e in r.estimates.items()
+                if not math.isfinite(e.value)
+            }
+        )
+        if bad:
+            n_bad = sum(
+                any(not math.isfinite(e.value) for e in r.estimates.values())
+                for r in results
+            )
+            warnings.warn(
+                f"{caller}: {', '.join(bad)} undefined (NaN) in {n_bad} window(s): "
+                "no predicted positive (precision), no expected positive or negative "
+                "(recall, F1, ROC AUC), or fewer than 2 rows (ROC AUC).",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+
+    def estimate(self, proba: Any) -> PerformanceEstimate:
+        """Estimate the metrics on one window of unlabelled predictions.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n,) or (n, K)
+            The model's raw probabilities on the window, shaped as in
+            :meth:`fit`. At least one row.
+
+        Returns
+        -------
+        PerformanceEstimate
+            One :class:`MetricEstimate` per metric: ``result["f1"].value``,
+            ``.std_error``, ``.ci_low``, ``.ci_high``.
+
+        Raises
+        ------
+        NotFittedError
+            If called before :meth:`fit`.
+        InvalidParameterError
+            If ``proba`` is empty, outside [0, 1] or has the wrong number of
+            classes.
+
+        Warns
+        -----
+        DegenerateDataWarning
+            When a metric is undefined on the window (it is then NaN), e.g.
+            precision with no predicted positive, or ROC AUC on one row.
+        """
+        self._check_fitted("estimate")
+        raw = self._as_columns(proba, "proba", "CBPE.estimate")
+        result = self._estimate_batch(raw[None])
+        self._warn_degenerate(result, "CBPE.estimate")
+        return result[0]
+
+    def estimate_many(
+        self, proba: Any, *, window_size: int | None = None
+    ) -> list[PerformanceEstimate]:
+        """Estimate the metrics on many windows at once (vectorised).
+
+        Parameters
+        ----------
+        proba : array-like or list of array-like
+            With ``window_size``: one array of probabilities, cut into
+            consecutive windows of ``window_size`` rows (a shorter last window
+            is kept). Without: a list of windows, each shaped as in
+            :meth:`fit`.
+        window_size : int, optional
+            Rows per window.
+
+        Returns
+        -------
+        list of PerformanceEstimate
+            One per window, in order; each equals :meth:`estimate` on that
+            window.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mllifecycle.estimate import CBPE
+        >>> rng = np.random.default_rng(1)
+        >>> p = rng.uniform(size=3000)
+        >>> y = (rng.uniform(size=3000) < p).astype(int)
+        >>> est = CBPE(calibration="none").fit(y, p)
+        >>> [r.n for r in est.estimate_many(p, window_size=1000)]
+        [1000, 1000, 1000]
+        """
+        caller = "CBPE.estimate_many"
+        self._check_fitted("estimate_many")
+        if window_size is not None:
+            size = check_int(window_size, "window_size", caller=caller, low=1)
+            if (
+                isinstance(proba, list | tuple)
+                and len(proba) > 0
+                and not isinstance(proba[0], numbers.Real)
+            ):
+                fail(
+                    "proba",
+                    "one array when window_size is given (or a list of "
+                    "windows without window_size)",
+                    described(f"a {type(proba).__name__} of arrays"),
+                    caller,
+                )
+            raw = self._as_columns(proba, "proba", caller)
+            n_full = raw.shape[0] // size
+            results = []
+            if n_full:
+                results += self._estimate_batch(
+                    raw[: n_full * size].reshape(n_full, size, raw.shape[1])
+                )
+            if raw.shape[0] > n_full * size:
+                results += self._estimate_batch(raw[n_full * size :][None])
+        else:
+            if not isinstance(proba, list | tuple) or len(proba) == 0:
+                fail(
+                    "proba",
+                    "a non-empty list of windows (or pass window_size)",
+                    proba,
+                    caller,
+                )
+            windows = [
+                self._as_columns(p, f"proba[{i}]", caller) for i, p in enumerate(proba)
+            ]
+            results = []
+            i = 0
+            while i < len(windows):  # stack runs of equal-length windows
+                j = i
+                while j < len(windows) and len(windows[j]) == len(windows[i]):
+                    j += 1
+                results += self._estimate_batch(np.stack(windows[i:j]))
+                i = j
+        self._warn_degenerate(results, caller)
+        return results
+
+    def realized(self, y_true: Any, proba: Any) -> dict[str, float]:
+        """Return the realised metrics on a labelled window, same definitions.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n,)
+            True labels, as in :meth:`fit`.
+        proba : array-like of shape (n,) or (n, K)
+            The model's raw probabilities.
+
+        Returns
+        -------
+        dict of str to float
+            One value per metric of the estimator; NaN (with a
+            :class:`DegenerateDataWarning`) where undefined, e.g. recall on a
+            window without positives.
+
+        Examples
+        --------
+        >>> from mllifecycle.estimate import CBPE
+        >>> est = CBPE(metrics=["accuracy", "precision"], calibration="none")
+        >>> est = est.fit([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.6])
+        >>> est.realized([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.6])
+        {'accuracy': 0.5, 'precision': 0.5}
+        """
+        caller = "CBPE.realized"
+        self._check_fitted("realized")
+        raw = self._as_columns(proba, "proba", caller)
+        y = self._check_labels(y_true, raw.shape[1], caller)
+        check_consistent_length([raw, y], ["proba", "y_true"], caller)
+        out = realized_metrics(self._names, y, self._predict(raw), raw, raw.shape[1])
+        bad = [k for k, v in out.items() if not math.isfinite(v)]
+        if bad:
+            warnings.warn(
+                f"{caller}: {', '.join(bad)} undefined (NaN) on this window.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+        return out
