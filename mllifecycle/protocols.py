@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from mllifecycle.policies import LifecycleState, RetrainDecision, WindowSelection
+
 __all__ = [
     "StreamDetector",
     "TwoSampleTest",
@@ -93,7 +95,7 @@ class RetrainPolicy(Protocol):
     is.
     """
 
-    def should_retrain(self, state: Any, /) -> Any:
+    def should_retrain(self, state: LifecycleState, /) -> RetrainDecision:
         """Return a RetrainDecision for this state."""
         ...
 
@@ -129,6 +131,10 @@ class Sampler(Protocol):
 class TrainingWindow(Protocol):
     """Chooses the rows (and optional weights) to retrain on from the history."""
 
-    def select(self, state: Any, /) -> Any:
-        """Return the selection of training rows for this state."""
+    def select(self, state: LifecycleState, /) -> WindowSelection:
+        """Return the selection of training rows for this state.
+
+        A :class:`mllifecycle.policies.WindowSelection`: the labelled rows
+        ``start:stop`` of the history and optional sample weights.
+        """
         ...

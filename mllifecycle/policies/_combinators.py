@@ -1,0 +1,227 @@
+"""Combinators: build one policy from others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mllifecycle._validation import check_int, fail
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy
+
+__all__ = [
+    "AnyOf",
+    "AllOf",
+    "Cooldown",
+    "Budget",
+    "any_of",
+    "all_of",
+    "cooldown",
+    "budget",
+]
+
+
+def _policies(items: Any, caller: str) -> tuple[Any, ...]:
+    out = tuple(as_policy(p, f"policies[{i}]", caller) for i, p in enumerate(items))
+    if not out:
+        fail("policies", "at least one policy", items, caller)
+    return out
+
+
+@attrs.define
+class AnyOf:
+    """Retrain when any of the policies says so (every policy is always asked).
+
+    Every child is asked at every decision, so stateful children (detectors)
+    see the whole stream. The change point reported is the earliest one.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, Periodic, any_of
+    >>> p = any_of(Periodic(every=100), lambda s: s.step > 10_000)
+    >>> p.should_retrain(LifecycleState(step=20_000, samples_since_retrain=5)).retrain
+    True
+    """
+
+    policies: tuple[Any, ...]
+
+    def __attrs_post_init__(self) -> None:
+        self.policies = _policies(self.policies, "any_of")
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Ask every policy; retrain when at least one does."""
+        ds = [p.should_retrain(state) for p in self.policies]
+        fired = [d for d in ds if d.retrain]
+        if not fired:
+            return RetrainDecision(
+                retrain=False, reason="; ".join(d.reason for d in ds)
+            )
+        points = [d.change_point for d in fired if d.change_point is not None]
+        return RetrainDecision(
+            retrain=True,
+            reason="; ".join(d.reason for d in fired),
+            change_point=min(points) if points else None,
+        )
+
+
+@attrs.define
+class AllOf:
+    """Retrain only when all of the policies say so (every policy is always asked).
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, Periodic, all_of
+    >>> p = all_of(Periodic(every=100), lambda s: s.labels_available >= 500)
+    >>> p.should_retrain(LifecycleState(step=200, samples_since_retrain=200,
+    ...                                 labels_available=100)).retrain
+    False
+    """
+
+    policies: tuple[Any, ...]
+
+    def __attrs_post_init__(self) -> None:
+        self.policies = _policies(self.policies, "all_of")
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Ask every policy; retrain when all do."""
+        ds = [p.should_retrain(state) for p in self.policies]
+        fire = all(d.retrain for d in ds)
+        points = [d.change_point for d in ds if d.change_point is not None]
+        return RetrainDecision(
+            retrain=fire,
+            reason="; ".join(d.reason for d in ds),
+            change_point=min(points) if (fire and points) else None,
+        )
+
+
+@attrs.define
+class Cooldown:
+    """Suppress retrains until ``min_samples`` samples have passed since the last one.
+
+    The wrapped policy is still asked at every decision (so a detector keeps
+    its state), but its ``retrain`` is overruled during the cool-down.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, cooldown
+    >>> p = cooldown(lambda s: True, 500)
+    >>> p.should_retrain(LifecycleState(step=900, samples_since_retrain=100)).retrain
+    False
+    """
+
+    policy: Any
+    min_samples: int
+
+    def __attrs_post_init__(self) -> None:
+        self.policy = as_policy(self.policy, "policy", "cooldown")
+        self.min_samples = check_int(
+            self.min_samples, "min_samples", caller="cooldown", low=0
+        )
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Ask the policy; overrule a retrain during the cool-down."""
+        d: RetrainDecision = self.policy.should_retrain(state)
+        if d.retrain and state.samples_since_retrain < self.min_samples:
+            return RetrainDecision(
+                retrain=False,
+                reason=f"cooldown ({state.samples_since_retrain} of {self.min_samples} "
+                f"samples) overrules: {d.reason}",
+            )
+        return d
+
+
+@attrs.define
+class Budget:
+    """Allow at most ``max_retrains`` retrains in total.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, budget
+    >>> p = budget(lambda s: True, 3)
+    >>> p.should_retrain(LifecycleState(step=1, retrains=3)).retrain
+    False
+    """
+
+    policy: Any
+    max_retrains: int
+
+    def __attrs_post_init__(self) -> None:
+        self.policy = as_policy(self.policy, "policy", "budget")
+        self.max_retrains = check_int(
+            self.max_retrains, "max_retrains", caller="budget", low=0
+        )
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Ask the policy; overrule a retrain once the budget is spent."""
+        d: RetrainDecision = self.policy.should_retrain(state)
+        if d.retrain and state.retrains >= self.max_retrains:
+            return RetrainDecision(
+                retrain=False,
+                reason=f"budget of {self.max_retrains} retrains spent; "
+                f"overrules: {d.reason}",
+            )
+        return d
+
+
+def any_of(*policies: Any) -> AnyOf:
+    """Retrain when any of ``policies`` says so; see :class:`AnyOf`.
+
+    Parameters
+    ----------
+    *policies : RetrainPolicy or callable
+        At least one policy or function ``state -> bool | RetrainDecision``.
+
+    Returns
+    -------
+    AnyOf
+    """
+    return AnyOf(policies)
+
+
+def all_of(*policies: Any) -> AllOf:
+    """Retrain only when all of ``policies`` say so; see :class:`AllOf`.
+
+    Parameters
+    ----------
+    *policies : RetrainPolicy or callable
+        At least one policy or function ``state -> bool | RetrainDecision``.
+
+    Returns
+    -------
+    AllOf
+    """
+    return AllOf(policies)
+
+
+def cooldown(policy: Any, min_samples: int) -> Cooldown:
+    """Wrap ``policy`` so it cannot retrain within ``min_samples`` of the last retrain.
+
+    Parameters
+    ----------
+    policy : RetrainPolicy or callable
+        The policy to wrap.
+    min_samples : int
+        Samples that must pass after a retrain before the next one.
+
+    Returns
+    -------
+    Cooldown
+    """
+    return Cooldown(policy, min_samples)
+
+
+def budget(policy: Any, max_retrains: int) -> Budget:
+    """Wrap ``policy`` so it retrains at most ``max_retrains`` times.
+
+    Parameters
+    ----------
+    policy : RetrainPolicy or callable
+        The policy to wrap.
+    max_retrains : int
+        Total number of retrains allowed.
+
+    Returns
+    -------
+    Budget
+    """
+    return Budget(policy, max_retrains)

@@ -1,0 +1,110 @@
+"""Cost-aware retraining: retrain when a stale model costs more than a retrain."""
+
+from __future__ import annotations
+
+import attrs
+
+from mllifecycle._validation import check_int, check_option, check_scalar
+from mllifecycle.policies._state import LifecycleState, RetrainDecision
+from mllifecycle.policies._triggers import _Degradation
+
+__all__ = ["CostAware"]
+
+
+def _optional_cost(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    return check_scalar(value, name, caller="CostAware", low=0.0)
+
+
+@attrs.define
+class CostAware(_Degradation):
+    """Retrain when the expected loss of a stale model exceeds the retraining cost.
+
+    The degradation ``d`` of the deployed model is the drop of its metric
+    (accuracy: the rise of its error rate) from the baseline measured right
+    after deployment, taken conservatively as the lower one-sided
+    ``confidence`` bound (see :class:`OnPerformanceDrop`), from the observed
+    metric when at least ``min_samples`` labels back it and otherwise from the
+    label-free estimate (``source="auto"``). Keeping the model for the next
+    ``horizon`` samples is expected to cost ``error_cost * horizon * d`` more
+    than a fresh model would, so the rule is::
+
+        retrain  if  error_cost * horizon * max(d, 0) > retrain_cost
+
+    A retrain is paid once; the stale model's excess errors are paid on every
+    prediction, so the cheaper retraining is, or the more an error costs, the
+    smaller the degradation that justifies a retrain. This is the trade-off
+    of Mahadevan and Mathioudakis [1]_, who decide retraining by comparing the
+    cost of model staleness against the cost of retraining; here it is
+    reduced to one model, one metric and a fixed look-ahead horizon.
+
+    Parameters
+    ----------
+    retrain_cost : float, optional
+        Cost of one retrain; ``None`` takes ``state.retrain_cost`` (the
+        replay's ``retrain_cost``).
+    error_cost : float, optional
+        Cost of one unit of metric lost per sample (for accuracy: one wrong
+        prediction); ``None`` takes ``state.error_cost``.
+    horizon : int, default=1000
+        Samples the decision looks ahead (how long a model is expected to
+        stay deployed).
+    source : {"auto", "observed", "estimated"}, default="auto"
+        Which degradation to use.
+    baseline : float, optional
+        Fixed baseline metric instead of the one learned after each deployment.
+    min_samples : int, default=200
+        Samples needed before a metric is trusted.
+    confidence : float, default=0.95
+        One-sided confidence of the lower bound on the degradation.
+
+    References
+    ----------
+    .. [1] A. Mahadevan and M. Mathioudakis, "Cost-aware retraining for
+       machine learning", Knowledge-Based Systems, 293, 111610, 2024.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import CostAware, LifecycleState
+    >>> p = CostAware(retrain_cost=50.0, error_cost=1.0, horizon=1000, baseline=0.90)
+    >>> # accuracy fell 10 points on 2000 labels: ~100 extra errors per 1000 > 50
+    >>> p.should_retrain(LifecycleState(step=1, metric=0.80, metric_n=2000)).retrain
+    True
+    >>> CostAware(retrain_cost=500.0, error_cost=1.0, baseline=0.90).should_retrain(
+    ...     LifecycleState(step=1, metric=0.80, metric_n=2000)).retrain
+    False
+    """
+
+    retrain_cost: float | None = attrs.field(default=None, kw_only=True)
+    error_cost: float | None = attrs.field(default=None, kw_only=True)
+    horizon: int = attrs.field(default=1000, kw_only=True)
+    source: str = attrs.field(default="auto", kw_only=True)
+    baseline: float | None = attrs.field(default=None, kw_only=True)
+    min_samples: int = attrs.field(default=200, kw_only=True)
+    confidence: float = attrs.field(default=0.95, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        self.retrain_cost = _optional_cost(self.retrain_cost, "retrain_cost")
+        self.error_cost = _optional_cost(self.error_cost, "error_cost")
+        self.horizon = check_int(self.horizon, "horizon", caller="CostAware", low=1)
+        check_option(
+            self.source, "source", ("auto", "observed", "estimated"), "CostAware"
+        )
+        self._check("CostAware")
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Compare the expected loss of the stale model with the retraining cost."""
+        lower, _, _, msg = self._drop(state)
+        if lower is None:
+            return RetrainDecision(retrain=False, reason=msg)
+        rc = state.retrain_cost if self.retrain_cost is None else self.retrain_cost
+        ec = state.error_cost if self.error_cost is None else self.error_cost
+        loss = ec * self.horizon * max(lower, 0.0)
+        fire = loss > rc
+        cmp = ">" if fire else "<="
+        return RetrainDecision(
+            retrain=fire,
+            reason=f"cost-aware ({msg}): expected loss of keeping the model "
+            f"{loss:.4g} {cmp} retrain cost {rc:.4g}",
+        )

@@ -1,0 +1,90 @@
+"""Calendar retraining: every n samples or every time span."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import attrs
+
+from mllifecycle._validation import check_int, check_scalar, fail
+from mllifecycle.policies._state import LifecycleState, RetrainDecision
+
+__all__ = ["Periodic"]
+
+
+def _span_seconds(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.timedelta):
+        value = value.total_seconds()
+    elif (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m"
+    ):  # numpy timedelta64
+        value = float(value / _dt.timedelta(seconds=1))
+    return check_scalar(
+        value, "every_time", caller="Periodic", low=0.0, low_inclusive=False
+    )
+
+
+@attrs.define
+class Periodic:
+    """Retrain every ``every`` samples, or every ``every_time`` of stream time.
+
+    The policy teams use when nothing better is at hand; the baseline every
+    other policy should beat on cost.
+
+    Parameters
+    ----------
+    every : int, optional
+        Retrain once ``samples_since_retrain >= every``.
+    every_time : float or datetime.timedelta, optional
+        Retrain once ``time_since_retrain >= every_time`` (seconds when a
+        float). Needs a stream with timestamps. Give exactly one of ``every``
+        and ``every_time``.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, Periodic
+    >>> p = Periodic(every=1000)
+    >>> p.should_retrain(LifecycleState(step=5000, samples_since_retrain=1000)).retrain
+    True
+    >>> p.should_retrain(LifecycleState(step=5000, samples_since_retrain=999)).retrain
+    False
+    """
+
+    every: int | None = None
+    every_time: float | None = attrs.field(default=None, converter=_span_seconds)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.every is None) == (self.every_time is None):
+            fail(
+                "every",
+                "given, or every_time given, but not both",
+                attrs.asdict(self),
+                "Periodic",
+            )
+        if self.every is not None:
+            self.every = check_int(self.every, "every", caller="Periodic", low=1)
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Return a decision from the samples (or time) since the last retrain."""
+        if self.every is not None:
+            due = state.samples_since_retrain >= self.every
+            return RetrainDecision(
+                retrain=due,
+                reason=f"periodic: {state.samples_since_retrain} of {self.every} "
+                "samples",
+            )
+        if state.time_since_retrain is None:
+            raise ValueError(
+                "Periodic(every_time=...) needs a stream with timestamps "
+                "(state.time_since_retrain is None)."
+            )
+        assert self.every_time is not None
+        due = state.time_since_retrain >= self.every_time
+        return RetrainDecision(
+            retrain=due,
+            reason=f"periodic: {state.time_since_retrain:g} of "
+            f"{self.every_time:g} time units",
+        )

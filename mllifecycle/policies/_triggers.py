@@ -1,0 +1,376 @@
+"""Event-triggered policies: on drift, on an observed or estimated performance drop."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Any
+
+import attrs
+import numpy as np
+
+from mllifecycle._validation import (
+    check_int,
+    check_option,
+    check_probability,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.policies._state import LifecycleState, RetrainDecision
+from mllifecycle.protocols import StreamDetector
+
+__all__ = ["OnDrift", "OnPerformanceDrop", "OnEstimatedPerformanceDrop"]
+
+
+def _kind_of(detector: Any) -> str:
+    if detector is None:
+        return "state"
+    if isinstance(detector, StreamDetector):
+        return "stream"
+    if callable(getattr(detector, "compare", None)) or (
+        callable(getattr(detector, "fit", None)) and isinstance(detector, type)
+    ):
+        return "reference"
+    if callable(detector):
+        return "test"
+    fail(
+        "detector",
+        "None, a StreamDetector (update, update_many, reset, drift_detected), a "
+        "two-sample test (reference, current) -> result, or a fitted reference "
+        "with compare(current)",
+        described(f"{type(detector).__name__}, which has none of these"),
+        "OnDrift",
+    )
+
+
+def _name(obj: Any) -> str:
+    return str(getattr(obj, "__name__", None) or type(obj).__name__)
+
+
+@attrs.define
+class OnDrift:
+    """Retrain when a drift detector fires.
+
+    Works with any detector from :mod:`mllifecycle.drift`:
+
+    - **a streaming detector** (``drift.stream.ADWIN``, ``DDM``,
+      ``PageHinkley``, or anything with the
+      :class:`~mllifecycle.protocols.StreamDetector` methods) is fed, at each
+      decision, the 0/1 errors of the deployed model on the labels that
+      arrived since the previous decision (``signal="error"``), or the
+      uncertainty ``1 - max(proba)`` of the latest batch (``signal="confidence"``,
+      needs no labels). It is reset whenever a new model is deployed, because
+      the new model's errors are a new stream.
+    - **a batch two-sample test** (a callable ``(reference, current) ->
+      result`` with ``drift_detected``, such as ``drift.detect``) compares the
+      latest batch's features (``state.current_X``) with the most recent
+      ``max_reference`` rows the deployed model was trained on
+      (``state.reference_X``).
+    - **a fitted reference** (an object with ``compare(current)``, such as
+      ``drift.Reference.fit(X)``) compares the latest batch with it; pass the
+      class itself (``drift.Reference``) to refit it on the training rows at
+      every deployment.
+    - **None**: retrain when any result in ``state.drift`` (drift monitored
+      outside the policy) has ``drift_detected``.
+
+    Parameters
+    ----------
+    detector : StreamDetector, callable, reference or None, default=None
+        The detector (see above).
+    signal : {"error", "confidence"}, default="error"
+        What a streaming detector is fed.
+    max_reference : int, default=2000
+        Reference rows a batch test compares against (the most recent ones).
+
+    Notes
+    -----
+    A batch test run at every batch makes many tests: at level alpha it
+    fires falsely about once every 1/alpha batches. Combine with
+    :func:`cooldown` or use a small alpha.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.policies import LifecycleState, OnDrift
+    >>> class Threshold:  # a toy streaming detector: fires on 5 errors in a row
+    ...     drift_detected = False
+    ...     def __init__(self):
+    ...         self.run = 0
+    ...     def update(self, x):
+    ...         self.run = self.run + 1 if x else 0
+    ...         self.drift_detected = self.run >= 5
+    ...         return self.drift_detected
+    ...     def update_many(self, xs):
+    ...         hits = [i for i, x in enumerate(xs) if self.update(x)]
+    ...         return np.array(hits, dtype=np.intp)
+    ...     def reset(self):
+    ...         self.run = 0
+    >>> policy = OnDrift(Threshold())
+    >>> state = LifecycleState(step=10, labels_available=10, new_errors=np.ones(10))
+    >>> d = policy.should_retrain(state)
+    >>> d.retrain, d.change_point
+    (True, 4)
+    """
+
+    detector: Any = None
+    signal: str = "error"
+    max_reference: int = 2000
+    _kind: str = attrs.field(init=False, default="state", repr=False)
+    _version: int = attrs.field(init=False, default=-1, repr=False)
+    _fitted: Any = attrs.field(init=False, default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._kind = _kind_of(self.detector)
+        check_option(self.signal, "signal", ("error", "confidence"), "OnDrift")
+        self.max_reference = check_int(
+            self.max_reference, "max_reference", caller="OnDrift"
+        )
+        if self._kind == "reference" and not isinstance(self.detector, type):
+            self._fitted = self.detector
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Feed the detector what the state holds; retrain when it fires."""
+        new_model = state.model_version != self._version
+        self._version = state.model_version
+        if self._kind == "state":
+            hits = [r for r in state.drift if bool(getattr(r, "drift_detected", False))]
+            if hits:
+                what = getattr(hits[0], "method", None) or type(hits[0]).__name__
+                return RetrainDecision(retrain=True, reason=f"drift reported by {what}")
+            return RetrainDecision(retrain=False, reason="no drift reported")
+        if self._kind == "stream":
+            return self._stream(state, new_model)
+        return self._batch(state, new_model)
+
+    def _stream(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
+        det = self.detector
+        if new_model:
+            det.reset()
+        if self.signal == "error":
+            xs = state.new_errors
+            offset = state.labels_available - (0 if xs is None else len(xs))
+        else:
+            proba = state.current_proba
+            xs = None if proba is None else 1.0 - np.max(np.atleast_2d(proba), axis=1)
+            offset = state.step - (0 if xs is None else len(xs))
+        if xs is None or len(xs) == 0:
+            return RetrainDecision(retrain=False, reason=f"no new {self.signal} values")
+        idx = np.asarray(det.update_many(np.asarray(xs, dtype=float)))
+        if idx.size:
+            where = offset + int(idx[0])
+            return RetrainDecision(
+                retrain=True,
+                reason=f"{_name(det)} detected a change in the {self.signal} stream "
+                f"at sample {where}",
+                change_point=where,
+            )
+        return RetrainDecision(retrain=False, reason=f"{_name(det)}: no change")
+
+    def _batch(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
+        cur, ref = state.current_X, state.reference_X
+        if cur is None or (ref is None and self._fitted is None):
+            return RetrainDecision(retrain=False, reason="no features to compare")
+        if ref is not None:
+            ref = ref[-self.max_reference :]
+        if self._kind == "reference":
+            if isinstance(self.detector, type) and (new_model or self._fitted is None):
+                self._fitted = self.detector.fit(ref)  # type: ignore[attr-defined]
+            result = self._fitted.compare(cur)
+        else:
+            result = self.detector(ref, cur)
+        if bool(getattr(result, "drift_detected", False)):
+            p = getattr(result, "p_value", None)
+            extra = "" if p is None else f" (p={p:.3g})"
+            return RetrainDecision(
+                retrain=True,
+                reason=f"{_name(self.detector)} found drift in the latest batch{extra}",
+                change_point=state.step - len(cur),
+            )
+        return RetrainDecision(
+            retrain=False, reason=f"{_name(self.detector)}: no drift"
+        )
+
+
+_Z_CACHE: dict[float, float] = {}
+
+
+def _z(confidence: float) -> float:
+    if confidence not in _Z_CACHE:
+        _Z_CACHE[confidence] = (
+            NormalDist().inv_cdf(confidence) if confidence > 0.5 else 0.0
+        )
+    return _Z_CACHE[confidence]
+
+
+def _se(value: float, n: int, given: float | None) -> float:
+    if given is not None:
+        return float(given)
+    if 0.0 <= value <= 1.0 and n > 0:
+        return math.sqrt(value * (1.0 - value) / n)
+    return 0.0
+
+
+@attrs.define
+class _Degradation:
+    """Shared machinery: a baseline, the current value and a lower bound on the drop."""
+
+    source: str = "observed"
+    min_samples: int = 200
+    confidence: float = 0.95
+    baseline: float | None = None
+    _learned: tuple[float, float] | None = attrs.field(
+        init=False, default=None, repr=False
+    )
+    _version: int = attrs.field(init=False, default=-1, repr=False)
+
+    def _check(self, caller: str) -> None:
+        self.min_samples = check_int(
+            self.min_samples, "min_samples", caller=caller, low=1
+        )
+        self.confidence = check_probability(self.confidence, "confidence", caller)
+        if self.baseline is not None:
+            self.baseline = check_scalar(self.baseline, "baseline", caller=caller)
+
+    def _current(
+        self, state: LifecycleState
+    ) -> tuple[float | None, int, float | None, str]:
+        source = self.source
+        if source == "auto":
+            source = (
+                "observed"
+                if state.metric is not None and state.metric_n >= self.min_samples
+                else "estimated"
+            )
+        if source == "observed":
+            return state.metric, state.metric_n, state.metric_std_error, "observed"
+        return (
+            state.estimated_metric,
+            state.estimated_n,
+            state.estimated_std_error,
+            "estimated",
+        )
+
+    def _drop(self, state: LifecycleState) -> tuple[float | None, float, float, str]:
+        """Return (lower bound on the absolute drop, baseline, current, message)."""
+        if state.model_version != self._version:
+            self._version = state.model_version
+            self._learned = None
+        value, n, se, source = self._current(state)
+        name = state.metric_name
+        if value is None or n < self.min_samples:
+            return (
+                None,
+                math.nan,
+                math.nan,
+                (f"{source} {name} rests on {n} sample(s); need {self.min_samples}"),
+            )
+        se = _se(float(value), n, se)
+        if self.baseline is not None:
+            base, base_se = self.baseline, 0.0
+        elif self._learned is None:
+            self._learned = (float(value), se)
+            return (
+                None,
+                float(value),
+                float(value),
+                (f"baseline {name} of the new model learned: {float(value):.4g}"),
+            )
+        else:
+            base, base_se = self._learned
+        drop = base - float(value)
+        lower = drop - _z(self.confidence) * math.sqrt(se * se + base_se * base_se)
+        return lower, base, float(value), source
+
+
+@attrs.define
+class OnPerformanceDrop(_Degradation):
+    """Retrain when the observed metric has dropped, beyond sampling noise.
+
+    The drop is measured against ``baseline`` or, when it is ``None``, against
+    the first measurement with at least ``min_samples`` labels after each
+    deployment. The policy fires only when the lower one-sided ``confidence``
+    bound of the drop exceeds ``threshold``, so a noisy dip on a few labels
+    does not trigger a retrain. With standard errors ``s`` (current) and
+    ``s0`` (baseline; binomial ``sqrt(m (1 - m) / n)`` unless the state gives
+    one)::
+
+        drop_lower = (baseline - metric) - z_confidence * sqrt(s**2 + s0**2)
+        retrain if drop_lower > threshold            (absolute)
+        retrain if drop_lower / baseline > threshold (relative)
+
+    Parameters
+    ----------
+    threshold : float, default=0.05
+        Drop that warrants a retrain (metric units, or a fraction when
+        ``relative``).
+    relative : bool, default=False
+        Measure the drop relative to the baseline.
+    baseline : float, optional
+        Fixed baseline (e.g. the validation accuracy at training time).
+    min_samples : int, default=200
+        Labels needed before the metric is trusted.
+    confidence : float, default=0.95
+        One-sided confidence of the bound (0.5 uses the point estimate).
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, OnPerformanceDrop
+    >>> p = OnPerformanceDrop(0.05, baseline=0.90)
+    >>> p.should_retrain(LifecycleState(step=1, metric=0.80, metric_n=1000)).retrain
+    True
+    >>> p.should_retrain(LifecycleState(step=1, metric=0.80, metric_n=30)).retrain
+    False
+    """
+
+    threshold: float = attrs.field(default=0.05, kw_only=False)
+    relative: bool = attrs.field(default=False, kw_only=True)
+    baseline: float | None = attrs.field(default=None, kw_only=True)
+    min_samples: int = attrs.field(default=200, kw_only=True)
+    confidence: float = attrs.field(default=0.95, kw_only=True)
+    source: str = attrs.field(default="observed", init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        caller = type(self).__name__
+        self.threshold = check_scalar(
+            self.threshold, "threshold", caller=caller, low=0.0
+        )
+        self._check(caller)
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Return a decision from the (observed or estimated) metric in ``state``."""
+        lower, base, value, msg = self._drop(state)
+        if lower is None:
+            return RetrainDecision(retrain=False, reason=msg)
+        size = lower / base if self.relative and base != 0 else lower
+        unit = " (relative)" if self.relative else ""
+        fire = size > self.threshold
+        verb = "dropped" if fire else "holds"
+        return RetrainDecision(
+            retrain=fire,
+            reason=f"{msg} {state.metric_name} {verb}: {value:.4g} vs baseline "
+            f"{base:.4g}, "
+            f"drop lower bound {size:.4g}{unit} vs threshold {self.threshold:g}",
+        )
+
+
+@attrs.define
+class OnEstimatedPerformanceDrop(OnPerformanceDrop):
+    """Retrain when the label-free estimate of the metric has dropped.
+
+    Same rule as :class:`OnPerformanceDrop`, applied to
+    ``state.estimated_metric`` and ``state.estimated_std_error`` (e.g. from
+    ``mllifecycle.estimate.CBPE``), so it can act before labels arrive;
+    ``min_samples`` counts the samples behind the estimate.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, OnEstimatedPerformanceDrop
+    >>> p = OnEstimatedPerformanceDrop(0.05, baseline=0.9, min_samples=100)
+    >>> s = LifecycleState(step=1, estimated_metric=0.7, estimated_std_error=0.02,
+    ...                    estimated_n=500)
+    >>> p.should_retrain(s).retrain
+    True
+    """
+
+    source: str = attrs.field(default="estimated", init=False, repr=False)
