@@ -5,4 +5,8 @@ Each detector follows :class:`mllifecycle.protocols.StreamDetector`.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from mllifecycle.drift.stream._ddm import DDM
+
+__all__: list[str] = [
+    "DDM",
+]
