@@ -1,0 +1,21 @@
+"""Evaluation gates: may the challenger replace the champion.
+
+Paired statistical comparisons (:func:`paired_bootstrap`, :func:`mcnemar`,
+:func:`delong`) return frozen result objects carrying the evidence. Gates
+(objects with ``check(context) -> GateResult``) turn them into decisions, and
+:func:`evaluate_gates` composes gates into one :class:`GateReport`.
+"""
+
+from __future__ import annotations
+
+from mllifecycle.gates._compare import delong, mcnemar, paired_bootstrap
+from mllifecycle.gates._types import BootstrapResult, DeLongResult, McNemarResult
+
+__all__ = [
+    "paired_bootstrap",
+    "mcnemar",
+    "delong",
+    "BootstrapResult",
+    "McNemarResult",
+    "DeLongResult",
+]

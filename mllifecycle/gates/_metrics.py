@@ -1,0 +1,593 @@
+"""Metric definitions and their vectorised bootstrap machinery.
+
+Every named metric is reduced to what a resample needs:
+
+- *sum* metrics (accuracy, error rate, log loss, Brier score, MAE, MSE,
+  precision, recall, F1) are functions of weighted sums of per-example
+  quantities. A resample with counts ``c`` (how often each example was drawn)
+  has sums ``c @ F`` for a per-example matrix ``F``, so all resamples come from
+  one matrix product. When ``F`` has few distinct rows (accuracy: at most four
+  (champion right?, challenger right?) combinations) the counts of the distinct
+  rows are drawn directly from a multinomial, which is the same bootstrap
+  distribution at a cost independent of ``n``.
+- *ROC AUC* is the Mann-Whitney statistic with integer weights, computed per
+  resample with cumulative sums over the score-sorted order (ties exact).
+- a *callable* metric is called once per resample (the slow path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import (
+    check_array,
+    check_callable,
+    check_consistent_length,
+    check_proba,
+    described,
+    fail,
+)
+
+__all__ = ["METRICS", "MetricSpec", "resolve_metric", "prepare", "Problem"]
+
+FloatArray = npt.NDArray[np.float64]
+
+_EPS = float(np.finfo(np.float64).eps)
+
+# canonical name -> (input kind, higher is better)
+METRICS: dict[str, tuple[str, bool]] = {
+    "accuracy": ("label", True),
+    "error_rate": ("label", False),
+    "precision": ("label", True),
+    "recall": ("label", True),
+    "f1": ("label", True),
+    "log_loss": ("proba", False),
+    "brier_score": ("proba", False),
+    "mean_absolute_error": ("regression", False),
+    "mean_squared_error": ("regression", False),
+    "roc_auc": ("score", True),
+}
+
+_ALIASES = {
+    "accuracy_score": "accuracy",
+    "zero_one_loss": "error_rate",
+    "error": "error_rate",
+    "precision_score": "precision",
+    "recall_score": "recall",
+    "f1_score": "f1",
+    "brier": "brier_score",
+    "brier_score_loss": "brier_score",
+    "mae": "mean_absolute_error",
+    "mse": "mean_squared_error",
+    "roc_auc_score": "roc_auc",
+    "auc": "roc_auc",
+}
+
+
+@attrs.frozen
+class MetricSpec:
+    """A resolved metric: its name, input kind and direction."""
+
+    name: str
+    kind: str  # "label" | "proba" | "score" | "regression" | "callable"
+    higher_is_better: bool
+    func: Callable[..., Any] | None = None
+
+
+def metric_names() -> list[str]:
+    """Return every accepted metric name (canonical names and aliases)."""
+    return sorted([*METRICS, *_ALIASES])
+
+
+def resolve_metric(metric: Any, higher_is_better: Any, caller: str) -> MetricSpec:
+    """Resolve a metric name or callable into a :class:`MetricSpec`."""
+    if isinstance(metric, str):
+        name = _ALIASES.get(metric, metric)
+        if name not in METRICS:
+            fail(
+                "metric",
+                "a callable or one of {"
+                + ", ".join(repr(m) for m in metric_names())
+                + "}",
+                metric,
+                caller,
+            )
+        kind, hib = METRICS[name]
+        if higher_is_better is not None and bool(higher_is_better) != hib:
+            fail(
+                "higher_is_better",
+                f"None or {hib} for metric {name!r}",
+                higher_is_better,
+                caller,
+            )
+        return MetricSpec(name=name, kind=kind, higher_is_better=hib)
+    check_callable(metric, "metric", caller)
+    if not isinstance(higher_is_better, bool | np.bool_):
+        fail(
+            "higher_is_better",
+            "a bool when metric is a callable (say which direction is better)",
+            higher_is_better,
+            caller,
+        )
+    name = getattr(metric, "__name__", None) or type(metric).__name__
+    return MetricSpec(
+        name=str(name),
+        kind="callable",
+        higher_is_better=bool(higher_is_better),
+        func=metric,
+    )
+
+
+@attrs.define
+class Problem:
+    """Everything the resampling engine needs for one paired comparison."""
+
+    spec: MetricSpec
+    n: int
+    # sum metrics
+    F: FloatArray | None = None
+    # auc
+    positive: npt.NDArray[np.bool_] | None = None
+    scores: tuple[FloatArray, FloatArray] | None = None
+    weights: FloatArray | None = None
+    # callable
+    arrays: tuple[Any, Any, Any] | None = None
+
+    def evaluate(self, S: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Metric values of champion and challenger from sums ``S`` (..., q)."""
+        name = self.spec.name
+        if name in ("precision", "recall", "f1"):
+            out = []
+            for k in (0, 3):
+                tp, fp, fn = S[..., k], S[..., k + 1], S[..., k + 2]
+                if name == "precision":
+                    num, den = tp, tp + fp
+                elif name == "recall":
+                    num, den = tp, tp + fn
+                else:
+                    num, den = 2 * tp, 2 * tp + fp + fn
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out.append(
+                        np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+                    )
+            return out[0], out[1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return S[..., 0] / S[..., 2], S[..., 1] / S[..., 2]
+
+    def observed(self) -> tuple[float, float]:
+        """Metric values on the sample itself."""
+        if self.F is not None:
+            a, b = self.evaluate(self.F.sum(axis=0))
+            return float(a), float(b)
+        if self.scores is not None:
+            assert self.positive is not None
+            w = np.ones(self.n) if self.weights is None else self.weights
+            return (
+                float(auc_weighted(self.positive, self.scores[0], w[None, :])[0]),
+                float(auc_weighted(self.positive, self.scores[1], w[None, :])[0]),
+            )
+        assert self.arrays is not None
+        assert self.spec.func is not None
+        y, a, b = self.arrays
+        return (
+            float(_call(self.spec.func, y, a, self.weights)),
+            float(_call(self.spec.func, y, b, self.weights)),
+        )
+
+
+def _call(func: Callable[..., Any], y: Any, pred: Any, w: FloatArray | None) -> float:
+    if w is None:
+        return float(func(y, pred))
+    return float(func(y, pred, sample_weight=w))
+
+
+# ---------------------------------------------------------------- preparation
+
+
+def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
+    return check_array(x, name, caller=caller, ndim=1, dtype="any")
+
+
+def _check_known_labels(
+    y: npt.NDArray[Any], pred: npt.NDArray[Any], name: str, caller: str
+) -> None:
+    classes = np.unique(y)
+    unknown = ~np.isin(pred, classes)
+    if unknown.any():
+        extra = np.unique(pred[unknown])
+        fail(
+            name,
+            "predictions drawn from the labels present in y_true "
+            f"({', '.join(repr(c) for c in classes.tolist()[:10])})",
+            described(
+                f"{int(unknown.sum())} prediction(s) with label(s) absent from y_true, "
+                f"e.g. {extra.tolist()[0]!r}"
+            ),
+            caller,
+        )
+
+
+def _proba_true_class(
+    y: npt.NDArray[Any], p: FloatArray, name: str, caller: str
+) -> tuple[FloatArray, FloatArray | None, npt.NDArray[Any]]:
+    """Return (p of the true class, one-hot matrix or None, classes)."""
+    classes = np.unique(y)
+    if p.ndim == 1:
+        if classes.size != 2:
+            fail(
+                name,
+                "2-D class probabilities (1-D probabilities need exactly two classes "
+                "in y_true)",
+                described(f"1-D probabilities with {classes.size} class(es) in y_true"),
+                caller,
+            )
+        pos = y == classes[1]
+        return np.where(pos, p, 1.0 - p), None, classes
+    if p.shape[1] != classes.size:
+        fail(
+            name,
+            f"one column per class of y_true ({classes.size}, in sorted order)",
+            described(f"{p.shape[1]} column(s)"),
+            caller,
+        )
+    col = np.searchsorted(classes, y)
+    onehot = np.zeros_like(p)
+    onehot[np.arange(y.size), col] = 1.0
+    return p[np.arange(y.size), col], onehot, classes
+
+
+def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> FloatArray:
+    arr = check_array(s, name, caller=caller, ndim=(1, 2))
+    if arr.ndim == 2:
+        if arr.shape[1] != 2:
+            fail(
+                name,
+                "1-D scores or 2-column probabilities (ROC AUC is binary; pass a "
+                "callable metric for multiclass AUC)",
+                described(f"{arr.shape[1]} columns"),
+                caller,
+            )
+        arr = check_proba(arr, name, caller)[:, 1]
+    return arr
+
+
+def check_weights(sample_weight: Any, n: int, caller: str) -> FloatArray | None:
+    """Validate sample weights: 1-D, finite, non-negative, positive sum."""
+    if sample_weight is None:
+        return None
+    w = check_array(sample_weight, "sample_weight", caller=caller, ndim=1)
+    if w.shape[0] != n:
+        fail(
+            "sample_weight",
+            f"one weight per example ({n})",
+            described(f"{w.shape[0]} weight(s)"),
+            caller,
+        )
+    if (w < 0).any() or w.sum() <= 0:
+        fail(
+            "sample_weight",
+            "non-negative weights with a positive sum",
+            described(f"weights in [{w.min()!r}, {w.max()!r}]"),
+            caller,
+        )
+    return w
+
+
+def prepare(
+    spec: MetricSpec,
+    y_true: Any,
+    champion: Any,
+    challenger: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    caller: str,
+) -> Problem:
+    """Validate the inputs for ``spec`` and build the resampling problem."""
+    kind = spec.kind
+    if kind == "callable":
+        y = np.asarray(y_true)
+        a = np.asarray(champion)
+        b = np.asarray(challenger)
+        for arr, nm in ((y, "y_true"), (a, "champion"), (b, "challenger")):
+            if arr.ndim == 0 or arr.shape[0] < 1:
+                fail(nm, "an array-like with at least 1 sample", arr, caller)
+        n = check_consistent_length(
+            [y, a, b], ["y_true", "champion", "challenger"], caller
+        )
+        w = check_weights(sample_weight, n, caller)
+        return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
+
+    if kind == "regression":
+        y = check_array(y_true, "y_true", caller=caller, ndim=1)
+        a = check_array(champion, "champion", caller=caller, ndim=1)
+        b = check_array(challenger, "challenger", caller=caller, ndim=1)
+    elif kind == "label":
+        y = _labels(y_true, "y_true", caller)
+        a = _labels(champion, "champion", caller)
+        b = _labels(challenger, "challenger", caller)
+    else:
+        y = _labels(y_true, "y_true", caller)
+        if kind == "proba":
+            a = check_proba(champion, "champion", caller)
+            b = check_proba(challenger, "challenger", caller)
+        else:
+            a = np.asarray(champion)
+            b = np.asarray(challenger)
+    n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
+    w = check_weights(sample_weight, n, caller)
+    ones = np.ones(n) if w is None else w
+
+    if kind == "regression":
+        if spec.name == "mean_absolute_error":
+            la, lb = np.abs(a - y), np.abs(b - y)
+        else:
+            la, lb = (a - y) ** 2, (b - y) ** 2
+        F = np.column_stack([ones * la, ones * lb, ones])
+        return Problem(spec=spec, n=n, F=F, weights=w)
+
+    if kind == "label":
+        _check_known_labels(y, a, "champion", caller)
+        _check_known_labels(y, b, "challenger", caller)
+        if spec.name in ("accuracy", "error_rate"):
+            ca = (a == y).astype(np.float64)
+            cb = (b == y).astype(np.float64)
+            if spec.name == "error_rate":
+                ca, cb = 1.0 - ca, 1.0 - cb
+            F = np.column_stack([ones * ca, ones * cb, ones])
+            return Problem(spec=spec, n=n, F=F, weights=w)
+        classes = np.unique(y)
+        if classes.size > 2:
+            fail(
+                "y_true",
+                f"binary labels for {spec.name!r} (pass a callable metric with an "
+                "'average' for multiclass)",
+                described(f"{classes.size} classes"),
+                caller,
+            )
+        pos = classes[-1] if pos_label is None else pos_label
+        if pos_label is not None and not np.isin(pos, classes):
+            fail("pos_label", "one of the labels in y_true", pos_label, caller)
+        yt = y == pos
+        cols = []
+        for pred in (a, b):
+            pp = pred == pos
+            cols += [ones * (pp & yt), ones * (pp & ~yt), ones * (~pp & yt)]
+        return Problem(spec=spec, n=n, F=np.column_stack(cols), weights=w)
+
+    if kind == "proba":
+        ta, onehot, classes = _proba_true_class(y, a, "champion", caller)
+        tb, _, _ = _proba_true_class(y, b, "challenger", caller)
+        if spec.name == "log_loss":
+            la = -np.log(np.clip(ta, _EPS, 1 - _EPS))
+            lb = -np.log(np.clip(tb, _EPS, 1 - _EPS))
+        elif onehot is None or classes.size == 2:
+            # binary Brier score: squared error of the positive-class probability
+            la, lb = (1.0 - ta) ** 2, (1.0 - tb) ** 2
+        else:
+            la = ((a - onehot) ** 2).sum(axis=1)
+            lb = ((b - onehot) ** 2).sum(axis=1)
+        F = np.column_stack([ones * la, ones * lb, ones])
+        return Problem(spec=spec, n=n, F=F, weights=w)
+
+    # roc_auc
+    classes = np.unique(y)
+    if classes.size != 2:
+        fail(
+            "y_true",
+            "labels of exactly two classes for ROC AUC",
+            described(f"{classes.size} class(es)"),
+            caller,
+        )
+    sa = _binary_scores(y, a, "champion", caller)
+    sb = _binary_scores(y, b, "challenger", caller)
+    return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
+
+
+# ---------------------------------------------------------------- ROC AUC
+
+
+@attrs.frozen
+class AucLayout:
+    """Score-sorted layout of one model's scores, grouped into label runs.
+
+    Runs are maximal stretches of the sorted order with one label that never
+    cross the boundary of a tie group holding both labels; inside such a mixed
+    group the negatives come first, so a positive run's tied negatives are the
+    run just before it.
+    """
+
+    order: npt.NDArray[np.intp]
+    starts: npt.NDArray[np.intp]
+    pos_runs: npt.NDArray[np.intp]
+    tied: FloatArray  # 1.0 for positive runs inside a mixed tie group
+
+
+def auc_layout(positive: npt.NDArray[np.bool_], score: FloatArray) -> AucLayout:
+    """Sort once and find the label runs (see :class:`AucLayout`)."""
+    order = np.lexsort((positive, score))
+    s = score[order]
+    p = positive[order]
+    n = s.size
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    new_group[1:] = s[1:] != s[:-1]
+    gid = np.cumsum(new_group) - 1
+    g_pos = np.bincount(gid, weights=p.astype(np.float64))
+    g_size = np.bincount(gid)
+    mixed = (g_pos > 0) & (g_pos < g_size)
+    start = np.empty(n, dtype=bool)
+    start[0] = True
+    start[1:] = (p[1:] != p[:-1]) | (new_group[1:] & (mixed[gid[1:]] | mixed[gid[:-1]]))
+    starts = np.flatnonzero(start)
+    run_pos = p[starts]
+    pos_runs = np.flatnonzero(run_pos)
+    tied = mixed[gid[starts[pos_runs]]].astype(np.float64)
+    return AucLayout(order=order, starts=starts, pos_runs=pos_runs, tied=tied)
+
+
+def auc_from_sorted(layout: AucLayout, W: FloatArray) -> FloatArray:
+    """AUC per row of weights ``W`` (m, n) given in the layout's sorted order."""
+    S = np.add.reduceat(W, layout.starts, axis=1)
+    neg = S.copy()
+    neg[:, layout.pos_runs] = 0.0
+    cum = np.cumsum(neg, axis=1)
+    k = layout.pos_runs
+    P = S[:, k]
+    below = cum[:, k]  # positive runs add no negatives, so inclusive == exclusive
+    if layout.tied.any():
+        prev = np.where(k > 0, k - 1, 0)
+        below = below - 0.5 * layout.tied * S[:, prev]
+    num = np.einsum("ij,ij->i", P, below)
+    den = P.sum(axis=1) * cum[:, -1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def auc_weighted(
+    positive: npt.NDArray[np.bool_], score: FloatArray, W: FloatArray
+) -> FloatArray:
+    """AUC per row of example weights ``W`` (m, n) in the original order."""
+    layout = auc_layout(positive, score)
+    return auc_from_sorted(layout, W[:, layout.order])
+
+
+def auc_jackknife(
+    positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray
+) -> FloatArray:
+    """Exact leave-one-out AUCs (weighted Mann-Whitney), O(n log n)."""
+    order = np.lexsort((positive, score))
+    s = score[order]
+    p = positive[order]
+    ws = w[order]
+    n = s.size
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    new_group[1:] = s[1:] != s[:-1]
+    gid = np.cumsum(new_group) - 1
+    gpos = np.bincount(gid, weights=ws * p)
+    gneg = np.bincount(gid, weights=ws * ~p)
+    neg_below = np.cumsum(gneg) - gneg
+    pos_above = gpos.sum() - np.cumsum(gpos)
+    Wp, Wn = gpos.sum(), gneg.sum()
+    pos_contrib = ws * (neg_below[gid] + 0.5 * gneg[gid])
+    num = float((pos_contrib * p).sum())
+    neg_contrib = ws * (pos_above[gid] + 0.5 * gpos[gid])
+    contrib = np.where(p, pos_contrib, neg_contrib)
+    wp = np.where(p, Wp - ws, Wp)
+    wn = np.where(p, Wn, Wn - ws)
+    den = wp * wn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loo = np.where(den > 0, (num - contrib) / np.where(den > 0, den, 1.0), np.nan)
+    out = np.empty(n)
+    out[order] = loo
+    return out
+
+
+# ---------------------------------------------------------------- resampling
+
+
+def count_blocks(
+    rng: np.random.Generator, n: int, n_resamples: int, max_elements: int = 1 << 22
+) -> Iterator[npt.NDArray[np.float64]]:
+    """Yield blocks of bootstrap counts, shape (m, n), rows summing to ``n``."""
+    b = max(1, min(n_resamples, max_elements // max(n, 1)))
+    done = 0
+    while done < n_resamples:
+        m = min(b, n_resamples - done)
+        idx = rng.integers(0, n, size=(m, n))
+        if n <= 8192:
+            flat = (idx + (np.arange(m) * n)[:, None]).ravel()
+            C = np.bincount(flat, minlength=m * n).reshape(m, n)
+        else:
+            C = np.empty((m, n), dtype=np.int64)
+            for r in range(m):
+                C[r] = np.bincount(idx[r], minlength=n)
+        done += m
+        yield C.astype(np.float64)
+
+
+def bootstrap_values(
+    problem: Problem, n_resamples: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray, str]:
+    """Metric values of both models on ``n_resamples`` paired resamples."""
+    n = problem.n
+    if problem.F is not None:
+        F = problem.F
+        U, _inv, cnt = np.unique(F, axis=0, return_inverse=True, return_counts=True)
+        if U.shape[0] * 4 <= n:
+            M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)
+            a, b = problem.evaluate(M @ U)
+            how = f"multinomial over {U.shape[0]} distinct per-example rows"
+            return a, b, how
+        parts_a, parts_b = [], []
+        for C in count_blocks(rng, n, n_resamples):
+            a, b = problem.evaluate(C @ F)
+            parts_a.append(a)
+            parts_b.append(b)
+        return np.concatenate(parts_a), np.concatenate(parts_b), "count matrix product"
+    if problem.scores is not None:
+        assert problem.positive is not None
+        la = auc_layout(problem.positive, problem.scores[0])
+        lb = auc_layout(problem.positive, problem.scores[1])
+        inv_a = np.empty(n, dtype=np.intp)
+        inv_a[la.order] = np.arange(n)
+        perm = inv_a[lb.order]
+        w_sorted = None if problem.weights is None else problem.weights[la.order]
+        parts_a, parts_b = [], []
+        for C in count_blocks(rng, n, n_resamples):
+            # counts are exchangeable: read column j as the count of the example
+            # at position j of the champion's sorted order
+            W = C if w_sorted is None else C * w_sorted
+            parts_a.append(auc_from_sorted(la, W))
+            parts_b.append(auc_from_sorted(lb, W[:, perm]))
+        return (
+            np.concatenate(parts_a),
+            np.concatenate(parts_b),
+            "sorted cumulative sums",
+        )
+    assert problem.arrays is not None
+    assert problem.spec.func is not None
+    y, a0, b0 = problem.arrays
+    w = problem.weights
+    va = np.empty(n_resamples)
+    vb = np.empty(n_resamples)
+    for r in range(n_resamples):
+        idx = rng.integers(0, n, size=n)
+        wi = None if w is None else w[idx]
+        va[r] = _call(problem.spec.func, y[idx], a0[idx], wi)
+        vb[r] = _call(problem.spec.func, y[idx], b0[idx], wi)
+    return va, vb, "loop over resamples (callable metric)"
+
+
+def jackknife_values(problem: Problem, max_groups: int = 100) -> FloatArray:
+    """Leave-one-out (or grouped) values of the difference, for BCa."""
+    if problem.F is not None:
+        F = problem.F
+        a, b = problem.evaluate(F.sum(axis=0) - F)
+        return b - a
+    w = np.ones(problem.n) if problem.weights is None else problem.weights
+    if problem.scores is not None:
+        assert problem.positive is not None
+        ja = auc_jackknife(problem.positive, problem.scores[0], w)
+        jb = auc_jackknife(problem.positive, problem.scores[1], w)
+        return jb - ja
+    assert problem.arrays is not None
+    assert problem.spec.func is not None
+    y, a0, b0 = problem.arrays
+    n = problem.n
+    g = min(n, max_groups)
+    groups = np.arange(n) % g
+    out = np.empty(g)
+    for k in range(g):
+        keep = groups != k
+        wk = None if problem.weights is None else problem.weights[keep]
+        out[k] = _call(problem.spec.func, y[keep], b0[keep], wk) - _call(
+            problem.spec.func, y[keep], a0[keep], wk
+        )
+    return out

@@ -1,0 +1,221 @@
+"""Frozen result objects of the paired comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mllifecycle._results import attrs_to_dict, format_value, html_table
+
+__all__ = ["BootstrapResult", "McNemarResult", "DeLongResult"]
+
+
+class _ResultMixin:
+    """to_dict / repr / _repr_html_ shared by the comparison results."""
+
+    _repr_fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-safe dict."""
+        return attrs_to_dict(self)
+
+    def __repr__(self) -> str:
+        parts = []
+        for name in self._repr_fields:
+            v = getattr(self, name)
+            parts.append(
+                f"{name}={v!r}" if isinstance(v, str) else f"{name}={format_value(v)}"
+            )
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (k, v if not isinstance(v, list) else str(v))
+            for k, v in self.to_dict().items()
+        ]
+        return html_table(rows, ["field", "value"], caption=type(self).__name__)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class BootstrapResult(_ResultMixin):
+    """A paired bootstrap comparison of challenger and champion on one metric.
+
+    Attributes
+    ----------
+    metric : str
+        Name of the metric.
+    higher_is_better : bool
+        Direction of the metric (accuracy: True; log loss: False).
+    champion_value, challenger_value : float
+        The metric of each model on the full sample.
+    difference : float
+        ``challenger_value - champion_value`` in the metric's units.
+    improvement : float
+        ``difference`` oriented so that positive means the challenger is better.
+    ci_low, ci_high : float
+        Confidence interval for ``difference`` by ``ci_method``.
+    ci_method : str
+        ``"bca"`` or ``"percentile"``.
+    percentile_ci, bca_ci : tuple of float
+        Both intervals.
+    confidence_level : float
+        Two-sided confidence level of the intervals.
+    standard_error : float
+        Standard deviation of the bootstrap differences.
+    hypothesis : str
+        ``"two-sided"``, ``"superiority"`` or ``"non-inferiority"``.
+    margin : float
+        Margin of the one-sided hypotheses (metric units, >= 0).
+    null_value : float
+        The boundary of the null hypothesis on the ``difference`` scale.
+    alternative : str
+        The alternative hypothesis in words, e.g. ``"difference > -0.005"``.
+    p_value : float
+        p-value for ``hypothesis`` by inverting the ``ci_method`` interval.
+    null_rejected : bool
+        Whether ``p_value < 1 - confidence_level``.
+    n_samples, n_resamples : int
+        Sample size and number of valid resamples.
+    method : str
+        How the resamples were computed.
+    """
+
+    metric: str
+    higher_is_better: bool
+    champion_value: float
+    challenger_value: float
+    difference: float
+    improvement: float
+    ci_low: float
+    ci_high: float
+    ci_method: str
+    percentile_ci: tuple[float, float]
+    bca_ci: tuple[float, float]
+    confidence_level: float
+    standard_error: float
+    hypothesis: str
+    margin: float
+    null_value: float
+    alternative: str
+    p_value: float = attrs.field(
+        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+    null_rejected: bool
+    n_samples: int
+    n_resamples: int
+    method: str
+
+    _repr_fields = (
+        "metric",
+        "champion_value",
+        "challenger_value",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "hypothesis",
+        "p_value",
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class McNemarResult(_ResultMixin):
+    """McNemar's test on paired correct/incorrect outcomes.
+
+    Attributes
+    ----------
+    statistic : float
+        ``min(b, c)`` for the exact test, the continuity-corrected chi-square
+        ``(|b - c| - 1)^2 / (b + c)`` otherwise.
+    p_value : float
+        Two-sided p-value of H0: both models have the same accuracy.
+    exact : bool
+        Whether the exact binomial test was used.
+    method : str
+        The test used, in words.
+    n_champion_only : int
+        ``b``: examples the champion got right and the challenger wrong.
+    n_challenger_only : int
+        ``c``: examples the challenger got right and the champion wrong.
+    n_samples : int
+    champion_accuracy, challenger_accuracy, difference : float
+    null_rejected : bool
+        Whether ``p_value < alpha``.
+    alpha : float
+    """
+
+    statistic: float
+    p_value: float = attrs.field(
+        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+    exact: bool
+    method: str
+    n_champion_only: int
+    n_challenger_only: int
+    n_samples: int
+    champion_accuracy: float
+    challenger_accuracy: float
+    difference: float
+    null_rejected: bool
+    alpha: float
+
+    _repr_fields = (
+        "statistic",
+        "p_value",
+        "method",
+        "n_champion_only",
+        "n_challenger_only",
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class DeLongResult(_ResultMixin):
+    """DeLong's test comparing two correlated ROC AUCs.
+
+    Attributes
+    ----------
+    champion_auc, challenger_auc : float
+    difference : float
+        ``challenger_auc - champion_auc``.
+    ci_low, ci_high : float
+        Normal-theory confidence interval for the difference.
+    confidence_level : float
+    standard_error : float
+        DeLong standard error of the difference.
+    statistic : float
+        ``(difference - null_value) / standard_error``.
+    hypothesis, margin, null_value, alternative :
+        As in :class:`BootstrapResult`.
+    p_value : float
+    null_rejected : bool
+    n_positive, n_negative : int
+    """
+
+    champion_auc: float
+    challenger_auc: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    confidence_level: float
+    standard_error: float
+    statistic: float
+    hypothesis: str
+    margin: float
+    null_value: float
+    alternative: str
+    p_value: float = attrs.field(
+        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
+    )
+    null_rejected: bool
+    n_positive: int
+    n_negative: int
+
+    _repr_fields = (
+        "champion_auc",
+        "challenger_auc",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "hypothesis",
+        "p_value",
+    )
