@@ -6,7 +6,9 @@ Each detector follows :class:`mllifecycle.protocols.StreamDetector`.
 from __future__ import annotations
 
 from mllifecycle.drift.stream._ddm import DDM
+from mllifecycle.drift.stream._eddm import EDDM
 
 __all__: list[str] = [
     "DDM",
+    "EDDM",
 ]
