@@ -112,7 +112,10 @@ class _Isotonic:
         return self
 
     def predict(self, p: FloatArray) -> FloatArray:
-        return np.asarray(self.model.predict(p), dtype=np.float64)
+        # np.interp on the fitted steps: the same map as model.predict with
+        # out_of_bounds="clip", several times faster than scipy's interp1d
+        x, y = self.model.X_thresholds_, self.model.y_thresholds_
+        return np.asarray(np.interp(p, x, y), dtype=np.float64)
 
 
 def fit_calibrator(method: str, p: FloatArray, y: FloatArray) -> Any:

@@ -76,8 +76,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     confidence_level : float, default=0.95
         Level of the normal-approximation intervals, in (0, 1).
     random_state : int, numpy Generator or None, default=None
-        Seeds the shuffled folds of ``calibration="auto"``. The same
-        ``random_state`` gives the same result.
+        Seeds the shuffled folds of ``calibration="auto"`` and the bootstrap.
+        The same ``random_state`` gives the same result.
+    n_bootstrap : int, default=0
+        If positive, the calibration map is refitted on this many stratified
+        bootstrap resamples of the reference; the spread of the estimates
+        across them (the calibration standard error) is added in quadrature
+        to the sampling standard error. 0 leaves calibration uncertainty out
+        of the interval.
 
     Attributes
     ----------
@@ -97,6 +103,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         Number of reference rows.
     reference_metrics_ : dict of str to float
         The realised metrics on the reference set (for comparison).
+    bootstrap_calibrators_ : list of list
+        The calibration maps refitted on bootstrap resamples (empty when
+        ``n_bootstrap=0``).
 
     See Also
     --------
@@ -143,9 +152,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     **What the interval covers.** The standard error is that of the metric
     the window's labels will realise, given the calibrated probabilities:
-    the irreducible sampling noise of a finite window. It does not include
-    the error of the calibration map itself, which shrinks as the reference
-    grows; keep the reference several times larger than a window. The
+    the irreducible sampling noise of a finite window. By default it does
+    not include the error of the calibration map itself, which shrinks as the
+    reference grows (keep the reference several times larger than a window);
+    ``n_bootstrap > 0`` adds a bootstrap estimate of it. The
     interval is valid only while ``P(y | x)`` (more precisely ``P(y | raw
     score)``) is what it was on the reference: under covariate shift it
     holds, under concept shift the estimate is wrong and the interval does
@@ -192,6 +202,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         threshold: float = 0.5,
         confidence_level: float = 0.95,
         random_state: Any = None,
+        n_bootstrap: int = 0,
     ) -> None:
         self.metrics = metrics
         self.calibration = calibration
@@ -199,6 +210,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self.threshold = threshold
         self.confidence_level = confidence_level
         self.random_state = random_state
+        self.n_bootstrap = n_bootstrap
         self._validate_params()
 
     # ------------------------------------------------------------------ checks
@@ -230,6 +242,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             high_inclusive=False,
         )
         check_rng(self.random_state, "random_state", caller)
+        if check_int(self.n_bootstrap, "n_bootstrap", caller=caller, low=0) == 1:
+            fail("n_bootstrap", "0 (no bootstrap) or an int >= 2", 1, caller)
         return tuple(dict.fromkeys(names))
 
     def _check_fitted(self, caller: str) -> None:
@@ -325,6 +339,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 described(f"no row of class {missing}"),
                 caller,
             )
+        rng = check_rng(self.random_state, "random_state", caller)
         method = self.calibration
         scores: dict[str, float] = {}
         if method == "auto":
@@ -338,10 +353,19 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     ),
                     caller,
                 )
-            scores = self._cv_scores(raw, y)
+            scores = self._cv_scores(raw, y, rng)
             method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
         self.calibrators_ = fit_calibrators(method, raw, y)
         self.calibration_ = method
+        by_class = [np.flatnonzero(y == c) for c in range(n_classes)]
+        self.bootstrap_calibrators_ = []
+        for _ in range(int(self.n_bootstrap)):  # stratified: class counts kept
+            idx = np.concatenate(
+                [rows[rng.integers(0, len(rows), len(rows))] for rows in by_class]
+            )
+            self.bootstrap_calibrators_.append(
+                fit_calibrators(method, raw[idx], y[idx])
+            )
         self.calibration_scores_ = scores
         self.n_classes_ = n_classes
         self.classes_ = np.arange(n_classes)
@@ -352,10 +376,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self._names = names
         return self
 
-    def _cv_scores(self, raw: FloatArray, y: IntArray) -> dict[str, float]:
+    def _cv_scores(
+        self, raw: FloatArray, y: IntArray, rng: np.random.Generator
+    ) -> dict[str, float]:
         from sklearn.model_selection import StratifiedKFold
 
-        rng = check_rng(self.random_state, "random_state", "CBPE")
         folds = StratifiedKFold(
             n_splits=int(self.cv),
             shuffle=True,
@@ -395,13 +420,30 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         flat = raw.reshape(w * m, k)
         P = apply_calibrators(self.calibrators_, flat).reshape(w, m, k)
         yhat = self._predict(flat).reshape(w, m)
-        stats = expected_metrics(self._names, P, yhat, raw)
+        ranks: dict[int, FloatArray] = {}
+        stats = expected_metrics(self._names, P, yhat, raw, ranks=ranks)
+        cal_se: dict[str, FloatArray] = {}
+        if self.bootstrap_calibrators_:
+            boot = np.empty((len(self.bootstrap_calibrators_), len(self._names), w))
+            for b, cals in enumerate(self.bootstrap_calibrators_):
+                Pb = apply_calibrators(cals, flat).reshape(w, m, k)
+                sb = expected_metrics(
+                    self._names, Pb, yhat, raw, with_se=False, ranks=ranks
+                )
+                for j, name in enumerate(self._names):
+                    boot[b, j] = sb[name][0]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                spread = np.nanstd(boot, axis=0, ddof=1)
+            cal_se = {name: spread[j] for j, name in enumerate(self._names)}
         z = NormalDist().inv_cdf(0.5 + 0.5 * float(self.confidence_level))
         out = []
         for j in range(w):
             ests = {}
             for name in self._names:
-                value, se = float(stats[name][0][j]), float(stats[name][1][j])
+                value, s_se = float(stats[name][0][j]), float(stats[name][1][j])
+                c_se = float(cal_se[name][j]) if cal_se else math.nan
+                se = math.hypot(s_se, c_se) if cal_se else s_se
                 lo = (
                     min(max(value - z * se, 0.0), 1.0)
                     if math.isfinite(se)
@@ -413,7 +455,13 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     else math.nan
                 )
                 ests[name] = MetricEstimate(
-                    metric=name, value=value, std_error=se, ci_low=lo, ci_high=hi
+                    metric=name,
+                    value=value,
+                    std_error=se,
+                    ci_low=lo,
+                    ci_high=hi,
+                    sampling_std_error=s_se,
+                    calibration_std_error=c_se,
                 )
             out.append(
                 PerformanceEstimate(

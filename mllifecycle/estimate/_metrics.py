@@ -60,19 +60,29 @@ def expected_confusion(
 
 
 def _class_metric(
-    name: str, P: FloatArray, yhat: IntArray, S: FloatArray, k: int
-) -> tuple[FloatArray, FloatArray]:
+    name: str,
+    P: FloatArray,
+    yhat: IntArray,
+    S: FloatArray,
+    k: int,
+    ranks: dict[int, FloatArray],
+    with_se: bool,
+) -> tuple[FloatArray, FloatArray | None]:
     """Value ``(W,)`` and label-indicator gradient ``(W, m)`` of one class metric."""
     m = P.shape[1]
     g = (yhat == k).astype(np.float64)
     p = P[..., k]
     if name == "roc_auc":
-        r = _midranks(S[..., k])
+        if k not in ranks:
+            ranks[k] = _midranks(S[..., k])
+        r = ranks[k]
         n1 = np.sum(p, axis=1)
         v = np.sum(p * (1.0 - p), axis=1)
         u = np.sum(r * p, axis=1)
         # E[U - N1(N1+1)/2] / E[N1 (m - N1)], with E[N1^2] = Var + mean^2
         value = _ratio(u - 0.5 * (v + n1**2 + n1), m * n1 - v - n1**2)
+        if not with_se:
+            return value, None
         num0 = u - 0.5 * n1 * (n1 + 1.0)
         den0 = n1 * (m - n1)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -83,6 +93,12 @@ def _class_metric(
     a = np.sum(g * p, axis=1)  # E[TP]
     c = np.sum((1.0 - g) * p, axis=1)  # E[FN]
     n_pred = np.sum(g, axis=1)  # predicted positives (fixed)
+    if not with_se:
+        if name == "precision":
+            return _ratio(a, n_pred), None
+        if name == "recall":
+            return _ratio(a, a + c), None
+        return _ratio(2.0 * a, n_pred + a + c), None
     with np.errstate(divide="ignore", invalid="ignore"):
         if name == "precision":
             value = _ratio(a, n_pred)
@@ -105,13 +121,18 @@ def expected_metrics(
     P: FloatArray,
     yhat: IntArray,
     S: FloatArray,
+    *,
+    with_se: bool = True,
+    ranks: dict[int, FloatArray] | None = None,
 ) -> dict[str, tuple[FloatArray, FloatArray]]:
     """Return the expected value and standard error ``(W,)`` of each metric.
 
     Binary problems (``K == 2``) score the positive class (column 1);
     multiclass problems macro-average the one-vs-rest metrics (accuracy is
-    computed directly).
+    computed directly). ``with_se=False`` skips the standard errors (NaN).
+    ``ranks`` caches the score ranks of each class between calls.
     """
+    ranks = {} if ranks is None else ranks
     w, m, n_classes = P.shape
     classes = [1] if n_classes == 2 else list(range(n_classes))
     out: dict[str, tuple[FloatArray, FloatArray]] = {}
@@ -123,12 +144,16 @@ def expected_metrics(
             out[name] = (value, np.sqrt(np.maximum(var, 0.0)))
             continue
         values = np.zeros(w)
-        weights = np.zeros((w, m, n_classes))
+        weights = np.zeros((w, m, n_classes) if with_se else (0, 0, 0))
         for k in classes:
-            v_k, grad_k = _class_metric(name, P, yhat, S, k)
+            v_k, grad_k = _class_metric(name, P, yhat, S, k, ranks, with_se)
             values += v_k
-            weights[..., k] += grad_k
+            if grad_k is not None:
+                weights[..., k] += grad_k
         values /= len(classes)
+        if not with_se:
+            out[name] = (values, np.full(w, np.nan))
+            continue
         weights /= len(classes)
         # Var(sum_i a_{i, Y_i}) for independent categorical Y_i ~ P[i]
         with np.errstate(invalid="ignore"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +31,12 @@ class MetricEstimate:
     ci_low, ci_high : float
         Normal-approximation interval ``value -/+ z * std_error`` at the
         estimator's ``confidence_level``, clipped to [0, 1].
+    sampling_std_error : float
+        The part of ``std_error`` due to the window's finite size (equal to
+        ``std_error`` unless calibration uncertainty is included).
+    calibration_std_error : float
+        Bootstrap standard error due to the calibration map (NaN when not
+        estimated, i.e. ``n_bootstrap=0``).
 
     Examples
     --------
@@ -44,6 +51,8 @@ class MetricEstimate:
     std_error: float
     ci_low: float
     ci_high: float
+    sampling_std_error: float = math.nan
+    calibration_std_error: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict (NaN becomes None)."""
