@@ -1,0 +1,65 @@
+"""Drift: tests of whether data moved away from a reference.
+
+Two-sample tests between a reference and a current sample, per feature
+(:func:`ks`, :func:`cramer_von_mises`, :func:`anderson_darling`,
+:func:`chi_square`, :func:`psi`, :func:`jensen_shannon`, :func:`hellinger`,
+:func:`wasserstein`) and multivariate (:func:`mmd`, :func:`energy`,
+:func:`classifier_drift`); whole data sets with :func:`detect` (a test per
+column, multiple-testing correction, ranked :class:`DriftReport`); and a fitted,
+mergeable :class:`Reference` for monitoring many windows. Every test returns a
+frozen :class:`DriftResult`. Streaming change detectors live in
+:mod:`mllifecycle.drift.stream`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mllifecycle import drift
+>>> rng = np.random.default_rng(0)
+>>> drift.ks(rng.normal(size=200), rng.normal(1.0, size=200)).drift_detected
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from mllifecycle.drift._detect import Reference, adjust_p_values, detect
+from mllifecycle.drift._multivariate import classifier_drift, energy, mmd
+from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift
+from mllifecycle.drift._univariate import (
+    anderson_darling,
+    chi_square,
+    cramer_von_mises,
+    hellinger,
+    jensen_shannon,
+    ks,
+    psi,
+    wasserstein,
+)
+
+__all__ = [
+    "DriftResult",
+    "FeatureDrift",
+    "DriftReport",
+    "ks",
+    "cramer_von_mises",
+    "anderson_darling",
+    "chi_square",
+    "psi",
+    "jensen_shannon",
+    "hellinger",
+    "wasserstein",
+    "mmd",
+    "energy",
+    "classifier_drift",
+    "detect",
+    "adjust_p_values",
+    "Reference",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "stream":
+        return importlib.import_module("mllifecycle.drift.stream")
+    raise AttributeError(f"module 'mllifecycle.drift' has no attribute {name!r}")
