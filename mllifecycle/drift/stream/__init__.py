@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from mllifecycle.drift.stream._ddm import DDM
 from mllifecycle.drift.stream._eddm import EDDM
+from mllifecycle.drift.stream._hddm import HDDM_A, HDDM_W
 
 __all__: list[str] = [
     "DDM",
     "EDDM",
+    "HDDM_A",
+    "HDDM_W",
 ]

@@ -1,0 +1,638 @@
+"""HDDM_A and HDDM_W, the Hoeffding-bound detectors of Frías-Blanco et al. (2015)."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import check_bool, check_scalar, fail
+from mllifecycle.drift.stream._base import (
+    FloatArray,
+    IndexArray,
+    WarningDetectorBase,
+    error_value,
+    last_true_index,
+    shifted_running_max,
+    shifted_running_min,
+)
+
+__all__ = ["HDDM_A", "HDDM_W"]
+
+BoolArray = npt.NDArray[np.bool_]
+
+def _check_confidences(
+    drift: float, warning: float, caller: str
+) -> tuple[float, float]:
+    d = check_scalar(
+        drift, "drift_confidence", caller=caller, low=0.0, high=1.0,
+        low_inclusive=False, high_inclusive=False,
+    )
+    w = check_scalar(
+        warning, "warning_confidence", caller=caller, low=0.0, high=1.0,
+        low_inclusive=False, high_inclusive=False,
+    )
+    if w < d:
+        fail("warning_confidence", f"at least drift_confidence={d!r}", warning, caller)
+    return d, w
+
+
+def _binary_update(x: object, caller: str) -> int:
+    t = type(x)
+    if (t is int or t is bool or t is float) and (x == 1 or x == 0):
+        return 1 if x else 0
+    return error_value(x, caller)
+
+
+@attrs.define(slots=True)
+class HDDM_A(WarningDetectorBase):
+    r"""HDDM_A: drift detection with Hoeffding's bound on moving averages.
+
+    HDDM_A compares the mean error rate of the whole stream since the last
+    restart with the mean up to a *cut point*: the time at which
+    :math:`\bar z_t + \epsilon_t` was smallest, with Hoeffding's
+    :math:`\epsilon_t = \sqrt{\ln(1/\delta_d)/(2t)}`. A change (increase of
+    the error rate) is signalled when the difference of the two means exceeds
+    Hoeffding's bound for two samples at confidence ``drift_confidence``; a
+    warning at ``warning_confidence``. With ``two_sided_test`` decreases are
+    monitored as well. After a change it restarts on the next value. The
+    semantics are those of River's ``drift.binary.HDDM_A`` (after MOA).
+
+    Parameters
+    ----------
+    drift_confidence : float, default=0.001
+        :math:`\delta_d` in (0, 1); smaller values detect less often.
+    warning_confidence : float, default=0.005
+        :math:`\delta_w` in (0, 1), at least ``drift_confidence``.
+    two_sided_test : bool, default=False
+        Also detect decreases of the error rate.
+
+    Attributes
+    ----------
+    drift_detected : bool
+        Whether the last value triggered a detection.
+    warning_detected : bool
+        Whether the detector is in its warning zone after the last value.
+    warnings_ : numpy.ndarray
+        Indices, into the ``xs`` of the latest ``update_many`` call, at which
+        ``warning_detected`` was True.
+
+    Notes
+    -----
+    Input: ``error`` values in {0, 1} (1 = the model was wrong; bools are
+    accepted). River's HDDM_A also accepts real values in [0, 1]; here the
+    binary use is the one supported, which lets the state be exact counts.
+
+    References
+    ----------
+    .. [1] Frías-Blanco, I., del Campo-Ávila, J., Ramos-Jiménez, G.,
+       Morales-Bueno, R., Ortiz-Díaz, A. and Caballero-Mota, Y. (2015). Online
+       and non-parametric drift detection methods based on Hoeffding's bounds.
+       *IEEE Transactions on Knowledge and Data Engineering* 27(3), 810-823.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.drift.stream import HDDM_A
+    >>> rng = np.random.default_rng(0)
+    >>> errors = np.r_[rng.random(2000) < 0.1, rng.random(2000) < 0.3]
+    >>> hits = HDDM_A().update_many(errors)
+    >>> bool((hits > 2000).any())
+    True
+    """
+
+    drift_confidence: float = 0.001
+    warning_confidence: float = 0.005
+    two_sided_test: bool = False
+
+    _binary = True
+
+    _n: int = attrs.field(init=False, default=0, repr=False)
+    _k: int = attrs.field(init=False, default=0, repr=False)
+    _n_min: int = attrs.field(init=False, default=0, repr=False)
+    _k_min: int = attrs.field(init=False, default=0, repr=False)
+    _f_min: float = attrs.field(init=False, default=math.inf, repr=False)
+    _n_max: int = attrs.field(init=False, default=0, repr=False)
+    _k_max: int = attrs.field(init=False, default=0, repr=False)
+    _g_max: float = attrs.field(init=False, default=-math.inf, repr=False)
+    _log_cut: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+    _log_drift: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+    _log_warn: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.drift_confidence, self.warning_confidence = _check_confidences(
+            self.drift_confidence, self.warning_confidence, "HDDM_A"
+        )
+        self.two_sided_test = check_bool(
+            self.two_sided_test, "two_sided_test", "HDDM_A"
+        )
+        self._log_cut = math.log(1.0 / self.drift_confidence)
+        self._log_drift = math.log(2.0 / self.drift_confidence)
+        self._log_warn = math.log(2.0 / self.warning_confidence)
+
+    def _reset_state(self) -> None:
+        self._drift_detected = False
+        self._warning_detected = False
+        self._n = 0
+        self._k = 0
+        self._n_min = 0
+        self._k_min = 0
+        self._f_min = math.inf
+        self._n_max = 0
+        self._k_max = 0
+        self._g_max = -math.inf
+
+    def update(self, x: float) -> bool:
+        """Feed one error flag (1 = the model was wrong); return True on a change.
+
+        Parameters
+        ----------
+        x : {0, 1} or bool
+            Whether the model was wrong on this example.
+
+        Returns
+        -------
+        bool
+            True when a change is detected at this element.
+        """
+        e = _binary_update(x, "HDDM_A.update")
+        if self._drift_detected:
+            self._reset_state()
+        n = self._n + 1
+        k = self._k + e
+        self._n = n
+        self._k = k
+        mean = k / n
+        eps = math.sqrt(1.0 / (2 * n) * self._log_cut)
+        f = mean + eps
+        if f <= self._f_min:
+            self._n_min = n
+            self._k_min = k
+            self._f_min = f
+        g = mean - eps
+        if g >= self._g_max:
+            self._n_max = n
+            self._k_max = k
+            self._g_max = g
+        drift = False
+        warn = False
+        n_min = self._n_min
+        if n_min != n:
+            diff = mean - self._k_min / n_min
+            m = (n - n_min) / n_min * (1.0 / n)
+            if diff >= math.sqrt(m / 2 * self._log_drift):
+                drift = True
+            elif diff >= math.sqrt(m / 2 * self._log_warn):
+                warn = True
+        if self.two_sided_test:
+            n_max = self._n_max
+            if n_max != n:
+                diff = self._k_max / n_max - mean
+                m = (n - n_max) / n_max * (1.0 / n)
+                if diff >= math.sqrt(m / 2 * self._log_drift):
+                    drift = True
+                elif diff >= math.sqrt(m / 2 * self._log_warn):
+                    warn = True
+        self._drift_detected = drift
+        self._warning_detected = warn
+        return drift
+
+    def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
+        mlen = block.shape[0]
+        n = self._n + np.arange(1, mlen + 1, dtype=np.float64)
+        k = self._k + np.cumsum(block)
+        mean = k / n
+        eps = np.sqrt(1.0 / (2.0 * n) * self._log_cut)
+        f = mean + eps
+        cut = f <= shifted_running_min(f, self._f_min)
+        last = last_true_index(cut)
+        has = last >= 0
+        li = np.maximum(last, 0)
+        n_min = np.where(has, n[li], float(self._n_min))
+        k_min = np.where(has, k[li], float(self._k_min))
+        drift, warn = _hoeffding_tests(
+            mean, n, k_min, n_min, +1.0, self._log_drift, self._log_warn
+        )
+        g = mean - eps
+        cut_max = g >= shifted_running_max(g, self._g_max)
+        last_max = last_true_index(cut_max)
+        has_max = last_max >= 0
+        lm = np.maximum(last_max, 0)
+        n_max = np.where(has_max, n[lm], float(self._n_max))
+        k_max = np.where(has_max, k[lm], float(self._k_max))
+        if self.two_sided_test:
+            d2, w2 = _hoeffding_tests(
+                mean, n, k_max, n_max, -1.0, self._log_drift, self._log_warn
+            )
+            drift = drift | d2
+            warn = warn | w2
+        hits = np.flatnonzero(drift)
+        d = int(hits[0]) if hits.shape[0] else -1
+        end = d if d >= 0 else mlen - 1
+        self._n = int(n[end])
+        self._k = int(k[end])
+        if has[end]:
+            self._n_min = int(n_min[end])
+            self._k_min = int(k_min[end])
+            self._f_min = float(f[last[end]])
+        if has_max[end]:
+            self._n_max = int(n_max[end])
+            self._k_max = int(k_max[end])
+            self._g_max = float(g[last_max[end]])
+        self._warning_detected = bool(warn[end])
+        self._drift_detected = d >= 0
+        return d, warn[: end + 1]
+
+
+def _hoeffding_tests(
+    mean: FloatArray,
+    n: FloatArray,
+    k_cut: FloatArray,
+    n_cut: FloatArray,
+    sign: float,
+    log_drift: float,
+    log_warn: float,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """HDDM_A's two-sample Hoeffding tests, element-wise (increase if sign=+1)."""
+    valid = n_cut != n
+    safe = np.where(valid, n_cut, 1.0)
+    diff = mean - k_cut / safe if sign > 0 else k_cut / safe - mean
+    m = (n - safe) / safe * (1.0 / n)
+    m = np.maximum(m, 0.0)
+    drift = valid & (diff >= np.sqrt(m / 2 * log_drift))
+    warn = valid & ~drift & (diff >= np.sqrt(m / 2 * log_warn))
+    return drift, warn
+
+
+@lru_cache(maxsize=32)
+def _ibc_table(lam: float) -> tuple[float, ...]:
+    """McDiarmid's independent bound condition after c updates, c = 0, 1, ...
+
+    ``ibc_0 = 1`` and ``ibc_c = lam**2 + (1 - lam)**2 * ibc_{c-1}``, iterated
+    in floating point until it stops changing (the last entry then holds for
+    every larger c).
+    """
+    a = lam * lam
+    b = (1 - lam) ** 2
+    out = [1.0]
+    while len(out) < 10_000_000:
+        nxt = a + b * out[-1]
+        if nxt == out[-1]:
+            break
+        out.append(nxt)
+    return tuple(out)
+
+
+def _ibc_at(table: npt.NDArray[np.float64], counts: npt.NDArray[np.intp]) -> FloatArray:
+    out: FloatArray = table[np.minimum(counts, table.shape[0] - 1)]
+    return out
+
+
+@lru_cache(maxsize=32)
+def _ibc_array(lam: float) -> npt.NDArray[np.float64]:
+    arr = np.asarray(_ibc_table(lam), dtype=np.float64)
+    arr.setflags(write=False)
+    return arr
+
+
+def _ewma_segments(
+    x: FloatArray, starts: IndexArray, lengths: IndexArray, lam: float, keep: float
+) -> FloatArray:
+    """EWMA restarted at each segment (first value taken as is), bit-exact.
+
+    Segment ``i`` covers ``x[starts[i] : starts[i] + lengths[i]]`` (lengths
+    >= 1). Within a segment ``y = lam * x + keep * y_prev`` evaluated in the
+    same order as a scalar loop (``scipy.signal.lfilter`` runs that
+    recursion in C); segments are grouped by length so each group is one
+    2-D ``lfilter`` call.
+    """
+    from scipy.signal import lfilter
+
+    y = np.zeros_like(x)
+    if starts.shape[0] == 0:
+        return y
+    y[starts] = x[starts]
+    long = lengths > 1
+    if not long.any():
+        return y
+    st = starts[long]
+    ln = lengths[long]
+    bucket = np.ceil(np.log2(ln)).astype(np.intp)
+    for b in np.unique(bucket):
+        sel = bucket == b
+        s_b = st[sel]
+        l_b = ln[sel]
+        width = int(l_b.max())
+        offs = np.arange(1, width, dtype=np.intp)
+        idx = s_b[:, None] + offs[None, :]
+        valid = offs[None, :] < l_b[:, None]
+        idx_c = np.where(valid, idx, s_b[:, None])
+        mat = x[idx_c]
+        zi = (keep * x[s_b])[:, None]
+        out, _ = lfilter([lam], [1.0, -keep], mat, axis=1, zi=zi)
+        y[idx[valid]] = out[valid]
+    return y
+
+
+def _ewma_continue(x: FloatArray, y0: float, lam: float, keep: float) -> FloatArray:
+    """EWMA over ``x`` continuing from a previous value ``y0``, bit-exact."""
+    from scipy.signal import lfilter
+
+    out, _ = lfilter([lam], [1.0, -keep], x, zi=[keep * y0])
+    return np.asarray(out, dtype=np.float64)
+
+
+@attrs.define(slots=True)
+class HDDM_W(WarningDetectorBase):
+    r"""HDDM_W: drift detection with McDiarmid's bound on weighted averages.
+
+    HDDM_W tracks the exponentially weighted moving average (EWMA, weight
+    ``lambda_val`` on the newest value) of the error rate. It keeps a cut
+    point where the EWMA plus McDiarmid's bound was smallest, and compares
+    the EWMA of the values since that cut point with the EWMA up to it: a
+    change is signalled when their difference exceeds McDiarmid's bound at
+    confidence ``drift_confidence``, a warning at ``warning_confidence``.
+    With ``two_sided_test`` decreases are monitored as well. After a change
+    it restarts on the next value. The semantics are those of River's
+    ``drift.binary.HDDM_W`` (after MOA).
+
+    Parameters
+    ----------
+    drift_confidence : float, default=0.001
+        :math:`\delta_d` in (0, 1); smaller values detect less often.
+    warning_confidence : float, default=0.005
+        :math:`\delta_w` in (0, 1), at least ``drift_confidence``.
+    lambda_val : float, default=0.05
+        EWMA weight of the newest value, in (0, 1].
+    two_sided_test : bool, default=False
+        Also detect decreases of the error rate.
+
+    Attributes
+    ----------
+    drift_detected : bool
+        Whether the last value triggered a detection.
+    warning_detected : bool
+        Whether the detector is in its warning zone after the last value.
+    warnings_ : numpy.ndarray
+        Indices, into the ``xs`` of the latest ``update_many`` call, at which
+        ``warning_detected`` was True.
+
+    Notes
+    -----
+    Input: ``error`` values in {0, 1} (1 = the model was wrong; bools are
+    accepted). The EWMA recursion is evaluated in the same order as River's,
+    so the statistics agree bit for bit.
+
+    References
+    ----------
+    .. [1] Frías-Blanco, I., del Campo-Ávila, J., Ramos-Jiménez, G.,
+       Morales-Bueno, R., Ortiz-Díaz, A. and Caballero-Mota, Y. (2015). Online
+       and non-parametric drift detection methods based on Hoeffding's bounds.
+       *IEEE Transactions on Knowledge and Data Engineering* 27(3), 810-823.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.drift.stream import HDDM_W
+    >>> rng = np.random.default_rng(0)
+    >>> errors = np.r_[rng.random(2000) < 0.1, rng.random(2000) < 0.4]
+    >>> hits = HDDM_W().update_many(errors)
+    >>> bool((hits > 2000).any())
+    True
+    """
+
+    drift_confidence: float = 0.001
+    warning_confidence: float = 0.005
+    lambda_val: float = 0.05
+    two_sided_test: bool = False
+
+    _binary = True
+
+    # the whole stream since the last restart: EWMA and number of values
+    _t_ewma: float = attrs.field(init=False, default=0.0, repr=False)
+    _t_cnt: int = attrs.field(init=False, default=0, repr=False)
+    # increase side: cut value, snapshot of the total at the cut, EWMA since
+    _i_cut: float = attrs.field(init=False, default=math.inf, repr=False)
+    _i1_ewma: float = attrs.field(init=False, default=0.0, repr=False)
+    _i1_cnt: int = attrs.field(init=False, default=0, repr=False)
+    _i2_ewma: float = attrs.field(init=False, default=0.0, repr=False)
+    _i2_cnt: int = attrs.field(init=False, default=0, repr=False)
+    # decrease side (kept only with two_sided_test)
+    _d_cut: float = attrs.field(init=False, default=-math.inf, repr=False)
+    _d1_ewma: float = attrs.field(init=False, default=0.0, repr=False)
+    _d1_cnt: int = attrs.field(init=False, default=0, repr=False)
+    _d2_ewma: float = attrs.field(init=False, default=0.0, repr=False)
+    _d2_cnt: int = attrs.field(init=False, default=0, repr=False)
+    _keep: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+    _log_drift: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+    _log_warn: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        caller = "HDDM_W"
+        self.drift_confidence, self.warning_confidence = _check_confidences(
+            self.drift_confidence, self.warning_confidence, caller
+        )
+        self.lambda_val = check_scalar(
+            self.lambda_val, "lambda_val", caller=caller, low=0.0, high=1.0,
+            low_inclusive=False,
+        )
+        self.two_sided_test = check_bool(self.two_sided_test, "two_sided_test", caller)
+        self._keep = 1 - self.lambda_val
+        self._log_drift = math.log(1 / self.drift_confidence)
+        self._log_warn = math.log(1 / self.warning_confidence)
+
+    def _reset_state(self) -> None:
+        self._drift_detected = False
+        self._warning_detected = False
+        self._t_ewma = 0.0
+        self._t_cnt = 0
+        self._i_cut = math.inf
+        self._i1_ewma = 0.0
+        self._i1_cnt = 0
+        self._i2_ewma = 0.0
+        self._i2_cnt = 0
+        self._d_cut = -math.inf
+        self._d1_ewma = 0.0
+        self._d1_cnt = 0
+        self._d2_ewma = 0.0
+        self._d2_cnt = 0
+
+    def update(self, x: float) -> bool:
+        """Feed one error flag (1 = the model was wrong); return True on a change.
+
+        Parameters
+        ----------
+        x : {0, 1} or bool
+            Whether the model was wrong on this example.
+
+        Returns
+        -------
+        bool
+            True when a change is detected at this element.
+        """
+        e = float(_binary_update(x, "HDDM_W.update"))
+        if self._drift_detected:
+            self._reset_state()
+        lam = self.lambda_val
+        keep = self._keep
+        table = _ibc_table(lam)
+        top = len(table) - 1
+        cnt = self._t_cnt + 1
+        tot = e if cnt == 1 else lam * e + keep * self._t_ewma
+        self._t_cnt = cnt
+        self._t_ewma = tot
+        ibc = table[cnt if cnt < top else top]
+        eps = math.sqrt(ibc * self._log_drift / 2)
+        drift = False
+        warn = False
+        # increase side
+        if tot + eps < self._i_cut:
+            self._i_cut = tot + eps
+            self._i1_ewma = tot
+            self._i1_cnt = cnt
+            self._i2_ewma = 0.0
+            self._i2_cnt = 0
+        else:
+            c2 = self._i2_cnt + 1
+            self._i2_ewma = e if c2 == 1 else lam * e + keep * self._i2_ewma
+            self._i2_cnt = c2
+            c1 = self._i1_cnt
+            ibc_sum = table[min(c1, top)] + table[min(c2, top)]
+            diff = self._i2_ewma - self._i1_ewma
+            if diff > math.sqrt(ibc_sum * self._log_drift / 2):
+                drift = True
+            elif diff > math.sqrt(ibc_sum * self._log_warn / 2):
+                warn = True
+        if self.two_sided_test:
+            if tot - eps > self._d_cut:
+                self._d_cut = tot - eps
+                self._d1_ewma = tot
+                self._d1_cnt = cnt
+                self._d2_ewma = 0.0
+                self._d2_cnt = 0
+            else:
+                c2 = self._d2_cnt + 1
+                self._d2_ewma = e if c2 == 1 else lam * e + keep * self._d2_ewma
+                self._d2_cnt = c2
+                c1 = self._d1_cnt
+                ibc_sum = table[min(c1, top)] + table[min(c2, top)]
+                diff = self._d1_ewma - self._d2_ewma
+                if diff > math.sqrt(ibc_sum * self._log_drift / 2):
+                    drift = True
+                elif diff > math.sqrt(ibc_sum * self._log_warn / 2):
+                    warn = True
+        self._drift_detected = drift
+        self._warning_detected = warn
+        return drift
+
+    def _side(
+        self,
+        block: FloatArray,
+        tot: FloatArray,
+        cnt: npt.NDArray[np.intp],
+        eps: FloatArray,
+        increase: bool,
+    ) -> tuple[BoolArray, BoolArray, dict[str, npt.NDArray[np.generic]]]:
+        """Cut points, tests and per-element state of one side, vectorised."""
+        lam = self.lambda_val
+        keep = self._keep
+        table = _ibc_array(lam)
+        mlen = block.shape[0]
+        pos = np.arange(mlen, dtype=np.intp)
+        if increase:
+            f = tot + eps
+            cut = f < shifted_running_min(f, self._i_cut)
+            cut_val = np.minimum.accumulate(np.r_[self._i_cut, f])[1:]
+            c1_ewma0, c1_cnt0 = self._i1_ewma, self._i1_cnt
+            c2_ewma0, c2_cnt0 = self._i2_ewma, self._i2_cnt
+        else:
+            f = tot - eps
+            cut = f > shifted_running_max(f, self._d_cut)
+            cut_val = np.maximum.accumulate(np.r_[self._d_cut, f])[1:]
+            c1_ewma0, c1_cnt0 = self._d1_ewma, self._d1_cnt
+            c2_ewma0, c2_cnt0 = self._d2_ewma, self._d2_cnt
+        last = last_true_index(cut)
+        has = last >= 0
+        li = np.maximum(last, 0)
+        s1_ewma = np.where(has, tot[li], c1_ewma0)
+        s1_cnt = np.where(has, cnt[li], c1_cnt0)
+        # second sample: values after the latest cut (none at a cut itself)
+        s2_cnt = np.where(has, pos - last, c2_cnt0 + pos + 1)
+        s2_ewma = np.zeros(mlen)
+        cut_pos = np.flatnonzero(cut)
+        first_cut = int(cut_pos[0]) if cut_pos.shape[0] else mlen
+        if first_cut > 0:  # continuing the carried second sample
+            head = block[:first_cut]
+            if c2_cnt0 > 0:
+                s2_ewma[:first_cut] = _ewma_continue(head, c2_ewma0, lam, keep)
+            else:
+                s2_ewma[:first_cut] = _ewma_segments(
+                    head, np.zeros(1, np.intp), np.full(1, first_cut, np.intp),
+                    lam, keep,
+                )
+        if cut_pos.shape[0]:
+            seg_start = cut_pos + 1
+            seg_end = np.r_[cut_pos[1:], mlen]
+            seg_len = seg_end - seg_start
+            ok = seg_len > 0
+            s2_ewma += np.where(
+                (pos >= first_cut),
+                _ewma_segments(block, seg_start[ok], seg_len[ok], lam, keep),
+                0.0,
+            ) if ok.any() else 0.0
+        ibc_sum = _ibc_at(table, s1_cnt) + _ibc_at(table, s2_cnt)
+        diff = s2_ewma - s1_ewma if increase else s1_ewma - s2_ewma
+        testable = s2_cnt > 0
+        drift = testable & (diff > np.sqrt(ibc_sum * self._log_drift / 2))
+        warn = testable & ~drift & (diff > np.sqrt(ibc_sum * self._log_warn / 2))
+        state: dict[str, npt.NDArray[np.generic]] = {
+            "cut_val": cut_val,
+            "s1_ewma": s1_ewma,
+            "s1_cnt": s1_cnt,
+            "s2_ewma": s2_ewma,
+            "s2_cnt": s2_cnt,
+        }
+        return drift, warn, state
+
+    def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
+        lam = self.lambda_val
+        keep = self._keep
+        mlen = block.shape[0]
+        table = _ibc_array(lam)
+        cnt = self._t_cnt + np.arange(1, mlen + 1, dtype=np.intp)
+        if self._t_cnt == 0:
+            tot = _ewma_segments(
+                block, np.zeros(1, np.intp), np.full(1, mlen, np.intp), lam, keep
+            )
+        else:
+            tot = _ewma_continue(block, self._t_ewma, lam, keep)
+        eps = np.sqrt(_ibc_at(table, cnt) * self._log_drift / 2)
+        drift, warn, st_i = self._side(block, tot, cnt, eps, increase=True)
+        st_d: dict[str, npt.NDArray[np.generic]] | None = None
+        if self.two_sided_test:
+            drift_d, warn_d, st_d = self._side(block, tot, cnt, eps, increase=False)
+            drift = drift | drift_d
+            warn = warn | warn_d
+        hits = np.flatnonzero(drift)
+        d = int(hits[0]) if hits.shape[0] else -1
+        end = d if d >= 0 else mlen - 1
+        self._t_ewma = float(tot[end])
+        self._t_cnt = int(cnt[end])
+        self._i_cut = float(st_i["cut_val"][end])
+        self._i1_ewma = float(st_i["s1_ewma"][end])
+        self._i1_cnt = int(st_i["s1_cnt"][end])
+        self._i2_cnt = int(st_i["s2_cnt"][end])
+        self._i2_ewma = float(st_i["s2_ewma"][end]) if self._i2_cnt else 0.0
+        if st_d is not None:
+            self._d_cut = float(st_d["cut_val"][end])
+            self._d1_ewma = float(st_d["s1_ewma"][end])
+            self._d1_cnt = int(st_d["s1_cnt"][end])
+            self._d2_cnt = int(st_d["s2_cnt"][end])
+            self._d2_ewma = float(st_d["s2_ewma"][end]) if self._d2_cnt else 0.0
+        self._warning_detected = bool(warn[end])
+        self._drift_detected = d >= 0
+        return d, warn[: end + 1]
+
