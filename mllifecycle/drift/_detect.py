@@ -120,6 +120,25 @@ def _column_kind(col: npt.NDArray[Any]) -> str:
 
 
 def _split(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDArray[Any]]]:
+    if isinstance(x, Mapping):
+        if len(x) == 0:
+            fail(
+                name,
+                "a data set with at least 1 column",
+                described("0 columns"),
+                caller,
+            )
+        keys = [str(k) for k in x]
+        vals = [np.asarray(v) for v in x.values()]
+        for k, v in zip(keys, vals, strict=True):
+            if v.ndim != 1 or v.shape[0] != vals[0].shape[0]:
+                fail(
+                    name,
+                    "a mapping of equally long 1-D columns",
+                    described(f"column {k!r} of shape {v.shape}"),
+                    caller,
+                )
+        return keys, vals
     names = column_names(x)
     if names is not None:
         cols = [np.asarray(x.iloc[:, j].to_numpy()) for j in range(len(names))]
@@ -508,9 +527,9 @@ def detect(
 
     Parameters
     ----------
-    reference, current : 2-D array-like or pandas DataFrame
+    reference, current : 2-D array-like, pandas DataFrame or dict of columns
         Rows are samples, columns features; the same columns in both. Column
-        names of DataFrames are kept (arrays get ``x0``, ``x1``, ...).
+        names of DataFrames and dicts are kept (arrays get ``x0``, ``x1``, ...).
     tests : str or mapping, default="auto"
         ``"auto"``: ``ks`` for numeric columns, ``chi_square`` for categorical
         ones. A test name (``ks``, ``cramer_von_mises``, ``anderson_darling``,
@@ -714,7 +733,8 @@ class Reference:
             n_reference=int(cols[0].shape[0]),
             numeric=numeric,
             categories=cats,
-            frame=column_names(X_reference) is not None,
+            frame=column_names(X_reference) is not None
+            or isinstance(X_reference, Mapping),
         )
         ref._restack()
         return ref
@@ -794,7 +814,8 @@ class Reference:
                 described(f"{len(cc)} column(s)"),
                 caller,
             )
-        if column_names(X_current) is not None and self._frame and names != self.names:
+        named = column_names(X_current) is not None or isinstance(X_current, Mapping)
+        if named and self._frame and names != self.names:
             fail(
                 "X_current",
                 f"the reference's columns {self.names[:5]}",
