@@ -2,13 +2,23 @@
 
 Paired statistical comparisons (:func:`paired_bootstrap`, :func:`mcnemar`,
 :func:`delong`) return frozen result objects carrying the evidence. Gates
-(objects with ``check(context) -> GateResult``) turn them into decisions, and
-:func:`evaluate_gates` composes gates into one :class:`GateReport`.
+(objects with ``check(context) -> GateResult``; write your own) turn them into
+decisions, and :func:`evaluate_gates` composes gates into one
+:class:`GateReport`. The ``mllifecycle gate`` command runs them in CI.
 """
 
 from __future__ import annotations
 
 from mllifecycle.gates._compare import delong, mcnemar, paired_bootstrap
+from mllifecycle.gates._context import GateContext, GateResult
+from mllifecycle.gates._gates import (
+    CalibrationNoWorse,
+    MetricThreshold,
+    NoRegression,
+    SignificantImprovement,
+    SliceNoRegression,
+)
+from mllifecycle.gates._report import GateReport, evaluate_gates
 from mllifecycle.gates._types import BootstrapResult, DeLongResult, McNemarResult
 
 __all__ = [
@@ -18,4 +28,13 @@ __all__ = [
     "BootstrapResult",
     "McNemarResult",
     "DeLongResult",
+    "GateContext",
+    "GateResult",
+    "GateReport",
+    "evaluate_gates",
+    "MetricThreshold",
+    "NoRegression",
+    "SignificantImprovement",
+    "SliceNoRegression",
+    "CalibrationNoWorse",
 ]

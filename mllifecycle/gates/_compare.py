@@ -119,6 +119,7 @@ def paired_bootstrap(
     higher_is_better: bool | None = None,
     sample_weight: Any = None,
     pos_label: Any = None,
+    n_bins: int = 10,
     rng: RNGLike = None,
 ) -> BootstrapResult:
     """Paired bootstrap of the difference challenger - champion of a metric.
@@ -137,7 +138,8 @@ def paired_bootstrap(
         probabilities (1-D positive class, or 2-D one column per class of
         ``y_true`` in sorted order) for ``log_loss`` and ``brier_score``;
         scores or probabilities for ``roc_auc``; values for
-        ``mean_absolute_error`` and ``mean_squared_error``.
+        ``mean_absolute_error`` and ``mean_squared_error``; probabilities for
+        ``expected_calibration_error``.
     metric : str or callable
         A metric name above (scikit-learn names such as ``"accuracy_score"``,
         ``"brier_score_loss"`` or ``"roc_auc_score"`` are accepted) or a
@@ -167,6 +169,10 @@ def paired_bootstrap(
         Positive class of ``precision``, ``recall`` and ``f1`` (default: the
         larger label). ROC AUC, log loss and Brier score take the larger label
         as positive for 1-D probabilities.
+    n_bins : int, default=10
+        Equal-width confidence bins of ``expected_calibration_error`` (the
+        top-label ECE of Guo et al. 2017: the weighted mean over bins of
+        ``|accuracy - mean confidence|``).
     rng : int, numpy.random.Generator or None
 
     Returns
@@ -236,6 +242,7 @@ def paired_bootstrap(
             margin,
             caller,
         )
+    n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
     problem = prepare(
         spec,
@@ -244,6 +251,7 @@ def paired_bootstrap(
         challenger,
         sample_weight=sample_weight,
         pos_label=pos_label,
+        n_bins=n_bins,
         caller=caller,
     )
     return _bootstrap_result(

@@ -51,6 +51,7 @@ METRICS: dict[str, tuple[str, bool]] = {
     "mean_absolute_error": ("regression", False),
     "mean_squared_error": ("regression", False),
     "roc_auc": ("score", True),
+    "expected_calibration_error": ("proba", False),
 }
 
 _ALIASES = {
@@ -66,6 +67,7 @@ _ALIASES = {
     "mse": "mean_squared_error",
     "roc_auc_score": "roc_auc",
     "auc": "roc_auc",
+    "ece": "expected_calibration_error",
 }
 
 
@@ -137,10 +139,18 @@ class Problem:
     weights: FloatArray | None = None
     # callable
     arrays: tuple[Any, Any, Any] | None = None
+    n_bins: int = 10
 
     def evaluate(self, S: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Metric values of champion and challenger from sums ``S`` (..., q)."""
         name = self.spec.name
+        if name == "expected_calibration_error":
+            k = self.n_bins
+            tot = S[..., -1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ea = np.abs(S[..., :k]).sum(axis=-1) / tot
+                eb = np.abs(S[..., k : 2 * k]).sum(axis=-1) / tot
+            return ea, eb
         if name in ("precision", "recall", "f1"):
             out = []
             for k in (0, 3):
@@ -286,6 +296,7 @@ def prepare(
     *,
     sample_weight: Any = None,
     pos_label: Any = None,
+    n_bins: int = 10,
     caller: str,
 ) -> Problem:
     """Validate the inputs for ``spec`` and build the resampling problem."""
@@ -360,6 +371,14 @@ def prepare(
             cols += [ones * (pp & yt), ones * (pp & ~yt), ones * (~pp & yt)]
         return Problem(spec=spec, n=n, F=np.column_stack(cols), weights=w)
 
+    if kind == "proba" and spec.name == "expected_calibration_error":
+        cols = []
+        for pred, nm in ((a, "champion"), (b, "challenger")):
+            _proba_true_class(y, pred, nm, caller)  # validates the shape
+            cols.append(_ece_columns(y, pred, n_bins) * ones[:, None])
+        F = np.column_stack([*cols, ones])
+        return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
+
     if kind == "proba":
         ta, onehot, classes = _proba_true_class(y, a, "champion", caller)
         tb, _, _ = _proba_true_class(y, b, "challenger", caller)
@@ -387,6 +406,30 @@ def prepare(
     sa = _binary_scores(y, a, "champion", caller)
     sb = _binary_scores(y, b, "challenger", caller)
     return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
+
+
+def _ece_columns(y: npt.NDArray[Any], p: FloatArray, n_bins: int) -> FloatArray:
+    """Per-example (correct - confidence) spread into top-label confidence bins."""
+    classes = np.unique(y)
+    if p.ndim == 1:
+        conf = np.maximum(p, 1.0 - p)
+        pred = np.where(p > 0.5, classes[-1], classes[0])
+    else:
+        col = np.argmax(p, axis=1)
+        conf = p[np.arange(p.shape[0]), col]
+        pred = classes[col]
+    correct = (pred == y).astype(np.float64)
+    bins = np.minimum((conf * n_bins).astype(np.intp), n_bins - 1)
+    out = np.zeros((p.shape[0], n_bins))
+    out[np.arange(p.shape[0]), bins] = correct - conf
+    return out
+
+
+def expected_calibration_error(
+    y: npt.NDArray[Any], p: FloatArray, n_bins: int = 10
+) -> float:
+    """Top-label expected calibration error with equal-width bins."""
+    return float(np.abs(_ece_columns(y, p, n_bins).sum(axis=0)).sum() / y.shape[0])
 
 
 # ---------------------------------------------------------------- ROC AUC

@@ -1,0 +1,270 @@
+"""The context a gate checks, and the result it returns."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import format_value, jsonable
+from mllifecycle._validation import (
+    check_array,
+    check_consistent_length,
+    check_proba,
+    check_rng,
+    column_names,
+    described,
+    fail,
+)
+from mllifecycle.gates._metrics import MetricSpec, check_weights
+
+__all__ = ["GateContext", "GateResult", "model_inputs"]
+
+
+def _slices(value: Any, n: int) -> Any:
+    """Normalise slices: a 1-D array, or a dict of named 1-D arrays."""
+    caller = "GateContext"
+    if value is None:
+        return None
+    names = column_names(value)
+    if names is not None:
+        arr = np.asarray(value.to_numpy())
+        value = {nm: arr[:, j] for j, nm in enumerate(names)}
+    if isinstance(value, Mapping):
+        if not value:
+            fail("slices", "a non-empty mapping of slice columns", value, caller)
+        out = {}
+        for key, col in value.items():
+            c = check_array(col, "slices", caller=caller, ndim=1, dtype="any")
+            if c.shape[0] != n:
+                fail(
+                    "slices",
+                    f"columns with one slice label per example ({n})",
+                    described(f"column {key!r} of length {c.shape[0]}"),
+                    caller,
+                )
+            out[str(key)] = c
+        return out
+    c = check_array(value, "slices", caller=caller, ndim=1, dtype="any")
+    if c.shape[0] != n:
+        fail(
+            "slices",
+            f"one slice label per example ({n})",
+            described(f"{c.shape[0]} label(s)"),
+            caller,
+        )
+    return c
+
+
+@attrs.frozen(kw_only=True)
+class GateContext:
+    """What a gate sees: the labels and both models' outputs on one data set.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels or values.
+    challenger : array-like of shape (n,)
+        The challenger's predictions (class labels or regression values).
+    champion : array-like of shape (n,), optional
+        The champion's predictions; None for a first model.
+    challenger_proba, champion_proba : array-like, optional
+        Probabilities: 1-D (positive class, the larger label) or 2-D (one
+        column per class of ``y_true``, sorted). Needed by probability metrics
+        (log loss, Brier, ROC AUC, calibration).
+    slices : array-like of shape (n,), mapping or DataFrame, optional
+        Slice labels per example, or named columns of them.
+    sample_weight : array-like of shape (n,), optional
+    rng : int, numpy.random.Generator or None
+        Seed of the bootstraps the gates run; an int makes every check
+        reproducible.
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import GateContext
+    >>> ctx = GateContext(y_true=[0, 1, 1, 0], challenger=[0, 1, 1, 1])
+    >>> ctx.has_champion, ctx.n_samples
+    (False, 4)
+    """
+
+    y_true: Any
+    challenger: Any
+    champion: Any = None
+    challenger_proba: Any = None
+    champion_proba: Any = None
+    slices: Any = None
+    sample_weight: Any = None
+    rng: Any = None
+
+    def __attrs_post_init__(self) -> None:
+        caller = "GateContext"
+        y = check_array(self.y_true, "y_true", caller=caller, ndim=1, dtype="any")
+        fix = object.__setattr__
+        fix(self, "y_true", y)
+        arrays = [y]
+        names = ["y_true"]
+        for nm in ("challenger", "champion"):
+            v = getattr(self, nm)
+            if v is None:
+                if nm == "challenger":
+                    fail(nm, "the challenger's predictions", None, caller)
+                continue
+            arr = check_array(v, nm, caller=caller, ndim=1, dtype="any")
+            fix(self, nm, arr)
+            arrays.append(arr)
+            names.append(nm)
+        for nm in ("challenger_proba", "champion_proba"):
+            v = getattr(self, nm)
+            if v is None:
+                continue
+            arr = check_proba(v, nm, caller)
+            fix(self, nm, arr)
+            arrays.append(arr)
+            names.append(nm)
+        n = check_consistent_length(arrays, names, caller)
+        fix(self, "slices", _slices(self.slices, n))
+        fix(self, "sample_weight", check_weights(self.sample_weight, n, caller))
+        check_rng(self.rng, caller=caller)
+
+    @property
+    def n_samples(self) -> int:
+        """Number of examples."""
+        return int(self.y_true.shape[0])
+
+    @property
+    def has_champion(self) -> bool:
+        """Whether a champion is present (False for a first model)."""
+        return self.champion is not None or self.champion_proba is not None
+
+    def generator(self) -> np.random.Generator:
+        """Return a fresh Generator from ``rng`` (same draws each call for an int)."""
+        return check_rng(self.rng, caller="GateContext")
+
+    def subset(self, mask: npt.NDArray[np.bool_]) -> GateContext:
+        """Return the context restricted to the rows of ``mask``."""
+
+        def sub(v: Any) -> Any:
+            return None if v is None else v[mask]
+
+        return GateContext(
+            y_true=self.y_true[mask],
+            challenger=self.challenger[mask],
+            champion=sub(self.champion),
+            challenger_proba=sub(self.challenger_proba),
+            champion_proba=sub(self.champion_proba),
+            sample_weight=sub(self.sample_weight),
+            rng=self.rng,
+        )
+
+
+def _labels_from_proba(y: npt.NDArray[Any], p: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    classes = np.unique(y)
+    if p.ndim == 1:
+        return np.asarray(np.where(p > 0.5, classes[-1], classes[0]))
+    if p.shape[1] != classes.size:
+        fail(
+            "proba",
+            f"one column per class of y_true ({classes.size})",
+            described(f"{p.shape[1]} column(s)"),
+            "GateContext",
+        )
+    return np.asarray(classes[np.argmax(p, axis=1)])
+
+
+def model_inputs(
+    spec: MetricSpec, context: GateContext, caller: str, *, use_proba: bool = False
+) -> tuple[Any, Any]:
+    """Return (champion input, challenger input) in the form ``spec`` needs."""
+    if spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba):
+        out = []
+        for nm in ("champion", "challenger"):
+            p = getattr(context, f"{nm}_proba")
+            if p is None and nm == "challenger":
+                fail(
+                    "context",
+                    f"a GateContext with challenger_proba for metric {spec.name!r}",
+                    described("challenger_proba=None"),
+                    caller,
+                )
+            out.append(p)
+        return out[0], out[1]
+    champion = context.champion
+    if champion is None and context.champion_proba is not None and spec.kind == "label":
+        champion = _labels_from_proba(context.y_true, context.champion_proba)
+    return champion, context.challenger
+
+
+def _reasons(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+@attrs.frozen(kw_only=True)
+class GateResult:
+    """The decision of one gate, with its reasons and evidence.
+
+    Attributes
+    ----------
+    passed : bool
+        Whether the challenger passed (a skipped gate passes).
+    name : str
+        The gate, e.g. ``"NoRegression(accuracy, margin=0.005)"``.
+    reasons : tuple of str
+        Human-readable sentences explaining the decision.
+    skipped : bool
+        True when the gate did not apply (e.g. a comparative gate with no
+        champion).
+    evidence : dict
+        The numbers behind the decision (JSON-safe).
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import GateResult
+    >>> r = GateResult(passed=True, name="mine", reasons=["fine"])
+    >>> r.reasons
+    ('fine',)
+    """
+
+    passed: bool = attrs.field(converter=bool)
+    name: str
+    reasons: tuple[str, ...] = attrs.field(converter=_reasons, factory=tuple)
+    skipped: bool = attrs.field(default=False, converter=bool)
+    evidence: dict[str, Any] = attrs.field(factory=dict, converter=jsonable)
+
+    @property
+    def status(self) -> str:
+        """``"PASS"``, ``"FAIL"`` or ``"SKIP"``."""
+        if self.skipped:
+            return "SKIP"
+        return "PASS" if self.passed else "FAIL"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-safe dict."""
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "skipped": self.skipped,
+            "reasons": list(self.reasons),
+            "evidence": jsonable(self.evidence),
+        }
+
+    def __repr__(self) -> str:
+        text = "; ".join(self.reasons)
+        return f"[{self.status}] {self.name}: {text}"
+
+    def _repr_html_(self) -> str:
+        reasons = "".join(f"<li>{html.escape(r)}</li>" for r in self.reasons)
+        ev = "".join(
+            f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(format_value(v))}</td></tr>"
+            for k, v in self.evidence.items()
+            if not isinstance(v, dict | list)
+        )
+        return (
+            f"<div><b>{html.escape(self.status)}</b> {html.escape(self.name)}"
+            f"<ul>{reasons}</ul><table><tbody>{ev}</tbody></table></div>"
+        )

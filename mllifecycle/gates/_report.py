@@ -1,0 +1,168 @@
+"""Composition of gates into one report."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from mllifecycle._validation import check_has_methods, described, fail
+from mllifecycle.gates._context import GateContext, GateResult
+
+__all__ = ["GateReport", "evaluate_gates"]
+
+
+@attrs.frozen(kw_only=True)
+class GateReport:
+    """The decision of a set of gates: whether the challenger may replace the champion.
+
+    Attributes
+    ----------
+    passed : bool
+        True when every gate passed (skipped gates count as passed).
+    results : tuple of GateResult
+        One result per gate, in order.
+    reasons : tuple of str
+        The summary: the overall verdict, then one line per gate.
+    first_model : bool
+        True when there was no champion: only absolute gates applied.
+    n_samples : int
+    """
+
+    passed: bool
+    results: tuple[GateResult, ...]
+    reasons: tuple[str, ...]
+    first_model: bool
+    n_samples: int
+
+    @property
+    def failed(self) -> tuple[GateResult, ...]:
+        """The results of the gates that failed."""
+        return tuple(r for r in self.results if not r.passed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-safe dict."""
+        return {
+            "passed": self.passed,
+            "first_model": self.first_model,
+            "n_samples": self.n_samples,
+            "reasons": list(self.reasons),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    def __repr__(self) -> str:
+        lines = [f"GateReport: {self.reasons[0]}"]
+        for r in self.results:
+            lines.append(f"  [{r.status}] {r.name}")
+            lines.extend(f"      {reason}" for reason in r.reasons)
+        lines.extend(f"  note: {note}" for note in self.reasons[1:])
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        color = "#2e7d32" if self.passed else "#c62828"
+        head = f"<p style='color:{color}'><b>{html.escape(self.reasons[0])}</b></p>"
+        rows = "".join(
+            "<tr>"
+            f"<td>{html.escape(r.status)}</td><td>{html.escape(r.name)}</td>"
+            f"<td>{'<br>'.join(html.escape(x) for x in r.reasons)}</td>"
+            "</tr>"
+            for r in self.results
+        )
+        notes = "".join(f"<li>{html.escape(x)}</li>" for x in self.reasons[1:])
+        return (
+            f"<div>{head}<table><thead><tr><th>status</th><th>gate</th><th>reasons</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table><ul>{notes}</ul></div>"
+        )
+
+
+def _as_result(obj: Any, gate: Any) -> GateResult:
+    if isinstance(obj, GateResult):
+        return obj
+    if not hasattr(obj, "passed"):
+        fail(
+            "gates",
+            "gates whose check(context) returns a GateResult",
+            described(f"{type(gate).__name__}.check returned {type(obj).__name__}"),
+            "evaluate_gates",
+        )
+    return GateResult(
+        passed=bool(obj.passed),
+        name=str(getattr(obj, "name", type(gate).__name__)),
+        reasons=getattr(obj, "reasons", ()),
+        skipped=bool(getattr(obj, "skipped", False)),
+        evidence=getattr(obj, "evidence", {}),
+    )
+
+
+def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateReport:
+    """Check every gate on ``context`` and compose one report.
+
+    Parameters
+    ----------
+    gates : Gate or iterable of Gate
+        Objects with ``check(context) -> GateResult`` (built-in or your own).
+    context : GateContext
+
+    Returns
+    -------
+    GateReport
+        ``passed`` when every gate passed. With no champion (a first model)
+        comparative gates are skipped and the report says so, rather than
+        passing the model silently.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.gates import (GateContext, MetricThreshold, NoRegression,
+    ...                                evaluate_gates)
+    >>> y = np.array([0, 1] * 50)
+    >>> ctx = GateContext(y_true=y, challenger=y.copy(), rng=0)
+    >>> gates = [MetricThreshold("accuracy", minimum=0.9),
+    ...          NoRegression("accuracy", margin=0.01)]
+    >>> report = evaluate_gates(gates, ctx)
+    >>> report.passed, report.first_model
+    (True, True)
+    >>> print(report.reasons[1])
+    no champion (first model): 1 comparative gate(s) skipped; the decision rests
+    on 1 absolute gate(s)
+    """
+    caller = "evaluate_gates"
+    if not isinstance(context, GateContext):
+        fail("context", "a GateContext", described(type(context).__name__), caller)
+    seq = [gates] if hasattr(gates, "check") else list(gates)
+    if not seq:
+        fail("gates", "at least one gate", gates, caller)
+    for g in seq:
+        check_has_methods(g, "gates", ["check"], caller)
+    results = tuple(_as_result(g.check(context), g) for g in seq)
+    passed = all(r.passed for r in results)
+    n_fail = sum(not r.passed for r in results)
+    n_skip = sum(r.skipped for r in results)
+    applied = len(results) - n_skip
+    if passed:
+        verdict = f"PASSED: {applied} gate(s) passed"
+    else:
+        verdict = f"FAILED: {n_fail} of {len(results)} gate(s) failed"
+    if n_skip:
+        verdict += f", {n_skip} skipped"
+    notes = [verdict]
+    first = not context.has_champion
+    if first:
+        notes.append(
+            f"no champion (first model): {n_skip} comparative gate(s) skipped; "
+            f"the decision rests on {applied} absolute gate(s)"
+        )
+    if applied == 0:
+        notes.append(
+            "no gate applied: nothing about this model was checked "
+            "(add an absolute gate such as MetricThreshold)"
+        )
+    return GateReport(
+        passed=passed,
+        results=results,
+        reasons=tuple(notes),
+        first_model=first,
+        n_samples=context.n_samples,
+    )
