@@ -190,7 +190,7 @@ class StreamDetectorBase:
             else:
                 drifts.append(pos + d)
                 pos += d + 1
-                window = min(max(_MIN_WINDOW, 2 * (d + 1)), _MAX_WINDOW)
+                window = min(max(_MIN_WINDOW, d + 1 + (d + 1) // 4), _MAX_WINDOW)
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)
