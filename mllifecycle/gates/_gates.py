@@ -320,10 +320,10 @@ class NoRegression:
         lower, _ = _improvement_bounds(res)
         ok = lower > -self.margin
         verdict = (
-            f"lower bound {_signed(lower)} > -margin {-self.margin:g}: "
+            f"lower bound {_signed(lower)} > -margin {0.0 - self.margin:g}: "
             "no regression beyond the margin"
             if ok
-            else f"lower bound {_signed(lower)} <= -margin {-self.margin:g}: "
+            else f"lower bound {_signed(lower)} <= -margin {0.0 - self.margin:g}: "
             "a regression beyond the margin cannot be ruled out"
         )
         return GateResult(

@@ -1,0 +1,289 @@
+"""``mllifecycle gate``: decide in CI whether a challenger may replace the champion.
+
+Exit status: 0 the challenger passed, 1 it failed, 2 bad input (one line on
+stderr). Only :mod:`argparse` is imported at module level; the gates load in
+:func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["add_arguments", "run", "read_column_file"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``gate`` subcommand's options to ``parser``."""
+    parser.add_argument(
+        "--y-true",
+        required=True,
+        metavar="Y.csv",
+        help="one column of true labels/values",
+    )
+    parser.add_argument(
+        "--challenger",
+        required=True,
+        metavar="B.csv",
+        help="the challenger's output: one column of labels/values/positive-class "
+        "probabilities, or one column per class of probabilities",
+    )
+    parser.add_argument(
+        "--champion",
+        metavar="A.csv",
+        help="the champion's output, same format (omit for a first model: only "
+        "absolute gates then apply)",
+    )
+    parser.add_argument(
+        "--metric",
+        default="accuracy",
+        help="metric name, e.g. accuracy, f1, log_loss, brier_score, roc_auc, "
+        "mean_squared_error (default: accuracy)",
+    )
+    parser.add_argument(
+        "--margin",
+        type=float,
+        default=0.0,
+        help="tolerated loss (non-inferiority) or required gain (improvement), in "
+        "the metric's units (default: 0)",
+    )
+    parser.add_argument(
+        "--require",
+        choices=["improvement", "non-inferiority"],
+        default="non-inferiority",
+        help="what the challenger must show against the champion "
+        "(default: non-inferiority)",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help="absolute floor (higher-is-better metrics) or ceiling (lower-is-better) "
+        "on the challenger's metric; applies to a first model too",
+    )
+    parser.add_argument(
+        "--slices", metavar="S.csv", help="one column of slice labels, one per example"
+    )
+    parser.add_argument(
+        "--min-slice-size",
+        type=int,
+        default=30,
+        help="smallest slice judged (default: 30)",
+    )
+    parser.add_argument(
+        "--alpha", type=float, default=0.05, help="one-sided level (default: 0.05)"
+    )
+    parser.add_argument(
+        "--n-resamples",
+        type=int,
+        default=10_000,
+        help="bootstrap resamples (default: 10000)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="bootstrap seed (default: 0)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_column_file(
+    path: str, name: str, classes: list[str] | None = None
+) -> tuple[list[str] | None, Any]:
+    """Read a CSV of one or more columns; return (header or None, array).
+
+    The first row is a header when one of its fields is not a number while
+    the rows below hold numbers in that column, or when no field of it occurs
+    again in its column (a text header above text labels), or when a file of
+    several columns starts with the class labels ``classes``. A column of numbers
+    becomes a float (or integer) array, anything else an array of strings.
+    """
+    import csv
+
+    import numpy as np
+
+    from mllifecycle._validation import described, fail
+
+    with open(path, newline="") as fh:
+        rows = [
+            [f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)
+        ]
+    if not rows:
+        fail(
+            name, "a CSV file with at least one row", described(f"empty file {path!r}")
+        )
+    width = len(rows[0])
+    bad = [i for i, r in enumerate(rows) if len(r) != width]
+    if bad:
+        fail(
+            name,
+            f"a CSV file whose rows all have {width} field(s)",
+            described(f"row {bad[0] + 1} of {path!r} with {len(rows[bad[0]])}"),
+        )
+    first, rest = rows[0], rows[1:]
+    header = None
+    if rest and classes is not None and width > 1 and sorted(first) == sorted(classes):
+        header, rows = first, rest
+    elif rest:
+        cols = list(zip(*rest, strict=True))
+        numeric_below = [all(_is_number(v) for v in c) for c in cols]
+        if any(
+            not _is_number(f) and numeric_below[j] for j, f in enumerate(first)
+        ) or all(not _is_number(f) and f not in cols[j] for j, f in enumerate(first)):
+            header, rows = first, rest
+    if not rows:
+        fail(
+            name,
+            "a CSV file with at least one data row",
+            described(f"only a header in {path!r}"),
+        )
+    table = np.array(rows, dtype=object)
+    if all(_is_number(v) for v in table.ravel()):
+        values = table.astype(np.float64)
+        if (
+            np.all(np.isfinite(values))
+            and np.all(values == np.round(values))
+            and width == 1
+        ):
+            values = values.astype(np.int64)
+    else:
+        values = table.astype(str)
+    return header, values[:, 0] if width == 1 else values
+
+
+def _model_output(path: str, name: str, y: Any, kind: str) -> tuple[Any, Any]:
+    """Return (predictions, probabilities) for one model's CSV."""
+    import numpy as np
+
+    from mllifecycle._validation import described, fail
+    from mllifecycle.gates._context import _labels_from_proba
+
+    classes = [str(c) for c in np.unique(y).tolist()]
+    header, values = read_column_file(path, name, classes)
+    if values.ndim == 2:
+        if values.dtype.kind not in "fi":
+            fail(name, "numeric probabilities when it has several columns", values)
+        proba = values.astype(np.float64)
+        classes = [str(c) for c in np.unique(y).tolist()]
+        if (
+            header is not None
+            and sorted(header) == sorted(classes)
+            and header != classes
+        ):
+            proba = proba[:, [header.index(c) for c in classes]]
+        from mllifecycle._validation import check_proba
+
+        proba = check_proba(proba, name, "mllifecycle gate")
+        return _labels_from_proba(y, proba), proba
+    if kind in ("proba", "score"):
+        if values.dtype.kind not in "fi":
+            fail(
+                name, "numeric probabilities for this metric", described("text values")
+            )
+        proba = values.astype(np.float64)
+        from mllifecycle._validation import check_proba
+
+        proba = check_proba(proba, name, "mllifecycle gate")
+        return _labels_from_proba(y, proba), proba
+    if kind == "label" and y.dtype.kind in "iu" and values.dtype.kind == "f":
+        values = (
+            values.astype(np.int64) if np.all(values == np.round(values)) else values
+        )
+    if kind == "label" and y.dtype.kind in "US" and values.dtype.kind in "iuf":
+        values = values.astype(str)
+    return values, None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the gates; return 0 (passed), 1 (failed)."""
+    import json
+
+    from mllifecycle._validation import check_alpha, check_int, check_scalar
+    from mllifecycle.gates import (
+        GateContext,
+        MetricThreshold,
+        NoRegression,
+        SignificantImprovement,
+        SliceNoRegression,
+        evaluate_gates,
+    )
+    from mllifecycle.gates._metrics import resolve_metric
+
+    caller = "mllifecycle gate"
+    spec = resolve_metric(args.metric, None, caller)
+    margin = check_scalar(args.margin, "margin", caller=caller, low=0.0)
+    alpha = check_alpha(args.alpha, caller=caller)
+    n_resamples = check_int(args.n_resamples, "n_resamples", caller=caller)
+    _, y = read_column_file(args.y_true, "y_true")
+    if y.ndim != 1:
+        from mllifecycle._validation import described, fail
+
+        fail("y_true", "a CSV file of one column", described(f"{y.shape[1]} columns"))
+    if spec.kind == "regression" and y.dtype.kind not in "fi":
+        from mllifecycle._validation import described, fail
+
+        fail("y_true", f"numbers for metric {spec.name!r}", described("text values"))
+    chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind)
+    champ, champ_proba = (None, None)
+    if args.champion:
+        champ, champ_proba = _model_output(args.champion, "champion", y, spec.kind)
+    slices = None
+    if args.slices:
+        _, slices = read_column_file(args.slices, "slices")
+        if slices.ndim != 1:
+            from mllifecycle._validation import described, fail
+
+            fail(
+                "slices",
+                "a CSV file of one column",
+                described(f"{slices.shape[1]} columns"),
+            )
+    ctx = GateContext(
+        y_true=y,
+        challenger=chal,
+        champion=champ,
+        challenger_proba=chal_proba,
+        champion_proba=champ_proba,
+        slices=slices,
+        rng=args.seed,
+    )
+    gates: list[Any] = []
+    if args.threshold is not None:
+        bound = check_scalar(args.threshold, "threshold", caller=caller)
+        if spec.higher_is_better:
+            gates.append(MetricThreshold(spec.name, minimum=bound))
+        else:
+            gates.append(MetricThreshold(spec.name, maximum=bound))
+    if args.require == "improvement":
+        gates.append(
+            SignificantImprovement(
+                spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples
+            )
+        )
+    else:
+        gates.append(
+            NoRegression(spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples)
+        )
+    if slices is not None:
+        gates.append(
+            SliceNoRegression(
+                spec.name,
+                margin=margin,
+                alpha=alpha,
+                min_slice_size=check_int(
+                    args.min_slice_size, "min_slice_size", caller=caller, low=2
+                ),
+                n_resamples=min(n_resamples, 2000),
+            )
+        )
+    report = evaluate_gates(gates, ctx)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(repr(report))
+    return 0 if report.passed else 1
