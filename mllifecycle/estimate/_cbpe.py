@@ -346,7 +346,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             if counts.min() < self.cv:
                 fail(
                     "y_true",
-                    f"at least cv={self.cv} rows of each class for "
+                    f"labels with at least cv={self.cv} rows of each class for "
                     "calibration='auto' (lower cv or choose a calibration)",
                     described(
                         f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"
