@@ -7,6 +7,14 @@ every platform.
 from __future__ import annotations
 
 # --- streams for change detectors (mllifecycle.drift.stream) ----------------
+from mllifecycle.datasets._streams import (
+    ChangeStream,
+    bernoulli_stream,
+    mean_shift_stream,
+    variance_shift_stream,
+)
+
+# isort: split
 # --- drifting classification streams (mllifecycle.replay) -------------------
 from mllifecycle.datasets._classification import (
     ClassificationStream,
@@ -17,6 +25,11 @@ from mllifecycle.datasets._classification import (
 )
 
 __all__: list[str] = [
+    # streams for change detectors
+    "ChangeStream",
+    "mean_shift_stream",
+    "variance_shift_stream",
+    "bernoulli_stream",
     # drifting classification streams
     "ClassificationStream",
     "sea_stream",
