@@ -75,6 +75,7 @@ def _compare(
     use_proba: bool = False,
     rng: np.random.Generator | None = None,
     swap: bool = False,
+    classes: Any = None,
 ) -> BootstrapResult:
     champion, challenger = model_inputs(spec, context, caller, use_proba=use_proba)
     if swap:
@@ -86,6 +87,7 @@ def _compare(
         challenger,
         sample_weight=context.sample_weight,
         n_bins=n_bins,
+        classes=classes,
         caller=caller,
     )
     return _bootstrap_result(
@@ -686,6 +688,9 @@ class SliceNoRegression:
                 use_proba=self.use_proba,
                 rng=gen,
                 swap=True,
+                classes=None
+                if spec.kind == "regression"
+                else np.unique(context.y_true),
             )
             rows.append(
                 {

@@ -204,9 +204,13 @@ def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
 
 
 def _check_known_labels(
-    y: npt.NDArray[Any], pred: npt.NDArray[Any], name: str, caller: str
+    y: npt.NDArray[Any],
+    pred: npt.NDArray[Any],
+    name: str,
+    caller: str,
+    classes: npt.NDArray[Any] | None = None,
 ) -> None:
-    classes = np.unique(y)
+    classes = np.unique(y) if classes is None else classes
     unknown = ~np.isin(pred, classes)
     if unknown.any():
         extra = np.unique(pred[unknown])
@@ -223,10 +227,14 @@ def _check_known_labels(
 
 
 def _proba_true_class(
-    y: npt.NDArray[Any], p: FloatArray, name: str, caller: str
+    y: npt.NDArray[Any],
+    p: FloatArray,
+    name: str,
+    caller: str,
+    classes: npt.NDArray[Any] | None = None,
 ) -> tuple[FloatArray, FloatArray | None, npt.NDArray[Any]]:
     """Return (p of the true class, one-hot matrix or None, classes)."""
-    classes = np.unique(y)
+    classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         if classes.size != 2:
             fail(
@@ -297,9 +305,14 @@ def prepare(
     sample_weight: Any = None,
     pos_label: Any = None,
     n_bins: int = 10,
+    classes: Any = None,
     caller: str,
 ) -> Problem:
-    """Validate the inputs for ``spec`` and build the resampling problem."""
+    """Validate the inputs for ``spec`` and build the resampling problem.
+
+    ``classes`` are the class labels of the full data set when ``y_true`` is
+    a slice of it (default: the labels present in ``y_true``).
+    """
     kind = spec.kind
     if kind == "callable":
         y = np.asarray(y_true)
@@ -333,6 +346,11 @@ def prepare(
     n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
     w = check_weights(sample_weight, n, caller)
     ones = np.ones(n) if w is None else w
+    cls = (
+        np.unique(y)
+        if classes is None
+        else np.union1d(np.asarray(classes), np.unique(y))
+    )
 
     if kind == "regression":
         if spec.name == "mean_absolute_error":
@@ -343,8 +361,8 @@ def prepare(
         return Problem(spec=spec, n=n, F=F, weights=w)
 
     if kind == "label":
-        _check_known_labels(y, a, "champion", caller)
-        _check_known_labels(y, b, "challenger", caller)
+        _check_known_labels(y, a, "champion", caller, cls)
+        _check_known_labels(y, b, "challenger", caller, cls)
         if spec.name in ("accuracy", "error_rate"):
             ca = (a == y).astype(np.float64)
             cb = (b == y).astype(np.float64)
@@ -352,7 +370,7 @@ def prepare(
                 ca, cb = 1.0 - ca, 1.0 - cb
             F = np.column_stack([ones * ca, ones * cb, ones])
             return Problem(spec=spec, n=n, F=F, weights=w)
-        classes = np.unique(y)
+        classes = cls
         if classes.size > 2:
             fail(
                 "y_true",
@@ -374,14 +392,14 @@ def prepare(
     if kind == "proba" and spec.name == "expected_calibration_error":
         cols = []
         for pred, nm in ((a, "champion"), (b, "challenger")):
-            _proba_true_class(y, pred, nm, caller)  # validates the shape
-            cols.append(_ece_columns(y, pred, n_bins) * ones[:, None])
+            _proba_true_class(y, pred, nm, caller, cls)  # validates the shape
+            cols.append(_ece_columns(y, pred, n_bins, cls) * ones[:, None])
         F = np.column_stack([*cols, ones])
         return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
 
     if kind == "proba":
-        ta, onehot, classes = _proba_true_class(y, a, "champion", caller)
-        tb, _, _ = _proba_true_class(y, b, "challenger", caller)
+        ta, onehot, classes = _proba_true_class(y, a, "champion", caller, cls)
+        tb, _, _ = _proba_true_class(y, b, "challenger", caller, cls)
         if spec.name == "log_loss":
             la = -np.log(np.clip(ta, _EPS, 1 - _EPS))
             lb = -np.log(np.clip(tb, _EPS, 1 - _EPS))
@@ -395,7 +413,7 @@ def prepare(
         return Problem(spec=spec, n=n, F=F, weights=w)
 
     # roc_auc
-    classes = np.unique(y)
+    classes = cls
     if classes.size != 2:
         fail(
             "y_true",
@@ -408,9 +426,14 @@ def prepare(
     return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
 
 
-def _ece_columns(y: npt.NDArray[Any], p: FloatArray, n_bins: int) -> FloatArray:
+def _ece_columns(
+    y: npt.NDArray[Any],
+    p: FloatArray,
+    n_bins: int,
+    classes: npt.NDArray[Any] | None = None,
+) -> FloatArray:
     """Per-example (correct - confidence) spread into top-label confidence bins."""
-    classes = np.unique(y)
+    classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         conf = np.maximum(p, 1.0 - p)
         pred = np.where(p > 0.5, classes[-1], classes[0])

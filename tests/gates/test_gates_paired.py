@@ -157,14 +157,14 @@ def test_percentile_interval_matches_quantiles_of_explicit_loop():
     """The percentile interval equals a sklearn loop on the same draws."""
     y, a, b, _, _ = _binary(80, seed=7)
     res = paired_bootstrap(
-        y, a, b, metric="roc_auc", n_resamples=300, ci_method="percentile", rng=3
+        y, a, b, metric="roc_auc", n_resamples=120, ci_method="percentile", rng=3
     )
     # the engine draws counts in blocks with rng.integers; replay those draws
     rng = np.random.default_rng(3)
-    idx = rng.integers(0, 80, size=(300, 80))
+    idx = rng.integers(0, 80, size=(120, 80))
     order = np.lexsort((y == 1, a))
     diffs = []
-    for r in range(300):
+    for r in range(120):
         counts = np.bincount(idx[r], minlength=80).astype(float)
         w = np.empty(80)
         w[order] = counts  # column j counts the j-th example of the champion order
