@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 
@@ -146,7 +147,7 @@ def test_property_binary_update_many_equals_loop(name, bits, rate_shift, cuts):
     det = ALL[name]()
     got: list[int] = []
     bounds = [0, *sorted(c for c in cuts if c <= len(xs)), len(xs)]
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         got += (det.update_many(xs[lo:hi]) + lo).tolist()
     assert got == ref
     assert det == ref_det
@@ -167,7 +168,7 @@ def test_property_real_update_many_equals_loop(name, values, cuts):
     det = ALL[name]()
     got: list[int] = []
     bounds = [0, *sorted(c for c in cuts if c <= len(xs)), len(xs)]
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds):
         got += (det.update_many(xs[lo:hi]) + lo).tolist()
     assert got == ref
     assert det == ref_det
