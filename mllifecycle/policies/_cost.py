@@ -6,7 +6,7 @@ import attrs
 
 from mllifecycle._validation import check_int, check_option, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision
-from mllifecycle.policies._triggers import _Degradation
+from mllifecycle.policies._triggers import _Degradation, _window_start
 
 __all__ = ["CostAware"]
 
@@ -52,8 +52,8 @@ class CostAware(_Degradation):
         stay deployed).
     source : {"auto", "observed", "estimated"}, default="auto"
         Which degradation to use.
-    baseline : float, optional
-        Fixed baseline metric instead of the one learned after each deployment.
+    baseline : float or {"best", "latest"}, default="best"
+        The metric of a fresh model; see :class:`OnPerformanceDrop`.
     min_samples : int, default=200
         Samples needed before a metric is trusted.
     confidence : float, default=0.95
@@ -80,7 +80,7 @@ class CostAware(_Degradation):
     error_cost: float | None = attrs.field(default=None, kw_only=True)
     horizon: int = attrs.field(default=1000, kw_only=True)
     source: str = attrs.field(default="auto", kw_only=True)
-    baseline: float | None = attrs.field(default=None, kw_only=True)
+    baseline: float | str = attrs.field(default="best", kw_only=True)
     min_samples: int = attrs.field(default=200, kw_only=True)
     confidence: float = attrs.field(default=0.95, kw_only=True)
 
@@ -105,6 +105,7 @@ class CostAware(_Degradation):
         cmp = ">" if fire else "<="
         return RetrainDecision(
             retrain=fire,
+            change_point=_window_start(state, msg) if fire else None,
             reason=f"cost-aware ({msg}): expected loss of keeping the model "
             f"{loss:.4g} {cmp} retrain cost {rc:.4g}",
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from mllifecycle._validation import (
     check_int,
@@ -82,6 +83,12 @@ class OnDrift:
         What a streaming detector is fed.
     max_reference : int, default=2000
         Reference rows a batch test compares against (the most recent ones).
+    refit_after : int, optional
+        After a detection, retrain once more when this many labelled samples
+        have arrived since the change point. The retrain at detection time
+        has only the few rows since the change (or a window straddling it);
+        the refit replaces that model with one trained on a full window of
+        the new concept (use with :class:`SinceLastDrift`).
 
     Notes
     -----
@@ -116,9 +123,12 @@ class OnDrift:
     detector: Any = None
     signal: str = "error"
     max_reference: int = 2000
+    refit_after: int | None = None
     _kind: str = attrs.field(init=False, default="state", repr=False)
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _fitted: Any = attrs.field(init=False, default=None, repr=False)
+    _warn_start: int | None = attrs.field(init=False, default=None, repr=False)
+    _pending: int | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
@@ -126,6 +136,10 @@ class OnDrift:
         self.max_reference = check_int(
             self.max_reference, "max_reference", caller="OnDrift"
         )
+        if self.refit_after is not None:
+            self.refit_after = check_int(
+                self.refit_after, "refit_after", caller="OnDrift"
+            )
         if self._kind == "reference" and not isinstance(self.detector, type):
             self._fitted = self.detector
 
@@ -140,8 +154,28 @@ class OnDrift:
                 return RetrainDecision(retrain=True, reason=f"drift reported by {what}")
             return RetrainDecision(retrain=False, reason="no drift reported")
         if self._kind == "stream":
-            return self._stream(state, new_model)
-        return self._batch(state, new_model)
+            decision = self._stream(state, new_model)
+        else:
+            decision = self._batch(state, new_model)
+        return self._follow_up(state, decision)
+
+    def _follow_up(self, state: LifecycleState, d: RetrainDecision) -> RetrainDecision:
+        """Schedule, or fire, the refit ``refit_after`` labels after a change."""
+        if self.refit_after is None:
+            return d
+        if d.retrain:
+            self._pending = d.change_point
+            return d
+        cp = self._pending
+        if cp is not None and state.labels_available - cp >= self.refit_after:
+            self._pending = None
+            return RetrainDecision(
+                retrain=True,
+                reason=f"refit on the {state.labels_available - cp} labelled samples "
+                f"since the change at sample {cp}",
+                change_point=cp,
+            )
+        return d
 
     def _stream(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
         det = self.detector
@@ -157,15 +191,34 @@ class OnDrift:
         if xs is None or len(xs) == 0:
             return RetrainDecision(retrain=False, reason=f"no new {self.signal} values")
         idx = np.asarray(det.update_many(np.asarray(xs, dtype=float)))
+        first = int(idx[0]) if idx.size else len(xs)
+        warned = getattr(det, "warnings_", None)
+        if warned is not None:  # DDM-style warning zone: the change began at its start
+            self._track_warning(np.asarray(warned), first, offset)
         if idx.size:
-            where = offset + int(idx[0])
+            where = offset + first
+            start = self._warn_start
+            self._warn_start = None
+            cp = start if start is not None and start <= where else where
+            since = "" if cp == where else f" (warning since sample {cp})"
             return RetrainDecision(
                 retrain=True,
                 reason=f"{_name(det)} detected a change in the {self.signal} stream "
-                f"at sample {where}",
-                change_point=where,
+                f"at sample {where}{since}",
+                change_point=cp,
             )
         return RetrainDecision(retrain=False, reason=f"{_name(det)}: no change")
+
+    def _track_warning(self, w: npt.NDArray[Any], first: int, offset: int) -> None:
+        """Keep the start of the warning zone still open just before ``first``."""
+        w = w[w < first]
+        if not w.size or int(w[-1]) != first - 1:
+            self._warn_start = None  # no warning zone open at the end
+            return
+        gaps = np.flatnonzero(np.diff(w) != 1)
+        run_start = int(w[gaps[-1] + 1]) if gaps.size else int(w[0])
+        if run_start > 0 or self._warn_start is None:
+            self._warn_start = offset + run_start
 
     def _batch(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
         cur, ref = state.current_X, state.reference_X
@@ -195,6 +248,13 @@ class OnDrift:
 _Z_CACHE: dict[float, float] = {}
 
 
+def _window_start(state: LifecycleState, source: str) -> int | None:
+    """Where the degraded observed window began (a change happened before it)."""
+    if source != "observed":
+        return None
+    return max(state.labels_available - state.metric_n, 0)
+
+
 def _z(confidence: float) -> float:
     if confidence not in _Z_CACHE:
         _Z_CACHE[confidence] = (
@@ -218,8 +278,11 @@ class _Degradation:
     source: str = "observed"
     min_samples: int = 200
     confidence: float = 0.95
-    baseline: float | None = None
+    baseline: float | str = "best"
     _learned: tuple[float, float] | None = attrs.field(
+        init=False, default=None, repr=False
+    )
+    _best: tuple[float, float] | None = attrs.field(
         init=False, default=None, repr=False
     )
     _version: int = attrs.field(init=False, default=-1, repr=False)
@@ -229,7 +292,9 @@ class _Degradation:
             self.min_samples, "min_samples", caller=caller, low=1
         )
         self.confidence = check_probability(self.confidence, "confidence", caller)
-        if self.baseline is not None:
+        if isinstance(self.baseline, str):
+            check_option(self.baseline, "baseline", ("best", "latest"), caller)
+        else:
             self.baseline = check_scalar(self.baseline, "baseline", caller=caller)
 
     def _current(
@@ -252,7 +317,7 @@ class _Degradation:
         )
 
     def _drop(self, state: LifecycleState) -> tuple[float | None, float, float, str]:
-        """Return (lower bound on the absolute drop, baseline, current, message)."""
+        """Return (lower bound on the absolute drop, baseline, current, source)."""
         if state.model_version != self._version:
             self._version = state.model_version
             self._learned = None
@@ -266,10 +331,12 @@ class _Degradation:
                 (f"{source} {name} rests on {n} sample(s); need {self.min_samples}"),
             )
         se = _se(float(value), n, se)
-        if self.baseline is not None:
-            base, base_se = self.baseline, 0.0
+        if not isinstance(self.baseline, str):
+            base, base_se = float(self.baseline), 0.0
         elif self._learned is None:
             self._learned = (float(value), se)
+            if self._best is None or float(value) > self._best[0]:
+                self._best = self._learned
             return (
                 None,
                 float(value),
@@ -277,7 +344,8 @@ class _Degradation:
                 (f"baseline {name} of the new model learned: {float(value):.4g}"),
             )
         else:
-            base, base_se = self._learned
+            best = self._best if self._best is not None else self._learned
+            base, base_se = best if self.baseline == "best" else self._learned
         drop = base - float(value)
         lower = drop - _z(self.confidence) * math.sqrt(se * se + base_se * base_se)
         return lower, base, float(value), source
@@ -287,13 +355,16 @@ class _Degradation:
 class OnPerformanceDrop(_Degradation):
     """Retrain when the observed metric has dropped, beyond sampling noise.
 
-    The drop is measured against ``baseline`` or, when it is ``None``, against
-    the first measurement with at least ``min_samples`` labels after each
-    deployment. The policy fires only when the lower one-sided ``confidence``
-    bound of the drop exceeds ``threshold``, so a noisy dip on a few labels
-    does not trigger a retrain. With standard errors ``s`` (current) and
-    ``s0`` (baseline; binomial ``sqrt(m (1 - m) / n)`` unless the state gives
-    one)::
+    The drop is measured against a baseline: a fixed number, or one learned
+    from the data. A learned baseline is the first measurement with at least
+    ``min_samples`` labels after a deployment: with ``"latest"`` the one of the
+    deployed model, with ``"best"`` the best any deployed model has shown (so
+    a model retrained on a window that straddles a change, and therefore
+    worse from the start, is still caught). The policy fires only when the
+    lower one-sided ``confidence`` bound of the drop exceeds ``threshold``, so
+    a noisy dip on a few labels does not trigger a retrain. With standard
+    errors ``s`` (current) and ``s0`` (baseline; binomial
+    ``sqrt(m (1 - m) / n)`` unless the state gives one)::
 
         drop_lower = (baseline - metric) - z_confidence * sqrt(s**2 + s0**2)
         retrain if drop_lower > threshold            (absolute)
@@ -306,12 +377,19 @@ class OnPerformanceDrop(_Degradation):
         ``relative``).
     relative : bool, default=False
         Measure the drop relative to the baseline.
-    baseline : float, optional
-        Fixed baseline (e.g. the validation accuracy at training time).
+    baseline : float or {"best", "latest"}, default="best"
+        A fixed baseline (e.g. the validation accuracy at training time), or
+        how to learn it (see above).
     min_samples : int, default=200
         Labels needed before the metric is trusted.
     confidence : float, default=0.95
         One-sided confidence of the bound (0.5 uses the point estimate).
+
+    Notes
+    -----
+    A retrain triggered by the observed metric reports as ``change_point``
+    the first labelled sample of the degraded window, so
+    :class:`SinceLastDrift` trains on the data that showed the drop.
 
     Examples
     --------
@@ -325,7 +403,7 @@ class OnPerformanceDrop(_Degradation):
 
     threshold: float = attrs.field(default=0.05, kw_only=False)
     relative: bool = attrs.field(default=False, kw_only=True)
-    baseline: float | None = attrs.field(default=None, kw_only=True)
+    baseline: float | str = attrs.field(default="best", kw_only=True)
     min_samples: int = attrs.field(default=200, kw_only=True)
     confidence: float = attrs.field(default=0.95, kw_only=True)
     source: str = attrs.field(default="observed", init=False, repr=False)
@@ -348,6 +426,7 @@ class OnPerformanceDrop(_Degradation):
         verb = "dropped" if fire else "holds"
         return RetrainDecision(
             retrain=fire,
+            change_point=_window_start(state, msg) if fire else None,
             reason=f"{msg} {state.metric_name} {verb}: {value:.4g} vs baseline "
             f"{base:.4g}, "
             f"drop lower bound {size:.4g}{unit} vs threshold {self.threshold:g}",
