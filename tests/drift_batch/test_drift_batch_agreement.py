@@ -1,0 +1,298 @@
+"""Agreement with scipy (and direct formulas) on random cases."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mllifecycle import drift
+from mllifecycle.drift._ks import ks_pvalues, ks_statistic_columns
+from mllifecycle.testing import check_two_sample_test
+
+RTOL = 1e-9
+
+
+def _close(a, b, rtol=RTOL, atol=1e-12):
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def _samples(rng, kind, n, m):
+    if kind == "normal":
+        return rng.normal(size=n), rng.normal(0.1, 1.2, size=m)
+    if kind == "t":
+        return rng.standard_t(2, size=n), rng.standard_t(2, size=m) + 0.3
+    if kind == "poisson":
+        return rng.poisson(2, size=n).astype(float), rng.poisson(2.3, size=m).astype(float)
+    return rng.lognormal(size=n), rng.lognormal(size=m)
+
+
+SIZES = [(5, 7), (8, 8), (20, 33), (50, 50), (137, 211), (1000, 1000), (400, 10001), (12000, 11000)]
+KINDS = ["normal", "t", "poisson", "lognormal"]
+
+
+@pytest.mark.parametrize(("n", "m"), SIZES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_ks_equals_scipy(n, m, kind):
+    rng = np.random.default_rng(n * 7 + m + len(kind))
+    x, y = _samples(rng, kind, n, m)
+    res = drift.ks(x, y)
+    ref = stats.ks_2samp(x, y)
+    assert res.statistic == float(ref.statistic)
+    assert _close(res.p_value, float(ref.pvalue))
+    assert res.effect_size == res.statistic
+
+
+def test_ks_vectorised_columns_equal_scipy_axis():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 25))
+    y = rng.normal(size=(300, 25)) + np.linspace(0, 0.5, 25)
+    d, p = ks_pvalues(ks_statistic_columns(x, y), 300, 300)
+    ref = stats.ks_2samp(x, y, axis=0)
+    np.testing.assert_array_equal(d, ref.statistic)
+    np.testing.assert_allclose(p, ref.pvalue, rtol=RTOL, atol=1e-300)
+
+
+@pytest.mark.parametrize(("n", "m"), [(6, 9), (25, 25), (40, 90), (500, 300)])
+@pytest.mark.parametrize("kind", KINDS)
+def test_cramer_von_mises_equals_scipy(n, m, kind):
+    rng = np.random.default_rng(n + m)
+    x, y = _samples(rng, kind, n, m)
+    res = drift.cramer_von_mises(x, y)
+    ref = stats.cramervonmises_2samp(x, y)
+    assert _close(res.statistic, ref.statistic)
+    assert _close(res.p_value, ref.pvalue)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_anderson_darling_equals_scipy_where_uncapped(seed):
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(10, 300, size=2)
+    x = rng.normal(size=n)
+    y = rng.normal(rng.uniform(0, 0.6), size=m)
+    res = drift.anderson_darling(x, y, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = stats.anderson_ksamp([x, y], variant="midrank")
+    assert _close(res.statistic, ref.statistic)
+    if 0.001 < ref.pvalue < 0.25:
+        assert res.details["p_value_method"] == "interpolated"
+        assert _close(res.p_value, ref.pvalue)
+    else:
+        assert res.details["p_value_method"] == "permutation"
+
+
+def test_anderson_darling_permutation_beyond_cap_matches_scipy_permutation():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=40), rng.normal(size=40)  # p > 0.25: capped by scipy
+    res = drift.anderson_darling(x, y, n_permutations=4999, rng=0)
+    ref = stats.anderson_ksamp(
+        [x, y], variant="midrank",
+        method=stats.PermutationMethod(n_resamples=4999, rng=np.random.default_rng(0)),
+    )
+    assert res.details["p_value_method"] == "permutation"
+    assert res.p_value > 0.25
+    assert abs(res.p_value - ref.pvalue) < 0.03  # two Monte Carlo estimates
+
+
+def test_anderson_darling_statistic_of_permutation_code_equals_scipy():
+    from mllifecycle.drift._univariate import _ad_midrank_perm, _ad_sigma
+
+    rng = np.random.default_rng(5)
+    x = rng.poisson(3, 30).astype(float)
+    y = rng.poisson(3, 45).astype(float)
+    z = np.concatenate([x, y])
+    order = np.argsort(z, kind="stable")
+    a2akn = _ad_midrank_perm(z[order], 30, (order < 30)[None, :])[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = stats.anderson_ksamp([x, y], variant="midrank")
+    assert _close((a2akn - 1.0) / _ad_sigma(30, 45), ref.statistic)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_chi_square_equals_scipy_with_unseen_categories(seed):
+    rng = np.random.default_rng(seed)
+    cats = np.array(["a", "b", "c", "d", "e"])
+    x = rng.choice(cats[:4], size=rng.integers(30, 200))
+    y = rng.choice(cats, size=rng.integers(30, 200))  # "e" never in x
+    res = drift.chi_square(x, y)
+    u = np.union1d(x, y)
+    table = np.array([[np.sum(x == c) for c in u], [np.sum(y == c) for c in u]])
+    ref = stats.chi2_contingency(table)
+    assert _close(res.statistic, ref.statistic)
+    assert _close(res.p_value, ref.pvalue)
+    assert ("e" in res.details["unseen"]) == bool(np.any(y == "e"))
+
+
+def test_chi_square_two_categories_uses_yates_like_scipy():
+    x = ["a"] * 30 + ["b"] * 20
+    y = ["a"] * 18 + ["b"] * 32
+    ref = stats.chi2_contingency([[30, 20], [18, 32]])
+    res = drift.chi_square(x, y)
+    assert _close(res.statistic, ref.statistic)
+    assert _close(res.p_value, ref.pvalue)
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("kind", KINDS)
+def test_wasserstein_and_energy_equal_scipy(seed, kind):
+    rng = np.random.default_rng(seed)
+    x, y = _samples(rng, kind, int(rng.integers(2, 200)), int(rng.integers(2, 200)))
+    w = drift.wasserstein(x, y, n_permutations=9, rng=0)
+    assert _close(w.statistic, stats.wasserstein_distance(x, y))
+    e = drift.energy(x, y, n_permutations=9, rng=0)
+    assert _close(e.statistic, stats.energy_distance(x, y), atol=1e-12)
+
+
+def _direct_mmd2(x, y, sigma):
+    def k(a, b):
+        d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+        return np.exp(-d2 / (2 * sigma**2))
+
+    n, m = len(x), len(y)
+    kxx, kyy, kxy = k(x, x), k(y, y), k(x, y)
+    return (
+        (kxx.sum() - np.trace(kxx)) / (n * (n - 1))
+        + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
+        - 2 * kxy.mean()
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mmd_equals_direct_unbiased_formula(seed):
+    rng = np.random.default_rng(seed)
+    n, m, d = rng.integers(5, 120), rng.integers(5, 120), rng.integers(1, 6)
+    x = rng.normal(size=(n, d))
+    y = rng.normal(0.2, 1.0, size=(m, d))
+    res = drift.mmd(x, y, n_permutations=20, rng=0)
+    z = np.vstack([x, y])
+    dist = np.sqrt(((z[:, None] - z[None]) ** 2).sum(-1))[np.triu_indices(n + m, 1)]
+    sigma = np.median(dist)
+    assert _close(res.details["bandwidth"], sigma)
+    assert _close(res.statistic, _direct_mmd2(x, y, sigma), atol=1e-13)
+    fixed = drift.mmd(x, y, n_permutations=20, bandwidth=0.7, rng=0)
+    assert _close(fixed.statistic, _direct_mmd2(x, y, 0.7), atol=1e-13)
+
+
+def test_mmd_permutation_p_matches_explicit_loop():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(15, 2)), rng.normal(0.5, 1.0, size=(12, 2))
+    res = drift.mmd(x, y, n_permutations=50, bandwidth=1.0, rng=123)
+    gen = np.random.default_rng(123)
+    base = np.zeros((50, 27), dtype=bool)
+    base[:, :15] = True
+    labels = gen.permuted(base, axis=1)
+    z = np.vstack([x, y])
+    perm = np.array([_direct_mmd2(z[lab], z[~lab], 1.0) for lab in labels])
+    b = np.sum(perm >= res.statistic - 1e-12)
+    assert res.p_value == pytest.approx((b + 1) / 51)
+
+
+def test_energy_multivariate_equals_direct_formula():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(30, 3)), rng.normal(0.3, 1.0, size=(25, 3))
+
+    def mean_dist(a, b):
+        return np.sqrt(((a[:, None] - b[None]) ** 2).sum(-1)).mean()
+
+    e = 2 * mean_dist(x, y) - mean_dist(x, x) - mean_dist(y, y)
+    res = drift.energy(x, y, n_permutations=20, rng=0)
+    assert _close(res.statistic, np.sqrt(e))
+    assert _close(res.effect_size, e / (2 * mean_dist(x, y)))
+
+
+def test_jensen_shannon_equals_scipy_on_categories():
+    from scipy.spatial.distance import jensenshannon
+
+    x = ["a"] * 40 + ["b"] * 35 + ["c"] * 25
+    y = ["a"] * 20 + ["b"] * 50 + ["c"] * 20 + ["d"] * 10
+    res = drift.jensen_shannon(x, y, threshold=0.1)
+    p = np.array([40, 35, 25, 0]) / 100
+    q = np.array([20, 50, 20, 10]) / 100
+    assert _close(res.statistic, jensenshannon(p, q, base=2))
+    h = drift.hellinger(x, y, threshold=0.1)
+    assert _close(h.statistic, np.sqrt(1 - np.sum(np.sqrt(p * q))))
+    assert res.p_value is None and res.drift_detected == (res.statistic >= 0.1)
+
+
+def test_psi_textbook_value_and_bands():
+    # reference deciles; current puts 20% in the first decile and 0% in the last
+    ref = np.arange(1000, dtype=float)
+    cur = np.concatenate([np.arange(0, 100, 0.5), np.arange(100, 900, 1.0)])
+    res = drift.psi(ref, cur, threshold=0.25)
+    p = np.full(10, 0.1)
+    q = np.array([0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.0])
+    q = np.maximum(q, 1e-4)
+    expected = np.sum((q - p) * np.log(q / p))
+    assert _close(res.statistic, expected)
+    assert res.details["band"] == "major" and res.drift_detected
+
+
+def test_adjust_p_values_against_statsmodels():
+    sm = pytest.importorskip("statsmodels.stats.multitest")
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 0.2, size=17) ** 2
+    for ours, theirs in [("holm", "holm"), ("bonferroni", "bonferroni"), ("fdr_bh", "fdr_bh")]:
+        expected = sm.multipletests(p, method=theirs)[1]
+        np.testing.assert_allclose(drift.adjust_p_values(p, ours), expected, rtol=1e-12)
+    np.testing.assert_array_equal(drift.adjust_p_values(p, None), p)
+
+
+def _two_d(rng):
+    return rng.normal(size=(40, 3)), rng.normal(size=(35, 3))
+
+
+UNIVARIATE = [
+    (drift.ks, {}),
+    (drift.cramer_von_mises, {}),
+    (drift.anderson_darling, {"n_permutations": 99}),
+    (drift.psi, {"n_permutations": 99}),
+    (drift.jensen_shannon, {"n_permutations": 99}),
+    (drift.hellinger, {"n_permutations": 99}),
+    (drift.wasserstein, {"n_permutations": 99}),
+]
+
+
+@pytest.mark.parametrize(("fn", "kw"), UNIVARIATE, ids=lambda v: getattr(v, "__name__", ""))
+def test_protocol_check_univariate(fn, kw):
+    rng = np.random.default_rng(0)
+    check_two_sample_test(fn, rng.normal(size=60), rng.normal(0.3, size=70), **kw)
+
+
+def test_protocol_check_categorical():
+    rng = np.random.default_rng(0)
+    cats = np.array(["a", "b", "c"])
+    x, y = rng.choice(cats, 80), rng.choice(cats, 90)
+    check_two_sample_test(drift.chi_square, x, y)
+    for fn in (drift.psi, drift.jensen_shannon, drift.hellinger):
+        check_two_sample_test(fn, x, y, n_permutations=50)
+
+
+@pytest.mark.parametrize(
+    ("fn", "kw"),
+    [
+        (drift.mmd, {"n_permutations": 50}),
+        (drift.energy, {"n_permutations": 50}),
+        (drift.classifier_drift, {"cv": 3}),
+    ],
+    ids=["mmd", "energy", "classifier_drift"],
+)
+def test_protocol_check_multivariate(fn, kw):
+    from sklearn.linear_model import LogisticRegression
+
+    if fn is drift.classifier_drift:
+        kw = {**kw, "estimator": LogisticRegression()}
+    x, y = _two_d(np.random.default_rng(1))
+    check_two_sample_test(fn, x, y, **kw)
+
+
+def test_protocol_runtime_checkable():
+    from mllifecycle.protocols import TwoSampleTest
+
+    for name in drift.__all__:
+        obj = getattr(drift, name)
+        if callable(obj) and name[0].islower() and name not in ("detect", "adjust_p_values"):
+            assert isinstance(obj, TwoSampleTest)
