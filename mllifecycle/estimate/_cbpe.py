@@ -42,6 +42,24 @@ IntArray = npt.NDArray[np.intp]
 _CALIBRATIONS = ("auto", "isotonic", "sigmoid", "none")
 
 
+def _bootstrap_rows(
+    y: IntArray, n_classes: int, n_bootstrap: int, rng: np.random.Generator
+) -> list[IntArray]:
+    """Row indices of ``n_bootstrap`` resamples that each contain every class.
+
+    Plain (not stratified) resampling, so the uncertainty of the class balance,
+    which moves the calibration's intercept, is part of the spread. A resample
+    missing a class is drawn again.
+    """
+    n = len(y)
+    out: list[IntArray] = []
+    while len(out) < n_bootstrap:
+        idx = rng.integers(0, n, n)
+        if np.unique(y[idx]).size == n_classes:
+            out.append(idx)
+    return out
+
+
 class CBPE(BaseEstimator):  # type: ignore[misc]
     r"""Estimate a classifier's performance on unlabelled data from its confidence.
 
@@ -79,8 +97,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         Seeds the shuffled folds of ``calibration="auto"`` and the bootstrap.
         The same ``random_state`` gives the same result.
     n_bootstrap : int, default=0
-        If positive, the calibration map is refitted on this many stratified
-        bootstrap resamples of the reference; the spread of the estimates
+        If positive, the calibration map is refitted on this many bootstrap
+        resamples of the reference; the spread of the estimates
         across them (the calibration standard error) is added in quadrature
         to the sampling standard error. 0 leaves calibration uncertainty out
         of the interval.
@@ -357,15 +375,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
         self.calibrators_ = fit_calibrators(method, raw, y)
         self.calibration_ = method
-        by_class = [np.flatnonzero(y == c) for c in range(n_classes)]
-        self.bootstrap_calibrators_ = []
-        for _ in range(int(self.n_bootstrap)):  # stratified: class counts kept
-            idx = np.concatenate(
-                [rows[rng.integers(0, len(rows), len(rows))] for rows in by_class]
-            )
-            self.bootstrap_calibrators_.append(
-                fit_calibrators(method, raw[idx], y[idx])
-            )
+        self.bootstrap_calibrators_ = [
+            fit_calibrators(method, raw[idx], y[idx])
+            for idx in _bootstrap_rows(y, n_classes, int(self.n_bootstrap), rng)
+        ]
         self.calibration_scores_ = scores
         self.n_classes_ = n_classes
         self.classes_ = np.arange(n_classes)
