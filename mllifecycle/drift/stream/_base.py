@@ -48,6 +48,7 @@ IndexArray = npt.NDArray[np.intp]
 
 _EMPTY_INDEX: IndexArray = np.zeros(0, dtype=np.intp)
 _MIN_WINDOW = 256
+_SCALAR_WINDOW = 48
 _MAX_WINDOW = 1 << 16
 
 
@@ -176,21 +177,43 @@ class StreamDetectorBase:
         drifts: list[int] = []
         warn_parts: list[npt.NDArray[np.bool_]] = []
         pos = 0
+        start = 0  # where the current run (since the last detection) began
         window = _MIN_WINDOW
         while pos < n:
             if self._drift_detected:
                 self._reset_state()
-            end = min(n, pos + window)
-            d, warn = self._scan(arr[pos:end])
-            if warn is not None:
-                warn_parts.append(warn)
+            if window <= _SCALAR_WINDOW:
+                # detections come thick and fast: plain update() calls are
+                # cheaper than a vectorised window, and give the same result
+                end = min(n, pos + window)
+                d = -1
+                flags: list[bool] = []
+                update = getattr(self, "update")  # noqa: B009 - defined by subclasses
+                for i, x in enumerate(arr[pos:end].tolist()):
+                    hit = update(x)
+                    if self._has_warning:
+                        flags.append(bool(getattr(self, "_warning_detected")))  # noqa: B009
+                    if hit:
+                        d = i
+                        break
+                if self._has_warning:
+                    warn_parts.append(np.asarray(flags, dtype=bool))
+            else:
+                end = min(n, pos + window)
+                d, warn = self._scan(arr[pos:end])
+                if warn is not None:
+                    warn_parts.append(warn)
             if d < 0:
                 pos = end
-                window = min(2 * window, _MAX_WINDOW)
+                window = min(max(2 * window, _MIN_WINDOW), _MAX_WINDOW)
             else:
                 drifts.append(pos + d)
                 pos += d + 1
-                window = min(max(_MIN_WINDOW, d + 1 + (d + 1) // 4), _MAX_WINDOW)
+                gap = pos - start
+                start = pos
+                window = min(gap + gap // 4 + 4, _MAX_WINDOW)
+                if window > _SCALAR_WINDOW:
+                    window = max(window, _MIN_WINDOW)
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)

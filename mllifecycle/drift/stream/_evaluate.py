@@ -1,0 +1,523 @@
+"""Evaluating change detectors on streams with known changes, and calibrating them.
+
+Definitions used throughout
+---------------------------
+* A detection at index ``i`` is a **true positive** for change point ``c``
+  when it is the first detection in the window ``[c, c + tolerance)``
+  (truncated at the next change point); its **delay** is ``i - c``.
+* Every other detection is a **false alarm** (detections before the first
+  change, long after a change, and repeated detections of a change already
+  detected).
+* A change with no detection in its window is **missed**.
+* The **false-alarm rate** is the number of false alarms per point of the
+  stream; results also give it per 100,000 points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._validation import (
+    check_1d,
+    check_callable,
+    check_has_methods,
+    check_int,
+    check_rng,
+    check_scalar,
+    described,
+    fail,
+)
+
+__all__ = [
+    "DetectorEvaluation",
+    "evaluate_detector",
+    "CalibrationResult",
+    "calibrate",
+]
+
+_PER = 100_000
+
+
+def _nan_to_none_repr(v: float) -> str:
+    return "nan" if isinstance(v, float) and math.isnan(v) else format_value(v)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class DetectorEvaluation:
+    """How well a detector found known changes, within a tolerance.
+
+    Attributes
+    ----------
+    tolerance : int
+        A detection counts for change ``c`` only in ``[c, c + tolerance)``.
+    n_streams, n_points, n_changes, n_detections : int
+        Totals over all streams.
+    true_positives, false_alarms, missed : int
+        See the module definitions; ``true_positives + missed == n_changes``.
+    mean_delay : float
+        Mean delay (in points) over the detected changes; NaN if none.
+    delays : tuple of tuple of float
+        Per stream, the delay of each change (NaN when missed).
+    false_alarm_rate : float
+        False alarms per point.
+    false_alarms_per_100k : float
+        False alarms per 100,000 points.
+    precision, recall, f1 : float
+        ``TP / n_detections``, ``TP / n_changes`` and their harmonic mean
+        (NaN when undefined).
+    detections : tuple of tuple of int
+        Per stream, the detection indices.
+    """
+
+    tolerance: int
+    n_streams: int
+    n_points: int
+    n_changes: int
+    n_detections: int
+    true_positives: int
+    false_alarms: int
+    missed: int
+    mean_delay: float
+    delays: tuple[tuple[float, ...], ...]
+    false_alarm_rate: float
+    false_alarms_per_100k: float
+    precision: float
+    recall: float
+    f1: float
+    detections: tuple[tuple[int, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-safe Python (NaN becomes None)."""
+        return attrs_to_dict(self)
+
+    def _summary(self) -> list[tuple[str, Any]]:
+        return [
+            ("n_streams", self.n_streams),
+            ("n_points", self.n_points),
+            ("n_changes", self.n_changes),
+            ("detected", self.true_positives),
+            ("missed", self.missed),
+            ("false_alarms", self.false_alarms),
+            ("false_alarms_per_100k", self.false_alarms_per_100k),
+            ("mean_delay", self.mean_delay),
+            ("precision", self.precision),
+            ("recall", self.recall),
+            ("f1", self.f1),
+            ("tolerance", self.tolerance),
+        ]
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{k}={_nan_to_none_repr(v)}" for k, v in self._summary())
+        return f"DetectorEvaluation({body})"
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            [[k, v] for k, v in self._summary()], ["measure", "value"],
+            caption="DetectorEvaluation",
+        )
+
+
+def _as_stream_list(
+    streams: Any, change_points: Any, caller: str
+) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.intp]]]:
+    """Normalise the (streams, change_points) pair to lists of arrays."""
+    single = isinstance(streams, np.ndarray) and streams.ndim == 1
+    single = single or hasattr(streams, "change_points")
+    if (
+        not single
+        and isinstance(streams, Sequence)
+        and len(streams) > 0
+        and all(isinstance(v, int | float | np.number) for v in streams)
+    ):
+        single = True
+    items = [streams] if single else list(streams)
+    if not items:
+        fail("streams", "at least one stream", described("none"), caller)
+    if change_points is None:
+        missing = [i for i, s in enumerate(items) if not hasattr(s, "change_points")]
+        if missing:
+            fail(
+                "change_points",
+                "given (or streams that carry their change_points, such as "
+                "mllifecycle.datasets.ChangeStream)",
+                None,
+                caller,
+            )
+        cps_list: list[Any] = [s.change_points for s in items]
+    elif single:
+        cps_list = [change_points]
+    else:
+        cps_list = list(change_points)
+        if len(cps_list) != len(items):
+            fail(
+                "change_points",
+                f"one list of change points per stream ({len(items)})",
+                described(f"{len(cps_list)} list(s)"),
+                caller,
+            )
+    values: list[npt.NDArray[np.float64]] = []
+    cps_out: list[npt.NDArray[np.intp]] = []
+    for s, c in zip(items, cps_list, strict=True):
+        raw = s.values if hasattr(s, "values") and hasattr(s, "change_points") else s
+        arr = check_1d(raw, "streams", caller=caller)
+        cp = check_1d(c, "change_points", caller=caller, min_samples=0)
+        if cp.shape[0] and (
+            np.any(cp != np.round(cp)) or cp.min() < 0 or cp.max() >= arr.shape[0]
+            or np.any(np.diff(cp) <= 0)
+        ):
+            fail(
+                "change_points",
+                f"strictly increasing integer indices in [0, {arr.shape[0] - 1}]",
+                described(f"{cp.tolist()[:10]}"),
+                caller,
+            )
+        values.append(arr)
+        cps_out.append(cp.astype(np.intp))
+    return values, cps_out
+
+
+def _match(
+    detections: npt.NDArray[np.intp], cps: npt.NDArray[np.intp], n: int, tolerance: int
+) -> tuple[list[float], int]:
+    """Return per-change delays (NaN = missed) and the number of false alarms."""
+    delays: list[float] = []
+    used = np.zeros(detections.shape[0], dtype=bool)
+    ends = np.r_[cps[1:], n] if cps.shape[0] else np.zeros(0, dtype=np.intp)
+    for c, nxt in zip(cps.tolist(), ends.tolist(), strict=True):
+        hi = min(c + tolerance, nxt)
+        j = int(np.searchsorted(detections, c, side="left"))
+        if j < detections.shape[0] and detections[j] < hi:
+            used[j] = True
+            delays.append(float(detections[j] - c))
+        else:
+            delays.append(math.nan)
+    return delays, int((~used).sum())
+
+
+def evaluate_detector(
+    make_detector: Callable[[], Any],
+    streams: Any,
+    change_points: Any = None,
+    *,
+    tolerance: int,
+) -> DetectorEvaluation:
+    """Run a fresh detector over each stream and score it against known changes.
+
+    Parameters
+    ----------
+    make_detector : callable
+        ``make_detector()`` returns a fresh detector (a class works); its
+        ``update_many`` is called once per stream.
+    streams : array-like, ChangeStream, or a sequence of them
+        One stream or several.
+    change_points : array-like of int, or a sequence of them, optional
+        The change points of each stream (indices of the first value after
+        each change). Optional when the streams are
+        :class:`~mllifecycle.datasets.ChangeStream` objects.
+    tolerance : int
+        Detections count for a change only within ``tolerance`` points of it
+        (see the module definitions); later ones are false alarms.
+
+    Returns
+    -------
+    DetectorEvaluation
+        Delay (mean and per change), false alarms (count, per point, per
+        100,000 points), missed changes, precision, recall and F1.
+
+    Examples
+    --------
+    >>> from mllifecycle.datasets import mean_shift_stream
+    >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
+    >>> streams = [mean_shift_stream(5000, [2500], means=[0, 1], rng=s)
+    ...            for s in range(5)]
+    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> ev.recall, ev.mean_delay < 50
+    (1.0, True)
+    """
+    caller = "evaluate_detector"
+    check_callable(make_detector, "make_detector", caller)
+    tol = check_int(tolerance, "tolerance", caller=caller, low=1)
+    values, cps_list = _as_stream_list(streams, change_points, caller)
+    all_delays: list[tuple[float, ...]] = []
+    all_dets: list[tuple[int, ...]] = []
+    fa = 0
+    n_det = 0
+    n_points = 0
+    for arr, cps in zip(values, cps_list, strict=True):
+        det = make_detector()
+        check_has_methods(det, "make_detector()", ["update_many"], caller)
+        hits = np.asarray(det.update_many(arr), dtype=np.intp)
+        delays, f = _match(hits, cps, arr.shape[0], tol)
+        fa += f
+        n_det += int(hits.shape[0])
+        n_points += int(arr.shape[0])
+        all_delays.append(tuple(delays))
+        all_dets.append(tuple(int(h) for h in hits.tolist()))
+    flat = np.array([d for ds in all_delays for d in ds], dtype=np.float64)
+    n_changes = int(flat.shape[0])
+    found = flat[~np.isnan(flat)]
+    tp = int(found.shape[0])
+    precision = tp / n_det if n_det else math.nan
+    recall = tp / n_changes if n_changes else math.nan
+    if math.isnan(precision) or math.isnan(recall) or precision + recall == 0:
+        f1 = math.nan if (math.isnan(precision) or math.isnan(recall)) else 0.0
+    else:
+        f1 = 2 * precision * recall / (precision + recall)
+    rate = fa / n_points
+    return DetectorEvaluation(
+        tolerance=tol,
+        n_streams=len(values),
+        n_points=n_points,
+        n_changes=n_changes,
+        n_detections=n_det,
+        true_positives=tp,
+        false_alarms=fa,
+        missed=n_changes - tp,
+        mean_delay=float(found.mean()) if tp else math.nan,
+        delays=tuple(all_delays),
+        false_alarm_rate=rate,
+        false_alarms_per_100k=rate * _PER,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        detections=tuple(all_dets),
+    )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CalibrationResult:
+    """The parameter value that meets a false-alarm target, found by simulation.
+
+    Attributes
+    ----------
+    parameter : str
+        Name of the calibrated parameter (for reports).
+    value : float
+        The least conservative value found whose simulated false-alarm rate
+        is at most the target.
+    achieved_rate : float
+        False alarms per point at ``value`` on the simulated stationary data.
+    target_rate : float
+        The requested false alarms per point.
+    achieved_per_100k, target_per_100k : float
+        The same two rates per 100,000 points.
+    n_points : int
+        Length of the simulated stationary stream.
+    n_alarms : int
+        Alarms at ``value`` on that stream.
+    n_evaluations : int
+        Number of detector runs the search used.
+    bounds : tuple of float
+        The search interval.
+    """
+
+    parameter: str
+    value: float
+    achieved_rate: float
+    target_rate: float
+    achieved_per_100k: float
+    target_per_100k: float
+    n_points: int
+    n_alarms: int
+    n_evaluations: int
+    bounds: tuple[float, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-safe Python."""
+        return attrs_to_dict(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"CalibrationResult(parameter={self.parameter!r}, "
+            f"value={format_value(self.value)}, "
+            f"achieved_rate={format_value(self.achieved_rate)}, "
+            f"target_rate={format_value(self.target_rate)}, "
+            f"n_points={self.n_points}, n_alarms={self.n_alarms})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [[f.name, getattr(self, f.name)] for f in attrs.fields(type(self))]
+        return html_table(rows, ["field", "value"], caption="CalibrationResult")
+
+
+def _block_bootstrap(
+    x: npt.NDArray[np.float64], n: int, block: int, gen: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """Circular block bootstrap of ``x`` to length ``n`` (keeps local dependence)."""
+    size = x.shape[0]
+    block = max(1, min(block, size))
+    n_blocks = -(-n // block)
+    starts = gen.integers(0, size, n_blocks)
+    idx = (starts[:, None] + np.arange(block)[None, :]) % size
+    out: npt.NDArray[np.float64] = x[idx.ravel()[:n]]
+    return out
+
+
+def calibrate(
+    make_detector: Callable[[float], Any],
+    parameter: str,
+    *,
+    target_false_alarm_rate: float,
+    bounds: tuple[float, float],
+    stationary_stream: npt.ArrayLike | None = None,
+    generator: Callable[[np.random.Generator, int], npt.ArrayLike] | None = None,
+    n_points: int | None = None,
+    block_length: int = 100,
+    rtol: float = 1e-3,
+    rng: int | np.random.Generator | None = None,
+) -> CalibrationResult:
+    """Find the parameter value that gives a requested false-alarm rate.
+
+    The false-alarm rate is the number of detections **per point** on a
+    stationary stream (no change), with the detector restarting after each
+    detection as it does in use; 1e-3 means one false alarm per 1,000 points
+    on average (an in-control average run length of about 1,000). The
+    stationary data are simulated once (common random numbers), and the
+    parameter is bisected (on a log scale when both bounds are positive)
+    between ``bounds`` until the interval is within ``rtol``; the direction
+    (larger = fewer alarms, like a threshold, or more alarms, like a
+    confidence) is found from the rates at the two bounds.
+
+    Parameters
+    ----------
+    make_detector : callable
+        ``make_detector(value)`` returns a fresh detector with the parameter
+        set to ``value``.
+    parameter : str
+        Name of the parameter (reported in the result).
+    target_false_alarm_rate : float
+        Wanted false alarms per point, in (0, 1).
+    bounds : tuple of float
+        ``(low, high)`` interval to search.
+    stationary_stream : array-like, optional
+        In-control data like the user's; resampled to ``n_points`` with a
+        circular block bootstrap (blocks of ``block_length``) so short-range
+        dependence is kept. Give this or ``generator``.
+    generator : callable, optional
+        ``generator(rng, n)`` returns ``n`` stationary values.
+    n_points : int, optional
+        Length of the simulated stream; default ``100 / target`` points,
+        clipped to [100,000, 5,000,000], so that about 100 alarms are
+        expected at the answer.
+    block_length : int, default=100
+        Block length of the bootstrap of ``stationary_stream``.
+    rtol : float, default=1e-3
+        Relative width of the final bisection interval.
+    rng : int, numpy.random.Generator or None
+        Seed or generator for the simulation.
+
+    Returns
+    -------
+    CalibrationResult
+        ``value`` and the achieved rate on the simulated data.
+
+    Raises
+    ------
+    InvalidParameterError
+        If even the most conservative bound gives too many alarms.
+
+    Examples
+    --------
+    >>> from mllifecycle.drift.stream import CUSUM, calibrate
+    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
+    ...                 generator=lambda rng, n: rng.standard_normal(n),
+    ...                 n_points=100_000, rtol=1e-2, rng=0)
+    >>> 5.0 < res.value < 7.0, res.achieved_rate <= 1e-3
+    (True, True)
+    """
+    caller = "calibrate"
+    check_callable(make_detector, "make_detector", caller)
+    if not isinstance(parameter, str):
+        fail("parameter", "a str naming the parameter", parameter, caller)
+    target = check_scalar(
+        target_false_alarm_rate, "target_false_alarm_rate", caller=caller,
+        low=0.0, high=1.0, low_inclusive=False, high_inclusive=False,
+    )
+    if not isinstance(bounds, Sequence) or len(bounds) != 2:
+        fail("bounds", "a (low, high) pair", bounds, caller)
+    lo = check_scalar(bounds[0], "bounds", caller=caller)
+    hi = check_scalar(bounds[1], "bounds", caller=caller)
+    if not lo < hi:
+        fail("bounds", "a (low, high) pair with low < high", bounds, caller)
+    if (stationary_stream is None) == (generator is None):
+        fail(
+            "stationary_stream",
+            "given, or generator given (exactly one of the two)",
+            described("both" if generator is not None else "neither"),
+            caller,
+        )
+    if n_points is None:
+        n = int(min(5_000_000, max(100_000, math.ceil(100.0 / target))))
+    else:
+        n = check_int(n_points, "n_points", caller=caller, low=100)
+    blk = check_int(block_length, "block_length", caller=caller, low=1)
+    tol = check_scalar(
+        rtol, "rtol", caller=caller, low=0.0, high=1.0, low_inclusive=False
+    )
+    gen = check_rng(rng, caller=caller)
+    if generator is not None:
+        check_callable(generator, "generator", caller)
+        data = check_1d(generator(gen, n), "generator(rng, n)", caller=caller)
+        if data.shape[0] != n:
+            fail("generator", f"a callable returning {n} values",
+                 described(f"{data.shape[0]} values"), caller)
+    else:
+        base = check_1d(stationary_stream, "stationary_stream", caller=caller)
+        data = _block_bootstrap(base, n, blk, gen)
+
+    evaluations = 0
+
+    def alarms(value: float) -> int:
+        nonlocal evaluations
+        evaluations += 1
+        det = make_detector(value)
+        return int(np.asarray(det.update_many(data)).shape[0])
+
+    a_lo, a_hi = alarms(lo), alarms(hi)
+    limit = target * n
+    # the conservative end is the one with fewer alarms
+    conservative_is_hi = a_hi <= a_lo
+    cons, libe = (hi, lo) if conservative_is_hi else (lo, hi)
+    a_cons, a_libe = (a_hi, a_lo) if conservative_is_hi else (a_lo, a_hi)
+    if a_cons > limit:
+        fail(
+            "bounds",
+            f"an interval whose conservative end gives at most {target!r} "
+            "false alarms per point (widen the bounds)",
+            described(f"{a_cons / n!r} false alarms per point at {cons!r}"),
+            caller,
+        )
+    if a_libe <= limit:
+        cons, a_cons = libe, a_libe
+    else:
+        log_scale = lo > 0.0
+        while abs(cons - libe) > tol * max(abs(cons), abs(libe), 1e-12):
+            mid = math.sqrt(cons * libe) if log_scale else 0.5 * (cons + libe)
+            if mid in (cons, libe):
+                break
+            a_mid = alarms(mid)
+            if a_mid <= limit:
+                cons, a_cons = mid, a_mid
+            else:
+                libe = mid
+    rate = a_cons / n
+    return CalibrationResult(
+        parameter=parameter,
+        value=float(cons),
+        achieved_rate=rate,
+        target_rate=target,
+        achieved_per_100k=rate * _PER,
+        target_per_100k=target * _PER,
+        n_points=n,
+        n_alarms=a_cons,
+        n_evaluations=evaluations,
+        bounds=(lo, hi),
+    )
