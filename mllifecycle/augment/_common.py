@@ -1,0 +1,267 @@
+"""Validation, class-count planning and neighbour helpers shared by the augmenters."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import (
+    check_array,
+    check_consistent_length,
+    check_int,
+    described,
+    fail,
+)
+from mllifecycle.exceptions import DegenerateDataWarning
+
+__all__: list[str] = []
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+def to_numpy(x: Any) -> Any:
+    """Return ``x.to_numpy()`` for pandas objects, ``x`` otherwise."""
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        return x.to_numpy()
+    return x
+
+
+def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
+    """Validate a numeric 2-D feature matrix.
+
+    Returns the float array to compute on and the dtype of the output: a
+    floating input keeps its dtype, anything else becomes float64.
+    """
+    raw = to_numpy(X)
+    kind = getattr(raw, "dtype", None)
+    out_dtype: np.dtype[Any] = np.dtype(np.float64)
+    if kind is not None and np.dtype(kind).kind == "f":
+        out_dtype = np.dtype(kind)
+        if out_dtype.itemsize < 4:  # float16: compute and return float32
+            out_dtype = np.dtype(np.float32)
+    arr = check_array(raw, "X", caller=caller, ndim=2, min_samples=1)
+    return arr, out_dtype
+
+
+def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:
+    """Validate a 1-D target with ``n`` rows (any dtype; NaN rejected)."""
+    arr = check_array(to_numpy(y), "y", caller=caller, ndim=1, dtype="any")
+    if arr.dtype.kind == "O":
+        bad = np.array([v is None or (isinstance(v, float) and v != v) for v in arr])
+        if bad.any():
+            fail("y", "free of missing values (None or NaN)",
+                 described(f"{int(bad.sum())} missing value(s)"), caller)
+    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+        fail("y", "finite", described("infinite value(s)"), caller)
+    check_consistent_length([np.empty(n), arr], ["X", "y"], caller)
+    return arr
+
+
+def check_weights(w: Any, n: int, caller: str) -> FloatArray | None:
+    """Validate optional non-negative finite sample weights of length ``n``."""
+    if w is None:
+        return None
+    arr = check_array(
+        to_numpy(w), "sample_weight", caller=caller, ndim=1, min_samples=0
+    )
+    check_consistent_length([np.empty(n), arr], ["X", "sample_weight"], caller)
+    if (arr < 0).any():
+        fail("sample_weight", "non-negative",
+             described(f"{int((arr < 0).sum())} negative weight(s)"), caller)
+    return arr
+
+
+def is_continuous(y: npt.NDArray[Any]) -> bool:
+    """Whether ``y`` is a regression target: floats that are not all integers."""
+    return y.dtype.kind == "f" and bool(np.any(y != np.round(y)))
+
+
+def apportion(weights: npt.ArrayLike, total: int) -> IntArray:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder).
+
+    The parts sum to exactly ``total``; ties in the remainders go to the
+    earlier index.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    s = w.sum()
+    if total == 0 or s <= 0:
+        return np.zeros(w.shape[0], dtype=np.intp)
+    exact = w / s * total
+    base = np.floor(exact).astype(np.intp)
+    short = int(total - base.sum())
+    if short > 0:
+        order = np.argsort(-(exact - base), kind="stable")
+        base[order[:short]] += 1
+    out: IntArray = base
+    return out
+
+
+def class_plan(
+    y: npt.NDArray[Any],
+    sampling_strategy: Any,
+    n_samples: Any,
+    caller: str,
+) -> tuple[npt.NDArray[Any], IntArray, IntArray, IntArray]:
+    """Work out how many synthetic rows each class gets.
+
+    Returns ``classes`` (sorted unique labels), ``inverse`` (class position of
+    every row), ``counts`` and ``n_new`` (synthetic rows per class).
+    """
+    try:
+        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    except TypeError:
+        fail("y", "labels of one comparable type (e.g. all str or all int)",
+             described("labels of mixed types"), caller)
+    inverse = inverse.astype(np.intp, copy=False)
+    counts = counts.astype(np.intp)
+    if is_continuous(y):
+        fail("y", "class labels (this augmenter balances classes; for a "
+             "continuous target use smote_regression, or mixup/gaussian_noise/"
+             "random_oversample with n_samples)",
+             described(f"a continuous target with {classes.size} distinct values"),
+             caller)
+    if classes.size < 2 and n_samples is None:
+        fail("y", "labels of at least 2 classes (or pass n_samples for plain "
+             "augmentation)", described(f"a single class {classes[0]!r}"), caller)
+    if n_samples is not None:
+        if not (isinstance(sampling_strategy, str) and sampling_strategy == "auto"):
+            fail("sampling_strategy", "'auto' when n_samples is given (pass one or "
+                 "the other)", sampling_strategy, caller)
+        total = check_int(n_samples, "n_samples", caller=caller, low=0)
+        return classes, inverse, counts, apportion(counts, total)
+    n_max = int(counts.max())
+    if isinstance(sampling_strategy, str):
+        if sampling_strategy != "auto":
+            fail("sampling_strategy", "'auto', a float in (0, 1] or a dict "
+                 "{class: target count}", sampling_strategy, caller)
+        return classes, inverse, counts, (n_max - counts).astype(np.intp)
+    if isinstance(sampling_strategy, numbers.Real) and not isinstance(
+        sampling_strategy, bool
+    ):
+        ratio = float(sampling_strategy)
+        if not (0.0 < ratio <= 1.0):
+            fail("sampling_strategy", "a float ratio in the range (0.0, 1.0] "
+                 "(minority count / majority count after resampling)",
+                 sampling_strategy, caller)
+        target = int(np.floor(ratio * n_max))
+        if target < int(counts.min()):
+            fail("sampling_strategy", "a ratio that only adds rows (this "
+                 "augmenter never removes rows)",
+                 described(f"{ratio!r}, which would bring the smallest class "
+                           f"from {int(counts.min())} down to {target} rows"),
+                 caller)
+        return classes, inverse, counts, np.maximum(target - counts, 0).astype(np.intp)
+    if isinstance(sampling_strategy, Mapping):
+        n_new = np.zeros(classes.size, dtype=np.intp)
+        lookup = {c: i for i, c in enumerate(classes.tolist())}
+        for key, value in sampling_strategy.items():
+            k = key.item() if isinstance(key, np.generic) else key
+            if k not in lookup:
+                fail("sampling_strategy", f"a dict whose keys are classes of y "
+                     f"{classes.tolist()!r}", described(f"unknown class {key!r}"),
+                     caller)
+            i = lookup[k]
+            t = check_int(value, f"sampling_strategy[{key!r}]", caller=caller, low=0)
+            if t < counts[i]:
+                fail("sampling_strategy", "target counts at least the current "
+                     "class counts (this augmenter never removes rows)",
+                     described(f"{t} for class {key!r}, which has {int(counts[i])} "
+                               "rows"), caller)
+            n_new[i] = t - counts[i]
+        return classes, inverse, counts, n_new
+    fail("sampling_strategy", "'auto', a float in (0, 1] or a dict {class: target "
+         "count}", sampling_strategy, caller)
+
+
+def effective_k(k: int, n_class: int, label: Any, caller: str) -> int:
+    """Neighbours usable within a class of ``n_class`` rows (warn when reduced)."""
+    if n_class < 2:
+        fail("y", "at least 2 rows in every class to be oversampled by "
+             "interpolation", described(f"1 row of class {label!r}"), caller)
+    if n_class <= k:
+        warnings.warn(
+            f"{caller}: class {label!r} has {n_class} rows, fewer than "
+            f"k_neighbors + 1 = {k + 1}; using k_neighbors={n_class - 1} for it.",
+            DegenerateDataWarning, stacklevel=3,
+        )
+        return n_class - 1
+    return k
+
+
+def drop_self(ind: IntArray, self_index: IntArray) -> IntArray:
+    """Remove each query's own index from its neighbour list.
+
+    ``ind`` holds ``q + 1`` neighbours per row. A row is removed where it
+    appears (duplicates may push it off the first column); where it does not
+    appear the last neighbour is dropped instead.
+    """
+    mask = ind == self_index[:, None]
+    first = mask.argmax(axis=1)
+    found = mask[np.arange(mask.shape[0]), first]
+    pos = np.where(found, first, ind.shape[1] - 1)
+    keep = np.ones(ind.shape, dtype=bool)
+    keep[np.arange(ind.shape[0]), pos] = False
+    return ind[keep].reshape(ind.shape[0], ind.shape[1] - 1)
+
+
+def neighbors_within(
+    Xc: FloatArray, k: int, n_jobs: int | None, queries: IntArray | None = None
+) -> IntArray:
+    """Return the ``k`` nearest neighbours (self excluded) within ``Xc``."""
+    from sklearn.neighbors import NearestNeighbors
+
+    nn = NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs).fit(Xc)
+    q = np.arange(Xc.shape[0], dtype=np.intp) if queries is None else queries
+    ind = nn.kneighbors(Xc[q], return_distance=False).astype(np.intp, copy=False)
+    return drop_self(ind, q)
+
+
+def interpolate(
+    base: FloatArray, seeds: IntArray, other: FloatArray, partners: IntArray,
+    gaps: FloatArray,
+) -> FloatArray:
+    """``base[seeds] + gaps * (other[partners] - base[seeds])`` with few temporaries."""
+    a = base[seeds]
+    b = other[partners]
+    b -= a
+    b *= gaps[:, None]
+    b += a
+    return b
+
+
+def assemble(
+    X: npt.NDArray[Any],
+    y: npt.NDArray[Any],
+    w: FloatArray | None,
+    parts: list[tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]],
+    out_dtype: np.dtype[Any],
+) -> tuple[Any, ...]:
+    """Stack the original rows then the synthetic parts; add weights if given."""
+    n_syn = sum(p[0].shape[0] for p in parts)
+    out = np.empty((X.shape[0] + n_syn, X.shape[1]), dtype=out_dtype)
+    out[: X.shape[0]] = X
+    pos = X.shape[0]
+    for xs, _, _ in parts:
+        out[pos: pos + xs.shape[0]] = xs
+        pos += xs.shape[0]
+    y_out = np.concatenate([y, *[p[1] for p in parts]]) if parts else y.copy()
+    if w is None:
+        return out, y_out
+    w_parts = [p[2] if p[2] is not None else np.ones(p[0].shape[0]) for p in parts]
+    return out, y_out, np.concatenate([w, *w_parts])
+
+
+def check_n_jobs(n_jobs: Any, caller: str) -> int | None:
+    """Validate ``n_jobs`` (None or a non-zero int, as in scikit-learn)."""
+    if n_jobs is None:
+        return None
+    ok = isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool)
+    if not ok or n_jobs == 0:
+        fail("n_jobs", "None or a non-zero int", n_jobs, caller)
+    return int(n_jobs)

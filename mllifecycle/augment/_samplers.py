@@ -1,0 +1,394 @@
+"""scikit-learn style sampler classes wrapping the augmenter functions.
+
+Each class stores its parameters in a keyword-only ``__init__`` (nothing else
+happens there), so ``get_params``/``set_params``/``clone`` work and the
+sampler goes into :class:`imblearn.pipeline.Pipeline` and grid searches.
+``fit_resample`` calls the matching function with ``rng=random_state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy.typing as npt
+from sklearn.base import BaseEstimator
+
+from mllifecycle.augment._regression import smote_regression
+from mllifecycle.augment._simple import gaussian_noise, mixup, random_oversample
+from mllifecycle.augment._smote import adasyn, borderline_smote, smote, smote_nc
+
+__all__ = [
+    "SMOTE",
+    "BorderlineSMOTE",
+    "ADASYN",
+    "SMOTENC",
+    "RandomOverSampler",
+    "GaussianNoise",
+    "Mixup",
+    "SMOTER",
+]
+
+
+class _Augmenter(BaseEstimator):  # type: ignore[misc]
+    """Shared ``fit_resample``: call the function with ``rng=random_state``."""
+
+    _function: ClassVar[Callable[..., tuple[Any, ...]]]
+
+    def fit_resample(
+        self, X: Any, y: Any, sample_weight: npt.ArrayLike | None = None
+    ) -> tuple[Any, ...]:
+        """Return ``(X_new, y_new)``, or ``(X_new, y_new, w_new)`` given weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        tuple
+            The original rows followed by the synthetic ones, as the matching
+            function returns them.
+        """
+        params = self.get_params(deep=False)
+        rng = params.pop("random_state")
+        fn = type(self)._function
+        return fn(X, y, sample_weight=sample_weight, rng=rng, **params)
+
+    def fit(self, X: Any, y: Any) -> _Augmenter:
+        """Do nothing and return self (samplers act in ``fit_resample``).
+
+        Parameters
+        ----------
+        X, y : array-like
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
+        return self
+
+
+class SMOTE(_Augmenter):
+    """SMOTE as a sampler; see :func:`mllifecycle.augment.smote`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, k_neighbors, n_jobs :
+        As in :func:`~mllifecycle.augment.smote`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``); fix it for reproducible resampling.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import SMOTE
+    >>> X = np.random.default_rng(0).normal(size=(60, 2))
+    >>> y = np.r_[np.zeros(50, int), np.ones(10, int)]
+    >>> X_new, y_new = SMOTE(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_new)
+    array([50, 50])
+    """
+
+    _function = staticmethod(smote)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        k_neighbors: int = 5,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+
+class BorderlineSMOTE(_Augmenter):
+    """Borderline-SMOTE as a sampler; see :func:`mllifecycle.augment.borderline_smote`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, k_neighbors, m_neighbors, kind, n_jobs :
+        As in :func:`~mllifecycle.augment.borderline_smote`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import BorderlineSMOTE
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (100, 2)), rng.normal(1, 1, (20, 2))]
+    >>> y = np.r_[np.zeros(100, int), np.ones(20, int)]
+    >>> BorderlineSMOTE(random_state=0).fit_resample(X, y)[0].shape
+    (200, 2)
+    """
+
+    _function = staticmethod(borderline_smote)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        k_neighbors: int = 5,
+        m_neighbors: int = 10,
+        kind: str = "borderline-1",
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.k_neighbors = k_neighbors
+        self.m_neighbors = m_neighbors
+        self.kind = kind
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+
+class ADASYN(_Augmenter):
+    """ADASYN as a sampler; see :func:`mllifecycle.augment.adasyn`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, k_neighbors, n_jobs :
+        As in :func:`~mllifecycle.augment.adasyn`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import ADASYN
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (100, 2)), rng.normal(1, 1, (20, 2))]
+    >>> y = np.r_[np.zeros(100, int), np.ones(20, int)]
+    >>> ADASYN(random_state=0).fit_resample(X, y)[0].shape
+    (200, 2)
+    """
+
+    _function = staticmethod(adasyn)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        k_neighbors: int = 5,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+
+class SMOTENC(_Augmenter):
+    """SMOTE-NC as a sampler; see :func:`mllifecycle.augment.smote_nc`.
+
+    Parameters
+    ----------
+    categorical_features : sequence of int or boolean mask
+        The categorical columns (required before ``fit_resample``).
+    sampling_strategy, n_samples, k_neighbors, n_jobs :
+        As in :func:`~mllifecycle.augment.smote_nc`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import SMOTENC
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.c_[rng.normal(size=60), rng.integers(0, 3, 60)]
+    >>> y = np.r_[np.zeros(50, int), np.ones(10, int)]
+    >>> sampler = SMOTENC(categorical_features=[1], random_state=0)
+    >>> X_new, y_new = sampler.fit_resample(X, y)
+    >>> set(X_new[:, 1]) <= {0.0, 1.0, 2.0}
+    True
+    """
+
+    _function = staticmethod(smote_nc)
+
+    def __init__(
+        self,
+        *,
+        categorical_features: Sequence[int] | npt.ArrayLike | None = None,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        k_neighbors: int = 5,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.categorical_features = categorical_features
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+
+class RandomOverSampler(_Augmenter):
+    """Random or smoothed-bootstrap oversampling as a sampler.
+
+    See :func:`~mllifecycle.augment.random_oversample`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, shrinkage :
+        As in :func:`~mllifecycle.augment.random_oversample`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import RandomOverSampler
+    >>> X = np.arange(12.0).reshape(6, 2)
+    >>> y = np.array([0, 0, 0, 0, 1, 1])
+    >>> np.bincount(RandomOverSampler(random_state=0).fit_resample(X, y)[1])
+    array([4, 4])
+    """
+
+    _function = staticmethod(random_oversample)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        shrinkage: float | Mapping[Any, float] | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.shrinkage = shrinkage
+        self.random_state = random_state
+
+
+class GaussianNoise(_Augmenter):
+    """Noisy copies as a sampler; see :func:`mllifecycle.augment.gaussian_noise`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, scale :
+        As in :func:`~mllifecycle.augment.gaussian_noise`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import GaussianNoise
+    >>> X = np.random.default_rng(0).normal(size=(20, 2))
+    >>> y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    >>> GaussianNoise(n_samples=10, random_state=0).fit_resample(X, y)[0].shape
+    (30, 2)
+    """
+
+    _function = staticmethod(gaussian_noise)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        scale: float = 0.1,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.scale = scale
+        self.random_state = random_state
+
+
+class Mixup(_Augmenter):
+    """Mixup as a sampler; see :func:`mllifecycle.augment.mixup`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, alpha, labels, task :
+        As in :func:`~mllifecycle.augment.mixup`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import Mixup
+    >>> X = np.random.default_rng(0).normal(size=(20, 2))
+    >>> y = np.r_[np.zeros(15, int), np.ones(5, int)]
+    >>> np.bincount(Mixup(random_state=0).fit_resample(X, y)[1])
+    array([15, 15])
+    """
+
+    _function = staticmethod(mixup)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        alpha: float = 0.2,
+        labels: str = "hard",
+        task: str = "auto",
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.alpha = alpha
+        self.labels = labels
+        self.task = task
+        self.random_state = random_state
+
+
+class SMOTER(_Augmenter):
+    """SMOTER as a sampler; see :func:`mllifecycle.augment.smote_regression`.
+
+    Parameters
+    ----------
+    sampling_strategy, n_samples, k_neighbors, relevance, threshold, n_jobs :
+        As in :func:`~mllifecycle.augment.smote_regression`.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (passed as ``rng``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import SMOTER
+    >>> X = np.random.default_rng(0).normal(size=(200, 2))
+    >>> y = np.exp(X[:, 0])
+    >>> SMOTER(n_samples=40, random_state=0).fit_resample(X, y)[0].shape
+    (240, 2)
+    """
+
+    _function = staticmethod(smote_regression)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        n_samples: int | None = None,
+        k_neighbors: int = 5,
+        relevance: Callable[[Any], npt.ArrayLike] | None = None,
+        threshold: float = 0.8,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_samples = n_samples
+        self.k_neighbors = k_neighbors
+        self.relevance = relevance
+        self.threshold = threshold
+        self.n_jobs = n_jobs
+        self.random_state = random_state

@@ -1,0 +1,657 @@
+"""SMOTE, Borderline-SMOTE, ADASYN and SMOTE-NC: interpolation between neighbours."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import (
+    RNGLike,
+    check_array,
+    check_int,
+    check_option,
+    check_rng,
+    described,
+    fail,
+)
+from mllifecycle.augment._common import (
+    FloatArray,
+    IntArray,
+    apportion,
+    assemble,
+    check_n_jobs,
+    check_weights,
+    check_X,
+    check_y,
+    class_plan,
+    drop_self,
+    effective_k,
+    interpolate,
+    neighbors_within,
+    to_numpy,
+)
+from mllifecycle.exceptions import DegenerateDataWarning
+
+__all__ = ["smote", "borderline_smote", "adasyn", "smote_nc"]
+
+Part = tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]
+
+
+def _interp_weights(
+    w: FloatArray | None, seeds: IntArray, partners: IntArray, gaps: FloatArray
+) -> FloatArray | None:
+    if w is None:
+        return None
+    return w[seeds] + gaps * (w[partners] - w[seeds])
+
+
+def _smote_class(
+    X: FloatArray, w: FloatArray | None, idx: IntArray, n_new: int, k: int,
+    rng: np.random.Generator, n_jobs: int | None,
+) -> tuple[FloatArray, FloatArray | None, IntArray, IntArray]:
+    """Plain SMOTE within one class; returns rows, weights, seeds, partners."""
+    Xc = X[idx]
+    nn = neighbors_within(Xc, k, n_jobs)
+    seeds = rng.integers(0, idx.size, size=n_new)
+    cols = rng.integers(0, k, size=n_new)
+    gaps = rng.random(n_new)
+    partners = nn[seeds, cols]
+    Xs = interpolate(Xc, seeds, Xc, partners, gaps)
+    wc = None if w is None else w[idx]
+    return Xs, _interp_weights(wc, seeds, partners, gaps), idx[seeds], idx[partners]
+
+
+def _prepare(
+    X: Any, y: Any, sample_weight: Any, sampling_strategy: Any, n_samples: Any,
+    k_neighbors: Any, n_jobs: Any, rng: Any, caller: str,
+) -> tuple[Any, ...]:
+    Xa, out_dtype = check_X(X, caller)
+    ya = check_y(y, Xa.shape[0], caller)
+    w = check_weights(sample_weight, Xa.shape[0], caller)
+    k = check_int(k_neighbors, "k_neighbors", caller=caller, low=1)
+    jobs = check_n_jobs(n_jobs, caller)
+    gen = check_rng(rng, caller=caller)
+    classes, inverse, counts, n_new = class_plan(
+        ya, sampling_strategy, n_samples, caller
+    )
+    return Xa, out_dtype, ya, w, k, jobs, gen, classes, inverse, counts, n_new
+
+
+
+
+def smote(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    sampling_strategy: Any = "auto",
+    n_samples: int | None = None,
+    k_neighbors: int = 5,
+    sample_weight: npt.ArrayLike | None = None,
+    n_jobs: int | None = None,
+    rng: RNGLike = None,
+) -> tuple[Any, ...]:
+    """Oversample classes by SMOTE: interpolate between same-class neighbours.
+
+    Each synthetic row is ``x_i + u * (x_j - x_i)`` with ``x_i`` a random
+    row of the class, ``x_j`` one of its ``k_neighbors`` nearest neighbours
+    within the class (scikit-learn's ``NearestNeighbors``, Euclidean) and
+    ``u ~ U(0, 1)`` [1]_. All parents, neighbours and gaps are drawn at once.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric features (NaN and inf are rejected).
+    y : array-like of shape (n_samples,)
+        Class labels of any type (ints, strings, ...); returned unchanged for
+        the original rows and copied to their synthetic children.
+    sampling_strategy : "auto", float or dict, default="auto"
+        How many rows to add. ``"auto"`` brings every class up to the size of
+        the largest. A float ``r`` in (0, 1] brings every class smaller than
+        ``floor(r * n_majority)`` up to that count (an error if it would bring
+        the smallest class down). A dict ``{class: target_count}`` sets the
+        final count of the listed classes (never below the current count).
+    n_samples : int, optional
+        Instead of ``sampling_strategy``: add exactly this many synthetic rows,
+        split across classes in proportion to their sizes (for augmenting an
+        already balanced data set).
+    k_neighbors : int, default=5
+        Neighbours considered within the class. A class with ``k_neighbors``
+        rows or fewer uses ``n_class - 1`` with a
+        :class:`~mllifecycle.exceptions.DegenerateDataWarning`; a class of one
+        row cannot be interpolated (error).
+    sample_weight : array-like of shape (n_samples,), optional
+        When given, it is returned as a third output; a synthetic row gets the
+        parents' weights interpolated with the same gap,
+        ``w_i + u * (w_j - w_i)``.
+    n_jobs : int, optional
+        Threads for the neighbour search (scikit-learn's ``n_jobs``).
+    rng : int, numpy.random.Generator or None, default=None
+        Seed of the draws; the same seed gives the same output.
+
+    Returns
+    -------
+    X_new : numpy.ndarray of shape (n_samples + n_synthetic, n_features)
+        The original rows, in order, followed by the synthetic rows. A
+        floating input keeps its dtype; other inputs become float64.
+    y_new : numpy.ndarray of shape (n_samples + n_synthetic,)
+        Labels, with the dtype of ``y``.
+    sample_weight_new : numpy.ndarray, only when ``sample_weight`` is given.
+
+    Raises
+    ------
+    InvalidParameterError
+        On a single class, a class of one row to be oversampled, NaN, a
+        continuous target, or a ``sampling_strategy`` that would remove rows.
+
+    See Also
+    --------
+    borderline_smote, adasyn, smote_nc, smote_regression, SMOTE
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall and W. P. Kegelmeyer,
+       "SMOTE: Synthetic Minority Over-sampling Technique", Journal of
+       Artificial Intelligence Research 16, 321-357 (2002).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(110, 2))
+    >>> y = np.r_[np.zeros(100, int), np.ones(10, int)]
+    >>> X_new, y_new = smote(X, y, rng=0)
+    >>> np.bincount(y_new)
+    array([100, 100])
+    """
+    caller = "smote"
+    Xa, out_dtype, ya, w, k, jobs, gen, classes, inverse, _, n_new = _prepare(
+        X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
+        caller,
+    )
+    parts: list[Part] = []
+    for c in np.flatnonzero(n_new):
+        idx = np.flatnonzero(inverse == c)
+        kc = effective_k(k, idx.size, classes[c], caller)
+        Xs, ws, _, _ = _smote_class(Xa, w, idx, int(n_new[c]), kc, gen, jobs)
+        parts.append((Xs, np.full(Xs.shape[0], classes[c], dtype=ya.dtype), ws))
+    return assemble(Xa, ya, w, parts, out_dtype)
+
+
+def _query_all(
+    X: FloatArray, idx: IntArray, q: int, n_jobs: int | None, index: Any
+) -> IntArray:
+    """Return the ``q`` nearest neighbours over all rows (self excluded) of ``idx``."""
+    q_eff = min(q, X.shape[0] - 1)
+    ind = index.kneighbors(X[idx], n_neighbors=q_eff + 1, return_distance=False)
+    return drop_self(ind.astype(np.intp, copy=False), idx)
+
+
+def _all_index(X: FloatArray, n_jobs: int | None) -> Any:
+    from sklearn.neighbors import NearestNeighbors
+
+    return NearestNeighbors(n_jobs=n_jobs).fit(X)
+
+
+def borderline_smote(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    sampling_strategy: Any = "auto",
+    n_samples: int | None = None,
+    k_neighbors: int = 5,
+    m_neighbors: int = 10,
+    kind: str = "borderline-1",
+    sample_weight: npt.ArrayLike | None = None,
+    n_jobs: int | None = None,
+    rng: RNGLike = None,
+) -> tuple[Any, ...]:
+    """Oversample the borderline rows of each class (Borderline-SMOTE 1 and 2).
+
+    Han et al. [1]_ only interpolate from the rows "in danger": among the
+    ``m_neighbors`` nearest rows of the whole data set, ``m'`` belong to other
+    classes with ``m / 2 <= m' < m`` (``m' = m`` is noise and is skipped).
+    One neighbour query over all rows, for the rows of the class, gives both
+    the danger set and (for ``"borderline-2"``) the interpolation partners.
+
+    - ``"borderline-1"``: partners are the ``k_neighbors`` nearest rows of the
+      same class; ``u ~ U(0, 1)``.
+    - ``"borderline-2"``: partners are the ``k_neighbors`` nearest rows of any
+      class; ``u ~ U(0, 1)`` toward a same-class partner and ``u ~ U(0, 0.5)``
+      toward another class, so the new row stays nearer its own class (as in
+      the paper; imbalanced-learn multiplies two uniforms instead).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric features (NaN and inf are rejected).
+    y : array-like of shape (n_samples,)
+        Class labels of any type (ints, strings, ...); returned unchanged for
+        the original rows and copied to their synthetic children.
+    sampling_strategy : "auto", float or dict, default="auto"
+        How many rows to add. ``"auto"`` brings every class up to the size of
+        the largest. A float ``r`` in (0, 1] brings every class smaller than
+        ``floor(r * n_majority)`` up to that count (an error if it would bring
+        the smallest class down). A dict ``{class: target_count}`` sets the
+        final count of the listed classes (never below the current count).
+    n_samples : int, optional
+        Instead of ``sampling_strategy``: add exactly this many synthetic rows,
+        split across classes in proportion to their sizes (for augmenting an
+        already balanced data set).
+    k_neighbors : int, default=5
+        Interpolation partners per danger row (see ``kind``).
+    m_neighbors : int, default=10
+        Neighbours over all rows that decide whether a row is in danger.
+    kind : {"borderline-1", "borderline-2"}, default="borderline-1"
+    sample_weight : array-like of shape (n_samples,), optional
+        Returned as a third output; synthetic rows get ``w_i + u (w_j - w_i)``.
+    n_jobs : int, optional
+        Threads for the neighbour search.
+    rng : int, numpy.random.Generator or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    X_new, y_new[, sample_weight_new]
+        As in :func:`smote`. When a class has no row in danger, plain SMOTE
+        seeds (all its rows) are used and a
+        :class:`~mllifecycle.exceptions.DegenerateDataWarning` says so, so the
+        class counts are always as requested.
+
+    See Also
+    --------
+    smote, adasyn, BorderlineSMOTE
+
+    References
+    ----------
+    .. [1] H. Han, W.-Y. Wang and B.-H. Mao, "Borderline-SMOTE: A New
+       Over-Sampling Method in Imbalanced Data Sets Learning", ICIC 2005,
+       LNCS 3644, 878-887 (2005).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import borderline_smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(1, 1, (20, 2))]
+    >>> y = np.r_[np.zeros(200, int), np.ones(20, int)]
+    >>> X_new, y_new = borderline_smote(X, y, kind="borderline-2", rng=0)
+    >>> np.bincount(y_new)
+    array([200, 200])
+    """
+    caller = "borderline_smote"
+    kind = check_option(kind, "kind", ("borderline-1", "borderline-2"), caller)
+    m = check_int(m_neighbors, "m_neighbors", caller=caller, low=1)
+    Xa, out_dtype, ya, w, k, jobs, gen, classes, inverse, _, n_new = _prepare(
+        X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
+        caller,
+    )
+    parts: list[Part] = []
+    todo = np.flatnonzero(n_new)
+    index = _all_index(Xa, jobs) if todo.size else None
+    for c in todo:
+        idx = np.flatnonzero(inverse == c)
+        q = m if kind == "borderline-1" else max(m, k)
+        nbrs = _query_all(Xa, idx, q, jobs, index)
+        m_eff = min(m, nbrs.shape[1])
+        n_other = (inverse[nbrs[:, :m_eff]] != c).sum(axis=1)
+        danger = np.flatnonzero((2 * n_other >= m_eff) & (n_other < m_eff))
+        label = classes[c]
+        if danger.size == 0:
+            warnings.warn(
+                f"borderline_smote: no row of class {label!r} is in danger "
+                f"(m_neighbors={m}); using every row of the class as a seed.",
+                DegenerateDataWarning, stacklevel=2,
+            )
+            danger = np.arange(idx.size, dtype=np.intp)
+        cnt = int(n_new[c])
+        if kind == "borderline-1":
+            kc = effective_k(k, idx.size, label, caller)
+            Xc = Xa[idx]
+            nn = neighbors_within(Xc, kc, jobs, queries=danger)
+            pick = gen.integers(0, danger.size, size=cnt)
+            cols = gen.integers(0, kc, size=cnt)
+            gaps = gen.random(cnt)
+            seeds = danger[pick]
+            partners = nn[pick, cols]
+            Xs = interpolate(Xc, seeds, Xc, partners, gaps)
+            ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
+        else:
+            kc = min(k, nbrs.shape[1])
+            pick = gen.integers(0, danger.size, size=cnt)
+            cols = gen.integers(0, kc, size=cnt)
+            gaps = gen.random(cnt)
+            seeds = idx[danger[pick]]
+            partners = nbrs[danger[pick], cols]
+            gaps = np.where(inverse[partners] == c, gaps, 0.5 * gaps)
+            Xs = interpolate(Xa, seeds, Xa, partners, gaps)
+            ws = _interp_weights(w, seeds, partners, gaps)
+        parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
+    return assemble(Xa, ya, w, parts, out_dtype)
+
+
+def adasyn(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    sampling_strategy: Any = "auto",
+    n_samples: int | None = None,
+    k_neighbors: int = 5,
+    sample_weight: npt.ArrayLike | None = None,
+    n_jobs: int | None = None,
+    rng: RNGLike = None,
+) -> tuple[Any, ...]:
+    r"""Oversample by ADASYN: more synthetic rows where the class is harder.
+
+    He et al. [1]_ give row ``i`` of the class a share
+    :math:`\hat r_i = r_i / \sum_j r_j` of the ``G`` new rows, with ``r_i``
+    the fraction of its ``k_neighbors`` nearest rows (over the whole data set,
+    one neighbour query) that belong to other classes; each new row
+    interpolates between the row and one of its ``k_neighbors`` nearest rows
+    within the class, as in SMOTE. The shares ``G * r_hat`` are rounded by
+    largest remainder so that exactly ``G`` rows are added (the paper rounds
+    each share, which changes the total).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric features (NaN and inf are rejected).
+    y : array-like of shape (n_samples,)
+        Class labels of any type (ints, strings, ...); returned unchanged for
+        the original rows and copied to their synthetic children.
+    sampling_strategy : "auto", float or dict, default="auto"
+        How many rows to add. ``"auto"`` brings every class up to the size of
+        the largest. A float ``r`` in (0, 1] brings every class smaller than
+        ``floor(r * n_majority)`` up to that count (an error if it would bring
+        the smallest class down). A dict ``{class: target_count}`` sets the
+        final count of the listed classes (never below the current count).
+    n_samples : int, optional
+        Instead of ``sampling_strategy``: add exactly this many synthetic rows,
+        split across classes in proportion to their sizes (for augmenting an
+        already balanced data set).
+    k_neighbors : int, default=5
+        Neighbours for both the difficulty ratio and the interpolation.
+    sample_weight : array-like of shape (n_samples,), optional
+        Returned as a third output; synthetic rows get ``w_i + u (w_j - w_i)``.
+    n_jobs : int, optional
+        Threads for the neighbour search.
+    rng : int, numpy.random.Generator or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    X_new, y_new[, sample_weight_new]
+        As in :func:`smote`. When no row of a class has a neighbour of
+        another class, all rows get equal shares (plain SMOTE) and a
+        :class:`~mllifecycle.exceptions.DegenerateDataWarning` says so.
+
+    See Also
+    --------
+    smote, borderline_smote, ADASYN
+
+    References
+    ----------
+    .. [1] H. He, Y. Bai, E. A. Garcia and S. Li, "ADASYN: Adaptive Synthetic
+       Sampling Approach for Imbalanced Learning", IEEE IJCNN 2008,
+       1322-1328 (2008).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import adasyn
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(1, 1, (20, 2))]
+    >>> y = np.r_[np.zeros(200, int), np.ones(20, int)]
+    >>> X_new, y_new = adasyn(X, y, rng=0)
+    >>> np.bincount(y_new)
+    array([200, 200])
+    """
+    caller = "adasyn"
+    Xa, out_dtype, ya, w, k, jobs, gen, classes, inverse, _, n_new = _prepare(
+        X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
+        caller,
+    )
+    parts: list[Part] = []
+    todo = np.flatnonzero(n_new)
+    index = _all_index(Xa, jobs) if todo.size else None
+    for c in todo:
+        idx = np.flatnonzero(inverse == c)
+        label = classes[c]
+        kc = effective_k(k, idx.size, label, caller)
+        nbrs = _query_all(Xa, idx, k, jobs, index)
+        ratio = (inverse[nbrs] != c).mean(axis=1)
+        if ratio.sum() == 0:
+            warnings.warn(
+                f"adasyn: no row of class {label!r} has a neighbour of another "
+                "class; every row gets an equal share (plain SMOTE).",
+                DegenerateDataWarning, stacklevel=2,
+            )
+            ratio = np.ones(idx.size)
+        cnt = int(n_new[c])
+        per_row = apportion(ratio, cnt)
+        seeds = np.repeat(np.arange(idx.size, dtype=np.intp), per_row)
+        gen.shuffle(seeds)
+        Xc = Xa[idx]
+        nn = neighbors_within(Xc, kc, jobs)
+        cols = gen.integers(0, kc, size=cnt)
+        gaps = gen.random(cnt)
+        partners = nn[seeds, cols]
+        Xs = interpolate(Xc, seeds, Xc, partners, gaps)
+        ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
+        parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
+    return assemble(Xa, ya, w, parts, out_dtype)
+
+
+def _categorical_indices(categorical_features: Any, p: int, caller: str) -> IntArray:
+    name = "categorical_features"
+    expected = (f"a sequence of distinct column indices in [-{p}, {p}) or a boolean "
+                f"mask of length {p}, leaving at least one numeric column")
+    if categorical_features is None or isinstance(categorical_features, str | bytes):
+        fail(name, expected, categorical_features, caller)
+    arr = np.asarray(categorical_features)
+    if arr.ndim != 1 or arr.size == 0:
+        fail(name, expected, categorical_features, caller)
+    if arr.dtype.kind == "b":
+        if arr.size != p:
+            fail(name, expected, described(f"a boolean mask of length {arr.size}"),
+                 caller)
+        idx = np.flatnonzero(arr)
+    elif arr.dtype.kind in "iu":
+        if (arr < -p).any() or (arr >= p).any():
+            bad = arr[(arr < -p) | (arr >= p)]
+            fail(name, expected, described(f"index {int(bad[0])} out of range for "
+                                           f"{p} column(s)"), caller)
+        idx = np.unique(np.where(arr < 0, arr + p, arr))
+        if idx.size != arr.size:
+            fail(name, expected, described("repeated column indices"), caller)
+    else:
+        fail(name, expected, categorical_features, caller)
+    if idx.size == 0 or idx.size >= p:
+        fail(name, expected, described(f"{idx.size} categorical of {p} column(s)"),
+             caller)
+    result: IntArray = idx.astype(np.intp)
+    return result
+
+
+def _encode_column(col: npt.NDArray[Any], j: int, caller: str) -> tuple[Any, IntArray]:
+    if col.dtype.kind == "O":
+        missing = np.array(
+            [v is None or (isinstance(v, float) and v != v) for v in col]
+        )
+    elif col.dtype.kind in "fc":
+        missing = np.isnan(col)
+    else:
+        missing = np.zeros(col.shape[0], dtype=bool)
+    if missing.any():
+        fail("X", "free of missing values in categorical columns",
+             described(f"{int(missing.sum())} missing value(s) in column {j}"), caller)
+    try:
+        cats, codes = np.unique(col, return_inverse=True)
+    except TypeError:
+        fail("X", "categorical columns of one comparable type",
+             described(f"mixed types in column {j}"), caller)
+    return cats, codes.astype(np.intp)
+
+
+def _mode_rows(codes: IntArray, n_cats: int) -> IntArray:
+    """Return the most frequent code of each row (ties: the smallest code)."""
+    n = codes.shape[0]
+    flat = (np.arange(n, dtype=np.intp)[:, None] * n_cats + codes).ravel()
+    counts = np.bincount(flat, minlength=n * n_cats).reshape(n, n_cats)
+    out: IntArray = counts.argmax(axis=1).astype(np.intp)
+    return out
+
+
+def _smote_nc_impl(
+    X: Any, y: Any, categorical_features: Any, *, sampling_strategy: Any,
+    n_samples: Any, k_neighbors: Any, sample_weight: Any, n_jobs: Any, rng: Any,
+) -> tuple[tuple[Any, ...], list[tuple[IntArray, IntArray]]]:
+    """SMOTE-NC; also returns the (seed rows, neighbour rows) of each class part."""
+    caller = "smote_nc"
+    if X is None or isinstance(X, str | bytes):
+        fail("X", "a 2-D array-like", X, caller)
+    raw = np.asarray(to_numpy(X))
+    if raw.ndim != 2:
+        fail("X", "a 2-D array", described(f"a {raw.ndim}-D array of shape "
+                                           f"{raw.shape}"), caller)
+    n, p = raw.shape
+    if n < 1 or p < 1:
+        fail("X", "a non-empty 2-D array", described(f"shape {raw.shape}"), caller)
+    cat_idx = _categorical_indices(categorical_features, p, caller)
+    num_idx = np.setdiff1d(np.arange(p), cat_idx).astype(np.intp)
+    Xnum = check_array(raw[:, num_idx], "X", caller=caller, ndim=2)
+    ya = check_y(y, n, caller)
+    w = check_weights(sample_weight, n, caller)
+    k = check_int(k_neighbors, "k_neighbors", caller=caller, low=1)
+    jobs = check_n_jobs(n_jobs, caller)
+    gen = check_rng(rng, caller=caller)
+    encoded = [_encode_column(raw[:, j], int(j), caller) for j in cat_idx]
+    codes = np.column_stack([e[1] for e in encoded])
+    n_cats = np.array([e[0].size for e in encoded], dtype=np.intp)
+    offsets = np.r_[0, np.cumsum(n_cats)[:-1]].astype(np.intp)
+    classes, inverse, _, n_new = class_plan(ya, sampling_strategy, n_samples, caller)
+    if raw.dtype.kind == "f":
+        out_dtype = raw.dtype
+    elif raw.dtype.kind in "biu":
+        out_dtype = np.dtype(np.float64)
+    else:
+        out_dtype = np.dtype(object)
+    parts: list[Part] = []
+    parents: list[tuple[IntArray, IntArray]] = []
+    for c in np.flatnonzero(n_new):
+        idx = np.flatnonzero(inverse == c)
+        label = classes[c]
+        kc = effective_k(k, idx.size, label, caller)
+        Xc = Xnum[idx]
+        med = float(np.median(Xc.std(axis=0)))
+        onehot = np.zeros((idx.size, int(n_cats.sum())))
+        rows = np.arange(idx.size)
+        for j in range(codes.shape[1]):
+            onehot[rows, offsets[j] + codes[idx, j]] = med / np.sqrt(2.0)
+        nn = neighbors_within(np.hstack([Xc, onehot]), kc, jobs)
+        cnt = int(n_new[c])
+        seeds = gen.integers(0, idx.size, size=cnt)
+        cols = gen.integers(0, kc, size=cnt)
+        gaps = gen.random(cnt)
+        partners = nn[seeds, cols]
+        num_new = interpolate(Xc, seeds, Xc, partners, gaps)
+        Xs = np.empty((cnt, p), dtype=out_dtype)
+        Xs[:, num_idx] = num_new
+        for j, col in enumerate(cat_idx):
+            mode = _mode_rows(codes[idx, j][nn[seeds]], int(n_cats[j]))
+            Xs[:, col] = encoded[j][0][mode]
+        ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
+        parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
+        parents.append((idx[seeds], idx[nn[seeds]]))
+    base = raw if out_dtype.kind == "O" else raw.astype(out_dtype, copy=False)
+    return assemble(base, ya, w, parts, out_dtype), parents
+
+
+def smote_nc(
+    X: Any,
+    y: npt.ArrayLike,
+    *,
+    categorical_features: Sequence[int] | npt.ArrayLike,
+    sampling_strategy: Any = "auto",
+    n_samples: int | None = None,
+    k_neighbors: int = 5,
+    sample_weight: npt.ArrayLike | None = None,
+    n_jobs: int | None = None,
+    rng: RNGLike = None,
+) -> tuple[Any, ...]:
+    """SMOTE-NC: SMOTE for mixed numeric and categorical columns.
+
+    Chawla et al. [1]_ (section 6.1): neighbours are found with the Euclidean
+    distance on the numeric columns plus, for every categorical column on
+    which two rows differ, the median ``Med`` of the class's numeric standard
+    deviations (implemented as a one-hot encoding scaled by ``Med / sqrt(2)``,
+    so a differing category adds ``Med**2`` to the squared distance). Numeric
+    columns are interpolated as in SMOTE; each categorical column takes the
+    value most frequent among the seed's ``k_neighbors`` neighbours (ties: the
+    smallest category), so it is always a value present among them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric and categorical columns; categories may be strings (an object
+        array or a DataFrame) or numbers.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    categorical_features : sequence of int or boolean mask
+        The categorical columns (at least one; at least one column must stay
+        numeric).
+    sampling_strategy : "auto", float or dict, default="auto"
+        As in :func:`smote`.
+    n_samples : int, optional
+        As in :func:`smote`.
+    k_neighbors : int, default=5
+        Neighbours within the class.
+    sample_weight : array-like of shape (n_samples,), optional
+        Returned as a third output; synthetic rows get ``w_i + u (w_j - w_i)``.
+    n_jobs : int, optional
+        Threads for the neighbour search.
+    rng : int, numpy.random.Generator or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    X_new : numpy.ndarray
+        Original rows then synthetic rows; an object array when ``X`` holds
+        strings or objects (categories keep their values), a float array
+        otherwise.
+    y_new : numpy.ndarray
+    sample_weight_new : numpy.ndarray, only when ``sample_weight`` is given.
+
+    See Also
+    --------
+    smote, SMOTENC
+
+    References
+    ----------
+    .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall and W. P. Kegelmeyer,
+       "SMOTE: Synthetic Minority Over-sampling Technique", Journal of
+       Artificial Intelligence Research 16, 321-357 (2002).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import smote_nc
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.empty((60, 2), dtype=object)
+    >>> X[:, 0] = rng.normal(size=60)
+    >>> X[:, 1] = rng.choice(["red", "blue"], size=60)
+    >>> y = np.r_[np.zeros(50, int), np.ones(10, int)]
+    >>> X_new, y_new = smote_nc(X, y, categorical_features=[1], rng=0)
+    >>> X_new.shape, sorted(set(X_new[:, 1]))
+    ((100, 2), ['blue', 'red'])
+    """
+    out, _ = _smote_nc_impl(
+        X, y, categorical_features, sampling_strategy=sampling_strategy,
+        n_samples=n_samples, k_neighbors=k_neighbors, sample_weight=sample_weight,
+        n_jobs=n_jobs, rng=rng,
+    )
+    return out
