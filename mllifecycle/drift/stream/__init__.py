@@ -5,10 +5,12 @@ Each detector follows :class:`mllifecycle.protocols.StreamDetector`.
 
 from __future__ import annotations
 
+from mllifecycle.drift.stream._adwin import ADWIN
 from mllifecycle.drift.stream._cusum import CUSUM
 from mllifecycle.drift.stream._ddm import DDM
 from mllifecycle.drift.stream._eddm import EDDM
 from mllifecycle.drift.stream._hddm import HDDM_A, HDDM_W
+from mllifecycle.drift.stream._kswin import KSWIN
 from mllifecycle.drift.stream._page_hinkley import PageHinkley
 
 __all__: list[str] = [
@@ -18,4 +20,6 @@ __all__: list[str] = [
     "HDDM_W",
     "PageHinkley",
     "CUSUM",
+    "ADWIN",
+    "KSWIN",
 ]
