@@ -22,21 +22,22 @@ True
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mllifecycle.drift._detect import Reference, adjust_p_values, detect
-from mllifecycle.drift._multivariate import classifier_drift, energy, mmd
-from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift
-from mllifecycle.drift._univariate import (
-    anderson_darling,
-    chi_square,
-    cramer_von_mises,
-    hellinger,
-    jensen_shannon,
-    ks,
-    psi,
-    wasserstein,
-)
+if TYPE_CHECKING:
+    from mllifecycle.drift._detect import Reference, adjust_p_values, detect
+    from mllifecycle.drift._multivariate import classifier_drift, energy, mmd
+    from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift
+    from mllifecycle.drift._univariate import (
+        anderson_darling,
+        chi_square,
+        cramer_von_mises,
+        hellinger,
+        jensen_shannon,
+        ks,
+        psi,
+        wasserstein,
+    )
 
 __all__ = [
     "DriftResult",
@@ -59,7 +60,40 @@ __all__ = [
 ]
 
 
+_WHERE = {
+    "DriftResult": "_result",
+    "FeatureDrift": "_result",
+    "DriftReport": "_result",
+    "ks": "_univariate",
+    "cramer_von_mises": "_univariate",
+    "anderson_darling": "_univariate",
+    "chi_square": "_univariate",
+    "psi": "_univariate",
+    "jensen_shannon": "_univariate",
+    "hellinger": "_univariate",
+    "wasserstein": "_univariate",
+    "mmd": "_multivariate",
+    "energy": "_multivariate",
+    "classifier_drift": "_multivariate",
+    "detect": "_detect",
+    "adjust_p_values": "_detect",
+    "Reference": "_detect",
+}
+
+
 def __getattr__(name: str) -> Any:
+    # Lazy, so that ``mllifecycle drift --help`` and ``import mllifecycle.drift.stream``
+    # do not load SciPy.
+    if name in _WHERE:
+        value = getattr(
+            importlib.import_module(f"mllifecycle.drift.{_WHERE[name]}"), name
+        )
+        globals()[name] = value
+        return value
     if name == "stream":
         return importlib.import_module("mllifecycle.drift.stream")
     raise AttributeError(f"module 'mllifecycle.drift' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return [*__all__, "stream"]

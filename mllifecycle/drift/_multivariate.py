@@ -313,7 +313,7 @@ def classifier_drift(
         The two samples.
     estimator : scikit-learn classifier, optional
         Cloned, never mutated. Needs ``predict_proba`` or ``decision_function``.
-        Default: ``RandomForestClassifier(n_estimators=100, min_samples_leaf=5)``.
+        Default: ``RandomForestClassifier(n_estimators=50, min_samples_leaf=5)``.
     cv : int, default=5
         Stratified folds; every row is scored by a model that did not see it.
     alpha : float, default=0.05
@@ -384,7 +384,7 @@ def classifier_drift(
     if estimator is None:
         from sklearn.ensemble import RandomForestClassifier
 
-        estimator = RandomForestClassifier(n_estimators=100, min_samples_leaf=5)
+        estimator = RandomForestClassifier(n_estimators=50, min_samples_leaf=5)
     check_has_methods(estimator, "estimator", ["fit"], caller)
     if not (
         hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
