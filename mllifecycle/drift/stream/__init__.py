@@ -9,6 +9,12 @@ from mllifecycle.drift.stream._adwin import ADWIN
 from mllifecycle.drift.stream._cusum import CUSUM
 from mllifecycle.drift.stream._ddm import DDM
 from mllifecycle.drift.stream._eddm import EDDM
+from mllifecycle.drift.stream._evaluate import (
+    CalibrationResult,
+    DetectorEvaluation,
+    calibrate,
+    evaluate_detector,
+)
 from mllifecycle.drift.stream._hddm import HDDM_A, HDDM_W
 from mllifecycle.drift.stream._kswin import KSWIN
 from mllifecycle.drift.stream._page_hinkley import PageHinkley
@@ -20,6 +26,10 @@ __all__: list[str] = [
     "HDDM_W",
     "PageHinkley",
     "CUSUM",
+    "evaluate_detector",
+    "DetectorEvaluation",
+    "calibrate",
+    "CalibrationResult",
     "ADWIN",
     "KSWIN",
 ]
