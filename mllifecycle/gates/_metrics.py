@@ -578,6 +578,25 @@ def count_blocks(
         yield C.astype(np.float64)
 
 
+def _few_unique_rows(
+    F: FloatArray, limit: int
+) -> tuple[FloatArray, npt.NDArray[np.intp]] | None:
+    """Distinct rows of ``F`` and their counts, or None if more than ``limit``."""
+    key = np.zeros(F.shape[0], dtype=np.int64)
+    radix = 1
+    for j in range(F.shape[1]):
+        _, inv = np.unique(F[:, j], return_inverse=True)
+        k = int(inv.max()) + 1
+        if k > limit or radix * k > limit * 1_000_000:
+            return None
+        key = key * k + inv
+        radix *= k
+    _, first, cnt = np.unique(key, return_index=True, return_counts=True)
+    if first.size > limit:
+        return None
+    return F[first], cnt
+
+
 def bootstrap_values(
     problem: Problem, n_resamples: int, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray, str]:
@@ -585,8 +604,9 @@ def bootstrap_values(
     n = problem.n
     if problem.F is not None:
         F = problem.F
-        U, _inv, cnt = np.unique(F, axis=0, return_inverse=True, return_counts=True)
-        if U.shape[0] * 4 <= n:
+        rows = _few_unique_rows(F, n // 4)
+        if rows is not None:
+            U, cnt = rows
             M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)
             a, b = problem.evaluate(M @ U)
             how = f"multinomial over {U.shape[0]} distinct per-example rows"

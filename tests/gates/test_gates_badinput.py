@@ -1,0 +1,196 @@
+"""A table of bad inputs: each raises InvalidParameterError with a clear message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.gates import (
+    CalibrationNoWorse,
+    GateContext,
+    MetricThreshold,
+    NoRegression,
+    SignificantImprovement,
+    SliceNoRegression,
+    delong,
+    evaluate_gates,
+    mcnemar,
+    paired_bootstrap,
+)
+
+Y = np.array([0, 1, 0, 1, 1, 0, 1, 0])
+A = np.array([0, 1, 1, 1, 0, 0, 1, 0])
+P = np.array([0.2, 0.7, 0.6, 0.9, 0.4, 0.1, 0.8, 0.3])
+
+
+def pb(**kw):
+    args = {"y_true": Y, "champion": A, "challenger": A, "metric": "accuracy"}
+    args.update(kw)
+    return paired_bootstrap(
+        args.pop("y_true"), args.pop("champion"), args.pop("challenger"), **args
+    )
+
+
+CASES = [
+    # length mismatches
+    (lambda: pb(challenger=A[:-1]), "same number of samples as 'y_true'"),
+    (lambda: mcnemar(Y, A, A[:5]), "same number of samples"),
+    (lambda: delong(Y, P, P[:-2]), "same number of samples"),
+    (
+        lambda: pb(sample_weight=np.ones(3)),
+        "'sample_weight' parameter .* one weight per",
+    ),
+    (lambda: GateContext(y_true=Y, challenger=A[:4]), "same number of samples"),
+    (
+        lambda: GateContext(y_true=Y, challenger=A, slices=np.arange(3)),
+        "one slice label per",
+    ),
+    # labels in predictions not in y_true
+    (
+        lambda: pb(challenger=np.array([0, 1, 2, 1, 0, 0, 1, 0])),
+        "labels present in y_true",
+    ),
+    (lambda: mcnemar(Y, A, np.array(["a"] * 8)), "labels present in y_true"),
+    # probabilities outside [0, 1] or rows not summing to 1
+    (
+        lambda: pb(metric="log_loss", champion=P, challenger=P + 0.5),
+        r"probabilities in \[0, 1\]",
+    ),
+    (
+        lambda: pb(
+            metric="brier_score",
+            champion=np.column_stack([1 - P, P]),
+            challenger=np.column_stack([P, P]),
+        ),
+        "sum to 1",
+    ),
+    (lambda: GateContext(y_true=Y, challenger=A, challenger_proba=-P), r"\[0, 1\]"),
+    (
+        lambda: pb(
+            metric="log_loss",
+            champion=np.full((8, 3), 1 / 3),
+            challenger=np.full((8, 3), 1 / 3),
+        ),
+        "one column per class",
+    ),
+    # a single class in y_true for AUC
+    (lambda: delong(np.ones(8), P, P), "exactly two classes"),
+    (
+        lambda: pb(y_true=np.zeros(8), metric="roc_auc", champion=P, challenger=P),
+        "exactly two",
+    ),
+    (lambda: delong(np.array([0, 1, 2, 0, 1, 2, 0, 1]), P, P), "exactly two classes"),
+    # unknown metric names
+    (
+        lambda: pb(metric="acuracy"),
+        "'metric' parameter of paired_bootstrap must be a callable or one of",
+    ),
+    (lambda: NoRegression("top5", margin=0.0), "'metric' parameter of NoRegression"),
+    (
+        lambda: pb(metric=len),
+        "'higher_is_better' parameter .* a bool when metric is a callable",
+    ),
+    (lambda: pb(higher_is_better=False), "'higher_is_better'"),
+    # parameters
+    (lambda: pb(n_resamples=0), "'n_resamples'"),
+    (lambda: pb(confidence_level=1.0), "'confidence_level'"),
+    (lambda: pb(hypothesis="greater"), "'hypothesis'"),
+    (lambda: pb(margin=0.1), "'margin' parameter .* 0.0 for hypothesis='two-sided'"),
+    (lambda: pb(hypothesis="superiority", margin=-0.1), "'margin'"),
+    (lambda: pb(ci_method="basic"), "'ci_method'"),
+    (lambda: pb(rng=-1), "'rng'"),
+    (
+        lambda: pb(
+            metric="f1",
+            y_true=np.arange(8) % 3,
+            champion=np.arange(8) % 3,
+            challenger=np.arange(8) % 3,
+        ),
+        "binary labels",
+    ),
+    (lambda: pb(y_true=np.array([]), champion=[], challenger=[]), "at least 1 sample"),
+    (
+        lambda: pb(metric="mse", challenger=np.array([0, 1, np.nan, 1, 0, 0, 1, 0])),
+        "NaN",
+    ),
+    (lambda: mcnemar(Y, A, A, exact="yes"), "'exact'"),
+    (lambda: MetricThreshold("accuracy"), "give a bound"),
+    (lambda: MetricThreshold("accuracy", minimum=0.9, maximum=0.5), "'maximum'"),
+    (lambda: NoRegression("accuracy", margin=0.0, alpha=0.0), "'alpha'"),
+    (lambda: SignificantImprovement("f1", method="mcnemar"), "for method='mcnemar'"),
+    (
+        lambda: SignificantImprovement("accuracy", method="delong"),
+        "'roc_auc' for method='delong'",
+    ),
+    (lambda: SliceNoRegression("accuracy", min_slice_size=1), "'min_slice_size'"),
+    (lambda: SliceNoRegression("accuracy", correction="fdr"), "'correction'"),
+    (lambda: CalibrationNoWorse(ece_margin=-1), "'ece_margin'"),
+    (
+        lambda: evaluate_gates([], GateContext(y_true=Y, challenger=A)),
+        "at least one gate",
+    ),
+    (
+        lambda: evaluate_gates([object()], GateContext(y_true=Y, challenger=A)),
+        "lacks check",
+    ),
+    (
+        lambda: evaluate_gates([MetricThreshold("accuracy", minimum=0.5)], {"y": Y}),
+        "a GateContext",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "match"), CASES)
+def test_bad_input_raises(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()
+
+
+CTX = GateContext(y_true=Y, champion=A, challenger=A, rng=0)
+
+GATE_CASES = [
+    # empty slices / no slices
+    (SliceNoRegression("accuracy"), CTX, "with slices"),
+    (SliceNoRegression("accuracy", by="region"), CTX, "a column of context.slices"),
+    (
+        SliceNoRegression("accuracy", by=lambda c: np.array([])),
+        CTX,
+        "at least 1 sample",
+    ),
+    (
+        SliceNoRegression("accuracy", by=lambda c: np.zeros(3)),
+        CTX,
+        "one slice label per example",
+    ),
+    # probability metric without probabilities
+    (
+        NoRegression("log_loss", margin=0.0),
+        CTX,
+        "challenger_proba for metric 'log_loss'",
+    ),
+    (
+        CalibrationNoWorse(),
+        GateContext(y_true=Y, champion=A, challenger=A, challenger_proba=P),
+        "champion_proba",
+    ),
+]
+
+
+@pytest.mark.parametrize(("gate", "ctx", "match"), GATE_CASES)
+def test_bad_context_raises(gate, ctx, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        gate.check(ctx)
+
+
+def test_empty_slices_mapping_rejected():
+    with pytest.raises(InvalidParameterError, match="non-empty mapping"):
+        GateContext(y_true=Y, challenger=A, slices={})
+
+
+def test_error_message_names_argument_expectation_and_value():
+    with pytest.raises(InvalidParameterError) as info:
+        pb(challenger=np.array([0, 1, 7, 1, 0, 0, 1, 0]))
+    msg = str(info.value)
+    assert msg.startswith("The 'challenger' parameter of paired_bootstrap must be")
+    assert "e.g. 7" in msg
