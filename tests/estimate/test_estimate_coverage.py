@@ -51,12 +51,13 @@ def binary_setting():
     X_ref, y_ref = _draw(rng, 20_000, np.zeros(2))
     est = CBPE(metrics=ALL, random_state=0).fit(y_ref, model.predict_proba(X_ref)[:, 1])
     mus = rng.normal(scale=0.7, size=(300, 2))
-    return rng, model, est, mus
+    return model, est, mus
 
 
 @pytest.mark.slow
 def test_covariate_shift_estimates_cover_realised_metrics(binary_setting):
-    rng, model, est, mus = binary_setting
+    model, est, mus = binary_setting
+    rng = np.random.default_rng(1)
     # the raw probabilities are off, and CBPE noticed
     assert est.calibration_ in {"sigmoid", "isotonic"}
     assert est.calibration_scores_["none"] > est.calibration_scores_[est.calibration_]
@@ -73,13 +74,16 @@ def test_covariate_shift_estimates_cover_realised_metrics(binary_setting):
 
 @pytest.mark.slow
 def test_concept_shift_estimates_miss(binary_setting):
-    rng, model, est, mus = binary_setting
+    model, est, mus = binary_setting
+    rng = np.random.default_rng(2)
     windows = []
     for mu in mus:
         X, y = _draw(rng, 1000, mu, BETA_CONCEPT, B0_CONCEPT)
         windows.append((model.predict_proba(X)[:, 1], y))
     coverage = _coverage(est, windows)
-    assert all(c <= 0.5 for c in coverage.values()), coverage
+    # far below the nominal 95% for every metric (and near zero for most)
+    assert all(c <= 0.4 for c in coverage.values()), coverage
+    assert np.mean(list(coverage.values())) <= 0.2, coverage
 
 
 @pytest.mark.slow
