@@ -175,9 +175,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     reference grows (keep the reference several times larger than a window);
     ``n_bootstrap > 0`` adds a bootstrap estimate of it. The
     interval is valid only while ``P(y | x)`` (more precisely ``P(y | raw
-    score)``) is what it was on the reference: under covariate shift it
-    holds, under concept shift the estimate is wrong and the interval does
-    not say so.
+    score)``) is what it was on the reference. Under covariate shift it holds
+    when the model's score carries what ``x`` says about ``y`` (a
+    well-specified model); a misspecified model can break it. Under concept
+    shift the estimate is wrong and the interval does not say so.
 
     References
     ----------
