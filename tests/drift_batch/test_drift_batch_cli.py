@@ -26,15 +26,41 @@ def _write(path, header, rows):
 def csvs(tmp_path):
     rng = np.random.default_rng(0)
     n, m = 300, 200
-    ref = [(f"{a:.6f}", f"{b:.6f}", c) for a, b, c in
-           zip(rng.normal(size=n), rng.normal(size=n), rng.choice(["x", "y"], n), strict=True)]
-    same = [(f"{a:.6f}", f"{b:.6f}", c) for a, b, c in
-            zip(rng.normal(size=m), rng.normal(size=m), rng.choice(["x", "y"], m), strict=True)]
-    moved = [(f"{a + 1:.6f}", f"{b:.6f}", c) for a, b, c in
-             zip(rng.normal(size=m), rng.normal(size=m), rng.choice(["x", "y", "z"], m), strict=True)]
+    ref = [
+        (f"{a:.6f}", f"{b:.6f}", c)
+        for a, b, c in zip(
+            rng.normal(size=n),
+            rng.normal(size=n),
+            rng.choice(["x", "y"], n),
+            strict=True,
+        )
+    ]
+    same = [
+        (f"{a:.6f}", f"{b:.6f}", c)
+        for a, b, c in zip(
+            rng.normal(size=m),
+            rng.normal(size=m),
+            rng.choice(["x", "y"], m),
+            strict=True,
+        )
+    ]
+    moved = [
+        (f"{a + 1:.6f}", f"{b:.6f}", c)
+        for a, b, c in zip(
+            rng.normal(size=m),
+            rng.normal(size=m),
+            rng.choice(["x", "y", "z"], m),
+            strict=True,
+        )
+    ]
     header = ["height", "weight", "colour"]
-    return (_write(tmp_path / "ref.csv", header, ref), _write(tmp_path / "same.csv", header, same),
-            _write(tmp_path / "moved.csv", header, moved), ref, moved)
+    return (
+        _write(tmp_path / "ref.csv", header, ref),
+        _write(tmp_path / "same.csv", header, same),
+        _write(tmp_path / "moved.csv", header, moved),
+        ref,
+        moved,
+    )
 
 
 def test_cli_no_drift_exit_0(csvs, capsys):
@@ -42,12 +68,16 @@ def test_cli_no_drift_exit_0(csvs, capsys):
     assert main(["drift", ref, same]) == 0
     out = capsys.readouterr().out
     assert out.startswith("DriftReport: no drift")
-    assert "height" in out and "colour" in out
+    assert "height" in out
+    assert "colour" in out
 
 
 def test_cli_drift_exit_1_and_json_matches_detect(csvs, capsys):
     ref_path, _, moved_path, ref_rows, moved_rows = csvs
-    assert main(["drift", ref_path, moved_path, "--json", "--correction", "bonferroni"]) == 1
+    assert (
+        main(["drift", ref_path, moved_path, "--json", "--correction", "bonferroni"])
+        == 1
+    )
     payload = json.loads(capsys.readouterr().out)
     assert set(payload["drifted"]) == {"height", "colour"}
     assert payload["correction"] == "bonferroni"
@@ -56,26 +86,48 @@ def test_cli_drift_exit_1_and_json_matches_detect(csvs, capsys):
         "weight": np.array([float(r[1]) for r in rows]),
         "colour": np.array([r[2] for r in rows], dtype=object),
     }
-    expected = drift.detect(cols(ref_rows), cols(moved_rows), correction="bonferroni", rng=0)
+    expected = drift.detect(
+        cols(ref_rows), cols(moved_rows), correction="bonferroni", rng=0
+    )
     assert payload == json.loads(json.dumps(expected.to_dict()))
 
 
 def test_cli_options(csvs, capsys):
     ref, _, moved, *_ = csvs
-    assert main(["drift", ref, moved, "--test", "cramer_von_mises", "--alpha", "0.01",
-                 "--correction", "none", "--json"]) == 1
+    assert (
+        main(
+            [
+                "drift",
+                ref,
+                moved,
+                "--test",
+                "cramer_von_mises",
+                "--alpha",
+                "0.01",
+                "--correction",
+                "none",
+                "--json",
+            ]
+        )
+        == 1
+    )
     payload = json.loads(capsys.readouterr().out)
     tests = {f["name"]: f["test"] for f in payload["features"]}
-    assert tests == {"height": "cramer_von_mises", "weight": "cramer_von_mises",
-                     "colour": "chi_square"}
-    assert payload["alpha"] == 0.01 and payload["correction"] is None
+    assert tests == {
+        "height": "cramer_von_mises",
+        "weight": "cramer_von_mises",
+        "colour": "chi_square",
+    }
+    assert payload["alpha"] == 0.01
+    assert payload["correction"] is None
     assert main(["drift", ref, moved, "--min-effect", "0.99"]) == 0
 
 
 def test_cli_example(capsys):
     assert main(["drift", "--example"]) == 1
     out = capsys.readouterr().out
-    assert "income" in out and "DRIFT" in out
+    assert "income" in out
+    assert "DRIFT" in out
     assert main(["drift", "--example", "--json"]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert set(payload["drifted"]) == {"income", "channel"}
@@ -92,7 +144,11 @@ def test_cli_example(capsys):
         ("empty", ["REF", "BAD"], "empty file"),
         ("nan", ["REF", "BAD"], "free of NaN"),
         (None, ["REF", "REF", "--alpha", "1.5"], "'alpha' parameter of detect"),
-        (None, ["REF", "REF", "--correction", "sidak"], "'correction' parameter of detect"),
+        (
+            None,
+            ["REF", "REF", "--correction", "sidak"],
+            "'correction' parameter of detect",
+        ),
         (None, ["REF", "REF", "--test", "t_test"], "'tests' parameter of detect"),
     ],
 )
@@ -100,7 +156,11 @@ def test_cli_bad_input_exit_2_one_line(csvs, tmp_path, capsys, setup, args, mess
     ref = csvs[0]
     bad = tmp_path / "bad.csv"
     if setup == "strings":
-        _write(bad, ["height", "weight", "colour"], [(1, "heavy", "x"), (2, 3, "y"), (3, 4, "x")])
+        _write(
+            bad,
+            ["height", "weight", "colour"],
+            [(1, "heavy", "x"), (2, 3, "y"), (3, 4, "x")],
+        )
     elif setup == "columns":
         _write(bad, ["height", "mass", "colour"], [(1, 2, "x"), (2, 3, "y")])
     elif setup == "ragged":
@@ -108,8 +168,15 @@ def test_cli_bad_input_exit_2_one_line(csvs, tmp_path, capsys, setup, args, mess
     elif setup == "empty":
         bad.write_text("")
     elif setup == "nan":
-        _write(bad, ["height", "weight", "colour"], [(1, "", "x"), (2, 3, "y"), (3, 4, "x")])
-    argv = ["drift", *[ref if a == "REF" else str(bad) if a == "BAD" else a for a in args]]
+        _write(
+            bad,
+            ["height", "weight", "colour"],
+            [(1, "", "x"), (2, 3, "y"), (3, 4, "x")],
+        )
+    argv = [
+        "drift",
+        *[ref if a == "REF" else str(bad) if a == "BAD" else a for a in args],
+    ]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("mllifecycle drift: error: ")
@@ -120,8 +187,11 @@ def test_cli_bad_input_exit_2_one_line(csvs, tmp_path, capsys, setup, args, mess
 
 def test_cli_nan_policy_omit(csvs, tmp_path, capsys):
     ref = csvs[0]
-    cur = _write(tmp_path / "gaps.csv", ["height", "weight", "colour"],
-                 [(0.1, "", "x"), (0.2, 0.3, "y"), ("", 0.1, "x"), (0.4, -0.2, "")])
+    cur = _write(
+        tmp_path / "gaps.csv",
+        ["height", "weight", "colour"],
+        [(0.1, "", "x"), (0.2, 0.3, "y"), ("", 0.1, "x"), (0.4, -0.2, "")],
+    )
     assert main(["drift", ref, cur, "--nan-policy", "omit", "--json"]) in (0, 1)
     payload = json.loads(capsys.readouterr().out)
     sizes = {f["name"]: f["result"]["n_current"] for f in payload["features"]}
@@ -131,15 +201,27 @@ def test_cli_nan_policy_omit(csvs, tmp_path, capsys):
 def test_console_script_subprocess():
     exe = shutil.which("mllifecycle")
     cmd = [exe] if exe else [sys.executable, "-m", "mllifecycle.cli"]
-    proc = subprocess.run([*cmd, "drift", "--example"], capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        [*cmd, "drift", "--example"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "DriftReport: drift detected" in proc.stdout
 
 
 def test_cli_module_imports_are_light():
-    code = ("import sys, mllifecycle.drift._cli; "
-            "print(any(m.startswith(('numpy', 'scipy', 'sklearn')) for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    code = (
+        "import sys, mllifecycle.drift._cli; "
+        "print(any(m.startswith(('numpy', 'scipy', 'sklearn')) for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert out.stdout.strip() == "False"

@@ -1,4 +1,5 @@
 """Bad input: a table of cases, each with the expected error and message."""
+# ruff: noqa: E501 (the table keeps one case per line)
 
 from __future__ import annotations
 
@@ -23,53 +24,213 @@ STRAY1[5, 1] = "?"
 
 CASES = [
     # empty or one-sample input
-    (drift.ks, ([], Y1), {}, r"'reference' parameter of ks must be an array with at least 2"),
-    (drift.ks, (X1, [1.0]), {}, r"'current' parameter of ks must be an array with at least 2 sample\(s\)\. Got 1 sample"),
+    (
+        drift.ks,
+        ([], Y1),
+        {},
+        r"'reference' parameter of ks must be an array with at least 2",
+    ),
+    (
+        drift.ks,
+        (X1, [1.0]),
+        {},
+        r"'current' parameter of ks must be an array with at least 2 sample\(s\)\. Got 1 sample",
+    ),
     (drift.cramer_von_mises, ([3.0], Y1), {}, r"at least 2 sample"),
-    (drift.mmd, (X2[:1], Y2), {}, r"'reference' parameter of mmd must be an array with at least 2"),
-    (drift.chi_square, (["a"], ["a", "b"]), {}, r"'reference' parameter of chi_square .*at least 2"),
+    (
+        drift.mmd,
+        (X2[:1], Y2),
+        {},
+        r"'reference' parameter of mmd must be an array with at least 2",
+    ),
+    (
+        drift.chi_square,
+        (["a"], ["a", "b"]),
+        {},
+        r"'reference' parameter of chi_square .*at least 2",
+    ),
     (drift.detect, (X2[:1], Y2), {}, r"'reference' parameter of detect .*at least 2"),
     # NaN / inf
-    (drift.ks, (NAN, Y1), {}, r"must be free of NaN \(or pass nan_policy='omit'\)\. Got 1 NaN"),
-    (drift.wasserstein, (X1, INF), {}, r"'current' parameter of wasserstein must be finite"),
+    (
+        drift.ks,
+        (NAN, Y1),
+        {},
+        r"must be free of NaN \(or pass nan_policy='omit'\)\. Got 1 NaN",
+    ),
+    (
+        drift.wasserstein,
+        (X1, INF),
+        {},
+        r"'current' parameter of wasserstein must be finite",
+    ),
     (drift.mmd, (np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]], Y2), {}, r"free of NaN"),
-    (drift.chi_square, (np.array(["a", None, "b"], dtype=object), ["a", "b"]), {}, r"free of missing values"),
-    (drift.ks, (X1, Y1), {"nan_policy": "ignore"}, r"'nan_policy' parameter of ks must be one of"),
-    (drift.detect, (np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]], Y2), {}, r"column 'x2'.*free of NaN"),
+    (
+        drift.chi_square,
+        (np.array(["a", None, "b"], dtype=object), ["a", "b"]),
+        {},
+        r"free of missing values",
+    ),
+    (
+        drift.ks,
+        (X1, Y1),
+        {"nan_policy": "ignore"},
+        r"'nan_policy' parameter of ks must be one of",
+    ),
+    (
+        drift.detect,
+        (np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]], Y2),
+        {},
+        r"column 'x2'.*free of NaN",
+    ),
     # 1-D vs 2-D, different feature counts
-    (drift.ks, (X2, Y1), {}, r"'reference' parameter of ks must be a 1-D array \(pass one column"),
-    (drift.mmd, (X1, Y2), {}, r"'current' parameter of mmd must be a 1-D array like 'reference'"),
-    (drift.energy, (X2, Y2[:, :2]), {}, r"must be an array with 3 feature\(s\), like 'reference'\. Got 2"),
-    (drift.detect, (X1, Y1), {}, r"'reference' parameter of detect must be a 2-D array"),
-    (drift.detect, (X2, Y2[:, :2]), {}, r"'current' parameter of detect must be a data set with 3 column"),
+    (
+        drift.ks,
+        (X2, Y1),
+        {},
+        r"'reference' parameter of ks must be a 1-D array \(pass one column",
+    ),
+    (
+        drift.mmd,
+        (X1, Y2),
+        {},
+        r"'current' parameter of mmd must be a 1-D array like 'reference'",
+    ),
+    (
+        drift.energy,
+        (X2, Y2[:, :2]),
+        {},
+        r"must be an array with 3 feature\(s\), like 'reference'\. Got 2",
+    ),
+    (
+        drift.detect,
+        (X1, Y1),
+        {},
+        r"'reference' parameter of detect must be a 2-D array",
+    ),
+    (
+        drift.detect,
+        (X2, Y2[:, :2]),
+        {},
+        r"'current' parameter of detect must be a data set with 3 column",
+    ),
     # strings in numeric columns
-    (drift.ks, (["a", "b", "c"], Y1), {}, r"'reference' parameter of ks must be numeric"),
+    (
+        drift.ks,
+        (["a", "b", "c"], Y1),
+        {},
+        r"'reference' parameter of ks must be numeric",
+    ),
     (drift.detect, (X2, STRAY), {}, r"non-numeric values .* column 'x2'"),
     # alpha outside (0, 1)
-    (drift.ks, (X1, Y1), {"alpha": 1.5}, r"'alpha' parameter of ks must be a float in the range \(0\.0, 1\.0\)\. Got 1\.5"),
-    (drift.mmd, (X2, Y2), {"alpha": 0.0}, r"'alpha' parameter of mmd must be a float in the range"),
+    (
+        drift.ks,
+        (X1, Y1),
+        {"alpha": 1.5},
+        r"'alpha' parameter of ks must be a float in the range \(0\.0, 1\.0\)\. Got 1\.5",
+    ),
+    (
+        drift.mmd,
+        (X2, Y2),
+        {"alpha": 0.0},
+        r"'alpha' parameter of mmd must be a float in the range",
+    ),
     (drift.detect, (X2, Y2), {"alpha": -0.1}, r"'alpha' parameter of detect"),
     (drift.psi, (X1, Y1), {"alpha": "0.05"}, r"'alpha' parameter of psi"),
     # non-positive permutation counts
-    (drift.mmd, (X2, Y2), {"n_permutations": 0}, r"'n_permutations' parameter of mmd must be an int in the range \[1, inf\)"),
-    (drift.energy, (X2, Y2), {"n_permutations": -3}, r"'n_permutations' parameter of energy"),
-    (drift.wasserstein, (X1, Y1), {"n_permutations": 0}, r"'n_permutations' parameter of wasserstein"),
-    (drift.anderson_darling, (X1, Y1), {"n_permutations": 2.5}, r"'n_permutations' parameter of anderson_darling"),
+    (
+        drift.mmd,
+        (X2, Y2),
+        {"n_permutations": 0},
+        r"'n_permutations' parameter of mmd must be an int in the range \[1, inf\)",
+    ),
+    (
+        drift.energy,
+        (X2, Y2),
+        {"n_permutations": -3},
+        r"'n_permutations' parameter of energy",
+    ),
+    (
+        drift.wasserstein,
+        (X1, Y1),
+        {"n_permutations": 0},
+        r"'n_permutations' parameter of wasserstein",
+    ),
+    (
+        drift.anderson_darling,
+        (X1, Y1),
+        {"n_permutations": 2.5},
+        r"'n_permutations' parameter of anderson_darling",
+    ),
     # unknown correction names and tests
-    (drift.detect, (X2, Y2), {"correction": "sidak"}, r"'correction' parameter of detect must be one of \{'holm', 'bonferroni', 'fdr_bh', None\}"),
-    (drift.adjust_p_values, ([0.1],), {"correction": "BH"}, r"'correction' parameter of adjust_p_values"),
-    (drift.detect, (X2, Y2), {"tests": "t_test"}, r"'tests' parameter of detect must be one of"),
-    (drift.detect, (X2, Y2), {"tests": {"nope": "ks"}}, r"'tests' parameter of detect must be a mapping whose keys"),
+    (
+        drift.detect,
+        (X2, Y2),
+        {"correction": "sidak"},
+        r"'correction' parameter of detect must be one of \{'holm', 'bonferroni', 'fdr_bh', None\}",
+    ),
+    (
+        drift.adjust_p_values,
+        ([0.1],),
+        {"correction": "BH"},
+        r"'correction' parameter of adjust_p_values",
+    ),
+    (
+        drift.detect,
+        (X2, Y2),
+        {"tests": "t_test"},
+        r"'tests' parameter of detect must be one of",
+    ),
+    (
+        drift.detect,
+        (X2, Y2),
+        {"tests": {"nope": "ks"}},
+        r"'tests' parameter of detect must be a mapping whose keys",
+    ),
     # other parameters
-    (drift.ks, (X1, Y1), {"min_effect": -0.1}, r"'min_effect' parameter of ks must be a float in the range \[0\.0, inf\)"),
-    (drift.wasserstein, (X1, Y1), {"threshold": -1.0}, r"'threshold' parameter of wasserstein"),
+    (
+        drift.ks,
+        (X1, Y1),
+        {"min_effect": -0.1},
+        r"'min_effect' parameter of ks must be a float in the range \[0\.0, inf\)",
+    ),
+    (
+        drift.wasserstein,
+        (X1, Y1),
+        {"threshold": -1.0},
+        r"'threshold' parameter of wasserstein",
+    ),
     (drift.mmd, (X2, Y2), {"bandwidth": 0.0}, r"'bandwidth' parameter of mmd"),
     (drift.mmd, (X2, Y2), {"rng": "seed"}, r"'rng' parameter of mmd"),
-    (drift.psi, (X1, Y1), {"bins": 1}, r"'bins' parameter of psi must be an int in the range \[2, inf\)"),
-    (drift.classifier_drift, (X2, Y2), {"cv": 1}, r"'cv' parameter of classifier_drift must be an int in the range \[2"),
-    (drift.classifier_drift, (X2, Y2), {"cv": 45}, r"'cv' parameter of classifier_drift must be at most the smaller sample size \(40\)"),
-    (drift.classifier_drift, (X2, Y2), {"estimator": object()}, r"'estimator' parameter of classifier_drift must be an object with fit\(\)"),
-    (drift.detect, (X2, Y2), {"categorical": ["zz"]}, r"'categorical' parameter of detect must be column names"),
+    (
+        drift.psi,
+        (X1, Y1),
+        {"bins": 1},
+        r"'bins' parameter of psi must be an int in the range \[2, inf\)",
+    ),
+    (
+        drift.classifier_drift,
+        (X2, Y2),
+        {"cv": 1},
+        r"'cv' parameter of classifier_drift must be an int in the range \[2",
+    ),
+    (
+        drift.classifier_drift,
+        (X2, Y2),
+        {"cv": 45},
+        r"'cv' parameter of classifier_drift must be at most the smaller sample size \(40\)",
+    ),
+    (
+        drift.classifier_drift,
+        (X2, Y2),
+        {"estimator": object()},
+        r"'estimator' parameter of classifier_drift must be an object with fit\(\)",
+    ),
+    (
+        drift.detect,
+        (X2, Y2),
+        {"categorical": ["zz"]},
+        r"'categorical' parameter of detect must be column names",
+    ),
 ]
 
 
@@ -100,13 +261,24 @@ def test_nan_policy_omit_drops_missing_values():
 
 def test_reference_errors():
     ref = drift.Reference.fit(X2)
-    with pytest.raises(InvalidParameterError, match=r"'X_current' parameter of Reference.compare must be a data set with 3 column"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'X_current' parameter of Reference.compare must be a data set with 3 column",
+    ):
         ref.compare(Y2[:, :2])
-    with pytest.raises(InvalidParameterError, match=r"'X_current' parameter of Reference.compare must be column 'x1' numeric"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'X_current' parameter of Reference.compare must be column 'x1' numeric",
+    ):
         ref.compare(STRAY1)
-    with pytest.raises(InvalidParameterError, match=r"'references' parameter of Reference.merge"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'references' parameter of Reference.merge"
+    ):
         drift.Reference.merge([])
     with pytest.raises(InvalidParameterError, match=r"same columns"):
         drift.Reference.merge([ref, drift.Reference.fit(X2[:, :2])])
-    with pytest.raises(InvalidParameterError, match=r"'X_reference' parameter of Reference.fit must be free of NaN"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'X_reference' parameter of Reference.fit must be free of NaN",
+    ):
         drift.Reference.fit(np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]])

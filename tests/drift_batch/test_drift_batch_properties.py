@@ -1,4 +1,4 @@
-"""Property tests: p-values in [0, 1], order invariance, same rng same result, frozen."""
+"""Property tests: p-values in [0, 1], order invariance, same rng, frozen results."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ SAMPLE2D = st.integers(1, 3).flatmap(
         arrays(np.float64, st.tuples(st.integers(4, 25), st.just(d)), elements=FINITE),
     )
 )
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 UNIVARIATE = {
     "ks": (drift.ks, {}),
@@ -70,8 +71,13 @@ def test_multivariate_properties(name, xy, seed):
     a = _quiet(fn, x, y, n_permutations=29, rng=5)
     assert 0.0 <= a.p_value <= 1.0
     perm = np.random.default_rng(seed)
-    b = _quiet(fn, x[perm.permutation(len(x))], y[perm.permutation(len(y))],
-               n_permutations=29, rng=5)
+    b = _quiet(
+        fn,
+        x[perm.permutation(len(x))],
+        y[perm.permutation(len(y))],
+        n_permutations=29,
+        rng=5,
+    )
     scale = max(1.0, abs(a.statistic))
     assert abs(b.statistic - a.statistic) <= 1e-8 * scale
     assert _quiet(fn, x, y, n_permutations=29, rng=5).to_dict() == a.to_dict()
@@ -91,8 +97,12 @@ def test_chi_square_properties(x, y):
 
 @settings(max_examples=15, deadline=None)
 @given(
-    data=arrays(np.float64, st.tuples(st.integers(4, 30), st.integers(1, 4)), elements=FINITE),
-    other=arrays(np.float64, st.tuples(st.integers(4, 30), st.just(4)), elements=FINITE),
+    data=arrays(
+        np.float64, st.tuples(st.integers(4, 30), st.integers(1, 4)), elements=FINITE
+    ),
+    other=arrays(
+        np.float64, st.tuples(st.integers(4, 30), st.just(4)), elements=FINITE
+    ),
 )
 def test_detect_properties(data, other):
     cur = other[:, : data.shape[1]]
