@@ -1,0 +1,187 @@
+"""The ``mllifecycle gate`` command: exit statuses 0 / 1 / 2, JSON, CSV parsing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mllifecycle.cli import main
+
+
+def _write(path, columns, header=None, fmt="%s"):
+    arr = np.column_stack(columns) if isinstance(columns, list) else np.asarray(columns)
+    lines = [] if header is None else [",".join(header)]
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    lines += [",".join(fmt % v for v in row) for row in arr]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 3000
+    y = rng.integers(0, 2, n)
+    common = rng.random(n)
+    a = np.where(common < 0.80, y, 1 - y)
+    b = np.where(common < 0.86, y, 1 - y)  # strictly better on the same examples
+    worse = np.where(common < 0.74, y, 1 - y)
+    pb = np.clip(np.where(b == 1, 0.8, 0.2) + rng.normal(0, 0.05, n), 0, 1)
+    region = rng.choice(["north", "south"], n)
+    return {
+        "y": _write(tmp_path / "y.csv", y, header=["label"]),
+        "a": _write(tmp_path / "a.csv", a),
+        "b": _write(tmp_path / "b.csv", b, header=["prediction"]),
+        "worse": _write(tmp_path / "w.csv", worse),
+        "proba": _write(
+            tmp_path / "p.csv", [1 - pb, pb], header=["0", "1"], fmt="%.6f"
+        ),
+        "proba_swapped": _write(
+            tmp_path / "ps.csv", [pb, 1 - pb], header=["1", "0"], fmt="%.6f"
+        ),
+        "slices": _write(tmp_path / "s.csv", region, header=["region"]),
+        "tmp": tmp_path,
+    }
+
+
+def test_pass_exit_0(files, capsys):
+    argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
+    status = main([*argv, "--challenger", files["b"], "--metric", "accuracy"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.startswith("GateReport: PASSED")
+    assert "[PASS] NoRegression(accuracy, margin=0)" in out
+
+
+def test_fail_exit_1_with_json(files, capsys):
+    argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
+    status = main([*argv, "--challenger", files["worse"], "--json", "--margin", "0.01"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert report["passed"] is False
+    assert report["results"][0]["name"] == "NoRegression(accuracy, margin=0.01)"
+
+
+def test_require_improvement_and_slices(files, capsys):
+    argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
+    argv += ["--challenger", files["b"], "--require", "improvement"]
+    status = main(
+        [*argv, "--slices", files["slices"], "--json", "--n-resamples", "1000"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    names = [r["name"] for r in report["results"]]
+    assert names == [
+        "SignificantImprovement(accuracy)",
+        "SliceNoRegression(accuracy, margin=0)",
+    ]
+    slices = report["results"][1]["evidence"]["slices"]
+    assert {s["slice"] for s in slices} == {"north", "south"}
+
+
+def test_first_model_only_absolute_gates(files, capsys):
+    argv = ["gate", "--y-true", files["y"], "--challenger", files["b"]]
+    assert main([*argv, "--threshold", "0.8"]) == 0
+    out = capsys.readouterr().out
+    assert "no champion (first model)" in out
+    assert "[SKIP] NoRegression" in out
+    assert main([*argv, "--threshold", "0.95"]) == 1
+
+
+def test_probability_columns_and_header_order(files, capsys):
+    base = ["gate", "--y-true", files["y"], "--metric", "log_loss", "--json"]
+    assert main([*base, "--challenger", files["proba"], "--threshold", "0.5"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (
+        main([*base, "--challenger", files["proba_swapped"], "--threshold", "0.5"]) == 0
+    )
+    second = json.loads(capsys.readouterr().out)
+    v1 = first["results"][0]["evidence"]["value"]
+    assert v1 == second["results"][0]["evidence"]["value"]
+    # accuracy from probability columns: argmax labels
+    assert main(["gate", "--y-true", files["y"], "--challenger", files["proba"],
+                 "--threshold", "0.8", "--json"]) == 0  # fmt: skip
+    acc = json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"]
+    assert acc > 0.8
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--metric", "acuracy"], "'metric' parameter"),
+        (["--challenger", "MISSING.csv"], "No such file"),
+        (["--challenger", "SHORT"], "same number of samples"),
+        (["--challenger", "BADLABEL"], "labels present in y_true"),
+        (["--challenger", "BADPROBA", "--metric", "log_loss"], r"\[0, 1\]"),
+        (["--challenger", "EMPTY"], "at least one row"),
+        (["--slices", "EMPTY"], "at least one row"),
+        (["--margin", "-1"], "'margin'"),
+        (["--alpha", "2"], "'alpha'"),
+    ],
+)
+def test_bad_input_exit_2_one_line(files, capsys, extra, message):
+    tmp = files["tmp"]
+    special = {
+        "SHORT": _write(tmp / "short.csv", np.arange(10) % 2),
+        "BADLABEL": _write(tmp / "bad.csv", np.full(3000, 7)),
+        "BADPROBA": _write(tmp / "bp.csv", np.full(3000, 1.5)),
+        "EMPTY": _write(tmp / "empty.csv", np.array([], dtype=int)),
+    }
+    extra = [special.get(e, e) for e in extra]
+    argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
+    if "--challenger" not in extra:
+        argv += ["--challenger", files["b"]]
+    status = main([*argv, *extra])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("mllifecycle gate: error:")
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    import re
+
+    assert re.search(message, err)
+
+
+def test_read_column_file_header_rules(tmp_path):
+    from mllifecycle.gates._cli import read_column_file
+
+    p = tmp_path / "t.csv"
+    p.write_text("label\ncat\ndog\ncat\n")
+    header, values = read_column_file(str(p), "y")
+    assert header == ["label"]
+    assert values.tolist() == ["cat", "dog", "cat"]
+    p.write_text("cat\ndog\ncat\n")
+    header, values = read_column_file(str(p), "y")
+    assert header is None
+    assert values.tolist() == ["cat", "dog", "cat"]
+    p.write_text("1\n0\n1\n")
+    header, values = read_column_file(str(p), "y")
+    assert header is None
+    assert values.dtype.kind == "i"
+
+
+def test_console_script_subprocess(files):
+    exe = shutil.which("mllifecycle")
+    cmd = [exe] if exe else [sys.executable, "-m", "mllifecycle.cli"]
+    argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
+    ok = subprocess.run(
+        [*cmd, *argv, "--challenger", files["b"]],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run(
+        [*cmd, *argv, "--challenger", files["b"], "--metric", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
