@@ -1,0 +1,663 @@
+"""The lifecycle loop replayed over a stream: drift -> policy -> retrain -> gate."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import types
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import (
+    check_1d,
+    check_2d,
+    check_array,
+    check_bool,
+    check_consistent_length,
+    check_has_methods,
+    check_int,
+    check_probability,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.policies import (
+    LifecycleState,
+    RetrainDecision,
+    SlidingWindow,
+    as_policy,
+)
+from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
+
+__all__ = ["replay"]
+
+_CALLER = "replay"
+
+
+@attrs.frozen
+class _Config:
+    X: npt.NDArray[np.float64]
+    y: npt.NDArray[Any]
+    timestamps: npt.NDArray[np.float64] | None
+    initial_train_size: int
+    batch_size: int
+    label_delay: int
+    retrain_cost: float
+    error_cost: float
+    metric_window: int
+    gates: tuple[Any, ...] | None
+    gate_holdout: float
+    estimator: Any
+    max_reference: int
+
+
+class _Progress:
+    """A one-line progress report on stderr (no dependency)."""
+
+    def __init__(self, name: str, total: int, enabled: bool) -> None:
+        self.name, self.total, self.enabled = name, max(total, 1), enabled
+        self.last = 0.0
+
+    def update(self, done: int, *, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if final or now - self.last > 0.25:
+            self.last = now
+            pct = 100.0 * done / self.total
+            end = "\n" if final else ""
+            print(  # noqa: T201
+                f"\rreplay {self.name}: {pct:5.1f}% ({done}/{self.total})",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
+    if ts is None:
+        return None
+    raw = np.asarray(ts.to_numpy() if hasattr(ts, "to_numpy") else ts)
+    if raw.dtype.kind == "M":
+        raw = (raw - raw.min()) / np.timedelta64(1, "s")
+    arr = check_1d(raw, "timestamps", caller=_CALLER)
+    if arr.shape[0] != n:
+        fail(
+            "timestamps",
+            f"one timestamp per sample ({n})",
+            described(f"{arr.shape[0]}"),
+            _CALLER,
+        )
+    if np.any(np.diff(arr) < 0):
+        fail(
+            "timestamps",
+            "non-decreasing (the stream in time order)",
+            described("a timestamp earlier than the one before it"),
+            _CALLER,
+        )
+    return arr
+
+
+def _check_window(window: Any, name: str, n: int, init: int) -> Any:
+    check_has_methods(window, name, ["select"], _CALLER)
+    for attr in ("n", "min_samples"):
+        size = getattr(window, attr, None)
+        if isinstance(size, int | np.integer) and size > n:
+            fail(
+                name,
+                f"a window no longer than the stream ({n} samples)",
+                described(f"{type(window).__name__} with {attr}={int(size)}"),
+                _CALLER,
+            )
+    return window
+
+
+def _validate(
+    X: Any,
+    y: Any,
+    model: Any,
+    policies: Any,
+    timestamps: Any,
+    window: Any,
+    label_delay: Any,
+    retrain_cost: Any,
+    error_cost: Any,
+    initial_train_size: Any,
+    batch_size: Any,
+    gates: Any,
+    gate_holdout: Any,
+    estimator: Any,
+    metric_window: Any,
+    change_points: Any,
+    n_jobs: Any,
+    progress: Any,
+) -> tuple[_Config, dict[str, Any], dict[str, Any], tuple[int, ...]]:
+    Xa = check_2d(X, "X", caller=_CALLER, min_samples=2)
+    ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
+    n = check_consistent_length([Xa, ya], ["X", "y"], _CALLER)
+    check_has_methods(model, "model", ["fit", "predict"], _CALLER)
+    if not isinstance(policies, Mapping) or not policies:
+        fail(
+            "policies",
+            "a non-empty mapping of name to policy, e.g. "
+            "{'periodic': Periodic(every=1000)}",
+            policies,
+            _CALLER,
+        )
+    pols: dict[str, Any] = {}
+    for key, p in policies.items():
+        if not isinstance(key, str):
+            fail("policies", "a mapping with str keys (policy names)", key, _CALLER)
+        pols[key] = as_policy(p, f"policies[{key}]", _CALLER)
+    init = check_int(
+        initial_train_size, "initial_train_size", caller=_CALLER, low=1, high=n - 1
+    )
+    bs = check_int(batch_size, "batch_size", caller=_CALLER, low=1)
+    delay = check_int(label_delay, "label_delay", caller=_CALLER, low=0)
+    rc = check_scalar(retrain_cost, "retrain_cost", caller=_CALLER, low=0.0)
+    ec = check_scalar(error_cost, "error_cost", caller=_CALLER, low=0.0)
+    mw = check_int(metric_window, "metric_window", caller=_CALLER, low=1)
+    if window is None:
+        window = SlidingWindow(init)
+    wins: dict[str, Any] = {}
+    if isinstance(window, Mapping):
+        unknown = set(window) - set(pols)
+        if unknown:
+            fail(
+                "window",
+                "a mapping whose keys are policy names",
+                described(f"unknown name(s) {sorted(unknown)}"),
+                _CALLER,
+            )
+        for key in pols:
+            w = window.get(key, SlidingWindow(init))
+            wins[key] = _check_window(w, f"window[{key}]", n, init)
+    else:
+        _check_window(window, "window", n, init)
+        wins = dict.fromkeys(pols, window)
+    gate_list: tuple[Any, ...] | None = None
+    if gates is not None:
+        gate_list = tuple(gates) if isinstance(gates, Sequence) else (gates,)
+        for i, g in enumerate(gate_list):
+            check_has_methods(g, f"gates[{i}]", ["check"], _CALLER)
+        if not hasattr(model, "predict"):
+            fail("model", "an estimator with predict()", model, _CALLER)
+    holdout = check_probability(
+        gate_holdout, "gate_holdout", _CALLER, open_interval=True
+    )
+    if estimator is not None:
+        check_has_methods(estimator, "estimator", ["fit", "estimate"], _CALLER)
+        check_has_methods(model, "model", ["fit", "predict", "predict_proba"], _CALLER)
+    cps: tuple[int, ...] = ()
+    if change_points is not None:
+        cps = tuple(
+            check_int(c, "change_points", caller=_CALLER, low=0, high=n)
+            for c in change_points
+        )
+    if n_jobs is not None:
+        check_int(n_jobs, "n_jobs", caller=_CALLER, low=-1)
+    check_bool(progress, "progress", _CALLER)
+    cfg = _Config(
+        X=Xa,
+        y=ya,
+        timestamps=_timestamps(timestamps, n),
+        initial_train_size=init,
+        batch_size=bs,
+        label_delay=delay,
+        retrain_cost=rc,
+        error_cost=ec,
+        metric_window=mw,
+        gates=gate_list,
+        gate_holdout=holdout,
+        estimator=estimator,
+        max_reference=5000,
+    )
+    return cfg, pols, wins, cps
+
+
+def _evaluate_gates(
+    gates: tuple[Any, ...],
+    y_true: Any,
+    challenger: Any,
+    champion: Any,
+    challenger_proba: Any,
+    champion_proba: Any,
+    rng: int,
+) -> tuple[bool, tuple[str, ...]]:
+    """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``)."""
+    kwargs = {
+        "y_true": y_true,
+        "challenger": challenger,
+        "champion": champion,
+        "challenger_proba": challenger_proba,
+        "champion_proba": champion_proba,
+    }
+    try:
+        from mllifecycle.gates import GateContext, evaluate_gates  # type: ignore[attr-defined]
+    except ImportError:
+        context = types.SimpleNamespace(
+            **kwargs, slices=None, sample_weight=None, rng=rng
+        )
+        results = [g.check(context) for g in gates]
+        reasons: list[str] = []
+        for r in results:
+            rs = getattr(r, "reasons", ())
+            reasons.extend([rs] if isinstance(rs, str) else [str(x) for x in rs])
+        return all(bool(r.passed) for r in results), tuple(reasons)
+    report = evaluate_gates(list(gates), GateContext(**kwargs, rng=rng))
+    rs = getattr(report, "reasons", ())
+    return bool(report.passed), tuple(
+        [rs] if isinstance(rs, str) else [str(x) for x in rs]
+    )
+
+
+class _Model:
+    """The deployed model plus the timing of its own work."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.use_proba = callable(getattr(model, "predict_proba", None))
+        self.fit_s = 0.0
+        self.predict_s = 0.0
+
+    def predict(self, Xb: npt.NDArray[np.float64]) -> tuple[Any, Any]:
+        t0 = time.perf_counter()
+        m = self.model
+        if self.use_proba:
+            proba = m.predict_proba(Xb)
+            pred = m.classes_[np.argmax(proba, axis=1)]
+        else:
+            proba, pred = None, m.predict(Xb)
+        self.predict_s += time.perf_counter() - t0
+        return pred, proba
+
+
+def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
+    from sklearn.base import clone
+
+    m = clone(template)
+    t0 = time.perf_counter()
+    if w is None:
+        m.fit(X, y)
+    else:
+        m.fit(X, y, sample_weight=w)
+    return m, time.perf_counter() - t0
+
+
+def _fit_estimator(estimator: Any, model: Any, X: Any, y: Any) -> Any:
+    from sklearn.base import clone
+
+    proba = model.predict_proba(X)
+    idx = np.searchsorted(model.classes_, y)
+    est = clone(estimator) if hasattr(estimator, "get_params") else estimator
+    try:
+        return est.fit(idx, proba)
+    except (ValueError, TypeError):  # too few rows of a class to calibrate
+        return None
+
+
+def _run_policy(
+    name: str,
+    policy: Any,
+    window: Any,
+    model: Any,
+    cfg: _Config,
+    progress: bool,
+) -> PolicyRun:
+    import copy
+
+    t_start = time.perf_counter()
+    policy = copy.deepcopy(policy)
+    window = copy.deepcopy(window)
+    X, y, ts = cfg.X, cfg.y, cfg.timestamps
+    n, init, bs, delay = (
+        X.shape[0],
+        cfg.initial_train_size,
+        cfg.batch_size,
+        cfg.label_delay,
+    )
+    fitted, fit_s = _fit(model, X[:init], y[:init], None)
+    deployed = _Model(fitted)
+    deployed.fit_s += fit_s
+    used = np.zeros(n, dtype=bool)
+    used[:init] = True
+    correct = np.zeros(n, dtype=bool)
+    ref_rows = (0, init)
+    estimator = None
+    if cfg.estimator is not None:
+        estimator = _fit_estimator(cfg.estimator, fitted, X[:init], y[:init])
+    labels_known = init  # rows [0, labels_known) are labelled
+    deploy_pos = init  # first row predicted by the deployed model
+    last_train = init  # position of the last (re)train
+    seen_known = init  # labels already shown to the policy
+    retrains = version = 0
+    known_errors = 0
+    last_cp: int | None = None
+    events: list[RetrainEvent] = []
+    starts = np.arange(init, n, bs)
+    ends = np.minimum(starts + bs, n)
+    batch_acc = np.empty(starts.size)
+    bar = _Progress(name, n - init, progress)
+    for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        Xb = X[s:e]
+        pred, proba = deployed.predict(Xb)
+        ok = pred == y[s:e]
+        correct[s:e] = ok
+        batch_acc[b] = ok.mean()
+        # labels of rows i with i + delay < e have arrived
+        new_known = min(max(labels_known, e - delay), n)
+        if new_known > labels_known:
+            known_errors += int(
+                new_known - labels_known - correct[labels_known:new_known].sum()
+            )
+        labels_known = new_known
+        lo = max(seen_known, deploy_pos)
+        new_errors = (
+            (~correct[lo:labels_known]).astype(np.float64)
+            if labels_known > lo
+            else None
+        )
+        seen_known = labels_known
+        m_lo = max(deploy_pos, labels_known - cfg.metric_window)
+        m_n = max(labels_known - m_lo, 0)
+        metric = float(correct[m_lo:labels_known].mean()) if m_n else None
+        est_value = est_se = None
+        if estimator is not None and proba is not None:
+            est = estimator.estimate(proba)["accuracy"]
+            est_value, est_se = float(est.value), float(est.std_error)
+        state = LifecycleState(
+            step=e,
+            time=None if ts is None else float(ts[e - 1]),
+            samples_since_retrain=e - last_train,
+            time_since_retrain=None
+            if ts is None
+            else float(ts[e - 1] - ts[last_train - 1]),
+            new_errors=new_errors,
+            current_X=Xb,
+            reference_X=X[
+                max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]
+            ],
+            current_proba=proba,
+            metric=metric,
+            metric_n=m_n,
+            estimated_metric=est_value,
+            estimated_std_error=est_se,
+            estimated_n=0 if est_value is None else e - s,
+            labels_available=labels_known,
+            retrains=retrains,
+            model_version=version,
+            cost=retrains * cfg.retrain_cost + known_errors * cfg.error_cost,
+            retrain_cost=cfg.retrain_cost,
+            error_cost=cfg.error_cost,
+            last_change_point=last_cp,
+        )
+        decision = policy.should_retrain(state)
+        if not isinstance(decision, RetrainDecision):
+            raise TypeError(
+                f"The policy {name!r} must return a RetrainDecision from "
+                f"should_retrain. "
+                f"Got {type(decision).__name__} instead."
+            )
+        bar.update(e - init)
+        if not decision.retrain:
+            continue
+        if decision.change_point is not None:
+            last_cp = int(decision.change_point)
+            state = attrs.evolve(state, last_change_point=last_cp)
+        sel = window.select(state)
+        if not 0 <= sel.start <= sel.stop <= labels_known:
+            raise ValueError(
+                f"The window {type(window).__name__} selected rows "
+                f"{sel.start}:{sel.stop}, "
+                f"but only rows 0:{labels_known} are labelled at step {e}."
+            )
+        lo_t, hi_t = sel.start, sel.stop
+        w = sel.sample_weight
+        n_hold = 0
+        if cfg.gates is not None:
+            n_hold = math.ceil(cfg.gate_holdout * (hi_t - lo_t))
+        tr_hi = hi_t - n_hold
+        if tr_hi - lo_t < 2 or np.unique(y[lo_t:tr_hi]).size < 2:
+            events.append(
+                RetrainEvent(
+                    step=e,
+                    reason=decision.reason + " (skipped: too few "
+                    "labelled rows or a single class)",
+                    deployed=False,
+                    train_start=lo_t,
+                    train_stop=tr_hi,
+                )
+            )
+            continue
+        cand, fit_s = _fit(
+            model,
+            X[lo_t:tr_hi],
+            y[lo_t:tr_hi],
+            None if w is None else w[: tr_hi - lo_t],
+        )
+        deployed.fit_s += fit_s
+        retrains += 1
+        last_train = e
+        used[lo_t:tr_hi] = True
+        passed = True
+        gate_reasons: tuple[str, ...] = ()
+        if cfg.gates is not None and n_hold > 0:
+            Xh, yh = X[tr_hi:hi_t], y[tr_hi:hi_t]
+            challenger = _Model(cand)
+            c_pred, c_proba = challenger.predict(Xh)
+            o_pred, o_proba = deployed.predict(Xh)
+            deployed.predict_s += challenger.predict_s
+            passed, gate_reasons = _evaluate_gates(
+                cfg.gates, yh, c_pred, o_pred, c_proba, o_proba, rng=e
+            )
+        events.append(
+            RetrainEvent(
+                step=e,
+                reason=decision.reason,
+                deployed=passed,
+                train_start=lo_t,
+                train_stop=tr_hi,
+                gate_reasons=gate_reasons,
+            )
+        )
+        if passed:
+            new = _Model(cand)
+            new.fit_s, new.predict_s = deployed.fit_s, deployed.predict_s
+            deployed = new
+            version += 1
+            deploy_pos = e
+            ref_rows = (lo_t, tr_hi)
+            if cfg.estimator is not None:
+                estimator = _fit_estimator(
+                    cfg.estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t]
+                )
+    bar.update(n - init, final=True)
+    n_eval = n - init
+    errors = int(n_eval - correct[init:].sum())
+    return PolicyRun(
+        name=name,
+        accuracy=float(correct[init:].mean()),
+        n_evaluated=n_eval,
+        errors=errors,
+        retrains=retrains,
+        events=tuple(events),
+        labels=int(used.sum()),
+        fit_seconds=deployed.fit_s,
+        predict_seconds=deployed.predict_s,
+        total_seconds=time.perf_counter() - t_start,
+        cost=retrains * cfg.retrain_cost + errors * cfg.error_cost,
+        batch_ends=ends.astype(np.int64),
+        batch_accuracy=batch_acc,
+    )
+
+
+def replay(
+    X: Any,
+    y: Any,
+    model: Any,
+    policies: Mapping[str, Any],
+    *,
+    timestamps: Any = None,
+    window: Any = None,
+    label_delay: int = 0,
+    retrain_cost: float = 100.0,
+    error_cost: float = 1.0,
+    initial_train_size: int = 1000,
+    batch_size: int = 100,
+    gates: Any = None,
+    gate_holdout: float = 0.2,
+    estimator: Any = None,
+    metric_window: int = 500,
+    change_points: Sequence[int] | None = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> ReplayResult:
+    """Backtest retraining policies over a labelled stream, side by side.
+
+    Test-then-train (prequential) evaluation in batches. For each policy, a
+    clone of ``model`` is fitted on the first ``initial_train_size`` rows;
+    then, batch by batch, the deployed model predicts the batch (that is the
+    score recorded), the labels whose delay has passed arrive, the policy is
+    shown a :class:`~mllifecycle.policies.LifecycleState` and decides. On a
+    retrain, a fresh clone is fitted on the rows the policy's window selects
+    (always labelled rows), optionally checked by ``gates`` on a held-out
+    tail of the window, and deployed if it passes. Every policy runs on its
+    own copy of the model, the policy and the window.
+
+    What the policy sees (and nothing else): the latest batch's features and
+    the deployed model's class probabilities on it; the 0/1 errors of the
+    deployed model on the labels that arrived since the last decision (how a
+    streaming detector in :class:`~mllifecycle.policies.OnDrift` is fed); the
+    features the deployed model was trained on (what a batch drift test
+    compares against); the deployed model's accuracy on its last
+    ``metric_window`` labelled predictions; the label-free estimate from
+    ``estimator``; counts, costs and times. A label reaches the policy, a
+    window or a fit only ``label_delay`` samples after its row was predicted.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Features in stream order (e.g. ``stream.X`` of a
+        :mod:`mllifecycle.datasets` stream).
+    y : array-like of shape (n_samples,)
+        Labels.
+    model : scikit-learn classifier
+        Cloned with :func:`sklearn.base.clone` for every fit; never mutated.
+    policies : mapping of str to policy
+        Name -> :class:`~mllifecycle.protocols.RetrainPolicy` or a function
+        ``state -> bool | RetrainDecision``. A never-retrain baseline is
+        ``lambda state: False``.
+    timestamps : array-like of shape (n_samples,), optional
+        Non-decreasing times (numbers in seconds, or datetime64) for
+        time-based policies.
+    window : TrainingWindow or mapping of str to TrainingWindow, optional
+        Rows to retrain on, for all policies or per policy name (default:
+        ``SlidingWindow(initial_train_size)``).
+    label_delay : int, default=0
+        Samples between a prediction and the arrival of its label.
+    retrain_cost : float, default=100.0
+        Cost of one retrain, in units of ``error_cost``.
+    error_cost : float, default=1.0
+        Cost of one wrong prediction. Total cost is
+        ``retrains * retrain_cost + errors * error_cost``.
+    initial_train_size : int, default=1000
+        Rows the first model is trained on (labelled from the start).
+    batch_size : int, default=100
+        Rows per decision.
+    gates : Gate or sequence of Gate, optional
+        Checks a retrained challenger must pass (against the deployed
+        champion, on the most recent ``gate_holdout`` share of the window,
+        which is then not trained on) before it is deployed; evaluated with
+        ``mllifecycle.gates.evaluate_gates``.
+    gate_holdout : float, default=0.2
+        Share of the window held out for the gates.
+    estimator : optional
+        A label-free performance estimator (``mllifecycle.estimate.CBPE``:
+        ``fit(y_true, proba)``, ``estimate(proba)["accuracy"]``), refitted on
+        each deployed model's training rows and applied to every batch; its
+        estimate becomes ``state.estimated_metric``. Needs ``predict_proba``.
+    metric_window : int, default=500
+        Labelled predictions behind ``state.metric``.
+    change_points : sequence of int, optional
+        Known change points, kept for the plot.
+    n_jobs : int, optional
+        Run policies in parallel with joblib (``-1``: all cores).
+    progress : bool, default=False
+        Print a progress line on stderr.
+
+    Returns
+    -------
+    ReplayResult
+        Per policy: accuracy, retrains with their reasons, labels used,
+        compute seconds, cost and the metric over time.
+
+    Raises
+    ------
+    InvalidParameterError
+        On mismatched lengths, a window longer than the stream, negative
+        costs, a model without ``fit``/``predict``, or a policy without
+        ``should_retrain`` (a ``TypeError`` naming what is missing).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.datasets import sea_stream
+    >>> from mllifecycle.policies import Periodic
+    >>> from mllifecycle.replay import replay
+    >>> s = sea_stream(8000, noise=0.02, rng=0)
+    >>> result = replay(s.X, s.y, LogisticRegression(solver="newton-cholesky"),
+    ...                 {"never": lambda state: False,
+    ...                  "periodic": Periodic(every=1000)},
+    ...                 change_points=s.change_points)
+    >>> result["periodic"].retrains
+    7
+    >>> result["periodic"].accuracy > result["never"].accuracy
+    True
+    """
+    cfg, pols, wins, cps = _validate(
+        X,
+        y,
+        model,
+        policies,
+        timestamps,
+        window,
+        label_delay,
+        retrain_cost,
+        error_cost,
+        initial_train_size,
+        batch_size,
+        gates,
+        gate_holdout,
+        estimator,
+        metric_window,
+        change_points,
+        n_jobs,
+        progress,
+    )
+    if n_jobs is None or len(pols) == 1:
+        runs = [
+            _run_policy(k, p, wins[k], model, cfg, progress) for k, p in pols.items()
+        ]
+    else:
+        from joblib import Parallel, delayed
+
+        runs = Parallel(n_jobs=n_jobs)(
+            delayed(_run_policy)(k, p, wins[k], model, cfg, False)
+            for k, p in pols.items()
+        )
+    return ReplayResult(
+        runs={r.name: r for r in runs},
+        metric="accuracy",
+        n_samples=int(cfg.X.shape[0]),
+        initial_train_size=cfg.initial_train_size,
+        batch_size=cfg.batch_size,
+        label_delay=cfg.label_delay,
+        retrain_cost=cfg.retrain_cost,
+        error_cost=cfg.error_cost,
+        change_points=cps,
+    )

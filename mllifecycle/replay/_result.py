@@ -1,0 +1,288 @@
+"""Results of a replay: a :class:`PolicyRun` per policy, in a :class:`ReplayResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import format_value, html_table, jsonable
+
+__all__ = ["PolicyRun", "RetrainEvent", "ReplayResult"]
+
+
+@attrs.frozen(kw_only=True)
+class RetrainEvent:
+    """One retrain during a replay.
+
+    Parameters
+    ----------
+    step : int
+        Stream position (samples seen) when the retrain happened.
+    reason : str
+        The policy's reason.
+    deployed : bool
+        Whether the new model replaced the old one (False when a gate refused it).
+    train_start, train_stop : int
+        The history rows it was trained on.
+    gate_reasons : tuple of str
+        The gates' reasons, when gates were used.
+    """
+
+    step: int
+    reason: str
+    deployed: bool
+    train_start: int
+    train_stop: int
+    gate_reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the event as a JSON-safe dict."""
+        return {
+            f.name: jsonable(getattr(self, f.name)) for f in attrs.fields(type(self))
+        }
+
+
+@attrs.frozen(kw_only=True)
+class PolicyRun:
+    """What one policy did and cost over a replay.
+
+    Parameters
+    ----------
+    name : str
+        The policy's name in the ``policies`` mapping.
+    accuracy : float
+        Prequential (test-then-train) accuracy over every sample after the
+        initial training set.
+    n_evaluated : int
+        Samples predicted.
+    errors : int
+        Wrong predictions.
+    retrains : int
+        Retrains paid for (deployed or not).
+    events : tuple of RetrainEvent
+        Every retrain, with its step, reason and whether it deployed.
+    labels : int
+        Distinct labelled rows used for training (the initial set included).
+    fit_seconds, predict_seconds : float
+        Time spent in the model's ``fit`` and in its ``predict`` / ``predict_proba``.
+    total_seconds : float
+        Wall time of this policy's replay.
+    cost : float
+        ``retrains * retrain_cost + errors * error_cost``.
+    batch_ends : ndarray of int
+        Stream position at the end of each batch.
+    batch_accuracy : ndarray of float
+        Accuracy on each batch (the metric over time).
+    """
+
+    name: str
+    accuracy: float
+    n_evaluated: int
+    errors: int
+    retrains: int
+    events: tuple[RetrainEvent, ...]
+    labels: int
+    fit_seconds: float
+    predict_seconds: float
+    total_seconds: float
+    cost: float
+    batch_ends: npt.NDArray[np.int64] = attrs.field(eq=False, repr=False)
+    batch_accuracy: npt.NDArray[np.float64] = attrs.field(eq=False, repr=False)
+
+    @property
+    def retrain_steps(self) -> tuple[int, ...]:
+        """Stream positions of the retrains."""
+        return tuple(e.step for e in self.events)
+
+    @property
+    def deployments(self) -> int:
+        """Retrains whose model was deployed."""
+        return sum(e.deployed for e in self.events)
+
+    @property
+    def overhead_seconds(self) -> float:
+        """Time spent outside the model's own fit and predict."""
+        return max(self.total_seconds - self.fit_seconds - self.predict_seconds, 0.0)
+
+    def to_dict(self, *, detail: bool = False) -> dict[str, Any]:
+        """Return the headline figures (and, with ``detail``, events and curves)."""
+        out: dict[str, Any] = {
+            "accuracy": self.accuracy,
+            "retrains": self.retrains,
+            "labels": self.labels,
+            "cost": self.cost,
+            "errors": self.errors,
+            "deployments": self.deployments,
+            "compute_seconds": self.fit_seconds,
+        }
+        if detail:
+            out["events"] = [e.to_dict() for e in self.events]
+            out["batch_ends"] = self.batch_ends
+            out["batch_accuracy"] = self.batch_accuracy
+        return jsonable(out)  # type: ignore[no-any-return]
+
+
+_COLUMNS = ("policy", "accuracy", "retrains", "labels", "cost", "compute_s")
+
+
+@attrs.frozen(kw_only=True)
+class ReplayResult:
+    """Policies compared side by side over one replayed stream.
+
+    Index it by policy name for a :class:`PolicyRun`.
+
+    Parameters
+    ----------
+    runs : dict of str to PolicyRun
+        One run per policy, in the order given.
+    metric : str
+        The metric (``"accuracy"``).
+    n_samples, initial_train_size, batch_size, label_delay : int
+        The replay's set-up.
+    retrain_cost, error_cost : float
+        The costs used for ``cost``.
+    change_points : tuple of int
+        Known change points of the stream (for plots), if given.
+    """
+
+    runs: Mapping[str, PolicyRun]
+    metric: str = "accuracy"
+    n_samples: int
+    initial_train_size: int
+    batch_size: int
+    label_delay: int
+    retrain_cost: float
+    error_cost: float
+    change_points: tuple[int, ...] = ()
+
+    def __getitem__(self, name: str) -> PolicyRun:
+        return self.runs[name]
+
+    def __iter__(self) -> Any:
+        return iter(self.runs)
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def _rows(self) -> list[list[Any]]:
+        return [
+            [name, r.accuracy, r.retrains, r.labels, r.cost, r.fit_seconds]
+            for name, r in self.runs.items()
+        ]
+
+    def summary(self) -> str:
+        """Return the comparison as a plain-text table (one row per policy)."""
+        rows = [[format_value(v) for v in row] for row in self._rows()]
+        for row, (_, r) in zip(rows, self.runs.items(), strict=True):
+            row[1] = f"{r.accuracy:.4f}"
+            row[4] = f"{r.cost:.1f}"
+            row[5] = f"{r.fit_seconds:.3f}"
+        widths = [
+            max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(_COLUMNS)
+        ]
+        lines = [
+            "  ".join(
+                h.ljust(w) if i == 0 else h.rjust(w)
+                for i, (h, w) in enumerate(zip(_COLUMNS, widths, strict=True))
+            )
+        ]
+        lines.append("  ".join("-" * w for w in widths))
+        for row in rows:
+            lines.append(
+                "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )
+        return "\n".join(lines)
+
+    def to_dict(self, *, detail: bool = False) -> dict[str, Any]:
+        """Return ``{"policies": {name: {"accuracy", ...}}, ...}``, JSON-safe."""
+        return {
+            "policies": {n: r.to_dict(detail=detail) for n, r in self.runs.items()},
+            "metric": self.metric,
+            "n_samples": self.n_samples,
+            "initial_train_size": self.initial_train_size,
+            "batch_size": self.batch_size,
+            "label_delay": self.label_delay,
+            "retrain_cost": self.retrain_cost,
+            "error_cost": self.error_cost,
+            "change_points": list(self.change_points),
+        }
+
+    def __repr__(self) -> str:
+        return f"ReplayResult(n_samples={self.n_samples}, metric={self.metric!r})\n" + (
+            self.summary()
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            self._rows(),
+            list(_COLUMNS),
+            caption=f"Replay of {self.n_samples} samples ({self.metric})",
+        )
+
+    def plot(self, ax: Any = None, *, smooth: int = 5, path: str | None = None) -> Any:
+        """Plot the metric over time, with retrain markers and the true change points.
+
+        Needs matplotlib (``pip install mllifecycle[plot]``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        smooth : int, default=5
+            Batches in the moving average of the curve (1: no smoothing).
+        path : str, optional
+            Save the figure to this file.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        try:
+            import matplotlib
+
+            if ax is None and path is not None:
+                matplotlib.use("Agg", force=False)
+            import matplotlib.pyplot as plt
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "ReplayResult.plot needs matplotlib: pip install mllifecycle[plot]"
+            ) from exc
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4.5))
+        k = max(int(smooth), 1)
+        for name, run in self.runs.items():
+            acc = run.batch_accuracy
+            if k > 1 and acc.size >= k:
+                curve = np.convolve(acc, np.ones(k) / k, mode="valid")
+                xs = run.batch_ends[k - 1 :]
+            else:
+                curve, xs = acc, run.batch_ends
+            (line,) = ax.plot(
+                xs, curve, lw=1.3, label=f"{name} ({run.retrains} retrains)"
+            )
+            steps = np.asarray(run.retrain_steps)
+            if steps.size:
+                ys = np.interp(steps, xs, curve) if xs.size else np.zeros(steps.size)
+                ax.plot(steps, ys, "v", color=line.get_color(), ms=5)
+        for i, cp in enumerate(self.change_points):
+            ax.axvline(
+                cp,
+                color="0.4",
+                ls="--",
+                lw=0.9,
+                label="true change" if i == 0 else None,
+            )
+        ax.set_xlabel("samples")
+        ax.set_ylabel(f"{self.metric} (moving average of {k} batches)")
+        ax.set_title("Replay: metric over time (v = retrain)")
+        ax.legend(loc="lower left", fontsize=8)
+        if path is not None:
+            ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+        return ax
