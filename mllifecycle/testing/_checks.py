@@ -20,11 +20,6 @@ __all__ = [
 ]
 
 
-def _state_of(obj: Any) -> Any:
-    """A comparable snapshot of an object's state (its pickle)."""
-    return pickle.dumps(obj)
-
-
 def check_stream_detector(
     make_detector: Callable[[], Any], stream: npt.ArrayLike, *, split: int | None = None
 ) -> None:
@@ -178,6 +173,13 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
         The policy to check.
     states : sequence of LifecycleState
         States to feed, in order.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, Periodic
+    >>> from mllifecycle.testing import check_policy
+    >>> states = [LifecycleState(step=s, samples_since_retrain=s) for s in (10, 500, 2000)]
+    >>> check_policy(Periodic(every=1000), states)
     """
     assert isinstance(policy, RetrainPolicy), (
         f"{type(policy).__name__} lacks should_retrain(state)"
@@ -206,6 +208,13 @@ def check_gate(gate: Any, context: Any) -> None:
         The gate to check.
     context : GateContext
         A context to check it on.
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import GateContext, MetricThreshold
+    >>> from mllifecycle.testing import check_gate
+    >>> ctx = GateContext(y_true=[0, 1, 1, 0, 1], challenger=[0, 1, 1, 0, 0])
+    >>> check_gate(MetricThreshold("accuracy", minimum=0.7), ctx)
     """
     assert isinstance(gate, Gate), f"{type(gate).__name__} lacks check(context)"
     r1 = gate.check(context)
@@ -228,6 +237,16 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
         The sampler to check.
     X, y : array-like
         Data to resample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.augment import SMOTE
+    >>> from mllifecycle.testing import check_sampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 3))
+    >>> y = np.r_[np.zeros(50, dtype=int), np.ones(10, dtype=int)]
+    >>> check_sampler(SMOTE(random_state=0), X, y)
     """
     assert isinstance(sampler, Sampler), f"{type(sampler).__name__} lacks fit_resample(X, y)"
     Xa = np.asarray(X)
@@ -235,7 +254,8 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     Xr, yr = sampler.fit_resample(Xa, ya)
     Xr = np.asarray(Xr)
     yr = np.asarray(yr)
-    assert Xr.ndim == 2 and Xr.shape[1] == Xa.shape[1], "fit_resample changed the feature count"
+    assert Xr.ndim == 2, "fit_resample must return a 2-D X"
+    assert Xr.shape[1] == Xa.shape[1], "fit_resample changed the feature count"
     assert Xr.shape[0] == yr.shape[0], "fit_resample returned mismatched X and y lengths"
     if ya.dtype.kind not in "f":
         assert set(np.unique(yr).tolist()) <= set(np.unique(ya).tolist()), (
@@ -244,8 +264,8 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     if hasattr(sampler, "get_params"):
         from sklearn.base import clone
 
-        Xc, yc = clone(sampler).fit_resample(Xa, ya)
-        Xr2, yr2 = clone(sampler).fit_resample(Xa, ya)
+        Xc, _ = clone(sampler).fit_resample(Xa, ya)
+        Xr2, _ = clone(sampler).fit_resample(Xa, ya)
         assert np.array_equal(np.asarray(Xc), np.asarray(Xr2)), (
             "two clones with the same parameters resample differently (seed the sampler)"
         )
