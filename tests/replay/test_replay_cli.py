@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from mllifecycle.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_json():
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        status = main(["demo", "--json", "--n-samples", "20000", "--seed", "1"])
+    assert status == 0
+    return json.loads(buf.getvalue())
+
+
+def test_demo_json_shape(demo_json):
+    policies = demo_json["policies"]
+    assert list(policies) == ["never", "periodic", "drift", "cost-aware"]
+    for figures in policies.values():
+        assert {"accuracy", "retrains", "labels", "cost"} <= set(figures)
+        assert 0.0 <= figures["accuracy"] <= 1.0
+    assert demo_json["stream"]["change_points"] == [5000, 10000, 15000]
+
+
+def test_demo_is_convincing(demo_json):
+    p = demo_json["policies"]
+    assert p["drift"]["accuracy"] - p["never"]["accuracy"] >= 0.03
+    assert p["drift"]["accuracy"] >= p["periodic"]["accuracy"] - 0.01
+    assert p["drift"]["retrains"] < p["periodic"]["retrains"] / 2
+    assert p["drift"]["labels"] < p["periodic"]["labels"]
+    assert p["cost-aware"]["cost"] < p["periodic"]["cost"]
+    assert p["never"]["retrains"] == 0
+
+
+def test_demo_table_and_plot(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "demo.png"
+    status = main(["demo", "--n-samples", "20000", "--plot", str(path)])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "policy" in out
+    assert "accuracy" in out
+    assert "drift-triggered retraining:" in out
+    assert path.stat().st_size > 1000
+
+
+def test_demo_same_seed_same_numbers(demo_json, capsys):
+    assert main(["demo", "--json", "--n-samples", "20000", "--seed", "1"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    for name, figures in again["policies"].items():
+        figures.pop("compute_seconds")
+        first = dict(demo_json["policies"][name])
+        first.pop("compute_seconds")
+        assert figures == first
+
+
+def test_demo_bad_input_exits_2(capsys):
+    assert main(["demo", "--n-samples", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "mllifecycle demo: error:" in err
+    assert "--n-samples" in err
+
+
+@pytest.mark.slow
+def test_console_script_runs_the_demo():
+    exe = shutil.which("mllifecycle")
+    cmd = [exe] if exe else [sys.executable, "-m", "mllifecycle.cli"]
+    proc = subprocess.run(
+        [*cmd, "demo", "--json", "--n-samples", "20000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout)["policies"]) == {"never", "periodic", "drift", "cost-aware"}
