@@ -497,9 +497,9 @@ def auc_layout(positive: npt.NDArray[np.bool_], score: FloatArray) -> AucLayout:
     return AucLayout(order=order, starts=starts, pos_runs=pos_runs, tied=tied)
 
 
-def auc_from_sorted(layout: AucLayout, W: FloatArray) -> FloatArray:
+def auc_from_sorted(layout: AucLayout, W: npt.NDArray[Any]) -> FloatArray:
     """AUC per row of weights ``W`` (m, n) given in the layout's sorted order."""
-    S = np.add.reduceat(W, layout.starts, axis=1)
+    S = np.add.reduceat(W, layout.starts, axis=1).astype(np.float64, copy=False)
     neg = S.copy()
     neg[:, layout.pos_runs] = 0.0
     cum = np.cumsum(neg, axis=1)
@@ -559,23 +559,28 @@ def auc_jackknife(
 
 
 def count_blocks(
-    rng: np.random.Generator, n: int, n_resamples: int, max_elements: int = 1 << 22
-) -> Iterator[npt.NDArray[np.float64]]:
-    """Yield blocks of bootstrap counts, shape (m, n), rows summing to ``n``."""
+    rng: np.random.Generator, n: int, n_resamples: int, max_elements: int = 1 << 20
+) -> Iterator[npt.NDArray[np.int64]]:
+    """Yield blocks of bootstrap counts, shape (m, n), rows summing to ``n``.
+
+    Blocks hold about ``max_elements`` counts so that the arrays of one block
+    stay in cache; the index draws are int32 when ``n`` allows it.
+    """
     b = max(1, min(n_resamples, max_elements // max(n, 1)))
+    dtype = np.int32 if n < 2**31 - 1 else np.int64
     done = 0
     while done < n_resamples:
         m = min(b, n_resamples - done)
-        idx = rng.integers(0, n, size=(m, n))
+        idx = rng.integers(0, n, size=(m, n), dtype=dtype)
         if n <= 8192:
-            flat = (idx + (np.arange(m) * n)[:, None]).ravel()
+            flat = (idx.astype(np.int64) + (np.arange(m) * n)[:, None]).ravel()
             C = np.bincount(flat, minlength=m * n).reshape(m, n)
         else:
             C = np.empty((m, n), dtype=np.int64)
             for r in range(m):
                 C[r] = np.bincount(idx[r], minlength=n)
         done += m
-        yield C.astype(np.float64)
+        yield C
 
 
 def _few_unique_rows(
@@ -613,7 +618,7 @@ def bootstrap_values(
             return a, b, how
         parts_a, parts_b = [], []
         for C in count_blocks(rng, n, n_resamples):
-            a, b = problem.evaluate(C @ F)
+            a, b = problem.evaluate(C.astype(np.float64) @ F)
             parts_a.append(a)
             parts_b.append(b)
         return np.concatenate(parts_a), np.concatenate(parts_b), "count matrix product"
@@ -631,7 +636,7 @@ def bootstrap_values(
             # at position j of the champion's sorted order
             W = C if w_sorted is None else C * w_sorted
             parts_a.append(auc_from_sorted(la, W))
-            parts_b.append(auc_from_sorted(lb, W[:, perm]))
+            parts_b.append(auc_from_sorted(lb, np.take(W, perm, axis=1)))
         return (
             np.concatenate(parts_a),
             np.concatenate(parts_b),

@@ -161,7 +161,7 @@ def test_percentile_interval_matches_quantiles_of_explicit_loop():
     )
     # the engine draws counts in blocks with rng.integers; replay those draws
     rng = np.random.default_rng(3)
-    idx = rng.integers(0, 80, size=(120, 80))
+    idx = rng.integers(0, 80, size=(120, 80), dtype=np.int32)
     order = np.lexsort((y == 1, a))
     diffs = []
     for r in range(120):
