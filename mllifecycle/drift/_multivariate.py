@@ -34,11 +34,17 @@ _BLOCK_BYTES = 64 * 2**20
 _MEDIAN_MAX = 2000
 
 
-def _sq_dists(
-    a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray
-) -> FloatArray:
+def _sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
     d2 = a_sq[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
     out: FloatArray = np.maximum(d2, 0.0)
+    return out
+
+
+def _euclidean(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
+    """Exact Euclidean distances (differences, not the expansion, so 0 stays 0)."""
+    from scipy.spatial.distance import cdist
+
+    out: FloatArray = cdist(a, b)
     return out
 
 
@@ -61,7 +67,7 @@ def median_bandwidth(z: FloatArray) -> float:
 def _quadratic_forms(
     z: FloatArray,
     labels: npt.NDArray[np.float64],
-    kernel: Callable[[FloatArray], FloatArray],
+    kernel: Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray],
 ) -> tuple[FloatArray, FloatArray, float]:
     """``q_b = a_b' K a_b``, ``r_b = a_b' K 1`` and ``1' K 1`` in one pass over K.
 
@@ -76,7 +82,7 @@ def _quadratic_forms(
     rs = np.zeros(n)
     for start in range(0, n, blk):
         stop = min(n, start + blk)
-        kb = kernel(_sq_dists(z[start:stop], z, sq[start:stop], sq))
+        kb = kernel(z[start:stop], z, sq[start:stop], sq)
         rs[start:stop] = kb.sum(axis=1)
         q += ((kb @ at) * at[start:stop]).sum(axis=0)
     r = labels @ rs
@@ -152,20 +158,17 @@ def mmd(
         sigma = median_bandwidth(z)
         if sigma == 0.0:
             warnings.warn(
-                "mmd: the median pairwise distance is 0 (many identical rows); "
-                "using bandwidth 1.0",
+                "mmd: the median pairwise distance is 0 (many identical rows); using bandwidth 1.0",
                 DegenerateDataWarning,
                 stacklevel=2,
             )
             sigma = 1.0
     else:
-        sigma = check_scalar(
-            bandwidth, "bandwidth", caller=caller, low=0.0, low_inclusive=False
-        )
+        sigma = check_scalar(bandwidth, "bandwidth", caller=caller, low=0.0, low_inclusive=False)
     gamma = 1.0 / (2.0 * sigma * sigma)
 
-    def kernel(d2: FloatArray) -> FloatArray:
-        out: FloatArray = np.exp(-gamma * d2)
+    def kernel(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
+        out: FloatArray = np.exp(-gamma * _sq_dists(a, b, a_sq, b_sq))
         return out
 
     labels = np.vstack(
@@ -258,9 +261,7 @@ def energy(
         cr = np.cumsum(lab[0, :-1]) / n
         cc = (np.arange(1, n + m) - np.cumsum(lab[0, :-1])) / m
         cross = float(((cr * (1 - cc) + cc * (1 - cr)) * np.diff(zs)).sum())
-        perm = np.concatenate(
-            [2.0 * _cdf_stats(zs, lb, n, 2) for lb in _blocks(gen, n + m, n, nb)]
-        )
+        perm = np.concatenate([2.0 * _cdf_stats(zs, lb, n, 2) for lb in _blocks(gen, n + m, n, nb)])
     else:
         z = np.concatenate([ref, cur], axis=0)
         labels = np.vstack(
@@ -269,10 +270,12 @@ def energy(
                 perm_labels(gen, n + m, n, nb).astype(np.float64),
             ]
         )
-        q, r, total = _quadratic_forms(z, labels, np.sqrt)
+        q, r, total = _quadratic_forms(z, labels, _euclidean)
         e_all = 2.0 * (r - q) / (n * m) - q / n**2 - (total - 2.0 * r + q) / m**2
         e_obs, perm = float(e_all[0]), e_all[1:]
         cross = float((r[0] - q[0]) / (n * m))
+    if e_obs <= 1e-12 * cross:  # rounding noise of identical samples
+        e_obs = 0.0
     stat = float(np.sqrt(max(e_obs, 0.0)))
     p = perm_p_value(e_obs, perm)
     effect = float(max(e_obs, 0.0) / (2.0 * cross)) if cross > 0 else 0.0
@@ -386,9 +389,7 @@ def classifier_drift(
 
         estimator = RandomForestClassifier(n_estimators=50, min_samples_leaf=5)
     check_has_methods(estimator, "estimator", ["fit"], caller)
-    if not (
-        hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
-    ):
+    if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
         fail(
             "estimator",
             "a classifier with predict_proba() or decision_function()",
