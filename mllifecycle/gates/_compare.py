@@ -460,10 +460,16 @@ def mcnemar(
     )
 
 
-def _midrank(x: FloatArray) -> FloatArray:
-    from scipy.stats import rankdata
-
-    return np.asarray(rankdata(x, method="average"), dtype=np.float64)
+def _midranks_sorted(xs: FloatArray) -> FloatArray:
+    """1-based midranks of an already sorted array (ties averaged)."""
+    n = xs.size
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    new[1:] = xs[1:] != xs[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, n))
+    mid = starts + (counts + 1) / 2.0
+    return np.repeat(mid, counts)
 
 
 def delong_components(
@@ -472,22 +478,31 @@ def delong_components(
     """AUCs and DeLong structural components for ``scores`` (k, n).
 
     Returns ``(aucs (k,), v10 (k, m) for positives, v01 (k, l) for negatives)``
-    by the midrank algorithm of Sun & Xu (2014).
+    by the midrank algorithm of Sun & Xu (2014), with one sort per model: the
+    positives' and negatives' own orders are the sorted order filtered.
     """
-    pos = scores[:, positive]
-    neg = scores[:, ~positive]
-    m, l_ = pos.shape[1], neg.shape[1]
+    m = int(positive.sum())
+    l_ = positive.size - m
     k = scores.shape[0]
     v10 = np.empty((k, m))
     v01 = np.empty((k, l_))
     aucs = np.empty(k)
+    slot = np.where(positive, np.cumsum(positive) - 1, np.cumsum(~positive) - 1)
     for r in range(k):
-        tx = _midrank(pos[r])
-        ty = _midrank(neg[r])
-        tz = _midrank(np.concatenate([pos[r], neg[r]]))
-        aucs[r] = tz[:m].sum() / (m * l_) - (m + 1.0) / (2.0 * l_)
-        v10[r] = (tz[:m] - tx) / l_
-        v01[r] = 1.0 - (tz[m:] - ty) / m
+        order = np.argsort(scores[r], kind="quicksort")
+        xs = scores[r][order]
+        is_pos = positive[order]
+        tz = _midranks_sorted(xs)
+        tx = _midranks_sorted(xs[is_pos])
+        ty = _midranks_sorted(xs[~is_pos])
+        tz_pos = tz[is_pos]
+        tz_neg = tz[~is_pos]
+        aucs[r] = tz_pos.sum() / (m * l_) - (m + 1.0) / (2.0 * l_)
+        # components in sorted order; put them back in the original order
+        pos_idx = order[is_pos]
+        neg_idx = order[~is_pos]
+        v10[r, slot[pos_idx]] = (tz_pos - tx) / l_
+        v01[r, slot[neg_idx]] = 1.0 - (tz_neg - ty) / m
     return aucs, v10, v01
 
 
