@@ -45,6 +45,16 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
         out_dtype = np.dtype(kind)
         if out_dtype.itemsize < 4:  # float16: compute and return float32
             out_dtype = np.dtype(np.float32)
+    if (
+        isinstance(raw, np.ndarray)
+        and raw.dtype == np.float64
+        and raw.ndim == 2
+        and raw.shape[0] >= 1
+        and raw.shape[1] >= 1
+        and np.isfinite(raw.sum())
+    ):
+        # fast path: a finite sum means no NaN and no inf (any would propagate)
+        return raw, out_dtype
     arr = check_array(raw, "X", caller=caller, ndim=2, min_samples=1)
     return arr, out_dtype
 
@@ -102,6 +112,32 @@ def apportion(weights: npt.ArrayLike, total: int) -> IntArray:
     return out
 
 
+def encode_labels(
+    y: npt.NDArray[Any], caller: str
+) -> tuple[npt.NDArray[Any], IntArray, IntArray]:
+    """Return sorted ``classes``, each row's class position and the class counts.
+
+    Small-range integer labels are counted in O(n) with ``bincount``; other
+    labels go through ``numpy.unique``.
+    """
+    if y.dtype.kind in "iu" and y.size:
+        lo, hi = int(y.min()), int(y.max())
+        if hi - lo <= 4 * y.size + 1024:
+            shifted = (y.astype(np.int64, copy=False) - lo).astype(np.intp)
+            full = np.bincount(shifted)
+            present = np.flatnonzero(full)
+            lookup = np.full(full.size, -1, dtype=np.intp)
+            lookup[present] = np.arange(present.size, dtype=np.intp)
+            classes = (present + lo).astype(y.dtype)
+            return classes, lookup[shifted], full[present].astype(np.intp)
+    try:
+        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    except TypeError:
+        fail("y", "labels of one comparable type (e.g. all str or all int)",
+             described("labels of mixed types"), caller)
+    return classes, inverse.astype(np.intp, copy=False), counts.astype(np.intp)
+
+
 def class_plan(
     y: npt.NDArray[Any],
     sampling_strategy: Any,
@@ -113,13 +149,7 @@ def class_plan(
     Returns ``classes`` (sorted unique labels), ``inverse`` (class position of
     every row), ``counts`` and ``n_new`` (synthetic rows per class).
     """
-    try:
-        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
-    except TypeError:
-        fail("y", "labels of one comparable type (e.g. all str or all int)",
-             described("labels of mixed types"), caller)
-    inverse = inverse.astype(np.intp, copy=False)
-    counts = counts.astype(np.intp)
+    classes, inverse, counts = encode_labels(y, caller)
     if is_continuous(y):
         fail("y", "class labels (this augmenter balances classes; for a "
              "continuous target use smote_regression, or mixup/gaussian_noise/"
@@ -222,17 +252,68 @@ def neighbors_within(
     return drop_self(ind, q)
 
 
+_CHUNK_BYTES = 1 << 19
+
+
 def interpolate(
     base: FloatArray, seeds: IntArray, other: FloatArray, partners: IntArray,
-    gaps: FloatArray,
+    gaps: FloatArray, out: npt.NDArray[Any] | None = None,
 ) -> FloatArray:
-    """``base[seeds] + gaps * (other[partners] - base[seeds])`` with few temporaries."""
-    a = base[seeds]
-    b = other[partners]
-    b -= a
-    b *= gaps[:, None]
-    b += a
-    return b
+    """``base[seeds] + gaps * (other[partners] - base[seeds])``, few temporaries.
+
+    Written into ``out`` (a slice of the final output) when given.
+    """
+    if out is None or out.dtype != base.dtype:
+        a = base[seeds]
+        b = other[partners]
+        b -= a
+        b *= gaps[:, None]
+        b += a
+        if out is not None:
+            out[...] = b
+        return b
+    # chunks small enough to stay in cache: 4 passes over memory become 1
+    step = max(1, _CHUNK_BYTES // max(1, 8 * base.shape[1]))
+    for start in range(0, seeds.shape[0], step):
+        stop = start + step
+        o = out[start:stop]
+        np.take(base, seeds[start:stop], axis=0, out=o)
+        b = np.take(other, partners[start:stop], axis=0)
+        b -= o
+        b *= gaps[start:stop, None]
+        o += b
+    return out
+
+
+class Output:
+    """The resampled arrays, allocated once: original rows then synthetic slots."""
+
+    def __init__(
+        self, X: npt.NDArray[Any], y: npt.NDArray[Any], w: FloatArray | None,
+        n_new: int, out_dtype: np.dtype[Any],
+    ) -> None:
+        n = X.shape[0]
+        self.X = np.empty((n + n_new, X.shape[1]), dtype=out_dtype)
+        self.X[:n] = X
+        self.y = np.empty(n + n_new, dtype=y.dtype)
+        self.y[:n] = y
+        self.w: FloatArray | None = None
+        if w is not None:
+            self.w = np.empty(n + n_new)
+            self.w[:n] = w
+        self.pos = n
+
+    def slot(self, count: int, label: Any) -> slice:
+        """Reserve the next ``count`` rows, labelled ``label``."""
+        sl = slice(self.pos, self.pos + count)
+        self.y[sl] = label
+        self.pos += count
+        return sl
+
+    def result(self) -> tuple[Any, ...]:
+        """``(X, y)`` or ``(X, y, w)``, trimmed to the rows filled."""
+        X, y = self.X[: self.pos], self.y[: self.pos]
+        return (X, y) if self.w is None else (X, y, self.w[: self.pos])
 
 
 def assemble(

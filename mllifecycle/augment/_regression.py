@@ -135,8 +135,8 @@ def smote_regression(
     Returns
     -------
     X_new, y_new[, sample_weight_new]
-        Original rows then the new rows; ``y_new`` is float64. A bin with
-        fewer than 2 rare rows is left as it is, with a
+        Original rows then the new rows; ``y_new`` is float64. An empty rare
+        bin is skipped; a bin with a single rare row is left as it is, with a
         :class:`~mllifecycle.exceptions.DegenerateDataWarning`.
 
     References
@@ -225,9 +225,9 @@ def smote_regression(
     parts: list[tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]] = []
     for pos, name in enumerate(("low", "high")):
         idx, cnt = bins[name], int(add[pos])
-        if cnt == 0:
+        if cnt == 0 or idx.size == 0:  # no rare row on this side: nothing to do
             continue
-        if idx.size < 2:
+        if idx.size == 1:
             warnings.warn(
                 f"smote_regression: the {name} rare bin has {idx.size} row(s); "
                 "at least 2 are needed to interpolate, so it is left as it is.",

@@ -21,6 +21,7 @@ from mllifecycle._validation import (
 from mllifecycle.augment._common import (
     FloatArray,
     IntArray,
+    Output,
     apportion,
     assemble,
     check_n_jobs,
@@ -41,28 +42,28 @@ __all__ = ["smote", "borderline_smote", "adasyn", "smote_nc"]
 Part = tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]
 
 
-def _interp_weights(
-    w: FloatArray | None, seeds: IntArray, partners: IntArray, gaps: FloatArray
-) -> FloatArray | None:
-    if w is None:
-        return None
-    return w[seeds] + gaps * (w[partners] - w[seeds])
-
-
 def _smote_class(
     X: FloatArray, w: FloatArray | None, idx: IntArray, n_new: int, k: int,
-    rng: np.random.Generator, n_jobs: int | None,
-) -> tuple[FloatArray, FloatArray | None, IntArray, IntArray]:
-    """Plain SMOTE within one class; returns rows, weights, seeds, partners."""
+    rng: np.random.Generator, n_jobs: int | None, out: Output, sl: slice,
+) -> tuple[IntArray, IntArray]:
+    """Plain SMOTE within one class, written into ``out[sl]``; returns parents."""
     Xc = X[idx]
     nn = neighbors_within(Xc, k, n_jobs)
     seeds = rng.integers(0, idx.size, size=n_new)
     cols = rng.integers(0, k, size=n_new)
     gaps = rng.random(n_new)
     partners = nn[seeds, cols]
-    Xs = interpolate(Xc, seeds, Xc, partners, gaps)
-    wc = None if w is None else w[idx]
-    return Xs, _interp_weights(wc, seeds, partners, gaps), idx[seeds], idx[partners]
+    interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+    _fill_weights(out, sl, None if w is None else w[idx], seeds, partners, gaps)
+    return idx[seeds], idx[partners]
+
+
+def _fill_weights(
+    out: Output, sl: slice, w: FloatArray | None, seeds: IntArray,
+    partners: IntArray, gaps: FloatArray,
+) -> None:
+    if out.w is not None and w is not None:
+        out.w[sl] = w[seeds] + gaps * (w[partners] - w[seeds])
 
 
 def _prepare(
@@ -173,13 +174,13 @@ def smote(
         X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
         caller,
     )
-    parts: list[Part] = []
+    out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     for c in np.flatnonzero(n_new):
         idx = np.flatnonzero(inverse == c)
         kc = effective_k(k, idx.size, classes[c], caller)
-        Xs, ws, _, _ = _smote_class(Xa, w, idx, int(n_new[c]), kc, gen, jobs)
-        parts.append((Xs, np.full(Xs.shape[0], classes[c], dtype=ya.dtype), ws))
-    return assemble(Xa, ya, w, parts, out_dtype)
+        sl = out.slot(int(n_new[c]), classes[c])
+        _smote_class(Xa, w, idx, int(n_new[c]), kc, gen, jobs, out, sl)
+    return out.result()
 
 
 def _query_all(
@@ -290,7 +291,7 @@ def borderline_smote(
         X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
         caller,
     )
-    parts: list[Part] = []
+    out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
     index = _all_index(Xa, jobs) if todo.size else None
     for c in todo:
@@ -309,6 +310,7 @@ def borderline_smote(
             )
             danger = np.arange(idx.size, dtype=np.intp)
         cnt = int(n_new[c])
+        sl = out.slot(cnt, label)
         if kind == "borderline-1":
             kc = effective_k(k, idx.size, label, caller)
             Xc = Xa[idx]
@@ -318,8 +320,9 @@ def borderline_smote(
             gaps = gen.random(cnt)
             seeds = danger[pick]
             partners = nn[pick, cols]
-            Xs = interpolate(Xc, seeds, Xc, partners, gaps)
-            ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
+            interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+            _fill_weights(out, sl, None if w is None else w[idx], seeds, partners,
+                          gaps)
         else:
             kc = min(k, nbrs.shape[1])
             pick = gen.integers(0, danger.size, size=cnt)
@@ -328,10 +331,9 @@ def borderline_smote(
             seeds = idx[danger[pick]]
             partners = nbrs[danger[pick], cols]
             gaps = np.where(inverse[partners] == c, gaps, 0.5 * gaps)
-            Xs = interpolate(Xa, seeds, Xa, partners, gaps)
-            ws = _interp_weights(w, seeds, partners, gaps)
-        parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
-    return assemble(Xa, ya, w, parts, out_dtype)
+            interpolate(Xa, seeds, Xa, partners, gaps, out=out.X[sl])
+            _fill_weights(out, sl, w, seeds, partners, gaps)
+    return out.result()
 
 
 def adasyn(
@@ -415,7 +417,7 @@ def adasyn(
         X, y, sample_weight, sampling_strategy, n_samples, k_neighbors, n_jobs, rng,
         caller,
     )
-    parts: list[Part] = []
+    out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
     index = _all_index(Xa, jobs) if todo.size else None
     for c in todo:
@@ -434,16 +436,15 @@ def adasyn(
         cnt = int(n_new[c])
         per_row = apportion(ratio, cnt)
         seeds = np.repeat(np.arange(idx.size, dtype=np.intp), per_row)
-        gen.shuffle(seeds)
         Xc = Xa[idx]
         nn = neighbors_within(Xc, kc, jobs)
         cols = gen.integers(0, kc, size=cnt)
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]
-        Xs = interpolate(Xc, seeds, Xc, partners, gaps)
-        ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
-        parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
-    return assemble(Xa, ya, w, parts, out_dtype)
+        sl = out.slot(cnt, label)
+        interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+        _fill_weights(out, sl, None if w is None else w[idx], seeds, partners, gaps)
+    return out.result()
 
 
 def _categorical_indices(categorical_features: Any, p: int, caller: str) -> IntArray:
@@ -564,7 +565,10 @@ def _smote_nc_impl(
         for j, col in enumerate(cat_idx):
             mode = _mode_rows(codes[idx, j][nn[seeds]], int(n_cats[j]))
             Xs[:, col] = encoded[j][0][mode]
-        ws = _interp_weights(None if w is None else w[idx], seeds, partners, gaps)
+        ws = None
+        if w is not None:
+            wc = w[idx]
+            ws = wc[seeds] + gaps * (wc[partners] - wc[seeds])
         parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
         parents.append((idx[seeds], idx[nn[seeds]]))
     base = raw if out_dtype.kind == "O" else raw.astype(out_dtype, copy=False)
