@@ -131,9 +131,7 @@ def fit_calibrators(method: str, raw: FloatArray, y: npt.NDArray[np.intp]) -> li
     """Fit one map per calibrated column (only the positive class if binary)."""
     k = raw.shape[1]
     columns = [1] if k == 2 else list(range(k))
-    return [
-        fit_calibrator(method, raw[:, c], (y == c).astype(np.float64)) for c in columns
-    ]
+    return [fit_calibrator(method, raw[:, c], (y == c).astype(np.float64)) for c in columns]
 
 
 def apply_calibrators(calibrators: list[Any], raw: FloatArray) -> FloatArray:

@@ -367,9 +367,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     "y_true",
                     f"labels with at least cv={self.cv} rows of each class for "
                     "calibration='auto' (lower cv or choose a calibration)",
-                    described(
-                        f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"
-                    ),
+                    described(f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"),
                     caller,
                 )
             scores = self._cv_scores(raw, y, rng)
@@ -384,9 +382,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self.n_classes_ = n_classes
         self.classes_ = np.arange(n_classes)
         self.n_reference_ = len(y)
-        self.reference_metrics_ = realized_metrics(
-            METRICS, y, self._predict(raw), raw, n_classes
-        )
+        self.reference_metrics_ = realized_metrics(METRICS, y, self._predict(raw), raw, n_classes)
         self._names = names
         return self
 
@@ -423,9 +419,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """
         self._check_fitted("calibrate")
         arr = check_proba(proba, "proba", "CBPE.calibrate")
-        cal = apply_calibrators(
-            self.calibrators_, self._as_columns(arr, "proba", "CBPE.calibrate")
-        )
+        cal = apply_calibrators(self.calibrators_, self._as_columns(arr, "proba", "CBPE.calibrate"))
         return cal[:, 1] if arr.ndim == 1 else cal
 
     def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:
@@ -441,9 +435,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             boot = np.empty((len(self.bootstrap_calibrators_), len(self._names), w))
             for b, cals in enumerate(self.bootstrap_calibrators_):
                 Pb = apply_calibrators(cals, flat).reshape(w, m, k)
-                sb = expected_metrics(
-                    self._names, Pb, yhat, raw, with_se=False, ranks=ranks
-                )
+                sb = expected_metrics(self._names, Pb, yhat, raw, with_se=False, ranks=ranks)
                 for j, name in enumerate(self._names):
                     boot[b, j] = sb[name][0]
             with warnings.catch_warnings():
@@ -458,16 +450,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 value, s_se = float(stats[name][0][j]), float(stats[name][1][j])
                 c_se = float(cal_se[name][j]) if cal_se else math.nan
                 se = math.hypot(s_se, c_se) if cal_se else s_se
-                lo = (
-                    min(max(value - z * se, 0.0), 1.0)
-                    if math.isfinite(se)
-                    else math.nan
-                )
-                hi = (
-                    min(max(value + z * se, 0.0), 1.0)
-                    if math.isfinite(se)
-                    else math.nan
-                )
+                lo = min(max(value - z * se, 0.0), 1.0) if math.isfinite(se) else math.nan
+                hi = min(max(value + z * se, 0.0), 1.0) if math.isfinite(se) else math.nan
                 ests[name] = MetricEstimate(
                     metric=name,
                     value=value,
@@ -492,17 +476,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     def _warn_degenerate(self, results: list[PerformanceEstimate], caller: str) -> None:
         bad = sorted(
-            {
-                name
-                for r in results
-                for name, e in r.estimates.items()
-                if not math.isfinite(e.value)
-            }
+            {name for r in results for name, e in r.estimates.items() if not math.isfinite(e.value)}
         )
         if bad:
             n_bad = sum(
-                any(not math.isfinite(e.value) for e in r.estimates.values())
-                for r in results
+                any(not math.isfinite(e.value) for e in r.estimates.values()) for r in results
             )
             warnings.warn(
                 f"{caller}: {', '.join(bad)} undefined (NaN) in {n_bad} window(s): "
@@ -612,9 +590,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     proba,
                     caller,
                 )
-            windows = [
-                self._as_columns(p, f"proba[{i}]", caller) for i, p in enumerate(proba)
-            ]
+            windows = [self._as_columns(p, f"proba[{i}]", caller) for i, p in enumerate(proba)]
             results = []
             i = 0
             while i < len(windows):  # stack runs of equal-length windows

@@ -59,61 +59,88 @@ def expected_confusion(
     return tp, fp, fn, tn
 
 
-def _class_metric(
-    name: str,
-    P: FloatArray,
-    yhat: IntArray,
-    S: FloatArray,
-    k: int,
-    ranks: dict[int, FloatArray],
-    with_se: bool,
-) -> tuple[FloatArray, FloatArray | None]:
-    """Value ``(W,)`` and label-indicator gradient ``(W, m)`` of one class metric."""
-    m = P.shape[1]
-    g = (yhat == k).astype(np.float64)
-    p = P[..., k]
-    if name == "roc_auc":
-        if k not in ranks:
-            ranks[k] = _midranks(S[..., k])
-        r = ranks[k]
-        n1 = np.sum(p, axis=1)
-        v = np.sum(p * (1.0 - p), axis=1)
-        u = np.sum(r * p, axis=1)
-        # E[U - N1(N1+1)/2] / E[N1 (m - N1)], with E[N1^2] = Var + mean^2
-        value = _ratio(u - 0.5 * (v + n1**2 + n1), m * n1 - v - n1**2)
-        if not with_se:
-            return value, None
-        num0 = u - 0.5 * n1 * (n1 + 1.0)
-        den0 = n1 * (m - n1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+class _ClassSums:
+    """Per-window sums for one class ``k`` (one-vs-rest), shared by the metrics.
+
+    Every metric's gradient with respect to the label indicators
+    ``1[Y_i = k]`` has the form ``alpha + beta * g_i + gamma * r_i`` (per
+    window coefficients; ``g_i = 1[yhat_i = k]``, ``r_i`` the score mid-rank),
+    so binary variances reduce to a few weighted sums.
+    """
+
+    def __init__(
+        self,
+        P: FloatArray,
+        yhat: IntArray,
+        S: FloatArray,
+        k: int,
+        ranks: dict[int, FloatArray],
+    ) -> None:
+        self.k = k
+        self.m = P.shape[1]
+        self.g = yhat == k
+        self.p = np.ascontiguousarray(P[..., k])
+        self.v_rows = self.p * (1.0 - self.p)
+        self.n1 = np.sum(self.p, axis=1)  # E[positives]
+        self.a = np.sum(self.p, axis=1, where=self.g)  # E[TP]
+        self.c = self.n1 - self.a  # E[FN]
+        self.n_pred = np.sum(self.g, axis=1).astype(np.float64)
+        self.v = np.sum(self.v_rows, axis=1)
+        self.v_g = np.sum(self.v_rows, axis=1, where=self.g)
+        self._S = S
+        self._ranks = ranks
+
+    @property
+    def r(self) -> FloatArray:
+        """Mid-ranks of the raw scores of class ``k`` (cached)."""
+        if self.k not in self._ranks:
+            self._ranks[self.k] = _midranks(self._S[..., self.k])
+        return self._ranks[self.k]
+
+
+Coef = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def _class_metric(name: str, cs: _ClassSums, with_se: bool) -> tuple[FloatArray, Coef | None]:
+    """Value ``(W,)`` and gradient coefficients ``(alpha, beta, gamma)``."""
+    m, a, c, n_pred, n1 = cs.m, cs.a, cs.c, cs.n_pred, cs.n1
+    zero = np.zeros_like(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if name == "roc_auc":
+            r = cs.r
+            u = np.sum(r * cs.p, axis=1)
+            v = cs.v
+            # E[U - N1(N1+1)/2] / E[N1 (m - N1)], with E[N1^2] = Var + mean^2
+            value = _ratio(u - 0.5 * (v + n1**2 + n1), m * n1 - v - n1**2)
+            if not with_se:
+                return value, None
+            num0 = u - 0.5 * n1 * (n1 + 1.0)
+            den0 = n1 * (m - n1)
             d_u = 1.0 / den0
             d_n = (-(n1 + 0.5) * den0 - num0 * (m - 2.0 * n1)) / den0**2
-        grad = r * d_u[:, None] + d_n[:, None]
-        return value, grad
-    a = np.sum(g * p, axis=1)  # E[TP]
-    c = np.sum((1.0 - g) * p, axis=1)  # E[FN]
-    n_pred = np.sum(g, axis=1)  # predicted positives (fixed)
-    if not with_se:
+            return value, (d_n, zero, d_u)
         if name == "precision":
-            return _ratio(a, n_pred), None
+            return _ratio(a, n_pred), (zero, 1.0 / n_pred, zero)
         if name == "recall":
-            return _ratio(a, a + c), None
-        return _ratio(2.0 * a, n_pred + a + c), None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if name == "precision":
-            value = _ratio(a, n_pred)
-            grad = g / n_pred[:, None]
-        elif name == "recall":
             t = a + c
             value = _ratio(a, t)
             d_a, d_c = c / t**2, -a / t**2
-            grad = g * d_a[:, None] + (1.0 - g) * d_c[:, None]
         else:  # f1 = 2 TP / (2 TP + FP + FN) = 2 TP / (n_pred + TP + FN)
             d = n_pred + a + c
             value = _ratio(2.0 * a, d)
             d_a, d_c = 2.0 * (n_pred + c) / d**2, -2.0 * a / d**2
-            grad = g * d_a[:, None] + (1.0 - g) * d_c[:, None]
-    return value, grad
+    return value, (d_c, d_a - d_c, zero)
+
+
+def _binary_variance(cs: _ClassSums, coef: Coef) -> FloatArray:
+    """``sum_i (alpha + beta g_i + gamma r_i)^2 p_i (1 - p_i)`` per window."""
+    alpha, beta, gamma = coef
+    var = alpha**2 * cs.v + (beta**2 + 2.0 * alpha * beta) * cs.v_g
+    if np.any(gamma != 0.0):
+        r, v_rows = cs.r, cs.v_rows
+        var = var + gamma**2 * np.sum(r * r * v_rows, axis=1)
+        var = var + 2.0 * alpha * gamma * np.sum(r * v_rows, axis=1)
+    return np.asarray(var, dtype=np.float64)
 
 
 def expected_metrics(
@@ -134,32 +161,47 @@ def expected_metrics(
     """
     ranks = {} if ranks is None else ranks
     w, m, n_classes = P.shape
-    classes = [1] if n_classes == 2 else list(range(n_classes))
+    binary = n_classes == 2
+    classes = [1] if binary else list(range(n_classes))
+    sums: dict[int, _ClassSums] = {}
     out: dict[str, tuple[FloatArray, FloatArray]] = {}
     for name in names:
         if name == "accuracy":
-            q = np.take_along_axis(P, yhat[..., None], axis=2)[..., 0]
+            if binary:
+                q = np.where(yhat == 1, P[..., 1], P[..., 0])
+            else:
+                q = np.take_along_axis(P, yhat[..., None], axis=2)[..., 0]
             value = q.mean(axis=1)
             var = np.sum(q * (1.0 - q), axis=1) / m**2
             out[name] = (value, np.sqrt(np.maximum(var, 0.0)))
             continue
         values = np.zeros(w)
-        weights = np.zeros((w, m, n_classes) if with_se else (0, 0, 0))
+        coefs: list[Coef] = []
         for k in classes:
-            v_k, grad_k = _class_metric(name, P, yhat, S, k, ranks, with_se)
+            if k not in sums:
+                sums[k] = _ClassSums(P, yhat, S, k, ranks)
+            v_k, coef = _class_metric(name, sums[k], with_se)
             values += v_k
-            if grad_k is not None:
-                weights[..., k] += grad_k
+            if coef is not None:
+                coefs.append(coef)
         values /= len(classes)
         if not with_se:
             out[name] = (values, np.full(w, np.nan))
             continue
-        weights /= len(classes)
-        # Var(sum_i a_{i, Y_i}) for independent categorical Y_i ~ P[i]
-        with np.errstate(invalid="ignore"):
-            first = np.sum(weights * P, axis=2)
-            second = np.sum(weights**2 * P, axis=2)
-            var = np.sum(second - first**2, axis=1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            if binary:
+                var = _binary_variance(sums[1], coefs[0])
+            else:
+                # Var(sum_i a_{i, Y_i}) for independent categorical Y_i ~ P[i]
+                weights = np.zeros((w, m, n_classes))
+                for k, (alpha, beta, gamma) in zip(classes, coefs, strict=True):
+                    wk = alpha[:, None] + beta[:, None] * sums[k].g
+                    if np.any(gamma != 0.0):
+                        wk = wk + gamma[:, None] * sums[k].r
+                    weights[..., k] = wk / len(classes)
+                first = np.sum(weights * P, axis=2)
+                second = np.sum(weights**2 * P, axis=2)
+                var = np.sum(second - first**2, axis=1)
         se = np.sqrt(np.maximum(var, 0.0))
         se[~np.isfinite(values)] = np.nan
         out[name] = (values, se)
@@ -195,9 +237,7 @@ def realized_metrics(
                 if 0 < n_pos < m:
                     r = _midranks(S[None, :, k])[0]
                     u = float(np.sum(r * pos))
-                    vals.append(
-                        (u - 0.5 * n_pos * (n_pos + 1.0)) / (n_pos * (m - n_pos))
-                    )
+                    vals.append((u - 0.5 * n_pos * (n_pos + 1.0)) / (n_pos * (m - n_pos)))
                 else:
                     vals.append(np.nan)
         out[name] = float(np.mean(vals))

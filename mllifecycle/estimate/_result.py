@@ -121,9 +121,7 @@ class PerformanceEstimate:
             return self.estimates[metric]
         except KeyError:
             shown = ", ".join(repr(k) for k in self.estimates)
-            raise KeyError(
-                f"{metric!r} was not estimated; this result holds {shown}"
-            ) from None
+            raise KeyError(f"{metric!r} was not estimated; this result holds {shown}") from None
 
     def __contains__(self, metric: object) -> bool:
         return metric in self.estimates
@@ -146,8 +144,7 @@ class PerformanceEstimate:
 
     def _rows(self) -> list[list[Any]]:
         return [
-            [e.metric, e.value, e.std_error, e.ci_low, e.ci_high]
-            for e in self.estimates.values()
+            [e.metric, e.value, e.std_error, e.ci_low, e.ci_high] for e in self.estimates.values()
         ]
 
     def __repr__(self) -> str:
