@@ -233,7 +233,7 @@ def augmentation_gain(
             if smallest < folds:
                 fail("cv", f"at most the size of the smallest class ({smallest}) "
                      "for stratified folds", cv, caller)
-    elif hasattr(cv, "split"):
+    elif hasattr(cv, "split") and not isinstance(cv, str):
         splitter = cv
     else:
         fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)

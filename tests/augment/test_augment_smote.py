@@ -107,7 +107,8 @@ def test_n_samples_splits_in_proportion_to_class_sizes():
     # 31 * 60/90 = 20.67 -> 21, 31 * 30/90 = 10.33 -> 10
     assert np.bincount(yn[90:]).tolist() == [21, 10]
     X2, y2 = smote(X, y, n_samples=0, rng=0)
-    assert np.array_equal(X2, X) and np.array_equal(y2, y)
+    assert np.array_equal(X2, X)
+    assert np.array_equal(y2, y)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,8 @@ def test_same_rng_same_output_and_different_rng_differs(fn, kw):
     a = fn(X, y, rng=7, **kw)
     b = fn(X, y, rng=np.random.default_rng(7), **kw)
     c = fn(X, y, rng=8, **kw)
-    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert np.array_equal(a[0], b[0])
+    assert np.array_equal(a[1], b[1])
     assert not np.array_equal(a[0], c[0])
 
 
@@ -132,13 +134,14 @@ def test_string_labels_supported_and_returned_unchanged():
     X, y = _imbalanced(5)
     ys = np.where(y == 1, "fraud", "ok")
     for fn in (smote, borderline_smote, adasyn):
-        Xn, yn = fn(X, ys, rng=0)
+        _Xn, yn = fn(X, ys, rng=0)
         assert yn.dtype == ys.dtype
         assert np.array_equal(yn[: len(ys)], ys)
         assert set(yn[len(ys):]) == {"fraud"}
     obj = ys.astype(object)
     yo = smote(X, obj, rng=0)[1]
-    assert yo.dtype == object and yo[-1] == "fraud"
+    assert yo.dtype == object
+    assert yo[-1] == "fraud"
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -203,7 +206,8 @@ def _danger_rows(X, y, m):
 def test_borderline_seeds_only_rows_in_danger():
     X, y = _danger_layout()
     danger = _danger_rows(X, y, 10)
-    assert danger.sum() > 0 and not danger[400:410].any()  # A is safe
+    assert danger.sum() > 0
+    assert not danger[400:410].any()
     Xn, _ = borderline_smote(X, y, rng=0)
     S = Xn[len(X):]
     assert (S.max(axis=1) < 1.0).all()  # nothing near cluster A
@@ -265,7 +269,8 @@ def test_adasyn_shares_follow_the_difficulty_ratio():
     nn = np.argsort(d, axis=1)[:, :5]
     r = (y[nn] != 1).mean(1)
     shares = apportion(r, 380)
-    assert shares.sum() == 380 and shares[:10].sum() == 0
+    assert shares.sum() == 380
+    assert shares[:10].sum() == 0
     np.testing.assert_allclose(shares, r / r.sum() * 380, atol=1.0)
 
 
@@ -282,7 +287,8 @@ def test_duplicate_rows_do_not_break_self_exclusion():
     X, y = _imbalanced(8, n_min=12)
     X[-1] = X[-2]  # two identical minority rows
     Xn, yn = smote(X, y, k_neighbors=3, rng=0)
-    assert np.isfinite(Xn).all() and np.bincount(yn).tolist() == [300, 300]
+    assert np.isfinite(Xn).all()
+    assert np.bincount(yn).tolist() == [300, 300]
 
 
 # ---------------------------------------------------------------- SMOTE-NC
@@ -304,7 +310,8 @@ def test_smote_nc_categories_from_the_neighbours_and_numeric_on_segments():
         X, y, [1, 3], sampling_strategy="auto", n_samples=None, k_neighbors=5,
         sample_weight=None, n_jobs=None, rng=0,
     )
-    assert Xn.dtype == object and Xn.shape == (240, 4)
+    assert Xn.dtype == object
+    assert Xn.shape == (240, 4)
     assert np.bincount(yn).tolist() == [120, 120]
     seeds, nbrs = parents[0]
     S = Xn[144:]
@@ -360,7 +367,7 @@ def test_smote_nc_numeric_input_and_weights():
     X = np.c_[rng.normal(size=80), rng.integers(0, 4, 80), rng.normal(size=80)]
     y = np.r_[np.zeros(60, int), np.ones(20, int)]
     w = 1.0 + X[:, 0] ** 2
-    Xn, yn, wn = smote_nc(X, y, categorical_features=np.array([False, True, False]),
+    Xn, _yn, wn = smote_nc(X, y, categorical_features=np.array([False, True, False]),
                           sample_weight=w, rng=0)
     assert Xn.dtype == np.float64
     assert set(np.unique(Xn[:, 1])) <= set(np.unique(X[y == 1, 1]))
@@ -393,7 +400,7 @@ def test_smote_regression_interpolates_target_within_rare_bins():
     n_common = int((~rare).sum())
     assert len(yn) - 400 == max(n_common - hi.size, 0) + max(n_common - lo.size, 0)
     # new targets stay within the range of their bin
-    S, ys = Xn[400:], yn[400:]
+    ys = yn[400:]
     in_hi = (ys >= y[hi].min() - 1e-12) & (ys <= y[hi].max() + 1e-12)
     in_lo = (ys >= y[lo].min() - 1e-12) & (ys <= y[lo].max() + 1e-12)
     assert (in_hi | in_lo).all()
@@ -414,10 +421,11 @@ def test_smote_regression_strategies_and_custom_relevance():
     def top_decile(v):
         return (v >= np.quantile(v, 0.9)).astype(float)
 
-    Xn, yn = smote_regression(X, y, relevance=top_decile,
+    _Xn, yn = smote_regression(X, y, relevance=top_decile,
                               sampling_strategy={"high": 60}, rng=0)
-    assert len(yn) == 240 and (yn[200:] >= np.quantile(y, 0.9) - 1e-12).all()
-    Xr, yr = smote_regression(X, y, relevance=top_decile, sampling_strategy=0.5,
+    assert len(yn) == 240
+    assert (yn[200:] >= np.quantile(y, 0.9) - 1e-12).all()
+    _Xr, yr = smote_regression(X, y, relevance=top_decile, sampling_strategy=0.5,
                               rng=0)
     assert len(yr) == 200 + (90 - 20)
 
@@ -425,5 +433,5 @@ def test_smote_regression_strategies_and_custom_relevance():
         return top_decile(v) + (v == v.min())
 
     with pytest.warns(DegenerateDataWarning, match="low rare bin has 1 row"):
-        Xm, ym = smote_regression(X, y, relevance=top_and_min, rng=0)
+        _Xm, ym = smote_regression(X, y, relevance=top_and_min, rng=0)
     assert len(ym) == 200 + (179 - 20)
