@@ -26,7 +26,7 @@ __all__ = ["ADWIN"]
 # _MAX_CHECKS check points (doubling while no change is found) and screens the
 # splits of _TILE check points at a time.
 _MIN_CHECKS = 32
-_MAX_CHECKS = 1024
+_MAX_CHECKS = 256
 _TILE = 128
 
 

@@ -31,8 +31,10 @@ from mllifecycle.drift.stream._adwin import _check_value
 
 __all__ = ["KSWIN"]
 
-# Checks evaluated together by ``update_many``.
-_CHECKS_PER_BATCH = 1024
+# ``update_many`` evaluates batches of _MIN_BATCH checks after a restart,
+# doubling up to _MAX_BATCH while no change is found.
+_MIN_BATCH = 32
+_MAX_BATCH = 1024
 
 
 def ks_equal_n_sf(n: int) -> list[float]:
@@ -53,9 +55,7 @@ def ks_equal_n_sf(n: int) -> list[float]:
     total = math.comb(2 * n, n)
     out = [1.0]
     for k in range(1, n + 1):
-        s = sum(
-            (-1) ** (j + 1) * math.comb(2 * n, n - j * k) for j in range(1, n // k + 1)
-        )
+        s = sum((-1) ** (j + 1) * math.comb(2 * n, n - j * k) for j in range(1, n // k + 1))
         out.append(min(1.0, 2 * s / total))
     return out
 
@@ -64,15 +64,23 @@ def _ks_counts(
     old: npt.NDArray[np.float64], recent: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.int64]:
     """Return ``n * D`` for each row pair of two (checks, n) samples."""
-    n = old.shape[1]
-    vals = np.concatenate((old, recent), axis=1)
+    return _ks_counts_joint(np.concatenate((old, recent), axis=1))
+
+
+def _ks_counts_joint(vals: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Return ``n * D`` per row; each row holds the two samples side by side."""
+    n = vals.shape[1] // 2
     # the order within tied values does not matter: only the walk after the
     # last of a run of ties is compared (below)
     order = np.argsort(vals, axis=1)
-    svals = np.take_along_axis(vals, order, axis=1)
-    walk = 2 * np.cumsum(order < n, axis=1) - np.arange(1, 2 * n + 1)
+    svals = np.sort(vals, axis=1)
+    small: type[np.signedinteger[Any]] = np.int16 if 2 * n < 2**15 else np.int64
+    in_first = (order < n).view(np.int8)
+    walk: npt.NDArray[np.signedinteger[Any]] = 2 * np.cumsum(in_first, axis=1, dtype=small)
+    walk = walk - np.arange(1, 2 * n + 1, dtype=small)
     walk[:, :-1][svals[:, 1:] == svals[:, :-1]] = 0
-    return np.abs(walk).max(axis=1)  # type: ignore[no-any-return]
+    out: npt.NDArray[np.int64] = np.abs(walk).max(axis=1).astype(np.int64)
+    return out
 
 
 def _draw(keys: npt.NDArray[np.float64], r: int) -> npt.NDArray[np.intp]:
@@ -193,9 +201,7 @@ class KSWIN:
         caller = "KSWIN"
         self.alpha = check_alpha(self.alpha, "alpha", caller)
         self.stat_size = check_int(self.stat_size, "stat_size", caller=caller, low=1)
-        self.window_size = check_int(
-            self.window_size, "window_size", caller=caller, low=2
-        )
+        self.window_size = check_int(self.window_size, "window_size", caller=caller, low=2)
         if self.window_size < 2 * self.stat_size:
             fail(
                 "window_size",
@@ -206,9 +212,7 @@ class KSWIN:
             )
         if self.check_every is None:
             self.check_every = self.stat_size
-        self.check_every = check_int(
-            self.check_every, "check_every", caller=caller, low=1
-        )
+        self.check_every = check_int(self.check_every, "check_every", caller=caller, low=1)
         if self.horizon is not None:
             self.horizon = check_int(self.horizon, "horizon", caller=caller, low=1)
             n_checks = -(-self.horizon // self.check_every)
@@ -281,10 +285,7 @@ class KSWIN:
 
     def _is_check(self, count: int) -> bool:
         assert self.check_every is not None
-        return (
-            count >= self.window_size
-            and (count - self.window_size) % self.check_every == 0
-        )
+        return count >= self.window_size and (count - self.window_size) % self.check_every == 0
 
     def _record(self, k: int) -> bool:
         self._stat = k / self.stat_size
@@ -346,14 +347,16 @@ class KSWIN:
         found: list[int] = []
         pos = 0
         total = x.shape[0]
+        batch = _MIN_BATCH
         while pos < total:
             if self._drift:
                 self.reset()
+                batch = _MIN_BATCH
             c0 = self._count
             # the first check at or after pos, as a count since the reset
             nxt = n if c0 < n else c0 + 1 + (-(c0 + 1 - n) % e)
             first = pos + (nxt - c0 - 1)  # its index into x
-            stop = min(total, first + e * _CHECKS_PER_BATCH)
+            stop = min(total, first + e * batch)
             if first >= total:
                 stop = total
             hit = -1
@@ -364,12 +367,13 @@ class KSWIN:
                 ext = np.concatenate((past, x[pos:stop]))
                 # the window of the check at x index j ends at ext[j - pos + held]
                 starts = ends - pos + held - n + 1
-                windows = np.lib.stride_tricks.sliding_window_view(ext, n)[starts]
                 state = copy.deepcopy(self._gen.bit_generator.state)
                 keys = self._gen.random((ends.shape[0], n - r))
-                pick = _draw(keys, r)
-                old = np.take_along_axis(windows, pick, axis=1)
-                ks = _ks_counts(old, windows[:, n - r :])
+                # gather both samples of every check straight from ext
+                recent = np.broadcast_to(np.arange(n - r, n), (ends.shape[0], r))
+                idx = np.concatenate((_draw(keys, r), recent), axis=1)
+                idx += starts[:, None]
+                ks = _ks_counts_joint(ext[idx])
                 hits = np.flatnonzero(ks >= self._k_crit)
                 last = int(hits[0]) if hits.size else ends.shape[0] - 1
                 if hits.size:
@@ -388,4 +392,5 @@ class KSWIN:
             if hit >= 0:
                 found.append(hit)
             pos = stop
+            batch = min(2 * batch, _MAX_BATCH)
         return np.asarray(found, dtype=np.intp)
