@@ -41,6 +41,7 @@ __all__ = [
     "last_true_index",
     "shifted_running_min",
     "shifted_running_max",
+    "first_rise",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,8 +49,8 @@ IndexArray = npt.NDArray[np.intp]
 
 _EMPTY_INDEX: IndexArray = np.zeros(0, dtype=np.intp)
 _MIN_WINDOW = 256
-_SCALAR_WINDOW = 48
-_MAX_WINDOW = 1 << 16
+_SCALAR_GAP = 128
+_MAX_WINDOW = 1 << 14
 
 
 def error_value(x: Any, caller: str) -> int:
@@ -90,8 +91,57 @@ def as_reals(xs: Any, caller: str) -> FloatArray:
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
     """For each position, the index of the last True at or before it (-1 if none)."""
-    idx = np.where(mask, np.arange(mask.shape[0], dtype=np.intp), -1)
-    return np.maximum.accumulate(idx) if idx.shape[0] else idx
+    m = mask.shape[0]
+    hits = np.flatnonzero(mask)
+    if hits.shape[0] == 0:
+        return np.full(m, -1, dtype=np.intp)
+    values = np.empty(hits.shape[0] + 1, dtype=np.intp)
+    values[0] = -1
+    values[1:] = hits
+    edges = np.empty(hits.shape[0] + 2, dtype=np.intp)
+    edges[0] = 0
+    edges[1:-1] = hits
+    edges[-1] = m
+    out: IndexArray = np.repeat(values, np.diff(edges))
+    return out
+
+
+_BLOCK = 64
+_MAX_CANDIDATES = 8
+
+
+def first_rise(v: FloatArray, init: float, threshold: float, start: int = 0) -> int:
+    """First ``t >= start`` with ``v[t] - min(init, v[0], ..., v[t]) > threshold``.
+
+    Returns -1 when there is none. Exact (``min`` does not round), but avoids
+    a full ``numpy.minimum.accumulate``: block minima and maxima bound the
+    rise in each block of 64 values, and the running minimum is computed only
+    in the few blocks whose bound exceeds the threshold.
+    """
+    m = v.shape[0]
+    if m == 0 or start >= m:
+        return -1
+    starts = np.arange(0, m, _BLOCK)
+    bmin = np.minimum.reduceat(v, starts)
+    bmax = np.maximum.reduceat(v, starts)
+    prev = shifted_running_min(bmin, init)
+    bound = bmax - np.minimum(prev, bmin)
+    cand = np.flatnonzero(bound > threshold)
+    cand = cand[(cand + 1) * _BLOCK > start]
+    for j, b in enumerate(cand.tolist()):
+        s = b * _BLOCK
+        e = m if j == _MAX_CANDIDATES - 1 else min(m, s + _BLOCK)
+        seg = v[s:e]
+        run = np.minimum.accumulate(seg)
+        np.minimum(run, prev[b], out=run)
+        hits = np.flatnonzero(seg - run > threshold)
+        if s < start:
+            hits = hits[hits >= start - s]
+        if hits.shape[0]:
+            return s + int(hits[0])
+        if e == m:
+            return -1
+    return -1
 
 
 def shifted_running_min(values: FloatArray, initial: float) -> FloatArray:
@@ -165,6 +215,9 @@ class StreamDetectorBase:
         drifts, _ = self._run_many(xs)
         return drifts
 
+    def _warning_flag(self) -> bool:
+        return False
+
     def _validate_many(self, xs: Any) -> FloatArray:
         caller = f"{type(self).__name__}.update_many"
         return as_errors(xs, caller) if self._binary else as_reals(xs, caller)
@@ -178,42 +231,51 @@ class StreamDetectorBase:
         warn_parts: list[npt.NDArray[np.bool_]] = []
         pos = 0
         start = 0  # where the current run (since the last detection) began
+        avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
         window = _MIN_WINDOW
+        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
         while pos < n:
             if self._drift_detected:
                 self._reset_state()
-            if window <= _SCALAR_WINDOW:
+            if avg_gap < _SCALAR_GAP:
                 # detections come thick and fast: plain update() calls are
-                # cheaper than a vectorised window, and give the same result
-                end = min(n, pos + window)
+                # cheaper than vectorised windows, and give the same result
+                end = min(n, pos + int(min(2 * _MIN_WINDOW, 8 + 2 * avg_gap)))
                 d = -1
-                flags: list[bool] = []
-                update = getattr(self, "update")  # noqa: B009 - defined by subclasses
-                for i, x in enumerate(arr[pos:end].tolist()):
-                    hit = update(x)
-                    if self._has_warning:
-                        flags.append(bool(getattr(self, "_warning_detected")))  # noqa: B009
-                    if hit:
-                        d = i
-                        break
+                chunk = arr[pos:end].tolist()
                 if self._has_warning:
+                    flags: list[bool] = []
+                    for i, x in enumerate(chunk):
+                        hit = update(x)
+                        flags.append(self._warning_flag())
+                        if hit:
+                            d = i
+                            break
                     warn_parts.append(np.asarray(flags, dtype=bool))
+                else:
+                    for i, x in enumerate(chunk):
+                        if update(x):
+                            d = i
+                            break
+                if d < 0:
+                    avg_gap = max(avg_gap, float(end - start))
+                    window = _MIN_WINDOW
             else:
                 end = min(n, pos + window)
                 d, warn = self._scan(arr[pos:end])
                 if warn is not None:
                     warn_parts.append(warn)
+                if d < 0:
+                    window = min(2 * window, _MAX_WINDOW)
             if d < 0:
                 pos = end
-                window = min(max(2 * window, _MIN_WINDOW), _MAX_WINDOW)
             else:
                 drifts.append(pos + d)
                 pos += d + 1
                 gap = pos - start
                 start = pos
-                window = min(gap + gap // 4 + 4, _MAX_WINDOW)
-                if window > _SCALAR_WINDOW:
-                    window = max(window, _MIN_WINDOW)
+                avg_gap = 0.5 * avg_gap + 0.5 * gap
+                window = min(max(_MIN_WINDOW, gap + gap // 4), _MAX_WINDOW)
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)
@@ -241,6 +303,9 @@ class WarningDetectorBase(StreamDetectorBase):
     @property
     def warning_detected(self) -> bool:
         """Whether the detector is in its warning zone after the last value."""
+        return self._warning_detected
+
+    def _warning_flag(self) -> bool:
         return self._warning_detected
 
     def update_many(self, xs: npt.ArrayLike) -> IndexArray:

@@ -6,7 +6,12 @@ import attrs
 import numpy as np
 
 from mllifecycle._validation import check_option, check_scalar
-from mllifecycle.drift.stream._base import FloatArray, StreamDetectorBase, real_value
+from mllifecycle.drift.stream._base import (
+    FloatArray,
+    StreamDetectorBase,
+    first_rise,
+    real_value,
+)
 
 __all__ = ["CUSUM"]
 
@@ -161,21 +166,18 @@ class CUSUM(StreamDetectorBase):
         np.subtract(-z, self.k, out=sums[1, 1:])
         np.cumsum(sums, axis=1, out=sums)
         s = sums[:, 1:]
-        mins = np.minimum.accumulate(s, axis=1)
-        np.minimum(mins[0], self._m_up, out=mins[0])
-        np.minimum(mins[1], self._m_dn, out=mins[1])
-        stat = s - mins
-        fire = np.zeros(m, dtype=bool)
+        d = -1
         if self.mode != "down":
-            fire |= stat[0] > self.h
+            d = first_rise(s[0], self._m_up, self.h)
         if self.mode != "up":
-            fire |= stat[1] > self.h
-        hits = np.flatnonzero(fire)
-        d = int(hits[0]) if hits.shape[0] else -1
+            stop = m if d < 0 else d
+            d_down = first_rise(s[1, :stop], self._m_dn, self.h)
+            if d_down >= 0:
+                d = d_down
         end = d if d >= 0 else m - 1
         self._s_up = float(s[0, end])
         self._s_dn = float(s[1, end])
-        self._m_up = float(mins[0, end])
-        self._m_dn = float(mins[1, end])
+        self._m_up = min(self._m_up, float(s[0, : end + 1].min()))
+        self._m_dn = min(self._m_dn, float(s[1, : end + 1].min()))
         self._drift_detected = d >= 0
         return d, None

@@ -13,7 +13,6 @@ from mllifecycle.drift.stream._base import (
     FloatArray,
     WarningDetectorBase,
     error_value,
-    last_true_index,
     shifted_running_max,
 )
 
@@ -194,12 +193,15 @@ class EDDM(WarningDetectorBase):
         # warning flags per element: set at deciding errors, carried forward
         sets = decide & ~drift
         warn_err = level < self.alpha
-        el_set = np.zeros(m_el, dtype=bool)
-        el_val = np.zeros(m_el, dtype=bool)
-        el_set[pos[sets]] = True
-        el_val[pos[sets]] = warn_err[sets]
-        last = last_true_index(el_set)
-        warn = np.where(last >= 0, el_val[np.maximum(last, 0)], self._warning_detected)
+        set_pos = pos[sets]
+        vals = np.empty(set_pos.shape[0] + 1, dtype=bool)
+        vals[0] = self._warning_detected
+        vals[1:] = warn_err[sets]
+        edges = np.empty(set_pos.shape[0] + 2, dtype=np.intp)
+        edges[0] = 0
+        edges[1:-1] = set_pos
+        edges[-1] = m_el
+        warn = np.repeat(vals, np.diff(edges))
         end_el = d if d >= 0 else m_el - 1
         self._n += end_el + 1
         if j_end >= 0:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from mllifecycle._validation import check_int, check_option, check_scalar
-from mllifecycle.drift.stream._base import FloatArray, StreamDetectorBase, real_value
+from mllifecycle.drift.stream._base import (
+    FloatArray,
+    StreamDetectorBase,
+    first_rise,
+    real_value,
+)
 
 __all__ = ["PageHinkley"]
 
@@ -85,7 +92,7 @@ class PageHinkley(StreamDetectorBase):
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
     _u: float = attrs.field(init=False, default=0.0, repr=False)
-    _l: float = attrs.field(init=False, default=0.0, repr=False)
+    _c: float = attrs.field(init=False, default=0.0, repr=False)
     _u_min: float = attrs.field(init=False, default=math.inf, repr=False)
     _l_max: float = attrs.field(init=False, default=-1.0, repr=False)
 
@@ -108,7 +115,7 @@ class PageHinkley(StreamDetectorBase):
         self._n = 0
         self._sum = 0.0
         self._u = 0.0
-        self._l = 0.0
+        self._c = 0.0
         self._u_min = math.inf
         self._l_max = -1.0
 
@@ -136,9 +143,10 @@ class PageHinkley(StreamDetectorBase):
         dev = x - total / n
         a = self.alpha
         u = (dev - self.delta) + a * self._u
-        low = (dev + self.delta) + a * self._l
+        c = 1.0 + a * self._c
+        low = u + (2.0 * self.delta) * c
         self._u = u
-        self._l = low
+        self._c = c
         if u < self._u_min:
             self._u_min = u
         if low > self._l_max:
@@ -159,40 +167,94 @@ class PageHinkley(StreamDetectorBase):
 
         m = block.shape[0]
         a = self.alpha
-        n = np.arange(self._n + 1, self._n + m + 1, dtype=np.float64)
+        n0 = self._n
+        n = np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
         total = np.empty(m + 1)
         total[0] = self._sum
         total[1:] = block
         np.cumsum(total, out=total)
         total = total[1:]
-        dev = block - total / n
-        both = np.empty((2, m))
-        np.subtract(dev, self.delta, out=both[0])
-        np.add(dev, self.delta, out=both[1])
-        zi = np.array([[a * self._u], [a * self._l]])
-        filt = np.asarray(lfilter([1.0], [1.0, -a], both, axis=1, zi=zi)[0])
-        u = filt[0]
-        low = filt[1]
-        u_min = np.minimum.accumulate(u)
-        np.minimum(u_min, self._u_min, out=u_min)
-        l_max = np.maximum.accumulate(low)
-        np.maximum(l_max, self._l_max, out=l_max)
-        active = n >= self.min_instances
-        fire = np.zeros(m, dtype=bool)
+        dev = np.divide(total, n)
+        np.subtract(block, dev, out=dev)
+        np.subtract(dev, self.delta, out=dev)
+        u = np.asarray(
+            lfilter([1.0], [1.0, -a], dev, zi=[a * self._u])[0], dtype=np.float64
+        )
+        c = _weights(a, n0, m, self._c)
+        low = np.multiply(c, 2.0 * self.delta)
+        np.add(u, low, out=low)
+        start = max(0, self.min_instances - n0 - 1)
+        thr = self.threshold
+        d = -1
         if self.mode != "down":
-            fire |= u - u_min > self.threshold
+            d = first_rise(u, self._u_min, thr, start)
         if self.mode != "up":
-            fire |= l_max - low > self.threshold
-        fire &= active
-        hits = np.flatnonzero(fire)
-        d = int(hits[0]) if hits.shape[0] else -1
+            stop = m if d < 0 else d
+            d_down = first_rise(-low[:stop], -self._l_max, thr, start)
+            if d_down >= 0:
+                d = d_down
         end = d if d >= 0 else m - 1
-        self._n = int(n[end])
+        self._n = n0 + end + 1
         self._sum = float(total[end])
         self._u = float(u[end])
-        self._l = float(low[end])
-        self._u_min = float(u_min[end])
-        self._l_max = float(l_max[end])
+        self._c = float(c[end])
+        self._u_min = min(self._u_min, float(u[: end + 1].min()))
+        self._l_max = max(self._l_max, float(low[: end + 1].max()))
         self._drift_detected = d >= 0
         return d, None
 
+
+_TABLE_CAP = 1 << 19
+
+
+@lru_cache(maxsize=16)
+def _weight_table(a: float) -> tuple[npt.NDArray[np.float64], bool]:
+    """``c_t = 1 + a c_{t-1}`` (``c_0 = 0``) for t = 0, 1, ..., in float64.
+
+    Evaluated with the same arithmetic as the scalar recursion (``lfilter``
+    runs it in C) until it reaches its fixed point; returns the table and
+    whether it converged within ``_TABLE_CAP`` entries.
+    """
+    from scipy.signal import lfilter
+
+    parts = [np.zeros(1)]
+    last = 0.0
+    size = 1
+    chunk = 1 << 12
+    while size < _TABLE_CAP:
+        y = np.asarray(
+            lfilter([1.0], [1.0, -a], np.ones(chunk), zi=[a * last])[0],
+            dtype=np.float64,
+        )
+        parts.append(y)
+        size += chunk
+        stop = np.flatnonzero(y[1:] == y[:-1])
+        if stop.shape[0]:
+            table = np.concatenate(parts)[: size - chunk + int(stop[0]) + 2]
+            table.setflags(write=False)
+            return table, True
+        last = float(y[-1])
+        chunk = min(2 * chunk, 1 << 18)
+    table = np.concatenate(parts)
+    table.setflags(write=False)
+    return table, False
+
+
+def _weights(a: float, n0: int, m: int, c0: float) -> npt.NDArray[np.float64]:
+    """``c_t`` for t = n0 + 1, ..., n0 + m, continuing from ``c_{n0} = c0``."""
+    if a == 1.0:  # c_t = t, exactly
+        return np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
+    table, converged = _weight_table(a)
+    top = table.shape[0]
+    if n0 + m < top:
+        return table[n0 + 1 : n0 + m + 1]
+    if converged:
+        out = np.full(m, table[-1])
+        head = max(0, top - 1 - n0)
+        out[:head] = table[n0 + 1 : n0 + 1 + head]
+        return out
+    from scipy.signal import lfilter
+
+    return np.asarray(
+        lfilter([1.0], [1.0, -a], np.ones(m), zi=[a * c0])[0], dtype=np.float64
+    )
