@@ -18,15 +18,9 @@ def _never(state: Any) -> bool:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``demo`` options to ``parser``."""
-    parser.add_argument(
-        "--json", action="store_true", help="print the comparison as JSON"
-    )
-    parser.add_argument(
-        "--plot", metavar="FILE.png", help="save the metric-over-time plot"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the stream (default 0)"
-    )
+    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--plot", metavar="FILE.png", help="save the metric-over-time plot")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the stream (default 0)")
     parser.add_argument(
         "--n-samples",
         type=int,
@@ -42,9 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--n-jobs", type=int, default=None, help="run the policies in parallel (joblib)"
     )
-    parser.add_argument(
-        "--progress", action="store_true", help="show progress on stderr"
-    )
+    parser.add_argument("--progress", action="store_true", help="show progress on stderr")
 
 
 def demo_policies() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -92,9 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from mllifecycle.replay import replay
 
     n = check_int(args.n_samples, "--n-samples", caller="mllifecycle demo", low=20_000)
-    label_delay = check_int(
-        args.label_delay, "--label-delay", caller="mllifecycle demo", low=0
-    )
+    label_delay = check_int(args.label_delay, "--label-delay", caller="mllifecycle demo", low=0)
     stream = sea_stream(n, noise=0.02, rng=args.seed)
     policies, windows = demo_policies()
     t0 = time.perf_counter()
@@ -141,7 +131,5 @@ def run(args: argparse.Namespace) -> int:
         f"500 samples, with {drift.retrains} retrains instead of {periodic.retrains} "
         f"and {drift.labels} labels instead of {periodic.labels}."
     )
-    print(
-        f"(replayed in {seconds:.1f} s; --json for JSON, --plot FILE.png for the plot)"
-    )
+    print(f"(replayed in {seconds:.1f} s; --json for JSON, --plot FILE.png for the plot)")
     return 0

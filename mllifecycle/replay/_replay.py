@@ -144,8 +144,7 @@ def _validate(
     if not isinstance(policies, Mapping) or not policies:
         fail(
             "policies",
-            "a non-empty mapping of name to policy, e.g. "
-            "{'periodic': Periodic(every=1000)}",
+            "a non-empty mapping of name to policy, e.g. {'periodic': Periodic(every=1000)}",
             policies,
             _CALLER,
         )
@@ -154,9 +153,7 @@ def _validate(
         if not isinstance(key, str):
             fail("policies", "a mapping with str keys (policy names)", key, _CALLER)
         pols[key] = as_policy(p, f"policies[{key}]", _CALLER)
-    init = check_int(
-        initial_train_size, "initial_train_size", caller=_CALLER, low=1, high=n - 1
-    )
+    init = check_int(initial_train_size, "initial_train_size", caller=_CALLER, low=1, high=n - 1)
     bs = check_int(batch_size, "batch_size", caller=_CALLER, low=1)
     delay = check_int(label_delay, "label_delay", caller=_CALLER, low=0)
     rc = check_scalar(retrain_cost, "retrain_cost", caller=_CALLER, low=0.0)
@@ -187,17 +184,14 @@ def _validate(
             check_has_methods(g, f"gates[{i}]", ["check"], _CALLER)
         if not hasattr(model, "predict"):
             fail("model", "an estimator with predict()", model, _CALLER)
-    holdout = check_probability(
-        gate_holdout, "gate_holdout", _CALLER, open_interval=True
-    )
+    holdout = check_probability(gate_holdout, "gate_holdout", _CALLER, open_interval=True)
     if estimator is not None:
         check_has_methods(estimator, "estimator", ["fit", "estimate"], _CALLER)
         check_has_methods(model, "model", ["fit", "predict", "predict_proba"], _CALLER)
     cps: tuple[int, ...] = ()
     if change_points is not None:
         cps = tuple(
-            check_int(c, "change_points", caller=_CALLER, low=0, high=n)
-            for c in change_points
+            check_int(c, "change_points", caller=_CALLER, low=0, high=n) for c in change_points
         )
     if n_jobs is not None:
         check_int(n_jobs, "n_jobs", caller=_CALLER, low=-1)
@@ -240,9 +234,7 @@ def _evaluate_gates(
     try:
         from mllifecycle.gates import GateContext, evaluate_gates  # type: ignore[attr-defined]
     except ImportError:
-        context = types.SimpleNamespace(
-            **kwargs, slices=None, sample_weight=None, rng=rng
-        )
+        context = types.SimpleNamespace(**kwargs, slices=None, sample_weight=None, rng=rng)
         results = [g.check(context) for g in gates]
         reasons: list[str] = []
         for r in results:
@@ -251,9 +243,7 @@ def _evaluate_gates(
         return all(bool(r.passed) for r in results), tuple(reasons)
     report = evaluate_gates(list(gates), GateContext(**kwargs, rng=rng))
     rs = getattr(report, "reasons", ())
-    return bool(report.passed), tuple(
-        [rs] if isinstance(rs, str) else [str(x) for x in rs]
-    )
+    return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
 
 
 class _Model:
@@ -280,8 +270,8 @@ class _Model:
 def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
     from sklearn.base import clone
 
-    m = clone(template)
     t0 = time.perf_counter()
+    m = clone(template)
     if w is None:
         m.fit(X, y)
     else:
@@ -339,6 +329,7 @@ def _run_policy(
     known_errors = 0
     last_cp: int | None = None
     events: list[RetrainEvent] = []
+    policy_s = 0.0
     starts = np.arange(init, n, bs)
     ends = np.minimum(starts + bs, n)
     batch_acc = np.empty(starts.size)
@@ -352,16 +343,10 @@ def _run_policy(
         # labels of rows i with i + delay < e have arrived
         new_known = min(max(labels_known, e - delay), n)
         if new_known > labels_known:
-            known_errors += int(
-                new_known - labels_known - correct[labels_known:new_known].sum()
-            )
+            known_errors += int(new_known - labels_known - correct[labels_known:new_known].sum())
         labels_known = new_known
         lo = max(seen_known, deploy_pos)
-        new_errors = (
-            (~correct[lo:labels_known]).astype(np.float64)
-            if labels_known > lo
-            else None
-        )
+        new_errors = (~correct[lo:labels_known]).astype(np.float64) if labels_known > lo else None
         seen_known = labels_known
         m_lo = max(deploy_pos, labels_known - cfg.metric_window)
         m_n = max(labels_known - m_lo, 0)
@@ -370,33 +355,32 @@ def _run_policy(
         if estimator is not None and proba is not None:
             est = estimator.estimate(proba)["accuracy"]
             est_value, est_se = float(est.value), float(est.std_error)
-        state = LifecycleState(
-            step=e,
-            time=None if ts is None else float(ts[e - 1]),
-            samples_since_retrain=e - last_train,
-            time_since_retrain=None
-            if ts is None
-            else float(ts[e - 1] - ts[last_train - 1]),
-            new_errors=new_errors,
-            current_X=Xb,
-            reference_X=X[
-                max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]
-            ],
-            current_proba=proba,
-            metric=metric,
-            metric_n=m_n,
-            estimated_metric=est_value,
-            estimated_std_error=est_se,
-            estimated_n=0 if est_value is None else e - s,
-            labels_available=labels_known,
-            retrains=retrains,
-            model_version=version,
-            cost=retrains * cfg.retrain_cost + known_errors * cfg.error_cost,
-            retrain_cost=cfg.retrain_cost,
-            error_cost=cfg.error_cost,
-            last_change_point=last_cp,
-        )
+        with attrs.validators.disabled():  # the replay builds it from checked values
+            state = LifecycleState(
+                step=e,
+                time=None if ts is None else float(ts[e - 1]),
+                samples_since_retrain=e - last_train,
+                time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
+                new_errors=new_errors,
+                current_X=Xb,
+                reference_X=X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]],
+                current_proba=proba,
+                metric=metric,
+                metric_n=m_n,
+                estimated_metric=est_value,
+                estimated_std_error=est_se,
+                estimated_n=0 if est_value is None else e - s,
+                labels_available=labels_known,
+                retrains=retrains,
+                model_version=version,
+                cost=retrains * cfg.retrain_cost + known_errors * cfg.error_cost,
+                retrain_cost=cfg.retrain_cost,
+                error_cost=cfg.error_cost,
+                last_change_point=last_cp,
+            )
+        t_policy = time.perf_counter()
         decision = policy.should_retrain(state)
+        policy_s += time.perf_counter() - t_policy
         if not isinstance(decision, RetrainDecision):
             raise TypeError(
                 f"The policy {name!r} must return a RetrainDecision from "
@@ -426,8 +410,7 @@ def _run_policy(
             events.append(
                 RetrainEvent(
                     step=e,
-                    reason=decision.reason + " (skipped: too few "
-                    "labelled rows or a single class)",
+                    reason=decision.reason + " (skipped: too few labelled rows or a single class)",
                     deployed=False,
                     train_start=lo_t,
                     train_stop=tr_hi,
@@ -473,9 +456,7 @@ def _run_policy(
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
             if cfg.estimator is not None:
-                estimator = _fit_estimator(
-                    cfg.estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t]
-                )
+                estimator = _fit_estimator(cfg.estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t])
     bar.update(n - init, final=True)
     n_eval = n - init
     errors = int(n_eval - correct[init:].sum())
@@ -489,6 +470,7 @@ def _run_policy(
         labels=int(used.sum()),
         fit_seconds=deployed.fit_s,
         predict_seconds=deployed.predict_s,
+        policy_seconds=policy_s,
         total_seconds=time.perf_counter() - t_start,
         cost=retrains * cfg.retrain_cost + errors * cfg.error_cost,
         batch_ends=ends.astype(np.int64),
@@ -640,15 +622,12 @@ def replay(
         progress,
     )
     if n_jobs is None or len(pols) == 1:
-        runs = [
-            _run_policy(k, p, wins[k], model, cfg, progress) for k, p in pols.items()
-        ]
+        runs = [_run_policy(k, p, wins[k], model, cfg, progress) for k, p in pols.items()]
     else:
         from joblib import Parallel, delayed
 
         runs = Parallel(n_jobs=n_jobs)(
-            delayed(_run_policy)(k, p, wins[k], model, cfg, False)
-            for k, p in pols.items()
+            delayed(_run_policy)(k, p, wins[k], model, cfg, False) for k, p in pols.items()
         )
     return ReplayResult(
         runs={r.name: r for r in runs},

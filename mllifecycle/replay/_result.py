@@ -41,9 +41,7 @@ class RetrainEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the event as a JSON-safe dict."""
-        return {
-            f.name: jsonable(getattr(self, f.name)) for f in attrs.fields(type(self))
-        }
+        return {f.name: jsonable(getattr(self, f.name)) for f in attrs.fields(type(self))}
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +66,10 @@ class PolicyRun:
     labels : int
         Distinct labelled rows used for training (the initial set included).
     fit_seconds, predict_seconds : float
-        Time spent in the model's ``fit`` and in its ``predict`` / ``predict_proba``.
+        Time spent in the model's ``clone`` + ``fit`` and in its ``predict`` /
+        ``predict_proba``.
+    policy_seconds : float
+        Time spent in the policy's ``should_retrain`` (detectors included).
     total_seconds : float
         Wall time of this policy's replay.
     cost : float
@@ -88,6 +89,7 @@ class PolicyRun:
     labels: int
     fit_seconds: float
     predict_seconds: float
+    policy_seconds: float = 0.0
     total_seconds: float
     cost: float
     batch_ends: npt.NDArray[np.int64] = attrs.field(eq=False, repr=False)
@@ -105,7 +107,7 @@ class PolicyRun:
 
     @property
     def overhead_seconds(self) -> float:
-        """Time spent outside the model's own fit and predict."""
+        """Time spent outside the model's own fit and predict (policies included)."""
         return max(self.total_seconds - self.fit_seconds - self.predict_seconds, 0.0)
 
     def to_dict(self, *, detail: bool = False) -> dict[str, Any]:
@@ -181,9 +183,7 @@ class ReplayResult:
             row[1] = f"{r.accuracy:.4f}"
             row[4] = f"{r.cost:.1f}"
             row[5] = f"{r.fit_seconds:.3f}"
-        widths = [
-            max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(_COLUMNS)
-        ]
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(_COLUMNS)]
         lines = [
             "  ".join(
                 h.ljust(w) if i == 0 else h.rjust(w)
@@ -264,9 +264,7 @@ class ReplayResult:
                 xs = run.batch_ends[k - 1 :]
             else:
                 curve, xs = acc, run.batch_ends
-            (line,) = ax.plot(
-                xs, curve, lw=1.3, label=f"{name} ({run.retrains} retrains)"
-            )
+            (line,) = ax.plot(xs, curve, lw=1.3, label=f"{name} ({run.retrains} retrains)")
             steps = np.asarray(run.retrain_steps)
             if steps.size:
                 ys = np.interp(steps, xs, curve) if xs.size else np.zeros(steps.size)
