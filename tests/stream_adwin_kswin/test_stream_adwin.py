@@ -23,9 +23,7 @@ def _m(name, where, rest=""):
 
 
 def _loop(det, xs):
-    return [
-        i for i, x in enumerate(np.asarray(xs, dtype=float).tolist()) if det.update(x)
-    ]
+    return [i for i, x in enumerate(np.asarray(xs, dtype=float).tolist()) if det.update(x)]
 
 
 def _streams():
@@ -107,9 +105,7 @@ def test_adwin_matches_river_exactly(params):
 @pytest.mark.parametrize("params", PARAMS, ids=str)
 def test_adwin_conformance(params):
     rng = np.random.default_rng(3)
-    stream = np.r_[
-        rng.normal(0, 1, 3000), rng.normal(1.5, 1, 3000), rng.normal(0, 1, 2000)
-    ]
+    stream = np.r_[rng.normal(0, 1, 3000), rng.normal(1.5, 1, 3000), rng.normal(0, 1, 2000)]
     check_stream_detector(lambda: ADWIN(**params), stream)
     check_stream_detector(lambda: ADWIN(**params), stream, split=3017)
 
@@ -333,3 +329,33 @@ def test_adwin_empty_update_many_is_noop():
     assert out.dtype == np.intp
     assert out.shape == (0,)
     assert pickle.dumps(det) == before
+
+
+@pytest.mark.oracle
+@settings(max_examples=80, deadline=None)
+@given(
+    xs=st.lists(values, min_size=0, max_size=600),
+    clock=st.integers(1, 40),
+    mwl=st.integers(1, 8),
+    grace=st.integers(0, 40),
+    max_buckets=st.integers(2, 6),
+    delta=st.sampled_from([0.002, 0.05, 0.3, 0.99]),
+)
+def test_adwin_matches_river_on_arbitrary_streams(xs, clock, mwl, grace, max_buckets, delta):
+    river_drift = pytest.importorskip("river.drift")
+    params = {
+        "delta": delta,
+        "clock": clock,
+        "min_window_length": mwl,
+        "grace_period": grace,
+        "max_buckets": max_buckets,
+    }
+    ref = river_drift.ADWIN(**params)
+    expected = []
+    for i, x in enumerate(xs):
+        ref.update(x)
+        if ref.drift_detected:
+            expected.append(i)
+    det = ADWIN(**params)
+    assert det.update_many(np.asarray(xs, dtype=float)).tolist() == expected
+    assert (det.width, det.total) == (ref.width, ref.total)

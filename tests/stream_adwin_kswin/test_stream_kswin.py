@@ -25,9 +25,7 @@ def _m(name, where, rest=""):
 
 
 def _loop(det, xs):
-    return [
-        i for i, x in enumerate(np.asarray(xs, dtype=float).tolist()) if det.update(x)
-    ]
+    return [i for i, x in enumerate(np.asarray(xs, dtype=float).tolist()) if det.update(x)]
 
 
 def _n_checks(hits, length, window_size, check_every):
@@ -80,9 +78,7 @@ def test_ks_counts_match_scipy_statistic_with_and_without_ties():
         else:
             old, new = rng.integers(0, 4, (200, 25)), rng.integers(0, 5, (200, 25))
         counts = _ks_counts(old.astype(float), new.astype(float))
-        expected = [
-            stats.ks_2samp(o, w).statistic for o, w in zip(old, new, strict=True)
-        ]
+        expected = [stats.ks_2samp(o, w).statistic for o, w in zip(old, new, strict=True)]
         np.testing.assert_allclose(counts / 25, expected, rtol=0, atol=1e-12)
 
 
@@ -98,9 +94,7 @@ def test_ks_counts_match_scipy_statistic_with_and_without_ties():
 )
 def test_kswin_conformance(params):
     rng = np.random.default_rng(7)
-    stream = np.r_[
-        rng.normal(0, 1, 2000), rng.normal(1, 1, 2000), rng.integers(0, 3, 2000)
-    ]
+    stream = np.r_[rng.normal(0, 1, 2000), rng.normal(1, 1, 2000), rng.integers(0, 3, 2000)]
     check_stream_detector(lambda: KSWIN(**params), stream)
     check_stream_detector(lambda: KSWIN(**params), stream, split=2345)
 
@@ -145,10 +139,7 @@ def test_kswin_reset_replays_draws_with_a_generator():
     first = det.update_many(xs).tolist()
     det.reset()
     assert det.update_many(xs).tolist() == first
-    assert (
-        KSWIN(alpha=0.05, rng=np.random.default_rng(11)).update_many(xs).tolist()
-        == first
-    )
+    assert KSWIN(alpha=0.05, rng=np.random.default_rng(11)).update_many(xs).tolist() == first
     unseeded = KSWIN(alpha=0.05)
     once = unseeded.update_many(xs).tolist()
     unseeded.reset()
