@@ -92,9 +92,20 @@ class OnDrift:
 
     Notes
     -----
+    The decision's ``change_point`` is where the detector fired or, for a
+    detector with a warning zone (one that records ``warnings_``, like
+    ``drift.stream.DDM``), where the warning zone still open at detection
+    began: Gama et al. [1]_ relearn from the examples since the warning.
+    :class:`SinceLastDrift` then trains on the rows from there on.
+
     A batch test run at every batch makes many tests: at level alpha it
     fires falsely about once every 1/alpha batches. Combine with
     :func:`cooldown` or use a small alpha.
+
+    References
+    ----------
+    .. [1] J. Gama, P. Medas, G. Castillo and P. Rodrigues, "Learning with
+       drift detection", SBIA 2004, LNCS 3171, 286-295.
 
     Examples
     --------
