@@ -42,6 +42,7 @@ __all__ = [
     "shifted_running_min",
     "shifted_running_max",
     "first_rise",
+    "lfilter1",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -50,6 +51,7 @@ IndexArray = npt.NDArray[np.intp]
 _EMPTY_INDEX: IndexArray = np.zeros(0, dtype=np.intp)
 _MIN_WINDOW = 256
 _SCALAR_GAP = 128
+_RESTART_WINDOW = 512  # first window after a detection (then doubling)
 _MAX_WINDOW = 1 << 14
 
 
@@ -110,31 +112,55 @@ _BLOCK = 64
 _MAX_CANDIDATES = 8
 
 
-def first_rise(v: FloatArray, init: float, threshold: float, start: int = 0) -> int:
+def first_rise(
+    v: npt.NDArray[np.float64],
+    init: float | npt.NDArray[np.float64],
+    threshold: float,
+    start: int = 0,
+) -> int:
     """First ``t >= start`` with ``v[t] - min(init, v[0], ..., v[t]) > threshold``.
 
-    Returns -1 when there is none. Exact (``min`` does not round), but avoids
-    a full ``numpy.minimum.accumulate``: block minima and maxima bound the
-    rise in each block of 64 values, and the running minimum is computed only
-    in the few blocks whose bound exceeds the threshold.
+    ``v`` may be 1-D, or 2-D with one row per statistic (and ``init`` one
+    value per row): then the first ``t`` at which *any* row rises. Returns -1
+    when there is none. Exact (``min`` does not round), but avoids a full
+    ``numpy.minimum.accumulate``: block minima and maxima bound the rise in
+    each block of 64 values, and running minima are computed only in the few
+    blocks whose bound exceeds the threshold.
     """
-    m = v.shape[0]
+    rows = v if v.ndim == 2 else v[None, :]
+    k, m = rows.shape
+    inits = np.asarray(init, dtype=np.float64).reshape(-1)
     if m == 0 or start >= m:
         return -1
-    starts = np.arange(0, m, _BLOCK)
-    bmin = np.minimum.reduceat(v, starts)
-    bmax = np.maximum.reduceat(v, starts)
-    prev = shifted_running_min(bmin, init)
+    full = m // _BLOCK
+    if full * _BLOCK == m:
+        blocks = rows.reshape(k, full, _BLOCK)
+        bmin = blocks.min(axis=2)
+        bmax = blocks.max(axis=2)
+    else:
+        nb = full + 1
+        bmin = np.empty((k, nb))
+        bmax = np.empty((k, nb))
+        if full:
+            blocks = rows[:, : full * _BLOCK].reshape(k, full, _BLOCK)
+            np.min(blocks, axis=2, out=bmin[:, :full])
+            np.max(blocks, axis=2, out=bmax[:, :full])
+        np.min(rows[:, full * _BLOCK :], axis=1, out=bmin[:, full])
+        np.max(rows[:, full * _BLOCK :], axis=1, out=bmax[:, full])
+    prev = np.empty_like(bmin)
+    prev[:, 0] = inits
+    np.minimum.accumulate(bmin[:, :-1], axis=1, out=prev[:, 1:])
+    np.minimum(prev, inits[:, None], out=prev)
     bound = bmax - np.minimum(prev, bmin)
-    cand = np.flatnonzero(bound > threshold)
+    cand = np.flatnonzero((bound > threshold).any(axis=0))
     cand = cand[(cand + 1) * _BLOCK > start]
     for j, b in enumerate(cand.tolist()):
         s = b * _BLOCK
         e = m if j == _MAX_CANDIDATES - 1 else min(m, s + _BLOCK)
-        seg = v[s:e]
-        run = np.minimum.accumulate(seg)
-        np.minimum(run, prev[b], out=run)
-        hits = np.flatnonzero(seg - run > threshold)
+        seg = rows[:, s:e]
+        run = np.minimum.accumulate(seg, axis=1)
+        np.minimum(run, prev[:, b : b + 1], out=run)
+        hits = np.flatnonzero((seg - run > threshold).any(axis=0))
         if s < start:
             hits = hits[hits >= start - s]
         if hits.shape[0]:
@@ -142,6 +168,36 @@ def first_rise(v: FloatArray, init: float, threshold: float, start: int = 0) -> 
         if e == m:
             return -1
     return -1
+
+
+def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
+    """``y[t] = x[t] + a * y[t-1]`` with ``a * y[-1] = zi``, evaluated in C.
+
+    The same arithmetic, in the same order, as the scalar loop
+    ``y = x + a * y`` (``scipy.signal.lfilter``; its private C routine is
+    called directly when available, to save the wrapper's per-call cost).
+    """
+    global _LINEAR_FILTER
+    b_coef = _ONE
+    a_coef = np.array([1.0, -a])
+    zi_arr = np.array([zi])
+    if _LINEAR_FILTER is None:
+        try:
+            from scipy.signal._sigtools import _linear_filter
+
+            _LINEAR_FILTER = _linear_filter
+        except ImportError:  # pragma: no cover - other SciPy layouts
+            from scipy.signal import lfilter
+
+            _LINEAR_FILTER = lambda b, a_, x_, axis, z: lfilter(  # noqa: E731
+                b, a_, x_, axis=axis, zi=z
+            )
+    out = _LINEAR_FILTER(b_coef, a_coef, x, -1, zi_arr)[0]
+    return np.asarray(out, dtype=np.float64)
+
+
+_ONE = np.array([1.0])
+_LINEAR_FILTER: Any = None
 
 
 def shifted_running_min(values: FloatArray, initial: float) -> FloatArray:
@@ -275,7 +331,7 @@ class StreamDetectorBase:
                 gap = pos - start
                 start = pos
                 avg_gap = 0.5 * avg_gap + 0.5 * gap
-                window = min(max(_MIN_WINDOW, gap + gap // 4), _MAX_WINDOW)
+                window = _RESTART_WINDOW
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)

@@ -166,14 +166,12 @@ class CUSUM(StreamDetectorBase):
         np.subtract(-z, self.k, out=sums[1, 1:])
         np.cumsum(sums, axis=1, out=sums)
         s = sums[:, 1:]
-        d = -1
-        if self.mode != "down":
+        if self.mode == "up":
             d = first_rise(s[0], self._m_up, self.h)
-        if self.mode != "up":
-            stop = m if d < 0 else d
-            d_down = first_rise(s[1, :stop], self._m_dn, self.h)
-            if d_down >= 0:
-                d = d_down
+        elif self.mode == "down":
+            d = first_rise(s[1], self._m_dn, self.h)
+        else:
+            d = first_rise(s, np.array([self._m_up, self._m_dn]), self.h)
         end = d if d >= 0 else m - 1
         self._s_up = float(s[0, end])
         self._s_dn = float(s[1, end])

@@ -14,6 +14,7 @@ from mllifecycle.drift.stream._base import (
     FloatArray,
     StreamDetectorBase,
     first_rise,
+    lfilter1,
     real_value,
 )
 
@@ -163,8 +164,6 @@ class PageHinkley(StreamDetectorBase):
         return False
 
     def _scan(self, block: FloatArray) -> tuple[int, None]:
-        from scipy.signal import lfilter
-
         m = block.shape[0]
         a = self.alpha
         n0 = self._n
@@ -177,22 +176,21 @@ class PageHinkley(StreamDetectorBase):
         dev = np.divide(total, n)
         np.subtract(block, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
-        u = np.asarray(
-            lfilter([1.0], [1.0, -a], dev, zi=[a * self._u])[0], dtype=np.float64
-        )
+        u = lfilter1(a, dev, a * self._u)
         c = _weights(a, n0, m, self._c)
         low = np.multiply(c, 2.0 * self.delta)
         np.add(u, low, out=low)
         start = max(0, self.min_instances - n0 - 1)
         thr = self.threshold
-        d = -1
-        if self.mode != "down":
+        if self.mode == "up":
             d = first_rise(u, self._u_min, thr, start)
-        if self.mode != "up":
-            stop = m if d < 0 else d
-            d_down = first_rise(-low[:stop], -self._l_max, thr, start)
-            if d_down >= 0:
-                d = d_down
+        elif self.mode == "down":
+            d = first_rise(-low, -self._l_max, thr, start)
+        else:
+            both = np.empty((2, m))
+            both[0] = u
+            np.negative(low, out=both[1])
+            d = first_rise(both, np.array([self._u_min, -self._l_max]), thr, start)
         end = d if d >= 0 else m - 1
         self._n = n0 + end + 1
         self._sum = float(total[end])
