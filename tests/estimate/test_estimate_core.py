@@ -78,9 +78,7 @@ def test_expected_confusion_equals_monte_carlo_mean():
 @pytest.mark.parametrize("threshold", [0.5, 0.3, 0.8])
 def test_accuracy_and_precision_are_exact_closed_forms(threshold):
     p, y = _binary(500, 2)
-    est = CBPE(
-        metrics=["accuracy", "precision"], calibration="none", threshold=threshold
-    ).fit(y, p)
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none", threshold=threshold).fit(y, p)
     r = est.estimate(p)
     q = np.where(p >= threshold, p, 1 - p)
     assert r["accuracy"].value == pytest.approx(q.mean(), rel=1e-12)
@@ -187,16 +185,10 @@ def test_multiclass_estimates_and_std_errors_match_monte_carlo():
     real = _realised_multiclass(Y, yhat, P)
     for b in range(5):  # the vectorised realiser agrees with scikit-learn
         assert real["accuracy"][b] == pytest.approx(accuracy_score(Y[b], yhat))
-        assert real["precision"][b] == pytest.approx(
-            precision_score(Y[b], yhat, average="macro")
-        )
-        assert real["recall"][b] == pytest.approx(
-            recall_score(Y[b], yhat, average="macro")
-        )
+        assert real["precision"][b] == pytest.approx(precision_score(Y[b], yhat, average="macro"))
+        assert real["recall"][b] == pytest.approx(recall_score(Y[b], yhat, average="macro"))
         assert real["f1"][b] == pytest.approx(f1_score(Y[b], yhat, average="macro"))
-        assert real["roc_auc"][b] == pytest.approx(
-            roc_auc_score(Y[b], P, multi_class="ovr")
-        )
+        assert real["roc_auc"][b] == pytest.approx(roc_auc_score(Y[b], P, multi_class="ovr"))
     for name in ALL:
         mc = np.asarray(real[name])
         assert abs(mc.mean() - r[name].value) < 4 * mc.std() / np.sqrt(B) + 1e-3, name
@@ -251,9 +243,7 @@ def test_auto_prefers_isotonic_for_a_step_shaped_truth():
     est = CBPE(random_state=0).fit(y, s)
     assert set(est.calibration_scores_) == {"none", "sigmoid", "isotonic"}
     assert est.calibration_ == "isotonic"
-    assert est.calibration_ == min(
-        est.calibration_scores_, key=est.calibration_scores_.get
-    )
+    assert est.calibration_ == min(est.calibration_scores_, key=est.calibration_scores_.get)
     cal = est.calibrate(np.array([0.1, 0.4, 0.6, 0.95]))
     np.testing.assert_allclose(cal, [0.2, 0.2, 0.9, 0.9], atol=0.05)
 
@@ -299,9 +289,7 @@ def test_calibration_fixes_a_miscalibrated_model():
 
 def test_multiclass_calibrated_rows_sum_to_one():
     P = _softmax_probs(3000, 3, 17)
-    y = _draw_categorical(
-        P**0.5 / (P**0.5).sum(1, keepdims=True), 1, np.random.default_rng(18)
-    )[0]
+    y = _draw_categorical(P**0.5 / (P**0.5).sum(1, keepdims=True), 1, np.random.default_rng(18))[0]
     for method in ["isotonic", "sigmoid", "auto"]:
         cal = CBPE(calibration=method, random_state=0).fit(y, P).calibrate(P)
         assert cal.shape == P.shape
@@ -366,12 +354,8 @@ def test_interval_width_follows_confidence_level():
     r90 = CBPE(calibration="none", confidence_level=0.90).fit(y, p).estimate(p)
     r99 = CBPE(calibration="none", confidence_level=0.99).fit(y, p).estimate(p)
     e90, e99 = r90["accuracy"], r99["accuracy"]
-    assert (e90.ci_high - e90.ci_low) / (2 * e90.std_error) == pytest.approx(
-        1.6449, rel=1e-4
-    )
-    assert (e99.ci_high - e99.ci_low) / (2 * e99.std_error) == pytest.approx(
-        2.5758, rel=1e-4
-    )
+    assert (e90.ci_high - e90.ci_low) / (2 * e90.std_error) == pytest.approx(1.6449, rel=1e-4)
+    assert (e99.ci_high - e99.ci_low) / (2 * e99.std_error) == pytest.approx(2.5758, rel=1e-4)
 
 
 def test_pickle_round_trip_and_sklearn_params():
@@ -419,9 +403,7 @@ def test_same_random_state_same_result_and_bootstrap_is_added():
         e = a[name]
         assert e.calibration_std_error > 0
         assert e.sampling_std_error == pytest.approx(plain[name].std_error)
-        assert e.std_error == pytest.approx(
-            np.hypot(e.sampling_std_error, e.calibration_std_error)
-        )
+        assert e.std_error == pytest.approx(np.hypot(e.sampling_std_error, e.calibration_std_error))
         assert e.value == pytest.approx(plain[name].value)
 
 

@@ -139,3 +139,28 @@ def test_bootstrap_restores_most_coverage_for_a_small_reference():
     assert np.mean(plain) < 0.85
     assert np.mean(boot) >= 0.85
     assert np.mean(boot) > np.mean(plain) + 0.1
+
+
+@pytest.mark.slow
+def test_misspecified_model_can_break_cbpe_without_concept_shift():
+    """A score that is not sufficient for y: the calibration does not transfer.
+
+    The model sees only the first feature. P(y | x) is fixed, but P(y | score)
+    depends on where the unseen second feature sits, so it changes as the
+    windows move: pure covariate shift, and CBPE's intervals miss (the caveat
+    in docs/estimate.md).
+    """
+    rng = np.random.default_rng(3)
+    X_tr, y_tr = _draw(rng, 5000, np.zeros(2))
+    model = LogisticRegression().fit(X_tr[:, :1], y_tr)
+    X_ref, y_ref = _draw(rng, 20_000, np.zeros(2))
+    est = CBPE(metrics=ALL, random_state=0)
+    est.fit(y_ref, model.predict_proba(X_ref[:, :1])[:, 1])
+    windows = []
+    for mu in rng.normal(scale=0.7, size=(300, 2)):
+        X, y = _draw(rng, 1000, mu)
+        windows.append((model.predict_proba(X[:, :1])[:, 1], y))
+    coverage = _coverage(est, windows)
+    # far below the nominal 95% for the confusion-matrix metrics
+    assert max(coverage[m] for m in ["accuracy", "precision", "recall"]) < 0.75, coverage
+    assert np.mean(list(coverage.values())) < 0.7, coverage

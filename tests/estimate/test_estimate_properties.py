@@ -41,9 +41,7 @@ def _estimate(est, p):
     calibration=st.sampled_from(["none", "sigmoid", "isotonic"]),
     threshold=st.floats(0.05, 0.95),
 )
-def test_estimates_lie_in_unit_interval_and_inside_their_interval(
-    p, seed, calibration, threshold
-):
+def test_estimates_lie_in_unit_interval_and_inside_their_interval(p, seed, calibration, threshold):
     y = _labels(p, seed)
     est = CBPE(metrics=ALL, calibration=calibration, threshold=threshold).fit(y, p)
     window = np.random.default_rng(seed + 1).permutation(p)[: max(2, p.size // 2)]
