@@ -432,3 +432,30 @@ def test_single_row_window_auc_is_nan():
         r = est.estimate([0.7])
     assert np.isnan(r["roc_auc"].value)
     assert r["accuracy"].value == pytest.approx(0.7)
+
+
+def test_multiclass_estimate_many_matches_estimate_and_ignores_threshold():
+    P = _softmax_probs(1200, 3, 27)
+    y = _draw_categorical(P, 1, np.random.default_rng(28))[0]
+    a = CBPE(metrics=ALL, calibration="isotonic").fit(y, P)
+    b = CBPE(metrics=ALL, calibration="isotonic", threshold=0.9).fit(y, P)
+    many = a.estimate_many(P, window_size=400)
+    for i, r in enumerate(many):
+        single = b.estimate(P[400 * i : 400 * (i + 1)])
+        assert r.threshold is None
+        assert single.threshold is None
+        for name in ALL:
+            assert r[name].value == pytest.approx(single[name].value, rel=1e-12)
+            assert r[name].std_error == pytest.approx(single[name].std_error, rel=1e-12)
+
+
+def test_multiclass_accuracy_is_mean_calibrated_probability_of_the_prediction():
+    P = _softmax_probs(500, 4, 29)
+    y = _draw_categorical(P, 1, np.random.default_rng(30))[0]
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none").fit(y, P)
+    r = est.estimate(P)
+    q = P[np.arange(500), P.argmax(1)]
+    assert r["accuracy"].value == pytest.approx(q.mean(), rel=1e-12)
+    assert r["accuracy"].std_error == pytest.approx(np.sqrt(np.sum(q * (1 - q))) / 500)
+    per_class = [P[P.argmax(1) == k, k].mean() for k in range(4)]
+    assert r["precision"].value == pytest.approx(np.mean(per_class), rel=1e-12)
