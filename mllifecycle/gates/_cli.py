@@ -51,8 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--require",
         choices=["improvement", "non-inferiority"],
         default="non-inferiority",
-        help="what the challenger must show against the champion "
-        "(default: non-inferiority)",
+        help="what the challenger must show against the champion (default: non-inferiority)",
     )
     parser.add_argument(
         "--threshold",
@@ -69,18 +68,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=30,
         help="smallest slice judged (default: 30)",
     )
-    parser.add_argument(
-        "--alpha", type=float, default=0.05, help="one-sided level (default: 0.05)"
-    )
+    parser.add_argument("--alpha", type=float, default=0.05, help="one-sided level (default: 0.05)")
     parser.add_argument(
         "--n-resamples",
         type=int,
         default=10_000,
         help="bootstrap resamples (default: 10000)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="bootstrap seed (default: 0)"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -110,13 +105,9 @@ def read_column_file(
     from mllifecycle._validation import described, fail
 
     with open(path, newline="") as fh:
-        rows = [
-            [f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)
-        ]
+        rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
     if not rows:
-        fail(
-            name, "a CSV file with at least one row", described(f"empty file {path!r}")
-        )
+        fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))
     width = len(rows[0])
     bad = [i for i, r in enumerate(rows) if len(r) != width]
     if bad:
@@ -132,9 +123,9 @@ def read_column_file(
     elif rest:
         cols = list(zip(*rest, strict=True))
         numeric_below = [all(_is_number(v) for v in c) for c in cols]
-        if any(
-            not _is_number(f) and numeric_below[j] for j, f in enumerate(first)
-        ) or all(not _is_number(f) and f not in cols[j] for j, f in enumerate(first)):
+        if any(not _is_number(f) and numeric_below[j] for j, f in enumerate(first)) or all(
+            not _is_number(f) and f not in cols[j] for j, f in enumerate(first)
+        ):
             header, rows = first, rest
     if not rows:
         fail(
@@ -145,11 +136,7 @@ def read_column_file(
     table = np.array(rows, dtype=object)
     if all(_is_number(v) for v in table.ravel()):
         values = table.astype(np.float64)
-        if (
-            np.all(np.isfinite(values))
-            and np.all(values == np.round(values))
-            and width == 1
-        ):
+        if np.all(np.isfinite(values)) and np.all(values == np.round(values)) and width == 1:
             values = values.astype(np.int64)
     else:
         values = table.astype(str)
@@ -170,11 +157,7 @@ def _model_output(path: str, name: str, y: Any, kind: str) -> tuple[Any, Any]:
             fail(name, "numeric probabilities when it has several columns", values)
         proba = values.astype(np.float64)
         classes = [str(c) for c in np.unique(y).tolist()]
-        if (
-            header is not None
-            and sorted(header) == sorted(classes)
-            and header != classes
-        ):
+        if header is not None and sorted(header) == sorted(classes) and header != classes:
             proba = proba[:, [header.index(c) for c in classes]]
         from mllifecycle._validation import check_proba
 
@@ -182,18 +165,14 @@ def _model_output(path: str, name: str, y: Any, kind: str) -> tuple[Any, Any]:
         return _labels_from_proba(y, proba), proba
     if kind in ("proba", "score"):
         if values.dtype.kind not in "fi":
-            fail(
-                name, "numeric probabilities for this metric", described("text values")
-            )
+            fail(name, "numeric probabilities for this metric", described("text values"))
         proba = values.astype(np.float64)
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
         return _labels_from_proba(y, proba), proba
     if kind == "label" and y.dtype.kind in "iu" and values.dtype.kind == "f":
-        values = (
-            values.astype(np.int64) if np.all(values == np.round(values)) else values
-        )
+        values = values.astype(np.int64) if np.all(values == np.round(values)) else values
     if kind == "label" and y.dtype.kind in "US" and values.dtype.kind in "iuf":
         values = values.astype(str)
     return values, None
@@ -261,14 +240,10 @@ def run(args: argparse.Namespace) -> int:
             gates.append(MetricThreshold(spec.name, maximum=bound))
     if args.require == "improvement":
         gates.append(
-            SignificantImprovement(
-                spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples
-            )
+            SignificantImprovement(spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples)
         )
     else:
-        gates.append(
-            NoRegression(spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples)
-        )
+        gates.append(NoRegression(spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples))
     if slices is not None:
         gates.append(
             SliceNoRegression(

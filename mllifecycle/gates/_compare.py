@@ -69,9 +69,7 @@ def _alternative_text(direction: str, null_value: float) -> str:
     return f"difference {op} {null_value:.6g}"
 
 
-def _bca_constants(
-    boot: FloatArray, observed: float, jack: FloatArray
-) -> tuple[float, float]:
+def _bca_constants(boot: FloatArray, observed: float, jack: FloatArray) -> tuple[float, float]:
     B = boot.size
     below = np.count_nonzero(boot < observed) + 0.5 * np.count_nonzero(boot == observed)
     prop = min(max(float(below) / B, 0.5 / B), 1 - 0.5 / B)
@@ -428,11 +426,7 @@ def mcnemar(
 
     if use_exact:
         stat = float(min(b, c))
-        p = (
-            1.0
-            if b + c == 0
-            else min(1.0, 2.0 * float(stats.binom.cdf(min(b, c), b + c, 0.5)))
-        )
+        p = 1.0 if b + c == 0 else min(1.0, 2.0 * float(stats.binom.cdf(min(b, c), b + c, 0.5)))
         method = "exact binomial"
     else:
         if b + c == 0:

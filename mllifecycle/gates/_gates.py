@@ -54,8 +54,7 @@ def _skip(name: str) -> GateResult:
         name=name,
         skipped=True,
         reasons=(
-            "no champion (first model): this comparative gate does not apply "
-            "and was skipped",
+            "no champion (first model): this comparative gate does not apply and was skipped",
         ),
         evidence={"applies": False},
     )
@@ -172,11 +171,7 @@ class MetricThreshold:
             v = getattr(self, nm)
             if v is not None:
                 object.__setattr__(self, nm, check_scalar(v, nm, caller=caller))
-        if (
-            self.minimum is not None
-            and self.maximum is not None
-            and self.minimum > self.maximum
-        ):
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             fail("maximum", f"at least minimum={self.minimum!r}", self.maximum, caller)
         check_bool(self.use_proba, "use_proba", caller)
         object.__setattr__(self, "_spec", spec)
@@ -235,9 +230,7 @@ class MetricThreshold:
 
 def _paired_fields(caller: str, inst: Any) -> MetricSpec:
     spec = _metric_validator(inst, caller)
-    object.__setattr__(
-        inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0)
-    )
+    object.__setattr__(inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0))
     object.__setattr__(inst, "alpha", check_alpha(inst.alpha, caller=caller))
     object.__setattr__(
         inst, "n_resamples", check_int(inst.n_resamples, "n_resamples", caller=caller)
@@ -424,7 +417,7 @@ class SignificantImprovement:
         spec: MetricSpec = self._spec
         if self.method == "mcnemar":
             champion, challenger = model_inputs(spec, context, caller)
-            mc = mcnemar(context.y_true, champion, challenger, alpha=2 * self.alpha)
+            mc = mcnemar(context.y_true, champion, challenger)
             better = mc.n_challenger_only > mc.n_champion_only
             ok = better and mc.p_value < 2 * self.alpha
             reason = (
@@ -438,9 +431,7 @@ class SignificantImprovement:
                     else "- no significant improvement"
                 )
             )
-            return GateResult(
-                passed=ok, name=self.name, reasons=[reason], evidence=mc.to_dict()
-            )
+            return GateResult(passed=ok, name=self.name, reasons=[reason], evidence=mc.to_dict())
         if self.method == "delong":
             champion, challenger = model_inputs(spec, context, caller)
             dl = delong(
@@ -458,9 +449,7 @@ class SignificantImprovement:
                 f"one-sided p = {_f(dl.p_value)} "
                 + (f"< alpha {self.alpha:g}" if ok else f">= alpha {self.alpha:g}")
             )
-            return GateResult(
-                passed=ok, name=self.name, reasons=[reason], evidence=dl.to_dict()
-            )
+            return GateResult(passed=ok, name=self.name, reasons=[reason], evidence=dl.to_dict())
         res = _compare(
             spec,
             context,
@@ -475,8 +464,7 @@ class SignificantImprovement:
         lower, _ = _improvement_bounds(res)
         ok = lower > self.margin
         verdict = (
-            f"lower bound {_signed(lower)} > margin {self.margin:g}: "
-            "significant improvement"
+            f"lower bound {_signed(lower)} > margin {self.margin:g}: significant improvement"
             if ok
             else f"lower bound {_signed(lower)} <= margin {self.margin:g}: "
             "the improvement is within the noise"
@@ -581,19 +569,13 @@ class SliceNoRegression:
     def __attrs_post_init__(self) -> None:
         caller = "SliceNoRegression"
         spec = _paired_fields(caller, self)
-        check_option(
-            self.correction, "correction", ("holm", "bonferroni", "none"), caller
-        )
+        check_option(self.correction, "correction", ("holm", "bonferroni", "none"), caller)
         object.__setattr__(
             self,
             "min_slice_size",
             check_int(self.min_slice_size, "min_slice_size", caller=caller, low=2),
         )
-        if (
-            self.by is not None
-            and not isinstance(self.by, str)
-            and not callable(self.by)
-        ):
+        if self.by is not None and not isinstance(self.by, str) and not callable(self.by):
             fail("by", "None, a column name or a callable", self.by, caller)
         object.__setattr__(self, "_spec", spec)
 
@@ -615,9 +597,7 @@ class SliceNoRegression:
             raw: Any = self.by(context)
         elif isinstance(self.by, str):
             if not isinstance(context.slices, dict) or self.by not in context.slices:
-                have = (
-                    list(context.slices) if isinstance(context.slices, dict) else None
-                )
+                have = list(context.slices) if isinstance(context.slices, dict) else None
                 fail(
                     "by",
                     f"a column of context.slices (columns: {have})",
@@ -636,8 +616,7 @@ class SliceNoRegression:
             if isinstance(context.slices, dict):
                 fail(
                     "by",
-                    f"a column name among {list(context.slices)} "
-                    "when slices has columns",
+                    f"a column name among {list(context.slices)} when slices has columns",
                     None,
                     caller,
                 )
@@ -660,9 +639,7 @@ class SliceNoRegression:
             return _skip(self.name)
         spec: MetricSpec = self._spec
         labels = self._labels(context)
-        keys, inverse, counts = np.unique(
-            labels, return_inverse=True, return_counts=True
-        )
+        keys, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
         gen = context.generator()
         rows: list[dict[str, Any]] = []
         small: list[str] = []
@@ -688,9 +665,7 @@ class SliceNoRegression:
                 use_proba=self.use_proba,
                 rng=gen,
                 swap=True,
-                classes=None
-                if spec.kind == "regression"
-                else np.unique(context.y_true),
+                classes=None if spec.kind == "regression" else np.unique(context.y_true),
             )
             rows.append(
                 {
@@ -743,8 +718,7 @@ class SliceNoRegression:
             )
         if small:
             reasons.append(
-                f"not judged (fewer than {self.min_slice_size} examples): "
-                + ", ".join(small)
+                f"not judged (fewer than {self.min_slice_size} examples): " + ", ".join(small)
             )
         return GateResult(
             passed=not regressed,
@@ -819,9 +793,7 @@ class CalibrationNoWorse:
                 self, nm, check_scalar(getattr(self, nm), nm, caller=caller, low=0.0)
             )
         object.__setattr__(self, "alpha", check_alpha(self.alpha, caller=caller))
-        object.__setattr__(
-            self, "n_bins", check_int(self.n_bins, "n_bins", caller=caller)
-        )
+        object.__setattr__(self, "n_bins", check_int(self.n_bins, "n_bins", caller=caller))
         object.__setattr__(
             self,
             "n_resamples",
@@ -877,11 +849,7 @@ class CalibrationNoWorse:
                 f"{metric}: challenger {_f(res.challenger_value)} vs champion "
                 f"{_f(res.champion_value)} ({_signed(res.difference)}); upper bound of "
                 f"the increase {_signed(upper)} "
-                + (
-                    f"< margin {margin:g}"
-                    if good
-                    else f">= margin {margin:g}: worse calibrated"
-                )
+                + (f"< margin {margin:g}" if good else f">= margin {margin:g}: worse calibrated")
             )
             evidence[metric] = {**res.to_dict(), "upper_bound": upper}
         return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=evidence)

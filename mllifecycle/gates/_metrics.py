@@ -93,9 +93,7 @@ def resolve_metric(metric: Any, higher_is_better: Any, caller: str) -> MetricSpe
         if name not in METRICS:
             fail(
                 "metric",
-                "a callable or one of {"
-                + ", ".join(repr(m) for m in metric_names())
-                + "}",
+                "a callable or one of {" + ", ".join(repr(m) for m in metric_names()) + "}",
                 metric,
                 caller,
             )
@@ -162,9 +160,7 @@ class Problem:
                 else:
                     num, den = 2 * tp, 2 * tp + fp + fn
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    out.append(
-                        np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-                    )
+                    out.append(np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0))
             return out[0], out[1]
         with np.errstate(invalid="ignore", divide="ignore"):
             return S[..., 0] / S[..., 2], S[..., 1] / S[..., 2]
@@ -239,8 +235,7 @@ def _proba_true_class(
         if classes.size != 2:
             fail(
                 name,
-                "2-D class probabilities (1-D probabilities need exactly two classes "
-                "in y_true)",
+                "2-D class probabilities (1-D probabilities need exactly two classes in y_true)",
                 described(f"1-D probabilities with {classes.size} class(es) in y_true"),
                 caller,
             )
@@ -321,9 +316,7 @@ def prepare(
         for arr, nm in ((y, "y_true"), (a, "champion"), (b, "challenger")):
             if arr.ndim == 0 or arr.shape[0] < 1:
                 fail(nm, "an array-like with at least 1 sample", arr, caller)
-        n = check_consistent_length(
-            [y, a, b], ["y_true", "champion", "challenger"], caller
-        )
+        n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
         w = check_weights(sample_weight, n, caller)
         return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
 
@@ -346,11 +339,7 @@ def prepare(
     n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
     w = check_weights(sample_weight, n, caller)
     ones = np.ones(n) if w is None else w
-    cls = (
-        np.unique(y)
-        if classes is None
-        else np.union1d(np.asarray(classes), np.unique(y))
-    )
+    cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
 
     if kind == "regression":
         if spec.name == "mean_absolute_error":
@@ -448,9 +437,7 @@ def _ece_columns(
     return out
 
 
-def expected_calibration_error(
-    y: npt.NDArray[Any], p: FloatArray, n_bins: int = 10
-) -> float:
+def expected_calibration_error(y: npt.NDArray[Any], p: FloatArray, n_bins: int = 10) -> float:
     """Top-label expected calibration error with equal-width bins."""
     return float(np.abs(_ece_columns(y, p, n_bins).sum(axis=0)).sum() / y.shape[0])
 
@@ -500,6 +487,11 @@ def auc_layout(positive: npt.NDArray[np.bool_], score: FloatArray) -> AucLayout:
 def auc_from_sorted(layout: AucLayout, W: npt.NDArray[Any]) -> FloatArray:
     """AUC per row of weights ``W`` (m, n) given in the layout's sorted order."""
     S = np.add.reduceat(W, layout.starts, axis=1).astype(np.float64, copy=False)
+    return auc_from_runs(layout, S)
+
+
+def auc_from_runs(layout: AucLayout, S: FloatArray) -> FloatArray:
+    """AUC per row of run sums ``S`` (m, number of runs) of the weights."""
     neg = S.copy()
     neg[:, layout.pos_runs] = 0.0
     cum = np.cumsum(neg, axis=1)
@@ -515,17 +507,27 @@ def auc_from_sorted(layout: AucLayout, W: npt.NDArray[Any]) -> FloatArray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def auc_weighted(
-    positive: npt.NDArray[np.bool_], score: FloatArray, W: FloatArray
-) -> FloatArray:
+def _run_matrix(run_of: npt.NDArray[np.intp], n_runs: int) -> Any:
+    """Sparse (n_runs, n) indicator: row k sums the weights of run k."""
+    from scipy import sparse
+
+    n = run_of.size
+    return sparse.csr_array((np.ones(n), (run_of, np.arange(n))), shape=(n_runs, n))
+
+
+def _run_ids(layout: AucLayout, n: int) -> npt.NDArray[np.intp]:
+    mark = np.zeros(n, dtype=np.intp)
+    mark[layout.starts[1:]] = 1
+    return np.cumsum(mark)
+
+
+def auc_weighted(positive: npt.NDArray[np.bool_], score: FloatArray, W: FloatArray) -> FloatArray:
     """AUC per row of example weights ``W`` (m, n) in the original order."""
     layout = auc_layout(positive, score)
     return auc_from_sorted(layout, W[:, layout.order])
 
 
-def auc_jackknife(
-    positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray
-) -> FloatArray:
+def auc_jackknife(positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray) -> FloatArray:
     """Exact leave-one-out AUCs (weighted Mann-Whitney), O(n log n)."""
     order = np.lexsort((positive, score))
     s = score[order]
@@ -583,9 +585,7 @@ def count_blocks(
         yield C
 
 
-def _few_unique_rows(
-    F: FloatArray, limit: int
-) -> tuple[FloatArray, npt.NDArray[np.intp]] | None:
+def _few_unique_rows(F: FloatArray, limit: int) -> tuple[FloatArray, npt.NDArray[np.intp]] | None:
     """Distinct rows of ``F`` and their counts, or None if more than ``limit``."""
     key = np.zeros(F.shape[0], dtype=np.int64)
     radix = 1
@@ -629,18 +629,25 @@ def bootstrap_values(
         inv_a = np.empty(n, dtype=np.intp)
         inv_a[la.order] = np.arange(n)
         perm = inv_a[lb.order]
+        # counts are exchangeable: read column j of a block as the count of the
+        # example at position j of the champion's sorted order; each model's
+        # run sums are then one sparse product with a run-indicator matrix
+        run_b = np.empty(n, dtype=np.intp)
+        run_b[perm] = _run_ids(lb, n)
+        Ga = _run_matrix(_run_ids(la, n), la.starts.size)
+        Gb = _run_matrix(run_b, lb.starts.size)
         w_sorted = None if problem.weights is None else problem.weights[la.order]
         parts_a, parts_b = [], []
         for C in count_blocks(rng, n, n_resamples):
-            # counts are exchangeable: read column j as the count of the example
-            # at position j of the champion's sorted order
-            W = C if w_sorted is None else C * w_sorted
-            parts_a.append(auc_from_sorted(la, W))
-            parts_b.append(auc_from_sorted(lb, np.take(W, perm, axis=1)))
+            CT = np.ascontiguousarray(C.T, dtype=np.float64)
+            if w_sorted is not None:
+                CT *= w_sorted[:, None]
+            parts_a.append(auc_from_runs(la, np.asarray(Ga @ CT).T))
+            parts_b.append(auc_from_runs(lb, np.asarray(Gb @ CT).T))
         return (
             np.concatenate(parts_a),
             np.concatenate(parts_b),
-            "sorted cumulative sums",
+            "sorted run sums",
         )
     assert problem.arrays is not None
     assert problem.spec.func is not None

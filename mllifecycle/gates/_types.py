@@ -24,16 +24,11 @@ class _ResultMixin:
         parts = []
         for name in self._repr_fields:
             v = getattr(self, name)
-            parts.append(
-                f"{name}={v!r}" if isinstance(v, str) else f"{name}={format_value(v)}"
-            )
+            parts.append(f"{name}={v!r}" if isinstance(v, str) else f"{name}={format_value(v)}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
-        rows = [
-            (k, v if not isinstance(v, list) else str(v))
-            for k, v in self.to_dict().items()
-        ]
+        rows = [(k, v if not isinstance(v, list) else str(v)) for k, v in self.to_dict().items()]
         return html_table(rows, ["field", "value"], caption=type(self).__name__)
 
 
@@ -98,9 +93,7 @@ class BootstrapResult(_ResultMixin):
     margin: float
     null_value: float
     alternative: str
-    p_value: float = attrs.field(
-        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
+    p_value: float = attrs.field(validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     null_rejected: bool
     n_samples: int
     n_resamples: int
@@ -145,9 +138,7 @@ class McNemarResult(_ResultMixin):
     """
 
     statistic: float
-    p_value: float = attrs.field(
-        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
+    p_value: float = attrs.field(validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     exact: bool
     method: str
     n_champion_only: int
@@ -203,9 +194,7 @@ class DeLongResult(_ResultMixin):
     margin: float
     null_value: float
     alternative: str
-    p_value: float = attrs.field(
-        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
+    p_value: float = attrs.field(validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
     null_rejected: bool
     n_positive: int
     n_negative: int
