@@ -140,10 +140,19 @@ def test_kswin_reset_replays_draws_with_a_generator():
     det.reset()
     assert det.update_many(xs).tolist() == first
     assert KSWIN(alpha=0.05, rng=np.random.default_rng(11)).update_many(xs).tolist() == first
-    unseeded = KSWIN(alpha=0.05)
+    unseeded = KSWIN(alpha=0.05, rng=None)
     once = unseeded.update_many(xs).tolist()
     unseeded.reset()
     assert unseeded.update_many(xs).tolist() == once
+
+
+def test_kswin_default_construction_is_reproducible():
+    rng = np.random.default_rng(8)
+    xs = np.r_[rng.normal(0, 1, 3000), rng.normal(0.7, 1, 3000)]
+    check_stream_detector(KSWIN, xs)
+    runs = {tuple(KSWIN(alpha=0.2).update_many(xs).tolist()) for _ in range(3)}
+    assert len(runs) == 1
+    assert len(next(iter(runs))) > 1  # the draws matter: several alarms
 
 
 def test_kswin_pickle_mid_stream_continues_exactly():

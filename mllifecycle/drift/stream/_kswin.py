@@ -118,9 +118,11 @@ class KSWIN:
         When given, ``alpha`` bounds the probability of any false alarm
         within ``horizon`` consecutive values: each check runs at level
         ``alpha / ceil(horizon / check_every)`` (Bonferroni).
-    rng : int, numpy.random.Generator or None, default=None
+    rng : int, numpy.random.Generator or None, default=0
         Seed of the draws of the older sample. ``reset`` and the restart after
-        a detection replay the same draws.
+        a detection replay the same draws. The default seed makes two
+        detectors built alike behave alike; ``None`` draws a fresh seed once,
+        at construction.
 
     Attributes
     ----------
@@ -185,7 +187,7 @@ class KSWIN:
     stat_size: int = 30
     check_every: int | None = None
     horizon: int | None = None
-    rng: Any = None
+    rng: Any = 0
     _level: float = attrs.field(init=False, repr=False)
     _k_crit: int = attrs.field(init=False, repr=False)
     _sf: list[float] = attrs.field(init=False, repr=False)
