@@ -191,11 +191,12 @@ def paired_bootstrap(
     weighted sums are then one matrix product ``counts @ F``, and when ``F``
     has few distinct rows (accuracy has at most four) the counts of the
     distinct rows are drawn directly. ROC AUC is the weighted Mann-Whitney
-    statistic per resample, with cumulative sums over the score order sorted
-    once. The BCa interval [1]_ takes its acceleration from the exact
-    leave-one-out values (closed form for sum metrics, the exact leave-one-out
-    Mann-Whitney formula for AUC, a delete-a-group jackknife with at most 100
-    groups for callables).
+    statistic per resample: the scores are sorted once and cut into label
+    runs, run sums come from one sparse product per block of resamples, and
+    cumulative sums over the runs give the AUCs. The BCa interval [1]_ takes
+    its acceleration from the exact leave-one-out values (closed form for sum
+    metrics, the exact leave-one-out Mann-Whitney formula for AUC, a
+    delete-a-group jackknife with at most 100 groups for callables).
 
     The p-value inverts the chosen interval [2]_: for H1 ``difference >
     null`` it is the level at which the one-sided lower bound equals ``null``,

@@ -10,8 +10,10 @@ Every named metric is reduced to what a resample needs:
   (champion right?, challenger right?) combinations) the counts of the distinct
   rows are drawn directly from a multinomial, which is the same bootstrap
   distribution at a cost independent of ``n``.
-- *ROC AUC* is the Mann-Whitney statistic with integer weights, computed per
-  resample with cumulative sums over the score-sorted order (ties exact).
+- *ROC AUC* is the Mann-Whitney statistic with integer weights: each model's
+  scores are sorted once and cut into label runs; per block of resamples the
+  run sums are one sparse product, and cumulative sums over the runs give the
+  AUCs (ties exact).
 - a *callable* metric is called once per resample (the slow path).
 """
 
