@@ -303,7 +303,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             fail(
                 "y_true",
                 f"class labels in {labels} (the column indices of proba)",
-                described(f"{int(bad.sum())} other value(s), e.g. {y[bad][0]!r}"),
+                described(f"{int(bad.sum())} other value(s), e.g. {float(y[bad][0])!r}"),
                 caller,
             )
         return y.astype(np.intp)
