@@ -53,9 +53,7 @@ class AnyOf:
         ds = [p.should_retrain(state) for p in self.policies]
         fired = [d for d in ds if d.retrain]
         if not fired:
-            return RetrainDecision(
-                retrain=False, reason="; ".join(d.reason for d in ds)
-            )
+            return RetrainDecision(retrain=False, reason="; ".join(d.reason for d in ds))
         points = [d.change_point for d in fired if d.change_point is not None]
         return RetrainDecision(
             retrain=True,
@@ -114,9 +112,7 @@ class Cooldown:
 
     def __attrs_post_init__(self) -> None:
         self.policy = as_policy(self.policy, "policy", "cooldown")
-        self.min_samples = check_int(
-            self.min_samples, "min_samples", caller="cooldown", low=0
-        )
+        self.min_samples = check_int(self.min_samples, "min_samples", caller="cooldown", low=0)
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain during the cool-down."""
@@ -147,9 +143,7 @@ class Budget:
 
     def __attrs_post_init__(self) -> None:
         self.policy = as_policy(self.policy, "policy", "budget")
-        self.max_retrains = check_int(
-            self.max_retrains, "max_retrains", caller="budget", low=0
-        )
+        self.max_retrains = check_int(self.max_retrains, "max_retrains", caller="budget", low=0)
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain once the budget is spent."""
@@ -157,8 +151,7 @@ class Budget:
         if d.retrain and state.retrains >= self.max_retrains:
             return RetrainDecision(
                 retrain=False,
-                reason=f"budget of {self.max_retrains} retrains spent; "
-                f"overrules: {d.reason}",
+                reason=f"budget of {self.max_retrains} retrains spent; overrules: {d.reason}",
             )
         return d
 
@@ -174,6 +167,13 @@ def any_of(*policies: Any) -> AnyOf:
     Returns
     -------
     AnyOf
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, OnPerformanceDrop, Periodic, any_of
+    >>> p = any_of(Periodic(every=10_000), OnPerformanceDrop(0.05, baseline=0.9))
+    >>> p.should_retrain(LifecycleState(step=1, metric=0.7, metric_n=900)).retrain
+    True
     """
     return AnyOf(policies)
 
@@ -189,6 +189,14 @@ def all_of(*policies: Any) -> AllOf:
     Returns
     -------
     AllOf
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, Periodic, all_of
+    >>> p = all_of(Periodic(every=100), lambda s: s.labels_available >= 500)
+    >>> p.should_retrain(LifecycleState(step=900, samples_since_retrain=200,
+    ...                                 labels_available=800)).retrain
+    True
     """
     return AllOf(policies)
 
@@ -206,6 +214,14 @@ def cooldown(policy: Any, min_samples: int) -> Cooldown:
     Returns
     -------
     Cooldown
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, cooldown
+    >>> p = cooldown(lambda s: True, 1000)
+    >>> [p.should_retrain(LifecycleState(step=1, samples_since_retrain=k)).retrain
+    ...  for k in (10, 1000)]
+    [False, True]
     """
     return Cooldown(policy, min_samples)
 
@@ -223,5 +239,12 @@ def budget(policy: Any, max_retrains: int) -> Budget:
     Returns
     -------
     Budget
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, budget
+    >>> p = budget(lambda s: True, 5)
+    >>> [p.should_retrain(LifecycleState(step=1, retrains=k)).retrain for k in (4, 5)]
+    [True, False]
     """
     return Budget(policy, max_retrains)

@@ -88,9 +88,7 @@ class CostAware(_Degradation):
         self.retrain_cost = _optional_cost(self.retrain_cost, "retrain_cost")
         self.error_cost = _optional_cost(self.error_cost, "error_cost")
         self.horizon = check_int(self.horizon, "horizon", caller="CostAware", low=1)
-        check_option(
-            self.source, "source", ("auto", "observed", "estimated"), "CostAware"
-        )
+        check_option(self.source, "source", ("auto", "observed", "estimated"), "CostAware")
         self._check("CostAware")
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:

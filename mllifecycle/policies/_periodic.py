@@ -18,13 +18,9 @@ def _span_seconds(value: Any) -> float | None:
         return None
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
-    elif (
-        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m"
-    ):  # numpy timedelta64
+    elif hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m":  # numpy timedelta64
         value = float(value / _dt.timedelta(seconds=1))
-    return check_scalar(
-        value, "every_time", caller="Periodic", low=0.0, low_inclusive=False
-    )
+    return check_scalar(value, "every_time", caller="Periodic", low=0.0, low_inclusive=False)
 
 
 @attrs.define
@@ -73,8 +69,7 @@ class Periodic:
             due = state.samples_since_retrain >= self.every
             return RetrainDecision(
                 retrain=due,
-                reason=f"periodic: {state.samples_since_retrain} of {self.every} "
-                "samples",
+                reason=f"periodic: {state.samples_since_retrain} of {self.every} samples",
             )
         if state.time_since_retrain is None:
             raise ValueError(
@@ -85,6 +80,5 @@ class Periodic:
         due = state.time_since_retrain >= self.every_time
         return RetrainDecision(
             retrain=due,
-            reason=f"periodic: {state.time_since_retrain:g} of "
-            f"{self.every_time:g} time units",
+            reason=f"periodic: {state.time_since_retrain:g} of {self.every_time:g} time units",
         )

@@ -28,16 +28,12 @@ def _non_negative_int(inst: Any, attribute: attrs.Attribute[Any], value: Any) ->
 def _optional_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(
-        value, int | float | np.integer | np.floating
-    ):
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         fail(attribute.name, "a float or None", value, "LifecycleState")
 
 
 def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
     if not ok or not np.isfinite(value) or value < 0:
         fail(attribute.name, "a finite non-negative float", value, "LifecycleState")
 
@@ -114,34 +110,18 @@ class LifecycleState:
     step: int = attrs.field(validator=_non_negative_int)
     time: float | None = attrs.field(default=None, validator=_optional_float)
     samples_since_retrain: int = attrs.field(default=0, validator=_non_negative_int)
-    time_since_retrain: float | None = attrs.field(
-        default=None, validator=_optional_float
-    )
+    time_since_retrain: float | None = attrs.field(default=None, validator=_optional_float)
     drift: tuple[Any, ...] = attrs.field(default=(), converter=tuple, eq=False)
-    new_errors: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
-    current_X: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
-    reference_X: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
-    current_proba: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
+    new_errors: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
+    current_X: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
+    reference_X: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
+    current_proba: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
     metric: float | None = attrs.field(default=None, validator=_optional_float)
     metric_n: int = attrs.field(default=0, validator=_non_negative_int)
-    metric_std_error: float | None = attrs.field(
-        default=None, validator=_optional_float
-    )
+    metric_std_error: float | None = attrs.field(default=None, validator=_optional_float)
     metric_name: str = "accuracy"
-    estimated_metric: float | None = attrs.field(
-        default=None, validator=_optional_float
-    )
-    estimated_std_error: float | None = attrs.field(
-        default=None, validator=_optional_float
-    )
+    estimated_metric: float | None = attrs.field(default=None, validator=_optional_float)
+    estimated_std_error: float | None = attrs.field(default=None, validator=_optional_float)
     estimated_n: int = attrs.field(default=0, validator=_non_negative_int)
     labels_available: int = attrs.field(default=0, validator=_non_negative_int)
     retrains: int = attrs.field(default=0, validator=_non_negative_int)
@@ -157,13 +137,9 @@ class LifecycleState:
         for f in attrs.fields(type(self)):
             value = getattr(self, f.name)
             if f.name in _ARRAY_FIELDS:
-                out[f.name + "_shape"] = (
-                    None if value is None else list(np.shape(value))
-                )
+                out[f.name + "_shape"] = None if value is None else list(np.shape(value))
             elif f.name == "drift":
-                out["drift"] = [
-                    bool(getattr(r, "drift_detected", False)) for r in value
-                ]
+                out["drift"] = [bool(getattr(r, "drift_detected", False)) for r in value]
             else:
                 out[f.name] = jsonable(value)
         return out
@@ -258,9 +234,7 @@ class FunctionPolicy:
         )
 
 
-def as_policy(
-    obj: Any, name: str = "policy", caller: str | None = None
-) -> RetrainPolicy:
+def as_policy(obj: Any, name: str = "policy", caller: str | None = None) -> RetrainPolicy:
     """Return ``obj`` as a policy: policies pass through, functions are wrapped.
 
     Parameters

@@ -144,13 +144,9 @@ class OnDrift:
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
         check_option(self.signal, "signal", ("error", "confidence"), "OnDrift")
-        self.max_reference = check_int(
-            self.max_reference, "max_reference", caller="OnDrift"
-        )
+        self.max_reference = check_int(self.max_reference, "max_reference", caller="OnDrift")
         if self.refit_after is not None:
-            self.refit_after = check_int(
-                self.refit_after, "refit_after", caller="OnDrift"
-            )
+            self.refit_after = check_int(self.refit_after, "refit_after", caller="OnDrift")
         if self._kind == "reference" and not isinstance(self.detector, type):
             self._fitted = self.detector
 
@@ -251,9 +247,7 @@ class OnDrift:
                 reason=f"{_name(self.detector)} found drift in the latest batch{extra}",
                 change_point=state.step - len(cur),
             )
-        return RetrainDecision(
-            retrain=False, reason=f"{_name(self.detector)}: no drift"
-        )
+        return RetrainDecision(retrain=False, reason=f"{_name(self.detector)}: no drift")
 
 
 _Z_CACHE: dict[float, float] = {}
@@ -268,9 +262,7 @@ def _window_start(state: LifecycleState, source: str) -> int | None:
 
 def _z(confidence: float) -> float:
     if confidence not in _Z_CACHE:
-        _Z_CACHE[confidence] = (
-            NormalDist().inv_cdf(confidence) if confidence > 0.5 else 0.0
-        )
+        _Z_CACHE[confidence] = NormalDist().inv_cdf(confidence) if confidence > 0.5 else 0.0
     return _Z_CACHE[confidence]
 
 
@@ -290,27 +282,19 @@ class _Degradation:
     min_samples: int = 200
     confidence: float = 0.95
     baseline: float | str = "best"
-    _learned: tuple[float, float] | None = attrs.field(
-        init=False, default=None, repr=False
-    )
-    _best: tuple[float, float] | None = attrs.field(
-        init=False, default=None, repr=False
-    )
+    _learned: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
+    _best: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
     _version: int = attrs.field(init=False, default=-1, repr=False)
 
     def _check(self, caller: str) -> None:
-        self.min_samples = check_int(
-            self.min_samples, "min_samples", caller=caller, low=1
-        )
+        self.min_samples = check_int(self.min_samples, "min_samples", caller=caller, low=1)
         self.confidence = check_probability(self.confidence, "confidence", caller)
         if isinstance(self.baseline, str):
             check_option(self.baseline, "baseline", ("best", "latest"), caller)
         else:
             self.baseline = check_scalar(self.baseline, "baseline", caller=caller)
 
-    def _current(
-        self, state: LifecycleState
-    ) -> tuple[float | None, int, float | None, str]:
+    def _current(self, state: LifecycleState) -> tuple[float | None, int, float | None, str]:
         source = self.source
         if source == "auto":
             source = (
@@ -421,9 +405,7 @@ class OnPerformanceDrop(_Degradation):
 
     def __attrs_post_init__(self) -> None:
         caller = type(self).__name__
-        self.threshold = check_scalar(
-            self.threshold, "threshold", caller=caller, low=0.0
-        )
+        self.threshold = check_scalar(self.threshold, "threshold", caller=caller, low=0.0)
         self._check(caller)
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:

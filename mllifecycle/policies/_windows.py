@@ -46,20 +46,13 @@ class WindowSelection:
 
     start: int
     stop: int
-    sample_weight: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
+    sample_weight: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
     window: str = ""
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.start <= self.stop:
-            raise ValueError(
-                f"A window needs 0 <= start <= stop; got {self.start}:{self.stop}."
-            )
-        if (
-            self.sample_weight is not None
-            and len(self.sample_weight) != self.stop - self.start
-        ):
+            raise ValueError(f"A window needs 0 <= start <= stop; got {self.start}:{self.stop}.")
+        if self.sample_weight is not None and len(self.sample_weight) != self.stop - self.start:
             raise ValueError("sample_weight must have one weight per selected row.")
 
     @property
@@ -126,9 +119,7 @@ class ExpandingWindow:
 
     def select(self, state: LifecycleState) -> WindowSelection:
         """Return all labelled rows."""
-        return WindowSelection(
-            start=0, stop=state.labels_available, window="ExpandingWindow()"
-        )
+        return WindowSelection(start=0, stop=state.labels_available, window="ExpandingWindow()")
 
 
 @attrs.define
@@ -182,9 +173,7 @@ class SinceLastDrift:
         start = max(0, min(start, stop - self.min_samples))
         if self.max_samples is not None:
             start = max(start, stop - self.max_samples)
-        return WindowSelection(
-            start=start, stop=stop, window=f"SinceLastDrift({self.min_samples})"
-        )
+        return WindowSelection(start=start, stop=stop, window=f"SinceLastDrift({self.min_samples})")
 
 
 @attrs.define
@@ -223,9 +212,7 @@ class RecencyWeights:
             low_inclusive=False,
         )
         if self.max_samples is not None:
-            self.max_samples = check_int(
-                self.max_samples, "max_samples", caller="RecencyWeights"
-            )
+            self.max_samples = check_int(self.max_samples, "max_samples", caller="RecencyWeights")
 
     def select(self, state: LifecycleState) -> WindowSelection:
         """Return the weighted labelled history."""

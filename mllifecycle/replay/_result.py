@@ -30,6 +30,14 @@ class RetrainEvent:
         The history rows it was trained on.
     gate_reasons : tuple of str
         The gates' reasons, when gates were used.
+
+    Examples
+    --------
+    >>> from mllifecycle.replay import RetrainEvent
+    >>> e = RetrainEvent(step=5000, reason="drift", deployed=True,
+    ...                  train_start=4500, train_stop=5000)
+    >>> e.to_dict()["train_stop"] - e.to_dict()["train_start"]
+    500
     """
 
     step: int
@@ -78,6 +86,18 @@ class PolicyRun:
         Stream position at the end of each batch.
     batch_accuracy : ndarray of float
         Accuracy on each batch (the metric over time).
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.datasets import sea_stream
+    >>> from mllifecycle.policies import Periodic
+    >>> from mllifecycle.replay import replay
+    >>> s = sea_stream(5000, noise=0.02, rng=0)
+    >>> run = replay(s.X, s.y, LogisticRegression(solver="newton-cholesky"),
+    ...              {"p": Periodic(every=2000)})["p"]
+    >>> run.retrain_steps, run.cost == run.retrains * 100.0 + run.errors * 1.0
+    ((3000, 5000), True)
     """
 
     name: str
@@ -149,6 +169,20 @@ class ReplayResult:
         The costs used for ``cost``.
     change_points : tuple of int
         Known change points of the stream (for plots), if given.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.datasets import sea_stream
+    >>> from mllifecycle.policies import Periodic
+    >>> from mllifecycle.replay import replay
+    >>> s = sea_stream(5000, noise=0.02, rng=0)
+    >>> result = replay(s.X, s.y, LogisticRegression(solver="newton-cholesky"),
+    ...                 {"never": lambda state: False, "p": Periodic(every=2000)})
+    >>> sorted(result.to_dict()["policies"]["p"])[:4]
+    ['accuracy', 'compute_seconds', 'cost', 'deployments']
+    >>> print(result.summary().splitlines()[0])
+    policy  accuracy  retrains  labels  cost  compute_s
     """
 
     runs: Mapping[str, PolicyRun]
