@@ -435,3 +435,29 @@ def test_smote_regression_strategies_and_custom_relevance():
     with pytest.warns(DegenerateDataWarning, match="low rare bin has 1 row"):
         _Xm, ym = smote_regression(X, y, relevance=top_and_min, rng=0)
     assert len(ym) == 200 + (179 - 20)
+
+
+@pytest.mark.parametrize(
+    ("fn", "kw"),
+    [(smote, {}), (borderline_smote, {"kind": "borderline-2"}), (adasyn, {})],
+)
+def test_memory_stays_linear_no_n_by_n_matrix(fn, kw):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n, p = 20000, 5
+    X = rng.normal(size=(n, p))
+    y = (rng.random(n) < 0.05).astype(int)
+    n_out = 2 * int((y == 0).sum())
+    fn(X[:500], y[:500], rng=0, **kw)  # warm caches and imports
+    tracemalloc.start()
+    try:
+        fn(X, y, rng=0, **kw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    out_bytes = n_out * p * 8
+    # an n x n float matrix would be 3.2 GB, a minority x all one 160 MB; the
+    # peak stays within a small multiple of the output (plus the neighbour
+    # search's bounded chunks)
+    assert peak < 6 * out_bytes + 24 * 2**20
