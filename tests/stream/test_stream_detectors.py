@@ -34,9 +34,7 @@ REAL_FACTORIES = {
 ALL = {**BINARY_FACTORIES, **REAL_FACTORIES}
 
 BIN_STREAM = bernoulli_stream(6000, [0.1, 0.4, 0.05], [2000, 4000], rng=3).values
-REAL_STREAM = mean_shift_stream(
-    6000, [2000, 4000], means=[0.0, 2.0, -1.0], rng=3
-).values
+REAL_STREAM = mean_shift_stream(6000, [2000, 4000], means=[0.0, 2.0, -1.0], rng=3).values
 
 
 def stream_for(name):
@@ -156,9 +154,7 @@ def test_property_binary_update_many_equals_loop(name, bits, rate_shift, cuts):
 @settings(max_examples=60, deadline=None)
 @given(
     name=st.sampled_from(sorted(REAL_FACTORIES)),
-    values=st.lists(
-        st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False), max_size=500
-    ),
+    values=st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False), max_size=500),
     cuts=st.lists(st.integers(0, 500), max_size=5),
 )
 def test_property_real_update_many_equals_loop(name, values, cuts):
@@ -228,9 +224,7 @@ BAD_PARAMS = [
 
 @pytest.mark.parametrize(("cls", "params", "param"), BAD_PARAMS)
 def test_bad_parameters_raise(cls, params, param):
-    with pytest.raises(
-        InvalidParameterError, match=f"'{param}' parameter of {cls.__name__}"
-    ):
+    with pytest.raises(InvalidParameterError, match=f"'{param}' parameter of {cls.__name__}"):
         cls(**params)
 
 
@@ -283,3 +277,55 @@ def test_bad_array_to_update_many_raises(name, xs, message):
     with pytest.raises(InvalidParameterError, match=message):
         det.update_many(xs)
     assert det == ALL[name]()
+
+
+# ---- the vectorised building blocks ------------------------------------------
+
+
+def naive_first_rise(rows, inits, threshold, start):
+    rows = np.atleast_2d(rows)
+    for t in range(rows.shape[1]):
+        for r in range(rows.shape[0]):
+            low = min(inits[r], rows[r, : t + 1].min())
+            if t >= start and rows[r, t] - low > threshold:
+                return t
+    return -1
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(0, 5000),
+    k=st.integers(1, 2),
+    scale=st.floats(0.01, 3.0),
+    threshold=st.floats(0.0, 40.0),
+    start=st.integers(0, 300),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_first_rise_equals_naive(n, k, scale, threshold, start, seed):
+    from mllifecycle.drift.stream._base import first_rise
+
+    rng = np.random.default_rng(seed)
+    rows = np.cumsum(rng.normal(0, scale, size=(k, n)), axis=1)
+    inits = rng.normal(0, 5, size=k)
+    expected = naive_first_rise(rows, inits, threshold, start) if n <= 1500 else None
+    got = first_rise(rows if k == 2 else rows[0], inits if k == 2 else inits[0], threshold, start)
+    if expected is None:  # long: compare with a full running minimum
+        run = np.minimum(np.minimum.accumulate(rows, axis=1), inits[:, None])
+        hits = np.flatnonzero(((rows - run) > threshold).any(axis=0))
+        hits = hits[hits >= start]
+        expected = int(hits[0]) if hits.size else -1
+    assert got == expected
+
+
+@given(mask=st.lists(st.booleans(), max_size=300))
+def test_last_true_index(mask):
+    from mllifecycle.drift.stream._base import last_true_index
+
+    m = np.asarray(mask, dtype=bool)
+    expected = []
+    last = -1
+    for i, v in enumerate(mask):
+        if v:
+            last = i
+        expected.append(last)
+    assert last_true_index(m).tolist() == expected

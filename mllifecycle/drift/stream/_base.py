@@ -110,6 +110,7 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
 
 _BLOCK = 64
 _MAX_CANDIDATES = 8
+_DIRECT = 1024
 
 
 def first_rise(
@@ -132,6 +133,13 @@ def first_rise(
     inits = np.asarray(init, dtype=np.float64).reshape(-1)
     if m == 0 or start >= m:
         return -1
+    if m <= _DIRECT:  # small windows: one running minimum is cheaper
+        run = np.minimum.accumulate(rows, axis=1)
+        np.minimum(run, inits[:, None], out=run)
+        np.subtract(rows, run, out=run)
+        hits = np.flatnonzero((run > threshold).any(axis=0))
+        hits = hits[hits >= start]
+        return int(hits[0]) if hits.shape[0] else -1
     full = m // _BLOCK
     if full * _BLOCK == m:
         blocks = rows.reshape(k, full, _BLOCK)
