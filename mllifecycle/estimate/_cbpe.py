@@ -101,7 +101,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         resamples of the reference; the spread of the estimates
         across them (the calibration standard error) is added in quadrature
         to the sampling standard error. 0 leaves calibration uncertainty out
-        of the interval.
+        of the interval. Each estimate then costs about ``n_bootstrap + 1``
+        times as much.
 
     Attributes
     ----------
