@@ -359,3 +359,19 @@ def test_adwin_matches_river_on_arbitrary_streams(xs, clock, mwl, grace, max_buc
     det = ADWIN(**params)
     assert det.update_many(np.asarray(xs, dtype=float)).tolist() == expected
     assert (det.width, det.total) == (ref.width, ref.total)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("scale", [1e-300, 1e-3, 1e150, 1e160, 1e300])
+def test_adwin_extreme_magnitudes_match_river_without_warnings(scale):
+    river_drift = pytest.importorskip("river.drift")
+    rng = np.random.default_rng(6)
+    xs = np.r_[rng.normal(0, 1, 2000), rng.normal(3, 1, 2000)] * scale
+    ref = river_drift.ADWIN()
+    expected = []
+    for i, x in enumerate(xs.tolist()):
+        ref.update(x)
+        if ref.drift_detected:
+            expected.append(i)
+    assert ADWIN().update_many(xs).tolist() == expected  # filterwarnings=error
+    assert _loop(ADWIN(), xs) == expected

@@ -359,15 +359,18 @@ class ADWIN:
         pos = 0
         n = x.shape[0]
         n_checks = _MIN_CHECKS
-        while pos < n:
-            if self._drift:
-                self.reset()
-                n_checks = _MIN_CHECKS
-            stop = min(n, pos + self.clock * n_checks)
-            pos += self._run_block(x[pos:stop])
-            if self._drift:
-                found.append(pos - 1)
-            n_checks = min(2 * n_checks, _MAX_CHECKS)
+        # overflow to inf (values near the float limits) follows River's
+        # arithmetic, which does not warn either
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while pos < n:
+                if self._drift:
+                    self.reset()
+                    n_checks = _MIN_CHECKS
+                stop = min(n, pos + self.clock * n_checks)
+                pos += self._run_block(x[pos:stop])
+                if self._drift:
+                    found.append(pos - 1)
+                n_checks = min(2 * n_checks, _MAX_CHECKS)
         return np.asarray(found, dtype=np.intp)
 
     def _run_block(self, y: npt.NDArray[np.float64]) -> int:
