@@ -51,7 +51,7 @@ IndexArray = npt.NDArray[np.intp]
 _EMPTY_INDEX: IndexArray = np.zeros(0, dtype=np.intp)
 _MIN_WINDOW = 256
 _SCALAR_GAP = 128
-_RESTART_WINDOW = 512  # first window after a detection (then doubling)
+_RESTART_WINDOW = 512  # smallest first window after a detection (then doubling)
 _MAX_WINDOW = 1 << 14
 
 
@@ -338,8 +338,8 @@ class StreamDetectorBase:
                 pos += d + 1
                 gap = pos - start
                 start = pos
-                avg_gap = 0.5 * avg_gap + 0.5 * gap
-                window = _RESTART_WINDOW
+                avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
+                window = int(min(max(_RESTART_WINDOW, avg_gap / 2), _MAX_WINDOW))
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)
