@@ -1,0 +1,172 @@
+"""Replay overhead: how much time mllifecycle.replay adds on top of the model's own work.
+
+Replays a 200,000-sample SEA stream through four policies (never, periodic,
+drift-triggered, cost-aware) and splits the wall time of each policy's run
+into the model's own clone+fit and predict time, the policy's decision time
+(detectors included), and the rest (the replay's machinery). The target is
+overhead = everything except the model's fit/predict <= 10% of the total.
+
+No peer library replays batch-retraining policies for scikit-learn models
+(River's ``progressive_val_score`` evaluates incremental learners), so the
+reference is a minimal hand-written prequential loop doing exactly the same
+fits and predictions for the periodic policy; the ratio ours / hand loop is
+what the replay machinery costs relative to writing the loop yourself.
+
+Run: python benchmarks/replay.py
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+import mllifecycle
+from mllifecycle.datasets import sea_stream
+from mllifecycle.drift.stream import HDDM_A
+from mllifecycle.policies import CostAware, OnDrift, Periodic, SinceLastDrift, SlidingWindow
+from mllifecycle.replay import replay
+
+N = 200_000
+BATCH = 1000
+INIT = 1000
+EVERY = 2000
+REPEATS = 3
+
+
+def never(state):
+    return False
+
+
+def policies():
+    since = SinceLastDrift(500, max_samples=2000)
+    return (
+        {
+            "never": never,
+            "periodic": Periodic(every=EVERY),
+            "drift": OnDrift(HDDM_A(), refit_after=500),
+            "cost-aware": CostAware(horizon=5000, min_samples=500),
+        },
+        {
+            "never": SlidingWindow(1000),
+            "periodic": SlidingWindow(1000),
+            "drift": since,
+            "cost-aware": since,
+        },
+    )
+
+
+def hand_loop(X, y, model):
+    """The periodic policy written by hand: predict a batch, every EVERY rows refit."""
+    t0 = time.perf_counter()
+    m = clone(model).fit(X[:INIT], y[:INIT])
+    correct = 0
+    last = INIT
+    for s in range(INIT, X.shape[0], BATCH):
+        e = min(s + BATCH, X.shape[0])
+        proba = m.predict_proba(X[s:e])
+        correct += int((m.classes_[np.argmax(proba, axis=1)] == y[s:e]).sum())
+        if e - last >= EVERY:
+            m = clone(model).fit(X[e - 1000 : e], y[e - 1000 : e])
+            last = e
+    return time.perf_counter() - t0, correct / (X.shape[0] - INIT)
+
+
+def one_run(X, y, model):
+    pols, wins = policies()
+    t0 = time.perf_counter()
+    r = replay(X, y, model, pols, window=wins, batch_size=BATCH, initial_train_size=INIT)
+    wall = time.perf_counter() - t0
+    runs = list(r.runs.values())
+    total = sum(x.total_seconds for x in runs)
+    fit = sum(x.fit_seconds for x in runs)
+    pred = sum(x.predict_seconds for x in runs)
+    pol = sum(x.policy_seconds for x in runs)
+    return {
+        "wall": wall,
+        "total": total,
+        "fit": fit,
+        "predict": pred,
+        "policy": pol,
+        "machinery": total - fit - pred - pol,
+        "overhead_share": (total - fit - pred) / total,
+        "machinery_share": (total - fit - pred - pol) / total,
+        "periodic_total": r["periodic"].total_seconds,
+        "periodic_accuracy": r["periodic"].accuracy,
+        "summary": r.summary(),
+    }
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main():
+    import os
+
+    s = sea_stream(N, noise=0.02, rng=0)
+    models = {
+        "LogisticRegression (tiny model: worst case)": LogisticRegression(solver="newton-cholesky"),
+        "RandomForest(30 trees, depth 10)": RandomForestClassifier(
+            n_estimators=30, max_depth=10, random_state=0, n_jobs=1
+        ),
+    }
+    print(
+        f"machine: {os.cpu_count()} cores, {cpu_model()}; python {platform.python_version()}, "
+        f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
+        f"mllifecycle {mllifecycle.__version__}"
+    )
+    print(f"stream: SEA, {N} samples, batch {BATCH}, 4 policies, medians of {REPEATS} runs\n")
+    rows = []
+    for name, model in models.items():
+        runs = [one_run(s.X, s.y, model) for _ in range(REPEATS)]
+        hands = [hand_loop(s.X, s.y, model) for _ in range(REPEATS)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "summary"}
+        hand = statistics.median(h[0] for h in hands)
+        assert abs(hands[0][1] - runs[0]["periodic_accuracy"]) < 1e-12, "loops disagree"
+        print(f"## {name}")
+        print(runs[0]["summary"])
+        print(
+            f"total {med['total']:.2f} s = fit {med['fit']:.2f} + predict {med['predict']:.2f}"
+            f" + policies {med['policy']:.2f} + machinery {med['machinery']:.2f}"
+            " (medians of each)"
+        )
+        print(
+            f"overhead (all but fit/predict) {100 * med['overhead_share']:.1f}% "
+            f"(target <= 10%); replay machinery alone {100 * med['machinery_share']:.1f}%"
+        )
+        ratio = med["periodic_total"] / hand
+        print(
+            f"periodic policy: replay {med['periodic_total']:.2f} s vs hand-written loop "
+            f"{hand:.2f} s: ratio {ratio:.2f}\n"
+        )
+        rows.append((name, med, hand, ratio))
+    print(
+        "| model | total s | fit s | predict s | policies s | overhead | machinery | "
+        "periodic: replay / hand loop |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, med, hand, ratio in rows:
+        print(
+            f"| {name} | {med['total']:.2f} | {med['fit']:.2f} | {med['predict']:.2f} | "
+            f"{med['policy']:.2f} | {100 * med['overhead_share']:.1f}% | "
+            f"{100 * med['machinery_share']:.1f}% | {med['periodic_total']:.2f} / "
+            f"{hand:.2f} = {ratio:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
