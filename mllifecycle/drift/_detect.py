@@ -24,7 +24,8 @@ from mllifecycle.drift._common import FloatArray, check_optional_nonneg
 from mllifecycle.drift._ks import (
     ks_pvalues,
     ks_statistic_columns,
-    ks_statistic_sorted_ref,
+    ks_statistic_fitted,
+    sortable_keys,
 )
 from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift, _decide
 from mllifecycle.drift._univariate import (
@@ -175,9 +176,7 @@ def _split(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDArray[
             described(f"shape {arr.shape}"),
             caller,
         )
-    return [f"x{j}" for j in range(arr.shape[1])], [
-        arr[:, j] for j in range(arr.shape[1])
-    ]
+    return [f"x{j}" for j in range(arr.shape[1])], [arr[:, j] for j in range(arr.shape[1])]
 
 
 def _check_tables(
@@ -192,11 +191,7 @@ def _check_tables(
             described(f"{len(cc)} column(s)"),
             caller,
         )
-    if (
-        column_names(reference) is not None
-        and column_names(current) is not None
-        and rn != cn
-    ):
+    if column_names(reference) is not None and column_names(current) is not None and rn != cn:
         fail(
             "current",
             f"the columns of 'reference' {rn[:5]}",
@@ -214,9 +209,7 @@ def _check_tables(
     return rn, rc, cc
 
 
-def _resolve_tests(
-    tests: Any, names: list[str], kinds: list[str], caller: str
-) -> list[str]:
+def _resolve_tests(tests: Any, names: list[str], kinds: list[str], caller: str) -> list[str]:
     valid = list(FEATURE_TESTS)
     if isinstance(tests, Mapping):
         for key in tests:
@@ -262,15 +255,11 @@ def _kinds(
     cat_set: set[str] = set()
     if categorical is not None:
         if isinstance(categorical, str) or not isinstance(categorical, Sequence):
-            fail(
-                "categorical", "a list of column names or indices", categorical, caller
-            )
+            fail("categorical", "a list of column names or indices", categorical, caller)
         for c in categorical:
             if isinstance(c, int | np.integer) and not isinstance(c, bool):
                 if not 0 <= int(c) < len(names):
-                    fail(
-                        "categorical", f"column indices in [0, {len(names)})", c, caller
-                    )
+                    fail("categorical", f"column indices in [0, {len(names)})", c, caller)
                 cat_set.add(names[int(c)])
             elif str(c) in names:
                 cat_set.add(str(c))
@@ -287,13 +276,18 @@ def _kinds(
             fail(
                 bad,
                 f"column {nm!r} numeric in both samples (or list it in 'categorical')",
-                described(
-                    f"non-numeric values (such as strings) in {bad}'s column {nm!r}"
-                ),
+                described(f"non-numeric values (such as strings) in {bad}'s column {nm!r}"),
                 caller,
             )
         kinds.append(kr)
     return kinds
+
+
+def _numeric_matrix(x: Any) -> FloatArray | None:
+    """Return the input as a float 2-D array if it is a numeric ndarray, else None."""
+    if isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype.kind in "fiu":
+        return x.astype(np.float64, copy=False)
+    return None
 
 
 def _finite_matrix(cols: list[npt.NDArray[Any]]) -> FloatArray | None:
@@ -346,9 +340,7 @@ def _ks_vectorised(
         out[nm] = DriftResult(
             statistic=dj,
             p_value=pj,
-            drift_detected=_decide(
-                pj, dj, dj, alpha=alpha, threshold=None, min_effect=min_effect
-            ),
+            drift_detected=_decide(pj, dj, dj, alpha=alpha, threshold=None, min_effect=min_effect),
             effect_size=dj,
             method="ks",
             n_reference=n1,
@@ -436,22 +428,36 @@ def _run_all(
     min_effect: float | None,
     nan_policy: str,
     rng: Any,
-    sorted_ref: FloatArray | None = None,
+    fitted_keys: Any = None,
     cache: dict[Any, Any] | None = None,
+    matrices: tuple[FloatArray | None, FloatArray | None] = (None, None),
 ) -> dict[str, DriftResult]:
-    seeds = _seeds(rng, len(names), caller)
+    if any(FEATURE_TESTS[t][1] for t in tests):
+        seeds = _seeds(rng, len(names), caller)
+    else:
+        if rng is not None:
+            check_rng(rng, "rng", caller)  # still validated
+        seeds = [0] * len(names)
     results: dict[str, DriftResult] = {}
     ks_idx = [j for j, t in enumerate(tests) if t == "ks" and kinds[j] == "numeric"]
     if ks_idx:
         n1s = {rc[j].shape[0] for j in ks_idx}
         n2s = {cc[j].shape[0] for j in ks_idx}
-        cur_m = _finite_matrix([cc[j] for j in ks_idx]) if len(n2s) == 1 else None
+        ref_full, cur_full = matrices
+        every = len(ks_idx) == len(names)
+        if cur_full is not None and every:
+            cur_m = cur_full if np.isfinite(cur_full).all() else None
+        else:
+            cur_m = _finite_matrix([cc[j] for j in ks_idx]) if len(n2s) == 1 else None
         if cur_m is not None and len(n1s) == 1:
             d: FloatArray | None
-            if sorted_ref is not None:
-                d = ks_statistic_sorted_ref(sorted_ref, cur_m)
+            if fitted_keys is not None:
+                d = ks_statistic_fitted(fitted_keys, cur_m)
             else:
-                ref_m = _finite_matrix([rc[j] for j in ks_idx])
+                if ref_full is not None and every:
+                    ref_m = ref_full if np.isfinite(ref_full).all() else None
+                else:
+                    ref_m = _finite_matrix([rc[j] for j in ks_idx])
                 d = None if ref_m is None else ks_statistic_columns(ref_m, cur_m)
             if d is not None:
                 const = [
@@ -574,9 +580,7 @@ def detect(
     ['x3']
     """
     caller = "detect"
-    a, corr, me, pol = _check_detect_params(
-        caller, alpha, correction, min_effect, nan_policy
-    )
+    a, corr, me, pol = _check_detect_params(caller, alpha, correction, min_effect, nan_policy)
     names, rc, cc = _check_tables(reference, current, caller)
     kinds = _kinds(names, rc, cc, categorical, caller)
     tlist = _resolve_tests(tests, names, kinds, caller)
@@ -591,12 +595,11 @@ def detect(
         min_effect=me,
         nan_policy=pol,
         rng=rng,
+        matrices=(_numeric_matrix(reference), _numeric_matrix(current)),
     )
     n1 = max(r.n_reference for r in results.values())
     n2 = max(r.n_current for r in results.values())
-    return _report(
-        names, tlist, results, alpha=a, correction=corr, min_effect=me, n1=n1, n2=n2
-    )
+    return _report(names, tlist, results, alpha=a, correction=corr, min_effect=me, n1=n1, n2=n2)
 
 
 # ----------------------------------------------------------------- Reference
@@ -648,6 +651,7 @@ class Reference:
     _numeric: list[FloatArray]
     _categories: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]
     _stack: FloatArray | None = None
+    _keys: Any = None
     _cache: dict[Any, Any] = attrs.field(factory=dict)
     _frame: bool = False
 
@@ -733,8 +737,7 @@ class Reference:
             n_reference=int(cols[0].shape[0]),
             numeric=numeric,
             categories=cats,
-            frame=column_names(X_reference) is not None
-            or isinstance(X_reference, Mapping),
+            frame=column_names(X_reference) is not None or isinstance(X_reference, Mapping),
         )
         ref._restack()
         return ref
@@ -751,8 +754,10 @@ class Reference:
             self._stack = np.ascontiguousarray(
                 np.vstack([self._numeric[num_pos[j]] for j in ks_num])
             )
+            self._keys = sortable_keys(self._stack)
         else:
             self._stack = None
+            self._keys = None
 
     def _num_positions(self) -> dict[int, int]:
         pos, k = {}, 0
@@ -803,9 +808,7 @@ class Reference:
         caller = "Reference.compare"
         if not self.names:
             raise NotFittedError("Reference is empty; build it with Reference.fit(X)")
-        a, corr, me, pol = _check_detect_params(
-            caller, alpha, correction, min_effect, nan_policy
-        )
+        a, corr, me, pol = _check_detect_params(caller, alpha, correction, min_effect, nan_policy)
         names, cc = _split(X_current, "X_current", caller)
         if len(cc) != len(self.names):
             fail(
@@ -829,8 +832,9 @@ class Reference:
                 described(f"{cc[0].shape[0]} sample(s)"),
                 caller,
             )
+        cur_mat = _numeric_matrix(X_current)
         for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
-            if kind == "numeric" and _column_kind(col) != "numeric":
+            if cur_mat is None and kind == "numeric" and _column_kind(col) != "numeric":
                 fail(
                     "X_current",
                     f"column {nm!r} numeric, as in the reference",
@@ -849,8 +853,9 @@ class Reference:
             min_effect=me,
             nan_policy=pol,
             rng=rng,
-            sorted_ref=self._stack,
+            fitted_keys=self._keys,
             cache=self._cache,
+            matrices=(None, cur_mat),
         )
         n1 = max(r.n_reference for r in results.values())
         n2 = max(r.n_current for r in results.values())
@@ -908,8 +913,7 @@ class Reference:
                     "references",
                     "references with the same columns, column kinds and tests",
                     described(
-                        f"{r.names[:5]} / {r.tests[:5]} vs {first.names[:5]} / "
-                        f"{first.tests[:5]}"
+                        f"{r.names[:5]} / {r.tests[:5]} vs {first.names[:5]} / {first.tests[:5]}"
                     ),
                     caller,
                 )
@@ -928,9 +932,7 @@ class Reference:
             cats.append(
                 (
                     u,
-                    np.bincount(inv.ravel(), weights=cnts, minlength=u.shape[0]).astype(
-                        np.int64
-                    ),
+                    np.bincount(inv.ravel(), weights=cnts, minlength=u.shape[0]).astype(np.int64),
                 )
             )
         out = cls(
@@ -949,6 +951,7 @@ class Reference:
         state = {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
         state["_cache"] = {}
         state["_stack"] = None
+        state["_keys"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -25,9 +25,7 @@ def _samples(rng, kind, n, m):
     if kind == "t":
         return rng.standard_t(2, size=n), rng.standard_t(2, size=m) + 0.3
     if kind == "poisson":
-        return rng.poisson(2, size=n).astype(float), rng.poisson(2.3, size=m).astype(
-            float
-        )
+        return rng.poisson(2, size=n).astype(float), rng.poisson(2.3, size=m).astype(float)
     return rng.lognormal(size=n), rng.lognormal(size=m)
 
 
@@ -274,9 +272,7 @@ UNIVARIATE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("fn", "kw"), UNIVARIATE, ids=lambda v: getattr(v, "__name__", "")
-)
+@pytest.mark.parametrize(("fn", "kw"), UNIVARIATE, ids=lambda v: getattr(v, "__name__", ""))
 def test_protocol_check_univariate(fn, kw):
     rng = np.random.default_rng(0)
     check_two_sample_test(fn, rng.normal(size=60), rng.normal(0.3, size=70), **kw)
@@ -314,9 +310,42 @@ def test_protocol_runtime_checkable():
 
     for name in drift.__all__:
         obj = getattr(drift, name)
-        if (
-            callable(obj)
-            and name[0].islower()
-            and name not in ("detect", "adjust_p_values")
-        ):
+        if callable(obj) and name[0].islower() and name not in ("detect", "adjust_p_values"):
             assert isinstance(obj, TwoSampleTest)
+
+
+def test_ks_vectorised_edge_cases_equal_scipy():
+    one_ulp = np.nextafter(1.0, 2.0)
+    a = np.array([0.0, -0.0, 1.0, one_ulp, -1.0, np.nextafter(-1.0, 0), 3.0, -2.5, 2.5, 0.0])
+    b = np.array([-0.0, one_ulp, 1.0, -1.0, 5.0, np.nextafter(0, 1), -2.5, 2.5, 7.0])
+    cases = [(a, b), (b, a), (a[:5], b), (np.ones(7), np.ones(9)), (-np.ones(4), np.ones(4))]
+    for x, y in cases:
+        d, p = ks_pvalues(ks_statistic_columns(x[:, None], y[:, None]), len(x), len(y))
+        ref = stats.ks_2samp(x, y)
+        assert d[0] == ref.statistic
+        assert _close(p[0], ref.pvalue)
+
+
+def test_ks_hypothesis_against_scipy():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    values = st.sampled_from([-3.0, -1.0, -0.0, 0.0, 1e-300, 1.0, np.nextafter(1.0, 2.0), 2.0])
+    mixed = st.one_of(values, st.floats(-1e6, 1e6, allow_nan=False, width=64))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        x=arrays(np.float64, st.tuples(st.integers(2, 30), st.just(3)), elements=mixed),
+        y=arrays(np.float64, st.tuples(st.integers(2, 30), st.just(3)), elements=mixed),
+    )
+    def check(x, y):
+        d, p = ks_pvalues(ks_statistic_columns(x, y), len(x), len(y))
+        for j in range(3):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # exact -> asymp switch
+                ref = stats.ks_2samp(x[:, j], y[:, j])
+            assert d[j] == ref.statistic
+            assert _close(p[j], ref.pvalue)
+
+    check()

@@ -74,10 +74,7 @@ def test_cli_no_drift_exit_0(csvs, capsys):
 
 def test_cli_drift_exit_1_and_json_matches_detect(csvs, capsys):
     ref_path, _, moved_path, ref_rows, moved_rows = csvs
-    assert (
-        main(["drift", ref_path, moved_path, "--json", "--correction", "bonferroni"])
-        == 1
-    )
+    assert main(["drift", ref_path, moved_path, "--json", "--correction", "bonferroni"]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert set(payload["drifted"]) == {"height", "colour"}
     assert payload["correction"] == "bonferroni"
@@ -86,9 +83,7 @@ def test_cli_drift_exit_1_and_json_matches_detect(csvs, capsys):
         "weight": np.array([float(r[1]) for r in rows]),
         "colour": np.array([r[2] for r in rows], dtype=object),
     }
-    expected = drift.detect(
-        cols(ref_rows), cols(moved_rows), correction="bonferroni", rng=0
-    )
+    expected = drift.detect(cols(ref_rows), cols(moved_rows), correction="bonferroni", rng=0)
     assert payload == json.loads(json.dumps(expected.to_dict()))
 
 

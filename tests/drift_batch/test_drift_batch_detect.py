@@ -100,9 +100,7 @@ def test_detect_dataframe_mixed_types_keeps_names():
     }
     assert report.drifted == ["plan"]
     assert report["plan"].result.details["unseen"] == ["team"]
-    forced = drift.detect(
-        ref, cur, categorical=["visits"], tests={"age": "wasserstein"}, rng=0
-    )
+    forced = drift.detect(ref, cur, categorical=["visits"], tests={"age": "wasserstein"}, rng=0)
     assert {f.name: f.test for f in forced.features}["visits"] == "chi_square"
     assert {f.name: f.test for f in forced.features}["age"] == "wasserstein"
 
@@ -172,8 +170,7 @@ def test_reference_mixed_and_non_ks_tests_equal_detect():
     tests = {"b": "anderson_darling"}
     fitted = drift.Reference.fit(ref, tests=tests)
     assert (
-        fitted.compare(cur, rng=1).to_dict()
-        == drift.detect(ref, cur, tests=tests, rng=1).to_dict()
+        fitted.compare(cur, rng=1).to_dict() == drift.detect(ref, cur, tests=tests, rng=1).to_dict()
     )
 
 
@@ -190,15 +187,11 @@ def test_reference_pickles_and_merge_is_exact():
         "c": rng.choice(["x", "y", "z", "w"], 400),
     }
     full = drift.Reference.fit(ref)
-    parts = [
-        drift.Reference.fit({k: v[i::3] for k, v in ref.items()}) for i in range(3)
-    ]
+    parts = [drift.Reference.fit({k: v[i::3] for k, v in ref.items()}) for i in range(3)]
     merged = drift.Reference.merge(parts)
     assert merged.n_reference == 1000
     for k in ("a", "b", "c"):
-        np.testing.assert_array_equal(
-            merged.reference_column(k), full.reference_column(k)
-        )
+        np.testing.assert_array_equal(merged.reference_column(k), full.reference_column(k))
     assert merged.compare(cur).to_dict() == full.compare(cur).to_dict()
     restored = pickle.loads(pickle.dumps(merged))
     assert restored.compare(cur).to_dict() == full.compare(cur).to_dict()
@@ -209,9 +202,7 @@ def test_reference_merge_through_joblib():
     joblib = pytest.importorskip("joblib")
     X = np.random.default_rng(0).normal(size=(900, 4))
     chunks = np.array_split(X, 3)
-    parts = joblib.Parallel(n_jobs=1)(
-        joblib.delayed(drift.Reference.fit)(c) for c in chunks
-    )
+    parts = joblib.Parallel(n_jobs=1)(joblib.delayed(drift.Reference.fit)(c) for c in chunks)
     cur = X[:200] + 0.3
     assert (
         drift.Reference.merge(parts).compare(cur).to_dict()
@@ -223,9 +214,7 @@ def test_result_fields_and_json():
     rng = np.random.default_rng(0)
     for res in (
         drift.ks(rng.normal(size=30), rng.normal(size=30)),
-        drift.mmd(
-            rng.normal(size=(30, 2)), rng.normal(size=(30, 2)), n_permutations=20, rng=0
-        ),
+        drift.mmd(rng.normal(size=(30, 2)), rng.normal(size=(30, 2)), n_permutations=20, rng=0),
         drift.psi(rng.normal(size=30), rng.normal(size=30), threshold=0.25),
     ):
         d = res.to_dict()

@@ -1,5 +1,4 @@
 """Bad input: a table of cases, each with the expected error and message."""
-# ruff: noqa: E501 (the table keeps one case per line)
 
 from __future__ import annotations
 
@@ -271,9 +270,7 @@ def test_reference_errors():
         match=r"'X_current' parameter of Reference.compare must be column 'x1' numeric",
     ):
         ref.compare(STRAY1)
-    with pytest.raises(
-        InvalidParameterError, match=r"'references' parameter of Reference.merge"
-    ):
+    with pytest.raises(InvalidParameterError, match=r"'references' parameter of Reference.merge"):
         drift.Reference.merge([])
     with pytest.raises(InvalidParameterError, match=r"same columns"):
         drift.Reference.merge([ref, drift.Reference.fit(X2[:, :2])])

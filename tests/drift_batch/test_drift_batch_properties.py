@@ -19,9 +19,7 @@ SAMPLE2D = st.integers(1, 3).flatmap(
         arrays(np.float64, st.tuples(st.integers(4, 25), st.just(d)), elements=FINITE),
     )
 )
-SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 UNIVARIATE = {
     "ks": (drift.ks, {}),
@@ -97,12 +95,8 @@ def test_chi_square_properties(x, y):
 
 @settings(max_examples=15, deadline=None)
 @given(
-    data=arrays(
-        np.float64, st.tuples(st.integers(4, 30), st.integers(1, 4)), elements=FINITE
-    ),
-    other=arrays(
-        np.float64, st.tuples(st.integers(4, 30), st.just(4)), elements=FINITE
-    ),
+    data=arrays(np.float64, st.tuples(st.integers(4, 30), st.integers(1, 4)), elements=FINITE),
+    other=arrays(np.float64, st.tuples(st.integers(4, 30), st.just(4)), elements=FINITE),
 )
 def test_detect_properties(data, other):
     cur = other[:, : data.shape[1]]
