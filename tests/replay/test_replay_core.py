@@ -56,9 +56,7 @@ class SpyModel(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         LOG.append(("fit", float(X[:, 0].min()), float(X[:, 0].max()), len(X)))
         self.classes_ = np.unique(y)
-        self.majority_ = self.classes_[
-            np.argmax([np.sum(y == c) for c in self.classes_])
-        ]
+        self.majority_ = self.classes_[np.argmax([np.sum(y == c) for c in self.classes_])]
         self.weights_ = sample_weight
         return self
 
@@ -97,9 +95,7 @@ def test_no_label_reaches_a_policy_or_a_fit_early(delay):
     for kind, _lo, hi, _ in LOG:
         if kind == "predict":
             predicted_up_to = max(predicted_up_to, hi)
-        elif (
-            predicted_up_to >= 0
-        ):  # a retrain after the batch ending at predicted_up_to
+        elif predicted_up_to >= 0:  # a retrain after the batch ending at predicted_up_to
             # rows 0..199 are the initial, labelled training set
             assert hi <= max(199.0, predicted_up_to - delay), (
                 hi,
@@ -165,9 +161,7 @@ def test_never_policy_matches_a_hand_written_prequential_loop(sea):
     assert run.cost == pytest.approx(2.0 * run.errors)
     assert run.labels == 1000
     assert run.retrains == 0
-    np.testing.assert_allclose(
-        run.batch_accuracy, correct.reshape(-1, 100).mean(axis=1)
-    )
+    np.testing.assert_allclose(run.batch_accuracy, correct.reshape(-1, 100).mean(axis=1))
 
 
 def test_periodic_retrains_on_schedule_and_counts_cost_and_labels(sea):
@@ -258,9 +252,7 @@ def test_per_policy_windows(sea):
 
 def test_time_based_policy_with_datetime_timestamps(sea):
     ts = np.datetime64("2024-01-01T00:00:00") + np.arange(6000) * np.timedelta64(1, "m")
-    r = replay(
-        sea.X, sea.y, LR, {"daily": Periodic(every_time=24 * 3600.0)}, timestamps=ts
-    )
+    r = replay(sea.X, sea.y, LR, {"daily": Periodic(every_time=24 * 3600.0)}, timestamps=ts)
     # decisions at batch ends: the first once row 2499 is 1500 >= 1440 minutes
     # after row 999, then whenever 1440 minutes passed since the last retrain
     assert r["daily"].retrain_steps == (2500, 4000, 5500)
@@ -273,9 +265,7 @@ class Gate:
 
     def check(self, context):
         assert len(context.y_true) == len(context.challenger) == len(context.champion)
-        return type(
-            "R", (), {"passed": self.verdict, "reasons": [f"verdict {self.verdict}"]}
-        )()
+        return type("R", (), {"passed": self.verdict, "reasons": [f"verdict {self.verdict}"]})()
 
 
 @pytest.mark.parametrize("verdict", [True, False])
@@ -534,3 +524,21 @@ def test_single_class_window_is_skipped_not_crashed():
 def test_budget_caps_retrains(sea):
     r = replay(sea.X, sea.y, LR, {"b": budget(Periodic(every=500), 3)})
     assert r["b"].retrains == 3
+
+
+def test_real_gates_when_available(sea):
+    gates = pytest.importorskip("mllifecycle.gates")
+    if not hasattr(gates, "NoRegression") or not hasattr(gates, "evaluate_gates"):
+        pytest.skip("mllifecycle.gates has no NoRegression/evaluate_gates yet")
+    r = replay(
+        sea.X,
+        sea.y,
+        LR,
+        {"p": Periodic(every=1000)},
+        gates=[gates.NoRegression(metric="accuracy", margin=0.05)],
+    )
+    run = r["p"]
+    assert run.retrains == 5
+    assert all(e.gate_reasons for e in run.events)
+    # a challenger trained on the current concept is not worse than the champion
+    assert run.deployments >= 4
