@@ -1,0 +1,120 @@
+"""Input checks and seeding shared by the transfer helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import (
+    check_array,
+    check_consistent_length,
+    check_same_n_features,
+    described,
+    fail,
+)
+
+__all__ = [
+    "check_xy",
+    "check_pair_xy",
+    "seeded_clone",
+    "new_seed",
+    "folds_for",
+    "resolve_scorer",
+    "FloatArray",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def check_xy(
+    data: Any, name: str, caller: str, *, min_samples: int = 1
+) -> tuple[FloatArray, npt.NDArray[Any]]:
+    """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels."""
+    if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
+        fail(name, "a pair (X, y) of features and labels", data, caller)
+    x = check_array(data[0], f"{name}[0] (X)", caller=caller, ndim=2,
+                    min_samples=min_samples)
+    y = check_array(data[1], f"{name}[1] (y)", caller=caller, ndim=1, dtype="any",
+                    min_samples=min_samples)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        fail(f"{name}[1] (y)", "finite", described("infinite value(s)"), caller)
+    check_consistent_length([x, y], [f"{name}[0] (X)", f"{name}[1] (y)"], caller)
+    return x, y
+
+
+def check_pair_xy(
+    source: Any, target: Any, caller: str, names: tuple[str, str] = ("source", "target")
+) -> tuple[FloatArray, npt.NDArray[Any], FloatArray, npt.NDArray[Any]]:
+    """Check a source and a target pair share their number of features."""
+    xs, ys = check_xy(source, names[0], caller)
+    xt, yt = check_xy(target, names[1], caller)
+    check_same_n_features(xs, xt, (f"{names[0]}[0] (X)", f"{names[1]}[0] (X)"), caller)
+    return xs, ys, xt, yt
+
+
+def new_seed(gen: np.random.Generator) -> int:
+    """Draw a fresh int seed (for scikit-learn ``random_state``) from ``gen``."""
+    return int(gen.integers(0, 2**31 - 1))
+
+
+def seeded_clone(estimator: Any, seed: int) -> Any:
+    """Clone ``estimator`` and seed every ``random_state`` left at None.
+
+    The estimator passed in is never mutated; only the clone is seeded, so the
+    same ``rng`` gives the same result.
+    """
+    from sklearn.base import clone
+
+    est = clone(estimator)
+    if hasattr(est, "get_params"):
+        params = est.get_params(deep=True)
+        fix = {
+            k: seed
+            for k, v in params.items()
+            if (k == "random_state" or k.endswith("__random_state")) and v is None
+        }
+        if fix:
+            est.set_params(**fix)
+    return est
+
+
+def folds_for(
+    y: npt.NDArray[Any], n_splits: int, seed: int, *, classifier: bool,
+    n_repeats: int = 1,
+) -> Any:
+    """Stratified (when every class has enough rows) or plain shuffled folds."""
+    from sklearn.model_selection import (
+        KFold,
+        RepeatedKFold,
+        RepeatedStratifiedKFold,
+        StratifiedKFold,
+    )
+
+    stratify = False
+    if classifier:
+        _, counts = np.unique(y, return_counts=True)
+        stratify = bool(counts.min() >= n_splits)
+    if n_repeats > 1:
+        if stratify:
+            return RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats,
+                                           random_state=seed)
+        return RepeatedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
+    if stratify:
+        return StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+
+
+def resolve_scorer(estimator: Any, scoring: Any, caller: str) -> Any:
+    """Return a scikit-learn scorer (higher is better) for ``scoring``."""
+    from sklearn.metrics import check_scoring
+
+    if scoring is not None and not (isinstance(scoring, str) or callable(scoring)):
+        fail("scoring", "None, a scikit-learn scorer name or a callable", scoring, caller)
+    try:
+        return check_scoring(estimator, scoring=scoring)
+    except (ValueError, TypeError) as exc:
+        fail("scoring", "None, a scikit-learn scorer name or a callable",
+             described(f"{scoring!r} ({exc})"), caller)

@@ -1,0 +1,523 @@
+"""Importance weights for covariate shift: domain classifier, KLIEP and KMM."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import attrs
+import numpy as np
+
+from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._validation import (
+    check_array,
+    check_has_methods,
+    check_int,
+    check_option,
+    check_rng,
+    check_same_n_features,
+    check_scalar,
+    fail,
+)
+from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.transfer._common import FloatArray, new_seed, seeded_clone
+
+__all__ = ["ImportanceWeights", "importance_weights"]
+
+_CALLER = "importance_weights"
+_METHODS = ("classifier", "kliep", "kmm")
+#: Largest kernel block held in memory at once (entries; 2**22 floats = 32 MB).
+_BLOCK_ELEMENTS = 2**22
+_MEDIAN_ROWS = 1000
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ImportanceWeights:
+    """Density-ratio weights of the source rows, ``w(x) ~ p_target(x) / p_source(x)``.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_source,)
+        One non-negative weight per source row, mean 1 (pass as
+        ``sample_weight``). Read-only.
+    effective_sample_size : float
+        Kish's ``(sum w)^2 / sum w^2``: how many unweighted rows the weighted
+        source is worth.
+    method : str
+        ``"classifier"``, ``"kliep"`` or ``"kmm"``.
+    n_source, n_target : int
+        Sample sizes.
+    clip : float or None
+        Upper bound on a weight (relative to the mean of 1), when one was used.
+    n_clipped : int
+        Number of weights cut down to ``clip``.
+    details : dict
+        Method-specific evidence: the domain classifier's AUC, the kernel
+        bandwidth, the optimiser's convergence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.transfer import importance_weights
+    >>> rng = np.random.default_rng(0)
+    >>> res = importance_weights(rng.normal(size=(300, 2)),
+    ...                          rng.normal(0.5, 1.0, size=(200, 2)), rng=0)
+    >>> round(float(res.weights.mean()), 6), res.effective_sample_size < 300
+    (1.0, True)
+    """
+
+    weights: FloatArray
+    effective_sample_size: float
+    method: str
+    n_source: int
+    n_target: int
+    clip: float | None
+    n_clipped: int
+    details: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def ess_fraction(self) -> float:
+        """Effective sample size as a fraction of ``n_source``."""
+        return self.effective_sample_size / self.n_source
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-safe dict (weights as a list)."""
+        out = attrs_to_dict(self)
+        out["ess_fraction"] = self.ess_fraction
+        return out
+
+    def _rows(self) -> list[list[Any]]:
+        w = self.weights
+        return [
+            ["method", self.method],
+            ["n_source", self.n_source],
+            ["n_target", self.n_target],
+            ["effective_sample_size", self.effective_sample_size],
+            ["ess_fraction", self.ess_fraction],
+            ["weight min / median / max",
+             f"{format_value(float(w.min()))} / {format_value(float(np.median(w)))}"
+             f" / {format_value(float(w.max()))}"],
+            ["n_clipped", self.n_clipped],
+        ]
+
+    def __repr__(self) -> str:
+        w = self.weights
+        return (
+            f"ImportanceWeights(method={self.method!r}, n_source={self.n_source}, "
+            f"n_target={self.n_target}, "
+            f"effective_sample_size={format_value(self.effective_sample_size)}, "
+            f"min={format_value(float(w.min()))}, max={format_value(float(w.max()))}, "
+            f"n_clipped={self.n_clipped})"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(self._rows(), ("", "value"), caption="ImportanceWeights")
+
+
+def _standardise(xs: FloatArray, xt: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Scale both samples by the pooled mean and standard deviation."""
+    z = np.concatenate([xs, xt])
+    mu = z.mean(axis=0)
+    sd = z.std(axis=0)
+    sd[sd == 0.0] = 1.0
+    return (xs - mu) / sd, (xt - mu) / sd
+
+
+def _median_sigma(xs: FloatArray, xt: FloatArray, gen: np.random.Generator) -> float:
+    """Median pairwise distance of (a random subsample of) the pooled sample."""
+    z = np.concatenate([xs, xt])
+    if z.shape[0] > _MEDIAN_ROWS:
+        z = z[gen.choice(z.shape[0], _MEDIAN_ROWS, replace=False)]
+    sq = (z * z).sum(axis=1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
+    med = float(np.sqrt(np.median(d2[np.triu_indices(z.shape[0], k=1)])))
+    return med if med > 0.0 else 1.0
+
+
+def _kernel_block(a: FloatArray, a_sq: FloatArray, b: FloatArray, b_sq: FloatArray,
+                  gamma: float) -> FloatArray:
+    """``exp(-gamma |a_i - b_j|^2)`` computed in place in one block."""
+    g = a @ b.T
+    g *= 2.0 * gamma
+    g -= gamma * a_sq[:, None]
+    g -= gamma * b_sq[None, :]
+    np.minimum(g, 0.0, out=g)
+    np.exp(g, out=g)
+    return g
+
+
+def _kernel_matvec(a: FloatArray, b: FloatArray, v: FloatArray, gamma: float,
+                   block_rows: int) -> FloatArray:
+    """``K(a, b) @ v`` without holding more than ``block_rows x len(b)`` entries."""
+    a_sq = (a * a).sum(axis=1)
+    b_sq = (b * b).sum(axis=1)
+    out = np.empty((a.shape[0], *v.shape[1:]))
+    for start in range(0, a.shape[0], block_rows):
+        stop = min(a.shape[0], start + block_rows)
+        out[start:stop] = _kernel_block(a[start:stop], a_sq[start:stop], b, b_sq,
+                                        gamma) @ v
+    return out
+
+
+def _gram_matvec(x: FloatArray, v: FloatArray, gamma: float, block: int) -> FloatArray:
+    """``K(x, x) @ v`` from the data, one ``block x block`` tile at a time.
+
+    Each off-diagonal tile is computed once and used for both of its
+    symmetric halves, so a product costs about ``n^2 d / 2`` flops and
+    ``n^2 / 2`` exponentials, and memory stays at one tile.
+    """
+    n = x.shape[0]
+    sq = (x * x).sum(axis=1)
+    out = np.zeros(n)
+    starts = list(range(0, n, block))
+    for i, a in enumerate(starts):
+        a_end = min(n, a + block)
+        for b in starts[i:]:
+            b_end = min(n, b + block)
+            tile = _kernel_block(x[a:a_end], sq[a:a_end], x[b:b_end], sq[b:b_end], gamma)
+            out[a:a_end] += tile @ v[b:b_end]
+            if b != a:
+                out[b:b_end] += v[a:a_end] @ tile
+    return out
+
+
+def _block_rows(n_cols: int, cap: int) -> int:
+    return max(1, min(cap, _BLOCK_ELEMENTS // max(1, n_cols)))
+
+
+def _classifier_ratio(xs: FloatArray, xt: FloatArray, estimator: Any, cv: int,
+                      gen: np.random.Generator) -> tuple[FloatArray, dict[str, Any]]:
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if estimator is None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        estimator = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    seed = new_seed(gen)
+    est = seeded_clone(estimator, seed)
+    z = np.concatenate([xs, xt])
+    d = np.r_[np.zeros(xs.shape[0], dtype=np.int64), np.ones(xt.shape[0], dtype=np.int64)]
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+    p = cross_val_predict(est, z, d, cv=folds, method="predict_proba")[:, 1]
+    eps = 1e-6
+    ps = np.clip(p[: xs.shape[0]], eps, 1.0 - eps)
+    ratio = ps / (1.0 - ps) * (xs.shape[0] / xt.shape[0])
+    auc = float(roc_auc_score(d, p))
+    return ratio, {"domain_auc": auc, "cv": cv, "estimator": type(est).__name__}
+
+
+def _source_mean_kernel(xs: FloatArray, centers: FloatArray, gamma: float
+                        ) -> FloatArray:
+    """Mean over source rows of ``K(x_i, c_l)``, one entry per centre."""
+    w = np.full(xs.shape[0], 1.0 / xs.shape[0])
+    return _kernel_matvec(centers, xs, w, gamma, _block_rows(xs.shape[0], centers.shape[0]))
+
+
+def _kliep_fit(a_fit: FloatArray, b_mean: FloatArray, max_iter: int
+               ) -> tuple[FloatArray, bool]:
+    """Maximise ``mean log(A alpha) - b' alpha`` over ``alpha >= 0``.
+
+    At the optimum ``b' alpha = 1``, so this is KLIEP's constrained problem
+    (the constraint is met by the scale freedom of the log).
+    """
+    from scipy.optimize import minimize
+
+    n = a_fit.shape[0]
+
+    def fun(alpha: FloatArray) -> tuple[float, FloatArray]:
+        r = np.maximum(a_fit @ alpha, 1e-300)
+        f = -float(np.log(r).mean()) + float(b_mean @ alpha)
+        g = -(a_fit.T @ (1.0 / r)) / n + b_mean
+        return f, g
+
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    x0 = np.full(a_fit.shape[1], 1.0 / max(float(b_mean.sum()), 1e-300))
+    # Small problem: threaded BLAS inside L-BFGS-B only adds contention.
+    with threadpool_limits(limits=1, user_api="blas"):
+        res = minimize(fun, x0, jac=True, method="L-BFGS-B",
+                       bounds=[(0.0, None)] * a_fit.shape[1],
+                       options={"maxiter": max_iter})
+    return np.asarray(res.x), bool(res.success)
+
+
+def _kliep_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None,
+                 n_centers: int, cv: int, max_iter: int, gen: np.random.Generator
+                 ) -> tuple[FloatArray, dict[str, Any]]:
+    xs, xt = _standardise(xs, xt)
+    n_t = xt.shape[0]
+    b = min(n_centers, n_t)
+    centers = xt[np.sort(gen.choice(n_t, b, replace=False))]
+    base = _median_sigma(xs, xt, gen)
+    sigmas = [bandwidth] if bandwidth is not None else [base * f for f in
+                                                        (0.25, 0.5, 1.0, 2.0, 4.0)]
+    rows = _block_rows(b, xs.shape[0])
+    lcv: list[float] = []
+    fold_of = gen.permutation(n_t) % cv
+    for sigma in sigmas:
+        gamma = 1.0 / (2.0 * sigma * sigma)
+        if len(sigmas) == 1:
+            lcv.append(float("nan"))
+            break
+        a_t = _kernel_matvec(xt, centers, np.eye(b), gamma, rows)
+        b_mean = _source_mean_kernel(xs, centers, gamma)
+        score = 0.0
+        for k in range(cv):
+            alpha, _ = _kliep_fit(a_t[fold_of != k], b_mean, max_iter)
+            score += float(np.log(np.maximum(a_t[fold_of == k] @ alpha, 1e-300)).mean())
+        lcv.append(score / cv)
+    best = int(np.nanargmax(lcv)) if len(sigmas) > 1 else 0
+    sigma = sigmas[best]
+    gamma = 1.0 / (2.0 * sigma * sigma)
+    a_t = _kernel_matvec(xt, centers, np.eye(b), gamma, rows)
+    b_mean = _source_mean_kernel(xs, centers, gamma)
+    alpha, ok = _kliep_fit(a_t, b_mean, max_iter)
+    ratio = _kernel_matvec(xs, centers, alpha, gamma, rows)
+    return ratio, {
+        "bandwidth": float(sigma),
+        "bandwidth_grid": [float(s) for s in sigmas],
+        "likelihood_cv": lcv,
+        "n_centers": b,
+        "converged": ok,
+        "standardised": True,
+    }
+
+
+def _kmm_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None, bound: float,
+               epsilon: float | None, max_iter: int, gen: np.random.Generator
+               ) -> tuple[FloatArray, dict[str, Any]]:
+    from scipy.optimize import minimize
+
+    xs, xt = _standardise(xs, xt)
+    n_s, n_t = xs.shape[0], xt.shape[0]
+    sigma = bandwidth if bandwidth is not None else _median_sigma(xs, xt, gen)
+    gamma = 1.0 / (2.0 * sigma * sigma)
+    eps = (np.sqrt(n_s) - 1.0) / np.sqrt(n_s) if epsilon is None else epsilon
+    # Never more than an n_source x n_target block (and at most _BLOCK_ELEMENTS).
+    tile = max(1, min(n_s, int(np.sqrt(min(_BLOCK_ELEMENTS, n_s * n_t)))))
+    kappa = (n_s / n_t) * _kernel_matvec(xs, xt, np.ones(n_t), gamma,
+                                         _block_rows(n_t, n_s))
+    scale = float(n_s) ** 2
+    rho = 10.0 * n_s  # penalty weight on the relative sum-constraint violation
+    n_evals = [0]
+
+    def fun(beta: FloatArray) -> tuple[float, FloatArray]:
+        n_evals[0] += 1
+        kb = _gram_matvec(xs, beta, gamma, tile)
+        f = (0.5 * float(beta @ kb) - float(kappa @ beta)) / scale
+        g = (kb - kappa) / scale
+        viol = abs(float(beta.sum()) - n_s) / n_s - eps
+        if viol > 0.0:
+            sign = np.sign(float(beta.sum()) - n_s)
+            f += 0.5 * rho * viol * viol
+            g = g + rho * viol * sign / n_s
+        return f, g
+
+    res = minimize(fun, np.ones(n_s), jac=True, method="L-BFGS-B",
+                   bounds=[(0.0, bound)] * n_s,
+                   options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9})
+    beta = np.clip(np.asarray(res.x), 0.0, bound)
+    return beta, {
+        "bandwidth": float(sigma),
+        "bound": float(bound),
+        "epsilon": float(eps),
+        "converged": bool(res.success),
+        "n_iterations": int(res.nit),
+        "n_kernel_products": n_evals[0],
+        "tile": tile,
+        "standardised": True,
+    }
+
+
+def _clip_mean_one(w: FloatArray, clip: float) -> tuple[FloatArray, int]:
+    """Scale ``w`` to mean 1 with every weight at most ``clip`` (exactly)."""
+    n = w.shape[0]
+    w = w * (n / w.sum())
+    if w.max() <= clip:
+        return w, 0
+    srt = np.sort(w)[::-1]
+    suffix = np.cumsum(srt[::-1])[::-1]  # suffix[k] = sum of srt[k:]
+    ks = np.arange(n)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        s = (n - ks * clip) / suffix
+        ok = (s * srt <= clip * (1 + 1e-12)) & (s > 0) & np.isfinite(s)
+    k = int(np.argmax(ok))
+    scale = float(s[k])
+    out = np.minimum(w * scale, clip)
+    return out, int((w * scale > clip).sum())
+
+
+def importance_weights(
+    X_source: Any,
+    X_target: Any,
+    *,
+    method: str = "classifier",
+    clip: float | None = 20.0,
+    estimator: Any = None,
+    cv: int = 5,
+    bandwidth: float | None = None,
+    n_centers: int = 100,
+    bound: float = 1000.0,
+    epsilon: float | None = None,
+    max_iter: int = 100,
+    min_ess_fraction: float = 0.1,
+    rng: Any = None,
+) -> ImportanceWeights:
+    """Density-ratio weights that make the source look like the target.
+
+    Under covariate shift (``p(y | x)`` shared, ``p(x)`` different), training
+    on the source with weights ``w(x) = p_target(x) / p_source(x)`` targets the
+    target-domain risk [1]_.
+
+    Parameters
+    ----------
+    X_source : array-like of shape (n_source, n_features)
+        The (labelled) source rows to weight.
+    X_target : array-like of shape (n_target, n_features)
+        Unlabelled rows from the target domain.
+    method : {"classifier", "kliep", "kmm"}, default="classifier"
+        ``"classifier"``: a probabilistic domain classifier gives
+        ``w = P(target | x) / P(source | x) * n_source / n_target``, with
+        out-of-fold probabilities [4]_. ``"kliep"``: Kullback-Leibler
+        importance estimation with Gaussian kernels on target centres and
+        bandwidth chosen by likelihood cross-validation [2]_. ``"kmm"``:
+        kernel mean matching [3]_.
+    clip : float or None, default=20.0
+        Largest weight allowed, relative to the mean weight of 1; weights are
+        cut there and the rest rescaled so the mean stays 1. Must exceed 1.
+    estimator : classifier, default=None
+        Domain classifier for ``"classifier"`` (cloned); default a standardised
+        ``LogisticRegression``. Needs ``predict_proba``.
+    cv : int, default=5
+        Folds for the out-of-fold probabilities (``"classifier"``) or the
+        likelihood cross-validation of the bandwidth (``"kliep"``).
+    bandwidth : float, optional
+        Gaussian kernel length scale on standardised features (``"kliep"``,
+        ``"kmm"``). Default: chosen by likelihood CV among multiples of the
+        median distance (KLIEP); the median distance (KMM).
+    n_centers : int, default=100
+        Kernel centres (target rows) for ``"kliep"``.
+    bound : float, default=1000.0
+        Upper bound ``B`` on each KMM weight.
+    epsilon : float, optional
+        KMM's tolerance on the mean weight, ``|sum beta - n| <= n epsilon``;
+        default ``(sqrt(n) - 1) / sqrt(n)`` as in [3]_.
+    max_iter : int, default=100
+        Iterations of the L-BFGS-B solver (``"kliep"``, ``"kmm"``). KMM's
+        quadratic programme is badly conditioned and rarely converges to
+        tolerance; stopping early keeps its weights smoother
+        (``details["converged"]`` says whether it converged).
+    min_ess_fraction : float, default=0.1
+        Warn when the effective sample size falls below this fraction of
+        ``n_source``.
+    rng : int, Generator or None
+        Seeds the folds, the KLIEP centres and the bandwidth subsample.
+
+    Returns
+    -------
+    ImportanceWeights
+        ``weights`` (one per source row, mean 1) and ``effective_sample_size``.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        When the effective sample size collapses (the source barely covers the
+        target).
+
+    Notes
+    -----
+    KLIEP maximises ``mean_target log w`` subject to ``mean_source w = 1`` and
+    non-negative coefficients; it is solved here in the equivalent
+    unconstrained form ``max mean log(A alpha) - b' alpha`` (the constraint holds
+    at the optimum) with SciPy's L-BFGS-B. KMM minimises
+    ``1/2 beta' K beta - kappa' beta`` over ``0 <= beta <= B``, with the sum
+    constraint as a quadratic penalty, also by L-BFGS-B. The n_source x n_source
+    Gram matrix is never formed: each product ``K beta`` is recomputed from
+    the data in row blocks of at most ``min(n_target, 2**22 / n_source)`` rows,
+    so memory stays at one n_source x n_target block while time grows as
+    ``n_source^2 d`` per iteration. Kernel methods run on features
+    standardised with the pooled mean and standard deviation.
+
+    References
+    ----------
+    .. [1] H. Shimodaira, "Improving predictive inference under covariate shift
+       by weighting the log-likelihood function", J. Stat. Plan. Inference 90,
+       227-244 (2000).
+    .. [2] M. Sugiyama, T. Suzuki, S. Nakajima, H. Kashima, P. von Buenau and
+       M. Kawanabe, "Direct importance estimation for covariate shift
+       adaptation", Ann. Inst. Stat. Math. 60, 699-746 (2008).
+    .. [3] J. Huang, A. Gretton, K. Borgwardt, B. Schölkopf and A. Smola,
+       "Correcting sample selection bias by unlabeled data", NIPS 19 (2007).
+    .. [4] S. Bickel, M. Brückner and T. Scheffer, "Discriminative learning
+       under covariate shift", JMLR 10, 2137-2155 (2009).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.transfer import importance_weights
+    >>> rng = np.random.default_rng(0)
+    >>> Xs = rng.normal(0.0, 1.0, size=(500, 1))
+    >>> Xt = rng.normal(1.0, 0.5, size=(200, 1))
+    >>> w = importance_weights(Xs, Xt, method="kliep", rng=0).weights
+    >>> bool(w[Xs[:, 0] > 1].mean() > w[Xs[:, 0] < -1].mean())
+    True
+    """
+    m = check_option(method, "method", _METHODS, _CALLER)
+    xs = check_array(X_source, "X_source", caller=_CALLER, ndim=2, min_samples=2)
+    xt = check_array(X_target, "X_target", caller=_CALLER, ndim=2, min_samples=2)
+    check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
+    c = None if clip is None else check_scalar(clip, "clip", caller=_CALLER, low=1.0,
+                                                low_inclusive=False)
+    k = check_int(cv, "cv", caller=_CALLER, low=2)
+    iters = check_int(max_iter, "max_iter", caller=_CALLER)
+    frac = check_scalar(min_ess_fraction, "min_ess_fraction", caller=_CALLER, low=0.0,
+                        high=1.0)
+    gen = check_rng(rng, caller=_CALLER)
+    bw = None if bandwidth is None else check_scalar(
+        bandwidth, "bandwidth", caller=_CALLER, low=0.0, low_inclusive=False)
+    if m == "classifier":
+        if k > min(xs.shape[0], xt.shape[0]):
+            fail("cv", f"at most the smaller sample size ({min(xs.shape[0], xt.shape[0])})",
+                 k, _CALLER)
+        if estimator is not None:
+            check_has_methods(estimator, "estimator", ["fit", "predict_proba"], _CALLER)
+        raw, details = _classifier_ratio(xs, xt, estimator, k, gen)
+    elif m == "kliep":
+        nc = check_int(n_centers, "n_centers", caller=_CALLER)
+        if k > xt.shape[0]:
+            fail("cv", f"at most n_target ({xt.shape[0]})", k, _CALLER)
+        raw, details = _kliep_ratio(xs, xt, bw, nc, k, iters, gen)
+    else:
+        b = check_scalar(bound, "bound", caller=_CALLER, low=1.0)
+        e = None if epsilon is None else check_scalar(epsilon, "epsilon", caller=_CALLER,
+                                                      low=0.0, high=1.0)
+        raw, details = _kmm_ratio(xs, xt, bw, b, e, iters, gen)
+    raw = np.maximum(np.asarray(raw, dtype=np.float64), 0.0)
+    if not np.isfinite(raw).all() or raw.sum() <= 0.0:
+        warnings.warn(
+            f"importance_weights: the {m} weights are all zero or not finite; "
+            "falling back to uniform weights (the source does not cover the target)",
+            DegenerateDataWarning, stacklevel=2,
+        )
+        raw = np.ones(xs.shape[0])
+    if c is None:
+        w, n_clipped = raw * (raw.shape[0] / raw.sum()), 0
+    else:
+        w, n_clipped = _clip_mean_one(raw, c)
+    ess = float(w.sum() ** 2 / (w * w).sum())
+    if ess < frac * xs.shape[0]:
+        warnings.warn(
+            f"importance_weights: the effective sample size collapsed to "
+            f"{ess:.1f} of {xs.shape[0]} source rows ({100 * ess / xs.shape[0]:.1f}%): "
+            "a few source rows carry most of the weight, so weighted estimates will "
+            "be high-variance. The source barely covers the target; lower clip, "
+            "or check domain_distance.",
+            DegenerateDataWarning, stacklevel=2,
+        )
+    w.setflags(write=False)
+    return ImportanceWeights(weights=w, effective_sample_size=ess, method=m,
+                             n_source=xs.shape[0], n_target=xt.shape[0], clip=c,
+                             n_clipped=n_clipped, details=details)
