@@ -46,6 +46,9 @@ def _kind_of(detector: Any) -> str:
 
 
 def _name(obj: Any) -> str:
+    inner = getattr(obj, "func", None)  # functools.partial(drift.detect, ...)
+    if inner is not None and callable(inner):
+        obj = inner
     return str(getattr(obj, "__name__", None) or type(obj).__name__)
 
 
