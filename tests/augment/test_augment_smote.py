@@ -461,3 +461,19 @@ def test_memory_stays_linear_no_n_by_n_matrix(fn, kw):
     # peak stays within a small multiple of the output (plus the neighbour
     # search's bounded chunks)
     assert peak < 6 * out_bytes + 24 * 2**20
+
+
+def test_smote_nc_accepts_a_dataframe_with_string_categories():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame({
+        "amount": rng.normal(size=50),
+        "country": rng.choice(["FR", "DE", "IT"], size=50),
+        "age": rng.integers(18, 80, 50).astype(float),
+    })
+    y = pd.Series(np.r_[np.zeros(40, int), np.ones(10, int)])
+    Xn, yn = smote_nc(df, y, categorical_features=[1], rng=0)
+    assert Xn.shape == (80, 3)
+    assert Xn.dtype == object
+    assert set(Xn[50:, 1]) <= {"FR", "DE", "IT"}
+    assert np.array_equal(yn[:50], y.to_numpy())
