@@ -54,9 +54,7 @@ class RunDetector:
         return self.drift_detected
 
     def update_many(self, xs):
-        return np.array(
-            [i for i, x in enumerate(np.asarray(xs)) if self.update(x)], dtype=np.intp
-        )
+        return np.array([i for i, x in enumerate(np.asarray(xs)) if self.update(x)], dtype=np.intp)
 
     def reset(self):
         self.run = 0
@@ -85,9 +83,7 @@ class FakeReference:
         return cls(X)
 
     def compare(self, X):
-        return FakeResult(
-            drift_detected=bool(abs(self.mean - X.mean(axis=0)).max() > 1.0)
-        )
+        return FakeResult(drift_detected=bool(abs(self.mean - X.mean(axis=0)).max() > 1.0))
 
 
 def always(state):
@@ -186,15 +182,11 @@ def test_windows_follow_protocol_and_pickle(window):
 
 def test_periodic_samples_boundary():
     p = Periodic(every=250)
-    assert not p.should_retrain(
-        LifecycleState(step=1, samples_since_retrain=249)
-    ).retrain
+    assert not p.should_retrain(LifecycleState(step=1, samples_since_retrain=249)).retrain
     assert p.should_retrain(LifecycleState(step=1, samples_since_retrain=250)).retrain
 
 
-@pytest.mark.parametrize(
-    "span", [3600.0, dt.timedelta(hours=1), np.timedelta64(3600, "s")]
-)
+@pytest.mark.parametrize("span", [3600.0, dt.timedelta(hours=1), np.timedelta64(3600, "s")])
 def test_periodic_time_span_units(span):
     p = Periodic(every_time=span)
     assert p.every_time == 3600.0
@@ -215,9 +207,7 @@ def test_periodic_time_needs_timestamps():
 def test_on_drift_stream_reports_change_point_and_resets_on_new_model():
     det = RunDetector(3)
     p = OnDrift(det)
-    s = LifecycleState(
-        step=20, labels_available=20, new_errors=np.r_[np.zeros(5), np.ones(5)]
-    )
+    s = LifecycleState(step=20, labels_available=20, new_errors=np.r_[np.zeros(5), np.ones(5)])
     d = p.should_retrain(s)
     # labelled rows 10..19 arrived; 3 ones in a row end at position 7 -> sample 17
     assert d.retrain
@@ -245,9 +235,7 @@ def test_on_drift_without_new_values_keeps():
 def test_on_drift_batch_test_and_reference_class():
     rng = np.random.default_rng(1)
     ref = rng.normal(size=(5000, 2))
-    same = LifecycleState(
-        step=5100, reference_X=ref, current_X=rng.normal(size=(100, 2))
-    )
+    same = LifecycleState(step=5100, reference_X=ref, current_X=rng.normal(size=(100, 2)))
     moved = attrs.evolve(same, current_X=rng.normal(size=(100, 2)) + 3)
     for det in (mean_shift_test, FakeReference):
         p = OnDrift(det, max_reference=1000)
@@ -273,12 +261,8 @@ def test_on_drift_batch_uses_most_recent_reference_rows():
 
 def test_on_drift_from_state_results():
     p = OnDrift()
-    assert not p.should_retrain(
-        LifecycleState(step=1, drift=[FakeResult(False)])
-    ).retrain
-    d = p.should_retrain(
-        LifecycleState(step=1, drift=[FakeResult(False), FakeResult(True)])
-    )
+    assert not p.should_retrain(LifecycleState(step=1, drift=[FakeResult(False)])).retrain
+    d = p.should_retrain(LifecycleState(step=1, drift=[FakeResult(False), FakeResult(True)]))
     assert d.retrain
     assert "fake" in d.reason
 
@@ -317,9 +301,7 @@ def test_performance_drop_bound_matches_scipy_normal(confidence):
     base, m, n, threshold = 0.9, 0.85, 400, 0.02
     se = math.sqrt(m * (1 - m) / n)
     lower = (base - m) - stats.norm.ppf(confidence) * se
-    p = OnPerformanceDrop(
-        threshold, baseline=base, min_samples=10, confidence=confidence
-    )
+    p = OnPerformanceDrop(threshold, baseline=base, min_samples=10, confidence=confidence)
     d = p.should_retrain(LifecycleState(step=1, metric=m, metric_n=n))
     assert d.retrain == (lower > threshold)
     assert f"{lower:.4g}" in d.reason
@@ -369,9 +351,7 @@ def test_estimated_drop_reads_the_estimate_only():
     p = OnEstimatedPerformanceDrop(0.05, baseline=0.9, min_samples=50)
     s = LifecycleState(step=1, metric=0.5, metric_n=1000)
     assert not p.should_retrain(s).retrain
-    s = LifecycleState(
-        step=1, estimated_metric=0.7, estimated_std_error=0.01, estimated_n=60
-    )
+    s = LifecycleState(step=1, estimated_metric=0.7, estimated_std_error=0.01, estimated_n=60)
     assert p.should_retrain(s).retrain
 
 
@@ -421,9 +401,7 @@ def test_cost_aware_takes_costs_from_state_and_falls_back_to_estimate():
 
 def test_cost_aware_never_retrains_on_improvement():
     p = CostAware(retrain_cost=0.0, error_cost=1.0, baseline=0.8, min_samples=1)
-    assert not p.should_retrain(
-        LifecycleState(step=1, metric=0.95, metric_n=10**6)
-    ).retrain
+    assert not p.should_retrain(LifecycleState(step=1, metric=0.95, metric_n=10**6)).retrain
 
 
 # ---- combinators ------------------------------------------------------------
@@ -458,9 +436,7 @@ def test_any_of_and_all_of_ask_every_policy():
 def test_cooldown_and_budget():
     inner = Counting(True)
     c = cooldown(inner, 300)
-    assert not c.should_retrain(
-        LifecycleState(step=1, samples_since_retrain=299)
-    ).retrain
+    assert not c.should_retrain(LifecycleState(step=1, samples_since_retrain=299)).retrain
     assert c.should_retrain(LifecycleState(step=1, samples_since_retrain=300)).retrain
     b = budget(inner, 2)
     assert b.should_retrain(LifecycleState(step=1, retrains=1)).retrain
@@ -495,9 +471,7 @@ def test_window_selections_exact():
     assert SinceLastDrift(10).select(attrs.evolve(s, last_change_point=None)).start == 0
     sel = RecencyWeights(100.0, max_samples=300).select(s)
     assert sel.start == 700
-    np.testing.assert_allclose(
-        sel.sample_weight, 0.5 ** (np.arange(299, -1, -1) / 100.0)
-    )
+    np.testing.assert_allclose(sel.sample_weight, 0.5 ** (np.arange(299, -1, -1) / 100.0))
     assert RecencyWeights(10.0).select(s).n_samples == math.ceil(10 * math.log2(1000))
 
 
@@ -653,9 +627,7 @@ class WarnDetector(RunDetector):
 
 def test_on_drift_change_point_is_the_start_of_an_open_warning_zone():
     p = OnDrift(WarnDetector())
-    s1 = LifecycleState(
-        step=4, labels_available=4, new_errors=np.array([0, 0, 0.5, 0.5])
-    )
+    s1 = LifecycleState(step=4, labels_available=4, new_errors=np.array([0, 0, 0.5, 0.5]))
     assert not p.should_retrain(s1).retrain
     s2 = LifecycleState(step=7, labels_available=7, new_errors=np.array([0.5, 1, 0]))
     d = p.should_retrain(s2)
@@ -667,36 +639,41 @@ def test_on_drift_change_point_is_the_start_of_an_open_warning_zone():
     p.should_retrain(
         LifecycleState(step=4, labels_available=4, new_errors=np.array([0.5, 0, 0, 0]))
     )
-    d = p.should_retrain(
-        LifecycleState(step=6, labels_available=6, new_errors=np.array([0, 1.0]))
-    )
+    d = p.should_retrain(LifecycleState(step=6, labels_available=6, new_errors=np.array([0, 1.0])))
     assert d.change_point == 5
 
 
 def test_on_drift_refit_after_fires_once_when_enough_labels_arrived():
     p = OnDrift(RunDetector(3), refit_after=10)
-    d = p.should_retrain(
-        LifecycleState(step=5, labels_available=5, new_errors=np.ones(5))
-    )
+    d = p.should_retrain(LifecycleState(step=5, labels_available=5, new_errors=np.ones(5)))
     assert d.retrain
     cp = d.change_point
     assert cp == 2
     quiet = np.zeros(1)
     assert not p.should_retrain(
-        LifecycleState(
-            step=11, labels_available=cp + 9, new_errors=quiet, model_version=1
-        )
+        LifecycleState(step=11, labels_available=cp + 9, new_errors=quiet, model_version=1)
     ).retrain
     d = p.should_retrain(
-        LifecycleState(
-            step=12, labels_available=cp + 10, new_errors=quiet, model_version=1
-        )
+        LifecycleState(step=12, labels_available=cp + 10, new_errors=quiet, model_version=1)
     )
     assert d.retrain
     assert d.change_point == cp
     assert "refit" in d.reason
     assert not p.should_retrain(
-        LifecycleState(
-            step=13, labels_available=cp + 11, new_errors=quiet, model_version=2
-        )
+        LifecycleState(step=13, labels_available=cp + 11, new_errors=quiet, model_version=2)
     ).retrain
+
+
+def test_imports_stay_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mllifecycle.policies, mllifecycle.replay, mllifecycle.datasets; "
+        "heavy = [m for m in ('sklearn', 'scipy.stats', 'matplotlib', 'joblib') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[]"
