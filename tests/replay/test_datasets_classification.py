@@ -74,12 +74,8 @@ def test_concepts_really_change():
 
         first = s.concept == 0
         second = s.concept == 1
-        m = DecisionTreeClassifier(max_depth=6, random_state=0).fit(
-            s.X[first], s.y[first]
-        )
-        assert (
-            m.score(s.X[first], s.y[first]) - m.score(s.X[second], s.y[second]) > 0.1
-        ), s.name
+        m = DecisionTreeClassifier(max_depth=6, random_state=0).fit(s.X[first], s.y[first])
+        assert m.score(s.X[first], s.y[first]) - m.score(s.X[second], s.y[second]) > 0.1, s.name
 
 
 def test_gaussian_kinds_shift_the_named_part():

@@ -33,9 +33,7 @@ class PageHinkley:
         self.mean += (x - self.mean) / self.n
         self.cum += x - self.mean - self.delta
         self.low = min(self.low, self.cum)
-        self.drift_detected = (
-            self.n >= self.min_instances and self.cum - self.low > self.threshold
-        )
+        self.drift_detected = self.n >= self.min_instances and self.cum - self.low > self.threshold
         if self.drift_detected:
             self.n, self.mean, self.cum, self.low = 0, 0.0, 0.0, 0.0
         return self.drift_detected
@@ -78,9 +76,7 @@ def sea_baselines():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("make_detector", _detectors())
-def test_drift_triggered_beats_never_and_matches_best_periodic(
-    sea_baselines, make_detector
-):
+def test_drift_triggered_beats_never_and_matches_best_periodic(sea_baselines, make_detector):
     s, model, base = sea_baselines
     assert len(s.change_points) == 3
     drift = replay(
