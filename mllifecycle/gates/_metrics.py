@@ -509,12 +509,13 @@ def auc_from_runs(layout: AucLayout, S: FloatArray) -> FloatArray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _run_matrix(run_of: npt.NDArray[np.intp], n_runs: int) -> Any:
+def _run_matrix(run_of: npt.NDArray[np.intp], n_runs: int, dtype: Any) -> Any:
     """Sparse (n_runs, n) indicator: row k sums the weights of run k."""
     from scipy import sparse
 
     n = run_of.size
-    return sparse.csr_array((np.ones(n), (run_of, np.arange(n))), shape=(n_runs, n))
+    ones = np.ones(n, dtype=dtype)
+    return sparse.csr_array((ones, (run_of, np.arange(n))), shape=(n_runs, n))
 
 
 def _run_ids(layout: AucLayout, n: int) -> npt.NDArray[np.intp]:
@@ -636,16 +637,20 @@ def bootstrap_values(
         # run sums are then one sparse product with a run-indicator matrix
         run_b = np.empty(n, dtype=np.intp)
         run_b[perm] = _run_ids(lb, n)
-        Ga = _run_matrix(_run_ids(la, n), la.starts.size)
-        Gb = _run_matrix(run_b, lb.starts.size)
         w_sorted = None if problem.weights is None else problem.weights[la.order]
+        # integer counts and their run sums are exact in float32 below 2**24
+        dt = np.float32 if w_sorted is None and n < 2**24 else np.float64
+        Ga = _run_matrix(_run_ids(la, n), la.starts.size, dt)
+        Gb = _run_matrix(run_b, lb.starts.size, dt)
         parts_a, parts_b = [], []
         for C in count_blocks(rng, n, n_resamples):
-            CT = np.ascontiguousarray(C.T, dtype=np.float64)
+            CT: npt.NDArray[Any] = np.ascontiguousarray(C.T, dtype=dt)
             if w_sorted is not None:
-                CT *= w_sorted[:, None]
-            parts_a.append(auc_from_runs(la, np.asarray(Ga @ CT).T))
-            parts_b.append(auc_from_runs(lb, np.asarray(Gb @ CT).T))
+                CT = CT * w_sorted[:, None]
+            Sa = np.asarray(Ga @ CT, dtype=np.float64).T
+            Sb = np.asarray(Gb @ CT, dtype=np.float64).T
+            parts_a.append(auc_from_runs(la, Sa))
+            parts_b.append(auc_from_runs(lb, Sb))
         return (
             np.concatenate(parts_a),
             np.concatenate(parts_b),
