@@ -122,7 +122,7 @@ def encode_labels(
     """
     if y.dtype.kind in "iu" and y.size:
         lo, hi = int(y.min()), int(y.max())
-        if hi - lo <= 4 * y.size + 1024:
+        if hi - lo <= 4 * y.size + 1024 and lo > -(2**62) and hi < 2**62:
             shifted = (y.astype(np.int64, copy=False) - lo).astype(np.intp)
             full = np.bincount(shifted)
             present = np.flatnonzero(full)

@@ -244,7 +244,9 @@ def borderline_smote(
         split across classes in proportion to their sizes (for augmenting an
         already balanced data set).
     k_neighbors : int, default=5
-        Interpolation partners per danger row (see ``kind``).
+        Interpolation partners per danger row (see ``kind``). For
+        ``"borderline-1"`` a class with ``k_neighbors`` rows or fewer uses
+        ``n_class - 1`` (with a warning), as in :func:`smote`.
     m_neighbors : int, default=10
         Neighbours over all rows that decide whether a row is in danger.
     kind : {"borderline-1", "borderline-2"}, default="borderline-1"
@@ -376,7 +378,9 @@ def adasyn(
         split across classes in proportion to their sizes (for augmenting an
         already balanced data set).
     k_neighbors : int, default=5
-        Neighbours for both the difficulty ratio and the interpolation.
+        Neighbours for both the difficulty ratio and the interpolation. A
+        class with ``k_neighbors`` rows or fewer interpolates with
+        ``n_class - 1`` neighbours (with a warning), as in :func:`smote`.
     sample_weight : array-like of shape (n_samples,), optional
         Returned as a third output; synthetic rows get ``w_i + u (w_j - w_i)``.
     n_jobs : int, optional
