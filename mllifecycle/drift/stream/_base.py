@@ -52,6 +52,7 @@ _EMPTY_INDEX: IndexArray = np.zeros(0, dtype=np.intp)
 _MIN_WINDOW = 256
 _SCALAR_GAP = 128
 _RESTART_WINDOW = 512  # smallest first window after a detection (then doubling)
+_RESTART_FACTOR = 0.5  # first window after a detection, in mean gaps
 _MAX_WINDOW = 1 << 14
 
 
@@ -339,7 +340,8 @@ class StreamDetectorBase:
                 gap = pos - start
                 start = pos
                 avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
-                window = int(min(max(_RESTART_WINDOW, avg_gap / 2), _MAX_WINDOW))
+                first = max(_RESTART_WINDOW, _RESTART_FACTOR * avg_gap)
+                window = int(min(first, _MAX_WINDOW))
         out = np.asarray(drifts, dtype=np.intp)
         if warn_parts:
             warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)
