@@ -570,7 +570,8 @@ def replay(
     n_jobs : int, optional
         Run policies in parallel with joblib (``-1``: all cores).
     progress : bool, default=False
-        Print a progress line on stderr.
+        Print a progress line per policy on stderr (only when the policies
+        run serially, ``n_jobs=None``).
 
     Returns
     -------
