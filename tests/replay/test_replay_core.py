@@ -544,24 +544,26 @@ def test_real_gates_when_available(sea):
     assert run.deployments >= 4
 
 
-def test_batch_drift_test_from_mllifecycle_drift_when_available():
+@pytest.mark.parametrize("kind", ["detect", "Reference"])
+def test_batch_drift_test_from_mllifecycle_drift_when_available(kind):
     drift = pytest.importorskip("mllifecycle.drift")
-    if not hasattr(drift, "detect"):
-        pytest.skip("mllifecycle.drift has no detect yet")
+    if not hasattr(drift, kind):
+        pytest.skip(f"mllifecycle.drift has no {kind} yet")
     import functools
 
     s = gaussian_stream(10_000, kind="covariate", rng=0)
-    detect = functools.partial(drift.detect, alpha=0.001)
+    # a partial of the test function, or the Reference class (refitted per deployment)
+    detector = functools.partial(drift.detect, alpha=0.001) if kind == "detect" else drift.Reference
     r = replay(
         s.X,
         s.y,
         LR,
-        {"never": never, "batch": cooldown(OnDrift(detect), 1000)},
+        {"never": never, "batch": cooldown(OnDrift(detector), 1000)},
         batch_size=500,
         window=SlidingWindow(1000),
     )
     run = r["batch"]
     assert run.retrains >= 3
-    assert all("detect found drift" in e.reason for e in run.events)
+    assert all(f"{kind} found drift" in e.reason for e in run.events)
     # covariate shift: the features move, so the batch test sees it and retraining pays
     assert run.accuracy > r["never"].accuracy + 0.1
