@@ -90,8 +90,13 @@ def machine():
                 break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    }
 
 
 def bench_ks(rng):
@@ -108,9 +113,15 @@ def bench_ks(rng):
     p_loop = np.array([r.pvalue for r in loop])
     rel = float(np.max(np.abs(p_ours - p_loop) / np.abs(p_loop)))
     rel_axis = float(np.max(np.abs(p_ours - axis.pvalue) / np.abs(axis.pvalue)))
-    return {"scipy_loop_s": t_loop, "scipy_axis_s": t_axis, "detect_s": t_ours,
-            "ratio_loop": t_loop / t_ours, "ratio_axis": t_axis / t_ours,
-            "max_rel_p_diff_loop": rel, "max_rel_p_diff_axis": rel_axis}
+    return {
+        "scipy_loop_s": t_loop,
+        "scipy_axis_s": t_axis,
+        "detect_s": t_ours,
+        "ratio_loop": t_loop / t_ours,
+        "ratio_axis": t_axis / t_ours,
+        "max_rel_p_diff_loop": rel,
+        "max_rel_p_diff_axis": rel_axis,
+    }
 
 
 def bench_reference(rng):
@@ -123,9 +134,14 @@ def bench_reference(rng):
     t_detect, reps_d = median_time(lambda: [detect(x, w) for w in windows])
     t_ref, reps_r = median_time(lambda: [ref.compare(w) for w in windows])
     same = all(a.to_dict() == b.to_dict() for a, b in zip(reps_d, reps_r, strict=True))
-    return {"fit_s": t_fit, "detect_10_s": t_detect, "compare_10_s": t_ref,
-            "ratio": t_detect / t_ref, "ratio_with_fit": t_detect / (t_ref + t_fit),
-            "identical_reports": same}
+    return {
+        "fit_s": t_fit,
+        "detect_10_s": t_detect,
+        "compare_10_s": t_ref,
+        "ratio": t_detect / t_ref,
+        "ratio_with_fit": t_detect / (t_ref + t_fit),
+        "identical_reports": same,
+    }
 
 
 def ensure_venv():
@@ -133,10 +149,15 @@ def ensure_venv():
     if not py.exists():
         print(f"creating {VENV} (python -m venv + pip install frouros==0.9.0 numpy<2.2)")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "frouros==0.9.0", "numpy<2.2"],
-                       check=True)
-    ver = subprocess.run([str(py), "-c", "import frouros, numpy; print(frouros.__version__,"
-                          " numpy.__version__)"], capture_output=True, text=True, check=True)
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "frouros==0.9.0", "numpy<2.2"], check=True
+        )
+    ver = subprocess.run(
+        [str(py), "-c", "import frouros, numpy; print(frouros.__version__, numpy.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return py, ver.stdout.split()
 
 
@@ -155,15 +176,27 @@ def bench_mmd(rng, n, frouros_perms, py):
         np.save(fx, x)
         np.save(fy, y)
         fr.write_text(FROUROS_RUNNER)
-        out = subprocess.run([str(py), str(fr), str(fx), str(fy), repr(sigma),
-                              str(frouros_perms)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [str(py), str(fr), str(fx), str(fy), repr(sigma), str(frouros_perms)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     fro = json.loads(out.stdout.strip().splitlines()[-1])
     est = fro["t0"] + (fro["tb"] - fro["t0"]) * N_PERM / frouros_perms
-    return {"n": n, "mmd_s": t_ours, "frouros_perms_run": frouros_perms,
-            "frouros_run_s": fro["tb"], "frouros_no_perm_s": fro["t0"],
-            "frouros_est_500_s": est, "ratio": est / t_ours,
-            "statistic_ours": res.statistic, "statistic_frouros": fro["statistic"],
-            "p_ours": res.p_value, "p_frouros": fro["p_value"]}
+    return {
+        "n": n,
+        "mmd_s": t_ours,
+        "frouros_perms_run": frouros_perms,
+        "frouros_run_s": fro["tb"],
+        "frouros_no_perm_s": fro["t0"],
+        "frouros_est_500_s": est,
+        "ratio": est / t_ours,
+        "statistic_ours": res.statistic,
+        "statistic_frouros": fro["statistic"],
+        "p_ours": res.p_value,
+        "p_frouros": fro["p_value"],
+    }
 
 
 def main():
@@ -175,15 +208,19 @@ def main():
     info = machine()
     print(json.dumps(info))
     ks = bench_ks(rng)
-    print(f"KS, 20 features, n=5000+5000: scipy loop {ks['scipy_loop_s']*1e3:.1f} ms, "
-          f"scipy axis=0 {ks['scipy_axis_s']*1e3:.1f} ms, detect {ks['detect_s']*1e3:.1f} ms "
-          f"-> {ks['ratio_loop']:.1f}x vs loop, {ks['ratio_axis']:.1f}x vs axis=0; "
-          f"max relative p-value difference {ks['max_rel_p_diff_loop']:.1e}")
+    print(
+        f"KS, 20 features, n=5000+5000: scipy loop {ks['scipy_loop_s'] * 1e3:.1f} ms, "
+        f"scipy axis=0 {ks['scipy_axis_s'] * 1e3:.1f} ms, detect {ks['detect_s'] * 1e3:.1f} ms "
+        f"-> {ks['ratio_loop']:.1f}x vs loop, {ks['ratio_axis']:.1f}x vs axis=0; "
+        f"max relative p-value difference {ks['max_rel_p_diff_loop']:.1e}"
+    )
     ref = bench_reference(rng)
-    print(f"Reference: fit {ref['fit_s']*1e3:.1f} ms; 10 windows: detect "
-          f"{ref['detect_10_s']*1e3:.1f} ms, compare {ref['compare_10_s']*1e3:.1f} ms -> "
-          f"{ref['ratio']:.1f}x ({ref['ratio_with_fit']:.1f}x counting the fit); "
-          f"identical reports: {ref['identical_reports']}")
+    print(
+        f"Reference: fit {ref['fit_s'] * 1e3:.1f} ms; 10 windows: detect "
+        f"{ref['detect_10_s'] * 1e3:.1f} ms, compare {ref['compare_10_s'] * 1e3:.1f} ms -> "
+        f"{ref['ratio']:.1f}x ({ref['ratio_with_fit']:.1f}x counting the fit); "
+        f"identical reports: {ref['identical_reports']}"
+    )
     results = {"machine": info, "ks": ks, "reference": ref, "mmd": []}
     if not args.skip_frouros:
         py, (fver, fnp) = ensure_venv()
@@ -191,10 +228,12 @@ def main():
         for n, perms in ((1000, 10 if args.quick else 50), (5000, 2 if args.quick else 5)):
             r = bench_mmd(rng, n, perms, py)
             results["mmd"].append(r)
-            print(f"MMD n={n}+{n}, d=20, {N_PERM} permutations: ours {r['mmd_s']:.2f} s; "
-                  f"frouros {perms} perms {r['frouros_run_s']:.1f} s -> est. "
-                  f"{r['frouros_est_500_s']:.0f} s for {N_PERM} -> {r['ratio']:.0f}x; "
-                  f"statistic {r['statistic_ours']:.6g} vs {r['statistic_frouros']:.6g}")
+            print(
+                f"MMD n={n}+{n}, d=20, {N_PERM} permutations: ours {r['mmd_s']:.2f} s; "
+                f"frouros {perms} perms {r['frouros_run_s']:.1f} s -> est. "
+                f"{r['frouros_est_500_s']:.0f} s for {N_PERM} -> {r['ratio']:.0f}x; "
+                f"statistic {r['statistic_ours']:.6g} vs {r['statistic_frouros']:.6g}"
+            )
     print(json.dumps(results, indent=2))
 
 
