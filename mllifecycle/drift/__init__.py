@@ -85,9 +85,7 @@ def __getattr__(name: str) -> Any:
     # Lazy, so that ``mllifecycle drift --help`` and ``import mllifecycle.drift.stream``
     # do not load SciPy.
     if name in _WHERE:
-        value = getattr(
-            importlib.import_module(f"mllifecycle.drift.{_WHERE[name]}"), name
-        )
+        value = getattr(importlib.import_module(f"mllifecycle.drift.{_WHERE[name]}"), name)
         globals()[name] = value
         return value
     if name == "stream":

@@ -102,9 +102,7 @@ def _read_csv(path: str) -> dict[str, Any]:
     for j, name in enumerate(header):
         cells = [r[j].strip() for r in body]
         try:
-            out[name] = np.array(
-                [float(c) if c else np.nan for c in cells], dtype=float
-            )
+            out[name] = np.array([float(c) if c else np.nan for c in cells], dtype=float)
         except ValueError:
             out[name] = np.array([c if c else None for c in cells], dtype=object)
     return out

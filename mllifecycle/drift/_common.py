@@ -68,12 +68,8 @@ def check_pair_1d(
 ) -> tuple[FloatArray, FloatArray]:
     """Validate two 1-D numeric samples with at least 2 values each."""
     pol = check_nan_policy(nan_policy, caller)
-    ref = check_array(
-        reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol
-    )
-    cur = check_array(
-        current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol
-    )
+    ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
+    cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     return ref, cur
 
 
@@ -82,9 +78,7 @@ def check_pair_2d(
 ) -> tuple[FloatArray, FloatArray]:
     """Validate two numeric samples (1-D becomes one column) with equal widths."""
     pol = check_nan_policy(nan_policy, caller)
-    ref = check_array(
-        reference, "reference", caller=caller, min_samples=2, nan_policy=pol
-    )
+    ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
     check_same_n_features(ref, cur, caller=caller)
     if ref.ndim == 1:
@@ -97,9 +91,7 @@ def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         out: npt.NDArray[np.bool_] = np.isnan(a)
         return out
     if a.dtype.kind == "O":
-        return np.array(
-            [v is None or (isinstance(v, float) and v != v) for v in a], bool
-        )
+        return np.array([v is None or (isinstance(v, float) and v != v) for v in a], bool)
     return np.zeros(a.shape, bool)
 
 

@@ -142,11 +142,7 @@ class FeatureDrift:
         return attrs_to_dict(self)
 
     def __repr__(self) -> str:
-        adj = (
-            "None"
-            if self.adjusted_p_value is None
-            else format_value(self.adjusted_p_value)
-        )
+        adj = "None" if self.adjusted_p_value is None else format_value(self.adjusted_p_value)
         return (
             f"FeatureDrift(name={self.name!r}, test={self.test!r}, "
             f"effect_size={format_value(self.effect_size)}, adjusted_p_value={adj}, "
@@ -257,13 +253,9 @@ class DriftReport:
             for i, h in enumerate(self._HEADERS)
         ]
         lines = [self._caption()]
-        lines.append(
-            "  ".join(h.ljust(w) for h, w in zip(self._HEADERS, widths, strict=True))
-        )
+        lines.append("  ".join(h.ljust(w) for h, w in zip(self._HEADERS, widths, strict=True)))
         for r in rows:
-            lines.append(
-                "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            )
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

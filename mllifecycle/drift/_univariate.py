@@ -135,9 +135,7 @@ def ks(
     _warn_constant(ref, cur, caller)
     d = ks_statistic_columns(ref[:, None], cur[:, None])
     d, p = ks_pvalues(d, ref.shape[0], cur.shape[0])
-    return _result(
-        "ks", d[0], p[0], d[0], ref.shape[0], cur.shape[0], alpha=a, min_effect=me
-    )
+    return _result("ks", d[0], p[0], d[0], ref.shape[0], cur.shape[0], alpha=a, min_effect=me)
 
 
 # ---------------------------------------------------------------------------- CvM
@@ -231,9 +229,7 @@ def _ad_sigma(n1: int, n2: int) -> float:
     return float(np.sqrt(sigmasq))
 
 
-def _ad_midrank_perm(
-    z_sorted: FloatArray, n1: int, labels: npt.NDArray[np.bool_]
-) -> FloatArray:
+def _ad_midrank_perm(z_sorted: FloatArray, n1: int, labels: npt.NDArray[np.bool_]) -> FloatArray:
     """A2akN (midrank) for each row of ``labels`` over the pooled sorted values."""
     big_n = z_sorted.shape[0]
     n2 = big_n - n1
@@ -462,14 +458,11 @@ def chi_square(
     }
     if k < 2:
         warnings.warn(
-            "chi_square: both samples hold a single category; "
-            "the test cannot see drift",
+            "chi_square: both samples hold a single category; the test cannot see drift",
             DegenerateDataWarning,
             stacklevel=2,
         )
-        return _result(
-            "chi_square", 0.0, 1.0, 0.0, n, m, alpha=a, min_effect=me, details=details
-        )
+        return _result("chi_square", 0.0, 1.0, 0.0, n, m, alpha=a, min_effect=me, details=details)
     r = stats.chi2_contingency(np.vstack([cnt_r, cnt_c]))
     chi2 = float(r.statistic)
     effect = float(np.sqrt(chi2 / (n + m)))
@@ -506,12 +499,8 @@ def _psi_value(p: FloatArray, q: FloatArray) -> FloatArray:
 def _js_value(p: FloatArray, q: FloatArray) -> FloatArray:
     mid = (p + q) / 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        kl_p = np.where(p > 0, p * np.log2(p / np.where(mid > 0, mid, 1.0)), 0.0).sum(
-            axis=-1
-        )
-        kl_q = np.where(q > 0, q * np.log2(q / np.where(mid > 0, mid, 1.0)), 0.0).sum(
-            axis=-1
-        )
+        kl_p = np.where(p > 0, p * np.log2(p / np.where(mid > 0, mid, 1.0)), 0.0).sum(axis=-1)
+        kl_q = np.where(q > 0, q * np.log2(q / np.where(mid > 0, mid, 1.0)), 0.0).sum(axis=-1)
     out: FloatArray = np.sqrt(np.clip((kl_p + kl_q) / 2.0, 0.0, 1.0))
     return out
 
@@ -591,9 +580,7 @@ def _binned_test(
     stat = float(fn(p_ref, p_cur))
     details: dict[str, Any] = {"bins": int(k), "binning": binning}
     if method == "psi":
-        details["band"] = (
-            "stable" if stat < 0.1 else ("moderate" if stat < 0.25 else "major")
-        )
+        details["band"] = "stable" if stat < 0.1 else ("moderate" if stat < 0.25 else "major")
     p_value: float | None = None
     if th is None:
         assert nb is not None
@@ -873,9 +860,7 @@ def _cdf_stats(
     cr = np.cumsum(labels[:, :-1], axis=1)
     diff = np.abs(cr / n1 - (np.arange(1, big_n) - cr) / n2)
     out: FloatArray = (
-        (diff**power * deltas).sum(axis=1)
-        if power != 1
-        else (diff * deltas).sum(axis=1)
+        (diff**power * deltas).sum(axis=1) if power != 1 else (diff * deltas).sum(axis=1)
     )
     return out
 
