@@ -267,35 +267,47 @@ def _hoeffding_tests(
     return drift, warn
 
 
+_IBC_CAP = 1 << 22
+
+
 @lru_cache(maxsize=32)
-def _ibc_table(lam: float) -> tuple[float, ...]:
+def _ibc_array(lam: float) -> npt.NDArray[np.float64]:
     """McDiarmid's independent bound condition after c updates, c = 0, 1, ...
 
     ``ibc_0 = 1`` and ``ibc_c = lam**2 + (1 - lam)**2 * ibc_{c-1}``, iterated
-    in floating point until it stops changing (the last entry then holds for
-    every larger c).
+    in floating point (``lfilter`` runs the same recursion in C) until it
+    stops changing; the last entry then holds for every larger c. Raises
+    ValueError if it does not settle within ``_IBC_CAP`` steps.
     """
+    from scipy.signal import lfilter
+
     a = lam * lam
     b = (1 - lam) ** 2
-    out = [1.0]
-    while len(out) < 10_000_000:
-        nxt = a + b * out[-1]
-        if nxt == out[-1]:
-            break
-        out.append(nxt)
-    return tuple(out)
+    parts = [np.ones(1)]
+    last = 1.0
+    size = 1
+    chunk = 1 << 10
+    while size < _IBC_CAP:
+        y = np.asarray(
+            lfilter([a], [1.0, -b], np.ones(chunk), zi=[b * last])[0],
+            dtype=np.float64,
+        )
+        prev_last = last
+        parts.append(y)
+        size += chunk
+        same = np.flatnonzero(y == np.r_[prev_last, y[:-1]])
+        if same.shape[0]:
+            arr = np.concatenate(parts)[: size - chunk + int(same[0])]
+            arr.setflags(write=False)
+            return arr
+        last = float(y[-1])
+        chunk = min(2 * chunk, 1 << 18)
+    raise ValueError("the bound condition did not settle")
 
 
 def _ibc_at(table: npt.NDArray[np.float64], counts: npt.NDArray[np.intp]) -> FloatArray:
     out: FloatArray = table[np.minimum(counts, table.shape[0] - 1)]
     return out
-
-
-@lru_cache(maxsize=32)
-def _ibc_array(lam: float) -> npt.NDArray[np.float64]:
-    arr = np.asarray(_ibc_table(lam), dtype=np.float64)
-    arr.setflags(write=False)
-    return arr
 
 
 def _ewma_segments(
@@ -366,7 +378,8 @@ class HDDM_W(WarningDetectorBase):
     warning_confidence : float, default=0.005
         :math:`\delta_w` in (0, 1), at least ``drift_confidence``.
     lambda_val : float, default=0.05
-        EWMA weight of the newest value, in (0, 1].
+        EWMA weight of the newest value, in [1e-5, 1] (the bound's table
+        must settle, which takes about ``37 / lambda_val`` steps).
     two_sided_test : bool, default=False
         Also detect decreases of the error rate.
 
@@ -436,9 +449,9 @@ class HDDM_W(WarningDetectorBase):
             self.drift_confidence, self.warning_confidence, caller
         )
         self.lambda_val = check_scalar(
-            self.lambda_val, "lambda_val", caller=caller, low=0.0, high=1.0,
-            low_inclusive=False,
+            self.lambda_val, "lambda_val", caller=caller, low=1e-5, high=1.0
         )
+        _ibc_array(self.lambda_val)  # build (and cache) the bound table now
         self.two_sided_test = check_bool(self.two_sided_test, "two_sided_test", caller)
         self._keep = 1 - self.lambda_val
         self._log_drift = math.log(1 / self.drift_confidence)
@@ -478,13 +491,13 @@ class HDDM_W(WarningDetectorBase):
             self._reset_state()
         lam = self.lambda_val
         keep = self._keep
-        table = _ibc_table(lam)
-        top = len(table) - 1
+        table = _ibc_array(lam)
+        top = table.shape[0] - 1
         cnt = self._t_cnt + 1
         tot = e if cnt == 1 else lam * e + keep * self._t_ewma
         self._t_cnt = cnt
         self._t_ewma = tot
-        ibc = table[cnt if cnt < top else top]
+        ibc = float(table[cnt if cnt < top else top])
         eps = math.sqrt(ibc * self._log_drift / 2)
         drift = False
         warn = False
@@ -500,7 +513,7 @@ class HDDM_W(WarningDetectorBase):
             self._i2_ewma = e if c2 == 1 else lam * e + keep * self._i2_ewma
             self._i2_cnt = c2
             c1 = self._i1_cnt
-            ibc_sum = table[min(c1, top)] + table[min(c2, top)]
+            ibc_sum = float(table[min(c1, top)]) + float(table[min(c2, top)])
             diff = self._i2_ewma - self._i1_ewma
             if diff > math.sqrt(ibc_sum * self._log_drift / 2):
                 drift = True
@@ -518,7 +531,7 @@ class HDDM_W(WarningDetectorBase):
                 self._d2_ewma = e if c2 == 1 else lam * e + keep * self._d2_ewma
                 self._d2_cnt = c2
                 c1 = self._d1_cnt
-                ibc_sum = table[min(c1, top)] + table[min(c2, top)]
+                ibc_sum = float(table[min(c1, top)]) + float(table[min(c2, top)])
                 diff = self._d1_ewma - self._d2_ewma
                 if diff > math.sqrt(ibc_sum * self._log_drift / 2):
                     drift = True
