@@ -126,6 +126,15 @@ class FeatureDrift:
         ``adjusted_p_value < alpha`` (and ``effect_size >= min_effect``).
     result : DriftResult
         The full result of the test on this column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.drift import detect
+    >>> rng = np.random.default_rng(0)
+    >>> line = detect(rng.normal(size=(300, 2)), rng.normal(1.0, 1.0, size=(300, 2))).features[0]
+    >>> line.test, line.drift_detected, line.adjusted_p_value >= line.p_value
+    ('ks', True, True)
     """
 
     name: str
