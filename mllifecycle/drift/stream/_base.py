@@ -135,6 +135,9 @@ def first_rise(
     if m == 0 or start >= m:
         return -1
     if m <= _DIRECT:  # small windows: one running minimum is cheaper
+        low = np.minimum(rows.min(axis=1), inits)
+        if not ((rows.max(axis=1) - low) > threshold).any():
+            return -1  # not even the whole window's range exceeds it
         run = np.minimum.accumulate(rows, axis=1)
         np.minimum(run, inits[:, None], out=run)
         np.subtract(rows, run, out=run)
