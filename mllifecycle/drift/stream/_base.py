@@ -111,7 +111,7 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
 
 _BLOCK = 64
 _MAX_CANDIDATES = 8
-_DIRECT = 1024
+_DIRECT = 2048
 
 
 def first_rise(
@@ -134,10 +134,10 @@ def first_rise(
     inits = np.asarray(init, dtype=np.float64).reshape(-1)
     if m == 0 or start >= m:
         return -1
+    low = np.minimum(rows.min(axis=1), inits)
+    if not ((rows.max(axis=1) - low) > threshold).any():
+        return -1  # not even the whole window's range exceeds the threshold
     if m <= _DIRECT:  # small windows: one running minimum is cheaper
-        low = np.minimum(rows.min(axis=1), inits)
-        if not ((rows.max(axis=1) - low) > threshold).any():
-            return -1  # not even the whole window's range exceeds it
         run = np.minimum.accumulate(rows, axis=1)
         np.minimum(run, inits[:, None], out=run)
         np.subtract(rows, run, out=run)
