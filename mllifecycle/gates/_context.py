@@ -180,18 +180,18 @@ def model_inputs(
 ) -> tuple[Any, Any]:
     """Return (champion input, challenger input) in the form ``spec`` needs."""
     if spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba):
-        out = []
-        for nm in ("champion", "challenger"):
+        found = {}
+        for nm in ("challenger", "champion"):
             p = getattr(context, f"{nm}_proba")
-            if p is None and nm == "challenger":
+            if p is None and (nm == "challenger" or context.has_champion):
                 fail(
                     "context",
-                    f"a GateContext with challenger_proba for metric {spec.name!r}",
-                    described("challenger_proba=None"),
+                    f"a GateContext with {nm}_proba for metric {spec.name!r}",
+                    described(f"{nm}_proba=None"),
                     caller,
                 )
-            out.append(p)
-        return out[0], out[1]
+            found[nm] = p
+        return found["champion"], found["challenger"]
     champion = context.champion
     if champion is None and context.champion_proba is not None and spec.kind == "label":
         champion = _labels_from_proba(context.y_true, context.champion_proba)

@@ -170,6 +170,11 @@ GATE_CASES = [
         "challenger_proba for metric 'log_loss'",
     ),
     (
+        SignificantImprovement("roc_auc", method="delong"),
+        GateContext(y_true=Y, champion=A, challenger=A, challenger_proba=P),
+        "champion_proba for metric 'roc_auc'",
+    ),
+    (
         CalibrationNoWorse(),
         GateContext(y_true=Y, champion=A, challenger=A, challenger_proba=P),
         "champion_proba",

@@ -74,9 +74,7 @@ def test_significant_improvement_false_pass_rate(shared):
     passes = 0
     for t in range(TRIALS):
         y, a, b = _pair(rng, 2000, 0.80, 0.80, shared)
-        passes += gate.check(
-            GateContext(y_true=y, champion=a, challenger=b, rng=t)
-        ).passed
+        passes += gate.check(GateContext(y_true=y, champion=a, challenger=b, rng=t)).passed
     assert passes / TRIALS <= _bound(0.05)
 
 
@@ -88,9 +86,7 @@ def test_significant_improvement_power():
     passes = 0
     for t in range(TRIALS):
         y, a, b = _pair(rng, 5000, 0.80, 0.82, shared=0.5)
-        passes += gate.check(
-            GateContext(y_true=y, champion=a, challenger=b, rng=t)
-        ).passed
+        passes += gate.check(GateContext(y_true=y, champion=a, challenger=b, rng=t)).passed
     assert passes / TRIALS >= 0.8
 
 

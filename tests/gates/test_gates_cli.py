@@ -39,12 +39,8 @@ def files(tmp_path):
         "a": _write(tmp_path / "a.csv", a),
         "b": _write(tmp_path / "b.csv", b, header=["prediction"]),
         "worse": _write(tmp_path / "w.csv", worse),
-        "proba": _write(
-            tmp_path / "p.csv", [1 - pb, pb], header=["0", "1"], fmt="%.6f"
-        ),
-        "proba_swapped": _write(
-            tmp_path / "ps.csv", [pb, 1 - pb], header=["1", "0"], fmt="%.6f"
-        ),
+        "proba": _write(tmp_path / "p.csv", [1 - pb, pb], header=["0", "1"], fmt="%.6f"),
+        "proba_swapped": _write(tmp_path / "ps.csv", [pb, 1 - pb], header=["1", "0"], fmt="%.6f"),
         "slices": _write(tmp_path / "s.csv", region, header=["region"]),
         "tmp": tmp_path,
     }
@@ -71,9 +67,7 @@ def test_fail_exit_1_with_json(files, capsys):
 def test_require_improvement_and_slices(files, capsys):
     argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
     argv += ["--challenger", files["b"], "--require", "improvement"]
-    status = main(
-        [*argv, "--slices", files["slices"], "--json", "--n-resamples", "1000"]
-    )
+    status = main([*argv, "--slices", files["slices"], "--json", "--n-resamples", "1000"])
     report = json.loads(capsys.readouterr().out)
     assert status == 0
     names = [r["name"] for r in report["results"]]
@@ -98,9 +92,7 @@ def test_probability_columns_and_header_order(files, capsys):
     base = ["gate", "--y-true", files["y"], "--metric", "log_loss", "--json"]
     assert main([*base, "--challenger", files["proba"], "--threshold", "0.5"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert (
-        main([*base, "--challenger", files["proba_swapped"], "--threshold", "0.5"]) == 0
-    )
+    assert main([*base, "--challenger", files["proba_swapped"], "--threshold", "0.5"]) == 0
     second = json.loads(capsys.readouterr().out)
     v1 = first["results"][0]["evidence"]["value"]
     assert v1 == second["results"][0]["evidence"]["value"]

@@ -146,9 +146,9 @@ def test_slice_by_callable_and_small_slices():
 
     res = SliceNoRegression("accuracy", by=by_label, n_resamples=200).check(ctx)
     assert {r["slice"] for r in res.evidence["slices"]} == {"neg", "pos"}
-    tiny = SliceNoRegression(
-        "accuracy", by="region", min_slice_size=5000, n_resamples=100
-    ).check(ctx)
+    tiny = SliceNoRegression("accuracy", by="region", min_slice_size=5000, n_resamples=100).check(
+        ctx
+    )
     assert tiny.skipped
     assert tiny.passed
     assert "not judged" in tiny.reasons[0]
@@ -224,12 +224,8 @@ def test_first_model_only_absolute_gates_apply_and_report_says_so():
     assert report.passed
     assert report.first_model
     assert [r.skipped for r in report.results] == [False, True, True]
-    assert (
-        "no champion (first model): 2 comparative gate(s) skipped" in report.reasons[1]
-    )
-    failing = evaluate_gates(
-        [MetricThreshold("accuracy", minimum=0.95), *gates[1:]], ctx
-    )
+    assert "no champion (first model): 2 comparative gate(s) skipped" in report.reasons[1]
+    failing = evaluate_gates([MetricThreshold("accuracy", minimum=0.95), *gates[1:]], ctx)
     assert not failing.passed
     nothing = evaluate_gates(gates[1:], ctx)
     assert nothing.passed

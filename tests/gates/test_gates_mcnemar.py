@@ -25,9 +25,7 @@ def _pairs(b, c, both_right=30, both_wrong=10):
     return y, a, ch
 
 
-@pytest.mark.parametrize(
-    ("b", "c"), [(0, 0), (3, 9), (12, 12), (10, 14), (30, 45), (80, 41)]
-)
+@pytest.mark.parametrize(("b", "c"), [(0, 0), (3, 9), (12, 12), (10, 14), (30, 45), (80, 41)])
 def test_hand_computation(b, c):
     y, a, ch = _pairs(b, c)
     res = mcnemar(y, a, ch)
@@ -38,9 +36,7 @@ def test_hand_computation(b, c):
         expected = (
             1.0
             if b + c == 0
-            else min(
-                1.0, 2 * sum(math.comb(b + c, i) for i in range(k + 1)) / 2 ** (b + c)
-            )
+            else min(1.0, 2 * sum(math.comb(b + c, i) for i in range(k + 1)) / 2 ** (b + c))
         )
         assert res.statistic == k
     else:
@@ -74,9 +70,7 @@ def test_result_fields():
     y, a, ch = _pairs(5, 20)
     res = mcnemar(y, a, ch, alpha=0.05)
     assert isinstance(res, McNemarResult)
-    assert res.difference == pytest.approx(
-        res.challenger_accuracy - res.champion_accuracy
-    )
+    assert res.difference == pytest.approx(res.challenger_accuracy - res.champion_accuracy)
     assert res.null_rejected == (res.p_value < 0.05)
     assert res.to_dict()["method"] == res.method
     with pytest.raises(AttributeError):

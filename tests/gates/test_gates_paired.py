@@ -79,9 +79,7 @@ def test_resample_values_equal_sklearn_with_counts_as_weights(name, weighted):
     ca, cb = _inputs(name, y, a, b, pa, pb)
     rng = np.random.default_rng(5)
     sw = rng.integers(1, 4, y.size).astype(float) if weighted else None
-    problem = prepare(
-        resolve_metric(name, None, "t"), y, ca, cb, sample_weight=sw, caller="t"
-    )
+    problem = prepare(resolve_metric(name, None, "t"), y, ca, cb, sample_weight=sw, caller="t")
     obs = problem.observed()
     assert obs[0] == pytest.approx(_sk(name, y, ca, sw), rel=1e-10)
     assert obs[1] == pytest.approx(_sk(name, y, cb, sw), rel=1e-10)
@@ -115,9 +113,7 @@ def test_auc_jackknife_equals_leave_one_out(ties):
     w = np.random.default_rng(0).integers(1, 3, 60).astype(float)
     loo = auc_jackknife(y == 1, a, w)
     expected = [
-        skm.roc_auc_score(
-            np.delete(y, i), np.delete(a, i), sample_weight=np.delete(w, i)
-        )
+        skm.roc_auc_score(np.delete(y, i), np.delete(a, i), sample_weight=np.delete(w, i))
         for i in range(60)
     ]
     np.testing.assert_allclose(loo, expected, rtol=1e-12)

@@ -11,9 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from mllifecycle.gates import delong, mcnemar, paired_bootstrap
 
-SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
