@@ -252,3 +252,39 @@ def test_degenerate_resamples_warn():
     with pytest.warns(DegenerateDataWarning, match="undefined"):
         res = paired_bootstrap(y, s, s[::-1], metric="roc_auc", n_resamples=200, rng=0)
     assert res.n_resamples < 200
+
+
+@pytest.mark.parametrize("method", ["percentile", "BCa"])
+def test_intervals_agree_with_scipy_bootstrap(method):
+    """scipy.stats.bootstrap (paired) on the same data: equal up to Monte Carlo error."""
+    from scipy import stats
+
+    y, _, _, pa, pb = _binary(400, seed=13)
+
+    def stat(yy, la, lb, axis=-1):
+        return np.mean(-np.log(np.where(yy == 1, lb, 1 - lb)), axis=axis) - np.mean(
+            -np.log(np.where(yy == 1, la, 1 - la)), axis=axis
+        )
+
+    ref = stats.bootstrap(
+        (y, pa, pb),
+        stat,
+        paired=True,
+        vectorized=True,
+        n_resamples=20_000,
+        method=method,
+        random_state=np.random.default_rng(0),
+    )
+    ours = paired_bootstrap(
+        y,
+        pa,
+        pb,
+        metric="log_loss",
+        n_resamples=20_000,
+        ci_method="bca" if method == "BCa" else "percentile",
+        rng=1,
+    )
+    se = ours.standard_error
+    assert ours.ci_low == pytest.approx(ref.confidence_interval.low, abs=0.1 * se)
+    assert ours.ci_high == pytest.approx(ref.confidence_interval.high, abs=0.1 * se)
+    assert se == pytest.approx(ref.standard_error, rel=0.03)
