@@ -91,7 +91,7 @@ def check_rng(rng: Any, name: str = "rng", caller: str | None = None) -> np.rand
     Examples
     --------
     >>> from mllifecycle._validation import check_rng
-    >>> check_rng(0).integers(10) == check_rng(0).integers(10)
+    >>> bool(check_rng(0).integers(10) == check_rng(0).integers(10))
     True
     """
     if rng is None or isinstance(rng, np.random.Generator | np.random.SeedSequence):
