@@ -316,9 +316,14 @@ def _kmm_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None, bound: f
             g = g + rho * viol * sign / n_s
         return f, g
 
-    res = minimize(fun, np.ones(n_s), jac=True, method="L-BFGS-B",
-                   bounds=[(0.0, bound)] * n_s,
-                   options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9})
+    from threadpoolctl import threadpool_limits
+
+    # Below ~2000 rows the products are cheap and threaded BLAS inside
+    # L-BFGS-B costs more in contention than it saves.
+    with threadpool_limits(limits=1 if n_s <= 2000 else None, user_api="blas"):
+        res = minimize(fun, np.ones(n_s), jac=True, method="L-BFGS-B",
+                       bounds=[(0.0, bound)] * n_s,
+                       options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9})
     beta = np.clip(np.asarray(res.x), 0.0, bound)
     return beta, {
         "bandwidth": float(sigma),
@@ -338,6 +343,12 @@ def _clip_mean_one(w: FloatArray, clip: float) -> tuple[FloatArray, int]:
     w = w * (n / w.sum())
     if w.max() <= clip:
         return w, 0
+    n_pos = int((w > 0).sum())
+    if n_pos * clip < n:
+        # Infeasible: fewer than n / clip rows carry weight. The cap is raised
+        # to n / n_pos, which makes every positive weight equal.
+        out = np.where(w > 0, n / n_pos, 0.0)
+        return out, int((w > n / n_pos).sum())
     srt = np.sort(w)[::-1]
     suffix = np.cumsum(srt[::-1])[::-1]  # suffix[k] = sum of srt[k:]
     ks = np.arange(n)
@@ -388,6 +399,9 @@ def importance_weights(
     clip : float or None, default=20.0
         Largest weight allowed, relative to the mean weight of 1; weights are
         cut there and the rest rescaled so the mean stays 1. Must exceed 1.
+        When fewer than ``n_source / clip`` rows have a positive weight the
+        cap cannot hold with mean 1; it is then raised to ``n_source / k``
+        (``k`` positive rows, which all get that weight).
     estimator : classifier, default=None
         Domain classifier for ``"classifier"`` (cloned); default a standardised
         ``LogisticRegression``. Needs ``predict_proba``.
@@ -496,6 +510,7 @@ def importance_weights(
                                                       low=0.0, high=1.0)
         raw, details = _kmm_ratio(xs, xt, bw, b, e, iters, gen)
     raw = np.maximum(np.asarray(raw, dtype=np.float64), 0.0)
+    details["raw_sum"] = float(raw.sum())
     if not np.isfinite(raw).all() or raw.sum() <= 0.0:
         warnings.warn(
             f"importance_weights: the {m} weights are all zero or not finite; "

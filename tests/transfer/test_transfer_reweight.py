@@ -1,0 +1,256 @@
+"""importance_weights: covariate-shift scenarios with known truth, properties, KMM memory."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import log_loss
+
+from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.transfer import ImportanceWeights, _reweight, importance_weights
+
+METHODS = ["classifier", "kliep", "kmm"]
+
+
+def _select(x, seed, strength=2.0):
+    """Rows go to the target with probability sigmoid(strength * z(x)); the rest to the source."""
+    rng = np.random.default_rng(seed)
+    z = (x - x.mean()) / x.std()
+    p_target = 1.0 / (1.0 + np.exp(-strength * z))
+    return rng.random(x.shape[0]) < p_target, p_target
+
+
+def _weights(xs, xt, method, seed):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        return importance_weights(xs, xt, method=method, rng=seed)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_synthetic_shift_weighting_lowers_target_error(method):
+    """Shimodaira's (2000) example: a misspecified linear fit of y = -x + x^3."""
+    gains = []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        xs = rng.normal(0.5, 0.5, (300, 1))
+        xt = rng.normal(0.0, 0.3, (300, 1))
+
+        def f(x):
+            return -x[:, 0] + x[:, 0] ** 3
+
+        ys = f(xs) + rng.normal(0, 0.3, 300)
+        yt = f(xt) + rng.normal(0, 0.3, 300)
+        res = _weights(xs, xt, method, seed)
+        w = res.weights
+        assert np.all(w >= 0)
+        assert abs(w.mean() - 1.0) < 1e-9
+        if method != "kmm":
+            assert np.all(w > 0)
+        plain = LinearRegression().fit(xs, ys)
+        weighted = LinearRegression().fit(xs, ys, sample_weight=w)
+        gains.append(np.mean((plain.predict(xt) - yt) ** 2)
+                     - np.mean((weighted.predict(xt) - yt) ** 2))
+    assert all(g > 0 for g in gains), gains
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_breast_cancer_split_by_radius_weighting_lowers_target_log_loss(method):
+    """Real data, biased split on mean radius; the model sees texture and smoothness only."""
+    X, y = load_breast_cancer(return_X_y=True)
+    gains = []
+    for seed in range(3):
+        t, _ = _select(X[:, 0], seed)
+        res = _weights(X[~t], X[t], method, seed)
+        w = res.weights
+        assert np.all(w >= 0)
+        assert abs(w.mean() - 1.0) < 1e-9
+        cols = [1, 4]
+        xs, ys, xt, yt = X[~t][:, cols], y[~t], X[t][:, cols], y[t]
+        plain = LogisticRegression(max_iter=1000).fit(xs, ys)
+        weighted = LogisticRegression(max_iter=1000).fit(xs, ys, sample_weight=w)
+        gains.append(log_loss(yt, plain.predict_proba(xt))
+                     - log_loss(yt, weighted.predict_proba(xt)))
+    assert all(g > 0 for g in gains), gains
+
+
+def test_diabetes_split_by_s5_weighting_lowers_target_mse():
+    """Regression on load_diabetes: split on s5, fit on bmi only (omitted-variable misfit)."""
+    X, y = load_diabetes(return_X_y=True)
+    for seed in range(4):
+        t, _ = _select(X[:, 8], seed)
+        w = _weights(X[~t], X[t], "classifier", seed).weights
+        xs, ys, xt, yt = X[~t][:, [2]], y[~t], X[t][:, [2]], y[t]
+        e0 = np.mean((LinearRegression().fit(xs, ys).predict(xt) - yt) ** 2)
+        e1 = np.mean((LinearRegression().fit(xs, ys, sample_weight=w).predict(xt) - yt) ** 2)
+        assert e1 < e0
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_weights_track_the_known_density_ratio(method):
+    """With a known selection, w(x) is proportional to P(target|x) / P(source|x)."""
+    X, _ = load_breast_cancer(return_X_y=True)
+    t, p = _select(X[:, 0], 3)
+    true_ratio = p[~t] / (1.0 - p[~t])
+    w = _weights(X[~t], X[t], method, 3).weights
+    from scipy.stats import spearmanr
+
+    # KMM's weights are sparse in 30 dimensions (many exact zeros): weaker, still positive
+    assert spearmanr(w, true_ratio).statistic > (0.15 if method == "kmm" else 0.6)
+
+
+def test_classifier_weights_match_the_odds_formula():
+    """Exactness: the classifier weights equal the clipped, normalised odds of the
+    out-of-fold probabilities from the same folds (scikit-learn as the oracle)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    rng = np.random.default_rng(0)
+    xs, xt = rng.normal(size=(200, 2)), rng.normal(0.3, 1.0, size=(100, 2))
+    res = importance_weights(xs, xt, estimator=LogisticRegression(), clip=None, rng=7)
+    seed = int(np.random.default_rng(7).integers(0, 2**31 - 1))
+    z = np.concatenate([xs, xt])
+    d = np.r_[np.zeros(200, int), np.ones(100, int)]
+    p = cross_val_predict(LogisticRegression(), z, d, method="predict_proba",
+                          cv=StratifiedKFold(5, shuffle=True, random_state=seed))[:200, 1]
+    odds = p / (1 - p)
+    np.testing.assert_allclose(res.weights, odds / odds.mean(), rtol=1e-10)
+
+
+def test_no_shift_gives_near_uniform_weights():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(600, 3))
+    for method in METHODS:
+        res = importance_weights(x[:400], x[400:], method=method, rng=0)
+        # KMM fits sampling noise (sparse beta), so its weights are less uniform
+        assert res.effective_sample_size > (0.4 if method == "kmm" else 0.8) * 400, method
+
+
+def test_kmm_never_builds_more_than_one_source_by_target_block(monkeypatch):
+    """Every kernel block KMM builds has at most n_source x n_target entries."""
+    seen = []
+    real = _reweight._kernel_block
+
+    def spy(a, a_sq, b, b_sq, gamma):
+        seen.append(a.shape[0] * b.shape[0])
+        return real(a, a_sq, b, b_sq, gamma)
+
+    monkeypatch.setattr(_reweight, "_kernel_block", spy)
+    monkeypatch.setattr(_reweight, "_BLOCK_ELEMENTS", 10_000)
+    rng = np.random.default_rng(0)
+    xs, xt = rng.normal(size=(400, 2)), rng.normal(0.5, 1, size=(30, 2))
+    res = importance_weights(xs, xt, method="kmm", max_iter=5, rng=0)
+    assert max(seen) <= 400 * 30
+    assert res.details["tile"] ** 2 <= 400 * 30
+
+
+def test_gram_matvec_equals_dense_product():
+    rng = np.random.default_rng(0)
+    x, v = rng.normal(size=(157, 3)), rng.random(157)
+    d2 = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+    dense = np.exp(-0.3 * d2) @ v
+    np.testing.assert_allclose(_reweight._gram_matvec(x, v, 0.3, 40), dense, rtol=1e-12)
+    np.testing.assert_allclose(_reweight._kernel_matvec(x, x[:20], v[:20], 0.3, 33),
+                               np.exp(-0.3 * d2[:, :20]) @ v[:20], rtol=1e-12)
+
+
+def test_kmm_solution_satisfies_kkt_of_the_box_qp():
+    """Reference check on a small problem: L-BFGS-B's beta meets the KKT conditions of
+    min 1/2 b'Kb - kappa'b over 0 <= b <= B (sum constraint inactive here)."""
+    rng = np.random.default_rng(0)
+    xs, xt = rng.normal(size=(60, 2)), rng.normal(0.4, 0.8, size=(40, 2))
+    res = importance_weights(xs, xt, method="kmm", clip=None, max_iter=5000, bound=5.0,
+                             rng=0)
+    zs, zt = _reweight._standardise(xs, xt)
+    gamma = 1 / (2 * res.details["bandwidth"] ** 2)
+    k = np.exp(-gamma * ((zs[:, None] - zs[None]) ** 2).sum(-1))
+    kappa = 60 / 40 * np.exp(-gamma * ((zs[:, None] - zt[None]) ** 2).sum(-1)).sum(1)
+    beta = res.weights * res.details["raw_sum"] / 60
+    grad = k @ beta - kappa
+    free = (beta > 1e-6) & (beta < 5.0 - 1e-6)
+    assert np.abs(grad[free]).max() < 1e-3 * np.abs(kappa).max()
+    assert np.all(grad[beta <= 1e-6] >= -1e-3 * np.abs(kappa).max())
+    assert np.all(grad[beta >= 5.0 - 1e-6] <= 1e-3 * np.abs(kappa).max())
+
+
+def test_clip_is_exact_and_keeps_mean_one():
+    w = np.r_[np.full(95, 0.5), np.full(5, 60.0)]
+    out, n = _reweight._clip_mean_one(w, 5.0)
+    assert abs(out.mean() - 1) < 1e-12
+    assert out.max() <= 5.0 + 1e-12
+    assert n == 5
+
+
+def test_infeasible_clip_flattens_the_positive_weights():
+    out, _ = _reweight._clip_mean_one(np.r_[np.zeros(8), 1.0, 3.0], 2.0)
+    np.testing.assert_allclose(out, np.r_[np.zeros(8), 5.0, 5.0])
+
+
+def test_degenerate_weights_warn_with_the_effective_sample_size():
+    rng = np.random.default_rng(0)
+    xs = rng.normal(size=(500, 2))
+    xt = rng.normal(4.0, 0.3, size=(200, 2))  # far in the source's tail
+    with pytest.warns(DegenerateDataWarning, match=r"effective sample size collapsed to "
+                      r"[0-9.]+ of 500 source rows"):
+        res = importance_weights(xs, xt, clip=None, rng=0)
+    assert res.ess_fraction < 0.1
+
+
+def test_result_frozen_picklable_and_json():
+    rng = np.random.default_rng(0)
+    res = importance_weights(rng.normal(size=(100, 2)), rng.normal(0.2, 1, (80, 2)), rng=0)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        res.method = "x"
+    with pytest.raises(ValueError, match="read-only"):
+        res.weights[0] = 2.0
+    back = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(back.weights, res.weights)
+    import json
+
+    d = json.loads(json.dumps(res.to_dict()))
+    assert d["method"] == "classifier"
+    assert len(d["weights"]) == 100
+    assert "ImportanceWeights(" in repr(res)
+    assert "<table>" in res._repr_html_()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_same_rng_same_weights(method):
+    rng = np.random.default_rng(3)
+    xs, xt = rng.normal(size=(150, 2)), rng.normal(0.5, 1, (100, 2))
+    a = importance_weights(xs, xt, method=method, rng=11)
+    b = importance_weights(xs, xt, method=method, rng=11)
+    np.testing.assert_array_equal(a.weights, b.weights)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    shift=st.floats(0.0, 1.5),
+    method=st.sampled_from(METHODS),
+    clip=st.sampled_from([None, 3.0, 20.0]),
+)
+def test_property_weights_nonnegative_mean_one_bounded(seed, shift, method, clip):
+    rng = np.random.default_rng(seed)
+    xs, xt = rng.normal(size=(60, 2)), rng.normal(shift, 1.0, (40, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        res = importance_weights(xs, xt, method=method, clip=clip, max_iter=30, rng=seed)
+    w = res.weights
+    assert isinstance(res, ImportanceWeights)
+    assert w.shape == (60,)
+    assert np.all(np.isfinite(w))
+    assert np.all(w >= 0)
+    assert abs(w.mean() - 1.0) < 1e-9
+    if method == "classifier":
+        assert np.all(w > 0)
+    if clip is not None:
+        cap = max(clip, 60 / np.count_nonzero(w))  # raised when infeasible
+        assert w.max() <= cap * (1 + 1e-9)
+    assert 0 < res.effective_sample_size <= 60 + 1e-9
