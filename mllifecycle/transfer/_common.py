@@ -11,6 +11,7 @@ import numpy.typing as npt
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
+    check_has_methods,
     check_same_n_features,
     described,
     fail,
@@ -20,6 +21,7 @@ __all__ = [
     "check_xy",
     "check_pair_xy",
     "seeded_clone",
+    "check_estimator_instance",
     "new_seed",
     "folds_for",
     "resolve_scorer",
@@ -53,6 +55,14 @@ def check_pair_xy(
     xt, yt = check_xy(target, names[1], caller)
     check_same_n_features(xs, xt, (f"{names[0]}[0] (X)", f"{names[1]}[0] (X)"), caller)
     return xs, ys, xt, yt
+
+
+def check_estimator_instance(estimator: Any, methods: Sequence[str], caller: str) -> None:
+    """Check ``estimator`` is an estimator instance (not a class) with ``methods``."""
+    if isinstance(estimator, type):
+        fail("estimator", "an estimator instance (e.g. LogisticRegression())",
+             described(f"the class {estimator.__name__}"), caller)
+    check_has_methods(estimator, "estimator", methods, caller)
 
 
 def new_seed(gen: np.random.Generator) -> int:

@@ -13,7 +13,6 @@ import numpy.typing as npt
 from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_callable,
-    check_has_methods,
     check_int,
     check_rng,
     check_same_n_features,
@@ -23,6 +22,7 @@ from mllifecycle._validation import (
 )
 from mllifecycle.transfer._common import (
     FloatArray,
+    check_estimator_instance,
     check_pair_xy,
     check_xy,
     folds_for,
@@ -353,7 +353,7 @@ def _stacked(previous: Any, estimator: Any, seed: int, x: FloatArray,
 
 
 def _check_estimator(estimator: Any, caller: str) -> None:
-    check_has_methods(estimator, "estimator", ["fit", "predict"], caller)
+    check_estimator_instance(estimator, ["fit", "predict"], caller)
     if not hasattr(estimator, "get_params"):
         fail("estimator", "a scikit-learn estimator (with get_params())",
              described(type(estimator).__name__), caller)

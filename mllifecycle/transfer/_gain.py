@@ -127,7 +127,7 @@ def _splits(cv: Any, n_repeats: int, y: Any, seed: int, classifier: bool,
         if k > n:
             fail("cv", f"at most the number of target rows ({n})", cv, _CALLER)
         splitter = folds_for(y, k, seed, classifier=classifier, n_repeats=n_repeats)
-    elif callable(getattr(cv, "split", None)):
+    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
         splitter = cv
     else:
         fail("cv", "an int >= 2 or a scikit-learn splitter (with split())", cv, _CALLER)

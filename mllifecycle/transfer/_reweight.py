@@ -11,7 +11,6 @@ import numpy as np
 from mllifecycle._results import attrs_to_dict, format_value, html_table
 from mllifecycle._validation import (
     check_array,
-    check_has_methods,
     check_int,
     check_option,
     check_rng,
@@ -20,7 +19,12 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
-from mllifecycle.transfer._common import FloatArray, new_seed, seeded_clone
+from mllifecycle.transfer._common import (
+    FloatArray,
+    check_estimator_instance,
+    new_seed,
+    seeded_clone,
+)
 
 __all__ = ["ImportanceWeights", "importance_weights"]
 
@@ -497,7 +501,7 @@ def importance_weights(
             fail("cv", f"at most the smaller sample size ({min(xs.shape[0], xt.shape[0])})",
                  k, _CALLER)
         if estimator is not None:
-            check_has_methods(estimator, "estimator", ["fit", "predict_proba"], _CALLER)
+            check_estimator_instance(estimator, ["fit", "predict_proba"], _CALLER)
         raw, details = _classifier_ratio(xs, xt, estimator, k, gen)
     elif m == "kliep":
         nc = check_int(n_centers, "n_centers", caller=_CALLER)

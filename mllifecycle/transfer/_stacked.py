@@ -60,6 +60,9 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
     def _default_estimator(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _check_y(self, y: Any) -> None:
+        """Check the target values (classifiers: classification targets)."""
+
     def _check_source(self) -> Any:
         from sklearn.exceptions import NotFittedError as SkNotFitted
 
@@ -103,6 +106,7 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         if not isinstance(self.passthrough, bool | np.bool_):
             fail("passthrough", "a bool", self.passthrough, self._caller)
         x, y = validate_data(self, X, y)
+        self._check_y(y)
         self._check_source()
         est = self._default_estimator() if self.estimator is None else self.estimator
         self.estimator_ = clone(est).fit(self._augment(x), y)
@@ -207,6 +211,11 @@ class StackedTransferClassifier(ClassifierMixin, _StackedBase):  # type: ignore[
 
         return LogisticRegression()
 
+    def _check_y(self, y: Any) -> None:
+        from sklearn.utils.multiclass import check_classification_targets
+
+        check_classification_targets(y)
+
     def fit(self, X: Any, y: Any) -> StackedTransferClassifier:
         """Fit the target classifier (see :class:`StackedTransferClassifier`).
 
@@ -221,9 +230,6 @@ class StackedTransferClassifier(ClassifierMixin, _StackedBase):  # type: ignore[
         -------
         self
         """
-        from sklearn.utils.multiclass import check_classification_targets
-
-        check_classification_targets(y)
         super().fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
