@@ -56,6 +56,18 @@ class AugmentationGainResult:
     n_train, n_test : int
         Mean training and test fold sizes (before augmentation).
     method : str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from mllifecycle.augment import augmentation_gain, smote
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (300, 2)), rng.normal(1.5, 1, (30, 2))]
+    >>> y = np.r_[np.zeros(300, int), np.ones(30, int)]
+    >>> res = augmentation_gain(GaussianNB(), X, y, smote, rng=0)
+    >>> type(res).__name__, res.ci_low <= res.gain <= res.ci_high
+    ('AugmentationGainResult', True)
     """
 
     gain: float

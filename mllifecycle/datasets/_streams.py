@@ -52,6 +52,13 @@ class ChangeStream:
         segment, ``len(change_points) + 1`` of them.
     gradual_width : int
         Number of values over which each change is spread (0 = abrupt).
+
+    Examples
+    --------
+    >>> from mllifecycle.datasets import mean_shift_stream
+    >>> s = mean_shift_stream(1000, [500], means=[0, 2], rng=0)
+    >>> type(s).__name__, s.change_points.tolist(), len(s.values)
+    ('ChangeStream', [500], 1000)
     """
 
     values: npt.NDArray[np.float64]

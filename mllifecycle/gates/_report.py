@@ -29,6 +29,14 @@ class GateReport:
     first_model : bool
         True when there was no champion: only absolute gates applied.
     n_samples : int
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import GateContext, MetricThreshold, evaluate_gates
+    >>> ctx = GateContext(y_true=[0, 1, 1, 0, 1], challenger=[0, 1, 1, 0, 0])
+    >>> report = evaluate_gates([MetricThreshold("accuracy", minimum=0.7)], ctx)
+    >>> report.passed, report.first_model
+    (True, True)
     """
 
     passed: bool

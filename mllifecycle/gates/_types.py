@@ -74,6 +74,19 @@ class BootstrapResult(_ResultMixin):
         Sample size and number of valid resamples.
     method : str
         How the resamples were computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.gates import paired_bootstrap
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 500)
+    >>> champion = np.where(rng.random(500) < 0.8, y, 1 - y)
+    >>> challenger = np.where(rng.random(500) < 0.9, y, 1 - y)
+    >>> r = paired_bootstrap(y, champion, challenger, metric="accuracy",
+    ...                      n_resamples=1000, rng=0)
+    >>> type(r).__name__, r.ci_low < r.difference < r.ci_high
+    ('BootstrapResult', True)
     """
 
     metric: str
@@ -135,6 +148,14 @@ class McNemarResult(_ResultMixin):
     null_rejected : bool
         Whether ``p_value < alpha``.
     alpha : float
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import mcnemar
+    >>> y = [0, 1, 1, 0, 1, 0, 1, 1, 0, 1]
+    >>> r = mcnemar(y, [0, 0, 0, 1, 1, 0, 0, 1, 1, 1], y)
+    >>> type(r).__name__, 0.0 <= r.p_value <= 1.0
+    ('McNemarResult', True)
     """
 
     statistic: float
@@ -180,6 +201,18 @@ class DeLongResult(_ResultMixin):
     p_value : float
     null_rejected : bool
     n_positive, n_negative : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.gates import delong
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 400)
+    >>> champion = y + rng.normal(0, 1.5, 400)
+    >>> challenger = y + rng.normal(0, 0.7, 400)
+    >>> r = delong(y, champion, challenger)
+    >>> type(r).__name__, r.difference > 0
+    ('DeLongResult', True)
     """
 
     champion_auc: float

@@ -47,7 +47,12 @@ def check_stream_detector(
 
     Examples
     --------
-    See :mod:`mllifecycle.testing`.
+    >>> import numpy as np
+    >>> from mllifecycle.drift.stream import DDM
+    >>> from mllifecycle.testing import check_stream_detector
+    >>> rng = np.random.default_rng(0)
+    >>> errors = np.r_[rng.random(2000) < 0.1, rng.random(2000) < 0.4].astype(float)
+    >>> check_stream_detector(DDM, errors)
     """
     xs = np.asarray(stream)
     det = make_detector()

@@ -74,6 +74,15 @@ class DetectorEvaluation:
         (NaN when undefined).
     detections : tuple of tuple of int
         Per stream, the detection indices.
+
+    Examples
+    --------
+    >>> from mllifecycle.datasets import mean_shift_stream
+    >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
+    >>> streams = [mean_shift_stream(4000, [2000], means=[0, 1], rng=s) for s in range(3)]
+    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> type(ev).__name__, ev.n_changes
+    ('DetectorEvaluation', 3)
     """
 
     tolerance: int
@@ -316,6 +325,16 @@ class CalibrationResult:
         Number of detector runs the search used.
     bounds : tuple of float
         The search interval.
+
+    Examples
+    --------
+    >>> from mllifecycle.drift.stream import CUSUM, calibrate
+    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
+    ...                 generator=lambda rng, n: rng.standard_normal(n),
+    ...                 n_points=50_000, rtol=1e-2, rng=0)
+    >>> type(res).__name__, res.achieved_rate <= 1e-3
+    ('CalibrationResult', True)
     """
 
     parameter: str
