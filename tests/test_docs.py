@@ -1,4 +1,5 @@
-"""Every ```python block of every docs page runs (blocks of a page share a namespace)."""
+"""Every ```python block of every docs page and of the README runs (blocks of a page
+share a namespace)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted(DOCS.glob("*.md"))
+PAGES = [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 
