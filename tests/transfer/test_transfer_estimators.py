@@ -13,9 +13,19 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_limits
 
 from mllifecycle.exceptions import NotFittedError
 from mllifecycle.transfer import CORAL, StackedTransferClassifier, StackedTransferRegressor
+
+
+@pytest.fixture(autouse=True)
+def _one_blas_thread():
+    """Many tiny BLAS calls (L-BFGS-B inside LogisticRegression) thrash when threaded
+    on a shared 2-core machine; one thread makes them ~10x faster and changes no result."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
 
 # A pretrained model that accepts any number of features (the checks vary them).
 _SRC_CLF = FrozenEstimator(DummyClassifier(strategy="prior").fit(np.zeros((4, 1)),
