@@ -319,17 +319,30 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
         fail("target", f"at least cv={opts.cv} rows to tune source_weight='auto' "
              "(or pass a fixed source_weight)",
              described(f"{xt.shape[0]} row(s)"), caller)
-    grid = _weight_grid(float(ws.sum()), xt.shape[0])
+    grid = _weight_grid(max(float(ws.sum()), 1e-300), xt.shape[0])
     folds = folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
     scores = np.zeros((len(grid), opts.cv))
+    n_failed = 0
     for j, (tr, te) in enumerate(folds.split(xt, yt)):
         for i, w in enumerate(grid):
-            m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr])
-            scores[i, j] = opts.scorer(m, xt[te], yt[te])
+            try:
+                m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr])
+                scores[i, j] = opts.scorer(m, xt[te], yt[te])
+            except ValueError:
+                # e.g. a target-only fold with a single class: this candidate
+                # cannot be trained there, so it cannot win
+                scores[i, j] = -np.inf
+                n_failed += 1
     mean = scores.mean(axis=1)
+    if not np.isfinite(mean).any():
+        fail("target", "rows on which at least one candidate source weight can be "
+             "cross-validated (pass a fixed source_weight)",
+             described(f"{xt.shape[0]} row(s) on which every candidate failed"), caller)
     best = int(np.argmax(mean))  # first maximum: the smallest such weight
-    return grid[best], {"candidates": grid, "cv_scores": mean.tolist(),
-                        "cv": opts.cv}
+    return grid[best], {"candidates": grid,
+                        "cv_scores": [float(v) if np.isfinite(v) else None
+                                      for v in mean],
+                        "cv": opts.cv, "n_failed_fits": n_failed}
 
 
 def _classes(ys: Sequence[npt.NDArray[Any]], classifier: bool) -> npt.NDArray[Any] | None:

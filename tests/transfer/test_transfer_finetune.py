@@ -258,3 +258,17 @@ def test_progressive_tolerance_keeps_a_slightly_worse_stage():
     loose = progressive(LogisticRegression(), stages, validation=val, source_weight=1.0,
                         tolerance=1.0, rng=0)
     assert loose.stages[1].kept
+
+
+def test_weight_tuning_survives_single_class_target_folds():
+    """A fold whose target rows hold one class cannot train target-only: that
+    candidate loses there, and the source-weighted candidates still compete."""
+    rng = np.random.default_rng(0)
+    xs = rng.normal(size=(300, 2))
+    ys = (xs[:, 0] > 0).astype(int)
+    xt = rng.normal(size=(6, 2))
+    yt = np.r_[0, 0, 0, 0, 0, 1]
+    res = finetune(LogisticRegression(), (xs, ys), (xt, yt), cv=3, rng=0)
+    assert res.source_weight > 0
+    assert res.details["n_failed_fits"] >= 1
+    assert res.details["cv_scores"][0] is None
