@@ -272,3 +272,29 @@ def test_weight_tuning_survives_single_class_target_folds():
     assert res.source_weight > 0
     assert res.details["n_failed_fits"] >= 1
     assert res.details["cv_scores"][0] is None
+
+
+def test_progressive_same_rng_same_result_frozen_picklable():
+    draw = _stages(3)
+    stages = [draw(500, 0.2), draw(60, 0.0)]
+    val = draw(200, 0.0)
+    a = progressive(SGDClassifier(), stages, validation=val, strategy="partial_fit",
+                    epochs=3, rng=4)
+    b = progressive(SGDClassifier(), stages, validation=val, strategy="partial_fit",
+                    epochs=3, rng=4)
+    np.testing.assert_array_equal(a.model.coef_, b.model.coef_)
+    assert a.to_dict() == b.to_dict()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        a.final_score = 1.0
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        a.stages[0].kept = False
+    c = pickle.loads(pickle.dumps(a))
+    assert c.to_dict() == a.to_dict()
+    assert "StageReport(name='stage 0'" in repr(a.stages[0])
+
+
+def test_schedule_must_give_positive_rates():
+    src, tgt, _ = related_task(seed=0, n_source=100, n_target=20, n_test=1)
+    with pytest.raises(ValueError, match=r"schedule\(1\) gave a learning rate of 0.0"):
+        finetune(SGDClassifier(learning_rate="constant", eta0=0.1), src, tgt,
+                 strategy="partial_fit", schedule=lambda e: 1.0 - e, rng=0)
