@@ -145,18 +145,24 @@ def test_no_shift_gives_near_uniform_weights():
 def test_kmm_never_builds_more_than_one_source_by_target_block(monkeypatch):
     """Every kernel block KMM builds has at most n_source x n_target entries."""
     seen = []
-    real = _reweight._kernel_block
+    real, real_scaled = _reweight._kernel_block, _reweight._scaled_block
 
     def spy(a, a_sq, b, b_sq, gamma):
         seen.append(a.shape[0] * b.shape[0])
         return real(a, a_sq, b, b_sq, gamma)
 
+    def spy_scaled(a, a_half, b, b_half):
+        seen.append(a.shape[0] * b.shape[0])
+        return real_scaled(a, a_half, b, b_half)
+
     monkeypatch.setattr(_reweight, "_kernel_block", spy)
+    monkeypatch.setattr(_reweight, "_scaled_block", spy_scaled)
     monkeypatch.setattr(_reweight, "_BLOCK_ELEMENTS", 10_000)
     rng = np.random.default_rng(0)
     xs, xt = rng.normal(size=(400, 2)), rng.normal(0.5, 1, size=(30, 2))
     res = importance_weights(xs, xt, method="kmm", max_iter=5, rng=0)
     assert max(seen) <= 400 * 30
+    assert len(seen) > 20  # the Gram products did go through the spied blocks
     assert res.details["tile"] ** 2 <= 400 * 30
 
 
