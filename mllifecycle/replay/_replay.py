@@ -318,6 +318,9 @@ def _run_policy(
     used[:init] = True
     correct = np.zeros(n, dtype=bool)
     ref_rows = (0, init)
+    # the deployed model's training rows (the newest max_reference of them),
+    # sliced once per deployment rather than at every batch
+    ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
     estimator = None
     if cfg.estimator is not None:
         estimator = _fit_estimator(cfg.estimator, fitted, X[:init], y[:init])
@@ -336,6 +339,7 @@ def _run_policy(
     bar = _Progress(name, n - init, progress)
     count_nonzero = np.count_nonzero
     metric_window = cfg.metric_window
+    retrain_cost, error_cost = cfg.retrain_cost, cfg.error_cost
     for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         Xb = X[s:e]
         pred, proba = deployed.predict(Xb)
@@ -372,7 +376,7 @@ def _run_policy(
                 time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
                 new_errors=new_errors,
                 current_X=Xb,
-                reference_X=X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]],
+                reference_X=ref_X,
                 current_proba=proba,
                 metric=metric,
                 metric_n=m_n,
@@ -382,9 +386,9 @@ def _run_policy(
                 labels_available=labels_known,
                 retrains=retrains,
                 model_version=version,
-                cost=retrains * cfg.retrain_cost + known_errors * cfg.error_cost,
-                retrain_cost=cfg.retrain_cost,
-                error_cost=cfg.error_cost,
+                cost=retrains * retrain_cost + known_errors * error_cost,
+                retrain_cost=retrain_cost,
+                error_cost=error_cost,
                 last_change_point=last_cp,
             )
         finally:
@@ -398,7 +402,8 @@ def _run_policy(
                 f"should_retrain. "
                 f"Got {type(decision).__name__} instead."
             )
-        bar.update(e - init)
+        if progress:
+            bar.update(e - init)
         if not decision.retrain:
             continue
         if decision.change_point is not None:
@@ -466,6 +471,7 @@ def _run_policy(
             version += 1
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
+            ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
             if cfg.estimator is not None:
                 estimator = _fit_estimator(cfg.estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t])
     bar.update(n - init, final=True)
