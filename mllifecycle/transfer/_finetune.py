@@ -545,6 +545,22 @@ class StageReport:
         Whether the stage was kept (``score >= previous_score - tolerance``).
     details : dict
         Strategy evidence for the stage (e.g. the source weight chosen).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.transfer import progressive
+    >>> rng = np.random.default_rng(0)
+    >>> def task(n, flip):
+    ...     X = rng.normal(size=(n, 3)); y = (X[:, 0] > 0).astype(int)
+    ...     return X, np.where(rng.random(n) < flip, 1 - y, y)
+    >>> res = progressive(LogisticRegression(),
+    ...                   {"public": task(2000, 0.3), "gold": task(60, 0.0)},
+    ...                   validation=task(300, 0.0), rng=0)
+    >>> stage = res.stages[0]
+    >>> type(stage).__name__, stage.name
+    ('StageReport', 'public')
     """
 
     name: str
@@ -584,6 +600,21 @@ class ProgressiveResult:
         One line per stage, in order.
     final_score : float
         Validation score of ``model``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.transfer import progressive
+    >>> rng = np.random.default_rng(0)
+    >>> def task(n, flip):
+    ...     X = rng.normal(size=(n, 3)); y = (X[:, 0] > 0).astype(int)
+    ...     return X, np.where(rng.random(n) < flip, 1 - y, y)
+    >>> res = progressive(LogisticRegression(),
+    ...                   {"public": task(2000, 0.3), "gold": task(60, 0.0)},
+    ...                   validation=task(300, 0.0), rng=0)
+    >>> type(res).__name__, [s.name for s in res.stages]
+    ('ProgressiveResult', ['public', 'gold'])
     """
 
     model: Any
