@@ -24,8 +24,7 @@ from mllifecycle.drift._common import FloatArray, check_optional_nonneg
 from mllifecycle.drift._ks import (
     ks_pvalues,
     ks_statistic_columns,
-    ks_statistic_fitted,
-    sortable_keys,
+    ks_statistic_sorted,
 )
 from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift, _decide
 from mllifecycle.drift._univariate import (
@@ -428,7 +427,7 @@ def _run_all(
     min_effect: float | None,
     nan_policy: str,
     rng: Any,
-    fitted_keys: Any = None,
+    fitted_sorted: FloatArray | None = None,
     cache: dict[Any, Any] | None = None,
     matrices: tuple[FloatArray | None, FloatArray | None] = (None, None),
 ) -> dict[str, DriftResult]:
@@ -451,8 +450,8 @@ def _run_all(
             cur_m = _finite_matrix([cc[j] for j in ks_idx]) if len(n2s) == 1 else None
         if cur_m is not None and len(n1s) == 1:
             d: FloatArray | None
-            if fitted_keys is not None:
-                d = ks_statistic_fitted(fitted_keys, cur_m)
+            if fitted_sorted is not None:
+                d = ks_statistic_sorted(fitted_sorted, cur_m)
             else:
                 if ref_full is not None and every:
                     ref_m = ref_full if np.isfinite(ref_full).all() else None
@@ -651,7 +650,7 @@ class Reference:
     _numeric: list[FloatArray]
     _categories: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]
     _stack: FloatArray | None = None
-    _keys: Any = None
+    _columns: list[npt.NDArray[Any]] | None = None
     _cache: dict[Any, Any] = attrs.field(factory=dict)
     _frame: bool = False
 
@@ -754,10 +753,9 @@ class Reference:
             self._stack = np.ascontiguousarray(
                 np.vstack([self._numeric[num_pos[j]] for j in ks_num])
             )
-            self._keys = sortable_keys(self._stack)
         else:
             self._stack = None
-            self._keys = None
+        self._columns = None
 
     def _num_positions(self) -> dict[int, int]:
         pos, k = {}, 0
@@ -841,19 +839,20 @@ class Reference:
                     described(f"non-numeric values (such as strings) in column {nm!r}"),
                     caller,
                 )
-        rc = [self.reference_column(nm) for nm in self.names]
+        if self._columns is None:
+            self._columns = [self.reference_column(nm) for nm in self.names]
         results = _run_all(
             caller,
             self.names,
             self.kinds,
             self.tests,
-            rc,
+            self._columns,
             cc,
             alpha=a,
             min_effect=me,
             nan_policy=pol,
             rng=rng,
-            fitted_keys=self._keys,
+            fitted_sorted=self._stack,
             cache=self._cache,
             matrices=(None, cur_mat),
         )
@@ -951,12 +950,14 @@ class Reference:
         state = {f.name: getattr(self, f.name) for f in attrs.fields(type(self))}
         state["_cache"] = {}
         state["_stack"] = None
-        state["_keys"] = None
+        state["_columns"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        fields = {f.name for f in attrs.fields(type(self))}
         for k, v in state.items():
-            object.__setattr__(self, k, v)
+            if k in fields:  # older pickles also held the reference's sort keys
+                object.__setattr__(self, k, v)
         self._restack()
 
     def __repr__(self) -> str:

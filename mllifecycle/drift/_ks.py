@@ -19,7 +19,7 @@ from mllifecycle.drift._common import FloatArray
 __all__ = [
     "ks_statistic_columns",
     "ks_pvalues",
-    "ks_statistic_fitted",
+    "ks_statistic_sorted",
     "sortable_keys",
     "MAX_EXACT_N",
 ]
@@ -60,7 +60,6 @@ def _d_from_keys(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
     bit would merge) the column falls back to an argsort, so the result is
     always exact: scipy's floats, recovered from exact integer counts.
     """
-    p = keys.shape[0]
     packed = keys & ~_ONE
     packed[:, :n1] |= _ONE
     packed.sort(axis=1)
@@ -83,6 +82,21 @@ def _d_from_keys(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
     v = np.cumsum(w, axis=1, dtype=w.dtype)  # n2 * c1 - n1 * c2 at each position
     if end is not None:
         v[:, :-1] *= end  # tie-group ends only; 0 is attained at the end anyway
+    out = _d_from_walk(v, n1, n2)
+    for r in clash.tolist():  # exact fallback
+        out[r] = _d_argsort(keys[r : r + 1], n1, n2)[0]
+    return out
+
+
+def _d_from_walk(v: Any, n1: int, n2: int) -> FloatArray:
+    """D from the walk ``v = n2 * c1 - n1 * c2`` along the pooled sorted sample.
+
+    The float is taken at the first position attaining the integer extreme, as
+    ``c1 / n1 - c2 / n2`` (scipy's expression), so that every path computing
+    the statistic (pooled sort, argsort fallback, fitted reference) returns
+    the same bits.
+    """
+    p = v.shape[0]
     rows = np.arange(p)
 
     def value_at(idx: Any) -> FloatArray:
@@ -95,21 +109,16 @@ def _d_from_keys(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
 
     max_s = value_at(v.argmax(axis=1))
     min_s = np.clip(-value_at(v.argmin(axis=1)), 0.0, 1.0)
-    out = np.maximum(max_s, min_s)
-    for r in clash.tolist():  # exact fallback
-        out[r] = _d_argsort(keys[r : r + 1], n1, n2)[0]
-    return np.asarray(out, dtype=np.float64)
+    return np.asarray(np.maximum(max_s, min_s), dtype=np.float64)
 
 
 def _d_argsort(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
     order = np.argsort(keys, axis=1, kind="stable")
     ks = np.take_along_axis(keys, order, axis=1)
-    c1 = np.cumsum(order < n1, axis=1)
-    c2 = np.arange(1, n1 + n2 + 1) - c1
-    diff = c1 / n1 - c2 / n2
-    diff[:, :-1][ks[:, 1:] == ks[:, :-1]] = 0.0
-    out: FloatArray = np.maximum(diff.max(axis=1), np.clip(-diff.min(axis=1), 0.0, 1.0))
-    return out
+    w = np.where(order < n1, np.int64(n2), np.int64(-n1))
+    v = np.cumsum(w, axis=1)
+    v[:, :-1] *= ks[:, 1:] != ks[:, :-1]
+    return _d_from_walk(v, n1, n2)
 
 
 def _blocks(p: int, n_total: int) -> range:
@@ -135,22 +144,180 @@ def ks_statistic_columns(x: FloatArray, y: FloatArray) -> FloatArray:
     return out
 
 
-def ks_statistic_fitted(ref_keys: npt.NDArray[np.uint64], y: FloatArray) -> FloatArray:
-    """KS statistics against a reference whose keys (p, n1) were computed once."""
-    p, n1 = ref_keys.shape
-    n2 = y.shape[0]
-    out = np.empty(p)
-    y_t = np.ascontiguousarray(y.T, dtype=np.float64)
-    if y_t is y or np.shares_memory(y_t, y):
-        y_t = y_t.copy()
-    y_keys = sortable_keys(y_t, overwrite=True)
-    blocks = _blocks(p, n1 + n2)
-    for start in blocks:
-        stop = min(p, start + blocks.step)
-        keys = np.empty((stop - start, n1 + n2), dtype=np.uint64)
-        keys[:, :n1] = ref_keys[start:stop]
-        keys[:, n1:] = y_keys[start:stop]
-        out[start:stop] = _d_from_keys(keys, n1, n2)
+_STRIDE = 16  # window positions looked up first: every 16th
+
+
+def _right_counts(u: FloatArray) -> npt.NDArray[np.int64]:
+    """``#{u[j] <= u[j, k]}`` for rows sorted ascending; shape (m,) without ties."""
+    p, m = u.shape
+    idx = np.arange(1, m + 1, dtype=np.int64)
+    eq = u[:, 1:] == u[:, :-1]
+    if not eq.any():
+        return idx
+    end = np.ones((p, m), dtype=bool)
+    end[:, :-1] = ~eq
+    last = np.where(end, idx, np.int64(m))  # the count at a tie group's last member
+    out: npt.NDArray[np.int64] = np.minimum.accumulate(last[:, ::-1], axis=1)[:, ::-1]
+    return out
+
+
+def _lookup(
+    ref: FloatArray,
+    u: FloatArray,
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    side: Any,
+) -> npt.NDArray[np.int64]:
+    """``searchsorted(ref[j], u[j, k], side)`` for pairs ``(j, k)`` sorted by row."""
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    if rows.shape[0] == 0:
+        return out
+    vals = u[rows, cols]
+    bounds = np.searchsorted(rows, np.arange(ref.shape[0] + 1)).tolist()
+    for j in range(ref.shape[0]):
+        lo, hi = bounds[j], bounds[j + 1]
+        if lo < hi:
+            out[lo:hi] = ref[j].searchsorted(vals[lo:hi], side)
+    return out
+
+
+def ks_statistic_sorted(ref: FloatArray, y: FloatArray) -> FloatArray:
+    """KS statistics of the columns of ``y`` (m, p) against sorted rows ``ref`` (p, n).
+
+    The reference rows were sorted once (at fit time); only the window is
+    sorted here, and the reference is never merged with it. With the window
+    sorted, ``u_1 <= ... <= u_m``, ``c_k = #{u <= u_k}`` (``c_0 = 0``),
+    ``R_k = #{ref <= u_k}`` and ``L_k = #{ref < u_k}``: between two window
+    values only ``F_ref`` moves, upwards, so the supremum is attained just
+    before or at a window value::
+
+        D+ = max_k  L_k / n - c_{k-1} / m        D- = max_k  c_k / m - R_k / n
+
+    computed in exact integers ``V = m a - n b``. ``R`` and ``L`` are looked
+    up (``searchsorted``) at every 16th window value only. They are
+    non-decreasing in ``k``, so for the positions between two looked-up ones
+    ``L_k <= R_hi`` and ``R_k >= L_lo`` bound the terms; only the intervals
+    whose bound reaches the best looked-up term (a few, near the extremes) are
+    looked up in full. Cost: one sort of the window plus
+    ``O((m / 16 + r) log n)`` lookups, ``r`` the refined positions, instead of
+    a sort of ``n + m`` values per window.
+
+    The float is taken at the first ``k`` attaining the integer extreme, as in
+    :func:`_d_from_walk` (those are the same positions of the pooled walk), so
+    the result equals :func:`ks_statistic_columns`'s bit for bit. ``ref`` and
+    ``y`` must be finite.
+    """
+    ref = np.ascontiguousarray(ref, dtype=np.float64)
+    p, n = ref.shape
+    m = y.shape[0]
+    u = np.array(y.T, dtype=np.float64, order="C")  # a copy, sorted in place
+    u.sort(axis=1)
+    c = _right_counts(u)  # (m,) or (p, m)
+    stride = _STRIDE if m > 4 * _STRIDE else 1
+    samples = np.arange(0, m, stride)
+    if samples[-1] != m - 1:
+        samples = np.append(samples, m - 1)
+    q = samples.shape[0]
+    # exact R and L at the samples (L differs from R only where u ties ref)
+    r_s, l_s = _rank_both(ref, u, np.repeat(np.arange(p), q), np.tile(samples, p))
+    r_s = r_s.reshape(p, q)
+    l_s = l_s.reshape(p, q)
+    c_s = c[..., samples]
+    cprev_s = np.where(samples > 0, c[..., np.maximum(samples - 1, 0)], 0)
+    v_ps = m * l_s - n * cprev_s  # D+ terms at the samples
+    v_ms = m * r_s - n * c_s  # D- terms at the samples
+    best_p = v_ps.max(axis=1, keepdims=True)
+    best_m = v_ms.min(axis=1, keepdims=True)
+    # inside interval i (between samples i and i + 1): c_{k-1} >= c at sample
+    # i and L_k <= R at sample i + 1 (D+); c_k <= c_{k-1} at sample i + 1 and
+    # R_k >= L at sample i (D-). Only intervals whose bound reaches the best
+    # sampled term can hold the extreme (or its first occurrence).
+    top_r = m * r_s[:, 1:]
+    low_l = m * l_s[:, :-1]
+    rows_p, ivl_p = np.divmod(np.flatnonzero(top_r - n * c_s[..., :-1] >= best_p), q - 1)
+    rows_m, ivl_m = np.divmod(np.flatnonzero(low_l - n * cprev_s[..., 1:] <= best_m), q - 1)
+    start_p, stop_p = samples[ivl_p] + 1, samples[ivl_p + 1]
+    start_m, stop_m = samples[ivl_m] + 1, samples[ivl_m + 1]
+    if c.ndim == 1:
+        # no ties in the window: c_k = k + 1, so the bound is known position
+        # by position and only a prefix (D+) or suffix (D-) of an interval
+        # can reach the best sampled term
+        reach = (top_r[rows_p, ivl_p] - best_p[rows_p, 0]) // n + 1
+        stop_p = np.minimum(stop_p, reach)
+        need = -((best_m[rows_m, 0] - low_l[rows_m, ivl_m]) // n) - 1
+        start_m = np.maximum(start_m, need)
+    rows_p, cols_p = _spans(rows_p, start_p, stop_p)
+    rows_m, cols_m = _spans(rows_m, start_m, stop_m)
+    vals_p = m * _lookup(ref, u, rows_p, cols_p, "left") - n * _count(c, rows_p, cols_p - 1)
+    vals_m = m * _lookup(ref, u, rows_m, cols_m, "right") - n * _count(c, rows_m, cols_m)
+    # each row's extreme and the first position attaining it, over the samples
+    # and the refined positions (no (p, m) temporaries: on a busy machine
+    # fresh pages cost more than the arithmetic here)
+    top_p, k_p = _first_extreme(v_ps, samples, rows_p, cols_p, vals_p, m, np.maximum)
+    top_m, k_m = _first_extreme(v_ms, samples, rows_m, cols_m, vals_m, m, np.minimum)
+    ar = np.arange(p)
+    b_p = _count(c, ar, k_p - 1)
+    b_m = _count(c, ar, k_m)
+    a_p = (top_p + n * b_p) // m
+    a_m = (top_m + n * b_m) // m
+    d_plus = np.where(top_p > 0, a_p / n - b_p / m, 0.0)
+    d_minus = np.where(top_m < 0, -(a_m / n - b_m / m), 0.0)
+    return np.asarray(np.maximum(d_plus, d_minus), dtype=np.float64)
+
+
+def _spans(
+    rows: npt.NDArray[np.intp], start: npt.NDArray[np.intp], stop: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Row and column of every position in ``[start, stop)``, span by span."""
+    length = np.maximum(stop - start, 0)
+    total = int(length.sum())
+    offset = np.cumsum(length) - length
+    cols = np.arange(total) - np.repeat(offset - start, length)
+    return np.repeat(rows, length), cols
+
+
+def _first_extreme(
+    at_samples: npt.NDArray[np.int64],
+    samples: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    vals: npt.NDArray[np.int64],
+    m: int,
+    better: np.ufunc,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Per row: the extreme value and the smallest position attaining it."""
+    top = better.reduce(at_samples, axis=1)
+    if rows.shape[0]:
+        better.at(top, rows, vals)
+    first = np.where(at_samples == top[:, None], samples, m).min(axis=1)
+    hit = vals == top[rows]
+    np.minimum.at(first, rows[hit], cols[hit])
+    return top, first
+
+
+def _rank_both(
+    ref: FloatArray, u: FloatArray, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``R = #{ref <= u}`` and ``L = #{ref < u}`` at the pairs (row-major order)."""
+    r = _lookup(ref, u, rows, cols, "right")
+    val = u[rows, cols]
+    n = ref.shape[1]
+    before = ref.reshape(-1)[rows * n + np.maximum(r - 1, 0)]
+    tie = (before == val) & (r > 0)
+    if not tie.any():
+        return r, r
+    left = r.copy()
+    left[tie] = _lookup(ref, u, rows[tie], cols[tie], "left")
+    return r, left
+
+
+def _count(
+    c: npt.NDArray[np.int64], rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int64]:
+    """``c[rows, cols]`` (``c`` of shape (m,) or (p, m)), 0 where ``cols == -1``."""
+    safe = np.maximum(cols, 0)
+    got = c[safe] if c.ndim == 1 else c[rows, safe]
+    out: npt.NDArray[np.int64] = np.where(cols >= 0, got, 0)
     return out
 
 
