@@ -54,6 +54,11 @@ _SCALAR_GAP = 128
 _RESTART_WINDOW = 512  # smallest first window after a detection (then doubling)
 _RESTART_FACTOR = 0.5  # first window after a detection, in mean gaps
 _MAX_WINDOW = 1 << 14
+# a call of at most this many values is first scanned in one window: each
+# vectorised scan has a fixed cost of tens of microseconds, so for a short
+# call one scan of it all beats doubling windows (256 + 512 + ...) even when
+# an early detection wastes part of it; longer calls start at _MIN_WINDOW
+_WHOLE_CALL = 4096
 
 
 def error_value(x: Any, caller: str) -> int:
@@ -300,7 +305,7 @@ class StreamDetectorBase:
         pos = 0
         start = 0  # where the current run (since the last detection) began
         avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
-        window = _MIN_WINDOW
+        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
         update = getattr(self, "update")  # noqa: B009 - defined by subclasses
         while pos < n:
             if self._drift_detected:

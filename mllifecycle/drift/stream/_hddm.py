@@ -217,13 +217,13 @@ class HDDM_A(WarningDetectorBase):
             mean, n, k_min, n_min, +1.0, self._log_drift, self._log_warn
         )
         g = mean - eps
-        cut_max = g >= shifted_running_max(g, self._g_max)
-        last_max = last_true_index(cut_max)
-        has_max = last_max >= 0
-        lm = np.maximum(last_max, 0)
-        n_max = np.where(has_max, n[lm], float(self._n_max))
-        k_max = np.where(has_max, k[lm], float(self._k_max))
         if self.two_sided_test:
+            cut_max = g >= shifted_running_max(g, self._g_max)
+            last_max = last_true_index(cut_max)
+            has_max = last_max >= 0
+            lm = np.maximum(last_max, 0)
+            n_max = np.where(has_max, n[lm], float(self._n_max))
+            k_max = np.where(has_max, k[lm], float(self._k_max))
             d2, w2 = _hoeffding_tests(
                 mean, n, k_max, n_max, -1.0, self._log_drift, self._log_warn
             )
@@ -238,10 +238,15 @@ class HDDM_A(WarningDetectorBase):
             self._n_min = int(n_min[end])
             self._k_min = int(k_min[end])
             self._f_min = float(f[last[end]])
-        if has_max[end]:
-            self._n_max = int(n_max[end])
-            self._k_max = int(k_max[end])
-            self._g_max = float(g[last_max[end]])
+        # the decrease side's cut point is state even when it is not tested:
+        # after element ``end`` it is the last t <= end with g[t] >= g_max
+        # and g[t] >= g[:t], i.e. the last position of max(g[: end + 1]),
+        # provided that maximum reaches the carried g_max
+        top = end - int(np.argmax(g[end::-1]))
+        if g[top] >= self._g_max:
+            self._n_max = int(n[top])
+            self._k_max = int(k[top])
+            self._g_max = float(g[top])
         self._warning_detected = bool(warn[end])
         self._drift_detected = d >= 0
         return d, warn[: end + 1]
