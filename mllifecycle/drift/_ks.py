@@ -181,7 +181,7 @@ def _lookup(
     return out
 
 
-def ks_statistic_sorted(ref: FloatArray, y: FloatArray) -> FloatArray:
+def ks_statistic_sorted(ref: FloatArray, y: FloatArray, stride: int = _STRIDE) -> FloatArray:
     """KS statistics of the columns of ``y`` (m, p) against sorted rows ``ref`` (p, n).
 
     The reference rows were sorted once (at fit time); only the window is
@@ -205,7 +205,7 @@ def ks_statistic_sorted(ref: FloatArray, y: FloatArray) -> FloatArray:
     The float is taken at the first ``k`` attaining the integer extreme, as in
     :func:`_d_from_walk` (those are the same positions of the pooled walk), so
     the result equals :func:`ks_statistic_columns`'s bit for bit. ``ref`` and
-    ``y`` must be finite.
+    ``y`` must be finite. ``stride`` (>= 1) only trades lookups for bounds.
     """
     ref = np.ascontiguousarray(ref, dtype=np.float64)
     p, n = ref.shape
@@ -213,7 +213,8 @@ def ks_statistic_sorted(ref: FloatArray, y: FloatArray) -> FloatArray:
     u = np.array(y.T, dtype=np.float64, order="C")  # a copy, sorted in place
     u.sort(axis=1)
     c = _right_counts(u)  # (m,) or (p, m)
-    stride = _STRIDE if m > 4 * _STRIDE else 1
+    if m <= 4 * stride:
+        stride = 1
     samples = np.arange(0, m, stride)
     if samples[-1] != m - 1:
         samples = np.append(samples, m - 1)
