@@ -1,0 +1,46 @@
+"""Rebuild benchmarks/RESULTS.md from the per-capability files in benchmarks/results/.
+
+Each benchmark script (or its author) writes benchmarks/results/<name>.md; this
+script concatenates them under one header so RESULTS.md is the single record.
+Run: python benchmarks/assemble_results.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer"]
+
+HEADER = """# Benchmark results
+
+Each section records the machine, library versions, the exact command and the
+figures of one run. Ratios compare mllifecycle with the library a user would
+otherwise pick, timed on the same data in the same run. All runs were made on
+one 2-core Intel Xeon machine with 24 GiB (Python 3.11.7, NumPy 2.4.6, SciPy
+1.17.1, scikit-learn 1.9.1) **while other jobs shared the CPU**, so absolute
+times are noisy upper bounds; ratios from one run are what to compare.
+
+This file is assembled from `benchmarks/results/*.md` by
+`python benchmarks/assemble_results.py`; edit those files, not this one.
+"""
+
+
+def main() -> None:
+    parts = [HEADER]
+    names = ORDER + sorted(
+        p.stem for p in (HERE / "results").glob("*.md") if p.stem not in ORDER
+    )
+    for name in names:
+        path = HERE / "results" / f"{name}.md"
+        if not path.exists():
+            continue
+        text = path.read_text().strip()
+        # demote headings one level so each file is a section of this page
+        lines = ["#" + ln if ln.startswith("#") else ln for ln in text.splitlines()]
+        parts.append("\n".join(lines))
+    (HERE / "RESULTS.md").write_text("\n\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()
