@@ -47,7 +47,8 @@ PUBLIC = [
 
 def test_every_listed_package_exists():
     for sub in mllifecycle._submodules:
-        importlib.import_module(f"mllifecycle.{sub}")
+        mod = importlib.import_module(f"mllifecycle.{sub}")
+        assert getattr(mllifecycle, sub) is mod
 
 
 @pytest.mark.parametrize(("qual", "obj"), PUBLIC, ids=[q for q, _ in PUBLIC])

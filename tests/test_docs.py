@@ -18,6 +18,7 @@ BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 def test_docs_examples_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     blocks = BLOCK.findall(page.read_text())
+    assert blocks, f"{page.name} has no runnable ```python example"
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

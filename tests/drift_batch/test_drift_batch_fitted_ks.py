@@ -48,6 +48,7 @@ def _check(x, y, stride=16):
         d, p = ks_pvalues(got[j : j + 1], x.shape[0], y.shape[0])
         assert d[0] == sc.statistic
         assert abs(p[0] - sc.pvalue) <= 1e-12 + 1e-9 * sc.pvalue
+    return got
 
 
 @pytest.mark.parametrize("stride", [1, 2, 16])
@@ -58,7 +59,8 @@ def test_sorted_reference_matches_pooled_and_scipy(stride, data):
     x, y = data.draw(_pair(elements))
     if data.draw(st.booleans()):  # the window reuses reference values
         y = x[data.draw(st.lists(st.integers(0, x.shape[0] - 1), min_size=2, max_size=200))]
-    _check(x, y, stride)
+    got = _check(x, y, stride)
+    assert got.shape == (x.shape[1],)
 
 
 @pytest.mark.parametrize("kind", ["normal", "shifted", "cauchy", "rounded", "resampled", "const"])
@@ -83,7 +85,8 @@ def test_sorted_reference_large_windows(kind, n, m):
         x = np.zeros((n, 3))
         x[::3, 1] = 1.0
         y = np.zeros((m, 3))
-    _check(x, y)
+    got = _check(x, y)
+    assert np.all((got >= 0) & (got <= 1))
 
 
 def test_compare_equals_detect_in_the_asymptotic_branch():
