@@ -436,6 +436,13 @@ def check_consistent_length(
 
 def check_binary(x: Any, name: str, caller: str | None = None) -> npt.NDArray[np.float64]:
     """Check a 1-D array holds only 0 and 1 (bools accepted); return float64."""
+    if type(x) is np.ndarray and x.ndim == 1 and x.dtype.kind in "biuf":
+        # fast path for the common case (a streaming detector fed a batch of
+        # error flags): x * (x - 1) is 0 exactly for 0 and 1, and non-zero
+        # (or NaN) for anything else, NaN and infinities included
+        fast = x.astype(np.float64, copy=False)
+        if x.dtype.kind == "b" or not np.count_nonzero(fast * (fast - 1.0)):
+            return fast
     arr = check_array(x, name, caller=caller, ndim=1, min_samples=0)
     bad = (arr != 0.0) & (arr != 1.0)
     if bad.any():

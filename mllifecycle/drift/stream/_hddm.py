@@ -201,43 +201,51 @@ class HDDM_A(WarningDetectorBase):
         return drift
 
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
+        # the same floating-point operations as ``update``, element-wise; kept
+        # to few NumPy calls because a call of ~1000 values is dominated by
+        # their fixed cost
         mlen = block.shape[0]
-        n = self._n + np.arange(1, mlen + 1, dtype=np.float64)
-        k = self._k + np.cumsum(block)
+        pos, nxt = _positions(mlen)
+        n = pos + float(self._n + 1)
+        k = np.add.accumulate(block)
+        k += self._k
         mean = k / n
         eps = np.sqrt(1.0 / (2.0 * n) * self._log_cut)
         f = mean + eps
-        cut = f <= shifted_running_min(f, self._f_min)
-        last = last_true_index(cut)
-        has = last >= 0
-        li = np.maximum(last, 0)
-        n_min = np.where(has, n[li], float(self._n_min))
-        k_min = np.where(has, k[li], float(self._k_min))
-        drift, warn = _hoeffding_tests(
-            mean, n, k_min, n_min, +1.0, self._log_drift, self._log_warn
+        # cut point: f[t] is a (non-strict) running minimum, i.e. f[t] equals
+        # min(f_min, f[: t + 1]); ``at[t]`` is 1 + the latest cut at or
+        # before t (0: the carried cut point)
+        run = np.minimum.accumulate(f)
+        np.minimum(run, self._f_min, out=run)
+        cut = f == run
+        at = np.where(cut, nxt, 0)
+        np.maximum.accumulate(at, out=at)
+        drift, warn = _cut_tests(
+            mean, n, at, cut, self._n_min, self._k_min, +1.0,
+            self._log_drift, self._log_warn,
         )
         g = mean - eps
         if self.two_sided_test:
-            cut_max = g >= shifted_running_max(g, self._g_max)
-            last_max = last_true_index(cut_max)
-            has_max = last_max >= 0
-            lm = np.maximum(last_max, 0)
-            n_max = np.where(has_max, n[lm], float(self._n_max))
-            k_max = np.where(has_max, k[lm], float(self._k_max))
-            d2, w2 = _hoeffding_tests(
-                mean, n, k_max, n_max, -1.0, self._log_drift, self._log_warn
+            run_max = np.maximum.accumulate(g)
+            np.maximum(run_max, self._g_max, out=run_max)
+            cut_max = g == run_max
+            at_max = np.where(cut_max, nxt, 0)
+            np.maximum.accumulate(at_max, out=at_max)
+            d2, w2 = _cut_tests(
+                mean, n, at_max, cut_max, self._n_max, self._k_max, -1.0,
+                self._log_drift, self._log_warn,
             )
-            drift = drift | d2
-            warn = warn | w2
-        hits = np.flatnonzero(drift)
-        d = int(hits[0]) if hits.shape[0] else -1
+            drift |= d2
+            warn |= w2
+        d = int(np.argmax(drift)) if drift.any() else -1
         end = d if d >= 0 else mlen - 1
         self._n = int(n[end])
         self._k = int(k[end])
-        if has[end]:
-            self._n_min = int(n_min[end])
-            self._k_min = int(k_min[end])
-            self._f_min = float(f[last[end]])
+        li = int(at[end]) - 1
+        if li >= 0:
+            self._n_min = int(n[li])
+            self._k_min = int(k[li])
+            self._f_min = float(f[li])
         # the decrease side's cut point is state even when it is not tested:
         # after element ``end`` it is the last t <= end with g[t] >= g_max
         # and g[t] >= g[:t], i.e. the last position of max(g[: end + 1]),
@@ -252,23 +260,55 @@ class HDDM_A(WarningDetectorBase):
         return d, warn[: end + 1]
 
 
-def _hoeffding_tests(
+_POSITIONS = np.arange(1 << 14, dtype=np.float64)
+_NEXT = np.arange(1, (1 << 14) + 1, dtype=np.intp)
+
+
+def _positions(m: int) -> tuple[FloatArray, IndexArray]:
+    """``0.0, ..., m - 1`` and ``1, ..., m`` (views of cached arrays when short)."""
+    if m <= _POSITIONS.shape[0]:
+        return _POSITIONS[:m], _NEXT[:m]
+    return np.arange(m, dtype=np.float64), np.arange(1, m + 1, dtype=np.intp)
+
+
+def _cut_tests(
     mean: FloatArray,
     n: FloatArray,
-    k_cut: FloatArray,
-    n_cut: FloatArray,
+    at: IndexArray,
+    cut: BoolArray,
+    n_carried: int,
+    k_carried: int,
     sign: float,
     log_drift: float,
     log_warn: float,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """HDDM_A's two-sample Hoeffding tests, element-wise (increase if sign=+1)."""
-    valid = n_cut != n
-    safe = np.where(valid, n_cut, 1.0)
-    diff = mean - k_cut / safe if sign > 0 else k_cut / safe - mean
-    m = (n - safe) / safe * (1.0 / n)
-    m = np.maximum(m, 0.0)
-    drift = valid & (diff >= np.sqrt(m / 2 * log_drift))
-    warn = valid & ~drift & (diff >= np.sqrt(m / 2 * log_warn))
+) -> tuple[BoolArray, BoolArray]:
+    """HDDM_A's two-sample Hoeffding tests, element-wise (increase if sign=+1).
+
+    ``at[t] - 1`` is the latest cut point at or before t (``at[t] == 0``: the
+    carried one, ``n_carried``/``k_carried``); there is no test where t is
+    itself a cut. The same operations as ``HDDM_A.update``: the mean up to the
+    cut, ``k_cut / n_cut``, is ``mean`` at the cut.
+    """
+    m = n.shape[0]
+    n_all = np.empty(m + 1)
+    n_all[0] = n_carried
+    n_all[1:] = n
+    mean_all = np.empty(m + 1)
+    mean_all[0] = k_carried / n_carried if n_carried else 0.0
+    mean_all[1:] = mean
+    n_cut = n_all[at]
+    mean_cut = mean_all[at]
+    diff = mean - mean_cut if sign > 0 else mean_cut - mean
+    # where t is a cut, n_cut = n > 0 (no division by zero); masked below
+    half = (n - n_cut) / n_cut * (1.0 / n) / 2
+    drift = diff >= np.sqrt(half * log_drift)
+    warn = diff >= np.sqrt(half * log_warn)
+    keep = ~cut
+    drift &= keep
+    warn &= keep
+    # log_warn <= log_drift, so every drift also passes the warning test:
+    # the warnings proper (not drifts) are the exclusive or
+    warn ^= drift
     return drift, warn
 
 
