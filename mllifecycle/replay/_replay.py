@@ -346,16 +346,21 @@ def _run_policy(
         ok = pred == y[s:e]
         correct[s:e] = ok
         # counts, not means: count / n is the same float as the mean of 0/1
-        batch_acc[b] = count_nonzero(ok) / (e - s)
+        n_ok = count_nonzero(ok)
+        batch_acc[b] = n_ok / (e - s)
         # labels of rows i with i + delay < e have arrived
         new_known = min(max(labels_known, e - delay), n)
         if new_known > labels_known:
-            known_errors += (
-                new_known - labels_known - count_nonzero(correct[labels_known:new_known])
-            )
+            if labels_known == s and new_known == e:  # no delay: this batch
+                known_errors += e - s - n_ok
+            else:
+                known_errors += (
+                    new_known - labels_known - count_nonzero(correct[labels_known:new_known])
+                )
         labels_known = new_known
         lo = max(seen_known, deploy_pos)
-        new_errors = (~correct[lo:labels_known]).astype(np.float64) if labels_known > lo else None
+        # 1.0 - flag: the 0/1 errors as float64 in one operation
+        new_errors = 1.0 - correct[lo:labels_known] if labels_known > lo else None
         seen_known = labels_known
         m_lo = max(deploy_pos, labels_known - metric_window)
         m_n = max(labels_known - m_lo, 0)
@@ -422,7 +427,10 @@ def _run_policy(
         if cfg.gates is not None:
             n_hold = math.ceil(cfg.gate_holdout * (hi_t - lo_t))
         tr_hi = hi_t - n_hold
-        if tr_hi - lo_t < 2 or np.unique(y[lo_t:tr_hi]).size < 2:
+        y_fit = y[lo_t:tr_hi]
+        # fewer than two classes: compare with the first label (a full
+        # np.unique sort per retrain costs more than the rest of the step)
+        if tr_hi - lo_t < 2 or not (y_fit != y_fit[0]).any():
             events.append(
                 RetrainEvent(
                     step=e,
@@ -436,7 +444,7 @@ def _run_policy(
         cand, fit_s = _fit(
             model,
             X[lo_t:tr_hi],
-            y[lo_t:tr_hi],
+            y_fit,
             None if w is None else w[: tr_hi - lo_t],
         )
         deployed.fit_s += fit_s
