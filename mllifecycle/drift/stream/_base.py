@@ -30,6 +30,7 @@ import numpy.typing as npt
 from mllifecycle._validation import check_array, check_binary, fail
 
 __all__ = [
+    "NO_WARNINGS",
     "FloatArray",
     "IndexArray",
     "as_errors",
@@ -113,6 +114,11 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
     out: IndexArray = np.repeat(values, np.diff(edges))
     return out
 
+
+# returned by a ``_scan`` whose block had no element in the warning zone
+# (saves building and searching an all-False array); compared by identity
+NO_WARNINGS: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+NO_WARNINGS.flags.writeable = False
 
 _BLOCK = 64
 _MAX_CANDIDATES = 8
@@ -242,7 +248,9 @@ class StreamDetectorBase:
     """Shared machinery: the window loop behind ``update_many`` and the flags.
 
     Subclasses implement ``update``, ``_reset_state`` and
-    ``_scan(block) -> (offset of the first detection or -1, warning flags)``.
+    ``_scan(block) -> (offset of the first detection or -1, warning flags)``;
+    the flags are None for a detector without a warning zone, and may be
+    :data:`NO_WARNINGS` when no element of the block was in it.
     ``_scan`` starts from the current state (never in the detected state),
     stops at the first detection and leaves the state as after that element
     (or after the whole block when nothing fires).
@@ -301,7 +309,7 @@ class StreamDetectorBase:
         if n == 0:
             return _EMPTY_INDEX, _EMPTY_INDEX
         drifts: list[int] = []
-        warn_parts: list[npt.NDArray[np.bool_]] = []
+        warn_parts: list[IndexArray] = []  # indices into xs, window by window
         pos = 0
         start = 0  # where the current run (since the last detection) began
         avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
@@ -324,7 +332,8 @@ class StreamDetectorBase:
                         if hit:
                             d = i
                             break
-                    warn_parts.append(np.asarray(flags, dtype=bool))
+                    if any(flags):
+                        warn_parts.append(np.flatnonzero(flags) + pos)
                 else:
                     for i, x in enumerate(chunk):
                         if update(x):
@@ -336,8 +345,10 @@ class StreamDetectorBase:
             else:
                 end = min(n, pos + window)
                 d, warn = self._scan(arr[pos:end])
-                if warn is not None:
-                    warn_parts.append(warn)
+                if warn is not None and warn is not NO_WARNINGS:
+                    hits = np.flatnonzero(warn)
+                    if hits.shape[0]:
+                        warn_parts.append(hits + pos)
                 if d < 0:
                     window = min(2 * window, _MAX_WINDOW)
             if d < 0:
@@ -351,8 +362,10 @@ class StreamDetectorBase:
                 first = max(_RESTART_WINDOW, _RESTART_FACTOR * avg_gap)
                 window = int(min(first, _MAX_WINDOW))
         out = np.asarray(drifts, dtype=np.intp)
-        if warn_parts:
-            warnings = np.flatnonzero(np.concatenate(warn_parts)).astype(np.intp)
+        if len(warn_parts) == 1:
+            warnings = warn_parts[0]
+        elif warn_parts:
+            warnings = np.concatenate(warn_parts)
         else:
             warnings = _EMPTY_INDEX
         return out, warnings

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from mllifecycle._validation import check_bool, check_scalar, fail
 from mllifecycle.drift.stream._base import (
+    NO_WARNINGS,
     FloatArray,
     IndexArray,
     WarningDetectorBase,
@@ -205,43 +206,42 @@ class HDDM_A(WarningDetectorBase):
         # to few NumPy calls because a call of ~1000 values is dominated by
         # their fixed cost
         mlen = block.shape[0]
-        pos, nxt = _positions(mlen)
-        n = pos + float(self._n + 1)
+        pos, ipos = _positions(mlen)
+        n_first = float(self._n + 1)  # n at position 0 (n at j is j + n_first)
+        n = pos + n_first
         k = np.add.accumulate(block)
         k += self._k
         mean = k / n
-        eps = np.sqrt(1.0 / (2.0 * n) * self._log_cut)
+        inv_n = 1.0 / n
+        # update's sqrt(1 / (2n) * log_cut): 1/(2n) is exactly inv_n / 2 and
+        # (inv_n / 2) * log_cut is exactly rounded like inv_n * (log_cut / 2)
+        eps = np.sqrt(inv_n * (0.5 * self._log_cut))
         f = mean + eps
         # cut point: f[t] is a (non-strict) running minimum, i.e. f[t] equals
-        # min(f_min, f[: t + 1]); ``at[t]`` is 1 + the latest cut at or
-        # before t (0: the carried cut point)
+        # min(f_min, f[: t + 1])
         run = np.minimum.accumulate(f)
         np.minimum(run, self._f_min, out=run)
-        cut = f == run
-        at = np.where(cut, nxt, 0)
-        np.maximum.accumulate(at, out=at)
-        drift, warn = _cut_tests(
-            mean, n, at, cut, self._n_min, self._k_min, +1.0,
+        last, drift, warn = _side(
+            f == run, mean, n, inv_n, ipos, n_first, self._n_min, self._k_min, True,
             self._log_drift, self._log_warn,
         )
         g = mean - eps
         if self.two_sided_test:
             run_max = np.maximum.accumulate(g)
             np.maximum(run_max, self._g_max, out=run_max)
-            cut_max = g == run_max
-            at_max = np.where(cut_max, nxt, 0)
-            np.maximum.accumulate(at_max, out=at_max)
-            d2, w2 = _cut_tests(
-                mean, n, at_max, cut_max, self._n_max, self._k_max, -1.0,
+            _, d2, w2 = _side(
+                g == run_max, mean, n, inv_n, ipos, n_first, self._n_max, self._k_max, False,
                 self._log_drift, self._log_warn,
             )
-            drift |= d2
-            warn |= w2
-        d = int(np.argmax(drift)) if drift.any() else -1
+            if d2 is not None:
+                drift = d2 if drift is None else drift | d2
+            if w2 is not None:
+                warn = w2 if warn is None else warn | w2
+        d = int(np.argmax(drift)) if drift is not None and drift.any() else -1
         end = d if d >= 0 else mlen - 1
         self._n = int(n[end])
         self._k = int(k[end])
-        li = int(at[end]) - 1
+        li = int(last[end])
         if li >= 0:
             self._n_min = int(n[li])
             self._k_min = int(k[li])
@@ -250,66 +250,94 @@ class HDDM_A(WarningDetectorBase):
         # after element ``end`` it is the last t <= end with g[t] >= g_max
         # and g[t] >= g[:t], i.e. the last position of max(g[: end + 1]),
         # provided that maximum reaches the carried g_max
-        top = end - int(np.argmax(g[end::-1]))
+        top = _last_argmax(g[: end + 1])
         if g[top] >= self._g_max:
             self._n_max = int(n[top])
             self._k_max = int(k[top])
             self._g_max = float(g[top])
-        self._warning_detected = bool(warn[end])
         self._drift_detected = d >= 0
+        if warn is None:
+            self._warning_detected = False
+            return d, NO_WARNINGS
+        self._warning_detected = bool(warn[end])
         return d, warn[: end + 1]
 
 
 _POSITIONS = np.arange(1 << 14, dtype=np.float64)
-_NEXT = np.arange(1, (1 << 14) + 1, dtype=np.intp)
+_INT_POSITIONS = np.arange(1 << 14, dtype=np.intp)
 
 
 def _positions(m: int) -> tuple[FloatArray, IndexArray]:
-    """``0.0, ..., m - 1`` and ``1, ..., m`` (views of cached arrays when short)."""
+    """``0, ..., m - 1`` as floats and as ints (views of cached arrays when short)."""
     if m <= _POSITIONS.shape[0]:
-        return _POSITIONS[:m], _NEXT[:m]
-    return np.arange(m, dtype=np.float64), np.arange(1, m + 1, dtype=np.intp)
+        return _POSITIONS[:m], _INT_POSITIONS[:m]
+    return np.arange(m, dtype=np.float64), np.arange(m, dtype=np.intp)
 
 
-def _cut_tests(
+def _last_argmax(values: FloatArray) -> int:
+    """Return the position of the last occurrence of the maximum of ``values``."""
+    top = int(np.argmax(values))  # the first occurrence (a fast forward scan)
+    rest = values[top + 1 :]
+    if rest.shape[0] and (rest == values[top]).any():
+        top = values.shape[0] - 1 - int(np.argmax(values[::-1]))
+    return top
+
+
+# screening margin: a relative 1e-9 is far above the few ulps by which
+# sqrt(h * a) * sqrt(b / a) and sqrt(h * b) can differ
+_SCREEN = 1.0 - 1e-9
+
+
+def _side(
+    cut: BoolArray,
     mean: FloatArray,
     n: FloatArray,
-    at: IndexArray,
-    cut: BoolArray,
+    inv_n: FloatArray,
+    ipos: IndexArray,
+    n_first: float,
     n_carried: int,
     k_carried: int,
-    sign: float,
+    increase: bool,
     log_drift: float,
     log_warn: float,
-) -> tuple[BoolArray, BoolArray]:
-    """HDDM_A's two-sample Hoeffding tests, element-wise (increase if sign=+1).
+) -> tuple[IndexArray, BoolArray | None, BoolArray | None]:
+    """One side of HDDM_A's two-sample Hoeffding tests, element-wise.
 
-    ``at[t] - 1`` is the latest cut point at or before t (``at[t] == 0``: the
-    carried one, ``n_carried``/``k_carried``); there is no test where t is
-    itself a cut. The same operations as ``HDDM_A.update``: the mean up to the
-    cut, ``k_cut / n_cut``, is ``mean`` at the cut.
+    ``cut[t]``: t is a cut point. Returns ``last`` (the latest cut at or
+    before t, -1 for the carried one, ``n_carried``/``k_carried``) and the
+    drift and warning flags, or None for flags that are all False. There is
+    no test where t is itself a cut (there n_cut = n, diff = 0). The same
+    operations as ``HDDM_A.update``; the mean up to the cut, k_cut / n_cut,
+    is ``mean`` at the cut.
     """
     m = n.shape[0]
-    n_all = np.empty(m + 1)
-    n_all[0] = n_carried
-    n_all[1:] = n
-    mean_all = np.empty(m + 1)
-    mean_all[0] = k_carried / n_carried if n_carried else 0.0
-    mean_all[1:] = mean
-    n_cut = n_all[at]
-    mean_cut = mean_all[at]
-    diff = mean - mean_cut if sign > 0 else mean_cut - mean
-    # where t is a cut, n_cut = n > 0 (no division by zero); masked below
-    half = (n - n_cut) / n_cut * (1.0 / n) / 2
-    drift = diff >= np.sqrt(half * log_drift)
-    warn = diff >= np.sqrt(half * log_warn)
-    keep = ~cut
-    drift &= keep
-    warn &= keep
-    # log_warn <= log_drift, so every drift also passes the warning test:
-    # the warnings proper (not drifts) are the exclusive or
-    warn ^= drift
-    return drift, warn
+    last = np.where(cut, ipos, -1)
+    np.maximum.accumulate(last, out=last)
+    n_cut = last + n_first  # n at the cut (exact integers in float64)
+    mean_cut = mean[last]  # -1 (the carried cut) is overwritten below
+    first = int(np.searchsorted(last, 0))  # last is non-decreasing
+    if first:
+        n_cut[:first] = n_carried
+        mean_cut[:first] = k_carried / n_carried
+    diff = mean - mean_cut if increase else mean_cut - mean
+    half = (n - n_cut) / n_cut * inv_n / 2
+    bound = np.sqrt(half * log_drift)
+    # screen: log_warn <= log_drift, so a warning (or drift) needs
+    # diff >= sqrt(half * log_warn) > bound * sqrt(log_warn / log_drift) * (1 - 1e-9);
+    # the exact tests then run on the few screened positions only
+    maybe = diff > bound * (math.sqrt(log_warn / log_drift) * _SCREEN)
+    if not maybe.any():
+        return last, None, None
+    at = np.flatnonzero(maybe)
+    d_at = diff[at]
+    drift_at = d_at >= bound[at]
+    warn_at = d_at >= np.sqrt(half[at] * log_warn)
+    warn_at &= ~drift_at
+    drift = np.zeros(m, dtype=bool)
+    drift[at] = drift_at
+    warn = np.zeros(m, dtype=bool)
+    warn[at] = warn_at
+    return last, drift, warn
 
 
 _IBC_CAP = 1 << 22
