@@ -38,7 +38,10 @@ def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) 
         fail(attribute.name, "a finite non-negative float", value, "LifecycleState")
 
 
-@attrs.frozen(kw_only=True)
+# slots=False: the replay builds one state per batch and policy, and a plain
+# instance __dict__ lets it do so without the per-field slot writes (see
+# _unchecked_state below); the class is still frozen
+@attrs.frozen(kw_only=True, slots=False)
 class LifecycleState:
     """Everything a retraining policy may look at, at one decision point.
 
@@ -143,6 +146,33 @@ class LifecycleState:
             else:
                 out[f.name] = jsonable(value)
         return out
+
+
+_STATE_DEFAULTS: dict[str, Any] = {f.name: f.default for f in attrs.fields(LifecycleState)}
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _unchecked_state(**values: Any) -> LifecycleState:
+    """Build a :class:`LifecycleState` from values the caller has checked.
+
+    The replay builds one state per batch and policy from values it computed
+    itself; this skips the validators (without touching attrs' process-wide
+    switch) and builds the instance dict in one go. Unknown names raise
+    TypeError; fields not given take their defaults; ``drift`` is made a
+    tuple as the constructor's converter would.
+    """
+    fields = {**_STATE_DEFAULTS, **values}
+    if len(fields) != len(_STATE_DEFAULTS):
+        unknown = sorted(set(values) - set(_STATE_DEFAULTS))
+        raise TypeError(f"LifecycleState has no field(s) {unknown}")
+    if fields["step"] is attrs.NOTHING:
+        raise TypeError("LifecycleState needs step")
+    if "drift" in values:
+        fields["drift"] = tuple(values["drift"])
+    state = _new_object(LifecycleState)
+    _set_attribute(state, "__dict__", fields)
+    return state
 
 
 @attrs.frozen(kw_only=True)

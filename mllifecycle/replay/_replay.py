@@ -27,11 +27,11 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.policies import (
-    LifecycleState,
     RetrainDecision,
     SlidingWindow,
     as_policy,
 )
+from mllifecycle.policies._state import _unchecked_state
 from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
 
 __all__ = ["replay"]
@@ -369,35 +369,29 @@ def _run_policy(
         if estimator is not None and proba is not None:
             est = estimator.estimate(proba)["accuracy"]
             est_value, est_se = float(est.value), float(est.std_error)
-        # the replay builds the state from checked values: skip its validators
-        # (set_disabled directly: cheaper than the validators.disabled() context)
-        validators_off = attrs.validators.get_disabled()
-        attrs.validators.set_disabled(True)
-        try:
-            state = LifecycleState(
-                step=e,
-                time=None if ts is None else float(ts[e - 1]),
-                samples_since_retrain=e - last_train,
-                time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
-                new_errors=new_errors,
-                current_X=Xb,
-                reference_X=ref_X,
-                current_proba=proba,
-                metric=metric,
-                metric_n=m_n,
-                estimated_metric=est_value,
-                estimated_std_error=est_se,
-                estimated_n=0 if est_value is None else e - s,
-                labels_available=labels_known,
-                retrains=retrains,
-                model_version=version,
-                cost=retrains * retrain_cost + known_errors * error_cost,
-                retrain_cost=retrain_cost,
-                error_cost=error_cost,
-                last_change_point=last_cp,
-            )
-        finally:
-            attrs.validators.set_disabled(validators_off)
+        # the state is built from values checked here: skip its validators
+        state = _unchecked_state(
+            step=e,
+            time=None if ts is None else float(ts[e - 1]),
+            samples_since_retrain=e - last_train,
+            time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
+            new_errors=new_errors,
+            current_X=Xb,
+            reference_X=ref_X,
+            current_proba=proba,
+            metric=metric,
+            metric_n=m_n,
+            estimated_metric=est_value,
+            estimated_std_error=est_se,
+            estimated_n=0 if est_value is None else e - s,
+            labels_available=labels_known,
+            retrains=retrains,
+            model_version=version,
+            cost=retrains * retrain_cost + known_errors * error_cost,
+            retrain_cost=retrain_cost,
+            error_cost=error_cost,
+            last_change_point=last_cp,
+        )
         t_policy = time.perf_counter()
         decision = policy.should_retrain(state)
         policy_s += time.perf_counter() - t_policy

@@ -520,6 +520,43 @@ def test_state_is_frozen_and_serialises():
     assert "<table>" in RetrainDecision(retrain=True, reason="x")._repr_html_()
 
 
+def test_unchecked_state_equals_the_validated_state():
+    # the replay's fast constructor must give the very object the validated
+    # constructor gives, for every field (a field it forgot would differ)
+    from mllifecycle.policies._state import _unchecked_state
+
+    rng = np.random.default_rng(0)
+    values = {}
+    for f in attrs.fields(LifecycleState):
+        if f.name in ("new_errors", "current_X", "reference_X", "current_proba"):
+            values[f.name] = rng.random(4)
+        elif f.name == "drift":
+            values[f.name] = []  # a list: the converter makes it a tuple
+        elif f.name == "metric_name":
+            values[f.name] = "balanced accuracy"
+        else:
+            values[f.name] = 7
+    fast, slow = _unchecked_state(**values), LifecycleState(**values)
+    assert type(fast) is LifecycleState
+    assert fast == slow
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.drift == () and isinstance(fast.drift, tuple)
+    for name in values:
+        assert getattr(fast, name) is getattr(slow, name) or getattr(fast, name) == getattr(
+            slow, name
+        )
+    # defaults fill what is not given; the result is frozen and pickles
+    short = _unchecked_state(step=3)
+    assert short == LifecycleState(step=3)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        short.step = 4  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(short)) == short
+    with pytest.raises(TypeError, match=r"no field\(s\) \['stepp'\]"):
+        _unchecked_state(step=3, stepp=4)
+    with pytest.raises(TypeError, match="needs step"):
+        _unchecked_state(retrains=1)
+
+
 # ---- bad input --------------------------------------------------------------
 
 BAD = [
