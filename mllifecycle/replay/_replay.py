@@ -346,7 +346,7 @@ def _run_policy(
         ok = pred == y[s:e]
         correct[s:e] = ok
         # counts, not means: count / n is the same float as the mean of 0/1
-        n_ok = count_nonzero(ok)
+        n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
         batch_acc[b] = n_ok / (e - s)
         # labels of rows i with i + delay < e have arrived
         new_known = min(max(labels_known, e - delay), n)
@@ -355,7 +355,7 @@ def _run_policy(
                 known_errors += e - s - n_ok
             else:
                 known_errors += (
-                    new_known - labels_known - count_nonzero(correct[labels_known:new_known])
+                    new_known - labels_known - int(count_nonzero(correct[labels_known:new_known]))
                 )
         labels_known = new_known
         lo = max(seen_known, deploy_pos)
@@ -364,7 +364,7 @@ def _run_policy(
         seen_known = labels_known
         m_lo = max(deploy_pos, labels_known - metric_window)
         m_n = max(labels_known - m_lo, 0)
-        metric = count_nonzero(correct[m_lo:labels_known]) / m_n if m_n else None
+        metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n if m_n else None
         est_value = est_se = None
         if estimator is not None and proba is not None:
             est = estimator.estimate(proba)["accuracy"]
