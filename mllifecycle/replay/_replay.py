@@ -407,7 +407,7 @@ def _run_policy(
             continue
         if decision.change_point is not None:
             last_cp = int(decision.change_point)
-            state = attrs.evolve(state, last_change_point=last_cp)
+            state = _unchecked_state(**{**vars(state), "last_change_point": last_cp})
         sel = window.select(state)
         if not 0 <= sel.start <= sel.stop <= labels_known:
             raise ValueError(
