@@ -343,8 +343,8 @@ def _run_policy(
     for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         Xb = X[s:e]
         pred, proba = deployed.predict(Xb)
-        ok = pred == y[s:e]
-        correct[s:e] = ok
+        ok = correct[s:e]
+        np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
         # counts, not means: count / n is the same float as the mean of 0/1
         n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
         batch_acc[b] = n_ok / (e - s)

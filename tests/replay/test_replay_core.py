@@ -503,6 +503,21 @@ def test_runtime_errors_name_the_culprit():
         replay(X6, Y6, LR, {"p": BoolPolicy()}, initial_train_size=100)
 
 
+@pytest.mark.parametrize("kind", ["str", "object"])
+def test_string_labels_give_the_same_replay_as_integer_labels(sea, kind):
+    # the per-batch hits are written with np.equal(out=...): labels of any
+    # dtype a classifier accepts must count the same as their integer codes
+    names = np.array(["negative", "positive"])[sea.y]
+    y = names if kind == "str" else names.astype(object)
+    pols = {"never": never, "p": Periodic(every=1000), "d": OnDrift(refit_after=200)}
+    a = replay(sea.X, sea.y, LR, pols, initial_train_size=1000, batch_size=250)
+    b = replay(sea.X, y, LR, pols, initial_train_size=1000, batch_size=250)
+    for name in pols:
+        assert b[name].accuracy == a[name].accuracy
+        assert b[name].retrains == a[name].retrains
+        np.testing.assert_array_equal(b[name].batch_accuracy, a[name].batch_accuracy)
+
+
 def test_single_class_window_is_skipped_not_crashed():
     y = np.r_[np.arange(300) % 2, np.zeros(300, int)]
     X = np.random.default_rng(0).normal(size=(600, 2))
