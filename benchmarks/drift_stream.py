@@ -223,9 +223,10 @@ def write_report(path, rows):
         f"Machine: {os.cpu_count()} CPUs ({cpu_model()}), Python "
         f"{platform.python_version()}, NumPy {np.__version__}, SciPy "
         f"{scipy.__version__}, River {river.__version__}, mllifecycle "
-        f"{mllifecycle.__version__}. The CPU was shared with other jobs while "
-        "this ran, so absolute figures are noisy; the ratios compare runs made "
-        "back to back in the same process.",
+        f"{mllifecycle.__version__}; run on {time.strftime('%Y-%m-%d', time.gmtime())}. "
+        "The machine is a shared VM whose speed varies from run to run, so "
+        "absolute figures are noisy; the ratios compare runs made back to back "
+        "in the same process.",
         "",
         "Throughput in millions of values per second (median of 3 runs, the "
         "three implementations run interleaved). "
