@@ -174,3 +174,40 @@ def test_property_hddm_a_update_many_equals_loop(seed, n, rates, cuts, two_sided
     assert got == want
     assert det == ref
     assert det.warning_detected == ref.warning_detected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n=st.integers(1, 3 * WHOLE),
+    rates=st.lists(st.sampled_from([0.0, 0.02, 0.1, 0.3, 0.7, 1.0]), min_size=1, max_size=5),
+    drift_confidence=st.floats(1e-6, 0.5),
+    ratio=st.sampled_from([1.0, 1.0 + 1e-12, 1.5, 5.0, 100.0]),
+    two_sided=st.booleans(),
+    split=st.integers(1, 7),
+)
+def test_property_hddm_a_screened_tests_at_any_confidences(
+    seed, n, rates, drift_confidence, ratio, two_sided, split
+):
+    # update_many screens the Hoeffding tests with sqrt(log_warn / log_drift)
+    # and tests exactly only the screened positions: at any pair of
+    # confidences (equal ones included, where the screen is tightest) its
+    # drifts, warnings and state must be those of the element-wise loop
+    warning_confidence = min(drift_confidence * ratio, 0.999)
+    make = lambda: HDDM_A(  # noqa: E731
+        drift_confidence=drift_confidence,
+        warning_confidence=warning_confidence,
+        two_sided_test=two_sided,
+    )
+    xs = piecewise_errors(n, rates, seed)
+    det, ref = make(), make()
+    got, got_warn = [], []
+    part_start = 0
+    for part in np.array_split(xs, split):
+        got += (det.update_many(part) + part_start).tolist()
+        got_warn += (det.warnings_ + part_start).tolist()
+        part_start += part.shape[0]
+    want, want_warn = loop_with_warnings(ref, xs)
+    assert got == want
+    assert got_warn == want_warn
+    assert det == ref
