@@ -38,8 +38,17 @@ def main() -> None:
         if not path.exists():
             continue
         text = path.read_text().strip()
-        # demote headings one level so each file is a section of this page
-        lines = ["#" + ln if ln.startswith("#") else ln for ln in text.splitlines()]
+        # shift headings so each file's top heading is a section (##) here,
+        # whatever level its file starts at
+        raw = text.splitlines()
+        levels = [len(ln) - len(ln.lstrip("#")) for ln in raw if ln.startswith("#")]
+        shift = 2 - min(levels) if levels else 0
+        lines = [
+            "#" * (len(ln) - len(ln.lstrip("#")) + shift) + ln.lstrip("#")
+            if ln.startswith("#")
+            else ln
+            for ln in raw
+        ]
         parts.append("\n".join(lines))
     (HERE / "RESULTS.md").write_text("\n\n".join(parts) + "\n")
 
