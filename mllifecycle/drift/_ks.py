@@ -338,6 +338,18 @@ def _prob_outside_square(n: int, h: int) -> float:
     return float(2.0 * np.sum(signs * cp))
 
 
+# how close to 1 a p-value from _prob_outside_square defers to scipy's recursion
+_ULP_MARGIN = 1e-12
+
+
+def _scipy_prob_outside_square(n: int, h: int) -> float:
+    """Return P(D >= h/n) by SciPy's own recursion (Horner order, a Python loop)."""
+    from scipy.stats import _stats_py
+
+    with np.errstate(all="ignore"):
+        return float(_stats_py._compute_prob_outside_square(n, h))
+
+
 def _exact_unequal(n1: int, n2: int, d: float) -> tuple[bool, float, float]:
     from scipy.stats import _stats_py
 
@@ -374,6 +386,14 @@ def ks_pvalues(
             elif n1 == n2:
                 with np.errstate(all="ignore"):
                     prob = _prob_outside_square(n1, int(h))
+                if prob > 1.0 - _ULP_MARGIN:
+                    # next to 1 the two summation orders can round to
+                    # opposite sides of it, and scipy then falls back to
+                    # the asymptotic p-value: decide these cases (small h,
+                    # so a short loop) with scipy's own recursion, as
+                    # ks_2samp does. Near 0 both sums are dominated by one
+                    # positive term and agree on the branch.
+                    prob = _scipy_prob_outside_square(n1, int(h))
                 ok = bool(0.0 <= prob <= 1.0)
             else:
                 ok, _, prob = _exact_unequal(n1, n2, h * 1.0 / lcm)

@@ -349,3 +349,19 @@ def test_ks_hypothesis_against_scipy():
             assert _close(p[j], ref.pvalue)
 
     check()
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 20, 200])
+def test_ks_equal_sizes_p_value_next_to_one_takes_scipys_branch(n):
+    # D = 1/n (one differing value) gives an exact p-value of 1 up to
+    # rounding; scipy's recursion can land just above 1 and then fall back
+    # to the asymptotic p-value. The same sample must give the same answer.
+    x = np.full((n, 1), -3.0)
+    y = x.copy()
+    y[0, 0] = -1.0
+    d, p = ks_pvalues(ks_statistic_columns(x, y), n, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref = stats.ks_2samp(x[:, 0], y[:, 0])
+    assert d[0] == ref.statistic
+    assert _close(p[0], ref.pvalue)
