@@ -327,6 +327,12 @@ def _prob_outside_square(n: int, h: int) -> float:
 
     ``P(D_{n,n} >= h/n) = 2 * sum_k (-1)^k prod_{i<=k} p_i`` with
     ``p_k = prod_{j<h} (n - k h - j) / (n + k h + j + 1)`` (Hodges 1958).
+
+    Next to 1 the two summation orders can round to opposite sides of it,
+    and ``ks_2samp`` falls back to the asymptotic p-value when scipy's sum
+    exceeds 1; there (small ``h``, so a short loop) scipy's own recursion is
+    used, so the caller takes the branch scipy takes. Near 0 both sums are
+    dominated by one positive term and agree on the branch.
     """
     k_max = n // h
     k = np.arange(k_max + 1)[:, None]
@@ -335,19 +341,12 @@ def _prob_outside_square(n: int, h: int) -> float:
     p1 = np.prod(terms, axis=1)
     cp = np.cumprod(p1)
     signs = np.where(np.arange(k_max + 1) % 2 == 0, 1.0, -1.0)
-    return float(2.0 * np.sum(signs * cp))
+    prob = float(2.0 * np.sum(signs * cp))
+    if prob > 1.0 - 1e-12:
+        from scipy.stats import _stats_py
 
-
-# how close to 1 a p-value from _prob_outside_square defers to scipy's recursion
-_ULP_MARGIN = 1e-12
-
-
-def _scipy_prob_outside_square(n: int, h: int) -> float:
-    """Return P(D >= h/n) by SciPy's own recursion (Horner order, a Python loop)."""
-    from scipy.stats import _stats_py
-
-    with np.errstate(all="ignore"):
-        return float(_stats_py._compute_prob_outside_square(n, h))
+        prob = float(_stats_py._compute_prob_outside_square(n, h))
+    return prob
 
 
 def _exact_unequal(n1: int, n2: int, d: float) -> tuple[bool, float, float]:
@@ -386,14 +385,6 @@ def ks_pvalues(
             elif n1 == n2:
                 with np.errstate(all="ignore"):
                     prob = _prob_outside_square(n1, int(h))
-                if prob > 1.0 - _ULP_MARGIN:
-                    # next to 1 the two summation orders can round to
-                    # opposite sides of it, and scipy then falls back to
-                    # the asymptotic p-value: decide these cases (small h,
-                    # so a short loop) with scipy's own recursion, as
-                    # ks_2samp does. Near 0 both sums are dominated by one
-                    # positive term and agree on the branch.
-                    prob = _scipy_prob_outside_square(n1, int(h))
                 ok = bool(0.0 <= prob <= 1.0)
             else:
                 ok, _, prob = _exact_unequal(n1, n2, h * 1.0 / lcm)

@@ -116,7 +116,7 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
 
 
 # returned by a ``_scan`` whose block had no element in the warning zone
-# (saves building and searching an all-False array); compared by identity
+# (saves building and searching an all-False array of the block's length)
 NO_WARNINGS: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
 NO_WARNINGS.flags.writeable = False
 
@@ -345,7 +345,7 @@ class StreamDetectorBase:
             else:
                 end = min(n, pos + window)
                 d, warn = self._scan(arr[pos:end])
-                if warn is not None and warn is not NO_WARNINGS:
+                if warn is not None and warn.shape[0]:
                     hits = np.flatnonzero(warn)
                     if hits.shape[0]:
                         warn_parts.append(hits + pos)
