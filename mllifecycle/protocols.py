@@ -25,13 +25,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+# imported at run time (not under TYPE_CHECKING) so typing.get_type_hints
+# resolves every protocol method; none of these imports a subpackage
+import numpy as np
+import numpy.typing as npt
 
-    from mllifecycle.policies import LifecycleState, RetrainDecision, WindowSelection
+from mllifecycle._lifecycle_types import LifecycleState, RetrainDecision, WindowSelection
 
 __all__ = [
     "StreamDetector",

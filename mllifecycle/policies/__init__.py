@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+from mllifecycle._lifecycle_types import LifecycleState, RetrainDecision, WindowSelection
 from mllifecycle.policies._combinators import (
     AllOf,
     AnyOf,
@@ -28,13 +29,11 @@ from mllifecycle.policies._combinators import (
     cooldown,
 )
 from mllifecycle.policies._cost import CostAware
+from mllifecycle.policies._floor import OnSettledBelowFloor
+from mllifecycle.policies._oracle import Oracle
 from mllifecycle.policies._periodic import Periodic
-from mllifecycle.policies._state import (
-    FunctionPolicy,
-    LifecycleState,
-    RetrainDecision,
-    as_policy,
-)
+from mllifecycle.policies._recommended import recommended
+from mllifecycle.policies._state import FunctionPolicy, as_policy
 from mllifecycle.policies._triggers import (
     OnDrift,
     OnEstimatedPerformanceDrop,
@@ -45,7 +44,6 @@ from mllifecycle.policies._windows import (
     RecencyWeights,
     SinceLastDrift,
     SlidingWindow,
-    WindowSelection,
 )
 
 __all__ = [
@@ -60,6 +58,9 @@ __all__ = [
     "OnPerformanceDrop",
     "OnEstimatedPerformanceDrop",
     "CostAware",
+    "OnSettledBelowFloor",
+    "Oracle",
+    "recommended",
     # combinators
     "any_of",
     "all_of",

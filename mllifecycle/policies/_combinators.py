@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from mllifecycle._validation import check_int, fail
-from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state, as_policy
 
 __all__ = [
     "AnyOf",
@@ -50,6 +50,7 @@ class AnyOf:
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when at least one does."""
+        check_state(state, "AnyOf.should_retrain")
         ds = [p.should_retrain(state) for p in self.policies]
         fired = [d for d in ds if d.retrain]
         if not fired:
@@ -82,6 +83,7 @@ class AllOf:
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when all do."""
+        check_state(state, "AllOf.should_retrain")
         ds = [p.should_retrain(state) for p in self.policies]
         fire = all(d.retrain for d in ds)
         points = [d.change_point for d in ds if d.change_point is not None]
@@ -116,6 +118,7 @@ class Cooldown:
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain during the cool-down."""
+        check_state(state, "Cooldown.should_retrain")
         d: RetrainDecision = self.policy.should_retrain(state)
         if d.retrain and state.samples_since_retrain < self.min_samples:
             return RetrainDecision(
@@ -147,6 +150,7 @@ class Budget:
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain once the budget is spent."""
+        check_state(state, "Budget.should_retrain")
         d: RetrainDecision = self.policy.should_retrain(state)
         if d.retrain and state.retrains >= self.max_retrains:
             return RetrainDecision(

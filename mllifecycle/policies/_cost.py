@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 
 from mllifecycle._validation import check_int, check_option, check_scalar
-from mllifecycle.policies._state import LifecycleState, RetrainDecision
-from mllifecycle.policies._triggers import _Degradation, _window_start
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
+from mllifecycle.policies._triggers import _Degradation
 
 __all__ = ["CostAware"]
 
@@ -24,7 +24,7 @@ class CostAware(_Degradation):
     The degradation ``d`` of the deployed model is the drop of its metric
     (accuracy: the rise of its error rate) from the baseline measured right
     after deployment, taken conservatively as the lower one-sided
-    ``confidence`` bound (see :class:`OnPerformanceDrop`), from the observed
+    ``confidence_level`` bound (see :class:`OnPerformanceDrop`), from the observed
     metric when at least ``min_samples`` labels back it and otherwise from the
     label-free estimate (``source="auto"``). Keeping the model for the next
     ``horizon`` samples is expected to cost ``error_cost * horizon * d`` more
@@ -56,8 +56,11 @@ class CostAware(_Degradation):
         The metric of a fresh model; see :class:`OnPerformanceDrop`.
     min_samples : int, default=200
         Samples needed before a metric is trusted.
-    confidence : float, default=0.95
-        One-sided confidence of the lower bound on the degradation.
+    confidence_level : float, default=0.95
+        One-sided confidence level of the lower bound on the degradation.
+    max_tries : int, default=2
+        Retrained models in a row below the best after which the lower level
+        is accepted (``baseline="best"``; see :class:`OnPerformanceDrop`).
 
     References
     ----------
@@ -82,7 +85,8 @@ class CostAware(_Degradation):
     source: str = attrs.field(default="auto", kw_only=True)
     baseline: float | str = attrs.field(default="best", kw_only=True)
     min_samples: int = attrs.field(default=200, kw_only=True)
-    confidence: float = attrs.field(default=0.95, kw_only=True)
+    confidence_level: float = attrs.field(default=0.95, kw_only=True)
+    max_tries: int = attrs.field(default=2, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         self.retrain_cost = _optional_cost(self.retrain_cost, "retrain_cost")
@@ -93,6 +97,7 @@ class CostAware(_Degradation):
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Compare the expected loss of the stale model with the retraining cost."""
+        check_state(state, "CostAware.should_retrain")
         lower, _, _, msg = self._drop(state)
         if lower is None:
             return RetrainDecision(retrain=False, reason=msg)
@@ -103,7 +108,7 @@ class CostAware(_Degradation):
         cmp = ">" if fire else "<="
         return RetrainDecision(
             retrain=fire,
-            change_point=_window_start(state, msg) if fire else None,
+            change_point=self._change_point(state, msg) if fire else None,
             reason=f"cost-aware ({msg}): expected loss of keeping the model "
             f"{loss:.4g} {cmp} retrain cost {rc:.4g}",
         )

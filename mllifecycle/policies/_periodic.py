@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from mllifecycle._validation import check_int, check_scalar, fail
-from mllifecycle.policies._state import LifecycleState, RetrainDecision
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 
 __all__ = ["Periodic"]
 
@@ -65,6 +65,7 @@ class Periodic:
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Return a decision from the samples (or time) since the last retrain."""
+        check_state(state, "Periodic.should_retrain")
         if self.every is not None:
             due = state.samples_since_retrain >= self.every
             return RetrainDecision(

@@ -18,10 +18,27 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.policies._state import LifecycleState, RetrainDecision
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.protocols import StreamDetector
 
 __all__ = ["OnDrift", "OnPerformanceDrop", "OnEstimatedPerformanceDrop"]
+
+DEFAULT_REFITS: tuple[int, ...] = (500, 1000, 2000, 4000)
+"""Labels since a change at which :class:`OnDrift` and ``Oracle`` refit."""
+
+
+def check_schedule(value: Any, name: str, caller: str) -> tuple[int, ...]:
+    """Return a refit schedule as a strictly increasing tuple of positive ints."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, int | np.integer) else value
+    try:
+        out = tuple(check_int(k, name, caller=caller, low=1) for k in items)
+    except TypeError:
+        fail(name, "a sequence of positive ints (labels since the change) or None", value, caller)
+    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+        fail(name, "strictly increasing label counts", value, caller)
+    return out
 
 
 def _kind_of(detector: Any) -> str:
@@ -86,12 +103,17 @@ class OnDrift:
         What a streaming detector is fed.
     max_reference : int, default=2000
         Reference rows a batch test compares against (the most recent ones).
-    refit_after : int, optional
-        After a detection, retrain once more when this many labelled samples
-        have arrived since the change point. The retrain at detection time
-        has only the few rows since the change (or a window straddling it);
-        the refit replaces that model with one trained on a full window of
-        the new concept (use with :class:`SinceLastDrift`).
+    refits : sequence of int or None, default=(500, 1000, 2000, 4000)
+        Staged refits: after a detection, retrain again each time the labels
+        that arrived since the change point reach one of these counts. The
+        retrain at detection time sees only the few rows since the change
+        (with a label delay, often none: its window straddles the change), and
+        the new model's error is then high but flat, so a detector on its
+        error stream may never fire again; the refits replace it with models
+        trained on more and more of the new concept (with
+        :class:`SinceLastDrift`, on the rows since the change alone). A new
+        detection restarts the schedule from its change point. ``None`` or
+        ``()`` turns the refits off (one retrain per detection).
 
     Notes
     -----
@@ -132,29 +154,38 @@ class OnDrift:
     >>> d = policy.should_retrain(state)
     >>> d.retrain, d.change_point
     (True, 4)
+
+    Once 500 labels have arrived since the change, the first staged refit:
+
+    >>> later = LifecycleState(step=600, labels_available=504, model_version=1,
+    ...                        new_errors=np.zeros(494))
+    >>> d = policy.should_retrain(later)
+    >>> d.retrain, d.change_point
+    (True, 4)
     """
 
     detector: Any = None
     signal: str = "error"
     max_reference: int = 2000
-    refit_after: int | None = None
+    refits: tuple[int, ...] | None = attrs.field(default=DEFAULT_REFITS, kw_only=True)
     _kind: str = attrs.field(init=False, default="state", repr=False)
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _fitted: Any = attrs.field(init=False, default=None, repr=False)
     _warn_start: int | None = attrs.field(init=False, default=None, repr=False)
     _pending: int | None = attrs.field(init=False, default=None, repr=False)
+    _stage: int = attrs.field(init=False, default=0, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
         check_option(self.signal, "signal", ("error", "confidence"), "OnDrift")
         self.max_reference = check_int(self.max_reference, "max_reference", caller="OnDrift")
-        if self.refit_after is not None:
-            self.refit_after = check_int(self.refit_after, "refit_after", caller="OnDrift")
+        self.refits = check_schedule(self.refits, "refits", "OnDrift")
         if self._kind == "reference" and not isinstance(self.detector, type):
             self._fitted = self.detector
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Feed the detector what the state holds; retrain when it fires."""
+        check_state(state, "OnDrift.should_retrain")
         new_model = state.model_version != self._version
         self._version = state.model_version
         if self._kind == "state":
@@ -170,22 +201,29 @@ class OnDrift:
         return self._follow_up(state, decision)
 
     def _follow_up(self, state: LifecycleState, d: RetrainDecision) -> RetrainDecision:
-        """Schedule, or fire, the refit ``refit_after`` labels after a change."""
-        if self.refit_after is None:
+        """Start the staged refits on a detection; fire the next one when it is due."""
+        if not self.refits:
             return d
         if d.retrain:
             self._pending = d.change_point
+            self._stage = 0
             return d
         cp = self._pending
-        if cp is not None and state.labels_available - cp >= self.refit_after:
+        if cp is None:
+            return d
+        since = state.labels_available - cp
+        due = [k for k in self.refits[self._stage :] if since >= k]
+        if not due:
+            return d
+        self._stage += len(due)
+        if self._stage >= len(self.refits):
             self._pending = None
-            return RetrainDecision(
-                retrain=True,
-                reason=f"refit on the {state.labels_available - cp} labelled samples "
-                f"since the change at sample {cp}",
-                change_point=cp,
-            )
-        return d
+        return RetrainDecision(
+            retrain=True,
+            reason=f"staged refit ({self._stage} of {len(self.refits)}) on the {since} "
+            f"labelled samples since the change at sample {cp}",
+            change_point=cp,
+        )
 
     def _stream(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
         det = self.detector
@@ -256,17 +294,12 @@ class OnDrift:
 _Z_CACHE: dict[float, float] = {}
 
 
-def _window_start(state: LifecycleState, source: str) -> int | None:
-    """Where the degraded observed window began (a change happened before it)."""
-    if source != "observed":
-        return None
-    return max(state.labels_available - state.metric_n, 0)
-
-
-def _z(confidence: float) -> float:
-    if confidence not in _Z_CACHE:
-        _Z_CACHE[confidence] = NormalDist().inv_cdf(confidence) if confidence > 0.5 else 0.0
-    return _Z_CACHE[confidence]
+def _z(confidence_level: float) -> float:
+    if confidence_level not in _Z_CACHE:
+        _Z_CACHE[confidence_level] = (
+            NormalDist().inv_cdf(confidence_level) if confidence_level > 0.5 else 0.0
+        )
+    return _Z_CACHE[confidence_level]
 
 
 def _se(value: float, n: int, given: float | None) -> float:
@@ -278,24 +311,102 @@ def _se(value: float, n: int, given: float | None) -> float:
 
 
 @attrs.define
+class _SinceDeployment:
+    """The deployed model's labelled errors since its deployment, in blocks.
+
+    Fed ``state.new_errors`` at every decision; keeps one (end, n, errors)
+    block per decision so a single change point can be estimated, and the
+    error count over the first ``cap`` labels (the model's settled level).
+    """
+
+    version: int = -1
+    start: int = 0
+    n: int = 0
+    errors: float = 0.0
+    capped_n: int = 0
+    capped_errors: float = 0.0
+    ends: list[int] = attrs.field(factory=list)
+    counts: list[int] = attrs.field(factory=list)
+    errs: list[float] = attrs.field(factory=list)
+
+    def update(self, state: LifecycleState, cap: int | None = None) -> bool:
+        """Add the state's new errors; return True when a new model is deployed."""
+        new_model = state.model_version != self.version
+        xs = state.new_errors
+        k = 0 if xs is None else int(xs.shape[0])
+        if new_model:
+            self.version = state.model_version
+            self.start = state.labels_available - k if xs is not None else state.deployed_at
+            self.n = self.capped_n = 0
+            self.errors = self.capped_errors = 0.0
+            self.ends, self.counts, self.errs = [], [], []
+        if k:
+            assert xs is not None
+            e = float(np.sum(xs))
+            self.n += k
+            self.errors += e
+            if cap is None or self.capped_n < cap:
+                self.capped_n += k
+                self.capped_errors += e
+            self.ends.append(state.labels_available)
+            self.counts.append(k)
+            self.errs.append(e)
+        return new_model
+
+    def change_point(self) -> int | None:
+        """Most likely single rise of the error rate since deployment (Hinkley 1970).
+
+        The split of the blocks that maximises the two-segment Bernoulli
+        log-likelihood, among splits whose later segment has the higher error
+        rate; None without at least two blocks.
+        """
+        if len(self.counts) < 2:
+            return None
+        n = np.cumsum(self.counts, dtype=float)
+        e = np.cumsum(self.errs)
+        n1, e1 = n[:-1], e[:-1]
+        n2, e2 = n[-1] - n1, e[-1] - e1
+
+        def loglik(k: npt.NDArray[np.float64], m: npt.NDArray[np.float64]) -> Any:
+            p = np.clip(k / m, 1e-12, 1 - 1e-12)
+            return k * np.log(p) + (m - k) * np.log1p(-p)
+
+        ll = loglik(e1, n1) + loglik(e2, n2)
+        ll[e2 / n2 <= e1 / n1] = -np.inf
+        if not np.isfinite(ll).any():
+            return None
+        return int(self.ends[int(np.argmax(ll))])
+
+
+def _check_tries(value: Any, caller: str) -> int:
+    return check_int(value, "max_tries", caller=caller, low=0)
+
+
+@attrs.define
 class _Degradation:
     """Shared machinery: a baseline, the current value and a lower bound on the drop."""
 
     source: str = "observed"
     min_samples: int = 200
-    confidence: float = 0.95
+    confidence_level: float = 0.95
     baseline: float | str = "best"
+    max_tries: int = 2
     _learned: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
     _best: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
     _version: int = attrs.field(init=False, default=-1, repr=False)
+    _tries: int = attrs.field(init=False, default=0, repr=False)
+    _history: _SinceDeployment = attrs.field(init=False, factory=_SinceDeployment, repr=False)
 
     def _check(self, caller: str) -> None:
         self.min_samples = check_int(self.min_samples, "min_samples", caller=caller, low=1)
-        self.confidence = check_probability(self.confidence, "confidence", caller)
+        self.confidence_level = check_probability(
+            self.confidence_level, "confidence_level", caller
+        )
         if isinstance(self.baseline, str):
             check_option(self.baseline, "baseline", ("best", "latest"), caller)
         else:
             self.baseline = check_scalar(self.baseline, "baseline", caller=caller)
+        self.max_tries = _check_tries(self.max_tries, caller)
 
     def _current(self, state: LifecycleState) -> tuple[float | None, int, float | None, str]:
         source = self.source
@@ -314,8 +425,26 @@ class _Degradation:
             "estimated",
         )
 
+    def _learn(self, value: float, se: float) -> str:
+        """A new model's baseline; accept a lower level after ``max_tries`` failed retrains."""
+        self._learned = (value, se)
+        best = self._best
+        if best is None or value >= best[0]:
+            self._best, self._tries = self._learned, 0
+            return ""
+        gap = best[0] - value - _z(self.confidence_level) * math.sqrt(se * se + best[1] ** 2)
+        if gap <= 0.0:  # within sampling noise of the best: the level is back
+            self._tries = 0
+            return ""
+        self._tries += 1
+        if self._tries > self.max_tries:
+            self._best, self._tries = self._learned, 0
+            return f"; the best level is not reached after {self.max_tries} retrain(s): accepted"
+        return ""
+
     def _drop(self, state: LifecycleState) -> tuple[float | None, float, float, str]:
         """Return (lower bound on the absolute drop, baseline, current, source)."""
+        self._history.update(state)
         if state.model_version != self._version:
             self._version = state.model_version
             self._learned = None
@@ -332,21 +461,27 @@ class _Degradation:
         if not isinstance(self.baseline, str):
             base, base_se = float(self.baseline), 0.0
         elif self._learned is None:
-            self._learned = (float(value), se)
-            if self._best is None or float(value) > self._best[0]:
-                self._best = self._learned
+            note = self._learn(float(value), se)
             return (
                 None,
                 float(value),
                 float(value),
-                (f"baseline {name} of the new model learned: {float(value):.4g}"),
+                (f"baseline {name} of the new model learned: {float(value):.4g}{note}"),
             )
         else:
             best = self._best if self._best is not None else self._learned
             base, base_se = best if self.baseline == "best" else self._learned
         drop = base - float(value)
-        lower = drop - _z(self.confidence) * math.sqrt(se * se + base_se * base_se)
+        lower = drop - _z(self.confidence_level) * math.sqrt(se * se + base_se * base_se)
         return lower, base, float(value), source
+
+    def _change_point(self, state: LifecycleState, source: str) -> int:
+        """The detected rise of the error rate since deployment, else the deployment."""
+        h = self._history
+        if source == "observed" and h.version == state.model_version and h.counts:
+            cp = h.change_point()
+            return h.start if cp is None else cp
+        return state.deployed_at
 
 
 @attrs.define
@@ -358,13 +493,16 @@ class OnPerformanceDrop(_Degradation):
     ``min_samples`` labels after a deployment: with ``"latest"`` the one of the
     deployed model, with ``"best"`` the best any deployed model has shown (so
     a model retrained on a window that straddles a change, and therefore
-    worse from the start, is still caught). The policy fires only when the
-    lower one-sided ``confidence`` bound of the drop exceeds ``threshold``, so
+    worse from the start, is still caught). When ``max_tries`` retrained
+    models in a row start significantly below the best, the best is given up
+    and the latest level accepted (the concept got harder; retraining again
+    will not bring the old level back). The policy fires only when the lower
+    one-sided ``confidence_level`` bound of the drop exceeds ``threshold``, so
     a noisy dip on a few labels does not trigger a retrain. With standard
     errors ``s`` (current) and ``s0`` (baseline; binomial
     ``sqrt(m (1 - m) / n)`` unless the state gives one)::
 
-        drop_lower = (baseline - metric) - z_confidence * sqrt(s**2 + s0**2)
+        drop_lower = (baseline - metric) - z * sqrt(s**2 + s0**2)
         retrain if drop_lower > threshold            (absolute)
         retrain if drop_lower / baseline > threshold (relative)
 
@@ -380,14 +518,25 @@ class OnPerformanceDrop(_Degradation):
         how to learn it (see above).
     min_samples : int, default=200
         Labels needed before the metric is trusted.
-    confidence : float, default=0.95
-        One-sided confidence of the bound (0.5 uses the point estimate).
+    confidence_level : float, default=0.95
+        One-sided confidence level of the bound (0.5 uses the point estimate).
+    max_tries : int, default=2
+        Retrained models in a row below the best after which the lower level
+        is accepted (``baseline="best"`` only).
 
     Notes
     -----
-    A retrain triggered by the observed metric reports as ``change_point``
-    the first labelled sample of the degraded window, so
-    :class:`SinceLastDrift` trains on the data that showed the drop.
+    The decision's ``change_point`` is the most likely single rise of the
+    deployed model's error rate since its deployment (the split of its
+    labelled errors that maximises the two-segment Bernoulli likelihood,
+    Hinkley [1]_), or the deployment position when the state carries no
+    per-label errors (``new_errors``) or no rise is found, so
+    :class:`SinceLastDrift` trains on the rows since the change.
+
+    References
+    ----------
+    .. [1] D. V. Hinkley, "Inference about the change-point in a sequence of
+       random variables", Biometrika, 57(1), 1-17, 1970.
 
     Examples
     --------
@@ -403,7 +552,8 @@ class OnPerformanceDrop(_Degradation):
     relative: bool = attrs.field(default=False, kw_only=True)
     baseline: float | str = attrs.field(default="best", kw_only=True)
     min_samples: int = attrs.field(default=200, kw_only=True)
-    confidence: float = attrs.field(default=0.95, kw_only=True)
+    confidence_level: float = attrs.field(default=0.95, kw_only=True)
+    max_tries: int = attrs.field(default=2, kw_only=True)
     source: str = attrs.field(default="observed", init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -413,6 +563,7 @@ class OnPerformanceDrop(_Degradation):
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Return a decision from the (observed or estimated) metric in ``state``."""
+        check_state(state, f"{type(self).__name__}.should_retrain")
         lower, base, value, msg = self._drop(state)
         if lower is None:
             return RetrainDecision(retrain=False, reason=msg)
@@ -422,7 +573,7 @@ class OnPerformanceDrop(_Degradation):
         verb = "dropped" if fire else "holds"
         return RetrainDecision(
             retrain=fire,
-            change_point=_window_start(state, msg) if fire else None,
+            change_point=self._change_point(state, msg) if fire else None,
             reason=f"{msg} {state.metric_name} {verb}: {value:.4g} vs baseline "
             f"{base:.4g}, "
             f"drop lower bound {size:.4g}{unit} vs threshold {self.threshold:g}",
@@ -436,7 +587,8 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
     Same rule as :class:`OnPerformanceDrop`, applied to
     ``state.estimated_metric`` and ``state.estimated_std_error`` (e.g. from
     ``mllifecycle.estimate.CBPE``), so it can act before labels arrive;
-    ``min_samples`` counts the samples behind the estimate.
+    ``min_samples`` counts the samples behind the estimate. The change point
+    reported is the deployment position.
 
     Examples
     --------

@@ -8,9 +8,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._results import jsonable
 from mllifecycle._validation import check_int, check_scalar
-from mllifecycle.policies._state import LifecycleState
+from mllifecycle._lifecycle_types import LifecycleState, WindowSelection, check_state
 
 __all__ = [
     "WindowSelection",
@@ -21,68 +20,13 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
-class WindowSelection:
-    """The rows ``start:stop`` of the history to train on, with optional weights.
-
-    Labels arrive in order, so the labelled history is a prefix of the stream
-    and every window is a contiguous range of it.
-
-    Parameters
-    ----------
-    start, stop : int
-        Half-open range of history rows.
-    sample_weight : ndarray of shape (stop - start,), optional
-        Weights passed to the model's ``fit``.
-    window : str
-        Which window chose the rows.
-
-    Examples
-    --------
-    >>> from mllifecycle.policies import WindowSelection
-    >>> WindowSelection(start=10, stop=15, window="demo").indices
-    array([10, 11, 12, 13, 14])
-    """
-
-    start: int
-    stop: int
-    sample_weight: npt.NDArray[np.float64] | None = attrs.field(default=None, eq=False, repr=False)
-    window: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if not 0 <= self.start <= self.stop:
-            raise ValueError(f"A window needs 0 <= start <= stop; got {self.start}:{self.stop}.")
-        if self.sample_weight is not None and len(self.sample_weight) != self.stop - self.start:
-            raise ValueError("sample_weight must have one weight per selected row.")
-
-    @property
-    def n_samples(self) -> int:
-        """Number of rows selected."""
-        return self.stop - self.start
-
-    @property
-    def indices(self) -> npt.NDArray[np.intp]:
-        """The selected row indices."""
-        return np.arange(self.start, self.stop, dtype=np.intp)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the selection as a JSON-safe dict (weights summarised)."""
-        return {
-            "start": self.start,
-            "stop": self.stop,
-            "n_samples": self.n_samples,
-            "weighted": self.sample_weight is not None,
-            "window": jsonable(self.window),
-        }
-
-
 @attrs.define
 class SlidingWindow:
-    """Train on the ``n`` most recent labelled rows.
+    """Train on the ``n_samples`` most recent labelled rows.
 
     Parameters
     ----------
-    n : int
+    n_samples : int
         Window length. Fewer rows are used while the history is shorter.
 
     Examples
@@ -92,16 +36,19 @@ class SlidingWindow:
     WindowSelection(start=1500, stop=2000, window='SlidingWindow(500)')
     """
 
-    n: int
+    n_samples: int
 
     def __attrs_post_init__(self) -> None:
-        self.n = check_int(self.n, "n", caller="SlidingWindow", low=1)
+        self.n_samples = check_int(self.n_samples, "n_samples", caller="SlidingWindow", low=1)
 
     def select(self, state: LifecycleState) -> WindowSelection:
-        """Return the last ``n`` labelled rows."""
+        """Return the last ``n_samples`` labelled rows."""
+        check_state(state, "SlidingWindow.select")
         stop = state.labels_available
         return WindowSelection(
-            start=max(0, stop - self.n), stop=stop, window=f"SlidingWindow({self.n})"
+            start=max(0, stop - self.n_samples),
+            stop=stop,
+            window=f"SlidingWindow({self.n_samples})",
         )
 
 
@@ -119,6 +66,7 @@ class ExpandingWindow:
 
     def select(self, state: LifecycleState) -> WindowSelection:
         """Return all labelled rows."""
+        check_state(state, "ExpandingWindow.select")
         return WindowSelection(start=0, stop=state.labels_available, window="ExpandingWindow()")
 
 
@@ -167,6 +115,7 @@ class SinceLastDrift:
 
     def select(self, state: LifecycleState) -> WindowSelection:
         """Return the rows since the last change point (at least ``min_samples``)."""
+        check_state(state, "SinceLastDrift.select")
         stop = state.labels_available
         cp = state.last_change_point
         start = 0 if cp is None else min(max(int(cp), 0), stop)
@@ -216,6 +165,7 @@ class RecencyWeights:
 
     def select(self, state: LifecycleState) -> WindowSelection:
         """Return the weighted labelled history."""
+        check_state(state, "RecencyWeights.select")
         stop = state.labels_available
         cap = self.max_samples
         if cap is None:

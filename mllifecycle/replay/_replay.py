@@ -28,10 +28,11 @@ from mllifecycle._validation import (
 )
 from mllifecycle.policies import (
     RetrainDecision,
+    SinceLastDrift,
     SlidingWindow,
     as_policy,
 )
-from mllifecycle.policies._state import _unchecked_state
+from mllifecycle._lifecycle_types import _unchecked_state
 from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
 
 __all__ = ["replay"]
@@ -103,9 +104,35 @@ def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
     return arr
 
 
+@attrs.define
+class _FollowChange:
+    """replay's default window: the rows since the last reported change point.
+
+    ``SinceLastDrift(min_samples)`` once a policy has reported a change point,
+    ``SlidingWindow(initial_train_size)`` before (and for policies that never
+    report one, such as ``Periodic``).
+    """
+
+    initial_train_size: int
+    since: SinceLastDrift = attrs.field(init=False)
+    sliding: SlidingWindow = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.since = SinceLastDrift(min(_MIN_SINCE, self.initial_train_size))
+        self.sliding = SlidingWindow(self.initial_train_size)
+
+    def select(self, state: Any) -> Any:
+        if state.last_change_point is None:
+            return self.sliding.select(state)
+        return self.since.select(state)
+
+
+_MIN_SINCE = 500
+
+
 def _check_window(window: Any, name: str, n: int, init: int) -> Any:
     check_has_methods(window, name, ["select"], _CALLER)
-    for attr in ("n", "min_samples"):
+    for attr in ("n_samples", "min_samples"):
         size = getattr(window, attr, None)
         if isinstance(size, int | np.integer) and size > n:
             fail(
@@ -160,7 +187,7 @@ def _validate(
     ec = check_scalar(error_cost, "error_cost", caller=_CALLER, low=0.0)
     mw = check_int(metric_window, "metric_window", caller=_CALLER, low=1)
     if window is None:
-        window = SlidingWindow(init)
+        window = _FollowChange(init)
     wins: dict[str, Any] = {}
     if isinstance(window, Mapping):
         unknown = set(window) - set(pols)
@@ -172,7 +199,7 @@ def _validate(
                 _CALLER,
             )
         for key in pols:
-            w = window.get(key, SlidingWindow(init))
+            w = window.get(key, _FollowChange(init))
             wins[key] = _check_window(w, f"window[{key}]", n, init)
     else:
         _check_window(window, "window", n, init)
@@ -387,6 +414,7 @@ def _run_policy(
             labels_available=labels_known,
             retrains=retrains,
             model_version=version,
+            deployed_at=deploy_pos,
             cost=retrains * retrain_cost + known_errors * error_cost,
             retrain_cost=retrain_cost,
             error_cost=error_cost,
@@ -557,8 +585,11 @@ def replay(
         Non-decreasing times (numbers in seconds, or datetime64) for
         time-based policies.
     window : TrainingWindow or mapping of str to TrainingWindow, optional
-        Rows to retrain on, for all policies or per policy name (default:
-        ``SlidingWindow(initial_train_size)``).
+        Rows to retrain on, for all policies or per policy name. The default
+        follows the change: ``SinceLastDrift(500)`` (the rows since the last
+        change point a decision reported, at least 500) once the policy has
+        reported a change point, ``SlidingWindow(initial_train_size)`` until
+        then and for policies that never report one (``Periodic``).
     label_delay : int, default=0
         Samples between a prediction and the arrival of its label.
     retrain_cost : float, default=100.0

@@ -21,7 +21,7 @@ def _binomial_upper(p, n, z=4.0):
 def test_false_retrain_rate_with_fixed_baseline(confidence, n):
     rng = np.random.default_rng(int(confidence * 1000) + n)
     acc = rng.binomial(n, 0.9, size=TRIALS) / n  # no change: true accuracy 0.9
-    p = OnPerformanceDrop(0.0, baseline=0.9, min_samples=1, confidence=confidence)
+    p = OnPerformanceDrop(0.0, baseline=0.9, min_samples=1, confidence_level=confidence)
     fired = np.array(
         [p.should_retrain(LifecycleState(step=1, metric=float(a), metric_n=n)).retrain for a in acc]
     )
@@ -39,7 +39,7 @@ def test_false_retrain_rate_with_learned_baseline():
     later = rng.binomial(n, 0.85, size=TRIALS) / n
     fired = []
     for a, b in zip(first, later, strict=True):
-        p = OnPerformanceDrop(0.0, min_samples=n, confidence=0.95)
+        p = OnPerformanceDrop(0.0, min_samples=n, confidence_level=0.95)
         p.should_retrain(LifecycleState(step=1, metric=float(a), metric_n=n))
         fired.append(p.should_retrain(LifecycleState(step=2, metric=float(b), metric_n=n)).retrain)
     assert np.mean(fired) <= _binomial_upper(0.05, TRIALS)
@@ -50,7 +50,7 @@ def test_power_against_a_real_drop_matches_the_normal_approximation():
     rng = np.random.default_rng(11)
     n, drop, threshold = 1000, 0.04, 0.01
     acc = rng.binomial(n, 0.9 - drop, size=TRIALS) / n
-    p = OnPerformanceDrop(threshold, baseline=0.9, min_samples=1, confidence=0.95)
+    p = OnPerformanceDrop(threshold, baseline=0.9, min_samples=1, confidence_level=0.95)
     fired = np.mean(
         [p.should_retrain(LifecycleState(step=1, metric=float(a), metric_n=n)).retrain for a in acc]
     )

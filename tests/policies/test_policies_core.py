@@ -301,7 +301,7 @@ def test_performance_drop_bound_matches_scipy_normal(confidence):
     base, m, n, threshold = 0.9, 0.85, 400, 0.02
     se = math.sqrt(m * (1 - m) / n)
     lower = (base - m) - stats.norm.ppf(confidence) * se
-    p = OnPerformanceDrop(threshold, baseline=base, min_samples=10, confidence=confidence)
+    p = OnPerformanceDrop(threshold, baseline=base, min_samples=10, confidence_level=confidence)
     d = p.should_retrain(LifecycleState(step=1, metric=m, metric_n=n))
     assert d.retrain == (lower > threshold)
     assert f"{lower:.4g}" in d.reason
@@ -321,11 +321,11 @@ def test_performance_drop_best_baseline_catches_a_worse_new_model():
     s = LifecycleState(step=1, metric=0.95, metric_n=1000, labels_available=5000)
     assert not p.should_retrain(s).retrain  # learns 0.95
     # a new model that is worse from the start: learned, then compared with 0.95
-    s1 = attrs.evolve(s, metric=0.85, model_version=1)
+    s1 = attrs.evolve(s, metric=0.85, model_version=1, deployed_at=4000)
     assert not p.should_retrain(s1).retrain
     d = p.should_retrain(s1)
     assert d.retrain
-    assert d.change_point == 4000  # the degraded window's first labelled row
+    assert d.change_point == 4000  # no per-label errors: the deployment position
 
 
 def test_performance_drop_learns_baseline_after_each_deployment():
@@ -374,7 +374,7 @@ def test_cost_aware_rule_exact(retrain_cost, error_cost, horizon, expected):
         error_cost=error_cost,
         horizon=horizon,
         baseline=0.9,
-        confidence=0.5,
+        confidence_level=0.5,
         min_samples=1,
     )
     s = LifecycleState(step=1, metric=0.8, metric_n=10, metric_std_error=0.0)
@@ -382,7 +382,7 @@ def test_cost_aware_rule_exact(retrain_cost, error_cost, horizon, expected):
 
 
 def test_cost_aware_takes_costs_from_state_and_falls_back_to_estimate():
-    p = CostAware(baseline=0.9, confidence=0.5, min_samples=100, horizon=1000)
+    p = CostAware(baseline=0.9, confidence_level=0.5, min_samples=100, horizon=1000)
     s = LifecycleState(
         step=1,
         metric=0.8,
@@ -478,7 +478,7 @@ def test_window_selections_exact():
 @settings(max_examples=60, deadline=None)
 @given(
     labels=st.integers(0, 5000),
-    cp=st.one_of(st.none(), st.integers(-10, 6000)),
+    cp=st.one_of(st.none(), st.integers(0, 6000)),
     n=st.integers(1, 3000),
 )
 def test_windows_stay_inside_the_labelled_history(labels, cp, n):
@@ -523,7 +523,7 @@ def test_state_is_frozen_and_serialises():
 def test_unchecked_state_equals_the_validated_state():
     # the replay's fast constructor must give the very object the validated
     # constructor gives, for every field (a field it forgot would differ)
-    from mllifecycle.policies._state import _unchecked_state
+    from mllifecycle._lifecycle_types import _unchecked_state
 
     rng = np.random.default_rng(0)
     values = {}
@@ -579,9 +579,9 @@ BAD = [
         "'threshold' parameter of OnPerformanceDrop",
     ),
     (
-        lambda: OnPerformanceDrop(0.1, confidence=1.5),
+        lambda: OnPerformanceDrop(0.1, confidence_level=1.5),
         InvalidParameterError,
-        "'confidence'",
+        "'confidence_level'",
     ),
     (
         lambda: OnEstimatedPerformanceDrop(0.1, min_samples=0),
@@ -618,7 +618,7 @@ BAD = [
         TypeError,
         r"'policies\[a\]' parameter of replay",
     ),
-    (lambda: SlidingWindow(0), InvalidParameterError, "'n' parameter of SlidingWindow"),
+    (lambda: SlidingWindow(0), InvalidParameterError, "'n_samples' parameter of SlidingWindow"),
     (
         lambda: SinceLastDrift(0),
         InvalidParameterError,
@@ -679,25 +679,62 @@ def test_on_drift_change_point_is_the_start_of_an_open_warning_zone():
     assert d.change_point == 5
 
 
-def test_on_drift_refit_after_fires_once_when_enough_labels_arrived():
-    p = OnDrift(RunDetector(3), refit_after=10)
+def test_on_drift_staged_refits_fire_once_per_stage():
+    p = OnDrift(RunDetector(3), refits=(10, 20))
     d = p.should_retrain(LifecycleState(step=5, labels_available=5, new_errors=np.ones(5)))
     assert d.retrain
     cp = d.change_point
     assert cp == 2
     quiet = np.zeros(1)
-    assert not p.should_retrain(
-        LifecycleState(step=11, labels_available=cp + 9, new_errors=quiet, model_version=1)
-    ).retrain
-    d = p.should_retrain(
-        LifecycleState(step=12, labels_available=cp + 10, new_errors=quiet, model_version=1)
-    )
+
+    def at(labels, version):
+        state = LifecycleState(
+            step=labels + 5, labels_available=labels, new_errors=quiet, model_version=version
+        )
+        return p.should_retrain(state)
+
+    assert not at(cp + 9, 1).retrain
+    d = at(cp + 10, 1)
     assert d.retrain
     assert d.change_point == cp
-    assert "refit" in d.reason
-    assert not p.should_retrain(
-        LifecycleState(step=13, labels_available=cp + 11, new_errors=quiet, model_version=2)
-    ).retrain
+    assert "staged refit (1 of 2)" in d.reason
+    assert not at(cp + 11, 2).retrain
+    assert not at(cp + 19, 2).retrain
+    d = at(cp + 20, 2)
+    assert (d.retrain, d.change_point) == (True, cp)
+    assert "staged refit (2 of 2)" in d.reason
+    assert not at(cp + 500, 3).retrain  # the schedule is spent
+
+
+def test_on_drift_refits_skip_stages_already_passed_and_restart_on_a_detection():
+    p = OnDrift(RunDetector(3), refits=(10, 20, 40))
+    assert p.should_retrain(LifecycleState(step=3, labels_available=3, new_errors=np.ones(3)))
+    quiet = np.zeros(1)
+    # labels jump past two stages at once (a long delay): one refit, not two
+    d = p.should_retrain(
+        LifecycleState(step=30, labels_available=25, new_errors=quiet, model_version=1)
+    )
+    assert d.retrain and "(2 of 3)" in d.reason
+    # a new detection restarts the schedule from its own change point
+    d = p.should_retrain(
+        LifecycleState(step=33, labels_available=28, new_errors=np.ones(3), model_version=2)
+    )
+    assert d.retrain and d.change_point == 27
+    d = p.should_retrain(
+        LifecycleState(step=40, labels_available=37, new_errors=quiet, model_version=3)
+    )
+    assert d.retrain and "(1 of 3)" in d.reason and d.change_point == 27
+
+
+def test_on_drift_without_refits_retrains_once_per_detection():
+    for off in (None, ()):
+        p = OnDrift(RunDetector(3), refits=off)
+        assert p.should_retrain(LifecycleState(step=3, labels_available=3, new_errors=np.ones(3)))
+        for labels in (600, 1200, 5000):
+            assert not p.should_retrain(
+                LifecycleState(step=labels, labels_available=labels, new_errors=np.zeros(1),
+                               model_version=1)
+            ).retrain
 
 
 def test_imports_stay_light():

@@ -509,7 +509,7 @@ def test_string_labels_give_the_same_replay_as_integer_labels(sea, kind):
     # dtype a classifier accepts must count the same as their integer codes
     names = np.array(["negative", "positive"])[sea.y]
     y = names if kind == "str" else names.astype(object)
-    pols = {"never": never, "p": Periodic(every=1000), "d": OnDrift(refit_after=200)}
+    pols = {"never": never, "p": Periodic(every=1000), "d": OnDrift(refits=(200,))}
     a = replay(sea.X, sea.y, LR, pols, initial_train_size=1000, batch_size=250)
     b = replay(sea.X, y, LR, pols, initial_train_size=1000, batch_size=250)
     for name in pols:

@@ -83,7 +83,7 @@ def test_drift_triggered_beats_never_and_matches_best_periodic(sea_baselines, ma
         s.X,
         s.y,
         model,
-        {"drift": OnDrift(make_detector(), refit_after=500)},
+        {"drift": OnDrift(make_detector(), refits=(500,))},
         window=SinceLastDrift(500, max_samples=2000),
     )["drift"]
     never = base["never"]

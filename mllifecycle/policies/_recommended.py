@@ -1,0 +1,86 @@
+"""The one recommended composition: drift detection, staged refits and a floor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mllifecycle._validation import check_int
+from mllifecycle.policies._combinators import AnyOf
+from mllifecycle.policies._floor import OnSettledBelowFloor
+from mllifecycle.policies._periodic import Periodic
+from mllifecycle.policies._triggers import DEFAULT_REFITS, OnDrift
+
+__all__ = ["recommended"]
+
+
+def recommended(
+    detector: Any = None,
+    *,
+    refits: Any = DEFAULT_REFITS,
+    floor: bool = True,
+    every: int | None = None,
+) -> AnyOf:
+    """Return the recommended retraining policy (one configuration for every stream).
+
+    ``any_of(OnDrift(detector, refits=refits), OnSettledBelowFloor())``:
+
+    - a streaming detector on the deployed model's 0/1 errors (default
+      ADWIN, Bifet and Gavalda [1]_) triggers a retrain at a change, with the
+      change point it estimates;
+    - staged refits retrain again at 500, 1000, 2000 and 4000 labels after
+      the change, so a retrain made on a window that straddles the change is
+      replaced by models trained on the new concept alone;
+    - a post-deployment floor (:class:`OnSettledBelowFloor`) retrains a new
+      model whose settled accuracy stays below the level before the change,
+      beyond sampling noise, and accepts the lower level after two failed
+      tries;
+    - optionally ``Periodic(every=every)`` as a backstop for slow
+      (incremental) drift that never looks like a change.
+
+    Use it with a window that follows the change
+    (:class:`SinceLastDrift`, the default of
+    :func:`mllifecycle.replay.replay` for policies that report change
+    points). ``benchmarks/policies.py`` measures it against an oracle schedule
+    and the best periodic schedule over abrupt, gradual, recurring and
+    incremental drift, a no-drift control and a real data set (figures in
+    ``benchmarks/results/policies.md``).
+
+    Parameters
+    ----------
+    detector : StreamDetector, optional
+        Change detector fed the error stream (default:
+        ``mllifecycle.drift.stream.ADWIN()``); anything :class:`OnDrift`
+        accepts.
+    refits : sequence of int or None, default=(500, 1000, 2000, 4000)
+        Staged refits after a detection (labels since the change).
+    floor : bool, default=True
+        Include :class:`OnSettledBelowFloor`.
+    every : int, optional
+        Also retrain every ``every`` samples.
+
+    Returns
+    -------
+    AnyOf
+
+    References
+    ----------
+    .. [1] A. Bifet and R. Gavalda, "Learning from time-changing data with
+       adaptive windowing", SDM 2007.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, recommended
+    >>> policy = recommended()
+    >>> policy.should_retrain(LifecycleState(step=100)).retrain
+    False
+    """
+    if detector is None:
+        from mllifecycle.drift.stream import ADWIN
+
+        detector = ADWIN()
+    parts: list[Any] = [OnDrift(detector, refits=refits)]
+    if floor:
+        parts.append(OnSettledBelowFloor())
+    if every is not None:
+        parts.append(Periodic(every=check_int(every, "every", caller="recommended", low=1)))
+    return AnyOf(tuple(parts))
