@@ -122,8 +122,40 @@ def _flip(y: npt.NDArray[np.int64], noise: float, rng: np.random.Generator) -> N
         y[rng.random(y.shape[0]) < noise] ^= 1
 
 
-def _segments(n: int, cps: tuple[int, ...]) -> npt.NDArray[np.intp]:
-    return np.searchsorted(np.asarray(cps, dtype=np.intp), np.arange(n), side="right")
+def _segments(
+    n: int,
+    cps: tuple[int, ...],
+    width: int = 0,
+    rng: np.random.Generator | None = None,
+) -> npt.NDArray[np.intp]:
+    """Concept index of each sample; with ``width``, gradual changes.
+
+    A gradual change at ``c`` draws each sample in ``[c - width/2, c + width/2)``
+    from the new concept with a probability rising linearly from 0 to 1
+    (Minku et al.'s gradual drift); ``c`` is the middle of the transition.
+    """
+    seg = np.searchsorted(np.asarray(cps, dtype=np.intp), np.arange(n), side="right")
+    if width > 0 and rng is not None:
+        u = rng.random(n)
+        for i, c in enumerate(cps, start=1):
+            lo, hi = max(c - width // 2, 0), min(c - width // 2 + width, n)
+            t = np.arange(lo, hi)
+            p_new = (t - (c - width // 2) + 0.5) / width
+            seg[lo:hi] = np.where(u[lo:hi] < p_new, i, i - 1)
+    return seg
+
+
+def _check_width(width: Any, cps: tuple[int, ...], n: int, caller: str) -> int:
+    w = check_int(width, "gradual_width", caller=caller, low=0)
+    bounds = (0, *cps, n)
+    if w and min(b - a for a, b in itertools.pairwise(bounds)) < w:
+        fail(
+            "gradual_width",
+            "no longer than the shortest concept segment",
+            described(f"{w} with change points {list(cps)} in {n} samples"),
+            caller,
+        )
+    return w
 
 
 def _finish(
@@ -154,6 +186,7 @@ def sea_stream(
     *,
     thresholds: Sequence[float] = (8.0, 9.0, 7.0, 9.5),
     change_points: Sequence[int] | None = None,
+    gradual_width: int = 0,
     noise: float = 0.1,
     rng: RNGLike = None,
 ) -> ClassificationStream:
@@ -172,6 +205,10 @@ def sea_stream(
         One threshold per concept.
     change_points : sequence of int, optional
         Where each concept after the first starts (default: equal segments).
+    gradual_width : int, default=0
+        Width of each change: 0 for abrupt changes; otherwise the samples in
+        a window of this width centred on each change point come from the
+        new concept with a probability rising linearly from 0 to 1.
     noise : float, default=0.1
         Probability of flipping a label.
     rng : int, Generator or None
@@ -206,10 +243,11 @@ def sea_stream(
             described(f"{len(cps)} position(s)"),
             caller,
         )
+    width = _check_width(gradual_width, cps, n, caller)
     noise = check_probability(noise, "noise", caller)
     gen = check_rng(rng, caller=caller)
     X = gen.uniform(0.0, 10.0, size=(n, 3))
-    theta = np.asarray(th)[_segments(n, cps)]
+    theta = np.asarray(th)[_segments(n, cps, width, gen)]
     y = (X[:, 0] + X[:, 1] > theta).astype(np.int64)
     _flip(y, noise, gen)
     return _finish(
@@ -407,6 +445,7 @@ def agrawal_stream(
     *,
     functions: Sequence[int] = (0, 2, 5, 8),
     change_points: Sequence[int] | None = None,
+    gradual_width: int = 0,
     noise: float = 0.05,
     rng: RNGLike = None,
 ) -> ClassificationStream:
@@ -426,6 +465,10 @@ def agrawal_stream(
         Classification function (0-9) of each concept.
     change_points : sequence of int, optional
         Where each concept after the first starts (default: equal segments).
+    gradual_width : int, default=0
+        Width of each change: 0 for abrupt changes; otherwise the samples in
+        a window of this width centred on each change point come from the
+        new concept with a probability rising linearly from 0 to 1.
     noise : float, default=0.05
         Probability of flipping a label.
     rng : int, Generator or None
@@ -461,6 +504,7 @@ def agrawal_stream(
             described(f"{len(cps)} position(s)"),
             caller,
         )
+    width = _check_width(gradual_width, cps, n, caller)
     noise = check_probability(noise, "noise", caller)
     gen = check_rng(rng, caller=caller)
     salary = 20000 + 130000 * gen.random(n)
@@ -475,7 +519,7 @@ def agrawal_stream(
     X = np.column_stack(
         [salary, commission, age, elevel, car, zipcode, hvalue, hyears, loan]
     )
-    seg = _segments(n, cps)
+    seg = _segments(n, cps, width, gen)
     y = np.empty(n, dtype=np.int64)
     for i, f in enumerate(fns):
         rows = seg == i

@@ -6,7 +6,7 @@ import math
 
 import attrs
 
-from mllifecycle._validation import check_int, check_probability, check_scalar
+from mllifecycle._validation import check_bool, check_int, check_probability, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.policies._triggers import _check_tries, _se, _SinceDeployment, _z
 
@@ -57,6 +57,11 @@ class OnSettledBelowFloor:
         One-sided confidence level of each look.
     max_tries : int, default=2
         Failed retrains in a row after which the lower level is accepted.
+    watch : bool, default=True
+        Keep judging an accepted model: each further block of
+        ``max_samples`` labels whose accuracy is below the floor beyond noise
+        triggers a retrain on the rows of that block (a slow, incremental
+        decline that a change detector does not see).
 
     Examples
     --------
@@ -79,11 +84,13 @@ class OnSettledBelowFloor:
     threshold: float = attrs.field(default=0.0, kw_only=True)
     confidence_level: float = attrs.field(default=0.95, kw_only=True)
     max_tries: int = attrs.field(default=2, kw_only=True)
+    watch: bool = attrs.field(default=True, kw_only=True)
     _history: _SinceDeployment = attrs.field(init=False, factory=_SinceDeployment, repr=False)
     _floor: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
     _tries: int = attrs.field(init=False, default=0, repr=False)
     _looks: int = attrs.field(init=False, default=0, repr=False)
     _done: bool = attrs.field(init=False, default=False, repr=False)
+    _block: tuple[int, float] = attrs.field(init=False, default=(0, 0.0), repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.min_samples = check_int(self.min_samples, "min_samples", caller=_CALLER, low=1)
@@ -95,6 +102,7 @@ class OnSettledBelowFloor:
             self.confidence_level, "confidence_level", _CALLER
         )
         self.max_tries = _check_tries(self.max_tries, _CALLER)
+        self.watch = check_bool(self.watch, "watch", _CALLER)
 
     def _level(self) -> tuple[float, float]:
         h = self._history
@@ -106,6 +114,32 @@ class OnSettledBelowFloor:
         self._tries = 0
         self._done = True
 
+    def _watch(self, state: LifecycleState) -> RetrainDecision:
+        """An accepted model: judge each further block of ``max_samples`` labels."""
+        xs = state.new_errors
+        if not self.watch or self._floor is None or xs is None or not len(xs):
+            return RetrainDecision(retrain=False, reason="floor: model accepted")
+        n, err = self._block
+        n, err = n + len(xs), err + float(xs.sum())
+        if n < self.max_samples:
+            self._block = (n, err)
+            return RetrainDecision(retrain=False, reason="floor: model accepted")
+        self._block = (0, 0.0)
+        acc = 1.0 - err / n
+        se = _se(acc, n, None)
+        floor, se0 = self._floor
+        gap = floor - acc - _z(self.confidence_level) * math.sqrt(se * se + se0 * se0)
+        what = f"accuracy {acc:.4g} on the latest {n} labels vs floor {floor:.4g}"
+        if gap <= self.threshold:
+            return RetrainDecision(retrain=False, reason=f"floor: holds, {what}")
+        cp = state.labels_available - n
+        return RetrainDecision(
+            retrain=True,
+            change_point=cp,
+            reason=f"floor: {what}, a slow decline beyond noise; retrain on the rows "
+            f"since sample {cp}",
+        )
+
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Judge the deployed model's settled accuracy against the floor."""
         check_state(state, "OnSettledBelowFloor.should_retrain")
@@ -113,8 +147,9 @@ class OnSettledBelowFloor:
         if h.update(state, cap=self.max_samples):
             self._looks = 0
             self._done = False
+            self._block = (0, 0.0)
         if self._done:
-            return RetrainDecision(retrain=False, reason="floor: model accepted")
+            return self._watch(state)
         n = h.capped_n
         due = 2 if n >= self.max_samples else 1 if n >= self.min_samples else 0
         if due <= self._looks:

@@ -78,9 +78,10 @@ def recommended(
         from mllifecycle.drift.stream import ADWIN
 
         detector = ADWIN()
-    parts: list[Any] = [OnDrift(detector, refits=refits)]
+    parts: list[Any] = [OnDrift(detector, refits=refits, refit_initial=True)]
     if floor:
         parts.append(OnSettledBelowFloor())
+
     if every is not None:
         parts.append(Periodic(every=check_int(every, "every", caller="recommended", low=1)))
     return AnyOf(tuple(parts))

@@ -114,6 +114,11 @@ class OnDrift:
         :class:`SinceLastDrift`, on the rows since the change alone). A new
         detection restarts the schedule from its change point. ``None`` or
         ``()`` turns the refits off (one retrain per detection).
+    refit_initial : bool, default=False
+        Treat the model deployed when the policy starts as trained at a
+        change at row 0: refit it on all rows (change point 0) as the labels
+        reach the counts in ``refits`` beyond those it was trained on, so a
+        model trained on a small initial set grows with the data.
 
     Notes
     -----
@@ -168,6 +173,7 @@ class OnDrift:
     signal: str = "error"
     max_reference: int = 2000
     refits: tuple[int, ...] | None = attrs.field(default=DEFAULT_REFITS, kw_only=True)
+    refit_initial: bool = attrs.field(default=False, kw_only=True)
     _kind: str = attrs.field(init=False, default="state", repr=False)
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _fitted: Any = attrs.field(init=False, default=None, repr=False)
@@ -186,6 +192,13 @@ class OnDrift:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Feed the detector what the state holds; retrain when it fires."""
         check_state(state, "OnDrift.should_retrain")
+        if self._version == -1 and self.refit_initial and self.refits:
+            # the first model counts as trained at a change at row 0: refit as
+            # labels accumulate, skipping the stages its training set covers
+            self._pending = 0
+            self._stage = sum(1 for k in self.refits if k <= state.labels_available)
+            if self._stage >= len(self.refits):
+                self._pending = None
         new_model = state.model_version != self._version
         self._version = state.model_version
         if self._kind == "state":
