@@ -33,6 +33,7 @@ from mllifecycle.policies._floor import OnSettledBelowFloor
 from mllifecycle.policies._oracle import Oracle
 from mllifecycle.policies._periodic import Periodic
 from mllifecycle.policies._recommended import recommended
+from mllifecycle.policies._select import PolicySelection, select
 from mllifecycle.policies._state import FunctionPolicy, as_policy
 from mllifecycle.policies._triggers import (
     OnDrift,
@@ -61,6 +62,8 @@ __all__ = [
     "OnSettledBelowFloor",
     "Oracle",
     "recommended",
+    "select",
+    "PolicySelection",
     # combinators
     "any_of",
     "all_of",

@@ -21,12 +21,14 @@ from mllifecycle.testing._checks import (
     check_sampler,
     check_stream_detector,
     check_two_sample_test,
+    check_window,
 )
 
 __all__ = [
     "check_stream_detector",
     "check_two_sample_test",
     "check_policy",
+    "check_window",
     "check_gate",
     "check_sampler",
 ]

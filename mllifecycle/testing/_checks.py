@@ -9,12 +9,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle.protocols import Gate, RetrainPolicy, Sampler, StreamDetector
+from mllifecycle.protocols import Gate, Sampler, StreamDetector
 
 __all__ = [
     "check_stream_detector",
     "check_two_sample_test",
     "check_policy",
+    "check_window",
     "check_gate",
     "check_sampler",
 ]
@@ -165,16 +166,25 @@ def check_two_sample_test(
         assert a.p_value == c.p_value, "same rng, different p_value"
 
 
-def check_policy(policy: Any, states: Sequence[Any]) -> None:
-    """Check a retraining policy honours the :class:`RetrainPolicy` protocol.
+def _same_decision(a: Any, b: Any) -> bool:
+    return bool(a.retrain) == bool(b.retrain) and a.change_point == b.change_point
 
-    Checks that it is a ``RetrainPolicy`` (has ``should_retrain``); that every
-    decision has a bool ``retrain`` and a str ``reason``; and that a policy
-    pickled and restored makes the same decisions on the same states.
+
+def check_policy(policy: Any, states: Sequence[Any]) -> None:
+    """Check a retraining policy is one :func:`mllifecycle.replay.replay` accepts.
+
+    Exactly what ``replay`` accepts passes: an object with a callable
+    ``should_retrain(state)`` or a plain function ``state -> bool |
+    RetrainDecision`` (wrapped as ``replay`` wraps it). Checks that every
+    decision is a :class:`~mllifecycle.policies.RetrainDecision` with a bool
+    ``retrain``, a str ``reason`` and an int or None ``change_point``; that a
+    deep copy (what ``replay`` runs) decides identically; and, when the policy
+    pickles (needed for ``replay(n_jobs=...)`` and for restarts), that a
+    copy restored from a pickle mid-stream continues identically.
 
     Parameters
     ----------
-    policy : RetrainPolicy
+    policy : RetrainPolicy or callable
         The policy to check.
     states : sequence of LifecycleState
         States to feed, in order.
@@ -185,19 +195,99 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
     >>> from mllifecycle.testing import check_policy
     >>> states = [LifecycleState(step=s, samples_since_retrain=s) for s in (10, 500, 2000)]
     >>> check_policy(Periodic(every=1000), states)
+    >>> check_policy(lambda state: state.step > 100, states)
     """
-    assert isinstance(policy, RetrainPolicy), (
-        f"{type(policy).__name__} lacks should_retrain(state)"
-    )
-    restored = pickle.loads(pickle.dumps(policy))
-    for state in states:
-        d1 = policy.should_retrain(state)
-        d2 = restored.should_retrain(state)
+    import copy
+
+    from mllifecycle.policies import RetrainDecision, as_policy
+
+    try:
+        wrapped = as_policy(policy, "policy", "check_policy")
+    except TypeError as exc:
+        raise AssertionError(str(exc)) from exc
+    twin = copy.deepcopy(wrapped)
+    try:
+        blob: bytes | None = pickle.dumps(wrapped)
+    except Exception:  # noqa: BLE001 - a lambda: replay runs it serially all the same
+        blob = None
+    k = len(states) // 2
+    restored = None
+    for i, state in enumerate(states):
+        if i == k and blob is not None:
+            restored = pickle.loads(pickle.dumps(wrapped))
+        d1 = wrapped.should_retrain(state)
+        assert isinstance(d1, RetrainDecision), (
+            f"should_retrain must return a RetrainDecision, got {type(d1).__name__}"
+        )
         assert isinstance(d1.retrain, bool | np.bool_), "decision.retrain must be a bool"
         assert isinstance(d1.reason, str), "decision.reason must be a str"
-        assert bool(d1.retrain) == bool(d2.retrain), (
-            "a policy restored from a pickle decides differently"
+        assert d1.change_point is None or isinstance(d1.change_point, int | np.integer), (
+            "decision.change_point must be an int or None"
         )
+        assert _same_decision(d1, twin.should_retrain(state)), (
+            "a deep copy of the policy decides differently"
+        )
+        if restored is not None:
+            assert _same_decision(d1, restored.should_retrain(state)), (
+                "a policy restored from a pickle mid-stream decides differently"
+            )
+
+
+def check_window(window: Any, states: Sequence[Any]) -> None:
+    """Check a training window is one :func:`mllifecycle.replay.replay` accepts.
+
+    Checks that it has ``select(state)``; that every selection is a
+    :class:`~mllifecycle.policies.WindowSelection` of labelled rows only
+    (``0 <= start <= stop <= state.labels_available``, what ``replay``
+    enforces) with one positive weight per row when weighted; that selecting
+    twice gives the same rows; and that it pickles and deep-copies to a window
+    selecting the same rows.
+
+    Parameters
+    ----------
+    window : TrainingWindow
+        The window to check.
+    states : sequence of LifecycleState
+        States to select on.
+
+    Examples
+    --------
+    >>> from mllifecycle.policies import LifecycleState, SinceLastDrift
+    >>> from mllifecycle.testing import check_window
+    >>> states = [LifecycleState(step=s, labels_available=s, last_change_point=cp)
+    ...           for s, cp in ((1000, None), (5000, 4000), (6000, 5990))]
+    >>> check_window(SinceLastDrift(300), states)
+    """
+    import copy
+
+    from mllifecycle.policies import WindowSelection
+    from mllifecycle.protocols import TrainingWindow
+
+    assert isinstance(window, TrainingWindow) and callable(getattr(window, "select", None)), (
+        f"{type(window).__name__} lacks select(state)"
+    )
+    twin = copy.deepcopy(window)
+    restored = pickle.loads(pickle.dumps(window))
+    for state in states:
+        sel = window.select(state)
+        assert isinstance(sel, WindowSelection), (
+            f"select must return a WindowSelection, got {type(sel).__name__}"
+        )
+        assert 0 <= sel.start <= sel.stop <= state.labels_available, (
+            f"selected rows {sel.start}:{sel.stop} but only 0:{state.labels_available} "
+            "are labelled"
+        )
+        w = sel.sample_weight
+        if w is not None:
+            assert len(w) == sel.stop - sel.start, "one sample weight per selected row"
+            assert np.all(np.isfinite(w)) and np.all(np.asarray(w) >= 0), (
+                "sample weights must be finite and non-negative"
+            )
+        for other in (window, twin, restored):
+            again = other.select(state)
+            assert (again.start, again.stop) == (sel.start, sel.stop), (
+                "a copy of the window (or a second call) selects different rows"
+            )
 
 
 def check_gate(gate: Any, context: Any) -> None:

@@ -1,0 +1,162 @@
+"""policies.select, and check_policy / check_window agreeing with what replay accepts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from mllifecycle.datasets import sea_stream
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.policies import (
+    ExpandingWindow,
+    LifecycleState,
+    OnDrift,
+    Oracle,
+    Periodic,
+    RecencyWeights,
+    SinceLastDrift,
+    SlidingWindow,
+    recommended,
+    select,
+)
+from mllifecycle.replay import replay
+from mllifecycle.testing import check_policy, check_window
+
+
+@pytest.fixture(scope="module")
+def stream():
+    return sea_stream(6000, noise=0.05, rng=3)
+
+
+def never(state):
+    return False
+
+
+def test_select_picks_the_cheapest_by_the_cost_rule(stream):
+    cands = {"never": never, "every 500": Periodic(every=500), "every 2000": Periodic(every=2000)}
+    model = LogisticRegression()
+    for rc in (0.0, 10.0, 10_000.0):
+        choice = select(stream.X, stream.y, model, cands, retrain_cost=rc)
+        r = replay(stream.X, stream.y, model, cands, retrain_cost=rc)
+        costs = {k: run.retrains * rc + run.errors for k, run in r.runs.items()}
+        assert choice.best == min(costs, key=lambda k: (costs[k], r[k].retrains))
+        assert [row["cost"] for row in choice.table] == sorted(costs.values())
+        assert choice.policy is cands[choice.best]
+    assert choice.best == "never"  # retraining at 10,000 errors a go never pays
+    json.dumps(choice.to_dict())
+    assert set(choice.to_metrics()) >= {"never.cost", "every 500.retrains"}
+    assert "best: never" in choice.summary()
+    assert "never" in choice._repr_html_()
+
+
+def test_select_passes_replay_options_through(stream):
+    a = select(stream.X, stream.y, LogisticRegression(), {"p": Periodic(every=700)},
+               label_delay=300, window=SlidingWindow(300))
+    b = replay(stream.X, stream.y, LogisticRegression(), {"p": Periodic(every=700)},
+               label_delay=300, window=SlidingWindow(300))
+    assert a.table[0]["accuracy"] == b["p"].accuracy
+
+
+@pytest.mark.parametrize(
+    ("candidates", "message"),
+    [({}, "'candidates' parameter of select"), ([never], "'candidates' parameter of select")],
+)
+def test_select_bad_input(stream, candidates, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        select(stream.X, stream.y, LogisticRegression(), candidates)
+
+
+def test_select_bad_cost(stream):
+    with pytest.raises(InvalidParameterError, match="'retrain_cost' parameter of select"):
+        select(stream.X, stream.y, LogisticRegression(), {"n": never}, retrain_cost=-1)
+
+
+# ---- check_policy accepts exactly what replay accepts ---------------------------------
+
+
+class ReturnsBool:
+    def should_retrain(self, state):
+        return True
+
+
+class NotCallable:
+    should_retrain = 3
+
+
+def _states():
+    return [LifecycleState(step=s, samples_since_retrain=s, labels_available=s)
+            for s in (1200, 1300, 2500, 4000)]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [never, lambda state: state.step > 1250, Periodic(every=1000), recommended(), Oracle([1100])],
+)
+def test_what_replay_runs_check_policy_accepts(policy, stream):
+    check_policy(policy, _states())
+    replay(stream.X[:2000], stream.y[:2000], LogisticRegression(), {"p": policy})
+
+
+@pytest.mark.parametrize("policy", [ReturnsBool(), NotCallable(), 42, None])
+def test_what_replay_refuses_check_policy_refuses(policy, stream):
+    with pytest.raises(AssertionError):
+        check_policy(policy, _states())
+    with pytest.raises(TypeError):
+        replay(stream.X[:2000], stream.y[:2000], LogisticRegression(), {"p": policy})
+
+
+class Overreach:
+    def select(self, state):
+        from mllifecycle.policies import WindowSelection
+
+        return WindowSelection(start=0, stop=state.labels_available + 1)
+
+
+@pytest.mark.parametrize(
+    "window",
+    [SlidingWindow(300), ExpandingWindow(), SinceLastDrift(200, max_samples=900),
+     RecencyWeights(150.0)],
+)
+def test_built_in_windows_pass_check_window(window):
+    states = [
+        LifecycleState(step=s, labels_available=s, last_change_point=cp)
+        for s, cp in ((100, None), (1000, 400), (5000, 4990), (5000, None))
+    ]
+    check_window(window, states)
+
+
+def test_check_window_catches_unlabelled_rows(stream):
+    with pytest.raises(AssertionError, match="labelled"):
+        check_window(Overreach(), [LifecycleState(step=10, labels_available=10)])
+    with pytest.raises(ValueError, match="only rows"):
+        replay(stream.X[:2000], stream.y[:2000], LogisticRegression(),
+               {"p": Periodic(every=200)}, window=Overreach())
+
+
+def test_replay_default_window_follows_the_change(stream):
+    r = replay(stream.X, stream.y, LogisticRegression(),
+               {"p": Periodic(every=1000), "o": Oracle([2500], refits=(600,))})
+    assert {(e.train_start, e.train_stop) for e in r["p"].events} >= {(1000, 2000)}
+    (event,) = r["o"].events
+    assert event.train_start == 2500 and event.train_stop >= 3100
+
+
+def test_recommended_same_seed_same_result(stream):
+    a = replay(stream.X, stream.y, LogisticRegression(), {"r": recommended()}, label_delay=100)
+    b = replay(stream.X, stream.y, LogisticRegression(), {"r": recommended()}, label_delay=100)
+    da, db = a["r"].to_dict(detail=True), b["r"].to_dict(detail=True)
+    da.pop("compute_seconds")
+    db.pop("compute_seconds")
+    assert da == db
+    assert np.array_equal(a["r"].batch_accuracy, b["r"].batch_accuracy)
+
+
+def test_on_drift_refits_replay_end_to_end(stream):
+    from mllifecycle.drift.stream import ADWIN
+
+    r = replay(stream.X, stream.y, LogisticRegression(), {"d": OnDrift(ADWIN())})
+    reasons = [e.reason for e in r["d"].events]
+    assert any("staged refit" in x for x in reasons) or not reasons
