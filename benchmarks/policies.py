@@ -85,8 +85,14 @@ def stream(name, seed):
         s = sea_stream(N, thresholds=(8.0, 9.5, 8.0, 9.5), change_points=CPS, noise=0.05, rng=seed)
     elif name == "incremental":
         s = hyperplane_stream(
-            N, n_features=10, n_drift_features=5, n_concepts=1, mag_change=0.0005,
-            sigma=0.0005, noise=0.05, rng=seed,
+            N,
+            n_features=10,
+            n_drift_features=5,
+            n_concepts=1,
+            mag_change=0.0005,
+            sigma=0.0005,
+            noise=0.05,
+            rng=seed,
         )
         return s.X, s.y, ()
     elif name == "no-drift":
@@ -120,12 +126,16 @@ def run_setting(stream_name, model_name, delay, seed):
     pols["recommended"] = recommended()
     t0 = time.perf_counter()
     r = replay(
-        X, y, MODELS[model_name](seed), pols, window=wins, label_delay=delay,
-        initial_train_size=INIT, batch_size=100,
+        X,
+        y,
+        MODELS[model_name](seed),
+        pols,
+        window=wins,
+        label_delay=delay,
+        initial_train_size=INIT,
+        batch_size=100,
     )
-    out = {
-        k: (run.accuracy, run.retrains, run.labels) for k, run in r.runs.items()
-    }
+    out = {k: (run.accuracy, run.retrains, run.labels) for k, run in r.runs.items()}
     return (stream_name, model_name, delay, seed), out, time.perf_counter() - t0
 
 
@@ -159,7 +169,7 @@ def main():
     results = Parallel(n_jobs=args.n_jobs)(delayed(run_setting)(*j) for j in jobs)
     wall = time.perf_counter() - t0
     by = {}
-    for (s, m, d, seed), out, _ in results:
+    for (s, m, d, _seed), out, _ in results:
         by.setdefault((s, m, d), []).append(out)
     lines = []
 

@@ -63,7 +63,12 @@ def _optional_array(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
             _CALLER,
         )
     if value.dtype.kind in "fc" and not np.isfinite(value).all():
-        fail(attribute.name, "an array of finite values", described("NaN or infinite values"), _CALLER)
+        fail(
+            attribute.name,
+            "an array of finite values",
+            described("NaN or infinite values"),
+            _CALLER,
+        )
 
 
 # slots=False: the replay builds one state per batch and policy, and a plain
@@ -162,9 +167,7 @@ class LifecycleState:
     metric: float | None = attrs.field(default=None, validator=_optional_float)
     metric_n: int = attrs.field(default=0, validator=_non_negative_int)
     metric_std_error: float | None = attrs.field(default=None, validator=_optional_float)
-    metric_name: str = attrs.field(
-        default="accuracy", validator=attrs.validators.instance_of(str)
-    )
+    metric_name: str = attrs.field(default="accuracy", validator=attrs.validators.instance_of(str))
     estimated_metric: float | None = attrs.field(default=None, validator=_optional_float)
     estimated_std_error: float | None = attrs.field(default=None, validator=_optional_float)
     estimated_n: int = attrs.field(default=0, validator=_non_negative_int)

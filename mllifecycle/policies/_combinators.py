@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from mllifecycle._validation import check_int, fail
-from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state, as_policy
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy, check_state
 
 __all__ = [
     "AnyOf",

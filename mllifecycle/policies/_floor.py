@@ -115,7 +115,7 @@ class OnSettledBelowFloor:
         self._done = True
 
     def _watch(self, state: LifecycleState) -> RetrainDecision:
-        """An accepted model: judge each further block of ``max_samples`` labels."""
+        """Judge each further block of ``max_samples`` labels of an accepted model."""
         xs = state.new_errors
         if not self.watch or self._floor is None or xs is None or not len(xs):
             return RetrainDecision(retrain=False, reason="floor: model accepted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import attrs
@@ -21,7 +22,7 @@ def _points(value: Any) -> tuple[int, ...]:
     except TypeError:
         fail("change_points", "a sequence of stream positions", value, _CALLER)
     out = tuple(check_int(c, "change_points", caller=_CALLER, low=0) for c in items)
-    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(out)):
         fail("change_points", "strictly increasing positions", value, _CALLER)
     return out
 

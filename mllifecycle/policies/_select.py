@@ -70,7 +70,10 @@ class PolicySelection:
     def to_metrics(self) -> dict[str, float]:
         """Return ``{"<policy>.<figure>": value}`` for every candidate (floats)."""
         return {
-            f"{r['policy']}.{k}": float(v) for r in self.table for k, v in r.items() if k != "policy"
+            f"{r['policy']}.{k}": float(v)
+            for r in self.table
+            for k, v in r.items()
+            if k != "policy"
         }
 
     def _repr_html_(self) -> str:

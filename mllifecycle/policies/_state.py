@@ -19,6 +19,7 @@ __all__ = [
     "RetrainDecision",
     "FunctionPolicy",
     "as_policy",
+    "check_state",
 ]
 
 def _callable_name(fn: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from statistics import NormalDist
 from typing import Any
@@ -36,7 +37,7 @@ def check_schedule(value: Any, name: str, caller: str) -> tuple[int, ...]:
         out = tuple(check_int(k, name, caller=caller, low=1) for k in items)
     except TypeError:
         fail(name, "a sequence of positive ints (labels since the change) or None", value, caller)
-    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(out)):
         fail(name, "strictly increasing label counts", value, caller)
     return out
 
@@ -439,7 +440,7 @@ class _Degradation:
         )
 
     def _learn(self, value: float, se: float) -> str:
-        """A new model's baseline; accept a lower level after ``max_tries`` failed retrains."""
+        """Learn a new model's baseline; accept a lower level after ``max_tries`` tries."""
         self._learned = (value, se)
         best = self._best
         if best is None or value >= best[0]:
@@ -489,7 +490,7 @@ class _Degradation:
         return lower, base, float(value), source
 
     def _change_point(self, state: LifecycleState, source: str) -> int:
-        """The detected rise of the error rate since deployment, else the deployment."""
+        """Return the detected rise of the error rate since deployment, else the deployment."""
         h = self._history
         if source == "observed" and h.version == state.model_version and h.counts:
             cp = h.change_point()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import numpy as np
-import numpy.typing as npt
 
-from mllifecycle._validation import check_int, check_scalar
 from mllifecycle._lifecycle_types import LifecycleState, WindowSelection, check_state
+from mllifecycle._validation import check_int, check_scalar
 
 __all__ = [
     "WindowSelection",

@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._lifecycle_types import _unchecked_state
 from mllifecycle._validation import (
     check_1d,
     check_2d,
@@ -32,7 +33,6 @@ from mllifecycle.policies import (
     SlidingWindow,
     as_policy,
 )
-from mllifecycle._lifecycle_types import _unchecked_state
 from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
 
 __all__ = ["replay"]

@@ -208,7 +208,7 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
     twin = copy.deepcopy(wrapped)
     try:
         blob: bytes | None = pickle.dumps(wrapped)
-    except Exception:  # noqa: BLE001 - a lambda: replay runs it serially all the same
+    except Exception:
         blob = None
     k = len(states) // 2
     restored = None
@@ -263,9 +263,8 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
     from mllifecycle.policies import WindowSelection
     from mllifecycle.protocols import TrainingWindow
 
-    assert isinstance(window, TrainingWindow) and callable(getattr(window, "select", None)), (
-        f"{type(window).__name__} lacks select(state)"
-    )
+    assert isinstance(window, TrainingWindow), f"{type(window).__name__} lacks select(state)"
+    assert callable(window.select), f"{type(window).__name__}.select is not callable"
     twin = copy.deepcopy(window)
     restored = pickle.loads(pickle.dumps(window))
     for state in states:
@@ -280,9 +279,8 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
         w = sel.sample_weight
         if w is not None:
             assert len(w) == sel.stop - sel.start, "one sample weight per selected row"
-            assert np.all(np.isfinite(w)) and np.all(np.asarray(w) >= 0), (
-                "sample weights must be finite and non-negative"
-            )
+            assert np.all(np.isfinite(w)), "sample weights must be finite"
+            assert np.all(np.asarray(w) >= 0), "sample weights must be non-negative"
         for other in (window, twin, restored):
             again = other.select(state)
             assert (again.start, again.stop) == (sel.start, sel.stop), (

@@ -714,16 +714,20 @@ def test_on_drift_refits_skip_stages_already_passed_and_restart_on_a_detection()
     d = p.should_retrain(
         LifecycleState(step=30, labels_available=25, new_errors=quiet, model_version=1)
     )
-    assert d.retrain and "(2 of 3)" in d.reason
+    assert d.retrain
+    assert "(2 of 3)" in d.reason
     # a new detection restarts the schedule from its own change point
     d = p.should_retrain(
         LifecycleState(step=33, labels_available=28, new_errors=np.ones(3), model_version=2)
     )
-    assert d.retrain and d.change_point == 27
+    assert d.retrain
+    assert d.change_point == 27
     d = p.should_retrain(
         LifecycleState(step=40, labels_available=37, new_errors=quiet, model_version=3)
     )
-    assert d.retrain and "(1 of 3)" in d.reason and d.change_point == 27
+    assert d.retrain
+    assert "(1 of 3)" in d.reason
+    assert d.change_point == 27
 
 
 def test_on_drift_without_refits_retrains_once_per_detection():

@@ -41,8 +41,11 @@ def _errors(n_ok, n_bad):
 
 def _floor_after_first_model(**kw):
     p = OnSettledBelowFloor(min_samples=100, max_samples=200, **kw)
-    d = p.should_retrain(LifecycleState(step=1200, labels_available=1200, new_errors=_errors(190, 10)))
-    assert not d.retrain and "first level accepted" in d.reason
+    d = p.should_retrain(
+        LifecycleState(step=1200, labels_available=1200, new_errors=_errors(190, 10))
+    )
+    assert not d.retrain
+    assert "first level accepted" in d.reason
     return p
 
 
@@ -55,9 +58,12 @@ def test_floor_fires_below_the_level_before_the_change_with_the_z_bound():
     )
     assert bound > 0
     d = p.should_retrain(
-        LifecycleState(step=1400, labels_available=1400, model_version=1, new_errors=_errors(80, 20))
+        LifecycleState(
+            step=1400, labels_available=1400, model_version=1, new_errors=_errors(80, 20)
+        )
     )
-    assert d.retrain and d.change_point == 1300
+    assert d.retrain
+    assert d.change_point == 1300
     assert "try 1 of 2" in d.reason
 
 
@@ -67,21 +73,33 @@ def test_floor_stays_quiet_within_sampling_noise():
     s = LifecycleState(step=1400, labels_available=1400, model_version=1, new_errors=_errors(92, 8))
     assert not p.should_retrain(s).retrain
     d = p.should_retrain(attrs.evolve(s, step=1500, labels_available=1500))
-    assert not d.retrain and "accepted" in d.reason
+    assert not d.retrain
+    assert "accepted" in d.reason
 
 
 def test_floor_first_try_uses_the_last_change_point_then_the_deployment():
     p = _floor_after_first_model()
     d = p.should_retrain(
-        LifecycleState(step=1400, labels_available=1400, model_version=1,
-                       new_errors=_errors(70, 30), last_change_point=1250)
+        LifecycleState(
+            step=1400,
+            labels_available=1400,
+            model_version=1,
+            new_errors=_errors(70, 30),
+            last_change_point=1250,
+        )
     )
     assert d.change_point == 1250
     d = p.should_retrain(
-        LifecycleState(step=1600, labels_available=1600, model_version=2,
-                       new_errors=_errors(70, 30), last_change_point=1250)
+        LifecycleState(
+            step=1600,
+            labels_available=1600,
+            model_version=2,
+            new_errors=_errors(70, 30),
+            last_change_point=1250,
+        )
     )
-    assert d.retrain and d.change_point == 1500  # the second try: since deployment
+    assert d.retrain
+    assert d.change_point == 1500
 
 
 def test_floor_accepts_the_new_level_after_max_tries():
@@ -89,8 +107,12 @@ def test_floor_accepts_the_new_level_after_max_tries():
     fired = []
     for v in range(1, 5):
         d = p.should_retrain(
-            LifecycleState(step=1200 + 200 * v, labels_available=1200 + 200 * v,
-                           model_version=v, new_errors=_errors(70, 30))
+            LifecycleState(
+                step=1200 + 200 * v,
+                labels_available=1200 + 200 * v,
+                model_version=v,
+                new_errors=_errors(70, 30),
+            )
         )
         fired.append(d.retrain)
     assert fired == [True, True, False, False]  # third failure: accepted, then quiet
@@ -100,7 +122,9 @@ def test_floor_watch_catches_a_slow_decline_of_an_accepted_model():
     p = _floor_after_first_model()
     s = LifecycleState(step=1300, labels_available=1300, new_errors=_errors(150, 50))
     d = p.should_retrain(s)
-    assert d.retrain and d.change_point == 1100 and "slow decline" in d.reason
+    assert d.retrain
+    assert d.change_point == 1100
+    assert "slow decline" in d.reason
     q = _floor_after_first_model(watch=False)
     assert not q.should_retrain(s).retrain
 
@@ -119,7 +143,9 @@ def test_refit_initial_grows_the_first_model_on_all_rows():
         p.should_retrain(LifecycleState(step=s, labels_available=s, new_errors=np.zeros(100)))
         for s in range(1100, 4200, 100)
     ]
-    fired = [(s, d.change_point) for s, d in zip(range(1100, 4200, 100), at, strict=True) if d.retrain]
+    fired = [
+        (s, d.change_point) for s, d in zip(range(1100, 4200, 100), at, strict=True) if d.retrain
+    ]
     assert fired == [(2000, 0), (4000, 0)]
 
 
@@ -163,10 +189,16 @@ def test_drop_change_point_is_the_most_likely_rise_of_the_error_rate():
         labels += 100
         acc = 1 - errs.mean()
         d = p.should_retrain(
-            LifecycleState(step=labels, labels_available=labels, new_errors=errs,
-                           metric=float(acc), metric_n=100)
+            LifecycleState(
+                step=labels,
+                labels_available=labels,
+                new_errors=errs,
+                metric=float(acc),
+                metric_n=100,
+            )
         )
-    assert d is not None and d.retrain
+    assert d is not None
+    assert d.retrain
     assert d.change_point == 1200
 
 
@@ -211,9 +243,14 @@ def _states():
     for k in range(1, 40):
         errs = (rng.random(50) < (0.05 if k < 20 else 0.45)).astype(float)
         out.append(
-            LifecycleState(step=1000 + 50 * k, labels_available=1000 + 50 * k, new_errors=errs,
-                           metric=float(1 - errs.mean()), metric_n=50 * min(k, 10),
-                           model_version=k // 15)
+            LifecycleState(
+                step=1000 + 50 * k,
+                labels_available=1000 + 50 * k,
+                new_errors=errs,
+                metric=float(1 - errs.mean()),
+                metric_n=50 * min(k, 10),
+                model_version=k // 15,
+            )
         )
     return out
 
@@ -249,7 +286,9 @@ NONE_STATE = [
 
 @pytest.mark.parametrize("call", NONE_STATE)
 def test_none_state_gets_a_clear_error(call):
-    with pytest.raises(InvalidParameterError, match=r"'state' parameter .* must be a LifecycleState .*Got None"):
+    with pytest.raises(
+        InvalidParameterError, match=r"'state' parameter .* must be a LifecycleState .*Got None"
+    ):
         call()
 
 
@@ -311,14 +350,22 @@ def test_recommended_recovers_where_a_single_retrain_stalls():
     for seed in range(3):
         s = agrawal_stream(14_000, functions=(0, 2), change_points=(change,), rng=seed)
         r = replay(
-            s.X, s.y, DecisionTreeClassifier(min_samples_leaf=5, random_state=0),
-            {"single": OnDrift(ADWIN(), refits=None), "recommended": recommended(),
-             "oracle": Oracle(s.change_points)},
-            window=SlidingWindow(1000), label_delay=delay, initial_train_size=1000,
+            s.X,
+            s.y,
+            DecisionTreeClassifier(min_samples_leaf=5, random_state=0),
+            {
+                "single": OnDrift(ADWIN(), refits=None),
+                "recommended": recommended(),
+                "oracle": Oracle(s.change_points),
+            },
+            window=SlidingWindow(1000),
+            label_delay=delay,
+            initial_train_size=1000,
         )
         # the detector did fire soon after the change (the straddling case)
         first = [e.step for e in r["single"].events]
-        assert first and change < first[0] <= change + 800
+        assert first
+        assert change < first[0] <= change + 800
         # accuracy once 4000 labels of the new concept exist
         for name, run in r.runs.items():
             after[name].append(run.batch_accuracy[run.batch_ends > change + 4000 + delay].mean())

@@ -53,10 +53,22 @@ def test_select_picks_the_cheapest_by_the_cost_rule(stream):
 
 
 def test_select_passes_replay_options_through(stream):
-    a = select(stream.X, stream.y, LogisticRegression(), {"p": Periodic(every=700)},
-               label_delay=300, window=SlidingWindow(300))
-    b = replay(stream.X, stream.y, LogisticRegression(), {"p": Periodic(every=700)},
-               label_delay=300, window=SlidingWindow(300))
+    a = select(
+        stream.X,
+        stream.y,
+        LogisticRegression(),
+        {"p": Periodic(every=700)},
+        label_delay=300,
+        window=SlidingWindow(300),
+    )
+    b = replay(
+        stream.X,
+        stream.y,
+        LogisticRegression(),
+        {"p": Periodic(every=700)},
+        label_delay=300,
+        window=SlidingWindow(300),
+    )
     assert a.table[0]["accuracy"] == b["p"].accuracy
 
 
@@ -87,8 +99,10 @@ class NotCallable:
 
 
 def _states():
-    return [LifecycleState(step=s, samples_since_retrain=s, labels_available=s)
-            for s in (1200, 1300, 2500, 4000)]
+    return [
+        LifecycleState(step=s, samples_since_retrain=s, labels_available=s)
+        for s in (1200, 1300, 2500, 4000)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -117,8 +131,12 @@ class Overreach:
 
 @pytest.mark.parametrize(
     "window",
-    [SlidingWindow(300), ExpandingWindow(), SinceLastDrift(200, max_samples=900),
-     RecencyWeights(150.0)],
+    [
+        SlidingWindow(300),
+        ExpandingWindow(),
+        SinceLastDrift(200, max_samples=900),
+        RecencyWeights(150.0),
+    ],
 )
 def test_built_in_windows_pass_check_window(window):
     states = [
@@ -132,16 +150,26 @@ def test_check_window_catches_unlabelled_rows(stream):
     with pytest.raises(AssertionError, match="labelled"):
         check_window(Overreach(), [LifecycleState(step=10, labels_available=10)])
     with pytest.raises(ValueError, match="only rows"):
-        replay(stream.X[:2000], stream.y[:2000], LogisticRegression(),
-               {"p": Periodic(every=200)}, window=Overreach())
+        replay(
+            stream.X[:2000],
+            stream.y[:2000],
+            LogisticRegression(),
+            {"p": Periodic(every=200)},
+            window=Overreach(),
+        )
 
 
 def test_replay_default_window_follows_the_change(stream):
-    r = replay(stream.X, stream.y, LogisticRegression(),
-               {"p": Periodic(every=1000), "o": Oracle([2500], refits=(600,))})
+    r = replay(
+        stream.X,
+        stream.y,
+        LogisticRegression(),
+        {"p": Periodic(every=1000), "o": Oracle([2500], refits=(600,))},
+    )
     assert {(e.train_start, e.train_stop) for e in r["p"].events} >= {(1000, 2000)}
     (event,) = r["o"].events
-    assert event.train_start == 2500 and event.train_stop >= 3100
+    assert event.train_start == 2500
+    assert event.train_stop >= 3100
 
 
 def test_recommended_same_seed_same_result(stream):
