@@ -159,14 +159,14 @@ def _profile(
 def _common(
     n: Any, change_points: Any, gradual_width: Any, caller: str
 ) -> tuple[int, npt.NDArray[np.intp], int]:
-    n_ = check_int(n, "n", caller=caller, low=1)
+    n_ = check_int(n, "n_samples", caller=caller, low=1)
     width = check_int(gradual_width, "gradual_width", caller=caller, low=0)
     cps = _check_change_points(n_, change_points, width, caller)
     return n_, cps, width
 
 
 def mean_shift_stream(
-    n: int,
+    n_samples: int,
     change_points: npt.ArrayLike,
     *,
     means: npt.ArrayLike | None = None,
@@ -178,10 +178,10 @@ def mean_shift_stream(
 
     Parameters
     ----------
-    n : int
+    n_samples : int
         Length of the stream.
     change_points : array-like of int
-        Strictly increasing indices in ``[1, n - 1]``; may be empty.
+        Strictly increasing indices in ``[1, n_samples - 1]``; may be empty.
     means : array-like of float, optional
         The mean of each of the ``len(change_points) + 1`` segments (default
         0, 1, 0, 1, ...).
@@ -204,7 +204,7 @@ def mean_shift_stream(
     ([500], 1.9)
     """
     caller = "mean_shift_stream"
-    n_, cps, width = _common(n, change_points, gradual_width, caller)
+    n_, cps, width = _common(n_samples, change_points, gradual_width, caller)
     k = cps.shape[0] + 1
     if means is None:
         lv = np.arange(k, dtype=np.float64) % 2
@@ -220,7 +220,7 @@ def mean_shift_stream(
 
 
 def variance_shift_stream(
-    n: int,
+    n_samples: int,
     change_points: npt.ArrayLike,
     *,
     sigmas: npt.ArrayLike | None = None,
@@ -232,10 +232,10 @@ def variance_shift_stream(
 
     Parameters
     ----------
-    n : int
+    n_samples : int
         Length of the stream.
     change_points : array-like of int
-        Strictly increasing indices in ``[1, n - 1]``; may be empty.
+        Strictly increasing indices in ``[1, n_samples - 1]``; may be empty.
     sigmas : array-like of float, optional
         The standard deviation (> 0) of each segment (default 1, 2, 1, ...).
     mean : float, default=0.0
@@ -257,7 +257,7 @@ def variance_shift_stream(
     3.0
     """
     caller = "variance_shift_stream"
-    n_, cps, width = _common(n, change_points, gradual_width, caller)
+    n_, cps, width = _common(n_samples, change_points, gradual_width, caller)
     k = cps.shape[0] + 1
     if sigmas is None:
         lv = 1.0 + np.arange(k, dtype=np.float64) % 2
@@ -273,7 +273,7 @@ def variance_shift_stream(
 
 
 def bernoulli_stream(
-    n: int,
+    n_samples: int,
     rates: npt.ArrayLike,
     change_points: npt.ArrayLike,
     *,
@@ -284,13 +284,13 @@ def bernoulli_stream(
 
     Parameters
     ----------
-    n : int
+    n_samples : int
         Length of the stream.
     rates : array-like of float
         The error rate, in [0, 1], of each of the ``len(change_points) + 1``
         segments.
     change_points : array-like of int
-        Strictly increasing indices in ``[1, n - 1]``; may be empty.
+        Strictly increasing indices in ``[1, n_samples - 1]``; may be empty.
     gradual_width : int, default=0
         Spread each change linearly over this many values (0 = abrupt).
     rng : int, numpy.random.Generator or None
@@ -309,7 +309,7 @@ def bernoulli_stream(
     ([0.0, 1.0], 0.4)
     """
     caller = "bernoulli_stream"
-    n_, cps, width = _common(n, change_points, gradual_width, caller)
+    n_, cps, width = _common(n_samples, change_points, gradual_width, caller)
     lv = _check_levels(rates, "rates", cps.shape[0] + 1, caller, low=0.0, high=1.0)
     gen = check_rng(rng, caller=caller)
     values = (gen.random(n_) < _profile(n_, cps, lv, width)).astype(np.float64)

@@ -169,3 +169,38 @@ BAD = [
 def test_bad_input_table(make, message):
     with pytest.raises(InvalidParameterError, match=message):
         make()
+
+
+def test_gradual_width_mixes_the_concepts_across_the_transition():
+    from mllifecycle.datasets import agrawal_stream, sea_stream
+
+    abrupt = sea_stream(20_000, noise=0.0, rng=4)
+    assert np.array_equal(abrupt.y, sea_stream(20_000, noise=0.0, gradual_width=0, rng=4).y)
+    s = sea_stream(20_000, thresholds=(8.0, 9.5), noise=0.0, gradual_width=4000, rng=4)
+    total = s.X[:, 0] + s.X[:, 1]
+    old, new = (total > 8.0).astype(int), (total > 9.5).astype(int)
+    differ = old != new
+    assert np.array_equal(s.y[:8000], old[:8000])  # before the transition: the old concept
+    assert np.array_equal(s.y[12_000:], new[12_000:])  # after it: the new one
+    # inside, where the two concepts disagree, the share of the new one rises linearly
+    for lo, expected in ((8000, 0.125), (10_000, 0.625), (11_000, 0.875)):
+        rows = np.arange(lo, lo + 1000)
+        rows = rows[differ[rows]]
+        share = float(np.mean(s.y[rows] == new[rows]))
+        assert abs(share - expected) < 4 * np.sqrt(expected * (1 - expected) / rows.size) + 0.02
+    g = agrawal_stream(6000, functions=(0, 2), gradual_width=1000, rng=0)
+    assert g.change_points == (3000,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"gradual_width": -1}, "'gradual_width' parameter of sea_stream"),
+        ({"gradual_width": 5000}, "no longer than the shortest concept segment"),
+    ],
+)
+def test_gradual_width_bad_input(kwargs, message):
+    from mllifecycle.datasets import sea_stream
+
+    with pytest.raises(InvalidParameterError, match=message):
+        sea_stream(8000, **kwargs)
