@@ -53,7 +53,7 @@ class _Config:
     metric_window: int
     gates: tuple[Any, ...] | None
     gate_holdout: float
-    estimator: Any
+    performance_estimator: Any
     max_reference: int
 
 
@@ -147,7 +147,7 @@ def _check_window(window: Any, name: str, n: int, init: int) -> Any:
 def _validate(
     X: Any,
     y: Any,
-    model: Any,
+    estimator: Any,
     policies: Any,
     timestamps: Any,
     window: Any,
@@ -158,7 +158,7 @@ def _validate(
     batch_size: Any,
     gates: Any,
     gate_holdout: Any,
-    estimator: Any,
+    performance_estimator: Any,
     metric_window: Any,
     change_points: Any,
     n_jobs: Any,
@@ -167,7 +167,7 @@ def _validate(
     Xa = check_2d(X, "X", caller=_CALLER, min_samples=2)
     ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
     n = check_consistent_length([Xa, ya], ["X", "y"], _CALLER)
-    check_has_methods(model, "model", ["fit", "predict"], _CALLER)
+    check_has_methods(estimator, "estimator", ["fit", "predict"], _CALLER)
     if not isinstance(policies, Mapping) or not policies:
         fail(
             "policies",
@@ -209,12 +209,14 @@ def _validate(
         gate_list = tuple(gates) if isinstance(gates, Sequence) else (gates,)
         for i, g in enumerate(gate_list):
             check_has_methods(g, f"gates[{i}]", ["check"], _CALLER)
-        if not hasattr(model, "predict"):
-            fail("model", "an estimator with predict()", model, _CALLER)
+        if not hasattr(estimator, "predict"):
+            fail("estimator", "an estimator with predict()", estimator, _CALLER)
     holdout = check_probability(gate_holdout, "gate_holdout", _CALLER, open_interval=True)
-    if estimator is not None:
-        check_has_methods(estimator, "estimator", ["fit", "estimate"], _CALLER)
-        check_has_methods(model, "model", ["fit", "predict", "predict_proba"], _CALLER)
+    if performance_estimator is not None:
+        check_has_methods(
+            performance_estimator, "performance_estimator", ["fit", "estimate"], _CALLER
+        )
+        check_has_methods(estimator, "estimator", ["fit", "predict", "predict_proba"], _CALLER)
     cps: tuple[int, ...] = ()
     if change_points is not None:
         cps = tuple(
@@ -235,7 +237,7 @@ def _validate(
         metric_window=mw,
         gates=gate_list,
         gate_holdout=holdout,
-        estimator=estimator,
+        performance_estimator=performance_estimator,
         max_reference=5000,
     )
     return cfg, pols, wins, cps
@@ -349,8 +351,8 @@ def _run_policy(
     # sliced once per deployment rather than at every batch
     ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
     estimator = None
-    if cfg.estimator is not None:
-        estimator = _fit_estimator(cfg.estimator, fitted, X[:init], y[:init])
+    if cfg.performance_estimator is not None:
+        estimator = _fit_estimator(cfg.performance_estimator, fitted, X[:init], y[:init])
     labels_known = init  # rows [0, labels_known) are labelled
     deploy_pos = init  # first row predicted by the deployed model
     last_train = init  # position of the last (re)train
@@ -502,8 +504,10 @@ def _run_policy(
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
             ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
-            if cfg.estimator is not None:
-                estimator = _fit_estimator(cfg.estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t])
+            if cfg.performance_estimator is not None:
+                estimator = _fit_estimator(
+                    cfg.performance_estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t]
+                )
     bar.update(n - init, final=True)
     n_eval = n - init
     errors = int(n_eval - correct[init:].sum())
@@ -528,7 +532,7 @@ def _run_policy(
 def replay(
     X: Any,
     y: Any,
-    model: Any,
+    estimator: Any,
     policies: Mapping[str, Any],
     *,
     timestamps: Any = None,
@@ -540,7 +544,7 @@ def replay(
     batch_size: int = 100,
     gates: Any = None,
     gate_holdout: float = 0.2,
-    estimator: Any = None,
+    performance_estimator: Any = None,
     metric_window: int = 500,
     change_points: Sequence[int] | None = None,
     n_jobs: int | None = None,
@@ -549,7 +553,7 @@ def replay(
     """Backtest retraining policies over a labelled stream, side by side.
 
     Test-then-train (prequential) evaluation in batches. For each policy, a
-    clone of ``model`` is fitted on the first ``initial_train_size`` rows;
+    clone of ``estimator`` is fitted on the first ``initial_train_size`` rows;
     then, batch by batch, the deployed model predicts the batch (that is the
     score recorded), the labels whose delay has passed arrive, the policy is
     shown a :class:`~mllifecycle.policies.LifecycleState` and decides. On a
@@ -565,7 +569,7 @@ def replay(
     features the deployed model was trained on (what a batch drift test
     compares against); the deployed model's accuracy on its last
     ``metric_window`` labelled predictions; the label-free estimate from
-    ``estimator``; counts, costs and times. A label reaches the policy, a
+    ``performance_estimator``; counts, costs and times. A label reaches the policy, a
     window or a fit only ``label_delay`` samples after its row was predicted.
 
     Parameters
@@ -575,7 +579,7 @@ def replay(
         :mod:`mllifecycle.datasets` stream).
     y : array-like of shape (n_samples,)
         Labels.
-    model : scikit-learn classifier
+    estimator : scikit-learn classifier
         Cloned with :func:`sklearn.base.clone` for every fit; never mutated.
     policies : mapping of str to policy
         Name -> :class:`~mllifecycle.protocols.RetrainPolicy` or a function
@@ -608,7 +612,7 @@ def replay(
         ``mllifecycle.gates.evaluate_gates``.
     gate_holdout : float, default=0.2
         Share of the window held out for the gates.
-    estimator : optional
+    performance_estimator : optional
         A label-free performance estimator (``mllifecycle.estimate.CBPE``:
         ``fit(y_true, proba)``, ``estimate(proba)["accuracy"]``), refitted on
         each deployed model's training rows and applied to every batch; its
@@ -633,7 +637,7 @@ def replay(
     ------
     InvalidParameterError
         On mismatched lengths, a window longer than the stream, negative
-        costs, a model without ``fit``/``predict``, or a policy without
+        costs, an estimator without ``fit``/``predict``, or a policy without
         ``should_retrain`` (a ``TypeError`` naming what is missing).
 
     Examples
@@ -655,7 +659,7 @@ def replay(
     cfg, pols, wins, cps = _validate(
         X,
         y,
-        model,
+        estimator,
         policies,
         timestamps,
         window,
@@ -666,19 +670,19 @@ def replay(
         batch_size,
         gates,
         gate_holdout,
-        estimator,
+        performance_estimator,
         metric_window,
         change_points,
         n_jobs,
         progress,
     )
     if n_jobs is None or len(pols) == 1:
-        runs = [_run_policy(k, p, wins[k], model, cfg, progress) for k, p in pols.items()]
+        runs = [_run_policy(k, p, wins[k], estimator, cfg, progress) for k, p in pols.items()]
     else:
         from joblib import Parallel, delayed
 
         runs = Parallel(n_jobs=n_jobs)(
-            delayed(_run_policy)(k, p, wins[k], model, cfg, False) for k, p in pols.items()
+            delayed(_run_policy)(k, p, wins[k], estimator, cfg, False) for k, p in pols.items()
         )
     return ReplayResult(
         runs={r.name: r for r in runs},

@@ -304,7 +304,7 @@ def test_estimated_metric_reaches_the_state(sea):
         sea.y,
         LR,
         {"est": OnEstimatedPerformanceDrop(0.1, baseline=0.9, min_samples=50)},
-        estimator=ConstantEstimator(),
+        performance_estimator=ConstantEstimator(),
     )
     assert r["est"].retrains == len(range(1000, 6000, 100))
     assert "estimated" in r["est"].events[0].reason
@@ -320,7 +320,7 @@ def test_real_cbpe_when_available():
         s.y,
         LR,
         {"est": OnEstimatedPerformanceDrop(0.05, min_samples=50)},
-        estimator=estimate.CBPE(),
+        performance_estimator=estimate.CBPE(),
     )
     assert isinstance(r["est"], PolicyRun)
 
@@ -443,9 +443,9 @@ BAD = [
     ),
     ({"error_cost": -0.5}, InvalidParameterError, "'error_cost' parameter of replay"),
     (
-        {"model": NoFit()},
+        {"estimator": NoFit()},
         TypeError,
-        r"'model' parameter of replay must be an object with fit\(\), "
+        r"'estimator' parameter of replay must be an object with fit\(\), "
         r"predict\(\). Got NoFit, which lacks fit\(\)",
     ),
     (
@@ -461,7 +461,11 @@ BAD = [
     ({"batch_size": 0}, InvalidParameterError, "'batch_size'"),
     ({"gate_holdout": 1.0}, InvalidParameterError, "'gate_holdout'"),
     ({"gates": [object()]}, TypeError, r"'gates\[0\]'.*lacks check\(\)"),
-    ({"estimator": object()}, TypeError, r"'estimator'.*lacks fit\(\), estimate\(\)"),
+    (
+        {"performance_estimator": object()},
+        TypeError,
+        r"'performance_estimator'.*lacks fit\(\), estimate\(\)",
+    ),
     ({"timestamps": np.arange(5.0)}, InvalidParameterError, "'timestamps'"),
     ({"timestamps": np.arange(600.0)[::-1]}, InvalidParameterError, "non-decreasing"),
     ({"progress": "yes"}, InvalidParameterError, "'progress'"),
@@ -474,7 +478,7 @@ def test_bad_input_table(kwargs, error, message):
     args = {
         "X": X6,
         "y": Y6,
-        "model": LR,
+        "estimator": LR,
         "policies": {"p": Periodic(every=100)},
         "initial_train_size": 100,
     }
@@ -483,7 +487,7 @@ def test_bad_input_table(kwargs, error, message):
         replay(
             args.pop("X"),
             args.pop("y"),
-            args.pop("model"),
+            args.pop("estimator"),
             args.pop("policies"),
             **args,
         )
