@@ -123,7 +123,13 @@ def run_setting(stream_name, model_name, delay, seed):
             wins[key] = SlidingWindow(w)
     if cps:
         pols["oracle"] = Oracle(cps)
-    pols["recommended"] = recommended()
+    det = os.environ.get("BENCH_DETECTOR")
+    if det:
+        from mllifecycle.drift import stream as ds
+
+        pols["recommended"] = recommended(eval(det, vars(ds)))
+    else:
+        pols["recommended"] = recommended()
     t0 = time.perf_counter()
     r = replay(
         X,
