@@ -35,7 +35,15 @@ class PolicySelection:
 
     Examples
     --------
-    See :func:`select`.
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from mllifecycle.datasets import sea_stream
+    >>> from mllifecycle.policies import Periodic, select
+    >>> s = sea_stream(4000, rng=0)
+    >>> choice = select(s.X, s.y, GaussianNB(), {"every 1000": Periodic(every=1000),
+    ...                                         "never": lambda state: False},
+    ...                 retrain_cost=10_000.0)
+    >>> choice.best, choice.table[0]["retrains"]
+    ('never', 0)
     """
 
     best: str
