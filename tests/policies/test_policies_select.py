@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 
 from mllifecycle.datasets import sea_stream
 from mllifecycle.exceptions import InvalidParameterError
@@ -28,7 +28,7 @@ from mllifecycle.testing import check_policy, check_window
 
 @pytest.fixture(scope="module")
 def stream():
-    return sea_stream(6000, noise=0.05, rng=3)
+    return sea_stream(4000, noise=0.05, rng=3)
 
 
 def never(state):
@@ -37,10 +37,10 @@ def never(state):
 
 def test_select_picks_the_cheapest_by_the_cost_rule(stream):
     cands = {"never": never, "every 500": Periodic(every=500), "every 2000": Periodic(every=2000)}
-    model = LogisticRegression()
-    for rc in (0.0, 10.0, 10_000.0):
+    model = GaussianNB()
+    r = replay(stream.X, stream.y, model, cands)
+    for rc in (0.0, 10_000.0):
         choice = select(stream.X, stream.y, model, cands, retrain_cost=rc)
-        r = replay(stream.X, stream.y, model, cands, retrain_cost=rc)
         costs = {k: run.retrains * rc + run.errors for k, run in r.runs.items()}
         assert choice.best == min(costs, key=lambda k: (costs[k], r[k].retrains))
         assert [row["cost"] for row in choice.table] == sorted(costs.values())
@@ -56,7 +56,7 @@ def test_select_passes_replay_options_through(stream):
     a = select(
         stream.X,
         stream.y,
-        LogisticRegression(),
+        GaussianNB(),
         {"p": Periodic(every=700)},
         label_delay=300,
         window=SlidingWindow(300),
@@ -64,7 +64,7 @@ def test_select_passes_replay_options_through(stream):
     b = replay(
         stream.X,
         stream.y,
-        LogisticRegression(),
+        GaussianNB(),
         {"p": Periodic(every=700)},
         label_delay=300,
         window=SlidingWindow(300),
@@ -78,12 +78,12 @@ def test_select_passes_replay_options_through(stream):
 )
 def test_select_bad_input(stream, candidates, message):
     with pytest.raises(InvalidParameterError, match=message):
-        select(stream.X, stream.y, LogisticRegression(), candidates)
+        select(stream.X, stream.y, GaussianNB(), candidates)
 
 
 def test_select_bad_cost(stream):
     with pytest.raises(InvalidParameterError, match="'retrain_cost' parameter of select"):
-        select(stream.X, stream.y, LogisticRegression(), {"n": never}, retrain_cost=-1)
+        select(stream.X, stream.y, GaussianNB(), {"n": never}, retrain_cost=-1)
 
 
 # ---- check_policy accepts exactly what replay accepts ---------------------------------
@@ -111,7 +111,7 @@ def _states():
 )
 def test_what_replay_runs_check_policy_accepts(policy, stream):
     check_policy(policy, _states())
-    replay(stream.X[:2000], stream.y[:2000], LogisticRegression(), {"p": policy})
+    replay(stream.X[:2000], stream.y[:2000], GaussianNB(), {"p": policy})
 
 
 @pytest.mark.parametrize("policy", [ReturnsBool(), NotCallable(), 42, None])
@@ -119,7 +119,7 @@ def test_what_replay_refuses_check_policy_refuses(policy, stream):
     with pytest.raises(AssertionError):
         check_policy(policy, _states())
     with pytest.raises(TypeError):
-        replay(stream.X[:2000], stream.y[:2000], LogisticRegression(), {"p": policy})
+        replay(stream.X[:2000], stream.y[:2000], GaussianNB(), {"p": policy})
 
 
 class Overreach:
@@ -153,7 +153,7 @@ def test_check_window_catches_unlabelled_rows(stream):
         replay(
             stream.X[:2000],
             stream.y[:2000],
-            LogisticRegression(),
+            GaussianNB(),
             {"p": Periodic(every=200)},
             window=Overreach(),
         )
@@ -163,7 +163,7 @@ def test_replay_default_window_follows_the_change(stream):
     r = replay(
         stream.X,
         stream.y,
-        LogisticRegression(),
+        GaussianNB(),
         {"p": Periodic(every=1000), "o": Oracle([2500], refits=(600,))},
     )
     assert {(e.train_start, e.train_stop) for e in r["p"].events} >= {(1000, 2000)}
@@ -173,8 +173,8 @@ def test_replay_default_window_follows_the_change(stream):
 
 
 def test_recommended_same_seed_same_result(stream):
-    a = replay(stream.X, stream.y, LogisticRegression(), {"r": recommended()}, label_delay=100)
-    b = replay(stream.X, stream.y, LogisticRegression(), {"r": recommended()}, label_delay=100)
+    a = replay(stream.X, stream.y, GaussianNB(), {"r": recommended()}, label_delay=100)
+    b = replay(stream.X, stream.y, GaussianNB(), {"r": recommended()}, label_delay=100)
     da, db = a["r"].to_dict(detail=True), b["r"].to_dict(detail=True)
     da.pop("compute_seconds")
     db.pop("compute_seconds")
@@ -182,9 +182,19 @@ def test_recommended_same_seed_same_result(stream):
     assert np.array_equal(a["r"].batch_accuracy, b["r"].batch_accuracy)
 
 
-def test_on_drift_refits_replay_end_to_end(stream):
+def test_on_drift_refits_replay_end_to_end():
     from mllifecycle.drift.stream import ADWIN
 
-    r = replay(stream.X, stream.y, LogisticRegression(), {"d": OnDrift(ADWIN())})
-    reasons = [e.reason for e in r["d"].events]
-    assert any("staged refit" in x for x in reasons) or not reasons
+    s = sea_stream(12_000, thresholds=(8.0, 10.0), noise=0.02, rng=5)
+    r = replay(s.X, s.y, GaussianNB(), {"d": OnDrift(ADWIN())}, label_delay=100)
+    events = r["d"].events
+    detections = [e for e in events if "detected" in e.reason]
+    refits = [e for e in events if "staged refit" in e.reason]
+    assert detections
+    assert len(refits) >= 2
+    first = detections[0]
+    assert 6000 < first.step < 7000  # soon after the change at 6000
+    # each refit trains on the rows since the detected change (the default window)
+    for e in refits:
+        assert e.train_start >= 6000
+        assert e.train_stop <= e.step - 100  # no label early
