@@ -123,13 +123,10 @@ def run_setting(stream_name, model_name, delay, seed):
             wins[key] = SlidingWindow(w)
     if cps:
         pols["oracle"] = Oracle(cps)
-    det = os.environ.get("BENCH_DETECTOR")
-    if det:
-        from mllifecycle.drift import stream as ds
-
-        pols["recommended"] = recommended(eval(det, vars(ds)))
-    else:
-        pols["recommended"] = recommended()
+    pols["recommended"] = recommended()
+    if stream_name == "incremental":
+        # the documented option for slow drift: a periodic backstop
+        pols["recommended + every 2000"] = recommended(every=2000)
     t0 = time.perf_counter()
     r = replay(
         X,
@@ -220,6 +217,29 @@ def main():
             f"| {rec[0]:.4f} | {gap:+.2f} | {rec[1]:.1f} / {periodic[best][1]:.1f} / "
             f"{oracle[1]:.1f} | {rec[2]:.0f} / {periodic[best][2]:.0f} |"
         )
+    extra = [(k, outs) for k, outs in by.items() if "recommended + every 2000" in outs[0]]
+    if extra:
+        emit()
+        emit(
+            "Incremental drift, with the documented periodic backstop "
+            "(`recommended(every=2000)`), not part of the goal check:"
+        )
+        emit()
+        emit("| stream | model | delay | best periodic | recommended | recommended + every 2000 "
+             "| retrains rec / rec + every 2000 / periodic |")
+        emit("| --- | --- | --- | --- | --- | --- | --- |")
+        for (s, m, d), outs in extra:
+            mean = {
+                k: tuple(statistics.fmean(o[k][i] for o in outs) for i in range(3))
+                for k in outs[0]
+            }
+            periodic = {k: v for k, v in mean.items() if k.startswith("periodic")}
+            best = max(periodic, key=lambda k: periodic[k][0])
+            rec, back = mean["recommended"], mean["recommended + every 2000"]
+            emit(
+                f"| {s} | {m} | {d} | {periodic[best][0]:.4f} | {rec[0]:.4f} | {back[0]:.4f} "
+                f"| {rec[1]:.1f} / {back[1]:.1f} / {periodic[best][1]:.1f} |"
+            )
     emit()
     ok_within = within >= 20 * len(gaps) / 24
     ok_mean = statistics.fmean(gaps) <= 0.5

@@ -5,7 +5,7 @@ drift-triggered, cost-aware) and splits the wall time of each policy's run
 into the model's own clone+fit and predict time, the policy's decision time
 (detectors included), and the rest (the replay's machinery). The target is
 overhead = everything except the model's fit/predict <= 10% of the total.
-The drift policy's ADWIN is timed on its own (a subclass that times
+The drift policy's HDDM_A is timed on its own (a subclass that times
 update_many) so the detector's cost can be told apart from the replay's.
 
 No peer library replays batch-retraining policies for scikit-learn models
@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 
 import mllifecycle
 from mllifecycle.datasets import sea_stream
-from mllifecycle.drift.stream import ADWIN
+from mllifecycle.drift.stream import HDDM_A
 from mllifecycle.policies import CostAware, Periodic, SlidingWindow, recommended
 from mllifecycle.replay import replay
 
@@ -53,7 +53,7 @@ def policies():
         {
             "never": never,
             "periodic": Periodic(every=EVERY),
-            "recommended": recommended(TimedADWIN()),
+            "recommended": recommended(TimedHDDM_A()),
             "cost-aware": CostAware(horizon=5000, min_samples=500),
         },
         {
@@ -110,11 +110,11 @@ def one_run(X, y, model):
 _DETECTOR_SECONDS = [0.0]
 
 
-class TimedADWIN(ADWIN):
-    """ADWIN that adds the time of each update_many call to _DETECTOR_SECONDS.
+class TimedHDDM_A(HDDM_A):
+    """HDDM_A that adds the time of each update_many call to _DETECTOR_SECONDS.
 
     Lets the benchmark split the policies' decision time into the detector's
-    own cost (mllifecycle.drift) and the rest; the detections are ADWIN's.
+    own cost (mllifecycle.drift) and the rest; the detections are HDDM_A's.
     """
 
     def update_many(self, xs):
@@ -178,7 +178,7 @@ def main():
             f"(target <= 10%); replay machinery alone {100 * med['machinery_share']:.1f}%"
         )
         print(
-            f"of the policies' {med['policy']:.3f} s, ADWIN.update_many (the drift detector's "
+            f"of the policies' {med['policy']:.3f} s, HDDM_A.update_many (the drift detector's "
             f"own cost) {med['detector']:.3f} s = {100 * med['detector_share']:.1f}% of the total"
         )
         ratio = med["periodic_total"] / hand
@@ -189,7 +189,7 @@ def main():
         rows.append((name, med, hand, ratio))
     print(
         "| model | total s | fit s | predict s | policies s | overhead | machinery | "
-        "ADWIN detector | periodic: replay / hand loop |"
+        "HDDM_A detector | periodic: replay / hand loop |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, med, hand, ratio in rows:

@@ -275,6 +275,18 @@ class RetrainDecision:
         return html_table(rows, ["field", "value"], caption="RetrainDecision")
 
 
+def _decision(retrain: bool, reason: str, change_point: int | None = None) -> RetrainDecision:
+    """Build a :class:`RetrainDecision` from checked values, skipping the validators.
+
+    Policies answer at every batch of a replay; most answers are "keep".
+    """
+    d = _new_object(RetrainDecision)
+    _set_attribute(d, "retrain", retrain)
+    _set_attribute(d, "reason", reason)
+    _set_attribute(d, "change_point", change_point)
+    return d
+
+
 @attrs.frozen(kw_only=True)
 class WindowSelection:
     """The rows ``start:stop`` of the history to train on, with optional weights.

@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 
+from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, fail
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy, check_state
 
@@ -54,7 +55,7 @@ class AnyOf:
         ds = [p.should_retrain(state) for p in self.policies]
         fired = [d for d in ds if d.retrain]
         if not fired:
-            return RetrainDecision(retrain=False, reason="; ".join(d.reason for d in ds))
+            return _decision(False, "; ".join([d.reason for d in ds]))
         points = [d.change_point for d in fired if d.change_point is not None]
         return RetrainDecision(
             retrain=True,

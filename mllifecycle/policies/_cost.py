@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, check_option, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.policies._triggers import _Degradation
@@ -100,15 +101,15 @@ class CostAware(_Degradation):
         check_state(state, "CostAware.should_retrain")
         lower, _, _, msg = self._drop(state)
         if lower is None:
-            return RetrainDecision(retrain=False, reason=msg)
+            return _decision(False, msg)
         rc = state.retrain_cost if self.retrain_cost is None else self.retrain_cost
         ec = state.error_cost if self.error_cost is None else self.error_cost
         loss = ec * self.horizon * max(lower, 0.0)
-        fire = loss > rc
+        fire = bool(loss > rc)
         cmp = ">" if fire else "<="
-        return RetrainDecision(
-            retrain=fire,
-            change_point=self._change_point(state, msg) if fire else None,
-            reason=f"cost-aware ({msg}): expected loss of keeping the model "
+        return _decision(
+            fire,
+            f"cost-aware ({msg}): expected loss of keeping the model "
             f"{loss:.4g} {cmp} retrain cost {rc:.4g}",
+            self._change_point(state, msg) if fire else None,
         )

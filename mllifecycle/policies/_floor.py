@@ -6,6 +6,7 @@ import math
 
 import attrs
 
+from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_bool, check_int, check_probability, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.policies._triggers import _check_tries, _se, _SinceDeployment, _z
@@ -85,7 +86,9 @@ class OnSettledBelowFloor:
     confidence_level: float = attrs.field(default=0.95, kw_only=True)
     max_tries: int = attrs.field(default=2, kw_only=True)
     watch: bool = attrs.field(default=True, kw_only=True)
-    _history: _SinceDeployment = attrs.field(init=False, factory=_SinceDeployment, repr=False)
+    _history: _SinceDeployment = attrs.field(
+        init=False, factory=lambda: _SinceDeployment(blocks=False), repr=False
+    )
     _floor: tuple[float, float] | None = attrs.field(init=False, default=None, repr=False)
     _tries: int = attrs.field(init=False, default=0, repr=False)
     _looks: int = attrs.field(init=False, default=0, repr=False)
@@ -118,12 +121,12 @@ class OnSettledBelowFloor:
         """Judge each further block of ``max_samples`` labels of an accepted model."""
         xs = state.new_errors
         if not self.watch or self._floor is None or xs is None or not len(xs):
-            return RetrainDecision(retrain=False, reason="floor: model accepted")
+            return _decision(False, "floor: model accepted")
         n, err = self._block
         n, err = n + len(xs), err + float(xs.sum())
         if n < self.max_samples:
             self._block = (n, err)
-            return RetrainDecision(retrain=False, reason="floor: model accepted")
+            return _decision(False, "floor: model accepted")
         self._block = (0, 0.0)
         acc = 1.0 - err / n
         se = _se(acc, n, None)
@@ -153,9 +156,7 @@ class OnSettledBelowFloor:
         n = h.capped_n
         due = 2 if n >= self.max_samples else 1 if n >= self.min_samples else 0
         if due <= self._looks:
-            return RetrainDecision(
-                retrain=False, reason=f"floor: {n} of {self.min_samples} labels to judge"
-            )
+            return _decision(False, "floor: waiting for labels to judge the model")
         self._looks = due
         if self._floor is None:
             if due == 2:

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, check_scalar, fail
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 
@@ -68,9 +69,8 @@ class Periodic:
         check_state(state, "Periodic.should_retrain")
         if self.every is not None:
             due = state.samples_since_retrain >= self.every
-            return RetrainDecision(
-                retrain=due,
-                reason=f"periodic: {state.samples_since_retrain} of {self.every} samples",
+            return _decision(
+                bool(due), f"periodic: {state.samples_since_retrain} of {self.every} samples"
             )
         if state.time_since_retrain is None:
             raise ValueError(

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import (
     check_int,
     check_option,
@@ -181,6 +182,7 @@ class OnDrift:
     _warn_start: int | None = attrs.field(init=False, default=None, repr=False)
     _pending: int | None = attrs.field(init=False, default=None, repr=False)
     _stage: int = attrs.field(init=False, default=0, repr=False)
+    _quiet: str | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
@@ -252,7 +254,9 @@ class OnDrift:
             offset = state.step - (0 if xs is None else len(xs))
         if xs is None or len(xs) == 0:
             return RetrainDecision(retrain=False, reason=f"no new {self.signal} values")
-        idx = np.asarray(det.update_many(np.asarray(xs, dtype=float)))
+        if xs.dtype != np.float64:
+            xs = np.asarray(xs, dtype=np.float64)
+        idx = np.asarray(det.update_many(xs))
         first = int(idx[0]) if idx.size else len(xs)
         warned = getattr(det, "warnings_", None)
         if warned is not None:  # DDM-style warning zone: the change began at its start
@@ -269,7 +273,10 @@ class OnDrift:
                 f"at sample {where}{since}",
                 change_point=cp,
             )
-        return RetrainDecision(retrain=False, reason=f"{_name(det)}: no change")
+        quiet = self._quiet
+        if quiet is None:
+            quiet = self._quiet = f"{_name(det)}: no change"
+        return _decision(False, quiet)
 
     def _track_warning(self, w: npt.NDArray[Any], first: int, offset: int) -> None:
         """Keep the start of the warning zone still open just before ``first``."""
@@ -342,6 +349,7 @@ class _SinceDeployment:
     ends: list[int] = attrs.field(factory=list)
     counts: list[int] = attrs.field(factory=list)
     errs: list[float] = attrs.field(factory=list)
+    blocks: bool = True
 
     def update(self, state: LifecycleState, cap: int | None = None) -> bool:
         """Add the state's new errors; return True when a new model is deployed."""
@@ -356,15 +364,16 @@ class _SinceDeployment:
             self.ends, self.counts, self.errs = [], [], []
         if k:
             assert xs is not None
-            e = float(np.sum(xs))
+            e = float(xs.sum())
             self.n += k
             self.errors += e
             if cap is None or self.capped_n < cap:
                 self.capped_n += k
                 self.capped_errors += e
-            self.ends.append(state.labels_available)
-            self.counts.append(k)
-            self.errs.append(e)
+            if self.blocks:
+                self.ends.append(state.labels_available)
+                self.counts.append(k)
+                self.errs.append(e)
         return new_model
 
     def change_point(self) -> int | None:
@@ -580,17 +589,16 @@ class OnPerformanceDrop(_Degradation):
         check_state(state, f"{type(self).__name__}.should_retrain")
         lower, base, value, msg = self._drop(state)
         if lower is None:
-            return RetrainDecision(retrain=False, reason=msg)
+            return _decision(False, msg)
         size = lower / base if self.relative and base != 0 else lower
         unit = " (relative)" if self.relative else ""
-        fire = size > self.threshold
+        fire = bool(size > self.threshold)
         verb = "dropped" if fire else "holds"
-        return RetrainDecision(
-            retrain=fire,
-            change_point=self._change_point(state, msg) if fire else None,
-            reason=f"{msg} {state.metric_name} {verb}: {value:.4g} vs baseline "
-            f"{base:.4g}, "
+        return _decision(
+            fire,
+            f"{msg} {state.metric_name} {verb}: {value:.4g} vs baseline {base:.4g}, "
             f"drop lower bound {size:.4g}{unit} vs threshold {self.threshold:g}",
+            self._change_point(state, msg) if fire else None,
         )
 
 

@@ -45,7 +45,7 @@ def demo_policies() -> tuple[dict[str, Any], dict[str, Any]]:
     - ``never``: keep the first model;
     - ``periodic``: retrain every 500 samples on the last 1000;
     - ``recommended``: :func:`mllifecycle.policies.recommended` -- retrain
-      when ADWIN (Bifet and Gavalda 2007) finds a rise in the deployed
+      when HDDM-A (Frias-Blanco et al. 2015) finds a rise in the deployed
       model's error rate, refit at 500, 1000, 2000 and 4000 labels after the
       change, and retrain a new model that settles below the level before
       the change; on the rows since the change;
