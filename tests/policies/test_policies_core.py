@@ -736,8 +736,9 @@ def test_on_drift_without_refits_retrains_once_per_detection():
         assert p.should_retrain(LifecycleState(step=3, labels_available=3, new_errors=np.ones(3)))
         for labels in (600, 1200, 5000):
             assert not p.should_retrain(
-                LifecycleState(step=labels, labels_available=labels, new_errors=np.zeros(1),
-                               model_version=1)
+                LifecycleState(
+                    step=labels, labels_available=labels, new_errors=np.zeros(1), model_version=1
+                )
             ).retrain
 
 

@@ -204,3 +204,15 @@ def test_gradual_width_bad_input(kwargs, message):
 
     with pytest.raises(InvalidParameterError, match=message):
         sea_stream(8000, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["mean_shift_stream", "variance_shift_stream", "bernoulli_stream"])
+def test_change_stream_generators_take_n_samples(name):
+    import mllifecycle.datasets as ds
+
+    make = getattr(ds, name)
+    extra = {"rates": [0.1, 0.4]} if name == "bernoulli_stream" else {}
+    s = make(n_samples=300, change_points=[150], rng=0, **extra)
+    assert s.values.shape == (300,)
+    with pytest.raises(InvalidParameterError, match=f"'n_samples' parameter of {name}"):
+        make(n_samples=0, change_points=[], **extra)
