@@ -225,13 +225,14 @@ def main():
             "(`recommended(every=2000)`), not part of the goal check:"
         )
         emit()
-        emit("| stream | model | delay | best periodic | recommended | recommended + every 2000 "
-             "| retrains rec / rec + every 2000 / periodic |")
+        emit(
+            "| stream | model | delay | best periodic | recommended | recommended + every 2000 "
+            "| retrains rec / rec + every 2000 / periodic |"
+        )
         emit("| --- | --- | --- | --- | --- | --- | --- |")
         for (s, m, d), outs in extra:
             mean = {
-                k: tuple(statistics.fmean(o[k][i] for o in outs) for i in range(3))
-                for k in outs[0]
+                k: tuple(statistics.fmean(o[k][i] for o in outs) for i in range(3)) for k in outs[0]
             }
             periodic = {k: v for k, v in mean.items() if k.startswith("periodic")}
             best = max(periodic, key=lambda k: periodic[k][0])
@@ -253,7 +254,16 @@ def main():
         f"(goal <= 0.5): {'met' if ok_retrains else 'NOT met'}."
     )
     if args.write:
-        (HERE / "results" / "policies.md").write_text("\n".join(lines) + "\n")
+        # replace the generated part, keep the hand-written text around it
+        path = HERE / "results" / "policies.md"
+        begin, end = "<!-- begin generated -->", "<!-- end generated -->"
+        body = begin + "\n" + "\n".join(lines) + "\n" + end
+        text = path.read_text() if path.exists() else ""
+        if begin in text and end in text:
+            text = text[: text.index(begin)] + body + text[text.index(end) + len(end) :]
+        else:
+            text = body + "\n"
+        path.write_text(text)
 
 
 if __name__ == "__main__":
