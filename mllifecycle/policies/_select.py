@@ -146,9 +146,9 @@ def select(
     ...                  "recommended": recommended()},
     ...                 retrain_cost=20.0)
     >>> choice.best
-    'recommended'
-    >>> [row["policy"] for row in choice.table]
-    ['recommended', 'every 500', 'never']
+    'every 500'
+    >>> [(row["policy"], row["retrains"], row["cost"]) for row in choice.table]
+    [('every 500', 22, 1032.0), ('never', 0, 1065.0), ('recommended', 4, 1067.0)]
     """
     from mllifecycle.replay import replay
 
