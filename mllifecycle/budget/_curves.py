@@ -160,10 +160,6 @@ def _family_weights(cv: dict[str, float], chosen: str, k: int) -> dict[str, floa
     return {f: v / total for f, v in raw.items() if v / total > 1e-3}
 
 
-def _aic(rss: float, k: int, p: int) -> float:
-    return k * math.log(max(rss, 1e-300) / k) + 2 * p
-
-
 @attrs.frozen(repr=False)
 class LearningCurve:
     """A fitted learning curve: the metric as a function of training-set size.
@@ -389,8 +385,9 @@ def fit_curve(
         resamples folds.
     family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
         ``"auto"`` picks the family with the smallest forward-chaining
-        validation error (each size predicted from the smaller ones), falling
-        back to the smallest AIC when too few sizes allow validation.
+        validation error (each size predicted from the smaller ones); with too
+        few sizes to validate every family (fewer than 5), the inverse power
+        law (3 sizes: log-linear, the only family that leaves a residual).
     n_resamples : int, default=500
         Bootstrap refits for the intervals.
     confidence_level : float, default=0.9
@@ -448,9 +445,11 @@ def fit_curve(
     if family == "auto":
         cands = [f for f in FAMILIES if _N_PARAMS[f] < k]
         cv = {f: _forward_error(f, n, y, w, n_max) for f in cands}
-        if all(math.isinf(v) for v in cv.values()):
-            aic = {f: _aic(_fit_family(f, n, y, w, n_max)[3], k, _N_PARAMS[f]) for f in cands}
-            chosen = min(aic, key=lambda f: aic[f])
+        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(FAMILIES):
+            # too few sizes to validate every family: the inverse power law, the
+            # usual default (Figueroa et al. 2012), when it can be fitted at all;
+            # never the log-linear law by default, which reaches any target
+            chosen = "inverse_power" if "inverse_power" in cands else cands[0]
         else:
             chosen = min(cv, key=lambda f: cv[f])
     else:

@@ -174,7 +174,7 @@ def cadence(
     >>> stream = sea_stream(8_000, rng=0)
     >>> result = replay(stream.X, stream.y, GaussianNB(), {"p": Periodic(every=1000)})
     >>> cadence(result, period=1000, horizon=10_000).policies["p"].horizon_retrains
-    7.0
+    10.0
     """
     caller = "cadence"
     runs = getattr(result, "runs", None)
@@ -282,7 +282,7 @@ class Plan:
         return flat_metrics(d, prefix="plan")
 
     def __repr__(self) -> str:
-        lines = [f"Plan(reachable={self.reachable})"]
+        lines = [f"Plan(reachable={self.reachable}): {self.samples!r}"]
         for s in self.stages:
             for f in s.figures:
                 lines.append(
