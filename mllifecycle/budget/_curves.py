@@ -57,14 +57,36 @@ def _basis(family: str, n: FloatArray, c: float, n_max: float) -> FloatArray:
     return np.asarray(np.log(n))
 
 
+@attrs.frozen
+class _Shape:
+    """Constraints every fit obeys: the direction of the curve and the metric's bounds.
+
+    ``direction`` is +1 for a metric that rises with data (accuracy), -1 for one
+    that falls (an error), 0 for no constraint. ``low``/``high`` bound the metric;
+    the asymptote of a rising curve stays at most ``high``, of a falling one at
+    least ``low``.
+    """
+
+    direction: int = 0
+    low: float | None = None
+    high: float | None = None
+
+
+_FREE = _Shape()
+
+
 def _solve_ab_many(
-    f: FloatArray, y: FloatArray, w: FloatArray
+    f: FloatArray, y: FloatArray, w: FloatArray, shape: _Shape = _FREE, log_basis: bool = False
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Weighted least squares of each row of y on [1, f] (f broadcast to y).
 
     Shapes: ``f`` (..., k), ``y`` and ``w`` broadcastable to it; returns
-    ``(a, b, rss)`` over the leading axes.
+    ``(a, b, rss)`` over the leading axes. Under ``shape`` the slope keeps the
+    curve's direction (a flat curve otherwise) and the asymptote ``a`` of the
+    two decaying bases stays within the metric's bounds (refitted with ``a`` on
+    the bound otherwise).
     """
+    f, y, w = np.broadcast_arrays(f, y, w)
     sw = w.sum(axis=-1)
     mf = (w * f).sum(axis=-1) / sw
     my = (w * y).sum(axis=-1) / sw
@@ -73,24 +95,46 @@ def _solve_ab_many(
     sfy = (w * df * (y - my[..., None])).sum(axis=-1)
     b = np.where(sff > 1e-300, sfy / np.maximum(sff, 1e-300), 0.0)
     a = my - b * mf
+    if shape.direction:
+        # decaying bases rise when b < 0; the log basis rises when b > 0
+        want = shape.direction if log_basis else -shape.direction
+        if not log_basis:
+            bound = shape.high if shape.direction > 0 else shape.low
+            if bound is not None:
+                over = (a - bound) * shape.direction > 0
+                if np.any(over):
+                    sf2 = (w * f * f).sum(axis=-1)
+                    b_on = (w * f * (y - bound)).sum(axis=-1) / np.maximum(sf2, 1e-300)
+                    a = np.where(over, bound, a)
+                    b = np.where(over, b_on, b)
+        wrong = b * want < 0
+        if np.any(wrong):
+            flat = my
+            if shape.high is not None:
+                flat = np.minimum(flat, shape.high)
+            if shape.low is not None:
+                flat = np.maximum(flat, shape.low)
+            a = np.where(wrong, flat, a)
+            b = np.where(wrong, 0.0, b)
     rss = (w * (y - a[..., None] - b[..., None] * f) ** 2).sum(axis=-1)
     return np.asarray(a), np.asarray(b), np.asarray(rss)
 
 
 def _fit_many(
-    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float,
+    shape: _Shape = _FREE,
 ) -> tuple[FloatArray, FloatArray]:
     """Fit one family to each row of ``y`` (shape (B, k)); return params (B, 3), rss (B,)."""
     y = np.atleast_2d(y)
     w = np.broadcast_to(w, y.shape)
     nb = y.shape[0]
     if family == "log_linear":
-        a, b, rss = _solve_ab_many(np.log(n)[None, :], y, w)
+        a, b, rss = _solve_ab_many(np.log(n)[None, :], y, w, shape, log_basis=True)
         return np.column_stack([a, b, np.zeros(nb)]), rss
     lo, hi = (-6.0, 3.0) if family == "inverse_power" else (-6.0, 4.0)
     grid = np.linspace(lo, hi, 91)
     basis = np.stack([_basis(family, n, math.exp(g), n_max) for g in grid])  # (G, k)
-    _, _, rss = _solve_ab_many(basis[None, :, :], y[:, None, :], w[:, None, :])  # (B, G)
+    _, _, rss = _solve_ab_many(basis[None, :, :], y[:, None, :], w[:, None, :], shape)
     i = np.argmin(rss, axis=1)
     left = grid[np.maximum(i - 1, 0)]
     right = grid[np.minimum(i + 1, grid.size - 1)]
@@ -98,7 +142,7 @@ def _fit_many(
 
     def obj(g: FloatArray) -> FloatArray:
         f = np.stack([_basis(family, n, math.exp(v), n_max) for v in g])  # (B, k)
-        return _solve_ab_many(f, y, w)[2]
+        return _solve_ab_many(f, y, w, shape)[2]
 
     x1, x2 = right - phi * (right - left), left + phi * (right - left)
     f1, f2 = obj(x1), obj(x2)
@@ -113,15 +157,16 @@ def _fit_many(
     g = np.where(f1 < f2, x1, x2)
     c = np.exp(g)
     f = np.stack([_basis(family, n, float(v), n_max) for v in c])
-    a, b, rss = _solve_ab_many(f, y, w)
+    a, b, rss = _solve_ab_many(f, y, w, shape)
     return np.column_stack([a, b, c]), rss
 
 
 def _fit_family(
-    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float,
+    shape: _Shape = _FREE,
 ) -> tuple[float, float, float, float]:
     """Return (a, b, c, weighted RSS) of one family fitted to one curve."""
-    params, rss = _fit_many(family, n, y[None, :], w[None, :], n_max)
+    params, rss = _fit_many(family, n, y[None, :], w[None, :], n_max, shape)
     return float(params[0, 0]), float(params[0, 1]), float(params[0, 2]), float(rss[0])
 
 
@@ -132,12 +177,14 @@ def _predict(
     return a + b * _basis(family, np.asarray(n, dtype=np.float64), c, n_max)
 
 
-def _forward_error(family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float) -> float:
+def _forward_error(
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float, shape: _Shape
+) -> float:
     """Mean weighted squared error of predicting each size from the smaller ones."""
     p = _N_PARAMS[family]
     errs = []
     for j in range(p + 1, len(n)):
-        a, b, c, _ = _fit_family(family, n[:j], y[:j], w[:j], n_max)
+        a, b, c, _ = _fit_family(family, n[:j], y[:j], w[:j], n_max, shape)
         pred = _predict(family, (a, b, c), n[j : j + 1], n_max)[0]
         errs.append(w[j] * (y[j] - pred) ** 2)
     return float(np.mean(errs)) if errs else math.inf
@@ -221,6 +268,13 @@ class LearningCurve:
     boot_family: tuple[str, ...] = attrs.field(eq=False)
     eval_std: float
     n_max: float
+    bounds: tuple[float | None, float | None] = (None, None)
+
+    def _clip(self, values: FloatArray) -> FloatArray:
+        low, high = self.bounds
+        if low is None and high is None:
+            return values
+        return np.asarray(np.clip(values, low, high))
 
     @property
     def asymptote(self) -> float | None:
@@ -245,7 +299,7 @@ class LearningCurve:
     def predict(self, n_samples: Any) -> FloatArray:
         """Return the fitted metric at training size(s) ``n_samples``."""
         n = _check_sizes_arg(n_samples, "LearningCurve.predict")
-        return _predict(self.family, self.params, n, self.n_max)
+        return self._clip(_predict(self.family, self.params, n, self.n_max))
 
     def interval(self, n_samples: Any, kind: str = "prediction") -> tuple[FloatArray, FloatArray]:
         """Bootstrap interval at size(s) ``n_samples``.
@@ -277,7 +331,7 @@ class LearningCurve:
             draws = draws + rng.normal(0.0, self.eval_std, draws.shape)
         q = (1 - self.confidence_level) / 2
         lo, hi = np.quantile(draws, [q, 1 - q], axis=0)
-        return np.asarray(lo), np.asarray(hi)
+        return self._clip(np.asarray(lo)), self._clip(np.asarray(hi))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of the fit (bootstrap refits left out)."""
@@ -354,6 +408,29 @@ def _check_curve_input(
     return n, mean, np.full(n.size, np.nan), None
 
 
+def _check_bounds(
+    bounds: Any, y: FloatArray, caller: str
+) -> tuple[float | None, float | None]:
+    if bounds is None:
+        return None, None
+    try:
+        low, high = bounds
+    except (TypeError, ValueError):
+        fail("bounds", "a pair (low, high) of numbers or None", bounds, caller)
+    out: list[float | None] = []
+    for v in (low, high):
+        if v is None:
+            out.append(None)
+            continue
+        out.append(check_scalar(v, "bounds", caller=caller))
+    lo, hi = out
+    if lo is not None and hi is not None and lo >= hi:
+        fail("bounds", "low < high", bounds, caller)
+    if (lo is not None and np.any(y < lo)) or (hi is not None and np.any(y > hi)):
+        fail("bounds", "a range that holds every score", described(f"{bounds}"), caller)
+    return lo, hi
+
+
 def _weights(var: FloatArray) -> FloatArray:
     if np.all(np.isnan(var)):
         return np.ones_like(var)
@@ -368,6 +445,7 @@ def fit_curve(
     scores: npt.ArrayLike,
     *,
     family: str = "auto",
+    bounds: tuple[float | None, float | None] | None = None,
     n_resamples: int = 500,
     confidence_level: float = 0.9,
     rng: int | np.random.Generator | None = None,
@@ -388,12 +466,21 @@ def fit_curve(
         validation error (each size predicted from the smaller ones); with too
         few sizes to validate every family (fewer than 5), the inverse power
         law (3 sizes: log-linear, the only family that leaves a residual).
+    bounds : (low, high), optional
+        The metric's range, e.g. ``(0, 1)`` for accuracy (either end may be
+        None). Every fit then keeps its asymptote inside it, and predictions
+        and intervals are clipped to it.
     n_resamples : int, default=500
         Bootstrap refits for the intervals.
     confidence_level : float, default=0.9
         Coverage of the intervals.
     rng : int, numpy.random.Generator or None
         Randomness of the bootstrap.
+
+    Every fit, bootstrap refits included, keeps the direction of the data (a
+    curve that rises with more data never bends down, and the reverse): the
+    direction is the sign of the weighted correlation of the scores with
+    ``log n``.
 
     Returns
     -------
@@ -439,12 +526,16 @@ def fit_curve(
         low_inclusive=False, high_inclusive=False,
     )
     gen = check_rng(rng, caller=caller)
+    low, high = _check_bounds(bounds, y, caller)
     n_max = float(n.max())
     w = _weights(var)
     k = n.size
+    ln = np.log(n)
+    cov = float((w * (ln - np.average(ln, weights=w)) * (y - np.average(y, weights=w))).sum())
+    shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
     if family == "auto":
         cands = [f for f in FAMILIES if _N_PARAMS[f] < k]
-        cv = {f: _forward_error(f, n, y, w, n_max) for f in cands}
+        cv = {f: _forward_error(f, n, y, w, n_max, shape) for f in cands}
         if any(math.isinf(v) for v in cv.values()) or len(cands) < len(FAMILIES):
             # too few sizes to validate every family: the inverse power law, the
             # usual default (Figueroa et al. 2012), when it can be fitted at all;
@@ -461,8 +552,8 @@ def fit_curve(
                 caller,
             )
         chosen = family
-        cv = {family: _forward_error(family, n, y, w, n_max)}
-    a, b, c, rss = _fit_family(chosen, n, y, w, n_max)
+        cv = {family: _forward_error(family, n, y, w, n_max, shape)}
+    a, b, c, rss = _fit_family(chosen, n, y, w, n_max, shape)
     # bootstrap replicates shared among the families in proportion to their
     # forward-validation predictive likelihood (Gaussian errors), so that the
     # intervals carry the uncertainty about the family, not only its parameters
@@ -473,7 +564,9 @@ def fit_curve(
     for fam, m in zip(fam_weights, counts, strict=True):
         if m == 0:
             continue
-        fa, fb, fc, _ = _fit_family(fam, n, y, w, n_max) if fam != chosen else (a, b, c, rss)
+        fa, fb, fc, _ = (
+            _fit_family(fam, n, y, w, n_max, shape) if fam != chosen else (a, b, c, rss)
+        )
         fitted_f = _predict(fam, (fa, fb, fc), n, n_max)
         if folds is not None:
             r = folds.shape[1]
@@ -484,7 +577,7 @@ def fit_curve(
             fs = centre + (fs - centre) * math.sqrt(r / (r - 1))
             ys, vs = fs.mean(axis=2), fs.var(axis=2, ddof=1) / r
             ws = np.stack([_weights(v) for v in vs])
-            parts.append(_fit_many(fam, n, ys, ws, n_max)[0])
+            parts.append(_fit_many(fam, n, ys, ws, n_max, shape)[0])
             # a new measurement is a mean over r folds: its noise is that mean's SE
             eval_std = float(math.sqrt(var[-1])) if np.isfinite(var[-1]) else 0.0
         else:
@@ -492,15 +585,15 @@ def fit_curve(
             resid = y - fitted_f
             scale = math.sqrt(k / max(k - p, 1))
             ys = fitted_f + scale * gen.choice(resid, size=(m, k), replace=True)
-            parts.append(_fit_many(fam, n, ys, np.broadcast_to(w, ys.shape), n_max)[0])
+            parts.append(_fit_many(fam, n, ys, np.broadcast_to(w, ys.shape), n_max, shape)[0])
             if fam == chosen:
                 eval_std = float(scale * math.sqrt(np.mean(resid**2)))
     boot = np.concatenate(parts)
     boot_family = np.repeat(
         np.array(list(fam_weights), dtype=object), [int(v) for v in counts]
     )
-    fitted = _predict(chosen, (a, b, c), n, n_max)
-    higher = bool(_predict(chosen, (a, b, c), np.array([n_max * 10.0]), n_max)[0] >= fitted[0])
+    _predict(chosen, (a, b, c), n, n_max)
+    higher = shape.direction > 0
     return LearningCurve(
         family=chosen,
         params=(a, b, c),
@@ -514,6 +607,7 @@ def fit_curve(
         boot_family=tuple(boot_family.tolist()),
         eval_std=eval_std,
         n_max=n_max,
+        bounds=(low, high),
     )
 
 
@@ -526,6 +620,7 @@ def learning_curve(
     cv: int = 5,
     scoring: str | None = None,
     family: str = "auto",
+    bounds: tuple[float | None, float | None] | str | None = "auto",
     n_resamples: int = 500,
     confidence_level: float = 0.9,
     n_jobs: int | None = None,
@@ -550,6 +645,12 @@ def learning_curve(
     scoring : str, optional
         scikit-learn scorer name (default: the estimator's ``score``).
     family, n_resamples, confidence_level : see :func:`fit_curve`
+    bounds : (low, high), None or "auto", default="auto"
+        The metric's range (see :func:`fit_curve`); ``"auto"`` is ``(0, 1)``
+        for a classifier's default score (accuracy) and for scorers bounded by
+        0 and 1 (accuracy, balanced accuracy, ROC AUC, average precision, F1,
+        precision, recall, Jaccard), ``(None, 0)`` for the negated errors
+        (``neg_*``), None otherwise.
     n_jobs : int, optional
         Parallel fits (joblib).
     rng : int, numpy.random.Generator or None
@@ -604,14 +705,36 @@ def learning_curve(
         random_state=seed,
         n_jobs=n_jobs,
     )
+    if isinstance(bounds, str):
+        if bounds != "auto":
+            fail("bounds", "'auto', None or a pair (low, high)", bounds, caller)
+        bounds = _default_bounds(scoring, is_clf)
     return fit_curve(
         train_sizes,
         test_scores,
         family=family,
+        bounds=bounds,
         n_resamples=n_resamples,
         confidence_level=confidence_level,
         rng=gen,
     )
+
+
+_UNIT_SCORERS = (
+    "accuracy", "balanced_accuracy", "roc_auc", "average_precision", "f1", "precision",
+    "recall", "jaccard", "top_k_accuracy",
+)
+
+
+def _default_bounds(scoring: Any, is_clf: bool) -> tuple[float | None, float | None] | None:
+    if scoring is None:
+        return (0.0, 1.0) if is_clf else None
+    if isinstance(scoring, str):
+        if scoring.startswith(_UNIT_SCORERS):
+            return (0.0, 1.0)
+        if scoring.startswith("neg_"):
+            return (None, 0.0)
+    return None
 
 
 @attrs.frozen(repr=False)

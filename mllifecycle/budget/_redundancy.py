@@ -121,11 +121,11 @@ def _simulate(
 ) -> tuple[float, float]:
     """Accuracy of majority and weighted votes of k answers (true class 0)."""
     m = acc.size
-    if m >= k:
+    if m > 1:
         # k distinct workers per item: the first k of a random permutation
         workers = np.argsort(gen.random((n_sim, m)), axis=1)[:, :k]
     else:
-        workers = gen.integers(0, m, size=(n_sim, k))
+        workers = np.zeros((n_sim, k), dtype=np.int64)
     p = acc[workers]
     right = gen.random((n_sim, k)) < p
     wrong = gen.integers(1, n_classes, size=(n_sim, k)) if n_classes > 2 else 1
@@ -156,8 +156,10 @@ def redundancy(
 ) -> RedundancyPlan:
     """Answers per item needed for a target label accuracy, by vote rule.
 
-    Each answer comes from a worker drawn at random from the pool (distinct
-    workers per item while the pool is large enough); a worker with accuracy
+    Each answer comes from a different worker drawn at random from the pool,
+    so with a pool of ``m`` workers at most ``m`` answers per item are
+    considered; one accuracy stands for an unlimited pool of such workers. A
+    worker with accuracy
     ``p`` gives the true class with probability ``p`` and otherwise one of the
     other classes uniformly (the one-coin model); classes are equally likely.
     Accuracies are exact for a pool of identical workers on two classes
@@ -194,9 +196,10 @@ def redundancy(
     Examples
     --------
     >>> from mllifecycle.budget import redundancy
-    >>> plan = redundancy([0.95, 0.9, 0.6, 0.55, 0.55], 0.95, price_per_answer=0.05, rng=0)
-    >>> plan.weighted_needed < plan.majority_needed
-    True
+    >>> pool = [0.95, 0.9, 0.85, 0.7, 0.6, 0.55, 0.55]
+    >>> plan = redundancy(pool, 0.97, price_per_answer=0.05, rng=0)
+    >>> plan.majority_needed is None, plan.weighted_needed
+    (True, 7)
     """
     caller = "redundancy"
     try:
@@ -213,6 +216,9 @@ def redundancy(
     )
     k_classes = check_int(n_classes, "n_classes", caller=caller, low=2)
     kmax = check_int(max_answers, "max_answers", caller=caller, low=1, high=1000)
+    if acc.size > 1:
+        # an item gets at most one answer from each worker of the pool
+        kmax = min(kmax, acc.size)
     price = (
         None if price_per_answer is None
         else check_scalar(price_per_answer, "price_per_answer", caller=caller, low=0.0)

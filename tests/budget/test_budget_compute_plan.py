@@ -139,7 +139,10 @@ def _curve_csv(tmp_path, sep=","):
     rng = np.random.default_rng(0)
     folds = 0.9 - sizes[:, None] ** -0.5 + rng.normal(0, 0.002, (5, 3))
     lines = [sep.join(["size", "f1", "f2", "f3"])]
-    lines += [sep.join([str(s), *(f"{v:.6f}" for v in row)]) for s, row in zip(sizes, folds, strict=True)]
+    lines += [
+        sep.join([str(s), *(f"{v:.6f}" for v in row)])
+        for s, row in zip(sizes, folds, strict=True)
+    ]
     path = tmp_path / "curve.csv"
     path.write_text("\n".join(lines) + "\n")
     return str(path)

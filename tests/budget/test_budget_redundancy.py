@@ -36,7 +36,7 @@ def _plain_simulation(acc, k, n_classes, n_items, seed, weighted):
     acc = np.atleast_1d(np.asarray(acc, dtype=float))
     correct = 0
     for _ in range(n_items):
-        workers = rng.choice(acc.size, size=k, replace=acc.size < k)
+        workers = rng.choice(acc.size, size=k, replace=False) if acc.size > 1 else [0] * k
         scores = np.zeros(n_classes)
         for w in workers:
             label = 0 if rng.random() < acc[w] else rng.integers(1, n_classes)
@@ -52,23 +52,31 @@ def _plain_simulation(acc, k, n_classes, n_items, seed, weighted):
     ("acc", "n_classes"),
     [
         ([0.95, 0.9, 0.6, 0.55, 0.5, 0.7], 2),
+        ([0.95, 0.9, 0.6, 0.55, 0.5, 0.7, 0.8, 0.65], 2),
         ([0.8, 0.6, 0.45, 0.7], 3),
         (0.65, 4),
     ],
 )
 def test_plan_agrees_with_simulation_within_one_point(acc, n_classes):
     plan = redundancy(acc, 0.9, n_classes=n_classes, max_answers=5, n_simulations=50_000, rng=0)
-    for k in (1, 3, 5):
+    for k in (k for k in (1, 3, 5) if k <= plan.answers.size):
         for weighted, curve in ((False, plan.majority_accuracy), (True, plan.weighted_accuracy)):
             sim = _plain_simulation(acc, k, n_classes, 6000, seed=k, weighted=weighted)
             assert abs(curve[k - 1] - sim) < 0.01 + 3 * np.sqrt(0.25 / 6000), (k, weighted)
 
 
 def test_weighted_vote_never_loses_to_majority_beyond_noise():
-    plan = redundancy([0.95, 0.9, 0.6, 0.55, 0.55], 0.95, n_simulations=50_000, rng=1)
+    plan = redundancy([0.95, 0.9, 0.85, 0.7, 0.6, 0.55, 0.55], 0.97, n_simulations=50_000,
+                      rng=1)
     assert np.all(plan.weighted_accuracy >= plan.majority_accuracy - 4 * plan.std_error)
     assert plan.weighted_needed is not None
     assert plan.majority_needed is None or plan.weighted_needed <= plan.majority_needed
+
+
+def test_a_pool_gives_at_most_one_answer_per_worker():
+    plan = redundancy([0.9, 0.8, 0.7], 0.999, max_answers=10, rng=0)
+    assert plan.answers.tolist() == [1, 2, 3]
+    assert plan.majority_needed is None
 
 
 def test_unreachable_target_and_costs():
