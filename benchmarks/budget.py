@@ -89,7 +89,9 @@ def main() -> None:
                     )
                 fit_scores, realised = test[:-1], float(test[-1].mean())
                 t0 = time.perf_counter()
-                curve = fit_curve(ts[:-1], fit_scores, confidence_level=0.9, rng=seed)
+                curve = fit_curve(
+                    ts[:-1], fit_scores, bounds=(0.0, 1.0), confidence_level=0.9, rng=seed
+                )
                 pred = float(curve.predict(n_full)[0])
                 low, high = (float(v[0]) for v in curve.interval(n_full))
                 ours_s = time.perf_counter() - t0
