@@ -20,6 +20,22 @@ array([2])
 from __future__ import annotations
 
 # --- curate: label issues, active learning, self-training (helper "curate") ---
+from mllifecycle.labels._active import (
+    ActiveLearner,
+    Query,
+    SimulationResult,
+    StabilizingPredictions,
+    cluster_margin,
+    density_weighted,
+    entropy,
+    k_center_greedy,
+    kl_divergence,
+    least_confident,
+    margin,
+    random_sampling,
+    simulate,
+    vote_entropy,
+)
 from mllifecycle.labels._issues import (
     LabelIssues,
     NoiseMatrix,
@@ -39,4 +55,18 @@ __all__ = [
     "estimate_noise_matrix",
     "find_label_issues",
     "label_quality",
+    "Query",
+    "random_sampling",
+    "least_confident",
+    "margin",
+    "entropy",
+    "vote_entropy",
+    "kl_divergence",
+    "density_weighted",
+    "k_center_greedy",
+    "cluster_margin",
+    "StabilizingPredictions",
+    "ActiveLearner",
+    "SimulationResult",
+    "simulate",
 ]
