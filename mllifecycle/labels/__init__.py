@@ -45,6 +45,11 @@ from mllifecycle.labels._issues import (
     label_quality,
     out_of_fold_proba,
 )
+from mllifecycle.labels._self_training import (
+    PseudoLabelGainResult,
+    SelfTraining,
+    pseudo_label_gain,
+)
 
 __all__ = [
     # --- curate ---
@@ -69,4 +74,7 @@ __all__ = [
     "ActiveLearner",
     "SimulationResult",
     "simulate",
+    "SelfTraining",
+    "PseudoLabelGainResult",
+    "pseudo_label_gain",
 ]
