@@ -5,7 +5,8 @@
 - active learning: query strategies (:func:`margin`, :func:`entropy`,
   :func:`k_center_greedy`, ...), the :class:`ActiveLearner` loop and
   :func:`simulate`;
-- self-training: :class:`SelfTraining` and :func:`pseudo_label_gain`.
+- self-training: :class:`SelfTraining`, :func:`pseudo_label_gain` and
+  :func:`spread_labels`.
 
 Examples
 --------
@@ -48,7 +49,9 @@ from mllifecycle.labels._issues import (
 from mllifecycle.labels._self_training import (
     PseudoLabelGainResult,
     SelfTraining,
+    SpreadLabels,
     pseudo_label_gain,
+    spread_labels,
 )
 
 __all__ = [
@@ -77,4 +80,6 @@ __all__ = [
     "SelfTraining",
     "PseudoLabelGainResult",
     "pseudo_label_gain",
+    "SpreadLabels",
+    "spread_labels",
 ]
