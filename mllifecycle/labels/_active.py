@@ -35,6 +35,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.exceptions import NotFittedError
 
 __all__ = [
     "Query",
@@ -963,8 +964,7 @@ class ActiveLearner:
     def query(self, batch_size: int | None = None) -> Query:
         """Ask the strategy for the next batch (pool indices), without labelling it."""
         if self._X_pool is None:
-            fail("self", "a fitted ActiveLearner (call fit(X_pool) first)",
-                 described("an unfitted one"), "ActiveLearner.query")
+            raise NotFittedError("ActiveLearner.query needs a pool: call fit(X_pool) first.")
         rem = self.remaining_
         b = self.batch_size if batch_size is None else check_int(
             batch_size, "batch_size", caller="ActiveLearner.query")
@@ -996,6 +996,8 @@ class ActiveLearner:
         (``skipped_indices_``) and not queried again; they cost no budget.
         """
         caller = "ActiveLearner.teach"
+        if self._X_pool is None:
+            raise NotFittedError("ActiveLearner.teach needs a pool: call fit(X_pool) first.")
         idx = np.asarray(indices, dtype=np.intp).ravel()
         labs = list(labels)  # type: ignore[arg-type]
         if len(labs) != idx.shape[0]:
@@ -1022,8 +1024,7 @@ class ActiveLearner:
         """Query, ask ``oracle(indices)``, teach; repeat until a stop condition."""
         check_callable(oracle, "oracle", "ActiveLearner.run")
         if self._X_pool is None:
-            fail("self", "a fitted ActiveLearner (call fit(X_pool) first)",
-                 described("an unfitted one"), "ActiveLearner.run")
+            raise NotFittedError("ActiveLearner.run needs a pool: call fit(X_pool) first.")
         while True:
             if self.budget is not None and self.n_bought_ >= self.budget:
                 self.stop_reason_ = "budget spent"

@@ -21,6 +21,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.exceptions import NotFittedError
 
 __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "SpreadLabels",
            "spread_labels"]
@@ -336,8 +337,6 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _fitted(self) -> Any:
-        from sklearn.exceptions import NotFittedError
-
         if not hasattr(self, "estimator_"):
             raise NotFittedError("This SelfTraining instance is not fitted yet; call fit.")
         return self.estimator_

@@ -10,7 +10,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeRegressor
 
-from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.exceptions import InvalidParameterError, NotFittedError
 from mllifecycle.labels import (
     ActiveLearner,
     SimulationResult,
@@ -127,7 +127,9 @@ def test_same_seed_same_run_and_learner_pickles_mid_run():
         (lambda: ActiveLearner(estimator=LogisticRegression()).fit(
             np.array([[0.0, np.nan], [1.0, 2.0]])), InvalidParameterError, "NaN"),
         (lambda: ActiveLearner(estimator=LogisticRegression()).query(),
-         InvalidParameterError, "call fit"),
+         NotFittedError, "call fit"),
+        (lambda: ActiveLearner(estimator=LogisticRegression()).run(lambda i: i),
+         NotFittedError, "call fit"),
         (lambda: ActiveLearner(estimator=LogisticRegression(), strategy="margin"),
          InvalidParameterError, "'strategy'"),
         (lambda: ActiveLearner(estimator=LogisticRegression()).fit(

@@ -14,7 +14,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeRegressor
 
-from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.exceptions import InvalidParameterError, NotFittedError
 from mllifecycle.labels import PseudoLabelGainResult, SelfTraining, pseudo_label_gain
 
 
@@ -99,7 +99,7 @@ def test_sklearn_conventions_clone_and_params():
     st = SelfTraining(LogisticRegression(), target_precision=0.9)
     c = clone(st)
     assert c.get_params()["target_precision"] == 0.9
-    with pytest.raises(Exception, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         st.predict(np.zeros((2, 2)))
 
 
