@@ -649,7 +649,8 @@ def find_label_issues(
         any labels in sorted order.
     proba : array-like of shape (n_samples, n_classes) or result with ``proba``
         Out-of-sample class probabilities; a crowd aggregation result (with
-        ``proba`` and ``classes``) is accepted as is.
+        ``proba`` and ``classes``) is accepted as is, ``y`` then giving one
+        label per row of its ``proba`` (its task order).
     method : str, default="prune_by_noise_rate"
         One of ``"prune_by_noise_rate"``, ``"prune_by_class"``, ``"both"``,
         ``"confident_joint"``, ``"predicted_neq_given"``.
