@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from sklearn.ensemble import BaggingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -189,3 +191,23 @@ def test_strategies_reject_bad_input(strategy, est, pool, kwargs, exc, match, da
         est = DecisionTreeClassifier().fit(X, np.zeros(len(X)))
     with pytest.raises(exc, match=match):
         strategy(est, pool, **kwargs)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 30), st.integers(2, 4))
+def test_top_k_strategies_choose_the_highest_scores(seed, batch, k):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) % k
+    model = LogisticRegression().fit(X, y)
+    pool = rng.normal(size=(40, 3))
+    for fn in (least_confident, margin, entropy):
+        full = fn(model, pool, batch_size=40, rng=seed)
+        q = fn(model, pool, batch_size=batch, rng=seed)
+        assert len(set(q.indices.tolist())) == batch
+        chosen = np.zeros(40, bool)
+        chosen[q.indices] = True
+        scores = np.empty(40)
+        scores[full.indices] = full.scores
+        assert scores[chosen].min() >= scores[~chosen].max(initial=-np.inf)
+        assert np.all(np.diff(q.scores) <= 0)
