@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer",
-         "label_issues", "active"]
+         "budget", "label_issues", "active"]
 
 HEADER = """# Benchmark results
 
