@@ -21,7 +21,6 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.exceptions import NotFittedError
 
 __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "SpreadLabels",
            "spread_labels"]
@@ -327,6 +326,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             reason = (f"guard kept {n_iter} of {self.max_iter} iterations "
                       "(held-out score)")
         self.estimator_ = model
+        self.n_features_in_ = Xa.shape[1]
         self.classes_ = np.asarray(model.classes_)
         self.n_iter_ = len(thr)
         self.pseudo_indices_ = np.flatnonzero(unl)[idx]
@@ -337,8 +337,9 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _fitted(self) -> Any:
-        if not hasattr(self, "estimator_"):
-            raise NotFittedError("This SelfTraining instance is not fitted yet; call fit.")
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "estimator_")  # scikit-learn's NotFittedError
         return self.estimator_
 
     def predict(self, X: npt.ArrayLike) -> npt.NDArray[Any]:

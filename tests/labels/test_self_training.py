@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_moons
+from sklearn.exceptions import NotFittedError as SklearnNotFitted
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeRegressor
 
-from mllifecycle.exceptions import InvalidParameterError, NotFittedError
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels import PseudoLabelGainResult, SelfTraining, pseudo_label_gain
 
 
@@ -99,7 +100,7 @@ def test_sklearn_conventions_clone_and_params():
     st = SelfTraining(LogisticRegression(), target_precision=0.9)
     c = clone(st)
     assert c.get_params()["target_precision"] == 0.9
-    with pytest.raises(NotFittedError, match="not fitted"):
+    with pytest.raises(SklearnNotFitted, match="not fitted"):
         st.predict(np.zeros((2, 2)))
 
 
