@@ -200,3 +200,12 @@ def test_margin_beats_random_on_average_over_seeds():
     diffs = [simulate(X, y, LogisticRegression(), margin, budget=60, batch_size=10,
                       rng=s).area_difference for s in range(6)]
     assert np.mean(diffs) > 0
+
+
+def test_simulate_same_seed_same_curves_and_results_pickle():
+    a = simulate(SIM_X, SIM_Y, LogisticRegression(), margin, budget=20, batch_size=5, rng=9)
+    b = simulate(SIM_X, SIM_Y, LogisticRegression(), margin, budget=20, batch_size=5, rng=9)
+    np.testing.assert_array_equal(a.scores, b.scores)
+    np.testing.assert_array_equal(a.random_scores, b.random_scores)
+    c = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(c.n_labels, a.n_labels)
