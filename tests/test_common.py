@@ -29,6 +29,7 @@ PACKAGES = [
     "mllifecycle.replay",
     "mllifecycle.testing",
     "mllifecycle.transfer",
+    "mllifecycle.twotier",
 ]
 
 
