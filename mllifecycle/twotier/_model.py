@@ -222,6 +222,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         cap = int(min(self.max_keys, 1024))
         self._counts = np.zeros((cap, k))
         self._expected = np.zeros((cap, k))
+        self._pq = np.zeros((cap, k))  # sums of p (1 - p): the residuals' variance
         self._n = np.zeros(cap)
         self._last = np.zeros(cap)
         self._models: dict[int, Any] = {}
@@ -242,7 +243,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if new_cap <= cap:
             return
         k = self.classes_.size
-        for name in ("_counts", "_expected"):
+        for name in ("_counts", "_expected", "_pq"):
             old = getattr(self, name)
             arr = np.zeros((new_cap, k))
             arr[:cap] = old
@@ -280,6 +281,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     self._models.pop(s, None)
                     self._counts[s] = 0.0
                     self._expected[s] = 0.0
+                    self._pq[s] = 0.0
                     self._n[s] = 0.0
                     self._free.append(s)
                 self.n_evicted_ += len(victims)
@@ -331,6 +333,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         for c in range(k):
             self._expected[:, c] += np.bincount(row_slot, weights=proba[:, c],
                                                 minlength=self._n.size)
+            self._pq[:, c] += np.bincount(row_slot, weights=proba[:, c] * (1 - proba[:, c]),
+                                          minlength=self._n.size)
         self._n += np.bincount(row_slot, minlength=self._n.size)
         if self.local in ("partial_fit", "blend"):
             for j, slot in enumerate(slots.tolist()):
@@ -345,7 +349,14 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _estimate_tau(self) -> float:
-        """Method-of-moments pseudo-count from the keys' mean residuals (beta-binomial)."""
+        """Method-of-moments pseudo-count from the keys' mean residuals.
+
+        For each key and class, the mean residual ``(n_c - m_c) / n`` has
+        variance ``between + sum p(1-p) / n**2`` if the keys' true corrections
+        vary with variance ``between`` (a beta-binomial model); ``between`` is
+        the observed variance less the mean sampling part, pooled over
+        classes, and ``tau`` is the mean per-row variance over ``between``.
+        """
         held = np.array(sorted(self._slots.values()))
         if held.size < 5:
             return 10.0
@@ -353,16 +364,13 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ok = n >= 2
         if ok.sum() < 5:
             return 10.0
-        n = n[ok]
-        # residual rate of the most common class per key: y - p of that class
-        c = int(np.argmax(self.class_prior_))
-        r = (self._counts[held][ok, c] - self._expected[held][ok, c]) / n
-        p = np.clip(self._expected[held][ok, c] / n, 0.01, 0.99)
-        within = float(np.mean(p * (1 - p) / n))
-        between = float(np.var(r, ddof=1)) - within
-        if between <= 1e-9:
+        n = n[ok][:, None]
+        r = (self._counts[held][ok] - self._expected[held][ok]) / n
+        within = self._pq[held][ok] / n**2
+        between = float(np.sum(np.var(r, axis=0, ddof=1) - within.mean(axis=0)))
+        if between <= 1e-12:
             return 1e6  # keys do not differ: stay with the global model
-        base = float(np.mean(p * (1 - p)))
+        base = float(np.sum((self._pq[held][ok] / n).mean(axis=0)))
         return float(np.clip(base / between, 0.5, 1e6))
 
     def predict_proba(self, X: Any, keys: Any = None) -> FloatArray:
@@ -423,6 +431,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._models.pop(slot, None)
         self._counts[slot] = 0.0
         self._expected[slot] = 0.0
+        self._pq[slot] = 0.0
         self._n[slot] = 0.0
         self._free.append(slot)
 
@@ -450,7 +459,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         check_is_fitted(self, "global_model_")
         k = self.classes_.size
-        per = (2 * k + 2) * 8.0
+        per = (3 * k + 2) * 8.0
         if self._models:
             sample = next(iter(self._models.values()))
             per += len(pickle.dumps(sample))
