@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer", "budget"]
+ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer", "budget", "twotier"]
 
 HEADER = """# Benchmark results
 
