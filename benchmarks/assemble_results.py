@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer",
-         "budget", "label_issues", "active"]
+ORDER = [
+    "drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer",
+    "budget", "label_issues", "active", "twotier",
+]
 
 HEADER = """# Benchmark results
 

@@ -11,6 +11,7 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.labels`: wrong-label detection, active learning, self-training;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
+- :mod:`mllifecycle.twotier`: a global batch model with per-key local models;
 - :mod:`mllifecycle.budget`: training resources planned with intervals;
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
@@ -45,6 +46,7 @@ _submodules = [
     "replay",
     "testing",
     "transfer",
+    "twotier",
 ]
 
 __all__ = ["__version__", *_submodules]

@@ -30,6 +30,7 @@ PACKAGES = [
     "mllifecycle.replay",
     "mllifecycle.testing",
     "mllifecycle.transfer",
+    "mllifecycle.twotier",
 ]
 
 
