@@ -57,7 +57,7 @@ class DetectorEvaluation:
     ----------
     tolerance : int
         A detection counts for change ``c`` only in ``[c, c + tolerance)``.
-    n_streams, n_points, n_changes, n_detections : int
+    n_streams, n_samples, n_changes, n_detections : int
         Totals over all streams.
     true_positives, false_alarms, missed : int
         See the module definitions; ``true_positives + missed == n_changes``.
@@ -80,14 +80,14 @@ class DetectorEvaluation:
     >>> from mllifecycle.datasets import mean_shift_stream
     >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
     >>> streams = [mean_shift_stream(4000, [2000], means=[0, 1], rng=s) for s in range(3)]
-    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> ev = evaluate_detector(lambda: CUSUM(threshold=8.0), streams, tolerance=500)
     >>> type(ev).__name__, ev.n_changes
     ('DetectorEvaluation', 3)
     """
 
     tolerance: int
     n_streams: int
-    n_points: int
+    n_samples: int
     n_changes: int
     n_detections: int
     true_positives: int
@@ -109,7 +109,7 @@ class DetectorEvaluation:
     def _summary(self) -> list[tuple[str, Any]]:
         return [
             ("n_streams", self.n_streams),
-            ("n_points", self.n_points),
+            ("n_samples", self.n_samples),
             ("n_changes", self.n_changes),
             ("detected", self.true_positives),
             ("missed", self.missed),
@@ -246,7 +246,7 @@ def evaluate_detector(
     >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
     >>> streams = [mean_shift_stream(5000, [2500], means=[0, 1], rng=s)
     ...            for s in range(5)]
-    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> ev = evaluate_detector(lambda: CUSUM(threshold=8.0), streams, tolerance=500)
     >>> ev.recall, ev.mean_delay < 50
     (1.0, True)
     """
@@ -258,7 +258,7 @@ def evaluate_detector(
     all_dets: list[tuple[int, ...]] = []
     fa = 0
     n_det = 0
-    n_points = 0
+    n_samples = 0
     for arr, cps in zip(values, cps_list, strict=True):
         det = make_detector()
         check_has_methods(det, "make_detector()", ["update_many"], caller)
@@ -266,7 +266,7 @@ def evaluate_detector(
         delays, f = _match(hits, cps, arr.shape[0], tol)
         fa += f
         n_det += int(hits.shape[0])
-        n_points += int(arr.shape[0])
+        n_samples += int(arr.shape[0])
         all_delays.append(tuple(delays))
         all_dets.append(tuple(int(h) for h in hits.tolist()))
     flat = np.array([d for ds in all_delays for d in ds], dtype=np.float64)
@@ -279,11 +279,11 @@ def evaluate_detector(
         f1 = math.nan if (math.isnan(precision) or math.isnan(recall)) else 0.0
     else:
         f1 = 2 * precision * recall / (precision + recall)
-    rate = fa / n_points
+    rate = fa / n_samples
     return DetectorEvaluation(
         tolerance=tol,
         n_streams=len(values),
-        n_points=n_points,
+        n_samples=n_samples,
         n_changes=n_changes,
         n_detections=n_det,
         true_positives=tp,
@@ -317,7 +317,7 @@ class CalibrationResult:
         The requested false alarms per point.
     achieved_per_100k, target_per_100k : float
         The same two rates per 100,000 points.
-    n_points : int
+    n_samples : int
         Length of the simulated stationary stream.
     n_alarms : int
         Alarms at ``value`` on that stream.
@@ -329,10 +329,10 @@ class CalibrationResult:
     Examples
     --------
     >>> from mllifecycle.drift.stream import CUSUM, calibrate
-    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    >>> res = calibrate(lambda t: CUSUM(allowance=0.5, threshold=t), "threshold",
     ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
     ...                 generator=lambda rng, n: rng.standard_normal(n),
-    ...                 n_points=50_000, rtol=1e-2, rng=0)
+    ...                 n_samples=50_000, rtol=1e-2, rng=0)
     >>> type(res).__name__, res.achieved_rate <= 1e-3
     ('CalibrationResult', True)
     """
@@ -343,7 +343,7 @@ class CalibrationResult:
     target_rate: float
     achieved_per_100k: float
     target_per_100k: float
-    n_points: int
+    n_samples: int
     n_alarms: int
     n_evaluations: int
     bounds: tuple[float, float]
@@ -358,7 +358,7 @@ class CalibrationResult:
             f"value={format_value(self.value)}, "
             f"achieved_rate={format_value(self.achieved_rate)}, "
             f"target_rate={format_value(self.target_rate)}, "
-            f"n_points={self.n_points}, n_alarms={self.n_alarms})"
+            f"n_samples={self.n_samples}, n_alarms={self.n_alarms})"
         )
 
     def _repr_html_(self) -> str:
@@ -387,7 +387,7 @@ def calibrate(
     bounds: tuple[float, float],
     stationary_stream: npt.ArrayLike | None = None,
     generator: Callable[[np.random.Generator, int], npt.ArrayLike] | None = None,
-    n_points: int | None = None,
+    n_samples: int | None = None,
     block_length: int = 100,
     rtol: float = 1e-3,
     rng: int | np.random.Generator | None = None,
@@ -416,12 +416,12 @@ def calibrate(
     bounds : tuple of float
         ``(low, high)`` interval to search.
     stationary_stream : array-like, optional
-        In-control data like the user's; resampled to ``n_points`` with a
+        In-control data like the user's; resampled to ``n_samples`` with a
         circular block bootstrap (blocks of ``block_length``) so short-range
         dependence is kept. Give this or ``generator``.
     generator : callable, optional
         ``generator(rng, n)`` returns ``n`` stationary values.
-    n_points : int, optional
+    n_samples : int, optional
         Length of the simulated stream; default ``100 / target`` points,
         clipped to [100,000, 5,000,000], so that about 100 alarms are
         expected at the answer.
@@ -445,10 +445,10 @@ def calibrate(
     Examples
     --------
     >>> from mllifecycle.drift.stream import CUSUM, calibrate
-    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    >>> res = calibrate(lambda t: CUSUM(allowance=0.5, threshold=t), "threshold",
     ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
     ...                 generator=lambda rng, n: rng.standard_normal(n),
-    ...                 n_points=100_000, rtol=1e-2, rng=0)
+    ...                 n_samples=100_000, rtol=1e-2, rng=0)
     >>> 5.0 < res.value < 7.0, res.achieved_rate <= 1e-3
     (True, True)
     """
@@ -473,10 +473,10 @@ def calibrate(
             described("both" if generator is not None else "neither"),
             caller,
         )
-    if n_points is None:
+    if n_samples is None:
         n = int(min(5_000_000, max(100_000, math.ceil(100.0 / target))))
     else:
-        n = check_int(n_points, "n_points", caller=caller, low=100)
+        n = check_int(n_samples, "n_samples", caller=caller, low=100)
     blk = check_int(block_length, "block_length", caller=caller, low=1)
     tol = check_scalar(
         rtol, "rtol", caller=caller, low=0.0, high=1.0, low_inclusive=False
@@ -535,7 +535,7 @@ def calibrate(
         target_rate=target,
         achieved_per_100k=rate * _PER,
         target_per_100k=target * _PER,
-        n_points=n,
+        n_samples=n,
         n_alarms=a_cons,
         n_evaluations=evaluations,
         bounds=(lo, hi),
