@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._validation import check_1d, check_int, check_scalar, fail
+from mllifecycle.drift.stream._base import refuse_complex
 
 __all__ = ["ADWIN"]
 
@@ -354,7 +355,8 @@ class ADWIN:
         numpy.ndarray of intp
             Indices of the values at which a change was detected.
         """
-        x = check_1d(xs, "xs", caller="ADWIN.update_many", min_samples=0)
+        caller = "ADWIN.update_many"
+        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
         found: list[int] = []
         pos = 0
         n = x.shape[0]

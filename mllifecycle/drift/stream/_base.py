@@ -27,13 +27,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._validation import check_array, check_binary, fail
+from mllifecycle._validation import check_array, check_binary, described, fail
 
 __all__ = [
     "NO_WARNINGS",
     "FloatArray",
     "IndexArray",
     "as_errors",
+    "refuse_complex",
     "as_reals",
     "error_value",
     "real_value",
@@ -88,14 +89,41 @@ def real_value(x: Any, caller: str) -> float:
     fail("x", "a finite real number (NaN and infinities are rejected)", x, caller)
 
 
+def refuse_complex(xs: Any, caller: str) -> Any:
+    """Raise for complex input (never truncate it to its real part); else pass it on.
+
+    Lists and other sequences come back as the array NumPy makes of them, so
+    the caller's validation does not convert them a second time.
+    """
+    if not isinstance(xs, np.ndarray):
+        try:
+            arr = np.asarray(xs)
+        except (ValueError, TypeError):
+            return xs  # ragged or odd input: the caller's validation explains
+        if arr.dtype.kind == "O":
+            return xs
+        xs = arr
+    if xs.dtype.kind == "c":
+        fail(
+            "xs",
+            "real values (complex input is refused rather than truncated to "
+            "its real part; pass x.real if that is what you mean)",
+            described(f"an array of dtype {xs.dtype}"),
+            caller,
+        )
+    return xs
+
+
 def as_errors(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of error flags in {0, 1}; return float64 (may be empty)."""
-    return check_binary(xs, "xs", caller)
+    return check_binary(refuse_complex(xs, caller), "xs", caller)
 
 
 def as_reals(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of finite reals; return float64 (may be empty)."""
-    return check_array(xs, "xs", caller=caller, ndim=1, min_samples=0)
+    return check_array(
+        refuse_complex(xs, caller), "xs", caller=caller, ndim=1, min_samples=0
+    )
 
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
@@ -299,6 +327,28 @@ class StreamDetectorBase:
     def _warning_flag(self) -> bool:
         return False
 
+    def _scan_by_update(
+        self, block: FloatArray
+    ) -> tuple[int, npt.NDArray[np.bool_] | None]:
+        """``_scan`` done with plain ``update`` calls (exact by construction).
+
+        The vectorised ``_scan`` of a detector falls back on this when its
+        array arithmetic left the finite range (values near the float limits),
+        where NumPy's NaN propagation (``minimum.accumulate``) and Python's
+        comparisons (``u < u_min`` is False for NaN) part ways.
+        """
+        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
+        flags: list[bool] | None = [] if self._has_warning else None
+        hit = -1
+        for i, x in enumerate(block.tolist()):
+            fired = update(x)
+            if flags is not None:
+                flags.append(self._warning_flag())
+            if fired:
+                hit = i
+                break
+        return hit, None if flags is None else np.asarray(flags, dtype=bool)
+
     def _validate_many(self, xs: Any) -> FloatArray:
         caller = f"{type(self).__name__}.update_many"
         return as_errors(xs, caller) if self._binary else as_reals(xs, caller)
@@ -310,11 +360,33 @@ class StreamDetectorBase:
             return _EMPTY_INDEX, _EMPTY_INDEX
         drifts: list[int] = []
         warn_parts: list[IndexArray] = []  # indices into xs, window by window
+        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
+        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
+        with np.errstate(over="ignore", invalid="ignore"):
+            # overflow near the float limits is detected in _scan, which then
+            # falls back on update() (Python's float arithmetic does not warn)
+            self._loop_many(arr, drifts, warn_parts, window, update)
+        out = np.asarray(drifts, dtype=np.intp)
+        if len(warn_parts) == 1:
+            warnings = warn_parts[0]
+        elif warn_parts:
+            warnings = np.concatenate(warn_parts)
+        else:
+            warnings = _EMPTY_INDEX
+        return out, warnings
+
+    def _loop_many(
+        self,
+        arr: FloatArray,
+        drifts: list[int],
+        warn_parts: list[IndexArray],
+        window: int,
+        update: Any,
+    ) -> None:
+        n = arr.shape[0]
         pos = 0
         start = 0  # where the current run (since the last detection) began
         avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
-        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
-        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
         while pos < n:
             if self._drift_detected:
                 self._reset_state()
@@ -361,14 +433,6 @@ class StreamDetectorBase:
                 avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
                 first = max(_RESTART_WINDOW, _RESTART_FACTOR * avg_gap)
                 window = int(min(first, _MAX_WINDOW))
-        out = np.asarray(drifts, dtype=np.intp)
-        if len(warn_parts) == 1:
-            warnings = warn_parts[0]
-        elif warn_parts:
-            warnings = np.concatenate(warn_parts)
-        else:
-            warnings = _EMPTY_INDEX
-        return out, warnings
 
 
 @attrs.define(slots=True)

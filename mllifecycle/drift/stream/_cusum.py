@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import attrs
 import numpy as np
 
@@ -168,6 +170,10 @@ class CUSUM(StreamDetectorBase):
         np.subtract(z, self.allowance, out=sums[0, 1:])
         np.subtract(-z, self.allowance, out=sums[1, 1:])
         np.cumsum(sums, axis=1, out=sums)
+        if not (math.isfinite(sums[0, -1]) and math.isfinite(sums[1, -1])):
+            # overflow near the float limits (a cumulative sum that leaves the
+            # finite range never returns): redo this block exactly with update()
+            return self._scan_by_update(block)  # type: ignore[return-value]
         s = sums[:, 1:]
         if self.mode == "up":
             d = first_rise(s[0], self._m_up, self.threshold)

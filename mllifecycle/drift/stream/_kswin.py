@@ -28,6 +28,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.drift.stream._adwin import _check_value
+from mllifecycle.drift.stream._base import refuse_complex
 
 __all__ = ["KSWIN"]
 
@@ -343,7 +344,8 @@ class KSWIN:
         numpy.ndarray of intp
             Indices of the values at which a change was detected.
         """
-        x = check_1d(xs, "xs", caller="KSWIN.update_many", min_samples=0)
+        caller = "KSWIN.update_many"
+        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
         assert self.check_every is not None
         n, r, e = self.window_size, self.stat_size, self.check_every
         found: list[int] = []

@@ -179,6 +179,11 @@ class PageHinkley(StreamDetectorBase):
         np.subtract(block, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
         u = lfilter1(a, dev, a * self._u)
+        if not (math.isfinite(total[-1]) and math.isfinite(u[-1])):
+            # overflow (values near the float limits): once a cumulative sum
+            # or the recursion leaves the finite range it never comes back, so
+            # the last elements tell; redo this block exactly with update()
+            return self._scan_by_update(block)  # type: ignore[return-value]
         c = _weights(a, n0, m, self._c)
         low = np.multiply(c, 2.0 * self.delta)
         np.add(u, low, out=low)
