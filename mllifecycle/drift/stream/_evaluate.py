@@ -23,7 +23,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._progress import make_progress
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_1d,
     check_callable,
@@ -105,6 +106,14 @@ class DetectorEvaluation:
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as JSON-safe Python (NaN becomes None)."""
         return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` mapping.
+
+        Per-stream tuples (delays, detections) and NaN measures are left out,
+        so ``mlflow.log_metrics(evaluation.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
 
     def _summary(self) -> list[tuple[str, Any]]:
         return [
@@ -352,6 +361,14 @@ class CalibrationResult:
         """Return the fields as JSON-safe Python."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` mapping.
+
+        The search ``bounds`` and the parameter name are left out, so
+        ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
+
     def __repr__(self) -> str:
         return (
             f"CalibrationResult(parameter={self.parameter!r}, "
@@ -391,6 +408,7 @@ def calibrate(
     block_length: int = 100,
     rtol: float = 1e-3,
     rng: int | np.random.Generator | None = None,
+    progress: bool | Callable[[int, int], Any] = False,
 ) -> CalibrationResult:
     """Find the parameter value that gives a requested false-alarm rate.
 
@@ -431,6 +449,12 @@ def calibrate(
         Relative width of the final bisection interval.
     rng : int, numpy.random.Generator or None
         Seed or generator for the simulation.
+    progress : bool or callable, default=False
+        Report the detector runs of the search: True draws a bar (needs the
+        ``progress`` extra, tqdm), a callable is called as
+        ``progress(done, total)`` after each run. ``total`` is the number of
+        runs the bisection needs at most (the two bounds plus its steps);
+        the last call has ``done == total``.
 
     Returns
     -------
@@ -492,14 +516,55 @@ def calibrate(
         base = check_1d(stationary_stream, "stationary_stream", caller=caller)
         data = _block_bootstrap(base, n, blk, gen)
 
+    log_scale = lo > 0.0
+    if log_scale:
+        span = math.log(hi / lo) / tol
+    else:
+        span = (hi - lo) / (tol * max(abs(lo), abs(hi), 1e-12))
+    total_runs = 2 + max(0, math.ceil(math.log2(max(span, 1.0)))) + 1
+    bar = make_progress(progress, total=total_runs, desc="calibrate", caller=caller)
     evaluations = 0
 
     def alarms(value: float) -> int:
         nonlocal evaluations
         evaluations += 1
         det = make_detector(value)
-        return int(np.asarray(det.update_many(data)).shape[0])
+        out = int(np.asarray(det.update_many(data)).shape[0])
+        if bar.done < bar.total - 1:
+            bar.update()
+        return out
 
+    with bar:
+        cons, a_cons = _bisect(
+            alarms, lo, hi, target, n, tol, log_scale, caller
+        )
+        bar.update(bar.total - bar.done)
+    rate = a_cons / n
+    return CalibrationResult(
+        parameter=parameter,
+        value=float(cons),
+        achieved_rate=rate,
+        target_rate=target,
+        achieved_per_100k=rate * _PER,
+        target_per_100k=target * _PER,
+        n_samples=n,
+        n_alarms=a_cons,
+        n_evaluations=evaluations,
+        bounds=(lo, hi),
+    )
+
+
+def _bisect(
+    alarms: Callable[[float], int],
+    lo: float,
+    hi: float,
+    target: float,
+    n: int,
+    tol: float,
+    log_scale: bool,
+    caller: str,
+) -> tuple[float, int]:
+    """Bisect for the least conservative value with at most ``target * n`` alarms."""
     a_lo, a_hi = alarms(lo), alarms(hi)
     limit = target * n
     # the conservative end is the one with fewer alarms
@@ -517,7 +582,6 @@ def calibrate(
     if a_libe <= limit:
         cons, a_cons = libe, a_libe
     else:
-        log_scale = lo > 0.0
         while abs(cons - libe) > tol * max(abs(cons), abs(libe), 1e-12):
             mid = math.sqrt(cons * libe) if log_scale else 0.5 * (cons + libe)
             if mid in (cons, libe):
@@ -527,16 +591,4 @@ def calibrate(
                 cons, a_cons = mid, a_mid
             else:
                 libe = mid
-    rate = a_cons / n
-    return CalibrationResult(
-        parameter=parameter,
-        value=float(cons),
-        achieved_rate=rate,
-        target_rate=target,
-        achieved_per_100k=rate * _PER,
-        target_per_100k=target * _PER,
-        n_samples=n,
-        n_alarms=a_cons,
-        n_evaluations=evaluations,
-        bounds=(lo, hi),
-    )
+    return cons, a_cons

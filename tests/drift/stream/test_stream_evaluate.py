@@ -328,3 +328,61 @@ def test_generator_bad_input(fn, args, kwargs, param):
         InvalidParameterError, match=f"'{param}' parameter of {fn.__name__}"
     ):
         fn(*args, **kwargs)
+
+
+def test_calibrate_progress_callback_counts_every_run_and_ends_at_total():
+    seen = []
+    res = calibrate(
+        lambda t: CUSUM(threshold=t),
+        "threshold",
+        target_false_alarm_rate=1e-3,
+        bounds=(1.0, 20.0),
+        generator=normal,
+        n_samples=20_000,
+        rtol=1e-2,
+        rng=0,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    totals = {t for _, t in seen}
+    assert len(totals) == 1
+    (total,) = totals
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert seen[-1] == (total, total)
+    assert res.n_evaluations <= total
+    # one call per detector run, plus at most the final completing call
+    assert res.n_evaluations <= len(seen) <= res.n_evaluations + 1
+    # the same answer as without progress
+    again = calibrate(
+        lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-3,
+        bounds=(1.0, 20.0), generator=normal, n_samples=20_000, rtol=1e-2, rng=0,
+    )
+    assert again.value == res.value
+
+
+@pytest.mark.parametrize("progress", ["yes", 1, None])
+def test_calibrate_bad_progress(progress):
+    with pytest.raises(InvalidParameterError, match="'progress' parameter of calibrate"):
+        calibrate(
+            lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-3,
+            bounds=(1.0, 20.0), generator=normal, n_samples=1000, rng=0,
+            progress=progress,
+        )
+
+
+def test_results_to_metrics_are_flat_floats():
+    streams = [mean_shift_stream(3000, [1500], means=[0, 2], rng=s) for s in range(2)]
+    ev = evaluate_detector(lambda: CUSUM(threshold=10.0), streams, tolerance=500)
+    m = ev.to_metrics()
+    assert m["recall"] == ev.recall
+    assert m["n_samples"] == 6000.0
+    assert m["false_alarms_per_100k"] == ev.false_alarms_per_100k
+    assert all(isinstance(v, float) for v in m.values())
+    assert "delays" not in m and "detections" not in m
+    res = calibrate(
+        lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-2,
+        bounds=(1.0, 20.0), generator=normal, n_samples=1000, rtol=1e-1, rng=0,
+    )
+    rm = res.to_metrics()
+    assert rm["value"] == res.value
+    assert rm["n_alarms"] == float(res.n_alarms)
+    assert all(isinstance(v, float) for v in rm.values())
