@@ -377,7 +377,8 @@ def test_results_to_metrics_are_flat_floats():
     assert m["n_samples"] == 6000.0
     assert m["false_alarms_per_100k"] == ev.false_alarms_per_100k
     assert all(isinstance(v, float) for v in m.values())
-    assert "delays" not in m and "detections" not in m
+    assert "delays" not in m
+    assert "detections" not in m
     res = calibrate(
         lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-2,
         bounds=(1.0, 20.0), generator=normal, n_samples=1000, rtol=1e-1, rng=0,
