@@ -180,9 +180,10 @@ def first_rise(
         run = np.minimum.accumulate(rows, axis=1)
         np.minimum(run, inits[:, None], out=run)
         np.subtract(rows, run, out=run)
-        hits = np.flatnonzero((run > threshold).any(axis=0))
-        hits = hits[hits >= start]
-        return int(hits[0]) if hits.shape[0] else -1
+        top = run[0] if k == 1 else run.max(axis=0)
+        mask = top[start:] > threshold
+        j = int(mask.argmax())  # the first True (argmax stops at it)
+        return start + j if mask[j] else -1
     full = m // _BLOCK
     if full * _BLOCK == m:
         blocks = rows.reshape(k, full, _BLOCK)
@@ -286,6 +287,11 @@ class StreamDetectorBase:
 
     _binary: ClassVar[bool] = False
     _has_warning: ClassVar[bool] = False
+    # first window after a detection, in mean gaps between detections: a
+    # detector whose per-element work is cheap next to its fixed cost per
+    # window (Page-Hinkley) gains from a window that usually holds the next
+    # detection; one with costlier elements from a smaller one
+    _restart_factor: ClassVar[float] = _RESTART_FACTOR
 
     _drift_detected: bool = attrs.field(init=False, default=False, repr=False)
 
@@ -431,7 +437,7 @@ class StreamDetectorBase:
                 gap = pos - start
                 start = pos
                 avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
-                first = max(_RESTART_WINDOW, _RESTART_FACTOR * avg_gap)
+                first = max(_RESTART_WINDOW, self._restart_factor * avg_gap)
                 window = int(min(first, _MAX_WINDOW))
 
 

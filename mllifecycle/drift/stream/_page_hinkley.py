@@ -91,6 +91,8 @@ class PageHinkley(StreamDetectorBase):
     forgetting_factor: float = 1 - 0.0001
     mode: str = "both"
 
+    _restart_factor = 1.0  # its elements are cheap next to a window's fixed cost
+
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
     _u: float = attrs.field(init=False, default=0.0, repr=False)
@@ -169,13 +171,12 @@ class PageHinkley(StreamDetectorBase):
         m = block.shape[0]
         a = self.forgetting_factor
         n0 = self._n
-        n = np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
         total = np.empty(m + 1)
         total[0] = self._sum
         total[1:] = block
         np.cumsum(total, out=total)
         total = total[1:]
-        dev = np.divide(total, n)
+        dev = np.divide(total, _counts(n0, m))
         np.subtract(block, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
         u = lfilter1(a, dev, a * self._u)
@@ -185,31 +186,54 @@ class PageHinkley(StreamDetectorBase):
             # the last elements tell; redo this block exactly with update()
             return self._scan_by_update(block)  # type: ignore[return-value]
         c = _weights(a, n0, m, self._c)
-        low = np.multiply(c, 2.0 * self.delta)
-        np.add(u, low, out=low)
         start = max(0, self.grace_period - n0 - 1)
         thr = self.threshold
-        if self.mode == "up":
-            d = first_rise(u, self._u_min, thr, start)
-        elif self.mode == "down":
-            d = first_rise(-low, -self._l_max, thr, start)
+        # rows[0] = U_t, rows[1] = -L_t = -(U_t + 2 delta c_t), computed as
+        # (-2 delta c_t) - U_t: negation is exact and rounding symmetric, so
+        # this is bit for bit the negated L_t of update()
+        mode = self.mode
+        rows = np.empty((2, m))
+        if mode != "down":
+            rows[0] = u
+        np.multiply(c, -2.0 * self.delta, out=rows[1])
+        np.subtract(rows[1], u, out=rows[1])
+        if mode == "up":
+            d = first_rise(rows[0], self._u_min, thr, start)
+        elif mode == "down":
+            d = first_rise(rows[1], -self._l_max, thr, start)
         else:
-            both = np.empty((2, m))
-            both[0] = u
-            np.negative(low, out=both[1])
-            d = first_rise(both, np.array([self._u_min, -self._l_max]), thr, start)
+            d = first_rise(rows, np.array([self._u_min, -self._l_max]), thr, start)
         end = d if d >= 0 else m - 1
         self._n = n0 + end + 1
         self._sum = float(total[end])
         self._u = float(u[end])
         self._c = float(c[end])
-        self._u_min = min(self._u_min, float(u[: end + 1].min()))
-        self._l_max = max(self._l_max, float(low[: end + 1].max()))
+        if mode == "both":
+            lows = rows[:, : end + 1].min(axis=1)
+            u_min, neg_l = float(lows[0]), float(lows[1])
+        else:
+            u_min = float(u[: end + 1].min())
+            neg_l = float(rows[1, : end + 1].min())
+        self._u_min = min(self._u_min, u_min)
+        self._l_max = max(self._l_max, -neg_l)
         self._drift_detected = d >= 0
         return d, None
 
 
 _TABLE_CAP = 1 << 19
+_COUNTS_CAP = 1 << 16
+_COUNTS: list[npt.NDArray[np.float64]] = []
+
+
+def _counts(n0: int, m: int) -> npt.NDArray[np.float64]:
+    """``n0 + 1, ..., n0 + m`` as float64 (a view of a cached table when small)."""
+    if n0 + m >= _COUNTS_CAP:
+        return np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
+    if not _COUNTS:
+        table = np.arange(_COUNTS_CAP, dtype=np.float64)
+        table.setflags(write=False)
+        _COUNTS.append(table)
+    return _COUNTS[0][n0 + 1 : n0 + m + 1]
 
 
 @lru_cache(maxsize=16)
