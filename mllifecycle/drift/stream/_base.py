@@ -148,9 +148,6 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
 NO_WARNINGS: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
 NO_WARNINGS.flags.writeable = False
 
-_BLOCK = 64
-_MAX_CANDIDATES = 8
-_DIRECT = 2048
 
 
 def first_rise(
@@ -163,63 +160,84 @@ def first_rise(
 
     ``v`` may be 1-D, or 2-D with one row per statistic (and ``init`` one
     value per row): then the first ``t`` at which *any* row rises. Returns -1
-    when there is none. Exact (``min`` does not round), but avoids a full
-    ``numpy.minimum.accumulate``: block minima and maxima bound the rise in
-    each block of 64 values, and running minima are computed only in the few
-    blocks whose bound exceeds the threshold.
+    when there is none. Exact (``min`` does not round), and usually without
+    a running minimum: with ``low`` a row's overall minimum (first reached at
+    ``s``), the rise at ``t`` is at most ``v[t] - low`` (rounding is
+    monotone), so no hit comes before ``t0``, the first ``t`` where that bound
+    exceeds the threshold; when ``s <= t0`` the running minimum at ``t0`` is
+    ``low``, so ``t0`` is the hit (see :func:`_first_rise_row` otherwise).
     """
     rows = v if v.ndim == 2 else v[None, :]
     k, m = rows.shape
-    inits = np.asarray(init, dtype=np.float64).reshape(-1)
     if m == 0 or start >= m:
         return -1
-    low = np.minimum(rows.min(axis=1), inits)
-    if not ((rows.max(axis=1) - low) > threshold).any():
-        return -1  # not even the whole window's range exceeds the threshold
-    if m <= _DIRECT:  # small windows: one running minimum is cheaper
-        run = np.minimum.accumulate(rows, axis=1)
-        np.minimum(run, inits[:, None], out=run)
-        np.subtract(rows, run, out=run)
-        top = run[0] if k == 1 else run.max(axis=0)
-        mask = top[start:] > threshold
-        j = int(mask.argmax())  # the first True (argmax stops at it)
-        return start + j if mask[j] else -1
-    full = m // _BLOCK
-    if full * _BLOCK == m:
-        blocks = rows.reshape(k, full, _BLOCK)
-        bmin = blocks.min(axis=2)
-        bmax = blocks.max(axis=2)
-    else:
-        nb = full + 1
-        bmin = np.empty((k, nb))
-        bmax = np.empty((k, nb))
-        if full:
-            blocks = rows[:, : full * _BLOCK].reshape(k, full, _BLOCK)
-            np.min(blocks, axis=2, out=bmin[:, :full])
-            np.max(blocks, axis=2, out=bmax[:, :full])
-        np.min(rows[:, full * _BLOCK :], axis=1, out=bmin[:, full])
-        np.max(rows[:, full * _BLOCK :], axis=1, out=bmax[:, full])
-    prev = np.empty_like(bmin)
-    prev[:, 0] = inits
-    np.minimum.accumulate(bmin[:, :-1], axis=1, out=prev[:, 1:])
-    np.minimum(prev, inits[:, None], out=prev)
-    bound = bmax - np.minimum(prev, bmin)
-    cand = np.flatnonzero((bound > threshold).any(axis=0))
-    cand = cand[(cand + 1) * _BLOCK > start]
-    for j, b in enumerate(cand.tolist()):
-        s = b * _BLOCK
-        e = m if j == _MAX_CANDIDATES - 1 else min(m, s + _BLOCK)
-        seg = rows[:, s:e]
-        run = np.minimum.accumulate(seg, axis=1)
-        np.minimum(run, prev[:, b : b + 1], out=run)
-        hits = np.flatnonzero((seg - run > threshold).any(axis=0))
-        if s < start:
-            hits = hits[hits >= start - s]
-        if hits.shape[0]:
-            return s + int(hits[0])
-        if e == m:
-            return -1
-    return -1
+    inits = np.asarray(init, dtype=np.float64).reshape(-1)
+    where = rows.argmin(axis=1)
+    lows = rows[np.arange(k), where]
+    use_init = inits <= lows
+    lows = np.where(use_init, inits, lows)
+    reach = np.subtract(rows[:, start:], lows[:, None]) > threshold
+    firsts = reach.argmax(axis=1)
+    best = -1
+    for r in range(k):
+        t0 = int(firsts[r])
+        if not reach[r, t0]:
+            continue  # this row never rises enough in the window
+        t0 += start
+        if best >= 0 and t0 >= best:
+            continue
+        s = -1 if use_init[r] else int(where[r])
+        if s <= t0:
+            best = t0
+            continue
+        hit = _first_rise_row(rows[r], float(inits[r]), threshold, start,
+                              m if best < 0 else best)
+        if hit >= 0:
+            best = hit
+    return best
+
+
+def _first_rise_row(
+    row: npt.NDArray[np.float64],
+    init: float,
+    threshold: float,
+    start: int,
+    stop: int,
+) -> int:
+    """First ``start <= t < stop`` with ``row[t] - min(init, row[:t+1]) > threshold``.
+
+    With ``low`` the minimum of ``init`` and ``row[:stop]`` (first reached at
+    ``s``), no hit comes before ``t0``, the first ``t`` with ``row[t] - low >
+    threshold``, and from ``s`` on the running minimum is ``low``; so a
+    running minimum is needed only between ``t0`` and ``s``, seeded with the
+    minimum before ``t0``. Returns -1 when there is no hit.
+    """
+    if start >= stop:
+        return -1
+    seg = row[:stop]
+    s = int(seg.argmin())
+    low = float(seg[s])
+    if init <= low:
+        low, s = init, -1
+    reach = np.subtract(seg[start:], low) > threshold
+    t0 = int(reach.argmax())
+    if not reach[t0]:
+        return -1
+    t0 += start
+    if s <= t0:
+        return t0
+    seed = init if t0 == 0 else min(init, float(seg[:t0].min()))
+    mid = seg[t0:s]
+    run = np.minimum.accumulate(mid)
+    np.minimum(run, seed, out=run)
+    np.subtract(mid, run, out=run)
+    mask = run > threshold
+    j = int(mask.argmax())  # the first True (argmax stops at it)
+    if mask[j]:
+        return t0 + j
+    after = np.subtract(seg[s:], low) > threshold
+    j = int(after.argmax())
+    return s + j if after[j] else -1
 
 
 def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
