@@ -173,9 +173,9 @@ def first_rise(
         return -1
     inits = np.asarray(init, dtype=np.float64).reshape(-1)
     where = rows.argmin(axis=1)
-    lows = rows[np.arange(k), where]
+    lows = rows.min(axis=1)
     use_init = inits <= lows
-    lows = np.where(use_init, inits, lows)
+    np.minimum(lows, inits, out=lows)
     reach = np.subtract(rows[:, start:], lows[:, None]) > threshold
     firsts = reach.argmax(axis=1)
     best = -1
@@ -249,7 +249,11 @@ def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
     """
     global _LINEAR_FILTER
     b_coef = _ONE
-    a_coef = np.array([1.0, -a])
+    a_coef = _DENOMINATORS.get(a)
+    if a_coef is None:
+        if len(_DENOMINATORS) > 64:
+            _DENOMINATORS.clear()
+        a_coef = _DENOMINATORS[a] = np.array([1.0, -a])
     zi_arr = np.array([zi])
     if _LINEAR_FILTER is None:
         try:
@@ -267,6 +271,7 @@ def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
 
 
 _ONE = np.array([1.0])
+_DENOMINATORS: dict[float, FloatArray] = {}  # [1, -a] per forgetting factor a
 _LINEAR_FILTER: Any = None
 
 
