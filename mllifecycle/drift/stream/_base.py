@@ -44,6 +44,7 @@ __all__ = [
     "shifted_running_min",
     "shifted_running_max",
     "first_rise",
+    "first_rise_blocked",
     "lfilter1",
 ]
 
@@ -238,6 +239,84 @@ def _first_rise_row(
     after = np.subtract(seg[s:], low) > threshold
     j = int(after.argmax())
     return s + j if after[j] else -1
+
+
+_BLOCK = 64
+_MAX_CANDIDATES = 8
+_DIRECT = 2048
+
+
+def first_rise_blocked(
+    v: npt.NDArray[np.float64],
+    init: float | npt.NDArray[np.float64],
+    threshold: float,
+    start: int = 0,
+) -> int:
+    """:func:`first_rise` by block bounds and running minima (for falling series).
+
+    First ``t >= start`` with ``v[t] - min(init, v[0], ..., v[t]) > threshold``.
+    Suits series that drift downwards (CUSUM's sums), whose overall minimum
+    comes late, where :func:`first_rise`'s shortcut rarely applies.
+
+    ``v`` may be 1-D, or 2-D with one row per statistic (and ``init`` one
+    value per row): then the first ``t`` at which *any* row rises. Returns -1
+    when there is none. Exact (``min`` does not round), but avoids a full
+    ``numpy.minimum.accumulate``: block minima and maxima bound the rise in
+    each block of 64 values, and running minima are computed only in the few
+    blocks whose bound exceeds the threshold.
+    """
+    rows = v if v.ndim == 2 else v[None, :]
+    k, m = rows.shape
+    inits = np.asarray(init, dtype=np.float64).reshape(-1)
+    if m == 0 or start >= m:
+        return -1
+    low = np.minimum(rows.min(axis=1), inits)
+    if not ((rows.max(axis=1) - low) > threshold).any():
+        return -1  # not even the whole window's range exceeds the threshold
+    if m <= _DIRECT:  # small windows: one running minimum is cheaper
+        run = np.minimum.accumulate(rows, axis=1)
+        np.minimum(run, inits[:, None], out=run)
+        np.subtract(rows, run, out=run)
+        top = run[0] if k == 1 else run.max(axis=0)
+        mask = top[start:] > threshold
+        j = int(mask.argmax())  # the first True (argmax stops at it)
+        return start + j if mask[j] else -1
+    full = m // _BLOCK
+    if full * _BLOCK == m:
+        blocks = rows.reshape(k, full, _BLOCK)
+        bmin = blocks.min(axis=2)
+        bmax = blocks.max(axis=2)
+    else:
+        nb = full + 1
+        bmin = np.empty((k, nb))
+        bmax = np.empty((k, nb))
+        if full:
+            blocks = rows[:, : full * _BLOCK].reshape(k, full, _BLOCK)
+            np.min(blocks, axis=2, out=bmin[:, :full])
+            np.max(blocks, axis=2, out=bmax[:, :full])
+        np.min(rows[:, full * _BLOCK :], axis=1, out=bmin[:, full])
+        np.max(rows[:, full * _BLOCK :], axis=1, out=bmax[:, full])
+    prev = np.empty_like(bmin)
+    prev[:, 0] = inits
+    np.minimum.accumulate(bmin[:, :-1], axis=1, out=prev[:, 1:])
+    np.minimum(prev, inits[:, None], out=prev)
+    bound = bmax - np.minimum(prev, bmin)
+    cand = np.flatnonzero((bound > threshold).any(axis=0))
+    cand = cand[(cand + 1) * _BLOCK > start]
+    for j, b in enumerate(cand.tolist()):
+        s = b * _BLOCK
+        e = m if j == _MAX_CANDIDATES - 1 else min(m, s + _BLOCK)
+        seg = rows[:, s:e]
+        run = np.minimum.accumulate(seg, axis=1)
+        np.minimum(run, prev[:, b : b + 1], out=run)
+        hits = np.flatnonzero((seg - run > threshold).any(axis=0))
+        if s < start:
+            hits = hits[hits >= start - s]
+        if hits.shape[0]:
+            return s + int(hits[0])
+        if e == m:
+            return -1
+    return -1
 
 
 def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:

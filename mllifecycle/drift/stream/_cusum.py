@@ -11,7 +11,7 @@ from mllifecycle._validation import check_option, check_scalar
 from mllifecycle.drift.stream._base import (
     FloatArray,
     StreamDetectorBase,
-    first_rise,
+    first_rise_blocked,
     real_value,
 )
 
@@ -176,11 +176,11 @@ class CUSUM(StreamDetectorBase):
             return self._scan_by_update(block)  # type: ignore[return-value]
         s = sums[:, 1:]
         if self.mode == "up":
-            d = first_rise(s[0], self._m_up, self.threshold)
+            d = first_rise_blocked(s[0], self._m_up, self.threshold)
         elif self.mode == "down":
-            d = first_rise(s[1], self._m_dn, self.threshold)
+            d = first_rise_blocked(s[1], self._m_dn, self.threshold)
         else:
-            d = first_rise(s, np.array([self._m_up, self._m_dn]), self.threshold)
+            d = first_rise_blocked(s, np.array([self._m_up, self._m_dn]), self.threshold)
         end = d if d >= 0 else m - 1
         self._s_up = float(s[0, end])
         self._s_dn = float(s[1, end])

@@ -444,7 +444,7 @@ def test_kswin_rivers_schedule_has_rivers_power_on_small_shifts():
     from mllifecycle.datasets import mean_shift_stream
     from mllifecycle.drift.stream import evaluate_detector
 
-    streams = [mean_shift_stream(1000, [500], means=[0, 1], rng=s) for s in range(8)]
+    streams = [mean_shift_stream(800, [400], means=[0, 1], rng=s) for s in range(6)]
 
     class River:
         def __init__(self):
