@@ -10,6 +10,7 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.augment`: more training data from little;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
+- :mod:`mllifecycle.budget`: training resources planned with intervals;
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
 Subpackages load lazily: ``import mllifecycle`` imports neither scikit-learn
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 
 _submodules = [
     "augment",
+    "budget",
     "datasets",
     "drift",
     "estimate",

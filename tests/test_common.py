@@ -17,6 +17,7 @@ from mllifecycle.testing import check_stream_detector
 
 PACKAGES = [
     "mllifecycle.augment",
+    "mllifecycle.budget",
     "mllifecycle.datasets",
     "mllifecycle.drift",
     "mllifecycle.drift.stream",
