@@ -292,21 +292,30 @@ def naive_first_rise(rows, inits, threshold, start):
     return -1
 
 
+@pytest.mark.parametrize("name", ["first_rise", "first_rise_blocked"])
 @settings(max_examples=80, deadline=None)
 @given(
     n=st.integers(0, 5000),
     k=st.integers(1, 2),
     scale=st.floats(0.01, 3.0),
+    trend=st.sampled_from([0.0, -0.05, 0.05, -0.5]),
+    decimals=st.sampled_from([None, 0, 1]),
     threshold=st.floats(0.0, 40.0),
     start=st.integers(0, 300),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_first_rise_equals_naive(n, k, scale, threshold, start, seed):
-    from mllifecycle.drift.stream._base import first_rise
+def test_first_rise_equals_naive(name, n, k, scale, trend, decimals, threshold, start, seed):
+    from mllifecycle.drift.stream import _base
 
+    first_rise = getattr(_base, name)
     rng = np.random.default_rng(seed)
-    rows = np.cumsum(rng.normal(0, scale, size=(k, n)), axis=1)
+    # random walks, falling ones (CUSUM's sums), rising ones, and ties
+    rows = np.cumsum(rng.normal(trend, scale, size=(k, n)), axis=1)
+    if decimals is not None:
+        rows = np.round(rows, decimals)
     inits = rng.normal(0, 5, size=k)
+    if rng.random() < 0.2:
+        inits[:] = np.inf  # the state right after a restart
     expected = naive_first_rise(rows, inits, threshold, start) if n <= 1500 else None
     got = first_rise(rows if k == 2 else rows[0], inits if k == 2 else inits[0], threshold, start)
     if expected is None:  # long: compare with a full running minimum
