@@ -191,8 +191,10 @@ def first_rise(
         if s <= t0:
             best = t0
             continue
-        hit = _first_rise_row(rows[r], float(inits[r]), threshold, start,
-                              m if best < 0 else best)
+        if best < 0:  # the whole window: its minimum and t0 are known
+            hit = _rise_between(rows[r], float(inits[r]), threshold, t0, s, float(lows[r]))
+        else:
+            hit = _first_rise_row(rows[r], float(inits[r]), threshold, start, best)
         if hit >= 0:
             best = hit
     return best
@@ -227,6 +229,17 @@ def _first_rise_row(
     t0 += start
     if s <= t0:
         return t0
+    return _rise_between(seg, init, threshold, t0, s, low)
+
+
+def _rise_between(
+    seg: npt.NDArray[np.float64], init: float, threshold: float, t0: int, s: int, low: float
+) -> int:
+    """Return the first hit in ``seg``, given none before ``t0`` and ``low = seg[s]``.
+
+    A running minimum (seeded with the minimum before ``t0``) decides between
+    ``t0`` and ``s``; from ``s`` on the running minimum is ``low``.
+    """
     seed = init if t0 == 0 else min(init, float(seg[:t0].min()))
     mid = seg[t0:s]
     run = np.minimum.accumulate(mid)
