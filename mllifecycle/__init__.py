@@ -8,6 +8,7 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.policies`: when to retrain, and on which data;
 - :mod:`mllifecycle.gates`: may the challenger replace the champion;
 - :mod:`mllifecycle.augment`: more training data from little;
+- :mod:`mllifecycle.labels`: wrong-label detection, active learning, self-training;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
 - :mod:`mllifecycle.budget`: training resources planned with intervals;
@@ -38,6 +39,7 @@ _submodules = [
     "estimate",
     "exceptions",
     "gates",
+    "labels",
     "policies",
     "protocols",
     "replay",

@@ -477,11 +477,6 @@ def fit_curve(
     rng : int, numpy.random.Generator or None
         Randomness of the bootstrap.
 
-    Every fit, bootstrap refits included, keeps the direction of the data (a
-    curve that rises with more data never bends down, and the reverse): the
-    direction is the sign of the weighted correlation of the scores with
-    ``log n``.
-
     Returns
     -------
     LearningCurve
@@ -491,6 +486,13 @@ def fit_curve(
     mllifecycle.exceptions.InvalidParameterError
         For fewer than 3 sizes, repeated or non-positive sizes, scores of the
         wrong shape or with NaN, an unknown family.
+
+    Notes
+    -----
+    Every fit, bootstrap refits included, keeps the direction of the data (a
+    curve that rises with more data never bends down, and the reverse): the
+    direction is the sign of the weighted correlation of the scores with
+    ``log n``.
 
     References
     ----------

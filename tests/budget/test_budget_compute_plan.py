@@ -163,3 +163,21 @@ def test_cli_plan_exit_codes(tmp_path, capsys):
     bad.write_text("size,score\n1,0.5\n")
     assert main(["plan", str(bad), "--target", "0.9"]) == 2
     assert "at least 3" in capsys.readouterr().err
+
+
+def test_reports_render():
+    p = plan(_curve(), 0.88, price_per_label=0.5)
+    html = p._repr_html_()
+    assert "<table>" in html
+    assert "acquire" in html
+    assert "additional rows" in repr(p)
+    assert "<table>" in _curve()._repr_html_()
+    assert "<table>" in redundancy(0.8, 0.9, rng=0)._repr_html_()
+
+
+def test_plan_plot():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    ax = plan(_curve(), 0.88, price_per_label=0.5).plot()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("acquire: rows" in t for t in labels)
