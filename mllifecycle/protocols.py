@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "StreamDetector",
+    "WarningDetector",
     "TwoSampleTest",
     "RetrainPolicy",
     "PolicyLike",
@@ -70,6 +71,38 @@ class StreamDetector(Protocol):
 
     def reset(self) -> None:
         """Forget everything seen so far."""
+        ...
+
+
+@runtime_checkable
+class WarningDetector(StreamDetector, Protocol):
+    """A :class:`StreamDetector` that also has a warning zone (optional protocol).
+
+    ``warning_detected`` tells whether the last value left the detector in
+    its warning zone (its statistic is elevated, not yet a detection: a time
+    to start buffering data for retraining); ``warnings_`` holds the indices,
+    into the ``xs`` of the latest ``update_many`` call, after which
+    ``warning_detected`` was True, exactly as element-by-element ``update``
+    calls would show them. DDM, EDDM, HDDM_A and HDDM_W are warning
+    detectors; code that wants warnings checks
+    ``isinstance(detector, WarningDetector)``.
+
+    Examples
+    --------
+    >>> from mllifecycle.drift.stream import DDM, PageHinkley
+    >>> from mllifecycle.protocols import WarningDetector
+    >>> isinstance(DDM(), WarningDetector), isinstance(PageHinkley(), WarningDetector)
+    (True, False)
+    """
+
+    @property
+    def warning_detected(self) -> bool:
+        """Whether the detector is in its warning zone after the last value."""
+        ...
+
+    @property
+    def warnings_(self) -> npt.NDArray[np.intp]:
+        """Indices of the latest ``update_many`` call in the warning zone."""
         ...
 
 
