@@ -984,14 +984,15 @@ def _ascend(
     value: Callable[[FloatArray], FloatArray],
     x: FloatArray,
     step: FloatArray,
+    v0: FloatArray,
     n_halvings: int = 30,
 ) -> FloatArray:
     """Per-coordinate backtracking: accept ``x + lr * step`` where it does not lower ``value``.
 
     ``value`` returns one objective term per coordinate (the objective is a
-    sum of per-coordinate terms when the other block of parameters is fixed).
+    sum of per-coordinate terms when the other block of parameters is fixed);
+    ``v0`` is ``value(x)``.
     """
-    v0 = value(x)
     lr = np.ones_like(x)
     new = x + step
     bad = np.zeros(x.shape, dtype=bool)
@@ -1006,12 +1007,12 @@ def _ascend(
 
 
 def _glad_terms(data: _Answers, a: FloatArray, b: FloatArray, q: FloatArray,
-                k: int) -> tuple[FloatArray, FloatArray]:
-    """Per-answer expected complete-data log-likelihood and sigmoid."""
+                k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per answer: expected complete-data log-likelihood, sigmoid(x) and x."""
     x = a[data.w] * np.exp(b[data.t])
-    log_s = -_softplus(-x)
-    log_1ms = -_softplus(x) - math.log(k - 1)
-    return q * log_s + (1 - q) * log_1ms, _sigmoid(x)
+    log_s = -_softplus(-x)  # log sigmoid(x); log(1 - sigmoid(x)) = log_s - x
+    terms = log_s - (1 - q) * (x + math.log(k - 1))
+    return terms, np.exp(log_s), x
 
 
 def glad(
@@ -1023,9 +1024,10 @@ def glad(
     duplicates: str = "raise",
     max_iter: int = 100,
     tol: float = 1e-6,
-    m_step_iter: int = 3,
+    m_step_iter: int = 2,
     alpha_prior_mean: float = 1.0,
     beta_prior_mean: float = 1.0,
+    class_prior: Any = None,
     smoothing: float = 0.01,
     rng: RNGLike = None,
 ) -> CrowdResult:
@@ -1040,8 +1042,9 @@ def glad(
     block-coordinate ascent, alternating all abilities (with difficulties
     fixed, one concave problem per worker) and all log-eases (one problem per
     task), each a vectorised Newton step with per-coordinate backtracking so
-    the objective never decreases. The class balance is re-estimated each
-    iteration.
+    the objective never decreases. The class balance is fixed (uniform by
+    default, as in the paper): GLAD's one-coin likelihood lets an
+    always-one-class spammer look able when the balance is free to follow it.
 
     Right when some tasks are much harder than others (answers on them are
     near chance even from good workers) and when adversarial workers exist
@@ -1053,12 +1056,15 @@ def glad(
     max_iter : int, default=100
     tol : float, default=1e-6
         Relative change of the penalised log-likelihood that stops EM.
-    m_step_iter : int, default=3
+    m_step_iter : int, default=2
         Ascent rounds per M-step.
     alpha_prior_mean, beta_prior_mean : float, default=1.0
         Means of the unit-variance normal priors on abilities and log-eases.
+    class_prior : array-like of shape (n_classes,) or "estimate", optional
+        Fixed class balance (default uniform), or ``"estimate"`` to re-estimate
+        it at every M-step.
     smoothing : float, default=0.01
-        Pseudo-count for the class balance (and the reported confusion).
+        Pseudo-count for an estimated class balance (and the reported confusion).
     rng : int, numpy.random.Generator or None, default=None
         Seed for breaking ties in the final labels.
 
@@ -1095,18 +1101,34 @@ def glad(
     mu_a = check_scalar(alpha_prior_mean, "alpha_prior_mean", caller=caller)
     mu_b = check_scalar(beta_prior_mean, "beta_prior_mean", caller=caller)
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
+    fixed = _check_class_prior(class_prior, data.n_classes, caller)
     gen = check_rng(rng, caller=caller)
     _warn_single_worker(data, caller)
     a, b, post, free, prior, ll, it, conv = _glad_em(
         data, max_iter=max_iter, tol=tol, m_step_iter=m_step_iter, mu_a=mu_a, mu_b=mu_b,
-        smoothing=smoothing)
+        smoothing=smoothing, fixed_prior=fixed)
     return _finish(data, post, method="glad", skills=a, prior=prior, n_iter=it,
                    converged=conv, log_likelihood=ll, rng=gen, free_post=free,
                    smoothing=smoothing, task_difficulty=np.exp(-b))
 
 
+def _check_class_prior(value: Any, k: int, caller: str) -> FloatArray | None:
+    """Uniform for None, None (estimate) for "estimate", else a checked probability vector."""
+    if value is None:
+        return np.full(k, 1.0 / k)
+    if isinstance(value, str):
+        check_option(value, "class_prior", ["estimate"], caller)
+        return None
+    arr = np.asarray(value, dtype=np.float64) if not isinstance(value, str) else None
+    if arr is None or arr.shape != (k,) or not np.all(np.isfinite(arr)) or np.any(arr <= 0) \
+            or abs(arr.sum() - 1) > 1e-8:
+        fail("class_prior", f"'estimate' or {k} positive probabilities summing to 1", value,
+             caller)
+    return arr
+
+
 def _glad_em(data: _Answers, *, max_iter: int, tol: float, m_step_iter: int, mu_a: float,
-             mu_b: float, smoothing: float
+             mu_b: float, smoothing: float, fixed_prior: FloatArray | None
              ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, float,
                         int, bool]:
     k = data.n_classes
@@ -1115,10 +1137,11 @@ def _glad_em(data: _Answers, *, max_iter: int, tol: float, m_step_iter: int, mu_
     b = np.full(nt, mu_b)
     post = _clamp(data, _shares(_counts(data)))
     free = post
-    prior = _prior_from(post, smoothing)
+    prior = _prior_from(post, smoothing) if fixed_prior is None else fixed_prior
     obj_old, ll, conv, it = -math.inf, -math.inf, False, 0
     for it in range(1, max_iter + 1):  # noqa: B007
-        prior = _prior_from(post, smoothing)
+        if fixed_prior is None:
+            prior = _prior_from(post, smoothing)
         q = post[data.t, data.y]
         for _ in range(m_step_iter):
             a = _glad_step_alpha(data, a, b, q, k, mu_a)
@@ -1138,34 +1161,38 @@ def _glad_em(data: _Answers, *, max_iter: int, tol: float, m_step_iter: int, mu_
 
 def _glad_step_alpha(data: _Answers, a: FloatArray, b: FloatArray, q: FloatArray, k: int,
                      mu: float) -> FloatArray:
+    """One Newton ascent step on all abilities (concave, separable given ``b``)."""
     nw = len(a)
-    e = np.exp(b[data.t])
 
     def value(av: FloatArray) -> FloatArray:
-        terms, _ = _glad_terms(data, av, b, q, k)
+        terms = _glad_terms(data, av, b, q, k)[0]
         return np.bincount(data.w, weights=terms, minlength=nw) - 0.5 * (av - mu) ** 2
 
-    _, s = _glad_terms(data, a, b, q, k)
+    terms, s, _ = _glad_terms(data, a, b, q, k)
+    v0 = np.bincount(data.w, weights=terms, minlength=nw) - 0.5 * (a - mu) ** 2
+    e = np.exp(b[data.t])
     g = np.bincount(data.w, weights=(q - s) * e, minlength=nw) - (a - mu)
     h = -np.bincount(data.w, weights=s * (1 - s) * e * e, minlength=nw) - 1.0
-    return _ascend(value, a, -g / h)
+    return _ascend(value, a, -g / h, v0)
 
 
 def _glad_step_beta(data: _Answers, a: FloatArray, b: FloatArray, q: FloatArray, k: int,
                     mu: float) -> FloatArray:
+    """One safeguarded Newton ascent step on all log-eases (separable given ``a``)."""
     nt = len(b)
 
     def value(bv: FloatArray) -> FloatArray:
-        terms, _ = _glad_terms(data, a, bv, q, k)
+        terms = _glad_terms(data, a, bv, q, k)[0]
         return np.bincount(data.t, weights=terms, minlength=nt) - 0.5 * (bv - mu) ** 2
 
-    _, s = _glad_terms(data, a, b, q, k)
-    x = a[data.w] * np.exp(b[data.t])
-    g = np.bincount(data.t, weights=(q - s) * x, minlength=nt) - (b - mu)
-    h = np.bincount(data.t, weights=(q - s) * x - s * (1 - s) * x * x, minlength=nt) - 1.0
+    terms, s, x = _glad_terms(data, a, b, q, k)
+    v0 = np.bincount(data.t, weights=terms, minlength=nt) - 0.5 * (b - mu) ** 2
+    r = (q - s) * x
+    g = np.bincount(data.t, weights=r, minlength=nt) - (b - mu)
+    h = np.bincount(data.t, weights=r - s * (1 - s) * x * x, minlength=nt) - 1.0
+    # Newton where the problem is locally concave, a gradient step elsewhere
     step = np.where(h < 0, -g / np.where(h < 0, h, -1.0), g)
-    step = np.clip(step, -2.0, 2.0)
-    return _ascend(value, b, step)
+    return _ascend(value, b, np.clip(step, -2.0, 2.0), v0)
 
 
 def mace(
