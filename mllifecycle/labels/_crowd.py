@@ -544,14 +544,21 @@ def _finish(data: _Answers, post: FloatArray, *, method: str, skills: FloatArray
     )
 
 
-def _warn_single_worker(data: _Answers, method: str) -> None:
-    if data.n_workers == 1:
-        warnings.warn(
-            f"{method}: a single worker; the aggregate is that worker's answers and "
-            "its skill cannot be estimated without other workers to compare with",
-            DegenerateDataWarning,
-            stacklevel=3,
-        )
+def _single_worker(data: _Answers, method: str, rng: np.random.Generator
+                   ) -> CrowdResult | None:
+    """With one worker no skill is identifiable: warn and return its answers as they are."""
+    if data.n_workers != 1:
+        return None
+    warnings.warn(
+        f"{method}: a single worker; its answers are returned as the labels (no model "
+        "is fitted: a skill cannot be estimated without other workers to compare with)",
+        DegenerateDataWarning,
+        stacklevel=3,
+    )
+    post = _shares(_counts(data))
+    return _finish(data, post, method=method, skills=np.full(1, math.nan),
+                   prior=_prior_from(post, 0.0), n_iter=0, converged=True,
+                   log_likelihood=math.nan, rng=rng, free_post=post.copy())
 
 
 def _agreement(data: _Answers, labels_idx: IntArray) -> FloatArray:
@@ -833,7 +840,9 @@ def dawid_skene(
     max_iter, tol = _check_common(max_iter, tol, caller)
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
-    _warn_single_worker(data, caller)
+    single = _single_worker(data, caller, gen)
+    if single is not None:
+        return single
     post, prior, conf, free, ll, it, conv = _ds_em(
         data, _incidence(data), max_iter=max_iter, tol=tol, smoothing=smoothing)
     skills = np.einsum("k,wkk->w", prior, conf)
@@ -944,7 +953,9 @@ def one_coin(
     max_iter, tol = _check_common(max_iter, tol, caller)
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
-    _warn_single_worker(data, caller)
+    single = _single_worker(data, caller, gen)
+    if single is not None:
+        return single
     k = data.n_classes
     nw = np.bincount(data.w, minlength=data.n_workers).astype(np.float64)
     post = _clamp(data, _shares(_counts(data)))
@@ -1103,7 +1114,9 @@ def glad(
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
     fixed = _check_class_prior(class_prior, data.n_classes, caller)
     gen = check_rng(rng, caller=caller)
-    _warn_single_worker(data, caller)
+    single = _single_worker(data, caller, gen)
+    if single is not None:
+        return single
     a, b, post, free, prior, ll, it, conv = _glad_em(
         data, max_iter=max_iter, tol=tol, m_step_iter=m_step_iter, mu_a=mu_a, mu_b=mu_b,
         smoothing=smoothing, fixed_prior=fixed)
@@ -1263,7 +1276,9 @@ def mace(
     n_restarts = check_int(n_restarts, "n_restarts", caller=caller, low=0)
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
-    _warn_single_worker(data, caller)
+    single = _single_worker(data, caller, gen)
+    if single is not None:
+        return single
     best: tuple[Any, ...] | None = None
     for r in range(n_restarts + 1):
         init = None
