@@ -31,9 +31,27 @@ from mllifecycle.labels._crowd import (
     wawa,
     zero_based_skill,
 )
+from mllifecycle.labels._label_model import LabelModel
+from mllifecycle.labels._lf import (
+    ABSTAIN,
+    LabelingFunction,
+    LabelMatrix,
+    LFAnalysis,
+    analyze,
+    apply,
+    labeling_function,
+)
 
 __all__ = [
     # --- weak supervision and crowd aggregation (helper "labels") ---
+    "ABSTAIN",
+    "labeling_function",
+    "LabelingFunction",
+    "apply",
+    "LabelMatrix",
+    "analyze",
+    "LFAnalysis",
+    "LabelModel",
     "majority_vote",
     "wawa",
     "zero_based_skill",

@@ -852,7 +852,7 @@ def dawid_skene(
 
 
 def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: float,
-           init: FloatArray | None = None
+           init: FloatArray | None = None, fixed_prior: FloatArray | None = None
            ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, int, bool]:
     """Dawid-Skene EM on an incidence matrix ``s`` of shape (n_tasks, n_workers * n_resp).
 
@@ -873,7 +873,7 @@ def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: floa
     free = post
     ll = -math.inf
     for it in range(1, max_iter + 1):  # noqa: B007 - it is reported
-        prior = _prior_from(post, smoothing)
+        prior = _prior_from(post, smoothing) if fixed_prior is None else fixed_prior
         c = np.asarray(st @ post).reshape(data.n_workers, nresp, k).transpose(0, 2, 1)
         c = c + smoothing
         tot = c.sum(axis=2, keepdims=True)
