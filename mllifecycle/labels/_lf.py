@@ -191,13 +191,14 @@ def _is_abstain(v: Any) -> bool:
     return isinstance(v, int | np.integer) and not isinstance(v, bool) and int(v) == ABSTAIN
 
 
-def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str) -> list[Any]:
+def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
+            ) -> list[Any]:
     if getattr(lf, "vectorized", False):
         out = lf(X)
         arr = np.asarray(out.to_numpy() if hasattr(out, "to_numpy") else out)
         if arr.shape != (n,):
-            fail("lfs", f"vectorised function {name!r} to return {n} votes",
-                 described(f"shape {arr.shape}"), "apply")
+            fail(f"lfs[{j}] ({name})", f"a vectorised function returning {n} votes",
+                 described(f"an output of shape {arr.shape}"), "apply")
         return list(arr.tolist())
     return [lf(r) for r in rows()]
 
@@ -228,7 +229,9 @@ def apply(
         otherwise the sorted distinct votes (strings are mapped to indices and
         the mapping is kept in ``LabelMatrix.classes``).
     n_jobs : int, optional
-        Run the functions in parallel with joblib (one task per function).
+        Run the functions in parallel with joblib, one task per function, in
+        threads by default (vectorised NumPy functions release the GIL); use
+        ``joblib.parallel_config(backend="loky")`` for processes.
 
     Returns
     -------
@@ -263,11 +266,13 @@ def apply(
         from joblib import Parallel, delayed
 
         check_int(n_jobs, "n_jobs", caller=caller, low=-1)
-        votes = Parallel(n_jobs=n_jobs)(
-            delayed(_run_lf)(lf, X, n, rows, name) for lf, name in zip(lfs, names, strict=True)
+        votes = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_run_lf)(lf, X, n, rows, name, j)
+            for j, (lf, name) in enumerate(zip(lfs, names, strict=True))
         )
     else:
-        votes = [_run_lf(lf, X, n, rows, name) for lf, name in zip(lfs, names, strict=True)]
+        votes = [_run_lf(lf, X, n, rows, name, j)
+                 for j, (lf, name) in enumerate(zip(lfs, names, strict=True))]
     flat = [v for col in votes for v in col if not _is_abstain(v)]
     if classes is not None:
         cls = np.asarray(classes)
