@@ -8,6 +8,8 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.policies`: when to retrain, and on which data;
 - :mod:`mllifecycle.gates`: may the challenger replace the champion;
 - :mod:`mllifecycle.augment`: more training data from little;
+- :mod:`mllifecycle.labels`: labels from weak sources (labelling functions, a
+  label model, crowd aggregation);
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
@@ -36,6 +38,7 @@ _submodules = [
     "estimate",
     "exceptions",
     "gates",
+    "labels",
     "policies",
     "protocols",
     "replay",

@@ -23,6 +23,7 @@ PACKAGES = [
     "mllifecycle.estimate",
     "mllifecycle.exceptions",
     "mllifecycle.gates",
+    "mllifecycle.labels",
     "mllifecycle.policies",
     "mllifecycle.protocols",
     "mllifecycle.replay",

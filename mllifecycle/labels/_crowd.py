@@ -108,6 +108,17 @@ class CrowdResult:
         With gold labels: accuracy on the gold tasks of the posterior computed
         from the workers' answers alone with the final parameters (slightly
         optimistic, since the gold labels also informed the parameters).
+
+    Examples
+    --------
+    >>> from mllifecycle.labels import dawid_skene
+    >>> answers = [[t, w, "yes" if t % 2 and w < 2 else "no"]
+    ...            for t in range(20) for w in range(3)]
+    >>> res = dawid_skene(answers, rng=0)
+    >>> res.classes.tolist(), res.proba.shape, res.labels[:4].tolist()
+    (['no', 'yes'], (20, 2), ['no', 'yes', 'no', 'yes'])
+    >>> res.spammer_score.round(1).tolist()
+    [1.0, 1.0, 0.0]
     """
 
     tasks: npt.NDArray[Any]
