@@ -74,7 +74,9 @@ class CrowdResult:
         Posterior probability of each class for each task (rows sum to 1).
         Gold tasks have a one-hot row at their gold label.
     labels : ndarray of shape (n_tasks,)
-        Most probable class of each task (ties broken at random with ``rng``).
+        Most probable class of each task. Ties go to the class with the larger
+        estimated ``prior`` (the more frequent class), remaining ties at random
+        with ``rng``.
     workers : ndarray of shape (n_workers,)
         Worker ids, in the order of ``skills`` and ``confusion``.
     skills : ndarray of shape (n_workers,)
@@ -460,9 +462,13 @@ def _normalise_log(logp: FloatArray) -> tuple[FloatArray, float]:
     return e / z, float((np.log(z) + m).sum())
 
 
-def _argmax_random(post: FloatArray, rng: np.random.Generator) -> IntArray:
-    """Row argmax, ties (within 1e-12) broken uniformly at random."""
+def _argmax_random(post: FloatArray, rng: np.random.Generator,
+                   prior: FloatArray | None = None) -> IntArray:
+    """Row argmax; ties (within 1e-12) go to the class of larger ``prior``, then at random."""
     top = post >= post.max(axis=1, keepdims=True) - 1e-12
+    if prior is not None:
+        pri = np.where(top, prior[None, :], -1.0)
+        top &= pri >= pri.max(axis=1, keepdims=True) - 1e-12
     noise = rng.random(post.shape) * top
     return np.asarray(noise.argmax(axis=1), dtype=np.intp)
 
@@ -525,11 +531,11 @@ def _finish(data: _Answers, post: FloatArray, *, method: str, skills: FloatArray
             task_difficulty: FloatArray | None = None) -> CrowdResult:
     post = _clamp(data, post.copy())
     conf = _confusion_from(data, post, smoothing) if confusion is None else confusion
-    labels_idx = _argmax_random(post, rng)
+    labels_idx = _argmax_random(post, rng, prior)
     gold_acc: float | None = None
     if data.gold_idx.size:
         src = post if free_post is None else free_post
-        pred = _argmax_random(src[data.gold_idx], rng)
+        pred = _argmax_random(src[data.gold_idx], rng, prior)
         gold_acc = float(np.mean(pred == data.gold_y))
     return CrowdResult(
         tasks=data.tasks,
@@ -615,8 +621,8 @@ def majority_vote(
     """Aggregate crowd answers by majority vote.
 
     The posterior of a task is the share of its answers for each class; the
-    label is the most frequent answer, ties broken uniformly at random with
-    ``rng``. Right when workers are about equally reliable and there are no
+    label is the most frequent answer, ties going to the class more frequent
+    over all answers, then at random with ``rng``. Right when workers are about equally reliable and there are no
     spammers; the baseline every other method must beat.
 
     Parameters
@@ -645,7 +651,7 @@ def majority_vote(
     gen = check_rng(rng, caller=caller)
     post = _shares(_counts(data))
     free = post.copy()
-    labels_idx = _argmax_random(_clamp(data, post.copy()), gen)
+    labels_idx = _argmax_random(_clamp(data, post.copy()), gen, _prior_from(post, 0.0))
     skills = _agreement(data, labels_idx)
     return _finish(data, post, method="majority_vote", skills=skills,
                    prior=_prior_from(post, 0.0), n_iter=1, converged=True,
@@ -695,7 +701,7 @@ def wawa(
                          duplicates=duplicates, caller=caller)
     gen = check_rng(rng, caller=caller)
     mv = _clamp(data, _shares(_counts(data)))
-    skills = _agreement(data, _argmax_random(mv, gen))
+    skills = _agreement(data, _argmax_random(mv, gen, _prior_from(mv, 0.0)))
     post = _shares(_counts(data, skills))
     return _finish(data, post, method="wawa", skills=skills, prior=_prior_from(post, 0.0),
                    n_iter=1, converged=True, log_likelihood=math.nan, rng=gen,

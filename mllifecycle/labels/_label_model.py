@@ -103,7 +103,8 @@ class LabelModel:
         Ridge penalty pulling ``mu`` to its initial value (``"matrix_completion"``).
     tie_break : {"random", "abstain"}, default="random"
         What :meth:`predict` does when several classes are equally probable:
-        pick one uniformly at random (with ``rng``) or return ``ABSTAIN``.
+        pick the one of larger ``class_balance_``, remaining ties uniformly at
+        random (with ``rng``); or return ``ABSTAIN``.
     rng : int, numpy.random.Generator or None, default=None
         Seed for breaking ties.
 
@@ -381,6 +382,8 @@ class LabelModel:
         vals, _, _ = check_label_matrix(L, "L", "LabelModel.predict", len(self.classes_))
         top = proba >= proba.max(axis=1, keepdims=True) - 1e-12
         if self.tie_break == "random":
+            pri = np.where(top, np.asarray(self.class_balance_)[None, :], -1.0)
+            top &= pri >= pri.max(axis=1, keepdims=True) - 1e-12
             idx = (self._gen.random(proba.shape) * top).argmax(axis=1)
             tie = np.zeros(len(proba), dtype=bool)
         else:
