@@ -622,8 +622,9 @@ def majority_vote(
 
     The posterior of a task is the share of its answers for each class; the
     label is the most frequent answer, ties going to the class more frequent
-    over all answers, then at random with ``rng``. Right when workers are about equally reliable and there are no
-    spammers; the baseline every other method must beat.
+    over all answers, then at random with ``rng``. Right when workers are
+    about equally reliable and there are no spammers; the baseline every other
+    method must beat.
 
     Parameters
     ----------
