@@ -20,7 +20,8 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("answers", metavar="ANSWERS.csv",
                    help="one answer per row, with a header row naming the task, worker "
-                        "and label columns (see --columns, --no-header)")
+                        "and label columns (see --columns, --no-header); CSV, TSV or "
+                        "Parquet")
     p.add_argument("--method", default="dawid-skene",
                    choices=sorted(m.replace("_", "-") for m in METHODS),
                    help="aggregation method (default: dawid-skene)")
@@ -30,8 +31,11 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-header", action="store_true",
                    help="ANSWERS.csv has no header: its first three columns are task, "
                         "worker, label")
+    p.add_argument("--sep", default=None,
+                   help="field delimiter of the files (default: detected)")
     p.add_argument("--gold", metavar="G.csv",
-                   help="known labels for some tasks: two columns, task and label")
+                   help="known labels for some tasks: two columns with a header, task and "
+                        "label")
     p.add_argument("--duplicates", default="raise", choices=["raise", "first", "last", "keep"],
                    help="several answers by one worker on one task: refuse (default), keep "
                         "the first or last, or keep all")
@@ -44,60 +48,53 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
                    help="print the result (summary, workers, tasks) as JSON")
 
 
-def _read_csv(path: str, name: str) -> list[list[str]]:
-    import csv
+def _ids(values: Any, path: str, column: str) -> Any:
+    """Numbers that are whole become ints (ids and labels print as written)."""
+    import numpy as np
 
-    from mllifecycle._validation import described, fail
+    if values.dtype.kind == "f":
+        if np.isnan(values).any():
+            raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+        if np.all(values == np.round(values)):
+            return values.astype(np.int64)
+        return values
+    if values.dtype.kind == "M":
+        return values.astype(str)
+    if any(v is None for v in values.tolist()):
+        raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+    return values
 
-    try:
-        with open(path, newline="") as fh:
-            rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
-    except UnicodeDecodeError as exc:
-        fail(name, "a UTF-8 CSV file", described(f"{path!r} ({exc.reason})"))
-    if not rows:
-        fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))
-    return rows
 
+def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | None
+                   ) -> dict[str, Any]:
+    from mllifecycle._io import read_table
 
-def _answers_table(path: str, columns: list[str], no_header: bool) -> dict[str, list[str]]:
-    from mllifecycle._validation import described, fail
-
-    rows = _read_csv(path, "answers")
-    header = rows[0]
+    table = read_table(path, sep=sep, header=not no_header)
     if no_header:
-        if len(header) < 3:
-            fail("answers", "at least three columns (task, worker, label)",
-                 described(f"{len(header)} in {path!r}"))
-        idx = [0, 1, 2]
-        body = rows
-    elif all(c in header for c in columns):
-        idx = [header.index(c) for c in columns]
-        body = rows[1:]
+        if len(table) < 3:
+            raise ValueError(f"{path}: {len(table)} column(s); expected at least three "
+                             "(task, worker, label)")
+        names = list(table)[:3]
     else:
-        fail("answers", f"a header row naming the columns {columns} (pass --columns "
-             "T,W,L to name others, or --no-header)",
-             described(f"the first row {header} of {path!r}"))
-    width = len(rows[0])
-    for i, r in enumerate(body):
-        if len(r) != width:
-            fail("answers", f"rows of {width} fields",
-                 described(f"{len(r)} fields on data row {i + 1} of {path!r}"))
-        if any(r[j] == "" for j in idx):
-            fail("answers", "no empty task, worker or label fields (drop unanswered rows)",
-                 described(f"an empty field on data row {i + 1} of {path!r}"))
-    return {c: [r[j] for r in body] for c, j in zip(columns, idx, strict=True)}
+        missing = [c for c in columns if c not in table]
+        if missing:
+            raise ValueError(f"{path}: no column(s) {missing} in the header {list(table)}; "
+                             "name the columns with --columns T,W,L (or pass --no-header)")
+        names = columns
+    return {c: _ids(table[n], path, n) for c, n in zip(columns, names, strict=True)}
 
 
-def _gold_table(path: str, task: str, label: str) -> dict[str, str]:
-    from mllifecycle._validation import described, fail
+def _gold_table(path: str, task: str, label: str, sep: str | None) -> dict[Any, Any]:
+    from mllifecycle._io import read_table
 
-    rows = _read_csv(path, "gold")
-    if rows[0] in ([task, label], ["task", "label"]):
-        rows = rows[1:]
-    bad = [r for r in rows if len(r) != 2]
-    if bad:
-        fail("gold", "a CSV of two columns (task, label)", described(f"the row {bad[0]}"))
-    return {r[0]: r[1] for r in rows}
+    table = read_table(path, sep=sep)
+    if len(table) != 2:
+        raise ValueError(f"{path}: {len(table)} column(s); expected two (task, label) "
+                         "with a header row")
+    t_name, l_name = (task, label) if task in table and label in table else list(table)
+    ids = _ids(table[t_name], path, t_name)
+    labs = _ids(table[l_name], path, l_name)
+    return dict(zip(ids.tolist(), labs.tolist(), strict=True))
 
 
 def _run_aggregate(args: argparse.Namespace) -> int:
@@ -106,16 +103,14 @@ def _run_aggregate(args: argparse.Namespace) -> int:
     import sys
 
     from mllifecycle._results import jsonable
-    from mllifecycle._validation import check_probability, described, fail
+    from mllifecycle._validation import check_probability, fail
     from mllifecycle.labels._crowd import aggregate
 
     columns = [c.strip() for c in args.columns.split(",")]
     if len(columns) != 3 or len(set(columns)) != 3 or "" in columns:
         fail("columns", "three distinct comma-separated names", args.columns)
-    answers = _answers_table(args.answers, columns, args.no_header)
-    if not answers[columns[0]]:
-        fail("answers", "at least one answer", described(f"only a header in {args.answers!r}"))
-    gold = _gold_table(args.gold, columns[0], columns[2]) if args.gold else None
+    answers = _answers_table(args.answers, columns, args.no_header, args.sep)
+    gold = _gold_table(args.gold, columns[0], columns[2], args.sep) if args.gold else None
     threshold = None
     if args.min_gold_accuracy is not None:
         threshold = check_probability(args.min_gold_accuracy, "min_gold_accuracy")

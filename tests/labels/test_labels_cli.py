@@ -90,13 +90,13 @@ def test_min_gold_accuracy_exit_status(files, capsys):
 @pytest.mark.parametrize(
     ("extra", "content", "message"),
     [
-        ([], "task,worker\n1,a\n", "a header row naming the columns"),
-        (["--no-header"], "1,a\n", "at least three columns"),
-        ([], "", "at least one row"),
-        ([], "task,worker,label\n", "at least one answer"),
+        ([], "task,worker\n1,a\n", "no column(s) ['label'] in the header"),
+        (["--no-header"], "1,a\n", "expected at least three"),
+        ([], "", "empty file"),
+        ([], "task,worker,label\n", "no data rows"),
         ([], "task,worker,label\n1,a,x\n1,a,y\n", "one answer per (task, worker) pair"),
-        ([], "task,worker,label\n1,a,\n", "no empty task, worker or label"),
-        ([], "task,worker,label\n1,a,x\n2,a\n", "rows of 3 fields"),
+        ([], "task,worker,label\n1,a,\n2,b,y\n", "empty cell(s) in column 'label'"),
+        ([], "task,worker,label\n1,a,x\n2,a\n", "line 3 has 2 field(s)"),
         (["--columns", "a,b"], "a,b\n1,2\n", "three distinct comma-separated names"),
         (["--min-gold-accuracy", "0.5"], "task,worker,label\n1,a,x\n1,b,y\n",
          "used together with --gold"),
@@ -122,3 +122,17 @@ def test_missing_file_and_no_subcommand(tmp_path, capsys):
     assert main(["labels", "aggregate", str(tmp_path / "nope.csv")]) == 2
     assert "No such file" in capsys.readouterr().err
     assert main(["labels"]) == 2
+
+
+def test_numeric_ids_print_as_written_and_semicolons(tmp_path, capsys):
+    rows = [f"{t};{w};{(t + (w == 3)) % 2}" for t in range(1, 9) for w in range(4)]
+    path = tmp_path / "a.csv"
+    path.write_text("task;worker;label\n" + "\n".join(rows) + "\n")
+    gold = tmp_path / "g.csv"
+    gold.write_text("item;truth\n1;1\n2;0\n")
+    assert main(["labels", "aggregate", str(path), "--gold", str(gold), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["classes"] == [0, 1]
+    assert doc["n_gold"] == 2
+    assert [t["task"] for t in doc["tasks"]][:3] == ["1", "2", "3"]
+    assert [t["label"] for t in doc["tasks"]] == ["1", "0"] * 4
