@@ -440,7 +440,7 @@ def _counts(data: _Answers, weights: FloatArray | None = None) -> FloatArray:
 
 
 def _shares(counts: FloatArray) -> FloatArray:
-    tot = counts.sum(axis=1, keepdims=True)
+    tot = _rowsum(counts)[:, None]
     k = counts.shape[1]
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(tot > 0, counts / np.where(tot > 0, tot, 1.0), 1.0 / k)
@@ -454,18 +454,34 @@ def _clamp(data: _Answers, post: FloatArray) -> FloatArray:
     return post
 
 
+def _rowmax(a: FloatArray) -> FloatArray:
+    """Row maxima; a loop over the few columns beats ``max(axis=1)`` on (n, k) arrays."""
+    if a.shape[1] > 32:
+        return np.asarray(a.max(axis=1), dtype=np.float64)
+    m = a[:, 0].copy()
+    for c in range(1, a.shape[1]):
+        np.maximum(m, a[:, c], out=m)
+    return m
+
+
+def _rowsum(a: FloatArray) -> FloatArray:
+    """Row sums (a matrix-vector product: faster than ``sum(axis=1)`` for few columns)."""
+    return np.asarray(a @ np.ones(a.shape[1]), dtype=np.float64)
+
+
 def _normalise_log(logp: FloatArray) -> tuple[FloatArray, float]:
     """Row-normalise log-probabilities; return (probabilities, sum of log normalisers)."""
-    m = logp.max(axis=1, keepdims=True)
-    e = np.exp(logp - m)
-    z = e.sum(axis=1, keepdims=True)
-    return e / z, float((np.log(z) + m).sum())
+    m = _rowmax(logp)
+    e = np.exp(logp - m[:, None])
+    z = _rowsum(e)
+    e /= z[:, None]
+    return e, float(np.log(z).sum() + m.sum())
 
 
 def _argmax_random(post: FloatArray, rng: np.random.Generator,
                    prior: FloatArray | None = None) -> IntArray:
     """Row argmax; ties (within 1e-12) go to the class of larger ``prior``, then at random."""
-    top = post >= post.max(axis=1, keepdims=True) - 1e-12
+    top = post >= _rowmax(post)[:, None] - 1e-12
     if prior is not None:
         pri = np.where(top, prior[None, :], -1.0)
         top &= pri >= pri.max(axis=1, keepdims=True) - 1e-12
