@@ -271,16 +271,16 @@ def _encode(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
 
 
 def _column(table: Any, key: Any, position: int, name: str, caller: str) -> npt.NDArray[Any]:
+    from mllifecycle._frames import column_to_numpy
+
     if isinstance(table, np.ndarray):
         return table[:, position]
     try:
         col = table[key]
     except (KeyError, IndexError, TypeError, ValueError):
-        cols = list(table.columns) if hasattr(table, "columns") else list(table.keys())
+        cols = list(table.keys())
         fail(name, f"a table with a column {key!r}", described(f"columns {cols!r}"), caller)
-    if hasattr(col, "to_numpy"):
-        col = col.to_numpy()
-    arr = np.asarray(col)
+    arr = column_to_numpy(col)
     if arr.ndim != 1:
         fail(name, f"a 1-D column {key!r}", described(f"shape {arr.shape}"), caller)
     return arr
@@ -302,8 +302,13 @@ def _read_answers(
     if answers is None or isinstance(answers, str | bytes):
         fail("answers", "a DataFrame, a mapping of columns or an (n_answers, 3) array",
              answers, caller)
+    from mllifecycle._frames import is_frame, to_columns
+
     table: Any = answers
-    if not (hasattr(answers, "columns") or isinstance(answers, Mapping)):
+    if is_frame(answers):
+        names, frame_cols = to_columns(answers)
+        table = dict(zip(names, frame_cols, strict=True))
+    elif not isinstance(answers, Mapping):
         try:
             table = np.asarray(answers, dtype=object if not isinstance(
                 answers, np.ndarray) else None)
@@ -329,7 +334,7 @@ def _read_answers(
         miss = _missing(col)
         if miss.any():
             hint = " (drop unanswered rows first)" if key == columns[2] else ""
-            fail("answers", f"no missing (None/NaN) values in column {key!r}{hint}",
+            fail("answers", f"free of missing (None/NaN) values in column {key!r}{hint}",
                  described(f"{int(miss.sum())} missing value(s), first at row "
                            f"{int(np.flatnonzero(miss)[0])}"), caller)
     tasks, t = _encode(cols[0])
@@ -391,11 +396,14 @@ def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
     empty = np.zeros(0, dtype=np.intp)
     if gold is None:
         return empty, empty
-    if hasattr(gold, "columns") and hasattr(gold, "to_numpy"):
-        g = np.asarray(gold.to_numpy())
-        if g.ndim != 2 or g.shape[1] < 2:
-            fail("gold", "a table of (task, label)", described(f"shape {g.shape}"), caller)
-        ids, labs = g[:, 0], g[:, -1]
+    from mllifecycle._frames import is_frame, to_columns
+
+    if is_frame(gold):
+        _, gcols = to_columns(gold)
+        if len(gcols) != 2:
+            fail("gold", "a table of two columns (task, label)",
+                 described(f"{len(gcols)} columns"), caller)
+        ids, labs = gcols
     elif hasattr(gold, "items"):
         items = list(gold.items())
         ids = np.empty(len(items), dtype=object)

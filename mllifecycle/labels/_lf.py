@@ -156,14 +156,18 @@ class LabelMatrix:
 
 def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
     """Return (n_samples, factory of an iterator over rows) for row-wise functions."""
-    if hasattr(X, "columns") and hasattr(X, "to_numpy"):
-        cols = [str(c) for c in X.columns]
-        values = np.asarray(X.to_numpy(dtype=object) if hasattr(X, "iloc") else X.to_numpy())
+    from mllifecycle._frames import is_frame, to_columns
+
+    if is_frame(X):
+        names, columns = to_columns(X)
+        keys = [str(c) for c in names]
+        lists = [c.tolist() for c in columns]
+        n = len(lists[0]) if lists else 0
 
         def frame_rows() -> Any:
-            return (_Row(zip(cols, r, strict=True)) for r in values.tolist())
+            return (_Row(zip(keys, r, strict=True)) for r in zip(*lists, strict=True))
 
-        return len(values), frame_rows
+        return n, frame_rows
     if isinstance(X, np.ndarray):
         if X.ndim == 0:
             fail("X", "an array-like of examples", X, "apply")
@@ -309,7 +313,9 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
     else:
         if L is None or isinstance(L, str | bytes):
             fail(name, "a 2-D integer label matrix (ABSTAIN = -1)", L, caller)
-        arr = np.asarray(L.to_numpy() if hasattr(L, "to_numpy") else L)
+        from mllifecycle._frames import frame_to_numpy, is_frame
+
+        arr = frame_to_numpy(L) if is_frame(L) else np.asarray(L)
         if arr.ndim != 2:
             fail(name, "a 2-D label matrix of shape (n_samples, n_lfs)",
                  described(f"a {arr.ndim}-D array of shape {arr.shape}"), caller)

@@ -38,9 +38,9 @@ BAD = [
     ("label outside classes", {"answers": GOOD, "classes": ["x", "z"]},
      r"labels among the classes \['x', 'z'\].*unknown label\(s\), e.g. 'y'"),
     ("NaN task id", {"answers": _obj([[float("nan"), "a", "x"], ["t", "b", "y"]])},
-     r"no missing \(None/NaN\) values in column 'task'"),
+     r"free of missing \(None/NaN\) values in column 'task'"),
     ("None worker", {"answers": _obj([["t", None, "x"], ["t", "b", "y"]])},
-     r"no missing \(None/NaN\) values in column 'worker'"),
+     r"free of missing \(None/NaN\) values in column 'worker'"),
     ("missing label", {"answers": _obj([["t", "a", None], ["t", "b", "y"]])},
      r"column 'label' \(drop unanswered rows first\)"),
     ("duplicate answer", {"answers": [*GOOD, ["t1", "a", "y"]]},
@@ -202,3 +202,25 @@ def test_row_order_does_not_matter(rows, random):
                 b = func(np.array(shuffled), rng=0, **kw)
         np.testing.assert_allclose(a.proba, b.proba, atol=1e-9)
         assert np.all(np.isfinite(a.proba))
+
+
+def test_dataframe_kinds_and_nullable_columns():
+    pd = pytest.importorskip("pandas")
+    rows = [[t, f"w{w}", "ab"[(t + (w == 2)) % 2]] for t in range(12) for w in range(3)]
+    base = dawid_skene(np.array(rows, dtype=object), rng=0)
+    frame = pd.DataFrame(rows, columns=["task", "worker", "label"])
+    frame["task"] = frame["task"].astype("Int64")
+    frame["label"] = frame["label"].astype("category")
+    frame["worker"] = frame["worker"].astype("string")
+    res = dawid_skene(frame, rng=0)
+    np.testing.assert_allclose(res.proba, base.proba)
+    assert res.tasks.tolist() == list(range(12))
+    with_na = frame.copy()
+    with_na.loc[3, "worker"] = pd.NA
+    with pytest.raises(InvalidParameterError, match="column 'worker'"):
+        dawid_skene(with_na)
+    pl = pytest.importorskip("polars")
+    res_pl = dawid_skene(pl.DataFrame({"task": [r[0] for r in rows],
+                                       "worker": [r[1] for r in rows],
+                                       "label": [r[2] for r in rows]}), rng=0)
+    np.testing.assert_allclose(res_pl.proba, base.proba)
