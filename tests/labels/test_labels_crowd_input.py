@@ -224,3 +224,24 @@ def test_dataframe_kinds_and_nullable_columns():
                                        "worker": [r[1] for r in rows],
                                        "label": [r[2] for r in rows]}), rng=0)
     np.testing.assert_allclose(res_pl.proba, base.proba)
+
+
+def test_glad_class_prior_options(crowd):
+    answers, truth, _, _ = crowd(n_tasks=600, n_good=8, per_task=4,
+                                 prior=(0.7, 0.2, 0.1), seed=12)
+    fixed = glad(answers, rng=0)
+    np.testing.assert_allclose(fixed.prior, 1 / 3)
+    est = glad(answers, class_prior="estimate", rng=0)
+    assert abs(est.prior[0] - np.mean(truth == 0)) < 0.05
+    given = glad(answers, class_prior=[0.7, 0.2, 0.1], rng=0)
+    np.testing.assert_allclose(given.prior, [0.7, 0.2, 0.1])
+    assert np.mean(est.labels == truth) >= np.mean(fixed.labels == truth) - 0.02
+
+
+def test_results_pickle():
+    import pickle
+
+    res = mace(GOOD, rng=0)
+    again = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(again.proba, res.proba)
+    assert again.method == "mace"

@@ -14,7 +14,15 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from mllifecycle.labels import dawid_skene, glad, mace, majority_vote, one_coin
+from mllifecycle.labels import (
+    dawid_skene,
+    glad,
+    mace,
+    majority_vote,
+    one_coin,
+    wawa,
+    zero_based_skill,
+)
 
 
 def _index(answers):
@@ -244,3 +252,60 @@ def test_glad_e_step_matches_loops(small):
                 v += math.log(sig) if y == c else math.log((1 - sig) / (k - 1))
             logs.append(v)
         np.testing.assert_allclose(res.proba[i], _normalise(logs)[0], rtol=1e-9)
+
+
+def test_wawa_matches_reference(small):
+    """Weights = agreement with the majority label (ties to the more frequent
+    class; none occur in these data after that rule), then weighted vote shares."""
+    answers, _ = small
+    rows = answers.tolist()
+    _, _, _, by_task = _index(rows)
+    n = len(by_task)
+    mv = _mv_post(by_task, n, 3)
+    share = [sum(p[c] for p in mv) for c in range(3)]
+    labels = []
+    for p in mv:
+        top = [c for c in range(3) if p[c] >= max(p) - 1e-12]
+        best = [c for c in top if share[c] >= max(share[x] for x in top) - 1e-12]
+        assert len(best) == 1
+        labels.append(best[0])
+    hits, total = defaultdict(float), defaultdict(int)
+    for i in range(n):
+        for w, y in by_task[i]:
+            hits[w] += y == labels[i]
+            total[w] += 1
+    skill = {w: hits[w] / total[w] for w in total}
+    ref = []
+    for i in range(n):
+        votes = [0.0] * 3
+        for w, y in by_task[i]:
+            votes[y] += skill[w]
+        ref.append([v / sum(votes) for v in votes])
+    res = wawa(answers, rng=0)
+    np.testing.assert_allclose(res.proba, ref, rtol=1e-12)
+    np.testing.assert_allclose(res.skills, [skill[w] for w in sorted(skill)], rtol=1e-12)
+
+
+def test_zero_based_skill_matches_reference(small):
+    answers, _ = small
+    _, _, _, by_task = _index(answers.tolist())
+    n, nw, k = len(by_task), 7, 3
+    skills = [1 / k + 1e-5] * nw
+    lr = 1.0
+    for it in range(1, 31):
+        if it % 20 == 0:
+            lr *= 0.5
+        labels = []
+        for i in range(n):
+            votes = [0.0] * k
+            for w, y in by_task[i]:
+                votes[y] += skills[w]
+            labels.append(max(range(k), key=lambda c, v=votes: (v[c], -c)))
+        hits, total = [0.0] * nw, [0] * nw
+        for i in range(n):
+            for w, y in by_task[i]:
+                hits[w] += y == labels[i]
+                total[w] += 1
+        skills = [s + lr * (hits[w] / total[w] - s) for w, s in enumerate(skills)]
+    res = zero_based_skill(answers, max_iter=30, tol=0.0, rng=0)
+    np.testing.assert_allclose(res.skills, skills, rtol=1e-10)
