@@ -258,10 +258,17 @@ def main() -> None:
         "Snorkel's LabelModel at 0.835 against Bayes 0.864 and majority vote 0.799 on "
         "its own data; here the comparison is with Bayes on ours.")
     load1 = os.getloadavg()
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
     head = [
         "## labels",
         "",
-        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit {commit}: "
         f"`benchmarks/.venv-crowdkit/bin/python benchmarks/labels.py --repeats {args.repeats}`.",
         "",
         *[f"- {m}" for m in machine()],

@@ -269,7 +269,9 @@ def apply(
     if n_jobs is not None and n_jobs != 1:
         from joblib import Parallel, delayed
 
-        check_int(n_jobs, "n_jobs", caller=caller, low=-1)
+        n_jobs = check_int(n_jobs, "n_jobs", caller=caller, low=None)
+        if n_jobs == 0:
+            fail("n_jobs", "a non-zero int (or None)", n_jobs, caller)
         votes = Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(_run_lf)(lf, X, n, rows, name, j)
             for j, (lf, name) in enumerate(zip(lfs, names, strict=True))

@@ -113,6 +113,7 @@ def test_apply_marks_plain_function_vectorised():
         ([lambda r: 1], [], {}, r"'X' parameter of apply must be at least one example"),
         ([lambda r: 1], "text", {}, r"'X' parameter"),
         ([lambda r: 1], [1], {"classes": ["a", "a"]}, r"'classes' parameter"),
+        ([lambda r: 1], [1], {"n_jobs": 0}, r"'n_jobs' parameter of apply must be a non-zero"),
     ],
 )
 def test_apply_bad_input(lfs, X, kwargs, match):
