@@ -902,7 +902,6 @@ def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: floa
     adds an "abstain" response). Returns (posterior, prior, confusion, free
     posterior, log-likelihood, iterations, converged).
     """
-    n = data.n_tasks
     k = data.n_classes
     nresp = s.shape[1] // data.n_workers
     post = _clamp(data, _shares(_counts(data)) if init is None else init.copy())
@@ -929,7 +928,6 @@ def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: floa
             converged = True
             break
         ll_old = ll
-    del n
     return post, prior, conf, free, ll, it, converged
 
 

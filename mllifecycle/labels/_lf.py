@@ -340,6 +340,9 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
         fail(name, "votes >= -1 (ABSTAIN = -1)",
              described(f"the value {int(vals.min())}"), caller)
     if n_classes is not None:
+        if isinstance(L, LabelMatrix) and len(cls) != n_classes:
+            fail(name, f"a label matrix of {n_classes} classes (n_classes)",
+                 described(f"one of classes {cls.tolist()!r}"), caller)
         if vals.max() >= n_classes:
             fail(name, f"votes below n_classes={n_classes}",
                  described(f"the vote {int(vals.max())}"), caller)

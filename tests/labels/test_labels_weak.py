@@ -296,3 +296,6 @@ def test_label_model_bad_use():
         model.predict_proba(np.array([[0, 2]]))
     with pytest.raises(InvalidParameterError, match="'class_balance' parameter"):
         LabelModel(class_balance=[0.5, 0.3, 0.2]).fit(L)
+    named = apply([lambda s: "a" if s else "b"], [0, 1, 1])
+    with pytest.raises(InvalidParameterError, match="a label matrix of 3 classes"):
+        LabelModel(n_classes=3).fit(named)
