@@ -1425,9 +1425,17 @@ def aggregate(answers: Any, method: str = "dawid_skene", **kwargs: Any) -> Crowd
     >>> aggregate(answers, method="majority-vote").labels.tolist()
     ['x', 'y']
     """
+    import inspect
+
     name = method.replace("-", "_") if isinstance(method, str) else method
     check_option(name, "method", list(METHODS), "aggregate")
-    return METHODS[name](answers, **kwargs)
+    func = METHODS[name]
+    accepted = [p for p in inspect.signature(func).parameters if p != "answers"]
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        fail(unknown[0], f"a parameter of {name} (one of {accepted})",
+             described(f"a keyword {name} does not take"), "aggregate")
+    return func(answers, **kwargs)
 
 
 for _f in (majority_vote, wawa, zero_based_skill, dawid_skene, one_coin, glad, mace):

@@ -90,6 +90,8 @@ def test_bad_input(func, case, kwargs, match):
         (mace, {"n_restarts": -1}, r"'n_restarts' parameter"),
         (zero_based_skill, {"learning_rate": 0.0}, r"'learning_rate' parameter"),
         (aggregate, {"method": "em"}, r"'method' parameter of aggregate"),
+        (aggregate, {"method": "glad", "n_restarts": 3},
+         r"'n_restarts' parameter of aggregate must be a parameter of glad"),
     ],
 )
 def test_bad_parameters(func, kwargs, match):
@@ -245,3 +247,21 @@ def test_results_pickle():
     again = pickle.loads(pickle.dumps(res))
     np.testing.assert_array_equal(again.proba, res.proba)
     assert again.method == "mace"
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**16), st.permutations(range(4)))
+def test_label_model_ignores_column_order(seed, perm):
+    from mllifecycle.labels import LabelModel
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, 300)
+    cols = []
+    for acc, cov in [(0.9, 0.5), (0.75, 0.6), (0.65, 0.8), (0.8, 0.3)]:
+        vote = np.where(rng.random(300) < acc, y, 1 - y)
+        cols.append(np.where(rng.random(300) < cov, vote, -1))
+    L = np.column_stack(cols)
+    for method in ("dawid_skene", "majority_vote", "matrix_completion"):
+        a = LabelModel(method=method, rng=0).fit(L).predict_proba(L)
+        b = LabelModel(method=method, rng=0).fit(L[:, list(perm)]).predict_proba(L[:, list(perm)])
+        np.testing.assert_allclose(a, b, atol=1e-6 if method == "matrix_completion" else 1e-10)
