@@ -142,6 +142,12 @@ def _run_aggregate(args: argparse.Namespace) -> int:
             w.writerow(["task", "label", "confidence"])
             for t, lab, c in zip(res.tasks, res.labels, conf, strict=True):
                 w.writerow([t, lab, f"{c:.6g}"])
+            fh.flush()
+        except BrokenPipeError:  # e.g. piped into `head`: the reader had enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         finally:
             if args.output:
                 fh.close()
