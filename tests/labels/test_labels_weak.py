@@ -299,3 +299,15 @@ def test_label_model_bad_use():
     named = apply([lambda s: "a" if s else "b"], [0, 1, 1])
     with pytest.raises(InvalidParameterError, match="a label matrix of 3 classes"):
         LabelModel(n_classes=3).fit(named)
+
+
+def test_analyze_function_that_never_fires_and_unknown_gold():
+    L = np.array([[0, -1], [1, -1], [-1, -1]])
+    res = analyze(L, y=[0, ABSTAIN, 1])
+    assert res.coverage.tolist() == [2 / 3, 0.0]
+    assert res.polarity[1] == ()
+    assert res.n_correct.tolist() == [1, 0]
+    assert res.n_incorrect.tolist() == [0, 0]
+    assert np.isnan(res.accuracy[1])
+    assert np.isnan(res.ci_low[1])
+    json.dumps(res.to_dict())
