@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = [
     "drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer",
-    "budget", "label_issues", "active", "twotier",
+    "labels", "label_issues", "active", "budget", "twotier",
 ]
 
 HEADER = """# Benchmark results

@@ -8,7 +8,9 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.policies`: when to retrain, and on which data;
 - :mod:`mllifecycle.gates`: may the challenger replace the champion;
 - :mod:`mllifecycle.augment`: more training data from little;
-- :mod:`mllifecycle.labels`: wrong-label detection, active learning, self-training;
+- :mod:`mllifecycle.labels`: labels from weak sources (labelling functions, a
+  label model, crowd aggregation), wrong-label detection, active learning,
+  self-training;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
 - :mod:`mllifecycle.twotier`: a global batch model with per-key local models;

@@ -23,6 +23,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("mllifecycle.gates._cli", "decide whether a challenger may replace the champion"),
     "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
     "plan": ("mllifecycle.budget._cli", "plan labels, redundancy and cost from a learning curve"),
+    "labels": ("mllifecycle.labels._cli", "label tools: aggregate crowd answers"),
 }
 
 
