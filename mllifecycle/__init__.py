@@ -10,6 +10,8 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.augment`: more training data from little;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
+- :mod:`mllifecycle.store`: a model registry with lineage and gated promotion,
+  and a label queue (embedded SQLite, or PostgreSQL);
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
 Subpackages load lazily: ``import mllifecycle`` imports neither scikit-learn
@@ -39,6 +41,7 @@ _submodules = [
     "policies",
     "protocols",
     "replay",
+    "store",
     "testing",
     "transfer",
 ]

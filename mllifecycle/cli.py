@@ -21,6 +21,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("mllifecycle.drift._cli", "test whether current data drifted from a reference"),
     "gate": ("mllifecycle.gates._cli", "decide whether a challenger may replace the champion"),
     "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
+    "registry": ("mllifecycle.store._cli", "list, show, promote and roll back registered models"),
 }
 
 

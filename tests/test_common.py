@@ -26,6 +26,7 @@ PACKAGES = [
     "mllifecycle.policies",
     "mllifecycle.protocols",
     "mllifecycle.replay",
+    "mllifecycle.store",
     "mllifecycle.testing",
     "mllifecycle.transfer",
 ]
