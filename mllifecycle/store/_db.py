@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,8 @@ class Store:
             self._backend = _SQLiteBackend(text, synchronous.upper())
             self.url = text
         self.dialect: str = self._backend.dialect
+        # close this process's connections when the store is garbage-collected
+        self._finalizer = weakref.finalize(self, self._backend.close)
         self.schema_version: int = self._migrate()
 
     def __repr__(self) -> str:
