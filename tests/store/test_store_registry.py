@@ -68,8 +68,8 @@ def test_register_records_lineage(store_url):
     assert reg.get("churn", 1).to_dict()["data"]["sha256"] == v.data.sha256
     # the stored reference gives the same drift reports as the original
     ref = reg.reference("churn", 1)
-    original = Reference.fit(X[:150]).compare(X[150:] + [0, 0, 0.4])
-    assert ref.compare(X[150:] + [0, 0, 0.4]).to_dict() == original.to_dict()
+    original = Reference.fit(X[:150]).compare(X[150:] + np.array([0, 0, 0.4]))
+    assert ref.compare(X[150:] + np.array([0, 0, 0.4])).to_dict() == original.to_dict()
 
 
 def test_model_round_trips(store_url):
@@ -116,21 +116,26 @@ def test_promote_moves_champion_only_on_pass_and_records_report(store_url):
     assert hist[3].report == json.loads(json.dumps(second.report.to_dict()))
     assert hist[3].reason == "weekly retrain"
     assert (hist[2].from_version, hist[2].to_version, hist[2].passed) == (None, 1, True)
-    assert reg.get("churn", 1).is_champion and not reg.get("churn", 2).is_champion
+    assert reg.get("churn", 1).is_champion
+    assert not reg.get("churn", 2).is_champion
 
 
 def test_rollback_walks_back_the_champion_stack(store_url):
     reg = Registry(Store(store_url))
     for _ in range(4):
         v = reg.register("m", DummyClassifier().fit([[0], [1]], [0, 1]))
-        reg.promote("m", v.version, gates=PASS, context=GateContext(y_true=[0, 1], challenger=[0, 1]))
+        reg.promote(
+            "m", v.version, gates=PASS, context=GateContext(y_true=[0, 1], challenger=[0, 1])
+        )
     assert reg.champion("m").version == 4
     assert reg.rollback("m") == 3
     assert reg.rollback("m") == 2
     assert reg.rollback("m", to=4, reason="fixed") == 4
     assert reg.rollback("m") == 2  # back to the champion before the explicit jump
     assert reg.champion("m").version == 2
-    kinds = [(e.kind, e.from_version, e.to_version) for e in reg.history("m") if e.kind == "rollback"]
+    kinds = [
+        (e.kind, e.from_version, e.to_version) for e in reg.history("m") if e.kind == "rollback"
+    ]
     assert kinds == [("rollback", 4, 3), ("rollback", 3, 2), ("rollback", 2, 4), ("rollback", 4, 2)]
 
 
@@ -195,7 +200,8 @@ def test_portfolio_from_history():
     assert a.cadence_days == pytest.approx(15.0)  # median of gaps 10 and 20 days
     assert a.labels_per_day == pytest.approx(200.0 / 15.0)
     assert a.total_cost == pytest.approx(6.0)
-    assert np.isnan(b.labels_per_retrain) and np.isnan(b.cadence_days)
+    assert np.isnan(b.labels_per_retrain)
+    assert np.isnan(b.cadence_days)
     assert c.labels_per_day == pytest.approx(60.0 / 4.0)
     assert rep.learning_types == {"semi-supervised": 1, "supervised": 1, "weakly-supervised": 1}
     assert rep.supervised_share == pytest.approx(1 / 3)
@@ -254,7 +260,9 @@ def test_register_bad_input(kwargs, match):
         (lambda r: r.reference("m", 1), NotFoundError, "has no stored reference"),
         (lambda r: r.load("m", 1, trusted="yes"), InvalidParameterError, "'trusted' parameter"),
         (
-            lambda r: r.promote("m", 2, gates=PASS, context=GateContext(y_true=[0], challenger=[0])),
+            lambda r: r.promote(
+                "m", 2, gates=PASS, context=GateContext(y_true=[0], challenger=[0])
+            ),
             NotFoundError,
             "no version 2",
         ),

@@ -119,9 +119,7 @@ def test_values_only_reach_the_database_as_bound_parameters(store_url, monkeypat
         import sqlalchemy as sa
 
         engine = store._backend._get_engine()
-        sa.event.listen(
-            engine, "before_cursor_execute", lambda c, cur, s, *a: driver_sql.append(s)
-        )
+        sa.event.listen(engine, "before_cursor_execute", lambda c, cur, s, *a: driver_sql.append(s))
     from mllifecycle.gates import GateContext, MetricThreshold
 
     reg = Registry(store)
