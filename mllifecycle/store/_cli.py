@@ -21,8 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--store",
         required=True,
         metavar="URL",
-        help="the store: a SQLite file path, or a database URL "
-        "(postgresql+psycopg://user@host/db)",
+        help="the store: a SQLite file path, or a database URL (postgresql+psycopg://user@host/db)",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", parents=[common], help="list the registered models")
@@ -55,8 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     promote.add_argument(
         "--champion",
         metavar="A.csv",
-        help="one column: the current champion's output (comparative gate; omit for a "
-        "first model)",
+        help="one column: the current champion's output (comparative gate; omit for a first model)",
     )
     promote.add_argument("--metric", default="accuracy", help="metric name (default: accuracy)")
     promote.add_argument("--minimum", type=float, help="absolute floor on the metric")
