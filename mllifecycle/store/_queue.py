@@ -502,11 +502,15 @@ class LabelQueue:
                 {"q": self.name},
             )
         if method in _MAJORITY:
-            by_task: dict[int, list[Any]] = {}
+            # vote on the stored JSON text, so 1, 1.0 and true stay different labels
+            by_task: dict[int, list[str]] = {}
             for t, _w, lab in rows:
                 if int(t) in ready:
-                    by_task.setdefault(int(t), []).append(json.loads(lab))
-            decided = {t: majority_vote(labs) for t, labs in by_task.items()}
+                    by_task.setdefault(int(t), []).append(str(lab))
+            decided = {}
+            for t, labs in by_task.items():
+                winner, share = majority_vote(labs)
+                decided[t] = (json.loads(winner), share)
             method = "majority"
         else:
             decided = _aggregate_external(

@@ -90,6 +90,19 @@ def test_resolve_min_answers_and_queues_are_separate(store_url):
     assert q2.export() == []
 
 
+def test_vote_keeps_label_types_apart():
+    q = LabelQueue(Store(":memory:"), redundancy=3)
+    q.enqueue(["x"])
+    for w, lab in [("a", True), ("b", 1), ("c", 1)]:
+        [t] = q.lease(w)
+        q.submit(t, w, lab)
+    q.resolve()
+    [row] = q.export()
+    assert row["label"] == 1
+    assert row["label"] is not True
+    assert row["confidence"] == pytest.approx(2 / 3)
+
+
 def test_majority_vote_matches_counting():
     rng = np.random.default_rng(0)
     for _ in range(200):
