@@ -348,7 +348,7 @@ class Store:
         self.dialect: str = self._backend.dialect
         # close this process's connections when the store is garbage-collected
         self._finalizer = weakref.finalize(self, self._backend.close)
-        self.schema_version: int = self._migrate()
+        self.schema_version: int = self._open()
 
     def __repr__(self) -> str:
         return (
@@ -378,6 +378,17 @@ class Store:
         self.close()
 
     # -- schema -----------------------------------------------------------
+
+    def _open(self) -> int:
+        """Connect and migrate; a database that cannot be reached is a StoreError."""
+        errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+        if isinstance(self._backend, _SQLAlchemyBackend):
+            errors = (self._backend._sa.exc.OperationalError, self._backend._sa.exc.InterfaceError)
+        try:
+            return self._migrate()
+        except errors as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot open the store at {self.url}: {first}") from exc
 
     def _migrate(self) -> int:
         latest = len(MIGRATIONS)

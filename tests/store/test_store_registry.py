@@ -300,6 +300,15 @@ def test_store_bad_synchronous(tmp_path):
         Store(tmp_path / "s.db", synchronous="off")
 
 
+def test_unreachable_server_is_a_store_error():
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg")
+    with pytest.raises(
+        StoreError, match=r"cannot open the store at postgresql\+psycopg://u:\*\*\*@"
+    ):
+        Store("postgresql+psycopg://u:secret@127.0.0.1:1/db?connect_timeout=2")
+
+
 def test_store_refuses_other_dialects():
     pytest.importorskip("sqlalchemy")
     with pytest.raises((InvalidParameterError, StoreError, ModuleNotFoundError)):
