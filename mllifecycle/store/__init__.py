@@ -17,6 +17,9 @@ PostgreSQL server through a SQLAlchemy URL for a team (``pip install
   and exported for training.
 - :func:`portfolio`: learning types, labels, retrain cadence and cost across
   the registered models.
+- :func:`serve` / :func:`create_app`: a JSON endpoint and a minimal labelling
+  page over a label queue (Starlette + uvicorn, ``pip install
+  'mllifecycle[serve]'``).
 
 SQLAlchemy and skops are imported only when used.
 """
@@ -42,6 +45,7 @@ from mllifecycle.store._registry import (
     Registry,
     RegistryEvent,
 )
+from mllifecycle.store._serve import create_app, serve
 
 __all__ = [
     "Store",
@@ -58,6 +62,8 @@ __all__ = [
     "portfolio",
     "PortfolioReport",
     "ModelSummary",
+    "create_app",
+    "serve",
     "StoreError",
     "NotFoundError",
     "IntegrityError",

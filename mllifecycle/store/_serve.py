@@ -129,9 +129,10 @@ def create_app(
 
     Examples
     --------
-    >>> from mllifecycle.store import Store
-    >>> from mllifecycle.store._serve import create_app
-    >>> app = create_app(Store(":memory:"), choices=["cat", "dog"])  # doctest: +SKIP
+    >>> from mllifecycle.store import Store, create_app
+    >>> app = create_app(Store(":memory:"), choices=["cat", "dog"])
+    >>> [route.path for route in app.routes]
+    ['/', '/api/next', '/api/submit', '/api/counts']
     """
     _deps()
     from starlette.applications import Starlette
@@ -233,7 +234,7 @@ def serve(
 
     Examples
     --------
-    >>> from mllifecycle.store._serve import serve
+    >>> from mllifecycle.store import serve
     >>> serve("labels.db", port=8000)  # doctest: +SKIP
     """
     _, uvicorn = _deps()
