@@ -345,10 +345,23 @@ class Store:
                 text = str(Path(text).expanduser())
             self._backend = _SQLiteBackend(text, synchronous.upper())
             self.url = text
+        self._location = text
+        self._synchronous = synchronous
         self.dialect: str = self._backend.dialect
         # close this process's connections when the store is garbage-collected
         self._finalizer = weakref.finalize(self, self._backend.close)
         self.schema_version: int = self._open()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a store pickles as its location (a worker process reopens it); the
+        # connections themselves cannot cross processes
+        if self._location == ":memory:":
+            raise TypeError("an in-memory Store cannot be pickled: its data lives in this process")
+        return (Store, (self._location,), {"_reopen_synchronous": self._synchronous})
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("_reopen_synchronous", "full") != self._synchronous:
+            self.__init__(self._location, synchronous=state["_reopen_synchronous"])  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return (

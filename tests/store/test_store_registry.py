@@ -14,6 +14,7 @@ from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.gates import GateContext, MetricThreshold, NoRegression
 from mllifecycle.policies import RetrainDecision
 from mllifecycle.store import (
+    LabelQueue,
     NotFoundError,
     Registry,
     Store,
@@ -322,3 +323,18 @@ def test_sqlite_url_form_and_wal(tmp_path):
     with store._read() as tx:
         assert tx.one("PRAGMA journal_mode")[0] == "wal"
     assert Store(path).schema_version == 1
+
+
+def test_store_registry_and_queue_pickle_by_location(store_url):
+    import pickle
+
+    reg = Registry(Store(store_url))
+    reg.register("m", FIT)
+    again = pickle.loads(pickle.dumps(reg))
+    assert again.get("m", 1).version == 1
+    q = pickle.loads(pickle.dumps(LabelQueue(reg.store, "x", redundancy=2)))
+    assert (q.name, q.redundancy, q.enqueue(["a"])) == ("x", 2, [1])
+    normal = pickle.loads(pickle.dumps(Store(store_url, synchronous="normal")))
+    assert normal._synchronous == "normal"
+    with pytest.raises(TypeError, match="in-memory Store cannot be pickled"):
+        pickle.dumps(Store(":memory:"))
