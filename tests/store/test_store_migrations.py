@@ -54,7 +54,8 @@ def test_a_failing_migration_changes_nothing(store_url, monkeypatch):
         tables = tx.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'half_done'"
             if s.dialect == "sqlite"
-            else "SELECT tablename FROM pg_tables WHERE tablename = 'half_done'"
+            else "SELECT tablename FROM pg_tables WHERE tablename = 'half_done' "
+            "AND schemaname = current_schema()"
         )
     assert tables == []
 
