@@ -10,16 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = [
-    "drift_batch",
-    "drift_stream",
-    "gates",
-    "replay",
-    "estimate",
-    "augment",
-    "transfer",
-    "store",
-]
+ORDER = ["drift_batch", "drift_stream", "gates", "replay", "estimate", "augment", "transfer",
+         "budget", "label_issues", "active", "store"]
 
 HEADER = """# Benchmark results
 
