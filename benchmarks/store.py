@@ -93,7 +93,7 @@ while time.time() < start_at:
     time.sleep(0.001)
 n = 0
 while True:
-    tasks = q.lease(worker, n=10, ttl=600)
+    tasks = q.lease(worker, n_tasks=10, ttl=600)
     if not tasks:
         break
     for t in tasks:

@@ -195,7 +195,7 @@ class LabelQueue:
     >>> queue = LabelQueue(Store(":memory:"), redundancy=3)
     >>> ids = queue.enqueue([{"text": "great"}, {"text": "awful"}], priority=[0.2, 0.9])
     >>> for worker, answer in [("ann", "neg"), ("bob", "neg"), ("cy", "pos")]:
-    ...     [task] = queue.lease(worker, n=1)
+    ...     [task] = queue.lease(worker, n_tasks=1)
     ...     queue.submit(task.id, worker, answer)
     >>> queue.resolve()
     1
@@ -280,8 +280,8 @@ class LabelQueue:
                 ids.append(int(row[0]))
         return ids
 
-    def lease(self, worker: str, n: int = 1, ttl: float = 300.0) -> list[LabelTask]:
-        """Hand up to ``n`` tasks to ``worker`` for ``ttl`` seconds, highest priority first.
+    def lease(self, worker: str, n_tasks: int = 1, ttl: float = 300.0) -> list[LabelTask]:
+        """Hand up to ``n_tasks`` tasks to ``worker`` for ``ttl`` seconds, highest priority first.
 
         A task is never leased to two workers at once, nor to a worker who
         already answered it; a lease that expires returns the task.
@@ -289,7 +289,7 @@ class LabelQueue:
         Parameters
         ----------
         worker : str
-        n : int, default 1
+        n_tasks : int, default 1
         ttl : float, default 300
             Seconds the worker has to answer.
 
@@ -303,14 +303,16 @@ class LabelQueue:
         >>> from mllifecycle.store import LabelQueue, Store
         >>> queue = LabelQueue(Store(":memory:"))
         >>> _ = queue.enqueue(["low", "high"], priority=[0.1, 0.9])
-        >>> [t.item for t in queue.lease("ann", n=1)], [t.item for t in queue.lease("bob", n=5)]
-        (['high'], ['low'])
+        >>> [t.item for t in queue.lease("ann", n_tasks=1)]
+        ['high']
+        >>> [t.item for t in queue.lease("bob", n_tasks=5)]
+        ['low']
         >>> queue.lease("cy")
         []
         """
         caller = "lease"
         worker = _check_worker(worker, caller)
-        n = check_int(n, "n", caller=caller, low=1)
+        n_tasks = check_int(n_tasks, "n_tasks", caller=caller, low=1)
         ttl = check_scalar(ttl, "ttl", caller=caller, low=0.0, low_inclusive=False)
         now = time.time()
         expires = now + ttl
@@ -322,7 +324,7 @@ class LabelQueue:
                 "AND NOT EXISTS (SELECT 1 FROM label_answers a "
                 "WHERE a.task_id = label_tasks.id AND a.worker = :w) "
                 "ORDER BY priority DESC, id LIMIT :n{skip_locked}",
-                {"q": self.name, "now": now, "w": worker, "n": n},
+                {"q": self.name, "now": now, "w": worker, "n": n_tasks},
             )
             if rows:
                 marks, params = placeholders("t", [int(r[0]) for r in rows])

@@ -2,7 +2,7 @@
 
 JSON API (Starlette, served by uvicorn; ``pip install 'mllifecycle[serve]'``):
 
-- ``GET /api/next?worker=W&n=1&ttl=300``: lease up to ``n`` tasks to worker
+- ``GET /api/next?worker=W&n_tasks=1&ttl=300``: lease up to ``n_tasks`` tasks to worker
   ``W``; ``{"tasks": [{"id", "item", "priority", "lease_expires", ...}]}``.
 - ``POST /api/submit`` with ``{"task": id, "worker": W, "label": L}``:
   ``{"ok": true}``; 404 for an unknown task, 409 without the lease, 400 for
@@ -56,7 +56,7 @@ function headers() {
 function status(text) { document.getElementById("status").textContent = text; }
 async function next() {
   const w = encodeURIComponent(document.getElementById("worker").value);
-  const r = await fetch("api/next?n=1&worker=" + w, {headers: headers()});
+  const r = await fetch("api/next?n_tasks=1&worker=" + w, {headers: headers()});
   const body = await r.json();
   if (!r.ok) { status(body.error); return; }
   if (body.tasks.length === 0) { task = null; status("Nothing left to label.");
@@ -162,12 +162,12 @@ def create_app(
             return error(401, "missing or wrong bearer token")
         params = request.query_params
         try:
-            n = int(params.get("n", "1"))
+            n_tasks = int(params.get("n_tasks", "1"))
             ttl = float(params.get("ttl", "300"))
         except ValueError:
-            return error(400, "n must be an integer and ttl a number")
+            return error(400, "n_tasks must be an integer and ttl a number")
         try:
-            tasks = await run_in_threadpool(q.lease, params.get("worker", ""), n, ttl)
+            tasks = await run_in_threadpool(q.lease, params.get("worker", ""), n_tasks, ttl)
         except InvalidParameterError as exc:
             return error(400, str(exc))
         return JSONResponse({"tasks": [t.to_dict() for t in tasks]})

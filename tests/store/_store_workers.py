@@ -81,7 +81,7 @@ def work(url, worker, n_promote):
     leased, answered, registered, promoted = [], 0, [], []
     batches = 0
     while True:
-        tasks = q.lease(worker, n=10, ttl=600)
+        tasks = q.lease(worker, n_tasks=10, ttl=600)
         if not tasks:
             break
         for t in tasks:

@@ -23,12 +23,12 @@ from mllifecycle.store import (
 def test_lease_order_and_exclusivity(store_url):
     q = LabelQueue(Store(store_url))
     ids = q.enqueue([{"i": i} for i in range(6)], priority=[0.1, 0.9, 0.5, 0.9, 0.0, 0.3])
-    a = q.lease("ann", n=3)
-    b = q.lease("bob", n=10)
+    a = q.lease("ann", n_tasks=3)
+    b = q.lease("bob", n_tasks=10)
     # highest priority first, ties by insertion order
     assert [t.id for t in a] == [ids[1], ids[3], ids[2]]
     assert [t.id for t in b] == [ids[5], ids[0], ids[4]]
-    assert q.lease("cy", n=5) == []
+    assert q.lease("cy", n_tasks=5) == []
     assert q.counts() == {"open": 0, "leased": 6, "answered": 0, "resolved": 0}
     assert a[0].item == {"i": 1}
 
@@ -133,7 +133,7 @@ def test_resolve_through_labels_aggregate(monkeypatch):
     monkeypatch.setitem(sys.modules, "mllifecycle.labels", fake)
     q = LabelQueue(Store(":memory:"))
     q.enqueue(["a", "b"])
-    for t in q.lease("ann", n=2):
+    for t in q.lease("ann", n_tasks=2):
         q.submit(t, "ann", "y")
     assert q.resolve(method="dawid_skene") == 2
     assert seen == {"method": "dawid_skene", "n": 2}
@@ -171,7 +171,11 @@ def _q():
         (lambda q: q.enqueue([1], priority="high"), InvalidParameterError, "'priority'"),
         (lambda q: q.enqueue([1], redundancy=0), InvalidParameterError, "'redundancy'"),
         (lambda q: q.lease(""), InvalidParameterError, "'worker' parameter of lease"),
-        (lambda q: q.lease("ann", n=0), InvalidParameterError, "'n' parameter of lease"),
+        (
+            lambda q: q.lease("ann", n_tasks=0),
+            InvalidParameterError,
+            "'n_tasks' parameter of lease",
+        ),
         (lambda q: q.lease("ann", ttl=0), InvalidParameterError, "'ttl' parameter of lease"),
         (lambda q: q.submit(99, "ann", 1), NotFoundError, "no task 99"),
         (lambda q: q.submit(0, "ann", 1), InvalidParameterError, "'task' parameter of submit"),

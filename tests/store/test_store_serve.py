@@ -62,11 +62,11 @@ def call(base, path, body=None, headers=None, method=None):
 
 def test_lease_submit_and_counts_over_http(server):
     base, url = server()
-    status, body = call(base, "/api/next?worker=ann&n=1&ttl=60")
+    status, body = call(base, "/api/next?worker=ann&n_tasks=1&ttl=60")
     assert status == 200
     [task] = json.loads(body)["tasks"]
     assert task["item"] == {"text": "awful"}  # highest priority first
-    status, body = call(base, "/api/next?worker=bob&n=5")
+    status, body = call(base, "/api/next?worker=bob&n_tasks=5")
     assert [t["item"] for t in json.loads(body)["tasks"]] == [{"text": "great"}]
     assert call(base, "/api/submit", {"task": task["id"], "worker": "ann", "label": "neg"}) == (
         200,
@@ -99,8 +99,8 @@ def test_bad_submissions_are_refused(server, body, status, match):
 def test_bad_lease_requests(server):
     base, _ = server()
     assert call(base, "/api/next?worker=")[0] == 400
-    assert call(base, "/api/next?worker=ann&n=zero")[0] == 400
-    assert call(base, "/api/next?worker=ann&n=0")[0] == 400
+    assert call(base, "/api/next?worker=ann&n_tasks=zero")[0] == 400
+    assert call(base, "/api/next?worker=ann&n_tasks=0")[0] == 400
 
 
 def test_token_is_required_when_set(server):
