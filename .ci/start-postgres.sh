@@ -67,9 +67,17 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-instructions >&2
 fi
 
+start() {
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200" start >&2
+}
 log "starting server on 127.0.0.1:${port}"
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200" start >&2
+if ! start; then
+    # a server of an earlier session was killed: its lock file may name a live pid now
+    log "start failed; removing a stale postmaster.pid and retrying once"
+    rm -f "$dir/data/postmaster.pid"
+    start || true
+fi
 
 for _ in $(seq 1 60); do
     if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
