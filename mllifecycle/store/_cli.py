@@ -117,8 +117,15 @@ def _print(obj: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one registry action; return the exit status."""
+    import os
+
+    from mllifecycle._validation import described, fail
     from mllifecycle.store import Registry, Store
 
+    path = args.store[len("sqlite:///") :] if args.store.startswith("sqlite:///") else args.store
+    if "://" not in path and not os.path.exists(path):
+        # a typo must not create (and report on) a new empty store
+        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"))
     registry = Registry(Store(args.store))
     if args.action == "list":
         _print(registry.models())

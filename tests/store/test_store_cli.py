@@ -116,6 +116,13 @@ def test_bad_input_exits_2_with_one_line(files, capsys, argv, match):
     assert match in err[0]
 
 
+def test_missing_store_file_is_refused_not_created(tmp_path, capsys):
+    path = tmp_path / "typo.db"
+    assert main(["registry", "list", "--store", str(path)]) == 2
+    assert "no file" in capsys.readouterr().err
+    assert not path.exists()
+
+
 def test_store_is_required(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["registry", "list"])
