@@ -316,6 +316,14 @@ def test_store_refuses_other_dialects():
         Store("mysql+pymysql://u:secret@127.0.0.1:1/db")
 
 
+@pytest.mark.parametrize(("synchronous", "level"), [("full", 2), ("normal", 1)])
+def test_sqlite_synchronous_setting(tmp_path, synchronous, level):
+    store = Store(tmp_path / "s.db", synchronous=synchronous)
+    with store._read() as tx:
+        assert tx.one("PRAGMA synchronous")[0] == level
+        assert tx.one("PRAGMA foreign_keys")[0] == 1
+
+
 def test_sqlite_url_form_and_wal(tmp_path):
     path = tmp_path / "s.db"
     store = Store(f"sqlite:///{path}")
