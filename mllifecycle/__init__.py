@@ -15,6 +15,8 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
 - :mod:`mllifecycle.twotier`: a global batch model with per-key local models;
 - :mod:`mllifecycle.budget`: training resources planned with intervals;
+- :mod:`mllifecycle.store`: a model registry with lineage and gated promotion,
+  and a label queue (embedded SQLite, or PostgreSQL);
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
 Subpackages load lazily: ``import mllifecycle`` imports neither scikit-learn
@@ -46,6 +48,7 @@ _submodules = [
     "policies",
     "protocols",
     "replay",
+    "store",
     "testing",
     "transfer",
     "twotier",

@@ -24,6 +24,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
     "plan": ("mllifecycle.budget._cli", "plan labels, redundancy and cost from a learning curve"),
     "labels": ("mllifecycle.labels._cli", "label tools: aggregate crowd answers"),
+    "registry": ("mllifecycle.store._cli", "list, show, promote and roll back registered models"),
 }
 
 

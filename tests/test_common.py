@@ -28,6 +28,7 @@ PACKAGES = [
     "mllifecycle.policies",
     "mllifecycle.protocols",
     "mllifecycle.replay",
+    "mllifecycle.store",
     "mllifecycle.testing",
     "mllifecycle.transfer",
     "mllifecycle.twotier",
