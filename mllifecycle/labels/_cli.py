@@ -161,10 +161,27 @@ def _run_aggregate(args: argparse.Namespace) -> int:
 
 
 # name -> (add_arguments, run, one-line help); other sub-subcommands register here
+def _add_serve(parser: argparse.ArgumentParser) -> None:
+    # the labelling endpoint lives with the label queue, in mllifecycle.store;
+    # like mllifecycle.cli, reach the command module by name (it loads only
+    # the standard library until the server starts)
+    import importlib
+
+    importlib.import_module("mllifecycle.store._serve").add_arguments(parser)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import importlib
+
+    return int(importlib.import_module("mllifecycle.store._serve").run(args))
+
+
 _SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None],
                               Callable[[argparse.Namespace], int], str]] = {
     "aggregate": (_add_aggregate, _run_aggregate,
                   "aggregate crowd answers (task, worker, label) into one label per task"),
+    "serve": (_add_serve, _run_serve,
+              "serve the label queue of a store over HTTP (JSON API and a labelling page)"),
 }
 
 

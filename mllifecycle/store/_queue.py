@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import time
@@ -124,47 +123,26 @@ def _aggregate_external(
 ) -> dict[int, tuple[Any, float]]:
     """Aggregate with :func:`mllifecycle.labels.aggregate` (crowd aggregation).
 
-    The adapter: answers go in long format (task, worker, label); per-task
-    labels and confidences come back. It is the one place that knows that
-    package's shapes.
+    Answers go in long format (task, worker, label); each task's label and its
+    posterior probability (the confidence) come back.
     """
-    try:
-        from mllifecycle.labels import aggregate  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError as exc:
-        raise StoreError(
-            f"method={method!r} needs crowd aggregation from mllifecycle.labels, which is not "
-            "available here; method='majority' is built in"
-        ) from exc
-    task_a = np.asarray(task, dtype=np.int64)
-    worker_a = np.asarray(worker, dtype=object)
-    label_a = np.asarray(label, dtype=object)
-    params = inspect.signature(aggregate).parameters
-    if {"task", "worker", "label"} <= set(params):
-        result = aggregate(task=task_a, worker=worker_a, label=label_a, method=method)
-    else:
-        try:
-            import pandas as pd
+    from mllifecycle.labels import aggregate
 
-            answers: Any = pd.DataFrame({"task": task_a, "worker": worker_a, "label": label_a})
-        except ModuleNotFoundError:
-            answers = (task_a, worker_a, label_a)
-        result = aggregate(answers, method=method)
-    tasks = getattr(result, "tasks", None)
-    labels = getattr(result, "labels", None)
-    if tasks is None or labels is None:
-        raise StoreError(
-            f"mllifecycle.labels.aggregate returned {type(result).__name__} without "
-            "'tasks' and 'labels'; the store cannot read it"
+    try:
+        result = aggregate(
+            {
+                "task": np.asarray(task, dtype=np.int64),
+                "worker": np.asarray(worker, dtype=object),
+                "label": np.asarray(label, dtype=object),
+            },
+            method=method,
         )
-    conf = getattr(result, "confidence", None)
-    if conf is None:
-        proba = getattr(result, "proba", getattr(result, "posteriors", None))
-        conf = np.max(np.asarray(proba, dtype=float), axis=1) if proba is not None else None
+    except ValueError as exc:
+        raise StoreError(f"resolve(method={method!r}): {exc}") from exc
+    conf = np.max(np.asarray(result.proba, dtype=float), axis=1)
     out: dict[int, tuple[Any, float]] = {}
-    for i, (t, lab) in enumerate(zip(list(tasks), list(labels), strict=True)):
-        c = math.nan if conf is None else float(np.asarray(conf)[i])
-        value = lab.item() if isinstance(lab, np.generic) else lab
-        out[int(t)] = (value, c)
+    for i, (t, lab) in enumerate(zip(result.tasks.tolist(), result.labels.tolist(), strict=True)):
+        out[int(t)] = (lab, float(conf[i]))
     return out
 
 

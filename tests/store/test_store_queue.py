@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 
 import numpy as np
 import pytest
@@ -115,42 +113,39 @@ def test_majority_vote_matches_counting():
         assert conf == best / len(labels)
 
 
-def test_resolve_through_labels_aggregate(monkeypatch):
-    """A method other than majority goes to mllifecycle.labels.aggregate."""
-    seen = {}
+def test_resolve_through_labels_aggregate():
+    """A method other than majority goes to mllifecycle.labels.aggregate, and the
+    store keeps what Dawid-Skene decides on the same answers."""
+    from mllifecycle.labels import aggregate
 
-    def aggregate(answers, method):
-        seen["method"] = method
-        seen["n"] = len(answers)
-        tasks = np.unique(np.asarray(answers["task"]))
-        return types.SimpleNamespace(
-            tasks=tasks, labels=np.array(["z"] * len(tasks)), proba=np.full((len(tasks), 2), 0.5)
-        )
-
-    pytest.importorskip("pandas")
-    fake = types.ModuleType("mllifecycle.labels")
-    fake.aggregate = aggregate
-    monkeypatch.setitem(sys.modules, "mllifecycle.labels", fake)
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 60)
     q = LabelQueue(Store(":memory:"))
-    q.enqueue(["a", "b"])
-    for t in q.lease("ann", n_tasks=2):
-        q.submit(t, "ann", "y")
-    assert q.resolve(method="dawid_skene") == 2
-    assert seen == {"method": "dawid_skene", "n": 2}
-    assert [(r["label"], r["confidence"], r["method"]) for r in q.export()] == [
-        ("z", 0.5, "dawid_skene"),
-        ("z", 0.5, "dawid_skene"),
-    ]
+    ids = q.enqueue([f"item{i}" for i in range(60)], redundancy=3)
+    answers = {"task": [], "worker": [], "label": []}
+    for w, acc in (("good", 0.95), ("fair", 0.75), ("spam", 0.5)):
+        for t in q.lease(w, n_tasks=60):
+            i = ids.index(t.id)
+            lab = int(truth[i]) if rng.random() < acc else int(1 - truth[i])
+            q.submit(t, w, lab)
+            answers["task"].append(t.id)
+            answers["worker"].append(w)
+            answers["label"].append(lab)
+    assert q.resolve(method="dawid_skene") == 60
+    ref = aggregate(answers, method="dawid_skene")
+    want = dict(zip(ref.tasks.tolist(), ref.labels.tolist(), strict=True))
+    got = {r["task"]: r["label"] for r in q.export()}
+    assert got == {t: want[t] for t in got}
+    assert all(r["method"] == "dawid_skene" for r in q.export())
 
 
-def test_resolve_other_method_without_labels_package(monkeypatch):
-    monkeypatch.setitem(sys.modules, "mllifecycle.labels", None)
+def test_resolve_unknown_method_is_refused():
     q = LabelQueue(Store(":memory:"))
     q.enqueue(["a"])
     [t] = q.lease("ann")
     q.submit(t, "ann", 1)
-    with pytest.raises(StoreError, match="needs crowd aggregation"):
-        q.resolve(method="dawid_skene")
+    with pytest.raises((StoreError, ValueError), match="method"):
+        q.resolve(method="telepathy")
     assert q.resolve() == 1  # majority is built in
 
 
