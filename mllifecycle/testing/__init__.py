@@ -23,6 +23,7 @@ from mllifecycle.testing._checks import (
     check_two_sample_test,
     check_window,
 )
+from mllifecycle.testing._query import check_query_strategy
 
 __all__ = [
     "check_stream_detector",
@@ -31,4 +32,5 @@ __all__ = [
     "check_window",
     "check_gate",
     "check_sampler",
+    "check_query_strategy",
 ]
