@@ -51,43 +51,43 @@ _TINY = 1e-100
 # ---------------------------------------------------------------- validation
 
 
-def _unwrap_proba(proba: Any) -> tuple[Any, Any]:
+def _unwrap_proba(y_proba: Any) -> tuple[Any, Any]:
     """Accept an array or a result with ``proba`` (and ``classes``), e.g. a crowd result."""
-    if hasattr(proba, "proba") and not isinstance(proba, np.ndarray):
-        return proba.proba, getattr(proba, "classes", None)
-    return proba, None
+    if hasattr(y_proba, "proba") and not isinstance(y_proba, np.ndarray):
+        return y_proba.proba, getattr(y_proba, "classes", None)
+    return y_proba, None
 
 
 def _check_inputs(
-    y: Any, proba: Any, classes: Any, caller: str
+    y: Any, y_proba: Any, classes: Any, caller: str
 ) -> tuple[IntArray, FloatArray, npt.NDArray[Any]]:
-    """Return (codes 0..K-1, proba (n, K), classes) after checking both."""
-    raw, found_classes = _unwrap_proba(proba)
+    """Return (codes 0..K-1, y_proba (n, K), classes) after checking both."""
+    raw, found_classes = _unwrap_proba(y_proba)
     if classes is None:
         classes = found_classes
-    p = check_array(raw, "proba", caller=caller, ndim=2)
+    p = check_array(raw, "y_proba", caller=caller, ndim=2)
     n, k = p.shape
     if k < 2:
-        fail("proba", "an (n_samples, n_classes) array with at least 2 classes",
+        fail("y_proba", "an (n_samples, n_classes) array with at least 2 classes",
              described(f"shape {p.shape}"), caller)
     if (p < 0).any() or (p > 1).any():
-        fail("proba", "probabilities in [0, 1]",
+        fail("y_proba", "probabilities in [0, 1]",
              described(f"values in [{p.min()!r}, {p.max()!r}]"), caller)
     sums = p.sum(axis=1)
     bad = np.abs(sums - 1.0) > 1e-4
     if bad.any():
-        fail("proba", "rows of class probabilities that sum to 1",
+        fail("y_proba", "rows of class probabilities that sum to 1",
              described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
                        f"{sums[bad][0]!r}"), caller)
     ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
     if ya.shape[0] != n:
-        fail("y", f"one label per row of 'proba' ({n})",
+        fail("y", f"one label per row of 'y_proba' ({n})",
              described(f"{ya.shape[0]} label(s)"), caller)
     if classes is not None:
         cls = np.asarray(classes)
         if cls.ndim != 1 or cls.shape[0] != k:
             fail("classes", f"a 1-D array of the {k} class labels in the column order "
-                 "of 'proba'", classes, caller)
+                 "of 'y_proba'", classes, caller)
         order = np.argsort(cls, kind="stable")
         pos = np.searchsorted(cls[order], ya)
         pos = np.clip(pos, 0, k - 1)
@@ -101,13 +101,13 @@ def _check_inputs(
     if ya.dtype.kind in "iu" or (ya.dtype.kind == "f" and np.all(ya == np.round(ya))):
         codes = ya.astype(np.intp)
         if codes.min() < 0 or codes.max() >= k:
-            fail("y", f"integer labels in [0, {k - 1}] (the columns of 'proba'), or pass "
+            fail("y", f"integer labels in [0, {k - 1}] (the columns of 'y_proba'), or pass "
                  "'classes'", described(f"labels in [{codes.min()}, {codes.max()}]"),
                  caller)
         return codes, p, np.arange(k)
     uniq, codes = np.unique(ya, return_inverse=True)
     if uniq.shape[0] != k:
-        fail("classes", f"the {k} class labels in the column order of 'proba' (y has "
+        fail("classes", f"the {k} class labels in the column order of 'y_proba' (y has "
              f"{uniq.shape[0]} distinct non-integer labels, so the order cannot be "
              "inferred)", None, caller)
     return codes.astype(np.intp), p, uniq
@@ -232,8 +232,8 @@ class NoiseMatrix:
     >>> import numpy as np
     >>> from mllifecycle.labels import estimate_noise_matrix
     >>> y = np.array([0, 0, 0, 1, 1, 1])
-    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
-    >>> nm = estimate_noise_matrix(y, proba)
+    >>> y_proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> nm = estimate_noise_matrix(y, y_proba)
     >>> nm.confident_joint
     array([[2, 1],
            [0, 3]])
@@ -288,7 +288,7 @@ class LabelIssues:
     given_labels : ndarray
         The given label of each issue (same order as ``indices``).
     suggested_labels : ndarray
-        The most probable class of each issue under ``proba``.
+        The most probable class of each issue under ``y_proba``.
     noise : NoiseMatrix
         The estimated noise rates behind the decision.
     method : str
@@ -302,8 +302,8 @@ class LabelIssues:
     >>> import numpy as np
     >>> from mllifecycle.labels import find_label_issues
     >>> y = np.array([0, 0, 0, 1, 1, 1])
-    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
-    >>> res = find_label_issues(y, proba)
+    >>> y_proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> res = find_label_issues(y, y_proba)
     >>> res.indices, res.n_issues
     (array([2]), 1)
     """
@@ -458,17 +458,17 @@ def out_of_fold_proba(
         from joblib import Parallel, delayed
 
         parts = Parallel(n_jobs=n_jobs)(delayed(one)(tr, te) for tr, te in splits)
-    proba = np.full((Xa.shape[0], classes.shape[0]), np.nan)
+    y_proba = np.full((Xa.shape[0], classes.shape[0]), np.nan)
     for test, out in parts:
-        proba[test] = out
-    if np.isnan(proba).any():
+        y_proba[test] = out
+    if np.isnan(y_proba).any():
         fail("cv", "a splitter whose test folds cover every row",
-             described(f"{int(np.isnan(proba[:, 0]).sum())} row(s) never held out"), caller)
-    return proba
+             described(f"{int(np.isnan(y_proba[:, 0]).sum())} row(s) never held out"), caller)
+    return y_proba
 
 
 def confident_joint(
-    y: npt.ArrayLike, proba: Any, *, classes: npt.ArrayLike | None = None,
+    y: npt.ArrayLike, y_proba: Any, *, classes: npt.ArrayLike | None = None,
     calibrate: bool = True,
 ) -> npt.NDArray[np.int64]:
     """Count the rows given label ``i`` that are confidently of class ``j``.
@@ -484,11 +484,11 @@ def confident_joint(
     ----------
     y : array-like of shape (n_samples,)
         Given labels: integers ``0..n_classes-1``, or labels listed in ``classes``.
-    proba : array-like of shape (n_samples, n_classes)
-        Out-of-sample class probabilities (or a result with ``proba``, such
+    y_proba : array-like of shape (n_samples, n_classes)
+        Out-of-sample class probabilities (or a result with ``y_proba``, such
         as a crowd aggregation).
     classes : array-like, optional
-        Class labels in the column order of ``proba``.
+        Class labels in the column order of ``y_proba``.
     calibrate : bool, default=True
 
     Returns
@@ -505,18 +505,18 @@ def confident_joint(
     >>> import numpy as np
     >>> from mllifecycle.labels import confident_joint
     >>> y = np.array([0, 0, 1, 1])
-    >>> proba = np.array([[.9, .1], [.2, .8], [.1, .9], [.3, .7]])
-    >>> confident_joint(y, proba, calibrate=False)
+    >>> y_proba = np.array([[.9, .1], [.2, .8], [.1, .9], [.3, .7]])
+    >>> confident_joint(y, y_proba, calibrate=False)
     array([[1, 1],
            [0, 1]])
     """
-    codes, p, _ = _check_inputs(y, proba, classes, "confident_joint")
+    codes, p, _ = _check_inputs(y, y_proba, classes, "confident_joint")
     cj, _ = _joint_counts(codes, p)
     return _calibrate(cj, codes) if calibrate else cj
 
 
 def estimate_noise_matrix(
-    y: npt.ArrayLike, proba: Any, *, classes: npt.ArrayLike | None = None
+    y: npt.ArrayLike, y_proba: Any, *, classes: npt.ArrayLike | None = None
 ) -> NoiseMatrix:
     """Estimate how labels were corrupted, from the calibrated confident joint.
 
@@ -529,10 +529,10 @@ def estimate_noise_matrix(
     ----------
     y : array-like of shape (n_samples,)
         Given labels.
-    proba : array-like of shape (n_samples, n_classes)
-        Out-of-sample class probabilities (or a result with ``proba``).
+    y_proba : array-like of shape (n_samples, n_classes)
+        Out-of-sample class probabilities (or a result with ``y_proba``).
     classes : array-like, optional
-        Class labels in the column order of ``proba``.
+        Class labels in the column order of ``y_proba``.
 
     Returns
     -------
@@ -548,11 +548,11 @@ def estimate_noise_matrix(
     >>> import numpy as np
     >>> from mllifecycle.labels import estimate_noise_matrix
     >>> y = np.array([0, 0, 0, 1, 1, 1])
-    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
-    >>> estimate_noise_matrix(y, proba).noise_rates.round(3)
+    >>> y_proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> estimate_noise_matrix(y, y_proba).noise_rates.round(3)
     array([0.333, 0.   ])
     """
-    codes, p, cls = _check_inputs(y, proba, classes, "estimate_noise_matrix")
+    codes, p, cls = _check_inputs(y, y_proba, classes, "estimate_noise_matrix")
     return _noise(codes, p, cls)
 
 
@@ -573,7 +573,7 @@ def _noise(codes: IntArray, p: FloatArray, cls: npt.NDArray[Any]) -> NoiseMatrix
 
 
 def label_quality(
-    y: npt.ArrayLike, proba: Any, *, rank_by: str = "self_confidence",
+    y: npt.ArrayLike, y_proba: Any, *, rank_by: str = "self_confidence",
     classes: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Score each row's given label; low scores are likely label errors.
@@ -584,7 +584,7 @@ def label_quality(
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-    proba : array-like of shape (n_samples, n_classes)
+    y_proba : array-like of shape (n_samples, n_classes)
     rank_by : {"self_confidence", "normalized_margin"}, default="self_confidence"
     classes : array-like, optional
 
@@ -605,13 +605,13 @@ def label_quality(
     array([0.9, 0.4])
     """
     rank_by = check_option(rank_by, "rank_by", _RANKS, "label_quality")
-    codes, p, _ = _check_inputs(y, proba, classes, "label_quality")
+    codes, p, _ = _check_inputs(y, y_proba, classes, "label_quality")
     return _scores(codes, p, rank_by)
 
 
 def find_label_issues(
     y: npt.ArrayLike,
-    proba: Any,
+    y_proba: Any,
     *,
     method: str = "prune_by_noise_rate",
     rank_by: str = "self_confidence",
@@ -633,7 +633,7 @@ def find_label_issues(
       ``(i, j)``, the ``C[i, j]`` rows given ``i`` with the largest margin
       ``p_j - p_i``;
     - ``"both"``: rows selected by both pruning rules;
-    - ``"predicted_neq_given"``: the baseline ``argmax(proba) != y``.
+    - ``"predicted_neq_given"``: the baseline ``argmax(y_proba) != y``.
 
     In every method a row whose given label is the most probable one (within
     1e-6) is never an issue, and pruning keeps at least
@@ -647,16 +647,16 @@ def find_label_issues(
         Given labels: integers ``0..n_classes-1``, labels listed in
         ``classes``, or (when there are exactly ``n_classes`` distinct ones)
         any labels in sorted order.
-    proba : array-like of shape (n_samples, n_classes) or result with ``proba``
+    y_proba : array-like of shape (n_samples, n_classes) or result with ``y_proba``
         Out-of-sample class probabilities; a crowd aggregation result (with
-        ``proba`` and ``classes``) is accepted as is, ``y`` then giving one
-        label per row of its ``proba`` (its task order).
+        ``y_proba`` and ``classes``) is accepted as is, ``y`` then giving one
+        label per row of its ``y_proba`` (its task order).
     method : str, default="prune_by_noise_rate"
         One of ``"prune_by_noise_rate"``, ``"prune_by_class"``, ``"both"``,
         ``"confident_joint"``, ``"predicted_neq_given"``.
     rank_by : {"self_confidence", "normalized_margin"}, default="self_confidence"
     classes : array-like, optional
-        Class labels in the column order of ``proba``.
+        Class labels in the column order of ``y_proba``.
     min_examples_per_class : int, default=1
         Pruning never leaves a class with fewer rows than this.
 
@@ -680,8 +680,8 @@ def find_label_issues(
     >>> X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(4, 1, (200, 2))]
     >>> y = np.repeat([0, 1], 200)
     >>> y[:10] = 1  # ten wrong labels
-    >>> proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
-    >>> res = find_label_issues(y, proba)
+    >>> y_proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
+    >>> res = find_label_issues(y, y_proba)
     >>> res.n_issues, set(res.indices.tolist()) <= set(range(10))
     (9, True)
     """
@@ -690,7 +690,7 @@ def find_label_issues(
     rank_by = check_option(rank_by, "rank_by", _RANKS, caller)
     min_keep = check_int(min_examples_per_class, "min_examples_per_class", caller=caller,
                          low=0)
-    codes, p, cls = _check_inputs(y, proba, classes, caller)
+    codes, p, cls = _check_inputs(y, y_proba, classes, caller)
     n, k = p.shape
     noise = _noise(codes, p, cls)
     mask = np.zeros(n, dtype=bool)

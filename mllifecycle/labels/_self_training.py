@@ -607,7 +607,7 @@ class SpreadLabels:
         Most probable class of each row.
     labelled : ndarray of bool
         Which rows carried a label.
-    alpha : float
+    clamping : float
     n_neighbors : int
 
     Examples
@@ -624,7 +624,7 @@ class SpreadLabels:
     classes: npt.NDArray[Any]
     labels: npt.NDArray[Any]
     labelled: npt.NDArray[np.bool_]
-    alpha: float
+    clamping: float
     n_neighbors: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -640,7 +640,7 @@ class SpreadLabels:
     def __repr__(self) -> str:
         return (f"SpreadLabels(n_samples={self.proba.shape[0]}, "
                 f"n_labelled={int(self.labelled.sum())}, classes={self.classes.tolist()}, "
-                f"alpha={self.alpha}, n_neighbors={self.n_neighbors})")
+                f"clamping={self.clamping}, n_neighbors={self.n_neighbors})")
 
     def _repr_html_(self) -> str:
         return html_table(list(self.to_metrics().items()), ["field", "value"],
@@ -653,15 +653,15 @@ def spread_labels(
     *,
     unlabelled: Any = -1,
     n_neighbors: int = 7,
-    alpha: float = 0.99,
+    clamping: float = 0.99,
 ) -> SpreadLabels:
     """Spread the known labels to unlabelled rows along a k-nearest-neighbour graph.
 
     Label spreading of Zhou et al. [1]_: with ``W`` the symmetrised k-NN
     connectivity graph (no self-loops), ``S = D^{-1/2} W D^{-1/2}`` and
     ``Y`` the one-hot labels (zero rows for unlabelled rows), the spread
-    labels are the fixed point of ``F = alpha S F + (1 - alpha) Y``, i.e.
-    ``F = (1 - alpha) (I - alpha S)^{-1} Y``, solved exactly with a sparse
+    labels are the fixed point of ``F = c S F + (1 - c) Y`` (``c`` = ``clamping``, Zhou et al.'s alpha), i.e.
+    ``F = (1 - c) (I - c S)^{-1} Y``, solved exactly with a sparse
     direct solver (no iteration tolerance that would stop the spread a few
     hops from the labels). Rows are normalised to distributions. The result
     has ``proba`` and ``classes``, so it can feed :func:`find_label_issues`
@@ -674,7 +674,7 @@ def spread_labels(
         Labels with ``unlabelled`` (or NaN/None) for unlabelled rows.
     unlabelled : object, default=-1
     n_neighbors : int, default=7
-    alpha : float, default=0.99
+    clamping : float, default=0.99
         Share of a row's distribution taken from its neighbours, in (0, 1)
         (a weight, not a significance level; the name and default follow the
         paper).
@@ -708,7 +708,7 @@ def spread_labels(
              described(f"shape {ya.shape}"), caller)
     k = check_int(n_neighbors, "n_neighbors", caller=caller, low=1,
                   high=max(1, Xa.shape[0] - 1))
-    a = check_probability(alpha, "alpha", caller=caller, open_interval=True)
+    a = check_probability(clamping, "clamping", caller=caller, open_interval=True)
     unl = _is_unlabelled(ya, unlabelled)
     yl = ya[~unl]
     if yl.dtype.kind == "O":
@@ -736,4 +736,4 @@ def spread_labels(
     proba = np.where(mass > 1e-300, F / np.where(mass > 1e-300, mass, 1.0),
                      1.0 / classes.shape[0])
     return SpreadLabels(proba=proba, classes=classes, labels=classes[proba.argmax(axis=1)],
-                        labelled=~unl, alpha=a, n_neighbors=k)
+                        labelled=~unl, clamping=a, n_neighbors=k)

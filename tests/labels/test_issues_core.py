@@ -38,21 +38,21 @@ def noisy_blobs(seed, n_per=150, k=3, noise=0.1):
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        ({"y": Y, "proba": P[:, :1]}, InvalidParameterError, "at least 2 classes"),
-        ({"y": Y, "proba": P * 2}, InvalidParameterError, r"probabilities in \[0, 1\]"),
-        ({"y": Y, "proba": P * 0.9}, InvalidParameterError, "sum to 1"),
-        ({"y": Y[:5], "proba": P}, InvalidParameterError, "one label per row"),
-        ({"y": Y + 1, "proba": P}, InvalidParameterError, r"integer labels in \[0, 1\]"),
-        ({"y": np.array(list("abcabc")), "proba": P}, InvalidParameterError,
+        ({"y": Y, "y_proba": P[:, :1]}, InvalidParameterError, "at least 2 classes"),
+        ({"y": Y, "y_proba": P * 2}, InvalidParameterError, r"probabilities in \[0, 1\]"),
+        ({"y": Y, "y_proba": P * 0.9}, InvalidParameterError, "sum to 1"),
+        ({"y": Y[:5], "y_proba": P}, InvalidParameterError, "one label per row"),
+        ({"y": Y + 1, "y_proba": P}, InvalidParameterError, r"integer labels in \[0, 1\]"),
+        ({"y": np.array(list("abcabc")), "y_proba": P}, InvalidParameterError,
          "cannot be inferred"),
-        ({"y": np.array(list("aaabbb")), "proba": P, "classes": ["a"]},
+        ({"y": np.array(list("aaabbb")), "y_proba": P, "classes": ["a"]},
          InvalidParameterError, "column order"),
-        ({"y": np.array(list("aaabbz")), "proba": P, "classes": ["a", "b"]},
+        ({"y": np.array(list("aaabbz")), "y_proba": P, "classes": ["a", "b"]},
          InvalidParameterError, "unknown label"),
-        ({"y": Y, "proba": P, "method": "cl"}, InvalidParameterError, "'method'"),
-        ({"y": Y, "proba": P, "rank_by": "entropy"}, InvalidParameterError, "'rank_by'"),
-        ({"y": Y, "proba": np.where(P > 0.85, np.nan, P)}, InvalidParameterError, "NaN"),
-        ({"y": Y, "proba": P, "min_examples_per_class": -1}, InvalidParameterError,
+        ({"y": Y, "y_proba": P, "method": "cl"}, InvalidParameterError, "'method'"),
+        ({"y": Y, "y_proba": P, "rank_by": "entropy"}, InvalidParameterError, "'rank_by'"),
+        ({"y": Y, "y_proba": np.where(P > 0.85, np.nan, P)}, InvalidParameterError, "NaN"),
+        ({"y": Y, "y_proba": P, "min_examples_per_class": -1}, InvalidParameterError,
          "min_examples_per_class"),
     ],
 )
@@ -91,26 +91,26 @@ def test_out_of_fold_proba_equals_cross_val_predict():
 
 def test_recovers_flipped_labels_with_good_precision_and_recall():
     X, y, true = noisy_blobs(2, n_per=400)
-    proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
+    y_proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
     wrong = set(np.flatnonzero(y != true).tolist())
     for method in ("prune_by_noise_rate", "prune_by_class", "both", "confident_joint"):
-        found = set(find_label_issues(y, proba, method=method).indices.tolist())
+        found = set(find_label_issues(y, y_proba, method=method).indices.tolist())
         precision = len(found & wrong) / len(found)
         recall = len(found & wrong) / len(wrong)
         assert precision > 0.8, method
         assert recall > 0.7, method
-    nm = estimate_noise_matrix(y, proba)
+    nm = estimate_noise_matrix(y, y_proba)
     assert abs(nm.noise_fraction - len(wrong) / y.shape[0]) < 0.04
 
 
 def test_string_labels_and_classes_argument_give_the_same_issues():
     X, y, _ = noisy_blobs(3)
-    proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
+    y_proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
     names = np.array(["cat", "dog", "eel"])
-    a = find_label_issues(y, proba)
-    b = find_label_issues(names[y], proba)
+    a = find_label_issues(y, y_proba)
+    b = find_label_issues(names[y], y_proba)
     # reversed column order with an explicit class list
-    c = find_label_issues(names[y], proba[:, ::-1], classes=names[::-1])
+    c = find_label_issues(names[y], y_proba[:, ::-1], classes=names[::-1])
     np.testing.assert_array_equal(a.indices, b.indices)
     np.testing.assert_array_equal(a.indices, c.indices)
     assert set(b.given_labels.tolist()) <= set(names.tolist())
@@ -178,3 +178,22 @@ def test_issue_set_is_invariant_to_row_order(seed):
     a = find_label_issues(y, p)
     b = find_label_issues(y[perm], p[perm])
     assert set(a.indices.tolist()) == set(perm[b.indices].tolist())
+
+
+def test_accepts_a_real_crowd_result():
+    from mllifecycle.labels import dawid_skene
+
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 3, 300)
+    rows = []
+    for w, acc in enumerate((0.9, 0.8, 0.7, 0.6)):
+        right = rng.random(300) < acc
+        lab = np.where(right, truth, (truth + rng.integers(1, 3, 300)) % 3)
+        rows += [(t, f"w{w}", int(v)) for t, v in enumerate(lab)]
+    crowd = dawid_skene(np.array(rows, dtype=object))
+    given = crowd.labels.copy()
+    given[:10] = (given[:10] + 1) % 3
+    res = find_label_issues(given, crowd)
+    ref = find_label_issues(given, crowd.proba, classes=crowd.classes)
+    np.testing.assert_array_equal(res.indices, ref.indices)
+    assert len(set(range(10)) & set(res.indices.tolist())) >= 8

@@ -36,7 +36,7 @@ def test_equals_the_closed_form(k, alpha):
     rng = np.random.default_rng(k)
     yp = np.where(rng.random(150) < 0.1, y, -1)
     yp[[np.flatnonzero(y == c)[0] for c in range(3)]] = [0, 1, 2]
-    res = spread_labels(X, yp, n_neighbors=k, alpha=alpha)
+    res = spread_labels(X, yp, n_neighbors=k, clamping=alpha)
     np.testing.assert_allclose(res.proba, dense_reference(X, yp, k, alpha), atol=1e-10)
     np.testing.assert_array_equal(res.labels, res.classes[res.proba.argmax(1)])
 
@@ -62,7 +62,7 @@ def test_string_labels_nan_marker_and_feeding_find_label_issues():
         ({"y": np.full(20, -1)}, "at least 2 classes"),
         ({"n_neighbors": 0}, "n_neighbors"),
         ({"n_neighbors": 50}, "n_neighbors"),
-        ({"alpha": 1.0}, "'alpha'"),
+        ({"clamping": 1.0}, "'clamping'"),
         ({"y": np.zeros(5)}, "one label per row"),
         ({"X": np.full((20, 2), np.nan)}, "NaN"),
     ],
