@@ -59,7 +59,7 @@ BAD = [
     (smote, (X[:, 0], Y), {}, "2-D"),
     (smote, (X, Y[:-1]), {}, "same number of samples"),
     (smote, (X, Y), {"sample_weight": -np.ones(40)}, "non-negative"),
-    (smote, (X, Y), {"sample_weight": np.ones(39)}, "same number of samples"),
+    (smote, (X, Y), {"sample_weight": np.ones(39)}, "one weight per row"),
     (smote, (X, np.array([0] * 30 + ["a"] * 10, dtype=object)), {}, "mixed types"),
     (borderline_smote, (X, Y), {"kind": "borderline-3"}, "'kind'"),
     (borderline_smote, (X, Y), {"m_neighbors": 0}, "'m_neighbors'"),
