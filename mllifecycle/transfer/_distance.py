@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from mllifecycle._estimators import new_seed
 from mllifecycle._results import format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_alpha,
@@ -18,7 +19,6 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.transfer._common import new_seed
 
 __all__ = ["DomainDistance", "domain_distance"]
 

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._results import attrs_to_dict, format_value, html_table
 from mllifecycle._validation import (
     check_array,
@@ -19,12 +20,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
-from mllifecycle.transfer._common import (
-    FloatArray,
-    check_estimator_instance,
-    new_seed,
-    seeded_clone,
-)
+from mllifecycle.transfer._common import FloatArray, check_estimator_instance
 
 __all__ = ["ImportanceWeights", "importance_weights"]
 

@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from mllifecycle._resampling import corrected_resampled_t
 from mllifecycle.drift import classifier_drift, mmd
-from mllifecycle.transfer import DomainDistance, TransferGain, domain_distance, transfer_gain
+from mllifecycle.transfer import DomainDistance, TransferGainResult, domain_distance, transfer_gain
 
 
 @pytest.fixture(autouse=True)
@@ -41,9 +41,9 @@ def test_related_source_gain_interval_excludes_zero():
     src, tgt, _ = related()
     res = transfer_gain(LogisticRegression(), src, tgt, scoring="neg_log_loss",
                         finetune_params={"source_weight": 1.0}, rng=0)
-    assert res.verdict == "transfer helps"
-    assert res.transfer_helps
-    assert not res.negative_transfer
+    assert res.verdict == "helped"
+    assert res.helped
+    assert not res.hurt
     assert res.ci_low > 0
     assert res.gain > 0
     assert res.n_splits == 15
@@ -62,8 +62,8 @@ def test_unrelated_source_pooled_is_reported_as_negative_transfer():
     _, tgt, unrelated = related()
     res = transfer_gain(LogisticRegression(), unrelated, tgt, scoring="neg_log_loss",
                         finetune_params={"source_weight": 1.0}, rng=0)
-    assert res.verdict == "negative transfer"
-    assert res.negative_transfer
+    assert res.verdict == "hurt"
+    assert res.hurt
     assert res.ci_high < 0
     assert res.gain < 0
 
@@ -72,7 +72,7 @@ def test_unrelated_source_tuned_weight_claims_no_gain():
     _, tgt, unrelated = related(n_source=1500)
     res = transfer_gain(LogisticRegression(), unrelated, tgt, n_repeats=1,
                         finetune_params={"cv": 3}, rng=0)
-    assert not res.transfer_helps
+    assert not res.helped
     assert res.ci_low <= 0
 
 
@@ -103,14 +103,14 @@ def test_gain_result_frozen_picklable_json_same_rng():
     a = transfer_gain(LogisticRegression(), src, tgt, rng=5, **kw)
     b = transfer_gain(LogisticRegression(), src, tgt, rng=5, **kw)
     assert a.to_dict() == b.to_dict()
-    assert isinstance(a, TransferGain)
+    assert isinstance(a, TransferGainResult)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         a.gain = 1.0
     assert pickle.loads(pickle.dumps(a)) == a
     d = json.loads(json.dumps(a.to_dict()))
     assert d["method"] == "weighted"
-    assert len(d["transfer_scores"]) == 4
-    assert "TransferGain(verdict=" in repr(a)
+    assert len(d["candidate_scores"]) == 4
+    assert "TransferGainResult(verdict=" in repr(a)
     assert "<table>" in a._repr_html_()
 
 
@@ -170,7 +170,7 @@ def test_calibration_unrelated_source_rarely_claims_a_gain():
         _, tgt, unrelated = related(seed=100 + seed, d=10, n_source=300, n_target=40)
         res = transfer_gain(LogisticRegression(), unrelated, tgt, n_repeats=1,
                             finetune_params={"cv": 3}, rng=seed)
-        claims += res.transfer_helps
+        claims += res.helped
     assert claims <= 2
 
 
@@ -182,5 +182,5 @@ def test_power_related_source_usually_detected():
         src, tgt, _ = related(seed=200 + seed)
         res = transfer_gain(LogisticRegression(), src, tgt, scoring="neg_log_loss",
                             finetune_params={"source_weight": 1.0}, rng=seed)
-        hits += res.transfer_helps
+        hits += res.helped
     assert hits >= 4
