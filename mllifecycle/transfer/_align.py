@@ -200,7 +200,7 @@ def _mean(x: FloatArray, scale: FloatArray) -> FloatArray:
 
 
 def _output_kind(est: Any) -> str:
-    """The container ``set_output`` chose for ``transform`` ("default" if none)."""
+    """Return the container ``set_output`` chose for ``transform`` ("default" if none)."""
     import sklearn
 
     own = getattr(est, "_sklearn_output_config", {}).get("transform")

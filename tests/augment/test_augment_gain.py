@@ -15,7 +15,6 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 
 from mllifecycle._resampling import corrected_resampled_t
-from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.augment import (
     SMOTE,
     AugmentationGainResult,
@@ -24,6 +23,7 @@ from mllifecycle.augment import (
     gaussian_noise,
     smote,
 )
+from mllifecycle.exceptions import InvalidParameterError
 
 
 def _noise_labels(seed=0, n=200, p=5):
@@ -211,7 +211,8 @@ def test_same_fields_as_transfer_gain_and_metrics_are_flat_floats():
     res = augmentation_gain(GaussianNB(), X, y, smote, cv=2, n_repeats=2, rng=0)
     m = res.to_metrics()
     assert all(isinstance(v, float) for v in m.values())
-    assert m["gain"] == res.gain and m["helped"] in (0.0, 1.0)
+    assert m["gain"] == res.gain
+    assert m["helped"] in (0.0, 1.0)
     assert "candidate_scores" not in m
 
 
@@ -229,6 +230,7 @@ def test_dataframe_reaches_the_estimator_with_names():
             return super().fit(X, y)
 
     res = augmentation_gain(Spy(), df, pd.Series(y), SMOTE(), cv=2, n_repeats=1, rng=0)
-    assert seen and all(c == ["u", "v"] for c in seen)
+    assert seen
+    assert all(c == ["u", "v"] for c in seen)
     ref = augmentation_gain(LogisticRegression(), X, y, SMOTE(), cv=2, n_repeats=1, rng=0)
     np.testing.assert_allclose(res.candidate_scores, ref.candidate_scores)

@@ -41,7 +41,8 @@ def test_finetune_model_is_fitted_with_feature_names(kind, strategy):
     res = finetune(est, (_frame(Xs, kind), ys), (_frame(Xt, kind), yt), strategy=strategy,
                    source_weight=0.5, rng=0)
     names = getattr(res.model, "feature_names_in_", None)
-    assert names is not None and list(names) == ["u", "v", "w"]
+    assert names is not None
+    assert list(names) == ["u", "v", "w"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no "fitted without feature names" warning
         pred_frame = res.model.predict(_frame(Xt, kind))
@@ -137,4 +138,5 @@ def test_transfer_gain_progress_callback_and_n_jobs_same_answer():
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert a.to_dict() == b.to_dict()
     m = a.to_metrics()
-    assert m["n_source"] == 200.0 and "candidate_scores" not in m
+    assert m["n_source"] == 200.0
+    assert "candidate_scores" not in m
