@@ -420,7 +420,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """
         self._check_fitted("calibrate")
         arr = check_proba(y_proba, "y_proba", "CBPE.calibrate")
-        cal = apply_calibrators(self.calibrators_, self._as_columns(arr, "y_proba", "CBPE.calibrate"))
+        cols = self._as_columns(arr, "y_proba", "CBPE.calibrate")
+        cal = apply_calibrators(self.calibrators_, cols)
         return cal[:, 1] if arr.ndim == 1 else cal
 
     def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:

@@ -104,7 +104,8 @@ class PerformanceEstimate:
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=2000)
     >>> y = (rng.uniform(size=2000) < p).astype(int)
-    >>> r = CBPE(metrics=["accuracy", "f1"], random_state=0).fit(y_true=y, y_proba=p).estimate(p[:500])
+    >>> est = CBPE(metrics=["accuracy", "f1"], random_state=0).fit(y_true=y, y_proba=p)
+    >>> r = est.estimate(p[:500])
     >>> sorted(r.to_dict()["estimates"])
     ['accuracy', 'f1']
     >>> "accuracy" in r, r.n_samples

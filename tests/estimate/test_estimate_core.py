@@ -78,7 +78,8 @@ def test_expected_confusion_equals_monte_carlo_mean():
 @pytest.mark.parametrize("threshold", [0.5, 0.3, 0.8])
 def test_accuracy_and_precision_are_exact_closed_forms(threshold):
     p, y = _binary(500, 2)
-    est = CBPE(metrics=["accuracy", "precision"], calibration="none", threshold=threshold).fit(y_true=y, y_proba=p)
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none",
+               threshold=threshold).fit(y_true=y, y_proba=p)
     r = est.estimate(p)
     q = np.where(p >= threshold, p, 1 - p)
     assert r["accuracy"].value == pytest.approx(q.mean(), rel=1e-12)

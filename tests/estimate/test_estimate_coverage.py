@@ -49,7 +49,8 @@ def binary_setting():
     rng = np.random.default_rng(2024)
     model = _weighted_model(rng)
     X_ref, y_ref = _draw(rng, 20_000, np.zeros(2))
-    est = CBPE(metrics=ALL, random_state=0).fit(y_true=y_ref, y_proba=model.predict_proba(X_ref)[:, 1])
+    est = CBPE(metrics=ALL, random_state=0).fit(y_true=y_ref,
+                                                y_proba=model.predict_proba(X_ref)[:, 1])
     mus = rng.normal(scale=0.7, size=(300, 2))
     return model, est, mus
 
