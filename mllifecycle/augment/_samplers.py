@@ -375,7 +375,7 @@ class Mixup(_Augmenter):
 
     Parameters
     ----------
-    sampling_strategy, n_samples, alpha, labels, task :
+    sampling_strategy, n_samples, concentration, labels, task :
         As in :func:`~mllifecycle.augment.mixup`.
     random_state : int, numpy.random.Generator or None, default=None
         Seed (passed as ``rng``).
@@ -397,14 +397,14 @@ class Mixup(_Augmenter):
         *,
         sampling_strategy: Any = "auto",
         n_samples: int | None = None,
-        alpha: float = 0.2,
+        concentration: float = 0.2,
         labels: str = "hard",
         task: str = "auto",
         random_state: Any = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_samples = n_samples
-        self.alpha = alpha
+        self.concentration = concentration
         self.labels = labels
         self.task = task
         self.random_state = random_state

@@ -265,7 +265,7 @@ def mixup(
     *,
     sampling_strategy: Any = "auto",
     n_samples: int | None = None,
-    alpha: float = 0.2,
+    concentration: float = 0.2,
     labels: str = "hard",
     task: str = "auto",
     sample_weight: npt.ArrayLike | None = None,
@@ -273,7 +273,7 @@ def mixup(
 ) -> tuple[Any, ...]:
     r"""Mixup: convex combinations of random pairs of rows and of their labels.
 
-    Zhang et al. [1]_ draw :math:`\lambda \sim \mathrm{Beta}(\alpha, \alpha)`
+    Zhang et al. [1]_ draw :math:`\lambda \sim \mathrm{Beta}(c, c)`
     and form :math:`\lambda x_i + (1 - \lambda) x_j`. Here ``i`` is a row of
     the class being oversampled (any row for plain augmentation or
     regression), ``j`` is any row, and :math:`\lambda` is folded to
@@ -295,8 +295,11 @@ def mixup(
         As in :func:`smote` (classification only).
     n_samples : int, optional
         Add exactly this many rows (required for regression).
-    alpha : float, default=0.2
-        Beta concentration (> 0); small values keep new rows near a parent.
+    concentration : float, default=0.2
+        Concentration ``c`` of the Beta distribution (> 0; the paper's
+        ``alpha``, renamed because ``alpha`` is a significance level
+        everywhere else in the library); small values keep new rows near a
+        parent.
     labels : {"hard", "soft"}, default="hard"
         Labels of new rows, for classification.
     task : {"auto", "classification", "regression"}, default="auto"
@@ -332,7 +335,8 @@ def mixup(
     Xa, out_dtype = check_X(X, caller)
     ya = check_y(y, Xa.shape[0], caller)
     w = check_weights(sample_weight, Xa.shape[0], caller)
-    a = check_scalar(alpha, "alpha", caller=caller, low=0.0, low_inclusive=False)
+    a = check_scalar(concentration, "concentration", caller=caller, low=0.0,
+                     low_inclusive=False)
     labels = check_option(labels, "labels", ("hard", "soft"), caller)
     task = check_option(task, "task", ("auto", "classification", "regression"), caller)
     gen = check_rng(rng, caller=caller)

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import check_rng
 from mllifecycle.transfer._common import check_pair_xy, table_of
 from mllifecycle.transfer._strategies import (
@@ -76,6 +76,10 @@ class FinetuneResult:
         out = attrs_to_dict(self, exclude=("model",))
         out["model"] = type(self.model).__name__
         return out
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat ``name -> float`` dict (for metric trackers)."""
+        return flat_metrics(self.to_dict())
 
     def __repr__(self) -> str:
         w = "None" if self.source_weight is None else format_value(self.source_weight)

@@ -11,7 +11,13 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import (
+    attrs_to_dict,
+    flat_metrics,
+    format_value,
+    html_table,
+    jsonable,
+)
 from mllifecycle._validation import (
     check_rng,
     check_same_n_features,
@@ -82,6 +88,10 @@ class StageReport:
         """Return the stage report as a JSON-safe dict."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat ``name -> float`` dict (for metric trackers)."""
+        return flat_metrics(self.to_dict())
+
     def __repr__(self) -> str:
         prev = "None" if self.previous_score is None else format_value(
             self.previous_score)
@@ -148,6 +158,19 @@ class ProgressiveResult:
             "kept": self.kept,
             "stages": [s.to_dict() for s in self.stages],
         }
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat dict: ``final_score``, ``stages.<name>.score``, ...
+
+        Each stage contributes its ``score``, ``previous_score``, ``kept`` (0 or
+        1) and ``n_samples``.
+        """
+        out = flat_metrics({"final_score": self.final_score})
+        for s in self.stages:
+            out.update(flat_metrics({"score": s.score, "previous_score": s.previous_score,
+                                     "kept": s.kept, "n_samples": s.n_samples},
+                                    prefix=f"stages.{s.name}"))
+        return out
 
     _HEADERS = ("stage", "n_samples", "score", "previous", "kept")
 

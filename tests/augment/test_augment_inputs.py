@@ -78,7 +78,7 @@ BAD = [
     (random_oversample, (X, Y_CONT), {}, "'n_samples'"),
     (gaussian_noise, (X, Y), {"scale": -1.0}, "'scale'"),
     (gaussian_noise, (X, Y_CONT), {"sampling_strategy": 0.5, "n_samples": 3}, "'auto'"),
-    (mixup, (X, Y), {"alpha": 0.0}, "'alpha'"),
+    (mixup, (X, Y), {"concentration": 0.0}, "'concentration'"),
     (mixup, (X, Y), {"labels": "fuzzy"}, "'labels'"),
     (mixup, (X, Y), {"task": "ranking"}, "'task'"),
     (mixup, (X, Y_CONT), {"task": "classification"}, "class labels"),

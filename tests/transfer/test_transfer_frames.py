@@ -140,3 +140,41 @@ def test_transfer_gain_progress_callback_and_n_jobs_same_answer():
     m = a.to_metrics()
     assert m["n_source"] == 200.0
     assert "candidate_scores" not in m
+
+
+def test_every_transfer_result_has_flat_float_metrics():
+    from mllifecycle.transfer import domain_distance, importance_weights
+
+    Xs, ys = _task(200, 0)
+    Xt, yt = _task(40, 1, 0.5)
+    results = [
+        finetune(LogisticRegression(), (Xs, ys), (Xt, yt), source_weight=0.5, rng=0),
+        progressive(LogisticRegression(), {"public": (Xs, ys), "gold": (Xt, yt)},
+                    validation=(Xt, yt), rng=0),
+        importance_weights(Xs, Xt, method="kmm", max_iter=5, rng=0),
+        domain_distance(Xs, Xt, n_resamples=20, max_samples=60, rng=0),
+    ]
+    for r in results:
+        m = r.to_metrics()
+        assert m, type(r).__name__
+        assert all(isinstance(k, str) and isinstance(v, float) for k, v in m.items())
+    assert results[1].to_metrics()["stages.gold.score"] == results[1].stages[1].score
+    assert "weights" not in results[2].to_metrics()
+    assert results[3].to_metrics()["auc"] == results[3].auc
+
+
+def test_kmm_progress_reports_solver_iterations_up_to_max_iter():
+    from mllifecycle.transfer import importance_weights
+
+    Xs, _ = _task(150, 0)
+    Xt, _ = _task(80, 1, 0.5)
+    seen = []
+    w = importance_weights(Xs, Xt, method="kmm", max_iter=30, rng=0,
+                           progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (30, 30)
+    assert all(t == 30 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    ref = importance_weights(Xs, Xt, method="kmm", max_iter=30, rng=0)
+    np.testing.assert_array_equal(w.weights, ref.weights)
+    with pytest.raises(InvalidParameterError, match="'progress' parameter of importance"):
+        importance_weights(Xs, Xt, method="kmm", progress=3)

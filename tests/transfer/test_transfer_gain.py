@@ -124,7 +124,7 @@ def test_domain_distance_uses_the_drift_tests_and_reads_them():
     mid = rng.normal(size=(300, 3)) + np.array([0.9, 0, 0])
     far = rng.normal(size=(300, 3)) + 3.0
     lr = LogisticRegression()
-    kw = {"estimator": lr, "n_permutations": 100, "rng": 0}
+    kw = {"estimator": lr, "n_resamples": 100, "rng": 0}
     d_near = domain_distance(xs, near, **kw)
     d_mid = domain_distance(xs, mid, **kw)
     d_far = domain_distance(xs, far, **kw)
@@ -146,7 +146,7 @@ def test_domain_distance_uses_the_drift_tests_and_reads_them():
 def test_domain_distance_frozen_json_same_rng_and_subsample():
     rng = np.random.default_rng(1)
     xs, xt = rng.normal(size=(400, 2)), rng.normal(0.5, 1, (300, 2))
-    kw = {"estimator": LogisticRegression(), "n_permutations": 50, "max_samples": 100}
+    kw = {"estimator": LogisticRegression(), "n_resamples": 50, "max_samples": 100}
     a = domain_distance(xs, xt, rng=3, **kw)
     b = domain_distance(xs, xt, rng=3, **kw)
     assert a.to_dict() == b.to_dict()
