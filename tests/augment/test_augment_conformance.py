@@ -302,3 +302,35 @@ def test_lists_in_lists_out():
     assert isinstance(yn, list)
     Xa, _ya = SMOTE(random_state=0).fit_resample(X, y)
     np.testing.assert_array_equal(np.asarray(Xn), Xa)
+
+
+def _builtin_samplers():
+    import mllifecycle.augment as aug
+
+    return [getattr(aug, n) for n in aug.__all__
+            if isinstance(getattr(aug, n), type) and hasattr(getattr(aug, n), "fit_resample")]
+
+
+@pytest.mark.parametrize("cls", _builtin_samplers(), ids=lambda c: c.__name__)
+def test_check_sampler_passes_on_every_builtin(cls):
+    X, y = _data()
+    if cls is SMOTENC:
+        X = np.c_[X[:, :2], np.random.default_rng(0).integers(0, 3, X.shape[0])]
+        sampler = cls(categorical_features=[2], random_state=0)
+    elif cls is SMOTER:
+        y = np.exp(X[:, 0])
+        sampler = cls(random_state=0)
+    else:
+        sampler = cls(random_state=0)
+    check_sampler(sampler, X, y)
+
+
+def test_check_sampler_catches_an_in_place_sampler():
+    class Mutating:
+        def fit_resample(self, X, y):
+            X *= 2.0
+            return X, y
+
+    X, y = _data()
+    with pytest.raises(AssertionError, match="modified X in place"):
+        check_sampler(Mutating(), X, y)
