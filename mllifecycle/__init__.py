@@ -8,8 +8,10 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.policies`: when to retrain, and on which data;
 - :mod:`mllifecycle.gates`: may the challenger replace the champion;
 - :mod:`mllifecycle.augment`: more training data from little;
+- :mod:`mllifecycle.labels`: wrong-label detection, active learning, self-training;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
+- :mod:`mllifecycle.budget`: training resources planned with intervals;
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
 Subpackages load lazily: ``import mllifecycle`` imports neither scikit-learn
@@ -31,11 +33,13 @@ __version__ = "0.1.0"
 
 _submodules = [
     "augment",
+    "budget",
     "datasets",
     "drift",
     "estimate",
     "exceptions",
     "gates",
+    "labels",
     "policies",
     "protocols",
     "replay",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("mllifecycle.drift._cli", "test whether current data drifted from a reference"),
     "gate": ("mllifecycle.gates._cli", "decide whether a challenger may replace the champion"),
     "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
+    "plan": ("mllifecycle.budget._cli", "plan labels, redundancy and cost from a learning curve"),
 }
 
 
@@ -74,9 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args))
-    except (MLLifecycleError, ValueError, TypeError, OSError, KeyError) as exc:
+    except (MLLifecycleError, ValueError, TypeError, OSError, KeyError, ImportError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"mllifecycle {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("MLLIFECYCLE_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"mllifecycle {args.command}: error: unexpected {type(exc).__name__}: {first} "
+            "(set MLLIFECYCLE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

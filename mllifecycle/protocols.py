@@ -41,6 +41,7 @@ __all__ = [
     "Gate",
     "Sampler",
     "TrainingWindow",
+    "QueryStrategy",
 ]
 
 
@@ -142,4 +143,35 @@ class TrainingWindow(Protocol):
         A :class:`mllifecycle.policies.WindowSelection`: the labelled rows
         ``start:stop`` of the history and optional sample weights.
         """
+        ...
+
+
+# --- labels: active-learning query strategies -------------------------------
+
+
+@runtime_checkable
+class QueryStrategy(Protocol):
+    """Chooses which unlabelled pool rows to label next (active learning).
+
+    Called as ``strategy(estimator, X_pool, *, batch_size=1, X_labelled=None,
+    rng=None)`` with a fitted classifier and the unlabelled rows; returns an
+    object with ``indices`` (distinct pool rows, most informative first,
+    ``batch_size`` of them) and ``scores`` (one per index, higher is more
+    informative), such as :class:`mllifecycle.labels.Query`. Every strategy
+    in :mod:`mllifecycle.labels` (``margin``, ``entropy``,
+    ``k_center_greedy``, ...) is one; check your own with
+    :func:`mllifecycle.testing.check_query_strategy`.
+    """
+
+    def __call__(
+        self,
+        estimator: Any,
+        X_pool: Any,
+        /,
+        *,
+        batch_size: int = ...,
+        X_labelled: Any = ...,
+        rng: Any = ...,
+    ) -> Any:
+        """Return the chosen pool indices and their scores."""
         ...
