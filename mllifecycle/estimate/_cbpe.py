@@ -42,6 +42,20 @@ IntArray = npt.NDArray[np.intp]
 _CALIBRATIONS = ("auto", "isotonic", "sigmoid", "none")
 
 
+def _real(x: Any, name: str, caller: str) -> Any:
+    """Refuse complex probabilities clearly (NumPy would drop the imaginary part)."""
+    from mllifecycle._frames import column_to_numpy, frame_to_numpy, is_frame, series_kind
+
+    if is_frame(x):
+        x = frame_to_numpy(x)
+    elif series_kind(x) is not None:
+        x = column_to_numpy(x)
+    if np.iscomplexobj(x):
+        fail(name, "real probabilities (Complex data not supported)",
+             described("complex values"), caller)
+    return x
+
+
 def _bootstrap_rows(
     y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator
 ) -> list[IntArray]:
@@ -276,7 +290,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     def _as_columns(self, y_proba: Any, name: str, caller: str) -> FloatArray:
         """Validate ``y_proba`` and return it as ``(n, K)`` class probabilities."""
-        arr = check_proba(y_proba, name, caller)
+        arr = check_proba(_real(y_proba, name, caller), name, caller)
         if arr.ndim == 1:
             arr = np.column_stack([1.0 - arr, arr])
         elif arr.shape[1] < 2:
@@ -419,7 +433,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             Calibrated probabilities (1-D input gives 1-D output).
         """
         self._check_fitted("calibrate")
-        arr = check_proba(y_proba, "y_proba", "CBPE.calibrate")
+        arr = check_proba(_real(y_proba, "y_proba", "CBPE.calibrate"), "y_proba",
+                          "CBPE.calibrate")
         cols = self._as_columns(arr, "y_proba", "CBPE.calibrate")
         cal = apply_calibrators(self.calibrators_, cols)
         return cal[:, 1] if arr.ndim == 1 else cal

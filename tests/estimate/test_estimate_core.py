@@ -19,7 +19,7 @@ from sklearn.metrics import (
 
 from mllifecycle.estimate import CBPE, MetricEstimate, PerformanceEstimate
 from mllifecycle.estimate._metrics import expected_confusion
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 
 ALL = ["accuracy", "precision", "recall", "f1", "roc_auc"]
 
@@ -474,3 +474,14 @@ def test_fit_arguments_are_keyword_only_and_named_for_what_they_are():
         CBPE(calibration="none").fit(y, p)  # positional reads backwards: refused
     est = CBPE(calibration="none").fit(y_proba=p, y_true=y)
     assert est.estimate(y_proba=p).n_samples == 6
+
+
+def test_complex_and_table_probabilities():
+    p = np.array([0.2, 0.7, 0.4, 0.6, 0.9, 0.1])
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.raises(InvalidParameterError, match=r"'y_proba'.*Complex data not supported"):
+        CBPE(calibration="none").fit(y_true=y, y_proba=p + 0j)
+    pd = pytest.importorskip("pandas")
+    est = CBPE(calibration="none").fit(y_true=pd.Series(y), y_proba=pd.Series(p))
+    assert est.estimate(pd.Series(p))["accuracy"].value == pytest.approx(
+        CBPE(calibration="none").fit(y_true=y, y_proba=p).estimate(p)["accuracy"].value)
