@@ -23,6 +23,7 @@ __all__ = [
     "check_pair_xy",
     "check_estimator_instance",
     "table_of",
+    "scale_columns",
     "as_numpy",
     "folds_for",
     "resolve_scorer",
@@ -42,6 +43,23 @@ def as_numpy(x: Any, name: str, caller: str) -> Any:
         fail(name, "real numbers (Complex data not supported: the imaginary part would "
              "be lost)", described("complex values"), caller)
     return x
+
+
+def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
+    """Divide columns above 1e150 in magnitude by a power of two (exact), jointly.
+
+    Means, variances and squared distances of such columns overflow float64;
+    a power-of-two scale changes no digit and leaves standardised values,
+    neighbour orders and classifier decisions of scale-free methods as they
+    were. Columns below 1e150 are untouched (the arrays are returned as is).
+    """
+    top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
+    big = top > 1e150
+    if not big.any():
+        return arrays
+    scale = np.ones(top.shape[0])
+    scale[big] = np.ldexp(1.0, np.frexp(top[big])[1] - 1)
+    return tuple(a / scale for a in arrays)
 
 
 def table_of(x: Any) -> Callable[[Any], Any] | None:

@@ -20,7 +20,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.transfer._common import as_numpy
+from mllifecycle.transfer._common import as_numpy, scale_columns
 
 __all__ = ["DomainDistance", "domain_distance"]
 
@@ -205,6 +205,7 @@ def domain_distance(
     xt = check_array(as_numpy(X_target, "X_target", _CALLER), "X_target", caller=_CALLER,
                      ndim=2, min_samples=2)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
+    xs, xt = scale_columns(xs, xt)
     nperm = check_int(n_resamples, "n_resamples", caller=_CALLER)
     ms = check_int(max_samples, "max_samples", caller=_CALLER, low=2)
     k = check_int(cv, "cv", caller=_CALLER, low=2)

@@ -21,7 +21,12 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
-from mllifecycle.transfer._common import FloatArray, as_numpy, check_estimator_instance
+from mllifecycle.transfer._common import (
+    FloatArray,
+    as_numpy,
+    check_estimator_instance,
+    scale_columns,
+)
 
 __all__ = ["ImportanceWeights", "importance_weights"]
 
@@ -516,6 +521,7 @@ def importance_weights(
                      ndim=2, min_samples=2)
     check_progress(progress, _CALLER)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
+    xs, xt = scale_columns(xs, xt)
     c = None if clip is None else check_scalar(clip, "clip", caller=_CALLER, low=1.0,
                                                 low_inclusive=False)
     k = check_int(cv, "cv", caller=_CALLER, low=2)

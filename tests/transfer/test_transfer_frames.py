@@ -181,3 +181,18 @@ def test_kmm_progress_reports_solver_iterations_up_to_max_iter():
     np.testing.assert_array_equal(w.weights, ref.weights)
     with pytest.raises(InvalidParameterError, match="'progress' parameter of importance"):
         importance_weights(Xs, Xt, method="kmm", progress=3)
+
+
+@pytest.mark.parametrize("method", ["classifier", "kliep", "kmm"])
+def test_importance_weights_on_a_huge_column_match_the_unscaled_weights(method):
+    from mllifecycle.transfer import importance_weights
+
+    Xs, _ = _task(120, 0)
+    Xt, _ = _task(60, 1, 0.5)
+    S = np.array([2.0**1000, 1.0, 1.0])  # a power of two: the scaled data are exact
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        big = importance_weights(Xs * S, Xt * S, method=method, max_iter=10, rng=0)
+    ref = importance_weights(Xs, Xt, method=method, max_iter=10, rng=0)
+    assert np.isfinite(big.weights).all()
+    np.testing.assert_allclose(big.weights, ref.weights, rtol=1e-6, atol=1e-9)
