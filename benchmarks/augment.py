@@ -1,6 +1,6 @@
 """Time mllifecycle.augment against imbalanced-learn on 100,000 x 20, 1:20 classes.
 
-Run: python benchmarks/augment.py [--repeats 3]
+Run: python benchmarks/augment.py [--repeats 5] [--out FILE]
 
 For each method both libraries resample the same data in the same process;
 the figure is the median of ``--repeats`` runs (interleaved, alternating which
@@ -49,6 +49,59 @@ def run(fn: Callable[[], Any]) -> tuple[float, float]:
     return total, _NN_SECONDS[0]
 
 
+def _machine() -> str:
+    import os
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} logical cores"
+
+
+def _load() -> str:
+    import os
+
+    try:
+        return ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "unavailable"
+
+
+def _check_same_neighbours(X: Any, y: Any) -> str:
+    """Both libraries call the same search; check it gives the same neighbours."""
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    from mllifecycle.augment import borderline_smote
+    from mllifecycle.augment._smote import _all_index, _query_all
+
+    minority = np.flatnonzero(y == 1)
+    ours = _query_all(X, minority, 10, None, _all_index(X, None))
+    nn = NearestNeighbors(n_neighbors=11).fit(X)
+    theirs = nn.kneighbors(X[minority], return_distance=False)[:, 1:]
+    same = float(np.mean([set(a) == set(b) for a, b in zip(ours, theirs, strict=True)]))
+    Xa, ya = BorderlineSMOTE(random_state=0).fit_resample(X, y)
+    Xo, yo = borderline_smote(X, y, rng=0)
+    assert np.bincount(ya).tolist() == np.bincount(yo).tolist(), "class counts differ"
+    assert np.array_equal(Xa[: len(y)], Xo[: len(y)]), "original rows differ"
+    # the danger rows of Borderline-SMOTE: the same rows are seeds in both libraries
+    from sklearn.neighbors import NearestNeighbors as NN
+
+    lab = y[NN(n_neighbors=11).fit(X).kneighbors(X[minority], return_distance=False)[:, 1:]]
+    n_other = (lab != 1).sum(axis=1)
+    danger = minority[(n_other >= 5) & (n_other < 10)]
+    return (f"the minority rows' 10-neighbour lists are identical for {100 * same:.2f} % of "
+            f"rows; Borderline-SMOTE-1 class counts and original rows identical "
+            f"({danger.size} danger rows); synthetic rows differ as each library draws its "
+            "own random numbers (ADASYN's totals differ by design: imbalanced-learn "
+            "rounds each row's share, we apportion exactly)")
+
+
 def main() -> None:
     import imblearn
     import sklearn
@@ -57,17 +110,22 @@ def main() -> None:
     from mllifecycle.augment import adasyn, borderline_smote, smote
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--out", default=None, help="write the markdown here")
     args = parser.parse_args()
 
     X, y = make_classification(
         n_samples=args.n, n_features=20, n_informative=5, weights=[20 / 21],
         flip_y=0.01, random_state=0,
     )
-    print(f"data: {X.shape}, class counts {np.bincount(y).tolist()}")
-    print(f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
-          f"imbalanced-learn {imblearn.__version__}, python {platform.python_version()}")
+    versions = (f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
+                f"imbalanced-learn {imblearn.__version__}, python {platform.python_version()}")
+    lines = [f"data: {X.shape}, class counts {np.bincount(y).tolist()}", versions,
+             f"machine: {_machine()}", f"load average before: {_load()}"]
+    lines.append("check: " + _check_same_neighbours(X, y))
+    for ln in lines:
+        print(ln, flush=True)
     methods = {
         "SMOTE": (lambda: smote(X, y, rng=0),
                   lambda: SMOTE(random_state=0).fit_resample(X, y)),
@@ -95,21 +153,27 @@ def main() -> None:
             else:
                 t.append(run(theirs))
                 o.append(run(ours))
-        ot = statistics.median(r[0] for r in o)
-        tt = statistics.median(r[0] for r in t)
-        onn = statistics.median(r[1] for r in o)
-        tnn = statistics.median(r[1] for r in t)
-        orest = statistics.median(r[0] - r[1] for r in o)
-        trest = statistics.median(r[0] - r[1] for r in t)
-        rows.append((name, ot, tt, tt / ot, onn, tnn, orest, trest, trest / orest))
-    head = ("| method | ours total (s) | imblearn total (s) | speed-up | ours NN (s) "
-            "| imblearn NN (s) | ours outside NN (s) | imblearn outside NN (s) "
-            "| outside-NN speed-up |")
-    print(head)
-    print("|" + " --- |" * 9)
-    for r in rows:
-        print(f"| {r[0]} | {r[1]:.3f} | {r[2]:.3f} | {r[3]:.2f}x | {r[4]:.3f} | "
-              f"{r[5]:.3f} | {r[6]:.3f} | {r[7]:.3f} | {r[8]:.2f}x |")
+        ratios = [b[0] / a[0] for a, b in zip(o, t, strict=True)]  # per pair of runs
+        rows.append((name, [r[0] for r in o], [r[0] for r in t], ratios,
+                     statistics.median(r[1] for r in o), statistics.median(r[1] for r in t)))
+        print(name, "done", flush=True)
+
+    def mmm(v: list[float], fmt: str = ".3f") -> str:
+        return (f"{min(v):{fmt}} / {statistics.median(v):{fmt}} / {max(v):{fmt}}")
+
+    head = ("| method | ours (s) min / median / max | imblearn (s) min / median / max "
+            "| speed-up per pair min / median / max | ours NN (s, median) "
+            "| imblearn NN (s, median) | >= 1x in every pair |")
+    table = [head, "|" + " --- |" * 7]
+    for name, ot, tt, ratios, onn, tnn in rows:
+        table.append(f"| {name} | {mmm(ot)} | {mmm(tt)} | {mmm(ratios, '.2f')} | "
+                     f"{onn:.3f} | {tnn:.3f} | {'yes' if min(ratios) >= 1.0 else 'no'} |")
+    lines.append(f"load average after: {_load()}")
+    out = "\n".join([*lines, "", *table])
+    print(out)
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(out + "\n")
 
 
 if __name__ == "__main__":

@@ -158,14 +158,14 @@ def main():
     )
 
     def fit():
-        return CBPE(metrics=METRICS, random_state=0).fit(y_ref, p_ref)
+        return CBPE(metrics=METRICS, random_state=0).fit(y_true=y_ref, y_proba=p_ref)
 
     t_fit, est = median_time(fit)
     t_many, many = median_time(lambda: est.estimate_many(p_all, window_size=WIN))
     t_loop, _ = median_time(
         lambda: [est.estimate(p_all[i : i + WIN]) for i in range(0, len(p_all), WIN)]
     )
-    est4 = CBPE(metrics=METRICS[:4], calibration=est.calibration_).fit(y_ref, p_ref)
+    est4 = CBPE(metrics=METRICS[:4], calibration=est.calibration_).fit(y_true=y_ref, y_proba=p_ref)
     t_many4, _ = median_time(lambda: est4.estimate_many(p_all, window_size=WIN))
     t_naive, naive = median_time(lambda: naive_row_loop(est, p_all), repeats=1)
     gap = max(

@@ -155,7 +155,12 @@ class Gate(Protocol):
 
 @runtime_checkable
 class Sampler(Protocol):
-    """A resampler with imbalanced-learn's ``fit_resample(X, y) -> (X, y)``."""
+    """A resampler with imbalanced-learn's ``fit_resample(X, y) -> (X, y)``.
+
+    The built-in samplers (:mod:`mllifecycle.augment`) return the input's kind
+    (a table of the same library with its column names, a Series for ``y``);
+    :func:`mllifecycle.testing.check_sampler` checks a user's sampler.
+    """
 
     def fit_resample(self, X: Any, y: Any, /) -> tuple[Any, Any]:
         """Return the resampled ``(X, y)``."""

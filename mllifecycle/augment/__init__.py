@@ -4,7 +4,9 @@ Every augmenter is a plain function ``(X, y, *, sampling_strategy="auto",
 n_samples=None, rng=None, ...) -> (X_new, y_new)`` (plus ``sample_weight``
 in and out when given) and a scikit-learn style sampler class with
 ``fit_resample`` that works in :class:`imblearn.pipeline.Pipeline`. The
-original rows come first, unchanged; synthetic rows follow.
+original rows come first, unchanged; synthetic rows follow. A pandas, polars
+or pyarrow table comes back as the same kind of table (column names kept), a
+Series ``y`` as a Series.
 :func:`augmentation_gain` checks, without leaking, whether augmenting the
 training folds actually improves held-out scores.
 

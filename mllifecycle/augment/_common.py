@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec
 
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import (
+    column_to_numpy,
+    frame_to_numpy,
+    is_frame,
+    like,
+    series_kind,
+    series_like,
+)
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -17,6 +26,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights as _check_weights
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__: list[str] = []
@@ -26,10 +36,91 @@ IntArray = npt.NDArray[np.intp]
 
 
 def to_numpy(x: Any) -> Any:
-    """Return ``x.to_numpy()`` for pandas objects, ``x`` otherwise."""
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
-        return x.to_numpy()
+    """Return a pandas/polars/pyarrow table or column as NumPy, ``x`` otherwise.
+
+    Nulls (``pd.NA``, polars and pyarrow nulls) become NaN in numeric columns,
+    so they are reported as missing values.
+    """
+    if is_frame(x):
+        return frame_to_numpy(x)
+    if series_kind(x) is not None:
+        return column_to_numpy(x)
     return x
+
+
+def refuse_complex(x: Any, name: str, caller: str) -> None:
+    """Fail clearly on complex input (NumPy would drop the imaginary part)."""
+    if np.iscomplexobj(x):
+        fail(name, "real numbers (Complex data not supported: the imaginary part "
+             "would be lost)", described("complex values"), caller)
+
+
+def refuse_sparse(x: Any, name: str, caller: str) -> None:
+    """Fail clearly on a SciPy sparse matrix or array (not supported)."""
+    if type(x).__module__.startswith("scipy.sparse"):
+        fail(name, "a dense array (sparse input is not supported; call .toarray() "
+             "if it fits in memory)", described(f"a sparse {type(x).__name__}"), caller)
+
+
+#: Magnitude above which squares (distances, variances) would overflow float64.
+_BIG = 1e150
+
+
+def safe_scale(X: npt.NDArray[Any]) -> float:
+    """Return a power of two that brings ``X`` under 2 in magnitude (1.0 if not needed).
+
+    Squared distances and variances overflow float64 from magnitudes near
+    1e154; dividing by a power of two first is exact (no rounding) and keeps
+    the order of distances, so neighbours found on ``X / s`` are those of ``X``.
+    """
+    if X.size == 0:
+        return 1.0
+    top = float(np.max(np.abs(X)))
+    if top <= _BIG:
+        return 1.0
+    # top = m * 2**e with 0.5 <= m < 1; dividing by 2**(e - 1) leaves it under 2
+    return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))
+
+
+P = ParamSpec("P")
+
+
+def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
+    """Let an augmenter take tables and give back the same kind.
+
+    A pandas/polars/pyarrow ``X`` comes back as the same kind of table with
+    its column names (and a column's dtype where the values fit it exactly);
+    a Series ``y`` (or ``sample_weight``) comes back as a Series of the same
+    kind. NumPy in, NumPy out.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> tuple[Any, ...]:
+        X, y = args[0], args[1]
+        Xin, yin, win = X, y, kwargs.get("sample_weight")
+        conv = list(args)
+        conv[0] = to_numpy(X)
+        conv[1] = to_numpy(y)
+        if win is not None and series_kind(win) is not None:
+            kwargs["sample_weight"] = column_to_numpy(win)
+        out = fn(*conv, **kwargs)  # type: ignore[arg-type]
+        if not (is_frame(Xin) or series_kind(yin) or series_kind(win)):
+            return out
+        res = list(out)
+        if is_frame(Xin):
+            res[0] = like(Xin, res[0])
+        if series_kind(yin) is not None and np.ndim(res[1]) == 1:
+            res[1] = series_like(yin, res[1])
+        if len(res) > 2 and series_kind(win) is not None:
+            res[2] = series_like(win, res[2])
+        return tuple(res)
+
+    return wrapper
+
+
+def _finite_sum(a: npt.NDArray[Any]) -> bool:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(a.sum()))
 
 
 def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
@@ -38,7 +129,16 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
     Returns the float array to compute on and the dtype of the output: a
     floating input keeps its dtype, anything else becomes float64.
     """
+    refuse_sparse(X, "X", caller)
     raw = to_numpy(X)
+    refuse_complex(raw, "X", caller)
+    shape: tuple[int, ...] = (
+        tuple(np.shape(raw)) if raw is not None and not isinstance(raw, str | bytes) else ()
+    )
+    if len(shape) == 2 and shape[-1] == 0:
+        fail("X", "an array with at least 1 feature",
+             described(f"0 feature(s) (shape={shape}) while a minimum of 1 is required"),
+             caller)
     kind = getattr(raw, "dtype", None)
     out_dtype: np.dtype[Any] = np.dtype(np.float64)
     if kind is not None and np.dtype(kind).kind == "f":
@@ -51,7 +151,7 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
         and raw.ndim == 2
         and raw.shape[0] >= 1
         and raw.shape[1] >= 1
-        and np.isfinite(raw.sum())
+        and _finite_sum(raw)
     ):
         # fast path: a finite sum means no NaN and no inf (any would propagate)
         return raw, out_dtype
@@ -61,7 +161,13 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
 
 def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:
     """Validate a 1-D target with ``n`` rows (any dtype; NaN rejected)."""
-    arr = check_array(to_numpy(y), "y", caller=caller, ndim=1, dtype="any")
+    if y is None:
+        fail("y", "an array-like of targets",
+             described("None (this augmenter requires y to be passed, but the target "
+                       "y is None)"), caller)
+    raw = to_numpy(y)
+    refuse_complex(raw, "y", caller)
+    arr = check_array(raw, "y", caller=caller, ndim=1, dtype="any")
     if arr.dtype.kind == "O":
         bad = np.array([v is None or (isinstance(v, float) and v != v) for v in arr])
         if bad.any():
@@ -75,16 +181,7 @@ def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:
 
 def check_weights(w: Any, n: int, caller: str) -> FloatArray | None:
     """Validate optional non-negative finite sample weights of length ``n``."""
-    if w is None:
-        return None
-    arr = check_array(
-        to_numpy(w), "sample_weight", caller=caller, ndim=1, min_samples=0
-    )
-    check_consistent_length([np.empty(n), arr], ["X", "sample_weight"], caller)
-    if (arr < 0).any():
-        fail("sample_weight", "non-negative",
-             described(f"{int((arr < 0).sum())} negative weight(s)"), caller)
-    return arr
+    return _check_weights(w, n, caller)
 
 
 def is_continuous(y: npt.NDArray[Any]) -> bool:
@@ -157,8 +254,9 @@ def class_plan(
              described(f"a continuous target with {classes.size} distinct values"),
              caller)
     if classes.size < 2 and n_samples is None:
+        only = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
         fail("y", "labels of at least 2 classes (or pass n_samples for plain "
-             "augmentation)", described(f"a single class {classes[0]!r}"), caller)
+             "augmentation)", described(f"one class ({only!r})"), caller)
     if n_samples is not None:
         if not (isinstance(sampling_strategy, str) and sampling_strategy == "auto"):
             fail("sampling_strategy", "'auto' when n_samples is given (pass one or "
@@ -246,6 +344,9 @@ def neighbors_within(
     """Return the ``k`` nearest neighbours (self excluded) within ``Xc``."""
     from sklearn.neighbors import NearestNeighbors
 
+    s = safe_scale(Xc)
+    if s != 1.0:
+        Xc = Xc / s
     nn = NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs).fit(Xc)
     q = np.arange(Xc.shape[0], dtype=np.intp) if queries is None else queries
     ind = nn.kneighbors(Xc[q], return_distance=False).astype(np.intp, copy=False)
@@ -257,12 +358,21 @@ _CHUNK_BYTES = 1 << 19
 
 def interpolate(
     base: FloatArray, seeds: IntArray, other: FloatArray, partners: IntArray,
-    gaps: FloatArray, out: npt.NDArray[Any] | None = None,
+    gaps: FloatArray, out: npt.NDArray[Any] | None = None, stable: bool = False,
 ) -> FloatArray:
     """``base[seeds] + gaps * (other[partners] - base[seeds])``, few temporaries.
 
-    Written into ``out`` (a slice of the final output) when given.
+    Written into ``out`` (a slice of the final output) when given. With
+    ``stable=True`` (magnitudes near the float64 limit) the convex form
+    ``(1 - u) a + u b`` is used: it cannot overflow, where ``b - a`` can.
     """
+    if stable:
+        g = gaps[:, None]
+        res = base[seeds] * (1.0 - g)
+        res += other[partners] * g
+        if out is not None:
+            out[...] = res
+        return res
     if out is None or out.dtype != base.dtype:
         a = base[seeds]
         b = other[partners]

@@ -9,12 +9,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._resampling import corrected_resampled_t
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._frames import is_frame, like, series_kind, series_like
+from mllifecycle._gain import GainResult, cv_splits, repeated_cv_gain, scoring_name
+from mllifecycle._progress import check_progress
 from mllifecycle._validation import (
     RNGLike,
     check_has_methods,
-    check_int,
     check_probability,
     check_rng,
     described,
@@ -26,8 +27,11 @@ __all__ = ["AugmentationGainResult", "augmentation_gain"]
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class AugmentationGainResult:
+class AugmentationGainResult(GainResult):
     """Score with and without augmentation on the same cross-validation folds.
+
+    The fields are those of every gain estimate (the same as
+    :class:`mllifecycle.transfer.TransferGainResult`):
 
     Attributes
     ----------
@@ -42,20 +46,25 @@ class AugmentationGainResult:
     std_error : float
         Corrected standard error of ``gain``.
     confidence_level : float
-    baseline_score, augmented_score : float
-        Mean test scores without and with augmentation.
-    baseline_scores, augmented_scores : tuple of float
-        Per-split test scores.
     verdict : str
         ``"helped"`` (interval above 0), ``"hurt"`` (below 0) or
         ``"no detectable effect"`` (interval contains 0).
+    helped, hurt : bool
+        The verdict as two decisions.
+    method : str
+        The augmenter (its function or class name).
     scoring : str
         The scorer used.
+    baseline_score, candidate_score : float
+        Mean test scores without and with augmentation.
+    baseline_scores, candidate_scores : tuple of float
+        Per-split test scores.
     n_splits : int
         Number of train/test splits.
     n_train, n_test : int
         Mean training and test fold sizes (before augmentation).
-    method : str
+    details : dict
+        ``differences``: the per-split gains.
 
     Examples
     --------
@@ -68,71 +77,42 @@ class AugmentationGainResult:
     >>> res = augmentation_gain(GaussianNB(), X, y, smote, rng=0)
     >>> type(res).__name__, res.ci_low <= res.gain <= res.ci_high
     ('AugmentationGainResult', True)
+    >>> sorted(res.to_metrics())[:3]
+    ['baseline_score', 'candidate_score', 'ci_high']
     """
 
-    gain: float
-    ci_low: float
-    ci_high: float
-    p_value: float = attrs.field(
-        validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)]
-    )
-    std_error: float
-    confidence_level: float
-    baseline_score: float
-    augmented_score: float
-    baseline_scores: tuple[float, ...]
-    augmented_scores: tuple[float, ...]
-    verdict: str
-    scoring: str
-    n_splits: int
-    n_train: int
-    n_test: int
-    method: str
 
-    @property
-    def helped(self) -> bool:
-        """Whether the whole confidence interval lies above zero."""
-        return self.verdict == "helped"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a JSON-safe dict."""
-        return attrs_to_dict(self)
-
-    def __repr__(self) -> str:
-        return (
-            f"AugmentationGainResult(gain={format_value(self.gain)}, "
-            f"ci=[{format_value(self.ci_low)}, {format_value(self.ci_high)}], "
-            f"p_value={format_value(self.p_value)}, verdict={self.verdict!r}, "
-            f"scoring={self.scoring!r}, n_splits={self.n_splits})"
-        )
-
-    def _repr_html_(self) -> str:
-        rows = [
-            (k, v) for k, v in self.to_dict().items()
-            if k not in ("baseline_scores", "augmented_scores")
-        ]
-        return html_table(rows, ["field", "value"], caption="AugmentationGainResult")
+def _augmenter_name(augmenter: Any) -> str:
+    fn = getattr(augmenter, "func", augmenter)  # functools.partial
+    name = getattr(fn, "__name__", None)
+    return str(name) if name else type(augmenter).__name__
 
 
-def _augment(augmenter: Any, X: npt.NDArray[Any], y: npt.NDArray[Any],
-             seed: int) -> tuple[Any, Any]:
+def _augment(augmenter: Any, X: Any, y: Any, seed: int, caller: str) -> tuple[Any, Any]:
     """Apply a sampler (cloned, reseeded) or a function taking ``rng``."""
     if hasattr(augmenter, "fit_resample"):
-        from sklearn.base import clone
-
-        sampler = clone(augmenter) if hasattr(augmenter, "get_params") else augmenter
-        if hasattr(sampler, "get_params") and "random_state" in sampler.get_params():
-            sampler.set_params(random_state=seed)
+        sampler = seeded_clone(augmenter, seed, overwrite=True)
         out = sampler.fit_resample(X, y)
     else:
         out = augmenter(X, y, rng=seed)
-    return out[0], out[1]
+    if not isinstance(out, tuple | list) or len(out) < 2:
+        got = (described(f"a {len(out)}-tuple") if isinstance(out, tuple | list)
+               else described(f"a {type(out).__name__}"))
+        fail("augmenter", "a sampler or function returning (X, y) or (X, y, sample_weight)",
+             got, caller)
+    Xg, yg = out[0], out[1]
+    n_x = len(Xg) if is_frame(Xg) else np.shape(Xg)[0] if np.ndim(Xg) else -1
+    n_y = len(yg) if np.ndim(yg) or series_kind(yg) else -1
+    if n_x < 0 or n_y < 0 or n_x != n_y:
+        fail("augmenter", "an (X, y) pair with one label per row",
+             described(f"X with {n_x} row(s) and y with {n_y} label(s)"), caller)
+    return Xg, yg
 
 
 def augmentation_gain(
     estimator: Any,
-    X: npt.ArrayLike,
-    y: npt.ArrayLike,
+    X: Any,
+    y: Any,
     augmenter: Any,
     *,
     cv: Any = 5,
@@ -140,6 +120,7 @@ def augmentation_gain(
     scoring: Any = None,
     confidence_level: float = 0.95,
     n_jobs: int | None = None,
+    progress: Any = False,
     rng: RNGLike = None,
 ) -> AugmentationGainResult:
     """Estimate whether augmenting the training data improves held-out scores.
@@ -152,13 +133,17 @@ def augmentation_gain(
     splitting is the classic leak, and shows large false gains for a
     memorising model). The per-split differences get the corrected
     resampled t interval of Nadeau and Bengio [1]_, which widens the naive
-    interval for the overlap of training sets.
+    interval for the overlap of training sets (the same estimate as
+    :func:`mllifecycle.transfer.transfer_gain`).
 
     Parameters
     ----------
     estimator : scikit-learn estimator
-        Cloned for every fit; never mutated.
-    X : array-like of shape (n_samples, n_features)
+        Cloned for every fit (an unset ``random_state`` seeded from ``rng``);
+        never mutated.
+    X : array-like or table of shape (n_samples, n_features)
+        A pandas, polars or pyarrow table is passed on to the augmenter and
+        the estimator as a table of the same kind (column names kept).
     y : array-like of shape (n_samples,)
     augmenter : sampler or callable
         An object with ``fit_resample(X, y)`` (cloned per split, its
@@ -176,15 +161,26 @@ def augmentation_gain(
     confidence_level : float, default=0.95
         Coverage of the interval.
     n_jobs : int, optional
-        Splits evaluated in parallel with joblib.
+        Splits evaluated in parallel with joblib (same answer as serial).
+    progress : bool or callable, default=False
+        ``True`` for a bar (the ``progress`` extra), or a callable
+        ``progress(done, total)`` called after each split.
     rng : int, numpy.random.Generator or None, default=None
-        Seeds the splits and the augmenter.
+        Seeds the splits, the estimator clones and the augmenter.
 
     Returns
     -------
     AugmentationGainResult
         ``gain``, ``ci_low``, ``ci_high``, ``p_value``, ``verdict`` and the
         per-split scores.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the argument: an estimator without ``fit``, an augmenter that
+        is neither a sampler nor a callable taking ``rng`` or that does not
+        return ``(X, y, ...)``, bad ``X``/``y``, ``cv`` larger than the
+        smallest class, a bad ``confidence_level`` or ``progress``.
 
     References
     ----------
@@ -224,76 +220,37 @@ def augmentation_gain(
     ya = check_y(y, Xa.shape[0], caller)
     level = check_probability(confidence_level, "confidence_level", caller=caller,
                               open_interval=True)
+    check_progress(progress, caller)
     gen = check_rng(rng, caller=caller)
-    from sklearn.base import clone
     from sklearn.metrics import check_scoring
-    from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 
-    continuous = is_continuous(ya)
-    if isinstance(cv, int) and not isinstance(cv, bool):
-        folds = check_int(cv, "cv", caller=caller, low=2)
-        reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
-        seed = int(gen.integers(2**31 - 1))
-        splitter: Any = (
-            RepeatedKFold(n_splits=folds, n_repeats=reps, random_state=seed)
-            if continuous
-            else RepeatedStratifiedKFold(n_splits=folds, n_repeats=reps,
-                                         random_state=seed)
-        )
-        if not continuous:
-            smallest = int(np.unique(ya, return_counts=True)[1].min())
-            if smallest < folds:
-                fail("cv", f"at most the size of the smallest class ({smallest}) "
-                     "for stratified folds", cv, caller)
-    elif hasattr(cv, "split") and not isinstance(cv, str):
-        splitter = cv
-    else:
-        fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)
-    scorer = check_scoring(estimator, scoring=scoring)
-    splits = list(splitter.split(Xa, ya))
-    if len(splits) < 2:
-        fail("cv", "at least 2 train/test splits", described(f"{len(splits)} split(s)"),
-             caller)
-    seeds = gen.integers(2**31 - 1, size=len(splits))
+    splits = cv_splits(cv, n_repeats, ya, classification=not is_continuous(ya),
+                       seed=new_seed(gen), caller=caller, require_stratified=True)
+    try:
+        scorer = check_scoring(estimator, scoring=scoring)
+    except (ValueError, TypeError) as exc:
+        fail("scoring", "None, a scikit-learn scorer name or a callable",
+             described(f"{scoring!r} ({exc})"), caller)
+    frame_X = is_frame(X)
+    series_y = series_kind(y) is not None
+
+    def rows(idx: npt.NDArray[np.intp]) -> tuple[Any, Any]:
+        Xi = like(X, Xa[idx]) if frame_X else Xa[idx]
+        yi = series_like(y, ya[idx]) if series_y else ya[idx]
+        return Xi, yi
 
     def one(train: npt.NDArray[np.intp], test: npt.NDArray[np.intp],
-            seed: int) -> tuple[float, float]:
-        Xt, yt = Xa[train], ya[train]
-        base = clone(estimator).fit(Xt, yt)
-        Xg, yg = _augment(augmenter, Xt, yt, int(seed))
-        aug = clone(estimator).fit(Xg, yg)
-        return (float(scorer(base, Xa[test], ya[test])),
-                float(scorer(aug, Xa[test], ya[test])))
+            seed: int) -> tuple[float, float, None]:
+        Xt, yt = rows(train)
+        Xs, ys = rows(test)
+        base = seeded_clone(estimator, seed).fit(Xt, yt)
+        Xg, yg = _augment(augmenter, Xt, yt, seed, caller)
+        aug = seeded_clone(estimator, seed).fit(Xg, yg)
+        return float(scorer(base, Xs, ys)), float(scorer(aug, Xs, ys)), None
 
-    if n_jobs is None or n_jobs == 1:
-        pairs = [one(tr, te, s) for (tr, te), s in zip(splits, seeds, strict=True)]
-    else:
-        from joblib import Parallel, delayed
-
-        pairs = Parallel(n_jobs=n_jobs)(
-            delayed(one)(tr, te, s) for (tr, te), s in zip(splits, seeds, strict=True)
-        )
-    base_s = np.array([p[0] for p in pairs])
-    aug_s = np.array([p[1] for p in pairs])
-    n_train = round(np.mean([len(tr) for tr, _ in splits]))
-    n_test = round(np.mean([len(te) for _, te in splits]))
-    ci = corrected_resampled_t(aug_s - base_s, n_train=n_train, n_test=n_test,
-                               confidence_level=level)
-    if ci.ci_low > 0:
-        verdict = "helped"
-    elif ci.ci_high < 0:
-        verdict = "hurt"
-    else:
-        verdict = "no detectable effect"
-    name = scoring if isinstance(scoring, str) else (
-        "score" if scoring is None else getattr(scoring, "__name__", "custom"))
-    return AugmentationGainResult(
-        gain=ci.mean, ci_low=ci.ci_low, ci_high=ci.ci_high, p_value=ci.p_value,
-        std_error=ci.std_error, confidence_level=level,
-        baseline_score=float(base_s.mean()), augmented_score=float(aug_s.mean()),
-        baseline_scores=tuple(base_s.tolist()), augmented_scores=tuple(aug_s.tolist()),
-        verdict=verdict, scoring=name, n_splits=len(splits), n_train=n_train,
-        n_test=n_test,
-        method="repeated CV, training folds augmented, corrected resampled t "
-               "(Nadeau & Bengio 2003)",
+    result: AugmentationGainResult = repeated_cv_gain(
+        AugmentationGainResult, splits, one, gen=gen, confidence_level=level,
+        method=_augmenter_name(augmenter), scoring=scoring_name(scoring), n_jobs=n_jobs,
+        progress=progress, caller=caller,
     )
+    return result

@@ -28,8 +28,11 @@ from mllifecycle.augment._common import (
     check_weights,
     check_X,
     effective_k,
+    frame_io,
     interpolate,
     neighbors_within,
+    refuse_complex,
+    safe_scale,
     to_numpy,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
@@ -79,6 +82,7 @@ def default_relevance(y: npt.ArrayLike) -> FloatArray:
     return np.clip(out, 0.0, 1.0)
 
 
+@frame_io
 def smote_regression(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -157,7 +161,13 @@ def smote_regression(
     """
     caller = "smote_regression"
     Xa, out_dtype = check_X(X, caller)
-    ya = check_array(to_numpy(y), "y", caller=caller, ndim=1)
+    if y is None:
+        fail("y", "an array-like of targets",
+             described("None (smote_regression requires y to be passed, but the target "
+                       "y is None)"), caller)
+    yraw = to_numpy(y)
+    refuse_complex(yraw, "y", caller)
+    ya = check_array(yraw, "y", caller=caller, ndim=1)
     if ya.shape[0] != Xa.shape[0]:
         fail("y", "the same number of samples as 'X'",
              described(f"lengths X={Xa.shape[0]}, y={ya.shape[0]}"), caller)
@@ -240,9 +250,12 @@ def smote_regression(
         seeds = gen.integers(0, idx.size, size=cnt)
         partners = nn[seeds, gen.integers(0, kc, size=cnt)]
         gaps = gen.random(cnt)
-        Xs = interpolate(Xb, seeds, Xb, partners, gaps)
+        Xs = interpolate(Xb, seeds, Xb, partners, gaps, stable=safe_scale(Xb) != 1.0)
         yb = ya[idx]
-        ys = yb[seeds] + gaps * (yb[partners] - yb[seeds])
+        if safe_scale(yb) != 1.0:
+            ys = yb[seeds] * (1.0 - gaps) + yb[partners] * gaps
+        else:
+            ys = yb[seeds] + gaps * (yb[partners] - yb[seeds])
         ws = None
         if w is not None:
             wb = w[idx]

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
+import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 
+from mllifecycle._frames import column_names, is_frame
+from mllifecycle.augment._common import is_continuous, to_numpy
 from mllifecycle.augment._regression import smote_regression
 from mllifecycle.augment._simple import gaussian_noise, mixup, random_oversample
 from mllifecycle.augment._smote import adasyn, borderline_smote, smote, smote_nc
@@ -30,8 +33,14 @@ __all__ = [
 ]
 
 
-class _Augmenter(BaseEstimator):  # type: ignore[misc]
-    """Shared ``fit_resample``: call the function with ``rng=random_state``."""
+class _Augmenter(OneToOneFeatureMixin, BaseEstimator):  # type: ignore[misc]
+    """Shared ``fit``/``fit_resample``: call the function with ``rng=random_state``.
+
+    Fitted attributes (set by ``fit`` and by ``fit_resample``):
+    ``n_features_in_``, ``feature_names_in_`` (string column names of a
+    table) and ``sampling_strategy_`` (synthetic rows per class, or per
+    target group for a continuous target).
+    """
 
     _function: ClassVar[Callable[..., tuple[Any, ...]]]
 
@@ -42,34 +51,83 @@ class _Augmenter(BaseEstimator):  # type: ignore[misc]
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
+        X : array-like or table of shape (n_samples, n_features)
+            NumPy array, or a pandas, polars or pyarrow table.
+        y : array-like or Series of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), optional
 
         Returns
         -------
         tuple
             The original rows followed by the synthetic ones, as the matching
-            function returns them.
+            function returns them: a table of the same kind (column names and,
+            where the values fit them exactly, dtypes kept) when ``X`` is a
+            table, a Series of the same kind when ``y`` is one, lists when
+            lists were given.
         """
         params = self.get_params(deep=False)
         rng = params.pop("random_state")
         fn = type(self)._function
-        return fn(X, y, sample_weight=sample_weight, rng=rng, **params)
+        out = fn(X, y, sample_weight=sample_weight, rng=rng, **params)
+        self._record(X, y, out)
+        if isinstance(X, list) or isinstance(y, list):
+            res = list(out)
+            if isinstance(X, list):
+                res[0] = np.asarray(res[0]).tolist()
+            if isinstance(y, list):
+                res[1] = np.asarray(res[1]).tolist()
+            out = tuple(res)
+        return out
+
+    def _record(self, X: Any, y: Any, out: tuple[Any, ...]) -> None:
+        names = column_names(X)
+        xa = np.asarray(to_numpy(out[0])) if not is_frame(out[0]) else None
+        self.n_features_in_ = int(
+            len(names) if names is not None else (xa.shape[1] if xa is not None else 0)
+        )
+        if names is not None and all(isinstance(n, str) for n in names):
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        y_in = np.asarray(to_numpy(y))
+        y_out = np.asarray(to_numpy(out[1]))
+        self.sampling_strategy_ = self._plan(y_in, y_out[y_in.shape[0]:])
+
+    def _plan(self, y: npt.NDArray[Any], y_new: npt.NDArray[Any]) -> dict[Any, int]:
+        """Synthetic rows per class (in class order), from the rows added."""
+        if y_new.ndim == 2:  # soft labels: the dominant parent's class
+            y_new = np.unique(y)[y_new.argmax(axis=1)]
+        if is_continuous(y):
+            return {"all": int(y_new.shape[0])}
+        labels, counts = np.unique(y_new, return_counts=True)
+        return {(lab.item() if isinstance(lab, np.generic) else lab): int(c)
+                for lab, c in zip(labels, counts, strict=True)}
 
     def fit(self, X: Any, y: Any) -> _Augmenter:
-        """Do nothing and return self (samplers act in ``fit_resample``).
+        """Validate ``X`` and ``y`` and work out the resampling plan.
+
+        Samplers act in :meth:`fit_resample`; ``fit`` runs the same
+        validation and sets the fitted attributes (``n_features_in_``,
+        ``feature_names_in_``, ``sampling_strategy_``), raising on the same
+        bad input.
 
         Parameters
         ----------
-        X, y : array-like
-            Ignored.
+        X : array-like or table of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
 
         Returns
         -------
         self
         """
+        self.fit_resample(X, y)
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        return tags
 
 
 class SMOTE(_Augmenter):
@@ -317,7 +375,7 @@ class Mixup(_Augmenter):
 
     Parameters
     ----------
-    sampling_strategy, n_samples, alpha, labels, task :
+    sampling_strategy, n_samples, concentration, labels, task :
         As in :func:`~mllifecycle.augment.mixup`.
     random_state : int, numpy.random.Generator or None, default=None
         Seed (passed as ``rng``).
@@ -339,14 +397,14 @@ class Mixup(_Augmenter):
         *,
         sampling_strategy: Any = "auto",
         n_samples: int | None = None,
-        alpha: float = 0.2,
+        concentration: float = 0.2,
         labels: str = "hard",
         task: str = "auto",
         random_state: Any = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.n_samples = n_samples
-        self.alpha = alpha
+        self.concentration = concentration
         self.labels = labels
         self.task = task
         self.random_state = random_state
@@ -373,6 +431,11 @@ class SMOTER(_Augmenter):
     """
 
     _function = staticmethod(smote_regression)
+
+    def _plan(self, y: npt.NDArray[Any], y_new: npt.NDArray[Any]) -> dict[Any, int]:
+        med = float(np.median(y))
+        low = int((y_new < med).sum())
+        return {"low": low, "high": int(y_new.shape[0]) - low}
 
     def __init__(
         self,

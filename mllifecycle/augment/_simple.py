@@ -25,7 +25,9 @@ from mllifecycle.augment._common import (
     check_X,
     check_y,
     class_plan,
+    frame_io,
     is_continuous,
+    safe_scale,
 )
 
 __all__ = ["random_oversample", "gaussian_noise", "mixup"]
@@ -58,6 +60,25 @@ def _groups(
     return classes, groups
 
 
+_FMAX = float(np.finfo(np.float64).max)
+
+
+def _spread(X: npt.NDArray[Any]) -> FloatArray:
+    """Per-column standard deviation that cannot overflow (scaled by a power of 2)."""
+    s = safe_scale(X)
+    out: FloatArray = (X / s).std(axis=0) * s if s != 1.0 else X.std(axis=0)
+    return out
+
+
+def _add_noise(Xs: FloatArray, noise: FloatArray) -> FloatArray:
+    """``Xs + noise``, kept finite at the float64 limit (clipped to the largest float)."""
+    with np.errstate(over="ignore"):
+        Xs += noise
+    if not np.isfinite(Xs).all():
+        np.clip(Xs, -_FMAX, _FMAX, out=Xs)
+    return Xs
+
+
 def _labels(
     y: npt.NDArray[Any], label: Any, seeds: IntArray
 ) -> npt.NDArray[Any]:
@@ -66,6 +87,7 @@ def _labels(
     return np.full(seeds.shape[0], label, dtype=y.dtype)
 
 
+@frame_io
 def random_oversample(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -163,12 +185,13 @@ def random_oversample(
         Xs = Xa[seeds]
         if shrink is not None:
             bw = (4.0 / ((d + 2) * idx.size)) ** (1.0 / (d + 4))
-            scale = shrink[label] * bw * Xa[idx].std(axis=0)
-            Xs += gen.standard_normal(Xs.shape) * scale
+            scale = shrink[label] * bw * _spread(Xa[idx])
+            Xs = _add_noise(Xs, gen.standard_normal(Xs.shape) * scale)
         parts.append((Xs, _labels(ya, label, seeds), None if w is None else w[seeds]))
     return assemble(Xa, ya, w, parts, out_dtype)
 
 
+@frame_io
 def gaussian_noise(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -223,24 +246,26 @@ def gaussian_noise(
     s = check_scalar(scale, "scale", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
     _, groups = _groups(ya, sampling_strategy, n_samples, caller, is_continuous(ya))
-    sd = Xa.std(axis=0) * s
+    sd = _spread(Xa) * s
     parts: list[Part] = []
     for label, idx, cnt in groups:
         if cnt == 0:
             continue
         seeds = idx[gen.integers(0, idx.size, size=cnt)]
-        Xs = Xa[seeds] + gen.standard_normal((cnt, Xa.shape[1])) * sd
+        Xs = _add_noise(Xa[seeds].astype(np.float64),
+                        gen.standard_normal((cnt, Xa.shape[1])) * sd)
         parts.append((Xs, _labels(ya, label, seeds), None if w is None else w[seeds]))
     return assemble(Xa, ya, w, parts, out_dtype)
 
 
+@frame_io
 def mixup(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
     *,
     sampling_strategy: Any = "auto",
     n_samples: int | None = None,
-    alpha: float = 0.2,
+    concentration: float = 0.2,
     labels: str = "hard",
     task: str = "auto",
     sample_weight: npt.ArrayLike | None = None,
@@ -248,7 +273,7 @@ def mixup(
 ) -> tuple[Any, ...]:
     r"""Mixup: convex combinations of random pairs of rows and of their labels.
 
-    Zhang et al. [1]_ draw :math:`\lambda \sim \mathrm{Beta}(\alpha, \alpha)`
+    Zhang et al. [1]_ draw :math:`\lambda \sim \mathrm{Beta}(c, c)`
     and form :math:`\lambda x_i + (1 - \lambda) x_j`. Here ``i`` is a row of
     the class being oversampled (any row for plain augmentation or
     regression), ``j`` is any row, and :math:`\lambda` is folded to
@@ -270,8 +295,11 @@ def mixup(
         As in :func:`smote` (classification only).
     n_samples : int, optional
         Add exactly this many rows (required for regression).
-    alpha : float, default=0.2
-        Beta concentration (> 0); small values keep new rows near a parent.
+    concentration : float, default=0.2
+        Concentration ``c`` of the Beta distribution (> 0; the paper's
+        ``alpha``, renamed because ``alpha`` is a significance level
+        everywhere else in the library); small values keep new rows near a
+        parent.
     labels : {"hard", "soft"}, default="hard"
         Labels of new rows, for classification.
     task : {"auto", "classification", "regression"}, default="auto"
@@ -307,7 +335,8 @@ def mixup(
     Xa, out_dtype = check_X(X, caller)
     ya = check_y(y, Xa.shape[0], caller)
     w = check_weights(sample_weight, Xa.shape[0], caller)
-    a = check_scalar(alpha, "alpha", caller=caller, low=0.0, low_inclusive=False)
+    a = check_scalar(concentration, "concentration", caller=caller, low=0.0,
+                     low_inclusive=False)
     labels = check_option(labels, "labels", ("hard", "soft"), caller)
     task = check_option(task, "task", ("auto", "classification", "regression"), caller)
     gen = check_rng(rng, caller=caller)
@@ -320,6 +349,7 @@ def mixup(
              described("a continuous target"), caller)
     classes, groups = _groups(ya, sampling_strategy, n_samples, caller, regression)
     n = Xa.shape[0]
+    stable = safe_scale(Xa) != 1.0
     parts: list[Part] = []
     soft_parts: list[FloatArray] = []
     if not regression:
@@ -331,9 +361,13 @@ def mixup(
         mates = gen.integers(0, n, size=cnt)
         lam = gen.beta(a, a, size=cnt)
         lam = np.maximum(lam, 1.0 - lam)
-        Xs = Xa[mates] - Xa[seeds]
-        Xs *= (1.0 - lam)[:, None]
-        Xs += Xa[seeds]
+        if stable:  # the convex form cannot overflow near the float64 limit
+            Xs = Xa[seeds] * lam[:, None]
+            Xs += Xa[mates] * (1.0 - lam)[:, None]
+        else:
+            Xs = Xa[mates] - Xa[seeds]
+            Xs *= (1.0 - lam)[:, None]
+            Xs += Xa[seeds]
         ws = None if w is None else lam * w[seeds] + (1.0 - lam) * w[mates]
         if regression:
             ys = lam * ya[seeds] + (1.0 - lam) * ya[mates]

@@ -31,8 +31,12 @@ from mllifecycle.augment._common import (
     class_plan,
     drop_self,
     effective_k,
+    frame_io,
     interpolate,
     neighbors_within,
+    refuse_complex,
+    refuse_sparse,
+    safe_scale,
     to_numpy,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
@@ -45,6 +49,7 @@ Part = tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]
 def _smote_class(
     X: FloatArray, w: FloatArray | None, idx: IntArray, n_new: int, k: int,
     rng: np.random.Generator, n_jobs: int | None, out: Output, sl: slice,
+    stable: bool = False,
 ) -> tuple[IntArray, IntArray]:
     """Plain SMOTE within one class, written into ``out[sl]``; returns parents."""
     Xc = X[idx]
@@ -53,7 +58,7 @@ def _smote_class(
     cols = rng.integers(0, k, size=n_new)
     gaps = rng.random(n_new)
     partners = nn[seeds, cols]
-    interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+    interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl], stable=stable)
     _fill_weights(out, sl, None if w is None else w[idx], seeds, partners, gaps)
     return idx[seeds], idx[partners]
 
@@ -84,6 +89,7 @@ def _prepare(
 
 
 
+@frame_io
 def smote(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -175,11 +181,12 @@ def smote(
         caller,
     )
     out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
+    stable = safe_scale(Xa) != 1.0
     for c in np.flatnonzero(n_new):
         idx = np.flatnonzero(inverse == c)
         kc = effective_k(k, idx.size, classes[c], caller)
         sl = out.slot(int(n_new[c]), classes[c])
-        _smote_class(Xa, w, idx, int(n_new[c]), kc, gen, jobs, out, sl)
+        _smote_class(Xa, w, idx, int(n_new[c]), kc, gen, jobs, out, sl, stable)
     return out.result()
 
 
@@ -198,6 +205,13 @@ def _all_index(X: FloatArray, n_jobs: int | None) -> Any:
     return NearestNeighbors(n_jobs=n_jobs).fit(X)
 
 
+def _scaled(X: FloatArray) -> tuple[FloatArray, bool]:
+    """``X`` divided by :func:`safe_scale` (for distances) and whether it was."""
+    s = safe_scale(X)
+    return (X, False) if s == 1.0 else (X / s, True)
+
+
+@frame_io
 def borderline_smote(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -295,11 +309,12 @@ def borderline_smote(
     )
     out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
-    index = _all_index(Xa, jobs) if todo.size else None
+    Xd, stable = _scaled(Xa)
+    index = _all_index(Xd, jobs) if todo.size else None
     for c in todo:
         idx = np.flatnonzero(inverse == c)
         q = m if kind == "borderline-1" else max(m, k)
-        nbrs = _query_all(Xa, idx, q, jobs, index)
+        nbrs = _query_all(Xd, idx, q, jobs, index)
         m_eff = min(m, nbrs.shape[1])
         n_other = (inverse[nbrs[:, :m_eff]] != c).sum(axis=1)
         danger = np.flatnonzero((2 * n_other >= m_eff) & (n_other < m_eff))
@@ -322,7 +337,7 @@ def borderline_smote(
             gaps = gen.random(cnt)
             seeds = danger[pick]
             partners = nn[pick, cols]
-            interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+            interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl], stable=stable)
             _fill_weights(out, sl, None if w is None else w[idx], seeds, partners,
                           gaps)
         else:
@@ -333,11 +348,12 @@ def borderline_smote(
             seeds = idx[danger[pick]]
             partners = nbrs[danger[pick], cols]
             gaps = np.where(inverse[partners] == c, gaps, 0.5 * gaps)
-            interpolate(Xa, seeds, Xa, partners, gaps, out=out.X[sl])
+            interpolate(Xa, seeds, Xa, partners, gaps, out=out.X[sl], stable=stable)
             _fill_weights(out, sl, w, seeds, partners, gaps)
     return out.result()
 
 
+@frame_io
 def adasyn(
     X: npt.ArrayLike,
     y: npt.ArrayLike,
@@ -423,12 +439,13 @@ def adasyn(
     )
     out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
-    index = _all_index(Xa, jobs) if todo.size else None
+    Xd, stable = _scaled(Xa)
+    index = _all_index(Xd, jobs) if todo.size else None
     for c in todo:
         idx = np.flatnonzero(inverse == c)
         label = classes[c]
         kc = effective_k(k, idx.size, label, caller)
-        nbrs = _query_all(Xa, idx, k, jobs, index)
+        nbrs = _query_all(Xd, idx, k, jobs, index)
         ratio = (inverse[nbrs] != c).mean(axis=1)
         if ratio.sum() == 0:
             warnings.warn(
@@ -446,7 +463,7 @@ def adasyn(
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]
         sl = out.slot(cnt, label)
-        interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl])
+        interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl], stable=stable)
         _fill_weights(out, sl, None if w is None else w[idx], seeds, partners, gaps)
     return out.result()
 
@@ -488,12 +505,13 @@ def _encode_column(col: npt.NDArray[Any], j: int, caller: str) -> tuple[Any, Int
             [v is None or (isinstance(v, float) and v != v) for v in col]
         )
     elif col.dtype.kind in "fc":
-        missing = np.isnan(col)
+        missing = ~np.isfinite(col)
     else:
         missing = np.zeros(col.shape[0], dtype=bool)
     if missing.any():
-        fail("X", "free of missing values in categorical columns",
-             described(f"{int(missing.sum())} missing value(s) in column {j}"), caller)
+        fail("X", "free of missing (NaN, None, pd.NA) and infinite values in categorical "
+             "columns", described(f"{int(missing.sum())} missing value(s) or inf in column {j}"),
+             caller)
     try:
         cats, codes = np.unique(col, return_inverse=True)
     except TypeError:
@@ -519,12 +537,18 @@ def _smote_nc_impl(
     caller = "smote_nc"
     if X is None or isinstance(X, str | bytes):
         fail("X", "a 2-D array-like", X, caller)
+    refuse_sparse(X, "X", caller)
     raw = np.asarray(to_numpy(X))
+    refuse_complex(raw, "X", caller)
     if raw.ndim != 2:
         fail("X", "a 2-D array", described(f"a {raw.ndim}-D array of shape "
                                            f"{raw.shape}"), caller)
     n, p = raw.shape
-    if n < 1 or p < 1:
+    if p < 1:
+        fail("X", "an array with at least 1 feature",
+             described(f"0 feature(s) (shape={raw.shape}) while a minimum of 1 is required"),
+             caller)
+    if n < 1:
         fail("X", "a non-empty 2-D array", described(f"shape {raw.shape}"), caller)
     cat_idx = _categorical_indices(categorical_features, p, caller)
     num_idx = np.setdiff1d(np.arange(p), cat_idx).astype(np.intp)
@@ -552,18 +576,19 @@ def _smote_nc_impl(
         label = classes[c]
         kc = effective_k(k, idx.size, label, caller)
         Xc = Xnum[idx]
-        med = float(np.median(Xc.std(axis=0)))
+        sc = safe_scale(Xc)
+        med = float(np.median((Xc / sc).std(axis=0)))
         onehot = np.zeros((idx.size, int(n_cats.sum())))
         rows = np.arange(idx.size)
         for j in range(codes.shape[1]):
             onehot[rows, offsets[j] + codes[idx, j]] = med / np.sqrt(2.0)
-        nn = neighbors_within(np.hstack([Xc, onehot]), kc, jobs)
+        nn = neighbors_within(np.hstack([Xc / sc, onehot]), kc, jobs)
         cnt = int(n_new[c])
         seeds = gen.integers(0, idx.size, size=cnt)
         cols = gen.integers(0, kc, size=cnt)
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]
-        num_new = interpolate(Xc, seeds, Xc, partners, gaps)
+        num_new = interpolate(Xc, seeds, Xc, partners, gaps, stable=sc != 1.0)
         Xs = np.empty((cnt, p), dtype=out_dtype)
         Xs[:, num_idx] = num_new
         for j, col in enumerate(cat_idx):
@@ -579,6 +604,7 @@ def _smote_nc_impl(
     return assemble(base, ya, w, parts, out_dtype), parents
 
 
+@frame_io
 def smote_nc(
     X: Any,
     y: npt.ArrayLike,

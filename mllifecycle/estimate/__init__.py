@@ -14,7 +14,7 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> p = rng.uniform(size=4000)
 >>> y = (rng.uniform(size=4000) < p).astype(int)
->>> est = CBPE(metrics=["accuracy", "recall"], random_state=0).fit(y, p)
+>>> est = CBPE(metrics=["accuracy", "recall"], random_state=0).fit(y_true=y, y_proba=p)
 >>> r = est.estimate(p[:1000])
 >>> 0.7 < r["accuracy"].value < 0.8
 True

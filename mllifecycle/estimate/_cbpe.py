@@ -42,10 +42,24 @@ IntArray = npt.NDArray[np.intp]
 _CALIBRATIONS = ("auto", "isotonic", "sigmoid", "none")
 
 
+def _real(x: Any, name: str, caller: str) -> Any:
+    """Refuse complex probabilities clearly (NumPy would drop the imaginary part)."""
+    from mllifecycle._frames import column_to_numpy, frame_to_numpy, is_frame, series_kind
+
+    if is_frame(x):
+        x = frame_to_numpy(x)
+    elif series_kind(x) is not None:
+        x = column_to_numpy(x)
+    if np.iscomplexobj(x):
+        fail(name, "real probabilities (Complex data not supported)",
+             described("complex values"), caller)
+    return x
+
+
 def _bootstrap_rows(
-    y: IntArray, n_classes: int, n_bootstrap: int, rng: np.random.Generator
+    y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator
 ) -> list[IntArray]:
-    """Row indices of ``n_bootstrap`` resamples that each contain every class.
+    """Row indices of ``n_resamples`` resamples that each contain every class.
 
     Plain (not stratified) resampling, so the uncertainty of the class balance,
     which moves the calibration's intercept, is part of the spread. A resample
@@ -53,7 +67,7 @@ def _bootstrap_rows(
     """
     n = len(y)
     out: list[IntArray] = []
-    while len(out) < n_bootstrap:
+    while len(out) < n_resamples:
         idx = rng.integers(0, n, n)
         if np.unique(y[idx]).size == n_classes:
             out.append(idx)
@@ -96,12 +110,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     random_state : int, numpy Generator or None, default=None
         Seeds the shuffled folds of ``calibration="auto"`` and the bootstrap.
         The same ``random_state`` gives the same result.
-    n_bootstrap : int, default=0
+    n_resamples : int, default=0
         If positive, the calibration map is refitted on this many bootstrap
         resamples of the reference; the spread of the estimates
         across them (the calibration standard error) is added in quadrature
         to the sampling standard error. 0 leaves calibration uncertainty out
-        of the interval. Each estimate then costs about ``n_bootstrap + 1``
+        of the interval. Each estimate then costs about ``n_resamples + 1``
         times as much.
 
     Attributes
@@ -117,14 +131,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     n_classes_ : int
         Number of classes (2 for binary).
     classes_ : numpy.ndarray
-        ``arange(n_classes_)``: labels are the column indices of ``proba``.
+        ``arange(n_classes_)``: labels are the column indices of ``y_proba``.
     n_reference_ : int
         Number of reference rows.
     reference_metrics_ : dict of str to float
         The realised metrics on the reference set (for comparison).
     bootstrap_calibrators_ : list of list
         The calibration maps refitted on bootstrap resamples (empty when
-        ``n_bootstrap=0``).
+        ``n_resamples=0``).
 
     See Also
     --------
@@ -174,7 +188,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     the irreducible sampling noise of a finite window. By default it does
     not include the error of the calibration map itself, which shrinks as the
     reference grows (keep the reference several times larger than a window);
-    ``n_bootstrap > 0`` adds a bootstrap estimate of it. The
+    ``n_resamples > 0`` adds a bootstrap estimate of it. The
     interval is valid only while ``P(y | x)`` (more precisely ``P(y | raw
     score)``) is what it was on the reference. Under covariate shift it holds
     when the model's score carries what ``x`` says about ``y`` (a
@@ -201,7 +215,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     >>> rng = np.random.default_rng(0)
     >>> p_ref = rng.uniform(size=5000)                # model's P(y=1)
     >>> y_ref = (rng.uniform(size=5000) < p_ref).astype(int)
-    >>> est = CBPE(metrics=["accuracy", "roc_auc"], random_state=0).fit(y_ref, p_ref)
+    >>> est = CBPE(metrics=["accuracy", "roc_auc"], random_state=0).fit(y_true=y_ref, y_proba=p_ref)
     >>> est.calibration_ in {"none", "sigmoid", "isotonic"}
     True
     >>> p_new = rng.beta(5, 1, size=1000)  # covariate shift: mostly confident
@@ -222,7 +236,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         threshold: float = 0.5,
         confidence_level: float = 0.95,
         random_state: Any = None,
-        n_bootstrap: int = 0,
+        n_resamples: int = 0,
     ) -> None:
         self.metrics = metrics
         self.calibration = calibration
@@ -230,7 +244,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self.threshold = threshold
         self.confidence_level = confidence_level
         self.random_state = random_state
-        self.n_bootstrap = n_bootstrap
+        self.n_resamples = n_resamples
         self._validate_params()
 
     # ------------------------------------------------------------------ checks
@@ -262,21 +276,21 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             high_inclusive=False,
         )
         check_rng(self.random_state, "random_state", caller)
-        if check_int(self.n_bootstrap, "n_bootstrap", caller=caller, low=0) == 1:
-            fail("n_bootstrap", "0 (no bootstrap) or an int >= 2", 1, caller)
+        if check_int(self.n_resamples, "n_resamples", caller=caller, low=0) == 1:
+            fail("n_resamples", "0 (no bootstrap) or an int >= 2", 1, caller)
         return tuple(dict.fromkeys(names))
 
     def _check_fitted(self, caller: str) -> None:
         if not hasattr(self, "calibrators_"):
             raise NotFittedError(
                 f"This CBPE instance is not fitted yet; call "
-                f"fit(y_true_ref, proba_ref) "
+                f"fit(y_true=y_ref, y_proba=p_ref) "
                 f"before {caller}."
             )
 
-    def _as_columns(self, proba: Any, name: str, caller: str) -> FloatArray:
-        """Validate ``proba`` and return it as ``(n, K)`` class probabilities."""
-        arr = check_proba(proba, name, caller)
+    def _as_columns(self, y_proba: Any, name: str, caller: str) -> FloatArray:
+        """Validate ``y_proba`` and return it as ``(n, K)`` class probabilities."""
+        arr = check_proba(_real(y_proba, name, caller), name, caller)
         if arr.ndim == 1:
             arr = np.column_stack([1.0 - arr, arr])
         elif arr.shape[1] < 2:
@@ -303,7 +317,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         if bad.any():
             fail(
                 "y_true",
-                f"class labels in {labels} (the column indices of proba)",
+                f"class labels in {labels} (the column indices of y_proba)",
                 described(f"{int(bad.sum())} other value(s), e.g. {float(y[bad][0])!r}"),
                 caller,
             )
@@ -315,15 +329,15 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return np.asarray(np.argmax(raw, axis=1), dtype=np.intp)
 
     # ------------------------------------------------------------------- fit
-    def fit(self, y_true: Any, proba: Any) -> CBPE:
+    def fit(self, *, y_true: Any, y_proba: Any) -> CBPE:
         """Calibrate the model's probabilities on a labelled reference set.
 
         Parameters
         ----------
         y_true : array-like of shape (n,)
             True labels: 0/1 (or bools) for binary problems, the column
-            indices ``0..K-1`` of ``proba`` otherwise. Every class must occur.
-        proba : array-like of shape (n,) or (n, K)
+            indices ``0..K-1`` of ``y_proba`` otherwise. Every class must occur.
+        y_proba : array-like of shape (n,) or (n, K)
             The model's predicted probabilities: of the positive class (1-D)
             or of every class (2-D, rows summing to 1).
 
@@ -345,10 +359,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         for attr in ("n_classes_",):
             if hasattr(self, attr):
                 delattr(self, attr)
-        raw = self._as_columns(proba, "proba", caller)
+        raw = self._as_columns(y_proba, "y_proba", caller)
         n_classes = raw.shape[1]
         y = self._check_labels(y_true, n_classes, caller)
-        check_consistent_length([raw, y], ["proba", "y_true"], caller)
+        check_consistent_length([raw, y], ["y_proba", "y_true"], caller)
         counts = np.bincount(y, minlength=n_classes)
         if (counts == 0).any():
             missing = [int(c) for c in np.flatnonzero(counts == 0)]
@@ -377,7 +391,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self.calibration_ = method
         self.bootstrap_calibrators_ = [
             fit_calibrators(method, raw[idx], y[idx])
-            for idx in _bootstrap_rows(y, n_classes, int(self.n_bootstrap), rng)
+            for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng)
         ]
         self.calibration_scores_ = scores
         self.n_classes_ = n_classes
@@ -405,12 +419,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return {m: v / len(y) for m, v in totals.items()}
 
     # -------------------------------------------------------------- estimate
-    def calibrate(self, proba: Any) -> FloatArray:
-        """Return the calibrated probabilities, in the shape of ``proba``.
+    def calibrate(self, y_proba: Any) -> FloatArray:
+        """Return the calibrated probabilities, in the shape of ``y_proba``.
 
         Parameters
         ----------
-        proba : array-like of shape (n,) or (n, K)
+        y_proba : array-like of shape (n,) or (n, K)
             The model's raw probabilities.
 
         Returns
@@ -419,8 +433,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             Calibrated probabilities (1-D input gives 1-D output).
         """
         self._check_fitted("calibrate")
-        arr = check_proba(proba, "proba", "CBPE.calibrate")
-        cal = apply_calibrators(self.calibrators_, self._as_columns(arr, "proba", "CBPE.calibrate"))
+        arr = check_proba(_real(y_proba, "y_proba", "CBPE.calibrate"), "y_proba",
+                          "CBPE.calibrate")
+        cols = self._as_columns(arr, "y_proba", "CBPE.calibrate")
+        cal = apply_calibrators(self.calibrators_, cols)
         return cal[:, 1] if arr.ndim == 1 else cal
 
     def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:
@@ -465,7 +481,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             out.append(
                 PerformanceEstimate(
                     estimates=ests,
-                    n=m,
+                    n_samples=m,
                     n_classes=k,
                     average="binary" if k == 2 else "macro",
                     threshold=float(self.threshold) if k == 2 else None,
@@ -491,12 +507,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 stacklevel=3,
             )
 
-    def estimate(self, proba: Any) -> PerformanceEstimate:
+    def estimate(self, y_proba: Any) -> PerformanceEstimate:
         """Estimate the metrics on one window of unlabelled predictions.
 
         Parameters
         ----------
-        proba : array-like of shape (n,) or (n, K)
+        y_proba : array-like of shape (n,) or (n, K)
             The model's raw probabilities on the window, shaped as in
             :meth:`fit`. At least one row.
 
@@ -511,7 +527,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         NotFittedError
             If called before :meth:`fit`.
         InvalidParameterError
-            If ``proba`` is empty, outside [0, 1] or has the wrong number of
+            If ``y_proba`` is empty, outside [0, 1] or has the wrong number of
             classes.
 
         Warns
@@ -521,19 +537,19 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             precision with no predicted positive, or ROC AUC on one row.
         """
         self._check_fitted("estimate")
-        raw = self._as_columns(proba, "proba", "CBPE.estimate")
+        raw = self._as_columns(y_proba, "y_proba", "CBPE.estimate")
         result = self._estimate_batch(raw[None])
         self._warn_degenerate(result, "CBPE.estimate")
         return result[0]
 
     def estimate_many(
-        self, proba: Any, *, window_size: int | None = None
+        self, y_proba: Any, *, window_size: int | None = None
     ) -> list[PerformanceEstimate]:
         """Estimate the metrics on many windows at once (vectorised).
 
         Parameters
         ----------
-        proba : array-like or list of array-like
+        y_proba : array-like or list of array-like
             With ``window_size``: one array of probabilities, cut into
             consecutive windows of ``window_size`` rows (a shorter last window
             is kept). Without: a list of windows, each shaped as in
@@ -554,8 +570,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         >>> rng = np.random.default_rng(1)
         >>> p = rng.uniform(size=3000)
         >>> y = (rng.uniform(size=3000) < p).astype(int)
-        >>> est = CBPE(calibration="none").fit(y, p)
-        >>> [r.n for r in est.estimate_many(p, window_size=1000)]
+        >>> est = CBPE(calibration="none").fit(y_true=y, y_proba=p)
+        >>> [r.n_samples for r in est.estimate_many(p, window_size=1000)]
         [1000, 1000, 1000]
         """
         caller = "CBPE.estimate_many"
@@ -563,18 +579,18 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         if window_size is not None:
             size = check_int(window_size, "window_size", caller=caller, low=1)
             if (
-                isinstance(proba, list | tuple)
-                and len(proba) > 0
-                and not isinstance(proba[0], numbers.Real)
+                isinstance(y_proba, list | tuple)
+                and len(y_proba) > 0
+                and not isinstance(y_proba[0], numbers.Real)
             ):
                 fail(
-                    "proba",
+                    "y_proba",
                     "one array when window_size is given (or a list of "
                     "windows without window_size)",
-                    described(f"a {type(proba).__name__} of arrays"),
+                    described(f"a {type(y_proba).__name__} of arrays"),
                     caller,
                 )
-            raw = self._as_columns(proba, "proba", caller)
+            raw = self._as_columns(y_proba, "y_proba", caller)
             n_full = raw.shape[0] // size
             results = []
             if n_full:
@@ -584,14 +600,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             if raw.shape[0] > n_full * size:
                 results += self._estimate_batch(raw[n_full * size :][None])
         else:
-            if not isinstance(proba, list | tuple) or len(proba) == 0:
+            if not isinstance(y_proba, list | tuple) or len(y_proba) == 0:
                 fail(
-                    "proba",
+                    "y_proba",
                     "a non-empty list of windows (or pass window_size)",
-                    proba,
+                    y_proba,
                     caller,
                 )
-            windows = [self._as_columns(p, f"proba[{i}]", caller) for i, p in enumerate(proba)]
+            windows = [self._as_columns(p, f"y_proba[{i}]", caller) for i, p in enumerate(y_proba)]
             results = []
             i = 0
             while i < len(windows):  # stack runs of equal-length windows
@@ -603,14 +619,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self._warn_degenerate(results, caller)
         return results
 
-    def realized(self, y_true: Any, proba: Any) -> dict[str, float]:
+    def realized(self, y_true: Any, y_proba: Any) -> dict[str, float]:
         """Return the realised metrics on a labelled window, same definitions.
 
         Parameters
         ----------
         y_true : array-like of shape (n,)
             True labels, as in :meth:`fit`.
-        proba : array-like of shape (n,) or (n, K)
+        y_proba : array-like of shape (n,) or (n, K)
             The model's raw probabilities.
 
         Returns
@@ -624,15 +640,15 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         --------
         >>> from mllifecycle.estimate import CBPE
         >>> est = CBPE(metrics=["accuracy", "precision"], calibration="none")
-        >>> est = est.fit([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.6])
+        >>> est = est.fit(y_true=[0, 1, 1, 0], y_proba=[0.2, 0.7, 0.4, 0.6])
         >>> est.realized([0, 1, 1, 0], [0.2, 0.7, 0.4, 0.6])
         {'accuracy': 0.5, 'precision': 0.5}
         """
         caller = "CBPE.realized"
         self._check_fitted("realized")
-        raw = self._as_columns(proba, "proba", caller)
+        raw = self._as_columns(y_proba, "y_proba", caller)
         y = self._check_labels(y_true, raw.shape[1], caller)
-        check_consistent_length([raw, y], ["proba", "y_true"], caller)
+        check_consistent_length([raw, y], ["y_proba", "y_true"], caller)
         out = realized_metrics(self._names, y, self._predict(raw), raw, raw.shape[1])
         bad = [k for k, v in out.items() if not math.isfinite(v)]
         if bad:

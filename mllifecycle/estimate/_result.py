@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table, jsonable
 
 __all__ = ["MetricEstimate", "PerformanceEstimate"]
 
@@ -36,7 +36,7 @@ class MetricEstimate:
         ``std_error`` unless calibration uncertainty is included).
     calibration_std_error : float
         Bootstrap standard error due to the calibration map (NaN when not
-        estimated, i.e. ``n_bootstrap=0``).
+        estimated, i.e. ``n_resamples=0``).
 
     Examples
     --------
@@ -58,6 +58,10 @@ class MetricEstimate:
         """Return the fields as a JSON-safe dict (NaN becomes None)."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the finite numbers as a flat ``name -> float`` dict."""
+        return flat_metrics(self.to_dict())
+
     def __repr__(self) -> str:
         return (
             f"MetricEstimate(metric={self.metric!r}, value={format_value(self.value)}, "
@@ -76,7 +80,7 @@ class PerformanceEstimate:
     ----------
     estimates : dict of str to MetricEstimate
         One entry per requested metric, in the order requested.
-    n : int
+    n_samples : int
         Number of rows in the window.
     n_classes : int
         Number of classes (2 for binary problems).
@@ -100,15 +104,16 @@ class PerformanceEstimate:
     >>> rng = np.random.default_rng(0)
     >>> p = rng.uniform(size=2000)
     >>> y = (rng.uniform(size=2000) < p).astype(int)
-    >>> r = CBPE(metrics=["accuracy", "f1"], random_state=0).fit(y, p).estimate(p[:500])
+    >>> est = CBPE(metrics=["accuracy", "f1"], random_state=0).fit(y_true=y, y_proba=p)
+    >>> r = est.estimate(p[:500])
     >>> sorted(r.to_dict()["estimates"])
     ['accuracy', 'f1']
-    >>> "accuracy" in r, r.n
+    >>> "accuracy" in r, r.n_samples
     (True, 500)
     """
 
     estimates: dict[str, MetricEstimate]
-    n: int
+    n_samples: int
     n_classes: int
     average: str
     threshold: float | None
@@ -142,6 +147,25 @@ class PerformanceEstimate:
         out["estimates"] = {k: v.to_dict() for k, v in self.estimates.items()}
         return jsonable(out)  # type: ignore[no-any-return]
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat dict: ``accuracy``, ``accuracy.std_error``, ...
+
+        Each metric's value is ``<metric>``, its other numbers
+        ``<metric>.<field>``; NaN (undefined) values are left out, so
+        ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+        """
+        out: dict[str, float] = {}
+        for name, est in self.estimates.items():
+            d = est.to_dict()
+            d.pop("metric", None)
+            value = d.pop("value", None)
+            if isinstance(value, float):
+                out[name] = value
+            out.update(flat_metrics(d, prefix=name))
+        out.update(flat_metrics({"n_samples": self.n_samples, "n_classes": self.n_classes,
+                                 "confidence_level": self.confidence_level}))
+        return out
+
     def _rows(self) -> list[list[Any]]:
         return [
             [e.metric, e.value, e.std_error, e.ci_low, e.ci_high] for e in self.estimates.values()
@@ -150,7 +174,7 @@ class PerformanceEstimate:
     def __repr__(self) -> str:
         level = format_value(100 * self.confidence_level)
         head = (
-            f"PerformanceEstimate(method='cbpe', n={self.n}, "
+            f"PerformanceEstimate(method='cbpe', n_samples={self.n_samples}, "
             f"n_classes={self.n_classes}, "
             f"average={self.average!r}, calibration={self.calibration!r}, "
             f"confidence_level={format_value(self.confidence_level)})"
@@ -166,7 +190,7 @@ class PerformanceEstimate:
 
     def _repr_html_(self) -> str:
         caption = (
-            f"CBPE estimate on {self.n} rows ({self.average}, "
+            f"CBPE estimate on {self.n_samples} rows ({self.average}, "
             f"calibration={self.calibration}, "
             f"{format_value(100 * self.confidence_level)}% intervals)"
         )

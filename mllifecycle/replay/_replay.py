@@ -315,7 +315,7 @@ def _fit_estimator(estimator: Any, model: Any, X: Any, y: Any) -> Any:
     idx = np.searchsorted(model.classes_, y)
     est = clone(estimator) if hasattr(estimator, "get_params") else estimator
     try:
-        return est.fit(idx, proba)
+        return est.fit(y_true=idx, y_proba=proba)
     except (ValueError, TypeError):  # too few rows of a class to calibrate
         return None
 
@@ -614,7 +614,7 @@ def replay(
         Share of the window held out for the gates.
     performance_estimator : optional
         A label-free performance estimator (``mllifecycle.estimate.CBPE``:
-        ``fit(y_true, proba)``, ``estimate(proba)["accuracy"]``), refitted on
+        ``fit(y_true=..., y_proba=...)``, ``estimate(y_proba)["accuracy"]``), refitted on
         each deployed model's training rows and applied to every batch; its
         estimate becomes ``state.estimated_metric``. Needs ``predict_proba``.
     metric_window : int, default=500

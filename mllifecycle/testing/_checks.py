@@ -342,8 +342,11 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     """Check a resampler honours the :class:`Sampler` protocol.
 
     Checks that ``fit_resample`` keeps the number of features, returns as many
-    labels as rows, introduces no new labels, and that a ``clone`` with the
-    same parameters (when it is a scikit-learn estimator) gives the same output.
+    labels as rows, introduces no new labels, and leaves its inputs untouched;
+    that a ``clone`` with the same parameters (when it is a scikit-learn
+    estimator) gives the same output; and, when the sampler records
+    ``n_features_in_`` (as scikit-learn and imbalanced-learn samplers do),
+    that it matches ``X``.
 
     Parameters
     ----------
@@ -365,9 +368,14 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     assert isinstance(sampler, Sampler), f"{type(sampler).__name__} lacks fit_resample(X, y)"
     Xa = np.asarray(X)
     ya = np.asarray(y)
-    Xr, yr = sampler.fit_resample(Xa, ya)
+    X_before, y_before = Xa.copy(), ya.copy()
+    Xr, yr = sampler.fit_resample(Xa, ya)[:2]
     Xr = np.asarray(Xr)
     yr = np.asarray(yr)
+    assert np.array_equal(Xa, X_before, equal_nan=Xa.dtype.kind == "f"), (
+        "fit_resample modified X in place"
+    )
+    assert np.array_equal(ya, y_before), "fit_resample modified y in place"
     assert Xr.ndim == 2, "fit_resample must return a 2-D X"
     assert Xr.shape[1] == Xa.shape[1], "fit_resample changed the feature count"
     assert Xr.shape[0] == yr.shape[0], "fit_resample returned mismatched X and y lengths"
@@ -375,11 +383,16 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
         assert set(np.unique(yr).tolist()) <= set(np.unique(ya).tolist()), (
             "fit_resample introduced labels absent from y"
         )
+    n_in = getattr(sampler, "n_features_in_", None)
+    if n_in is not None:
+        assert n_in == Xa.shape[1], (
+            f"n_features_in_ is {n_in} after resampling {Xa.shape[1]} feature(s)"
+        )
     if hasattr(sampler, "get_params"):
         from sklearn.base import clone
 
-        Xc, _ = clone(sampler).fit_resample(Xa, ya)
-        Xr2, _ = clone(sampler).fit_resample(Xa, ya)
+        Xc = clone(sampler).fit_resample(Xa, ya)[0]
+        Xr2 = clone(sampler).fit_resample(Xa, ya)[0]
         assert np.array_equal(np.asarray(Xc), np.asarray(Xr2)), (
             "two clones with the same parameters resample differently (seed the sampler)"
         )

@@ -25,20 +25,15 @@ from __future__ import annotations
 
 from mllifecycle.transfer._align import CORAL
 from mllifecycle.transfer._distance import DomainDistance, domain_distance
-from mllifecycle.transfer._finetune import (
-    STRATEGIES,
-    FinetuneResult,
-    ProgressiveResult,
-    StageReport,
-    finetune,
-    progressive,
-)
-from mllifecycle.transfer._gain import TransferGain, transfer_gain
+from mllifecycle.transfer._finetune import FinetuneResult, finetune
+from mllifecycle.transfer._gain import TransferGainResult, transfer_gain
+from mllifecycle.transfer._progressive import ProgressiveResult, StageReport, progressive
 from mllifecycle.transfer._reweight import ImportanceWeights, importance_weights
 from mllifecycle.transfer._stacked import (
     StackedTransferClassifier,
     StackedTransferRegressor,
 )
+from mllifecycle.transfer._strategies import STRATEGIES
 
 __all__ = [
     "finetune",
@@ -52,7 +47,7 @@ __all__ = [
     "FinetuneResult",
     "ProgressiveResult",
     "StageReport",
-    "TransferGain",
+    "TransferGainResult",
     "ImportanceWeights",
     "DomainDistance",
     "STRATEGIES",

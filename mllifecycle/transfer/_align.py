@@ -8,8 +8,22 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mllifecycle._frames import is_frame, like
 from mllifecycle._validation import check_scalar, fail
-from mllifecycle.transfer._common import FloatArray
+from mllifecycle.transfer._common import FloatArray, as_numpy
+
+#: Column magnitude above which covariances would overflow float64.
+_BIG = 1e150
+
+
+def _column_scale(*arrays: FloatArray) -> FloatArray:
+    """Per-column powers of two bringing columns above 1e150 under 2 (else 1)."""
+    top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
+    scale = np.ones(top.shape[0])
+    big = top > _BIG
+    if big.any():
+        scale[big] = np.ldexp(1.0, np.frexp(top[big])[1] - 1)
+    return scale
 
 __all__ = ["CORAL"]
 
@@ -40,6 +54,10 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         Also move the source mean onto the target mean. ``False`` is the
         paper's algorithm, which assumes features already centred.
 
+    Tables (pandas, polars, pyarrow) come out of :meth:`transform` as the
+    same kind of table with the same column names; ``set_output(transform=...)``
+    chooses another container as in scikit-learn.
+
     Attributes
     ----------
     transform_matrix_ : ndarray of shape (n_features, n_features)
@@ -49,6 +67,12 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         Means used for centring (zeros when ``center=False``).
     n_features_in_ : int
         Number of features seen during fit.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a table with string column names.
+    scale_ : ndarray of shape (n_features,)
+        Powers of two the columns were divided by before the covariances
+        (1 except for columns above 1e150 in magnitude, whose squares would
+        overflow); ``transform_matrix_`` acts on the scaled columns.
 
     Notes
     -----
@@ -101,7 +125,8 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                            low=0.0)
         if not isinstance(self.center, bool | np.bool_):
             fail("center", "a bool", self.center, "CORAL")
-        x = validate_data(self, X, dtype=np.float64)
+        x = validate_data(self, self._numeric(X), dtype=np.float64)
+        self._names = list(X.columns) if hasattr(X, "columns") else None
         if x.shape[0] < 2:
             raise ValueError(
                 f"CORAL needs at least 2 samples to estimate a covariance; got "
@@ -110,23 +135,37 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         if X_target is None:
             t = x
         else:
-            t = validate_data(self, X_target, reset=False, dtype=np.float64)
+            t = validate_data(self, self._numeric(X_target), reset=False, dtype=np.float64)
             if t.shape[0] < 2:
                 raise ValueError(
                     f"CORAL needs at least 2 target samples; got {t.shape[0]} sample"
                 )
         d = x.shape[1]
+        self.scale_ = _column_scale(x, t)
+        xs, ts = x / self.scale_, t / self.scale_
         eye = lam * np.eye(d)
-        cs = np.atleast_2d(np.cov(x, rowvar=False)) + eye
-        ct = np.atleast_2d(np.cov(t, rowvar=False)) + eye
+        cs = np.atleast_2d(np.cov(xs, rowvar=False)) + eye
+        ct = np.atleast_2d(np.cov(ts, rowvar=False)) + eye
         if lam == 0.0 and (np.linalg.eigvalsh(cs).min() <= 0.0):
             raise ValueError(
                 "CORAL: the source covariance is singular; use regularization > 0"
             )
         self.transform_matrix_ = _sym_power(cs, -0.5) @ _sym_power(ct, 0.5)
-        self.source_mean_ = x.mean(axis=0) if self.center else np.zeros(d)
-        self.target_mean_ = t.mean(axis=0) if self.center else np.zeros(d)
+        self.source_mean_ = _mean(x, self.scale_) if self.center else np.zeros(d)
+        self.target_mean_ = _mean(t, self.scale_) if self.center else np.zeros(d)
         return self
+
+    @staticmethod
+    def _numeric(X: Any) -> Any:
+        """Refuse complex input clearly; tables go to scikit-learn as they are."""
+        dt = getattr(X, "dtype", None)
+        if is_frame(X) or (dt is not None and not isinstance(dt, np.dtype)):
+            return X
+        if (dt is not None and dt.kind == "c") or (
+            isinstance(X, list | tuple) and np.iscomplexobj(np.asarray(X, dtype=object).tolist())
+        ):
+            as_numpy(np.asarray(X), "X", "CORAL")
+        return X
 
     def transform(self, X: Any) -> Any:
         """Map source rows into the target's second-order statistics.
@@ -138,8 +177,31 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features)
+        ndarray or table of shape (n_samples, n_features)
+            A table of the same kind as ``X`` (same column names) when ``X`` is
+            a table and no other container was chosen with ``set_output``.
         """
         check_is_fitted(self, "transform_matrix_")
-        x = validate_data(self, X, reset=False, dtype=np.float64)
-        return (x - self.source_mean_) @ self.transform_matrix_ + self.target_mean_
+        x = validate_data(self, self._numeric(X), reset=False, dtype=np.float64)
+        z = (x - self.source_mean_) / self.scale_ @ self.transform_matrix_
+        out = np.clip(z, -_FMAX, _FMAX / self.scale_) * self.scale_ + self.target_mean_
+        if is_frame(X) and _output_kind(self) == "default":
+            return like(X, out)
+        return out
+
+
+_FMAX = float(np.finfo(np.float64).max)
+
+
+def _mean(x: FloatArray, scale: FloatArray) -> FloatArray:
+    """Column means that cannot overflow (computed on the scaled columns)."""
+    out: FloatArray = (x / scale).mean(axis=0) * scale
+    return out
+
+
+def _output_kind(est: Any) -> str:
+    """Return the container ``set_output`` chose for ``transform`` ("default" if none)."""
+    import sklearn
+
+    own = getattr(est, "_sklearn_output_config", {}).get("transform")
+    return str(own or sklearn.get_config().get("transform_output", "default"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import column_to_numpy, frame_to_numpy, is_frame, like, series_kind
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -20,9 +21,10 @@ from mllifecycle._validation import (
 __all__ = [
     "check_xy",
     "check_pair_xy",
-    "seeded_clone",
     "check_estimator_instance",
-    "new_seed",
+    "table_of",
+    "scale_columns",
+    "as_numpy",
     "folds_for",
     "resolve_scorer",
     "FloatArray",
@@ -31,16 +33,60 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 
+def as_numpy(x: Any, name: str, caller: str) -> Any:
+    """Return a table or column as NumPy (nulls become NaN); refuse complex input."""
+    if is_frame(x):
+        x = frame_to_numpy(x)
+    elif series_kind(x) is not None:
+        x = column_to_numpy(x)
+    if np.iscomplexobj(x):
+        fail(name, "real numbers (Complex data not supported: the imaginary part would "
+             "be lost)", described("complex values"), caller)
+    return x
+
+
+def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
+    """Divide columns above 1e150 in magnitude by a power of two (exact), jointly.
+
+    Means, variances and squared distances of such columns overflow float64;
+    a power-of-two scale changes no digit and leaves standardised values,
+    neighbour orders and classifier decisions of scale-free methods as they
+    were. Columns below 1e150 are untouched (the arrays are returned as is).
+    """
+    top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
+    big = top > 1e150
+    if not big.any():
+        return arrays
+    scale = np.ones(top.shape[0])
+    scale[big] = np.ldexp(1.0, np.frexp(top[big])[1] - 1)
+    return tuple(a / scale for a in arrays)
+
+
+def table_of(x: Any) -> Callable[[Any], Any] | None:
+    """Return a function rebuilding arrays as tables of ``x``'s kind (None for arrays).
+
+    Used so that an estimator given tables is fitted (and scored) on tables
+    with the same column names, as the user would fit it.
+    """
+    if not is_frame(x):
+        return None
+
+    def rebuild(arr: Any) -> Any:
+        return like(x, arr)
+
+    return rebuild
+
+
 def check_xy(
     data: Any, name: str, caller: str, *, min_samples: int = 1
 ) -> tuple[FloatArray, npt.NDArray[Any]]:
     """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels."""
     if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
         fail(name, "a pair (X, y) of features and labels", data, caller)
-    x = check_array(data[0], f"{name}[0] (X)", caller=caller, ndim=2,
-                    min_samples=min_samples)
-    y = check_array(data[1], f"{name}[1] (y)", caller=caller, ndim=1, dtype="any",
-                    min_samples=min_samples)
+    x = check_array(as_numpy(data[0], f"{name}[0] (X)", caller), f"{name}[0] (X)",
+                    caller=caller, ndim=2, min_samples=min_samples)
+    y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
+                    caller=caller, ndim=1, dtype="any", min_samples=min_samples)
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         fail(f"{name}[1] (y)", "finite", described("infinite value(s)"), caller)
     check_consistent_length([x, y], [f"{name}[0] (X)", f"{name}[1] (y)"], caller)
@@ -63,32 +109,6 @@ def check_estimator_instance(estimator: Any, methods: Sequence[str], caller: str
         fail("estimator", "an estimator instance (e.g. LogisticRegression())",
              described(f"the class {estimator.__name__}"), caller)
     check_has_methods(estimator, "estimator", methods, caller)
-
-
-def new_seed(gen: np.random.Generator) -> int:
-    """Draw a fresh int seed (for scikit-learn ``random_state``) from ``gen``."""
-    return int(gen.integers(0, 2**31 - 1))
-
-
-def seeded_clone(estimator: Any, seed: int) -> Any:
-    """Clone ``estimator`` and seed every ``random_state`` left at None.
-
-    The estimator passed in is never mutated; only the clone is seeded, so the
-    same ``rng`` gives the same result.
-    """
-    from sklearn.base import clone
-
-    est = clone(estimator)
-    if hasattr(est, "get_params"):
-        params = est.get_params(deep=True)
-        fix = {
-            k: seed
-            for k, v in params.items()
-            if (k == "random_state" or k.endswith("__random_state")) and v is None
-        }
-        if fix:
-            est.set_params(**fix)
-    return est
 
 
 def folds_for(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import attrs
 import numpy as np
 
-from mllifecycle._results import format_value, html_table, jsonable
+from mllifecycle._estimators import new_seed
+from mllifecycle._results import flat_metrics, format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_alpha,
     check_array,
@@ -18,7 +20,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.transfer._common import new_seed
+from mllifecycle.transfer._common import as_numpy, scale_columns
 
 __all__ = ["DomainDistance", "domain_distance"]
 
@@ -56,7 +58,7 @@ class DomainDistance:
     >>> from mllifecycle.transfer import domain_distance
     >>> rng = np.random.default_rng(0)
     >>> d = domain_distance(rng.normal(size=(300, 3)), rng.normal(2.0, 1.0, (300, 3)),
-    ...                     estimator=LogisticRegression(), n_permutations=100, rng=0)
+    ...                     estimator=LogisticRegression(), n_resamples=100, rng=0)
     >>> d.risk, d.auc > 0.9
     ('high', True)
     """
@@ -91,6 +93,10 @@ class DomainDistance:
             "details": jsonable(self.details),
         }
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat dict (``auc``, ``mmd.p_value``, ...)."""
+        return flat_metrics(self.to_dict())
+
     def __repr__(self) -> str:
         return (
             f"DomainDistance(risk={self.risk!r}, auc={format_value(self.auc)}, "
@@ -122,7 +128,7 @@ def domain_distance(
     alpha: float = 0.05,
     estimator: Any = None,
     cv: int = 5,
-    n_permutations: int = 200,
+    n_resamples: int = 200,
     max_samples: int = 1000,
     thresholds: tuple[float, float] = (0.6, 0.8),
     rng: Any = None,
@@ -146,7 +152,7 @@ def domain_distance(
         (default there: a random forest).
     cv : int, default=5
         Folds of the classifier test.
-    n_permutations : int, default=200
+    n_resamples : int, default=200
         Permutations of the MMD test.
     max_samples : int, default=1000
         Rows per domain used by MMD (a random subsample above it; MMD costs
@@ -187,17 +193,20 @@ def domain_distance(
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(400, 3))
     >>> d = domain_distance(X[:200], X[200:], estimator=LogisticRegression(),
-    ...                     n_permutations=100, rng=0)
+    ...                     n_resamples=100, rng=0)
     >>> d.risk, d.transfer_likely_safe
     ('low', True)
     """
     from mllifecycle.drift import classifier_drift, mmd
 
     a = check_alpha(alpha, caller=_CALLER)
-    xs = check_array(X_source, "X_source", caller=_CALLER, ndim=2, min_samples=2)
-    xt = check_array(X_target, "X_target", caller=_CALLER, ndim=2, min_samples=2)
+    xs = check_array(as_numpy(X_source, "X_source", _CALLER), "X_source", caller=_CALLER,
+                     ndim=2, min_samples=2)
+    xt = check_array(as_numpy(X_target, "X_target", _CALLER), "X_target", caller=_CALLER,
+                     ndim=2, min_samples=2)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
-    nperm = check_int(n_permutations, "n_permutations", caller=_CALLER)
+    xs, xt = scale_columns(xs, xt)
+    nperm = check_int(n_resamples, "n_resamples", caller=_CALLER)
     ms = check_int(max_samples, "max_samples", caller=_CALLER, low=2)
     k = check_int(cv, "cv", caller=_CALLER, low=2)
     if not (isinstance(thresholds, tuple | list) and len(thresholds) == 2):
@@ -213,7 +222,10 @@ def domain_distance(
     sd[sd == 0.0] = 1.0
     ss = _subsample((xs - mu) / sd, ms, gen)
     st = _subsample((xt - mu) / sd, ms, gen)
-    m_res = mmd(ss, st, alpha=a, n_permutations=nperm, rng=new_seed(gen))
+    # the drift package names this n_resamples once its vocabulary is merged
+    perm_kw = ("n_resamples" if "n_resamples" in inspect.signature(mmd).parameters
+               else "n_permutations")
+    m_res = mmd(ss, st, alpha=a, rng=new_seed(gen), **{perm_kw: nperm})
     c_res = classifier_drift(xs, xt, estimator=estimator, cv=k, alpha=a,
                              rng=new_seed(gen))
     auc = float(c_res.statistic)

@@ -8,7 +8,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._progress import check_progress, make_progress
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_array,
     check_int,
@@ -21,9 +23,9 @@ from mllifecycle._validation import (
 from mllifecycle.exceptions import DegenerateDataWarning
 from mllifecycle.transfer._common import (
     FloatArray,
+    as_numpy,
     check_estimator_instance,
-    new_seed,
-    seeded_clone,
+    scale_columns,
 )
 
 __all__ = ["ImportanceWeights", "importance_weights"]
@@ -89,6 +91,12 @@ class ImportanceWeights:
         out = attrs_to_dict(self)
         out["ess_fraction"] = self.ess_fraction
         return out
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the summary numbers as a flat ``name -> float`` dict (no weights)."""
+        d = self.to_dict()
+        d.pop("weights", None)
+        return flat_metrics(d)
 
     def _rows(self) -> list[list[Any]]:
         w = self.weights
@@ -307,8 +315,8 @@ def _kliep_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None,
 
 
 def _kmm_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None, bound: float,
-               epsilon: float | None, max_iter: int, gen: np.random.Generator
-               ) -> tuple[FloatArray, dict[str, Any]]:
+               epsilon: float | None, max_iter: int, gen: np.random.Generator,
+               bar: Any = None) -> tuple[FloatArray, dict[str, Any]]:
     from scipy.optimize import minimize
 
     xs, xt = _standardise(xs, xt)
@@ -343,7 +351,8 @@ def _kmm_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None, bound: f
     with threadpool_limits(limits=1 if n_s <= 2000 else None, user_api="blas"):
         res = minimize(fun, np.ones(n_s), jac=True, method="L-BFGS-B",
                        bounds=[(0.0, bound)] * n_s,
-                       options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9})
+                       options={"maxiter": max_iter, "ftol": 1e-12, "gtol": 1e-9},
+                       callback=None if bar is None else (lambda *_: bar.update()))
     beta = np.clip(np.asarray(res.x), 0.0, bound)
     return beta, {
         "bandwidth": float(sigma),
@@ -395,6 +404,7 @@ def importance_weights(
     epsilon: float | None = None,
     max_iter: int = 100,
     min_ess_fraction: float = 0.1,
+    progress: Any = False,
     rng: Any = None,
 ) -> ImportanceWeights:
     """Density-ratio weights that make the source look like the target.
@@ -447,6 +457,11 @@ def importance_weights(
     min_ess_fraction : float, default=0.1
         Warn when the effective sample size falls below this fraction of
         ``n_source``.
+    progress : bool or callable, default=False
+        ``True`` for a bar (the ``progress`` extra) or a callable
+        ``progress(done, total)``: for ``"kmm"`` one step per solver
+        iteration (``total=max_iter``; the count jumps to the end when the
+        solver stops early), one step in all for the other methods.
     rng : int, Generator or None
         Seeds the folds, the KLIEP centres and the bandwidth subsample.
 
@@ -500,9 +515,13 @@ def importance_weights(
     True
     """
     m = check_option(method, "method", _METHODS, _CALLER)
-    xs = check_array(X_source, "X_source", caller=_CALLER, ndim=2, min_samples=2)
-    xt = check_array(X_target, "X_target", caller=_CALLER, ndim=2, min_samples=2)
+    xs = check_array(as_numpy(X_source, "X_source", _CALLER), "X_source", caller=_CALLER,
+                     ndim=2, min_samples=2)
+    xt = check_array(as_numpy(X_target, "X_target", _CALLER), "X_target", caller=_CALLER,
+                     ndim=2, min_samples=2)
+    check_progress(progress, _CALLER)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
+    xs, xt = scale_columns(xs, xt)
     c = None if clip is None else check_scalar(clip, "clip", caller=_CALLER, low=1.0,
                                                 low_inclusive=False)
     k = check_int(cv, "cv", caller=_CALLER, low=2)
@@ -518,17 +537,23 @@ def importance_weights(
                  k, _CALLER)
         if estimator is not None:
             check_estimator_instance(estimator, ["fit", "predict_proba"], _CALLER)
-        raw, details = _classifier_ratio(xs, xt, estimator, k, gen)
     elif m == "kliep":
         nc = check_int(n_centers, "n_centers", caller=_CALLER)
         if k > xt.shape[0]:
             fail("cv", f"at most n_target ({xt.shape[0]})", k, _CALLER)
-        raw, details = _kliep_ratio(xs, xt, bw, nc, k, iters, gen)
     else:
         b = check_scalar(bound, "bound", caller=_CALLER, low=1.0)
         e = None if epsilon is None else check_scalar(epsilon, "epsilon", caller=_CALLER,
                                                       low=0.0, high=1.0)
-        raw, details = _kmm_ratio(xs, xt, bw, b, e, iters, gen)
+    total = iters if m == "kmm" else 1
+    with make_progress(progress, total=total, desc=_CALLER, caller=_CALLER) as bar:
+        if m == "classifier":
+            raw, details = _classifier_ratio(xs, xt, estimator, k, gen)
+        elif m == "kliep":
+            raw, details = _kliep_ratio(xs, xt, bw, nc, k, iters, gen)
+        else:
+            raw, details = _kmm_ratio(xs, xt, bw, b, e, iters, gen, bar)
+        bar.update(max(0, total - bar.done))
     raw = np.maximum(np.asarray(raw, dtype=np.float64), 0.0)
     details["raw_sum"] = float(raw.sum())
     if not np.isfinite(raw).all() or raw.sum() <= 0.0:

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mllifecycle._frames import is_frame
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.exceptions import NotFittedError
 from mllifecycle.transfer._common import FloatArray
@@ -84,8 +85,10 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
             ) from exc
         return src
 
-    def _augment(self, x: FloatArray) -> FloatArray:
-        feats = _source_features(self.source_model, x, self.method)
+    def _augment(self, x: FloatArray, X: Any = None) -> FloatArray:
+        # a source model fitted on a table is asked on the same table (names kept)
+        src_in = X if X is not None and is_frame(X) else x
+        feats = _source_features(self.source_model, src_in, self.method)
         return np.hstack([x, feats]) if self.passthrough else feats
 
     def fit(self, X: Any, y: Any) -> Any:
@@ -109,8 +112,9 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         self._check_y(y)
         self._check_source()
         est = self._default_estimator() if self.estimator is None else self.estimator
-        self.estimator_ = clone(est).fit(self._augment(x), y)
-        self.n_source_features_ = self._augment(x[:1]).shape[1] - (
+        z = self._augment(x, X)
+        self.estimator_ = clone(est).fit(z, y)
+        self.n_source_features_ = z.shape[1] - (
             x.shape[1] if self.passthrough else 0
         )
         return self
@@ -118,7 +122,7 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
     def _prepared(self, X: Any) -> FloatArray:
         check_is_fitted(self, "estimator_")
         x = validate_data(self, X, reset=False)
-        return self._augment(x)
+        return self._augment(x, X)
 
     def predict(self, X: Any) -> Any:
         """Predict with the target estimator on the augmented features.

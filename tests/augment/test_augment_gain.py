@@ -23,6 +23,7 @@ from mllifecycle.augment import (
     gaussian_noise,
     smote,
 )
+from mllifecycle.exceptions import InvalidParameterError
 
 
 def _noise_labels(seed=0, n=200, p=5):
@@ -99,7 +100,7 @@ def test_interval_is_nadeau_bengio_on_the_per_split_differences():
     y = np.r_[np.zeros(300, int), np.ones(30, int)]
     res = augmentation_gain(GaussianNB(), X, y, SMOTE(), cv=3, n_repeats=3,
                             scoring="balanced_accuracy", rng=1)
-    d = np.array(res.augmented_scores) - np.array(res.baseline_scores)
+    d = np.array(res.candidate_scores) - np.array(res.baseline_scores)
     ref = corrected_resampled_t(d, n_train=220, n_test=110)
     assert res.n_splits == 9
     assert (res.n_train, res.n_test) == (220, 110)
@@ -151,6 +152,86 @@ def test_result_is_frozen_jsonable_and_readable():
     d = res.to_dict()
     json.dumps(d)
     assert set(d) >= {"gain", "ci_low", "ci_high", "verdict", "p_value"}
-    assert "AugmentationGainResult(gain=" in repr(res)
+    assert "AugmentationGainResult(verdict=" in repr(res)
     assert "<table>" in res._repr_html_()
     assert res.helped is (res.verdict == "helped")
+
+
+def _small(seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.r_[rng.normal(0, 1, (80, 2)), rng.normal(1.5, 1, (20, 2))]
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    return X, y
+
+
+@pytest.mark.parametrize(("augmenter", "match"), [
+    (lambda X, y, rng=None: (X,), r"'augmenter'.*\(X, y\).*1-tuple"),
+    (lambda X, y, rng=None: X, r"'augmenter'.*\(X, y\).*ndarray"),
+    (lambda X, y, rng=None: (X, y[:-1]), r"'augmenter'.*one label per row"),
+    (lambda X, y: (X, y), r"'augmenter'.*keyword 'rng'"),
+    (42, r"'augmenter'.*fit_resample"),
+])
+def test_bad_augmenter_named_clearly(augmenter, match):
+    X, y = _small()
+    with pytest.raises(InvalidParameterError, match=match):
+        augmentation_gain(GaussianNB(), X, y, augmenter, cv=2, n_repeats=1, rng=0)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"cv": 30}, r"'cv'.*smallest class \(20\)"),
+    ({"cv": "five"}, r"'cv'"),
+    ({"confidence_level": 1.5}, r"'confidence_level'"),
+    ({"progress": "yes"}, r"'progress'"),
+    ({"scoring": "no_such_score"}, r"'scoring'"),
+])
+def test_bad_arguments_named(kwargs, match):
+    X, y = _small()
+    with pytest.raises(InvalidParameterError, match=match):
+        augmentation_gain(GaussianNB(), X, y, smote, rng=0, **kwargs)
+
+
+def test_progress_callback_and_n_jobs_same_answer():
+    X, y = _small()
+    seen = []
+    a = augmentation_gain(GaussianNB(), X, y, smote, cv=2, n_repeats=2, rng=1,
+                          progress=lambda d, t: seen.append((d, t)))
+    with parallel_backend("threading"):  # threads: no process start-up in the test
+        b = augmentation_gain(GaussianNB(), X, y, smote, cv=2, n_repeats=2, rng=1, n_jobs=2)
+    assert seen == [(i, 4) for i in range(1, 5)]
+    assert a.candidate_scores == b.candidate_scores
+    assert a.baseline_scores == b.baseline_scores
+
+
+def test_same_fields_as_transfer_gain_and_metrics_are_flat_floats():
+    from mllifecycle._gain import GainResult
+    from mllifecycle.transfer import TransferGainResult
+
+    assert issubclass(AugmentationGainResult, GainResult)
+    assert issubclass(TransferGainResult, GainResult)
+    X, y = _small()
+    res = augmentation_gain(GaussianNB(), X, y, smote, cv=2, n_repeats=2, rng=0)
+    m = res.to_metrics()
+    assert all(isinstance(v, float) for v in m.values())
+    assert m["gain"] == res.gain
+    assert m["helped"] in (0.0, 1.0)
+    assert "candidate_scores" not in m
+
+
+def test_dataframe_reaches_the_estimator_with_names():
+    pd = pytest.importorskip("pandas")
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _small()
+    df = pd.DataFrame(X, columns=["u", "v"])
+    seen = []
+
+    class Spy(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(list(X.columns))
+            return super().fit(X, y)
+
+    res = augmentation_gain(Spy(), df, pd.Series(y), SMOTE(), cv=2, n_repeats=1, rng=0)
+    assert seen
+    assert all(c == ["u", "v"] for c in seen)
+    ref = augmentation_gain(LogisticRegression(), X, y, SMOTE(), cv=2, n_repeats=1, rng=0)
+    np.testing.assert_allclose(res.candidate_scores, ref.candidate_scores)

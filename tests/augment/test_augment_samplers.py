@@ -28,7 +28,7 @@ from mllifecycle.augment import (
     random_oversample,
     smote,
 )
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 from mllifecycle.protocols import Sampler
 from mllifecycle.testing import check_sampler
 
@@ -96,7 +96,8 @@ def test_clone_params_and_keyword_only_init(cls):
     with pytest.raises(TypeError):
         cls(5)  # keyword-only
     assert pickle.loads(pickle.dumps(s)).get_params() == params
-    assert s.fit(None, None) is s
+    with pytest.raises(InvalidParameterError, match="'X'"):
+        s.fit(None, None)  # fit validates
 
 
 def test_sampler_equals_function_and_weights_pass_through():

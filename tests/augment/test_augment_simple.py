@@ -96,7 +96,7 @@ def test_gaussian_noise_classification_balances_and_keeps_weights():
 def test_mixup_hard_labels_balance_and_weights_mix_like_rows():
     X, y = _data(5)
     w = 20.0 + 0.25 * X[:, 0] - 0.5 * X[:, 1]  # affine weights
-    Xn, yn, wn = mixup(X, y, alpha=0.4, sample_weight=w, rng=0)
+    Xn, yn, wn = mixup(X, y, concentration=0.4, sample_weight=w, rng=0)
     assert np.bincount(yn).tolist() == [200, 200]
     np.testing.assert_allclose(wn, 20.0 + 0.25 * Xn[:, 0] - 0.5 * Xn[:, 1], rtol=1e-12)
 
@@ -106,7 +106,7 @@ def test_mixup_soft_labels_and_lambda_distribution():
     # one-dimensional rows at known positions: lambda can be read off
     X = np.c_[np.r_[np.zeros(50), np.ones(50)]]
     y = np.r_[np.zeros(50, int), np.ones(50, int)]
-    Xn, ys = mixup(X, y, n_samples=4000, alpha=0.5, labels="soft", rng=rng)
+    Xn, ys = mixup(X, y, n_samples=4000, concentration=0.5, labels="soft", rng=rng)
     assert ys.shape == (4100, 2)
     np.testing.assert_allclose(ys.sum(1), 1.0)
     assert np.array_equal(ys[:100].argmax(1), y)
@@ -119,7 +119,7 @@ def test_mixup_soft_labels_and_lambda_distribution():
     folded = stats.beta(0.5, 0.5)
     assert stats.kstest(lam, lambda t: 2 * folded.cdf(t) - 1).pvalue > 1e-3
     # hard labels: the seed dominates, so the label is the nearer endpoint
-    Xh, yh = mixup(X, y, n_samples=500, alpha=0.5, rng=1)
+    Xh, yh = mixup(X, y, n_samples=500, concentration=0.5, rng=1)
     assert np.array_equal(yh[100:], (Xh[100:, 0] >= 0.5).astype(int))
 
 

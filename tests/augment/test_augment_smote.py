@@ -473,7 +473,12 @@ def test_smote_nc_accepts_a_dataframe_with_string_categories():
     })
     y = pd.Series(np.r_[np.zeros(40, int), np.ones(10, int)])
     Xn, yn = smote_nc(df, y, categorical_features=[1], rng=0)
+    assert isinstance(Xn, pd.DataFrame)
+    assert isinstance(yn, pd.Series)
     assert Xn.shape == (80, 3)
-    assert Xn.dtype == object
-    assert set(Xn[50:, 1]) <= {"FR", "DE", "IT"}
-    assert np.array_equal(yn[:50], y.to_numpy())
+    assert list(Xn.columns) == ["amount", "country", "age"]
+    assert Xn["amount"].dtype == np.float64
+    assert Xn["age"].dtype == np.float64
+    assert set(Xn["country"].iloc[50:]) <= {"FR", "DE", "IT"}
+    pd.testing.assert_frame_equal(Xn.iloc[:50], df, check_dtype=False)
+    assert np.array_equal(yn.to_numpy()[:50], y.to_numpy())

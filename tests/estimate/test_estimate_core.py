@@ -19,7 +19,7 @@ from sklearn.metrics import (
 
 from mllifecycle.estimate import CBPE, MetricEstimate, PerformanceEstimate
 from mllifecycle.estimate._metrics import expected_confusion
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 
 ALL = ["accuracy", "precision", "recall", "f1", "roc_auc"]
 
@@ -78,7 +78,8 @@ def test_expected_confusion_equals_monte_carlo_mean():
 @pytest.mark.parametrize("threshold", [0.5, 0.3, 0.8])
 def test_accuracy_and_precision_are_exact_closed_forms(threshold):
     p, y = _binary(500, 2)
-    est = CBPE(metrics=["accuracy", "precision"], calibration="none", threshold=threshold).fit(y, p)
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none",
+               threshold=threshold).fit(y_true=y, y_proba=p)
     r = est.estimate(p)
     q = np.where(p >= threshold, p, 1 - p)
     assert r["accuracy"].value == pytest.approx(q.mean(), rel=1e-12)
@@ -96,7 +97,7 @@ def test_accuracy_and_precision_are_exact_closed_forms(threshold):
 
 def test_ratio_metrics_closed_forms():
     p, y = _binary(400, 3)
-    r = CBPE(metrics=ALL, calibration="none").fit(y, p).estimate(p)
+    r = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=p).estimate(p)
     g = p >= 0.5
     tp, fp, fn = p[g].sum(), (1 - p[g]).sum(), p[~g].sum()
     assert r["recall"].value == pytest.approx(tp / (tp + fn))
@@ -108,7 +109,7 @@ def test_auc_equals_pairwise_expectation_with_ties():
     p = np.round(rng.uniform(size=60), 1)  # many tied scores
     p = np.clip(p, 0.05, 0.95)
     y = (rng.uniform(size=60) < p).astype(int)
-    r = CBPE(metrics=["roc_auc"], calibration="none").fit(y, p).estimate(p)
+    r = CBPE(metrics=["roc_auc"], calibration="none").fit(y_true=y, y_proba=p).estimate(p)
     s = p
     h = (s[:, None] > s[None, :]) + 0.5 * (s[:, None] == s[None, :])
     w = p[:, None] * (1 - p[None, :])
@@ -123,7 +124,7 @@ def test_auc_equals_pairwise_expectation_with_ties():
 @pytest.mark.slow
 def test_binary_estimates_and_std_errors_match_monte_carlo():
     p, y = _binary(600, 5)
-    r = CBPE(metrics=ALL, calibration="none").fit(y, p).estimate(p)
+    r = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=p).estimate(p)
     rng = np.random.default_rng(6)
     B = 3000
     Y = (rng.uniform(size=(B, p.size)) < p).astype(int)
@@ -175,7 +176,7 @@ def test_multiclass_estimates_and_std_errors_match_monte_carlo():
     P = _softmax_probs(600, 4, 7)
     rng = np.random.default_rng(8)
     y = _draw_categorical(P, 1, rng)[0]
-    est = CBPE(metrics=ALL, calibration="none").fit(y, P)
+    est = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=P)
     r = est.estimate(P)
     assert r.average == "macro"
     assert r.n_classes == 4
@@ -199,7 +200,7 @@ def test_multiclass_estimates_and_std_errors_match_monte_carlo():
 @pytest.mark.parametrize("threshold", [0.5, 0.35])
 def test_realized_matches_sklearn_binary(threshold):
     p, y = _binary(300, 9)
-    est = CBPE(metrics=ALL, calibration="none", threshold=threshold).fit(y, p)
+    est = CBPE(metrics=ALL, calibration="none", threshold=threshold).fit(y_true=y, y_proba=p)
     got = est.realized(y, p)
     yhat = (p >= threshold).astype(int)
     assert got["accuracy"] == pytest.approx(accuracy_score(y, yhat))
@@ -213,7 +214,7 @@ def test_realized_matches_sklearn_binary(threshold):
 def test_realized_matches_sklearn_multiclass():
     P = _softmax_probs(400, 3, 10)
     y = _draw_categorical(P, 1, np.random.default_rng(11))[0]
-    est = CBPE(metrics=ALL, calibration="none").fit(y, P)
+    est = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=P)
     got = est.realized(y, P)
     yhat = P.argmax(1)
     assert got["accuracy"] == pytest.approx(accuracy_score(y, yhat))
@@ -225,8 +226,8 @@ def test_realized_matches_sklearn_multiclass():
 
 def test_two_column_proba_is_the_binary_problem():
     p, y = _binary(500, 12)
-    a = CBPE(metrics=ALL, random_state=0).fit(y, p).estimate(p[:200])
-    b = CBPE(metrics=ALL, random_state=0).fit(y, np.column_stack([1 - p, p]))
+    a = CBPE(metrics=ALL, random_state=0).fit(y_true=y, y_proba=p).estimate(p[:200])
+    b = CBPE(metrics=ALL, random_state=0).fit(y_true=y, y_proba=np.column_stack([1 - p, p]))
     rb = b.estimate(np.column_stack([1 - p[:200], p[:200]]))
     assert rb.average == "binary"
     for name in ALL:
@@ -240,7 +241,7 @@ def test_auto_prefers_isotonic_for_a_step_shaped_truth():
     s = rng.uniform(size=6000)
     truth = np.where(s < 0.5, 0.2, 0.9)
     y = (rng.uniform(size=s.size) < truth).astype(int)
-    est = CBPE(random_state=0).fit(y, s)
+    est = CBPE(random_state=0).fit(y_true=y, y_proba=s)
     assert set(est.calibration_scores_) == {"none", "sigmoid", "isotonic"}
     assert est.calibration_ == "isotonic"
     assert est.calibration_ == min(est.calibration_scores_, key=est.calibration_scores_.get)
@@ -250,7 +251,7 @@ def test_auto_prefers_isotonic_for_a_step_shaped_truth():
 
 def test_auto_keeps_a_calibrated_model_nearly_unchanged():
     p, y = _binary(8000, 14)
-    est = CBPE(random_state=0).fit(y, p)
+    est = CBPE(random_state=0).fit(y_true=y, y_proba=p)
     grid = np.linspace(0.05, 0.95, 10)
     np.testing.assert_allclose(est.calibrate(grid), grid, atol=0.05)
 
@@ -261,7 +262,7 @@ def test_sigmoid_recovers_platt_parameters():
     raw = 1 / (1 + np.exp(-z))
     truth = 1 / (1 + np.exp(-(2.0 * z - 0.5)))
     y = (rng.uniform(size=z.size) < truth).astype(int)
-    est = CBPE(calibration="sigmoid").fit(y, raw)
+    est = CBPE(calibration="sigmoid").fit(y_true=y, y_proba=raw)
     cal = est.calibrators_[0]
     assert cal.a == pytest.approx(2.0, abs=0.08)
     assert cal.b == pytest.approx(-0.5, abs=0.08)
@@ -278,12 +279,12 @@ def test_calibration_fixes_a_miscalibrated_model():
     truth = rng.uniform(size=20_000)
     raw = truth**3  # monotone, badly calibrated
     y = (rng.uniform(size=truth.size) < truth).astype(int)
-    est = CBPE(metrics=["accuracy"], random_state=0).fit(y[:10_000], raw[:10_000])
+    est = CBPE(metrics=["accuracy"], random_state=0).fit(y_true=y[:10_000], y_proba=raw[:10_000])
     assert est.calibration_ != "none"
     r = est.estimate(raw[10_000:])
     realised = est.realized(y[10_000:], raw[10_000:])["accuracy"]
     assert r["accuracy"].ci_low <= realised <= r["accuracy"].ci_high
-    naive = CBPE(metrics=["accuracy"], calibration="none").fit(y, raw)
+    naive = CBPE(metrics=["accuracy"], calibration="none").fit(y_true=y, y_proba=raw)
     assert abs(naive.estimate(raw[10_000:])["accuracy"].value - realised) > 0.05
 
 
@@ -291,7 +292,7 @@ def test_multiclass_calibrated_rows_sum_to_one():
     P = _softmax_probs(3000, 3, 17)
     y = _draw_categorical(P**0.5 / (P**0.5).sum(1, keepdims=True), 1, np.random.default_rng(18))[0]
     for method in ["isotonic", "sigmoid", "auto"]:
-        cal = CBPE(calibration=method, random_state=0).fit(y, P).calibrate(P)
+        cal = CBPE(calibration=method, random_state=0).fit(y_true=y, y_proba=P).calibrate(P)
         assert cal.shape == P.shape
         np.testing.assert_allclose(cal.sum(1), 1.0)
 
@@ -299,10 +300,10 @@ def test_multiclass_calibrated_rows_sum_to_one():
 # --------------------------------------------------------- windows and API
 def test_estimate_many_equals_estimate_per_window():
     p, y = _binary(3000, 19)
-    est = CBPE(metrics=ALL, random_state=0).fit(y, p)
+    est = CBPE(metrics=ALL, random_state=0).fit(y_true=y, y_proba=p)
     q = np.random.default_rng(20).beta(2, 1, size=2500)
     many = est.estimate_many(q, window_size=1000)
-    assert [r.n for r in many] == [1000, 1000, 500]
+    assert [r.n_samples for r in many] == [1000, 1000, 500]
     singles = [est.estimate(q[i : i + 1000]) for i in range(0, 2500, 1000)]
     for a, b in zip(many, singles, strict=True):
         for name in ALL:
@@ -314,7 +315,7 @@ def test_estimate_many_equals_estimate_per_window():
 
 def test_result_api_and_serialisation():
     p, y = _binary(1000, 21)
-    est = CBPE(metrics=["f1", "accuracy"], random_state=0).fit(y, p)
+    est = CBPE(metrics=["f1", "accuracy"], random_state=0).fit(y_true=y, y_proba=p)
     r = est.estimate(p[:300])
     assert isinstance(r, PerformanceEstimate)
     assert isinstance(r["f1"], MetricEstimate)
@@ -331,8 +332,13 @@ def test_result_api_and_serialisation():
     assert np.isnan(e.calibration_std_error)
     d = r.to_dict()
     json.dumps(d)
-    assert d["n"] == 300
+    assert d["n_samples"] == 300
     assert d["method"] == "cbpe"
+    m = r.to_metrics()
+    assert m["accuracy"] == e.value
+    assert m["accuracy.std_error"] == e.std_error
+    assert m["n_samples"] == 300.0
+    assert all(isinstance(v, float) for v in m.values())
     assert d["threshold"] == 0.5
     assert d["estimates"]["accuracy"]["value"] == e.value
     text = repr(r)
@@ -344,15 +350,15 @@ def test_result_api_and_serialisation():
     assert html.startswith("<table>")
     assert "f1" in html
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        r.n = 5
+        r.n_samples = 5
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         e.value = 0.0
 
 
 def test_interval_width_follows_confidence_level():
     p, y = _binary(1000, 22)
-    r90 = CBPE(calibration="none", confidence_level=0.90).fit(y, p).estimate(p)
-    r99 = CBPE(calibration="none", confidence_level=0.99).fit(y, p).estimate(p)
+    r90 = CBPE(calibration="none", confidence_level=0.90).fit(y_true=y, y_proba=p).estimate(p)
+    r99 = CBPE(calibration="none", confidence_level=0.99).fit(y_true=y, y_proba=p).estimate(p)
     e90, e99 = r90["accuracy"], r99["accuracy"]
     assert (e90.ci_high - e90.ci_low) / (2 * e90.std_error) == pytest.approx(1.6449, rel=1e-4)
     assert (e99.ci_high - e99.ci_low) / (2 * e99.std_error) == pytest.approx(2.5758, rel=1e-4)
@@ -360,7 +366,7 @@ def test_interval_width_follows_confidence_level():
 
 def test_pickle_round_trip_and_sklearn_params():
     p, y = _binary(1000, 23)
-    est = CBPE(metrics=ALL, random_state=3, n_bootstrap=5).fit(y, p)
+    est = CBPE(metrics=ALL, random_state=3, n_resamples=5).fit(y_true=y, y_proba=p)
     again = pickle.loads(pickle.dumps(est))
     assert again.estimate(p[:200]).to_dict() == est.estimate(p[:200]).to_dict()
     r = est.estimate(p[:200])
@@ -373,12 +379,12 @@ def test_pickle_round_trip_and_sklearn_params():
         "threshold": 0.5,
         "confidence_level": 0.95,
         "random_state": 3,
-        "n_bootstrap": 5,
+        "n_resamples": 5,
     }
     c = clone(est)
     assert not hasattr(c, "calibrators_")
     c.set_params(calibration="sigmoid", metrics="recall")
-    assert c.fit(y, p).calibration_ == "sigmoid"
+    assert c.fit(y_true=y, y_proba=p).calibration_ == "sigmoid"
     assert c.estimate(p).keys() == ["recall"]
     for attr in [
         "calibration_",
@@ -395,10 +401,10 @@ def test_pickle_round_trip_and_sklearn_params():
 
 def test_same_random_state_same_result_and_bootstrap_is_added():
     p, y = _binary(1500, 24)
-    a = CBPE(metrics=ALL, random_state=7, n_bootstrap=20).fit(y, p).estimate(p[:400])
-    b = CBPE(metrics=ALL, random_state=7, n_bootstrap=20).fit(y, p).estimate(p[:400])
+    a = CBPE(metrics=ALL, random_state=7, n_resamples=20).fit(y_true=y, y_proba=p).estimate(p[:400])
+    b = CBPE(metrics=ALL, random_state=7, n_resamples=20).fit(y_true=y, y_proba=p).estimate(p[:400])
     assert a == b
-    plain = CBPE(metrics=ALL, random_state=7).fit(y, p).estimate(p[:400])
+    plain = CBPE(metrics=ALL, random_state=7).fit(y_true=y, y_proba=p).estimate(p[:400])
     for name in ALL:
         e = a[name]
         assert e.calibration_std_error > 0
@@ -410,7 +416,7 @@ def test_same_random_state_same_result_and_bootstrap_is_added():
 # ------------------------------------------------------------ degenerate
 def test_no_predicted_positive_gives_nan_precision_with_warning():
     p, y = _binary(1000, 25)
-    est = CBPE(metrics=["accuracy", "precision"], calibration="none").fit(y, p)
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none").fit(y_true=y, y_proba=p)
     with pytest.warns(DegenerateDataWarning, match="precision undefined"):
         r = est.estimate(np.full(10, 0.1))
     assert np.isnan(r["precision"].value)
@@ -427,7 +433,7 @@ def test_no_predicted_positive_gives_nan_precision_with_warning():
 
 def test_single_row_window_auc_is_nan():
     p, y = _binary(1000, 26)
-    est = CBPE(metrics=["accuracy", "roc_auc"], calibration="none").fit(y, p)
+    est = CBPE(metrics=["accuracy", "roc_auc"], calibration="none").fit(y_true=y, y_proba=p)
     with pytest.warns(DegenerateDataWarning, match="roc_auc"):
         r = est.estimate([0.7])
     assert np.isnan(r["roc_auc"].value)
@@ -437,8 +443,8 @@ def test_single_row_window_auc_is_nan():
 def test_multiclass_estimate_many_matches_estimate_and_ignores_threshold():
     P = _softmax_probs(1200, 3, 27)
     y = _draw_categorical(P, 1, np.random.default_rng(28))[0]
-    a = CBPE(metrics=ALL, calibration="isotonic").fit(y, P)
-    b = CBPE(metrics=ALL, calibration="isotonic", threshold=0.9).fit(y, P)
+    a = CBPE(metrics=ALL, calibration="isotonic").fit(y_true=y, y_proba=P)
+    b = CBPE(metrics=ALL, calibration="isotonic", threshold=0.9).fit(y_true=y, y_proba=P)
     many = a.estimate_many(P, window_size=400)
     for i, r in enumerate(many):
         single = b.estimate(P[400 * i : 400 * (i + 1)])
@@ -452,10 +458,30 @@ def test_multiclass_estimate_many_matches_estimate_and_ignores_threshold():
 def test_multiclass_accuracy_is_mean_calibrated_probability_of_the_prediction():
     P = _softmax_probs(500, 4, 29)
     y = _draw_categorical(P, 1, np.random.default_rng(30))[0]
-    est = CBPE(metrics=["accuracy", "precision"], calibration="none").fit(y, P)
+    est = CBPE(metrics=["accuracy", "precision"], calibration="none").fit(y_true=y, y_proba=P)
     r = est.estimate(P)
     q = P[np.arange(500), P.argmax(1)]
     assert r["accuracy"].value == pytest.approx(q.mean(), rel=1e-12)
     assert r["accuracy"].std_error == pytest.approx(np.sqrt(np.sum(q * (1 - q))) / 500)
     per_class = [P[P.argmax(1) == k, k].mean() for k in range(4)]
     assert r["precision"].value == pytest.approx(np.mean(per_class), rel=1e-12)
+
+
+def test_fit_arguments_are_keyword_only_and_named_for_what_they_are():
+    p = np.array([0.2, 0.7, 0.4, 0.6, 0.9, 0.1])
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.raises(TypeError):
+        CBPE(calibration="none").fit(y, p)  # positional reads backwards: refused
+    est = CBPE(calibration="none").fit(y_proba=p, y_true=y)
+    assert est.estimate(y_proba=p).n_samples == 6
+
+
+def test_complex_and_table_probabilities():
+    p = np.array([0.2, 0.7, 0.4, 0.6, 0.9, 0.1])
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.raises(InvalidParameterError, match=r"'y_proba'.*Complex data not supported"):
+        CBPE(calibration="none").fit(y_true=y, y_proba=p + 0j)
+    pd = pytest.importorskip("pandas")
+    est = CBPE(calibration="none").fit(y_true=pd.Series(y), y_proba=pd.Series(p))
+    assert est.estimate(pd.Series(p))["accuracy"].value == pytest.approx(
+        CBPE(calibration="none").fit(y_true=y, y_proba=p).estimate(p)["accuracy"].value)

@@ -49,7 +49,8 @@ def binary_setting():
     rng = np.random.default_rng(2024)
     model = _weighted_model(rng)
     X_ref, y_ref = _draw(rng, 20_000, np.zeros(2))
-    est = CBPE(metrics=ALL, random_state=0).fit(y_ref, model.predict_proba(X_ref)[:, 1])
+    est = CBPE(metrics=ALL, random_state=0).fit(y_true=y_ref,
+                                                y_proba=model.predict_proba(X_ref)[:, 1])
     mus = rng.normal(scale=0.7, size=(300, 2))
     return model, est, mus
 
@@ -101,7 +102,7 @@ def test_multiclass_covariate_shift_coverage():
 
     model = LogisticRegression().fit(*draw(5000, np.zeros(2)))
     X_ref, y_ref = draw(20_000, np.zeros(2))
-    est = CBPE(metrics=ALL, random_state=0).fit(y_ref, model.predict_proba(X_ref))
+    est = CBPE(metrics=ALL, random_state=0).fit(y_true=y_ref, y_proba=model.predict_proba(X_ref))
     windows = []
     for mu in rng.normal(scale=0.6, size=(200, 2)):
         X, y = draw(1000, mu)
@@ -127,13 +128,13 @@ def test_bootstrap_restores_most_coverage_for_a_small_reference():
     for rep in range(20):
         X_ref, y_ref = _draw(rng, 600, np.zeros(2))
         p_ref = model.predict_proba(X_ref)[:, 1]
-        for n_bootstrap, out in ((0, plain), (30, boot)):
+        for n_resamples, out in ((0, plain), (30, boot)):
             est = CBPE(
                 metrics=ALL,
                 calibration="sigmoid",
                 random_state=rep,
-                n_bootstrap=n_bootstrap,
-            ).fit(y_ref, p_ref)
+                n_resamples=n_resamples,
+            ).fit(y_true=y_ref, y_proba=p_ref)
             out.append(np.mean(list(_coverage(est, windows).values())))
     # sampling error alone is far too narrow here; the bootstrap recovers most
     assert np.mean(plain) < 0.85
@@ -155,7 +156,7 @@ def test_misspecified_model_can_break_cbpe_without_concept_shift():
     model = LogisticRegression().fit(X_tr[:, :1], y_tr)
     X_ref, y_ref = _draw(rng, 20_000, np.zeros(2))
     est = CBPE(metrics=ALL, random_state=0)
-    est.fit(y_ref, model.predict_proba(X_ref[:, :1])[:, 1])
+    est.fit(y_true=y_ref, y_proba=model.predict_proba(X_ref[:, :1])[:, 1])
     windows = []
     for mu in rng.normal(scale=0.7, size=(300, 2)):
         X, y = _draw(rng, 1000, mu)

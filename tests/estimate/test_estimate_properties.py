@@ -43,7 +43,7 @@ def _estimate(est, p):
 )
 def test_estimates_lie_in_unit_interval_and_inside_their_interval(p, seed, calibration, threshold):
     y = _labels(p, seed)
-    est = CBPE(metrics=ALL, calibration=calibration, threshold=threshold).fit(y, p)
+    est = CBPE(metrics=ALL, calibration=calibration, threshold=threshold).fit(y_true=y, y_proba=p)
     window = np.random.default_rng(seed + 1).permutation(p)[: max(2, p.size // 2)]
     r = _estimate(est, window)
     for name in ALL:
@@ -60,7 +60,7 @@ def test_estimates_lie_in_unit_interval_and_inside_their_interval(p, seed, calib
 @given(p=probs, seed=st.integers(0, 2**16))
 def test_row_order_of_a_window_does_not_matter(p, seed):
     y = _labels(p, seed)
-    est = CBPE(metrics=ALL, calibration="none").fit(y, p)
+    est = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=p)
     a = _estimate(est, p)
     b = _estimate(est, np.random.default_rng(seed).permutation(p))
     for name in ALL:
@@ -71,14 +71,14 @@ def test_row_order_of_a_window_does_not_matter(p, seed):
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**16), n_bootstrap=st.sampled_from([0, 3]))
-def test_same_random_state_gives_the_same_result(seed, n_bootstrap):
+@given(seed=st.integers(0, 2**16), n_resamples=st.sampled_from([0, 3]))
+def test_same_random_state_gives_the_same_result(seed, n_resamples):
     rng = np.random.default_rng(seed)
     p = rng.uniform(size=120)
     y = (rng.uniform(size=120) < p**2).astype(int)
     y[:6], y[6:12] = 0, 1
-    make = lambda: CBPE(metrics=ALL, random_state=seed, n_bootstrap=n_bootstrap)  # noqa: E731
-    a, b = make().fit(y, p), make().fit(y, p)
+    make = lambda: CBPE(metrics=ALL, random_state=seed, n_resamples=n_resamples)  # noqa: E731
+    a, b = make().fit(y_true=y, y_proba=p), make().fit(y_true=y, y_proba=p)
     assert a.calibration_ == b.calibration_
     assert a.calibration_scores_ == b.calibration_scores_
     assert _estimate(a, p[:50]).to_dict() == _estimate(b, p[:50]).to_dict()
@@ -88,7 +88,7 @@ def test_same_random_state_gives_the_same_result(seed, n_bootstrap):
 @given(p=probs, seed=st.integers(0, 2**16))
 def test_realized_of_labels_drawn_from_p_is_a_valid_metric(p, seed):
     y = _labels(p, seed)
-    est = CBPE(metrics=ALL, calibration="none").fit(y, p)
+    est = CBPE(metrics=ALL, calibration="none").fit(y_true=y, y_proba=p)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         got = est.realized(y, p)

@@ -49,12 +49,12 @@ BAD_PARAMS = [
     ),
     ({"random_state": "seed"}, r"'random_state' parameter of CBPE"),
     (
-        {"n_bootstrap": 1},
-        r"'n_bootstrap' parameter of CBPE must be 0 \(no bootstrap\) or an int >= 2",
+        {"n_resamples": 1},
+        r"'n_resamples' parameter of CBPE must be 0 \(no bootstrap\) or an int >= 2",
     ),
     (
-        {"n_bootstrap": -3},
-        r"'n_bootstrap' parameter of CBPE must be an int in the range \[0, inf\)",
+        {"n_resamples": -3},
+        r"'n_resamples' parameter of CBPE must be an int in the range \[0, inf\)",
     ),
 ]
 
@@ -69,26 +69,26 @@ def test_bad_parameters_raise_at_construction(kwargs, message):
 def test_bad_parameters_set_later_raise_in_fit(kwargs, message):
     est = CBPE().set_params(**kwargs)
     with pytest.raises(InvalidParameterError, match=message):
-        est.fit(Y, P)
+        est.fit(y_true=Y, y_proba=P)
 
 
 BAD_FIT = [
-    (Y, P * 2, r"'proba' parameter of CBPE.fit must be probabilities in \[0, 1\]"),
-    (Y, np.r_[P[:-1], np.nan], r"'proba' parameter of CBPE.fit must be free of NaN"),
+    (Y, P * 2, r"'y_proba' parameter of CBPE.fit must be probabilities in \[0, 1\]"),
+    (Y, np.r_[P[:-1], np.nan], r"'y_proba' parameter of CBPE.fit must be free of NaN"),
     (
         Y,
         "probabilities",
-        r"'proba' parameter of CBPE.fit must be a 1-D or 2-D array-like",
+        r"'y_proba' parameter of CBPE.fit must be a 1-D or 2-D array-like",
     ),
     (
         Y,
         np.ones((200, 1)),
-        r"'proba' parameter of CBPE.fit must be a 1-D array of positive-class",
+        r"'y_proba' parameter of CBPE.fit must be a 1-D array of positive-class",
     ),
     (
         Y3,
         P3 * 0.9,
-        r"'proba' parameter of CBPE.fit must be rows of class probabilities that sum to 1",
+        r"'y_proba' parameter of CBPE.fit must be rows of class probabilities that sum to 1",
     ),
     (Y + 1, P, r"'y_true' parameter of CBPE.fit must be class labels in \{0, 1\}"),
     (
@@ -105,14 +105,14 @@ BAD_FIT = [
     (
         Y[:150],
         P,
-        r"'y_true' parameter of CBPE.fit must be the same number of samples as 'proba'. Got lengths proba=200, y_true=150",
+        r"'y_true' parameter of CBPE.fit must be the same number of samples as 'y_proba'. Got lengths y_proba=200, y_true=150",
     ),
     (
         np.r_[np.zeros(197), np.ones(3)],
         P,
         r"must be labels with at least cv=5 rows of each class for calibration='auto' \(lower cv or choose a calibration\). Got 3 row\(s\) of class 1",
     ),
-    ([], [], r"'proba' parameter of CBPE.fit must be an array with at least 1 sample"),
+    ([], [], r"'y_proba' parameter of CBPE.fit must be an array with at least 1 sample"),
     (np.c_[Y, Y], P, r"'y_true' parameter of CBPE.fit must be a 1-D array"),
 ]
 
@@ -120,12 +120,12 @@ BAD_FIT = [
 @pytest.mark.parametrize(("y", "proba", "message"), BAD_FIT)
 def test_bad_fit_inputs(y, proba, message):
     with pytest.raises(InvalidParameterError, match=message):
-        CBPE().fit(y, proba)
+        CBPE().fit(y_true=y, y_proba=proba)
 
 
 def test_explicit_calibration_needs_no_cv_rows():
     y = np.r_[np.zeros(197), np.ones(3)]
-    assert CBPE(calibration="isotonic").fit(y, P).calibration_ == "isotonic"
+    assert CBPE(calibration="isotonic").fit(y_true=y, y_proba=P).calibration_ == "isotonic"
 
 
 @pytest.mark.parametrize("method", ["estimate", "estimate_many", "calibrate"])
@@ -139,15 +139,15 @@ def test_realized_before_fit_raises_not_fitted():
         CBPE().realized(Y, P)
 
 
-FITTED = CBPE(random_state=0).fit(Y, P)
-FITTED3 = CBPE(random_state=0).fit(Y3, P3)
+FITTED = CBPE(random_state=0).fit(y_true=Y, y_proba=P)
+FITTED3 = CBPE(random_state=0).fit(y_true=Y3, y_proba=P3)
 
 BAD_USE = [
     (
         FITTED.estimate,
         (P3,),
         {},
-        r"'proba' parameter of CBPE.estimate must be probabilities for the 2 classes seen in fit. Got 3 column\(s\)",
+        r"'y_proba' parameter of CBPE.estimate must be probabilities for the 2 classes seen in fit. Got 3 column\(s\)",
     ),
     (
         FITTED3.estimate,
@@ -159,27 +159,27 @@ BAD_USE = [
         FITTED.estimate,
         ([],),
         {},
-        r"'proba' parameter of CBPE.estimate must be an array with at least 1 sample",
+        r"'y_proba' parameter of CBPE.estimate must be an array with at least 1 sample",
     ),
     (FITTED.estimate, (P - 1,), {}, r"must be probabilities in \[0, 1\]"),
     (
         FITTED.estimate_many,
         ([P, P],),
         {"window_size": 10},
-        r"'proba' parameter of CBPE.estimate_many must be one array when window_size is given",
+        r"'y_proba' parameter of CBPE.estimate_many must be one array when window_size is given",
     ),
     (
         FITTED.estimate_many,
         (P,),
         {},
-        r"'proba' parameter of CBPE.estimate_many must be a non-empty list of windows",
+        r"'y_proba' parameter of CBPE.estimate_many must be a non-empty list of windows",
     ),
     (FITTED.estimate_many, ([],), {}, r"must be a non-empty list of windows"),
     (
         FITTED.estimate_many,
         ([P, P * 3],),
         {},
-        r"'proba\[1\]' parameter of CBPE.estimate_many must be probabilities",
+        r"'y_proba\[1\]' parameter of CBPE.estimate_many must be probabilities",
     ),
     (
         FITTED.estimate_many,

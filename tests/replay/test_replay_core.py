@@ -290,8 +290,8 @@ def test_gates_decide_deployment(sea, verdict):
 
 def test_estimated_metric_reaches_the_state(sea):
     class ConstantEstimator:
-        def fit(self, y_true, proba):
-            assert proba.shape[1] == 2
+        def fit(self, *, y_true, y_proba):
+            assert y_proba.shape[1] == 2
             assert set(np.unique(y_true)) <= {0, 1}
             return self
 

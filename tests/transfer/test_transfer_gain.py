@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from mllifecycle._resampling import corrected_resampled_t
 from mllifecycle.drift import classifier_drift, mmd
-from mllifecycle.transfer import DomainDistance, TransferGain, domain_distance, transfer_gain
+from mllifecycle.transfer import DomainDistance, TransferGainResult, domain_distance, transfer_gain
 
 
 @pytest.fixture(autouse=True)
@@ -41,9 +41,9 @@ def test_related_source_gain_interval_excludes_zero():
     src, tgt, _ = related()
     res = transfer_gain(LogisticRegression(), src, tgt, scoring="neg_log_loss",
                         finetune_params={"source_weight": 1.0}, rng=0)
-    assert res.verdict == "transfer helps"
-    assert res.transfer_helps
-    assert not res.negative_transfer
+    assert res.verdict == "helped"
+    assert res.helped
+    assert not res.hurt
     assert res.ci_low > 0
     assert res.gain > 0
     assert res.n_splits == 15
@@ -62,8 +62,8 @@ def test_unrelated_source_pooled_is_reported_as_negative_transfer():
     _, tgt, unrelated = related()
     res = transfer_gain(LogisticRegression(), unrelated, tgt, scoring="neg_log_loss",
                         finetune_params={"source_weight": 1.0}, rng=0)
-    assert res.verdict == "negative transfer"
-    assert res.negative_transfer
+    assert res.verdict == "hurt"
+    assert res.hurt
     assert res.ci_high < 0
     assert res.gain < 0
 
@@ -72,7 +72,7 @@ def test_unrelated_source_tuned_weight_claims_no_gain():
     _, tgt, unrelated = related(n_source=1500)
     res = transfer_gain(LogisticRegression(), unrelated, tgt, n_repeats=1,
                         finetune_params={"cv": 3}, rng=0)
-    assert not res.transfer_helps
+    assert not res.helped
     assert res.ci_low <= 0
 
 
@@ -103,14 +103,14 @@ def test_gain_result_frozen_picklable_json_same_rng():
     a = transfer_gain(LogisticRegression(), src, tgt, rng=5, **kw)
     b = transfer_gain(LogisticRegression(), src, tgt, rng=5, **kw)
     assert a.to_dict() == b.to_dict()
-    assert isinstance(a, TransferGain)
+    assert isinstance(a, TransferGainResult)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         a.gain = 1.0
     assert pickle.loads(pickle.dumps(a)) == a
     d = json.loads(json.dumps(a.to_dict()))
     assert d["method"] == "weighted"
-    assert len(d["transfer_scores"]) == 4
-    assert "TransferGain(verdict=" in repr(a)
+    assert len(d["candidate_scores"]) == 4
+    assert "TransferGainResult(verdict=" in repr(a)
     assert "<table>" in a._repr_html_()
 
 
@@ -124,7 +124,7 @@ def test_domain_distance_uses_the_drift_tests_and_reads_them():
     mid = rng.normal(size=(300, 3)) + np.array([0.9, 0, 0])
     far = rng.normal(size=(300, 3)) + 3.0
     lr = LogisticRegression()
-    kw = {"estimator": lr, "n_permutations": 100, "rng": 0}
+    kw = {"estimator": lr, "n_resamples": 100, "rng": 0}
     d_near = domain_distance(xs, near, **kw)
     d_mid = domain_distance(xs, mid, **kw)
     d_far = domain_distance(xs, far, **kw)
@@ -146,7 +146,7 @@ def test_domain_distance_uses_the_drift_tests_and_reads_them():
 def test_domain_distance_frozen_json_same_rng_and_subsample():
     rng = np.random.default_rng(1)
     xs, xt = rng.normal(size=(400, 2)), rng.normal(0.5, 1, (300, 2))
-    kw = {"estimator": LogisticRegression(), "n_permutations": 50, "max_samples": 100}
+    kw = {"estimator": LogisticRegression(), "n_resamples": 50, "max_samples": 100}
     a = domain_distance(xs, xt, rng=3, **kw)
     b = domain_distance(xs, xt, rng=3, **kw)
     assert a.to_dict() == b.to_dict()
@@ -170,7 +170,7 @@ def test_calibration_unrelated_source_rarely_claims_a_gain():
         _, tgt, unrelated = related(seed=100 + seed, d=10, n_source=300, n_target=40)
         res = transfer_gain(LogisticRegression(), unrelated, tgt, n_repeats=1,
                             finetune_params={"cv": 3}, rng=seed)
-        claims += res.transfer_helps
+        claims += res.helped
     assert claims <= 2
 
 
@@ -182,5 +182,5 @@ def test_power_related_source_usually_detected():
         src, tgt, _ = related(seed=200 + seed)
         res = transfer_gain(LogisticRegression(), src, tgt, scoring="neg_log_loss",
                             finetune_params={"source_weight": 1.0}, rng=seed)
-        hits += res.transfer_helps
+        hits += res.helped
     assert hits >= 4

@@ -1,0 +1,305 @@
+"""The four ways to carry a source model over to a target.
+
+``weighted``, ``partial_fit``, ``warm_start`` and ``stacked``, shared by
+:func:`~mllifecycle.transfer.finetune` and :func:`~mllifecycle.transfer.progressive`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._estimators import seeded_clone
+from mllifecycle._validation import (
+    check_callable,
+    check_int,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.transfer._common import (
+    FloatArray,
+    check_estimator_instance,
+    folds_for,
+    resolve_scorer,
+)
+
+__all__ = ["STRATEGIES"]
+
+#: Strategies in the order ``strategy="auto"`` tries them.
+STRATEGIES = ("weighted", "partial_fit", "warm_start", "stacked")
+
+_NEEDS = {
+    "weighted": "fit(X, y, sample_weight=...)",
+    "partial_fit": "partial_fit()",
+    "warm_start": "a warm_start parameter",
+    "stacked": "fit() and predict()",
+}
+_WHY = {
+    "weighted": "its fit() accepts sample_weight, so one fit on source and target "
+    "with the source down-weighted by a factor tuned by cross-validation on the "
+    "target (a factor of 0 falls back to target-only training)",
+    "partial_fit": "it has partial_fit(), so epochs on the source, then epochs on "
+    "the target continuing from the source model",
+    "warm_start": "it has a warm_start parameter, so fit on the source, then fit "
+    "on the target starting from the source solution",
+    "stacked": "it supports none of weighted/partial_fit/warm_start, so the source "
+    "model's outputs become extra features of a target model",
+}
+
+
+def _missing(estimator: Any, strategy: str) -> str | None:
+    """Return what ``estimator`` lacks for ``strategy`` (None if it supports it)."""
+    from sklearn.utils.validation import has_fit_parameter
+
+    if strategy == "weighted":
+        ok = callable(getattr(estimator, "fit", None)) and has_fit_parameter(
+            estimator, "sample_weight"
+        )
+    elif strategy == "partial_fit":
+        ok = callable(getattr(estimator, "partial_fit", None))
+    elif strategy == "warm_start":
+        ok = hasattr(estimator, "get_params") and "warm_start" in estimator.get_params()
+    else:
+        ok = callable(getattr(estimator, "fit", None)) and callable(
+            getattr(estimator, "predict", None)
+        )
+    return None if ok else _NEEDS[strategy]
+
+
+def _resolve_strategy(estimator: Any, strategy: Any, caller: str,
+                      name: str = "strategy") -> tuple[str, str]:
+    """Pick the strategy to use and say why (``name``: the caller's argument)."""
+    arg = name
+    name = type(estimator).__name__
+    if isinstance(strategy, str):
+        if strategy == "auto":
+            wanted: tuple[str, ...] = STRATEGIES
+        elif strategy in STRATEGIES:
+            wanted = (strategy,)
+        else:
+            fail(arg, "'auto', one of " + ", ".join(repr(s) for s in STRATEGIES)
+                 + " or a list of them", strategy, caller)
+    elif isinstance(strategy, Sequence) and strategy and all(
+        isinstance(s, str) and s in STRATEGIES for s in strategy
+    ):
+        wanted = tuple(strategy)
+    else:
+        fail(arg, "'auto', one of " + ", ".join(repr(s) for s in STRATEGIES)
+             + " or a list of them", strategy, caller)
+    lacks = []
+    for s in wanted:
+        miss = _missing(estimator, s)
+        if miss is None:
+            how = "'auto' chose" if strategy == "auto" else "using"
+            return s, f"{how} {s!r} for {name}: {_WHY[s]}"
+        lacks.append(f"{miss} for {s!r}")
+    fail(
+        "estimator",
+        "an estimator supporting strategy " + " or ".join(repr(s) for s in wanted),
+        described(f"{name}, which lacks " + "; ".join(lacks)),
+        caller,
+    )
+
+
+@attrs.define
+class _Options:
+    """Validated strategy options."""
+
+    source_weight: float | None  # None = tune by CV
+    cv: int
+    scorer: Any
+    source_epochs: int
+    target_epochs: int
+    batch_size: int | None
+    schedule: Callable[[int], float] | None
+    extra_estimators: int | None
+    tab: Callable[[Any], Any]  # rebuilds the caller's table kind (identity for arrays)
+
+
+def _ident(x: Any) -> Any:
+    return x
+
+
+def _check_options(
+    estimator: Any, strategy: str, caller: str, *, source_weight: Any, cv: Any,
+    scoring: Any, source_epochs: Any, target_epochs: Any, batch_size: Any,
+    schedule: Any, extra_estimators: Any, tab: Callable[[Any], Any] | None = None,
+) -> _Options:
+    if isinstance(source_weight, str) and source_weight == "auto":
+        sw = None
+    else:
+        if isinstance(source_weight, str):
+            fail("source_weight", "'auto' or a float >= 0", source_weight, caller)
+        sw = check_scalar(source_weight, "source_weight", caller=caller, low=0.0)
+    k = check_int(cv, "cv", caller=caller, low=2)
+    scorer = resolve_scorer(estimator, scoring, caller)
+    se = check_int(source_epochs, "source_epochs", caller=caller)
+    te = check_int(target_epochs, "target_epochs", caller=caller)
+    bs = None if batch_size is None else check_int(batch_size, "batch_size",
+                                                   caller=caller)
+    sched = None if schedule is None else check_callable(schedule, "schedule", caller)
+    if sched is not None and strategy == "partial_fit" and "eta0" not in (
+        estimator.get_params() if hasattr(estimator, "get_params") else {}
+    ):
+        fail("schedule", "None for an estimator without an eta0 learning rate "
+             "(SGDClassifier, SGDRegressor, Perceptron have one)",
+             schedule, caller)
+    extra = None if extra_estimators is None else check_int(
+        extra_estimators, "extra_estimators", caller=caller)
+    return _Options(sw, k, scorer, se, te, bs, sched, extra, tab or _ident)
+
+
+def _is_classifier(estimator: Any) -> bool:
+    from sklearn.base import is_classifier
+
+    return bool(is_classifier(estimator))
+
+
+def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
+            batch_size: int | None, classes: npt.NDArray[Any] | None,
+            schedule: Callable[[int], float] | None, gen: np.random.Generator,
+            first: bool, tab: Callable[[Any], Any] = _ident) -> list[float]:
+    """Run ``epochs`` shuffled passes of ``partial_fit``; return the rates used."""
+    n = x.shape[0]
+    bs = n if batch_size is None else min(batch_size, n)
+    base: Any = model.get_params().get("eta0") if schedule is not None else None
+    rates: list[float] = []
+    for e in range(epochs):
+        if schedule is not None:
+            rate = float(base) * float(schedule(e))
+            if not np.isfinite(rate) or rate <= 0.0:
+                raise ValueError(
+                    f"schedule({e}) gave a learning rate of {rate}; it must be "
+                    "a positive multiplier of eta0"
+                )
+            model.set_params(eta0=rate)
+            rates.append(rate)
+        order = gen.permutation(n)
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            if first and classes is not None:
+                model.partial_fit(tab(x[idx]), y[idx], classes=classes)
+            else:
+                model.partial_fit(tab(x[idx]), y[idx])
+            first = False
+    if schedule is not None:
+        model.set_params(eta0=base)
+    return rates
+
+
+def _warm_continue(model: Any, x: FloatArray, y: npt.NDArray[Any], extra: int | None,
+                   caller: str, tab: Callable[[Any], Any] = _ident
+                   ) -> tuple[Any, dict[str, Any]]:
+    """Deep-copy ``model`` and fit it on ``(x, y)`` with ``warm_start=True``."""
+    m = copy.deepcopy(model)
+    params = m.get_params()
+    upd: dict[str, Any] = {"warm_start": True}
+    details: dict[str, Any] = {}
+    size_param = None
+    if "n_estimators" in params:
+        size_param = "n_estimators"
+    elif type(m).__name__.startswith("HistGradientBoosting") and "max_iter" in params:
+        size_param = "max_iter"
+    if size_param is not None:
+        add = int(params[size_param]) if extra is None else extra
+        upd[size_param] = int(params[size_param]) + add
+        details["estimators_added"] = add
+    if hasattr(m, "classes_"):
+        known = set(np.asarray(m.classes_).tolist())
+        new = set(np.unique(y).tolist())
+        if new != known:
+            fail("target", "labels with the same classes as the source for "
+                 "strategy 'warm_start' (use 'weighted' or 'partial_fit')",
+                 described(f"classes {sorted(new, key=str)} after "
+                           f"{sorted(known, key=str)}"), caller)
+    m.set_params(**upd)
+    m.fit(tab(x), y)
+    return m, details
+
+
+def _weighted_fit(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
+                  ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any],
+                  tab: Callable[[Any], Any] = _ident) -> Any:
+    est = seeded_clone(estimator, seed)
+    if ws.sum() == 0.0:
+        return est.fit(tab(xt), yt)
+    x = np.concatenate([xs, xt])
+    y = np.concatenate([ys, yt])
+    return est.fit(tab(x), y, sample_weight=np.concatenate([ws, np.ones(xt.shape[0])]))
+
+
+def _weight_grid(total_base: float, n_target: int) -> list[float]:
+    """Per-row source weights: total source weight 0, 0.3, 3, 30x the target's, and 1."""
+    ratios = (0.0, 0.3, 3.0, 30.0)
+    grid = {min(1.0, r * n_target / total_base) for r in ratios} | {1.0}
+    return sorted(grid)
+
+
+def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
+                 ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any], opts: _Options,
+                 caller: str) -> tuple[float, dict[str, Any]]:
+    """Choose the source weight by cross-validation on the target rows."""
+    if xt.shape[0] < opts.cv:
+        fail("target", f"at least cv={opts.cv} rows to tune source_weight='auto' "
+             "(or pass a fixed source_weight)",
+             described(f"{xt.shape[0]} row(s)"), caller)
+    grid = _weight_grid(max(float(ws.sum()), 1e-300), xt.shape[0])
+    folds = folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
+    scores = np.zeros((len(grid), opts.cv))
+    n_failed = 0
+    for j, (tr, te) in enumerate(folds.split(xt, yt)):
+        for i, w in enumerate(grid):
+            try:
+                m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr],
+                                  opts.tab)
+                scores[i, j] = opts.scorer(m, opts.tab(xt[te]), yt[te])
+            except ValueError:
+                # e.g. a target-only fold with a single class: this candidate
+                # cannot be trained there, so it cannot win
+                scores[i, j] = -np.inf
+                n_failed += 1
+    mean = scores.mean(axis=1)
+    if not np.isfinite(mean).any():
+        fail("target", "rows on which at least one candidate source weight can be "
+             "cross-validated (pass a fixed source_weight)",
+             described(f"{xt.shape[0]} row(s) on which every candidate failed"), caller)
+    best = int(np.argmax(mean))  # first maximum: the smallest such weight
+    return grid[best], {"candidates": grid,
+                        "cv_scores": [float(v) if np.isfinite(v) else None
+                                      for v in mean],
+                        "cv": opts.cv, "n_failed_fits": n_failed}
+
+
+def _classes(ys: Sequence[npt.NDArray[Any]], classifier: bool) -> npt.NDArray[Any] | None:
+    return np.unique(np.concatenate(list(ys))) if classifier else None
+
+
+def _stacked(previous: Any, estimator: Any, seed: int, x: FloatArray,
+             y: npt.NDArray[Any], tab: Callable[[Any], Any] = _ident) -> Any:
+    from sklearn.frozen import FrozenEstimator
+
+    from mllifecycle.transfer._stacked import (
+        StackedTransferClassifier,
+        StackedTransferRegressor,
+    )
+
+    cls = StackedTransferClassifier if _is_classifier(estimator) else (
+        StackedTransferRegressor)
+    wrapper = cls(source_model=FrozenEstimator(previous),
+                  estimator=seeded_clone(estimator, seed))
+    return wrapper.fit(tab(x), y)
+
+
+def _check_estimator(estimator: Any, caller: str) -> None:
+    check_estimator_instance(estimator, ["fit", "predict"], caller)
+    if not hasattr(estimator, "get_params"):
+        fail("estimator", "a scikit-learn estimator (with get_params())",
+             described(type(estimator).__name__), caller)
+
+
