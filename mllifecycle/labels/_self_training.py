@@ -660,7 +660,8 @@ def spread_labels(
     Label spreading of Zhou et al. [1]_: with ``W`` the symmetrised k-NN
     connectivity graph (no self-loops), ``S = D^{-1/2} W D^{-1/2}`` and
     ``Y`` the one-hot labels (zero rows for unlabelled rows), the spread
-    labels are the fixed point of ``F = c S F + (1 - c) Y`` (``c`` = ``clamping``, Zhou et al.'s alpha), i.e.
+    labels are the fixed point of ``F = c S F + (1 - c) Y`` (``c`` is ``clamping``,
+    Zhou et al.'s alpha), i.e.
     ``F = (1 - c) (I - c S)^{-1} Y``, solved exactly with a sparse
     direct solver (no iteration tolerance that would stop the spread a few
     hops from the labels). Rows are normalised to distributions. The result
