@@ -36,8 +36,15 @@ FORBIDDEN = {bad: good for good, bads in BANNED.items() for bad in bads}
 ALPHA_IS_SIGNIFICANCE = re.compile(r"significance|(?<!confidence )\blevel\b", re.I)
 
 # fields of results that are not parameters: a result may carry a fitted
-# `model` (what it returns), and `weights` of importance weighting are the result
-RESULT_FIELD_EXCEPTIONS = {"model", "weights"}
+# `model` (what it returns), `weights` of importance weighting are the result,
+# and `proba` is a posterior a result holds (a crowd's, label spreading's)
+RESULT_FIELD_EXCEPTIONS = {"model", "weights", "proba"}
+
+# parameters that keep another name on purpose, with the reason
+ALLOWED = {
+    # the registry stores any fitted model object; it never clones or fits it
+    ("mllifecycle.store.Registry.register", "model"),
+}
 
 
 def _packages():
@@ -71,6 +78,8 @@ def _violations():
             continue
         is_result = is_class and attrs.has(obj) and hasattr(obj, "to_dict")
         for p in params:
+            if (qual, p) in ALLOWED:
+                continue
             if p in FORBIDDEN and not (is_result and p in RESULT_FIELD_EXCEPTIONS):
                 found.append(f"{qual}({p}=...): use {FORBIDDEN[p]!r}")
         if "alpha" in params:

@@ -75,7 +75,7 @@ class ComputeModel:
 
     Attributes
     ----------
-    n_rows, n_features, seconds : ndarray
+    n_samples, n_features, seconds : ndarray
         The measured runs.
     peak_memory : ndarray or None
         Peak bytes allocated during each run, when measured.
@@ -94,7 +94,7 @@ class ComputeModel:
     True
     """
 
-    n_rows: FloatArray = attrs.field(eq=False)
+    n_samples: FloatArray = attrs.field(eq=False)
     n_features: FloatArray = attrs.field(eq=False)
     seconds: FloatArray = attrs.field(eq=False)
     peak_memory: FloatArray | None = attrs.field(eq=False)
@@ -112,20 +112,20 @@ class ComputeModel:
         """How training time scales with features (``b2``; 0 if not varied)."""
         return float(self._time.coef[2]) if self._time.uses_features else 0.0
 
-    def predict(self, n_rows: float, n_features: float) -> tuple[float, float, float]:
-        """Seconds for one fit at ``n_rows`` x ``n_features``: (estimate, low, high)."""
-        r = check_scalar(n_rows, "n_rows", caller="ComputeModel.predict", low=1.0)
+    def predict(self, n_samples: float, n_features: float) -> tuple[float, float, float]:
+        """Seconds for one fit at ``n_samples`` x ``n_features``: (estimate, low, high)."""
+        r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict", low=1.0)
         f = check_scalar(n_features, "n_features", caller="ComputeModel.predict", low=1.0)
         mu, lo, hi = self._time.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])
 
     def predict_memory(
-        self, n_rows: float, n_features: float
+        self, n_samples: float, n_features: float
     ) -> tuple[float, float, float] | None:
         """Peak bytes for one fit (estimate, low, high), or None if not measured."""
         if self._memory is None:
             return None
-        r = check_scalar(n_rows, "n_rows", caller="ComputeModel.predict_memory", low=1.0)
+        r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict_memory", low=1.0)
         f = check_scalar(n_features, "n_features", caller="ComputeModel.predict_memory", low=1.0)
         mu, lo, hi = self._memory.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])
@@ -153,7 +153,7 @@ class ComputeModel:
     def _repr_html_(self) -> str:
         rows = [
             [int(r), int(f), float(s)]
-            for r, f, s in zip(self.n_rows, self.n_features, self.seconds, strict=True)
+            for r, f, s in zip(self.n_samples, self.n_features, self.seconds, strict=True)
         ]
         return html_table(rows, ["rows", "features", "seconds"], caption=repr(self))
 
@@ -172,7 +172,7 @@ def _positive(values: Any, name: str, n: int | None, caller: str) -> FloatArray:
 
 
 def fit_compute(
-    n_rows: npt.ArrayLike,
+    n_samples: npt.ArrayLike,
     n_features: npt.ArrayLike,
     seconds: npt.ArrayLike,
     *,
@@ -183,7 +183,7 @@ def fit_compute(
 
     Parameters
     ----------
-    n_rows, n_features, seconds : 1-D array-like of positive numbers
+    n_samples, n_features, seconds : 1-D array-like of positive numbers
         One entry per timed fit (at least 3, at 2 or more distinct row counts).
     peak_memory : 1-D array-like of positive numbers, optional
         Peak bytes of each run.
@@ -202,11 +202,11 @@ def fit_compute(
     2.0
     """
     caller = "fit_compute"
-    r = _positive(n_rows, "n_rows", None, caller)
+    r = _positive(n_samples, "n_samples", None, caller)
     if r.size < 3:
-        fail("n_rows", "at least 3 timed runs", described(f"{r.size}"), caller)
+        fail("n_samples", "at least 3 timed runs", described(f"{r.size}"), caller)
     if np.unique(r).size < 2:
-        fail("n_rows", "runs at 2 or more distinct row counts", n_rows, caller)
+        fail("n_samples", "runs at 2 or more distinct row counts", n_samples, caller)
     f = _positive(n_features, "n_features", r.size, caller)
     s = _positive(seconds, "seconds", r.size, caller)
     cl = check_scalar(
@@ -215,7 +215,7 @@ def fit_compute(
     )
     mem = None if peak_memory is None else _positive(peak_memory, "peak_memory", r.size, caller)
     return ComputeModel(
-        n_rows=r,
+        n_samples=r,
         n_features=f,
         seconds=s,
         peak_memory=mem,

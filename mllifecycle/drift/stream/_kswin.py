@@ -105,7 +105,8 @@ class KSWIN:
     Parameters
     ----------
     alpha : float, default=0.005
-        False-alarm probability of one check on a stationary stream (or, with
+        Significance level: the false-alarm probability of one check on a
+        stationary stream (or, with
         ``horizon``, of any alarm within ``horizon`` values). In (0, 1).
     window_size : int, default=100
         Values kept; at least ``2 * stat_size`` so that ``stat_size`` older
