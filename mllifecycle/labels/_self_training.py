@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from mllifecycle._resampling import corrected_resampled_t
-from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
+from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
     RNGLike,
     check_array,
@@ -352,25 +353,22 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class PseudoLabelGainResult:
+class PseudoLabelGainResult(GainResult):
     """Held-out score with and without the unlabelled rows, on the same folds.
+
+    The fields are those of every gain estimate (the same as
+    :class:`mllifecycle.augment.AugmentationGainResult` and
+    :class:`mllifecycle.transfer.TransferGainResult`): ``gain``, its corrected
+    resampled t interval ``ci_low``/``ci_high``, ``p_value``, ``std_error``,
+    ``verdict`` (``"helped"``, ``"hurt"`` or ``"no detectable effect"``),
+    ``helped``/``hurt``, ``baseline_score(s)`` (labelled rows only) and
+    ``candidate_score(s)`` (with the unlabelled rows), ``n_splits``,
+    ``n_train``, ``n_test``; and
 
     Attributes
     ----------
-    gain : float
-        Mean over splits of ``semi-supervised - labelled-only`` test score.
-    ci_low, ci_high : float
-        Corrected resampled t interval (Nadeau and Bengio).
-    p_value : float
-    std_error : float
-    confidence_level : float
-    baseline_score, semi_supervised_score : float
-    baseline_scores, semi_supervised_scores : tuple of float
-    verdict : str
-        ``"helped"``, ``"hurt"`` or ``"no detectable effect"``.
-    scoring : str
-    n_splits, n_labelled, n_unlabelled, n_train, n_test : int
-    method : str
+    n_labelled, n_unlabelled : int
+        Rows with and without a label.
 
     Examples
     --------
@@ -387,51 +385,8 @@ class PseudoLabelGainResult:
     True
     """
 
-    gain: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    std_error: float
-    confidence_level: float
-    baseline_score: float
-    semi_supervised_score: float
-    baseline_scores: tuple[float, ...]
-    semi_supervised_scores: tuple[float, ...]
-    verdict: str
-    scoring: str
-    n_splits: int
     n_labelled: int
     n_unlabelled: int
-    n_train: int
-    n_test: int
-    method: str
-
-    @property
-    def helped(self) -> bool:
-        """Whether the whole interval lies above zero."""
-        return self.verdict == "helped"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a JSON-safe dict."""
-        return attrs_to_dict(self)
-
-    def to_metrics(self) -> dict[str, float]:
-        """Return the numeric fields as a flat dict of floats."""
-        d = self.to_dict()
-        for k in ("baseline_scores", "semi_supervised_scores"):
-            d.pop(k)
-        return flat_metrics(d)
-
-    def __repr__(self) -> str:
-        return (f"PseudoLabelGainResult(gain={format_value(self.gain)}, "
-                f"ci=[{format_value(self.ci_low)}, {format_value(self.ci_high)}], "
-                f"p_value={format_value(self.p_value)}, verdict={self.verdict!r}, "
-                f"n_labelled={self.n_labelled}, n_unlabelled={self.n_unlabelled})")
-
-    def _repr_html_(self) -> str:
-        rows = [(k, v) for k, v in self.to_dict().items()
-                if k not in ("baseline_scores", "semi_supervised_scores")]
-        return html_table(rows, ["field", "value"], caption="PseudoLabelGainResult")
 
 
 def pseudo_label_gain(
@@ -446,6 +401,7 @@ def pseudo_label_gain(
     scoring: Any = None,
     confidence_level: float = 0.95,
     n_jobs: int | None = None,
+    progress: Any = False,
     rng: RNGLike = None,
 ) -> PseudoLabelGainResult:
     """Estimate whether the unlabelled rows improve held-out scores.
@@ -476,6 +432,8 @@ def pseudo_label_gain(
     confidence_level : float, default=0.95
     n_jobs : int, optional
         Splits evaluated in parallel with joblib.
+    progress : bool or callable, default=False
+        True for a bar, or a callable ``progress(done, total)`` per split.
     rng : int, numpy.random.Generator or None, default=None
         Seeds the splits and, through ``random_state``, the estimators.
 
@@ -541,56 +499,37 @@ def pseudo_label_gain(
     from sklearn.model_selection import RepeatedStratifiedKFold
 
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=reps,
-                                       random_state=int(gen.integers(2**31 - 1)))
+                                       random_state=new_seed(gen))
     splits = list(splitter.split(Xa[lab_idx], yl))
-    seeds = gen.integers(2**31 - 1, size=len(splits))
     scorer = check_scoring(baseline, scoring=scoring if scoring is not None else "accuracy")
     marker = unlabelled
 
-    def seeded(est: Any, seed: int) -> Any:
-        e = clone(est)
-        if "random_state" in e.get_params(deep=False):
-            e.set_params(random_state=int(seed))
-        return e
-
-    def one(tr: IntArray, te: IntArray, seed: int) -> tuple[float, float]:
+    def one(tr: IntArray, te: IntArray, seed: int) -> tuple[float, float, None]:
         Xt, yt = Xa[lab_idx[tr]], yl[tr]
-        base = seeded(baseline, seed).fit(Xt, yt)
+        base = seeded_clone(baseline, seed).fit(Xt, yt)
         X_semi = np.r_[Xt, Xa[unl_idx]]
         fill = np.full(unl_idx.shape[0], marker, dtype=yt.dtype if yt.dtype.kind in "iuf"
                        else object)
         y_semi = np.r_[yt.astype(fill.dtype), fill]
-        semi = seeded(semi_supervised, seed).fit(X_semi, y_semi)
+        semi = seeded_clone(semi_supervised, seed).fit(X_semi, y_semi)
         Xe, ye = Xa[lab_idx[te]], yl[te]
-        return float(scorer(base, Xe, ye)), float(scorer(semi, Xe, ye))
+        return float(scorer(base, Xe, ye)), float(scorer(semi, Xe, ye)), None
 
-    if n_jobs is None or n_jobs == 1:
-        pairs = [one(tr, te, s) for (tr, te), s in zip(splits, seeds, strict=True)]
-    else:
-        from joblib import Parallel, delayed
-
-        pairs = Parallel(n_jobs=n_jobs)(
-            delayed(one)(tr, te, s) for (tr, te), s in zip(splits, seeds, strict=True))
-    b = np.array([p[0] for p in pairs])
-    s = np.array([p[1] for p in pairs])
-    n_train = round(float(np.mean([len(tr) for tr, _ in splits])))
-    n_test = round(float(np.mean([len(te) for _, te in splits])))
-    ci = corrected_resampled_t(s - b, n_train=n_train, n_test=n_test,
-                               confidence_level=level)
-    verdict = ("helped" if ci.ci_low > 0 else "hurt" if ci.ci_high < 0
-               else "no detectable effect")
-    name = scoring if isinstance(scoring, str) else (
-        "accuracy" if scoring is None else getattr(scoring, "__name__", "custom"))
-    return PseudoLabelGainResult(
-        gain=ci.mean, ci_low=ci.ci_low, ci_high=ci.ci_high, p_value=ci.p_value,
-        std_error=ci.std_error, confidence_level=level, baseline_score=float(b.mean()),
-        semi_supervised_score=float(s.mean()), baseline_scores=tuple(b.tolist()),
-        semi_supervised_scores=tuple(s.tolist()), verdict=verdict, scoring=name,
-        n_splits=len(splits), n_labelled=int(lab_idx.shape[0]),
-        n_unlabelled=int(unl_idx.shape[0]), n_train=n_train, n_test=n_test,
-        method="repeated stratified CV over labelled rows, unlabelled rows added to "
-               "training folds only, corrected resampled t (Nadeau & Bengio 2003)",
+    result: PseudoLabelGainResult = repeated_cv_gain(
+        PseudoLabelGainResult,
+        splits,
+        one,
+        gen=gen,
+        confidence_level=level,
+        method="self-training: unlabelled rows added to the training folds only",
+        scoring=scoring_name(scoring),
+        n_jobs=n_jobs,
+        progress=progress,
+        caller=caller,
+        n_labelled=int(lab_idx.shape[0]),
+        n_unlabelled=int(unl_idx.shape[0]),
     )
+    return result
 
 
 @attrs.frozen(kw_only=True, repr=False)

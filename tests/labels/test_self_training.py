@@ -173,4 +173,4 @@ def test_gain_is_positive_where_unlabelled_rows_help():
     res = pseudo_label_gain(SelfTraining(KNeighborsClassifier(5), target_precision=0.8),
                             X, yp, cv=3, n_repeats=3, rng=0)
     assert res.gain >= 0
-    assert res.semi_supervised_score >= res.baseline_score
+    assert res.candidate_score >= res.baseline_score
