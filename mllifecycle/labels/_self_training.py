@@ -522,7 +522,7 @@ def pseudo_label_gain(
         gen=gen,
         confidence_level=level,
         method="self-training: unlabelled rows added to the training folds only",
-        scoring=scoring_name(scoring),
+        scoring=scoring_name(scoring if scoring is not None else "accuracy"),
         n_jobs=n_jobs,
         progress=progress,
         caller=caller,
