@@ -341,6 +341,13 @@ def check_array(
             described(f"a {arr.ndim}-D array of shape {arr.shape}"),
             caller,
         )
+    if arr.dtype.kind == "c":
+        fail(
+            name,
+            "real numbers (complex values would lose their imaginary part)",
+            described(f"an array of dtype {arr.dtype}"),
+            caller,
+        )
     if dtype == "numeric":
         if arr.dtype.kind in "bui" or arr.dtype.kind == "f":
             arr = arr.astype(np.float64, copy=False)
@@ -360,7 +367,8 @@ def check_array(
             if nan_policy == "raise":
                 fail(
                     name,
-                    "free of NaN (or pass nan_policy='omit')",
+                    "free of NaN (drop or impute missing values first, or pass "
+                    "nan_policy='omit' where the function takes it)",
                     described(f"{int(nan_mask.sum())} NaN value(s)"),
                     caller,
                 )

@@ -95,3 +95,12 @@ def test_duplicate_names_are_reported_as_given():
     names, cols = _frames.to_columns(df)
     assert names == ["a", "a"]
     assert [c.tolist() for c in cols] == [[1], [2]]
+
+
+@pytest.mark.parametrize("dtype", ["numeric", "any"])
+def test_complex_input_is_refused_not_truncated(dtype):
+    from mllifecycle._validation import check_array
+    from mllifecycle.exceptions import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="'x' parameter .* real numbers"):
+        check_array(np.array([1 + 2j, 3]), "x", dtype=dtype)
