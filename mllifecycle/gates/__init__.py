@@ -9,16 +9,13 @@ decisions, and :func:`evaluate_gates` composes gates into one
 
 from __future__ import annotations
 
+from mllifecycle.gates._calibration import CalibrationNoWorse
 from mllifecycle.gates._compare import delong, mcnemar, paired_bootstrap
 from mllifecycle.gates._context import GateContext, GateResult
-from mllifecycle.gates._gates import (
-    CalibrationNoWorse,
-    MetricThreshold,
-    NoRegression,
-    SignificantImprovement,
-    SliceNoRegression,
-)
+from mllifecycle.gates._paired import NoRegression, SignificantImprovement
 from mllifecycle.gates._report import GateReport, evaluate_gates
+from mllifecycle.gates._slices import SliceNoRegression
+from mllifecycle.gates._threshold import MetricThreshold
 from mllifecycle.gates._types import BootstrapResult, DeLongResult, McNemarResult
 
 __all__ = [

@@ -155,7 +155,7 @@ def test_slice_by_callable_and_small_slices():
 
 
 def test_holm_and_bonferroni_relation():
-    from mllifecycle.gates._gates import holm
+    from mllifecycle.gates._slices import holm
 
     p = np.array([0.01, 0.02, 0.03, 0.5])
     np.testing.assert_allclose(holm(p), [0.04, 0.06, 0.06, 0.5])
