@@ -128,8 +128,8 @@ def main():
     quad_full = quad * (N_DELONG / N_SUB) ** 2
     res_sub = delong(yd[sub], d1[sub], d2[sub])
     agree = (
-        abs(res_sub.standard_error**2 - direct_delong_variance(yd[sub], d1[sub], d2[sub]))
-        / res_sub.standard_error**2
+        abs(res_sub.std_error**2 - direct_delong_variance(yd[sub], d1[sub], d2[sub]))
+        / res_sub.std_error**2
     )
     print(
         f"delong n={N_DELONG}: ours {ours_d:.2f} s; direct O(n^2) {quad:.3f} s at "

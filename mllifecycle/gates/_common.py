@@ -63,8 +63,11 @@ def _compare(
     classes: Any = None,
 ) -> BootstrapResult:
     champion, challenger = model_inputs(spec, context, caller, use_proba=use_proba)
+    proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba)
+    names = ("champion_proba", "challenger_proba") if proba else ("champion", "challenger")
     if swap:
         champion, challenger = challenger, champion
+        names = (names[1], names[0])
     problem = prepare(
         spec,
         context.y_true,
@@ -74,6 +77,7 @@ def _compare(
         n_bins=n_bins,
         classes=classes,
         caller=caller,
+        names=names,
     )
     return _bootstrap_result(
         problem,

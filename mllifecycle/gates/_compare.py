@@ -328,7 +328,7 @@ def _bootstrap_result(
         percentile_ci=(float(pct[0]), float(pct[1])),
         bca_ci=(float(bca[0]), float(bca[1])),
         confidence_level=confidence_level,
-        standard_error=float(boot.std(ddof=1)),
+        std_error=float(boot.std(ddof=1)),
         hypothesis=hypothesis,
         margin=margin,
         null_value=float(null_value),
@@ -357,7 +357,7 @@ def mcnemar(
     challenger_pred: Any,
     *,
     exact: bool | None = None,
-    correction: bool = True,
+    continuity_correction: bool = True,
     alpha: float = 0.05,
 ) -> McNemarResult:
     """McNemar's test of equal accuracy of two classifiers on the same examples.
@@ -374,7 +374,7 @@ def mcnemar(
         ``True``: exact binomial test; ``False``: chi-square. Default: exact
         when ``b + c < 25`` (the advice of statsmodels and of [2]_), the
         chi-square approximation otherwise.
-    correction : bool, default=True
+    continuity_correction : bool, default=True
         Edwards' continuity correction of the chi-square statistic.
     alpha : float, default=0.05
         Level for ``null_rejected``.
@@ -414,7 +414,7 @@ def mcnemar(
     caller = "mcnemar"
     if exact is not None:
         exact = check_bool(exact, "exact", caller)
-    correction = check_bool(correction, "correction", caller)
+    continuity_correction = check_bool(continuity_correction, "continuity_correction", caller)
     alpha = check_alpha(alpha, caller=caller)
     ca = _correct(y_true, champion_pred, "champion_pred", caller)
     cb = _correct(y_true, challenger_pred, "challenger_pred", caller)
@@ -433,10 +433,10 @@ def mcnemar(
         if b + c == 0:
             stat, p = 0.0, 1.0
         else:
-            diff = abs(b - c) - (1.0 if correction else 0.0)
-            stat = max(diff, 0.0) ** 2 / (b + c) if correction else diff**2 / (b + c)
+            diff = abs(b - c) - (1.0 if continuity_correction else 0.0)
+            stat = max(diff, 0.0) ** 2 / (b + c) if continuity_correction else diff**2 / (b + c)
             p = float(stats.chi2.sf(stat, 1))
-        method = "chi-square" + (" with continuity correction" if correction else "")
+        method = "chi-square" + (" with continuity correction" if continuity_correction else "")
     acc_a = float(ca.mean())
     acc_b = float(cb.mean())
     return McNemarResult(
@@ -571,7 +571,14 @@ def delong(
     if hypothesis == "two-sided" and margin != 0.0:
         fail("margin", "0.0 for hypothesis='two-sided'", margin, caller)
     spec = resolve_metric("roc_auc", None, caller)
-    problem = prepare(spec, y_true, champion_score, challenger_score, caller=caller)
+    problem = prepare(
+        spec,
+        y_true,
+        champion_score,
+        challenger_score,
+        caller=caller,
+        names=("champion_score", "challenger_score"),
+    )
     assert problem.positive is not None
     assert problem.scores is not None
     positive = problem.positive
@@ -610,7 +617,7 @@ def delong(
         ci_low=diff - zc * se,
         ci_high=diff + zc * se,
         confidence_level=confidence_level,
-        standard_error=se,
+        std_error=se,
         statistic=float(z),
         hypothesis=hypothesis,
         margin=margin,

@@ -161,13 +161,15 @@ class GateContext:
         )
 
 
-def _labels_from_proba(y: npt.NDArray[Any], p: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def _labels_from_proba(
+    y: npt.NDArray[Any], p: npt.NDArray[Any], name: str = "champion_proba"
+) -> npt.NDArray[Any]:
     classes = np.unique(y)
     if p.ndim == 1:
         return np.asarray(np.where(p > 0.5, classes[-1], classes[0]))
     if p.shape[1] != classes.size:
         fail(
-            "proba",
+            name,
             f"one column per class of y_true ({classes.size})",
             described(f"{p.shape[1]} column(s)"),
             "GateContext",

@@ -56,7 +56,7 @@ class BootstrapResult(_ResultMixin):
         Both intervals.
     confidence_level : float
         Two-sided confidence level of the intervals.
-    standard_error : float
+    std_error : float
         Standard deviation of the bootstrap differences.
     hypothesis : str
         ``"two-sided"``, ``"superiority"`` or ``"non-inferiority"``.
@@ -101,7 +101,7 @@ class BootstrapResult(_ResultMixin):
     percentile_ci: tuple[float, float]
     bca_ci: tuple[float, float]
     confidence_level: float
-    standard_error: float
+    std_error: float
     hypothesis: str
     margin: float
     null_value: float
@@ -192,10 +192,10 @@ class DeLongResult(_ResultMixin):
     ci_low, ci_high : float
         Normal-theory confidence interval for the difference.
     confidence_level : float
-    standard_error : float
+    std_error : float
         DeLong standard error of the difference.
     statistic : float
-        ``(difference - null_value) / standard_error``.
+        ``(difference - null_value) / std_error``.
     hypothesis, margin, null_value, alternative :
         As in :class:`BootstrapResult`.
     p_value : float
@@ -221,7 +221,7 @@ class DeLongResult(_ResultMixin):
     ci_low: float
     ci_high: float
     confidence_level: float
-    standard_error: float
+    std_error: float
     statistic: float
     hypothesis: str
     margin: float

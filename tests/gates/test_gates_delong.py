@@ -44,7 +44,7 @@ def test_equals_direct_quadratic_computation(ties, seed):
     assert res.champion_auc == pytest.approx(aucs[0], rel=1e-12)
     assert res.challenger_auc == pytest.approx(aucs[1], rel=1e-12)
     assert res.champion_auc == pytest.approx(roc_auc_score(y, s1), rel=1e-12)
-    assert res.standard_error == pytest.approx(np.sqrt(var), rel=1e-9)
+    assert res.std_error == pytest.approx(np.sqrt(var), rel=1e-9)
     z = (aucs[1] - aucs[0]) / np.sqrt(var)
     assert res.statistic == pytest.approx(z, rel=1e-9)
     assert res.p_value == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
@@ -63,7 +63,7 @@ def test_one_sided_hypotheses():
     assert sup.p_value == pytest.approx(stats.norm.sf(two.statistic), rel=1e-9)
     ni = delong(y, s2, s1, hypothesis="non-inferiority", margin=0.05)
     assert ni.null_value == -0.05
-    z = (ni.difference + 0.05) / ni.standard_error
+    z = (ni.difference + 0.05) / ni.std_error
     assert ni.p_value == pytest.approx(stats.norm.sf(z), rel=1e-9)
 
 

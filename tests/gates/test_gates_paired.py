@@ -145,7 +145,7 @@ def test_callable_metric_matches_named_metric_distribution():
         rng=1,
     )
     assert called.difference == named.difference
-    assert called.standard_error == pytest.approx(named.standard_error, rel=0.15)
+    assert called.std_error == pytest.approx(named.std_error, rel=0.15)
     assert called.method.endswith("(callable metric))")
 
 
@@ -284,7 +284,7 @@ def test_intervals_agree_with_scipy_bootstrap(method):
         ci_method="bca" if method == "BCa" else "percentile",
         rng=1,
     )
-    se = ours.standard_error
+    se = ours.std_error
     assert ours.ci_low == pytest.approx(ref.confidence_interval.low, abs=0.1 * se)
     assert ours.ci_high == pytest.approx(ref.confidence_interval.high, abs=0.1 * se)
     assert se == pytest.approx(ref.standard_error, rel=0.03)
