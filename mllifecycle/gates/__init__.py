@@ -10,21 +10,37 @@ decisions, and :func:`evaluate_gates` composes gates into one
 from __future__ import annotations
 
 from mllifecycle.gates._calibration import CalibrationNoWorse
-from mllifecycle.gates._compare import delong, mcnemar, paired_bootstrap
+from mllifecycle.gates._compare import (
+    MIN_CLASS_COUNT,
+    MIN_DIFFERING,
+    delong,
+    mcnemar,
+    paired_bootstrap,
+    paired_permutation,
+)
 from mllifecycle.gates._context import GateContext, GateResult
 from mllifecycle.gates._paired import NoRegression, SignificantImprovement
 from mllifecycle.gates._report import GateReport, evaluate_gates
 from mllifecycle.gates._slices import SliceNoRegression
 from mllifecycle.gates._threshold import MetricThreshold
-from mllifecycle.gates._types import BootstrapResult, DeLongResult, McNemarResult
+from mllifecycle.gates._types import (
+    BootstrapResult,
+    DeLongResult,
+    McNemarResult,
+    PermutationResult,
+)
 
 __all__ = [
     "paired_bootstrap",
+    "paired_permutation",
     "mcnemar",
     "delong",
     "BootstrapResult",
     "McNemarResult",
     "DeLongResult",
+    "PermutationResult",
+    "MIN_DIFFERING",
+    "MIN_CLASS_COUNT",
     "GateContext",
     "GateResult",
     "GateReport",

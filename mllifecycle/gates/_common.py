@@ -87,7 +87,19 @@ def _compare(
         hypothesis,
         margin,
         context.generator() if rng is None else rng,
+        warn=False,
     )
+
+
+def _small_note(res: BootstrapResult) -> list[str]:
+    """Return a reason line when a bootstrap decision rests on a small sample."""
+    if res.small_sample and res.test == "bootstrap":
+        return [
+            f"small sample (n={res.n_samples}): the bootstrap bound may be too narrow "
+            "and the decision is approximate; with margin 0 the exact permutation "
+            "test decides"
+        ]
+    return []
 
 
 def _improvement_bounds(res: BootstrapResult) -> tuple[float, float]:

@@ -30,9 +30,23 @@ from mllifecycle.gates._metrics import (
     prepare,
     resolve_metric,
 )
-from mllifecycle.gates._types import BootstrapResult, DeLongResult, McNemarResult
+from mllifecycle.gates._permutation import n_effective, swap_distribution
+from mllifecycle.gates._types import (
+    BootstrapResult,
+    DeLongResult,
+    McNemarResult,
+    PermutationResult,
+)
 
-__all__ = ["paired_bootstrap", "mcnemar", "delong", "HYPOTHESES"]
+__all__ = [
+    "paired_bootstrap",
+    "paired_permutation",
+    "mcnemar",
+    "delong",
+    "HYPOTHESES",
+    "MIN_DIFFERING",
+    "MIN_CLASS_COUNT",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -40,6 +54,19 @@ HYPOTHESES = ("two-sided", "superiority", "non-inferiority")
 
 # McNemar: exact binomial test below this many discordant pairs (statsmodels' advice)
 EXACT_BELOW = 25
+
+#: Below this many rows on which the two models differ, ``test="auto"`` takes
+#: the p-value from the exact paired permutation test (the bootstrap interval
+#: over-rejects there: 8-12 % at alpha = 0.05 with 30 examples).
+MIN_DIFFERING = 200
+
+#: Below this many examples of the rarer class, ``test="auto"`` takes the
+#: p-value of ROC AUC, precision, recall and F1 (and of :func:`delong`) from the
+#: exact paired permutation test (the bootstrap and DeLong's normal
+#: approximation over-reject there: 10-14 % with 10 positives).
+MIN_CLASS_COUNT = 100
+
+TESTS = ("auto", "bootstrap", "permutation")
 
 
 def _ndtri(q: float) -> float:
@@ -118,6 +145,7 @@ def paired_bootstrap(
     sample_weight: Any = None,
     pos_label: Any = None,
     n_bins: int = 10,
+    test: str = "auto",
     rng: RNGLike = None,
 ) -> BootstrapResult:
     """Paired bootstrap of the difference challenger - champion of a metric.
@@ -171,6 +199,18 @@ def paired_bootstrap(
         Equal-width confidence bins of ``expected_calibration_error`` (the
         top-label ECE of Guo et al. 2017: the weighted mean over bins of
         ``|accuracy - mean confidence|``).
+    test : {"auto", "bootstrap", "permutation"}, default="auto"
+        Where the p-value (and ``null_rejected``) comes from. ``"bootstrap"``
+        inverts the ``ci_method`` interval. ``"permutation"`` is the exact
+        paired permutation test of :func:`paired_permutation` (``margin`` must
+        be 0). ``"auto"`` takes the permutation test when the sample is small:
+        fewer than ``MIN_DIFFERING`` (200) examples on which the two models'
+        outputs differ, or, for ROC AUC, precision, recall and F1, fewer than
+        ``MIN_CLASS_COUNT`` (100) examples of the rarer class; there the
+        bootstrap interval is too narrow and rejects a true null more often
+        than ``1 - confidence_level``. With a margin on such a sample the
+        bootstrap is kept and a :class:`DegenerateDataWarning` says so. The
+        interval is the bootstrap interval in every case.
     rng : int, numpy.random.Generator or None
 
     Returns
@@ -198,10 +238,12 @@ def paired_bootstrap(
     metrics, the exact leave-one-out Mann-Whitney formula for AUC, a
     delete-a-group jackknife with at most 100 groups for callables).
 
-    The p-value inverts the chosen interval [2]_: for H1 ``difference >
-    null`` it is the level at which the one-sided lower bound equals ``null``,
-    computed from ``q = (#{d* <= null} + 1) / (B + 1)`` (so never below
-    ``1 / (B + 1)``); the two-sided p-value is twice the smaller one-sided one.
+    The bootstrap p-value inverts the chosen interval [2]_: for H1
+    ``difference > null`` it is the level at which the one-sided lower bound
+    equals ``null``, computed from ``q = (#{d* <= null} + 1) / (B + 1)`` (so
+    never below ``1 / (B + 1)``); the two-sided p-value is twice the smaller
+    one-sided one. On small samples (see ``test``) the p-value is the exact
+    paired permutation p-value instead [3]_.
 
     References
     ----------
@@ -209,6 +251,8 @@ def paired_bootstrap(
        82(397), 171-185.
     .. [2] Efron, B. & Tibshirani, R. (1993). An Introduction to the Bootstrap,
        chapters 14 and 15. Chapman & Hall.
+    .. [3] Good, P. (2005). Permutation, Parametric and Bootstrap Tests of
+       Hypotheses, 3rd ed., section 3.7 (matched pairs). Springer.
 
     Examples
     --------
@@ -242,6 +286,9 @@ def paired_bootstrap(
             caller,
         )
     n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
+    test = check_option(test, "test", TESTS, caller)
+    if test == "permutation" and margin != 0.0:
+        fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
     gen = check_rng(rng, caller=caller)
     problem = prepare(
         spec,
@@ -254,8 +301,41 @@ def paired_bootstrap(
         caller=caller,
     )
     return _bootstrap_result(
-        problem, n_resamples, confidence_level, ci_method, hypothesis, margin, gen
+        problem, n_resamples, confidence_level, ci_method, hypothesis, margin, gen, test
     )
+
+
+def small_sample(problem: Any) -> str | None:
+    """Describe why ``problem`` is below the documented minimums, or None."""
+    k, minority = n_effective(problem)
+    if minority is not None and minority < MIN_CLASS_COUNT:
+        return f"{minority} examples of the rarer class (< {MIN_CLASS_COUNT})"
+    if k < MIN_DIFFERING:
+        return f"{k} examples on which the models differ (< {MIN_DIFFERING})"
+    return None
+
+
+def resolve_test(
+    test: str, problem: Any, margin: float, *, warn: bool = True, stacklevel: int = 4
+) -> str:
+    """Resolve ``test="auto"`` to "bootstrap" or "permutation" for ``problem``."""
+    if test != "auto":
+        return test
+    what = small_sample(problem)
+    if what is None:
+        return "bootstrap"
+    if margin == 0.0:
+        return "permutation"
+    if not warn:
+        return "bootstrap"
+    warnings.warn(
+        f"small sample for {problem.spec.name!r}: {what}; the bootstrap interval "
+        "may reject a true null more often than its level. With margin 0 the exact "
+        "permutation test would be used",
+        DegenerateDataWarning,
+        stacklevel=stacklevel,
+    )
+    return "bootstrap"
 
 
 def _bootstrap_result(
@@ -266,6 +346,9 @@ def _bootstrap_result(
     hypothesis: str,
     margin: float,
     gen: np.random.Generator,
+    test: str = "auto",
+    *,
+    warn: bool = True,
 ) -> BootstrapResult:
     spec = problem.spec
     obs_a, obs_b = problem.observed()
@@ -306,8 +389,16 @@ def _bootstrap_result(
     ci = bca if use_bca else pct
 
     null_value, direction = _null(hypothesis, margin, spec.higher_is_better)
-    p_gt = _p_greater(boot, null_value, z0, acc, use_bca)
-    p_lt = _p_greater(-boot, -null_value, -z0, -acc, use_bca)
+    test = resolve_test(test, problem, margin, warn=warn)
+    method = f"paired bootstrap ({how})"
+    if test == "permutation":
+        dist = swap_distribution(problem, n_resamples, gen)
+        p_gt = dist.p_greater(observed)
+        p_lt = dist.p_less(observed)
+        method += f"; p-value: paired permutation test ({dist.how})"
+    else:
+        p_gt = _p_greater(boot, null_value, z0, acc, use_bca)
+        p_lt = _p_greater(-boot, -null_value, -z0, -acc, use_bca)
     if direction == "greater":
         p = p_gt
     elif direction == "less":
@@ -337,7 +428,156 @@ def _bootstrap_result(
         null_rejected=bool(p < alpha),
         n_samples=problem.n,
         n_resamples=int(boot.size),
-        method=f"paired bootstrap ({how})",
+        test=test,
+        small_sample=small_sample(problem) is not None,
+        method=method,
+    )
+
+
+def paired_permutation(
+    y_true: Any,
+    champion: Any,
+    challenger: Any,
+    *,
+    metric: Any,
+    n_resamples: int = 10_000,
+    hypothesis: str = "two-sided",
+    alpha: float = 0.05,
+    higher_is_better: bool | None = None,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_bins: int = 10,
+    rng: RNGLike = None,
+) -> PermutationResult:
+    """Exact paired permutation test of H0 "the two models are interchangeable".
+
+    Under H0 swapping the champion's and the challenger's outputs on any
+    example leaves the distribution of the data unchanged, so the observed
+    difference of the metric is referred to its distribution over all swaps.
+    Only the ``k`` examples on which the outputs differ can swap; all ``2^k``
+    swaps are enumerated when ``2^k <= n_resamples`` (and for accuracy, error
+    rate, log loss, Brier score, MAE and MSE whenever the sign-flip
+    distribution can be convolved exactly), otherwise ``n_resamples`` random
+    swaps are drawn. Either way the level is exact at any sample size: this
+    is the test to use on small or imbalanced evaluation sets, where the
+    bootstrap interval and DeLong's normal approximation reject a true null
+    too often. For accuracy it is the exact McNemar test.
+
+    Parameters
+    ----------
+    y_true, champion, challenger : array-like
+        As in :func:`paired_bootstrap`.
+    metric : str or callable
+        As in :func:`paired_bootstrap`.
+    n_resamples : int, default=10_000
+        Number of random swaps when the ``2^k`` swaps are too many to
+        enumerate.
+    hypothesis : {"two-sided", "superiority", "non-inferiority"}, default="two-sided"
+        ``"superiority"`` and ``"non-inferiority"`` are both the one-sided
+        test of H1 "the challenger is better" (a swap test has no margin).
+    alpha : float, default=0.05
+        Level for ``null_rejected``.
+    higher_is_better : bool, optional
+        Required for a callable metric.
+    sample_weight : array-like of shape (n,), optional
+    pos_label : optional
+    n_bins : int, default=10
+    rng : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    PermutationResult
+        With the ``difference``, ``p_value``, ``exact`` and ``n_differing``.
+
+    Notes
+    -----
+    With ``T`` the observed difference and ``T*`` its value after a swap,
+    the one-sided p-value is ``P(T* >= T)`` over the enumerated swaps, or
+    ``(1 + #{T* >= T}) / (1 + B)`` over ``B`` random swaps [3]_; the
+    two-sided p-value is twice the smaller one-sided one. For ROC AUC both
+    models' scores are replaced by their ranks before swapping, so a model
+    that outputs logits can be compared with one that outputs probabilities
+    [2]_. H0 is exchangeability, which implies equal expected metrics; for
+    accuracy, the exact binomial (McNemar) test is valid under equal accuracy
+    alone.
+
+    References
+    ----------
+    .. [1] Good, P. (2005). Permutation, Parametric and Bootstrap Tests of
+       Hypotheses, 3rd ed., section 3.7 (matched pairs). Springer.
+    .. [2] Venkatraman, E. S. & Begg, C. B. (1996). A distribution-free
+       procedure for comparing receiver operating characteristic curves from
+       a paired experiment. Biometrika 83(4), 835-848.
+    .. [3] Phipson, B. & Smyth, G. K. (2010). Permutation p-values should
+       never be zero. Statistical Applications in Genetics and Molecular
+       Biology 9(1), article 39.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.gates import paired_permutation
+    >>> rng = np.random.default_rng(0)
+    >>> y = (rng.random(40) < 0.3).astype(int)
+    >>> champion = y + rng.normal(0, 1.0, 40)
+    >>> challenger = y + rng.normal(0, 0.3, 40)
+    >>> res = paired_permutation(y, champion, challenger, metric="roc_auc", rng=0)
+    >>> res.n_differing, res.exact, bool(res.p_value < 0.05)
+    (40, False, True)
+    """
+    caller = "paired_permutation"
+    spec = resolve_metric(metric, higher_is_better, caller)
+    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
+    hypothesis = check_option(hypothesis, "hypothesis", HYPOTHESES, caller)
+    alpha = check_alpha(alpha, caller=caller)
+    n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
+    gen = check_rng(rng, caller=caller)
+    problem = prepare(
+        spec,
+        y_true,
+        champion,
+        challenger,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        n_bins=n_bins,
+        caller=caller,
+    )
+    obs_a, obs_b = problem.observed()
+    if not (math.isfinite(obs_a) and math.isfinite(obs_b)):
+        fail(
+            "y_true",
+            f"data on which {spec.name!r} is defined for both models",
+            described(f"values {obs_a!r} and {obs_b!r}"),
+            caller,
+        )
+    observed = obs_b - obs_a
+    dist = swap_distribution(problem, n_resamples, gen)
+    _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
+    p_gt = dist.p_greater(observed)
+    p_lt = dist.p_less(observed)
+    if direction == "greater":
+        p = p_gt
+    elif direction == "less":
+        p = p_lt
+    else:
+        p = min(1.0, 2.0 * min(p_gt, p_lt))
+    sign = 1.0 if spec.higher_is_better else -1.0
+    return PermutationResult(
+        metric=spec.name,
+        higher_is_better=spec.higher_is_better,
+        champion_value=obs_a,
+        challenger_value=obs_b,
+        difference=float(observed),
+        improvement=float(sign * observed),
+        hypothesis=hypothesis,
+        alternative=_alternative_text(direction, 0.0),
+        p_value=float(p),
+        null_rejected=bool(p < alpha),
+        alpha=alpha,
+        exact=dist.exact,
+        n_differing=dist.n_differing,
+        n_samples=problem.n,
+        n_resamples=dist.n_resamples,
+        method=f"paired permutation test ({dist.how})",
     )
 
 
@@ -509,6 +749,9 @@ def delong(
     confidence_level: float = 0.95,
     hypothesis: str = "two-sided",
     margin: float = 0.0,
+    test: str = "auto",
+    n_resamples: int = 10_000,
+    rng: RNGLike = None,
 ) -> DeLongResult:
     """DeLong's test for the difference of two correlated ROC AUCs.
 
@@ -524,6 +767,20 @@ def delong(
         As in :func:`paired_bootstrap` (AUC: higher is better).
     margin : float, default=0.0
         Margin of the one-sided hypotheses in AUC units.
+    test : {"auto", "delong", "permutation"}, default="auto"
+        Where the p-value comes from. ``"delong"``: the normal approximation.
+        ``"permutation"``: the exact paired permutation test of
+        :func:`paired_permutation` on ranks (margin 0 only). ``"auto"``:
+        DeLong, except with fewer than ``MIN_CLASS_COUNT`` (100) examples of
+        the rarer class, where DeLong's test rejects a true null too often
+        (10 % at alpha = 0.05 with 10 positives): there it warns
+        (:class:`DegenerateDataWarning`) and falls back to the permutation
+        test with margin 0, or keeps DeLong with a margin.
+    n_resamples : int, default=10_000
+        Random swaps of the permutation test when its ``2^k`` swaps are too
+        many to enumerate.
+    rng : int, numpy.random.Generator or None
+        Seed of the permutation test's random swaps.
 
     Returns
     -------
@@ -539,6 +796,8 @@ def delong(
     the sample covariances of the components across models [1]_. Sun & Xu [2]_
     obtain the components from midranks, ``V10(X_i) = (T_Z(X_i) - T_X(X_i)) /
     l``, in ``O(n log n)``. The z statistic is referred to the standard normal.
+    The interval is DeLong's in every case (it is too narrow with few
+    positives; the permutation p-value is not).
 
     References
     ----------
@@ -570,6 +829,11 @@ def delong(
     margin = check_scalar(margin, "margin", caller=caller, low=0.0)
     if hypothesis == "two-sided" and margin != 0.0:
         fail("margin", "0.0 for hypothesis='two-sided'", margin, caller)
+    test = check_option(test, "test", ("auto", "delong", "permutation"), caller)
+    if test == "permutation" and margin != 0.0:
+        fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
+    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
+    gen = check_rng(rng, caller=caller)
     spec = resolve_metric("roc_auc", None, caller)
     problem = prepare(
         spec,
@@ -609,6 +873,27 @@ def delong(
             p = 0.0 if diff > null_value else 1.0
         else:
             p = 1.0 if diff == null_value else 0.0
+    if test == "auto":
+        minority = min(m, l_)
+        test = "delong"
+        if minority < MIN_CLASS_COUNT:
+            action = (
+                "the p-value comes from the exact paired permutation test instead"
+                if margin == 0.0
+                else "with a margin it is kept (a swap test has no margin)"
+            )
+            warnings.warn(
+                f"{minority} examples of the rarer class (< {MIN_CLASS_COUNT}): DeLong's "
+                f"normal approximation may reject a true null too often; {action}",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
+            if margin == 0.0:
+                test = "permutation"
+    if test == "permutation":
+        dist = swap_distribution(problem, n_resamples, gen)
+        p_gt = dist.p_greater(diff)
+        p = p_gt if direction == "greater" else min(1.0, 2.0 * min(p_gt, dist.p_less(diff)))
     p = min(max(p, 0.0), 1.0)
     return DeLongResult(
         champion_auc=float(aucs[0]),
@@ -627,4 +912,5 @@ def delong(
         null_rejected=bool(p < alpha),
         n_positive=int(m),
         n_negative=int(l_),
+        test=test,
     )

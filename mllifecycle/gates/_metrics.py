@@ -140,6 +140,8 @@ class Problem:
     # callable
     arrays: tuple[Any, Any, Any] | None = None
     n_bins: int = 10
+    # examples of the rarer class, for metrics that depend on the class balance
+    minority: int | None = None
 
     def evaluate(self, S: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Metric values of champion and challenger from sums ``S`` (..., q)."""
@@ -294,6 +296,43 @@ def check_weights(sample_weight: Any, n: int, caller: str) -> FloatArray | None:
 
 
 def prepare(
+    spec: MetricSpec,
+    y_true: Any,
+    champion: Any,
+    challenger: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_bins: int = 10,
+    classes: Any = None,
+    caller: str,
+    names: tuple[str, str] = ("champion", "challenger"),
+) -> Problem:
+    """Validate the inputs for ``spec`` and build the resampling problem.
+
+    ``classes`` are the class labels of the full data set when ``y_true`` is
+    a slice of it (default: the labels present in ``y_true``); ``names`` are
+    the caller's names of the champion and challenger arguments (for errors).
+    """
+    problem = _prepare(
+        spec,
+        y_true,
+        champion,
+        challenger,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        n_bins=n_bins,
+        classes=classes,
+        caller=caller,
+        names=names,
+    )
+    if spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
+        _, counts = np.unique(np.asarray(y_true), return_counts=True)
+        problem.minority = int(counts.min()) if counts.size > 1 else 0
+    return problem
+
+
+def _prepare(
     spec: MetricSpec,
     y_true: Any,
     champion: Any,

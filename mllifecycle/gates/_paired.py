@@ -16,12 +16,20 @@ from mllifecycle.gates._common import (
     _paired_fields,
     _signed,
     _skip,
+    _small_note,
 )
 from mllifecycle.gates._compare import delong, mcnemar
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
 from mllifecycle.gates._metrics import MetricSpec
 
 __all__ = ["NoRegression", "SignificantImprovement"]
+
+
+def _permutation_verdict(p: float, alpha: float, ok: bool, what: str) -> str:
+    head = f"small sample: exact paired permutation test, one-sided p = {_f(p)}"
+    if ok:
+        return f"{head} < alpha {alpha:g}: {what}"
+    return f"{head} >= alpha {alpha:g}: not shown"
 
 
 @attrs.frozen
@@ -98,18 +106,22 @@ class NoRegression:
             use_proba=self.use_proba,
         )
         lower, _ = _improvement_bounds(res)
-        ok = lower > -self.margin
-        verdict = (
-            f"lower bound {_signed(lower)} > -margin {0.0 - self.margin:g}: "
-            "no regression beyond the margin"
-            if ok
-            else f"lower bound {_signed(lower)} <= -margin {0.0 - self.margin:g}: "
-            "a regression beyond the margin cannot be ruled out"
-        )
+        if res.test == "permutation":
+            ok = res.p_value < self.alpha
+            verdict = _permutation_verdict(res.p_value, self.alpha, ok, "no regression")
+        else:
+            ok = lower > -self.margin
+            verdict = (
+                f"lower bound {_signed(lower)} > -margin {0.0 - self.margin:g}: "
+                "no regression beyond the margin"
+                if ok
+                else f"lower bound {_signed(lower)} <= -margin {0.0 - self.margin:g}: "
+                "a regression beyond the margin cannot be ruled out"
+            )
         return GateResult(
             passed=ok,
             name=self.name,
-            reasons=[_describe(res, self.alpha), verdict],
+            reasons=[_describe(res, self.alpha), verdict, *_small_note(res)],
             evidence={**res.to_dict(), "lower_bound": lower, "alpha": self.alpha},
         )
 
@@ -247,16 +259,20 @@ class SignificantImprovement:
             use_proba=self.use_proba,
         )
         lower, _ = _improvement_bounds(res)
-        ok = lower > self.margin
-        verdict = (
-            f"lower bound {_signed(lower)} > margin {self.margin:g}: significant improvement"
-            if ok
-            else f"lower bound {_signed(lower)} <= margin {self.margin:g}: "
-            "the improvement is within the noise"
-        )
+        if res.test == "permutation":
+            ok = res.p_value < self.alpha
+            verdict = _permutation_verdict(res.p_value, self.alpha, ok, "significant improvement")
+        else:
+            ok = lower > self.margin
+            verdict = (
+                f"lower bound {_signed(lower)} > margin {self.margin:g}: significant improvement"
+                if ok
+                else f"lower bound {_signed(lower)} <= margin {self.margin:g}: "
+                "the improvement is within the noise"
+            )
         return GateResult(
             passed=ok,
             name=self.name,
-            reasons=[_describe(res, self.alpha), verdict],
+            reasons=[_describe(res, self.alpha), verdict, *_small_note(res)],
             evidence={**res.to_dict(), "lower_bound": lower, "alpha": self.alpha},
         )

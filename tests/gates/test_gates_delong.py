@@ -72,8 +72,8 @@ def test_two_column_probabilities_and_string_labels():
     y = rng.choice(["ham", "spam"], 200)
     p1 = np.clip((y == "spam") * 0.3 + rng.random(200) * 0.7, 0, 1)
     p2 = np.clip((y == "spam") * 0.5 + rng.random(200) * 0.5, 0, 1)
-    a = delong(y, np.column_stack([1 - p1, p1]), np.column_stack([1 - p2, p2]))
-    b = delong(y == "spam", p1, p2)
+    a = delong(y, np.column_stack([1 - p1, p1]), np.column_stack([1 - p2, p2]), test="delong")
+    b = delong(y == "spam", p1, p2, test="delong")
     assert a.difference == pytest.approx(b.difference)
     assert a.p_value == pytest.approx(b.p_value)
     assert isinstance(a, DeLongResult)
@@ -83,6 +83,6 @@ def test_identical_scores_warn_and_give_p_one():
     y = np.array([0, 1] * 20)
     s = np.arange(40.0)
     with pytest.warns(DegenerateDataWarning, match="variance"):
-        res = delong(y, s, s)
+        res = delong(y, s, s, test="delong")
     assert res.p_value == 1.0
     assert res.difference == 0.0

@@ -146,7 +146,7 @@ def test_callable_metric_matches_named_metric_distribution():
     )
     assert called.difference == named.difference
     assert called.std_error == pytest.approx(named.std_error, rel=0.15)
-    assert called.method.endswith("(callable metric))")
+    assert "(callable metric))" in called.method
 
 
 def test_percentile_interval_matches_quantiles_of_explicit_loop():
@@ -220,7 +220,9 @@ def test_non_inferiority_and_superiority_differ():
     b[flip] = 1 - y[flip]
     kw = {"metric": "accuracy", "n_resamples": 4000, "rng": 0}
     sup = paired_bootstrap(y, a, b, hypothesis="superiority", **kw)
-    ni = paired_bootstrap(y, a, b, hypothesis="non-inferiority", margin=0.01, **kw)
+    # 15 discordant examples: the bootstrap with a margin warns
+    with pytest.warns(DegenerateDataWarning, match="small sample"):
+        ni = paired_bootstrap(y, a, b, hypothesis="non-inferiority", margin=0.01, **kw)
     assert sup.p_value > 0.5
     assert ni.p_value < 0.05
     assert ni.null_value == -0.01

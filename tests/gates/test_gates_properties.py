@@ -34,6 +34,7 @@ def scored(draw, min_n=4, max_n=60):
     return y, a, b
 
 
+@pytest.mark.filterwarnings("ignore::mllifecycle.exceptions.DegenerateDataWarning")
 @SETTINGS
 @given(labelled(), st.sampled_from(["two-sided", "superiority", "non-inferiority"]))
 def test_accuracy_bootstrap_invariants(data, hypothesis):
