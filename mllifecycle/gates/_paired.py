@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import attrs
 
 from mllifecycle._validation import check_option, fail
+from mllifecycle.exceptions import DegenerateDataWarning
 from mllifecycle.gates._common import (
     _check_context,
     _compare,
@@ -231,22 +233,36 @@ class SignificantImprovement:
             return GateResult(passed=ok, name=self.name, reasons=[reason], evidence=mc.to_dict())
         if self.method == "delong":
             champion, challenger = model_inputs(spec, context, caller)
-            dl = delong(
-                context.y_true,
-                champion,
-                challenger,
-                confidence_level=1 - 2 * self.alpha,
-                hypothesis="superiority",
-                margin=self.margin,
-            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DegenerateDataWarning)
+                dl = delong(
+                    context.y_true,
+                    champion,
+                    challenger,
+                    confidence_level=1 - 2 * self.alpha,
+                    hypothesis="superiority",
+                    margin=self.margin,
+                    n_resamples=self.n_resamples,
+                    rng=context.generator(),
+                )
             ok = dl.p_value < self.alpha
-            reason = (
+            test = (
+                "exact paired permutation test (too few examples of one class for DeLong)"
+                if dl.test == "permutation"
+                else "DeLong"
+            )
+            reasons = [
                 f"roc_auc: challenger {_f(dl.challenger_auc)} vs champion "
-                f"{_f(dl.champion_auc)}, difference {_signed(dl.difference)}; DeLong "
+                f"{_f(dl.champion_auc)}, difference {_signed(dl.difference)}; {test} "
                 f"one-sided p = {_f(dl.p_value)} "
                 + (f"< alpha {self.alpha:g}" if ok else f">= alpha {self.alpha:g}")
-            )
-            return GateResult(passed=ok, name=self.name, reasons=[reason], evidence=dl.to_dict())
+            ]
+            reasons += [
+                str(w.message)
+                for w in caught
+                if issubclass(w.category, DegenerateDataWarning) and dl.test == "delong"
+            ]
+            return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=dl.to_dict())
         res = _compare(
             spec,
             context,

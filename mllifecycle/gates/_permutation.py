@@ -253,18 +253,65 @@ def swap_distribution(
 
 
 def _auc_rows(R: FloatArray, positive: npt.NDArray[np.bool_], w: FloatArray | None) -> FloatArray:
-    """ROC AUC of every row of scores ``R`` (m, n)."""
-    from scipy.stats import rankdata
-
+    """ROC AUC of every row of scores ``R`` (b, n) whose values lie in [0, n]."""
     m = int(positive.sum())
-    l_ = positive.size - m
-    if w is None:
-        rk = rankdata(R, axis=1, method="average")
-        s = rk[:, positive].sum(axis=1)
-        return np.asarray((s - m * (m + 1) / 2.0) / (m * l_), dtype=np.float64)
-    from mllifecycle.gates._metrics import auc_weighted
+    b, n = R.shape
+    l_ = n - m
+    if w is not None:
+        from mllifecycle.gates._metrics import auc_weighted
 
-    return np.array([auc_weighted(positive, r, w[None, :])[0] for r in R])
+        return np.array([auc_weighted(positive, r, w[None, :])[0] for r in R])
+    # offset each row so that one flat sorted array serves every row's search
+    off = (np.arange(b, dtype=np.float64) * (n + 2.0))[:, None]
+    flat = np.sort(R, axis=1) + off
+    flat = flat.ravel()
+    q = (R[:, positive] + off).ravel()
+    lo = np.searchsorted(flat, q, side="left")
+    hi = np.searchsorted(flat, q, side="right")
+    base = np.repeat(np.arange(b) * n, m)
+    # midrank of each positive among all n values of its row (1-based)
+    mid = (lo - base) + (hi - lo + 1) / 2.0
+    s_pos = mid.reshape(b, m).sum(axis=1)
+    return np.asarray((s_pos - m * (m + 1) / 2.0) / (m * l_), dtype=np.float64)
+
+
+def _auc_few(
+    ra: FloatArray, rb: FloatArray, positive: npt.NDArray[np.bool_], full: npt.NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray]:
+    """AUCs of both swapped models when one class has few examples.
+
+    With ``k`` examples in the rarer class, each of them takes one of two
+    values (its rank under either model) and its Mann-Whitney count against
+    the other class is linear in the other class's swap indicators: all
+    swaps' counts are one (b, l) @ (l, 2k) matrix product.
+    """
+    n = ra.size
+    m = int(positive.sum())
+    l_ = n - m
+    q = positive if m <= l_ else ~positive
+    qi = np.flatnonzero(q)
+    oi = np.flatnonzero(~q)
+    k = qi.size
+    V = np.stack([ra[qi], rb[qi]], axis=1)  # (k, 2): the query's value under a / b
+
+    def psi(x: FloatArray) -> FloatArray:
+        d = V[:, :, None] - x[None, None, :]
+        return np.asarray((d > 0) + 0.5 * (d == 0), dtype=np.float64)
+
+    Pa = psi(ra[oi])
+    Pb = psi(rb[oi])
+    Ca = Pa.sum(axis=2)
+    Cb = Pb.sum(axis=2)
+    W = (Pb - Pa).reshape(2 * k, oi.size)
+    G = (full[:, oi].astype(np.float64) @ W.T).reshape(-1, k, 2)
+    sq = full[:, qi]
+    num_a = np.where(sq, Ca[:, 1] + G[:, :, 1], Ca[:, 0] + G[:, :, 0]).sum(axis=1)
+    num_b = np.where(sq, Cb[:, 0] - G[:, :, 0], Cb[:, 1] - G[:, :, 1]).sum(axis=1)
+    auc_a = num_a / (m * l_)
+    auc_b = num_b / (m * l_)
+    if m > l_:  # the query class was the negatives: psi counted the other way
+        auc_a, auc_b = 1.0 - auc_a, 1.0 - auc_b
+    return np.asarray(auc_a, dtype=np.float64), np.asarray(auc_b, dtype=np.float64)
 
 
 def _auc_swaps(
@@ -281,17 +328,23 @@ def _auc_swaps(
     rb = _ranks(problem.scores[1])
     n = ra.size
     k = rows.size
+    m = int(problem.positive.sum())
+    few = min(m, n - m) <= 64
     parts = []
     total = (1 << k) if exact else n_resamples
     for M in _mask_blocks(k, n_resamples, exact, rng, n):
-        A = np.broadcast_to(ra, (M.shape[0], n)).copy()
-        B = np.broadcast_to(rb, (M.shape[0], n)).copy()
-        sub_a = A[:, rows]
-        sub_b = B[:, rows]
-        A[:, rows] = np.where(M, sub_b, sub_a)
-        B[:, rows] = np.where(M, sub_a, sub_b)
-        aa = _auc_rows(A, problem.positive, problem.weights)
-        ab = _auc_rows(B, problem.positive, problem.weights)
+        if k == n:
+            full = M
+        else:
+            full = np.zeros((M.shape[0], n), dtype=bool)
+            full[:, rows] = M
+        if problem.weights is None and few:
+            aa, ab = _auc_few(ra, rb, problem.positive, full)
+        else:
+            A = np.where(full, rb, ra)
+            B = np.where(full, ra, rb)
+            aa = _auc_rows(A, problem.positive, problem.weights)
+            ab = _auc_rows(B, problem.positive, problem.weights)
         parts.append(ab - aa)
         if progress is not None:
             progress(sum(p.size for p in parts), total)
