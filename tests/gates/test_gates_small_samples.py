@@ -58,7 +58,7 @@ def _metric_rows(metric, y, P, w):
     w = np.ones(y.size) if w is None else w
     pos = y == 1
     if metric == "accuracy":
-        return ((P == y) * w).sum(axis=1) / w.sum()
+        return ((y == P) * w).sum(axis=1) / w.sum()
     if metric in ("precision", "recall", "f1"):
         tp = ((P == 1) & pos) @ w
         fp = ((P == 1) & ~pos) @ w
@@ -156,7 +156,7 @@ def test_accuracy_is_the_exact_mcnemar_test(b_only, c_only):
 
 
 def test_log_loss_exact_convolution_beyond_enumeration():
-    y, sa, sb, pa, pb = _small(3, n=10)
+    y, _sa, _sb, pa, pb = _small(3, n=10)
     res = paired_permutation(y, pa, pb, metric="log_loss", n_resamples=100)
     assert res.exact  # 2^10 swaps > n_resamples: convolved, not enumerated
     assert res.p_value == pytest.approx(brute_force_p("log_loss", y, pa, pb), abs=1e-12)
