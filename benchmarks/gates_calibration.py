@@ -17,7 +17,7 @@ pass for the superiority / non-inferiority gates at margin 0 (the boundary of
 their null: a challenger no better passes at most alpha of the time), and a
 failure for ``SliceNoRegression`` (no slice regresses).
 
-Run: ``python benchmarks/gates_calibration.py [--trials 1000] [--n-jobs 2]``;
+Run: ``python benchmarks/gates_calibration.py [--trials 600] [--n-jobs 2]``;
 writes ``benchmarks/results/gates_calibration.md``.
 """
 
@@ -48,7 +48,7 @@ from mllifecycle.gates import (
 )
 
 ALPHA = 0.05
-B = 1000  # resamples of every bootstrap and Monte-Carlo permutation test
+B = 500  # resamples of every bootstrap and Monte-Carlo permutation test
 
 SCENARIOS = {
     "n=30, balanced": (30, 0.5),
@@ -214,7 +214,7 @@ def bound(trials: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--trials", type=int, default=1000)
+    parser.add_argument("--trials", type=int, default=600)
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument(
         "--out", default=str(Path(__file__).parent / "results" / "gates_calibration.md")
