@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["jsonable", "attrs_to_dict", "html_table", "format_value"]
+__all__ = ["jsonable", "attrs_to_dict", "flat_metrics", "html_table", "format_value"]
 
 
 def jsonable(value: Any) -> Any:
@@ -49,6 +49,35 @@ def attrs_to_dict(inst: Any, exclude: Sequence[str] = ()) -> dict[str, Any]:
         if f.name in exclude or f.name.startswith("_"):
             continue
         out[f.name] = jsonable(getattr(inst, f.name))
+    return out
+
+
+def flat_metrics(
+    data: Mapping[str, Any], prefix: str = "", sep: str = "."
+) -> dict[str, float]:
+    """Flatten a result's ``to_dict()`` into ``name -> float`` for metric trackers.
+
+    Numbers and booleans (as 0.0/1.0) are kept, nested mappings are joined with
+    ``sep``; strings, lists, None and non-finite numbers are left out, so
+    ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+
+    Examples
+    --------
+    >>> from mllifecycle._results import flat_metrics
+    >>> flat_metrics({"p_value": 0.2, "passed": True, "ci": {"low": 1}, "name": "x"})
+    {'p_value': 0.2, 'passed': 1.0, 'ci.low': 1.0}
+    """
+    out: dict[str, float] = {}
+    for key, value in data.items():
+        name = f"{prefix}{sep}{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out.update(flat_metrics(value, name, sep))
+        elif isinstance(value, bool | np.bool_):
+            out[name] = float(value)
+        elif isinstance(value, int | float | np.integer | np.floating):
+            v = float(value)
+            if math.isfinite(v):
+                out[name] = v
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,9 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args))
-    except (MLLifecycleError, ValueError, TypeError, OSError, KeyError) as exc:
+    except (MLLifecycleError, ValueError, TypeError, OSError, KeyError, ImportError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"mllifecycle {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("MLLIFECYCLE_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"mllifecycle {args.command}: error: unexpected {type(exc).__name__}: {first} "
+            "(set MLLIFECYCLE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -1,4 +1,4 @@
-"""``mllifecycle drift``: compare two CSV files column by column.
+"""``mllifecycle drift``: compare two tables (CSV, TSV, Parquet) column by column.
 
 Exit status: 0 no drift, 1 drift, 2 bad input (one line on stderr, from
 :func:`mllifecycle.cli.main`). Top-level imports are light; NumPy and the
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "reference",
         nargs="?",
         metavar="REFERENCE.csv",
-        help="reference data: CSV with a header row of column names",
+        help="reference data: CSV/TSV (delimiter detected) or Parquet, with a header row",
     )
     parser.add_argument(
         "current",
@@ -73,39 +73,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for permutation tests (default 0)"
     )
+    parser.add_argument(
+        "--sep", default=None, help="field delimiter of both files (default: detected)"
+    )
+    parser.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the files have no header row; columns are named 0, 1, ...",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--example", action="store_true", help="run on built-in data with a known shift"
     )
-
-
-def _read_csv(path: str) -> dict[str, Any]:
-    """Read a CSV with a header row; numeric columns become float arrays."""
-    import csv
-
-    import numpy as np
-
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise ValueError(f"{path}: empty file; expected a header row of column names")
-    header = [c.strip() for c in rows[0]]
-    if len(set(header)) != len(header):
-        raise ValueError(f"{path}: duplicate column names in the header")
-    body = [r for r in rows[1:] if r and any(c.strip() for c in r)]
-    for i, r in enumerate(body, start=2):
-        if len(r) != len(header):
-            raise ValueError(
-                f"{path}: line {i} has {len(r)} field(s); the header has {len(header)}"
-            )
-    out: dict[str, Any] = {}
-    for j, name in enumerate(header):
-        cells = [r[j].strip() for r in body]
-        try:
-            out[name] = np.array([float(c) if c else np.nan for c in cells], dtype=float)
-        except ValueError:
-            out[name] = np.array([c if c else None for c in cells], dtype=object)
-    return out
 
 
 def _example() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -139,7 +118,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         if not args.reference or not args.current:
             raise ValueError("give REFERENCE.csv and CURRENT.csv (or --example)")
-        ref, cur = _read_csv(args.reference), _read_csv(args.current)
+        from mllifecycle._io import read_table
+
+        header = not args.no_header
+        ref = read_table(args.reference, sep=args.sep, header=header)
+        cur = read_table(args.current, sep=args.sep, header=header)
         if list(ref) != list(cur):
             raise ValueError(
                 f"the columns differ: {args.reference} has {list(ref)[:5]}, "

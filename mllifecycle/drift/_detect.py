@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._multitest import CORRECTIONS, adjust_p_values
 from mllifecycle._validation import (
     check_alpha,
     check_nan_policy,
@@ -41,7 +42,6 @@ from mllifecycle.exceptions import DegenerateDataWarning, NotFittedError
 
 __all__ = ["detect", "Reference", "adjust_p_values", "CORRECTIONS", "FEATURE_TESTS"]
 
-CORRECTIONS = ("holm", "bonferroni", "fdr_bh", None)
 
 # name -> (function, takes rng, handles numbers, handles categories)
 FEATURE_TESTS: dict[str, tuple[Callable[..., DriftResult], bool, bool, bool]] = {
@@ -54,54 +54,6 @@ FEATURE_TESTS: dict[str, tuple[Callable[..., DriftResult], bool, bool, bool]] = 
     "jensen_shannon": (jensen_shannon, True, True, True),
     "hellinger": (hellinger, True, True, True),
 }
-
-
-def adjust_p_values(p: Sequence[float], correction: str | None) -> FloatArray:
-    """Adjust p-values for multiple testing.
-
-    Parameters
-    ----------
-    p : sequence of float
-        Unadjusted p-values.
-    correction : {"holm", "bonferroni", "fdr_bh"} or None
-        Holm's step-down (family-wise error), Bonferroni (family-wise error),
-        Benjamini-Hochberg (false discovery rate), or no correction.
-
-    Returns
-    -------
-    numpy.ndarray
-        Adjusted p-values, in the input order; reject where ``< alpha``.
-
-    References
-    ----------
-    .. [1] Holm, S. (1979). A simple sequentially rejective multiple test
-       procedure. Scand. J. Statist., 6(2), 65-70.
-    .. [2] Benjamini, Y. and Hochberg, Y. (1995). Controlling the false
-       discovery rate. JRSS B, 57(1), 289-300.
-
-    Examples
-    --------
-    >>> from mllifecycle.drift import adjust_p_values
-    >>> adjust_p_values([0.01, 0.04, 0.03], "holm").round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    correction = check_option(correction, "correction", CORRECTIONS, "adjust_p_values")
-    arr = np.asarray(p, dtype=np.float64)
-    k = arr.shape[0]
-    if k == 0 or correction is None:
-        return arr.copy()
-    if correction == "bonferroni":
-        bonf: FloatArray = np.minimum(arr * k, 1.0)
-        return bonf
-    order = np.argsort(arr, kind="stable")
-    ps = arr[order]
-    if correction == "holm":
-        adj = np.maximum.accumulate(ps * (k - np.arange(k)))
-    else:  # fdr_bh
-        adj = np.minimum.accumulate((ps * k / np.arange(1, k + 1))[::-1])[::-1]
-    out = np.empty(k)
-    out[order] = np.minimum(adj, 1.0)
-    return out
 
 
 # ------------------------------------------------------------------- columns

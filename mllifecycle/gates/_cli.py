@@ -76,89 +76,87 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bootstrap resamples (default: 10000)",
     )
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the files have no header row (by default their first row names the columns)",
+    )
+    parser.add_argument(
+        "--sep", default=None, help="field delimiter of the files (default: detected)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def read_column_file(
-    path: str, name: str, classes: list[str] | None = None
+    path: str, name: str, *, header: bool = True, sep: str | None = None
 ) -> tuple[list[str] | None, Any]:
-    """Read a CSV of one or more columns; return (header or None, array).
+    """Read a file of one or more columns; return (header or None, array).
 
-    The first row is a header when one of its fields is not a number while
-    the rows below hold numbers in that column, or when no field of it occurs
-    again in its column (a text header above text labels), or when a file of
-    several columns starts with the class labels ``classes``. A column of numbers
-    becomes a float (or integer) array, anything else an array of strings.
+    The file is read by the command line's one table reader
+    (:func:`mllifecycle._io.read_table`: delimiter detected, TSV, Parquet).
+    With ``header=True`` (the default) its first row names the columns; a
+    file without one needs ``header=False`` (``--no-header``), so a header that
+    happens to equal a label is never read as data. A column of numbers
+    becomes a float array (integers when one column of whole numbers), anything
+    else an array of strings; an empty cell is an error.
     """
-    import csv
-
     import numpy as np
 
+    from mllifecycle._io import read_table
     from mllifecycle._validation import described, fail
 
-    with open(path, newline="") as fh:
-        rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
-    if not rows:
-        fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))
-    width = len(rows[0])
-    bad = [i for i, r in enumerate(rows) if len(r) != width]
-    if bad:
-        fail(
-            name,
-            f"a CSV file whose rows all have {width} field(s)",
-            described(f"row {bad[0] + 1} of {path!r} with {len(rows[bad[0]])}"),
-        )
-    first, rest = rows[0], rows[1:]
-    header = None
-    if rest and classes is not None and width > 1 and sorted(first) == sorted(classes):
-        header, rows = first, rest
-    elif rest:
-        cols = list(zip(*rest, strict=True))
-        numeric_below = [all(_is_number(v) for v in c) for c in cols]
-        if any(not _is_number(f) and numeric_below[j] for j, f in enumerate(first)) or all(
-            not _is_number(f) and f not in cols[j] for j, f in enumerate(first)
+    try:
+        table = read_table(path, sep=sep, header=header)
+    except ValueError as exc:
+        fail(name, "a readable CSV file with at least one data row", described(str(exc)))
+    names = list(table)
+    cols = list(table.values())
+    numeric = all(c.dtype.kind == "f" for c in cols)
+    if numeric:
+        values: Any = np.column_stack(cols)
+        if (
+            len(cols) == 1
+            and np.all(np.isfinite(values))
+            and np.all(values == np.round(values))
         ):
-            header, rows = first, rest
-    if not rows:
-        fail(
-            name,
-            "a CSV file with at least one data row",
-            described(f"only a header in {path!r}"),
-        )
-    table = np.array(rows, dtype=object)
-    if all(_is_number(v) for v in table.ravel()):
-        values = table.astype(np.float64)
-        if np.all(np.isfinite(values)) and np.all(values == np.round(values)) and width == 1:
             values = values.astype(np.int64)
+        if np.isnan(values.astype(np.float64)).any():
+            i = int(np.argwhere(np.isnan(values))[0, 0])
+            fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
     else:
-        values = table.astype(str)
-    return header, values[:, 0] if width == 1 else values
+        texts = []
+        for c in cols:
+            if c.dtype.kind == "M":
+                texts.append(np.datetime_as_string(c))
+                continue
+            if c.dtype == object and any(v is None for v in c.tolist()):
+                i = [v is None for v in c.tolist()].index(True)
+                fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+            if c.dtype.kind == "f":
+                texts.append(np.array([format(v, "g") for v in c.tolist()]))
+            else:
+                texts.append(c.astype(str))
+        values = np.column_stack(texts)
+    return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
 
 
-def _model_output(path: str, name: str, y: Any, kind: str) -> tuple[Any, Any]:
+def _model_output(
+    path: str, name: str, y: Any, kind: str, header: bool, sep: str | None
+) -> tuple[Any, Any]:
     """Return (predictions, probabilities) for one model's CSV."""
     import numpy as np
 
     from mllifecycle._validation import described, fail
     from mllifecycle.gates._context import _labels_from_proba
 
-    classes = [str(c) for c in np.unique(y).tolist()]
-    header, values = read_column_file(path, name, classes)
+    names, values = read_column_file(path, name, header=header, sep=sep)
     if values.ndim == 2:
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities when it has several columns", values)
         proba = values.astype(np.float64)
         classes = [str(c) for c in np.unique(y).tolist()]
-        if header is not None and sorted(header) == sorted(classes) and header != classes:
-            proba = proba[:, [header.index(c) for c in classes]]
+        if names is not None and sorted(names) == sorted(classes) and names != classes:
+            proba = proba[:, [names.index(c) for c in classes]]
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
@@ -198,7 +196,13 @@ def run(args: argparse.Namespace) -> int:
     margin = check_scalar(args.margin, "margin", caller=caller, low=0.0)
     alpha = check_alpha(args.alpha, caller=caller)
     n_resamples = check_int(args.n_resamples, "n_resamples", caller=caller)
-    _, y = read_column_file(args.y_true, "y_true")
+    header, sep = not args.no_header, args.sep
+    if not args.champion and args.threshold is None:
+        raise ValueError(
+            "nothing to decide: give --champion (compare with the deployed model) "
+            "or --threshold (an absolute bound), or both"
+        )
+    _, y = read_column_file(args.y_true, "y_true", header=header, sep=sep)
     if y.ndim != 1:
         from mllifecycle._validation import described, fail
 
@@ -207,13 +211,13 @@ def run(args: argparse.Namespace) -> int:
         from mllifecycle._validation import described, fail
 
         fail("y_true", f"numbers for metric {spec.name!r}", described("text values"))
-    chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind)
+    chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind, header, sep)
     champ, champ_proba = (None, None)
     if args.champion:
-        champ, champ_proba = _model_output(args.champion, "champion", y, spec.kind)
+        champ, champ_proba = _model_output(args.champion, "champion", y, spec.kind, header, sep)
     slices = None
     if args.slices:
-        _, slices = read_column_file(args.slices, "slices")
+        _, slices = read_column_file(args.slices, "slices", header=header, sep=sep)
         if slices.ndim != 1:
             from mllifecycle._validation import described, fail
 

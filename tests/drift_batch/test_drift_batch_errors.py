@@ -165,7 +165,8 @@ CASES = [
         drift.detect,
         (X2, Y2),
         {"correction": "sidak"},
-        r"'correction' parameter of detect must be one of \{'holm', 'bonferroni', 'fdr_bh', None\}",
+        r"'correction' parameter of detect must be one of "
+        r"\{'holm', 'hochberg', 'bonferroni', 'fdr_bh', 'fdr_by', None\}",
     ),
     (
         drift.adjust_p_values,

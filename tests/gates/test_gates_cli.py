@@ -36,9 +36,9 @@ def files(tmp_path):
     region = rng.choice(["north", "south"], n)
     return {
         "y": _write(tmp_path / "y.csv", y, header=["label"]),
-        "a": _write(tmp_path / "a.csv", a),
+        "a": _write(tmp_path / "a.csv", a, header=["prediction"]),
         "b": _write(tmp_path / "b.csv", b, header=["prediction"]),
-        "worse": _write(tmp_path / "w.csv", worse),
+        "worse": _write(tmp_path / "w.csv", worse, header=["prediction"]),
         "proba": _write(tmp_path / "p.csv", [1 - pb, pb], header=["0", "1"], fmt="%.6f"),
         "proba_swapped": _write(tmp_path / "ps.csv", [pb, 1 - pb], header=["1", "0"], fmt="%.6f"),
         "slices": _write(tmp_path / "s.csv", region, header=["region"]),
@@ -107,12 +107,16 @@ def test_probability_columns_and_header_order(files, capsys):
     ("extra", "message"),
     [
         (["--metric", "acuracy"], "'metric' parameter"),
-        (["--challenger", "MISSING.csv"], "No such file"),
+        (["--challenger", "MISSING.csv"], "(?i)no such file"),
         (["--challenger", "SHORT"], "same number of samples"),
         (["--challenger", "BADLABEL"], "labels present in y_true"),
         (["--challenger", "BADPROBA", "--metric", "log_loss"], r"\[0, 1\]"),
-        (["--challenger", "EMPTY"], "at least one row"),
-        (["--slices", "EMPTY"], "at least one row"),
+        (["--challenger", "EMPTY"], "'challenger' parameter .* empty file"),
+        (["--slices", "EMPTY"], "'slices' parameter .* empty file"),
+        (["--challenger", "HEADERONLY"], "'challenger' parameter .* no data rows"),
+        (["--challenger", "RAGGED"], "line 3 has 2 field"),
+        (["--challenger", "HOLE"], "empty cell in data row 2"),
+        (["--challenger", "LONGFIELD"], "malformed CSV"),
         (["--margin", "-1"], "'margin'"),
         (["--alpha", "2"], "'alpha'"),
     ],
@@ -120,10 +124,14 @@ def test_probability_columns_and_header_order(files, capsys):
 def test_bad_input_exit_2_one_line(files, capsys, extra, message):
     tmp = files["tmp"]
     special = {
-        "SHORT": _write(tmp / "short.csv", np.arange(10) % 2),
-        "BADLABEL": _write(tmp / "bad.csv", np.full(3000, 7)),
-        "BADPROBA": _write(tmp / "bp.csv", np.full(3000, 1.5)),
+        "SHORT": _write(tmp / "short.csv", np.arange(10) % 2, header=["p"]),
+        "BADLABEL": _write(tmp / "bad.csv", np.full(3000, 7), header=["p"]),
+        "BADPROBA": _write(tmp / "bp.csv", np.full(3000, 1.5), header=["p"]),
         "EMPTY": _write(tmp / "empty.csv", np.array([], dtype=int)),
+        "HEADERONLY": _write(tmp / "ho.csv", np.array([], dtype=int), header=["p"]),
+        "RAGGED": str(_text(tmp / "rag.csv", "p\n1\n1,2\n")),
+        "HOLE": str(_text(tmp / "hole.csv", "a,b\n0.2,0.8\n,0.5\n")),
+        "LONGFIELD": str(_text(tmp / "long.csv", 'p\n"' + "x" * 200_000 + '"\n')),
     }
     extra = [special.get(e, e) for e in extra]
     argv = ["gate", "--y-true", files["y"], "--champion", files["a"]]
@@ -140,6 +148,11 @@ def test_bad_input_exit_2_one_line(files, capsys, extra, message):
     assert re.search(message, err)
 
 
+def _text(path, text):
+    path.write_text(text)
+    return path
+
+
 def test_read_column_file_header_rules(tmp_path):
     from mllifecycle.gates._cli import read_column_file
 
@@ -148,14 +161,53 @@ def test_read_column_file_header_rules(tmp_path):
     header, values = read_column_file(str(p), "y")
     assert header == ["label"]
     assert values.tolist() == ["cat", "dog", "cat"]
-    p.write_text("cat\ndog\ncat\n")
+    # a header equal to one of the labels is still a header (it was read as data)
+    p.write_text("cat\ncat\ndog\ncat\n")
     header, values = read_column_file(str(p), "y")
+    assert header == ["cat"]
+    assert values.tolist() == ["cat", "dog", "cat"]
+    p.write_text("cat\ndog\ncat\n")
+    header, values = read_column_file(str(p), "y", header=False)
     assert header is None
     assert values.tolist() == ["cat", "dog", "cat"]
     p.write_text("1\n0\n1\n")
-    header, values = read_column_file(str(p), "y")
+    header, values = read_column_file(str(p), "y", header=False)
     assert header is None
     assert values.dtype.kind == "i"
+    assert values.tolist() == [1, 0, 1]
+
+
+def test_no_champion_and_no_threshold_refuses(files, capsys):
+    status = main(["gate", "--y-true", files["y"], "--challenger", files["b"]])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "nothing to decide" in err
+    assert "PASSED" not in err
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiters_and_headerless_files(tmp_path, capsys, sep):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 400)
+    good = np.where(rng.random(400) < 0.9, y, 1 - y)
+    proba = np.column_stack([1 - good * 0.8 - 0.1, good * 0.8 + 0.1])
+
+    def write(name, cols, header):
+        rows = [sep.join(header)] if header else []
+        rows += [sep.join(str(v) for v in r) for r in np.column_stack(cols)]
+        return str(_text(tmp_path / name, "\n".join(rows) + "\n"))
+
+    for header in (["y"], None):
+        hp = None if header is None else ["0", "1"]
+        argv = ["gate", "--y-true", write("y.txt", [y], header)]
+        argv += ["--challenger", write("p.txt", [proba[:, 0], proba[:, 1]], hp)]
+        argv += ["--metric", "log_loss", "--threshold", "0.4", "--json"]
+        if header is None:
+            argv.append("--no-header")
+        assert main(argv) == 0, capsys.readouterr().err
+        value = json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"]
+        expected = -np.mean(np.log(proba[np.arange(400), y]))
+        assert value == pytest.approx(expected, rel=1e-9)
 
 
 def test_console_script_subprocess(files):

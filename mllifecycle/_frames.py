@@ -1,0 +1,376 @@
+"""One dataframe layer: pandas, polars and pyarrow tables in, the same kind out.
+
+Every public function that accepts a table goes through this module, so a
+polars or pyarrow table works wherever a pandas DataFrame does, and what comes
+in as a DataFrame comes out as one. No dataframe library is imported here: a
+table is recognised by the module its type comes from, and the library that
+made it (already imported by the caller) is looked up in ``sys.modules`` only
+to build an output of the same kind.
+
+Missing values: ``pd.NA``, polars' and pyarrow's nulls become ``nan`` in a
+numeric (or boolean) column and ``None`` in a text column; nullable integer,
+float and boolean dtypes come out as float64 when they hold a missing value and
+keep their NumPy dtype otherwise.
+
+Why not narwhals: it is made for this, but the core depends only on NumPy,
+SciPy, scikit-learn and attrs; the three kinds of table the library accepts
+need about a hundred lines, tested against each library.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "FrameKind",
+    "frame_kind",
+    "series_kind",
+    "is_frame",
+    "column_names",
+    "to_columns",
+    "column_to_numpy",
+    "frame_to_numpy",
+    "like",
+    "series_like",
+]
+
+FrameKind = Literal["pandas", "polars", "pyarrow"]
+_FRAME_TYPES = {
+    "pandas": {"DataFrame"},
+    "polars": {"DataFrame", "LazyFrame"},
+    "pyarrow": {"Table", "RecordBatch"},
+}
+_SERIES_TYPES = {
+    "pandas": {"Series"},
+    "polars": {"Series"},
+    "pyarrow": {"ChunkedArray", "Array"},
+}
+
+
+def _root(x: Any) -> str:
+    return type(x).__module__.split(".", 1)[0]
+
+
+def frame_kind(x: Any) -> FrameKind | None:
+    """Return which library made the table ``x``, or None if it is not a table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._frames import frame_kind
+    >>> frame_kind(np.zeros((2, 2))) is None
+    True
+    """
+    root = _root(x)
+    if root in _FRAME_TYPES and any(
+        t.__name__ in _FRAME_TYPES[root] for t in type(x).__mro__
+    ):
+        return root  # type: ignore[return-value]
+    return None
+
+
+def series_kind(x: Any) -> FrameKind | None:
+    """Return which library made the one-column ``x`` (a Series), or None.
+
+    Examples
+    --------
+    >>> from mllifecycle._frames import series_kind
+    >>> series_kind([1, 2]) is None
+    True
+    """
+    root = _root(x)
+    if root in _SERIES_TYPES:
+        name = type(x).__name__
+        if name in _SERIES_TYPES[root] or (name.endswith("Array") and root == "pyarrow"):
+            return root  # type: ignore[return-value]
+    return None
+
+
+def is_frame(x: Any) -> bool:
+    """Whether ``x`` is a pandas, polars or pyarrow table."""
+    return frame_kind(x) is not None
+
+
+def column_names(x: Any) -> list[Any] | None:
+    """Return a table's column names as given (not stringified), or None.
+
+    Examples
+    --------
+    >>> from mllifecycle._frames import column_names
+    >>> column_names([[1, 2]]) is None
+    True
+    """
+    kind = frame_kind(x)
+    if kind is None:
+        return None
+    if kind == "pandas":
+        return list(x.columns)
+    if kind == "polars":
+        if type(x).__name__ == "LazyFrame":
+            return list(x.collect_schema().names())
+        return list(x.columns)
+    return list(x.column_names)
+
+
+def _pandas_column(s: Any) -> npt.NDArray[Any]:
+    dtype = s.dtype
+    kind_char = getattr(dtype, "kind", "O")
+    name = str(dtype)
+    if name == "category":
+        vals = s.astype(object)
+        return np.asarray(vals.where(s.notna(), None).to_numpy(dtype=object), dtype=object)
+    is_ext = not isinstance(dtype, np.dtype)
+    if is_ext:
+        has_na = bool(s.isna().any())
+        if kind_char in "iufb":
+            if has_na:
+                return np.asarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
+            np_dtype = np.dtype(bool) if kind_char == "b" else getattr(dtype, "numpy_dtype", None)
+            return np.asarray(s.to_numpy(dtype=np_dtype))
+        if kind_char == "M":  # tz-aware datetimes: UTC instants
+            return np.asarray(s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy())
+        return np.asarray(s.to_numpy(dtype=object, na_value=None), dtype=object)
+    arr = np.asarray(s.to_numpy())
+    if arr.dtype == object:
+        mask = np.asarray(s.isna().to_numpy(), dtype=bool)
+        if mask.any():
+            arr = arr.copy()
+            arr[mask] = None
+    return arr
+
+
+def column_to_numpy(s: Any) -> npt.NDArray[Any]:
+    """Return one column (a pandas/polars Series or pyarrow array) as a NumPy array.
+
+    Nulls become ``nan`` in numeric and boolean columns, ``None`` in others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._frames import column_to_numpy
+    >>> column_to_numpy(np.array([1, 2])).tolist()
+    [1, 2]
+    """
+    kind = series_kind(s)
+    if kind is None:
+        return np.asarray(s)
+    if kind == "pandas":
+        return _pandas_column(s)
+    if kind == "polars":
+        dt = str(s.dtype)
+        if s.null_count() and (dt.startswith(("Int", "UInt", "Float")) or dt == "Boolean"):
+            return np.asarray(s.cast(sys.modules["polars"].Float64).to_numpy())
+        out = np.asarray(s.to_numpy())
+        if out.dtype == object or dt in {"String", "Utf8", "Categorical", "Enum"}:
+            out = np.asarray(s.to_list(), dtype=object)
+        return out
+    # pyarrow
+    pa = sys.modules["pyarrow"]
+    typ = s.type
+    if (pa.types.is_integer(typ) or pa.types.is_boolean(typ) or pa.types.is_floating(typ)) and (
+        s.null_count
+    ):
+        return np.asarray(s.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_dictionary(typ):
+        return np.asarray(s.to_pylist(), dtype=object)
+    return np.asarray(s.to_numpy(zero_copy_only=False))
+
+
+def to_columns(x: Any) -> tuple[list[Any], list[npt.NDArray[Any]]]:
+    """Return a table's column names and its columns as 1-D NumPy arrays.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a pandas, polars or pyarrow table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import to_columns
+    >>> names, cols = to_columns(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
+    >>> names, cols[0].tolist(), cols[1].tolist()
+    (['a', 'b'], [1, 2], ['x', None])
+    """
+    kind = frame_kind(x)
+    if kind is None:
+        raise TypeError(f"expected a pandas, polars or pyarrow table, got {type(x).__name__}")
+    names = column_names(x) or []
+    if kind == "pandas":
+        return names, [_pandas_column(x.iloc[:, j]) for j in range(len(names))]
+    if kind == "polars":
+        if type(x).__name__ == "LazyFrame":
+            x = x.collect()
+        return names, [column_to_numpy(x.get_column(n)) for n in names]
+    return names, [column_to_numpy(x.column(j)) for j in range(len(names))]
+
+
+def frame_to_numpy(x: Any, dtype: Any = None) -> npt.NDArray[Any]:
+    """Return a table as a 2-D NumPy array (``object`` when columns are mixed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import frame_to_numpy
+    >>> frame_to_numpy(pd.DataFrame({"a": [1, 2], "b": [0.5, None]})).tolist()
+    [[1.0, 0.5], [2.0, nan]]
+    """
+    _names, cols = to_columns(x)
+    if not cols:
+        return np.empty((0, 0), dtype=dtype or np.float64)
+    if dtype is None:
+        kinds = {c.dtype.kind for c in cols}
+        if kinds <= set("iufb"):
+            dtype = np.result_type(*[c.dtype for c in cols])
+            if dtype.kind == "b" and len(kinds) > 1:
+                dtype = np.float64
+        else:
+            dtype = object
+    return np.column_stack([c.astype(dtype, copy=False) for c in cols])
+
+
+def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
+    """Return ``data`` (2-D) as a table of the same kind as ``template``.
+
+    When ``template`` is not a table, ``data`` is returned as a NumPy array.
+    Columns whose name is in ``template`` are cast back to its dtype when the
+    cast is exact (an integer column stays integer if every value is whole).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import like
+    >>> out = like(pd.DataFrame({"a": [1, 2]}), np.array([[3.0], [4.0]]))
+    >>> type(out).__name__, out["a"].tolist(), str(out["a"].dtype)
+    ('DataFrame', [3, 4], 'int64')
+    """
+    kind = frame_kind(template)
+    arr = data if isinstance(data, np.ndarray) else np.asarray(data)
+    if kind is None:
+        return arr
+    names = list(columns) if columns is not None else column_names(template) or []
+    if arr.ndim != 2 or arr.shape[1] != len(names):
+        raise ValueError(
+            f"cannot make a table with columns {names!r} from an array of shape {arr.shape}"
+        )
+    if kind == "pandas":
+        pd = sys.modules["pandas"]
+        out = pd.DataFrame({n: arr[:, j] for j, n in enumerate(names)}, columns=names)
+        old = dict(zip(template.columns, template.dtypes, strict=False))
+        for j, n in enumerate(names):
+            if n in old and str(out.dtypes.iloc[j]) != str(old[n]):
+                try:
+                    cast = out.iloc[:, j].astype(old[n])
+                except (TypeError, ValueError):
+                    continue
+                back = np.asarray(cast.to_numpy(dtype=object, na_value=None), dtype=object)
+                if _same(back, arr[:, j]):
+                    out[n] = cast
+        return out
+    if kind == "polars":
+        pl = sys.modules["polars"]
+        schema = dict(template.collect_schema()) if hasattr(template, "collect_schema") else {}
+        cols = {}
+        for j, n in enumerate(names):
+            s = pl.Series(str(n), _listable(arr[:, j]))
+            if n in schema and s.dtype != schema[n]:
+                try:
+                    c = s.cast(schema[n], strict=True)
+                    if _same(np.asarray(c.to_list(), dtype=object), arr[:, j]):
+                        s = c
+                except Exception:
+                    pass
+            cols[str(n)] = s
+        return pl.DataFrame(cols)
+    pa = sys.modules["pyarrow"]
+    schema = template.schema
+    arrays: list[Any] = []
+    for j, n in enumerate(names):
+        a = pa.array(_listable(arr[:, j]))
+        if n in schema.names:
+            want = schema.field(n).type
+            if a.type != want:
+                try:
+                    c = a.cast(want)
+                    if _same(np.asarray(c.to_pylist(), dtype=object), arr[:, j]):
+                        a = c
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+                    pass
+        arrays.append(a)
+    return pa.table(arrays, names=[str(n) for n in names])
+
+
+def _listable(col: npt.NDArray[Any]) -> Any:
+    if col.dtype == object:
+        return [None if _isnan(v) else v for v in col.tolist()]
+    return col
+
+
+def _isnan(v: Any) -> bool:
+    return isinstance(v, float) and v != v
+
+
+def _same(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> bool:
+    for u, v in zip(a.tolist(), b.tolist(), strict=True):
+        if (u is None or _isnan(u)) and (v is None or _isnan(v)):
+            continue
+        try:
+            if u != v:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
+def series_like(template: Any, values: Any, name: Any = None) -> Any:
+    """Return ``values`` (1-D) as a Series of the same kind as ``template``.
+
+    When ``template`` is not a Series, ``values`` is returned as a NumPy array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import series_like
+    >>> series_like(pd.Series([0, 1], name="y"), [1, 1, 0]).name
+    'y'
+    """
+    kind = series_kind(template)
+    arr = np.asarray(values)
+    if kind is None:
+        return arr
+    if name is None:
+        name = getattr(template, "name", None) if kind != "pyarrow" else None
+    if kind == "pandas":
+        out = sys.modules["pandas"].Series(arr, name=name)
+        try:
+            cast = out.astype(template.dtype)
+            if _same(np.asarray(cast.to_numpy(dtype=object), dtype=object), arr):
+                out = cast
+        except (TypeError, ValueError):
+            pass
+        return out
+    if kind == "polars":
+        pl = sys.modules["polars"]
+        s = pl.Series(str(name) if name is not None else "", _listable(arr))
+        try:
+            c = s.cast(template.dtype, strict=True)
+            if _same(np.asarray(c.to_list(), dtype=object), arr):
+                s = c
+        except Exception:
+            pass
+        return s
+    pa = sys.modules["pyarrow"]
+    a = pa.array(_listable(arr))
+    try:
+        c = a.cast(template.type)
+        if _same(np.asarray(c.to_pylist(), dtype=object), arr):
+            a = c
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        pass
+    return pa.chunked_array([a]) if type(template).__name__ == "ChunkedArray" else a

@@ -1,0 +1,209 @@
+"""One table reader for every command-line subcommand.
+
+CSV with the delimiter detected (comma, semicolon, tab, pipe) or given, TSV,
+files without a header row (only when asked: ``header=False``), Parquet when
+pyarrow is installed, numeric columns as float64 (empty cells as NaN), ISO-8601
+date and datetime columns as ``datetime64``, everything else as text. Every
+problem is a ``ValueError`` naming the file, which the command line turns into
+exit status 2 with one line on stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import importlib.util
+import io
+import os
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Table", "read_table", "SEPARATORS"]
+
+#: Delimiters the reader detects; ``sep=`` may name any single character.
+SEPARATORS = ",;\t|"
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+Table = dict[str, npt.NDArray[Any]]
+
+
+def _sep_name(sep: str) -> str:
+    return _SEP_NAMES.get(sep, repr(sep))
+
+
+def _detect_sep(path: str, sample: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext in {".tsv", ".tab"}:
+        return "\t"
+    lines = [ln for ln in sample.splitlines() if ln.strip()][:50]
+    if not lines:
+        return ","
+    # the delimiter that splits every sampled line into the same number (> 1)
+    # of fields, most fields first; csv.Sniffer is tried when none does
+    best: tuple[int, str] | None = None
+    for sep in SEPARATORS:
+        try:
+            counts = {len(r) for r in csv.reader(lines, delimiter=sep)}
+        except csv.Error:
+            continue
+        if len(counts) == 1 and (n := counts.pop()) > 1 and (best is None or n > best[0]):
+            best = (n, sep)
+    if best is not None:
+        return best[1]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _parse_datetime(cells: list[str]) -> npt.NDArray[Any] | None:
+    """Return the cells as datetime64 if every non-empty one is ISO-8601."""
+    values: list[Any] = []
+    seen = False
+    for c in cells:
+        if not c:
+            values.append(None)
+            continue
+        if not (len(c) >= 8 and c[:4].isdigit() and c[4] == "-"):
+            return None
+        try:
+            d = _dt.datetime.fromisoformat(c.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if d.tzinfo is not None:
+            d = d.astimezone(_dt.UTC).replace(tzinfo=None)
+        values.append(np.datetime64(d, "us"))
+        seen = True
+    if not seen:
+        return None
+    return np.array([np.datetime64("NaT", "us") if v is None else v for v in values])
+
+
+def _column(cells: list[str]) -> npt.NDArray[Any]:
+    try:
+        return np.array([float(c) if c else np.nan for c in cells], dtype=np.float64)
+    except ValueError:
+        pass
+    dates = _parse_datetime(cells)
+    if dates is not None:
+        return dates
+    return np.array([c if c else None for c in cells], dtype=object)
+
+
+def _read_parquet(path: str) -> Table:
+    if importlib.util.find_spec("pyarrow") is None:
+        raise ValueError(
+            f"{path}: reading Parquet needs pyarrow, which is not installed "
+            "(pip install pyarrow); or give a CSV file"
+        )
+    import pyarrow.parquet as pq
+
+    from mllifecycle._frames import to_columns
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
+    names, cols = to_columns(table)
+    _check_names(path, [str(n) for n in names])
+    return {str(n): c for n, c in zip(names, cols, strict=True)}
+
+
+def _check_names(path: str, header: list[str]) -> None:
+    seen: set[str] = set()
+    for h in header:
+        if not h:
+            raise ValueError(f"{path}: the header has an empty column name")
+        if h in seen:
+            raise ValueError(f"{path}: duplicate column name {h!r} in the header")
+        seen.add(h)
+
+
+def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Table:
+    r"""Read a CSV, TSV or Parquet file into ``{column name: 1-D array}``.
+
+    Parameters
+    ----------
+    path : str
+        The file. ``.parquet`` / ``.pq`` files are read with pyarrow; anything
+        else as delimited text (UTF-8, a byte-order mark is ignored).
+    sep : str, optional
+        The delimiter; detected from the first lines when omitted (``.tsv``
+        files are tab-separated).
+    header : bool, default=True
+        Whether the first row names the columns. Without a header the columns
+        are named ``"0"``, ``"1"``, ...
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Columns in file order: float64 for numbers (empty cells NaN),
+        datetime64 for ISO-8601 dates, object (str or None) otherwise.
+
+    Raises
+    ------
+    ValueError
+        For a missing, empty or malformed file (rows of unequal length, a
+        malformed quoted field, duplicate or empty column names) and for a
+        single column whose header holds another common delimiter, which is a
+        delimited file read with the wrong one.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from mllifecycle._io import read_table
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.tsv")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("a\tb\n1\tx\n2\ty\n")
+    >>> {k: v.tolist() for k, v in read_table(path).items()}
+    {'a': [1.0, 2.0], 'b': ['x', 'y']}
+    """
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
+        raise ValueError(f"--sep must be one character, got {sep!r}")
+    if not os.path.exists(path):
+        raise ValueError(f"{path}: No such file")
+    if os.path.splitext(path)[1].lower() in {".parquet", ".pq"}:
+        return _read_parquet(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if text.startswith("PAR1"):
+        raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
+    delim = sep if sep is not None else _detect_sep(path, text[:65536])
+    try:
+        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    except csv.Error as exc:
+        raise ValueError(f"{path}: malformed CSV ({exc})") from None
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise ValueError(f"{path}: empty file; expected a header row of column names")
+    width = len(rows[0])
+    if header:
+        names = rows[0]
+        _check_names(path, names)
+        body = rows[1:]
+        if width == 1 and sep is None:
+            others = [s for s in SEPARATORS if s != delim and s in names[0]]
+            if others:
+                raise ValueError(
+                    f"{path}: one column named {names[0][:40]!r}, which holds a "
+                    f"{_sep_name(others[0])}; is the file {_sep_name(others[0])}-separated? "
+                    "Pass the delimiter with --sep"
+                )
+    else:
+        names = [str(j) for j in range(width)]
+        body = rows
+    for i, r in enumerate(body, start=2 if header else 1):
+        if len(r) != width:
+            raise ValueError(
+                f"{path}: line {i} has {len(r)} field(s); "
+                f"{'the header has' if header else 'the first line has'} {width} "
+                f"({_sep_name(delim)}-separated)"
+            )
+    if not body:
+        raise ValueError(f"{path}: no data rows")
+    return {name: _column([r[j] for r in body]) for j, name in enumerate(names)}

@@ -1,0 +1,199 @@
+"""The command line's one table reader (mllifecycle._io.read_table) and what the
+drift and gate commands do with odd files: delimiters, no header, Parquet,
+dates, malformed CSV — every input error exits 2, never 1 ("drift found")."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mllifecycle._io import read_table
+from mllifecycle.cli import main
+
+
+def _text(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiter_is_detected(tmp_path, sep):
+    path = _text(tmp_path / "t.txt", sep.join(["a", "b", "c"]) + "\n" + sep.join("12x") + "\n")
+    table = read_table(path)
+    assert list(table) == ["a", "b", "c"]
+    assert table["a"].tolist() == [1.0]
+    assert table["c"].tolist() == ["x"]
+
+
+def test_tsv_extension_means_tab(tmp_path):
+    # a comma inside a tab-separated field is data, not a delimiter
+    path = _text(tmp_path / "t.tsv", "name\tv\nSmith, J\t1\nLee, K\t2\n")
+    table = read_table(path)
+    assert table["name"].tolist() == ["Smith, J", "Lee, K"]
+    assert table["v"].tolist() == [1.0, 2.0]
+
+
+def test_explicit_sep_wins(tmp_path):
+    path = _text(tmp_path / "t.csv", "a;b\n1;2\n")
+    assert list(read_table(path, sep=";")) == ["a", "b"]
+    assert list(read_table(path, sep=",")) == ["a;b"]  # asked for: one column
+
+
+def test_one_column_with_another_delimiter_in_header_is_an_error(tmp_path):
+    path = _text(tmp_path / "t.csv", "a\tb\n1\t2\n3\t4\n")
+    # detected as tab-separated
+    assert list(read_table(path)) == ["a", "b"]
+    # a ragged file that no delimiter splits evenly, read as one column of whole
+    # lines with a tab in its header: refused, not tested as one text column
+    path = _text(tmp_path / "u.csv", "a\tb\n1\t2\n3\n")
+    with pytest.raises(ValueError, match="holds a tab; is the file tab-separated"):
+        read_table(path)
+
+
+def test_headerless_only_when_asked(tmp_path):
+    path = _text(tmp_path / "t.csv", "1,2\n3,4\n")
+    table = read_table(path, header=False)
+    assert list(table) == ["0", "1"]
+    assert table["0"].tolist() == [1.0, 3.0]
+    assert list(read_table(path)) == ["1", "2"]
+
+
+def test_missing_cells_bom_quotes_and_dates(tmp_path):
+    text = "\ufeffx,when,note\n1.5,2024-01-02,\"a, b\"\n,2024-01-03T10:00:00,\"line\nbreak\"\n"
+    table = read_table(_text(tmp_path / "t.csv", text))
+    assert list(table) == ["x", "when", "note"]
+    assert np.isnan(table["x"][1])
+    assert table["when"].dtype.kind == "M"
+    assert table["when"].astype("datetime64[D]").tolist()[0].isoformat() == "2024-01-02"
+    assert table["note"].tolist() == ["a, b", "line\nbreak"]
+
+
+def test_dates_with_time_zones_become_utc(tmp_path):
+    path = _text(tmp_path / "t.csv", "t\n2024-01-01T12:00:00+02:00\n2024-01-01T10:00:00Z\n")
+    t = read_table(path)["t"]
+    assert t[0] == t[1]
+
+
+def test_parquet(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = str(tmp_path / "t.parquet")
+    pq.write_table(pa.table({"a": [1.0, None], "b": ["x", "y"]}), path)
+    table = read_table(path)
+    assert np.isnan(table["a"][1])
+    assert table["b"].tolist() == ["x", "y"]
+
+
+def test_parquet_bytes_behind_a_csv_name(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"PAR1\x00\x00")
+    with pytest.raises(ValueError, match="this is a Parquet file"):
+        read_table(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "match"),
+    [
+        ("", {}, "empty file"),
+        ("a,b\n", {}, "no data rows"),
+        ("a,a\n1,2\n", {}, "duplicate column name 'a'"),
+        ("a,\n1,2\n", {}, "empty column name"),
+        ("a,b\n1,2\n3\n", {}, r"line 3 has 1 field\(s\); the header has 2"),
+        ('a\n"' + "x" * 200_000 + '"\n', {}, "malformed CSV"),
+        ("a\n1\n", {"sep": ";;"}, "--sep must be one character"),
+    ],
+)
+def test_bad_files(tmp_path, text, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        read_table(_text(tmp_path / "t.csv", text), **kwargs)
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a\n\xff\xfe\n")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_table(str(path))
+
+
+# ------------------------------------------------------------- drift command
+def _pair(tmp_path, sep, ext="csv", shift=0.0):
+    rng = np.random.default_rng(3)
+    out = []
+    for name, s in (("ref", 0.0), ("cur", shift)):
+        x = rng.normal(s, 1, (400, 2))
+        rows = [sep.join(["u", "v"])] + [sep.join(f"{v:.6f}" for v in r) for r in x]
+        out.append(_text(tmp_path / f"{name}.{ext}", "\n".join(rows) + "\n"))
+    return out
+
+
+@pytest.mark.parametrize(("sep", "ext"), [(",", "csv"), (";", "csv"), ("\t", "tsv"), ("\t", "txt")])
+def test_drift_reads_every_delimiter(tmp_path, capsys, sep, ext):
+    ref, cur = _pair(tmp_path, sep, ext, shift=1.0)
+    assert main(["drift", ref, cur, "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {f["name"] for f in report["features"]} == {"u", "v"}
+
+
+def test_drift_tsv_read_as_one_column_was_no_drift(tmp_path, capsys):
+    # the bug: a TSV read as one text column of whole lines gave "no drift", exit 0
+    ref, cur = _pair(tmp_path, "\t", "csv", shift=1.0)
+    assert main(["drift", ref, cur]) == 1
+
+
+@pytest.mark.parametrize(
+    ("cur_text", "match"),
+    [
+        ('u,v\n"' + "x" * 200_000 + '",1\n', "malformed CSV"),
+        ("u,v\n1,2\n3\n", "line 3 has 1 field"),
+        ("", "empty file"),
+    ],
+)
+def test_drift_bad_file_exits_2_not_1(tmp_path, capsys, cur_text, match):
+    ref, _ = _pair(tmp_path, ",")
+    cur = _text(tmp_path / "bad.csv", cur_text)
+    status = main(["drift", ref, cur])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert match in err
+
+
+def test_drift_no_header_flag(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    paths = []
+    for name, s in (("r", 0.0), ("c", 2.0)):
+        x = rng.normal(s, 1, (200, 2))
+        paths.append(_text(tmp_path / f"{name}.csv", "\n".join(f"{a},{b}" for a, b in x) + "\n"))
+    assert main(["drift", *paths, "--no-header", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {f["name"] for f in report["features"]} == {"0", "1"}
+
+
+def test_unexpected_error_exits_2_with_one_line(monkeypatch, capsys):
+    import mllifecycle.drift._cli as drift_cli
+
+    def boom(args):
+        raise RuntimeError("kaput\nsecond line")
+
+    monkeypatch.setattr(drift_cli, "run", boom)
+    monkeypatch.delenv("MLLIFECYCLE_DEBUG", raising=False)
+    assert main(["drift", "--example"]) == 2
+    err = capsys.readouterr().err
+    assert "unexpected RuntimeError: kaput" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mllifecycle", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("mllifecycle ")
