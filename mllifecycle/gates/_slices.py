@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._multitest import CORRECTIONS, adjust_p_values
 from mllifecycle._validation import check_array, check_int, check_option, described, fail
 from mllifecycle.gates._common import (
     _check_context,
@@ -21,24 +22,6 @@ from mllifecycle.gates._context import GateContext, GateResult
 from mllifecycle.gates._metrics import MetricSpec
 
 __all__ = ["SliceNoRegression"]
-
-
-def holm(p_values: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Holm's step-down adjusted p-values (family-wise error control).
-
-    Examples
-    --------
-    >>> from mllifecycle.gates._slices import holm
-    >>> holm([0.01, 0.04, 0.03]).round(2).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    m = p.size
-    order = np.argsort(p)
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
 
 
 @attrs.frozen
@@ -70,7 +53,11 @@ class SliceNoRegression:
         Tolerated loss per slice, in the metric's units.
     alpha : float, default=0.05
         Family-wise level across slices.
-    correction : {"holm", "bonferroni", "none"}, default="holm"
+    correction : {"holm", "hochberg", "bonferroni", "fdr_bh", "fdr_by"} or None, default="holm"
+        Multiple-testing adjustment across slices (see
+        :func:`mllifecycle.drift.adjust_p_values`); None for none. The
+        false-discovery-rate methods control the share of slices wrongly
+        flagged rather than the chance of failing the gate.
     min_slice_size : int, default=30
     n_resamples : int, default=2000
         Resamples per slice.
@@ -104,7 +91,7 @@ class SliceNoRegression:
     by: Any = attrs.field(default=None, kw_only=True)
     margin: float = attrs.field(default=0.0, kw_only=True)
     alpha: float = attrs.field(default=0.05, kw_only=True)
-    correction: str = attrs.field(default="holm", kw_only=True)
+    correction: str | None = attrs.field(default="holm", kw_only=True)
     min_slice_size: int = attrs.field(default=30, kw_only=True)
     n_resamples: int = attrs.field(default=2000, kw_only=True)
     ci_method: str = attrs.field(default="bca", kw_only=True)
@@ -115,7 +102,7 @@ class SliceNoRegression:
     def __attrs_post_init__(self) -> None:
         caller = "SliceNoRegression"
         spec = _paired_fields(caller, self)
-        check_option(self.correction, "correction", ("holm", "bonferroni", "none"), caller)
+        check_option(self.correction, "correction", CORRECTIONS, caller)
         object.__setattr__(
             self,
             "min_slice_size",
@@ -235,12 +222,7 @@ class SliceNoRegression:
                 evidence={"slices": [], "too_small": small},
             )
         p = np.array([r["p_regression"] for r in rows])
-        if self.correction == "holm":
-            adj = holm(p)
-        elif self.correction == "bonferroni":
-            adj = np.minimum(p * p.size, 1.0)
-        else:
-            adj = p
+        adj = adjust_p_values(p, self.correction)
         regressed = []
         for r, a in zip(rows, adj, strict=True):
             r["adjusted_p"] = float(a)
@@ -259,7 +241,7 @@ class SliceNoRegression:
         if not regressed:
             reasons.append(
                 f"no significant regression beyond margin {self.margin:g} in "
-                f"{len(rows)} slice(s) ({self.correction} correction, "
+                f"{len(rows)} slice(s) ({self.correction or 'no'} correction, "
                 f"alpha {self.alpha:g})"
             )
         if small:

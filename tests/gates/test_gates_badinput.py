@@ -125,6 +125,7 @@ CASES = [
     ),
     (lambda: SliceNoRegression("accuracy", min_slice_size=1), "'min_slice_size'"),
     (lambda: SliceNoRegression("accuracy", correction="fdr"), "'correction'"),
+    (lambda: SliceNoRegression("accuracy", correction="none"), "'correction'"),
     (lambda: CalibrationNoWorse(ece_margin=-1), "'ece_margin'"),
     (
         lambda: evaluate_gates([], GateContext(y_true=Y, challenger=A)),
