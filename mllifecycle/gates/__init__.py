@@ -1,9 +1,10 @@
 """Evaluation gates: may the challenger replace the champion.
 
-Paired statistical comparisons (:func:`paired_bootstrap`, :func:`mcnemar`,
-:func:`delong`) return frozen result objects carrying the evidence. Gates
-(objects with ``check(context) -> GateResult``; write your own) turn them into
-decisions, and :func:`evaluate_gates` composes gates into one
+Paired statistical comparisons (:func:`paired_bootstrap`,
+:func:`paired_permutation`, :func:`mcnemar`, :func:`delong`) return frozen
+result objects carrying the evidence. Gates (objects with ``check(context) ->
+GateResult``; write your own, or wrap a plain function with :func:`as_gate`)
+turn them into decisions, and :func:`evaluate_gates` composes gates into one
 :class:`GateReport`. The ``mllifecycle gate`` command runs them in CI.
 """
 
@@ -19,6 +20,7 @@ from mllifecycle.gates._compare import (
     paired_permutation,
 )
 from mllifecycle.gates._context import GateContext, GateResult
+from mllifecycle.gates._function import FunctionGate, as_gate
 from mllifecycle.gates._paired import NoRegression, SignificantImprovement
 from mllifecycle.gates._report import GateReport, evaluate_gates
 from mllifecycle.gates._slices import SliceNoRegression
@@ -45,6 +47,8 @@ __all__ = [
     "GateResult",
     "GateReport",
     "evaluate_gates",
+    "as_gate",
+    "FunctionGate",
     "MetricThreshold",
     "NoRegression",
     "SignificantImprovement",

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._validation import (
     RNGLike,
     check_alpha,
@@ -147,6 +148,7 @@ def paired_bootstrap(
     n_bins: int = 10,
     test: str = "auto",
     rng: RNGLike = None,
+    progress: Any = False,
 ) -> BootstrapResult:
     """Paired bootstrap of the difference challenger - champion of a metric.
 
@@ -212,6 +214,9 @@ def paired_bootstrap(
         bootstrap is kept and a :class:`DegenerateDataWarning` says so. The
         interval is the bootstrap interval in every case.
     rng : int, numpy.random.Generator or None
+    progress : bool or callable, default=False
+        True: a progress bar over the resamples (needs the ``progress``
+        extra, tqdm); a callable is called as ``progress(done, total)``.
 
     Returns
     -------
@@ -290,6 +295,7 @@ def paired_bootstrap(
     if test == "permutation" and margin != 0.0:
         fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
     gen = check_rng(rng, caller=caller)
+    check_progress(progress, caller)
     problem = prepare(
         spec,
         y_true,
@@ -301,7 +307,15 @@ def paired_bootstrap(
         caller=caller,
     )
     return _bootstrap_result(
-        problem, n_resamples, confidence_level, ci_method, hypothesis, margin, gen, test
+        problem,
+        n_resamples,
+        confidence_level,
+        ci_method,
+        hypothesis,
+        margin,
+        gen,
+        test,
+        progress=progress,
     )
 
 
@@ -349,6 +363,7 @@ def _bootstrap_result(
     test: str = "auto",
     *,
     warn: bool = True,
+    progress: Any = False,
 ) -> BootstrapResult:
     spec = problem.spec
     obs_a, obs_b = problem.observed()
@@ -360,7 +375,8 @@ def _bootstrap_result(
             "paired_bootstrap",
         )
     observed = obs_b - obs_a
-    va, vb, how = bootstrap_values(problem, n_resamples, gen)
+    with make_progress(progress, n_resamples, "paired bootstrap", "paired_bootstrap") as bar:
+        va, vb, how = bootstrap_values(problem, n_resamples, gen, bar.update)
     boot = vb - va
     ok = np.isfinite(boot)
     if not ok.all():
@@ -448,6 +464,7 @@ def paired_permutation(
     pos_label: Any = None,
     n_bins: int = 10,
     rng: RNGLike = None,
+    progress: Any = False,
 ) -> PermutationResult:
     """Exact paired permutation test of H0 "the two models are interchangeable".
 
@@ -483,6 +500,9 @@ def paired_permutation(
     pos_label : optional
     n_bins : int, default=10
     rng : int, numpy.random.Generator or None
+    progress : bool or callable, default=False
+        True: a progress bar over the swaps (needs the ``progress`` extra); a
+        callable is called as ``progress(done, total)``.
 
     Returns
     -------
@@ -531,6 +551,7 @@ def paired_permutation(
     alpha = check_alpha(alpha, caller=caller)
     n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
+    progress = check_progress(progress, caller)
     problem = prepare(
         spec,
         y_true,
@@ -550,7 +571,19 @@ def paired_permutation(
             caller,
         )
     observed = obs_b - obs_a
-    dist = swap_distribution(problem, n_resamples, gen)
+    callback = None
+    if progress is not False:
+        bar_holder: list[Any] = []
+
+        def callback(done: int, total: int) -> None:
+            if not bar_holder:
+                bar_holder.append(make_progress(progress, total, "permutation", caller))
+            bar = bar_holder[0]
+            bar.update(done - bar.done)
+
+    dist = swap_distribution(problem, n_resamples, gen, callback)
+    if progress is not False and bar_holder:
+        bar_holder[0].close()
     _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
     p_gt = dist.p_greater(observed)
     p_lt = dist.p_less(observed)

@@ -648,9 +648,21 @@ def _few_unique_rows(F: FloatArray, limit: int) -> tuple[FloatArray, npt.NDArray
 
 
 def bootstrap_values(
-    problem: Problem, n_resamples: int, rng: np.random.Generator
+    problem: Problem,
+    n_resamples: int,
+    rng: np.random.Generator,
+    progress: Callable[[int], Any] | None = None,
 ) -> tuple[FloatArray, FloatArray, str]:
-    """Metric values of both models on ``n_resamples`` paired resamples."""
+    """Metric values of both models on ``n_resamples`` paired resamples.
+
+    ``progress(k)`` is called after each block with the number ``k`` of
+    resamples it finished.
+    """
+
+    def tick(k: int) -> None:
+        if progress is not None:
+            progress(k)
+
     n = problem.n
     if problem.F is not None:
         F = problem.F
@@ -660,11 +672,13 @@ def bootstrap_values(
             M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)
             a, b = problem.evaluate(M @ U)
             how = f"multinomial over {U.shape[0]} distinct per-example rows"
+            tick(n_resamples)
             return a, b, how
         parts_a, parts_b = [], []
         for C in count_blocks(rng, n, n_resamples):
             a, b = problem.evaluate(C.astype(np.float64) @ F)
             parts_a.append(a)
+            tick(a.shape[0])
             parts_b.append(b)
         return np.concatenate(parts_a), np.concatenate(parts_b), "count matrix product"
     if problem.scores is not None:
@@ -692,6 +706,7 @@ def bootstrap_values(
             Sa = np.asarray(Ga @ CT, dtype=np.float64).T
             Sb = np.asarray(Gb @ CT, dtype=np.float64).T
             parts_a.append(auc_from_runs(la, Sa))
+            tick(Sa.shape[0])
             parts_b.append(auc_from_runs(lb, Sb))
         return (
             np.concatenate(parts_a),
@@ -708,6 +723,7 @@ def bootstrap_values(
         idx = rng.integers(0, n, size=n)
         wi = None if w is None else w[idx]
         va[r] = _call(problem.spec.func, y[idx], a0[idx], wi)
+        tick(1)
         vb[r] = _call(problem.spec.func, y[idx], b0[idx], wi)
     return va, vb, "loop over resamples (callable metric)"
 

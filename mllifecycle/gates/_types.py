@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 
 __all__ = ["BootstrapResult", "McNemarResult", "DeLongResult", "PermutationResult"]
 
@@ -19,6 +19,15 @@ class _ResultMixin:
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict."""
         return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` dict.
+
+        Booleans become 0.0 / 1.0, the intervals' two ends ``percentile_ci.0``
+        style names are left out (``ci_low`` / ``ci_high`` carry them), text
+        is left out: ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
 
     def __repr__(self) -> str:
         parts = []
