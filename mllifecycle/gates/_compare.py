@@ -760,17 +760,23 @@ def delong_components(
         order = np.argsort(scores[r], kind="quicksort")
         xs = scores[r][order]
         is_pos = positive[order]
-        tz = _midranks_sorted(xs)
-        tx = _midranks_sorted(xs[is_pos])
-        ty = _midranks_sorted(xs[~is_pos])
-        tz_pos = tz[is_pos]
-        tz_neg = tz[~is_pos]
+        pp = np.flatnonzero(is_pos)
+        nn = np.flatnonzero(~is_pos)
+        if np.any(xs[1:] == xs[:-1]):
+            tz = _midranks_sorted(xs)
+            tz_pos = tz[pp]
+            # negatives below each positive (ties count one half), and the reverse
+            below_pos = tz_pos - _midranks_sorted(xs[pp])
+            below_neg = tz[nn] - _midranks_sorted(xs[nn])
+        else:  # no ties: midranks are positions, so the counts are position gaps
+            tz_pos = pp.astype(np.float64) + 1.0
+            below_pos = pp - np.arange(m, dtype=np.float64)
+            below_neg = nn - np.arange(l_, dtype=np.float64)
         aucs[r] = tz_pos.sum() / (m * l_) - (m + 1.0) / (2.0 * l_)
         # components in sorted order; put them back in the original order
-        pos_idx = order[is_pos]
-        neg_idx = order[~is_pos]
-        v10[r, slot[pos_idx]] = (tz_pos - tx) / l_
-        v01[r, slot[neg_idx]] = 1.0 - (tz_neg - ty) / m
+        so = slot[order]
+        v10[r, so[pp]] = below_pos / l_
+        v01[r, so[nn]] = 1.0 - below_neg / m
     return aucs, v10, v01
 
 

@@ -326,7 +326,10 @@ def prepare(
         caller=caller,
         names=names,
     )
-    if spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
+    if problem.positive is not None:
+        m = int(np.count_nonzero(problem.positive))
+        problem.minority = min(m, problem.n - m)
+    elif spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
         _, counts = np.unique(np.asarray(y_true), return_counts=True)
         problem.minority = int(counts.min()) if counts.size > 1 else 0
     return problem
