@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["drift_batch", "drift_stream", "gates", "gates_calibration", "replay", "estimate", "augment", "transfer"]
+ORDER = [
+    "drift_batch",
+    "drift_stream",
+    "gates",
+    "gates_calibration",
+    "replay",
+    "estimate",
+    "augment",
+    "transfer",
+]
 
 HEADER = """# Benchmark results
 
