@@ -88,6 +88,7 @@ def _compare(
         margin,
         context.generator() if rng is None else rng,
         warn=False,
+        caller=caller,
     )
 
 

@@ -364,6 +364,7 @@ def _bootstrap_result(
     *,
     warn: bool = True,
     progress: Any = False,
+    caller: str = "paired_bootstrap",
 ) -> BootstrapResult:
     spec = problem.spec
     obs_a, obs_b = problem.observed()
@@ -372,10 +373,10 @@ def _bootstrap_result(
             "y_true",
             f"data on which {spec.name!r} is defined for both models",
             described(f"values {obs_a!r} and {obs_b!r}"),
-            "paired_bootstrap",
+            caller,
         )
     observed = obs_b - obs_a
-    with make_progress(progress, n_resamples, "paired bootstrap", "paired_bootstrap") as bar:
+    with make_progress(progress, n_resamples, "paired bootstrap", caller) as bar:
         va, vb, how = bootstrap_values(problem, n_resamples, gen, bar.update)
     boot = vb - va
     ok = np.isfinite(boot)
@@ -392,7 +393,7 @@ def _bootstrap_result(
                 "y_true",
                 f"data on which {spec.name!r} is defined in bootstrap resamples",
                 described(f"{boot.size} valid resample(s)"),
-                "paired_bootstrap",
+                caller,
             )
     alpha = 1.0 - confidence_level
     pct = np.quantile(boot, [alpha / 2, 1 - alpha / 2])

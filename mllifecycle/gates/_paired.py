@@ -22,7 +22,7 @@ from mllifecycle.gates._common import (
 )
 from mllifecycle.gates._compare import delong, mcnemar
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
-from mllifecycle.gates._metrics import MetricSpec
+from mllifecycle.gates._metrics import MetricSpec, prepare
 
 __all__ = ["NoRegression", "SignificantImprovement"]
 
@@ -216,6 +216,8 @@ class SignificantImprovement:
         spec: MetricSpec = self._spec
         if self.method == "mcnemar":
             champion, challenger = model_inputs(spec, context, caller)
+            # validate with the gate's names before the test sees the arrays
+            prepare(spec, context.y_true, champion, challenger, caller=caller)
             mc = mcnemar(context.y_true, champion, challenger)
             better = mc.n_challenger_only > mc.n_champion_only
             ok = better and mc.p_value < 2 * self.alpha
@@ -233,6 +235,14 @@ class SignificantImprovement:
             return GateResult(passed=ok, name=self.name, reasons=[reason], evidence=mc.to_dict())
         if self.method == "delong":
             champion, challenger = model_inputs(spec, context, caller)
+            prepare(
+                spec,
+                context.y_true,
+                champion,
+                challenger,
+                caller=caller,
+                names=("champion_proba", "challenger_proba"),
+            )
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", DegenerateDataWarning)
                 dl = delong(
