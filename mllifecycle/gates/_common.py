@@ -97,8 +97,8 @@ def _small_note(res: BootstrapResult) -> list[str]:
     if res.small_sample and res.test == "bootstrap":
         return [
             f"small sample (n={res.n_samples}): the bootstrap bound may be too narrow "
-            "and the decision is approximate; with margin 0 the exact permutation "
-            "test decides"
+            "and the decision is approximate (the exact permutation test needs margin 0 "
+            "and a sample small enough to run it)"
         ]
     return []
 

@@ -31,7 +31,12 @@ from mllifecycle.gates._metrics import (
     prepare,
     resolve_metric,
 )
-from mllifecycle.gates._permutation import n_effective, swap_distribution
+from mllifecycle.gates._permutation import (
+    MAX_PERMUTATION_SECONDS,
+    n_effective,
+    permutation_seconds,
+    swap_distribution,
+)
 from mllifecycle.gates._types import (
     BootstrapResult,
     DeLongResult,
@@ -330,7 +335,13 @@ def small_sample(problem: Any) -> str | None:
 
 
 def resolve_test(
-    test: str, problem: Any, margin: float, *, warn: bool = True, stacklevel: int = 4
+    test: str,
+    problem: Any,
+    margin: float,
+    n_resamples: int,
+    *,
+    warn: bool = True,
+    stacklevel: int = 4,
 ) -> str:
     """Resolve ``test="auto"`` to "bootstrap" or "permutation" for ``problem``."""
     if test != "auto":
@@ -338,9 +349,20 @@ def resolve_test(
     what = small_sample(problem)
     if what is None:
         return "bootstrap"
-    if margin == 0.0:
+    too_big = permutation_seconds(problem, n_resamples) > MAX_PERMUTATION_SECONDS
+    if margin == 0.0 and not too_big:
         return "permutation"
     if not warn:
+        return "bootstrap"
+    if too_big:
+        warnings.warn(
+            f"small sample for {problem.spec.name!r}: {what}, but {problem.n} examples "
+            "make the exact permutation test too costly at this n_resamples; the "
+            "bootstrap interval, which may reject a true null too often, decides "
+            "(pass test='permutation' with fewer n_resamples to force the exact test)",
+            DegenerateDataWarning,
+            stacklevel=stacklevel,
+        )
         return "bootstrap"
     warnings.warn(
         f"small sample for {problem.spec.name!r}: {what}; the bootstrap interval "
@@ -406,7 +428,7 @@ def _bootstrap_result(
     ci = bca if use_bca else pct
 
     null_value, direction = _null(hypothesis, margin, spec.higher_is_better)
-    test = resolve_test(test, problem, margin, warn=warn)
+    test = resolve_test(test, problem, margin, n_resamples, warn=warn)
     method = f"paired bootstrap ({how})"
     if test == "permutation":
         dist = swap_distribution(problem, n_resamples, gen)
@@ -917,18 +939,24 @@ def delong(
         minority = min(m, l_)
         test = "delong"
         if minority < MIN_CLASS_COUNT:
-            action = (
-                "the p-value comes from the exact paired permutation test instead"
-                if margin == 0.0
-                else "with a margin it is kept (a swap test has no margin)"
-            )
+            too_big = permutation_seconds(problem, n_resamples) > MAX_PERMUTATION_SECONDS
+            if margin != 0.0:
+                action = "with a margin it is kept (a swap test has no margin)"
+            elif too_big:
+                action = (
+                    "the exact permutation test is too costly at this size and "
+                    "n_resamples, so it is kept (pass test='permutation' with fewer "
+                    "n_resamples to force it)"
+                )
+            else:
+                action = "the p-value comes from the exact paired permutation test instead"
             warnings.warn(
                 f"{minority} examples of the rarer class (< {MIN_CLASS_COUNT}): DeLong's "
                 f"normal approximation may reject a true null too often; {action}",
                 DegenerateDataWarning,
                 stacklevel=2,
             )
-            if margin == 0.0:
+            if margin == 0.0 and not too_big:
                 test = "permutation"
     if test == "permutation":
         dist = swap_distribution(problem, n_resamples, gen)

@@ -37,7 +37,14 @@ import numpy.typing as npt
 
 from mllifecycle.gates._metrics import Problem, _call
 
-__all__ = ["SwapDistribution", "swap_distribution", "differing_rows", "LINEAR_METRICS"]
+__all__ = [
+    "SwapDistribution",
+    "swap_distribution",
+    "differing_rows",
+    "permutation_seconds",
+    "LINEAR_METRICS",
+    "MAX_PERMUTATION_SECONDS",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -329,7 +336,8 @@ def _auc_swaps(
     n = ra.size
     k = rows.size
     m = int(problem.positive.sum())
-    few = min(m, n - m) <= 64
+    small = min(m, n - m)
+    few = small <= 64 and 2 * small * (n - small) <= _FEW_ENTRIES
     parts = []
     total = (1 << k) if exact else n_resamples
     for M in _mask_blocks(k, n_resamples, exact, rng, n):
@@ -379,6 +387,43 @@ def _callable_swaps(
         if progress is not None:
             progress(i, total)
     return out
+
+
+#: Above this estimated time ``test="auto"`` does not run the permutation test
+#: (large imbalanced samples): it warns and keeps the bootstrap or DeLong;
+#: ``test="permutation"`` with fewer ``n_resamples`` forces it.
+MAX_PERMUTATION_SECONDS = 30.0
+
+# the rare-class AUC shortcut holds a (2k, l) matrix: at most this many entries
+_FEW_ENTRIES = 1 << 23
+
+
+def permutation_seconds(problem: Problem, n_resamples: int) -> float:
+    """Rough time of :func:`swap_distribution` on one core of a typical machine.
+
+    From the work of each path at measured rates: matrix products ~5e9
+    flop/s, sorting ~1e8 elements * log2(n) per second, other array work
+    ~1e9 elements per second, a callable metric ~1e-4 s per call plus its
+    O(n) work.
+    """
+    k = int(differing_rows(problem).size)
+    if k == 0:
+        return 0.0
+    swaps = float(min(n_resamples, 2.0**k)) if k < 63 else float(n_resamples)
+    n = problem.n
+    if problem.scores is not None and problem.positive is not None:
+        m = int(problem.positive.sum())
+        small = min(m, n - m)
+        if small <= 64 and 2 * small * (n - small) <= _FEW_ENTRIES:
+            return swaps * n * 2 * small / 5e9 + swaps * n / 1e9
+        return 2 * swaps * n * max(1.0, float(np.log2(n))) / 1e8
+    if problem.F is None:  # a callable: two calls per swap
+        return swaps * 2 * (1e-4 + n / 1e8)
+    if problem.spec.name in LINEAR_METRICS:
+        # few distinct |differences|: an exact convolution, no swaps drawn
+        distinct = np.unique(np.abs(problem.F[:, 1] - problem.F[:, 0])).size
+        return float(swaps * k / 1e9 if distinct > 20 else k / 1e9)
+    return float(swaps * k * problem.F.shape[1] / 1e9)
 
 
 def n_effective(problem: Problem) -> tuple[int, int | None]:

@@ -414,3 +414,36 @@ def test_equal_models_rejection_rate_at_most_alpha(statistic, scenario):
     rate, done = CAL.rate(statistic, scenario, TRIALS)
     assert done == TRIALS
     assert rate <= CAL.bound(done), f"{statistic} rejects {rate:.3f} at {scenario}"
+
+
+def test_auto_keeps_the_bootstrap_when_the_exact_test_is_too_costly(monkeypatch):
+    import mllifecycle.gates._compare as compare
+
+    monkeypatch.setattr(compare, "MAX_PERMUTATION_SECONDS", 0.0)
+    y, sa, sb, _, _ = _small(13, n=60)
+    with pytest.warns(DegenerateDataWarning, match="too costly"):
+        res = paired_bootstrap(y, sa, sb, metric="roc_auc", n_resamples=200, rng=0)
+    assert res.test == "bootstrap"
+    assert res.small_sample
+    with pytest.warns(DegenerateDataWarning, match="too costly"):
+        dl = delong(y, sa, sb)
+    assert dl.test == "delong"
+    forced = paired_bootstrap(y, sa, sb, metric="roc_auc", n_resamples=200, rng=0,
+                              test="permutation")
+    assert forced.test == "permutation"
+
+
+def test_cost_estimate_grows_with_the_work():
+    from mllifecycle.gates._metrics import prepare, resolve_metric
+    from mllifecycle.gates._permutation import permutation_seconds
+
+    rng = np.random.default_rng(0)
+    spec = resolve_metric("roc_auc", None, "test")
+    costs = []
+    for n in (200, 2000, 20000):
+        y = np.zeros(n, dtype=int)
+        y[:50] = 1
+        p = prepare(spec, y, rng.normal(size=n), rng.normal(size=n), caller="test")
+        costs.append(permutation_seconds(p, 1000))
+    assert costs == sorted(costs)
+    assert costs[0] < 1.0
