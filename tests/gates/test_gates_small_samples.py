@@ -369,7 +369,7 @@ def _matrix():
 
 CAL = _matrix()
 CAL.B = 100  # at these sizes the decisions are (valid) Monte-Carlo permutation tests
-TRIALS = 400
+TRIALS = 300
 
 BALANCED, FIVE, TWO = list(CAL.SCENARIOS)
 # every statistic once, in the scenario where it used to fail (the full matrix,
