@@ -11,14 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = [
-    "drift_batch",
-    "drift_stream",
-    "gates",
-    "gates_calibration",
-    "replay",
-    "estimate",
-    "augment",
-    "transfer",
+    "drift_batch", "drift_stream", "gates", "gates_calibration", "replay", "estimate",
+    "augment", "transfer", "labels", "label_issues", "active", "store", "budget", "twotier",
 ]
 
 HEADER = """# Benchmark results
@@ -39,9 +33,7 @@ This file is assembled from `benchmarks/results/*.md` by
 
 def main() -> None:
     parts = [HEADER]
-    names = ORDER + sorted(
-        p.stem for p in (HERE / "results").glob("*.md") if p.stem not in ORDER
-    )
+    names = ORDER + sorted(p.stem for p in (HERE / "results").glob("*.md") if p.stem not in ORDER)
     for name in names:
         path = HERE / "results" / f"{name}.md"
         if not path.exists():

@@ -8,8 +8,15 @@ Small, composable primitives on NumPy, SciPy, scikit-learn and attrs:
 - :mod:`mllifecycle.policies`: when to retrain, and on which data;
 - :mod:`mllifecycle.gates`: may the challenger replace the champion;
 - :mod:`mllifecycle.augment`: more training data from little;
+- :mod:`mllifecycle.labels`: labels from weak sources (labelling functions, a
+  label model, crowd aggregation), wrong-label detection, active learning,
+  self-training;
 - :mod:`mllifecycle.transfer`: pretrain-then-finetune and covariate-shift tools;
 - :mod:`mllifecycle.replay`: the lifecycle loop backtested over a stream;
+- :mod:`mllifecycle.twotier`: a global batch model with per-key local models;
+- :mod:`mllifecycle.budget`: training resources planned with intervals;
+- :mod:`mllifecycle.store`: a model registry with lineage and gated promotion,
+  and a label queue (embedded SQLite, or PostgreSQL);
 - :mod:`mllifecycle.datasets`: seeded drifting streams with known change points.
 
 Subpackages load lazily: ``import mllifecycle`` imports neither scikit-learn
@@ -31,16 +38,20 @@ __version__ = "0.1.0"
 
 _submodules = [
     "augment",
+    "budget",
     "datasets",
     "drift",
     "estimate",
     "exceptions",
     "gates",
+    "labels",
     "policies",
     "protocols",
     "replay",
+    "store",
     "testing",
     "transfer",
+    "twotier",
 ]
 
 __all__ = ["__version__", *_submodules]

@@ -22,6 +22,9 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("mllifecycle.drift._cli", "test whether current data drifted from a reference"),
     "gate": ("mllifecycle.gates._cli", "decide whether a challenger may replace the champion"),
     "demo": ("mllifecycle.replay._cli", "replay retraining policies on a built-in drifting stream"),
+    "plan": ("mllifecycle.budget._cli", "plan labels, redundancy and cost from a learning curve"),
+    "labels": ("mllifecycle.labels._cli", "label tools: aggregate crowd answers"),
+    "registry": ("mllifecycle.store._cli", "list, show, promote and roll back registered models"),
 }
 
 

@@ -35,12 +35,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "StreamDetector",
+    "WarningDetector",
     "TwoSampleTest",
     "RetrainPolicy",
     "PolicyLike",
     "Gate",
     "Sampler",
     "TrainingWindow",
+    "QueryStrategy",
 ]
 
 
@@ -69,6 +71,38 @@ class StreamDetector(Protocol):
 
     def reset(self) -> None:
         """Forget everything seen so far."""
+        ...
+
+
+@runtime_checkable
+class WarningDetector(StreamDetector, Protocol):
+    """A :class:`StreamDetector` that also has a warning zone (optional protocol).
+
+    ``warning_detected`` tells whether the last value left the detector in
+    its warning zone (its statistic is elevated, not yet a detection: a time
+    to start buffering data for retraining); ``warnings_`` holds the indices,
+    into the ``xs`` of the latest ``update_many`` call, after which
+    ``warning_detected`` was True, exactly as element-by-element ``update``
+    calls would show them. DDM, EDDM, HDDM_A and HDDM_W are warning
+    detectors; code that wants warnings checks
+    ``isinstance(detector, WarningDetector)``.
+
+    Examples
+    --------
+    >>> from mllifecycle.drift.stream import DDM, PageHinkley
+    >>> from mllifecycle.protocols import WarningDetector
+    >>> isinstance(DDM(), WarningDetector), isinstance(PageHinkley(), WarningDetector)
+    (True, False)
+    """
+
+    @property
+    def warning_detected(self) -> bool:
+        """Whether the detector is in its warning zone after the last value."""
+        ...
+
+    @property
+    def warnings_(self) -> npt.NDArray[np.intp]:
+        """Indices of the latest ``update_many`` call in the warning zone."""
         ...
 
 
@@ -137,4 +171,35 @@ class TrainingWindow(Protocol):
         A :class:`mllifecycle.policies.WindowSelection`: the labelled rows
         ``start:stop`` of the history and optional sample weights.
         """
+        ...
+
+
+# --- labels: active-learning query strategies -------------------------------
+
+
+@runtime_checkable
+class QueryStrategy(Protocol):
+    """Chooses which unlabelled pool rows to label next (active learning).
+
+    Called as ``strategy(estimator, X_pool, *, batch_size=1, X_labelled=None,
+    rng=None)`` with a fitted classifier and the unlabelled rows; returns an
+    object with ``indices`` (distinct pool rows, most informative first,
+    ``batch_size`` of them) and ``scores`` (one per index, higher is more
+    informative), such as :class:`mllifecycle.labels.Query`. Every strategy
+    in :mod:`mllifecycle.labels` (``margin``, ``entropy``,
+    ``k_center_greedy``, ...) is one; check your own with
+    :func:`mllifecycle.testing.check_query_strategy`.
+    """
+
+    def __call__(
+        self,
+        estimator: Any,
+        X_pool: Any,
+        /,
+        *,
+        batch_size: int = ...,
+        X_labelled: Any = ...,
+        rng: Any = ...,
+    ) -> Any:
+        """Return the chosen pool indices and their scores."""
         ...

@@ -17,17 +17,21 @@ from mllifecycle.testing import check_stream_detector
 
 PACKAGES = [
     "mllifecycle.augment",
+    "mllifecycle.budget",
     "mllifecycle.datasets",
     "mllifecycle.drift",
     "mllifecycle.drift.stream",
     "mllifecycle.estimate",
     "mllifecycle.exceptions",
     "mllifecycle.gates",
+    "mllifecycle.labels",
     "mllifecycle.policies",
     "mllifecycle.protocols",
     "mllifecycle.replay",
+    "mllifecycle.store",
     "mllifecycle.testing",
     "mllifecycle.transfer",
+    "mllifecycle.twotier",
 ]
 
 

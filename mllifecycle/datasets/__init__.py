@@ -24,6 +24,10 @@ from mllifecycle.datasets._classification import (
     sea_stream,
 )
 
+# isort: split
+# --- keyed streams (mllifecycle.twotier) -------------------------------------
+from mllifecycle.datasets._personal import PersonalStream, personalization_stream
+
 __all__: list[str] = [
     # streams for change detectors
     "ChangeStream",
@@ -36,4 +40,7 @@ __all__: list[str] = [
     "hyperplane_stream",
     "agrawal_stream",
     "gaussian_stream",
+    # keyed streams
+    "PersonalStream",
+    "personalization_stream",
 ]

@@ -22,6 +22,7 @@ from mllifecycle.testing._checks import (
     check_stream_detector,
     check_two_sample_test,
 )
+from mllifecycle.testing._query import check_query_strategy
 
 __all__ = [
     "check_stream_detector",
@@ -29,4 +30,5 @@ __all__ = [
     "check_policy",
     "check_gate",
     "check_sampler",
+    "check_query_strategy",
 ]

@@ -29,7 +29,10 @@ def check_stream_detector(
     gives exactly the detections of element-by-element ``update`` and the same
     final ``drift_detected``; that an empty ``update_many`` is a no-op returning
     no indices; that a detector pickled at ``split`` and restored continues
-    exactly as if never stopped; and that ``reset`` replays identically.
+    exactly as if never stopped; and that ``reset`` replays identically. For a
+    :class:`~mllifecycle.protocols.WarningDetector` it also checks that
+    ``warnings_`` after ``update_many`` lists exactly the indices at which
+    ``warning_detected`` was True in the ``update`` loop.
 
     Parameters
     ----------
@@ -59,8 +62,17 @@ def check_stream_detector(
     assert isinstance(det, StreamDetector), (
         f"{type(det).__name__} lacks update/update_many/reset/drift_detected"
     )
+    from mllifecycle.protocols import WarningDetector
+
     one = make_detector()
-    loop = [i for i, x in enumerate(xs.tolist()) if one.update(x)]
+    warns = isinstance(one, WarningDetector)
+    loop: list[int] = []
+    loop_warnings: list[int] = []
+    for i, x in enumerate(xs.tolist()):
+        if one.update(x):
+            loop.append(i)
+        if warns and one.warning_detected:
+            loop_warnings.append(i)
     many = make_detector()
     idx = np.asarray(many.update_many(xs))
     assert idx.ndim == 1, "update_many must return a 1-D array of indices"
@@ -71,6 +83,15 @@ def check_stream_detector(
     assert bool(many.drift_detected) == bool(one.drift_detected), (
         "update_many leaves a different drift_detected than update"
     )
+    if warns:
+        got = np.asarray(many.warnings_).tolist()
+        assert got == loop_warnings, (
+            f"update_many's warnings_ {got[:10]} differ from the indices at which "
+            f"update left warning_detected True {loop_warnings[:10]}"
+        )
+        assert bool(many.warning_detected) == bool(one.warning_detected), (
+            "update_many leaves a different warning_detected than update"
+        )
     empty = many.update_many(np.asarray([], dtype=float))
     assert len(empty) == 0, "update_many([]) must return no indices"
     # pickled mid-stream, restored, continues identically

@@ -1,6 +1,10 @@
 """Streaming change detectors: feed values one at a time (or many at once).
 
-Each detector follows :class:`mllifecycle.protocols.StreamDetector`.
+Each detector follows :class:`mllifecycle.protocols.StreamDetector`; DDM,
+EDDM, HDDM_A and HDDM_W also follow
+:class:`mllifecycle.protocols.WarningDetector`. A user's own detector gets an
+exact ``update_many`` from its ``update`` with :func:`with_update_many` (a
+class decorator) or :func:`update_many_from_update`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from mllifecycle.drift.stream._evaluate import (
     calibrate,
     evaluate_detector,
 )
+from mllifecycle.drift.stream._generic import update_many_from_update, with_update_many
 from mllifecycle.drift.stream._hddm import HDDM_A, HDDM_W
 from mllifecycle.drift.stream._kswin import KSWIN
 from mllifecycle.drift.stream._page_hinkley import PageHinkley
@@ -32,4 +37,6 @@ __all__: list[str] = [
     "CalibrationResult",
     "ADWIN",
     "KSWIN",
+    "update_many_from_update",
+    "with_update_many",
 ]

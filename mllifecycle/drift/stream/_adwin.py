@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._validation import check_1d, check_int, check_scalar, fail
+from mllifecycle.drift.stream._base import refuse_complex
 
 __all__ = ["ADWIN"]
 
@@ -241,43 +242,64 @@ class ADWIN:
         bool
             Whether a change was detected at this value.
         """
-        v = _check_value(x, "ADWIN.update")
+        # a finite float takes the fast path
+        v = x if type(x) is float and x - x == 0.0 else _check_value(x, "ADWIN.update")
         if self._drift:
             self.reset()
-        self._insert(v)
-        self._tick += 1
-        self._drift = (
-            self._tick % self.clock == 0
-            and self._width > self.grace_period
-            and self._scan()
-        )
+        # _insert, inlined (the per-element cost is Python's, so every
+        # attribute look-up and call saved counts); same arithmetic
+        rows_t = self._rows_t
+        row0 = rows_t[0]
+        row0.append(v)
+        self._rows_v[0].append(0.0)
+        width = self._width + 1
+        self._width = width
+        total = self._total
+        if width > 1:
+            w = float(width)
+            d = v - total / (w - 1.0)
+            self._var += (w - 1.0) * d * d / w
+        self._total = total + v
+        if len(row0) > self.max_buckets:
+            self._compress()
+        tick = self._tick + 1
+        self._tick = tick
+        if tick % self.clock or width <= self.grace_period:
+            self._drift = False
+            return False
+        self._drift = self._scan()
         return self._drift
 
     def _insert(self, value: float) -> None:
-        rows_t, rows_v = self._rows_t, self._rows_v
-        rows_t[0].append(value)
-        rows_v[0].append(0.0)
+        self._rows_t[0].append(value)
+        self._rows_v[0].append(0.0)
         self._width += 1
         w = float(self._width)
         if w > 1.0:
             d = value - self._total / (w - 1.0)
             self._var += (w - 1.0) * d * d / w
         self._total += value
+        self._compress()
+
+    def _compress(self) -> None:
+        """Merge the two oldest buckets of every full row into the row above."""
+        rows_t, rows_v = self._rows_t, self._rows_v
         full = self.max_buckets + 1
         i = 0
         while len(rows_t[i]) == full:
             n1 = float(1 << i)
-            t0, t1 = rows_t[i][0], rows_t[i][1]
+            row_t, row_v = rows_t[i], rows_v[i]
+            t0, t1 = row_t[0], row_t[1]
             mu1 = t0 / n1
             mu2 = t1 / n1
-            v12 = rows_v[i][0] + rows_v[i][1] + n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2)
+            v12 = row_v[0] + row_v[1] + n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2)
             if i + 1 == len(rows_t):
                 rows_t.append([])
                 rows_v.append([])
             rows_t[i + 1].append(t0 + t1)
             rows_v[i + 1].append(v12)
-            del rows_t[i][:2]
-            del rows_v[i][:2]
+            del row_t[:2]
+            del row_v[:2]
             i += 1
 
     def _delete_oldest(self) -> None:
@@ -300,42 +322,45 @@ class ADWIN:
     def _scan(self) -> bool:
         """Check every split; drop the oldest bucket while one cuts (River)."""
         mwl = float(self.min_window_length)
+        mwl1 = mwl - 1.0
+        delta = self.delta
+        sqrt = math.sqrt
         change = False
-        reduce = True
-        while reduce:
-            reduce = False
+        while True:
             w = float(self._width)
             if w < 2.0:
-                break
-            dprime = math.log(2.0 * math.log(w) / self.delta)
+                return change
+            dprime = math.log(2.0 * math.log(w) / delta)
             var_w = self._var / w
+            c23 = 2.0 / 3.0 * dprime
             n0 = 0.0
             n1 = w
             u0 = 0.0
             u1 = self._total
-            for i in range(len(self._rows_t) - 1, -1, -1):
+            rows = self._rows_t
+            top = len(rows) - 1
+            cut = False
+            for i in range(top, -1, -1):
                 size = float(1 << i)
-                row = self._rows_t[i]
-                last = len(row) - 1
-                for k, t in enumerate(row):
+                row = rows[i]
+                # the split after the newest bucket leaves W1 empty: skipped
+                for t in row if i else row[:-1]:
                     n0 += size
                     n1 -= size
                     u0 += t
                     u1 -= t
-                    if i == 0 and k == last:
-                        break
                     if n1 >= mwl and n0 >= mwl:
-                        m = 1.0 / (n0 - mwl + 1.0) + 1.0 / (n1 - mwl + 1.0)
+                        m = 1.0 / (n0 - mwl1) + 1.0 / (n1 - mwl1)
                         arg = 2.0 * m * var_w * dprime
-                        if arg >= 0.0:
-                            eps = math.sqrt(arg) + 2.0 / 3.0 * dprime * m
-                            if abs(u0 / n0 - u1 / n1) > eps:
-                                reduce = change = True
-                                self._delete_oldest()
-                                break
-                if reduce:
+                        if arg >= 0.0 and abs(u0 / n0 - u1 / n1) > sqrt(arg) + c23 * m:
+                            cut = True
+                            break
+                if cut:
                     break
-        return change
+            if not cut:
+                return change
+            change = True
+            self._delete_oldest()
 
     # ------------------------------------------------------------ vectorised
     def update_many(self, xs: npt.ArrayLike) -> npt.NDArray[np.intp]:
@@ -354,7 +379,8 @@ class ADWIN:
         numpy.ndarray of intp
             Indices of the values at which a change was detected.
         """
-        x = check_1d(xs, "xs", caller="ADWIN.update_many", min_samples=0)
+        caller = "ADWIN.update_many"
+        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
         found: list[int] = []
         pos = 0
         n = x.shape[0]

@@ -27,13 +27,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._validation import check_array, check_binary, fail
+from mllifecycle._validation import check_array, check_binary, described, fail
 
 __all__ = [
     "NO_WARNINGS",
     "FloatArray",
     "IndexArray",
     "as_errors",
+    "refuse_complex",
     "as_reals",
     "error_value",
     "real_value",
@@ -43,6 +44,7 @@ __all__ = [
     "shifted_running_min",
     "shifted_running_max",
     "first_rise",
+    "first_rise_blocked",
     "lfilter1",
 ]
 
@@ -88,14 +90,41 @@ def real_value(x: Any, caller: str) -> float:
     fail("x", "a finite real number (NaN and infinities are rejected)", x, caller)
 
 
+def refuse_complex(xs: Any, caller: str) -> Any:
+    """Raise for complex input (never truncate it to its real part); else pass it on.
+
+    Lists and other sequences come back as the array NumPy makes of them, so
+    the caller's validation does not convert them a second time.
+    """
+    if not isinstance(xs, np.ndarray):
+        try:
+            arr = np.asarray(xs)
+        except (ValueError, TypeError):
+            return xs  # ragged or odd input: the caller's validation explains
+        if arr.dtype.kind == "O":
+            return xs
+        xs = arr
+    if xs.dtype.kind == "c":
+        fail(
+            "xs",
+            "real values (complex input is refused rather than truncated to "
+            "its real part; pass x.real if that is what you mean)",
+            described(f"an array of dtype {xs.dtype}"),
+            caller,
+        )
+    return xs
+
+
 def as_errors(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of error flags in {0, 1}; return float64 (may be empty)."""
-    return check_binary(xs, "xs", caller)
+    return check_binary(refuse_complex(xs, caller), "xs", caller)
 
 
 def as_reals(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of finite reals; return float64 (may be empty)."""
-    return check_array(xs, "xs", caller=caller, ndim=1, min_samples=0)
+    return check_array(
+        refuse_complex(xs, caller), "xs", caller=caller, ndim=1, min_samples=0
+    )
 
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
@@ -120,9 +149,6 @@ def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
 NO_WARNINGS: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
 NO_WARNINGS.flags.writeable = False
 
-_BLOCK = 64
-_MAX_CANDIDATES = 8
-_DIRECT = 2048
 
 
 def first_rise(
@@ -132,6 +158,118 @@ def first_rise(
     start: int = 0,
 ) -> int:
     """First ``t >= start`` with ``v[t] - min(init, v[0], ..., v[t]) > threshold``.
+
+    ``v`` may be 1-D, or 2-D with one row per statistic (and ``init`` one
+    value per row): then the first ``t`` at which *any* row rises. Returns -1
+    when there is none. Exact (``min`` does not round), and usually without
+    a running minimum: with ``low`` a row's overall minimum (first reached at
+    ``s``), the rise at ``t`` is at most ``v[t] - low`` (rounding is
+    monotone), so no hit comes before ``t0``, the first ``t`` where that bound
+    exceeds the threshold; when ``s <= t0`` the running minimum at ``t0`` is
+    ``low``, so ``t0`` is the hit (see :func:`_first_rise_row` otherwise).
+    """
+    rows = v if v.ndim == 2 else v[None, :]
+    k, m = rows.shape
+    if m == 0 or start >= m:
+        return -1
+    inits = np.asarray(init, dtype=np.float64).reshape(-1)
+    where = rows.argmin(axis=1)
+    lows = rows.min(axis=1)
+    use_init = inits <= lows
+    np.minimum(lows, inits, out=lows)
+    reach = np.subtract(rows[:, start:], lows[:, None]) > threshold
+    firsts = reach.argmax(axis=1)
+    best = -1
+    for r in range(k):
+        t0 = int(firsts[r])
+        if not reach[r, t0]:
+            continue  # this row never rises enough in the window
+        t0 += start
+        if best >= 0 and t0 >= best:
+            continue
+        s = -1 if use_init[r] else int(where[r])
+        if s <= t0:
+            best = t0
+            continue
+        if best < 0:  # the whole window: its minimum and t0 are known
+            hit = _rise_between(rows[r], float(inits[r]), threshold, t0, s, float(lows[r]))
+        else:
+            hit = _first_rise_row(rows[r], float(inits[r]), threshold, start, best)
+        if hit >= 0:
+            best = hit
+    return best
+
+
+def _first_rise_row(
+    row: npt.NDArray[np.float64],
+    init: float,
+    threshold: float,
+    start: int,
+    stop: int,
+) -> int:
+    """First ``start <= t < stop`` with ``row[t] - min(init, row[:t+1]) > threshold``.
+
+    With ``low`` the minimum of ``init`` and ``row[:stop]`` (first reached at
+    ``s``), no hit comes before ``t0``, the first ``t`` with ``row[t] - low >
+    threshold``, and from ``s`` on the running minimum is ``low``; so a
+    running minimum is needed only between ``t0`` and ``s``, seeded with the
+    minimum before ``t0``. Returns -1 when there is no hit.
+    """
+    if start >= stop:
+        return -1
+    seg = row[:stop]
+    s = int(seg.argmin())
+    low = float(seg[s])
+    if init <= low:
+        low, s = init, -1
+    reach = np.subtract(seg[start:], low) > threshold
+    t0 = int(reach.argmax())
+    if not reach[t0]:
+        return -1
+    t0 += start
+    if s <= t0:
+        return t0
+    return _rise_between(seg, init, threshold, t0, s, low)
+
+
+def _rise_between(
+    seg: npt.NDArray[np.float64], init: float, threshold: float, t0: int, s: int, low: float
+) -> int:
+    """Return the first hit in ``seg``, given none before ``t0`` and ``low = seg[s]``.
+
+    A running minimum (seeded with the minimum before ``t0``) decides between
+    ``t0`` and ``s``; from ``s`` on the running minimum is ``low``.
+    """
+    seed = init if t0 == 0 else min(init, float(seg[:t0].min()))
+    mid = seg[t0:s]
+    run = np.minimum.accumulate(mid)
+    np.minimum(run, seed, out=run)
+    np.subtract(mid, run, out=run)
+    mask = run > threshold
+    j = int(mask.argmax())  # the first True (argmax stops at it)
+    if mask[j]:
+        return t0 + j
+    after = np.subtract(seg[s:], low) > threshold
+    j = int(after.argmax())
+    return s + j if after[j] else -1
+
+
+_BLOCK = 64
+_MAX_CANDIDATES = 8
+_DIRECT = 2048
+
+
+def first_rise_blocked(
+    v: npt.NDArray[np.float64],
+    init: float | npt.NDArray[np.float64],
+    threshold: float,
+    start: int = 0,
+) -> int:
+    """:func:`first_rise` by block bounds and running minima (for falling series).
+
+    First ``t >= start`` with ``v[t] - min(init, v[0], ..., v[t]) > threshold``.
+    Suits series that drift downwards (CUSUM's sums), whose overall minimum
+    comes late, where :func:`first_rise`'s shortcut rarely applies.
 
     ``v`` may be 1-D, or 2-D with one row per statistic (and ``init`` one
     value per row): then the first ``t`` at which *any* row rises. Returns -1
@@ -152,9 +290,10 @@ def first_rise(
         run = np.minimum.accumulate(rows, axis=1)
         np.minimum(run, inits[:, None], out=run)
         np.subtract(rows, run, out=run)
-        hits = np.flatnonzero((run > threshold).any(axis=0))
-        hits = hits[hits >= start]
-        return int(hits[0]) if hits.shape[0] else -1
+        top = run[0] if k == 1 else run.max(axis=0)
+        mask = top[start:] > threshold
+        j = int(mask.argmax())  # the first True (argmax stops at it)
+        return start + j if mask[j] else -1
     full = m // _BLOCK
     if full * _BLOCK == m:
         blocks = rows.reshape(k, full, _BLOCK)
@@ -202,7 +341,11 @@ def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
     """
     global _LINEAR_FILTER
     b_coef = _ONE
-    a_coef = np.array([1.0, -a])
+    a_coef = _DENOMINATORS.get(a)
+    if a_coef is None:
+        if len(_DENOMINATORS) > 64:
+            _DENOMINATORS.clear()
+        a_coef = _DENOMINATORS[a] = np.array([1.0, -a])
     zi_arr = np.array([zi])
     if _LINEAR_FILTER is None:
         try:
@@ -220,6 +363,7 @@ def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
 
 
 _ONE = np.array([1.0])
+_DENOMINATORS: dict[float, FloatArray] = {}  # [1, -a] per forgetting factor a
 _LINEAR_FILTER: Any = None
 
 
@@ -258,6 +402,11 @@ class StreamDetectorBase:
 
     _binary: ClassVar[bool] = False
     _has_warning: ClassVar[bool] = False
+    # first window after a detection, in mean gaps between detections: a
+    # detector whose per-element work is cheap next to its fixed cost per
+    # window (Page-Hinkley) gains from a window that usually holds the next
+    # detection; one with costlier elements from a smaller one
+    _restart_factor: ClassVar[float] = _RESTART_FACTOR
 
     _drift_detected: bool = attrs.field(init=False, default=False, repr=False)
 
@@ -299,6 +448,28 @@ class StreamDetectorBase:
     def _warning_flag(self) -> bool:
         return False
 
+    def _scan_by_update(
+        self, block: FloatArray
+    ) -> tuple[int, npt.NDArray[np.bool_] | None]:
+        """``_scan`` done with plain ``update`` calls (exact by construction).
+
+        The vectorised ``_scan`` of a detector falls back on this when its
+        array arithmetic left the finite range (values near the float limits),
+        where NumPy's NaN propagation (``minimum.accumulate``) and Python's
+        comparisons (``u < u_min`` is False for NaN) part ways.
+        """
+        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
+        flags: list[bool] | None = [] if self._has_warning else None
+        hit = -1
+        for i, x in enumerate(block.tolist()):
+            fired = update(x)
+            if flags is not None:
+                flags.append(self._warning_flag())
+            if fired:
+                hit = i
+                break
+        return hit, None if flags is None else np.asarray(flags, dtype=bool)
+
     def _validate_many(self, xs: Any) -> FloatArray:
         caller = f"{type(self).__name__}.update_many"
         return as_errors(xs, caller) if self._binary else as_reals(xs, caller)
@@ -310,11 +481,33 @@ class StreamDetectorBase:
             return _EMPTY_INDEX, _EMPTY_INDEX
         drifts: list[int] = []
         warn_parts: list[IndexArray] = []  # indices into xs, window by window
+        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
+        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
+        with np.errstate(over="ignore", invalid="ignore"):
+            # overflow near the float limits is detected in _scan, which then
+            # falls back on update() (Python's float arithmetic does not warn)
+            self._loop_many(arr, drifts, warn_parts, window, update)
+        out = np.asarray(drifts, dtype=np.intp)
+        if len(warn_parts) == 1:
+            warnings = warn_parts[0]
+        elif warn_parts:
+            warnings = np.concatenate(warn_parts)
+        else:
+            warnings = _EMPTY_INDEX
+        return out, warnings
+
+    def _loop_many(
+        self,
+        arr: FloatArray,
+        drifts: list[int],
+        warn_parts: list[IndexArray],
+        window: int,
+        update: Any,
+    ) -> None:
+        n = arr.shape[0]
         pos = 0
         start = 0  # where the current run (since the last detection) began
         avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
-        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
-        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
         while pos < n:
             if self._drift_detected:
                 self._reset_state()
@@ -359,16 +552,8 @@ class StreamDetectorBase:
                 gap = pos - start
                 start = pos
                 avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
-                first = max(_RESTART_WINDOW, _RESTART_FACTOR * avg_gap)
+                first = max(_RESTART_WINDOW, self._restart_factor * avg_gap)
                 window = int(min(first, _MAX_WINDOW))
-        out = np.asarray(drifts, dtype=np.intp)
-        if len(warn_parts) == 1:
-            warnings = warn_parts[0]
-        elif warn_parts:
-            warnings = np.concatenate(warn_parts)
-        else:
-            warnings = _EMPTY_INDEX
-        return out, warnings
 
 
 @attrs.define(slots=True)

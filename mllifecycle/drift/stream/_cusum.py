@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import attrs
 import numpy as np
 
@@ -9,7 +11,7 @@ from mllifecycle._validation import check_option, check_scalar
 from mllifecycle.drift.stream._base import (
     FloatArray,
     StreamDetectorBase,
-    first_rise,
+    first_rise_blocked,
     real_value,
 )
 
@@ -37,15 +39,15 @@ class CUSUM(StreamDetectorBase):
     target : float, default=0.0
         :math:`\mu_0`, the in-control mean.
     sigma : float, default=1.0
-        :math:`\sigma > 0`, the in-control standard deviation (``k`` and ``h``
-        are in its units).
-    k : float, default=0.5
-        Reference value (allowance) :math:`k >= 0`; half the shift, in
+        :math:`\sigma > 0`, the in-control standard deviation (``allowance``
+        and ``threshold`` are in its units).
+    allowance : float, default=0.5
+        Reference value (allowance, slack) :math:`k >= 0`; half the shift, in
         standard deviations, the chart is tuned to detect fastest.
-    h : float, default=5.0
-        Decision interval :math:`h > 0`. With ``k=0.5``, ``h=5`` gives an
-        in-control average run length of about 465 per side (Montgomery,
-        Table 9.3); use :func:`calibrate` to choose ``h`` for a target
+    threshold : float, default=5.0
+        Decision interval :math:`h > 0`. With ``allowance=0.5``,
+        ``threshold=5`` gives an in-control average run length of about 465
+        per side (Montgomery, Table 9.3); use :func:`calibrate` to choose ``threshold`` for a target
         false-alarm rate.
     mode : {"both", "up", "down"}, default="both"
         Detect increases, decreases or both.
@@ -79,15 +81,16 @@ class CUSUM(StreamDetectorBase):
     >>> from mllifecycle.drift.stream import CUSUM
     >>> rng = np.random.default_rng(0)
     >>> x = np.r_[rng.normal(0, 1, 500), rng.normal(1, 1, 500)]
-    >>> hits = CUSUM(target=0.0, sigma=1.0, k=0.5, h=5.0).update_many(x)
+    >>> det = CUSUM(target=0.0, sigma=1.0, allowance=0.5, threshold=5.0)
+    >>> hits = det.update_many(x)
     >>> int(hits[hits >= 500][0]) < 530
     True
     """
 
     target: float = 0.0
     sigma: float = 1.0
-    k: float = 0.5
-    h: float = 5.0
+    allowance: float = 0.5
+    threshold: float = 5.0
     mode: str = "both"
 
     _s_up: float = attrs.field(init=False, default=0.0, repr=False)
@@ -101,8 +104,10 @@ class CUSUM(StreamDetectorBase):
         self.sigma = check_scalar(
             self.sigma, "sigma", caller=caller, low=0.0, low_inclusive=False
         )
-        self.k = check_scalar(self.k, "k", caller=caller, low=0.0)
-        self.h = check_scalar(self.h, "h", caller=caller, low=0.0, low_inclusive=False)
+        self.allowance = check_scalar(self.allowance, "allowance", caller=caller, low=0.0)
+        self.threshold = check_scalar(
+            self.threshold, "threshold", caller=caller, low=0.0, low_inclusive=False
+        )
         self.mode = check_option(self.mode, "mode", ("both", "up", "down"), caller)
 
     @property
@@ -140,8 +145,8 @@ class CUSUM(StreamDetectorBase):
         if self._drift_detected:
             self._reset_state()
         z = (x - self.target) / self.sigma
-        s_up = self._s_up + (z - self.k)
-        s_dn = self._s_dn + (-z - self.k)
+        s_up = self._s_up + (z - self.allowance)
+        s_dn = self._s_dn + (-z - self.allowance)
         self._s_up = s_up
         self._s_dn = s_dn
         if s_up < self._m_up:
@@ -149,8 +154,8 @@ class CUSUM(StreamDetectorBase):
         if s_dn < self._m_dn:
             self._m_dn = s_dn
         mode = self.mode
-        if (mode != "down" and s_up - self._m_up > self.h) or (
-            mode != "up" and s_dn - self._m_dn > self.h
+        if (mode != "down" and s_up - self._m_up > self.threshold) or (
+            mode != "up" and s_dn - self._m_dn > self.threshold
         ):
             self._drift_detected = True
             return True
@@ -162,16 +167,20 @@ class CUSUM(StreamDetectorBase):
         sums = np.empty((2, m + 1))
         sums[0, 0] = self._s_up
         sums[1, 0] = self._s_dn
-        np.subtract(z, self.k, out=sums[0, 1:])
-        np.subtract(-z, self.k, out=sums[1, 1:])
+        np.subtract(z, self.allowance, out=sums[0, 1:])
+        np.subtract(-z, self.allowance, out=sums[1, 1:])
         np.cumsum(sums, axis=1, out=sums)
+        if not (math.isfinite(sums[0, -1]) and math.isfinite(sums[1, -1])):
+            # overflow near the float limits (a cumulative sum that leaves the
+            # finite range never returns): redo this block exactly with update()
+            return self._scan_by_update(block)  # type: ignore[return-value]
         s = sums[:, 1:]
         if self.mode == "up":
-            d = first_rise(s[0], self._m_up, self.h)
+            d = first_rise_blocked(s[0], self._m_up, self.threshold)
         elif self.mode == "down":
-            d = first_rise(s[1], self._m_dn, self.h)
+            d = first_rise_blocked(s[1], self._m_dn, self.threshold)
         else:
-            d = first_rise(s, np.array([self._m_up, self._m_dn]), self.h)
+            d = first_rise_blocked(s, np.array([self._m_up, self._m_dn]), self.threshold)
         end = d if d >= 0 else m - 1
         self._s_up = float(s[0, end])
         self._s_dn = float(s[1, end])

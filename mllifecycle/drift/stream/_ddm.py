@@ -27,7 +27,7 @@ class DDM(WarningDetectorBase):
     DDM watches a classifier's error rate. After :math:`n` values with
     :math:`k` errors it has :math:`p_n = k/n` and
     :math:`s_n = \sqrt{p_n(1-p_n)/n}`, remembers :math:`p_{min}, s_{min}`
-    where :math:`p_n + s_n` was smallest, and (once more than ``warm_start``
+    where :math:`p_n + s_n` was smallest, and (once more than ``grace_period``
     values were seen) enters the warning zone when
     :math:`p_n + s_n > p_{min} + w\,s_{min}` and signals a change when
     :math:`p_n + s_n > p_{min} + d\,s_{min}`. After a change it restarts on the
@@ -35,8 +35,9 @@ class DDM(WarningDetectorBase):
 
     Parameters
     ----------
-    warm_start : int, default=30
-        Number of values to see before warnings and detections are possible.
+    grace_period : int, default=30
+        Number of values to see before warnings and detections are possible
+        (River's ``warm_start``).
     warning_threshold : float, default=2.0
         :math:`w`, in standard deviations (about 95% confidence).
     drift_threshold : float, default=3.0
@@ -81,7 +82,7 @@ class DDM(WarningDetectorBase):
     True
     """
 
-    warm_start: int = 30
+    grace_period: int = 30
     warning_threshold: float = 2.0
     drift_threshold: float = 3.0
 
@@ -95,7 +96,7 @@ class DDM(WarningDetectorBase):
 
     def __attrs_post_init__(self) -> None:
         caller = "DDM"
-        self.warm_start = check_int(self.warm_start, "warm_start", caller=caller, low=0)
+        self.grace_period = check_int(self.grace_period, "grace_period", caller=caller, low=0)
         self.warning_threshold = check_scalar(
             self.warning_threshold, "warning_threshold", caller=caller,
             low=0.0, low_inclusive=False,
@@ -145,7 +146,7 @@ class DDM(WarningDetectorBase):
         k = self._k + e
         self._n = n
         self._k = k
-        if n <= self.warm_start:
+        if n <= self.grace_period:
             return False
         p = k / n
         s = math.sqrt(p * (1 - p) / n)
@@ -165,7 +166,7 @@ class DDM(WarningDetectorBase):
         m = block.shape[0]
         n = self._n + np.arange(1, m + 1, dtype=np.float64)
         k = self._k + np.cumsum(block)
-        active = n > self.warm_start
+        active = n > self.grace_period
         p = k / n
         s = np.sqrt(p * (1 - p) / n)
         ps = p + s

@@ -27,21 +27,23 @@ class EDDM(WarningDetectorBase):
     errors rather than the error rate, which reacts earlier to gradual
     change. At each error it updates the mean :math:`p'` and standard
     deviation :math:`s'` of the distances and remembers the largest
-    :math:`p' + 2s'` seen. Once more than ``warm_start`` values and more than
-    ``warm_start`` errors were seen, an error whose level
-    :math:`(p' + 2s') / \max(p' + 2s')` falls below ``alpha`` enters the
-    warning zone, and below ``beta`` signals a change. After a change it
+    :math:`p' + 2s'` seen. Once more than ``grace_period`` values and more than
+    ``grace_period`` errors were seen, an error whose level
+    :math:`(p' + 2s') / \max(p' + 2s')` falls below ``warning_ratio`` enters the
+    warning zone, and below ``drift_ratio`` signals a change. After a change it
     restarts on the next value. The semantics are those of River's
     ``drift.binary.EDDM``.
 
     Parameters
     ----------
-    warm_start : int, default=30
-        Number of values, and of errors, to see before decisions are made.
-    alpha : float, default=0.95
-        Warning level, in (0, 1].
-    beta : float, default=0.9
-        Detection level, in (0, 1], at most ``alpha``.
+    grace_period : int, default=30
+        Number of values, and of errors, to see before decisions are made
+        (River's ``warm_start``).
+    warning_ratio : float, default=0.95
+        Warning level of the ratio, in (0, 1] (River's ``alpha``).
+    drift_ratio : float, default=0.9
+        Detection level of the ratio, in (0, 1], at most ``warning_ratio``
+        (River's ``beta``).
 
     Attributes
     ----------
@@ -80,9 +82,9 @@ class EDDM(WarningDetectorBase):
     True
     """
 
-    warm_start: int = 30
-    alpha: float = 0.95
-    beta: float = 0.9
+    grace_period: int = 30
+    warning_ratio: float = 0.95
+    drift_ratio: float = 0.9
 
     _binary = True
 
@@ -95,15 +97,22 @@ class EDDM(WarningDetectorBase):
 
     def __attrs_post_init__(self) -> None:
         caller = "EDDM"
-        self.warm_start = check_int(self.warm_start, "warm_start", caller=caller, low=0)
-        self.alpha = check_scalar(
-            self.alpha, "alpha", caller=caller, low=0.0, high=1.0, low_inclusive=False
+        self.grace_period = check_int(self.grace_period, "grace_period", caller=caller, low=0)
+        self.warning_ratio = check_scalar(
+            self.warning_ratio, "warning_ratio", caller=caller,
+            low=0.0, high=1.0, low_inclusive=False,
         )
-        self.beta = check_scalar(
-            self.beta, "beta", caller=caller, low=0.0, high=1.0, low_inclusive=False
+        self.drift_ratio = check_scalar(
+            self.drift_ratio, "drift_ratio", caller=caller,
+            low=0.0, high=1.0, low_inclusive=False,
         )
-        if self.beta > self.alpha:
-            fail("beta", f"at most alpha={self.alpha!r}", self.beta, caller)
+        if self.drift_ratio > self.warning_ratio:
+            fail(
+                "drift_ratio",
+                f"at most warning_ratio={self.warning_ratio!r}",
+                self.drift_ratio,
+                caller,
+            )
 
     def _reset_state(self) -> None:
         self._drift_detected = False
@@ -147,7 +156,7 @@ class EDDM(WarningDetectorBase):
         d2 = self._d2 + dist * dist
         self._d1 = d1
         self._d2 = d2
-        if n <= self.warm_start:
+        if n <= self.grace_period:
             return False
         mean = d1 / m
         ss = d2 - d1 * mean
@@ -155,12 +164,12 @@ class EDDM(WarningDetectorBase):
         p2s = mean + 2.0 * math.sqrt(var)
         if p2s > self._p2s_max:
             self._p2s_max = p2s
-        elif m > self.warm_start:
+        elif m > self.grace_period:
             level = p2s / self._p2s_max
-            if level < self.beta:
+            if level < self.drift_ratio:
                 self._drift_detected = True
                 return True
-            self._warning_detected = level < self.alpha
+            self._warning_detected = level < self.warning_ratio
         return False
 
     def _validate_many(self, xs: object) -> FloatArray:
@@ -185,20 +194,20 @@ class EDDM(WarningDetectorBase):
         ss = d2 - d1 * mean
         var = np.where((cnt > 1) & (ss > 0.0), ss / np.maximum(cnt - 1, 1.0), 0.0)
         p2s = mean + 2.0 * np.sqrt(var)
-        active = n_at > self.warm_start
+        active = n_at > self.grace_period
         p2s_act = np.where(active, p2s, -np.inf)
         prev_max = shifted_running_max(p2s_act, self._p2s_max)
         is_new = active & (p2s > prev_max)
-        decide = active & ~is_new & (cnt > self.warm_start)
+        decide = active & ~is_new & (cnt > self.grace_period)
         with np.errstate(divide="ignore", invalid="ignore"):
             level = np.where(decide, p2s / prev_max, 1.0)
-        drift = decide & (level < self.beta)
+        drift = decide & (level < self.drift_ratio)
         hits = np.flatnonzero(drift)
         j_end = int(hits[0]) if hits.shape[0] else n_at.shape[0] - 1
         d = int(pos[j_end]) if hits.shape[0] else -1
         # warning flags per element: set at deciding errors, carried forward
         sets = decide & ~drift
-        warn_err = level < self.alpha
+        warn_err = level < self.warning_ratio
         set_pos = pos[sets]
         vals = np.empty(set_pos.shape[0] + 1, dtype=bool)
         vals[0] = self._warning_detected

@@ -23,7 +23,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._progress import make_progress
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_1d,
     check_callable,
@@ -57,7 +58,7 @@ class DetectorEvaluation:
     ----------
     tolerance : int
         A detection counts for change ``c`` only in ``[c, c + tolerance)``.
-    n_streams, n_points, n_changes, n_detections : int
+    n_streams, n_samples, n_changes, n_detections : int
         Totals over all streams.
     true_positives, false_alarms, missed : int
         See the module definitions; ``true_positives + missed == n_changes``.
@@ -80,14 +81,14 @@ class DetectorEvaluation:
     >>> from mllifecycle.datasets import mean_shift_stream
     >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
     >>> streams = [mean_shift_stream(4000, [2000], means=[0, 1], rng=s) for s in range(3)]
-    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> ev = evaluate_detector(lambda: CUSUM(threshold=8.0), streams, tolerance=500)
     >>> type(ev).__name__, ev.n_changes
     ('DetectorEvaluation', 3)
     """
 
     tolerance: int
     n_streams: int
-    n_points: int
+    n_samples: int
     n_changes: int
     n_detections: int
     true_positives: int
@@ -106,10 +107,18 @@ class DetectorEvaluation:
         """Return the fields as JSON-safe Python (NaN becomes None)."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` mapping.
+
+        Per-stream tuples (delays, detections) and NaN measures are left out,
+        so ``mlflow.log_metrics(evaluation.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
+
     def _summary(self) -> list[tuple[str, Any]]:
         return [
             ("n_streams", self.n_streams),
-            ("n_points", self.n_points),
+            ("n_samples", self.n_samples),
             ("n_changes", self.n_changes),
             ("detected", self.true_positives),
             ("missed", self.missed),
@@ -246,7 +255,7 @@ def evaluate_detector(
     >>> from mllifecycle.drift.stream import CUSUM, evaluate_detector
     >>> streams = [mean_shift_stream(5000, [2500], means=[0, 1], rng=s)
     ...            for s in range(5)]
-    >>> ev = evaluate_detector(lambda: CUSUM(h=8.0), streams, tolerance=500)
+    >>> ev = evaluate_detector(lambda: CUSUM(threshold=8.0), streams, tolerance=500)
     >>> ev.recall, ev.mean_delay < 50
     (1.0, True)
     """
@@ -258,7 +267,7 @@ def evaluate_detector(
     all_dets: list[tuple[int, ...]] = []
     fa = 0
     n_det = 0
-    n_points = 0
+    n_samples = 0
     for arr, cps in zip(values, cps_list, strict=True):
         det = make_detector()
         check_has_methods(det, "make_detector()", ["update_many"], caller)
@@ -266,7 +275,7 @@ def evaluate_detector(
         delays, f = _match(hits, cps, arr.shape[0], tol)
         fa += f
         n_det += int(hits.shape[0])
-        n_points += int(arr.shape[0])
+        n_samples += int(arr.shape[0])
         all_delays.append(tuple(delays))
         all_dets.append(tuple(int(h) for h in hits.tolist()))
     flat = np.array([d for ds in all_delays for d in ds], dtype=np.float64)
@@ -279,11 +288,11 @@ def evaluate_detector(
         f1 = math.nan if (math.isnan(precision) or math.isnan(recall)) else 0.0
     else:
         f1 = 2 * precision * recall / (precision + recall)
-    rate = fa / n_points
+    rate = fa / n_samples
     return DetectorEvaluation(
         tolerance=tol,
         n_streams=len(values),
-        n_points=n_points,
+        n_samples=n_samples,
         n_changes=n_changes,
         n_detections=n_det,
         true_positives=tp,
@@ -317,7 +326,7 @@ class CalibrationResult:
         The requested false alarms per point.
     achieved_per_100k, target_per_100k : float
         The same two rates per 100,000 points.
-    n_points : int
+    n_samples : int
         Length of the simulated stationary stream.
     n_alarms : int
         Alarms at ``value`` on that stream.
@@ -329,10 +338,10 @@ class CalibrationResult:
     Examples
     --------
     >>> from mllifecycle.drift.stream import CUSUM, calibrate
-    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    >>> res = calibrate(lambda t: CUSUM(allowance=0.5, threshold=t), "threshold",
     ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
     ...                 generator=lambda rng, n: rng.standard_normal(n),
-    ...                 n_points=50_000, rtol=1e-2, rng=0)
+    ...                 n_samples=50_000, rtol=1e-2, rng=0)
     >>> type(res).__name__, res.achieved_rate <= 1e-3
     ('CalibrationResult', True)
     """
@@ -343,7 +352,7 @@ class CalibrationResult:
     target_rate: float
     achieved_per_100k: float
     target_per_100k: float
-    n_points: int
+    n_samples: int
     n_alarms: int
     n_evaluations: int
     bounds: tuple[float, float]
@@ -352,13 +361,21 @@ class CalibrationResult:
         """Return the fields as JSON-safe Python."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` mapping.
+
+        The search ``bounds`` and the parameter name are left out, so
+        ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
+
     def __repr__(self) -> str:
         return (
             f"CalibrationResult(parameter={self.parameter!r}, "
             f"value={format_value(self.value)}, "
             f"achieved_rate={format_value(self.achieved_rate)}, "
             f"target_rate={format_value(self.target_rate)}, "
-            f"n_points={self.n_points}, n_alarms={self.n_alarms})"
+            f"n_samples={self.n_samples}, n_alarms={self.n_alarms})"
         )
 
     def _repr_html_(self) -> str:
@@ -387,10 +404,11 @@ def calibrate(
     bounds: tuple[float, float],
     stationary_stream: npt.ArrayLike | None = None,
     generator: Callable[[np.random.Generator, int], npt.ArrayLike] | None = None,
-    n_points: int | None = None,
+    n_samples: int | None = None,
     block_length: int = 100,
     rtol: float = 1e-3,
     rng: int | np.random.Generator | None = None,
+    progress: bool | Callable[[int, int], Any] = False,
 ) -> CalibrationResult:
     """Find the parameter value that gives a requested false-alarm rate.
 
@@ -416,12 +434,12 @@ def calibrate(
     bounds : tuple of float
         ``(low, high)`` interval to search.
     stationary_stream : array-like, optional
-        In-control data like the user's; resampled to ``n_points`` with a
+        In-control data like the user's; resampled to ``n_samples`` with a
         circular block bootstrap (blocks of ``block_length``) so short-range
         dependence is kept. Give this or ``generator``.
     generator : callable, optional
         ``generator(rng, n)`` returns ``n`` stationary values.
-    n_points : int, optional
+    n_samples : int, optional
         Length of the simulated stream; default ``100 / target`` points,
         clipped to [100,000, 5,000,000], so that about 100 alarms are
         expected at the answer.
@@ -431,6 +449,12 @@ def calibrate(
         Relative width of the final bisection interval.
     rng : int, numpy.random.Generator or None
         Seed or generator for the simulation.
+    progress : bool or callable, default=False
+        Report the detector runs of the search: True draws a bar (needs the
+        ``progress`` extra, tqdm), a callable is called as
+        ``progress(done, total)`` after each run. ``total`` is the number of
+        runs the bisection needs at most (the two bounds plus its steps);
+        the last call has ``done == total``.
 
     Returns
     -------
@@ -445,10 +469,10 @@ def calibrate(
     Examples
     --------
     >>> from mllifecycle.drift.stream import CUSUM, calibrate
-    >>> res = calibrate(lambda h: CUSUM(k=0.5, h=h), "h",
+    >>> res = calibrate(lambda t: CUSUM(allowance=0.5, threshold=t), "threshold",
     ...                 target_false_alarm_rate=1e-3, bounds=(1.0, 20.0),
     ...                 generator=lambda rng, n: rng.standard_normal(n),
-    ...                 n_points=100_000, rtol=1e-2, rng=0)
+    ...                 n_samples=100_000, rtol=1e-2, rng=0)
     >>> 5.0 < res.value < 7.0, res.achieved_rate <= 1e-3
     (True, True)
     """
@@ -473,10 +497,10 @@ def calibrate(
             described("both" if generator is not None else "neither"),
             caller,
         )
-    if n_points is None:
+    if n_samples is None:
         n = int(min(5_000_000, max(100_000, math.ceil(100.0 / target))))
     else:
-        n = check_int(n_points, "n_points", caller=caller, low=100)
+        n = check_int(n_samples, "n_samples", caller=caller, low=100)
     blk = check_int(block_length, "block_length", caller=caller, low=1)
     tol = check_scalar(
         rtol, "rtol", caller=caller, low=0.0, high=1.0, low_inclusive=False
@@ -492,14 +516,55 @@ def calibrate(
         base = check_1d(stationary_stream, "stationary_stream", caller=caller)
         data = _block_bootstrap(base, n, blk, gen)
 
+    log_scale = lo > 0.0
+    if log_scale:
+        span = math.log(hi / lo) / tol
+    else:
+        span = (hi - lo) / (tol * max(abs(lo), abs(hi), 1e-12))
+    total_runs = 2 + max(0, math.ceil(math.log2(max(span, 1.0)))) + 1
+    bar = make_progress(progress, total=total_runs, desc="calibrate", caller=caller)
     evaluations = 0
 
     def alarms(value: float) -> int:
         nonlocal evaluations
         evaluations += 1
         det = make_detector(value)
-        return int(np.asarray(det.update_many(data)).shape[0])
+        out = int(np.asarray(det.update_many(data)).shape[0])
+        if bar.done < bar.total - 1:
+            bar.update()
+        return out
 
+    with bar:
+        cons, a_cons = _bisect(
+            alarms, lo, hi, target, n, tol, log_scale, caller
+        )
+        bar.update(bar.total - bar.done)
+    rate = a_cons / n
+    return CalibrationResult(
+        parameter=parameter,
+        value=float(cons),
+        achieved_rate=rate,
+        target_rate=target,
+        achieved_per_100k=rate * _PER,
+        target_per_100k=target * _PER,
+        n_samples=n,
+        n_alarms=a_cons,
+        n_evaluations=evaluations,
+        bounds=(lo, hi),
+    )
+
+
+def _bisect(
+    alarms: Callable[[float], int],
+    lo: float,
+    hi: float,
+    target: float,
+    n: int,
+    tol: float,
+    log_scale: bool,
+    caller: str,
+) -> tuple[float, int]:
+    """Bisect for the least conservative value with at most ``target * n`` alarms."""
     a_lo, a_hi = alarms(lo), alarms(hi)
     limit = target * n
     # the conservative end is the one with fewer alarms
@@ -517,7 +582,6 @@ def calibrate(
     if a_libe <= limit:
         cons, a_cons = libe, a_libe
     else:
-        log_scale = lo > 0.0
         while abs(cons - libe) > tol * max(abs(cons), abs(libe), 1e-12):
             mid = math.sqrt(cons * libe) if log_scale else 0.5 * (cons + libe)
             if mid in (cons, libe):
@@ -527,16 +591,4 @@ def calibrate(
                 cons, a_cons = mid, a_mid
             else:
                 libe = mid
-    rate = a_cons / n
-    return CalibrationResult(
-        parameter=parameter,
-        value=float(cons),
-        achieved_rate=rate,
-        target_rate=target,
-        achieved_per_100k=rate * _PER,
-        target_per_100k=target * _PER,
-        n_points=n,
-        n_alarms=a_cons,
-        n_evaluations=evaluations,
-        bounds=(lo, hi),
-    )
+    return cons, a_cons

@@ -29,15 +29,15 @@ def _check_confidences(
     drift: float, warning: float, caller: str
 ) -> tuple[float, float]:
     d = check_scalar(
-        drift, "drift_confidence", caller=caller, low=0.0, high=1.0,
+        drift, "alpha", caller=caller, low=0.0, high=1.0,
         low_inclusive=False, high_inclusive=False,
     )
     w = check_scalar(
-        warning, "warning_confidence", caller=caller, low=0.0, high=1.0,
+        warning, "warning_alpha", caller=caller, low=0.0, high=1.0,
         low_inclusive=False, high_inclusive=False,
     )
     if w < d:
-        fail("warning_confidence", f"at least drift_confidence={d!r}", warning, caller)
+        fail("warning_alpha", f"at least alpha={d!r}", warning, caller)
     return d, w
 
 
@@ -57,17 +57,20 @@ class HDDM_A(WarningDetectorBase):
     :math:`\bar z_t + \epsilon_t` was smallest, with Hoeffding's
     :math:`\epsilon_t = \sqrt{\ln(1/\delta_d)/(2t)}`. A change (increase of
     the error rate) is signalled when the difference of the two means exceeds
-    Hoeffding's bound for two samples at confidence ``drift_confidence``; a
-    warning at ``warning_confidence``. With ``two_sided_test`` decreases are
+    Hoeffding's bound for two samples at significance level ``alpha``; a
+    warning at ``warning_alpha``. With ``two_sided_test`` decreases are
     monitored as well. After a change it restarts on the next value. The
     semantics are those of River's ``drift.binary.HDDM_A`` (after MOA).
 
     Parameters
     ----------
-    drift_confidence : float, default=0.001
-        :math:`\delta_d` in (0, 1); smaller values detect less often.
-    warning_confidence : float, default=0.005
-        :math:`\delta_w` in (0, 1), at least ``drift_confidence``.
+    alpha : float, default=0.001
+        :math:`\delta_d` in (0, 1), the significance level of the drift test
+        (the bound on its false-alarm probability); smaller values detect
+        less often. River calls it ``drift_confidence``.
+    warning_alpha : float, default=0.005
+        :math:`\delta_w` in (0, 1), the significance level of the warning
+        test, at least ``alpha``. River calls it ``warning_confidence``.
     two_sided_test : bool, default=False
         Also detect decreases of the error rate.
 
@@ -105,8 +108,8 @@ class HDDM_A(WarningDetectorBase):
     True
     """
 
-    drift_confidence: float = 0.001
-    warning_confidence: float = 0.005
+    alpha: float = 0.001
+    warning_alpha: float = 0.005
     two_sided_test: bool = False
 
     _binary = True
@@ -124,15 +127,15 @@ class HDDM_A(WarningDetectorBase):
     _log_warn: float = attrs.field(init=False, default=0.0, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        self.drift_confidence, self.warning_confidence = _check_confidences(
-            self.drift_confidence, self.warning_confidence, "HDDM_A"
+        self.alpha, self.warning_alpha = _check_confidences(
+            self.alpha, self.warning_alpha, "HDDM_A"
         )
         self.two_sided_test = check_bool(
             self.two_sided_test, "two_sided_test", "HDDM_A"
         )
-        self._log_cut = math.log(1.0 / self.drift_confidence)
-        self._log_drift = math.log(2.0 / self.drift_confidence)
-        self._log_warn = math.log(2.0 / self.warning_confidence)
+        self._log_cut = math.log(1.0 / self.alpha)
+        self._log_drift = math.log(2.0 / self.alpha)
+        self._log_warn = math.log(2.0 / self.warning_alpha)
 
     def _reset_state(self) -> None:
         self._drift_detected = False
@@ -435,24 +438,28 @@ class HDDM_W(WarningDetectorBase):
     r"""HDDM_W: drift detection with McDiarmid's bound on weighted averages.
 
     HDDM_W tracks the exponentially weighted moving average (EWMA, weight
-    ``lambda_val`` on the newest value) of the error rate. It keeps a cut
+    ``smoothing_factor`` on the newest value) of the error rate. It keeps a cut
     point where the EWMA plus McDiarmid's bound was smallest, and compares
     the EWMA of the values since that cut point with the EWMA up to it: a
     change is signalled when their difference exceeds McDiarmid's bound at
-    confidence ``drift_confidence``, a warning at ``warning_confidence``.
+    significance level ``alpha``, a warning at ``warning_alpha``.
     With ``two_sided_test`` decreases are monitored as well. After a change
     it restarts on the next value. The semantics are those of River's
     ``drift.binary.HDDM_W`` (after MOA).
 
     Parameters
     ----------
-    drift_confidence : float, default=0.001
-        :math:`\delta_d` in (0, 1); smaller values detect less often.
-    warning_confidence : float, default=0.005
-        :math:`\delta_w` in (0, 1), at least ``drift_confidence``.
-    lambda_val : float, default=0.05
-        EWMA weight of the newest value, in [1e-5, 1] (the bound's table
-        must settle, which takes about ``37 / lambda_val`` steps).
+    alpha : float, default=0.001
+        :math:`\delta_d` in (0, 1), the significance level of the drift test
+        (the bound on its false-alarm probability); smaller values detect
+        less often. River calls it ``drift_confidence``.
+    warning_alpha : float, default=0.005
+        :math:`\delta_w` in (0, 1), the significance level of the warning
+        test, at least ``alpha``. River calls it ``warning_confidence``.
+    smoothing_factor : float, default=0.05
+        :math:`\lambda`, the EWMA weight of the newest value, in [1e-5, 1]
+        (River's ``lambda_val``; the bound's table must settle, which takes
+        about ``37 / smoothing_factor`` steps).
     two_sided_test : bool, default=False
         Also detect decreases of the error rate.
 
@@ -490,9 +497,9 @@ class HDDM_W(WarningDetectorBase):
     True
     """
 
-    drift_confidence: float = 0.001
-    warning_confidence: float = 0.005
-    lambda_val: float = 0.05
+    alpha: float = 0.001
+    warning_alpha: float = 0.005
+    smoothing_factor: float = 0.05
     two_sided_test: bool = False
 
     _binary = True
@@ -518,17 +525,17 @@ class HDDM_W(WarningDetectorBase):
 
     def __attrs_post_init__(self) -> None:
         caller = "HDDM_W"
-        self.drift_confidence, self.warning_confidence = _check_confidences(
-            self.drift_confidence, self.warning_confidence, caller
+        self.alpha, self.warning_alpha = _check_confidences(
+            self.alpha, self.warning_alpha, caller
         )
-        self.lambda_val = check_scalar(
-            self.lambda_val, "lambda_val", caller=caller, low=1e-5, high=1.0
+        self.smoothing_factor = check_scalar(
+            self.smoothing_factor, "smoothing_factor", caller=caller, low=1e-5, high=1.0
         )
-        _ibc_array(self.lambda_val)  # build (and cache) the bound table now
+        _ibc_array(self.smoothing_factor)  # build (and cache) the bound table now
         self.two_sided_test = check_bool(self.two_sided_test, "two_sided_test", caller)
-        self._keep = 1 - self.lambda_val
-        self._log_drift = math.log(1 / self.drift_confidence)
-        self._log_warn = math.log(1 / self.warning_confidence)
+        self._keep = 1 - self.smoothing_factor
+        self._log_drift = math.log(1 / self.alpha)
+        self._log_warn = math.log(1 / self.warning_alpha)
 
     def _reset_state(self) -> None:
         self._drift_detected = False
@@ -562,7 +569,7 @@ class HDDM_W(WarningDetectorBase):
         e = float(_binary_update(x, "HDDM_W.update"))
         if self._drift_detected:
             self._reset_state()
-        lam = self.lambda_val
+        lam = self.smoothing_factor
         keep = self._keep
         table = _ibc_array(lam)
         top = table.shape[0] - 1
@@ -623,7 +630,7 @@ class HDDM_W(WarningDetectorBase):
         increase: bool,
     ) -> tuple[BoolArray, BoolArray, dict[str, npt.NDArray[np.generic]]]:
         """Cut points, tests and per-element state of one side, vectorised."""
-        lam = self.lambda_val
+        lam = self.smoothing_factor
         keep = self._keep
         table = _ibc_array(lam)
         mlen = block.shape[0]
@@ -684,7 +691,7 @@ class HDDM_W(WarningDetectorBase):
         return drift, warn, state
 
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
-        lam = self.lambda_val
+        lam = self.smoothing_factor
         keep = self._keep
         mlen = block.shape[0]
         table = _ibc_array(lam)

@@ -24,10 +24,12 @@ from mllifecycle._validation import (
     check_alpha,
     check_int,
     check_rng,
+    check_scalar,
     described,
     fail,
 )
 from mllifecycle.drift.stream._adwin import _check_value
+from mllifecycle.drift.stream._base import refuse_complex
 
 __all__ = ["KSWIN"]
 
@@ -113,11 +115,18 @@ class KSWIN:
     check_every : int, optional
         Test every ``check_every`` values once the window is full. Default
         ``stat_size``: successive recent samples do not overlap. ``1`` tests
-        at every value, as River does (``alpha`` then applies per value).
+        at every value, as River does (``alpha`` then applies per value):
+        more power against small shifts, and about ``alpha`` false alarms per
+        value instead of per ``check_every`` values (see Notes).
     horizon : int, optional
         When given, ``alpha`` bounds the probability of any false alarm
         within ``horizon`` consecutive values: each check runs at level
         ``alpha / ceil(horizon / check_every)`` (Bonferroni).
+    min_statistic : float, default=0.0
+        A check also needs a KS statistic above this value, in [0, 1), to
+        report a change. River requires more than 0.1: ``check_every=1,
+        min_statistic=0.1`` is River's decision rule (the 0.1 only matters
+        when the critical value is below it, i.e. for a large ``stat_size``).
     rng : int, numpy.random.Generator or None, default=0
         Seed of the draws of the older sample. ``reset`` and the restart after
         a detection replay the same draws. The default seed makes two
@@ -160,6 +169,14 @@ class KSWIN:
     level ``alpha`` (and also requires :math:`D > 0.1`), so its false alarms
     accumulate at about ``alpha`` per value instead.
 
+    The trade-off, measured with :func:`evaluate_detector` at the defaults
+    (40 normal streams of 3,000 values, a mean shift at 1,500, a detection
+    counting within 500 values): the default schedule finds 15%, 33% and 50%
+    of shifts of 0.5, 0.75 and 1 standard deviation with 1.7 false alarms per
+    100,000 values; ``check_every=1`` (River's schedule) finds 73%, 88% and
+    98% of them, as River's KSWIN does, with about 130 false alarms per
+    100,000 values. ``docs/stream_adwin_kswin.md`` has the table.
+
     References
     ----------
     .. [1] C. Raab, M. Heusinger and F.-M. Schleif, "Reactive Soft Prototype
@@ -187,6 +204,7 @@ class KSWIN:
     stat_size: int = 30
     check_every: int | None = None
     horizon: int | None = None
+    min_statistic: float = 0.0
     rng: Any = 0
     _level: float = attrs.field(init=False, repr=False)
     _k_crit: int = attrs.field(init=False, repr=False)
@@ -221,8 +239,24 @@ class KSWIN:
             self._level = self.alpha / n_checks
         else:
             self._level = self.alpha
+        self.min_statistic = check_scalar(
+            self.min_statistic, "min_statistic", caller=caller,
+            low=0.0, high=1.0, high_inclusive=False,
+        )
         self._sf = ks_equal_n_sf(self.stat_size)
-        reachable = [k for k, p in enumerate(self._sf) if k > 0 and p <= self._level]
+        reachable = [
+            k
+            for k, p in enumerate(self._sf)
+            if k > 0 and p <= self._level and k / self.stat_size > self.min_statistic
+        ]
+        if not reachable and self.min_statistic > 0.0:
+            fail(
+                "min_statistic",
+                "a value below the largest KS statistic that reaches the "
+                f"per-check level (stat_size={self.stat_size})",
+                self.min_statistic,
+                caller,
+            )
         if not reachable:
             fail(
                 "stat_size",
@@ -343,7 +377,8 @@ class KSWIN:
         numpy.ndarray of intp
             Indices of the values at which a change was detected.
         """
-        x = check_1d(xs, "xs", caller="KSWIN.update_many", min_samples=0)
+        caller = "KSWIN.update_many"
+        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
         assert self.check_every is not None
         n, r, e = self.window_size, self.stat_size, self.check_every
         found: list[int] = []

@@ -26,29 +26,30 @@ class PageHinkley(StreamDetectorBase):
     r"""Page-Hinkley test for a change in the mean of real values.
 
     With :math:`\bar x_t` the mean of the values since the last restart, the
-    test accumulates the deviations with a forgetting factor :math:`\alpha`:
+    test accumulates the deviations with a forgetting factor :math:`\gamma`:
 
     .. math::
 
-        U_t = \alpha U_{t-1} + (x_t - \bar x_t - \delta), \qquad
-        L_t = \alpha L_{t-1} + (x_t - \bar x_t + \delta),
+        U_t = \gamma U_{t-1} + (x_t - \bar x_t - \delta), \qquad
+        L_t = \gamma L_{t-1} + (x_t - \bar x_t + \delta),
 
     and signals an increase when :math:`U_t - \min_{s \le t} U_s > \lambda`, a
     decrease when :math:`\max_{s \le t} L_s - L_t > \lambda` (``mode``
-    chooses which), once ``min_instances`` values were seen. After a change
+    chooses which), once ``grace_period`` values were seen. After a change
     it restarts on the next value. The semantics are those of River's
     ``drift.PageHinkley``.
 
     Parameters
     ----------
-    min_instances : int, default=30
-        Number of values to see before a change can be signalled.
+    grace_period : int, default=30
+        Number of values to see before a change can be signalled (River's
+        ``min_instances``).
     delta : float, default=0.005
         :math:`\delta >= 0`, the magnitude of change that is tolerated.
     threshold : float, default=50.0
         :math:`\lambda > 0`, the detection threshold.
-    alpha : float, default=0.9999
-        Forgetting factor in (0, 1]; 1 forgets nothing.
+    forgetting_factor : float, default=0.9999
+        :math:`\gamma`, in (0, 1]; 1 forgets nothing (River's ``alpha``).
     mode : {"both", "up", "down"}, default="both"
         Detect increases, decreases or both.
 
@@ -62,7 +63,7 @@ class PageHinkley(StreamDetectorBase):
     Input: finite real values; NaN and infinities raise
     :class:`~mllifecycle.exceptions.InvalidParameterError`. The running mean
     is kept as a running sum divided by the count, and the recursions are
-    evaluated as ``(dev - delta) + alpha * U``; River updates the mean
+    evaluated as ``(dev - delta) + forgetting_factor * U``; River updates the mean
     incrementally and adds the terms in another order, so the statistics
     agree to rounding error and the detections agree except where a
     statistic ties the threshold to within that error.
@@ -84,11 +85,13 @@ class PageHinkley(StreamDetectorBase):
     array([1016, 1922])
     """
 
-    min_instances: int = 30
+    grace_period: int = 30
     delta: float = 0.005
     threshold: float = 50.0
-    alpha: float = 1 - 0.0001
+    forgetting_factor: float = 1 - 0.0001
     mode: str = "both"
+
+    _restart_factor = 1.0  # its elements are cheap next to a window's fixed cost
 
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
@@ -99,15 +102,16 @@ class PageHinkley(StreamDetectorBase):
 
     def __attrs_post_init__(self) -> None:
         caller = "PageHinkley"
-        self.min_instances = check_int(
-            self.min_instances, "min_instances", caller=caller, low=0
+        self.grace_period = check_int(
+            self.grace_period, "grace_period", caller=caller, low=0
         )
         self.delta = check_scalar(self.delta, "delta", caller=caller, low=0.0)
         self.threshold = check_scalar(
             self.threshold, "threshold", caller=caller, low=0.0, low_inclusive=False
         )
-        self.alpha = check_scalar(
-            self.alpha, "alpha", caller=caller, low=0.0, high=1.0, low_inclusive=False
+        self.forgetting_factor = check_scalar(
+            self.forgetting_factor, "forgetting_factor", caller=caller,
+            low=0.0, high=1.0, low_inclusive=False,
         )
         self.mode = check_option(self.mode, "mode", ("both", "up", "down"), caller)
 
@@ -142,7 +146,7 @@ class PageHinkley(StreamDetectorBase):
         self._n = n
         self._sum = total
         dev = x - total / n
-        a = self.alpha
+        a = self.forgetting_factor
         u = (dev - self.delta) + a * self._u
         c = 1.0 + a * self._c
         low = u + (2.0 * self.delta) * c
@@ -152,7 +156,7 @@ class PageHinkley(StreamDetectorBase):
             self._u_min = u
         if low > self._l_max:
             self._l_max = low
-        if n < self.min_instances:
+        if n < self.grace_period:
             return False
         mode = self.mode
         thr = self.threshold
@@ -165,44 +169,71 @@ class PageHinkley(StreamDetectorBase):
 
     def _scan(self, block: FloatArray) -> tuple[int, None]:
         m = block.shape[0]
-        a = self.alpha
+        a = self.forgetting_factor
         n0 = self._n
-        n = np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
         total = np.empty(m + 1)
         total[0] = self._sum
         total[1:] = block
         np.cumsum(total, out=total)
         total = total[1:]
-        dev = np.divide(total, n)
+        dev = np.divide(total, _counts(n0, m))
         np.subtract(block, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
         u = lfilter1(a, dev, a * self._u)
+        if not (math.isfinite(total[-1]) and math.isfinite(u[-1])):
+            # overflow (values near the float limits): once a cumulative sum
+            # or the recursion leaves the finite range it never comes back, so
+            # the last elements tell; redo this block exactly with update()
+            return self._scan_by_update(block)  # type: ignore[return-value]
         c = _weights(a, n0, m, self._c)
-        low = np.multiply(c, 2.0 * self.delta)
-        np.add(u, low, out=low)
-        start = max(0, self.min_instances - n0 - 1)
+        start = max(0, self.grace_period - n0 - 1)
         thr = self.threshold
-        if self.mode == "up":
-            d = first_rise(u, self._u_min, thr, start)
-        elif self.mode == "down":
-            d = first_rise(-low, -self._l_max, thr, start)
+        # rows[0] = U_t, rows[1] = -L_t = -(U_t + 2 delta c_t), computed as
+        # (-2 delta c_t) - U_t: negation is exact and rounding symmetric, so
+        # this is bit for bit the negated L_t of update()
+        mode = self.mode
+        rows = np.empty((2, m))
+        if mode != "down":
+            rows[0] = u
+        np.multiply(c, -2.0 * self.delta, out=rows[1])
+        np.subtract(rows[1], u, out=rows[1])
+        if mode == "up":
+            d = first_rise(rows[0], self._u_min, thr, start)
+        elif mode == "down":
+            d = first_rise(rows[1], -self._l_max, thr, start)
         else:
-            both = np.empty((2, m))
-            both[0] = u
-            np.negative(low, out=both[1])
-            d = first_rise(both, np.array([self._u_min, -self._l_max]), thr, start)
+            d = first_rise(rows, np.array([self._u_min, -self._l_max]), thr, start)
         end = d if d >= 0 else m - 1
         self._n = n0 + end + 1
         self._sum = float(total[end])
         self._u = float(u[end])
         self._c = float(c[end])
-        self._u_min = min(self._u_min, float(u[: end + 1].min()))
-        self._l_max = max(self._l_max, float(low[: end + 1].max()))
+        if mode == "both":
+            lows = rows[:, : end + 1].min(axis=1)
+            u_min, neg_l = float(lows[0]), float(lows[1])
+        else:
+            u_min = float(u[: end + 1].min())
+            neg_l = float(rows[1, : end + 1].min())
+        self._u_min = min(self._u_min, u_min)
+        self._l_max = max(self._l_max, -neg_l)
         self._drift_detected = d >= 0
         return d, None
 
 
 _TABLE_CAP = 1 << 19
+_COUNTS_CAP = 1 << 16
+_COUNTS: list[npt.NDArray[np.float64]] = []
+
+
+def _counts(n0: int, m: int) -> npt.NDArray[np.float64]:
+    """``n0 + 1, ..., n0 + m`` as float64 (a view of a cached table when small)."""
+    if n0 + m >= _COUNTS_CAP:
+        return np.arange(n0 + 1, n0 + m + 1, dtype=np.float64)
+    if not _COUNTS:
+        table = np.arange(_COUNTS_CAP, dtype=np.float64)
+        table.setflags(write=False)
+        _COUNTS.append(table)
+    return _COUNTS[0][n0 + 1 : n0 + m + 1]
 
 
 @lru_cache(maxsize=16)

@@ -55,7 +55,7 @@ def test_matches_textbook_tabular_cusum(k, h, mode):
     total = 0
     for s in streams():
         expected = tabular_cusum(s.values.tolist(), 10.0, 2.0, k, h, mode)
-        det = CUSUM(target=10.0, sigma=2.0, k=k, h=h, mode=mode)
+        det = CUSUM(target=10.0, sigma=2.0, allowance=k, threshold=h, mode=mode)
         assert det.update_many(s.values).tolist() == expected
         total += len(expected)
     assert total > 0
@@ -63,7 +63,7 @@ def test_matches_textbook_tabular_cusum(k, h, mode):
 
 def test_statistics_are_the_textbook_sums():
     xs = mean_shift_stream(300, [150], means=[0.0, 0.8], rng=1).values
-    det = CUSUM(h=1e9)
+    det = CUSUM(threshold=1e9)
     c_plus = c_minus = 0.0
     for x in xs.tolist():
         det.update(x)
@@ -79,7 +79,7 @@ def test_detects_a_one_sigma_shift_quickly():
     delays = []
     for _ in range(200):
         xs = rng.normal(1.0, 1.0, 200)
-        hits = CUSUM(k=0.5, h=5.0).update_many(xs)
+        hits = CUSUM(allowance=0.5, threshold=5.0).update_many(xs)
         delays.append(int(hits[0]) + 1)
     assert 9.0 < np.mean(delays) < 12.0
 
@@ -92,11 +92,11 @@ def test_in_control_average_run_length():
     independent run lengths; ~4,000 of them pin the mean to about +-2%.
     """
     xs = np.random.default_rng(2024).standard_normal(2_000_000)
-    hits = CUSUM(k=0.5, h=5.0).update_many(xs)
+    hits = CUSUM(allowance=0.5, threshold=5.0).update_many(xs)
     run_lengths = np.diff(np.r_[-1, hits])
     arl = run_lengths.mean()
     se = run_lengths.std() / np.sqrt(run_lengths.size)
     assert abs(arl - 465.0) < 3.5 * se + 5.0
     # one-sided is twice as long (Siegmund's approximation: ~938)
-    hits_up = CUSUM(k=0.5, h=5.0, mode="up").update_many(xs)
+    hits_up = CUSUM(allowance=0.5, threshold=5.0, mode="up").update_many(xs)
     assert 850 < np.diff(np.r_[-1, hits_up]).mean() < 1030

@@ -25,7 +25,7 @@ BINARY = {
     "HDDM_A": HDDM_A,
     "HDDM_A-two": lambda: HDDM_A(two_sided_test=True),
     "HDDM_W": HDDM_W,
-    "HDDM_W-two": lambda: HDDM_W(two_sided_test=True, lambda_val=0.2),
+    "HDDM_W-two": lambda: HDDM_W(two_sided_test=True, smoothing_factor=0.2),
 }
 REAL = {
     "PageHinkley": PageHinkley,
@@ -181,22 +181,22 @@ def test_property_hddm_a_update_many_equals_loop(seed, n, rates, cuts, two_sided
     seed=st.integers(0, 2**31),
     n=st.integers(1, 3 * WHOLE),
     rates=st.lists(st.sampled_from([0.0, 0.02, 0.1, 0.3, 0.7, 1.0]), min_size=1, max_size=5),
-    drift_confidence=st.floats(1e-6, 0.5),
+    alpha_=st.floats(1e-6, 0.5),
     ratio=st.sampled_from([1.0, 1.0 + 1e-12, 1.5, 5.0, 100.0]),
     two_sided=st.booleans(),
     split=st.integers(1, 7),
 )
 def test_property_hddm_a_screened_tests_at_any_confidences(
-    seed, n, rates, drift_confidence, ratio, two_sided, split
+    seed, n, rates, alpha_, ratio, two_sided, split
 ):
     # update_many screens the Hoeffding tests with sqrt(log_warn / log_drift)
     # and tests exactly only the screened positions: at any pair of
     # confidences (equal ones included, where the screen is tightest) its
     # drifts, warnings and state must be those of the element-wise loop
-    warning_confidence = min(drift_confidence * ratio, 0.999)
+    warning_alpha_ = min(alpha_ * ratio, 0.999)
     make = lambda: HDDM_A(  # noqa: E731
-        drift_confidence=drift_confidence,
-        warning_confidence=warning_confidence,
+        alpha=alpha_,
+        warning_alpha=warning_alpha_,
         two_sided_test=two_sided,
     )
     xs = piecewise_errors(n, rates, seed)

@@ -23,13 +23,13 @@ BINARY_FACTORIES = {
     "HDDM_A": HDDM_A,
     "HDDM_A-two": lambda: HDDM_A(two_sided_test=True),
     "HDDM_W": HDDM_W,
-    "HDDM_W-two": lambda: HDDM_W(two_sided_test=True, lambda_val=0.2),
+    "HDDM_W-two": lambda: HDDM_W(two_sided_test=True, smoothing_factor=0.2),
 }
 REAL_FACTORIES = {
     "PageHinkley": PageHinkley,
-    "PageHinkley-up": lambda: PageHinkley(mode="up", threshold=20.0, alpha=0.99),
+    "PageHinkley-up": lambda: PageHinkley(mode="up", threshold=20.0, forgetting_factor=0.99),
     "CUSUM": CUSUM,
-    "CUSUM-down": lambda: CUSUM(mode="down", k=0.25, h=8.0),
+    "CUSUM-down": lambda: CUSUM(mode="down", allowance=0.25, threshold=8.0),
 }
 ALL = {**BINARY_FACTORIES, **REAL_FACTORIES}
 
@@ -187,36 +187,36 @@ def test_inputs_bool_int_float_agree():
 # ---- bad input ------------------------------------------------------------
 
 BAD_PARAMS = [
-    (DDM, {"warm_start": -1}, "warm_start"),
-    (DDM, {"warm_start": 2.5}, "warm_start"),
+    (DDM, {"grace_period": -1}, "grace_period"),
+    (DDM, {"grace_period": 2.5}, "grace_period"),
     (DDM, {"drift_threshold": 0.0}, "drift_threshold"),
     (DDM, {"warning_threshold": -1.0}, "warning_threshold"),
     (DDM, {"warning_threshold": 3.0, "drift_threshold": 2.0}, "drift_threshold"),
-    (EDDM, {"alpha": 0.8, "beta": 0.9}, "beta"),
-    (EDDM, {"alpha": 1.5}, "alpha"),
-    (EDDM, {"beta": 0.0}, "beta"),
-    (EDDM, {"warm_start": "30"}, "warm_start"),
-    (HDDM_A, {"drift_confidence": 0.0}, "drift_confidence"),
-    (HDDM_A, {"drift_confidence": 1.0}, "drift_confidence"),
+    (EDDM, {"warning_ratio": 0.8, "drift_ratio": 0.9}, "drift_ratio"),
+    (EDDM, {"warning_ratio": 1.5}, "warning_ratio"),
+    (EDDM, {"drift_ratio": 0.0}, "drift_ratio"),
+    (EDDM, {"grace_period": "30"}, "grace_period"),
+    (HDDM_A, {"alpha": 0.0}, "alpha"),
+    (HDDM_A, {"alpha": 1.0}, "alpha"),
     (
         HDDM_A,
-        {"drift_confidence": 0.01, "warning_confidence": 0.001},
-        "warning_confidence",
+        {"alpha": 0.01, "warning_alpha": 0.001},
+        "warning_alpha",
     ),
     (HDDM_A, {"two_sided_test": "yes"}, "two_sided_test"),
-    (HDDM_W, {"lambda_val": 0.0}, "lambda_val"),
-    (HDDM_W, {"lambda_val": 1.5}, "lambda_val"),
-    (HDDM_W, {"warning_confidence": math.nan}, "warning_confidence"),
+    (HDDM_W, {"smoothing_factor": 0.0}, "smoothing_factor"),
+    (HDDM_W, {"smoothing_factor": 1.5}, "smoothing_factor"),
+    (HDDM_W, {"warning_alpha": math.nan}, "warning_alpha"),
     (PageHinkley, {"delta": -0.1}, "delta"),
     (PageHinkley, {"threshold": 0.0}, "threshold"),
     (PageHinkley, {"threshold": -5.0}, "threshold"),
-    (PageHinkley, {"alpha": 0.0}, "alpha"),
-    (PageHinkley, {"alpha": 1.01}, "alpha"),
+    (PageHinkley, {"forgetting_factor": 0.0}, "forgetting_factor"),
+    (PageHinkley, {"forgetting_factor": 1.01}, "forgetting_factor"),
     (PageHinkley, {"mode": "sideways"}, "mode"),
-    (PageHinkley, {"min_instances": -3}, "min_instances"),
+    (PageHinkley, {"grace_period": -3}, "grace_period"),
     (CUSUM, {"sigma": 0.0}, "sigma"),
-    (CUSUM, {"h": -1.0}, "h"),
-    (CUSUM, {"k": -0.5}, "k"),
+    (CUSUM, {"threshold": -1.0}, "threshold"),
+    (CUSUM, {"allowance": -0.5}, "allowance"),
     (CUSUM, {"target": math.inf}, "target"),
     (CUSUM, {"mode": "UP"}, "mode"),
 ]
@@ -292,21 +292,30 @@ def naive_first_rise(rows, inits, threshold, start):
     return -1
 
 
+@pytest.mark.parametrize("name", ["first_rise", "first_rise_blocked"])
 @settings(max_examples=80, deadline=None)
 @given(
     n=st.integers(0, 5000),
     k=st.integers(1, 2),
     scale=st.floats(0.01, 3.0),
+    trend=st.sampled_from([0.0, -0.05, 0.05, -0.5]),
+    decimals=st.sampled_from([None, 0, 1]),
     threshold=st.floats(0.0, 40.0),
     start=st.integers(0, 300),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_first_rise_equals_naive(n, k, scale, threshold, start, seed):
-    from mllifecycle.drift.stream._base import first_rise
+def test_first_rise_equals_naive(name, n, k, scale, trend, decimals, threshold, start, seed):
+    from mllifecycle.drift.stream import _base
 
+    first_rise = getattr(_base, name)
     rng = np.random.default_rng(seed)
-    rows = np.cumsum(rng.normal(0, scale, size=(k, n)), axis=1)
+    # random walks, falling ones (CUSUM's sums), rising ones, and ties
+    rows = np.cumsum(rng.normal(trend, scale, size=(k, n)), axis=1)
+    if decimals is not None:
+        rows = np.round(rows, decimals)
     inits = rng.normal(0, 5, size=k)
+    if rng.random() < 0.2:
+        inits[:] = np.inf  # the state right after a restart
     expected = naive_first_rise(rows, inits, threshold, start) if n <= 1500 else None
     got = first_rise(rows if k == 2 else rows[0], inits if k == 2 else inits[0], threshold, start)
     if expected is None:  # long: compare with a full running minimum

@@ -79,14 +79,14 @@ def test_window_is_truncated_at_next_change():
 
 def test_multiple_streams_and_change_streams():
     streams = [mean_shift_stream(4000, [2000], means=[0, 1.5], rng=s) for s in range(6)]
-    ev = evaluate_detector(lambda: CUSUM(h=10.0), streams, tolerance=500)
+    ev = evaluate_detector(lambda: CUSUM(threshold=10.0), streams, tolerance=500)
     assert ev.n_streams == 6
-    assert ev.n_points == 24_000
+    assert ev.n_samples == 24_000
     assert ev.n_changes == 6
     assert ev.recall == 1.0
     assert 0 < ev.mean_delay < 50
     same = evaluate_detector(
-        lambda: CUSUM(h=10.0),
+        lambda: CUSUM(threshold=10.0),
         [s.values for s in streams],
         [s.change_points for s in streams],
         tolerance=500,
@@ -96,7 +96,7 @@ def test_multiple_streams_and_change_streams():
 
 def test_no_change_stream_counts_only_false_alarms():
     s = mean_shift_stream(50_000, [], means=[0.0], rng=1)
-    ev = evaluate_detector(lambda: CUSUM(k=0.5, h=4.0), s, tolerance=100)
+    ev = evaluate_detector(lambda: CUSUM(allowance=0.5, threshold=4.0), s, tolerance=100)
     assert ev.n_changes == 0
     assert math.isnan(ev.recall)
     assert math.isnan(ev.mean_delay)
@@ -161,22 +161,22 @@ def test_calibrate_cusum_h_matches_montgomery():
     # two-sided k=0.5: ARL0 = 465 at h=5 (Montgomery), so a rate of 1/465
     # per point is met near h=5
     res = calibrate(
-        lambda h: CUSUM(k=0.5, h=h),
-        "h",
+        lambda h: CUSUM(allowance=0.5, threshold=h),
+        "threshold",
         target_false_alarm_rate=1 / 465,
         bounds=(2.0, 10.0),
         generator=normal,
-        n_points=400_000,
+        n_samples=400_000,
         rtol=1e-3,
         rng=3,
     )
     assert isinstance(res, CalibrationResult)
     assert 4.75 < res.value < 5.25
     assert res.achieved_rate <= res.target_rate
-    assert res.n_alarms == round(res.achieved_rate * res.n_points)
+    assert res.n_alarms == round(res.achieved_rate * res.n_samples)
     assert res.achieved_per_100k == pytest.approx(res.achieved_rate * 1e5)
     json.dumps(res.to_dict())
-    assert "parameter='h'" in repr(res)
+    assert "parameter='threshold'" in repr(res)
 
 
 @pytest.mark.slow
@@ -207,7 +207,7 @@ def test_calibrate_confidence_type_parameter_and_stationary_stream():
         target_false_alarm_rate=1e-4,
         bounds=(0.1, 1.0),
         stationary_stream=errors,
-        n_points=100_000,
+        n_samples=100_000,
         block_length=500,
         rtol=1e-2,
         rng=1,
@@ -221,11 +221,11 @@ def test_calibrate_reproducible():
         "target_false_alarm_rate": 1e-3,
         "bounds": (1.0, 15.0),
         "generator": normal,
-        "n_points": 50_000,
+        "n_samples": 50_000,
         "rtol": 1e-2,
     }
-    a = calibrate(lambda h: CUSUM(h=h), "h", rng=4, **kw)
-    b = calibrate(lambda h: CUSUM(h=h), "h", rng=4, **kw)
+    a = calibrate(lambda h: CUSUM(threshold=h), "threshold", rng=4, **kw)
+    b = calibrate(lambda h: CUSUM(threshold=h), "threshold", rng=4, **kw)
     assert a.value == b.value
 
 
@@ -237,7 +237,7 @@ BAD_CAL = [
     ({"bounds": (0.01, 0.02)}, "bounds"),  # even the conservative end alarms
     ({"generator": None}, "stationary_stream"),
     ({"stationary_stream": np.zeros(100)}, "stationary_stream"),
-    ({"n_points": 10}, "n_points"),
+    ({"n_samples": 10}, "n_samples"),
     ({"rtol": 0.0}, "rtol"),
     ({"generator": lambda rng, n: rng.standard_normal(n + 1)}, "generator"),
     ({"parameter": 3}, "parameter"),
@@ -247,18 +247,18 @@ BAD_CAL = [
 @pytest.mark.parametrize(("override", "param"), BAD_CAL)
 def test_calibrate_bad_input(override, param):
     kwargs = {
-        "parameter": "h",
+        "parameter": "threshold",
         "target_false_alarm_rate": 1e-3,
         "bounds": (1.0, 10.0),
         "generator": normal,
-        "n_points": 1000,
+        "n_samples": 1000,
         "rng": 0,
     }
     kwargs.update(override)
     with pytest.raises(
         InvalidParameterError, match=f"'{param}' parameter of calibrate"
     ):
-        calibrate(lambda h: CUSUM(h=h), kwargs.pop("parameter"), **kwargs)
+        calibrate(lambda h: CUSUM(threshold=h), kwargs.pop("parameter"), **kwargs)
 
 
 # ---- datasets ---------------------------------------------------------------
@@ -328,3 +328,62 @@ def test_generator_bad_input(fn, args, kwargs, param):
         InvalidParameterError, match=f"'{param}' parameter of {fn.__name__}"
     ):
         fn(*args, **kwargs)
+
+
+def test_calibrate_progress_callback_counts_every_run_and_ends_at_total():
+    seen = []
+    res = calibrate(
+        lambda t: CUSUM(threshold=t),
+        "threshold",
+        target_false_alarm_rate=1e-3,
+        bounds=(1.0, 20.0),
+        generator=normal,
+        n_samples=20_000,
+        rtol=1e-2,
+        rng=0,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    totals = {t for _, t in seen}
+    assert len(totals) == 1
+    (total,) = totals
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert seen[-1] == (total, total)
+    assert res.n_evaluations <= total
+    # one call per detector run, plus at most the final completing call
+    assert res.n_evaluations <= len(seen) <= res.n_evaluations + 1
+    # the same answer as without progress
+    again = calibrate(
+        lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-3,
+        bounds=(1.0, 20.0), generator=normal, n_samples=20_000, rtol=1e-2, rng=0,
+    )
+    assert again.value == res.value
+
+
+@pytest.mark.parametrize("progress", ["yes", 1, None])
+def test_calibrate_bad_progress(progress):
+    with pytest.raises(InvalidParameterError, match="'progress' parameter of calibrate"):
+        calibrate(
+            lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-3,
+            bounds=(1.0, 20.0), generator=normal, n_samples=1000, rng=0,
+            progress=progress,
+        )
+
+
+def test_results_to_metrics_are_flat_floats():
+    streams = [mean_shift_stream(3000, [1500], means=[0, 2], rng=s) for s in range(2)]
+    ev = evaluate_detector(lambda: CUSUM(threshold=10.0), streams, tolerance=500)
+    m = ev.to_metrics()
+    assert m["recall"] == ev.recall
+    assert m["n_samples"] == 6000.0
+    assert m["false_alarms_per_100k"] == ev.false_alarms_per_100k
+    assert all(isinstance(v, float) for v in m.values())
+    assert "delays" not in m
+    assert "detections" not in m
+    res = calibrate(
+        lambda t: CUSUM(threshold=t), "threshold", target_false_alarm_rate=1e-2,
+        bounds=(1.0, 20.0), generator=normal, n_samples=1000, rtol=1e-1, rng=0,
+    )
+    rm = res.to_metrics()
+    assert rm["value"] == res.value
+    assert rm["n_alarms"] == float(res.n_alarms)
+    assert all(isinstance(v, float) for v in rm.values())

@@ -86,13 +86,13 @@ BINARY_CASES = [
         lambda: rdrift.binary.DDM(
             warm_start=50, warning_threshold=1.5, drift_threshold=2.5
         ),
-        lambda: DDM(warm_start=50, warning_threshold=1.5, drift_threshold=2.5),
+        lambda: DDM(grace_period=50, warning_threshold=1.5, drift_threshold=2.5),
     ),
     ("EDDM", lambda: rdrift.binary.EDDM(), lambda: EDDM()),
     (
         "EDDM-other",
         lambda: rdrift.binary.EDDM(warm_start=10, alpha=0.9, beta=0.8),
-        lambda: EDDM(warm_start=10, alpha=0.9, beta=0.8),
+        lambda: EDDM(grace_period=10, warning_ratio=0.9, drift_ratio=0.8),
     ),
     ("HDDM_A", lambda: rdrift.binary.HDDMA(), lambda: HDDM_A()),
     (
@@ -100,15 +100,13 @@ BINARY_CASES = [
         lambda: rdrift.binary.HDDMA(
             drift_confidence=0.01, warning_confidence=0.05, two_sided_test=True
         ),
-        lambda: HDDM_A(
-            drift_confidence=0.01, warning_confidence=0.05, two_sided_test=True
-        ),
+        lambda: HDDM_A(alpha=0.01, warning_alpha=0.05, two_sided_test=True),
     ),
     ("HDDM_W", lambda: rdrift.binary.HDDMW(), lambda: HDDM_W()),
     (
         "HDDM_W-two-sided",
         lambda: rdrift.binary.HDDMW(lambda_val=0.1, two_sided_test=True),
-        lambda: HDDM_W(lambda_val=0.1, two_sided_test=True),
+        lambda: HDDM_W(smoothing_factor=0.1, two_sided_test=True),
     ),
 ]
 
@@ -143,6 +141,12 @@ PH_CASES = [
     ({"mode": "down"}, "down"),
     ({"threshold": 10.0, "delta": 0.05, "alpha": 0.999, "min_instances": 10}, "tuned"),
 ]
+# River's names -> ours (issue 13 vocabulary)
+PH_NAMES = {"alpha": "forgetting_factor", "min_instances": "grace_period"}
+
+
+def ours_ph(params):
+    return PageHinkley(**{PH_NAMES.get(k, k): v for k, v in params.items()})
 
 
 @pytest.mark.parametrize(("params", "label"), PH_CASES, ids=[c[1] for c in PH_CASES])
@@ -154,9 +158,9 @@ def test_page_hinkley_matches_river_exactly(params, label):
         expected, _ = run_river(
             rdrift.PageHinkley(**params), xs, binary=False, warnings=False
         )
-        got_many = PageHinkley(**params).update_many(xs).tolist()
+        got_many = ours_ph(params).update_many(xs).tolist()
         if i in SUBSET:
-            got_loop, _ = run_ours_loop(PageHinkley(**params), xs, warnings=False)
+            got_loop, _ = run_ours_loop(ours_ph(params), xs, warnings=False)
             assert got_loop == expected
         assert got_many == expected
         total += len(expected)

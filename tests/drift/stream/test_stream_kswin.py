@@ -305,6 +305,35 @@ def test_kswin_fewer_false_alarms_than_river_on_stationary_stream():
     assert ours < river_alarms
 
 
+def test_kswin_min_statistic_is_rivers_decision_rule():
+    """check_every=1, min_statistic=0.1: p <= alpha and D > 0.1, at every value.
+
+    With stat_size=200 and alpha=0.5 the level alone would accept D below 0.1,
+    so the 0.1 matters; every check is replayed with scipy's exact KS test.
+    """
+    r, n, alpha = 200, 400, 0.5
+    xs = np.random.default_rng(4).normal(size=n + 40)
+    det = KSWIN(alpha=alpha, window_size=n, stat_size=r, check_every=1,
+                min_statistic=0.1, rng=3)
+    plain = KSWIN(alpha=alpha, window_size=n, stat_size=r, check_every=1, rng=3)
+    assert plain.critical_value < 0.1 < det.critical_value
+    gen = np.random.default_rng(3)
+    decided = 0
+    for i, x in enumerate(xs.tolist()):
+        hit = det.update(x)
+        if i + 1 < n:
+            continue
+        keys = gen.random(n - r)
+        window = xs[i + 1 - n : i + 1]
+        res = stats.ks_2samp(window[np.argsort(keys)[:r]], window[n - r :], method="exact")
+        assert det.statistic == pytest.approx(res.statistic)
+        assert hit == (res.pvalue <= alpha and res.statistic > 0.1)
+        decided += 1
+        if hit:
+            break
+    assert decided > 10
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
@@ -336,6 +365,12 @@ def test_kswin_fewer_false_alarms_than_river_on_stationary_stream():
             _m("check_every", "KSWIN", r" must be an int in the range \[1, inf\)"),
         ),
         ({"horizon": 0}, _m("horizon", "KSWIN")),
+        (
+            {"min_statistic": 1.0},
+            _m("min_statistic", "KSWIN", r" must be a float in the range \[0.0, 1.0\)"),
+        ),
+        ({"min_statistic": -0.1}, _m("min_statistic", "KSWIN")),
+        ({"min_statistic": "0.1"}, _m("min_statistic", "KSWIN")),
         (
             {"horizon": 10**9, "alpha": 0.01, "stat_size": 5, "window_size": 10},
             _m("stat_size", "KSWIN"),
@@ -399,3 +434,37 @@ def test_kswin_empty_update_many_is_noop():
     assert out.dtype == np.intp
     assert out.shape == (0,)
     assert pickle.dumps(det) == before
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_kswin_rivers_schedule_has_rivers_power_on_small_shifts():
+    """Issue 12: River's KSWIN finds 1 sd shifts our default misses; check_every=1 does too."""
+    river_drift = pytest.importorskip("river.drift")
+    from mllifecycle.datasets import mean_shift_stream
+    from mllifecycle.drift.stream import evaluate_detector
+
+    streams = [mean_shift_stream(800, [400], means=[0, 1], rng=s) for s in range(6)]
+
+    class River:
+        def __init__(self):
+            self.det = river_drift.KSWIN(seed=0)
+
+        def update_many(self, xs):
+            out = []
+            for i, x in enumerate(np.asarray(xs).tolist()):
+                self.det.update(x)
+                if self.det.drift_detected:
+                    out.append(i)
+            return np.asarray(out, dtype=np.intp)
+
+    river = evaluate_detector(River, streams, tolerance=500)
+    like_river = evaluate_detector(
+        lambda: KSWIN(check_every=1, min_statistic=0.1, rng=0), streams, tolerance=500
+    )
+    default = evaluate_detector(lambda: KSWIN(rng=0), streams, tolerance=500)
+    assert river.recall >= 0.75
+    assert abs(like_river.recall - river.recall) <= 0.25
+    assert default.recall < like_river.recall
+    # and the price: far more false alarms than the default schedule
+    assert default.false_alarms < like_river.false_alarms

@@ -1,0 +1,174 @@
+"""Learning-curve extrapolation on scikit-learn's bundled data sets.
+
+For each (data set, model, seed): measure 5-fold cross-validated accuracy at
+six training sizes up to 20 % of the full training size, fit the curve, and
+predict the accuracy at the full training size (4/5 of the rows). The realised
+5-fold accuracy at the full size is measured with the same splitter. Reported:
+
+- coverage of mllifecycle's 90 % prediction interval (goal: >= 85 % of cases);
+- its mean width against a naive interval (from the accuracy at the largest
+  fitted size up to 1.0, the only bounds known without a model);
+- mean absolute error of the point prediction, against the `learning-curves`
+  package (0.2.2, no intervals) fitted on the same points;
+- fit time of both.
+
+Run: python benchmarks/budget.py [--seeds 5] [--out benchmarks/results/budget.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, learning_curve
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from mllifecycle.budget import fit_curve
+
+DATASETS = {"digits": load_digits, "breast_cancer": load_breast_cancer, "wine": load_wine}
+MODELS = {
+    "logistic": lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+    "naive_bayes": GaussianNB,
+    "knn": lambda: make_pipeline(StandardScaler(), KNeighborsClassifier(5)),
+}
+
+
+def _peer_predict(sizes, scores, at):
+    """learning-curves' best predictor fitted on the same points (None if absent)."""
+    try:
+        import learning_curves as lcpkg
+    except ImportError:
+        return None, 0.0
+    t0 = time.perf_counter()
+    lc = lcpkg.LearningCurve()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # its best_predictor_cust compares a score with None on some inputs, so
+        # the best fit (highest R^2) is picked here from fit_all_cust
+        fitted = lc.fit_all_cust(np.asarray(sizes, float), scores, lc.predictors)
+        scored = [p for p in fitted if p.score is not None and np.isfinite(p.score)]
+        if not scored:
+            return float("nan"), time.perf_counter() - t0
+        best = max(scored, key=lambda p: p.score)
+        pred = float(np.asarray(best(np.array([float(at)])))[0])
+    return pred, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    rows = []
+    for dname, loader in DATASETS.items():
+        X, y = loader(return_X_y=True)
+        n_full = X.shape[0] * 4 // 5
+        n_classes = np.unique(y).size
+        lo = max(5 * n_classes, 15)
+        hi = max(int(0.2 * n_full), lo * 2)
+        sizes = np.unique(np.geomspace(lo, hi, 6).astype(int))
+        for mname, make in MODELS.items():
+            for seed in range(args.seeds):
+                cv = StratifiedKFold(5, shuffle=True, random_state=seed)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ts, _, test = learning_curve(
+                        make(), X, y, train_sizes=[*sizes, n_full], cv=cv,
+                        shuffle=True, random_state=seed,
+                    )
+                fit_scores, realised = test[:-1], float(test[-1].mean())
+                t0 = time.perf_counter()
+                curve = fit_curve(
+                    ts[:-1], fit_scores, bounds=(0.0, 1.0), confidence_level=0.9, rng=seed
+                )
+                pred = float(curve.predict(n_full)[0])
+                low, high = (float(v[0]) for v in curve.interval(n_full))
+                ours_s = time.perf_counter() - t0
+                peer, peer_s = _peer_predict(ts[:-1], fit_scores.mean(axis=1), n_full)
+                last = float(fit_scores[-1].mean())
+                rows.append({
+                    "data": dname, "model": mname, "seed": seed, "family": curve.family,
+                    "realised": realised, "pred": pred, "low": low, "high": high,
+                    "covered": low <= realised <= high, "width": high - low,
+                    "naive_width": 1.0 - last, "naive_covered": last <= realised <= 1.0,
+                    "peer": peer, "ours_s": ours_s, "peer_s": peer_s,
+                })
+                print(f"{dname:13s} {mname:11s} seed {seed}: realised {realised:.4f} "
+                      f"pred {pred:.4f} [{low:.4f}, {high:.4f}] "
+                      f"{'in' if rows[-1]['covered'] else 'OUT'}; peer "
+                      f"{'n/a' if peer is None else f'{peer:.4f}'}", flush=True)
+    cov = np.mean([r["covered"] for r in rows])
+    width = np.mean([r["width"] for r in rows])
+    naive = np.mean([r["naive_width"] for r in rows])
+    naive_cov = np.mean([r["naive_covered"] for r in rows])
+    mae = np.mean([abs(r["pred"] - r["realised"]) for r in rows])
+    peer_rows = [r for r in rows if r["peer"] is not None and np.isfinite(r["peer"])]
+    peer_mae = np.mean([abs(r["peer"] - r["realised"]) for r in peer_rows]) if peer_rows else None
+    ours_t = np.median([r["ours_s"] for r in rows])
+    peer_t = np.median([r["peer_s"] for r in peer_rows]) if peer_rows else None
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    lines = [
+        "## Budget: learning-curve extrapolation (issue 17)",
+        "",
+        f"Machine: {cpu}, {os.cpu_count()} cores, load average {load:.2f} at the end "
+        f"(other jobs shared the CPU). Python {platform.python_version()}, NumPy "
+        f"{np.__version__}, scikit-learn {sklearn.__version__}.",
+        "",
+        f"Command: `python benchmarks/budget.py --seeds {args.seeds}`. "
+        f"{len(rows)} cases: data sets {', '.join(DATASETS)} x models "
+        f"{', '.join(MODELS)} x {args.seeds} seeds; curves fitted on six sizes up to 20 % "
+        "of the full training size (4/5 of the rows), predicted at the full size.",
+        "",
+        "| figure | mllifecycle | naive / peer | goal |",
+        "| --- | --- | --- | --- |",
+        f"| coverage of the 90 % prediction interval | {cov:.1%} | naive [last, 1.0]: "
+        f"{naive_cov:.1%} | >= 85 %: {'met' if cov >= 0.85 else 'NOT met'} |",
+        f"| mean interval width | {width:.4f} | naive: {naive:.4f} | narrower than naive: "
+        f"{'met' if width < naive else 'NOT met'} |",
+        f"| mean absolute error of the point prediction | {mae:.4f} | learning-curves 0.2.2: "
+        f"{'n/a' if peer_mae is None else f'{peer_mae:.4f}'} | |",
+        f"| median fit time (s) | {ours_t:.3f} (with 500 bootstrap refits) | learning-curves: "
+        f"{'n/a' if peer_t is None else f'{peer_t:.3f}'} (no intervals) | |",
+        "",
+        "| data | model | covered | mean width | MAE ours | MAE learning-curves |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for d in DATASETS:
+        for m in MODELS:
+            sub = [r for r in rows if r["data"] == d and r["model"] == m]
+            sp = [r for r in sub if r["peer"] is not None and np.isfinite(r["peer"])]
+            lines.append(
+                f"| {d} | {m} | {sum(r['covered'] for r in sub)}/{len(sub)} | "
+                f"{np.mean([r['width'] for r in sub]):.4f} | "
+                f"{np.mean([abs(r['pred'] - r['realised']) for r in sub]):.4f} | "
+                + (f"{np.mean([abs(r['peer'] - r['realised']) for r in sp]):.4f} |" if sp
+                   else "n/a |")
+            )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+
+
+if __name__ == "__main__":
+    main()

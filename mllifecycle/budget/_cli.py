@@ -1,0 +1,101 @@
+"""``mllifecycle plan``: labels, cost and redundancy from a learning-curve CSV.
+
+Exit status: 0 the target is reachable, 1 it is not (more data alone will not
+get there), 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``plan`` subcommand's arguments to ``parser``."""
+    parser.add_argument(
+        "curve",
+        metavar="CURVE.csv",
+        help="learning curve: a column 'size' (training rows) and one or more score "
+        "columns (one per fold), one row per size",
+    )
+    parser.add_argument("--target", type=float, required=True, help="metric value to reach")
+    parser.add_argument("--price", type=float, default=None, help="money per label (answer)")
+    parser.add_argument(
+        "--labels-per-hour", type=float, default=None, help="labeller throughput"
+    )
+    parser.add_argument(
+        "--worker-accuracy",
+        type=float,
+        nargs="+",
+        default=None,
+        help="labellers' accuracies (one, or one per worker): plans answers per item",
+    )
+    parser.add_argument(
+        "--label-accuracy", type=float, default=0.95, help="label accuracy to reach (0.95)"
+    )
+    parser.add_argument("--n-classes", type=int, default=2, help="classes (default 2)")
+    parser.add_argument(
+        "--family",
+        default="auto",
+        help="auto (default), inverse_power, exponential or log_linear",
+    )
+    parser.add_argument("--confidence-level", type=float, default=0.9)
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument("--sep", default=None, help="field delimiter (default: detected)")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``mllifecycle plan``; return 0 (reachable) or 1 (not reachable)."""
+    import json
+
+    import numpy as np
+
+    from mllifecycle._io import read_table
+    from mllifecycle.budget import fit_curve, plan, redundancy
+
+    table = read_table(args.curve, sep=args.sep)
+    names = list(table)
+    size_col = "size" if "size" in table else names[0]
+    scores = [table[n] for n in names if n != size_col]
+    if not scores:
+        raise ValueError(f"{args.curve}: no score column besides {size_col!r}")
+    for n in [size_col, *[n for n in names if n != size_col]]:
+        if table[n].dtype.kind != "f":
+            raise ValueError(f"{args.curve}: column {n!r} is not numeric")
+    curve = fit_curve(
+        table[size_col],
+        np.column_stack(scores),
+        family=args.family,
+        confidence_level=args.confidence_level,
+        rng=args.seed,
+    )
+    red = None
+    if args.worker_accuracy:
+        red = redundancy(
+            args.worker_accuracy,
+            args.label_accuracy,
+            n_classes=args.n_classes,
+            price_per_answer=args.price,
+            rng=args.seed,
+        )
+    result = plan(
+        curve,
+        args.target,
+        price_per_label=args.price,
+        labels_per_hour=args.labels_per_hour,
+        redundancy=red,
+    )
+    if args.json:
+        out = result.to_dict()
+        out["curve"] = curve.to_dict()
+        if red is not None:
+            out["redundancy"] = red.to_dict()
+        print(json.dumps(out, indent=2))
+    else:
+        print(repr(curve))
+        if red is not None:
+            print(repr(red))
+        print(repr(result))
+    return 0 if result.reachable else 1

@@ -1,0 +1,308 @@
+"""Compute: training time (and peak memory) against rows and features."""
+
+from __future__ import annotations
+
+import math
+import time
+import tracemalloc
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._validation import check_int, check_rng, check_scalar, described, fail
+
+__all__ = ["ComputeModel", "fit_compute", "time_fits"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@attrs.frozen
+class _LogLinear:
+    """OLS of log(y) on [1, log rows, (log features)] with its covariance."""
+
+    coef: FloatArray = attrs.field(eq=False)
+    cov: FloatArray = attrs.field(eq=False)
+    sigma: float
+    dof: int
+    uses_features: bool
+
+    def design(self, rows: FloatArray, features: FloatArray) -> FloatArray:
+        cols = [np.ones_like(rows), np.log(rows)]
+        if self.uses_features:
+            cols.append(np.log(features))
+        return np.column_stack(cols)
+
+    def predict(
+        self, rows: FloatArray, features: FloatArray, confidence_level: float
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        from scipy.stats import t
+
+        d = self.design(rows, features)
+        mu = d @ self.coef
+        # prediction interval of one new run, in log space
+        var = self.sigma**2 + np.einsum("ij,jk,ik->i", d, self.cov, d)
+        q = float(t.ppf(0.5 + confidence_level / 2, max(self.dof, 1)))
+        half = q * np.sqrt(var)
+        return np.exp(mu), np.exp(mu - half), np.exp(mu + half)
+
+
+def _fit_loglinear(rows: FloatArray, features: FloatArray, y: FloatArray) -> _LogLinear:
+    uses = bool(np.unique(features).size > 1)
+    cols = [np.ones_like(rows), np.log(rows)]
+    if uses:
+        cols.append(np.log(features))
+    d = np.column_stack(cols)
+    ly = np.log(y)
+    coef, *_ = np.linalg.lstsq(d, ly, rcond=None)
+    resid = ly - d @ coef
+    dof = rows.size - d.shape[1]
+    sigma = float(math.sqrt(float(resid @ resid) / dof)) if dof > 0 else 0.0
+    cov = sigma**2 * np.linalg.pinv(d.T @ d)
+    return _LogLinear(coef=coef, cov=cov, sigma=sigma, dof=dof, uses_features=uses)
+
+
+@attrs.frozen(repr=False)
+class ComputeModel:
+    """Training cost as a power law in rows and features, fitted on timed runs.
+
+    ``seconds = exp(b0) * rows**b1 * features**b2`` (``b2`` only when the runs
+    vary the number of features), fitted by least squares on the log scale;
+    predictions come with a prediction interval for one new run. The same for
+    peak memory when it was measured.
+
+    Attributes
+    ----------
+    n_rows, n_features, seconds : ndarray
+        The measured runs.
+    peak_memory : ndarray or None
+        Peak bytes allocated during each run, when measured.
+    rows_exponent, features_exponent : float
+        ``b1`` and ``b2`` (0 when features did not vary): how time scales.
+    confidence_level : float
+
+    Examples
+    --------
+    >>> from mllifecycle.budget import fit_compute
+    >>> model = fit_compute([1000, 2000, 4000, 8000], [10] * 4, [0.1, 0.21, 0.39, 0.82])
+    >>> round(model.rows_exponent, 1)
+    1.0
+    >>> seconds, low, high = model.predict(16000, 10)
+    >>> bool(low < seconds < high)
+    True
+    """
+
+    n_rows: FloatArray = attrs.field(eq=False)
+    n_features: FloatArray = attrs.field(eq=False)
+    seconds: FloatArray = attrs.field(eq=False)
+    peak_memory: FloatArray | None = attrs.field(eq=False)
+    confidence_level: float
+    _time: _LogLinear = attrs.field(eq=False, alias="time_fit")
+    _memory: _LogLinear | None = attrs.field(eq=False, alias="memory_fit")
+
+    @property
+    def rows_exponent(self) -> float:
+        """How training time scales with rows (``b1``)."""
+        return float(self._time.coef[1])
+
+    @property
+    def features_exponent(self) -> float:
+        """How training time scales with features (``b2``; 0 if not varied)."""
+        return float(self._time.coef[2]) if self._time.uses_features else 0.0
+
+    def predict(self, n_rows: float, n_features: float) -> tuple[float, float, float]:
+        """Seconds for one fit at ``n_rows`` x ``n_features``: (estimate, low, high)."""
+        r = check_scalar(n_rows, "n_rows", caller="ComputeModel.predict", low=1.0)
+        f = check_scalar(n_features, "n_features", caller="ComputeModel.predict", low=1.0)
+        mu, lo, hi = self._time.predict(np.array([r]), np.array([f]), self.confidence_level)
+        return float(mu[0]), float(lo[0]), float(hi[0])
+
+    def predict_memory(
+        self, n_rows: float, n_features: float
+    ) -> tuple[float, float, float] | None:
+        """Peak bytes for one fit (estimate, low, high), or None if not measured."""
+        if self._memory is None:
+            return None
+        r = check_scalar(n_rows, "n_rows", caller="ComputeModel.predict_memory", low=1.0)
+        f = check_scalar(n_features, "n_features", caller="ComputeModel.predict_memory", low=1.0)
+        mu, lo, hi = self._memory.predict(np.array([r]), np.array([f]), self.confidence_level)
+        return float(mu[0]), float(lo[0]), float(hi[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        out = attrs_to_dict(self, exclude=("_time", "_memory"))
+        out["rows_exponent"] = self.rows_exponent
+        out["features_exponent"] = self.features_exponent
+        return out
+
+    def to_metrics(self) -> dict[str, float]:
+        """Flat ``name -> float``: the scaling exponents."""
+        return flat_metrics(
+            {"rows_exponent": self.rows_exponent, "features_exponent": self.features_exponent},
+            prefix="compute",
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ComputeModel(seconds ~ rows^{format_value(self.rows_exponent, 3)} "
+            f"x features^{format_value(self.features_exponent, 3)}, runs={self.seconds.size})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [int(r), int(f), float(s)]
+            for r, f, s in zip(self.n_rows, self.n_features, self.seconds, strict=True)
+        ]
+        return html_table(rows, ["rows", "features", "seconds"], caption=repr(self))
+
+
+def _positive(values: Any, name: str, n: int | None, caller: str) -> FloatArray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(name, "positive numbers", values, caller)
+    if arr.ndim != 1 or (n is not None and arr.size != n):
+        want = f"{n} values" if n is not None else "a 1-D sequence"
+        fail(name, want, described(f"shape {arr.shape}"), caller)
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        fail(name, "positive, finite numbers", values, caller)
+    return arr
+
+
+def fit_compute(
+    n_rows: npt.ArrayLike,
+    n_features: npt.ArrayLike,
+    seconds: npt.ArrayLike,
+    *,
+    peak_memory: npt.ArrayLike | None = None,
+    confidence_level: float = 0.9,
+) -> ComputeModel:
+    """Fit training time against rows and features from timed runs.
+
+    Parameters
+    ----------
+    n_rows, n_features, seconds : 1-D array-like of positive numbers
+        One entry per timed fit (at least 3, at 2 or more distinct row counts).
+    peak_memory : 1-D array-like of positive numbers, optional
+        Peak bytes of each run.
+    confidence_level : float, default=0.9
+        Coverage of the prediction intervals.
+
+    Returns
+    -------
+    ComputeModel
+
+    Examples
+    --------
+    >>> from mllifecycle.budget import fit_compute
+    >>> model = fit_compute([100, 200, 400], [5, 5, 5], [1.0, 4.0, 16.0])
+    >>> round(model.rows_exponent, 3)
+    2.0
+    """
+    caller = "fit_compute"
+    r = _positive(n_rows, "n_rows", None, caller)
+    if r.size < 3:
+        fail("n_rows", "at least 3 timed runs", described(f"{r.size}"), caller)
+    if np.unique(r).size < 2:
+        fail("n_rows", "runs at 2 or more distinct row counts", n_rows, caller)
+    f = _positive(n_features, "n_features", r.size, caller)
+    s = _positive(seconds, "seconds", r.size, caller)
+    cl = check_scalar(
+        confidence_level, "confidence_level", caller=caller, low=0.0, high=1.0,
+        low_inclusive=False, high_inclusive=False,
+    )
+    mem = None if peak_memory is None else _positive(peak_memory, "peak_memory", r.size, caller)
+    return ComputeModel(
+        n_rows=r,
+        n_features=f,
+        seconds=s,
+        peak_memory=mem,
+        confidence_level=cl,
+        time_fit=_fit_loglinear(r, f, s),
+        memory_fit=None if mem is None else _fit_loglinear(r, f, mem),
+    )
+
+
+def time_fits(
+    estimator: Any,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    sizes: npt.ArrayLike,
+    *,
+    repeats: int = 3,
+    measure_memory: bool = False,
+    confidence_level: float = 0.9,
+    rng: int | np.random.Generator | None = None,
+) -> ComputeModel:
+    """Time fits of ``estimator`` on random subsets of several sizes; fit the law.
+
+    Each size is fitted ``repeats`` times on a fresh random subset (the fastest
+    run counts, as ``timeit`` does); with ``measure_memory`` the peak of
+    Python-tracked allocations (NumPy's included) is recorded with
+    :mod:`tracemalloc`, which slows the fits.
+
+    Parameters
+    ----------
+    estimator : scikit-learn estimator
+        Cloned for every fit.
+    X, y : array-like
+    sizes : array-like of int
+        Row counts to time (at least 3 distinct, each at most ``len(X)``).
+    repeats : int, default=3
+    measure_memory : bool, default=False
+    confidence_level : float, default=0.9
+    rng : int, numpy.random.Generator or None
+        Randomness of the subsets.
+
+    Returns
+    -------
+    ComputeModel
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.budget import time_fits
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(4000, 5)); y = (X[:, 0] > 0).astype(int)
+    >>> model = time_fits(LogisticRegression(), X, y, [500, 1000, 2000, 4000], rng=0)
+    >>> model.seconds.size
+    4
+    """
+    from sklearn.base import clone
+
+    caller = "time_fits"
+    gen = check_rng(rng, caller=caller)
+    reps = check_int(repeats, "repeats", caller=caller)
+    Xa = np.asarray(X)
+    ya = np.asarray(y)
+    if Xa.ndim != 2 or ya.ndim != 1 or Xa.shape[0] != ya.shape[0]:
+        fail("X", "a 2-D array with one row per label in y", described(f"shape {Xa.shape}"), caller)
+    sz = _positive(sizes, "sizes", None, caller).astype(np.int64)
+    if np.unique(sz).size < 3 or np.any(sz > Xa.shape[0]) or np.any(sz < 2):
+        fail("sizes", f"at least 3 distinct sizes between 2 and {Xa.shape[0]}", sizes, caller)
+    secs, mems = [], []
+    for n in sz:
+        best, peak = math.inf, 0
+        for _ in range(reps):
+            idx = gen.choice(Xa.shape[0], size=int(n), replace=False)
+            est = clone(estimator)
+            if measure_memory:
+                tracemalloc.start()
+            t0 = time.perf_counter()
+            est.fit(Xa[idx], ya[idx])
+            best = min(best, time.perf_counter() - t0)
+            if measure_memory:
+                peak = max(peak, tracemalloc.get_traced_memory()[1])
+                tracemalloc.stop()
+        secs.append(max(best, 1e-9))
+        mems.append(max(peak, 1))
+    return fit_compute(
+        sz.astype(np.float64),
+        np.full(sz.size, float(Xa.shape[1])),
+        np.array(secs),
+        peak_memory=np.array(mems, dtype=np.float64) if measure_memory else None,
+        confidence_level=confidence_level,
+    )

@@ -1,0 +1,967 @@
+"""Learning curves: a metric against training-set size, fitted with intervals.
+
+Three standard parametric families are fitted by weighted least squares:
+
+- ``"inverse_power"``: ``score(n) = a + b * n ** (-c)`` (Mukherjee et al. 2003;
+  Figueroa et al. 2012),
+- ``"exponential"``: ``score(n) = a + b * exp(-c * n / n_max)``,
+- ``"log_linear"``: ``score(n) = a + b * log(n)`` (no asymptote).
+
+For a fixed rate ``c`` the first two are linear in ``(a, b)``, so the fit is a
+one-dimensional search over ``log c`` with ``(a, b)`` solved in closed form
+(variable projection, Golub & Pereyra 1973): no starting values to guess and no
+failed convergence. The family is chosen by forward-chaining validation (fit
+on the smaller sizes, predict the next one), which is what an extrapolation
+needs. Intervals come from a bootstrap: fold scores are resampled within each
+size when the per-fold scores are given, residuals otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._validation import (
+    check_int,
+    check_rng,
+    check_scalar,
+    described,
+    fail,
+)
+
+__all__ = [
+    "FAMILIES",
+    "LearningCurve",
+    "SamplesNeeded",
+    "fit_curve",
+    "learning_curve",
+    "samples_needed",
+]
+
+FAMILIES = ("inverse_power", "exponential", "log_linear")
+_N_PARAMS = {"inverse_power": 3, "exponential": 3, "log_linear": 2}
+FloatArray = npt.NDArray[np.float64]
+
+
+def _basis(family: str, n: FloatArray, c: float, n_max: float) -> FloatArray:
+    if family == "inverse_power":
+        return np.asarray(np.exp(-c * np.log(n)))
+    if family == "exponential":
+        return np.asarray(np.exp(-c * n / n_max))
+    return np.asarray(np.log(n))
+
+
+@attrs.frozen
+class _Shape:
+    """Constraints every fit obeys: the direction of the curve and the metric's bounds.
+
+    ``direction`` is +1 for a metric that rises with data (accuracy), -1 for one
+    that falls (an error), 0 for no constraint. ``low``/``high`` bound the metric;
+    the asymptote of a rising curve stays at most ``high``, of a falling one at
+    least ``low``.
+    """
+
+    direction: int = 0
+    low: float | None = None
+    high: float | None = None
+
+
+_FREE = _Shape()
+
+
+def _solve_ab_many(
+    f: FloatArray, y: FloatArray, w: FloatArray, shape: _Shape = _FREE, log_basis: bool = False
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Weighted least squares of each row of y on [1, f] (f broadcast to y).
+
+    Shapes: ``f`` (..., k), ``y`` and ``w`` broadcastable to it; returns
+    ``(a, b, rss)`` over the leading axes. Under ``shape`` the slope keeps the
+    curve's direction (a flat curve otherwise) and the asymptote ``a`` of the
+    two decaying bases stays within the metric's bounds (refitted with ``a`` on
+    the bound otherwise).
+    """
+    f, y, w = np.broadcast_arrays(f, y, w)
+    sw = w.sum(axis=-1)
+    mf = (w * f).sum(axis=-1) / sw
+    my = (w * y).sum(axis=-1) / sw
+    df = f - mf[..., None]
+    sff = (w * df**2).sum(axis=-1)
+    sfy = (w * df * (y - my[..., None])).sum(axis=-1)
+    b = np.where(sff > 1e-300, sfy / np.maximum(sff, 1e-300), 0.0)
+    a = my - b * mf
+    if shape.direction:
+        # decaying bases rise when b < 0; the log basis rises when b > 0
+        want = shape.direction if log_basis else -shape.direction
+        if not log_basis:
+            bound = shape.high if shape.direction > 0 else shape.low
+            if bound is not None:
+                over = (a - bound) * shape.direction > 0
+                if np.any(over):
+                    sf2 = (w * f * f).sum(axis=-1)
+                    b_on = (w * f * (y - bound)).sum(axis=-1) / np.maximum(sf2, 1e-300)
+                    a = np.where(over, bound, a)
+                    b = np.where(over, b_on, b)
+        wrong = b * want < 0
+        if np.any(wrong):
+            flat = my
+            if shape.high is not None:
+                flat = np.minimum(flat, shape.high)
+            if shape.low is not None:
+                flat = np.maximum(flat, shape.low)
+            a = np.where(wrong, flat, a)
+            b = np.where(wrong, 0.0, b)
+    rss = (w * (y - a[..., None] - b[..., None] * f) ** 2).sum(axis=-1)
+    return np.asarray(a), np.asarray(b), np.asarray(rss)
+
+
+def _fit_many(
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float,
+    shape: _Shape = _FREE,
+) -> tuple[FloatArray, FloatArray]:
+    """Fit one family to each row of ``y`` (shape (B, k)); return params (B, 3), rss (B,)."""
+    y = np.atleast_2d(y)
+    w = np.broadcast_to(w, y.shape)
+    nb = y.shape[0]
+    if family == "log_linear":
+        a, b, rss = _solve_ab_many(np.log(n)[None, :], y, w, shape, log_basis=True)
+        return np.column_stack([a, b, np.zeros(nb)]), rss
+    lo, hi = (-6.0, 3.0) if family == "inverse_power" else (-6.0, 4.0)
+    grid = np.linspace(lo, hi, 91)
+    basis = np.stack([_basis(family, n, math.exp(g), n_max) for g in grid])  # (G, k)
+    _, _, rss = _solve_ab_many(basis[None, :, :], y[:, None, :], w[:, None, :], shape)
+    i = np.argmin(rss, axis=1)
+    left = grid[np.maximum(i - 1, 0)]
+    right = grid[np.minimum(i + 1, grid.size - 1)]
+    phi = (math.sqrt(5.0) - 1.0) / 2.0
+
+    def obj(g: FloatArray) -> FloatArray:
+        f = np.stack([_basis(family, n, math.exp(v), n_max) for v in g])  # (B, k)
+        return _solve_ab_many(f, y, w, shape)[2]
+
+    x1, x2 = right - phi * (right - left), left + phi * (right - left)
+    f1, f2 = obj(x1), obj(x2)
+    for _ in range(30):
+        go_left = f1 < f2
+        right = np.where(go_left, x2, right)
+        left = np.where(go_left, left, x1)
+        nx1 = np.where(go_left, right - phi * (right - left), x2)
+        nx2 = np.where(go_left, x1, left + phi * (right - left))
+        x1, x2 = nx1, nx2
+        f1, f2 = obj(x1), obj(x2)
+    g = np.where(f1 < f2, x1, x2)
+    c = np.exp(g)
+    f = np.stack([_basis(family, n, float(v), n_max) for v in c])
+    a, b, rss = _solve_ab_many(f, y, w, shape)
+    return np.column_stack([a, b, c]), rss
+
+
+def _fit_family(
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float,
+    shape: _Shape = _FREE,
+) -> tuple[float, float, float, float]:
+    """Return (a, b, c, weighted RSS) of one family fitted to one curve."""
+    params, rss = _fit_many(family, n, y[None, :], w[None, :], n_max, shape)
+    return float(params[0, 0]), float(params[0, 1]), float(params[0, 2]), float(rss[0])
+
+
+def _predict(
+    family: str, params: tuple[float, float, float], n: FloatArray, n_max: float
+) -> FloatArray:
+    a, b, c = params
+    return a + b * _basis(family, np.asarray(n, dtype=np.float64), c, n_max)
+
+
+def _forward_error(
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float, shape: _Shape
+) -> float:
+    """Mean weighted squared error of predicting each size from the smaller ones."""
+    p = _N_PARAMS[family]
+    errs = []
+    for j in range(p + 1, len(n)):
+        a, b, c, _ = _fit_family(family, n[:j], y[:j], w[:j], n_max, shape)
+        pred = _predict(family, (a, b, c), n[j : j + 1], n_max)[0]
+        errs.append(w[j] * (y[j] - pred) ** 2)
+    return float(np.mean(errs)) if errs else math.inf
+
+
+def _family_weights(cv: dict[str, float], chosen: str, k: int) -> dict[str, float]:
+    """Pseudo-Bayesian model weights from forward-validation errors.
+
+    Under Gaussian prediction errors, the predictive likelihood of a family with
+    mean squared error ``e`` over ``m`` validated points is proportional to
+    ``e ** (-m / 2)``; families that could not be validated get no weight.
+    """
+    finite = {f: v for f, v in cv.items() if math.isfinite(v) and v > 0}
+    if chosen not in finite:
+        return {chosen: 1.0}
+    m = max(k - max(_N_PARAMS[f] for f in finite) - 1, 1)
+    best = min(finite.values())
+    raw = {f: (best / v) ** (m / 2.0) for f, v in finite.items()}
+    total = sum(raw.values())
+    return {f: v / total for f, v in raw.items() if v / total > 1e-3}
+
+
+@attrs.frozen(repr=False)
+class LearningCurve:
+    """A fitted learning curve: the metric as a function of training-set size.
+
+    Built by :func:`fit_curve` or :func:`learning_curve`; call
+    :meth:`predict` and :meth:`interval` at any size, and pass it to
+    :func:`samples_needed`.
+
+    Attributes
+    ----------
+    family : str
+        The fitted family, one of :data:`FAMILIES`.
+    params : tuple of float
+        ``(a, b, c)``: ``a + b * n**-c`` (inverse power),
+        ``a + b * exp(-c n / n_max)`` (exponential) or ``a + b log n``
+        (log-linear, ``c = 0``).
+    sizes, scores : ndarray
+        The training sizes and the mean score at each.
+    score_std_error : ndarray
+        Standard error of each mean score (NaN when one score per size).
+    asymptote : float or None
+        ``a`` for the two families with one, None for log-linear.
+    higher_is_better : bool
+        Whether the curve rises with more data (accuracy) or falls (an error).
+    confidence_level : float
+        Coverage of :meth:`interval`.
+    cv_errors : dict of str to float
+        Forward-chaining validation error of each family tried (``inf`` where
+        too few sizes to validate it).
+    boot_params : ndarray, shape (n_resamples, 3)
+        Bootstrap refits, shared among the families in proportion to their
+        forward-validation predictive likelihood (all to the chosen family when
+        ``family`` was given or too few sizes allow validation).
+    boot_family : tuple of str
+        The family of each bootstrap refit.
+    eval_std : float
+        Standard deviation of one measured score at the largest size (the
+        noise a new measurement adds, used by prediction intervals).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.budget import fit_curve
+    >>> sizes = np.array([50, 100, 200, 400, 800])
+    >>> curve = fit_curve(sizes, 0.9 - 0.8 * sizes ** -0.5, family="inverse_power", rng=0)
+    >>> round(curve.asymptote, 3), round(float(curve.predict(3200)[0]), 3)
+    (0.9, 0.886)
+    """
+
+    family: str
+    params: tuple[float, float, float]
+    sizes: FloatArray = attrs.field(eq=False)
+    scores: FloatArray = attrs.field(eq=False)
+    score_std_error: FloatArray = attrs.field(eq=False)
+    higher_is_better: bool
+    confidence_level: float
+    cv_errors: dict[str, float]
+    boot_params: FloatArray = attrs.field(eq=False)
+    boot_family: tuple[str, ...] = attrs.field(eq=False)
+    eval_std: float
+    n_max: float
+    bounds: tuple[float | None, float | None] = (None, None)
+
+    def _clip(self, values: FloatArray) -> FloatArray:
+        low, high = self.bounds
+        if low is None and high is None:
+            return values
+        return np.asarray(np.clip(values, low, high))
+
+    @property
+    def asymptote(self) -> float | None:
+        """The limit of the metric with unlimited data (None for log-linear)."""
+        return None if self.family == "log_linear" else float(self.params[0])
+
+    def asymptote_interval(self) -> tuple[float, float] | None:
+        """Bootstrap interval of the asymptote (None for log-linear)."""
+        if self.family == "log_linear":
+            return None
+        # a log-linear refit has no limit: it counts as an unbounded asymptote
+        fams = np.array(self.boot_family, dtype=object)
+        a = np.where(
+            fams == "log_linear",
+            math.inf if self.higher_is_better else -math.inf,
+            self.boot_params[:, 0],
+        )
+        q = (1 - self.confidence_level) / 2
+        lo, hi = np.quantile(a, [q, 1 - q], method="nearest")
+        return float(lo), float(hi)
+
+    def predict(self, n_samples: Any) -> FloatArray:
+        """Return the fitted metric at training size(s) ``n_samples``."""
+        n = _check_sizes_arg(n_samples, "LearningCurve.predict")
+        return self._clip(_predict(self.family, self.params, n, self.n_max))
+
+    def interval(self, n_samples: Any, kind: str = "prediction") -> tuple[FloatArray, FloatArray]:
+        """Bootstrap interval at size(s) ``n_samples``.
+
+        Parameters
+        ----------
+        n_samples : int or array-like of int
+            Training sizes.
+        kind : {"prediction", "curve"}, default="prediction"
+            ``"curve"``: where the mean metric lies. ``"prediction"``: where
+            one new measurement (a cross-validated score like the ones fitted)
+            lies: the curve's uncertainty plus the measurement noise.
+
+        Returns
+        -------
+        (low, high) : tuple of ndarray
+        """
+        n = _check_sizes_arg(n_samples, "LearningCurve.interval")
+        if kind not in ("prediction", "curve"):
+            fail("kind", "'prediction' or 'curve'", kind, "LearningCurve.interval")
+        draws = np.stack(
+            [
+                _predict(fam, (float(p[0]), float(p[1]), float(p[2])), n, self.n_max)
+                for fam, p in zip(self.boot_family, self.boot_params, strict=True)
+            ]
+        )
+        if kind == "prediction" and self.eval_std > 0:
+            rng = np.random.default_rng(12345)
+            draws = draws + rng.normal(0.0, self.eval_std, draws.shape)
+        q = (1 - self.confidence_level) / 2
+        lo, hi = np.quantile(draws, [q, 1 - q], axis=0)
+        return self._clip(np.asarray(lo)), self._clip(np.asarray(hi))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary of the fit (bootstrap refits left out)."""
+        out = attrs_to_dict(self, exclude=("boot_params", "boot_family", "n_max"))
+        out["asymptote"] = self.asymptote
+        return out
+
+    def to_metrics(self) -> dict[str, float]:
+        """Flat ``name -> float``: parameters, asymptote and validation errors."""
+        a, b, c = self.params
+        d: dict[str, Any] = {"a": a, "b": b, "c": c, "asymptote": self.asymptote}
+        d["cv_error"] = dict(self.cv_errors)
+        return flat_metrics(d, prefix="curve")
+
+    def __repr__(self) -> str:
+        a, b, c = self.params
+        asym = "none" if self.asymptote is None else format_value(self.asymptote)
+        return (
+            f"LearningCurve(family={self.family!r}, a={format_value(a)}, b={format_value(b)}, "
+            f"c={format_value(c)}, asymptote={asym}, sizes={len(self.sizes)})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [[int(n), float(s)] for n, s in zip(self.sizes, self.scores, strict=True)]
+        return html_table(rows, ["size", "score"], caption=repr(self))
+
+
+def _check_sizes_arg(n_samples: Any, caller: str) -> FloatArray:
+    try:
+        n = np.atleast_1d(np.asarray(n_samples, dtype=np.float64))
+    except (TypeError, ValueError):
+        fail("n_samples", "positive training sizes", n_samples, caller)
+    if n.ndim != 1 or not np.all(np.isfinite(n)) or np.any(n <= 0):
+        fail("n_samples", "positive, finite training sizes", n_samples, caller)
+    return n
+
+
+def _check_curve_input(
+    sizes: Any, scores: Any, caller: str
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
+    """Return sizes, mean scores, variances of the means, and fold scores."""
+    try:
+        n = np.asarray(sizes, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("sizes", "a 1-D sequence of positive training sizes", sizes, caller)
+    if n.ndim != 1:
+        fail("sizes", "a 1-D sequence of training sizes", described(f"shape {n.shape}"), caller)
+    if n.size < 3:
+        fail("sizes", "at least 3 distinct training sizes", described(f"{n.size}"), caller)
+    if not np.all(np.isfinite(n)) or np.any(n <= 0):
+        fail("sizes", "positive, finite training sizes", sizes, caller)
+    if np.unique(n).size != n.size:
+        fail("sizes", "distinct training sizes (give repeated scores as columns)", sizes, caller)
+    try:
+        s = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("scores", "numeric scores", scores, caller)
+    if s.ndim not in (1, 2) or s.shape[0] != n.size:
+        fail(
+            "scores",
+            f"{n.size} scores, or an array of shape ({n.size}, n_folds)",
+            described(f"shape {s.shape}"),
+            caller,
+        )
+    if not np.all(np.isfinite(s)):
+        fail("scores", "finite scores", described("NaN or infinite values"), caller)
+    order = np.argsort(n)
+    n, s = n[order], s[order]
+    if s.ndim == 2 and s.shape[1] >= 2:
+        mean = s.mean(axis=1)
+        var = s.var(axis=1, ddof=1) / s.shape[1]
+        return n, mean, var, s
+    mean = s.reshape(n.size)
+    return n, mean, np.full(n.size, np.nan), None
+
+
+def _check_bounds(
+    bounds: Any, y: FloatArray, caller: str
+) -> tuple[float | None, float | None]:
+    if bounds is None:
+        return None, None
+    try:
+        low, high = bounds
+    except (TypeError, ValueError):
+        fail("bounds", "a pair (low, high) of numbers or None", bounds, caller)
+    out: list[float | None] = []
+    for v in (low, high):
+        if v is None:
+            out.append(None)
+            continue
+        out.append(check_scalar(v, "bounds", caller=caller))
+    lo, hi = out
+    if lo is not None and hi is not None and lo >= hi:
+        fail("bounds", "low < high", bounds, caller)
+    if (lo is not None and np.any(y < lo)) or (hi is not None and np.any(y > hi)):
+        fail("bounds", "a range that holds every score", described(f"{bounds}"), caller)
+    return lo, hi
+
+
+def _weights(var: FloatArray) -> FloatArray:
+    if np.all(np.isnan(var)):
+        return np.ones_like(var)
+    pos = var[np.isfinite(var) & (var > 0)]
+    floor = float(np.median(pos)) * 0.1 if pos.size else 1.0
+    v = np.where(np.isfinite(var), np.maximum(var, floor), floor)
+    return np.asarray(1.0 / v / np.mean(1.0 / v))
+
+
+def fit_curve(
+    sizes: Sequence[float] | npt.ArrayLike,
+    scores: npt.ArrayLike,
+    *,
+    family: str = "auto",
+    bounds: tuple[float | None, float | None] | None = None,
+    n_resamples: int = 500,
+    confidence_level: float = 0.9,
+    rng: int | np.random.Generator | None = None,
+) -> LearningCurve:
+    """Fit a learning curve to scores measured at several training sizes.
+
+    Parameters
+    ----------
+    sizes : 1-D array-like of float, length >= 3
+        Distinct training-set sizes.
+    scores : array-like, shape (n_sizes,) or (n_sizes, n_folds)
+        The held-out metric at each size; with one column per fold (as
+        :func:`sklearn.model_selection.learning_curve` returns), the fit is
+        weighted by the inverse variance of each size's mean, and the bootstrap
+        resamples folds.
+    family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
+        ``"auto"`` picks the family with the smallest forward-chaining
+        validation error (each size predicted from the smaller ones); with too
+        few sizes to validate every family (fewer than 5), the inverse power
+        law (3 sizes: log-linear, the only family that leaves a residual).
+    bounds : (low, high), optional
+        The metric's range, e.g. ``(0, 1)`` for accuracy (either end may be
+        None). Every fit then keeps its asymptote inside it, and predictions
+        and intervals are clipped to it.
+    n_resamples : int, default=500
+        Bootstrap refits for the intervals.
+    confidence_level : float, default=0.9
+        Coverage of the intervals.
+    rng : int, numpy.random.Generator or None
+        Randomness of the bootstrap.
+
+    Returns
+    -------
+    LearningCurve
+
+    Raises
+    ------
+    mllifecycle.exceptions.InvalidParameterError
+        For fewer than 3 sizes, repeated or non-positive sizes, scores of the
+        wrong shape or with NaN, an unknown family.
+
+    Notes
+    -----
+    Every fit, bootstrap refits included, keeps the direction of the data (a
+    curve that rises with more data never bends down, and the reverse): the
+    direction is the sign of the weighted correlation of the scores with
+    ``log n``.
+
+    References
+    ----------
+    .. [1] Mukherjee, S. et al. (2003). Estimating dataset size requirements for
+       classifying DNA microarray data. J. Comput. Biol., 10(2), 119-142.
+    .. [2] Figueroa, R. L. et al. (2012). Predicting sample size required for
+       classification performance. BMC Med. Inform. Decis. Mak., 12(8).
+    .. [3] Golub, G. H. and Pereyra, V. (1973). The differentiation of
+       pseudo-inverses and nonlinear least squares problems whose variables
+       separate. SIAM J. Numer. Anal., 10(2), 413-432.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.budget import fit_curve
+    >>> rng = np.random.default_rng(0)
+    >>> sizes = np.array([100, 200, 400, 800, 1600])
+    >>> folds = 0.95 - 2.0 * sizes[:, None] ** -0.6 + rng.normal(0, 0.004, (5, 5))
+    >>> curve = fit_curve(sizes, folds, rng=0)
+    >>> curve.family
+    'inverse_power'
+    >>> low, high = curve.interval(6400)
+    >>> bool(low[0] < 0.95 - 2.0 * 6400 ** -0.6 < high[0])
+    True
+    """
+    caller = "fit_curve"
+    n, y, var, folds = _check_curve_input(sizes, scores, caller)
+    if family != "auto" and family not in FAMILIES:
+        fail("family", f"'auto' or one of {FAMILIES}", family, caller)
+    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=50)
+    confidence_level = check_scalar(
+        confidence_level, "confidence_level", caller=caller, low=0.0, high=1.0,
+        low_inclusive=False, high_inclusive=False,
+    )
+    gen = check_rng(rng, caller=caller)
+    low, high = _check_bounds(bounds, y, caller)
+    n_max = float(n.max())
+    w = _weights(var)
+    k = n.size
+    ln = np.log(n)
+    cov = float((w * (ln - np.average(ln, weights=w)) * (y - np.average(y, weights=w))).sum())
+    shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
+    if family == "auto":
+        cands = [f for f in FAMILIES if _N_PARAMS[f] < k]
+        cv = {f: _forward_error(f, n, y, w, n_max, shape) for f in cands}
+        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(FAMILIES):
+            # too few sizes to validate every family: the inverse power law, the
+            # usual default (Figueroa et al. 2012), when it can be fitted at all;
+            # never the log-linear law by default, which reaches any target
+            chosen = "inverse_power" if "inverse_power" in cands else cands[0]
+        else:
+            chosen = min(cv, key=lambda f: cv[f])
+    else:
+        if _N_PARAMS[family] >= k:
+            fail(
+                "sizes",
+                f"at least {_N_PARAMS[family] + 1} sizes for family {family!r}",
+                described(f"{k}"),
+                caller,
+            )
+        chosen = family
+        cv = {family: _forward_error(family, n, y, w, n_max, shape)}
+    a, b, c, rss = _fit_family(chosen, n, y, w, n_max, shape)
+    # bootstrap replicates shared among the families in proportion to their
+    # forward-validation predictive likelihood (Gaussian errors), so that the
+    # intervals carry the uncertainty about the family, not only its parameters
+    fam_weights = _family_weights(cv, chosen, k)
+    counts = gen.multinomial(n_resamples, [fam_weights[f] for f in fam_weights])
+    parts = []
+    eval_std = 0.0
+    for fam, m in zip(fam_weights, counts, strict=True):
+        if m == 0:
+            continue
+        fa, fb, fc, _ = (
+            _fit_family(fam, n, y, w, n_max, shape) if fam != chosen else (a, b, c, rss)
+        )
+        fitted_f = _predict(fam, (fa, fb, fc), n, n_max)
+        if folds is not None:
+            r = folds.shape[1]
+            idx = gen.integers(0, r, size=(m, k, r))
+            fs = np.take_along_axis(np.broadcast_to(folds, (m, k, r)), idx, axis=2)
+            # a bootstrap of r values underestimates their spread by (r-1)/r
+            centre = folds.mean(axis=1)[None, :, None]
+            fs = centre + (fs - centre) * math.sqrt(r / (r - 1))
+            ys, vs = fs.mean(axis=2), fs.var(axis=2, ddof=1) / r
+            ws = np.stack([_weights(v) for v in vs])
+            parts.append(_fit_many(fam, n, ys, ws, n_max, shape)[0])
+            # a new measurement is a mean over r folds: its noise is that mean's SE
+            eval_std = float(math.sqrt(var[-1])) if np.isfinite(var[-1]) else 0.0
+        else:
+            p = _N_PARAMS[fam]
+            resid = y - fitted_f
+            scale = math.sqrt(k / max(k - p, 1))
+            ys = fitted_f + scale * gen.choice(resid, size=(m, k), replace=True)
+            parts.append(_fit_many(fam, n, ys, np.broadcast_to(w, ys.shape), n_max, shape)[0])
+            if fam == chosen:
+                eval_std = float(scale * math.sqrt(np.mean(resid**2)))
+    boot = np.concatenate(parts)
+    boot_family = np.repeat(
+        np.array(list(fam_weights), dtype=object), [int(v) for v in counts]
+    )
+    _predict(chosen, (a, b, c), n, n_max)
+    higher = shape.direction > 0
+    return LearningCurve(
+        family=chosen,
+        params=(a, b, c),
+        sizes=n,
+        scores=y,
+        score_std_error=np.sqrt(var),
+        higher_is_better=higher,
+        confidence_level=confidence_level,
+        cv_errors={f: float(v) for f, v in cv.items()},
+        boot_params=boot,
+        boot_family=tuple(boot_family.tolist()),
+        eval_std=eval_std,
+        n_max=n_max,
+        bounds=(low, high),
+    )
+
+
+def learning_curve(
+    estimator: Any,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    sizes: Sequence[int] | npt.ArrayLike,
+    *,
+    cv: int = 5,
+    scoring: str | None = None,
+    family: str = "auto",
+    bounds: tuple[float | None, float | None] | str | None = "auto",
+    n_resamples: int = 500,
+    confidence_level: float = 0.9,
+    n_jobs: int | None = None,
+    rng: int | np.random.Generator | None = None,
+) -> LearningCurve:
+    """Measure a learning curve with scikit-learn and fit it (:func:`fit_curve`).
+
+    Runs :func:`sklearn.model_selection.learning_curve` (shuffled
+    ``cv``-fold splits, absolute training sizes) and fits the per-fold test
+    scores.
+
+    Parameters
+    ----------
+    estimator : scikit-learn estimator
+        Cloned for every fit.
+    X, y : array-like
+        The data the curve is measured on.
+    sizes : array-like of int
+        Training sizes (at least 3, each at most ``(cv - 1) / cv`` of the rows).
+    cv : int, default=5
+        Folds.
+    scoring : str, optional
+        scikit-learn scorer name (default: the estimator's ``score``).
+    family, n_resamples, confidence_level : see :func:`fit_curve`
+    bounds : (low, high), None or "auto", default="auto"
+        The metric's range (see :func:`fit_curve`); ``"auto"`` is ``(0, 1)``
+        for a classifier's default score (accuracy) and for scorers bounded by
+        0 and 1 (accuracy, balanced accuracy, ROC AUC, average precision, F1,
+        precision, recall, Jaccard), ``(None, 0)`` for the negated errors
+        (``neg_*``), None otherwise.
+    n_jobs : int, optional
+        Parallel fits (joblib).
+    rng : int, numpy.random.Generator or None
+        Randomness of the splits and the bootstrap.
+
+    Returns
+    -------
+    LearningCurve
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> from mllifecycle.budget import learning_curve
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> curve = learning_curve(GaussianNB(), X, y, [40, 80, 160, 320], rng=0)
+    >>> 0.9 < float(curve.predict(450)[0]) < 1.0
+    True
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import learning_curve as sk_learning_curve
+
+    caller = "learning_curve"
+    gen = check_rng(rng, caller=caller)
+    cv = check_int(cv, "cv", caller=caller, low=2)
+    try:
+        sz = np.asarray(sizes, dtype=np.int64)
+    except (TypeError, ValueError):
+        fail("sizes", "integer training sizes", sizes, caller)
+    Xa = np.asarray(X) if not hasattr(X, "iloc") else X
+    ya = np.asarray(y)
+    n_rows = ya.shape[0]
+    cap = n_rows * (cv - 1) // cv
+    if sz.ndim != 1 or sz.size < 3:
+        fail("sizes", "at least 3 training sizes", sizes, caller)
+    if np.any(sz < 2) or np.any(sz > cap):
+        fail("sizes", f"sizes between 2 and {cap} (rows in a training fold)", sizes, caller)
+    seed = int(gen.integers(0, 2**31 - 1))
+    is_clf = getattr(estimator, "_estimator_type", None) == "classifier" or (
+        hasattr(estimator, "__sklearn_tags__")
+        and getattr(estimator.__sklearn_tags__(), "estimator_type", None) == "classifier"
+    )
+    splitter = (StratifiedKFold if is_clf else KFold)(cv, shuffle=True, random_state=seed)
+    train_sizes, _, test_scores = sk_learning_curve(
+        estimator,
+        Xa,
+        ya,
+        train_sizes=np.unique(sz),
+        cv=splitter,
+        scoring=scoring,
+        shuffle=True,
+        random_state=seed,
+        n_jobs=n_jobs,
+    )
+    if isinstance(bounds, str):
+        if bounds != "auto":
+            fail("bounds", "'auto', None or a pair (low, high)", bounds, caller)
+        bounds = _default_bounds(scoring, is_clf)
+    return fit_curve(
+        train_sizes,
+        test_scores,
+        family=family,
+        bounds=bounds,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        rng=gen,
+    )
+
+
+_UNIT_SCORERS = (
+    "accuracy", "balanced_accuracy", "roc_auc", "average_precision", "f1", "precision",
+    "recall", "jaccard", "top_k_accuracy",
+)
+
+
+def _default_bounds(scoring: Any, is_clf: bool) -> tuple[float | None, float | None] | None:
+    if scoring is None:
+        return (0.0, 1.0) if is_clf else None
+    if isinstance(scoring, str):
+        if scoring.startswith(_UNIT_SCORERS):
+            return (0.0, 1.0)
+        if scoring.startswith("neg_"):
+            return (None, 0.0)
+    return None
+
+
+@attrs.frozen(repr=False)
+class SamplesNeeded:
+    """How many labelled samples reach a target metric, with an interval.
+
+    Attributes
+    ----------
+    target : float
+        The metric to reach.
+    reachable : bool
+        Whether the fitted curve reaches it at all (False when the asymptote is
+        on the wrong side of the target: more data alone will not do).
+    n_samples : float
+        Training size at which the fitted curve reaches the target (``inf``
+        when not reachable).
+    ci_low, ci_high : float
+        Bootstrap interval of ``n_samples`` (``ci_high`` is ``inf`` when some
+        resamples never reach the target).
+    p_reachable : float
+        Fraction of bootstrap refits that reach the target.
+    asymptote : float or None
+        The curve's limit, and its interval ``asymptote_ci``.
+    asymptote_ci : tuple of float or None
+    n_available : int
+        Largest training size measured (labels already held).
+    additional_samples, additional_ci_low, additional_ci_high : float
+        Labels still to buy: ``n_samples - n_available`` (at least 0).
+    cost, cost_ci_low, cost_ci_high : float or None
+        ``additional_samples * price_per_label`` when a price was given.
+    hours, hours_ci_low, hours_ci_high : float or None
+        Labeller hours ``additional_samples / labels_per_hour`` when a rate was given.
+    confidence_level : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.budget import fit_curve, samples_needed
+    >>> sizes = np.array([100, 200, 400, 800])
+    >>> curve = fit_curve(sizes, 0.9 - sizes ** -0.5, family="inverse_power", rng=0)
+    >>> need = samples_needed(curve, 0.88, price_per_label=0.5)
+    >>> need.reachable, round(need.n_samples)
+    (True, 2500)
+    >>> samples_needed(curve, 0.95).reachable
+    False
+    """
+
+    target: float
+    reachable: bool
+    n_samples: float
+    ci_low: float
+    ci_high: float
+    p_reachable: float
+    asymptote: float | None
+    asymptote_ci: tuple[float, float] | None
+    n_available: int
+    additional_samples: float
+    additional_ci_low: float
+    additional_ci_high: float
+    cost: float | None
+    cost_ci_low: float | None
+    cost_ci_high: float | None
+    hours: float | None
+    hours_ci_low: float | None
+    hours_ci_high: float | None
+    confidence_level: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (infinite sizes become None)."""
+        return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Flat ``name -> float`` (infinite and missing values left out)."""
+        return flat_metrics(self.to_dict(), prefix="samples_needed")
+
+    def __repr__(self) -> str:
+        if not self.reachable:
+            asym = "none" if self.asymptote is None else format_value(self.asymptote)
+            return (
+                f"SamplesNeeded(target={self.target:g}: not reachable; asymptote {asym}, "
+                f"p_reachable={self.p_reachable:.2f})"
+            )
+        return (
+            f"SamplesNeeded(target={self.target:g}: n={self.n_samples:.0f} "
+            f"[{self.ci_low:.0f}, {self.ci_high:.0f}], "
+            f"additional={self.additional_samples:.0f}, p_reachable={self.p_reachable:.2f})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ["samples", self.n_samples, self.ci_low, self.ci_high],
+            ["additional", self.additional_samples, self.additional_ci_low,
+             self.additional_ci_high],
+        ]
+        if self.cost is not None:
+            rows.append(["cost", self.cost, self.cost_ci_low, self.cost_ci_high])
+        if self.hours is not None:
+            rows.append(["hours", self.hours, self.hours_ci_low, self.hours_ci_high])
+        return html_table(rows, ["figure", "estimate", "low", "high"], caption=repr(self))
+
+
+def _solve_n(
+    family: str, params: FloatArray, target: float, n_max: float, higher: bool, cap: float
+) -> FloatArray:
+    """Smallest n with each curve (rows of params) at or past the target.
+
+    ``inf`` where a curve does not get there by ``cap``. The curves are
+    monotone in n, so a bisection on log n (vectorised over the curves) finds it.
+    """
+    params = np.atleast_2d(params)
+    a, b, c = params[:, 0], params[:, 1], params[:, 2]
+
+    def past(n: FloatArray) -> npt.NDArray[np.bool_]:
+        if family == "inverse_power":
+            v = a + b * np.exp(-c * np.log(n))
+        elif family == "exponential":
+            v = a + b * np.exp(-c * n / n_max)
+        else:
+            v = a + b * np.log(n)
+        return np.asarray(v >= target if higher else v <= target)
+
+    m = params.shape[0]
+    lo, hi = np.zeros(m), np.full(m, math.log(cap))
+    ok = past(np.full(m, cap))
+    at_one = past(np.ones(m))
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        p = past(np.exp(mid))
+        hi = np.where(p, mid, hi)
+        lo = np.where(p, lo, mid)
+    out = np.where(ok, np.exp(hi), math.inf)
+    return np.asarray(np.where(at_one, 1.0, out))
+
+
+def samples_needed(
+    curve: LearningCurve,
+    target: float,
+    *,
+    price_per_label: float | None = None,
+    labels_per_hour: float | None = None,
+    max_samples: float = 1e9,
+) -> SamplesNeeded:
+    """Training size needed to reach ``target``, with an interval and its cost.
+
+    Parameters
+    ----------
+    curve : LearningCurve
+        From :func:`fit_curve` or :func:`learning_curve`.
+    target : float
+        Metric value to reach (at least it for a rising curve, at most it for a
+        falling one). A target beyond the asymptote is not an error: the result
+        says "not reachable", with the asymptote and its interval.
+    price_per_label : float, optional
+        Money per label (>= 0); gives ``cost``.
+    labels_per_hour : float, optional
+        Labeller throughput (> 0); gives ``hours``.
+    max_samples : float, default=1e9
+        Sizes beyond this count as not reachable.
+
+    Returns
+    -------
+    SamplesNeeded
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.budget import fit_curve, samples_needed
+    >>> sizes = np.array([100, 200, 400, 800])
+    >>> curve = fit_curve(sizes, 0.9 - sizes ** -0.5, family="inverse_power", rng=0)
+    >>> need = samples_needed(curve, 0.88, labels_per_hour=100)
+    >>> round(need.hours, 1)
+    17.0
+    """
+    caller = "samples_needed"
+    if not isinstance(curve, LearningCurve):
+        fail("curve", "a LearningCurve from fit_curve or learning_curve", curve, caller)
+    target = check_scalar(target, "target", caller=caller)
+    cap = check_scalar(max_samples, "max_samples", caller=caller, low=2.0)
+    price = (
+        None if price_per_label is None
+        else check_scalar(price_per_label, "price_per_label", caller=caller, low=0.0)
+    )
+    rate = (
+        None if labels_per_hour is None
+        else check_scalar(
+            labels_per_hour, "labels_per_hour", caller=caller, low=0.0, low_inclusive=False
+        )
+    )
+    higher = curve.higher_is_better
+    n_point = float(
+        _solve_n(curve.family, np.array(curve.params), target, curve.n_max, higher, cap)[0]
+    )
+    fams = np.array(curve.boot_family, dtype=object)
+    boot_n = np.empty(len(fams))
+    for fam in set(curve.boot_family):
+        sel = fams == fam
+        boot_n[sel] = _solve_n(fam, curve.boot_params[sel], target, curve.n_max, higher, cap)
+    q = (1 - curve.confidence_level) / 2
+    lo = float(np.quantile(boot_n, q, method="lower"))
+    hi = float(np.quantile(boot_n, 1 - q, method="higher"))
+    have = int(curve.sizes.max())
+
+    def extra(v: float) -> float:
+        return max(v - have, 0.0)
+
+    add, add_lo, add_hi = extra(n_point), extra(lo), extra(hi)
+    reachable = math.isfinite(n_point)
+    return SamplesNeeded(
+        target=target,
+        reachable=reachable,
+        n_samples=n_point,
+        ci_low=lo,
+        ci_high=hi,
+        p_reachable=float(np.mean(np.isfinite(boot_n))),
+        asymptote=curve.asymptote,
+        asymptote_ci=curve.asymptote_interval(),
+        n_available=have,
+        additional_samples=add,
+        additional_ci_low=add_lo,
+        additional_ci_high=add_hi,
+        cost=None if price is None else add * price,
+        cost_ci_low=None if price is None else add_lo * price,
+        cost_ci_high=None if price is None else add_hi * price,
+        hours=None if rate is None else add / rate,
+        hours_ci_low=None if rate is None else add_lo / rate,
+        hours_ci_high=None if rate is None else add_hi / rate,
+        confidence_level=curve.confidence_level,
+    )

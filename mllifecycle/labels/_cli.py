@@ -1,0 +1,204 @@
+"""``mllifecycle labels``: label tools on the command line.
+
+Sub-subcommands live in ``_SUBCOMMANDS`` (name -> (add_arguments, run, help));
+``aggregate`` aggregates a CSV of crowd answers. Exit status: 0 success, 1 the
+gold accuracy fell below ``--min-gold-accuracy``, 2 bad input (one line on
+stderr). Only :mod:`argparse` is imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["add_arguments", "run"]
+
+
+def _add_aggregate(p: argparse.ArgumentParser) -> None:
+    from mllifecycle.labels._crowd import METHODS
+
+    p.add_argument("answers", metavar="ANSWERS.csv",
+                   help="one answer per row, with a header row naming the task, worker "
+                        "and label columns (see --columns, --no-header); CSV, TSV or "
+                        "Parquet")
+    p.add_argument("--method", default="dawid-skene",
+                   choices=sorted(m.replace("_", "-") for m in METHODS),
+                   help="aggregation method (default: dawid-skene)")
+    p.add_argument("--columns", default="task,worker,label", metavar="T,W,L",
+                   help="names of the task, worker and label columns "
+                        "(default: task,worker,label)")
+    p.add_argument("--no-header", action="store_true",
+                   help="ANSWERS.csv has no header: its first three columns are task, "
+                        "worker, label")
+    p.add_argument("--sep", default=None,
+                   help="field delimiter of the files (default: detected)")
+    p.add_argument("--gold", metavar="G.csv",
+                   help="known labels for some tasks: two columns with a header, task and "
+                        "label")
+    p.add_argument("--duplicates", default="raise", choices=["raise", "first", "last", "keep"],
+                   help="several answers by one worker on one task: refuse (default), keep "
+                        "the first or last, or keep all")
+    p.add_argument("--min-gold-accuracy", type=float, metavar="A",
+                   help="exit 1 when the accuracy on the gold tasks is below A")
+    p.add_argument("--output", "-o", metavar="OUT.csv",
+                   help="write task,label,confidence here (default: standard output)")
+    p.add_argument("--seed", type=int, default=0, help="seed for ties and restarts (default: 0)")
+    p.add_argument("--json", action="store_true",
+                   help="print the result (summary, workers, tasks) as JSON")
+
+
+def _ids(values: Any, path: str, column: str) -> Any:
+    """Numbers that are whole become ints (ids and labels print as written)."""
+    import numpy as np
+
+    if values.dtype.kind == "f":
+        if np.isnan(values).any():
+            raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+        if np.all(values == np.round(values)):
+            return values.astype(np.int64)
+        return values
+    if values.dtype.kind == "M":
+        return values.astype(str)
+    if any(v is None for v in values.tolist()):
+        raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+    return values
+
+
+def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | None
+                   ) -> dict[str, Any]:
+    from mllifecycle._io import read_table
+
+    table = read_table(path, sep=sep, header=not no_header)
+    if no_header:
+        if len(table) < 3:
+            raise ValueError(f"{path}: {len(table)} column(s); expected at least three "
+                             "(task, worker, label)")
+        names = list(table)[:3]
+    else:
+        missing = [c for c in columns if c not in table]
+        if missing:
+            raise ValueError(f"{path}: no column(s) {missing} in the header {list(table)}; "
+                             "name the columns with --columns T,W,L (or pass --no-header)")
+        names = columns
+    return {c: _ids(table[n], path, n) for c, n in zip(columns, names, strict=True)}
+
+
+def _gold_table(path: str, task: str, label: str, sep: str | None) -> dict[Any, Any]:
+    from mllifecycle._io import read_table
+
+    table = read_table(path, sep=sep)
+    if len(table) != 2:
+        raise ValueError(f"{path}: {len(table)} column(s); expected two (task, label) "
+                         "with a header row")
+    t_name, l_name = (task, label) if task in table and label in table else list(table)
+    ids = _ids(table[t_name], path, t_name)
+    labs = _ids(table[l_name], path, l_name)
+    return dict(zip(ids.tolist(), labs.tolist(), strict=True))
+
+
+def _run_aggregate(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    import sys
+
+    from mllifecycle._results import jsonable
+    from mllifecycle._validation import check_probability, fail
+    from mllifecycle.labels._crowd import aggregate
+
+    columns = [c.strip() for c in args.columns.split(",")]
+    if len(columns) != 3 or len(set(columns)) != 3 or "" in columns:
+        fail("columns", "three distinct comma-separated names", args.columns)
+    answers = _answers_table(args.answers, columns, args.no_header, args.sep)
+    gold = _gold_table(args.gold, columns[0], columns[2], args.sep) if args.gold else None
+    threshold = None
+    if args.min_gold_accuracy is not None:
+        threshold = check_probability(args.min_gold_accuracy, "min_gold_accuracy")
+        if gold is None:
+            fail("min_gold_accuracy", "used together with --gold", args.min_gold_accuracy)
+    kwargs: dict[str, Any] = {"columns": tuple(columns), "gold": gold,
+                              "duplicates": args.duplicates, "rng": args.seed}
+    res = aggregate(answers, method=args.method, **kwargs)
+    conf = res.confidence
+    if args.json:
+        summary = ("method", "classes", "prior", "n_tasks", "n_workers", "n_answers", "n_iter",
+                   "converged", "log_likelihood", "n_gold", "gold_accuracy")
+        out = {
+            **{k: getattr(res, k) for k in summary},
+            "workers": [
+                {"worker": str(w), "skill": float(s), "spammer_score": float(sp),
+                 "n_answers": int(n)}
+                for w, s, sp, n in zip(res.workers, res.skills, res.spammer_score,
+                                       res.worker_n_answers, strict=True)
+            ],
+            "tasks": [{"task": str(t), "label": str(lab), "confidence": float(c)}
+                      for t, lab, c in zip(res.tasks, res.labels, conf, strict=True)],
+        }
+        print(json.dumps(jsonable(out), indent=2))
+    if args.output or not args.json:
+        fh = open(args.output, "w", newline="") if args.output else sys.stdout  # noqa: SIM115
+        try:
+            w = csv.writer(fh)
+            w.writerow(["task", "label", "confidence"])
+            for t, lab, c in zip(res.tasks, res.labels, conf, strict=True):
+                w.writerow([t, lab, f"{c:.6g}"])
+            fh.flush()
+        except BrokenPipeError:  # e.g. piped into `head`: the reader had enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        finally:
+            if args.output:
+                fh.close()
+        if args.output and not args.json:
+            print(repr(res))
+    if threshold is not None and res.gold_accuracy is not None and res.gold_accuracy < threshold:
+        print(f"mllifecycle labels aggregate: gold accuracy {res.gold_accuracy:.4g} "
+              f"below {threshold:.4g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# name -> (add_arguments, run, one-line help); other sub-subcommands register here
+def _add_serve(parser: argparse.ArgumentParser) -> None:
+    # the labelling endpoint lives with the label queue, in mllifecycle.store;
+    # like mllifecycle.cli, reach the command module by name (it loads only
+    # the standard library until the server starts)
+    import importlib
+
+    importlib.import_module("mllifecycle.store._serve").add_arguments(parser)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import importlib
+
+    return int(importlib.import_module("mllifecycle.store._serve").run(args))
+
+
+_SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None],
+                              Callable[[argparse.Namespace], int], str]] = {
+    "aggregate": (_add_aggregate, _run_aggregate,
+                  "aggregate crowd answers (task, worker, label) into one label per task"),
+    "serve": (_add_serve, _run_serve,
+              "serve the label queue of a store over HTTP (JSON API and a labelling page)"),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``labels`` subcommand's sub-subcommands to ``parser``."""
+    sub = parser.add_subparsers(dest="labels_command", metavar="SUBCOMMAND")
+    for name, (add, runner, help_text) in _SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add(p)
+        p.set_defaults(_labels_run=runner)
+    parser.set_defaults(_labels_parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen ``labels`` sub-subcommand; return the exit status."""
+    runner = getattr(args, "_labels_run", None)
+    if runner is None:
+        args._labels_parser.print_help()
+        return 2
+    return int(runner(args))

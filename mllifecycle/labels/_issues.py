@@ -1,0 +1,732 @@
+"""Label-error detection by confident learning (Northcutt, Jiang and Chuang 2021).
+
+Given each row's given (possibly wrong) label and an out-of-sample estimate of
+its class probabilities, confident learning counts, per class, the rows whose
+probability of another class exceeds that class's average self-confidence
+(the *confident joint*), calibrates the counts to the label totals, and flags
+as issues the rows counted off the diagonal or, by pruning, the rows most
+likely to be wrong in number equal to the estimated noise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._validation import (
+    RNGLike,
+    check_array,
+    check_has_methods,
+    check_int,
+    check_option,
+    check_rng,
+    described,
+    fail,
+)
+
+__all__ = [
+    "LabelIssues",
+    "NoiseMatrix",
+    "out_of_fold_proba",
+    "confident_joint",
+    "estimate_noise_matrix",
+    "find_label_issues",
+    "label_quality",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+_METHODS = ("prune_by_noise_rate", "prune_by_class", "both", "confident_joint",
+            "predicted_neq_given")
+_RANKS = ("self_confidence", "normalized_margin")
+_EPS = 1e-6  # fuzzy comparison of probabilities, as in the paper's reference code
+_TINY = 1e-100
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _unwrap_proba(proba: Any) -> tuple[Any, Any]:
+    """Accept an array or a result with ``proba`` (and ``classes``), e.g. a crowd result."""
+    if hasattr(proba, "proba") and not isinstance(proba, np.ndarray):
+        return proba.proba, getattr(proba, "classes", None)
+    return proba, None
+
+
+def _check_inputs(
+    y: Any, proba: Any, classes: Any, caller: str
+) -> tuple[IntArray, FloatArray, npt.NDArray[Any]]:
+    """Return (codes 0..K-1, proba (n, K), classes) after checking both."""
+    raw, found_classes = _unwrap_proba(proba)
+    if classes is None:
+        classes = found_classes
+    p = check_array(raw, "proba", caller=caller, ndim=2)
+    n, k = p.shape
+    if k < 2:
+        fail("proba", "an (n_samples, n_classes) array with at least 2 classes",
+             described(f"shape {p.shape}"), caller)
+    if (p < 0).any() or (p > 1).any():
+        fail("proba", "probabilities in [0, 1]",
+             described(f"values in [{p.min()!r}, {p.max()!r}]"), caller)
+    sums = p.sum(axis=1)
+    bad = np.abs(sums - 1.0) > 1e-4
+    if bad.any():
+        fail("proba", "rows of class probabilities that sum to 1",
+             described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
+                       f"{sums[bad][0]!r}"), caller)
+    ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
+    if ya.shape[0] != n:
+        fail("y", f"one label per row of 'proba' ({n})",
+             described(f"{ya.shape[0]} label(s)"), caller)
+    if classes is not None:
+        cls = np.asarray(classes)
+        if cls.ndim != 1 or cls.shape[0] != k:
+            fail("classes", f"a 1-D array of the {k} class labels in the column order "
+                 "of 'proba'", classes, caller)
+        order = np.argsort(cls, kind="stable")
+        pos = np.searchsorted(cls[order], ya)
+        pos = np.clip(pos, 0, k - 1)
+        codes = order[pos]
+        unknown = cls[codes] != ya
+        if unknown.any():
+            fail("y", "labels found in 'classes'",
+                 described(f"{int(unknown.sum())} unknown label(s), e.g. "
+                           f"{ya[unknown][0]!r}"), caller)
+        return codes.astype(np.intp), p, cls
+    if ya.dtype.kind in "iu" or (ya.dtype.kind == "f" and np.all(ya == np.round(ya))):
+        codes = ya.astype(np.intp)
+        if codes.min() < 0 or codes.max() >= k:
+            fail("y", f"integer labels in [0, {k - 1}] (the columns of 'proba'), or pass "
+                 "'classes'", described(f"labels in [{codes.min()}, {codes.max()}]"),
+                 caller)
+        return codes, p, np.arange(k)
+    uniq, codes = np.unique(ya, return_inverse=True)
+    if uniq.shape[0] != k:
+        fail("classes", f"the {k} class labels in the column order of 'proba' (y has "
+             f"{uniq.shape[0]} distinct non-integer labels, so the order cannot be "
+             "inferred)", None, caller)
+    return codes.astype(np.intp), p, uniq
+
+
+# ---------------------------------------------------------------- core maths
+
+
+def _round_preserving_sum(x: FloatArray) -> npt.NDArray[np.int64]:
+    """Round to integers keeping the (rounded) total: adjust the largest remainders."""
+    ints = np.round(x)
+    target = np.round(x.sum())
+    diff = int(np.round(target - ints.sum()))
+    while diff != 0:
+        step = 1 if diff > 0 else -1
+        m = min(abs(diff), x.shape[0])
+        rem = x - ints
+        order = np.argsort(rem)
+        picks = order[::-1][:m] if step > 0 else order[:m]
+        ints[picks] += step
+        diff = int(np.round(target - ints.sum()))
+    return ints.astype(np.int64)
+
+
+def _round_rows(m: FloatArray) -> npt.NDArray[np.int64]:
+    return np.vstack([_round_preserving_sum(row) for row in m])
+
+
+def _thresholds(codes: IntArray, p: FloatArray) -> FloatArray:
+    """Per-class confident threshold: mean self-confidence of the rows given that class."""
+    k = p.shape[1]
+    counts = np.bincount(codes, minlength=k).astype(np.float64)
+    sums = np.bincount(codes, weights=p[np.arange(codes.shape[0]), codes], minlength=k)
+    t = np.full(k, 2.0)  # a class nobody was given can never be confidently predicted
+    seen = counts > 0
+    t[seen] = sums[seen] / counts[seen]
+    return np.asarray(np.maximum(t, 2 * _EPS), dtype=np.float64)
+
+
+def _joint_counts(codes: IntArray, p: FloatArray) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """Uncalibrated confident joint C[given, true] and the off-diagonal row indices."""
+    k = p.shape[1]
+    confident = p >= _thresholds(codes, p) - _EPS
+    n_conf = confident.sum(axis=1)
+    guess = np.where(n_conf > 1, p.argmax(axis=1), confident.argmax(axis=1))
+    rows = n_conf > 0
+    cj = np.bincount(codes[rows] * k + guess[rows], minlength=k * k).reshape(k, k)
+    np.fill_diagonal(cj, np.maximum(cj.diagonal(), 1))
+    off = np.flatnonzero(rows & (guess != codes))
+    return cj.astype(np.int64), off
+
+
+def _calibrate(cj: npt.NDArray[np.int64], codes: IntArray) -> npt.NDArray[np.int64]:
+    k = cj.shape[0]
+    counts = np.bincount(codes, minlength=k).astype(np.float64)
+    c = cj / np.maximum(cj.sum(axis=1), _TINY)[:, None] * counts[:, None]
+    c = c / max(float(c.sum()), _TINY) * counts.sum()
+    return _round_rows(c)
+
+
+def _given_matches_max(codes: IntArray, p: FloatArray) -> npt.NDArray[np.bool_]:
+    """Rows whose given label is (within 1e-6) the most probable: never an issue."""
+    q = p.copy()
+    q[np.arange(codes.shape[0]), codes] += _EPS
+    return np.asarray(q.argmax(axis=1) == codes)
+
+
+def _scores(codes: IntArray, p: FloatArray, rank_by: str) -> FloatArray:
+    idx = np.arange(codes.shape[0])
+    self_conf = p[idx, codes]
+    if rank_by == "self_confidence":
+        return np.asarray(self_conf, dtype=np.float64)
+    other = p.copy()
+    other[idx, codes] = -np.inf
+    return np.asarray((self_conf - other.max(axis=1) + 1.0) / 2.0, dtype=np.float64)
+
+
+def _prune_matrix(cj: npt.NDArray[np.int64], min_per_class: int) -> npt.NDArray[np.int64]:
+    """Transpose of the calibrated joint with at least ``min_per_class`` rows kept per class."""
+    m = cj.T.astype(np.float64)
+    diag = m.diagonal().copy()
+    new_diag = np.maximum(diag, min_per_class)
+    extra = new_diag - diag
+    per_col = np.maximum(np.count_nonzero(m, axis=0) - 1.0, 1.0)
+    out = m - extra / per_col
+    out[out < 0] = 0
+    np.fill_diagonal(out, new_diag)
+    return _round_rows(out.astype(np.int64).astype(np.float64))
+
+
+# ---------------------------------------------------------------- results
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class NoiseMatrix:
+    """Estimated label noise: how often each true class was given each label.
+
+    Attributes
+    ----------
+    classes : ndarray of shape (n_classes,)
+        Class labels, the order of every axis below.
+    confident_joint : ndarray of shape (n_classes, n_classes)
+        Calibrated counts ``C[i, j]`` of rows given label ``i`` whose true
+        label is estimated to be ``j`` (rows sum to the label counts).
+    joint : ndarray of shape (n_classes, n_classes)
+        ``confident_joint`` normalised to sum to 1: ``P(given=i, true=j)``.
+    noise_matrix : ndarray of shape (n_classes, n_classes)
+        ``P(given=i | true=j)`` (columns sum to 1).
+    inverse_noise_matrix : ndarray of shape (n_classes, n_classes)
+        ``P(true=j | given=i)`` stored as ``[j, i]`` (columns sum to 1).
+    prior : ndarray of shape (n_classes,)
+        Estimated distribution of the true labels.
+    noise_rates : ndarray of shape (n_classes,)
+        Per given label ``i``, the estimated fraction of its rows whose true
+        label differs: ``1 - P(true=i | given=i)``.
+    noise_fraction : float
+        Estimated fraction of wrong labels overall, ``1 - trace(joint)``.
+    n_samples : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import estimate_noise_matrix
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> nm = estimate_noise_matrix(y, proba)
+    >>> nm.confident_joint
+    array([[2, 1],
+           [0, 3]])
+    >>> round(nm.noise_fraction, 3)
+    0.167
+    """
+
+    classes: npt.NDArray[Any]
+    confident_joint: npt.NDArray[np.int64]
+    joint: FloatArray
+    noise_matrix: FloatArray
+    inverse_noise_matrix: FloatArray
+    prior: FloatArray
+    noise_rates: FloatArray
+    noise_fraction: float
+    n_samples: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-safe dict."""
+        return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return ``noise_fraction`` and the per-class noise rates as floats."""
+        out = {"noise_fraction": self.noise_fraction}
+        for c, r in zip(self.classes.tolist(), self.noise_rates.tolist(), strict=True):
+            out[f"noise_rate.{c}"] = float(r)
+        return flat_metrics(out)
+
+    def __repr__(self) -> str:
+        rates = ", ".join(format_value(r, 3) for r in self.noise_rates)
+        return (f"NoiseMatrix(noise_fraction={format_value(self.noise_fraction, 3)}, "
+                f"noise_rates=[{rates}], n_samples={self.n_samples})")
+
+    def _repr_html_(self) -> str:
+        rows = [[str(c), *self.confident_joint[i].tolist(), float(self.noise_rates[i])]
+                for i, c in enumerate(self.classes.tolist())]
+        heads = ["given \\ true", *[str(c) for c in self.classes.tolist()], "noise rate"]
+        return html_table(rows, heads, caption=repr(self))
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class LabelIssues:
+    """Rows whose given label is probably wrong, most severe first.
+
+    Attributes
+    ----------
+    indices : ndarray of int
+        Row indices of the issues, ranked from the least likely label to be
+        correct (lowest ``label_quality``) to the most.
+    label_quality : ndarray of shape (n_samples,)
+        Score of every row's given label (``rank_by``): low means likely wrong.
+    given_labels : ndarray
+        The given label of each issue (same order as ``indices``).
+    suggested_labels : ndarray
+        The most probable class of each issue under ``proba``.
+    noise : NoiseMatrix
+        The estimated noise rates behind the decision.
+    method : str
+        How issues were selected (see :func:`find_label_issues`).
+    rank_by : str
+        ``"self_confidence"`` or ``"normalized_margin"``.
+    n_samples : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import find_label_issues
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> res = find_label_issues(y, proba)
+    >>> res.indices, res.n_issues
+    (array([2]), 1)
+    """
+
+    indices: IntArray
+    label_quality: FloatArray
+    given_labels: npt.NDArray[Any]
+    suggested_labels: npt.NDArray[Any]
+    noise: NoiseMatrix
+    method: str
+    rank_by: str
+    n_samples: int
+
+    @property
+    def n_issues(self) -> int:
+        """Number of rows flagged."""
+        return int(self.indices.shape[0])
+
+    @property
+    def mask(self) -> npt.NDArray[np.bool_]:
+        """Boolean mask of length ``n_samples``, True at the issues."""
+        m = np.zeros(self.n_samples, dtype=bool)
+        m[self.indices] = True
+        return m
+
+    @property
+    def ranks(self) -> IntArray:
+        """Rank of each issue (0 = most severe), in the order of ``indices``."""
+        return np.arange(self.n_issues, dtype=np.intp)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-safe dict (``label_quality`` left out)."""
+        out = attrs_to_dict(self, exclude=("label_quality",))
+        out["n_issues"] = self.n_issues
+        return out
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return counts, the issue fraction and the estimated noise rates."""
+        base = {"n_issues": self.n_issues, "n_samples": self.n_samples,
+                "issue_fraction": self.n_issues / max(self.n_samples, 1)}
+        return {**flat_metrics(base), **self.noise.to_metrics()}
+
+    def __repr__(self) -> str:
+        head = ", ".join(str(i) for i in self.indices[:5].tolist())
+        more = ", ..." if self.n_issues > 5 else ""
+        return (f"LabelIssues(n_issues={self.n_issues}, n_samples={self.n_samples}, "
+                f"indices=[{head}{more}], "
+                f"noise_fraction={format_value(self.noise.noise_fraction, 3)}, "
+                f"method={self.method!r}, rank_by={self.rank_by!r})")
+
+    def _repr_html_(self) -> str:
+        rows = [[int(i), self.given_labels[r], self.suggested_labels[r],
+                 float(self.label_quality[i])]
+                for r, i in enumerate(self.indices[:20].tolist())]
+        return html_table(rows, ["row", "given", "suggested", self.rank_by],
+                          caption=repr(self))
+
+
+# ---------------------------------------------------------------- public API
+
+
+def out_of_fold_proba(
+    estimator: Any,
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    cv: Any = 5,
+    n_jobs: int | None = None,
+    rng: RNGLike = None,
+) -> FloatArray:
+    """Class probabilities of every row from a model that never saw its label.
+
+    Stratified k-fold cross-fitting: a clone of ``estimator`` is fitted on all
+    folds but one and predicts the held-out fold. Columns follow the sorted
+    class labels of ``y`` (as ``estimator.classes_`` would); a class missing
+    from a training fold gets probability 0 in that fold's rows. Confident
+    learning needs these out-of-sample probabilities: in-sample ones
+    memorise the noise and hide it.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier with ``predict_proba``
+        Cloned for every fold; never mutated.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    cv : int or cross-validation splitter, default=5
+        Number of stratified folds (shuffled with ``rng``), or a splitter with
+        ``split(X, y)``.
+    n_jobs : int, optional
+        Folds fitted in parallel with joblib.
+    rng : int, numpy.random.Generator or None, default=None
+        Seeds the fold assignment.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` has no ``predict_proba``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.labels import out_of_fold_proba
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (50, 2)), rng.normal(3, 1, (50, 2))]
+    >>> y = np.repeat([0, 1], 50)
+    >>> out_of_fold_proba(LogisticRegression(), X, y, rng=0).shape
+    (100, 2)
+    """
+    caller = "out_of_fold_proba"
+    check_has_methods(estimator, "estimator", ["fit", "predict_proba"], caller)
+    Xa = check_array(X, "X", caller=caller, ndim=2)
+    ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
+    if ya.shape[0] != Xa.shape[0]:
+        fail("y", f"one label per row of 'X' ({Xa.shape[0]})",
+             described(f"{ya.shape[0]} label(s)"), caller)
+    gen = check_rng(rng, caller=caller)
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    classes, codes = np.unique(ya, return_inverse=True)
+    if classes.shape[0] < 2:
+        fail("y", "labels of at least 2 classes", described("a single class"), caller)
+    if isinstance(cv, int) and not isinstance(cv, bool):
+        folds = check_int(cv, "cv", caller=caller, low=2)
+        smallest = int(np.bincount(codes).min())
+        if smallest < folds:
+            fail("cv", f"at most the size of the smallest class ({smallest})", cv, caller)
+        splitter: Any = StratifiedKFold(n_splits=folds, shuffle=True,
+                                        random_state=int(gen.integers(2**31 - 1)))
+    elif hasattr(cv, "split") and not isinstance(cv, str):
+        splitter = cv
+    else:
+        fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)
+    splits = list(splitter.split(Xa, ya))
+
+    def one(train: IntArray, test: IntArray) -> tuple[IntArray, FloatArray]:
+        model = clone(estimator).fit(Xa[train], ya[train])
+        part = np.asarray(model.predict_proba(Xa[test]), dtype=np.float64)
+        out = np.zeros((test.shape[0], classes.shape[0]))
+        cols = np.searchsorted(classes, np.asarray(model.classes_))
+        out[:, cols] = part
+        return test, out
+
+    if n_jobs is None or n_jobs == 1:
+        parts = [one(tr, te) for tr, te in splits]
+    else:
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=n_jobs)(delayed(one)(tr, te) for tr, te in splits)
+    proba = np.full((Xa.shape[0], classes.shape[0]), np.nan)
+    for test, out in parts:
+        proba[test] = out
+    if np.isnan(proba).any():
+        fail("cv", "a splitter whose test folds cover every row",
+             described(f"{int(np.isnan(proba[:, 0]).sum())} row(s) never held out"), caller)
+    return proba
+
+
+def confident_joint(
+    y: npt.ArrayLike, proba: Any, *, classes: npt.ArrayLike | None = None,
+    calibrate: bool = True,
+) -> npt.NDArray[np.int64]:
+    """Count the rows given label ``i`` that are confidently of class ``j``.
+
+    A row counts in ``C[i, j]`` when its probability of class ``j`` reaches
+    ``t_j``, the mean probability of ``j`` over the rows given ``j`` (the
+    most probable such class if several do); rows confident in no class are
+    not counted. With ``calibrate`` the rows of ``C`` are rescaled to the
+    label counts and the total to the number of rows, then rounded keeping
+    the row totals [1]_.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Given labels: integers ``0..n_classes-1``, or labels listed in ``classes``.
+    proba : array-like of shape (n_samples, n_classes)
+        Out-of-sample class probabilities (or a result with ``proba``, such
+        as a crowd aggregation).
+    classes : array-like, optional
+        Class labels in the column order of ``proba``.
+    calibrate : bool, default=True
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes)
+
+    References
+    ----------
+    .. [1] C. G. Northcutt, L. Jiang and I. L. Chuang, "Confident learning:
+       estimating uncertainty in dataset labels", JAIR 70, 1373-1411 (2021).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import confident_joint
+    >>> y = np.array([0, 0, 1, 1])
+    >>> proba = np.array([[.9, .1], [.2, .8], [.1, .9], [.3, .7]])
+    >>> confident_joint(y, proba, calibrate=False)
+    array([[1, 1],
+           [0, 1]])
+    """
+    codes, p, _ = _check_inputs(y, proba, classes, "confident_joint")
+    cj, _ = _joint_counts(codes, p)
+    return _calibrate(cj, codes) if calibrate else cj
+
+
+def estimate_noise_matrix(
+    y: npt.ArrayLike, proba: Any, *, classes: npt.ArrayLike | None = None
+) -> NoiseMatrix:
+    """Estimate how labels were corrupted, from the calibrated confident joint.
+
+    The calibrated confident joint ``C`` (see :func:`confident_joint`),
+    normalised, estimates ``P(given, true)``; its column and row
+    normalisations give the noise matrix ``P(given | true)`` and the inverse
+    noise matrix ``P(true | given)`` of Northcutt et al. [1]_.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Given labels.
+    proba : array-like of shape (n_samples, n_classes)
+        Out-of-sample class probabilities (or a result with ``proba``).
+    classes : array-like, optional
+        Class labels in the column order of ``proba``.
+
+    Returns
+    -------
+    NoiseMatrix
+
+    References
+    ----------
+    .. [1] C. G. Northcutt, L. Jiang and I. L. Chuang, "Confident learning:
+       estimating uncertainty in dataset labels", JAIR 70, 1373-1411 (2021).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import estimate_noise_matrix
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> proba = np.array([[.9, .1], [.8, .2], [.2, .8], [.1, .9], [.3, .7], [.2, .8]])
+    >>> estimate_noise_matrix(y, proba).noise_rates.round(3)
+    array([0.333, 0.   ])
+    """
+    codes, p, cls = _check_inputs(y, proba, classes, "estimate_noise_matrix")
+    return _noise(codes, p, cls)
+
+
+def _noise(codes: IntArray, p: FloatArray, cls: npt.NDArray[Any]) -> NoiseMatrix:
+    cj_raw, _ = _joint_counts(codes, p)
+    cj = _calibrate(cj_raw, codes)
+    joint = cj / max(float(cj.sum()), _TINY)
+    true_tot = joint.sum(axis=0)
+    given_tot = joint.sum(axis=1)
+    nm = joint / np.maximum(true_tot, _TINY)
+    inv = joint.T / np.maximum(given_tot, _TINY)
+    return NoiseMatrix(
+        classes=cls, confident_joint=cj, joint=joint, noise_matrix=nm,
+        inverse_noise_matrix=inv, prior=true_tot,
+        noise_rates=np.asarray(1.0 - inv.diagonal(), dtype=np.float64),
+        noise_fraction=float(1.0 - np.trace(joint)), n_samples=int(codes.shape[0]),
+    )
+
+
+def label_quality(
+    y: npt.ArrayLike, proba: Any, *, rank_by: str = "self_confidence",
+    classes: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Score each row's given label; low scores are likely label errors.
+
+    ``"self_confidence"`` is the probability of the given label;
+    ``"normalized_margin"`` is ``(p_given - max p_other + 1) / 2`` [1]_.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    proba : array-like of shape (n_samples, n_classes)
+    rank_by : {"self_confidence", "normalized_margin"}, default="self_confidence"
+    classes : array-like, optional
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    References
+    ----------
+    .. [1] C. G. Northcutt, L. Jiang and I. L. Chuang, "Confident learning:
+       estimating uncertainty in dataset labels", JAIR 70, 1373-1411 (2021).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import label_quality
+    >>> label_quality([0, 1], np.array([[.9, .1], [.6, .4]]), rank_by="normalized_margin")
+    array([0.9, 0.4])
+    """
+    rank_by = check_option(rank_by, "rank_by", _RANKS, "label_quality")
+    codes, p, _ = _check_inputs(y, proba, classes, "label_quality")
+    return _scores(codes, p, rank_by)
+
+
+def find_label_issues(
+    y: npt.ArrayLike,
+    proba: Any,
+    *,
+    method: str = "prune_by_noise_rate",
+    rank_by: str = "self_confidence",
+    classes: npt.ArrayLike | None = None,
+    min_examples_per_class: int = 1,
+) -> LabelIssues:
+    """Find the rows whose given label is probably wrong (confident learning).
+
+    From out-of-sample probabilities (:func:`out_of_fold_proba`, or the
+    posterior of a crowd aggregation), Northcutt et al.'s confident
+    learning [1]_ estimates the confident joint of given and true labels,
+    then selects issues by ``method``:
+
+    - ``"confident_joint"``: the rows counted off the diagonal of the
+      (uncalibrated) confident joint;
+    - ``"prune_by_class"``: in each given class ``i``, the ``n_i - C[i, i]``
+      rows with the lowest probability of ``i`` (``C`` calibrated);
+    - ``"prune_by_noise_rate"`` (default): for each off-diagonal cell
+      ``(i, j)``, the ``C[i, j]`` rows given ``i`` with the largest margin
+      ``p_j - p_i``;
+    - ``"both"``: rows selected by both pruning rules;
+    - ``"predicted_neq_given"``: the baseline ``argmax(proba) != y``.
+
+    In every method a row whose given label is the most probable one (within
+    1e-6) is never an issue, and pruning keeps at least
+    ``min_examples_per_class`` rows per class. Issues are ranked by
+    ``rank_by`` (lowest score first). Selection and ranking follow the
+    reference implementation (cleanlab), and agree with it on the same input.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Given labels: integers ``0..n_classes-1``, labels listed in
+        ``classes``, or (when there are exactly ``n_classes`` distinct ones)
+        any labels in sorted order.
+    proba : array-like of shape (n_samples, n_classes) or result with ``proba``
+        Out-of-sample class probabilities; a crowd aggregation result (with
+        ``proba`` and ``classes``) is accepted as is, ``y`` then giving one
+        label per row of its ``proba`` (its task order).
+    method : str, default="prune_by_noise_rate"
+        One of ``"prune_by_noise_rate"``, ``"prune_by_class"``, ``"both"``,
+        ``"confident_joint"``, ``"predicted_neq_given"``.
+    rank_by : {"self_confidence", "normalized_margin"}, default="self_confidence"
+    classes : array-like, optional
+        Class labels in the column order of ``proba``.
+    min_examples_per_class : int, default=1
+        Pruning never leaves a class with fewer rows than this.
+
+    Returns
+    -------
+    LabelIssues
+        ``indices`` ranked most-severe first, ``label_quality`` of every row,
+        the ``noise`` estimate (noise matrix and per-class noise rates).
+
+    References
+    ----------
+    .. [1] C. G. Northcutt, L. Jiang and I. L. Chuang, "Confident learning:
+       estimating uncertainty in dataset labels", JAIR 70, 1373-1411 (2021).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.labels import find_label_issues, out_of_fold_proba
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (200, 2)), rng.normal(4, 1, (200, 2))]
+    >>> y = np.repeat([0, 1], 200)
+    >>> y[:10] = 1  # ten wrong labels
+    >>> proba = out_of_fold_proba(LogisticRegression(), X, y, rng=0)
+    >>> res = find_label_issues(y, proba)
+    >>> res.n_issues, set(res.indices.tolist()) <= set(range(10))
+    (9, True)
+    """
+    caller = "find_label_issues"
+    method = check_option(method, "method", _METHODS, caller)
+    rank_by = check_option(rank_by, "rank_by", _RANKS, caller)
+    min_keep = check_int(min_examples_per_class, "min_examples_per_class", caller=caller,
+                         low=0)
+    codes, p, cls = _check_inputs(y, proba, classes, caller)
+    n, k = p.shape
+    noise = _noise(codes, p, cls)
+    mask = np.zeros(n, dtype=bool)
+    if method == "confident_joint":
+        _, off = _joint_counts(codes, p)
+        mask[off] = True
+    elif method == "predicted_neq_given":
+        mask = p.argmax(axis=1) != codes
+    else:
+        prune = _prune_matrix(noise.confident_joint, min_keep)  # [true, given]
+        by_class = np.zeros(n, dtype=bool)
+        by_rate = np.zeros(n, dtype=bool)
+        for i in range(k):
+            rows = np.flatnonzero(codes == i)
+            if rows.shape[0] <= max(min_keep, 1):
+                continue
+            pi = p[rows]
+            if method in ("prune_by_class", "both"):
+                n_out = int(rows.shape[0] - prune[i, i])
+                if n_out >= 1:
+                    order = np.argsort(pi[:, i], kind="stable")
+                    by_class[rows[order[:n_out]]] = True
+            if method in ("prune_by_noise_rate", "both"):
+                for j in range(k):
+                    m = int(prune[j, i])
+                    if j != i and m > 0:
+                        order = np.argsort(-(pi[:, j] - pi[:, i]), kind="stable")
+                        by_rate[rows[order[:m]]] = True
+        mask = {"prune_by_class": by_class, "prune_by_noise_rate": by_rate,
+                "both": by_class & by_rate}[method]
+    mask &= ~_given_matches_max(codes, p)
+    scores = _scores(codes, p, rank_by)
+    idx = np.flatnonzero(mask)
+    idx = idx[np.argsort(scores[idx], kind="stable")]
+    return LabelIssues(
+        indices=idx.astype(np.intp), label_quality=scores, given_labels=cls[codes[idx]],
+        suggested_labels=cls[p[idx].argmax(axis=1)], noise=noise, method=method,
+        rank_by=rank_by, n_samples=n,
+    )

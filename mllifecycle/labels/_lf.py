@@ -1,0 +1,559 @@
+"""Labelling functions: plain callables voting a class or abstaining, and their analysis."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._validation import check_int, check_probability, described, fail
+
+__all__ = [
+    "ABSTAIN",
+    "LabelingFunction",
+    "labeling_function",
+    "LabelMatrix",
+    "apply",
+    "LFAnalysis",
+    "analyze",
+]
+
+ABSTAIN: int = -1
+"""The vote of a labelling function that does not label an example."""
+
+
+@attrs.frozen(kw_only=True)
+class LabelingFunction:
+    """A named labelling function (what :func:`labeling_function` returns).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(row) -> class or ABSTAIN`` (row-wise), or with ``vectorized=True``
+        ``fn(X) -> one vote per row``.
+    name : str
+        Name used in label matrices and reports.
+    vectorized : bool, default=False
+        Whether ``fn`` takes the whole table at once (the fast path).
+
+    Examples
+    --------
+    >>> from mllifecycle.labels import ABSTAIN, LabelingFunction
+    >>> lf = LabelingFunction(fn=lambda x: 1 if x > 0 else ABSTAIN, name="positive")
+    >>> lf(3), lf(-1)
+    (1, -1)
+    """
+
+    fn: Callable[[Any], Any]
+    name: str
+    vectorized: bool = False
+
+    def __call__(self, x: Any) -> Any:
+        return self.fn(x)
+
+
+def labeling_function(
+    fn: Callable[[Any], Any] | None = None,
+    *,
+    name: str | None = None,
+    vectorized: bool = False,
+) -> Any:
+    """Turn a function into a :class:`LabelingFunction` (optional sugar).
+
+    Plain callables work everywhere a labelling function is expected; the
+    decorator only attaches a name and marks vectorised functions (a plain
+    function can also be marked by setting ``fn.vectorized = True``).
+
+    Parameters
+    ----------
+    fn : callable, optional
+        The function (when used as ``@labeling_function`` without arguments).
+    name : str, optional
+        Default: the function's ``__name__``.
+    vectorized : bool, default=False
+        ``fn`` takes the whole table and returns one vote per row.
+
+    Returns
+    -------
+    LabelingFunction or decorator
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import ABSTAIN, apply, labeling_function
+    >>> @labeling_function(vectorized=True)
+    ... def big(X):
+    ...     return np.where(X[:, 0] > 5, 1, ABSTAIN)
+    >>> @labeling_function
+    ... def small(row):
+    ...     return 0 if row[0] < 2 else ABSTAIN
+    >>> apply([big, small], np.array([[1.0], [3.0], [9.0]])).values.tolist()
+    [[-1, 0], [-1, -1], [1, -1]]
+    """
+
+    def wrap(f: Callable[[Any], Any]) -> LabelingFunction:
+        if not callable(f):
+            fail("fn", "a callable", f, "labeling_function")
+        return LabelingFunction(fn=f, name=str(name or getattr(f, "__name__", "lf")),
+                                vectorized=bool(vectorized))
+
+    return wrap if fn is None else wrap(fn)
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class LabelMatrix:
+    """Votes of ``m`` labelling functions on ``n`` examples, with the class mapping.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_samples, n_lfs), int
+        ``values[i, j]`` is the index into ``classes`` voted by function ``j``
+        on example ``i``, or ``ABSTAIN`` (-1).
+    classes : ndarray of shape (n_classes,)
+        Class labels; ``classes[c]`` is what vote ``c`` means.
+    names : tuple of str
+        Labelling function names, one per column.
+
+    Examples
+    --------
+    >>> from mllifecycle.labels import apply
+    >>> L = apply([lambda s: "spam" if "win" in s else -1,
+    ...            lambda s: "ham" if "meeting" in s else -1],
+    ...           ["win cash", "meeting at 3", "win a meeting"])
+    >>> L.classes.tolist(), L.values.tolist()
+    (['ham', 'spam'], [[1, -1], [-1, 0], [1, 0]])
+    """
+
+    values: npt.NDArray[np.int64]
+    classes: npt.NDArray[Any]
+    names: tuple[str, ...]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of ``values``."""
+        return tuple(self.values.shape)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> npt.NDArray[Any]:
+        return self.values if dtype is None else self.values.astype(dtype)
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-safe Python."""
+        return attrs_to_dict(self)
+
+    def __repr__(self) -> str:
+        return (f"LabelMatrix(n_samples={self.values.shape[0]}, n_lfs={self.values.shape[1]}, "
+                f"classes={self.classes.tolist()!r}, "
+                f"coverage={format_value(float((self.values != ABSTAIN).any(1).mean()))})")
+
+
+def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
+    """Return (n_samples, factory of an iterator over rows) for row-wise functions."""
+    from mllifecycle._frames import is_frame, to_columns
+
+    if is_frame(X):
+        names, columns = to_columns(X)
+        keys = [str(c) for c in names]
+        lists = [c.tolist() for c in columns]
+        n = len(lists[0]) if lists else 0
+
+        def frame_rows() -> Any:
+            return (_Row(zip(keys, r, strict=True)) for r in zip(*lists, strict=True))
+
+        return n, frame_rows
+    if isinstance(X, np.ndarray):
+        if X.ndim == 0:
+            fail("X", "an array-like of examples", X, "apply")
+        return len(X), lambda: iter(X)
+    if isinstance(X, str | bytes) or not hasattr(X, "__len__"):
+        fail("X", "an array, a DataFrame or a sequence of examples", X, "apply")
+    return len(X), lambda: iter(X)
+
+
+class _Row(dict[str, Any]):
+    """A DataFrame row: ``row["col"]`` and ``row.col`` both work."""
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _is_abstain(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return isinstance(v, int | np.integer) and not isinstance(v, bool) and int(v) == ABSTAIN
+
+
+def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
+            ) -> list[Any]:
+    if getattr(lf, "vectorized", False):
+        out = lf(X)
+        arr = np.asarray(out.to_numpy() if hasattr(out, "to_numpy") else out)
+        if arr.shape != (n,):
+            fail(f"lfs[{j}] ({name})", f"a vectorised function returning {n} votes",
+                 described(f"an output of shape {arr.shape}"), "apply")
+        return list(arr.tolist())
+    return [lf(r) for r in rows()]
+
+
+def apply(
+    lfs: Sequence[Callable[[Any], Any]],
+    X: Any,
+    *,
+    classes: Sequence[Any] | None = None,
+    n_jobs: int | None = None,
+) -> LabelMatrix:
+    """Apply labelling functions to every example; return the label matrix.
+
+    Parameters
+    ----------
+    lfs : sequence of callables
+        Row-wise functions ``f(row) -> class or ABSTAIN`` (``None`` also
+        abstains), or vectorised ones (marked with
+        ``@labeling_function(vectorized=True)`` or ``f.vectorized = True``)
+        returning one vote per row. A DataFrame row is passed as a dict that
+        also allows attribute access (``row.text``); an array row as a 1-D
+        array; a sequence element as itself.
+    X : array, DataFrame or sequence
+        The examples.
+    classes : sequence, optional
+        All class labels in the order wanted. Default: if every vote is a
+        non-negative int, ``0 .. max vote`` (votes are kept as they are);
+        otherwise the sorted distinct votes (strings are mapped to indices and
+        the mapping is kept in ``LabelMatrix.classes``).
+    n_jobs : int, optional
+        Run the functions in parallel with joblib, one task per function, in
+        threads by default (vectorised NumPy functions release the GIL); use
+        ``joblib.parallel_config(backend="loky")`` for processes.
+
+    Returns
+    -------
+    LabelMatrix
+
+    Examples
+    --------
+    >>> from mllifecycle.labels import ABSTAIN, apply
+    >>> texts = ["free money", "lunch at noon?", "free lunch"]
+    >>> lfs = [lambda t: "spam" if "free" in t else ABSTAIN,
+    ...        lambda t: "ham" if "?" in t or "lunch" in t else ABSTAIN]
+    >>> L = apply(lfs, texts)
+    >>> L.values.tolist(), L.classes.tolist()
+    ([[1, -1], [-1, 0], [1, 0]], ['ham', 'spam'])
+    """
+    caller = "apply"
+    if callable(lfs) or isinstance(lfs, str | bytes):
+        lfs = [lfs]  # type: ignore[list-item]
+    lfs = list(lfs)
+    if not lfs:
+        fail("lfs", "at least one labelling function", lfs, caller)
+    for i, lf in enumerate(lfs):
+        if not callable(lf):
+            fail("lfs", "callables", described(f"{type(lf).__name__} at position {i}"), caller)
+    names = tuple(str(getattr(lf, "name", None) or getattr(lf, "__name__", f"lf_{i}"))
+                  for i, lf in enumerate(lfs))
+    names = tuple(f"lf_{i}" if n == "<lambda>" else n for i, n in enumerate(names))
+    n, rows = _rows(X)
+    if n == 0:
+        fail("X", "at least one example", described("0 examples"), caller)
+    if n_jobs is not None and n_jobs != 1:
+        from joblib import Parallel, delayed
+
+        n_jobs = check_int(n_jobs, "n_jobs", caller=caller, low=None)
+        if n_jobs == 0:
+            fail("n_jobs", "a non-zero int (or None)", n_jobs, caller)
+        votes = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_run_lf)(lf, X, n, rows, name, j)
+            for j, (lf, name) in enumerate(zip(lfs, names, strict=True))
+        )
+    else:
+        votes = [_run_lf(lf, X, n, rows, name, j)
+                 for j, (lf, name) in enumerate(zip(lfs, names, strict=True))]
+    flat = [v for col in votes for v in col if not _is_abstain(v)]
+    if classes is not None:
+        cls = np.asarray(classes)
+        if cls.ndim != 1 or len(cls) == 0 or len(set(cls.tolist())) != len(cls):
+            fail("classes", "a non-empty sequence of distinct class labels", classes, caller)
+    elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0
+             for v in flat):
+        cls = np.arange(max(flat, default=1) + 1)
+    else:
+        uniq = set(flat)
+        try:
+            cls = np.asarray(sorted(uniq))
+        except TypeError:
+            cls = np.asarray(sorted(uniq, key=repr), dtype=object)
+    code = {c: i for i, c in enumerate(cls.tolist())}
+    out = np.full((n, len(lfs)), ABSTAIN, dtype=np.int64)
+    for j, col in enumerate(votes):
+        for i, v in enumerate(col):
+            if _is_abstain(v):
+                continue
+            c = code.get(v)
+            if c is None:
+                fail("lfs", f"votes among the classes {cls.tolist()!r} or ABSTAIN",
+                     described(f"{v!r} from {names[j]!r} on example {i}"), caller)
+            out[i, j] = c
+    return LabelMatrix(values=out, classes=cls, names=names)
+
+
+def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = None
+                       ) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any], tuple[str, ...]]:
+    """Validate a label matrix; return (int values, classes, names)."""
+    if isinstance(L, LabelMatrix):
+        vals, cls, names = L.values, L.classes, L.names
+    else:
+        if L is None or isinstance(L, str | bytes):
+            fail(name, "a 2-D integer label matrix (ABSTAIN = -1)", L, caller)
+        from mllifecycle._frames import frame_to_numpy, is_frame
+
+        arr = frame_to_numpy(L) if is_frame(L) else np.asarray(L)
+        if arr.ndim != 2:
+            fail(name, "a 2-D label matrix of shape (n_samples, n_lfs)",
+                 described(f"a {arr.ndim}-D array of shape {arr.shape}"), caller)
+        if arr.dtype.kind == "f":
+            if np.isnan(arr).any():
+                fail(name, "integer votes with ABSTAIN = -1 (not NaN)",
+                     described(f"{int(np.isnan(arr).sum())} NaN value(s)"), caller)
+            if np.any(arr != np.round(arr)):
+                fail(name, "integer votes", described("non-integer values"), caller)
+        elif arr.dtype.kind not in "iub":
+            fail(name, "integer votes (map string classes with apply())",
+                 described(f"an array of dtype {arr.dtype}"), caller)
+        vals = arr.astype(np.int64)
+        k = int(vals.max(initial=-1)) + 1
+        cls = np.arange(max(k, n_classes or 0, 2))
+        names = tuple(f"lf_{j}" for j in range(vals.shape[1]))
+    if vals.shape[0] == 0 or vals.shape[1] == 0:
+        fail(name, "a non-empty label matrix", described(f"shape {vals.shape}"), caller)
+    if vals.min() < ABSTAIN:
+        fail(name, "votes >= -1 (ABSTAIN = -1)",
+             described(f"the value {int(vals.min())}"), caller)
+    if n_classes is not None:
+        if isinstance(L, LabelMatrix) and len(cls) != n_classes:
+            fail(name, f"a label matrix of {n_classes} classes (n_classes)",
+                 described(f"one of classes {cls.tolist()!r}"), caller)
+        if vals.max() >= n_classes:
+            fail(name, f"votes below n_classes={n_classes}",
+                 described(f"the vote {int(vals.max())}"), caller)
+        if len(cls) != n_classes:
+            cls = np.arange(n_classes)
+    return vals, cls, names
+
+
+def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
+            ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    n = n.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo = np.where(n > 0, centre - half, np.nan)
+    hi = np.where(n > 0, centre + half, np.nan)
+    return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class LFAnalysis:
+    """Per-labelling-function coverage, overlaps, conflicts and (with gold) accuracy.
+
+    Attributes
+    ----------
+    names : tuple of str
+    classes : ndarray
+    polarity : tuple of tuple
+        Classes each function voted for at least once.
+    coverage : ndarray of shape (n_lfs,)
+        Fraction of examples the function labels.
+    overlaps : ndarray of shape (n_lfs,)
+        Fraction of examples it labels that at least one other function also labels.
+    conflicts : ndarray of shape (n_lfs,)
+        Fraction of examples it labels where another function votes a different class.
+    n_correct, n_incorrect : ndarray of int or None
+        With gold labels: votes equal / not equal to the gold label.
+    accuracy, ci_low, ci_high : ndarray or None
+        With gold labels: empirical accuracy on the examples it labels, with
+        a Wilson score interval (Wilson, 1927) at ``confidence_level``; NaN for
+        a function that labels no gold example.
+    total_coverage, total_overlap, total_conflict : float
+        Fraction of examples with at least one vote / at least two votes / two
+        different votes.
+    n_samples : int
+    confidence_level : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import analyze
+    >>> L = np.array([[1, -1], [1, 1], [0, 1], [-1, -1]])
+    >>> res = analyze(L, y=[1, 1, 0, 0])
+    >>> res.coverage.tolist(), res.conflicts.tolist(), res.accuracy.tolist()
+    ([0.75, 0.5], [0.3333333333333333, 0.5], [1.0, 0.5])
+    """
+
+    names: tuple[str, ...]
+    classes: npt.NDArray[Any]
+    polarity: tuple[tuple[Any, ...], ...]
+    coverage: npt.NDArray[np.float64]
+    overlaps: npt.NDArray[np.float64]
+    conflicts: npt.NDArray[np.float64]
+    n_correct: npt.NDArray[np.int64] | None
+    n_incorrect: npt.NDArray[np.int64] | None
+    accuracy: npt.NDArray[np.float64] | None
+    ci_low: npt.NDArray[np.float64] | None
+    ci_high: npt.NDArray[np.float64] | None
+    total_coverage: float
+    total_overlap: float
+    total_conflict: float
+    n_samples: int
+    confidence_level: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-safe Python."""
+        return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return flat numbers, ``<name>.coverage`` etc. (for ``mlflow.log_metrics``)."""
+        out = {"total_coverage": self.total_coverage, "total_overlap": self.total_overlap,
+               "total_conflict": self.total_conflict}
+        for j, nm in enumerate(self.names):
+            out[f"{nm}.coverage"] = float(self.coverage[j])
+            out[f"{nm}.overlaps"] = float(self.overlaps[j])
+            out[f"{nm}.conflicts"] = float(self.conflicts[j])
+            if self.accuracy is not None:
+                out[f"{nm}.accuracy"] = float(self.accuracy[j])
+        return out
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        rows = []
+        for j, nm in enumerate(self.names):
+            row: tuple[Any, ...] = (nm, ", ".join(map(str, self.polarity[j])),
+                                    float(self.coverage[j]), float(self.overlaps[j]),
+                                    float(self.conflicts[j]))
+            if self.accuracy is not None and self.ci_low is not None and self.ci_high is not None:
+                row += (float(self.accuracy[j]),
+                        f"[{format_value(float(self.ci_low[j]), 3)}, "
+                        f"{format_value(float(self.ci_high[j]), 3)}]")
+            rows.append(row)
+        return rows
+
+    def _headers(self) -> list[str]:
+        h = ["lf", "polarity", "coverage", "overlaps", "conflicts"]
+        if self.accuracy is not None:
+            h += ["accuracy", f"{self.confidence_level:.0%} CI"]
+        return h
+
+    def __repr__(self) -> str:
+        lines = [f"LFAnalysis(n_samples={self.n_samples}, n_lfs={len(self.names)}, "
+                 f"total_coverage={format_value(self.total_coverage)}, "
+                 f"total_conflict={format_value(self.total_conflict)})"]
+        for row in self._rows():
+            lines.append("  " + "  ".join(
+                f"{h}={format_value(v) if isinstance(v, float) else v}"
+                for h, v in zip(self._headers(), row, strict=True)))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return html_table(self._rows(), self._headers(), caption="labelling functions")
+
+
+def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnalysis:
+    """Summarise a label matrix: coverage, overlaps, conflicts, polarity, accuracy.
+
+    Parameters
+    ----------
+    L : LabelMatrix or array of shape (n_samples, n_lfs)
+        Votes, ``ABSTAIN`` = -1.
+    y : array-like of shape (n_samples,), optional
+        Gold labels (class values of ``L.classes`` for a :class:`LabelMatrix`,
+        class indices for a plain array); ``ABSTAIN`` marks unknown gold.
+    confidence_level : float, default=0.95
+        Of the Wilson intervals on the accuracies.
+
+    Returns
+    -------
+    LFAnalysis
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.labels import analyze
+    >>> L = np.array([[0, 0, -1], [1, 0, -1], [1, 1, 1], [-1, -1, -1]])
+    >>> res = analyze(L)
+    >>> res.total_coverage, res.overlaps.tolist()
+    (0.75, [1.0, 1.0, 1.0])
+    """
+    caller = "analyze"
+    vals, cls, names = check_label_matrix(L, "L", caller)
+    level = check_probability(confidence_level, "confidence_level", caller, open_interval=True)
+    n, m = vals.shape
+    k = max(len(cls), int(vals.max(initial=-1)) + 1)
+    voted = vals != ABSTAIN
+    n_votes = voted.sum(axis=1)
+    counts = np.zeros((n, k), dtype=np.int64)
+    rows, cols = np.nonzero(voted)
+    np.add.at(counts, (rows, vals[rows, cols]), 1)
+    cov_j = voted.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = cov_j / n
+        overlaps = (voted & (n_votes[:, None] > 1)).sum(axis=0) / np.maximum(cov_j, 1)
+        same = np.take_along_axis(counts, np.where(voted, vals, 0), axis=1)
+        conflict = voted & (n_votes[:, None] - same > 0)
+        conflicts = conflict.sum(axis=0) / np.maximum(cov_j, 1)
+    polarity = tuple(tuple(cls[np.unique(vals[voted[:, j], j])].tolist()) for j in range(m))
+    n_correct = n_incorrect = acc = lo = hi = None
+    if y is not None:
+        yv = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        if yv.ndim != 1 or len(yv) != n:
+            fail("y", f"a 1-D array of {n} gold labels", described(f"shape {yv.shape}"), caller)
+        if isinstance(L, LabelMatrix):
+            code = {c: i for i, c in enumerate(cls.tolist())}
+            yi = np.array([ABSTAIN if _is_abstain(v) else code.get(v, -2) for v in yv.tolist()])
+        else:
+            yi = np.array([ABSTAIN if _is_abstain(v) else
+                           (int(v) if isinstance(v, int | np.integer) and 0 <= v < k else -2)
+                           for v in yv.tolist()])
+        if (yi == -2).any():
+            bad = yv[np.flatnonzero(yi == -2)[0]]
+            fail("y", f"gold labels among the classes {cls.tolist()!r} (or ABSTAIN)", bad,
+                 caller)
+        known = (yi != ABSTAIN)[:, None] & voted
+        right = known & (vals == yi[:, None])
+        n_correct = right.sum(axis=0).astype(np.int64)
+        n_incorrect = (known.sum(axis=0) - n_correct).astype(np.int64)
+        tot = n_correct + n_incorrect
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc = np.where(tot > 0, n_correct / np.maximum(tot, 1), np.nan)
+        lo, hi = _wilson(n_correct, tot, level)
+    multi = counts > 0
+    return LFAnalysis(
+        names=names,
+        classes=cls,
+        polarity=polarity,
+        coverage=np.asarray(coverage, dtype=np.float64),
+        overlaps=np.asarray(overlaps, dtype=np.float64),
+        conflicts=np.asarray(conflicts, dtype=np.float64),
+        n_correct=n_correct,
+        n_incorrect=n_incorrect,
+        accuracy=acc,
+        ci_low=lo,
+        ci_high=hi,
+        total_coverage=float((n_votes > 0).mean()),
+        total_overlap=float((n_votes > 1).mean()),
+        total_conflict=float((multi.sum(axis=1) > 1).mean()),
+        n_samples=n,
+        confidence_level=level,
+    )

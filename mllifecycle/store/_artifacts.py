@@ -1,0 +1,232 @@
+"""Model files (skops, or pickle only when trusted), checksums and data fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from mllifecycle._results import jsonable
+from mllifecycle._validation import column_names, described, fail
+from mllifecycle.store._errors import IntegrityError, StoreError, UntrustedModelError
+
+__all__ = ["DataFingerprint", "fingerprint", "dumps", "loads", "sha256", "package_versions"]
+
+FORMATS = ("skops", "pickle")
+
+
+def sha256(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data`` (the content address of a file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _skops() -> Any:
+    try:
+        import skops.io as sio
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the extra
+        raise StoreError(
+            "model files are written with skops: pip install 'mllifecycle[store]' "
+            "(or register with format='pickle' and load with trusted=True)"
+        ) from exc
+    return sio
+
+
+def dumps(obj: Any, fmt: str) -> bytes:
+    """Serialise ``obj`` in format ``fmt`` ("skops" or "pickle")."""
+    if fmt == "skops":
+        data: bytes = _skops().dumps(obj)
+        return data
+    import pickle
+
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def verify(data: bytes, expected: str) -> None:
+    """Raise :class:`IntegrityError` unless ``data`` hashes to ``expected``."""
+    got = sha256(data)
+    if got != expected:
+        raise IntegrityError(
+            f"model file {expected[:12]}... was altered or damaged: its bytes hash to "
+            f"{got[:12]}...; refusing to load it"
+        )
+
+
+def loads(data: bytes, fmt: str, trusted: bool | Sequence[str], always: Sequence[str] = ()) -> Any:
+    """Deserialise a checked file; refuse types (or pickles) nobody trusted.
+
+    ``always`` lists type names this library itself wrote and trusts (the
+    drift ``Reference``).
+    """
+    if fmt == "pickle":
+        if trusted is not True:
+            raise UntrustedModelError(
+                "this model was stored as a pickle, which can run arbitrary code when "
+                "loaded; pass trusted=True only if you trust whoever wrote the store"
+            )
+        import pickle
+
+        return pickle.loads(data)
+    if fmt != "skops":
+        raise StoreError(f"unknown model file format {fmt!r}")
+    sio = _skops()
+    untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in always]
+    if trusted is True:
+        allowed = untrusted
+    elif trusted is False:
+        allowed = []
+    else:
+        allowed = [t for t in untrusted if t in set(trusted)]
+    missing = sorted(set(untrusted) - set(allowed))
+    if missing:
+        raise UntrustedModelError(
+            f"the model file holds types skops does not trust by default: {missing}; "
+            "check them and pass trusted=[...] with those names (or trusted=True)"
+        )
+    return sio.loads(data, trusted=[*allowed, *always])
+
+
+def package_versions(model: Any = None) -> dict[str, str]:
+    """Return the versions of Python and of the packages a model depends on.
+
+    Only modules already imported are asked (nothing new is imported): numpy,
+    scipy, scikit-learn, skops, mllifecycle, and the top-level package the
+    model's class comes from.
+    """
+    import mllifecycle
+
+    out = {"python": platform.python_version(), "mllifecycle": mllifecycle.__version__}
+    names = {"numpy": "numpy", "scipy": "scipy", "sklearn": "scikit-learn", "skops": "skops"}
+    if model is not None:
+        top = type(model).__module__.split(".")[0]
+        names.setdefault(top, top)
+    for module, label in names.items():
+        mod = sys.modules.get(module)
+        version = getattr(mod, "__version__", None)
+        if isinstance(version, str):
+            out[label] = version
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class DataFingerprint:
+    """What a model was trained on, without keeping the data: schema and content hash.
+
+    Attributes
+    ----------
+    n_samples : int
+    n_features : int
+    columns : tuple of str
+        Column names (DataFrames) or ``x0, x1, ...``.
+    dtypes : tuple of str
+    sha256 : str
+        Hash of the schema and every value (and of ``y`` when given): equal
+        fingerprints mean the same training data, to SHA-256's strength.
+    y_sha256 : str or None
+        Hash of the labels alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.store import fingerprint
+    >>> fp = fingerprint(np.arange(6.0).reshape(3, 2), y=[0, 1, 0])
+    >>> fp.n_samples, fp.n_features, fp.columns
+    (3, 2, ('x0', 'x1'))
+    >>> fp.sha256 == fingerprint(np.arange(6.0).reshape(3, 2), y=[0, 1, 0]).sha256
+    True
+    """
+
+    n_samples: int
+    n_features: int
+    columns: tuple[str, ...]
+    dtypes: tuple[str, ...]
+    sha256: str
+    y_sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fingerprint as a JSON-safe dict."""
+        out: dict[str, Any] = jsonable(attrs.asdict(self))
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DataFingerprint:
+        """Rebuild a fingerprint from :meth:`to_dict`'s output."""
+        return cls(
+            n_samples=int(d["n_samples"]),
+            n_features=int(d["n_features"]),
+            columns=tuple(d["columns"]),
+            dtypes=tuple(d["dtypes"]),
+            sha256=str(d["sha256"]),
+            y_sha256=d.get("y_sha256"),
+        )
+
+
+def _column_bytes(col: np.ndarray[Any, Any]) -> bytes:
+    if col.dtype.kind in "biufcmM":
+        return np.ascontiguousarray(col).tobytes()
+    return json.dumps([jsonable(v) for v in col.tolist()], sort_keys=True).encode()
+
+
+def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
+    """Fingerprint training data: its schema and a SHA-256 of its content.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features) or DataFrame
+        Training features (a 1-D array counts as one feature).
+    y : array-like of shape (n_samples,), optional
+        Training labels.
+
+    Returns
+    -------
+    DataFingerprint
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.store import fingerprint
+    >>> a = fingerprint(np.zeros((4, 2)))
+    >>> b = fingerprint(np.ones((4, 2)))
+    >>> a.sha256 == b.sha256, a.columns == b.columns
+    (False, True)
+    """
+    caller = "fingerprint"
+    names = column_names(X)
+    if names is not None:
+        cols = [np.asarray(X[c].to_numpy() if hasattr(X[c], "to_numpy") else X[c]) for c in names]
+        n = len(cols[0]) if cols else 0
+    else:
+        arr = np.asarray(X)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            fail("X", "a 2-D array or a DataFrame", described(f"{arr.ndim}-D input"), caller)
+        names = [f"x{j}" for j in range(arr.shape[1])]
+        cols = [arr[:, j] for j in range(arr.shape[1])]
+        n = arr.shape[0]
+    h = hashlib.sha256()
+    dtypes = []
+    for name, col in zip(names, cols, strict=True):
+        dtypes.append(str(col.dtype))
+        h.update(json.dumps([str(name), str(col.dtype)]).encode())
+        h.update(_column_bytes(col))
+    y_sha = None
+    if y is not None:
+        y_arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        if y_arr.ndim != 1 or y_arr.shape[0] != n:
+            fail("y", f"a 1-D array of {n} labels", described(f"shape {y_arr.shape}"), caller)
+        y_sha = sha256(str(y_arr.dtype).encode() + _column_bytes(y_arr))
+        h.update(y_sha.encode())
+    return DataFingerprint(
+        n_samples=int(n),
+        n_features=len(names),
+        columns=tuple(str(c) for c in names),
+        dtypes=tuple(dtypes),
+        sha256=h.hexdigest(),
+        y_sha256=y_sha,
+    )

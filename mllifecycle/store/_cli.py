@@ -1,0 +1,177 @@
+"""``mllifecycle registry``: the model registry from the command line.
+
+``list``, ``show``, ``promote``, ``rollback`` and ``history``, each with
+``--store URL`` (a file path or a database URL), print JSON on stdout. Exit
+status: 0 success, 1 the gates refused a promotion, 2 bad input (one line on
+stderr). Only :mod:`argparse` is imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``registry`` subcommand's actions and options to ``parser``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store",
+        required=True,
+        metavar="URL",
+        help="the store: a SQLite file path, or a database URL (postgresql+psycopg://user@host/db)",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", parents=[common], help="list the registered models")
+    show = actions.add_parser("show", parents=[common], help="show a model's versions")
+    show.add_argument("name")
+    show.add_argument("--version", type=int, help="one version only (default: all)")
+    hist = actions.add_parser("history", parents=[common], help="a model's history")
+    hist.add_argument("name")
+    roll = actions.add_parser(
+        "rollback", parents=[common], help="make an earlier version the champion again"
+    )
+    roll.add_argument("name")
+    roll.add_argument("--to", type=int, help="the version to restore (default: the previous)")
+    roll.add_argument("--reason", help="kept in the history")
+    promote = actions.add_parser(
+        "promote",
+        parents=[common],
+        help="run gates on a version; make it the champion if they pass",
+        description="Run gates on a version's predictions; make it the champion only if "
+        "they pass (exit 0), else keep the champion (exit 1).",
+    )
+    promote.add_argument("name")
+    promote.add_argument("version", type=int)
+    promote.add_argument(
+        "--y-true", required=True, metavar="Y.csv", help="one column of true labels/values"
+    )
+    promote.add_argument(
+        "--challenger", required=True, metavar="B.csv", help="one column: the version's output"
+    )
+    promote.add_argument(
+        "--champion",
+        metavar="A.csv",
+        help="one column: the current champion's output (comparative gate; omit for a first model)",
+    )
+    promote.add_argument("--metric", default="accuracy", help="metric name (default: accuracy)")
+    promote.add_argument("--minimum", type=float, help="absolute floor on the metric")
+    promote.add_argument("--maximum", type=float, help="absolute ceiling on the metric")
+    promote.add_argument(
+        "--margin", type=float, default=0.0, help="tolerated loss or required gain (default: 0)"
+    )
+    promote.add_argument(
+        "--require",
+        choices=["improvement", "non-inferiority"],
+        default="non-inferiority",
+        help="what the version must show against the champion (default: non-inferiority)",
+    )
+    promote.add_argument("--alpha", type=float, default=0.05, help="one-sided level (0.05)")
+    promote.add_argument(
+        "--n-resamples", type=int, default=10_000, help="bootstrap resamples (10000)"
+    )
+    promote.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    promote.add_argument("--reason", help="kept in the history")
+
+
+def _read_column(path: str, name: str) -> Any:
+    """Read one CSV column (an optional text header above numbers is skipped)."""
+    import csv
+
+    import numpy as np
+
+    from mllifecycle._validation import described, fail
+
+    with open(path, newline="") as fh:
+        rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
+    if not rows:
+        fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))
+    if any(len(r) != 1 for r in rows):
+        fail(name, "a CSV file of one column", described(f"{path!r} with several columns"))
+    values = [r[0] for r in rows]
+
+    def number(text: str) -> bool:
+        try:
+            float(text)
+        except ValueError:
+            return False
+        return True
+
+    if len(values) > 1 and not number(values[0]) and all(number(v) for v in values[1:]):
+        values = values[1:]
+    if all(number(v) for v in values):
+        arr = np.array([float(v) for v in values])
+        return arr.astype(np.int64) if np.all(arr == np.round(arr)) else arr
+    return np.array(values, dtype=str)
+
+
+def _print(obj: Any) -> None:
+    import json
+
+    from mllifecycle._results import jsonable
+
+    print(json.dumps(jsonable(obj), indent=2, sort_keys=False))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one registry action; return the exit status."""
+    import os
+
+    from mllifecycle._validation import described, fail
+    from mllifecycle.store import Registry, Store
+
+    path = args.store[len("sqlite:///") :] if args.store.startswith("sqlite:///") else args.store
+    if "://" not in path and not os.path.exists(path):
+        # a typo must not create (and report on) a new empty store
+        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"))
+    registry = Registry(Store(args.store))
+    if args.action == "list":
+        _print(registry.models())
+        return 0
+    if args.action == "show":
+        if args.version is not None:
+            _print(registry.get(args.name, args.version).to_dict())
+        else:
+            _print([v.to_dict() for v in registry.versions(args.name)])
+        return 0
+    if args.action == "history":
+        _print([e.to_dict() for e in registry.history(args.name)])
+        return 0
+    if args.action == "rollback":
+        champion = registry.rollback(args.name, to=args.to, reason=args.reason)
+        _print({"name": args.name, "champion": champion})
+        return 0
+    return _promote(registry, args)
+
+
+def _promote(registry: Any, args: argparse.Namespace) -> int:
+    from mllifecycle._validation import fail
+    from mllifecycle.gates import GateContext, MetricThreshold, NoRegression, SignificantImprovement
+
+    y = _read_column(args.y_true, "y_true")
+    chal = _read_column(args.challenger, "challenger")
+    champ = _read_column(args.champion, "champion") if args.champion else None
+    if y.dtype.kind == "U":
+        chal = chal.astype(str)
+        champ = champ.astype(str) if champ is not None else None
+    ctx = GateContext(y_true=y, challenger=chal, champion=champ, rng=args.seed)
+    gates: list[Any] = []
+    if args.minimum is not None or args.maximum is not None:
+        gates.append(MetricThreshold(args.metric, minimum=args.minimum, maximum=args.maximum))
+    if champ is not None:
+        kind = SignificantImprovement if args.require == "improvement" else NoRegression
+        gates.append(
+            kind(args.metric, margin=args.margin, alpha=args.alpha, n_resamples=args.n_resamples)
+        )
+    if not gates:
+        fail(
+            "gates",
+            "--minimum/--maximum, or --champion for a comparison",
+            "no gate",
+            "mllifecycle registry promote",
+        )
+    result = registry.promote(args.name, args.version, gates=gates, context=ctx, reason=args.reason)
+    _print(result.to_dict())
+    return 0 if result.passed else 1

@@ -1,0 +1,564 @@
+"""A label queue apps can fill: prioritised tasks, leases, answers, aggregation."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from mllifecycle._validation import check_int, check_scalar, described, fail
+from mllifecycle.store._db import Store, _checkpoint, as_store, placeholders
+from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
+
+__all__ = ["LabelQueue", "LabelTask", "majority_vote"]
+
+_MAJORITY = {"majority", "majority_vote", "majority-vote"}
+
+
+def _np_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _encode_item(item: Any, caller: str) -> str:
+    try:
+        return json.dumps(item, allow_nan=False, default=_np_default, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        fail("items", "JSON-serialisable items (dicts, lists, strings, numbers)", item, caller)
+        raise AssertionError from exc  # pragma: no cover
+
+
+def _encode_label(label: Any, caller: str) -> str:
+    if isinstance(label, np.generic):
+        label = label.item()
+    ok = isinstance(label, str | int | bool) or (isinstance(label, float) and math.isfinite(label))
+    if not ok:
+        fail("label", "a string, an integer, a boolean or a finite float", label, caller)
+    return json.dumps(label)
+
+
+@attrs.frozen(kw_only=True)
+class LabelTask:
+    """A task handed to a worker: the item to label, under a lease.
+
+    Attributes
+    ----------
+    id : int
+        The task id to pass back to :meth:`LabelQueue.submit`.
+    item : object
+        What to label (as enqueued: any JSON value).
+    priority : float
+    n_answers : int
+        Answers received so far.
+    needed : int
+        Answers wanted before the task is resolved.
+    lease_expires : float or None
+        When the lease ends (seconds since the epoch).
+
+    Examples
+    --------
+    >>> from mllifecycle.store import LabelQueue, Store
+    >>> queue = LabelQueue(Store(":memory:"))
+    >>> _ = queue.enqueue([{"text": "great"}])
+    >>> [task] = queue.lease("ann")
+    >>> task.id, task.item
+    (1, {'text': 'great'})
+    """
+
+    id: int
+    item: Any
+    priority: float
+    n_answers: int
+    needed: int
+    lease_expires: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the task as a JSON-safe dict."""
+        return attrs.asdict(self)
+
+
+def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
+    """Return the most frequent label and its share of the votes.
+
+    Ties go to the tied label answered first (``labels`` in answer order),
+    so the rule is deterministic and needs no ordering of the labels.
+
+    Parameters
+    ----------
+    labels : sequence
+        The answers for one task, in the order they were given.
+
+    Returns
+    -------
+    label, confidence : object, float
+        The winner and the fraction of answers that gave it.
+
+    Examples
+    --------
+    >>> from mllifecycle.store import majority_vote
+    >>> majority_vote(["cat", "dog", "dog"])
+    ('dog', 0.6666666666666666)
+    >>> majority_vote(["dog", "cat"])
+    ('dog', 0.5)
+    """
+    if len(labels) == 0:
+        fail("labels", "at least one answer", labels, "majority_vote")
+    counts = Counter(labels)
+    best = max(counts.values())
+    winner = next(lab for lab in labels if counts[lab] == best)
+    return winner, best / len(labels)
+
+
+def _aggregate_external(
+    method: str, task: list[int], worker: list[str], label: list[Any]
+) -> dict[int, tuple[Any, float]]:
+    """Aggregate with :func:`mllifecycle.labels.aggregate` (crowd aggregation).
+
+    Answers go in long format (task, worker, label); each task's label and its
+    posterior probability (the confidence) come back.
+    """
+    from mllifecycle.labels import aggregate
+
+    try:
+        result = aggregate(
+            {
+                "task": np.asarray(task, dtype=np.int64),
+                "worker": np.asarray(worker, dtype=object),
+                "label": np.asarray(label, dtype=object),
+            },
+            method=method,
+        )
+    except ValueError as exc:
+        raise StoreError(f"resolve(method={method!r}): {exc}") from exc
+    conf = np.max(np.asarray(result.proba, dtype=float), axis=1)
+    out: dict[int, tuple[Any, float]] = {}
+    for i, (t, lab) in enumerate(zip(result.tasks.tolist(), result.labels.tolist(), strict=True)):
+        out[int(t)] = (lab, float(conf[i]))
+    return out
+
+
+class LabelQueue:
+    """Labelling tasks that people answer inside apps, kept in a :class:`Store`.
+
+    Parameters
+    ----------
+    store : Store, path or URL
+    name : str, default "default"
+        The queue's name (a store holds several queues).
+    redundancy : int, default 1
+        Answers wanted per task (from different workers) before it can be
+        resolved; more than one lets :meth:`resolve` vote.
+
+    Notes
+    -----
+    :meth:`lease` hands a task to one worker at a time: it is locked (and
+    skipped by other leasers) until its lease ends, is answered, or expires;
+    an expired lease returns the task to the queue. :meth:`submit` accepts an
+    answer only from the worker holding an unexpired lease on an existing
+    task. Each call is one transaction, so concurrent workers (processes,
+    threads, web requests) lose no answer.
+
+    Examples
+    --------
+    >>> from mllifecycle.store import LabelQueue, Store
+    >>> queue = LabelQueue(Store(":memory:"), redundancy=3)
+    >>> ids = queue.enqueue([{"text": "great"}, {"text": "awful"}], priority=[0.2, 0.9])
+    >>> for worker, answer in [("ann", "neg"), ("bob", "neg"), ("cy", "pos")]:
+    ...     [task] = queue.lease(worker, n_tasks=1)
+    ...     queue.submit(task.id, worker, answer)
+    >>> queue.resolve()
+    1
+    >>> queue.export()
+    [{'task': 2, 'item': {'text': 'awful'}, 'label': 'neg', 'confidence': 0.6666666666666666,
+      'n_answers': 3, 'method': 'majority'}]
+    """
+
+    def __init__(self, store: Store | str, name: str = "default", *, redundancy: int = 1) -> None:
+        self.store = as_store(store, "LabelQueue")
+        if not isinstance(name, str) or not name:
+            fail("name", "a non-empty string", name, "LabelQueue")
+        self.name = name
+        self.redundancy = check_int(redundancy, "redundancy", caller="LabelQueue", low=1)
+
+    def __repr__(self) -> str:
+        return f"LabelQueue({self.store!r}, name={self.name!r}, redundancy={self.redundancy})"
+
+    def enqueue(
+        self,
+        items: Iterable[Any],
+        priority: float | Sequence[float] | None = None,
+        *,
+        redundancy: int | None = None,
+    ) -> list[int]:
+        """Add items to label; return their task ids.
+
+        Parameters
+        ----------
+        items : iterable
+            JSON-serialisable items (a dict of features, a text, a URL ...).
+        priority : float or sequence of float, optional
+            Higher is leased first (e.g. an active-learning query score);
+            one number for all, or one per item. Default 0.
+        redundancy : int, optional
+            Answers wanted per task (default: the queue's).
+
+        Returns
+        -------
+        list of int
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> LabelQueue(Store(":memory:")).enqueue(["a", "b"], priority=[1.0, 2.0])
+        [1, 2]
+        """
+        caller = "enqueue"
+        if isinstance(items, str | bytes | dict):
+            fail("items", "an iterable of items", items, caller)
+        rows = [_encode_item(it, caller) for it in items]
+        if priority is None:
+            prios = [0.0] * len(rows)
+        elif np.ndim(priority) == 0:
+            p = check_scalar(priority, "priority", caller=caller)
+            prios = [p] * len(rows)
+        else:
+            arr = np.asarray(priority, dtype=float)
+            if arr.ndim != 1 or arr.shape[0] != len(rows):
+                fail(
+                    "priority",
+                    f"a number or one number per item ({len(rows)})",
+                    described(f"shape {arr.shape}"),
+                    caller,
+                )
+            if not np.all(np.isfinite(arr)):
+                fail("priority", "finite numbers", described("NaN or inf"), caller)
+            prios = [float(x) for x in arr]
+        needed = self.redundancy
+        if redundancy is not None:
+            needed = check_int(redundancy, "redundancy", caller=caller, low=1)
+        now = time.time()
+        ids: list[int] = []
+        with self.store._write() as tx:
+            for item, prio in zip(rows, prios, strict=True):
+                row = tx.one(
+                    "INSERT INTO label_tasks (queue, item, priority, needed, n_answers, status, "
+                    "created_at) VALUES (:q, :item, :p, :needed, 0, 'open', :now) RETURNING id",
+                    {"q": self.name, "item": item, "p": prio, "needed": needed, "now": now},
+                )
+                assert row is not None
+                ids.append(int(row[0]))
+        return ids
+
+    def lease(self, worker: str, n_tasks: int = 1, ttl: float = 300.0) -> list[LabelTask]:
+        """Hand up to ``n_tasks`` tasks to ``worker`` for ``ttl`` seconds, highest priority first.
+
+        A task is never leased to two workers at once, nor to a worker who
+        already answered it; a lease that expires returns the task.
+
+        Parameters
+        ----------
+        worker : str
+        n_tasks : int, default 1
+        ttl : float, default 300
+            Seconds the worker has to answer.
+
+        Returns
+        -------
+        list of LabelTask
+            Empty when nothing is left to label.
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"))
+        >>> _ = queue.enqueue(["low", "high"], priority=[0.1, 0.9])
+        >>> [t.item for t in queue.lease("ann", n_tasks=1)]
+        ['high']
+        >>> [t.item for t in queue.lease("bob", n_tasks=5)]
+        ['low']
+        >>> queue.lease("cy")
+        []
+        """
+        caller = "lease"
+        worker = _check_worker(worker, caller)
+        n_tasks = check_int(n_tasks, "n_tasks", caller=caller, low=1)
+        ttl = check_scalar(ttl, "ttl", caller=caller, low=0.0, low_inclusive=False)
+        now = time.time()
+        expires = now + ttl
+        with self.store._write() as tx:
+            rows = tx.execute(
+                "SELECT id, item, priority, n_answers, needed FROM label_tasks "
+                "WHERE queue = :q AND status = 'open' AND n_answers < needed "
+                "AND (leased_by IS NULL OR lease_expires <= :now) "
+                "AND NOT EXISTS (SELECT 1 FROM label_answers a "
+                "WHERE a.task_id = label_tasks.id AND a.worker = :w) "
+                "ORDER BY priority DESC, id LIMIT :n{skip_locked}",
+                {"q": self.name, "now": now, "w": worker, "n": n_tasks},
+            )
+            if rows:
+                marks, params = placeholders("t", [int(r[0]) for r in rows])
+                tx.execute(
+                    f"UPDATE label_tasks SET leased_by = :w, lease_expires = :exp "
+                    f"WHERE id IN ({marks})",
+                    {"w": worker, "exp": expires, **params},
+                )
+        return [
+            LabelTask(
+                id=int(r[0]),
+                item=json.loads(r[1]),
+                priority=float(r[2]),
+                n_answers=int(r[3]),
+                needed=int(r[4]),
+                lease_expires=expires,
+            )
+            for r in rows
+        ]
+
+    def submit(self, task: int | LabelTask, worker: str, label: Any) -> None:
+        """Record ``worker``'s answer for ``task``; the worker must hold its lease.
+
+        Parameters
+        ----------
+        task : int or LabelTask
+        worker : str
+        label : str, int, bool or float
+
+        Raises
+        ------
+        NotFoundError
+            No such task in this queue.
+        LeaseError
+            The worker holds no unexpired lease on the task.
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"))
+        >>> _ = queue.enqueue(["a photo"])
+        >>> [task] = queue.lease("ann")
+        >>> queue.submit(task, "ann", "cat")
+        >>> queue.counts()
+        {'open': 0, 'leased': 0, 'answered': 1, 'resolved': 0}
+        """
+        caller = "submit"
+        task_id = task.id if isinstance(task, LabelTask) else task
+        task_id = check_int(task_id, "task", caller=caller, low=1)
+        worker = _check_worker(worker, caller)
+        encoded = _encode_label(label, caller)
+        now = time.time()
+        with self.store._write() as tx:
+            row = tx.one(
+                "SELECT leased_by, lease_expires, status FROM label_tasks "
+                "WHERE id = :id AND queue = :q{for_update}",
+                {"id": task_id, "q": self.name},
+            )
+            if row is None:
+                raise NotFoundError(f"no task {task_id} in label queue {self.name!r}")
+            leased_by, expires, status = row
+            if status != "open":
+                raise LeaseError(f"task {task_id} is already resolved")
+            if leased_by != worker:
+                held = "not leased" if leased_by is None else "leased to another worker"
+                raise LeaseError(f"task {task_id} is not leased to worker {worker!r} ({held})")
+            if expires is None or float(expires) <= now:
+                raise LeaseError(
+                    f"the lease of worker {worker!r} on task {task_id} expired; lease it again"
+                )
+            tx.execute(
+                "INSERT INTO label_answers (task_id, worker, label, at) "
+                "VALUES (:id, :w, :label, :now)",
+                {"id": task_id, "w": worker, "label": encoded, "now": now},
+            )
+            _checkpoint("submit:answer")
+            tx.execute(
+                "UPDATE label_tasks SET n_answers = n_answers + 1, leased_by = NULL, "
+                "lease_expires = NULL WHERE id = :id",
+                {"id": task_id},
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Count tasks: open (free), leased, answered (enough answers) and resolved.
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"))
+        >>> _ = queue.enqueue(["a", "b"]); _ = queue.lease("ann")
+        >>> queue.counts()
+        {'open': 1, 'leased': 1, 'answered': 0, 'resolved': 0}
+        """
+        now = time.time()
+        with self.store._read() as tx:
+            row = tx.one(
+                "SELECT "
+                "SUM(CASE WHEN status = 'open' AND n_answers < needed AND "
+                "(leased_by IS NULL OR lease_expires <= :now) THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN status = 'open' AND n_answers < needed AND "
+                "leased_by IS NOT NULL AND lease_expires > :now THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN status = 'open' AND n_answers >= needed THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END) "
+                "FROM label_tasks WHERE queue = :q",
+                {"now": now, "q": self.name},
+            )
+        keys = ("open", "leased", "answered", "resolved")
+        return {k: int(v or 0) for k, v in zip(keys, row or (0, 0, 0, 0), strict=True)}
+
+    def answers(self) -> list[dict[str, Any]]:
+        """Return every answer in long format: task, worker, label, time.
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"))
+        >>> _ = queue.enqueue(["a"]); [t] = queue.lease("ann"); queue.submit(t, "ann", 1)
+        >>> [(a["task"], a["worker"], a["label"]) for a in queue.answers()]
+        [(1, 'ann', 1)]
+        """
+        with self.store._read() as tx:
+            rows = tx.execute(
+                "SELECT a.task_id, a.worker, a.label, a.at FROM label_answers a "
+                "JOIN label_tasks t ON t.id = a.task_id WHERE t.queue = :q ORDER BY a.id",
+                {"q": self.name},
+            )
+        return [
+            {"task": int(t), "worker": str(w), "label": json.loads(lab), "at": float(at)}
+            for t, w, lab, at in rows
+        ]
+
+    def resolve(self, method: str = "majority", *, min_answers: int | None = None) -> int:
+        """Aggregate the answers of every task that has enough; return how many were resolved.
+
+        Parameters
+        ----------
+        method : str, default "majority"
+            ``"majority"`` (built in: :func:`majority_vote`) or any method of
+            :func:`mllifecycle.labels.aggregate` (Dawid-Skene and others),
+            which then sees every answer in the queue so it can estimate each
+            worker's reliability.
+        min_answers : int, optional
+            Resolve tasks with at least this many answers (default: each
+            task's ``redundancy``).
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"), redundancy=2)
+        >>> _ = queue.enqueue(["a"])
+        >>> for w in ("ann", "bob"):
+        ...     [t] = queue.lease(w); queue.submit(t, w, "cat")
+        >>> queue.resolve(), queue.resolve()
+        (1, 0)
+        """
+        caller = "resolve"
+        if not isinstance(method, str):
+            fail("method", "a string naming an aggregation method", method, caller)
+        if min_answers is not None:
+            min_answers = check_int(min_answers, "min_answers", caller=caller, low=1)
+        with self.store._read() as tx:
+            ready_rows = tx.execute(
+                "SELECT id FROM label_tasks WHERE queue = :q AND status = 'open' AND "
+                "n_answers >= COALESCE(:m, needed) AND n_answers > 0",
+                {"q": self.name, "m": min_answers},
+            )
+            ready = {int(r[0]) for r in ready_rows}
+            if not ready:
+                return 0
+            rows = tx.execute(
+                "SELECT a.task_id, a.worker, a.label FROM label_answers a JOIN label_tasks t "
+                "ON t.id = a.task_id WHERE t.queue = :q ORDER BY a.id",
+                {"q": self.name},
+            )
+        if method in _MAJORITY:
+            # vote on the stored JSON text, so 1, 1.0 and true stay different labels
+            by_task: dict[int, list[str]] = {}
+            for t, _w, lab in rows:
+                if int(t) in ready:
+                    by_task.setdefault(int(t), []).append(str(lab))
+            decided = {}
+            for t, labs in by_task.items():
+                winner, share = majority_vote(labs)
+                decided[t] = (json.loads(winner), share)
+            method = "majority"
+        else:
+            decided = _aggregate_external(
+                method,
+                [int(r[0]) for r in rows],
+                [str(r[1]) for r in rows],
+                [json.loads(r[2]) for r in rows],
+            )
+        now = time.time()
+        n = 0
+        with self.store._write() as tx:
+            for t in sorted(ready):
+                if t not in decided:
+                    continue
+                label, conf = decided[t]
+                done = tx.execute(
+                    "UPDATE label_tasks SET status = 'resolved', label = :label, "
+                    "confidence = :c, method = :m, resolved_at = :now "
+                    "WHERE id = :id AND status = 'open' RETURNING id",
+                    {
+                        "label": json.dumps(label),
+                        "c": None if math.isnan(conf) else conf,
+                        "m": method,
+                        "now": now,
+                        "id": t,
+                    },
+                )
+                n += len(done)
+        return n
+
+    def export(self) -> list[dict[str, Any]]:
+        """Return the resolved tasks, oldest first, as rows for training.
+
+        Returns
+        -------
+        list of dict
+            ``task``, ``item``, ``label``, ``confidence``, ``n_answers``,
+            ``method`` per row (``pandas.DataFrame(rows)`` makes a table).
+
+        Examples
+        --------
+        >>> from mllifecycle.store import LabelQueue, Store
+        >>> queue = LabelQueue(Store(":memory:"))
+        >>> _ = queue.enqueue([{"x": 1.5}]); [t] = queue.lease("ann"); queue.submit(t, "ann", 0)
+        >>> _ = queue.resolve()
+        >>> [(r["item"], r["label"]) for r in queue.export()]
+        [({'x': 1.5}, 0)]
+        """
+        with self.store._read() as tx:
+            rows = tx.execute(
+                "SELECT id, item, label, confidence, n_answers, method FROM label_tasks "
+                "WHERE queue = :q AND status = 'resolved' ORDER BY id",
+                {"q": self.name},
+            )
+        return [
+            {
+                "task": int(i),
+                "item": json.loads(item),
+                "label": json.loads(label),
+                "confidence": None if c is None else float(c),
+                "n_answers": int(k),
+                "method": str(m),
+            }
+            for i, item, label, c, k, m in rows
+        ]
+
+
+def _check_worker(worker: Any, caller: str) -> str:
+    if not isinstance(worker, str) or not worker or len(worker) > 200:
+        fail("worker", "a non-empty string of at most 200 characters", worker, caller)
+    return worker

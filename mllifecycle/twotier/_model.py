@@ -1,0 +1,466 @@
+"""A global batch model with per-key local models adapted online (two tiers)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from mllifecycle._validation import check_scalar, described, fail
+
+__all__ = ["TwoTier", "LOCAL_STRATEGIES"]
+
+LOCAL_STRATEGIES = ("bias", "partial_fit", "blend")
+FloatArray = npt.NDArray[np.float64]
+_EPS = 1e-12
+
+
+def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
+    """Keys as a 1-D array of one hashable kind, NaN and mixed types refused."""
+    if keys is None:
+        fail("keys", f"one key per row ({n} keys)", keys, caller)
+    if isinstance(keys, list | tuple):
+        # NumPy would turn [1, "a"] into strings, and keys 1 and "1" into one key
+        def family(v: Any) -> str:
+            if isinstance(v, bool | int | np.integer):
+                return "int"
+            if isinstance(v, float | np.floating):
+                return "float"
+            return type(v).__name__
+
+        fams = {family(v) for v in keys}
+        if len(fams) > 1:
+            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
+    arr = np.asarray(keys.to_numpy() if hasattr(keys, "to_numpy") else keys)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        fail("keys", f"a 1-D sequence of {n} keys (one per row)", described(f"shape {arr.shape}"),
+             caller)
+    if arr.dtype.kind == "f":
+        if np.isnan(arr).any():
+            fail("keys", "keys without NaN", described("NaN keys"), caller)
+        if np.any(arr != np.round(arr)):
+            fail("keys", "integer or text keys", described("fractional numbers"), caller)
+        arr = arr.astype(np.int64)
+    elif arr.dtype == object:
+        kinds = {type(v) for v in arr.tolist()}
+        if any(v is None for v in arr.tolist()):
+            fail("keys", "keys without None", described("None keys"), caller)
+        if len(kinds) > 1:
+            names = sorted(k.__name__ for k in kinds)
+            fail("keys", "keys of one type", described(f"mixed types {names}"), caller)
+    elif arr.dtype.kind not in "iuUS":
+        fail("keys", "integer or text keys", described(f"dtype {arr.dtype}"), caller)
+    return arr
+
+
+class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """A global model trained in batch, with a local model per key adapted online.
+
+    The pattern of real-time applications (one model for all users, trained in
+    batch, beside small models per user, device or segment that keep adapting):
+    :meth:`fit` trains the global tier; :meth:`partial_fit` adapts the local
+    tier of each key from a batch of labelled rows; :meth:`predict_proba`
+    combines them. A key never seen (or evicted) gets the global model's answer.
+
+    Local strategies:
+
+    - ``"bias"`` (default; works with any classifier with ``predict_proba``):
+      a per-key, per-class correction of the global model's log-probabilities,
+      ``log((n_c + tau p_c) / (m_c + tau p_c))`` where ``n_c`` counts the key's
+      labels of class ``c``, ``m_c`` sums the global model's probabilities of
+      ``c`` on the same rows and ``p_c`` is the global class balance: the
+      key's own calibration-in-the-large, shrunk toward no correction by the
+      pseudo-count ``tau`` (a prior-shift correction in the spirit of Saerens et
+      al. 2002). Updating it is two ``bincount`` calls per batch.
+    - ``"partial_fit"``: a copy of the fitted global model per key, updated with
+      ``partial_fit`` on the key's rows (the global model must support
+      ``partial_fit``, e.g. :class:`~sklearn.linear_model.SGDClassifier`).
+    - ``"blend"``: the global and the key's ``partial_fit`` probabilities
+      averaged with weight ``n / (n + tau)`` on the local one, so a key's own
+      model counts more as its data grows (empirical-Bayes shrinkage).
+
+    ``tau="auto"`` estimates the pseudo-count from the keys seen so far by the
+    method of moments (the ratio of within-key noise to between-key variance of
+    the keys' mean residuals, as in a beta-binomial model), refreshed at every
+    :meth:`partial_fit`.
+
+    Memory is bounded: at most ``max_keys`` local states are kept; when a new
+    key needs room the least recently updated key is evicted (and falls back to
+    the global model until it is seen again).
+
+    Parameters
+    ----------
+    global_estimator : scikit-learn classifier
+        Cloned and fitted by :meth:`fit`.
+    local : {"bias", "partial_fit", "blend"}, default="bias"
+    tau : float or "auto", default="auto"
+        Pseudo-count of the shrinkage (``"bias"`` and ``"blend"``).
+    max_keys : int, default=100_000
+        Local states kept (least-recently-used eviction beyond).
+    reset_on_refit : bool, default=True
+        Whether :meth:`fit` (a new global model) clears the local tier.
+
+    Attributes
+    ----------
+    global_model_ : estimator
+        The fitted global tier.
+    classes_ : ndarray
+    n_keys_ : int
+        Local states held.
+    n_evicted_ : int
+        Keys evicted so far.
+
+    References
+    ----------
+    .. [1] Saerens, M., Latinne, P. and Decaestecker, C. (2002). Adjusting the
+       outputs of a classifier to new a priori probabilities. Neural Comput.,
+       14(1), 21-41.
+    .. [2] Efron, B. and Morris, C. (1975). Data analysis using Stein's
+       estimator and its generalizations. JASA, 70(350), 311-319.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.twotier import TwoTier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(4000, 2)); keys = rng.integers(0, 20, 4000)
+    >>> y = (X[:, 0] + (keys % 2) * 1.5 - 0.75 > 0).astype(int)  # keys shift the boundary
+    >>> model = TwoTier(LogisticRegression()).fit(X[:2000], y[:2000])
+    >>> _ = model.partial_fit(X[2000:3000], y[2000:3000], keys[2000:3000])
+    >>> glob = model.global_model_.score(X[3000:], y[3000:])
+    >>> two = model.score(X[3000:], y[3000:], keys=keys[3000:])
+    >>> bool(two > glob)
+    True
+    """
+
+    def __init__(
+        self,
+        global_estimator: Any,
+        *,
+        local: str = "bias",
+        tau: float | str = "auto",
+        max_keys: int = 100_000,
+        reset_on_refit: bool = True,
+    ) -> None:
+        self.global_estimator = global_estimator
+        self.local = local
+        self.tau = tau
+        self.max_keys = max_keys
+        self.reset_on_refit = reset_on_refit
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self, caller: str) -> None:
+        if self.local not in LOCAL_STRATEGIES:
+            fail("local", f"one of {LOCAL_STRATEGIES}", self.local, caller)
+        if not (isinstance(self.tau, str) and self.tau == "auto"):
+            check_scalar(self.tau, "tau", caller=caller, low=0.0)
+        if not isinstance(self.max_keys, int | np.integer) or self.max_keys < 1:
+            fail("max_keys", "a positive int", self.max_keys, caller)
+        if not hasattr(self.global_estimator, "predict_proba"):
+            raise TypeError(
+                f"{caller}: the global estimator {type(self.global_estimator).__name__} has no "
+                "predict_proba; every local strategy corrects the global model's probabilities"
+            )
+        if self.local in ("partial_fit", "blend") and not hasattr(
+            self.global_estimator, "partial_fit"
+        ):
+            raise TypeError(
+                f"{caller}: local={self.local!r} updates a copy of the global model with "
+                f"partial_fit, which {type(self.global_estimator).__name__} does not have "
+                "(use e.g. SGDClassifier(loss='log_loss'), or local='bias')"
+            )
+
+    def _check_X(self, X: Any, caller: str) -> FloatArray:
+        arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
+        if arr.dtype.kind == "c":
+            fail("X", "real numbers", described("complex values"), caller)
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            fail("X", "a numeric 2-D array", described(f"dtype {arr.dtype}"), caller)
+        if arr.ndim != 2:
+            fail("X", "a 2-D array", described(f"shape {arr.shape}"), caller)
+        if hasattr(self, "n_features_in_") and arr.shape[1] != self.n_features_in_:
+            fail("X", f"{self.n_features_in_} features", described(f"{arr.shape[1]}"), caller)
+        if not np.all(np.isfinite(arr)):
+            fail("X", "finite values", described("NaN or infinite values"), caller)
+        return arr
+
+    # --------------------------------------------------------------- the tiers
+    def fit(self, X: Any, y: Any, keys: Any = None) -> TwoTier:
+        """Train the global tier in batch (and clear the local tier).
+
+        ``keys`` are accepted for symmetry and, when given, warm the local
+        tier with the same rows.
+        """
+        caller = "TwoTier.fit"
+        self._check_params(caller)
+        Xa = self._check_X(X, caller)
+        ya = np.asarray(y)
+        if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
+            fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
+        model = clone(self.global_estimator).fit(Xa, ya)
+        self.global_model_ = model
+        self.classes_ = np.asarray(model.classes_)
+        self.n_features_in_ = Xa.shape[1]
+        prior = np.bincount(np.searchsorted(self.classes_, ya), minlength=self.classes_.size)
+        self.class_prior_ = prior / prior.sum()
+        if self.reset_on_refit or not hasattr(self, "_slots"):
+            self._reset_local()
+        if keys is not None:
+            self.partial_fit(Xa, ya, keys)
+        return self
+
+    def _reset_local(self) -> None:
+        k = self.classes_.size
+        self._slots: dict[Any, int] = {}
+        cap = int(min(self.max_keys, 1024))
+        self._counts = np.zeros((cap, k))
+        self._expected = np.zeros((cap, k))
+        self._pq = np.zeros((cap, k))  # sums of p (1 - p): the residuals' variance
+        self._n = np.zeros(cap)
+        self._last = np.zeros(cap)
+        self._models: dict[int, Any] = {}
+        self._free: list[int] = list(range(cap - 1, -1, -1))
+        self._clock = 0
+        self.n_evicted_ = 0
+        self._tau_ = 10.0 if self.tau == "auto" else float(self.tau)
+
+    @property
+    def n_keys_(self) -> int:
+        """Number of keys with a local state."""
+        check_is_fitted(self, "global_model_")
+        return len(self._slots)
+
+    def _grow(self, need: int) -> None:
+        cap = self._n.size
+        new_cap = int(min(self.max_keys, max(cap * 2, cap + need)))
+        if new_cap <= cap:
+            return
+        k = self.classes_.size
+        for name in ("_counts", "_expected", "_pq"):
+            old = getattr(self, name)
+            arr = np.zeros((new_cap, k))
+            arr[:cap] = old
+            setattr(self, name, arr)
+        for name in ("_n", "_last"):
+            old1 = getattr(self, name)
+            arr1 = np.zeros(new_cap)
+            arr1[:cap] = old1
+            setattr(self, name, arr1)
+        self._free.extend(range(new_cap - 1, cap - 1, -1))
+
+    def _slots_for(self, uniq: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """Slot of each key, allocating (and evicting the least recent) as needed."""
+        out = np.empty(uniq.size, dtype=np.int64)
+        new = []
+        for i, key in enumerate(uniq.tolist()):
+            slot = self._slots.get(key)
+            if slot is None:
+                new.append(i)
+            else:
+                out[i] = slot
+        if new:
+            if len(self._free) < len(new):
+                self._grow(len(new) - len(self._free))
+            short = len(new) - len(self._free)
+            if short > 0:
+                # least recently used first; keys of this batch are never evicted
+                busy = set(out[[i for i in range(uniq.size) if i not in set(new)]].tolist())
+                held = np.array(sorted(self._slots.values()))
+                order = held[np.argsort(self._last[held], kind="stable")]
+                victims = [s for s in order.tolist() if s not in busy][:short]
+                by_slot = {s: k for k, s in self._slots.items()}
+                for s in victims:
+                    del self._slots[by_slot[s]]
+                    self._models.pop(s, None)
+                    self._counts[s] = 0.0
+                    self._expected[s] = 0.0
+                    self._pq[s] = 0.0
+                    self._n[s] = 0.0
+                    self._free.append(s)
+                self.n_evicted_ += len(victims)
+            for i in new:
+                slot = self._free.pop()
+                self._slots[uniq[i].item() if hasattr(uniq[i], "item") else uniq[i]] = slot
+                out[i] = slot
+        return out
+
+    def partial_fit(self, X: Any, y: Any, keys: Any) -> TwoTier:
+        """Adapt the local tier of every key in the batch from its labelled rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Labels among the global model's classes.
+        keys : array-like of shape (n_samples,)
+            The key (user, device, segment) of each row: ints or strings, one type.
+
+        Returns
+        -------
+        self
+        """
+        caller = "TwoTier.partial_fit"
+        check_is_fitted(self, "global_model_")
+        Xa = self._check_X(X, caller)
+        ya = np.asarray(y)
+        if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
+            fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
+        ka = _key_array(keys, Xa.shape[0], caller)
+        idx = np.searchsorted(self.classes_, ya)
+        idx = np.clip(idx, 0, self.classes_.size - 1)
+        if np.any(self.classes_[idx] != ya):
+            bad = ya[self.classes_[idx] != ya][0]
+            fail("y", f"labels among the classes {self.classes_.tolist()}", bad, caller)
+        if Xa.shape[0] == 0:
+            return self
+        uniq, inv = np.unique(ka, return_inverse=True)
+        slots = self._slots_for(uniq)
+        self._clock += 1
+        self._last[slots] = self._clock
+        row_slot = slots[inv]
+        k = self.classes_.size
+        proba = self.global_model_.predict_proba(Xa)
+        flat = row_slot * k + idx
+        size = self._n.size * k
+        self._counts += np.bincount(flat, minlength=size).reshape(-1, k)
+        for c in range(k):
+            self._expected[:, c] += np.bincount(row_slot, weights=proba[:, c],
+                                                minlength=self._n.size)
+            self._pq[:, c] += np.bincount(row_slot, weights=proba[:, c] * (1 - proba[:, c]),
+                                          minlength=self._n.size)
+        self._n += np.bincount(row_slot, minlength=self._n.size)
+        if self.local in ("partial_fit", "blend"):
+            for j, slot in enumerate(slots.tolist()):
+                rows = inv == j
+                model = self._models.get(slot)
+                if model is None:
+                    model = copy.deepcopy(self.global_model_)
+                    self._models[slot] = model
+                model.partial_fit(Xa[rows], ya[rows], classes=self.classes_)
+        if self.tau == "auto":
+            self._tau_ = self._estimate_tau()
+        return self
+
+    def _estimate_tau(self) -> float:
+        """Method-of-moments pseudo-count from the keys' mean residuals.
+
+        For each key and class, the mean residual ``(n_c - m_c) / n`` has
+        variance ``between + sum p(1-p) / n**2`` if the keys' true corrections
+        vary with variance ``between`` (a beta-binomial model); ``between`` is
+        the observed variance less the mean sampling part, pooled over
+        classes, and ``tau`` is the mean per-row variance over ``between``.
+        """
+        held = np.array(sorted(self._slots.values()))
+        if held.size < 5:
+            return 10.0
+        n = self._n[held]
+        ok = n >= 2
+        if ok.sum() < 5:
+            return 10.0
+        n = n[ok][:, None]
+        r = (self._counts[held][ok] - self._expected[held][ok]) / n
+        within = self._pq[held][ok] / n**2
+        between = float(np.sum(np.var(r, axis=0, ddof=1) - within.mean(axis=0)))
+        if between <= 1e-12:
+            return 1e6  # keys do not differ: stay with the global model
+        base = float(np.sum((self._pq[held][ok] / n).mean(axis=0)))
+        return float(np.clip(base / between, 0.5, 1e6))
+
+    def predict_proba(self, X: Any, keys: Any = None) -> FloatArray:
+        """Class probabilities: global for cold keys, corrected by each key's local tier."""
+        caller = "TwoTier.predict_proba"
+        check_is_fitted(self, "global_model_")
+        Xa = self._check_X(X, caller)
+        proba = np.asarray(self.global_model_.predict_proba(Xa), dtype=np.float64)
+        if keys is None or Xa.shape[0] == 0 or not self._slots:
+            return proba
+        ka = _key_array(keys, Xa.shape[0], caller)
+        uniq, inv = np.unique(ka, return_inverse=True)
+        slot_of = np.array(
+            [self._slots.get(u.item() if hasattr(u, "item") else u, -1) for u in uniq],
+            dtype=np.int64,
+        )[inv]
+        warm = slot_of >= 0
+        if not warm.any():
+            return proba
+        s = slot_of[warm]
+        tau = self._tau_
+        if self.local == "bias":
+            prior = tau * self.class_prior_
+            corr = np.log(self._counts[s] + prior + _EPS) - np.log(self._expected[s] + prior + _EPS)
+            logit = np.log(np.clip(proba[warm], _EPS, 1.0)) + corr
+            logit -= logit.max(axis=1, keepdims=True)
+            out = np.exp(logit)
+            proba[warm] = out / out.sum(axis=1, keepdims=True)
+            return proba
+        rows = np.flatnonzero(warm)
+        local = np.empty((rows.size, self.classes_.size))
+        for slot in np.unique(s).tolist():
+            sel = s == slot
+            local[sel] = self._models[slot].predict_proba(Xa[rows[sel]])
+        if self.local == "partial_fit":
+            proba[warm] = local
+        else:
+            w = (self._n[s] / (self._n[s] + tau))[:, None]
+            proba[warm] = (1 - w) * proba[warm] + w * local
+        return proba
+
+    def predict(self, X: Any, keys: Any = None) -> npt.NDArray[Any]:
+        """Class labels (see :meth:`predict_proba`)."""
+        return np.asarray(self.classes_[np.argmax(self.predict_proba(X, keys), axis=1)])
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None, keys: Any = None) -> float:
+        """Accuracy of :meth:`predict` with the local tier of ``keys``."""
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(y, self.predict(X, keys), sample_weight=sample_weight))
+
+    def reset_key(self, key: Any) -> None:
+        """Forget one key's local state (it falls back to the global model)."""
+        check_is_fitted(self, "global_model_")
+        slot = self._slots.pop(key, None)
+        if slot is None:
+            return
+        self._models.pop(slot, None)
+        self._counts[slot] = 0.0
+        self._expected[slot] = 0.0
+        self._pq[slot] = 0.0
+        self._n[slot] = 0.0
+        self._free.append(slot)
+
+    def reset_local(self) -> None:
+        """Forget every key's local state (e.g. after a new global model)."""
+        check_is_fitted(self, "global_model_")
+        self._reset_local()
+
+    def local_state(self, key: Any) -> dict[str, Any] | None:
+        """One key's local state as plain data (counts, expected, rows), or None if cold."""
+        check_is_fitted(self, "global_model_")
+        slot = self._slots.get(key)
+        if slot is None:
+            return None
+        return {
+            "counts": self._counts[slot].copy(),
+            "expected": self._expected[slot].copy(),
+            "n_samples": float(self._n[slot]),
+            "model": self._models.get(slot),
+        }
+
+    def memory_per_key(self) -> float:
+        """Bytes of local state per key held (arrays, and copied models if any)."""
+        import pickle
+
+        check_is_fitted(self, "global_model_")
+        k = self.classes_.size
+        per = (3 * k + 2) * 8.0
+        if self._models:
+            sample = next(iter(self._models.values()))
+            per += len(pickle.dumps(sample))
+        return per

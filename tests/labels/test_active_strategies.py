@@ -1,0 +1,213 @@
+"""Active-learning query strategies: exact scores, diversity, conformance, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from sklearn.ensemble import BaggingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.labels import (
+    cluster_margin,
+    density_weighted,
+    entropy,
+    k_center_greedy,
+    kl_divergence,
+    least_confident,
+    margin,
+    random_sampling,
+    vote_entropy,
+)
+from mllifecycle.protocols import QueryStrategy
+from mllifecycle.testing import check_query_strategy
+
+UNCERTAINTY = [least_confident, margin, entropy, density_weighted, cluster_margin]
+COMMITTEE = [vote_entropy, kl_divergence]
+ALL = [random_sampling, *UNCERTAINTY, *COMMITTEE, k_center_greedy]
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(240, 3))
+    y = np.digitize(X[:, 0] + 0.5 * X[:, 1], [-0.6, 0.6])  # 3 classes
+    pool = rng.normal(size=(150, 3))
+    model = LogisticRegression().fit(X[:60], y[:60])
+    bag = BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=7,
+                            random_state=0).fit(X[:60], y[:60])
+    return X, y, pool, model, bag
+
+
+def _estimator_for(strategy, data):
+    _, _, _, model, bag = data
+    return bag if strategy in COMMITTEE else model
+
+
+@pytest.mark.parametrize("strategy", ALL, ids=lambda s: s.__name__)
+def test_every_strategy_conforms(strategy, data):
+    X, _, pool, _, _ = data
+    assert isinstance(strategy, QueryStrategy)
+    check_query_strategy(strategy, _estimator_for(strategy, data), pool,
+                         X_labelled=X[:60], batch_size=6)
+
+
+def test_uncertainty_scores_equal_reference_formulas(data):
+    _, _, pool, model, _ = data
+    p = model.predict_proba(pool)
+    n = pool.shape[0]
+    top2 = np.sort(p, axis=1)[:, -2:]
+    refs = {
+        least_confident: 1 - p.max(axis=1),
+        margin: 1 - (top2[:, 1] - top2[:, 0]),
+        entropy: stats.entropy(p, axis=1),
+    }
+    for fn, ref in refs.items():
+        q = fn(model, pool, batch_size=n, rng=0)
+        np.testing.assert_allclose(q.scores, ref[q.indices], rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(q.indices[:10], np.argsort(-ref, kind="stable")[:10])
+
+
+def test_committee_scores_equal_reference_formulas(data):
+    _, _, pool, _, bag = data
+    members = np.stack([m.predict_proba(pool) for m in bag.estimators_])  # coded classes
+    n = pool.shape[0]
+    votes = members.argmax(axis=2)
+    shares = np.stack([(votes == c).mean(axis=0) for c in range(3)], axis=1)
+    q = vote_entropy(bag, pool, batch_size=n, rng=0)
+    np.testing.assert_allclose(q.scores, stats.entropy(shares, axis=1)[q.indices], atol=1e-12)
+    cons = members.mean(axis=0)
+    kl = np.mean([stats.entropy(m.T, cons.T) for m in members], axis=0)
+    q = kl_divergence(bag, pool, batch_size=n, rng=0)
+    np.testing.assert_allclose(q.scores, kl[q.indices], atol=1e-10)
+    # a list of fitted classifiers is a committee too, and a forest as well
+    X, y = data[0], data[1]
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    assert vote_entropy(forest, pool, batch_size=3).batch_size == 3
+    lst = [LogisticRegression(C=c).fit(X[:60], y[:60]) for c in (0.01, 1.0, 100.0)]
+    assert kl_divergence(lst, pool, batch_size=3).batch_size == 3
+
+
+def _k_center_reference(pool, labelled, b):
+    d = np.min(((pool[:, None, :] - labelled[None, :, :]) ** 2).sum(-1), axis=1)
+    picks = []
+    for _ in range(b):
+        i = int(np.argmax(d))
+        picks.append(i)
+        d = np.minimum(d, ((pool - pool[i]) ** 2).sum(1))
+    return picks
+
+
+def test_k_center_greedy_equals_brute_force(data):
+    X, _, pool, model, _ = data
+    q = k_center_greedy(model, pool, batch_size=12, X_labelled=X[:60], rng=0)
+    np.testing.assert_array_equal(q.indices, _k_center_reference(pool, X[:60], 12))
+    assert np.all(np.diff(q.scores) <= 1e-12)  # coverage radius never grows
+
+
+def test_batch_diverse_strategies_spread_out_more_than_top_k(data):
+    X, y, _, _, _ = data
+    rng = np.random.default_rng(1)
+    pool = rng.normal(size=(600, 3))
+    model = LogisticRegression().fit(X, y)
+
+    def spread(idx):
+        P = pool[idx]
+        d = np.sqrt(((P[:, None] - P[None]) ** 2).sum(-1))
+        return d[np.triu_indices(len(idx), 1)].min()
+
+    top = margin(model, pool, batch_size=20, rng=0).indices
+    cm = cluster_margin(model, pool, batch_size=20, rng=0).indices
+    kc = k_center_greedy(model, pool, batch_size=20, X_labelled=X, rng=0).indices
+    assert spread(cm) > spread(top)
+    assert spread(kc) > spread(top)
+
+
+def test_density_weighted_with_beta_zero_is_plain_uncertainty(data):
+    _, _, pool, model, _ = data
+    for u, fn in (("entropy", entropy), ("margin", margin), ("least_confident",
+                                                              least_confident)):
+        a = density_weighted(model, pool, batch_size=10, beta=0.0, uncertainty=u, rng=3)
+        b = fn(model, pool, batch_size=10, rng=3)
+        np.testing.assert_array_equal(a.indices, b.indices)
+    # an outlier far from the pool's direction loses to a representative row
+    pool2 = np.r_[np.tile([[1.0, 1.0, 0.0]], (50, 1)), [[-1.0, -1.0, 0.0]]]
+    const = LogisticRegression().fit([[0, 0, 1], [0, 0, -1]], [0, 1])  # all equally unsure
+    assert density_weighted(const, pool2, batch_size=1).indices[0] != 50
+
+
+def test_ties_are_broken_with_rng():
+    const = LogisticRegression().fit([[0.0, 1.0], [0.0, -1.0]], [0, 1])
+    pool = np.tile([1.0, 0.0], (40, 1))  # every row has the same margin
+    picks = {tuple(margin(const, pool, batch_size=3, rng=s).indices) for s in range(8)}
+    assert len(picks) > 1
+    assert margin(const, pool, batch_size=3, rng=5).indices.tolist() == \
+        margin(const, pool, batch_size=3, rng=5).indices.tolist()
+
+
+class NoProba:
+    classes_ = np.array([0, 1])
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+POOL = np.random.default_rng(0).normal(size=(20, 3))
+
+
+@pytest.mark.parametrize(
+    ("strategy", "est", "pool", "kwargs", "exc", "match"),
+    [
+        (margin, "model", POOL[:3], {"batch_size": 5}, InvalidParameterError,
+         r"'batch_size' parameter of margin must be at most the pool size \(3 rows\)"),
+        (entropy, "model", POOL, {"batch_size": 0}, InvalidParameterError, "batch_size"),
+        (margin, NoProba(), POOL, {}, TypeError, r"predict_proba\(\)"),
+        (least_confident, "one_class", POOL, {}, InvalidParameterError,
+         "at least 2 classes"),
+        (entropy, "model", np.where(POOL > 1.5, np.nan, POOL), {}, InvalidParameterError,
+         "NaN"),
+        (margin, "model", POOL[0], {}, InvalidParameterError, "2-D"),
+        (vote_entropy, "model", POOL, {}, InvalidParameterError, "committee"),
+        (kl_divergence, [], POOL, {}, InvalidParameterError, "at least 2 members"),
+        (density_weighted, "model", POOL, {"beta": -1.0}, InvalidParameterError, "beta"),
+        (density_weighted, "model", POOL, {"uncertainty": "x"}, InvalidParameterError,
+         "uncertainty"),
+        (cluster_margin, "model", POOL, {"candidate_factor": 0.5}, InvalidParameterError,
+         "candidate_factor"),
+        (k_center_greedy, "model", POOL, {"X_labelled": np.ones((3, 2))},
+         InvalidParameterError, "X_labelled"),
+        (random_sampling, None, POOL, {"rng": -1}, InvalidParameterError, "'rng'"),
+    ],
+)
+def test_strategies_reject_bad_input(strategy, est, pool, kwargs, exc, match, data):
+    X, y = data[0], data[1]
+    if est == "model":
+        est = LogisticRegression().fit(X[:, :3], y)
+    elif est == "one_class":
+        est = DecisionTreeClassifier().fit(X, np.zeros(len(X)))
+    with pytest.raises(exc, match=match):
+        strategy(est, pool, **kwargs)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 30), st.integers(2, 4))
+def test_top_k_strategies_choose_the_highest_scores(seed, batch, k):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) % k
+    model = LogisticRegression().fit(X, y)
+    pool = rng.normal(size=(40, 3))
+    for fn in (least_confident, margin, entropy):
+        full = fn(model, pool, batch_size=40, rng=seed)
+        q = fn(model, pool, batch_size=batch, rng=seed)
+        assert len(set(q.indices.tolist())) == batch
+        chosen = np.zeros(40, bool)
+        chosen[q.indices] = True
+        scores = np.empty(40)
+        scores[full.indices] = full.scores
+        assert scores[chosen].min() >= scores[~chosen].max(initial=-np.inf)
+        assert np.all(np.diff(q.scores) <= 0)

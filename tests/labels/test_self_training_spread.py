@@ -1,0 +1,74 @@
+"""spread_labels against the closed form of Zhou et al. (dense reference)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import pairwise_distances
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.labels import find_label_issues, spread_labels
+
+
+def dense_reference(X, y, k, alpha):
+    """(1 - alpha) (I - alpha S)^-1 Y with a brute-force k-NN graph."""
+    n = len(X)
+    D = pairwise_distances(X)
+    np.fill_diagonal(D, np.inf)
+    A = np.zeros((n, n))
+    for i in range(n):
+        A[i, np.argsort(D[i], kind="stable")[:k]] = 1.0
+    W = (A + A.T) / 2
+    d = W.sum(1)
+    S = W / np.sqrt(np.outer(d, d))
+    classes = np.unique(y[y != -1])
+    Y = np.zeros((n, len(classes)))
+    for j, c in enumerate(classes):
+        Y[y == c, j] = 1
+    F = (1 - alpha) * np.linalg.solve(np.eye(n) - alpha * S, Y)
+    return F / F.sum(1, keepdims=True)
+
+
+@pytest.mark.parametrize(("k", "alpha"), [(5, 0.99), (8, 0.5), (6, 0.2)])
+def test_equals_the_closed_form(k, alpha):
+    X, y = make_blobs(150, centers=3, cluster_std=1.5, random_state=k)
+    rng = np.random.default_rng(k)
+    yp = np.where(rng.random(150) < 0.1, y, -1)
+    yp[[np.flatnonzero(y == c)[0] for c in range(3)]] = [0, 1, 2]
+    res = spread_labels(X, yp, n_neighbors=k, alpha=alpha)
+    np.testing.assert_allclose(res.proba, dense_reference(X, yp, k, alpha), atol=1e-10)
+    np.testing.assert_array_equal(res.labels, res.classes[res.proba.argmax(1)])
+
+
+def test_string_labels_nan_marker_and_feeding_find_label_issues():
+    X, y = make_blobs(200, centers=2, cluster_std=0.8, random_state=0)
+    names = np.array(["ham", "spam"], dtype=object)[y]
+    partial = names.copy()
+    partial[np.arange(200) % 4 != 0] = None
+    res = spread_labels(X, partial, n_neighbors=7)
+    assert set(res.classes.tolist()) == {"ham", "spam"}
+    assert (res.labels == names).mean() > 0.95
+    # two wrong labels among the labelled rows stand out against their neighbours
+    given = names.copy()
+    given[[0, 4]] = np.where(given[[0, 4]] == "ham", "spam", "ham")
+    issues = find_label_issues(given, res)
+    assert {0, 4} <= set(issues.indices.tolist())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"y": np.full(20, -1)}, "at least 2 classes"),
+        ({"n_neighbors": 0}, "n_neighbors"),
+        ({"n_neighbors": 50}, "n_neighbors"),
+        ({"alpha": 1.0}, "'alpha'"),
+        ({"y": np.zeros(5)}, "one label per row"),
+        ({"X": np.full((20, 2), np.nan)}, "NaN"),
+    ],
+)
+def test_rejects_bad_input(kwargs, match):
+    rng = np.random.default_rng(0)
+    args = {"X": rng.normal(size=(20, 2)), "y": np.r_[0, 1, np.full(18, -1)], **kwargs}
+    with pytest.raises(InvalidParameterError, match=match):
+        spread_labels(**args)
