@@ -114,11 +114,7 @@ def read_column_file(
     numeric = all(c.dtype.kind == "f" for c in cols)
     if numeric:
         values: Any = np.column_stack(cols)
-        if (
-            len(cols) == 1
-            and np.all(np.isfinite(values))
-            and np.all(values == np.round(values))
-        ):
+        if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
             values = values.astype(np.int64)
         if np.isnan(values.astype(np.float64)).any():
             i = int(np.argwhere(np.isnan(values))[0, 0])

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._results import format_value, jsonable
+from mllifecycle._results import flat_metrics, format_value, jsonable
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -161,13 +161,15 @@ class GateContext:
         )
 
 
-def _labels_from_proba(y: npt.NDArray[Any], p: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def _labels_from_proba(
+    y: npt.NDArray[Any], p: npt.NDArray[Any], name: str = "champion_proba"
+) -> npt.NDArray[Any]:
     classes = np.unique(y)
     if p.ndim == 1:
         return np.asarray(np.where(p > 0.5, classes[-1], classes[0]))
     if p.shape[1] != classes.size:
         fail(
-            "proba",
+            name,
             f"one column per class of y_true ({classes.size})",
             described(f"{p.shape[1]} column(s)"),
             "GateContext",
@@ -252,6 +254,23 @@ class GateResult:
             "reasons": list(self.reasons),
             "evidence": jsonable(self.evidence),
         }
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return ``passed``, ``skipped`` and the numeric evidence as ``name -> float``.
+
+        Nested evidence is joined with dots (``expected_calibration_error.p_value``);
+        text and lists are left out, so ``mlflow.log_metrics(r.to_metrics())``
+        works as-is.
+
+        Examples
+        --------
+        >>> from mllifecycle.gates import GateResult
+        >>> GateResult(passed=True, name="g", evidence={"p_value": 0.01}).to_metrics()
+        {'passed': 1.0, 'skipped': 0.0, 'p_value': 0.01}
+        """
+        return flat_metrics(
+            {"passed": self.passed, "skipped": self.skipped, **jsonable(self.evidence)}
+        )
 
     def __repr__(self) -> str:
         text = "; ".join(self.reasons)

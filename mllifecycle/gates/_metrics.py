@@ -140,6 +140,8 @@ class Problem:
     # callable
     arrays: tuple[Any, Any, Any] | None = None
     n_bins: int = 10
+    # examples of the rarer class, for metrics that depend on the class balance
+    minority: int | None = None
 
     def evaluate(self, S: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Metric values of champion and challenger from sums ``S`` (..., q)."""
@@ -304,41 +306,84 @@ def prepare(
     n_bins: int = 10,
     classes: Any = None,
     caller: str,
+    names: tuple[str, str] = ("champion", "challenger"),
 ) -> Problem:
     """Validate the inputs for ``spec`` and build the resampling problem.
 
     ``classes`` are the class labels of the full data set when ``y_true`` is
-    a slice of it (default: the labels present in ``y_true``).
+    a slice of it (default: the labels present in ``y_true``); ``names`` are
+    the caller's names of the champion and challenger arguments (for errors).
     """
+    problem = _prepare(
+        spec,
+        y_true,
+        champion,
+        challenger,
+        sample_weight=sample_weight,
+        pos_label=pos_label,
+        n_bins=n_bins,
+        classes=classes,
+        caller=caller,
+        names=names,
+    )
+    if problem.positive is not None:
+        m = int(np.count_nonzero(problem.positive))
+        problem.minority = min(m, problem.n - m)
+    elif spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
+        _, counts = np.unique(np.asarray(y_true), return_counts=True)
+        problem.minority = int(counts.min()) if counts.size > 1 else 0
+    return problem
+
+
+def _prepare(
+    spec: MetricSpec,
+    y_true: Any,
+    champion: Any,
+    challenger: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    n_bins: int = 10,
+    classes: Any = None,
+    caller: str,
+    names: tuple[str, str] = ("champion", "challenger"),
+) -> Problem:
+    """Validate the inputs for ``spec`` and build the resampling problem.
+
+    ``classes`` are the class labels of the full data set when ``y_true`` is
+    a slice of it (default: the labels present in ``y_true``); ``names`` are
+    the caller's names of the champion and challenger arguments (for errors).
+    """
+    na, nb = names
     kind = spec.kind
     if kind == "callable":
         y = np.asarray(y_true)
         a = np.asarray(champion)
         b = np.asarray(challenger)
-        for arr, nm in ((y, "y_true"), (a, "champion"), (b, "challenger")):
+        for arr, nm in ((y, "y_true"), (a, na), (b, nb)):
             if arr.ndim == 0 or arr.shape[0] < 1:
                 fail(nm, "an array-like with at least 1 sample", arr, caller)
-        n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
+        n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
         w = check_weights(sample_weight, n, caller)
         return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
 
     if kind == "regression":
         y = check_array(y_true, "y_true", caller=caller, ndim=1)
-        a = check_array(champion, "champion", caller=caller, ndim=1)
-        b = check_array(challenger, "challenger", caller=caller, ndim=1)
+        a = check_array(champion, na, caller=caller, ndim=1)
+        b = check_array(challenger, nb, caller=caller, ndim=1)
     elif kind == "label":
         y = _labels(y_true, "y_true", caller)
-        a = _labels(champion, "champion", caller)
-        b = _labels(challenger, "challenger", caller)
+        a = _labels(champion, na, caller)
+        b = _labels(challenger, nb, caller)
     else:
         y = _labels(y_true, "y_true", caller)
         if kind == "proba":
-            a = check_proba(champion, "champion", caller)
-            b = check_proba(challenger, "challenger", caller)
+            a = check_proba(champion, na, caller)
+            b = check_proba(challenger, nb, caller)
         else:
             a = np.asarray(champion)
             b = np.asarray(challenger)
-    n = check_consistent_length([y, a, b], ["y_true", "champion", "challenger"], caller)
+    n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
     w = check_weights(sample_weight, n, caller)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
@@ -352,8 +397,8 @@ def prepare(
         return Problem(spec=spec, n=n, F=F, weights=w)
 
     if kind == "label":
-        _check_known_labels(y, a, "champion", caller, cls)
-        _check_known_labels(y, b, "challenger", caller, cls)
+        _check_known_labels(y, a, na, caller, cls)
+        _check_known_labels(y, b, nb, caller, cls)
         if spec.name in ("accuracy", "error_rate"):
             ca = (a == y).astype(np.float64)
             cb = (b == y).astype(np.float64)
@@ -382,15 +427,15 @@ def prepare(
 
     if kind == "proba" and spec.name == "expected_calibration_error":
         cols = []
-        for pred, nm in ((a, "champion"), (b, "challenger")):
+        for pred, nm in ((a, na), (b, nb)):
             _proba_true_class(y, pred, nm, caller, cls)  # validates the shape
             cols.append(_ece_columns(y, pred, n_bins, cls) * ones[:, None])
         F = np.column_stack([*cols, ones])
         return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
 
     if kind == "proba":
-        ta, onehot, classes = _proba_true_class(y, a, "champion", caller, cls)
-        tb, _, _ = _proba_true_class(y, b, "challenger", caller, cls)
+        ta, onehot, classes = _proba_true_class(y, a, na, caller, cls)
+        tb, _, _ = _proba_true_class(y, b, nb, caller, cls)
         if spec.name == "log_loss":
             la = -np.log(np.clip(ta, _EPS, 1 - _EPS))
             lb = -np.log(np.clip(tb, _EPS, 1 - _EPS))
@@ -412,8 +457,8 @@ def prepare(
             described(f"{classes.size} class(es)"),
             caller,
         )
-    sa = _binary_scores(y, a, "champion", caller)
-    sb = _binary_scores(y, b, "challenger", caller)
+    sa = _binary_scores(y, a, na, caller)
+    sb = _binary_scores(y, b, nb, caller)
     return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
 
 
@@ -606,9 +651,21 @@ def _few_unique_rows(F: FloatArray, limit: int) -> tuple[FloatArray, npt.NDArray
 
 
 def bootstrap_values(
-    problem: Problem, n_resamples: int, rng: np.random.Generator
+    problem: Problem,
+    n_resamples: int,
+    rng: np.random.Generator,
+    progress: Callable[[int], Any] | None = None,
 ) -> tuple[FloatArray, FloatArray, str]:
-    """Metric values of both models on ``n_resamples`` paired resamples."""
+    """Metric values of both models on ``n_resamples`` paired resamples.
+
+    ``progress(k)`` is called after each block with the number ``k`` of
+    resamples it finished.
+    """
+
+    def tick(k: int) -> None:
+        if progress is not None:
+            progress(k)
+
     n = problem.n
     if problem.F is not None:
         F = problem.F
@@ -618,11 +675,13 @@ def bootstrap_values(
             M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)
             a, b = problem.evaluate(M @ U)
             how = f"multinomial over {U.shape[0]} distinct per-example rows"
+            tick(n_resamples)
             return a, b, how
         parts_a, parts_b = [], []
         for C in count_blocks(rng, n, n_resamples):
             a, b = problem.evaluate(C.astype(np.float64) @ F)
             parts_a.append(a)
+            tick(a.shape[0])
             parts_b.append(b)
         return np.concatenate(parts_a), np.concatenate(parts_b), "count matrix product"
     if problem.scores is not None:
@@ -650,6 +709,7 @@ def bootstrap_values(
             Sa = np.asarray(Ga @ CT, dtype=np.float64).T
             Sb = np.asarray(Gb @ CT, dtype=np.float64).T
             parts_a.append(auc_from_runs(la, Sa))
+            tick(Sa.shape[0])
             parts_b.append(auc_from_runs(lb, Sb))
         return (
             np.concatenate(parts_a),
@@ -666,6 +726,7 @@ def bootstrap_values(
         idx = rng.integers(0, n, size=n)
         wi = None if w is None else w[idx]
         va[r] = _call(problem.spec.func, y[idx], a0[idx], wi)
+        tick(1)
         vb[r] = _call(problem.spec.func, y[idx], b0[idx], wi)
     return va, vb, "loop over resamples (callable metric)"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,7 @@ import attrs
 
 from mllifecycle._validation import check_has_methods, described, fail
 from mllifecycle.gates._context import GateContext, GateResult
+from mllifecycle.gates._function import as_gate
 
 __all__ = ["GateReport", "evaluate_gates"]
 
@@ -59,6 +61,38 @@ class GateReport:
             "reasons": list(self.reasons),
             "results": [r.to_dict() for r in self.results],
         }
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the report as a flat ``name -> float`` dict for metric trackers.
+
+        ``passed``, ``first_model``, ``n_samples`` and ``n_failed``, then each
+        gate's :meth:`GateResult.to_metrics` under its name (each run of
+        characters other than letters, digits and ``_ - . /`` becomes ``_``,
+        as MLflow requires), e.g. ``"NoRegression_accuracy_margin_0.005.passed"``.
+
+        Examples
+        --------
+        >>> from mllifecycle.gates import GateContext, MetricThreshold, evaluate_gates
+        >>> ctx = GateContext(y_true=[0, 1, 1, 0, 1], challenger=[0, 1, 1, 0, 0])
+        >>> m = evaluate_gates([MetricThreshold("accuracy", minimum=0.7)], ctx).to_metrics()
+        >>> m["passed"], m["MetricThreshold_accuracy_0.7.value"]
+        (1.0, 0.8)
+        """
+        out = {
+            "passed": float(self.passed),
+            "first_model": float(self.first_model),
+            "n_samples": float(self.n_samples),
+            "n_failed": float(len(self.failed)),
+        }
+        seen: dict[str, int] = {}
+        for r in self.results:
+            key = re.sub(r"[^0-9A-Za-z_\-./]+", "_", r.name).strip("_")
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                key = f"{key}_{seen[key]}"
+            for name, value in r.to_metrics().items():
+                out[f"{key}.{name}"] = value
+        return out
 
     def __repr__(self) -> str:
         lines = [f"GateReport: {self.reasons[0]}"]
@@ -110,7 +144,9 @@ def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateRepo
     Parameters
     ----------
     gates : Gate or iterable of Gate
-        Objects with ``check(context) -> GateResult`` (built-in or your own).
+        Objects with ``check(context) -> GateResult`` (built-in or your own);
+        a plain function ``context -> bool | GateResult`` is wrapped with
+        :func:`as_gate`.
     context : GateContext
 
     Returns
@@ -139,9 +175,10 @@ def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateRepo
     caller = "evaluate_gates"
     if not isinstance(context, GateContext):
         fail("context", "a GateContext", described(type(context).__name__), caller)
-    seq = [gates] if hasattr(gates, "check") else list(gates)
+    seq = [gates] if hasattr(gates, "check") or callable(gates) else list(gates)
     if not seq:
         fail("gates", "at least one gate", gates, caller)
+    seq = [as_gate(g) if callable(g) and not hasattr(g, "check") else g for g in seq]
     for g in seq:
         check_has_methods(g, "gates", ["check"], caller)
     results = tuple(_as_result(g.check(context), g) for g in seq)

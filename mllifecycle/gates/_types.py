@@ -6,9 +6,9 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 
-__all__ = ["BootstrapResult", "McNemarResult", "DeLongResult"]
+__all__ = ["BootstrapResult", "McNemarResult", "DeLongResult", "PermutationResult"]
 
 
 class _ResultMixin:
@@ -19,6 +19,15 @@ class _ResultMixin:
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict."""
         return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numeric fields as a flat ``name -> float`` dict.
+
+        Booleans become 0.0 / 1.0, the intervals' two ends ``percentile_ci.0``
+        style names are left out (``ci_low`` / ``ci_high`` carry them), text
+        is left out: ``mlflow.log_metrics(result.to_metrics())`` works as-is.
+        """
+        return flat_metrics(self.to_dict())
 
     def __repr__(self) -> str:
         parts = []
@@ -56,7 +65,7 @@ class BootstrapResult(_ResultMixin):
         Both intervals.
     confidence_level : float
         Two-sided confidence level of the intervals.
-    standard_error : float
+    std_error : float
         Standard deviation of the bootstrap differences.
     hypothesis : str
         ``"two-sided"``, ``"superiority"`` or ``"non-inferiority"``.
@@ -67,13 +76,21 @@ class BootstrapResult(_ResultMixin):
     alternative : str
         The alternative hypothesis in words, e.g. ``"difference > -0.005"``.
     p_value : float
-        p-value for ``hypothesis`` by inverting the ``ci_method`` interval.
+        p-value for ``hypothesis``: by inverting the ``ci_method`` interval
+        (``test="bootstrap"``) or from the exact paired permutation test
+        (``test="permutation"``, small samples).
     null_rejected : bool
         Whether ``p_value < 1 - confidence_level``.
     n_samples, n_resamples : int
         Sample size and number of valid resamples.
+    test : str
+        ``"bootstrap"`` or ``"permutation"``: where ``p_value`` comes from.
+    small_sample : bool
+        True below the documented minimums (``MIN_DIFFERING`` examples on
+        which the models differ, ``MIN_CLASS_COUNT`` of the rarer class),
+        where the bootstrap interval may be too narrow.
     method : str
-        How the resamples were computed.
+        How the resamples (and the p-value) were computed.
 
     Examples
     --------
@@ -101,7 +118,7 @@ class BootstrapResult(_ResultMixin):
     percentile_ci: tuple[float, float]
     bca_ci: tuple[float, float]
     confidence_level: float
-    standard_error: float
+    std_error: float
     hypothesis: str
     margin: float
     null_value: float
@@ -110,6 +127,8 @@ class BootstrapResult(_ResultMixin):
     null_rejected: bool
     n_samples: int
     n_resamples: int
+    test: str = "bootstrap"
+    small_sample: bool = False
     method: str
 
     _repr_fields = (
@@ -192,15 +211,19 @@ class DeLongResult(_ResultMixin):
     ci_low, ci_high : float
         Normal-theory confidence interval for the difference.
     confidence_level : float
-    standard_error : float
+    std_error : float
         DeLong standard error of the difference.
     statistic : float
-        ``(difference - null_value) / standard_error``.
+        ``(difference - null_value) / std_error``.
     hypothesis, margin, null_value, alternative :
         As in :class:`BootstrapResult`.
     p_value : float
+        DeLong's normal-theory p-value, or the exact paired permutation
+        p-value when ``test="permutation"`` (few examples of one class).
     null_rejected : bool
     n_positive, n_negative : int
+    test : str
+        ``"delong"`` or ``"permutation"``: where ``p_value`` comes from.
 
     Examples
     --------
@@ -221,7 +244,7 @@ class DeLongResult(_ResultMixin):
     ci_low: float
     ci_high: float
     confidence_level: float
-    standard_error: float
+    std_error: float
     statistic: float
     hypothesis: str
     margin: float
@@ -231,6 +254,7 @@ class DeLongResult(_ResultMixin):
     null_rejected: bool
     n_positive: int
     n_negative: int
+    test: str = "delong"
 
     _repr_fields = (
         "champion_auc",
@@ -240,4 +264,72 @@ class DeLongResult(_ResultMixin):
         "ci_high",
         "hypothesis",
         "p_value",
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class PermutationResult(_ResultMixin):
+    """The exact paired permutation (swap) test of challenger against champion.
+
+    Attributes
+    ----------
+    metric : str
+    higher_is_better : bool
+    champion_value, challenger_value : float
+        The metric of each model on the sample.
+    difference : float
+        ``challenger_value - champion_value``: the test statistic.
+    improvement : float
+        ``difference`` oriented so that positive means the challenger is better.
+    hypothesis : str
+        ``"two-sided"``, ``"superiority"`` or ``"non-inferiority"`` (margin 0).
+    alternative : str
+        The alternative hypothesis in words.
+    p_value : float
+    null_rejected : bool
+        Whether ``p_value < alpha``.
+    alpha : float
+    exact : bool
+        True when every swap was enumerated (or the distribution was
+        convolved exactly); False for Monte-Carlo swaps.
+    n_differing : int
+        Examples on which the two models' outputs differ (only those swap).
+    n_samples, n_resamples : int
+        Sample size and number of swaps (``2^n_differing`` when exact).
+    method : str
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import paired_permutation
+    >>> y = [0, 1, 1, 0, 1, 0, 1, 1, 0, 0]
+    >>> r = paired_permutation(y, [0, 1, 0, 0, 0, 1, 1, 0, 0, 1], y, metric="accuracy")
+    >>> type(r).__name__, r.exact, r.n_differing
+    ('PermutationResult', True, 5)
+    """
+
+    metric: str
+    higher_is_better: bool
+    champion_value: float
+    challenger_value: float
+    difference: float
+    improvement: float
+    hypothesis: str
+    alternative: str
+    p_value: float = attrs.field(validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
+    null_rejected: bool
+    alpha: float
+    exact: bool
+    n_differing: int
+    n_samples: int
+    n_resamples: int
+    method: str
+
+    _repr_fields = (
+        "metric",
+        "champion_value",
+        "challenger_value",
+        "difference",
+        "hypothesis",
+        "p_value",
+        "exact",
     )

@@ -125,6 +125,7 @@ CASES = [
     ),
     (lambda: SliceNoRegression("accuracy", min_slice_size=1), "'min_slice_size'"),
     (lambda: SliceNoRegression("accuracy", correction="fdr"), "'correction'"),
+    (lambda: SliceNoRegression("accuracy", correction="none"), "'correction'"),
     (lambda: CalibrationNoWorse(ece_margin=-1), "'ece_margin'"),
     (
         lambda: evaluate_gates([], GateContext(y_true=Y, challenger=A)),
@@ -199,3 +200,41 @@ def test_error_message_names_argument_expectation_and_value():
     msg = str(info.value)
     assert msg.startswith("The 'challenger' parameter of paired_bootstrap must be")
     assert "e.g. 7" in msg
+
+
+_BAD_CTX = GateContext(y_true=Y, champion=np.r_[A[:-1], 2], challenger=A, rng=0)
+_P3 = np.full((8, 3), 1 / 3)
+_CTX3 = GateContext(y_true=Y, champion=A, challenger=A, champion_proba=_P3,
+                    challenger_proba=_P3, rng=0)
+
+NAMES = [
+    # each message names the argument the caller passed, and the caller
+    (lambda: delong(Y, P, P[:-2]), "'challenger_score' parameter of delong"),
+    (lambda: delong(Y, np.ones((8, 3)), P), "'champion_score' parameter of delong"),
+    (
+        lambda: SignificantImprovement("accuracy", method="mcnemar").check(_BAD_CTX),
+        "'champion' parameter of SignificantImprovement",
+    ),
+    (
+        lambda: NoRegression("accuracy", margin=0.1).check(_BAD_CTX),
+        "'champion' parameter of NoRegression",
+    ),
+    (
+        lambda: SignificantImprovement("roc_auc", method="delong").check(_CTX3),
+        "'champion_proba' parameter of SignificantImprovement",
+    ),
+    (
+        lambda: NoRegression("log_loss", margin=0.1).check(
+            GateContext(y_true=Y, champion=A, challenger=A, champion_proba=P,
+                        challenger_proba=_P3, rng=0)
+        ),
+        "'challenger_proba' parameter of NoRegression",
+    ),
+    (lambda: mcnemar(Y, A, A, continuity_correction="yes"), "'continuity_correction'"),
+]
+
+
+@pytest.mark.parametrize(("call", "match"), NAMES)
+def test_errors_name_the_callers_argument(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()

@@ -60,7 +60,9 @@ def test_auc_interval_coverage():
         z = rng.normal(size=200)
         s1 = d1 * y + z
         s2 = d2 * y + 0.6 * z + 0.8 * rng.normal(size=200)  # correlated scores
-        res = paired_bootstrap(y, s1, s2, metric="roc_auc", n_resamples=500, rng=t)
+        res = paired_bootstrap(
+            y, s1, s2, metric="roc_auc", n_resamples=500, rng=t, test="bootstrap"
+        )
         hits += res.ci_low <= truth <= res.ci_high
     assert hits / trials >= 0.95 - 3 * np.sqrt(0.95 * 0.05 / trials)
 

@@ -44,7 +44,7 @@ def test_equals_direct_quadratic_computation(ties, seed):
     assert res.champion_auc == pytest.approx(aucs[0], rel=1e-12)
     assert res.challenger_auc == pytest.approx(aucs[1], rel=1e-12)
     assert res.champion_auc == pytest.approx(roc_auc_score(y, s1), rel=1e-12)
-    assert res.standard_error == pytest.approx(np.sqrt(var), rel=1e-9)
+    assert res.std_error == pytest.approx(np.sqrt(var), rel=1e-9)
     z = (aucs[1] - aucs[0]) / np.sqrt(var)
     assert res.statistic == pytest.approx(z, rel=1e-9)
     assert res.p_value == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-9)
@@ -63,7 +63,7 @@ def test_one_sided_hypotheses():
     assert sup.p_value == pytest.approx(stats.norm.sf(two.statistic), rel=1e-9)
     ni = delong(y, s2, s1, hypothesis="non-inferiority", margin=0.05)
     assert ni.null_value == -0.05
-    z = (ni.difference + 0.05) / ni.standard_error
+    z = (ni.difference + 0.05) / ni.std_error
     assert ni.p_value == pytest.approx(stats.norm.sf(z), rel=1e-9)
 
 
@@ -72,8 +72,8 @@ def test_two_column_probabilities_and_string_labels():
     y = rng.choice(["ham", "spam"], 200)
     p1 = np.clip((y == "spam") * 0.3 + rng.random(200) * 0.7, 0, 1)
     p2 = np.clip((y == "spam") * 0.5 + rng.random(200) * 0.5, 0, 1)
-    a = delong(y, np.column_stack([1 - p1, p1]), np.column_stack([1 - p2, p2]))
-    b = delong(y == "spam", p1, p2)
+    a = delong(y, np.column_stack([1 - p1, p1]), np.column_stack([1 - p2, p2]), test="delong")
+    b = delong(y == "spam", p1, p2, test="delong")
     assert a.difference == pytest.approx(b.difference)
     assert a.p_value == pytest.approx(b.p_value)
     assert isinstance(a, DeLongResult)
@@ -83,6 +83,6 @@ def test_identical_scores_warn_and_give_p_one():
     y = np.array([0, 1] * 20)
     s = np.arange(40.0)
     with pytest.warns(DegenerateDataWarning, match="variance"):
-        res = delong(y, s, s)
+        res = delong(y, s, s, test="delong")
     assert res.p_value == 1.0
     assert res.difference == 0.0

@@ -154,15 +154,25 @@ def test_slice_by_callable_and_small_slices():
     assert "not judged" in tiny.reasons[0]
 
 
-def test_holm_and_bonferroni_relation():
-    from mllifecycle.gates._gates import holm
+@pytest.mark.parametrize("correction", [None, "holm", "hochberg", "bonferroni", "fdr_bh"])
+def test_slice_gate_adjusts_with_the_shared_multiple_testing_copy(correction):
+    from mllifecycle._multitest import adjust_p_values
 
-    p = np.array([0.01, 0.02, 0.03, 0.5])
-    np.testing.assert_allclose(holm(p), [0.04, 0.06, 0.06, 0.5])
-    sm = pytest.importorskip("statsmodels.stats.multitest")
-    rng = np.random.default_rng(0)
-    q = rng.random(12) ** 3
-    np.testing.assert_allclose(holm(q), sm.multipletests(q, method="holm")[1])
+    rng = np.random.default_rng(3)
+    n = 1200
+    y = rng.integers(0, 2, n)
+    old = np.where(rng.random(n) < 0.85, y, 1 - y)
+    new = old.copy()
+    region = rng.integers(0, 4, n)
+    hit = np.flatnonzero(region == 2)[:25]
+    new[hit] = 1 - y[hit]
+    ctx = GateContext(y_true=y, champion=old, challenger=new, slices=region, rng=0)
+    res = SliceNoRegression("accuracy", correction=correction, n_resamples=300).check(ctx)
+    rows = res.evidence["slices"]
+    raw = [r["p_regression"] for r in rows]
+    np.testing.assert_allclose([r["adjusted_p"] for r in rows], adjust_p_values(raw, correction))
+    assert res.evidence["correction"] == correction
+    assert res.evidence["regressed"] == ["2"]
 
 
 def test_calibration_gate():

@@ -54,7 +54,7 @@ def test_hand_computation(b, c):
 def test_equals_statsmodels(b, c, exact, correction):
     sm = pytest.importorskip("statsmodels.stats.contingency_tables")
     y, a, ch = _pairs(b, c)
-    res = mcnemar(y, a, ch, exact=exact, correction=correction)
+    res = mcnemar(y, a, ch, exact=exact, continuity_correction=correction)
     table = np.array([[30, b], [c, 10]])
     ref = sm.mcnemar(table, exact=exact, correction=correction)
     assert res.statistic == pytest.approx(ref.statistic, rel=1e-12)

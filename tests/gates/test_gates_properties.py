@@ -34,6 +34,7 @@ def scored(draw, min_n=4, max_n=60):
     return y, a, b
 
 
+@pytest.mark.filterwarnings("ignore::mllifecycle.exceptions.DegenerateDataWarning")
 @SETTINGS
 @given(labelled(), st.sampled_from(["two-sided", "superiority", "non-inferiority"]))
 def test_accuracy_bootstrap_invariants(data, hypothesis):
@@ -116,3 +117,36 @@ def test_delong_invariants(data):
     assert 0.0 <= res.p_value <= 1.0
     assert res.ci_low <= res.difference <= res.ci_high
     assert 0.0 <= res.champion_auc <= 1.0
+
+
+@SETTINGS
+@given(scored(min_n=6, max_n=40), st.sampled_from(["roc_auc", "brier_score", "log_loss"]))
+def test_permutation_p_value_is_symmetric_and_in_range(data, metric):
+    from mllifecycle.gates import paired_permutation
+
+    y, a, b = data
+    a = np.clip(a, 0.01, 0.99)
+    b = np.clip(b, 0.01, 0.99)
+    kw = {"metric": metric, "n_resamples": 256, "rng": 0}
+    ab = paired_permutation(y, a, b, **kw)
+    ba = paired_permutation(y, b, a, **kw)
+    assert 0.0 < ab.p_value <= 1.0
+    assert ab.difference == pytest.approx(-ba.difference, abs=1e-12)
+    if ab.exact:  # enumerated or convolved: exchanging the models changes nothing
+        assert ab.p_value == pytest.approx(ba.p_value, abs=1e-12)
+    # one-sided p-values in the two directions cover every swap at least once
+    sup = paired_permutation(y, a, b, hypothesis="superiority", **kw)
+    sup_rev = paired_permutation(y, b, a, hypothesis="superiority", **kw)
+    if ab.exact:
+        assert sup.p_value + sup_rev.p_value >= 1.0 - 1e-12
+
+
+@SETTINGS
+@given(labelled())
+def test_permutation_accuracy_equals_exact_mcnemar(data):
+    from mllifecycle.gates import paired_permutation
+
+    y, a, b = data
+    assert paired_permutation(y, a, b, metric="accuracy").p_value == pytest.approx(
+        mcnemar(y, a, b, exact=True).p_value, rel=1e-9, abs=1e-15
+    )

@@ -1,0 +1,142 @@
+"""Calibration gates: the challenger's probabilities are no worse calibrated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mllifecycle._validation import (
+    check_alpha,
+    check_int,
+    check_option,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.gates._common import _check_context, _compare, _f, _signed, _skip
+from mllifecycle.gates._context import GateContext, GateResult
+from mllifecycle.gates._metrics import resolve_metric
+
+__all__ = ["CalibrationNoWorse"]
+
+
+@attrs.frozen(kw_only=True)
+class CalibrationNoWorse:
+    """The challenger's calibration is no worse than the champion's.
+
+    Non-inferiority on two lower-is-better measures, each decided on the
+    paired bootstrap interval: the top-label expected calibration error
+    (equal-width bins [1]_, [2]_) and the Brier score [3]_. The challenger
+    passes when the one-sided ``1 - alpha`` upper bound of each increase is
+    below its margin. Needs ``champion_proba`` and ``challenger_proba``;
+    skipped with no champion.
+
+    Parameters
+    ----------
+    ece_margin : float, default=0.01
+        Tolerated increase of the ECE.
+    brier_margin : float, default=0.005
+        Tolerated increase of the Brier score.
+    alpha : float, default=0.05
+    n_bins : int, default=10
+    n_resamples : int, default=2000
+    ci_method : {"bca", "percentile"}, default="bca"
+
+    References
+    ----------
+    .. [1] Naeini, M. P., Cooper, G. & Hauskrecht, M. (2015). Obtaining well
+       calibrated probabilities using Bayesian binning. AAAI.
+    .. [2] Guo, C., Pleiss, G., Sun, Y. & Weinberger, K. Q. (2017). On
+       calibration of modern neural networks. ICML.
+    .. [3] Brier, G. W. (1950). Verification of forecasts expressed in terms
+       of probability. Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle.gates import CalibrationNoWorse, GateContext
+    >>> rng = np.random.default_rng(0)
+    >>> p = rng.random(4000)
+    >>> y = (rng.random(4000) < p).astype(int)
+    >>> overconfident = np.clip(0.5 + 1.8 * (p - 0.5), 0, 1)
+    >>> ctx = GateContext(y_true=y, champion=(p > 0.5) * 1, challenger=(p > 0.5) * 1,
+    ...                   champion_proba=p, challenger_proba=overconfident, rng=0)
+    >>> CalibrationNoWorse().check(ctx).passed
+    False
+    """
+
+    ece_margin: float = 0.01
+    brier_margin: float = 0.005
+    alpha: float = 0.05
+    n_bins: int = 10
+    n_resamples: int = 2000
+    ci_method: str = "bca"
+
+    def __attrs_post_init__(self) -> None:
+        caller = "CalibrationNoWorse"
+        for nm in ("ece_margin", "brier_margin"):
+            object.__setattr__(
+                self, nm, check_scalar(getattr(self, nm), nm, caller=caller, low=0.0)
+            )
+        object.__setattr__(self, "alpha", check_alpha(self.alpha, caller=caller))
+        object.__setattr__(self, "n_bins", check_int(self.n_bins, "n_bins", caller=caller))
+        object.__setattr__(
+            self,
+            "n_resamples",
+            check_int(self.n_resamples, "n_resamples", caller=caller),
+        )
+        check_option(self.ci_method, "ci_method", ("bca", "percentile"), caller)
+
+    @property
+    def name(self) -> str:
+        """Display name of the gate."""
+        return (
+            f"CalibrationNoWorse(ece_margin={self.ece_margin:g}, "
+            f"brier_margin={self.brier_margin:g})"
+        )
+
+    def check(self, context: GateContext) -> GateResult:
+        """Test non-inferiority of the challenger's ECE and Brier score."""
+        caller = "CalibrationNoWorse"
+        context = _check_context(context, caller)
+        if not context.has_champion:
+            return _skip(self.name)
+        if context.champion_proba is None:
+            fail(
+                "context",
+                "a GateContext with champion_proba and challenger_proba",
+                described("champion_proba=None"),
+                caller,
+            )
+        gen = context.generator()
+        ok = True
+        reasons = []
+        evidence: dict[str, Any] = {"alpha": self.alpha}
+        for metric, margin in (
+            ("expected_calibration_error", self.ece_margin),
+            ("brier_score", self.brier_margin),
+        ):
+            res = _compare(
+                resolve_metric(metric, None, caller),
+                context,
+                hypothesis="non-inferiority",
+                margin=margin,
+                confidence_level=1 - 2 * self.alpha,
+                ci_method=self.ci_method,
+                n_resamples=self.n_resamples,
+                caller=caller,
+                n_bins=self.n_bins,
+                rng=gen,
+            )
+            upper = res.ci_high
+            good = upper < margin
+            ok &= good
+            reasons.append(
+                f"{metric}: challenger {_f(res.challenger_value)} vs champion "
+                f"{_f(res.champion_value)} ({_signed(res.difference)}); upper bound of "
+                f"the increase {_signed(upper)} "
+                + (f"< margin {margin:g}" if good else f">= margin {margin:g}: worse calibrated")
+            )
+            evidence[metric] = {**res.to_dict(), "upper_bound": upper}
+        return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=evidence)

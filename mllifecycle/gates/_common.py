@@ -1,0 +1,138 @@
+"""Helpers shared by the built-in gates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mllifecycle._validation import (
+    check_alpha,
+    check_int,
+    check_option,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.gates._compare import _bootstrap_result
+from mllifecycle.gates._context import GateContext, GateResult, model_inputs
+from mllifecycle.gates._metrics import MetricSpec, prepare, resolve_metric
+from mllifecycle.gates._types import BootstrapResult
+
+
+def _f(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _signed(x: float) -> str:
+    return f"{x:+.4g}"
+
+
+def _check_context(context: Any, caller: str) -> GateContext:
+    if not isinstance(context, GateContext):
+        fail("context", "a GateContext", described(type(context).__name__), caller)
+    return context
+
+
+def _skip(name: str) -> GateResult:
+    return GateResult(
+        passed=True,
+        name=name,
+        skipped=True,
+        reasons=(
+            "no champion (first model): this comparative gate does not apply and was skipped",
+        ),
+        evidence={"applies": False},
+    )
+
+
+def _compare(
+    spec: MetricSpec,
+    context: GateContext,
+    *,
+    hypothesis: str,
+    margin: float,
+    confidence_level: float,
+    ci_method: str,
+    n_resamples: int,
+    caller: str,
+    n_bins: int = 10,
+    use_proba: bool = False,
+    rng: np.random.Generator | None = None,
+    swap: bool = False,
+    classes: Any = None,
+) -> BootstrapResult:
+    champion, challenger = model_inputs(spec, context, caller, use_proba=use_proba)
+    proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba)
+    names = ("champion_proba", "challenger_proba") if proba else ("champion", "challenger")
+    if swap:
+        champion, challenger = challenger, champion
+        names = (names[1], names[0])
+    problem = prepare(
+        spec,
+        context.y_true,
+        champion,
+        challenger,
+        sample_weight=context.sample_weight,
+        n_bins=n_bins,
+        classes=classes,
+        caller=caller,
+        names=names,
+    )
+    return _bootstrap_result(
+        problem,
+        n_resamples,
+        confidence_level,
+        ci_method,
+        hypothesis,
+        margin,
+        context.generator() if rng is None else rng,
+        warn=False,
+        caller=caller,
+    )
+
+
+def _small_note(res: BootstrapResult) -> list[str]:
+    """Return a reason line when a bootstrap decision rests on a small sample."""
+    if res.small_sample and res.test == "bootstrap":
+        return [
+            f"small sample (n={res.n_samples}): the bootstrap bound may be too narrow "
+            "and the decision is approximate (the exact permutation test needs margin 0 "
+            "and a sample small enough to run it)"
+        ]
+    return []
+
+
+def _improvement_bounds(res: BootstrapResult) -> tuple[float, float]:
+    """(lower, upper) bounds of the improvement (positive = challenger better)."""
+    if res.higher_is_better:
+        return res.ci_low, res.ci_high
+    return -res.ci_high, -res.ci_low
+
+
+def _describe(res: BootstrapResult, alpha: float) -> str:
+    lo, hi = _improvement_bounds(res)
+    level = round(100 * (1 - alpha))
+    better = "higher" if res.higher_is_better else "lower"
+    return (
+        f"{res.metric} ({better} is better): challenger {_f(res.challenger_value)} vs "
+        f"champion {_f(res.champion_value)}, improvement {_signed(res.improvement)} "
+        f"with one-sided {level}% bounds [{_signed(lo)}, {_signed(hi)}] "
+        f"(paired bootstrap, {res.ci_method}, n={res.n_samples})"
+    )
+
+
+def _metric_validator(inst: Any, caller: str) -> MetricSpec:
+    hib = getattr(inst, "higher_is_better", None)
+    return resolve_metric(inst.metric, hib, caller)
+
+
+def _paired_fields(caller: str, inst: Any) -> MetricSpec:
+    spec = _metric_validator(inst, caller)
+    object.__setattr__(inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0))
+    object.__setattr__(inst, "alpha", check_alpha(inst.alpha, caller=caller))
+    object.__setattr__(
+        inst, "n_resamples", check_int(inst.n_resamples, "n_resamples", caller=caller)
+    )
+    check_option(inst.ci_method, "ci_method", ("bca", "percentile"), caller)
+    return spec

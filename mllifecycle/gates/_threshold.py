@@ -1,0 +1,118 @@
+"""Absolute gates: a floor or ceiling on the challenger's metric."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from mllifecycle._validation import check_bool, check_scalar, fail
+from mllifecycle.gates._common import _check_context, _f
+from mllifecycle.gates._context import GateContext, GateResult, model_inputs
+from mllifecycle.gates._metrics import MetricSpec, prepare, resolve_metric
+
+__all__ = ["MetricThreshold"]
+
+
+@attrs.frozen
+class MetricThreshold:
+    """An absolute floor or ceiling on the challenger's metric.
+
+    Applies to a first model too (no champion needed).
+
+    Parameters
+    ----------
+    metric : str or callable
+        A metric name accepted by :func:`paired_bootstrap`, or a callable
+        ``metric(y_true, y_pred) -> float``.
+    minimum, maximum : float, optional
+        The challenger passes when ``minimum <= value <= maximum``; give at
+        least one. The direction is explicit: a floor for accuracy, a ceiling
+        for log loss.
+    higher_is_better : bool, optional
+        Only for callables (informational).
+    use_proba : bool, default=False
+        Pass probabilities to a callable metric.
+
+    Examples
+    --------
+    >>> from mllifecycle.gates import GateContext, MetricThreshold
+    >>> ctx = GateContext(y_true=[0, 1, 1, 0, 1], challenger=[0, 1, 1, 0, 0])
+    >>> MetricThreshold("accuracy", minimum=0.7).check(ctx).passed
+    True
+    """
+
+    metric: Any
+    minimum: float | None = attrs.field(default=None, kw_only=True)
+    maximum: float | None = attrs.field(default=None, kw_only=True)
+    higher_is_better: bool | None = attrs.field(default=None, kw_only=True)
+    use_proba: bool = attrs.field(default=False, kw_only=True)
+    _spec: MetricSpec = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        caller = "MetricThreshold"
+        hib = self.higher_is_better
+        if hib is None and not isinstance(self.metric, str):
+            hib = True  # a threshold needs no direction: the bounds say it
+        spec = resolve_metric(self.metric, hib, caller)
+        if self.minimum is None and self.maximum is None:
+            fail("minimum", "a float when maximum is None (give a bound)", None, caller)
+        for nm in ("minimum", "maximum"):
+            v = getattr(self, nm)
+            if v is not None:
+                object.__setattr__(self, nm, check_scalar(v, nm, caller=caller))
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            fail("maximum", f"at least minimum={self.minimum!r}", self.maximum, caller)
+        check_bool(self.use_proba, "use_proba", caller)
+        object.__setattr__(self, "_spec", spec)
+
+    @property
+    def name(self) -> str:
+        """Display name of the gate."""
+        spec: MetricSpec = self._spec
+        parts = []
+        if self.minimum is not None:
+            parts.append(f"{spec.name} >= {self.minimum:g}")
+        if self.maximum is not None:
+            parts.append(f"{spec.name} <= {self.maximum:g}")
+        return f"MetricThreshold({' and '.join(parts)})"
+
+    def check(self, context: GateContext) -> GateResult:
+        """Compare the challenger's metric with the bounds."""
+        caller = "MetricThreshold"
+        context = _check_context(context, caller)
+        spec: MetricSpec = self._spec
+        _, challenger = model_inputs(spec, context, caller, use_proba=self.use_proba)
+        problem = prepare(
+            spec,
+            context.y_true,
+            challenger,
+            challenger,
+            sample_weight=context.sample_weight,
+            caller=caller,
+        )
+        value = problem.observed()[1]
+        ok = True
+        reasons = []
+        if self.minimum is not None:
+            good = value >= self.minimum
+            ok &= good
+            op = ">=" if good else "<"
+            reasons.append(f"{spec.name} {_f(value)} {op} minimum {self.minimum:g}")
+        if self.maximum is not None:
+            good = value <= self.maximum
+            ok &= good
+            op = "<=" if good else ">"
+            reasons.append(f"{spec.name} {_f(value)} {op} maximum {self.maximum:g}")
+        return GateResult(
+            passed=ok,
+            name=self.name,
+            reasons=reasons,
+            evidence={
+                "metric": spec.name,
+                "value": value,
+                "minimum": self.minimum,
+                "maximum": self.maximum,
+                "n_samples": context.n_samples,
+            },
+        )
