@@ -39,6 +39,7 @@ class CalibrationNoWorse:
     brier_margin : float, default=0.005
         Tolerated increase of the Brier score.
     alpha : float, default=0.05
+        One-sided significance level of each of the two checks.
     n_bins : int, default=10
     n_resamples : int, default=2000
     ci_method : {"bca", "percentile"}, default="bca"

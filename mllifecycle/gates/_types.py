@@ -167,6 +167,7 @@ class McNemarResult(_ResultMixin):
     null_rejected : bool
         Whether ``p_value < alpha``.
     alpha : float
+        Significance level of ``null_rejected``.
 
     Examples
     --------
@@ -289,6 +290,7 @@ class PermutationResult(_ResultMixin):
     null_rejected : bool
         Whether ``p_value < alpha``.
     alpha : float
+        Significance level of ``null_rejected``.
     exact : bool
         True when every swap was enumerated (or the distribution was
         convolved exactly); False for Monte-Carlo swaps.

@@ -102,5 +102,5 @@ def test_complex_input_is_refused_not_truncated(dtype):
     from mllifecycle._validation import check_array
     from mllifecycle.exceptions import InvalidParameterError
 
-    with pytest.raises(InvalidParameterError, match="'x' parameter .* real numbers"):
+    with pytest.raises(InvalidParameterError, match=r"'x' parameter .* real numbers"):
         check_array(np.array([1 + 2j, 3]), "x", dtype=dtype)
