@@ -38,7 +38,7 @@ def test_no_private_imports_across_packages(path):
         parts = module.split(".")
         if parts[0] != "mllifecycle" or len(parts) < 2 or parts[1].startswith("_"):
             continue
-        if parts[1] == own or own is None and parts[1] == "cli":
+        if parts[1] == own or (own is None and parts[1] == "cli"):
             continue
         private = [p for p in parts[2:] if p.startswith("_")] + [
             n for n in names if n.startswith("_")
