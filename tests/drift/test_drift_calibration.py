@@ -81,7 +81,7 @@ def test_calibration_ks_unequal_sizes_and_detect_holm():
 @pytest.mark.parametrize("dist", NUMERIC)
 def test_calibration_anderson_darling(dist):
     # ties (poisson) switch to the permutation p-value: the table is anticonservative there
-    rate = _rate(drift.anderson_darling, dist, 20, n_permutations=99)
+    rate = _rate(drift.anderson_darling, dist, 20, n_resamples=99)
     assert rate <= _bound(), f"anderson_darling on {dist}: {rate:.3f}"
 
 
@@ -96,14 +96,14 @@ def test_calibration_chi_square(dist):
 @pytest.mark.parametrize("dist", [*NUMERIC, "categorical"])
 @pytest.mark.parametrize("name", ["psi", "jensen_shannon", "hellinger"])
 def test_calibration_binned_distances(name, dist):
-    rate = _rate(getattr(drift, name), dist, 20, n_permutations=99, bins=4)
+    rate = _rate(getattr(drift, name), dist, 20, n_resamples=99, n_bins=4)
     assert rate <= _bound(), f"{name} on {dist}: {rate:.3f}"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dist", NUMERIC)
 def test_calibration_wasserstein(dist):
-    rate = _rate(drift.wasserstein, dist, 20, n_permutations=99)
+    rate = _rate(drift.wasserstein, dist, 20, n_resamples=99)
     assert rate <= _bound(), f"wasserstein on {dist}: {rate:.3f}"
 
 
@@ -111,7 +111,7 @@ def test_calibration_wasserstein(dist):
 @pytest.mark.parametrize("dist", NUMERIC)
 @pytest.mark.parametrize("name", ["mmd", "energy"])
 def test_calibration_multivariate(name, dist):
-    rate = _rate(getattr(drift, name), dist, 15, d=2, n_permutations=99)
+    rate = _rate(getattr(drift, name), dist, 15, d=2, n_resamples=99)
     assert rate <= _bound(), f"{name} on {dist}: {rate:.3f}"
 
 
@@ -168,7 +168,7 @@ def test_power_of_the_other_tests_on_a_clear_shift():
         drift.jensen_shannon,
         drift.hellinger,
     ):
-        kw = {} if fn is drift.cramer_von_mises else {"rng": 0, "n_permutations": 199}
+        kw = {} if fn is drift.cramer_von_mises else {"rng": 0, "n_resamples": 199}
         assert fn(x, y, **kw).drift_detected, fn.__name__
     x2, y2 = rng.normal(size=(200, 5)), rng.normal(size=(200, 5))
     y2[:, 0] += 1.0
