@@ -73,8 +73,9 @@ def _run(
         kw["categorical"] = True
     try:
         return fn(ref, cur, **kw)
-    except ValueError as exc:  # name the column in the message
-        raise type(exc)(f"column {name!r}: {exc}") from exc
+    except ValueError as exc:  # name the caller's argument and the column
+        msg = str(exc).replace(f" parameter of {test} ", f" parameter of {caller} ")
+        raise type(exc)(f"{msg} (column {name!r}, test {test})") from exc
 
 
 def _ks_vectorised(

@@ -79,7 +79,7 @@ CASES = [
         drift.detect,
         (np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]], Y2),
         {},
-        r"column 'x2'.*free of NaN",
+        r"'reference' parameter of detect must be free of NaN.*column 'x2'",
     ),
     # 1-D vs 2-D, different feature counts
     (
