@@ -8,8 +8,8 @@ most alpha + 3 binomial standard errors) and by benchmarks/drift_calibration.py
 Replicates per cell (chosen so the whole matrix runs in a few minutes on 2
 cores; the bound uses each cell's own number of replicates):
 
-* closed-form tests run through one ``detect`` call on a matrix whose columns
-  are independent replicates: ``REPS_FAST`` replicates (SE 0.0069 at 1000);
+* ks runs through one ``detect`` call on a matrix whose columns are
+  independent replicates: ``REPS_FAST`` replicates (SE 0.0069 at 1000);
 * permutation tests (``n_resamples=99``) and ``detect`` families:
   ``REPS_PERM`` replicates (SE 0.0154 at 200);
 * mmd, energy (d = 2) and classifier_drift: ``REPS_KERNEL`` replicates
@@ -125,7 +125,7 @@ def cells() -> list[tuple[str, str, tuple[int, int]]]:
 
 def reps_of(test: str) -> int:
     """Replicates used for a test (see the module docstring)."""
-    if test in ("ks", "cramer_von_mises"):
+    if test == "ks":
         return REPS_FAST
     if test in ("mmd", "energy", "classifier_drift"):
         return REPS_KERNEL
@@ -185,7 +185,7 @@ def rate(test: str, dist: str, sizes: tuple[int, int]) -> tuple[float, int]:
 
 
 def _detect_resampled(ref: np.ndarray, cur: np.ndarray, test: str, kw: dict[str, Any]) -> Any:
-    if test in ("ks", "cramer_von_mises"):
+    if test == "ks":
         return drift.detect(ref, cur, **kw)
     # permutation tests: fewer resamples through a mapping of per-test options
     from mllifecycle.drift._columns import FEATURE_TESTS

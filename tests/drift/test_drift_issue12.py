@@ -201,3 +201,34 @@ def test_classifier_drift_power_against_mmd_and_energy():
     assert hits["cv2"] > hits["cv5"]
     assert hits["cv2"] >= 0.25 * trials  # measured 40% (mmd 65%, energy 72%)
     assert hits["mmd"] >= hits["cv2"] - 0.1 * trials
+
+
+# -------------------------------------------------- TwoSampleTest is checked
+def _fake(kind):
+    from types import SimpleNamespace
+
+    def test(reference, current, alpha=0.05):
+        p = 0.01 if kind == "always" else 0.5
+        flag = p < alpha if kind != "ignores_alpha" else True
+        return SimpleNamespace(statistic=1.0, p_value=p, drift_detected=flag)
+
+    def no_alpha(reference, current):
+        return SimpleNamespace(statistic=1.0, p_value=0.5, drift_detected=False)
+
+    return no_alpha if kind == "no_alpha" else test
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("no_alpha", "keyword alpha"),
+        ("ignores_alpha", "p_value < alpha"),
+        ("always", "compared with itself"),
+    ],
+)
+def test_check_two_sample_test_rejects_impostors(kind, message):
+    from mllifecycle.testing import check_two_sample_test
+
+    rng = np.random.default_rng(0)
+    with pytest.raises(AssertionError, match=message):
+        check_two_sample_test(_fake(kind), rng.normal(size=20), rng.normal(size=20))
