@@ -7,8 +7,9 @@ through how many reference values fall in each group of equal pooled values
 permutation null is drawn on counts:
 
 * up to :data:`FULL_RESOLUTION` pooled values, by permuting the labels and
-  counting per tie group (exact, ``O(B N)``);
-* above it, the counts of a random relabelling are multivariate
+  counting per tie group (exact, ``O(B N)``), unless there are so few tie
+  groups that drawing their counts is cheaper (``50 K < N``);
+* otherwise, the counts of a random relabelling are multivariate
   hypergeometric given the group sizes, drawn directly (``O(B K)`` for ``K``
   groups, whatever ``N``). When there are more than ``max_groups`` distinct
   values, consecutive tie groups are merged into ``max_groups`` groups of
@@ -76,11 +77,9 @@ class Groups:
     @property
     def mode(self) -> str:
         """How permutations are drawn, for ``details["p_value_method"]``."""
-        if self.labels is not None:
-            return "permutation"
         if self.coarsened:
-            return f"permutation (hypergeometric counts on {self.sizes.shape[0]} pooled groups)"
-        return "permutation (hypergeometric counts on tie groups)"
+            return f"permutation on {self.sizes.shape[0]} pooled groups"
+        return "permutation"
 
 
 def pooled_groups(
@@ -111,7 +110,8 @@ def pooled_groups(
     sizes = (ends - starts).astype(np.int64)
     ref_counts = np.add.reduceat(is_ref.astype(np.int64), starts)
     values = z[ends - 1]
-    labels = is_ref if big_n <= full_resolution else None
+    # relabelling every value costs ~B N; hypergeometric counts ~50 B K
+    labels = is_ref if big_n <= full_resolution and 50 * sizes.shape[0] >= big_n else None
     return Groups(n, m, sizes, ref_counts, values, coarsened, labels, starts)
 
 
