@@ -107,7 +107,7 @@ def anderson_darling(
     simulation on Poisson(2) samples of 25 + 25 values it rejected 8.4% of
     true nulls at alpha = 0.05. So whenever the pooled sample has ties the
     permutation p-value is used, whatever the interpolated value. Above
-    20 000 pooled values the permutations are drawn as hypergeometric counts
+    4000 pooled values the permutations are drawn as hypergeometric counts
     on at most 1000 pooled groups (consecutive values merged), an exact test
     of the statistic on the coarsened data at a cost independent of the
     number of rows (see :mod:`mllifecycle.drift._grouped`).

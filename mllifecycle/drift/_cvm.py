@@ -101,7 +101,7 @@ def cramer_von_mises(
     p = 0.0003), so whenever the pooled sample has ties, and whenever it
     has at most 200 values, the p-value comes from a permutation test of the
     same statistic, which is exact for any distribution; otherwise it is
-    scipy's asymptotic one. Above 20 000 pooled values the permutations are drawn as
+    scipy's asymptotic one. Above 4000 pooled values the permutations are drawn as
     hypergeometric counts per tie group (cost independent of the number of
     rows; see :mod:`mllifecycle.drift._grouped`).
 

@@ -36,7 +36,7 @@ from mllifecycle.drift._common import FloatArray, perm_blocks
 __all__ = ["Groups", "pooled_groups", "permuted_counts", "FULL_RESOLUTION", "MAX_GROUPS"]
 
 #: Up to this many pooled values, permutations relabel every value.
-FULL_RESOLUTION = 20_000
+FULL_RESOLUTION = 4_000
 #: Above it, at most this many groups (hypergeometric draws cost O(B K)).
 MAX_GROUPS = 1000
 

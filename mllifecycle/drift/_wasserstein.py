@@ -73,7 +73,7 @@ def wasserstein(
 
     Notes
     -----
-    The p-value is a permutation test of the distance. Above 20 000 pooled
+    The p-value is a permutation test of the distance. Above 4000 pooled
     values it is drawn as hypergeometric counts on at most 1000 pooled groups
     (consecutive values merged), an exact test of the distance between the
     coarsened samples, at a cost independent of the number of rows; values
