@@ -160,7 +160,8 @@ def write(rows, args) -> None:
         big = max(ns)
         target = 100_000 if goal == 30.0 else 1_000_000
         met = "-" if big < target else ("yes" if ts[-1] <= goal else "**no**")
-        lines.append(f"| {name} | {data} | {slope(ns, ts):.2f} | {ts[-1]:.2f} s at {big:,} | {met} |")
+        sl = slope(ns, ts)
+        lines.append(f"| {name} | {data} | {sl:.2f} | {ts[-1]:.2f} s at {big:,} | {met} |")
     lines += [
         "",
         "How: KS sorts the pooled columns once (exact p-values up to 10 000 per side,",

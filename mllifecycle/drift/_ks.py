@@ -133,14 +133,12 @@ def ks_statistic_columns(x: FloatArray, y: FloatArray) -> FloatArray:
     n1, n2 = x.shape[0], y.shape[0]
     p = x.shape[1]
     out = np.empty(p)
-    x_t = np.ascontiguousarray(x.T)
-    y_t = np.ascontiguousarray(y.T)
     blocks = _blocks(p, n1 + n2)
     for start in blocks:
         stop = min(p, start + blocks.step)
         z_t = np.empty((stop - start, n1 + n2))
-        z_t[:, :n1] = x_t[start:stop]
-        z_t[:, n1:] = y_t[start:stop]
+        z_t[:, :n1] = x[:, start:stop].T  # one transposing copy, no intermediate
+        z_t[:, n1:] = y[:, start:stop].T
         out[start:stop] = _d_from_keys(sortable_keys(z_t, overwrite=True), n1, n2)
     return out
 
@@ -352,8 +350,7 @@ def ks_pvalues(
             elif h == 0:
                 ok, prob = True, 1.0
             elif n1 == n2:
-                with np.errstate(all="ignore"):
-                    prob = _prob_outside_square(n1, int(h))
+                prob = _prob_outside_square(n1, int(h))
                 ok = bool(0.0 <= prob <= 1.0)
             else:
                 ok, _, prob = exact_unequal(n1, n2, h * 1.0 / lcm)
