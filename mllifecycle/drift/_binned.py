@@ -16,7 +16,7 @@ from mllifecycle.drift._common import (
     check_pair_categorical,
     permutation_p_value,
 )
-from mllifecycle.drift._grouped import permutation_statistics, pooled_groups
+from mllifecycle.drift._grouped import groups_from_codes, permutation_statistics
 from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._result import make_result as _result
 
@@ -60,6 +60,23 @@ _DIVERGENCES = {
 }
 
 
+def _edges(
+    edges_from: FloatArray, n_bins: int
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Distinct quantile edges and which are point masses (one sort of the data)."""
+    srt = np.sort(edges_from)
+    qs = np.quantile(srt, np.linspace(0.0, 1.0, n_bins + 1)[1:-1])
+    edges, mult = np.unique(qs, return_counts=True)
+    heavy = mult > 1
+    # also a point mass: an edge value repeated in edges_from at least as often
+    # as a bin's worth of values
+    if edges.shape[0] and not heavy.all():
+        left = np.searchsorted(srt, edges, side="left")
+        right = np.searchsorted(srt, edges, side="right")
+        heavy |= (right - left) * n_bins >= edges_from.shape[0]
+    return edges, heavy
+
+
 def _quantile_codes(
     edges_from: FloatArray, x: FloatArray, n_bins: int
 ) -> tuple[npt.NDArray[np.intp], int]:
@@ -71,17 +88,15 @@ def _quantile_codes(
     sample sitting just above (or below) a heavily tied value is not merged
     with it.
     """
-    qs = np.quantile(edges_from, np.linspace(0.0, 1.0, n_bins + 1)[1:-1])
-    edges, mult = np.unique(qs, return_counts=True)
+    return _codes_at(*_edges(edges_from, n_bins), x)
+
+
+def _codes_at(
+    edges: FloatArray, heavy: npt.NDArray[np.bool_], x: FloatArray
+) -> tuple[npt.NDArray[np.intp], int]:
+    """Codes of ``x`` for the bins of :func:`_edges`."""
     lo = np.searchsorted(edges, x, side="left")
     hi = np.searchsorted(edges, x, side="right")
-    heavy = mult > 1
-    # also a point mass: an edge value repeated in edges_from at least as often
-    # as a bin's worth of values
-    if edges.shape[0] and not heavy.all():
-        left = np.searchsorted(np.sort(edges_from), edges, side="left")
-        right = np.searchsorted(np.sort(edges_from), edges, side="right")
-        heavy |= (right - left) * n_bins >= edges_from.shape[0]
     if not heavy.any():
         return hi, edges.shape[0] + 1
     # layout: for each edge j, bin "below/between" then, if heavy, bin "== e_j"
@@ -129,15 +144,16 @@ def _binned_test(
         binning = "categories"
     else:
         ref, cur = check_pair_1d(reference, current, caller, nan_policy)
+        pooled_edges = _edges(np.concatenate([ref, cur]), nbins)
         if method == "psi":
             # conventional PSI: bins at the reference's quantiles
-            rc, k = _quantile_codes(ref, ref, nbins)
-            cc = _quantile_codes(ref, cur, nbins)[0]
+            ref_edges = _edges(ref, nbins)
+            rc, k = _codes_at(*ref_edges, ref)
+            cc = _codes_at(*ref_edges, cur)[0]
             binning = "reference quantiles"
         else:
-            pooled0 = np.concatenate([ref, cur])
-            rc, k = _quantile_codes(pooled0, ref, nbins)
-            cc = _quantile_codes(pooled0, cur, nbins)[0]
+            rc, k = _codes_at(*pooled_edges, ref)
+            cc = _codes_at(*pooled_edges, cur)[0]
             binning = "pooled quantiles"
     n, m = ref.shape[0], cur.shape[0]
     p_ref = np.bincount(rc, minlength=k) / n
@@ -153,13 +169,10 @@ def _binned_test(
         if method == "psi" and not categorical:
             # Under relabelling the reference quantiles move; bins on the pooled
             # sample's quantiles are invariant, which makes the test exact.
-            pooled = np.concatenate([ref, cur])
-            codes_r = _quantile_codes(pooled, ref, nbins)[0]
-            codes_c = _quantile_codes(pooled, cur, nbins)[0]
+            codes_r = _codes_at(*pooled_edges, ref)[0]
+            codes_c = _codes_at(*pooled_edges, cur)[0]
             details["p_value_binning"] = "pooled quantiles"
-        groups = pooled_groups(
-            codes_r.astype(np.float64), codes_c.astype(np.float64), max_groups=None
-        )
+        groups = groups_from_codes(codes_r, codes_c)
         tot = groups.sizes.astype(np.float64)
 
         def perm_stat(cnt: FloatArray) -> FloatArray:

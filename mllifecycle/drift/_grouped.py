@@ -33,7 +33,14 @@ import numpy.typing as npt
 
 from mllifecycle.drift._common import FloatArray, perm_blocks
 
-__all__ = ["Groups", "pooled_groups", "permuted_counts", "FULL_RESOLUTION", "MAX_GROUPS"]
+__all__ = [
+    "Groups",
+    "pooled_groups",
+    "groups_from_codes",
+    "permuted_counts",
+    "FULL_RESOLUTION",
+    "MAX_GROUPS",
+]
 
 #: Up to this many pooled values, permutations relabel every value.
 FULL_RESOLUTION = 4_000
@@ -113,6 +120,27 @@ def pooled_groups(
     # relabelling every value costs ~B N; hypergeometric counts ~50 B K
     labels = is_ref if big_n <= full_resolution and 50 * sizes.shape[0] >= big_n else None
     return Groups(n, m, sizes, ref_counts, values, coarsened, labels, starts)
+
+
+def groups_from_codes(
+    rc: npt.NDArray[np.intp], cc: npt.NDArray[np.intp], *, full_resolution: int = FULL_RESOLUTION
+) -> Groups:
+    """:func:`pooled_groups` for integer codes (bins, categories), without a sort."""
+    n, m = rc.shape[0], cc.shape[0]
+    big_n = n + m
+    k = int(max(rc.max(initial=0), cc.max(initial=0))) + 1
+    cnt_r = np.bincount(rc, minlength=k).astype(np.int64)
+    sizes_all = cnt_r + np.bincount(cc, minlength=k)
+    present = np.flatnonzero(sizes_all)
+    sizes = sizes_all[present].astype(np.int64)
+    ref_counts = cnt_r[present]
+    starts = (np.cumsum(sizes) - sizes).astype(np.intp)
+    labels = None
+    if big_n <= full_resolution and 50 * sizes.shape[0] >= big_n:
+        codes = np.concatenate([rc, cc])
+        order = np.argsort(codes, kind="stable")
+        labels = order < n
+    return Groups(n, m, sizes, ref_counts, present.astype(np.float64), False, labels, starts)
 
 
 def permuted_counts(

@@ -77,7 +77,7 @@ def test_multivariate_properties(name, xy, seed):
         rng=5,
     )
     scale = max(1.0, abs(a.statistic))
-    assert abs(b.statistic - a.statistic) <= 1e-8 * scale
+    assert abs(b.statistic - a.statistic) <= 1e-6 * scale  # centring: order-dependent mean
     assert _quiet(fn, x, y, n_resamples=29, rng=5).to_dict() == a.to_dict()
 
 
