@@ -16,7 +16,7 @@ from mllifecycle.drift._common import (
     permutation_p_value,
     warn_constant,
 )
-from mllifecycle.drift._grouped import permutation_statistics, pooled_groups
+from mllifecycle.drift._grouped import coarsen, permutation_statistics, pooled_groups
 from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._result import make_result as _result
 
@@ -175,7 +175,7 @@ def anderson_darling(
     else:
         test_groups = groups
         if groups.labels is None:
-            test_groups = pooled_groups(ref, cur)  # at most MAX_GROUPS groups
+            test_groups = coarsen(groups)  # at most MAX_GROUPS groups
 
         def stat(cnt: FloatArray) -> FloatArray:
             return ad_from_counts(cnt, test_groups.sizes, n)

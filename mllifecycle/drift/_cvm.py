@@ -15,7 +15,7 @@ from mllifecycle.drift._common import (
     permutation_p_value,
     warn_constant,
 )
-from mllifecycle.drift._grouped import permutation_statistics, pooled_groups
+from mllifecycle.drift._grouped import coarsen, permutation_statistics, pooled_groups
 from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._result import make_result as _result
 
@@ -140,15 +140,11 @@ def cramer_von_mises(
         t_stat, p = float(r.statistic), float(r.pvalue)
         details["p_value_method"] = "asymptotic"
     else:
-        from mllifecycle.drift._grouped import MAX_GROUPS
-
         def stat(cnt: FloatArray) -> FloatArray:
             return cvm_from_counts(cnt, groups.sizes, n, m)
 
         t_stat = float(stat(groups.ref_counts[None, :].astype(np.float64))[0])
-        test_groups = groups
-        if groups.labels is None and groups.sizes.shape[0] > MAX_GROUPS:
-            test_groups = pooled_groups(ref, cur)  # coarsened for the test only
+        test_groups = coarsen(groups)  # at most MAX_GROUPS groups, for the test only
 
         def test_stat(cnt: FloatArray) -> FloatArray:
             return cvm_from_counts(cnt, test_groups.sizes, n, m)

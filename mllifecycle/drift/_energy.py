@@ -14,7 +14,7 @@ from mllifecycle.drift._common import (
     check_pair_2d,
     permutation_p_value,
 )
-from mllifecycle.drift._grouped import permutation_statistics, pooled_groups
+from mllifecycle.drift._grouped import coarsen, permutation_statistics, pooled_groups
 from mllifecycle.drift._kernel import TIE_RTOL, prepare, quadratic_forms, sq_dists, subsample
 from mllifecycle.drift._mmd import check_max_samples
 from mllifecycle.drift._result import DriftResult
@@ -114,7 +114,7 @@ def energy(
             f_r = np.cumsum(groups.ref_counts)[:-1] / n
             f_c = (np.cumsum(groups.sizes - groups.ref_counts)[:-1]) / m
             cross = float((f_r * (1 - f_c) + f_c * (1 - f_r)) @ np.diff(groups.values))
-            test_groups = groups if groups.labels is not None else pooled_groups(z[:n, 0], z[n:, 0])
+            test_groups = coarsen(groups)
 
             def stat(cnt: FloatArray) -> FloatArray:
                 out: FloatArray = 2.0 * cdf_distance_from_counts(cnt, test_groups, 2)

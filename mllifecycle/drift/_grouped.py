@@ -37,6 +37,7 @@ __all__ = [
     "Groups",
     "pooled_groups",
     "groups_from_codes",
+    "coarsen",
     "permuted_counts",
     "FULL_RESOLUTION",
     "MAX_GROUPS",
@@ -120,6 +121,34 @@ def pooled_groups(
     # relabelling every value costs ~B N; hypergeometric counts ~50 B K
     labels = is_ref if big_n <= full_resolution and 50 * sizes.shape[0] >= big_n else None
     return Groups(n, m, sizes, ref_counts, values, coarsened, labels, starts)
+
+
+def coarsen(groups: Groups, max_groups: int = MAX_GROUPS) -> Groups:
+    """Merge tie groups as :func:`pooled_groups` with ``max_groups`` would, without a sort.
+
+    Returns ``groups`` itself when it permutes labels or has few groups.
+    """
+    if groups.labels is not None or groups.sizes.shape[0] <= max_groups:
+        return groups
+    big_n = groups.n + groups.m
+    cum = np.cumsum(groups.sizes)
+    tie_starts = cum - groups.sizes  # start of each tie group
+    targets = np.linspace(0, big_n, max_groups + 1)[1:-1]
+    pos = np.clip(np.searchsorted(tie_starts, targets), 1, tie_starts.shape[0] - 1)
+    keep = np.unique(np.r_[0, pos])  # indices of tie groups that start a merged group
+    sizes = np.add.reduceat(groups.sizes, keep)
+    ref_counts = np.add.reduceat(groups.ref_counts, keep)
+    last = np.r_[keep[1:], groups.sizes.shape[0]] - 1
+    return Groups(
+        groups.n,
+        groups.m,
+        sizes.astype(np.int64),
+        ref_counts.astype(np.int64),
+        groups.values[last],
+        True,
+        None,
+        tie_starts[keep].astype(np.intp),
+    )
 
 
 def groups_from_codes(

@@ -15,7 +15,7 @@ from mllifecycle.drift._common import (
     safe_scale,
     warn_constant,
 )
-from mllifecycle.drift._grouped import Groups, permutation_statistics, pooled_groups
+from mllifecycle.drift._grouped import Groups, coarsen, permutation_statistics, pooled_groups
 from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._result import make_result as _result
 
@@ -119,7 +119,7 @@ def wasserstein(
     details: dict[str, Any] = {}
     if th is None:
         assert nb is not None
-        test_groups = groups if groups.labels is not None else pooled_groups(ref_s, cur_s)
+        test_groups = coarsen(groups)
 
         def perm_stat(cnt: FloatArray) -> FloatArray:
             return cdf_distance_from_counts(cnt, test_groups, 1)

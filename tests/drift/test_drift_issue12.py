@@ -232,3 +232,28 @@ def test_check_two_sample_test_rejects_impostors(kind, message):
     rng = np.random.default_rng(0)
     with pytest.raises(AssertionError, match=message):
         check_two_sample_test(_fake(kind), rng.normal(size=20), rng.normal(size=20))
+
+
+def test_coarsen_equals_pooled_groups_with_max_groups():
+    from mllifecycle.drift._grouped import coarsen, pooled_groups
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=30000), np.round(rng.normal(size=25000), 3)
+    a = pooled_groups(x, y)
+    b = coarsen(pooled_groups(x, y, max_groups=None))
+    assert a.coarsened
+    assert b.coarsened
+    for field in ("sizes", "ref_counts", "values", "starts"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+@pytest.mark.parametrize("name", ["wasserstein", "anderson_darling", "cramer_von_mises", "psi"])
+def test_large_sample_permutation_is_valid_and_reports_its_error(name):
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=6000), rng.normal(size=5000)
+    res = _quiet(getattr(drift, name), x, y, rng=0, n_resamples=199)
+    shifted = _quiet(getattr(drift, name), x, y + 0.2, rng=0, n_resamples=199)
+    assert shifted.drift_detected
+    assert shifted.p_value <= 1 / 200 + 1e-12
+    if res.details.get("p_value_method", "").startswith("permutation"):
+        assert res.details["p_value_std_error"] > 0
