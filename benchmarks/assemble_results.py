@@ -10,7 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["drift_batch", "drift_scaling", "drift_calibration", "drift_stream", "gates", "replay", "estimate", "augment", "transfer"]
+ORDER = [
+    "drift_batch",
+    "drift_scaling",
+    "drift_calibration",
+    "drift_stream",
+    "gates",
+    "replay",
+    "estimate",
+    "augment",
+    "transfer",
+]
 
 HEADER = """# Benchmark results
 
