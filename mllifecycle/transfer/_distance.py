@@ -213,7 +213,7 @@ def domain_distance(
     sd[sd == 0.0] = 1.0
     ss = _subsample((xs - mu) / sd, ms, gen)
     st = _subsample((xt - mu) / sd, ms, gen)
-    m_res = mmd(ss, st, alpha=a, n_permutations=nperm, rng=new_seed(gen))
+    m_res = mmd(ss, st, alpha=a, n_resamples=nperm, rng=new_seed(gen))
     c_res = classifier_drift(xs, xt, estimator=estimator, cv=k, alpha=a,
                              rng=new_seed(gen))
     auc = float(c_res.statistic)
