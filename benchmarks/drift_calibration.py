@@ -37,10 +37,47 @@ cases = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cases)
 
 
+def _parse(paths: list[str]) -> list[dict]:
+    """Rows printed by earlier (partial) runs of this script."""
+    rows = []
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            parts = line.split()
+            if len(parts) < 4 or parts[0] not in cases.TESTS:
+                continue
+            reps = cases.reps_of(parts[0])
+            rows.append(
+                {
+                    "test": parts[0],
+                    "distribution": parts[1],
+                    "sizes": parts[2],
+                    "rate": float(parts[3]),
+                    "reps": reps,
+                    "bound": cases.bound(reps),
+                    "seconds": float("nan"),
+                }
+            )
+    return rows
+
+
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tests", nargs="*", help="only these tests (default: all)")
+    ap.add_argument("--no-write", action="store_true", help="print rows only")
+    ap.add_argument(
+        "--merge", nargs="*", default=[], help="write the table from these printed runs"
+    )
+    args = ap.parse_args()
+    if args.merge:
+        write(_parse(args.merge), float("nan"))
+        return
     t0 = time.perf_counter()
     rows = []
     for cell in cases.cells():
+        if args.tests and cell[0] not in args.tests:
+            continue
         row = cases.run_matrix([cell])[0]
         rows.append(row)
         flag = "ABOVE BOUND" if row["rate"] > row["bound"] else ""
@@ -50,7 +87,8 @@ def main() -> None:
             flush=True,
         )
     total = time.perf_counter() - t0
-    write(rows, total)
+    if not args.no_write:
+        write(rows, total)
 
 
 def write(rows: list[dict], total: float) -> None:
@@ -65,7 +103,9 @@ def write(rows: list[dict], total: float) -> None:
         "",
         f"Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__};",
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at "
-        f"the end (shared with other jobs); whole matrix {total:.0f} s.",
+        "the end (shared with other jobs: 5-17 during the runs); "
+        + (f"whole matrix {total:.0f} s." if total == total else "run in parts (`--tests`), "
+           "merged with `--merge`."),
         "",
         "Null rejection rate at alpha = 0.05 (both samples from the same distribution).",
         f"Replicates: ks {cases.REPS_FAST} (bound {cases.bound(cases.REPS_FAST):.3f}); the",
