@@ -3,22 +3,24 @@
 Run:  python benchmarks/drift_batch.py            (all sections)
       python benchmarks/drift_batch.py --quick    (smaller frouros runs)
 
-Sections (ratios measured in one run, each time the median of 3 runs):
+Sections (every ratio measured in one run, never extrapolated; runs of the
+compared implementations alternate, and each figure is min / median / max of
+``--repeats`` alternated runs; machine, versions and load average printed):
 
 1. ``detect`` on 20 numeric features, n = 5000 + 5000, against a loop of
    ``scipy.stats.ks_2samp`` and scipy's one-call ``ks_2samp(X, Y, axis=0)``,
    checking that the p-values are the same.
 2. A fitted ``Reference`` compared with 10 windows against 10 ``detect`` calls.
-3. ``mmd`` (500 permutations, d = 20) against frouros 0.9's ``MMD`` with its
-   ``PermutationTestDistanceBased`` callback, at n = 1000 + 1000 and
-   5000 + 5000. frouros needs numpy < 2.2, so this script creates its own
-   virtual environment (benchmarks/.venv-frouros) with
+3. ``mmd`` and ``energy`` (500 permutations, d = 20, n = 1000 + 1000 and
+   2000 + 2000) against the plain batched NumPy permutation test a competent
+   user would write (:func:`batched_numpy`: one kernel or distance matrix, all
+   permutations as one matrix product), statistics checked equal first.
+4. ``mmd`` against frouros 0.9's ``MMD`` with its ``PermutationTestDistanceBased``
+   callback, all 500 permutations run (``--frouros-n``, default 1000 + 1000).
+   frouros needs numpy < 2.2, so this script creates its own virtual
+   environment (benchmarks/.venv-frouros) with
    ``pip install "frouros==0.9.0" "numpy<2.2"`` and runs frouros there in a
    subprocess on the same arrays (saved as .npy) and the same RBF bandwidth.
-   frouros recomputes the kernel for every permutation, so it is timed with
-   fewer permutations and extrapolated linearly to 500:
-   ``t0 + (t_B - t0) * 500 / B`` where ``t0`` is fit + compare without the
-   callback and ``t_B`` with ``B`` permutations.
 """
 
 from __future__ import annotations
@@ -81,6 +83,99 @@ def median_time(fn, repeats=3):
     return statistics.median(times), out
 
 
+def alternated(fns, repeats):
+    """Run the callables in turn ``repeats`` times; return their times and last outputs."""
+    times = {k: [] for k in fns}
+    outs = {}
+    for _ in range(repeats):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            outs[k] = fn()
+            times[k].append(time.perf_counter() - t)
+    return times, outs
+
+
+def mmm(ts):
+    """``min / median / max`` of times, in seconds or milliseconds."""
+    unit, f = ("ms", 1e3) if max(ts) < 1 else ("s", 1.0)
+    return f"{min(ts) * f:.3g} / {statistics.median(ts) * f:.3g} / {max(ts) * f:.3g} {unit}"
+
+
+def ratio_range(base, ours):
+    """Median ratio, and the range over the alternated pairs."""
+    r = [b / o for b, o in zip(base, ours, strict=True)]
+    return statistics.median(base) / statistics.median(ours), min(r), max(r)
+
+
+def batched_numpy(x, y, n_perm, seed, kind, sigma=None):
+    """The plain batched NumPy permutation test (the baseline of issue 20).
+
+    One (N, N) kernel (``kind="mmd"``, RBF) or distance (``kind="energy"``)
+    matrix, all permutations as one matrix product ``K @ A``.
+    """
+    z = np.vstack([x, y])
+    n, big_n = len(x), len(z)
+    sq = (z * z).sum(1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
+    k = np.exp(-d2 / (2.0 * sigma**2)) if kind == "mmd" else np.sqrt(d2)
+    a = np.zeros((n_perm + 1, big_n))
+    a[:, :n] = 1.0
+    g = np.random.default_rng(seed)
+    a[1:] = g.permuted(a[1:], axis=1)
+    q = (a * (a @ k)).sum(1)
+    r = a @ k.sum(1)
+    tot = k.sum()
+    m = big_n - n
+    if kind == "mmd":
+        stat = (
+            (q - n) / (n * (n - 1)) + (tot - 2 * r + q - m) / (m * (m - 1)) - 2 * (r - q) / (n * m)
+        )
+    else:
+        stat = 2 * (r - q) / (n * m) - q / n**2 - (tot - 2 * r + q) / m**2
+    p = (np.sum(stat[1:] >= stat[0] - 1e-12 * abs(stat[0])) + 1) / (n_perm + 1)
+    return float(stat[0]), float(p)
+
+
+def bench_batched(rng, n, repeats):
+    from mllifecycle.drift import energy, mmd
+    from mllifecycle.drift._kernel import prepare
+    from mllifecycle.drift._mmd import median_bandwidth
+
+    x = rng.normal(size=(n, 20))
+    y = rng.normal(size=(n, 20))
+    y[:, 0] += 0.1
+    out = {}
+    for kind, fn in (("mmd", mmd), ("energy", energy)):
+        z, s = prepare(x, y)
+        sigma = median_bandwidth(z) / s
+        kw = {"bandwidth": sigma} if kind == "mmd" else {}
+        ours = fn(x, y, n_resamples=N_PERM, rng=0, **kw)
+        stat_b, p_b = batched_numpy(x, y, N_PERM, 0, kind, sigma)
+        ours_stat = ours.statistic if kind == "mmd" else ours.statistic**2
+        assert abs(ours_stat - stat_b) <= 1e-9 * abs(stat_b) + 1e-12, (kind, ours_stat, stat_b)
+        times, _ = alternated(
+            {
+                "numpy": lambda x=x, y=y, kind=kind, sigma=sigma: batched_numpy(
+                    x, y, N_PERM, 0, kind, sigma
+                ),
+                "ours": lambda fn=fn, x=x, y=y, kw=kw: fn(x, y, n_resamples=N_PERM, rng=0, **kw),
+            },
+            repeats,
+        )
+        med, lo, hi = ratio_range(times["numpy"], times["ours"])
+        out[kind] = {
+            "n": n,
+            "numpy_s": times["numpy"],
+            "ours_s": times["ours"],
+            "ratio": med,
+            "ratio_min": lo,
+            "ratio_max": hi,
+            "p_ours": ours.p_value,
+            "p_numpy": p_b,
+        }
+    return out
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -106,9 +201,16 @@ def bench_ks(rng):
     y = rng.normal(size=(5000, 20))
     y[:, 3] += 0.05
     detect(x, y)  # warm up imports
-    t_loop, loop = median_time(lambda: [stats.ks_2samp(x[:, j], y[:, j]) for j in range(20)])
-    t_axis, axis = median_time(lambda: stats.ks_2samp(x, y, axis=0))
-    t_ours, rep = median_time(lambda: detect(x, y, correction=None))
+    times, outs = alternated(
+        {
+            "loop": lambda: [stats.ks_2samp(x[:, j], y[:, j]) for j in range(20)],
+            "axis": lambda: stats.ks_2samp(x, y, axis=0),
+            "ours": lambda: detect(x, y, correction=None),
+        },
+        REPEATS,
+    )
+    loop, axis, rep = outs["loop"], outs["axis"], outs["ours"]
+    t_loop, t_axis, t_ours = (statistics.median(times[k]) for k in ("loop", "axis", "ours"))
     p_ours = np.array([rep[f"x{j}"].p_value for j in range(20)])
     p_loop = np.array([r.pvalue for r in loop])
     rel = float(np.max(np.abs(p_ours - p_loop) / np.abs(p_loop)))
@@ -119,6 +221,9 @@ def bench_ks(rng):
         "detect_s": t_ours,
         "ratio_loop": t_loop / t_ours,
         "ratio_axis": t_axis / t_ours,
+        "ratio_loop_range": ratio_range(times["loop"], times["ours"])[1:],
+        "ratio_axis_range": ratio_range(times["axis"], times["ours"])[1:],
+        "times": {k: mmm(v) for k, v in times.items()},
         "max_rel_p_diff_loop": rel,
         "max_rel_p_diff_axis": rel_axis,
     }
@@ -163,14 +268,13 @@ def ensure_venv():
 
 def bench_mmd(rng, n, frouros_perms, py):
     from mllifecycle.drift import mmd
-    from mllifecycle.drift._multivariate import median_bandwidth
 
     x = rng.normal(size=(n, 20))
     y = rng.normal(size=(n, 20))
     y[:, 0] += 0.1
-    sigma = median_bandwidth(np.vstack([x, y]))
-    t_ours, res = median_time(lambda: mmd(x, y, n_permutations=N_PERM, rng=0))
-    assert res.details["bandwidth"] == sigma
+    res = mmd(x, y, n_resamples=N_PERM, rng=0)
+    sigma = res.details["bandwidth"]
+    t_ours, res = median_time(lambda: mmd(x, y, n_resamples=N_PERM, rng=0, bandwidth=sigma))
     with tempfile.TemporaryDirectory() as tmp:
         fx, fy, fr = Path(tmp, "x.npy"), Path(tmp, "y.npy"), Path(tmp, "run.py")
         np.save(fx, x)
@@ -183,15 +287,12 @@ def bench_mmd(rng, n, frouros_perms, py):
             check=True,
         )
     fro = json.loads(out.stdout.strip().splitlines()[-1])
-    est = fro["t0"] + (fro["tb"] - fro["t0"]) * N_PERM / frouros_perms
     return {
         "n": n,
         "mmd_s": t_ours,
         "frouros_perms_run": frouros_perms,
         "frouros_run_s": fro["tb"],
-        "frouros_no_perm_s": fro["t0"],
-        "frouros_est_500_s": est,
-        "ratio": est / t_ours,
+        "ratio": fro["tb"] / t_ours,
         "statistic_ours": res.statistic,
         "statistic_frouros": fro["statistic"],
         "p_ours": res.p_value,
@@ -199,19 +300,27 @@ def bench_mmd(rng, n, frouros_perms, py):
     }
 
 
+REPEATS = 5
+
+
 def main():
+    global REPEATS
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="fewer frouros permutations")
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--skip-frouros", action="store_true")
+    ap.add_argument("--frouros-n", type=int, default=1000)
     args = ap.parse_args()
+    REPEATS = args.repeats
     rng = np.random.default_rng(0)
     info = machine()
     print(json.dumps(info))
     ks = bench_ks(rng)
+    lo, hi = ks["ratio_loop_range"]
     print(
-        f"KS, 20 features, n=5000+5000: scipy loop {ks['scipy_loop_s'] * 1e3:.1f} ms, "
-        f"scipy axis=0 {ks['scipy_axis_s'] * 1e3:.1f} ms, detect {ks['detect_s'] * 1e3:.1f} ms "
-        f"-> {ks['ratio_loop']:.1f}x vs loop, {ks['ratio_axis']:.1f}x vs axis=0; "
+        f"KS, 20 features, n=5000+5000 (min / median / max of {REPEATS} alternated runs): "
+        f"scipy loop {ks['times']['loop']}, scipy axis=0 {ks['times']['axis']}, "
+        f"detect {ks['times']['ours']} -> {ks['ratio_loop']:.1f}x vs loop "
+        f"({lo:.1f}-{hi:.1f}x), {ks['ratio_axis']:.1f}x vs axis=0; "
         f"max relative p-value difference {ks['max_rel_p_diff_loop']:.1e}"
     )
     ref = bench_reference(rng)
@@ -221,20 +330,29 @@ def main():
         f"{ref['ratio']:.1f}x ({ref['ratio_with_fit']:.1f}x counting the fit); "
         f"identical reports: {ref['identical_reports']}"
     )
-    results = {"machine": info, "ks": ks, "reference": ref, "mmd": []}
+    results = {"machine": info, "ks": ks, "reference": ref, "batched": [], "mmd": []}
+    for n in (1000, 2000):
+        b = bench_batched(rng, n, REPEATS)
+        results["batched"].append(b)
+        for kind, r in b.items():
+            print(
+                f"{kind} n={n}+{n}, d=20, {N_PERM} permutations (alternated, "
+                f"{REPEATS} runs): batched NumPy {mmm(r['numpy_s'])}, ours "
+                f"{mmm(r['ours_s'])} -> {r['ratio']:.2f}x ({r['ratio_min']:.2f}-"
+                f"{r['ratio_max']:.2f}x); p {r['p_ours']:.3g} vs {r['p_numpy']:.3g}"
+            )
     if not args.skip_frouros:
         py, (fver, fnp) = ensure_venv()
         results["frouros"] = {"version": fver, "numpy": fnp}
-        for n, perms in ((1000, 10 if args.quick else 50), (5000, 2 if args.quick else 5)):
-            r = bench_mmd(rng, n, perms, py)
-            results["mmd"].append(r)
-            print(
-                f"MMD n={n}+{n}, d=20, {N_PERM} permutations: ours {r['mmd_s']:.2f} s; "
-                f"frouros {perms} perms {r['frouros_run_s']:.1f} s -> est. "
-                f"{r['frouros_est_500_s']:.0f} s for {N_PERM} -> {r['ratio']:.0f}x; "
-                f"statistic {r['statistic_ours']:.6g} vs {r['statistic_frouros']:.6g}"
-            )
-    print(json.dumps(results, indent=2))
+        r = bench_mmd(rng, args.frouros_n, N_PERM, py)
+        results["mmd"].append(r)
+        print(
+            f"MMD n={r['n']}+{r['n']}, d=20, all {N_PERM} permutations run: ours "
+            f"{r['mmd_s']:.2f} s; frouros {r['frouros_run_s']:.1f} s -> {r['ratio']:.0f}x; "
+            f"statistic {r['statistic_ours']:.6g} vs {r['statistic_frouros']:.6g}"
+        )
+    print("load average (1/5/15 min):", os.getloadavg())
+    print(json.dumps(results, indent=2, default=str))
 
 
 if __name__ == "__main__":

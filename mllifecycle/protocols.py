@@ -109,14 +109,18 @@ class WarningDetector(StreamDetector, Protocol):
 
 @runtime_checkable
 class TwoSampleTest(Protocol):
-    """A callable ``(reference, current) -> result`` with a drift decision.
+    """A callable ``(reference, current, *, alpha) -> result`` with a drift decision.
 
     Every function in :mod:`mllifecycle.drift` such as ``ks`` or ``mmd`` is one.
-    The result has at least ``statistic``, ``p_value`` and ``drift_detected``.
+    The result has at least a float ``statistic``, a ``p_value`` in [0, 1]
+    (None when a threshold decided) and a bool ``drift_detected`` equal to
+    ``p_value < alpha``. ``isinstance(f, TwoSampleTest)`` only says that ``f``
+    is callable; :func:`mllifecycle.testing.check_two_sample_test` calls it
+    and checks the whole contract.
     """
 
-    def __call__(self, reference: Any, current: Any, /) -> Any:
-        """Compare two samples."""
+    def __call__(self, reference: Any, current: Any, /, *, alpha: float = ...) -> Any:
+        """Compare two samples at significance level ``alpha``."""
         ...
 
 

@@ -25,19 +25,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mllifecycle.drift._detect import Reference, adjust_p_values, detect
-    from mllifecycle.drift._multivariate import classifier_drift, energy, mmd
+    from mllifecycle.drift._anderson import anderson_darling
+    from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
+    from mllifecycle.drift._chi_square import chi_square
+    from mllifecycle.drift._classifier import classifier_drift
+    from mllifecycle.drift._cvm import cramer_von_mises
+    from mllifecycle.drift._detect import adjust_p_values, detect
+    from mllifecycle.drift._energy import energy
+    from mllifecycle.drift._kolmogorov import ks
+    from mllifecycle.drift._mmd import mmd
+    from mllifecycle.drift._reference import Reference
     from mllifecycle.drift._result import DriftReport, DriftResult, FeatureDrift
-    from mllifecycle.drift._univariate import (
-        anderson_darling,
-        chi_square,
-        cramer_von_mises,
-        hellinger,
-        jensen_shannon,
-        ks,
-        psi,
-        wasserstein,
-    )
+    from mllifecycle.drift._wasserstein import wasserstein
 
 __all__ = [
     "DriftResult",
@@ -64,20 +63,20 @@ _WHERE = {
     "DriftResult": "_result",
     "FeatureDrift": "_result",
     "DriftReport": "_result",
-    "ks": "_univariate",
-    "cramer_von_mises": "_univariate",
-    "anderson_darling": "_univariate",
-    "chi_square": "_univariate",
-    "psi": "_univariate",
-    "jensen_shannon": "_univariate",
-    "hellinger": "_univariate",
-    "wasserstein": "_univariate",
-    "mmd": "_multivariate",
-    "energy": "_multivariate",
-    "classifier_drift": "_multivariate",
+    "ks": "_kolmogorov",
+    "cramer_von_mises": "_cvm",
+    "anderson_darling": "_anderson",
+    "chi_square": "_chi_square",
+    "psi": "_binned",
+    "jensen_shannon": "_binned",
+    "hellinger": "_binned",
+    "wasserstein": "_wasserstein",
+    "mmd": "_mmd",
+    "energy": "_energy",
+    "classifier_drift": "_classifier",
     "detect": "_detect",
     "adjust_p_values": "_detect",
-    "Reference": "_detect",
+    "Reference": "_reference",
 }
 
 

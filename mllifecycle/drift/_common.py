@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = [
     "FloatArray",
@@ -28,6 +30,8 @@ __all__ = [
     "check_optional_nonneg",
     "perm_labels",
     "perm_p_value",
+    "permutation_p_value",
+    "refuse_complex",
     "perm_blocks",
     "canonical_order",
 ]
@@ -47,7 +51,7 @@ def check_common(
     alpha: Any,
     min_effect: Any = None,
     threshold: Any = None,
-    n_permutations: Any = None,
+    n_resamples: Any = None,
     rng: Any = None,
     *,
     need_permutations: bool = False,
@@ -57,8 +61,8 @@ def check_common(
     me = check_optional_nonneg(min_effect, "min_effect", caller)
     th = check_optional_nonneg(threshold, "threshold", caller)
     nb: int | None = None
-    if n_permutations is not None or need_permutations:
-        nb = check_int(n_permutations, "n_permutations", caller=caller, low=1)
+    if n_resamples is not None or need_permutations:
+        nb = check_int(n_resamples, "n_resamples", caller=caller, low=1)
     gen = check_rng(rng, "rng", caller)
     return a, me, th, nb, gen
 
@@ -68,6 +72,8 @@ def check_pair_1d(
 ) -> tuple[FloatArray, FloatArray]:
     """Validate two 1-D numeric samples with at least 2 values each."""
     pol = check_nan_policy(nan_policy, caller)
+    refuse_complex(reference, "reference", caller)
+    refuse_complex(current, "current", caller)
     ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     return ref, cur
@@ -78,12 +84,30 @@ def check_pair_2d(
 ) -> tuple[FloatArray, FloatArray]:
     """Validate two numeric samples (1-D becomes one column) with equal widths."""
     pol = check_nan_policy(nan_policy, caller)
+    refuse_complex(reference, "reference", caller)
+    refuse_complex(current, "current", caller)
     ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
     check_same_n_features(ref, cur, caller=caller)
     if ref.ndim == 1:
         ref, cur = ref[:, None], cur[:, None]
     return ref, cur
+
+
+def refuse_complex(x: Any, name: str, caller: str) -> None:
+    """Refuse complex numbers (NumPy would silently drop their imaginary part)."""
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    if kind is None and isinstance(x, list | tuple):
+        flat = np.ravel(np.asarray(x, dtype=object))
+        kind = "c" if any(isinstance(v, complex | np.complexfloating) for v in flat) else None
+    if kind == "c":
+        fail(
+            name,
+            "real numbers (complex values would lose their imaginary part; pass "
+            "x.real, x.imag or np.abs(x) explicitly)",
+            described("complex values"),
+            caller,
+        )
 
 
 def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -148,11 +172,64 @@ def perm_blocks(
         done += b
 
 
-def perm_p_value(observed: float, permuted: FloatArray) -> float:
-    """Permutation p-value ``(b + 1) / (B + 1)`` with a relative tie tolerance."""
+def perm_p_value(observed: float, permuted: FloatArray, rtol: float = 0.0) -> float:
+    """Permutation p-value ``(b + 1) / (B + 1)`` with a relative tie tolerance.
+
+    Permuted statistics within ``1e-12 * max(1, |observed|)`` of the observed
+    one, or within ``rtol`` times the largest magnitude involved, count as
+    ties (as large as the observed).
+    """
     tol = 1e-12 * max(1.0, abs(observed))
+    if rtol > 0.0 and permuted.shape[0]:
+        tol = max(tol, rtol * max(abs(observed), float(np.abs(permuted).max())))
     b = int(np.count_nonzero(permuted >= observed - tol))
     return float((b + 1.0) / (permuted.shape[0] + 1.0))
+
+
+def permutation_p_value(
+    observed: float,
+    permuted: FloatArray,
+    *,
+    alpha: float,
+    caller: str,
+    details: dict[str, Any],
+    rtol: float = 0.0,
+) -> float:
+    """Permutation p-value, its Monte-Carlo standard error, and a power check.
+
+    Writes ``p_value_method``, ``n_resamples`` and ``p_value_std_error`` (the
+    binomial Monte-Carlo error ``sqrt(p (1 - p) / B)``) into ``details``, and
+    warns (:class:`~mllifecycle.exceptions.DegenerateDataWarning`) when even
+    the most extreme statistic seen could not reach ``p < alpha``: the test
+    can then never reject (too few values for the number of bins, or nearly
+    all values tied).
+    """
+    p = perm_p_value(observed, permuted, rtol)
+    b = permuted.shape[0]
+    details.setdefault("p_value_method", "permutation")
+    details["n_resamples"] = int(b)
+    details["p_value_std_error"] = float(np.sqrt(p * (1.0 - p) / b))
+    top = max(float(permuted.max()), observed)
+    at_top = perm_p_value(top, permuted, rtol) * (b + 1.0) - 1.0  # permutations at the max
+    floor = at_top / b
+    if 1.0 / (b + 1.0) >= alpha:
+        warnings.warn(
+            f"{caller}: with n_resamples={b} the p-value is at least {1.0 / (b + 1.0):.3g}, "
+            f"so the test cannot reject at alpha={alpha:g}; use n_resamples >= "
+            f"{int(np.ceil(1.0 / alpha))}",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+    elif at_top >= 2 and floor >= alpha:
+        warnings.warn(
+            f"{caller}: this test cannot reject at alpha={alpha:g} on these data: "
+            f"{floor:.0%} of the relabellings reach the largest value of the statistic "
+            "(samples too small for the number of bins, or nearly all values tied); "
+            "use fewer n_bins, more rows or a rank test such as ks",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+    return p
 
 
 def canonical_order(x: FloatArray) -> npt.NDArray[np.intp]:
@@ -160,3 +237,25 @@ def canonical_order(x: FloatArray) -> npt.NDArray[np.intp]:
     if x.shape[0] == 0:
         return np.arange(0, dtype=np.intp)
     return np.lexsort(x.T[::-1])
+
+
+def warn_constant(ref: FloatArray, cur: FloatArray, caller: str) -> None:
+    """Warn when both samples are one and the same constant."""
+    if ref.min() == ref.max() == cur.min() == cur.max():
+        warnings.warn(
+            f"{caller}: both samples are the same constant; the test cannot see drift",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+
+
+def safe_scale(*arrays: FloatArray) -> float:
+    """Return a power of two ``s`` such that ``s * x`` has magnitudes about 1 (exact).
+
+    Squares of values beyond ~1e154 overflow; tests scale their data by ``s``
+    first and scale distances back by ``1 / s``. Powers of two lose no bits.
+    """
+    big = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
+    if big == 0.0 or 1e-100 < big < 1e100:
+        return 1.0
+    return float(2.0 ** (-np.floor(np.log2(big))))

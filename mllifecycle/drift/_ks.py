@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._ks_null import exact_unequal, prob_outside_square
 from mllifecycle.drift._common import FloatArray
 
 __all__ = [
@@ -132,14 +133,12 @@ def ks_statistic_columns(x: FloatArray, y: FloatArray) -> FloatArray:
     n1, n2 = x.shape[0], y.shape[0]
     p = x.shape[1]
     out = np.empty(p)
-    x_t = np.ascontiguousarray(x.T)
-    y_t = np.ascontiguousarray(y.T)
     blocks = _blocks(p, n1 + n2)
     for start in blocks:
         stop = min(p, start + blocks.step)
         z_t = np.empty((stop - start, n1 + n2))
-        z_t[:, :n1] = x_t[start:stop]
-        z_t[:, n1:] = y_t[start:stop]
+        z_t[:, :n1] = x[:, start:stop].T  # one transposing copy, no intermediate
+        z_t[:, n1:] = y[:, start:stop].T
         out[start:stop] = _d_from_keys(sortable_keys(z_t, overwrite=True), n1, n2)
     return out
 
@@ -322,39 +321,7 @@ def _count(
     return out
 
 
-def _prob_outside_square(n: int, h: int) -> float:
-    """Vectorised twin of scipy's ``_compute_prob_outside_square(n, h)``.
-
-    ``P(D_{n,n} >= h/n) = 2 * sum_k (-1)^k prod_{i<=k} p_i`` with
-    ``p_k = prod_{j<h} (n - k h - j) / (n + k h + j + 1)`` (Hodges 1958).
-
-    Next to 1 the two summation orders can round to opposite sides of it,
-    and ``ks_2samp`` falls back to the asymptotic p-value when scipy's sum
-    exceeds 1; there (small ``h``, so a short loop) scipy's own recursion is
-    used, so the caller takes the branch scipy takes. Near 0 both sums are
-    dominated by one positive term and agree on the branch.
-    """
-    k_max = n // h
-    k = np.arange(k_max + 1)[:, None]
-    j = np.arange(h)[None, :]
-    terms = (n - k * h - j) / (n + k * h + j + 1.0)
-    p1 = np.prod(terms, axis=1)
-    cp = np.cumprod(p1)
-    signs = np.where(np.arange(k_max + 1) % 2 == 0, 1.0, -1.0)
-    prob = float(2.0 * np.sum(signs * cp))
-    if prob > 1.0 - 1e-12:
-        from scipy.stats import _stats_py
-
-        prob = float(_stats_py._compute_prob_outside_square(n, h))
-    return prob
-
-
-def _exact_unequal(n1: int, n2: int, d: float) -> tuple[bool, float, float]:
-    from scipy.stats import _stats_py
-
-    g = math.gcd(n1, n2)
-    ok, d2, prob = _stats_py._attempt_exact_2kssamp(n1, n2, g, d, "two-sided")
-    return bool(ok), float(d2), float(prob)
+_prob_outside_square = prob_outside_square  # the one copy, in mllifecycle._ks_null
 
 
 def ks_pvalues(
@@ -383,11 +350,10 @@ def ks_pvalues(
             elif h == 0:
                 ok, prob = True, 1.0
             elif n1 == n2:
-                with np.errstate(all="ignore"):
-                    prob = _prob_outside_square(n1, int(h))
+                prob = _prob_outside_square(n1, int(h))
                 ok = bool(0.0 <= prob <= 1.0)
             else:
-                ok, _, prob = _exact_unequal(n1, n2, h * 1.0 / lcm)
+                ok, _, prob = exact_unequal(n1, n2, h * 1.0 / lcm)
                 ok = ok and bool(0.0 <= prob <= 1.0)
             if cache is not None:
                 cache[key] = (ok, prob)

@@ -6,9 +6,9 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table, jsonable
 
-__all__ = ["DriftResult", "FeatureDrift", "DriftReport"]
+__all__ = ["DriftResult", "FeatureDrift", "DriftReport", "make_result"]
 
 
 def _decide(
@@ -92,6 +92,31 @@ class DriftResult:
         """Return the result as a JSON-safe dict."""
         return attrs_to_dict(self)
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat ``name -> float`` dict (for metric trackers).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mllifecycle.drift import ks
+        >>> m = ks(np.arange(10.0), np.arange(10.0) + 0.5).to_metrics()
+        >>> m["drift_detected"], m["n_reference"]
+        (0.0, 10.0)
+        """
+        return flat_metrics(self.to_dict())
+
+    def _repr_html_(self) -> str:
+        rows: list[list[Any]] = [
+            ["method", self.method],
+            ["statistic", self.statistic],
+            ["p_value", "-" if self.p_value is None else self.p_value],
+            ["effect_size", self.effect_size],
+            ["drift_detected", self.drift_detected],
+            ["n_reference", self.n_reference],
+            ["n_current", self.n_current],
+        ]
+        return html_table(rows, ("field", "value"), caption="DriftResult")
+
     def __repr__(self) -> str:
         p = "None" if self.p_value is None else format_value(self.p_value)
         parts = [
@@ -149,6 +174,10 @@ class FeatureDrift:
     def to_dict(self) -> dict[str, Any]:
         """Return the line as a JSON-safe dict."""
         return attrs_to_dict(self)
+
+    def to_metrics(self) -> dict[str, float]:
+        """Return the numbers as a flat ``name -> float`` dict."""
+        return flat_metrics(self.to_dict())
 
     def __repr__(self) -> str:
         adj = "None" if self.adjusted_p_value is None else format_value(self.adjusted_p_value)
@@ -222,6 +251,47 @@ class DriftReport:
             "features": [f.to_dict() for f in self.features],
         }
 
+    def to_metrics(self) -> dict[str, float]:
+        """Return a flat ``name -> float`` dict: report-level numbers, then per feature.
+
+        Per feature: ``<name>.statistic``, ``<name>.p_value``,
+        ``<name>.adjusted_p_value``, ``<name>.effect_size`` and
+        ``<name>.drift_detected`` (0/1), so that
+        ``mlflow.log_metrics(report.to_metrics())`` works as-is.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mllifecycle.drift import detect
+        >>> rng = np.random.default_rng(0)
+        >>> m = detect(rng.normal(size=(100, 2)), rng.normal(size=(100, 2))).to_metrics()
+        >>> sorted(k for k in m if k.startswith("x0."))[:3]
+        ['x0.adjusted_p_value', 'x0.drift_detected', 'x0.effect_size']
+        """
+        out = flat_metrics(
+            {
+                "drift_detected": self.drift_detected,
+                "n_drifted": len(self.drifted),
+                "alpha": self.alpha,
+                "n_reference": self.n_reference,
+                "n_current": self.n_current,
+            }
+        )
+        for f in self.features:
+            out.update(
+                flat_metrics(
+                    {
+                        "statistic": f.statistic,
+                        "p_value": f.p_value,
+                        "adjusted_p_value": f.adjusted_p_value,
+                        "effect_size": f.effect_size,
+                        "drift_detected": f.drift_detected,
+                    },
+                    prefix=str(f.name),
+                )
+            )
+        return out
+
     def _rows(self) -> list[list[Any]]:
         return [
             [
@@ -269,3 +339,41 @@ class DriftReport:
 
     def _repr_html_(self) -> str:
         return html_table(self._rows(), self._HEADERS, caption=self._caption())
+
+
+def make_result(
+    method: str,
+    statistic: float,
+    p_value: float | None,
+    effect: float,
+    n1: int,
+    n2: int,
+    *,
+    alpha: float,
+    threshold: float | None = None,
+    min_effect: float | None = None,
+    details: dict[str, Any] | None = None,
+) -> DriftResult:
+    """Build a :class:`DriftResult` (p-value clipped to [0, 1], decision made)."""
+    if p_value is not None:
+        p_value = float(min(1.0, max(0.0, p_value)))
+    return DriftResult(
+        statistic=float(statistic),
+        p_value=p_value,
+        drift_detected=_decide(
+            p_value,
+            float(statistic),
+            float(effect),
+            alpha=alpha,
+            threshold=threshold,
+            min_effect=min_effect,
+        ),
+        effect_size=float(effect),
+        method=method,
+        n_reference=int(n1),
+        n_current=int(n2),
+        alpha=alpha,
+        threshold=threshold,
+        min_effect=min_effect,
+        details=details or {},
+    )

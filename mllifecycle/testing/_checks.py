@@ -122,10 +122,19 @@ def check_two_sample_test(
 ) -> None:
     """Check a two-sample drift test honours the :class:`TwoSampleTest` protocol.
 
-    Checks that the result carries ``statistic``, ``p_value`` in [0, 1] and a
-    bool ``drift_detected``; that the result is frozen; that permuting the rows
-    within each sample leaves the statistic unchanged; and, when the test
-    accepts ``rng``, that the same seed gives the same result.
+    A callable alone is not a two-sample test, so this check calls it. It
+    checks that:
+
+    * the signature takes ``reference`` and ``current`` first (positionally)
+      and a keyword ``alpha``;
+    * the result carries a finite float ``statistic``, a ``p_value`` in
+      [0, 1] (or None when a threshold decided) and a bool ``drift_detected``,
+      and is frozen;
+    * the decision is ``p_value < alpha`` (when there is a p-value and no
+      ``threshold``/``min_effect``), for ``alpha`` = 0.05 and 0.5;
+    * permuting the rows within each sample leaves the statistic unchanged;
+    * comparing a sample with itself is not drift;
+    * when the test accepts ``rng``, the same seed gives the same result.
 
     Parameters
     ----------
@@ -136,55 +145,95 @@ def check_two_sample_test(
     **kwargs
         Passed to every call.
 
+    Raises
+    ------
+    AssertionError
+        Naming the first property that does not hold.
+
     Examples
     --------
     >>> import numpy as np
     >>> from scipy import stats
     >>> from types import SimpleNamespace
-    >>> def my_ks(ref, cur):
-    ...     r = stats.ks_2samp(ref, cur)
-    ...     return SimpleNamespace(statistic=r.statistic, p_value=r.pvalue,
-    ...                            drift_detected=bool(r.pvalue < 0.05))
+    >>> def my_ks(reference, current, alpha=0.05):
+    ...     r = stats.ks_2samp(reference, current)
+    ...     return SimpleNamespace(statistic=float(r.statistic), p_value=float(r.pvalue),
+    ...                            drift_detected=bool(r.pvalue < alpha))
     >>> rng = np.random.default_rng(0)
     >>> check_two_sample_test(my_ks, rng.normal(size=50), rng.normal(size=60))
     """
+    import inspect
+    import warnings
+
+    assert callable(test), f"a two-sample test must be callable, got {type(test).__name__}"
+    try:
+        params = inspect.signature(test).parameters
+    except (TypeError, ValueError):
+        params = None
+    if params is not None:
+        positional = [
+            p
+            for p in params.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        assert len(positional) >= 2, "the test must take reference and current positionally"
+        assert "alpha" in params or any(p.kind == p.VAR_KEYWORD for p in params.values()), (
+            "the test must accept a keyword alpha (its significance level)"
+        )
+    takes_rng = params is not None and "rng" in params
     ref = np.asarray(reference)
     cur = np.asarray(current)
-    res = test(ref, cur, **kwargs)
-    for field in ("statistic", "p_value", "drift_detected"):
-        assert hasattr(res, field), f"the result lacks {field!r}"
-    p = res.p_value
-    if p is not None and not (isinstance(p, float) and np.isnan(p)):
-        assert 0.0 <= float(p) <= 1.0, f"p_value {p!r} is outside [0, 1]"
-    assert isinstance(res.drift_detected, bool | np.bool_), "drift_detected must be a bool"
-    try:
-        res.statistic = 0.0
-    except AttributeError:
-        pass
-    else:
-        if type(res).__name__ != "SimpleNamespace":
-            raise AssertionError("results must be frozen")
-    perm = np.random.default_rng(12345)
-    ref2 = ref[perm.permutation(ref.shape[0])]
-    cur2 = cur[perm.permutation(cur.shape[0])]
     seeded = dict(kwargs)
-    import inspect
-
-    try:
-        takes_rng = "rng" in inspect.signature(test).parameters
-    except (TypeError, ValueError):
-        takes_rng = False
     if takes_rng:
         seeded.setdefault("rng", 7)
-    a = test(ref, cur, **seeded)
-    b = test(ref2, cur2, **seeded)
-    assert np.isclose(float(a.statistic), float(b.statistic), rtol=1e-9, atol=1e-12), (
-        "the statistic changes when rows are permuted within a sample"
-    )
-    if takes_rng:
-        c = test(ref, cur, **seeded)
-        assert float(a.statistic) == float(c.statistic), "same rng, different statistic"
-        assert a.p_value == c.p_value, "same rng, different p_value"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate-data warnings are not failures here
+        res = test(ref, cur, **seeded)
+        for field in ("statistic", "p_value", "drift_detected"):
+            assert hasattr(res, field), f"the result lacks {field!r}"
+        stat = float(res.statistic)
+        assert np.isfinite(stat) or np.isnan(stat), "statistic must be a float"
+        p = res.p_value
+        if p is not None and not (isinstance(p, float) and np.isnan(p)):
+            assert 0.0 <= float(p) <= 1.0, f"p_value {p!r} is outside [0, 1]"
+        assert isinstance(res.drift_detected, bool | np.bool_), "drift_detected must be a bool"
+        try:
+            res.statistic = 0.0
+        except AttributeError:
+            pass
+        else:
+            if type(res).__name__ != "SimpleNamespace":
+                raise AssertionError("results must be frozen")
+        plain = (
+            p is not None
+            and getattr(res, "threshold", None) is None
+            and getattr(res, "min_effect", None) is None
+            and "threshold" not in kwargs
+            and "min_effect" not in kwargs
+        )
+        if plain and (params is None or "alpha" in params):
+            for level in (0.05, 0.5):
+                r = test(ref, cur, **{**seeded, "alpha": level})
+                assert bool(r.drift_detected) == (float(r.p_value) < level), (
+                    f"drift_detected is not p_value < alpha at alpha={level}"
+                )
+        perm = np.random.default_rng(12345)
+        ref2 = ref[perm.permutation(ref.shape[0])]
+        cur2 = cur[perm.permutation(cur.shape[0])]
+        a = test(ref, cur, **seeded)
+        b = test(ref2, cur2, **seeded)
+        sa, sb = float(a.statistic), float(b.statistic)
+        assert (np.isnan(sa) and np.isnan(sb)) or np.isclose(sa, sb, rtol=1e-9, atol=1e-12), (
+            "the statistic changes when rows are permuted within a sample"
+        )
+        same = test(ref, ref.copy(), **seeded)
+        assert not bool(same.drift_detected), "a sample compared with itself is reported as drift"
+        if takes_rng:
+            c = test(ref, cur, **seeded)
+            assert float(a.statistic) == float(c.statistic) or (
+                np.isnan(float(a.statistic)) and np.isnan(float(c.statistic))
+            ), "same rng, different statistic"
+            assert a.p_value == c.p_value, "same rng, different p_value"
 
 
 def _same_decision(a: Any, b: Any) -> bool:

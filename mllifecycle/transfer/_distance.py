@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import attrs
@@ -222,10 +221,7 @@ def domain_distance(
     sd[sd == 0.0] = 1.0
     ss = _subsample((xs - mu) / sd, ms, gen)
     st = _subsample((xt - mu) / sd, ms, gen)
-    # the drift package names this n_resamples once its vocabulary is merged
-    perm_kw = ("n_resamples" if "n_resamples" in inspect.signature(mmd).parameters
-               else "n_permutations")
-    m_res = mmd(ss, st, alpha=a, rng=new_seed(gen), **{perm_kw: nperm})
+    m_res = mmd(ss, st, alpha=a, n_resamples=nperm, rng=new_seed(gen))
     c_res = classifier_drift(xs, xt, estimator=estimator, cv=k, alpha=a,
                              rng=new_seed(gen))
     auc = float(c_res.statistic)

@@ -140,7 +140,7 @@ def test_domain_distance_uses_the_drift_tests_and_reads_them():
     assert d_far.mmd.method == "mmd"
     ref = classifier_drift(xs, far, estimator=lr, cv=5, rng=1)  # other folds, same AUC
     assert ref.statistic == pytest.approx(d_far.auc, abs=0.02)
-    assert mmd(xs[:50], far[:50], n_permutations=50, rng=0).drift_detected
+    assert mmd(xs[:50], far[:50], n_resamples=50, rng=0).drift_detected
 
 
 def test_domain_distance_frozen_json_same_rng_and_subsample():

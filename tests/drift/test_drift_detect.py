@@ -100,7 +100,9 @@ def test_detect_dataframe_mixed_types_keeps_names():
     }
     assert report.drifted == ["plan"]
     assert report["plan"].result.details["unseen"] == ["team"]
-    forced = drift.detect(ref, cur, categorical=["visits"], tests={"age": "wasserstein"}, rng=0)
+    forced = drift.detect(
+        ref, cur, categorical_features=["visits"], tests={"age": "wasserstein"}, rng=0
+    )
     assert {f.name: f.test for f in forced.features}["visits"] == "chi_square"
     assert {f.name: f.test for f in forced.features}["age"] == "wasserstein"
 
@@ -214,7 +216,7 @@ def test_result_fields_and_json():
     rng = np.random.default_rng(0)
     for res in (
         drift.ks(rng.normal(size=30), rng.normal(size=30)),
-        drift.mmd(rng.normal(size=(30, 2)), rng.normal(size=(30, 2)), n_permutations=20, rng=0),
+        drift.mmd(rng.normal(size=(30, 2)), rng.normal(size=(30, 2)), n_resamples=20, rng=0),
         drift.psi(rng.normal(size=30), rng.normal(size=30), threshold=0.25),
     ):
         d = res.to_dict()

@@ -79,7 +79,7 @@ CASES = [
         drift.detect,
         (np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]], Y2),
         {},
-        r"column 'x2'.*free of NaN",
+        r"'reference' parameter of detect must be free of NaN.*column 'x2'",
     ),
     # 1-D vs 2-D, different feature counts
     (
@@ -139,26 +139,26 @@ CASES = [
     (
         drift.mmd,
         (X2, Y2),
-        {"n_permutations": 0},
-        r"'n_permutations' parameter of mmd must be an int in the range \[1, inf\)",
+        {"n_resamples": 0},
+        r"'n_resamples' parameter of mmd must be an int in the range \[1, inf\)",
     ),
     (
         drift.energy,
         (X2, Y2),
-        {"n_permutations": -3},
-        r"'n_permutations' parameter of energy",
+        {"n_resamples": -3},
+        r"'n_resamples' parameter of energy",
     ),
     (
         drift.wasserstein,
         (X1, Y1),
-        {"n_permutations": 0},
-        r"'n_permutations' parameter of wasserstein",
+        {"n_resamples": 0},
+        r"'n_resamples' parameter of wasserstein",
     ),
     (
         drift.anderson_darling,
         (X1, Y1),
-        {"n_permutations": 2.5},
-        r"'n_permutations' parameter of anderson_darling",
+        {"n_resamples": 2.5},
+        r"'n_resamples' parameter of anderson_darling",
     ),
     # unknown correction names and tests
     (
@@ -204,8 +204,8 @@ CASES = [
     (
         drift.psi,
         (X1, Y1),
-        {"bins": 1},
-        r"'bins' parameter of psi must be an int in the range \[2, inf\)",
+        {"n_bins": 1},
+        r"'n_bins' parameter of psi must be an int in the range \[2, inf\)",
     ),
     (
         drift.classifier_drift,
@@ -228,8 +228,8 @@ CASES = [
     (
         drift.detect,
         (X2, Y2),
-        {"categorical": ["zz"]},
-        r"'categorical' parameter of detect must be column names",
+        {"categorical_features": ["zz"]},
+        r"'categorical_features' parameter of detect must be column names",
     ),
 ]
 
@@ -263,12 +263,12 @@ def test_reference_errors():
     ref = drift.Reference.fit(X2)
     with pytest.raises(
         InvalidParameterError,
-        match=r"'X_current' parameter of Reference.compare must be a data set with 3 column",
+        match=r"'current' parameter of Reference.compare must be a data set with 3 column",
     ):
         ref.compare(Y2[:, :2])
     with pytest.raises(
         InvalidParameterError,
-        match=r"'X_current' parameter of Reference.compare must be column 'x1' numeric",
+        match=r"'current' parameter of Reference.compare must be column 'x1' numeric",
     ):
         ref.compare(STRAY1)
     with pytest.raises(InvalidParameterError, match=r"'references' parameter of Reference.merge"):
@@ -277,6 +277,6 @@ def test_reference_errors():
         drift.Reference.merge([ref, drift.Reference.fit(X2[:, :2])])
     with pytest.raises(
         InvalidParameterError,
-        match=r"'X_reference' parameter of Reference.fit must be free of NaN",
+        match=r"'reference' parameter of Reference.fit must be free of NaN",
     ):
         drift.Reference.fit(np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]])

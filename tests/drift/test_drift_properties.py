@@ -23,12 +23,12 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 UNIVARIATE = {
     "ks": (drift.ks, {}),
-    "cramer_von_mises": (drift.cramer_von_mises, {}),
-    "anderson_darling": (drift.anderson_darling, {"n_permutations": 49, "rng": 3}),
-    "psi": (drift.psi, {"n_permutations": 49, "rng": 3}),
-    "jensen_shannon": (drift.jensen_shannon, {"n_permutations": 49, "rng": 3}),
-    "hellinger": (drift.hellinger, {"n_permutations": 49, "rng": 3}),
-    "wasserstein": (drift.wasserstein, {"n_permutations": 49, "rng": 3}),
+    "cramer_von_mises": (drift.cramer_von_mises, {"n_resamples": 49, "rng": 3}),
+    "anderson_darling": (drift.anderson_darling, {"n_resamples": 49, "rng": 3}),
+    "psi": (drift.psi, {"n_resamples": 49, "rng": 3}),
+    "jensen_shannon": (drift.jensen_shannon, {"n_resamples": 49, "rng": 3}),
+    "hellinger": (drift.hellinger, {"n_resamples": 49, "rng": 3}),
+    "wasserstein": (drift.wasserstein, {"n_resamples": 49, "rng": 3}),
 }
 
 
@@ -66,19 +66,19 @@ def test_univariate_properties(name, x, y, seed):
 def test_multivariate_properties(name, xy, seed):
     x, y = xy
     fn = getattr(drift, name)
-    a = _quiet(fn, x, y, n_permutations=29, rng=5)
+    a = _quiet(fn, x, y, n_resamples=29, rng=5)
     assert 0.0 <= a.p_value <= 1.0
     perm = np.random.default_rng(seed)
     b = _quiet(
         fn,
         x[perm.permutation(len(x))],
         y[perm.permutation(len(y))],
-        n_permutations=29,
+        n_resamples=29,
         rng=5,
     )
     scale = max(1.0, abs(a.statistic))
-    assert abs(b.statistic - a.statistic) <= 1e-8 * scale
-    assert _quiet(fn, x, y, n_permutations=29, rng=5).to_dict() == a.to_dict()
+    assert abs(b.statistic - a.statistic) <= 1e-6 * scale  # centring: order-dependent mean
+    assert _quiet(fn, x, y, n_resamples=29, rng=5).to_dict() == a.to_dict()
 
 
 @SETTINGS

@@ -1,0 +1,230 @@
+"""Classifier two-sample test: can a model tell current from reference rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._validation import check_has_methods, check_int, described, fail
+from mllifecycle.drift._common import FloatArray, canonical_order, check_common, check_pair_2d
+from mllifecycle.drift._result import DriftResult
+from mllifecycle.drift._result import make_result as _result
+
+__all__ = ["classifier_drift"]
+
+
+def _average_ranks(x: FloatArray) -> tuple[FloatArray, npt.NDArray[np.float64]]:
+    """Average ranks (1-based, ties share their mean rank) and tie-group sizes."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    new = np.r_[True, xs[1:] != xs[:-1]]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.r_[starts, x.shape[0]]).astype(np.float64)
+    group = np.cumsum(new) - 1
+    avg = starts + (counts + 1.0) / 2.0
+    ranks = np.empty(x.shape[0])
+    ranks[order] = avg[group]
+    return ranks, counts
+
+
+def _standardise(z: FloatArray) -> FloatArray:
+    """Columns centred on their median and divided by their spread, in float64.
+
+    Many estimators (scikit-learn's forests among them) work in float32, whose
+    resolution at ``1e9`` is 64: without this, ``1e9 + N(0, 1)`` data look
+    constant to them. The spread is the interquartile range (the standard
+    deviation when it is 0; 1 for a constant column); values are scaled by a
+    power of two first so huge magnitudes do not overflow.
+    """
+    big = float(np.max(np.abs(z))) if z.size else 0.0
+    if big > 1e100:
+        z = z * float(2.0 ** (-np.floor(np.log2(big))))
+    med = np.median(z, axis=0)
+    z = z - med
+    q75, q25 = np.percentile(z, [75, 25], axis=0)
+    spread = q75 - q25
+    sd = z.std(axis=0)
+    spread = np.where(spread > 0, spread, np.where(sd > 0, sd, 1.0))
+    out: FloatArray = z / spread
+    return out
+
+
+def _stratified_folds(
+    y: npt.NDArray[np.int64], k: int, gen: np.random.Generator
+) -> npt.NDArray[np.intp]:
+    """Shuffled stratified fold labels: each class dealt round-robin into k folds."""
+    fold = np.empty(y.shape[0], dtype=np.intp)
+    offset = 0
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        fold[gen.permutation(idx)] = (np.arange(idx.shape[0]) + offset) % k
+        offset += idx.shape[0]
+    return fold
+
+
+def classifier_drift(
+    reference: npt.ArrayLike,
+    current: npt.ArrayLike,
+    *,
+    estimator: Any = None,
+    cv: int = 2,
+    alpha: float = 0.05,
+    min_effect: float | None = None,
+    rng: int | np.random.Generator | None = None,
+) -> DriftResult:
+    """Classifier two-sample test: can a model tell current from reference rows.
+
+    Parameters
+    ----------
+    reference, current : array-like of shape (n, d)
+        The two samples.
+    estimator : scikit-learn classifier, optional
+        Cloned, never mutated. Needs ``predict_proba`` or ``decision_function``.
+        Default: ``RandomForestClassifier(n_estimators=50, min_samples_leaf=5)``.
+    cv : int, default=2
+        Stratified, shuffled folds; every row is scored by a model that did
+        not see it. Under the dependence-free bound below, fewer folds give
+        more power: at n = 50 + 50 with a 0.6 sd shift, ``cv=2`` detected 40%
+        of shifts in our simulation and ``cv=5`` 3% (mmd and energy: 65-72%).
+    alpha : float, default=0.05
+        Significance level.
+    min_effect : float, optional
+        Minimum ``2 AUC - 1`` for a detection.
+    rng : int, Generator or None
+        Seeds the folds and the estimator's ``random_state`` (when it has one
+        set to None).
+
+    Returns
+    -------
+    DriftResult
+        ``statistic`` is the cross-validated ROC AUC of "current vs
+        reference" (the folds' Mann-Whitney U summed, over the summed number
+        of pairs); ``p_value`` tests AUC > 0.5 (one-sided normal test of the
+        summed U, its standard deviation bounded by the sum of the folds'
+        standard deviations, with ties and continuity corrected);
+        ``effect_size`` is ``max(0, 2 AUC - 1)``.
+        ``details["auc"]`` and ``details["feature_importances"]`` (the mean
+        over folds of ``feature_importances_`` or ``|coef_|``, normalised to
+        sum to 1; None when the estimator has neither).
+
+    Notes
+    -----
+    Features are centred on their median and divided by their interquartile
+    range (in float64) before the estimator sees them: forests work in
+    float32, which cannot resolve ``1e9 + N(0, 1)``.
+
+    Rows are put in a canonical (lexicographic) order before the folds are
+    drawn, so the result does not depend on the row order. Scores are only
+    compared within a fold: pooling out-of-fold scores of different models
+    into one Mann-Whitney test is anticonservative (the models' score scales
+    differ; about 9.5% false positives at alpha = 0.05 in our simulation),
+    while the within-fold U of one model is exactly distributed under the
+    null. The folds' U statistics are positively correlated (each fold's
+    model learns the noise the other folds are scored on; summing them as if
+    independent also gave about 10% false positives), so the p-value bounds
+    the standard deviation of their sum by the sum of their standard
+    deviations (Cauchy-Schwarz), which holds under any dependence: the test
+    is conservative, with the power of roughly one fold's worth of test
+    rows averaged over ``cv`` models.
+
+    References
+    ----------
+    .. [1] Lopez-Paz, D. and Oquab, M. (2017). Revisiting classifier
+       two-sample tests. ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from mllifecycle.drift import classifier_drift
+    >>> rng = np.random.default_rng(0)
+    >>> ref = rng.normal(size=(300, 3))
+    >>> cur = rng.normal(size=(300, 3)); cur[:, 2] += 1.0
+    >>> res = classifier_drift(ref, cur, estimator=LogisticRegression(), rng=0)
+    >>> res.drift_detected, int(np.argmax(res.details["feature_importances"]))
+    (True, 2)
+    """
+    from scipy import special
+    from sklearn.base import clone
+
+    caller = "classifier_drift"
+    a, me, _, _, gen = check_common(caller, alpha, min_effect, None, None, rng)
+    ref, cur = check_pair_2d(reference, current, caller)
+    n, m = ref.shape[0], cur.shape[0]
+    k = check_int(cv, "cv", caller=caller, low=2)
+    if k > min(n, m):
+        fail("cv", f"at most the smaller sample size ({min(n, m)})", k, caller)
+    if estimator is None:
+        from sklearn.ensemble import RandomForestClassifier
+
+        estimator = RandomForestClassifier(n_estimators=50, min_samples_leaf=5)
+    check_has_methods(estimator, "estimator", ["fit"], caller)
+    if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
+        fail(
+            "estimator",
+            "a classifier with predict_proba() or decision_function()",
+            described(type(estimator).__name__),
+            caller,
+        )
+    seed = int(gen.integers(0, 2**31 - 1))
+    z = _standardise(np.concatenate([ref, cur], axis=0))
+    y = np.r_[np.zeros(n, dtype=np.int64), np.ones(m, dtype=np.int64)]
+    order = canonical_order(np.column_stack([z, y]))
+    z, y = z[order], y[order]
+    est = clone(estimator)
+    params = est.get_params() if hasattr(est, "get_params") else {}
+    if "random_state" in params and params["random_state"] is None:
+        est.set_params(random_state=seed)
+    fold_of = _stratified_folds(y, k, np.random.default_rng(seed))
+    imp = np.zeros(z.shape[1])
+    have_imp = True
+    u_sum = u_mean = u_sd = pairs = 0.0
+    for f in range(k):
+        train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+        e = clone(est).fit(z[train], y[train])
+        if hasattr(e, "predict_proba"):
+            sc = np.asarray(e.predict_proba(z[test]))[:, 1]
+        else:
+            sc = np.asarray(e.decision_function(z[test]), dtype=float)
+        if hasattr(e, "feature_importances_"):
+            imp += np.asarray(e.feature_importances_, dtype=float)
+        elif hasattr(e, "coef_"):
+            imp += np.abs(np.asarray(e.coef_, dtype=float)).ravel()[: z.shape[1]]
+        else:
+            have_imp = False
+        # Mann-Whitney U of this fold's scores (one model, exchangeable under H0)
+        yt = y[test]
+        ranks, tie_counts = _average_ranks(sc)
+        n1k = float(yt.sum())
+        n0k = float(yt.shape[0]) - n1k
+        nk = n1k + n0k
+        tie = float(((tie_counts**3) - tie_counts).sum())
+        u_sum += float(ranks[yt == 1].sum()) - n1k * (n1k + 1.0) / 2.0
+        u_mean += n1k * n0k / 2.0
+        var_k = n1k * n0k / 12.0 * ((nk + 1.0) - tie / (nk * (nk - 1.0)))
+        u_sd += float(np.sqrt(max(var_k, 0.0)))
+        pairs += n1k * n0k
+    auc = u_sum / pairs
+    # sd of a sum <= sum of sds, whatever the dependence between folds
+    p = float(special.ndtr(-(u_sum - u_mean - 0.5) / u_sd)) if u_sd > 0 else 1.0
+    importances = (imp / imp.sum()).tolist() if have_imp and imp.sum() > 0 else None
+    effect = max(0.0, 2.0 * auc - 1.0)
+    return _result(
+        "classifier_drift",
+        auc,
+        p,
+        effect,
+        n,
+        m,
+        alpha=a,
+        min_effect=me,
+        details={
+            "auc": auc,
+            "feature_importances": importances,
+            "cv": k,
+            "estimator": type(est).__name__,
+            "p_value_method": "within-fold Mann-Whitney U, dependence-free bound",
+        },
+    )

@@ -1,0 +1,267 @@
+"""Columns of a data set: reading tables, column kinds, the test per column."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._frames import is_frame, to_columns
+from mllifecycle._validation import check_option, described, fail
+from mllifecycle.drift._anderson import anderson_darling
+from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
+from mllifecycle.drift._chi_square import chi_square
+from mllifecycle.drift._cvm import cramer_von_mises
+from mllifecycle.drift._kolmogorov import ks
+from mllifecycle.drift._result import DriftResult
+from mllifecycle.drift._wasserstein import wasserstein
+
+__all__ = ["FEATURE_TESTS", "column_names", "split_table", "check_tables", "resolve_tests", "kinds"]
+
+
+# name -> (function, takes rng, handles numbers, handles categories)
+FEATURE_TESTS: dict[str, tuple[Callable[..., DriftResult], bool, bool, bool]] = {
+    "ks": (ks, False, True, False),
+    "cramer_von_mises": (cramer_von_mises, True, True, False),
+    "anderson_darling": (anderson_darling, True, True, False),
+    "wasserstein": (wasserstein, True, True, False),
+    "chi_square": (chi_square, True, True, True),
+    "psi": (psi, True, True, True),
+    "jensen_shannon": (jensen_shannon, True, True, True),
+    "hellinger": (hellinger, True, True, True),
+}
+
+
+def column_names(x: Any) -> list[str] | None:
+    """Column names (as strings) of a pandas/polars/pyarrow table, else None."""
+    if not is_frame(x):
+        return None
+    from mllifecycle._frames import column_names as raw_names
+
+    return [str(c) for c in raw_names(x) or []]
+
+
+def _time_as_number(col: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Datetimes and durations as float64 nanoseconds (NaT -> NaN); others unchanged.
+
+    Datetime columns are tested as numbers (their instants), not as categories:
+    as categories every timestamp would be its own category and the test
+    would see nothing.
+    """
+    if col.dtype.kind in "mM":
+        ns = col.astype("datetime64[ns]" if col.dtype.kind == "M" else "timedelta64[ns]")
+        out = ns.view(np.int64).astype(np.float64)
+        out[np.isnat(ns)] = np.nan
+        return out
+    if col.dtype.kind == "O" and col.shape[0]:
+        vals = [v for v in col.tolist() if v is not None]
+        if vals and all(isinstance(v, _dt.datetime | _dt.date | np.datetime64) for v in vals):
+            try:
+                conv = np.array(
+                    [np.datetime64("NaT") if v is None else v for v in col.tolist()],
+                    dtype="datetime64[ns]",
+                )
+            except (TypeError, ValueError):
+                return col
+            return _time_as_number(conv)
+    return col
+
+
+def column_kind(col: npt.NDArray[Any]) -> str:
+    if col.dtype.kind in "iuf":
+        return "numeric"
+    if col.dtype.kind == "O":
+        if any(isinstance(v, str | bytes | bool | np.bool_) for v in col.tolist()):
+            return "categorical"
+        try:
+            col.astype(np.float64)
+        except (TypeError, ValueError):
+            return "categorical"
+        return "numeric"
+    return "categorical"
+
+
+def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDArray[Any]]]:
+    if isinstance(x, Mapping):
+        if len(x) == 0:
+            fail(
+                name,
+                "a data set with at least 1 column",
+                described("0 columns"),
+                caller,
+            )
+        keys = [str(k) for k in x]
+        _refuse_duplicates(keys, list(x), name, caller)
+        vals = [_time_as_number(np.asarray(v)) for v in x.values()]
+        for k, v in zip(keys, vals, strict=True):
+            if v.ndim != 1 or v.shape[0] != vals[0].shape[0]:
+                fail(
+                    name,
+                    "a mapping of equally long 1-D columns",
+                    described(f"column {k!r} of shape {v.shape}"),
+                    caller,
+                )
+        return keys, vals
+    if is_frame(x):
+        raw, cols = to_columns(x)
+        names = [str(c) for c in raw]
+        _refuse_duplicates(names, raw, name, caller)
+        cols = [_time_as_number(c) for c in cols]
+        if len(cols) == 0:
+            fail(
+                name,
+                "a data set with at least 1 column",
+                described("0 columns"),
+                caller,
+            )
+        return names, cols
+    if x is None or isinstance(x, str | bytes):
+        fail(name, "a 2-D array-like or DataFrame", x, caller)
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:
+        fail(
+            name,
+            "a 2-D array-like or DataFrame",
+            described(f"ragged input ({exc})"),
+            caller,
+        )
+    if arr.ndim != 2:
+        fail(
+            name,
+            "a 2-D array or DataFrame (reshape a single feature with x.reshape(-1, 1))",
+            described(f"a {arr.ndim}-D array of shape {arr.shape}"),
+            caller,
+        )
+    if arr.shape[1] == 0:
+        fail(
+            name,
+            "a data set with at least 1 column",
+            described(f"shape {arr.shape}"),
+            caller,
+        )
+    return [f"x{j}" for j in range(arr.shape[1])], [
+        _time_as_number(arr[:, j]) for j in range(arr.shape[1])
+    ]
+
+
+def _refuse_duplicates(names: list[str], raw: list[Any], name: str, caller: str) -> None:
+    """Refuse repeated column names (also ``1`` and ``"1"``, equal as text)."""
+    seen: dict[str, Any] = {}
+    for text, orig in zip(names, raw, strict=True):
+        if text in seen:
+            fail(
+                name,
+                "a data set with unique column names (as text)",
+                described(f"column name {orig!r} repeated (as {seen[text]!r} and {orig!r})"),
+                caller,
+            )
+        seen[text] = orig
+
+
+def check_tables(
+    reference: Any, current: Any, caller: str
+) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
+    rn, rc = split_table(reference, "reference", caller)
+    cn, cc = split_table(current, "current", caller)
+    if len(rc) != len(cc):
+        fail(
+            "current",
+            f"a data set with {len(rc)} column(s), like 'reference'",
+            described(f"{len(cc)} column(s)"),
+            caller,
+        )
+    if column_names(reference) is not None and column_names(current) is not None and rn != cn:
+        fail(
+            "current",
+            f"the columns of 'reference' {rn[:5]}",
+            described(f"columns {cn[:5]}"),
+            caller,
+        )
+    for nm, col in (("reference", rc[0]), ("current", cc[0])):
+        if col.shape[0] < 2:
+            fail(
+                nm,
+                "an array with at least 2 sample(s)",
+                described(f"{col.shape[0]} sample(s)"),
+                caller,
+            )
+    return rn, rc, cc
+
+
+def resolve_tests(tests: Any, names: list[str], kinds: list[str], caller: str) -> list[str]:
+    valid = list(FEATURE_TESTS)
+    if isinstance(tests, Mapping):
+        for key in tests:
+            if str(key) not in names:
+                fail(
+                    "tests",
+                    f"a mapping whose keys are column names {names[:5]}",
+                    described(f"a key {key!r}"),
+                    caller,
+                )
+        chosen = {str(k): v for k, v in tests.items()}
+    else:
+        check_option(tests, "tests", ["auto", *valid], caller)
+        chosen = {}
+    out = []
+    for nm, kind in zip(names, kinds, strict=True):
+        t = chosen.get(nm, tests if not isinstance(tests, Mapping) else "auto")
+        check_option(t, "tests", ["auto", *valid], caller)
+        if t == "auto":
+            t = "ks" if kind == "numeric" else "chi_square"
+        cat_ok = FEATURE_TESTS[t][3]
+        if kind == "categorical" and not cat_ok:
+            if isinstance(tests, Mapping):
+                fail(
+                    "tests",
+                    f"a test for categorical data for column {nm!r} "
+                    "(chi_square, psi, jensen_shannon or hellinger)",
+                    t,
+                    caller,
+                )
+            t = "chi_square"
+        out.append(t)
+    return out
+
+
+def kinds(
+    names: list[str],
+    rc: list[npt.NDArray[Any]],
+    cc: list[npt.NDArray[Any]],
+    categorical_features: Any,
+    caller: str,
+) -> list[str]:
+    cat_set: set[str] = set()
+    arg = "categorical_features"
+    if categorical_features is not None:
+        if isinstance(categorical_features, str) or not isinstance(categorical_features, Sequence):
+            fail(arg, "a list of column names or indices", categorical_features, caller)
+        for c in categorical_features:
+            if isinstance(c, int | np.integer) and not isinstance(c, bool):
+                if not 0 <= int(c) < len(names):
+                    fail(arg, f"column indices in [0, {len(names)})", c, caller)
+                cat_set.add(names[int(c)])
+            elif str(c) in names:
+                cat_set.add(str(c))
+            else:
+                fail(arg, f"column names among {names[:5]}", c, caller)
+    kinds = []
+    for nm, r, c in zip(names, rc, cc, strict=True):
+        if nm in cat_set:
+            kinds.append("categorical")
+            continue
+        kr, kc = column_kind(r), column_kind(c)
+        if kr != kc:
+            bad = "current" if kr == "numeric" else "reference"
+            fail(
+                bad,
+                f"column {nm!r} numeric in both samples (or list it in 'categorical_features')",
+                described(f"non-numeric values (such as strings) in {bad}'s column {nm!r}"),
+                caller,
+            )
+        kinds.append(kr)
+    return kinds

@@ -1,0 +1,37 @@
+"""The calibration matrix (issue 12): every batch test with a p-value, under the null.
+
+Each cell (test x null distribution x size pair) must reject at most
+``alpha + 3`` binomial standard errors of its replicates; the replicates per
+test family and why are in tests/drift/calibration_cases.py, and
+benchmarks/drift_calibration.py writes the full table with the rates that lost
+power (far below alpha / 3).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "drift_calibration_cases", Path(__file__).with_name("calibration_cases.py")
+)
+assert _spec is not None
+assert _spec.loader is not None
+cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cases)
+
+CELLS = cases.cells()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("test", "dist", "sizes"), CELLS, ids=[f"{t}-{d}-{s[0]}/{s[1]}" for t, d, s in CELLS]
+)
+def test_null_rejection_rate_at_most_alpha_plus_3_se(test, dist, sizes):
+    rate, reps = cases.rate(test, dist, sizes)
+    assert rate <= cases.bound(reps), (
+        f"{test} on {dist} at {sizes}: null rejection rate {rate:.3f} over {reps} replicates "
+        f"> {cases.bound(reps):.3f}"
+    )
