@@ -223,7 +223,9 @@ class Reference:
         ----------
         current : 2-D array-like, DataFrame or dict of columns
             The current window, with the reference's columns.
-        alpha, correction, min_effect, nan_policy, rng : see :func:`detect`
+        alpha : float, default=0.05
+            Significance level of the whole family of tests (see :func:`detect`).
+        correction, min_effect, nan_policy, rng : see :func:`detect`
 
         Returns
         -------

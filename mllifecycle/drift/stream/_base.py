@@ -348,16 +348,19 @@ def lfilter1(a: float, x: FloatArray, zi: float) -> FloatArray:
         a_coef = _DENOMINATORS[a] = np.array([1.0, -a])
     zi_arr = np.array([zi])
     if _LINEAR_FILTER is None:
-        try:
-            from scipy.signal._sigtools import _linear_filter
+        # SciPy's private C routine through the one shim module (its public
+        # lfilter is the fallback when a SciPy release moves it); cached here
+        # because the wrapper's per-call cost matters in update_many
+        from mllifecycle._scipy_shim import private
 
-            _LINEAR_FILTER = _linear_filter
-        except ImportError:  # pragma: no cover - other SciPy layouts
+        found = private("_linear_filter")
+        if found is None:  # pragma: no cover - other SciPy layouts
             from scipy.signal import lfilter
 
-            _LINEAR_FILTER = lambda b, a_, x_, axis, z: lfilter(  # noqa: E731
-                b, a_, x_, axis=axis, zi=z
-            )
+            def found(b: Any, a_: Any, x_: Any, axis: int, z: Any) -> Any:
+                return lfilter(b, a_, x_, axis=axis, zi=z)
+
+        _LINEAR_FILTER = found
     out = _LINEAR_FILTER(b_coef, a_coef, x, -1, zi_arr)[0]
     return np.asarray(out, dtype=np.float64)
 

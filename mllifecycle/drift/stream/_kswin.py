@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._ks_null import ks_equal_n_sf
 from mllifecycle._validation import (
     check_1d,
     check_alpha,
@@ -37,29 +38,6 @@ __all__ = ["KSWIN"]
 # doubling up to _MAX_BATCH while no change is found.
 _MIN_BATCH = 32
 _MAX_BATCH = 1024
-
-
-def ks_equal_n_sf(n: int) -> list[float]:
-    """Return ``P(D >= k / n)`` for ``k = 0..n``, two samples of size ``n``.
-
-    The exact null distribution of the two-sided two-sample Kolmogorov-Smirnov
-    statistic for equal sample sizes and continuous data (Gnedenko & Korolyuk,
-    1951): ``P(D >= k/n) = 2 sum_j (-1)**(j+1) C(2n, n - j k) / C(2n, n)``.
-    With ties (discrete data) the true probability is smaller, so a test using
-    it is conservative.
-
-    Examples
-    --------
-    >>> from mllifecycle.drift.stream._kswin import ks_equal_n_sf
-    >>> [round(p, 4) for p in ks_equal_n_sf(3)]
-    [1.0, 1.0, 0.6, 0.1]
-    """
-    total = math.comb(2 * n, n)
-    out = [1.0]
-    for k in range(1, n + 1):
-        s = sum((-1) ** (j + 1) * math.comb(2 * n, n - j * k) for j in range(1, n // k + 1))
-        out.append(min(1.0, 2 * s / total))
-    return out
 
 
 def _ks_counts(

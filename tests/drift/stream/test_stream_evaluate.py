@@ -305,7 +305,7 @@ def test_default_levels():
 
 
 BAD_GEN = [
-    (mean_shift_stream, (0, []), {}, "n"),
+    (mean_shift_stream, (0, []), {}, "n_samples"),
     (mean_shift_stream, (100, [0]), {}, "change_points"),
     (mean_shift_stream, (100, [100]), {}, "change_points"),
     (mean_shift_stream, (100, [60, 40]), {}, "change_points"),

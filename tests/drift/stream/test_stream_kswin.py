@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from mllifecycle._ks_null import ks_equal_n_sf
 from mllifecycle.drift.stream import KSWIN
-from mllifecycle.drift.stream._kswin import _ks_counts, ks_equal_n_sf
+from mllifecycle.drift.stream._kswin import _ks_counts
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.protocols import StreamDetector
 from mllifecycle.testing import check_stream_detector
