@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = [
-    "drift_batch", "drift_scaling", "drift_calibration", "drift_stream", "gates",
+    "summary", "drift_batch", "drift_scaling", "drift_calibration", "drift_stream", "gates",
     "gates_calibration", "replay", "policies", "estimate", "augment", "transfer", "labels",
     "label_issues", "active", "store", "budget", "twotier",
 ]
