@@ -18,14 +18,15 @@ ORDER = [
 
 HEADER = """# Benchmark results
 
-Each section records the machine, library versions, the exact command and the
-figures of one run. Ratios compare mllifecycle with the library a user would
-otherwise pick, timed on the same data in the same run. All runs were made on
-one 2-core Intel Xeon machine with 24 GiB (Python 3.11.7, NumPy 2.4.6, SciPy
-1.17.1, scikit-learn 1.9.1). Many runs of 2026-11-26 were made **while other
-jobs shared the CPU**, and the machine's speed varies from run to run, so
-absolute times are noisy upper bounds; each section says when and how its
-run was made, and ratios from one run are what to compare.
+Each section records the machine, library versions, the exact command, the
+number of runs and their min/median/max. Ratios compare mllifecycle with the
+strongest baseline a user would pick (the peer library and the plain
+vectorised NumPy/SciPy version), on the same data in the same run, answers
+checked equal first; no ratio is extrapolated. Runs of 2026-11-26 were made on
+a 2-core Intel Xeon, runs of 2026-12-04 on a 2-core AMD EPYC (Python 3.11.7,
+NumPy 2.4.6, SciPy 1.17.1, scikit-learn 1.9.1), many of them while other jobs
+shared the CPU (each section gives its load average), so absolute times are
+upper bounds. The first section lists every goal and whether it was met.
 
 This file is assembled from `benchmarks/results/*.md` by
 `python benchmarks/assemble_results.py`; edit those files, not this one.
