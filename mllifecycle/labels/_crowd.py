@@ -610,24 +610,6 @@ def _agreement(data: _Answers, labels_idx: IntArray) -> FloatArray:
                       / np.maximum(n, 1), dtype=np.float64)
 
 
-_COMMON_PARAMS = """answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
-        One row per answer: task id, worker id, label. Ids and labels may be
-        any hashable values (strings, ints); None/NaN is refused.
-    columns : sequence of 3 str, default=("task", "worker", "label")
-        Column names of ``answers`` (ignored for a plain array, which is read
-        by position).
-    classes : sequence, optional
-        All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
-    gold : mapping task -> label, or (n, 2) table of (task, label), optional
-        Known true labels for some tasks. Their posteriors are clamped to the
-        gold label during the fit (which sharpens the worker estimates) and
-        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
-    duplicates : {"raise", "first", "last", "keep"}, default="raise"
-        What to do with several answers by one worker on one task: refuse,
-        keep the first or the last one (in row order), or keep all (each
-        counted as independent evidence)."""
 
 
 # --------------------------------------------------------------------------- methods
@@ -652,7 +634,24 @@ def majority_vote(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     rng : int, numpy.random.Generator or None, default=None
         Seed for breaking ties.
 
@@ -700,7 +699,24 @@ def wawa(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     rng : int, numpy.random.Generator or None, default=None
         Seed for breaking ties.
 
@@ -755,7 +771,24 @@ def zero_based_skill(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     max_iter : int, default=100
     tol : float, default=1e-5
         Stop when the largest skill change is at most ``tol``.
@@ -838,7 +871,24 @@ def dawid_skene(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     max_iter : int, default=100
     tol : float, default=1e-6
         Relative log-likelihood change that stops EM (0 runs ``max_iter``).
@@ -953,7 +1003,24 @@ def one_coin(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     max_iter : int, default=100
     tol : float, default=1e-6
         Relative log-likelihood change that stops EM.
@@ -1103,7 +1170,24 @@ def glad(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     max_iter : int, default=100
     tol : float, default=1e-6
         Relative change of the penalised log-likelihood that stops EM.
@@ -1273,7 +1357,24 @@ def mace(
 
     Parameters
     ----------
-    {common}
+    answers : DataFrame, mapping of columns, or array of shape (n_answers, 3)
+        One row per answer: task id, worker id, label. Ids and labels may be
+        any hashable values (strings, ints); None/NaN is refused.
+    columns : sequence of 3 str, default=("task", "worker", "label")
+        Column names of ``answers`` (ignored for a plain array, which is read
+        by position).
+    classes : sequence, optional
+        All class labels, in the column order wanted for ``proba``. Default:
+        the sorted distinct labels of ``answers``. A label outside ``classes``
+        is an error.
+    gold : mapping task -> label, or (n, 2) table of (task, label), optional
+        Known true labels for some tasks. Their posteriors are clamped to the
+        gold label during the fit (which sharpens the worker estimates) and
+        ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+    duplicates : {"raise", "first", "last", "keep"}, default="raise"
+        What to do with several answers by one worker on one task: refuse,
+        keep the first or the last one (in row order), or keep all (each
+        counted as independent evidence).
     max_iter : int, default=100
         EM iterations per start.
     tol : float, default=1e-6
@@ -1437,7 +1538,3 @@ def aggregate(answers: Any, method: str = "dawid_skene", **kwargs: Any) -> Crowd
              described(f"a keyword {name} does not take"), "aggregate")
     return func(answers, **kwargs)
 
-
-for _f in (majority_vote, wawa, zero_based_skill, dawid_skene, one_coin, glad, mace):
-    assert _f.__doc__ is not None
-    _f.__doc__ = _f.__doc__.replace("{common}", _COMMON_PARAMS)
