@@ -64,8 +64,8 @@ BAD = [
      r"'correction' parameter must be one of \{'holm', 'bonferroni'\}\. Got 'holmes'"),
     (v.check_nan_policy, ("propagate",), {}, r"'nan_policy' parameter must be one of"),
     (v.check_array, ([], "reference"), {}, r"at least 1 sample\(s\). Got 0 sample"),
-    (v.check_array, ([1.0, np.nan], "x"), {}, r"free of NaN \(or pass nan_policy='omit'\). "
-     r"Got 1 NaN"),
+    (v.check_array, ([1.0, np.nan], "x"), {}, r"free of NaN \(drop or impute missing values "
+     r"first, or pass nan_policy='omit' where the function takes it\)\. Got 1 NaN"),
     (v.check_array, ([1.0, np.inf], "x"), {}, r"must be finite. Got 1 infinite"),
     (v.check_array, (["a", "b"], "x"), {}, r"must be numeric"),
     (v.check_array, ("abc", "x"), {}, r"must be a 1-D or 2-D array-like"),

@@ -54,7 +54,8 @@ CASES = [
         drift.ks,
         (NAN, Y1),
         {},
-        r"must be free of NaN \(or pass nan_policy='omit'\)\. Got 1 NaN",
+        r"must be free of NaN \(drop or impute missing values first, or pass "
+        r"nan_policy='omit' where the function takes it\)\. Got 1 NaN",
     ),
     (
         drift.wasserstein,
