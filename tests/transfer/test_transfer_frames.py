@@ -162,7 +162,7 @@ def test_every_transfer_result_has_flat_float_metrics():
         progressive(LogisticRegression(), {"public": (Xs, ys), "gold": (Xt, yt)},
                     validation=(Xt, yt), rng=0),
         importance_weights(Xs, Xt, method="kmm", max_iter=5, rng=0),
-        domain_distance(Xs, Xt, n_resamples=10, max_samples=40, cv=2, rng=0),
+        domain_distance(Xs, Xt, n_resamples=30, max_samples=40, cv=2, rng=0),
     ]
     for r in results:
         m = r.to_metrics()
