@@ -84,6 +84,15 @@ def run(args: argparse.Namespace) -> int:
     from mllifecycle.datasets import sea_stream
     from mllifecycle.replay import replay
 
+    if args.plot:
+        # fail before a replay whose plot could not be drawn
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            raise ImportError(
+                "--plot needs matplotlib, which is not installed: "
+                "pip install mllifecycle[plot]"
+            )
     n = check_int(args.n_samples, "--n-samples", caller="mllifecycle demo", low=20_000)
     label_delay = check_int(args.label_delay, "--label-delay", caller="mllifecycle demo", low=0)
     stream = sea_stream(n, noise=0.02, rng=args.seed)

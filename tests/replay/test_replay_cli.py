@@ -87,3 +87,19 @@ def test_console_script_runs_the_demo():
     assert proc.returncode == 0, proc.stderr
     names = set(json.loads(proc.stdout)["policies"])
     assert names == {"never", "periodic", "recommended", "cost-aware"}
+
+
+def test_demo_plot_without_matplotlib_fails_before_the_replay(monkeypatch, capsys, tmp_path):
+    import importlib.util
+
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    ran = []
+    monkeypatch.setattr("mllifecycle.replay.replay", lambda *a, **k: ran.append(1))
+    status = main(["demo", "--plot", str(tmp_path / "p.png")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "pip install mllifecycle[plot]" in err
+    assert ran == []
