@@ -281,7 +281,9 @@ def _champion_stack(events: Iterable[Row]) -> list[int]:
         if to_version is None:
             continue
         if kind == "promote":
-            stack.append(int(to_version))
+            # promoting the champion again leaves it where it is
+            if not stack or stack[-1] != int(to_version):
+                stack.append(int(to_version))
         elif kind == "rollback":
             if int(to_version) in stack:
                 while stack and stack[-1] != int(to_version):

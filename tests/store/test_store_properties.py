@@ -42,8 +42,9 @@ def test_champion_follows_a_stack_of_promotions_and_rollbacks(ops):
             assert result.passed is passes
             assert result.previous == champion
             if passes:
+                if not stack or stack[-1] != version:  # re-promoting is no new layer
+                    stack.append(version)
                 champion = version
-                stack.append(version)
         else:
             to = op[1]
             if to is not None and to > n_versions:
