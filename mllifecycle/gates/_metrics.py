@@ -34,6 +34,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights as _check_weights
 
 __all__ = ["METRICS", "MetricSpec", "resolve_metric", "prepare", "Problem"]
 
@@ -274,25 +275,8 @@ def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> Float
 
 
 def check_weights(sample_weight: Any, n: int, caller: str) -> FloatArray | None:
-    """Validate sample weights: 1-D, finite, non-negative, positive sum."""
-    if sample_weight is None:
-        return None
-    w = check_array(sample_weight, "sample_weight", caller=caller, ndim=1)
-    if w.shape[0] != n:
-        fail(
-            "sample_weight",
-            f"one weight per example ({n})",
-            described(f"{w.shape[0]} weight(s)"),
-            caller,
-        )
-    if (w < 0).any() or w.sum() <= 0:
-        fail(
-            "sample_weight",
-            "non-negative weights with a positive sum",
-            described(f"weights in [{w.min()!r}, {w.max()!r}]"),
-            caller,
-        )
-    return w
+    """Validate sample weights: the one shared check, with a positive sum required."""
+    return _check_weights(sample_weight, n, caller, positive_sum=True)
 
 
 def prepare(
