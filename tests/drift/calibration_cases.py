@@ -143,11 +143,13 @@ def _seed(*parts: Any) -> int:
     return sum((i + 1) * ord(ch) for i, ch in enumerate(text)) % 2**32
 
 
-def rate(test: str, dist: str, sizes: tuple[int, int]) -> tuple[float, int]:
+def rate(
+    test: str, dist: str, sizes: tuple[int, int], reps: int | None = None
+) -> tuple[float, int]:
     """Null rejection rate of one cell, and the number of replicates."""
     n, m = sizes
     rng = np.random.default_rng(_seed(test, dist, n, m))
-    reps = reps_of(test)
+    reps = reps_of(test) if reps is None else reps
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tiny or tied samples warn, by design
         if test in UNIVARIATE:
