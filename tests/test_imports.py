@@ -59,9 +59,16 @@ PROTOCOLS = [n for n in protocols.__all__ if isinstance(getattr(protocols, n), t
 @pytest.mark.parametrize("name", PROTOCOLS)
 def test_protocol_type_hints_resolve(name):
     proto = getattr(protocols, name)
-    for attr, fn in vars(proto).items():
-        if callable(fn) and not attr.startswith("_"):
-            typing.get_type_hints(fn)
+    members = {
+        attr: (fn.fget if isinstance(fn, property) else fn)
+        for attr, fn in vars(proto).items()
+        if (attr == "__call__" or not attr.startswith("_"))
+        and (callable(fn) or isinstance(fn, property))
+    }
+    assert members, f"{name} declares no member"
+    for attr, fn in members.items():
+        hints = typing.get_type_hints(fn)
+        assert "return" in hints, f"{name}.{attr} has no return annotation"
 
 
 def test_scipy_private_modules_only_in_the_shim():

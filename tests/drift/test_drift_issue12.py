@@ -207,7 +207,7 @@ def test_classifier_drift_power_against_mmd_and_energy():
 def _fake(kind):
     from types import SimpleNamespace
 
-    def test(reference, current, alpha=0.05):
+    def fake_test(reference, current, alpha=0.05):
         p = 0.01 if kind == "always" else 0.5
         flag = p < alpha if kind != "ignores_alpha" else True
         return SimpleNamespace(statistic=1.0, p_value=p, drift_detected=flag)
@@ -215,7 +215,7 @@ def _fake(kind):
     def no_alpha(reference, current):
         return SimpleNamespace(statistic=1.0, p_value=0.5, drift_detected=False)
 
-    return no_alpha if kind == "no_alpha" else test
+    return no_alpha if kind == "no_alpha" else fake_test
 
 
 @pytest.mark.parametrize(
