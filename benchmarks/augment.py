@@ -78,10 +78,13 @@ def _check_same_neighbours(X: Any, y: Any) -> str:
     from imblearn.over_sampling import BorderlineSMOTE
 
     from mllifecycle.augment import borderline_smote
+    from mllifecycle.augment._common import neighbors_within
     from mllifecycle.augment._smote import _all_index, _query_all
 
     minority = np.flatnonzero(y == 1)
-    ours = _query_all(X, minority, 10, None, _all_index(X, None))
+    # the search borderline_smote makes: bounded by the within-class neighbours
+    within = neighbors_within(X[minority], 10, None)
+    ours = _query_all(X, minority, 10, None, _all_index(X, None), within)
     nn = NearestNeighbors(n_neighbors=11).fit(X)
     theirs = nn.kneighbors(X[minority], return_distance=False)[:, 1:]
     same = float(np.mean([set(a) == set(b) for a, b in zip(ours, theirs, strict=True)]))
