@@ -18,6 +18,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
     FloatArray,
     IntArray,
@@ -25,7 +26,6 @@ from mllifecycle.augment._common import (
     apportion,
     assemble,
     check_n_jobs,
-    check_weights,
     check_X,
     check_y,
     class_plan,
