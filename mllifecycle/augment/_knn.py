@@ -240,9 +240,11 @@ def radius_bound(Y: FloatArray, queries: IntArray, within: IntArray) -> FloatArr
 
     ``within[i]`` are the query's nearest same-class rows (global indices);
     with the query itself they are ``within.shape[1] + 1`` rows inside the
-    returned radius. Exact differences, then widened by a relative 1e-12.
+    returned radius. Squared differences summed in double precision, then
+    widened by more than their rounding error (``(d + 2) 2**-53`` relative).
     """
     q = np.repeat(queries, within.shape[1])
     d2 = exact_sq_dist(Y[q], Y[within.ravel()]).reshape(within.shape)
-    out: FloatArray = d2.max(axis=1) * (1.0 + 1e-12)
+    widen = 1.0 + 1e-12 + 4.0 * (Y.shape[1] + 2) * 2.0**-53
+    out: FloatArray = d2.max(axis=1) * widen
     return out
