@@ -26,7 +26,6 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle._weights import check_weights as _check_weights
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__: list[str] = []
@@ -177,11 +176,6 @@ def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:
         fail("y", "finite", described("infinite value(s)"), caller)
     check_consistent_length([np.empty(n), arr], ["X", "y"], caller)
     return arr
-
-
-def check_weights(w: Any, n: int, caller: str) -> FloatArray | None:
-    """Validate optional non-negative finite sample weights of length ``n``."""
-    return _check_weights(w, n, caller)
 
 
 def is_continuous(y: npt.NDArray[Any]) -> bool:

@@ -20,12 +20,12 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
     FloatArray,
     apportion,
     assemble,
     check_n_jobs,
-    check_weights,
     check_X,
     effective_k,
     frame_io,

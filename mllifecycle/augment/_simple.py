@@ -17,11 +17,11 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
     FloatArray,
     IntArray,
     assemble,
-    check_weights,
     check_X,
     check_y,
     class_plan,

@@ -18,6 +18,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
     FloatArray,
     IntArray,
@@ -25,7 +26,6 @@ from mllifecycle.augment._common import (
     apportion,
     assemble,
     check_n_jobs,
-    check_weights,
     check_X,
     check_y,
     class_plan,
@@ -39,6 +39,7 @@ from mllifecycle.augment._common import (
     safe_scale,
     to_numpy,
 )
+from mllifecycle.augment._knn import LazyIndex, kneighbors_all, radius_bound
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = ["smote", "borderline_smote", "adasyn", "smote_nc"]
@@ -191,18 +192,26 @@ def smote(
 
 
 def _query_all(
-    X: FloatArray, idx: IntArray, q: int, n_jobs: int | None, index: Any
+    X: FloatArray, idx: IntArray, q: int, n_jobs: int | None, index: LazyIndex,
+    within: IntArray | None = None,
 ) -> IntArray:
-    """Return the ``q`` nearest neighbours over all rows (self excluded) of ``idx``."""
+    """Return the ``q`` nearest neighbours over all rows (self excluded) of ``idx``.
+
+    ``within`` (each row's nearest same-class rows, positions in ``idx``, self
+    excluded), when it holds at least ``q`` columns, bounds each row's radius
+    and lets :func:`~mllifecycle.augment._knn.kneighbors_all` answer the same
+    exact search by a single-precision filter.
+    """
     q_eff = min(q, X.shape[0] - 1)
-    ind = index.kneighbors(X[idx], n_neighbors=q_eff + 1, return_distance=False)
-    return drop_self(ind.astype(np.intp, copy=False), idx)
+    tau = None
+    if within is not None and within.shape[1] >= q_eff:
+        tau = radius_bound(X, idx, idx[within[:, :q_eff]])
+    ind = kneighbors_all(X, idx, q_eff + 1, tau, n_jobs, index)
+    return drop_self(ind, idx)
 
 
-def _all_index(X: FloatArray, n_jobs: int | None) -> Any:
-    from sklearn.neighbors import NearestNeighbors
-
-    return NearestNeighbors(n_jobs=n_jobs).fit(X)
+def _all_index(X: FloatArray, n_jobs: int | None) -> LazyIndex:
+    return LazyIndex(X, n_jobs)
 
 
 def _scaled(X: FloatArray) -> tuple[FloatArray, bool]:
@@ -310,15 +319,20 @@ def borderline_smote(
     out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
     Xd, stable = _scaled(Xa)
-    index = _all_index(Xd, jobs) if todo.size else None
+    index = _all_index(Xd, jobs)
     for c in todo:
         idx = np.flatnonzero(inverse == c)
+        label = classes[c]
         q = m if kind == "borderline-1" else max(m, k)
-        nbrs = _query_all(Xd, idx, q, jobs, index)
+        q_eff = min(q, Xd.shape[0] - 1)
+        # one within-class search: the radius bound of the all-rows search
+        # and (borderline-1) the interpolation partners
+        kc = effective_k(k, idx.size, label, caller) if kind == "borderline-1" else 0
+        within = neighbors_within(Xd[idx], min(max(q_eff, kc), idx.size - 1), jobs)
+        nbrs = _query_all(Xd, idx, q, jobs, index, within)
         m_eff = min(m, nbrs.shape[1])
         n_other = (inverse[nbrs[:, :m_eff]] != c).sum(axis=1)
         danger = np.flatnonzero((2 * n_other >= m_eff) & (n_other < m_eff))
-        label = classes[c]
         if danger.size == 0:
             warnings.warn(
                 f"borderline_smote: no row of class {label!r} is in danger "
@@ -329,14 +343,12 @@ def borderline_smote(
         cnt = int(n_new[c])
         sl = out.slot(cnt, label)
         if kind == "borderline-1":
-            kc = effective_k(k, idx.size, label, caller)
             Xc = Xa[idx]
-            nn = neighbors_within(Xc, kc, jobs, queries=danger)
             pick = gen.integers(0, danger.size, size=cnt)
             cols = gen.integers(0, kc, size=cnt)
             gaps = gen.random(cnt)
             seeds = danger[pick]
-            partners = nn[pick, cols]
+            partners = within[seeds, cols]
             interpolate(Xc, seeds, Xc, partners, gaps, out=out.X[sl], stable=stable)
             _fill_weights(out, sl, None if w is None else w[idx], seeds, partners,
                           gaps)
@@ -440,12 +452,15 @@ def adasyn(
     out = Output(Xa, ya, w, int(n_new.sum()), out_dtype)
     todo = np.flatnonzero(n_new)
     Xd, stable = _scaled(Xa)
-    index = _all_index(Xd, jobs) if todo.size else None
+    index = _all_index(Xd, jobs)
     for c in todo:
         idx = np.flatnonzero(inverse == c)
         label = classes[c]
         kc = effective_k(k, idx.size, label, caller)
-        nbrs = _query_all(Xd, idx, k, jobs, index)
+        # the within-class neighbours serve the interpolation and bound the
+        # radius of the all-rows search
+        nn = neighbors_within(Xd[idx], kc, jobs)
+        nbrs = _query_all(Xd, idx, k, jobs, index, nn)
         ratio = (inverse[nbrs] != c).mean(axis=1)
         if ratio.sum() == 0:
             warnings.warn(
@@ -458,7 +473,6 @@ def adasyn(
         per_row = apportion(ratio, cnt)
         seeds = np.repeat(np.arange(idx.size, dtype=np.intp), per_row)
         Xc = Xa[idx]
-        nn = neighbors_within(Xc, kc, jobs)
         cols = gen.integers(0, kc, size=cnt)
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]

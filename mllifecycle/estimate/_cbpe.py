@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator
 
+from mllifecycle._progress import Progress, check_progress, make_progress
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -329,7 +330,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return np.asarray(np.argmax(raw, axis=1), dtype=np.intp)
 
     # ------------------------------------------------------------------- fit
-    def fit(self, *, y_true: Any, y_proba: Any) -> CBPE:
+    def fit(self, *, y_true: Any, y_proba: Any, progress: Any = False) -> CBPE:
         """Calibrate the model's probabilities on a labelled reference set.
 
         Parameters
@@ -340,6 +341,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         y_proba : array-like of shape (n,) or (n, K)
             The model's predicted probabilities: of the positive class (1-D)
             or of every class (2-D, rows summing to 1).
+        progress : bool or callable, default=False
+            ``True`` for a bar (the ``progress`` extra) or a callable
+            ``progress(done, total)``, called after each calibration fit: the
+            ``cv`` folds of ``calibration="auto"``, the final map and each of
+            the ``n_resamples`` bootstrap refits.
 
         Returns
         -------
@@ -352,10 +358,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             On bad parameters, probabilities outside [0, 1], mismatched
             lengths, labels that are not column indices, a class missing from
             the reference, or (``calibration="auto"``) a class with fewer than
-            ``cv`` rows.
+            ``cv`` rows; a ``progress`` that is neither a bool nor a callable.
         """
         caller = "CBPE.fit"
         names = self._validate_params()
+        check_progress(progress, caller)
         for attr in ("n_classes_",):
             if hasattr(self, attr):
                 delattr(self, attr)
@@ -376,6 +383,26 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         rng = check_rng(self.random_state, "random_state", caller)
         method = self.calibration
         scores: dict[str, float] = {}
+        n_boot = int(self.n_resamples)
+        total = (int(self.cv) if method == "auto" else 0) + 1 + n_boot
+        with make_progress(progress, total=total, desc=caller, caller=caller) as bar:
+            method, scores = self._fit_maps(raw, y, counts, rng, bar, caller)
+        self.calibration_scores_ = scores
+        self.n_classes_ = n_classes
+        self.classes_ = np.arange(n_classes)
+        self.n_reference_ = len(y)
+        self.reference_metrics_ = realized_metrics(METRICS, y, self._predict(raw), raw, n_classes)
+        self._names = names
+        return self
+
+    def _fit_maps(
+        self, raw: FloatArray, y: IntArray, counts: IntArray, rng: np.random.Generator,
+        bar: Progress, caller: str,
+    ) -> tuple[str, dict[str, float]]:
+        """Choose and fit the calibration maps (and the bootstrap ones)."""
+        method = self.calibration
+        scores: dict[str, float] = {}
+        n_classes = raw.shape[1]
         if method == "auto":
             if counts.min() < self.cv:
                 fail(
@@ -385,24 +412,20 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     described(f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"),
                     caller,
                 )
-            scores = self._cv_scores(raw, y, rng)
+            scores = self._cv_scores(raw, y, rng, bar)
             method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
         self.calibrators_ = fit_calibrators(method, raw, y)
         self.calibration_ = method
-        self.bootstrap_calibrators_ = [
-            fit_calibrators(method, raw[idx], y[idx])
-            for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng)
-        ]
-        self.calibration_scores_ = scores
-        self.n_classes_ = n_classes
-        self.classes_ = np.arange(n_classes)
-        self.n_reference_ = len(y)
-        self.reference_metrics_ = realized_metrics(METRICS, y, self._predict(raw), raw, n_classes)
-        self._names = names
-        return self
+        bar.update()
+        self.bootstrap_calibrators_ = []
+        for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng):
+            self.bootstrap_calibrators_.append(fit_calibrators(method, raw[idx], y[idx]))
+            bar.update()
+        return method, scores
 
     def _cv_scores(
-        self, raw: FloatArray, y: IntArray, rng: np.random.Generator
+        self, raw: FloatArray, y: IntArray, rng: np.random.Generator,
+        bar: Progress | None = None,
     ) -> dict[str, float]:
         from sklearn.model_selection import StratifiedKFold
 
@@ -416,6 +439,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             for method in METHODS:
                 cal = fit_calibrators(method, raw[train], y[train])
                 totals[method] += brier(apply_calibrators(cal, raw[test]), y[test])
+            if bar is not None:
+                bar.update()
         return {m: v / len(y) for m, v in totals.items()}
 
     # -------------------------------------------------------------- estimate

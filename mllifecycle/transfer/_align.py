@@ -8,8 +8,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mllifecycle._frames import is_frame, like
-from mllifecycle._validation import check_scalar, fail
+from mllifecycle._frames import column_names, frame_to_numpy, is_frame, like
+from mllifecycle._validation import check_scalar, described, fail
 from mllifecycle.transfer._common import FloatArray, as_numpy
 
 #: Column magnitude above which covariances would overflow float64.
@@ -135,7 +135,8 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         if X_target is None:
             t = x
         else:
-            t = validate_data(self, self._numeric(X_target), reset=False, dtype=np.float64)
+            t = validate_data(self, self._numeric(X_target, "X_target"), reset=False,
+                              dtype=np.float64)
             if t.shape[0] < 2:
                 raise ValueError(
                     f"CORAL needs at least 2 target samples; got {t.shape[0]} sample"
@@ -156,10 +157,27 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         return self
 
     @staticmethod
-    def _numeric(X: Any) -> Any:
-        """Refuse complex input clearly; tables go to scikit-learn as they are."""
+    def _numeric(X: Any, name: str = "X") -> Any:
+        """Refuse complex input and missing table cells clearly.
+
+        Tables go to scikit-learn as they are (for their column names), after
+        a check that no cell is missing: ``pd.NA`` and polars/pyarrow nulls in
+        nullable columns (``Int64``, ``Float64``, ``boolean``, ...) are
+        missing values, refused with a message naming the argument and the
+        columns.
+        """
         dt = getattr(X, "dtype", None)
-        if is_frame(X) or (dt is not None and not isinstance(dt, np.dtype)):
+        if is_frame(X):
+            arr = frame_to_numpy(X)
+            if arr.dtype.kind == "f" and np.isnan(arr).any():
+                bad = np.isnan(arr).any(axis=0)
+                cols = [str(c) for c, b in zip(column_names(X) or [], bad, strict=True) if b]
+                fail(name, "free of missing values (NaN, None, pd.NA or nulls); drop or "
+                     "impute them first",
+                     described(f"{int(np.isnan(arr).sum())} missing value(s) in "
+                               f"column(s) {cols}"), "CORAL")
+            return X
+        if dt is not None and not isinstance(dt, np.dtype):
             return X
         if (dt is not None and dt.kind == "c") or (
             isinstance(X, list | tuple) and np.iscomplexobj(np.asarray(X, dtype=object).tolist())

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import check_rng
 from mllifecycle.transfer._common import check_pair_xy, table_of
@@ -23,6 +24,7 @@ from mllifecycle.transfer._strategies import (
     _tune_weight,
     _warm_continue,
     _weighted_fit,
+    tuning_fits,
 )
 
 __all__ = ["FinetuneResult", "finetune"]
@@ -114,6 +116,7 @@ def finetune(
     schedule: Callable[[int], float] | None = None,
     extra_estimators: int | None = None,
     rng: Any = None,
+    progress: Any = False,
 ) -> FinetuneResult:
     """Pretrain ``estimator`` on ``source`` and continue training on ``target``.
 
@@ -164,6 +167,11 @@ def finetune(
         many as the source model has.
     rng : int, Generator or None
         Seeds the folds, the epoch shuffles and unset ``random_state``.
+    progress : bool or callable, default=False
+        ``True`` for a bar (the ``progress`` extra) or a callable
+        ``progress(done, total)``, called after each model fit (each
+        ``partial_fit`` pass for ``"partial_fit"``, each tuning fit of
+        ``source_weight="auto"``).
 
     Returns
     -------
@@ -173,9 +181,10 @@ def finetune(
     Raises
     ------
     InvalidParameterError
-        Mismatched feature counts, an empty target, or an estimator that
+        Mismatched feature counts, an empty target, an estimator that
         supports none of the requested strategies (the message names the
-        missing methods).
+        missing methods), or a ``progress`` that is neither a bool nor a
+        callable.
 
     Notes
     -----
@@ -218,6 +227,28 @@ def finetune(
     )
     tab = opts.tab
     gen = check_rng(rng, caller=caller)
+    check_progress(progress, caller)
+    if chosen == "weighted":
+        total = 1 + (tuning_fits(float(xs.shape[0]), xt.shape[0], opts.cv)
+                     if opts.source_weight is None else 0)
+    elif chosen == "partial_fit":
+        total = opts.source_epochs + opts.target_epochs
+    else:
+        total = 2
+    with make_progress(progress, total=total, desc=caller, caller=caller) as bar:
+        model, weight, details = _finetune_fit(
+            estimator, chosen, opts, gen, xs, ys, xt, yt, caller, bar.update)
+    return FinetuneResult(model=model, strategy=chosen, reason=reason,
+                          source_weight=weight, n_source=xs.shape[0],
+                          n_target=xt.shape[0], details=details)
+
+
+def _finetune_fit(
+    estimator: Any, chosen: str, opts: Any, gen: np.random.Generator, xs: Any, ys: Any,
+    xt: Any, yt: Any, caller: str, tick: Callable[[], None],
+) -> tuple[Any, float | None, dict[str, Any]]:
+    """Train by the chosen strategy; ``tick`` after each fit."""
+    tab = opts.tab
     seed = new_seed(gen)
     details: dict[str, Any] = {}
     weight: float | None = None
@@ -225,29 +256,32 @@ def finetune(
         ws = np.ones(xs.shape[0])
         if opts.source_weight is None:
             weight, details = _tune_weight(estimator, seed, xs, ys, ws, xt, yt, opts,
-                                           caller)
+                                           caller, tick)
         else:
             weight = opts.source_weight
         model = _weighted_fit(estimator, seed, xs, ys, ws * weight, xt, yt, tab)
+        tick()
     elif chosen == "partial_fit":
         classifier = _is_classifier(estimator)
         model = seeded_clone(estimator, seed)
         classes = _classes([ys, yt], classifier)
         _epochs(model, xs, ys, epochs=opts.source_epochs, batch_size=opts.batch_size,
-                classes=classes, schedule=None, gen=gen, first=True, tab=tab)
+                classes=classes, schedule=None, gen=gen, first=True, tab=tab, tick=tick)
         rates = _epochs(model, xt, yt, epochs=opts.target_epochs,
                         batch_size=opts.batch_size, classes=classes,
-                        schedule=opts.schedule, gen=gen, first=False, tab=tab)
+                        schedule=opts.schedule, gen=gen, first=False, tab=tab, tick=tick)
         details = {"epochs": [opts.source_epochs, opts.target_epochs]}
         if rates:
             details["learning_rates"] = rates
     elif chosen == "warm_start":
         pre = seeded_clone(estimator, seed).set_params(warm_start=False).fit(tab(xs), ys)
+        tick()
         model, details = _warm_continue(pre, xt, yt, opts.extra_estimators, caller, tab)
+        tick()
     else:
         pre = seeded_clone(estimator, seed).fit(tab(xs), ys)
+        tick()
         model = _stacked(pre, estimator, seed, xt, yt, tab)
+        tick()
         details = {"n_source_features": int(model.n_source_features_)}
-    return FinetuneResult(model=model, strategy=chosen, reason=reason,
-                          source_weight=weight, n_source=xs.shape[0],
-                          n_target=xt.shape[0], details=details)
+    return model, weight, details

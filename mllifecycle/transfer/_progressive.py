@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._results import (
     attrs_to_dict,
     flat_metrics,
@@ -235,6 +236,7 @@ def progressive(
     schedule: Callable[[int], float] | None = None,
     extra_estimators: int | None = None,
     rng: Any = None,
+    progress: Any = False,
 ) -> ProgressiveResult:
     """Train through data sets of increasing quality, keeping only stages that help.
 
@@ -266,6 +268,10 @@ def progressive(
         Passes over each stage (``"partial_fit"``).
     rng : int, Generator or None
         Seeds the folds, shuffles and unset ``random_state``.
+    progress : bool or callable, default=False
+        ``True`` for a bar (the ``progress`` extra) or a callable
+        ``progress(done, total)``, called after each stage is trained and
+        scored.
 
     Returns
     -------
@@ -316,6 +322,7 @@ def progressive(
     tab = opts.tab
     tol = check_scalar(tolerance, "tolerance", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
+    check_progress(progress, caller)
     seed = new_seed(gen)
     classifier = _is_classifier(estimator)
     classes = _classes([y for _, _, y in items] + [yv], classifier)
@@ -326,6 +333,7 @@ def progressive(
     model: Any = None
     best = float("nan")
     acc_x = acc_y = acc_w = None
+    bar = make_progress(progress, total=len(items), desc=caller, caller=caller)
     for k, (name, x, y) in enumerate(items):
         details: dict[str, Any] = {}
         cand_acc = None
@@ -373,6 +381,8 @@ def progressive(
             model, best = cand, score
             if cand_acc is not None:
                 acc_x, acc_y, acc_w = cand_acc
+        bar.update()
+    bar.close()
     return ProgressiveResult(model=model, strategy=chosen, reason=reason,
                              scoring=str(scoring_name), stages=tuple(reports),
                              final_score=best)

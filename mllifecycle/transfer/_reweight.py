@@ -553,7 +553,8 @@ def importance_weights(
             raw, details = _kliep_ratio(xs, xt, bw, nc, k, iters, gen)
         else:
             raw, details = _kmm_ratio(xs, xt, bw, b, e, iters, gen, bar)
-        bar.update(max(0, total - bar.done))
+        if bar.done < total:  # the solver stopped early: complete the bar once
+            bar.update(total - bar.done)
     raw = np.maximum(np.asarray(raw, dtype=np.float64), 0.0)
     details["raw_sum"] = float(raw.sum())
     if not np.isfinite(raw).all() or raw.sum() <= 0.0:

@@ -164,8 +164,12 @@ def _is_classifier(estimator: Any) -> bool:
 def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
             batch_size: int | None, classes: npt.NDArray[Any] | None,
             schedule: Callable[[int], float] | None, gen: np.random.Generator,
-            first: bool, tab: Callable[[Any], Any] = _ident) -> list[float]:
-    """Run ``epochs`` shuffled passes of ``partial_fit``; return the rates used."""
+            first: bool, tab: Callable[[Any], Any] = _ident,
+            tick: Callable[[], None] | None = None) -> list[float]:
+    """Run ``epochs`` shuffled passes of ``partial_fit``; return the rates used.
+
+    ``tick`` (a progress step) is called after each pass.
+    """
     n = x.shape[0]
     bs = n if batch_size is None else min(batch_size, n)
     base: Any = model.get_params().get("eta0") if schedule is not None else None
@@ -188,6 +192,8 @@ def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
             else:
                 model.partial_fit(tab(x[idx]), y[idx])
             first = False
+        if tick is not None:
+            tick()
     if schedule is not None:
         model.set_params(eta0=base)
     return rates
@@ -241,10 +247,20 @@ def _weight_grid(total_base: float, n_target: int) -> list[float]:
     return sorted(grid)
 
 
+def tuning_fits(total_base: float, n_target: int, cv: int) -> int:
+    """Return the number of fits :func:`_tune_weight` makes (a progress total)."""
+    return len(_weight_grid(max(total_base, 1e-300), n_target)) * cv
+
+
 def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
                  ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any], opts: _Options,
-                 caller: str) -> tuple[float, dict[str, Any]]:
-    """Choose the source weight by cross-validation on the target rows."""
+                 caller: str, tick: Callable[[], None] | None = None
+                 ) -> tuple[float, dict[str, Any]]:
+    """Choose the source weight by cross-validation on the target rows.
+
+    ``tick`` (a progress step) is called after each of the
+    ``len(grid) * cv`` fits (see :func:`tuning_fits`).
+    """
     if xt.shape[0] < opts.cv:
         fail("target", f"at least cv={opts.cv} rows to tune source_weight='auto' "
              "(or pass a fixed source_weight)",
@@ -264,6 +280,8 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
                 # cannot be trained there, so it cannot win
                 scores[i, j] = -np.inf
                 n_failed += 1
+            if tick is not None:
+                tick()
     mean = scores.mean(axis=1)
     if not np.isfinite(mean).any():
         fail("target", "rows on which at least one candidate source weight can be "
