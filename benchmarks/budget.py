@@ -104,6 +104,22 @@ def _scipy_interval(sizes, folds, at, confidence_level=0.9):
     return float(np.clip(pred - t * sd, 0, 1)), float(np.clip(pred + t * sd, 0, 1))
 
 
+# measured offline (not recomputed by this script); see docs/budget.md
+_DIAGNOSIS = """
+Diagnosis of the width (offline, same 45 cases plus seeds 5-9 as a hold-out; fold
+bootstrap, 90 % level): the interval is the bootstrap of the curve (chosen family
+alone: width 0.055, coverage 82 %), widened by the refits shared among the three
+families (curve interval: width 0.079, 93 %) and by the noise of one new
+measurement (0.086, 96 %). The chosen family alone with that noise is narrower
+than the naive interval (0.064, coverage 87 %; hold-out 0.069, 93 %) but covers
+only about 71 % on the simulated inverse-power law of the tests (it ignores the
+family-selection error and the small number of folds), so the family mixture is
+kept: with it the 90 % interval covers 94-96 % on the simulated laws and 95.6 %
+here. No interval tried kept nominal coverage on the simulated laws and was
+narrower than the naive one on these cases.
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=5)
@@ -220,7 +236,7 @@ def main() -> None:
                 + (f"{np.mean([abs(r['peer'] - r['realised']) for r in sp]):.4f} |" if sp
                    else "n/a |")
             )
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n" + _DIAGNOSIS
     print(text)
     if args.out:
         Path(args.out).write_text(text)
