@@ -6,8 +6,15 @@ predict the accuracy at the full training size (4/5 of the rows). The realised
 5-fold accuracy at the full size is measured with the same splitter. Reported:
 
 - coverage of mllifecycle's 90 % prediction interval (goal: >= 85 % of cases);
-- its mean width against a naive interval (from the accuracy at the largest
-  fitted size up to 1.0, the only bounds known without a model);
+- its mean width against a naive interval, [accuracy at the largest fitted
+  size, 1.0]: what a user who knows only that accuracy does not fall with more
+  data and cannot pass 1 would write down without any curve fitting;
+- and against the interval a user would build with scipy alone: the inverse
+  power law fitted by `scipy.optimize.curve_fit` (weighted by each size's
+  standard error), its prediction at the full size with a delta-method
+  standard error from the parameter covariance plus the last size's
+  measurement noise, times Student's t (k - 3 degrees of freedom), clipped to
+  [0, 1] (a failed fit counts as the whole [0, 1]);
 - mean absolute error of the point prediction, against the `learning-curves`
   package (0.2.2, no intervals) fitted on the same points;
 - fit time of both.
@@ -65,6 +72,54 @@ def _peer_predict(sizes, scores, at):
     return pred, time.perf_counter() - t0
 
 
+def _scipy_interval(sizes, folds, at, confidence_level=0.9):
+    """Delta-method interval of an inverse power law fitted with curve_fit."""
+    from scipy import optimize, stats
+
+    n = np.asarray(sizes, float)
+    y = folds.mean(axis=1)
+    se = folds.std(axis=1, ddof=1) / np.sqrt(folds.shape[1])
+    se = np.maximum(se, 1e-4)
+
+    def law(x, a, b, c):
+        return a - b * x ** (-c)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p, cov = optimize.curve_fit(
+                law, n, y, p0=(y[-1], (y[-1] - y[0]) * n[0] ** 0.5, 0.5), sigma=se,
+                absolute_sigma=False, maxfev=20000,
+            )
+    except (RuntimeError, ValueError):
+        return 0.0, 1.0
+    if not np.all(np.isfinite(cov)):
+        return 0.0, 1.0
+    pred = law(at, *p)
+    eps = 1e-6 * np.maximum(np.abs(p), 1e-3)
+    grad = np.array([(law(at, *(p + e)) - law(at, *(p - e))) / (2 * e[i])
+                     for i, e in enumerate(np.diag(eps))])
+    sd = float(np.sqrt(max(grad @ cov @ grad, 0.0) + se[-1] ** 2))
+    t = stats.t.ppf(0.5 + confidence_level / 2, max(n.size - 3, 1))
+    return float(np.clip(pred - t * sd, 0, 1)), float(np.clip(pred + t * sd, 0, 1))
+
+
+# measured offline (not recomputed by this script); see docs/budget.md
+_DIAGNOSIS = """
+Diagnosis of the width (offline, same 45 cases plus seeds 5-9 as a hold-out; fold
+bootstrap, 90 % level): the interval is the bootstrap of the curve (chosen family
+alone: width 0.055, coverage 82 %), widened by the refits shared among the three
+families (curve interval: width 0.079, 93 %) and by the noise of one new
+measurement (0.086, 96 %). The chosen family alone with that noise is narrower
+than the naive interval (0.064, coverage 87 %; hold-out 0.069, 93 %) but covers
+only about 71 % on the simulated inverse-power law of the tests (it ignores the
+family-selection error and the small number of folds), so the family mixture is
+kept: with it the 90 % interval covers 94-96 % on the simulated laws and 95.6 %
+here. No interval tried kept nominal coverage on the simulated laws and was
+narrower than the naive one on these cases.
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=5)
@@ -97,11 +152,13 @@ def main() -> None:
                 ours_s = time.perf_counter() - t0
                 peer, peer_s = _peer_predict(ts[:-1], fit_scores.mean(axis=1), n_full)
                 last = float(fit_scores[-1].mean())
+                s_lo, s_hi = _scipy_interval(ts[:-1], fit_scores, float(n_full))
                 rows.append({
                     "data": dname, "model": mname, "seed": seed, "family": curve.family,
                     "realised": realised, "pred": pred, "low": low, "high": high,
                     "covered": low <= realised <= high, "width": high - low,
                     "naive_width": 1.0 - last, "naive_covered": last <= realised <= 1.0,
+                    "scipy_width": s_hi - s_lo, "scipy_covered": s_lo <= realised <= s_hi,
                     "peer": peer, "ours_s": ours_s, "peer_s": peer_s,
                 })
                 print(f"{dname:13s} {mname:11s} seed {seed}: realised {realised:.4f} "
@@ -112,6 +169,8 @@ def main() -> None:
     width = np.mean([r["width"] for r in rows])
     naive = np.mean([r["naive_width"] for r in rows])
     naive_cov = np.mean([r["naive_covered"] for r in rows])
+    sp_width = np.mean([r["scipy_width"] for r in rows])
+    sp_cov = np.mean([r["scipy_covered"] for r in rows])
     mae = np.mean([abs(r["pred"] - r["realised"]) for r in rows])
     peer_rows = [r for r in rows if r["peer"] is not None and np.isfinite(r["peer"])]
     peer_mae = np.mean([abs(r["peer"] - r["realised"]) for r in peer_rows]) if peer_rows else None
@@ -139,19 +198,28 @@ def main() -> None:
         f"{', '.join(MODELS)} x {args.seeds} seeds; curves fitted on six sizes up to 20 % "
         "of the full training size (4/5 of the rows), predicted at the full size.",
         "",
+        "Naive interval: [mean score at the largest fitted size, 1.0] (accuracy does not "
+        "fall with more data and cannot pass 1; no curve fitted). scipy interval: the "
+        "inverse power law fitted by `scipy.optimize.curve_fit` (weighted by each size's "
+        "standard error), delta-method standard error of the prediction plus the last "
+        "size's measurement noise, times Student's t with k - 3 degrees of freedom, "
+        "clipped to [0, 1].",
+        "",
         "| figure | mllifecycle | naive / peer | goal |",
         "| --- | --- | --- | --- |",
         f"| coverage of the 90 % prediction interval | {cov:.1%} | naive [last, 1.0]: "
-        f"{naive_cov:.1%} | >= 85 %: {'met' if cov >= 0.85 else 'NOT met'} |",
-        f"| mean interval width | {width:.4f} | naive: {naive:.4f} | narrower than naive: "
-        f"{'met' if width < naive else 'NOT met'} |",
+        f"{naive_cov:.1%}; scipy curve_fit: {sp_cov:.1%} | >= 85 %: "
+        f"{'met' if cov >= 0.85 else 'NOT met'} |",
+        f"| mean interval width | {width:.4f} | naive: {naive:.4f}; scipy curve_fit: "
+        f"{sp_width:.4f} | narrower than naive: {'met' if width < naive else 'NOT met'} |",
         f"| mean absolute error of the point prediction | {mae:.4f} | learning-curves 0.2.2: "
         f"{'n/a' if peer_mae is None else f'{peer_mae:.4f}'} | |",
         f"| median fit time (s) | {ours_t:.3f} (with 500 bootstrap refits) | learning-curves: "
         f"{'n/a' if peer_t is None else f'{peer_t:.3f}'} (no intervals) | |",
         "",
-        "| data | model | covered | mean width | MAE ours | MAE learning-curves |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| data | model | covered | mean width | naive covered | naive width "
+        "| scipy covered | scipy width | MAE ours | MAE learning-curves |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for d in DATASETS:
         for m in MODELS:
@@ -160,11 +228,15 @@ def main() -> None:
             lines.append(
                 f"| {d} | {m} | {sum(r['covered'] for r in sub)}/{len(sub)} | "
                 f"{np.mean([r['width'] for r in sub]):.4f} | "
+                f"{sum(r['naive_covered'] for r in sub)}/{len(sub)} | "
+                f"{np.mean([r['naive_width'] for r in sub]):.4f} | "
+                f"{sum(r['scipy_covered'] for r in sub)}/{len(sub)} | "
+                f"{np.mean([r['scipy_width'] for r in sub]):.4f} | "
                 f"{np.mean([abs(r['pred'] - r['realised']) for r in sub]):.4f} | "
                 + (f"{np.mean([abs(r['peer'] - r['realised']) for r in sp]):.4f} |" if sp
                    else "n/a |")
             )
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n" + _DIAGNOSIS
     print(text)
     if args.out:
         Path(args.out).write_text(text)

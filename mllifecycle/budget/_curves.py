@@ -12,8 +12,9 @@ one-dimensional search over ``log c`` with ``(a, b)`` solved in closed form
 (variable projection, Golub & Pereyra 1973): no starting values to guess and no
 failed convergence. The family is chosen by forward-chaining validation (fit
 on the smaller sizes, predict the next one), which is what an extrapolation
-needs. Intervals come from a bootstrap: fold scores are resampled within each
-size when the per-fold scores are given, residuals otherwise.
+needs. Intervals come from a bootstrap: whole folds are resampled (a fold's
+scores at every size together, as they share its test set) when the per-fold
+scores are given, residuals otherwise.
 """
 
 from __future__ import annotations
@@ -460,7 +461,7 @@ def fit_curve(
         The held-out metric at each size; with one column per fold (as
         :func:`sklearn.model_selection.learning_curve` returns), the fit is
         weighted by the inverse variance of each size's mean, and the bootstrap
-        resamples folds.
+        resamples whole folds (a fold's scores at every size together).
     family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
         ``"auto"`` picks the family with the smallest forward-chaining
         validation error (each size predicted from the smaller ones); with too
@@ -572,7 +573,10 @@ def fit_curve(
         fitted_f = _predict(fam, (fa, fb, fc), n, n_max)
         if folds is not None:
             r = folds.shape[1]
-            idx = gen.integers(0, r, size=(m, k, r))
+            # the folds are the independent units: a fold's scores at all sizes
+            # share its test set (and nested training sets), so whole folds are
+            # resampled together, keeping that correlation in every refit
+            idx = np.broadcast_to(gen.integers(0, r, size=(m, 1, r)), (m, k, r))
             fs = np.take_along_axis(np.broadcast_to(folds, (m, k, r)), idx, axis=2)
             # a bootstrap of r values underestimates their spread by (r-1)/r
             centre = folds.mean(axis=1)[None, :, None]

@@ -97,19 +97,23 @@ def test_same_seed_same_intervals():
     np.testing.assert_array_equal(a, b)
 
 
-def _coverage(confidence_level, trials, sd=0.01):
+def _coverage(confidence_level, trials, sd=0.01, fold_sd=0.0):
     law = LAWS["inverse_power"]
     target = 0.90
     true_n = (1.2 / 0.02) ** (1 / 0.55)
     hits_n = hits_pred = 0
     for s in range(trials):
         rng = np.random.default_rng(1000 + s)
-        folds = law(SIZES)[:, None] + rng.normal(0, sd, (6, 5))
+        # fold_sd: an effect of each fold's test set, shared by its scores at
+        # every size (as in sklearn's learning_curve, where a fold keeps its test set)
+        fold_effect = rng.normal(0, fold_sd, 5)
+        folds = law(SIZES)[:, None] + rng.normal(0, sd, (6, 5)) + fold_effect[None, :]
         curve = fit_curve(SIZES, folds, confidence_level=confidence_level, n_resamples=300, rng=s)
         need = samples_needed(curve, target)
         hits_n += need.ci_low <= true_n <= need.ci_high
         # a new 5-fold measurement at 4x the largest size
-        new = law(np.array([6400.0]))[0] + rng.normal(0, sd, 5).mean()
+        new = (law(np.array([6400.0]))[0] + rng.normal(0, sd, 5).mean()
+               + rng.normal(0, fold_sd, 5).mean())
         lo, hi = curve.interval(6400)
         hits_pred += lo[0] <= new <= hi[0]
     return hits_n / trials, hits_pred / trials
@@ -121,6 +125,30 @@ def test_samples_needed_interval_recovers_the_true_n():
     cov_n, cov_pred = _coverage(0.95, 60)
     assert cov_n >= 0.90, cov_n
     assert cov_pred >= 0.90, cov_pred
+
+
+@pytest.mark.slow
+def test_ninety_percent_interval_is_calibrated_with_shared_test_folds():
+    # seeded calibration at the level the benchmark uses, with fold effects
+    # shared across sizes (whole folds are resampled): nominal 90 % must cover
+    # at least 90 % less 2 simulation standard errors (60 trials: 0.077)
+    cov_n, cov_pred = _coverage(0.90, 60, fold_sd=0.01)
+    assert cov_pred >= 0.90 - 2 * math.sqrt(0.09 / 60), cov_pred
+    assert cov_n >= 0.90 - 2 * math.sqrt(0.09 / 60), cov_n
+
+
+def test_bootstrap_resamples_whole_folds():
+    # a constant shift of one fold at every size moves every refit's level by
+    # the same multiple of it: the refits' spread in level equals the spread of
+    # the fold means, and a shift that is the same at all sizes leaves the
+    # shape (b, c) of every refit unchanged
+    y = LAWS["inverse_power"](SIZES)
+    shift = np.array([-0.02, -0.01, 0.0, 0.01, 0.02])
+    folds = y[:, None] + shift[None, :]
+    curve = fit_curve(SIZES, folds, family="inverse_power", bounds=None, rng=0)
+    np.testing.assert_allclose(curve.boot_params[:, 1], curve.params[1], rtol=1e-4)
+    np.testing.assert_allclose(curve.boot_params[:, 2], curve.params[2], rtol=1e-4)
+    assert np.std(curve.boot_params[:, 0]) > 0
 
 
 def test_learning_curve_measures_with_sklearn():
