@@ -89,6 +89,22 @@ def test_pool_exhaustion_and_last_batch_shrinks():
     assert learner.n_bought_ == 23
 
 
+def test_default_strategy_is_margin_for_one_row_and_diverse_for_batches():
+    X, y = blobs(5, n=400)
+    init = np.r_[np.flatnonzero(y == 0)[:3], np.flatnonzero(y == 1)[:3]]
+    pool = np.setdiff1d(np.arange(400), init)
+    one = ActiveLearner(estimator=LogisticRegression(), rng=0).fit(X[pool], X[init], y[init])
+    q = one.query()
+    fitted = LogisticRegression().fit(X[init], y[init])
+    assert q.strategy == "cluster_margin"
+    np.testing.assert_array_equal(q.indices, margin(fitted, X[pool]).indices)
+    big = ActiveLearner(estimator=LogisticRegression(), batch_size=10, rng=0)
+    qb = big.fit(X[pool], X[init], y[init]).query()
+    topk = margin(fitted, X[pool], batch_size=10).indices
+    assert qb.strategy == "cluster_margin"
+    assert set(qb.indices.tolist()) != set(topk.tolist())  # not plain top-k margin
+
+
 def test_stabilizing_predictions_stops_early_and_is_reset_by_fit():
     X, y = blobs(4, n=600)
     stop = StabilizingPredictions(X_stop=X[:200], window=2, threshold=0.98)

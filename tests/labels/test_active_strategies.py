@@ -109,6 +109,23 @@ def test_k_center_greedy_equals_brute_force(data):
     assert np.all(np.diff(q.scores) <= 1e-12)  # coverage radius never grows
 
 
+def test_k_center_greedy_hybrid_covers_the_low_margin_candidates_only(data):
+    X, _, pool, model, _ = data
+    p = model.predict_proba(pool)
+    top2 = np.sort(p, axis=1)[:, -2:]
+    cand = np.argsort(-(1 - (top2[:, 1] - top2[:, 0])), kind="stable")[:30]  # ceil(2.5 * 12)
+    q = k_center_greedy(model, pool, batch_size=12, X_labelled=X[:60], rng=0,
+                        candidate_factor=2.5)
+    ref = cand[_k_center_reference(pool[cand], X[:60], 12)]
+    np.testing.assert_array_equal(q.indices, ref)
+    # the whole-pool cover reaches out to confident rows; the hybrid never does
+    whole = k_center_greedy(model, pool, batch_size=12, X_labelled=X[:60], rng=0).indices
+    assert not set(whole.tolist()) <= set(cand.tolist())
+    # candidate_factor=1 is top-k margin (as a set)
+    one = k_center_greedy(model, pool, batch_size=12, X_labelled=X[:60], candidate_factor=1)
+    assert set(one.indices.tolist()) == set(margin(model, pool, batch_size=12).indices.tolist())
+
+
 def test_batch_diverse_strategies_spread_out_more_than_top_k(data):
     X, y, _, _, _ = data
     rng = np.random.default_rng(1)
@@ -180,6 +197,10 @@ POOL = np.random.default_rng(0).normal(size=(20, 3))
          "candidate_factor"),
         (k_center_greedy, "model", POOL, {"X_labelled": np.ones((3, 2))},
          InvalidParameterError, "X_labelled"),
+        (k_center_greedy, "model", POOL, {"candidate_factor": 0.5}, InvalidParameterError,
+         r"'candidate_factor' parameter of k_center_greedy"),
+        (k_center_greedy, NoProba(), POOL, {"candidate_factor": 2.0}, TypeError,
+         r"predict_proba\(\)"),
         (random_sampling, None, POOL, {"rng": -1}, InvalidParameterError, "'rng'"),
     ],
 )
@@ -191,6 +212,20 @@ def test_strategies_reject_bad_input(strategy, est, pool, kwargs, exc, match, da
         est = DecisionTreeClassifier().fit(X, np.zeros(len(X)))
     with pytest.raises(exc, match=match):
         strategy(est, pool, **kwargs)
+
+
+@pytest.mark.parametrize("strategy", ALL, ids=lambda s: s.__name__)
+def test_every_strategy_names_itself_in_the_shared_pool_errors(strategy, data):
+    est = _estimator_for(strategy, data)
+    name = strategy.__name__
+    with pytest.raises(InvalidParameterError,
+                       match=rf"^The 'batch_size' parameter of {name} must be at most the "
+                             r"pool size \(3 rows\)"):
+        strategy(est, POOL[:3], batch_size=4)
+    with pytest.raises(InvalidParameterError, match=rf"'X_pool' parameter of {name} .*NaN"):
+        strategy(est, np.where(POOL > 1.5, np.nan, POOL))
+    with pytest.raises(InvalidParameterError, match=rf"'rng' parameter of {name}"):
+        strategy(est, POOL, rng=-1)
 
 
 @settings(max_examples=15, deadline=None)
