@@ -233,7 +233,7 @@ BUILT_INS = [
     lambda: recommended(every=3000),
     lambda: OnSettledBelowFloor(),
     lambda: OnStaleness(block=100),
-    lambda: recommended(staleness=False),
+    lambda: recommended(staleness=True),
     lambda: Oracle([300, 900]),
     lambda: OnPerformanceDrop(0.01),
     lambda: CostAware(retrain_cost=1.0, error_cost=1.0),

@@ -55,7 +55,7 @@ def test_fires_exactly_when_the_pooled_bound_exceeds_the_threshold(ok1, threshol
 def test_pairs_each_block_with_the_same_models_first_block():
     # a poor model (70%) lives two blocks, a good one (95%) only one: fresh blocks
     # pooled unpaired would be 82.5% against 70% at age 1 and fire; paired, 70 vs 70
-    p = OnStaleness(block=100)
+    p = OnStaleness(block=100, threshold=0.0)
     assert not _feed(p, 0, _errors(70, 30), 1100).retrain
     assert not _feed(p, 0, _errors(70, 30), 1200).retrain
     assert not _feed(p, 1, _errors(95, 5), 1300).retrain
@@ -82,14 +82,31 @@ def test_evidence_pools_over_models_and_fires_once_per_model():
     assert all(by_model[v] == 1 for v in range(first, 6))  # then once per model
 
 
+def _one_stale_model(window=1000):
+    p = OnStaleness(block=100, window=window)
+    _feed(p, 0, np.r_[_errors(95, 5), _errors(60, 40)], 3000)
+    return p
+
+
 def test_change_point_is_not_before_the_last_reported_change():
-    p = OnStaleness(block=100, window=1000)
-    d = _feed(p, 0, np.r_[_errors(95, 5), _errors(60, 40)], 5000, last_cp=4500)
+    d = _feed(_one_stale_model(), 1, np.zeros(100), 5000, last_cp=4500)
     assert d.retrain
     assert d.change_point == 4500
-    q = OnStaleness(block=100, window=1000)
-    d = _feed(q, 0, np.r_[_errors(95, 5), _errors(60, 40)], 5000, last_cp=100)
+    d = _feed(_one_stale_model(), 1, np.zeros(100), 5000, last_cp=100)
     assert d.change_point == 4000
+
+
+def test_a_decline_after_a_change_reported_by_another_policy_is_not_age():
+    # model 0 (rows 2800-3000) declines after a change another policy reported at
+    # row 2950, inside its life: its second block is left out, nothing is pooled
+    p = _one_stale_model()
+    d = _feed(p, 1, np.zeros(100), 3100, last_cp=2950)
+    assert not d.retrain
+    assert "no model of this age" in d.reason
+    # the change point of its own staleness retrain explains nothing: kept, and the
+    # next model is retrained once 100 labels old
+    q = _one_stale_model(window=150)
+    assert _feed(q, 1, np.zeros(100), 3100, last_cp=2850).retrain
 
 
 def test_quiet_on_a_stationary_stream():
@@ -105,8 +122,8 @@ def test_quiet_on_a_stationary_stream():
 
 
 def test_in_recommended_and_pickles_mid_stream():
-    assert any(isinstance(q, OnStaleness) for q in recommended().policies)
-    assert not any(isinstance(q, OnStaleness) for q in recommended(staleness=False).policies)
+    assert any(isinstance(q, OnStaleness) for q in recommended(staleness=True).policies)
+    assert not any(isinstance(q, OnStaleness) for q in recommended().policies)
     rng = np.random.default_rng(2)
     states = [
         LifecycleState(
@@ -135,6 +152,7 @@ def test_in_recommended_and_pickles_mid_stream():
         ({"confidence_level": 1.5}, "'confidence_level' parameter of OnStaleness"),
         ({"threshold": -0.1}, "'threshold' parameter of OnStaleness"),
         ({"max_blocks": 1}, "'max_blocks' parameter of OnStaleness"),
+        ({"n_models": -1}, "'n_models' parameter of OnStaleness"),
     ],
 )
 def test_bad_parameters(kwargs, message):
@@ -145,3 +163,15 @@ def test_bad_parameters(kwargs, message):
 def test_none_state():
     with pytest.raises(InvalidParameterError, match=r"'state' parameter .* Got None"):
         OnStaleness().should_retrain(None)
+
+
+def test_evidence_expires_when_models_are_retrained_young():
+    # the old model's decline is the only evidence; two models retrained at 100
+    # labels push it out of the last n_models=2, and the loop of retrains ends
+    p = OnStaleness(block=100, n_models=2)
+    assert _feed(p, 0, np.r_[_errors(95, 5), _errors(60, 40)], 3000).retrain
+    assert _feed(p, 1, np.zeros(100), 3100).retrain
+    assert _feed(p, 2, np.zeros(100), 3200).retrain
+    d = _feed(p, 3, np.zeros(100), 3300)
+    assert not d.retrain
+    assert "no model of this age" in d.reason
