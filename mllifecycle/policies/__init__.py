@@ -34,6 +34,7 @@ from mllifecycle.policies._oracle import Oracle
 from mllifecycle.policies._periodic import Periodic
 from mllifecycle.policies._recommended import recommended
 from mllifecycle.policies._select import PolicySelection, select
+from mllifecycle.policies._stale import OnStaleness
 from mllifecycle.policies._state import FunctionPolicy, as_policy
 from mllifecycle.policies._triggers import (
     OnDrift,
@@ -60,6 +61,7 @@ __all__ = [
     "OnEstimatedPerformanceDrop",
     "CostAware",
     "OnSettledBelowFloor",
+    "OnStaleness",
     "Oracle",
     "recommended",
     "select",

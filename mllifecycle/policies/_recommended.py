@@ -8,6 +8,7 @@ from mllifecycle._validation import check_int
 from mllifecycle.policies._combinators import AnyOf
 from mllifecycle.policies._floor import OnSettledBelowFloor
 from mllifecycle.policies._periodic import Periodic
+from mllifecycle.policies._stale import OnStaleness
 from mllifecycle.policies._triggers import DEFAULT_REFITS, OnDrift
 
 __all__ = ["recommended"]
@@ -18,11 +19,13 @@ def recommended(
     *,
     refits: Any = DEFAULT_REFITS,
     floor: bool = True,
+    staleness: bool = False,
     every: int | None = None,
 ) -> AnyOf:
     """Return the recommended retraining policy (one configuration for every stream).
 
-    ``any_of(OnDrift(detector, refits=refits), OnSettledBelowFloor())``:
+    ``any_of(OnDrift(detector, refits=refits, refit_initial=True),
+    OnSettledBelowFloor())``:
 
     - a streaming detector on the deployed model's 0/1 errors (default
       HDDM-A, Frias-Blanco et al. [1]_) triggers a retrain at a change, with
@@ -34,8 +37,10 @@ def recommended(
       model whose settled accuracy stays below the level before the change,
       beyond sampling noise, and accepts the lower level after two failed
       tries;
-    - optionally ``Periodic(every=every)`` as a backstop for slow
-      (incremental) drift that never looks like a change.
+    - optionally (``staleness=True``, not yet the default: see
+      docs/lifecycle.md) a staleness check (:class:`OnStaleness`) for slow
+      (incremental) drift that never looks like a change;
+    - optionally ``Periodic(every=every)`` as a calendar backstop.
 
     Use it with a window that follows the change
     (:class:`SinceLastDrift`, the default of
@@ -56,6 +61,9 @@ def recommended(
         Staged refits after a detection (labels since the change).
     floor : bool, default=True
         Include :class:`OnSettledBelowFloor`.
+    staleness : bool, default=False
+        Include :class:`OnStaleness` (opt-in: not yet validated by
+        ``benchmarks/policies.py``).
     every : int, optional
         Also retrain every ``every`` samples.
 
@@ -84,6 +92,8 @@ def recommended(
     parts: list[Any] = [OnDrift(detector, refits=refits, refit_initial=True)]
     if floor:
         parts.append(OnSettledBelowFloor())
+    if staleness:
+        parts.append(OnStaleness())
 
     if every is not None:
         parts.append(Periodic(every=check_int(every, "every", caller="recommended", low=1)))

@@ -7,8 +7,9 @@ from typing import Any
 
 import attrs
 
+from mllifecycle._progress import make_progress
 from mllifecycle._results import format_value, html_table, jsonable
-from mllifecycle._validation import check_scalar, fail
+from mllifecycle._validation import check_int, check_scalar, described, fail
 
 __all__ = ["select", "PolicySelection"]
 
@@ -97,6 +98,8 @@ def select(
     *,
     retrain_cost: float = 100.0,
     error_cost: float = 1.0,
+    n_jobs: int | None = None,
+    progress: Any = False,
     **replay_kwargs: Any,
 ) -> PolicySelection:
     """Backtest candidate policies on past data; return the cheapest under your costs.
@@ -107,6 +110,12 @@ def select(
     by its total cost ``retrains * retrain_cost + errors * error_cost``: a
     retrain is worth ``retrain_cost / error_cost`` wrong predictions. The
     cheapest wins (ties: fewer retrains, then the order given).
+
+    The candidates' backtests are independent: they fan out through joblib
+    (one task per candidate), so ``n_jobs=2`` runs two at a time and a
+    ``joblib.parallel_backend(...)`` context (threads, loky processes, a Dask
+    cluster) is honoured. The result is the same as the serial run's: each
+    backtest is deterministic and runs on its own copies.
 
     Parameters
     ----------
@@ -124,10 +133,17 @@ def select(
         Cost of one retrain, in units of ``error_cost``.
     error_cost : float, default=1.0
         Cost of one wrong prediction.
+    n_jobs : int, optional
+        Candidates backtested at once, with :class:`joblib.Parallel` (``-1``:
+        all cores). ``None`` runs them one after the other unless a
+        ``joblib.parallel_backend`` context says otherwise.
+    progress : bool or callable, default=False
+        ``True`` draws a bar (tqdm, the ``progress`` extra); a callable is
+        called as ``progress(done, total)`` after each candidate's backtest.
     **replay_kwargs
-        Passed to :func:`mllifecycle.replay.replay` (``window``,
-        ``label_delay``, ``initial_train_size``, ``batch_size``, ``n_jobs``,
-        ...).
+        Passed to :func:`mllifecycle.replay.replay` (``window``, a window or a
+        mapping of candidate name to window, ``label_delay``,
+        ``initial_train_size``, ``batch_size``, ``gates``, ...).
 
     Returns
     -------
@@ -150,7 +166,9 @@ def select(
     >>> [(row["policy"], row["retrains"], row["cost"]) for row in choice.table]
     [('every 500', 22, 1032.0), ('never', 0, 1065.0), ('recommended', 4, 1067.0)]
     """
-    from mllifecycle.replay import replay
+    from joblib import Parallel, delayed
+
+    from mllifecycle.replay import ReplayResult, replay
 
     if not isinstance(candidates, Mapping) or not candidates:
         fail(
@@ -163,7 +181,59 @@ def select(
     ec = check_scalar(error_cost, "error_cost", caller="select", low=0.0)
     for bad in ("retrain_cost", "error_cost", "policies"):
         replay_kwargs.pop(bad, None)
-    result = replay(X, y, estimator, candidates, retrain_cost=rc, error_cost=ec, **replay_kwargs)
+    replay_kwargs.pop("n_jobs", None)  # the fan-out is over candidates, here
+    if n_jobs is not None:
+        n_jobs = check_int(n_jobs, "n_jobs", caller="select", low=-1)
+        if n_jobs == 0:
+            fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, "select")
+    window = replay_kwargs.pop("window", None)
+    if isinstance(window, Mapping):
+        unknown = set(window) - set(candidates)
+        if unknown:
+            fail(
+                "window",
+                "a mapping whose keys are candidate names",
+                described(f"unknown name(s) {sorted(unknown)}"),
+                "select",
+            )
+    bar = make_progress(progress, total=len(candidates), desc="select", caller="select")
+
+    def task(name: str) -> Any:
+        if isinstance(window, Mapping):
+            win: Any = {name: window[name]} if name in window else None
+        else:
+            win = window
+        return delayed(replay)(
+            X,
+            y,
+            estimator,
+            {name: candidates[name]},
+            retrain_cost=rc,
+            error_cost=ec,
+            window=win,
+            **replay_kwargs,
+        )
+
+    with bar:
+        parts: list[Any] = []
+        # return_as="generator": results in submission order, as they finish
+        for part in Parallel(n_jobs=n_jobs, return_as="generator")(
+            task(name) for name in candidates
+        ):
+            parts.append(part)
+            bar.update()
+    first = parts[0]
+    result = ReplayResult(
+        runs={name: part[name] for name, part in zip(candidates, parts, strict=True)},
+        metric=first.metric,
+        n_samples=first.n_samples,
+        initial_train_size=first.initial_train_size,
+        batch_size=first.batch_size,
+        label_delay=first.label_delay,
+        retrain_cost=first.retrain_cost,
+        error_cost=first.error_cost,
+        change_points=first.change_points,
+    )
     order = {name: i for i, name in enumerate(candidates)}
     runs = sorted(result.runs.values(), key=lambda r: (r.cost, r.retrains, order[r.name]))
     table = tuple(

@@ -22,6 +22,7 @@ __all__ = [
     "check_state",
 ]
 
+
 def _callable_name(fn: Any) -> str:
     return str(getattr(fn, "__qualname__", None) or type(fn).__name__)
 

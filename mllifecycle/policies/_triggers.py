@@ -422,9 +422,7 @@ class _Degradation:
 
     def _check(self, caller: str) -> None:
         self.min_samples = check_int(self.min_samples, "min_samples", caller=caller, low=1)
-        self.confidence_level = check_probability(
-            self.confidence_level, "confidence_level", caller
-        )
+        self.confidence_level = check_probability(self.confidence_level, "confidence_level", caller)
         if isinstance(self.baseline, str):
             check_option(self.baseline, "baseline", ("best", "latest"), caller)
         else:

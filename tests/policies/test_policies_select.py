@@ -198,3 +198,99 @@ def test_on_drift_refits_replay_end_to_end():
     for e in refits:
         assert e.train_start >= 6000
         assert e.train_stop <= e.step - 100  # no label early
+
+
+# ---- select fans out over joblib --------------------------------------------------
+
+
+def _select_table(stream, **kw):
+    cands = {
+        "never": never,
+        "every 700": Periodic(every=700),
+        "recommended": recommended(),
+        "oracle": Oracle([2000]),
+    }
+    choice = select(
+        stream.X,
+        stream.y,
+        GaussianNB(),
+        cands,
+        retrain_cost=5.0,
+        label_delay=100,
+        window={"every 700": SlidingWindow(600)},
+        **kw,
+    )
+    runs = {
+        k: (r.accuracy, r.retrains, [(e.step, e.train_start, e.train_stop) for e in r.events])
+        for k, r in choice.replay.runs.items()
+    }
+    return choice.best, choice.table, runs
+
+
+@pytest.fixture(scope="module")
+def serial_choice(stream):
+    return _select_table(stream)
+
+
+def test_select_serial_equals_one_replay_of_all_candidates(stream, serial_choice):
+    # the fan-out (one replay per candidate) gives what one replay of them all gives
+    _, table, runs = serial_choice
+    r = replay(
+        stream.X,
+        stream.y,
+        GaussianNB(),
+        {
+            "never": never,
+            "every 700": Periodic(every=700),
+            "recommended": recommended(),
+            "oracle": Oracle([2000]),
+        },
+        retrain_cost=5.0,
+        label_delay=100,
+        window={"every 700": SlidingWindow(600)},
+    )
+    for name, (acc, retrains, events) in runs.items():
+        assert acc == r[name].accuracy
+        assert retrains == r[name].retrains
+        assert events == [(e.step, e.train_start, e.train_stop) for e in r[name].events]
+    assert {row["policy"]: row["cost"] for row in table} == {
+        k: run.cost for k, run in r.runs.items()
+    }
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_select_parallel_backends_give_the_serial_result(stream, serial_choice, backend):
+    joblib = pytest.importorskip("joblib")
+    with joblib.parallel_backend(backend, n_jobs=2):
+        got = _select_table(stream)
+    assert got == serial_choice
+
+
+def test_select_n_jobs_gives_the_serial_result(stream, serial_choice):
+    assert _select_table(stream, n_jobs=2) == serial_choice
+
+
+def test_select_progress_callback(stream):
+    seen = []
+    select(
+        stream.X[:2500],
+        stream.y[:2500],
+        GaussianNB(),
+        {"never": never, "p": Periodic(every=500)},
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(1, 2), (2, 2)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_jobs": 0}, "'n_jobs' parameter of select"),
+        ({"n_jobs": "two"}, "'n_jobs' parameter of select"),
+        ({"progress": "yes"}, "'progress' parameter of select"),
+        ({"window": {"nope": SlidingWindow(100)}}, "'window' parameter of select"),
+    ],
+)
+def test_select_bad_fan_out_options(stream, kwargs, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        select(stream.X, stream.y, GaussianNB(), {"n": never}, **kwargs)

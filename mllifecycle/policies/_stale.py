@@ -1,0 +1,216 @@
+"""Retrain models that go stale with age: slow (incremental) drift, pooled over models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mllifecycle._lifecycle_types import _decision
+from mllifecycle._validation import check_int, check_probability, check_scalar
+from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
+from mllifecycle.policies._triggers import _z
+
+__all__ = ["OnStaleness"]
+
+_CALLER = "OnStaleness"
+
+
+def _zeros(shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    return np.zeros(shape, dtype=np.float64)
+
+
+@attrs.define
+class OnStaleness:
+    """Retrain when models, pooled over the stream so far, go stale at the deployed one's age.
+
+    Under slow (incremental) drift every model's accuracy falls with its
+    age, the labels it has predicted since its deployment, but too slowly
+    for any one model's decline to stand out of sampling noise before it is
+    several points down, and no change detector fires. Pooled over models,
+    the decline is visible early. Each model's predictions are cut into age
+    blocks of ``block`` labels; block ``j`` of each of the deployed model and
+    the last ``n_models`` retired models that reached it is paired with the
+    same model's first block (so that better and worse models, e.g. grown on
+    more rows, do not confound the comparison), giving pooled accuracies
+    ``a0`` and ``aj`` with binomial standard errors ``s0`` and ``sj``. As
+    soon as the deployed model is ``j`` blocks old for some ``j`` with::
+
+        (a0 - aj) - z * sqrt(s0**2 + sj**2) > threshold
+
+    (models of that age are worse than fresh ones by more than
+    ``threshold``, beyond sampling noise at the one-sided
+    ``confidence_level``), it retrains, once per model, on the latest
+    ``window`` labelled rows: the decision's ``change_point`` is
+    ``labels_available - window`` (not earlier than the last reported change
+    point), so :class:`SinceLastDrift` trains on recent rows only, which is
+    what a stream that keeps moving calls for.
+
+    A retired model's blocks after a change point another policy reported
+    inside its life are left out (a detected change, not age, explains that
+    decline). Only the last ``n_models`` retired models count, so the
+    evidence follows the stream: when models stop going stale, older
+    evidence expires (models retrained young never show an old age again)
+    and models live longer. On a stationary stream fresh and old models are
+    equally good and it stays quiet (up to the false-alarm rate of the
+    bound). The age-accuracy curve pooled over models follows Vela et
+    al. [1]_, who measure "AI ageing" as the error of many models against
+    their age. It needs the deployed model's per-label errors
+    (``state.new_errors``, as :func:`mllifecycle.replay.replay` provides);
+    :func:`recommended` includes it.
+
+    Parameters
+    ----------
+    block : int, default=500
+        Labels per age block.
+    window : int, default=1000
+        Recent labelled rows a staleness retrain uses.
+    confidence_level : float, default=0.95
+        One-sided confidence level of the bound.
+    threshold : float, default=0.01
+        Accuracy lost with age, beyond sampling noise, that warrants a retrain
+        (one point: smaller losses do not pay for a retrain on fewer rows).
+    n_models : int, default=8
+        Retired models pooled (the most recent ones), besides the deployed one.
+    max_blocks : int, default=64
+        Age blocks tracked per model.
+
+    References
+    ----------
+    .. [1] D. Vela, A. Sharp, R. Zhang, T. Nguyen, A. Hoang and O. S. Pianykh,
+       "Temporal quality degradation in AI models", Scientific Reports, 12,
+       11654, 2022.
+
+    Examples
+    --------
+    Models 90% accurate in their first 100 labels and 70% in their next 100
+    (a stream that keeps moving): the first one is retrained as soon as its
+    decline is beyond noise, and a later one as soon as it is 100 labels
+    old, on the latest 300 rows.
+
+    >>> import numpy as np
+    >>> from mllifecycle.policies import LifecycleState, OnStaleness
+    >>> p = OnStaleness(block=100, window=300)
+    >>> aging = np.r_[np.zeros(90), np.ones(10), np.zeros(70), np.ones(30)]
+    >>> p.should_retrain(LifecycleState(step=200, labels_available=200,
+    ...                                 new_errors=aging)).retrain
+    True
+    >>> d = p.should_retrain(LifecycleState(step=300, labels_available=300,
+    ...     model_version=1, new_errors=np.zeros(100)))
+    >>> d.retrain, d.change_point
+    (True, 0)
+    """
+
+    block: int = attrs.field(default=500, kw_only=True)
+    window: int = attrs.field(default=1000, kw_only=True)
+    confidence_level: float = attrs.field(default=0.95, kw_only=True)
+    threshold: float = attrs.field(default=0.01, kw_only=True)
+    n_models: int = attrs.field(default=8, kw_only=True)
+    max_blocks: int = attrs.field(default=64, kw_only=True)
+    _version: int = attrs.field(init=False, default=-1, repr=False)
+    _age: int = attrs.field(init=False, default=0, repr=False)
+    _fired: bool = attrs.field(init=False, default=False, repr=False)
+    _start: int = attrs.field(init=False, default=0, repr=False)
+    _reported: int | None = attrs.field(init=False, default=None, repr=False)
+    # the deployed model's (n, errors) per age block; the same for the last retired ones
+    _current: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 2)))
+    _retired: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 0, 2)))
+
+    def __attrs_post_init__(self) -> None:
+        self.block = check_int(self.block, "block", caller=_CALLER, low=1)
+        self.window = check_int(self.window, "window", caller=_CALLER, low=1)
+        self.confidence_level = check_probability(
+            self.confidence_level, "confidence_level", _CALLER
+        )
+        self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
+        self.n_models = check_int(self.n_models, "n_models", caller=_CALLER, low=0)
+        self.max_blocks = check_int(self.max_blocks, "max_blocks", caller=_CALLER, low=2)
+        self._current = _zeros((self.max_blocks, 2))
+        self._retired = _zeros((0, self.max_blocks, 2))
+
+    def _add(self, xs: npt.NDArray[Any]) -> None:
+        """Add the deployed model's new errors to its age blocks."""
+        cur, size, i = self._current, self.block, 0
+        while i < len(xs):
+            k = self._age // size
+            if k >= self.max_blocks:
+                self._age += len(xs) - i
+                return
+            take = min(len(xs) - i, (k + 1) * size - self._age)
+            cur[k, 0] += take
+            cur[k, 1] += float(xs[i : i + take].sum())
+            self._age += take
+            i += take
+
+    def _retire(self, change_point: int | None) -> None:
+        """Keep the retired model's blocks, up to a change another policy reported.
+
+        Blocks from the reported change point on are left out when the
+        change fell inside the model's life and was not this policy's own
+        retrain: a detected change explains that decline, age does not.
+        """
+        if self.n_models == 0:
+            return
+        blocks = self._current.copy()
+        cp = change_point
+        if cp is not None and cp > self._start and cp != self._reported:
+            blocks[max(0, (cp - self._start) // self.block) :] = 0.0
+        if blocks[0, 0] < self.block:
+            return  # not judged at all
+        # kept even without a second block: a model retrained young pushes older
+        # evidence out, so a loop of retrains on expired evidence ends
+        self._retired = np.concatenate([self._retired, blocks[None]])[-self.n_models :]
+
+    def should_retrain(self, state: LifecycleState) -> RetrainDecision:
+        """Pool the deployed model's errors by age; retrain it once models of its age are stale."""
+        check_state(state, "OnStaleness.should_retrain")
+        xs = state.new_errors
+        if state.model_version != self._version:
+            if self._version != -1:
+                self._retire(state.last_change_point)
+            self._version = state.model_version
+            # the first labelled row the new model predicted
+            self._start = state.deployed_at if xs is None else state.labels_available - len(xs)
+            self._age = 0
+            self._fired = False
+            self._reported = None
+            self._current[:] = 0.0
+        if xs is not None and len(xs):
+            self._add(xs)
+        k = min(self._age // self.block, self.max_blocks - 1)
+        if self._fired or k < 1:
+            return _decision(False, "staleness: model too young to judge")
+        models = np.concatenate([self._retired, self._current[None]])[:, : k + 1]
+        size = self.block
+        full = models[:, :, 0] >= size  # complete blocks
+        pair = full & full[:, :1]  # ... of models whose first block is complete
+        n0 = np.where(pair, models[:, :1, 0], 0.0).sum(axis=0)[1:]
+        e0 = np.where(pair, models[:, :1, 1], 0.0).sum(axis=0)[1:]
+        nj = np.where(pair, models[:, :, 0], 0.0).sum(axis=0)[1:]
+        ej = np.where(pair, models[:, :, 1], 0.0).sum(axis=0)[1:]
+        ready = nj >= size
+        if not ready.any():
+            return _decision(False, "staleness: no model of this age seen yet")
+        n0, e0, nj, ej = n0[ready], e0[ready], nj[ready], ej[ready]
+        a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
+        se = np.sqrt(a0 * (1.0 - a0) / n0 + aj * (1.0 - aj) / nj)
+        bound = (a0 - aj) - _z(self.confidence_level) * se
+        hits = np.flatnonzero(bound > self.threshold)
+        if not hits.size:
+            return _decision(False, "staleness: models of this age are as good as fresh ones")
+        cp = max(0, state.labels_available - self.window)
+        if state.last_change_point is not None:
+            cp = max(cp, int(state.last_change_point))
+        self._fired = True
+        self._reported = cp
+        h = int(hits[0])
+        age = int(np.flatnonzero(ready)[h] + 1) * self.block
+        return RetrainDecision(
+            retrain=True,
+            change_point=cp,
+            reason=f"staleness: models {age} labels old are {float(a0[h] - aj[h]):.3g} less "
+            f"accurate than fresh ones ({int(n0[h] // size)} model(s) pooled, beyond noise); "
+            f"retrain on the rows since sample {cp}",
+        )

@@ -1,0 +1,177 @@
+"""OnStaleness: the pooled age-accuracy bound, pairing, one retrain per model, errors."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.policies import LifecycleState, OnStaleness, recommended
+from mllifecycle.testing import check_policy
+
+
+def _errors(n_ok, n_bad):
+    return np.r_[np.zeros(n_ok), np.ones(n_bad)]
+
+
+def _feed(p, version, errors, labels, last_cp=None):
+    return p.should_retrain(
+        LifecycleState(
+            step=labels,
+            labels_available=labels,
+            model_version=version,
+            new_errors=errors,
+            last_change_point=last_cp,
+        )
+    )
+
+
+def _bound(ok0, ok1, n, confidence_level=0.95):
+    """Reference: (a0 - a1) - z * sqrt(s0^2 + s1^2) from the counts, by hand."""
+    a0, a1 = ok0 / n, ok1 / n
+    se = math.sqrt(a0 * (1 - a0) / n + a1 * (1 - a1) / n)
+    return (a0 - a1) - stats.norm.ppf(confidence_level) * se
+
+
+@pytest.mark.parametrize(
+    ("ok1", "threshold"),
+    [(80, 0.0), (85, 0.0), (88, 0.0), (80, 0.05), (70, 0.05), (84, 0.02)],
+)
+def test_fires_exactly_when_the_pooled_bound_exceeds_the_threshold(ok1, threshold):
+    # model 0: 92 of 100 right in its first block, ok1 of 100 in its second
+    p = OnStaleness(block=100, window=150, threshold=threshold)
+    d = _feed(p, 0, np.r_[_errors(92, 8), _errors(ok1, 100 - ok1)], 1200)
+    expect = bool(_bound(92, ok1, 100) > threshold)
+    assert d.retrain is expect
+    if expect:
+        assert d.change_point == 1200 - 150
+        assert "staleness: models 100 labels old" in d.reason
+
+
+def test_pairs_each_block_with_the_same_models_first_block():
+    # a poor model (70%) lives two blocks, a good one (95%) only one: fresh blocks
+    # pooled unpaired would be 82.5% against 70% at age 1 and fire; paired, 70 vs 70
+    p = OnStaleness(block=100, threshold=0.0)
+    assert not _feed(p, 0, _errors(70, 30), 1100).retrain
+    assert not _feed(p, 0, _errors(70, 30), 1200).retrain
+    assert not _feed(p, 1, _errors(95, 5), 1300).retrain
+    d = _feed(p, 2, np.r_[_errors(95, 5), _errors(95, 5)], 1500)
+    assert not d.retrain
+    assert "as good as fresh" in d.reason
+
+
+def test_evidence_pools_over_models_and_fires_once_per_model():
+    # each model alone: 90% then 84% on 100 labels is within noise; pooled over
+    # four models (400 labels a block) it is not
+    assert _bound(90, 84, 100) < 0 < _bound(360, 336, 400)
+    p = OnStaleness(block=100, window=250)
+    fired = []
+    labels = 1000
+    for version in range(6):
+        for chunk in (_errors(90, 10), _errors(84, 16), _errors(84, 16)):
+            labels += 100
+            d = _feed(p, version, chunk, labels, last_cp=1000)
+            fired.append((version, d.retrain))
+    by_model = {v: sum(f for vv, f in fired if vv == v) for v in range(6)}
+    first = min(v for v, n in by_model.items() if n)
+    assert first >= 1  # not on one model's evidence
+    assert all(by_model[v] == 1 for v in range(first, 6))  # then once per model
+
+
+def _one_stale_model(window=1000):
+    p = OnStaleness(block=100, window=window)
+    _feed(p, 0, np.r_[_errors(95, 5), _errors(60, 40)], 3000)
+    return p
+
+
+def test_change_point_is_not_before_the_last_reported_change():
+    d = _feed(_one_stale_model(), 1, np.zeros(100), 5000, last_cp=4500)
+    assert d.retrain
+    assert d.change_point == 4500
+    d = _feed(_one_stale_model(), 1, np.zeros(100), 5000, last_cp=100)
+    assert d.change_point == 4000
+
+
+def test_a_decline_after_a_change_reported_by_another_policy_is_not_age():
+    # model 0 (rows 2800-3000) declines after a change another policy reported at
+    # row 2950, inside its life: its second block is left out, nothing is pooled
+    p = _one_stale_model()
+    d = _feed(p, 1, np.zeros(100), 3100, last_cp=2950)
+    assert not d.retrain
+    assert "no model of this age" in d.reason
+    # the change point of its own staleness retrain explains nothing: kept, and the
+    # next model is retrained once 100 labels old
+    q = _one_stale_model(window=150)
+    assert _feed(q, 1, np.zeros(100), 3100, last_cp=2850).retrain
+
+
+def test_quiet_on_a_stationary_stream():
+    # 30 models of 5 blocks, 90% accurate at every age: false alarms are rare
+    rng = np.random.default_rng(0)
+    p = OnStaleness(block=100, confidence_level=0.99)
+    labels, fired = 0, 0
+    for version in range(30):
+        for _ in range(5):
+            labels += 100
+            fired += _feed(p, version, (rng.random(100) < 0.1).astype(float), labels).retrain
+    assert fired <= 2
+
+
+def test_in_recommended_and_pickles_mid_stream():
+    assert any(isinstance(q, OnStaleness) for q in recommended(staleness=True).policies)
+    assert not any(isinstance(q, OnStaleness) for q in recommended().policies)
+    rng = np.random.default_rng(2)
+    states = [
+        LifecycleState(
+            step=100 * k,
+            labels_available=100 * k,
+            model_version=k // 6,
+            new_errors=(rng.random(100) < 0.05 + 0.05 * (k % 6)).astype(float),
+        )
+        for k in range(1, 60)
+    ]
+    check_policy(OnStaleness(block=100), states)
+    p = OnStaleness(block=100)
+    for s in states[:30]:
+        p.should_retrain(s)
+    q = pickle.loads(pickle.dumps(p))
+    out_p = [p.should_retrain(s) for s in states[30:]]
+    assert out_p == [q.should_retrain(s) for s in states[30:]]
+    assert any(d.retrain for d in out_p)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"block": 0}, "'block' parameter of OnStaleness"),
+        ({"window": 0}, "'window' parameter of OnStaleness"),
+        ({"confidence_level": 1.5}, "'confidence_level' parameter of OnStaleness"),
+        ({"threshold": -0.1}, "'threshold' parameter of OnStaleness"),
+        ({"max_blocks": 1}, "'max_blocks' parameter of OnStaleness"),
+        ({"n_models": -1}, "'n_models' parameter of OnStaleness"),
+    ],
+)
+def test_bad_parameters(kwargs, message):
+    with pytest.raises(InvalidParameterError, match=message):
+        OnStaleness(**kwargs)
+
+
+def test_none_state():
+    with pytest.raises(InvalidParameterError, match=r"'state' parameter .* Got None"):
+        OnStaleness().should_retrain(None)
+
+
+def test_evidence_expires_when_models_are_retrained_young():
+    # the old model's decline is the only evidence; two models retrained at 100
+    # labels push it out of the last n_models=2, and the loop of retrains ends
+    p = OnStaleness(block=100, n_models=2)
+    assert _feed(p, 0, np.r_[_errors(95, 5), _errors(60, 40)], 3000).retrain
+    assert _feed(p, 1, np.zeros(100), 3100).retrain
+    assert _feed(p, 2, np.zeros(100), 3200).retrain
+    d = _feed(p, 3, np.zeros(100), 3300)
+    assert not d.retrain
+    assert "no model of this age" in d.reason
