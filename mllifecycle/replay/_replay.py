@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._lifecycle_types import _unchecked_state
+from mllifecycle._lifecycle_types import LifecycleState, _unchecked_state
 from mllifecycle._validation import (
     check_1d,
     check_2d,
@@ -295,6 +295,47 @@ class _Model:
         self.predict_s += time.perf_counter() - t0
         return pred, proba
 
+    def unpack(self) -> tuple[Any, Any, bool]:
+        """Return (predict_proba or predict, classes_ or None, uses predict_proba).
+
+        The replay's batch loop predicts with these, as :meth:`predict` would.
+        """
+        m = self.model
+        if self.use_proba:
+            return m.predict_proba, m.classes_, True
+        return m.predict, None, False
+
+
+class _StateMaker:
+    """Build :class:`LifecycleState` snapshots from a dict of checked values.
+
+    Every field not set per batch takes its default (and the costs, fixed for
+    the run, are set once): each batch copies :attr:`fields`, sets the fields
+    that change and calls the maker. Builds the instance dict in one go when
+    ``LifecycleState`` has one (through the validator-free
+    ``_unchecked_state`` otherwise): a state per batch and policy is the
+    replay's most frequent allocation.
+    """
+
+    def __init__(self, **fixed: Any) -> None:
+        template = _unchecked_state(step=0, **fixed)
+        self.fields: dict[str, Any] = {
+            f.name: getattr(template, f.name) for f in attrs.fields(LifecycleState)
+        }
+        own = getattr(template, "__dict__", None)
+        self._direct = isinstance(own, dict) and own.keys() == self.fields.keys()
+
+    def __call__(self, fields: dict[str, Any]) -> LifecycleState:
+        if self._direct:
+            state = _new_object(LifecycleState)
+            _set_attribute(state, "__dict__", fields)
+            return state
+        return _unchecked_state(**fields)
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
 
 def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
     from sklearn.base import clone
@@ -367,18 +408,36 @@ def _run_policy(
     batch_acc = np.empty(starts.size)
     bar = _Progress(name, n - init, progress)
     count_nonzero = np.count_nonzero
+    argmax = np.argmax
+    perf_counter = time.perf_counter
+    should_retrain = policy.should_retrain
     metric_window = cfg.metric_window
     retrain_cost, error_cost = cfg.retrain_cost, cfg.error_cost
+    # the fields every state shares; each batch copies this dict and sets
+    # the fields that change (cheaper than keyword arguments, see _StateMaker)
+    make_state = _StateMaker(retrain_cost=retrain_cost, error_cost=error_cost)
+    fields = make_state.fields
+    ts_list = None if ts is None else ts.tolist()  # Python floats, as float(ts[i])
+    # the deployed model, unpacked: its predict_proba (or predict) and classes
+    m_predict, m_classes, m_proba = deployed.unpack()
+    predict_s = 0.0
     for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         Xb = X[s:e]
-        pred, proba = deployed.predict(Xb)
+        # the model's own work, timed exactly as _Model.predict times it
+        t0 = perf_counter()
+        if m_proba:
+            proba = m_predict(Xb)
+            pred = m_classes[argmax(proba, axis=1)]
+        else:
+            proba, pred = None, m_predict(Xb)
+        predict_s += perf_counter() - t0
         ok = correct[s:e]
         np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
         # counts, not means: count / n is the same float as the mean of 0/1
         n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
         batch_acc[b] = n_ok / (e - s)
         # labels of rows i with i + delay < e have arrived
-        new_known = min(max(labels_known, e - delay), n)
+        new_known = e - delay
         if new_known > labels_known:
             if labels_known == s and new_known == e:  # no delay: this batch
                 known_errors += e - s - n_ok
@@ -386,46 +445,47 @@ def _run_policy(
                 known_errors += (
                     new_known - labels_known - int(count_nonzero(correct[labels_known:new_known]))
                 )
-        labels_known = new_known
-        lo = max(seen_known, deploy_pos)
+            labels_known = new_known
+        lo = seen_known if seen_known > deploy_pos else deploy_pos
         # 1.0 - flag: the 0/1 errors as float64 in one operation
         new_errors = 1.0 - correct[lo:labels_known] if labels_known > lo else None
         seen_known = labels_known
-        m_lo = max(deploy_pos, labels_known - metric_window)
-        m_n = max(labels_known - m_lo, 0)
-        metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n if m_n else None
-        est_value = est_se = None
+        m_lo = labels_known - metric_window
+        if m_lo < deploy_pos:
+            m_lo = deploy_pos
+        m_n = labels_known - m_lo
+        if m_n > 0:
+            metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n
+        else:
+            metric, m_n = None, 0
+        state_fields = fields.copy()
+        state_fields["step"] = e
+        if ts_list is not None:
+            state_fields["time"] = ts_list[e - 1]
+            state_fields["time_since_retrain"] = ts_list[e - 1] - ts_list[last_train - 1]
+        state_fields["samples_since_retrain"] = e - last_train
+        state_fields["new_errors"] = new_errors
+        state_fields["current_X"] = Xb
+        state_fields["reference_X"] = ref_X
+        state_fields["current_proba"] = proba
+        state_fields["metric"] = metric
+        state_fields["metric_n"] = m_n
         if estimator is not None and proba is not None:
             est = estimator.estimate(proba)["accuracy"]
-            est_value, est_se = float(est.value), float(est.std_error)
-        # the state is built from values checked here: skip its validators
-        state = _unchecked_state(
-            step=e,
-            time=None if ts is None else float(ts[e - 1]),
-            samples_since_retrain=e - last_train,
-            time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
-            new_errors=new_errors,
-            current_X=Xb,
-            reference_X=ref_X,
-            current_proba=proba,
-            metric=metric,
-            metric_n=m_n,
-            estimated_metric=est_value,
-            estimated_std_error=est_se,
-            estimated_n=0 if est_value is None else e - s,
-            labels_available=labels_known,
-            retrains=retrains,
-            model_version=version,
-            deployed_at=deploy_pos,
-            cost=retrains * retrain_cost + known_errors * error_cost,
-            retrain_cost=retrain_cost,
-            error_cost=error_cost,
-            last_change_point=last_cp,
-        )
-        t_policy = time.perf_counter()
-        decision = policy.should_retrain(state)
-        policy_s += time.perf_counter() - t_policy
-        if not isinstance(decision, RetrainDecision):
+            state_fields["estimated_metric"] = float(est.value)
+            state_fields["estimated_std_error"] = float(est.std_error)
+            state_fields["estimated_n"] = e - s
+        state_fields["labels_available"] = labels_known
+        state_fields["retrains"] = retrains
+        state_fields["model_version"] = version
+        state_fields["deployed_at"] = deploy_pos
+        state_fields["cost"] = retrains * retrain_cost + known_errors * error_cost
+        state_fields["last_change_point"] = last_cp
+        state = make_state(state_fields)
+        t_policy = perf_counter()
+        decision = should_retrain(state)
+        policy_s += perf_counter() - t_policy
+        if type(decision) is not RetrainDecision and not isinstance(decision, RetrainDecision):
             raise TypeError(
                 f"The policy {name!r} must return a RetrainDecision from "
                 f"should_retrain. "
@@ -500,6 +560,7 @@ def _run_policy(
             new = _Model(cand)
             new.fit_s, new.predict_s = deployed.fit_s, deployed.predict_s
             deployed = new
+            m_predict, m_classes, m_proba = deployed.unpack()
             version += 1
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
@@ -520,7 +581,7 @@ def _run_policy(
         events=tuple(events),
         labels=int(used.sum()),
         fit_seconds=deployed.fit_s,
-        predict_seconds=deployed.predict_s,
+        predict_seconds=deployed.predict_s + predict_s,
         policy_seconds=policy_s,
         total_seconds=time.perf_counter() - t_start,
         cost=retrains * cfg.retrain_cost + errors * cfg.error_cost,
