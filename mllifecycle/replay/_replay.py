@@ -278,8 +278,13 @@ def _evaluate_gates(
     challenger_proba: Any,
     champion_proba: Any,
     rng: int,
+    promote: Any = None,
 ) -> tuple[bool, tuple[str, ...]]:
-    """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``)."""
+    """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``).
+
+    ``promote(gates, context) -> report``, when given, runs them instead (the
+    registry's ``promote``, which records the report and moves its champion).
+    """
     kwargs = {
         "y_true": y_true,
         "challenger": challenger,
@@ -297,9 +302,90 @@ def _evaluate_gates(
             rs = getattr(r, "reasons", ())
             reasons.extend([rs] if isinstance(rs, str) else [str(x) for x in rs])
         return all(bool(r.passed) for r in results), tuple(reasons)
-    report = evaluate_gates(list(gates), GateContext(**kwargs, rng=rng))
+    gate_context = GateContext(**kwargs, rng=rng)
+    if promote is not None:
+        report = promote(list(gates), gate_context)
+    else:
+        report = evaluate_gates(list(gates), gate_context)
     rs = getattr(report, "reasons", ())
     return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
+
+
+class _RegistrySink:
+    """Writes one policy's models into a registry as the replay trains them.
+
+    Every model the replay fits (the initial one and each retrain, deployed
+    or not) becomes a version of ``model_name``, with its lineage: the policy
+    decision and reason, the training rows (``tags``) and their fingerprint
+    (``data``), the parent (the version deployed when it was trained), the
+    retrain cost, the stream's time, and the fitted drift ``Reference`` of
+    its training features when they are numeric. With gates, promotion runs
+    through the registry (which records the gate report and moves its
+    champion only on a pass).
+    """
+
+    def __init__(
+        self,
+        registry: Any,
+        model_name: str,
+        policy: str,
+        timestamps: npt.NDArray[np.float64] | None,
+        retrain_cost: float,
+    ) -> None:
+        self.registry, self.model_name, self.policy = registry, model_name, policy
+        self.timestamps, self.retrain_cost = timestamps, retrain_cost
+
+    def register(
+        self,
+        model: Any,
+        X_train: Any,
+        y_train: Any,
+        X: npt.NDArray[np.float64] | None,
+        start: int,
+        stop: int,
+        step: int,
+        decision: Any,
+        parent: int | None,
+    ) -> int:
+        """Register one fitted model; return its version."""
+        reference = None
+        if X is not None:
+            from mllifecycle.drift import Reference
+
+            reference = Reference.fit(X[start:stop])
+        ts = self.timestamps
+        version = self.registry.register(
+            self.model_name,
+            model,
+            data=(X_train, y_train),
+            reference=reference,
+            parent=parent or None,
+            decision=decision,
+            tags={
+                "replay_policy": self.policy,
+                "step": step,
+                "train_start": start,
+                "train_stop": stop,
+            },
+            cost=None if decision is None else self.retrain_cost,
+            created_at=None if ts is None else float(ts[step - 1]),
+        )
+        return int(version.version)
+
+    def promoter(self, version: int) -> Any:
+        """``(gates, context) -> report`` promoting ``version`` through the registry."""
+
+        def promote(gates: Any, context: Any) -> Any:
+            result = self.registry.promote(
+                self.model_name,
+                version,
+                gates=gates,
+                context=context,
+                reason=f"replay of policy {self.policy!r}",
+            )
+            return result.report
+
+        return promote
 
 
 class _Model:
@@ -389,6 +475,7 @@ def _run_policy(
     model: Any,
     cfg: _Config,
     tick: Any = None,
+    sink: _RegistrySink | None = None,
 ) -> PolicyRun:
     import copy
 
@@ -407,6 +494,9 @@ def _run_policy(
     fitted, fit_s = _fit(model, rows(0, init), y[:init], None)
     deployed = _Model(fitted)
     deployed.fit_s += fit_s
+    registered = champion_v = 0  # registry versions (with a sink): the latest, the deployed
+    if sink is not None:
+        champion_v = sink.register(fitted, rows(0, init), y[:init], X, 0, init, init, None, None)
     used = np.zeros(n, dtype=bool)
     used[:init] = True
     correct = np.zeros(n, dtype=bool)
@@ -563,6 +653,10 @@ def _run_policy(
         deployed.fit_s += fit_s
         retrains += 1
         last_train = e
+        if sink is not None:
+            registered = sink.register(
+                cand, rows(lo_t, tr_hi), y_fit, X, lo_t, tr_hi, e, decision, parent=champion_v
+            )
         used[lo_t:tr_hi] = True
         passed = True
         gate_reasons: tuple[str, ...] = ()
@@ -573,7 +667,14 @@ def _run_policy(
             o_pred, o_proba = deployed.predict(Xh)
             deployed.predict_s += challenger.predict_s
             passed, gate_reasons = _evaluate_gates(
-                cfg.gates, yh, c_pred, o_pred, c_proba, o_proba, rng=e
+                cfg.gates,
+                yh,
+                c_pred,
+                o_pred,
+                c_proba,
+                o_proba,
+                rng=e,
+                promote=None if sink is None else sink.promoter(registered),
             )
         events.append(
             RetrainEvent(
@@ -586,6 +687,8 @@ def _run_policy(
             )
         )
         if passed:
+            if sink is not None:
+                champion_v = registered
             new = _Model(cand)
             new.fit_s, new.predict_s = deployed.fit_s, deployed.predict_s
             deployed = new
@@ -617,6 +720,48 @@ def _run_policy(
         batch_ends=ends.astype(np.int64),
         batch_accuracy=batch_acc,
     )
+
+
+def _sinks(
+    registry: Any, model_name: Any, pols: dict[str, Any], cfg: _Config
+) -> dict[str, _RegistrySink]:
+    """Validate ``registry`` / ``model_name``; return a sink per policy that registers."""
+    if registry is None:
+        if model_name is not None:
+            fail("registry", "a Registry when model_name is given", registry, _CALLER)
+        return {}
+    check_has_methods(registry, "registry", ["register", "promote"], _CALLER)
+    names: dict[str, str]
+    if isinstance(model_name, str) and model_name.strip():
+        if len(pols) == 1:
+            names = {next(iter(pols)): model_name}
+        else:
+            names = {k: f"{model_name}/{k}" for k in pols}
+    elif isinstance(model_name, Mapping) and model_name:
+        unknown = set(model_name) - set(pols)
+        if unknown:
+            fail(
+                "model_name",
+                "a mapping whose keys are policy names",
+                described(f"unknown name(s) {sorted(unknown)}"),
+                _CALLER,
+            )
+        names = {}
+        for key, value in model_name.items():
+            if not isinstance(value, str) or not value.strip():
+                fail(f"model_name[{key}]", "a non-empty string", value, _CALLER)
+            names[key] = value
+    else:
+        fail(
+            "model_name",
+            "the registry's model name (a non-empty str) or a mapping of policy name to it",
+            model_name,
+            _CALLER,
+        )
+    return {
+        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost)
+        for k, v in names.items()
+    }
 
 
 def _run_parallel(
@@ -670,6 +815,8 @@ def replay(
     change_points: Sequence[int] | None = None,
     n_jobs: int | None = None,
     progress: bool | Callable[[int, int], Any] = False,
+    registry: Any = None,
+    model_name: str | Mapping[str, str] | None = None,
 ) -> ReplayResult:
     """Backtest retraining policies over a labelled stream, side by side.
 
@@ -807,13 +954,17 @@ def replay(
         n_jobs,
         progress,
     )
+    sinks = _sinks(registry, model_name, pols, cfg)
     n_batches = -(-(cfg.y.shape[0] - cfg.initial_train_size) // cfg.batch_size)
     with make_progress(
         progress, total=n_batches * len(pols), desc="replay", caller=_CALLER
     ) as bar:
-        if n_jobs is None or len(pols) == 1:
+        if n_jobs is None or len(pols) == 1 or sinks:
             tick = None if progress is False else bar.update
-            runs = [_run_policy(k, p, wins[k], estimator, cfg, tick) for k, p in pols.items()]
+            runs = [
+                _run_policy(k, p, wins[k], estimator, cfg, tick, sinks.get(k))
+                for k, p in pols.items()
+            ]
         else:
             runs = _run_parallel(pols, wins, estimator, cfg, n_jobs, bar, n_batches)
     return ReplayResult(
