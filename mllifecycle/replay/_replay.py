@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import math
-import sys
 import time
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._lifecycle_types import _unchecked_state
+from mllifecycle._frames import (
+    column_to_numpy,
+    frame_kind,
+    frame_to_numpy,
+    is_frame,
+    series_kind,
+)
+from mllifecycle._lifecycle_types import LifecycleState, _unchecked_state
+from mllifecycle._progress import Progress, check_progress, make_progress
 from mllifecycle._validation import (
     check_1d,
     check_2d,
     check_array,
-    check_bool,
     check_consistent_length,
     check_has_methods,
     check_int,
@@ -42,7 +48,8 @@ _CALLER = "replay"
 
 @attrs.frozen
 class _Config:
-    X: npt.NDArray[np.float64]
+    X: npt.NDArray[np.float64] | None
+    table: Any
     y: npt.NDArray[Any]
     timestamps: npt.NDArray[np.float64] | None
     initial_train_size: int
@@ -57,27 +64,42 @@ class _Config:
     max_reference: int
 
 
-class _Progress:
-    """A one-line progress report on stderr (no dependency)."""
+def _features(X: Any) -> tuple[npt.NDArray[np.float64] | None, _Table | None]:
+    """Return (the features as a float array for the states, the table for the model).
 
-    def __init__(self, name: str, total: int, enabled: bool) -> None:
-        self.name, self.total, self.enabled = name, max(total, 1), enabled
-        self.last = 0.0
+    An array: ``(array, None)``. A pandas, polars or pyarrow table: the model is
+    fitted and asked on row slices of the table itself (so a pipeline selecting
+    columns by name works), and the states' ``current_X`` / ``reference_X``
+    hold its values as floats when every column is numeric (``None`` when a
+    column is not: encode it first for a policy that compares features).
+    """
+    if not is_frame(X):
+        return check_2d(X, "X", caller=_CALLER, min_samples=2), None
+    table = _Table(X)
+    values = frame_to_numpy(table.frame)
+    if values.dtype.kind not in "iufb":
+        return None, table
+    return check_2d(values, "X", caller=_CALLER, min_samples=2), table
 
-    def update(self, done: int, *, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if final or now - self.last > 0.25:
-            self.last = now
-            pct = 100.0 * done / self.total
-            end = "\n" if final else ""
-            print(  # noqa: T201
-                f"\rreplay {self.name}: {pct:5.1f}% ({done}/{self.total})",
-                end=end,
-                file=sys.stderr,
-                flush=True,
-            )
+
+class _Table:
+    """A pandas, polars or pyarrow table and its row slices (column names kept)."""
+
+    def __init__(self, frame: Any) -> None:
+        kind = frame_kind(frame)
+        if kind == "polars" and type(frame).__name__ == "LazyFrame":
+            frame = frame.collect()
+        self.frame, self.kind = frame, kind
+        self.n_rows = int(frame.shape[0]) if kind != "pyarrow" else int(frame.num_rows)
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def rows(self, start: int, stop: int) -> Any:
+        """Rows ``start:stop``, as a table of the same kind."""
+        if self.kind == "pandas":
+            return self.frame.iloc[start:stop]
+        return self.frame.slice(start, stop - start)  # polars and pyarrow
 
 
 def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
@@ -164,9 +186,13 @@ def _validate(
     n_jobs: Any,
     progress: Any,
 ) -> tuple[_Config, dict[str, Any], dict[str, Any], tuple[int, ...]]:
-    Xa = check_2d(X, "X", caller=_CALLER, min_samples=2)
+    Xa, table = _features(X)
+    if series_kind(y) is not None:
+        y = column_to_numpy(y)
     ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
-    n = check_consistent_length([Xa, ya], ["X", "y"], _CALLER)
+    n = check_consistent_length([Xa if table is None else table, ya], ["X", "y"], _CALLER)
+    if n < 2:
+        fail("X", "at least 2 samples", described(f"{n}"), _CALLER)
     check_has_methods(estimator, "estimator", ["fit", "predict"], _CALLER)
     if not isinstance(policies, Mapping) or not policies:
         fail(
@@ -224,9 +250,10 @@ def _validate(
         )
     if n_jobs is not None:
         check_int(n_jobs, "n_jobs", caller=_CALLER, low=-1)
-    check_bool(progress, "progress", _CALLER)
+    check_progress(progress, _CALLER)
     cfg = _Config(
         X=Xa,
+        table=table,
         y=ya,
         timestamps=_timestamps(timestamps, n),
         initial_train_size=init,
@@ -251,8 +278,13 @@ def _evaluate_gates(
     challenger_proba: Any,
     champion_proba: Any,
     rng: int,
+    promote: Any = None,
 ) -> tuple[bool, tuple[str, ...]]:
-    """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``)."""
+    """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``).
+
+    ``promote(gates, context) -> report``, when given, runs them instead (the
+    registry's ``promote``, which records the report and moves its champion).
+    """
     kwargs = {
         "y_true": y_true,
         "challenger": challenger,
@@ -270,9 +302,90 @@ def _evaluate_gates(
             rs = getattr(r, "reasons", ())
             reasons.extend([rs] if isinstance(rs, str) else [str(x) for x in rs])
         return all(bool(r.passed) for r in results), tuple(reasons)
-    report = evaluate_gates(list(gates), GateContext(**kwargs, rng=rng))
+    gate_context = GateContext(**kwargs, rng=rng)
+    if promote is not None:
+        report = promote(list(gates), gate_context)
+    else:
+        report = evaluate_gates(list(gates), gate_context)
     rs = getattr(report, "reasons", ())
     return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
+
+
+class _RegistrySink:
+    """Writes one policy's models into a registry as the replay trains them.
+
+    Every model the replay fits (the initial one and each retrain, deployed
+    or not) becomes a version of ``model_name``, with its lineage: the policy
+    decision and reason, the training rows (``tags``) and their fingerprint
+    (``data``), the parent (the version deployed when it was trained), the
+    retrain cost, the stream's time, and the fitted drift ``Reference`` of
+    its training features when they are numeric. With gates, promotion runs
+    through the registry (which records the gate report and moves its
+    champion only on a pass).
+    """
+
+    def __init__(
+        self,
+        registry: Any,
+        model_name: str,
+        policy: str,
+        timestamps: npt.NDArray[np.float64] | None,
+        retrain_cost: float,
+    ) -> None:
+        self.registry, self.model_name, self.policy = registry, model_name, policy
+        self.timestamps, self.retrain_cost = timestamps, retrain_cost
+
+    def register(
+        self,
+        model: Any,
+        X_train: Any,
+        y_train: Any,
+        X: npt.NDArray[np.float64] | None,
+        start: int,
+        stop: int,
+        step: int,
+        decision: Any,
+        parent: int | None,
+    ) -> int:
+        """Register one fitted model; return its version."""
+        reference = None
+        if X is not None:
+            from mllifecycle.drift import Reference
+
+            reference = Reference.fit(X[start:stop])
+        ts = self.timestamps
+        version = self.registry.register(
+            self.model_name,
+            model,
+            data=(X_train, y_train),
+            reference=reference,
+            parent=parent or None,
+            decision=decision,
+            tags={
+                "replay_policy": self.policy,
+                "step": step,
+                "train_start": start,
+                "train_stop": stop,
+            },
+            cost=None if decision is None else self.retrain_cost,
+            created_at=None if ts is None else float(ts[step - 1]),
+        )
+        return int(version.version)
+
+    def promoter(self, version: int) -> Any:
+        """``(gates, context) -> report`` promoting ``version`` through the registry."""
+
+        def promote(gates: Any, context: Any) -> Any:
+            result = self.registry.promote(
+                self.model_name,
+                version,
+                gates=gates,
+                context=context,
+                reason=f"replay of policy {self.policy!r}",
+            )
+            return result.report
+
+        return promote
 
 
 class _Model:
@@ -294,6 +407,41 @@ class _Model:
             proba, pred = None, m.predict(Xb)
         self.predict_s += time.perf_counter() - t0
         return pred, proba
+
+    def unpack(self) -> tuple[Any, Any, bool]:
+        """Return (predict_proba or predict, classes_ or None, uses predict_proba).
+
+        The replay's batch loop predicts with these, as :meth:`predict` would.
+        """
+        m = self.model
+        if self.use_proba:
+            return m.predict_proba, m.classes_, True
+        return m.predict, None, False
+
+
+class _StateMaker:
+    """The template of the :class:`LifecycleState` snapshots a replay builds.
+
+    Every field not set per batch takes its default (and the costs, fixed for
+    the run, are set once): each batch copies :attr:`fields`, sets the fields
+    that change and, when ``direct`` (``LifecycleState`` keeps its fields in
+    an instance dict), makes that dict the new state's (through the
+    validator-free ``_unchecked_state`` otherwise): a state per batch and
+    policy is the replay's most frequent allocation.
+    """
+
+    def __init__(self, **fixed: Any) -> None:
+        template = _unchecked_state(step=0, **fixed)
+        self.fields: dict[str, Any] = {
+            f.name: getattr(template, f.name) for f in attrs.fields(LifecycleState)
+        }
+        own = getattr(template, "__dict__", None)
+        # whether a state's fields are exactly its instance dict
+        self.direct = isinstance(own, dict) and own.keys() == self.fields.keys()
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
@@ -326,33 +474,39 @@ def _run_policy(
     window: Any,
     model: Any,
     cfg: _Config,
-    progress: bool,
+    tick: Any = None,
+    sink: _RegistrySink | None = None,
 ) -> PolicyRun:
     import copy
 
     t_start = time.perf_counter()
     policy = copy.deepcopy(policy)
     window = copy.deepcopy(window)
-    X, y, ts = cfg.X, cfg.y, cfg.timestamps
+    X, y, ts, table = cfg.X, cfg.y, cfg.timestamps, cfg.table
+    # what the model is fitted and asked on: the array, or row slices of the table
+    rows = (lambda a, b: X[a:b]) if table is None else table.rows  # type: ignore[index]
     n, init, bs, delay = (
-        X.shape[0],
+        y.shape[0],
         cfg.initial_train_size,
         cfg.batch_size,
         cfg.label_delay,
     )
-    fitted, fit_s = _fit(model, X[:init], y[:init], None)
+    fitted, fit_s = _fit(model, rows(0, init), y[:init], None)
     deployed = _Model(fitted)
     deployed.fit_s += fit_s
+    registered = champion_v = 0  # registry versions (with a sink): the latest, the deployed
+    if sink is not None:
+        champion_v = sink.register(fitted, rows(0, init), y[:init], X, 0, init, init, None, None)
     used = np.zeros(n, dtype=bool)
     used[:init] = True
     correct = np.zeros(n, dtype=bool)
     ref_rows = (0, init)
     # the deployed model's training rows (the newest max_reference of them),
     # sliced once per deployment rather than at every batch
-    ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
+    ref_X = None if X is None else X[max(0, init - cfg.max_reference) : init]
     estimator = None
     if cfg.performance_estimator is not None:
-        estimator = _fit_estimator(cfg.performance_estimator, fitted, X[:init], y[:init])
+        estimator = _fit_estimator(cfg.performance_estimator, fitted, rows(0, init), y[:init])
     labels_known = init  # rows [0, labels_known) are labelled
     deploy_pos = init  # first row predicted by the deployed model
     last_train = init  # position of the last (re)train
@@ -365,20 +519,40 @@ def _run_policy(
     starts = np.arange(init, n, bs)
     ends = np.minimum(starts + bs, n)
     batch_acc = np.empty(starts.size)
-    bar = _Progress(name, n - init, progress)
     count_nonzero = np.count_nonzero
+    argmax = np.argmax
+    perf_counter = time.perf_counter
+    should_retrain = policy.should_retrain
     metric_window = cfg.metric_window
     retrain_cost, error_cost = cfg.retrain_cost, cfg.error_cost
+    # the fields every state shares; each batch copies this dict and sets
+    # the fields that change (cheaper than keyword arguments, see _StateMaker)
+    make_state = _StateMaker(retrain_cost=retrain_cost, error_cost=error_cost)
+    fields, direct_state = make_state.fields, make_state.direct
+    ts_list = None if ts is None else ts.tolist()  # Python floats, as float(ts[i])
+    # the deployed model, unpacked: its predict_proba (or predict) and classes
+    m_predict, m_classes, m_proba = deployed.unpack()
+    predict_s = 0.0
     for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        Xb = X[s:e]
-        pred, proba = deployed.predict(Xb)
+        if table is None:
+            Xb = Xm = X[s:e]  # type: ignore[index]
+        else:
+            Xm, Xb = table.rows(s, e), None if X is None else X[s:e]
+        # the model's own work, timed exactly as _Model.predict times it
+        t0 = perf_counter()
+        if m_proba:
+            proba = m_predict(Xm)
+            pred = m_classes[argmax(proba, axis=1)]
+        else:
+            proba, pred = None, m_predict(Xm)
+        predict_s += perf_counter() - t0
         ok = correct[s:e]
         np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
         # counts, not means: count / n is the same float as the mean of 0/1
         n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
         batch_acc[b] = n_ok / (e - s)
         # labels of rows i with i + delay < e have arrived
-        new_known = min(max(labels_known, e - delay), n)
+        new_known = e - delay
         if new_known > labels_known:
             if labels_known == s and new_known == e:  # no delay: this batch
                 known_errors += e - s - n_ok
@@ -386,53 +560,58 @@ def _run_policy(
                 known_errors += (
                     new_known - labels_known - int(count_nonzero(correct[labels_known:new_known]))
                 )
-        labels_known = new_known
-        lo = max(seen_known, deploy_pos)
+            labels_known = new_known
+        lo = seen_known if seen_known > deploy_pos else deploy_pos
         # 1.0 - flag: the 0/1 errors as float64 in one operation
         new_errors = 1.0 - correct[lo:labels_known] if labels_known > lo else None
         seen_known = labels_known
-        m_lo = max(deploy_pos, labels_known - metric_window)
-        m_n = max(labels_known - m_lo, 0)
-        metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n if m_n else None
-        est_value = est_se = None
+        m_lo = labels_known - metric_window
+        if m_lo < deploy_pos:
+            m_lo = deploy_pos
+        m_n = labels_known - m_lo
+        if m_n > 0:
+            metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n
+        else:
+            metric, m_n = None, 0
+        state_fields = fields.copy()
+        state_fields["step"] = e
+        if ts_list is not None:
+            state_fields["time"] = ts_list[e - 1]
+            state_fields["time_since_retrain"] = ts_list[e - 1] - ts_list[last_train - 1]
+        state_fields["samples_since_retrain"] = e - last_train
+        state_fields["new_errors"] = new_errors
+        state_fields["current_X"] = Xb
+        state_fields["reference_X"] = ref_X
+        state_fields["current_proba"] = proba
+        state_fields["metric"] = metric
+        state_fields["metric_n"] = m_n
         if estimator is not None and proba is not None:
             est = estimator.estimate(proba)["accuracy"]
-            est_value, est_se = float(est.value), float(est.std_error)
-        # the state is built from values checked here: skip its validators
-        state = _unchecked_state(
-            step=e,
-            time=None if ts is None else float(ts[e - 1]),
-            samples_since_retrain=e - last_train,
-            time_since_retrain=None if ts is None else float(ts[e - 1] - ts[last_train - 1]),
-            new_errors=new_errors,
-            current_X=Xb,
-            reference_X=ref_X,
-            current_proba=proba,
-            metric=metric,
-            metric_n=m_n,
-            estimated_metric=est_value,
-            estimated_std_error=est_se,
-            estimated_n=0 if est_value is None else e - s,
-            labels_available=labels_known,
-            retrains=retrains,
-            model_version=version,
-            deployed_at=deploy_pos,
-            cost=retrains * retrain_cost + known_errors * error_cost,
-            retrain_cost=retrain_cost,
-            error_cost=error_cost,
-            last_change_point=last_cp,
-        )
-        t_policy = time.perf_counter()
-        decision = policy.should_retrain(state)
-        policy_s += time.perf_counter() - t_policy
-        if not isinstance(decision, RetrainDecision):
+            state_fields["estimated_metric"] = float(est.value)
+            state_fields["estimated_std_error"] = float(est.std_error)
+            state_fields["estimated_n"] = e - s
+        state_fields["labels_available"] = labels_known
+        state_fields["retrains"] = retrains
+        state_fields["model_version"] = version
+        state_fields["deployed_at"] = deploy_pos
+        state_fields["cost"] = retrains * retrain_cost + known_errors * error_cost
+        state_fields["last_change_point"] = last_cp
+        if direct_state:
+            state = _new_object(LifecycleState)
+            _set_attribute(state, "__dict__", state_fields)
+        else:
+            state = _unchecked_state(**state_fields)
+        t_policy = perf_counter()
+        decision = should_retrain(state)
+        policy_s += perf_counter() - t_policy
+        if type(decision) is not RetrainDecision and not isinstance(decision, RetrainDecision):
             raise TypeError(
                 f"The policy {name!r} must return a RetrainDecision from "
                 f"should_retrain. "
                 f"Got {type(decision).__name__} instead."
             )
-        if progress:
-            bar.update(e - init)
+        if tick is not None:
+            tick()
         if not decision.retrain:
             continue
         if decision.change_point is not None:
@@ -467,24 +646,35 @@ def _run_policy(
             continue
         cand, fit_s = _fit(
             model,
-            X[lo_t:tr_hi],
+            rows(lo_t, tr_hi),
             y_fit,
             None if w is None else w[: tr_hi - lo_t],
         )
         deployed.fit_s += fit_s
         retrains += 1
         last_train = e
+        if sink is not None:
+            registered = sink.register(
+                cand, rows(lo_t, tr_hi), y_fit, X, lo_t, tr_hi, e, decision, parent=champion_v
+            )
         used[lo_t:tr_hi] = True
         passed = True
         gate_reasons: tuple[str, ...] = ()
         if cfg.gates is not None and n_hold > 0:
-            Xh, yh = X[tr_hi:hi_t], y[tr_hi:hi_t]
+            Xh, yh = rows(tr_hi, hi_t), y[tr_hi:hi_t]
             challenger = _Model(cand)
             c_pred, c_proba = challenger.predict(Xh)
             o_pred, o_proba = deployed.predict(Xh)
             deployed.predict_s += challenger.predict_s
             passed, gate_reasons = _evaluate_gates(
-                cfg.gates, yh, c_pred, o_pred, c_proba, o_proba, rng=e
+                cfg.gates,
+                yh,
+                c_pred,
+                o_pred,
+                c_proba,
+                o_proba,
+                rng=e,
+                promote=None if sink is None else sink.promoter(registered),
             )
         events.append(
             RetrainEvent(
@@ -497,18 +687,21 @@ def _run_policy(
             )
         )
         if passed:
+            if sink is not None:
+                champion_v = registered
             new = _Model(cand)
             new.fit_s, new.predict_s = deployed.fit_s, deployed.predict_s
             deployed = new
+            m_predict, m_classes, m_proba = deployed.unpack()
             version += 1
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
-            ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
+            if X is not None:
+                ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
             if cfg.performance_estimator is not None:
                 estimator = _fit_estimator(
-                    cfg.performance_estimator, cand, X[lo_t:hi_t], y[lo_t:hi_t]
+                    cfg.performance_estimator, cand, rows(lo_t, hi_t), y[lo_t:hi_t]
                 )
-    bar.update(n - init, final=True)
     n_eval = n - init
     errors = int(n_eval - correct[init:].sum())
     return PolicyRun(
@@ -520,13 +713,86 @@ def _run_policy(
         events=tuple(events),
         labels=int(used.sum()),
         fit_seconds=deployed.fit_s,
-        predict_seconds=deployed.predict_s,
+        predict_seconds=deployed.predict_s + predict_s,
         policy_seconds=policy_s,
         total_seconds=time.perf_counter() - t_start,
         cost=retrains * cfg.retrain_cost + errors * cfg.error_cost,
         batch_ends=ends.astype(np.int64),
         batch_accuracy=batch_acc,
     )
+
+
+def _sinks(
+    registry: Any, model_name: Any, pols: dict[str, Any], cfg: _Config
+) -> dict[str, _RegistrySink]:
+    """Validate ``registry`` / ``model_name``; return a sink per policy that registers."""
+    if registry is None:
+        if model_name is not None:
+            fail("registry", "a Registry when model_name is given", registry, _CALLER)
+        return {}
+    check_has_methods(registry, "registry", ["register", "promote"], _CALLER)
+    names: dict[str, str]
+    if isinstance(model_name, str) and model_name.strip():
+        if len(pols) == 1:
+            names = {next(iter(pols)): model_name}
+        else:
+            names = {k: f"{model_name}/{k}" for k in pols}
+    elif isinstance(model_name, Mapping) and model_name:
+        unknown = set(model_name) - set(pols)
+        if unknown:
+            fail(
+                "model_name",
+                "a mapping whose keys are policy names",
+                described(f"unknown name(s) {sorted(unknown)}"),
+                _CALLER,
+            )
+        names = {}
+        for key, value in model_name.items():
+            if not isinstance(value, str) or not value.strip():
+                fail(f"model_name[{key}]", "a non-empty string", value, _CALLER)
+            names[key] = value
+    else:
+        fail(
+            "model_name",
+            "the registry's model name (a non-empty str) or a mapping of policy name to it",
+            model_name,
+            _CALLER,
+        )
+    return {
+        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost)
+        for k, v in names.items()
+    }
+
+
+def _run_parallel(
+    pols: dict[str, Any],
+    wins: dict[str, Any],
+    estimator: Any,
+    cfg: _Config,
+    n_jobs: int,
+    bar: Progress,
+    n_batches: int,
+) -> list[PolicyRun]:
+    """Run the policies with joblib (its active backend), advancing ``bar`` as each ends.
+
+    ``joblib.Parallel`` without a backend argument uses the one a caller set
+    with ``joblib.parallel_backend(...)`` (loky processes by default, threads,
+    Dask, Ray...). Results come back in completion order where the backend
+    can stream them, so the bar moves as work completes; they are put back in
+    the order of ``policies``.
+    """
+    from joblib import Parallel, delayed
+
+    tasks = [delayed(_run_policy)(k, p, wins[k], estimator, cfg) for k, p in pols.items()]
+    try:
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    except ValueError:  # a backend that cannot stream results: all at the end
+        parallel = Parallel(n_jobs=n_jobs)
+    done: dict[str, PolicyRun] = {}
+    for run in parallel(tasks):
+        done[run.name] = run
+        bar.update(n_batches)
+    return [done[k] for k in pols]
 
 
 def replay(
@@ -548,7 +814,9 @@ def replay(
     metric_window: int = 500,
     change_points: Sequence[int] | None = None,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[int, int], Any] = False,
+    registry: Any = None,
+    model_name: str | Mapping[str, str] | None = None,
 ) -> ReplayResult:
     """Backtest retraining policies over a labelled stream, side by side.
 
@@ -574,10 +842,15 @@ def replay(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or table of shape (n_samples, n_features)
         Features in stream order (e.g. ``stream.X`` of a
-        :mod:`mllifecycle.datasets` stream).
-    y : array-like of shape (n_samples,)
+        :mod:`mllifecycle.datasets` stream). A pandas, polars or pyarrow
+        table is passed to the estimator as row slices of the same kind of
+        table, column names kept (a ``ColumnTransformer`` selecting columns
+        by name works); the states' ``current_X`` / ``reference_X`` hold its
+        values as a float array when every column is numeric, ``None``
+        otherwise.
+    y : array-like or Series of shape (n_samples,)
         Labels.
     estimator : scikit-learn classifier
         Cloned with :func:`sklearn.base.clone` for every fit; never mutated.
@@ -622,10 +895,15 @@ def replay(
     change_points : sequence of int, optional
         Known change points, kept for the plot.
     n_jobs : int, optional
-        Run policies in parallel with joblib (``-1``: all cores).
-    progress : bool, default=False
-        Print a progress line per policy on stderr (only when the policies
-        run serially, ``n_jobs=None``).
+        Run the policies in parallel with joblib (``-1``: all cores), on the
+        backend active in the caller (``with joblib.parallel_backend("threading"):``
+        or ``"dask"`` for a Dask cluster; loky processes by default). The
+        results are identical to the serial run's.
+    progress : bool or callable, default=False
+        ``True`` draws a bar (tqdm, the ``progress`` extra); a callable is
+        called as ``progress(done, total)``, counted in batches over all
+        policies. Serially it advances after every batch; with ``n_jobs`` by a
+        policy's batches as each policy's run completes.
 
     Returns
     -------
@@ -676,18 +954,23 @@ def replay(
         n_jobs,
         progress,
     )
-    if n_jobs is None or len(pols) == 1:
-        runs = [_run_policy(k, p, wins[k], estimator, cfg, progress) for k, p in pols.items()]
-    else:
-        from joblib import Parallel, delayed
-
-        runs = Parallel(n_jobs=n_jobs)(
-            delayed(_run_policy)(k, p, wins[k], estimator, cfg, False) for k, p in pols.items()
-        )
+    sinks = _sinks(registry, model_name, pols, cfg)
+    n_batches = -(-(cfg.y.shape[0] - cfg.initial_train_size) // cfg.batch_size)
+    with make_progress(
+        progress, total=n_batches * len(pols), desc="replay", caller=_CALLER
+    ) as bar:
+        if n_jobs is None or len(pols) == 1 or sinks:
+            tick = None if progress is False else bar.update
+            runs = [
+                _run_policy(k, p, wins[k], estimator, cfg, tick, sinks.get(k))
+                for k, p in pols.items()
+            ]
+        else:
+            runs = _run_parallel(pols, wins, estimator, cfg, n_jobs, bar, n_batches)
     return ReplayResult(
         runs={r.name: r for r in runs},
         metric="accuracy",
-        n_samples=int(cfg.X.shape[0]),
+        n_samples=int(cfg.y.shape[0]),
         initial_train_size=cfg.initial_train_size,
         batch_size=cfg.batch_size,
         label_delay=cfg.label_delay,

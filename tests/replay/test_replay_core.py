@@ -325,11 +325,11 @@ def test_real_cbpe_when_available():
     assert isinstance(r["est"], PolicyRun)
 
 
-def test_progress_line_on_stderr(sea, capsys):
+def test_progress_bar_on_stderr(sea, capsys):
+    pytest.importorskip("tqdm")
     replay(sea.X, sea.y, LR, {"never": never}, progress=True)
     err = capsys.readouterr().err
-    assert "replay never" in err
-    assert "100.0%" in err
+    assert "replay" in err
 
 
 def test_result_reports(sea, tmp_path):
