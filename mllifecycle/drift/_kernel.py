@@ -117,8 +117,12 @@ def draw_centred_labels(
 
 
 def strip_rows(big_n: int) -> int:
-    """Rows of one strip ``K[I, I0:]`` of the upper triangle (about 2M elements)."""
-    return max(64, min(_BLOCK, _STRIP_ELEMENTS // max(1, big_n)))
+    """Rows of one strip ``K[I, i0:]`` of the upper triangle.
+
+    About an eighth of the rows (so the strips cover little more than the
+    triangle), at most 1024 and at most ``_STRIP_ELEMENTS`` elements a strip.
+    """
+    return max(64, min(_BLOCK, big_n // 8, _STRIP_ELEMENTS // max(1, big_n)))
 
 
 def quadratic_forms(
