@@ -88,7 +88,8 @@ def test_progress_callback_reaches_the_total(fn, ref, cur, kw):
     totals = {t for _, t in seen}
     assert len(totals) == 1
     total = totals.pop()
-    assert dones == sorted(dones) and dones[-1] == total
+    assert dones == sorted(dones)
+    assert dones[-1] == total
     if fn is drift.mmd or (fn is drift.energy and np.ndim(ref) == 2):
         assert total >= 1  # one step per strip of the kernel matrix
     else:

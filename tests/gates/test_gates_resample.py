@@ -78,7 +78,8 @@ def test_delong_progress_over_the_permutation_swaps():
             progress=lambda d, t: seen.append((d, t)),
         )
         plain = delong(y, s1, s2, test="permutation", n_resamples=500, rng=0)
-    assert seen and seen[-1][0] == seen[-1][1]
+    assert seen
+    assert seen[-1][0] == seen[-1][1]
     assert res.p_value == plain.p_value
     # DeLong's own p-value resamples nothing: no progress calls
     quiet: list[tuple[int, int]] = []
