@@ -107,3 +107,93 @@ def test_delong_progress_over_the_permutation_swaps():
 def test_bad_n_jobs_and_progress(call, match):
     with pytest.raises(InvalidParameterError, match=match):
         call()
+
+
+def _gate_context():
+    from mllifecycle.gates import GateContext
+
+    g = np.random.default_rng(8)
+    y = g.integers(0, 2, 900)
+    a = np.where(g.random(900) < 0.8, y, 1 - y)
+    b = np.where(g.random(900) < 0.83, y, 1 - y)
+    pa = np.clip(np.where(a == 1, 0.75, 0.25) + g.normal(0, 0.1, 900), 0.01, 0.99)
+    pb = np.clip(np.where(b == 1, 0.8, 0.2) + g.normal(0, 0.1, 900), 0.01, 0.99)
+    region = g.choice(["north", "south"], 900)
+    return GateContext(
+        y_true=y,
+        champion=a,
+        challenger=b,
+        champion_proba=pa,
+        challenger_proba=pb,
+        slices={"region": region},
+        rng=0,
+    )
+
+
+def _gates(**kw):
+    from mllifecycle.gates import (
+        CalibrationNoWorse,
+        NoRegression,
+        SignificantImprovement,
+        SliceNoRegression,
+    )
+
+    return [
+        NoRegression("accuracy", margin=0.01, n_resamples=300, **kw),
+        SignificantImprovement("accuracy", n_resamples=300, **kw),
+        SliceNoRegression("accuracy", by="region", margin=0.02, n_resamples=300, **kw),
+        CalibrationNoWorse(n_resamples=300, **kw),
+    ]
+
+
+def test_gates_same_decision_for_any_n_jobs_and_report_progress():
+    ctx = _gate_context()
+    base = [g.check(ctx) for g in _gates()]
+    with joblib.parallel_backend("threading"):
+        par = [g.check(ctx) for g in _gates(n_jobs=2)]
+    for r0, r1 in zip(base, par, strict=True):
+        assert r0.passed == r1.passed
+        assert r0.to_dict() == r1.to_dict()
+    for gate in _gates():
+        seen: list[tuple[int, int]] = []
+        gate = type(gate)(**{**_fields_of(gate), "progress": _recorder(seen)})
+        gate.check(ctx)
+        assert seen, gate.name
+        assert all(t == 300 for _, t in seen)
+        assert seen[-1][0] == 300
+
+
+def _recorder(seen):
+    def record(done, total):
+        seen.append((done, total))
+
+    return record
+
+
+def _fields_of(gate):
+    import attrs
+
+    return {
+        f.name: getattr(gate, f.name)
+        for f in attrs.fields(type(gate))
+        if f.init and not f.name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"n_jobs": 0}, r"'n_jobs' parameter of \w+ must be None or a non-zero int"),
+        ({"progress": 3}, r"'progress' parameter of \w+ must be True, False or a callable"),
+    ],
+)
+def test_gates_bad_n_jobs_and_progress(kw, match):
+    from mllifecycle.gates import CalibrationNoWorse, NoRegression, SliceNoRegression
+
+    for make in (
+        lambda: NoRegression("accuracy", margin=0.01, **kw),
+        lambda: SliceNoRegression("accuracy", **kw),
+        lambda: CalibrationNoWorse(**kw),
+    ):
+        with pytest.raises(InvalidParameterError, match=match):
+            make()
