@@ -646,9 +646,11 @@ def bootstrap_values(
     so the values depend on ``rng`` only, not on ``n_jobs``; ``progress`` (a
     ``progress=`` argument) advances once per chunk.
     """
+    # distinct per-example rows: found once, shared by every chunk
+    rows = _few_unique_rows(problem.F, problem.n // 4) if problem.F is not None else None
 
     def chunk(size: int, gen: np.random.Generator) -> tuple[FloatArray, FloatArray, str]:
-        return _bootstrap_chunk(problem, size, gen)
+        return _bootstrap_chunk(problem, size, gen, rows)
 
     parts = map_chunks(
         chunk,
@@ -665,7 +667,10 @@ def bootstrap_values(
 
 
 def _bootstrap_chunk(
-    problem: Problem, n_resamples: int, rng: np.random.Generator
+    problem: Problem,
+    n_resamples: int,
+    rng: np.random.Generator,
+    rows: tuple[FloatArray, npt.NDArray[np.intp]] | None,
 ) -> tuple[FloatArray, FloatArray, str]:
     """Metric values of both models on one chunk of ``n_resamples`` paired resamples."""
 
@@ -675,7 +680,6 @@ def _bootstrap_chunk(
     n = problem.n
     if problem.F is not None:
         F = problem.F
-        rows = _few_unique_rows(F, n // 4)
         if rows is not None:
             U, cnt = rows
             M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)
