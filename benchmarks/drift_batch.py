@@ -107,11 +107,12 @@ def ratio_range(base, ours):
     return statistics.median(base) / statistics.median(ours), min(r), max(r)
 
 
-def batched_numpy(x, y, n_perm, seed, kind, sigma=None):
+def batched_numpy(x, y, n_perm, seed, kind, sigma=None, labels=None):
     """The plain batched NumPy permutation test (the baseline of issue 20).
 
     One (N, N) kernel (``kind="mmd"``, RBF) or distance (``kind="energy"``)
-    matrix, all permutations as one matrix product ``K @ A``.
+    matrix, all permutations as one matrix product ``K @ A``. ``labels``
+    (B, N) replaces its own draws (to check p-values on our permutations).
     """
     z = np.vstack([x, y])
     n, big_n = len(x), len(z)
@@ -120,8 +121,11 @@ def batched_numpy(x, y, n_perm, seed, kind, sigma=None):
     k = np.exp(-d2 / (2.0 * sigma**2)) if kind == "mmd" else np.sqrt(d2)
     a = np.zeros((n_perm + 1, big_n))
     a[:, :n] = 1.0
-    g = np.random.default_rng(seed)
-    a[1:] = g.permuted(a[1:], axis=1)
+    if labels is None:
+        g = np.random.default_rng(seed)
+        a[1:] = g.permuted(a[1:], axis=1)
+    else:
+        a[1:] = labels
     q = (a * (a @ k)).sum(1)
     r = a @ k.sum(1)
     tot = k.sum()
@@ -133,12 +137,15 @@ def batched_numpy(x, y, n_perm, seed, kind, sigma=None):
     else:
         stat = 2 * (r - q) / (n * m) - q / n**2 - (tot - 2 * r + q) / m**2
     p = (np.sum(stat[1:] >= stat[0] - 1e-12 * abs(stat[0])) + 1) / (n_perm + 1)
+    if labels is not None:
+        return stat
     return float(stat[0]), float(p)
 
 
 def bench_batched(rng, n, repeats):
     from mllifecycle.drift import energy, mmd
-    from mllifecycle.drift._kernel import prepare
+    from mllifecycle.drift._common import perm_p_value
+    from mllifecycle.drift._kernel import TIE_RTOL, draw_centred_labels, prepare
     from mllifecycle.drift._mmd import median_bandwidth
 
     x = rng.normal(size=(n, 20))
@@ -153,6 +160,13 @@ def bench_batched(rng, n, repeats):
         stat_b, p_b = batched_numpy(x, y, N_PERM, 0, kind, sigma)
         ours_stat = ours.statistic if kind == "mmd" else ours.statistic**2
         assert abs(ours_stat - stat_b) <= 1e-9 * abs(stat_b) + 1e-12, (kind, ours_stat, stat_b)
+        # same permutations (our chunked streams) and the same tie rule (permuted
+        # statistics within TIE_RTOL of the observed count as ties: float32
+        # products) -> the same p-value exactly
+        lab = draw_centred_labels(np.random.default_rng(0), 2 * n, n, N_PERM) > 0
+        st = batched_numpy(x, y, N_PERM, 0, kind, sigma, labels=lab)
+        p_same = perm_p_value(float(st[0]), st[1:], rtol=TIE_RTOL)
+        assert p_same == ours.p_value, (kind, p_same, ours.p_value)
         times, _ = alternated(
             {
                 "numpy": lambda x=x, y=y, kind=kind, sigma=sigma: batched_numpy(
@@ -172,6 +186,7 @@ def bench_batched(rng, n, repeats):
             "ratio_max": hi,
             "p_ours": ours.p_value,
             "p_numpy": p_b,
+            "p_numpy_same_permutations": p_same,
         }
     return out
 

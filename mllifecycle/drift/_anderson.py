@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import described, fail
 from mllifecycle.drift._common import (
     FloatArray,
@@ -69,6 +71,8 @@ def anderson_darling(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """k-sample Anderson-Darling test (k = 2, midrank version) on one feature.
 
@@ -87,6 +91,14 @@ def anderson_darling(
         What to do with NaN values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -132,6 +144,8 @@ def anderson_darling(
     a, me, _, nb, gen = check_common(
         caller, alpha, min_effect, None, n_resamples, rng, need_permutations=True
     )
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     assert nb is not None
     ref, cur = check_pair_1d(reference, current, caller, nan_policy)
     n, m = ref.shape[0], cur.shape[0]
@@ -180,7 +194,9 @@ def anderson_darling(
         def stat(cnt: FloatArray) -> FloatArray:
             return ad_from_counts(cnt, test_groups.sizes, n)
 
-        obs, perm = permutation_statistics(test_groups, stat, gen, nb)
+        obs, perm = permutation_statistics(
+            test_groups, stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
         details["p_value_method"] = test_groups.mode
         p = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
     return _result(

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import check_int, check_option
 from mllifecycle.drift._chi_square import category_codes, warn_id_like
 from mllifecycle.drift._common import (
@@ -120,6 +122,8 @@ def _binned_test(
     min_effect: Any,
     nan_policy: Any,
     rng: Any,
+    n_jobs: Any = None,
+    progress: Any = False,
 ) -> DriftResult:
     caller = method
     a, me, th, nb, gen = check_common(
@@ -131,6 +135,8 @@ def _binned_test(
         rng,
         need_permutations=threshold is None,
     )
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     nbins = check_int(n_bins, "n_bins", caller=caller, low=2)
     if categorical is None:
         categorical = _is_categorical(reference) or _is_categorical(current)
@@ -178,7 +184,9 @@ def _binned_test(
         def perm_stat(cnt: FloatArray) -> FloatArray:
             return fn(cnt / n, (tot - cnt) / m)
 
-        obs, perm = permutation_statistics(groups, perm_stat, gen, nb)
+        obs, perm = permutation_statistics(
+            groups, perm_stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
         details["p_value_method"] = groups.mode
         p_value = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
     return _result(
@@ -207,6 +215,8 @@ def psi(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Compute the population stability index on reference-quantile bins.
 
@@ -236,6 +246,14 @@ def psi(
         What to do with missing values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -276,6 +294,8 @@ def psi(
         min_effect=min_effect,
         nan_policy=nan_policy,
         rng=rng,
+        n_jobs=n_jobs,
+        progress=progress,
     )
 
 
@@ -291,6 +311,8 @@ def jensen_shannon(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Jensen-Shannon distance (base 2, in [0, 1]) between binned distributions.
 
@@ -315,6 +337,14 @@ def jensen_shannon(
         What to do with missing values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -349,6 +379,8 @@ def jensen_shannon(
         min_effect=min_effect,
         nan_policy=nan_policy,
         rng=rng,
+        n_jobs=n_jobs,
+        progress=progress,
     )
 
 
@@ -364,6 +396,8 @@ def hellinger(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Hellinger distance ``sqrt(1 - sum sqrt(p q))`` between binned distributions.
 
@@ -388,6 +422,14 @@ def hellinger(
         What to do with missing values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -420,4 +462,6 @@ def hellinger(
         min_effect=min_effect,
         nan_policy=nan_policy,
         rng=rng,
+        n_jobs=n_jobs,
+        progress=progress,
     )

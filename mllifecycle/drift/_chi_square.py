@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle.drift._common import (
     FloatArray,
     check_common,
@@ -68,6 +70,8 @@ def chi_square(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Chi-square test of homogeneity for one categorical feature.
 
@@ -85,6 +89,14 @@ def chi_square(
         What to do with missing values (NaN or None).
     rng : int, Generator or None
         Seed for the permutations (used only with small expected counts).
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -125,6 +137,8 @@ def chi_square(
     a, me, _, nb, gen = check_common(
         caller, alpha, min_effect, None, n_resamples, rng, need_permutations=True
     )
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     assert nb is not None
     ref, cur = check_pair_categorical(reference, current, caller, nan_policy)
     cats, rc, cc = category_codes(ref, cur)
@@ -160,7 +174,9 @@ def chi_square(
         def stat(cnt: FloatArray) -> FloatArray:
             return _pearson(cnt, tot, n, m)
 
-        obs, perm = permutation_statistics(groups, stat, gen, nb)
+        obs, perm = permutation_statistics(
+            groups, stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
         details["p_value_method"] = groups.mode
         p = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
     else:

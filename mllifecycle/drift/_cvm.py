@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle.drift._common import (
     FloatArray,
     check_common,
@@ -64,6 +66,8 @@ def cramer_von_mises(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Two-sample Cramér-von Mises test on one feature.
 
@@ -82,6 +86,14 @@ def cramer_von_mises(
         What to do with NaN values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -127,6 +139,8 @@ def cramer_von_mises(
     a, me, _, nb, gen = check_common(
         caller, alpha, min_effect, None, n_resamples, rng, need_permutations=True
     )
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     assert nb is not None
     ref, cur = check_pair_1d(reference, current, caller, nan_policy)
     warn_constant(ref, cur, caller)
@@ -150,7 +164,9 @@ def cramer_von_mises(
         def test_stat(cnt: FloatArray) -> FloatArray:
             return cvm_from_counts(cnt, test_groups.sizes, n, m)
 
-        obs, perm = permutation_statistics(test_groups, test_stat, gen, nb)
+        obs, perm = permutation_statistics(
+            test_groups, test_stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
         details["p_value_method"] = test_groups.mode
         p = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
     effect = float(np.sqrt(max(t_stat, 0.0) * (n + m) / (n * m)))

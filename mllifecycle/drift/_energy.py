@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._progress import make_progress
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle.drift._common import (
     FloatArray,
     check_common,
@@ -25,7 +26,8 @@ __all__ = ["energy"]
 
 
 def _distances(x: FloatArray, y: FloatArray, x_sq: FloatArray, y_sq: FloatArray) -> FloatArray:
-    out: FloatArray = np.sqrt(sq_dists(x, y, x_sq, y_sq))
+    d2 = sq_dists(x, y, x_sq, y_sq)
+    out: FloatArray = np.sqrt(d2, out=d2)
     return out
 
 
@@ -38,6 +40,7 @@ def energy(
     max_samples: int | None = 10_000,
     min_effect: float | None = None,
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
     progress: Any = False,
 ) -> DriftResult:
     """Energy-distance two-sample test with a permutation p-value.
@@ -59,9 +62,15 @@ def energy(
         Minimum effect size (homogeneity coefficient, in [0, 1]).
     rng : int, Generator or None
         Seed for the permutations (and the subsample).
+    n_jobs : int or None, default=None
+        Workers, through joblib (``-1``: every core; inside
+        ``joblib.parallel_backend(...)``, that backend, e.g. Dask): the
+        permutation chunks with one feature, the strips of the distance matrix
+        with several. The result does not depend on ``n_jobs``.
     progress : bool or callable, default=False
         True for a progress bar (needs tqdm), or a callable
-        ``progress(done, total)``.
+        ``progress(done, total)``: over the permutations with one feature,
+        over the strips of the distance matrix with several.
 
     Returns
     -------
@@ -101,40 +110,44 @@ def energy(
     )
     assert nb is not None
     ms = check_max_samples(max_samples, caller)
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     ref, cur = check_pair_2d(reference, current, caller)
     details: dict[str, Any] = {"subsampled": False}
     rtol = 0.0
-    with make_progress(progress, total=1, desc=caller, caller=caller) as bar:
-        if ref.shape[1] == 1:
-            n, m = ref.shape[0], cur.shape[0]
-            z, s = prepare(ref, cur)
-            groups = pooled_groups(z[:n, 0], z[n:, 0], max_groups=None)
-            counts = groups.ref_counts[None, :].astype(np.float64)
-            e_obs = 2.0 * float(cdf_distance_from_counts(counts, groups, 2)[0])
-            f_r = np.cumsum(groups.ref_counts)[:-1] / n
-            f_c = (np.cumsum(groups.sizes - groups.ref_counts)[:-1]) / m
-            cross = float((f_r * (1 - f_c) + f_c * (1 - f_r)) @ np.diff(groups.values))
-            test_groups = coarsen(groups)
+    if ref.shape[1] == 1:
+        n, m = ref.shape[0], cur.shape[0]
+        z, s = prepare(ref, cur)
+        groups = pooled_groups(z[:n, 0], z[n:, 0], max_groups=None)
+        counts = groups.ref_counts[None, :].astype(np.float64)
+        e_obs = 2.0 * float(cdf_distance_from_counts(counts, groups, 2)[0])
+        f_r = np.cumsum(groups.ref_counts)[:-1] / n
+        f_c = (np.cumsum(groups.sizes - groups.ref_counts)[:-1]) / m
+        cross = float((f_r * (1 - f_c) + f_c * (1 - f_r)) @ np.diff(groups.values))
+        test_groups = coarsen(groups)
 
-            def stat(cnt: FloatArray) -> FloatArray:
-                out: FloatArray = 2.0 * cdf_distance_from_counts(cnt, test_groups, 2)
-                return out
+        def stat(cnt: FloatArray) -> FloatArray:
+            out: FloatArray = 2.0 * cdf_distance_from_counts(cnt, test_groups, 2)
+            return out
 
-            obs_t, perm = permutation_statistics(test_groups, stat, gen, nb)
-            details["p_value_method"] = test_groups.mode
-        else:
-            ref, cur, sub = subsample(ref, cur, ms, gen)
-            details["subsampled"] = sub
-            n, m = ref.shape[0], cur.shape[0]
-            z, s = prepare(ref, cur)
-            q, r, total, q_obs = quadratic_forms(z, n, nb, gen, _distances)
-            e_all = 2.0 * (r - q) / (n * m) - q / n**2 - (total - 2.0 * r + q) / m**2
-            r0 = float(r[0])
-            e_obs = 2.0 * (r0 - q_obs) / (n * m) - q_obs / n**2 - (total - 2.0 * r0 + q_obs) / m**2
-            obs_t, perm = float(e_all[0]), e_all[1:]
-            cross = float((r0 - q_obs) / (n * m))
-            rtol = TIE_RTOL
-        bar.update()
+        obs_t, perm = permutation_statistics(
+            test_groups, stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
+        details["p_value_method"] = test_groups.mode
+    else:
+        ref, cur, sub = subsample(ref, cur, ms, gen)
+        details["subsampled"] = sub
+        n, m = ref.shape[0], cur.shape[0]
+        z, s = prepare(ref, cur)
+        q, r, total, q_obs = quadratic_forms(
+            z, n, nb, gen, _distances, n_jobs=jobs, progress=progress, caller=caller
+        )
+        e_all = 2.0 * (r - q) / (n * m) - q / n**2 - (total - 2.0 * r + q) / m**2
+        r0 = float(r[0])
+        e_obs = 2.0 * (r0 - q_obs) / (n * m) - q_obs / n**2 - (total - 2.0 * r0 + q_obs) / m**2
+        obs_t, perm = float(e_all[0]), e_all[1:]
+        cross = float((r0 - q_obs) / (n * m))
+        rtol = TIE_RTOL
     if e_obs <= 1e-6 * cross:  # rounding noise of identical samples
         e_obs = 0.0
     p = permutation_p_value(obs_t, perm, alpha=a, caller=caller, details=details, rtol=rtol)

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._resample import map_chunks
 from mllifecycle.drift._common import FloatArray, perm_blocks
 
 __all__ = [
@@ -206,10 +207,26 @@ def permutation_statistics(
     stat: Callable[[Any], FloatArray],
     rng: np.random.Generator,
     n_resamples: int,
+    *,
+    n_jobs: int | None = None,
+    progress: Any = False,
+    caller: str | None = None,
 ) -> tuple[float, FloatArray]:
-    """Observed and permuted values of ``stat`` (a function of (b, K) counts)."""
+    """Observed and permuted values of ``stat`` (a function of (b, K) counts).
+
+    The permutations are drawn in chunks with independent streams and run
+    through ``n_jobs`` workers (:func:`mllifecycle._resample.map_chunks`): the
+    result depends on ``rng`` only, not on ``n_jobs``.
+    """
     obs = float(stat(groups.ref_counts[None, :].astype(np.float64))[0])
-    perm = np.concatenate(
-        [stat(c.astype(np.float64)) for c in permuted_counts(groups, rng, n_resamples)]
+
+    def chunk(size: int, gen: np.random.Generator) -> FloatArray:
+        return np.concatenate(
+            [stat(c.astype(np.float64)) for c in permuted_counts(groups, gen, size)]
+        )
+
+    parts = map_chunks(
+        chunk, n_resamples, rng, n_jobs=n_jobs, progress=progress, caller=caller
     )
+    perm = np.concatenate(parts) if parts else np.empty(0)
     return obs, perm

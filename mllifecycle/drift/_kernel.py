@@ -21,16 +21,26 @@ relabellings together:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from mllifecycle.drift._common import FloatArray, canonical_order, perm_labels
+from mllifecycle._resample import map_chunks, map_tasks
+from mllifecycle.drift._common import FloatArray, canonical_order
 
-__all__ = ["quadratic_forms", "prepare", "subsample", "sq_dists", "TIE_RTOL"]
+__all__ = [
+    "quadratic_forms",
+    "draw_centred_labels",
+    "prepare",
+    "subsample",
+    "sq_dists",
+    "TIE_RTOL",
+]
 
 #: Relative tolerance below which a permuted statistic ties with the observed.
 TIE_RTOL = 1e-4
 _BLOCK = 1024
+_STRIP_ELEMENTS = 1 << 21
 
 Kernel = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
 
@@ -73,10 +83,46 @@ def subsample(
 
 
 def sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
-    """Squared Euclidean distances by expansion (data centred first), clipped at 0."""
-    d2 = a_sq[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
-    out: FloatArray = np.maximum(d2, 0.0)
-    return out
+    """Squared Euclidean distances by expansion (data centred first), clipped at 0.
+
+    Computed in place in the product's buffer (no temporaries of the block's size).
+    """
+    d2: FloatArray = a @ b.T
+    d2 *= -2.0
+    d2 += a_sq[:, None]
+    d2 += b_sq[None, :]
+    np.maximum(d2, 0.0, out=d2)
+    return d2
+
+
+def draw_centred_labels(
+    rng: np.random.Generator, big_n: int, n: int, n_resamples: int
+) -> FloatArray:
+    """Centred labels ``c = N a - n`` of ``n_resamples`` random relabellings, (B, N) float64.
+
+    ``a`` marks the ``n`` rows relabelled as reference: ``c`` is ``N - n`` there and
+    ``-n`` elsewhere. The relabellings are drawn in chunks with independent streams
+    (:func:`mllifecycle._resample.map_chunks`), so they depend on ``rng`` and the
+    sizes only.
+    """
+
+    def draw(size: int, gen: np.random.Generator) -> FloatArray:
+        base = np.full((size, big_n), -float(n))
+        base[:, :n] = float(big_n - n)
+        out: FloatArray = gen.permuted(base, axis=1, out=base)
+        return out
+
+    parts = map_chunks(draw, n_resamples, rng)
+    return np.concatenate(parts, axis=0) if parts else np.empty((0, big_n))
+
+
+def strip_rows(big_n: int) -> int:
+    """Rows of one strip ``K[I, i0:]`` of the upper triangle.
+
+    About an eighth of the rows (so the strips cover little more than the
+    triangle), at most 1024 and at most ``_STRIP_ELEMENTS`` elements a strip.
+    """
+    return max(64, min(_BLOCK, big_n // 8, _STRIP_ELEMENTS // max(1, big_n)))
 
 
 def quadratic_forms(
@@ -85,47 +131,60 @@ def quadratic_forms(
     n_resamples: int,
     rng: np.random.Generator,
     kernel: Kernel,
+    *,
+    n_jobs: int | None = None,
+    progress: Any = False,
+    caller: str | None = None,
 ) -> tuple[FloatArray, FloatArray, float, float]:
     """Return ``q``, ``r`` (observed first, then the permutations), ``1'K1``, exact ``q``.
 
-    ``kernel(a, b, a_sq, b_sq)`` returns the float64 block ``K(a, b)``. The
-    first three are what the permutation test compares (the observed
-    labelling computed exactly like the permuted ones, in float32); the last
-    is the observed ``q`` in float64, for the reported statistic.
+    ``kernel(a, b, a_sq, b_sq)`` returns the float64 block ``K(a, b)`` (it may
+    reuse its distance buffer). The first three are what the permutation test
+    compares (the observed labelling computed exactly like the permuted ones, in
+    float32); the last is the observed ``q`` in float64, for the reported statistic.
+
+    The upper triangle of ``K`` is cut into row strips ``K[I, i0:]`` (one task
+    each, run through ``n_jobs`` workers and summed in strip order, so the result
+    does not depend on ``n_jobs``); ``progress`` advances once per strip.
     """
     big_n = z.shape[0]
     sq = (z * z).sum(axis=1)
-    labels = np.empty((n_resamples + 1, big_n), dtype=bool)
-    labels[0, :n] = True
-    labels[0, n:] = False
-    labels[1:] = perm_labels(rng, big_n, n, n_resamples)
-    frac = n / big_n
-    # c = a - n/N, scaled by N to be integers (exact in float32): m or -n
-    c = np.where(labels.T, np.float32(big_n - n), np.float32(-n))  # (N, B + 1)
-    ckc = np.zeros(n_resamples + 1)
+    cent = np.empty((n_resamples + 1, big_n))
+    cent[0, :n] = float(big_n - n)
+    cent[0, n:] = -float(n)
+    cent[1:] = draw_centred_labels(rng, big_n, n, n_resamples)
+    c32 = cent.astype(np.float32)  # integers of magnitude <= N: exact
+    c_obs = cent[0]
+    rows = strip_rows(big_n)
+    starts = list(range(0, big_n, rows))
+
+    def strip(k: int) -> tuple[FloatArray, FloatArray, float]:
+        i0 = starts[k]
+        i1 = min(big_n, i0 + rows)
+        kb = kernel(z[i0:i1], z[i0:], sq[i0:i1], sq[i0:])  # (bi, N - i0)
+        rs = np.zeros(big_n)
+        rs[i0:i1] = kb.sum(axis=1)
+        if i1 < big_n:
+            rs[i1:] = kb[:, i1 - i0 :].sum(axis=0)
+            kb[:, i1 - i0 :] *= 2.0  # K symmetric: off-diagonal blocks count twice
+        exact = float(c_obs[i0:i1] @ (kb @ c_obs[i0:]))
+        prod = c32[:, i0:] @ kb.astype(np.float32).T  # (B + 1, bi) float32
+        part: FloatArray = np.einsum("bi,bi->b", c32[:, i0:i1], prod, dtype=np.float64)
+        return rs, part, exact
+
+    results = map_tasks(strip, len(starts), n_jobs=n_jobs, progress=progress, caller=caller)
     rs = np.zeros(big_n)
-    c_obs = c[:, 0].astype(np.float64)
+    ckc = np.zeros(n_resamples + 1)
     ckc_exact = 0.0
-    for i0 in range(0, big_n, _BLOCK):
-        i1 = min(big_n, i0 + _BLOCK)
-        zi, si = z[i0:i1], sq[i0:i1]
-        for j0 in range(i0, big_n, _BLOCK):
-            j1 = min(big_n, j0 + _BLOCK)
-            kb = kernel(zi, z[j0:j1], si, sq[j0:j1])
-            rs[i0:i1] += kb.sum(axis=1)
-            exact = float(c_obs[i0:i1] @ (kb @ c_obs[j0:j1]))
-            prod = kb.astype(np.float32) @ c[j0:j1]  # (bi, B + 1) float32
-            part = np.einsum("ib,ib->b", c[i0:i1], prod, dtype=np.float64)
-            if j0 != i0:
-                rs[j0:j1] += kb.sum(axis=0)
-                part *= 2.0
-                exact *= 2.0
-            ckc += part
-            ckc_exact += exact
-    ckc /= float(big_n) ** 2
+    for rs_k, part, exact in results:
+        rs += rs_k
+        ckc += part
+        ckc_exact += exact
+    inv = 1.0 / float(big_n)
+    frac = n * inv
     total = float(rs.sum())
-    r = labels.astype(np.float64) @ rs
-    cr = r - frac * total  # c'K1 = a'K1 - (n/N) 1'K1
-    q = frac * frac * total + 2.0 * frac * cr + ckc
-    q_exact = frac * frac * total + 2.0 * frac * cr[0] + ckc_exact / float(big_n) ** 2
+    cr = (cent @ rs) * inv  # c'K1 with c = a - n/N
+    r = cr + frac * total
+    q = frac * frac * total + 2.0 * frac * cr + ckc * inv * inv
+    q_exact = frac * frac * total + 2.0 * frac * cr[0] + ckc_exact * inv * inv
     return q, r, total, float(q_exact)

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._progress import make_progress
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import check_int, check_scalar
 from mllifecycle.drift._common import (
     FloatArray,
@@ -60,6 +61,7 @@ def mmd(
     max_samples: int | None = 10_000,
     min_effect: float | None = None,
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
     progress: Any = False,
 ) -> DriftResult:
     """Maximum mean discrepancy test with an RBF kernel and a permutation p-value.
@@ -85,9 +87,13 @@ def mmd(
         Minimum ``sqrt(max(MMD^2, 0))`` for a detection.
     rng : int, Generator or None
         Seed for the permutations (and the subsample).
+    n_jobs : int or None, default=None
+        Workers for the kernel matrix and its permutation products, through
+        joblib (``-1``: every core; inside ``joblib.parallel_backend(...)``,
+        that backend, e.g. Dask). The result does not depend on ``n_jobs``.
     progress : bool or callable, default=False
-        True for a progress bar over the kernel blocks (needs tqdm), or a
-        callable ``progress(done, total)``.
+        True for a progress bar over the strips of the kernel matrix (needs
+        tqdm), or a callable ``progress(done, total)``.
 
     Returns
     -------
@@ -129,6 +135,8 @@ def mmd(
     )
     assert nb is not None
     ms = check_max_samples(max_samples, caller)
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     ref, cur = check_pair_2d(reference, current, caller)
     ref, cur, sub = subsample(ref, cur, ms, gen)
     n, m = ref.shape[0], cur.shape[0]
@@ -151,12 +159,12 @@ def mmd(
     def kernel(x: FloatArray, y: FloatArray, x_sq: FloatArray, y_sq: FloatArray) -> FloatArray:
         d2 = sq_dists(x, y, x_sq, y_sq)
         d2 *= -gamma
-        out: FloatArray = np.exp(d2)
+        out: FloatArray = np.exp(d2, out=d2)
         return out
 
-    with make_progress(progress, total=1, desc=caller, caller=caller) as bar:
-        q, r, total, q_obs = quadratic_forms(z, n, nb, gen, kernel)
-        bar.update()
+    q, r, total, q_obs = quadratic_forms(
+        z, n, nb, gen, kernel, n_jobs=jobs, progress=progress, caller=caller
+    )
     sxx = q - n
     sxy = r - q
     syy = total - 2.0 * r + q - m

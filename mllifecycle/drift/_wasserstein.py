@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle.drift._common import (
     FloatArray,
     check_common,
@@ -43,6 +45,8 @@ def wasserstein(
     min_effect: float | None = None,
     nan_policy: str = "raise",
     rng: int | np.random.Generator | None = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> DriftResult:
     """Wasserstein-1 (earth mover's) distance between two 1-D samples.
 
@@ -63,6 +67,14 @@ def wasserstein(
         What to do with NaN values.
     rng : int, Generator or None
         Seed for the permutations.
+    n_jobs : int or None, default=None
+        Workers for the permutations, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        permutations come in chunks with their own random streams, so the
+        result for a given ``rng`` does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the permutations (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     Returns
     -------
@@ -105,6 +117,8 @@ def wasserstein(
         rng,
         need_permutations=threshold is None,
     )
+    jobs = check_n_jobs(n_jobs, caller)
+    check_progress(progress, caller)
     ref, cur = check_pair_1d(reference, current, caller, nan_policy)
     warn_constant(ref, cur, caller)
     n, m = ref.shape[0], cur.shape[0]
@@ -124,7 +138,9 @@ def wasserstein(
         def perm_stat(cnt: FloatArray) -> FloatArray:
             return cdf_distance_from_counts(cnt, test_groups, 1)
 
-        obs, perm = permutation_statistics(test_groups, perm_stat, gen, nb)
+        obs, perm = permutation_statistics(
+            test_groups, perm_stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
+        )
         details["p_value_method"] = test_groups.mode
         p_value = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
     return _result(

@@ -14,7 +14,14 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.gates._common import _check_context, _compare, _f, _signed, _skip
+from mllifecycle.gates._common import (
+    _check_context,
+    _compare,
+    _f,
+    _signed,
+    _skip,
+    resampling_fields,
+)
 from mllifecycle.gates._context import GateContext, GateResult
 from mllifecycle.gates._metrics import resolve_metric
 
@@ -43,6 +50,13 @@ class CalibrationNoWorse:
     n_bins : int, default=10
     n_resamples : int, default=2000
     ci_method : {"bca", "percentile"}, default="bca"
+    n_jobs : int or None, default=None
+        Workers for the bootstrap resamples, through joblib (``-1``: every
+        core; inside ``joblib.parallel_backend(...)``, that backend); the
+        decision does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the resamples (needs tqdm), or a
+        callable ``progress(done, total)``.
 
     References
     ----------
@@ -73,6 +87,8 @@ class CalibrationNoWorse:
     n_bins: int = 10
     n_resamples: int = 2000
     ci_method: str = "bca"
+    n_jobs: int | None = None
+    progress: Any = attrs.field(default=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "CalibrationNoWorse"
@@ -88,6 +104,7 @@ class CalibrationNoWorse:
             check_int(self.n_resamples, "n_resamples", caller=caller),
         )
         check_option(self.ci_method, "ci_method", ("bca", "percentile"), caller)
+        resampling_fields(caller, self)
 
     @property
     def name(self) -> str:
@@ -126,6 +143,8 @@ class CalibrationNoWorse:
                 confidence_level=1 - 2 * self.alpha,
                 ci_method=self.ci_method,
                 n_resamples=self.n_resamples,
+                n_jobs=self.n_jobs,
+                progress=self.progress,
                 caller=caller,
                 n_bins=self.n_bins,
                 rng=gen,

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from mllifecycle._progress import check_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     check_alpha,
     check_int,
@@ -61,6 +63,8 @@ def _compare(
     rng: np.random.Generator | None = None,
     swap: bool = False,
     classes: Any = None,
+    n_jobs: int | None = None,
+    progress: Any = False,
 ) -> BootstrapResult:
     champion, challenger = model_inputs(spec, context, caller, use_proba=use_proba)
     proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba)
@@ -88,6 +92,8 @@ def _compare(
         margin,
         context.generator() if rng is None else rng,
         warn=False,
+        n_jobs=n_jobs,
+        progress=progress,
         caller=caller,
     )
 
@@ -135,4 +141,11 @@ def _paired_fields(caller: str, inst: Any) -> MetricSpec:
         inst, "n_resamples", check_int(inst.n_resamples, "n_resamples", caller=caller)
     )
     check_option(inst.ci_method, "ci_method", ("bca", "percentile"), caller)
+    resampling_fields(caller, inst)
     return spec
+
+
+def resampling_fields(caller: str, inst: Any) -> None:
+    """Validate a gate's ``n_jobs`` and ``progress`` fields."""
+    object.__setattr__(inst, "n_jobs", check_n_jobs(inst.n_jobs, caller))
+    check_progress(inst.progress, caller)

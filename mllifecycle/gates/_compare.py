@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._progress import check_progress, make_progress
+from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     RNGLike,
     check_alpha,
@@ -153,6 +154,7 @@ def paired_bootstrap(
     n_bins: int = 10,
     test: str = "auto",
     rng: RNGLike = None,
+    n_jobs: int | None = None,
     progress: Any = False,
 ) -> BootstrapResult:
     """Paired bootstrap of the difference challenger - champion of a metric.
@@ -219,6 +221,12 @@ def paired_bootstrap(
         bootstrap is kept and a :class:`DegenerateDataWarning` says so. The
         interval is the bootstrap interval in every case.
     rng : int, numpy.random.Generator or None
+    n_jobs : int or None, default=None
+        Workers for the resamples, through joblib (``-1``: every core; inside
+        ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        resamples come in chunks of at most 256 with their own random streams
+        (``SeedSequence.spawn``), so the result for a given ``rng`` does not
+        depend on ``n_jobs``.
     progress : bool or callable, default=False
         True: a progress bar over the resamples (needs the ``progress``
         extra, tqdm); a callable is called as ``progress(done, total)``.
@@ -300,6 +308,7 @@ def paired_bootstrap(
     if test == "permutation" and margin != 0.0:
         fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
     gen = check_rng(rng, caller=caller)
+    jobs = check_n_jobs(n_jobs, caller)
     check_progress(progress, caller)
     problem = prepare(
         spec,
@@ -320,6 +329,7 @@ def paired_bootstrap(
         margin,
         gen,
         test,
+        n_jobs=jobs,
         progress=progress,
     )
 
@@ -385,6 +395,7 @@ def _bootstrap_result(
     test: str = "auto",
     *,
     warn: bool = True,
+    n_jobs: int | None = None,
     progress: Any = False,
     caller: str = "paired_bootstrap",
 ) -> BootstrapResult:
@@ -398,8 +409,9 @@ def _bootstrap_result(
             caller,
         )
     observed = obs_b - obs_a
-    with make_progress(progress, n_resamples, "paired bootstrap", caller) as bar:
-        va, vb, how = bootstrap_values(problem, n_resamples, gen, bar.update)
+    va, vb, how = bootstrap_values(
+        problem, n_resamples, gen, n_jobs=n_jobs, progress=progress, caller=caller
+    )
     boot = vb - va
     ok = np.isfinite(boot)
     if not ok.all():
@@ -594,19 +606,7 @@ def paired_permutation(
             caller,
         )
     observed = obs_b - obs_a
-    callback = None
-    if progress is not False:
-        bar_holder: list[Any] = []
-
-        def callback(done: int, total: int) -> None:
-            if not bar_holder:
-                bar_holder.append(make_progress(progress, total, "permutation", caller))
-            bar = bar_holder[0]
-            bar.update(done - bar.done)
-
-    dist = swap_distribution(problem, n_resamples, gen, callback)
-    if progress is not False and bar_holder:
-        bar_holder[0].close()
+    dist = _swaps_with_progress(problem, n_resamples, gen, progress, caller)
     _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
     p_gt = dist.p_greater(observed)
     p_lt = dist.p_less(observed)
@@ -635,6 +635,27 @@ def paired_permutation(
         n_resamples=dist.n_resamples,
         method=f"paired permutation test ({dist.how})",
     )
+
+
+def _swaps_with_progress(
+    problem: Any, n_resamples: int, gen: np.random.Generator, progress: Any, caller: str
+) -> Any:
+    """:func:`swap_distribution` with a ``progress=`` bar or callback over the swaps."""
+    if progress is False:
+        return swap_distribution(problem, n_resamples, gen)
+    bar_holder: list[Any] = []
+
+    def callback(done: int, total: int) -> None:
+        if not bar_holder:
+            bar_holder.append(make_progress(progress, total, "permutation", caller))
+        bar = bar_holder[0]
+        bar.update(done - bar.done)
+
+    try:
+        return swap_distribution(problem, n_resamples, gen, callback)
+    finally:
+        if bar_holder:
+            bar_holder[0].close()
 
 
 def _correct(y_true: Any, pred: Any, name: str, caller: str) -> npt.NDArray[np.bool_]:
@@ -814,6 +835,7 @@ def delong(
     test: str = "auto",
     n_resamples: int = 10_000,
     rng: RNGLike = None,
+    progress: Any = False,
 ) -> DeLongResult:
     """DeLong's test for the difference of two correlated ROC AUCs.
 
@@ -843,6 +865,10 @@ def delong(
         many to enumerate.
     rng : int, numpy.random.Generator or None
         Seed of the permutation test's random swaps.
+    progress : bool or callable, default=False
+        True: a progress bar over the permutation test's swaps, when it runs
+        (needs the ``progress`` extra, tqdm); a callable is called as
+        ``progress(done, total)``.
 
     Returns
     -------
@@ -896,6 +922,7 @@ def delong(
         fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
     n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
+    check_progress(progress, caller)
     spec = resolve_metric("roc_auc", None, caller)
     problem = prepare(
         spec,
@@ -959,7 +986,7 @@ def delong(
             if margin == 0.0 and not too_big:
                 test = "permutation"
     if test == "permutation":
-        dist = swap_distribution(problem, n_resamples, gen)
+        dist = _swaps_with_progress(problem, n_resamples, gen, progress, caller)
         p_gt = dist.p_greater(diff)
         p = p_gt if direction == "greater" else min(1.0, 2.0 * min(p_gt, dist.p_less(diff)))
     p = min(max(p, 0.0), 1.0)

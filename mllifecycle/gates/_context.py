@@ -20,7 +20,8 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.gates._metrics import MetricSpec, check_weights
+from mllifecycle._weights import check_weights
+from mllifecycle.gates._metrics import MetricSpec
 
 __all__ = ["GateContext", "GateResult", "model_inputs"]
 
@@ -127,7 +128,7 @@ class GateContext:
             names.append(nm)
         n = check_consistent_length(arrays, names, caller)
         fix(self, "slices", _slices(self.slices, n))
-        fix(self, "sample_weight", check_weights(self.sample_weight, n, caller))
+        fix(self, "sample_weight", check_weights(self.sample_weight, n, caller, positive_sum=True))
         check_rng(self.rng, caller=caller)
 
     @property

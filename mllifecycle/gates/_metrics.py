@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._resample import map_chunks
 from mllifecycle._validation import (
     check_array,
     check_callable,
@@ -34,7 +35,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle._weights import check_weights as _check_weights
+from mllifecycle._weights import check_weights
 
 __all__ = ["METRICS", "MetricSpec", "resolve_metric", "prepare", "Problem"]
 
@@ -274,11 +275,6 @@ def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> Float
     return arr
 
 
-def check_weights(sample_weight: Any, n: int, caller: str) -> FloatArray | None:
-    """Validate sample weights: the one shared check, with a positive sum required."""
-    return _check_weights(sample_weight, n, caller, positive_sum=True)
-
-
 def prepare(
     spec: MetricSpec,
     y_true: Any,
@@ -348,7 +344,7 @@ def _prepare(
             if arr.ndim == 0 or arr.shape[0] < 1:
                 fail(nm, "an array-like with at least 1 sample", arr, caller)
         n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
-        w = check_weights(sample_weight, n, caller)
+        w = check_weights(sample_weight, n, caller, positive_sum=True)
         return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
 
     if kind == "regression":
@@ -368,7 +364,7 @@ def _prepare(
             a = np.asarray(champion)
             b = np.asarray(challenger)
     n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
-    w = check_weights(sample_weight, n, caller)
+    w = check_weights(sample_weight, n, caller, positive_sum=True)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
 
@@ -638,22 +634,52 @@ def bootstrap_values(
     problem: Problem,
     n_resamples: int,
     rng: np.random.Generator,
-    progress: Callable[[int], Any] | None = None,
+    *,
+    n_jobs: int | None = None,
+    progress: Any = False,
+    caller: str | None = None,
 ) -> tuple[FloatArray, FloatArray, str]:
     """Metric values of both models on ``n_resamples`` paired resamples.
 
-    ``progress(k)`` is called after each block with the number ``k`` of
-    resamples it finished.
+    The resamples are drawn in chunks with independent streams and run
+    through ``n_jobs`` joblib workers (:func:`mllifecycle._resample.map_chunks`),
+    so the values depend on ``rng`` only, not on ``n_jobs``; ``progress`` (a
+    ``progress=`` argument) advances once per chunk.
     """
+    # distinct per-example rows: found once, shared by every chunk
+    rows = _few_unique_rows(problem.F, problem.n // 4) if problem.F is not None else None
+
+    def chunk(size: int, gen: np.random.Generator) -> tuple[FloatArray, FloatArray, str]:
+        return _bootstrap_chunk(problem, size, gen, rows)
+
+    parts = map_chunks(
+        chunk,
+        n_resamples,
+        rng,
+        n_jobs=n_jobs,
+        progress=progress,
+        caller=caller,
+        desc="paired bootstrap",
+    )
+    va = np.concatenate([p[0] for p in parts])
+    vb = np.concatenate([p[1] for p in parts])
+    return va, vb, parts[0][2]
+
+
+def _bootstrap_chunk(
+    problem: Problem,
+    n_resamples: int,
+    rng: np.random.Generator,
+    rows: tuple[FloatArray, npt.NDArray[np.intp]] | None,
+) -> tuple[FloatArray, FloatArray, str]:
+    """Metric values of both models on one chunk of ``n_resamples`` paired resamples."""
 
     def tick(k: int) -> None:
-        if progress is not None:
-            progress(k)
+        pass
 
     n = problem.n
     if problem.F is not None:
         F = problem.F
-        rows = _few_unique_rows(F, n // 4)
         if rows is not None:
             U, cnt = rows
             M = rng.multinomial(n, cnt / n, size=n_resamples).astype(np.float64)

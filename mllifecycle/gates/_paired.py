@@ -54,6 +54,13 @@ class NoRegression:
     alpha : float, default=0.05
         One-sided level.
     n_resamples : int, default=10_000
+    n_jobs : int or None, default=None
+        Workers for the bootstrap resamples, through joblib (``-1``: every
+        core; inside ``joblib.parallel_backend(...)``, that backend); the
+        decision does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the resamples (needs tqdm), or a
+        callable ``progress(done, total)``.
     ci_method : {"bca", "percentile"}, default="bca"
     higher_is_better : bool, optional
         Required for callables.
@@ -76,6 +83,8 @@ class NoRegression:
     margin: float = attrs.field(kw_only=True)
     alpha: float = attrs.field(default=0.05, kw_only=True)
     n_resamples: int = attrs.field(default=10_000, kw_only=True)
+    n_jobs: int | None = attrs.field(default=None, kw_only=True)
+    progress: Any = attrs.field(default=False, kw_only=True, eq=False)
     ci_method: str = attrs.field(default="bca", kw_only=True)
     higher_is_better: bool | None = attrs.field(default=None, kw_only=True)
     use_proba: bool = attrs.field(default=False, kw_only=True)
@@ -105,6 +114,8 @@ class NoRegression:
             ci_method=self.ci_method,
             n_resamples=self.n_resamples,
             caller=caller,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
             use_proba=self.use_proba,
         )
         lower, _ = _improvement_bounds(res)
@@ -150,6 +161,13 @@ class SignificantImprovement:
         probability at most about ``alpha``.
     method : {"bootstrap", "mcnemar", "delong"}, default="bootstrap"
     n_resamples : int, default=10_000
+    n_jobs : int or None, default=None
+        Workers for the bootstrap resamples, through joblib (``-1``: every
+        core; inside ``joblib.parallel_backend(...)``, that backend); the
+        decision does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the resamples (needs tqdm), or a
+        callable ``progress(done, total)``.
     ci_method : {"bca", "percentile"}, default="bca"
     higher_is_better : bool, optional
     use_proba : bool, default=False
@@ -172,6 +190,8 @@ class SignificantImprovement:
     alpha: float = attrs.field(default=0.05, kw_only=True)
     method: str = attrs.field(default="bootstrap", kw_only=True)
     n_resamples: int = attrs.field(default=10_000, kw_only=True)
+    n_jobs: int | None = attrs.field(default=None, kw_only=True)
+    progress: Any = attrs.field(default=False, kw_only=True, eq=False)
     ci_method: str = attrs.field(default="bca", kw_only=True)
     higher_is_better: bool | None = attrs.field(default=None, kw_only=True)
     use_proba: bool = attrs.field(default=False, kw_only=True)
@@ -254,6 +274,7 @@ class SignificantImprovement:
                     margin=self.margin,
                     n_resamples=self.n_resamples,
                     rng=context.generator(),
+                    progress=self.progress,
                 )
             ok = dl.p_value < self.alpha
             test = (
@@ -282,6 +303,8 @@ class SignificantImprovement:
             ci_method=self.ci_method,
             n_resamples=self.n_resamples,
             caller=caller,
+            n_jobs=self.n_jobs,
+            progress=self.progress,
             use_proba=self.use_proba,
         )
         lower, _ = _improvement_bounds(res)

@@ -61,6 +61,13 @@ class SliceNoRegression:
     min_slice_size : int, default=30
     n_resamples : int, default=2000
         Resamples per slice.
+    n_jobs : int or None, default=None
+        Workers for the bootstrap resamples, through joblib (``-1``: every
+        core; inside ``joblib.parallel_backend(...)``, that backend); the
+        decision does not depend on ``n_jobs``.
+    progress : bool or callable, default=False
+        True for a progress bar over the resamples (needs tqdm), or a
+        callable ``progress(done, total)``.
     ci_method : {"bca", "percentile"}, default="bca"
     higher_is_better : bool, optional
     use_proba : bool, default=False
@@ -94,6 +101,8 @@ class SliceNoRegression:
     correction: str | None = attrs.field(default="holm", kw_only=True)
     min_slice_size: int = attrs.field(default=30, kw_only=True)
     n_resamples: int = attrs.field(default=2000, kw_only=True)
+    n_jobs: int | None = attrs.field(default=None, kw_only=True)
+    progress: Any = attrs.field(default=False, kw_only=True, eq=False)
     ci_method: str = attrs.field(default="bca", kw_only=True)
     higher_is_better: bool | None = attrs.field(default=None, kw_only=True)
     use_proba: bool = attrs.field(default=False, kw_only=True)
@@ -195,6 +204,8 @@ class SliceNoRegression:
                 ci_method=self.ci_method,
                 n_resamples=self.n_resamples,
                 caller=caller,
+                n_jobs=self.n_jobs,
+                progress=self.progress,
                 use_proba=self.use_proba,
                 rng=gen,
                 swap=True,

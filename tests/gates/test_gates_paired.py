@@ -155,9 +155,11 @@ def test_percentile_interval_matches_quantiles_of_explicit_loop():
     res = paired_bootstrap(
         y, a, b, metric="roc_auc", n_resamples=120, ci_method="percentile", rng=3
     )
-    # the engine draws counts in blocks with rng.integers; replay those draws
-    rng = np.random.default_rng(3)
-    idx = rng.integers(0, 80, size=(120, 80), dtype=np.int32)
+    # the engine draws the resamples in chunks (<= 256) with streams spawned from
+    # SeedSequence(4 words drawn from rng), counts by rng.integers; replay them
+    entropy = np.random.default_rng(3).integers(0, 2**63, size=4, dtype=np.int64)
+    child = np.random.SeedSequence([int(e) for e in entropy]).spawn(1)[0]
+    idx = np.random.default_rng(child).integers(0, 80, size=(120, 80), dtype=np.int32)
     order = np.lexsort((y == 1, a))
     diffs = []
     for r in range(120):

@@ -1,0 +1,142 @@
+"""n_jobs and progress= on the permutation tests (issues 13 and 19).
+
+The permutations are drawn in chunks with their own streams (SeedSequence
+children), so a given ``rng`` gives the same result for any ``n_jobs`` and
+joblib backend; ``progress`` sees every resample once.
+"""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pytest
+
+from mllifecycle import drift
+from mllifecycle._resample import CHUNK, chunk_seeds, chunk_sizes, map_chunks
+from mllifecycle.exceptions import InvalidParameterError
+
+_g = np.random.default_rng(3)
+X1, Y1 = _g.normal(size=60), _g.normal(0.3, 1.0, size=50)
+X2, Y2 = _g.normal(size=(40, 3)), _g.normal(0.3, 1.0, size=(35, 3))
+# few counts per category: chi_square falls back to its permutation p-value
+C1 = np.array(list("aabbbccd") * 3)
+C2 = np.array(list("abbcccdde") * 2)
+
+# (test, reference, current, extra keywords)
+CASES = [
+    # ties: anderson_darling takes its permutation p-value
+    (drift.anderson_darling, np.round(X1, 1), np.round(Y1, 1), {}),
+    (drift.cramer_von_mises, X1, Y1, {}),
+    (drift.wasserstein, X1, Y1, {}),
+    (drift.psi, X1, Y1, {}),
+    (drift.jensen_shannon, X1, Y1, {}),
+    (drift.hellinger, X1, Y1, {}),
+    (drift.chi_square, C1, C2, {}),
+    (drift.energy, X1, Y1, {}),
+    (drift.energy, X2, Y2, {}),
+    (drift.mmd, X2, Y2, {}),
+]
+IDS = [
+    "anderson_darling",
+    "cvm",
+    "wasserstein",
+    "psi",
+    "jensen_shannon",
+    "hellinger",
+    "chi_square",
+    "energy_1d",
+    "energy_2d",
+    "mmd",
+]
+N_RES = 600  # three chunks: 256 + 256 + 88
+
+
+def _same(a, b):
+    assert a.statistic == b.statistic
+    assert a.p_value == b.p_value
+    assert a.drift_detected == b.drift_detected
+
+
+@pytest.mark.parametrize(("fn", "ref", "cur", "kw"), CASES, ids=IDS)
+def test_n_jobs_does_not_change_the_result(fn, ref, cur, kw):
+    base = fn(ref, cur, n_resamples=N_RES, rng=7, **kw)
+    assert base.details["p_value_method"] != "asymptotic"
+    _same(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=1, **kw))
+    with joblib.parallel_backend("threading"):
+        _same(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=2, **kw))
+    # a Generator gives the same as its seed
+    _same(base, fn(ref, cur, n_resamples=N_RES, rng=np.random.default_rng(7), n_jobs=-1, **kw))
+
+
+@pytest.mark.parametrize(
+    ("fn", "ref", "cur"),
+    [(drift.cramer_von_mises, X1, Y1), (drift.mmd, X2, Y2)],
+    ids=["cvm", "mmd"],
+)
+def test_n_jobs_loky_processes_give_the_same_result(fn, ref, cur):
+    base = fn(ref, cur, n_resamples=N_RES, rng=11)
+    with joblib.parallel_backend("loky"):
+        _same(base, fn(ref, cur, n_resamples=N_RES, rng=11, n_jobs=2))
+
+
+@pytest.mark.parametrize(("fn", "ref", "cur", "kw"), CASES, ids=IDS)
+def test_progress_callback_reaches_the_total(fn, ref, cur, kw):
+    seen: list[tuple[int, int]] = []
+    res = fn(ref, cur, n_resamples=N_RES, rng=1, progress=lambda d, t: seen.append((d, t)), **kw)
+    assert seen, "the callback was never called"
+    dones = [d for d, _ in seen]
+    totals = {t for _, t in seen}
+    assert len(totals) == 1
+    total = totals.pop()
+    assert dones == sorted(dones)
+    assert dones[-1] == total
+    if fn is drift.mmd or (fn is drift.energy and np.ndim(ref) == 2):
+        assert total >= 1  # one step per strip of the kernel matrix
+    else:
+        assert total == N_RES
+        assert dones == [256, 512, 600]
+    # the callback does not change the answer
+    _same(res, fn(ref, cur, n_resamples=N_RES, rng=1, **kw))
+
+
+@pytest.mark.parametrize(("fn", "ref", "cur", "kw"), CASES, ids=IDS)
+@pytest.mark.parametrize(
+    ("arg", "value", "match"),
+    [
+        ("n_jobs", 0, r"'n_jobs' parameter of \w+ must be None or a non-zero int"),
+        ("n_jobs", 1.5, r"'n_jobs' parameter of \w+ must be None or a non-zero int"),
+        ("n_jobs", True, r"'n_jobs' parameter of \w+ must be None or a non-zero int"),
+        ("progress", "yes", r"'progress' parameter of \w+ must be True, False or a callable"),
+    ],
+)
+def test_bad_n_jobs_and_progress(fn, ref, cur, kw, arg, value, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        fn(ref, cur, n_resamples=20, rng=0, **{arg: value}, **kw)
+
+
+def test_chunks_depend_on_n_resamples_only():
+    assert chunk_sizes(1) == [1]
+    assert chunk_sizes(CHUNK) == [CHUNK]
+    assert chunk_sizes(2 * CHUNK + 3) == [CHUNK, CHUNK, 3]
+    assert sum(chunk_sizes(9999)) == 9999
+
+
+def test_chunk_streams_are_independent_children_of_one_seed_sequence():
+    a = chunk_seeds(np.random.default_rng(5), 3)
+    entropy = np.random.default_rng(5).integers(0, 2**63, size=4, dtype=np.int64)
+    ref = np.random.SeedSequence([int(e) for e in entropy]).spawn(3)
+    for s, r in zip(a, ref, strict=True):
+        assert np.array_equal(s.generate_state(4), r.generate_state(4))
+    draws = [np.random.default_rng(s).random(4) for s in a]
+    assert not np.array_equal(draws[0], draws[1])
+
+
+def test_map_chunks_threading_equals_serial():
+    def fn(size, gen):
+        return gen.standard_normal(size)
+
+    serial = np.concatenate(map_chunks(fn, 700, np.random.default_rng(2)))
+    with joblib.parallel_backend("threading"):
+        par = np.concatenate(map_chunks(fn, 700, np.random.default_rng(2), n_jobs=2))
+    assert serial.shape == (700,)
+    assert np.array_equal(serial, par)
