@@ -249,8 +249,8 @@ class Reference:
             column (``True``: 65536), bounded memory whatever the number of
             rows, only the ``"ks"`` test on numeric columns, with a
             conservative p-value (see Notes). ``None``: exact for in-memory
-            input; for Dask input, a sketch when every numeric column uses
-            ``"ks"``, else exact.
+            input; for Dask input, a sketch unless ``tests`` names a test
+            other than ``"ks"`` (then exact: the data must fit in memory).
 
         Returns
         -------
@@ -293,8 +293,9 @@ class Reference:
         capacity = _check_sketch(sketch, caller)
         if is_dask(reference):
             if sketch is None:
-                numeric_tests = isinstance(tests, str) and tests not in ("auto", "ks")
-                capacity = None if numeric_tests else DEFAULT_CAPACITY
+                chosen = [tests] if isinstance(tests, str) else list(dict(tests).values())
+                if all(t in ("auto", "ks") for t in chosen):
+                    capacity = DEFAULT_CAPACITY
             out = fit_partitions(
                 reference,
                 name="reference",
@@ -304,22 +305,6 @@ class Reference:
                 nan_policy=pol,
                 capacity=capacity,
             )
-            if (
-                capacity is not None
-                and sketch is None
-                and any(
-                    k == "numeric" and t != "ks" for k, t in zip(out.kinds, out.tests, strict=True)
-                )
-            ):
-                return fit_partitions(  # the numeric tests chosen need every value
-                    reference,
-                    name="reference",
-                    caller=caller,
-                    tests=tests,
-                    categorical_features=categorical_features,
-                    nan_policy=pol,
-                    capacity=None,
-                )
             out._check_sizes("reference", caller)
             return out
         return _fit(
@@ -592,9 +577,11 @@ class Reference:
             d_hat, eps = ks_from_sketches(ref_s, cur_s)
             n1, n2 = ref_s.n, cur_s.n
             d_low = max(d_hat - eps, 0.0)
-            _, p = ks_pvalues(
+            d_lat, p = ks_pvalues(
                 np.array([lattice_floor(d_low, n1, n2, MAX_EXACT_N)]), n1, n2, self._cache
             )
+            if eps == 0.0:  # exact: the statistic on the lattice, as the in-memory test
+                d_hat = d_low = float(d_lat[0])
             results[self.names[j]] = make_result(
                 "ks",
                 d_hat,
