@@ -88,7 +88,8 @@ def _fit(
     cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
     for nm, kind, col in zip(names, kind_list, cols, strict=True):
         if kind == "numeric":
-            x = col.astype(np.float64)
+            keep = capacity is not None and col.dtype.kind == "f"  # a sketch sorts float32 as is
+            x = col if keep else col.astype(np.float64)
             nan = np.isnan(x)
             if nan.any():
                 if nan_policy == "raise":

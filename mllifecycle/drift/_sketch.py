@@ -62,10 +62,28 @@ class QuantileSketch:
     @classmethod
     def from_values(cls, x: FloatArray, capacity: int | None) -> QuantileSketch:
         """Summarise finite values ``x`` (exact if they have few distinct values)."""
-        u, c = np.unique(x, return_counts=True)
-        out = cls(u.astype(np.float64), c.astype(np.int64), int(x.shape[0]), 0, capacity)
-        out._compact()
-        return out
+        n = int(x.shape[0])
+        srt = np.sort(x)  # in the input's float dtype (float32 sorts twice as fast)
+        first = np.flatnonzero(np.r_[True, srt[1:] != srt[:-1]]) if n else np.zeros(0, np.intp)
+        if capacity is None or first.shape[0] <= capacity:  # exact: distinct values, counts
+            return cls(
+                srt[first].astype(np.float64),
+                np.diff(np.r_[first, n]).astype(np.int64),
+                n,
+                0,
+                capacity,
+            )
+        # compaction of the unit weights in place: blocks of b sorted positions,
+        # each represented by its last value (error b - 1, see the module notes)
+        b = -(-n // capacity)
+        last = np.r_[np.arange(b - 1, n - 1, b), n - 1]
+        return cls(
+            srt[last].astype(np.float64),
+            np.diff(np.r_[-1, last]).astype(np.int64),
+            n,
+            b - 1,
+            capacity,
+        )
 
     def _compact(self) -> None:
         cap = self.capacity
