@@ -194,7 +194,10 @@ class Reference:
     through its sorted values or category counts), so :meth:`merge` is
     **exact**: a reference merged from partitions gives bit-for-bit the
     reports of one fitted on all the rows. Memory is that of the numeric
-    data; references pickle.
+    data; references pickle. With ``sketch=`` (:meth:`fit`) a numeric column
+    is kept as a mergeable quantile sketch of bounded size instead (KS only,
+    with a stated error bound and a conservative p-value). Dask DataFrames and
+    arrays are profiled partition by partition on the Dask scheduler.
 
     Examples
     --------
@@ -416,8 +419,10 @@ class Reference:
 
         Parameters
         ----------
-        current : 2-D array-like, DataFrame or dict of columns
-            The current window, with the reference's columns.
+        current : 2-D array-like, DataFrame, dict of columns, Dask DataFrame or Dask array
+            The current window, with the reference's columns. A Dask
+            collection is sketched partition by partition when the reference
+            is a sketch, and gathered into memory when it is exact.
         alpha : float, default=0.05
             Significance level of the whole family of tests (see :func:`detect`).
         correction, min_effect, nan_policy, rng : see :func:`detect`
