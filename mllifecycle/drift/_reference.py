@@ -733,6 +733,10 @@ class Reference:
         state["_cache"] = {}
         state["_stack"] = None
         state["_columns"] = None
+        if self._sketches is not None:  # plain arrays and ints (skops trusts them)
+            state["_sketches"] = [
+                (sk.values, sk.weights, sk.n, sk.error, sk.capacity) for sk in self._sketches
+            ]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -742,6 +746,11 @@ class Reference:
         for k, v in state.items():
             if k in fields:  # older pickles also held the reference's sort keys
                 object.__setattr__(self, k, v)
+        if self._sketches is not None:
+            self._sketches = [
+                sk if isinstance(sk, QuantileSketch) else QuantileSketch(*sk)
+                for sk in self._sketches
+            ]
         self._restack()
 
     def __repr__(self) -> str:

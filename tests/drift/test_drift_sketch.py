@@ -175,3 +175,13 @@ def test_sketch_ks_keeps_power() -> None:
         X, Y = rng.normal(size=(20_000, 1)), rng.normal(0.05, size=(20_000, 1))
         hits += Reference.fit(X, sketch=4096).compare(Y).drift_detected
     assert hits >= 80
+
+
+def test_sketched_reference_needs_no_extra_trusted_type_in_skops() -> None:
+    sio = pytest.importorskip("skops.io")
+    X = np.random.default_rng(5).normal(size=(800, 2))
+    ref = Reference.fit(X, sketch=64)
+    data = sio.dumps(ref)
+    assert sio.get_untrusted_types(data=data) == ["mllifecycle.drift._reference.Reference"]
+    back = sio.loads(data, trusted=["mllifecycle.drift._reference.Reference"])
+    assert back.compare(X[:200] + 0.2).to_dict() == ref.compare(X[:200] + 0.2).to_dict()
