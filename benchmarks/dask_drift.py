@@ -159,7 +159,7 @@ def _machine() -> str:
 
 def main(root: Path) -> None:
     load0 = os.getloadavg()
-    sizes, repeats = [10**6, 10**7, 10**8], {10**6: 3, 10**7: 1, 10**8: 1}
+    sizes, repeats = [10**6, 10**7, 10**8], {10**6: 3, 10**7: 3, 10**8: 2}
     rows: dict[tuple[str, int], list[dict[str, Any]]] = {}
     cache = root / "bench-cache"
     for n in sizes:
