@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = [
     "summary", "drift_batch", "drift_scaling", "drift_calibration", "drift_stream", "gates",
     "gates_calibration", "replay", "policies", "estimate", "augment", "transfer", "labels",
-    "label_issues", "active", "store", "budget", "twotier",
+    "label_issues", "active", "store", "budget", "twotier", "dask_drift",
 ]
 
 HEADER = """# Benchmark results

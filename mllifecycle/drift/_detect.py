@@ -336,6 +336,18 @@ def detect(
     ['x3']
     """
     caller = "detect"
+    from mllifecycle.drift._dask import is_dask  # Dask itself is imported only if passed
+
+    if is_dask(reference) or is_dask(current):  # profile partitions (see Reference.fit)
+        from mllifecycle.drift._reference import Reference
+
+        ref = Reference.fit(
+            reference, tests=tests, categorical_features=categorical_features, nan_policy=nan_policy
+        )
+        return ref.compare(
+            current, alpha=alpha, correction=correction, min_effect=min_effect,
+            nan_policy=nan_policy, rng=rng,
+        )  # fmt: skip
     a, corr, me, pol = check_detect_params(caller, alpha, correction, min_effect, nan_policy)
     names, rc, cc = check_tables(reference, current, caller)
     kind_list = kinds(names, rc, cc, categorical_features, caller)

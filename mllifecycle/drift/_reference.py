@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._validation import check_nan_policy, described, fail
+from mllifecycle._validation import check_int, check_nan_policy, check_rng, described, fail
 from mllifecycle.drift._columns import (
     column_kind,
     column_names,
@@ -18,16 +18,152 @@ from mllifecycle.drift._columns import (
     split_table,
 )
 from mllifecycle.drift._common import FloatArray, check_pair_categorical
+from mllifecycle.drift._dask import fit_partitions, is_dask, materialize
 from mllifecycle.drift._detect import (
     build_report,
     check_detect_params,
     numeric_matrix,
     run_all,
 )
-from mllifecycle.drift._result import DriftReport
+from mllifecycle.drift._ks import MAX_EXACT_N, ks_pvalues
+from mllifecycle.drift._result import DriftReport, DriftResult, make_result
+from mllifecycle.drift._sketch import (
+    DEFAULT_CAPACITY,
+    QuantileSketch,
+    ks_from_sketches,
+    lattice_floor,
+)
 from mllifecycle.exceptions import NotFittedError
 
 __all__ = ["Reference"]
+
+
+def _check_sketch(sketch: Any, caller: str) -> int | None:
+    if sketch is None or sketch is False:
+        return None
+    if sketch is True:
+        return DEFAULT_CAPACITY
+    if isinstance(sketch, bool | np.bool_):
+        return DEFAULT_CAPACITY if bool(sketch) else None
+    try:
+        return check_int(sketch, "sketch", caller=caller, low=64)
+    except (TypeError, ValueError):
+        fail("sketch", "None, a bool or an int capacity >= 64", sketch, caller)
+
+
+def _fit(
+    cls: type[Reference],
+    reference: Any,
+    *,
+    name: str,
+    caller: str,
+    tests: Any,
+    categorical_features: Any,
+    nan_policy: str,
+    capacity: int | None,
+    min_rows: int,
+) -> Reference:
+    names, cols = split_table(reference, name, caller)
+    if cols[0].shape[0] < min_rows:
+        fail(
+            name,
+            f"an array with at least {min_rows} sample(s)",
+            described(f"{cols[0].shape[0]} sample(s)"),
+            caller,
+        )
+    kind_list = kinds(names, cols, cols, categorical_features, caller)
+    tlist = resolve_tests(tests, names, kind_list, caller)
+    if capacity is not None:
+        for nm, kind, t in zip(names, kind_list, tlist, strict=True):
+            if kind == "numeric" and t != "ks":
+                fail(
+                    "tests",
+                    "'ks' for numeric columns when sketch is set (the other numeric "
+                    "tests need every value; pass sketch=False)",
+                    described(f"{t!r} for column {nm!r}"),
+                    caller,
+                )
+    numeric: list[FloatArray] = []
+    sketches: list[QuantileSketch] = []
+    cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
+    for nm, kind, col in zip(names, kind_list, cols, strict=True):
+        if kind == "numeric":
+            keep = capacity is not None and col.dtype.kind == "f"  # a sketch sorts float32 as is
+            x = col if keep else col.astype(np.float64)
+            nan = np.isnan(x)
+            if nan.any():
+                if nan_policy == "raise":
+                    fail(
+                        name,
+                        f"free of NaN in column {nm!r} (or pass nan_policy='omit')",
+                        described(f"{int(nan.sum())} NaN value(s)"),
+                        caller,
+                    )
+                x = x[~nan]
+            if np.isinf(x).any():
+                fail(
+                    name,
+                    f"finite in column {nm!r}",
+                    described(f"{int(np.isinf(x).sum())} infinite value(s)"),
+                    caller,
+                )
+            if x.shape[0] < min_rows:
+                fail(
+                    name,
+                    f"at least {min_rows} values in column {nm!r}",
+                    described(f"{x.shape[0]}"),
+                    caller,
+                )
+            if capacity is None:
+                numeric.append(np.sort(x))
+            else:
+                sketches.append(QuantileSketch.from_values(x, capacity))
+        else:
+            arr, _ = check_pair_categorical(col, col, caller, nan_policy)
+            try:
+                u, c = np.unique(arr, return_counts=True)
+            except TypeError:
+                u, c = np.unique(arr.astype(str), return_counts=True)
+            cats.append((u, c.astype(np.int64)))
+    ref = cls(
+        names=names,
+        kinds=kind_list,
+        tests=tlist,
+        n_reference=int(cols[0].shape[0]),
+        numeric=numeric,
+        categories=cats,
+        frame=column_names(reference) is not None or isinstance(reference, Mapping),
+        sketches=None if capacity is None else sketches,
+        capacity=capacity,
+    )
+    ref._restack()
+    return ref
+
+
+def fit_partition(
+    part: Any,
+    *,
+    name: str,
+    caller: str,
+    tests: Any,
+    categorical_features: Any,
+    nan_policy: str,
+    capacity: int | None,
+) -> Reference | None:
+    """Profile of one partition (None for an empty one); run on a Dask worker."""
+    if getattr(part, "shape", (1,))[0] == 0:
+        return None
+    return _fit(
+        Reference,
+        part,
+        name=name,
+        caller=caller,
+        tests=tests,
+        categorical_features=categorical_features,
+        nan_policy=nan_policy,
+        capacity=capacity,
+        min_rows=1,
+    )
 
 
 @attrs.define(eq=False)
@@ -58,7 +194,10 @@ class Reference:
     through its sorted values or category counts), so :meth:`merge` is
     **exact**: a reference merged from partitions gives bit-for-bit the
     reports of one fitted on all the rows. Memory is that of the numeric
-    data; references pickle.
+    data; references pickle. With ``sketch=`` (:meth:`fit`) a numeric column
+    is kept as a mergeable quantile sketch of bounded size instead (KS only,
+    with a stated error bound and a conservative p-value). Dask DataFrames and
+    arrays are profiled partition by partition on the Dask scheduler.
 
     Examples
     --------
@@ -81,6 +220,8 @@ class Reference:
     _columns: list[npt.NDArray[Any]] | None = None
     _cache: dict[Any, Any] = attrs.field(factory=dict)
     _frame: bool = False
+    _sketches: list[QuantileSketch] | None = None
+    _capacity: int | None = None
 
     @classmethod
     def fit(
@@ -90,84 +231,135 @@ class Reference:
         tests: str | Mapping[str, str] = "auto",
         categorical_features: Sequence[str | int] | None = None,
         nan_policy: str = "raise",
+        sketch: bool | int | None = None,
     ) -> Reference:
-        """Fit on a reference data set (2-D array or DataFrame).
+        """Fit on a reference data set (2-D array, DataFrame or Dask collection).
 
         Parameters
         ----------
-        reference : 2-D array-like, DataFrame or dict of columns
-            The reference data (pandas, polars or pyarrow tables accepted).
+        reference : 2-D array-like, DataFrame, dict of columns, Dask DataFrame or Dask array
+            The reference data (pandas, polars or pyarrow tables accepted). A
+            Dask DataFrame (partitions of pandas, polars or pyarrow) or 2-D
+            Dask array is profiled partition by partition on the active Dask
+            scheduler and the profiles merged (see :meth:`merge`).
         tests, categorical_features : see :func:`detect`
             Fixed at fit time.
         nan_policy : {"raise", "omit"}, default="raise"
             ``"omit"`` drops missing values column by column.
+        sketch : bool, int or None, default=None
+            How numeric columns are kept. ``False``: every value, sorted
+            (exact; memory of the data). ``True`` or an int ``capacity >= 64``:
+            a mergeable quantile sketch of at most ``capacity`` values per
+            column (``True``: 65536), bounded memory whatever the number of
+            rows, only the ``"ks"`` test on numeric columns, with a
+            conservative p-value (see Notes). ``None``: exact for in-memory
+            input; for Dask input, a sketch unless ``tests`` names a test
+            other than ``"ks"`` (then exact: the data must fit in memory).
 
         Returns
         -------
         Reference
+
+        Notes
+        -----
+        The sketch keeps weighted sorted values and an exact count ``error``
+        of how far its rank estimates can be from the true ranks (merge and
+        prune of Chen & Guestrin, 2016 [1]_); ``eps = error / n`` bounds the
+        error of the ECDF it gives everywhere. A column with at most
+        ``capacity`` distinct values per partition is kept exactly
+        (``eps = 0``). The KS statistic ``D_hat`` read from a sketch is within
+        ``eps_ref + eps_cur`` of the exact statistic ``D``; the reported
+        p-value is the exact KS p-value at ``D_hat - eps_ref - eps_cur``
+        (never smaller than the p-value of ``D``), so the test keeps its level.
+        ``details`` holds ``sketch_error`` (the bound) and
+        ``statistic_low``/``statistic_high`` (an interval holding ``D``).
+
+        References
+        ----------
+        .. [1] Chen, T. & Guestrin, C. (2016). XGBoost: a scalable tree
+           boosting system. KDD, appendix "Weighted quantile sketch".
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mllifecycle.drift import Reference
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(50_000, 2))
+        >>> ref = Reference.fit(X, sketch=1024)
+        >>> ref.sketch_error <= 50 / 1024
+        True
+        >>> report = ref.compare(X[:5000] + [0.0, 0.2])
+        >>> report.drifted
+        ['x1']
         """
         caller = "Reference.fit"
         pol = check_nan_policy(nan_policy, caller)
-        names, cols = split_table(reference, "reference", caller)
-        if cols[0].shape[0] < 2:
+        capacity = _check_sketch(sketch, caller)
+        if is_dask(reference):
+            if sketch is None:
+                chosen = [tests] if isinstance(tests, str) else list(dict(tests).values())
+                if all(t in ("auto", "ks") for t in chosen):
+                    capacity = DEFAULT_CAPACITY
+            out = fit_partitions(
+                reference,
+                name="reference",
+                caller=caller,
+                tests=tests,
+                categorical_features=categorical_features,
+                nan_policy=pol,
+                capacity=capacity,
+            )
+            out._check_sizes("reference", caller)
+            return out
+        return _fit(
+            cls,
+            reference,
+            name="reference",
+            caller=caller,
+            tests=tests,
+            categorical_features=categorical_features,
+            nan_policy=pol,
+            capacity=capacity,
+            min_rows=2,
+        )
+
+    @property
+    def sketch(self) -> int | None:
+        """Capacity of the quantile sketch per numeric column (None: exact)."""
+        return None if self._sketches is None else self._capacity
+
+    @property
+    def sketch_error(self) -> float:
+        """Largest ECDF error bound ``eps`` over the numeric columns (0.0 if exact)."""
+        if self._sketches is None:
+            return 0.0
+        return max((s.eps for s in self._sketches), default=0.0)
+
+    def _check_sizes(self, name: str, caller: str) -> None:
+        if self.n_reference < 2:
             fail(
-                "reference",
+                name,
                 "an array with at least 2 sample(s)",
-                described(f"{cols[0].shape[0]} sample(s)"),
+                described(f"{self.n_reference} sample(s)"),
                 caller,
             )
-        kind_list = kinds(names, cols, cols, categorical_features, caller)
-        tlist = resolve_tests(tests, names, kind_list, caller)
-        numeric: list[FloatArray] = []
-        cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
-        for nm, kind, col in zip(names, kind_list, cols, strict=True):
-            if kind == "numeric":
-                x = col.astype(np.float64)
-                nan = np.isnan(x)
-                if nan.any():
-                    if pol == "raise":
-                        fail(
-                            "reference",
-                            f"free of NaN in column {nm!r} (or pass nan_policy='omit')",
-                            described(f"{int(nan.sum())} NaN value(s)"),
-                            caller,
-                        )
-                    x = x[~nan]
-                if np.isinf(x).any():
-                    fail(
-                        "reference",
-                        f"finite in column {nm!r}",
-                        described(f"{int(np.isinf(x).sum())} infinite value(s)"),
-                        caller,
-                    )
-                if x.shape[0] < 2:
-                    fail(
-                        "reference",
-                        f"at least 2 values in column {nm!r}",
-                        described(f"{x.shape[0]}"),
-                        caller,
-                    )
-                numeric.append(np.sort(x))
-            else:
-                arr, _ = check_pair_categorical(col, col, caller, pol)
-                try:
-                    u, c = np.unique(arr, return_counts=True)
-                except TypeError:
-                    u, c = np.unique(arr.astype(str), return_counts=True)
-                cats.append((u, c.astype(np.int64)))
-        ref = cls(
-            names=names,
-            kinds=kind_list,
-            tests=tlist,
-            n_reference=int(cols[0].shape[0]),
-            numeric=numeric,
-            categories=cats,
-            frame=column_names(reference) is not None or isinstance(reference, Mapping),
+        sizes = (
+            [s.n for s in self._sketches]
+            if self._sketches is not None
+            else [x.shape[0] for x in self._numeric]
         )
-        ref._restack()
-        return ref
+        nums = [nm for nm, k in zip(self.names, self.kinds, strict=True) if k == "numeric"]
+        for nm, m in zip(nums, sizes, strict=True):
+            if m < 2:
+                fail(name, f"at least 2 values in column {nm!r}", described(f"{m}"), caller)
 
     def _restack(self) -> None:
+        self._stack = None  # built at the first compare (partition profiles never need it)
+        self._columns = None
+
+    def _build_stack(self) -> None:
+        if self._sketches is not None:
+            return
         ks_num = [
             j
             for j, (k, t) in enumerate(zip(self.kinds, self.tests, strict=True))
@@ -181,7 +373,6 @@ class Reference:
             )
         else:
             self._stack = None
-        self._columns = None
 
     def _num_positions(self) -> dict[int, int]:
         pos, k = {}, 0
@@ -203,6 +394,13 @@ class Reference:
         """Return a column's reference sample (sorted values or repeated categories)."""
         j = self.names.index(name)
         if self.kinds[j] == "numeric":
+            if self._sketches is not None:
+                fail(
+                    "name",
+                    "a column of a Reference fitted without a sketch (a sketch keeps no values)",
+                    name,
+                    "Reference.reference_column",
+                )
             return self._numeric[self._num_positions()[j]]
         u, c = self._categories[self._cat_positions()[j]]
         return np.repeat(u, c)
@@ -221,8 +419,10 @@ class Reference:
 
         Parameters
         ----------
-        current : 2-D array-like, DataFrame or dict of columns
-            The current window, with the reference's columns.
+        current : 2-D array-like, DataFrame, dict of columns, Dask DataFrame or Dask array
+            The current window, with the reference's columns. A Dask
+            collection is sketched partition by partition when the reference
+            is a sketch, and gathered into memory when it is exact.
         alpha : float, default=0.05
             Significance level of the whole family of tests (see :func:`detect`).
         correction, min_effect, nan_policy, rng : see :func:`detect`
@@ -235,6 +435,27 @@ class Reference:
         if not self.names:
             raise NotFittedError("Reference is empty; build it with Reference.fit(X)")
         a, corr, me, pol = check_detect_params(caller, alpha, correction, min_effect, nan_policy)
+        if is_dask(current):
+            if self._sketches is None:
+                current = materialize(current, "current", caller)
+            else:
+                cols = getattr(current, "columns", None)
+                width = len(cols) if cols is not None else int(current.shape[1])
+                cur_names = (
+                    [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(width)]
+                )
+                self._check_columns(cur_names, cols is not None, caller)
+                cur = fit_partitions(
+                    current,
+                    name="current",
+                    caller=caller,
+                    tests=dict(zip(cur_names, self.tests, strict=True)),
+                    categorical_features=self._categorical_indices(),
+                    nan_policy=pol,
+                    capacity=self._capacity,
+                )
+                cur._check_sizes("current", caller)
+                return self._compare_profiles(cur, a, corr, me, rng, caller)
         names, cc = split_table(current, "current", caller)
         if len(cc) != len(self.names):
             fail(
@@ -267,6 +488,21 @@ class Reference:
                     described(f"non-numeric values (such as strings) in column {nm!r}"),
                     caller,
                 )
+        if self._sketches is not None:
+            cur = _fit(
+                Reference,
+                current,
+                name="current",
+                caller=caller,
+                tests=dict(zip(names, self.tests, strict=True)),
+                categorical_features=self._categorical_indices(),
+                nan_policy=pol,
+                capacity=None,
+                min_rows=2,
+            )
+            return self._compare_profiles(cur, a, corr, me, rng, caller)
+        if self._stack is None:
+            self._build_stack()
         if self._columns is None:
             self._columns = [self.reference_column(nm) for nm in self.names]
         results = run_all(
@@ -293,6 +529,107 @@ class Reference:
             alpha=a,
             correction=corr,
             min_effect=me,
+            n1=n1,
+            n2=n2,
+        )
+
+    def _categorical_indices(self) -> list[int]:
+        return [j for j, k in enumerate(self.kinds) if k == "categorical"]
+
+    def _check_columns(self, names: list[str], named: bool, caller: str) -> None:
+        if len(names) != len(self.names):
+            fail(
+                "current",
+                f"a data set with {len(self.names)} column(s), like the reference",
+                described(f"{len(names)} column(s)"),
+                caller,
+            )
+        if named and self._frame and names != self.names:
+            fail(
+                "current",
+                f"the reference's columns {self.names[:5]}",
+                described(f"columns {names[:5]}"),
+                caller,
+            )
+
+    def _compare_profiles(
+        self,
+        cur: Reference,
+        alpha: float,
+        correction: str | None,
+        min_effect: float | None,
+        rng: Any,
+        caller: str,
+    ) -> DriftReport:
+        """Report from the reference's sketches and the current's profile."""
+        for nm, k, ck in zip(self.names, self.kinds, cur.kinds, strict=True):
+            if k != ck:
+                fail(
+                    "current",
+                    f"column {nm!r} {k}, as in the reference",
+                    described(f"a {ck} column"),
+                    caller,
+                )
+        assert self._sketches is not None
+        cur_sk = (
+            cur._sketches
+            if cur._sketches is not None
+            else [QuantileSketch.from_values(x, None) for x in cur._numeric]
+        )
+        results: dict[str, DriftResult] = {}
+        num = [j for j, k in enumerate(self.kinds) if k == "numeric"]
+        for pos, j in enumerate(num):
+            ref_s, cur_s = self._sketches[pos], cur_sk[pos]
+            d_hat, eps = ks_from_sketches(ref_s, cur_s)
+            n1, n2 = ref_s.n, cur_s.n
+            d_low = max(d_hat - eps, 0.0)
+            d_lat, p = ks_pvalues(
+                np.array([lattice_floor(d_low, n1, n2, MAX_EXACT_N)]), n1, n2, self._cache
+            )
+            if eps == 0.0:  # exact: the statistic on the lattice, as the in-memory test
+                d_hat = d_low = float(d_lat[0])
+            results[self.names[j]] = make_result(
+                "ks",
+                d_hat,
+                float(p[0]),
+                d_hat,
+                n1,
+                n2,
+                alpha=alpha,
+                min_effect=min_effect,
+                details={
+                    "sketch_error": eps,
+                    "statistic_low": d_low,
+                    "statistic_high": min(d_hat + eps, 1.0),
+                },
+            )
+        cat = self._categorical_indices()
+        if cat:
+            results.update(
+                run_all(
+                    caller,
+                    [self.names[j] for j in cat],
+                    ["categorical"] * len(cat),
+                    [self.tests[j] for j in cat],
+                    [np.repeat(*self._categories[i]) for i in range(len(cat))],
+                    [np.repeat(*cur._categories[i]) for i in range(len(cat))],
+                    alpha=alpha,
+                    min_effect=min_effect,
+                    nan_policy="raise",
+                    rng=rng,
+                )
+            )
+        elif rng is not None:
+            check_rng(rng, "rng", caller)
+        n1 = max(r.n_reference for r in results.values())
+        n2 = max(r.n_current for r in results.values())
+        return build_report(
+            self.names,
+            self.tests,
+            results,
+            alpha=alpha,
+            correction=correction,
+            min_effect=min_effect,
             n1=n1,
             n2=n2,
         )
@@ -344,10 +681,25 @@ class Reference:
                     ),
                     caller,
                 )
-        numeric = [
-            np.sort(np.concatenate([r._numeric[k] for r in refs]), kind="stable")
-            for k in range(len(first._numeric))
-        ]
+        caps = [r._capacity for r in refs if r._sketches is not None and r._capacity is not None]
+        capacity = max(caps) if caps else None
+        numeric: list[FloatArray] = []
+        sketches: list[QuantileSketch] | None = None
+        if capacity is None:
+            numeric = [
+                np.sort(np.concatenate([r._numeric[k] for r in refs]), kind="stable")
+                for k in range(len(first._numeric))
+            ]
+        else:  # an exact reference joins sketched ones as a sketch
+            per_ref = [
+                r._sketches
+                if r._sketches is not None
+                else [QuantileSketch.from_values(x, capacity) for x in r._numeric]
+                for r in refs
+            ]
+            sketches = [
+                QuantileSketch.merge([s[k] for s in per_ref]) for k in range(len(per_ref[0]))
+            ]
         cats = []
         for k in range(len(first._categories)):
             vals = np.concatenate([r._categories[k][0] for r in refs])
@@ -370,6 +722,8 @@ class Reference:
             numeric=numeric,
             categories=cats,
             frame=first._frame,
+            sketches=sketches,
+            capacity=capacity,
         )
         out._restack()
         return out
@@ -379,18 +733,31 @@ class Reference:
         state["_cache"] = {}
         state["_stack"] = None
         state["_columns"] = None
+        if self._sketches is not None:  # plain arrays and ints (skops trusts them)
+            state["_sketches"] = [
+                (sk.values, sk.weights, sk.n, sk.error, sk.capacity) for sk in self._sketches
+            ]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         fields = {f.name for f in attrs.fields(type(self))}
+        object.__setattr__(self, "_sketches", None)  # pickles from before sketches
+        object.__setattr__(self, "_capacity", None)
         for k, v in state.items():
             if k in fields:  # older pickles also held the reference's sort keys
                 object.__setattr__(self, k, v)
+        if self._sketches is not None:
+            self._sketches = [
+                sk if isinstance(sk, QuantileSketch) else QuantileSketch(*sk)
+                for sk in self._sketches
+            ]
         self._restack()
 
     def __repr__(self) -> str:
         n_num = sum(k == "numeric" for k in self.kinds)
         return (
             f"Reference(n_reference={self.n_reference}, n_features={len(self.names)}, "
-            f"numeric={n_num}, categorical={len(self.names) - n_num})"
+            f"numeric={n_num}, categorical={len(self.names) - n_num}"
+            + ("" if self._sketches is None else f", sketch={self._capacity}")
+            + ")"
         )
