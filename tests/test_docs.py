@@ -23,7 +23,7 @@ PAGES = [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
 # a python block, optionally followed (after blank lines) by a text block
 BLOCK = re.compile(r"^```python\n(.*?)^```\n(?:\s*^```text\n(.*?)^```\n)?", re.S | re.M)
 # every printing block must show its output (switched on once all pages do)
-REQUIRE_OUTPUT = False
+REQUIRE_OUTPUT = True
 _CHECKER = doctest.OutputChecker()
 _FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 
