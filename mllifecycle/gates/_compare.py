@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._progress import check_progress, make_progress
+from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     RNGLike,
@@ -443,7 +443,8 @@ def _bootstrap_result(
     test = resolve_test(test, problem, margin, n_resamples, warn=warn)
     method = f"paired bootstrap ({how})"
     if test == "permutation":
-        dist = swap_distribution(problem, n_resamples, gen)
+        # the bar counts the bootstrap resamples only (as before): one bar per call
+        dist = swap_distribution(problem, n_resamples, gen, n_jobs=n_jobs, caller=caller)
         p_gt = dist.p_greater(observed)
         p_lt = dist.p_less(observed)
         method += f"; p-value: paired permutation test ({dist.how})"
@@ -499,6 +500,7 @@ def paired_permutation(
     pos_label: Any = None,
     n_bins: int = 10,
     rng: RNGLike = None,
+    n_jobs: int | None = None,
     progress: Any = False,
 ) -> PermutationResult:
     """Exact paired permutation test of H0 "the two models are interchangeable".
@@ -535,6 +537,12 @@ def paired_permutation(
     pos_label : optional
     n_bins : int, default=10
     rng : int, numpy.random.Generator or None
+    n_jobs : int or None, default=None
+        Workers for the random swaps, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        swaps come in chunks of at most 256 with their own random streams
+        (``SeedSequence.spawn``), so the result for a given ``rng`` does not
+        depend on ``n_jobs``.
     progress : bool or callable, default=False
         True: a progress bar over the swaps (needs the ``progress`` extra); a
         callable is called as ``progress(done, total)``.
@@ -586,6 +594,7 @@ def paired_permutation(
     alpha = check_alpha(alpha, caller=caller)
     n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
+    jobs = check_n_jobs(n_jobs, caller)
     progress = check_progress(progress, caller)
     problem = prepare(
         spec,
@@ -606,7 +615,9 @@ def paired_permutation(
             caller,
         )
     observed = obs_b - obs_a
-    dist = _swaps_with_progress(problem, n_resamples, gen, progress, caller)
+    dist = swap_distribution(
+        problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
+    )
     _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
     p_gt = dist.p_greater(observed)
     p_lt = dist.p_less(observed)
@@ -635,27 +646,6 @@ def paired_permutation(
         n_resamples=dist.n_resamples,
         method=f"paired permutation test ({dist.how})",
     )
-
-
-def _swaps_with_progress(
-    problem: Any, n_resamples: int, gen: np.random.Generator, progress: Any, caller: str
-) -> Any:
-    """:func:`swap_distribution` with a ``progress=`` bar or callback over the swaps."""
-    if progress is False:
-        return swap_distribution(problem, n_resamples, gen)
-    bar_holder: list[Any] = []
-
-    def callback(done: int, total: int) -> None:
-        if not bar_holder:
-            bar_holder.append(make_progress(progress, total, "permutation", caller))
-        bar = bar_holder[0]
-        bar.update(done - bar.done)
-
-    try:
-        return swap_distribution(problem, n_resamples, gen, callback)
-    finally:
-        if bar_holder:
-            bar_holder[0].close()
 
 
 def _correct(y_true: Any, pred: Any, name: str, caller: str) -> npt.NDArray[np.bool_]:
@@ -835,6 +825,7 @@ def delong(
     test: str = "auto",
     n_resamples: int = 10_000,
     rng: RNGLike = None,
+    n_jobs: int | None = None,
     progress: Any = False,
 ) -> DeLongResult:
     """DeLong's test for the difference of two correlated ROC AUCs.
@@ -865,6 +856,12 @@ def delong(
         many to enumerate.
     rng : int, numpy.random.Generator or None
         Seed of the permutation test's random swaps.
+    n_jobs : int or None, default=None
+        Workers for the random swaps, through joblib (``-1``: every core;
+        inside ``joblib.parallel_backend(...)``, that backend, e.g. Dask). The
+        swaps come in chunks of at most 256 with their own random streams
+        (``SeedSequence.spawn``), so the result for a given ``rng`` does not
+        depend on ``n_jobs``.
     progress : bool or callable, default=False
         True: a progress bar over the permutation test's swaps, when it runs
         (needs the ``progress`` extra, tqdm); a callable is called as
@@ -922,6 +919,7 @@ def delong(
         fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
     n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
+    jobs = check_n_jobs(n_jobs, caller)
     check_progress(progress, caller)
     spec = resolve_metric("roc_auc", None, caller)
     problem = prepare(
@@ -986,7 +984,9 @@ def delong(
             if margin == 0.0 and not too_big:
                 test = "permutation"
     if test == "permutation":
-        dist = _swaps_with_progress(problem, n_resamples, gen, progress, caller)
+        dist = swap_distribution(
+            problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
+        )
         p_gt = dist.p_greater(diff)
         p = p_gt if direction == "greater" else min(1.0, 2.0 * min(p_gt, dist.p_less(diff)))
     p = min(max(p, 0.0), 1.0)

@@ -274,6 +274,7 @@ class SignificantImprovement:
                     margin=self.margin,
                     n_resamples=self.n_resamples,
                     rng=context.generator(),
+                    n_jobs=self.n_jobs,
                     progress=self.progress,
                 )
             ok = dl.p_value < self.alpha

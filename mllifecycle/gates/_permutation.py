@@ -35,6 +35,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._progress import make_progress
+from mllifecycle._resample import map_chunks
 from mllifecycle.gates._metrics import Problem, _call
 
 __all__ = [
@@ -133,22 +135,30 @@ def _masks_all(k: int) -> npt.NDArray[np.bool_]:
     return ((codes[:, None] >> np.arange(k)) & 1).astype(bool)
 
 
-def _mask_blocks(
-    k: int, n_resamples: int, exact: bool, rng: np.random.Generator, width: int
-) -> Any:
-    """Yield blocks of swap masks (rows: swaps, columns: the differing rows)."""
-    total = (1 << k) if exact else n_resamples
+def _exact_blocks(k: int, width: int) -> Any:
+    """Yield all ``2^k`` swap masks in blocks (rows: swaps, columns: differing rows)."""
     per = max(1, _BLOCK_ELEMENTS // max(width, 1))
-    if exact:
-        allm = _masks_all(k)
-        for s in range(0, total, per):
-            yield allm[s : s + per]
-        return
-    done = 0
-    while done < total:
-        m = min(per, total - done)
-        yield rng.random((m, k)) < 0.5
-        done += m
+    allm = _masks_all(k)
+    for s in range(0, 1 << k, per):
+        yield allm[s : s + per]
+
+
+def _random_values(
+    values_of: Callable[[npt.NDArray[np.bool_]], FloatArray], k: int, width: int
+) -> Callable[[int, np.random.Generator], FloatArray]:
+    """One chunk's work: ``size`` random swaps drawn from its own stream, in blocks."""
+    per = max(1, _BLOCK_ELEMENTS // max(width, 1))
+
+    def chunk(size: int, gen: np.random.Generator) -> FloatArray:
+        parts = []
+        done = 0
+        while done < size:
+            m = min(per, size - done)
+            parts.append(values_of(gen.random((m, k)) < 0.5))
+            done += m
+        return np.concatenate(parts)
+
+    return chunk
 
 
 def _linear_exact(D: FloatArray, total: float) -> tuple[FloatArray, FloatArray] | None:
@@ -187,9 +197,17 @@ def swap_distribution(
     problem: Problem,
     n_resamples: int,
     rng: np.random.Generator,
-    progress: Callable[[int, int], None] | None = None,
+    *,
+    n_jobs: int | None = None,
+    progress: Any = False,
+    caller: str | None = None,
 ) -> SwapDistribution:
-    """Distribution of the difference over swaps of the models' outputs per row."""
+    """Distribution of the difference over swaps of the models' outputs per row.
+
+    Random swaps are drawn in chunks with their own streams
+    (:func:`mllifecycle._resample.map_chunks`), so the distribution is the
+    same for every ``n_jobs`` and joblib backend.
+    """
     rows = differing_rows(problem)
     k = int(rows.size)
     if k == 0:
@@ -203,6 +221,7 @@ def swap_distribution(
         )
     exact = k < 63 and (1 << k) <= n_resamples
     name = problem.spec.name
+    values_of: Callable[[npt.NDArray[np.bool_]], FloatArray]
     if problem.F is not None and name in LINEAR_METRICS:
         ia, ib = _swap_columns(problem)
         D = problem.F[rows, ib[0]] - problem.F[rows, ia[0]]
@@ -218,32 +237,35 @@ def swap_distribution(
                 n_resamples=int(vals.size),
                 how=f"exact sign-flip distribution over 2^{k} swaps",
             )
-        parts = []
-        for M in _mask_blocks(k, n_resamples, exact, rng, k):
-            eps = 1.0 - 2.0 * M
-            parts.append(eps @ D / total)
-            if progress is not None:
-                progress(sum(p.size for p in parts), (1 << k) if exact else n_resamples)
-        values = np.concatenate(parts)
+        values_of = _linear_values(D, total)
+        width = k
     elif problem.F is not None:
-        ia, ib = _swap_columns(problem)
-        S = problem.F.sum(axis=0)
-        D = problem.F[np.ix_(rows, ib)] - problem.F[np.ix_(rows, ia)]
-        parts = []
-        for M in _mask_blocks(k, n_resamples, exact, rng, k + S.size):
-            shift = M.astype(np.float64) @ D
-            Sm = np.broadcast_to(S, (M.shape[0], S.size)).copy()
-            Sm[:, ia] += shift
-            Sm[:, ib] -= shift
-            a, b = problem.evaluate(Sm)
-            parts.append(b - a)
-            if progress is not None:
-                progress(sum(p.size for p in parts), (1 << k) if exact else n_resamples)
-        values = np.concatenate(parts)
+        values_of = _sums_values(problem, rows)
+        width = k + problem.F.shape[1]
     elif problem.scores is not None:
-        values = _auc_swaps(problem, rows, n_resamples, exact, rng, progress)
+        values_of = _auc_values(problem, rows)
+        width = problem.n
     else:
-        values = _callable_swaps(problem, rows, n_resamples, exact, rng, progress)
+        values_of = _callable_values(problem, rows)
+        width = k
+    if exact:
+        parts = []
+        with make_progress(progress, 1 << k, "permutation", caller) as bar:
+            for M in _exact_blocks(k, width):
+                parts.append(values_of(M))
+                bar.update(M.shape[0])
+        values = np.concatenate(parts)
+    else:
+        chunks = map_chunks(
+            _random_values(values_of, k, width),
+            n_resamples,
+            rng,
+            n_jobs=n_jobs,
+            progress=progress,
+            caller=caller,
+            desc="permutation",
+        )
+        values = np.concatenate(chunks)
     ok = np.isfinite(values)
     if not ok.all():
         values = values[ok]
@@ -257,6 +279,33 @@ def swap_distribution(
         n_resamples=m,
         how=("exact: " if exact else "Monte-Carlo: ") + kind,
     )
+
+
+def _linear_values(D: FloatArray, total: float) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
+    def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
+        eps = 1.0 - 2.0 * M
+        return np.asarray(eps @ D / total, dtype=np.float64)
+
+    return values_of
+
+
+def _sums_values(
+    problem: Problem, rows: npt.NDArray[np.intp]
+) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
+    assert problem.F is not None
+    ia, ib = _swap_columns(problem)
+    S = problem.F.sum(axis=0)
+    D = problem.F[np.ix_(rows, ib)] - problem.F[np.ix_(rows, ia)]
+
+    def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
+        shift = M.astype(np.float64) @ D
+        Sm = np.broadcast_to(S, (M.shape[0], S.size)).copy()
+        Sm[:, ia] += shift
+        Sm[:, ib] -= shift
+        a, b = problem.evaluate(Sm)
+        return np.asarray(b - a, dtype=np.float64)
+
+    return values_of
 
 
 def _auc_rows(R: FloatArray, positive: npt.NDArray[np.bool_], w: FloatArray | None) -> FloatArray:
@@ -321,72 +370,59 @@ def _auc_few(
     return np.asarray(auc_a, dtype=np.float64), np.asarray(auc_b, dtype=np.float64)
 
 
-def _auc_swaps(
-    problem: Problem,
-    rows: npt.NDArray[np.intp],
-    n_resamples: int,
-    exact: bool,
-    rng: np.random.Generator,
-    progress: Callable[[int, int], None] | None,
-) -> FloatArray:
+def _auc_values(
+    problem: Problem, rows: npt.NDArray[np.intp]
+) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
     assert problem.scores is not None
     assert problem.positive is not None
+    positive = problem.positive
+    weights = problem.weights
     ra = _ranks(problem.scores[0])
     rb = _ranks(problem.scores[1])
     n = ra.size
     k = rows.size
-    m = int(problem.positive.sum())
+    m = int(positive.sum())
     small = min(m, n - m)
     few = small <= 64 and 2 * small * (n - small) <= _FEW_ENTRIES
-    parts = []
-    total = (1 << k) if exact else n_resamples
-    for M in _mask_blocks(k, n_resamples, exact, rng, n):
+
+    def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
         if k == n:
             full = M
         else:
             full = np.zeros((M.shape[0], n), dtype=bool)
             full[:, rows] = M
-        if problem.weights is None and few:
-            aa, ab = _auc_few(ra, rb, problem.positive, full)
+        if weights is None and few:
+            aa, ab = _auc_few(ra, rb, positive, full)
         else:
             A = np.where(full, rb, ra)
             B = np.where(full, ra, rb)
-            aa = _auc_rows(A, problem.positive, problem.weights)
-            ab = _auc_rows(B, problem.positive, problem.weights)
-        parts.append(ab - aa)
-        if progress is not None:
-            progress(sum(p.size for p in parts), total)
-    return np.concatenate(parts)
+            aa = _auc_rows(A, positive, weights)
+            ab = _auc_rows(B, positive, weights)
+        return np.asarray(ab - aa, dtype=np.float64)
+
+    return values_of
 
 
-def _callable_swaps(
-    problem: Problem,
-    rows: npt.NDArray[np.intp],
-    n_resamples: int,
-    exact: bool,
-    rng: np.random.Generator,
-    progress: Callable[[int, int], None] | None,
-) -> FloatArray:
+def _callable_values(
+    problem: Problem, rows: npt.NDArray[np.intp]
+) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
     assert problem.arrays is not None
     assert problem.spec.func is not None
+    func = problem.spec.func
+    weights = problem.weights
     y, a0, b0 = problem.arrays
-    k = rows.size
-    total = (1 << k) if exact else n_resamples
-    out = np.empty(total)
-    i = 0
-    for M in _mask_blocks(k, n_resamples, exact, rng, k):
-        for mrow in M:
+
+    def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
+        out = np.empty(M.shape[0])
+        for i, mrow in enumerate(M):
             a = a0.copy()
             b = b0.copy()
             sw = rows[mrow]
             a[sw], b[sw] = b0[sw], a0[sw]
-            out[i] = _call(problem.spec.func, y, b, problem.weights) - _call(
-                problem.spec.func, y, a, problem.weights
-            )
-            i += 1
-        if progress is not None:
-            progress(i, total)
-    return out
+            out[i] = _call(func, y, b, weights) - _call(func, y, a, weights)
+        return out
+
+    return values_of
 
 
 #: Above this estimated time ``test="auto"`` does not run the permutation test

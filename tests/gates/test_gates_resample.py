@@ -10,7 +10,7 @@ import pytest
 import sklearn.metrics as skm
 
 from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
-from mllifecycle.gates import delong, paired_bootstrap
+from mllifecycle.gates import delong, paired_bootstrap, paired_permutation
 
 _g = np.random.default_rng(4)
 Y = _g.integers(0, 2, 300)
@@ -66,6 +66,66 @@ def test_paired_bootstrap_progress_counts_every_resample(metric, a, b, kw):
     assert seen == [(256, 600), (512, 600), (600, 600)]
 
 
+# the four swap engines of the permutation test, each on its Monte-Carlo path
+# (more differing rows than log2(n_resamples)); F1 is a ratio of sums
+SWAP_ENGINES = [
+    ("f1", CA, CB, {}),
+    ("roc_auc", A, B, {}),
+    (skm.balanced_accuracy_score, CA, CB, {"higher_is_better": True}),
+    # accuracy with weights of many distinct values: no exact convolution
+    ("accuracy", CA, CB, {"sample_weight": np.random.default_rng(3).random(300) + 0.5}),
+]
+
+
+@pytest.mark.parametrize(
+    ("metric", "a", "b", "kw"), SWAP_ENGINES, ids=["f1", "roc_auc", "callable", "weighted"]
+)
+def test_paired_permutation_same_result_for_any_n_jobs(metric, a, b, kw):
+    n_res = 300 if callable(metric) else 700
+    base = paired_permutation(Y, a, b, metric=metric, n_resamples=n_res, rng=5, **kw)
+    assert not base.exact
+    assert base.n_resamples == n_res
+    with joblib.parallel_backend("threading"):
+        two = paired_permutation(
+            Y, a, b, metric=metric, n_resamples=n_res, rng=5, n_jobs=2, **kw
+        )
+    assert two.to_dict() == base.to_dict()
+    # a different seed gives a different Monte-Carlo draw (the streams are used)
+    others = {
+        paired_permutation(Y, a, b, metric=metric, n_resamples=n_res, rng=s, **kw).p_value
+        for s in (6, 7, 8)
+    }
+    assert others - {base.p_value}
+
+
+def test_paired_permutation_loky_and_delong_permutation_give_the_same_result():
+    base = paired_permutation(Y, A, B, metric="roc_auc", n_resamples=600, rng=9)
+    with joblib.parallel_backend("loky"):
+        two = paired_permutation(Y, A, B, metric="roc_auc", n_resamples=600, rng=9, n_jobs=2)
+    assert two.to_dict() == base.to_dict()
+    d1 = delong(Y, A, B, test="permutation", n_resamples=600, rng=9)
+    d2 = delong(Y, A, B, test="permutation", n_resamples=600, rng=9, n_jobs=-1)
+    assert d1.to_dict() == d2.to_dict()
+    # the same swaps as paired_permutation's: the same p-value
+    assert d1.p_value == base.p_value
+
+
+def test_paired_permutation_progress_counts_every_swap():
+    seen: list[tuple[int, int]] = []
+    paired_permutation(
+        Y, A, B, metric="roc_auc", n_resamples=600, rng=0,
+        progress=lambda d, t: seen.append((d, t)),
+    )  # fmt: skip
+    assert seen == [(256, 600), (512, 600), (600, 600)]
+    exact: list[tuple[int, int]] = []
+    small = paired_permutation(
+        Y[:12], A[:12], B[:12], metric="roc_auc", n_resamples=5000, rng=0,
+        progress=lambda d, t: exact.append((d, t)),
+    )  # fmt: skip
+    assert small.exact
+    assert exact[-1] == (2**small.n_differing, 2**small.n_differing)
+
+
 def test_delong_progress_over_the_permutation_swaps():
     y = np.r_[np.ones(12, int), np.zeros(40, int)]
     s1 = np.random.default_rng(1).normal(size=52) + y
@@ -97,6 +157,14 @@ def test_delong_progress_over_the_permutation_swaps():
         (
             lambda: paired_bootstrap(Y, CA, CB, metric="accuracy", n_jobs="2"),
             r"'n_jobs' parameter of paired_bootstrap must be None or a non-zero int",
+        ),
+        (
+            lambda: paired_permutation(Y, CA, CB, metric="accuracy", n_jobs=1.5),
+            r"'n_jobs' parameter of paired_permutation must be None or a non-zero int",
+        ),
+        (
+            lambda: delong(Y, A, B, n_jobs=True),
+            r"'n_jobs' parameter of delong must be None or a non-zero int",
         ),
         (
             lambda: delong(Y, A, B, progress="bar"),
