@@ -41,6 +41,10 @@ __all__ = [
 TIE_RTOL = 1e-4
 _BLOCK = 1024
 _STRIP_ELEMENTS = 1 << 21
+# squared distances below _NEAR times the largest squared norms are recomputed
+# directly (relative error of the expansion above it: < 1e-9); in chunks of pairs
+_NEAR = 1e-7
+_NEAR_CHUNK = 1 << 16
 
 Kernel = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
 
@@ -85,13 +89,27 @@ def subsample(
 def sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
     """Squared Euclidean distances by expansion (data centred first), clipped at 0.
 
-    Computed in place in the product's buffer (no temporaries of the block's size).
+    Computed in place in the product's buffer (no temporaries of the block's
+    size). The expansion ``|a|^2 + |b|^2 - 2 a.b`` loses the digits of a
+    distance much smaller than the norms (cancellation: an absolute error of
+    about ``1e-16 (|a|^2 + |b|^2)``); such pairs (near-duplicates, or a
+    bandwidth far below the data's scale) are recomputed directly as
+    ``sum((a_i - b_j)^2)``, so every entry has a small relative error and the
+    result does not depend on the order of the rows.
     """
     d2: FloatArray = a @ b.T
     d2 *= -2.0
     d2 += a_sq[:, None]
     d2 += b_sq[None, :]
     np.maximum(d2, 0.0, out=d2)
+    if a.shape[0] and b.shape[0]:
+        # a bound on the cancellation zone, one scalar comparison per entry
+        scale = float(a_sq.max()) + float(b_sq.max())
+        i, j = np.nonzero(d2 < _NEAR * scale)
+        for s in range(0, i.size, _NEAR_CHUNK):
+            ii, jj = i[s : s + _NEAR_CHUNK], j[s : s + _NEAR_CHUNK]
+            diff = a[ii] - b[jj]
+            d2[ii, jj] = np.einsum("ij,ij->i", diff, diff)
     return d2
 
 

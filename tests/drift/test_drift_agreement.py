@@ -219,6 +219,32 @@ def test_mmd_equals_direct_unbiased_formula(seed):
     assert _close(fixed.statistic, _direct_mmd2(x, y, 0.7), atol=1e-12)
 
 
+@pytest.mark.parametrize("scale", [1e-7, 1e-4, 1.0])
+def test_mmd_and_energy_exact_when_distances_are_far_below_the_data_scale(scale):
+    """Near-duplicate rows next to far-away ones (a median bandwidth of ~1e-7 on
+    data of scale 1): the expansion |a|^2 + |b|^2 - 2ab cancels there, and once
+    gave a statistic 0.5% off that changed with the order of the rows
+    (hypothesis found x = 4 x (1, 1), y = 8 rows at ~1.2e-7)."""
+    x = np.ones((4, 2))
+    y = np.full((8, 2), 1.1920929 * scale)
+    y[0, 0] = 0.0
+    y[1:, 1] += np.arange(7) * 1e-9
+    z = np.vstack([x, y])
+    dist = np.sqrt(((z[:, None] - z[None]) ** 2).sum(-1))[np.triu_indices(12, 1)]
+    sigma = float(np.median(dist))
+    res = drift.mmd(x, y, n_resamples=29, rng=5)
+    assert _close(res.details["bandwidth"], sigma)
+    assert _close(res.statistic, _direct_mmd2(x, y, sigma), rtol=1e-9, atol=1e-12)
+    g = np.random.default_rng(0)
+    for _ in range(3):
+        px, py = x[g.permutation(4)], y[g.permutation(8)]
+        again = drift.mmd(px, py, n_resamples=29, rng=5)
+        assert abs(again.statistic - res.statistic) <= 1e-9 * max(1.0, abs(res.statistic))
+        e1 = _quiet_energy(x, y)
+        e2 = _quiet_energy(px, py)
+        assert abs(e1.statistic - e2.statistic) <= 1e-9 * max(1.0, abs(e1.statistic))
+
+
 def test_mmd_permutation_p_matches_explicit_loop():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(15, 2)), rng.normal(0.5, 1.0, size=(12, 2))
