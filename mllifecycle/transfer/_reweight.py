@@ -140,9 +140,12 @@ def _median_sigma(xs: FloatArray, xt: FloatArray, gen: np.random.Generator) -> f
     z = np.concatenate([xs, xt])
     if z.shape[0] > _MEDIAN_ROWS:
         z = z[gen.choice(z.shape[0], _MEDIAN_ROWS, replace=False)]
-    sq = (z * z).sum(axis=1)
-    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
-    med = float(np.sqrt(np.median(d2[np.triu_indices(z.shape[0], k=1)])))
+    # exact pairwise distances: the expansion |a|^2 + |b|^2 - 2ab leaves rounding
+    # noise (~1e-8 after the square root) where rows (nearly) coincide, which
+    # would become the bandwidth when most pairs are duplicates
+    from scipy.spatial.distance import pdist
+
+    med = float(np.median(pdist(z)))
     return med if med > 0.0 else 1.0
 
 

@@ -270,3 +270,32 @@ def test_property_weights_nonnegative_mean_one_bounded(seed, shift, method, clip
         cap = max(clip, 60 / np.count_nonzero(w))  # raised when infeasible
         assert w.max() <= cap * (1 + 1e-9)
     assert 0 < res.effective_sample_size <= 60 + 1e-9
+
+
+def test_median_bandwidth_is_exact_when_most_rows_coincide():
+    """Sibling of the MMD cancellation bug: the median pairwise distance taken
+    from the expansion |a|^2 + |b|^2 - 2ab was rounding noise (4e-8) when most
+    pairs are duplicates; the exact median is 0, so the fallback 1.0 applies."""
+    from scipy.spatial.distance import pdist
+
+    from mllifecycle.transfer._reweight import _median_sigma
+
+    g = np.random.default_rng(1)
+    c = np.array([-0.196, 0.191, 0.071, -1.011, 1.186, 1.78, 0.641])
+    z = np.vstack([np.tile(c, (50, 1)), np.round(g.normal(size=(5, 7)), 3)])
+    assert _median_sigma(z[:30], z[30:], np.random.default_rng(0)) == 1.0
+    # and on ordinary data it is the exact median of the pooled distances
+    x = g.normal(size=(40, 3))
+    y = g.normal(1.0, size=(30, 3))
+    assert _median_sigma(x, y, np.random.default_rng(0)) == float(
+        np.median(pdist(np.vstack([x, y])))
+    )
+    # through the public API: KMM's bandwidth is the standardised pooled sample's
+    xs = np.vstack([np.tile(c, (40, 1)), g.normal(size=(5, 7))])
+    xt = np.vstack([np.tile(c, (30, 1)), g.normal(1.0, size=(5, 7))])
+    res = importance_weights(xs, xt, method="kmm", rng=0)
+    z = np.vstack([xs, xt])
+    sd = z.std(axis=0)
+    zs = (z - z.mean(axis=0)) / np.where(sd == 0, 1.0, sd)
+    med = float(np.median(pdist(zs)))
+    assert res.details["bandwidth"] == pytest.approx(med if med > 0 else 1.0, rel=1e-12)
