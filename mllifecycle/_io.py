@@ -15,6 +15,7 @@ import datetime as _dt
 import importlib.util
 import io
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -63,7 +64,7 @@ def _parse_datetime(cells: list[str]) -> npt.NDArray[Any] | None:
     values: list[Any] = []
     seen = False
     for c in cells:
-        if not c:
+        if c in NA_TOKENS:
             values.append(None)
             continue
         if not (len(c) >= 8 and c[:4].isdigit() and c[4] == "-"):
@@ -81,15 +82,46 @@ def _parse_datetime(cells: list[str]) -> npt.NDArray[Any] | None:
     return np.array([np.datetime64("NaT", "us") if v is None else v for v in values])
 
 
-def _column(cells: list[str]) -> npt.NDArray[Any]:
-    try:
-        return np.array([float(c) if c else np.nan for c in cells], dtype=np.float64)
-    except ValueError:
-        pass
+#: Cells read as missing (pandas' default ``na_values``, the empty cell included):
+#: without them a numeric column with a "NA" in it became a text column.
+NA_TOKENS = frozenset(
+    {
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+        "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    }
+)  # fmt: skip
+
+# a number written with a decimal comma (semicolon-separated files)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+(,\d+)?([eE][+-]?\d+)?")
+
+
+def _floats(cells: list[str], decimal_comma: bool) -> npt.NDArray[np.float64] | None:
+    out = np.empty(len(cells))
+    for i, c in enumerate(cells):
+        if c in NA_TOKENS:
+            out[i] = np.nan
+            continue
+        if decimal_comma and "," in c:
+            if "." in c or not _DECIMAL_COMMA.fullmatch(c):
+                return None
+            c = c.replace(",", ".")
+        elif "_" in c:  # float() accepts "1_000"; a CSV reader does not
+            return None
+        try:
+            out[i] = float(c)
+        except ValueError:
+            return None
+    return out
+
+
+def _column(cells: list[str], decimal_comma: bool = False) -> npt.NDArray[Any]:
+    values = _floats(cells, decimal_comma)
+    if values is not None:
+        return values
     dates = _parse_datetime(cells)
     if dates is not None:
         return dates
-    return np.array([c if c else None for c in cells], dtype=object)
+    return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
 
 
 def _read_parquet(path: str) -> Table:
@@ -206,4 +238,5 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
             )
     if not body:
         raise ValueError(f"{path}: no data rows")
-    return {name: _column([r[j] for r in body]) for j, name in enumerate(names)}
+    comma = delim == ";"
+    return {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}

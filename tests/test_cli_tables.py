@@ -70,6 +70,42 @@ def test_missing_cells_bom_quotes_and_dates(tmp_path):
     assert table["note"].tolist() == ["a, b", "line\nbreak"]
 
 
+@pytest.mark.parametrize(
+    "token", ["NA", "N/A", "NaN", "nan", "null", "NULL", "None", "<NA>", "#N/A"]
+)
+def test_missing_value_markers_keep_a_column_numeric(tmp_path, token):
+    # once: one "NA" turned the whole numeric column into text (then categorical tests)
+    text = f"x,when,label\n1.5,2024-01-02,a\n{token},{token},{token}\n-2,2024-01-04,b\n"
+    table = read_table(_text(tmp_path / "t.csv", text))
+    assert table["x"].dtype == np.float64
+    assert table["x"][[0, 2]].tolist() == [1.5, -2.0]
+    assert np.isnan(table["x"][1])
+    assert table["when"].dtype.kind == "M"
+    assert np.isnat(table["when"][1])
+    assert table["label"].tolist() == ["a", None, "b"]
+
+
+def test_decimal_comma_in_semicolon_files(tmp_path):
+    text = "price;qty;code\n1,5;3;1,2,3\n-0,25;4;x\n2;NA;y\n1,5e3;5;z\n"
+    table = read_table(_text(tmp_path / "t.csv", text))
+    assert table["price"].tolist() == [1.5, -0.25, 2.0, 1500.0]
+    assert table["qty"][[0, 1, 3]].tolist() == [3.0, 4.0, 5.0]
+    assert np.isnan(table["qty"][2])
+    assert table["code"].tolist() == ["1,2,3", "x", "y", "z"]
+    # a thousands separator with a decimal comma is not guessed at: text
+    odd = read_table(_text(tmp_path / "u.csv", "v;w\n1.234,5;1\n2,5;2\n"))
+    assert odd["v"].dtype == object
+    # commas are never decimal points in a comma-separated file (quoted cell: text)
+    comma = read_table(_text(tmp_path / "c.csv", 'v,w\n"1,5",1\n"2,5",2\n'))
+    assert comma["v"].tolist() == ["1,5", "2,5"]
+
+
+def test_underscores_are_not_digit_separators(tmp_path):
+    # Python's float() reads "1_000"; a table reader must not
+    table = read_table(_text(tmp_path / "t.csv", "v\n1_000\n2\n"))
+    assert table["v"].tolist() == ["1_000", "2"]
+
+
 def test_dates_with_time_zones_become_utc(tmp_path):
     path = _text(tmp_path / "t.csv", "t\n2024-01-01T12:00:00+02:00\n2024-01-01T10:00:00Z\n")
     t = read_table(path)["t"]
