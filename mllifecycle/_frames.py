@@ -32,6 +32,7 @@ __all__ = [
     "series_kind",
     "is_frame",
     "column_names",
+    "refuse_duplicate_names",
     "to_columns",
     "column_to_numpy",
     "frame_to_numpy",
@@ -115,6 +116,33 @@ def column_names(x: Any) -> list[Any] | None:
             return list(x.collect_schema().names())
         return list(x.columns)
     return list(x.column_names)
+
+
+def refuse_duplicate_names(names: Sequence[Any], argname: str, caller: str) -> None:
+    """Refuse repeated column names (also ``1`` and ``"1"``, equal as text).
+
+    A repeated name makes a by-name lookup ambiguous (pandas returns several
+    columns for it), so every function that reads a table by column name
+    refuses it at its boundary.
+
+    Examples
+    --------
+    >>> from mllifecycle._frames import refuse_duplicate_names
+    >>> refuse_duplicate_names(["a", "b"], "X", "replay")
+    """
+    from mllifecycle._validation import described, fail
+
+    seen: dict[str, Any] = {}
+    for orig in names:
+        text = str(orig)
+        if text in seen:
+            fail(
+                argname,
+                "a data set with unique column names (as text)",
+                described(f"column name {orig!r} repeated (as {seen[text]!r} and {orig!r})"),
+                caller,
+            )
+        seen[text] = orig
 
 
 def _pandas_column(s: Any) -> npt.NDArray[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import is_frame, to_columns
+from mllifecycle._frames import is_frame, refuse_duplicate_names, to_columns
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.drift._anderson import anderson_darling
 from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
@@ -94,7 +94,7 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
                 caller,
             )
         keys = [str(k) for k in x]
-        _refuse_duplicates(keys, list(x), name, caller)
+        refuse_duplicate_names(list(x), name, caller)
         vals = [_time_as_number(np.asarray(v)) for v in x.values()]
         for k, v in zip(keys, vals, strict=True):
             if v.ndim != 1 or v.shape[0] != vals[0].shape[0]:
@@ -108,7 +108,7 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
     if is_frame(x):
         raw, cols = to_columns(x)
         names = [str(c) for c in raw]
-        _refuse_duplicates(names, raw, name, caller)
+        refuse_duplicate_names(raw, name, caller)
         cols = [_time_as_number(c) for c in cols]
         if len(cols) == 0:
             fail(
@@ -146,20 +146,6 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
     return [f"x{j}" for j in range(arr.shape[1])], [
         _time_as_number(arr[:, j]) for j in range(arr.shape[1])
     ]
-
-
-def _refuse_duplicates(names: list[str], raw: list[Any], name: str, caller: str) -> None:
-    """Refuse repeated column names (also ``1`` and ``"1"``, equal as text)."""
-    seen: dict[str, Any] = {}
-    for text, orig in zip(names, raw, strict=True):
-        if text in seen:
-            fail(
-                name,
-                "a data set with unique column names (as text)",
-                described(f"column name {orig!r} repeated (as {seen[text]!r} and {orig!r})"),
-                caller,
-            )
-        seen[text] = orig
 
 
 def check_tables(

@@ -13,10 +13,12 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import (
+    column_names,
     column_to_numpy,
     frame_kind,
     frame_to_numpy,
     is_frame,
+    refuse_duplicate_names,
     series_kind,
 )
 from mllifecycle._lifecycle_types import LifecycleState, _unchecked_state
@@ -75,6 +77,7 @@ def _features(X: Any) -> tuple[npt.NDArray[np.float64] | None, _Table | None]:
     """
     if not is_frame(X):
         return check_2d(X, "X", caller=_CALLER, min_samples=2), None
+    refuse_duplicate_names(column_names(X) or [], "X", _CALLER)
     table = _Table(X)
     values = frame_to_numpy(table.frame)
     if values.dtype.kind not in "iufb":

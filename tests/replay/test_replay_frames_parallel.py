@@ -165,6 +165,20 @@ def test_table_length_mismatch_is_refused(sea):
         )
 
 
+def test_dataframe_with_repeated_column_names_is_refused(sea):
+    """A repeated name makes a by-name pipeline ambiguous; it was a raw narwhals
+    DuplicateError from inside scikit-learn, now our error naming X."""
+    pd = pytest.importorskip("pandas")
+    from mllifecycle.exceptions import InvalidParameterError
+
+    frame = pd.DataFrame(sea.X, columns=["a", "a", "b"][: sea.X.shape[1]])
+    with pytest.raises(InvalidParameterError, match=r"'X' parameter of replay .*unique column"):
+        replay(frame, sea.y, NameSpy(), {"p": Periodic(every=500)})
+    numbered = pd.DataFrame(sea.X, columns=[1, "1", "z"][: sea.X.shape[1]])
+    with pytest.raises(InvalidParameterError, match=r"column name '1' repeated \(as 1 and '1'\)"):
+        replay(numbered, sea.y, NameSpy(), {"p": Periodic(every=500)})
+
+
 # ---- progress ---------------------------------------------------------------
 
 
