@@ -426,9 +426,12 @@ class Registry:
         if n_labels is not None:
             n_labels = check_int(n_labels, "n_labels", caller=caller, low=0)
         if cost is not None and (
-            not isinstance(cost, int | float) or isinstance(cost, bool) or not math.isfinite(cost)
+            not isinstance(cost, int | float)
+            or isinstance(cost, bool)
+            or not math.isfinite(cost)
+            or cost < 0
         ):
-            fail("cost", "a finite number", cost, caller)
+            fail("cost", "a finite number >= 0", cost, caller)
         if created_at is not None and (
             not isinstance(created_at, int | float) or not math.isfinite(created_at)
         ):
@@ -494,9 +497,8 @@ class Registry:
             )
             version = int(row[0] if row else 0) + 1
             if parent is not None and parent >= version:
-                fail(
-                    "parent", f"a registered version of {name!r} (1..{version - 1})", parent, caller
-                )
+                known = f"1..{version - 1}" if version > 1 else "none registered yet"
+                fail("parent", f"a registered version of {name!r} ({known})", parent, caller)
             params = {
                 "name": name,
                 "version": version,

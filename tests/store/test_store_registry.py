@@ -231,6 +231,7 @@ BAD_REGISTER = [
     ({"parent": 7}, "'parent' parameter of register must be a registered version"),
     ({"n_labels": -1}, "'n_labels' parameter of register"),
     ({"cost": float("nan")}, "'cost' parameter of register"),
+    ({"cost": -1.0}, r"'cost' parameter of register must be a finite number >= 0"),
     ({"created_at": "today"}, "'created_at' parameter of register"),
     ({"metrics": [1, 2]}, "'metrics' parameter of register"),
     ({"data": (X, Y, Y)}, "'data' parameter of register"),
@@ -238,6 +239,11 @@ BAD_REGISTER = [
     ({"reference": "ref"}, "'reference' parameter of register"),
     ({"decision": 3}, "'decision' parameter of register"),
 ]
+
+
+def test_parent_of_a_new_name_says_none_is_registered():
+    with pytest.raises(InvalidParameterError, match=r"version of 'new' \(none registered yet\)"):
+        _reg().register("new", FIT, parent=1)
 
 
 @pytest.mark.parametrize(("kwargs", "match"), BAD_REGISTER)
