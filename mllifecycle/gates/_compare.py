@@ -201,9 +201,10 @@ def paired_bootstrap(
         Example weights; a resample weighs example ``i`` by its count times
         its weight.
     pos_label : optional
-        Positive class of ``precision``, ``recall`` and ``f1`` (default: the
-        larger label). ROC AUC, log loss and Brier score take the larger label
-        as positive for 1-D probabilities.
+        Positive class (default: the larger label) of ``precision``,
+        ``recall`` and ``f1``, and the class whose probabilities (or scores)
+        1-D inputs of ROC AUC, log loss, Brier score and ECE are; for ROC AUC
+        on two columns of probabilities, the column read.
     n_bins : int, default=10
         Equal-width confidence bins of ``expected_calibration_error`` (the
         top-label ECE of Guo et al. 2017: the weighted mean over bins of

@@ -234,8 +234,12 @@ def _proba_true_class(
     name: str,
     caller: str,
     classes: npt.NDArray[Any] | None = None,
+    pos_label: Any = None,
 ) -> tuple[FloatArray, FloatArray | None, npt.NDArray[Any]]:
-    """Return (p of the true class, one-hot matrix or None, classes)."""
+    """Return (p of the true class, one-hot matrix or None, classes).
+
+    1-D probabilities are those of ``pos_label`` (default: the larger class).
+    """
     classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         if classes.size != 2:
@@ -245,7 +249,7 @@ def _proba_true_class(
                 described(f"1-D probabilities with {classes.size} class(es) in y_true"),
                 caller,
             )
-        pos = y == classes[1]
+        pos = y == (classes[1] if pos_label is None else pos_label)
         return np.where(pos, p, 1.0 - p), None, classes
     if p.shape[1] != classes.size:
         fail(
@@ -260,7 +264,10 @@ def _proba_true_class(
     return p[np.arange(y.size), col], onehot, classes
 
 
-def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> FloatArray:
+def _binary_scores(
+    y: npt.NDArray[Any], s: Any, name: str, caller: str, column: int = 1
+) -> FloatArray:
+    """1-D scores, or column ``column`` (the positive class) of 2-column probabilities."""
     arr = check_array(s, name, caller=caller, ndim=(1, 2))
     if arr.ndim == 2:
         if arr.shape[1] != 2:
@@ -271,7 +278,7 @@ def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> Float
                 described(f"{arr.shape[1]} columns"),
                 caller,
             )
-        arr = check_proba(arr, name, caller)[:, 1]
+        arr = check_proba(arr, name, caller)[:, column]
     return arr
 
 
@@ -367,6 +374,8 @@ def _prepare(
     w = check_weights(sample_weight, n, caller, positive_sum=True)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
+    if pos_label is not None and kind != "regression" and not np.isin(pos_label, cls):
+        fail("pos_label", "one of the labels in y_true", pos_label, caller)
 
     if kind == "regression":
         if spec.name == "mean_absolute_error":
@@ -396,8 +405,6 @@ def _prepare(
                 caller,
             )
         pos = classes[-1] if pos_label is None else pos_label
-        if pos_label is not None and not np.isin(pos, classes):
-            fail("pos_label", "one of the labels in y_true", pos_label, caller)
         yt = y == pos
         cols = []
         for pred in (a, b):
@@ -409,13 +416,13 @@ def _prepare(
         cols = []
         for pred, nm in ((a, na), (b, nb)):
             _proba_true_class(y, pred, nm, caller, cls)  # validates the shape
-            cols.append(_ece_columns(y, pred, n_bins, cls) * ones[:, None])
+            cols.append(_ece_columns(y, pred, n_bins, cls, pos_label) * ones[:, None])
         F = np.column_stack([*cols, ones])
         return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
 
     if kind == "proba":
-        ta, onehot, classes = _proba_true_class(y, a, na, caller, cls)
-        tb, _, _ = _proba_true_class(y, b, nb, caller, cls)
+        ta, onehot, classes = _proba_true_class(y, a, na, caller, cls, pos_label)
+        tb, _, _ = _proba_true_class(y, b, nb, caller, cls, pos_label)
         if spec.name == "log_loss":
             la = -np.log(np.clip(ta, _EPS, 1 - _EPS))
             lb = -np.log(np.clip(tb, _EPS, 1 - _EPS))
@@ -437,9 +444,11 @@ def _prepare(
             described(f"{classes.size} class(es)"),
             caller,
         )
-    sa = _binary_scores(y, a, na, caller)
-    sb = _binary_scores(y, b, nb, caller)
-    return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
+    pos = classes[1] if pos_label is None else pos_label
+    col = int(np.searchsorted(classes, pos))
+    sa = _binary_scores(y, a, na, caller, col)
+    sb = _binary_scores(y, b, nb, caller, col)
+    return Problem(spec=spec, n=n, positive=y == pos, scores=(sa, sb), weights=w)
 
 
 def _ece_columns(
@@ -447,12 +456,20 @@ def _ece_columns(
     p: FloatArray,
     n_bins: int,
     classes: npt.NDArray[Any] | None = None,
+    pos_label: Any = None,
 ) -> FloatArray:
-    """Per-example (correct - confidence) spread into top-label confidence bins."""
+    """Per-example (correct - confidence) spread into top-label confidence bins.
+
+    1-D probabilities are those of ``pos_label`` (default: the larger class).
+    """
     classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         conf = np.maximum(p, 1.0 - p)
-        pred = np.where(p > 0.5, classes[-1], classes[0])
+        if pos_label is None or pos_label == classes[-1]:
+            pos, neg = classes[-1], classes[0]
+        else:
+            pos, neg = classes[0], classes[-1]
+        pred = np.where(p > 0.5, pos, neg)
     else:
         col = np.argmax(p, axis=1)
         conf = p[np.arange(p.shape[0]), col]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 from mllifecycle.gates import BootstrapResult, paired_bootstrap
 from mllifecycle.gates._metrics import (
     auc_jackknife,
@@ -292,3 +292,55 @@ def test_intervals_agree_with_scipy_bootstrap(method):
     assert ours.ci_low == pytest.approx(ref.confidence_interval.low, abs=0.1 * se)
     assert ours.ci_high == pytest.approx(ref.confidence_interval.high, abs=0.1 * se)
     assert se == pytest.approx(ref.standard_error, rel=0.03)
+
+
+@pytest.mark.parametrize("labels", [(0, 1), ("neg", "pos"), (-1, 1), (7, -3)])
+@pytest.mark.parametrize("which", [0, 1])
+def test_pos_label_is_honoured_by_score_and_probability_metrics(labels, which):
+    # pos_label used to be ignored outside precision/recall/F1: ROC AUC, log loss,
+    # Brier and ECE always read 1-D inputs as the larger label's, so a caller
+    # passing the smaller label got 1 - AUC and the loss of the other class
+    y, a, b, pa, pb = _binary(n=60, seed=3, ties=True)
+    L = np.array(labels)
+    yy = L[y]
+    pos = L[which]
+    w = np.random.default_rng(1).random(60)
+    w[:5] = 0.0
+
+    def obs(metric, ca, cb):
+        spec = resolve_metric(metric, None, "t")
+        return prepare(spec, yy, ca, cb, sample_weight=w, pos_label=pos, caller="t").observed()
+
+    yb = yy == pos
+    np.testing.assert_allclose(
+        obs("roc_auc", a, b),
+        [skm.roc_auc_score(yb, s, sample_weight=w) for s in (a, b)],
+    )
+    np.testing.assert_allclose(
+        obs("log_loss", pa, pb),
+        [skm.log_loss(yb, p, sample_weight=w) for p in (pa, pb)],
+    )
+    np.testing.assert_allclose(
+        obs("brier_score", pa, pb),
+        [skm.brier_score_loss(yb, p, sample_weight=w) for p in (pa, pb)],
+    )
+    # two columns of probabilities: pos_label picks the column of ROC AUC
+    cols = np.sort(L)
+    P = np.column_stack([1 - pa, pa]) if pos == cols[1] else np.column_stack([pa, 1 - pa])
+    Q = np.column_stack([1 - pb, pb]) if pos == cols[1] else np.column_stack([pb, 1 - pb])
+    np.testing.assert_allclose(
+        obs("roc_auc", P, Q),
+        [skm.roc_auc_score(yb, s, sample_weight=w) for s in (pa, pb)],
+    )
+    # ECE of 1-D probabilities of pos_label equals that of the 2-D matrix (away
+    # from p = 0.5, where the two forms break the tie towards different classes)
+    keep = (pa != 0.5) & (pb != 0.5)
+    yy, w = yy[keep], w[keep]
+    np.testing.assert_allclose(obs("ece", pa[keep], pb[keep]), obs("ece", P[keep], Q[keep]))
+
+
+def test_unknown_pos_label_is_refused_for_every_classification_metric():
+    y, a, b, pa, pb = _binary(n=40, seed=4)
+    for metric, ca, cb in (("roc_auc", a, b), ("log_loss", pa, pb), ("f1", y, 1 - y)):
+        with pytest.raises(InvalidParameterError, match="pos_label"):
+            paired_bootstrap(y, ca, cb, metric=metric, pos_label=2, n_resamples=10, rng=0)
