@@ -29,6 +29,7 @@ from mllifecycle.augment._common import (
     check_X,
     check_y,
     class_plan,
+    distance_scale,
     drop_self,
     effective_k,
     frame_io,
@@ -215,9 +216,13 @@ def _all_index(X: FloatArray, n_jobs: int | None) -> LazyIndex:
 
 
 def _scaled(X: FloatArray) -> tuple[FloatArray, bool]:
-    """``X`` divided by :func:`safe_scale` (for distances) and whether it was."""
-    s = safe_scale(X)
-    return (X, False) if s == 1.0 else (X / s, True)
+    """Return ``X`` divided by :func:`distance_scale` (for distances), and a flag.
+
+    The flag says whether the interpolation needs its overflow-safe form
+    (:func:`safe_scale` is not 1).
+    """
+    s = distance_scale(X)
+    return (X if s == 1.0 else X / s), safe_scale(X) != 1.0
 
 
 @frame_io
