@@ -52,7 +52,7 @@ class NoRegression:
         accuracy; for log loss an increase of 0.005). With ``margin=0`` this
         is a superiority test.
     alpha : float, default=0.05
-        One-sided level.
+        One-sided level, in (0, 0.5).
     n_resamples : int, default=10_000
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
@@ -157,8 +157,8 @@ class SignificantImprovement:
     margin : float, default=0.0
         Required improvement in the metric's units.
     alpha : float, default=0.05
-        One-sided level: a challenger no better than the champion passes with
-        probability at most about ``alpha``.
+        One-sided level, in (0, 0.5): a challenger no better than the champion
+        passes with probability at most about ``alpha``.
     method : {"bootstrap", "mcnemar", "delong"}, default="bootstrap"
     n_resamples : int, default=10_000
     n_jobs : int or None, default=None

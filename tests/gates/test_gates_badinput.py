@@ -238,3 +238,31 @@ NAMES = [
 def test_errors_name_the_callers_argument(call, match):
     with pytest.raises(InvalidParameterError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: NoRegression("accuracy", margin=0.0, alpha=a),
+        lambda a: SignificantImprovement("accuracy", alpha=a),
+        lambda a: SliceNoRegression("accuracy", alpha=a),
+        lambda a: CalibrationNoWorse(alpha=a),
+    ],
+)
+@pytest.mark.parametrize("alpha", [0.5, 0.6, 0.9])
+def test_one_sided_gates_refuse_alpha_of_one_half_or_more(make, alpha):
+    # the gates read the 1 - 2 alpha interval: at alpha >= 0.5 its level is <= 0
+    # and its bounds came out swapped (NoRegression read ci_low > ci_high)
+    with pytest.raises(InvalidParameterError, match=r"'alpha'.*\(0, 0\.5\).*Got"):
+        make(alpha)
+
+
+def test_one_sided_gates_keep_levels_below_one_half():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    old = np.where(rng.random(400) < 0.85, y, 1 - y)
+    new = np.where(rng.random(400) < 0.80, y, 1 - y)
+    ctx = GateContext(y_true=y, champion=old, challenger=new, rng=0)
+    for alpha in (0.05, 0.4, 0.49):
+        ev = NoRegression("accuracy", margin=0.01, alpha=alpha).check(ctx).evidence
+        assert ev["ci_low"] <= ev["ci_high"]
