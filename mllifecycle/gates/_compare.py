@@ -14,7 +14,6 @@ from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     RNGLike,
     check_alpha,
-    check_array,
     check_bool,
     check_consistent_length,
     check_int,
@@ -650,10 +649,10 @@ def paired_permutation(
 
 
 def _correct(y_true: Any, pred: Any, name: str, caller: str) -> npt.NDArray[np.bool_]:
-    from mllifecycle.gates._metrics import _check_known_labels
+    from mllifecycle.gates._metrics import _check_known_labels, _labels
 
-    y = check_array(y_true, "y_true", caller=caller, ndim=1, dtype="any")
-    p = check_array(pred, name, caller=caller, ndim=1, dtype="any")
+    y = _labels(y_true, "y_true", caller)
+    p = _labels(pred, name, caller)
     check_consistent_length([y, p], ["y_true", name], caller)
     _check_known_labels(y, p, name, caller)
     return np.asarray(p == y, dtype=bool)

@@ -202,7 +202,32 @@ def _call(func: Callable[..., Any], y: Any, pred: Any, w: FloatArray | None) -> 
 
 
 def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
-    return check_array(x, name, caller=caller, ndim=1, dtype="any")
+    """1-D class labels; object arrays free of None/NaN and of one sortable type."""
+    arr = check_array(x, name, caller=caller, ndim=1, dtype="any")
+    if arr.dtype.kind == "O":
+        missing = np.array(
+            [
+                v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType"
+                for v in arr
+            ]
+        )
+        if missing.any():
+            fail(
+                name,
+                "labels free of missing values (None or NaN)",
+                described(f"{int(missing.sum())} missing value(s)"),
+                caller,
+            )
+        try:
+            np.unique(arr)
+        except TypeError:
+            fail(
+                name,
+                "labels of one comparable type (e.g. all str or all int)",
+                described("labels of mixed types"),
+                caller,
+            )
+    return arr
 
 
 def _check_known_labels(

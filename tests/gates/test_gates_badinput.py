@@ -266,3 +266,42 @@ def test_one_sided_gates_keep_levels_below_one_half():
     for alpha in (0.05, 0.4, 0.49):
         ev = NoRegression("accuracy", margin=0.01, alpha=alpha).check(ctx).evidence
         assert ev["ci_low"] <= ev["ci_high"]
+
+
+_NONE_LABELS = np.array(["a", "b", None, "a"], dtype=object)
+_MIXED_LABELS = np.array([1, "b", 2, "b"], dtype=object)
+_STR_PRED = np.array(["a", "b", "a", "a"], dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        # a missing label or mixed label types reached np.unique: a bare TypeError
+        (
+            lambda: paired_bootstrap(_NONE_LABELS, _STR_PRED, _STR_PRED, metric="accuracy"),
+            r"'y_true' parameter of paired_bootstrap must be labels free of missing",
+        ),
+        (
+            lambda: mcnemar(_NONE_LABELS, _STR_PRED, _STR_PRED),
+            r"'y_true' parameter of mcnemar must be labels free of missing",
+        ),
+        (
+            lambda: MetricThreshold("accuracy", minimum=0.5).check(
+                GateContext(y_true=_NONE_LABELS, challenger=_STR_PRED)
+            ),
+            r"'y_true' parameter of MetricThreshold must be labels free of missing",
+        ),
+        (
+            lambda: paired_bootstrap(_MIXED_LABELS, _MIXED_LABELS, _MIXED_LABELS,
+                                     metric="accuracy"),
+            r"'y_true' parameter of paired_bootstrap must be labels of one comparable type",
+        ),
+        (
+            lambda: mcnemar(["a", "b", "a", "b"], _STR_PRED, _NONE_LABELS),
+            r"'challenger_pred' parameter of mcnemar must be labels free of missing",
+        ),
+    ],
+)
+def test_missing_or_mixed_labels_are_refused_by_name(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()
