@@ -445,8 +445,8 @@ def _bootstrap_result(
     if test == "permutation":
         # the bar counts the bootstrap resamples only (as before): one bar per call
         dist = swap_distribution(problem, n_resamples, gen, n_jobs=n_jobs, caller=caller)
-        p_gt = dist.p_greater(observed)
-        p_lt = dist.p_less(observed)
+        p_gt = dist.p_greater(dist.observed)
+        p_lt = dist.p_less(dist.observed)
         method += f"; p-value: paired permutation test ({dist.how})"
     else:
         p_gt = _p_greater(boot, null_value, z0, acc, use_bca)
@@ -619,8 +619,8 @@ def paired_permutation(
         problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
     )
     _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
-    p_gt = dist.p_greater(observed)
-    p_lt = dist.p_less(observed)
+    p_gt = dist.p_greater(dist.observed)
+    p_lt = dist.p_less(dist.observed)
     if direction == "greater":
         p = p_gt
     elif direction == "less":
@@ -987,8 +987,12 @@ def delong(
         dist = swap_distribution(
             problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
         )
-        p_gt = dist.p_greater(diff)
-        p = p_gt if direction == "greater" else min(1.0, 2.0 * min(p_gt, dist.p_less(diff)))
+        p_gt = dist.p_greater(dist.observed)
+        p = (
+            p_gt
+            if direction == "greater"
+            else min(1.0, 2.0 * min(p_gt, dist.p_less(dist.observed)))
+        )
     p = min(max(p, 0.0), 1.0)
     return DeLongResult(
         champion_auc=float(aucs[0]),
