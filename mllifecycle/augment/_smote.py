@@ -595,7 +595,7 @@ def _smote_nc_impl(
         label = classes[c]
         kc = effective_k(k, idx.size, label, caller)
         Xc = Xnum[idx]
-        sc = safe_scale(Xc)
+        sc = distance_scale(Xc)  # exact; tiny columns would square to 0
         med = float(np.median((Xc / sc).std(axis=0)))
         onehot = np.zeros((idx.size, int(n_cats.sum())))
         rows = np.arange(idx.size)
@@ -607,7 +607,7 @@ def _smote_nc_impl(
         cols = gen.integers(0, kc, size=cnt)
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]
-        num_new = interpolate(Xc, seeds, Xc, partners, gaps, stable=sc != 1.0)
+        num_new = interpolate(Xc, seeds, Xc, partners, gaps, stable=safe_scale(Xc) != 1.0)
         Xs = np.empty((cnt, p), dtype=out_dtype)
         Xs[:, num_idx] = num_new
         for j, col in enumerate(cat_idx):
