@@ -111,9 +111,23 @@ def _bca_constants(boot: FloatArray, observed: float, jack: FloatArray) -> tuple
     if jack.size < 2:
         return z0, 0.0
     d = jack.mean() - jack
-    den = 6.0 * float((d**2).sum()) ** 1.5
-    a = float((d**3).sum()) / den if den > 0 else 0.0
+    # the acceleration is scale-free: divide by the largest |d| first, so that
+    # d**3 cannot overflow (metric values near 1e100) nor d**2 underflow
+    top = float(np.abs(d).max())
+    if not (top > 0 and math.isfinite(top)):
+        return z0, 0.0
+    u = d / top
+    den = 6.0 * float((u**2).sum()) ** 1.5
+    a = float((u**3).sum()) / den if den > 0 else 0.0
     return z0, a
+
+
+def _scaled_std(x: FloatArray) -> float:
+    """Sample standard deviation (ddof 1) whose squares cannot overflow."""
+    top = float(np.abs(x).max(initial=0.0))
+    if not (top > 0 and math.isfinite(top)):
+        return 0.0 if top == 0 else float("nan")
+    return float((x / top).std(ddof=1)) * top
 
 
 def _bca_level(level: float, z0: float, a: float) -> float:
@@ -471,7 +485,7 @@ def _bootstrap_result(
         percentile_ci=(float(pct[0]), float(pct[1])),
         bca_ci=(float(bca[0]), float(bca[1])),
         confidence_level=confidence_level,
-        std_error=float(boot.std(ddof=1)),
+        std_error=_scaled_std(boot),
         hypothesis=hypothesis,
         margin=margin,
         null_value=float(null_value),

@@ -344,3 +344,25 @@ def test_unknown_pos_label_is_refused_for_every_classification_metric():
     for metric, ca, cb in (("roc_auc", a, b), ("log_loss", pa, pb), ("f1", y, 1 - y)):
         with pytest.raises(InvalidParameterError, match="pos_label"):
             paired_bootstrap(y, ca, cb, metric=metric, pos_label=2, n_resamples=10, rng=0)
+
+
+@pytest.mark.parametrize("scale", [1e100, 1e-100])
+def test_bca_interval_is_invariant_to_the_scale_of_the_metric(scale):
+    # the BCa acceleration cubed the jackknife deviations: at squared errors near
+    # 1e200 they overflowed (NaN levels, "Quantiles must be in the range [0, 1]"),
+    # near 1e-200 they underflowed (acceleration 0, a different interval); the
+    # standard error squared the differences too (inf near 1e200)
+    rng = np.random.default_rng(5)
+    y = rng.normal(size=2000)
+    a = y + rng.normal(size=2000)
+    b = y + 0.9 * rng.normal(size=2000)
+    ref = paired_bootstrap(y, a, b, metric="mse", rng=0, n_resamples=500, test="bootstrap")
+    got = paired_bootstrap(
+        y * scale, a * scale, b * scale, metric="mse", rng=0, n_resamples=500, test="bootstrap"
+    )
+    k = scale**2
+    np.testing.assert_allclose(
+        [got.difference / k, got.ci_low / k, got.ci_high / k, got.std_error / k, got.p_value],
+        [ref.difference, ref.ci_low, ref.ci_high, ref.std_error, ref.p_value],
+        rtol=1e-9,
+    )
