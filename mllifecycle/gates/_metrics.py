@@ -473,6 +473,11 @@ def _prepare(
     col = int(np.searchsorted(classes, pos))
     sa = _binary_scores(y, a, na, caller, col)
     sb = _binary_scores(y, b, nb, caller, col)
+    if w is not None:
+        # the AUC multiplies pairs of weights: bring the largest to [0.5, 1) by
+        # a power of two (exact, and the AUC is scale-free) so that products
+        # of weights near 1e200 or 1e-200 neither overflow nor underflow
+        w = w * float(np.ldexp(1.0, -int(np.frexp(w.max())[1])))
     return Problem(spec=spec, n=n, positive=y == pos, scores=(sa, sb), weights=w)
 
 

@@ -366,3 +366,27 @@ def test_bca_interval_is_invariant_to_the_scale_of_the_metric(scale):
         [ref.difference, ref.ci_low, ref.ci_high, ref.std_error, ref.p_value],
         rtol=1e-9,
     )
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200, 1e300])
+def test_weighted_auc_is_invariant_to_scaling_the_weights(factor):
+    # the AUC multiplies pairs of weights: at 1e200 or 1e-200 the products
+    # overflowed or underflowed and the AUC was refused as undefined (NaN)
+    from mllifecycle.gates import paired_permutation
+
+    y, a, b, _, _ = _binary(n=300, seed=6, ties=True)
+    w = np.random.default_rng(2).random(300)
+    ref = paired_bootstrap(y, a, b, metric="roc_auc", sample_weight=w, rng=0,
+                           n_resamples=200, test="bootstrap")
+    got = paired_bootstrap(y, a, b, metric="roc_auc", sample_weight=w * factor, rng=0,
+                           n_resamples=200, test="bootstrap")
+    np.testing.assert_allclose(
+        [got.champion_value, got.challenger_value, got.ci_low, got.ci_high, got.p_value],
+        [ref.champion_value, ref.challenger_value, ref.ci_low, ref.ci_high, ref.p_value],
+        rtol=1e-9,
+    )
+    perm = paired_permutation(y, a, b, metric="roc_auc", sample_weight=w * factor, rng=0,
+                              n_resamples=200)
+    base = paired_permutation(y, a, b, metric="roc_auc", sample_weight=w, rng=0,
+                              n_resamples=200)
+    assert perm.p_value == pytest.approx(base.p_value)
