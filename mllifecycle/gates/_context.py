@@ -33,6 +33,15 @@ def _slices(value: Any, n: int) -> Any:
         return None
     names = column_names(value)
     if names is not None:
+        dups = sorted({str(nm) for nm in names if names.count(nm) > 1})
+        if dups:
+            fail(
+                "slices",
+                "a table with unique column names (a repeated name would keep one "
+                "of its columns only)",
+                described(f"duplicate column name(s) {', '.join(map(repr, dups))}"),
+                caller,
+            )
         arr = np.asarray(value.to_numpy())
         value = {nm: arr[:, j] for j, nm in enumerate(names)}
     if isinstance(value, Mapping):

@@ -305,3 +305,14 @@ _STR_PRED = np.array(["a", "b", "a", "a"], dtype=object)
 def test_missing_or_mixed_labels_are_refused_by_name(call, match):
     with pytest.raises(InvalidParameterError, match=match):
         call()
+
+
+def test_slices_table_with_duplicate_column_names_is_refused():
+    # the columns became a dict keyed by name: the first 'g' was dropped and the
+    # gate judged the other column, silently
+    import pandas as pd
+
+    g = np.array([0, 1] * 4)
+    df = pd.DataFrame(np.column_stack([g, 1 - g]), columns=["g", "g"])
+    with pytest.raises(InvalidParameterError, match=r"'slices'.*unique column names.*'g'"):
+        GateContext(y_true=Y, champion=A, challenger=A, slices=df)
