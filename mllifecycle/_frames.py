@@ -261,17 +261,24 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
         )
     if kind == "pandas":
         pd = sys.modules["pandas"]
-        out = pd.DataFrame({n: arr[:, j] for j, n in enumerate(names)}, columns=names)
-        old = dict(zip(template.columns, template.dtypes, strict=False))
-        for j, n in enumerate(names):
-            if n in old and str(out.dtypes.iloc[j]) != str(old[n]):
+        # built and cast by position: with repeated column names, a dict or a
+        # name lookup would keep one of the columns for all of them
+        out = pd.DataFrame({j: arr[:, j] for j in range(len(names))})
+        out.columns = template.columns.copy() if columns is None else pd.Index(names)
+        if columns is None:
+            olds: list[Any] = list(template.dtypes)
+        else:
+            lookup = dict(zip(template.columns, template.dtypes, strict=False))
+            olds = [lookup.get(n) for n in names]
+        for j, want in enumerate(olds):
+            if want is not None and str(out.dtypes.iloc[j]) != str(want):
                 try:
-                    cast = out.iloc[:, j].astype(old[n])
+                    cast = out.iloc[:, j].astype(want)
                 except (TypeError, ValueError):
                     continue
                 back = np.asarray(cast.to_numpy(dtype=object, na_value=None), dtype=object)
                 if _same(back, arr[:, j]):
-                    out[n] = cast
+                    out.isetitem(j, cast)
         return out
     if kind == "polars":
         pl = sys.modules["polars"]
