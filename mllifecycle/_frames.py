@@ -300,8 +300,9 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
     arrays: list[Any] = []
     for j, n in enumerate(names):
         a = pa.array(_listable(arr[:, j]))
-        if n in schema.names:
-            want = schema.field(n).type
+        # by position (a name may repeat); by name only for given columns
+        if columns is None or (n in schema.names and schema.names.count(n) == 1):
+            want = schema.field(j if columns is None else n).type
             if a.type != want:
                 try:
                     c = a.cast(want)
