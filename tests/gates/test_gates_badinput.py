@@ -316,3 +316,32 @@ def test_slices_table_with_duplicate_column_names_is_refused():
     df = pd.DataFrame(np.column_stack([g, 1 - g]), columns=["g", "g"])
     with pytest.raises(InvalidParameterError, match=r"'slices'.*unique column names.*'g'"):
         GateContext(y_true=Y, champion=A, challenger=A, slices=df)
+
+
+@pytest.mark.parametrize("value", ["False", "no", float("nan"), None, 2, [False]])
+def test_gate_result_refuses_a_passed_flag_that_is_not_a_bool(value):
+    # bool("False") and bool(nan) are True: such a gate used to pass silently
+    from mllifecycle.gates import GateResult
+
+    with pytest.raises(InvalidParameterError, match=r"'passed' parameter of GateResult"):
+        GateResult(passed=value, name="mine")
+
+
+def test_gate_result_keeps_bools_and_zero_one():
+    from mllifecycle.gates import GateResult
+
+    for value, want in ((True, True), (np.False_, False), (1, True), (0, False), (1.0, True)):
+        assert GateResult(passed=value, name="mine").passed is want
+
+
+def test_evaluate_gates_refuses_a_custom_result_with_text_passed():
+    class Result:
+        passed = "False"
+        name = "custom"
+
+    class Gate:
+        def check(self, context):
+            return Result()
+
+    with pytest.raises(InvalidParameterError, match=r"'passed'.*a bool.*'False'"):
+        evaluate_gates([Gate()], GateContext(y_true=Y, challenger=A))
