@@ -345,3 +345,13 @@ def test_evaluate_gates_refuses_a_custom_result_with_text_passed():
 
     with pytest.raises(InvalidParameterError, match=r"'passed'.*a bool.*'False'"):
         evaluate_gates([Gate()], GateContext(y_true=Y, challenger=A))
+
+
+@pytest.mark.parametrize(("metric", "method"), [("accuracy", "mcnemar"), ("roc_auc", "delong")])
+def test_unweighted_tests_refuse_a_weighted_context(metric, method):
+    # McNemar's and DeLong's tests silently ignored the context's sample_weight
+    w = np.array([1.0, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 5.0])
+    ctx = GateContext(y_true=Y, champion=A, challenger=1 - A, champion_proba=P,
+                      challenger_proba=1 - P, sample_weight=w)
+    with pytest.raises(InvalidParameterError, match=r"'context'.*without sample_weight"):
+        SignificantImprovement(metric, method=method).check(ctx)
