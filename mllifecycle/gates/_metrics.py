@@ -193,9 +193,25 @@ class Problem:
 
 
 def _call(func: Callable[..., Any], y: Any, pred: Any, w: FloatArray | None) -> float:
-    if w is None:
-        return float(func(y, pred))
-    return float(func(y, pred, sample_weight=w))
+    out = func(y, pred) if w is None else func(y, pred, sample_weight=w)
+    try:
+        return float(out)
+    except (TypeError, ValueError):
+        name = getattr(func, "__name__", type(func).__name__)
+        fail("metric", "a callable returning a number", described(f"{name} returned {out!r}"))
+
+
+def _takes_sample_weight(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` accepts a ``sample_weight`` keyword (True if unknown)."""
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(
+        p.name == "sample_weight" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params
+    )
 
 
 # ---------------------------------------------------------------- preparation
@@ -377,6 +393,14 @@ def _prepare(
                 fail(nm, "an array-like with at least 1 sample", arr, caller)
         n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
         w = check_weights(sample_weight, n, caller, positive_sum=True)
+        if w is not None and spec.func is not None and not _takes_sample_weight(spec.func):
+            fail(
+                "sample_weight",
+                "None for a callable metric without a sample_weight parameter (it is "
+                "called as metric(y_true, y_pred, sample_weight=w))",
+                described(f"weights for {spec.name!r}"),
+                caller,
+            )
         return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
 
     if kind == "regression":
