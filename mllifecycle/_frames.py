@@ -289,17 +289,24 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
         )
     if kind == "pandas":
         pd = sys.modules["pandas"]
-        out = pd.DataFrame({n: arr[:, j] for j, n in enumerate(names)}, columns=names)
-        old = dict(zip(template.columns, template.dtypes, strict=False))
-        for j, n in enumerate(names):
-            if n in old and str(out.dtypes.iloc[j]) != str(old[n]):
+        # built and cast by position: with repeated column names, a dict or a
+        # name lookup would keep one of the columns for all of them
+        out = pd.DataFrame({j: arr[:, j] for j in range(len(names))})
+        out.columns = template.columns.copy() if columns is None else pd.Index(names)
+        if columns is None:
+            olds: list[Any] = list(template.dtypes)
+        else:
+            lookup = dict(zip(template.columns, template.dtypes, strict=False))
+            olds = [lookup.get(n) for n in names]
+        for j, want in enumerate(olds):
+            if want is not None and str(out.dtypes.iloc[j]) != str(want):
                 try:
-                    cast = out.iloc[:, j].astype(old[n])
+                    cast = out.iloc[:, j].astype(want)
                 except (TypeError, ValueError):
                     continue
                 back = np.asarray(cast.to_numpy(dtype=object, na_value=None), dtype=object)
                 if _same(back, arr[:, j]):
-                    out[n] = cast
+                    out.isetitem(j, cast)
         return out
     if kind == "polars":
         pl = sys.modules["polars"]
@@ -321,8 +328,9 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
     arrays: list[Any] = []
     for j, n in enumerate(names):
         a = pa.array(_listable(arr[:, j]))
-        if n in schema.names:
-            want = schema.field(n).type
+        # by position (a name may repeat); by name only for given columns
+        if columns is None or (n in schema.names and schema.names.count(n) == 1):
+            want = schema.field(j if columns is None else n).type
             if a.type != want:
                 try:
                     c = a.cast(want)

@@ -81,6 +81,26 @@ def safe_scale(X: npt.NDArray[Any]) -> float:
     return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))
 
 
+#: Magnitude below which squared differences would underflow to zero.
+_TINY = 1e-100
+
+
+def distance_scale(X: npt.NDArray[Any]) -> float:
+    """Return a power of two to divide ``X`` by before computing squared distances.
+
+    :func:`safe_scale` for large magnitudes; for tiny ones (all below
+    ``1e-100``, whose squared differences underflow to 0 and tie every pair)
+    a power of two that brings the largest under 2. Exact either way, so the
+    neighbours of ``X / s`` are those of ``X``.
+    """
+    if X.size == 0:
+        return 1.0
+    top = float(np.max(np.abs(X)))
+    if top <= _BIG and (top >= _TINY or top == 0.0):
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))
+
+
 P = ParamSpec("P")
 
 
@@ -338,12 +358,17 @@ def neighbors_within(
     """Return the ``k`` nearest neighbours (self excluded) within ``Xc``."""
     from sklearn.neighbors import NearestNeighbors
 
-    s = safe_scale(Xc)
+    from mllifecycle.augment._knn import exact_neighbors
+
+    s = distance_scale(Xc)
     if s != 1.0:
         Xc = Xc / s
     nn = NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs).fit(Xc)
     q = np.arange(Xc.shape[0], dtype=np.intp) if queries is None else queries
     ind = nn.kneighbors(Xc[q], return_distance=False).astype(np.intp, copy=False)
+    if getattr(nn, "_fit_method", "brute") == "brute":
+        # expanded distances cancel on near rows far from the origin: make exact
+        ind = exact_neighbors(Xc, q, ind)
     return drop_self(ind, q)
 
 

@@ -170,6 +170,31 @@ class _Filter:
         return out
 
 
+def exact_neighbors(Y: FloatArray, queries: IntArray, ind: IntArray) -> IntArray:
+    """Make approximate nearest lists ``ind`` (query itself included) exact.
+
+    scikit-learn's brute-force search expands ``||x - y||^2`` into
+    ``||x||^2 - 2 x.y + ||y||^2``, which cancels on near rows far from the
+    origin (offset features) and returns wrong neighbours. The exact distances
+    of the approximate lists bound each query's radius, and the filter of
+    :class:`_Filter` then finds the exact lists within it; a block the filter
+    gives up on (very many rows within the bound) keeps the approximate lists.
+    """
+    if not queries.size or ind.shape[1] == 0:
+        return ind
+    tau = radius_bound(Y, queries, ind)
+    if not np.isfinite(tau).all():
+        return ind
+    filt = _Filter(Y)
+    out = ind.copy()
+    for s in range(0, queries.size, _Q_BLOCK):
+        e = min(s + _Q_BLOCK, queries.size)
+        got = filt.block(Y[queries[s:e]], tau[s:e], ind.shape[1])
+        if got is not None:
+            out[s:e] = got
+    return out
+
+
 class LazyIndex:
     """scikit-learn's ``NearestNeighbors`` on ``Y``, fitted on first use only."""
 
@@ -187,6 +212,13 @@ class LazyIndex:
         ind: IntArray = self._nn.kneighbors(
             Q, n_neighbors=n_neighbors, return_distance=False
         ).astype(np.intp, copy=False)
+        return ind
+
+    def exact(self, queries: IntArray, n_neighbors: int) -> IntArray:
+        """:meth:`kneighbors` of rows ``queries`` of ``Y``, exact in double precision."""
+        ind = self.kneighbors(self.Y[queries], n_neighbors)
+        if getattr(self._nn, "_fit_method", "brute") == "brute":  # expanded distances
+            ind = exact_neighbors(self.Y, queries, ind)
         return ind
 
 
@@ -230,7 +262,7 @@ def kneighbors_all(
         if got is None:
             if index is None:
                 index = LazyIndex(Y, n_jobs)
-            got = index.kneighbors(Y[queries[s:e]], n_neighbors)
+            got = index.exact(queries[s:e], n_neighbors)
         out[s:e] = got
     return out
 

@@ -25,6 +25,7 @@ from mllifecycle.augment._common import (
     check_X,
     check_y,
     class_plan,
+    distance_scale,
     frame_io,
     is_continuous,
     safe_scale,
@@ -64,8 +65,13 @@ _FMAX = float(np.finfo(np.float64).max)
 
 
 def _spread(X: npt.NDArray[Any]) -> FloatArray:
-    """Per-column standard deviation that cannot overflow (scaled by a power of 2)."""
-    s = safe_scale(X)
+    """Per-column standard deviation that cannot overflow nor underflow.
+
+    Computed on ``X`` divided by a power of 2 (:func:`distance_scale`): the
+    squares of columns near ``1e-300`` underflow to 0 (no noise at all), and
+    below ``1e-154`` lose precision.
+    """
+    s = distance_scale(X)
     out: FloatArray = (X / s).std(axis=0) * s if s != 1.0 else X.std(axis=0)
     return out
 

@@ -29,6 +29,7 @@ from mllifecycle.augment._common import (
     check_X,
     check_y,
     class_plan,
+    distance_scale,
     drop_self,
     effective_k,
     frame_io,
@@ -215,9 +216,13 @@ def _all_index(X: FloatArray, n_jobs: int | None) -> LazyIndex:
 
 
 def _scaled(X: FloatArray) -> tuple[FloatArray, bool]:
-    """``X`` divided by :func:`safe_scale` (for distances) and whether it was."""
-    s = safe_scale(X)
-    return (X, False) if s == 1.0 else (X / s, True)
+    """Return ``X`` divided by :func:`distance_scale` (for distances), and a flag.
+
+    The flag says whether the interpolation needs its overflow-safe form
+    (:func:`safe_scale` is not 1).
+    """
+    s = distance_scale(X)
+    return (X if s == 1.0 else X / s), safe_scale(X) != 1.0
 
 
 @frame_io
@@ -590,7 +595,7 @@ def _smote_nc_impl(
         label = classes[c]
         kc = effective_k(k, idx.size, label, caller)
         Xc = Xnum[idx]
-        sc = safe_scale(Xc)
+        sc = distance_scale(Xc)  # exact; tiny columns would square to 0
         med = float(np.median((Xc / sc).std(axis=0)))
         onehot = np.zeros((idx.size, int(n_cats.sum())))
         rows = np.arange(idx.size)
@@ -602,7 +607,7 @@ def _smote_nc_impl(
         cols = gen.integers(0, kc, size=cnt)
         gaps = gen.random(cnt)
         partners = nn[seeds, cols]
-        num_new = interpolate(Xc, seeds, Xc, partners, gaps, stable=sc != 1.0)
+        num_new = interpolate(Xc, seeds, Xc, partners, gaps, stable=safe_scale(Xc) != 1.0)
         Xs = np.empty((cnt, p), dtype=out_dtype)
         Xs[:, num_idx] = num_new
         for j, col in enumerate(cat_idx):

@@ -7,7 +7,6 @@ from typing import Any
 import attrs
 
 from mllifecycle._validation import (
-    check_alpha,
     check_int,
     check_option,
     check_scalar,
@@ -20,6 +19,7 @@ from mllifecycle.gates._common import (
     _f,
     _signed,
     _skip,
+    check_one_sided_alpha,
     resampling_fields,
 )
 from mllifecycle.gates._context import GateContext, GateResult
@@ -46,7 +46,7 @@ class CalibrationNoWorse:
     brier_margin : float, default=0.005
         Tolerated increase of the Brier score.
     alpha : float, default=0.05
-        One-sided significance level of each of the two checks.
+        One-sided significance level of each of the two checks, in (0, 0.5).
     n_bins : int, default=10
     n_resamples : int, default=2000
     ci_method : {"bca", "percentile"}, default="bca"
@@ -96,7 +96,7 @@ class CalibrationNoWorse:
             object.__setattr__(
                 self, nm, check_scalar(getattr(self, nm), nm, caller=caller, low=0.0)
             )
-        object.__setattr__(self, "alpha", check_alpha(self.alpha, caller=caller))
+        object.__setattr__(self, "alpha", check_one_sided_alpha(self.alpha, caller))
         object.__setattr__(self, "n_bins", check_int(self.n_bins, "n_bins", caller=caller))
         object.__setattr__(
             self,

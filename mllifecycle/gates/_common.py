@@ -128,6 +128,24 @@ def _describe(res: BootstrapResult, alpha: float) -> str:
     )
 
 
+def check_one_sided_alpha(value: Any, caller: str) -> float:
+    """Check a gate's one-sided level: in (0, 0.5).
+
+    The gates read the two-sided ``1 - 2 alpha`` interval; from ``alpha = 0.5``
+    on its level is zero or negative and its bounds come out swapped.
+    """
+    alpha = check_alpha(value, caller=caller)
+    if alpha >= 0.5:
+        fail(
+            "alpha",
+            "a one-sided level in (0, 0.5) (the gate reads the two-sided "
+            "1 - 2 * alpha interval)",
+            value,
+            caller,
+        )
+    return alpha
+
+
 def _metric_validator(inst: Any, caller: str) -> MetricSpec:
     hib = getattr(inst, "higher_is_better", None)
     return resolve_metric(inst.metric, hib, caller)
@@ -136,7 +154,7 @@ def _metric_validator(inst: Any, caller: str) -> MetricSpec:
 def _paired_fields(caller: str, inst: Any) -> MetricSpec:
     spec = _metric_validator(inst, caller)
     object.__setattr__(inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0))
-    object.__setattr__(inst, "alpha", check_alpha(inst.alpha, caller=caller))
+    object.__setattr__(inst, "alpha", check_one_sided_alpha(inst.alpha, caller))
     object.__setattr__(
         inst, "n_resamples", check_int(inst.n_resamples, "n_resamples", caller=caller)
     )

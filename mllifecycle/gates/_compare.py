@@ -14,7 +14,6 @@ from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     RNGLike,
     check_alpha,
-    check_array,
     check_bool,
     check_consistent_length,
     check_int,
@@ -112,9 +111,23 @@ def _bca_constants(boot: FloatArray, observed: float, jack: FloatArray) -> tuple
     if jack.size < 2:
         return z0, 0.0
     d = jack.mean() - jack
-    den = 6.0 * float((d**2).sum()) ** 1.5
-    a = float((d**3).sum()) / den if den > 0 else 0.0
+    # the acceleration is scale-free: divide by the largest |d| first, so that
+    # d**3 cannot overflow (metric values near 1e100) nor d**2 underflow
+    top = float(np.abs(d).max())
+    if not (top > 0 and math.isfinite(top)):
+        return z0, 0.0
+    u = d / top
+    den = 6.0 * float((u**2).sum()) ** 1.5
+    a = float((u**3).sum()) / den if den > 0 else 0.0
     return z0, a
+
+
+def _scaled_std(x: FloatArray) -> float:
+    """Sample standard deviation (ddof 1) whose squares cannot overflow."""
+    top = float(np.abs(x).max(initial=0.0))
+    if not (top > 0 and math.isfinite(top)):
+        return 0.0 if top == 0 else float("nan")
+    return float((x / top).std(ddof=1)) * top
 
 
 def _bca_level(level: float, z0: float, a: float) -> float:
@@ -201,9 +214,10 @@ def paired_bootstrap(
         Example weights; a resample weighs example ``i`` by its count times
         its weight.
     pos_label : optional
-        Positive class of ``precision``, ``recall`` and ``f1`` (default: the
-        larger label). ROC AUC, log loss and Brier score take the larger label
-        as positive for 1-D probabilities.
+        Positive class (default: the larger label) of ``precision``,
+        ``recall`` and ``f1``, and the class whose probabilities (or scores)
+        1-D inputs of ROC AUC, log loss, Brier score and ECE are; for ROC AUC
+        on two columns of probabilities, the column read.
     n_bins : int, default=10
         Equal-width confidence bins of ``expected_calibration_error`` (the
         top-label ECE of Guo et al. 2017: the weighted mean over bins of
@@ -445,8 +459,8 @@ def _bootstrap_result(
     if test == "permutation":
         # the bar counts the bootstrap resamples only (as before): one bar per call
         dist = swap_distribution(problem, n_resamples, gen, n_jobs=n_jobs, caller=caller)
-        p_gt = dist.p_greater(observed)
-        p_lt = dist.p_less(observed)
+        p_gt = dist.p_greater(dist.observed)
+        p_lt = dist.p_less(dist.observed)
         method += f"; p-value: paired permutation test ({dist.how})"
     else:
         p_gt = _p_greater(boot, null_value, z0, acc, use_bca)
@@ -471,7 +485,7 @@ def _bootstrap_result(
         percentile_ci=(float(pct[0]), float(pct[1])),
         bca_ci=(float(bca[0]), float(bca[1])),
         confidence_level=confidence_level,
-        std_error=float(boot.std(ddof=1)),
+        std_error=_scaled_std(boot),
         hypothesis=hypothesis,
         margin=margin,
         null_value=float(null_value),
@@ -619,8 +633,8 @@ def paired_permutation(
         problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
     )
     _, direction = _null(hypothesis, 0.0, spec.higher_is_better)
-    p_gt = dist.p_greater(observed)
-    p_lt = dist.p_less(observed)
+    p_gt = dist.p_greater(dist.observed)
+    p_lt = dist.p_less(dist.observed)
     if direction == "greater":
         p = p_gt
     elif direction == "less":
@@ -649,10 +663,10 @@ def paired_permutation(
 
 
 def _correct(y_true: Any, pred: Any, name: str, caller: str) -> npt.NDArray[np.bool_]:
-    from mllifecycle.gates._metrics import _check_known_labels
+    from mllifecycle.gates._metrics import _check_known_labels, _labels
 
-    y = check_array(y_true, "y_true", caller=caller, ndim=1, dtype="any")
-    p = check_array(pred, name, caller=caller, ndim=1, dtype="any")
+    y = _labels(y_true, "y_true", caller)
+    p = _labels(pred, name, caller)
     check_consistent_length([y, p], ["y_true", name], caller)
     _check_known_labels(y, p, name, caller)
     return np.asarray(p == y, dtype=bool)
@@ -987,8 +1001,12 @@ def delong(
         dist = swap_distribution(
             problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
         )
-        p_gt = dist.p_greater(diff)
-        p = p_gt if direction == "greater" else min(1.0, 2.0 * min(p_gt, dist.p_less(diff)))
+        p_gt = dist.p_greater(dist.observed)
+        p = (
+            p_gt
+            if direction == "greater"
+            else min(1.0, 2.0 * min(p_gt, dist.p_less(dist.observed)))
+        )
     p = min(max(p, 0.0), 1.0)
     return DeLongResult(
         champion_auc=float(aucs[0]),

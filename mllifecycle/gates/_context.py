@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,15 @@ def _slices(value: Any, n: int) -> Any:
         return None
     names = column_names(value)
     if names is not None:
+        dups = sorted({str(nm) for nm in names if names.count(nm) > 1})
+        if dups:
+            fail(
+                "slices",
+                "a table with unique column names (a repeated name would keep one "
+                "of its columns only)",
+                described(f"duplicate column name(s) {', '.join(map(repr, dups))}"),
+                caller,
+            )
         arr = np.asarray(value.to_numpy())
         value = {nm: arr[:, j] for j, nm in enumerate(names)}
     if isinstance(value, Mapping):
@@ -201,6 +211,27 @@ def model_inputs(
     return champion, context.challenger
 
 
+def _flag(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool: bools, NumPy bools and the numbers 0 and 1.
+
+    Anything else is refused: ``bool("False")`` and ``bool(float("nan"))`` are
+    True, so a gate returning such a value would pass silently.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value)
+    fail(name, "a bool", value, "GateResult")
+
+
+def _passed(value: Any) -> bool:
+    return _flag(value, "passed")
+
+
+def _skipped(value: Any) -> bool:
+    return _flag(value, "skipped")
+
+
 def _reasons(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -233,10 +264,10 @@ class GateResult:
     ('fine',)
     """
 
-    passed: bool = attrs.field(converter=bool)
+    passed: bool = attrs.field(converter=_passed)
     name: str
     reasons: tuple[str, ...] = attrs.field(converter=_reasons, factory=tuple)
-    skipped: bool = attrs.field(default=False, converter=bool)
+    skipped: bool = attrs.field(default=False, converter=_skipped)
     evidence: dict[str, Any] = attrs.field(factory=dict, converter=jsonable)
 
     @property

@@ -193,16 +193,57 @@ class Problem:
 
 
 def _call(func: Callable[..., Any], y: Any, pred: Any, w: FloatArray | None) -> float:
-    if w is None:
-        return float(func(y, pred))
-    return float(func(y, pred, sample_weight=w))
+    out = func(y, pred) if w is None else func(y, pred, sample_weight=w)
+    try:
+        return float(out)
+    except (TypeError, ValueError):
+        name = getattr(func, "__name__", type(func).__name__)
+        fail("metric", "a callable returning a number", described(f"{name} returned {out!r}"))
+
+
+def _takes_sample_weight(func: Callable[..., Any]) -> bool:
+    """Whether ``func`` accepts a ``sample_weight`` keyword (True if unknown)."""
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(
+        p.name == "sample_weight" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params
+    )
 
 
 # ---------------------------------------------------------------- preparation
 
 
 def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
-    return check_array(x, name, caller=caller, ndim=1, dtype="any")
+    """1-D class labels; object arrays free of None/NaN and of one sortable type."""
+    arr = check_array(x, name, caller=caller, ndim=1, dtype="any")
+    if arr.dtype.kind == "O":
+        missing = np.array(
+            [
+                v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType"
+                for v in arr
+            ]
+        )
+        if missing.any():
+            fail(
+                name,
+                "labels free of missing values (None or NaN)",
+                described(f"{int(missing.sum())} missing value(s)"),
+                caller,
+            )
+        try:
+            np.unique(arr)
+        except TypeError:
+            fail(
+                name,
+                "labels of one comparable type (e.g. all str or all int)",
+                described("labels of mixed types"),
+                caller,
+            )
+    return arr
 
 
 def _check_known_labels(
@@ -234,8 +275,12 @@ def _proba_true_class(
     name: str,
     caller: str,
     classes: npt.NDArray[Any] | None = None,
+    pos_label: Any = None,
 ) -> tuple[FloatArray, FloatArray | None, npt.NDArray[Any]]:
-    """Return (p of the true class, one-hot matrix or None, classes)."""
+    """Return (p of the true class, one-hot matrix or None, classes).
+
+    1-D probabilities are those of ``pos_label`` (default: the larger class).
+    """
     classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         if classes.size != 2:
@@ -245,7 +290,7 @@ def _proba_true_class(
                 described(f"1-D probabilities with {classes.size} class(es) in y_true"),
                 caller,
             )
-        pos = y == classes[1]
+        pos = y == (classes[1] if pos_label is None else pos_label)
         return np.where(pos, p, 1.0 - p), None, classes
     if p.shape[1] != classes.size:
         fail(
@@ -260,7 +305,10 @@ def _proba_true_class(
     return p[np.arange(y.size), col], onehot, classes
 
 
-def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> FloatArray:
+def _binary_scores(
+    y: npt.NDArray[Any], s: Any, name: str, caller: str, column: int = 1
+) -> FloatArray:
+    """1-D scores, or column ``column`` (the positive class) of 2-column probabilities."""
     arr = check_array(s, name, caller=caller, ndim=(1, 2))
     if arr.ndim == 2:
         if arr.shape[1] != 2:
@@ -271,7 +319,7 @@ def _binary_scores(y: npt.NDArray[Any], s: Any, name: str, caller: str) -> Float
                 described(f"{arr.shape[1]} columns"),
                 caller,
             )
-        arr = check_proba(arr, name, caller)[:, 1]
+        arr = check_proba(arr, name, caller)[:, column]
     return arr
 
 
@@ -345,6 +393,14 @@ def _prepare(
                 fail(nm, "an array-like with at least 1 sample", arr, caller)
         n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
         w = check_weights(sample_weight, n, caller, positive_sum=True)
+        if w is not None and spec.func is not None and not _takes_sample_weight(spec.func):
+            fail(
+                "sample_weight",
+                "None for a callable metric without a sample_weight parameter (it is "
+                "called as metric(y_true, y_pred, sample_weight=w))",
+                described(f"weights for {spec.name!r}"),
+                caller,
+            )
         return Problem(spec=spec, n=n, arrays=(y, a, b), weights=w)
 
     if kind == "regression":
@@ -367,6 +423,8 @@ def _prepare(
     w = check_weights(sample_weight, n, caller, positive_sum=True)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
+    if pos_label is not None and kind != "regression" and not np.isin(pos_label, cls):
+        fail("pos_label", "one of the labels in y_true", pos_label, caller)
 
     if kind == "regression":
         if spec.name == "mean_absolute_error":
@@ -396,8 +454,6 @@ def _prepare(
                 caller,
             )
         pos = classes[-1] if pos_label is None else pos_label
-        if pos_label is not None and not np.isin(pos, classes):
-            fail("pos_label", "one of the labels in y_true", pos_label, caller)
         yt = y == pos
         cols = []
         for pred in (a, b):
@@ -409,13 +465,13 @@ def _prepare(
         cols = []
         for pred, nm in ((a, na), (b, nb)):
             _proba_true_class(y, pred, nm, caller, cls)  # validates the shape
-            cols.append(_ece_columns(y, pred, n_bins, cls) * ones[:, None])
+            cols.append(_ece_columns(y, pred, n_bins, cls, pos_label) * ones[:, None])
         F = np.column_stack([*cols, ones])
         return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
 
     if kind == "proba":
-        ta, onehot, classes = _proba_true_class(y, a, na, caller, cls)
-        tb, _, _ = _proba_true_class(y, b, nb, caller, cls)
+        ta, onehot, classes = _proba_true_class(y, a, na, caller, cls, pos_label)
+        tb, _, _ = _proba_true_class(y, b, nb, caller, cls, pos_label)
         if spec.name == "log_loss":
             la = -np.log(np.clip(ta, _EPS, 1 - _EPS))
             lb = -np.log(np.clip(tb, _EPS, 1 - _EPS))
@@ -437,9 +493,16 @@ def _prepare(
             described(f"{classes.size} class(es)"),
             caller,
         )
-    sa = _binary_scores(y, a, na, caller)
-    sb = _binary_scores(y, b, nb, caller)
-    return Problem(spec=spec, n=n, positive=y == classes[1], scores=(sa, sb), weights=w)
+    pos = classes[1] if pos_label is None else pos_label
+    col = int(np.searchsorted(classes, pos))
+    sa = _binary_scores(y, a, na, caller, col)
+    sb = _binary_scores(y, b, nb, caller, col)
+    if w is not None:
+        # the AUC multiplies pairs of weights: bring the largest to [0.5, 1) by
+        # a power of two (exact, and the AUC is scale-free) so that products
+        # of weights near 1e200 or 1e-200 neither overflow nor underflow
+        w = w * float(np.ldexp(1.0, -int(np.frexp(w.max())[1])))
+    return Problem(spec=spec, n=n, positive=y == pos, scores=(sa, sb), weights=w)
 
 
 def _ece_columns(
@@ -447,12 +510,20 @@ def _ece_columns(
     p: FloatArray,
     n_bins: int,
     classes: npt.NDArray[Any] | None = None,
+    pos_label: Any = None,
 ) -> FloatArray:
-    """Per-example (correct - confidence) spread into top-label confidence bins."""
+    """Per-example (correct - confidence) spread into top-label confidence bins.
+
+    1-D probabilities are those of ``pos_label`` (default: the larger class).
+    """
     classes = np.unique(y) if classes is None else classes
     if p.ndim == 1:
         conf = np.maximum(p, 1.0 - p)
-        pred = np.where(p > 0.5, classes[-1], classes[0])
+        if pos_label is None or pos_label == classes[-1]:
+            pos, neg = classes[-1], classes[0]
+        else:
+            pos, neg = classes[0], classes[-1]
+        pred = np.where(p > 0.5, pos, neg)
     else:
         col = np.argmax(p, axis=1)
         conf = p[np.arange(p.shape[0]), col]

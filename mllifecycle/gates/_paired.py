@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._validation import check_option, fail
+from mllifecycle._validation import check_option, described, fail
 from mllifecycle.exceptions import DegenerateDataWarning
 from mllifecycle.gates._common import (
     _check_context,
@@ -52,7 +52,7 @@ class NoRegression:
         accuracy; for log loss an increase of 0.005). With ``margin=0`` this
         is a superiority test.
     alpha : float, default=0.05
-        One-sided level.
+        One-sided level, in (0, 0.5).
     n_resamples : int, default=10_000
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
@@ -150,6 +150,8 @@ class SignificantImprovement:
     two-sided p-value is below ``2 alpha`` (one-sided ``alpha``).
     ``method="delong"`` (ROC AUC): passes when DeLong's one-sided p-value of
     H1 ``difference > margin`` is below ``alpha``. Skipped with no champion.
+    McNemar's and DeLong's tests are unweighted: a context with
+    ``sample_weight`` needs ``method="bootstrap"``.
 
     Parameters
     ----------
@@ -157,8 +159,8 @@ class SignificantImprovement:
     margin : float, default=0.0
         Required improvement in the metric's units.
     alpha : float, default=0.05
-        One-sided level: a challenger no better than the champion passes with
-        probability at most about ``alpha``.
+        One-sided level, in (0, 0.5): a challenger no better than the champion
+        passes with probability at most about ``alpha``.
     method : {"bootstrap", "mcnemar", "delong"}, default="bootstrap"
     n_resamples : int, default=10_000
     n_jobs : int or None, default=None
@@ -234,6 +236,15 @@ class SignificantImprovement:
         if not context.has_champion:
             return _skip(self.name)
         spec: MetricSpec = self._spec
+        if self.method != "bootstrap" and context.sample_weight is not None:
+            # McNemar's and DeLong's tests count examples: weights would be ignored
+            fail(
+                "context",
+                f"a GateContext without sample_weight for method={self.method!r} (its "
+                "test is unweighted; use method='bootstrap' for weighted examples)",
+                described("sample_weight given"),
+                caller,
+            )
         if self.method == "mcnemar":
             champion, challenger = model_inputs(spec, context, caller)
             # validate with the gate's names before the test sees the arrays

@@ -70,7 +70,11 @@ class SwapDistribution:
     """The swap distribution of the difference ``challenger - champion``.
 
     ``values`` with probabilities ``weights`` (exact) or equal weights
-    (Monte-Carlo draws, ``exact=False``).
+    (Monte-Carlo draws, ``exact=False``). ``observed`` is the difference
+    without a swap, computed by the same arithmetic as ``values`` (the
+    difference of the two metric values can differ from it by rounding: on
+    close models with large metric values, by more than the spacing of
+    ``values``); refer it, not that difference, to ``values``.
     """
 
     values: FloatArray
@@ -79,10 +83,12 @@ class SwapDistribution:
     n_differing: int
     n_resamples: int
     how: str
+    observed: float = 0.0
 
     def p_greater(self, observed: float) -> float:
         """P(T* >= observed): one-sided p-value of H1 difference > 0."""
-        tol = 1e-9 * max(1.0, abs(observed), float(np.abs(self.values).max(initial=0.0)))
+        # equal in exact arithmetic: within rounding of the largest |value|
+        tol = 1e-9 * max(abs(observed), float(np.abs(self.values).max(initial=0.0)))
         hit = self.values >= observed - tol
         if self.exact:
             assert self.weights is not None
@@ -161,16 +167,24 @@ def _random_values(
     return chunk
 
 
-def _linear_exact(D: FloatArray, total: float) -> tuple[FloatArray, FloatArray] | None:
-    """Exact distribution of ``sum_i e_i D_i / total`` over random signs ``e``."""
+def _linear_exact(
+    D: FloatArray, total: float
+) -> tuple[FloatArray, FloatArray, float] | None:
+    """Exact distribution of ``sum_i e_i D_i / total`` over random signs ``e``.
+
+    Returns ``(values, probabilities, observed)``; ``observed`` (all signs
+    +1) is computed on the same grid of rounded magnitudes as ``values``.
+    """
     from scipy.stats import binom
 
     mags = np.abs(D)
     scale = float(mags.max(initial=0.0))
     if scale == 0.0:
-        return np.zeros(1), np.ones(1)
+        return np.zeros(1), np.ones(1), 0.0
     # group equal magnitudes (relative tolerance) so the support stays small
     key = np.round(mags / scale * 1e9).astype(np.int64)
+    grid_sum = int(np.sum(np.where(D < 0, -key, key)))  # exact: integers
+    observed = float(np.asarray(grid_sum / 1e9 * scale, dtype=np.float64) / total)
     uniq, counts = np.unique(key, return_counts=True)
     if float(np.prod(counts + 1.0)) > _MAX_SUPPORT:
         return None
@@ -190,7 +204,7 @@ def _linear_exact(D: FloatArray, total: float) -> tuple[FloatArray, FloatArray] 
         r_u, inv = np.unique(r, return_inverse=True)
         probs = np.asarray(np.bincount(inv, weights=probs), dtype=np.float64)
         values = np.asarray(r_u / 1e9 * scale, dtype=np.float64)
-    return values / total, probs
+    return values / total, probs, observed
 
 
 def swap_distribution(
@@ -218,6 +232,7 @@ def swap_distribution(
             n_differing=0,
             n_resamples=1,
             how="exact: the models agree on every example",
+            observed=0.0,
         )
     exact = k < 63 and (1 << k) <= n_resamples
     name = problem.spec.name
@@ -228,7 +243,7 @@ def swap_distribution(
         total = float(problem.F[:, 2].sum())
         dist = _linear_exact(D, total)
         if dist is not None:
-            vals, probs = dist
+            vals, probs, obs = dist
             return SwapDistribution(
                 values=vals,
                 weights=probs,
@@ -236,6 +251,7 @@ def swap_distribution(
                 n_differing=k,
                 n_resamples=int(vals.size),
                 how=f"exact sign-flip distribution over 2^{k} swaps",
+                observed=obs,
             )
         values_of = _linear_values(D, total)
         width = k
@@ -266,6 +282,8 @@ def swap_distribution(
             desc="permutation",
         )
         values = np.concatenate(chunks)
+    # the unswapped difference, by the same arithmetic as every swap
+    observed = float(values_of(np.zeros((1, k), dtype=bool))[0])
     ok = np.isfinite(values)
     if not ok.all():
         values = values[ok]
@@ -278,6 +296,7 @@ def swap_distribution(
         n_differing=k,
         n_resamples=m,
         how=("exact: " if exact else "Monte-Carlo: ") + kind,
+        observed=observed,
     )
 
 

@@ -130,10 +130,10 @@ def _as_result(obj: Any, gate: Any) -> GateResult:
             "evaluate_gates",
         )
     return GateResult(
-        passed=bool(obj.passed),
+        passed=obj.passed,
         name=str(getattr(obj, "name", type(gate).__name__)),
         reasons=getattr(obj, "reasons", ()),
-        skipped=bool(getattr(obj, "skipped", False)),
+        skipped=getattr(obj, "skipped", False),
         evidence=getattr(obj, "evidence", {}),
     )
 

@@ -52,7 +52,8 @@ class SliceNoRegression:
     margin : float, default=0.0
         Tolerated loss per slice, in the metric's units.
     alpha : float, default=0.05
-        Family-wise level across slices.
+        Family-wise level across slices, in (0, 0.5) (each slice reads its
+        one-sided ``1 - 2 alpha`` interval).
     correction : {"holm", "hochberg", "bonferroni", "fdr_bh", "fdr_by"} or None, default="holm"
         Multiple-testing adjustment across slices (see
         :func:`mllifecycle.drift.adjust_p_values`); None for none. The

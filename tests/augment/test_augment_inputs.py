@@ -135,3 +135,37 @@ def test_augmentation_gain_bad_inputs(override, match):
     with pytest.raises(InvalidParameterError, match=match):
         augmentation_gain(kw.pop("estimator"), kw.pop("X"), kw.pop("y"),
                           kw.pop("augmenter"), **kw)
+
+
+def test_table_with_duplicate_column_names_keeps_every_column():
+    # the output table was rebuilt from a dict keyed by name: both 'a' columns
+    # came back holding the second one's values
+    import pandas as pd
+
+    from mllifecycle.augment import smote
+
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(50, 3))
+    y = np.r_[np.zeros(40, int), np.ones(10, int)]
+    df = pd.DataFrame(X, columns=["a", "a", "b"])
+    got, _ = smote(df, y, rng=0)
+    ref, _ = smote(X, y, rng=0)
+    assert got.columns.tolist() == ["a", "a", "b"]
+    np.testing.assert_array_equal(got.to_numpy(), ref)
+
+
+def test_arrow_table_with_duplicate_column_names_is_accepted():
+    # the output schema was looked up by name: KeyError on a repeated name
+    pa = pytest.importorskip("pyarrow")
+    from mllifecycle.augment import smote
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(50, 3))
+    X[:, 2] = np.round(X[:, 2])
+    y = np.r_[np.zeros(40, int), np.ones(10, int)]
+    t = pa.table([pa.array(X[:, 0]), pa.array(X[:, 1]), pa.array(X[:, 2].astype(np.int64))],
+                 names=["a", "a", "b"])
+    got, _ = smote(t, y, rng=0)
+    ref, _ = smote(X, y, rng=0)
+    assert got.column_names == ["a", "a", "b"]
+    np.testing.assert_allclose(np.column_stack([c.to_numpy() for c in got.columns]), ref)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.neighbors import NearestNeighbors
 
 import mllifecycle.augment._knn as knn
-from mllifecycle.augment import adasyn, borderline_smote
+from mllifecycle.augment import adasyn, borderline_smote, smote
 from mllifecycle.augment._common import drop_self, neighbors_within
 
 
@@ -121,3 +121,61 @@ def test_within_class_partners_are_a_prefix_of_the_longer_search():
     long = neighbors_within(X, 10, None)
     short = neighbors_within(X, 5, None)
     assert np.array_equal(long[:, :5], short)
+
+
+def _exact_d2(Y, queries, ind):
+    """Squared distances by differences, on ``Y`` brought near 1 by a power of two."""
+    Ys = Y / 2.0 ** np.frexp(np.abs(Y).max())[1]
+    diff = Ys[queries][:, None, :] - Ys[ind]
+    return np.einsum("qkj,qkj->qk", diff, diff)
+
+
+_HARD = [
+    # offset features: scikit-learn's brute force expands ||x - y||^2 and cancels
+    ("offset, few rows (brute force)", lambda r: 1e8 + r.normal(size=(8, 2)) * 1e-3),
+    ("offset, many features", lambda r: 1e4 + r.normal(size=(200, 20)) * 1e-5),
+    # tiny magnitudes: squared differences underflow to 0 and tie every pair
+    ("tiny", lambda r: r.normal(size=(8, 2)) * 1e-300),
+    ("tiny, many features", lambda r: r.normal(size=(60, 20)) * 1e-170),
+]
+
+
+@pytest.mark.parametrize(("label", "make"), _HARD, ids=[h[0] for h in _HARD])
+def test_within_class_neighbours_exact_on_offset_and_tiny_rows(label, make):
+    Y = make(np.random.default_rng(5))
+    n = Y.shape[0]
+    queries = np.arange(n)
+    got = neighbors_within(Y, 3, None)
+    ref = _reference(Y / 2.0 ** np.frexp(np.abs(Y).max())[1], queries, n)[:, 1:4]
+    np.testing.assert_array_equal(_exact_d2(Y, queries, got), _exact_d2(Y, queries, ref))
+
+
+@pytest.mark.parametrize(("label", "make"), _HARD, ids=[h[0] for h in _HARD])
+def test_all_rows_search_exact_on_offset_and_tiny_rows(label, make):
+    # the search without a radius bound (small problems) is scikit-learn's: exact now
+    Y = make(np.random.default_rng(6))
+    queries = np.arange(0, Y.shape[0], 2)
+    Ys = Y / 2.0 ** np.frexp(np.abs(Y).max())[1]
+    got = knn.kneighbors_all(Ys, queries, 4, None, 1)
+    ref = _reference(Ys, queries, 4)
+    np.testing.assert_array_equal(_exact_d2(Y, queries, got), _exact_d2(Y, queries, ref))
+
+
+def test_smote_partners_are_exact_neighbours_on_offset_rows():
+    # k=1: every child lies on the segment from a row to its true nearest row
+    # (4 rows: scikit-learn picks its brute-force search, which cancels)
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(4, 2)) * 1e-3
+    X = np.r_[np.zeros((40, 2)), 1e8 + base]
+    y = np.r_[np.zeros(40, int), np.ones(4, int)]
+    Xn, _ = smote(X, y, k_neighbors=1, rng=0)
+    d2 = ((base[:, None] - base[None]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    nearest = d2.argmin(axis=1)
+    kids = Xn[44:] - 1e8
+    for kid in kids:
+        # distance of the child to each segment (row i, its nearest row)
+        a, b = base, base[nearest]
+        t = np.clip(((kid - a) * (b - a)).sum(1) / ((b - a) ** 2).sum(1), 0, 1)
+        dist = np.sqrt((((a + t[:, None] * (b - a)) - kid) ** 2).sum(1))
+        assert dist.min() < 1e-7

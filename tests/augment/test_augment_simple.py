@@ -140,3 +140,33 @@ def test_same_rng_same_output(fn):
     a, b = fn(X, y, rng=11), fn(X, y, rng=11)
     assert np.array_equal(a[0], b[0])
     assert not np.array_equal(a[0], fn(X, y, rng=12)[0])
+
+
+@pytest.mark.parametrize("magnitude", [1e-160, 1e-300, 1.0, 1e300])
+def test_noise_scale_is_invariant_to_the_features_magnitude(magnitude):
+    # the spread of tiny features was taken from squares that underflow: no
+    # noise at 1e-300 (copies were exact duplicates), 0.01 % off at 1e-160
+    rng = np.random.default_rng(8)
+    X = rng.normal(0, 1, (400, 2))
+    y = rng.normal(size=400)
+    ref = gaussian_noise(X, y, n_samples=50, scale=0.3, rng=1)[0]
+    got = gaussian_noise(X * magnitude, y, n_samples=50, scale=0.3, rng=1)[0]
+    np.testing.assert_allclose(got / magnitude, ref, rtol=1e-9)
+    ref = random_oversample(X, y, n_samples=50, shrinkage=1.0, rng=1)[0]
+    got = random_oversample(X * magnitude, y, n_samples=50, shrinkage=1.0, rng=1)[0]
+    np.testing.assert_allclose(got / magnitude, ref, rtol=1e-9)
+
+
+def test_smote_nc_categorical_distance_survives_tiny_numeric_columns():
+    # SMOTE-NC's categorical penalty is the median numeric std: it squared to 0
+    # on tiny numeric columns, so categories no longer weighed in the distance
+    from mllifecycle.augment import smote_nc
+
+    rng = np.random.default_rng(9)
+    num = rng.normal(size=(60, 2))
+    cat = rng.integers(0, 3, 60).astype(float)
+    y = np.r_[np.zeros(40, int), np.ones(20, int)]
+    ref = smote_nc(np.column_stack([num, cat]), y, categorical_features=[2], rng=0)[0]
+    got = smote_nc(np.column_stack([num * 1e-300, cat]), y, categorical_features=[2], rng=0)[0]
+    np.testing.assert_array_equal(got[:, 2], ref[:, 2])
+    np.testing.assert_allclose(got[:, :2] / 1e-300, ref[:, :2], rtol=1e-9)

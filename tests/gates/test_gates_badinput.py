@@ -238,3 +238,140 @@ NAMES = [
 def test_errors_name_the_callers_argument(call, match):
     with pytest.raises(InvalidParameterError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: NoRegression("accuracy", margin=0.0, alpha=a),
+        lambda a: SignificantImprovement("accuracy", alpha=a),
+        lambda a: SliceNoRegression("accuracy", alpha=a),
+        lambda a: CalibrationNoWorse(alpha=a),
+    ],
+)
+@pytest.mark.parametrize("alpha", [0.5, 0.6, 0.9])
+def test_one_sided_gates_refuse_alpha_of_one_half_or_more(make, alpha):
+    # the gates read the 1 - 2 alpha interval: at alpha >= 0.5 its level is <= 0
+    # and its bounds came out swapped (NoRegression read ci_low > ci_high)
+    with pytest.raises(InvalidParameterError, match=r"'alpha'.*\(0, 0\.5\).*Got"):
+        make(alpha)
+
+
+def test_one_sided_gates_keep_levels_below_one_half():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    old = np.where(rng.random(400) < 0.85, y, 1 - y)
+    new = np.where(rng.random(400) < 0.80, y, 1 - y)
+    ctx = GateContext(y_true=y, champion=old, challenger=new, rng=0)
+    for alpha in (0.05, 0.4, 0.49):
+        ev = NoRegression("accuracy", margin=0.01, alpha=alpha).check(ctx).evidence
+        assert ev["ci_low"] <= ev["ci_high"]
+
+
+_NONE_LABELS = np.array(["a", "b", None, "a"], dtype=object)
+_MIXED_LABELS = np.array([1, "b", 2, "b"], dtype=object)
+_STR_PRED = np.array(["a", "b", "a", "a"], dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        # a missing label or mixed label types reached np.unique: a bare TypeError
+        (
+            lambda: paired_bootstrap(_NONE_LABELS, _STR_PRED, _STR_PRED, metric="accuracy"),
+            r"'y_true' parameter of paired_bootstrap must be labels free of missing",
+        ),
+        (
+            lambda: mcnemar(_NONE_LABELS, _STR_PRED, _STR_PRED),
+            r"'y_true' parameter of mcnemar must be labels free of missing",
+        ),
+        (
+            lambda: MetricThreshold("accuracy", minimum=0.5).check(
+                GateContext(y_true=_NONE_LABELS, challenger=_STR_PRED)
+            ),
+            r"'y_true' parameter of MetricThreshold must be labels free of missing",
+        ),
+        (
+            lambda: paired_bootstrap(_MIXED_LABELS, _MIXED_LABELS, _MIXED_LABELS,
+                                     metric="accuracy"),
+            r"'y_true' parameter of paired_bootstrap must be labels of one comparable type",
+        ),
+        (
+            lambda: mcnemar(["a", "b", "a", "b"], _STR_PRED, _NONE_LABELS),
+            r"'challenger_pred' parameter of mcnemar must be labels free of missing",
+        ),
+    ],
+)
+def test_missing_or_mixed_labels_are_refused_by_name(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()
+
+
+def test_slices_table_with_duplicate_column_names_is_refused():
+    # the columns became a dict keyed by name: the first 'g' was dropped and the
+    # gate judged the other column, silently
+    import pandas as pd
+
+    g = np.array([0, 1] * 4)
+    df = pd.DataFrame(np.column_stack([g, 1 - g]), columns=["g", "g"])
+    with pytest.raises(InvalidParameterError, match=r"'slices'.*unique column names.*'g'"):
+        GateContext(y_true=Y, champion=A, challenger=A, slices=df)
+
+
+@pytest.mark.parametrize("value", ["False", "no", float("nan"), None, 2, [False]])
+def test_gate_result_refuses_a_passed_flag_that_is_not_a_bool(value):
+    # bool("False") and bool(nan) are True: such a gate used to pass silently
+    from mllifecycle.gates import GateResult
+
+    with pytest.raises(InvalidParameterError, match=r"'passed' parameter of GateResult"):
+        GateResult(passed=value, name="mine")
+
+
+def test_gate_result_keeps_bools_and_zero_one():
+    from mllifecycle.gates import GateResult
+
+    for value, want in ((True, True), (np.False_, False), (1, True), (0, False), (1.0, True)):
+        assert GateResult(passed=value, name="mine").passed is want
+
+
+def test_evaluate_gates_refuses_a_custom_result_with_text_passed():
+    class Result:
+        passed = "False"
+        name = "custom"
+
+    class Gate:
+        def check(self, context):
+            return Result()
+
+    with pytest.raises(InvalidParameterError, match=r"'passed'.*a bool.*'False'"):
+        evaluate_gates([Gate()], GateContext(y_true=Y, challenger=A))
+
+
+@pytest.mark.parametrize(("metric", "method"), [("accuracy", "mcnemar"), ("roc_auc", "delong")])
+def test_unweighted_tests_refuse_a_weighted_context(metric, method):
+    # McNemar's and DeLong's tests silently ignored the context's sample_weight
+    w = np.array([1.0, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 5.0])
+    ctx = GateContext(y_true=Y, champion=A, challenger=1 - A, champion_proba=P,
+                      challenger_proba=1 - P, sample_weight=w)
+    with pytest.raises(InvalidParameterError, match=r"'context'.*without sample_weight"):
+        SignificantImprovement(metric, method=method).check(ctx)
+
+
+def test_callable_metric_without_sample_weight_refuses_weights_by_name():
+    # it was called with sample_weight=... anyway: a bare TypeError
+    def acc(t, p):
+        return float(np.mean(t == p))
+
+    with pytest.raises(InvalidParameterError, match=r"'sample_weight'.*without a sample_weight"):
+        paired_bootstrap(Y, A, 1 - A, metric=acc, higher_is_better=True,
+                         sample_weight=np.ones(8), n_resamples=10, rng=0)
+    # a callable taking sample_weight (or **kwargs) still gets the weights
+    res = paired_bootstrap(Y, A, A, metric=lambda t, p, **kw: 1.0, higher_is_better=True,
+                           sample_weight=np.ones(8), n_resamples=10, rng=0)
+    assert res.difference == 0.0
+
+
+def test_callable_metric_returning_text_is_refused_by_name():
+    with pytest.raises(InvalidParameterError, match=r"'metric'.*returning a number.*'x'"):
+        paired_bootstrap(Y, A, A, metric=lambda t, p: "x", higher_is_better=True,
+                         n_resamples=10, rng=0)

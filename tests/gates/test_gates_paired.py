@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 from mllifecycle.gates import BootstrapResult, paired_bootstrap
 from mllifecycle.gates._metrics import (
     auc_jackknife,
@@ -292,3 +292,101 @@ def test_intervals_agree_with_scipy_bootstrap(method):
     assert ours.ci_low == pytest.approx(ref.confidence_interval.low, abs=0.1 * se)
     assert ours.ci_high == pytest.approx(ref.confidence_interval.high, abs=0.1 * se)
     assert se == pytest.approx(ref.standard_error, rel=0.03)
+
+
+@pytest.mark.parametrize("labels", [(0, 1), ("neg", "pos"), (-1, 1), (7, -3)])
+@pytest.mark.parametrize("which", [0, 1])
+def test_pos_label_is_honoured_by_score_and_probability_metrics(labels, which):
+    # pos_label used to be ignored outside precision/recall/F1: ROC AUC, log loss,
+    # Brier and ECE always read 1-D inputs as the larger label's, so a caller
+    # passing the smaller label got 1 - AUC and the loss of the other class
+    y, a, b, pa, pb = _binary(n=60, seed=3, ties=True)
+    L = np.array(labels)
+    yy = L[y]
+    pos = L[which]
+    w = np.random.default_rng(1).random(60)
+    w[:5] = 0.0
+
+    def obs(metric, ca, cb):
+        spec = resolve_metric(metric, None, "t")
+        return prepare(spec, yy, ca, cb, sample_weight=w, pos_label=pos, caller="t").observed()
+
+    yb = yy == pos
+    np.testing.assert_allclose(
+        obs("roc_auc", a, b),
+        [skm.roc_auc_score(yb, s, sample_weight=w) for s in (a, b)],
+    )
+    np.testing.assert_allclose(
+        obs("log_loss", pa, pb),
+        [skm.log_loss(yb, p, sample_weight=w) for p in (pa, pb)],
+    )
+    np.testing.assert_allclose(
+        obs("brier_score", pa, pb),
+        [skm.brier_score_loss(yb, p, sample_weight=w) for p in (pa, pb)],
+    )
+    # two columns of probabilities: pos_label picks the column of ROC AUC
+    cols = np.sort(L)
+    P = np.column_stack([1 - pa, pa]) if pos == cols[1] else np.column_stack([pa, 1 - pa])
+    Q = np.column_stack([1 - pb, pb]) if pos == cols[1] else np.column_stack([pb, 1 - pb])
+    np.testing.assert_allclose(
+        obs("roc_auc", P, Q),
+        [skm.roc_auc_score(yb, s, sample_weight=w) for s in (pa, pb)],
+    )
+    # ECE of 1-D probabilities of pos_label equals that of the 2-D matrix (away
+    # from p = 0.5, where the two forms break the tie towards different classes)
+    keep = (pa != 0.5) & (pb != 0.5)
+    yy, w = yy[keep], w[keep]
+    np.testing.assert_allclose(obs("ece", pa[keep], pb[keep]), obs("ece", P[keep], Q[keep]))
+
+
+def test_unknown_pos_label_is_refused_for_every_classification_metric():
+    y, a, b, pa, pb = _binary(n=40, seed=4)
+    for metric, ca, cb in (("roc_auc", a, b), ("log_loss", pa, pb), ("f1", y, 1 - y)):
+        with pytest.raises(InvalidParameterError, match="pos_label"):
+            paired_bootstrap(y, ca, cb, metric=metric, pos_label=2, n_resamples=10, rng=0)
+
+
+@pytest.mark.parametrize("scale", [1e100, 1e-100])
+def test_bca_interval_is_invariant_to_the_scale_of_the_metric(scale):
+    # the BCa acceleration cubed the jackknife deviations: at squared errors near
+    # 1e200 they overflowed (NaN levels, "Quantiles must be in the range [0, 1]"),
+    # near 1e-200 they underflowed (acceleration 0, a different interval); the
+    # standard error squared the differences too (inf near 1e200)
+    rng = np.random.default_rng(5)
+    y = rng.normal(size=2000)
+    a = y + rng.normal(size=2000)
+    b = y + 0.9 * rng.normal(size=2000)
+    ref = paired_bootstrap(y, a, b, metric="mse", rng=0, n_resamples=500, test="bootstrap")
+    got = paired_bootstrap(
+        y * scale, a * scale, b * scale, metric="mse", rng=0, n_resamples=500, test="bootstrap"
+    )
+    k = scale**2
+    np.testing.assert_allclose(
+        [got.difference / k, got.ci_low / k, got.ci_high / k, got.std_error / k, got.p_value],
+        [ref.difference, ref.ci_low, ref.ci_high, ref.std_error, ref.p_value],
+        rtol=1e-9,
+    )
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200, 1e300])
+def test_weighted_auc_is_invariant_to_scaling_the_weights(factor):
+    # the AUC multiplies pairs of weights: at 1e200 or 1e-200 the products
+    # overflowed or underflowed and the AUC was refused as undefined (NaN)
+    from mllifecycle.gates import paired_permutation
+
+    y, a, b, _, _ = _binary(n=300, seed=6, ties=True)
+    w = np.random.default_rng(2).random(300)
+    ref = paired_bootstrap(y, a, b, metric="roc_auc", sample_weight=w, rng=0,
+                           n_resamples=200, test="bootstrap")
+    got = paired_bootstrap(y, a, b, metric="roc_auc", sample_weight=w * factor, rng=0,
+                           n_resamples=200, test="bootstrap")
+    np.testing.assert_allclose(
+        [got.champion_value, got.challenger_value, got.ci_low, got.ci_high, got.p_value],
+        [ref.champion_value, ref.challenger_value, ref.ci_low, ref.ci_high, ref.p_value],
+        rtol=1e-9,
+    )
+    perm = paired_permutation(y, a, b, metric="roc_auc", sample_weight=w * factor, rng=0,
+                              n_resamples=200)
+    base = paired_permutation(y, a, b, metric="roc_auc", sample_weight=w, rng=0,
+                              n_resamples=200)
+    assert perm.p_value == pytest.approx(base.p_value)

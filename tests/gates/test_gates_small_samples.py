@@ -447,3 +447,46 @@ def test_cost_estimate_grows_with_the_work():
         costs.append(permutation_seconds(p, 1000))
     assert costs == sorted(costs)
     assert costs[0] < 1.0
+
+
+def _exact_sign_flip_p(D):
+    """Two-sided p-value of sum(D) over every sign flip, in rational arithmetic."""
+    from fractions import Fraction
+
+    d = [Fraction(float(x)) for x in D]
+    obs = sum(d)
+    vals = [sum(s * x for s, x in zip(signs, d, strict=True))
+            for signs in itertools.product((1, -1), repeat=len(d))]
+    ge = Fraction(sum(v >= obs for v in vals), len(vals))
+    le = Fraction(sum(v <= obs for v in vals), len(vals))
+    return float(min(1, 2 * min(ge, le)))
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e-9, 1e-12])
+@pytest.mark.parametrize("metric", ["mean_squared_error", "mean_absolute_error"])
+def test_permutation_p_value_exact_for_small_metric_values(scale, metric):
+    # an absolute tolerance of 1e-9 merged every swap with the observed
+    # difference when the metric itself is that small: p = 1 on any data
+    y = np.zeros(6)
+    a = scale * np.arange(1.0, 7.0)
+    b = 0.5 * a
+    loss = np.square if metric == "mean_squared_error" else np.abs
+    res = paired_permutation(y, a, b, metric=metric)
+    assert res.p_value == pytest.approx(_exact_sign_flip_p(loss(b) - loss(a)))
+    assert res.p_value == pytest.approx(2 / 64)
+
+
+def test_permutation_p_value_never_zero_when_the_difference_cancels():
+    # close models with large squared errors: the difference of the two MSEs
+    # (each ~1e8) cancels and fell outside the swap distribution: p was 0,
+    # impossible for an exact test (the unswapped row is one of the 2^k swaps)
+    y = np.zeros(3)
+    a = np.array([1e4, 1e4 + 1.0, 1e4])
+    b = a.copy()
+    b[1] += 5e-12
+    res = paired_permutation(y, a, b, metric="mean_squared_error")
+    assert res.exact
+    assert res.p_value == pytest.approx(1.0)
+    boot = paired_bootstrap(y, a, b, metric="mean_squared_error", rng=0, n_resamples=200)
+    assert boot.test == "permutation"
+    assert boot.p_value == pytest.approx(1.0)
