@@ -561,13 +561,19 @@ def density_weighted(
 
 
 def _min_sq_dist(Xp: FloatArray, C: FloatArray, chunk: int = 512) -> FloatArray:
-    sq = (Xp**2).sum(axis=1)
+    """Squared distance of each row of ``Xp`` to its nearest row of ``C``.
+
+    Taken from the differences (``cdist``), not the expansion
+    ``|a|^2 + |b|^2 - 2ab``: that loses the digits of distances far below the
+    rows' norms (near-duplicate rows, or features with a large offset), and the
+    greedy cover would then pick the wrong row.
+    """
+    from scipy.spatial.distance import cdist
+
     best = np.full(Xp.shape[0], np.inf)
     for s in range(0, C.shape[0], chunk):
-        c = C[s:s + chunk]
-        d = sq[:, None] - 2.0 * Xp @ c.T + (c**2).sum(axis=1)[None, :]
-        best = np.minimum(best, d.min(axis=1))
-    return np.asarray(np.maximum(best, 0.0), dtype=np.float64)
+        best = np.minimum(best, cdist(Xp, C[s:s + chunk], "sqeuclidean").min(axis=1))
+    return np.asarray(best, dtype=np.float64)
 
 
 def k_center_greedy(
@@ -684,14 +690,13 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
         picks.append(first)
         scores.append(float("inf"))
         d = ((Z - Z[first]) ** 2).sum(axis=1)
-    sq = (Z**2).sum(axis=1)
     while len(picks) < b:
         best = d.max()
         ties = np.flatnonzero(d == best)
         i = int(ties[gen.integers(ties.shape[0])]) if ties.shape[0] > 1 else int(ties[0])
         picks.append(i)
         scores.append(float(np.sqrt(best)))
-        d = np.minimum(d, np.maximum(sq - 2.0 * Z @ Z[i] + sq[i], 0.0))
+        d = np.minimum(d, ((Z - Z[i]) ** 2).sum(axis=1))
         d[i] = -1.0
         d[picks] = -1.0
     return picks, scores

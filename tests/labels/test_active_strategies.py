@@ -109,6 +109,18 @@ def test_k_center_greedy_equals_brute_force(data):
     assert np.all(np.diff(q.scores) <= 1e-12)  # coverage radius never grows
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_k_center_greedy_is_exact_for_features_with_a_large_offset(seed):
+    """Sibling of the mmd cancellation bug: distances from |a|^2 + |b|^2 - 2ab
+    lost their digits when the rows sit far from the origin (offset 1e6, spread
+    0.05), so the cover picked other rows than brute force."""
+    g = np.random.default_rng(seed)
+    pool = 1e6 + g.normal(scale=0.05, size=(60, 3))
+    labelled = 1e6 + g.normal(scale=0.05, size=(2, 3))
+    q = k_center_greedy(None, pool, batch_size=10, X_labelled=labelled, rng=0)
+    np.testing.assert_array_equal(q.indices, _k_center_reference(pool, labelled, 10))
+
+
 def test_k_center_greedy_hybrid_covers_the_low_margin_candidates_only(data):
     X, _, pool, model, _ = data
     p = model.predict_proba(pool)
