@@ -188,6 +188,26 @@ def test_majority_vote_matches_counting(small):
     assert top[np.arange(len(ref)), res.labels].all()
 
 
+def test_majority_vote_tie_rule_and_skills_match_hand_count():
+    """Documented tie rule: the class more frequent over all answers (here 'cat',
+    11 answers to 3), not the mean of the task shares ('dog', 2.5 to 1.5); and
+    the skills are agreement with the labels returned, random ties included
+    (they were computed against a second, independent tie draw)."""
+    ans = [["A", f"w{i}", "cat"] for i in range(10)] + [
+        ["B", "w0", "dog"], ["C", "w1", "dog"], ["D", "w2", "cat"], ["D", "w3", "dog"]]
+    res = majority_vote(ans, rng=0)
+    assert res.labels.tolist() == ["cat", "dog", "dog", "cat"]
+    np.testing.assert_allclose(res.prior, [0.375, 0.625])  # the estimated balance is unchanged
+    balanced = [["t1", "a", "x"], ["t1", "b", "y"], ["t2", "a", "x"], ["t2", "b", "y"],
+                ["t3", "a", "y"], ["t3", "b", "x"]]
+    for seed in range(20):
+        res = majority_vote(balanced, rng=seed)
+        label = dict(zip(res.tasks.tolist(), res.labels.tolist(), strict=True))
+        ref = [np.mean([label[t] == y for t, w, y in balanced if w == wk])
+               for wk in res.workers.tolist()]
+        np.testing.assert_allclose(res.skills, ref)
+
+
 def _glad_q(answers, post, a, b, k, mu_a=1.0, mu_b=1.0):
     """Whitehill et al.'s expected complete-data log-likelihood plus priors, by loops."""
     q = 0.0
