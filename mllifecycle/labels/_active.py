@@ -866,7 +866,10 @@ def _kappa(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> float:
 
 
 def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
+    """None, NaN of any float type, or pandas' NA: the oracle did not label the row."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, float | np.floating) and bool(np.isnan(v))
 
 
 @attrs.define(kw_only=True)
@@ -1058,7 +1061,17 @@ class ActiveLearner:
         caller = "ActiveLearner.teach"
         if self._X_pool is None:
             raise NotFittedError("ActiveLearner.teach needs a pool: call fit(X_pool) first.")
-        idx = np.asarray(indices, dtype=np.intp).ravel()
+        raw = np.asarray(indices).ravel()
+        if raw.size and (raw.dtype.kind not in "iuf" or (
+                raw.dtype.kind == "f" and not np.all(raw == np.round(raw)))):
+            fail("indices", "integer pool row indices (as Query.indices gives them)",
+                 described(f"an array of dtype {raw.dtype}" if raw.dtype.kind != "f"
+                           else "non-integer values"), caller)
+        idx = raw.astype(np.intp)
+        uniq, counts = np.unique(idx, return_counts=True)
+        if (counts > 1).any():
+            fail("indices", "distinct pool rows (one answer per row)",
+                 described(f"row {int(uniq[counts > 1][0])} more than once"), caller)
         labs = list(labels)  # type: ignore[arg-type]
         if len(labs) != idx.shape[0]:
             fail("labels", f"one answer per queried row ({idx.shape[0]})",
