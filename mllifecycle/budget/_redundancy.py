@@ -231,7 +231,10 @@ def redundancy(
     wtd = np.empty(kmax)
     for i, k in enumerate(ks):
         if exact:
-            maj[i] = wtd[i] = majority_vote_accuracy(float(acc[0]), int(k))
+            maj[i] = majority_vote_accuracy(float(acc[0]), int(k))
+            # the log-odds weights of workers below 1/2 are negative: the weighted
+            # vote reverses their answers, a majority of workers right w.p. 1 - p
+            wtd[i] = majority_vote_accuracy(max(float(acc[0]), 1.0 - float(acc[0])), int(k))
         else:
             maj[i], wtd[i] = _simulate(acc, int(k), k_classes, n_sim, gen)
     se = 0.0 if exact else float(math.sqrt(0.25 / n_sim))
