@@ -25,6 +25,7 @@ from mllifecycle.transfer._common import (
     FloatArray,
     as_numpy,
     check_estimator_instance,
+    check_same_columns,
     scale_columns,
 )
 
@@ -548,6 +549,7 @@ def importance_weights(
     True
     """
     m = check_option(method, "method", _METHODS, _CALLER)
+    check_same_columns(X_source, X_target, ("X_source", "X_target"), _CALLER)
     xs = check_array(as_numpy(X_source, "X_source", _CALLER), "X_source", caller=_CALLER,
                      ndim=2, min_samples=2)
     xt = check_array(as_numpy(X_target, "X_target", _CALLER), "X_target", caller=_CALLER,
