@@ -360,6 +360,20 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
     return vals, cls, names
 
 
+def _gold_index(v: Any, k: int) -> int:
+    """Class index of a gold label of a plain label matrix (-2 if not one).
+
+    Integral floats count (a gold column read with NaN for unknown is float).
+    """
+    if isinstance(v, float | np.floating):
+        if not float(v).is_integer():
+            return -2
+        v = int(v)
+    if isinstance(v, int | np.integer) and 0 <= v < k:
+        return int(v)
+    return -2
+
+
 def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
             ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     from scipy.stats import norm
@@ -532,8 +546,7 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
             code = {c: i for i, c in enumerate(cls.tolist())}
             yi = np.array([ABSTAIN if _is_abstain(v) else code.get(v, -2) for v in yv.tolist()])
         else:
-            yi = np.array([ABSTAIN if _is_abstain(v) else
-                           (int(v) if isinstance(v, int | np.integer) and 0 <= v < k else -2)
+            yi = np.array([ABSTAIN if _is_abstain(v) else _gold_index(v, k)
                            for v in yv.tolist()])
         if (yi == -2).any():
             bad = yv[np.flatnonzero(yi == -2)[0]]

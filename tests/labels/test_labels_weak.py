@@ -340,3 +340,15 @@ def test_analyze_function_that_never_fires_and_unknown_gold():
     assert np.isnan(res.accuracy[1])
     assert np.isnan(res.ci_low[1])
     json.dumps(res.to_dict())
+
+
+def test_analyze_accepts_float_gold_with_nan_for_unknown():
+    """A gold column with NaN for unknown rows is float: 0.0/1.0 are class
+    indices (as they already were for a LabelMatrix); it raised 'Got 0.0'."""
+    L = np.array([[0, 1], [1, 1], [0, -1], [-1, 0]])
+    ref = analyze(L, [0, 1, ABSTAIN, 0])
+    res = analyze(L, np.array([0.0, 1.0, np.nan, 0.0]))
+    np.testing.assert_array_equal(res.n_correct, ref.n_correct)
+    np.testing.assert_array_equal(res.accuracy, ref.accuracy)
+    with pytest.raises(InvalidParameterError, match=r"'y' parameter.*Got np.float64\(1.5\)"):
+        analyze(L, np.array([0.0, 1.5, np.nan, 0.0]))
