@@ -663,6 +663,9 @@ def k_center_greedy(
     Xc = Xp if rows is None else Xp[rows]
     Z = Xc if transform is None else check_array(transform(Xc), "embedding(X_pool)",
                                                  caller=caller, ndim=2)
+    if Z.shape[0] != Xc.shape[0]:
+        fail("embedding", f"a map returning one row per pool row ({Xc.shape[0]})",
+             described(f"{Z.shape[0]} rows"), caller)
     if X_labelled is not None:
         L = check_array(X_labelled, "X_labelled", caller=caller, ndim=2, min_samples=0)
         if L.shape[0] and L.shape[1] != Xp.shape[1]:
@@ -670,6 +673,9 @@ def k_center_greedy(
                  described(f"{L.shape[1]}"), caller)
         if L.shape[0] and transform is not None:
             L = check_array(transform(L), "embedding(X_labelled)", caller=caller, ndim=2)
+            if L.shape[1] != Z.shape[1]:
+                fail("embedding", f"a map giving X_labelled the {Z.shape[1]} dimension(s) it "
+                     "gives X_pool", described(f"{L.shape[1]}"), caller)
     else:
         L = np.empty((0, Z.shape[1]))
     picks, scores = _greedy_cover(Z, L, b, gen)

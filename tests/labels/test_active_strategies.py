@@ -214,6 +214,14 @@ POOL = np.random.default_rng(0).normal(size=(20, 3))
         (k_center_greedy, NoProba(), POOL, {"candidate_factor": 2.0}, TypeError,
          r"predict_proba\(\)"),
         (random_sampling, None, POOL, {"rng": -1}, InvalidParameterError, "'rng'"),
+        # an embedding with the wrong number of rows made picks point past the pool
+        (k_center_greedy, None, POOL, {"embedding": lambda z: np.repeat(z, 2, axis=0)},
+         InvalidParameterError,
+         r"'embedding' parameter of k_center_greedy must be a map returning one row per "
+         r"pool row \(20\). Got 40 rows"),
+        (k_center_greedy, None, POOL, {"X_labelled": POOL[:1],
+                                       "embedding": lambda z: z[:, :2] if len(z) == 20 else z},
+         InvalidParameterError, r"'embedding' parameter.*X_labelled the 2 dimension"),
     ],
 )
 def test_strategies_reject_bad_input(strategy, est, pool, kwargs, exc, match, data):
