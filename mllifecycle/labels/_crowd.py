@@ -308,6 +308,10 @@ def _read_answers(
     table: Any = answers
     if is_frame(answers):
         names, frame_cols = to_columns(answers)
+        for key in columns:
+            if sum(1 for c in names if c == key) > 1:  # a dict would keep the last one
+                fail("answers", f"a table with one column named {key!r}",
+                     described(f"columns {names!r}"), caller)
         table = dict(zip(names, frame_cols, strict=True))
     elif not isinstance(answers, Mapping):
         try:
