@@ -141,6 +141,22 @@ def test_plan_figures_are_consistent():
     assert p.to_metrics()["plan.acquire.rows"] == pytest.approx(2500, rel=1e-3)
 
 
+def test_plan_with_nothing_to_add_buys_no_answers():
+    """Target already reached (0 additional rows) with a label-accuracy target no
+    redundancy reaches: 0 * inf made every label figure NaN; no rows, no answers."""
+    red = redundancy(0.6, 0.999, max_answers=3, rng=0)
+    assert red.weighted_needed is None
+    assert red.majority_needed is None
+    p = plan(_curve(), 0.5, price_per_label=0.5, labels_per_hour=60, redundancy=red)
+    assert p.figure("acquire", "additional rows").value == 0
+    for name in ("answers", "cost", "labeller hours"):
+        f = p.figure("label", name)
+        assert (f.value, f.ci_low, f.ci_high) == (0.0, 0.0, 0.0)
+    # rows to add at an unbounded redundancy still cost an unbounded number of answers
+    far = plan(_curve(), 0.88, redundancy=red)
+    assert far.figure("label", "answers").value == math.inf
+
+
 def test_plan_bad_input():
     with pytest.raises(InvalidParameterError, match="'curve' parameter of plan"):
         plan(None, 0.9)
