@@ -91,6 +91,14 @@ def check_xy(
     """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels."""
     if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
         fail(name, "a pair (X, y) of features and labels", data, caller)
+    cols = column_names(data[0])
+    if cols is not None and len({str(c) for c in cols}) != len(cols):
+        # the table reaches the estimator as it is, and scikit-learn refuses repeated
+        # feature names (in finetune's weight tuning the error was hidden behind
+        # "every candidate failed")
+        dup = next(str(c) for c in cols if [str(d) for d in cols].count(str(c)) > 1)
+        fail(f"{name}[0] (X)", "a table with distinct column names",
+             described(f"the column name {dup!r} more than once"), caller)
     x = check_array(as_numpy(data[0], f"{name}[0] (X)", caller), f"{name}[0] (X)",
                     caller=caller, ndim=2, min_samples=min_samples)
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",

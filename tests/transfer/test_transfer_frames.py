@@ -243,3 +243,22 @@ def test_tables_with_the_columns_in_another_order_are_refused():
     # same columns in the same order, or an array on one side, still work
     assert finetune(LogisticRegression(), (xs.to_numpy(), ys), (xt, yt), rng=0).model is not None
     assert importance_weights(xs, xt, rng=0).n_target == 40
+
+
+def test_tables_with_repeated_column_names_are_refused_clearly():
+    """scikit-learn refuses repeated feature names: finetune's weight tuning hid
+    that behind "every candidate failed" (blaming the target rows), the other
+    strategies raised a narwhals DuplicateError. The argument is now named."""
+    if pd is None:
+        pytest.skip("pandas not installed")
+    rng = np.random.default_rng(0)
+    xs = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "a"])
+    xt = pd.DataFrame(rng.normal(size=(30, 2)), columns=["a", "a"])
+    ys, yt = (xs.iloc[:, 0] > 0).astype(int), (xt.iloc[:, 0] > 0).astype(int)
+    dup = r"must be a table with distinct column names. Got the column name 'a' more than once"
+    with pytest.raises(InvalidParameterError, match=r"'source\[0\] \(X\)' parameter of finetune "
+                       + dup):
+        finetune(LogisticRegression(), (xs, ys), (xt, yt), rng=0)
+    with pytest.raises(InvalidParameterError, match=r"'stages\[0\]\[0\] \(X\)' parameter of "
+                       r"progressive " + dup):
+        progressive(LogisticRegression(), [(xs, ys)], validation=(xt, yt), rng=0)
