@@ -13,6 +13,8 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mllifecycle.labels import (
     dawid_skene,
@@ -206,6 +208,28 @@ def test_majority_vote_tie_rule_and_skills_match_hand_count():
         ref = [np.mean([label[t] == y for t, w, y in balanced if w == wk])
                for wk in res.workers.tolist()]
         np.testing.assert_allclose(res.skills, ref)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 5), st.integers(0, 4)), min_size=2, max_size=25),
+       st.data())
+def test_majority_vote_follows_the_documented_tie_rule(pairs, data):
+    """Hand count: the most voted class; ties to the class more frequent over
+    all answers; remaining ties at random (any of them)."""
+    answers = [[t, w, data.draw(st.integers(0, 2))] for t, w in sorted(pairs)]
+    if len({a[2] for a in answers}) < 2:
+        return
+    res = majority_vote(answers, rng=data.draw(st.integers(0, 10)))
+    classes = res.classes.tolist()
+    total = {c: sum(a[2] == c for a in answers) for c in classes}
+    for t, label in zip(res.tasks.tolist(), res.labels.tolist(), strict=True):
+        votes = [a[2] for a in answers if a[0] == t]
+        count = {c: votes.count(c) for c in classes}
+        top = [c for c in classes if count[c] == max(count.values())]
+        best = [c for c in top if total[c] == max(total[d] for d in top)]
+        assert label in best
+        row = res.proba[res.tasks.tolist().index(t)]
+        np.testing.assert_allclose(row, [count[c] / len(votes) for c in classes])
 
 
 def _glad_q(answers, post, a, b, k, mu_a=1.0, mu_b=1.0):
