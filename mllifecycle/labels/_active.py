@@ -554,8 +554,13 @@ def density_weighted(
     p = _proba(estimator, Xp, caller)
     u = {"entropy": _entropy_rows, "margin": _margin_scores,
          "least_confident": _least_confident_scores}[kind](p)
-    norms = np.linalg.norm(Xp, axis=1)
-    unit = Xp / np.where(norms > 0, norms, 1.0)[:, None]
+    # rows divided by their largest entry first: the squares of entries beyond
+    # ~1e154 (or below ~1e-154) overflow (underflow), which made every row's
+    # unit vector 0 and every density 1/2
+    top = np.abs(Xp).max(axis=1)
+    scaled = Xp / np.where(top > 0, top, 1.0)[:, None]
+    norms = np.linalg.norm(scaled, axis=1)
+    unit = scaled / np.where(norms > 0, norms, 1.0)[:, None]
     dens = (1.0 + unit @ unit.mean(axis=0)) / 2.0
     return _query(np.asarray(u * dens**w, dtype=np.float64), b, gen, "density_weighted")
 

@@ -266,3 +266,20 @@ def test_top_k_strategies_choose_the_highest_scores(seed, batch, k):
         scores[full.indices] = full.scores
         assert scores[chosen].min() >= scores[~chosen].max(initial=-np.inf)
         assert np.all(np.diff(q.scores) <= 0)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e160, 1e200])
+def test_density_weighted_is_scale_free_for_huge_and_tiny_features(scale):
+    """Cosine similarity does not see the scale, but |x|^2 overflowed beyond
+    ~1e154 (underflowed below ~1e-154): every unit vector became 0, every
+    density 1/2, and the picks random. With a constant-probability model the
+    scores are the density alone and must match the unscaled ones."""
+    from sklearn.dummy import DummyClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)) + np.array([2.0, 0.0, 0.0])
+    model = DummyClassifier(strategy="prior").fit(X, rng.integers(0, 2, 50))
+    ref = density_weighted(model, X, batch_size=5, rng=0)
+    got = density_weighted(model, X * scale, batch_size=5, rng=0)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_allclose(got.scores, ref.scores, rtol=1e-12)
