@@ -694,6 +694,14 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
     """Greedy k-center: ``b`` rows of ``Z``, each farthest from ``L`` and earlier picks."""
     picks: list[int] = []
     scores: list[float] = []
+    # squared distances of entries beyond ~1e154 overflow (below ~1e-154 underflow):
+    # every distance became inf (0) and the picks random. A power-of-two scale is
+    # exact, so the picks are those of the data as given; scores are scaled back.
+    big = max(float(np.abs(Z).max(initial=0.0)), float(np.abs(L).max(initial=0.0)))
+    unscale = 1.0
+    if big > 0.0 and not 1e-100 < big < 1e100:
+        k = min(-int(np.floor(np.log2(big))), 1023)
+        Z, L, unscale = np.ldexp(Z, k), np.ldexp(L, k), float(np.ldexp(1.0, -k))
     if L.shape[0]:
         d = _min_sq_dist(Z, L)
     else:
@@ -706,7 +714,7 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
         ties = np.flatnonzero(d == best)
         i = int(ties[gen.integers(ties.shape[0])]) if ties.shape[0] > 1 else int(ties[0])
         picks.append(i)
-        scores.append(float(np.sqrt(best)))
+        scores.append(float(np.sqrt(best)) * unscale)
         d = np.minimum(d, ((Z - Z[i]) ** 2).sum(axis=1))
         d[i] = -1.0
         d[picks] = -1.0

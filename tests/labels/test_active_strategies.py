@@ -283,3 +283,18 @@ def test_density_weighted_is_scale_free_for_huge_and_tiny_features(scale):
     got = density_weighted(model, X * scale, batch_size=5, rng=0)
     np.testing.assert_array_equal(got.indices, ref.indices)
     np.testing.assert_allclose(got.scores, ref.scores, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_k_center_greedy_is_scale_free_for_huge_and_tiny_features(scale):
+    """Squared distances overflowed to inf (underflowed to 0) beyond ~1e154
+    (below ~1e-154): every row tied and the cover was random. A power-of-two
+    rescaling is exact: same picks as brute force, scores in the data's units."""
+    rng = np.random.default_rng(0)
+    pool, labelled = rng.normal(size=(40, 3)), rng.normal(size=(2, 3))
+    ref = k_center_greedy(None, pool, batch_size=5, X_labelled=labelled, rng=0)
+    np.testing.assert_array_equal(ref.indices, _k_center_reference(pool, labelled, 5))
+    got = k_center_greedy(None, pool * scale, batch_size=5, X_labelled=labelled * scale,
+                          rng=0)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_allclose(got.scores, ref.scores * scale, rtol=1e-12)
