@@ -689,6 +689,23 @@ def k_center_greedy(
                  scores=np.asarray(scores, dtype=np.float64), strategy="k_center_greedy")
 
 
+def _pow2_scale_exp(*arrays: FloatArray) -> int:
+    """Exponent ``k`` bringing the largest entry near 1 (0 if within 1e-100 .. 1e100).
+
+    Squared distances of entries beyond ~1e154 overflow to inf, below ~1e-154
+    underflow to 0. Scaling by ``2 ** k`` is exact (capped at ``2 ** 1023``).
+    """
+    big = max(float(np.abs(a).max(initial=0.0)) for a in arrays)
+    if big == 0.0 or 1e-100 < big < 1e100:
+        return 0
+    return min(-int(np.floor(np.log2(big))), 1023)
+
+
+def _pow2_rescaled(x: FloatArray) -> FloatArray:
+    k = _pow2_scale_exp(x)
+    return x if k == 0 else np.asarray(np.ldexp(x, k), dtype=np.float64)
+
+
 def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
                   ) -> tuple[list[int], list[float]]:
     """Greedy k-center: ``b`` rows of ``Z``, each farthest from ``L`` and earlier picks."""
@@ -697,10 +714,9 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
     # squared distances of entries beyond ~1e154 overflow (below ~1e-154 underflow):
     # every distance became inf (0) and the picks random. A power-of-two scale is
     # exact, so the picks are those of the data as given; scores are scaled back.
-    big = max(float(np.abs(Z).max(initial=0.0)), float(np.abs(L).max(initial=0.0)))
+    k = _pow2_scale_exp(Z, L)
     unscale = 1.0
-    if big > 0.0 and not 1e-100 < big < 1e100:
-        k = min(-int(np.floor(np.log2(big))), 1023)
+    if k:
         Z, L, unscale = np.ldexp(Z, k), np.ldexp(L, k), float(np.ldexp(1.0, -k))
     if L.shape[0]:
         d = _min_sq_dist(Z, L)
@@ -790,7 +806,8 @@ def cluster_margin(
         return Query(indices=idx, scores=s[idx], strategy="cluster_margin")
     from sklearn.cluster import AgglomerativeClustering
 
-    lab = AgglomerativeClustering(n_clusters=b, linkage="average").fit_predict(Xp[cand])
+    lab = AgglomerativeClustering(n_clusters=b, linkage="average").fit_predict(
+        _pow2_rescaled(Xp[cand]))
     groups = [list(gen.permutation(cand[lab == c])) for c in range(b)]
     groups.sort(key=len)
     picks: list[int] = []

@@ -298,3 +298,20 @@ def test_k_center_greedy_is_scale_free_for_huge_and_tiny_features(scale):
                           rng=0)
     np.testing.assert_array_equal(got.indices, ref.indices)
     np.testing.assert_allclose(got.scores, ref.scores * scale, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_cluster_margin_is_scale_free_for_huge_and_tiny_features(scale):
+    """Average-linkage distances overflowed (scipy: 'must contain only finite
+    values') or underflowed to 0 (arbitrary clusters)."""
+
+    class Even:
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, X):
+            return np.full((len(X), 2), 0.5)
+
+    pool = np.random.default_rng(0).normal(size=(60, 3))
+    ref = cluster_margin(Even(), pool, batch_size=5, rng=0).indices
+    got = cluster_margin(Even(), pool * scale, batch_size=5, rng=0).indices
+    np.testing.assert_array_equal(got, ref)
