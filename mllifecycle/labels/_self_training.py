@@ -673,7 +673,11 @@ def spread_labels(
     from scipy.sparse.linalg import spsolve
     from sklearn.neighbors import kneighbors_graph
 
-    A = kneighbors_graph(Xa, k, mode="connectivity", include_self=False)
+    from mllifecycle.labels._active import _pow2_rescaled
+
+    # the k-NN graph does not change under an exact power-of-two scale, which keeps
+    # the squared distances of huge (tiny) features from overflowing (underflowing)
+    A = kneighbors_graph(_pow2_rescaled(Xa), k, mode="connectivity", include_self=False)
     W = ((A + A.T) * 0.5).tocsr()
     d = np.asarray(W.sum(axis=1)).ravel()
     inv = np.where(d > 0, 1.0 / np.sqrt(np.where(d > 0, d, 1.0)), 0.0)
