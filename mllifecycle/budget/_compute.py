@@ -43,8 +43,10 @@ class _LogLinear:
         d = self.design(rows, features)
         mu = d @ self.coef
         # prediction interval of one new run, in log space
+        if self.dof < 1:  # as many parameters as runs: the noise cannot be estimated
+            return np.exp(mu), np.zeros_like(mu), np.full_like(mu, np.inf)
         var = self.sigma**2 + np.einsum("ij,jk,ik->i", d, self.cov, d)
-        q = float(t.ppf(0.5 + confidence_level / 2, max(self.dof, 1)))
+        q = float(t.ppf(0.5 + confidence_level / 2, self.dof))
         half = q * np.sqrt(var)
         return np.exp(mu), np.exp(mu - half), np.exp(mu + half)
 
@@ -208,6 +210,13 @@ def fit_compute(
     if np.unique(r).size < 2:
         fail("n_samples", "runs at 2 or more distinct row counts", n_samples, caller)
     f = _positive(n_features, "n_features", r.size, caller)
+    if np.unique(f).size > 1:
+        design = np.column_stack([np.ones_like(r), np.log(r), np.log(f)])
+        if np.linalg.matrix_rank(design) < 3:
+            fail("n_features", "counts that vary independently of n_samples (or one fixed "
+                 "count): when log features is a linear function of log rows the two "
+                 "exponents cannot be told apart",
+                 described("features in lockstep with the rows"), caller)
     s = _positive(seconds, "seconds", r.size, caller)
     cl = check_scalar(
         confidence_level, "confidence_level", caller=caller, low=0.0, high=1.0,

@@ -683,9 +683,13 @@ def learning_curve(
     gen = check_rng(rng, caller=caller)
     cv = check_int(cv, "cv", caller=caller, low=2)
     try:
-        sz = np.asarray(sizes, dtype=np.int64)
+        raw = np.asarray(sizes, dtype=np.float64)
     except (TypeError, ValueError):
         fail("sizes", "integer training sizes", sizes, caller)
+    if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
+        # 10.7 was truncated to 10 (and fractions such as 0.5 to 0)
+        fail("sizes", "integer training sizes (absolute row counts)", sizes, caller)
+    sz = raw.astype(np.int64)
     Xa = np.asarray(X) if not hasattr(X, "iloc") else X
     ya = np.asarray(y)
     n_rows = ya.shape[0]

@@ -406,8 +406,12 @@ def plan(
         else:
             per_item = float(k)
             notes.append(f"{k} answers per item reach label accuracy {redundancy.target:g}")
-    answers = (need.additional_samples * per_item, need.additional_ci_low * per_item,
-               need.additional_ci_high * per_item)
+    # no rows to add need no answers, even when the redundancy is unbounded (0 * inf)
+    def times(rows: float) -> float:
+        return rows * per_item if rows > 0 else 0.0
+
+    answers = (times(need.additional_samples), times(need.additional_ci_low),
+               times(need.additional_ci_high))
     label_figs = [Figure("answers", *answers, "answers")]
     if price_per_label is not None:
         price = check_scalar(price_per_label, "price_per_label", caller=caller, low=0.0)

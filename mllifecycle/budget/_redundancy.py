@@ -15,6 +15,8 @@ from mllifecycle._validation import check_int, check_rng, check_scalar, describe
 __all__ = ["RedundancyPlan", "redundancy", "majority_vote_accuracy"]
 
 FloatArray = npt.NDArray[np.float64]
+#: Largest block of random keys drawn at once when sampling workers (8 MB).
+_CHUNK_ELEMENTS = 1 << 20
 
 
 def majority_vote_accuracy(accuracy: float, n_answers: int) -> float:
@@ -122,8 +124,14 @@ def _simulate(
     """Accuracy of majority and weighted votes of k answers (true class 0)."""
     m = acc.size
     if m > 1:
-        # k distinct workers per item: the first k of a random permutation
-        workers = np.argsort(gen.random((n_sim, m)), axis=1)[:, :k]
+        # k distinct workers per item: the first k of a random permutation, in
+        # chunks of rows (the same random stream as one (n_sim, m) draw, without
+        # holding it: a pool of thousands of workers needed gigabytes)
+        rows_per = max(1, _CHUNK_ELEMENTS // m)
+        workers = np.empty((n_sim, k), dtype=np.intp)
+        for s in range(0, n_sim, rows_per):
+            e = min(n_sim, s + rows_per)
+            workers[s:e] = np.argsort(gen.random((e - s, m)), axis=1)[:, :k]
     else:
         workers = np.zeros((n_sim, k), dtype=np.int64)
     p = acc[workers]
@@ -231,7 +239,10 @@ def redundancy(
     wtd = np.empty(kmax)
     for i, k in enumerate(ks):
         if exact:
-            maj[i] = wtd[i] = majority_vote_accuracy(float(acc[0]), int(k))
+            maj[i] = majority_vote_accuracy(float(acc[0]), int(k))
+            # the log-odds weights of workers below 1/2 are negative: the weighted
+            # vote reverses their answers, a majority of workers right w.p. 1 - p
+            wtd[i] = majority_vote_accuracy(max(float(acc[0]), 1.0 - float(acc[0])), int(k))
         else:
             maj[i], wtd[i] = _simulate(acc, int(k), k_classes, n_sim, gen)
     se = 0.0 if exact else float(math.sqrt(0.25 / n_sim))

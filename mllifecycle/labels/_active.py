@@ -554,20 +554,31 @@ def density_weighted(
     p = _proba(estimator, Xp, caller)
     u = {"entropy": _entropy_rows, "margin": _margin_scores,
          "least_confident": _least_confident_scores}[kind](p)
-    norms = np.linalg.norm(Xp, axis=1)
-    unit = Xp / np.where(norms > 0, norms, 1.0)[:, None]
+    # rows divided by their largest entry first: the squares of entries beyond
+    # ~1e154 (or below ~1e-154) overflow (underflow), which made every row's
+    # unit vector 0 and every density 1/2
+    top = np.abs(Xp).max(axis=1)
+    scaled = Xp / np.where(top > 0, top, 1.0)[:, None]
+    norms = np.linalg.norm(scaled, axis=1)
+    unit = scaled / np.where(norms > 0, norms, 1.0)[:, None]
     dens = (1.0 + unit @ unit.mean(axis=0)) / 2.0
     return _query(np.asarray(u * dens**w, dtype=np.float64), b, gen, "density_weighted")
 
 
 def _min_sq_dist(Xp: FloatArray, C: FloatArray, chunk: int = 512) -> FloatArray:
-    sq = (Xp**2).sum(axis=1)
+    """Squared distance of each row of ``Xp`` to its nearest row of ``C``.
+
+    Taken from the differences (``cdist``), not the expansion
+    ``|a|^2 + |b|^2 - 2ab``: that loses the digits of distances far below the
+    rows' norms (near-duplicate rows, or features with a large offset), and the
+    greedy cover would then pick the wrong row.
+    """
+    from scipy.spatial.distance import cdist
+
     best = np.full(Xp.shape[0], np.inf)
     for s in range(0, C.shape[0], chunk):
-        c = C[s:s + chunk]
-        d = sq[:, None] - 2.0 * Xp @ c.T + (c**2).sum(axis=1)[None, :]
-        best = np.minimum(best, d.min(axis=1))
-    return np.asarray(np.maximum(best, 0.0), dtype=np.float64)
+        best = np.minimum(best, cdist(Xp, C[s:s + chunk], "sqeuclidean").min(axis=1))
+    return np.asarray(best, dtype=np.float64)
 
 
 def k_center_greedy(
@@ -657,6 +668,9 @@ def k_center_greedy(
     Xc = Xp if rows is None else Xp[rows]
     Z = Xc if transform is None else check_array(transform(Xc), "embedding(X_pool)",
                                                  caller=caller, ndim=2)
+    if Z.shape[0] != Xc.shape[0]:
+        fail("embedding", f"a map returning one row per pool row ({Xc.shape[0]})",
+             described(f"{Z.shape[0]} rows"), caller)
     if X_labelled is not None:
         L = check_array(X_labelled, "X_labelled", caller=caller, ndim=2, min_samples=0)
         if L.shape[0] and L.shape[1] != Xp.shape[1]:
@@ -664,6 +678,9 @@ def k_center_greedy(
                  described(f"{L.shape[1]}"), caller)
         if L.shape[0] and transform is not None:
             L = check_array(transform(L), "embedding(X_labelled)", caller=caller, ndim=2)
+            if L.shape[1] != Z.shape[1]:
+                fail("embedding", f"a map giving X_labelled the {Z.shape[1]} dimension(s) it "
+                     "gives X_pool", described(f"{L.shape[1]}"), caller)
     else:
         L = np.empty((0, Z.shape[1]))
     picks, scores = _greedy_cover(Z, L, b, gen)
@@ -672,11 +689,35 @@ def k_center_greedy(
                  scores=np.asarray(scores, dtype=np.float64), strategy="k_center_greedy")
 
 
+def _pow2_scale_exp(*arrays: FloatArray) -> int:
+    """Exponent ``k`` bringing the largest entry near 1 (0 if within 1e-100 .. 1e100).
+
+    Squared distances of entries beyond ~1e154 overflow to inf, below ~1e-154
+    underflow to 0. Scaling by ``2 ** k`` is exact (capped at ``2 ** 1023``).
+    """
+    big = max(float(np.abs(a).max(initial=0.0)) for a in arrays)
+    if big == 0.0 or 1e-100 < big < 1e100:
+        return 0
+    return min(-int(np.floor(np.log2(big))), 1023)
+
+
+def _pow2_rescaled(x: FloatArray) -> FloatArray:
+    k = _pow2_scale_exp(x)
+    return x if k == 0 else np.asarray(np.ldexp(x, k), dtype=np.float64)
+
+
 def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
                   ) -> tuple[list[int], list[float]]:
     """Greedy k-center: ``b`` rows of ``Z``, each farthest from ``L`` and earlier picks."""
     picks: list[int] = []
     scores: list[float] = []
+    # squared distances of entries beyond ~1e154 overflow (below ~1e-154 underflow):
+    # every distance became inf (0) and the picks random. A power-of-two scale is
+    # exact, so the picks are those of the data as given; scores are scaled back.
+    k = _pow2_scale_exp(Z, L)
+    unscale = 1.0
+    if k:
+        Z, L, unscale = np.ldexp(Z, k), np.ldexp(L, k), float(np.ldexp(1.0, -k))
     if L.shape[0]:
         d = _min_sq_dist(Z, L)
     else:
@@ -684,14 +725,13 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
         picks.append(first)
         scores.append(float("inf"))
         d = ((Z - Z[first]) ** 2).sum(axis=1)
-    sq = (Z**2).sum(axis=1)
     while len(picks) < b:
         best = d.max()
         ties = np.flatnonzero(d == best)
         i = int(ties[gen.integers(ties.shape[0])]) if ties.shape[0] > 1 else int(ties[0])
         picks.append(i)
-        scores.append(float(np.sqrt(best)))
-        d = np.minimum(d, np.maximum(sq - 2.0 * Z @ Z[i] + sq[i], 0.0))
+        scores.append(float(np.sqrt(best)) * unscale)
+        d = np.minimum(d, ((Z - Z[i]) ** 2).sum(axis=1))
         d[i] = -1.0
         d[picks] = -1.0
     return picks, scores
@@ -766,7 +806,8 @@ def cluster_margin(
         return Query(indices=idx, scores=s[idx], strategy="cluster_margin")
     from sklearn.cluster import AgglomerativeClustering
 
-    lab = AgglomerativeClustering(n_clusters=b, linkage="average").fit_predict(Xp[cand])
+    lab = AgglomerativeClustering(n_clusters=b, linkage="average").fit_predict(
+        _pow2_rescaled(Xp[cand]))
     groups = [list(gen.permutation(cand[lab == c])) for c in range(b)]
     groups.sort(key=len)
     picks: list[int] = []
@@ -861,7 +902,10 @@ def _kappa(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> float:
 
 
 def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
+    """None, NaN of any float type, or pandas' NA: the oracle did not label the row."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, float | np.floating) and bool(np.isnan(v))
 
 
 @attrs.define(kw_only=True)
@@ -1053,7 +1097,17 @@ class ActiveLearner:
         caller = "ActiveLearner.teach"
         if self._X_pool is None:
             raise NotFittedError("ActiveLearner.teach needs a pool: call fit(X_pool) first.")
-        idx = np.asarray(indices, dtype=np.intp).ravel()
+        raw = np.asarray(indices).ravel()
+        if raw.size and (raw.dtype.kind not in "iuf" or (
+                raw.dtype.kind == "f" and not np.all(raw == np.round(raw)))):
+            fail("indices", "integer pool row indices (as Query.indices gives them)",
+                 described(f"an array of dtype {raw.dtype}" if raw.dtype.kind != "f"
+                           else "non-integer values"), caller)
+        idx = raw.astype(np.intp)
+        uniq, counts = np.unique(idx, return_counts=True)
+        if (counts > 1).any():
+            fail("indices", "distinct pool rows (one answer per row)",
+                 described(f"row {int(uniq[counts > 1][0])} more than once"), caller)
         labs = list(labels)  # type: ignore[arg-type]
         if len(labs) != idx.shape[0]:
             fail("labels", f"one answer per queried row ({idx.shape[0]})",

@@ -75,7 +75,8 @@ class CrowdResult:
         Gold tasks have a one-hot row at their gold label.
     labels : ndarray of shape (n_tasks,)
         Most probable class of each task. Ties go to the class with the larger
-        estimated ``prior`` (the more frequent class), remaining ties at random
+        estimated ``prior`` (the more frequent class; for :func:`majority_vote`
+        the class more frequent over all answers), remaining ties at random
         with ``rng``.
     workers : ndarray of shape (n_workers,)
         Worker ids, in the order of ``skills`` and ``confusion``.
@@ -307,6 +308,10 @@ def _read_answers(
     table: Any = answers
     if is_frame(answers):
         names, frame_cols = to_columns(answers)
+        for key in columns:
+            if sum(1 for c in names if c == key) > 1:  # a dict would keep the last one
+                fail("answers", f"a table with one column named {key!r}",
+                     described(f"columns {names!r}"), caller)
         table = dict(zip(names, frame_cols, strict=True))
     elif not isinstance(answers, Mapping):
         try:
@@ -552,14 +557,17 @@ def _finish(data: _Answers, post: FloatArray, *, method: str, skills: FloatArray
             prior: FloatArray, n_iter: int, converged: bool, log_likelihood: float,
             rng: np.random.Generator, free_post: FloatArray | None = None,
             confusion: FloatArray | None = None, smoothing: float = 0.01,
-            task_difficulty: FloatArray | None = None) -> CrowdResult:
+            task_difficulty: FloatArray | None = None, labels_idx: IntArray | None = None,
+            tie_prior: FloatArray | None = None) -> CrowdResult:
     post = _clamp(data, post.copy())
     conf = _confusion_from(data, post, smoothing) if confusion is None else confusion
-    labels_idx = _argmax_random(post, rng, prior)
+    pri = prior if tie_prior is None else tie_prior
+    if labels_idx is None:
+        labels_idx = _argmax_random(post, rng, pri)
     gold_acc: float | None = None
     if data.gold_idx.size:
         src = post if free_post is None else free_post
-        pred = _argmax_random(src[data.gold_idx], rng, prior)
+        pred = _argmax_random(src[data.gold_idx], rng, pri)
         gold_acc = float(np.mean(pred == data.gold_y))
     return CrowdResult(
         tasks=data.tasks,
@@ -675,11 +683,14 @@ def majority_vote(
     gen = check_rng(rng, caller=caller)
     post = _shares(_counts(data))
     free = post.copy()
-    labels_idx = _argmax_random(_clamp(data, post.copy()), gen, _prior_from(post, 0.0))
-    skills = _agreement(data, labels_idx)
+    # ties: the class more frequent over all answers (not the mean of the task shares)
+    freq = np.bincount(data.y, minlength=data.n_classes).astype(np.float64)
+    labels_idx = _argmax_random(_clamp(data, post.copy()), gen, freq)
+    skills = _agreement(data, labels_idx)  # against the labels returned, ties included
     return _finish(data, post, method="majority_vote", skills=skills,
                    prior=_prior_from(post, 0.0), n_iter=1, converged=True,
-                   log_likelihood=math.nan, rng=gen, free_post=free)
+                   log_likelihood=math.nan, rng=gen, free_post=free,
+                   labels_idx=labels_idx, tie_prior=freq)
 
 
 def wawa(

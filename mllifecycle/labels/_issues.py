@@ -88,16 +88,18 @@ def _check_inputs(
         if cls.ndim != 1 or cls.shape[0] != k:
             fail("classes", f"a 1-D array of the {k} class labels in the column order "
                  "of 'y_proba'", classes, caller)
-        order = np.argsort(cls, kind="stable")
-        pos = np.searchsorted(cls[order], ya)
-        pos = np.clip(pos, 0, k - 1)
-        codes = order[pos]
-        unknown = cls[codes] != ya
+        # a dict lookup, not a sorted search: classes and labels of mixed types
+        # (or a None label) cannot be ordered
+        index = {c: i for i, c in enumerate(cls.tolist())}
+        labels = ya.tolist()
+        codes = np.fromiter((index.get(v, -1) for v in labels), dtype=np.intp,
+                            count=len(labels))
+        unknown = codes < 0
         if unknown.any():
             fail("y", "labels found in 'classes'",
                  described(f"{int(unknown.sum())} unknown label(s), e.g. "
-                           f"{ya[unknown][0]!r}"), caller)
-        return codes.astype(np.intp), p, cls
+                           f"{labels[int(np.flatnonzero(unknown)[0])]!r}"), caller)
+        return codes, p, cls
     if ya.dtype.kind in "iu" or (ya.dtype.kind == "f" and np.all(ya == np.round(ya))):
         codes = ya.astype(np.intp)
         if codes.min() < 0 or codes.max() >= k:
@@ -105,7 +107,12 @@ def _check_inputs(
                  "'classes'", described(f"labels in [{codes.min()}, {codes.max()}]"),
                  caller)
         return codes, p, np.arange(k)
-    uniq, codes = np.unique(ya, return_inverse=True)
+    try:
+        uniq, codes = np.unique(ya, return_inverse=True)
+    except TypeError:
+        kinds = sorted({type(v).__name__ for v in ya.tolist()})
+        fail("y", "labels of one type (they are ordered to match the columns of 'y_proba'), "
+             "or pass 'classes'", described(f"labels of types {kinds}"), caller)
     if uniq.shape[0] != k:
         fail("classes", f"the {k} class labels in the column order of 'y_proba' (y has "
              f"{uniq.shape[0]} distinct non-integer labels, so the order cannot be "

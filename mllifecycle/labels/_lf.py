@@ -165,6 +165,11 @@ def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
         n = len(lists[0]) if lists else 0
 
         def frame_rows() -> Any:
+            if len(set(keys)) != len(keys):  # a row dict would keep one of them only
+                dup = next(k for k in keys if keys.count(k) > 1)
+                fail("X", "a table with distinct column names for row-wise labelling "
+                     "functions (a row is a dict keyed by column name)",
+                     described(f"the column name {dup!r} more than once"), "apply")
             return (_Row(zip(keys, r, strict=True)) for r in zip(*lists, strict=True))
 
         return n, frame_rows
@@ -188,18 +193,22 @@ class _Row(dict[str, Any]):
 
 
 def _is_abstain(v: Any) -> bool:
-    if v is None:
+    if v is None or type(v).__name__ == "NAType":  # pandas.NA
         return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
+    if isinstance(v, float | np.floating):  # NaN, or -1.0 from a float vote array
+        return math.isnan(v) or float(v) == ABSTAIN
     return isinstance(v, int | np.integer) and not isinstance(v, bool) and int(v) == ABSTAIN
 
 
 def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
             ) -> list[Any]:
     if getattr(lf, "vectorized", False):
+        from mllifecycle._frames import column_to_numpy, series_kind
+
         out = lf(X)
-        arr = np.asarray(out.to_numpy() if hasattr(out, "to_numpy") else out)
+        # a Series through the frame layer: pd.NA and other nulls become NaN/None
+        arr = column_to_numpy(out) if series_kind(out) is not None else np.asarray(
+            out.to_numpy() if hasattr(out, "to_numpy") else out)
         if arr.shape != (n,):
             fail(f"lfs[{j}] ({name})", f"a vectorised function returning {n} votes",
                  described(f"an output of shape {arr.shape}"), "apply")
@@ -349,6 +358,20 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
         if len(cls) != n_classes:
             cls = np.arange(n_classes)
     return vals, cls, names
+
+
+def _gold_index(v: Any, k: int) -> int:
+    """Class index of a gold label of a plain label matrix (-2 if not one).
+
+    Integral floats count (a gold column read with NaN for unknown is float).
+    """
+    if isinstance(v, float | np.floating):
+        if not float(v).is_integer():
+            return -2
+        v = int(v)
+    if isinstance(v, int | np.integer) and 0 <= v < k:
+        return int(v)
+    return -2
 
 
 def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
@@ -523,8 +546,7 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
             code = {c: i for i, c in enumerate(cls.tolist())}
             yi = np.array([ABSTAIN if _is_abstain(v) else code.get(v, -2) for v in yv.tolist()])
         else:
-            yi = np.array([ABSTAIN if _is_abstain(v) else
-                           (int(v) if isinstance(v, int | np.integer) and 0 <= v < k else -2)
+            yi = np.array([ABSTAIN if _is_abstain(v) else _gold_index(v, k)
                            for v in yv.tolist()])
         if (yi == -2).any():
             bad = yv[np.flatnonzero(yi == -2)[0]]

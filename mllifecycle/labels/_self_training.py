@@ -38,13 +38,25 @@ def _is_unlabelled(y: npt.NDArray[Any], marker: Any) -> npt.NDArray[np.bool_]:
                                                      and np.isnan(marker)):
             out |= y == marker
     elif y.dtype.kind == "O":
-        out = np.array([v is None or v == marker for v in y.tolist()], dtype=bool)
+        out = np.array([_missing_or(v, marker) for v in y.tolist()], dtype=bool)
     else:
         try:
             out = np.asarray(y == marker, dtype=bool)
         except (TypeError, ValueError):
             out = np.zeros(y.shape[0], dtype=bool)
     return out
+
+
+def _missing_or(v: Any, marker: Any) -> bool:
+    """Whether one label of an object array is None, NaN, pandas' NA or ``marker``."""
+    if v is None or type(v).__name__ == "NAType":
+        return True
+    if isinstance(v, float | np.floating) and np.isnan(v):
+        return True
+    try:
+        return bool(v == marker)
+    except (TypeError, ValueError):
+        return False
 
 
 def _platt(conf: FloatArray, correct: npt.NDArray[np.bool_]) -> tuple[float, float]:
@@ -661,7 +673,11 @@ def spread_labels(
     from scipy.sparse.linalg import spsolve
     from sklearn.neighbors import kneighbors_graph
 
-    A = kneighbors_graph(Xa, k, mode="connectivity", include_self=False)
+    from mllifecycle.labels._active import _pow2_rescaled
+
+    # the k-NN graph does not change under an exact power-of-two scale, which keeps
+    # the squared distances of huge (tiny) features from overflowing (underflowing)
+    A = kneighbors_graph(_pow2_rescaled(Xa), k, mode="connectivity", include_self=False)
     W = ((A + A.T) * 0.5).tocsr()
     d = np.asarray(W.sum(axis=1)).ravel()
     inv = np.where(d > 0, 1.0 / np.sqrt(np.where(d > 0, d, 1.0)), 0.0)

@@ -8,7 +8,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import column_to_numpy, frame_to_numpy, is_frame, like, series_kind
+from mllifecycle._frames import (
+    column_names,
+    column_to_numpy,
+    frame_to_numpy,
+    is_frame,
+    like,
+    series_kind,
+)
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -21,6 +28,7 @@ from mllifecycle._validation import (
 __all__ = [
     "check_xy",
     "check_pair_xy",
+    "check_same_columns",
     "check_estimator_instance",
     "table_of",
     "scale_columns",
@@ -83,6 +91,14 @@ def check_xy(
     """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels."""
     if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
         fail(name, "a pair (X, y) of features and labels", data, caller)
+    cols = column_names(data[0])
+    if cols is not None and len({str(c) for c in cols}) != len(cols):
+        # the table reaches the estimator as it is, and scikit-learn refuses repeated
+        # feature names (in finetune's weight tuning the error was hidden behind
+        # "every candidate failed")
+        dup = next(str(c) for c in cols if [str(d) for d in cols].count(str(c)) > 1)
+        fail(f"{name}[0] (X)", "a table with distinct column names",
+             described(f"the column name {dup!r} more than once"), caller)
     x = check_array(as_numpy(data[0], f"{name}[0] (X)", caller), f"{name}[0] (X)",
                     caller=caller, ndim=2, min_samples=min_samples)
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
@@ -93,10 +109,29 @@ def check_xy(
     return x, y
 
 
+def check_same_columns(a: Any, b: Any, names: tuple[str, str], caller: str) -> None:
+    """Refuse two tables whose column names differ (in name or in order).
+
+    The helpers work on the NumPy values, by position: a target table with the
+    source's columns in another order would be silently misaligned.
+    """
+    ca, cb = column_names(a), column_names(b)
+    if ca is None or cb is None or [str(c) for c in ca] == [str(c) for c in cb]:
+        return
+    shown = ", ".join(repr(str(c)) for c in ca[:8]) + (", ..." if len(ca) > 8 else "")
+    got = ", ".join(repr(str(c)) for c in cb[:8]) + (", ..." if len(cb) > 8 else "")
+    fail(names[1], f"a table with the columns of {names[0]} in the same order ({shown})",
+         described(f"the columns ({got})"), caller)
+
+
 def check_pair_xy(
     source: Any, target: Any, caller: str, names: tuple[str, str] = ("source", "target")
 ) -> tuple[FloatArray, npt.NDArray[Any], FloatArray, npt.NDArray[Any]]:
-    """Check a source and a target pair share their number of features."""
+    """Check a source and a target pair share their number of features (and columns)."""
+    if isinstance(source, Sequence) and isinstance(target, Sequence) and \
+            len(source) == 2 and len(target) == 2:
+        check_same_columns(source[0], target[0], (f"{names[0]}[0] (X)", f"{names[1]}[0] (X)"),
+                           caller)
     xs, ys = check_xy(source, names[0], caller)
     xt, yt = check_xy(target, names[1], caller)
     check_same_n_features(xs, xt, (f"{names[0]}[0] (X)", f"{names[1]}[0] (X)"), caller)

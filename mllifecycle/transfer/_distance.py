@@ -19,7 +19,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.transfer._common import as_numpy, scale_columns
+from mllifecycle.transfer._common import as_numpy, check_same_columns, scale_columns
 
 __all__ = ["DomainDistance", "domain_distance"]
 
@@ -199,6 +199,7 @@ def domain_distance(
     from mllifecycle.drift import classifier_drift, mmd
 
     a = check_alpha(alpha, caller=_CALLER)
+    check_same_columns(X_source, X_target, ("X_source", "X_target"), _CALLER)
     xs = check_array(as_numpy(X_source, "X_source", _CALLER), "X_source", caller=_CALLER,
                      ndim=2, min_samples=2)
     xt = check_array(as_numpy(X_target, "X_target", _CALLER), "X_target", caller=_CALLER,

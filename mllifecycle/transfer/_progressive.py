@@ -25,7 +25,7 @@ from mllifecycle._validation import (
     check_scalar,
     fail,
 )
-from mllifecycle.transfer._common import FloatArray, check_xy, table_of
+from mllifecycle.transfer._common import FloatArray, check_same_columns, check_xy, table_of
 from mllifecycle.transfer._strategies import (
     _check_estimator,
     _check_options,
@@ -201,6 +201,10 @@ class ProgressiveResult:
         return html_table(self._rows(), self._HEADERS, caption=self._caption())
 
 
+def _is_pair(data: Any) -> bool:
+    return isinstance(data, Sequence) and not isinstance(data, str | bytes) and len(data) == 2
+
+
 def _check_stages(stages: Any, caller: str) -> list[tuple[str, FloatArray,
                                                            npt.NDArray[Any]]]:
     if isinstance(stages, Mapping):
@@ -213,6 +217,9 @@ def _check_stages(stages: Any, caller: str) -> list[tuple[str, FloatArray,
         fail("stages", "at least one stage", stages, caller)
     out: list[tuple[str, FloatArray, npt.NDArray[Any]]] = []
     for i, (name, data) in enumerate(items):
+        if i and _is_pair(items[0][1]) and _is_pair(data):
+            check_same_columns(items[0][1][0], data[0],
+                               ("stages[0][0] (X)", f"stages[{i}][0] (X)"), caller)
         x, y = check_xy(data, f"stages[{i}]", caller)
         if out:
             check_same_n_features(out[0][1], x, ("stages[0][0] (X)", f"stages[{i}][0] (X)"),
@@ -308,11 +315,14 @@ def progressive(
     caller = "progressive"
     _check_estimator(estimator, caller)
     items = _check_stages(stages, caller)
+    first = stages[next(iter(stages))] if isinstance(stages, Mapping) else stages[0]
+    if _is_pair(validation):
+        check_same_columns(first[0], validation[0], ("stages[0][0] (X)", "validation[0] (X)"),
+                           caller)
     xv, yv = check_xy(validation, "validation", caller)
     check_same_n_features(items[0][1], xv, ("stages[0][0] (X)", "validation[0] (X)"),
                           caller)
     chosen, reason = _resolve_strategy(estimator, strategy, caller)
-    first = stages[next(iter(stages))] if isinstance(stages, Mapping) else stages[0]
     opts = _check_options(
         estimator, chosen, caller, source_weight=source_weight, cv=cv,
         scoring=scoring, source_epochs=epochs, target_epochs=epochs,

@@ -269,24 +269,27 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
     folds = folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
     scores = np.zeros((len(grid), opts.cv))
     n_failed = 0
+    first_error = ""
     for j, (tr, te) in enumerate(folds.split(xt, yt)):
         for i, w in enumerate(grid):
             try:
                 m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr],
                                   opts.tab)
                 scores[i, j] = opts.scorer(m, opts.tab(xt[te]), yt[te])
-            except ValueError:
+            except ValueError as exc:
                 # e.g. a target-only fold with a single class: this candidate
                 # cannot be trained there, so it cannot win
                 scores[i, j] = -np.inf
                 n_failed += 1
+                first_error = first_error or f"{type(exc).__name__}: {exc}"
             if tick is not None:
                 tick()
     mean = scores.mean(axis=1)
     if not np.isfinite(mean).any():
         fail("target", "rows on which at least one candidate source weight can be "
              "cross-validated (pass a fixed source_weight)",
-             described(f"{xt.shape[0]} row(s) on which every candidate failed"), caller)
+             described(f"{xt.shape[0]} row(s) on which every candidate failed (first "
+                       f"error: {first_error[:200]})"), caller)
     best = int(np.argmax(mean))  # first maximum: the smallest such weight
     return grid[best], {"candidates": grid,
                         "cv_scores": [float(v) if np.isfinite(v) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -22,6 +23,17 @@ def test_power_law_recovered_exactly():
     est, lo, hi = model.predict(64_000, 20)
     assert est == pytest.approx(3e-6 * 64_000**1.5 * 20**0.8)
     assert lo <= est <= hi
+
+
+def test_no_residual_degrees_of_freedom_gives_an_unbounded_interval():
+    """Three runs and three parameters (features varied) leave no residual to
+    estimate the noise: the interval was zero-width (certainty), it is (0, inf)."""
+    model = fit_compute([100, 200, 400], [5, 10, 5], [0.1, 0.25, 0.4],
+                        peak_memory=[1e6, 3e6, 4e6])
+    est, lo, hi = model.predict(1000, 5)
+    assert est == pytest.approx(1.0)
+    assert (lo, hi) == (0.0, math.inf)
+    assert model.predict_memory(1000, 5)[1:] == (0.0, math.inf)
 
 
 @pytest.mark.slow
@@ -59,6 +71,10 @@ def test_time_fits_times_real_fits():
         (([5, 5, 5], [1, 1, 1], [1, 2, 3]), "2 or more distinct row counts"),
         (([1, 2, 3], [1, 1], [1, 2, 3]), "'n_features'"),
         (([1, 2, 3], [1, 1, 1], [1, 0, 3]), "'seconds'"),
+        # features in lockstep with rows: lstsq split the exponent arbitrarily
+        # (rows^-2.04 x features^3.04 for time linear in rows)
+        (([100, 200, 400, 800], [10, 20, 40, 80], [0.01, 0.02, 0.04, 0.08]),
+         r"'n_features' parameter of fit_compute must be counts that vary independently"),
     ],
 )
 def test_fit_compute_bad_input(args, match):
@@ -123,6 +139,22 @@ def test_plan_figures_are_consistent():
     )
     assert json.dumps(p.to_dict())
     assert p.to_metrics()["plan.acquire.rows"] == pytest.approx(2500, rel=1e-3)
+
+
+def test_plan_with_nothing_to_add_buys_no_answers():
+    """Target already reached (0 additional rows) with a label-accuracy target no
+    redundancy reaches: 0 * inf made every label figure NaN; no rows, no answers."""
+    red = redundancy(0.6, 0.999, max_answers=3, rng=0)
+    assert red.weighted_needed is None
+    assert red.majority_needed is None
+    p = plan(_curve(), 0.5, price_per_label=0.5, labels_per_hour=60, redundancy=red)
+    assert p.figure("acquire", "additional rows").value == 0
+    for name in ("answers", "cost", "labeller hours"):
+        f = p.figure("label", name)
+        assert (f.value, f.ci_low, f.ci_high) == (0.0, 0.0, 0.0)
+    # rows to add at an unbounded redundancy still cost an unbounded number of answers
+    far = plan(_curve(), 0.88, redundancy=red)
+    assert far.figure("label", "answers").value == math.inf
 
 
 def test_plan_bad_input():

@@ -207,3 +207,19 @@ def test_samples_needed_bad_input(kwargs, match):
         samples_needed("curve", 0.8)
     with pytest.raises(InvalidParameterError, match="'target'"):
         samples_needed(curve, float("nan"))
+
+
+def test_learning_curve_refuses_non_integer_sizes():
+    """20.5 was truncated to 20 and 0.5 (a fraction, as sklearn allows) to 0,
+    reported as 'sizes between 2 and ...' or measured at another size silently."""
+    from sklearn.naive_bayes import GaussianNB
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(InvalidParameterError,
+                       match=r"'sizes' parameter of learning_curve must be integer training "
+                             r"sizes \(absolute row counts\). Got \[20.5, 40, 80\]"):
+        learning_curve(GaussianNB(), X, y, [20.5, 40, 80])
+    ok = learning_curve(GaussianNB(), X, y, [20.0, 40, 80], n_resamples=50, rng=0)
+    assert ok.sizes.tolist() == [20.0, 40.0, 80.0]

@@ -73,6 +73,21 @@ def test_weighted_vote_never_loses_to_majority_beyond_noise():
     assert plan.majority_needed is None or plan.weighted_needed <= plan.majority_needed
 
 
+@pytest.mark.parametrize("p", [0.3, 0.45, 0.5])
+def test_exact_weighted_vote_of_workers_below_one_half(p):
+    """Identical binary workers below 1/2 have negative log-odds weights: the
+    weighted (Bayes) vote reverses their answers, so its accuracy is the
+    majority accuracy at 1 - p, as the simulation path and the loop reference
+    give; the exact path returned the plain majority accuracy (0.3, not 0.7)."""
+    plan = redundancy(p, 0.9, max_answers=5, rng=0)
+    for k in range(1, 6):
+        assert plan.majority_accuracy[k - 1] == pytest.approx(_enumerate_binary(p, k), abs=1e-12)
+        assert plan.weighted_accuracy[k - 1] == pytest.approx(
+            _enumerate_binary(max(p, 1 - p), k), abs=1e-12)
+    sim = _plain_simulation(p, 3, 2, 4000, seed=0, weighted=True)
+    assert abs(plan.weighted_accuracy[2] - sim) < 4 * np.sqrt(0.25 / 4000)
+
+
 def test_a_pool_gives_at_most_one_answer_per_worker():
     plan = redundancy([0.9, 0.8, 0.7], 0.999, max_answers=10, rng=0)
     assert plan.answers.tolist() == [1, 2, 3]
@@ -106,3 +121,25 @@ def test_unreachable_target_and_costs():
 def test_bad_input(args, kwargs, match):
     with pytest.raises(InvalidParameterError, match=match):
         redundancy(*args, **kwargs)
+
+
+def test_a_large_pool_is_sampled_in_bounded_memory():
+    """Sampling k distinct workers drew an (n_simulations, pool size) block at
+    once: 160 MB here, gigabytes for a crowd of thousands at the default
+    200_000 simulations. Drawn in row chunks, the random stream (and so every
+    accuracy) is unchanged."""
+    import tracemalloc
+
+    acc = np.linspace(0.55, 0.95, 1000)
+    tracemalloc.start()
+    try:
+        plan = redundancy(acc, 0.95, max_answers=2, n_simulations=10_000, rng=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40e6
+    # the same numbers as one (n_simulations, pool) draw
+    gen = np.random.default_rng(0)
+    workers = np.argsort(gen.random((10_000, 1000)), axis=1)[:, :1]
+    right = gen.random((10_000, 1)) < acc[workers]
+    assert plan.majority_accuracy[0] == right.mean()

@@ -156,6 +156,18 @@ def test_same_seed_same_run_and_learner_pickles_mid_run():
          "one answer per queried row"),
         (lambda: ActiveLearner(estimator=LogisticRegression()).fit(
             np.zeros((10, 2))).teach([11], [0]), InvalidParameterError, "pool row indices"),
+        # a row twice in one call was labelled twice and charged twice
+        (lambda: ActiveLearner(estimator=LogisticRegression()).fit(
+            np.zeros((10, 2))).teach([3, 3], [0, 1]), InvalidParameterError,
+         r"'indices' parameter of ActiveLearner.teach must be distinct pool rows.*"
+         r"Got row 3 more than once"),
+        # a boolean mask was read as the rows 1 and 0; 2.7 was truncated to row 2
+        (lambda: ActiveLearner(estimator=LogisticRegression()).fit(
+            np.zeros((10, 2))).teach(np.array([True, False]), [0, 1]), InvalidParameterError,
+         r"'indices' parameter.*integer pool row indices.*dtype bool"),
+        (lambda: ActiveLearner(estimator=LogisticRegression()).fit(
+            np.zeros((10, 2))).teach([2.7], [0]), InvalidParameterError,
+         r"'indices' parameter.*integer pool row indices.*non-integer values"),
         (lambda: StabilizingPredictions(X_stop=np.zeros((5, 2)), window=0),
          InvalidParameterError, "window"),
     ],
@@ -163,6 +175,20 @@ def test_same_seed_same_run_and_learner_pickles_mid_run():
 def test_loop_rejects_bad_input(make, exc, match):
     with pytest.raises(exc, match=match):
         make()
+
+
+def test_float32_nan_and_pandas_na_answers_mean_not_labelled():
+    """A float32 NaN or pd.NA answer is "not labelled", like None and float NaN;
+    they used to be taught as labels (a crash in fit on NaN, a TypeError on NA)."""
+    pd = pytest.importorskip("pandas")
+    X, y = blobs()
+    for answers in (np.array([np.nan, 1.0], dtype=np.float32), pd.array([pd.NA, 1], "Int64")):
+        a = ActiveLearner(estimator=LogisticRegression(), rng=0).fit(X, X[:4], y[:4])
+        a.teach([5, 6], answers)
+        assert a.labelled_indices_.tolist() == [6]
+        assert a.skipped_indices_.tolist() == [5]
+        assert a.n_bought_ == 1
+        assert a.y_pool_labelled_.tolist() == [1]
 
 
 SIM_X, SIM_Y = blobs(6, n=200)

@@ -109,6 +109,18 @@ def test_k_center_greedy_equals_brute_force(data):
     assert np.all(np.diff(q.scores) <= 1e-12)  # coverage radius never grows
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_k_center_greedy_is_exact_for_features_with_a_large_offset(seed):
+    """Sibling of the mmd cancellation bug: distances from |a|^2 + |b|^2 - 2ab
+    lost their digits when the rows sit far from the origin (offset 1e6, spread
+    0.05), so the cover picked other rows than brute force."""
+    g = np.random.default_rng(seed)
+    pool = 1e6 + g.normal(scale=0.05, size=(60, 3))
+    labelled = 1e6 + g.normal(scale=0.05, size=(2, 3))
+    q = k_center_greedy(None, pool, batch_size=10, X_labelled=labelled, rng=0)
+    np.testing.assert_array_equal(q.indices, _k_center_reference(pool, labelled, 10))
+
+
 def test_k_center_greedy_hybrid_covers_the_low_margin_candidates_only(data):
     X, _, pool, model, _ = data
     p = model.predict_proba(pool)
@@ -202,6 +214,14 @@ POOL = np.random.default_rng(0).normal(size=(20, 3))
         (k_center_greedy, NoProba(), POOL, {"candidate_factor": 2.0}, TypeError,
          r"predict_proba\(\)"),
         (random_sampling, None, POOL, {"rng": -1}, InvalidParameterError, "'rng'"),
+        # an embedding with the wrong number of rows made picks point past the pool
+        (k_center_greedy, None, POOL, {"embedding": lambda z: np.repeat(z, 2, axis=0)},
+         InvalidParameterError,
+         r"'embedding' parameter of k_center_greedy must be a map returning one row per "
+         r"pool row \(20\). Got 40 rows"),
+        (k_center_greedy, None, POOL, {"X_labelled": POOL[:1],
+                                       "embedding": lambda z: z[:, :2] if len(z) == 20 else z},
+         InvalidParameterError, r"'embedding' parameter.*X_labelled the 2 dimension"),
     ],
 )
 def test_strategies_reject_bad_input(strategy, est, pool, kwargs, exc, match, data):
@@ -246,3 +266,52 @@ def test_top_k_strategies_choose_the_highest_scores(seed, batch, k):
         scores[full.indices] = full.scores
         assert scores[chosen].min() >= scores[~chosen].max(initial=-np.inf)
         assert np.all(np.diff(q.scores) <= 0)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e160, 1e200])
+def test_density_weighted_is_scale_free_for_huge_and_tiny_features(scale):
+    """Cosine similarity does not see the scale, but |x|^2 overflowed beyond
+    ~1e154 (underflowed below ~1e-154): every unit vector became 0, every
+    density 1/2, and the picks random. With a constant-probability model the
+    scores are the density alone and must match the unscaled ones."""
+    from sklearn.dummy import DummyClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)) + np.array([2.0, 0.0, 0.0])
+    model = DummyClassifier(strategy="prior").fit(X, rng.integers(0, 2, 50))
+    ref = density_weighted(model, X, batch_size=5, rng=0)
+    got = density_weighted(model, X * scale, batch_size=5, rng=0)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_allclose(got.scores, ref.scores, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_k_center_greedy_is_scale_free_for_huge_and_tiny_features(scale):
+    """Squared distances overflowed to inf (underflowed to 0) beyond ~1e154
+    (below ~1e-154): every row tied and the cover was random. A power-of-two
+    rescaling is exact: same picks as brute force, scores in the data's units."""
+    rng = np.random.default_rng(0)
+    pool, labelled = rng.normal(size=(40, 3)), rng.normal(size=(2, 3))
+    ref = k_center_greedy(None, pool, batch_size=5, X_labelled=labelled, rng=0)
+    np.testing.assert_array_equal(ref.indices, _k_center_reference(pool, labelled, 5))
+    got = k_center_greedy(None, pool * scale, batch_size=5, X_labelled=labelled * scale,
+                          rng=0)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_allclose(got.scores, ref.scores * scale, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_cluster_margin_is_scale_free_for_huge_and_tiny_features(scale):
+    """Average-linkage distances overflowed (scipy: 'must contain only finite
+    values') or underflowed to 0 (arbitrary clusters)."""
+
+    class Even:
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, X):
+            return np.full((len(X), 2), 0.5)
+
+    pool = np.random.default_rng(0).normal(size=(60, 3))
+    ref = cluster_margin(Even(), pool, batch_size=5, rng=0).indices
+    got = cluster_margin(Even(), pool * scale, batch_size=5, rng=0).indices
+    np.testing.assert_array_equal(got, ref)

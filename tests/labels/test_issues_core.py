@@ -49,6 +49,11 @@ def noisy_blobs(seed, n_per=150, k=3, noise=0.1):
          InvalidParameterError, "column order"),
         ({"y": np.array(list("aaabbz")), "y_proba": P, "classes": ["a", "b"]},
          InvalidParameterError, "unknown label"),
+        # labels that cannot be ordered raised a bare TypeError from np.unique/searchsorted
+        ({"y": np.array([0, "1", 1, 0, 1, 0], dtype=object), "y_proba": P},
+         InvalidParameterError, r"'y' parameter.*labels of one type.*\['int', 'str'\]"),
+        ({"y": ["a", "b", "b", None, "a", "b"], "y_proba": P, "classes": ["a", "b"]},
+         InvalidParameterError, r"'y' parameter.*unknown label\(s\), e.g. None"),
         ({"y": Y, "y_proba": P, "method": "cl"}, InvalidParameterError, "'method'"),
         ({"y": Y, "y_proba": P, "rank_by": "entropy"}, InvalidParameterError, "'rank_by'"),
         ({"y": Y, "y_proba": np.where(P > 0.85, np.nan, P)}, InvalidParameterError, "NaN"),

@@ -265,3 +265,20 @@ def test_label_model_ignores_column_order(seed, perm):
         a = LabelModel(method=method, rng=0).fit(L).predict_proba(L)
         b = LabelModel(method=method, rng=0).fit(L[:, list(perm)]).predict_proba(L[:, list(perm)])
         np.testing.assert_allclose(a, b, atol=1e-6 if method == "matrix_completion" else 1e-10)
+
+
+@pytest.mark.parametrize("func", ALL, ids=lambda f: f.__name__)
+def test_a_table_with_a_repeated_answer_column_is_refused(func):
+    """Two columns named 'label' (e.g. crowd and gold): the last one was read
+    silently. A repeated column the aggregators do not read is fine."""
+    pd = pytest.importorskip("pandas")
+    rows = [[t, w, y, 1 - y] for t, w, y in
+            [[1, "a", 0], [1, "b", 0], [2, "a", 1], [2, "b", 1], [3, "a", 0], [3, "b", 1]]]
+    df = pd.DataFrame(rows, columns=["task", "worker", "label", "label"])
+    with pytest.raises(InvalidParameterError,
+                       match=r"'answers' parameter of \w+ must be a table with one column "
+                             r"named 'label'"):
+        func(df, rng=0)
+    df.columns = ["task", "worker", "label", "extra"]
+    other = df.assign(extra2=df["extra"]).rename(columns={"extra2": "extra"})
+    assert func(other, rng=0).labels.tolist() == func(df, rng=0).labels.tolist()

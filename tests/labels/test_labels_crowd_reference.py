@@ -13,6 +13,8 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mllifecycle.labels import (
     dawid_skene,
@@ -186,6 +188,48 @@ def test_majority_vote_matches_counting(small):
     # the chosen label is always one of the most voted classes
     top = ref == ref.max(axis=1, keepdims=True)
     assert top[np.arange(len(ref)), res.labels].all()
+
+
+def test_majority_vote_tie_rule_and_skills_match_hand_count():
+    """Documented tie rule: the class more frequent over all answers (here 'cat',
+    11 answers to 3), not the mean of the task shares ('dog', 2.5 to 1.5); and
+    the skills are agreement with the labels returned, random ties included
+    (they were computed against a second, independent tie draw)."""
+    ans = [["A", f"w{i}", "cat"] for i in range(10)] + [
+        ["B", "w0", "dog"], ["C", "w1", "dog"], ["D", "w2", "cat"], ["D", "w3", "dog"]]
+    res = majority_vote(ans, rng=0)
+    assert res.labels.tolist() == ["cat", "dog", "dog", "cat"]
+    np.testing.assert_allclose(res.prior, [0.375, 0.625])  # the estimated balance is unchanged
+    balanced = [["t1", "a", "x"], ["t1", "b", "y"], ["t2", "a", "x"], ["t2", "b", "y"],
+                ["t3", "a", "y"], ["t3", "b", "x"]]
+    for seed in range(20):
+        res = majority_vote(balanced, rng=seed)
+        label = dict(zip(res.tasks.tolist(), res.labels.tolist(), strict=True))
+        ref = [np.mean([label[t] == y for t, w, y in balanced if w == wk])
+               for wk in res.workers.tolist()]
+        np.testing.assert_allclose(res.skills, ref)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 5), st.integers(0, 4)), min_size=2, max_size=25),
+       st.data())
+def test_majority_vote_follows_the_documented_tie_rule(pairs, data):
+    """Hand count: the most voted class; ties to the class more frequent over
+    all answers; remaining ties at random (any of them)."""
+    answers = [[t, w, data.draw(st.integers(0, 2))] for t, w in sorted(pairs)]
+    if len({a[2] for a in answers}) < 2:
+        return
+    res = majority_vote(answers, rng=data.draw(st.integers(0, 10)))
+    classes = res.classes.tolist()
+    total = {c: sum(a[2] == c for a in answers) for c in classes}
+    for t, label in zip(res.tasks.tolist(), res.labels.tolist(), strict=True):
+        votes = [a[2] for a in answers if a[0] == t]
+        count = {c: votes.count(c) for c in classes}
+        top = [c for c in classes if count[c] == max(count.values())]
+        best = [c for c in top if total[c] == max(total[d] for d in top)]
+        assert label in best
+        row = res.proba[res.tasks.tolist().index(t)]
+        np.testing.assert_allclose(row, [count[c] / len(votes) for c in classes])
 
 
 def _glad_q(answers, post, a, b, k, mu_a=1.0, mu_b=1.0):

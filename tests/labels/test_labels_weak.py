@@ -100,6 +100,35 @@ def test_apply_marks_plain_function_vectorised():
     assert apply([f], np.array([[1.0], [-1.0]])).values.ravel().tolist() == [1, -1]
 
 
+def test_apply_float_minus_one_and_pandas_na_votes_abstain():
+    """-1.0 (a float vote array) and pd.NA (a nullable Series) are ABSTAIN, not classes;
+    they used to become the classes -1.0 and <NA>."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"a": [1, -2, 3, 0], "s": pd.array(["x", None, "y", "x"], dtype="string")})
+    f = labeling_function(lambda d: np.where(d["a"] > 0, 1.0, -1), vectorized=True)
+    g = labeling_function(lambda d: d["s"], vectorized=True)
+    L = apply([f], X)
+    assert L.classes.tolist() == [1.0]
+    assert L.values.ravel().tolist() == [0, -1, 0, -1]
+    L = apply([g], X)
+    assert L.classes.tolist() == ["x", "y"]
+    assert L.values.ravel().tolist() == [0, -1, 1, 0]
+    assert apply([lambda r: r["s"]], X).values.ravel().tolist() == [0, -1, 1, 0]
+
+
+def test_apply_rejects_duplicate_column_names_for_rowwise_functions():
+    """A row dict keeps one of two equal column names: the function silently saw
+    the wrong column. Vectorised functions get the table itself and still work."""
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame([[1, 0], [0, 1]], columns=["a", "a"])
+    with pytest.raises(InvalidParameterError,
+                       match=r"'X' parameter of apply must be a table with distinct column "
+                             r"names.*Got the column name 'a' more than once"):
+        apply([lambda r: r["a"]], X)
+    f = labeling_function(lambda d: d.iloc[:, 0].to_numpy(), vectorized=True)
+    assert apply([f], X).values.ravel().tolist() == [1, 0]
+
+
 @pytest.mark.parametrize(
     ("lfs", "X", "kwargs", "match"),
     [
@@ -311,3 +340,15 @@ def test_analyze_function_that_never_fires_and_unknown_gold():
     assert np.isnan(res.accuracy[1])
     assert np.isnan(res.ci_low[1])
     json.dumps(res.to_dict())
+
+
+def test_analyze_accepts_float_gold_with_nan_for_unknown():
+    """A gold column with NaN for unknown rows is float: 0.0/1.0 are class
+    indices (as they already were for a LabelMatrix); it raised 'Got 0.0'."""
+    L = np.array([[0, 1], [1, 1], [0, -1], [-1, 0]])
+    ref = analyze(L, [0, 1, ABSTAIN, 0])
+    res = analyze(L, np.array([0.0, 1.0, np.nan, 0.0]))
+    np.testing.assert_array_equal(res.n_correct, ref.n_correct)
+    np.testing.assert_array_equal(res.accuracy, ref.accuracy)
+    with pytest.raises(InvalidParameterError, match=r"'y' parameter.*Got np.float64\(1.5\)"):
+        analyze(L, np.array([0.0, 1.5, np.nan, 0.0]))

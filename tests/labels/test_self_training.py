@@ -174,3 +174,22 @@ def test_gain_is_positive_where_unlabelled_rows_help():
                             X, yp, cv=3, n_repeats=3, rng=0)
     assert res.gain >= 0
     assert res.candidate_score >= res.baseline_score
+
+
+def test_nan_and_pandas_na_in_object_labels_mark_unlabelled_rows():
+    """Documented: NaN and None mark unlabelled rows, as -1 does. In an object
+    array a NaN was taken as a label (a crash in np.unique), and pd.NA raised
+    "boolean value of NA is ambiguous"; each must give the -1-marked fit."""
+    pd = pytest.importorskip("pandas")
+    X, y = blobs(3, n=200)
+    names = np.where(y == 1, "pos", "neg").astype(object)
+    lab = np.random.default_rng(0).random(200) < 0.2
+    marked = np.where(lab, names, "?").astype(object)
+    ref = SelfTraining(LogisticRegression(), unlabelled="?", random_state=0).fit(X, marked)
+    with_nan = np.where(lab, names, np.nan).astype(object)
+    with_na = pd.Series(np.where(lab, names, None), dtype="string")
+    for y_u in (with_nan, with_na):
+        st = SelfTraining(LogisticRegression(), random_state=0).fit(X, y_u)
+        assert st.classes_.tolist() == ["neg", "pos"]
+        np.testing.assert_array_equal(st.pseudo_indices_, ref.pseudo_indices_)
+        np.testing.assert_array_equal(st.pseudo_labels_, ref.pseudo_labels_)

@@ -72,3 +72,18 @@ def test_rejects_bad_input(kwargs, match):
     args = {"X": rng.normal(size=(20, 2)), "y": np.r_[0, 1, np.full(18, -1)], **kwargs}
     with pytest.raises(InvalidParameterError, match=match):
         spread_labels(**args)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_spread_is_scale_free_for_huge_and_tiny_features(scale):
+    """The k-NN graph's squared distances overflowed beyond ~1e154 (a reshape
+    crash in kneighbors_graph) and underflowed below ~1e-154 (all-zero
+    distances: arbitrary neighbours, half the rows wrong)."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(-2, 1, (30, 2)), rng.normal(2, 1, (30, 2))]
+    y = np.full(60, -1)
+    y[0], y[59] = 0, 1
+    ref = spread_labels(X, y)
+    got = spread_labels(X * scale, y)
+    np.testing.assert_array_equal(got.labels, ref.labels)
+    np.testing.assert_allclose(got.proba, ref.proba, rtol=1e-12)

@@ -107,3 +107,20 @@ def test_invalid_parameter_error_is_value_and_type_error():
         finetune(LR, SRC, (XT[:, :2], YT))
     with pytest.raises(TypeError, match="strategy"):
         finetune(KNeighborsClassifier(), SRC, TGT, strategy="partial_fit")
+
+
+def test_weight_tuning_names_the_error_every_candidate_hit():
+    """When every candidate fit failed, the message blamed the target rows only;
+    the estimator's own error (here a broken fit) was swallowed."""
+
+    class Broken(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            raise ValueError("boom inside the estimator")
+
+    rng = np.random.default_rng(0)
+    xs, xt = rng.normal(size=(100, 2)), rng.normal(size=(10, 2))
+    with pytest.raises(InvalidParameterError,
+                       match=r"every candidate failed \(first error: ValueError: boom inside "
+                             r"the estimator\)"):
+        finetune(Broken(), (xs, (xs[:, 0] > 0).astype(int)), (xt, (xt[:, 0] > 0).astype(int)),
+                 rng=0)
