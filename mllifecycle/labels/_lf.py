@@ -293,6 +293,10 @@ def apply(
         cls = np.asarray(classes)
         if cls.ndim != 1 or len(cls) == 0 or len(set(cls.tolist())) != len(cls):
             fail("classes", "a non-empty sequence of distinct class labels", classes, caller)
+        if any(_is_abstain(c) for c in cls.tolist()):
+            # a vote of -1 (or -1.0, None, NaN) means ABSTAIN: such a class could never be voted
+            fail("classes", "class labels other than ABSTAIN (-1), None or NaN "
+                 "(remap a -1/+1 scheme, e.g. to 0/1)", classes, caller)
     elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0
              for v in flat):
         cls = np.arange(max(flat, default=1) + 1)

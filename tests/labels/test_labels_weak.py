@@ -142,6 +142,10 @@ def test_apply_rejects_duplicate_column_names_for_rowwise_functions():
         ([lambda r: 1], [], {}, r"'X' parameter of apply must be at least one example"),
         ([lambda r: 1], "text", {}, r"'X' parameter"),
         ([lambda r: 1], [1], {"classes": ["a", "a"]}, r"'classes' parameter"),
+        # -1 is ABSTAIN: a -1/+1 scheme's class -1 could never be voted (was silently lost)
+        ([lambda r: 1.0], [1], {"classes": [-1.0, 1.0]},
+         r"'classes' parameter of apply must be class labels other than ABSTAIN"),
+        ([lambda r: 1], [1], {"classes": [-1, 1]}, r"'classes' parameter.*remap"),
         ([lambda r: 1], [1], {"n_jobs": 0}, r"'n_jobs' parameter of apply must be a non-zero"),
     ],
 )
