@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import refuse_duplicate_names
 from mllifecycle._results import flat_metrics, format_value, jsonable
 from mllifecycle._validation import (
     check_array,
@@ -34,15 +35,8 @@ def _slices(value: Any, n: int) -> Any:
         return None
     names = column_names(value)
     if names is not None:
-        dups = sorted({str(nm) for nm in names if names.count(nm) > 1})
-        if dups:
-            fail(
-                "slices",
-                "a table with unique column names (a repeated name would keep one "
-                "of its columns only)",
-                described(f"duplicate column name(s) {', '.join(map(repr, dups))}"),
-                caller,
-            )
+        # a repeated name would keep one of its columns only
+        refuse_duplicate_names(names, "slices", caller)
         arr = np.asarray(value.to_numpy())
         value = {nm: arr[:, j] for j, nm in enumerate(names)}
     if isinstance(value, Mapping):

@@ -156,7 +156,7 @@ class LabelMatrix:
 
 def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
     """Return (n_samples, factory of an iterator over rows) for row-wise functions."""
-    from mllifecycle._frames import is_frame, to_columns
+    from mllifecycle._frames import is_frame, refuse_duplicate_names, to_columns
 
     if is_frame(X):
         names, columns = to_columns(X)
@@ -165,11 +165,8 @@ def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
         n = len(lists[0]) if lists else 0
 
         def frame_rows() -> Any:
-            if len(set(keys)) != len(keys):  # a row dict would keep one of them only
-                dup = next(k for k in keys if keys.count(k) > 1)
-                fail("X", "a table with distinct column names for row-wise labelling "
-                     "functions (a row is a dict keyed by column name)",
-                     described(f"the column name {dup!r} more than once"), "apply")
+            # a row dict keyed by column name would keep one of the columns only
+            refuse_duplicate_names(names, "X", "apply")
             return (_Row(zip(keys, r, strict=True)) for r in zip(*lists, strict=True))
 
         return n, frame_rows

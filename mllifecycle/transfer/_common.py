@@ -14,6 +14,7 @@ from mllifecycle._frames import (
     frame_to_numpy,
     is_frame,
     like,
+    refuse_duplicate_names,
     series_kind,
 )
 from mllifecycle._validation import (
@@ -92,13 +93,11 @@ def check_xy(
     if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
         fail(name, "a pair (X, y) of features and labels", data, caller)
     cols = column_names(data[0])
-    if cols is not None and len({str(c) for c in cols}) != len(cols):
+    if cols is not None:
         # the table reaches the estimator as it is, and scikit-learn refuses repeated
         # feature names (in finetune's weight tuning the error was hidden behind
         # "every candidate failed")
-        dup = next(str(c) for c in cols if [str(d) for d in cols].count(str(c)) > 1)
-        fail(f"{name}[0] (X)", "a table with distinct column names",
-             described(f"the column name {dup!r} more than once"), caller)
+        refuse_duplicate_names(cols, f"{name}[0] (X)", caller)
     x = check_array(as_numpy(data[0], f"{name}[0] (X)", caller), f"{name}[0] (X)",
                     caller=caller, ndim=2, min_samples=min_samples)
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",

@@ -314,7 +314,8 @@ def test_slices_table_with_duplicate_column_names_is_refused():
 
     g = np.array([0, 1] * 4)
     df = pd.DataFrame(np.column_stack([g, 1 - g]), columns=["g", "g"])
-    with pytest.raises(InvalidParameterError, match=r"'slices'.*unique column names.*'g'"):
+    msg = r"'slices' parameter of GateContext must be a data set with unique column.*'g'"
+    with pytest.raises(InvalidParameterError, match=msg):
         GateContext(y_true=Y, champion=A, challenger=A, slices=df)
 
 

@@ -122,8 +122,8 @@ def test_apply_rejects_duplicate_column_names_for_rowwise_functions():
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame([[1, 0], [0, 1]], columns=["a", "a"])
     with pytest.raises(InvalidParameterError,
-                       match=r"'X' parameter of apply must be a table with distinct column "
-                             r"names.*Got the column name 'a' more than once"):
+                       match=r"'X' parameter of apply must be a data set with unique column "
+                             r"names.*Got column name 'a' repeated"):
         apply([lambda r: r["a"]], X)
     f = labeling_function(lambda d: d.iloc[:, 0].to_numpy(), vectorized=True)
     assert apply([f], X).values.ravel().tolist() == [1, 0]

@@ -255,7 +255,7 @@ def test_tables_with_repeated_column_names_are_refused_clearly():
     xs = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "a"])
     xt = pd.DataFrame(rng.normal(size=(30, 2)), columns=["a", "a"])
     ys, yt = (xs.iloc[:, 0] > 0).astype(int), (xt.iloc[:, 0] > 0).astype(int)
-    dup = r"must be a table with distinct column names. Got the column name 'a' more than once"
+    dup = r"must be a data set with unique column names \(as text\). Got column name 'a' repeated"
     with pytest.raises(InvalidParameterError, match=r"'source\[0\] \(X\)' parameter of finetune "
                        + dup):
         finetune(LogisticRegression(), (xs, ys), (xt, yt), rng=0)
