@@ -34,6 +34,7 @@ __all__ = [
     "refuse_complex",
     "perm_blocks",
     "canonical_order",
+    "pow2_scale",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -258,4 +259,20 @@ def safe_scale(*arrays: FloatArray) -> float:
     big = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
     if big == 0.0 or 1e-100 < big < 1e100:
         return 1.0
-    return float(2.0 ** (-np.floor(np.log2(big))))
+    return pow2_scale(big)
+
+
+#: Largest exponent of a power-of-two scale (``2.0 ** 1024`` overflows to inf).
+MAX_SCALE_EXP = 1023
+
+
+def pow2_scale(big: float, cap: int = MAX_SCALE_EXP) -> float:
+    """Return ``2 ** k``, ``k = -floor(log2(big))`` clipped to at most ``cap``.
+
+    ``big * 2 ** k`` is in [1, 2), except for subnormal ``big`` (below
+    ``2 ** -1022``), whose exact scale ``2 ** 1023`` and more would overflow to
+    inf: those are scaled by ``2 ** cap`` only (still exact, and far from
+    underflow). ``big`` must be positive and finite.
+    """
+    k = min(-int(np.floor(np.log2(big))), cap)
+    return float(np.ldexp(1.0, k))

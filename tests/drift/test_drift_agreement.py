@@ -245,6 +245,29 @@ def test_mmd_and_energy_exact_when_distances_are_far_below_the_data_scale(scale)
         assert abs(e1.statistic - e2.statistic) <= 1e-9 * max(1.0, abs(e1.statistic))
 
 
+def test_wasserstein_energy_mmd_finite_on_subnormal_data():
+    """Values below 2**-1022 once got a power-of-two scale of 2**1030 = inf, so
+    wasserstein and energy returned nan (scipy: finite)."""
+    x = np.array([5e-324, 0.0, -5e-324, 1e-310, 3e-310])
+    y = np.array([0.0, 5e-324, 2e-310, -1e-309])
+    w = drift.wasserstein(x, y, threshold=1.0)
+    assert _close(w.statistic, stats.wasserstein_distance(x, y), atol=0.0)
+    e = _quiet_energy(x, y)
+    assert _close(e.statistic, stats.energy_distance(x, y), atol=0.0)
+    # scaling by a power of two is exact: the 2-D tests scale along
+    xx, yy = np.c_[x, 2 * x], np.c_[y, 3 * y]
+    big = 2.0**1000
+    e2, e2_big = _quiet_energy(xx, yy), _quiet_energy(xx * big, yy * big)
+    assert np.isfinite(e2.statistic)
+    assert _close(e2.statistic * 2.0**500, e2_big.statistic, atol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m2 = drift.mmd(xx, yy, n_resamples=20, rng=0)
+        m2_big = drift.mmd(xx * big, yy * big, n_resamples=20, rng=0)
+    assert _close(m2.statistic, m2_big.statistic, atol=1e-12)
+    assert _close(m2.details["bandwidth"] * big, m2_big.details["bandwidth"], atol=0.0)
+
+
 def test_mmd_permutation_p_matches_explicit_loop():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(15, 2)), rng.normal(0.5, 1.0, size=(12, 2))
