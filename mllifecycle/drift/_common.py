@@ -111,12 +111,29 @@ def refuse_complex(x: Any, name: str, caller: str) -> None:
         )
 
 
+_MISSING_TYPES = ("NAType", "NaTType")  # pandas.NA, pandas.NaT
+
+
+def _is_missing_value(v: Any) -> bool:
+    """None, NaN, NaT, ``pandas.NA`` or ``pandas.NaT`` (an object array's entry)."""
+    if v is None or type(v).__name__ in _MISSING_TYPES:
+        return True
+    if isinstance(v, float | np.floating):
+        return bool(v != v)
+    if isinstance(v, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(v))
+    return False
+
+
 def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if a.dtype.kind == "f":
         out: npt.NDArray[np.bool_] = np.isnan(a)
         return out
+    if a.dtype.kind in "mM":
+        nat: npt.NDArray[np.bool_] = np.isnat(a)
+        return nat
     if a.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in a], bool)
+        return np.array([_is_missing_value(v) for v in a], bool)
     return np.zeros(a.shape, bool)
 
 
@@ -127,7 +144,9 @@ def check_pair_categorical(
     pol = check_nan_policy(nan_policy, caller)
     out = []
     for name, x in (("reference", reference), ("current", current)):
-        arr = check_array(x, name, caller=caller, ndim=1, dtype="any", min_samples=0)
+        arr = check_array(
+            x, name, caller=caller, ndim=1, dtype="any", min_samples=0, nan_policy=pol
+        )
         miss = _is_missing(arr)
         if miss.any():
             if pol == "raise":

@@ -281,3 +281,37 @@ def test_reference_errors():
         match=r"'reference' parameter of Reference.fit must be free of NaN",
     ):
         drift.Reference.fit(np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]])
+
+
+def test_categorical_missing_values_follow_nan_policy_whatever_the_dtype():
+    """pandas.NA (string dtype, object arrays) and NaT were once counted as a
+    category '<NA>' / None even with nan_policy='raise' or 'omit', and float
+    NaN raised even with nan_policy='omit'."""
+    pd = pytest.importorskip("pandas")
+    clean = ["a", "b", "b", "a"] * 10
+    with_na = ["a", "b", None, "a"] * 10
+    want = drift.chi_square(["a", "b", "a"] * 10, clean)
+    cases = [
+        pd.Series(with_na, dtype="string"),
+        pd.Series(with_na, dtype="category"),
+        np.array(["a", "b", pd.NA, "a"] * 10, dtype=object),
+        np.array(["a", "b", pd.NaT, "a"] * 10, dtype=object),
+    ]
+    for ref in cases:
+        for fn in (drift.chi_square, drift.psi):
+            with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*missing"):
+                fn(ref, clean)
+        got = drift.chi_square(ref, clean, nan_policy="omit")
+        assert got.details["categories"] == ["a", "b"]
+        assert got.statistic == want.statistic
+        assert got.n_reference == 30
+    days = np.array(["2020-01-01", "NaT", "2020-01-02"] * 10, dtype="datetime64[D]")
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*missing"):
+        drift.chi_square(days, days[[0, 2, 2]].repeat(10))
+    assert drift.chi_square(days, days[[0, 2]].repeat(10), nan_policy="omit").n_reference == 20
+    codes = np.array([1.0, np.nan, 2.0] * 10, dtype=np.float32)
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*NaN"):
+        drift.chi_square(codes, [1.0, 2.0] * 10)
+    got = drift.chi_square(codes, [1.0, 2.0, 2.0] * 10, nan_policy="omit")
+    assert got.n_reference == 20
+    assert got.details["categories"] == [1.0, 2.0]
