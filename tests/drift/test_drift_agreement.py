@@ -268,6 +268,18 @@ def test_wasserstein_energy_mmd_finite_on_subnormal_data():
     assert _close(m2.details["bandwidth"] * big, m2_big.details["bandwidth"], atol=0.0)
 
 
+@pytest.mark.parametrize("fn", [drift.psi, drift.jensen_shannon, drift.hellinger])
+def test_binned_divergences_invariant_to_scale_near_the_float_limit(fn):
+    """Quantile bins are scale-invariant; np.quantile between -1.4e308 and
+    1.4e308 once overflowed to a -inf edge (PSI 4.169 instead of 3.995)."""
+    x = np.array([-1.7, 1.7, -1.6, 1.6, -1.5, 1.5, -1.4, 1.4]) * 1e308
+    y = np.array([1.7, 1.65, 1.6, 1.55, 1.5, -1.7]) * 1e308
+    big = fn(x, y, threshold=1.0)
+    small = fn(x * 2.0**-10, y * 2.0**-10, threshold=1.0)
+    assert big.statistic == small.statistic
+    assert big.details == small.details
+
+
 def test_mmd_permutation_p_matches_explicit_loop():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(15, 2)), rng.normal(0.5, 1.0, size=(12, 2))
