@@ -127,7 +127,9 @@ def wasserstein(
     groups = pooled_groups(ref_s, cur_s, max_groups=None)
     counts = groups.ref_counts[None, :].astype(np.float64)
     stat = float(cdf_distance_from_counts(counts, groups, 1)[0]) / s
-    scale = float(ref_s.std()) or float(np.concatenate([ref_s, cur_s]).std())
+    # standard deviations of the sorted values: the same bits for any row order
+    # (a fitted Reference holds its columns sorted)
+    scale = float(np.sort(ref_s).std()) or float(np.sort(np.concatenate([ref_s, cur_s])).std())
     effect = stat * s / scale if scale > 0 else 0.0
     p_value: float | None = None
     details: dict[str, Any] = {}
