@@ -75,6 +75,7 @@ def check_pair_1d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     return ref, cur
@@ -87,12 +88,55 @@ def check_pair_2d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
     check_same_n_features(ref, cur, caller=caller)
     if ref.ndim == 1:
         ref, cur = ref[:, None], cur[:, None]
     return ref, cur
+
+
+def _time_array(x: Any) -> npt.NDArray[Any] | None:
+    """``x`` as a NumPy array if it holds datetimes or durations, else None."""
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        try:
+            x = x.to_numpy()
+        except (TypeError, ValueError):
+            return None
+    if isinstance(x, np.ndarray) and x.dtype.kind in "mM":
+        return x
+    return None
+
+
+def times_as_numbers(reference: Any, current: Any, caller: str) -> tuple[Any, Any]:
+    """Datetimes or durations as float counts of their finer unit, NaT as NaN.
+
+    NumPy casts ``datetime64`` to float as a count of the array's own unit
+    (days for ``datetime64[D]``, seconds for ``datetime64[s]``) and NaT to
+    -9.2e18: both samples are put in one unit first, NaT made missing (for
+    ``nan_policy``). Other input is returned unchanged; a datetime sample
+    against a non-datetime one is refused.
+    """
+    ra, ca = _time_array(reference), _time_array(current)
+    if ra is None and ca is None:
+        return reference, current
+    what = {"M": "datetimes", "m": "durations (timedelta64)"}
+    if ra is None or ca is None or ra.dtype.kind != ca.dtype.kind:
+        timed = ra if ra is not None else ca
+        assert timed is not None
+        bad, other = ("current", current) if ra is not None else ("reference", reference)
+        dt = getattr(other, "dtype", None)
+        got = f"values of dtype {dt}" if dt is not None else f"a {type(other).__name__}"
+        fail(bad, f"{what[timed.dtype.kind]} like the other sample", described(got), caller)
+    unit = np.promote_types(ra.dtype, ca.dtype)  # the finer of the two units
+
+    def count(a: npt.NDArray[Any]) -> FloatArray:
+        out: FloatArray = a.astype(unit).view(np.int64).astype(np.float64)
+        out[np.isnat(a)] = np.nan
+        return out
+
+    return count(ra), count(ca)
 
 
 def refuse_complex(x: Any, name: str, caller: str) -> None:

@@ -315,3 +315,23 @@ def test_categorical_missing_values_follow_nan_policy_whatever_the_dtype():
     got = drift.chi_square(codes, [1.0, 2.0, 2.0] * 10, nan_policy="omit")
     assert got.n_reference == 20
     assert got.details["categories"] == [1.0, 2.0]
+
+
+def test_datetime_samples_compared_in_one_unit_with_nat_missing():
+    """NumPy casts datetime64 to float as a count of its own unit and NaT to
+    -9.2e18: the same instants in days and in seconds gave ks D = 1.0, and
+    NaT was a huge negative value instead of a missing one."""
+    days = np.array(["2020-01-01", "2020-01-02", "2020-01-04"], dtype="datetime64[D]")
+    secs = days.astype("datetime64[s]")
+    assert drift.ks(days, secs).statistic == 0.0
+    assert drift.wasserstein(days, secs, threshold=1.0).statistic == 0.0
+    assert drift.wasserstein(days, secs + 60, threshold=1.0).statistic == 60.0  # seconds
+    assert drift.wasserstein(days, days + 1, threshold=1.0).statistic == 1.0  # days, as given
+    with_nat = np.r_[days, np.datetime64("NaT")]
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of ks.*NaN"):
+        drift.ks(with_nat, days)
+    assert drift.ks(with_nat, secs, nan_policy="omit").statistic == 0.0
+    with pytest.raises(InvalidParameterError, match=r"'current' parameter of ks must be datetimes"):
+        drift.ks(days, [1.0, 2.0, 3.0])
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of ks must be dur"):
+        drift.ks([1.0, 2.0, 3.0], days - days[0])
