@@ -102,6 +102,14 @@ def refuse_complex(xs: Any, caller: str) -> Any:
         except (ValueError, TypeError):
             return xs  # ragged or odd input: the caller's validation explains
         if arr.dtype.kind == "O":
+            if any(isinstance(v, str | bytes) for v in arr.ravel().tolist()):
+                fail(
+                    "xs",
+                    "numeric (strings are not numbers, even ones that parse as "
+                    "numbers, as in update(); convert them with float first)",
+                    described("an array holding strings"),
+                    caller,
+                )
             return xs
         xs = arr
     if xs.dtype.kind == "c":
@@ -109,6 +117,15 @@ def refuse_complex(xs: Any, caller: str) -> Any:
             "xs",
             "real values (complex input is refused rather than truncated to "
             "its real part; pass x.real if that is what you mean)",
+            described(f"an array of dtype {xs.dtype}"),
+            caller,
+        )
+    if xs.dtype.kind in "US":
+        # NumPy would parse "1.5" as a number; update() refuses strings
+        fail(
+            "xs",
+            "numeric (strings are not numbers, even ones that parse as numbers, "
+            "as in update(); convert them with float first)",
             described(f"an array of dtype {xs.dtype}"),
             caller,
         )
@@ -121,10 +138,23 @@ def as_errors(xs: Any, caller: str) -> FloatArray:
 
 
 def as_reals(xs: Any, caller: str) -> FloatArray:
-    """Validate a 1-D array of finite reals; return float64 (may be empty)."""
-    return check_array(
-        refuse_complex(xs, caller), "xs", caller=caller, ndim=1, min_samples=0
-    )
+    """Validate a 1-D array of finite reals; return float64 (may be empty).
+
+    Booleans are refused, as by :func:`real_value` (``update``).
+    """
+    xs = refuse_complex(xs, caller)
+    kind = getattr(getattr(xs, "dtype", None), "kind", None)
+    if kind == "b" or (
+        kind == "O" and any(isinstance(v, bool | np.bool_) for v in np.ravel(xs).tolist())
+    ):
+        fail(
+            "xs",
+            "finite real numbers (booleans are refused, as by update(); "
+            "pass xs.astype(float) if 0/1 is meant)",
+            described("booleans"),
+            caller,
+        )
+    return check_array(xs, "xs", caller=caller, ndim=1, min_samples=0)
 
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
