@@ -75,6 +75,8 @@ def check_pair_1d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    refuse_text(reference, "reference", caller)
+    refuse_text(current, "current", caller)
     reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
@@ -88,6 +90,8 @@ def check_pair_2d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    refuse_text(reference, "reference", caller)
+    refuse_text(current, "current", caller)
     reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
@@ -137,6 +141,29 @@ def times_as_numbers(reference: Any, current: Any, caller: str) -> tuple[Any, An
         return out
 
     return count(ra), count(ca)
+
+
+def refuse_text(x: Any, name: str, caller: str) -> None:
+    """Refuse strings (NumPy would parse "1.5" as a number; categories are text)."""
+    if isinstance(x, str | bytes):
+        return  # check_array explains
+    arr = x.to_numpy() if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray) else x
+    if not isinstance(arr, np.ndarray):
+        try:
+            arr = np.asarray(arr)
+        except (TypeError, ValueError):
+            return  # ragged: check_array explains
+    kind = arr.dtype.kind
+    if kind in "US" or (
+        kind == "O" and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
+    ):
+        fail(
+            name,
+            "numeric (strings are not numbers, even ones that parse as numbers; "
+            "convert them with float first, or use a categorical test)",
+            described(f"an array of dtype {arr.dtype} holding strings"),
+            caller,
+        )
 
 
 def refuse_complex(x: Any, name: str, caller: str) -> None:

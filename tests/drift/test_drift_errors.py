@@ -335,3 +335,18 @@ def test_datetime_samples_compared_in_one_unit_with_nat_missing():
         drift.ks(days, [1.0, 2.0, 3.0])
     with pytest.raises(InvalidParameterError, match=r"'reference' parameter of ks must be dur"):
         drift.ks([1.0, 2.0, 3.0], days - days[0])
+
+
+def test_numeric_tests_refuse_strings_that_parse_as_numbers():
+    """NumPy casts "1.5" to 1.5: ks(["1.5", "2", "3"], ...) once ran on the
+    parsed numbers instead of refusing text as the documentation says."""
+    y = [1.0, 2.0, 2.5]
+    texts = [["1.5", "2", "3"], np.array([b"1", b"2", b"3"]), np.array(["1", 2.0, 3], dtype=object)]
+    for x in texts:
+        for fn, kw in ((drift.ks, {}), (drift.wasserstein, {"threshold": 1.0})):
+            with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*strings"):
+                fn(x, y, **kw)
+            with pytest.raises(InvalidParameterError, match=r"'current' parameter.*strings"):
+                fn(y, x, **kw)
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of mmd.*strings"):
+        drift.mmd(np.array([["1", "2"], ["3", "4"]]), np.ones((3, 2)))
