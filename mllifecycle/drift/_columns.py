@@ -195,6 +195,11 @@ def _refuse_duplicates(names: list[str], raw: list[Any], name: str, caller: str)
         seen[text] = orig
 
 
+def _named(x: Any) -> bool:
+    """Whether ``x``'s columns have names of their own (a table or a mapping)."""
+    return isinstance(x, Mapping) or column_names(x) is not None
+
+
 def check_tables(
     reference: Any, current: Any, caller: str
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
@@ -207,7 +212,7 @@ def check_tables(
             described(f"{len(cc)} column(s)"),
             caller,
         )
-    if column_names(reference) is not None and column_names(current) is not None and rn != cn:
+    if _named(reference) and _named(current) and rn != cn:
         fail(
             "current",
             f"the columns of 'reference' {rn[:5]}",

@@ -297,3 +297,22 @@ def test_nullable_boolean_column_stays_categorical_with_nulls(lib):
     assert rep["b"].result.details["categories"] == [False, True]
     fitted = drift.Reference.fit(ref, nan_policy="omit")
     assert fitted.compare(cur).to_dict() == rep.to_dict()
+
+
+def test_detect_refuses_mappings_whose_columns_differ_in_name_or_order():
+    """Dicts of columns were matched by position, not name: {'a', 'b'} against
+    {'b', 'a'} compared a with b (KS D = 1.0 on undrifted data), and a
+    renamed column was accepted; Reference.compare already refused both."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    ref = {"a": rng.normal(size=200), "b": rng.normal(size=200) + 100}
+    cur = {"b": rng.normal(size=150) + 100, "a": rng.normal(size=150)}
+    for r, c in ((ref, cur), (pd.DataFrame(ref), cur), (ref, pd.DataFrame(cur))):
+        with pytest.raises(InvalidParameterError, match=r"'current' parameter of detect"):
+            drift.detect(r, c)
+    with pytest.raises(InvalidParameterError, match=r"Got columns \['a', 'c'\]"):
+        drift.detect(ref, {"a": cur["a"], "c": cur["b"]})
+    same = drift.detect(ref, {"a": cur["a"], "b": cur["b"]})
+    assert same["a"].statistic < 0.2
+    assert same["b"].statistic < 0.2
+    assert drift.detect(ref, np.c_[cur["a"], cur["b"]]).to_dict() == same.to_dict()
