@@ -478,3 +478,18 @@ def test_wasserstein_effect_size_does_not_depend_on_row_order():
     ref, cur = g.normal(size=(10, 3)), g.normal(size=(10, 3))
     fitted = drift.Reference.fit(ref, tests="wasserstein").compare(cur, rng=1)
     assert fitted.to_dict() == drift.detect(ref, cur, tests="wasserstein", rng=1).to_dict()
+
+
+@pytest.mark.parametrize("exponent", [-45, -70, -200, 40])
+def test_wasserstein_p_value_invariant_to_power_of_two_scaling(exponent):
+    """The permutation p-value counted |perm - obs| < 1e-12 as ties: on data
+    spread over ~1e-13 every relabelling tied and p was 1.0 for any shift."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=100), rng.normal(size=100) + 1.0
+    s = 2.0**exponent
+    for cur in (y, rng.normal(size=100)):
+        base = drift.wasserstein(x, cur, rng=0)
+        scaled = drift.wasserstein(x * s, cur * s, rng=0)
+        assert scaled.p_value == base.p_value
+        assert scaled.statistic == base.statistic * s
+    assert drift.wasserstein(x * s, y * s, rng=0).drift_detected
