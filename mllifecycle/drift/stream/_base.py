@@ -35,6 +35,7 @@ __all__ = [
     "IndexArray",
     "as_errors",
     "refuse_complex",
+    "refuse_text",
     "as_reals",
     "error_value",
     "real_value",
@@ -102,14 +103,6 @@ def refuse_complex(xs: Any, caller: str) -> Any:
         except (ValueError, TypeError):
             return xs  # ragged or odd input: the caller's validation explains
         if arr.dtype.kind == "O":
-            if any(isinstance(v, str | bytes) for v in arr.ravel().tolist()):
-                fail(
-                    "xs",
-                    "numeric (strings are not numbers, even ones that parse as "
-                    "numbers, as in update(); convert them with float first)",
-                    described("an array holding strings"),
-                    caller,
-                )
             return xs
         xs = arr
     if xs.dtype.kind == "c":
@@ -120,13 +113,32 @@ def refuse_complex(xs: Any, caller: str) -> Any:
             described(f"an array of dtype {xs.dtype}"),
             caller,
         )
-    if xs.dtype.kind in "US":
-        # NumPy would parse "1.5" as a number; update() refuses strings
+    return xs
+
+
+def refuse_text(xs: Any, caller: str) -> Any:
+    """Raise for strings (NumPy would parse "1.5" as 1.5; ``update`` refuses them).
+
+    For the built-in detectors only: a user's detector fed through
+    :func:`~mllifecycle.drift.stream.update_many_from_update` may take text.
+    Returns ``xs`` after :func:`refuse_complex`.
+    """
+    xs = refuse_complex(xs, caller)
+    arr = xs
+    if not isinstance(arr, np.ndarray):  # a sequence NumPy made an object array of
+        try:
+            arr = np.asarray(xs, dtype=object)
+        except (TypeError, ValueError):
+            return xs  # ragged: the caller's validation explains
+    kind = arr.dtype.kind
+    if kind in "US" or (
+        kind == "O" and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
+    ):
         fail(
             "xs",
             "numeric (strings are not numbers, even ones that parse as numbers, "
             "as in update(); convert them with float first)",
-            described(f"an array of dtype {xs.dtype}"),
+            described("an array holding strings"),
             caller,
         )
     return xs
@@ -134,7 +146,7 @@ def refuse_complex(xs: Any, caller: str) -> Any:
 
 def as_errors(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of error flags in {0, 1}; return float64 (may be empty)."""
-    return check_binary(refuse_complex(xs, caller), "xs", caller)
+    return check_binary(refuse_text(xs, caller), "xs", caller)
 
 
 def as_reals(xs: Any, caller: str) -> FloatArray:
@@ -142,7 +154,7 @@ def as_reals(xs: Any, caller: str) -> FloatArray:
 
     Booleans are refused, as by :func:`real_value` (``update``).
     """
-    xs = refuse_complex(xs, caller)
+    xs = refuse_text(xs, caller)
     kind = getattr(getattr(xs, "dtype", None), "kind", None)
     if kind == "b" or (
         kind == "O" and any(isinstance(v, bool | np.bool_) for v in np.ravel(xs).tolist())

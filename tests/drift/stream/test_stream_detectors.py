@@ -344,7 +344,7 @@ def test_last_true_index(mask):
 def test_update_many_refuses_what_update_refuses(name):
     """update() refuses booleans and strings; update_many once parsed ["1.5"]
     as 1.5 and [True, False] as 1.0, 0.0."""
-    for xs in (["1.5", "2"], np.array(["1.5"]), [True, False], np.array([True])):
+    for xs in (["1.5", "2"], np.array(["1.5"]), [2.0, "1.5"], [True, False], np.array([True])):
         det = ALL[name]()
         with pytest.raises(InvalidParameterError, match=r"'xs' parameter"):
             det.update_many(xs)
