@@ -493,3 +493,18 @@ def test_wasserstein_p_value_invariant_to_power_of_two_scaling(exponent):
         assert scaled.p_value == base.p_value
         assert scaled.statistic == base.statistic * s
     assert drift.wasserstein(x * s, y * s, rng=0).drift_detected
+
+
+def test_energy_small_true_distances_are_not_zeroed():
+    """Energy distances below 1e-6 of the cross term were set to 0 as rounding
+    noise: a 3e-4 sd shift gave 0.0 (scipy: 5.0e-4), in 1-D where the
+    statistic is exact, and in 2-D where the noise is ~1e-15."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=3000)
+    y = x + 3e-4
+    e = drift.energy(x, y, rng=0, n_resamples=99)
+    assert _close(e.statistic, stats.energy_distance(x, y), rtol=1e-9, atol=0.0)
+    e2 = drift.energy(np.c_[x, x], np.c_[y, y], rng=0, n_resamples=99)
+    assert _close(e2.statistic, stats.energy_distance(x, y) * 2**0.25, rtol=1e-6, atol=0.0)
+    same = drift.energy(np.c_[x, x][:500], np.c_[x, x][:500][::-1], rng=0, n_resamples=99)
+    assert same.statistic == 0.0
