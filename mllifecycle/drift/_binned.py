@@ -67,7 +67,15 @@ def _edges(
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """Distinct quantile edges and which are point masses (one sort of the data)."""
     srt = np.sort(edges_from)
-    qs = np.quantile(srt, np.linspace(0.0, 1.0, n_bins + 1)[1:-1])
+    probs = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        qs = np.quantile(srt, probs)
+    bad = ~np.isfinite(qs)
+    if bad.any():
+        # interpolating between values of opposite sign near the float limit
+        # overflows (b - a = inf); halving is exact for normal floats, and the
+        # doubled quantile lies between two data values, so it is finite
+        qs[bad] = np.quantile(srt * 0.5, probs[bad]) * 2.0
     edges, mult = np.unique(qs, return_counts=True)
     heavy = mult > 1
     # also a point mass: an edge value repeated in edges_from at least as often

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import is_frame, refuse_duplicate_names, to_columns
+from mllifecycle._frames import frame_kind, is_frame, refuse_duplicate_names, to_columns
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.drift._anderson import anderson_darling
 from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
@@ -70,6 +70,36 @@ def _time_as_number(col: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return col
 
 
+def _boolean_columns(x: Any) -> set[int]:
+    """Positions of a table's boolean columns (pandas, polars or pyarrow)."""
+    kind = frame_kind(x)
+    if kind == "pandas":
+        return {j for j, dt in enumerate(x.dtypes) if str(dt) in ("bool", "boolean")}
+    if kind == "polars":
+        schema = x.collect_schema() if type(x).__name__ == "LazyFrame" else x.schema
+        return {j for j, dt in enumerate(schema.values()) if str(dt) == "Boolean"}
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return {j for j, f in enumerate(x.schema) if pa.types.is_boolean(f.type)}
+    return set()
+
+
+def _bools_with_nulls(col: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return a boolean column that its nulls made float (1.0/0.0/NaN) as bools and None.
+
+    Without nulls the same column is a bool array, a categorical column; with
+    them it must stay categorical (its nulls missing values), not turn numeric.
+    """
+    if col.dtype.kind != "f":
+        return col
+    out = np.empty(col.shape[0], dtype=object)
+    miss = np.isnan(col)
+    out[~miss] = [bool(v) for v in col[~miss].tolist()]
+    out[miss] = None
+    return out
+
+
 def column_kind(col: npt.NDArray[Any]) -> str:
     if col.dtype.kind in "iuf":
         return "numeric"
@@ -109,7 +139,10 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
         raw, cols = to_columns(x)
         names = [str(c) for c in raw]
         refuse_duplicate_names(raw, name, caller)
-        cols = [_time_as_number(c) for c in cols]
+        flags = _boolean_columns(x)
+        cols = [
+            _bools_with_nulls(c) if j in flags else _time_as_number(c) for j, c in enumerate(cols)
+        ]
         if len(cols) == 0:
             fail(
                 name,
@@ -148,6 +181,11 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
     ]
 
 
+def _named(x: Any) -> bool:
+    """Whether ``x``'s columns have names of their own (a table or a mapping)."""
+    return isinstance(x, Mapping) or column_names(x) is not None
+
+
 def check_tables(
     reference: Any, current: Any, caller: str
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
@@ -160,7 +198,7 @@ def check_tables(
             described(f"{len(cc)} column(s)"),
             caller,
         )
-    if column_names(reference) is not None and column_names(current) is not None and rn != cn:
+    if _named(reference) and _named(current) and rn != cn:
         fail(
             "current",
             f"the columns of 'reference' {rn[:5]}",

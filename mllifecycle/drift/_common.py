@@ -34,6 +34,7 @@ __all__ = [
     "refuse_complex",
     "perm_blocks",
     "canonical_order",
+    "pow2_scale",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -74,6 +75,9 @@ def check_pair_1d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    refuse_text(reference, "reference", caller)
+    refuse_text(current, "current", caller)
+    reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     return ref, cur
@@ -86,12 +90,80 @@ def check_pair_2d(
     pol = check_nan_policy(nan_policy, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
+    refuse_text(reference, "reference", caller)
+    refuse_text(current, "current", caller)
+    reference, current = times_as_numbers(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
     check_same_n_features(ref, cur, caller=caller)
     if ref.ndim == 1:
         ref, cur = ref[:, None], cur[:, None]
     return ref, cur
+
+
+def _time_array(x: Any) -> npt.NDArray[Any] | None:
+    """``x`` as a NumPy array if it holds datetimes or durations, else None."""
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        try:
+            x = x.to_numpy()
+        except (TypeError, ValueError):
+            return None
+    if isinstance(x, np.ndarray) and x.dtype.kind in "mM":
+        return x
+    return None
+
+
+def times_as_numbers(reference: Any, current: Any, caller: str) -> tuple[Any, Any]:
+    """Datetimes or durations as float counts of their finer unit, NaT as NaN.
+
+    NumPy casts ``datetime64`` to float as a count of the array's own unit
+    (days for ``datetime64[D]``, seconds for ``datetime64[s]``) and NaT to
+    -9.2e18: both samples are put in one unit first, NaT made missing (for
+    ``nan_policy``). Other input is returned unchanged; a datetime sample
+    against a non-datetime one is refused.
+    """
+    ra, ca = _time_array(reference), _time_array(current)
+    if ra is None and ca is None:
+        return reference, current
+    what = {"M": "datetimes", "m": "durations (timedelta64)"}
+    if ra is None or ca is None or ra.dtype.kind != ca.dtype.kind:
+        timed = ra if ra is not None else ca
+        assert timed is not None
+        bad, other = ("current", current) if ra is not None else ("reference", reference)
+        dt = getattr(other, "dtype", None)
+        got = f"values of dtype {dt}" if dt is not None else f"a {type(other).__name__}"
+        fail(bad, f"{what[timed.dtype.kind]} like the other sample", described(got), caller)
+    unit = np.promote_types(ra.dtype, ca.dtype)  # the finer of the two units
+
+    def count(a: npt.NDArray[Any]) -> FloatArray:
+        out: FloatArray = a.astype(unit).view(np.int64).astype(np.float64)
+        out[np.isnat(a)] = np.nan
+        return out
+
+    return count(ra), count(ca)
+
+
+def refuse_text(x: Any, name: str, caller: str) -> None:
+    """Refuse strings (NumPy would parse "1.5" as a number; categories are text)."""
+    if isinstance(x, str | bytes):
+        return  # check_array explains
+    arr = x.to_numpy() if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray) else x
+    if not isinstance(arr, np.ndarray):
+        try:
+            arr = np.asarray(arr)
+        except (TypeError, ValueError):
+            return  # ragged: check_array explains
+    kind = arr.dtype.kind
+    if kind in "US" or (
+        kind == "O" and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
+    ):
+        fail(
+            name,
+            "numeric (strings are not numbers, even ones that parse as numbers; "
+            "convert them with float first, or use a categorical test)",
+            described(f"an array of dtype {arr.dtype} holding strings"),
+            caller,
+        )
 
 
 def refuse_complex(x: Any, name: str, caller: str) -> None:
@@ -110,12 +182,29 @@ def refuse_complex(x: Any, name: str, caller: str) -> None:
         )
 
 
+_MISSING_TYPES = ("NAType", "NaTType")  # pandas.NA, pandas.NaT
+
+
+def _is_missing_value(v: Any) -> bool:
+    """None, NaN, NaT, ``pandas.NA`` or ``pandas.NaT`` (an object array's entry)."""
+    if v is None or type(v).__name__ in _MISSING_TYPES:
+        return True
+    if isinstance(v, float | np.floating):
+        return bool(v != v)
+    if isinstance(v, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(v))
+    return False
+
+
 def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if a.dtype.kind == "f":
         out: npt.NDArray[np.bool_] = np.isnan(a)
         return out
+    if a.dtype.kind in "mM":
+        nat: npt.NDArray[np.bool_] = np.isnat(a)
+        return nat
     if a.dtype.kind == "O":
-        return np.array([v is None or (isinstance(v, float) and v != v) for v in a], bool)
+        return np.array([_is_missing_value(v) for v in a], bool)
     return np.zeros(a.shape, bool)
 
 
@@ -126,7 +215,9 @@ def check_pair_categorical(
     pol = check_nan_policy(nan_policy, caller)
     out = []
     for name, x in (("reference", reference), ("current", current)):
-        arr = check_array(x, name, caller=caller, ndim=1, dtype="any", min_samples=0)
+        arr = check_array(
+            x, name, caller=caller, ndim=1, dtype="any", min_samples=0, nan_policy=pol
+        )
         miss = _is_missing(arr)
         if miss.any():
             if pol == "raise":
@@ -258,4 +349,20 @@ def safe_scale(*arrays: FloatArray) -> float:
     big = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
     if big == 0.0 or 1e-100 < big < 1e100:
         return 1.0
-    return float(2.0 ** (-np.floor(np.log2(big))))
+    return pow2_scale(big)
+
+
+#: Largest exponent of a power-of-two scale (``2.0 ** 1024`` overflows to inf).
+MAX_SCALE_EXP = 1023
+
+
+def pow2_scale(big: float, cap: int = MAX_SCALE_EXP) -> float:
+    """Return ``2 ** k``, ``k = -floor(log2(big))`` clipped to at most ``cap``.
+
+    ``big * 2 ** k`` is in [1, 2), except for subnormal ``big`` (below
+    ``2 ** -1022``), whose exact scale ``2 ** 1023`` and more would overflow to
+    inf: those are scaled by ``2 ** cap`` only (still exact, and far from
+    underflow). ``big`` must be positive and finite.
+    """
+    k = min(-int(np.floor(np.log2(big))), cap)
+    return float(np.ldexp(1.0, k))

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from mllifecycle._resample import map_chunks, map_tasks
-from mllifecycle.drift._common import FloatArray, canonical_order
+from mllifecycle.drift._common import MAX_SCALE_EXP, FloatArray, canonical_order, pow2_scale
 
 __all__ = [
     "quadratic_forms",
@@ -57,11 +57,13 @@ def prepare(ref: FloatArray, cur: FloatArray) -> tuple[FloatArray, float]:
     """
     z = np.concatenate([ref, cur], axis=0)
     big = float(np.max(np.abs(z))) if z.size else 0.0
-    s0 = 1.0 if big == 0.0 else float(2.0 ** (-np.floor(np.log2(big))))
+    s0 = 1.0 if big == 0.0 else pow2_scale(big)
     z = z * s0  # |z| < 2: no overflow below
     z = z - z.mean(axis=0)
     spread = float(np.max(np.abs(z))) if z.size else 0.0
-    s1 = 1.0 if spread == 0.0 else float(2.0 ** (-np.floor(np.log2(spread))))
+    # s0 * s1 must stay finite (subnormal data): cap the second exponent
+    cap = MAX_SCALE_EXP - int(np.log2(s0))
+    s1 = 1.0 if spread == 0.0 else pow2_scale(spread, cap)
     return z * s1, s0 * s1
 
 

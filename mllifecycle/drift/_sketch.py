@@ -158,4 +158,7 @@ def lattice_floor(d_low: float, n1: int, n2: int, max_exact_n: int) -> float:
     if max(n1, n2) > max_exact_n:
         return d_low
     lcm = n1 // math.gcd(n1, n2) * n2
-    return math.ceil(d_low * lcm - 1e-9) / lcm
+    # d_low * lcm misses the integer of a lattice value by rounding errors of
+    # a few ulps of lcm (up to ~1e-8 for lcm ~ 1e8): a fixed 1e-9 margin sent
+    # one lattice value in ten to the next one up (a larger statistic)
+    return math.ceil(d_low * lcm - (1e-9 + 1e-12 * lcm)) / lcm

@@ -14,6 +14,7 @@ from mllifecycle.drift._common import (
     check_common,
     check_pair_1d,
     permutation_p_value,
+    pow2_scale,
     safe_scale,
     warn_constant,
 )
@@ -127,16 +128,24 @@ def wasserstein(
     groups = pooled_groups(ref_s, cur_s, max_groups=None)
     counts = groups.ref_counts[None, :].astype(np.float64)
     stat = float(cdf_distance_from_counts(counts, groups, 1)[0]) / s
-    scale = float(ref_s.std()) or float(np.concatenate([ref_s, cur_s]).std())
+    # standard deviations of the sorted values: the same bits for any row order
+    # (a fitted Reference holds its columns sorted)
+    scale = float(np.sort(ref_s).std()) or float(np.sort(np.concatenate([ref_s, cur_s])).std())
     effect = stat * s / scale if scale > 0 else 0.0
     p_value: float | None = None
     details: dict[str, Any] = {}
     if th is None:
         assert nb is not None
         test_groups = coarsen(groups)
+        # the permuted distances in units of the pooled range (a power of two,
+        # exact): the p-value's tie tolerance has an absolute floor of 1e-12,
+        # which made every relabelling a tie on data spread over ~1e-13
+        spread = float(groups.values[-1] - groups.values[0])
+        unit = pow2_scale(spread) if spread > 0.0 else 1.0
 
         def perm_stat(cnt: FloatArray) -> FloatArray:
-            return cdf_distance_from_counts(cnt, test_groups, 1)
+            out: FloatArray = cdf_distance_from_counts(cnt, test_groups, 1) * unit
+            return out
 
         obs, perm = permutation_statistics(
             test_groups, perm_stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from mllifecycle import drift
-from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 
 
 def _data(seed=0, n=400, m=300, shift=(0.0, 0.0, 0.6, 0.0, 0.2)):
@@ -269,3 +269,50 @@ def test_psi_threshold_decision_and_band():
     assert res.threshold == 0.25
     assert res.drift_detected
     assert res.details["band"] == "major"
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "pyarrow"])
+def test_nullable_boolean_column_stays_categorical_with_nulls(lib):
+    """A boolean column with nulls came out of the table as 1.0/0.0/NaN, so it
+    was numeric (KS) when it had nulls and categorical without: detect raised
+    a kind mismatch ("non-numeric values") and Reference.fit chose KS."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    b, b2 = rng.integers(0, 2, 200).astype(bool), rng.integers(0, 2, 150).astype(bool)
+    ref = pd.DataFrame({"b": pd.array(b, dtype="boolean"), "x": rng.normal(size=200)})
+    ref.loc[:4, "b"] = None
+    cur = pd.DataFrame({"b": pd.array(b2, dtype="boolean"), "x": rng.normal(size=150)})
+    if lib == "polars":
+        pl = pytest.importorskip("polars")
+        ref, cur = pl.from_pandas(ref), pl.from_pandas(cur)
+    elif lib == "pyarrow":
+        pa = pytest.importorskip("pyarrow")
+        ref, cur = pa.Table.from_pandas(ref), pa.Table.from_pandas(cur)
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*missing"):
+        drift.detect(ref, cur)
+    rep = drift.detect(ref, cur, nan_policy="omit")
+    want = drift.chi_square(b[5:], b2)
+    assert rep["b"].test == "chi_square"
+    assert rep["b"].statistic == want.statistic
+    assert rep["b"].result.details["categories"] == [False, True]
+    fitted = drift.Reference.fit(ref, nan_policy="omit")
+    assert fitted.compare(cur).to_dict() == rep.to_dict()
+
+
+def test_detect_refuses_mappings_whose_columns_differ_in_name_or_order():
+    """Dicts of columns were matched by position, not name: {'a', 'b'} against
+    {'b', 'a'} compared a with b (KS D = 1.0 on undrifted data), and a
+    renamed column was accepted; Reference.compare already refused both."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    ref = {"a": rng.normal(size=200), "b": rng.normal(size=200) + 100}
+    cur = {"b": rng.normal(size=150) + 100, "a": rng.normal(size=150)}
+    for r, c in ((ref, cur), (pd.DataFrame(ref), cur), (ref, pd.DataFrame(cur))):
+        with pytest.raises(InvalidParameterError, match=r"'current' parameter of detect"):
+            drift.detect(r, c)
+    with pytest.raises(InvalidParameterError, match=r"Got columns \['a', 'c'\]"):
+        drift.detect(ref, {"a": cur["a"], "c": cur["b"]})
+    same = drift.detect(ref, {"a": cur["a"], "b": cur["b"]})
+    assert same["a"].statistic < 0.2
+    assert same["b"].statistic < 0.2
+    assert drift.detect(ref, np.c_[cur["a"], cur["b"]]).to_dict() == same.to_dict()

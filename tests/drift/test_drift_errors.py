@@ -281,3 +281,72 @@ def test_reference_errors():
         match=r"'reference' parameter of Reference.fit must be free of NaN",
     ):
         drift.Reference.fit(np.c_[X2[:, :2], np.r_[np.nan, X2[1:, 2]]])
+
+
+def test_categorical_missing_values_follow_nan_policy_whatever_the_dtype():
+    """pandas.NA (string dtype, object arrays) and NaT were once counted as a
+    category '<NA>' / None even with nan_policy='raise' or 'omit', and float
+    NaN raised even with nan_policy='omit'."""
+    pd = pytest.importorskip("pandas")
+    clean = ["a", "b", "b", "a"] * 10
+    with_na = ["a", "b", None, "a"] * 10
+    want = drift.chi_square(["a", "b", "a"] * 10, clean)
+    cases = [
+        pd.Series(with_na, dtype="string"),
+        pd.Series(with_na, dtype="category"),
+        np.array(["a", "b", pd.NA, "a"] * 10, dtype=object),
+        np.array(["a", "b", pd.NaT, "a"] * 10, dtype=object),
+    ]
+    for ref in cases:
+        for fn in (drift.chi_square, drift.psi):
+            with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*missing"):
+                fn(ref, clean)
+        got = drift.chi_square(ref, clean, nan_policy="omit")
+        assert got.details["categories"] == ["a", "b"]
+        assert got.statistic == want.statistic
+        assert got.n_reference == 30
+    days = np.array(["2020-01-01", "NaT", "2020-01-02"] * 10, dtype="datetime64[D]")
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*missing"):
+        drift.chi_square(days, days[[0, 2, 2]].repeat(10))
+    assert drift.chi_square(days, days[[0, 2]].repeat(10), nan_policy="omit").n_reference == 20
+    codes = np.array([1.0, np.nan, 2.0] * 10, dtype=np.float32)
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*NaN"):
+        drift.chi_square(codes, [1.0, 2.0] * 10)
+    got = drift.chi_square(codes, [1.0, 2.0, 2.0] * 10, nan_policy="omit")
+    assert got.n_reference == 20
+    assert got.details["categories"] == [1.0, 2.0]
+
+
+def test_datetime_samples_compared_in_one_unit_with_nat_missing():
+    """NumPy casts datetime64 to float as a count of its own unit and NaT to
+    -9.2e18: the same instants in days and in seconds gave ks D = 1.0, and
+    NaT was a huge negative value instead of a missing one."""
+    days = np.array(["2020-01-01", "2020-01-02", "2020-01-04"], dtype="datetime64[D]")
+    secs = days.astype("datetime64[s]")
+    assert drift.ks(days, secs).statistic == 0.0
+    assert drift.wasserstein(days, secs, threshold=1.0).statistic == 0.0
+    assert drift.wasserstein(days, secs + 60, threshold=1.0).statistic == 60.0  # seconds
+    assert drift.wasserstein(days, days + 1, threshold=1.0).statistic == 1.0  # days, as given
+    with_nat = np.r_[days, np.datetime64("NaT")]
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of ks.*NaN"):
+        drift.ks(with_nat, days)
+    assert drift.ks(with_nat, secs, nan_policy="omit").statistic == 0.0
+    with pytest.raises(InvalidParameterError, match=r"'current' parameter of ks must be datetimes"):
+        drift.ks(days, [1.0, 2.0, 3.0])
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of ks must be dur"):
+        drift.ks([1.0, 2.0, 3.0], days - days[0])
+
+
+def test_numeric_tests_refuse_strings_that_parse_as_numbers():
+    """NumPy casts "1.5" to 1.5: ks(["1.5", "2", "3"], ...) once ran on the
+    parsed numbers instead of refusing text as the documentation says."""
+    y = [1.0, 2.0, 2.5]
+    texts = [["1.5", "2", "3"], np.array([b"1", b"2", b"3"]), np.array(["1", 2.0, 3], dtype=object)]
+    for x in texts:
+        for fn, kw in ((drift.ks, {}), (drift.wasserstein, {"threshold": 1.0})):
+            with pytest.raises(InvalidParameterError, match=r"'reference' parameter.*strings"):
+                fn(x, y, **kw)
+            with pytest.raises(InvalidParameterError, match=r"'current' parameter.*strings"):
+                fn(y, x, **kw)
+    with pytest.raises(InvalidParameterError, match=r"'reference' parameter of mmd.*strings"):
+        drift.mmd(np.array([["1", "2"], ["3", "4"]]), np.ones((3, 2)))

@@ -185,3 +185,28 @@ def test_sketched_reference_needs_no_extra_trusted_type_in_skops() -> None:
     assert sio.get_untrusted_types(data=data) == ["mllifecycle.drift._reference.Reference"]
     back = sio.loads(data, trusted=["mllifecycle.drift._reference.Reference"])
     assert back.compare(X[:200] + 0.2).to_dict() == ref.compare(X[:200] + 0.2).to_dict()
+
+
+def test_exact_sketch_equals_exact_ks_at_large_coprime_sizes() -> None:
+    """With no compression (sketch_error 0) the statistic is put on the exact
+    lattice h / lcm(n1, n2); a fixed 1e-9 margin let rounding (~1e-8 at
+    lcm ~ 4e7) push it one lattice step up, with a smaller p-value."""
+    from mllifecycle import drift
+    from mllifecycle.drift._sketch import lattice_floor
+
+    for seed in range(12):
+        g = np.random.default_rng(seed)
+        n1, n2 = int(g.integers(3000, 8000)), int(g.integers(3000, 8000))
+        ref, cur = g.normal(size=(n1, 1)), g.normal(size=(n2, 1)) + 0.05
+        exact = drift.detect(ref, cur)["x0"]
+        sketched = Reference.fit(ref, sketch=10000).compare(cur)["x0"]
+        assert sketched.result.details["sketch_error"] == 0.0
+        assert sketched.statistic == exact.statistic
+        assert sketched.p_value == exact.p_value
+    g = np.random.default_rng(0)
+    for _ in range(2000):
+        n1, n2 = int(g.integers(2, 10001)), int(g.integers(2, 10001))
+        c1, c2 = int(g.integers(0, n1 + 1)), int(g.integers(0, n2 + 1))
+        d = abs(c1 / n1 - c2 / n2)
+        lcm = n1 * n2 // np.gcd(n1, n2)
+        assert round(lattice_floor(d, n1, n2, 10000) * lcm) == round(d * lcm)

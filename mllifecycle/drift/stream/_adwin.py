@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._validation import check_1d, check_int, check_scalar, fail
-from mllifecycle.drift.stream._base import refuse_complex
+from mllifecycle.drift.stream._base import refuse_text
 
 __all__ = ["ADWIN"]
 
@@ -380,7 +380,7 @@ class ADWIN:
             Indices of the values at which a change was detected.
         """
         caller = "ADWIN.update_many"
-        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
+        x = check_1d(refuse_text(xs, caller), "xs", caller=caller, min_samples=0)
         found: list[int] = []
         pos = 0
         n = x.shape[0]

@@ -35,6 +35,7 @@ __all__ = [
     "IndexArray",
     "as_errors",
     "refuse_complex",
+    "refuse_text",
     "as_reals",
     "error_value",
     "real_value",
@@ -115,16 +116,57 @@ def refuse_complex(xs: Any, caller: str) -> Any:
     return xs
 
 
+def refuse_text(xs: Any, caller: str) -> Any:
+    """Raise for strings (NumPy would parse "1.5" as 1.5; ``update`` refuses them).
+
+    For the built-in detectors only: a user's detector fed through
+    :func:`~mllifecycle.drift.stream.update_many_from_update` may take text.
+    Returns ``xs`` after :func:`refuse_complex`.
+    """
+    xs = refuse_complex(xs, caller)
+    arr = xs
+    if not isinstance(arr, np.ndarray):  # a sequence NumPy made an object array of
+        try:
+            arr = np.asarray(xs, dtype=object)
+        except (TypeError, ValueError):
+            return xs  # ragged: the caller's validation explains
+    kind = arr.dtype.kind
+    if kind in "US" or (
+        kind == "O" and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
+    ):
+        fail(
+            "xs",
+            "numeric (strings are not numbers, even ones that parse as numbers, "
+            "as in update(); convert them with float first)",
+            described("an array holding strings"),
+            caller,
+        )
+    return xs
+
+
 def as_errors(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of error flags in {0, 1}; return float64 (may be empty)."""
-    return check_binary(refuse_complex(xs, caller), "xs", caller)
+    return check_binary(refuse_text(xs, caller), "xs", caller)
 
 
 def as_reals(xs: Any, caller: str) -> FloatArray:
-    """Validate a 1-D array of finite reals; return float64 (may be empty)."""
-    return check_array(
-        refuse_complex(xs, caller), "xs", caller=caller, ndim=1, min_samples=0
-    )
+    """Validate a 1-D array of finite reals; return float64 (may be empty).
+
+    Booleans are refused, as by :func:`real_value` (``update``).
+    """
+    xs = refuse_text(xs, caller)
+    kind = getattr(getattr(xs, "dtype", None), "kind", None)
+    if kind == "b" or (
+        kind == "O" and any(isinstance(v, bool | np.bool_) for v in np.ravel(xs).tolist())
+    ):
+        fail(
+            "xs",
+            "finite real numbers (booleans are refused, as by update(); "
+            "pass xs.astype(float) if 0/1 is meant)",
+            described("booleans"),
+            caller,
+        )
+    return check_array(xs, "xs", caller=caller, ndim=1, min_samples=0)
 
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:

@@ -30,7 +30,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.drift.stream._adwin import _check_value
-from mllifecycle.drift.stream._base import refuse_complex
+from mllifecycle.drift.stream._base import refuse_text
 
 __all__ = ["KSWIN"]
 
@@ -357,7 +357,7 @@ class KSWIN:
             Indices of the values at which a change was detected.
         """
         caller = "KSWIN.update_many"
-        x = check_1d(refuse_complex(xs, caller), "xs", caller=caller, min_samples=0)
+        x = check_1d(refuse_text(xs, caller), "xs", caller=caller, min_samples=0)
         assert self.check_every is not None
         n, r, e = self.window_size, self.stat_size, self.check_every
         found: list[int] = []

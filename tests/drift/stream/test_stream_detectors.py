@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mllifecycle.datasets import bernoulli_stream, mean_shift_stream
-from mllifecycle.drift.stream import CUSUM, DDM, EDDM, HDDM_A, HDDM_W, PageHinkley
+from mllifecycle.drift.stream import ADWIN, CUSUM, DDM, EDDM, HDDM_A, HDDM_W, KSWIN, PageHinkley
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.protocols import StreamDetector
 from mllifecycle.testing import check_stream_detector
@@ -338,3 +338,24 @@ def test_last_true_index(mask):
             last = i
         expected.append(last)
     assert last_true_index(m).tolist() == expected
+
+
+@pytest.mark.parametrize("name", list(REAL_FACTORIES))
+def test_update_many_refuses_what_update_refuses(name):
+    """update() refuses booleans and strings; update_many once parsed ["1.5"]
+    as 1.5 and [True, False] as 1.0, 0.0."""
+    for xs in (["1.5", "2"], np.array(["1.5"]), [2.0, "1.5"], [True, False], np.array([True])):
+        det = ALL[name]()
+        with pytest.raises(InvalidParameterError, match=r"'xs' parameter"):
+            det.update_many(xs)
+        assert det == ALL[name]()
+        bad = np.asarray(xs, dtype=object)[-1]  # a string or a bool
+        with pytest.raises(InvalidParameterError, match=r"'x' parameter"):
+            ALL[name]().update(bad)
+
+
+@pytest.mark.parametrize("factory", [ADWIN, lambda: KSWIN(rng=0), DDM])
+def test_update_many_refuses_numeric_strings(factory):
+    det = factory()
+    with pytest.raises(InvalidParameterError, match=r"'xs' parameter.*strings"):
+        det.update_many(["1", "0"])

@@ -196,3 +196,20 @@ def test_builtin_warning_detectors_pass_the_warning_check(make):
 def test_helper_errors(call, param, match):
     with pytest.raises(InvalidParameterError, match=rf"'{param}' parameter.*{match}"):
         call()
+
+
+def test_update_many_from_update_passes_strings_to_a_users_update():
+    """Text is the user's detector's business: update_many_from_update must
+    not refuse what update accepts (the built-in detectors refuse strings)."""
+    from mllifecycle.drift.stream import update_many_from_update
+
+    class Label:
+        def __init__(self):
+            self.drift_detected = False
+
+        def update(self, x):
+            self.drift_detected = x == "b"
+            return self.drift_detected
+
+    assert update_many_from_update(Label(), ["a", "b", "a", "b"]).tolist() == [1, 3]
+    assert update_many_from_update(Label(), np.array(["b", "a"], dtype=object)).tolist() == [0]
