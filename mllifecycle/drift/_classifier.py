@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._scaling import pow2_scale
 from mllifecycle._validation import check_has_methods, check_int, described, fail
 from mllifecycle.drift._common import FloatArray, canonical_order, check_common, check_pair_2d
 from mllifecycle.drift._result import DriftResult
@@ -40,7 +41,7 @@ def _standardise(z: FloatArray) -> FloatArray:
     """
     big = float(np.max(np.abs(z))) if z.size else 0.0
     if big > 1e100:
-        z = z * float(2.0 ** (-np.floor(np.log2(big))))
+        z = z * pow2_scale(big)
     med = np.median(z, axis=0)
     z = z - med
     q75, q25 = np.percentile(z, [75, 25], axis=0)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._scaling import MAX_SCALE_EXP, pow2_scale
 from mllifecycle._validation import (
     check_alpha,
     check_array,
@@ -35,6 +36,7 @@ __all__ = [
     "perm_blocks",
     "canonical_order",
     "pow2_scale",
+    "MAX_SCALE_EXP",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -352,17 +354,3 @@ def safe_scale(*arrays: FloatArray) -> float:
     return pow2_scale(big)
 
 
-#: Largest exponent of a power-of-two scale (``2.0 ** 1024`` overflows to inf).
-MAX_SCALE_EXP = 1023
-
-
-def pow2_scale(big: float, cap: int = MAX_SCALE_EXP) -> float:
-    """Return ``2 ** k``, ``k = -floor(log2(big))`` clipped to at most ``cap``.
-
-    ``big * 2 ** k`` is in [1, 2), except for subnormal ``big`` (below
-    ``2 ** -1022``), whose exact scale ``2 ** 1023`` and more would overflow to
-    inf: those are scaled by ``2 ** cap`` only (still exact, and far from
-    underflow). ``big`` must be positive and finite.
-    """
-    k = min(-int(np.floor(np.log2(big))), cap)
-    return float(np.ldexp(1.0, k))

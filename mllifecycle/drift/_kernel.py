@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from mllifecycle._resample import map_chunks, map_tasks
+from mllifecycle._scaling import NEAR, refine_near_pairs
 from mllifecycle.drift._common import MAX_SCALE_EXP, FloatArray, canonical_order, pow2_scale
 
 __all__ = [
@@ -41,10 +42,6 @@ __all__ = [
 TIE_RTOL = 1e-4
 _BLOCK = 1024
 _STRIP_ELEMENTS = 1 << 21
-# squared distances below _NEAR times the largest squared norms are recomputed
-# directly (relative error of the expansion above it: < 1e-9); in chunks of pairs
-_NEAR = 1e-7
-_NEAR_CHUNK = 1 << 16
 
 Kernel = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
 
@@ -106,12 +103,7 @@ def sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -
     np.maximum(d2, 0.0, out=d2)
     if a.shape[0] and b.shape[0]:
         # a bound on the cancellation zone, one scalar comparison per entry
-        scale = float(a_sq.max()) + float(b_sq.max())
-        i, j = np.nonzero(d2 < _NEAR * scale)
-        for s in range(0, i.size, _NEAR_CHUNK):
-            ii, jj = i[s : s + _NEAR_CHUNK], j[s : s + _NEAR_CHUNK]
-            diff = a[ii] - b[jj]
-            d2[ii, jj] = np.einsum("ij,ij->i", diff, diff)
+        refine_near_pairs(d2, a, b, NEAR * (float(a_sq.max()) + float(b_sq.max())))
     return d2
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
     RNGLike,
     check_array,
@@ -698,7 +699,7 @@ def _pow2_scale_exp(*arrays: FloatArray) -> int:
     big = max(float(np.abs(a).max(initial=0.0)) for a in arrays)
     if big == 0.0 or 1e-100 < big < 1e100:
         return 0
-    return min(-int(np.floor(np.log2(big))), 1023)
+    return pow2_exponent(big)
 
 
 def _pow2_rescaled(x: FloatArray) -> FloatArray:

@@ -11,6 +11,7 @@ import numpy as np
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._scaling import NEAR, refine_near_pairs
 from mllifecycle._validation import (
     check_array,
     check_int,
@@ -150,28 +151,6 @@ def _median_sigma(xs: FloatArray, xt: FloatArray, gen: np.random.Generator) -> f
     return med if med > 0.0 else 1.0
 
 
-#: Squared distances below ``_NEAR`` times the largest squared norms are
-#: recomputed from the differences (the expansion's relative error above it is
-#: below 1e-9), in chunks of ``_NEAR_CHUNK`` pairs.
-_NEAR = 1e-7
-_NEAR_CHUNK = 1 << 16
-
-
-def _refine_near(d2: FloatArray, a: FloatArray, b: FloatArray, bound: float) -> None:
-    """Recompute in place the entries of ``d2`` (``|a_i - b_j|^2``) below ``bound``.
-
-    The expansion ``|a|^2 + |b|^2 - 2ab`` has an absolute error of about
-    ``1e-16 (|a|^2 + |b|^2)``: on near-duplicate rows, with a bandwidth far
-    below the data's scale, that error is a large part of the exponent (the
-    sibling of the mmd cancellation bug).
-    """
-    i, j = np.nonzero(d2 < bound)
-    for s in range(0, i.size, _NEAR_CHUNK):
-        ii, jj = i[s:s + _NEAR_CHUNK], j[s:s + _NEAR_CHUNK]
-        diff = a[ii] - b[jj]
-        d2[ii, jj] = np.einsum("ij,ij->i", diff, diff)
-
-
 def _kernel_block(a: FloatArray, a_sq: FloatArray, b: FloatArray, b_sq: FloatArray,
                   gamma: float) -> FloatArray:
     """``exp(-gamma |a_i - b_j|^2)`` computed in place in one block."""
@@ -181,7 +160,7 @@ def _kernel_block(a: FloatArray, a_sq: FloatArray, b: FloatArray, b_sq: FloatArr
     g += b_sq[None, :]
     np.maximum(g, 0.0, out=g)
     if a.shape[0] and b.shape[0]:
-        _refine_near(g, a, b, _NEAR * (float(a_sq.max()) + float(b_sq.max())))
+        refine_near_pairs(g, a, b, NEAR * (float(a_sq.max()) + float(b_sq.max())))
     g *= -gamma
     np.exp(g, out=g)
     return g
@@ -201,7 +180,7 @@ def _scaled_block(a: FloatArray, a_half: FloatArray, b: FloatArray,
     np.minimum(g, 0.0, out=g)
     if a.shape[0] and b.shape[0]:
         g *= -2.0  # |a - b|^2
-        _refine_near(g, a, b, 2.0 * _NEAR * (float(a_half.max()) + float(b_half.max())))
+        refine_near_pairs(g, a, b, 2.0 * NEAR * (float(a_half.max()) + float(b_half.max())))
         g *= -0.5
     np.exp(g, out=g)
     return g
