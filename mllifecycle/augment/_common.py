@@ -358,17 +358,15 @@ def neighbors_within(
     """Return the ``k`` nearest neighbours (self excluded) within ``Xc``."""
     from sklearn.neighbors import NearestNeighbors
 
-    from mllifecycle.augment._knn import exact_neighbors
+    from mllifecycle.augment._knn import certified_neighbors
 
     s = distance_scale(Xc)
     if s != 1.0:
         Xc = Xc / s
     nn = NearestNeighbors(n_neighbors=k + 1, n_jobs=n_jobs).fit(Xc)
     q = np.arange(Xc.shape[0], dtype=np.intp) if queries is None else queries
-    ind = nn.kneighbors(Xc[q], return_distance=False).astype(np.intp, copy=False)
-    if getattr(nn, "_fit_method", "brute") == "brute":
-        # expanded distances cancel on near rows far from the origin: make exact
-        ind = exact_neighbors(Xc, q, ind)
+    # expanded distances cancel on near rows far from the origin: made exact
+    ind = certified_neighbors(Xc, q, nn, k + 1)
     return drop_self(ind, q)
 
 

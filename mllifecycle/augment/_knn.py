@@ -203,23 +203,66 @@ class LazyIndex:
         self.n_jobs = n_jobs
         self._nn: Any = None
 
-    def kneighbors(self, Q: FloatArray, n_neighbors: int) -> IntArray:
-        """Return the ``n_neighbors`` nearest rows of ``Y`` for each row of ``Q``."""
+    def _fitted(self) -> Any:
         if self._nn is None:
             from sklearn.neighbors import NearestNeighbors
 
             self._nn = NearestNeighbors(n_jobs=self.n_jobs).fit(self.Y)
-        ind: IntArray = self._nn.kneighbors(
+        return self._nn
+
+    def kneighbors(self, Q: FloatArray, n_neighbors: int) -> IntArray:
+        """Return the ``n_neighbors`` nearest rows of ``Y`` for each row of ``Q``."""
+        ind: IntArray = self._fitted().kneighbors(
             Q, n_neighbors=n_neighbors, return_distance=False
         ).astype(np.intp, copy=False)
         return ind
 
     def exact(self, queries: IntArray, n_neighbors: int) -> IntArray:
         """:meth:`kneighbors` of rows ``queries`` of ``Y``, exact in double precision."""
-        ind = self.kneighbors(self.Y[queries], n_neighbors)
-        if getattr(self._nn, "_fit_method", "brute") == "brute":  # expanded distances
-            ind = exact_neighbors(self.Y, queries, ind)
-        return ind
+        return certified_neighbors(self.Y, queries, self._fitted(), n_neighbors)
+
+
+def certified_neighbors(Y: FloatArray, queries: IntArray, nn: Any, n_neighbors: int) -> IntArray:
+    """Return the exact ``n_neighbors`` nearest rows of ``Y`` to rows ``queries``, from ``nn``.
+
+    ``nn`` is a scikit-learn ``NearestNeighbors`` fitted on ``Y``. Its lists
+    are re-ordered by exact distance (ties by row index). With brute force
+    (expanded distances, which cancel on near rows far from the origin) a list
+    is *certified* when its exact farthest distance is below the next
+    candidate's expanded distance minus a bound on the expansion's rounding
+    error: no row outside the list can then be nearer. Only the lists that
+    fail the test (rare on centred data, most lists on offset data) go through
+    :func:`exact_neighbors`'s bounded search.
+    """
+    n, d = Y.shape
+    n_neighbors = min(n_neighbors, n)
+    brute = getattr(nn, "_fit_method", "brute") == "brute"
+    extra = brute and n_neighbors < n
+    m = n_neighbors + 1 if extra else n_neighbors
+    dist, ind = nn.kneighbors(Y[queries], n_neighbors=m, return_distance=True)
+    ind = ind.astype(np.intp, copy=False)
+    head = np.ascontiguousarray(ind[:, :n_neighbors])
+    if not brute or not queries.size or n_neighbors == 0:
+        return head  # tree searches compute distances from differences
+    d2 = exact_sq_dist(Y[np.repeat(queries, n_neighbors)], Y[head.ravel()]).reshape(head.shape)
+    order = np.lexsort((head, d2))
+    head = np.take_along_axis(head, order, axis=1)
+    if not extra:
+        return head
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = np.einsum("ij,ij->i", Y, Y)
+        # |x|^2 - 2 x.y + |y|^2 in double precision: error within
+        # (d + 2) 2**-53 (|x|^2 + 2|x||y| + |y|^2) <= (d + 2) 2**-52 (|x|^2 + |y|^2);
+        # doubled, plus the square root's and the squaring's relative error
+        err = 4.0 * (d + 4) * 2.0**-52 * (sq[queries] + sq.max())
+        nxt = dist[:, -1] ** 2
+        nxt = nxt - err - 8.0 * 2.0**-52 * nxt
+        far = d2.max(axis=1) * (1.0 + 4.0 * (d + 2) * 2.0**-53)
+        ok = far < nxt  # NaN / inf fail
+    bad = np.flatnonzero(~ok)
+    if bad.size:
+        head[bad] = exact_neighbors(Y, queries[bad], head[bad])
+    return head
 
 
 def kneighbors_all(

@@ -179,3 +179,52 @@ def test_smote_partners_are_exact_neighbours_on_offset_rows():
         t = np.clip(((kid - a) * (b - a)).sum(1) / ((b - a) ** 2).sum(1), 0, 1)
         dist = np.sqrt((((a + t[:, None] * (b - a)) - kid) ** 2).sum(1))
         assert dist.min() < 1e-7
+
+
+def _brute(Y):
+    return NearestNeighbors(algorithm="brute").fit(Y)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(2, 90),
+    p=st.integers(1, 12),
+    q=st.integers(1, 12),
+    offset=st.sampled_from([0.0, 1.0, 1e3, 1e6, -1e8]),
+    grid=st.booleans(),
+)
+def test_property_certified_lists_are_exact(seed, n, p, q, offset, grid):
+    # scikit-learn's expanded lists, certified or refined, equal the exact
+    # (distance, row index) lists: offsets, ties and duplicates included
+    rng = np.random.default_rng(seed)
+    Y = rng.normal(size=(n, p))
+    if grid:
+        Y = np.round(Y)
+    Y = Y + offset
+    queries = rng.choice(n, min(n, 15), replace=False)
+    got = knn.certified_neighbors(Y, queries, _brute(Y), q)
+    assert np.array_equal(got, _reference(Y, queries, min(q, n)))
+
+
+def test_certificate_skips_the_bounded_search_on_centred_rows(monkeypatch):
+    # the bounded search runs only for the lists the certificate cannot vouch for
+    calls = []
+    real = knn.exact_neighbors
+
+    def spy(Y, queries, ind):
+        calls.append(queries.size)
+        return real(Y, queries, ind)
+
+    monkeypatch.setattr(knn, "exact_neighbors", spy)
+    rng = np.random.default_rng(8)
+    Y = rng.normal(size=(500, 5))
+    queries = np.arange(500)
+    got = knn.certified_neighbors(Y, queries, _brute(Y), 6)
+    assert calls == []
+    assert np.array_equal(got, _reference(Y, queries, 6))
+    # offset rows: the expansion's error exceeds the gaps, every list is refined
+    Z = 1e8 + rng.normal(size=(60, 3)) * 1e-3
+    got = knn.certified_neighbors(Z, np.arange(60), _brute(Z), 4)
+    assert calls == [60]
+    assert np.array_equal(got, _reference(Z, np.arange(60), 4))
