@@ -21,12 +21,42 @@ import numpy as np
 from mllifecycle._progress import make_progress
 from mllifecycle._validation import fail
 
-__all__ = ["CHUNK", "check_n_jobs", "chunk_sizes", "chunk_seeds", "map_chunks", "map_tasks"]
+__all__ = [
+    "CHUNK", "blas_threads", "check_n_jobs", "chunk_sizes", "chunk_seeds", "map_chunks",
+    "map_tasks",
+]
 
 #: Largest number of resamples in one chunk (one random stream, one task).
 CHUNK = 256
 
 T = TypeVar("T")
+
+
+_CONTROLLER: Any = None
+
+
+def blas_threads() -> int:
+    """Return the number of threads BLAS may use now (threadpoolctl's live limit; 1 if no BLAS).
+
+    Work that NumPy runs without the GIL (random permutations) may use as many
+    threads as the matrix products do: ``threadpoolctl.threadpool_limits(1)``
+    or ``OPENBLAS_NUM_THREADS=1`` makes both single-threaded.
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_limits
+    >>> from mllifecycle._resample import blas_threads
+    >>> with threadpool_limits(limits=1, user_api="blas"):
+    ...     blas_threads()
+    1
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    libs = _CONTROLLER.select(user_api="blas").lib_controllers
+    return max(1, min(int(lib.get_num_threads()) for lib in libs)) if libs else 1
 
 
 def check_n_jobs(n_jobs: Any, caller: str | None = None) -> int | None:
@@ -119,11 +149,13 @@ def map_chunks(
     progress: Any = False,
     caller: str | None = None,
     desc: str = "",
+    threads: int = 1,
 ) -> list[T]:
     """Run ``fn(size, generator)`` on every chunk of ``n_resamples``, results in chunk order.
 
-    ``n_jobs`` None or 1 runs the chunks in this process; otherwise through
-    ``joblib.Parallel(n_jobs=n_jobs)`` (so an enclosing
+    ``n_jobs`` None or 1 runs the chunks in this process (on up to ``threads``
+    threads, for an ``fn`` that releases the GIL; the results are the same);
+    otherwise through ``joblib.Parallel(n_jobs=n_jobs)`` (so an enclosing
     ``joblib.parallel_backend`` context picks the backend). ``progress``
     advances by the size of each finished chunk.
 
@@ -137,6 +169,11 @@ def map_chunks(
     """
     sizes = chunk_sizes(n_resamples)
     seeds = chunk_seeds(rng, len(sizes))
+    if (n_jobs is None or n_jobs == 1) and threads > 1 and len(sizes) > 1 and not progress:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(threads, len(sizes))) as pool:
+            return list(pool.map(lambda a: _run_chunk(fn, *a), zip(sizes, seeds, strict=True)))
     calls = [(_run_chunk, (fn, s, seed)) for s, seed in zip(sizes, seeds, strict=True)]
     return _dispatch(calls, sizes, n_jobs, progress, int(n_resamples), caller, desc or caller or "")
 

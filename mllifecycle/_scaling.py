@@ -57,6 +57,25 @@ NEAR = 1e-7
 _NEAR_CHUNK = 1 << 16
 
 
+def _nonzero_sparse(
+    mask: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """``np.nonzero`` of a 2-D mask that is nearly all False, eight entries at a time.
+
+    >>> import numpy as np
+    >>> m = np.zeros((3, 7), dtype=bool); m[0, 6] = m[2, 0] = m[2, 6] = True
+    >>> [a.tolist() for a in _nonzero_sparse(m)] == [a.tolist() for a in np.nonzero(m)]
+    True
+    """
+    width = mask.shape[1]
+    flat = np.ascontiguousarray(mask).reshape(-1)
+    k = flat.size - flat.size % 8
+    words = np.flatnonzero(flat[:k].view(np.uint64))
+    r, c = np.nonzero(flat[:k].reshape(-1, 8)[words])
+    pos = np.concatenate([words[r] * 8 + c, np.flatnonzero(flat[k:]) + k])
+    return pos // width, pos % width
+
+
 def refine_near_pairs(
     d2: npt.NDArray[np.float64], a: npt.NDArray[np.float64], b: npt.NDArray[np.float64],
     bound: float,
@@ -76,7 +95,7 @@ def refine_near_pairs(
     >>> bool(d2[0, 1] > 0.0)
     True
     """
-    i, j = np.nonzero(d2 < bound)
+    i, j = _nonzero_sparse(d2 < bound)
     for s in range(0, i.size, _NEAR_CHUNK):
         ii, jj = i[s : s + _NEAR_CHUNK], j[s : s + _NEAR_CHUNK]
         diff = a[ii] - b[jj]

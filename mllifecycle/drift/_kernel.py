@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mllifecycle._resample import map_chunks, map_tasks
+from mllifecycle._resample import blas_threads, map_chunks, map_tasks
 from mllifecycle._scaling import NEAR, refine_near_pairs
 from mllifecycle.drift._common import MAX_SCALE_EXP, FloatArray, canonical_order, pow2_scale
 
@@ -88,7 +88,7 @@ def subsample(
 def sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -> FloatArray:
     """Squared Euclidean distances by expansion (data centred first), clipped at 0.
 
-    Computed in place in the product's buffer (no temporaries of the block's
+    One matrix product of augmented rows (no temporaries of the block's
     size). The expansion ``|a|^2 + |b|^2 - 2 a.b`` loses the digits of a
     distance much smaller than the norms (cancellation: an absolute error of
     about ``1e-16 (|a|^2 + |b|^2)``); such pairs (near-duplicates, or a
@@ -96,14 +96,24 @@ def sq_dists(a: FloatArray, b: FloatArray, a_sq: FloatArray, b_sq: FloatArray) -
     ``sum((a_i - b_j)^2)``, so every entry has a small relative error and the
     result does not depend on the order of the rows.
     """
-    d2: FloatArray = a @ b.T
-    d2 *= -2.0
-    d2 += a_sq[:, None]
-    d2 += b_sq[None, :]
-    np.maximum(d2, 0.0, out=d2)
-    if a.shape[0] and b.shape[0]:
-        # a bound on the cancellation zone, one scalar comparison per entry
-        refine_near_pairs(d2, a, b, NEAR * (float(a_sq.max()) + float(b_sq.max())))
+    d = a.shape[1]
+    # one product of the augmented rows [-2a, |a|^2, 1] and [b, 1, |b|^2]
+    aa = np.empty((a.shape[0], d + 2))
+    np.multiply(a, -2.0, out=aa[:, :d])
+    aa[:, d] = a_sq
+    aa[:, d + 1] = 1.0
+    bb = np.empty((b.shape[0], d + 2))
+    bb[:, :d] = b
+    bb[:, d] = 1.0
+    bb[:, d + 1] = b_sq
+    d2: FloatArray = aa @ bb.T
+    bound = NEAR * (float(a_sq.max()) + float(b_sq.max())) if a.shape[0] and b.shape[0] else 0.0
+    if bound > 0.0:
+        # a bound on the cancellation zone, one scalar comparison per entry;
+        # negative entries are below it, so they are recomputed too
+        refine_near_pairs(d2, a, b, bound)
+    else:
+        np.maximum(d2, 0.0, out=d2)
     return d2
 
 
@@ -115,7 +125,7 @@ def draw_centred_labels(
     ``a`` marks the ``n`` rows relabelled as reference: ``c`` is ``N - n`` there and
     ``-n`` elsewhere. The relabellings are drawn in chunks with independent streams
     (:func:`mllifecycle._resample.map_chunks`), so they depend on ``rng`` and the
-    sizes only.
+    sizes only, not on how many threads draw them (up to :func:`blas_threads`).
     """
 
     def draw(size: int, gen: np.random.Generator) -> FloatArray:
@@ -124,7 +134,9 @@ def draw_centred_labels(
         out: FloatArray = gen.permuted(base, axis=1, out=base)
         return out
 
-    parts = map_chunks(draw, n_resamples, rng)
+    # Generator.permuted releases the GIL: chunks are drawn on as many threads
+    # as BLAS may use (the same draws for any number)
+    parts = map_chunks(draw, n_resamples, rng, threads=blas_threads())
     return np.concatenate(parts, axis=0) if parts else np.empty((0, big_n))
 
 
@@ -174,13 +186,23 @@ def quadratic_forms(
         i0 = starts[k]
         i1 = min(big_n, i0 + rows)
         kb = kernel(z[i0:i1], z[i0:], sq[i0:i1], sq[i0:])  # (bi, N - i0)
+        bi = i1 - i0
+        # one product gives the row sums, K c and K_off c_off (c the observed labels)
+        vec = np.zeros((big_n - i0, 3))
+        vec[:, 0] = 1.0
+        vec[:, 1] = c_obs[i0:]
+        vec[bi:, 2] = c_obs[i1:]
+        kv = kb @ vec
         rs = np.zeros(big_n)
-        rs[i0:i1] = kb.sum(axis=1)
+        rs[i0:i1] = kv[:, 0]
+        c_a = c_obs[i0:i1]
+        # K symmetric: the off-diagonal block counts twice
+        exact = float(c_a @ kv[:, 1] + c_a @ kv[:, 2])
+        kb32 = kb.astype(np.float32)
         if i1 < big_n:
-            rs[i1:] = kb[:, i1 - i0 :].sum(axis=0)
-            kb[:, i1 - i0 :] *= 2.0  # K symmetric: off-diagonal blocks count twice
-        exact = float(c_obs[i0:i1] @ (kb @ c_obs[i0:]))
-        prod = c32[:, i0:] @ kb.astype(np.float32).T  # (B + 1, bi) float32
+            rs[i1:] = np.ones(bi) @ kb[:, bi:]
+            kb32[:, bi:] *= 2.0  # exact in float32
+        prod = c32[:, i0:] @ kb32.T  # (B + 1, bi) float32
         part: FloatArray = np.einsum("bi,bi->b", c32[:, i0:i1], prod, dtype=np.float64)
         return rs, part, exact
 

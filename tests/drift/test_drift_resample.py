@@ -140,3 +140,33 @@ def test_map_chunks_threading_equals_serial():
         par = np.concatenate(map_chunks(fn, 700, np.random.default_rng(2), n_jobs=2))
     assert serial.shape == (700,)
     assert np.array_equal(serial, par)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3, 7])
+def test_threaded_chunks_give_the_same_draws(threads):
+    # map_chunks(threads=...) draws the same chunks, in chunk order
+    def fn(size, g):
+        return g.permuted(np.tile(np.arange(9.0), (size, 1)), axis=1)
+
+    plain = map_chunks(fn, 3 * CHUNK + 5, np.random.default_rng(11))
+    threaded = map_chunks(fn, 3 * CHUNK + 5, np.random.default_rng(11), threads=threads)
+    assert len(threaded) == 4
+    assert all(np.array_equal(a, b) for a, b in zip(plain, threaded, strict=True))
+
+
+@pytest.mark.parametrize("fn", [drift.mmd, drift.energy])
+def test_kernel_tests_do_not_depend_on_the_blas_thread_limit(fn):
+    # the permutation draws run on as many threads as BLAS may use
+    from threadpoolctl import threadpool_limits
+
+    from mllifecycle._resample import blas_threads
+
+    g = np.random.default_rng(12)
+    x, y = g.normal(size=(70, 3)), g.normal(0.2, 1.0, size=(60, 3))
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert blas_threads() == 1
+        one = fn(x, y, n_resamples=700, rng=4)
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = fn(x, y, n_resamples=700, rng=4)
+    assert one.p_value == two.p_value
+    assert one.statistic == pytest.approx(two.statistic, rel=1e-12)
