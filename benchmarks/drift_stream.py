@@ -257,10 +257,12 @@ def write_report(path, rows, load_before, load_after):
         f"{scipy.__version__}, River {river.__version__}, mllifecycle "
         f"{mllifecycle.__version__}; run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         f"Load average (1, 5, 15 min) {_load(load_before)} before the run and "
-        f"{_load(load_after)} after it: the machine was **shared with other jobs** "
-        "(more runnable processes than cores), so absolute figures are slow and "
-        "noisy; the ratios compare implementations timed alternately in the same "
-        "rounds.",
+        f"{_load(load_after)} after it: " + (
+            "the machine was **shared with other jobs** (more runnable processes "
+            "than cores), so absolute figures are slow and noisy"
+            if max(load_before[0], load_after[0]) > (os.cpu_count() or 1) + 0.5
+            else "no other jobs (the load is the benchmark's own)"
+        ) + "; the ratios compare implementations timed alternately in the same rounds.",
         "",
         f"Timing: CPU time of the process (`time.process_time`; single-threaded "
         f"code, so CPU time is what each implementation costs, without the time "

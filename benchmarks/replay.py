@@ -229,12 +229,17 @@ def main():
         old = out.read_text()
         if "## Earlier results" in old:
             earlier = old[old.index("## Earlier results") :]
+    cores = os.cpu_count() or 1
+    busy = (
+        ": the machine was shared with other jobs, so seconds are upper bounds"
+        if max(load_before[0], load_after[0]) > cores + 0.5
+        else " (no other jobs: the load is the benchmark's own)"
+    )
     text = f"""# Replay overhead (`benchmarks/replay.py`)
 
 Command: `python benchmarks/replay.py` (written by the script). Machine:
 {machine}. Load average (1, 5, 15 min) {tuple(round(v, 1) for v in load_before)} before,
-{tuple(round(v, 1) for v in load_after)} after: the machine was shared with other jobs,
-so seconds are upper bounds; the shares are measured inside each run.
+{tuple(round(v, 1) for v in load_after)} after{busy}; the shares are measured inside each run.
 
 A {N:,}-sample SEA stream (2% label noise) replayed at `replay`'s defaults
 (batch size {BATCH}, initial training size {INIT}; nothing passed) through the
