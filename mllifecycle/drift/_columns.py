@@ -19,7 +19,10 @@ from mllifecycle.drift._kolmogorov import ks
 from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._wasserstein import wasserstein
 
-__all__ = ["FEATURE_TESTS", "column_names", "split_table", "check_tables", "resolve_tests", "kinds"]
+__all__ = [
+    "FEATURE_TESTS", "column_names", "split_table", "check_tables", "resolve_tests", "kinds",
+    "declared_categorical",
+]
 
 
 # name -> (function, takes rng, handles numbers, handles categories)
@@ -83,6 +86,38 @@ def _boolean_columns(x: Any) -> set[int]:
 
         return {j for j, f in enumerate(x.schema) if pa.types.is_boolean(f.type)}
     return set()
+
+
+def categorical_columns(x: Any) -> set[int]:
+    """Positions of a table's columns whose type declares them categorical.
+
+    pandas ``category``, polars ``Categorical``/``Enum`` and pyarrow
+    dictionary columns: their categories are labels, even when they are
+    numbers (a pandas ``Categorical`` of ints must get a categorical test,
+    not KS on the codes' values).
+    """
+    kind = frame_kind(x)
+    if kind == "pandas":
+        return {j for j, dt in enumerate(x.dtypes) if str(dt) == "category"}
+    if kind == "polars":
+        schema = x.collect_schema() if type(x).__name__ == "LazyFrame" else x.schema
+        return {
+            j for j, dt in enumerate(schema.values())
+            if str(dt).startswith(("Categorical", "Enum"))
+        }
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return {j for j, f in enumerate(x.schema) if pa.types.is_dictionary(f.type)}
+    return set()
+
+
+def declared_categorical(x: Any) -> set[str]:
+    """Names of the columns :func:`categorical_columns` finds (none for arrays, mappings)."""
+    if isinstance(x, Mapping) or not is_frame(x):
+        return set()
+    names = [str(c) for c in (column_names(x) or [])]
+    return {names[j] for j in categorical_columns(x) if j < len(names)}
 
 
 def _bools_with_nulls(col: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -258,8 +293,10 @@ def kinds(
     cc: list[npt.NDArray[Any]],
     categorical_features: Any,
     caller: str,
+    declared: set[str] | None = None,
 ) -> list[str]:
-    cat_set: set[str] = set()
+    """Each column's kind; ``declared`` columns (categorical by type) are categorical."""
+    cat_set: set[str] = set(declared or ())
     arg = "categorical_features"
     if categorical_features is not None:
         if isinstance(categorical_features, str) or not isinstance(categorical_features, Sequence):

@@ -20,6 +20,7 @@ from mllifecycle._validation import (
 from mllifecycle.drift._columns import (
     FEATURE_TESTS,
     check_tables,
+    declared_categorical,
     kinds,
     resolve_tests,
 )
@@ -306,7 +307,9 @@ def detect(
         A column drifts only if also ``effect_size >= min_effect``.
     categorical_features : list of column names or indices, optional
         Columns to treat as categorical even if they hold numbers. Columns of
-        strings, bools or objects are categorical anyway; datetime columns
+        strings, bools or objects, and columns typed categorical (pandas
+        ``category``, polars ``Categorical``/``Enum``, pyarrow dictionary)
+        are categorical anyway; datetime columns
         are tested as numbers (their instants). Column names must be unique
         as text (``1`` and ``"1"`` clash).
     nan_policy : {"raise", "omit"}, default="raise"
@@ -350,7 +353,8 @@ def detect(
         )  # fmt: skip
     a, corr, me, pol = check_detect_params(caller, alpha, correction, min_effect, nan_policy)
     names, rc, cc = check_tables(reference, current, caller)
-    kind_list = kinds(names, rc, cc, categorical_features, caller)
+    declared = declared_categorical(reference) | declared_categorical(current)
+    kind_list = kinds(names, rc, cc, categorical_features, caller, declared)
     tlist = resolve_tests(tests, names, kind_list, caller)
     results = run_all(
         caller,

@@ -13,6 +13,7 @@ from mllifecycle._validation import check_int, check_nan_policy, check_rng, desc
 from mllifecycle.drift._columns import (
     column_kind,
     column_names,
+    declared_categorical,
     kinds,
     resolve_tests,
     split_table,
@@ -71,7 +72,9 @@ def _fit(
             described(f"{cols[0].shape[0]} sample(s)"),
             caller,
         )
-    kind_list = kinds(names, cols, cols, categorical_features, caller)
+    kind_list = kinds(
+        names, cols, cols, categorical_features, caller, declared_categorical(reference)
+    )
     tlist = resolve_tests(tests, names, kind_list, caller)
     if capacity is not None:
         for nm, kind, t in zip(names, kind_list, tlist, strict=True):
@@ -480,7 +483,16 @@ class Reference:
                 caller,
             )
         cur_mat = numeric_matrix(current)
+        declared = declared_categorical(current)
         for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
+            if kind == "numeric" and nm in declared:
+                fail(
+                    "current",
+                    f"column {nm!r} numeric, as in the reference (or fit the reference "
+                    f"with {nm!r} in 'categorical_features')",
+                    described(f"a categorical-typed column {nm!r}"),
+                    caller,
+                )
             if cur_mat is None and kind == "numeric" and column_kind(col) != "numeric":
                 fail(
                     "current",
