@@ -32,6 +32,7 @@ __all__ = [
     "series_kind",
     "is_frame",
     "column_names",
+    "categorical_columns",
     "refuse_duplicate_names",
     "to_columns",
     "column_to_numpy",
@@ -207,6 +208,37 @@ def column_to_numpy(s: Any) -> npt.NDArray[Any]:
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_dictionary(typ):
         return np.asarray(s.to_pylist(), dtype=object)
     return np.asarray(s.to_numpy(zero_copy_only=False))
+
+
+def categorical_columns(x: Any) -> set[int]:
+    """Positions of a table's columns whose type declares them categorical.
+
+    pandas ``category``, polars ``Categorical``/``Enum`` and pyarrow
+    dictionary columns: their categories are labels, even when they are
+    numbers (a pandas ``Categorical`` of ints must get a categorical test,
+    not KS on the codes' values).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import categorical_columns
+    >>> categorical_columns(pd.DataFrame({"a": [1, 2], "b": pd.Categorical([3, 4])}))
+    {1}
+    """
+    kind = frame_kind(x)
+    if kind == "pandas":
+        return {j for j, dt in enumerate(x.dtypes) if str(dt) == "category"}
+    if kind == "polars":
+        schema = x.collect_schema() if type(x).__name__ == "LazyFrame" else x.schema
+        return {
+            j for j, dt in enumerate(schema.values())
+            if str(dt).startswith(("Categorical", "Enum"))
+        }
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return {j for j, f in enumerate(x.schema) if pa.types.is_dictionary(f.type)}
+    return set()
 
 
 def to_columns(x: Any) -> tuple[list[Any], list[npt.NDArray[Any]]]:

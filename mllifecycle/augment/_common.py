@@ -12,6 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import (
+    categorical_columns,
+    column_names,
     column_to_numpy,
     frame_to_numpy,
     is_frame,
@@ -104,6 +106,48 @@ def distance_scale(X: npt.NDArray[Any]) -> float:
 P = ParamSpec("P")
 
 
+def refuse_categorical_columns(X: Any, caller: str) -> None:
+    """Refuse a table with columns typed categorical (their labels are not numbers).
+
+    An augmenter that interpolates or perturbs would turn a pandas
+    ``Categorical`` of ints into fractional "categories".
+    """
+    typed = sorted(categorical_columns(X))
+    if typed:
+        names = column_names(X) or []
+        col = names[typed[0]] if typed[0] < len(names) else typed[0]
+        fail("X", "numeric columns (a column typed categorical holds labels, which this "
+             "augmenter would interpolate or perturb: use "
+             "smote_nc(categorical_features='auto'), or encode it)",
+             described(f"column {str(col)!r} of categorical type"), caller)
+
+
+def table_categorical_features(categorical_features: Any, X: Any, caller: str) -> Any:
+    """Resolve ``"auto"`` and column names of the table ``X`` to column indices.
+
+    ``"auto"``: the columns typed categorical (pandas ``category``, polars
+    ``Categorical``/``Enum``, pyarrow dictionary), as imbalanced-learn's
+    ``SMOTENC`` reads them; anything else is returned as it is.
+    """
+    if isinstance(categorical_features, str) and categorical_features == "auto":
+        typed = sorted(categorical_columns(X))
+        return typed if typed else categorical_features
+    if isinstance(categorical_features, str | bytes) or categorical_features is None:
+        return categorical_features
+    try:
+        items = list(categorical_features)
+    except TypeError:
+        return categorical_features
+    if not items or not all(isinstance(c, str) for c in items):
+        return categorical_features
+    names = [str(c) for c in (column_names(X) or [])]
+    unknown = [c for c in items if c not in names]
+    if unknown:
+        fail("categorical_features", f"column names of X (columns: {names[:5]})",
+             described(f"unknown column {unknown[0]!r}"), caller)
+    return [names.index(c) for c in items]
+
+
 def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
     """Let an augmenter take tables and give back the same kind.
 
@@ -112,11 +156,20 @@ def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
     a Series ``y`` (or ``sample_weight``) comes back as a Series of the same
     kind. NumPy in, NumPy out.
     """
+    caller = fn.__name__
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> tuple[Any, ...]:
         X, y = args[0], args[1]
         Xin, yin, win = X, y, kwargs.get("sample_weight")
+        if is_frame(X):
+            if "categorical_features" in kwargs:
+                kwargs["categorical_features"] = table_categorical_features(
+                    kwargs["categorical_features"], X, caller
+                )
+            elif not (caller == "random_oversample" and kwargs.get("shrinkage") is None):
+                # plain random oversampling copies rows: labels stay labels
+                refuse_categorical_columns(X, caller)
         conv = list(args)
         conv[0] = to_numpy(X)
         conv[1] = to_numpy(y)

@@ -256,8 +256,9 @@ class SMOTENC(_Augmenter):
 
     Parameters
     ----------
-    categorical_features : sequence of int or boolean mask
-        The categorical columns (required before ``fit_resample``).
+    categorical_features : "auto", sequence of int or str, or boolean mask
+        The categorical columns (required before ``fit_resample``; see
+        :func:`~mllifecycle.augment.smote_nc`).
     sampling_strategy, n_samples, k_neighbors, n_jobs :
         As in :func:`~mllifecycle.augment.smote_nc`.
     random_state : int, numpy.random.Generator or None, default=None
@@ -281,7 +282,7 @@ class SMOTENC(_Augmenter):
     def __init__(
         self,
         *,
-        categorical_features: Sequence[int] | npt.ArrayLike | None = None,
+        categorical_features: str | Sequence[int] | Sequence[str] | npt.ArrayLike | None = None,
         sampling_strategy: Any = "auto",
         n_samples: int | None = None,
         k_neighbors: int = 5,

@@ -489,8 +489,13 @@ def adasyn(
 
 def _categorical_indices(categorical_features: Any, p: int, caller: str) -> IntArray:
     name = "categorical_features"
-    expected = (f"a sequence of distinct column indices in [-{p}, {p}) or a boolean "
-                f"mask of length {p}, leaving at least one numeric column")
+    expected = (f"'auto', a sequence of distinct column indices in [-{p}, {p}) or column "
+                f"names of a table, or a boolean mask of length {p}, leaving at least one "
+                "numeric column")
+    if isinstance(categorical_features, str) and categorical_features == "auto":
+        fail(name, expected, described(
+            "'auto' on X without columns typed categorical (pandas category, polars "
+            "Categorical/Enum, pyarrow dictionary)"), caller)
     if categorical_features is None or isinstance(categorical_features, str | bytes):
         fail(name, expected, categorical_features, caller)
     arr = np.asarray(categorical_features)
@@ -628,7 +633,7 @@ def smote_nc(
     X: Any,
     y: npt.ArrayLike,
     *,
-    categorical_features: Sequence[int] | npt.ArrayLike,
+    categorical_features: str | Sequence[int] | Sequence[str] | npt.ArrayLike,
     sampling_strategy: Any = "auto",
     n_samples: int | None = None,
     k_neighbors: int = 5,
@@ -654,9 +659,12 @@ def smote_nc(
         array or a DataFrame) or numbers.
     y : array-like of shape (n_samples,)
         Class labels.
-    categorical_features : sequence of int or boolean mask
+    categorical_features : "auto", sequence of int or str, or boolean mask
         The categorical columns (at least one; at least one column must stay
-        numeric).
+        numeric): indices, column names of a table, a boolean mask, or
+        ``"auto"``, the table's columns typed categorical (pandas
+        ``category``, polars ``Categorical``/``Enum``, pyarrow dictionary), as
+        in imbalanced-learn's ``SMOTENC``.
     sampling_strategy : "auto", float or dict, default="auto"
         As in :func:`smote`.
     n_samples : int, optional

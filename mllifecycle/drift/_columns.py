@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import frame_kind, is_frame, refuse_duplicate_names, to_columns
+from mllifecycle._frames import (
+    categorical_columns,
+    frame_kind,
+    is_frame,
+    refuse_duplicate_names,
+    to_columns,
+)
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.drift._anderson import anderson_darling
 from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
@@ -85,30 +91,6 @@ def _boolean_columns(x: Any) -> set[int]:
         import pyarrow as pa
 
         return {j for j, f in enumerate(x.schema) if pa.types.is_boolean(f.type)}
-    return set()
-
-
-def categorical_columns(x: Any) -> set[int]:
-    """Positions of a table's columns whose type declares them categorical.
-
-    pandas ``category``, polars ``Categorical``/``Enum`` and pyarrow
-    dictionary columns: their categories are labels, even when they are
-    numbers (a pandas ``Categorical`` of ints must get a categorical test,
-    not KS on the codes' values).
-    """
-    kind = frame_kind(x)
-    if kind == "pandas":
-        return {j for j, dt in enumerate(x.dtypes) if str(dt) == "category"}
-    if kind == "polars":
-        schema = x.collect_schema() if type(x).__name__ == "LazyFrame" else x.schema
-        return {
-            j for j, dt in enumerate(schema.values())
-            if str(dt).startswith(("Categorical", "Enum"))
-        }
-    if kind == "pyarrow":
-        import pyarrow as pa
-
-        return {j for j, f in enumerate(x.schema) if pa.types.is_dictionary(f.type)}
     return set()
 
 
