@@ -125,6 +125,25 @@ def _check_pool(X_pool: Any, batch_size: Any, caller: str) -> tuple[FloatArray, 
     return Xp, b
 
 
+def _refuse_typed_categories(X: Any, name: str, caller: str) -> None:
+    """Refuse a table with columns typed categorical where distances are taken on it.
+
+    Their labels are not coordinates: cosine similarities and Euclidean
+    distances on category codes are silently meaningless.
+    """
+    from mllifecycle._frames import categorical_columns, column_names, is_frame
+
+    if not is_frame(X):
+        return
+    typed = sorted(categorical_columns(X))
+    if typed:
+        names = column_names(X) or []
+        col = names[typed[0]] if typed[0] < len(names) else typed[0]
+        fail(name, "numeric columns for distances (a column typed categorical holds "
+             "labels: encode it, or pass an embedding)",
+             described(f"column {str(col)!r} of categorical type"), caller)
+
+
 def _start(X_pool: Any, batch_size: Any, rng: RNGLike, caller: str
            ) -> tuple[FloatArray, int, np.random.Generator]:
     """Check the pool, the batch and ``rng`` (the preamble every strategy shares)."""
@@ -548,6 +567,7 @@ def density_weighted(
     4
     """
     caller = "density_weighted"
+    _refuse_typed_categories(X_pool, "X_pool", caller)
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
     w = check_scalar(beta, "beta", caller=caller, low=0.0)
     kind = check_option(uncertainty, "uncertainty",
@@ -657,6 +677,9 @@ def k_center_greedy(
     array([1, 2])
     """
     caller = "k_center_greedy"
+    if embedding is None and not hasattr(estimator, "transform"):
+        _refuse_typed_categories(X_pool, "X_pool", caller)
+        _refuse_typed_categories(X_labelled, "X_labelled", caller)
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
     rows: IntArray | None = None
     if candidate_factor is not None:
@@ -796,6 +819,7 @@ def cluster_margin(
     5
     """
     caller = "cluster_margin"
+    _refuse_typed_categories(X_pool, "X_pool", caller)
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
     factor = check_scalar(candidate_factor, "candidate_factor", caller=caller, low=1.0)
     p = _proba(estimator, Xp, caller)

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mllifecycle._frames import column_names, frame_to_numpy, is_frame, like
 from mllifecycle._validation import check_scalar, described, fail
-from mllifecycle.transfer._common import FloatArray, as_numpy
+from mllifecycle.transfer._common import FloatArray, as_numpy, refuse_categorical_table
 
 #: Column magnitude above which covariances would overflow float64.
 _BIG = 1e150
@@ -168,6 +168,7 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         """
         dt = getattr(X, "dtype", None)
         if is_frame(X):
+            refuse_categorical_table(X, name, "CORAL")
             arr = frame_to_numpy(X)
             if arr.dtype.kind == "f" and np.isnan(arr).any():
                 bad = np.isnan(arr).any(axis=0)

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import (
+    categorical_columns,
     column_names,
     column_to_numpy,
     frame_to_numpy,
@@ -34,6 +35,7 @@ __all__ = [
     "table_of",
     "scale_columns",
     "as_numpy",
+    "refuse_categorical_table",
     "folds_for",
     "resolve_scorer",
     "FloatArray",
@@ -43,8 +45,15 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def as_numpy(x: Any, name: str, caller: str) -> Any:
-    """Return a table or column as NumPy (nulls become NaN); refuse complex input."""
+    """Return a table or column as NumPy (nulls become NaN); refuse complex input.
+
+    A table's columns typed categorical (pandas ``category``, polars
+    ``Categorical``/``Enum``, pyarrow dictionary) are refused: their labels
+    are not numbers, and distances, means or a model fitted on them as
+    numbers would be silently wrong.
+    """
     if is_frame(x):
+        refuse_categorical_table(x, name, caller)
         x = frame_to_numpy(x)
     elif series_kind(x) is not None:
         x = column_to_numpy(x)
@@ -52,6 +61,17 @@ def as_numpy(x: Any, name: str, caller: str) -> Any:
         fail(name, "real numbers (Complex data not supported: the imaginary part would "
              "be lost)", described("complex values"), caller)
     return x
+
+
+def refuse_categorical_table(x: Any, name: str, caller: str) -> None:
+    """Refuse a table with columns typed categorical, naming the first one."""
+    typed = sorted(categorical_columns(x))
+    if typed:
+        names = column_names(x) or []
+        col = names[typed[0]] if typed[0] < len(names) else typed[0]
+        fail(name, "numeric columns (a column typed categorical holds labels, not "
+             "numbers: encode it first, e.g. one-hot)",
+             described(f"column {str(col)!r} of categorical type"), caller)
 
 
 def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
