@@ -289,8 +289,41 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 f"before {caller}."
             )
 
-    def _as_columns(self, y_proba: Any, name: str, caller: str) -> FloatArray:
+    def _frame_order(self, y_proba: Any, name: str, caller: str, fitting: bool) -> Any:
+        """Column order of a table ``y_proba``: by name, never by position alone.
+
+        Labels are column indices, so a table whose columns are named
+        ``0..K-1`` (ints or their text) in another order is put in that
+        order; a table after a table fit must have fit's columns (any order).
+        Returns ``y_proba`` reordered (as NumPy) or unchanged.
+        """
+        from mllifecycle._frames import column_names, frame_to_numpy, is_frame
+
+        if not is_frame(y_proba):
+            if fitting:
+                self._proba_columns = None
+            return y_proba
+        names = [str(c) for c in (column_names(y_proba) or [])]
+        arr = frame_to_numpy(y_proba)
+        stored = getattr(self, "_proba_columns", None)
+        if not fitting and stored is not None:
+            if sorted(names) != sorted(stored) or len(set(names)) != len(names):
+                fail(name, f"the columns of fit's y_proba {stored[:5]} (in any order)",
+                     described(f"columns {names[:5]}"), caller)
+            return arr[:, [names.index(c) for c in stored]]
+        indices = [str(k) for k in range(len(names))]
+        order = None
+        if sorted(names) == sorted(indices) and names != indices:
+            order = [names.index(c) for c in indices]
+        if fitting:
+            self._proba_columns = indices if order is not None else names
+        return arr if order is None else arr[:, order]
+
+    def _as_columns(
+        self, y_proba: Any, name: str, caller: str, fitting: bool = False
+    ) -> FloatArray:
         """Validate ``y_proba`` and return it as ``(n, K)`` class probabilities."""
+        y_proba = self._frame_order(y_proba, name, caller, fitting)
         arr = check_proba(_real(y_proba, name, caller), name, caller)
         if arr.ndim == 1:
             arr = np.column_stack([1.0 - arr, arr])
@@ -366,7 +399,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         for attr in ("n_classes_",):
             if hasattr(self, attr):
                 delattr(self, attr)
-        raw = self._as_columns(y_proba, "y_proba", caller)
+        raw = self._as_columns(y_proba, "y_proba", caller, fitting=True)
         n_classes = raw.shape[1]
         y = self._check_labels(y_true, n_classes, caller)
         check_consistent_length([raw, y], ["y_proba", "y_true"], caller)
@@ -458,11 +491,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             Calibrated probabilities (1-D input gives 1-D output).
         """
         self._check_fitted("calibrate")
-        arr = check_proba(_real(y_proba, "y_proba", "CBPE.calibrate"), "y_proba",
-                          "CBPE.calibrate")
-        cols = self._as_columns(arr, "y_proba", "CBPE.calibrate")
+        cols = self._as_columns(y_proba, "y_proba", "CBPE.calibrate")
         cal = apply_calibrators(self.calibrators_, cols)
-        return cal[:, 1] if arr.ndim == 1 else cal
+        return cal[:, 1] if np.ndim(_real(y_proba, "y_proba", "CBPE.calibrate")) == 1 else cal
 
     def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:
         """Estimate every window of a ``(W, m, K)`` batch of raw probabilities."""
