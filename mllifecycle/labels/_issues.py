@@ -58,6 +58,22 @@ def _unwrap_proba(y_proba: Any) -> tuple[Any, Any]:
     return y_proba, None
 
 
+def _class_columns(raw: Any, y: Any) -> bool:
+    """Whether ``raw`` is a table whose distinct column names hold every label of ``y``."""
+    from mllifecycle._frames import column_names, is_frame
+
+    if not is_frame(raw):
+        return False
+    names = [str(c) for c in (column_names(raw) or [])]
+    if len(set(names)) != len(names):
+        return False
+    try:
+        labels = {str(v) for v in np.asarray(y, dtype=object).ravel().tolist()}
+    except (TypeError, ValueError):
+        return False
+    return bool(labels) and labels <= set(names)
+
+
 def _check_inputs(
     y: Any, y_proba: Any, classes: Any, caller: str
 ) -> tuple[IntArray, FloatArray, npt.NDArray[Any]]:
@@ -65,6 +81,13 @@ def _check_inputs(
     raw, found_classes = _unwrap_proba(y_proba)
     if classes is None:
         classes = found_classes
+    by_name = classes is None and _class_columns(raw, y)
+    if by_name:
+        # a table whose columns name the classes (model.classes_): labels are
+        # read against the names, not the column positions
+        from mllifecycle._frames import column_names
+
+        classes = np.asarray(column_names(raw), dtype=object)
     p = check_array(raw, "y_proba", caller=caller, ndim=2)
     n, k = p.shape
     if k < 2:
@@ -90,9 +113,14 @@ def _check_inputs(
                  "of 'y_proba'", classes, caller)
         # a dict lookup, not a sorted search: classes and labels of mixed types
         # (or a None label) cannot be ordered
-        index = {c: i for i, c in enumerate(cls.tolist())}
         labels = ya.tolist()
-        codes = np.fromiter((index.get(v, -1) for v in labels), dtype=np.intp,
+        if by_name:  # names and labels compared as text (1 and "1" alike)
+            index = {str(c): i for i, c in enumerate(cls.tolist())}
+            labels_key = [str(v) for v in labels]
+        else:
+            index = {c: i for i, c in enumerate(cls.tolist())}
+            labels_key = labels
+        codes = np.fromiter((index.get(v, -1) for v in labels_key), dtype=np.intp,
                             count=len(labels))
         unknown = codes < 0
         if unknown.any():
