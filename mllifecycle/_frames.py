@@ -33,6 +33,7 @@ __all__ = [
     "is_frame",
     "column_names",
     "categorical_columns",
+    "datetime_zones",
     "refuse_duplicate_names",
     "to_columns",
     "column_to_numpy",
@@ -208,6 +209,37 @@ def column_to_numpy(s: Any) -> npt.NDArray[Any]:
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_dictionary(typ):
         return np.asarray(s.to_pylist(), dtype=object)
     return np.asarray(s.to_numpy(zero_copy_only=False))
+
+
+def datetime_zones(x: Any) -> dict[int, bool]:
+    """Positions of a table's datetime columns, each with whether it is timezone-aware.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import datetime_zones
+    >>> t = pd.date_range("2024-01-01", periods=2, freq="h", tz="UTC")
+    >>> datetime_zones(pd.DataFrame({"a": t, "b": t.tz_localize(None), "c": [1, 2]}))
+    {0: True, 1: False}
+    """
+    kind = frame_kind(x)
+    out: dict[int, bool] = {}
+    if kind == "pandas":
+        for j, dt in enumerate(x.dtypes):
+            if str(dt).startswith("datetime64"):
+                out[j] = getattr(dt, "tz", None) is not None
+    elif kind == "polars":
+        schema = x.collect_schema() if type(x).__name__ == "LazyFrame" else x.schema
+        for j, dt in enumerate(schema.values()):
+            if str(dt).startswith("Datetime"):
+                out[j] = getattr(dt, "time_zone", None) is not None
+    elif kind == "pyarrow":
+        import pyarrow as pa
+
+        for j, f in enumerate(x.schema):
+            if pa.types.is_timestamp(f.type):
+                out[j] = f.type.tz is not None
+    return out
 
 
 def categorical_columns(x: Any) -> set[int]:

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from mllifecycle._frames import (
     categorical_columns,
+    datetime_zones,
     frame_kind,
     is_frame,
     refuse_duplicate_names,
@@ -203,6 +204,25 @@ def _named(x: Any) -> bool:
     return isinstance(x, Mapping) or column_names(x) is not None
 
 
+def refuse_mixed_time_zones(reference: Any, current: Any, names: list[str], caller: str) -> None:
+    """Refuse a datetime column timezone-aware on one side and naive on the other.
+
+    Naive instants would be read as UTC, which they often are not (local
+    clock times); pandas refuses to compare the two for the same reason.
+    """
+    if not (is_frame(reference) and is_frame(current)):
+        return
+    rz, cz = datetime_zones(reference), datetime_zones(current)
+    for j in sorted(set(rz) & set(cz)):
+        if rz[j] != cz[j]:
+            aware = "reference" if rz[j] else "current"
+            naive = "current" if rz[j] else "reference"
+            nm = names[j] if j < len(names) else j
+            fail(naive, f"column {nm!r} timezone-aware, like {aware}'s (localize it, e.g. "
+                 "Series.dt.tz_localize('UTC'), or make both naive)",
+                 described(f"a naive datetime column {nm!r}"), caller)
+
+
 def check_tables(
     reference: Any, current: Any, caller: str
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
@@ -222,6 +242,7 @@ def check_tables(
             described(f"columns {cn[:5]}"),
             caller,
         )
+    refuse_mixed_time_zones(reference, current, rn, caller)
     for nm, col in (("reference", rc[0]), ("current", cc[0])):
         if col.shape[0] < 2:
             fail(

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import datetime_zones, is_frame
 from mllifecycle._validation import check_int, check_nan_policy, check_rng, described, fail
 from mllifecycle.drift._columns import (
     column_kind,
@@ -138,6 +139,10 @@ def _fit(
         frame=column_names(reference) is not None or isinstance(reference, Mapping),
         sketches=None if capacity is None else sketches,
         capacity=capacity,
+        time_zones=(
+            [[j, int(a)] for j, a in sorted(datetime_zones(reference).items())]
+            if is_frame(reference) else None
+        ),
     )
     ref._restack()
     return ref
@@ -225,6 +230,8 @@ class Reference:
     _frame: bool = False
     _sketches: list[QuantileSketch] | None = None
     _capacity: int | None = None
+    # the reference table's datetime columns: [[position, 1 if timezone-aware else 0]]
+    _time_zones: list[list[int]] | None = None
 
     @classmethod
     def fit(
@@ -475,6 +482,7 @@ class Reference:
                 described(f"columns {names[:5]}"),
                 caller,
             )
+        self._check_time_zones(current, caller)
         if cc[0].shape[0] < 2:
             fail(
                 "current",
@@ -544,6 +552,22 @@ class Reference:
             n1=n1,
             n2=n2,
         )
+
+    def _check_time_zones(self, current: Any, caller: str) -> None:
+        """Refuse a datetime column aware in one of reference/current and naive in the other."""
+        if self._time_zones is None or not is_frame(current):
+            return
+        cz = datetime_zones(current)
+        for j, aware in self._time_zones:
+            if j in cz and bool(aware) != cz[j]:
+                nm = self.names[j]
+                if aware:
+                    fail("current", f"column {nm!r} timezone-aware, like the reference's "
+                         "(localize it, e.g. Series.dt.tz_localize('UTC'))",
+                         described(f"a naive datetime column {nm!r}"), caller)
+                fail("current", f"column {nm!r} naive, like the reference's (or fit the "
+                     "reference on timezone-aware times)",
+                     described(f"a timezone-aware datetime column {nm!r}"), caller)
 
     def _categorical_indices(self) -> list[int]:
         return [j for j, k in enumerate(self.kinds) if k == "categorical"]
@@ -736,6 +760,7 @@ class Reference:
             frame=first._frame,
             sketches=sketches,
             capacity=capacity,
+            time_zones=first._time_zones,
         )
         out._restack()
         return out
@@ -755,6 +780,7 @@ class Reference:
         fields = {f.name for f in attrs.fields(type(self))}
         object.__setattr__(self, "_sketches", None)  # pickles from before sketches
         object.__setattr__(self, "_capacity", None)
+        object.__setattr__(self, "_time_zones", None)  # pickles from before time zones
         for k, v in state.items():
             if k in fields:  # older pickles also held the reference's sort keys
                 object.__setattr__(self, k, v)
