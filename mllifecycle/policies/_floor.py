@@ -7,9 +7,15 @@ import math
 import attrs
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_bool, check_int, check_probability, check_scalar
+from mllifecycle._validation import check_bool, check_int, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
-from mllifecycle.policies._triggers import _check_tries, _se, _SinceDeployment, _z
+from mllifecycle.policies._triggers import (
+    _check_level,
+    _check_tries,
+    _se,
+    _SinceDeployment,
+    _z,
+)
 
 __all__ = ["OnSettledBelowFloor"]
 
@@ -101,9 +107,7 @@ class OnSettledBelowFloor:
             self.max_samples, "max_samples", caller=_CALLER, low=self.min_samples
         )
         self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
-        self.confidence_level = check_probability(
-            self.confidence_level, "confidence_level", _CALLER
-        )
+        self.confidence_level = _check_level(self.confidence_level, _CALLER)
         self.max_tries = _check_tries(self.max_tries, _CALLER)
         self.watch = check_bool(self.watch, "watch", _CALLER)
 

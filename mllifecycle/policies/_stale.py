@@ -9,9 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_int, check_probability, check_scalar
+from mllifecycle._validation import check_int, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
-from mllifecycle.policies._triggers import _z
+from mllifecycle.policies._triggers import _check_level, _z
 
 __all__ = ["OnStaleness"]
 
@@ -121,9 +121,7 @@ class OnStaleness:
     def __attrs_post_init__(self) -> None:
         self.block = check_int(self.block, "block", caller=_CALLER, low=1)
         self.window = check_int(self.window, "window", caller=_CALLER, low=1)
-        self.confidence_level = check_probability(
-            self.confidence_level, "confidence_level", _CALLER
-        )
+        self.confidence_level = _check_level(self.confidence_level, _CALLER)
         self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
         self.n_models = check_int(self.n_models, "n_models", caller=_CALLER, low=0)
         self.max_blocks = check_int(self.max_blocks, "max_blocks", caller=_CALLER, low=2)

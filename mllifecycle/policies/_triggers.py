@@ -15,7 +15,6 @@ from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import (
     check_int,
     check_option,
-    check_probability,
     check_scalar,
     described,
     fail,
@@ -405,6 +404,13 @@ def _check_tries(value: Any, caller: str) -> int:
     return check_int(value, "max_tries", caller=caller, low=0)
 
 
+def _check_level(value: Any, caller: str) -> float:
+    """Check a one-sided confidence level lies in [0, 1) (1 needs an infinite bound)."""
+    return check_scalar(
+        value, "confidence_level", caller=caller, low=0.0, high=1.0, high_inclusive=False
+    )
+
+
 @attrs.define
 class _Degradation:
     """Shared machinery: a baseline, the current value and a lower bound on the drop."""
@@ -422,7 +428,7 @@ class _Degradation:
 
     def _check(self, caller: str) -> None:
         self.min_samples = check_int(self.min_samples, "min_samples", caller=caller, low=1)
-        self.confidence_level = check_probability(self.confidence_level, "confidence_level", caller)
+        self.confidence_level = _check_level(self.confidence_level, caller)
         if isinstance(self.baseline, str):
             check_option(self.baseline, "baseline", ("best", "latest"), caller)
         else:
