@@ -108,9 +108,24 @@ class _Table:
 def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
     if ts is None:
         return None
-    raw = np.asarray(ts.to_numpy() if hasattr(ts, "to_numpy") else ts)
-    if raw.dtype.kind == "M":
-        raw = (raw - raw.min()) / np.timedelta64(1, "s")
+    if series_kind(ts) is None and hasattr(ts, "to_series") and hasattr(ts, "tz"):
+        ts = ts.to_series()  # a pandas DatetimeIndex, maybe timezone-aware
+    if series_kind(ts) is not None:
+        raw = column_to_numpy(ts)  # timezone-aware datetimes as UTC instants
+    else:
+        raw = np.asarray(ts.to_numpy() if hasattr(ts, "to_numpy") else ts)
+    if raw.dtype.kind in "mM":
+        missing = np.isnat(raw)
+        if missing.any():
+            fail(
+                "timestamps",
+                "free of missing times (NaT)",
+                described(f"{int(missing.sum())} NaT value(s)"),
+                _CALLER,
+            )
+        # seconds: from the first time for datetimes, as they are for durations
+        origin = raw.min() if raw.dtype.kind == "M" else np.timedelta64(0, "s")
+        raw = (raw - origin) / np.timedelta64(1, "s")
     arr = check_1d(raw, "timestamps", caller=_CALLER)
     if arr.shape[0] != n:
         fail(
@@ -862,7 +877,8 @@ def replay(
         ``state -> bool | RetrainDecision``. A never-retrain baseline is
         ``lambda state: False``.
     timestamps : array-like of shape (n_samples,), optional
-        Non-decreasing times (numbers in seconds, or datetime64) for
+        Non-decreasing times (numbers in seconds, datetime64 or
+        timezone-aware datetimes, read as instants, or timedelta64) for
         time-based policies.
     window : TrainingWindow or mapping of str to TrainingWindow, optional
         Rows to retrain on, for all policies or per policy name. The default
