@@ -100,6 +100,13 @@ def as_policy(obj: Any, name: str = "policy", caller: str | None = None) -> Retr
     >>> as_policy(weekly).should_retrain(state)
     RetrainDecision(retrain=True, reason='weekly: retrain', change_point=None)
     """
+    if isinstance(obj, type) and callable(getattr(obj, "should_retrain", None)):
+        fail(
+            name,
+            f"a RetrainPolicy instance, e.g. {obj.__name__}(...)",
+            described(f"the class {obj.__name__}"),
+            caller,
+        )
     if callable(getattr(obj, "should_retrain", None)):
         return obj  # type: ignore[no-any-return]
     if callable(obj) and not isinstance(obj, type):

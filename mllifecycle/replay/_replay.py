@@ -171,6 +171,13 @@ _MIN_SINCE = 500
 
 
 def _check_window(window: Any, name: str, n: int, init: int) -> Any:
+    if isinstance(window, type):
+        fail(
+            name,
+            f"a TrainingWindow instance, e.g. {window.__name__}(...)",
+            described(f"the class {window.__name__}"),
+            _CALLER,
+        )
     check_has_methods(window, name, ["select"], _CALLER)
     for attr in ("n_samples", "min_samples"):
         size = getattr(window, attr, None)
