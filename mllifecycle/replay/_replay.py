@@ -423,25 +423,26 @@ class _Model:
         self.predict_s = 0.0
 
     def predict(self, Xb: npt.NDArray[np.float64]) -> tuple[Any, Any]:
+        """Return the model's own predictions and its class probabilities (or None).
+
+        The predictions come from ``predict``, never from the argmax of
+        ``predict_proba``: a thresholded classifier (``FixedThresholdClassifier``,
+        ``TunedThresholdClassifierCV``) predicts otherwise.
+        """
         t0 = time.perf_counter()
         m = self.model
-        if self.use_proba:
-            proba = m.predict_proba(Xb)
-            pred = m.classes_[np.argmax(proba, axis=1)]
-        else:
-            proba, pred = None, m.predict(Xb)
+        pred = m.predict(Xb)
+        proba = m.predict_proba(Xb) if self.use_proba else None
         self.predict_s += time.perf_counter() - t0
         return pred, proba
 
-    def unpack(self) -> tuple[Any, Any, bool]:
-        """Return (predict_proba or predict, classes_ or None, uses predict_proba).
+    def unpack(self) -> tuple[Any, Any]:
+        """Return (predict, predict_proba or None).
 
         The replay's batch loop predicts with these, as :meth:`predict` would.
         """
         m = self.model
-        if self.use_proba:
-            return m.predict_proba, m.classes_, True
-        return m.predict, None, False
+        return m.predict, (m.predict_proba if self.use_proba else None)
 
 
 class _StateMaker:
@@ -545,7 +546,6 @@ def _run_policy(
     ends = np.minimum(starts + bs, n)
     batch_acc = np.empty(starts.size)
     count_nonzero = np.count_nonzero
-    argmax = np.argmax
     perf_counter = time.perf_counter
     should_retrain = policy.should_retrain
     metric_window = cfg.metric_window
@@ -555,8 +555,8 @@ def _run_policy(
     make_state = _StateMaker(retrain_cost=retrain_cost, error_cost=error_cost)
     fields, direct_state = make_state.fields, make_state.direct
     ts_list = None if ts is None else ts.tolist()  # Python floats, as float(ts[i])
-    # the deployed model, unpacked: its predict_proba (or predict) and classes
-    m_predict, m_classes, m_proba = deployed.unpack()
+    # the deployed model, unpacked: its predict and predict_proba (or None)
+    m_predict, m_proba = deployed.unpack()
     predict_s = 0.0
     for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         if table is None:
@@ -565,11 +565,8 @@ def _run_policy(
             Xm, Xb = table.rows(s, e), None if X is None else X[s:e]
         # the model's own work, timed exactly as _Model.predict times it
         t0 = perf_counter()
-        if m_proba:
-            proba = m_predict(Xm)
-            pred = m_classes[argmax(proba, axis=1)]
-        else:
-            proba, pred = None, m_predict(Xm)
+        pred = m_predict(Xm)
+        proba = None if m_proba is None else m_proba(Xm)
         predict_s += perf_counter() - t0
         ok = correct[s:e]
         np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
@@ -717,7 +714,7 @@ def _run_policy(
             new = _Model(cand)
             new.fit_s, new.predict_s = deployed.fit_s, deployed.predict_s
             deployed = new
-            m_predict, m_classes, m_proba = deployed.unpack()
+            m_predict, m_proba = deployed.unpack()
             version += 1
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
