@@ -215,6 +215,17 @@ def _validate(
     if series_kind(y) is not None:
         y = column_to_numpy(y)
     ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
+    if ya.dtype == object:  # a missing label would be scored as a wrong prediction
+        missing = np.flatnonzero(
+            [v is None or (isinstance(v, float) and v != v) for v in ya.tolist()]
+        )
+        if missing.size:
+            fail(
+                "y",
+                "free of missing labels (None or NaN)",
+                described(f"{missing.size} missing label(s), the first at row {missing[0]}"),
+                _CALLER,
+            )
     n = check_consistent_length([Xa if table is None else table, ya], ["X", "y"], _CALLER)
     if n < 2:
         fail("X", "at least 2 samples", described(f"{n}"), _CALLER)
