@@ -281,6 +281,8 @@ def _validate(
         check_has_methods(estimator, "estimator", ["fit", "predict", "predict_proba"], _CALLER)
     cps: tuple[int, ...] = ()
     if change_points is not None:
+        if isinstance(change_points, str | bytes) or not hasattr(change_points, "__iter__"):
+            fail("change_points", "a sequence of stream positions", change_points, _CALLER)
         cps = tuple(
             check_int(c, "change_points", caller=_CALLER, low=0, high=n) for c in change_points
         )
