@@ -531,7 +531,7 @@ class OnPerformanceDrop(_Degradation):
 
         drop_lower = (baseline - metric) - z * sqrt(s**2 + s0**2)
         retrain if drop_lower > threshold            (absolute)
-        retrain if drop_lower / baseline > threshold (relative)
+        retrain if drop_lower / |baseline| > threshold (relative)
 
     Parameters
     ----------
@@ -539,7 +539,7 @@ class OnPerformanceDrop(_Degradation):
         Drop that warrants a retrain (metric units, or a fraction when
         ``relative``).
     relative : bool, default=False
-        Measure the drop relative to the baseline.
+        Measure the drop relative to the baseline's magnitude ``|baseline|``.
     baseline : float or {"best", "latest"}, default="best"
         A fixed baseline (e.g. the validation accuracy at training time), or
         how to learn it (see above).
@@ -594,7 +594,7 @@ class OnPerformanceDrop(_Degradation):
         lower, base, value, msg = self._drop(state)
         if lower is None:
             return _decision(False, msg)
-        size = lower / base if self.relative and base != 0 else lower
+        size = lower / abs(base) if self.relative and base != 0 else lower
         unit = " (relative)" if self.relative else ""
         fire = bool(size > self.threshold)
         verb = "dropped" if fire else "holds"
