@@ -6,6 +6,7 @@ import datetime as _dt
 from typing import Any
 
 import attrs
+import numpy as np
 
 from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, check_scalar, fail
@@ -20,7 +21,14 @@ def _span_seconds(value: Any) -> float | None:
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
     elif hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m":  # numpy timedelta64
-        value = float(value / _dt.timedelta(seconds=1))
+        if np.isnat(value) or np.datetime_data(value.dtype)[0] == "generic":
+            fail(
+                "every_time",
+                "a duration with a unit (e.g. numpy.timedelta64(1, 'h')), not NaT",
+                value,
+                "Periodic",
+            )
+        value = float(value / np.timedelta64(1, "s"))
     return check_scalar(value, "every_time", caller="Periodic", low=0.0, low_inclusive=False)
 
 
