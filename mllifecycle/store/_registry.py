@@ -50,6 +50,18 @@ def _check_name(name: Any, caller: str) -> str:
     return name
 
 
+#: Largest integer a column holds (SQLite INTEGER, PostgreSQL BIGINT).
+_MAX_INT = 2**63 - 1
+
+
+def _check_count(value: Any, name: str, caller: str) -> int:
+    """Return an int in ``[0, _MAX_INT]``, exact (``check_int`` goes through a float)."""
+    check_int(value, name, caller=caller, low=0)
+    if not 0 <= int(value) <= _MAX_INT:
+        fail(name, f"an int in the range [0, {_MAX_INT}]", value, caller)
+    return int(value)
+
+
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
     return check_int(version, name, caller=caller, low=1)
 
@@ -424,7 +436,7 @@ class Registry:
         if parent is not None:
             parent = _check_version(parent, caller, "parent")
         if n_labels is not None:
-            n_labels = check_int(n_labels, "n_labels", caller=caller, low=0)
+            n_labels = _check_count(n_labels, "n_labels", caller)
         if cost is not None and (
             not isinstance(cost, int | float)
             or isinstance(cost, bool)
