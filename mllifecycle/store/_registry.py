@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 
 from mllifecycle._results import html_table, jsonable
 from mllifecycle._validation import check_int, described, fail
@@ -68,6 +69,27 @@ def _check_version(version: Any, caller: str, name: str = "version") -> int:
 
 def _json(value: Any) -> str:
     return json.dumps(jsonable(value), sort_keys=True)
+
+
+def _exact(value: Any) -> Any:
+    """Like ``jsonable``, but floats stay as they are (NaN and inf included)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _exact(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [_exact(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_exact(v) for v in value]
+    return jsonable(value)
+
+
+def _json_exact(value: Any) -> str:
+    # non-finite floats are written as JSON's NaN / Infinity extensions, which
+    # json.loads reads back: a metric of inf must not come back as None
+    return json.dumps(_exact(value), sort_keys=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -385,7 +407,7 @@ class Registry:
             The training data, fingerprinted (schema and content hash; the
             data itself is not stored).
         metrics : mapping, optional
-            Offline metrics (JSON-safe values).
+            Offline metrics (JSON-like values; NaN and inf are kept as floats).
         reference : mllifecycle.drift.Reference, optional
             The fitted drift reference of the training data, stored with the
             version so monitoring can start from the registry.
@@ -520,8 +542,8 @@ class Registry:
                 "created_at": now,
                 "n_labels": n_labels,
                 "cost": None if cost is None else float(cost),
-                "metrics": _json(dict(metrics or {})),
-                "tags": _json(dict(tags or {})),
+                "metrics": _json_exact(dict(metrics or {})),
+                "tags": _json_exact(dict(tags or {})),
                 "lineage": _json(lineage),
             }
             tx.execute(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
+
+import numpy as np
 import pytest
 from sklearn.dummy import DummyClassifier
 
@@ -36,3 +40,31 @@ def test_n_labels_out_of_range_is_a_clear_error(tmp_path, n_labels, match):
     with pytest.raises(InvalidParameterError, match=match):
         reg.register("m", FIT, n_labels=n_labels)
     assert reg.names() == []
+
+
+def test_non_finite_metrics_and_tags_round_trip(tmp_path):
+    # NaN, inf and -inf metrics came back as None (an infinite loss read as "no value")
+    path = str(tmp_path / "s.db")
+    metrics = {
+        "loss": math.inf,
+        "low": -math.inf,
+        "auc": math.nan,
+        "acc": 0.1 + 0.2,
+        "zero": -0.0,
+        "per_fold": [0.5, math.inf],
+        "nested": {"x": np.float32(0.1), "n": np.int64(2**62 + 1)},
+    }
+    Registry(Store(path)).register("m", FIT, metrics=metrics, tags={"threshold": math.inf})
+    v = Registry(Store(path)).get("m", 1)
+    assert v.metrics["loss"] == math.inf
+    assert v.metrics["low"] == -math.inf
+    assert math.isnan(v.metrics["auc"])
+    assert v.metrics["acc"] == 0.30000000000000004
+    assert math.copysign(1.0, v.metrics["zero"]) == -1.0
+    assert v.metrics["per_fold"] == [0.5, math.inf]
+    assert v.metrics["nested"] == {"x": float(np.float32(0.1)), "n": 2**62 + 1}
+    assert v.tags == {"threshold": math.inf}
+    assert v.to_metrics()["loss"] == math.inf
+    # the JSON views stay JSON-safe
+    assert v.to_dict()["metrics"]["loss"] is None
+    json.dumps(v.to_dict(), allow_nan=False)
