@@ -175,7 +175,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "(use e.g. SGDClassifier(loss='log_loss'), or local='bias')"
             )
 
-    def _check_X(self, X: Any, caller: str) -> FloatArray:
+    def _check_X(self, X: Any, caller: str, check_features: bool = True) -> FloatArray:
         arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
         if arr.dtype.kind == "c":
             fail("X", "real numbers", described("complex values"), caller)
@@ -185,7 +185,11 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             fail("X", "a numeric 2-D array", described(f"dtype {arr.dtype}"), caller)
         if arr.ndim != 2:
             fail("X", "a 2-D array", described(f"shape {arr.shape}"), caller)
-        if hasattr(self, "n_features_in_") and arr.shape[1] != self.n_features_in_:
+        if (
+            check_features
+            and hasattr(self, "n_features_in_")
+            and arr.shape[1] != self.n_features_in_
+        ):
             fail("X", f"{self.n_features_in_} features", described(f"{arr.shape[1]}"), caller)
         if not np.all(np.isfinite(arr)):
             fail("X", "finite values", described("NaN or infinite values"), caller)
@@ -200,13 +204,21 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         caller = "TwoTier.fit"
         self._check_params(caller)
-        Xa = self._check_X(X, caller)
+        # a refit may change the feature count, unless kept local models need it
+        keep = not self.reset_on_refit and bool(getattr(self, "_slots", None))
+        Xa = self._check_X(X, caller, check_features=keep and bool(self._models))
         ya = np.asarray(y)
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
         model = clone(self.global_estimator).fit(Xa, ya)
+        classes: npt.NDArray[Any] = np.asarray(model.classes_)
+        old: npt.NDArray[Any] = getattr(self, "classes_", classes)
+        if keep and not np.array_equal(classes, old):
+            # the kept per-key, per-class state is indexed by the old classes
+            fail("y", f"labels of the kept local tier's classes {old.tolist()} "
+                 "(reset_on_refit=False)", described(f"classes {classes.tolist()}"), caller)
         self.global_model_ = model
-        self.classes_ = np.asarray(model.classes_)
+        self.classes_ = classes
         self.n_features_in_ = Xa.shape[1]
         prior = np.bincount(np.searchsorted(self.classes_, ya), minlength=self.classes_.size)
         self.class_prior_ = prior / prior.sum()
