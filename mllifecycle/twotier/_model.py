@@ -10,6 +10,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from mllifecycle._frames import column_names
 from mllifecycle._validation import check_scalar, described, fail
 
 __all__ = ["TwoTier", "LOCAL_STRATEGIES"]
@@ -109,6 +110,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     global_model_ : estimator
         The fitted global tier.
     classes_ : ndarray
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a table with string column names; a
+        table with other columns (or the same in another order) is refused by
+        :meth:`partial_fit` and :meth:`predict_proba`.
     n_keys_ : int
         Local states held.
     n_evicted_ : int
@@ -175,7 +180,17 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "(use e.g. SGDClassifier(loss='log_loss'), or local='bias')"
             )
 
-    def _check_X(self, X: Any, caller: str, check_features: bool = True) -> FloatArray:
+    def _check_X(
+        self, X: Any, caller: str, check_features: bool = True, check_names: bool = True
+    ) -> FloatArray:
+        names = column_names(X)
+        fitted = getattr(self, "feature_names_in_", None)
+        if check_names and fitted is not None and names is not None and (
+            [str(n) for n in names] != fitted.tolist()
+        ):
+            # the columns are read by position: other names are other features
+            fail("X", f"a table with the columns {fitted.tolist()} seen in fit, in that order",
+                 described(f"columns {[str(n) for n in names]}"), caller)
         arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
         if arr.dtype.kind == "c":
             fail("X", "real numbers", described("complex values"), caller)
@@ -206,7 +221,9 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._check_params(caller)
         # a refit may change the feature count, unless kept local models need it
         keep = not self.reset_on_refit and bool(getattr(self, "_slots", None))
-        Xa = self._check_X(X, caller, check_features=keep and bool(self._models))
+        Xa = self._check_X(
+            X, caller, check_features=keep and bool(self._models), check_names=False
+        )
         ya = np.asarray(y)
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
@@ -220,6 +237,11 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.global_model_ = model
         self.classes_ = classes
         self.n_features_in_ = Xa.shape[1]
+        names = column_names(X)
+        if names is not None and all(isinstance(n, str) for n in names):
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         prior = np.bincount(np.searchsorted(self.classes_, ya), minlength=self.classes_.size)
         self.class_prior_ = prior / prior.sum()
         if self.reset_on_refit or not hasattr(self, "_slots"):
