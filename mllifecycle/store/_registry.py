@@ -24,7 +24,7 @@ from mllifecycle.store._artifacts import (
     sha256,
     verify,
 )
-from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store
+from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store, check_count
 from mllifecycle.store._errors import NotFoundError, StoreError
 
 __all__ = ["Registry", "ModelVersion", "RegistryEvent", "PromotionResult", "LEARNING_TYPES"]
@@ -49,18 +49,6 @@ def _check_name(name: Any, caller: str) -> str:
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         fail("name", "a non-empty string of at most 200 characters", name, caller)
     return name
-
-
-#: Largest integer a column holds (SQLite INTEGER, PostgreSQL BIGINT).
-_MAX_INT = 2**63 - 1
-
-
-def _check_count(value: Any, name: str, caller: str) -> int:
-    """Return an int in ``[0, _MAX_INT]``, exact (``check_int`` goes through a float)."""
-    check_int(value, name, caller=caller, low=0)
-    if not 0 <= int(value) <= _MAX_INT:
-        fail(name, f"an int in the range [0, {_MAX_INT}]", value, caller)
-    return int(value)
 
 
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
@@ -458,7 +446,7 @@ class Registry:
         if parent is not None:
             parent = _check_version(parent, caller, "parent")
         if n_labels is not None:
-            n_labels = _check_count(n_labels, "n_labels", caller)
+            n_labels = check_count(n_labels, "n_labels", caller)
         if cost is not None and (
             not isinstance(cost, int | float)
             or isinstance(cost, bool)
