@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._results import html_table, jsonable
-from mllifecycle._validation import check_int, described, fail
+from mllifecycle._validation import described, fail
 from mllifecycle.store._artifacts import (
     FORMATS,
     DataFingerprint,
@@ -52,7 +52,7 @@ def _check_name(name: Any, caller: str) -> str:
 
 
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
-    return check_int(version, name, caller=caller, low=1)
+    return check_count(version, name, caller, low=1)
 
 
 def _json(value: Any) -> str:

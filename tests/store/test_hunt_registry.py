@@ -10,7 +10,7 @@ import pytest
 from sklearn.dummy import DummyClassifier
 
 from mllifecycle.exceptions import InvalidParameterError
-from mllifecycle.store import Registry, Store
+from mllifecycle.store import NotFoundError, Registry, Store
 
 FIT = DummyClassifier().fit([[0], [1]], [0, 1])
 
@@ -68,3 +68,31 @@ def test_non_finite_metrics_and_tags_round_trip(tmp_path):
     # the JSON views stay JSON-safe
     assert v.to_dict()["metrics"]["loss"] is None
     json.dumps(v.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r: r.get("m", 2**63),
+        lambda r: r.rollback("m", to=2**63),
+        lambda r: r.promote("m", 2**63, gates=[], context=None),
+        lambda r: r.reference("m", 2**63),
+        lambda r: r.load("m", 2**63),
+    ],
+)
+def test_versions_past_a_database_integer_are_clear_errors(tmp_path, call):
+    # raised a raw OverflowError from sqlite3
+    reg = Registry(Store(str(tmp_path / "s.db")))
+    reg.register("m", FIT)
+    with pytest.raises(
+        InvalidParameterError, match=r"must be an int in the range \[1, 9223372036854775807\]"
+    ):
+        call(reg)
+
+
+def test_a_missing_version_is_named_exactly(tmp_path):
+    # "has no version 9007199254740992" for 2**53 + 1: the number went through a float
+    reg = Registry(Store(str(tmp_path / "s.db")))
+    reg.register("m", FIT)
+    with pytest.raises(NotFoundError, match=r"model 'm' has no version 9007199254740993$"):
+        reg.get("m", 2**53 + 1)
