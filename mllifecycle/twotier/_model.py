@@ -45,6 +45,11 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("keys", "keys without NaN", described("NaN keys"), caller)
         if np.any(arr != np.round(arr)):
             fail("keys", "integer or text keys", described("fractional numbers"), caller)
+        if np.any(np.abs(arr) > 2.0**53):
+            # beyond 2**53 a float is not an exact integer (and past 2**63 the
+            # int64 cast sent every key to -2**63: distinct keys merged)
+            fail("keys", "integer or text keys (float keys exact as integers, at most 2**53 "
+                 "in size)", described("floats beyond 2**53"), caller)
         arr = arr.astype(np.int64)
     elif arr.dtype == object:
         kinds = {type(v) for v in arr.tolist()}
