@@ -289,7 +289,11 @@ def time_fits(
     ya = np.asarray(y)
     if Xa.ndim != 2 or ya.ndim != 1 or Xa.shape[0] != ya.shape[0]:
         fail("X", "a 2-D array with one row per label in y", described(f"shape {Xa.shape}"), caller)
-    sz = _positive(sizes, "sizes", None, caller).astype(np.int64)
+    raw = _positive(sizes, "sizes", None, caller)
+    if np.any(raw != np.round(raw)):
+        # 100.9 was truncated to 100 (and 2.9 to 2)
+        fail("sizes", "integer row counts", sizes, caller)
+    sz = raw.astype(np.int64)
     if np.unique(sz).size < 3 or np.any(sz > Xa.shape[0]) or np.any(sz < 2):
         fail("sizes", f"at least 3 distinct sizes between 2 and {Xa.shape[0]}", sizes, caller)
     secs, mems = [], []

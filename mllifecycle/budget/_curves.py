@@ -390,10 +390,10 @@ def _check_curve_input(
         s = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
         fail("scores", "numeric scores", scores, caller)
-    if s.ndim not in (1, 2) or s.shape[0] != n.size:
+    if s.ndim not in (1, 2) or s.shape[0] != n.size or (s.ndim == 2 and s.shape[1] == 0):
         fail(
             "scores",
-            f"{n.size} scores, or an array of shape ({n.size}, n_folds)",
+            f"{n.size} scores, or an array of shape ({n.size}, n_folds) with at least one fold",
             described(f"shape {s.shape}"),
             caller,
         )

@@ -84,7 +84,7 @@ def _read_column(path: str, name: str) -> Any:
 
     from mllifecycle._validation import described, fail
 
-    with open(path, newline="") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # a BOM is not data
         rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
     if not rows:
         fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mllifecycle._validation import described, fail
+from mllifecycle._validation import check_int, described, fail
 from mllifecycle.store._errors import SchemaVersionError, StoreError
 
 __all__ = ["Store", "MIGRATIONS", "_checkpoint"]
@@ -498,6 +498,18 @@ def as_store(store: Any, caller: str) -> Store:
     if isinstance(store, str | os.PathLike):
         return Store(store)
     fail("store", "a Store, a file path or a database URL", store, caller)
+
+
+#: Largest integer a column holds (SQLite INTEGER, PostgreSQL BIGINT).
+MAX_INT = 2**63 - 1
+
+
+def check_count(value: Any, name: str, caller: str, low: int = 0) -> int:
+    """Return an int in ``[low, MAX_INT]``, exact (``check_int`` goes through a float)."""
+    check_int(value, name, caller=caller, low=low)
+    if not low <= int(value) <= MAX_INT:
+        fail(name, f"an int in the range [{low}, {MAX_INT}]", value, caller)
+    return int(value)
 
 
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._validation import check_int, check_scalar, described, fail
-from mllifecycle.store._db import Store, _checkpoint, as_store, placeholders
+from mllifecycle.store._db import MAX_INT, Store, _checkpoint, as_store, check_count, placeholders
 from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
 
 __all__ = ["LabelQueue", "LabelTask", "majority_vote"]
@@ -187,7 +187,7 @@ class LabelQueue:
         if not isinstance(name, str) or not name:
             fail("name", "a non-empty string", name, "LabelQueue")
         self.name = name
-        self.redundancy = check_int(redundancy, "redundancy", caller="LabelQueue", low=1)
+        self.redundancy = check_count(redundancy, "redundancy", "LabelQueue", low=1)
 
     def __repr__(self) -> str:
         return f"LabelQueue({self.store!r}, name={self.name!r}, redundancy={self.redundancy})"
@@ -228,10 +228,16 @@ class LabelQueue:
         if priority is None:
             prios = [0.0] * len(rows)
         elif np.ndim(priority) == 0:
+            if isinstance(priority, np.ndarray):
+                priority = priority.item()  # a 0-d array is one number
             p = check_scalar(priority, "priority", caller=caller)
             prios = [p] * len(rows)
         else:
-            arr = np.asarray(priority, dtype=float)
+            try:
+                arr = np.asarray(priority, dtype=float)
+            except (TypeError, ValueError):
+                fail("priority", f"a number or one number per item ({len(rows)})", priority,
+                     caller)
             if arr.ndim != 1 or arr.shape[0] != len(rows):
                 fail(
                     "priority",
@@ -244,7 +250,7 @@ class LabelQueue:
             prios = [float(x) for x in arr]
         needed = self.redundancy
         if redundancy is not None:
-            needed = check_int(redundancy, "redundancy", caller=caller, low=1)
+            needed = check_count(redundancy, "redundancy", caller, low=1)
         now = time.time()
         ids: list[int] = []
         with self.store._write() as tx:
@@ -290,7 +296,8 @@ class LabelQueue:
         """
         caller = "lease"
         worker = _check_worker(worker, caller)
-        n_tasks = check_int(n_tasks, "n_tasks", caller=caller, low=1)
+        check_int(n_tasks, "n_tasks", caller=caller, low=1)
+        n_tasks = min(int(n_tasks), MAX_INT)  # "up to": more than the database holds is all
         ttl = check_scalar(ttl, "ttl", caller=caller, low=0.0, low_inclusive=False)
         now = time.time()
         expires = now + ttl
@@ -351,12 +358,13 @@ class LabelQueue:
         """
         caller = "submit"
         task_id = task.id if isinstance(task, LabelTask) else task
-        task_id = check_int(task_id, "task", caller=caller, low=1)
+        check_int(task_id, "task", caller=caller, low=1)
+        task_id = int(task_id)
         worker = _check_worker(worker, caller)
         encoded = _encode_label(label, caller)
         now = time.time()
         with self.store._write() as tx:
-            row = tx.one(
+            row = None if task_id > MAX_INT else tx.one(
                 "SELECT leased_by, lease_expires, status FROM label_tasks "
                 "WHERE id = :id AND queue = :q{for_update}",
                 {"id": task_id, "q": self.name},
@@ -466,7 +474,7 @@ class LabelQueue:
         if not isinstance(method, str):
             fail("method", "a string naming an aggregation method", method, caller)
         if min_answers is not None:
-            min_answers = check_int(min_answers, "min_answers", caller=caller, low=1)
+            min_answers = check_count(min_answers, "min_answers", caller, low=1)
         with self.store._read() as tx:
             ready_rows = tx.execute(
                 "SELECT id FROM label_tasks WHERE queue = :q AND status = 'open' AND "

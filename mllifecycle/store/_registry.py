@@ -10,9 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 
 from mllifecycle._results import html_table, jsonable
-from mllifecycle._validation import check_int, described, fail
+from mllifecycle._validation import described, fail
 from mllifecycle.store._artifacts import (
     FORMATS,
     DataFingerprint,
@@ -23,7 +24,7 @@ from mllifecycle.store._artifacts import (
     sha256,
     verify,
 )
-from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store
+from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store, check_count
 from mllifecycle.store._errors import NotFoundError, StoreError
 
 __all__ = ["Registry", "ModelVersion", "RegistryEvent", "PromotionResult", "LEARNING_TYPES"]
@@ -51,11 +52,32 @@ def _check_name(name: Any, caller: str) -> str:
 
 
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
-    return check_int(version, name, caller=caller, low=1)
+    return check_count(version, name, caller, low=1)
 
 
 def _json(value: Any) -> str:
     return json.dumps(jsonable(value), sort_keys=True)
+
+
+def _exact(value: Any) -> Any:
+    """Like ``jsonable``, but floats stay as they are (NaN and inf included)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _exact(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [_exact(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_exact(v) for v in value]
+    return jsonable(value)
+
+
+def _json_exact(value: Any) -> str:
+    # non-finite floats are written as JSON's NaN / Infinity extensions, which
+    # json.loads reads back: a metric of inf must not come back as None
+    return json.dumps(_exact(value), sort_keys=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -373,7 +395,7 @@ class Registry:
             The training data, fingerprinted (schema and content hash; the
             data itself is not stored).
         metrics : mapping, optional
-            Offline metrics (JSON-safe values).
+            Offline metrics (JSON-like values; NaN and inf are kept as floats).
         reference : mllifecycle.drift.Reference, optional
             The fitted drift reference of the training data, stored with the
             version so monitoring can start from the registry.
@@ -424,7 +446,7 @@ class Registry:
         if parent is not None:
             parent = _check_version(parent, caller, "parent")
         if n_labels is not None:
-            n_labels = check_int(n_labels, "n_labels", caller=caller, low=0)
+            n_labels = check_count(n_labels, "n_labels", caller)
         if cost is not None and (
             not isinstance(cost, int | float)
             or isinstance(cost, bool)
@@ -508,8 +530,8 @@ class Registry:
                 "created_at": now,
                 "n_labels": n_labels,
                 "cost": None if cost is None else float(cost),
-                "metrics": _json(dict(metrics or {})),
-                "tags": _json(dict(tags or {})),
+                "metrics": _json_exact(dict(metrics or {})),
+                "tags": _json_exact(dict(tags or {})),
                 "lineage": _json(lineage),
             }
             tx.execute(

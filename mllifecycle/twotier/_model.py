@@ -10,6 +10,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from mllifecycle._frames import column_names
 from mllifecycle._validation import check_scalar, described, fail
 
 __all__ = ["TwoTier", "LOCAL_STRATEGIES"]
@@ -44,6 +45,11 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("keys", "keys without NaN", described("NaN keys"), caller)
         if np.any(arr != np.round(arr)):
             fail("keys", "integer or text keys", described("fractional numbers"), caller)
+        if np.any(np.abs(arr) > 2.0**53):
+            # beyond 2**53 a float is not an exact integer (and past 2**63 the
+            # int64 cast sent every key to -2**63: distinct keys merged)
+            fail("keys", "integer or text keys (float keys exact as integers, at most 2**53 "
+                 "in size)", described("floats beyond 2**53"), caller)
         arr = arr.astype(np.int64)
     elif arr.dtype == object:
         kinds = {type(v) for v in arr.tolist()}
@@ -109,6 +115,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     global_model_ : estimator
         The fitted global tier.
     classes_ : ndarray
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a table with string column names; a
+        table with other columns (or the same in another order) is refused by
+        :meth:`partial_fit` and :meth:`predict_proba`.
     n_keys_ : int
         Local states held.
     n_evicted_ : int
@@ -175,7 +185,17 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "(use e.g. SGDClassifier(loss='log_loss'), or local='bias')"
             )
 
-    def _check_X(self, X: Any, caller: str) -> FloatArray:
+    def _check_X(
+        self, X: Any, caller: str, check_features: bool = True, check_names: bool = True
+    ) -> FloatArray:
+        names = column_names(X)
+        fitted = getattr(self, "feature_names_in_", None)
+        if check_names and fitted is not None and names is not None and (
+            [str(n) for n in names] != fitted.tolist()
+        ):
+            # the columns are read by position: other names are other features
+            fail("X", f"a table with the columns {fitted.tolist()} seen in fit, in that order",
+                 described(f"columns {[str(n) for n in names]}"), caller)
         arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
         if arr.dtype.kind == "c":
             fail("X", "real numbers", described("complex values"), caller)
@@ -185,7 +205,11 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             fail("X", "a numeric 2-D array", described(f"dtype {arr.dtype}"), caller)
         if arr.ndim != 2:
             fail("X", "a 2-D array", described(f"shape {arr.shape}"), caller)
-        if hasattr(self, "n_features_in_") and arr.shape[1] != self.n_features_in_:
+        if (
+            check_features
+            and hasattr(self, "n_features_in_")
+            and arr.shape[1] != self.n_features_in_
+        ):
             fail("X", f"{self.n_features_in_} features", described(f"{arr.shape[1]}"), caller)
         if not np.all(np.isfinite(arr)):
             fail("X", "finite values", described("NaN or infinite values"), caller)
@@ -200,14 +224,29 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         caller = "TwoTier.fit"
         self._check_params(caller)
-        Xa = self._check_X(X, caller)
+        # a refit may change the feature count, unless kept local models need it
+        keep = not self.reset_on_refit and bool(getattr(self, "_slots", None))
+        Xa = self._check_X(
+            X, caller, check_features=keep and bool(self._models), check_names=False
+        )
         ya = np.asarray(y)
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
         model = clone(self.global_estimator).fit(Xa, ya)
+        classes: npt.NDArray[Any] = np.asarray(model.classes_)
+        old: npt.NDArray[Any] = getattr(self, "classes_", classes)
+        if keep and not np.array_equal(classes, old):
+            # the kept per-key, per-class state is indexed by the old classes
+            fail("y", f"labels of the kept local tier's classes {old.tolist()} "
+                 "(reset_on_refit=False)", described(f"classes {classes.tolist()}"), caller)
         self.global_model_ = model
-        self.classes_ = np.asarray(model.classes_)
+        self.classes_ = classes
         self.n_features_in_ = Xa.shape[1]
+        names = column_names(X)
+        if names is not None and all(isinstance(n, str) for n in names):
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         prior = np.bincount(np.searchsorted(self.classes_, ya), minlength=self.classes_.size)
         self.class_prior_ = prior / prior.sum()
         if self.reset_on_refit or not hasattr(self, "_slots"):

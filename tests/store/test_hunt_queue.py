@@ -1,0 +1,63 @@
+"""Hunt: label-queue counts and ids beyond a database integer, odd priorities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.store import LabelQueue, NotFoundError, Store
+
+BIG = 2**63  # one past the largest SQLite INTEGER / PostgreSQL BIGINT
+
+
+@pytest.fixture
+def queue(tmp_path):
+    q = LabelQueue(Store(str(tmp_path / "q.db")))
+    q.enqueue(["low", "high"], priority=[0.1, 0.9])
+    return q
+
+
+@pytest.mark.parametrize("n_tasks", [2**63 - 1, BIG, 10**30])
+def test_lease_with_a_huge_n_tasks_leases_everything(queue, n_tasks):
+    # raised a raw OverflowError from sqlite3 (2**63 - 1 too: it went through a float)
+    assert [t.item for t in queue.lease("ann", n_tasks=n_tasks)] == ["high", "low"]
+
+
+def test_submit_to_a_task_id_past_any_database_integer_is_not_found(queue):
+    [task] = queue.lease("ann")
+    with pytest.raises(NotFoundError, match=f"no task {BIG} in label queue 'default'"):
+        queue.submit(BIG, "ann", "cat")
+    queue.submit(task, "ann", "cat")
+    assert queue.counts()["answered"] == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda q: q.enqueue(["a"], redundancy=BIG),
+         r"'redundancy' parameter of enqueue must be an int in the range "
+         r"\[1, 9223372036854775807\]"),
+        (lambda q: q.resolve(min_answers=BIG),
+         r"'min_answers' parameter of resolve must be an int in the range \[1, "),
+        (lambda q: LabelQueue(q.store, redundancy=BIG),
+         r"'redundancy' parameter of LabelQueue must be an int in the range \[1, "),
+        # a list of text priorities raised a raw "could not convert string to float"
+        (lambda q: q.enqueue(["a", "b"], priority=["high", "low"]),
+         r"'priority' parameter of enqueue must be a number or one number per item"),
+    ],
+)
+def test_out_of_range_arguments_are_clear_errors(queue, call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call(queue)
+    assert queue.counts()["open"] == 2  # nothing half-written
+
+
+def test_a_zero_dimensional_array_priority_is_one_number(queue):
+    # np.array(0.5) was refused as "an array of shape ()"
+    ids = queue.enqueue(["a", "b"], priority=np.array(0.5))
+    tasks = queue.lease("ann", n_tasks=4)
+    assert [(t.item, t.priority) for t in tasks] == [
+        ("high", 0.9), ("a", 0.5), ("b", 0.5), ("low", 0.1)
+    ]
+    assert ids == [3, 4]
