@@ -33,6 +33,7 @@ __all__ = [
     "is_frame",
     "column_names",
     "categorical_columns",
+    "refuse_categorical_columns",
     "datetime_zones",
     "refuse_duplicate_names",
     "to_columns",
@@ -271,6 +272,29 @@ def categorical_columns(x: Any) -> set[int]:
 
         return {j for j, f in enumerate(x.schema) if pa.types.is_dictionary(f.type)}
     return set()
+
+
+def refuse_categorical_columns(x: Any, name: str, expected: str, caller: str) -> None:
+    """Refuse a table with columns typed categorical, naming the first one.
+
+    ``expected`` says what the caller needs instead (the message's "must be").
+    Anything that is not a table passes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import refuse_categorical_columns
+    >>> refuse_categorical_columns(pd.DataFrame({"a": [1.0]}), "X", "numeric columns", "f")
+    """
+    if not is_frame(x):
+        return
+    typed = sorted(categorical_columns(x))
+    if typed:
+        from mllifecycle._validation import described, fail
+
+        names = column_names(x) or []
+        col = names[typed[0]] if typed[0] < len(names) else typed[0]
+        fail(name, expected, described(f"column {str(col)!r} of categorical type"), caller)
 
 
 def to_columns(x: Any) -> tuple[list[Any], list[npt.NDArray[Any]]]:

@@ -21,6 +21,9 @@ from mllifecycle._frames import (
     series_kind,
     series_like,
 )
+from mllifecycle._frames import (
+    refuse_categorical_columns as _refuse_categorical,
+)
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -112,14 +115,11 @@ def refuse_categorical_columns(X: Any, caller: str) -> None:
     An augmenter that interpolates or perturbs would turn a pandas
     ``Categorical`` of ints into fractional "categories".
     """
-    typed = sorted(categorical_columns(X))
-    if typed:
-        names = column_names(X) or []
-        col = names[typed[0]] if typed[0] < len(names) else typed[0]
-        fail("X", "numeric columns (a column typed categorical holds labels, which this "
-             "augmenter would interpolate or perturb: use "
-             "smote_nc(categorical_features='auto'), or encode it)",
-             described(f"column {str(col)!r} of categorical type"), caller)
+    _refuse_categorical(
+        X, "X", "numeric columns (a column typed categorical holds labels, which this "
+        "augmenter would interpolate or perturb: use smote_nc(categorical_features='auto'), "
+        "or encode it)", caller,
+    )
 
 
 def table_categorical_features(categorical_features: Any, X: Any, caller: str) -> Any:

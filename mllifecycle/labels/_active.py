@@ -131,17 +131,12 @@ def _refuse_typed_categories(X: Any, name: str, caller: str) -> None:
     Their labels are not coordinates: cosine similarities and Euclidean
     distances on category codes are silently meaningless.
     """
-    from mllifecycle._frames import categorical_columns, column_names, is_frame
+    from mllifecycle._frames import refuse_categorical_columns
 
-    if not is_frame(X):
-        return
-    typed = sorted(categorical_columns(X))
-    if typed:
-        names = column_names(X) or []
-        col = names[typed[0]] if typed[0] < len(names) else typed[0]
-        fail(name, "numeric columns for distances (a column typed categorical holds "
-             "labels: encode it, or pass an embedding)",
-             described(f"column {str(col)!r} of categorical type"), caller)
+    refuse_categorical_columns(
+        X, name, "numeric columns for distances (a column typed categorical holds "
+        "labels: encode it, or pass an embedding)", caller,
+    )
 
 
 def _start(X_pool: Any, batch_size: Any, rng: RNGLike, caller: str

@@ -9,12 +9,12 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import (
-    categorical_columns,
     column_names,
     column_to_numpy,
     frame_to_numpy,
     is_frame,
     like,
+    refuse_categorical_columns,
     refuse_duplicate_names,
     series_kind,
 )
@@ -65,13 +65,10 @@ def as_numpy(x: Any, name: str, caller: str) -> Any:
 
 def refuse_categorical_table(x: Any, name: str, caller: str) -> None:
     """Refuse a table with columns typed categorical, naming the first one."""
-    typed = sorted(categorical_columns(x))
-    if typed:
-        names = column_names(x) or []
-        col = names[typed[0]] if typed[0] < len(names) else typed[0]
-        fail(name, "numeric columns (a column typed categorical holds labels, not "
-             "numbers: encode it first, e.g. one-hot)",
-             described(f"column {str(col)!r} of categorical type"), caller)
+    refuse_categorical_columns(
+        x, name, "numeric columns (a column typed categorical holds labels, not "
+        "numbers: encode it first, e.g. one-hot)", caller,
+    )
 
 
 def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:

@@ -51,7 +51,7 @@ IDS = [
 N_RES = 600  # three chunks: 256 + 256 + 88
 
 
-def _same(a, b):
+def assert_same_result(a, b):
     assert a.statistic == b.statistic
     assert a.p_value == b.p_value
     assert a.drift_detected == b.drift_detected
@@ -61,11 +61,12 @@ def _same(a, b):
 def test_n_jobs_does_not_change_the_result(fn, ref, cur, kw):
     base = fn(ref, cur, n_resamples=N_RES, rng=7, **kw)
     assert base.details["p_value_method"] != "asymptotic"
-    _same(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=1, **kw))
+    assert_same_result(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=1, **kw))
     with joblib.parallel_backend("threading"):
-        _same(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=2, **kw))
+        assert_same_result(base, fn(ref, cur, n_resamples=N_RES, rng=7, n_jobs=2, **kw))
     # a Generator gives the same as its seed
-    _same(base, fn(ref, cur, n_resamples=N_RES, rng=np.random.default_rng(7), n_jobs=-1, **kw))
+    gen = np.random.default_rng(7)
+    assert_same_result(base, fn(ref, cur, n_resamples=N_RES, rng=gen, n_jobs=-1, **kw))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_n_jobs_does_not_change_the_result(fn, ref, cur, kw):
 def test_n_jobs_loky_processes_give_the_same_result(fn, ref, cur):
     base = fn(ref, cur, n_resamples=N_RES, rng=11)
     with joblib.parallel_backend("loky"):
-        _same(base, fn(ref, cur, n_resamples=N_RES, rng=11, n_jobs=2))
+        assert_same_result(base, fn(ref, cur, n_resamples=N_RES, rng=11, n_jobs=2))
 
 
 @pytest.mark.parametrize(("fn", "ref", "cur", "kw"), CASES, ids=IDS)
@@ -96,7 +97,7 @@ def test_progress_callback_reaches_the_total(fn, ref, cur, kw):
         assert total == N_RES
         assert dones == [256, 512, 600]
     # the callback does not change the answer
-    _same(res, fn(ref, cur, n_resamples=N_RES, rng=1, **kw))
+    assert_same_result(res, fn(ref, cur, n_resamples=N_RES, rng=1, **kw))
 
 
 @pytest.mark.parametrize(("fn", "ref", "cur", "kw"), CASES, ids=IDS)

@@ -21,7 +21,7 @@ def _recorder():
     return seen, lambda done, total: seen.append((done, total))
 
 
-def _assert_complete(seen, total):
+def assert_complete(seen, total):
     assert seen, "the callback was never called"
     assert [d for d, _ in seen] == list(range(1, total + 1))
     assert {t for _, t in seen} == {total}
@@ -48,7 +48,7 @@ def test_finetune_reports_every_fit(strategy, estimator, kw, total):
     # 2000 source rows, 60 target rows: the five candidate weights are distinct
     finetune(estimator, _task(rng, 2000), _task(rng, 60, 0.3), strategy=strategy,
              rng=0, progress=cb, **kw)
-    _assert_complete(seen, total)
+    assert_complete(seen, total)
 
 
 def test_finetune_progress_does_not_change_the_model():
@@ -65,7 +65,7 @@ def test_progressive_reports_each_stage():
     seen, cb = _recorder()
     progressive(LogisticRegression(), [_task(rng, 300), _task(rng, 80), _task(rng, 40)],
                 validation=_task(rng, 100), source_weight=1.0, rng=0, progress=cb)
-    _assert_complete(seen, 3)
+    assert_complete(seen, 3)
 
 
 def test_kmm_reports_solver_iterations_up_to_max_iter():
@@ -73,7 +73,7 @@ def test_kmm_reports_solver_iterations_up_to_max_iter():
     seen, cb = _recorder()
     importance_weights(rng.normal(size=(80, 2)), rng.normal(0.5, 1, size=(60, 2)),
                        method="kmm", max_iter=30, rng=0, progress=cb)
-    _assert_complete(seen, 30)
+    assert_complete(seen, 30)
 
 
 def test_transfer_gain_reports_each_split():
