@@ -27,6 +27,14 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float | np.integer | np.floating)
 
 
+def _is_finite(value: Any) -> bool:
+    """``math.isfinite(float(value))``, False for an int beyond the float range."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _non_negative_int(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
         fail(attribute.name, "a non-negative int", value, _CALLER)
@@ -43,12 +51,12 @@ def _optional_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
         return
     if not _is_number(value):
         fail(attribute.name, "a finite float or None", value, _CALLER)
-    if not math.isfinite(float(value)):
+    if not _is_finite(value):
         fail(attribute.name, "a finite float or None (not NaN or infinite)", value, _CALLER)
 
 
 def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not _is_number(value) or not math.isfinite(float(value)) or value < 0:
+    if not _is_number(value) or not _is_finite(value) or value < 0:
         fail(attribute.name, "a finite non-negative float", value, _CALLER)
 
 

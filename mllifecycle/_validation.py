@@ -12,6 +12,7 @@ Only NumPy is imported here, so ``import mllifecycle`` stays light.
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, NoReturn
 
@@ -144,7 +145,10 @@ def check_scalar(
         ok_type = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not ok_type:
         fail(name, expected, value, caller)
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond the float range
+        fail(name, expected, value, caller)
     if not np.isfinite(v):
         fail(name, expected, value, caller)
     if low is not None and (v < low or (v == low and not low_inclusive)):
@@ -170,7 +174,23 @@ def check_int(
     >>> check_int(100, "n_permutations")
     100
     """
-    return int(check_scalar(value, name, caller=caller, kind="int", low=low, high=high))
+    noun = "an int"
+    if low is None and high is None:
+        expected = noun
+    else:
+        lo = "-inf" if low is None else repr(low)
+        hi = "inf" if high is None else repr(high)
+        lb = "[" if low is not None else "("
+        rb = "]" if high is not None else ")"
+        expected = f"{noun} in the range {lb}{lo}, {hi}{rb}"
+    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
+        fail(name, expected, value, caller)
+    # Compare as Python ints: a float round trip loses integers above 2**53
+    # (2**53 + 1 would pass a bound of 2**53) and overflows above ~1.8e308.
+    v = operator.index(value)
+    if (low is not None and v < low) or (high is not None and v > high):
+        fail(name, expected, value, caller)
+    return v
 
 
 def check_alpha(value: Any, name: str = "alpha", caller: str | None = None) -> float:

@@ -57,6 +57,11 @@ BAD = [
     (v.check_int, (0, "n_permutations"), {}, r"'n_permutations' parameter must be an int "
      r"in the range \[1, inf\)\. Got 0"),
     (v.check_int, (2.5, "n"), {}, r"must be an int"),
+    # exact integer bounds: a float round trip would let 2**53 + 1 pass 2**53
+    (v.check_int, (2**53 + 1, "n"), {"high": 2**53},
+     r"'n' parameter must be an int in the range \[1, 9007199254740992\]\. Got 9007199254740993"),
+    (v.check_int, (np.True_, "n"), {}, r"must be an int"),
+    (v.check_scalar, (10**400, "scale"), {}, r"'scale' parameter must be a finite float"),
     (v.check_rng, ("seed",), {}, r"'rng' parameter must be a non-negative int seed"),
     (v.check_rng, (-1,), {}, r"Got -1 instead"),
     (v.check_rng, (np.random.RandomState(0),), {}, r"legacy RandomState"),
@@ -94,6 +99,11 @@ def test_validation_errors(fn, args, kwargs, match):
 def test_validation_accepts_good_input():
     assert v.check_alpha(0.05) == 0.05
     assert v.check_int(np.int64(3), "n") == 3
+    # integers beyond 2**53 (and beyond the float range) come back exactly
+    assert v.check_int(2**63 + 5, "n") == 2**63 + 5
+    assert v.check_int(np.uint64(2**64 - 1), "n") == 2**64 - 1
+    assert v.check_int(10**400, "n") == 10**400
+    assert type(v.check_int(np.int64(3), "n")) is int
     g = v.check_rng(np.random.default_rng(1))
     assert isinstance(g, np.random.Generator)
     assert v.check_rng(3).random() == np.random.default_rng(3).random()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -235,7 +236,15 @@ def select(
         change_points=first.change_points,
     )
     order = {name: i for i, name in enumerate(candidates)}
-    runs = sorted(result.runs.values(), key=lambda r: (r.cost, r.retrains, order[r.name]))
+    # Costs compared exactly, in the decimals the user wrote: in floats
+    # 1 * 0.3 < 3 * 0.1, so a tie between a retrain costing 0.3 and three
+    # errors costing 0.1 each would not reach the fewer-retrains rule.
+    rc_q, ec_q = Fraction(repr(rc)), Fraction(repr(ec))
+
+    def _key(r: Any) -> tuple[Fraction, int, int]:
+        return (rc_q * r.retrains + ec_q * r.errors, r.retrains, order[r.name])
+
+    runs = sorted(result.runs.values(), key=_key)
     table = tuple(
         {
             "policy": r.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -294,3 +295,28 @@ def test_select_progress_callback(stream):
 def test_select_bad_fan_out_options(stream, kwargs, message):
     with pytest.raises(InvalidParameterError, match=message):
         select(stream.X, stream.y, GaussianNB(), {"n": never}, **kwargs)
+
+
+def test_select_breaks_a_decimal_tie_by_fewer_retrains(stream):
+    # A retrain costing exactly as much as the errors it saves is a tie, and a
+    # tie goes to fewer retrains. In floats the costs can differ in the last
+    # bit (1 * 0.3 < 3 * 0.1), which used to decide the tie the other way.
+    model = GaussianNB()
+    cands = {"never": never, "every 2500": Periodic(every=2500)}
+    r = replay(stream.X, stream.y, model, cands)
+    saved = r["never"].errors - r["every 2500"].errors
+    retrains = r["every 2500"].retrains
+    assert retrains == 1
+    assert saved > 0
+    found = False
+    for ec in ("0.1", "0.3", "0.7", "0.9", "1.1", "0.01"):
+        rc = str(Decimal(saved) * Decimal(ec))  # the exact decimal tie
+        float_costs = {
+            "never": r["never"].errors * float(ec),
+            "every 2500": retrains * float(rc) + r["every 2500"].errors * float(ec),
+        }
+        choice = select(stream.X, stream.y, model, cands,
+                        retrain_cost=float(rc), error_cost=float(ec))
+        assert choice.best == "never", (ec, rc)
+        found |= float_costs["every 2500"] < float_costs["never"]
+    assert found  # at least one of the ties misorders in floats
