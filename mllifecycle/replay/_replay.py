@@ -483,6 +483,81 @@ _new_object = object.__new__
 _set_attribute = object.__setattr__
 
 
+
+class _PendingProba:
+    """The deployed model's class probabilities for one batch, computed on first read.
+
+    Most policies read only the errors; a ``predict_proba`` per batch they
+    never read would double the prediction cost of a forest (whose
+    ``predict`` is itself an argmax of ``predict_proba``). The time of the
+    call, when a policy makes it, is the model's (``seconds``).
+    """
+
+    __slots__ = ("X", "fn", "seconds", "value")
+
+    def __init__(self, fn: Callable[[Any], Any], X: Any) -> None:
+        self.fn: Callable[[Any], Any] | None = fn
+        self.X = X
+        self.value: Any = None
+        self.seconds = 0.0
+
+    def get(self) -> Any:
+        if self.fn is not None:
+            t0 = time.perf_counter()
+            self.value = self.fn(self.X)
+            self.seconds += time.perf_counter() - t0
+            self.fn = self.X = None  # computed once; drop the batch's rows
+        return self.value
+
+
+class _LazyProbaState(LifecycleState):
+    """A :class:`LifecycleState` whose ``current_proba`` is computed when first read.
+
+    Built by the replay's batch loop only (its instance dict holds a
+    :class:`_PendingProba`). It reads, compares, copies and pickles as the
+    plain state with the probabilities filled in.
+    """
+
+    @property  # type: ignore[override]
+    def current_proba(self) -> Any:
+        value = self.__dict__["current_proba"]
+        return value.get() if type(value) is _PendingProba else value
+
+    @current_proba.setter
+    def current_proba(self, value: Any) -> None:  # attrs' __init__ (attrs.evolve)
+        self.__dict__["current_proba"] = value
+
+    def _plain(self) -> LifecycleState:
+        return _unchecked_state(**{**self.__dict__, "current_proba": self.current_proba})
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle, copy: the plain state
+        return (_plain_state, (self._plain().__dict__,))
+
+    def __repr__(self) -> str:
+        return repr(self._plain())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _LazyProbaState):
+            other = other._plain()
+        return self._plain() == other
+
+    __hash__ = LifecycleState.__hash__
+
+
+def _plain_state(fields: dict[str, Any]) -> LifecycleState:
+    return _unchecked_state(**fields)
+
+
+def _with_fields(state: LifecycleState, **changes: Any) -> LifecycleState:
+    """``state`` with ``changes``, keeping a pending ``current_proba`` pending."""
+    fields = {**vars(state), **changes}
+    if type(state) is _LazyProbaState:
+        new = _new_object(_LazyProbaState)
+        _set_attribute(new, "__dict__", fields)
+        return new
+    return _unchecked_state(**fields)
+
+
 def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
     from sklearn.base import clone
 
@@ -579,7 +654,13 @@ def _run_policy(
         # the model's own work, timed exactly as _Model.predict times it
         t0 = perf_counter()
         pred = m_predict(Xm)
-        proba = None if m_proba is None else m_proba(Xm)
+        pending = None
+        if m_proba is None:
+            proba = None
+        elif estimator is not None or not direct_state:
+            proba = m_proba(Xm)
+        else:  # computed if a policy reads state.current_proba
+            proba = pending = _PendingProba(m_proba, Xm)
         predict_s += perf_counter() - t0
         ok = correct[s:e]
         np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
@@ -632,13 +713,17 @@ def _run_policy(
         state_fields["cost"] = retrains * retrain_cost + known_errors * error_cost
         state_fields["last_change_point"] = last_cp
         if direct_state:
-            state = _new_object(LifecycleState)
+            state = _new_object(LifecycleState if pending is None else _LazyProbaState)
             _set_attribute(state, "__dict__", state_fields)
         else:
             state = _unchecked_state(**state_fields)
         t_policy = perf_counter()
         decision = should_retrain(state)
         policy_s += perf_counter() - t_policy
+        if pending is not None and pending.seconds:  # the model's time, not the policy's
+            policy_s -= pending.seconds
+            predict_s += pending.seconds
+            pending.seconds = 0.0
         if type(decision) is not RetrainDecision and not isinstance(decision, RetrainDecision):
             raise TypeError(
                 f"The policy {name!r} must return a RetrainDecision from "
@@ -651,7 +736,7 @@ def _run_policy(
             continue
         if decision.change_point is not None:
             last_cp = int(decision.change_point)
-            state = _unchecked_state(**{**vars(state), "last_change_point": last_cp})
+            state = _with_fields(state, last_change_point=last_cp)
         sel = window.select(state)
         if not 0 <= sel.start <= sel.stop <= labels_known:
             raise ValueError(

@@ -64,3 +64,59 @@ def test_retrained_thresholded_model_is_scored_by_its_predict():
         (second.predict(X[900:]) != y[900:]).sum()
     )
     assert r["p"].errors == wrong
+
+
+class _CountingLR(LogisticRegression):
+    """Counts predict_proba calls across clones (a class attribute)."""
+
+    proba_calls = 0
+
+    def predict_proba(self, X):
+        type(self).proba_calls += 1
+        return super().predict_proba(X)
+
+
+def test_probabilities_are_computed_only_when_a_policy_reads_them():
+    # a forest's predict is an argmax of predict_proba: a call per batch that
+    # no policy reads would double the replay's prediction cost
+    _CountingLR.proba_calls = 0
+    r = replay(X, y, _CountingLR(), {"never": lambda s: False, "p": Periodic(every=300)},
+               initial_train_size=600, batch_size=100)
+    assert _CountingLR.proba_calls == 0
+    assert r["never"].accuracy > 0.5
+
+    def reads(state):
+        return state.current_proba[0, 0] < 0.0  # never true; reads every batch
+
+    r = replay(X, y, _CountingLR(), {"reads": reads}, initial_train_size=600, batch_size=100)
+    assert _CountingLR.proba_calls == 6  # one per batch read, none twice
+
+
+def test_states_with_pending_probabilities_copy_pickle_and_compare_as_plain_states():
+    import copy
+    import pickle
+
+    import attrs
+
+    seen: list[LifecycleState] = []
+
+    def spy(state):
+        seen.append(state)
+        return False
+
+    replay(X, y, LogisticRegression(), {"spy": spy}, initial_train_size=600, batch_size=300)
+    model = LogisticRegression().fit(X[:600], y[:600])
+    want = model.predict_proba(X[600:900])
+    state = seen[0]
+    assert isinstance(state, LifecycleState)
+    for other in (pickle.loads(pickle.dumps(state)), copy.copy(state), copy.deepcopy(state)):
+        assert type(other) is LifecycleState
+        np.testing.assert_allclose(other.current_proba, want)
+        assert other.step == state.step == 900
+        assert other.new_errors.tolist() == state.new_errors.tolist()
+    np.testing.assert_allclose(attrs.asdict(state)["current_proba"], want)
+    evolved = attrs.evolve(state, step=901)
+    assert evolved.step == 901
+    np.testing.assert_allclose(evolved.current_proba, want)
+    assert repr(state).startswith("LifecycleState(")
+    assert "_Pending" not in repr(state)
