@@ -28,6 +28,10 @@ __all__ = [
     "check_pair_1d",
     "check_pair_2d",
     "check_pair_categorical",
+    "exact_integer_columns",
+    "warn_inexact_integers",
+    "integer_offset",
+    "shift_integers",
     "check_optional_nonneg",
     "perm_labels",
     "perm_p_value",
@@ -70,6 +74,140 @@ def check_common(
     return a, me, th, nb, gen
 
 
+_EXACT_INT = 2**53  # float64 holds every integer of at most this magnitude
+
+
+def _int_column(x: Any) -> npt.NDArray[Any] | None:
+    """``x`` as a NumPy integer array (ndarray, Series, list of ints), else None."""
+    if isinstance(x, np.ndarray):
+        a = x
+    elif hasattr(x, "to_numpy") and not hasattr(x, "columns"):
+        try:
+            a = np.asarray(x.to_numpy())
+        except (TypeError, ValueError):
+            return None
+    elif isinstance(x, list | tuple):
+        try:
+            a = np.asarray(x)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    else:
+        return None
+    return a if a.dtype.kind in "iu" and a.size else None
+
+
+def integer_offset(
+    *arrays: npt.NDArray[Any] | None, caller: str, columns: list[str] | None = None
+) -> list[int] | None:
+    """Per-column offsets that make big integer samples exact in float64, or None.
+
+    Float64 holds integers exactly only up to 2**53: larger ones (IDs,
+    nanosecond counts, cents) are rounded, so distinct values can become equal
+    and a rank test then sees ties, or one constant, that are not there. The
+    statistics of the drift tests do not change when both samples are
+    shifted by the same amount (ranks, distances, bins): subtracting each
+    column's smallest value, in integer arithmetic, keeps every value exact
+    while the column's range is at most 2**53 (a wider range is warned
+    about). ``None`` when no integer value is beyond 2**53.
+    """
+    ints = [a if a.ndim == 2 else a[:, None] for a in arrays if a is not None]
+    if not ints or len({a.shape[1] for a in ints}) != 1:
+        return None
+    lows = [min(int(a[:, j].min()) for a in ints) for j in range(ints[0].shape[1])]
+    highs = [max(int(a[:, j].max()) for a in ints) for j in range(ints[0].shape[1])]
+    if all(lo >= -_EXACT_INT and hi <= _EXACT_INT for lo, hi in zip(lows, highs, strict=True)):
+        return None
+    wide = [j for j, (lo, hi) in enumerate(zip(lows, highs, strict=True)) if hi - lo > _EXACT_INT]
+    if wide:
+        which = [columns[j] for j in wide] if columns is not None else wide
+        warnings.warn(
+            f"{caller}: integer values in column(s) {which[:5]} span more than 2**53; "
+            "float64 rounds them, so distinct values may tie",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+    return lows
+
+
+def shift_integers(a: npt.NDArray[Any], offset: list[int]) -> FloatArray:
+    """Return ``a - offset`` (per column), computed in integers, as float64."""
+    two_d = a.ndim == 2
+    cols = a if two_d else a[:, None]
+    out = np.empty(cols.shape, dtype=np.float64)
+    for j, off in enumerate(offset):
+        c = cols[:, j]
+        lo, hi = int(c.min()) - off, int(c.max()) - off
+        if lo >= -(2**63) and hi < 2**63:
+            # a - off modulo 2**64 in unsigned arithmetic, exact as int64
+            d = c.astype(np.uint64) - np.uint64(off % 2**64)
+            out[:, j] = d.view(np.int64)
+        else:  # a sample far from the offset's (a fitted reference's) range
+            out[:, j] = [float(int(v) - off) for v in c.tolist()]
+    return out if two_d else out[:, 0]
+
+
+def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, Any]:
+    """Both samples shifted by common per-column offsets when their integers exceed 2**53."""
+    ra, ca = _int_column(reference), _int_column(current)
+    if ra is None or ca is None or ra.ndim != ca.ndim or ra.ndim > 2:
+        return reference, current
+    off = integer_offset(ra, ca, caller=caller)
+    if off is None:
+        return reference, current
+    return shift_integers(ra, off), shift_integers(ca, off)
+
+
+def warn_inexact_integers(
+    names: list[str],
+    kinds: list[str],
+    cols: list[npt.NDArray[Any]],
+    caller: str,
+    stacklevel: int = 3,
+) -> None:
+    """Warn about numeric integer columns beyond 2**53, which a fitted profile keeps as float64.
+
+    A :class:`~mllifecycle.drift.Reference` stores its columns as float64
+    before it sees the current data, so it cannot shift both samples alike
+    (:func:`exact_integer_columns`); distinct integers above 2**53 may tie.
+    """
+    big = [
+        nm
+        for nm, kind, c in zip(names, kinds, cols, strict=True)
+        if kind == "numeric" and c.dtype.kind in "iu" and c.size
+        and (int(c.max()) > _EXACT_INT or int(c.min()) < -_EXACT_INT)
+    ]
+    if big:
+        warnings.warn(
+            f"{caller}: column(s) {big[:5]} hold integers beyond 2**53, which float64 "
+            "rounds, so distinct values may tie; subtract an offset first (or use "
+            "detect(), which does)",
+            DegenerateDataWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def exact_integer_columns(
+    names: list[str],
+    kinds: list[str],
+    rc: list[npt.NDArray[Any]],
+    cc: list[npt.NDArray[Any]],
+    caller: str,
+) -> bool:
+    """Shift (in place in the lists) numeric integer column pairs beyond 2**53; True if any."""
+    shifted = False
+    for j, kind in enumerate(kinds):
+        r, c = rc[j], cc[j]
+        if kind != "numeric" or r.dtype.kind not in "iu" or c.dtype.kind not in "iu":
+            continue
+        if not (r.size and c.size):
+            continue
+        off = integer_offset(r, c, caller=caller, columns=[names[j]])
+        if off is not None:
+            rc[j], cc[j] = shift_integers(r, off), shift_integers(c, off)
+            shifted = True
+    return shifted
+
+
 def check_pair_1d(
     reference: Any, current: Any, caller: str, nan_policy: Any = "raise"
 ) -> tuple[FloatArray, FloatArray]:
@@ -80,6 +218,7 @@ def check_pair_1d(
     refuse_text(reference, "reference", caller)
     refuse_text(current, "current", caller)
     reference, current = times_as_numbers(reference, current, caller)
+    reference, current = exact_integer_pair(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, ndim=1, min_samples=2, nan_policy=pol)
     return ref, cur
@@ -95,6 +234,7 @@ def check_pair_2d(
     refuse_text(reference, "reference", caller)
     refuse_text(current, "current", caller)
     reference, current = times_as_numbers(reference, current, caller)
+    reference, current = exact_integer_pair(reference, current, caller)
     ref = check_array(reference, "reference", caller=caller, min_samples=2, nan_policy=pol)
     cur = check_array(current, "current", caller=caller, min_samples=2, nan_policy=pol)
     check_same_n_features(ref, cur, caller=caller)

@@ -24,7 +24,7 @@ from mllifecycle.drift._columns import (
     kinds,
     resolve_tests,
 )
-from mllifecycle.drift._common import FloatArray, check_optional_nonneg
+from mllifecycle.drift._common import FloatArray, check_optional_nonneg, exact_integer_columns
 from mllifecycle.drift._ks import (
     ks_pvalues,
     ks_statistic_columns,
@@ -356,6 +356,8 @@ def detect(
     declared = declared_categorical(reference) | declared_categorical(current)
     kind_list = kinds(names, rc, cc, categorical_features, caller, declared)
     tlist = resolve_tests(tests, names, kind_list, caller)
+    rc, cc = list(rc), list(cc)
+    shifted = exact_integer_columns(names, kind_list, rc, cc, caller)
     results = run_all(
         caller,
         names,
@@ -367,7 +369,9 @@ def detect(
         min_effect=me,
         nan_policy=pol,
         rng=rng,
-        matrices=(numeric_matrix(reference), numeric_matrix(current)),
+        matrices=(None, None)
+        if shifted
+        else (numeric_matrix(reference), numeric_matrix(current)),
     )
     n1 = max(r.n_reference for r in results.values())
     n2 = max(r.n_current for r in results.values())

@@ -19,7 +19,7 @@ from mllifecycle.drift._columns import (
     resolve_tests,
     split_table,
 )
-from mllifecycle.drift._common import FloatArray, check_pair_categorical
+from mllifecycle.drift._common import FloatArray, check_pair_categorical, warn_inexact_integers
 from mllifecycle.drift._dask import fit_partitions, is_dask, materialize
 from mllifecycle.drift._detect import (
     build_report,
@@ -87,6 +87,7 @@ def _fit(
                     described(f"{t!r} for column {nm!r}"),
                     caller,
                 )
+    warn_inexact_integers(names, kind_list, cols, caller, stacklevel=4)
     numeric: list[FloatArray] = []
     sketches: list[QuantileSketch] = []
     cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
@@ -491,6 +492,7 @@ class Reference:
                 caller,
             )
         cur_mat = numeric_matrix(current)
+        warn_inexact_integers(self.names, self.kinds, cc, caller)
         declared = declared_categorical(current)
         for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
             if kind == "numeric" and nm in declared:
