@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Table", "read_table", "SEPARATORS"]
+__all__ = ["Table", "read_table", "read_column_file", "match_label_types", "SEPARATORS"]
 
 #: Delimiters the reader detects; ``sep=`` may name any single character.
 SEPARATORS = ",;\t|"
@@ -240,3 +240,91 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         raise ValueError(f"{path}: no data rows")
     comma = delim == ";"
     return {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+
+
+def _is_number(cell: str) -> bool:
+    """Whether the reader would read ``cell`` as a number (a missing-value marker is not)."""
+    return cell not in NA_TOKENS and _floats([cell], False) is not None
+
+
+def _header_is_data(names: list[str]) -> bool:
+    """Whether a header row reads as a row of data: every cell a number.
+
+    Several columns named by distinct integers written as such (``0,1`` as
+    pandas writes an unnamed frame, class names of probability columns) are a
+    header; one column named by a number is not told apart from a headerless
+    file of numbers, whose first row would be lost without a word.
+    """
+    if not all(_is_number(n) for n in names):
+        return False
+    return not (len(names) > 1 and all(n.lstrip("-").isdigit() for n in names))
+
+
+def read_column_file(
+    path: str, name: str, *, header: bool = True, sep: str | None = None
+) -> tuple[list[str] | None, Any]:
+    """Read a file of one or more columns of labels, predictions or probabilities.
+
+    Returns ``(header or None, array)``. The file is read by :func:`read_table`
+    (delimiter detected, TSV, Parquet). With ``header=True`` (the default) its
+    first row names the columns -- a header is never guessed, so a header that
+    equals one of the labels is not read as data -- and a first row that is all
+    numbers is refused (it looks like data: a file without a header needs
+    ``header=False``, ``--no-header``). A column of numbers becomes a float
+    array (integers when one column of whole numbers), anything else an array
+    of strings; an empty cell is an error. Every problem is an
+    :class:`~mllifecycle.exceptions.InvalidParameterError` naming ``name``.
+    """
+    from mllifecycle._validation import described, fail
+
+    try:
+        table = read_table(path, sep=sep, header=header)
+    except ValueError as exc:
+        fail(name, "a readable CSV file with at least one data row", described(str(exc)))
+    names = list(table)
+    if header and not path.lower().endswith((".parquet", ".pq")) and _header_is_data(names):
+        fail(
+            name,
+            "a file whose first row names its column(s), or --no-header for a file "
+            "without a header row",
+            described(f"{path!r}, whose first row {','.join(names)!r} is numbers (a data row?)"),
+        )
+    cols = list(table.values())
+    values: Any
+    if len(cols) == 1 and cols[0].dtype.kind == "i":  # integers beyond 2**53, kept exact
+        values = cols[0][:, None]
+    elif all(c.dtype.kind == "f" for c in cols):
+        values = np.column_stack(cols)
+        if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
+            values = values.astype(np.int64)
+        if np.isnan(values.astype(np.float64)).any():
+            i = int(np.argwhere(np.isnan(values))[0, 0])
+            fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+    else:
+        texts = []
+        for c in cols:
+            if c.dtype.kind == "M":
+                texts.append(np.datetime_as_string(c))
+                continue
+            if c.dtype == object and any(v is None for v in c.tolist()):
+                i = [v is None for v in c.tolist()].index(True)
+                fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+            if c.dtype.kind == "f":
+                texts.append(np.array([format(v, "g") for v in c.tolist()]))
+            else:
+                texts.append(c.astype(str))
+        values = np.column_stack(texts)
+    return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
+
+
+def match_label_types(y: npt.NDArray[Any], values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Predicted labels in the type of the true labels (``1.0`` is the label ``1``).
+
+    Whole-number floats become integers when ``y`` holds integers, and numbers
+    become their text when ``y`` holds text, so equal labels compare equal.
+    """
+    if y.dtype.kind in "iu" and values.dtype.kind == "f":
+        return values.astype(np.int64) if np.all(values == np.round(values)) else values
+    if y.dtype.kind in "US" and values.dtype.kind in "iuf":
+        return values.astype(str)
+    return values

@@ -229,3 +229,40 @@ def test_console_script_subprocess(files):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("y_text", "chal_text", "extra", "match"),
+    [
+        # headerless files of numbers read with the (default) header row lost
+        # their first row in every file alike: a gate judged n-1 rows, exit 0
+        ("0\n1\n1\n1\n", "1\n1\n1\n1\n", [], r"'y_true' parameter .*--no-header.*first row '0'"),
+        ("y\n0\n1\n", "0.5\n0.5\n", ["--metric", "log_loss"], r"'challenger' .*first row '0.5'"),
+        ("y\n0\n1\n", "0.2,0.8\n0.7,0.3\n", ["--metric", "log_loss"],
+         r"'challenger' .*first row '0.2,0.8'"),
+        ("y\n0\n1\n", "p\n1\n0\n", ["--slices", "SLICES"], r"'slices' .*first row '3'"),
+    ],
+)
+def test_first_row_of_numbers_is_not_taken_for_a_header(tmp_path, capsys, y_text, chal_text,
+                                                        extra, match):
+    import re
+
+    y = _text(tmp_path / "y.csv", y_text)
+    chal = _text(tmp_path / "c.csv", chal_text)
+    slices = _text(tmp_path / "s.csv", "3\n4\n")
+    extra = [str(slices) if e == "SLICES" else e for e in extra]
+    status = main(["gate", "--y-true", str(y), "--challenger", str(chal), "--threshold", "0.1",
+                   *extra])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert re.search(match, err), err
+
+
+def test_header_of_class_names_is_a_header(tmp_path, capsys):
+    # several columns named 0, 1 (pandas' names for an unnamed frame) stay a header
+    y = _text(tmp_path / "y.csv", "y\n0\n1\n")
+    chal = _text(tmp_path / "c.csv", "1,0\n0.3,0.7\n0.6,0.4\n")
+    assert main(["gate", "--y-true", str(y), "--challenger", str(chal), "--threshold", "0.9",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 1.0
