@@ -2,7 +2,8 @@
 
 CSV with the delimiter detected (comma, semicolon, tab, pipe) or given, TSV,
 files without a header row (only when asked: ``header=False``), Parquet when
-pyarrow is installed, numeric columns as float64 (empty cells as NaN), ISO-8601
+pyarrow is installed, numeric columns as float64 (empty cells as NaN; integers
+beyond 2**53, which float64 cannot hold, as int64 or text, exactly), ISO-8601
 date and datetime columns as ``datetime64``, everything else as text. Every
 problem is a ``ValueError`` naming the file, which the command line turns into
 exit status 2 with one line on stderr.
@@ -114,10 +115,30 @@ def _floats(cells: list[str], decimal_comma: bool) -> npt.NDArray[np.float64] | 
     return out
 
 
+_INTEGER = re.compile(r"[+-]?\d+")
+_EXACT = 2**53  # float64 holds every integer up to here, not 2**53 + 1
+
+
+def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
+    """Integers float64 cannot hold, kept exact: int64, else the text as written.
+
+    Read as float64, 2**53 + 1 became 2**53, and two ids (tasks, labels,
+    keys) differing beyond float precision became one. Returns None when
+    float64 holds every cell exactly.
+    """
+    big = [c for c in cells if _INTEGER.fullmatch(c) and abs(int(c)) > _EXACT]
+    if not big:
+        return None
+    if all(_INTEGER.fullmatch(c) and -(2**63) <= int(c) < 2**63 for c in cells):
+        return np.array([int(c) for c in cells], dtype=np.int64)
+    return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
+
+
 def _column(cells: list[str], decimal_comma: bool = False) -> npt.NDArray[Any]:
     values = _floats(cells, decimal_comma)
     if values is not None:
-        return values
+        exact = _exact_integers(cells)
+        return values if exact is None else exact
     dates = _parse_datetime(cells)
     if dates is not None:
         return dates
@@ -172,7 +193,9 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     -------
     dict of str to numpy.ndarray
         Columns in file order: float64 for numbers (empty cells NaN),
-        datetime64 for ISO-8601 dates, object (str or None) otherwise.
+        datetime64 for ISO-8601 dates, object (str or None) otherwise. A
+        column with an integer beyond 2**53 (which float64 would round) is
+        int64 when every cell is an integer within int64's range, else text.
 
     Raises
     ------

@@ -233,3 +233,49 @@ def test_python_dash_m(tmp_path):
     )
     assert done.returncode == 0
     assert done.stdout.startswith("mllifecycle ")
+
+
+# ------------------------------------------------ integers beyond 2**53
+BIG = 2**53  # 9007199254740992: 2**53 + 1 is the first integer a float64 cannot hold
+
+
+@pytest.mark.parametrize(
+    ("cells", "dtype", "expected"),
+    [
+        # every cell an integer in int64's range: int64, exact
+        ([str(BIG + 1), str(BIG), "7"], "int64", [BIG + 1, BIG, 7]),
+        ([f"-{BIG + 1}", "0"], "int64", [-BIG - 1, 0]),
+        # beyond int64, or with an empty cell or a fraction: the text as written
+        ([str(2**64 + 1), str(2**64)], "object", [str(2**64 + 1), str(2**64)]),
+        ([str(BIG + 1), ""], "object", [str(BIG + 1), None]),
+        ([str(BIG + 1), "1.5"], "object", [str(BIG + 1), "1.5"]),
+        # within 2**53, or written as floats: float64 as before
+        ([str(BIG), "1"], "float64", [float(BIG), 1.0]),
+        (["1e300", "2"], "float64", [1e300, 2.0]),
+    ],
+)
+def test_integers_beyond_2_53_are_kept_exact(tmp_path, cells, dtype, expected):
+    # float64 read 2**53 + 1 as 2**53: two ids (tasks, labels, keys) became one
+    table = read_table(_text(tmp_path / "t.csv", "id,v\n" + "".join(f"{c},1\n" for c in cells)))
+    assert table["id"].dtype == np.dtype(dtype)
+    assert table["id"].tolist() == expected
+    assert table["v"].dtype == np.float64
+
+
+def test_labels_aggregate_keeps_big_task_ids_apart(tmp_path, capsys):
+    # two tasks whose ids differ beyond float64's precision were merged into one
+    rows = [f"{BIG + 1},a,1", f"{BIG + 1},b,1", f"{BIG},c,0", f"{BIG},d,0", "5,a,1", "5,c,0"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path, "--json"]) == 0
+    tasks = {t["task"]: t["label"] for t in json.loads(capsys.readouterr().out)["tasks"]}
+    assert tasks.keys() == {str(BIG + 1), str(BIG), "5"}
+    assert tasks[str(BIG + 1)] == "1"
+    assert tasks[str(BIG)] == "0"
+
+
+def test_gate_labels_beyond_2_53(tmp_path, capsys):
+    y = _text(tmp_path / "y.csv", "y\n" + f"{BIG + 1}\n{BIG}\n" * 5)
+    chal = _text(tmp_path / "c.csv", "p\n" + f"{BIG}\n{BIG + 1}\n" * 5)  # every one wrong
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
+                 "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 0.0
