@@ -262,7 +262,36 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     if not body:
         raise ValueError(f"{path}: no data rows")
     comma = delim == ";"
-    return {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+    table = {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+    if comma:
+        _check_decimal_marks(path, table, names, body)
+    return table
+
+
+def _check_decimal_marks(path: str, table: Table, names: list[str], body: list[list[str]]) -> None:
+    """Refuse a semicolon-separated file with decimal commas and points in its numbers.
+
+    Where ``1,5`` is one and a half, ``1.000`` is one thousand (a thousands
+    separator); read with a decimal point it was 1.0. One way of writing
+    numbers per file is read; both ways are refused rather than guessed at.
+    """
+    first: dict[str, tuple[str, str]] = {}
+    for j, name in enumerate(names):
+        if table[name].dtype.kind != "f":
+            continue
+        for r in body:
+            cell = r[j]
+            for mark in ",." if cell not in NA_TOKENS else "":
+                if mark in cell and mark not in first:
+                    first[mark] = (name, cell)
+        if len(first) == 2:
+            (cname, ccell), (pname, pcell) = first[","], first["."]
+            raise ValueError(
+                f"{path}: numbers with a decimal comma (column {cname!r}: {ccell!r}) and with "
+                f"a point (column {pname!r}: {pcell!r}); in a semicolon-separated file a point "
+                "may be a thousands separator (1.000 = one thousand), so neither is guessed at: "
+                "write every number one way"
+            )
 
 
 def _is_number(cell: str) -> bool:

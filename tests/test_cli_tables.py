@@ -279,3 +279,34 @@ def test_gate_labels_beyond_2_53(tmp_path, capsys):
     assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
                  "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 0.0
+
+
+# ------------------------------------- decimal commas and points in one file
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        # "1.000" beside "1,5" is one thousand in the writer's convention: it
+        # was read as 1.0
+        ("a;b\n1,5;1\n1.000;2\n", r"column 'a': '1,5'.*column 'a': '1.000'"),
+        ("price;qty\n1,5;1.000\n2,5;2.500\n", r"column 'price': '1,5'.*column 'qty': '1.000'"),
+        ("price;qty\n1,5;2\n2,5;0.25\n", r"column 'price': '1,5'.*column 'qty': '0.25'"),
+    ],
+)
+def test_decimal_comma_beside_points_is_refused(tmp_path, text, match):
+    path = _text(tmp_path / "t.csv", text)
+    with pytest.raises(ValueError, match=match) as exc:
+        read_table(path)
+    assert str(exc.value).startswith(path)
+    assert main(["drift", path, path]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a;b\n1.5;1\n2.25;2\n", [1.5, 2.25]),  # points only: decimal points
+        ("a;b\n1,5;1\n2;2\n", [1.5, 2.0]),  # commas only: decimal commas
+        ("a;b\n1,5;1\n2;v1.2\n", [1.5, 2.0]),  # a point in text is not a number
+    ],
+)
+def test_one_decimal_mark_per_file_still_reads(tmp_path, text, expected):
+    assert read_table(_text(tmp_path / "t.csv", text))["a"].tolist() == expected
