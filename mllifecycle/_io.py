@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Table", "read_table", "read_column_file", "match_label_types", "SEPARATORS"]
+__all__ = [
+    "Table",
+    "read_table",
+    "read_column_file",
+    "match_label_types",
+    "refuse_data_header",
+    "SEPARATORS",
+]
 
 #: Delimiters the reader detects; ``sep=`` may name any single character.
 SEPARATORS = ",;\t|"
@@ -310,6 +317,19 @@ def _header_is_data(names: list[str]) -> bool:
     if not all(_is_number(n) for n in names):
         return False
     return not (len(names) > 1 and all(n.lstrip("-").isdigit() for n in names))
+
+
+def refuse_data_header(path: str, names: list[str]) -> None:
+    """Refuse a header row that reads as data (see :func:`_header_is_data`).
+
+    For files read with a header row where a row of data taken for one would
+    be lost without a word (a learning curve's first point).
+    """
+    if not path.lower().endswith((".parquet", ".pq")) and _header_is_data(names):
+        raise ValueError(
+            f"{path}: the first row {','.join(names)!r} is numbers, like a data row, not "
+            "column names; pass --no-header for a file without a header row, or name the columns"
+        )
 
 
 def read_column_file(
