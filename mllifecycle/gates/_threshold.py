@@ -83,6 +83,8 @@ class MetricThreshold:
         context = _check_context(context, caller)
         spec: MetricSpec = self._spec
         _, challenger = model_inputs(spec, context, caller, use_proba=self.use_proba)
+        proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and self.use_proba)
+        name = "challenger_proba" if proba else "challenger"
         problem = prepare(
             spec,
             context.y_true,
@@ -90,6 +92,7 @@ class MetricThreshold:
             challenger,
             sample_weight=context.sample_weight,
             caller=caller,
+            names=(name, name),  # the challenger alone: errors must not name a champion
         )
         value = problem.observed()[1]
         ok = True

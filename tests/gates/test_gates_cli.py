@@ -266,3 +266,24 @@ def test_header_of_class_names_is_a_header(tmp_path, capsys):
     assert main(["gate", "--y-true", str(y), "--challenger", str(chal), "--threshold", "0.9",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("chal_text", "metric", "match"),
+    [
+        # the threshold gate named the challenger 'champion' (there was none)
+        ("p\n" + "yes\nno\n" * 20, "accuracy", r"'challenger' parameter of MetricThreshold"),
+        ("p\n" + "1.5\n0.5\n" * 20, "log_loss", r"'challenger' .*probabilities in \[0, 1\]"),
+    ],
+)
+def test_threshold_gate_names_the_challenger(tmp_path, capsys, chal_text, metric, match):
+    import re
+
+    y = _text(tmp_path / "y.csv", "y\n" + "1\n0\n" * 20)
+    chal = _text(tmp_path / "c.csv", chal_text)
+    status = main(["gate", "--y-true", str(y), "--challenger", str(chal), "--metric", metric,
+                   "--threshold", "0.5"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert re.search(match, err), err
+    assert "champion" not in err
