@@ -114,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
     from mllifecycle.drift import detect
 
     if args.example:
+        given = [f for f in (args.reference, args.current) if f]
+        if given:  # the built-in data's answer must not pass for the files'
+            raise ValueError(f"--example takes no files; got {', '.join(given)}")
         ref, cur = _example()
     else:
         if not args.reference or not args.current:
