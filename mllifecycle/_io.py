@@ -28,6 +28,7 @@ __all__ = [
     "read_column_file",
     "match_label_types",
     "refuse_data_header",
+    "check_output_path",
     "SEPARATORS",
 ]
 
@@ -400,3 +401,17 @@ def match_label_types(y: npt.NDArray[Any], values: npt.NDArray[Any]) -> npt.NDAr
     if y.dtype.kind in "US" and values.dtype.kind in "iuf":
         return values.astype(str)
     return values
+
+
+def check_output_path(path: str, option: str) -> str:
+    """Refuse an output file whose directory does not exist, before any work.
+
+    Checked up front, so a command fails before it computes and prints a
+    result it then cannot write (the error named no option).
+    """
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"{option} {path!r} is a directory; expected a file path")
+    if not os.path.isdir(parent):
+        raise ValueError(f"{option} {path!r}: no directory {os.path.dirname(path) or parent!r}")
+    return path

@@ -116,6 +116,10 @@ def _run_aggregate(args: argparse.Namespace) -> int:
     columns = [c.strip() for c in args.columns.split(",")]
     if len(columns) != 3 or len(set(columns)) != 3 or "" in columns:
         fail("columns", "three distinct comma-separated names", args.columns)
+    if args.output:
+        from mllifecycle._io import check_output_path
+
+        check_output_path(args.output, "--output")
     answers = _answers_table(args.answers, columns, args.no_header, args.sep)
     gold = (_gold_table(args.gold, columns[0], columns[2], args.sep, answers[columns[0]])
             if args.gold else None)

@@ -167,3 +167,17 @@ def test_gold_header_row(tmp_path, capsys, gold, status, n_gold, match):
         assert len(err.strip().splitlines()) == 1
     else:
         assert json.loads(out)["n_gold"] == n_gold
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_output_in_a_missing_directory_fails_before_any_output(tmp_path, capsys, json_flag):
+    # the aggregation ran and --json printed its result, then writing -o failed
+    answers = tmp_path / "a.csv"
+    answers.write_text("task,worker,label\nt1,a,x\nt1,b,x\nt2,a,y\nt2,b,y\n")
+    out = tmp_path / "no" / "such" / "dir" / "out.csv"
+    assert main(["labels", "aggregate", str(answers), "-o", str(out), *json_flag]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--output" in captured.err
+    assert f"no directory {str(out.parent)!r}" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
