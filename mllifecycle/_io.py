@@ -29,6 +29,7 @@ __all__ = [
     "match_label_types",
     "refuse_data_header",
     "check_output_path",
+    "refuse_numbers_written_two_ways",
     "SEPARATORS",
 ]
 
@@ -385,6 +386,11 @@ def read_column_file(
             if c.dtype.kind == "f":
                 texts.append(np.array([format(v, "g") for v in c.tolist()]))
             else:
+                if c.dtype == object:
+                    try:
+                        refuse_numbers_written_two_ways(path, names[len(texts)], c)
+                    except ValueError as exc:
+                        fail(name, "labels written one way", described(str(exc)))
                 texts.append(c.astype(str))
         values = np.column_stack(texts)
     return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
@@ -415,3 +421,25 @@ def check_output_path(path: str, option: str) -> str:
     if not os.path.isdir(parent):
         raise ValueError(f"{option} {path!r}: no directory {os.path.dirname(path) or parent!r}")
     return path
+
+
+def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[Any]) -> None:
+    """Refuse a text column holding one number written two ways (``1`` and ``1.0``).
+
+    A column with any text in it is read as text, where ``1`` and ``1.0`` are
+    two labels (or two task ids) although the writer meant one. Spellings that
+    differ only by leading zeros (``01``, ``1``) may be distinct codes and are
+    let through; a decimal point or exponent makes them the same number.
+    """
+    seen: dict[float, str] = {}
+    for v in dict.fromkeys(values.tolist()):
+        if not isinstance(v, str) or not _is_number(v):
+            continue
+        x = float(v)
+        other = seen.setdefault(x, v)
+        if other != v and any(m in c for c in (v, other) for m in ".eE"):
+            a, b = sorted((other, v), key=len)
+            raise ValueError(
+                f"{path}: column {column!r} writes one number two ways: {a!r} and {b!r}, "
+                "which as text are two different values; write it one way"
+            )

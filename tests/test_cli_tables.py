@@ -310,3 +310,43 @@ def test_decimal_comma_beside_points_is_refused(tmp_path, text, match):
 )
 def test_one_decimal_mark_per_file_still_reads(tmp_path, text, expected):
     assert read_table(_text(tmp_path / "t.csv", text))["a"].tolist() == expected
+
+
+# ------------------------------- one number written two ways in a text column
+@pytest.mark.parametrize(
+    ("column", "match"),
+    [
+        # a text column (for "x") with 1 and 1.0: two labels, or two tasks, where
+        # the writer meant one
+        ("label", r"a.csv: column 'label' writes one number two ways: '1' and '1.0'"),
+        ("task", r"a.csv: column 'task' writes one number two ways: '2' and '2.00'"),
+    ],
+)
+def test_labels_aggregate_refuses_a_number_written_two_ways(tmp_path, capsys, column, match):
+    import re
+
+    if column == "label":
+        rows = ["t1,a,1", "t1,b,1.0", "t2,a,x", "t2,b,x"]
+    else:
+        rows = ["2,a,yes", "2.00,b,yes", "x,a,no", "x,b,no"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path]) == 2
+    err = capsys.readouterr().err
+    assert re.search(match, err), err
+
+
+def test_gate_refuses_a_label_written_two_ways(tmp_path, capsys):
+    y = _text(tmp_path / "y.csv", "y\n" + "1\nx\n1.0\n" * 10)
+    chal = _text(tmp_path / "c.csv", "p\n" + "1\nx\n1\n" * 10)
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.9"]) == 2
+    err = capsys.readouterr().err
+    assert "'y_true' parameter" in err
+    assert "writes one number two ways: '1' and '1.0'" in err
+
+
+def test_codes_with_leading_zeros_stay_distinct(tmp_path, capsys):
+    # "01" and "1" may be two codes; only a decimal part makes the same number twice
+    rows = ["t1,a,01", "t1,b,01", "t2,a,1", "t2,b,1", "t3,a,x", "t3,b,x"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["01", "1", "x"]

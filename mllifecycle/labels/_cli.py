@@ -62,6 +62,9 @@ def _ids(values: Any, path: str, column: str) -> Any:
         return values.astype(str)
     if any(v is None for v in values.tolist()):
         raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+    from mllifecycle._io import refuse_numbers_written_two_ways
+
+    refuse_numbers_written_two_ways(path, column, values)
     return values
 
 
