@@ -239,7 +239,9 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
     delim = sep if sep is not None else _detect_sep(path, text[:65536])
     try:
-        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+        # newline="": lines end at \n, \r\n or a lone \r (old Mac files)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        rows = [[c.strip() for c in r] for r in reader]
     except csv.Error as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
     rows = [r for r in rows if any(r)]

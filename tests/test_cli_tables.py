@@ -350,3 +350,13 @@ def test_codes_with_leading_zeros_stay_distinct(tmp_path, capsys):
     path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
     assert main(["labels", "aggregate", path, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["classes"] == ["01", "1", "x"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(tmp_path, newline):
+    # old Mac "\r" endings were refused as malformed CSV
+    path = tmp_path / "t.csv"
+    path.write_bytes(newline.join(["a,b", "1,x", '2,"y z"', ""]).encode())
+    table = read_table(str(path))
+    assert table["a"].tolist() == [1.0, 2.0]
+    assert table["b"].tolist() == ["x", "y z"]
