@@ -2,11 +2,13 @@
 
 CSV with the delimiter detected (comma, semicolon, tab, pipe) or given, TSV,
 files without a header row (only when asked: ``header=False``), Parquet when
-pyarrow is installed, numeric columns as float64 (empty cells as NaN; integers
-beyond 2**53, which float64 cannot hold, as int64 or text, exactly), ISO-8601
-date and datetime columns as ``datetime64``, everything else as text. Every
-problem is a ``ValueError`` naming the file, which the command line turns into
-exit status 2 with one line on stderr.
+pyarrow is installed, JSON (``.jsonl``/``.ndjson`` lines of records; ``.json``
+an array of records, JSON lines, or an object of columns as pandas writes
+it); numeric columns as float64 (empty cells as NaN; integers beyond 2**53,
+which float64 cannot hold, as int64 or text, exactly), ISO-8601 date and
+datetime columns as ``datetime64``, everything else as text. Every problem is
+a ``ValueError`` naming the file, which the command line turns into exit
+status 2 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import csv
 import datetime as _dt
 import importlib.util
 import io
+import json
 import os
 import re
 from typing import Any
@@ -173,6 +176,120 @@ def _read_parquet(path: str) -> Table:
     return {str(n): c for n, c in zip(names, cols, strict=True)}
 
 
+_PARQUET = frozenset({".parquet", ".pq"})
+_JSON = frozenset({".json", ".jsonl", ".ndjson"})
+
+
+def _extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def _names_its_columns(path: str) -> bool:
+    """Whether the file's format names its columns (Parquet, JSON): no header row."""
+    return _extension(path) in _PARQUET | _JSON
+
+
+def _json_cell(path: str, name: str, value: Any, row: int) -> str:
+    """Return a JSON value as the text cell a CSV would hold (null: an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)  # exact: integers beyond 2**53 stay exact
+    if isinstance(value, float):
+        return repr(value)  # round-trips
+    if isinstance(value, str):
+        return value.strip()
+    kind = "list" if isinstance(value, list) else "object"
+    raise ValueError(
+        f"{path}: column {name!r} holds a {kind} in row {row}; expected numbers, text or null"
+    )
+
+
+def _json_lines(path: str, text: str) -> list[Any]:
+    records = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: line {i} is not JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise ValueError(
+                f"{path}: line {i} is not a JSON object; expected one record per line"
+            )
+        records.append(obj)
+    return records
+
+
+def _read_json(path: str, text: str) -> Table:
+    """Read JSON lines, a JSON array of records, or an object of columns."""
+    if not text.strip():
+        raise ValueError(f"{path}: empty file; expected JSON records")
+    records: list[Any]
+    if _extension(path) in {".jsonl", ".ndjson"}:
+        records = _json_lines(path, text)
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if len([ln for ln in text.splitlines() if ln.strip()]) < 2:
+                raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+            doc = _json_lines(path, text)  # JSON lines behind a .json name
+        if isinstance(doc, dict) and doc and all(isinstance(v, list) for v in doc.values()):
+            lengths = {k: len(v) for k, v in doc.items()}
+            first = next(iter(lengths))
+            for k, n in lengths.items():
+                if n != lengths[first]:
+                    raise ValueError(
+                        f"{path}: column {k!r} has {n} value(s), column {first!r} "
+                        f"{lengths[first]}"
+                    )
+            records = [dict(zip(doc, row, strict=True)) for row in zip(*doc.values(), strict=True)]
+        elif isinstance(doc, dict) and doc and all(isinstance(v, dict) for v in doc.values()):
+            # pandas' DataFrame.to_json(): {column: {index: value}}
+            columns = list(doc.values())
+            index = list(columns[0])
+            for k, col in doc.items():
+                if set(col) != set(index):
+                    raise ValueError(
+                        f"{path}: column {k!r} has other row labels than column {next(iter(doc))!r}"
+                    )
+            records = [{k: col[i] for k, col in doc.items()} for i in index]
+        elif isinstance(doc, dict):
+            records = [doc]
+        elif isinstance(doc, list):
+            records = doc
+        else:
+            raise ValueError(
+                f"{path}: expected a JSON array of records, JSON lines or an object of columns; "
+                f"got a JSON {type(doc).__name__}"
+            )
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raise ValueError(f"{path}: record {i} is not a JSON object")
+    if not records:
+        raise ValueError(f"{path}: no data rows")
+    names = list(dict.fromkeys(k for rec in records for k in rec))
+    _check_names(path, names)
+    return {
+        k: _column([_json_cell(path, k, rec.get(k), i) for i, rec in enumerate(records, start=1)])
+        for k in names
+    }
+
+
+def _looks_like_json(text: str) -> bool:
+    line = next((ln for ln in text.splitlines() if ln.strip()), "").strip()
+    if not line.startswith(("{", "[")):
+        return False
+    try:
+        return isinstance(json.loads(line), dict | list)
+    except json.JSONDecodeError:
+        return line in {"{", "["}
+
+
 def _check_names(path: str, header: list[str]) -> None:
     seen: set[str] = set()
     for h in header:
@@ -184,13 +301,17 @@ def _check_names(path: str, header: list[str]) -> None:
 
 
 def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Table:
-    r"""Read a CSV, TSV or Parquet file into ``{column name: 1-D array}``.
+    r"""Read a CSV, TSV, JSON or Parquet file into ``{column name: 1-D array}``.
 
     Parameters
     ----------
     path : str
-        The file. ``.parquet`` / ``.pq`` files are read with pyarrow; anything
-        else as delimited text (UTF-8, a byte-order mark is ignored).
+        The file. ``.parquet`` / ``.pq`` files are read with pyarrow;
+        ``.jsonl`` / ``.ndjson`` as JSON lines (one object per line) and
+        ``.json`` as an array of records, JSON lines or an object of columns
+        (``sep`` and ``header`` do not apply; null is a missing cell); anything
+        else as delimited text (UTF-8, a byte-order mark is ignored), and
+        refused when it looks like JSON.
     sep : str, optional
         The delimiter; detected from the first lines when omitted (``.tsv``
         files are tab-separated).
@@ -228,7 +349,7 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         raise ValueError(f"--sep must be one character, got {sep!r}")
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
-    if os.path.splitext(path)[1].lower() in {".parquet", ".pq"}:
+    if _extension(path) in _PARQUET:
         return _read_parquet(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -237,6 +358,13 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if text.startswith("PAR1"):
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
+    if _extension(path) in _JSON:
+        return _read_json(path, text)
+    if _looks_like_json(text):
+        raise ValueError(
+            f"{path}: this looks like JSON, not delimited text; give it a .json or .jsonl "
+            "extension"
+        )
     delim = sep if sep is not None else _detect_sep(path, text[:65536])
     try:
         # newline="": lines end at \n, \r\n or a lone \r (old Mac files)
@@ -329,7 +457,7 @@ def refuse_data_header(path: str, names: list[str]) -> None:
     For files read with a header row where a row of data taken for one would
     be lost without a word (a learning curve's first point).
     """
-    if not path.lower().endswith((".parquet", ".pq")) and _header_is_data(names):
+    if not _names_its_columns(path) and _header_is_data(names):
         raise ValueError(
             f"{path}: the first row {','.join(names)!r} is numbers, like a data row, not "
             "column names; pass --no-header for a file without a header row, or name the columns"
@@ -358,7 +486,7 @@ def read_column_file(
     except ValueError as exc:
         fail(name, "a readable CSV file with at least one data row", described(str(exc)))
     names = list(table)
-    if header and not path.lower().endswith((".parquet", ".pq")) and _header_is_data(names):
+    if header and not _names_its_columns(path) and _header_is_data(names):
         fail(
             name,
             "a file whose first row names its column(s), or --no-header for a file "

@@ -360,3 +360,64 @@ def test_line_endings(tmp_path, newline):
     table = read_table(str(path))
     assert table["a"].tolist() == [1.0, 2.0]
     assert table["b"].tolist() == ["x", "y z"]
+
+
+# ------------------------------------------------------------------ JSON
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("t.jsonl", '{"a": 1.5, "b": "x", "id": 9007199254740993}\n\n'
+                    '{"a": null, "b": "y", "id": 2}\n'),
+        ("t.ndjson", '{"a": 1.5, "b": "x", "id": 9007199254740993}\r\n'
+                     '{"b": "y", "id": 2}\r\n'),  # a missing key is a missing cell
+        ("t.json", '[{"a": 1.5, "b": "x", "id": 9007199254740993}, '
+                   '{"a": null, "b": "y", "id": 2}]'),
+        # pandas' DataFrame.to_json(): columns of {index: value}
+        ("t.json", '{"a": {"0": 1.5, "1": null}, "b": {"0": "x", "1": "y"}, '
+                   '"id": {"0": 9007199254740993, "1": 2}}'),
+        ("t.json", '{"a": [1.5, null], "b": ["x", "y"], "id": [9007199254740993, 2]}'),
+    ],
+)
+def test_json_tables(tmp_path, name, text):
+    # JSON was read as delimited text: '{"a": 1.5' was a column name
+    table = read_table(_text(tmp_path / name, text))
+    assert list(table) == ["a", "b", "id"]
+    assert table["a"][0] == 1.5
+    assert np.isnan(table["a"][1])
+    assert table["b"].tolist() == ["x", "y"]
+    assert table["id"].tolist() == [9007199254740993, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "match"),
+    [
+        ("t.jsonl", '{"a": 1}\n{"a": 2\n', r"t.jsonl: line 2 is not JSON"),
+        ("t.jsonl", '{"a": 1}\n[1, 2]\n', r"t.jsonl: line 2 is not a JSON object"),
+        ("t.jsonl", '{"a": [1, 2]}\n', r"t.jsonl: column 'a' holds a list in row 1"),
+        ("t.json", '[]', r"t.json: no data rows"),
+        ("t.json", '"x"', r"t.json: expected a JSON array of records"),
+        ("t.json", '{"a": [1, 2], "b": [1]}', r"t.json: column 'b' has 1 value\(s\), column 'a' 2"),
+        ("t.jsonl", '', r"t.jsonl: empty file"),
+        # JSON behind a .csv name: refused, not read as comma-separated text
+        ("t.csv", '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n', r"t.csv: this looks like JSON"),
+    ],
+)
+def test_bad_json(tmp_path, name, text, match):
+    with pytest.raises(ValueError, match=match):
+        read_table(_text(tmp_path / name, text))
+
+
+def test_drift_and_gate_read_json_lines(tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    paths = []
+    for name, shift in (("r", 0.0), ("c", 1.0)):
+        rows = [json.dumps({"x": float(v), "k": str(rng.choice(["a", "b"]))})
+                for v in rng.normal(shift, 1, 300)]
+        paths.append(_text(tmp_path / f"{name}.jsonl", "\n".join(rows) + "\n"))
+    assert main(["drift", *paths, "--json"]) == 1
+    assert {f["name"] for f in json.loads(capsys.readouterr().out)["features"]} == {"x", "k"}
+    y = _text(tmp_path / "y.jsonl", '{"0": 1}\n{"0": 0}\n{"0": 1}\n')  # a key "0" is a name
+    chal = _text(tmp_path / "c.jsonl", '{"p": 1}\n{"p": 1}\n{"p": 1}\n')
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 2 / 3
