@@ -1,4 +1,4 @@
-"""``mllifecycle drift``: compare two tables (CSV, TSV, Parquet) column by column.
+"""``mllifecycle drift``: compare two tables (CSV, TSV, JSON, Parquet) column by column.
 
 Exit status: 0 no drift, 1 drift, 2 bad input (one line on stderr, from
 :func:`mllifecycle.cli.main`). Top-level imports are light; NumPy and the
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "reference",
         nargs="?",
         metavar="REFERENCE.csv",
-        help="reference data: CSV/TSV (delimiter detected) or Parquet, with a header row",
+        help="reference data: CSV/TSV (delimiter detected) with a header row, JSON or Parquet",
     )
     parser.add_argument(
         "current",
