@@ -20,7 +20,7 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("answers", metavar="ANSWERS.csv",
                    help="one answer per row, with a header row naming the task, worker "
-                        "and label columns (see --columns, --no-header); CSV, TSV or "
+                        "and label columns (see --columns, --no-header); CSV, TSV, "
                         "JSON or Parquet")
     p.add_argument("--method", default="dawid-skene",
                    choices=sorted(m.replace("_", "-") for m in METHODS),
