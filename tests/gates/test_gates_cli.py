@@ -287,3 +287,43 @@ def test_threshold_gate_names_the_challenger(tmp_path, capsys, chal_text, metric
     assert status == 2
     assert re.search(match, err), err
     assert "champion" not in err
+
+
+@pytest.mark.parametrize(
+    ("metric", "bounds", "match"),
+    [
+        # a bound outside the metric's range made a gate that always passed
+        # (error_rate <= 5, meant as 5 %) or always failed (accuracy >= 80)
+        ("accuracy", {"minimum": 80.0}, r"'minimum' .*within accuracy's range \[0, 1\].*Got 80"),
+        ("error", {"maximum": 5.0}, r"'maximum' .*within error_rate's range \[0, 1\].*Got 5"),
+        ("f1", {"minimum": -0.5}, r"'minimum' .*within f1's range \[0, 1\].*Got -0.5"),
+        ("log_loss", {"maximum": -1.0}, r"'maximum' .*within log_loss's range \[0, inf\)"),
+        ("brier_score", {"maximum": 2.5}, r"'maximum' .*within brier_score's range \[0, 2\]"),
+    ],
+)
+def test_threshold_outside_the_metric_range_is_refused(metric, bounds, match):
+    from mllifecycle.exceptions import InvalidParameterError
+    from mllifecycle.gates import MetricThreshold
+
+    with pytest.raises(InvalidParameterError, match=match):
+        MetricThreshold(metric, **bounds)
+
+
+@pytest.mark.parametrize(
+    ("metric", "bounds"),
+    [("accuracy", {"minimum": 0.0}), ("accuracy", {"minimum": 1.0}),
+     ("brier_score", {"maximum": 1.5}), ("mse", {"maximum": 1e6}),
+     (lambda y, p: 0.0, {"minimum": -5.0})],
+)
+def test_threshold_inside_the_metric_range_is_kept(metric, bounds):
+    from mllifecycle.gates import MetricThreshold
+
+    gate = MetricThreshold(metric, **bounds)
+    assert gate.minimum == bounds.get("minimum")
+
+
+def test_gate_threshold_as_a_percentage_exits_2(files, capsys):
+    status = main(["gate", "--y-true", files["y"], "--challenger", files["b"], "--threshold", "80"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "accuracy's range [0, 1]" in err
