@@ -207,13 +207,33 @@ def _json_cell(path: str, name: str, value: Any, row: int) -> str:
     )
 
 
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:  # json.loads keeps the last: a column lost without a word
+            raise _DuplicateKeyError(k)
+        out[k] = v
+    return out
+
+
+def _loads(path: str, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKeyError as exc:
+        raise ValueError(f"{path}: duplicate key {exc.args[0]!r} in a JSON object") from None
+
+
 def _json_lines(path: str, text: str) -> list[Any]:
     records = []
     for i, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(path, line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}: line {i} is not JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
@@ -233,7 +253,7 @@ def _read_json(path: str, text: str) -> Table:
         records = _json_lines(path, text)
     else:
         try:
-            doc = json.loads(text)
+            doc = _loads(path, text)
         except json.JSONDecodeError as exc:
             if len([ln for ln in text.splitlines() if ln.strip()]) < 2:
                 raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None

@@ -398,6 +398,9 @@ def test_json_tables(tmp_path, name, text):
         ("t.json", '"x"', r"t.json: expected a JSON array of records"),
         ("t.json", '{"a": [1, 2], "b": [1]}', r"t.json: column 'b' has 1 value\(s\), column 'a' 2"),
         ("t.jsonl", '', r"t.jsonl: empty file"),
+        # json.loads keeps the last of two equal keys: a column lost silently
+        ("t.jsonl", '{"a": 1, "a": 2}\n', r"t.jsonl: duplicate key 'a' in a JSON object"),
+        ("t.json", '[{"a": 1, "a": 2}]', r"t.json: duplicate key 'a' in a JSON object"),
         # JSON behind a .csv name: refused, not read as comma-separated text
         ("t.csv", '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n', r"t.csv: this looks like JSON"),
     ],
