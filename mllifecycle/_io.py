@@ -33,6 +33,7 @@ __all__ = [
     "refuse_data_header",
     "check_output_path",
     "refuse_numbers_written_two_ways",
+    "grouped_number",
     "SEPARATORS",
 ]
 
@@ -128,6 +129,10 @@ def _floats(cells: list[str], decimal_comma: bool) -> npt.NDArray[np.float64] | 
 
 
 _INTEGER = re.compile(r"[+-]?\d+")
+# a whole number grouped by thousands: 1.234 and 12.345.678 (semicolon files),
+# 1,234 and 1,234.5 (comma files, where the cell is quoted)
+_DOT_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+_COMMA_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 _EXACT = 2**53  # float64 holds every integer up to here, not 2**53 + 1
 
 
@@ -438,6 +443,16 @@ def _check_decimal_marks(path: str, table: Table, names: list[str], body: list[l
     for j, name in enumerate(names):
         if table[name].dtype.kind != "f":
             continue
+        dotted = [r[j] for r in body if "." in r[j] and r[j] not in NA_TOKENS]
+        plain = [r[j] for r in body if _INTEGER.fullmatch(r[j])]
+        if dotted and plain and all(_DOT_GROUPED.fullmatch(c) for c in dotted):
+            # "999" beside "1.234": the signature of a thousands separator
+            raise ValueError(
+                f"{path}: column {name!r} has {plain[0]!r} beside {dotted[0]!r}; in a "
+                "semicolon-separated file a point may be a thousands separator (1.234 = "
+                "one thousand two hundred and thirty-four), so it is not guessed at: write "
+                "numbers without a thousands separator"
+            )
         for r in body:
             cell = r[j]
             for mark in ",." if cell not in NA_TOKENS else "":
@@ -593,3 +608,26 @@ def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[
                 f"{path}: column {column!r} writes one number two ways: {a!r} and {b!r}, "
                 "which as text are two different values; write it one way"
             )
+
+
+def grouped_number(values: npt.NDArray[Any]) -> str | None:
+    """Return a cell of a text column of numbers written with thousands separators.
+
+    ``"5,346"`` (quoted in a comma-separated file) is read as text, which is
+    right for an id or a label and wrong for a quantity: a drift test on it
+    compares categories. Returns the first such cell when every non-missing
+    cell is a number, with or without the separators, else None.
+    """
+    if values.dtype != object:
+        return None
+    example = None
+    for v in values.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if _COMMA_GROUPED.fullmatch(v):
+            example = example or v
+        elif not _is_number(v):
+            return None
+    return example

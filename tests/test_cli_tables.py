@@ -424,3 +424,40 @@ def test_drift_and_gate_read_json_lines(tmp_path, capsys):
     assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 2 / 3
+
+
+# ---------------------------------------------- thousands separators in drift
+@pytest.mark.parametrize(
+    ("sep", "cells", "example"),
+    [
+        # quoted "5,346" cells were text: chi-square on ~600 one-off categories
+        # found "no drift" (exit 0) in a column whose mean moved by 3000
+        (",", ['"{:,.0f}"', '"{:,.0f}"'], "5,"),
+        (",", ['"{:,.2f}"', "{:.2f}"], "5,"),
+        # where "," is the decimal mark, "999" beside "1.234" was 999 beside 1.234
+        (";", ["{:,.0f}", "{:,.0f}"], "1."),
+    ],
+)
+def test_drift_refuses_numbers_with_thousands_separators(tmp_path, capsys, sep, cells, example):
+    rng = np.random.default_rng(2)
+    paths = []
+    means = (1100, 1500) if sep == ";" else (5000, 8000)
+    for name, mean, fmt in (("r", means[0], cells[0]), ("c", means[1], cells[1])):
+        values = rng.normal(mean, 300, 300)
+        body = [fmt.format(v) for v in values]
+        header = "amount"
+        if sep == ";":  # two columns, so the file is seen to be semicolon-separated
+            body = [b.replace(",", "_").replace(".", ",").replace("_", ".") + ";1" for b in body]
+            header = "amount;n"
+        paths.append(_text(tmp_path / f"{name}.csv", header + "\n" + "\n".join(body) + "\n"))
+    assert main(["drift", *paths]) == 2
+    err = capsys.readouterr().err
+    assert "column 'amount'" in err
+    assert "thousands separator" in err
+    assert f"'{example}" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_drift_keeps_text_categories_that_are_not_numbers(tmp_path, capsys):
+    ref = _text(tmp_path / "r.csv", "code\n" + '"1,2"\n"x"\n' * 50)
+    assert main(["drift", ref, ref]) == 0

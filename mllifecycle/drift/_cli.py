@@ -131,6 +131,16 @@ def run(args: argparse.Namespace) -> int:
                 f"the columns differ: {args.reference} has {list(ref)[:5]}, "
                 f"{args.current} has {list(cur)[:5]}"
             )
+        from mllifecycle._io import grouped_number
+
+        for path, table in ((args.reference, ref), (args.current, cur)):
+            for name, col in table.items():
+                cell = grouped_number(col)
+                if cell is not None:  # else compared as categories: "no drift"
+                    raise ValueError(
+                        f"{path}: column {name!r} holds numbers with a thousands separator "
+                        f"({cell!r}), read as text; write them without one"
+                    )
     correction = None if str(args.correction).lower() == "none" else args.correction
     report = detect(
         ref,
