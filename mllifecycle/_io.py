@@ -40,6 +40,7 @@ __all__ = [
 #: Delimiters the reader detects; ``sep=`` may name any single character.
 SEPARATORS = ",;\t|"
 _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SEP_ALIASES = {"\\t": "\t", **{name: sep for sep, name in _SEP_NAMES.items()}}
 
 Table = dict[str, npt.NDArray[Any]]
 
@@ -370,19 +371,29 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     >>> {k: v.tolist() for k, v in read_table(path).items()}
     {'a': [1.0, 2.0], 'b': ['x', 'y']}
     """
+    if isinstance(sep, str):
+        # --sep '\t' reaches us as a backslash and a t; names read better in CI files
+        sep = _SEP_ALIASES.get(sep.lower(), sep)
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
-        raise ValueError(f"--sep must be one character, got {sep!r}")
+        raise ValueError(
+            f"--sep must be one character (or tab, comma, semicolon, pipe, '\\t'), got {sep!r}"
+        )
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
     if _extension(path) in _PARQUET:
         return _read_parquet(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if text.startswith("PAR1"):
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if raw.startswith(b"PAR1"):  # before decoding: Parquet's bytes are not text
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
+    # UTF-16 only with its byte-order mark (spreadsheets' "Unicode text"); else UTF-8
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        what = "UTF-16" if utf16 else "UTF-8"
+        raise ValueError(f"{path}: not {what} text ({exc.reason} at byte {exc.start})") from None
     if _extension(path) in _JSON:
         return _read_json(path, text)
     if _looks_like_json(text):

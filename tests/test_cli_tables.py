@@ -124,7 +124,7 @@ def test_parquet(tmp_path):
 
 def test_parquet_bytes_behind_a_csv_name(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_bytes(b"PAR1\x00\x00")
+    path.write_bytes(b"PAR1\x00\x00\xff\xfe")  # not UTF-8 either: named as Parquet
     with pytest.raises(ValueError, match="this is a Parquet file"):
         read_table(str(path))
 
@@ -461,3 +461,26 @@ def test_drift_refuses_numbers_with_thousands_separators(tmp_path, capsys, sep, 
 def test_drift_keeps_text_categories_that_are_not_numbers(tmp_path, capsys):
     ref = _text(tmp_path / "r.csv", "code\n" + '"1,2"\n"x"\n' * 50)
     assert main(["drift", ref, ref]) == 0
+
+
+@pytest.mark.parametrize(
+    ("sep", "expected"),
+    [("\\t", "\t"), ("tab", "\t"), ("TAB", "\t"), ("semicolon", ";"), ("comma", ","),
+     ("pipe", "|"), ("\t", "\t"), (";", ";")],
+)
+def test_sep_accepts_escapes_and_names(tmp_path, sep, expected):
+    # --sep '\t' (as written in a shell or a CI file) was refused as two characters
+    path = _text(tmp_path / "t.txt", expected.join(["a", "b"]) + "\n" + expected.join("12") + "\n")
+    assert list(read_table(path, sep=sep)) == ["a", "b"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark(tmp_path, encoding):
+    # spreadsheets' "Unicode text" export: UTF-16 with a BOM, tab-separated;
+    # it was refused as "not UTF-8"
+    path = tmp_path / "t.txt"
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    path.write_bytes(bom + "a\tb\n1\tx\n2\ty\n".encode(encoding))
+    table = read_table(str(path))
+    assert table["a"].tolist() == [1.0, 2.0]
+    assert table["b"].tolist() == ["x", "y"]
