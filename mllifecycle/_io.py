@@ -336,11 +336,12 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         ``.jsonl`` / ``.ndjson`` as JSON lines (one object per line) and
         ``.json`` as an array of records, JSON lines or an object of columns
         (``sep`` and ``header`` do not apply; null is a missing cell); anything
-        else as delimited text (UTF-8, a byte-order mark is ignored), and
-        refused when it looks like JSON.
+        else as delimited text (UTF-8, a byte-order mark is ignored; UTF-16
+        with its byte-order mark), and refused when it looks like JSON.
     sep : str, optional
-        The delimiter; detected from the first lines when omitted (``.tsv``
-        files are tab-separated).
+        The delimiter (one character, or ``"tab"``, ``"comma"``,
+        ``"semicolon"``, ``"pipe"``, ``"\\t"``); detected from the first
+        lines when omitted (``.tsv`` files are tab-separated).
     header : bool, default=True
         Whether the first row names the columns. Without a header the columns
         are named ``"0"``, ``"1"``, ...
