@@ -2,10 +2,13 @@
 
 CSV with the delimiter detected (comma, semicolon, tab, pipe) or given, TSV,
 files without a header row (only when asked: ``header=False``), Parquet when
-pyarrow is installed, numeric columns as float64 (empty cells as NaN), ISO-8601
-date and datetime columns as ``datetime64``, everything else as text. Every
-problem is a ``ValueError`` naming the file, which the command line turns into
-exit status 2 with one line on stderr.
+pyarrow is installed, JSON (``.jsonl``/``.ndjson`` lines of records; ``.json``
+an array of records, JSON lines, or an object of columns as pandas writes
+it); numeric columns as float64 (empty cells as NaN; integers beyond 2**53,
+which float64 cannot hold, as int64 or text, exactly), ISO-8601 date and
+datetime columns as ``datetime64``, everything else as text. Every problem is
+a ``ValueError`` naming the file, which the command line turns into exit
+status 2 with one line on stderr.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import datetime as _dt
 import importlib.util
 import io
+import json
 import os
 import re
 from typing import Any
@@ -21,11 +25,22 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Table", "read_table", "SEPARATORS"]
+__all__ = [
+    "Table",
+    "read_table",
+    "read_column_file",
+    "match_label_types",
+    "refuse_data_header",
+    "check_output_path",
+    "refuse_numbers_written_two_ways",
+    "grouped_number",
+    "SEPARATORS",
+]
 
 #: Delimiters the reader detects; ``sep=`` may name any single character.
 SEPARATORS = ",;\t|"
 _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SEP_ALIASES = {"\\t": "\t", **{name: sep for sep, name in _SEP_NAMES.items()}}
 
 Table = dict[str, npt.NDArray[Any]]
 
@@ -114,10 +129,34 @@ def _floats(cells: list[str], decimal_comma: bool) -> npt.NDArray[np.float64] | 
     return out
 
 
+_INTEGER = re.compile(r"[+-]?\d+")
+# a whole number grouped by thousands: 1.234 and 12.345.678 (semicolon files),
+# 1,234 and 1,234.5 (comma files, where the cell is quoted)
+_DOT_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+_COMMA_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
+_EXACT = 2**53  # float64 holds every integer up to here, not 2**53 + 1
+
+
+def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
+    """Integers float64 cannot hold, kept exact: int64, else the text as written.
+
+    Read as float64, 2**53 + 1 became 2**53, and two ids (tasks, labels,
+    keys) differing beyond float precision became one. Returns None when
+    float64 holds every cell exactly.
+    """
+    big = [c for c in cells if _INTEGER.fullmatch(c) and abs(int(c)) > _EXACT]
+    if not big:
+        return None
+    if all(_INTEGER.fullmatch(c) and -(2**63) <= int(c) < 2**63 for c in cells):
+        return np.array([int(c) for c in cells], dtype=np.int64)
+    return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
+
+
 def _column(cells: list[str], decimal_comma: bool = False) -> npt.NDArray[Any]:
     values = _floats(cells, decimal_comma)
     if values is not None:
-        return values
+        exact = _exact_integers(cells)
+        return values if exact is None else exact
     dates = _parse_datetime(cells)
     if dates is not None:
         return dates
@@ -143,6 +182,140 @@ def _read_parquet(path: str) -> Table:
     return {str(n): c for n, c in zip(names, cols, strict=True)}
 
 
+_PARQUET = frozenset({".parquet", ".pq"})
+_JSON = frozenset({".json", ".jsonl", ".ndjson"})
+
+
+def _extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def _names_its_columns(path: str) -> bool:
+    """Whether the file's format names its columns (Parquet, JSON): no header row."""
+    return _extension(path) in _PARQUET | _JSON
+
+
+def _json_cell(path: str, name: str, value: Any, row: int) -> str:
+    """Return a JSON value as the text cell a CSV would hold (null: an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)  # exact: integers beyond 2**53 stay exact
+    if isinstance(value, float):
+        return repr(value)  # round-trips
+    if isinstance(value, str):
+        return value.strip()
+    kind = "list" if isinstance(value, list) else "object"
+    raise ValueError(
+        f"{path}: column {name!r} holds a {kind} in row {row}; expected numbers, text or null"
+    )
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:  # json.loads keeps the last: a column lost without a word
+            raise _DuplicateKeyError(k)
+        out[k] = v
+    return out
+
+
+def _loads(path: str, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKeyError as exc:
+        raise ValueError(f"{path}: duplicate key {exc.args[0]!r} in a JSON object") from None
+
+
+def _json_lines(path: str, text: str) -> list[Any]:
+    records = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = _loads(path, line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: line {i} is not JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise ValueError(
+                f"{path}: line {i} is not a JSON object; expected one record per line"
+            )
+        records.append(obj)
+    return records
+
+
+def _read_json(path: str, text: str) -> Table:
+    """Read JSON lines, a JSON array of records, or an object of columns."""
+    if not text.strip():
+        raise ValueError(f"{path}: empty file; expected JSON records")
+    records: list[Any]
+    if _extension(path) in {".jsonl", ".ndjson"}:
+        records = _json_lines(path, text)
+    else:
+        try:
+            doc = _loads(path, text)
+        except json.JSONDecodeError as exc:
+            if len([ln for ln in text.splitlines() if ln.strip()]) < 2:
+                raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+            doc = _json_lines(path, text)  # JSON lines behind a .json name
+        if isinstance(doc, dict) and doc and all(isinstance(v, list) for v in doc.values()):
+            lengths = {k: len(v) for k, v in doc.items()}
+            first = next(iter(lengths))
+            for k, n in lengths.items():
+                if n != lengths[first]:
+                    raise ValueError(
+                        f"{path}: column {k!r} has {n} value(s), column {first!r} "
+                        f"{lengths[first]}"
+                    )
+            records = [dict(zip(doc, row, strict=True)) for row in zip(*doc.values(), strict=True)]
+        elif isinstance(doc, dict) and doc and all(isinstance(v, dict) for v in doc.values()):
+            # pandas' DataFrame.to_json(): {column: {index: value}}
+            columns = list(doc.values())
+            index = list(columns[0])
+            for k, col in doc.items():
+                if set(col) != set(index):
+                    raise ValueError(
+                        f"{path}: column {k!r} has other row labels than column {next(iter(doc))!r}"
+                    )
+            records = [{k: col[i] for k, col in doc.items()} for i in index]
+        elif isinstance(doc, dict):
+            records = [doc]
+        elif isinstance(doc, list):
+            records = doc
+        else:
+            raise ValueError(
+                f"{path}: expected a JSON array of records, JSON lines or an object of columns; "
+                f"got a JSON {type(doc).__name__}"
+            )
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raise ValueError(f"{path}: record {i} is not a JSON object")
+    if not records:
+        raise ValueError(f"{path}: no data rows")
+    names = list(dict.fromkeys(k for rec in records for k in rec))
+    _check_names(path, names)
+    return {
+        k: _column([_json_cell(path, k, rec.get(k), i) for i, rec in enumerate(records, start=1)])
+        for k in names
+    }
+
+
+def _looks_like_json(text: str) -> bool:
+    line = next((ln for ln in text.splitlines() if ln.strip()), "").strip()
+    if not line.startswith(("{", "[")):
+        return False
+    try:
+        return isinstance(json.loads(line), dict | list)
+    except json.JSONDecodeError:
+        return line in {"{", "["}
+
+
 def _check_names(path: str, header: list[str]) -> None:
     seen: set[str] = set()
     for h in header:
@@ -154,16 +327,21 @@ def _check_names(path: str, header: list[str]) -> None:
 
 
 def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Table:
-    r"""Read a CSV, TSV or Parquet file into ``{column name: 1-D array}``.
+    r"""Read a CSV, TSV, JSON or Parquet file into ``{column name: 1-D array}``.
 
     Parameters
     ----------
     path : str
-        The file. ``.parquet`` / ``.pq`` files are read with pyarrow; anything
-        else as delimited text (UTF-8, a byte-order mark is ignored).
+        The file. ``.parquet`` / ``.pq`` files are read with pyarrow;
+        ``.jsonl`` / ``.ndjson`` as JSON lines (one object per line) and
+        ``.json`` as an array of records, JSON lines or an object of columns
+        (``sep`` and ``header`` do not apply; null is a missing cell); anything
+        else as delimited text (UTF-8, a byte-order mark is ignored; UTF-16
+        with its byte-order mark), and refused when it looks like JSON.
     sep : str, optional
-        The delimiter; detected from the first lines when omitted (``.tsv``
-        files are tab-separated).
+        The delimiter (one character, or ``"tab"``, ``"comma"``,
+        ``"semicolon"``, ``"pipe"``, ``"\\t"``); detected from the first
+        lines when omitted (``.tsv`` files are tab-separated).
     header : bool, default=True
         Whether the first row names the columns. Without a header the columns
         are named ``"0"``, ``"1"``, ...
@@ -172,7 +350,9 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     -------
     dict of str to numpy.ndarray
         Columns in file order: float64 for numbers (empty cells NaN),
-        datetime64 for ISO-8601 dates, object (str or None) otherwise.
+        datetime64 for ISO-8601 dates, object (str or None) otherwise. A
+        column with an integer beyond 2**53 (which float64 would round) is
+        int64 when every cell is an integer within int64's range, else text.
 
     Raises
     ------
@@ -192,22 +372,41 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     >>> {k: v.tolist() for k, v in read_table(path).items()}
     {'a': [1.0, 2.0], 'b': ['x', 'y']}
     """
+    if isinstance(sep, str):
+        # --sep '\t' reaches us as a backslash and a t; names read better in CI files
+        sep = _SEP_ALIASES.get(sep.lower(), sep)
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
-        raise ValueError(f"--sep must be one character, got {sep!r}")
+        raise ValueError(
+            f"--sep must be one character (or tab, comma, semicolon, pipe, '\\t'), got {sep!r}"
+        )
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
-    if os.path.splitext(path)[1].lower() in {".parquet", ".pq"}:
+    if _extension(path) in _PARQUET:
         return _read_parquet(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if text.startswith("PAR1"):
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if raw.startswith(b"PAR1"):  # before decoding: Parquet's bytes are not text
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
+    # UTF-16 only with its byte-order mark (spreadsheets' "Unicode text"); else UTF-8
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        what = "UTF-16" if utf16 else "UTF-8"
+        raise ValueError(f"{path}: not {what} text ({exc.reason} at byte {exc.start})") from None
+    if _extension(path) in _JSON:
+        return _read_json(path, text)
+    if _looks_like_json(text):
+        raise ValueError(
+            f"{path}: this looks like JSON, not delimited text; give it a .json or .jsonl "
+            "extension"
+        )
     delim = sep if sep is not None else _detect_sep(path, text[:65536])
     try:
-        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+        # newline="": lines end at \n, \r\n or a lone \r (old Mac files)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        rows = [[c.strip() for c in r] for r in reader]
     except csv.Error as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
     rows = [r for r in rows if any(r)]
@@ -239,4 +438,208 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     if not body:
         raise ValueError(f"{path}: no data rows")
     comma = delim == ";"
-    return {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+    table = {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+    if comma:
+        _check_decimal_marks(path, table, names, body)
+    return table
+
+
+def _check_decimal_marks(path: str, table: Table, names: list[str], body: list[list[str]]) -> None:
+    """Refuse a semicolon-separated file with decimal commas and points in its numbers.
+
+    Where ``1,5`` is one and a half, ``1.000`` is one thousand (a thousands
+    separator); read with a decimal point it was 1.0. One way of writing
+    numbers per file is read; both ways are refused rather than guessed at.
+    """
+    first: dict[str, tuple[str, str]] = {}
+    for j, name in enumerate(names):
+        if table[name].dtype.kind != "f":
+            continue
+        dotted = [r[j] for r in body if "." in r[j] and r[j] not in NA_TOKENS]
+        plain = [r[j] for r in body if _INTEGER.fullmatch(r[j])]
+        if dotted and plain and all(_DOT_GROUPED.fullmatch(c) for c in dotted):
+            # "999" beside "1.234": the signature of a thousands separator
+            raise ValueError(
+                f"{path}: column {name!r} has {plain[0]!r} beside {dotted[0]!r}; in a "
+                "semicolon-separated file a point may be a thousands separator (1.234 = "
+                "one thousand two hundred and thirty-four), so it is not guessed at: write "
+                "numbers without a thousands separator"
+            )
+        for r in body:
+            cell = r[j]
+            for mark in ",." if cell not in NA_TOKENS else "":
+                if mark in cell and mark not in first:
+                    first[mark] = (name, cell)
+        if len(first) == 2:
+            (cname, ccell), (pname, pcell) = first[","], first["."]
+            raise ValueError(
+                f"{path}: numbers with a decimal comma (column {cname!r}: {ccell!r}) and with "
+                f"a point (column {pname!r}: {pcell!r}); in a semicolon-separated file a point "
+                "may be a thousands separator (1.000 = one thousand), so neither is guessed at: "
+                "write every number one way"
+            )
+
+
+def _is_number(cell: str) -> bool:
+    """Whether the reader would read ``cell`` as a number (a missing-value marker is not)."""
+    return cell not in NA_TOKENS and _floats([cell], False) is not None
+
+
+def _header_is_data(names: list[str]) -> bool:
+    """Whether a header row reads as a row of data: every cell a number.
+
+    Several columns named by distinct integers written as such (``0,1`` as
+    pandas writes an unnamed frame, class names of probability columns) are a
+    header; one column named by a number is not told apart from a headerless
+    file of numbers, whose first row would be lost without a word.
+    """
+    if not all(_is_number(n) for n in names):
+        return False
+    return not (len(names) > 1 and all(n.lstrip("-").isdigit() for n in names))
+
+
+def refuse_data_header(path: str, names: list[str]) -> None:
+    """Refuse a header row that reads as data (see :func:`_header_is_data`).
+
+    For files read with a header row where a row of data taken for one would
+    be lost without a word (a learning curve's first point).
+    """
+    if not _names_its_columns(path) and _header_is_data(names):
+        raise ValueError(
+            f"{path}: the first row {','.join(names)!r} is numbers, like a data row, not "
+            "column names; pass --no-header for a file without a header row, or name the columns"
+        )
+
+
+def read_column_file(
+    path: str, name: str, *, header: bool = True, sep: str | None = None
+) -> tuple[list[str] | None, Any]:
+    """Read a file of one or more columns of labels, predictions or probabilities.
+
+    Returns ``(header or None, array)``. The file is read by :func:`read_table`
+    (delimiter detected, TSV, Parquet). With ``header=True`` (the default) its
+    first row names the columns -- a header is never guessed, so a header that
+    equals one of the labels is not read as data -- and a first row that is all
+    numbers is refused (it looks like data: a file without a header needs
+    ``header=False``, ``--no-header``). A column of numbers becomes a float
+    array (integers when one column of whole numbers), anything else an array
+    of strings; an empty cell is an error. Every problem is an
+    :class:`~mllifecycle.exceptions.InvalidParameterError` naming ``name``.
+    """
+    from mllifecycle._validation import described, fail
+
+    try:
+        table = read_table(path, sep=sep, header=header)
+    except ValueError as exc:
+        fail(name, "a readable CSV file with at least one data row", described(str(exc)))
+    names = list(table)
+    if header and not _names_its_columns(path) and _header_is_data(names):
+        fail(
+            name,
+            "a file whose first row names its column(s), or --no-header for a file "
+            "without a header row",
+            described(f"{path!r}, whose first row {','.join(names)!r} is numbers (a data row?)"),
+        )
+    cols = list(table.values())
+    values: Any
+    if len(cols) == 1 and cols[0].dtype.kind == "i":  # integers beyond 2**53, kept exact
+        values = cols[0][:, None]
+    elif all(c.dtype.kind == "f" for c in cols):
+        values = np.column_stack(cols)
+        if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
+            values = values.astype(np.int64)
+        if np.isnan(values.astype(np.float64)).any():
+            i = int(np.argwhere(np.isnan(values))[0, 0])
+            fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+    else:
+        texts = []
+        for c in cols:
+            if c.dtype.kind == "M":
+                texts.append(np.datetime_as_string(c))
+                continue
+            if c.dtype == object and any(v is None for v in c.tolist()):
+                i = [v is None for v in c.tolist()].index(True)
+                fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+            if c.dtype.kind == "f":
+                texts.append(np.array([format(v, "g") for v in c.tolist()]))
+            else:
+                if c.dtype == object:
+                    try:
+                        refuse_numbers_written_two_ways(path, names[len(texts)], c)
+                    except ValueError as exc:
+                        fail(name, "labels written one way", described(str(exc)))
+                texts.append(c.astype(str))
+        values = np.column_stack(texts)
+    return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
+
+
+def match_label_types(y: npt.NDArray[Any], values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Predicted labels in the type of the true labels (``1.0`` is the label ``1``).
+
+    Whole-number floats become integers when ``y`` holds integers, and numbers
+    become their text when ``y`` holds text, so equal labels compare equal.
+    """
+    if y.dtype.kind in "iu" and values.dtype.kind == "f":
+        return values.astype(np.int64) if np.all(values == np.round(values)) else values
+    if y.dtype.kind in "US" and values.dtype.kind in "iuf":
+        return values.astype(str)
+    return values
+
+
+def check_output_path(path: str, option: str) -> str:
+    """Refuse an output file whose directory does not exist, before any work.
+
+    Checked up front, so a command fails before it computes and prints a
+    result it then cannot write (the error named no option).
+    """
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"{option} {path!r} is a directory; expected a file path")
+    if not os.path.isdir(parent):
+        raise ValueError(f"{option} {path!r}: no directory {os.path.dirname(path) or parent!r}")
+    return path
+
+
+def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[Any]) -> None:
+    """Refuse a text column holding one number written two ways (``1`` and ``1.0``).
+
+    A column with any text in it is read as text, where ``1`` and ``1.0`` are
+    two labels (or two task ids) although the writer meant one. Spellings that
+    differ only by leading zeros (``01``, ``1``) may be distinct codes and are
+    let through; a decimal point or exponent makes them the same number.
+    """
+    seen: dict[float, str] = {}
+    for v in dict.fromkeys(values.tolist()):
+        if not isinstance(v, str) or not _is_number(v):
+            continue
+        x = float(v)
+        other = seen.setdefault(x, v)
+        if other != v and any(m in c for c in (v, other) for m in ".eE"):
+            a, b = sorted((other, v), key=len)
+            raise ValueError(
+                f"{path}: column {column!r} writes one number two ways: {a!r} and {b!r}, "
+                "which as text are two different values; write it one way"
+            )
+
+
+def grouped_number(values: npt.NDArray[Any]) -> str | None:
+    """Return a cell of a text column of numbers written with thousands separators.
+
+    ``"5,346"`` (quoted in a comma-separated file) is read as text, which is
+    right for an id or a label and wrong for a quantity: a drift test on it
+    compares categories. Returns the first such cell when every non-missing
+    cell is a number, with or without the separators, else None.
+    """
+    if values.dtype != object:
+        return None
+    example = None
+    for v in values.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if _COMMA_GROUPED.fullmatch(v):
+            example = example or v
+        elif not _is_number(v):
+            return None
+    return example

@@ -124,7 +124,7 @@ def test_parquet(tmp_path):
 
 def test_parquet_bytes_behind_a_csv_name(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_bytes(b"PAR1\x00\x00")
+    path.write_bytes(b"PAR1\x00\x00\xff\xfe")  # not UTF-8 either: named as Parquet
     with pytest.raises(ValueError, match="this is a Parquet file"):
         read_table(str(path))
 
@@ -233,3 +233,254 @@ def test_python_dash_m(tmp_path):
     )
     assert done.returncode == 0
     assert done.stdout.startswith("mllifecycle ")
+
+
+# ------------------------------------------------ integers beyond 2**53
+BIG = 2**53  # 9007199254740992: 2**53 + 1 is the first integer a float64 cannot hold
+
+
+@pytest.mark.parametrize(
+    ("cells", "dtype", "expected"),
+    [
+        # every cell an integer in int64's range: int64, exact
+        ([str(BIG + 1), str(BIG), "7"], "int64", [BIG + 1, BIG, 7]),
+        ([f"-{BIG + 1}", "0"], "int64", [-BIG - 1, 0]),
+        # beyond int64, or with an empty cell or a fraction: the text as written
+        ([str(2**64 + 1), str(2**64)], "object", [str(2**64 + 1), str(2**64)]),
+        ([str(BIG + 1), ""], "object", [str(BIG + 1), None]),
+        ([str(BIG + 1), "1.5"], "object", [str(BIG + 1), "1.5"]),
+        # within 2**53, or written as floats: float64 as before
+        ([str(BIG), "1"], "float64", [float(BIG), 1.0]),
+        (["1e300", "2"], "float64", [1e300, 2.0]),
+    ],
+)
+def test_integers_beyond_2_53_are_kept_exact(tmp_path, cells, dtype, expected):
+    # float64 read 2**53 + 1 as 2**53: two ids (tasks, labels, keys) became one
+    table = read_table(_text(tmp_path / "t.csv", "id,v\n" + "".join(f"{c},1\n" for c in cells)))
+    assert table["id"].dtype == np.dtype(dtype)
+    assert table["id"].tolist() == expected
+    assert table["v"].dtype == np.float64
+
+
+def test_labels_aggregate_keeps_big_task_ids_apart(tmp_path, capsys):
+    # two tasks whose ids differ beyond float64's precision were merged into one
+    rows = [f"{BIG + 1},a,1", f"{BIG + 1},b,1", f"{BIG},c,0", f"{BIG},d,0", "5,a,1", "5,c,0"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path, "--json"]) == 0
+    tasks = {t["task"]: t["label"] for t in json.loads(capsys.readouterr().out)["tasks"]}
+    assert tasks.keys() == {str(BIG + 1), str(BIG), "5"}
+    assert tasks[str(BIG + 1)] == "1"
+    assert tasks[str(BIG)] == "0"
+
+
+def test_gate_labels_beyond_2_53(tmp_path, capsys):
+    y = _text(tmp_path / "y.csv", "y\n" + f"{BIG + 1}\n{BIG}\n" * 5)
+    chal = _text(tmp_path / "c.csv", "p\n" + f"{BIG}\n{BIG + 1}\n" * 5)  # every one wrong
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
+                 "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 0.0
+
+
+# ------------------------------------- decimal commas and points in one file
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        # "1.000" beside "1,5" is one thousand in the writer's convention: it
+        # was read as 1.0
+        ("a;b\n1,5;1\n1.000;2\n", r"column 'a': '1,5'.*column 'a': '1.000'"),
+        ("price;qty\n1,5;1.000\n2,5;2.500\n", r"column 'price': '1,5'.*column 'qty': '1.000'"),
+        ("price;qty\n1,5;2\n2,5;0.25\n", r"column 'price': '1,5'.*column 'qty': '0.25'"),
+    ],
+)
+def test_decimal_comma_beside_points_is_refused(tmp_path, text, match):
+    path = _text(tmp_path / "t.csv", text)
+    with pytest.raises(ValueError, match=match) as exc:
+        read_table(path)
+    assert str(exc.value).startswith(path)
+    assert main(["drift", path, path]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a;b\n1.5;1\n2.25;2\n", [1.5, 2.25]),  # points only: decimal points
+        ("a;b\n1,5;1\n2;2\n", [1.5, 2.0]),  # commas only: decimal commas
+        ("a;b\n1,5;1\n2;v1.2\n", [1.5, 2.0]),  # a point in text is not a number
+    ],
+)
+def test_one_decimal_mark_per_file_still_reads(tmp_path, text, expected):
+    assert read_table(_text(tmp_path / "t.csv", text))["a"].tolist() == expected
+
+
+# ------------------------------- one number written two ways in a text column
+@pytest.mark.parametrize(
+    ("column", "match"),
+    [
+        # a text column (for "x") with 1 and 1.0: two labels, or two tasks, where
+        # the writer meant one
+        ("label", r"a.csv: column 'label' writes one number two ways: '1' and '1.0'"),
+        ("task", r"a.csv: column 'task' writes one number two ways: '2' and '2.00'"),
+    ],
+)
+def test_labels_aggregate_refuses_a_number_written_two_ways(tmp_path, capsys, column, match):
+    import re
+
+    if column == "label":
+        rows = ["t1,a,1", "t1,b,1.0", "t2,a,x", "t2,b,x"]
+    else:
+        rows = ["2,a,yes", "2.00,b,yes", "x,a,no", "x,b,no"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path]) == 2
+    err = capsys.readouterr().err
+    assert re.search(match, err), err
+
+
+def test_gate_refuses_a_label_written_two_ways(tmp_path, capsys):
+    y = _text(tmp_path / "y.csv", "y\n" + "1\nx\n1.0\n" * 10)
+    chal = _text(tmp_path / "c.csv", "p\n" + "1\nx\n1\n" * 10)
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.9"]) == 2
+    err = capsys.readouterr().err
+    assert "'y_true' parameter" in err
+    assert "writes one number two ways: '1' and '1.0'" in err
+
+
+def test_codes_with_leading_zeros_stay_distinct(tmp_path, capsys):
+    # "01" and "1" may be two codes; only a decimal part makes the same number twice
+    rows = ["t1,a,01", "t1,b,01", "t2,a,1", "t2,b,1", "t3,a,x", "t3,b,x"]
+    path = _text(tmp_path / "a.csv", "task,worker,label\n" + "\n".join(rows) + "\n")
+    assert main(["labels", "aggregate", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["01", "1", "x"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(tmp_path, newline):
+    # old Mac "\r" endings were refused as malformed CSV
+    path = tmp_path / "t.csv"
+    path.write_bytes(newline.join(["a,b", "1,x", '2,"y z"', ""]).encode())
+    table = read_table(str(path))
+    assert table["a"].tolist() == [1.0, 2.0]
+    assert table["b"].tolist() == ["x", "y z"]
+
+
+# ------------------------------------------------------------------ JSON
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("t.jsonl", '{"a": 1.5, "b": "x", "id": 9007199254740993}\n\n'
+                    '{"a": null, "b": "y", "id": 2}\n'),
+        ("t.ndjson", '{"a": 1.5, "b": "x", "id": 9007199254740993}\r\n'
+                     '{"b": "y", "id": 2}\r\n'),  # a missing key is a missing cell
+        ("t.json", '[{"a": 1.5, "b": "x", "id": 9007199254740993}, '
+                   '{"a": null, "b": "y", "id": 2}]'),
+        # pandas' DataFrame.to_json(): columns of {index: value}
+        ("t.json", '{"a": {"0": 1.5, "1": null}, "b": {"0": "x", "1": "y"}, '
+                   '"id": {"0": 9007199254740993, "1": 2}}'),
+        ("t.json", '{"a": [1.5, null], "b": ["x", "y"], "id": [9007199254740993, 2]}'),
+    ],
+)
+def test_json_tables(tmp_path, name, text):
+    # JSON was read as delimited text: '{"a": 1.5' was a column name
+    table = read_table(_text(tmp_path / name, text))
+    assert list(table) == ["a", "b", "id"]
+    assert table["a"][0] == 1.5
+    assert np.isnan(table["a"][1])
+    assert table["b"].tolist() == ["x", "y"]
+    assert table["id"].tolist() == [9007199254740993, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "match"),
+    [
+        ("t.jsonl", '{"a": 1}\n{"a": 2\n', r"t.jsonl: line 2 is not JSON"),
+        ("t.jsonl", '{"a": 1}\n[1, 2]\n', r"t.jsonl: line 2 is not a JSON object"),
+        ("t.jsonl", '{"a": [1, 2]}\n', r"t.jsonl: column 'a' holds a list in row 1"),
+        ("t.json", '[]', r"t.json: no data rows"),
+        ("t.json", '"x"', r"t.json: expected a JSON array of records"),
+        ("t.json", '{"a": [1, 2], "b": [1]}', r"t.json: column 'b' has 1 value\(s\), column 'a' 2"),
+        ("t.jsonl", '', r"t.jsonl: empty file"),
+        # json.loads keeps the last of two equal keys: a column lost silently
+        ("t.jsonl", '{"a": 1, "a": 2}\n', r"t.jsonl: duplicate key 'a' in a JSON object"),
+        ("t.json", '[{"a": 1, "a": 2}]', r"t.json: duplicate key 'a' in a JSON object"),
+        # JSON behind a .csv name: refused, not read as comma-separated text
+        ("t.csv", '{"a": 1, "b": 2}\n{"a": 3, "b": 4}\n', r"t.csv: this looks like JSON"),
+    ],
+)
+def test_bad_json(tmp_path, name, text, match):
+    with pytest.raises(ValueError, match=match):
+        read_table(_text(tmp_path / name, text))
+
+
+def test_drift_and_gate_read_json_lines(tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    paths = []
+    for name, shift in (("r", 0.0), ("c", 1.0)):
+        rows = [json.dumps({"x": float(v), "k": str(rng.choice(["a", "b"]))})
+                for v in rng.normal(shift, 1, 300)]
+        paths.append(_text(tmp_path / f"{name}.jsonl", "\n".join(rows) + "\n"))
+    assert main(["drift", *paths, "--json"]) == 1
+    assert {f["name"] for f in json.loads(capsys.readouterr().out)["features"]} == {"x", "k"}
+    y = _text(tmp_path / "y.jsonl", '{"0": 1}\n{"0": 0}\n{"0": 1}\n')  # a key "0" is a name
+    chal = _text(tmp_path / "c.jsonl", '{"p": 1}\n{"p": 1}\n{"p": 1}\n')
+    assert main(["gate", "--y-true", y, "--challenger", chal, "--threshold", "0.5",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 2 / 3
+
+
+# ---------------------------------------------- thousands separators in drift
+@pytest.mark.parametrize(
+    ("sep", "cells", "example"),
+    [
+        # quoted "5,346" cells were text: chi-square on ~600 one-off categories
+        # found "no drift" (exit 0) in a column whose mean moved by 3000
+        (",", ['"{:,.0f}"', '"{:,.0f}"'], "5,"),
+        (",", ['"{:,.2f}"', "{:.2f}"], "5,"),
+        # where "," is the decimal mark, "999" beside "1.234" was 999 beside 1.234
+        (";", ["{:,.0f}", "{:,.0f}"], "1."),
+    ],
+)
+def test_drift_refuses_numbers_with_thousands_separators(tmp_path, capsys, sep, cells, example):
+    rng = np.random.default_rng(2)
+    paths = []
+    means = (1100, 1500) if sep == ";" else (5000, 8000)
+    for name, mean, fmt in (("r", means[0], cells[0]), ("c", means[1], cells[1])):
+        values = rng.normal(mean, 300, 300)
+        body = [fmt.format(v) for v in values]
+        header = "amount"
+        if sep == ";":  # two columns, so the file is seen to be semicolon-separated
+            body = [b.replace(",", "_").replace(".", ",").replace("_", ".") + ";1" for b in body]
+            header = "amount;n"
+        paths.append(_text(tmp_path / f"{name}.csv", header + "\n" + "\n".join(body) + "\n"))
+    assert main(["drift", *paths]) == 2
+    err = capsys.readouterr().err
+    assert "column 'amount'" in err
+    assert "thousands separator" in err
+    assert f"'{example}" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_drift_keeps_text_categories_that_are_not_numbers(tmp_path, capsys):
+    ref = _text(tmp_path / "r.csv", "code\n" + '"1,2"\n"x"\n' * 50)
+    assert main(["drift", ref, ref]) == 0
+
+
+@pytest.mark.parametrize(
+    ("sep", "expected"),
+    [("\\t", "\t"), ("tab", "\t"), ("TAB", "\t"), ("semicolon", ";"), ("comma", ","),
+     ("pipe", "|"), ("\t", "\t"), (";", ";")],
+)
+def test_sep_accepts_escapes_and_names(tmp_path, sep, expected):
+    # --sep '\t' (as written in a shell or a CI file) was refused as two characters
+    path = _text(tmp_path / "t.txt", expected.join(["a", "b"]) + "\n" + expected.join("12") + "\n")
+    assert list(read_table(path, sep=sep)) == ["a", "b"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark(tmp_path, encoding):
+    # spreadsheets' "Unicode text" export: UTF-16 with a BOM, tab-separated;
+    # it was refused as "not UTF-8"
+    path = tmp_path / "t.txt"
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    path.write_bytes(bom + "a\tb\n1\tx\n2\ty\n".encode(encoding))
+    table = read_table(str(path))
+    assert table["a"].tolist() == [1.0, 2.0]
+    assert table["b"].tolist() == ["x", "y"]

@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "curve",
         metavar="CURVE.csv",
-        help="learning curve: a column 'size' (training rows) and one or more score "
-        "columns (one per fold), one row per size",
+        help="learning curve: a column 'size' (training rows; else the first column) and "
+        "one or more score columns (one per fold), one row per size, under a header row",
     )
     parser.add_argument("--target", type=float, required=True, help="metric value to reach")
     parser.add_argument("--price", type=float, default=None, help="money per label (answer)")
@@ -43,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--confidence-level", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--sep", default=None, help="field delimiter (default: detected)")
+    parser.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the file has no header row: the first column is the size, the others scores",
+    )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
 
 
@@ -52,11 +57,13 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from mllifecycle._io import read_table
+    from mllifecycle._io import read_table, refuse_data_header
     from mllifecycle.budget import fit_curve, plan, redundancy
 
-    table = read_table(args.curve, sep=args.sep)
+    table = read_table(args.curve, sep=args.sep, header=not args.no_header)
     names = list(table)
+    if not args.no_header:
+        refuse_data_header(args.curve, names)
     size_col = "size" if "size" in table else names[0]
     scores = [table[n] for n in names if n != size_col]
     if not scores:

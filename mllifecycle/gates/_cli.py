@@ -92,48 +92,14 @@ def read_column_file(
 ) -> tuple[list[str] | None, Any]:
     """Read a file of one or more columns; return (header or None, array).
 
-    The file is read by the command line's one table reader
-    (:func:`mllifecycle._io.read_table`: delimiter detected, TSV, Parquet).
-    With ``header=True`` (the default) its first row names the columns; a
-    file without one needs ``header=False`` (``--no-header``), so a header that
-    happens to equal a label is never read as data. A column of numbers
-    becomes a float array (integers when one column of whole numbers), anything
-    else an array of strings; an empty cell is an error.
+    The command line's one reader of label and prediction files,
+    :func:`mllifecycle._io.read_column_file` (imported when called, so this
+    module stays light): with ``header=True`` the first row names the columns
+    and a first row of numbers is refused; ``header=False`` for files without.
     """
-    import numpy as np
+    from mllifecycle._io import read_column_file as read
 
-    from mllifecycle._io import read_table
-    from mllifecycle._validation import described, fail
-
-    try:
-        table = read_table(path, sep=sep, header=header)
-    except ValueError as exc:
-        fail(name, "a readable CSV file with at least one data row", described(str(exc)))
-    names = list(table)
-    cols = list(table.values())
-    numeric = all(c.dtype.kind == "f" for c in cols)
-    if numeric:
-        values: Any = np.column_stack(cols)
-        if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
-            values = values.astype(np.int64)
-        if np.isnan(values.astype(np.float64)).any():
-            i = int(np.argwhere(np.isnan(values))[0, 0])
-            fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
-    else:
-        texts = []
-        for c in cols:
-            if c.dtype.kind == "M":
-                texts.append(np.datetime_as_string(c))
-                continue
-            if c.dtype == object and any(v is None for v in c.tolist()):
-                i = [v is None for v in c.tolist()].index(True)
-                fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
-            if c.dtype.kind == "f":
-                texts.append(np.array([format(v, "g") for v in c.tolist()]))
-            else:
-                texts.append(c.astype(str))
-        values = np.column_stack(texts)
-    return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
+    return read(path, name, header=header, sep=sep)
 
 
 def _model_output(
@@ -165,10 +131,10 @@ def _model_output(
 
         proba = check_proba(proba, name, "mllifecycle gate")
         return _labels_from_proba(y, proba), proba
-    if kind == "label" and y.dtype.kind in "iu" and values.dtype.kind == "f":
-        values = values.astype(np.int64) if np.all(values == np.round(values)) else values
-    if kind == "label" and y.dtype.kind in "US" and values.dtype.kind in "iuf":
-        values = values.astype(str)
+    if kind == "label":
+        from mllifecycle._io import match_label_types
+
+        values = match_label_types(y, values)
     return values, None
 
 

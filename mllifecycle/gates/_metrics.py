@@ -58,6 +58,23 @@ METRICS: dict[str, tuple[str, bool]] = {
     "expected_calibration_error": ("proba", False),
 }
 
+#: The values each built-in metric can take: a threshold outside them makes a
+#: gate that always passes or always fails (``--threshold 80`` for 80 %).
+#: Multi-class Brier scores sum over the classes, up to 2.
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    "accuracy": (0.0, 1.0),
+    "error_rate": (0.0, 1.0),
+    "precision": (0.0, 1.0),
+    "recall": (0.0, 1.0),
+    "f1": (0.0, 1.0),
+    "log_loss": (0.0, float("inf")),
+    "brier_score": (0.0, 2.0),
+    "mean_absolute_error": (0.0, float("inf")),
+    "mean_squared_error": (0.0, float("inf")),
+    "roc_auc": (0.0, 1.0),
+    "expected_calibration_error": (0.0, 1.0),
+}
+
 _ALIASES = {
     "accuracy_score": "accuracy",
     "zero_one_loss": "error_rate",

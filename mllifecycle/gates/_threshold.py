@@ -9,7 +9,7 @@ import attrs
 from mllifecycle._validation import check_bool, check_scalar, fail
 from mllifecycle.gates._common import _check_context, _f
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
-from mllifecycle.gates._metrics import MetricSpec, prepare, resolve_metric
+from mllifecycle.gates._metrics import METRIC_RANGES, MetricSpec, prepare, resolve_metric
 
 __all__ = ["MetricThreshold"]
 
@@ -57,10 +57,23 @@ class MetricThreshold:
         spec = resolve_metric(self.metric, hib, caller)
         if self.minimum is None and self.maximum is None:
             fail("minimum", "a float when maximum is None (give a bound)", None, caller)
+        unbounded = (-float("inf"), float("inf"))
+        low, high = unbounded if spec.kind == "callable" else METRIC_RANGES[spec.name]
         for nm in ("minimum", "maximum"):
             v = getattr(self, nm)
             if v is not None:
-                object.__setattr__(self, nm, check_scalar(v, nm, caller=caller))
+                v = check_scalar(v, nm, caller=caller)
+                if not low <= v <= high:
+                    shown = f"[{low:g}, {high:g}]".replace("inf]", "inf)")
+                    fail(
+                        nm,
+                        f"a bound within {spec.name}'s range {shown} (a bound outside makes "
+                        "a gate that always passes or always fails; a fraction, not a "
+                        "percentage)",
+                        v,
+                        caller,
+                    )
+                object.__setattr__(self, nm, v)
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             fail("maximum", f"at least minimum={self.minimum!r}", self.maximum, caller)
         check_bool(self.use_proba, "use_proba", caller)
@@ -83,6 +96,8 @@ class MetricThreshold:
         context = _check_context(context, caller)
         spec: MetricSpec = self._spec
         _, challenger = model_inputs(spec, context, caller, use_proba=self.use_proba)
+        proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and self.use_proba)
+        name = "challenger_proba" if proba else "challenger"
         problem = prepare(
             spec,
             context.y_true,
@@ -90,6 +105,7 @@ class MetricThreshold:
             challenger,
             sample_weight=context.sample_weight,
             caller=caller,
+            names=(name, name),  # the challenger alone: errors must not name a champion
         )
         value = problem.observed()[1]
         ok = True

@@ -20,8 +20,8 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("answers", metavar="ANSWERS.csv",
                    help="one answer per row, with a header row naming the task, worker "
-                        "and label columns (see --columns, --no-header); CSV, TSV or "
-                        "Parquet")
+                        "and label columns (see --columns, --no-header); CSV, TSV, "
+                        "JSON or Parquet")
     p.add_argument("--method", default="dawid-skene",
                    choices=sorted(m.replace("_", "-") for m in METHODS),
                    help="aggregation method (default: dawid-skene)")
@@ -34,8 +34,8 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sep", default=None,
                    help="field delimiter of the files (default: detected)")
     p.add_argument("--gold", metavar="G.csv",
-                   help="known labels for some tasks: two columns with a header, task and "
-                        "label")
+                   help="known labels for some tasks: two columns with a header row, task "
+                        "and label (a first row naming a task of the answers is refused)")
     p.add_argument("--duplicates", default="raise", choices=["raise", "first", "last", "keep"],
                    help="several answers by one worker on one task: refuse (default), keep "
                         "the first or last, or keep all")
@@ -62,6 +62,9 @@ def _ids(values: Any, path: str, column: str) -> Any:
         return values.astype(str)
     if any(v is None for v in values.tolist()):
         raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+    from mllifecycle._io import refuse_numbers_written_two_ways
+
+    refuse_numbers_written_two_ways(path, column, values)
     return values
 
 
@@ -84,14 +87,21 @@ def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | No
     return {c: _ids(table[n], path, n) for c, n in zip(columns, names, strict=True)}
 
 
-def _gold_table(path: str, task: str, label: str, sep: str | None) -> dict[Any, Any]:
+def _gold_table(path: str, task: str, label: str, sep: str | None,
+                tasks: Any = None) -> dict[Any, Any]:
     from mllifecycle._io import read_table
 
     table = read_table(path, sep=sep)
     if len(table) != 2:
         raise ValueError(f"{path}: {len(table)} column(s); expected two (task, label) "
                          "with a header row")
-    t_name, l_name = (task, label) if task in table and label in table else list(table)
+    named = task in table and label in table
+    t_name, l_name = (task, label) if named else list(table)
+    if not named and tasks is not None and t_name in {str(t) for t in tasks.tolist()}:
+        # a gold file without a header lost its first gold task to the header
+        raise ValueError(f"{path}: the first row {t_name + ',' + l_name!r} names task "
+                         f"{t_name!r} of the answers, so it is data, not a header; give the "
+                         f"gold file a header row ({task},{label})")
     ids = _ids(table[t_name], path, t_name)
     labs = _ids(table[l_name], path, l_name)
     return dict(zip(ids.tolist(), labs.tolist(), strict=True))
@@ -109,8 +119,13 @@ def _run_aggregate(args: argparse.Namespace) -> int:
     columns = [c.strip() for c in args.columns.split(",")]
     if len(columns) != 3 or len(set(columns)) != 3 or "" in columns:
         fail("columns", "three distinct comma-separated names", args.columns)
+    if args.output:
+        from mllifecycle._io import check_output_path
+
+        check_output_path(args.output, "--output")
     answers = _answers_table(args.answers, columns, args.no_header, args.sep)
-    gold = _gold_table(args.gold, columns[0], columns[2], args.sep) if args.gold else None
+    gold = (_gold_table(args.gold, columns[0], columns[2], args.sep, answers[columns[0]])
+            if args.gold else None)
     threshold = None
     if args.min_gold_accuracy is not None:
         threshold = check_probability(args.min_gold_accuracy, "min_gold_accuracy")

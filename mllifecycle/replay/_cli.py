@@ -85,8 +85,12 @@ def run(args: argparse.Namespace) -> int:
     from mllifecycle.replay import replay
 
     if args.plot:
-        # fail before a replay whose plot could not be drawn
+        # fail before a replay whose plot could not be drawn or saved
         import importlib.util
+
+        from mllifecycle._io import check_output_path
+
+        check_output_path(args.plot, "--plot")
 
         if importlib.util.find_spec("matplotlib") is None:
             raise ImportError(

@@ -74,37 +74,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     promote.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     promote.add_argument("--reason", help="kept in the history")
-
-
-def _read_column(path: str, name: str) -> Any:
-    """Read one CSV column (an optional text header above numbers is skipped)."""
-    import csv
-
-    import numpy as np
-
-    from mllifecycle._validation import described, fail
-
-    with open(path, newline="", encoding="utf-8-sig") as fh:  # a BOM is not data
-        rows = [[f.strip() for f in r] for r in csv.reader(fh) if any(f.strip() for f in r)]
-    if not rows:
-        fail(name, "a CSV file with at least one row", described(f"empty file {path!r}"))
-    if any(len(r) != 1 for r in rows):
-        fail(name, "a CSV file of one column", described(f"{path!r} with several columns"))
-    values = [r[0] for r in rows]
-
-    def number(text: str) -> bool:
-        try:
-            float(text)
-        except ValueError:
-            return False
-        return True
-
-    if len(values) > 1 and not number(values[0]) and all(number(v) for v in values[1:]):
-        values = values[1:]
-    if all(number(v) for v in values):
-        arr = np.array([float(v) for v in values])
-        return arr.astype(np.int64) if np.all(arr == np.round(arr)) else arr
-    return np.array(values, dtype=str)
+    promote.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the files have no header row (by default their first row names the column)",
+    )
+    promote.add_argument(
+        "--sep", default=None, help="field delimiter of the files (default: detected)"
+    )
 
 
 def _print(obj: Any) -> None:
@@ -147,15 +124,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _promote(registry: Any, args: argparse.Namespace) -> int:
+    from mllifecycle._io import match_label_types
     from mllifecycle._validation import fail
     from mllifecycle.gates import GateContext, MetricThreshold, NoRegression, SignificantImprovement
 
-    y = _read_column(args.y_true, "y_true")
-    chal = _read_column(args.challenger, "challenger")
-    champ = _read_column(args.champion, "champion") if args.champion else None
-    if y.dtype.kind == "U":
-        chal = chal.astype(str)
-        champ = champ.astype(str) if champ is not None else None
+    def column(path: str, name: str) -> Any:
+        from mllifecycle._io import read_column_file
+        from mllifecycle._validation import described
+
+        values = read_column_file(path, name, header=not args.no_header, sep=args.sep)[1]
+        if values.ndim != 1:
+            fail(name, "a file of one column", described(f"{values.shape[1]} columns in {path!r}"))
+        return values
+
+    y = column(args.y_true, "y_true")
+    chal = match_label_types(y, column(args.challenger, "challenger"))
+    champ = match_label_types(y, column(args.champion, "champion")) if args.champion else None
     ctx = GateContext(y_true=y, challenger=chal, champion=champ, rng=args.seed)
     gates: list[Any] = []
     if args.minimum is not None or args.maximum is not None:

@@ -213,3 +213,31 @@ def test_plan_plot():
     ax = plan(_curve(), 0.88, price_per_label=0.5).plot()
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert any("acquire: rows" in t for t in labels)
+
+
+@pytest.mark.parametrize(
+    ("first_line", "flags", "status", "n_points", "match"),
+    [
+        # the bug: a curve file without a header lost its first point (taken
+        # for column names) and the plan ran on the rest, exit 0
+        (None, [], 2, None, r"curve.csv: the first row '100,0.\d+,.*' is numbers.*--no-header"),
+        (None, ["--no-header"], 0, 5, None),
+        ("size,f1,f2,f3", [], 0, 5, None),
+        ("0,1,2,3", [], 0, 5, None),  # pandas' names for an unnamed frame: a header
+    ],
+)
+def test_cli_plan_header_row(tmp_path, capsys, first_line, flags, status, n_points, match):
+    path = _curve_csv(tmp_path)
+    from pathlib import Path
+
+    lines = Path(path).read_text().splitlines()[1:]
+    Path(path).write_text("\n".join(([first_line] if first_line else []) + lines) + "\n")
+    assert main(["plan", path, "--target", "0.88", "--json", *flags]) == status
+    out, err = capsys.readouterr()
+    if match:
+        import re
+
+        assert re.search(match, err), err
+        assert len(err.strip().splitlines()) == 1
+    else:
+        assert len(json.loads(out)["curve"]["sizes"]) == n_points

@@ -145,6 +145,9 @@ def test_cli_example(capsys):
             "'correction' parameter of detect",
         ),
         (None, ["REF", "REF", "--test", "t_test"], "'tests' parameter of detect"),
+        # --example with files ran on the built-in data and reported its drift
+        (None, ["REF", "REF", "--example"], "--example takes no files"),
+        (None, ["REF", "--example"], "--example takes no files"),
     ],
 )
 def test_cli_bad_input_exit_2_one_line(csvs, tmp_path, capsys, setup, args, message):

@@ -229,3 +229,101 @@ def test_console_script_subprocess(files):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("y_text", "chal_text", "extra", "match"),
+    [
+        # headerless files of numbers read with the (default) header row lost
+        # their first row in every file alike: a gate judged n-1 rows, exit 0
+        ("0\n1\n1\n1\n", "1\n1\n1\n1\n", [], r"'y_true' parameter .*--no-header.*first row '0'"),
+        ("y\n0\n1\n", "0.5\n0.5\n", ["--metric", "log_loss"], r"'challenger' .*first row '0.5'"),
+        ("y\n0\n1\n", "0.2,0.8\n0.7,0.3\n", ["--metric", "log_loss"],
+         r"'challenger' .*first row '0.2,0.8'"),
+        ("y\n0\n1\n", "p\n1\n0\n", ["--slices", "SLICES"], r"'slices' .*first row '3'"),
+    ],
+)
+def test_first_row_of_numbers_is_not_taken_for_a_header(tmp_path, capsys, y_text, chal_text,
+                                                        extra, match):
+    import re
+
+    y = _text(tmp_path / "y.csv", y_text)
+    chal = _text(tmp_path / "c.csv", chal_text)
+    slices = _text(tmp_path / "s.csv", "3\n4\n")
+    extra = [str(slices) if e == "SLICES" else e for e in extra]
+    status = main(["gate", "--y-true", str(y), "--challenger", str(chal), "--threshold", "0.1",
+                   *extra])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert re.search(match, err), err
+
+
+def test_header_of_class_names_is_a_header(tmp_path, capsys):
+    # several columns named 0, 1 (pandas' names for an unnamed frame) stay a header
+    y = _text(tmp_path / "y.csv", "y\n0\n1\n")
+    chal = _text(tmp_path / "c.csv", "1,0\n0.3,0.7\n0.6,0.4\n")
+    assert main(["gate", "--y-true", str(y), "--challenger", str(chal), "--threshold", "0.9",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("chal_text", "metric", "match"),
+    [
+        # the threshold gate named the challenger 'champion' (there was none)
+        ("p\n" + "yes\nno\n" * 20, "accuracy", r"'challenger' parameter of MetricThreshold"),
+        ("p\n" + "1.5\n0.5\n" * 20, "log_loss", r"'challenger' .*probabilities in \[0, 1\]"),
+    ],
+)
+def test_threshold_gate_names_the_challenger(tmp_path, capsys, chal_text, metric, match):
+    import re
+
+    y = _text(tmp_path / "y.csv", "y\n" + "1\n0\n" * 20)
+    chal = _text(tmp_path / "c.csv", chal_text)
+    status = main(["gate", "--y-true", str(y), "--challenger", str(chal), "--metric", metric,
+                   "--threshold", "0.5"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert re.search(match, err), err
+    assert "champion" not in err
+
+
+@pytest.mark.parametrize(
+    ("metric", "bounds", "match"),
+    [
+        # a bound outside the metric's range made a gate that always passed
+        # (error_rate <= 5, meant as 5 %) or always failed (accuracy >= 80)
+        ("accuracy", {"minimum": 80.0}, r"'minimum' .*within accuracy's range \[0, 1\].*Got 80"),
+        ("error", {"maximum": 5.0}, r"'maximum' .*within error_rate's range \[0, 1\].*Got 5"),
+        ("f1", {"minimum": -0.5}, r"'minimum' .*within f1's range \[0, 1\].*Got -0.5"),
+        ("log_loss", {"maximum": -1.0}, r"'maximum' .*within log_loss's range \[0, inf\)"),
+        ("brier_score", {"maximum": 2.5}, r"'maximum' .*within brier_score's range \[0, 2\]"),
+    ],
+)
+def test_threshold_outside_the_metric_range_is_refused(metric, bounds, match):
+    from mllifecycle.exceptions import InvalidParameterError
+    from mllifecycle.gates import MetricThreshold
+
+    with pytest.raises(InvalidParameterError, match=match):
+        MetricThreshold(metric, **bounds)
+
+
+@pytest.mark.parametrize(
+    ("metric", "bounds"),
+    [("accuracy", {"minimum": 0.0}), ("accuracy", {"minimum": 1.0}),
+     ("brier_score", {"maximum": 1.5}), ("mse", {"maximum": 1e6}),
+     (lambda y, p: 0.0, {"minimum": -5.0})],
+)
+def test_threshold_inside_the_metric_range_is_kept(metric, bounds):
+    from mllifecycle.gates import MetricThreshold
+
+    gate = MetricThreshold(metric, **bounds)
+    assert gate.minimum == bounds.get("minimum")
+
+
+def test_gate_threshold_as_a_percentage_exits_2(files, capsys):
+    status = main(["gate", "--y-true", files["y"], "--challenger", files["b"], "--threshold", "80"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "accuracy's range [0, 1]" in err

@@ -136,3 +136,48 @@ def test_numeric_ids_print_as_written_and_semicolons(tmp_path, capsys):
     assert doc["n_gold"] == 2
     assert [t["task"] for t in doc["tasks"]][:3] == ["1", "2", "3"]
     assert [t["label"] for t in doc["tasks"]] == ["1", "0"] * 4
+
+
+@pytest.mark.parametrize(
+    ("gold", "status", "n_gold", "match"),
+    [
+        # the bug: a gold file without a header lost its first gold task (taken
+        # for column names) and the gold accuracy was computed without it
+        ("t1,yes\nt3,no\n", 2, None, r"gold.csv: the first row 't1,yes' names task 't1'"),
+        ("1,yes\n3,no\n", 2, None, r"first row '1,yes' names task '1'"),
+        ("task,label\nt1,yes\nt3,no\n", 0, 2, None),
+        ("item,truth\nt1,yes\nt3,no\n", 0, 2, None),  # other names: by position
+    ],
+)
+def test_gold_header_row(tmp_path, capsys, gold, status, n_gold, match):
+    import re
+
+    numeric = gold.startswith("1,")
+    ids = ["1", "2", "3"] if numeric else ["t1", "t2", "t3"]
+    labels = ["yes", "yes", "no", "no", "yes", "no"]
+    rows = [f"{ids[i // 2]},{'ab'[i % 2]},{lab}" for i, lab in enumerate(labels)]
+    answers = tmp_path / "a.csv"
+    answers.write_text("task,worker,label\n" + "\n".join(rows) + "\n")
+    g = tmp_path / "gold.csv"
+    g.write_text(gold)
+    assert main(["labels", "aggregate", str(answers), "--gold", str(g), "--json"]) == status
+    out, err = capsys.readouterr()
+    if match:
+        assert re.search(match, err), err
+        assert len(err.strip().splitlines()) == 1
+    else:
+        assert json.loads(out)["n_gold"] == n_gold
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_output_in_a_missing_directory_fails_before_any_output(tmp_path, capsys, json_flag):
+    # the aggregation ran and --json printed its result, then writing -o failed
+    answers = tmp_path / "a.csv"
+    answers.write_text("task,worker,label\nt1,a,x\nt1,b,x\nt2,a,y\nt2,b,y\n")
+    out = tmp_path / "no" / "such" / "dir" / "out.csv"
+    assert main(["labels", "aggregate", str(answers), "-o", str(out), *json_flag]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--output" in captured.err
+    assert f"no directory {str(out.parent)!r}" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1

@@ -103,3 +103,11 @@ def test_demo_plot_without_matplotlib_fails_before_the_replay(monkeypatch, capsy
     assert status == 2
     assert "pip install mllifecycle[plot]" in err
     assert ran == []
+
+
+def test_demo_plot_in_a_missing_directory_fails_before_the_replay(tmp_path, capsys):
+    out = tmp_path / "missing" / "plot.png"
+    assert main(["demo", "--n-samples", "20000", "--plot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert f"--plot {str(out)!r}: no directory {str(out.parent)!r}" in err
