@@ -512,7 +512,7 @@ def refuse_data_header(path: str, names: list[str]) -> None:
 
 
 def read_column_file(
-    path: str, name: str, *, header: bool = True, sep: str | None = None
+    path: str, name: str, *, header: bool | None = True, sep: str | None = None
 ) -> tuple[list[str] | None, Any]:
     """Read a file of one or more columns of labels, predictions or probabilities.
 
@@ -521,18 +521,36 @@ def read_column_file(
     first row names the columns -- a header is never guessed, so a header that
     equals one of the labels is not read as data -- and a first row that is all
     numbers is refused (it looks like data: a file without a header needs
-    ``header=False``, ``--no-header``). A column of numbers becomes a float
+    ``header=False``, ``--no-header``). ``header=None`` (the command line's
+    default) reads a header too, but refuses a single column whose first row
+    is also one of its values (``cat`` above ``cat``, ``dog``): that row may be
+    a label of a file without a header, so ``--header`` or ``--no-header``
+    must say which. A column of numbers becomes a float
     array (integers when one column of whole numbers), anything else an array
     of strings; an empty cell is an error. Every problem is an
     :class:`~mllifecycle.exceptions.InvalidParameterError` naming ``name``.
     """
     from mllifecycle._validation import described, fail
 
+    ask = header is None  # a header unless the first row could be a label
+    header = header is None or bool(header)
     try:
         table = read_table(path, sep=sep, header=header)
     except ValueError as exc:
         fail(name, "a readable CSV file with at least one data row", described(str(exc)))
     names = list(table)
+    if ask and len(names) == 1 and not _names_its_columns(path):
+        col = next(iter(table.values()))
+        if col.dtype.kind not in "fiuM" and names[0] in {str(v) for v in col.tolist()}:
+            fail(
+                name,
+                "a first row that is clearly a header, or --header / --no-header to say "
+                "whether it is one",
+                described(
+                    f"{path!r}, whose first row {names[0]!r} is also one of its labels "
+                    "(a header, or the first label of a file without one?)"
+                ),
+            )
     if header and not _names_its_columns(path) and _header_is_data(names):
         fail(
             name,

@@ -76,10 +76,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bootstrap resamples (default: 10000)",
     )
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
-    parser.add_argument(
+    heading = parser.add_mutually_exclusive_group()
+    heading.add_argument(
         "--no-header",
         action="store_true",
         help="the files have no header row (by default their first row names the columns)",
+    )
+    heading.add_argument(
+        "--header",
+        action="store_true",
+        help="the first row is a header even where it equals a label (by default such "
+        "a file is refused as ambiguous)",
     )
     parser.add_argument(
         "--sep", default=None, help="field delimiter of the files (default: detected)"
@@ -87,8 +94,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
+def header_choice(args: Any) -> bool | None:
+    """``--header`` -> True, ``--no-header`` -> False, neither -> None (refuse ambiguity)."""
+    if getattr(args, "header", False):
+        return True
+    return False if args.no_header else None
+
+
 def read_column_file(
-    path: str, name: str, *, header: bool = True, sep: str | None = None
+    path: str, name: str, *, header: bool | None = True, sep: str | None = None
 ) -> tuple[list[str] | None, Any]:
     """Read a file of one or more columns; return (header or None, array).
 
@@ -103,7 +117,7 @@ def read_column_file(
 
 
 def _model_output(
-    path: str, name: str, y: Any, kind: str, header: bool, sep: str | None
+    path: str, name: str, y: Any, kind: str, header: bool | None, sep: str | None
 ) -> tuple[Any, Any]:
     """Return (predictions, probabilities) for one model's CSV."""
     import numpy as np
@@ -158,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     margin = check_scalar(args.margin, "margin", caller=caller, low=0.0)
     alpha = check_alpha(args.alpha, caller=caller)
     n_resamples = check_int(args.n_resamples, "n_resamples", caller=caller)
-    header, sep = not args.no_header, args.sep
+    header, sep = header_choice(args), args.sep
     if not args.champion and args.threshold is None:
         raise ValueError(
             "nothing to decide: give --champion (compare with the deployed model) "

@@ -74,10 +74,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     promote.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     promote.add_argument("--reason", help="kept in the history")
-    promote.add_argument(
+    heading = promote.add_mutually_exclusive_group()
+    heading.add_argument(
         "--no-header",
         action="store_true",
         help="the files have no header row (by default their first row names the column)",
+    )
+    heading.add_argument(
+        "--header",
+        action="store_true",
+        help="the first row is a header even where it equals a label (by default such "
+        "a file is refused as ambiguous)",
     )
     promote.add_argument(
         "--sep", default=None, help="field delimiter of the files (default: detected)"
@@ -132,7 +139,8 @@ def _promote(registry: Any, args: argparse.Namespace) -> int:
         from mllifecycle._io import read_column_file
         from mllifecycle._validation import described
 
-        values = read_column_file(path, name, header=not args.no_header, sep=args.sep)[1]
+        header = True if args.header else (False if args.no_header else None)
+        values = read_column_file(path, name, header=header, sep=args.sep)[1]
         if values.ndim != 1:
             fail(name, "a file of one column", described(f"{values.shape[1]} columns in {path!r}"))
         return values

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from mllifecycle.cli import main
+from mllifecycle.exceptions import InvalidParameterError
 
 
 def _write(path, columns, header=None, fmt="%s"):
@@ -161,11 +162,19 @@ def test_read_column_file_header_rules(tmp_path):
     header, values = read_column_file(str(p), "y")
     assert header == ["label"]
     assert values.tolist() == ["cat", "dog", "cat"]
-    # a header equal to one of the labels is still a header (it was read as data)
+    # a header equal to one of the labels is a header when header=True says so
     p.write_text("cat\ncat\ndog\ncat\n")
     header, values = read_column_file(str(p), "y")
     assert header == ["cat"]
     assert values.tolist() == ["cat", "dog", "cat"]
+    # ... and ambiguous under the command line's default (header=None): that
+    # first row may be the first label of a file without a header
+    with pytest.raises(InvalidParameterError, match=r"'y' parameter must be a first row that is "
+                       r"clearly a header, or --header / --no-header.*first row 'cat' is also "
+                       r"one of its labels"):
+        read_column_file(str(p), "y", header=None)
+    p.write_text("label\ncat\ndog\n")
+    assert read_column_file(str(p), "y", header=None)[0] == ["label"]
     p.write_text("cat\ndog\ncat\n")
     header, values = read_column_file(str(p), "y", header=False)
     assert header is None

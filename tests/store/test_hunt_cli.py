@@ -51,8 +51,8 @@ def _promote(tmp_path, capsys, y_text, chal_text, *extra):
         # as a correct prediction): accuracy 2/4 passed a 0.5 floor, truth 1/3
         ("label\nyes\nno\nno\n", "pred\nno\nyes\nno\n", [], 3, 1 / 3),
         ("label\nyes\nno\nno\n", "label\nno\nyes\nno\n", [], 3, 1 / 3),
-        # a header equal to a label is still a header
-        ("yes\nyes\nno\nno\n", "no\nno\nyes\nno\n", [], 3, 1 / 3),
+        # a header equal to a label is a header when --header says so
+        ("yes\nyes\nno\nno\n", "no\nno\nyes\nno\n", ["--header"], 3, 1 / 3),
         # headerless files are read whole when --no-header says so
         ("yes\nno\nno\n", "no\nyes\nno\n", ["--no-header"], 3, 1 / 3),
         ("1\n0\n0\n", "0\n1\n0\n", ["--no-header"], 3, 1 / 3),
@@ -87,3 +87,17 @@ def test_promote_refuses_what_it_cannot_read_right(tmp_path, capsys, y_text, cha
     assert out == ""
     assert len(err.strip().splitlines()) == 1
     assert re.search(match, err), err
+
+
+def test_promote_refuses_a_first_row_that_may_be_a_label(tmp_path, capsys):
+    # headerless text labels: the first row "yes" is also a label; read as a
+    # header it would silently drop a row from every file
+    code, _out, err = _promote(tmp_path, capsys, "yes\nno\nno\n", "no\nyes\nno\n")
+    assert code == 2
+    assert "is also one of its labels" in err
+    assert "--header / --no-header" in err
+    with pytest.raises(SystemExit) as stop:  # one or the other (argparse)
+        _promote(tmp_path, capsys, "yes\nno\nno\n", "no\nyes\nno\n", "--header",
+                 "--no-header")
+    assert stop.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
