@@ -19,7 +19,7 @@ def recommended(
     *,
     refits: Any = DEFAULT_REFITS,
     floor: bool = True,
-    staleness: bool = False,
+    staleness: bool = True,
     every: int | None = None,
 ) -> AnyOf:
     """Return the recommended retraining policy (one configuration for every stream).
@@ -93,7 +93,7 @@ def recommended(
     if floor:
         parts.append(OnSettledBelowFloor())
     if staleness:
-        parts.append(OnStaleness())
+        parts.append(OnStaleness(robust=True))
 
     if every is not None:
         parts.append(Periodic(every=check_int(every, "every", caller="recommended", low=1)))
