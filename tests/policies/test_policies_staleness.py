@@ -212,9 +212,7 @@ def test_robust_one_model_alone_never_decides():
 
 
 @pytest.mark.parametrize(("ok1_b", "threshold"), [(80, 0.0), (90, 0.0), (70, 0.05), (93, 0.0)])
-def test_robust_fires_exactly_when_the_leave_one_out_bound_exceeds_the_threshold(
-    ok1_b, threshold
-):
+def test_robust_fires_exactly_when_the_leave_one_out_bound_exceeds_the_threshold(ok1_b, threshold):
     # model 0 retired after two blocks (95 -> 75 of 100); the deployed model 1 has
     # just completed its second block (95 -> ok1_b of 100)
     p = OnStaleness(block=100, robust=True, threshold=threshold)
