@@ -9,13 +9,26 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_int, check_scalar
+from mllifecycle._validation import check_bool, check_int, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.policies._triggers import _check_level, _z
 
 __all__ = ["OnStaleness"]
 
 _CALLER = "OnStaleness"
+
+
+def _bound(c: npt.NDArray[np.float64], size: int, level: float) -> npt.NDArray[np.float64]:
+    """Lower bound on the accuracy lost with age from pooled counts ``(n0, e0, nj, ej)``.
+
+    ``-inf`` where fewer than ``size`` labels of that age are pooled.
+    """
+    n0, e0, nj, ej = c
+    ok = nj >= size
+    n0, nj = np.where(ok, n0, 1.0), np.where(ok, nj, 1.0)
+    a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
+    se = np.sqrt(a0 * (1.0 - a0) / n0 + aj * (1.0 - aj) / nj)
+    return np.where(ok, (a0 - aj) - _z(level) * se, -np.inf)
 
 
 def _zeros(shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
@@ -59,7 +72,7 @@ class OnStaleness:
     al. [1]_, who measure "AI ageing" as the error of many models against
     their age. It needs the deployed model's per-label errors
     (``state.new_errors``, as :func:`mllifecycle.replay.replay` provides);
-    :func:`recommended` includes it.
+    :func:`recommended` includes it, with ``robust=True``.
 
     Parameters
     ----------
@@ -76,6 +89,15 @@ class OnStaleness:
         Retired models pooled (the most recent ones), besides the deployed one.
     max_blocks : int, default=64
         Age blocks tracked per model.
+    robust : bool, default=False
+        Require the bound to hold with any one model left out (each of the
+        pooled models in turn, the deployed one included), so that no single
+        model's decline decides: one model that met a change no detector saw
+        (an abrupt change, a gradual transition) is not taken for models
+        going stale with age, and does not make the next models retrain at
+        its age. Under slow drift every model declines and the bound holds
+        without any one of them. It needs at least two models of the age
+        judged; :func:`recommended` uses ``robust=True``.
 
     References
     ----------
@@ -109,6 +131,7 @@ class OnStaleness:
     threshold: float = attrs.field(default=0.01, kw_only=True)
     n_models: int = attrs.field(default=8, kw_only=True)
     max_blocks: int = attrs.field(default=64, kw_only=True)
+    robust: bool = attrs.field(default=False, kw_only=True)
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _age: int = attrs.field(init=False, default=0, repr=False)
     _fired: bool = attrs.field(init=False, default=False, repr=False)
@@ -125,6 +148,7 @@ class OnStaleness:
         self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
         self.n_models = check_int(self.n_models, "n_models", caller=_CALLER, low=0)
         self.max_blocks = check_int(self.max_blocks, "max_blocks", caller=_CALLER, low=2)
+        self.robust = check_bool(self.robust, "robust", _CALLER)
         self._current = _zeros((self.max_blocks, 2))
         self._retired = _zeros((0, self.max_blocks, 2))
 
@@ -183,18 +207,31 @@ class OnStaleness:
         models = np.concatenate([self._retired, self._current[None]])[:, : k + 1]
         size = self.block
         full = models[:, :, 0] >= size  # complete blocks
-        pair = full & full[:, :1]  # ... of models whose first block is complete
-        n0 = np.where(pair, models[:, :1, 0], 0.0).sum(axis=0)[1:]
-        e0 = np.where(pair, models[:, :1, 1], 0.0).sum(axis=0)[1:]
-        nj = np.where(pair, models[:, :, 0], 0.0).sum(axis=0)[1:]
-        ej = np.where(pair, models[:, :, 1], 0.0).sum(axis=0)[1:]
-        ready = nj >= size
+        pair = (full & full[:, :1])[:, 1:]  # ... of models whose first block is complete
+        # per model and age j >= 1: (n0, e0, nj, ej) of the pairs
+        per = np.stack(
+            [
+                np.where(pair, models[:, :1, 0], 0.0),
+                np.where(pair, models[:, :1, 1], 0.0),
+                np.where(pair, models[:, 1:, 0], 0.0),
+                np.where(pair, models[:, 1:, 1], 0.0),
+            ]
+        )
+        total = per.sum(axis=1)
+        if self.robust:
+            # leave each model out in turn: the bound must hold without any one of
+            # them, so no single model's decline decides
+            loo = total[:, None, :] - per
+            bound = np.min(_bound(loo, size, self.confidence_level), axis=0)
+        else:
+            bound = _bound(total, size, self.confidence_level)
+        ready = np.isfinite(bound)
         if not ready.any():
-            return _decision(False, "staleness: no model of this age seen yet")
-        n0, e0, nj, ej = n0[ready], e0[ready], nj[ready], ej[ready]
+            what = "fewer than two models" if self.robust else "no model"
+            return _decision(False, f"staleness: {what} of this age seen yet")
+        n0, e0, nj, ej = total[:, ready]
         a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
-        se = np.sqrt(a0 * (1.0 - a0) / n0 + aj * (1.0 - aj) / nj)
-        bound = (a0 - aj) - _z(self.confidence_level) * se
+        bound = bound[ready]
         hits = np.flatnonzero(bound > self.threshold)
         if not hits.size:
             return _decision(False, "staleness: models of this age are as good as fresh ones")

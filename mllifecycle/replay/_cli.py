@@ -47,8 +47,9 @@ def demo_policies() -> tuple[dict[str, Any], dict[str, Any]]:
     - ``recommended``: :func:`mllifecycle.policies.recommended` -- retrain
       when HDDM-A (Frias-Blanco et al. 2015) finds a rise in the deployed
       model's error rate, refit at 500, 1000, 2000 and 4000 labels after the
-      change, and retrain a new model that settles below the level before
-      the change; on the rows since the change;
+      change, retrain a new model that settles below the level before
+      the change, and retrain models that go stale with age; on the rows
+      since the change;
     - ``cost-aware``: retrain when the expected loss of keeping the model
       over the next 5000 samples exceeds the retraining cost.
     """

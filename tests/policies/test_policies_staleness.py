@@ -122,8 +122,10 @@ def test_quiet_on_a_stationary_stream():
 
 
 def test_in_recommended_and_pickles_mid_stream():
-    assert any(isinstance(q, OnStaleness) for q in recommended(staleness=True).policies)
-    assert not any(isinstance(q, OnStaleness) for q in recommended().policies)
+    stale = [q for q in recommended().policies if isinstance(q, OnStaleness)]
+    assert len(stale) == 1
+    assert stale[0].robust
+    assert not any(isinstance(q, OnStaleness) for q in recommended(staleness=False).policies)
     rng = np.random.default_rng(2)
     states = [
         LifecycleState(
@@ -153,6 +155,7 @@ def test_in_recommended_and_pickles_mid_stream():
         ({"threshold": -0.1}, "'threshold' parameter of OnStaleness"),
         ({"max_blocks": 1}, "'max_blocks' parameter of OnStaleness"),
         ({"n_models": -1}, "'n_models' parameter of OnStaleness"),
+        ({"robust": "yes"}, "'robust' parameter of OnStaleness"),
     ],
 )
 def test_bad_parameters(kwargs, message):
@@ -175,3 +178,74 @@ def test_evidence_expires_when_models_are_retrained_young():
     d = _feed(p, 3, np.zeros(100), 3300)
     assert not d.retrain
     assert "no model of this age" in d.reason
+
+
+# ---- robust: the bound must hold with any one model left out --------------------
+
+
+def _loo_bound(models, confidence_level=0.95):
+    """Reference: min over left-out models of the pooled bound, from (ok0, ok1, n) by hand."""
+    out = []
+    for i in range(len(models)):
+        rest = [m for j, m in enumerate(models) if j != i]
+        n = sum(m[2] for m in rest)
+        a0 = sum(m[0] for m in rest) / n
+        a1 = sum(m[1] for m in rest) / n
+        se = math.sqrt(a0 * (1 - a0) / n + a1 * (1 - a1) / n)
+        out.append((a0 - a1) - stats.norm.ppf(confidence_level) * se)
+    return min(out)
+
+
+def test_robust_one_model_alone_never_decides():
+    # a model 95% then 60% accurate: beyond noise alone, but the only model of its age
+    errors = np.r_[_errors(95, 5), _errors(60, 40)]
+    assert _feed(OnStaleness(block=100), 0, errors, 3000).retrain
+    p = OnStaleness(block=100, robust=True)
+    d = _feed(p, 0, errors, 3000)
+    assert not d.retrain
+    assert "fewer than two models of this age" in d.reason
+    # nor does it make the next model retrain at its age (the non-robust check does)
+    q = OnStaleness(block=100)
+    _feed(q, 0, errors, 3000)
+    assert _feed(q, 1, np.zeros(100), 3100).retrain
+    assert not _feed(p, 1, np.zeros(100), 3100).retrain
+
+
+@pytest.mark.parametrize(("ok1_b", "threshold"), [(80, 0.0), (90, 0.0), (70, 0.05), (93, 0.0)])
+def test_robust_fires_exactly_when_the_leave_one_out_bound_exceeds_the_threshold(ok1_b, threshold):
+    # model 0 retired after two blocks (95 -> 75 of 100); the deployed model 1 has
+    # just completed its second block (95 -> ok1_b of 100)
+    p = OnStaleness(block=100, robust=True, threshold=threshold)
+    _feed(p, 0, np.r_[_errors(95, 5), _errors(75, 25)], 3000)
+    d = _feed(p, 1, np.r_[_errors(95, 5), _errors(ok1_b, 100 - ok1_b)], 3200)
+    expect = _loo_bound([(95, 75, 100), (95, ok1_b, 100)]) > threshold
+    assert d.retrain is bool(expect)
+    if expect:
+        assert "2 model(s) pooled" in d.reason
+
+
+def test_robust_two_declining_models_fire():
+    p = OnStaleness(block=100, robust=True)
+    _feed(p, 0, np.r_[_errors(95, 5), _errors(70, 30)], 3000)
+    assert _feed(p, 1, np.r_[_errors(95, 5), _errors(70, 30)], 3200).retrain
+
+
+@pytest.mark.slow
+def test_robust_default_is_calibrated_on_a_stationary_stream():
+    # 600 models, each living 8 blocks of 500 labels at 85% accuracy, looked at every
+    # 100 labels, as recommended() configures it: a model is retrained for staleness
+    # no more often than the level of one look (alpha = 0.05)
+    fired, models = 0, 0
+    for seed in range(2):
+        rng = np.random.default_rng(seed)
+        p = OnStaleness(robust=True)
+        labels = 0
+        for version in range(300):
+            models += 1
+            for _ in range(40):
+                labels += 100
+                errors = (rng.random(100) >= 0.85).astype(float)
+                if _feed(p, version, errors, labels).retrain:
+                    fired += 1
+                    break
+    assert fired / models <= 0.05
