@@ -10,7 +10,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from mllifecycle._frames import column_names
+from mllifecycle._frames import column_names, column_to_numpy, frame_to_numpy, is_frame, series_kind
 from mllifecycle._validation import check_scalar, described, fail
 
 __all__ = ["TwoTier", "LOCAL_STRATEGIES"]
@@ -20,29 +20,71 @@ FloatArray = npt.NDArray[np.float64]
 _EPS = 1e-12
 
 
+def _key_family(v: Any) -> str:
+    """Return the kind of a key (NumPy and Python scalars of one kind are one family)."""
+    if isinstance(v, bool | int | np.integer):
+        return "int"
+    if isinstance(v, float | np.floating):
+        return "float"
+    if isinstance(v, str):
+        return "str"
+    return type(v).__name__
+
+
+def _is_missing(v: Any) -> bool:
+    """None, a float NaN, ``pd.NA`` or ``pd.NaT``: a missing key."""
+    if v is None:
+        return True
+    if isinstance(v, float | np.floating):
+        return bool(v != v)
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
 def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
-    """Keys as a 1-D array of one hashable kind, NaN and mixed types refused."""
+    """Keys as a 1-D array of one hashable kind; missing keys and mixed types refused.
+
+    A missing key (None, NaN, ``pd.NA``, a null) is refused in every form it
+    comes in: as a key it would pool every row without a key into one local
+    model. Object arrays of floats follow the float64 rules (whole floats are
+    the integer keys), and NumPy scalars are the Python keys of their kind.
+    """
     if keys is None:
         fail("keys", f"one key per row ({n} keys)", keys, caller)
-    if isinstance(keys, list | tuple):
+    if series_kind(keys) is not None:
+        # pandas nullable, polars and pyarrow (text too) columns: nulls become NaN/None
+        arr = column_to_numpy(keys)
+    elif isinstance(keys, list | tuple):
         # NumPy would turn [1, "a"] into strings, and keys 1 and "1" into one key
-        def family(v: Any) -> str:
-            if isinstance(v, bool | int | np.integer):
-                return "int"
-            if isinstance(v, float | np.floating):
-                return "float"
-            return type(v).__name__
-
-        fams = {family(v) for v in keys}
-        if len(fams) > 1:
-            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
-    arr = np.asarray(keys.to_numpy() if hasattr(keys, "to_numpy") else keys)
+        arr = np.empty(len(keys), dtype=object)
+        arr[:] = list(keys)
+    else:
+        arr = np.asarray(keys.to_numpy() if hasattr(keys, "to_numpy") else keys)
     if arr.ndim != 1 or arr.shape[0] != n:
         fail("keys", f"a 1-D sequence of {n} keys (one per row)", described(f"shape {arr.shape}"),
              caller)
+    if arr.dtype == object:
+        values = arr.tolist()
+        missing = sum(_is_missing(v) for v in values)
+        if missing:
+            fail("keys", "keys without NaN, None, pd.NA or nulls (missing keys)",
+                 described(f"{missing} missing value(s)"), caller)
+        fams = {_key_family(v) for v in values}
+        if len(fams) > 1:
+            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
+        if fams == {"float"}:
+            arr = arr.astype(np.float64)
+        elif fams == {"int"}:
+            try:
+                arr = arr.astype(np.int64)
+            except OverflowError:  # beyond int64: Python ints, exact
+                arr = np.asarray([int(v) for v in values], dtype=object)
+        elif fams == {"str"}:
+            arr = arr.astype(str)
     if arr.dtype.kind == "f":
-        if np.isnan(arr).any():
-            fail("keys", "keys without NaN", described("NaN keys"), caller)
+        nan = int(np.isnan(arr).sum())
+        if nan:
+            fail("keys", "keys without NaN, None, pd.NA or nulls (missing keys)",
+                 described(f"{nan} missing value(s)"), caller)
         if np.any(arr != np.round(arr)):
             fail("keys", "integer or text keys", described("fractional numbers"), caller)
         if np.any(np.abs(arr) > 2.0**53):
@@ -51,14 +93,7 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("keys", "integer or text keys (float keys exact as integers, at most 2**53 "
                  "in size)", described("floats beyond 2**53"), caller)
         arr = arr.astype(np.int64)
-    elif arr.dtype == object:
-        kinds = {type(v) for v in arr.tolist()}
-        if any(v is None for v in arr.tolist()):
-            fail("keys", "keys without None", described("None keys"), caller)
-        if len(kinds) > 1:
-            names = sorted(k.__name__ for k in kinds)
-            fail("keys", "keys of one type", described(f"mixed types {names}"), caller)
-    elif arr.dtype.kind not in "iuUS":
+    elif arr.dtype != object and arr.dtype.kind not in "iuUS":
         fail("keys", "integer or text keys", described(f"dtype {arr.dtype}"), caller)
     return arr
 
@@ -196,7 +231,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             # the columns are read by position: other names are other features
             fail("X", f"a table with the columns {fitted.tolist()} seen in fit, in that order",
                  described(f"columns {[str(n) for n in names]}"), caller)
-        arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
+        # tables through the shared layer: pd.NA and nulls become NaN (missing values)
+        arr = frame_to_numpy(X) if is_frame(X) else np.asarray(
+            X.to_numpy() if hasattr(X, "to_numpy") else X
+        )
         if arr.dtype.kind == "c":
             fail("X", "real numbers", described("complex values"), caller)
         try:

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import frame_to_numpy, is_frame
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import check_int, described, fail
 from mllifecycle.twotier._model import TwoTier, _key_array
@@ -145,7 +146,9 @@ def replay_keyed(
     from mllifecycle.policies import LifecycleState
 
     caller = "replay_keyed"
-    Xa = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X, dtype=np.float64)
+    # tables through the shared layer (pd.NA and nulls become NaN, refused by TwoTier)
+    Xa = np.asarray(frame_to_numpy(X) if is_frame(X) else (
+        X.to_numpy() if hasattr(X, "to_numpy") else X), dtype=np.float64)
     ya = np.asarray(y)
     if Xa.ndim != 2 or ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"{Xa.shape[0] if Xa.ndim == 2 else '?'} labels, one per row of X",
