@@ -370,6 +370,11 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
     arr = data if isinstance(data, np.ndarray) else np.asarray(data)
     if kind is None:
         return arr
+    if arr.dtype == object and arr.ndim == 2:
+        # a mixed (numbers and text) array: its number columns are built as numbers
+        numeric = [j for j in range(arr.shape[1]) if _numbers_only(arr[:, j])]
+    else:
+        numeric = []
     names = list(columns) if columns is not None else column_names(template) or []
     if arr.ndim != 2 or arr.shape[1] != len(names):
         raise ValueError(
@@ -379,7 +384,7 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
         pd = sys.modules["pandas"]
         # built and cast by position: with repeated column names, a dict or a
         # name lookup would keep one of the columns for all of them
-        out = pd.DataFrame({j: arr[:, j] for j in range(len(names))})
+        out = pd.DataFrame({j: _col(arr, j, numeric) for j in range(len(names))})
         out.columns = template.columns.copy() if columns is None else pd.Index(names)
         if columns is None:
             olds: list[Any] = list(template.dtypes)
@@ -401,7 +406,7 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
         schema = dict(template.collect_schema()) if hasattr(template, "collect_schema") else {}
         cols = {}
         for j, n in enumerate(names):
-            s = pl.Series(str(n), _listable(arr[:, j]))
+            s = pl.Series(str(n), _listable(_col(arr, j, numeric)))
             if n in schema and s.dtype != schema[n]:
                 try:
                     c = s.cast(schema[n], strict=True)
@@ -415,7 +420,7 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
     schema = template.schema
     arrays: list[Any] = []
     for j, n in enumerate(names):
-        a = pa.array(_listable(arr[:, j]))
+        a = pa.array(_listable(_col(arr, j, numeric)))
         # by position (a name may repeat); by name only for given columns
         if columns is None or (n in schema.names and schema.names.count(n) == 1):
             want = schema.field(j if columns is None else n).type
@@ -428,6 +433,28 @@ def like(template: Any, data: Any, columns: Sequence[Any] | None = None) -> Any:
                     pass
         arrays.append(a)
     return pa.table(arrays, names=[str(n) for n in names])
+
+
+def _numbers_only(col: npt.NDArray[Any]) -> bool:
+    """Whether an object column holds only real numbers (NaN/None as missing), not bools."""
+    seen = False
+    for v in col.tolist():
+        if v is None or _isnan(v):
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return False
+        if isinstance(v, int) and abs(v) > 2**53:  # not exact as a float64
+            return False
+        seen = True
+    return seen
+
+
+def _col(arr: npt.NDArray[Any], j: int, numeric: Sequence[int]) -> npt.NDArray[Any]:
+    """Column ``j`` of ``arr``, as float64 when it is a number column of a mixed array."""
+    col = arr[:, j]
+    if j in numeric:
+        return np.array([np.nan if v is None else v for v in col.tolist()], dtype=np.float64)
+    return col
 
 
 def _listable(col: npt.NDArray[Any]) -> Any:
