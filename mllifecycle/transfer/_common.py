@@ -31,6 +31,7 @@ __all__ = [
     "check_xy",
     "check_pair_xy",
     "check_same_columns",
+    "check_same_label_kind",
     "check_estimator_instance",
     "table_of",
     "scale_columns",
@@ -140,6 +141,34 @@ def check_same_columns(a: Any, b: Any, names: tuple[str, str], caller: str) -> N
          described(f"the columns ({got})"), caller)
 
 
+def _label_kind(y: npt.NDArray[Any]) -> str | None:
+    """``"numbers"``, ``"text"`` or None (mixed or other objects: left to the estimator)."""
+    if y.dtype.kind in "iufb":
+        return "numbers"
+    if y.dtype.kind in "US":
+        return "text"
+    if y.dtype == object and y.size:
+        if all(isinstance(v, str | bytes) for v in y.tolist()):
+            return "text"
+        if all(isinstance(v, int | float | np.number | bool | np.bool_) for v in y.tolist()):
+            return "numbers"
+    return None
+
+
+def check_same_label_kind(
+    first: npt.NDArray[Any], other: npt.NDArray[Any], names: tuple[str, str], caller: str
+) -> None:
+    """Refuse labels that are text in one data set and numbers in the other.
+
+    Pooled (or fitted one after the other) they would merge ``'1'`` and ``1``
+    into one class, or make every fit on both fail.
+    """
+    a, b = _label_kind(first), _label_kind(other)
+    if a is not None and b is not None and a != b:
+        fail(names[1], f"labels of the same kind as {names[0]} (numbers or text, not both: "
+             "'1' and 1 are different labels)", described(f"{b} after {a}"), caller)
+
+
 def check_pair_xy(
     source: Any, target: Any, caller: str, names: tuple[str, str] = ("source", "target")
 ) -> tuple[FloatArray, npt.NDArray[Any], FloatArray, npt.NDArray[Any]]:
@@ -151,6 +180,7 @@ def check_pair_xy(
     xs, ys = check_xy(source, names[0], caller)
     xt, yt = check_xy(target, names[1], caller)
     check_same_n_features(xs, xt, (f"{names[0]}[0] (X)", f"{names[1]}[0] (X)"), caller)
+    check_same_label_kind(ys, yt, (f"{names[0]}[1] (y)", f"{names[1]}[1] (y)"), caller)
     return xs, ys, xt, yt
 
 

@@ -25,7 +25,13 @@ from mllifecycle._validation import (
     check_scalar,
     fail,
 )
-from mllifecycle.transfer._common import FloatArray, check_same_columns, check_xy, table_of
+from mllifecycle.transfer._common import (
+    FloatArray,
+    check_same_columns,
+    check_same_label_kind,
+    check_xy,
+    table_of,
+)
 from mllifecycle.transfer._strategies import (
     _check_estimator,
     _check_options,
@@ -224,6 +230,8 @@ def _check_stages(stages: Any, caller: str) -> list[tuple[str, FloatArray,
         if out:
             check_same_n_features(out[0][1], x, ("stages[0][0] (X)", f"stages[{i}][0] (X)"),
                                   caller)
+            check_same_label_kind(out[0][2], y, ("stages[0][1] (y)", f"stages[{i}][1] (y)"),
+                                  caller)
         out.append((name, x, y))
     return out
 
@@ -322,6 +330,7 @@ def progressive(
     xv, yv = check_xy(validation, "validation", caller)
     check_same_n_features(items[0][1], xv, ("stages[0][0] (X)", "validation[0] (X)"),
                           caller)
+    check_same_label_kind(items[0][2], yv, ("stages[0][1] (y)", "validation[1] (y)"), caller)
     chosen, reason = _resolve_strategy(estimator, strategy, caller)
     opts = _check_options(
         estimator, chosen, caller, source_weight=source_weight, cv=cv,
