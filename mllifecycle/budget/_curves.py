@@ -467,6 +467,10 @@ def fit_curve(
         validation error (each size predicted from the smaller ones); with too
         few sizes to validate every family (fewer than 5), the inverse power
         law (3 sizes: log-linear, the only family that leaves a residual).
+        When ``bounds`` bound the metric on the side the curve moves toward
+        (the top for a rising curve), the curve must level off, so the
+        log-linear law, which crosses any bound, is neither chosen nor mixed
+        into the intervals (unless asked for by name).
     bounds : (low, high), optional
         The metric's range, e.g. ``(0, 1)`` for accuracy (either end may be
         None). Every fit then keeps its asymptote inside it, and predictions
@@ -537,9 +541,16 @@ def fit_curve(
     cov = float((w * (ln - np.average(ln, weights=w)) * (y - np.average(y, weights=w))).sum())
     shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
     if family == "auto":
-        cands = [f for f in FAMILIES if _N_PARAMS[f] < k]
+        allowed = list(FAMILIES)
+        if shape.direction > 0 and shape.high is not None or (
+            shape.direction < 0 and shape.low is not None
+        ):
+            # a metric bounded on the side the curve moves toward must level
+            # off: the log-linear law, which crosses any bound, cannot be its law
+            allowed.remove("log_linear")
+        cands = [f for f in allowed if _N_PARAMS[f] < k] or ["log_linear"]
         cv = {f: _forward_error(f, n, y, w, n_max, shape) for f in cands}
-        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(FAMILIES):
+        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(allowed):
             # too few sizes to validate every family: the inverse power law, the
             # usual default (Figueroa et al. 2012), when it can be fitted at all;
             # never the log-linear law by default, which reaches any target
