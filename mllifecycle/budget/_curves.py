@@ -314,13 +314,29 @@ class LearningCurve:
         too few sizes to validate it).
     boot_params : ndarray, shape (n_resamples, 3)
         Bootstrap refits, shared among the families in proportion to their
-        forward-validation predictive likelihood (all to the chosen family when
-        ``family`` was given or too few sizes allow validation).
+        weights: with per-fold scores, pseudo-BMA+ weights from the predictive
+        density of held-out extrapolations (each prefix of the sizes
+        predicting every larger size; Yao et al. 2018), otherwise from the
+        forward-validation errors (all to the chosen family when ``family``
+        was given or too few sizes allow validation).
     boot_family : tuple of str
         The family of each bootstrap refit.
     eval_std : float
         Standard deviation of one measured score at the largest size (the
         noise a new measurement adds, used by prediction intervals).
+    n_max : float
+        The largest size (the exponential family's scale).
+    bounds : (low, high)
+        The metric's range (either end None).
+    boot_last : ndarray, shape (n_resamples,), or None
+        Each refit's resampled mean score at the largest size (the floor of
+        its draws beyond that size; see :meth:`interval`).
+    resample_df : int
+        Degrees of freedom of the resampled units: folds - 1 (residuals:
+        sizes - parameters); 0 for none.
+    family_params : dict of str to tuple of float
+        Each mixed family's fit to all the data (the centre its refits are
+        widened about).
 
     Examples
     --------
@@ -347,6 +363,7 @@ class LearningCurve:
     bounds: tuple[float | None, float | None] = (None, None)
     boot_last: FloatArray | None = attrs.field(default=None, eq=False)
     resample_df: int = 0
+    family_params: dict[str, tuple[float, float, float]] = attrs.field(factory=dict, eq=False)
 
     def _clip(self, values: FloatArray) -> FloatArray:
         low, high = self.bounds
@@ -375,6 +392,15 @@ class LearningCurve:
 
         return float(stats.norm.sf(stats.t.isf(q, self.resample_df)))
 
+    def _t_factor(self) -> float:
+        """Student's t over the normal quantile at ``confidence_level`` (1 without folds)."""
+        if self.resample_df < 1:
+            return 1.0
+        from scipy import stats
+
+        q = (1 - self.confidence_level) / 2
+        return float(stats.t.isf(q, self.resample_df) / stats.norm.isf(q))
+
     def asymptote_interval(self) -> tuple[float, float] | None:
         """Bootstrap interval of the asymptote (None for log-linear)."""
         if self.family == "log_linear":
@@ -399,8 +425,7 @@ class LearningCurve:
         """Bootstrap interval at size(s) ``n_samples``.
 
         The shortest interval holding the ``confidence_level`` share of the
-        bootstrap draws (at Student's t level when the draws resample few
-        folds, see Notes), clipped to ``bounds``.
+        bootstrap draws, clipped to ``bounds``; see Notes for the draws.
 
         Parameters
         ----------
@@ -417,18 +442,25 @@ class LearningCurve:
 
         Notes
         -----
-        Each draw is a bootstrap refit's curve at ``n_samples``. Beyond the
+        Each draw is a bootstrap refit's curve at ``n_samples``, its
+        deviation from its family's fit to all the data widened by
+        ``t / z``, Student's t quantile with ``r - 1`` degrees of freedom
+        (``r`` folds resampled; ``k - p`` for residuals) over the normal one
+        at ``confidence_level``: a bootstrap of five folds has normal, not
+        Student, tails (the small-sample correction of Hesterberg 2015). The
+        spread between families (their mixture) is not widened. Beyond the
         largest measured size a learning curve does not fall in expectation,
         so there a draw is at least (for a rising curve; at most for a falling
         one) the refit's own resampled mean score at the largest size. A
         prediction adds the noise of one new measurement: the standard error
-        of the mean score at the largest size, scaled, when ``bounds`` bound
-        the metric on both sides, by the binomial variance of a proportion,
-        ``(m - low) (high - m)``, at the draw's value ``m`` relative to the
-        largest size's mean (a score near a bound varies less). With ``r``
-        folds resampled, the quantiles are taken at the t level with ``r - 1``
-        degrees of freedom (Hesterberg 2015), since a bootstrap of five folds
-        has normal, not Student, tails.
+        of the mean score at the largest size (also times ``t / z``), scaled,
+        when ``bounds`` bound the metric on both sides, by the binomial
+        variance of a proportion, ``(m - low) (high - m)``, at the draw's value
+        ``m`` relative to the largest size's mean (a score near a bound varies
+        less).
+
+        References: Hesterberg, T. C. (2015). What teachers should know about
+        the bootstrap. The American Statistician, 69(4), 371-386.
 
         Examples
         --------
@@ -446,24 +478,32 @@ class LearningCurve:
         if kind not in ("prediction", "curve"):
             fail("kind", "'prediction' or 'curve'", kind, "LearningCurve.interval")
         draws = self._draws(n, kind)
-        level = 1.0 - 2.0 * self._tail()
-        return _shortest(draws, level)
+        return _shortest(draws, self.confidence_level)
 
     def _draws(self, n: FloatArray, kind: str) -> FloatArray:
         """Bootstrap draws of the curve (or of a new measurement) at sizes n."""
+        kappa = self._t_factor()
         draws = np.stack(
             [
                 _predict(fam, (float(p[0]), float(p[1]), float(p[2])), n, self.n_max)
                 for fam, p in zip(self.boot_family, self.boot_params, strict=True)
             ]
         )
+        if kappa != 1.0:
+            fams = np.array(self.boot_family, dtype=object)
+            for fam, fp in self.family_params.items():
+                sel = fams == fam
+                centre = _predict(fam, fp, n, self.n_max)[None, :]
+                draws[sel] = centre + (draws[sel] - centre) * kappa
         if self.boot_last is not None:
             last = self.boot_last[:, None]
+            if kappa != 1.0:
+                last = self.scores[-1] + (last - self.scores[-1]) * kappa
             floored = np.maximum(draws, last) if self.higher_is_better else np.minimum(draws, last)
             draws = np.where((n >= self.sizes.max())[None, :], floored, draws)
         draws = self._clip(draws)
         if kind == "prediction" and self.eval_std > 0:
-            sd = self.eval_std * self._noise_scale(draws)
+            sd = self.eval_std * kappa * self._noise_scale(draws)
             rng = np.random.default_rng(12345)
             draws = self._clip(draws + rng.standard_normal(draws.shape) * sd)
         return np.asarray(draws)
@@ -609,7 +649,9 @@ def fit_curve(
         resamples whole folds (a fold's scores at every size together).
     family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
         ``"auto"`` picks the family with the smallest forward-chaining
-        validation error (each size predicted from the smaller ones); with too
+        validation error (each size predicted from the smaller ones), or, with
+        per-fold scores, the largest predictive weight (see
+        :attr:`LearningCurve.boot_params`); with too
         few sizes to validate every family (fewer than 5), the inverse power
         law (3 sizes: log-linear, the only family that leaves a residual).
         When ``bounds`` bound the metric on the side the curve moves toward
@@ -727,12 +769,14 @@ def fit_curve(
     parts = []
     lasts = []
     eval_std = 0.0
+    family_params: dict[str, tuple[float, float, float]] = {}
     for fam, m in zip(fam_weights, counts, strict=True):
         if m == 0:
             continue
         fa, fb, fc, _ = (
             _fit_family(fam, n, y, w, n_max, shape) if fam != chosen else (a, b, c, rss)
         )
+        family_params[fam] = (fa, fb, fc)
         fitted_f = _predict(fam, (fa, fb, fc), n, n_max)
         if folds is not None:
             r = folds.shape[1]
@@ -774,6 +818,7 @@ def fit_curve(
         n_max=n_max,
         bounds=(low, high),
         boot_last=np.concatenate(lasts),
+        family_params=family_params,
         resample_df=folds.shape[1] - 1 if folds is not None else k - _N_PARAMS[chosen],
     )
 
