@@ -276,7 +276,7 @@ def _shortest(draws: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
     """Per column of ``draws`` (B, m): the shortest interval holding ``level`` of them."""
     d = np.sort(draws, axis=0)
     nb = d.shape[0]
-    h = min(max(int(math.ceil(level * nb)), 1), nb)
+    h = min(max(math.ceil(level * nb - 1e-9), 1), nb)
     widths = d[h - 1 :] - d[: nb - h + 1]  # (nb - h + 1, m)
     i = np.argmin(widths, axis=0)
     cols = np.arange(d.shape[1])
@@ -730,7 +730,7 @@ def fit_curve(
     shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
     if family == "auto":
         allowed = list(FAMILIES)
-        if shape.direction > 0 and shape.high is not None or (
+        if (shape.direction > 0 and shape.high is not None) or (
             shape.direction < 0 and shape.low is not None
         ):
             # a metric bounded on the side the curve moves toward must level

@@ -33,7 +33,8 @@ def test_bounded_falling_metric_never_uses_the_log_linear_law():
     err = 1.0 - _loglinear_folds(0)
     assert "log_linear" in fit_curve(SIZES, err, rng=0).boot_family
     curve = fit_curve(SIZES, err, bounds=(0.0, None), rng=0)
-    assert curve.family != "log_linear" and "log_linear" not in curve.boot_family
+    assert curve.family != "log_linear"
+    assert "log_linear" not in curve.boot_family
     # a bound on the far side only (a floor under a rising curve) does not exclude it
     rising = fit_curve(SIZES, _loglinear_folds(0), bounds=(0.0, None), rng=0)
     assert "log_linear" in rising.boot_family
@@ -110,8 +111,8 @@ def test_t_factor_is_student_over_normal_for_the_folds():
     )
     assert curve._t_factor() == pytest.approx(1.29607, rel=1e-4)
     # one score per size: residuals with sizes - parameters degrees of freedom
-    one = fit_curve(SIZES, _inverse_power(SIZES) + [0.01, -0.01, 0.0, 0.01, -0.01, 0.0],
-                    family="inverse_power", rng=0)
+    wobble = np.array([0.01, -0.01, 0.0, 0.01, -0.01, 0.0])
+    one = fit_curve(SIZES, _inverse_power(SIZES) + wobble, family="inverse_power", rng=0)
     assert one.resample_df == 3
 
 
@@ -143,7 +144,8 @@ def test_noise_scales_as_a_proportion_only_for_a_metric_bounded_on_both_sides():
     for nn in (1600, 6400):
         clo, chi = curve.interval(nn, kind="curve")
         plo, phi = curve.interval(nn)
-        assert plo[0] <= clo[0] + 1e-3 and phi[0] >= chi[0] - 1e-3
+        assert plo[0] <= clo[0] + 1e-3
+        assert phi[0] >= chi[0] - 1e-3
         assert 0.0 <= plo[0] <= phi[0] <= 1.0
 
 
