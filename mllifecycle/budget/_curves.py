@@ -521,7 +521,9 @@ class LearningCurve:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of the fit (bootstrap refits left out)."""
-        out = attrs_to_dict(self, exclude=("boot_params", "boot_family", "n_max"))
+        out = attrs_to_dict(
+            self, exclude=("boot_params", "boot_family", "boot_last", "family_params", "n_max")
+        )
         out["asymptote"] = self.asymptote
         return out
 

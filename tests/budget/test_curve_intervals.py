@@ -198,3 +198,14 @@ def test_ninety_percent_prediction_interval_covers_a_new_binomial_accuracy(law):
         lo, hi = curve.interval(6400)
         hits += lo[0] <= new <= hi[0]
     assert hits / trials >= 0.9 - 3 * np.sqrt(0.09 / trials), hits / trials
+
+
+def test_to_dict_leaves_the_bootstrap_out_and_is_json_safe():
+    import json
+
+    curve = fit_curve(SIZES, _accuracy_folds(_inverse_power, 0), bounds=(0.0, 1.0), rng=0)
+    d = curve.to_dict()
+    for key in ("boot_params", "boot_family", "boot_last", "family_params"):
+        assert key not in d
+    assert d["resample_df"] == 4
+    json.dumps(d)
