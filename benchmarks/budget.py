@@ -19,7 +19,7 @@ predict the accuracy at the full training size (4/5 of the rows). The realised
   package (0.2.2, no intervals) fitted on the same points;
 - fit time of both.
 
-Run: python benchmarks/budget.py [--seeds 5] [--out benchmarks/results/budget.md]
+Run: python benchmarks/budget.py [--seeds 5] [--seed-start 0] [--out benchmarks/results/budget.md]
 """
 
 from __future__ import annotations
@@ -106,23 +106,58 @@ def _scipy_interval(sizes, folds, at, confidence_level=0.9):
 
 # measured offline (not recomputed by this script); see docs/budget.md
 _DIAGNOSIS = """
-Diagnosis of the width (offline, same 45 cases plus seeds 5-9 as a hold-out; fold
-bootstrap, 90 % level): the interval is the bootstrap of the curve (chosen family
-alone: width 0.055, coverage 82 %), widened by the refits shared among the three
-families (curve interval: width 0.079, 93 %) and by the noise of one new
-measurement (0.086, 96 %). The chosen family alone with that noise is narrower
-than the naive interval (0.064, coverage 87 %; hold-out 0.069, 93 %) but covers
-only about 71 % on the simulated inverse-power law of the tests (it ignores the
-family-selection error and the small number of folds), so the family mixture is
-kept: with it the 90 % interval covers 94-96 % on the simulated laws and 95.6 %
-here. No interval tried kept nominal coverage on the simulated laws and was
-narrower than the naive one on these cases.
+Hold-out seeds 5-9 (`python benchmarks/budget.py --seeds 5 --seed-start 5`, same
+machine, same day): coverage 100.0 % (naive 95.6 %, scipy 93.3 %), mean width
+0.0831 (naive 0.0779, scipy 0.1634), MAE 0.0172 (learning-curves 0.0447).
+
+What changed since the last record (0.0861 wide, 95.6 % covered; hold-out
+0.0919, 100 %), each step measured on seeds 0-4 / hold-out 5-9 (width,
+coverage): (1) for a metric bounded on the side the curve moves toward, the
+log-linear law, which crosses the bound, is left out of the family choice and
+of the mixture (its draws, clipped at 1.0, set the upper end):
+0.0732 / 93.3 %, 0.0824 / 100 %; (2) the mixture weights are pseudo-BMA+
+weights from the predictive density of held-out extrapolations (each prefix of
+the sizes predicting every larger size, with the measured noise plus the
+prefix fit's bootstrap variance): 0.0720 / 93.3 %, 0.0810 / 100 %, MAE 0.0203
+-> 0.0167; (3) beyond the largest size each draw is at least its resampled mean
+there (curves do not fall in expectation), the new measurement's noise scales
+as a proportion's binomial variance, the interval is the shortest one holding
+90 % of the draws, and each family's refits are widened about its fit by
+t(4)/z = 1.30 (a bootstrap of 5 folds has normal, not Student, tails;
+Hesterberg 2015): 0.0752 / 95.6 %, 0.0831 / 100 %.
+
+Why the width goal is still not met: without the t(4)/z widening the interval
+is narrower than the naive one on both seed sets (0.0633 / 93.3 %, 0.0706 /
+97.8 %), but on the simulated laws of the tests (5 folds, known noise) its 90 %
+interval covers only 80.0 %, 83.3 % and 83.3 % (inverse power with and without
+shared fold effects, exponential; 60 trials each, SE 3.9 %) and 86.7 % / 83.3 %
+with binomial accuracies; with it, 91.7 %, 90.0 %, 93.3 % and 90.0 % / 88.3 %.
+The widening is what makes the interval honest with 5 folds, and it costs the
+width on these data: the goal's two halves are not met together by any
+interval tried that keeps nominal coverage on the simulated laws. Most of the
+excess is wine (178 rows: six sizes from 15 to 30 rows extrapolated to 142,
+with single folds jumping from 0.53 to 1.0), where the naive [last, 1.0] is
+hard to beat; on digits the interval is narrower than naive for all three
+models. Tried and dropped (seeds 0-4 / 5-9): the interval conditional on the
+shared test folds (fold main effects removed from the resampled folds, noise
+from the fold-by-size interaction): 0.0823 / 0.0905, no narrower; a normal
+interval from the draws' quartiles: 0.0915 / 0.0990; deeper bootstrap
+quantiles at the t level instead of widening the refits (it widens the
+spread between families too): 0.0799 / 0.0904; forward errors of every later
+size instead of the next one as weights: 0.0721 / 0.0817 (no gain beyond
+pseudo-BMA+). On real data the coverage is conservative at 90 % but about
+nominal at 50 % and 70 % (44 % / 60 % and 76 % / 82 % with the deeper-quantile
+variant), so the excess sits in the tails of the fold bootstrap; the seeds of
+one data set and model are not independent cases (9 pairs), so 45 cases
+measure coverage loosely.
 """
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--seed-start", type=int, default=0,
+                    help="first seed (5 with --seeds 5: the hold-out seeds 5-9)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     rows = []
@@ -134,7 +169,7 @@ def main() -> None:
         hi = max(int(0.2 * n_full), lo * 2)
         sizes = np.unique(np.geomspace(lo, hi, 6).astype(int))
         for mname, make in MODELS.items():
-            for seed in range(args.seeds):
+            for seed in range(args.seed_start, args.seed_start + args.seeds):
                 cv = StratifiedKFold(5, shuffle=True, random_state=seed)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -189,11 +224,13 @@ def main() -> None:
     lines = [
         "## Budget: learning-curve extrapolation (issue 17)",
         "",
+        f"Date: {time.strftime('%Y-%m-%d')}. "
         f"Machine: {cpu}, {os.cpu_count()} cores, load average {load:.2f} at the end "
         f"(other jobs shared the CPU). Python {platform.python_version()}, NumPy "
         f"{np.__version__}, scikit-learn {sklearn.__version__}.",
         "",
-        f"Command: `python benchmarks/budget.py --seeds {args.seeds}`. "
+        f"Command: `python benchmarks/budget.py --seeds {args.seeds}"
+        + (f" --seed-start {args.seed_start}" if args.seed_start else "") + "`. "
         f"{len(rows)} cases: data sets {', '.join(DATASETS)} x models "
         f"{', '.join(MODELS)} x {args.seeds} seeds; curves fitted on six sizes up to 20 % "
         "of the full training size (4/5 of the rows), predicted at the full size.",

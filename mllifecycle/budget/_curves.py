@@ -208,6 +208,81 @@ def _family_weights(cv: dict[str, float], chosen: str, k: int) -> dict[str, floa
     return {f: v / total for f, v in raw.items() if v / total > 1e-3}
 
 
+def _fold_resample(folds: FloatArray, m: int, gen: np.random.Generator) -> FloatArray:
+    """``m`` resamples of whole folds (columns), shape (m, k, r).
+
+    A fold's scores at all sizes share its test set (and nested training
+    sets), so whole folds are resampled together, keeping that correlation;
+    the spread about each size's mean is scaled by ``sqrt(r / (r - 1))``, as a
+    bootstrap of ``r`` values underestimates their variance by ``(r - 1) / r``.
+    """
+    k, r = folds.shape
+    idx = np.broadcast_to(gen.integers(0, r, size=(m, 1, r)), (m, k, r))
+    fs = np.take_along_axis(np.broadcast_to(folds, (m, k, r)), idx, axis=2)
+    centre = folds.mean(axis=1)[None, :, None]
+    return np.asarray(centre + (fs - centre) * math.sqrt(r / (r - 1)))
+
+
+def _predictive_weights(
+    fams: Sequence[str], n: FloatArray, folds: FloatArray, var: FloatArray, n_max: float,
+    shape: _Shape, gen: np.random.Generator, n_draws: int = 100,
+) -> dict[str, float] | None:
+    """Family weights from the predictive density of held-out extrapolations.
+
+    Each family is fitted to every prefix of the sizes that all the families
+    can be fitted to (one more size than the most parameters) and predicts
+    every larger size; the prediction's density is Gaussian with the measured
+    variance of that size's mean plus the variance of the prediction over a
+    fold bootstrap of the prefix (its parameter uncertainty). The weights are
+    pseudo-BMA+ (Yao et al. 2018): the softmax of the summed log densities,
+    averaged over Bayesian-bootstrap reweightings of the validated points,
+    which keeps a few lucky points from giving one family all the weight.
+    ``None`` when no point can be validated or the measured noise is zero.
+    """
+    k, r = folds.shape
+    pos = var[np.isfinite(var) & (var > 0)]
+    first = max(_N_PARAMS[f] for f in fams) + 1
+    if pos.size == 0 or first >= k:
+        return None
+    v_meas = np.maximum(var, 0.1 * float(np.median(pos)))
+    lpd = []
+    for fam in fams:
+        points = []
+        for j in range(first, k):
+            w_j = _weights(var[:j])
+            a, b, c, _ = _fit_family(fam, n[:j], folds[:j].mean(axis=1), w_j, n_max, shape)
+            pred = _predict(fam, (a, b, c), n[j:], n_max)
+            fs = _fold_resample(folds[:j], n_draws, gen)
+            ws = np.stack([_weights(v) for v in fs.var(axis=2, ddof=1) / r])
+            params, _ = _fit_many(fam, n[:j], fs.mean(axis=2), ws, n_max, shape)
+            boot = params[:, :1] + params[:, 1:2] * np.stack(
+                [_basis(fam, n[j:], float(cc), n_max) for cc in params[:, 2]]
+            )
+            s2 = v_meas[j:] + boot.var(axis=0)
+            y_j = folds[j:].mean(axis=1)
+            points.append(-0.5 * (y_j - pred) ** 2 / s2 - 0.5 * np.log(2 * np.pi * s2))
+        lpd.append(np.concatenate(points))
+    L = np.stack(lpd)  # (families, points)
+    alpha = gen.dirichlet(np.ones(L.shape[1]), size=1000)  # (draws, points)
+    z = L.shape[1] * alpha @ L.T  # (draws, families)
+    z -= z.max(axis=1, keepdims=True)
+    wts = np.exp(z)
+    wts /= wts.sum(axis=1, keepdims=True)
+    mean_w = wts.mean(axis=0)
+    return {f: float(v) for f, v in zip(fams, mean_w, strict=True) if v > 1e-3}
+
+
+def _shortest(draws: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Per column of ``draws`` (B, m): the shortest interval holding ``level`` of them."""
+    d = np.sort(draws, axis=0)
+    nb = d.shape[0]
+    h = min(max(math.ceil(level * nb - 1e-9), 1), nb)
+    widths = d[h - 1 :] - d[: nb - h + 1]  # (nb - h + 1, m)
+    i = np.argmin(widths, axis=0)
+    cols = np.arange(d.shape[1])
+    return np.asarray(d[i, cols]), np.asarray(d[i + h - 1, cols])
+
+
 @attrs.frozen(repr=False)
 class LearningCurve:
     """A fitted learning curve: the metric as a function of training-set size.
@@ -239,13 +314,29 @@ class LearningCurve:
         too few sizes to validate it).
     boot_params : ndarray, shape (n_resamples, 3)
         Bootstrap refits, shared among the families in proportion to their
-        forward-validation predictive likelihood (all to the chosen family when
-        ``family`` was given or too few sizes allow validation).
+        weights: with per-fold scores, pseudo-BMA+ weights from the predictive
+        density of held-out extrapolations (each prefix of the sizes
+        predicting every larger size; Yao et al. 2018), otherwise from the
+        forward-validation errors (all to the chosen family when ``family``
+        was given or too few sizes allow validation).
     boot_family : tuple of str
         The family of each bootstrap refit.
     eval_std : float
         Standard deviation of one measured score at the largest size (the
         noise a new measurement adds, used by prediction intervals).
+    n_max : float
+        The largest size (the exponential family's scale).
+    bounds : (low, high)
+        The metric's range (either end None).
+    boot_last : ndarray, shape (n_resamples,), or None
+        Each refit's resampled mean score at the largest size (the floor of
+        its draws beyond that size; see :meth:`interval`).
+    resample_df : int
+        Degrees of freedom of the resampled units: folds - 1 (residuals:
+        sizes - parameters); 0 for none.
+    family_params : dict of str to tuple of float
+        Each mixed family's fit to all the data (the centre its refits are
+        widened about).
 
     Examples
     --------
@@ -270,6 +361,9 @@ class LearningCurve:
     eval_std: float
     n_max: float
     bounds: tuple[float | None, float | None] = (None, None)
+    boot_last: FloatArray | None = attrs.field(default=None, eq=False)
+    resample_df: int = 0
+    family_params: dict[str, tuple[float, float, float]] = attrs.field(factory=dict, eq=False)
 
     def _clip(self, values: FloatArray) -> FloatArray:
         low, high = self.bounds
@@ -282,6 +376,31 @@ class LearningCurve:
         """The limit of the metric with unlimited data (None for log-linear)."""
         return None if self.family == "log_linear" else float(self.params[0])
 
+    def _tail(self) -> float:
+        """Tail probability of the bootstrap quantiles for ``confidence_level``.
+
+        A bootstrap of few independent units (``resample_df + 1`` folds, or
+        residuals with ``resample_df`` degrees of freedom) is too narrow in the
+        tails: the quantiles are taken at Student's t level instead of the
+        normal one (Hesterberg's expanded percentile interval, 2015), so the
+        tail is ``1 - Phi(t_{1 - q, df})`` for the nominal tail ``q``.
+        """
+        q = (1 - self.confidence_level) / 2
+        if self.resample_df < 1:
+            return q
+        from scipy import stats
+
+        return float(stats.norm.sf(stats.t.isf(q, self.resample_df)))
+
+    def _t_factor(self) -> float:
+        """Student's t over the normal quantile at ``confidence_level`` (1 without folds)."""
+        if self.resample_df < 1:
+            return 1.0
+        from scipy import stats
+
+        q = (1 - self.confidence_level) / 2
+        return float(stats.t.isf(q, self.resample_df) / stats.norm.isf(q))
+
     def asymptote_interval(self) -> tuple[float, float] | None:
         """Bootstrap interval of the asymptote (None for log-linear)."""
         if self.family == "log_linear":
@@ -293,7 +412,7 @@ class LearningCurve:
             math.inf if self.higher_is_better else -math.inf,
             self.boot_params[:, 0],
         )
-        q = (1 - self.confidence_level) / 2
+        q = self._tail()
         lo, hi = np.quantile(a, [q, 1 - q], method="nearest")
         return float(lo), float(hi)
 
@@ -304,6 +423,9 @@ class LearningCurve:
 
     def interval(self, n_samples: Any, kind: str = "prediction") -> tuple[FloatArray, FloatArray]:
         """Bootstrap interval at size(s) ``n_samples``.
+
+        The shortest interval holding the ``confidence_level`` share of the
+        bootstrap draws, clipped to ``bounds``; see Notes for the draws.
 
         Parameters
         ----------
@@ -317,26 +439,91 @@ class LearningCurve:
         Returns
         -------
         (low, high) : tuple of ndarray
+
+        Notes
+        -----
+        Each draw is a bootstrap refit's curve at ``n_samples``, its
+        deviation from its family's fit to all the data widened by
+        ``t / z``, Student's t quantile with ``r - 1`` degrees of freedom
+        (``r`` folds resampled; ``k - p`` for residuals) over the normal one
+        at ``confidence_level``: a bootstrap of five folds has normal, not
+        Student, tails (the small-sample correction of Hesterberg 2015). The
+        spread between families (their mixture) is not widened. Beyond the
+        largest measured size a learning curve does not fall in expectation,
+        so there a draw is at least (for a rising curve; at most for a falling
+        one) the refit's own resampled mean score at the largest size. A
+        prediction adds the noise of one new measurement: the standard error
+        of the mean score at the largest size (also times ``t / z``), scaled,
+        when ``bounds`` bound the metric on both sides, by the binomial
+        variance of a proportion, ``(m - low) (high - m)``, at the draw's value
+        ``m`` relative to the largest size's mean (a score near a bound varies
+        less).
+
+        References: Hesterberg, T. C. (2015). What teachers should know about
+        the bootstrap. The American Statistician, 69(4), 371-386.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mllifecycle.budget import fit_curve
+        >>> rng = np.random.default_rng(0)
+        >>> sizes = np.array([100, 200, 400, 800, 1600])
+        >>> folds = 0.95 - 2.0 * sizes[:, None] ** -0.6 + rng.normal(0, 0.004, (5, 5))
+        >>> curve = fit_curve(sizes, folds, bounds=(0, 1), rng=0)
+        >>> low, high = curve.interval([1600, 6400])
+        >>> bool(np.all(low < high)) and bool(np.all(high <= 1.0))
+        True
         """
         n = _check_sizes_arg(n_samples, "LearningCurve.interval")
         if kind not in ("prediction", "curve"):
             fail("kind", "'prediction' or 'curve'", kind, "LearningCurve.interval")
+        draws = self._draws(n, kind)
+        return _shortest(draws, self.confidence_level)
+
+    def _draws(self, n: FloatArray, kind: str) -> FloatArray:
+        """Bootstrap draws of the curve (or of a new measurement) at sizes n."""
+        kappa = self._t_factor()
         draws = np.stack(
             [
                 _predict(fam, (float(p[0]), float(p[1]), float(p[2])), n, self.n_max)
                 for fam, p in zip(self.boot_family, self.boot_params, strict=True)
             ]
         )
+        if kappa != 1.0:
+            fams = np.array(self.boot_family, dtype=object)
+            for fam, fp in self.family_params.items():
+                sel = fams == fam
+                centre = _predict(fam, fp, n, self.n_max)[None, :]
+                draws[sel] = centre + (draws[sel] - centre) * kappa
+        if self.boot_last is not None:
+            last = self.boot_last[:, None]
+            if kappa != 1.0:
+                last = self.scores[-1] + (last - self.scores[-1]) * kappa
+            floored = np.maximum(draws, last) if self.higher_is_better else np.minimum(draws, last)
+            draws = np.where((n >= self.sizes.max())[None, :], floored, draws)
+        draws = self._clip(draws)
         if kind == "prediction" and self.eval_std > 0:
+            sd = self.eval_std * kappa * self._noise_scale(draws)
             rng = np.random.default_rng(12345)
-            draws = draws + rng.normal(0.0, self.eval_std, draws.shape)
-        q = (1 - self.confidence_level) / 2
-        lo, hi = np.quantile(draws, [q, 1 - q], axis=0)
-        return self._clip(np.asarray(lo)), self._clip(np.asarray(hi))
+            draws = self._clip(draws + rng.standard_normal(draws.shape) * sd)
+        return np.asarray(draws)
+
+    def _noise_scale(self, m: FloatArray) -> FloatArray | float:
+        """Binomial scaling of the measurement noise for a metric bounded on both sides."""
+        low, high = self.bounds
+        if low is None or high is None:
+            return 1.0
+        ref = float(self.scores[-1])
+        den = (ref - low) * (high - ref)
+        if den <= 0:
+            return 1.0
+        return np.asarray(np.sqrt(np.maximum((m - low) * (high - m), 0.0) / den))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of the fit (bootstrap refits left out)."""
-        out = attrs_to_dict(self, exclude=("boot_params", "boot_family", "n_max"))
+        out = attrs_to_dict(
+            self, exclude=("boot_params", "boot_family", "boot_last", "family_params", "n_max")
+        )
         out["asymptote"] = self.asymptote
         return out
 
@@ -464,9 +651,15 @@ def fit_curve(
         resamples whole folds (a fold's scores at every size together).
     family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
         ``"auto"`` picks the family with the smallest forward-chaining
-        validation error (each size predicted from the smaller ones); with too
+        validation error (each size predicted from the smaller ones), or, with
+        per-fold scores, the largest predictive weight (see
+        :attr:`LearningCurve.boot_params`); with too
         few sizes to validate every family (fewer than 5), the inverse power
         law (3 sizes: log-linear, the only family that leaves a residual).
+        When ``bounds`` bound the metric on the side the curve moves toward
+        (the top for a rising curve), the curve must level off, so the
+        log-linear law, which crosses any bound, is neither chosen nor mixed
+        into the intervals (unless asked for by name).
     bounds : (low, high), optional
         The metric's range, e.g. ``(0, 1)`` for accuracy (either end may be
         None). Every fit then keeps its asymptote inside it, and predictions
@@ -531,21 +724,34 @@ def fit_curve(
     gen = check_rng(rng, caller=caller)
     low, high = _check_bounds(bounds, y, caller)
     n_max = float(n.max())
+    pred_weights: dict[str, float] = {}
     w = _weights(var)
     k = n.size
     ln = np.log(n)
     cov = float((w * (ln - np.average(ln, weights=w)) * (y - np.average(y, weights=w))).sum())
     shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
     if family == "auto":
-        cands = [f for f in FAMILIES if _N_PARAMS[f] < k]
+        allowed = list(FAMILIES)
+        if (shape.direction > 0 and shape.high is not None) or (
+            shape.direction < 0 and shape.low is not None
+        ):
+            # a metric bounded on the side the curve moves toward must level
+            # off: the log-linear law, which crosses any bound, cannot be its law
+            allowed.remove("log_linear")
+        cands = [f for f in allowed if _N_PARAMS[f] < k] or ["log_linear"]
         cv = {f: _forward_error(f, n, y, w, n_max, shape) for f in cands}
-        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(FAMILIES):
+        if any(math.isinf(v) for v in cv.values()) or len(cands) < len(allowed):
             # too few sizes to validate every family: the inverse power law, the
             # usual default (Figueroa et al. 2012), when it can be fitted at all;
             # never the log-linear law by default, which reaches any target
             chosen = "inverse_power" if "inverse_power" in cands else cands[0]
         else:
             chosen = min(cv, key=lambda f: cv[f])
+            if folds is not None:
+                pw = _predictive_weights(cands, n, folds, var, n_max, shape, gen)
+                if pw is not None:
+                    pred_weights = pw
+                    chosen = max(pw, key=lambda f: pw[f])
     else:
         if _N_PARAMS[family] >= k:
             fail(
@@ -560,30 +766,28 @@ def fit_curve(
     # bootstrap replicates shared among the families in proportion to their
     # forward-validation predictive likelihood (Gaussian errors), so that the
     # intervals carry the uncertainty about the family, not only its parameters
-    fam_weights = _family_weights(cv, chosen, k)
+    fam_weights = pred_weights or _family_weights(cv, chosen, k)
     counts = gen.multinomial(n_resamples, [fam_weights[f] for f in fam_weights])
     parts = []
+    lasts = []
     eval_std = 0.0
+    family_params: dict[str, tuple[float, float, float]] = {}
     for fam, m in zip(fam_weights, counts, strict=True):
         if m == 0:
             continue
         fa, fb, fc, _ = (
             _fit_family(fam, n, y, w, n_max, shape) if fam != chosen else (a, b, c, rss)
         )
+        family_params[fam] = (fa, fb, fc)
         fitted_f = _predict(fam, (fa, fb, fc), n, n_max)
         if folds is not None:
             r = folds.shape[1]
-            # the folds are the independent units: a fold's scores at all sizes
-            # share its test set (and nested training sets), so whole folds are
-            # resampled together, keeping that correlation in every refit
-            idx = np.broadcast_to(gen.integers(0, r, size=(m, 1, r)), (m, k, r))
-            fs = np.take_along_axis(np.broadcast_to(folds, (m, k, r)), idx, axis=2)
-            # a bootstrap of r values underestimates their spread by (r-1)/r
-            centre = folds.mean(axis=1)[None, :, None]
-            fs = centre + (fs - centre) * math.sqrt(r / (r - 1))
+            # the folds are the independent units (see _fold_resample)
+            fs = _fold_resample(folds, m, gen)
             ys, vs = fs.mean(axis=2), fs.var(axis=2, ddof=1) / r
             ws = np.stack([_weights(v) for v in vs])
             parts.append(_fit_many(fam, n, ys, ws, n_max, shape)[0])
+            lasts.append(ys[:, -1])
             # a new measurement is a mean over r folds: its noise is that mean's SE
             eval_std = float(math.sqrt(var[-1])) if np.isfinite(var[-1]) else 0.0
         else:
@@ -592,6 +796,7 @@ def fit_curve(
             scale = math.sqrt(k / max(k - p, 1))
             ys = fitted_f + scale * gen.choice(resid, size=(m, k), replace=True)
             parts.append(_fit_many(fam, n, ys, np.broadcast_to(w, ys.shape), n_max, shape)[0])
+            lasts.append(ys[:, -1])
             if fam == chosen:
                 eval_std = float(scale * math.sqrt(np.mean(resid**2)))
     boot = np.concatenate(parts)
@@ -614,6 +819,9 @@ def fit_curve(
         eval_std=eval_std,
         n_max=n_max,
         bounds=(low, high),
+        boot_last=np.concatenate(lasts),
+        family_params=family_params,
+        resample_df=folds.shape[1] - 1 if folds is not None else k - _N_PARAMS[chosen],
     )
 
 
@@ -942,7 +1150,7 @@ def samples_needed(
     for fam in set(curve.boot_family):
         sel = fams == fam
         boot_n[sel] = _solve_n(fam, curve.boot_params[sel], target, curve.n_max, higher, cap)
-    q = (1 - curve.confidence_level) / 2
+    q = curve._tail()
     lo = float(np.quantile(boot_n, q, method="lower"))
     hi = float(np.quantile(boot_n, 1 - q, method="higher"))
     have = int(curve.sizes.max())
