@@ -50,7 +50,8 @@ def test_two_spellings_of_one_value_are_refused(method, case, rows, column, show
     with pytest.raises(InvalidParameterError, match=r"'answers' parameter") as err:
         method(rows, rng=0)
     msg = str(err.value)
-    assert column in msg and shown in msg
+    assert column in msg
+    assert shown in msg
 
 
 def test_two_spellings_in_a_dataframe_column():
@@ -72,7 +73,8 @@ def test_two_spellings_in_a_dataframe_column():
 )
 def test_one_spelling_or_equal_values_still_work(rows):
     res = majority_vote(rows, rng=0)
-    assert len(res.classes) == 2 and len(res.tasks) == 3
+    assert len(res.classes) == 2
+    assert len(res.tasks) == 3
 
 
 @pytest.mark.parametrize("gold", [{"1": 0}, {1.5: 0, "2": 1}, [["3", 1]]])
