@@ -91,7 +91,8 @@ def test_big_integer_labels_against_float_predictions_are_refused(run, argname):
     with pytest.raises(InvalidParameterError, match=rf"'{argname}' parameter") as err:
         _quiet(run)
     msg = str(err.value)
-    assert "2**53" in msg and "float" in msg
+    assert "2**53" in msg
+    assert "float" in msg
 
 
 def test_big_integer_labels_compared_exactly_when_both_are_integers():
@@ -102,3 +103,26 @@ def test_big_integer_labels_compared_exactly_when_both_are_integers():
     # small labels written as floats stay accepted
     ok = mcnemar(np.array([0, 1, 1]), np.array([0.0, 1.0, 0.0]), np.array([0, 1, 1]))
     assert ok.champion_accuracy == 2 / 3
+
+
+def _exact_auc(y, s):
+    from fractions import Fraction
+
+    pos, neg = s[y == 1], s[y == 0]
+    wins = sum(Fraction(int(p > q)) + Fraction(int(p == q), 2) for p in pos for q in neg)
+    return float(wins / (pos.size * neg.size))
+
+
+@pytest.mark.parametrize(
+    ("y", "s"),
+    [
+        (Y, np.zeros(8)),  # every score tied: exactly 0.5 (was 0.49999999999999994)
+        (Y, np.full(8, 1e300)),
+        (np.array([0, 1, 1, 0, 1, 0, 1]), np.array([.1, .4, .4, .4, .2, .2, .9])),
+        (np.r_[np.zeros(30, int), np.ones(7, int)], np.round(np.linspace(0, 1, 37) ** 2, 1)),
+    ],
+)
+def test_delong_aucs_are_the_exact_mann_whitney_fraction(y, s):
+    res = _quiet(lambda: delong(y, s, s[::-1].copy(), test="delong"))
+    assert res.champion_auc == _exact_auc(y, s)
+    assert res.challenger_auc == _exact_auc(y, s[::-1])
