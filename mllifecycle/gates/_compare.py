@@ -820,7 +820,9 @@ def delong_components(
             tz_pos = pp.astype(np.float64) + 1.0
             below_pos = pp - np.arange(m, dtype=np.float64)
             below_neg = nn - np.arange(l_, dtype=np.float64)
-        aucs[r] = tz_pos.sum() / (m * l_) - (m + 1.0) / (2.0 * l_)
+        # sum(T_Z - T_X) over positives is the Mann-Whitney count (a multiple of
+        # 1/2, exact): one division, no cancellation of sum(T_Z) / ml - (m+1) / 2l
+        aucs[r] = below_pos.sum() / (m * l_)
         # components in sorted order; put them back in the original order
         so = slot[order]
         v10[r, so[pp]] = below_pos / l_

@@ -263,6 +263,37 @@ def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
     return arr
 
 
+#: float64 holds every integer of at most this magnitude, not 2**53 + 1
+_EXACT_INT = 2**53
+
+
+def _beyond_float(x: npt.NDArray[Any]) -> bool:
+    """Whether ``x`` is an integer array holding a value float64 cannot represent."""
+    return bool(
+        x.dtype.kind in "iu" and x.size and (x.max() > _EXACT_INT or x.min() < -_EXACT_INT)
+    )
+
+
+def _check_exact_pair(
+    y: npt.NDArray[Any], pred: npt.NDArray[Any], name: str, caller: str
+) -> None:
+    """Refuse float labels compared with integers beyond 2**53.
+
+    ``float(2**53 + 1) == 2**53``: a float prediction would be "right" on every
+    integer label it rounds onto (and a float ``y_true`` would merge classes).
+    """
+    for ints, flt, nm in ((y, pred, name), (pred, y, "y_true")):
+        if flt.dtype.kind == "f" and _beyond_float(ints):
+            big = ints.max() if ints.max() > _EXACT_INT else ints.min()
+            fail(
+                nm,
+                "labels of an integer (or text) type when the other labels are integers "
+                "beyond 2**53 (float64 cannot tell such integers apart)",
+                described(f"float labels against integer labels such as {int(big)}"),
+                caller,
+            )
+
+
 def _check_known_labels(
     y: npt.NDArray[Any],
     pred: npt.NDArray[Any],
@@ -270,6 +301,7 @@ def _check_known_labels(
     caller: str,
     classes: npt.NDArray[Any] | None = None,
 ) -> None:
+    _check_exact_pair(y, pred, name, caller)
     classes = np.unique(y) if classes is None else classes
     unknown = ~np.isin(pred, classes)
     if unknown.any():
@@ -325,8 +357,20 @@ def _proba_true_class(
 def _binary_scores(
     y: npt.NDArray[Any], s: Any, name: str, caller: str, column: int = 1
 ) -> FloatArray:
-    """1-D scores, or column ``column`` (the positive class) of 2-column probabilities."""
+    """1-D scores, or column ``column`` (the positive class) of 2-column probabilities.
+
+    Integer scores beyond 2**53 (which float64 would merge: ``2**53 + 1``
+    becomes ``2**53``) are replaced by their exact dense ranks: ROC AUC, its
+    bootstrap, DeLong's test and the permutation test depend on the order only.
+    """
     arr = check_array(s, name, caller=caller, ndim=(1, 2))
+    if arr.ndim == 1:
+        from mllifecycle._frames import column_to_numpy
+
+        ints = column_to_numpy(s)
+        if ints.ndim == 1 and _beyond_float(ints):
+            _, ranks = np.unique(ints, return_inverse=True)
+            return np.asarray(ranks.reshape(-1), dtype=np.float64)
     if arr.ndim == 2:
         if arr.shape[1] != 2:
             fail(

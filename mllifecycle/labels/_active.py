@@ -157,6 +157,30 @@ def _proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
     if p.ndim != 2 or p.shape[0] != Xp.shape[0] or p.shape[1] < 2:
         fail("estimator", "predict_proba returning (n_pool, n_classes >= 2)",
              described(f"shape {p.shape}"), caller)
+    return _checked_proba(p, caller)
+
+
+def _checked_proba(p: FloatArray, caller: str) -> FloatArray:
+    """Refuse predict_proba output that is not probabilities (NaN, range, row sums).
+
+    NaN rows would drop out of the ranking (a short batch), and a decision
+    function passed off as probabilities would be ranked as if it were one.
+    Rows may sum to 1 within 1e-4 (float32 softmax output).
+    """
+    bad = ~np.isfinite(p).all(axis=1)
+    if bad.any():
+        fail("estimator", "predict_proba returning probabilities free of NaN and inf",
+             described(f"{int(bad.sum())} row(s) with NaN or inf, e.g. row "
+                       f"{int(np.flatnonzero(bad)[0])}"), caller)
+    if (p < 0).any() or (p > 1).any():
+        fail("estimator", "predict_proba returning probabilities in [0, 1]",
+             described(f"values in [{float(p.min())!r}, {float(p.max())!r}]"), caller)
+    sums = p.sum(axis=1)
+    off = np.abs(sums - 1.0) > 1e-4
+    if off.any():
+        fail("estimator", "predict_proba returning rows that sum to 1",
+             described(f"{int(off.sum())} row(s) that do not, e.g. a sum of "
+                       f"{float(sums[off][0])!r}"), caller)
     return p
 
 
@@ -401,6 +425,10 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
         check_has_methods(m, "estimator", ["predict_proba"], caller)
         p = np.asarray(m.predict_proba(Xp), dtype=np.float64)
         mc = np.asarray(m.classes_)
+        if p.ndim != 2 or p.shape != (Xp.shape[0], mc.size):
+            fail("estimator", "members whose predict_proba returns (n_pool, "
+                 "len(classes_))", described(f"member {i}: shape {p.shape}"), caller)
+        _checked_proba(p, caller)
         if coded and mc.dtype.kind in "iuf" and mc.size and mc.max() < k:
             cols = mc.astype(np.intp)
         else:

@@ -271,6 +271,24 @@ def _encode(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
         return keys, codes
 
 
+def _refuse_two_spellings(ids: npt.NDArray[Any], column: Any, caller: str) -> None:
+    """Refuse distinct ids or labels that read the same (``1`` and ``"1"``).
+
+    Values of mixed types are kept apart by equality, so a label typed ``"1"``
+    among ``1``s would be another class (and a task id another task).
+    """
+    if ids.dtype != object:  # one NumPy dtype: distinct values read differently
+        return
+    seen: dict[str, Any] = {}
+    for v in ids.tolist():
+        text = str(v)
+        if text in seen:
+            fail("answers", f"one spelling per value in column {column!r} (ids and labels "
+                 "of one type: 1 and '1' are not told apart)",
+                 described(f"{seen[text]!r} and {v!r}, which read the same"), caller)
+        seen[text] = v
+
+
 def _column(table: Any, key: Any, position: int, name: str, caller: str) -> npt.NDArray[Any]:
     from mllifecycle._frames import column_to_numpy
 
@@ -354,6 +372,8 @@ def _read_answers(
         if len(cls_u) != len(cls):
             fail("classes", "distinct class labels", classes, caller)
         y = _lookup(cols[2], cls, "answers", caller, f"column {columns[2]!r}")
+    for key, ids in zip(columns, (tasks, workers, cls), strict=True):
+        _refuse_two_spellings(ids, key, caller)
     if len(cls) < 2:
         fail("answers", "labels of at least 2 distinct classes (or pass classes=)",
              described(f"only {cls.tolist()!r}"), caller)
@@ -430,6 +450,14 @@ def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
     idx = np.fromiter((task_code.get(k, -1) for k in np.asarray(ids, dtype=object).tolist()),
                       dtype=np.intp, count=len(ids))
     known = idx >= 0  # gold for tasks nobody answered is ignored
+    if not known.all():  # ... unless the id is a task's id written another way
+        text = {str(k): k for k in tasks.tolist()}
+        for k in np.asarray(ids, dtype=object)[~known].tolist():
+            if str(k) in text:
+                fail("gold", "task ids of the answers' type (gold for a task nobody "
+                     "answered is ignored)",
+                     described(f"task id {k!r} where the answers have {text[str(k)]!r}"),
+                     caller)
     idx, y = idx[known], y[known]
     if len(np.unique(idx)) != len(idx):
         fail("gold", "one label per task", described("a task listed twice"), caller)

@@ -111,6 +111,12 @@ def _check_inputs(
         if cls.ndim != 1 or cls.shape[0] != k:
             fail("classes", f"a 1-D array of the {k} class labels in the column order "
                  "of 'y_proba'", classes, caller)
+        first: dict[Any, Any] = {}
+        for c in cls.tolist():  # equal values (0, 0.0, False) are one class
+            if c in first:
+                fail("classes", "distinct class labels (one per column of 'y_proba')",
+                     described(f"class {first[c]!r} repeated as {c!r}"), caller)
+            first[c] = c
         # a dict lookup, not a sorted search: classes and labels of mixed types
         # (or a None label) cannot be ordered
         labels = ya.tolist()

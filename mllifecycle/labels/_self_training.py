@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import attrs
@@ -30,12 +31,19 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
-def _is_unlabelled(y: npt.NDArray[Any], marker: Any) -> npt.NDArray[np.bool_]:
+def _is_unlabelled(y: npt.NDArray[Any], marker: Any, caller: str | None = None
+                   ) -> npt.NDArray[np.bool_]:
+    """Mask of the unlabelled rows: ``marker``, NaN, None or pandas' NA.
+
+    A NumPy scalar marker (``np.int64(-1)``) counts on float labels as a
+    Python number does; text labels holding ``str(marker)`` (``"-1"`` for the
+    default ``-1``) with no row equal to ``marker`` are refused, naming
+    ``unlabelled`` (the rows would have become a class of their own).
+    """
     out: npt.NDArray[np.bool_]
     if y.dtype.kind == "f":
         out = np.isnan(y)
-        if isinstance(marker, int | float) and not (isinstance(marker, float)
-                                                     and np.isnan(marker)):
+        if isinstance(marker, numbers.Real) and not np.isnan(float(marker)):
             out |= y == marker
     elif y.dtype.kind == "O":
         out = np.array([_missing_or(v, marker) for v in y.tolist()], dtype=bool)
@@ -44,6 +52,14 @@ def _is_unlabelled(y: npt.NDArray[Any], marker: Any) -> npt.NDArray[np.bool_]:
             out = np.asarray(y == marker, dtype=bool)
         except (TypeError, ValueError):
             out = np.zeros(y.shape[0], dtype=bool)
+    if y.dtype.kind in "OUS" and not isinstance(marker, str) and marker is not None:
+        text = str(marker)
+        spelled = np.array([isinstance(v, str) and v == text for v in y.tolist()], dtype=bool)
+        if spelled.any() and not (out & ~spelled).any():
+            fail("unlabelled", f"the value marking unlabelled rows in y's own type "
+                 f"(pass unlabelled={text!r})",
+                 described(f"{marker!r}, while y holds {int(spelled.sum())} label(s) "
+                           f"{text!r} and none equal to {marker!r}"), caller)
     return out
 
 
@@ -296,7 +312,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
                  described(f"shape {ya.shape}"), caller)
-        unl = _is_unlabelled(ya, self.unlabelled)
+        unl = _is_unlabelled(ya, self.unlabelled, caller)
         lab = ~unl
         if ya.dtype.kind == "O":
             yl = np.asarray(ya[lab].tolist())
@@ -491,7 +507,7 @@ def pseudo_label_gain(
     level = check_probability(confidence_level, "confidence_level", caller=caller,
                               open_interval=True)
     gen = check_rng(rng, caller=caller)
-    unl = _is_unlabelled(ya, unlabelled)
+    unl = _is_unlabelled(ya, unlabelled, caller)
     lab_idx = np.flatnonzero(~unl)
     unl_idx = np.flatnonzero(unl)
     yl = ya[lab_idx]
@@ -661,7 +677,7 @@ def spread_labels(
     k = check_int(n_neighbors, "n_neighbors", caller=caller, low=1,
                   high=max(1, Xa.shape[0] - 1))
     a = check_probability(clamping, "clamping", caller=caller, open_interval=True)
-    unl = _is_unlabelled(ya, unlabelled)
+    unl = _is_unlabelled(ya, unlabelled, caller)
     yl = ya[~unl]
     if yl.dtype.kind == "O":
         yl = np.asarray(yl.tolist())
