@@ -146,6 +146,14 @@ class LifecycleState:
         Cost of one wrong prediction.
     last_change_point : int, optional
         Stream position of the last change a policy reported.
+    challenge : callable, optional
+        Set by :func:`mllifecycle.replay.replay`:
+        ``challenge(train_start, train_stop, test_stop)`` fits a challenger
+        (a clone of the replayed estimator) on the labelled rows
+        ``train_start:train_stop`` and returns the 0/1 errors of the
+        challenger and of the deployed model on the labelled rows
+        ``train_stop:test_stop`` (``test_stop <= labels_available``), as a
+        pair of arrays. Used by :class:`~mllifecycle.policies.OnChallengerBetter`.
 
     Examples
     --------
@@ -187,6 +195,26 @@ class LifecycleState:
     retrain_cost: float = attrs.field(default=0.0, validator=_non_negative_float)
     error_cost: float = attrs.field(default=0.0, validator=_non_negative_float)
     last_change_point: int | None = attrs.field(default=None, validator=_optional_int)
+    challenge: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the fields; a replay's ``challenge`` does not outlive the replay."""
+        return {**self.__dict__, "challenge": None}
+
+    def __copy__(self) -> LifecycleState:
+        new = _new_object(type(self))
+        _set_attribute(new, "__dict__", dict(self.__dict__))
+        return new
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LifecycleState:
+        import copy
+
+        fields = {
+            k: v if k == "challenge" else copy.deepcopy(v, memo) for k, v in self.__dict__.items()
+        }
+        new = _new_object(type(self))
+        _set_attribute(new, "__dict__", fields)
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scalar fields as a JSON-safe dict (arrays as their shapes)."""
@@ -197,6 +225,8 @@ class LifecycleState:
                 out[f.name + "_shape"] = None if value is None else list(np.shape(value))
             elif f.name == "drift":
                 out["drift"] = [bool(getattr(r, "drift_detected", False)) for r in value]
+            elif f.name == "challenge":
+                out["challenge"] = value is not None
             else:
                 out[f.name] = jsonable(value)
         return out

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 from mllifecycle._lifecycle_types import LifecycleState, RetrainDecision, WindowSelection
+from mllifecycle.policies._challenger import OnChallengerBetter
 from mllifecycle.policies._combinators import (
     AllOf,
     AnyOf,
@@ -57,6 +58,7 @@ __all__ = [
     # policies
     "Periodic",
     "OnDrift",
+    "OnChallengerBetter",
     "OnPerformanceDrop",
     "OnEstimatedPerformanceDrop",
     "CostAware",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mllifecycle._validation import check_int
+from mllifecycle._validation import check_bool, check_int
+from mllifecycle.policies._challenger import OnChallengerBetter
 from mllifecycle.policies._combinators import AnyOf
 from mllifecycle.policies._floor import OnSettledBelowFloor
 from mllifecycle.policies._periodic import Periodic
@@ -20,12 +21,13 @@ def recommended(
     refits: Any = DEFAULT_REFITS,
     floor: bool = True,
     staleness: bool = True,
+    challenger: bool = True,
     every: int | None = None,
 ) -> AnyOf:
     """Return the recommended retraining policy (one configuration for every stream).
 
     ``any_of(OnDrift(detector, refits=refits, refit_initial=True),
-    OnSettledBelowFloor(), OnStaleness(robust=True))``:
+    OnSettledBelowFloor(), OnStaleness(robust=True), OnChallengerBetter())``:
 
     - a streaming detector on the deployed model's 0/1 errors (default
       HDDM-A, Frias-Blanco et al. [1]_) triggers a retrain at a change, with
@@ -43,6 +45,14 @@ def recommended(
       over the last few models, are more than a point less accurate than
       fresh ones beyond sampling noise, with any one model left out (so one
       model hit by an undetected change does not decide);
+    - a challenger check (:class:`OnChallengerBetter`): every 1000 labels a
+      clone of the estimator is fitted on recent labelled rows and compared
+      with the deployed model on the newest 500 (an exact one-sided sign
+      test at 95 % and at least one point of accuracy); a better challenger
+      means the stream has moved on although the deployed model's own errors
+      have not risen (slow drift, a gradual change a weak model barely
+      shows). It needs :func:`mllifecycle.replay.replay`'s
+      ``state.challenge``; each check costs a fit, not a deployment;
     - optionally ``Periodic(every=every)`` as a calendar backstop.
 
     Use it with a window that follows the change
@@ -51,13 +61,11 @@ def recommended(
     points). ``benchmarks/policies.py`` measures it against an oracle schedule
     and the best periodic schedule over abrupt, gradual, recurring and
     incremental drift, a no-drift control and a real data set: within 1
-    accuracy point in 18 of 24 settings, 0.79 points below on average, with a
-    quarter of the periodic schedule's retrains. It falls short on
-    incremental drift (1.5-3.5 points below retraining every 500 samples on
-    the last 1000), where a short calendar with a sliding window
-    (``Periodic(every=1000)`` with ``SlidingWindow(1000)``) is the better
-    choice, and on gradual drift with a weak model (figures in
-    ``benchmarks/results/policies.md`` and docs/lifecycle.md).
+    accuracy point in 21 of 24 settings, 0.32 points below on average, with
+    0.27 times the best periodic schedule's retrains. The largest gaps are on
+    incremental drift (1.0-1.4 points below retraining every 500 samples on
+    the last 1000; figures in ``benchmarks/results/policies.md`` and
+    docs/lifecycle.md).
 
     Parameters
     ----------
@@ -72,6 +80,9 @@ def recommended(
         Include :class:`OnSettledBelowFloor`.
     staleness : bool, default=True
         Include ``OnStaleness(robust=True)``.
+    challenger : bool, default=True
+        Include ``OnChallengerBetter()`` (``False``: the composition before it
+        was added, which reads only the deployed model's errors).
     every : int, optional
         Also retrain every ``every`` samples.
 
@@ -111,10 +122,15 @@ def recommended(
 
         detector = HDDM_A()
     parts: list[Any] = [OnDrift(detector, refits=refits, refit_initial=True)]
+    floor = check_bool(floor, "floor", "recommended")
+    staleness = check_bool(staleness, "staleness", "recommended")
+    challenger = check_bool(challenger, "challenger", "recommended")
     if floor:
         parts.append(OnSettledBelowFloor())
     if staleness:
         parts.append(OnStaleness(robust=True))
+    if challenger:
+        parts.append(OnChallengerBetter())
 
     if every is not None:
         parts.append(Periodic(every=check_int(every, "every", caller="recommended", low=1)))

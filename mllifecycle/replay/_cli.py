@@ -48,8 +48,9 @@ def demo_policies() -> tuple[dict[str, Any], dict[str, Any]]:
       when HDDM-A (Frias-Blanco et al. 2015) finds a rise in the deployed
       model's error rate, refit at 500, 1000, 2000 and 4000 labels after the
       change, retrain a new model that settles below the level before
-      the change, and retrain models that go stale with age; on the rows
-      since the change;
+      the change, retrain models that go stale with age, and retrain when a
+      clone fitted on recent rows beats the deployed model on the newest
+      labels; on the rows since the change;
     - ``cost-aware``: retrain when the expected loss of keeping the model
       over the next 5000 samples exceeds the retraining cost.
     """
@@ -95,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
         if importlib.util.find_spec("matplotlib") is None:
             raise ImportError(
-                "--plot needs matplotlib, which is not installed: "
-                "pip install mllifecycle[plot]"
+                "--plot needs matplotlib, which is not installed: pip install mllifecycle[plot]"
             )
     n = check_int(args.n_samples, "--n-samples", caller="mllifecycle demo", low=20_000)
     label_delay = check_int(args.label_delay, "--label-delay", caller="mllifecycle demo", low=0)

@@ -483,7 +483,6 @@ _new_object = object.__new__
 _set_attribute = object.__setattr__
 
 
-
 class _PendingProba:
     """The deployed model's class probabilities for one batch, computed on first read.
 
@@ -530,8 +529,14 @@ class _LazyProbaState(LifecycleState):
     def _plain(self) -> LifecycleState:
         return _unchecked_state(**{**self.__dict__, "current_proba": self.current_proba})
 
-    def __reduce__(self) -> tuple[Any, ...]:  # pickle, copy: the plain state
-        return (_plain_state, (self._plain().__dict__,))
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle: the plain state
+        return (_plain_state, (self._plain().__getstate__(),))
+
+    def __copy__(self) -> LifecycleState:
+        return self._plain()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LifecycleState:
+        return self._plain().__deepcopy__(memo)
 
     def __repr__(self) -> str:
         return repr(self._plain())
@@ -623,6 +628,38 @@ def _run_policy(
         estimator = _fit_estimator(cfg.performance_estimator, fitted, rows(0, init), y[:init])
     labels_known = init  # rows [0, labels_known) are labelled
     deploy_pos = init  # first row predicted by the deployed model
+    n_challenges = 0
+
+    def challenge(train_start: int, train_stop: int, test_stop: int) -> tuple[Any, Any]:
+        """Fit a challenger on labelled rows; both models' 0/1 errors on newer labelled rows."""
+        nonlocal n_challenges
+        a, b, c = (
+            check_int(v, nm, caller="LifecycleState.challenge", low=0)
+            for v, nm in (
+                (train_start, "train_start"),
+                (train_stop, "train_stop"),
+                (test_stop, "test_stop"),
+            )
+        )
+        if not a < b < c <= labels_known:
+            raise ValueError(
+                f"challenge needs 0 <= train_start < train_stop < test_stop <= "
+                f"labels_available ({labels_known}); got {a}, {b}, {c}"
+            )
+        y_fit = y[a:b]
+        if not (y_fit != y_fit[0]).any():  # one class: no challenger
+            err = np.asarray(deployed.model.predict(rows(b, c)) != y[b:c], dtype=np.float64)
+            return err, err
+        cand, fit_s = _fit(model, rows(a, b), y_fit, None)
+        deployed.fit_s += fit_s
+        n_challenges += 1
+        Xt = rows(b, c)
+        t0 = time.perf_counter()
+        e_c = np.asarray(cand.predict(Xt) != y[b:c], dtype=np.float64)
+        e_d = np.asarray(deployed.model.predict(Xt) != y[b:c], dtype=np.float64)
+        deployed.predict_s += time.perf_counter() - t0
+        return e_c, e_d
+
     last_train = init  # position of the last (re)train
     seen_known = init  # labels already shown to the policy
     retrains = version = 0
@@ -712,6 +749,7 @@ def _run_policy(
         state_fields["deployed_at"] = deploy_pos
         state_fields["cost"] = retrains * retrain_cost + known_errors * error_cost
         state_fields["last_change_point"] = last_cp
+        state_fields["challenge"] = challenge
         if direct_state:
             state = _new_object(LifecycleState if pending is None else _LazyProbaState)
             _set_attribute(state, "__dict__", state_fields)
@@ -879,8 +917,7 @@ def _sinks(
             _CALLER,
         )
     return {
-        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost)
-        for k, v in names.items()
+        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost) for k, v in names.items()
     }
 
 
@@ -1077,9 +1114,7 @@ def replay(
     )
     sinks = _sinks(registry, model_name, pols, cfg)
     n_batches = -(-(cfg.y.shape[0] - cfg.initial_train_size) // cfg.batch_size)
-    with make_progress(
-        progress, total=n_batches * len(pols), desc="replay", caller=_CALLER
-    ) as bar:
+    with make_progress(progress, total=n_batches * len(pols), desc="replay", caller=_CALLER) as bar:
         if n_jobs is None or len(pols) == 1 or sinks:
             tick = None if progress is False else bar.update
             runs = [
