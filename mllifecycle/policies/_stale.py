@@ -140,6 +140,10 @@ class OnStaleness:
     # the deployed model's (n, errors) per age block; the same for the last retired ones
     _current: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 2)))
     _retired: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 0, 2)))
+    # the last quiet answer and what it depended on: (model version, completed
+    # age blocks); the pooled counts change only when a block completes
+    _memo_key: tuple[int, int] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+    _memo: RetrainDecision | None = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         self.block = check_int(self.block, "block", caller=_CALLER, low=1)
@@ -204,6 +208,16 @@ class OnStaleness:
         k = min(self._age // self.block, self.max_blocks - 1)
         if self._fired or k < 1:
             return _decision(False, "staleness: model too young to judge")
+        key = (self._version, self._age // self.block)
+        if key == self._memo_key and self._memo is not None:
+            return self._memo  # no block completed since: the same counts, the same answer
+        d = self._judge(state, k)
+        if not d.retrain:
+            self._memo_key, self._memo = key, d
+        return d
+
+    def _judge(self, state: LifecycleState, k: int) -> RetrainDecision:
+        """Pool complete age blocks up to ``k``; fire when models of an age are stale."""
         models = np.concatenate([self._retired, self._current[None]])[:, : k + 1]
         size = self.block
         full = models[:, :, 0] >= size  # complete blocks

@@ -259,7 +259,10 @@ class OnDrift:
         first = int(idx[0]) if idx.size else len(xs)
         warned = getattr(det, "warnings_", None)
         if warned is not None:  # DDM-style warning zone: the change began at its start
-            self._track_warning(np.asarray(warned), first, offset)
+            if len(warned):
+                self._track_warning(np.asarray(warned), first, offset)
+            else:
+                self._warn_start = None  # no warning zone open at the end
         if idx.size:
             where = offset + first
             start = self._warn_start

@@ -629,10 +629,11 @@ def _run_policy(
     labels_known = init  # rows [0, labels_known) are labelled
     deploy_pos = init  # first row predicted by the deployed model
     n_challenges = 0
+    challenge_s = 0.0  # model time spent in challenge() during the current policy call
 
     def challenge(train_start: int, train_stop: int, test_stop: int) -> tuple[Any, Any]:
         """Fit a challenger on labelled rows; both models' 0/1 errors on newer labelled rows."""
-        nonlocal n_challenges
+        nonlocal n_challenges, challenge_s
         a, b, c = (
             check_int(v, nm, caller="LifecycleState.challenge", low=0)
             for v, nm in (
@@ -646,9 +647,16 @@ def _run_policy(
                 f"challenge needs 0 <= train_start < train_stop < test_stop <= "
                 f"labels_available ({labels_known}); got {a}, {b}, {c}"
             )
+        # the fits and predictions here are the model's time (fit_seconds,
+        # predict_seconds), not the policy's: the caller takes it out of
+        # policy_seconds
         y_fit = y[a:b]
         if not (y_fit != y_fit[0]).any():  # one class: no challenger
+            t0 = time.perf_counter()
             err = np.asarray(deployed.model.predict(rows(b, c)) != y[b:c], dtype=np.float64)
+            spent = time.perf_counter() - t0
+            deployed.predict_s += spent
+            challenge_s += spent
             return err, err
         cand, fit_s = _fit(model, rows(a, b), y_fit, None)
         deployed.fit_s += fit_s
@@ -657,7 +665,9 @@ def _run_policy(
         t0 = time.perf_counter()
         e_c = np.asarray(cand.predict(Xt) != y[b:c], dtype=np.float64)
         e_d = np.asarray(deployed.model.predict(Xt) != y[b:c], dtype=np.float64)
-        deployed.predict_s += time.perf_counter() - t0
+        spent = time.perf_counter() - t0
+        deployed.predict_s += spent
+        challenge_s += fit_s + spent
         return e_c, e_d
 
     last_train = init  # position of the last (re)train
@@ -758,6 +768,9 @@ def _run_policy(
         t_policy = perf_counter()
         decision = should_retrain(state)
         policy_s += perf_counter() - t_policy
+        if challenge_s:  # counted as fit / predict time already
+            policy_s -= challenge_s
+            challenge_s = 0.0
         if pending is not None and pending.seconds:  # the model's time, not the policy's
             policy_s -= pending.seconds
             predict_s += pending.seconds

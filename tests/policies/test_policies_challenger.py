@@ -126,6 +126,35 @@ def test_replay_challenge_fits_a_clone_on_labelled_rows_only():
     np.testing.assert_array_equal(e_d, deployed.predict(s.X[1500:2000]) != s.y[1500:2000])
 
 
+class _SlowFitNB(GaussianNB):
+    """GaussianNB whose fit takes at least 0.2 s (to see where the time is booked)."""
+
+    def fit(self, X, y, sample_weight=None):
+        import time
+
+        time.sleep(0.2)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_challenger_fits_count_as_fit_time_not_policy_time():
+    # the challenger's fit is the model's time: it must land in fit_seconds
+    # and not also in policy_seconds (the replay benchmark's overhead is
+    # total - fit - predict, and "machinery" subtracts policy_seconds too)
+    s = sea_stream(2500, noise=0.05, rng=1)
+    calls = []
+
+    def challenging(state):
+        if state.labels_available >= 2000 and not calls:
+            calls.append(state.challenge(500, 1500, 2000))
+        return False
+
+    r = replay(s.X, s.y, _SlowFitNB(), {"c": challenging}, initial_train_size=1000)
+    run = r.runs["c"]
+    assert len(calls) == 1
+    assert run.fit_seconds >= 0.4  # the initial fit and the challenger's
+    assert run.policy_seconds < 0.15
+
+
 def test_incremental_drift_is_caught_where_errors_do_not_rise():
     s = hyperplane_stream(
         12_000,

@@ -249,3 +249,33 @@ def test_robust_default_is_calibrated_on_a_stationary_stream():
                     fired += 1
                     break
     assert fired / models <= 0.05
+
+
+@pytest.mark.parametrize("robust", [False, True])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_remembered_answer_equals_a_fresh_judgement(robust, seed):
+    # the quiet answer is reused until an age block completes; a policy that
+    # judges afresh at every call must give the same decisions, reasons and
+    # change points on streams of uneven batches, ageing models and retrains
+    rng = np.random.default_rng(seed)
+    memo = OnStaleness(robust=robust, block=200, threshold=0.0, n_models=3)
+    fresh = OnStaleness(robust=robust, block=200, threshold=0.0, n_models=3)
+    version, labels, age = 0, 0, 0
+    fired = 0
+    for _ in range(1, 400):
+        n = int(rng.integers(1, 160))
+        p = min(0.5, 0.1 + 0.0004 * age)  # error rate rises with the model's age
+        errors = (rng.random(n) < p).astype(float)
+        labels += n
+        age += n
+        state = LifecycleState(
+            step=labels, labels_available=labels, model_version=version, new_errors=errors
+        )
+        fresh._memo_key = None
+        a, b = memo.should_retrain(state), fresh.should_retrain(state)
+        assert (a.retrain, a.reason, a.change_point) == (b.retrain, b.reason, b.change_point)
+        if a.retrain or rng.random() < 0.01:
+            fired += a.retrain
+            version += 1
+            age = 0
+    assert fired >= 3  # the comparison covered decisions that fire
