@@ -1219,7 +1219,8 @@ class SimulationResult:
     n_labels : ndarray of int
         Labels used (initial + bought) at each point of the curves.
     scores, random_scores : ndarray of float
-        Held-out score of the strategy's and of random sampling's model.
+        Held-out score of the strategy's model and the mean held-out score of
+        random sampling's models (over ``random_runs``).
     area, random_area : float
         Normalised area under each curve (the mean score over the label
         range, trapezoidal rule).
@@ -1234,6 +1235,8 @@ class SimulationResult:
     strategy : str
     scoring : str
     batch_size, budget, initial_size, n_test : int
+    random_runs : ndarray of shape (n_random, n_points)
+        Each random-sampling run's curve.
 
     Examples
     --------
@@ -1262,6 +1265,7 @@ class SimulationResult:
     budget: int
     initial_size: int
     n_test: int
+    random_runs: FloatArray = attrs.field(factory=lambda: np.zeros((0, 0)))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict."""
@@ -1307,6 +1311,7 @@ def simulate(
     initial_size: int | None = None,
     test_size: float = 0.25,
     scoring: Any = None,
+    n_random: int = 5,
     rng: RNGLike = None,
 ) -> SimulationResult:
     """Replay active learning on labelled data and compare it with random sampling.
@@ -1335,6 +1340,10 @@ def simulate(
     test_size : float, default=0.25
     scoring : str or callable, optional
         A scikit-learn scorer; default accuracy.
+    n_random : int, default=5
+        Random-sampling runs averaged into the baseline curve (>= 1; the
+        runs are in ``random_runs``). ``n_random=1`` reproduces the single
+        random run of earlier versions for the same ``rng``.
     rng : int, numpy.random.Generator or None, default=None
         Seeds the split, the initial set, the strategy and random sampling.
 
@@ -1378,6 +1387,7 @@ def simulate(
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
     init = 2 * k if initial_size is None else check_int(
         initial_size, "initial_size", caller=caller, low=k)
+    n_rand = check_int(n_random, "n_random", caller=caller, low=1)
     from sklearn.metrics import check_scoring
     from sklearn.model_selection import train_test_split
 
@@ -1413,11 +1423,13 @@ def simulate(
                       if learner.estimator_ is not None else float("nan"))
         return ns, sc
 
+    # drawn after the first two seeds, so n_random=1 is the earlier single run
+    rand_seeds = [int(seeds[1])] + [int(v) for v in gen.integers(2**31 - 1, size=n_rand - 1)]
     ns, s_strat = curve(strategy, int(seeds[0]))
-    _, s_rand = curve(random_sampling, int(seeds[1]))
+    runs = np.asarray([curve(random_sampling, s)[1] for s in rand_seeds], dtype=np.float64)
     n_arr = np.asarray(ns, dtype=np.int64)
     a = np.asarray(s_strat)
-    r = np.asarray(s_rand)
+    r = runs.mean(axis=0)
     hit = np.flatnonzero(a >= r[-1])
     match = int(n_arr[hit[0]]) if hit.size else None
     name = scoring if isinstance(scoring, str) else (
@@ -1429,5 +1441,5 @@ def simulate(
         labels_to_match_random=match,
         label_fraction=float(match / n_arr[-1]) if match is not None else float("nan"),
         strategy=sname, scoring=name, batch_size=b, budget=bud, initial_size=init,
-        n_test=int(Xt.shape[0]),
+        n_test=int(Xt.shape[0]), random_runs=runs,
     )

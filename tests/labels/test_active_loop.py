@@ -205,6 +205,8 @@ SIM_X, SIM_Y = blobs(6, n=200)
         ({"X": np.where(SIM_X > 2.5, np.nan, SIM_X)}, InvalidParameterError, "NaN"),
         ({"test_size": 1.0}, InvalidParameterError, "test_size"),
         ({"initial_size": 1}, InvalidParameterError, "initial_size"),
+        ({"n_random": 0}, InvalidParameterError, "'n_random' parameter of simulate"),
+        ({"n_random": 2.5}, InvalidParameterError, "'n_random' parameter of simulate"),
     ],
 )
 def test_simulate_rejects_bad_input(kwargs, exc, match):
@@ -251,3 +253,22 @@ def test_simulate_same_seed_same_curves_and_results_pickle():
     np.testing.assert_array_equal(a.random_scores, b.random_scores)
     c = pickle.loads(pickle.dumps(a))
     np.testing.assert_array_equal(c.n_labels, a.n_labels)
+
+
+def test_simulate_random_baseline_is_the_mean_of_its_runs():
+    # the baseline is the mean of n_random random-sampling runs from the same
+    # initial set; n_random=1 is the first of those runs (the earlier behaviour)
+    five = simulate(SIM_X, SIM_Y, LogisticRegression(), margin, budget=30, batch_size=10,
+                    n_random=5, rng=3)
+    one = simulate(SIM_X, SIM_Y, LogisticRegression(), margin, budget=30, batch_size=10,
+                   n_random=1, rng=3)
+    assert five.random_runs.shape == (5, len(five.n_labels))
+    np.testing.assert_allclose(five.random_scores, five.random_runs.mean(axis=0))
+    np.testing.assert_array_equal(five.random_runs[0], one.random_scores)
+    np.testing.assert_array_equal(five.scores, one.scores)  # the strategy is unchanged
+    assert (five.random_runs[:, 0] == five.scores[0]).all()  # same initial set
+    assert len({tuple(r) for r in five.random_runs}) > 1  # different random draws
+    hit = np.flatnonzero(five.scores >= five.random_scores[-1])
+    expected = int(five.n_labels[hit[0]]) if hit.size else None
+    assert five.labels_to_match_random == expected
+    assert json.dumps(five.to_dict())
