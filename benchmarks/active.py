@@ -107,8 +107,8 @@ def main() -> None:
         f"--seeds {args.seeds} --repeats {args.repeats}` "
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at start (shared with other jobs: times "
-        f"are noisy upper bounds); python {platform.python_version()}, numpy "
+        f"load average {os.getloadavg()[0]:.1f} at start; python "
+        f"{platform.python_version()}, numpy "
         f"{np.__version__}, scikit-learn {sklearn.__version__}, scikit-activeml "
         f"{skactiveml.__version__}.",
         "",
@@ -116,6 +116,8 @@ def main() -> None:
         "",
         "Standardised logistic regression, 25 % test split, 2 initial labels per class; "
         "fraction = labels margin/entropy needed / labels random used (goal <= 0.60); "
+        "random final acc = the mean of 5 random-sampling runs from the same initial labels "
+        "(`simulate`'s default `n_random=5`); "
         "'never' = not reached within the budget; ceiling = the same model fitted on the "
         "whole pool.",
         "",

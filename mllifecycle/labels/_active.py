@@ -609,20 +609,79 @@ def density_weighted(
     return _query(np.asarray(u * dens**w, dtype=np.float64), b, gen, "density_weighted")
 
 
-def _min_sq_dist(Xp: FloatArray, C: FloatArray, chunk: int = 512) -> FloatArray:
-    """Squared distance of each row of ``Xp`` to its nearest row of ``C``.
+def _sq_norms(X: FloatArray) -> FloatArray:
+    return np.asarray(np.einsum("ij,ij->i", X, X), dtype=np.float64)
 
-    Taken from the differences (``cdist``), not the expansion
-    ``|a|^2 + |b|^2 - 2ab``: that loses the digits of distances far below the
-    rows' norms (near-duplicate rows, or features with a large offset), and the
-    greedy cover would then pick the wrong row.
+
+def _tol_scale(d: int) -> float:
+    """Bound factor on the rounding of ``|a|^2 + |b|^2 - 2 a.b`` in ``d`` dimensions.
+
+    Each of the two norms and the dot product carry at most ``(d - 1) eps``
+    times ``|a|^2 + |b|^2`` of error in any summation order (BLAS included;
+    Higham 2002, §3.1), and the sum and difference a few ``eps`` more; twice
+    that is kept as a margin.
     """
-    from scipy.spatial.distance import cdist
+    return float((4 * d + 16) * np.finfo(np.float64).eps)
 
-    best = np.full(Xp.shape[0], np.inf)
-    for s in range(0, C.shape[0], chunk):
-        best = np.minimum(best, cdist(Xp, C[s:s + chunk], "sqeuclidean").min(axis=1))
-    return np.asarray(best, dtype=np.float64)
+
+def _min_sq_dist(Xp: FloatArray, C: FloatArray, norms_p: FloatArray | None = None,
+                 row_chunk: int = 4096, col_chunk: int = 512) -> FloatArray:
+    """Squared distance of each row of ``Xp`` to its nearest row of ``C``, exactly.
+
+    Exact means from the differences, not the expansion ``|a|^2 + |b|^2 -
+    2ab``: that loses the digits of distances far below the rows' norms
+    (near-duplicate rows, or features with a large offset), and the greedy
+    cover would then pick the wrong row. The expansion (one matrix product)
+    is used only to find, per row, the rows of ``C`` that can be nearest
+    given a rigorous bound on its rounding; the distances to those are then
+    taken from the differences. Usually one candidate per row, so this costs
+    a matrix product instead of ``n * m`` difference vectors; with a large
+    offset every pair is a candidate and it costs what the direct way does.
+    """
+    n, d = Xp.shape
+    na = _sq_norms(Xp) if norms_p is None else norms_p
+    nc = _sq_norms(C)
+    k = _tol_scale(d + 1)
+    best = np.full(n, np.inf)
+    for c0 in range(0, C.shape[0], col_chunk):
+        B, b2 = C[c0:c0 + col_chunk], nc[c0:c0 + col_chunk]
+        # one product gives |b|^2 - 2 a.b = |a - b|^2 - |a|^2 (scaling by 2 is
+        # exact); its rounding is below tol per row (the chunk's largest |b|^2
+        # stands in for each one)
+        Bt = np.ascontiguousarray(np.vstack([-2.0 * B.T, b2[None, :]]))
+        b2max = float(b2.max())
+        for r0 in range(0, n, row_chunk):
+            A, a2 = Xp[r0:r0 + row_chunk], na[r0:r0 + row_chunk]
+            D = np.hstack([A, np.ones((A.shape[0], 1))]) @ Bt
+            near = D.argmin(axis=1)
+            at = np.arange(D.shape[0])
+            cut = D[at, near] + 2.0 * k * (a2 + b2max)
+            D[at, near] = np.inf
+            # the nearest row by the product, and every other row that may be
+            # nearer within the rounding: distances taken from the differences
+            diff = A - B[near]
+            part = np.einsum("ij,ij->i", diff, diff)
+            more = np.flatnonzero(D.min(axis=1) <= cut)
+            if more.shape[0]:
+                ri, cj = np.nonzero(D[more] <= cut[more, None])
+                dd = A[more[ri]] - B[cj]
+                ex = np.einsum("ij,ij->i", dd, dd)
+                starts = np.flatnonzero(np.r_[True, ri[1:] != ri[:-1]])
+                part[more] = np.minimum(part[more], np.minimum.reduceat(ex, starts))
+            rows = slice(r0, r0 + A.shape[0])
+            best[rows] = np.minimum(best[rows], part)
+    return best
+
+
+def _lower_sq_dist(Z: FloatArray, norms: FloatArray, i: int, d_old: FloatArray,
+                   k: float) -> FloatArray:
+    """``min(d_old, |Z - Z[i]|^2)`` exactly, the differences taken only where it can matter."""
+    approx = norms + norms[i] - 2.0 * (Z @ Z[i])
+    rows = np.flatnonzero(approx - k * (norms + norms[i]) < d_old)
+    if rows.shape[0]:
+        diff = Z[rows] - Z[i]
+        d_old[rows] = np.minimum(d_old[rows], np.einsum("ij,ij->i", diff, diff))
+    return d_old
 
 
 def k_center_greedy(
@@ -765,20 +824,24 @@ def _greedy_cover(Z: FloatArray, L: FloatArray, b: int, gen: np.random.Generator
     unscale = 1.0
     if k:
         Z, L, unscale = np.ldexp(Z, k), np.ldexp(L, k), float(np.ldexp(1.0, -k))
+    Z = np.ascontiguousarray(Z, dtype=np.float64)
+    norms = _sq_norms(Z)
+    tol = _tol_scale(Z.shape[1])
     if L.shape[0]:
-        d = _min_sq_dist(Z, L)
+        d = _min_sq_dist(Z, L, norms)
     else:
         first = int(gen.integers(Z.shape[0]))
         picks.append(first)
         scores.append(float("inf"))
-        d = ((Z - Z[first]) ** 2).sum(axis=1)
+        d = _lower_sq_dist(Z, norms, first, np.full(Z.shape[0], np.inf), tol)
+        d[first] = -1.0
     while len(picks) < b:
         best = d.max()
         ties = np.flatnonzero(d == best)
         i = int(ties[gen.integers(ties.shape[0])]) if ties.shape[0] > 1 else int(ties[0])
         picks.append(i)
         scores.append(float(np.sqrt(best)) * unscale)
-        d = np.minimum(d, ((Z - Z[i]) ** 2).sum(axis=1))
+        d = _lower_sq_dist(Z, norms, i, d, tol)
         d[i] = -1.0
         d[picks] = -1.0
     return picks, scores

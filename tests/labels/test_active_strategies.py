@@ -315,3 +315,35 @@ def test_cluster_margin_is_scale_free_for_huge_and_tiny_features(scale):
     ref = cluster_margin(Even(), pool, batch_size=5, rng=0).indices
     got = cluster_margin(Even(), pool * scale, batch_size=5, rng=0).indices
     np.testing.assert_array_equal(got, ref)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    offset=st.sampled_from([0.0, 1.0, 1e3, 1e6, 1e8]),
+    spread=st.sampled_from([1e-6, 1e-3, 1.0, 100.0]),
+    n=st.integers(1, 40),
+    m=st.integers(1, 12),
+    d=st.integers(1, 6),
+    dup=st.booleans(),
+)
+def test_min_sq_dist_is_the_brute_force_minimum(seed, offset, spread, n, m, d, dup):
+    # the matrix product only chooses candidates; the distance returned is from
+    # the differences, so it must equal the brute-force minimum (to rounding of
+    # a sum of d squares) even with large offsets, tiny spreads and duplicates
+    from mllifecycle.labels._active import _lower_sq_dist, _min_sq_dist, _sq_norms, _tol_scale
+
+    g = np.random.default_rng(seed)
+    C = offset + spread * g.normal(size=(m, d))
+    X = offset + spread * g.normal(size=(n, d))
+    if dup:  # exact and near duplicates of C's rows
+        X[: min(n, m)] = C[: min(n, m)]
+        X[-1] = C[0] + spread * 1e-9
+    ref = ((X[:, None, :] - C[None, :, :]) ** 2).sum(-1)
+    got = _min_sq_dist(X, C, row_chunk=7, col_chunk=5)  # chunk edges exercised
+    np.testing.assert_allclose(got, ref.min(axis=1), rtol=1e-13, atol=0)
+    # the greedy update: min(d_old, |X - X[i]|^2) for every row
+    d_old = ref.min(axis=1).copy()
+    upd = _lower_sq_dist(X, _sq_norms(X), 0, d_old.copy(), _tol_scale(d))
+    own = ((X - X[0]) ** 2).sum(1)
+    np.testing.assert_allclose(upd, np.minimum(d_old, own), rtol=1e-13, atol=0)
