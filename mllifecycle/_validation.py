@@ -372,6 +372,20 @@ def check_array(
         if arr.dtype.kind in "bui" or arr.dtype.kind == "f":
             arr = arr.astype(np.float64, copy=False)
         else:
+            if arr.dtype.kind in "US" or (
+                arr.dtype.kind == "O"
+                and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
+            ):
+                # text that happens to parse ("1.5", "02139") is not a number:
+                # refused as scikit-learn's check_array(dtype="numeric") does,
+                # rather than guessed (a zip code or an ID read as a quantity)
+                fail(
+                    name,
+                    "numeric (strings and objects are not numbers; convert text "
+                    "columns explicitly, encode categories or use a categorical test)",
+                    described(f"an array of dtype {arr.dtype} holding text"),
+                    caller,
+                )
             try:
                 arr = arr.astype(np.float64)
             except (ValueError, TypeError):

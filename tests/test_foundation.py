@@ -167,3 +167,26 @@ def test_cli_without_command_prints_help(capsys):
 
     assert main([]) == 2
     assert "usage: mllifecycle" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        np.array([["1.5"], ["2"]]),  # unicode that parses as numbers
+        np.array([[b"1"], [b"2"]]),  # bytes
+        np.array([["02139"], ["10001"]]),  # zip codes
+        np.array([[1.0], ["2"]], dtype=object),  # a number and a numeric string
+        [["1"], ["2"]],
+    ],
+)
+def test_check_array_refuses_text_that_parses_as_numbers(x):
+    # scikit-learn's check_array(dtype="numeric") refuses strings; the numbers
+    # a parse would give (02139 -> 2139.0) are a guess, not the data
+    with pytest.raises(v.InvalidParameterError, match=r"'X' parameter of f must be numeric"):
+        v.check_array(x, "X", caller="f", ndim=2)
+
+
+def test_check_array_still_converts_numbers_held_as_objects():
+    out = v.check_array(np.array([[1], [2.5], [True]], dtype=object), "X", caller="f", ndim=2)
+    np.testing.assert_array_equal(out, [[1.0], [2.5], [1.0]])
+    assert out.dtype == np.float64

@@ -102,7 +102,7 @@ def recommended(
     >>> from mllifecycle.policies import LifecycleState, recommended
     >>> policy = recommended()
     >>> [type(p).__name__ for p in policy.policies]
-    ['OnDrift', 'OnSettledBelowFloor', 'OnStaleness']
+    ['OnDrift', 'OnSettledBelowFloor', 'OnStaleness', 'OnChallengerBetter']
     >>> policy.should_retrain(LifecycleState(step=100)).retrain
     False
 

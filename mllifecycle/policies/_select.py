@@ -163,9 +163,9 @@ def select(
     ...                  "recommended": recommended()},
     ...                 retrain_cost=20.0)
     >>> choice.best
-    'every 500'
+    'recommended'
     >>> [(row["policy"], row["retrains"], row["cost"]) for row in choice.table]
-    [('every 500', 22, 1032.0), ('never', 0, 1065.0), ('recommended', 4, 1067.0)]
+    [('recommended', 12, 820.0), ('every 500', 22, 1032.0), ('never', 0, 1065.0)]
     """
     from joblib import Parallel, delayed
 
