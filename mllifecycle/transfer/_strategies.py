@@ -290,6 +290,19 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
              "cross-validated (pass a fixed source_weight)",
              described(f"{xt.shape[0]} row(s) on which every candidate failed (first "
                        f"error: {first_error[:200]})"), caller)
+    if n_failed:
+        import warnings
+
+        from sklearn.exceptions import FitFailedWarning
+
+        warnings.warn(
+            f"{caller}: {n_failed} of {len(grid) * opts.cv} cross-validation fits for "
+            f"source_weight='auto' failed and scored -inf, so a candidate weight that "
+            f"failed on any fold could not be chosen (first error: {first_error[:200]}); "
+            f"see details['cv_scores'] and details['n_failed_fits']",
+            FitFailedWarning,
+            stacklevel=3,
+        )
     best = int(np.argmax(mean))  # first maximum: the smallest such weight
     return grid[best], {"candidates": grid,
                         "cv_scores": [float(v) if np.isfinite(v) else None

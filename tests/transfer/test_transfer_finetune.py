@@ -268,7 +268,11 @@ def test_weight_tuning_survives_single_class_target_folds():
     ys = (xs[:, 0] > 0).astype(int)
     xt = rng.normal(size=(6, 2))
     yt = np.r_[0, 0, 0, 0, 0, 1]
-    res = finetune(LogisticRegression(), (xs, ys), (xt, yt), cv=3, rng=0)
+    from sklearn.exceptions import FitFailedWarning
+
+    # the failed fits are said out loud, as scikit-learn's searches do
+    with pytest.warns(FitFailedWarning, match=r"finetune: \d+ of 15 cross-validation fits"):
+        res = finetune(LogisticRegression(), (xs, ys), (xt, yt), cv=3, rng=0)
     assert res.source_weight > 0
     assert res.details["n_failed_fits"] >= 1
     assert res.details["cv_scores"][0] is None
