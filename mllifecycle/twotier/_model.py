@@ -141,7 +141,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     tau : float or "auto", default="auto"
         Pseudo-count of the shrinkage (``"bias"`` and ``"blend"``).
     max_keys : int, default=100_000
-        Local states kept (least-recently-used eviction beyond).
+        Local states kept (least-recently-used eviction beyond); a batch
+        passed to :meth:`partial_fit` may hold at most this many distinct keys.
     reset_on_refit : bool, default=True
         Whether :meth:`fit` (a new global model) clears the local tier.
 
@@ -398,6 +399,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if Xa.shape[0] == 0:
             return self
         uniq, inv = np.unique(ka, return_inverse=True)
+        if uniq.size > self.max_keys:
+            # the batch's keys are never evicted: they could not all be held
+            fail("keys", f"at most max_keys={self.max_keys} distinct keys per batch (split the "
+                 "batch, or raise max_keys)", described(f"{uniq.size} distinct keys"), caller)
         slots = self._slots_for(uniq)
         self._clock += 1
         self._last[slots] = self._clock
