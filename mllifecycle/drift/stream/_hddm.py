@@ -25,6 +25,8 @@ __all__ = ["HDDM_A", "HDDM_W"]
 
 BoolArray = npt.NDArray[np.bool_]
 
+_count = np.count_nonzero
+
 def _check_confidences(
     drift: float, warning: float, caller: str
 ) -> tuple[float, float]:
@@ -211,14 +213,23 @@ class HDDM_A(WarningDetectorBase):
         mlen = block.shape[0]
         pos, ipos = _positions(mlen)
         n_first = float(self._n + 1)  # n at position 0 (n at j is j + n_first)
-        n = pos + n_first
         k = np.add.accumulate(block)
         k += self._k
-        mean = k / n
-        inv_n = 1.0 / n
-        # update's sqrt(1 / (2n) * log_cut): 1/(2n) is exactly inv_n / 2 and
-        # (inv_n / 2) * log_cut is exactly rounded like inv_n * (log_cut / 2)
-        eps = np.sqrt(inv_n * (0.5 * self._log_cut))
+        lo = self._n + 1
+        tables = _count_tables(self._log_cut, lo + mlen)
+        if tables is not None:
+            # n, 1/n and Hoeffding's eps by count, computed once (the same
+            # operations as below, so the same floats)
+            hi = lo + mlen
+            n, inv_n, eps = tables[1][lo:hi], tables[2][lo:hi], tables[3][lo:hi]
+            mean = k / n
+        else:
+            n = pos + n_first
+            mean = k / n
+            inv_n = 1.0 / n
+            # update's sqrt(1 / (2n) * log_cut): 1/(2n) is exactly inv_n / 2 and
+            # (inv_n / 2) * log_cut is exactly rounded like inv_n * (log_cut / 2)
+            eps = np.sqrt(inv_n * (0.5 * self._log_cut))
         f = mean + eps
         # cut point: f[t] is a (non-strict) running minimum, i.e. f[t] equals
         # min(f_min, f[: t + 1])
@@ -240,7 +251,9 @@ class HDDM_A(WarningDetectorBase):
                 drift = d2 if drift is None else drift | d2
             if w2 is not None:
                 warn = w2 if warn is None else warn | w2
-        d = int(np.argmax(drift)) if drift is not None and drift.any() else -1
+        # array methods and count_nonzero: NumPy's function wrappers (np.argmax,
+        # ndarray.any) cost more than the work on a block of ~100 values
+        d = int(drift.argmax()) if drift is not None and _count(drift) else -1
         end = d if d >= 0 else mlen - 1
         self._n = int(n[end])
         self._k = int(k[end])
@@ -266,6 +279,40 @@ class HDDM_A(WarningDetectorBase):
         return d, warn[: end + 1]
 
 
+# counts up to which n, 1/n and eps are tabulated (2 MiB a table)
+_TABLE_CAP = 1 << 18
+_TABLE_MIN = 1 << 12
+_TABLES: dict[float, tuple[int, FloatArray, FloatArray, FloatArray]] = {}
+
+
+def _count_tables(
+    log_cut: float, stop: int
+) -> tuple[int, FloatArray, FloatArray, FloatArray] | None:
+    """``(size, n, 1/n, eps)`` by count n = 0, ..., size - 1, with size >= ``stop``.
+
+    ``eps = sqrt((1/n) * (log_cut / 2))``: the operations of
+    :meth:`HDDM_A.update`, so the same floats (index 0 holds inf). None past
+    ``_TABLE_CAP``. Sizes are powers of two, so a stream's growing counts
+    rebuild a table only a few times; one table per ``log_cut`` is kept.
+    """
+    got = _TABLES.get(log_cut)
+    if got is not None and got[0] >= stop:
+        return got
+    if stop > _TABLE_CAP:
+        return None
+    size = max(_TABLE_MIN, 1 << (stop - 1).bit_length())
+    n = np.arange(size, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        inv = 1.0 / n
+    eps = np.sqrt(inv * (0.5 * log_cut))
+    for t in (n, inv, eps):
+        t.setflags(write=False)
+    if len(_TABLES) >= 16:
+        _TABLES.clear()
+    out = _TABLES[log_cut] = (size, n, inv, eps)
+    return out
+
+
 _POSITIONS = np.arange(1 << 14, dtype=np.float64)
 _INT_POSITIONS = np.arange(1 << 14, dtype=np.intp)
 
@@ -279,10 +326,10 @@ def _positions(m: int) -> tuple[FloatArray, IndexArray]:
 
 def _last_argmax(values: FloatArray) -> int:
     """Return the position of the last occurrence of the maximum of ``values``."""
-    top = int(np.argmax(values))  # the first occurrence (a fast forward scan)
+    top = int(values.argmax())  # the first occurrence (a fast forward scan)
     rest = values[top + 1 :]
-    if rest.shape[0] and (rest == values[top]).any():
-        top = values.shape[0] - 1 - int(np.argmax(values[::-1]))
+    if rest.shape[0] and _count(rest == values[top]):
+        top = values.shape[0] - 1 - int(values[::-1].argmax())
     return top
 
 
@@ -318,7 +365,7 @@ def _side(
     np.maximum.accumulate(last, out=last)
     n_cut = last + n_first  # n at the cut (exact integers in float64)
     mean_cut = mean[last]  # -1 (the carried cut) is overwritten below
-    first = int(np.searchsorted(last, 0))  # last is non-decreasing
+    first = int(last.searchsorted(0))  # last is non-decreasing
     if first:
         n_cut[:first] = n_carried
         mean_cut[:first] = k_carried / n_carried
@@ -329,9 +376,9 @@ def _side(
     # diff >= sqrt(half * log_warn) > bound * sqrt(log_warn / log_drift) * (1 - 1e-9);
     # the exact tests then run on the few screened positions only
     maybe = diff > bound * (math.sqrt(log_warn / log_drift) * _SCREEN)
-    if not maybe.any():
+    if not _count(maybe):
         return last, None, None
-    at = np.flatnonzero(maybe)
+    at = maybe.nonzero()[0]
     d_at = diff[at]
     drift_at = d_at >= bound[at]
     warn_at = d_at >= np.sqrt(half[at] * log_warn)

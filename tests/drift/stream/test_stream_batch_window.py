@@ -211,3 +211,43 @@ def test_property_hddm_a_screened_tests_at_any_confidences(
     assert got == want
     assert got_warn == want_warn
     assert det == ref
+
+
+@pytest.mark.parametrize("cap", [4096, 8192])
+def test_hddm_a_counts_past_the_tabulated_range(monkeypatch, cap):
+    # n, 1/n and eps come from tables while the count stays below the cap and
+    # are computed afresh past it; both must be update's floats, and a call
+    # that crosses the cap must be exact on both sides
+    from mllifecycle.drift.stream import _hddm
+
+    monkeypatch.setattr(_hddm, "_TABLE_CAP", cap)
+    monkeypatch.setattr(_hddm, "_TABLES", {})
+    xs = piecewise_errors(3 * cap, [0.1, 0.1, 0.12], seed=5)
+    for two_sided in (False, True):
+        det, ref = HDDM_A(two_sided_test=two_sided), HDDM_A(two_sided_test=two_sided)
+        got, got_warn, start = [], [], 0
+        for part in np.array_split(xs, 7):
+            got += (det.update_many(part) + start).tolist()
+            got_warn += (det.warnings_ + start).tolist()
+            start += part.shape[0]
+        want, want_warn = loop_with_warnings(ref, xs)
+        assert got == want
+        assert got_warn == want_warn
+        assert det == ref
+        assert ref._n > cap or got  # the count did pass the cap (or a change reset it)
+
+
+def test_hddm_a_tables_per_confidence_are_not_mixed_up():
+    # one table of eps per alpha: detectors of different alphas fed in turn
+    # (more alphas than the cache keeps) each match their own update loop
+    xs = piecewise_errors(2_000, [0.05, 0.3], seed=2)
+    alphas = [10.0 ** -k for k in range(1, 20)]  # 19 > the 16 tables kept
+    dets = [HDDM_A(alpha=a, warning_alpha=min(0.5, 5 * a)) for a in alphas]
+    refs = [HDDM_A(alpha=a, warning_alpha=min(0.5, 5 * a)) for a in alphas]
+    got = [[] for _ in alphas]
+    for lo in range(0, 2_000, 100):
+        for i, d in enumerate(dets):
+            got[i] += (d.update_many(xs[lo : lo + 100]) + lo).tolist()
+    for i, r in enumerate(refs):
+        assert got[i] == loop_with_warnings(r, xs)[0]
+        assert dets[i] == r
