@@ -584,7 +584,7 @@ class StreamDetectorBase:
                 end = min(n, pos + window)
                 d, warn = self._scan(arr[pos:end])
                 if warn is not None and warn.shape[0]:
-                    hits = np.flatnonzero(warn)
+                    hits = warn.nonzero()[0]  # flatnonzero's wrapper costs more
                     if hits.shape[0]:
                         warn_parts.append(hits + pos)
                 if d < 0:
