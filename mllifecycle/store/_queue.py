@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from mllifecycle._frames import frame_kind
 from mllifecycle._validation import check_int, check_scalar, described, fail
 from mllifecycle.store._db import MAX_INT, Store, _checkpoint, as_store, check_count, placeholders
 from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
@@ -43,6 +44,8 @@ def _encode_label(label: Any, caller: str) -> str:
     ok = isinstance(label, str | int | bool) or (isinstance(label, float) and math.isfinite(label))
     if not ok:
         fail("label", "a string, an integer, a boolean or a finite float", label, caller)
+    if isinstance(label, float) and label == 0.0:
+        label = 0.0  # -0.0 is the label 0.0 (its JSON text "-0.0" would split the vote)
     return json.dumps(label)
 
 
@@ -224,6 +227,11 @@ class LabelQueue:
         caller = "enqueue"
         if isinstance(items, str | bytes | dict):
             fail("items", "an iterable of items", items, caller)
+        kind = frame_kind(items)
+        if kind is not None:
+            # iterating a pandas DataFrame yields its column names, not its rows
+            fail("items", "an iterable of items (a table's rows as records, e.g. "
+                 "df.to_dict('records'))", described(f"a {kind} table"), caller)
         rows = [_encode_item(it, caller) for it in items]
         if priority is None:
             prios = [0.0] * len(rows)

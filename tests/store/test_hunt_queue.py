@@ -61,3 +61,34 @@ def test_a_zero_dimensional_array_priority_is_one_number(queue):
         ("high", 0.9), ("a", 0.5), ("b", 0.5), ("low", 0.1)
     ]
     assert ids == [3, 4]
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow"])
+def test_a_table_of_items_is_refused_not_enqueued_as_its_column_names(tmp_path, kind):
+    # iterating a pandas DataFrame yields its column names: "text" and "n" were
+    # enqueued as the two items to label, with no error
+    mod = pytest.importorskip(kind)
+    data = {"text": ["a", "b", "c"], "n": [1, 2, 3]}
+    table = mod.table(data) if kind == "pyarrow" else mod.DataFrame(data)
+    q = LabelQueue(Store(str(tmp_path / "q.db")))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"The 'items' parameter of enqueue must be an iterable of items \(a table's "
+        r"rows as records, e.g. df.to_dict\('records'\)\). Got a .* table instead",
+    ):
+        q.enqueue(table)
+    assert q.counts()["open"] == 0
+
+
+def test_zero_and_negative_zero_are_one_label_in_the_vote(tmp_path):
+    # 0.0 and -0.0 were stored as different JSON texts ("0.0", "-0.0"): answers
+    # 0.0, -0.0, 1.0 resolved as a three-way tie (confidence 1/3), not 0.0 by 2 of 3
+    q = LabelQueue(Store(str(tmp_path / "q.db")), redundancy=3)
+    q.enqueue(["x"])
+    for worker, label in [("ann", -0.0), ("bob", 1.0), ("cy", np.float64(0.0))]:
+        [task] = q.lease(worker)
+        q.submit(task, worker, label)
+    assert q.resolve() == 1
+    [row] = q.export()
+    assert row["label"] == 0.0
+    assert row["confidence"] == pytest.approx(2 / 3)
