@@ -686,7 +686,7 @@ def fit_curve(
     Every fit, bootstrap refits included, keeps the direction of the data (a
     curve that rises with more data never bends down, and the reverse): the
     direction is the sign of the weighted correlation of the scores with
-    ``log n``.
+    ``log n`` (a flat curve counts as rising).
 
     References
     ----------
@@ -728,7 +728,10 @@ def fit_curve(
     w = _weights(var)
     k = n.size
     ln = np.log(n)
-    cov = float((w * (ln - np.average(ln, weights=w)) * (y - np.average(y, weights=w))).sum())
+    # centred on a measured score, so a flat curve has no slope at all (the
+    # rounding of its mean gave it a random direction)
+    yc = y - y[0]
+    cov = float((w * (ln - np.average(ln, weights=w)) * (yc - np.average(yc, weights=w))).sum())
     shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
     if family == "auto":
         allowed = list(FAMILIES)
@@ -1061,9 +1064,12 @@ def _solve_n(
 
     ``inf`` where a curve does not get there by ``cap``. The curves are
     monotone in n, so a bisection on log n (vectorised over the curves) finds it.
+    A curve within rounding (1e-12, relative) of the target is at it: the mean
+    of six scores of 0.8 is 0.7999999999999999.
     """
     params = np.atleast_2d(params)
     a, b, c = params[:, 0], params[:, 1], params[:, 2]
+    tol = 1e-12 * max(1.0, abs(target))
 
     def past(n: FloatArray) -> npt.NDArray[np.bool_]:
         if family == "inverse_power":
@@ -1072,7 +1078,7 @@ def _solve_n(
             v = a + b * np.exp(-c * n / n_max)
         else:
             v = a + b * np.log(n)
-        return np.asarray(v >= target if higher else v <= target)
+        return np.asarray(v >= target - tol if higher else v <= target + tol)
 
     m = params.shape[0]
     lo, hi = np.zeros(m), np.full(m, math.log(cap))

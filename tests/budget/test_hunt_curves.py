@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mllifecycle.budget import fit_curve
+from mllifecycle.budget import fit_curve, samples_needed
 from mllifecycle.exceptions import InvalidParameterError
 
 SIZES = np.array([100, 200, 400, 800, 1600])
@@ -32,3 +32,23 @@ def test_one_fold_column_is_one_score_per_size():
     b = fit_curve(SIZES, y, family="inverse_power", rng=0)
     assert a.params == b.params
     assert a.asymptote == pytest.approx(0.9, abs=1e-6)
+
+
+@pytest.mark.parametrize("value", [0.7, 0.8, 0.9, 0.95, 0.3, 1.0])
+@pytest.mark.parametrize("folds", [False, True])
+def test_a_flat_curve_rises_and_does_not_reach_a_higher_target(value, folds):
+    # a flat curve's direction came from the rounding of its mean: for 0.7 and
+    # 0.95 it was "falling", so a target above the flat score was "reachable
+    # with n=1, no additional labels"
+    sizes = np.array([100, 200, 400, 800, 1600, 3200])
+    scores = np.full((6, 5), value) if folds else np.full(6, value)
+    curve = fit_curve(sizes, scores, bounds=(0, 1), rng=0)
+    assert curve.higher_is_better
+    assert curve.asymptote == pytest.approx(value)
+    if value < 1.0:
+        assert not samples_needed(curve, value + 0.02).reachable
+    # the flat score is already the target: reached (a tie, not "not reachable")
+    need = samples_needed(curve, value)
+    assert need.reachable
+    assert need.additional_samples == 0
+    assert need.p_reachable == 1.0
