@@ -209,6 +209,10 @@ class LabelModel:
         caller = "LabelModel.fit"
         vals, cls, _ = check_label_matrix(L, "L", caller, self.n_classes)
         k = len(cls)
+        if k < 2:
+            # e.g. float votes of one value: every example would get that class
+            fail("L", "a label matrix of at least 2 classes (pass every class to "
+                 "apply(classes=...))", described(f"the classes {cls.tolist()!r}"), caller)
         m = vals.shape[1]
         balance = _check_balance(self.class_balance, k, caller)
         self.classes_ = cls
@@ -350,6 +354,13 @@ class LabelModel:
                 mu = np.clip(self.conditional_[:, :, :k], 1e-6, 1.0)
                 logc = np.log(mu).transpose(0, 2, 1).reshape(-1, k)
         logp = np.log(p)[None, :] + np.asarray(s @ logc)
+        impossible = np.flatnonzero(np.isneginf(logp).all(axis=1))
+        if impossible.size:  # only without smoothing: a vote never seen in fit
+            i = int(impossible[0])
+            fail("L", "votes the fitted model gives a non-zero probability under some "
+                 "class (fit with smoothing > 0 to allow votes not seen in fit)",
+                 described(f"{impossible.size} row(s) impossible under every class, "
+                           f"e.g. row {i}: {vals[i].tolist()}"), caller)
         proba, _ = _normalise_log(logp)
         if self.method == "matrix_completion":
             none = (vals == ABSTAIN).all(axis=1)

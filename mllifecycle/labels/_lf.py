@@ -287,7 +287,9 @@ def apply(
                  for j, (lf, name) in enumerate(zip(lfs, names, strict=True))]
     flat = [v for col in votes for v in col if not _is_abstain(v)]
     if classes is not None:
-        cls = np.asarray(classes)
+        from mllifecycle.labels._crowd import _label_array
+
+        cls = _label_array(classes)
         if cls.ndim != 1 or len(cls) == 0 or len(set(cls.tolist())) != len(cls):
             fail("classes", "a non-empty sequence of distinct class labels", classes, caller)
         if any(_is_abstain(c) for c in cls.tolist()):
@@ -335,11 +337,19 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
             if np.isnan(arr).any():
                 fail(name, "integer votes with ABSTAIN = -1 (not NaN)",
                      described(f"{int(np.isnan(arr).sum())} NaN value(s)"), caller)
+            if np.isinf(arr).any():
+                fail(name, "finite integer votes with ABSTAIN = -1",
+                     described(f"{int(np.isinf(arr).sum())} inf value(s)"), caller)
             if np.any(arr != np.round(arr)):
                 fail(name, "integer votes", described("non-integer values"), caller)
         elif arr.dtype.kind not in "iub":
             fail(name, "integer votes (map string classes with apply())",
                  described(f"an array of dtype {arr.dtype}"), caller)
+        if arr.size and arr.dtype.kind in "uf" and np.abs(arr).max() >= 2**62:
+            # the int64 cast would wrap it (to another vote)
+            fail(name, "votes below 2**62 (class indices, ABSTAIN = -1)",
+                 described(f"the vote {arr.flat[int(np.abs(arr).argmax())].item()!r}"),
+                 caller)
         vals = arr.astype(np.int64)
         k = int(vals.max(initial=-1)) + 1
         cls = np.arange(max(k, n_classes or 0, 2))

@@ -1,0 +1,75 @@
+"""Weak supervision on inputs the main tests do not cover: each case once returned a
+wrong answer or a raw error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.labels import LabelModel, apply, labeling_function
+
+
+def _votes(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+
+    def lf(acc, cov):
+        vote = np.where(rng.random(n) < acc, y, 1 - y)
+        return np.where(rng.random(n) < cov, vote, -1)
+
+    return np.column_stack([lf(0.9, 0.5), lf(0.8, 0.6), lf(0.7, 0.9)])
+
+
+def test_dawid_skene_unsmoothed_unseen_vote_is_not_nan():
+    # smoothing=0 is allowed; a vote never seen in fit has probability 0 under
+    # every class, which must not turn into a NaN posterior
+    L = _votes()
+    train = L.copy()
+    train[:, 0] = np.where(L[:, 0] == 1, -1, L[:, 0])  # lf 0 never votes 1 in fit
+    model = LabelModel(smoothing=0.0, rng=0).fit(train)
+    with pytest.raises(InvalidParameterError, match=r"'L' parameter.*smoothing"):
+        model.predict_proba(L)
+    # the rows it can explain are still finite and sum to 1
+    proba = model.predict_proba(train)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("method", ["dawid_skene", "matrix_completion", "majority_vote"])
+def test_label_model_refuses_a_single_class_label_matrix(method):
+    # a vectorised function with NaN for abstain votes floats: only 1.0 is
+    # ever voted, so the label matrix has one class and every example would be
+    # "class 1.0 with probability 1"
+    lf = labeling_function(vectorized=True)(lambda X: np.where(X > 2, 1.0, np.nan))
+    L = apply([lf], np.arange(8))
+    with pytest.raises(InvalidParameterError, match=r"at least 2 classes.*\[1\.0\]"):
+        LabelModel(method=method).fit(L)
+    # naming the classes fixes it
+    L2 = apply([lf], np.arange(8), classes=[0.0, 1.0])
+    assert LabelModel(method=method).fit(L2).predict_proba(L2).shape == (8, 2)
+
+
+BAD_L = [
+    ("inf vote", np.array([[0.0, np.inf], [1.0, -1.0]]), r"finite integer votes.*inf"),
+    ("-inf vote", np.array([[0.0, -np.inf], [1.0, -1.0]]), r"finite integer votes.*inf"),
+    ("huge float vote", np.array([[0.0, 1e300], [1.0, -1.0]]),
+     r"votes below 2\*\*62.*1e\+300"),
+    ("huge negative vote", np.array([[0.0, -1e300], [1.0, -1.0]]),
+     r"votes below 2\*\*62.*-1e\+300"),
+    ("huge uint vote", np.array([[0, 2**63 + 5], [1, 0]], dtype=np.uint64),
+     r"votes below 2\*\*62.*9223372036854775813"),
+]
+
+
+@pytest.mark.parametrize(("case", "L", "match"), BAD_L, ids=[b[0] for b in BAD_L])
+def test_label_matrix_errors_name_the_value_given(case, L, match):
+    with pytest.raises(InvalidParameterError, match=r"'L' parameter.*" + match):
+        LabelModel().fit(L)
+
+
+def test_apply_classes_of_mixed_types():
+    # np.asarray([0, "a"]) would turn the class 0 into the string "0"
+    L = apply([lambda x: "a" if x % 2 else 0], np.arange(4), classes=[0, "a"])
+    assert L.classes.tolist() == [0, "a"]
+    assert L.values[:, 0].tolist() == [0, 1, 0, 1]
