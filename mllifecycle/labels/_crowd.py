@@ -254,6 +254,19 @@ def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(arr.shape, dtype=bool)
 
 
+def _label_array(values: Any) -> npt.NDArray[Any]:
+    """``np.asarray`` of a 1-D sequence of labels, as objects when NumPy would change them.
+
+    ``np.asarray([0, "a"])`` reads the class ``0`` as the string ``"0"``.
+    """
+    arr = np.asarray(values)
+    if arr.ndim == 1 and arr.dtype.kind in "US" and arr.tolist() != list(values):
+        obj = np.empty(len(arr), dtype=object)
+        obj[:] = list(values)
+        return obj
+    return arr
+
+
 def _encode(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
     """Return (unique ids, integer code per value): sorted, else first appearance."""
     try:
@@ -365,7 +378,7 @@ def _read_answers(
     if classes is None:
         cls, y = _encode(cols[2])
     else:
-        cls = np.asarray(classes)
+        cls = _label_array(classes)
         if cls.ndim != 1 or len(cls) == 0:
             fail("classes", "a non-empty 1-D sequence of class labels", classes, caller)
         cls_u, _ = _encode(cls)
