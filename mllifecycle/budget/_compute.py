@@ -83,6 +83,7 @@ class ComputeModel:
         Peak bytes allocated during each run, when measured.
     rows_exponent, features_exponent : float
         ``b1`` and ``b2`` (0 when features did not vary): how time scales.
+        Runs at one feature count predict only at that count.
     confidence_level : float
 
     Examples
@@ -114,10 +115,23 @@ class ComputeModel:
         """How training time scales with features (``b2``; 0 if not varied)."""
         return float(self._time.coef[2]) if self._time.uses_features else 0.0
 
+    def _check_features(self, n_features: float, caller: str) -> float:
+        f = check_scalar(n_features, "n_features", caller=caller, low=1.0)
+        fixed = float(self.n_features[0])
+        if not self._time.uses_features and f != fixed:
+            # no run measured another count: the time there is not known (it
+            # was the time at the runs' count, silently)
+            fail("n_features", f"{fixed:g} (the runs' one feature count: they did not vary "
+                 "it, so its effect on the time is unknown)", n_features, caller)
+        return f
+
     def predict(self, n_samples: float, n_features: float) -> tuple[float, float, float]:
-        """Seconds for one fit at ``n_samples`` x ``n_features``: (estimate, low, high)."""
+        """Seconds for one fit at ``n_samples`` x ``n_features``: (estimate, low, high).
+
+        When the runs did not vary the features, ``n_features`` must be their count.
+        """
         r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict", low=1.0)
-        f = check_scalar(n_features, "n_features", caller="ComputeModel.predict", low=1.0)
+        f = self._check_features(n_features, "ComputeModel.predict")
         mu, lo, hi = self._time.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])
 
@@ -128,7 +142,7 @@ class ComputeModel:
         if self._memory is None:
             return None
         r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict_memory", low=1.0)
-        f = check_scalar(n_features, "n_features", caller="ComputeModel.predict_memory", low=1.0)
+        f = self._check_features(n_features, "ComputeModel.predict_memory")
         mu, lo, hi = self._memory.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])
 

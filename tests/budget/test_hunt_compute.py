@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from mllifecycle.budget import time_fits
+from mllifecycle.budget import fit_compute, fit_curve, plan, time_fits
 from mllifecycle.exceptions import InvalidParameterError
 
 RNG = np.random.default_rng(0)
@@ -35,3 +35,28 @@ def test_fractional_sizes_are_refused(sizes):
 def test_whole_float_sizes_are_row_counts():
     m = time_fits(LogisticRegression(), X, Y, [100.0, 200.0, 300.0], repeats=1, rng=0)
     assert m.n_samples.tolist() == [100.0, 200.0, 300.0]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        # runs at 10 features only: the time at 1000 features was the time at 10
+        (lambda m: m.predict(16_000, 1000),
+         r"The 'n_features' parameter of ComputeModel.predict must be 10 \(the runs' one "
+         r"feature count: they did not vary it, so its effect on the time is unknown\). "
+         r"Got 1000 instead"),
+        (lambda m: m.predict_memory(16_000, 5),
+         r"The 'n_features' parameter of ComputeModel.predict_memory must be 10"),
+        (lambda m: plan(fit_curve([100, 200, 400, 800], [0.7, 0.8, 0.85, 0.87], rng=0), 0.88,
+                        compute=m, n_features=40),
+         r"The 'n_features' parameter of ComputeModel.predict must be 10"),
+    ],
+)
+def test_a_feature_count_the_runs_did_not_vary_is_not_extrapolated(call, match):
+    model = fit_compute([1000, 2000, 4000, 8000], [10] * 4, [0.1, 0.21, 0.39, 0.82],
+                        peak_memory=[1e6, 2e6, 4e6, 8e6])
+    with pytest.raises(InvalidParameterError, match=match):
+        call(model)
+    # at the runs' feature count (an int, a float or a NumPy number) it predicts
+    assert model.predict(16_000, 10) == model.predict(16_000, np.float64(10.0))
+    assert model.predict_memory(16_000, 10) is not None
