@@ -80,6 +80,12 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
                 arr = np.asarray([int(v) for v in values], dtype=object)
         elif fams == {"str"}:
             arr = arr.astype(str)
+        else:
+            try:  # the keys are hashed and sorted (np.unique): complex numbers cannot be
+                sorted(set(values))
+            except TypeError:
+                fail("keys", "keys of one type that can be ordered (ints or strings)",
+                     described(f"keys of type {fams.pop()}, which cannot be ordered"), caller)
     if arr.dtype.kind == "f":
         nan = int(np.isnan(arr).sum())
         if nan:

@@ -34,3 +34,26 @@ def test_whole_float_keys_within_range_are_the_integer_keys():
     m.partial_fit(X[:4], Y[:4], np.array([2.0**53, 2.0**53, 7.0, 7.0]))
     assert sorted(m._slots) == [7, 2**53]
     assert m.local_state(2**53)["n_samples"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("keys", "got"),
+    [
+        ([1 + 2j, 3j, 1 + 2j, 3j], "keys of type complex, which cannot be ordered"),
+        ([object(), object(), object(), object()], "keys of type object, which cannot be ordered"),
+    ],
+)
+@pytest.mark.parametrize("method", ["partial_fit", "predict_proba"])
+def test_keys_that_cannot_be_sorted_are_a_clear_error(keys, got, method):
+    # numpy's unique sorts the keys: a raw "'<' not supported between instances"
+    m = TwoTier(LogisticRegression()).fit(X, Y)
+    m.partial_fit(X[:4], Y[:4], [1, 1, 2, 2])
+    call = (lambda: m.partial_fit(X[:4], Y[:4], keys)) if method == "partial_fit" else (
+        lambda: m.predict_proba(X[:4], keys))
+    with pytest.raises(
+        InvalidParameterError,
+        match=rf"'keys' parameter of TwoTier.{method} must be keys of one type that can be "
+        rf"ordered \(ints or strings\). Got {got} instead",
+    ):
+        call()
+    assert m.n_keys_ == 2
