@@ -926,6 +926,13 @@ def learning_curve(
         random_state=seed,
         n_jobs=n_jobs,
     )
+    failed = ~np.all(np.isfinite(test_scores), axis=1)
+    if np.any(failed):
+        # sklearn scores a failed fit NaN (error_score): name the sizes, not fit_curve's scores
+        fail("sizes", "sizes at which every cross-validated fit succeeds and gives a finite "
+             "score", described(f"no score at sizes {train_sizes[failed].tolist()} (a fit "
+                                "failed, e.g. on a training subset with a single class)"),
+             caller)
     if isinstance(bounds, str):
         if bounds != "auto":
             fail("bounds", "'auto', None or a pair (low, high)", bounds, caller)

@@ -52,3 +52,23 @@ def test_a_flat_curve_rises_and_does_not_reach_a_higher_target(value, folds):
     assert need.reachable
     assert need.additional_samples == 0
     assert need.p_reachable == 1.0
+
+
+def test_learning_curve_names_the_sizes_whose_fits_failed():
+    # fits on 2, 4 and 8 rows of a 5 % minority class see one class and fail;
+    # the error named fit_curve's 'scores', which a learning_curve caller never passed
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.linear_model import LogisticRegression
+
+    from mllifecycle.budget import learning_curve
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = (rng.random(300) < 0.05).astype(int)
+    with pytest.warns(FitFailedWarning), pytest.raises(
+        InvalidParameterError,
+        match=r"The 'sizes' parameter of learning_curve must be sizes at which every "
+        r"cross-validated fit succeeds and gives a finite score. Got no score at sizes "
+        r"\[2, 4, 8\]",
+    ):
+        learning_curve(LogisticRegression(), X, y, [2, 4, 8, 100], rng=0)
