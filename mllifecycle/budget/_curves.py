@@ -1116,8 +1116,9 @@ def samples_needed(
         From :func:`fit_curve` or :func:`learning_curve`.
     target : float
         Metric value to reach (at least it for a rising curve, at most it for a
-        falling one). A target beyond the asymptote is not an error: the result
-        says "not reachable", with the asymptote and its interval.
+        falling one). A target beyond the asymptote (or the curve's
+        ``bounds``) is not an error: the result says "not reachable", with the
+        asymptote and its interval.
     price_per_label : float, optional
         Money per label (>= 0); gives ``cost``.
     labels_per_hour : float, optional
@@ -1155,12 +1156,18 @@ def samples_needed(
         )
     )
     higher = curve.higher_is_better
-    n_point = float(
+    low, high = curve.bounds
+    # a metric never passes its bounds (predictions are clipped to them): a
+    # log-linear law, which has no limit, would "reach" an accuracy of 1.2
+    beyond = (high is not None and target > high) if higher else (
+        low is not None and target < low
+    )
+    n_point = math.inf if beyond else float(
         _solve_n(curve.family, np.array(curve.params), target, curve.n_max, higher, cap)[0]
     )
     fams = np.array(curve.boot_family, dtype=object)
-    boot_n = np.empty(len(fams))
-    for fam in set(curve.boot_family):
+    boot_n = np.full(len(fams), math.inf)
+    for fam in set(curve.boot_family) if not beyond else ():
         sel = fams == fam
         boot_n[sel] = _solve_n(fam, curve.boot_params[sel], target, curve.n_max, higher, cap)
     q = curve._tail()

@@ -72,3 +72,22 @@ def test_learning_curve_names_the_sizes_whose_fits_failed():
         r"\[2, 4, 8\]",
     ):
         learning_curve(LogisticRegression(), X, y, [2, 4, 8, 100], rng=0)
+
+
+@pytest.mark.parametrize(
+    ("scores", "target"),
+    [
+        # accuracy rising along a log-linear law: 1.2 was "reachable at 1.2M rows"
+        (0.5 + 0.05 * np.log(SIZES), 1.2),
+        # an error rate falling: -0.1 was "reachable at 163k rows"
+        (0.5 - 0.05 * np.log(SIZES), -0.1),
+    ],
+)
+def test_a_target_outside_the_metric_bounds_is_not_reachable(scores, target):
+    curve = fit_curve(SIZES, scores, family="log_linear", bounds=(0, 1), rng=0)
+    need = samples_needed(curve, target)
+    assert not need.reachable
+    assert need.n_samples == np.inf
+    assert need.p_reachable == 0.0
+    # the bound itself is reached (the curve is clipped to it)
+    assert samples_needed(curve, 1.0 if target > 1 else 0.0).reachable
