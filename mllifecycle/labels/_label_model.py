@@ -20,7 +20,7 @@ from mllifecycle._validation import (
 )
 from mllifecycle.exceptions import NotFittedError
 from mllifecycle.labels._crowd import _Answers, _ds_em, _normalise_log
-from mllifecycle.labels._lf import ABSTAIN, check_label_matrix
+from mllifecycle.labels._lf import ABSTAIN, LabelMatrix, check_label_matrix
 
 __all__ = ["LabelModel"]
 
@@ -316,6 +316,26 @@ class LabelModel:
         if self.conditional_ is None:
             raise NotFittedError(f"{caller}: this LabelModel is not fitted yet; call fit(L) first")
 
+    def _in_fitted_classes(self, L: Any, caller: str) -> Any:
+        """Re-code a LabelMatrix to ``classes_``.
+
+        Its own classes may be in another order or a subset: ``apply`` infers them
+        from the votes of each batch.
+        """
+        if not isinstance(L, LabelMatrix):
+            return L
+        fitted, given = self.classes_.tolist(), L.classes.tolist()
+        if given == fitted:
+            return L
+        index = {c: i for i, c in enumerate(fitted)}
+        code = np.array([index.get(c, -2) for c in given] + [ABSTAIN], dtype=np.int64)
+        vals = code[L.values]  # ABSTAIN (-1) picks the last entry, ABSTAIN
+        if (vals == -2).any():
+            bad = given[int(L.values[vals == -2][0])]
+            fail("L", f"votes among the fitted classes {fitted!r}",
+                 described(f"a label matrix voting {bad!r}"), caller)
+        return LabelMatrix(values=vals, classes=self.classes_, names=L.names)
+
     def predict_proba(self, L: Any) -> FloatArray:
         """Return the probability of each class (columns in ``classes_`` order).
 
@@ -338,7 +358,7 @@ class LabelModel:
         caller = "LabelModel.predict_proba"
         self._check_fitted(caller)
         k = len(self.classes_)
-        vals, _, _ = check_label_matrix(L, "L", caller, k)
+        vals, _, _ = check_label_matrix(self._in_fitted_classes(L, caller), "L", caller, k)
         if vals.shape[1] != self._n_lfs:
             fail("L", f"{self._n_lfs} columns (one per labelling function, as in fit)",
                  described(f"{vals.shape[1]}"), caller)
@@ -390,7 +410,8 @@ class LabelModel:
         array([ 0,  1, -1, -1])
         """
         proba = self.predict_proba(L)
-        vals, _, _ = check_label_matrix(L, "L", "LabelModel.predict", len(self.classes_))
+        vals, _, _ = check_label_matrix(self._in_fitted_classes(L, "LabelModel.predict"), "L",
+                                        "LabelModel.predict", len(self.classes_))
         top = proba >= proba.max(axis=1, keepdims=True) - 1e-12
         if self.tie_break == "random":
             pri = np.where(top, np.asarray(self.class_balance_)[None, :], -1.0)

@@ -73,3 +73,37 @@ def test_apply_classes_of_mixed_types():
     L = apply([lambda x: "a" if x % 2 else 0], np.arange(4), classes=[0, "a"])
     assert L.classes.tolist() == [0, "a"]
     assert L.values[:, 0].tolist() == [0, 1, 0, 1]
+
+
+def _spam_lfs():
+    return [lambda s: "spam" if "win" in s else ("eggs" if "egg" in s else -1),
+            lambda s: "ham" if "meet" in s else -1,
+            lambda s: "spam" if "cash" in s else -1]
+
+
+@pytest.mark.parametrize("method", ["dawid_skene", "matrix_completion", "majority_vote"])
+def test_label_model_reads_a_label_matrix_by_its_class_names(method):
+    lfs = _spam_lfs()
+    train = apply(lfs, ["win cash", "meet up", "win a meet", "egg", "cash", "meet"] * 5)
+    model = LabelModel(method=method, rng=0).fit(train)
+    batch = ["win cash", "egg", "cash", "meet"]
+    expected = model.predict_proba(apply(lfs, batch))
+    # the same votes under another class order: the columns follow classes_, not the
+    # batch's own order
+    reordered = apply(lfs, batch, classes=["spam", "ham", "eggs"])
+    np.testing.assert_allclose(model.predict_proba(reordered), expected)
+    assert model.predict(reordered).tolist() == model.predict(apply(lfs, batch)).tolist()
+    # a batch that votes only some of the classes
+    sub = ["win cash", "meet", "cash"]
+    np.testing.assert_allclose(model.predict_proba(apply(lfs, sub)),
+                               model.predict_proba(apply(lfs, sub, classes=train.classes)))
+    assert model.predict(apply(lfs, sub)).tolist() == ["spam", "ham", "spam"]
+
+
+def test_label_model_refuses_a_label_matrix_voting_an_unknown_class():
+    lfs = _spam_lfs()
+    model = LabelModel(method="majority_vote").fit(apply(lfs, ["win", "meet", "egg"] * 5))
+    other = apply([lambda s: "junk" if "x" in s else "spam"] * 3, ["x", "y"])
+    with pytest.raises(InvalidParameterError,
+                       match=r"'L' parameter.*classes \['eggs', 'ham', 'spam'\].*'junk'"):
+        model.predict(other)
