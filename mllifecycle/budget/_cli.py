@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "curve",
         metavar="CURVE.csv",
-        help="learning curve: a column 'size' (training rows; else the first column) and "
-        "one or more score columns (one per fold), one row per size, under a header row",
+        help="learning curve: a column 'size' (training rows, any case; else the first column) "
+        "and one or more score columns (one per fold), one row per size, under a header row",
     )
     parser.add_argument("--target", type=float, required=True, help="metric value to reach")
     parser.add_argument("--price", type=float, default=None, help="money per label (answer)")
@@ -64,13 +64,22 @@ def run(args: argparse.Namespace) -> int:
     names = list(table)
     if not args.no_header:
         refuse_data_header(args.curve, names)
-    size_col = "size" if "size" in table else names[0]
+    # 'Size', 'SIZE ' are the size column too (else a fold's scores were the sizes)
+    named = [n for n in names if str(n).strip().lower() == "size"]
+    size_col = named[0] if named else names[0]
     scores = [table[n] for n in names if n != size_col]
     if not scores:
         raise ValueError(f"{args.curve}: no score column besides {size_col!r}")
     for n in [size_col, *[n for n in names if n != size_col]]:
         if table[n].dtype.kind != "f":
             raise ValueError(f"{args.curve}: column {n!r} is not numeric")
+    sizes = np.asarray(table[size_col], dtype=np.float64)
+    bad = sizes[~(np.isfinite(sizes) & (sizes >= 1) & (sizes == np.round(sizes)))]
+    if bad.size:
+        raise ValueError(
+            f"{args.curve}: column {size_col!r} (the training sizes: a column 'size', else "
+            f"the first) must hold whole row counts of at least 1; got {bad[0]:g}"
+        )
     curve = fit_curve(
         table[size_col],
         np.column_stack(scores),

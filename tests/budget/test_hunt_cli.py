@@ -1,0 +1,53 @@
+"""Hunt: ``mllifecycle plan`` on curve files whose size column is not spelled 'size'."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from mllifecycle.cli import main
+
+ROWS = [(100, 0.7, 0.71), (200, 0.78, 0.77), (400, 0.82, 0.83), (800, 0.85, 0.84),
+        (1600, 0.86, 0.87)]
+
+
+def _write(tmp_path, header, size_last=False):
+    lines = [header]
+    for n, a, b in ROWS:
+        lines.append(f"{a},{b},{n}" if size_last else f"{n},{a},{b}")
+    path = tmp_path / "curve.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "size_last"),
+    [
+        # 'Size' (or 'SIZE ', ' size') was not the 'size' column: the first column,
+        # a fold's scores, was read as the sizes: "reachable with 1 row"
+        ("f1,f2,Size", True),
+        ("f1,f2,SIZE ", True),
+        ("f1,f2, size", True),
+        ("size,f1,f2", False),
+        ("Size,f1,f2", False),
+    ],
+)
+def test_the_size_column_is_found_whatever_its_case(tmp_path, capsys, header, size_last):
+    path = _write(tmp_path, header, size_last)
+    assert main(["plan", path, "--target", "0.85", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["curve"]["sizes"] == [100.0, 200.0, 400.0, 800.0, 1600.0]
+    assert out["samples"]["n_available"] == 1600
+
+
+def test_sizes_that_are_not_row_counts_are_refused(tmp_path, capsys):
+    # no size column: the first column (scores here) was fitted as the sizes
+    path = _write(tmp_path, "f1,f2,rows", size_last=True)
+    assert main(["plan", path, "--target", "0.85"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(
+        r"column 'f1' \(the training sizes: a column 'size', else the first\) must hold "
+        r"whole row counts of at least 1; got 0\.7", err), err
+    assert len(err.strip().splitlines()) == 1
