@@ -201,7 +201,11 @@ def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
         cols = [np.asarray(X[c].to_numpy() if hasattr(X[c], "to_numpy") else X[c]) for c in names]
         n = len(cols[0]) if cols else 0
     else:
-        arr = np.asarray(X)
+        try:
+            arr = np.asarray(X)
+        except ValueError:  # ragged: a list [X, y] is not the tuple (X, y)
+            fail("X", "a 2-D array or a DataFrame (features and labels as a tuple (X, y))",
+                 described("rows of different lengths"), caller)
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:

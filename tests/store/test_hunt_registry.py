@@ -96,3 +96,21 @@ def test_a_missing_version_is_named_exactly(tmp_path):
     reg.register("m", FIT)
     with pytest.raises(NotFoundError, match=r"model 'm' has no version 9007199254740993$"):
         reg.get("m", 2**53 + 1)
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        # a list [X, y] (not a tuple) raised numpy's raw "inhomogeneous shape" ValueError
+        ([np.zeros((4, 2)), np.array([0, 1, 0, 1])],
+         r"The 'X' parameter of fingerprint must be a 2-D array or a DataFrame \(features "
+         r"and labels as a tuple \(X, y\)\). Got rows of different lengths instead"),
+        ([[1.0, 2.0], [3.0]],
+         r"The 'X' parameter of fingerprint must be a 2-D array or a DataFrame"),
+    ],
+)
+def test_ragged_training_data_is_a_clear_error(tmp_path, data, match):
+    reg = Registry(Store(str(tmp_path / "r.db")))
+    with pytest.raises(InvalidParameterError, match=match):
+        reg.register("m", FIT, data=data)
+    assert reg.names() == []
