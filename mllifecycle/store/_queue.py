@@ -122,12 +122,14 @@ def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
 
 
 def _aggregate_external(
-    method: str, task: list[int], worker: list[str], label: list[Any]
+    method: str, task: list[int], worker: list[str], label: list[str]
 ) -> dict[int, tuple[Any, float]]:
     """Aggregate with :func:`mllifecycle.labels.aggregate` (crowd aggregation).
 
     Answers go in long format (task, worker, label); each task's label and its
-    posterior probability (the confidence) come back.
+    posterior probability (the confidence) come back. The labels are the
+    stored JSON texts, as for the majority vote (``true``, ``1`` and ``1.0``
+    are three labels), decoded on the way out.
     """
     from mllifecycle.labels import aggregate
 
@@ -145,7 +147,7 @@ def _aggregate_external(
     conf = np.max(np.asarray(result.proba, dtype=float), axis=1)
     out: dict[int, tuple[Any, float]] = {}
     for i, (t, lab) in enumerate(zip(result.tasks.tolist(), result.labels.tolist(), strict=True)):
-        out[int(t)] = (lab, float(conf[i]))
+        out[int(t)] = (json.loads(lab), float(conf[i]))
     return out
 
 
@@ -513,7 +515,7 @@ class LabelQueue:
                 method,
                 [int(r[0]) for r in rows],
                 [str(r[1]) for r in rows],
-                [json.loads(r[2]) for r in rows],
+                [str(r[2]) for r in rows],
             )
         now = time.time()
         n = 0

@@ -92,3 +92,27 @@ def test_zero_and_negative_zero_are_one_label_in_the_vote(tmp_path):
     [row] = q.export()
     assert row["label"] == 0.0
     assert row["confidence"] == pytest.approx(2 / 3)
+
+
+def _answered(tmp_path, answers, redundancy):
+    q = LabelQueue(Store(str(tmp_path / "q.db")), redundancy=redundancy)
+    q.enqueue([f"item{i}" for i in range(len(answers))])
+    workers = [f"w{j}" for j in range(redundancy)]
+    for labels in answers:
+        for w, lab in zip(workers, labels, strict=True):
+            [task] = q.lease(w)
+            q.submit(task, w, lab)
+    return q
+
+
+@pytest.mark.parametrize("method", ["dawid_skene", "majority"])
+def test_every_method_keeps_label_types_apart(tmp_path, method):
+    # majority voted on the stored JSON text (true, 1 and 1.0 three labels) but the
+    # answers went to labels.aggregate decoded, where True == 1 == 1.0: one class,
+    # and resolve raised "at least 2 distinct classes"
+    q = _answered(tmp_path, [[True, 1, 1], [1, 1, True]], redundancy=3)
+    assert q.resolve(method=method) == 2
+    labels = [r["label"] for r in q.export()]
+    assert labels == [1, 1]
+    assert not any(lab is True for lab in labels)
+
