@@ -397,7 +397,12 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
         ka = _key_array(keys, Xa.shape[0], caller)
-        idx = np.searchsorted(self.classes_, ya)
+        try:
+            idx = np.searchsorted(self.classes_, ya)
+        except TypeError:  # None, or text among numeric classes: not comparable
+            known = set(self.classes_.tolist())
+            bad = next((v for v in ya.tolist() if v not in known), ya[0])
+            fail("y", f"labels among the classes {self.classes_.tolist()}", bad, caller)
         idx = np.clip(idx, 0, self.classes_.size - 1)
         if np.any(self.classes_[idx] != ya):
             bad = ya[self.classes_[idx] != ya][0]
