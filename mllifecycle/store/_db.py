@@ -394,7 +394,8 @@ class Store:
 
     def _open(self) -> int:
         """Connect and migrate; a database that cannot be reached is a StoreError."""
-        errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+        # DatabaseError: a file that is not SQLite ("file is not a database")
+        errors: tuple[type[BaseException], ...] = (sqlite3.DatabaseError,)
         if isinstance(self._backend, _SQLAlchemyBackend):
             errors = (self._backend._sa.exc.OperationalError, self._backend._sa.exc.InterfaceError)
         try:
