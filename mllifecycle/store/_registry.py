@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import numbers
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -447,15 +448,18 @@ class Registry:
             parent = _check_version(parent, caller, "parent")
         if n_labels is not None:
             n_labels = check_count(n_labels, "n_labels", caller)
+        # numbers.Real: NumPy numbers too (np.int64 is no int)
         if cost is not None and (
-            not isinstance(cost, int | float)
-            or isinstance(cost, bool)
+            not isinstance(cost, numbers.Real)
+            or isinstance(cost, bool | np.bool_)
             or not math.isfinite(cost)
             or cost < 0
         ):
             fail("cost", "a finite number >= 0", cost, caller)
         if created_at is not None and (
-            not isinstance(created_at, int | float) or not math.isfinite(created_at)
+            not isinstance(created_at, numbers.Real)
+            or isinstance(created_at, bool | np.bool_)
+            or not math.isfinite(created_at)
         ):
             fail("created_at", "a finite number of seconds since the epoch", created_at, caller)
         for label, mapping in (("metrics", metrics), ("tags", tags)):

@@ -114,3 +114,36 @@ def test_ragged_training_data_is_a_clear_error(tmp_path, data, match):
     with pytest.raises(InvalidParameterError, match=match):
         reg.register("m", FIT, data=data)
     assert reg.names() == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "value"),
+    [
+        # NumPy numbers (a backtest's stream times, a cost summed by NumPy) were refused as
+        # "must be a finite number": only Python ints and floats passed
+        ({"cost": np.int64(5)}, "cost", 5.0),
+        ({"cost": np.float32(2.5)}, "cost", 2.5),
+        ({"created_at": np.int64(86_400)}, "created_at", 86_400.0),
+        ({"created_at": np.float32(100.5)}, "created_at", 100.5),
+    ],
+)
+def test_numpy_numbers_are_numbers(tmp_path, kwargs, field, value):
+    reg = Registry(Store(str(tmp_path / "r.db")))
+    v = reg.register("m", FIT, **kwargs)
+    assert getattr(v, field) == value
+    assert isinstance(getattr(reg.get("m", 1), field), float)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"cost": np.float64("nan")}, r"'cost' parameter of register must be a finite number"),
+        ({"cost": np.int64(-1)}, r"'cost' parameter of register must be a finite number >= 0"),
+        ({"created_at": True}, r"'created_at' parameter of register must be a finite number"),
+        ({"created_at": np.float64("inf")}, r"'created_at' parameter of register must be"),
+    ],
+)
+def test_bad_numbers_are_still_refused(tmp_path, kwargs, match):
+    reg = Registry(Store(str(tmp_path / "r.db")))
+    with pytest.raises(InvalidParameterError, match=match):
+        reg.register("m", FIT, **kwargs)
