@@ -637,6 +637,7 @@ def fit_curve(
     n_resamples: int = 500,
     confidence_level: float = 0.9,
     rng: int | np.random.Generator | None = None,
+    higher_is_better: bool | None = None,
 ) -> LearningCurve:
     """Fit a learning curve to scores measured at several training sizes.
 
@@ -670,6 +671,10 @@ def fit_curve(
         Coverage of the intervals.
     rng : int, numpy.random.Generator or None
         Randomness of the bootstrap.
+    higher_is_better : bool, optional
+        Whether the metric rises with more data (accuracy) or falls (an
+        error). Default: read from the data (see Notes), which noise can turn
+        around when the curve is nearly flat.
 
     Returns
     -------
@@ -685,8 +690,9 @@ def fit_curve(
     -----
     Every fit, bootstrap refits included, keeps the direction of the data (a
     curve that rises with more data never bends down, and the reverse): the
-    direction is the sign of the weighted correlation of the scores with
-    ``log n`` (a flat curve counts as rising).
+    direction is ``higher_is_better`` when given, else the sign of the
+    weighted correlation of the scores with ``log n`` (a flat curve counts as
+    rising).
 
     References
     ----------
@@ -732,7 +738,13 @@ def fit_curve(
     # rounding of its mean gave it a random direction)
     yc = y - y[0]
     cov = float((w * (ln - np.average(ln, weights=w)) * (yc - np.average(yc, weights=w))).sum())
-    shape = _Shape(direction=1 if cov >= 0 else -1, low=low, high=high)
+    if higher_is_better is None:
+        direction = 1 if cov >= 0 else -1
+    elif isinstance(higher_is_better, bool | np.bool_):
+        direction = 1 if higher_is_better else -1
+    else:
+        fail("higher_is_better", "True, False or None", higher_is_better, caller)
+    shape = _Shape(direction=direction, low=low, high=high)
     if family == "auto":
         allowed = list(FAMILIES)
         if (shape.direction > 0 and shape.high is not None) or (
@@ -847,7 +859,8 @@ def learning_curve(
 
     Runs :func:`sklearn.model_selection.learning_curve` (shuffled
     ``cv``-fold splits, absolute training sizes) and fits the per-fold test
-    scores.
+    scores as a rising curve (scikit-learn's scores are greater-is-better;
+    errors are negated, ``neg_*``).
 
     Parameters
     ----------
@@ -945,6 +958,9 @@ def learning_curve(
         n_resamples=n_resamples,
         confidence_level=confidence_level,
         rng=gen,
+        # a scorer's score is greater-is-better: noise in a flat curve must not
+        # make it an error curve (a target above every score was then "reached")
+        higher_is_better=True,
     )
 
 

@@ -91,3 +91,41 @@ def test_a_target_outside_the_metric_bounds_is_not_reachable(scores, target):
     assert need.p_reachable == 0.0
     # the bound itself is reached (the curve is clipped to it)
     assert samples_needed(curve, 1.0 if target > 1 else 0.0).reachable
+
+
+def test_learning_curve_of_a_noisy_flat_score_is_rising():
+    # pure-noise labels: accuracy 0.5 whatever the data. The scores dipped by
+    # chance, so the curve was read as an error curve (falling) and an accuracy
+    # of 0.6 was "reachable with 47 rows, no additional labels, p_reachable 1"
+    from sklearn.linear_model import LogisticRegression
+
+    from mllifecycle.budget import learning_curve
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(600, 5))
+    y = rng.integers(0, 2, 600)
+    curve = learning_curve(LogisticRegression(), X, y, [50, 100, 200, 400], rng=2)
+    assert curve.scores[-1] < curve.scores[0]  # the dip that turned it around
+    assert curve.higher_is_better
+    need = samples_needed(curve, 0.6)
+    assert not need.reachable
+    assert need.p_reachable < 0.5
+
+
+@pytest.mark.parametrize("higher", [True, False])
+def test_fit_curve_direction_can_be_given(higher):
+    scores = np.array([0.80, 0.79, 0.795, 0.785, 0.79])  # flat, dipping by noise
+    curve = fit_curve(SIZES, scores, bounds=(0, 1), higher_is_better=higher, rng=0)
+    assert curve.higher_is_better is higher
+    # the target on the better side of every score is not reached
+    assert not samples_needed(curve, 0.85 if higher else 0.7).reachable
+    assert fit_curve(SIZES, scores, rng=0).higher_is_better is False  # read from the data
+
+
+def test_fit_curve_refuses_a_direction_that_is_not_a_bool():
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"The 'higher_is_better' parameter of fit_curve must be True, False or None. "
+        r"Got 'yes' instead",
+    ):
+        fit_curve(SIZES, 0.9 - SIZES**-0.5, higher_is_better="yes", rng=0)
