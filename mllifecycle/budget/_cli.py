@@ -40,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="auto (default), inverse_power, exponential or log_linear",
     )
+    parser.add_argument(
+        "--direction",
+        choices=["auto", "higher", "lower"],
+        default="auto",
+        help="is a higher score better (accuracy) or a lower one (an error)? auto (default) "
+        "reads it from the scores, which noise can turn around on a nearly flat curve",
+    )
     parser.add_argument("--confidence-level", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--sep", default=None, help="field delimiter (default: detected)")
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         table[size_col],
         np.column_stack(scores),
         family=args.family,
+        higher_is_better={"auto": None, "higher": True, "lower": False}[args.direction],
         confidence_level=args.confidence_level,
         rng=args.seed,
     )

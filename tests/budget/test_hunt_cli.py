@@ -51,3 +51,14 @@ def test_sizes_that_are_not_row_counts_are_refused(tmp_path, capsys):
         r"column 'f1' \(the training sizes: a column 'size', else the first\) must hold "
         r"whole row counts of at least 1; got 0\.7", err), err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("direction", "status"), [("auto", 0), ("higher", 1), ("lower", 0)])
+def test_the_direction_of_the_metric_can_be_given(tmp_path, capsys, direction, status):
+    # a flat accuracy that dips by noise was read as an error curve: 0.85 "reached"
+    path = tmp_path / "curve.csv"
+    path.write_text("size,acc\n100,0.80\n200,0.79\n400,0.795\n800,0.785\n1600,0.79\n")
+    assert main(["plan", str(path), "--target", "0.85", "--direction", direction,
+                 "--json"]) == status
+    out = json.loads(capsys.readouterr().out)
+    assert out["curve"]["higher_is_better"] is (direction == "higher")
