@@ -1003,8 +1003,9 @@ class SamplesNeeded:
     asymptote : float or None
         The curve's limit, and its interval ``asymptote_ci``.
     asymptote_ci : tuple of float or None
-    n_available : int
-        Largest training size measured (labels already held).
+    n_available : int or float
+        Largest training size measured (labels already held), in the unit of
+        the sizes.
     additional_samples, additional_ci_low, additional_ci_high : float
         Labels still to buy: ``n_samples - n_available`` (at least 0).
     cost, cost_ci_low, cost_ci_high : float or None
@@ -1034,7 +1035,7 @@ class SamplesNeeded:
     p_reachable: float
     asymptote: float | None
     asymptote_ci: tuple[float, float] | None
-    n_available: int
+    n_available: int | float
     additional_samples: float
     additional_ci_low: float
     additional_ci_high: float
@@ -1189,7 +1190,9 @@ def samples_needed(
     q = curve._tail()
     lo = float(np.quantile(boot_n, q, method="lower"))
     hi = float(np.quantile(boot_n, 1 - q, method="higher"))
-    have = int(curve.sizes.max())
+    # sizes may be in any unit (thousands of rows): 4.5 held is not 4
+    top = float(curve.sizes.max())
+    have: int | float = int(top) if top.is_integer() else top
 
     def extra(v: float) -> float:
         return max(v - have, 0.0)

@@ -129,3 +129,18 @@ def test_fit_curve_refuses_a_direction_that_is_not_a_bool():
         r"Got 'yes' instead",
     ):
         fit_curve(SIZES, 0.9 - SIZES**-0.5, higher_is_better="yes", rng=0)
+
+
+def test_samples_needed_does_not_depend_on_the_unit_of_the_sizes():
+    # sizes in thousands of rows: 4.5 thousand held was truncated to 4, so 6000
+    # additional rows were asked instead of 5500
+    sizes = np.array([500, 1000, 2000, 4500])
+    scores = 0.9 - 3 * sizes**-0.5
+    rows = samples_needed(fit_curve(sizes, scores, family="inverse_power", rng=0), 0.87)
+    thousands = samples_needed(
+        fit_curve(sizes / 1000, scores, family="inverse_power", rng=0), 0.87
+    )
+    assert rows.n_available == 4500
+    assert thousands.n_available == 4.5
+    assert thousands.additional_samples * 1000 == pytest.approx(rows.additional_samples)
+    assert rows.additional_samples == pytest.approx(5500, rel=1e-6)
