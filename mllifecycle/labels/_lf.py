@@ -557,12 +557,16 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
             code = {c: i for i, c in enumerate(cls.tolist())}
             yi = np.array([ABSTAIN if _is_abstain(v) else code.get(v, -2) for v in yv.tolist()])
         else:
-            yi = np.array([ABSTAIN if _is_abstain(v) else _gold_index(v, k)
-                           for v in yv.tolist()])
+            # class indices: a gold class that no function voted is still a
+            # class (the functions are wrong there), not an error
+            yi = np.array([ABSTAIN if _is_abstain(v) else _gold_index(v, 2**62)
+                           for v in yv.tolist()], dtype=np.int64)
         if (yi == -2).any():
             bad = yv[np.flatnonzero(yi == -2)[0]]
-            fail("y", f"gold labels among the classes {cls.tolist()!r} (or ABSTAIN)", bad,
-                 caller)
+            what = (f"gold labels among the classes {cls.tolist()!r}"
+                    if isinstance(L, LabelMatrix)
+                    else "gold class indices (integers 0 <= y < 2**62)")
+            fail("y", f"{what} (or ABSTAIN)", bad, caller)
         known = (yi != ABSTAIN)[:, None] & voted
         right = known & (vals == yi[:, None])
         n_correct = right.sum(axis=0).astype(np.int64)

@@ -356,3 +356,24 @@ def test_analyze_accepts_float_gold_with_nan_for_unknown():
     np.testing.assert_array_equal(res.accuracy, ref.accuracy)
     with pytest.raises(InvalidParameterError, match=r"'y' parameter.*Got np.float64\(1.5\)"):
         analyze(L, np.array([0.0, 1.5, np.nan, 0.0]))
+
+
+def test_analyze_gold_class_that_no_function_voted():
+    """A plain matrix's classes are indices: gold 3 where the functions only
+    vote 0..2 is a class they miss, counted as their errors (it was refused)."""
+    L = np.array([[0, 2], [1, 2], [2, -1], [0, 0]])
+    res = analyze(L, y=[0, 3, 3, 0])
+    assert res.n_correct.tolist() == [2, 1]
+    assert res.n_incorrect.tolist() == [2, 2]
+    np.testing.assert_allclose(res.accuracy, [0.5, 1 / 3])
+
+
+@pytest.mark.parametrize(
+    ("y", "got"),
+    [([0, -2, 0, 0], r"Got (np.int64\()?-2"), (np.array([0, 2**62, 0, 0]), r"4611686018427387904"),
+     ([0, 0.5, 0, 0], r"Got (np.float64\()?0.5"), (["a", "b", "a", "a"], r"'a'")],
+)
+def test_analyze_refuses_gold_that_is_not_a_class_index(y, got):
+    L = np.array([[0, 2], [1, 2], [2, -1], [0, 0]])
+    with pytest.raises(InvalidParameterError, match=r"'y' parameter.*class indices.*" + got):
+        analyze(L, y=y)
