@@ -859,8 +859,9 @@ def learning_curve(
 
     Runs :func:`sklearn.model_selection.learning_curve` (shuffled
     ``cv``-fold splits, absolute training sizes) and fits the per-fold test
-    scores as a rising curve (scikit-learn's scores are greater-is-better;
-    errors are negated, ``neg_*``).
+    scores, as a rising curve for the default score and a named scorer
+    (scikit-learn's scores are greater-is-better; errors are negated,
+    ``neg_*``); a callable ``scoring``'s direction is read from the scores.
 
     Parameters
     ----------
@@ -958,9 +959,10 @@ def learning_curve(
         n_resamples=n_resamples,
         confidence_level=confidence_level,
         rng=gen,
-        # a scorer's score is greater-is-better: noise in a flat curve must not
-        # make it an error curve (a target above every score was then "reached")
-        higher_is_better=True,
+        # a named scorer's score is greater-is-better: noise in a flat curve must
+        # not make it an error curve (a target above every score was "reached");
+        # a callable's direction is read from the scores
+        higher_is_better=True if scoring is None or isinstance(scoring, str) else None,
     )
 
 

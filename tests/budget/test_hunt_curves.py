@@ -144,3 +144,24 @@ def test_samples_needed_does_not_depend_on_the_unit_of_the_sizes():
     assert thousands.n_available == 4.5
     assert thousands.additional_samples * 1000 == pytest.approx(rows.additional_samples)
     assert rows.additional_samples == pytest.approx(5500, rel=1e-6)
+
+
+def test_learning_curve_reads_a_callable_scorers_direction_from_the_scores():
+    # a callable may return an error (lower is better): its direction is not assumed
+    from sklearn.linear_model import Ridge
+    from sklearn.metrics import mean_squared_error
+
+    from mllifecycle.budget import learning_curve
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 8))
+    y = X @ rng.normal(size=8) + rng.normal(size=600)
+
+    def mse(est, X, y):
+        return mean_squared_error(y, est.predict(X))
+
+    curve = learning_curve(Ridge(), X, y, [12, 25, 50, 100, 400], scoring=mse, rng=0)
+    assert not curve.higher_is_better
+    named = learning_curve(Ridge(), X, y, [12, 25, 50, 100, 400],
+                           scoring="neg_mean_squared_error", rng=0)
+    assert named.higher_is_better
