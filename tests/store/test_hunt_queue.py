@@ -116,3 +116,14 @@ def test_every_method_keeps_label_types_apart(tmp_path, method):
     assert labels == [1, 1]
     assert not any(lab is True for lab in labels)
 
+
+
+@pytest.mark.parametrize("method", ["dawid_skene", "glad", "majority"])
+def test_unanimous_answers_resolve_under_every_method(tmp_path, method):
+    # every worker gave "cat": Dawid-Skene raised "at least 2 distinct classes"
+    # (a StoreError) where the majority vote resolved both items
+    q = _answered(tmp_path, [["cat", "cat"], ["cat", "cat"]], redundancy=2)
+    assert q.resolve(method=method) == 2
+    rows = q.export()
+    assert [r["label"] for r in rows] == ["cat", "cat"]
+    assert [r["confidence"] for r in rows] == [1.0, 1.0]
