@@ -343,7 +343,10 @@ def plan(
     - **train**: seconds for one fit at the needed size (from ``compute``), and
       over the horizon with the retrains of ``policy`` in ``cadence``;
     - **evaluate**: held-out rows for the metric's 95% interval to be at most
-      ``± eval_margin`` wide (normal approximation at the target value).
+      ``± eval_margin`` wide (normal approximation at the target value), for a
+      metric that is a proportion (target in [0, 1], bounds within [0, 1]);
+      none for other metrics (log loss, RMSE), whose spread per row the curve
+      does not tell.
 
     Parameters
     ----------
@@ -447,11 +450,22 @@ def plan(
         train_figs.append(Figure("retrains over horizon", pc.horizon_retrains,
                                  pc.horizon_retrains_ci_low, pc.horizon_retrains_ci_high,
                                  "retrains"))
-    p = min(max(target, 0.01), 0.99) if 0 <= target <= 1 else 0.5
-    n_eval = math.ceil((1.959963984540054**2) * p * (1 - p) / margin**2)
-    evaluate = Stage("evaluate", (Figure("held-out rows", float(n_eval), float(n_eval),
-                                         float(n_eval), "rows"),))
-    notes.append(f"held-out rows for a ±{margin:g} 95% interval of a proportion near {p:g}")
+    low, high = curve.bounds
+    proportion = 0 <= target <= 1 and (low is None or low >= 0) and (high is None or high <= 1)
+    if proportion:
+        p = min(max(target, 0.01), 0.99)
+        n_eval = math.ceil((1.959963984540054**2) * p * (1 - p) / margin**2)
+        evaluate = Stage("evaluate", (Figure("held-out rows", float(n_eval), float(n_eval),
+                                             float(n_eval), "rows"),))
+        notes.append(f"held-out rows for a ±{margin:g} 95% interval of a proportion near {p:g}")
+    else:
+        # a proportion's variance p(1 - p) says nothing of a log loss or an
+        # RMSE's spread per row: no figure rather than a made-up one
+        evaluate = Stage("evaluate", ())
+        notes.append(
+            f"no held-out rows estimated: the metric (target {target:g}, bounds "
+            f"{(low, high)}) is not a proportion, and its spread per row is unknown"
+        )
     return Plan(
         stages=(acquire, Stage("label", tuple(label_figs)), Stage("train", tuple(train_figs)),
                 evaluate),

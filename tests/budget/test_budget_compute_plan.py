@@ -241,3 +241,28 @@ def test_cli_plan_header_row(tmp_path, capsys, first_line, flags, status, n_poin
         assert len(err.strip().splitlines()) == 1
     else:
         assert len(json.loads(out)["curve"]["sizes"]) == n_points
+
+
+@pytest.mark.parametrize(
+    ("scores", "bounds", "target"),
+    [
+        (lambda n: -0.3 - n**-0.5, (None, 0.0), -0.31),  # neg_log_loss
+        (lambda n: 3.0 + 50 * n**-0.5, None, 3.5),  # an RMSE
+        (lambda n: 0.5 - n**-0.5, (-1.0, 1.0), 0.45),  # a correlation
+    ],
+)
+def test_plan_gives_no_held_out_rows_for_a_metric_that_is_not_a_proportion(
+    scores, bounds, target
+):
+    # the held-out rows come from a proportion's variance p(1 - p): for a log
+    # loss or an RMSE they were a made-up 2401 (p = 0.5), with exit 0
+    sizes = np.array([100, 200, 400, 800.0])
+    curve = fit_curve(sizes, scores(sizes), bounds=bounds, family="inverse_power", rng=0)
+    p = plan(curve, target)
+    assert [s.name for s in p.stages][-1] == "evaluate"
+    assert p.stages[-1].figures == ()
+    assert any("not a proportion" in n for n in p.notes)
+    with pytest.raises(InvalidParameterError, match="held-out rows"):
+        p.figure("evaluate", "held-out rows")
+    assert json.dumps(p.to_dict())
+    p._repr_html_()
