@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Any
 
 import attrs
 import numpy as np
@@ -11,9 +12,13 @@ import numpy.typing as npt
 
 from mllifecycle._validation import check_int, check_option, check_scalar
 from mllifecycle.drift.stream._base import (
+    _MAX_WINDOW,
+    _MIN_WINDOW,
+    _RESTART_WINDOW,
+    _SCALAR_GAP,
     FloatArray,
+    IndexArray,
     StreamDetectorBase,
-    first_rise,
     lfilter1,
     real_value,
 )
@@ -91,8 +96,6 @@ class PageHinkley(StreamDetectorBase):
     forgetting_factor: float = 1 - 0.0001
     mode: str = "both"
 
-    _restart_factor = 1.0  # its elements are cheap next to a window's fixed cost
-
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
     _u: float = attrs.field(init=False, default=0.0, repr=False)
@@ -168,56 +171,222 @@ class PageHinkley(StreamDetectorBase):
         return False
 
     def _scan(self, block: FloatArray) -> tuple[int, None]:
+        return self._window(block, True), None
+
+    def _loop_many(
+        self,
+        arr: FloatArray,
+        drifts: list[int],
+        warn_parts: list[IndexArray],
+        window: int,
+        update: Any,
+    ) -> None:
+        # the base class's window loop with two changes. A window's state
+        # after a detection is computed only when the call ends in that
+        # window (otherwise the next value restarts the detector). After a
+        # detection the first window is one mean gap long and, if it misses,
+        # so is the next (then they double): the gaps spread widely around
+        # their mean, and a window's fixed cost is that of ~1,500 values.
+        n = arr.shape[0]
+        pos = 0
+        start = 0  # where the current run (since the last detection) began
+        avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
+        fresh = False  # a detection, and no miss since
+        while pos < n:
+            if self._drift_detected:
+                self._reset_state()
+            if avg_gap < _SCALAR_GAP:
+                # detections come thick and fast: plain update() calls are
+                # cheaper than vectorised windows, and give the same result
+                end = min(n, pos + int(min(2 * _MIN_WINDOW, 8 + 2 * avg_gap)))
+                d = -1
+                for i, x in enumerate(arr[pos:end].tolist()):
+                    if update(x):
+                        d = i
+                        break
+                if d < 0:
+                    avg_gap = max(avg_gap, float(end - start))
+                    window = _MIN_WINDOW
+            else:
+                end = min(n, pos + window)
+                d = self._window(arr[pos:end], end == n)
+                if d < 0:
+                    if fresh:
+                        fresh = False
+                    else:
+                        window = min(2 * window, _MAX_WINDOW)
+            if d < 0:
+                pos = end
+            else:
+                drifts.append(pos + d)
+                pos += d + 1
+                gap = pos - start
+                start = pos
+                avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
+                window = int(min(max(_RESTART_WINDOW, avg_gap), _MAX_WINDOW))
+                fresh = True
+
+    def _window(self, block: FloatArray, keep: bool) -> int:
+        """Scan ``block`` from the current state; return the first detection or -1.
+
+        Leaves the state as after the block, or after the detection when
+        ``keep`` (without ``keep`` a detection only sets ``drift_detected``:
+        the caller restarts the detector on the next value anyway).
+        """
         m = block.shape[0]
         a = self.forgetting_factor
         n0 = self._n
-        total = np.empty(m + 1)
-        total[0] = self._sum
-        total[1:] = block
-        np.cumsum(total, out=total)
-        total = total[1:]
+        if n0 == 0 and block[0] != 0.0:
+            # after a restart the running sum is 0.0, and 0.0 + x is x bit
+            # for bit (unless x is -0.0, hence the test)
+            total = np.add.accumulate(block)
+        else:
+            total = np.empty(m + 1)
+            total[0] = self._sum
+            total[1:] = block
+            np.add.accumulate(total, out=total)
+            total = total[1:]
         dev = np.divide(total, _counts(n0, m))
         np.subtract(block, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
-        u = lfilter1(a, dev, a * self._u)
+        routine = _ROUTINE[0] if _ROUTINE else _routine()
+        if routine is None:  # pragma: no cover - other SciPy layouts
+            u = lfilter1(a, dev, a * self._u)
+        else:  # lfilter1 without its wrapper (a window's fixed cost matters)
+            coef = _COEFS.get(a)
+            if coef is None:
+                if len(_COEFS) > 64:
+                    _COEFS.clear()
+                coef = _COEFS[a] = np.array([1.0, -a])
+            u = routine(_ONE, coef, dev, -1, np.full(1, a * self._u))[0]
         if not (math.isfinite(total[-1]) and math.isfinite(u[-1])):
             # overflow (values near the float limits): once a cumulative sum
             # or the recursion leaves the finite range it never comes back, so
             # the last elements tell; redo this block exactly with update()
-            return self._scan_by_update(block)  # type: ignore[return-value]
-        c = _weights(a, n0, m, self._c)
-        start = max(0, self.grace_period - n0 - 1)
-        thr = self.threshold
-        # rows[0] = U_t, rows[1] = -L_t = -(U_t + 2 delta c_t), computed as
-        # (-2 delta c_t) - U_t: negation is exact and rounding symmetric, so
-        # this is bit for bit the negated L_t of update()
-        mode = self.mode
-        rows = np.empty((2, m))
-        if mode != "down":
-            rows[0] = u
-        np.multiply(c, -2.0 * self.delta, out=rows[1])
-        np.subtract(rows[1], u, out=rows[1])
-        if mode == "up":
-            d = first_rise(rows[0], self._u_min, thr, start)
-        elif mode == "down":
-            d = first_rise(rows[1], -self._l_max, thr, start)
+            return self._scan_by_update(block)[0]
+        # rows[:, 1:] are U_t and -L_t = -(U_t + 2 delta c_t), the latter
+        # computed as (-2 delta c_t) - U_t: negation is exact and rounding
+        # symmetric, so it is bit for bit the negated L_t of update(), and
+        # L's running maximum is minus -L's running minimum. rows[:, 0] are
+        # the minima before the block, folded with the first values (so
+        # finite whenever those are, even right after a restart)
+        rows = np.empty((2, m + 1))
+        body = rows[:, 1:]
+        body[0] = u
+        neg_l_row = body[1]
+        if n0 + m < _OFFSETS_CAP:
+            np.subtract(_offsets(a, self.delta)[n0 + 1 : n0 + m + 1], u, out=neg_l_row)
         else:
-            d = first_rise(rows, np.array([self._u_min, -self._l_max]), thr, start)
-        end = d if d >= 0 else m - 1
+            np.multiply(_weights(a, n0, m, self._c), -2.0 * self.delta, out=neg_l_row)
+            np.subtract(neg_l_row, u, out=neg_l_row)
+        first0, first1 = body[:, 0].tolist()
+        rows[0, 0] = min(self._u_min, first0)
+        rows[1, 0] = min(-self._l_max, first1)
+        mode = self.mode
+        d, pre = _first_rise_chunks(
+            rows,
+            self.threshold,
+            max(0, self.grace_period - n0 - 1),
+            0 if mode == "both" else (1 if mode == "up" else 2),
+        )
+        end = m - 1
+        if d >= 0:
+            self._drift_detected = True
+            if not keep:
+                return d
+            if d < end:
+                end = d
+                pre = rows[:, : d + 2].min(axis=1, keepdims=True)
+        u_min, neg_l = pre[:, -1].tolist()
         self._n = n0 + end + 1
         self._sum = float(total[end])
         self._u = float(u[end])
-        self._c = float(c[end])
-        if mode == "both":
-            lows = rows[:, : end + 1].min(axis=1)
-            u_min, neg_l = float(lows[0]), float(lows[1])
-        else:
-            u_min = float(u[: end + 1].min())
-            neg_l = float(rows[1, : end + 1].min())
-        self._u_min = min(self._u_min, u_min)
-        self._l_max = max(self._l_max, -neg_l)
-        self._drift_detected = d >= 0
-        return d, None
+        self._c = float(_weights(a, n0, end + 1, self._c)[end])
+        self._u_min = u_min
+        self._l_max = -neg_l
+        return d
+
+
+_ONE = np.array([1.0])
+_COEFS: dict[float, FloatArray] = {}  # [1, -a] per forgetting factor a
+_ROUTINE: list[Any] = []
+
+
+def _routine() -> Any:
+    """SciPy's C routine behind ``lfilter`` (None if this SciPy has none)."""
+    from mllifecycle._scipy_shim import private
+
+    _ROUTINE.append(private("_linear_filter"))
+    return _ROUTINE[0]
+
+
+_CHUNK = 128
+_CHUNK_STARTS = np.arange(0, _MAX_WINDOW + 1, _CHUNK)  # covers the windows
+
+
+def _first_rise_chunks(
+    rows: FloatArray, threshold: float, start: int, which: int
+) -> tuple[int, FloatArray]:
+    """First ``t >= start`` at which a row of ``rows[:, 1:]`` rises by more than ``threshold``.
+
+    The rise of row ``r`` at ``t`` is ``v[t] - min(rows[r, :t+2])`` with
+    ``v = rows[r, 1:]`` (``rows[:, 0]`` holds the minima before the block);
+    ``which`` is 0 for either row, 1 for row 0 only, 2 for row 1 only.
+    Returns the first such ``t`` (-1 if none) and the rows' running minima
+    at the ends of the chunks (the last column: the minimum of each row).
+
+    Exact, and without a running minimum over the whole block: cut into
+    chunks of ``_CHUNK`` columns, with ``pre`` a row's minimum up to the end
+    of a chunk and ``top`` its maximum in the chunk, the rise anywhere in the
+    chunk is at most ``top - pre`` (the running minimum there is at least
+    ``pre``, and rounding is monotone). Only chunks where that bound exceeds
+    the threshold get a running minimum, seeded with the minimum before the
+    chunk, in order, until a hit.
+    """
+    m1 = rows.shape[1]
+    k = (m1 + _CHUNK - 1) // _CHUNK
+    starts = _CHUNK_STARTS[:k] if k <= _CHUNK_STARTS.shape[0] else np.arange(0, m1, _CHUNK)
+    top = np.maximum.reduceat(rows, starts, axis=1)
+    pre = np.minimum.reduceat(rows, starts, axis=1)
+    np.minimum.accumulate(pre, axis=1, out=pre)
+    col = start + 1  # the first column that may signal
+    if col >= m1:
+        return -1, pre
+    first = col // _CHUNK
+    np.subtract(top, pre, out=top)
+    over = (top[:, first:] if first else top) > threshold
+    flags = (over[0] | over[1]) if which == 0 else over[which - 1]
+    b = int(flags.argmax())
+    while flags[b]:
+        flag0, flag1 = over[:, b].tolist()
+        lo = (b + first) * _CHUNK
+        best = -1
+        for r, flagged in ((0, flag0), (1, flag1)):
+            if not flagged or which == 2 - r:
+                continue
+            seg = rows[r, lo : lo + _CHUNK]
+            if lo and pre[r, b + first] == pre[r, b + first - 1]:
+                # no new minimum in the chunk: the running minimum is the
+                # minimum before it throughout
+                hits = np.subtract(seg, pre[r, b + first]) > threshold
+            else:
+                run = np.minimum.accumulate(seg)
+                if lo:
+                    np.minimum(run, pre[r, b + first - 1], out=run)
+                np.subtract(seg, run, out=run)
+                hits = run > threshold
+            if lo < col:
+                hits[: col - lo] = False
+            j = int(hits.argmax())  # the first True (argmax stops at it)
+            if hits[j] and (best < 0 or j < best):
+                best = j
+        if best >= 0:
+            return lo + best - 1, pre
+        b += 1
+        if b >= flags.shape[0]:
+            break
+        b += int(flags[b:].argmax())
+    return -1, pre
 
 
 _TABLE_CAP = 1 << 19
@@ -267,6 +436,19 @@ def _weight_table(a: float) -> tuple[npt.NDArray[np.float64], bool]:
     table = np.concatenate(parts)
     table.setflags(write=False)
     return table, False
+
+
+_OFFSETS_CAP = 1 << 15
+
+
+@lru_cache(maxsize=16)
+def _offsets(a: float, delta: float) -> npt.NDArray[np.float64]:
+    """``c_t * (-2 delta)`` for t < ``_OFFSETS_CAP`` (``-L_t = offset_t - U_t``)."""
+    table = np.empty(_OFFSETS_CAP)
+    table[0] = 0.0
+    np.multiply(_weights(a, 0, _OFFSETS_CAP - 1, 0.0), -2.0 * delta, out=table[1:])
+    table.setflags(write=False)
+    return table
 
 
 def _weights(a: float, n0: int, m: int, c0: float) -> npt.NDArray[np.float64]:
