@@ -92,6 +92,22 @@ def _group(n_labels: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     return out
 
 
+def _check_classes(
+    every: npt.NDArray[Any], y: npt.NDArray[Any], lo: int, hi: int, name: str, caller: str
+) -> None:
+    """Refuse a (re)training range ``y[lo:hi]`` that lacks one of the classes ``every``.
+
+    The replay keeps one class list from its first fit: a class missing from
+    a retraining window would be dropped by the new global model and its
+    later labels refused by the local tier midway through the replay.
+    """
+    seen = set(np.unique(y[lo:hi]).tolist())
+    missing = [c for c in every.tolist() if c not in seen]
+    if missing:
+        fail(name, f"training rows that hold every class of y ({every.tolist()!r}); "
+             f"rows {lo}:{hi} lack {missing!r}", described(f"{name}={hi - lo}"), caller)
+
+
 def replay_keyed(
     X: Any,
     y: Any,
@@ -166,6 +182,10 @@ def replay_keyed(
     model = TwoTier(estimator, local=local, tau=tau, max_keys=max_keys)
     model.fit(Xa[:init], ya[:init])
     classes = model.classes_
+    # the local tier and the per-key baseline count labels by class: a class
+    # the global model never saw cannot be taught to it later
+    every = np.unique(ya)
+    _check_classes(every, ya, 0, init, "initial_train_size", caller)
     k = classes.size
     # per-key-only baseline: Laplace-smoothed label counts
     base_counts: dict[Any, npt.NDArray[np.float64]] = {}
@@ -239,6 +259,7 @@ def replay_keyed(
             decision = policy.should_retrain(state)
             if bool(getattr(decision, "retrain", decision)):
                 lo = max(0, labelled_until - win)
+                _check_classes(every, ya, lo, labelled_until, "window", caller)
                 model.fit(Xa[lo:labelled_until], ya[lo:labelled_until])
                 retrains += 1
                 since = 0
