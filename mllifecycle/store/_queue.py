@@ -132,7 +132,13 @@ def _aggregate_external(
     are three labels), decoded on the way out.
     """
     from mllifecycle.labels import aggregate
+    from mllifecycle.labels._crowd import METHODS
 
+    if method.replace("-", "_") not in METHODS:
+        raise StoreError(
+            f"resolve(method={method!r}): method must be 'majority' or one of "
+            f"{sorted(METHODS)!r}"
+        )
     if len(set(label)) == 1:
         # every answer agrees: each method's posterior is 1 for that label
         # (aggregate itself needs two classes to estimate anything)
