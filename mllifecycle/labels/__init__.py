@@ -36,6 +36,7 @@ from __future__ import annotations
 
 # --- weak supervision and crowd aggregation ---
 from mllifecycle.labels._crowd import (
+    AGGREGATION_METHODS,
     CrowdResult,
     aggregate,
     dawid_skene,
@@ -110,6 +111,7 @@ __all__ = [
     "glad",
     "mace",
     "aggregate",
+    "AGGREGATION_METHODS",
     "CrowdResult",
     # label issues
     "LabelIssues",

@@ -1551,6 +1551,9 @@ METHODS: dict[str, Callable[..., CrowdResult]] = {
     "mace": mace,
 }
 
+#: The method names :func:`aggregate` takes (dashes may stand for underscores).
+AGGREGATION_METHODS: tuple[str, ...] = tuple(METHODS)
+
 
 def aggregate(answers: Any, method: str = "dawid_skene", **kwargs: Any) -> CrowdResult:
     """Aggregate crowd answers with the method named ``method``.
@@ -1562,7 +1565,8 @@ def aggregate(answers: Any, method: str = "dawid_skene", **kwargs: Any) -> Crowd
     method : str, default="dawid_skene"
         One of ``"majority_vote"``, ``"wawa"``, ``"zero_based_skill"``,
         ``"dawid_skene"``, ``"one_coin"``, ``"glad"``, ``"mace"`` (hyphens
-        are accepted for underscores: ``"dawid-skene"``).
+        are accepted for underscores: ``"dawid-skene"``); the tuple
+        ``mllifecycle.labels.AGGREGATION_METHODS`` lists them.
     **kwargs
         Passed to the method (``columns``, ``classes``, ``gold``, ``rng``, ...).
 

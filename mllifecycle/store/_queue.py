@@ -131,13 +131,12 @@ def _aggregate_external(
     stored JSON texts, as for the majority vote (``true``, ``1`` and ``1.0``
     are three labels), decoded on the way out.
     """
-    from mllifecycle.labels import aggregate
-    from mllifecycle.labels._crowd import METHODS
+    from mllifecycle.labels import AGGREGATION_METHODS, aggregate
 
-    if method.replace("-", "_") not in METHODS:
+    if method.replace("-", "_") not in AGGREGATION_METHODS:
         raise StoreError(
             f"resolve(method={method!r}): method must be 'majority' or one of "
-            f"{sorted(METHODS)!r}"
+            f"{sorted(AGGREGATION_METHODS)!r}"
         )
     if len(set(label)) == 1:
         # every answer agrees: each method's posterior is 1 for that label

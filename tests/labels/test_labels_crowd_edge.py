@@ -24,3 +24,15 @@ def test_classes_of_mixed_types(method):
     res = aggregate(answers, method, classes=[0, "a"], rng=0)
     assert res.classes.tolist() == [0, "a"]
     assert res.labels.tolist() == [0, "a", 0]
+
+
+def test_aggregation_methods_lists_what_aggregate_takes():
+    from mllifecycle.labels import AGGREGATION_METHODS, aggregate
+
+    answers = {"task": [1, 1, 1, 2, 2, 2], "worker": ["a", "b", "c"] * 2,
+               "label": ["x", "x", "y", "y", "y", "x"]}
+    assert set(AGGREGATION_METHODS) == set(METHODS)
+    for name in AGGREGATION_METHODS:
+        assert aggregate(answers, method=name).labels.tolist() == ["x", "y"]
+    with pytest.raises(ValueError, match="'method' parameter of aggregate"):
+        aggregate(answers, method="telepathy")
