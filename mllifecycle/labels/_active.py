@@ -1153,7 +1153,7 @@ class ActiveLearner:
         X = np.r_[self._X_init, self._X_pool[self.labelled_indices_]]
         # an empty part (float64 when nothing was given) must not change the labels' dtype
         parts = [y for y in (self._y_init, self.y_pool_labelled_) if y.shape[0]]
-        y = np.r_[tuple(parts)] if len(parts) == 2 else (parts[0] if parts else self._y_init)
+        y = np.concatenate(parts) if len(parts) == 2 else (parts[0] if parts else self._y_init)
         return X, y
 
     def _refit(self) -> None:

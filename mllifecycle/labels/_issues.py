@@ -27,6 +27,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.labels._crowd import _label_array
 
 __all__ = [
     "LabelIssues",
@@ -107,8 +108,6 @@ def _check_inputs(
         fail("y", f"one label per row of 'y_proba' ({n})",
              described(f"{ya.shape[0]} label(s)"), caller)
     if classes is not None:
-        from mllifecycle.labels._crowd import _label_array
-
         cls = _label_array(classes)
         if cls.ndim != 1 or cls.shape[0] != k:
             fail("classes", f"a 1-D array of the {k} class labels in the column order "

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, format_value, html_table
 from mllifecycle._validation import check_int, check_probability, described, fail
+from mllifecycle.labels._crowd import _label_array
 
 __all__ = [
     "ABSTAIN",
@@ -287,8 +288,6 @@ def apply(
                  for j, (lf, name) in enumerate(zip(lfs, names, strict=True))]
     flat = [v for col in votes for v in col if not _is_abstain(v)]
     if classes is not None:
-        from mllifecycle.labels._crowd import _label_array
-
         cls = _label_array(classes)
         if cls.ndim != 1 or len(cls) == 0 or len(set(cls.tolist())) != len(cls):
             fail("classes", "a non-empty sequence of distinct class labels", classes, caller)

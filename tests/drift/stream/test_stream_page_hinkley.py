@@ -35,8 +35,8 @@ def bits(det):
     return out
 
 
-def feed(make, xs, cuts):
-    """update_many over ``xs`` cut at ``cuts``; compare with the update loop."""
+def assert_update_many_equals_loop(make, xs, cuts):
+    """update_many over ``xs`` cut at ``cuts`` equals the update loop; return its detections."""
     ref_det = make()
     ref = loop(ref_det, xs)
     det = make()
@@ -89,7 +89,7 @@ def test_property_dense_alarms_update_many_equals_loop(
     with pytest.MonkeyPatch.context() as mp:
         if vectorised_only:  # no update() path for dense detections: all windows
             mp.setattr(_page_hinkley, "_SCALAR_GAP", 0)
-        feed(lambda: PageHinkley(**params), xs, cuts)
+        assert_update_many_equals_loop(lambda: PageHinkley(**params), xs, cuts)
 
 
 def test_dense_alarm_benchmark_stream_matches_loop():
@@ -100,10 +100,10 @@ def test_dense_alarm_benchmark_stream_matches_loop():
     xs = mean_shift_stream(
         60_000, [15_000, 30_000, 45_000], means=[0.0, 1.0, -0.5, 0.5], rng=0
     ).values
-    hits = feed(PageHinkley, xs, [])
+    hits = assert_update_many_equals_loop(PageHinkley, xs, [])
     assert len(hits) > 30
-    feed(PageHinkley, xs, list(range(0, 60_000, 1000)))
-    feed(PageHinkley, xs, list(range(0, 60_000, 4097)))
+    assert_update_many_equals_loop(PageHinkley, xs, list(range(0, 60_000, 1000)))
+    assert_update_many_equals_loop(PageHinkley, xs, list(range(0, 60_000, 4097)))
 
 
 @pytest.mark.parametrize("forgetting_factor", [1.0, 1 - 1e-4, 0.999])
@@ -113,7 +113,7 @@ def test_long_runs_past_the_cached_tables_match_loop(forgetting_factor):
     rng = np.random.default_rng(3)
     xs = np.r_[rng.normal(0, 1, 70_000), rng.normal(30, 1, 2_000)]
     make = lambda: PageHinkley(threshold=2_000.0, forgetting_factor=forgetting_factor)  # noqa: E731
-    hits = feed(make, xs, [33_000, 66_000])
+    hits = assert_update_many_equals_loop(make, xs, [33_000, 66_000])
     assert hits
     assert hits[0] >= 70_000
 
@@ -122,7 +122,9 @@ def test_restart_on_signed_zero_matches_loop(monkeypatch):
     # after a detection the running sum restarts at 0.0; 0.0 + (-0.0) is 0.0
     monkeypatch.setattr(_page_hinkley, "_SCALAR_GAP", 0)
     xs = np.tile([5.0, -0.0, -0.0, 0.0, -5.0, -0.0], 400)
-    hits = feed(lambda: PageHinkley(threshold=3.0, grace_period=1, delta=0.0), xs, [7, 600])
+    hits = assert_update_many_equals_loop(
+        lambda: PageHinkley(threshold=3.0, grace_period=1, delta=0.0), xs, [7, 600]
+    )
     assert len(hits) > 10
 
 
@@ -139,7 +141,7 @@ def test_extreme_magnitudes_with_dense_alarms_match_loop(
     monkeypatch.setattr(_page_hinkley, "_SCALAR_GAP", 0)
     rng = np.random.default_rng(1)
     xs = dense_stream(rng, 6000, scale, "walk")
-    feed(
+    assert_update_many_equals_loop(
         lambda: PageHinkley(mode=mode, delta=delta, threshold=threshold, grace_period=3),
         xs,
         [2500],
