@@ -847,6 +847,7 @@ def learning_curve(
     sizes: Sequence[int] | npt.ArrayLike,
     *,
     cv: int = 5,
+    n_repeats: int = 4,
     scoring: str | None = None,
     family: str = "auto",
     bounds: tuple[float | None, float | None] | str | None = "auto",
@@ -857,9 +858,9 @@ def learning_curve(
 ) -> LearningCurve:
     """Measure a learning curve with scikit-learn and fit it (:func:`fit_curve`).
 
-    Runs :func:`sklearn.model_selection.learning_curve` (shuffled
-    ``cv``-fold splits, absolute training sizes) and fits the per-fold test
-    scores, as a rising curve for the default score and a named scorer
+    Runs :func:`sklearn.model_selection.learning_curve` (``n_repeats``
+    times repeated, shuffled ``cv``-fold splits, absolute training sizes) and
+    fits the per-split test scores, as a rising curve for the default score and a named scorer
     (scikit-learn's scores are greater-is-better; errors are negated,
     ``neg_*``); a callable ``scoring``'s direction is read from the scores.
 
@@ -873,6 +874,17 @@ def learning_curve(
         Training sizes (at least 3, each at most ``(cv - 1) / cv`` of the rows).
     cv : int, default=5
         Folds.
+    n_repeats : int, default=4
+        Repetitions of the ``cv``-fold split, each with another shuffle
+        (:class:`~sklearn.model_selection.RepeatedStratifiedKFold` for a
+        classifier, :class:`~sklearn.model_selection.RepeatedKFold`
+        otherwise; 1 is a single shuffled split). The small training sizes of
+        a curve are cheap to fit and their scores noisy: repeating the split
+        averages out the split's noise, which narrows the interval on the
+        extrapolation (on scikit-learn's data sets, from 0.075 to 0.046 wide at
+        90 %, with the coverage still nominal; ``benchmarks/budget.py``). This
+        is the practice of scikit-learn's own learning-curve example, which
+        uses 50 shuffled splits.
     scoring : str, optional
         scikit-learn scorer name (default: the estimator's ``score``).
     family, n_resamples, confidence_level : see :func:`fit_curve`
@@ -901,12 +913,18 @@ def learning_curve(
     >>> 0.9 < float(curve.predict(450)[0]) < 1.0
     True
     """
-    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import (
+        KFold,
+        RepeatedKFold,
+        RepeatedStratifiedKFold,
+        StratifiedKFold,
+    )
     from sklearn.model_selection import learning_curve as sk_learning_curve
 
     caller = "learning_curve"
     gen = check_rng(rng, caller=caller)
     cv = check_int(cv, "cv", caller=caller, low=2)
+    n_repeats = check_int(n_repeats, "n_repeats", caller=caller, low=1)
     try:
         raw = np.asarray(sizes, dtype=np.float64)
     except (TypeError, ValueError):
@@ -928,7 +946,13 @@ def learning_curve(
         hasattr(estimator, "__sklearn_tags__")
         and getattr(estimator.__sklearn_tags__(), "estimator_type", None) == "classifier"
     )
-    splitter = (StratifiedKFold if is_clf else KFold)(cv, shuffle=True, random_state=seed)
+    splitter: Any
+    if n_repeats == 1:
+        splitter = (StratifiedKFold if is_clf else KFold)(cv, shuffle=True, random_state=seed)
+    else:
+        splitter = (RepeatedStratifiedKFold if is_clf else RepeatedKFold)(
+            n_splits=cv, n_repeats=n_repeats, random_state=seed
+        )
     train_sizes, _, test_scores = sk_learning_curve(
         estimator,
         Xa,

@@ -152,13 +152,14 @@ def test_bootstrap_resamples_whole_folds():
 
 
 def test_learning_curve_measures_with_sklearn():
+    """One shuffled split (n_repeats=1) is sklearn's learning curve on StratifiedKFold."""
     from sklearn.datasets import load_wine
     from sklearn.model_selection import StratifiedKFold
     from sklearn.model_selection import learning_curve as sk_lc
     from sklearn.naive_bayes import GaussianNB
 
     X, y = load_wine(return_X_y=True)
-    curve = learning_curve(GaussianNB(), X, y, [20, 40, 80, 140], cv=5, rng=0)
+    curve = learning_curve(GaussianNB(), X, y, [20, 40, 80, 140], cv=5, n_repeats=1, rng=0)
     gen = np.random.default_rng(0)
     seed = int(gen.integers(0, 2**31 - 1))
     _, _, test = sk_lc(
@@ -166,6 +167,54 @@ def test_learning_curve_measures_with_sklearn():
         cv=StratifiedKFold(5, shuffle=True, random_state=seed), shuffle=True, random_state=seed,
     )
     np.testing.assert_allclose(curve.scores, test.mean(axis=1))
+    assert curve.resample_df == 4
+
+
+@pytest.mark.parametrize(
+    ("make", "splitter"),
+    [("classifier", "RepeatedStratifiedKFold"), ("regressor", "RepeatedKFold")],
+)
+def test_learning_curve_repeats_the_split_by_default(make, splitter):
+    """The default measures n_repeats=4 repetitions of the cv-fold split: every
+    split's score is a column (resample_df = 4 * 5 - 1) and the scores are
+    sklearn's on the same repeated splitter."""
+    from sklearn import model_selection
+    from sklearn.datasets import load_diabetes, load_wine
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import learning_curve as sk_lc
+    from sklearn.naive_bayes import GaussianNB
+
+    if make == "classifier":
+        X, y = load_wine(return_X_y=True)
+        est, sizes = GaussianNB(), [20, 40, 80, 140]
+    else:
+        X, y = load_diabetes(return_X_y=True)
+        est, sizes = Ridge(), [40, 80, 160, 320]
+    curve = learning_curve(est, X, y, sizes, rng=3)
+    seed = int(np.random.default_rng(3).integers(0, 2**31 - 1))
+    cv = getattr(model_selection, splitter)(n_splits=5, n_repeats=4, random_state=seed)
+    _, _, test = sk_lc(est, X, y, train_sizes=sizes, cv=cv, shuffle=True, random_state=seed)
+    assert test.shape == (4, 20)
+    np.testing.assert_allclose(curve.scores, test.mean(axis=1))
+    assert curve.resample_df == 19
+    # a different number of repeats is a different measurement
+    two = learning_curve(est, X, y, sizes, n_repeats=2, rng=3)
+    assert two.resample_df == 9
+    assert not np.allclose(two.scores, curve.scores)
+
+
+@pytest.mark.parametrize(
+    ("value", "got"), [(0, "Got 0"), (-2, "Got -2"), (1.5, "Got 1.5"), ("4", "Got '4'")]
+)
+def test_learning_curve_refuses_bad_n_repeats(value, got):
+    from sklearn.naive_bayes import GaussianNB
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(int)
+    match = rf"'n_repeats' parameter of learning_curve.*{got}"
+    with pytest.raises(InvalidParameterError, match=match):
+        learning_curve(GaussianNB(), X, y, [20, 40, 80], n_repeats=value)
 
 
 @pytest.mark.parametrize(
