@@ -88,8 +88,14 @@ def _augmenter_name(augmenter: Any) -> str:
     return str(name) if name else type(augmenter).__name__
 
 
-def _augment(augmenter: Any, X: Any, y: Any, seed: int, caller: str) -> tuple[Any, Any]:
-    """Apply a sampler (cloned, reseeded) or a function taking ``rng``."""
+def _augment(
+    augmenter: Any, X: Any, y: Any, seed: int, caller: str
+) -> tuple[Any, Any, Any]:
+    """Apply a sampler (cloned, reseeded) or a function taking ``rng``.
+
+    Returns ``(X, y, sample_weight)``, the weights None unless the augmenter
+    returned them (a third element).
+    """
     if hasattr(augmenter, "fit_resample"):
         sampler = seeded_clone(augmenter, seed, overwrite=True)
         out = sampler.fit_resample(X, y)
@@ -106,7 +112,13 @@ def _augment(augmenter: Any, X: Any, y: Any, seed: int, caller: str) -> tuple[An
     if n_x < 0 or n_y < 0 or n_x != n_y:
         fail("augmenter", "an (X, y) pair with one label per row",
              described(f"X with {n_x} row(s) and y with {n_y} label(s)"), caller)
-    return Xg, yg
+    wg = out[2] if len(out) > 2 else None
+    if wg is not None:
+        n_w = np.shape(wg)[0] if np.ndim(wg) == 1 else -1
+        if n_w != n_x:
+            fail("augmenter", "(X, y, sample_weight) with one weight per row",
+                 described(f"{n_x} row(s) and sample_weight of shape {np.shape(wg)}"), caller)
+    return Xg, yg, wg
 
 
 def augmentation_gain(
@@ -148,8 +160,11 @@ def augmentation_gain(
     augmenter : sampler or callable
         An object with ``fit_resample(X, y)`` (cloned per split, its
         ``random_state`` set from ``rng``), or a function called as
-        ``augmenter(X_train, y_train, rng=seed)`` returning ``(X, y, ...)``,
-        such as :func:`smote` or a ``functools.partial`` of it.
+        ``augmenter(X_train, y_train, rng=seed)`` returning ``(X, y)`` or
+        ``(X, y, sample_weight)``, such as :func:`smote` or a
+        ``functools.partial`` of it. Weights it returns are passed to the
+        augmented model's ``fit`` (an estimator whose ``fit`` takes no
+        ``sample_weight`` is then refused).
     cv : int or cross-validation splitter, default=5
         Number of folds (repeated ``n_repeats`` times, shuffled with ``rng``),
         or a splitter with ``split(X, y)`` used as given.
@@ -223,6 +238,7 @@ def augmentation_gain(
     check_progress(progress, caller)
     gen = check_rng(rng, caller=caller)
     from sklearn.metrics import check_scoring
+    from sklearn.utils.validation import has_fit_parameter
 
     splits = cv_splits(cv, n_repeats, ya, classification=not is_continuous(ya),
                        seed=new_seed(gen), caller=caller, require_stratified=True)
@@ -244,8 +260,16 @@ def augmentation_gain(
         Xt, yt = rows(train)
         Xs, ys = rows(test)
         base = seeded_clone(estimator, seed).fit(Xt, yt)
-        Xg, yg = _augment(augmenter, Xt, yt, seed, caller)
-        aug = seeded_clone(estimator, seed).fit(Xg, yg)
+        Xg, yg, wg = _augment(augmenter, Xt, yt, seed, caller)
+        # weights the augmenter returned (e.g. down-weighted synthetic rows)
+        # are part of the augmented data: fitting without them was another model
+        fit_kw = {} if wg is None else {"sample_weight": wg}
+        if wg is not None and not has_fit_parameter(estimator, "sample_weight"):
+            fail("estimator", "an estimator whose fit takes sample_weight (the augmenter "
+                 "returned weights for its rows)",
+                 described(f"{type(estimator).__name__}, whose fit takes no sample_weight"),
+                 caller)
+        aug = seeded_clone(estimator, seed).fit(Xg, yg, **fit_kw)
         return float(scorer(base, Xs, ys)), float(scorer(aug, Xs, ys)), None
 
     result: AugmentationGainResult = repeated_cv_gain(

@@ -136,7 +136,7 @@ def _model_output(
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
-        return _labels_from_proba(y, proba), proba
+        return _labels_from_proba(y, proba, name), proba
     if kind in ("proba", "score"):
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities for this metric", described("text values"))
@@ -144,7 +144,7 @@ def _model_output(
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
-        return _labels_from_proba(y, proba), proba
+        return _labels_from_proba(y, proba, name), proba
     if kind == "label":
         from mllifecycle._io import match_label_types
 

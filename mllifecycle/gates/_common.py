@@ -66,7 +66,9 @@ def _compare(
     n_jobs: int | None = None,
     progress: Any = False,
 ) -> BootstrapResult:
-    champion, challenger = model_inputs(spec, context, caller, use_proba=use_proba)
+    champion, challenger = model_inputs(
+        spec, context, caller, use_proba=use_proba, classes=classes
+    )
     proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba)
     names = ("champion_proba", "challenger_proba") if proba else ("champion", "challenger")
     if swap:

@@ -193,10 +193,28 @@ def _proba_by_class(v: Any, y: npt.NDArray[Any], name: str, caller: str) -> Any:
 
 
 def _labels_from_proba(
-    y: npt.NDArray[Any], p: npt.NDArray[Any], name: str = "champion_proba"
+    y: npt.NDArray[Any],
+    p: npt.NDArray[Any],
+    name: str = "champion_proba",
+    classes: Any = None,
 ) -> npt.NDArray[Any]:
-    classes = np.unique(y)
+    """Predicted labels from probabilities; ``classes`` those of the full data set.
+
+    ``classes`` defaults to the labels present in ``y``: a slice of the data
+    passes the full data set's classes, or its probability columns (and the
+    class 1-D probabilities are of) would be read against the wrong labels.
+    """
+    classes = np.unique(y) if classes is None else np.union1d(np.asarray(classes), y)
     if p.ndim == 1:
+        if classes.size != 2:
+            # with one class present, p > 0.5 and p <= 0.5 would both predict
+            # it: a champion wrong everywhere would score accuracy 1.0
+            fail(
+                name,
+                "2-D class probabilities (1-D probabilities need exactly two classes in y_true)",
+                described(f"1-D probabilities with {classes.size} class(es) in y_true"),
+                "GateContext",
+            )
         return np.asarray(np.where(p > 0.5, classes[-1], classes[0]))
     if p.shape[1] != classes.size:
         fail(
@@ -209,9 +227,18 @@ def _labels_from_proba(
 
 
 def model_inputs(
-    spec: MetricSpec, context: GateContext, caller: str, *, use_proba: bool = False
+    spec: MetricSpec,
+    context: GateContext,
+    caller: str,
+    *,
+    use_proba: bool = False,
+    classes: Any = None,
 ) -> tuple[Any, Any]:
-    """Return (champion input, challenger input) in the form ``spec`` needs."""
+    """Return (champion input, challenger input) in the form ``spec`` needs.
+
+    ``classes`` are the class labels of the full data set when ``context`` is
+    a slice of it (the champion's labels may come from its probabilities).
+    """
     if spec.kind in ("proba", "score") or (spec.kind == "callable" and use_proba):
         found = {}
         for nm in ("challenger", "champion"):
@@ -227,7 +254,9 @@ def model_inputs(
         return found["champion"], found["challenger"]
     champion = context.champion
     if champion is None and context.champion_proba is not None and spec.kind == "label":
-        champion = _labels_from_proba(context.y_true, context.champion_proba)
+        champion = _labels_from_proba(
+            context.y_true, context.champion_proba, classes=classes
+        )
     return champion, context.challenger
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mllifecycle._frames import column_names, frame_to_numpy, is_frame, like
+from mllifecycle._frames import column_names, frame_kind, frame_to_numpy, is_frame, like
 from mllifecycle._validation import check_scalar, described, fail
 from mllifecycle.transfer._common import FloatArray, as_numpy, refuse_categorical_table
 
@@ -197,15 +197,22 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         Returns
         -------
         ndarray or table of shape (n_samples, n_features)
-            A table of the same kind as ``X`` (same column names) when ``X`` is
-            a table and no other container was chosen with ``set_output``.
+            A table of the same kind as ``X`` (same column names; a pandas
+            table keeps its index) when ``X`` is a table and no other container
+            was chosen with ``set_output``.
         """
         check_is_fitted(self, "transform_matrix_")
         x = validate_data(self, self._numeric(X), reset=False, dtype=np.float64)
         z = (x - self.source_mean_) / self.scale_ @ self.transform_matrix_
         out = np.clip(z, -_FMAX, _FMAX / self.scale_) * self.scale_ + self.target_mean_
         if is_frame(X) and _output_kind(self) == "default":
-            return like(X, out)
+            table = like(X, out)
+            if frame_kind(X) == "pandas":
+                # one output row per input row: keep the rows' labels, as
+                # set_output(transform="pandas") does (a fresh 0..n-1 index
+                # would misalign anything joined on the input's index)
+                table.index = X.index
+            return table
         return out
 
 
