@@ -41,6 +41,8 @@ __all__ = [
     "real_value",
     "StreamDetectorBase",
     "WarningDetectorBase",
+    "error_mask",
+    "float_range",
     "last_true_index",
     "shifted_running_min",
     "shifted_running_max",
@@ -144,8 +146,31 @@ def refuse_text(xs: Any, caller: str) -> Any:
     return xs
 
 
+_FLOAT64 = np.dtype(np.float64)
+_count_nonzero = np.count_nonzero
+
+
+def error_mask(xs: Any) -> npt.NDArray[np.bool_] | None:
+    """``xs == 1`` for a 1-D float64 array of 0/1 flags; None for any other input.
+
+    The common case of :func:`as_errors` (replay feeds float64 blocks), in
+    four NumPy calls and no temporary float array: every element is 0 or 1
+    exactly when the counts of ones and of zeros add up to the length (NaN
+    equals neither). None sends the caller to the full validation, which
+    also explains what is wrong.
+    """
+    if type(xs) is not np.ndarray or xs.ndim != 1 or xs.dtype != _FLOAT64:
+        return None
+    ones: npt.NDArray[np.bool_] = xs == 1.0
+    if _count_nonzero(ones) + _count_nonzero(xs == 0.0) != xs.shape[0]:
+        return None
+    return ones
+
+
 def as_errors(xs: Any, caller: str) -> FloatArray:
     """Validate a 1-D array of error flags in {0, 1}; return float64 (may be empty)."""
+    if error_mask(xs) is not None:
+        return xs  # type: ignore[no-any-return]  # a float64 ndarray, checked
     return check_binary(refuse_text(xs, caller), "xs", caller)
 
 
@@ -154,6 +179,17 @@ def as_reals(xs: Any, caller: str) -> FloatArray:
 
     Booleans are refused, as by :func:`real_value` (``update``).
     """
+    if (
+        type(xs) is np.ndarray
+        and xs.ndim == 1
+        and xs.dtype == _FLOAT64
+        and xs.shape[0]
+        and math.isfinite(np.minimum.reduce(xs))
+        and math.isfinite(np.maximum.reduce(xs))
+    ):
+        # the common case in two reductions (NaN propagates through both):
+        # check_array's own finiteness test builds a boolean array
+        return xs
     xs = refuse_text(xs, caller)
     kind = getattr(getattr(xs, "dtype", None), "kind", None)
     if kind == "b" or (
@@ -167,6 +203,21 @@ def as_reals(xs: Any, caller: str) -> FloatArray:
             caller,
         )
     return check_array(xs, "xs", caller=caller, ndim=1, min_samples=0)
+
+
+_FLOAT_RANGE_CAP = 1 << 16
+_FLOAT_RANGE: list[FloatArray] = []
+
+
+def float_range(start: int, m: int) -> FloatArray:
+    """``start, start + 1, ..., start + m - 1`` as float64 (a cached view when small)."""
+    if start < 0 or start + m > _FLOAT_RANGE_CAP:
+        return np.arange(start, start + m, dtype=np.float64)
+    if not _FLOAT_RANGE:
+        table = np.arange(_FLOAT_RANGE_CAP, dtype=np.float64)
+        table.setflags(write=False)
+        _FLOAT_RANGE.append(table)
+    return _FLOAT_RANGE[0][start : start + m]
 
 
 def last_true_index(mask: npt.NDArray[np.bool_]) -> IndexArray:
@@ -452,6 +503,13 @@ class StreamDetectorBase:
     # window (Page-Hinkley) gains from a window that usually holds the next
     # detection; one with costlier elements from a smaller one
     _restart_factor: ClassVar[float] = _RESTART_FACTOR
+    # whether a scan can overflow (real values near the float limits) and
+    # needs NumPy's warnings silenced; detectors of 0/1 errors whose scans
+    # stay finite skip that context manager (a short call's fixed cost)
+    _needs_errstate: ClassVar[bool] = True
+    # whether a miss of the first window after a detection is followed by a
+    # window of the same size (rather than one twice as long)
+    _repeat_restart_window: ClassVar[bool] = False
 
     _drift_detected: bool = attrs.field(init=False, default=False, repr=False)
 
@@ -469,6 +527,17 @@ class StreamDetectorBase:
 
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_] | None]:
         raise NotImplementedError  # pragma: no cover - overridden
+
+    def _scan_final(
+        self, block: FloatArray, final: bool
+    ) -> tuple[int, npt.NDArray[np.bool_] | None]:
+        """``_scan`` as called by ``update_many``'s window loop.
+
+        ``final`` is True when ``block`` ends the call. When it is not, a
+        detector may leave its state unfinished after a detection (the next
+        value restarts it): Page-Hinkley saves its last pass that way.
+        """
+        return self._scan(block)
 
     def update_many(self, xs: npt.ArrayLike) -> IndexArray:
         """Feed many values at once; return the indices of detections.
@@ -524,22 +593,39 @@ class StreamDetectorBase:
         n = arr.shape[0]
         if n == 0:
             return _EMPTY_INDEX, _EMPTY_INDEX
-        drifts: list[int] = []
-        warn_parts: list[IndexArray] = []  # indices into xs, window by window
-        window = n if n <= _WHOLE_CALL else _MIN_WINDOW
         update = getattr(self, "update")  # noqa: B009 - defined by subclasses
-        with np.errstate(over="ignore", invalid="ignore"):
-            # overflow near the float limits is detected in _scan, which then
-            # falls back on update() (Python's float arithmetic does not warn)
-            self._loop_many(arr, drifts, warn_parts, window, update)
-        out = np.asarray(drifts, dtype=np.intp)
-        if len(warn_parts) == 1:
-            warnings = warn_parts[0]
-        elif warn_parts:
-            warnings = np.concatenate(warn_parts)
+        if n > _WHOLE_CALL:
+            drifts: list[int] = []
+            warn_parts: list[IndexArray] = []  # indices into xs, window by window
+            with np.errstate(over="ignore", invalid="ignore"):
+                # overflow near the float limits is detected in _scan, which
+                # then falls back on update() (Python's float arithmetic does
+                # not warn); entered once per call, so kept for every detector
+                self._loop_many(arr, drifts, warn_parts, _MIN_WINDOW, update)
+            return _indices(drifts), _joined(warn_parts)
+        # a short call (replay feeds ~100 values at a time) is one scan of it
+        # all: done here, without the window loop's bookkeeping, which costs
+        # a fair part of a short scan; the loop takes over only after a
+        # detection before the last value
+        if self._drift_detected:
+            self._reset_state()
+        if self._needs_errstate:
+            with np.errstate(over="ignore", invalid="ignore"):
+                d, warn = self._scan_final(arr, True)
         else:
-            warnings = _EMPTY_INDEX
-        return out, warnings
+            d, warn = self._scan_final(arr, True)
+        warnings = _EMPTY_INDEX
+        if warn is not None and warn.shape[0]:
+            warnings = warn.nonzero()[0]  # flatnonzero's wrapper costs more
+        if d < 0:
+            return np.empty(0, dtype=np.intp), warnings
+        drifts = [d]
+        if d < n - 1:
+            warn_parts = [warnings] if warnings.shape[0] else []
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._loop_many(arr, drifts, warn_parts, n, update, d + 1)
+            warnings = _joined(warn_parts)
+        return _indices(drifts), warnings
 
     def _loop_many(
         self,
@@ -548,11 +634,20 @@ class StreamDetectorBase:
         warn_parts: list[IndexArray],
         window: int,
         update: Any,
+        pos: int = 0,
     ) -> None:
+        """Run ``update_many``'s window loop from ``pos`` on.
+
+        ``pos > 0`` continues a call whose first scan detected a change at
+        ``pos - 1`` (the only detection in ``drifts``).
+        """
         n = arr.shape[0]
-        pos = 0
-        start = 0  # where the current run (since the last detection) began
-        avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
+        start = pos  # where the current run (since the last detection) began
+        avg_gap = float(pos if pos else _MAX_WINDOW)  # estimate of the detection gap
+        fresh = pos > 0  # a detection, and no miss since
+        if fresh:  # the first window after a detection, as below
+            window = int(min(max(_RESTART_WINDOW, self._restart_factor * avg_gap), _MAX_WINDOW))
+        repeat = self._repeat_restart_window
         while pos < n:
             if self._drift_detected:
                 self._reset_state()
@@ -582,13 +677,18 @@ class StreamDetectorBase:
                     window = _MIN_WINDOW
             else:
                 end = min(n, pos + window)
-                d, warn = self._scan(arr[pos:end])
+                d, warn = self._scan_final(arr[pos:end], end == n)
                 if warn is not None and warn.shape[0]:
                     hits = warn.nonzero()[0]  # flatnonzero's wrapper costs more
                     if hits.shape[0]:
                         warn_parts.append(hits + pos)
                 if d < 0:
-                    window = min(2 * window, _MAX_WINDOW)
+                    if fresh:
+                        fresh = False
+                        if not repeat:
+                            window = min(2 * window, _MAX_WINDOW)
+                    else:
+                        window = min(2 * window, _MAX_WINDOW)
             if d < 0:
                 pos = end
             else:
@@ -599,6 +699,17 @@ class StreamDetectorBase:
                 avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
                 first = max(_RESTART_WINDOW, self._restart_factor * avg_gap)
                 window = int(min(first, _MAX_WINDOW))
+                fresh = True
+
+
+def _indices(drifts: list[int]) -> IndexArray:
+    return np.array(drifts, dtype=np.intp)
+
+
+def _joined(parts: list[IndexArray]) -> IndexArray:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else _EMPTY_INDEX
 
 
 @attrs.define(slots=True)

@@ -10,10 +10,13 @@ import numpy.typing as npt
 
 from mllifecycle._validation import check_int, check_scalar, fail
 from mllifecycle.drift.stream._base import (
+    NO_WARNINGS,
     FloatArray,
+    IndexArray,
     WarningDetectorBase,
+    error_mask,
     error_value,
-    shifted_running_max,
+    float_range,
 )
 
 __all__ = ["EDDM"]
@@ -87,6 +90,9 @@ class EDDM(WarningDetectorBase):
     drift_ratio: float = 0.9
 
     _binary = True
+    # integer counts and sums, and no division by zero (see _scan): its
+    # arithmetic raises no floating-point warning, so no errstate is needed
+    _needs_errstate = False
 
     _n: int = attrs.field(init=False, default=0, repr=False)
     _last_error: int = attrs.field(init=False, default=0, repr=False)
@@ -174,58 +180,138 @@ class EDDM(WarningDetectorBase):
 
     def _validate_many(self, xs: object) -> FloatArray:
         # only the positions of the errors matter: a bool array makes
-        # flatnonzero several times faster than on float64
-        arr: FloatArray = super()._validate_many(xs).astype(bool)
-        return arr
+        # nonzero several times faster than on float64
+        mask = error_mask(xs)
+        if mask is None:
+            mask = super()._validate_many(xs).astype(bool)
+        return mask  # type: ignore[return-value]
 
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
+        # the statistics change only at errors, so they are computed per
+        # error (k of them) rather than per element; few NumPy calls, as a
+        # window's fixed cost matters
         m_el = block.shape[0]
-        pos = np.flatnonzero(block)  # block offsets of the errors
-        n_at = (self._n + 1 + pos).astype(np.float64)
-        prev = np.empty_like(n_at)
-        if n_at.shape[0]:
-            prev[0] = self._last_error
-            prev[1:] = n_at[:-1]
-        dist = n_at - prev
-        d1 = self._d1 + np.cumsum(dist)
-        d2 = self._d2 + np.cumsum(dist * dist)
-        cnt = self._n_errors + np.arange(1, n_at.shape[0] + 1, dtype=np.float64)
+        pos = block.nonzero()[0]  # block offsets of the errors
+        k = pos.shape[0]
+        n0 = self._n
+        if k == 0:
+            self._n = n0 + m_el
+            self._drift_detected = False
+            if self._warning_detected:
+                return -1, np.ones(m_el, dtype=bool)
+            return -1, NO_WARNINGS
+        e0 = self._n_errors
+        # distances between errors and their running sums, each added to the
+        # carried sum in turn, as update() does (so the same floats even
+        # past 2**53, where integer sums start to round)
+        d1 = np.empty(k)
+        d1[0] = n0 + 1 + int(pos[0]) - self._last_error
+        np.subtract(pos[1:], pos[:-1], out=d1[1:])
+        d2 = d1 * d1
+        d2[0] += self._d2
+        np.add.accumulate(d2, out=d2)
+        d1[0] += self._d1
+        np.add.accumulate(d1, out=d1)
+        cnt = float_range(e0 + 1, k)
         mean = d1 / cnt
-        ss = d2 - d1 * mean
-        var = np.where((cnt > 1) & (ss > 0.0), ss / np.maximum(cnt - 1, 1.0), 0.0)
-        p2s = mean + 2.0 * np.sqrt(var)
-        active = n_at > self.grace_period
-        p2s_act = np.where(active, p2s, -np.inf)
-        prev_max = shifted_running_max(p2s_act, self._p2s_max)
-        is_new = active & (p2s > prev_max)
-        decide = active & ~is_new & (cnt > self.grace_period)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            level = np.where(decide, p2s / prev_max, 1.0)
-        drift = decide & (level < self.drift_ratio)
-        hits = np.flatnonzero(drift)
-        j_end = int(hits[0]) if hits.shape[0] else n_at.shape[0] - 1
-        d = int(pos[j_end]) if hits.shape[0] else -1
-        # warning flags per element: set at deciding errors, carried forward
-        sets = decide & ~drift
-        warn_err = level < self.warning_ratio
-        set_pos = pos[sets]
-        vals = np.empty(set_pos.shape[0] + 1, dtype=bool)
-        vals[0] = self._warning_detected
-        vals[1:] = warn_err[sets]
-        edges = np.empty(set_pos.shape[0] + 2, dtype=np.intp)
-        edges[0] = 0
-        edges[1:-1] = set_pos
-        edges[-1] = m_el
-        warn = np.repeat(vals, np.diff(edges))
-        end_el = d if d >= 0 else m_el - 1
-        self._n += end_el + 1
-        if j_end >= 0:
-            self._last_error = int(n_at[j_end])
-            self._n_errors = int(cnt[j_end])
-            self._d1 = float(d1[j_end])
-            self._d2 = float(d2[j_end])
-            upto = p2s_act[: j_end + 1]
-            self._p2s_max = float(max(self._p2s_max, float(upto.max())))
-        self._warning_detected = bool(warn[end_el])
+        # var = ss / (cnt - 1) if (cnt > 1 and ss > 0) else 0: the first
+        # error after a restart has ss == 0 exactly (d2 = d1 * d1 there), so
+        # it is skipped rather than divided by zero, and the clamp at 0
+        # gives 0 (or -0.0, whose square root leaves mean unchanged) else
+        ss = d1 * mean
+        np.subtract(d2, ss, out=ss)
+        lo = 1 if e0 == 0 else 0
+        np.divide(ss[lo:], float_range(e0 + lo, k - lo), out=ss[lo:])
+        np.maximum(ss, 0.0, out=ss)
+        p2s = np.sqrt(ss, out=ss)
+        np.multiply(p2s, 2.0, out=p2s)
+        np.add(mean, p2s, out=p2s)
+        # errors from index ia on come after grace_period values (n > grace),
+        # from r0 on also after grace_period errors: there they are decided
+        g = self.grace_period
+        ia = int(pos.searchsorted(g - n0 - 1, side="right"))
+        r0 = max(ia, g - e0)
+        j_end = k - 1
+        d = -1
+        warn: npt.NDArray[np.bool_] = NO_WARNINGS
+        w0 = self._warning_detected
+        p2s_max = self._p2s_max
+        if ia < k:
+            act = p2s[ia:]
+            # running maximum of p2s before each error (p2s_max included)
+            before = np.empty(k - ia)
+            before[0] = p2s_max
+            before[1:] = act[:-1]
+            np.maximum.accumulate(before, out=before)
+            if r0 < k:
+                dec_p2s = act[r0 - ia :]
+                dec_max = before[r0 - ia :]
+                level = dec_p2s / dec_max
+                decide = dec_p2s <= dec_max  # else a new maximum
+                drift = level < self.drift_ratio
+                drift &= decide
+                j = int(drift.argmax())  # the first True (argmax stops at it)
+                if drift[j]:
+                    j_end = r0 + j
+                    d = int(pos[j_end])
+                    decide = decide[:j]  # the detected error sets no warning
+                    level = level[:j]
+                warn, w_end = _carried_flags(
+                    pos[r0 : r0 + decide.shape[0]],
+                    decide,
+                    level < self.warning_ratio,
+                    w0,
+                    d + 1 if d >= 0 else m_el,
+                )
+                w0 = w_end
+            i = j_end - ia
+            if i >= 0:
+                p2s_max = max(p2s_max, float(act[i]), float(before[i]))
+        if w0 and warn is NO_WARNINGS:
+            warn = np.ones(d + 1 if d >= 0 else m_el, dtype=bool)
+        self._n = n0 + (d + 1 if d >= 0 else m_el)
+        self._last_error = n0 + 1 + int(pos[j_end])
+        self._n_errors = e0 + j_end + 1
+        self._d1 = float(d1[j_end])
+        self._d2 = float(d2[j_end])
+        self._p2s_max = p2s_max
+        self._warning_detected = w0
         self._drift_detected = d >= 0
-        return d, warn[: end_el + 1]
+        return d, warn
+
+
+def _carried_flags(
+    at: IndexArray,
+    decide: npt.NDArray[np.bool_],
+    value: npt.NDArray[np.bool_],
+    w0: bool,
+    length: int,
+) -> tuple[npt.NDArray[np.bool_], bool]:
+    """Per-element warning flags: ``value`` set at the deciding errors, carried forward.
+
+    ``at`` are the errors' block offsets, ``w0`` the flag before the block,
+    ``length`` the elements to flag. Returns the flags (or
+    :data:`NO_WARNINGS` when all are False) and the last one. Only the
+    errors at which the flag changes are kept, so ``numpy.repeat`` gets a
+    few runs rather than one per error.
+    """
+    if not decide.all():  # the others keep the flag as it was
+        at = at[decide]
+        value = value[decide]
+    vals = np.empty(at.shape[0] + 1, dtype=bool)
+    vals[0] = w0
+    vals[1:] = value
+    change = np.flatnonzero(vals[1:] != vals[:-1])
+    w_end = bool(vals[-1])
+    if change.shape[0] == 0:
+        if w0:
+            return np.ones(length, dtype=bool), w_end
+        return NO_WARNINGS, w_end
+    edges = np.empty(change.shape[0] + 2, dtype=np.intp)
+    edges[0] = 0
+    edges[1:-1] = at[change]
+    edges[-1] = length
+    runs = np.empty(change.shape[0] + 1, dtype=bool)
+    runs[0] = w0
+    runs[1:] = vals[1:][change]
+    return np.repeat(runs, edges[1:] - edges[:-1]), w_end

@@ -115,6 +115,8 @@ class HDDM_A(WarningDetectorBase):
     two_sided_test: bool = False
 
     _binary = True
+    # counts, means and Hoeffding's bounds stay finite: no errstate needed
+    _needs_errstate = False
 
     _n: int = attrs.field(init=False, default=0, repr=False)
     _k: int = attrs.field(init=False, default=0, repr=False)
@@ -208,43 +210,46 @@ class HDDM_A(WarningDetectorBase):
 
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
         # the same floating-point operations as ``update``, element-wise; kept
-        # to few NumPy calls because a call of ~1000 values is dominated by
-        # their fixed cost
+        # to few NumPy calls because replay's calls of ~100 values are
+        # dominated by their fixed cost
         mlen = block.shape[0]
-        pos, ipos = _positions(mlen)
-        n_first = float(self._n + 1)  # n at position 0 (n at j is j + n_first)
+        n0 = self._n
+        lo = n0 + 1  # n at position 0
+        hi = lo + mlen
         k = np.add.accumulate(block)
-        k += self._k
-        lo = self._n + 1
-        tables = _count_tables(self._log_cut, lo + mlen)
+        k += float(self._k)  # (a float scalar is cheaper for NumPy to take)
+        tables = _count_tables(self._log_cut, hi)
         if tables is not None:
             # n, 1/n and Hoeffding's eps by count, computed once (the same
             # operations as below, so the same floats)
-            hi = lo + mlen
             n, inv_n, eps = tables[1][lo:hi], tables[2][lo:hi], tables[3][lo:hi]
-            mean = k / n
         else:
-            n = pos + n_first
-            mean = k / n
+            n = np.arange(lo, hi, dtype=np.float64)
             inv_n = 1.0 / n
             # update's sqrt(1 / (2n) * log_cut): 1/(2n) is exactly inv_n / 2 and
             # (inv_n / 2) * log_cut is exactly rounded like inv_n * (log_cut / 2)
             eps = np.sqrt(inv_n * (0.5 * self._log_cut))
+        # the means, after one slot for the carried cut's mean (see _side)
+        means = np.empty(mlen + 1)
+        mean = means[1:]
+        np.divide(k, n, out=mean)
         f = mean + eps
         # cut point: f[t] is a (non-strict) running minimum, i.e. f[t] equals
         # min(f_min, f[: t + 1])
         run = np.minimum.accumulate(f)
         np.minimum(run, self._f_min, out=run)
-        last, drift, warn = _side(
-            f == run, mean, n, inv_n, ipos, n_first, self._n_min, self._k_min, True,
+        cuts = _cut_index(f == run, mlen)
+        drift, warn = _side(
+            cuts, means, n, inv_n, n0, self._n_min, self._k_min, True,
             self._log_drift, self._log_warn,
         )
         g = mean - eps
         if self.two_sided_test:
             run_max = np.maximum.accumulate(g)
             np.maximum(run_max, self._g_max, out=run_max)
-            _, d2, w2 = _side(
-                g == run_max, mean, n, inv_n, ipos, n_first, self._n_max, self._k_max, False,
+            tops = _cut_index(g == run_max, mlen)
+            d2, w2 = _side(
+                tops, means, n, inv_n, n0, self._n_max, self._k_max, False,
                 self._log_drift, self._log_warn,
             )
             if d2 is not None:
@@ -255,22 +260,29 @@ class HDDM_A(WarningDetectorBase):
         # ndarray.any) cost more than the work on a block of ~100 values
         d = int(drift.argmax()) if drift is not None and _count(drift) else -1
         end = d if d >= 0 else mlen - 1
-        self._n = int(n[end])
-        self._k = int(k[end])
-        li = int(last[end])
-        if li >= 0:
-            self._n_min = int(n[li])
-            self._k_min = int(k[li])
-            self._f_min = float(f[li])
-        # the decrease side's cut point is state even when it is not tested:
-        # after element ``end`` it is the last t <= end with g[t] >= g_max
-        # and g[t] >= g[:t], i.e. the last position of max(g[: end + 1]),
-        # provided that maximum reaches the carried g_max
-        top = _last_argmax(g[: end + 1])
-        if g[top] >= self._g_max:
-            self._n_max = int(n[top])
-            self._k_max = int(k[top])
-            self._g_max = float(g[top])
+        self._n = n0 + end + 1
+        self._k = int(k.item(end))
+        # the increase side's cut point after element ``end``: cuts holds
+        # 1 + its position (0 for the carried one)
+        c = int(cuts.item(end))
+        if c:
+            self._n_min = n0 + c
+            self._k_min = int(k.item(c - 1))
+            self._f_min = f.item(c - 1)
+        if self.two_sided_test:
+            c = int(tops.item(end))
+        else:
+            # the decrease side's cut point is state even when it is not
+            # tested: after element ``end`` it is the last t <= end with
+            # g[t] >= g_max and g[t] >= g[:t], i.e. the last position of
+            # max(g[: end + 1]) (argmax of the reversed values finds it),
+            # provided that maximum reaches the carried g_max
+            top = end - int(g[end::-1].argmax())
+            c = top + 1 if g.item(top) >= self._g_max else 0
+        if c:
+            self._n_max = n0 + c
+            self._k_max = int(k.item(c - 1))
+            self._g_max = g.item(c - 1)
         self._drift_detected = d >= 0
         if warn is None:
             self._warning_detected = False
@@ -313,24 +325,15 @@ def _count_tables(
     return out
 
 
-_POSITIONS = np.arange(1 << 14, dtype=np.float64)
-_INT_POSITIONS = np.arange(1 << 14, dtype=np.intp)
+_ONE_BASED = np.arange(1, (1 << 14) + 1, dtype=np.intp)
 
 
-def _positions(m: int) -> tuple[FloatArray, IndexArray]:
-    """``0, ..., m - 1`` as floats and as ints (views of cached arrays when short)."""
-    if m <= _POSITIONS.shape[0]:
-        return _POSITIONS[:m], _INT_POSITIONS[:m]
-    return np.arange(m, dtype=np.float64), np.arange(m, dtype=np.intp)
-
-
-def _last_argmax(values: FloatArray) -> int:
-    """Return the position of the last occurrence of the maximum of ``values``."""
-    top = int(values.argmax())  # the first occurrence (a fast forward scan)
-    rest = values[top + 1 :]
-    if rest.shape[0] and _count(rest == values[top]):
-        top = values.shape[0] - 1 - int(values[::-1].argmax())
-    return top
+def _cut_index(cut: BoolArray, m: int) -> IndexArray:
+    """For each t, 1 + the latest cut at or before t (0 when there is none)."""
+    ones = _ONE_BASED[:m] if m <= _ONE_BASED.shape[0] else np.arange(1, m + 1)
+    out: IndexArray = np.multiply(ones, cut)
+    np.maximum.accumulate(out, out=out)
+    return out
 
 
 # screening margin: a relative 1e-9 is far above the few ulps by which
@@ -339,55 +342,58 @@ _SCREEN = 1.0 - 1e-9
 
 
 def _side(
-    cut: BoolArray,
-    mean: FloatArray,
+    cuts: IndexArray,
+    means: FloatArray,
     n: FloatArray,
     inv_n: FloatArray,
-    ipos: IndexArray,
-    n_first: float,
+    n0: int,
     n_carried: int,
     k_carried: int,
     increase: bool,
     log_drift: float,
     log_warn: float,
-) -> tuple[IndexArray, BoolArray | None, BoolArray | None]:
+) -> tuple[BoolArray | None, BoolArray | None]:
     """One side of HDDM_A's two-sample Hoeffding tests, element-wise.
 
-    ``cut[t]``: t is a cut point. Returns ``last`` (the latest cut at or
-    before t, -1 for the carried one, ``n_carried``/``k_carried``) and the
-    drift and warning flags, or None for flags that are all False. There is
-    no test where t is itself a cut (there n_cut = n, diff = 0). The same
-    operations as ``HDDM_A.update``; the mean up to the cut, k_cut / n_cut,
-    is ``mean`` at the cut.
+    ``cuts[t]`` is 1 + the latest cut point at or before t, 0 for the carried
+    one (``n_carried``, ``k_carried``); ``means[1:]`` are the means and
+    ``means[0]`` is free (the carried cut's mean is written there). Returns
+    the drift and warning flags, or None for flags that are all False. There
+    is no test where t is itself a cut (there n_cut = n, diff = 0). The same
+    operations as ``HDDM_A.update``.
     """
-    m = n.shape[0]
-    last = np.where(cut, ipos, -1)
-    np.maximum.accumulate(last, out=last)
-    n_cut = last + n_first  # n at the cut (exact integers in float64)
-    mean_cut = mean[last]  # -1 (the carried cut) is overwritten below
-    first = int(last.searchsorted(0))  # last is non-decreasing
+    # n at the cut: n0 + cuts, but n_carried before the first cut in the block
+    n_cut = cuts + float(n0)
+    first = int(cuts.searchsorted(1))  # cuts never falls
     if first:
         n_cut[:first] = n_carried
-        mean_cut[:first] = k_carried / n_carried
-    diff = mean - mean_cut if increase else mean_cut - mean
-    half = (n - n_cut) / n_cut * inv_n / 2
-    bound = np.sqrt(half * log_drift)
+        means[0] = k_carried / n_carried
+    mean_cut = means[cuts]
+    mean = means[1:]
+    diff = np.subtract(mean, mean_cut, out=mean_cut) if increase else mean_cut - mean
+    half = n - n_cut
+    half /= n_cut
+    half *= inv_n
+    half /= 2.0
+    bound = half * log_drift
+    np.sqrt(bound, out=bound)
     # screen: log_warn <= log_drift, so a warning (or drift) needs
     # diff >= sqrt(half * log_warn) > bound * sqrt(log_warn / log_drift) * (1 - 1e-9);
     # the exact tests then run on the few screened positions only
     maybe = diff > bound * (math.sqrt(log_warn / log_drift) * _SCREEN)
     if not _count(maybe):
-        return last, None, None
+        return None, None
     at = maybe.nonzero()[0]
     d_at = diff[at]
     drift_at = d_at >= bound[at]
     warn_at = d_at >= np.sqrt(half[at] * log_warn)
     warn_at &= ~drift_at
+    m = n.shape[0]
     drift = np.zeros(m, dtype=bool)
     drift[at] = drift_at
     warn = np.zeros(m, dtype=bool)
     warn[at] = warn_at
-    return last, drift, warn
+    return drift, warn
 
 
 _IBC_CAP = 1 << 22

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -13,11 +13,7 @@ import numpy.typing as npt
 from mllifecycle._validation import check_int, check_option, check_scalar
 from mllifecycle.drift.stream._base import (
     _MAX_WINDOW,
-    _MIN_WINDOW,
-    _RESTART_WINDOW,
-    _SCALAR_GAP,
     FloatArray,
-    IndexArray,
     StreamDetectorBase,
     lfilter1,
     real_value,
@@ -96,6 +92,12 @@ class PageHinkley(StreamDetectorBase):
     forgetting_factor: float = 1 - 0.0001
     mode: str = "both"
 
+    # a window's fixed cost is that of ~1,500 values, and the gaps between
+    # detections spread widely around their mean: after a detection the
+    # first window is one mean gap long and, if it misses, so is the next
+    _restart_factor: ClassVar[float] = 1.0
+    _repeat_restart_window: ClassVar[bool] = True
+
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
     _u: float = attrs.field(init=False, default=0.0, repr=False)
@@ -173,58 +175,10 @@ class PageHinkley(StreamDetectorBase):
     def _scan(self, block: FloatArray) -> tuple[int, None]:
         return self._window(block, True), None
 
-    def _loop_many(
-        self,
-        arr: FloatArray,
-        drifts: list[int],
-        warn_parts: list[IndexArray],
-        window: int,
-        update: Any,
-    ) -> None:
-        # the base class's window loop with two changes. A window's state
-        # after a detection is computed only when the call ends in that
-        # window (otherwise the next value restarts the detector). After a
-        # detection the first window is one mean gap long and, if it misses,
-        # so is the next (then they double): the gaps spread widely around
-        # their mean, and a window's fixed cost is that of ~1,500 values.
-        n = arr.shape[0]
-        pos = 0
-        start = 0  # where the current run (since the last detection) began
-        avg_gap = float(_MAX_WINDOW)  # running estimate of the detection gap
-        fresh = False  # a detection, and no miss since
-        while pos < n:
-            if self._drift_detected:
-                self._reset_state()
-            if avg_gap < _SCALAR_GAP:
-                # detections come thick and fast: plain update() calls are
-                # cheaper than vectorised windows, and give the same result
-                end = min(n, pos + int(min(2 * _MIN_WINDOW, 8 + 2 * avg_gap)))
-                d = -1
-                for i, x in enumerate(arr[pos:end].tolist()):
-                    if update(x):
-                        d = i
-                        break
-                if d < 0:
-                    avg_gap = max(avg_gap, float(end - start))
-                    window = _MIN_WINDOW
-            else:
-                end = min(n, pos + window)
-                d = self._window(arr[pos:end], end == n)
-                if d < 0:
-                    if fresh:
-                        fresh = False
-                    else:
-                        window = min(2 * window, _MAX_WINDOW)
-            if d < 0:
-                pos = end
-            else:
-                drifts.append(pos + d)
-                pos += d + 1
-                gap = pos - start
-                start = pos
-                avg_gap = gap if len(drifts) == 1 else 0.5 * avg_gap + 0.5 * gap
-                window = int(min(max(_RESTART_WINDOW, avg_gap), _MAX_WINDOW))
-                fresh = True
+    def _scan_final(self, block: FloatArray, final: bool) -> tuple[int, None]:
+        # a window's state after a detection is computed only when the call
+        # ends in that window (otherwise the next value restarts the detector)
+        return self._window(block, final), None
 
     def _window(self, block: FloatArray, keep: bool) -> int:
         """Scan ``block`` from the current state; return the first detection or -1.
@@ -258,8 +212,8 @@ class PageHinkley(StreamDetectorBase):
                 if len(_COEFS) > 64:
                     _COEFS.clear()
                 coef = _COEFS[a] = np.array([1.0, -a])
-            u = routine(_ONE, coef, dev, -1, np.full(1, a * self._u))[0]
-        if not (math.isfinite(total[-1]) and math.isfinite(u[-1])):
+            u = routine(_ONE, coef, dev, -1, np.array([a * self._u]))[0]
+        if not (math.isfinite(total.item(-1)) and math.isfinite(u.item(-1))):
             # overflow (values near the float limits): once a cumulative sum
             # or the recursion leaves the finite range it never comes back, so
             # the last elements tell; redo this block exactly with update()
@@ -279,9 +233,8 @@ class PageHinkley(StreamDetectorBase):
         else:
             np.multiply(_weights(a, n0, m, self._c), -2.0 * self.delta, out=neg_l_row)
             np.subtract(neg_l_row, u, out=neg_l_row)
-        first0, first1 = body[:, 0].tolist()
-        rows[0, 0] = min(self._u_min, first0)
-        rows[1, 0] = min(-self._l_max, first1)
+        rows[0, 0] = min(self._u_min, u.item(0))
+        rows[1, 0] = min(-self._l_max, neg_l_row.item(0))
         mode = self.mode
         d, pre = _first_rise_chunks(
             rows,
@@ -299,8 +252,8 @@ class PageHinkley(StreamDetectorBase):
                 pre = rows[:, : d + 2].min(axis=1, keepdims=True)
         u_min, neg_l = pre[:, -1].tolist()
         self._n = n0 + end + 1
-        self._sum = float(total[end])
-        self._u = float(u[end])
+        self._sum = total.item(end)
+        self._u = u.item(end)
         self._c = float(_weights(a, n0, end + 1, self._c)[end])
         self._u_min = u_min
         self._l_max = -neg_l
@@ -320,6 +273,7 @@ def _routine() -> Any:
     return _ROUTINE[0]
 
 
+_MAX_OF_ROWS = np.fmax.reduce
 _CHUNK = 128
 _CHUNK_STARTS = np.arange(0, _MAX_WINDOW + 1, _CHUNK)  # covers the windows
 
@@ -354,11 +308,16 @@ def _first_rise_chunks(
         return -1, pre
     first = col // _CHUNK
     np.subtract(top, pre, out=top)
-    over = (top[:, first:] if first else top) > threshold
-    flags = (over[0] | over[1]) if which == 0 else over[which - 1]
+    if first:
+        top = top[:, first:]
+    # either row: the larger bound of the two (one NumPy call fewer than
+    # comparing both rows and or-ing the results; fmax, as a bound is NaN
+    # where -L overflowed to -inf, and NaN never exceeds the threshold)
+    flags = (_MAX_OF_ROWS(top, axis=0) if which == 0 else top[which - 1]) > threshold
     b = int(flags.argmax())
     while flags[b]:
-        flag0, flag1 = over[:, b].tolist()
+        flag0 = top.item(0, b) > threshold
+        flag1 = top.item(1, b) > threshold
         lo = (b + first) * _CHUNK
         best = -1
         for r, flagged in ((0, flag0), (1, flag1)):

@@ -1,8 +1,10 @@
-"""PageHinkley.update_many's own window loop: exact on dense-alarm streams.
+"""PageHinkley.update_many on the base class's window loop: exact on dense alarms.
 
 Page-Hinkley restarts its running mean and sums after every detection, so
-its ``update_many`` scans one window per detection and searches the first
-rise by chunk bounds (``_first_rise_chunks``). Every test compares with the
+its ``update_many`` scans one window per detection (the base loop, with a
+repeated first window after a detection and no state kept at a detection
+the next value discards) and searches the first rise by chunk bounds
+(``_first_rise_chunks``). Every test compares with the
 element-by-element ``update`` loop: detections and every state field, bit
 for bit.
 """
@@ -17,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mllifecycle.drift.stream import PageHinkley, _page_hinkley
+from mllifecycle.drift.stream import PageHinkley, _base, _page_hinkley
 
 STATE = ("_n", "_sum", "_u", "_c", "_u_min", "_l_max", "_drift_detected")
 
@@ -88,7 +90,7 @@ def test_property_dense_alarms_update_many_equals_loop(
     xs = dense_stream(np.random.default_rng(seed), n, scale, kind)
     with pytest.MonkeyPatch.context() as mp:
         if vectorised_only:  # no update() path for dense detections: all windows
-            mp.setattr(_page_hinkley, "_SCALAR_GAP", 0)
+            mp.setattr(_base, "_SCALAR_GAP", 0)
         assert_update_many_equals_loop(lambda: PageHinkley(**params), xs, cuts)
 
 
@@ -120,7 +122,7 @@ def test_long_runs_past_the_cached_tables_match_loop(forgetting_factor):
 
 def test_restart_on_signed_zero_matches_loop(monkeypatch):
     # after a detection the running sum restarts at 0.0; 0.0 + (-0.0) is 0.0
-    monkeypatch.setattr(_page_hinkley, "_SCALAR_GAP", 0)
+    monkeypatch.setattr(_base, "_SCALAR_GAP", 0)
     xs = np.tile([5.0, -0.0, -0.0, 0.0, -5.0, -0.0], 400)
     hits = assert_update_many_equals_loop(
         lambda: PageHinkley(threshold=3.0, grace_period=1, delta=0.0), xs, [7, 600]
@@ -138,7 +140,7 @@ def test_extreme_magnitudes_with_dense_alarms_match_loop(
 ):
     # overflowing sums fall back on update(); 2 * delta * c_t may overflow to
     # infinity (-L_t is then -inf): both as in the update loop
-    monkeypatch.setattr(_page_hinkley, "_SCALAR_GAP", 0)
+    monkeypatch.setattr(_base, "_SCALAR_GAP", 0)
     rng = np.random.default_rng(1)
     xs = dense_stream(rng, 6000, scale, "walk")
     assert_update_many_equals_loop(
@@ -205,3 +207,31 @@ def test_first_rise_chunks_equals_naive(
     lows = pre[:, -1].tolist()  # the minimum of each row, for the state
     assert lows == [float(rows[0].min()), float(rows[1].min())]
     assert not any(math.isnan(v) for v in lows)
+
+
+def test_window_loop_repeats_the_first_window_after_a_detection(monkeypatch):
+    # Page-Hinkley runs the base class's window loop with two settings: the
+    # first window after a detection is one mean gap long (restart factor 1)
+    # and, if it misses, so is the next one; then they double
+    sizes: list[tuple[int, bool]] = []
+    original = PageHinkley._window
+
+    def spy(det, block, keep):
+        sizes.append((block.shape[0], keep))
+        return original(det, block, keep)
+
+    monkeypatch.setattr(PageHinkley, "_window", spy)
+    rng = np.random.default_rng(0)
+    xs = np.r_[rng.normal(0, 0.01, 3000), rng.normal(1, 0.01, 20_000)]
+    det, ref = PageHinkley(), PageHinkley()
+    hits = det.update_many(xs).tolist()
+    assert hits == loop(ref, xs)
+    assert len(hits) == 1
+    gap = hits[0] + 1
+    first = max(_base._RESTART_WINDOW, gap)
+    i = next(j for j, (s, _) in enumerate(sizes) if sum(t for t, _ in sizes[:j]) > hits[0])
+    after = [s for s, _ in sizes[i:]]
+    assert after[:3] == [first, first, 2 * first]
+    assert after[3:] == [len(xs) - hits[0] - 1 - 4 * first]  # the rest of the call
+    assert [k for _, k in sizes] == [False] * (len(sizes) - 1) + [True]  # only the last keeps
+    assert bits(det) == bits(ref)
