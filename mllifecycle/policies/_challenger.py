@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 import numpy as np
 
@@ -13,9 +15,19 @@ __all__ = ["OnChallengerBetter"]
 
 _CALLER = "OnChallengerBetter"
 
+# the frequent "keep" answers, built once (a decision is frozen)
+_NO_CHALLENGE = _decision(False, "challenger: no challenge() in the state (use replay)")
+_CHECKS_DONE = _decision(False, "challenger: checks of this model done")
+_NOT_DUE = _decision(False, "challenger: next check not due")
 
+
+@functools.lru_cache(maxsize=4096)
 def _sign_test_p(wins: int, losses: int) -> float:
-    """One-sided exact sign (McNemar) test: P(Binomial(wins + losses, 1/2) >= wins)."""
+    """One-sided exact sign (McNemar) test: P(Binomial(wins + losses, 1/2) >= wins).
+
+    Cached: a check's counts are small and recur over a stream, and SciPy's
+    tail costs more than the rest of a check.
+    """
     from scipy.stats import binom
 
     n = wins + losses
@@ -123,11 +135,11 @@ class OnChallengerBetter:
             self._checks = 0
         known = state.labels_available
         if state.challenge is None:
-            return _decision(False, "challenger: no challenge() in the state (use replay)")
+            return _NO_CHALLENGE
         if self.n_checks is not None and self._checks >= self.n_checks:
-            return _decision(False, "challenger: checks of this model done")
+            return _CHECKS_DONE
         if known - self._last < self.every:
-            return _decision(False, "challenger: next check not due")
+            return _NOT_DUE
         stop = known - self.test_size
         start = stop - self.train_size
         if start < 0:

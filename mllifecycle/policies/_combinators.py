@@ -53,9 +53,12 @@ class AnyOf:
         """Ask every policy; retrain when at least one does."""
         check_state(state, "AnyOf.should_retrain")
         ds = [p.should_retrain(state) for p in self.policies]
-        fired = [d for d in ds if d.retrain]
-        if not fired:
+        for d in ds:
+            if d.retrain:
+                break
+        else:  # the usual answer: keep
             return _decision(False, "; ".join([d.reason for d in ds]))
+        fired = [d for d in ds if d.retrain]
         points = [d.change_point for d in fired if d.change_point is not None]
         return RetrainDecision(
             retrain=True,

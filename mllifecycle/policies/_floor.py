@@ -21,6 +21,10 @@ __all__ = ["OnSettledBelowFloor"]
 
 _CALLER = "OnSettledBelowFloor"
 
+# the frequent "keep" answers, built once (a decision is frozen)
+_ACCEPTED = _decision(False, "floor: model accepted")
+_WAITING = _decision(False, "floor: waiting for labels to judge the model")
+
 
 @attrs.define
 class OnSettledBelowFloor:
@@ -125,12 +129,13 @@ class OnSettledBelowFloor:
         """Judge each further block of ``max_samples`` labels of an accepted model."""
         xs = state.new_errors
         if not self.watch or self._floor is None or xs is None or not len(xs):
-            return _decision(False, "floor: model accepted")
+            return _ACCEPTED
         n, err = self._block
-        n, err = n + len(xs), err + float(xs.sum())
+        # the sum of xs, taken by the history's update of this same state
+        n, err = n + len(xs), err + self._history.last_errors
         if n < self.max_samples:
             self._block = (n, err)
-            return _decision(False, "floor: model accepted")
+            return _ACCEPTED
         self._block = (0, 0.0)
         acc = 1.0 - err / n
         se = _se(acc, n, None)
@@ -160,7 +165,7 @@ class OnSettledBelowFloor:
         n = h.capped_n
         due = 2 if n >= self.max_samples else 1 if n >= self.min_samples else 0
         if due <= self._looks:
-            return _decision(False, "floor: waiting for labels to judge the model")
+            return _WAITING
         self._looks = due
         if self._floor is None:
             if due == 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -17,6 +18,9 @@ __all__ = ["OnStaleness"]
 
 _CALLER = "OnStaleness"
 
+# the frequent "keep" answers, built once (a decision is frozen)
+_TOO_YOUNG = _decision(False, "staleness: model too young to judge")
+
 
 def _bound(c: npt.NDArray[np.float64], size: int, level: float) -> npt.NDArray[np.float64]:
     """Lower bound on the accuracy lost with age from pooled counts ``(n0, e0, nj, ej)``.
@@ -29,6 +33,57 @@ def _bound(c: npt.NDArray[np.float64], size: int, level: float) -> npt.NDArray[n
     a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
     se = np.sqrt(a0 * (1.0 - a0) / n0 + aj * (1.0 - aj) / nj)
     return np.where(ok, (a0 - aj) - _z(level) * se, -np.inf)
+
+
+_NEG_INF = -math.inf
+
+
+def _bound_one(n0: float, e0: float, nj: float, ej: float, size: int, z: float) -> float:
+    """:func:`_bound` for one age's pooled counts, as Python floats (the same operations)."""
+    if not nj >= size:
+        return _NEG_INF
+    a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
+    se = math.sqrt(a0 * (1.0 - a0) / n0 + aj * (1.0 - aj) / nj)
+    return (a0 - aj) - z * se
+
+
+def _pooled(pairs: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """Pool the models' pairs into (n0, e0, nj, ej) (whole numbers: the sums are exact)."""
+    n0 = e0 = nj = ej = 0.0
+    for a, b, c, d in pairs:
+        n0 += a
+        e0 += b
+        nj += c
+        ej += d
+    return n0, e0, nj, ej
+
+
+def _pooled_bound(
+    pairs: list[tuple[float, float, float, float]],
+    n_models: int,
+    size: int,
+    z: float,
+    robust: bool,
+) -> float:
+    """Bound one age from its pairs: pooled, or the least with any one model left out.
+
+    With ``robust``, a model without a pair at this age leaves the pooled
+    counts unchanged when left out (it adds zeros), so its bound is the
+    pooled one.
+    """
+    n0, e0, nj, ej = _pooled(pairs)
+    if not nj >= size:  # fewer labels pooled than a block: no model left out has more
+        return _NEG_INF
+    if not robust:
+        return _bound_one(n0, e0, nj, ej, size, z)
+    best = _bound_one(n0, e0, nj, ej, size, z) if len(pairs) < n_models else math.inf
+    for a, b, c, d in pairs:
+        value = _bound_one(n0 - a, e0 - b, nj - c, ej - d, size, z)
+        if value < best:
+            best = value
+            if value == _NEG_INF:
+                break
+    return best
 
 
 def _zeros(shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
@@ -137,13 +192,22 @@ class OnStaleness:
     _fired: bool = attrs.field(init=False, default=False, repr=False)
     _start: int = attrs.field(init=False, default=0, repr=False)
     _reported: int | None = attrs.field(init=False, default=None, repr=False)
-    # the deployed model's (n, errors) per age block; the same for the last retired ones
-    _current: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 2)))
+    # the deployed model's [n, errors] per age block, as Python floats (one of
+    # them grows at every decision); the same for the last retired ones, as an array
+    _current: list[list[float]] = attrs.field(init=False, factory=list)
     _retired: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 0, 2)))
     # the last quiet answer and what it depended on: (model version, completed
     # age blocks); the pooled counts change only when a block completes
     _memo_key: tuple[int, int] | None = attrs.field(init=False, default=None, repr=False, eq=False)
     _memo: RetrainDecision | None = attrs.field(init=False, default=None, repr=False, eq=False)
+    # the bounds of the ages whose blocks are complete for every model, which
+    # no later label changes: age -> bound, valid while _cols_key holds (see
+    # _bounds); and the retired models' blocks as Python lists
+    _cols: dict[int, float] = attrs.field(init=False, factory=dict, repr=False, eq=False)
+    _cols_key: tuple[Any, ...] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+    _retired_rows: list[list[list[float]]] = attrs.field(
+        init=False, factory=list, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         self.block = check_int(self.block, "block", caller=_CALLER, low=1)
@@ -153,20 +217,21 @@ class OnStaleness:
         self.n_models = check_int(self.n_models, "n_models", caller=_CALLER, low=0)
         self.max_blocks = check_int(self.max_blocks, "max_blocks", caller=_CALLER, low=2)
         self.robust = check_bool(self.robust, "robust", _CALLER)
-        self._current = _zeros((self.max_blocks, 2))
+        self._current = [[0.0, 0.0] for _ in range(self.max_blocks)]
         self._retired = _zeros((0, self.max_blocks, 2))
 
     def _add(self, xs: npt.NDArray[Any]) -> None:
         """Add the deployed model's new errors to its age blocks."""
-        cur, size, i = self._current, self.block, 0
-        while i < len(xs):
+        cur, size, i, n = self._current, self.block, 0, len(xs)
+        while i < n:
             k = self._age // size
             if k >= self.max_blocks:
-                self._age += len(xs) - i
+                self._age += n - i
                 return
-            take = min(len(xs) - i, (k + 1) * size - self._age)
-            cur[k, 0] += take
-            cur[k, 1] += float(xs[i : i + take].sum())
+            take = min(n - i, (k + 1) * size - self._age)
+            counts = cur[k]
+            counts[0] += take
+            counts[1] += float((xs if take == n else xs[i : i + take]).sum())
             self._age += take
             i += take
 
@@ -179,7 +244,7 @@ class OnStaleness:
         """
         if self.n_models == 0:
             return
-        blocks = self._current.copy()
+        blocks = np.array(self._current, dtype=np.float64)
         cp = change_point
         if cp is not None and cp > self._start and cp != self._reported:
             blocks[max(0, (cp - self._start) // self.block) :] = 0.0
@@ -202,12 +267,12 @@ class OnStaleness:
             self._age = 0
             self._fired = False
             self._reported = None
-            self._current[:] = 0.0
+            self._current = [[0.0, 0.0] for _ in self._current]
         if xs is not None and len(xs):
             self._add(xs)
         k = min(self._age // self.block, self.max_blocks - 1)
         if self._fired or k < 1:
-            return _decision(False, "staleness: model too young to judge")
+            return _TOO_YOUNG
         key = (self._version, self._age // self.block)
         if key == self._memo_key and self._memo is not None:
             return self._memo  # no block completed since: the same counts, the same answer
@@ -217,8 +282,106 @@ class OnStaleness:
         return d
 
     def _judge(self, state: LifecycleState, k: int) -> RetrainDecision:
-        """Pool complete age blocks up to ``k``; fire when models of an age are stale."""
-        models = np.concatenate([self._retired, self._current[None]])[:, : k + 1]
+        """Pool complete age blocks up to ``k``; fire when models of an age are stale.
+
+        The bounds come from :meth:`_bounds` (Python floats, each age's
+        computed once its blocks are complete); :meth:`_judge_arrays`, the
+        same computation on arrays, answers when the counts are not whole
+        numbers of labels and errors (errors other than 0/1).
+        """
+        bounds = self._bounds(k)
+        if bounds is None:
+            return self._judge_arrays(state, k)
+        ready = [j for j, b in enumerate(bounds, 1) if b != _NEG_INF]
+        if not ready:
+            what = "fewer than two models" if self.robust else "no model"
+            return _decision(False, f"staleness: {what} of this age seen yet")
+        threshold = self.threshold
+        hit = next((j for j in ready if bounds[j - 1] > threshold), None)
+        if hit is None:
+            return _decision(False, "staleness: models of this age are as good as fresh ones")
+        pairs = self._pairs(hit, self._current)
+        assert pairs is not None  # checked when its bound was computed
+        n0, e0, nj, ej = _pooled(pairs)
+        return self._fire(state, hit, 1.0 - e0 / n0, 1.0 - ej / nj, n0)
+
+    def _bounds(self, k: int) -> list[float] | None:
+        """Return the bound of each age 1..k (``-inf``: too few labels of that age pooled).
+
+        None when a count is not a whole number (see :meth:`_judge`). An age
+        whose block is complete for the deployed model depends only on
+        complete blocks, which no later label changes, so its bound is kept
+        for the model's life (retired models change only with the deployed
+        one); only the newest ages are computed at each look.
+        """
+        key = (self._version, self.block, self.confidence_level, self.robust, self.max_blocks)
+        if key != self._cols_key or len(self._retired_rows) != len(self._retired):
+            self._cols_key, self._cols = key, {}
+            self._retired_rows = self._retired.tolist()
+        cols, size = self._cols, self.block
+        z = _z(self.confidence_level)
+        out: list[float] = []
+        current = self._current
+        for j in range(1, k + 1):
+            b = cols.get(j)
+            if b is None:
+                pairs = self._pairs(j, current)
+                if pairs is None:
+                    return None
+                b = _pooled_bound(pairs, len(self._retired_rows) + 1, size, z, self.robust)
+                if current[j][0] >= size:  # complete: fixed for this model's life
+                    cols[j] = b
+            out.append(b)
+        return out
+
+    def _pairs(
+        self, j: int, current: list[list[float]]
+    ) -> list[tuple[float, float, float, float]] | None:
+        """(n0, e0, nj, ej) of each model whose blocks 0 and ``j`` are complete.
+
+        In the order of the arrays (retired models, then the deployed one);
+        None when a count is not a whole number or errors exceed labels.
+        """
+        size = self.block
+        out = []
+        for blocks in (*self._retired_rows, current):
+            n0, e0 = blocks[0]
+            nj, ej = blocks[j]
+            if n0 >= size and nj >= size:
+                if not (
+                    0.0 <= e0 <= n0
+                    and 0.0 <= ej <= nj
+                    and e0.is_integer()
+                    and ej.is_integer()
+                    and n0.is_integer()
+                    and nj.is_integer()
+                ):
+                    return None
+                out.append((n0, e0, nj, ej))
+        return out
+
+    def _fire(
+        self, state: LifecycleState, age_block: int, a0: float, aj: float, n0: float
+    ) -> RetrainDecision:
+        """Return the retrain for models ``age_block`` blocks old found stale."""
+        cp = max(0, state.labels_available - self.window)
+        if state.last_change_point is not None:
+            cp = max(cp, int(state.last_change_point))
+        self._fired = True
+        self._reported = cp
+        age = age_block * self.block
+        return RetrainDecision(
+            retrain=True,
+            change_point=cp,
+            reason=f"staleness: models {age} labels old are {float(a0 - aj):.3g} less "
+            f"accurate than fresh ones ({int(n0 // self.block)} model(s) pooled, beyond "
+            f"noise); retrain on the rows since sample {cp}",
+        )
+
+    def _judge_arrays(self, state: LifecycleState, k: int) -> RetrainDecision:
+        """:meth:`_judge` on arrays: every age's bound, recomputed at each look."""
+        current = np.array(self._current, dtype=np.float64)
+        models = np.concatenate([self._retired, current[None]])[:, : k + 1]
         size = self.block
         full = models[:, :, 0] >= size  # complete blocks
         pair = (full & full[:, :1])[:, 1:]  # ... of models whose first block is complete
@@ -249,17 +412,5 @@ class OnStaleness:
         hits = np.flatnonzero(bound > self.threshold)
         if not hits.size:
             return _decision(False, "staleness: models of this age are as good as fresh ones")
-        cp = max(0, state.labels_available - self.window)
-        if state.last_change_point is not None:
-            cp = max(cp, int(state.last_change_point))
-        self._fired = True
-        self._reported = cp
         h = int(hits[0])
-        age = int(np.flatnonzero(ready)[h] + 1) * self.block
-        return RetrainDecision(
-            retrain=True,
-            change_point=cp,
-            reason=f"staleness: models {age} labels old are {float(a0[h] - aj[h]):.3g} less "
-            f"accurate than fresh ones ({int(n0[h] // size)} model(s) pooled, beyond noise); "
-            f"retrain on the rows since sample {cp}",
-        )
+        return self._fire(state, int(np.flatnonzero(ready)[h] + 1), a0[h], aj[h], n0[h])

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from mllifecycle._lifecycle_types import LifecycleState, RetrainDecision, check_state
+from mllifecycle._lifecycle_types import (
+    LifecycleState,
+    RetrainDecision,
+    _decision,
+    check_state,
+)
 from mllifecycle._validation import described, fail
 
 if TYPE_CHECKING:
@@ -56,13 +61,13 @@ class FunctionPolicy:
         """Call the function and normalise its answer to a RetrainDecision."""
         check_state(state, "FunctionPolicy.should_retrain")
         out = self.func(state)
+        if out is False or out is True or isinstance(out, np.bool_):
+            retrain = bool(out)
+            verdict = "retrain" if retrain else "keep"
+            # a bool and a str: built without the validators (an answer per batch)
+            return _decision(retrain, f"{_callable_name(self.func)}: {verdict}")
         if isinstance(out, RetrainDecision):
             return out
-        if isinstance(out, bool | np.bool_):
-            verdict = "retrain" if out else "keep"
-            return RetrainDecision(
-                retrain=bool(out), reason=f"{_callable_name(self.func)}: {verdict}"
-            )
         if hasattr(out, "retrain") and hasattr(out, "reason"):
             return RetrainDecision(retrain=bool(out.retrain), reason=str(out.reason))
         raise TypeError(

@@ -181,7 +181,7 @@ class OnDrift:
     _warn_start: int | None = attrs.field(init=False, default=None, repr=False)
     _pending: int | None = attrs.field(init=False, default=None, repr=False)
     _stage: int = attrs.field(init=False, default=0, repr=False)
-    _quiet: str | None = attrs.field(init=False, default=None, repr=False)
+    _quiet: RetrainDecision | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
@@ -227,7 +227,10 @@ class OnDrift:
         if cp is None:
             return d
         since = state.labels_available - cp
-        due = [k for k in self.refits[self._stage :] if since >= k]
+        refits, stage = self.refits, self._stage
+        if stage < len(refits) and since < refits[stage]:
+            return d  # the next stage is not due (the schedule increases)
+        due = [k for k in refits[stage:] if since >= k]
         if not due:
             return d
         self._stage += len(due)
@@ -275,10 +278,10 @@ class OnDrift:
                 f"at sample {where}{since}",
                 change_point=cp,
             )
-        quiet = self._quiet
+        quiet = self._quiet  # the "keep" answer, built once (a decision is frozen)
         if quiet is None:
-            quiet = self._quiet = f"{_name(det)}: no change"
-        return _decision(False, quiet)
+            quiet = self._quiet = _decision(False, f"{_name(det)}: no change")
+        return quiet
 
     def _track_warning(self, w: npt.NDArray[Any], first: int, offset: int) -> None:
         """Keep the start of the warning zone still open just before ``first``."""
@@ -352,6 +355,7 @@ class _SinceDeployment:
     counts: list[int] = attrs.field(factory=list)
     errs: list[float] = attrs.field(factory=list)
     blocks: bool = True
+    last_errors: float = 0.0  # the sum of the latest update's errors
 
     def update(self, state: LifecycleState, cap: int | None = None) -> bool:
         """Add the state's new errors; return True when a new model is deployed."""
@@ -366,7 +370,7 @@ class _SinceDeployment:
             self.ends, self.counts, self.errs = [], [], []
         if k:
             assert xs is not None
-            e = float(xs.sum())
+            e = self.last_errors = float(xs.sum())
             self.n += k
             self.errors += e
             if cap is None or self.capped_n < cap:

@@ -679,7 +679,10 @@ def _run_policy(
     policy_s = 0.0
     starts = np.arange(init, n, bs)
     ends = np.minimum(starts + bs, n)
-    batch_acc = np.empty(starts.size)
+    # hits[b]: correct predictions in the batches before batch b, so a count
+    # over rows from one batch start to another (or to the stream's end) is a
+    # difference of two of these rather than a count_nonzero over the rows
+    hits = [0]
     count_nonzero = np.count_nonzero
     perf_counter = time.perf_counter
     should_retrain = policy.should_retrain
@@ -693,7 +696,7 @@ def _run_policy(
     # the deployed model, unpacked: its predict and predict_proba (or None)
     m_predict, m_proba = deployed.unpack()
     predict_s = 0.0
-    for b, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         if table is None:
             Xb = Xm = X[s:e]  # type: ignore[index]
         else:
@@ -710,10 +713,9 @@ def _run_policy(
             proba = pending = _PendingProba(m_proba, Xm)
         predict_s += perf_counter() - t0
         ok = correct[s:e]
-        np.equal(pred, y[s:e], out=ok)  # writes the batch's hits into ``correct``
-        # counts, not means: count / n is the same float as the mean of 0/1
+        np.equal(pred, y[s:e], ok)  # writes the batch's hits into ``correct``
         n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
-        batch_acc[b] = n_ok / (e - s)
+        hits.append(hits[-1] + n_ok)  # (the batch accuracies come from these at the end)
         # labels of rows i with i + delay < e have arrived
         new_known = e - delay
         if new_known > labels_known:
@@ -726,14 +728,23 @@ def _run_policy(
             labels_known = new_known
         lo = seen_known if seen_known > deploy_pos else deploy_pos
         # 1.0 - flag: the 0/1 errors as float64 in one operation
-        new_errors = 1.0 - correct[lo:labels_known] if labels_known > lo else None
+        if labels_known <= lo:
+            new_errors = None
+        elif lo == s and labels_known == e:  # this batch's (its flags are at hand)
+            new_errors = 1.0 - ok
+        else:
+            new_errors = 1.0 - correct[lo:labels_known]
         seen_known = labels_known
         m_lo = labels_known - metric_window
         if m_lo < deploy_pos:
             m_lo = deploy_pos
         m_n = labels_known - m_lo
         if m_n > 0:
-            metric = int(count_nonzero(correct[m_lo:labels_known])) / m_n
+            if (m_lo - init) % bs or ((labels_known - init) % bs and labels_known != n):
+                n_hit = int(count_nonzero(correct[m_lo:labels_known]))
+            else:  # both ends start a batch (or end the stream): from the batches' counts
+                n_hit = hits[-(-(labels_known - init) // bs)] - hits[(m_lo - init) // bs]
+            metric = n_hit / m_n
         else:
             metric, m_n = None, 0
         state_fields = fields.copy()
@@ -873,6 +884,9 @@ def _run_policy(
                 estimator = _fit_estimator(
                     cfg.performance_estimator, cand, rows(lo_t, hi_t), y[lo_t:hi_t]
                 )
+    # counts, not means: count / n is the same float as the mean of 0/1 (the
+    # batch sizes and counts convert to floats exactly)
+    batch_acc = np.diff(np.asarray(hits, dtype=np.float64)) / (ends - starts)
     n_eval = n - init
     errors = int(n_eval - correct[init:].sum())
     return PolicyRun(
