@@ -327,31 +327,27 @@ def _load(avg):
 NOTES = """
 ### Which targets are met, and why some are not
 
-The targets (issue 20) are marked in the table. The run of 2026-12-06
-04:18 UTC misses three (Page-Hinkley on dense alarms, ADWIN's `update`,
-and EDDM's `update_many`, at 8.6x; it was 10.8x on 2026-12-05):
+The targets (issue 20) are marked in the table. The runs of 2026-12-06
+07:15 and 07:20 UTC (after short calls became one scan, EDDM's scan per
+error and HDDM-A's integer cut point; the table is the second) miss one:
+ADWIN's per-element `update`.
 
 * **Page-Hinkley `update_many` on a dense-alarm stream (*gaussian*, an alarm
-  every ~1,500 values) is below 10x River.** After each detection the
-  statistics restart from scratch (a running mean and an exponentially
-  weighted sum, both sequential recursions that must restart to stay bit for
-  bit equal to `update`), so each of the 128 detections costs at least one
-  NumPy window: a fixed cost of 15-25 us plus two sequential passes over
-  about one mean gap. On 2026-12-06 its window loop was rewritten (state
-  only where a call ends, the first rise found by per-chunk bounds, SciPy's
-  filter routine called without its wrapper): on its own, 16.4 ms -> 10.4 ms
-  for the 200,000 values (1.58x, medians of 7, old and new alternated), but
-  timed in rounds alternating with River's loop it is 12.9 ms, and River's
-  loop took 110 ms against 98 ms the day before, so the ratio is 8.6x
-  (6.7-9.6; a second run 8.9x). With rare alarms (*low-noise*) the same code
-  is far above 10x.
-* **EDDM `update_many`** fell below 10x on 2026-12-06 (8.6x, then 8.9x in
-  a second run) with no change to its code: the same build alternated with
-  the previous one gives the same times (5.9-6.4 ms against 6.1-6.2 ms).
-  On this day the machine ran NumPy-heavy code about 45 % slower than the
-  day before while River's pure-Python loops slowed by 15-20 %, which moves
-  every ratio against the vectorised code. The 2026-12-05 run is kept in
-  git history; the target is marked as the latest run has it.
+  every ~1,500 values)** is at 11.7x River (11.3-12.3) and 13.0x
+  (11.9-13.8) in these runs. Its
+  code is only 2-6 % faster than in the 04:18 UTC run of the same day, which
+  measured 8.6x (6.7-9.6) and 8.9x: the machine ran NumPy code markedly
+  slower then (River's loop took 110 ms against 85 ms now). The ratio is
+  near the line on a slow day. After each detection the statistics restart
+  from scratch (a running mean and an exponentially weighted sum, both
+  sequential recursions that must restart to stay bit for bit equal to
+  `update`), so each of the 128 detections costs a NumPy window: about 11 us
+  of fixed cost (~28 NumPy calls) plus two sequential passes over about one
+  mean gap. A cost model over the stream's real gaps found no window policy
+  more than about 2 % better than the one used.
+* **EDDM `update_many`** scans per error rather than per value since
+  2026-12-06 07:00 UTC (about 45 % less time): 18.3x and 20.3x, where it
+  was 8.6-8.9x in the 04:18 run.
 * **ADWIN's per-element `update` is far below 0.5x River's.** River's ADWIN
   core is compiled (Cython); ours is pure Python doing the same bucket
   arithmetic, operation for operation (that is how its detections equal
