@@ -268,6 +268,9 @@ class OnStaleness:
             self._fired = False
             self._reported = None
             self._current = [[0.0, 0.0] for _ in self._current]
+            # the kept answers were the previous model's (a version number may
+            # come back, e.g. a rollback to an earlier registry version)
+            self._memo_key = self._cols_key = None
         if xs is not None and len(xs):
             self._add(xs)
         k = min(self._age // self.block, self.max_blocks - 1)

@@ -69,7 +69,12 @@ class FunctionPolicy:
         if isinstance(out, RetrainDecision):
             return out
         if hasattr(out, "retrain") and hasattr(out, "reason"):
-            return RetrainDecision(retrain=bool(out.retrain), reason=str(out.reason))
+            # a decision-like object: its change point too (a window may train from it)
+            return RetrainDecision(
+                retrain=bool(out.retrain),
+                reason=str(out.reason),
+                change_point=getattr(out, "change_point", None),
+            )
         raise TypeError(
             f"The policy function {_callable_name(self.func)} must return a bool or a "
             f"RetrainDecision. Got {type(out).__name__} instead."

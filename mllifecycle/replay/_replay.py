@@ -349,6 +349,36 @@ def _evaluate_gates(
     return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
 
 
+def _gate_proba(model: Any, proba: Any, y_true: npt.NDArray[Any]) -> Any:
+    """Return a model's class probabilities with one column per class of ``y_true``, sorted.
+
+    ``predict_proba`` has one column per class of ``model.classes_``; when a
+    class disappeared or appeared in the stream these are not the holdout's
+    classes, and reading one as the other scores the model against the wrong
+    classes. A class the model never saw gets a column of zeros (it predicts
+    it with probability 0); a model with a class the holdout lacks has
+    probabilities that no columns of the holdout's classes can hold: None, so
+    a gate that needs them says so.
+    """
+    classes = getattr(model, "classes_", None)
+    if proba is None or classes is None:
+        return proba
+    classes = np.asarray(classes)
+    proba = np.asarray(proba)
+    target = np.unique(y_true)
+    if classes.shape == target.shape and bool((classes == target).all()):
+        return proba
+    if proba.ndim != 2 or proba.shape[1] != classes.shape[0]:
+        return proba  # not one column per class: the gates' own checks apply
+    col = np.searchsorted(target, classes)
+    known = col < target.shape[0]
+    if not known.all() or not bool((target[col] == classes).all()):
+        return None
+    out = np.zeros((proba.shape[0], target.shape[0]), dtype=np.float64)
+    out[:, col] = proba
+    return out
+
+
 class _RegistrySink:
     """Writes one policy's models into a registry as the replay trains them.
 
@@ -620,9 +650,16 @@ def _run_policy(
     used[:init] = True
     correct = np.zeros(n, dtype=bool)
     ref_rows = (0, init)
+    # what the states show of X: read-only views, so a policy that writes into
+    # state.current_X or state.reference_X cannot change the caller's X (the
+    # rows later fits use, and the stream of the policies replayed after it)
+    X_shown = None
+    if X is not None:
+        X_shown = X.view()
+        X_shown.flags.writeable = False
     # the deployed model's training rows (the newest max_reference of them),
     # sliced once per deployment rather than at every batch
-    ref_X = None if X is None else X[max(0, init - cfg.max_reference) : init]
+    ref_X = None if X_shown is None else X_shown[max(0, init - cfg.max_reference) : init]
     estimator = None
     if cfg.performance_estimator is not None:
         estimator = _fit_estimator(cfg.performance_estimator, fitted, rows(0, init), y[:init])
@@ -698,9 +735,9 @@ def _run_policy(
     predict_s = 0.0
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         if table is None:
-            Xb = Xm = X[s:e]  # type: ignore[index]
+            Xm, Xb = X[s:e], X_shown[s:e]  # type: ignore[index]
         else:
-            Xm, Xb = table.rows(s, e), None if X is None else X[s:e]
+            Xm, Xb = table.rows(s, e), None if X_shown is None else X_shown[s:e]
         # the model's own work, timed exactly as _Model.predict times it
         t0 = perf_counter()
         pred = m_predict(Xm)
@@ -734,6 +771,8 @@ def _run_policy(
             new_errors = 1.0 - ok
         else:
             new_errors = 1.0 - correct[lo:labels_known]
+        if new_errors is not None:  # shared by the policies of a composition
+            new_errors.flags.writeable = False
         seen_known = labels_known
         m_lo = labels_known - metric_window
         if m_lo < deploy_pos:
@@ -853,8 +892,8 @@ def _run_policy(
                 yh,
                 c_pred,
                 o_pred,
-                c_proba,
-                o_proba,
+                _gate_proba(cand, c_proba, yh),
+                _gate_proba(deployed.model, o_proba, yh),
                 rng=e,
                 promote=None if sink is None else sink.promoter(registered),
             )
@@ -878,8 +917,8 @@ def _run_policy(
             version += 1
             deploy_pos = e
             ref_rows = (lo_t, tr_hi)
-            if X is not None:
-                ref_X = X[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
+            if X_shown is not None:
+                ref_X = X_shown[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
             if cfg.performance_estimator is not None:
                 estimator = _fit_estimator(
                     cfg.performance_estimator, cand, rows(lo_t, hi_t), y[lo_t:hi_t]
