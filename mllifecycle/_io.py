@@ -28,12 +28,14 @@ import numpy.typing as npt
 __all__ = [
     "Table",
     "read_table",
+    "aware_columns",
     "read_column_file",
     "match_label_types",
     "refuse_data_header",
     "check_output_path",
     "refuse_numbers_written_two_ways",
     "grouped_number",
+    "decimal_comma_number",
     "SEPARATORS",
 ]
 
@@ -43,6 +45,27 @@ _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SEP_ALIASES = {"\\t": "\t", **{name: sep for sep, name in _SEP_NAMES.items()}}
 
 Table = dict[str, npt.NDArray[Any]]
+
+
+class _ZonedTable(dict[str, npt.NDArray[Any]]):
+    """A :data:`Table` that remembers its timezone-aware datetime columns."""
+
+    aware: frozenset[str] = frozenset()
+
+
+def aware_columns(table: Table) -> frozenset[str]:
+    """Names of the datetime columns that were timezone-aware (read as UTC instants).
+
+    A naive datetime column is read as written, so comparing it with an aware
+    one (now UTC) would shift one of them by the zone's offset.
+    """
+    return getattr(table, "aware", frozenset())
+
+
+def _zoned(table: Table, aware: set[str]) -> Table:
+    out = _ZonedTable(table)
+    out.aware = frozenset(aware)
+    return out
 
 
 def _sep_name(sep: str) -> str:
@@ -74,10 +97,21 @@ def _detect_sep(path: str, sample: str) -> str:
         return ","
 
 
-def _parse_datetime(cells: list[str]) -> npt.NDArray[Any] | None:
-    """Return the cells as datetime64 if every non-empty one is ISO-8601."""
+class _MixedZonesError(ValueError):
+    """A datetime column with both timezone-aware and naive cells."""
+
+
+def _parse_datetime(cells: list[str]) -> tuple[npt.NDArray[Any], bool] | None:
+    """Return the cells as datetime64 and whether they were timezone-aware.
+
+    None unless every non-empty cell is ISO-8601. Aware cells become UTC
+    instants; a column mixing aware and naive cells is refused
+    (:class:`_MixedZonesError`): a naive time is a clock time in a zone the
+    file does not say, so reading it as UTC beside true UTC instants shifts
+    it by that zone's offset without a word.
+    """
     values: list[Any] = []
-    seen = False
+    first: dict[bool, str] = {}  # the first aware / naive cell
     for c in cells:
         if c in NA_TOKENS:
             values.append(None)
@@ -88,13 +122,19 @@ def _parse_datetime(cells: list[str]) -> npt.NDArray[Any] | None:
             d = _dt.datetime.fromisoformat(c.replace("Z", "+00:00"))
         except ValueError:
             return None
+        first.setdefault(d.tzinfo is not None, c)
         if d.tzinfo is not None:
             d = d.astimezone(_dt.UTC).replace(tzinfo=None)
         values.append(np.datetime64(d, "us"))
-        seen = True
-    if not seen:
+    if not first:
         return None
-    return np.array([np.datetime64("NaT", "us") if v is None else v for v in values])
+    if len(first) == 2:
+        raise _MixedZonesError(
+            f"mixes timezone-aware and naive datetimes ({first[True]!r} and "
+            f"{first[False]!r}); write every time with its UTC offset, or none"
+        )
+    arr = np.array([np.datetime64("NaT", "us") if v is None else v for v in values])
+    return arr, True in first
 
 
 #: Cells read as missing (pandas' default ``na_values``, the empty cell included):
@@ -152,15 +192,30 @@ def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
     return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
 
 
-def _column(cells: list[str], decimal_comma: bool = False) -> npt.NDArray[Any]:
+def _column(cells: list[str], decimal_comma: bool = False) -> tuple[npt.NDArray[Any], bool]:
+    """Read cells as numbers, datetimes or text; also say whether they were timezone-aware."""
     values = _floats(cells, decimal_comma)
     if values is not None:
         exact = _exact_integers(cells)
-        return values if exact is None else exact
+        return (values if exact is None else exact), False
     dates = _parse_datetime(cells)
     if dates is not None:
         return dates
-    return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
+    return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object), False
+
+
+def _table(path: str, columns: dict[str, list[str]], decimal_comma: bool = False) -> Table:
+    """Columns of text cells read by :func:`_column`, with their time zones remembered."""
+    table: Table = {}
+    aware: set[str] = set()
+    for name, cells in columns.items():
+        try:
+            table[name], is_aware = _column(cells, decimal_comma)
+        except _MixedZonesError as exc:
+            raise ValueError(f"{path}: column {name!r} {exc}") from None
+        if is_aware:
+            aware.add(name)
+    return _zoned(table, aware)
 
 
 def _read_parquet(path: str) -> Table:
@@ -177,9 +232,12 @@ def _read_parquet(path: str) -> Table:
         table = pq.read_table(path)
     except Exception as exc:
         raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
+    from mllifecycle._frames import datetime_zones
+
     names, cols = to_columns(table)
     _check_names(path, [str(n) for n in names])
-    return {str(n): c for n, c in zip(names, cols, strict=True)}
+    aware = {str(names[j]) for j, tz in datetime_zones(table).items() if tz}
+    return _zoned({str(n): c for n, c in zip(names, cols, strict=True)}, aware)
 
 
 _PARQUET = frozenset({".parquet", ".pq"})
@@ -300,10 +358,13 @@ def _read_json(path: str, text: str) -> Table:
         raise ValueError(f"{path}: no data rows")
     names = list(dict.fromkeys(k for rec in records for k in rec))
     _check_names(path, names)
-    return {
-        k: _column([_json_cell(path, k, rec.get(k), i) for i, rec in enumerate(records, start=1)])
-        for k in names
-    }
+    return _table(
+        path,
+        {
+            k: [_json_cell(path, k, rec.get(k), i) for i, rec in enumerate(records, start=1)]
+            for k in names
+        },
+    )
 
 
 def _looks_like_json(text: str) -> bool:
@@ -358,9 +419,11 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     ------
     ValueError
         For a missing, empty or malformed file (rows of unequal length, a
-        malformed quoted field, duplicate or empty column names) and for a
+        malformed quoted field, duplicate or empty column names), for a
         single column whose header holds another common delimiter, which is a
-        delimited file read with the wrong one.
+        delimited file read with the wrong one, and for a datetime column
+        mixing timezone-aware and naive times (:func:`aware_columns` names a
+        table's aware columns, read as UTC instants).
 
     Examples
     --------
@@ -438,7 +501,7 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     if not body:
         raise ValueError(f"{path}: no data rows")
     comma = delim == ";"
-    table = {name: _column([r[j] for r in body], comma) for j, name in enumerate(names)}
+    table = _table(path, {name: [r[j] for r in body] for j, name in enumerate(names)}, comma)
     if comma:
         _check_decimal_marks(path, table, names, body)
     return table
@@ -657,6 +720,29 @@ def grouped_number(values: npt.NDArray[Any]) -> str | None:
         if not isinstance(v, str):
             return None
         if _COMMA_GROUPED.fullmatch(v):
+            example = example or v
+        elif not _is_number(v):
+            return None
+    return example
+
+
+def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:
+    """Return a cell of a text column of numbers written with a decimal comma.
+
+    ``"4,35"`` is a number only in a semicolon-separated file; in a tab-,
+    pipe- or (quoted) comma-separated one it is read as text, and a drift test
+    on it compares categories. Returns the first such cell when every
+    non-missing cell is a number, with a decimal comma or without, else None.
+    """
+    if values.dtype != object:
+        return None
+    example = None
+    for v in values.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if "," in v and _DECIMAL_COMMA.fullmatch(v):
             example = example or v
         elif not _is_number(v):
             return None

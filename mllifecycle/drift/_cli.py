@@ -107,6 +107,30 @@ def _example() -> tuple[dict[str, Any], dict[str, Any]]:
     return ref, cur
 
 
+_BOOLEAN_TEXT = {"true": True, "false": False}
+
+
+def _booleans(col: Any) -> Any:
+    """Return a text column of true/false cells (any case) as bools; others unchanged.
+
+    A Parquet boolean column is read as bools, the same values in a CSV as
+    ``True``/``False`` (pandas) or ``true``/``false`` (JSON, R); as text
+    against bools, or ``True`` against ``true``, every value was a category
+    of its own and the same data "drifted" completely.
+    """
+    import numpy as np
+
+    if col.dtype != object:
+        return col
+    values = col.tolist()
+    if not all(
+        v is None or (isinstance(v, str) and v.lower() in _BOOLEAN_TEXT) for v in values
+    ) or all(v is None for v in values):
+        return col
+    out = np.array([None if v is None else _BOOLEAN_TEXT[v.lower()] for v in values], dtype=object)
+    return out if any(v is None for v in values) else out.astype(bool)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``mllifecycle drift``; return 0 (no drift), 1 (drift); raise on bad input."""
     import json
@@ -131,7 +155,22 @@ def run(args: argparse.Namespace) -> int:
                 f"the columns differ: {args.reference} has {list(ref)[:5]}, "
                 f"{args.current} has {list(cur)[:5]}"
             )
-        from mllifecycle._io import grouped_number
+        from mllifecycle._io import aware_columns, decimal_comma_number, grouped_number
+
+        ref_aware, cur_aware = aware_columns(ref), aware_columns(cur)
+        for name in ref:
+            if ref[name].dtype.kind == cur[name].dtype.kind == "M" and (
+                (name in ref_aware) != (name in cur_aware)
+            ):  # naive clock times would be read as UTC instants
+                aware, naive = (
+                    (args.reference, args.current)
+                    if name in ref_aware
+                    else (args.current, args.reference)
+                )
+                raise ValueError(
+                    f"column {name!r} has timezone-aware times in {aware} and naive ones "
+                    f"in {naive}; write both with their UTC offset, or both without"
+                )
 
         for path, table in ((args.reference, ref), (args.current, cur)):
             for name, col in table.items():
@@ -141,6 +180,15 @@ def run(args: argparse.Namespace) -> int:
                         f"{path}: column {name!r} holds numbers with a thousands separator "
                         f"({cell!r}), read as text; write them without one"
                     )
+                cell = decimal_comma_number(col)
+                if cell is not None:  # else compared as categories
+                    raise ValueError(
+                        f"{path}: column {name!r} holds numbers with a decimal comma "
+                        f"({cell!r}), read as text (a decimal comma is read only in "
+                        "semicolon-separated files); write them with a decimal point"
+                    )
+        ref = {name: _booleans(col) for name, col in ref.items()}
+        cur = {name: _booleans(col) for name, col in cur.items()}
     correction = None if str(args.correction).lower() == "none" else args.correction
     report = detect(
         ref,

@@ -29,6 +29,7 @@ __all__ = [
     "check_pair_2d",
     "check_pair_categorical",
     "exact_integer_columns",
+    "integer_array",
     "warn_inexact_integers",
     "integer_offset",
     "shift_integers",
@@ -93,7 +94,28 @@ def _int_column(x: Any) -> npt.NDArray[Any] | None:
             return None
     else:
         return None
-    return a if a.dtype.kind in "iu" and a.size else None
+    return integer_array(a)
+
+
+def integer_array(a: npt.NDArray[Any]) -> npt.NDArray[Any] | None:
+    """Return ``a`` if it holds integers only (a NumPy integer dtype or Python ints), else None.
+
+    An object array of Python ints (built from a list, or ints beyond int64)
+    is returned as int64 when it fits, else as it is: float64 would round
+    values beyond 2**53 just as it rounds an int64 array's.
+    """
+    if not a.size:
+        return None
+    if a.dtype.kind in "iu":
+        return a
+    if a.dtype.kind != "O" or not all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in a.ravel().tolist()
+    ):
+        return None
+    try:
+        return a.astype(np.int64)
+    except OverflowError:
+        return a  # beyond int64: shifted in Python's integers
 
 
 def integer_offset(
@@ -137,7 +159,7 @@ def shift_integers(a: npt.NDArray[Any], offset: list[int]) -> FloatArray:
     for j, off in enumerate(offset):
         c = cols[:, j]
         lo, hi = int(c.min()) - off, int(c.max()) - off
-        if lo >= -(2**63) and hi < 2**63:
+        if c.dtype.kind in "iu" and lo >= -(2**63) and hi < 2**63:
             # a - off modulo 2**64 in unsigned arithmetic, exact as int64
             d = c.astype(np.uint64) - np.uint64(off % 2**64)
             out[:, j] = d.view(np.int64)
@@ -170,11 +192,14 @@ def warn_inexact_integers(
     before it sees the current data, so it cannot shift both samples alike
     (:func:`exact_integer_columns`); distinct integers above 2**53 may tie.
     """
+    ints = [
+        integer_array(c) if kind == "numeric" else None
+        for kind, c in zip(kinds, cols, strict=True)
+    ]
     big = [
         nm
-        for nm, kind, c in zip(names, kinds, cols, strict=True)
-        if kind == "numeric" and c.dtype.kind in "iu" and c.size
-        and (int(c.max()) > _EXACT_INT or int(c.min()) < -_EXACT_INT)
+        for nm, c in zip(names, ints, strict=True)
+        if c is not None and (int(c.max()) > _EXACT_INT or int(c.min()) < -_EXACT_INT)
     ]
     if big:
         warnings.warn(
@@ -196,10 +221,10 @@ def exact_integer_columns(
     """Shift (in place in the lists) numeric integer column pairs beyond 2**53; True if any."""
     shifted = False
     for j, kind in enumerate(kinds):
-        r, c = rc[j], cc[j]
-        if kind != "numeric" or r.dtype.kind not in "iu" or c.dtype.kind not in "iu":
+        if kind != "numeric":
             continue
-        if not (r.size and c.size):
+        r, c = integer_array(rc[j]), integer_array(cc[j])
+        if r is None or c is None:
             continue
         off = integer_offset(r, c, caller=caller, columns=[names[j]])
         if off is not None:

@@ -59,6 +59,7 @@ def _run(
     seed: int,
     caller: str,
     name: str,
+    categorical: bool = False,
 ) -> DriftResult:
     fn, takes_rng, _, _ = FEATURE_TESTS[test]
     kw: dict[str, Any] = {
@@ -68,8 +69,10 @@ def _run(
     }
     if takes_rng:
         kw["rng"] = seed
+    # a column declared categorical (categorical_features, a categorical
+    # dtype) holding numbers is binned by category, not at quantiles
     if test in ("psi", "jensen_shannon", "hellinger") and (
-        ref.dtype.kind not in "iuf" or cur.dtype.kind not in "iuf"
+        categorical or ref.dtype.kind not in "iuf" or cur.dtype.kind not in "iuf"
     ):
         kw["categorical"] = True
     try:
@@ -253,6 +256,7 @@ def run_all(
             seed=seeds[j],
             caller=caller,
             name=nm,
+            categorical=kinds[j] == "categorical",
         )
     return results
 
