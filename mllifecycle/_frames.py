@@ -148,6 +148,16 @@ def refuse_duplicate_names(names: Sequence[Any], argname: str, caller: str) -> N
         seen[text] = orig
 
 
+def _beyond_float(low: Any, high: Any) -> bool:
+    """Whether an integer column's range leaves float64's exact integers (2**53).
+
+    A nullable integer column with nulls was made float64 (nulls NaN), which
+    rounds such values (or, in pyarrow, refuses them); it is returned as
+    Python ints and None instead.
+    """
+    return any(v is not None and abs(int(v)) > 2**53 for v in (low, high))
+
+
 def _pandas_column(s: Any) -> npt.NDArray[Any]:
     dtype = s.dtype
     kind_char = getattr(dtype, "kind", "O")
@@ -159,6 +169,8 @@ def _pandas_column(s: Any) -> npt.NDArray[Any]:
     if is_ext:
         has_na = bool(s.isna().any())
         if kind_char in "iufb":
+            if has_na and kind_char in "iu" and _beyond_float(s.min(), s.max()):
+                return np.array(s.to_numpy(dtype=object, na_value=None).tolist(), dtype=object)
             if has_na:
                 return np.asarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
             np_dtype = np.dtype(bool) if kind_char == "b" else getattr(dtype, "numpy_dtype", None)
@@ -178,7 +190,8 @@ def _pandas_column(s: Any) -> npt.NDArray[Any]:
 def column_to_numpy(s: Any) -> npt.NDArray[Any]:
     """Return one column (a pandas/polars Series or pyarrow array) as a NumPy array.
 
-    Nulls become ``nan`` in numeric and boolean columns, ``None`` in others.
+    Nulls become ``nan`` in numeric and boolean columns, ``None`` in others
+    (and in integer columns beyond 2**53, which become Python ints and None).
 
     Examples
     --------
@@ -194,6 +207,8 @@ def column_to_numpy(s: Any) -> npt.NDArray[Any]:
         return _pandas_column(s)
     if kind == "polars":
         dt = str(s.dtype)
+        if s.null_count() and dt.startswith(("Int", "UInt")) and _beyond_float(s.min(), s.max()):
+            return np.array(s.to_list(), dtype=object)
         if s.null_count() and (dt.startswith(("Int", "UInt", "Float")) or dt == "Boolean"):
             return np.asarray(s.cast(sys.modules["polars"].Float64).to_numpy())
         out = np.asarray(s.to_numpy())
@@ -203,6 +218,12 @@ def column_to_numpy(s: Any) -> npt.NDArray[Any]:
     # pyarrow
     pa = sys.modules["pyarrow"]
     typ = s.type
+    if pa.types.is_integer(typ) and s.null_count:
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(s).as_py()
+        if _beyond_float(bounds["min"], bounds["max"]):
+            return np.array(s.to_pylist(), dtype=object)
     if (pa.types.is_integer(typ) or pa.types.is_boolean(typ) or pa.types.is_floating(typ)) and (
         s.null_count
     ):

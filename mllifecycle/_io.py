@@ -36,6 +36,7 @@ __all__ = [
     "refuse_numbers_written_two_ways",
     "grouped_number",
     "decimal_comma_number",
+    "missing_marker",
     "SEPARATORS",
 ]
 
@@ -189,6 +190,10 @@ def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
         return None
     if all(_INTEGER.fullmatch(c) and -(2**63) <= int(c) < 2**63 for c in cells):
         return np.array([int(c) for c in cells], dtype=np.int64)
+    if all(
+        c in NA_TOKENS or (_INTEGER.fullmatch(c) and -(2**63) <= int(c) < 2**63) for c in cells
+    ):  # empty cells: Python ints and None (int64 has no missing value; text was categories)
+        return np.array([None if c in NA_TOKENS else int(c) for c in cells], dtype=object)
     return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
 
 
@@ -236,8 +241,54 @@ def _read_parquet(path: str) -> Table:
 
     names, cols = to_columns(table)
     _check_names(path, [str(n) for n in names])
+    cols = [_parquet_nulls(table.column(j), c) for j, c in enumerate(cols)]
     aware = {str(names[j]) for j, tz in datetime_zones(table).items() if tz}
     return _zoned({str(n): c for n, c in zip(names, cols, strict=True)}, aware)
+
+
+def _check_na_values(na_values: Any) -> frozenset[str]:
+    """``na_values`` as a set of cells (``--na-values``), checked."""
+    if na_values is None:
+        return frozenset()
+    if isinstance(na_values, str) or not all(isinstance(v, str) for v in na_values):
+        raise ValueError(
+            f"--na-values must be a list of cell values (text), got {na_values!r}"
+        )
+    return frozenset(v.strip() for v in na_values)
+
+
+def _na(cell: str, extra: frozenset[str]) -> str:
+    """Return the empty cell (missing) for a cell the user named a missing-value marker."""
+    return "" if cell in extra else cell
+
+
+def _missing_text(table: Table, extra: frozenset[str]) -> Table:
+    """Return a Parquet table with its text cells named in ``na_values`` as None."""
+    if not extra:
+        return table
+    for name, col in table.items():
+        if col.dtype == object:
+            table[name] = np.array(
+                [None if isinstance(v, str) and v.strip() in extra else v for v in col.tolist()],
+                dtype=object,
+            )
+    return table
+
+
+def _parquet_nulls(column: Any, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return a boolean Parquet column with nulls as ``True``/``False``/``None``.
+
+    pyarrow makes such a column float64 (1.0/0.0/NaN): the flags became
+    numbers, tested with a numeric test, and refused against the same flags
+    in a CSV (read as booleans).
+    """
+    import pyarrow as pa
+
+    if not column.null_count:
+        return values
+    if pa.types.is_boolean(column.type):
+        return np.array(column.to_pylist(), dtype=object)
+    return values
 
 
 _PARQUET = frozenset({".parquet", ".pq"})
@@ -308,7 +359,7 @@ def _json_lines(path: str, text: str) -> list[Any]:
     return records
 
 
-def _read_json(path: str, text: str) -> Table:
+def _read_json(path: str, text: str, extra: frozenset[str] = frozenset()) -> Table:
     """Read JSON lines, a JSON array of records, or an object of columns."""
     if not text.strip():
         raise ValueError(f"{path}: empty file; expected JSON records")
@@ -361,7 +412,10 @@ def _read_json(path: str, text: str) -> Table:
     return _table(
         path,
         {
-            k: [_json_cell(path, k, rec.get(k), i) for i, rec in enumerate(records, start=1)]
+            k: [
+                _na(_json_cell(path, k, rec.get(k), i), extra)
+                for i, rec in enumerate(records, start=1)
+            ]
             for k in names
         },
     )
@@ -387,7 +441,9 @@ def _check_names(path: str, header: list[str]) -> None:
         seen.add(h)
 
 
-def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Table:
+def read_table(
+    path: str, *, sep: str | None = None, header: bool = True, na_values: Any = None
+) -> Table:
     r"""Read a CSV, TSV, JSON or Parquet file into ``{column name: 1-D array}``.
 
     Parameters
@@ -406,6 +462,10 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
     header : bool, default=True
         Whether the first row names the columns. Without a header the columns
         are named ``"0"``, ``"1"``, ...
+    na_values : collection of str, optional
+        Cells read as missing besides :data:`NA_TOKENS` (pandas' markers and
+        the empty cell), such as ``"?"`` or ``"-"``; in every format (in a
+        Parquet file, in its text columns).
 
     Returns
     -------
@@ -413,7 +473,8 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         Columns in file order: float64 for numbers (empty cells NaN),
         datetime64 for ISO-8601 dates, object (str or None) otherwise. A
         column with an integer beyond 2**53 (which float64 would round) is
-        int64 when every cell is an integer within int64's range, else text.
+        int64 when every cell is an integer within int64's range (Python ints
+        and None when some cells are empty), else text.
 
     Raises
     ------
@@ -444,10 +505,16 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         )
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
-    if _extension(path) in _PARQUET:
-        return _read_parquet(path)
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    extra = _check_na_values(na_values)
+    if _extension(path) in _PARQUET:  # pyarrow reads a directory as a Parquet data set
+        return _missing_text(_read_parquet(path), extra)
+    if os.path.isdir(path):
+        raise ValueError(f"{path}: is a directory; expected a file (CSV, TSV, JSON or Parquet)")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:  # permissions, a device, a file gone since the check
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if raw.startswith(b"PAR1"):  # before decoding: Parquet's bytes are not text
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
     # UTF-16 only with its byte-order mark (spreadsheets' "Unicode text"); else UTF-8
@@ -459,7 +526,7 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         what = "UTF-16" if utf16 else "UTF-8"
         raise ValueError(f"{path}: not {what} text ({exc.reason} at byte {exc.start})") from None
     if _extension(path) in _JSON:
-        return _read_json(path, text)
+        return _read_json(path, text, extra)
     if _looks_like_json(text):
         raise ValueError(
             f"{path}: this looks like JSON, not delimited text; give it a .json or .jsonl "
@@ -472,7 +539,10 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
         rows = [[c.strip() for c in r] for r in reader]
     except csv.Error as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
-    rows = [r for r in rows if any(r)]
+    # blank lines are skipped; a row of empty cells (",,") is a row of missing
+    # values, as in pandas and as a JSON record of nulls: dropping it turned
+    # nan_policy="raise" into an answer and changed the row counts
+    rows = [r for r in rows if len(r) > 1 or any(r)]
     if not rows:
         raise ValueError(f"{path}: empty file; expected a header row of column names")
     width = len(rows[0])
@@ -500,6 +570,8 @@ def read_table(path: str, *, sep: str | None = None, header: bool = True) -> Tab
             )
     if not body:
         raise ValueError(f"{path}: no data rows")
+    if extra:
+        body = [[_na(c, extra) for c in r] for r in body]
     comma = delim == ";"
     table = _table(path, {name: [r[j] for r in body] for j, name in enumerate(names)}, comma)
     if comma:
@@ -747,3 +819,48 @@ def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:
         elif not _is_number(v):
             return None
     return example
+
+
+#: Words that mark a missing value (beside pandas' markers, read as missing)
+_MISSING_WORDS = frozenset(
+    {"na", "n.a.", "n.a", "nan", "none", "null", "nil", "missing", "unknown", "undefined"}
+)
+
+
+def _is_marker(cell: str) -> bool:
+    """Whether a cell looks like a missing-value marker: ``?``, ``-``, ``.``, ``n.a.``, ``na``."""
+    return not any(ch.isalnum() for ch in cell) or cell.lower() in _MISSING_WORDS
+
+
+def missing_marker(values: npt.NDArray[Any]) -> tuple[int, str] | None:
+    """Return a missing-value marker that made a column of numbers or dates text.
+
+    A ``?`` (or ``-``, ``n.a.``, ...) among numbers is not one of pandas'
+    markers, so the column was read as text and a drift test compared its
+    values as categories: a shift of the numbers went unseen, and a ``?`` in
+    one file only gave one file a category of its own. Returns the first
+    such cell (its row, from 0) when every other non-missing cell is a number
+    (with a decimal point or comma), or every other one an ISO-8601 date, or
+    every other one true/false, else None.
+    """
+    if values.dtype != object:
+        return None
+    first: tuple[int, str] | None = None
+    rest: list[str] = []
+    for i, v in enumerate(values.tolist()):
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if _is_marker(v):
+            first = first or (i, v)
+        else:
+            rest.append(v)
+    if first is None or not rest:
+        return None
+    if _floats(rest, True) is not None or all(v.lower() in ("true", "false") for v in rest):
+        return first
+    try:
+        return first if _parse_datetime(rest) is not None else None
+    except ValueError:  # a mix of aware and naive times: dates all the same
+        return first

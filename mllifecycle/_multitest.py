@@ -7,13 +7,14 @@ per slice; both call :func:`adjust_p_values` here.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._validation import check_option, fail
+from mllifecycle._validation import check_option, described, fail
 
 __all__ = ["CORRECTIONS", "adjust_p_values"]
 
@@ -75,6 +76,7 @@ def adjust_p_values(
     correction = check_option(correction, "correction", CORRECTIONS, caller)
     if p_values is None or isinstance(p_values, str | bytes):
         fail("p_values", "a 1-D sequence of p-values in [0, 1]", p_values, caller)
+    _refuse_non_numbers(p_values, caller)
     try:
         arr = np.asarray(p_values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -109,6 +111,38 @@ def adjust_p_values(
     out = np.empty(k)
     out[order] = np.minimum(adj, 1.0)
     return out
+
+
+def _refuse_non_numbers(p_values: Any, caller: str) -> None:
+    """Refuse p-values that are not real numbers: text, bools, None, dates, complex.
+
+    ``np.asarray(..., dtype=float)`` reads ``"0.1"`` as 0.1, ``True`` as 1.0
+    and a datetime as its count of units, so a column of the wrong thing was
+    adjusted as if it held p-values.
+    """
+    if hasattr(p_values, "to_numpy") and not isinstance(p_values, np.ndarray):
+        try:
+            p_values = p_values.to_numpy()
+        except (TypeError, ValueError):
+            return  # np.asarray below explains
+    if isinstance(p_values, np.ndarray) and p_values.dtype != object:
+        if p_values.dtype.kind not in "fiu":
+            fail(
+                "p_values",
+                "numeric p-values in [0, 1]",
+                described(f"an array of dtype {p_values.dtype}"),
+                caller,
+            )
+        return
+    try:
+        flat = np.asarray(p_values, dtype=object).ravel().tolist()
+    except (TypeError, ValueError):
+        return  # np.asarray below explains
+    for i, v in enumerate(flat):
+        if v is None or isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
+            what = "None (a missing p-value)" if v is None else f"{v!r} (a {type(v).__name__})"
+            fail("p_values", "numeric p-values in [0, 1]", described(f"{what} at position {i}"),
+                 caller)
 
 
 def _describe(correction: Any) -> str:

@@ -245,9 +245,10 @@ BIG = 2**53  # 9007199254740992: 2**53 + 1 is the first integer a float64 cannot
         # every cell an integer in int64's range: int64, exact
         ([str(BIG + 1), str(BIG), "7"], "int64", [BIG + 1, BIG, 7]),
         ([f"-{BIG + 1}", "0"], "int64", [-BIG - 1, 0]),
-        # beyond int64, or with an empty cell or a fraction: the text as written
+        # with an empty cell: Python ints and None (as text, drift compared categories)
+        ([str(BIG + 1), ""], "object", [BIG + 1, None]),
+        # beyond int64, or with a fraction: the text as written
         ([str(2**64 + 1), str(2**64)], "object", [str(2**64 + 1), str(2**64)]),
-        ([str(BIG + 1), ""], "object", [str(BIG + 1), None]),
         ([str(BIG + 1), "1.5"], "object", [str(BIG + 1), "1.5"]),
         # within 2**53, or written as floats: float64 as before
         ([str(BIG), "1"], "float64", [float(BIG), 1.0]),
@@ -484,3 +485,36 @@ def test_utf16_with_a_byte_order_mark(tmp_path, encoding):
     table = read_table(str(path))
     assert table["a"].tolist() == [1.0, 2.0]
     assert table["b"].tolist() == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    ("text", "a", "b"),
+    [
+        # a row of empty cells is a row of missing values (it was dropped)
+        ("a,b\n1,x\n,\n3,y\n", [1.0, None, 3.0], ["x", None, "y"]),
+        ("a;b\n1;x\n;\n;\n", [1.0, None, None], ["x", None, None]),
+        ('a,b\n1,x\n"",""\n', [1.0, None], ["x", None]),
+        # blank lines are not rows (pandas' skip_blank_lines)
+        ("a,b\n1,x\n\n3,y\n\n", [1.0, 3.0], ["x", "y"]),
+        ("a,b\n1,x\n   \n3,y\n", [1.0, 3.0], ["x", "y"]),
+    ],
+)
+def test_rows_of_empty_cells_are_missing_values(tmp_path, text, a, b):
+    table = read_table(_text(tmp_path / "t.csv", text))
+    assert [None if np.isnan(v) else v for v in table["a"].tolist()] == a
+    assert table["b"].tolist() == b
+
+
+def test_drift_counts_rows_of_empty_cells(tmp_path, capsys):
+    # ",," rows were dropped: nan_policy="raise" answered (exit 0) and the
+    # reported row counts left them out
+    ref, cur = _pair(tmp_path, ",")
+    with open(cur, "a") as fh:
+        fh.write(",\n,\n")
+    assert main(["drift", ref, cur]) == 2
+    err = capsys.readouterr().err
+    assert "'current' parameter of detect must be free of NaN" in err
+    assert "Got 2 NaN value(s)" in err
+    assert main(["drift", "--json", "--nan-policy", "omit", ref, cur]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {f["result"]["n_current"] for f in report["features"]} == {400}

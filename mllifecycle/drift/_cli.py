@@ -71,6 +71,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="empty cells: raise (default) or omit them per column",
     )
     parser.add_argument(
+        "--na-values",
+        action="append",
+        default=None,
+        metavar="CELLS",
+        help="comma-separated cell values read as missing in both files, besides the "
+        "empty cell and pandas' markers (NA, N/A, NaN, null, None, ...), e.g. "
+        "--na-values='?,-'",
+    )
+    parser.add_argument(
         "--seed", type=int, default=0, help="seed for permutation tests (default 0)"
     )
     parser.add_argument(
@@ -148,14 +157,31 @@ def run(args: argparse.Namespace) -> int:
         from mllifecycle._io import read_table
 
         header = not args.no_header
-        ref = read_table(args.reference, sep=args.sep, header=header)
-        cur = read_table(args.current, sep=args.sep, header=header)
+        na_values = [
+            c.strip() for opt in args.na_values or [] for c in opt.split(",") if c.strip()
+        ]
+
+        def read(which: str, path: str) -> Any:
+            try:
+                return read_table(path, sep=args.sep, header=header, na_values=na_values)
+            except ValueError as exc:  # name the argument: which of the two files?
+                if str(exc).startswith(path):
+                    raise ValueError(f"{which} file {exc}") from None
+                raise
+
+        ref = read("reference", args.reference)
+        cur = read("current", args.current)
         if list(ref) != list(cur):
             raise ValueError(
                 f"the columns differ: {args.reference} has {list(ref)[:5]}, "
                 f"{args.current} has {list(cur)[:5]}"
             )
-        from mllifecycle._io import aware_columns, decimal_comma_number, grouped_number
+        from mllifecycle._io import (
+            aware_columns,
+            decimal_comma_number,
+            grouped_number,
+            missing_marker,
+        )
 
         ref_aware, cur_aware = aware_columns(ref), aware_columns(cur)
         for name in ref:
@@ -174,6 +200,18 @@ def run(args: argparse.Namespace) -> int:
 
         for path, table in ((args.reference, ref), (args.current, cur)):
             for name, col in table.items():
+                marker = missing_marker(col)
+                if marker is not None:  # else compared as categories
+                    import shlex
+
+                    row, mark = marker
+                    raise ValueError(
+                        f"{path}: column {name!r} holds numbers (or dates) and {mark!r} "
+                        f"(data row {row + 1}), so it was read as text and would be compared "
+                        f"as categories; if {mark!r} marks a missing value, pass "
+                        f"--na-values={shlex.quote(mark)} (and --nan-policy omit to leave "
+                        "such cells out)"
+                    )
                 cell = grouped_number(col)
                 if cell is not None:  # else compared as categories: "no drift"
                     raise ValueError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import numbers
 import warnings
 from typing import Any
 
@@ -30,6 +32,8 @@ __all__ = [
     "check_pair_categorical",
     "exact_integer_columns",
     "integer_array",
+    "integers_and_missing",
+    "shift_with_missing",
     "warn_inexact_integers",
     "integer_offset",
     "shift_integers",
@@ -97,6 +101,22 @@ def _int_column(x: Any) -> npt.NDArray[Any] | None:
     return integer_array(a)
 
 
+def _int_missing_column(
+    x: Any,
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
+    """:func:`integers_and_missing` of a 1-D ndarray, Series or list, else None."""
+    if isinstance(x, np.ndarray):
+        a = x
+    elif (hasattr(x, "to_numpy") and not hasattr(x, "columns")) or isinstance(x, list | tuple):
+        try:
+            a = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x, dtype=object)
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    return integers_and_missing(a)
+
+
 def integer_array(a: npt.NDArray[Any]) -> npt.NDArray[Any] | None:
     """Return ``a`` if it holds integers only (a NumPy integer dtype or Python ints), else None.
 
@@ -116,6 +136,37 @@ def integer_array(a: npt.NDArray[Any]) -> npt.NDArray[Any] | None:
         return a.astype(np.int64)
     except OverflowError:
         return a  # beyond int64: shifted in Python's integers
+
+
+def integers_and_missing(
+    a: npt.NDArray[Any],
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]] | None:
+    """Split a 1-D column of integers and missing values (None, NaN, ``pandas.NA``).
+
+    Returns the integers (as :func:`integer_array` gives them) and the mask
+    of missing entries, or None unless every entry is one or the other and
+    at least one is an integer. An object column of ints with a None in it
+    was cast to float64 whole, so integers beyond 2**53 were rounded.
+    """
+    if a.ndim != 1:
+        return None
+    if a.dtype.kind != "O":
+        ints = integer_array(a)
+        return None if ints is None else (ints, np.zeros(a.shape[0], dtype=bool))
+    miss = np.array([_is_missing_value(v) for v in a.tolist()], dtype=bool)
+    if miss.all():
+        return None
+    ints = integer_array(a[~miss])
+    return None if ints is None else (ints, miss)
+
+
+def shift_with_missing(
+    ints: npt.NDArray[Any], miss: npt.NDArray[np.bool_], offset: list[int]
+) -> FloatArray:
+    """:func:`shift_integers` of the integers, NaN where the column was missing."""
+    out = np.full(miss.shape[0], np.nan)
+    out[~miss] = shift_integers(ints, offset)
+    return out
 
 
 def integer_offset(
@@ -171,7 +222,15 @@ def shift_integers(a: npt.NDArray[Any], offset: list[int]) -> FloatArray:
 def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, Any]:
     """Both samples shifted by common per-column offsets when their integers exceed 2**53."""
     ra, ca = _int_column(reference), _int_column(current)
-    if ra is None or ca is None or ra.ndim != ca.ndim or ra.ndim > 2:
+    if ra is None or ca is None:  # ints with None: each side's integers, shifted alike
+        rm, cm = _int_missing_column(reference), _int_missing_column(current)
+        if rm is None or cm is None:
+            return reference, current
+        off = integer_offset(rm[0], cm[0], caller=caller)
+        if off is None:
+            return reference, current
+        return shift_with_missing(*rm, off), shift_with_missing(*cm, off)
+    if ra.ndim != ca.ndim or ra.ndim > 2:
         return reference, current
     off = integer_offset(ra, ca, caller=caller)
     if off is None:
@@ -193,13 +252,13 @@ def warn_inexact_integers(
     (:func:`exact_integer_columns`); distinct integers above 2**53 may tie.
     """
     ints = [
-        integer_array(c) if kind == "numeric" else None
+        integers_and_missing(c) if kind == "numeric" else None
         for kind, c in zip(kinds, cols, strict=True)
     ]
     big = [
         nm
         for nm, c in zip(names, ints, strict=True)
-        if c is not None and (int(c.max()) > _EXACT_INT or int(c.min()) < -_EXACT_INT)
+        if c is not None and (int(c[0].max()) > _EXACT_INT or int(c[0].min()) < -_EXACT_INT)
     ]
     if big:
         warnings.warn(
@@ -223,12 +282,12 @@ def exact_integer_columns(
     for j, kind in enumerate(kinds):
         if kind != "numeric":
             continue
-        r, c = integer_array(rc[j]), integer_array(cc[j])
+        r, c = integers_and_missing(rc[j]), integers_and_missing(cc[j])
         if r is None or c is None:
             continue
-        off = integer_offset(r, c, caller=caller, columns=[names[j]])
-        if off is not None:
-            rc[j], cc[j] = shift_integers(r, off), shift_integers(c, off)
+        off = integer_offset(r[0], c[0], caller=caller, columns=[names[j]])
+        if off is not None:  # missing values (None) stay missing, as NaN
+            rc[j], cc[j] = shift_with_missing(*r, off), shift_with_missing(*c, off)
             shifted = True
     return shifted
 
@@ -375,10 +434,74 @@ def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(a.shape, bool)
 
 
+_DTYPE_KINDS = {"U": "text", "S": "bytes", "b": "booleans", "i": "numbers", "u": "numbers",
+                "f": "numbers", "c": "numbers", "M": "datetimes", "m": "durations"}
+
+
+def _category_type(v: Any) -> str:
+    """Return the kind of a category label: text, bytes, booleans, numbers or its type."""
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, bytes):
+        return "bytes"
+    if isinstance(v, bool | np.bool_):
+        return "booleans"
+    if isinstance(v, numbers.Number):
+        return "numbers"
+    if isinstance(v, np.datetime64 | _dt.datetime | _dt.date):
+        return "datetimes"
+    return type(v).__name__
+
+
+def category_types(a: npt.NDArray[Any]) -> dict[str, Any]:
+    """Return the kinds of a sample's category labels, each with its first label."""
+    if a.dtype.kind != "O":
+        return {_DTYPE_KINDS.get(a.dtype.kind, str(a.dtype)): a[0].item()} if a.size else {}
+    out: dict[str, Any] = {}
+    for v in a.tolist():
+        out.setdefault(_category_type(v), v)
+    return out
+
+
+def refuse_mixed_categories(
+    named: list[tuple[str, npt.NDArray[Any]]], caller: str
+) -> None:
+    """Refuse category labels of different kinds (``1`` and ``"1"``, ``True`` and ``1``).
+
+    The categories were compared as text when NumPy could not sort them
+    (``1`` and ``"1"`` one category), or as equal numbers (``True`` and
+    ``1``): one sample written with numbers and the other with text gave an
+    answer about a difference that is only in the writing, or none where the
+    categories differ.
+    """
+    seen: list[tuple[str, dict[str, Any]]] = [(nm, category_types(a)) for nm, a in named]
+    for nm, kinds in seen:
+        if len(kinds) > 1:
+            (k1, v1), (k2, v2) = list(kinds.items())[:2]
+            fail(
+                nm,
+                "category labels of one kind (text, numbers or booleans; convert them, "
+                "e.g. with astype(str))",
+                described(f"{k1} and {k2} ({v1!r} and {v2!r})"),
+                caller,
+            )
+    (n0, k0), rest = seen[0], seen[1:]
+    for nm, kinds in rest:
+        if k0 and kinds and set(kinds) != set(k0):
+            (kind, v), (kind0, v0) = next(iter(kinds.items())), next(iter(k0.items()))
+            fail(
+                nm,
+                f"category labels of the same kind as {n0!r}'s ({kind0}, such as {v0!r}; "
+                "convert one of them, e.g. with astype(str))",
+                described(f"{kind} such as {v!r}"),
+                caller,
+            )
+
+
 def check_pair_categorical(
     reference: Any, current: Any, caller: str, nan_policy: Any = "raise"
 ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-    """Validate two 1-D samples of category labels (any dtype)."""
+    """Validate two 1-D samples of category labels of one kind (any dtype)."""
     pol = check_nan_policy(nan_policy, caller)
     out = []
     for name, x in (("reference", reference), ("current", current)):
@@ -403,6 +526,7 @@ def check_pair_categorical(
                 caller,
             )
         out.append(arr)
+    refuse_mixed_categories([("reference", out[0]), ("current", out[1])], caller)
     return out[0], out[1]
 
 

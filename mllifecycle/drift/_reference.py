@@ -19,7 +19,12 @@ from mllifecycle.drift._columns import (
     resolve_tests,
     split_table,
 )
-from mllifecycle.drift._common import FloatArray, check_pair_categorical, warn_inexact_integers
+from mllifecycle.drift._common import (
+    FloatArray,
+    category_types,
+    check_pair_categorical,
+    warn_inexact_integers,
+)
 from mllifecycle.drift._dask import fit_partitions, is_dask, materialize
 from mllifecycle.drift._detect import (
     build_report,
@@ -740,6 +745,19 @@ class Reference:
             ]
         cats = []
         for k in range(len(first._categories)):
+            kinds = {i: set(category_types(r._categories[k][0])) for i, r in enumerate(refs)}
+            odd = next((i for i in kinds if kinds[i] and kinds[i] != kinds[0]), None)
+            if odd is not None:  # 1 and "1" were merged into one category
+                nm = first.names[first._categorical_indices()[k]]
+                fail(
+                    "references",
+                    f"references whose column {nm!r} holds one kind of category label",
+                    described(
+                        f"{sorted(kinds[0])[0]} in references[0], {sorted(kinds[odd])[0]} "
+                        f"in references[{odd}]"
+                    ),
+                    caller,
+                )
             vals = np.concatenate([r._categories[k][0] for r in refs])
             cnts = np.concatenate([r._categories[k][1] for r in refs])
             try:

@@ -93,3 +93,43 @@ def test_reference_warns_that_its_float_profile_rounds_big_integers():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DegenerateDataWarning)
         drift.Reference.fit(pd.DataFrame({"id": SMALL_R})).compare(pd.DataFrame({"id": SMALL_C}))
+
+
+def _with_gaps(values):
+    return [int(v) for v in values] + [None]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: {"id": np.array(x, dtype=object)},
+        lambda x: pd.DataFrame({"id": pd.Series(x, dtype=object)}),
+        lambda x: pd.DataFrame({"id": pd.array(x, dtype="Int64")}),
+        lambda x: pytest.importorskip("pyarrow").table({"id": x}),
+        lambda x: pytest.importorskip("polars").DataFrame({"id": x}),
+    ],
+    ids=["dict-object", "pandas-object", "pandas-Int64", "pyarrow", "polars"],
+)
+def test_detect_big_integers_with_missing_values_stay_exact(make):
+    # ints with a None were cast to float64 whole: every value rounded to
+    # 2**62, "one constant" (statistic 0.0, or pyarrow's raw "not in range")
+    ref, cur = make(_with_gaps(BIG_R)), make(_with_gaps(BIG_C))
+    want = drift.ks(SMALL_R, SMALL_C)
+    got = drift.detect(ref, cur, nan_policy="omit")["id"]
+    assert got.statistic == pytest.approx(want.statistic, rel=1e-12)
+    assert got.p_value == pytest.approx(want.p_value, rel=1e-12)
+    with pytest.raises(ValueError, match=r"'reference' parameter of detect must be free of NaN"):
+        drift.detect(ref, cur)
+
+
+@pytest.mark.parametrize(
+    "test",
+    [drift.ks, drift.cramer_von_mises, drift.wasserstein],
+    ids=lambda f: f.__name__,
+)
+def test_pair_tests_big_integers_with_none_stay_exact(test):
+    kw = {} if test is drift.ks else {"rng": 0}
+    got = test(_with_gaps(BIG_R), _with_gaps(BIG_C), nan_policy="omit", **kw)
+    want = test(SMALL_R, SMALL_C, **kw)
+    assert got.statistic == pytest.approx(want.statistic, rel=1e-12, abs=1e-15)
+    assert got.p_value == pytest.approx(want.p_value, rel=1e-12)

@@ -183,6 +183,52 @@ def test_cli_bad_input_exit_2_one_line(csvs, tmp_path, capsys, setup, args, mess
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("setup", "which", "match"),
+    [
+        ("directory", "reference", r"is a directory; expected a file"),
+        ("directory", "current", r"is a directory; expected a file"),
+        ("unreadable", "reference", r"cannot be read \(Permission denied\)"),
+        ("unreadable", "current", r"cannot be read \(Permission denied\)"),
+        ("missing", "current", r"No such file"),
+    ],
+)
+def test_cli_file_that_cannot_be_read_names_the_argument(
+    csvs, tmp_path, capsys, monkeypatch, setup, which, match
+):
+    # a directory gave "[Errno 21] Is a directory: '...'": neither the argument
+    # (reference or current) nor what was expected
+    import builtins
+    import re
+
+    ref = csvs[0]
+    bad = str(tmp_path / "bad.csv")
+    if setup == "directory":
+        (tmp_path / "bad.csv").mkdir()
+    elif setup == "unreadable":
+        (tmp_path / "bad.csv").write_text("height,weight,colour\n1,2,x\n")
+        real_open = builtins.open
+
+        def deny(path, *args, **kwargs):  # as root, chmod 000 does not stop a read
+            if str(path) == bad:
+                raise PermissionError(13, "Permission denied", path)
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", deny)
+    args = [bad, ref] if which == "reference" else [ref, bad]
+    assert main(["drift", *args]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"^mllifecycle drift: error: {which} file {re.escape(bad)}: {match}", err)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_read_table_refuses_a_directory(tmp_path):
+    from mllifecycle._io import read_table
+
+    with pytest.raises(ValueError, match=r"t\.csv: is a directory; expected a file"):
+        read_table(str((tmp_path / "t.csv").mkdir() or tmp_path / "t.csv"))
+
+
 def test_cli_nan_policy_omit(csvs, tmp_path, capsys):
     ref = csvs[0]
     cur = _write(

@@ -350,3 +350,56 @@ def test_numeric_tests_refuse_strings_that_parse_as_numbers():
                 fn(y, x, **kw)
     with pytest.raises(InvalidParameterError, match=r"'reference' parameter of mmd.*strings"):
         drift.mmd(np.array([["1", "2"], ["3", "4"]]), np.ones((3, 2)))
+
+
+MIXED = np.array([1, 2] * 20 + ["1", "2"] * 5, dtype=object)
+INTS = np.array([1, 2] * 25)
+TEXT = np.array(["1", "2"] * 25)
+FLAGS = np.array([True, False] * 25)
+
+
+@pytest.mark.parametrize("test", ["chi_square", "psi", "jensen_shannon", "hellinger"])
+@pytest.mark.parametrize(
+    ("reference", "current", "match"),
+    [
+        # 1 and "1" were one category (compared as text when NumPy could not sort them)
+        (MIXED, INTS, r"'reference' parameter of {} must be category labels of one kind "
+                      r".* Got numbers and text \(1 and '1'\)"),
+        (INTS, MIXED, r"'current' parameter of {} must be category labels of one kind"),
+        # the same categories written as numbers in one sample, text in the other
+        (INTS, TEXT, r"'current' parameter of {} must be category labels of the same kind "
+                     r"as 'reference''s \(numbers, such as 1; .*Got text such as '1'"),
+        (TEXT, INTS.astype(object), r"'current' .* same kind as 'reference''s \(text"),
+        # True == 1 in Python and NumPy: flags and counts were merged
+        (FLAGS, INTS, r"'current' .* same kind as 'reference''s \(booleans, .*Got numbers"),
+        (np.array([True, 1] * 20, dtype=object), FLAGS,
+         r"'reference' .* one kind .* Got booleans and numbers \(True and 1\)"),
+    ],
+)
+def test_categorical_tests_refuse_mixed_kinds_of_labels(test, reference, current, match):
+    fn = getattr(drift, test)
+    kw = {} if test == "chi_square" else {"categorical": True}
+    with pytest.raises(InvalidParameterError, match=match.format(test)):
+        fn(reference, current, **kw)
+
+
+def test_detect_and_reference_refuse_mixed_kinds_of_labels():
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'current' parameter of detect must be category labels of the same kind "
+        r".*\(column 'c', test chi_square\)",
+    ):
+        drift.detect({"c": INTS}, {"c": TEXT}, categorical_features=["c"])
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'reference' parameter of Reference.fit must be category labels of one kind",
+    ):
+        drift.Reference.fit({"c": MIXED})
+    fitted = drift.Reference.fit({"c": INTS}, categorical_features=["c"])
+    with pytest.raises(InvalidParameterError, match=r"'current' parameter of Reference.compare"):
+        fitted.compare({"c": TEXT})
+    with pytest.raises(InvalidParameterError, match=r"'references' parameter of Reference.merge"):
+        drift.Reference.merge([fitted, drift.Reference.fit({"c": TEXT})])
+    # one kind: still tested (numbers of two dtypes, text of two dtypes)
+    assert drift.chi_square(INTS, INTS.astype(float)).statistic == 0.0
+    assert drift.chi_square(TEXT, TEXT.astype(object)).statistic == 0.0
