@@ -55,6 +55,43 @@ def _optional_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
         fail(attribute.name, "a finite float or None (not NaN or infinite)", value, _CALLER)
 
 
+def _optional_std_error(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _optional_float(inst, attribute, value)
+    if value is not None and value < 0:
+        fail(attribute.name, "a finite non-negative float or None", value, _CALLER)
+
+
+def _optional_errors(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``new_errors``: None or a 1-D array of error rates in [0, 1] (0/1: 1 = wrong)."""
+    _optional_array(inst, attribute, value)
+    if value is None:
+        return
+    if value.dtype.kind not in "biuf":
+        fail(
+            attribute.name,
+            "a 1-D array of 0/1 errors (1 = wrong) or None",
+            described(f"an array of dtype {value.dtype}"),
+            _CALLER,
+        )
+    if value.ndim != 1:
+        fail(
+            attribute.name,
+            "a 1-D array of 0/1 errors (1 = wrong) or None",
+            described(f"an array of shape {value.shape}"),
+            _CALLER,
+        )
+    if value.size and value.dtype.kind != "b":
+        low, high = value.min(), value.max()
+        if low < 0 or high > 1:
+            bad = low if low < 0 else high
+            fail(
+                attribute.name,
+                "an array of errors in [0, 1] (1 = wrong)",
+                described(f"a value {float(bad)!r}"),
+                _CALLER,
+            )
+
+
 def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not _is_number(value) or not _is_finite(value) or value < 0:
         fail(attribute.name, "a finite non-negative float", value, _CALLER)
@@ -106,7 +143,9 @@ class LifecycleState:
         ``drift_detected`` attribute, e.g. ``mllifecycle.drift`` results).
     new_errors : ndarray of shape (k,), optional
         0/1 errors (1 = wrong) of the deployed model's predictions for the
-        ``k`` labels that arrived since the previous decision.
+        ``k`` labels that arrived since the previous decision: the newest
+        ``k`` labelled rows, so ``k <= labels_available``; values outside
+        [0, 1] are refused.
     current_X : ndarray of shape (b, n_features), optional
         Features of the latest batch.
     reference_X : ndarray of shape (m, n_features), optional
@@ -118,14 +157,14 @@ class LifecycleState:
     metric_n : int, default=0
         Number of labelled samples behind ``metric``.
     metric_std_error : float, optional
-        Standard error of ``metric`` (binomial when ``None`` and the metric
-        lies in [0, 1]).
+        Standard error of ``metric``, non-negative (binomial when ``None`` and
+        the metric lies in [0, 1]).
     metric_name : str, default="accuracy"
         Name of the metric (higher is better).
     estimated_metric : float, optional
         Label-free estimate of the metric on the latest batch (e.g. CBPE).
     estimated_std_error : float, optional
-        Standard error of ``estimated_metric``.
+        Standard error of ``estimated_metric``, non-negative.
     estimated_n : int, default=0
         Number of samples behind ``estimated_metric``.
     labels_available : int, default=0
@@ -169,7 +208,7 @@ class LifecycleState:
     time_since_retrain: float | None = attrs.field(default=None, validator=_optional_float)
     drift: tuple[Any, ...] = attrs.field(default=(), converter=tuple, eq=False)
     new_errors: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False, validator=_optional_array
+        default=None, eq=False, repr=False, validator=_optional_errors
     )
     current_X: npt.NDArray[np.float64] | None = attrs.field(
         default=None, eq=False, repr=False, validator=_optional_array
@@ -182,10 +221,10 @@ class LifecycleState:
     )
     metric: float | None = attrs.field(default=None, validator=_optional_float)
     metric_n: int = attrs.field(default=0, validator=_non_negative_int)
-    metric_std_error: float | None = attrs.field(default=None, validator=_optional_float)
+    metric_std_error: float | None = attrs.field(default=None, validator=_optional_std_error)
     metric_name: str = attrs.field(default="accuracy", validator=attrs.validators.instance_of(str))
     estimated_metric: float | None = attrs.field(default=None, validator=_optional_float)
-    estimated_std_error: float | None = attrs.field(default=None, validator=_optional_float)
+    estimated_std_error: float | None = attrs.field(default=None, validator=_optional_std_error)
     estimated_n: int = attrs.field(default=0, validator=_non_negative_int)
     labels_available: int = attrs.field(default=0, validator=_non_negative_int)
     retrains: int = attrs.field(default=0, validator=_non_negative_int)
@@ -196,6 +235,19 @@ class LifecycleState:
     error_cost: float = attrs.field(default=0.0, validator=_non_negative_float)
     last_change_point: int | None = attrs.field(default=None, validator=_optional_int)
     challenge: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        errors = self.new_errors
+        if errors is not None and errors.shape[0] > self.labels_available:
+            # they are the errors on the newest labelled rows: positions a policy
+            # derives from them (labels_available - k) would be negative
+            fail(
+                "new_errors",
+                f"at most labels_available ({self.labels_available}) values, the errors "
+                "on the newest labelled rows",
+                described(f"{errors.shape[0]} values"),
+                _CALLER,
+            )
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the fields; a replay's ``challenge`` does not outlive the replay."""

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_int, check_scalar
+from mllifecycle._validation import check_int, check_scalar, fail
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 
 __all__ = ["OnChallengerBetter"]
@@ -65,7 +65,9 @@ class OnChallengerBetter:
     Parameters
     ----------
     every : int, default=1000
-        Labels between checks (and the deployed model's least age at a check).
+        Labels between checks (and the deployed model's least age at a check);
+        at least ``test_size``, so the rows of one check's test are labels the
+        deployed model predicted after its deployment and are not tested again.
     train_size : int, default=1000
         Labelled rows the challenger is fitted on.
     test_size : int, default=500
@@ -111,6 +113,18 @@ class OnChallengerBetter:
         self.every = check_int(self.every, "every", caller=_CALLER)
         self.train_size = check_int(self.train_size, "train_size", caller=_CALLER, low=2)
         self.test_size = check_int(self.test_size, "test_size", caller=_CALLER)
+        if self.every < self.test_size:
+            # a check tests the newest test_size labels: with checks closer than
+            # that, consecutive sign tests share rows (the same evidence counted
+            # again), and the first check of a model reaches back before its
+            # deployment, onto rows it was trained on or never predicted
+            fail(
+                "every",
+                f"at least test_size ({self.test_size}), so each check's test rows are "
+                "new labels the deployed model predicted and no two checks share them",
+                self.every,
+                _CALLER,
+            )
         self.confidence_level = check_scalar(
             self.confidence_level,
             "confidence_level",
@@ -125,6 +139,20 @@ class OnChallengerBetter:
         )
         if self.n_checks is not None:
             self.n_checks = check_int(self.n_checks, "n_checks", caller=_CALLER)
+        # the smallest p-value of the sign test on test_size rows is 0.5**test_size
+        # (the challenger right on every one where exactly one model is): a test
+        # that cannot reach the level could never retrain
+        if 0.5**self.test_size >= 1.0 - self.confidence_level:
+            need = 1
+            while 0.5**need >= 1.0 - self.confidence_level:
+                need += 1
+            fail(
+                "test_size",
+                f"at least {need}, the fewest rows on which a sign test can reach "
+                f"confidence_level={self.confidence_level:g}",
+                self.test_size,
+                _CALLER,
+            )
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Compare a challenger with the deployed model when a check is due."""

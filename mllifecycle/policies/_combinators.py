@@ -45,6 +45,13 @@ class AnyOf:
     """
 
     policies: tuple[Any, ...]
+    # the last "keep" answer and the children's answers it joined: children
+    # often answer with the very same (frozen) decisions again, and then so
+    # does this one (equal decisions join into an equal reason; a replay asks
+    # at every batch)
+    _kept: tuple[list[RetrainDecision], RetrainDecision] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         self.policies = _policies(self.policies, "any_of")
@@ -57,7 +64,16 @@ class AnyOf:
             if d.retrain:
                 break
         else:  # the usual answer: keep
-            return _decision(False, "; ".join([d.reason for d in ds]))
+            kept = self._kept
+            # (list equality: identical items compare without a call)
+            if kept is not None and kept[0] == ds:
+                return kept[1]
+            keep = _decision(False, "; ".join([d.reason for d in ds]))
+            # kept only when every answer is a RetrainDecision, whose fields
+            # cannot change (another decision-like object could be reused with
+            # a new reason)
+            self._kept = (ds, keep) if all(type(d) is RetrainDecision for d in ds) else None
+            return keep
         fired = [d for d in ds if d.retrain]
         points = [d.change_point for d in fired if d.change_point is not None]
         return RetrainDecision(

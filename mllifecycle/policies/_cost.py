@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import attrs
 
 from mllifecycle._lifecycle_types import _decision
@@ -88,6 +91,11 @@ class CostAware(_Degradation):
     min_samples: int = attrs.field(default=200, kw_only=True)
     confidence_level: float = attrs.field(default=0.95, kw_only=True)
     max_tries: int = attrs.field(default=2, kw_only=True)
+    # the last "keep" answer and what its reason shows: (source, loss, retrain
+    # cost and their signs); the loss is mostly 0 batch after batch
+    _kept: tuple[tuple[Any, ...], RetrainDecision] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         self.retrain_cost = _optional_cost(self.retrain_cost, "retrain_cost")
@@ -106,10 +114,22 @@ class CostAware(_Degradation):
         ec = state.error_cost if self.error_cost is None else self.error_cost
         loss = ec * self.horizon * max(lower, 0.0)
         fire = bool(loss > rc)
-        cmp = ">" if fire else "<="
+        if not fire:
+            # (the signs too: -0.0 == 0.0, but they print differently)
+            key = (msg, loss, rc, math.copysign(1.0, loss), math.copysign(1.0, rc))
+            kept = self._kept
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            keep = _decision(
+                False,
+                f"cost-aware ({msg}): expected loss of keeping the model "
+                f"{loss:.4g} <= retrain cost {rc:.4g}",
+            )
+            self._kept = (key, keep)
+            return keep
         return _decision(
-            fire,
+            True,
             f"cost-aware ({msg}): expected loss of keeping the model "
-            f"{loss:.4g} {cmp} retrain cost {rc:.4g}",
-            self._change_point(state, msg) if fire else None,
+            f"{loss:.4g} > retrain cost {rc:.4g}",
+            self._change_point(state, msg),
         )

@@ -63,7 +63,7 @@ class OnSettledBelowFloor:
         accepted; its level over these becomes the floor.
     threshold : float, default=0.0
         Accuracy below the floor (beyond sampling noise) that warrants a
-        retrain.
+        retrain; in [0, 1].
     confidence_level : float, default=0.95
         One-sided confidence level of each look.
     max_tries : int, default=2
@@ -110,7 +110,10 @@ class OnSettledBelowFloor:
         self.max_samples = check_int(
             self.max_samples, "max_samples", caller=_CALLER, low=self.min_samples
         )
-        self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
+        # an accuracy gap: one above 1 can never be exceeded (never a retrain)
+        self.threshold = check_scalar(
+            self.threshold, "threshold", caller=_CALLER, low=0.0, high=1.0
+        )
         self.confidence_level = _check_level(self.confidence_level, _CALLER)
         self.max_tries = _check_tries(self.max_tries, _CALLER)
         self.watch = check_bool(self.watch, "watch", _CALLER)

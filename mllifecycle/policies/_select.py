@@ -17,6 +17,11 @@ __all__ = ["select", "PolicySelection"]
 _COLUMNS = ("policy", "accuracy", "errors", "retrains", "labels", "cost")
 
 
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 @attrs.frozen(kw_only=True)
 class PolicySelection:
     """The candidate policies backtested on one history, and the cheapest one.
@@ -144,7 +149,11 @@ def select(
     **replay_kwargs
         Passed to :func:`mllifecycle.replay.replay` (``window``, a window or a
         mapping of candidate name to window, ``label_delay``,
-        ``initial_train_size``, ``batch_size``, ``gates``, ...).
+        ``initial_train_size``, ``batch_size``, ``gates``, ...). ``policies``
+        is refused: the candidates are the policies replayed. With a
+        ``registry``, each candidate registers as a replay of all of them
+        would: under ``"<model_name>/<candidate>"`` (several candidates), or
+        its entry of a ``model_name`` mapping.
 
     Returns
     -------
@@ -180,9 +189,17 @@ def select(
         )
     rc = check_scalar(retrain_cost, "retrain_cost", caller="select", low=0.0)
     ec = check_scalar(error_cost, "error_cost", caller="select", low=0.0)
-    for bad in ("retrain_cost", "error_cost", "policies"):
-        replay_kwargs.pop(bad, None)
-    replay_kwargs.pop("n_jobs", None)  # the fan-out is over candidates, here
+    # retrain_cost, error_cost, n_jobs and progress are select's own parameters
+    # (they never land here); policies would replace the candidates: refused
+    # rather than dropped
+    if "policies" in replay_kwargs:
+        fail(
+            "policies",
+            "left out: select backtests its candidates (pass the policies as "
+            "candidates, a mapping of name to policy)",
+            described(f"policies={_short_repr(replay_kwargs['policies'])}"),
+            "select",
+        )
     if n_jobs is not None:
         n_jobs = check_int(n_jobs, "n_jobs", caller="select", low=-1)
         if n_jobs == 0:
@@ -197,7 +214,35 @@ def select(
                 described(f"unknown name(s) {sorted(unknown)}"),
                 "select",
             )
+    model_name = replay_kwargs.get("model_name")
+    if isinstance(model_name, Mapping):
+        unknown = set(model_name) - set(candidates)
+        if unknown:
+            fail(
+                "model_name",
+                "a mapping whose keys are candidate names",
+                described(f"unknown name(s) {sorted(unknown)}"),
+                "select",
+            )
     bar = make_progress(progress, total=len(candidates), desc="select", caller="select")
+
+    def registry_names(name: str) -> dict[str, Any]:
+        """Return the registry arguments of one candidate's replay: those a replay of all gives.
+
+        Each candidate is replayed alone, and a replay of one policy registers
+        it under ``model_name`` itself: with several candidates, each gets
+        ``"<model_name>/<candidate>"`` (or its entry of a mapping) as a
+        replay of all of them would give it, not one model for all.
+        """
+        if replay_kwargs.get("registry") is None or len(candidates) == 1:
+            return {}
+        if isinstance(model_name, str) and model_name.strip():
+            return {"model_name": f"{model_name}/{name}"}
+        if isinstance(model_name, Mapping) and model_name:
+            if name in model_name:
+                return {"model_name": {name: model_name[name]}}
+            return {"registry": None, "model_name": None}  # not registered
+        return {}  # replay refuses it, naming model_name
 
     def task(name: str) -> Any:
         if isinstance(window, Mapping):
@@ -212,7 +257,7 @@ def select(
             retrain_cost=rc,
             error_cost=ec,
             window=win,
-            **replay_kwargs,
+            **{**replay_kwargs, **registry_names(name)},
         )
 
     with bar:

@@ -139,7 +139,8 @@ class OnStaleness:
         One-sided confidence level of the bound.
     threshold : float, default=0.01
         Accuracy lost with age, beyond sampling noise, that warrants a retrain
-        (one point: smaller losses do not pay for a retrain on fewer rows).
+        (one point: smaller losses do not pay for a retrain on fewer rows); in
+        [0, 1].
     n_models : int, default=8
         Retired models pooled (the most recent ones), besides the deployed one.
     max_blocks : int, default=64
@@ -213,7 +214,10 @@ class OnStaleness:
         self.block = check_int(self.block, "block", caller=_CALLER, low=1)
         self.window = check_int(self.window, "window", caller=_CALLER, low=1)
         self.confidence_level = _check_level(self.confidence_level, _CALLER)
-        self.threshold = check_scalar(self.threshold, "threshold", caller=_CALLER, low=0.0)
+        # an accuracy lost: a bound above 1 can never be exceeded (never a retrain)
+        self.threshold = check_scalar(
+            self.threshold, "threshold", caller=_CALLER, low=0.0, high=1.0
+        )
         self.n_models = check_int(self.n_models, "n_models", caller=_CALLER, low=0)
         self.max_blocks = check_int(self.max_blocks, "max_blocks", caller=_CALLER, low=2)
         self.robust = check_bool(self.robust, "robust", _CALLER)
@@ -295,14 +299,16 @@ class OnStaleness:
         bounds = self._bounds(k)
         if bounds is None:
             return self._judge_arrays(state, k)
-        ready = [j for j, b in enumerate(bounds, 1) if b != _NEG_INF]
-        if not ready:
+        # (list methods and filter: loops in C over up to max_blocks ages)
+        if bounds.count(_NEG_INF) == len(bounds):  # no age is ready
             what = "fewer than two models" if self.robust else "no model"
             return _decision(False, f"staleness: {what} of this age seen yet")
-        threshold = self.threshold
-        hit = next((j for j in ready if bounds[j - 1] > threshold), None)
-        if hit is None:
+        # the first age whose bound exceeds the threshold (-inf never does:
+        # it is a ready one); index finds its first position
+        above = next(filter(float(self.threshold).__lt__, bounds), None)
+        if above is None:
             return _decision(False, "staleness: models of this age are as good as fresh ones")
+        hit = bounds.index(above) + 1
         pairs = self._pairs(hit, self._current)
         assert pairs is not None  # checked when its bound was computed
         n0, e0, nj, ej = _pooled(pairs)
@@ -323,17 +329,21 @@ class OnStaleness:
             self._retired_rows = self._retired.tolist()
         cols, size = self._cols, self.block
         z = _z(self.confidence_level)
-        out: list[float] = []
+        # the kept bounds are those of ages 1, 2, ..., len(cols), kept in that
+        # order: each look goes through the ages in order and keeps every
+        # complete one, and an age's block is complete only after the blocks
+        # of the younger ages (see _add); the ages are never more than k
+        out: list[float] = list(cols.values())
+        if len(out) > k:
+            del out[k:]
         current = self._current
-        for j in range(1, k + 1):
-            b = cols.get(j)
-            if b is None:
-                pairs = self._pairs(j, current)
-                if pairs is None:
-                    return None
-                b = _pooled_bound(pairs, len(self._retired_rows) + 1, size, z, self.robust)
-                if current[j][0] >= size:  # complete: fixed for this model's life
-                    cols[j] = b
+        for j in range(len(out) + 1, k + 1):
+            pairs = self._pairs(j, current)
+            if pairs is None:
+                return None
+            b = _pooled_bound(pairs, len(self._retired_rows) + 1, size, z, self.robust)
+            if current[j][0] >= size:  # complete: fixed for this model's life
+                cols[j] = b
             out.append(b)
         return out
 

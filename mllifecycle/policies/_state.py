@@ -52,6 +52,11 @@ class FunctionPolicy:
     """
 
     func: Callable[[LifecycleState], bool | RetrainDecision]
+    # the answers to a bool, built once per function and name: (func, name,
+    # keep, retrain); a replay asks at every batch
+    _answers: tuple[Any, str, RetrainDecision, RetrainDecision] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not callable(self.func):
@@ -60,12 +65,21 @@ class FunctionPolicy:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Call the function and normalise its answer to a RetrainDecision."""
         check_state(state, "FunctionPolicy.should_retrain")
-        out = self.func(state)
+        func = self.func
+        out = func(state)
         if out is False or out is True or isinstance(out, np.bool_):
-            retrain = bool(out)
-            verdict = "retrain" if retrain else "keep"
-            # a bool and a str: built without the validators (an answer per batch)
-            return _decision(retrain, f"{_callable_name(self.func)}: {verdict}")
+            # a bool and a str: built without the validators, once per function
+            # and name (the name is read at every answer: it may be changed)
+            name = _callable_name(func)
+            answers = self._answers
+            if answers is None or answers[0] is not func or answers[1] != name:
+                answers = self._answers = (
+                    func,
+                    name,
+                    _decision(False, f"{name}: keep"),
+                    _decision(True, f"{name}: retrain"),
+                )
+            return answers[3] if out else answers[2]
         if isinstance(out, RetrainDecision):
             return out
         if hasattr(out, "retrain") and hasattr(out, "reason"):

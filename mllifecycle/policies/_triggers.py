@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import (
+    check_bool,
     check_int,
     check_option,
     check_scalar,
@@ -63,6 +64,13 @@ def _kind_of(detector: Any) -> str:
     )
 
 
+_KIND_NAMES = {
+    "state": "detector=None (drift reported in the state)",
+    "test": "a two-sample test",
+    "reference": "a fitted reference",
+}
+
+
 def _name(obj: Any) -> str:
     inner = getattr(obj, "func", None)  # functools.partial(drift.detect, ...)
     if inner is not None and callable(inner):
@@ -101,7 +109,7 @@ class OnDrift:
     detector : StreamDetector, callable, reference or None, default=None
         The detector (see above).
     signal : {"error", "confidence"}, default="error"
-        What a streaming detector is fed.
+        What a streaming detector is fed (``"confidence"`` needs one).
     max_reference : int, default=2000
         Reference rows a batch test compares against (the most recent ones).
     refits : sequence of int or None, default=(500, 1000, 2000, 4000)
@@ -186,8 +194,18 @@ class OnDrift:
     def __attrs_post_init__(self) -> None:
         self._kind = _kind_of(self.detector)
         check_option(self.signal, "signal", ("error", "confidence"), "OnDrift")
+        if self.signal != "error" and self._kind != "stream":
+            # only a streaming detector is fed a signal: it would be ignored
+            fail(
+                "signal",
+                '"error" (the default) unless the detector is a StreamDetector, the only '
+                "kind fed a signal",
+                described(f"signal={self.signal!r} with {_KIND_NAMES[self._kind]}"),
+                "OnDrift",
+            )
         self.max_reference = check_int(self.max_reference, "max_reference", caller="OnDrift")
         self.refits = check_schedule(self.refits, "refits", "OnDrift")
+        self.refit_initial = check_bool(self.refit_initial, "refit_initial", "OnDrift")
         if self._kind == "reference" and not isinstance(self.detector, type):
             self._fitted = self.detector
 
@@ -593,6 +611,7 @@ class OnPerformanceDrop(_Degradation):
     def __attrs_post_init__(self) -> None:
         caller = type(self).__name__
         self.threshold = check_scalar(self.threshold, "threshold", caller=caller, low=0.0)
+        self.relative = check_bool(self.relative, "relative", caller)
         self._check(caller)
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:

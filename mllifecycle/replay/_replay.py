@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -593,6 +594,31 @@ def _with_fields(state: LifecycleState, **changes: Any) -> LifecycleState:
     return _unchecked_state(**fields)
 
 
+def _check_change_point(cp: Any, name: str, step: int) -> int:
+    """Return a retrain decision's change point as an int in ``[0, step]``, or fail clearly.
+
+    Checked on retrains only (not per batch). A change after the decision is
+    not one the policy can have seen; a position past the labelled rows (a
+    change among rows whose labels are still delayed) is allowed, and a
+    window trains on the labelled rows only.
+    """
+    if isinstance(cp, numbers.Integral) and not isinstance(cp, bool | np.bool_):
+        value = int(cp)
+        if 0 <= value <= step:
+            return value
+    fail(
+        "change_point",
+        f"None or an int stream position in [0, {step}] (a change not after the decision)",
+        cp,
+        f"the decision of policy {name!r} at step {step}",
+    )
+
+
+def _not_equal_objects(pred: Any, y: npt.NDArray[Any], out: npt.NDArray[np.float64]) -> None:
+    """``out[:] = 1.0 - (pred == y)``: the 0/1 errors of object labels, compared with ==."""
+    np.subtract(1.0, np.equal(pred, y), out=out)
+
+
 def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
     from sklearn.base import clone
 
@@ -605,11 +631,32 @@ def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
     return m, time.perf_counter() - t0
 
 
+def _label_columns(classes: Any, y: npt.NDArray[Any]) -> npt.NDArray[np.intp] | None:
+    """Each label's column in ``predict_proba`` (the index in ``classes``), or None.
+
+    None when a label is not one of ``classes`` (a class the model never saw,
+    e.g. one only in a gate's holdout): it has no column, and the nearest
+    index ``searchsorted`` gives would read it as another class.
+    """
+    classes = np.asarray(classes)
+    if classes.ndim != 1 or classes.shape[0] == 0:
+        return None
+    order = np.argsort(classes, kind="stable")  # classes_ need not be sorted
+    pos = np.searchsorted(classes, y, sorter=order)
+    idx = order[np.minimum(pos, classes.shape[0] - 1)]
+    if not bool((classes[idx] == y).all()):
+        return None
+    return np.asarray(idx, dtype=np.intp)
+
+
 def _fit_estimator(estimator: Any, model: Any, X: Any, y: Any) -> Any:
+    """Fit the label-free estimator on a model's rows; None when they cannot calibrate it."""
     from sklearn.base import clone
 
+    idx = _label_columns(getattr(model, "classes_", ()), y)
+    if idx is None:  # a label the model never saw: no column to calibrate it in
+        return None
     proba = model.predict_proba(X)
-    idx = np.searchsorted(model.classes_, y)
     est = clone(estimator) if hasattr(estimator, "get_params") else estimator
     try:
         return est.fit(y_true=idx, y_proba=proba)
@@ -648,7 +695,15 @@ def _run_policy(
         champion_v = sink.register(fitted, rows(0, init), y[:init], X, 0, init, init, None, None)
     used = np.zeros(n, dtype=bool)
     used[:init] = True
-    correct = np.zeros(n, dtype=bool)
+    # the deployed model's 0/1 error on each row, written when the row is
+    # predicted (once: rows are predicted in order); the states' new_errors
+    # are read-only views of it, so no array is made per batch
+    wrong = np.zeros(n, dtype=np.float64)
+    wrong_shown = wrong.view()
+    wrong_shown.flags.writeable = False
+    # != in one operation into the float errors; object labels as 1 - (==),
+    # as the comparison was always made (a class's != need not be not ==)
+    mark_wrong = np.not_equal if y.dtype != object else _not_equal_objects
     ref_rows = (0, init)
     # what the states show of X: read-only views, so a policy that writes into
     # state.current_X or state.reference_X cannot change the caller's X (the
@@ -749,30 +804,21 @@ def _run_policy(
         else:  # computed if a policy reads state.current_proba
             proba = pending = _PendingProba(m_proba, Xm)
         predict_s += perf_counter() - t0
-        ok = correct[s:e]
-        np.equal(pred, y[s:e], ok)  # writes the batch's hits into ``correct``
-        n_ok = int(count_nonzero(ok))  # a Python int: cheaper arithmetic below
-        hits.append(hits[-1] + n_ok)  # (the batch accuracies come from these at the end)
+        batch_wrong = wrong[s:e]
+        mark_wrong(pred, y[s:e], batch_wrong)  # writes the batch's 0/1 errors into ``wrong``
+        n_bad = int(count_nonzero(batch_wrong))  # a Python int: cheaper arithmetic below
+        hits.append(hits[-1] + (e - s - n_bad))  # (the batch accuracies come from these)
         # labels of rows i with i + delay < e have arrived
         new_known = e - delay
         if new_known > labels_known:
             if labels_known == s and new_known == e:  # no delay: this batch
-                known_errors += e - s - n_ok
+                known_errors += n_bad
             else:
-                known_errors += (
-                    new_known - labels_known - int(count_nonzero(correct[labels_known:new_known]))
-                )
+                known_errors += int(count_nonzero(wrong[labels_known:new_known]))
             labels_known = new_known
         lo = seen_known if seen_known > deploy_pos else deploy_pos
-        # 1.0 - flag: the 0/1 errors as float64 in one operation
-        if labels_known <= lo:
-            new_errors = None
-        elif lo == s and labels_known == e:  # this batch's (its flags are at hand)
-            new_errors = 1.0 - ok
-        else:
-            new_errors = 1.0 - correct[lo:labels_known]
-        if new_errors is not None:  # shared by the policies of a composition
-            new_errors.flags.writeable = False
+        # the 0/1 errors (float64), read-only (shared by the policies of a composition)
+        new_errors = None if labels_known <= lo else wrong_shown[lo:labels_known]
         seen_known = labels_known
         m_lo = labels_known - metric_window
         if m_lo < deploy_pos:
@@ -780,7 +826,7 @@ def _run_policy(
         m_n = labels_known - m_lo
         if m_n > 0:
             if (m_lo - init) % bs or ((labels_known - init) % bs and labels_known != n):
-                n_hit = int(count_nonzero(correct[m_lo:labels_known]))
+                n_hit = m_n - int(count_nonzero(wrong[m_lo:labels_known]))
             else:  # both ends start a batch (or end the stream): from the batches' counts
                 n_hit = hits[-(-(labels_known - init) // bs)] - hits[(m_lo - init) // bs]
             metric = n_hit / m_n
@@ -836,7 +882,7 @@ def _run_policy(
         if not decision.retrain:
             continue
         if decision.change_point is not None:
-            last_cp = int(decision.change_point)
+            last_cp = _check_change_point(decision.change_point, name, e)
             state = _with_fields(state, last_change_point=last_cp)
         sel = window.select(state)
         if not 0 <= sel.start <= sel.stop <= labels_known:
@@ -862,6 +908,7 @@ def _run_policy(
                     deployed=False,
                     train_start=lo_t,
                     train_stop=tr_hi,
+                    fitted=False,
                 )
             )
             continue
@@ -927,10 +974,11 @@ def _run_policy(
     # batch sizes and counts convert to floats exactly)
     batch_acc = np.diff(np.asarray(hits, dtype=np.float64)) / (ends - starts)
     n_eval = n - init
-    errors = int(n_eval - correct[init:].sum())
+    errors = int(count_nonzero(wrong[init:]))
     return PolicyRun(
         name=name,
-        accuracy=float(correct[init:].mean()),
+        # (correct predictions) / n: the same float as the mean of the 0/1 hits
+        accuracy=(n_eval - errors) / n_eval,
         n_evaluated=n_eval,
         errors=errors,
         retrains=retrains,
@@ -1114,6 +1162,9 @@ def replay(
         ``fit(y_true=..., y_proba=...)``, ``estimate(y_proba)["accuracy"]``), refitted on
         each deployed model's training rows and applied to every batch; its
         estimate becomes ``state.estimated_metric``. Needs ``predict_proba``.
+        A model whose rows cannot calibrate it (too few rows of a class, or a
+        label the model never saw, as in a gate's holdout) gets no estimate:
+        ``state.estimated_metric`` stays ``None`` while it is deployed.
     metric_window : int, default=500
         Labelled predictions behind ``state.metric``.
     change_points : sequence of int, optional

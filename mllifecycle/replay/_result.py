@@ -16,7 +16,7 @@ __all__ = ["PolicyRun", "RetrainEvent", "ReplayResult"]
 
 @attrs.frozen(kw_only=True)
 class RetrainEvent:
-    """One retrain during a replay.
+    """One retrain a policy asked for during a replay.
 
     Parameters
     ----------
@@ -25,11 +25,16 @@ class RetrainEvent:
     reason : str
         The policy's reason.
     deployed : bool
-        Whether the new model replaced the old one (False when a gate refused it).
+        Whether the new model replaced the old one (False when a gate refused
+        it, or when no model was fitted).
     train_start, train_stop : int
         The history rows it was trained on.
     gate_reasons : tuple of str
         The gates' reasons, when gates were used.
+    fitted : bool, default=True
+        Whether a model was fitted (and the retrain paid for). False when the
+        retrain was skipped: the window held fewer than two labelled rows or
+        a single class.
 
     Examples
     --------
@@ -46,6 +51,7 @@ class RetrainEvent:
     train_start: int
     train_stop: int
     gate_reasons: tuple[str, ...] = ()
+    fitted: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Return the event as a JSON-safe dict."""
@@ -68,9 +74,10 @@ class PolicyRun:
     errors : int
         Wrong predictions.
     retrains : int
-        Retrains paid for (deployed or not).
+        Retrains paid for: a model fitted, deployed or not (a gate may refuse it).
     events : tuple of RetrainEvent
-        Every retrain, with its step, reason and whether it deployed.
+        Every retrain a policy asked for, with its step, reason, whether a
+        model was fitted (``fitted``; False when skipped) and whether it deployed.
     labels : int
         Distinct labelled rows used for training (the initial set included).
     fit_seconds, predict_seconds : float
@@ -117,8 +124,12 @@ class PolicyRun:
 
     @property
     def retrain_steps(self) -> tuple[int, ...]:
-        """Stream positions of the retrains."""
-        return tuple(e.step for e in self.events)
+        """Stream positions of the retrains paid for (deployed or not), one per ``retrains``.
+
+        A skipped retrain (``fitted=False``: too few labelled rows or a single
+        class) is not one; it stays in :attr:`events`.
+        """
+        return tuple(e.step for e in self.events if e.fitted)
 
     @property
     def deployments(self) -> int:

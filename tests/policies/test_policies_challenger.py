@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import numpy as np
@@ -76,7 +77,7 @@ def test_quiet_without_a_challenge_or_enough_rows():
     assert "no challenge()" in p.should_retrain(_state(5000, None)).reason
     assert (
         "too few labelled rows"
-        in OnChallengerBetter(every=10)
+        in OnChallengerBetter(every=500)
         .should_retrain(_state(1200, _challenge(90, 0), deployed_at=0))
         .reason
     )
@@ -95,11 +96,51 @@ def test_quiet_without_a_challenge_or_enough_rows():
         ({"confidence_level": 1.0}, r"'confidence_level' parameter .* \(0\.0, 1\.0\)\. Got 1\.0"),
         ({"min_gain": -0.1}, r"'min_gain' parameter .* \[0\.0, 1\.0\)\. Got -0\.1"),
         ({"n_checks": 0}, r"'n_checks' parameter .* Got 0"),
+        (
+            {"every": 100},
+            r"'every' parameter of OnChallengerBetter must be at least test_size \(500\), so "
+            r"each check's test rows are new labels .* Got 100 instead",
+        ),
+        (
+            {"every": 499, "test_size": 500},
+            r"'every' parameter of OnChallengerBetter must be at least test_size \(500\).* "
+            r"Got 499 instead",
+        ),
+        (
+            {"every": 10, "test_size": 4},
+            r"'test_size' parameter of OnChallengerBetter must be at least 5, the fewest rows "
+            r"on which a sign test can reach confidence_level=0\.95\. Got 4 instead",
+        ),
+        (
+            {"every": 10, "test_size": 6, "confidence_level": 0.99},
+            r"'test_size' parameter .* at least 7, .* confidence_level=0\.99\. Got 6 instead",
+        ),
     ],
 )
 def test_bad_parameters(kwargs, match):
     with pytest.raises(InvalidParameterError, match=match):
         OnChallengerBetter(**kwargs)
+
+
+def test_checks_test_disjoint_rows_the_deployed_model_predicted():
+    # every >= test_size: no two checks share a test row, and no check tests a
+    # row before the deployment (the deployed model's training rows)
+    calls = []
+
+    def challenge(a, b, c):
+        calls.append((a, b, c))
+        return np.zeros(c - b), np.zeros(c - b)
+
+    p = OnChallengerBetter(every=200, train_size=300, test_size=200)
+    for known in range(1000, 2600, 100):
+        p.should_retrain(_state(known, challenge, deployed_at=1000))
+    assert calls
+    tests = [(b, c) for _, b, c in calls]
+    assert all(b >= 1000 for b, _ in tests)
+    assert all(c0 <= b1 for (_, c0), (b1, _) in itertools.pairwise(tests))
+    # the smallest sizes allowed still decide: 5 rows at 95 %, every one a win
+    q = OnChallengerBetter(every=5, train_size=10, test_size=5, min_gain=0.0)
+    assert q.should_retrain(_state(1005, _challenge(5, 0, n=5))).retrain
 
 
 def test_replay_challenge_fits_a_clone_on_labelled_rows_only():

@@ -290,6 +290,13 @@ def test_select_progress_callback(stream):
         ({"n_jobs": "two"}, "'n_jobs' parameter of select"),
         ({"progress": "yes"}, "'progress' parameter of select"),
         ({"window": {"nope": SlidingWindow(100)}}, "'window' parameter of select"),
+        (
+            {"policies": {"q": never}},
+            r"'policies' parameter of select must be left out: select backtests its "
+            r"candidates \(pass the policies as candidates, a mapping of name to policy\)\. "
+            r"Got policies=\{'q': <function never at .*\} instead",
+        ),
+        ({"policies": None}, r"'policies' parameter of select .* Got policies=None instead"),
     ],
 )
 def test_select_bad_fan_out_options(stream, kwargs, message):

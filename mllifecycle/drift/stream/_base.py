@@ -154,15 +154,16 @@ def error_mask(xs: Any) -> npt.NDArray[np.bool_] | None:
     """``xs == 1`` for a 1-D float64 array of 0/1 flags; None for any other input.
 
     The common case of :func:`as_errors` (replay feeds float64 blocks), in
-    four NumPy calls and no temporary float array: every element is 0 or 1
-    exactly when the counts of ones and of zeros add up to the length (NaN
-    equals neither). None sends the caller to the full validation, which
-    also explains what is wrong.
+    three NumPy calls and no temporary float array: every element is 0 or 1
+    exactly when every nonzero element equals 1, i.e. when the count of ones
+    is the count of nonzero elements (NaN is nonzero and not 1; -0.0 is 0).
+    None sends the caller to the full validation, which also explains what
+    is wrong.
     """
     if type(xs) is not np.ndarray or xs.ndim != 1 or xs.dtype != _FLOAT64:
         return None
     ones: npt.NDArray[np.bool_] = xs == 1.0
-    if _count_nonzero(ones) + _count_nonzero(xs == 0.0) != xs.shape[0]:
+    if _count_nonzero(ones) != _count_nonzero(xs):
         return None
     return ones
 
@@ -585,6 +586,9 @@ class StreamDetectorBase:
         return hit, None if flags is None else np.asarray(flags, dtype=bool)
 
     def _validate_many(self, xs: Any) -> FloatArray:
+        if self._binary and error_mask(xs) is not None:
+            return xs  # type: ignore[no-any-return]  # a float64 ndarray of 0/1, checked
+        # (the caller's name only for the full validation, which may explain an error)
         caller = f"{type(self).__name__}.update_many"
         return as_errors(xs, caller) if self._binary else as_reals(xs, caller)
 
@@ -593,8 +597,8 @@ class StreamDetectorBase:
         n = arr.shape[0]
         if n == 0:
             return _EMPTY_INDEX, _EMPTY_INDEX
-        update = getattr(self, "update")  # noqa: B009 - defined by subclasses
         if n > _WHOLE_CALL:
+            update = getattr(self, "update")  # noqa: B009 - defined by subclasses
             drifts: list[int] = []
             warn_parts: list[IndexArray] = []  # indices into xs, window by window
             with np.errstate(over="ignore", invalid="ignore"):
@@ -622,6 +626,7 @@ class StreamDetectorBase:
         drifts = [d]
         if d < n - 1:
             warn_parts = [warnings] if warnings.shape[0] else []
+            update = getattr(self, "update")  # noqa: B009 - defined by subclasses
             with np.errstate(over="ignore", invalid="ignore"):
                 self._loop_many(arr, drifts, warn_parts, n, update, d + 1)
             warnings = _joined(warn_parts)

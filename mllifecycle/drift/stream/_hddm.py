@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Any
 
 import attrs
 import numpy as np
@@ -211,7 +212,8 @@ class HDDM_A(WarningDetectorBase):
     def _scan(self, block: FloatArray) -> tuple[int, npt.NDArray[np.bool_]]:
         # the same floating-point operations as ``update``, element-wise; kept
         # to few NumPy calls because replay's calls of ~100 values are
-        # dominated by their fixed cost
+        # dominated by their fixed cost. The arrays of length mlen + 1 hold
+        # the carried cut point's value in slot 0 and element t's in slot t + 1
         mlen = block.shape[0]
         n0 = self._n
         lo = n0 + 1  # n at position 0
@@ -229,48 +231,48 @@ class HDDM_A(WarningDetectorBase):
             # update's sqrt(1 / (2n) * log_cut): 1/(2n) is exactly inv_n / 2 and
             # (inv_n / 2) * log_cut is exactly rounded like inv_n * (log_cut / 2)
             eps = np.sqrt(inv_n * (0.5 * self._log_cut))
-        # the means, after one slot for the carried cut's mean (see _side)
+        # the means (slot 0: the carried cut's, written by _side when needed)
         means = np.empty(mlen + 1)
         mean = means[1:]
         np.divide(k, n, out=mean)
-        f = mean + eps
-        # cut point: f[t] is a (non-strict) running minimum, i.e. f[t] equals
-        # min(f_min, f[: t + 1])
-        run = np.minimum.accumulate(f)
-        np.minimum(run, self._f_min, out=run)
-        cuts = _cut_index(f == run, mlen)
-        drift, warn = _side(
-            cuts, means, n, inv_n, n0, self._n_min, self._k_min, True,
-            self._log_drift, self._log_warn,
+        # f = mean + eps, after the carried minimum f_min in slot 0
+        fs = np.empty(mlen + 1)
+        fs[0] = self._f_min
+        f = fs[1:]
+        np.add(mean, eps, out=f)
+        log_drift, log_warn = self._log_drift, self._log_warn
+        drift, warn, cuts = _side(
+            fs, True, means, n, inv_n, n0, self._n_min, self._k_min, log_drift, log_warn
         )
-        g = mean - eps
         if self.two_sided_test:
-            run_max = np.maximum.accumulate(g)
-            np.maximum(run_max, self._g_max, out=run_max)
-            tops = _cut_index(g == run_max, mlen)
-            d2, w2 = _side(
-                tops, means, n, inv_n, n0, self._n_max, self._k_max, False,
-                self._log_drift, self._log_warn,
+            gs = np.empty(mlen + 1)
+            gs[0] = self._g_max
+            g = gs[1:]
+            np.subtract(mean, eps, out=g)
+            d2, w2, tops = _side(
+                gs, False, means, n, inv_n, n0, self._n_max, self._k_max, log_drift, log_warn
             )
             if d2 is not None:
                 drift = d2 if drift is None else drift | d2
             if w2 is not None:
                 warn = w2 if warn is None else warn | w2
+        else:
+            g = mean - eps
         # array methods and count_nonzero: NumPy's function wrappers (np.argmax,
         # ndarray.any) cost more than the work on a block of ~100 values
         d = int(drift.argmax()) if drift is not None and _count(drift) else -1
         end = d if d >= 0 else mlen - 1
         self._n = n0 + end + 1
         self._k = int(k.item(end))
-        # the increase side's cut point after element ``end``: cuts holds
-        # 1 + its position (0 for the carried one)
-        c = int(cuts.item(end))
+        # the increase side's cut point after element ``end``: cuts[end + 1]
+        # holds 1 + its position (0 for the carried one; no cuts: none in the block)
+        c = 0 if cuts is None else int(cuts.item(end + 1))
         if c:
             self._n_min = n0 + c
             self._k_min = int(k.item(c - 1))
             self._f_min = f.item(c - 1)
         if self.two_sided_test:
-            c = int(tops.item(end))
+            c = 0 if tops is None else int(tops.item(end + 1))
         else:
             # the decrease side's cut point is state even when it is not
             # tested: after element ``end`` it is the last t <= end with
@@ -325,75 +327,138 @@ def _count_tables(
     return out
 
 
-_ONE_BASED = np.arange(1, (1 << 14) + 1, dtype=np.intp)
+_ZERO_BASED = np.arange((1 << 14) + 1, dtype=np.intp)
 
 
 def _cut_index(cut: BoolArray, m: int) -> IndexArray:
-    """For each t, 1 + the latest cut at or before t (0 when there is none)."""
-    ones = _ONE_BASED[:m] if m <= _ONE_BASED.shape[0] else np.arange(1, m + 1)
-    out: IndexArray = np.multiply(ones, cut)
+    """For each slot t, the latest slot at or before t where ``cut`` holds (0 if none).
+
+    Slot 0 stands for the carried cut point and slot t + 1 for element t, so
+    ``out[t + 1]`` is 1 + the position of element t's cut point, 0 for the
+    carried one.
+    """
+    idx = _ZERO_BASED[:m] if m <= _ZERO_BASED.shape[0] else np.arange(m)
+    out: IndexArray = np.multiply(idx, cut)
     np.maximum.accumulate(out, out=out)
     return out
 
 
-# screening margin: a relative 1e-9 is far above the few ulps by which
-# sqrt(h * a) * sqrt(b / a) and sqrt(h * b) can differ
+# screening margin: a relative 1e-9 is far above the few ulps by which the
+# screen's terms can differ from the squares of the exact test's
 _SCREEN = 1.0 - 1e-9
 
 
+def _quiet_block(
+    mean: FloatArray,
+    increase: bool,
+    mean_cut: float,
+    n_cut: float,
+    n_first: float,
+    inv_first: float,
+    log_warn: float,
+) -> bool:
+    """Whether no element of a block whose cut point is the carried one can warn.
+
+    With one cut point for the whole block, diff = mean - mean_cut (increase
+    side) is at most D = max(mean) - mean_cut, and the warning bound
+    sqrt((n - n_cut) / (n_cut n) / 2 * log_warn) grows with n: it is least at
+    the first element. So no element warns (nor drifts: log_drift >=
+    log_warn) when D <= 0 or D * D is below the square of that least bound
+    (with the screen's margin, which covers the rounding of both sides). One
+    reduction instead of the element-wise screen; True for most blocks of a
+    stable stream.
+    """
+    top = float(_max_of(mean)) - mean_cut if increase else mean_cut - float(_min_of(mean))
+    if top <= 0.0:
+        return True
+    least = (n_first - n_cut) / n_cut * inv_first * (0.5 * log_warn * _SCREEN)
+    return top * top <= least
+
+
+_max_of = np.maximum.reduce
+_min_of = np.minimum.reduce
+
+
 def _side(
-    cuts: IndexArray,
+    values: FloatArray,
+    increase: bool,
     means: FloatArray,
     n: FloatArray,
     inv_n: FloatArray,
     n0: int,
     n_carried: int,
     k_carried: int,
-    increase: bool,
     log_drift: float,
     log_warn: float,
-) -> tuple[BoolArray | None, BoolArray | None]:
+) -> tuple[BoolArray | None, BoolArray | None, IndexArray | None]:
     """One side of HDDM_A's two-sample Hoeffding tests, element-wise.
 
-    ``cuts[t]`` is 1 + the latest cut point at or before t, 0 for the carried
-    one (``n_carried``, ``k_carried``); ``means[1:]`` are the means and
-    ``means[0]`` is free (the carried cut's mean is written there). Returns
-    the drift and warning flags, or None for flags that are all False. There
-    is no test where t is itself a cut (there n_cut = n, diff = 0). The same
-    operations as ``HDDM_A.update``.
+    ``values`` (length m + 1) are the carried cut's f = mean + eps (increase
+    side; mean - eps for the decrease side) in slot 0 and the m elements'
+    after it; ``means[1:]`` are the elements' means (slot 0 is free: the
+    carried cut's mean is written there); ``n`` and ``inv_n`` the elements'
+    counts and their reciprocals, ``n0`` the count before the block. Returns
+    the drift and warning flags of the m elements (None for flags that are
+    all False) and the cut index of :func:`_cut_index` (None when no element
+    is a cut point: all take the carried one, ``n_carried`` and
+    ``k_carried``). There is no test where t is itself a cut (there n_cut =
+    n, diff = 0). The exact tests are the operations of ``HDDM_A.update``,
+    run on the positions a screen leaves.
     """
-    # n at the cut: n0 + cuts, but n_carried before the first cut in the block
-    n_cut = cuts + float(n0)
-    first = int(cuts.searchsorted(1))  # cuts never falls
-    if first:
-        n_cut[:first] = n_carried
-        means[0] = k_carried / n_carried
-    mean_cut = means[cuts]
     mean = means[1:]
-    diff = np.subtract(mean, mean_cut, out=mean_cut) if increase else mean_cut - mean
-    half = n - n_cut
-    half /= n_cut
-    half *= inv_n
-    half /= 2.0
-    bound = half * log_drift
-    np.sqrt(bound, out=bound)
-    # screen: log_warn <= log_drift, so a warning (or drift) needs
-    # diff >= sqrt(half * log_warn) > bound * sqrt(log_warn / log_drift) * (1 - 1e-9);
-    # the exact tests then run on the few screened positions only
-    maybe = diff > bound * (math.sqrt(log_warn / log_drift) * _SCREEN)
+    # element t is a cut point when values[t + 1] reaches the running minimum
+    # (increase) or maximum (decrease) of the slots up to it; slot 0 always does
+    run = np.minimum.accumulate(values) if increase else np.maximum.accumulate(values)
+    cut = values == run
+    cuts: IndexArray | None = None
+    if _count(cut) == 1:
+        # no element is a cut point: every one's is the carried one (then
+        # n_carried > 0: a fresh state carries an infinite value, which the
+        # first element always reaches). Scalars instead of gathers
+        mean_cut: Any = k_carried / n_carried
+        n_cut: Any = float(n_carried)
+        if _quiet_block(mean, increase, mean_cut, n_cut, n.item(0), inv_n.item(0), log_warn):
+            return None, None, None
+        diff = mean - mean_cut if increase else mean_cut - mean
+    else:
+        cuts = _cut_index(cut, values.shape[0])
+        at_cut = cuts[1:]
+        counts = np.empty(values.shape[0])
+        counts[1:] = n
+        if not at_cut.item(0):  # the first element's cut is the carried one
+            means[0] = k_carried / n_carried
+            counts[0] = n_carried
+        n_cut = counts[at_cut]
+        mean_cut = means[at_cut]
+        diff = np.subtract(mean, mean_cut, out=mean_cut) if increase else mean_cut - mean
+    # screen: a warning (or a drift: log_warn <= log_drift) needs diff >= 0
+    # and diff >= sqrt(half * log_warn), half = (n - n_cut) / n_cut * (1/n) / 2,
+    # so diff * diff > half * log_warn * (1 - 1e-9); the exact tests then run
+    # on the screened positions only
+    h = n - n_cut
+    h /= n_cut
+    h *= inv_n
+    h *= 0.5 * log_warn * _SCREEN
+    maybe = np.multiply(diff, diff) > h
     if not _count(maybe):
-        return None, None
+        return None, None, cuts
     at = maybe.nonzero()[0]
     d_at = diff[at]
-    drift_at = d_at >= bound[at]
-    warn_at = d_at >= np.sqrt(half[at] * log_warn)
+    nc_at = n_cut if cuts is None else n_cut[at]
+    half = n[at] - nc_at
+    half /= nc_at
+    half *= inv_n[at]
+    half /= 2.0
+    bound = np.sqrt(half * log_drift)
+    drift_at = d_at >= bound
+    warn_at = d_at >= np.sqrt(half * log_warn)
     warn_at &= ~drift_at
     m = n.shape[0]
     drift = np.zeros(m, dtype=bool)
     drift[at] = drift_at
     warn = np.zeros(m, dtype=bool)
     warn[at] = warn_at
-    return drift, warn
+    return drift, warn, cuts
 
 
 _IBC_CAP = 1 << 22
