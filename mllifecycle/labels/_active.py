@@ -1019,6 +1019,46 @@ def _missing(v: Any) -> bool:
     return isinstance(v, float | np.floating) and bool(np.isnan(v))
 
 
+def _refuse_recast_labels(got: npt.NDArray[Any], answered: list[Any],
+                          known: npt.NDArray[Any], caller: str) -> None:
+    """Refuse answers NumPy would store as other values than the labels given.
+
+    ``np.asarray(["1", 1])`` reads both as the string ``"1"``, and joining
+    string answers to integer labels turns ``0`` into ``"0"`` (and ``0.0``
+    into ``"0.0"``, another class than an answer ``"0"``): the model would be
+    refitted on labels nobody gave.
+    """
+    if got.tolist() != answered:
+        kinds = sorted({type(v).__name__ for v in answered})
+        fail("labels", "answers of one type (e.g. all int or all str)",
+             described(f"answers of types {kinds}"), caller)
+    if not got.shape[0] or not known.shape[0]:
+        return
+    joined = np.concatenate([known, got])
+    n = known.shape[0]
+    if joined[:n].tolist() != known.tolist() or joined[n:].tolist() != got.tolist():
+        fail("labels", f"answers of the type of the labels so far ({known.dtype}, e.g. "
+             f"{known.tolist()[0]!r})", described(f"{answered[0]!r} ({got.dtype})"), caller)
+
+
+def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
+    """Refuse initial labels NumPy reads as other values (``[0, "0"]`` as two ``"0"``)."""
+    if isinstance(raw, list | tuple):
+        given = np.empty(len(raw), dtype=object)
+        given[:] = list(raw)
+        values = given.tolist()
+    elif yl.dtype == object:
+        values = yl.tolist()
+    else:
+        return yl
+    stored = np.asarray(values)
+    if stored.ndim != 1 or stored.tolist() != values:
+        kinds = sorted({type(v).__name__ for v in values})
+        fail("y_labelled", "labels of one type (e.g. all int or all str)",
+             described(f"labels of types {kinds}"), caller)
+    return yl if yl.dtype != object else stored
+
+
 @attrs.define(kw_only=True)
 class ActiveLearner:
     """The query-label-refit loop, with a label budget and a stopping rule.
@@ -1127,6 +1167,7 @@ class ActiveLearner:
             Xl = check_array(X_labelled, "X_labelled", caller=caller, ndim=2, min_samples=0)
             yl = check_array(y_labelled, "y_labelled", caller=caller, ndim=1, dtype="any",
                              min_samples=0)
+            yl = _labels_of_one_type(y_labelled, yl, caller)
             if Xl.shape[0] != yl.shape[0]:
                 fail("y_labelled", f"one label per row of X_labelled ({Xl.shape[0]})",
                      described(f"{yl.shape[0]} label(s)"), caller)
@@ -1234,7 +1275,9 @@ class ActiveLearner:
         keep = [i for i, v in enumerate(labs) if not _missing(v)]
         skip = [i for i, v in enumerate(labs) if _missing(v)]
         self.skipped_indices_ = np.r_[self.skipped_indices_, idx[skip]].astype(np.intp)
-        got = np.asarray([labs[i] for i in keep])
+        answered = [labs[i] for i in keep]
+        got = np.asarray(answered)
+        _refuse_recast_labels(got, answered, self._training()[1], caller)
         self.labelled_indices_ = np.r_[self.labelled_indices_, idx[keep]].astype(np.intp)
         self.y_pool_labelled_ = (np.r_[self.y_pool_labelled_, got]
                                  if self.y_pool_labelled_.size else got)
@@ -1446,10 +1489,14 @@ def simulate(
     b = check_int(batch_size, "batch_size", caller=caller, low=1)
     ts = check_probability(test_size, "test_size", caller=caller, open_interval=True)
     gen = check_rng(rng, caller=caller)
-    classes = np.unique(ya)
+    classes, class_counts = np.unique(ya, return_counts=True)
     k = classes.shape[0]
     if k < 2:
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
+    if class_counts.min() < 2:  # the stratified pool/test split needs two of each
+        fail("y", "at least 2 rows of every class (the pool and the test set are "
+             "stratified)", described(f"class {classes[class_counts.argmin()].item()!r} "
+                                      "with 1 row"), caller)
     init = 2 * k if initial_size is None else check_int(
         initial_size, "initial_size", caller=caller, low=k)
     n_rand = check_int(n_random, "n_random", caller=caller, low=1)

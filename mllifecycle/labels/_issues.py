@@ -96,13 +96,13 @@ def _check_inputs(
              described(f"shape {p.shape}"), caller)
     if (p < 0).any() or (p > 1).any():
         fail("y_proba", "probabilities in [0, 1]",
-             described(f"values in [{p.min()!r}, {p.max()!r}]"), caller)
+             described(f"values in [{float(p.min())!r}, {float(p.max())!r}]"), caller)
     sums = p.sum(axis=1)
     bad = np.abs(sums - 1.0) > 1e-4
     if bad.any():
         fail("y_proba", "rows of class probabilities that sum to 1",
              described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
-                       f"{sums[bad][0]!r}"), caller)
+                       f"{float(sums[bad][0])!r}"), caller)
     ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
     if ya.shape[0] != n:
         fail("y", f"one label per row of 'y_proba' ({n})",
@@ -470,7 +470,12 @@ def out_of_fold_proba(
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
 
-    classes, codes = np.unique(ya, return_inverse=True)
+    try:
+        classes, codes = np.unique(ya, return_inverse=True)
+    except TypeError:  # mixed, incomparable types: no sorted column order exists
+        kinds = sorted({type(v).__name__ for v in ya.tolist()})
+        fail("y", "labels of one type (the columns follow the sorted labels)",
+             described(f"labels of types {kinds}"), caller)
     if classes.shape[0] < 2:
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
     if isinstance(cv, int) and not isinstance(cv, bool):

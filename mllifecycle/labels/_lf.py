@@ -302,7 +302,15 @@ def apply(
         uniq = set(flat)
         try:
             cls = np.asarray(sorted(uniq))
-        except TypeError:
+        except TypeError:  # votes of mixed types: 1 and "1" would be two classes
+            seen: dict[str, Any] = {}
+            for v in sorted(uniq, key=repr):
+                if str(v) in seen:
+                    fail("lfs", "votes of one type per class (1 and '1' are two classes; "
+                         "or pass classes=)",
+                         described(f"votes {seen[str(v)]!r} and {v!r}, which read the same"),
+                         caller)
+                seen[str(v)] = v
             cls = np.asarray(sorted(uniq, key=repr), dtype=object)
     code = {c: i for i, c in enumerate(cls.tolist())}
     out = np.full((n, len(lfs)), ABSTAIN, dtype=np.int64)

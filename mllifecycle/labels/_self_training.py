@@ -23,6 +23,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.labels._crowd import _label_array
 
 __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "SpreadLabels",
            "spread_labels"]
@@ -73,6 +74,43 @@ def _missing_or(v: Any, marker: Any) -> bool:
         return bool(v == marker)
     except (TypeError, ValueError):
         return False
+
+
+def _object_labels(yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
+    """Return the labelled values of an object array as NumPy stores them, or refuse a recast.
+
+    ``np.asarray([0, "0"])`` reads both as the string ``"0"``: labels of mixed
+    types (ints and strings) would silently become one class of strings.
+    """
+    values = yl.tolist()
+    out = np.asarray(values)
+    if out.ndim != 1 or out.tolist() != values:
+        kinds = sorted({type(v).__name__ for v in values})
+        fail("y", "labels of one type (e.g. all int or all str) besides the unlabelled "
+             "marker", described(f"labels of types {kinds}"), caller)
+    return out
+
+
+def _marker_column(marker: Any, n: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
+    """``n`` copies of ``marker`` in ``dtype`` when it holds the marker exactly, else objects.
+
+    ``np.full(n, np.nan, dtype=int)`` gives the integer ``-2**63`` (a class of
+    its own) and ``np.full(n, None, dtype=int)`` fails.
+    """
+    if dtype.kind in "iuf" and isinstance(marker, numbers.Real) \
+            and not isinstance(marker, bool | np.bool_):
+        if isinstance(marker, float | np.floating) and np.isnan(marker):
+            return np.full(n, np.nan)  # float labels mark NaN as NaN
+        with np.errstate(invalid="ignore", over="ignore"):
+            try:
+                held = np.asarray(marker).astype(dtype)
+            except (OverflowError, ValueError):
+                held = None
+        if held is not None and held.item() == marker:
+            return np.full(n, held, dtype=dtype)
+    out = np.empty(n, dtype=object)
+    out[:] = [marker] * n
+    return out
 
 
 def _platt(conf: FloatArray, correct: npt.NDArray[np.bool_]) -> tuple[float, float]:
@@ -308,14 +346,14 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.guard_cv is not None:
             check_int(self.guard_cv, "guard_cv", caller=caller, low=2)
         Xa = check_array(X, "X", caller=caller, ndim=2)
-        ya = np.asarray(y)
+        ya = _label_array(y)  # [0, "a"] stays two types, not two strings
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
                  described(f"shape {ya.shape}"), caller)
         unl = _is_unlabelled(ya, self.unlabelled, caller)
         lab = ~unl
         if ya.dtype.kind == "O":
-            yl = np.asarray(ya[lab].tolist())
+            yl = _object_labels(ya[lab], caller)
         elif ya.dtype.kind == "f" and np.all(ya[lab] == np.round(ya[lab])):
             yl = ya[lab].astype(np.int64)
         else:
@@ -498,7 +536,7 @@ def pseudo_label_gain(
         baseline = base_est
     check_has_methods(baseline, "baseline", ["fit", "predict"], caller)
     Xa = check_array(X, "X", caller=caller, ndim=2)
-    ya = np.asarray(y)
+    ya = _label_array(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)
@@ -512,7 +550,7 @@ def pseudo_label_gain(
     unl_idx = np.flatnonzero(unl)
     yl = ya[lab_idx]
     if yl.dtype.kind == "O":
-        yl = np.asarray(yl.tolist())
+        yl = _object_labels(yl, caller)
     classes, counts = np.unique(yl, return_counts=True)
     if classes.shape[0] < 2:
         fail("y", "labelled rows of at least 2 classes",
@@ -536,8 +574,7 @@ def pseudo_label_gain(
         Xt, yt = Xa[lab_idx[tr]], yl[tr]
         base = seeded_clone(baseline, seed).fit(Xt, yt)
         X_semi = np.r_[Xt, Xa[unl_idx]]
-        fill = np.full(unl_idx.shape[0], marker, dtype=yt.dtype if yt.dtype.kind in "iuf"
-                       else object)
+        fill = _marker_column(marker, unl_idx.shape[0], yt.dtype)
         y_semi = np.r_[yt.astype(fill.dtype), fill]
         semi = seeded_clone(semi_supervised, seed).fit(X_semi, y_semi)
         Xe, ye = Xa[lab_idx[te]], yl[te]
@@ -571,7 +608,9 @@ class SpreadLabels:
         label reaches).
     classes : ndarray of shape (n_classes,)
     labels : ndarray of shape (n_samples,)
-        Most probable class of each row.
+        Most probable class of each row (the first class for a row that no
+        label reaches; :func:`spread_labels` then warns with
+        :class:`~mllifecycle.exceptions.DegenerateDataWarning`).
     labelled : ndarray of bool
         Which rows carried a label.
     clamping : float
@@ -670,7 +709,7 @@ def spread_labels(
     """
     caller = "spread_labels"
     Xa = check_array(X, "X", caller=caller, ndim=2)
-    ya = np.asarray(y)
+    ya = _label_array(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)
@@ -680,7 +719,7 @@ def spread_labels(
     unl = _is_unlabelled(ya, unlabelled, caller)
     yl = ya[~unl]
     if yl.dtype.kind == "O":
-        yl = np.asarray(yl.tolist())
+        yl = _object_labels(yl, caller)
     classes, codes = np.unique(yl, return_inverse=True)
     if classes.shape[0] < 2:
         fail("y", "labelled rows of at least 2 classes",
@@ -707,5 +746,16 @@ def spread_labels(
     mass = F.sum(axis=1, keepdims=True)
     proba = np.where(mass > 1e-300, F / np.where(mass > 1e-300, mass, 1.0),
                      1.0 / classes.shape[0])
+    unreached = int(np.count_nonzero(mass <= 1e-300))
+    if unreached:
+        import warnings
+
+        from mllifecycle.exceptions import DegenerateDataWarning
+
+        warnings.warn(
+            f"spread_labels: {unreached} row(s) are connected to no labelled row in the "
+            f"{k}-NN graph; their proba is uniform and their label is the first class "
+            f"{classes[0].item()!r} by default (label a row in each group, or raise "
+            "n_neighbors)", DegenerateDataWarning, stacklevel=2)
     return SpreadLabels(proba=proba, classes=classes, labels=classes[proba.argmax(axis=1)],
                         labelled=~unl, clamping=a, n_neighbors=k)

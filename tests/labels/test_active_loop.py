@@ -202,6 +202,10 @@ SIM_X, SIM_Y = blobs(6, n=200)
         ({"batch_size": 500}, InvalidParameterError, "batch_size"),
         ({"estimator": DecisionTreeRegressor()}, TypeError, r"predict_proba\(\)"),
         ({"y": np.zeros(200)}, InvalidParameterError, "at least 2 classes"),
+        # a class of one row: a raw ValueError from the stratified split
+        ({"y": np.r_[SIM_Y[:-1], 7]}, InvalidParameterError,
+         r"'y' parameter of simulate must be at least 2 rows of every class.*"
+         r"Got class 7 with 1 row"),
         ({"X": np.where(SIM_X > 2.5, np.nan, SIM_X)}, InvalidParameterError, "NaN"),
         ({"test_size": 1.0}, InvalidParameterError, "test_size"),
         ({"initial_size": 1}, InvalidParameterError, "initial_size"),

@@ -107,3 +107,24 @@ def test_label_model_refuses_a_label_matrix_voting_an_unknown_class():
     with pytest.raises(InvalidParameterError,
                        match=r"'L' parameter.*classes \['eggs', 'ham', 'spam'\].*'junk'"):
         model.predict(other)
+
+
+@pytest.mark.parametrize(
+    ("lfs", "match"),
+    [
+        # 1 from one function and "1" from another were two classes ['1', 'a', 0, 1]
+        ([lambda x: 1 if x % 2 else 0, lambda x: "1" if x % 2 else "a"],
+         r"'lfs' parameter of apply must be votes of one type per class.*"
+         r"Got votes '1' and 1, which read the same"),
+        ([lambda x: 1.5 if x % 2 else -1, lambda x: "1.5" if x % 3 else "b"],
+         r"'lfs' parameter of apply.*Got votes '1\.5' and 1\.5, which read the same"),
+    ],
+)
+def test_apply_refuses_two_spellings_of_one_vote(lfs, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        apply(lfs, np.arange(6))
+
+
+def test_apply_keeps_distinct_votes_of_mixed_types():
+    L = apply([lambda x: 1 if x % 2 else 0, lambda x: "b" if x % 2 else "a"], np.arange(4))
+    assert L.classes.tolist() == ["a", "b", 0, 1]

@@ -55,3 +55,24 @@ def test_text_marker_written_as_a_number_is_refused(fn, y):
     # said in y's own type, it works
     got, want = _classes(fn, y, "-1"), _classes(fn, YP, -1)
     assert [str(v) for v in got] == [str(v) for v in want]
+
+
+@pytest.mark.parametrize("marker", [None, np.nan])
+def test_pseudo_label_gain_with_a_marker_integer_labels_cannot_hold(marker):
+    """Integer labels (an object y with None) and a NaN or None marker: the
+    unlabelled rows were filled with ``np.full(n, nan, dtype=int)``, the class
+    ``-2**63`` (a silently different gain), or failed with a raw TypeError."""
+    y = Y.astype(object)
+    y[::3] = None
+    semi_marker = -1 if marker is None else marker
+
+    def gain(m, sm):
+        return pseudo_label_gain(
+            SelfTraining(LogisticRegression(), max_iter=1, guard_cv=None, unlabelled=sm),
+            X, y, unlabelled=m, cv=2, n_repeats=1, rng=0)
+
+    ref = gain(-1, -1)
+    res = gain(marker, semi_marker)
+    assert res.n_unlabelled == ref.n_unlabelled == 40
+    assert res.gain == ref.gain
+    assert res.candidate_scores == ref.candidate_scores

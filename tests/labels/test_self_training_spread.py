@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import pairwise_distances
 
-from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 from mllifecycle.labels import find_label_issues, spread_labels
 
 
@@ -87,3 +87,15 @@ def test_spread_is_scale_free_for_huge_and_tiny_features(scale):
     got = spread_labels(X * scale, y)
     np.testing.assert_array_equal(got.labels, ref.labels)
     np.testing.assert_allclose(got.proba, ref.proba, rtol=1e-12)
+
+
+def test_rows_no_label_reaches_are_flagged():
+    """A group of rows linked to no labelled row got the first class silently."""
+    X = np.r_[np.arange(5.0), np.arange(5.0) + 20, np.arange(3.0) + 50][:, None]
+    y = np.r_[0, [-1] * 8, 1, [-1] * 3]
+    with pytest.warns(DegenerateDataWarning,
+                      match=r"spread_labels: 3 row\(s\) are connected to no labelled row "
+                            r"in the 2-NN graph.*first class 0"):
+        res = spread_labels(X, y, n_neighbors=2)
+    np.testing.assert_allclose(res.proba[-3:], 0.5)
+    assert res.labels[:10].tolist() == [0] * 5 + [1] * 5
