@@ -128,9 +128,14 @@ class ComputeModel:
     def predict(self, n_samples: float, n_features: float) -> tuple[float, float, float]:
         """Seconds for one fit at ``n_samples`` x ``n_features``: (estimate, low, high).
 
-        When the runs did not vary the features, ``n_features`` must be their count.
+        ``n_samples`` is in the unit of the runs' ``n_samples`` (any positive
+        number). When the runs did not vary the features, ``n_features`` must
+        be their count.
         """
-        r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict", low=1.0)
+        # any positive size, in the unit of the runs (thousands of rows: 0.5)
+        r = check_scalar(
+            n_samples, "n_samples", caller="ComputeModel.predict", low=0.0, low_inclusive=False
+        )
         f = self._check_features(n_features, "ComputeModel.predict")
         mu, lo, hi = self._time.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])
@@ -141,7 +146,11 @@ class ComputeModel:
         """Peak bytes for one fit (estimate, low, high), or None if not measured."""
         if self._memory is None:
             return None
-        r = check_scalar(n_samples, "n_samples", caller="ComputeModel.predict_memory", low=1.0)
+        # any positive size, in the unit of the runs (thousands of rows: 0.5)
+        r = check_scalar(
+            n_samples, "n_samples", caller="ComputeModel.predict_memory", low=0.0,
+            low_inclusive=False,
+        )
         f = self._check_features(n_features, "ComputeModel.predict_memory")
         mu, lo, hi = self._memory.predict(np.array([r]), np.array([f]), self.confidence_level)
         return float(mu[0]), float(lo[0]), float(hi[0])

@@ -1108,18 +1108,29 @@ class SamplesNeeded:
 
 
 def _solve_n(
-    family: str, params: FloatArray, target: float, n_max: float, higher: bool, cap: float
+    family: str,
+    params: FloatArray,
+    target: float,
+    n_max: float,
+    higher: bool,
+    cap: float,
+    floor: float = 1.0,
 ) -> FloatArray:
-    """Smallest n with each curve (rows of params) at or past the target.
+    """Smallest n >= ``floor`` with each curve (rows of params) at or past the target.
 
     ``inf`` where a curve does not get there by ``cap``. The curves are
     monotone in n, so a bisection on log n (vectorised over the curves) finds it.
-    A curve within rounding (1e-12, relative) of the target is at it: the mean
-    of six scores of 0.8 is 0.7999999999999999.
+    A curve within rounding (1e-12, relative to the target and the curve's
+    level ``a``) of the target is at it: the mean of six scores of 0.8 is
+    0.7999999999999999. ``floor`` is one row for
+    sizes counted in rows; sizes in a larger unit (thousands of rows, smallest
+    size below 1) need a smaller one, or every answer below 1 would read 1.
     """
     params = np.atleast_2d(params)
     a, b, c = params[:, 0], params[:, 1], params[:, 2]
-    tol = 1e-12 * max(1.0, abs(target))
+    # relative to the metric's own scale: an absolute 1e-12 took every target
+    # of an MSE measured in 1e-12 units (square micrometres) as reached at n=1
+    tol = 1e-12 * np.maximum(abs(target), np.abs(a))
 
     def past(n: FloatArray) -> npt.NDArray[np.bool_]:
         if family == "inverse_power":
@@ -1131,16 +1142,16 @@ def _solve_n(
         return np.asarray(v >= target - tol if higher else v <= target + tol)
 
     m = params.shape[0]
-    lo, hi = np.zeros(m), np.full(m, math.log(cap))
+    lo, hi = np.full(m, math.log(floor)), np.full(m, math.log(cap))
     ok = past(np.full(m, cap))
-    at_one = past(np.ones(m))
+    at_one = past(np.full(m, floor))
     for _ in range(60):
         mid = (lo + hi) / 2
         p = past(np.exp(mid))
         hi = np.where(p, mid, hi)
         lo = np.where(p, lo, mid)
     out = np.where(ok, np.exp(hi), math.inf)
-    return np.asarray(np.where(at_one, 1.0, out))
+    return np.asarray(np.where(at_one, floor, out))
 
 
 def samples_needed(
@@ -1149,7 +1160,7 @@ def samples_needed(
     *,
     price_per_label: float | None = None,
     labels_per_hour: float | None = None,
-    max_samples: float = 1e9,
+    max_samples: float | None = None,
 ) -> SamplesNeeded:
     """Training size needed to reach ``target``, with an interval and its cost.
 
@@ -1166,8 +1177,10 @@ def samples_needed(
         Money per label (>= 0); gives ``cost``.
     labels_per_hour : float, optional
         Labeller throughput (> 0); gives ``hours``.
-    max_samples : float, default=1e9
-        Sizes beyond this count as not reachable.
+    max_samples : float, optional
+        Sizes beyond this count as not reachable (in the unit of the sizes;
+        at least the largest size measured). Default: 1e9 or 1000 times the
+        largest size measured, whichever is larger.
 
     Returns
     -------
@@ -1187,7 +1200,16 @@ def samples_needed(
     if not isinstance(curve, LearningCurve):
         fail("curve", "a LearningCurve from fit_curve or learning_curve", curve, caller)
     target = check_scalar(target, "target", caller=caller)
-    cap = check_scalar(max_samples, "max_samples", caller=caller, low=2.0)
+    top = float(curve.sizes.max())
+    if max_samples is None:
+        # a curve measured on 1.6e10 rows (tokens) reaches its targets beyond
+        # 1e9: a fixed default cap called every target, even one already
+        # reached at the sizes measured, "not reachable"
+        cap = max(1e9, 1000.0 * top)
+    else:
+        cap = check_scalar(
+            max_samples, "max_samples", caller=caller, low=0.0, low_inclusive=False
+        )
     price = (
         None if price_per_label is None
         else check_scalar(price_per_label, "price_per_label", caller=caller, low=0.0)
@@ -1200,24 +1222,39 @@ def samples_needed(
     )
     higher = curve.higher_is_better
     low, high = curve.bounds
+    # one row, in the unit of the sizes: sizes below 1 are in a larger unit
+    # (thousands of rows), where 0.6 is an answer, not "1"
+    n_min = float(curve.sizes.min())
+    floor = 1.0 if n_min >= 1.0 else n_min * 1e-3
+    if cap <= floor:
+        # sizes in millions of rows: max_samples=1.5 is 1.5 million, not refused
+        fail("max_samples", f"a size above {floor:g} (one row, in the unit of the sizes)",
+             max_samples, caller)
+    if cap < top:
+        # below the sizes measured, a target already reached read "not reachable"
+        fail("max_samples", f"at least the largest size measured ({top:g})",
+             max_samples, caller)
     # a metric never passes its bounds (predictions are clipped to them): a
     # log-linear law, which has no limit, would "reach" an accuracy of 1.2
     beyond = (high is not None and target > high) if higher else (
         low is not None and target < low
     )
     n_point = math.inf if beyond else float(
-        _solve_n(curve.family, np.array(curve.params), target, curve.n_max, higher, cap)[0]
+        _solve_n(
+            curve.family, np.array(curve.params), target, curve.n_max, higher, cap, floor
+        )[0]
     )
     fams = np.array(curve.boot_family, dtype=object)
     boot_n = np.full(len(fams), math.inf)
     for fam in set(curve.boot_family) if not beyond else ():
         sel = fams == fam
-        boot_n[sel] = _solve_n(fam, curve.boot_params[sel], target, curve.n_max, higher, cap)
+        boot_n[sel] = _solve_n(
+            fam, curve.boot_params[sel], target, curve.n_max, higher, cap, floor
+        )
     q = curve._tail()
     lo = float(np.quantile(boot_n, q, method="lower"))
     hi = float(np.quantile(boot_n, 1 - q, method="higher"))
     # sizes may be in any unit (thousands of rows): 4.5 held is not 4
-    top = float(curve.sizes.max())
     have: int | float = int(top) if top.is_integer() else top
 
     def extra(v: float) -> float:

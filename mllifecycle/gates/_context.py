@@ -23,7 +23,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle._weights import check_weights
-from mllifecycle.gates._metrics import MetricSpec
+from mllifecycle.gates._metrics import MetricSpec, _labels
 
 __all__ = ["GateContext", "GateResult", "model_inputs"]
 
@@ -44,7 +44,8 @@ def _slices(value: Any, n: int) -> Any:
             fail("slices", "a non-empty mapping of slice columns", value, caller)
         out = {}
         for key, col in value.items():
-            c = check_array(col, "slices", caller=caller, ndim=1, dtype="any")
+            # None and mixed types would crash np.unique in the slice gate
+            c = _labels(col, "slices", caller)
             if c.shape[0] != n:
                 fail(
                     "slices",
@@ -54,7 +55,7 @@ def _slices(value: Any, n: int) -> Any:
                 )
             out[str(key)] = c
         return out
-    c = check_array(value, "slices", caller=caller, ndim=1, dtype="any")
+    c = _labels(value, "slices", caller)
     if c.shape[0] != n:
         fail(
             "slices",

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._multitest import CORRECTIONS, adjust_p_values
-from mllifecycle._validation import check_array, check_int, check_option, described, fail
+from mllifecycle._validation import check_int, check_option, described, fail
 from mllifecycle.gates._common import (
     _check_context,
     _compare,
@@ -19,7 +19,7 @@ from mllifecycle.gates._common import (
     _skip,
 )
 from mllifecycle.gates._context import GateContext, GateResult
-from mllifecycle.gates._metrics import MetricSpec
+from mllifecycle.gates._metrics import MetricSpec, _labels
 
 __all__ = ["SliceNoRegression"]
 
@@ -164,7 +164,7 @@ class SliceNoRegression:
                     caller,
                 )
             raw = context.slices
-        labels = check_array(raw, "slices", caller=caller, ndim=1, dtype="any")
+        labels = _labels(raw, "slices", caller)
         if labels.shape[0] != context.n_samples:
             fail(
                 "slices",

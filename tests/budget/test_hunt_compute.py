@@ -60,3 +60,30 @@ def test_a_feature_count_the_runs_did_not_vary_is_not_extrapolated(call, match):
     # at the runs' feature count (an int, a float or a NumPy number) it predicts
     assert model.predict(16_000, 10) == model.predict(16_000, np.float64(10.0))
     assert model.predict_memory(16_000, 10) is not None
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_memory"])
+def test_a_model_of_runs_in_thousands_of_rows_predicts_below_one(method):
+    # fitted on 0.1..0.8 thousand rows, it refused to predict at 0.5 ("must be
+    # >= 1"), and plan() with a curve in the same unit failed with it
+    rows = [0.1, 0.2, 0.4, 0.8]
+    model = fit_compute(rows, [5] * 4, [1.0, 4.1, 15.8, 64.5], peak_memory=[1e6, 2e6, 4e6, 8e6])
+    thousands = getattr(model, method)(0.5, 5)
+    in_rows = getattr(
+        fit_compute([100, 200, 400, 800], [5] * 4, [1.0, 4.1, 15.8, 64.5],
+                    peak_memory=[1e6, 2e6, 4e6, 8e6]),
+        method,
+    )(500, 5)
+    assert thousands == pytest.approx(in_rows, rel=1e-9)
+    sizes = np.array([0.1, 0.2, 0.4, 0.8, 1.6])
+    curve = fit_curve(sizes, 0.9 - (sizes * 1000) ** -0.5, family="inverse_power", rng=0)
+    fig = plan(curve, 0.86, compute=model).figure("train", "seconds per fit")
+    assert fig.value == pytest.approx(model.predict(0.625, 5)[0], rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_memory"])
+@pytest.mark.parametrize("n", [0, -1.0, float("nan"), float("inf")])
+def test_predict_refuses_sizes_that_are_not_positive(method, n):
+    model = fit_compute([100, 200, 400], [5] * 3, [1.0, 4.0, 16.0], peak_memory=[1.0, 2.0, 4.0])
+    with pytest.raises(InvalidParameterError, match=r"'n_samples' parameter of ComputeModel"):
+        getattr(model, method)(n, 5)

@@ -146,6 +146,85 @@ def test_samples_needed_does_not_depend_on_the_unit_of_the_sizes():
     assert rows.additional_samples == pytest.approx(5500, rel=1e-6)
 
 
+@pytest.mark.parametrize("target", [0.86, 0.8])
+def test_samples_needed_below_one_unit_of_the_sizes(target):
+    # sizes in thousands of rows: a target the curve reaches at 0.625 thousand
+    # (625 rows) was reported at 1.0 thousand, the search starting at "1 row"
+    sizes = np.array([100.0, 200, 400, 800, 1600])
+    scores = 0.9 - sizes**-0.5
+    rows = samples_needed(fit_curve(sizes, scores, family="inverse_power", rng=0), target)
+    thousands = samples_needed(
+        fit_curve(sizes / 1000, scores, family="inverse_power", rng=0), target
+    )
+    assert rows.n_samples == pytest.approx((1 / (0.9 - target)) ** 2, rel=1e-6)
+    assert thousands.n_samples * 1000 == pytest.approx(rows.n_samples, rel=1e-6)
+    assert thousands.ci_low * 1000 == pytest.approx(rows.ci_low, rel=1e-6)
+    assert thousands.ci_high * 1000 == pytest.approx(rows.ci_high, rel=1e-6)
+
+
+def test_max_samples_is_in_the_unit_of_the_sizes():
+    # sizes in millions of rows: max_samples=1.5 (million) was refused as < 2
+    sizes = np.array([0.1, 0.2, 0.4, 0.8])
+    curve = fit_curve(sizes, 0.9 - (sizes * 1e6) ** -0.5, family="inverse_power", rng=0)
+    reached = samples_needed(curve, 0.899, max_samples=1.5)
+    assert reached.reachable
+    assert reached.n_samples == pytest.approx(1.0, rel=1e-6)
+    assert not samples_needed(curve, 0.8995, max_samples=1.5).reachable
+
+
+@pytest.mark.parametrize(
+    ("sizes", "max_samples", "match"),
+    [
+        ([100.0, 200, 400, 800], 1.0, r"'max_samples' parameter of samples_needed must be a "
+         r"size above 1 \(one row"),
+        ([0.1, 0.2, 0.4, 0.8], 1e-4, r"'max_samples' parameter of samples_needed must be a "
+         r"size above 0.0001 \(one row, in the unit of the sizes\)"),
+        ([0.1, 0.2, 0.4, 0.8], 0.0, r"'max_samples' parameter of samples_needed must be a float"),
+        ([0.1, 0.2, 0.4, 0.8], float("nan"), r"'max_samples' parameter of samples_needed"),
+    ],
+)
+def test_max_samples_below_one_row_is_refused(sizes, max_samples, match):
+    sizes = np.asarray(sizes)
+    curve = fit_curve(sizes, 0.9 - sizes**-0.5, family="inverse_power", rng=0)
+    with pytest.raises(InvalidParameterError, match=match):
+        samples_needed(curve, 0.8, max_samples=max_samples)
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e-12, 1e-10, 1e-8, 1e8, 1e30])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_samples_needed_does_not_depend_on_the_scale_of_the_metric(scale, sign):
+    # an MSE in square micrometres (1e-12): the absolute tolerance of 1e-12
+    # took every target as reached at n=1 (1e-10: 1111 rows, 1e-8: 2475)
+    sizes = np.array([100.0, 200, 400, 800, 1600])
+    curve = fit_curve(sizes, sign * scale * (0.9 - sizes**-0.5), rng=0)
+    need = samples_needed(curve, sign * scale * 0.88)
+    assert need.n_samples == pytest.approx(2500, rel=1e-6)
+    assert need.ci_low == pytest.approx(2500, rel=1e-4)
+    assert need.ci_high == pytest.approx(2500, rel=1e-4)
+
+
+@pytest.mark.parametrize("target", [0.85, 0.87, 0.88])
+def test_a_curve_measured_beyond_1e9_rows_reaches_its_targets(target):
+    # sizes in tokens (1e9 .. 1.6e10): the fixed default cap of 1e9 called
+    # every target "not reachable", 0.85 too, reached at the sizes measured
+    sizes = np.array([1e9, 2e9, 4e9, 8e9, 1.6e10])
+    curve = fit_curve(sizes, 0.9 - (sizes / 1e7) ** -0.5, family="inverse_power", rng=0)
+    need = samples_needed(curve, target)
+    assert need.reachable
+    assert need.n_samples == pytest.approx(1e7 / (0.9 - target) ** 2, rel=1e-6)
+
+
+def test_max_samples_below_the_sizes_measured_is_refused():
+    sizes = np.array([100.0, 200, 400, 800])
+    curve = fit_curve(sizes, 0.9 - sizes**-0.5, family="inverse_power", rng=0)
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'max_samples' parameter of samples_needed must be at least the largest size "
+        r"measured \(800\)",
+    ):
+        samples_needed(curve, 0.8, max_samples=500)
+
+
 def test_learning_curve_reads_a_callable_scorers_direction_from_the_scores():
     # a callable may return an error (lower is better): its direction is not assumed
     from sklearn.linear_model import Ridge

@@ -376,3 +376,43 @@ def test_callable_metric_returning_text_is_refused_by_name():
     with pytest.raises(InvalidParameterError, match=r"'metric'.*returning a number.*'x'"):
         paired_bootstrap(Y, A, A, metric=lambda t, p: "x", higher_is_better=True,
                          n_resamples=10, rng=0)
+
+
+_NONE_SLICES = np.array(["a", None, "a", "b", None, "b", "a", "b"], dtype=object)
+_MIXED_SLICES = np.array(["a", 1, "a", 1, "a", 1, "a", 1], dtype=object)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        # None or mixed types in slice labels crashed np.unique in the slice
+        # gate with a bare TypeError
+        (
+            lambda: GateContext(y_true=Y, champion=A, challenger=A, slices=_NONE_SLICES),
+            r"'slices' parameter of GateContext must be labels free of missing values",
+        ),
+        (
+            lambda: GateContext(y_true=Y, champion=A, challenger=A, slices={"g": _NONE_SLICES}),
+            r"'slices' parameter of GateContext must be labels free of missing values",
+        ),
+        (
+            lambda: GateContext(y_true=Y, champion=A, challenger=A, slices=_MIXED_SLICES),
+            r"'slices' parameter of GateContext must be labels of one comparable type",
+        ),
+        (
+            lambda: SliceNoRegression("accuracy", by=lambda c: _NONE_SLICES).check(
+                GateContext(y_true=Y, champion=A, challenger=A)
+            ),
+            r"'slices' parameter of SliceNoRegression must be labels free of missing values",
+        ),
+        (
+            lambda: SliceNoRegression("accuracy", by=lambda c: _MIXED_SLICES).check(
+                GateContext(y_true=Y, champion=A, challenger=A)
+            ),
+            r"'slices' parameter of SliceNoRegression must be labels of one comparable type",
+        ),
+    ],
+)
+def test_slice_labels_with_none_or_mixed_types_are_refused(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call()
