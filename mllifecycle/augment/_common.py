@@ -145,6 +145,14 @@ def table_categorical_features(categorical_features: Any, X: Any, caller: str) -
     if unknown:
         fail("categorical_features", f"column names of X (columns: {names[:5]})",
              described(f"unknown column {unknown[0]!r}"), caller)
+    repeated = [c for c in items if names.count(c) > 1]
+    if repeated:
+        # names.index would pick the first such column and leave the others
+        # numeric: interpolated without a word
+        fail("categorical_features", "column names that each name one column of X "
+             "(or column indices)",
+             described(f"{repeated[0]!r}, which names {names.count(repeated[0])} columns"),
+             caller)
     return [names.index(c) for c in items]
 
 

@@ -10,7 +10,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._frames import is_frame, like, series_kind, series_like
+from mllifecycle._frames import (
+    frame_kind,
+    frame_to_numpy,
+    is_frame,
+    like,
+    series_kind,
+    series_like,
+)
 from mllifecycle._gain import GainResult, cv_splits, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
 from mllifecycle._validation import (
@@ -80,6 +87,30 @@ class AugmentationGainResult(GainResult):
     >>> sorted(res.to_metrics())[:3]
     ['baseline_score', 'candidate_score', 'ci_high']
     """
+
+
+def _has_text_columns(X: Any) -> bool:
+    """Whether ``X`` is a table with a column that is not numbers (text, objects)."""
+    if not is_frame(X):
+        return False
+    try:
+        return bool(frame_to_numpy(X).dtype == object)
+    except (TypeError, ValueError):
+        return False
+
+
+def _n_rows(X: Any) -> int:
+    return int(X.num_rows) if frame_kind(X) == "pyarrow" else len(X)
+
+
+def _take_rows(X: Any, idx: npt.NDArray[np.intp]) -> Any:
+    """Rows ``idx`` of a pandas, polars or pyarrow table, of the same kind."""
+    kind = frame_kind(X)
+    if kind == "pandas":
+        return X.iloc[idx].reset_index(drop=True)
+    if kind == "polars":
+        return X[idx.tolist()]
+    return X.take(idx)
 
 
 def _augmenter_name(augmenter: Any) -> str:
@@ -155,7 +186,9 @@ def augmentation_gain(
         never mutated.
     X : array-like or table of shape (n_samples, n_features)
         A pandas, polars or pyarrow table is passed on to the augmenter and
-        the estimator as a table of the same kind (column names kept).
+        the estimator as a table of the same kind (column names kept). A
+        table with text columns (for :func:`smote_nc`) is passed on as it is,
+        its values checked by the augmenter and the estimator.
     y : array-like of shape (n_samples,)
     augmenter : sampler or callable
         An object with ``fit_resample(X, y)`` (cloned per split, its
@@ -231,7 +264,13 @@ def augmentation_gain(
             fail("augmenter", "a callable accepting the keyword 'rng'",
                  described(f"{getattr(augmenter, '__name__', augmenter)!r} without "
                            "an rng keyword"), caller)
-    Xa, _ = check_X(X, caller)
+    mixed = _has_text_columns(X)
+    if mixed:
+        # a table with text columns (for smote_nc): its rows are handed on as
+        # they are; the augmenter and the estimator check its values
+        Xa = np.empty((_n_rows(X), 0))
+    else:
+        Xa, _ = check_X(X, caller)
     ya = check_y(y, Xa.shape[0], caller)
     level = check_probability(confidence_level, "confidence_level", caller=caller,
                               open_interval=True)
@@ -251,6 +290,8 @@ def augmentation_gain(
     series_y = series_kind(y) is not None
 
     def rows(idx: npt.NDArray[np.intp]) -> tuple[Any, Any]:
+        if mixed:
+            return _take_rows(X, idx), (series_like(y, ya[idx]) if series_y else ya[idx])
         Xi = like(X, Xa[idx]) if frame_X else Xa[idx]
         yi = series_like(y, ya[idx]) if series_y else ya[idx]
         return Xi, yi

@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import threading
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -511,6 +512,28 @@ def check_count(value: Any, name: str, caller: str, low: int = 0) -> int:
     if not low <= int(value) <= MAX_INT:
         fail(name, f"an int in the range [{low}, {MAX_INT}]", value, caller)
     return int(value)
+
+
+def check_text(value: Any, name: str, caller: str, max_len: int | None = 200) -> str:
+    """Return a name stored in a text column: a non-empty string, NFC-normalised.
+
+    Unicode normalisation (NFC) makes ``"café"`` typed precomposed or with a
+    combining accent one name, as it looks; case is kept (``"Risk"`` and
+    ``"risk"`` are two names). NUL and lone surrogates are refused: PostgreSQL
+    cannot store the first and no backend can encode the second, so a name
+    must not work on one backend and fail on the other.
+    """
+    limit = "" if max_len is None else f" of at most {max_len} characters"
+    if not isinstance(value, str) or not value.strip():
+        fail(name, f"a non-empty string{limit}", value, caller)
+    bad = next((ch for ch in value if ch == "\x00" or "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        fail(name, f"a non-empty string{limit} without NUL characters or lone surrogates",
+             described(f"{value!r}, which holds {bad!r}"), caller)
+    text = unicodedata.normalize("NFC", value)
+    if max_len is not None and len(text) > max_len:
+        fail(name, f"a non-empty string{limit}", described(f"{len(text)} characters"), caller)
+    return text
 
 
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

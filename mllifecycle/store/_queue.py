@@ -14,7 +14,15 @@ import numpy as np
 
 from mllifecycle._frames import frame_kind
 from mllifecycle._validation import check_int, check_scalar, described, fail
-from mllifecycle.store._db import MAX_INT, Store, _checkpoint, as_store, check_count, placeholders
+from mllifecycle.store._db import (
+    MAX_INT,
+    Store,
+    _checkpoint,
+    as_store,
+    check_count,
+    check_text,
+    placeholders,
+)
 from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
 
 __all__ = ["LabelQueue", "LabelTask", "majority_vote"]
@@ -198,9 +206,7 @@ class LabelQueue:
 
     def __init__(self, store: Store | str, name: str = "default", *, redundancy: int = 1) -> None:
         self.store = as_store(store, "LabelQueue")
-        if not isinstance(name, str) or not name:
-            fail("name", "a non-empty string", name, "LabelQueue")
-        self.name = name
+        self.name = check_text(name, "name", "LabelQueue", max_len=None)
         self.redundancy = check_count(redundancy, "redundancy", "LabelQueue", low=1)
 
     def __repr__(self) -> str:
@@ -492,6 +498,14 @@ class LabelQueue:
         caller = "resolve"
         if not isinstance(method, str):
             fail("method", "a string naming an aggregation method", method, caller)
+        if method not in _MAJORITY:
+            # checked before anything is read: a misspelt method must not
+            # return 0 while no task is ready and fail only once one is
+            from mllifecycle.labels import AGGREGATION_METHODS
+
+            if method.replace("-", "_") not in AGGREGATION_METHODS:
+                fail("method", f"'majority' or one of {sorted(AGGREGATION_METHODS)!r}",
+                     method, caller)
         if min_answers is not None:
             min_answers = check_count(min_answers, "min_answers", caller, low=1)
         with self.store._read() as tx:
@@ -586,6 +600,4 @@ class LabelQueue:
 
 
 def _check_worker(worker: Any, caller: str) -> str:
-    if not isinstance(worker, str) or not worker or len(worker) > 200:
-        fail("worker", "a non-empty string of at most 200 characters", worker, caller)
-    return worker
+    return check_text(worker, "worker", caller)

@@ -25,7 +25,7 @@ from mllifecycle.store._artifacts import (
     sha256,
     verify,
 )
-from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store, check_count
+from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store, check_count, check_text
 from mllifecycle.store._errors import NotFoundError, StoreError
 
 __all__ = ["Registry", "ModelVersion", "RegistryEvent", "PromotionResult", "LEARNING_TYPES"]
@@ -47,9 +47,7 @@ _VERSION_COLUMNS = (
 
 
 def _check_name(name: Any, caller: str) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        fail("name", "a non-empty string of at most 200 characters", name, caller)
-    return name
+    return check_text(name, "name", caller)
 
 
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
@@ -60,25 +58,36 @@ def _json(value: Any) -> str:
     return json.dumps(jsonable(value), sort_keys=True)
 
 
-def _exact(value: Any) -> Any:
-    """Like ``jsonable``, but floats stay as they are (NaN and inf included)."""
+def _exact(value: Any, where: str, caller: str) -> Any:
+    """Like ``jsonable``, but floats stay as they are (NaN and inf included).
+
+    Keys become strings, as JSON has them; two keys that would become the
+    same string (``1`` and ``"1"``) are refused rather than one silently lost.
+    """
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
         return value
     if isinstance(value, Mapping):
-        return {str(k): _exact(v) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            key = str(k.item() if isinstance(k, np.generic) else k)
+            if key in out:
+                fail(where.split("[", 1)[0], "a mapping whose keys stay distinct as strings",
+                     described(f"two keys written {key!r} in {where}"), caller)
+            out[key] = _exact(v, f"{where}[{key!r}]", caller)
+        return out
     if isinstance(value, np.ndarray):
-        return [_exact(v) for v in value.tolist()]
+        return [_exact(v, where, caller) for v in value.tolist()]
     if isinstance(value, list | tuple):
-        return [_exact(v) for v in value]
+        return [_exact(v, where, caller) for v in value]
     return jsonable(value)
 
 
-def _json_exact(value: Any) -> str:
+def _json_exact(value: Any, where: str, caller: str) -> str:
     # non-finite floats are written as JSON's NaN / Infinity extensions, which
     # json.loads reads back: a metric of inf must not come back as None
-    return json.dumps(_exact(value), sort_keys=True)
+    return json.dumps(_exact(value, where, caller), sort_keys=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -490,6 +499,8 @@ class Registry:
                 decision_dict = jsonable(dict(decision))
             else:
                 fail("decision", "a RetrainDecision or a mapping", decision, caller)
+        metrics_json = _json_exact(dict(metrics or {}), "metrics", caller)
+        tags_json = _json_exact(dict(tags or {}), "tags", caller)
         model_bytes = dumps(model, format)
         model_sha = sha256(model_bytes)
         ref_sha = sha256(ref_bytes) if ref_bytes is not None else None
@@ -534,8 +545,8 @@ class Registry:
                 "created_at": now,
                 "n_labels": n_labels,
                 "cost": None if cost is None else float(cost),
-                "metrics": _json_exact(dict(metrics or {})),
-                "tags": _json_exact(dict(tags or {})),
+                "metrics": metrics_json,
+                "tags": tags_json,
                 "lineage": _json(lineage),
             }
             tx.execute(

@@ -112,7 +112,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         X : array-like of shape (n_source, n_features)
             Source-domain features.
         y : None
-            Ignored.
+            Ignored (labels are accepted for pipelines). A 2-D ``y`` without
+            ``X_target`` is refused: it is the target domain passed by
+            position, which would make the map the identity.
         X_target : array-like of shape (n_target, n_features), optional
             Target-domain features (no labels needed). Without it the map is
             the identity.
@@ -125,6 +127,16 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                            low=0.0)
         if not isinstance(self.center, bool | np.bool_):
             fail("center", "a bool", self.center, "CORAL")
+        two_d = len(getattr(y, "shape", ())) == 2 or (
+            isinstance(y, list | tuple) and len(y) > 0 and isinstance(y[0], list | tuple)
+        )
+        if y is not None and X_target is None and two_d:
+            # fit(X_source, X_target) reads the target as y and would align
+            # the source to itself: an identity map without a word
+            fail("y", "None or labels (ignored); pass the target domain by keyword, "
+                 "fit(X_source, X_target=X_target)",
+                 described(f"a 2-D {type(y).__name__} (features, not labels) and no "
+                           "X_target"), "CORAL")
         x = validate_data(self, self._numeric(X), dtype=np.float64)
         self._names = list(X.columns) if hasattr(X, "columns") else None
         if x.shape[0] < 2:

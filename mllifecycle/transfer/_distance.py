@@ -19,7 +19,12 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.transfer._common import as_numpy, check_same_columns, scale_columns
+from mllifecycle.transfer._common import (
+    as_numpy,
+    check_estimator_instance,
+    check_same_columns,
+    scale_columns,
+)
 
 __all__ = ["DomainDistance", "domain_distance"]
 
@@ -209,6 +214,15 @@ def domain_distance(
     nperm = check_int(n_resamples, "n_resamples", caller=_CALLER)
     ms = check_int(max_samples, "max_samples", caller=_CALLER, low=2)
     k = check_int(cv, "cv", caller=_CALLER, low=2)
+    if k > min(xs.shape[0], xt.shape[0]):
+        # checked here so the error names domain_distance, not classifier_drift
+        fail("cv", f"at most the smaller sample size ({min(xs.shape[0], xt.shape[0])}) "
+             "(each fold of the domain classifier needs rows of both domains)", k, _CALLER)
+    if estimator is not None:
+        check_estimator_instance(estimator, ["fit"], _CALLER)
+        if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
+            fail("estimator", "a classifier with predict_proba() or decision_function()",
+                 described(type(estimator).__name__), _CALLER)
     if not (isinstance(thresholds, tuple | list) and len(thresholds) == 2):
         fail("thresholds", "a pair (low, high) of AUCs", thresholds, _CALLER)
     lo = check_scalar(thresholds[0], "thresholds[0]", caller=_CALLER, low=0.5, high=1.0)
