@@ -29,6 +29,7 @@ __all__ = [
     "Table",
     "read_table",
     "aware_columns",
+    "data_lines",
     "read_column_file",
     "match_label_types",
     "refuse_data_header",
@@ -52,6 +53,7 @@ class _ZonedTable(dict[str, npt.NDArray[Any]]):
     """A :data:`Table` that remembers its timezone-aware datetime columns."""
 
     aware: frozenset[str] = frozenset()
+    lines: tuple[int, ...] | None = None  # the file line of each data row (delimited text)
 
 
 def aware_columns(table: Table) -> frozenset[str]:
@@ -61,6 +63,11 @@ def aware_columns(table: Table) -> frozenset[str]:
     one (now UTC) would shift one of them by the zone's offset.
     """
     return getattr(table, "aware", frozenset())
+
+
+def data_lines(table: Table) -> tuple[int, ...] | None:
+    """Return the line of the file each data row starts on (delimited text; else None)."""
+    return getattr(table, "lines", None)
 
 
 def _zoned(table: Table, aware: set[str]) -> Table:
@@ -442,7 +449,12 @@ def _check_names(path: str, header: list[str]) -> None:
 
 
 def read_table(
-    path: str, *, sep: str | None = None, header: bool = True, na_values: Any = None
+    path: str,
+    *,
+    sep: str | None = None,
+    header: bool = True,
+    na_values: Any = None,
+    empty_lines: str = "skip",
 ) -> Table:
     r"""Read a CSV, TSV, JSON or Parquet file into ``{column name: 1-D array}``.
 
@@ -466,6 +478,12 @@ def read_table(
         Cells read as missing besides :data:`NA_TOKENS` (pandas' markers and
         the empty cell), such as ``"?"`` or ``"-"``; in every format (in a
         Parquet file, in its text columns).
+    empty_lines : {"skip", "missing"}, default="skip"
+        What an empty line of a delimited file of one column is: skipped, or
+        (``"missing"``, for files of one value per line such as labels) a
+        row holding a missing value, kept in its place. The line break that
+        ends the last line does not start a row. In a file of several columns
+        an empty line is always skipped (a row of missing values is ``,,``).
 
     Returns
     -------
@@ -506,6 +524,8 @@ def read_table(
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
     extra = _check_na_values(na_values)
+    if empty_lines not in ("skip", "missing"):
+        raise ValueError(f"empty_lines must be 'skip' or 'missing', got {empty_lines!r}")
     if _extension(path) in _PARQUET:  # pyarrow reads a directory as a Parquet data set
         return _missing_text(_read_parquet(path), extra)
     if os.path.isdir(path):
@@ -536,16 +556,32 @@ def read_table(
     try:
         # newline="": lines end at \n, \r\n or a lone \r (old Mac files)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-        rows = [[c.strip() for c in r] for r in reader]
+        rows: list[list[str]] = []
+        ends: list[int] = []  # the line each row ends on
+        for r in reader:
+            rows.append([c.strip() for c in r])
+            ends.append(reader.line_num)
     except csv.Error as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
+    # the line each row starts on (a quoted cell may span lines)
+    starts = [1] + [end + 1 for end in ends[:-1]]
     # blank lines are skipped; a row of empty cells (",,") is a row of missing
     # values, as in pandas and as a JSON record of nulls: dropping it turned
     # nan_policy="raise" into an answer and changed the row counts
-    rows = [r for r in rows if len(r) > 1 or any(r)]
-    if not rows:
+    filled = [i for i, r in enumerate(rows) if len(r) > 1 or any(r)]
+    if not filled:
         raise ValueError(f"{path}: empty file; expected a header row of column names")
-    width = len(rows[0])
+    width = len(rows[filled[0]])
+    if empty_lines == "missing" and width == 1:
+        # one value per line: an empty line is a missing value in its place
+        # (skipped, the column came out shorter and the error was a length
+        # mismatch); before a header row it is still nothing
+        keep = list(range(filled[0] if header else 0, len(rows)))
+        rows = [rows[i] or [""] for i in keep]
+    else:
+        keep = filled
+        rows = [rows[i] for i in filled]
+    starts = [starts[i] for i in keep]
     if header:
         names = rows[0]
         _check_names(path, names)
@@ -576,6 +612,8 @@ def read_table(
     table = _table(path, {name: [r[j] for r in body] for j, name in enumerate(names)}, comma)
     if comma:
         _check_decimal_marks(path, table, names, body)
+    if isinstance(table, _ZonedTable):
+        table.lines = tuple(starts[1:] if header else starts)
     return table
 
 
@@ -647,7 +685,12 @@ def refuse_data_header(path: str, names: list[str]) -> None:
 
 
 def read_column_file(
-    path: str, name: str, *, header: bool | None = True, sep: str | None = None
+    path: str,
+    name: str,
+    *,
+    header: bool | None = True,
+    sep: str | None = None,
+    explicit_header: bool = False,
 ) -> tuple[list[str] | None, Any]:
     """Read a file of one or more columns of labels, predictions or probabilities.
 
@@ -660,9 +703,15 @@ def read_column_file(
     default) reads a header too, but refuses a single column whose first row
     is also one of its values (``cat`` above ``cat``, ``dog``): that row may be
     a label of a file without a header, so ``--header`` or ``--no-header``
-    must say which. A column of numbers becomes a float
+    must say which. ``explicit_header=True`` (``--header`` on the command
+    line) says the first row is a header whatever it holds: a first row of
+    numbers is then column names (probability columns headed ``1.0,0.0``),
+    not refused. A column of numbers becomes a float
     array (integers when one column of whole numbers), anything else an array
-    of strings; an empty cell is an error. Every problem is an
+    of strings. A missing value -- an empty cell, a missing-value marker
+    (``NA``), or an empty line of a one-column file, which is a value per line
+    (it was skipped, and the column came out shorter) -- is refused naming the
+    file and its line. Every problem is an
     :class:`~mllifecycle.exceptions.InvalidParameterError` naming ``name``.
     """
     from mllifecycle._validation import described, fail
@@ -670,10 +719,20 @@ def read_column_file(
     ask = header is None  # a header unless the first row could be a label
     header = header is None or bool(header)
     try:
-        table = read_table(path, sep=sep, header=header)
+        table = read_table(path, sep=sep, header=header, empty_lines="missing")
     except ValueError as exc:
         fail(name, "a readable CSV file with at least one data row", described(str(exc)))
     names = list(table)
+    lines = data_lines(table)
+
+    def refuse_missing(row: int) -> None:
+        where = f"line {lines[row]}" if lines is not None else f"data row {row + 1}"
+        fail(
+            name,
+            "a value in every cell (no missing values)",
+            described(f"{path!r}, whose {where} is empty or a missing value"),
+        )
+
     if ask and len(names) == 1 and not _names_its_columns(path):
         col = next(iter(table.values()))
         if col.dtype.kind not in "fiuM" and names[0] in {str(v) for v in col.tolist()}:
@@ -686,7 +745,7 @@ def read_column_file(
                     "(a header, or the first label of a file without one?)"
                 ),
             )
-    if header and not _names_its_columns(path) and _header_is_data(names):
+    if header and not explicit_header and not _names_its_columns(path) and _header_is_data(names):
         fail(
             name,
             "a file whose first row names its column(s), or --no-header for a file "
@@ -702,18 +761,20 @@ def read_column_file(
         if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
             values = values.astype(np.int64)
         if np.isnan(values.astype(np.float64)).any():
-            i = int(np.argwhere(np.isnan(values))[0, 0])
-            fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+            refuse_missing(int(np.argwhere(np.isnan(values))[0, 0]))
     else:
         texts = []
         for c in cols:
             if c.dtype.kind == "M":
+                if np.isnat(c).any():
+                    refuse_missing(int(np.argmax(np.isnat(c))))
                 texts.append(np.datetime_as_string(c))
                 continue
             if c.dtype == object and any(v is None for v in c.tolist()):
-                i = [v is None for v in c.tolist()].index(True)
-                fail(name, "a value in every cell", described(f"an empty cell in data row {i + 1}"))
+                refuse_missing([v is None for v in c.tolist()].index(True))
             if c.dtype.kind == "f":
+                if np.isnan(c).any():
+                    refuse_missing(int(np.argmax(np.isnan(c))))
                 texts.append(np.array([format(v, "g") for v in c.tolist()]))
             else:
                 if c.dtype == object:

@@ -518,3 +518,23 @@ def test_drift_counts_rows_of_empty_cells(tmp_path, capsys):
     assert main(["drift", "--json", "--nan-policy", "omit", ref, cur]) == 0
     report = json.loads(capsys.readouterr().out)
     assert {f["result"]["n_current"] for f in report["features"]} == {400}
+
+
+def test_empty_lines_of_a_one_column_file_can_be_missing_values(tmp_path):
+    # read_column_file reads one value per line: an empty line is a missing
+    # value in its place (skipped, the labels came out shorter), and the line
+    # each data row starts on is kept for the error messages
+    from mllifecycle._io import data_lines
+
+    p = tmp_path / "p.csv"
+    p.write_text("p\n0.1\n\n0.3\n\n")
+    table = read_table(str(p), empty_lines="missing")
+    np.testing.assert_array_equal(table["p"], [0.1, np.nan, 0.3, np.nan])
+    assert data_lines(table) == (2, 3, 4, 5)
+    table = read_table(str(p))  # skipped by default, as before
+    assert table["p"].tolist() == [0.1, 0.3]
+    assert data_lines(table) == (2, 4)
+    p.write_text("a,b\n1,2\n\n3,4\n")  # several columns: an empty line is no row
+    assert read_table(str(p), empty_lines="missing")["a"].tolist() == [1.0, 3.0]
+    with pytest.raises(ValueError, match="empty_lines must be 'skip' or 'missing'"):
+        read_table(str(p), empty_lines="keep")

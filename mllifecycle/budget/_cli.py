@@ -1,7 +1,8 @@
 """``mllifecycle plan``: labels, cost and redundancy from a learning-curve CSV.
 
 Exit status: 0 the target is reachable, 1 it is not (more data alone will not
-get there), 2 bad input (one line on stderr).
+get there, or the rows to add cannot be labelled to ``--label-accuracy``), 2
+bad input (one line on stderr).
 """
 
 from __future__ import annotations

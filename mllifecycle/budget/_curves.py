@@ -311,7 +311,9 @@ class LearningCurve:
         Coverage of :meth:`interval`.
     cv_errors : dict of str to float
         Forward-chaining validation error of each family tried (``inf`` where
-        too few sizes to validate it).
+        too few sizes to validate it), a mean squared error in squared score
+        units (so beyond the float range for scores near 1e200 or 1e-200:
+        ``inf`` or 0).
     boot_params : ndarray, shape (n_resamples, 3)
         Bootstrap refits, shared among the families in proportion to their
         weights: with per-fold scores, pseudo-BMA+ weights from the predictive
@@ -514,10 +516,12 @@ class LearningCurve:
         if low is None or high is None:
             return 1.0
         ref = float(self.scores[-1])
-        den = (ref - low) * (high - ref)
-        if den <= 0:
+        if ref <= low or ref >= high:
             return 1.0
-        return np.asarray(np.sqrt(np.maximum((m - low) * (high - m), 0.0) / den))
+        # ratios before the product: (m - low) * (high - m) of scores of 1e200
+        # overflowed (of 1e-200, underflowed to 0)
+        ratio = ((m - low) / (ref - low)) * ((high - m) / (high - ref))
+        return np.asarray(np.sqrt(np.maximum(ratio, 0.0)))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary of the fit (bootstrap refits left out)."""
@@ -557,10 +561,31 @@ def _check_sizes_arg(n_samples: Any, caller: str) -> FloatArray:
     return n
 
 
+def _score_scale(s: FloatArray) -> float:
+    """Return a power of two that brings the scores near 1 (1 at ordinary scales).
+
+    The weighted least squares square the scores (residual sums, fold
+    variances): scores of 1e200 overflowed and scores of 1e-200 underflowed to
+    0, and the fit was silently wrong. Fits are made on ``scores / scale`` and
+    mapped back; a power of two divides exactly, so results scale with the
+    scores, and at ordinary magnitudes (``2**-64`` to ``2**64``) the scores are
+    left as they are (bit for bit).
+    """
+    top = float(np.max(np.abs(s))) if s.size else 0.0
+    if top == 0.0 or 2.0**-64 <= top <= 2.0**64:
+        return 1.0
+    # 2**(e - 1) <= top < 2**e: 2**e overflowed for scores near the float maximum
+    return math.ldexp(1.0, math.frexp(top)[1] - 1)
+
+
 def _check_curve_input(
     sizes: Any, scores: Any, caller: str
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
-    """Return sizes, mean scores, variances of the means, and fold scores."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None, float]:
+    """Return sizes, mean scores, variances of the means, fold scores and their scale.
+
+    The scores (means, variances, folds) are returned divided by the scale
+    (see :func:`_score_scale`); variances in those units.
+    """
     try:
         n = np.asarray(sizes, dtype=np.float64)
     except (TypeError, ValueError):
@@ -588,12 +613,15 @@ def _check_curve_input(
         fail("scores", "finite scores", described("NaN or infinite values"), caller)
     order = np.argsort(n)
     n, s = n[order], s[order]
+    scale = _score_scale(s)
+    if scale != 1.0:
+        s = s / scale
     if s.ndim == 2 and s.shape[1] >= 2:
         mean = s.mean(axis=1)
         var = s.var(axis=1, ddof=1) / s.shape[1]
-        return n, mean, var, s
+        return n, mean, var, s, scale
     mean = s.reshape(n.size)
-    return n, mean, np.full(n.size, np.nan), None
+    return n, mean, np.full(n.size, np.nan), None, scale
 
 
 def _check_bounds(
@@ -719,7 +747,7 @@ def fit_curve(
     True
     """
     caller = "fit_curve"
-    n, y, var, folds = _check_curve_input(sizes, scores, caller)
+    n, y, var, folds, unit = _check_curve_input(sizes, scores, caller)
     if family != "auto" and family not in FAMILIES:
         fail("family", f"'auto' or one of {FAMILIES}", family, caller)
     n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=50)
@@ -728,7 +756,10 @@ def fit_curve(
         low_inclusive=False, high_inclusive=False,
     )
     gen = check_rng(rng, caller=caller)
-    low, high = _check_bounds(bounds, y, caller)
+    low, high = _check_bounds(bounds, y * unit, caller)
+    # the fit runs on scores / unit (see _score_scale), its bounds too
+    shape_low = None if low is None else low / unit
+    shape_high = None if high is None else high / unit
     n_max = float(n.max())
     pred_weights: dict[str, float] = {}
     w = _weights(var)
@@ -744,7 +775,7 @@ def fit_curve(
         direction = 1 if higher_is_better else -1
     else:
         fail("higher_is_better", "True, False or None", higher_is_better, caller)
-    shape = _Shape(direction=direction, low=low, high=high)
+    shape = _Shape(direction=direction, low=shape_low, high=shape_high)
     if family == "auto":
         allowed = list(FAMILIES)
         if (shape.direction > 0 and shape.high is not None) or (
@@ -818,14 +849,30 @@ def fit_curve(
     boot_family = np.repeat(
         np.array(list(fam_weights), dtype=object), [int(v) for v in counts]
     )
-    _predict(chosen, (a, b, c), n, n_max)
     higher = shape.direction > 0
+    boot_last = np.concatenate(lasts)
+    if unit != 1.0:
+        # back to the scores' units: levels and slopes scale with them, rates
+        # do not, and the validation errors (mean squared errors) scale with
+        # the square (beyond the float range they saturate at inf or 0)
+        a, b = a * unit, b * unit
+        y, var_se = y * unit, np.sqrt(var) * unit
+        boot = boot.copy()
+        boot[:, :2] *= unit
+        boot_last = boot_last * unit
+        eval_std *= unit
+        family_params = {
+            f: (fa * unit, fb * unit, fc) for f, (fa, fb, fc) in family_params.items()
+        }
+        cv = {f: v * unit * unit for f, v in cv.items()}
+    else:
+        var_se = np.sqrt(var)
     return LearningCurve(
         family=chosen,
         params=(a, b, c),
         sizes=n,
         scores=y,
-        score_std_error=np.sqrt(var),
+        score_std_error=var_se,
         higher_is_better=higher,
         confidence_level=confidence_level,
         cv_errors={f: float(v) for f, v in cv.items()},
@@ -834,7 +881,7 @@ def fit_curve(
         eval_std=eval_std,
         n_max=n_max,
         bounds=(low, high),
-        boot_last=np.concatenate(lasts),
+        boot_last=boot_last,
         family_params=family_params,
         resample_df=folds.shape[1] - 1 if folds is not None else k - _N_PARAMS[chosen],
     )
@@ -1035,7 +1082,8 @@ class SamplesNeeded:
     additional_samples, additional_ci_low, additional_ci_high : float
         Labels still to buy: ``n_samples - n_available`` (at least 0).
     cost, cost_ci_low, cost_ci_high : float or None
-        ``additional_samples * price_per_label`` when a price was given.
+        ``additional_samples * price_per_label`` when a price was given
+        (``inf`` for infinite labels, even at a price of 0).
     hours, hours_ci_low, hours_ci_high : float or None
         Labeller hours ``additional_samples / labels_per_hour`` when a rate was given.
     confidence_level : float
@@ -1261,6 +1309,13 @@ def samples_needed(
         return max(v - have, 0.0)
 
     add, add_lo, add_hi = extra(n_point), extra(lo), extra(hi)
+
+    def cost(v: float) -> float | None:
+        # labels never bought cost inf, like the sizes: inf * a price of 0 was NaN
+        if price is None:
+            return None
+        return math.inf if math.isinf(v) else v * price
+
     reachable = math.isfinite(n_point)
     return SamplesNeeded(
         target=target,
@@ -1275,9 +1330,9 @@ def samples_needed(
         additional_samples=add,
         additional_ci_low=add_lo,
         additional_ci_high=add_hi,
-        cost=None if price is None else add * price,
-        cost_ci_low=None if price is None else add_lo * price,
-        cost_ci_high=None if price is None else add_hi * price,
+        cost=cost(add),
+        cost_ci_low=cost(add_lo),
+        cost_ci_high=cost(add_hi),
         hours=None if rate is None else add / rate,
         hours_ci_low=None if rate is None else add_lo / rate,
         hours_ci_high=None if rate is None else add_hi / rate,

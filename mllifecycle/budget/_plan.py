@@ -236,7 +236,10 @@ class Plan:
     ----------
     stages : tuple of Stage
     reachable : bool
-        Whether the target metric is reachable with more data.
+        Whether the target metric is reachable with more data, and the rows
+        to add can be labelled (False when ``redundancy`` reaches its
+        label-accuracy target with no number of answers tried). Figures of
+        an unreachable target are ``inf`` (``None`` in :meth:`to_dict`).
     samples : SamplesNeeded
     notes : tuple of str
         What each figure assumes.
@@ -418,8 +421,14 @@ def plan(
     label_figs = [Figure("answers", *answers, "answers")]
     if price_per_label is not None:
         price = check_scalar(price_per_label, "price_per_label", caller=caller, low=0.0)
+
+        # answers never bought (an unreachable row or label-accuracy target)
+        # cost what the unreachable rows do, inf: inf * a price of 0 was NaN
+        def cost(n_answers: float) -> float:
+            return math.inf if math.isinf(n_answers) else n_answers * price
+
         label_figs.append(
-            Figure("cost", answers[0] * price, answers[1] * price, answers[2] * price, "money")
+            Figure("cost", cost(answers[0]), cost(answers[1]), cost(answers[2]), "money")
         )
     if labels_per_hour is not None:
         rate = check_scalar(labels_per_hour, "labels_per_hour", caller=caller, low=0.0,
@@ -466,10 +475,16 @@ def plan(
             f"no held-out rows estimated: the metric (target {target:g}, bounds "
             f"{(low, high)}) is not a proportion, and its spread per row is unknown"
         )
+    # rows to add that no redundancy labels to the accuracy asked for: the
+    # plan cannot be carried out, whatever the curve says
+    labels_reachable = math.isfinite(answers[0])
+    if need.reachable and not labels_reachable:
+        notes.append("not reachable: the rows to add cannot be labelled to the label-accuracy "
+                     "target (answers and cost are infinite)")
     return Plan(
         stages=(acquire, Stage("label", tuple(label_figs)), Stage("train", tuple(train_figs)),
                 evaluate),
-        reachable=need.reachable,
+        reachable=need.reachable and labels_reachable,
         samples=need,
         notes=tuple(notes),
     )

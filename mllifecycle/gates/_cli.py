@@ -85,8 +85,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     heading.add_argument(
         "--header",
         action="store_true",
-        help="the first row is a header even where it equals a label (by default such "
-        "a file is refused as ambiguous)",
+        help="the first row is a header even where it equals a label or is numbers "
+        "(by default such a file is refused as ambiguous)",
     )
     parser.add_argument(
         "--sep", default=None, help="field delimiter of the files (default: detected)"
@@ -102,22 +102,54 @@ def header_choice(args: Any) -> bool | None:
 
 
 def read_column_file(
-    path: str, name: str, *, header: bool | None = True, sep: str | None = None
+    path: str,
+    name: str,
+    *,
+    header: bool | None = True,
+    sep: str | None = None,
+    explicit_header: bool = False,
 ) -> tuple[list[str] | None, Any]:
     """Read a file of one or more columns; return (header or None, array).
 
     The command line's one reader of label and prediction files,
     :func:`mllifecycle._io.read_column_file` (imported when called, so this
     module stays light): with ``header=True`` the first row names the columns
-    and a first row of numbers is refused; ``header=False`` for files without.
+    and a first row of numbers is refused, unless ``explicit_header=True``
+    (``--header``) says it is a header; ``header=False`` for files without.
+    An empty cell or empty line (a missing value) is refused naming the file
+    and its line.
     """
     from mllifecycle._io import read_column_file as read
 
-    return read(path, name, header=header, sep=sep)
+    return read(path, name, header=header, sep=sep, explicit_header=explicit_header)
+
+
+def _class_order(names: list[str], classes: list[str]) -> list[int] | None:
+    """Column of each class when the header names the classes, else None (by position).
+
+    By text (``no,yes``), else by number, so a header ``1.0,0.0`` (``--header``)
+    names the classes 1 and 0 of ``y_true`` and is not read by position.
+    """
+    if sorted(names) == sorted(classes):
+        return [names.index(c) for c in classes]
+    try:
+        named = [float(n) for n in names]
+        wanted = [float(c) for c in classes]
+    except ValueError:
+        return None
+    if len(set(named)) == len(named) and sorted(named) == sorted(wanted):
+        return [named.index(c) for c in wanted]
+    return None
 
 
 def _model_output(
-    path: str, name: str, y: Any, kind: str, header: bool | None, sep: str | None
+    path: str,
+    name: str,
+    y: Any,
+    kind: str,
+    header: bool | None,
+    sep: str | None,
+    explicit_header: bool = False,
 ) -> tuple[Any, Any]:
     """Return (predictions, probabilities) for one model's CSV."""
     import numpy as np
@@ -125,14 +157,17 @@ def _model_output(
     from mllifecycle._validation import described, fail
     from mllifecycle.gates._context import _labels_from_proba
 
-    names, values = read_column_file(path, name, header=header, sep=sep)
+    names, values = read_column_file(
+        path, name, header=header, sep=sep, explicit_header=explicit_header
+    )
     if values.ndim == 2:
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities when it has several columns", values)
         proba = values.astype(np.float64)
         classes = [str(c) for c in np.unique(y).tolist()]
-        if names is not None and sorted(names) == sorted(classes) and names != classes:
-            proba = proba[:, [names.index(c) for c in classes]]
+        order = None if names is None else _class_order(names, classes)
+        if order is not None:
+            proba = proba[:, order]
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
@@ -173,12 +208,13 @@ def run(args: argparse.Namespace) -> int:
     alpha = check_alpha(args.alpha, caller=caller)
     n_resamples = check_int(args.n_resamples, "n_resamples", caller=caller)
     header, sep = header_choice(args), args.sep
+    said = bool(getattr(args, "header", False))  # --header: the first row is a header
     if not args.champion and args.threshold is None:
         raise ValueError(
             "nothing to decide: give --champion (compare with the deployed model) "
             "or --threshold (an absolute bound), or both"
         )
-    _, y = read_column_file(args.y_true, "y_true", header=header, sep=sep)
+    _, y = read_column_file(args.y_true, "y_true", header=header, sep=sep, explicit_header=said)
     if y.ndim != 1:
         from mllifecycle._validation import described, fail
 
@@ -187,13 +223,17 @@ def run(args: argparse.Namespace) -> int:
         from mllifecycle._validation import described, fail
 
         fail("y_true", f"numbers for metric {spec.name!r}", described("text values"))
-    chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind, header, sep)
+    chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind, header, sep, said)
     champ, champ_proba = (None, None)
     if args.champion:
-        champ, champ_proba = _model_output(args.champion, "champion", y, spec.kind, header, sep)
+        champ, champ_proba = _model_output(
+            args.champion, "champion", y, spec.kind, header, sep, said
+        )
     slices = None
     if args.slices:
-        _, slices = read_column_file(args.slices, "slices", header=header, sep=sep)
+        _, slices = read_column_file(
+            args.slices, "slices", header=header, sep=sep, explicit_header=said
+        )
         if slices.ndim != 1:
             from mllifecycle._validation import described, fail
 

@@ -235,10 +235,18 @@ def apply(
     X : array, DataFrame or sequence
         The examples.
     classes : sequence, optional
-        All class labels in the order wanted. Default: if every vote is a
-        non-negative int, ``0 .. max vote`` (votes are kept as they are);
-        otherwise the sorted distinct votes (strings are mapped to indices and
-        the mapping is kept in ``LabelMatrix.classes``).
+        All class labels in the order wanted; name them here when a class may
+        be voted by no function (it can then still be predicted). Default:
+        the classes are the votes actually cast, never a class nobody voted.
+        When the non-negative int votes cast are exactly ``0 .. k-1`` they are
+        the class indices and are kept as they are; otherwise (votes {3, 7},
+        or strings) the classes are the sorted distinct votes, the votes are
+        mapped to indices into them and the mapping is kept in
+        ``LabelMatrix.classes`` (label models predict the votes' own labels,
+        3 and 7). Inferring ``0 .. max vote`` instead gave votes {3, 7} eight
+        classes, and a label model could predict one no function voted; a
+        warning would have left that answer in place, so the classes cast are
+        inferred instead.
     n_jobs : int, optional
         Run the functions in parallel with joblib, one task per function, in
         threads by default (vectorised NumPy functions release the GIL); use
@@ -297,7 +305,12 @@ def apply(
                  "(remap a -1/+1 scheme, e.g. to 0/1)", classes, caller)
     elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0
              for v in flat):
-        cls = np.arange(max(flat, default=1) + 1)
+        cast = sorted({int(v) for v in flat})
+        # 0 .. k-1 all cast: the votes are the class indices, kept as they are;
+        # otherwise 0 .. max vote made classes nobody voted (votes {3, 7}: 8
+        # classes), which a label model could then predict
+        cls = (np.arange(max(cast, default=1) + 1) if cast == list(range(len(cast)))
+               else np.asarray(cast))
     else:
         uniq = set(flat)
         try:

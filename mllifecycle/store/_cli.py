@@ -83,8 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     heading.add_argument(
         "--header",
         action="store_true",
-        help="the first row is a header even where it equals a label (by default such "
-        "a file is refused as ambiguous)",
+        help="the first row is a header even where it equals a label or is numbers "
+        "(by default such a file is refused as ambiguous)",
     )
     promote.add_argument(
         "--sep", default=None, help="field delimiter of the files (default: detected)"
@@ -140,7 +140,9 @@ def _promote(registry: Any, args: argparse.Namespace) -> int:
         from mllifecycle._validation import described
 
         header = True if args.header else (False if args.no_header else None)
-        values = read_column_file(path, name, header=header, sep=args.sep)[1]
+        values = read_column_file(
+            path, name, header=header, sep=args.sep, explicit_header=bool(args.header)
+        )[1]
         if values.ndim != 1:
             fail(name, "a file of one column", described(f"{values.shape[1]} columns in {path!r}"))
         return values

@@ -8,7 +8,15 @@ import math
 import numpy as np
 import pytest
 
-from mllifecycle.budget import cadence, fit_compute, fit_curve, plan, redundancy, time_fits
+from mllifecycle.budget import (
+    cadence,
+    fit_compute,
+    fit_curve,
+    plan,
+    redundancy,
+    samples_needed,
+    time_fits,
+)
 from mllifecycle.cli import main
 from mllifecycle.exceptions import InvalidParameterError
 
@@ -155,6 +163,47 @@ def test_plan_with_nothing_to_add_buys_no_answers():
     # rows to add at an unbounded redundancy still cost an unbounded number of answers
     far = plan(_curve(), 0.88, redundancy=red)
     assert far.figure("label", "answers").value == math.inf
+
+
+@pytest.mark.parametrize("price", [0.0, 0.5])
+def test_plan_unreachable_label_accuracy_costs_inf_not_nan(price):
+    """Free labels, a label-accuracy target no redundancy reaches: infinite answers
+    times a price of 0 gave a cost of NaN. The labels cannot be had: the cost is
+    inf (None in to_dict) like every unreachable figure, and the plan says it is
+    not reachable."""
+    red = redundancy(0.6, 0.999, max_answers=3, rng=0)
+    assert red.weighted_needed is None
+    assert red.majority_needed is None
+    p = plan(_curve(), 0.88, price_per_label=price, labels_per_hour=60, redundancy=red)
+    assert p.samples.reachable  # the curve reaches 0.88; the labels do not
+    assert p.figure("acquire", "additional rows").value > 0
+    for name in ("answers", "cost", "labeller hours"):
+        f = p.figure("label", name)
+        assert (f.value, f.ci_low, f.ci_high) == (math.inf, math.inf, math.inf), name
+    assert p.reachable is False
+    assert any(n.startswith("not reachable") for n in p.notes)
+    cost = next(f for s in p.to_dict()["stages"] if s["name"] == "label"
+                for f in s["figures"] if f["name"] == "cost")
+    assert (cost["value"], cost["ci_low"], cost["ci_high"]) == (None, None, None)
+    assert json.dumps(p.to_dict(), allow_nan=False)
+    # nothing to add needs no labels: reachable, and free
+    done = plan(_curve(), 0.5, price_per_label=price, redundancy=red)
+    assert done.reachable
+    assert done.figure("label", "cost").value == 0.0
+
+
+def test_unreachable_sample_target_at_price_zero_costs_inf():
+    """The same 0 * inf in plan and samples_needed for a target beyond the asymptote."""
+    p = plan(_curve(), 0.95, price_per_label=0.0)
+    assert not p.reachable
+    f = p.figure("label", "cost")
+    assert (f.value, f.ci_low, f.ci_high) == (math.inf, math.inf, math.inf)
+    need = samples_needed(_curve(), 0.95, price_per_label=0.0)
+    assert not need.reachable
+    assert (need.cost, need.cost_ci_low, need.cost_ci_high) == (math.inf,) * 3
+    assert need.to_dict()["cost"] is None
+    # a reachable target at price 0 still costs exactly 0
+    assert samples_needed(_curve(), 0.88, price_per_label=0.0).cost == 0.0
 
 
 def test_plan_bad_input():

@@ -116,7 +116,7 @@ def test_probability_columns_and_header_order(files, capsys):
         (["--slices", "EMPTY"], "'slices' parameter .* empty file"),
         (["--challenger", "HEADERONLY"], "'challenger' parameter .* no data rows"),
         (["--challenger", "RAGGED"], "line 3 has 2 field"),
-        (["--challenger", "HOLE"], "empty cell in data row 2"),
+        (["--challenger", "HOLE"], r"'challenger' parameter .*hole\.csv', whose line 3 is empty"),
         (["--challenger", "LONGFIELD"], "malformed CSV"),
         (["--margin", "-1"], "'margin'"),
         (["--alpha", "2"], "'alpha'"),
@@ -184,6 +184,91 @@ def test_read_column_file_header_rules(tmp_path):
     assert header is None
     assert values.dtype.kind == "i"
     assert values.tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "line"),
+    [
+        ("p\n1\n\n0\n", True, 3),  # an empty line is a missing value in its place
+        ("p\n1\n0\n\n", True, 4),  # as pandas writes a last missing value
+        ("\n1\n0\n", False, 1),
+        ("p\nNA\n1\n", True, 2),
+        ("p\ncat\n\ndog\n", True, 3),
+        ("p\r\n0.5\r\n\r\n0.25\r\n", True, 3),
+        ("d\n2024-01-01\n\n", True, 3),
+        ('a,b\n"x\ny",1\n,2\n', True, 4),  # a quoted cell spanning two lines
+    ],
+)
+def test_read_column_file_names_the_line_of_a_missing_value(tmp_path, text, header, line):
+    # empty lines of a one-column file were skipped: the column came out
+    # shorter and the error was a length mismatch ("600 expected, got 400")
+    from mllifecycle.gates._cli import read_column_file
+
+    p = tmp_path / "t.csv"
+    p.write_text(text, newline="")
+    with pytest.raises(InvalidParameterError,
+                       match=rf"'y' parameter must be a value in every cell.*t\.csv', whose "
+                             rf"line {line} is empty or a missing value"):
+        read_column_file(str(p), "y", header=header)
+
+
+def test_read_column_file_final_newline_is_not_a_row(tmp_path):
+    from mllifecycle.gates._cli import read_column_file
+
+    p = tmp_path / "t.csv"
+    for text in ("p\n1\n0\n", "p\n1\n0", "\n\np\n1\n0\n"):
+        p.write_text(text)
+        assert read_column_file(str(p), "y")[1].tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("which", ["--y-true", "--challenger", "--champion", "--slices"])
+def test_gate_refuses_empty_lines_naming_file_and_line(tmp_path, capsys, which):
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 600)
+    cells = {
+        "--y-true": y.astype(str),
+        "--challenger": y.astype(str),
+        "--champion": y.astype(str),
+        "--slices": rng.choice(["north", "south"], 600),
+    }
+    paths = {}
+    for opt, col in cells.items():
+        col = col.astype(object)
+        if opt == which:
+            col[::3] = ""  # 200 empty cells: read shorter, 400 values, before
+        path = tmp_path / f"{opt[2:]}.csv"
+        path.write_text("v\n" + "\n".join(col) + "\n")
+        paths[opt] = str(path)
+    argv = ["gate", "--threshold", "0.5"] + [a for kv in paths.items() for a in kv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert f"{which[2:]}.csv', whose line 2 is empty or a missing value" in err, err
+    assert "same number of samples" not in err
+
+
+def test_explicit_header_wins_over_a_header_of_numbers(tmp_path, capsys):
+    # probability columns headed by the classes written as floats were
+    # refused even with --header, which says the first row is a header
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 300)
+    p1 = np.clip(np.where(y == 1, 0.8, 0.2) + rng.normal(0, 0.1, 300), 0.01, 0.99)
+    yp = _write(tmp_path / "y.csv", y, header=["y"])
+    floats = _write(tmp_path / "f.csv", [p1, 1 - p1], header=["1.0", "0.0"], fmt="%.6f")
+    ints = _write(tmp_path / "i.csv", [p1, 1 - p1], header=["1", "0"], fmt="%.6f")
+    base = ["gate", "--y-true", yp, "--metric", "log_loss", "--threshold", "0.6", "--json"]
+    assert main([*base, "--challenger", floats]) == 2
+    assert "first row '1.0,0.0' is numbers" in capsys.readouterr().err
+    assert main([*base, "--challenger", floats, "--header"]) == 0
+    by_float = json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"]
+    assert main([*base, "--challenger", ints]) == 0
+    by_int = json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"]
+    assert by_float == by_int < 0.6  # read by class (1.0 is class 1), not by position
+    # one column of labels headed by a number, said to be a header
+    one = _text(tmp_path / "one.csv", "1\n" + "\n".join(y.astype(str)) + "\n")
+    assert main(["gate", "--y-true", yp, "--challenger", str(one), "--threshold", "0.9",
+                 "--header", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["evidence"]["value"] == 1.0
 
 
 def test_no_champion_and_no_threshold_refuses(files, capsys):

@@ -85,11 +85,41 @@ def test_apply_rowwise_vectorised_and_plain_agree():
 
 def test_apply_integer_votes_kept_and_classes_argument():
     X = np.arange(6.0).reshape(-1, 1)
+    L = apply([lambda r: 1 if r[0] > 3 else ABSTAIN, lambda r: 0], X)
+    assert L.classes.tolist() == [0, 1]  # votes 0 .. k-1: kept as they are
+    assert L.values[:, 0].tolist() == [-1, -1, -1, -1, 1, 1]
+    # votes {0, 2}: the classes cast (class 1 only when classes= names it)
     L = apply([lambda r: 2 if r[0] > 3 else ABSTAIN, lambda r: 0], X)
+    assert L.classes.tolist() == [0, 2]
+    assert L.values[:, 0].tolist() == [-1, -1, -1, -1, 1, 1]
+    L = apply([lambda r: 2 if r[0] > 3 else ABSTAIN, lambda r: 0], X, classes=[0, 1, 2])
     assert L.classes.tolist() == [0, 1, 2]
     assert L.values[:, 0].tolist() == [-1, -1, -1, -1, 2, 2]
     L2 = apply([lambda r: "b"], ["x", "y"], classes=["b", "a"])
     assert L2.values.tolist() == [[0], [0]]
+
+
+def test_inferred_classes_are_the_votes_cast():
+    # votes {3, 7} without classes= were 8 classes (0 .. max vote), and the
+    # matrix-completion label model predicted classes no function ever voted
+    rng = np.random.default_rng(0)
+    y = rng.choice([3, 7], 400)
+    lfs = [labeling_function(lambda d, j=j: np.where(rng.random(len(d)) < 0.8, d,
+                                                     np.where(d == 3, 7, 3)),
+                             vectorized=True) for j in range(5)]
+    L = apply(lfs, y)
+    assert L.classes.tolist() == [3, 7]
+    for method in ("matrix_completion", "majority_vote"):
+        pred = LabelModel(method=method, rng=0).fit(L).predict(L)
+        assert set(pred.tolist()) <= {3, 7, ABSTAIN}
+        assert (pred == y).mean() > 0.8
+    # a class nobody voted exists only when classes= names it
+    L = apply(lfs, y, classes=[0, 3, 5, 7])
+    assert L.classes.tolist() == [0, 3, 5, 7]
+    assert set(LabelModel(rng=0).fit(L).predict(L).tolist()) <= {0, 3, 5, 7, ABSTAIN}
+    # one class cast: refused by the label model, which names classes=
+    with pytest.raises(InvalidParameterError, match=r"apply\(classes=\.\.\.\)"):
+        LabelModel(rng=0).fit(apply([lambda r: 1], [0, 1, 2]))
 
 
 def test_apply_marks_plain_function_vectorised():
@@ -97,7 +127,8 @@ def test_apply_marks_plain_function_vectorised():
         return np.where(X[:, 0] > 0, 1, -1)
 
     f.vectorized = True
-    assert apply([f], np.array([[1.0], [-1.0]])).values.ravel().tolist() == [1, -1]
+    L = apply([f], np.array([[1.0], [-1.0]]), classes=[0, 1])
+    assert L.values.ravel().tolist() == [1, -1]
 
 
 def test_apply_float_minus_one_and_pandas_na_votes_abstain():

@@ -101,3 +101,35 @@ def test_promote_refuses_a_first_row_that_may_be_a_label(tmp_path, capsys):
                  "--no-header")
     assert stop.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("y_text", "chal_text", "match"),
+    [
+        # an empty line was skipped: the file came out shorter and the error
+        # was a length mismatch, not the missing value on line 3
+        ("y\n1\n0\n0\n", "p\n1\n\n0\n", r"'challenger' .*c\.csv', whose line 3 is empty"),
+        ("y\nyes\n\nno\n", "p\nno\nyes\nno\n", r"'y_true' .*y\.csv', whose line 3 is empty"),
+    ],
+)
+def test_promote_names_the_line_of_a_missing_value(tmp_path, capsys, y_text, chal_text, match):
+    import re
+
+    code, out, err = _promote(tmp_path, capsys, y_text, chal_text)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert re.search(match, err), err
+    assert "same number of samples" not in err
+
+
+def test_promote_header_option_wins_over_a_header_of_numbers(tmp_path, capsys):
+    # a header "1.0" (numbers) was refused even with --header
+    code, _out, err = _promote(tmp_path, capsys, "y\n1\n0\n0\n", "1.0\n1\n0\n0\n")
+    assert code == 2
+    assert "first row '1.0' is numbers" in err
+    code, out, err = _promote(tmp_path, capsys, "y\n1\n0\n0\n", "1.0\n1\n0\n0\n", "--header")
+    assert code == 0, err
+    report = json.loads(out)["report"]
+    assert report["n_samples"] == 3
+    assert report["results"][0]["evidence"]["value"] == 1.0
