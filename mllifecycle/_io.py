@@ -836,13 +836,11 @@ def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[
             )
 
 
-def grouped_number(values: npt.NDArray[Any]) -> str | None:
-    """Return a cell of a text column of numbers written with thousands separators.
+def _numbers_written_as(values: npt.NDArray[Any], written: Any) -> str | None:
+    """Return the first cell ``written(cell)`` accepts if every other non-missing cell is a number.
 
-    ``"5,346"`` (quoted in a comma-separated file) is read as text, which is
-    right for an id or a label and wrong for a quantity: a drift test on it
-    compares categories. Returns the first such cell when every non-missing
-    cell is a number, with or without the separators, else None.
+    None when the column is not text, or a cell is neither a number nor
+    written that way, or no cell is.
     """
     if values.dtype != object:
         return None
@@ -852,11 +850,22 @@ def grouped_number(values: npt.NDArray[Any]) -> str | None:
             continue
         if not isinstance(v, str):
             return None
-        if _COMMA_GROUPED.fullmatch(v):
+        if written(v):
             example = example or v
         elif not _is_number(v):
             return None
     return example
+
+
+def grouped_number(values: npt.NDArray[Any]) -> str | None:
+    """Return a cell of a text column of numbers written with thousands separators.
+
+    ``"5,346"`` (quoted in a comma-separated file) is read as text, which is
+    right for an id or a label and wrong for a quantity: a drift test on it
+    compares categories. Returns the first such cell when every non-missing
+    cell is a number, with or without the separators, else None.
+    """
+    return _numbers_written_as(values, _COMMA_GROUPED.fullmatch)
 
 
 def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:
@@ -867,19 +876,7 @@ def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:
     on it compares categories. Returns the first such cell when every
     non-missing cell is a number, with a decimal comma or without, else None.
     """
-    if values.dtype != object:
-        return None
-    example = None
-    for v in values.tolist():
-        if v is None:
-            continue
-        if not isinstance(v, str):
-            return None
-        if "," in v and _DECIMAL_COMMA.fullmatch(v):
-            example = example or v
-        elif not _is_number(v):
-            return None
-    return example
+    return _numbers_written_as(values, lambda v: "," in v and _DECIMAL_COMMA.fullmatch(v))
 
 
 #: Words that mark a missing value (beside pandas' markers, read as missing)

@@ -540,3 +540,17 @@ def check_has_methods(
 
 def _callable_name(fn: Callable[..., Any]) -> str:
     return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def check_mapping_keys(
+    mapping: Any, allowed: Any, name: str, what: str, caller: str | None = None
+) -> None:
+    """Refuse keys of ``mapping`` that are not among ``allowed`` (``what`` names them)."""
+    unknown = set(mapping) - set(allowed)
+    if unknown:
+        fail(
+            name,
+            f"a mapping whose keys are {what} names",
+            described(f"unknown name(s) {sorted(unknown)}"),
+            caller,
+        )

@@ -10,7 +10,7 @@ import attrs
 
 from mllifecycle._progress import make_progress
 from mllifecycle._results import format_value, html_table, jsonable
-from mllifecycle._validation import check_int, check_scalar, described, fail
+from mllifecycle._validation import check_int, check_mapping_keys, check_scalar, described, fail
 
 __all__ = ["select", "PolicySelection"]
 
@@ -206,24 +206,10 @@ def select(
             fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, "select")
     window = replay_kwargs.pop("window", None)
     if isinstance(window, Mapping):
-        unknown = set(window) - set(candidates)
-        if unknown:
-            fail(
-                "window",
-                "a mapping whose keys are candidate names",
-                described(f"unknown name(s) {sorted(unknown)}"),
-                "select",
-            )
+        check_mapping_keys(window, candidates, "window", "candidate", "select")
     model_name = replay_kwargs.get("model_name")
     if isinstance(model_name, Mapping):
-        unknown = set(model_name) - set(candidates)
-        if unknown:
-            fail(
-                "model_name",
-                "a mapping whose keys are candidate names",
-                described(f"unknown name(s) {sorted(unknown)}"),
-                "select",
-            )
+        check_mapping_keys(model_name, candidates, "model_name", "candidate", "select")
     bar = make_progress(progress, total=len(candidates), desc="select", caller="select")
 
     def registry_names(name: str) -> dict[str, Any]:

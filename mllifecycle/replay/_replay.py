@@ -31,6 +31,7 @@ from mllifecycle._validation import (
     check_consistent_length,
     check_has_methods,
     check_int,
+    check_mapping_keys,
     check_probability,
     check_scalar,
     described,
@@ -253,14 +254,7 @@ def _validate(
         window = _FollowChange(init)
     wins: dict[str, Any] = {}
     if isinstance(window, Mapping):
-        unknown = set(window) - set(pols)
-        if unknown:
-            fail(
-                "window",
-                "a mapping whose keys are policy names",
-                described(f"unknown name(s) {sorted(unknown)}"),
-                _CALLER,
-            )
+        check_mapping_keys(window, pols, "window", "policy", _CALLER)
         for key in pols:
             w = window.get(key, _FollowChange(init))
             wins[key] = _check_window(w, f"window[{key}]", n, init)
@@ -1010,14 +1004,7 @@ def _sinks(
         else:
             names = {k: f"{model_name}/{k}" for k in pols}
     elif isinstance(model_name, Mapping) and model_name:
-        unknown = set(model_name) - set(pols)
-        if unknown:
-            fail(
-                "model_name",
-                "a mapping whose keys are policy names",
-                described(f"unknown name(s) {sorted(unknown)}"),
-                _CALLER,
-            )
+        check_mapping_keys(model_name, pols, "model_name", "policy", _CALLER)
         names = {}
         for key, value in model_name.items():
             if not isinstance(value, str) or not value.strip():
