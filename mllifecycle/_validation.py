@@ -11,6 +11,7 @@ Only NumPy is imported here, so ``import mllifecycle`` stays light.
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 import operator
 from collections.abc import Callable, Iterable, Sequence
@@ -44,6 +45,11 @@ __all__ = [
     "check_has_methods",
     "check_callable",
     "column_names",
+    "ONE_KIND",
+    "label_kind",
+    "label_kinds",
+    "check_labels_of_one_kind",
+    "check_same_label_kind",
 ]
 
 RNGLike = int | np.random.Generator | np.random.SeedSequence | None
@@ -266,6 +272,161 @@ def check_callable(value: Any, name: str, caller: str | None = None) -> Any:
     if not callable(value):
         fail(name, "a callable", value, caller)
     return value
+
+
+#: what :func:`check_labels_of_one_kind` asks for unless told otherwise
+ONE_KIND = "labels of one kind (all text, all numbers or all booleans)"
+
+#: the kind of the labels of an array of each NumPy dtype kind (see :func:`label_kind`)
+_DTYPE_KINDS = {"U": "text", "S": "bytes", "b": "booleans", "i": "numbers", "u": "numbers",
+                "f": "numbers", "c": "numbers", "M": "datetimes", "m": "durations"}
+
+
+def label_kind(value: Any) -> str:
+    """Return the kind of one class or category label.
+
+    ``"text"``, ``"bytes"``, ``"booleans"``, ``"numbers"``, ``"datetimes"``,
+    ``"durations"``, or the name of the value's type for anything else.
+    NumPy scalars are of the kind of the Python values they hold; a bool is
+    not a number here (``True == 1``, yet a flag and a count are not one
+    class), while ints and floats are all numbers (``1 == 1.0``). Missing
+    values are the caller's to remove first (NaN is a number, None a
+    ``"NoneType"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._validation import label_kind
+    >>> label_kind(np.int64(1)), label_kind(1.5), label_kind(True), label_kind("1")
+    ('numbers', 'numbers', 'booleans', 'text')
+    """
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, bool | np.bool_):
+        return "booleans"
+    # before numbers: np.timedelta64 is a NumPy integer type
+    if isinstance(value, np.timedelta64 | _dt.timedelta):
+        return "durations"
+    if isinstance(value, np.datetime64 | _dt.datetime | _dt.date):
+        return "datetimes"
+    if isinstance(value, numbers.Number):
+        return "numbers"
+    return type(value).__name__
+
+
+def label_kinds(values: Any) -> dict[str, Any]:
+    """Return the kinds of ``values`` (see :func:`label_kind`), each with its first value.
+
+    The kinds come in the order they first appear. An array of a non-object
+    dtype is of one kind, read from its dtype without looking at its values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._validation import label_kinds
+    >>> label_kinds(np.array([0, 1, 1]))
+    {'numbers': 0}
+    >>> label_kinds([1, "1", 2.5, True])
+    {'numbers': 1, 'text': '1', 'booleans': True}
+    """
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind != "O":
+            if not values.size:
+                return {}
+            kind = _DTYPE_KINDS.get(values.dtype.kind, str(values.dtype))
+            return {kind: values.ravel()[0].item()}
+        values = values.ravel().tolist()
+    out: dict[str, Any] = {}
+    by_type: dict[type, str] = {}  # one isinstance chain per type, not per value
+    for v in values:
+        t = type(v)
+        if t not in by_type:
+            by_type[t] = label_kind(v)
+        out.setdefault(by_type[t], v)
+    return out
+
+
+def _label(value: Any) -> str:
+    """Show one label in a message, a NumPy scalar as the Python value it holds."""
+    return _short(value.item() if isinstance(value, np.generic) else value)
+
+
+def _two_kinds(kinds: dict[str, Any]) -> _Described:
+    """Describe the first two kinds of ``kinds`` with an example of each."""
+    (k1, v1), (k2, v2) = list(kinds.items())[:2]
+    return described(f"{k1} and {k2} ({_label(v1)} and {_label(v2)})")
+
+
+def check_labels_of_one_kind(
+    values: Any, name: str, caller: str | None = None, *, expected: str = ONE_KIND
+) -> dict[str, Any]:
+    """Refuse labels of two kinds (``1`` and ``"1"``, ``True`` and ``1``); return the kinds.
+
+    NumPy and Python compare such labels as one class (``True == 1``) or
+    turn them into one (``np.asarray([0, "0"])`` holds two ``"0"``), so a
+    sample written partly one way and partly another would silently merge
+    classes. The message names ``name`` and shows one label of each of the
+    first two kinds.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or iterable
+        The labels, missing values already removed.
+    name : str
+        Name of the argument, used in the message.
+    caller : str, optional
+        Name of the public function, used in the message.
+    expected : str, optional
+        What the argument must be, as the message says it.
+
+    Returns
+    -------
+    dict
+        :func:`label_kinds` of ``values``: at most one kind.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import check_labels_of_one_kind
+    >>> check_labels_of_one_kind(["a", "b"], "y")
+    {'text': 'a'}
+    >>> check_labels_of_one_kind([True, 1], "y", "fit")
+    Traceback (most recent call last):
+    ...
+    mllifecycle.exceptions.InvalidParameterError: The 'y' parameter of fit must be ...
+    Got booleans and numbers (True and 1) instead.
+    """
+    kinds = label_kinds(values)
+    if len(kinds) > 1:
+        fail(name, expected, _two_kinds(kinds), caller)
+    return kinds
+
+
+def check_same_label_kind(
+    kinds: dict[str, Any],
+    name: str,
+    like_kinds: dict[str, Any],
+    like_name: str,
+    caller: str | None = None,
+    *,
+    noun: str = "labels",
+    hint: str = "convert one of them",
+) -> None:
+    """Refuse labels of another kind than those of ``like_name`` (both from :func:`label_kinds`).
+
+    Either side empty passes. The message names ``name``, the other
+    argument's kind with an example, and the kind received with an example.
+    """
+    if kinds and like_kinds and set(kinds) != set(like_kinds):
+        (kind, v), (kind0, v0) = next(iter(kinds.items())), next(iter(like_kinds.items()))
+        fail(
+            name,
+            f"{noun} of the same kind as {like_name!r}'s ({kind0}, such as {_label(v0)}; "
+            f"{hint})",
+            described(f"{kind} such as {_label(v)}"),
+            caller,
+        )
 
 
 def check_nan_policy(value: Any, caller: str | None = None) -> NanPolicy:

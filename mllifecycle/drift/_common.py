@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import numbers
 import warnings
 from typing import Any
 
@@ -15,12 +13,15 @@ from mllifecycle._validation import (
     check_alpha,
     check_array,
     check_int,
+    check_labels_of_one_kind,
     check_nan_policy,
     check_rng,
+    check_same_label_kind,
     check_same_n_features,
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
 
@@ -434,33 +435,11 @@ def _is_missing(a: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(a.shape, bool)
 
 
-_DTYPE_KINDS = {"U": "text", "S": "bytes", "b": "booleans", "i": "numbers", "u": "numbers",
-                "f": "numbers", "c": "numbers", "M": "datetimes", "m": "durations"}
+#: the kinds of a sample's category labels, each with its first label
+category_types = label_kinds
 
-
-def _category_type(v: Any) -> str:
-    """Return the kind of a category label: text, bytes, booleans, numbers or its type."""
-    if isinstance(v, str):
-        return "text"
-    if isinstance(v, bytes):
-        return "bytes"
-    if isinstance(v, bool | np.bool_):
-        return "booleans"
-    if isinstance(v, numbers.Number):
-        return "numbers"
-    if isinstance(v, np.datetime64 | _dt.datetime | _dt.date):
-        return "datetimes"
-    return type(v).__name__
-
-
-def category_types(a: npt.NDArray[Any]) -> dict[str, Any]:
-    """Return the kinds of a sample's category labels, each with its first label."""
-    if a.dtype.kind != "O":
-        return {_DTYPE_KINDS.get(a.dtype.kind, str(a.dtype)): a[0].item()} if a.size else {}
-    out: dict[str, Any] = {}
-    for v in a.tolist():
-        out.setdefault(_category_type(v), v)
-    return out
+_ONE_KIND_CATEGORIES = ("category labels of one kind (text, numbers or booleans; convert them, "
+                        "e.g. with astype(str))")
 
 
 def refuse_mixed_categories(
@@ -474,28 +453,14 @@ def refuse_mixed_categories(
     answer about a difference that is only in the writing, or none where the
     categories differ.
     """
-    seen: list[tuple[str, dict[str, Any]]] = [(nm, category_types(a)) for nm, a in named]
-    for nm, kinds in seen:
-        if len(kinds) > 1:
-            (k1, v1), (k2, v2) = list(kinds.items())[:2]
-            fail(
-                nm,
-                "category labels of one kind (text, numbers or booleans; convert them, "
-                "e.g. with astype(str))",
-                described(f"{k1} and {k2} ({v1!r} and {v2!r})"),
-                caller,
-            )
+    seen = [
+        (nm, check_labels_of_one_kind(a, nm, caller, expected=_ONE_KIND_CATEGORIES))
+        for nm, a in named
+    ]
     (n0, k0), rest = seen[0], seen[1:]
     for nm, kinds in rest:
-        if k0 and kinds and set(kinds) != set(k0):
-            (kind, v), (kind0, v0) = next(iter(kinds.items())), next(iter(k0.items()))
-            fail(
-                nm,
-                f"category labels of the same kind as {n0!r}'s ({kind0}, such as {v0!r}; "
-                "convert one of them, e.g. with astype(str))",
-                described(f"{kind} such as {v!r}"),
-                caller,
-            )
+        check_same_label_kind(kinds, nm, k0, n0, caller, noun="category labels",
+                              hint="convert one of them, e.g. with astype(str)")
 
 
 def check_pair_categorical(

@@ -31,9 +31,13 @@ from mllifecycle._validation import (
     check_array,
     check_callable,
     check_consistent_length,
+    check_labels_of_one_kind,
     check_proba,
+    check_same_label_kind,
     described,
     fail,
+    label_kind,
+    label_kinds,
 )
 from mllifecycle._weights import check_weights
 
@@ -235,7 +239,12 @@ def _takes_sample_weight(func: Callable[..., Any]) -> bool:
 
 
 def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
-    """1-D class labels; object arrays free of None/NaN and of one sortable type."""
+    """1-D class labels; object arrays free of None/NaN, of one kind and sortable.
+
+    ``True == 1`` and ``np.unique`` sorts ``[True, 1, 0, False]`` into two
+    classes: labels of two kinds (booleans and numbers, text and numbers) are
+    refused rather than merged.
+    """
     arr = check_array(x, name, caller=caller, ndim=1, dtype="any")
     if arr.dtype.kind == "O":
         missing = np.array(
@@ -251,13 +260,14 @@ def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
                 described(f"{int(missing.sum())} missing value(s)"),
                 caller,
             )
+        check_labels_of_one_kind(arr, name, caller)
         try:
             np.unique(arr)
-        except TypeError:
+        except TypeError:  # one kind NumPy cannot sort (a date and a datetime)
             fail(
                 name,
                 "labels of one comparable type (e.g. all str or all int)",
-                described("labels of mixed types"),
+                described("labels NumPy cannot sort"),
                 caller,
             )
     return arr
@@ -301,6 +311,10 @@ def _check_known_labels(
     caller: str,
     classes: npt.NDArray[Any] | None = None,
 ) -> None:
+    """Refuse predictions of another kind than ``y_true`` or absent from its classes."""
+    # "1" against 1 is never right, True against 1 always: both would mislead
+    check_same_label_kind(label_kinds(pred), name, label_kinds(y), "y_true", caller,
+                          hint="convert one of them, e.g. with astype(int) or astype(str)")
     _check_exact_pair(y, pred, name, caller)
     classes = np.unique(y) if classes is None else classes
     unknown = ~np.isin(pred, classes)
@@ -484,7 +498,10 @@ def _prepare(
     w = check_weights(sample_weight, n, caller, positive_sum=True)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
-    if pos_label is not None and kind != "regression" and not np.isin(pos_label, cls):
+    if pos_label is not None and kind != "regression" and (
+        # pos_label=True would pick the class 1 (True == 1), and 1 the class True
+        label_kind(pos_label) not in label_kinds(cls) or not np.isin(pos_label, cls)
+    ):
         fail("pos_label", "one of the labels in y_true", pos_label, caller)
 
     if kind == "regression":

@@ -24,17 +24,20 @@ import numpy.typing as npt
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
+    ONE_KIND,
     RNGLike,
     check_array,
     check_callable,
     check_has_methods,
     check_int,
+    check_labels_of_one_kind,
     check_option,
     check_probability,
     check_rng,
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.exceptions import NotFittedError
 
@@ -1019,30 +1022,50 @@ def _missing(v: Any) -> bool:
     return isinstance(v, float | np.floating) and bool(np.isnan(v))
 
 
+def _stored_as_given(values: list[Any], name: str, caller: str, *,
+                     expected: str = ONE_KIND) -> npt.NDArray[Any]:
+    """Return ``values`` as NumPy stores them, refusing two kinds or a recast.
+
+    ``np.asarray([0, "0"])`` holds two ``"0"`` and ``True == 1``: labels of
+    two kinds would silently become one class, so they are refused naming
+    two of them. Labels of one kind NumPy still stores as other values
+    (``2**53 + 1`` next to a float becomes ``2**53``) are refused too.
+    """
+    check_labels_of_one_kind(values, name, caller, expected=expected)
+    stored = np.asarray(values)
+    if stored.ndim != 1 or stored.tolist() != values:
+        flat = stored.ravel().tolist() if stored.ndim == 1 else []
+        at = next((i for i, (a, b) in enumerate(zip(values, flat, strict=False)) if a != b), 0)
+        fail(name, "labels NumPy stores as given (integers beyond 2**53 next to floats "
+             "are rounded: pass them all as int or all as str)",
+             described(f"{values[at]!r}, stored as {stored.ravel()[at].item()!r}"
+                       if flat else "labels NumPy cannot store as a 1-D array"), caller)
+    return stored
+
+
 def _refuse_recast_labels(got: npt.NDArray[Any], answered: list[Any],
                           known: npt.NDArray[Any], caller: str) -> None:
-    """Refuse answers NumPy would store as other values than the labels given.
+    """Refuse answers of two kinds, or of another kind or dtype than the labels so far.
 
-    ``np.asarray(["1", 1])`` reads both as the string ``"1"``, and joining
-    string answers to integer labels turns ``0`` into ``"0"`` (and ``0.0``
-    into ``"0.0"``, another class than an answer ``"0"``): the model would be
-    refitted on labels nobody gave.
+    Joining string answers to integer labels turns ``0`` into ``"0"`` (and
+    ``0.0`` into ``"0.0"``, another class than an answer ``"0"``), and
+    ``True`` answers joined to integer labels count as ``1``: the model would
+    be refitted on labels nobody gave.
     """
-    if got.tolist() != answered:
-        kinds = sorted({type(v).__name__ for v in answered})
-        fail("labels", "answers of one type (e.g. all int or all str)",
-             described(f"answers of types {kinds}"), caller)
+    _stored_as_given(answered, "labels", caller,
+                     expected="answers of one kind (all text, all numbers or all booleans)")
     if not got.shape[0] or not known.shape[0]:
         return
     joined = np.concatenate([known, got])
     n = known.shape[0]
-    if joined[:n].tolist() != known.tolist() or joined[n:].tolist() != got.tolist():
+    if (set(label_kinds(got)) != set(label_kinds(known)) or joined[:n].tolist() != known.tolist()
+            or joined[n:].tolist() != got.tolist()):
         fail("labels", f"answers of the type of the labels so far ({known.dtype}, e.g. "
              f"{known.tolist()[0]!r})", described(f"{answered[0]!r} ({got.dtype})"), caller)
 
 
 def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
-    """Refuse initial labels NumPy reads as other values (``[0, "0"]`` as two ``"0"``)."""
+    """Refuse initial labels of two kinds or NumPy reads as other values (``[0, "0"]``)."""
     if isinstance(raw, list | tuple):
         given = np.empty(len(raw), dtype=object)
         given[:] = list(raw)
@@ -1051,11 +1074,7 @@ def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDAr
         values = yl.tolist()
     else:
         return yl
-    stored = np.asarray(values)
-    if stored.ndim != 1 or stored.tolist() != values:
-        kinds = sorted({type(v).__name__ for v in values})
-        fail("y_labelled", "labels of one type (e.g. all int or all str)",
-             described(f"labels of types {kinds}"), caller)
+    stored = _stored_as_given(values, "y_labelled", caller)
     return yl if yl.dtype != object else stored
 
 

@@ -22,7 +22,9 @@ from mllifecycle._validation import (
     check_rng,
     described,
     fail,
+    label_kinds,
 )
+from mllifecycle.labels._active import _stored_as_given
 from mllifecycle.labels._crowd import _label_array
 
 __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "SpreadLabels",
@@ -30,6 +32,9 @@ __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "Spread
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
+
+_ONE_KIND_BESIDES_MARKER = ("labels of one kind (all text, all numbers or all booleans) besides "
+                            "the unlabelled marker")
 
 
 def _is_unlabelled(y: npt.NDArray[Any], marker: Any, caller: str | None = None
@@ -76,19 +81,28 @@ def _missing_or(v: Any, marker: Any) -> bool:
         return False
 
 
-def _object_labels(yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
-    """Return the labelled values of an object array as NumPy stores them, or refuse a recast.
+def _labels_as_given(y: Any) -> npt.NDArray[Any]:
+    """``y`` as an array, as objects when a list mixes kinds NumPy would merge.
 
-    ``np.asarray([0, "0"])`` reads both as the string ``"0"``: labels of mixed
-    types (ints and strings) would silently become one class of strings.
+    ``np.asarray([True, 1, 0, -1])`` holds the ints ``[1, 1, 0, -1]``: the
+    flag ``True`` would silently join the class ``1``.
     """
-    values = yl.tolist()
-    out = np.asarray(values)
-    if out.ndim != 1 or out.tolist() != values:
-        kinds = sorted({type(v).__name__ for v in values})
-        fail("y", "labels of one type (e.g. all int or all str) besides the unlabelled "
-             "marker", described(f"labels of types {kinds}"), caller)
-    return out
+    arr = _label_array(y)
+    if arr.dtype != object and isinstance(y, list | tuple) and len(label_kinds(y)) > 1:
+        obj = np.empty(len(y), dtype=object)
+        obj[:] = list(y)
+        return obj
+    return arr
+
+
+def _object_labels(yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
+    """Return the labelled values of an object array as NumPy stores them, or refuse.
+
+    ``np.asarray([0, "0"])`` reads both as the string ``"0"`` and ``True ==
+    1``: labels of two kinds (ints and strings, bools and ints) would
+    silently become one class.
+    """
+    return _stored_as_given(yl.tolist(), "y", caller, expected=_ONE_KIND_BESIDES_MARKER)
 
 
 def _marker_column(marker: Any, n: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
@@ -346,7 +360,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.guard_cv is not None:
             check_int(self.guard_cv, "guard_cv", caller=caller, low=2)
         Xa = check_array(X, "X", caller=caller, ndim=2)
-        ya = _label_array(y)  # [0, "a"] stays two types, not two strings
+        ya = _labels_as_given(y)  # [0, "a"] stays two types, not two strings
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
                  described(f"shape {ya.shape}"), caller)
@@ -536,7 +550,7 @@ def pseudo_label_gain(
         baseline = base_est
     check_has_methods(baseline, "baseline", ["fit", "predict"], caller)
     Xa = check_array(X, "X", caller=caller, ndim=2)
-    ya = _label_array(y)
+    ya = _labels_as_given(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)
@@ -709,7 +723,7 @@ def spread_labels(
     """
     caller = "spread_labels"
     Xa = check_array(X, "X", caller=caller, ndim=2)
-    ya = _label_array(y)
+    ya = _labels_as_given(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)

@@ -60,7 +60,7 @@ BAD = [
     (smote, (X, Y[:-1]), {}, "same number of samples"),
     (smote, (X, Y), {"sample_weight": -np.ones(40)}, "non-negative"),
     (smote, (X, Y), {"sample_weight": np.ones(39)}, "one weight per row"),
-    (smote, (X, np.array([0] * 30 + ["a"] * 10, dtype=object)), {}, "mixed types"),
+    (smote, (X, np.array([0] * 30 + ["a"] * 10, dtype=object)), {}, "labels of one kind.*numbers and text"),
     (borderline_smote, (X, Y), {"kind": "borderline-3"}, "'kind'"),
     (borderline_smote, (X, Y), {"m_neighbors": 0}, "'m_neighbors'"),
     (smote_nc, (X, Y), {"categorical_features": [5]}, "index 5 out of range"),

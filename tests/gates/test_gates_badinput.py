@@ -51,7 +51,12 @@ CASES = [
         lambda: pb(challenger=np.array([0, 1, 2, 1, 0, 0, 1, 0])),
         "labels present in y_true",
     ),
-    (lambda: mcnemar(Y, A, np.array(["a"] * 8)), "labels present in y_true"),
+    # text predictions against number labels: refused for their kind first
+    (
+        lambda: mcnemar(Y, A, np.array(["a"] * 8)),
+        r"'challenger_pred' .* same kind as 'y_true''s \(numbers, such as 0; .*Got text",
+    ),
+    (lambda: mcnemar(Y, A, np.array([0, 1, 2, 1, 0, 0, 1, 0])), "labels present in y_true"),
     # probabilities outside [0, 1] or rows not summing to 1
     (
         lambda: pb(metric="log_loss", champion=P, challenger=P + 0.5),
@@ -294,7 +299,8 @@ _STR_PRED = np.array(["a", "b", "a", "a"], dtype=object)
         (
             lambda: paired_bootstrap(_MIXED_LABELS, _MIXED_LABELS, _MIXED_LABELS,
                                      metric="accuracy"),
-            r"'y_true' parameter of paired_bootstrap must be labels of one comparable type",
+            r"'y_true' parameter of paired_bootstrap must be labels of one kind .*"
+            r"Got numbers and text \(1 and 'b'\)",
         ),
         (
             lambda: mcnemar(["a", "b", "a", "b"], _STR_PRED, _NONE_LABELS),
@@ -397,7 +403,8 @@ _MIXED_SLICES = np.array(["a", 1, "a", 1, "a", 1, "a", 1], dtype=object)
         ),
         (
             lambda: GateContext(y_true=Y, champion=A, challenger=A, slices=_MIXED_SLICES),
-            r"'slices' parameter of GateContext must be labels of one comparable type",
+            r"'slices' parameter of GateContext must be labels of one kind .*"
+            r"Got text and numbers \('a' and 1\)",
         ),
         (
             lambda: SliceNoRegression("accuracy", by=lambda c: _NONE_SLICES).check(
@@ -409,7 +416,8 @@ _MIXED_SLICES = np.array(["a", 1, "a", 1, "a", 1, "a", 1], dtype=object)
             lambda: SliceNoRegression("accuracy", by=lambda c: _MIXED_SLICES).check(
                 GateContext(y_true=Y, champion=A, challenger=A)
             ),
-            r"'slices' parameter of SliceNoRegression must be labels of one comparable type",
+            r"'slices' parameter of SliceNoRegression must be labels of one kind .*"
+            r"Got text and numbers \('a' and 1\)",
         ),
     ],
 )

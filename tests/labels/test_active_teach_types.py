@@ -36,9 +36,9 @@ def _learner(y_init):
         (["a", "b", "a", "b"], [1, 0],
          r"'labels' parameter.*labels so far \(<U1, e.g. 'a'\)\. Got 1"),
         (["a", "b", "a", "b"], ["c", 1],
-         r"'labels' parameter.*answers of one type.*Got answers of types \['int', 'str'\]"),
+         r"'labels' parameter.*answers of one kind.*Got text and numbers \('c' and 1\)"),
         (None, ["x", 2],
-         r"'labels' parameter.*answers of one type.*Got answers of types \['int', 'str'\]"),
+         r"'labels' parameter.*answers of one kind.*Got text and numbers \('x' and 2\)"),
     ],
 )
 def test_teach_refuses_answers_numpy_would_recast(y_init, answers, match):
@@ -80,7 +80,7 @@ def _objects(values):
 def test_fit_refuses_initial_labels_of_mixed_types(y_init):
     with pytest.raises(InvalidParameterError,
                        match=r"'y_labelled' parameter of ActiveLearner.fit must be labels of "
-                             r"one type.*Got labels of types \['int', 'str'\]"):
+                             r"one kind.*Got numbers and text \(0 and '0'\)"):
         ActiveLearner(estimator=LogisticRegression(), strategy=margin).fit(
             X[4:], X[:4], y_init)
 
