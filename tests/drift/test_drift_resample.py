@@ -171,3 +171,47 @@ def test_kernel_tests_do_not_depend_on_the_blas_thread_limit(fn):
         two = fn(x, y, n_resamples=700, rng=4)
     assert one.p_value == two.p_value
     assert one.statistic == pytest.approx(two.statistic, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("big_n", "n", "b"), [(2000, 1000, 500), (7, 3, 1000), (9, 1, 257), (5, 4, 1)]
+)
+@pytest.mark.parametrize("limit", [1, 2])
+def test_centred_labels_drawn_in_place_equal_the_chunked_draws(big_n, n, b, limit):
+    # drawn in place (and copied to float32 there), the relabellings are the
+    # draws of map_chunks' chunks and seeds: the p-values of earlier versions
+    from threadpoolctl import threadpool_limits
+
+    from mllifecycle.drift._kernel import draw_centred_labels
+
+    def draw(size, gen):
+        base = np.full((size, big_n), -float(n))
+        base[:, :n] = float(big_n - n)
+        return gen.permuted(base, axis=1, out=base)
+
+    expected = np.concatenate(map_chunks(draw, b, np.random.default_rng(8)))
+    r1, r2 = np.random.default_rng(8), np.random.default_rng(8)
+    out32 = np.empty((b, big_n), dtype=np.float32)
+    with threadpool_limits(limits=limit, user_api="blas"):
+        got = draw_centred_labels(r2, big_n, n, b, out32=out32)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(out32, expected)
+    assert (got == big_n - n).sum(axis=1).tolist() == [n] * b
+    map_chunks(draw, b, r1)  # both generators advanced alike
+    assert r1.integers(2**62) == r2.integers(2**62)
+
+
+@pytest.mark.parametrize("fn", [drift.mmd, drift.energy])
+def test_kernel_tests_on_many_strips_do_not_depend_on_threads(fn):
+    # 900 rows: strips of 112 rows, drawn on one or two threads
+    from threadpoolctl import threadpool_limits
+
+    g = np.random.default_rng(13)
+    x, y = g.normal(size=(500, 4)), np.round(g.normal(0.1, 1.0, size=(400, 4)), 1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = fn(x, y, n_resamples=300, rng=5)
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = fn(x, y, n_resamples=300, rng=5)
+    serial = fn(x, y, n_resamples=300, rng=5, n_jobs=1, progress=False)
+    assert one.p_value == two.p_value == serial.p_value
+    assert one.statistic == pytest.approx(two.statistic, rel=1e-12)
