@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._validation import check_1d, check_int, check_scalar, fail
+from mllifecycle._validation import check_1d, check_int, check_scalar, described, fail
 from mllifecycle.drift.stream._base import refuse_text
 
 __all__ = ["ADWIN"]
@@ -45,8 +45,21 @@ _MAX_CHECKS = 256
 _TILE = 128
 
 
-def _check_value(x: Any, caller: str) -> float:
-    """Return ``x`` as a finite float or raise naming the ``x`` argument."""
+#: Largest magnitude fed: the window's variance is a sum of squared
+#: deviations, which overflows to inf for values near 1e154 and beyond. The
+#: cut threshold is then inf, and ADWIN (River's too) never detects even a
+#: shift of many standard deviations: such values are refused instead.
+MAX_MAGNITUDE = 1e120
+
+_TOO_BIG = (
+    f"a finite real number of magnitude at most {MAX_MAGNITUDE:.0e} (ADWIN's variance, a sum "
+    "of squares, would overflow and no change could be detected; rescale the stream, e.g. "
+    "divide it by a power of ten)"
+)
+
+
+def _check_value(x: Any, caller: str, *, bounded: bool = True) -> float:
+    """Return ``x`` as a finite float (of at most MAX_MAGNITUDE if ``bounded``) or raise."""
     if type(x) is float:
         v = x
     elif isinstance(x, numbers.Real | np.bool_):
@@ -55,6 +68,8 @@ def _check_value(x: Any, caller: str) -> float:
         fail("x", "a finite real number", x, caller)
     if not math.isfinite(v):
         fail("x", "a finite real number (not NaN or infinite)", x, caller)
+    if bounded and abs(v) > MAX_MAGNITUDE:
+        fail("x", _TOO_BIG, x, caller)
     return v
 
 
@@ -118,7 +133,12 @@ class ADWIN:
     Raises
     ------
     InvalidParameterError
-        When a parameter is out of range, or a value fed is NaN or infinite.
+        When a parameter is out of range, or a value fed is NaN, infinite or
+        of magnitude above :data:`MAX_MAGNITUDE` (1e120): beyond about 1e154
+        the window's variance overflows to inf, and so does the cut threshold,
+        so no change could ever be detected (River's ADWIN silently misses
+        even a shift of many standard deviations there). Rescale such a
+        stream first.
 
     See Also
     --------
@@ -235,15 +255,16 @@ class ADWIN:
         Parameters
         ----------
         x : float
-            A finite real value (bools count as 0 and 1).
+            A finite real value of magnitude at most 1e120 (bools count as 0
+            and 1).
 
         Returns
         -------
         bool
             Whether a change was detected at this value.
         """
-        # a finite float takes the fast path
-        v = x if type(x) is float and x - x == 0.0 else _check_value(x, "ADWIN.update")
+        # a float of at most MAX_MAGNITUDE (so not NaN) takes the fast path
+        v = x if type(x) is float and -1e120 <= x <= 1e120 else _check_value(x, "ADWIN.update")
         if self._drift:
             self.reset()
         # _insert, inlined (the per-element cost is Python's, so every
@@ -381,12 +402,16 @@ class ADWIN:
         """
         caller = "ADWIN.update_many"
         x = check_1d(refuse_text(xs, caller), "xs", caller=caller, min_samples=0)
+        if x.size:
+            big = np.flatnonzero(np.abs(x) > MAX_MAGNITUDE)
+            if big.size:
+                i = int(big[0])
+                fail("xs", "values " + _TOO_BIG.removeprefix("a finite real number "),
+                     described(f"{x[i]!r} at index {i}"), caller)
         found: list[int] = []
         pos = 0
         n = x.shape[0]
         n_checks = _MIN_CHECKS
-        # overflow to inf (values near the float limits) follows River's
-        # arithmetic, which does not warn either
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             while pos < n:
                 if self._drift:

@@ -321,7 +321,7 @@ class KSWIN:
         bool
             Whether a change was detected at this value.
         """
-        v = _check_value(x, "KSWIN.update")
+        v = _check_value(x, "KSWIN.update", bounded=False)  # ranks: any magnitude
         if self._drift:
             self.reset()
         n = self.window_size

@@ -362,7 +362,7 @@ def test_adwin_matches_river_on_arbitrary_streams(xs, clock, mwl, grace, max_buc
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("scale", [1e-300, 1e-3, 1e150, 1e160, 1e300])
+@pytest.mark.parametrize("scale", [1e-300, 1e-3, 1e100, 1e115])
 def test_adwin_extreme_magnitudes_match_river_without_warnings(scale):
     river_drift = pytest.importorskip("river.drift")
     rng = np.random.default_rng(6)
@@ -375,3 +375,38 @@ def test_adwin_extreme_magnitudes_match_river_without_warnings(scale):
             expected.append(i)
     assert ADWIN().update_many(xs).tolist() == expected  # filterwarnings=error
     assert _loop(ADWIN(), xs) == expected
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e50, 1e100, 1e115])
+def test_adwin_detects_a_three_sd_shift_at_large_accepted_scales(scale):
+    # (far below 1, the bound's range term 2/3 m delta' hides such a shift, as
+    # in River: ADWIN's bound assumes values of order 1)
+    rng = np.random.default_rng(6)
+    xs = np.r_[rng.normal(0, 1, 2000), rng.normal(3, 1, 2000)] * scale
+    found = ADWIN().update_many(xs).tolist()
+    assert found
+    assert 2000 <= found[0] < 2100
+    assert found == _loop(ADWIN(), xs)
+
+
+@pytest.mark.parametrize("value", [1.0000001e120, 1e154, 1e160, -1e300, 1.7976931348623157e308])
+def test_adwin_refuses_magnitudes_whose_variance_would_overflow(value):
+    # 0 -> 1e160 went undetected (the variance overflowed to inf, so did the
+    # cut threshold), as in River; such values are now refused
+    det = ADWIN()
+    det.update(0.0)
+    with pytest.raises(InvalidParameterError, match=r"'x' parameter of ADWIN.update.*1e\+120"):
+        det.update(value)
+    with pytest.raises(InvalidParameterError, match=r"'x'.*magnitude at most"):
+        det.update(np.float64(value))
+    xs = np.r_[np.zeros(50), [value], np.zeros(5)]
+    with pytest.raises(InvalidParameterError, match=r"'xs' parameter of ADWIN.update_many") as err:
+        ADWIN().update_many(xs)
+    assert "at index 50" in str(err.value)
+    assert det.width == 1  # the refused values were not fed
+
+
+def test_adwin_accepts_its_largest_magnitude_exactly():
+    det = ADWIN()
+    assert det.update_many(np.r_[np.full(100, -1e120), np.full(100, 1e120)]).tolist()
+    assert np.isfinite(det.variance)
