@@ -29,8 +29,10 @@ from mllifecycle._validation import (
     check_consistent_length,
     check_int,
     check_labels_of_one_kind,
+    check_same_label_kind,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
 
@@ -367,6 +369,15 @@ def class_plan(
                  caller)
         return classes, inverse, counts, np.maximum(target - counts, 0).astype(np.intp)
     if isinstance(sampling_strategy, Mapping):
+        # {True: 50} named the class 1 of integer labels (True == 1), and
+        # {1: 50} the class True of boolean ones: the rows went to a class
+        # the dict does not name
+        keys = list(sampling_strategy)
+        check_labels_of_one_kind(keys, "sampling_strategy", caller,
+                                 expected="a dict whose keys are classes of one kind")
+        check_same_label_kind(label_kinds(keys), "sampling_strategy", label_kinds(y), "y",
+                              caller, noun="a dict whose keys are classes",
+                              hint="write the keys as the labels of y are written")
         n_new = np.zeros(classes.size, dtype=np.intp)
         lookup = {c: i for i, c in enumerate(classes.tolist())}
         for key, value in sampling_strategy.items():

@@ -27,11 +27,14 @@ from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonab
 from mllifecycle._validation import (
     RNGLike,
     check_int,
+    check_labels_of_one_kind,
     check_option,
     check_rng,
+    check_same_label_kind,
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
 
@@ -257,14 +260,56 @@ def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 def _label_array(values: Any) -> npt.NDArray[Any]:
     """``np.asarray`` of a 1-D sequence of labels, as objects when NumPy would change them.
 
-    ``np.asarray([0, "a"])`` reads the class ``0`` as the string ``"0"``.
+    ``np.asarray([0, "a"])`` reads the class ``0`` as the string ``"0"``, and
+    ``np.asarray([True, 2])`` the flag ``True`` as the number ``1``: a list
+    or tuple of labels of two kinds is kept as objects, so the kinds can be
+    checked (:func:`_refuse_flags_with_numbers`).
     """
     arr = np.asarray(values)
-    if arr.ndim == 1 and arr.dtype.kind in "US" and arr.tolist() != list(values):
+    if arr.ndim == 1 and arr.dtype != object and (
+        (arr.dtype.kind in "US" and arr.tolist() != list(values))
+        or (isinstance(values, list | tuple) and len(label_kinds(values)) > 1)
+    ):
         obj = np.empty(len(arr), dtype=object)
         obj[:] = list(values)
         return obj
     return arr
+
+
+#: the two label kinds Python and NumPy compare as one value (``True == 1``)
+_FLAGS_AND_NUMBERS = ("booleans", "numbers")
+
+
+def _flag_or_number(kinds: dict[str, Any]) -> dict[str, Any]:
+    """Keep the booleans and numbers of :func:`label_kinds` output (text and the rest out)."""
+    return {k: v for k, v in kinds.items() if k in _FLAGS_AND_NUMBERS}
+
+
+def _refuse_flags_with_numbers(values: Any, name: str, caller: str, *,
+                               expected: str | None = None) -> dict[str, Any]:
+    """Return :func:`label_kinds` of ``values``; refuse booleans beside numbers.
+
+    ``True == 1`` (and hashes alike), so a flag and a count would be one class
+    (or one id) in every dict lookup and ``np.unique``. Text beside numbers
+    is kept apart by equality (and ``1`` beside ``"1"`` is refused by
+    :func:`_refuse_two_spellings`), so mixed ``[0, "a"]`` classes still work.
+    """
+    kinds = label_kinds(values)
+    both = _flag_or_number(kinds)
+    if len(both) > 1:
+        check_labels_of_one_kind(
+            list(both.values()), name, caller,
+            expected=expected or "labels that are not booleans and numbers at once (True == 1 "
+            "would make a flag and a count one class)")
+    return kinds
+
+
+def _same_flag_kind(kinds: dict[str, Any], name: str, like_kinds: dict[str, Any],
+                    like_name: str, caller: str, *, noun: str = "labels") -> None:
+    """Refuse booleans where ``like_name`` has numbers, or numbers where it has booleans."""
+    check_same_label_kind(_flag_or_number(kinds), name, _flag_or_number(like_kinds), like_name,
+                          caller, noun=noun,
+                          hint="True == 1 would merge them: convert one of them")
 
 
 def _encode(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
@@ -312,7 +357,8 @@ def _column(table: Any, key: Any, position: int, name: str, caller: str) -> npt.
     except (KeyError, IndexError, TypeError, ValueError):
         cols = list(table.keys())
         fail(name, f"a table with a column {key!r}", described(f"columns {cols!r}"), caller)
-    arr = column_to_numpy(col)
+    # a list column as given: np.asarray([True, 1]) holds two 1s
+    arr = _label_array(col) if isinstance(col, list | tuple) else column_to_numpy(col)
     if arr.ndim != 1:
         fail(name, f"a 1-D column {key!r}", described(f"shape {arr.shape}"), caller)
     return arr
@@ -373,6 +419,11 @@ def _read_answers(
             fail("answers", f"free of missing (None/NaN) values in column {key!r}{hint}",
                  described(f"{int(miss.sum())} missing value(s), first at row "
                            f"{int(np.flatnonzero(miss)[0])}"), caller)
+    # True == 1: a flag and a count would be one task, worker or class
+    kinds = [_refuse_flags_with_numbers(
+        col, "answers", caller,
+        expected=f"ids and labels of one kind in column {key!r} (booleans and numbers are "
+        "not told apart: True == 1)") for key, col in zip(columns, cols, strict=True)]
     tasks, t = _encode(cols[0])
     workers, w = _encode(cols[1])
     if classes is None:
@@ -384,6 +435,9 @@ def _read_answers(
         cls_u, _ = _encode(cls)
         if len(cls_u) != len(cls):
             fail("classes", "distinct class labels", classes, caller)
+        cls_kinds = _refuse_flags_with_numbers(cls, "classes", caller)
+        _same_flag_kind(kinds[2], "answers", cls_kinds, "classes", caller,
+                        noun=f"labels in column {columns[2]!r}")
         y = _lookup(cols[2], cls, "answers", caller, f"column {columns[2]!r}")
     for key, ids in zip(columns, (tasks, workers, cls), strict=True):
         _refuse_two_spellings(ids, key, caller)
@@ -411,7 +465,8 @@ def _read_answers(
             keep = np.sort(order[last])
     if keep is not None:
         t, w, y = t[keep], w[keep], y[keep]
-    gold_idx, gold_y = _read_gold(gold, tasks, cls, caller)
+    gold_idx, gold_y = _read_gold(gold, tasks, cls, caller,
+                                  "answers" if classes is None else "classes")
     return _Answers(t=t, w=w, y=y, tasks=tasks, workers=workers, classes=cls,
                     gold_idx=gold_idx, gold_y=gold_y)
 
@@ -430,7 +485,7 @@ def _lookup(values: npt.NDArray[Any], keys: npt.NDArray[Any], name: str, caller:
 
 
 def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
-               caller: str) -> tuple[IntArray, IntArray]:
+               caller: str, classes_from: str = "classes") -> tuple[IntArray, IntArray]:
     empty = np.zeros(0, dtype=np.intp)
     if gold is None:
         return empty, empty
@@ -458,6 +513,13 @@ def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
         return empty, empty
     if _missing(np.asarray(labs, dtype=object)).any():
         fail("gold", "no missing labels", described("None/NaN label(s)"), caller)
+    # gold True for the class 1 (or task 1) would be found by the dict lookups below
+    gold_kinds = _refuse_flags_with_numbers(labs, "gold", caller)
+    _same_flag_kind(gold_kinds, "gold", label_kinds(classes), classes_from, caller)
+    id_kinds = _refuse_flags_with_numbers(
+        ids, "gold", caller, expected="task ids that are not booleans and numbers at once "
+        "(True == 1)")
+    _same_flag_kind(id_kinds, "gold", label_kinds(tasks), "answers", caller, noun="task ids")
     y = _lookup(np.asarray(labs, dtype=object), classes, "gold", caller, "gold")
     task_code = {k: i for i, k in enumerate(tasks.tolist())}
     idx = np.fromiter((task_code.get(k, -1) for k in np.asarray(ids, dtype=object).tolist()),

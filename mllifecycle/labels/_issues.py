@@ -22,12 +22,13 @@ from mllifecycle._validation import (
     check_array,
     check_has_methods,
     check_int,
+    check_labels_of_one_kind,
     check_option,
     check_rng,
     described,
     fail,
 )
-from mllifecycle.labels._crowd import _label_array
+from mllifecycle.labels._crowd import _label_array, _refuse_flags_with_numbers, _same_flag_kind
 
 __all__ = [
     "LabelIssues",
@@ -50,6 +51,16 @@ _TINY = 1e-100
 
 
 # ---------------------------------------------------------------- validation
+
+_ONE_KIND_ORDERED = ("labels of one kind (all text, all numbers or all booleans; they are "
+                     "ordered to match the columns of 'y_proba'), or pass 'classes'")
+
+
+def _labels(y: Any, caller: str) -> npt.NDArray[Any]:
+    """``y`` as a 1-D array, a list of two kinds as objects (``[True, 1]`` is not two 1s)."""
+    arr = _label_array(y) if isinstance(y, list | tuple) else y
+    return check_array(arr, "y", caller=caller, ndim=1, dtype="any")
+
 
 
 def _unwrap_proba(y_proba: Any) -> tuple[Any, Any]:
@@ -103,7 +114,7 @@ def _check_inputs(
         fail("y_proba", "rows of class probabilities that sum to 1",
              described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
                        f"{float(sums[bad][0])!r}"), caller)
-    ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
+    ya = _labels(y, caller)
     if ya.shape[0] != n:
         fail("y", f"one label per row of 'y_proba' ({n})",
              described(f"{ya.shape[0]} label(s)"), caller)
@@ -118,6 +129,14 @@ def _check_inputs(
                 fail("classes", "distinct class labels (one per column of 'y_proba')",
                      described(f"class {first[c]!r} repeated as {c!r}"), caller)
             first[c] = c
+        # True == 1: a flag would be looked up as the class 1 (classes of text
+        # and numbers, [0, "b"], are kept apart by the lookup)
+        y_kinds = _refuse_flags_with_numbers(ya, "y", caller)
+        if not by_name:
+            cls_kinds = _refuse_flags_with_numbers(cls, "classes", caller)
+            _same_flag_kind(y_kinds, "y", cls_kinds,
+                            "classes" if found_classes is None or classes is not found_classes
+                            else "y_proba.classes", caller)
         # a dict lookup, not a sorted search: classes and labels of mixed types
         # (or a None label) cannot be ordered
         labels = ya.tolist()
@@ -135,6 +154,8 @@ def _check_inputs(
                  described(f"{int(unknown.sum())} unknown label(s), e.g. "
                            f"{labels[int(np.flatnonzero(unknown)[0])]!r}"), caller)
         return codes, p, cls
+    # labels of two kinds cannot be ordered into columns ([True, 1] held two 1s)
+    check_labels_of_one_kind(ya, "y", caller, expected=_ONE_KIND_ORDERED)
     if ya.dtype.kind in "iu" or (ya.dtype.kind == "f" and np.all(ya == np.round(ya))):
         codes = ya.astype(np.intp)
         if codes.min() < 0 or codes.max() >= k:
@@ -144,10 +165,9 @@ def _check_inputs(
         return codes, p, np.arange(k)
     try:
         uniq, codes = np.unique(ya, return_inverse=True)
-    except TypeError:
-        kinds = sorted({type(v).__name__ for v in ya.tolist()})
-        fail("y", "labels of one type (they are ordered to match the columns of 'y_proba'), "
-             "or pass 'classes'", described(f"labels of types {kinds}"), caller)
+    except TypeError:  # one kind NumPy cannot sort
+        fail("y", "labels of one comparable type (they are ordered to match the columns of "
+             "'y_proba'), or pass 'classes'", described("labels NumPy cannot sort"), caller)
     if uniq.shape[0] != k:
         fail("classes", f"the {k} class labels in the column order of 'y_proba' (y has "
              f"{uniq.shape[0]} distinct non-integer labels, so the order cannot be "
@@ -462,20 +482,22 @@ def out_of_fold_proba(
     caller = "out_of_fold_proba"
     check_has_methods(estimator, "estimator", ["fit", "predict_proba"], caller)
     Xa = check_array(X, "X", caller=caller, ndim=2)
-    ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
+    ya = _labels(y, caller)
     if ya.shape[0] != Xa.shape[0]:
         fail("y", f"one label per row of 'X' ({Xa.shape[0]})",
              described(f"{ya.shape[0]} label(s)"), caller)
+    # [True, 1] held two 1s (one class), ["1", 1] two "1"s; [0, "a"] has no sorted order
+    check_labels_of_one_kind(ya, "y", caller, expected="labels of one kind (all text, all "
+                             "numbers or all booleans; the columns follow the sorted labels)")
     gen = check_rng(rng, caller=caller)
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
 
     try:
         classes, codes = np.unique(ya, return_inverse=True)
-    except TypeError:  # mixed, incomparable types: no sorted column order exists
-        kinds = sorted({type(v).__name__ for v in ya.tolist()})
-        fail("y", "labels of one type (the columns follow the sorted labels)",
-             described(f"labels of types {kinds}"), caller)
+    except TypeError:  # one kind NumPy cannot sort: no sorted column order exists
+        fail("y", "labels of one comparable type (the columns follow the sorted labels)",
+             described("labels NumPy cannot sort"), caller)
     if classes.shape[0] < 2:
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
     if isinstance(cv, int) and not isinstance(cv, bool):

@@ -17,9 +17,17 @@ from mllifecycle._validation import (
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.exceptions import NotFittedError
-from mllifecycle.labels._crowd import _Answers, _ds_em, _normalise_log
+from mllifecycle.labels._crowd import (
+    _Answers,
+    _ds_em,
+    _label_array,
+    _normalise_log,
+    _refuse_flags_with_numbers,
+    _same_flag_kind,
+)
 from mllifecycle.labels._lf import ABSTAIN, LabelMatrix, check_label_matrix
 
 __all__ = ["LabelModel"]
@@ -325,6 +333,9 @@ class LabelModel:
         if not isinstance(L, LabelMatrix):
             return L
         fitted, given = self.classes_.tolist(), L.classes.tolist()
+        # [False, True] == [0, 1]: flags would be read as the fitted classes 0 and 1
+        _same_flag_kind(label_kinds(L.classes), "L", label_kinds(self.classes_), "classes_",
+                        caller, noun="a label matrix whose classes are")
         if given == fitted:
             return L
         index = {c: i for i, c in enumerate(fitted)}
@@ -453,10 +464,15 @@ class LabelModel:
         >>> LabelModel(method="majority_vote").fit(L).score(L, [0, 1, 1] * 20)
         1.0
         """
+        caller = "LabelModel.score"
         pred = self.predict(L)
-        yv = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        yv = (_label_array(y) if isinstance(y, list | tuple)
+              else np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))
         if yv.shape != pred.shape:
-            fail("y", f"{len(pred)} labels", described(f"shape {yv.shape}"), "LabelModel.score")
+            fail("y", f"{len(pred)} labels", described(f"shape {yv.shape}"), caller)
+        # True == 1: flags scored against the classes 0 and 1 (or counts against flags)
+        _same_flag_kind(_refuse_flags_with_numbers(yv, "y", caller), "y",
+                        label_kinds(self.classes_), "classes_", caller)
         lab = np.array([v is not None and not (isinstance(v, int | np.integer) and v == ABSTAIN)
                         for v in pred.tolist()])
         return float(np.mean(pred[lab] == yv[lab])) if lab.any() else math.nan

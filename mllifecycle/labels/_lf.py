@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, format_value, html_table
-from mllifecycle._validation import check_int, check_probability, described, fail
-from mllifecycle.labels._crowd import _label_array
+from mllifecycle._validation import check_int, check_probability, described, fail, label_kinds
+from mllifecycle.labels._crowd import _label_array, _refuse_flags_with_numbers, _same_flag_kind
 
 __all__ = [
     "ABSTAIN",
@@ -295,6 +295,10 @@ def apply(
         votes = [_run_lf(lf, X, n, rows, name, j)
                  for j, (lf, name) in enumerate(zip(lfs, names, strict=True))]
     flat = [v for col in votes for v in col if not _is_abstain(v)]
+    # True == 1: a flag vote and a count vote would be one class
+    vote_kinds = _refuse_flags_with_numbers(
+        flat, "lfs", caller, expected="votes that are not booleans and numbers at once "
+        "(True == 1 would make them one class)")
     if classes is not None:
         cls = _label_array(classes)
         if cls.ndim != 1 or len(cls) == 0 or len(set(cls.tolist())) != len(cls):
@@ -303,6 +307,8 @@ def apply(
             # a vote of -1 (or -1.0, None, NaN) means ABSTAIN: such a class could never be voted
             fail("classes", "class labels other than ABSTAIN (-1), None or NaN "
                  "(remap a -1/+1 scheme, e.g. to 0/1)", classes, caller)
+        cls_kinds = _refuse_flags_with_numbers(cls, "classes", caller)
+        _same_flag_kind(vote_kinds, "lfs", cls_kinds, "classes", caller, noun="votes")
     elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0
              for v in flat):
         cast = sorted({int(v) for v in flat})
@@ -570,9 +576,15 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
     polarity = tuple(tuple(cls[np.unique(vals[voted[:, j], j])].tolist()) for j in range(m))
     n_correct = n_incorrect = acc = lo = hi = None
     if y is not None:
-        yv = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        yv = (_label_array(y) if isinstance(y, list | tuple)
+              else np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))
         if yv.ndim != 1 or len(yv) != n:
             fail("y", f"a 1-D array of {n} gold labels", described(f"shape {yv.shape}"), caller)
+        gold = [v for v in yv.tolist() if not _is_abstain(v)]
+        # True == 1: gold flags would be read as the class 1 (or the index 1)
+        gold_kinds = _refuse_flags_with_numbers(gold, "y", caller)
+        _same_flag_kind(gold_kinds, "y", label_kinds(cls), "L", caller,
+                        noun="gold labels" if isinstance(L, LabelMatrix) else "gold class indices")
         if isinstance(L, LabelMatrix):
             code = {c: i for i, c in enumerate(cls.tolist())}
             yi = np.array([ABSTAIN if _is_abstain(v) else code.get(v, -2) for v in yv.tolist()])

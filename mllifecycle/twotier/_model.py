@@ -11,7 +11,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from mllifecycle._frames import column_names, column_to_numpy, frame_to_numpy, is_frame, series_kind
-from mllifecycle._validation import check_scalar, described, fail
+from mllifecycle._validation import (
+    check_labels_of_one_kind,
+    check_same_label_kind,
+    check_scalar,
+    described,
+    fail,
+    label_kinds,
+)
 
 __all__ = ["TwoTier", "LOCAL_STRATEGIES"]
 
@@ -21,8 +28,12 @@ _EPS = 1e-12
 
 
 def _key_family(v: Any) -> str:
-    """Return the kind of a key (NumPy and Python scalars of one kind are one family)."""
-    if isinstance(v, bool | int | np.integer):
+    """Return the kind of a key (NumPy and Python scalars of one kind are one family).
+
+    Booleans (Python or NumPy) are integer keys, as ``np.asarray([True, False])``
+    would make them; :func:`_key_array` refuses them beside numbers.
+    """
+    if isinstance(v, bool | int | np.integer | np.bool_):
         return "int"
     if isinstance(v, float | np.floating):
         return "float"
@@ -71,6 +82,11 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
         fams = {_key_family(v) for v in values}
         if len(fams) > 1:
             fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
+        if fams == {"int"}:
+            # True == 1 (and hashes alike): a flag key would share the local model of key 1
+            check_labels_of_one_kind(values, "keys", caller,
+                                     expected="keys of one type (booleans and numbers are not "
+                                     "told apart: True == 1)")
         if fams == {"float"}:
             arr = arr.astype(np.float64)
         elif fams == {"int"}:
@@ -102,6 +118,47 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
     elif arr.dtype != object and arr.dtype.kind not in "iuUS":
         fail("keys", "integer or text keys", described(f"dtype {arr.dtype}"), caller)
     return arr
+
+
+def _labels(y: Any, n: int, caller: str) -> tuple[npt.NDArray[Any], dict[str, Any]]:
+    """``y`` as a 1-D array of ``n`` labels, and its :func:`label_kinds`.
+
+    ``np.asarray([True, 1, 0])`` holds the ints ``[1, 1, 0]`` and
+    ``np.asarray(["1", 1])`` two ``"1"``: a list of two kinds is kept as
+    objects, so the kinds can be checked rather than merged into one class.
+    """
+    if isinstance(y, list | tuple):
+        kinds = label_kinds(y)
+        if len(kinds) > 1:
+            ya = np.empty(len(y), dtype=object)
+            ya[:] = list(y)
+        else:
+            ya = np.asarray(y)
+    else:
+        ya = np.asarray(y)
+        kinds = label_kinds(ya) if ya.ndim == 1 else {}
+    if ya.ndim != 1 or ya.shape[0] != n:
+        fail("y", f"{n} labels", described(f"shape {ya.shape}"), caller)
+    return ya, kinds
+
+
+def _no_flags_for_counts(kinds: dict[str, Any], classes: npt.NDArray[Any], caller: str,
+                         hint: str = "True == 1 would merge them: convert one of them, e.g. "
+                         "with astype(int)") -> None:
+    """Refuse booleans where the classes are numbers, or numbers where they are booleans.
+
+    ``True == 1`` (and ``np.array_equal([False, True], [0, 1])``): a flag would
+    be counted as the class ``1``. Other mismatches (text against numbers)
+    are refused as labels outside the classes.
+    """
+    def flags_or_numbers(k: dict[str, Any]) -> dict[str, Any]:
+        return {key: v for key, v in k.items() if key in ("booleans", "numbers")}
+
+    mine = flags_or_numbers(kinds)
+    if len(mine) > 1:
+        check_labels_of_one_kind(list(mine.values()), "y", caller)
+    check_same_label_kind(mine, "y", flags_or_numbers(label_kinds(classes)), "classes_",
+                          caller, hint=hint)
 
 
 class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -190,6 +247,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     True
     """
 
+    classes_: npt.NDArray[Any]  # set by fit
+
     def __init__(
         self,
         global_estimator: Any,
@@ -274,9 +333,12 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Xa = self._check_X(
             X, caller, check_features=keep and bool(self._models), check_names=False
         )
-        ya = np.asarray(y)
-        if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
-            fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
+        ya, kinds = _labels(y, Xa.shape[0], caller)
+        check_labels_of_one_kind(list(kinds.values()), "y", caller)
+        if keep:  # [False, True] equals the kept classes [0, 1]: flags read as counts
+            _no_flags_for_counts(kinds, self.classes_, caller,
+                                 hint="the local tier kept by reset_on_refit=False is "
+                                 "indexed by them")
         model = clone(self.global_estimator).fit(Xa, ya)
         classes: npt.NDArray[Any] = np.asarray(model.classes_)
         old: npt.NDArray[Any] = getattr(self, "classes_", classes)
@@ -393,9 +455,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         caller = "TwoTier.partial_fit"
         check_is_fitted(self, "global_model_")
         Xa = self._check_X(X, caller)
-        ya = np.asarray(y)
-        if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
-            fail("y", f"{Xa.shape[0]} labels", described(f"shape {ya.shape}"), caller)
+        ya, kinds = _labels(y, Xa.shape[0], caller)
+        _no_flags_for_counts(kinds, self.classes_, caller)
         ka = _key_array(keys, Xa.shape[0], caller)
         try:
             idx = np.searchsorted(self.classes_, ya)
@@ -513,7 +574,13 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Accuracy of :meth:`predict` with the local tier of ``keys``."""
         from sklearn.metrics import accuracy_score
 
-        return float(accuracy_score(y, self.predict(X, keys), sample_weight=sample_weight))
+        caller = "TwoTier.score"
+        check_is_fitted(self, "global_model_")
+        pred = self.predict(X, keys)
+        ya, kinds = _labels(y, pred.shape[0], caller)
+        # True == 1: flags scored against the classes 0 and 1 would count as right
+        _no_flags_for_counts(kinds, self.classes_, caller)
+        return float(accuracy_score(ya, pred, sample_weight=sample_weight))
 
     def reset_key(self, key: Any) -> None:
         """Forget one key's local state (it falls back to the global model)."""

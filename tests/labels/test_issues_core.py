@@ -51,7 +51,8 @@ def noisy_blobs(seed, n_per=150, k=3, noise=0.1):
          InvalidParameterError, "unknown label"),
         # labels that cannot be ordered raised a bare TypeError from np.unique/searchsorted
         ({"y": np.array([0, "1", 1, 0, 1, 0], dtype=object), "y_proba": P},
-         InvalidParameterError, r"'y' parameter.*labels of one type.*\['int', 'str'\]"),
+         InvalidParameterError,
+         r"'y' parameter.*labels of one kind.*Got numbers and text \(0 and '1'\)"),
         ({"y": ["a", "b", "b", None, "a", "b"], "y_proba": P, "classes": ["a", "b"]},
          InvalidParameterError, r"'y' parameter.*unknown label\(s\), e.g. None"),
         ({"y": Y, "y_proba": P, "method": "cl"}, InvalidParameterError, "'method'"),

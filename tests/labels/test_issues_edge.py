@@ -35,11 +35,12 @@ def _mixed(values):
         # labels of mixed types cannot be sorted into columns: a raw TypeError from np.unique
         (lambda: out_of_fold_proba(LogisticRegression(), np.arange(12.0)[:, None],
                                    _mixed([0, "a"] * 6), cv=2, rng=0),
-         r"'y' parameter of out_of_fold_proba must be labels of one type.*"
-         r"Got labels of types \['int', 'str'\]"),
+         r"'y' parameter of out_of_fold_proba must be labels of one kind.*"
+         r"Got numbers and text \(0 and 'a'\)"),
         (lambda: out_of_fold_proba(LogisticRegression(), np.arange(12.0)[:, None],
                                    _mixed([0, 1] * 5 + [0, "1"]), cv=2, rng=0),
-         r"'y' parameter of out_of_fold_proba must be labels of one type"),
+         r"'y' parameter of out_of_fold_proba must be labels of one kind.*"
+         r"Got numbers and text \(0 and '1'\)"),
         # the offending sum and range were shown as np.float64(...) reprs
         (lambda: find_label_issues([0, 1], np.array([[0.5, 0.4], [0.5, 0.5]])),
          r"'y_proba' parameter.*sum to 1\. Got 1 row\(s\) that do not, e\.g\. a sum of "
