@@ -8,6 +8,7 @@ can name them without importing a subpackage; users import them from
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import attrs
@@ -116,6 +117,38 @@ def _optional_array(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
         )
 
 
+def _optional_proba(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``current_proba``: None or an array of class probabilities, each in [0, 1]."""
+    _optional_array(inst, attribute, value)
+    if value is None:
+        return
+    if value.dtype.kind not in "biuf":
+        fail(
+            attribute.name,
+            "an array of class probabilities in [0, 1] or None",
+            described(f"an array of dtype {value.dtype}"),
+            _CALLER,
+        )
+    if value.size and value.dtype.kind != "b":
+        low, high = value.min(), value.max()
+        if low < 0 or high > 1:
+            bad = low if low < 0 else high
+            fail(
+                attribute.name,
+                "an array of class probabilities in [0, 1]",
+                described(f"a value {float(bad)!r}"),
+                _CALLER,
+            )
+
+
+def _optional_elapsed(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``time_since_retrain``: None or a finite non-negative float (elapsed time)."""
+    _optional_float(inst, attribute, value)
+    if value is not None and value < 0:
+        fail(attribute.name, "a finite non-negative float (an elapsed time) or None", value,
+             _CALLER)
+
+
 # slots=False: the replay builds one state per batch and policy, and a plain
 # instance __dict__ lets it do so without the per-field slot writes (see
 # _unchecked_state below); the class is still frozen
@@ -137,7 +170,7 @@ class LifecycleState:
     samples_since_retrain : int, default=0
         Samples seen since the last retrain.
     time_since_retrain : float, optional
-        Time elapsed since the last retrain.
+        Time elapsed since the last retrain (non-negative).
     drift : tuple, default=()
         The latest drift results computed outside the policy (anything with a
         ``drift_detected`` attribute, e.g. ``mllifecycle.drift`` results).
@@ -147,11 +180,13 @@ class LifecycleState:
         ``k`` labelled rows, so ``k <= labels_available``; values outside
         [0, 1] are refused.
     current_X : ndarray of shape (b, n_features), optional
-        Features of the latest batch.
+        Features of the latest batch: the rows ``step - b:step``, so
+        ``b <= step``.
     reference_X : ndarray of shape (m, n_features), optional
         Features the deployed model was trained on.
     current_proba : ndarray of shape (b, n_classes), optional
-        The deployed model's class probabilities on the latest batch.
+        The deployed model's class probabilities on the latest batch
+        (``b <= step``); values outside [0, 1] are refused.
     metric : float, optional
         Observed metric of the deployed model on recent labelled samples.
     metric_n : int, default=0
@@ -205,7 +240,7 @@ class LifecycleState:
     step: int = attrs.field(validator=_non_negative_int)
     time: float | None = attrs.field(default=None, validator=_optional_float)
     samples_since_retrain: int = attrs.field(default=0, validator=_non_negative_int)
-    time_since_retrain: float | None = attrs.field(default=None, validator=_optional_float)
+    time_since_retrain: float | None = attrs.field(default=None, validator=_optional_elapsed)
     drift: tuple[Any, ...] = attrs.field(default=(), converter=tuple, eq=False)
     new_errors: npt.NDArray[np.float64] | None = attrs.field(
         default=None, eq=False, repr=False, validator=_optional_errors
@@ -217,7 +252,7 @@ class LifecycleState:
         default=None, eq=False, repr=False, validator=_optional_array
     )
     current_proba: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, eq=False, repr=False, validator=_optional_array
+        default=None, eq=False, repr=False, validator=_optional_proba
     )
     metric: float | None = attrs.field(default=None, validator=_optional_float)
     metric_n: int = attrs.field(default=0, validator=_non_negative_int)
@@ -237,6 +272,18 @@ class LifecycleState:
     challenge: Any = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        step = self.step
+        # the latest batch is among the samples seen: a policy reads its first
+        # row as position step - len(batch), which must not be negative
+        for name in ("current_X", "current_proba"):
+            batch = getattr(self, name)
+            if batch is not None and batch.ndim >= 1 and batch.shape[0] > step:
+                fail(
+                    name,
+                    f"at most step ({step}) rows, the latest batch of the samples seen",
+                    described(f"an array of shape {batch.shape}"),
+                    _CALLER,
+                )
         errors = self.new_errors
         if errors is not None and errors.shape[0] > self.labels_available:
             # they are the errors on the newest labelled rows: positions a policy
@@ -323,6 +370,44 @@ def check_state(state: Any, caller: str) -> LifecycleState:
     return state
 
 
+_DECISION = "RetrainDecision"
+
+
+def _retrain_flag(value: Any) -> bool:
+    """``retrain``: a bool (NumPy's included) or the int 0 or 1.
+
+    Anything else is refused: ``bool("no")`` or ``bool("False")`` would
+    silently be True.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    fail("retrain", "a bool (or the int 0 or 1)", value, _DECISION)
+
+
+def _reason(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        fail("reason", "a str", value, _DECISION)
+
+
+def _change_point(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """``change_point``: None or a non-negative int stream position.
+
+    Whether it lies within the stream (not after the decision) is checked by
+    :func:`mllifecycle.replay.replay`, which knows the step.
+    """
+    if value is None:
+        return
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool | np.bool_)
+        and int(value) >= 0
+    ):
+        return
+    fail("change_point", "None or a non-negative int stream position", value, _DECISION)
+
+
 @attrs.frozen(kw_only=True)
 class RetrainDecision:
     """A policy's answer: retrain or not, and why.
@@ -330,12 +415,15 @@ class RetrainDecision:
     Parameters
     ----------
     retrain : bool
-        Whether to retrain now.
+        Whether to retrain now: a bool (``0`` and ``1`` are read as bools;
+        a string such as ``"no"`` is refused).
     reason : str
         Human-readable reason (shown in replay reports).
     change_point : int, optional
         Stream position where the policy believes the data changed; used by
         :class:`~mllifecycle.policies.SinceLastDrift` to choose training rows.
+        A non-negative int (a bool, a float or NaN is refused); a replay
+        also refuses a position after the decision's step.
 
     Examples
     --------
@@ -345,9 +433,9 @@ class RetrainDecision:
     (True, 'drift')
     """
 
-    retrain: bool = attrs.field(converter=bool)
-    reason: str = attrs.field(validator=attrs.validators.instance_of(str))
-    change_point: int | None = None
+    retrain: bool = attrs.field(converter=_retrain_flag)
+    reason: str = attrs.field(validator=_reason)
+    change_point: int | None = attrs.field(default=None, validator=_change_point)
 
     def __bool__(self) -> bool:
         return self.retrain
@@ -387,9 +475,9 @@ class WindowSelection:
     Parameters
     ----------
     start, stop : int
-        Half-open range of history rows.
+        Half-open range of history rows, ``0 <= start <= stop``.
     sample_weight : ndarray of shape (stop - start,), optional
-        Weights passed to the model's ``fit``.
+        Weights passed to the model's ``fit``: finite and non-negative.
     window : str
         Which window chose the rows.
 
@@ -406,10 +494,40 @@ class WindowSelection:
     window: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if not 0 <= self.start <= self.stop:
-            raise ValueError(f"A window needs 0 <= start <= stop; got {self.start}:{self.stop}.")
-        if self.sample_weight is not None and len(self.sample_weight) != self.stop - self.start:
-            raise ValueError("sample_weight must have one weight per selected row.")
+        caller = "WindowSelection"
+        for name in ("start", "stop"):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool | np.bool_):
+                fail(name, "a non-negative int row position", value, caller)
+        if self.start < 0:
+            fail("start", "a non-negative int row position (0 <= start <= stop)", self.start,
+                 caller)
+        if self.stop < self.start:
+            fail("stop", f"an int row position with 0 <= start <= stop (start is {self.start})",
+                 self.stop, caller)
+        w = self.sample_weight
+        if w is None:
+            return
+        n = self.stop - self.start
+        try:
+            arr = np.asarray(w, dtype=np.float64)
+        except (TypeError, ValueError):
+            fail("sample_weight", f"one weight per selected row ({n} numbers)", w, caller)
+        if arr.ndim != 1 or arr.shape[0] != n:
+            fail(
+                "sample_weight",
+                f"one weight per selected row (a 1-D array of {n} weights)",
+                described(f"an array of shape {arr.shape}"),
+                caller,
+            )
+        if n and not (np.isfinite(arr).all() and arr.min() >= 0):
+            bad = arr[~(np.isfinite(arr) & (arr >= 0))][0]
+            fail(
+                "sample_weight",
+                "finite non-negative weights",
+                described(f"a weight {float(bad)!r}"),
+                caller,
+            )
 
     @property
     def n_samples(self) -> int:

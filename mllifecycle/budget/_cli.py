@@ -48,6 +48,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="is a higher score better (accuracy) or a lower one (an error)? auto (default) "
         "reads it from the scores, which noise can turn around on a nearly flat curve",
     )
+    parser.add_argument(
+        "--bounds",
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        default=None,
+        help="the metric's range, each a number or 'none' (open): '0 1' for an accuracy "
+        "(a proportion: the plan then counts held-out rows), '0 none' for an RMSE or a log "
+        "loss; default: unbounded",
+    )
     parser.add_argument("--confidence-level", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--sep", default=None, help="field delimiter (default: detected)")
@@ -62,6 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``mllifecycle plan``; return 0 (reachable) or 1 (not reachable)."""
     import json
+    import sys
 
     import numpy as np
 
@@ -88,9 +98,13 @@ def run(args: argparse.Namespace) -> int:
             f"{args.curve}: column {size_col!r} (the training sizes: a column 'size', else "
             f"the first) must hold whole row counts of at least 1; got {bad[0]:g}"
         )
+    bounds = None
+    if args.bounds is not None:
+        bounds = (_bound(args.bounds[0]), _bound(args.bounds[1]))
     curve = fit_curve(
         table[size_col],
         np.column_stack(scores),
+        bounds=bounds,
         family=args.family,
         higher_is_better={"auto": None, "higher": True, "lower": False}[args.direction],
         confidence_level=args.confidence_level,
@@ -123,4 +137,24 @@ def run(args: argparse.Namespace) -> int:
         if red is not None:
             print(repr(red))
         print(repr(result))
+    if bounds is None and 0.0 <= args.target <= 1.0:
+        # an accuracy curve without --bounds plans no held-out rows: say how
+        print(
+            "mllifecycle plan: note: no held-out rows planned, as the metric's range is "
+            "unknown; pass --bounds 0 1 if it is a proportion (accuracy, AUC), or "
+            "--bounds 0 none for an error such as an RMSE",
+            file=sys.stderr,
+        )
     return 0 if result.reachable else 1
+
+
+def _bound(text: str) -> float | None:
+    """One side of ``--bounds``: a number, or ``none`` for an open side."""
+    from mllifecycle._validation import fail
+
+    if text.strip().lower() == "none":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        fail("bounds", "two numbers or 'none' (LOW HIGH)", text, "mllifecycle plan")

@@ -324,6 +324,20 @@ class Plan:
         return ax
 
 
+def _is_proportion(bounds: tuple[float | None, float | None], target: float) -> bool:
+    """Whether a metric with ``bounds`` and ``target`` is a proportion (accuracy, AUC ...).
+
+    Only a bound pair lying inside [0, 1] says so: a metric bounded on one
+    side only (``(0, None)``: a log loss, an RMSE; ``(None, 0)``: a negated
+    error) or not at all may take any value above (or below) its bound, so a
+    target in [0, 1] does not make it one.
+    """
+    low, high = bounds
+    if low is None or high is None:
+        return False
+    return 0 <= low < high <= 1 and 0 <= target <= 1
+
+
 def plan(
     curve: LearningCurve,
     target: float,
@@ -347,9 +361,11 @@ def plan(
       over the horizon with the retrains of ``policy`` in ``cadence``;
     - **evaluate**: held-out rows for the metric's 95% interval to be at most
       ``± eval_margin`` wide (normal approximation at the target value), for a
-      metric that is a proportion (target in [0, 1], bounds within [0, 1]);
-      none for other metrics (log loss, RMSE), whose spread per row the curve
-      does not tell.
+      metric that is a proportion (the curve's bounds both given and within
+      [0, 1], such as ``(0, 1)``, and the target in [0, 1]); none for other
+      metrics, bounded on one side only (``(0, None)``: log loss, RMSE;
+      ``(None, 0)``: a negated error) or not at all, whose spread per row the
+      curve does not tell.
 
     Parameters
     ----------
@@ -459,9 +475,7 @@ def plan(
         train_figs.append(Figure("retrains over horizon", pc.horizon_retrains,
                                  pc.horizon_retrains_ci_low, pc.horizon_retrains_ci_high,
                                  "retrains"))
-    low, high = curve.bounds
-    proportion = 0 <= target <= 1 and (low is None or low >= 0) and (high is None or high <= 1)
-    if proportion:
+    if _is_proportion(curve.bounds, target):
         p = min(max(target, 0.01), 0.99)
         n_eval = math.ceil((1.959963984540054**2) * p * (1 - p) / margin**2)
         evaluate = Stage("evaluate", (Figure("held-out rows", float(n_eval), float(n_eval),
@@ -473,7 +487,7 @@ def plan(
         evaluate = Stage("evaluate", ())
         notes.append(
             f"no held-out rows estimated: the metric (target {target:g}, bounds "
-            f"{(low, high)}) is not a proportion, and its spread per row is unknown"
+            f"{curve.bounds}) is not a proportion, and its spread per row is unknown"
         )
     # rows to add that no redundancy labels to the accuracy asked for: the
     # plan cannot be carried out, whatever the curve says

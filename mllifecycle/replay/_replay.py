@@ -1017,6 +1017,17 @@ def _sinks(
             model_name,
             _CALLER,
         )
+    for key, value in names.items():
+        if value != value.strip():
+            # the registry matches names exactly: "fraud " would be a model beside
+            # "fraud"; refused here, before any training, as the registry would
+            fail(
+                "model_name" if isinstance(model_name, str) else f"model_name[{key}]",
+                "a model name without leading or trailing whitespace (the registry matches "
+                "names exactly: with a trailing space it would be another model)",
+                described(f"{value!r}, the model name of policy {key!r}"),
+                _CALLER,
+            )
     return {
         k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost) for k, v in names.items()
     }

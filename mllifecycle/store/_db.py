@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -514,7 +514,14 @@ def check_count(value: Any, name: str, caller: str, low: int = 0) -> int:
     return int(value)
 
 
-def check_text(value: Any, name: str, caller: str, max_len: int | None = 200) -> str:
+def check_text(
+    value: Any,
+    name: str,
+    caller: str,
+    max_len: int | None = 200,
+    *,
+    exists: Callable[[str], bool] | None = None,
+) -> str:
     """Return a name stored in a text column: a non-empty string, NFC-normalised.
 
     Unicode normalisation (NFC) makes ``"café"`` typed precomposed or with a
@@ -522,6 +529,14 @@ def check_text(value: Any, name: str, caller: str, max_len: int | None = 200) ->
     ``"risk"`` are two names). NUL and lone surrogates are refused: PostgreSQL
     cannot store the first and no backend can encode the second, so a name
     must not work on one backend and fail on the other.
+
+    Leading or trailing whitespace (a space, a tab, a newline, any Unicode
+    space) is refused, not stripped: names are matched exactly, so
+    ``"fraud "`` would be a second model beside ``"fraud"``, and stripping
+    would silently send a call meant for such a name to another one. A name
+    with such whitespace that the store already holds (written by an earlier
+    release) is still accepted, exactly as stored: ``exists(text)`` says
+    whether it does (asked only for such names).
     """
     limit = "" if max_len is None else f" of at most {max_len} characters"
     if not isinstance(value, str) or not value.strip():
@@ -533,7 +548,21 @@ def check_text(value: Any, name: str, caller: str, max_len: int | None = 200) ->
     text = unicodedata.normalize("NFC", value)
     if max_len is not None and len(text) > max_len:
         fail(name, f"a non-empty string{limit}", described(f"{len(text)} characters"), caller)
+    if text != text.strip() and (exists is None or not exists(text)):
+        fail(
+            name,
+            f"a non-empty string{limit} without leading or trailing whitespace (names are "
+            "matched exactly: with a trailing space it would be another name)",
+            described(f"{value!r} (did you mean {text.strip()!r}?)"),
+            caller,
+        )
     return text
+
+
+def padded_twins(names: Iterable[Any], text: str) -> list[str]:
+    """Return the ``names`` other than ``text`` differing from it only by surrounding space."""
+    key = text.strip()
+    return sorted(str(n) for n in names if str(n) != text and str(n).strip() == key)
 
 
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

@@ -175,7 +175,9 @@ class LabelQueue:
     ----------
     store : Store, path or URL
     name : str, default "default"
-        The queue's name (a store holds several queues).
+        The queue's name (a store holds several queues). Queue and worker
+        names are matched exactly: one with leading or trailing whitespace is
+        refused, unless the store already holds it.
     redundancy : int, default 1
         Answers wanted per task (from different workers) before it can be
         resolved; more than one lets :meth:`resolve` vote.
@@ -206,7 +208,13 @@ class LabelQueue:
 
     def __init__(self, store: Store | str, name: str = "default", *, redundancy: int = 1) -> None:
         self.store = as_store(store, "LabelQueue")
-        self.name = check_text(name, "name", "LabelQueue", max_len=None)
+
+        def exists(text: str) -> bool:  # a queue an earlier release created
+            with self.store._read() as tx:
+                row = tx.one("SELECT 1 FROM label_tasks WHERE queue = :q LIMIT 1", {"q": text})
+            return row is not None
+
+        self.name = check_text(name, "name", "LabelQueue", max_len=None, exists=exists)
         self.redundancy = check_count(redundancy, "redundancy", "LabelQueue", low=1)
 
     def __repr__(self) -> str:
@@ -320,7 +328,7 @@ class LabelQueue:
         []
         """
         caller = "lease"
-        worker = _check_worker(worker, caller)
+        worker = _check_worker(self.store, worker, caller)
         check_int(n_tasks, "n_tasks", caller=caller, low=1)
         n_tasks = min(int(n_tasks), MAX_INT)  # "up to": more than the database holds is all
         ttl = check_scalar(ttl, "ttl", caller=caller, low=0.0, low_inclusive=False)
@@ -385,7 +393,7 @@ class LabelQueue:
         task_id = task.id if isinstance(task, LabelTask) else task
         check_int(task_id, "task", caller=caller, low=1)
         task_id = int(task_id)
-        worker = _check_worker(worker, caller)
+        worker = _check_worker(self.store, worker, caller)
         encoded = _encode_label(label, caller)
         now = time.time()
         with self.store._write() as tx:
@@ -599,5 +607,14 @@ class LabelQueue:
         ]
 
 
-def _check_worker(worker: Any, caller: str) -> str:
-    return check_text(worker, "worker", caller)
+def _check_worker(store: Store, worker: Any, caller: str) -> str:
+    """Return a checked worker name; one with surrounding whitespace only if the store holds it."""
+
+    def exists(text: str) -> bool:  # a worker an earlier release recorded
+        with store._read() as tx:
+            row = tx.one(
+                "SELECT 1 FROM label_answers WHERE worker = :w LIMIT 1", {"w": text}
+            ) or tx.one("SELECT 1 FROM label_tasks WHERE leased_by = :w LIMIT 1", {"w": text})
+        return row is not None
+
+    return check_text(worker, "worker", caller, exists=exists)

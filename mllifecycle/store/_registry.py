@@ -25,7 +25,15 @@ from mllifecycle.store._artifacts import (
     sha256,
     verify,
 )
-from mllifecycle.store._db import Store, _checkpoint, _Tx, as_store, check_count, check_text
+from mllifecycle.store._db import (
+    Store,
+    _checkpoint,
+    _Tx,
+    as_store,
+    check_count,
+    check_text,
+    padded_twins,
+)
 from mllifecycle.store._errors import NotFoundError, StoreError
 
 __all__ = ["Registry", "ModelVersion", "RegistryEvent", "PromotionResult", "LEARNING_TYPES"]
@@ -46,8 +54,24 @@ _VERSION_COLUMNS = (
 )
 
 
-def _check_name(name: Any, caller: str) -> str:
-    return check_text(name, "name", caller)
+def _check_name(store: Store, name: Any, caller: str) -> str:
+    """Return a checked model name; one with surrounding whitespace only if the store holds it."""
+
+    def exists(text: str) -> bool:
+        with store._read() as tx:
+            return tx.one("SELECT 1 FROM models WHERE name = :name", {"name": text}) is not None
+
+    return check_text(name, "name", caller, exists=exists)
+
+
+def _no_model(tx: _Tx, name: str) -> NotFoundError:
+    """Return the error for a model the store lacks, naming any whitespace twin it holds."""
+    twins = padded_twins((r[0] for r in tx.execute("SELECT name FROM models")), name)
+    hint = ""
+    if twins:
+        shown = ", ".join(repr(t) for t in twins)
+        hint = f" (it holds {shown}, which differs only by leading or trailing whitespace)"
+    return NotFoundError(f"no model named {name!r} in the store{hint}")
 
 
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
@@ -398,7 +422,10 @@ class Registry:
         Parameters
         ----------
         name : str
-            The model's name (created on first registration).
+            The model's name (created on first registration). Matched
+            exactly (after Unicode NFC normalisation): a name with leading
+            or trailing whitespace is refused, unless the store already
+            holds it (written by an earlier release).
         model : object
             The fitted model (any object skops can write; see ``format``).
         data : array-like, DataFrame or tuple (X, y), optional
@@ -446,7 +473,7 @@ class Registry:
         (1, 50, 2, True)
         """
         caller = "register"
-        name = _check_name(name, caller)
+        name = _check_name(self.store, name, caller)
         if format not in FORMATS:
             fail("format", "'skops' or 'pickle'", format, caller)
         if model is None:
@@ -619,7 +646,7 @@ class Registry:
         from mllifecycle.gates import evaluate_gates
 
         caller = "promote"
-        name = _check_name(name, caller)
+        name = _check_name(self.store, name, caller)
         version = _check_version(version, caller)
         if reason is not None and not isinstance(reason, str):
             fail("reason", "a string", reason, caller)
@@ -697,7 +724,7 @@ class Registry:
         (2, 1)
         """
         caller = "rollback"
-        name = _check_name(name, caller)
+        name = _check_name(self.store, name, caller)
         if to is not None:
             to = _check_version(to, caller, "to")
         if reason is not None and not isinstance(reason, str):
@@ -708,7 +735,7 @@ class Registry:
                 "SELECT champion FROM models WHERE name = :name{for_update}", {"name": name}
             )
             if row is None:
-                raise NotFoundError(f"no model named {name!r} in the store")
+                raise _no_model(tx, name)
             current = None if row[0] is None else int(row[0])
             if to is None:
                 events = tx.execute(
@@ -766,7 +793,7 @@ class Registry:
     def _champion_of(self, tx: _Tx, name: str) -> int | None:
         row = tx.one("SELECT champion FROM models WHERE name = :name", {"name": name})
         if row is None:
-            raise NotFoundError(f"no model named {name!r} in the store")
+            raise _no_model(tx, name)
         return None if row[0] is None else int(row[0])
 
     def get(self, name: str, version: int) -> ModelVersion:
@@ -782,7 +809,7 @@ class Registry:
         1
         """
         caller = "get"
-        name = _check_name(name, caller)
+        name = _check_name(self.store, name, caller)
         version = _check_version(version, caller)
         with self.store._read() as tx:
             champion = self._champion_of(tx, name)
@@ -811,7 +838,7 @@ class Registry:
         >>> registry.champion("churn").version
         1
         """
-        name = _check_name(name, "champion")
+        name = _check_name(self.store, name, "champion")
         with self.store._read() as tx:
             champion = self._champion_of(tx, name)
             if champion is None:
@@ -837,7 +864,7 @@ class Registry:
         >>> [v.version for v in registry.versions("churn")]
         [1, 2]
         """
-        name = _check_name(name, "versions")
+        name = _check_name(self.store, name, "versions")
         with self.store._read() as tx:
             champion = self._champion_of(tx, name)
             rows = tx.execute(
@@ -903,7 +930,7 @@ class Registry:
         >>> registry.history("churn")[0].kind
         'register'
         """
-        name = _check_name(name, "history")
+        name = _check_name(self.store, name, "history")
         with self.store._read() as tx:
             self._champion_of(tx, name)
             rows = tx.execute(
@@ -1007,7 +1034,7 @@ class Registry:
         """
         from mllifecycle.drift import Reference
 
-        name = _check_name(name, "reference")
+        name = _check_name(self.store, name, "reference")
         if version is None:
             champ = self.champion(name)
             if champ is None:

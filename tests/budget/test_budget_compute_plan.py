@@ -130,7 +130,10 @@ def _curve():
 def test_plan_figures_are_consistent():
     red = redundancy(0.8, 0.95, rng=0)
     compute = fit_compute([1000, 2000, 4000], [5, 5, 5], [0.1, 0.2, 0.4])
-    p = plan(_curve(), 0.88, price_per_label=0.5, labels_per_hour=60, redundancy=red,
+    sizes = np.array([100, 200, 400, 800.0])
+    # an accuracy: bounds (0, 1) make it a proportion, with held-out rows
+    curve = fit_curve(sizes, 0.9 - sizes**-0.5, bounds=(0, 1), family="inverse_power", rng=0)
+    p = plan(curve, 0.88, price_per_label=0.5, labels_per_hour=60, redundancy=red,
              compute=compute)
     add = p.figure("acquire", "additional rows")
     answers = p.figure("label", "answers")

@@ -156,8 +156,11 @@ def test_a_policy_reads_the_champions_reference(sea, tmp_path):
     champion = registry.champion("churn")
     lo = champion.tags["train_start"]
     policy = OnDrift(registry.reference("churn"))
-    same = LifecycleState(step=1, current_X=sea.X[lo : lo + 400])
-    moved = LifecycleState(step=2, current_X=sea.X[lo : lo + 400] + np.array([0.0, 4.0, 0.0]))
+    # the batch is the rows lo:lo + 400, the latest seen at step lo + 400
+    same = LifecycleState(step=lo + 400, current_X=sea.X[lo : lo + 400])
+    moved = LifecycleState(
+        step=lo + 400, current_X=sea.X[lo : lo + 400] + np.array([0.0, 4.0, 0.0])
+    )
     assert not policy.should_retrain(same).retrain
     assert policy.should_retrain(moved).retrain
 
