@@ -472,11 +472,15 @@ class ADWIN:
                 half = pt.shape[0] // 2
                 a, b = pt[0 : 2 * half : 2], pt[1 : 2 * half : 2]
                 new_t = a + b
-                # River's n1 / 2 * (a / n1 - b / n1) ** 2 with n1 a power of
-                # two: the scalings are exact, so this rounds identically
-                gap = a - b
-                gap *= gap
-                gap *= 0.5 / float(1 << (i - 1))
+                # River's n1 * 0.5 * (mu1 - mu2) * (mu1 - mu2), mu = t / n1, in
+                # its order: scaling by a power of two is exact only for
+                # normal floats, and a tiny gap's square is subnormal
+                n1 = float(1 << (i - 1))
+                gap = a / n1
+                gap -= b / n1
+                half_gap = (n1 * 0.5) * gap
+                half_gap *= gap
+                gap = half_gap
                 new_v = pv[0 : 2 * half : 2] + pv[1 : 2 * half : 2]
                 new_v += gap
             seq_t.append(np.concatenate((np.asarray(old_t, dtype=np.float64), new_t)))
