@@ -22,9 +22,11 @@ from mllifecycle._validation import (
     check_array,
     check_consistent_length,
     check_has_methods,
+    check_labels_of_one_kind,
     check_same_n_features,
     described,
     fail,
+    label_kinds,
 )
 
 __all__ = [
@@ -120,6 +122,12 @@ def check_xy(
                     caller=caller, ndim=2, min_samples=min_samples)
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
                     caller=caller, ndim=1, dtype="any", min_samples=min_samples)
+    # np.asarray([True, 1, 0]) holds the ints [1, 1, 0]: check the values given
+    raw = data[1]
+    if isinstance(raw, list | tuple):
+        check_labels_of_one_kind(list(raw), f"{name}[1] (y)", caller)
+    elif y.dtype == object:
+        check_labels_of_one_kind(y, f"{name}[1] (y)", caller)
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         fail(f"{name}[1] (y)", "finite", described("infinite value(s)"), caller)
     check_consistent_length([x, y], [f"{name}[0] (X)", f"{name}[1] (y)"], caller)
@@ -142,31 +150,24 @@ def check_same_columns(a: Any, b: Any, names: tuple[str, str], caller: str) -> N
 
 
 def _label_kind(y: npt.NDArray[Any]) -> str | None:
-    """``"numbers"``, ``"text"`` or None (mixed or other objects: left to the estimator)."""
-    if y.dtype.kind in "iufb":
-        return "numbers"
-    if y.dtype.kind in "US":
-        return "text"
-    if y.dtype == object and y.size:
-        if all(isinstance(v, str | bytes) for v in y.tolist()):
-            return "text"
-        if all(isinstance(v, int | float | np.number | bool | np.bool_) for v in y.tolist()):
-            return "numbers"
-    return None
+    """The one kind of ``y``'s labels (:func:`label_kinds`), or None when empty."""
+    kinds = label_kinds(y)
+    return next(iter(kinds)) if kinds else None
 
 
 def check_same_label_kind(
     first: npt.NDArray[Any], other: npt.NDArray[Any], names: tuple[str, str], caller: str
 ) -> None:
-    """Refuse labels that are text in one data set and numbers in the other.
+    """Refuse labels of one kind in one data set and of another in the other.
 
     Pooled (or fitted one after the other) they would merge ``'1'`` and ``1``
-    into one class, or make every fit on both fail.
+    (or ``True`` and ``1``) into one class, or make every fit on both fail.
     """
     a, b = _label_kind(first), _label_kind(other)
     if a is not None and b is not None and a != b:
-        fail(names[1], f"labels of the same kind as {names[0]} (numbers or text, not both: "
-             "'1' and 1 are different labels)", described(f"{b} after {a}"), caller)
+        fail(names[1], f"labels of the same kind as {names[0]} (numbers, text or booleans, "
+             "not a mix: '1', 1 and True are different labels)", described(f"{b} after {a}"),
+             caller)
 
 
 def check_pair_xy(

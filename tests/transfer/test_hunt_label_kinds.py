@@ -18,7 +18,8 @@ YT = (XT[:, 0] > 0).astype(int)
 
 MSG = (
     r"The 'target\[1\] \(y\)' parameter of {caller} must be labels of the same kind as "
-    r"source\[1\] \(y\) \(numbers or text, not both: '1' and 1 are different labels\). "
+    r"source\[1\] \(y\) \(numbers, text or booleans, not a mix: '1', 1 and True are different "
+    r"labels\). "
     r"Got {got} instead"
 )
 
@@ -33,6 +34,10 @@ MSG = (
         (YS, YT.astype(str), "text after numbers"),
         (YS, pd.Series(YT.astype(str), dtype="string"), "text after numbers"),
         (np.array(YS.astype(str), dtype=object), YT.astype(float), "numbers after text"),
+        # True == 1: booleans pooled with numbers merged True into the class 1
+        # (as the gates, labels and augment packages refuse it too)
+        (YS.astype(bool), YT, "numbers after booleans"),
+        (YS, YT.astype(bool), "booleans after numbers"),
     ],
 )
 @pytest.mark.parametrize(
@@ -70,7 +75,7 @@ def test_progressive_refuses_text_and_numeric_labels_together():
     ("ys", "yt"),
     [
         (YS, YT.astype(float)),  # 1 and 1.0 are one label
-        (YS.astype(bool), YT),  # bools are numbers to NumPy and scikit-learn
+        (YS.astype(bool), YT.astype(bool)),
         (YS.astype(str), np.array(YT.astype(str), dtype=object)),
     ],
 )
@@ -78,3 +83,23 @@ def test_finetune_accepts_labels_of_one_kind(ys, yt):
     res = finetune(LogisticRegression(), (XS, ys), (XT, yt), strategy="weighted",
                    source_weight=1.0, rng=0)
     assert res.model.classes_.size == 2
+
+
+@pytest.mark.parametrize(
+    ("y", "shown"),
+    [
+        ([True, 1, 0, False] * 10, "booleans and numbers (True and 1)"),
+        (np.array(["1", 1, 0, "0"] * 10, dtype=object), "text and numbers ('1' and 1)"),
+    ],
+)
+@pytest.mark.parametrize("side", ["source", "target"])
+def test_finetune_refuses_labels_of_two_kinds_in_one_data_set(y, shown, side):
+    # a list [True, 1, 0, False] reached NumPy as the ints [1, 1, 0, 0]
+    x = RNG.normal(size=(40, 2))
+    source, target = ((x, y), (XT, YT)) if side == "source" else ((XS, YS), (x, y))
+    with pytest.raises(InvalidParameterError,
+                       match=rf"The '{side}\[1\] \(y\)' parameter of finetune must be labels "
+                       r"of one kind") as err:
+        finetune(LogisticRegression(), source, target, strategy="weighted", source_weight=1.0,
+                 rng=0)
+    assert f"Got {shown} instead" in str(err.value)
