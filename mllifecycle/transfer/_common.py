@@ -150,7 +150,7 @@ def check_same_columns(a: Any, b: Any, names: tuple[str, str], caller: str) -> N
 
 
 def _label_kind(y: npt.NDArray[Any]) -> str | None:
-    """The one kind of ``y``'s labels (:func:`label_kinds`), or None when empty."""
+    """Return the one kind of ``y``'s labels (:func:`label_kinds`), or None when empty."""
     kinds = label_kinds(y)
     return next(iter(kinds)) if kinds else None
 
