@@ -246,6 +246,9 @@ def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
     refused rather than merged.
     """
     arr = check_array(x, name, caller=caller, ndim=1, dtype="any")
+    if isinstance(x, list | tuple) and arr.dtype.kind != "O":
+        # np.asarray([True, 1, 0]) holds the ints [1, 1, 0]: check the values given
+        check_labels_of_one_kind(list(x), name, caller)
     if arr.dtype.kind == "O":
         missing = np.array(
             [
