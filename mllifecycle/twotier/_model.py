@@ -458,6 +458,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ya, kinds = _labels(y, Xa.shape[0], caller)
         _no_flags_for_counts(kinds, self.classes_, caller)
         ka = _key_array(keys, Xa.shape[0], caller)
+        if ka.size:
+            self._refuse_other_key_kind(ka[0], caller)
         try:
             idx = np.searchsorted(self.classes_, ya)
         except TypeError:  # None, or text among numeric classes: not comparable
@@ -536,6 +538,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if keys is None or Xa.shape[0] == 0 or not self._slots:
             return proba
         ka = _key_array(keys, Xa.shape[0], caller)
+        if ka.size:
+            self._refuse_other_key_kind(ka[0], caller)
         uniq, inv = np.unique(ka, return_inverse=True)
         slot_of = np.array(
             [self._slots.get(u.item() if hasattr(u, "item") else u, -1) for u in uniq],
@@ -582,9 +586,28 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         _no_flags_for_counts(kinds, self.classes_, caller)
         return float(accuracy_score(ya, pred, sample_weight=sample_weight))
 
+    def _refuse_other_key_kind(self, key: Any, caller: str, name: str = "keys") -> None:
+        """Refuse keys of another kind than the keys learned so far (``"1"`` after ``1``).
+
+        Such a key never matches a local model, so the rows silently got the
+        global model's answer (and a ``partial_fit`` started a second local
+        model for the same entity).
+        """
+        if not self._slots:
+            return
+        learned = next(iter(self._slots))
+        got = key.item() if isinstance(key, np.generic) else key
+        a = _key_family(learned)
+        # a flag is no key (True == 1 would reach the local model of key 1)
+        b = "bool" if isinstance(got, bool | np.bool_) else _key_family(got)
+        if a != b:
+            fail(name, f"keys of the kind of the keys learned so far ({a} keys, such as "
+                 f"{learned!r})", described(f"{b} keys, such as {got!r}"), caller)
+
     def reset_key(self, key: Any) -> None:
         """Forget one key's local state (it falls back to the global model)."""
         check_is_fitted(self, "global_model_")
+        self._refuse_other_key_kind(key, "TwoTier.reset_key", "key")
         slot = self._slots.pop(key, None)
         if slot is None:
             return
