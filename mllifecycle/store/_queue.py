@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._frames import frame_kind
-from mllifecycle._validation import check_int, check_scalar, described, fail
+from mllifecycle._validation import check_int, check_scalar, described, fail, label_kind
 from mllifecycle.store._db import (
     MAX_INT,
     Store,
@@ -414,6 +414,20 @@ class LabelQueue:
                 raise LeaseError(
                     f"the lease of worker {worker!r} on task {task_id} expired; lease it again"
                 )
+            # answers of two kinds (true, 1 and "1") are three labels to the vote:
+            # a task all three workers agreed on resolved at a third's confidence
+            first = tx.one(
+                "SELECT a.label FROM label_answers a JOIN label_tasks t ON a.task_id = t.id "
+                "WHERE t.queue = :q LIMIT 1",
+                {"q": self.name},
+            )
+            if first is not None:
+                held, given = json.loads(first[0]), json.loads(encoded)
+                if label_kind(held) != label_kind(given):
+                    fail("label", f"a label of the kind of the answers in label queue "
+                         f"{self.name!r} ({label_kind(held)}, such as {held!r}; answers are "
+                         "voted on as written, so True, 1 and '1' would split a vote)",
+                         described(f"{label_kind(given)}: {given!r}"), caller)
             tx.execute(
                 "INSERT INTO label_answers (task_id, worker, label, at) "
                 "VALUES (:id, :w, :label, :now)",

@@ -105,17 +105,23 @@ def _answered(tmp_path, answers, redundancy):
     return q
 
 
-@pytest.mark.parametrize("method", ["dawid_skene", "majority"])
-def test_every_method_keeps_label_types_apart(tmp_path, method):
-    # majority voted on the stored JSON text (true, 1 and 1.0 three labels) but the
-    # answers went to labels.aggregate decoded, where True == 1 == 1.0: one class,
-    # and resolve raised "at least 2 distinct classes"
-    q = _answered(tmp_path, [[True, 1, 1], [1, 1, True]], redundancy=3)
-    assert q.resolve(method=method) == 2
-    labels = [r["label"] for r in q.export()]
-    assert labels == [1, 1]
-    assert not any(lab is True for lab in labels)
+@pytest.mark.parametrize("first", [True, 1])
+def test_answers_of_two_kinds_are_refused_at_submit(tmp_path, first):
+    # majority voted on the stored JSON text (true and 1 two labels) but the
+    # answers went to labels.aggregate decoded, where True == 1: one class, and
+    # resolve raised "at least 2 distinct classes"; then answers of two kinds
+    # were kept apart, splitting the vote. Now the second kind is refused (as
+    # labels.aggregate refuses such answers), and the vote is on one kind.
+    other = 1 if first is True else True
+    with pytest.raises(InvalidParameterError, match=r"'label' parameter of submit"):
+        _answered(tmp_path, [[first, other]], redundancy=2)
 
+
+@pytest.mark.parametrize("method", ["dawid_skene", "majority"])
+def test_every_method_resolves_answers_of_one_kind(tmp_path, method):
+    q = _answered(tmp_path, [[1, 1, 0], [1, 1, 1], [0, 0, 1]], redundancy=3)
+    assert q.resolve(method=method) == 3
+    assert [r["label"] for r in q.export()] == [1, 1, 0]
 
 
 @pytest.mark.parametrize("method", ["dawid_skene", "glad", "majority"])

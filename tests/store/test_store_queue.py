@@ -88,16 +88,22 @@ def test_resolve_min_answers_and_queues_are_separate(store_url):
     assert q2.export() == []
 
 
-def test_vote_keeps_label_types_apart():
+def test_vote_refuses_label_types_mixed():
+    # True and 1 were kept apart (two labels splitting the vote); a second kind
+    # of answer is now refused at submit, and the worker may answer again
     q = LabelQueue(Store(":memory:"), redundancy=3)
     q.enqueue(["x"])
-    for w, lab in [("a", True), ("b", 1), ("c", 1)]:
-        [t] = q.lease(w)
-        q.submit(t, w, lab)
+    [t] = q.lease("a")
+    q.submit(t, "a", True)
+    [t] = q.lease("b")
+    with pytest.raises(InvalidParameterError, match="'label' parameter of submit"):
+        q.submit(t, "b", 1)
+    q.submit(t, "b", True)
+    [t] = q.lease("c")
+    q.submit(t, "c", False)
     q.resolve()
     [row] = q.export()
-    assert row["label"] == 1
-    assert row["label"] is not True
+    assert row["label"] is True
     assert row["confidence"] == pytest.approx(2 / 3)
 
 
