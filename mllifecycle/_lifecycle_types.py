@@ -62,6 +62,15 @@ def _optional_std_error(inst: Any, attribute: attrs.Attribute[Any], value: Any) 
         fail(attribute.name, "a finite non-negative float or None", value, _CALLER)
 
 
+def _refuse_outside_unit(value: npt.NDArray[Any], name: str, expected: str) -> None:
+    """Refuse a numeric array holding a value outside [0, 1], showing the first extreme."""
+    if value.size and value.dtype.kind != "b":
+        low, high = value.min(), value.max()
+        if low < 0 or high > 1:
+            bad = low if low < 0 else high
+            fail(name, expected, described(f"a value {float(bad)!r}"), _CALLER)
+
+
 def _optional_errors(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """``new_errors``: None or a 1-D array of error rates in [0, 1] (0/1: 1 = wrong)."""
     _optional_array(inst, attribute, value)
@@ -81,16 +90,7 @@ def _optional_errors(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
             described(f"an array of shape {value.shape}"),
             _CALLER,
         )
-    if value.size and value.dtype.kind != "b":
-        low, high = value.min(), value.max()
-        if low < 0 or high > 1:
-            bad = low if low < 0 else high
-            fail(
-                attribute.name,
-                "an array of errors in [0, 1] (1 = wrong)",
-                described(f"a value {float(bad)!r}"),
-                _CALLER,
-            )
+    _refuse_outside_unit(value, attribute.name, "an array of errors in [0, 1] (1 = wrong)")
 
 
 def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -129,16 +129,7 @@ def _optional_proba(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
             described(f"an array of dtype {value.dtype}"),
             _CALLER,
         )
-    if value.size and value.dtype.kind != "b":
-        low, high = value.min(), value.max()
-        if low < 0 or high > 1:
-            bad = low if low < 0 else high
-            fail(
-                attribute.name,
-                "an array of class probabilities in [0, 1]",
-                described(f"a value {float(bad)!r}"),
-                _CALLER,
-            )
+    _refuse_outside_unit(value, attribute.name, "an array of class probabilities in [0, 1]")
 
 
 def _optional_elapsed(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

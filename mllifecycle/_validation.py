@@ -49,6 +49,7 @@ __all__ = [
     "label_kind",
     "label_kinds",
     "check_labels_of_one_kind",
+    "check_labels_as_given",
     "check_same_label_kind",
 ]
 
@@ -401,6 +402,43 @@ def check_labels_of_one_kind(
     if len(kinds) > 1:
         fail(name, expected, _two_kinds(kinds), caller)
     return kinds
+
+
+def _missing_label(v: Any) -> bool:
+    """None, a float NaN or pandas' NA: a missing label, not a kind."""
+    return v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType"
+
+
+def check_labels_as_given(
+    raw: Any, arr: Any, name: str, caller: str | None = None, *, skip_missing: bool = False
+) -> None:
+    """Refuse labels of two kinds as the caller gave them (see :func:`check_labels_of_one_kind`).
+
+    ``np.asarray([True, 1, 0])`` holds the ints ``[1, 1, 0]``: a list or tuple
+    ``raw`` is checked before NumPy merged it, an object array ``arr`` (``raw``
+    converted) as it is; other arrays are of one kind by their dtype. With
+    ``skip_missing`` missing values are left to the caller's own message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._validation import check_labels_as_given
+    >>> check_labels_as_given([0, 1, 1.0], np.asarray([0, 1, 1.0]), "y")
+    >>> check_labels_as_given([True, 1], np.asarray([True, 1]), "y", "fit")
+    Traceback (most recent call last):
+    ...
+    mllifecycle.exceptions.InvalidParameterError: The 'y' parameter of fit must be ...
+    Got booleans and numbers (True and 1) instead.
+    """
+    if isinstance(raw, list | tuple):
+        values = list(raw)
+    elif getattr(arr, "dtype", None) is not None and arr.dtype.kind == "O":
+        values = arr.tolist()
+    else:
+        return
+    if skip_missing:
+        values = [v for v in values if not _missing_label(v)]
+    check_labels_of_one_kind(values, name, caller)
 
 
 def check_same_label_kind(

@@ -28,6 +28,7 @@ from mllifecycle._validation import (
     check_array,
     check_consistent_length,
     check_int,
+    check_labels_as_given,
     check_labels_of_one_kind,
     check_same_label_kind,
     described,
@@ -257,10 +258,7 @@ def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("y", "free of missing values (None or NaN)",
                  described(f"{int(bad.sum())} missing value(s)"), caller)
     # True == 1 and np.asarray([True, 1]) holds two 1s: a mix would merge classes
-    if isinstance(y, list | tuple):
-        check_labels_of_one_kind(list(y), "y", caller)
-    elif arr.dtype.kind == "O":
-        check_labels_of_one_kind(arr, "y", caller)
+    check_labels_as_given(y, arr, "y", caller)
     if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         fail("y", "finite", described("infinite value(s)"), caller)
     check_consistent_length([np.empty(n), arr], ["X", "y"], caller)

@@ -16,7 +16,7 @@ from mllifecycle._results import flat_metrics, format_value, jsonable
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
-    check_labels_of_one_kind,
+    check_labels_as_given,
     check_proba,
     check_rng,
     column_names,
@@ -67,28 +67,6 @@ def _slices(value: Any, n: int) -> Any:
     return c
 
 
-def _one_kind_as_given(raw: Any, arr: Any, name: str, caller: str) -> None:
-    """Refuse labels of two kinds (``True`` and ``1``, ``"1"`` and ``1``) as they were given.
-
-    ``np.asarray([True, 1, 0])`` holds the ints ``[1, 1, 0]``, so a list is
-    checked before NumPy merges it, an object array as it is. Whether the
-    predictions are of the kind of ``y_true`` is left to the gates: a
-    :class:`FunctionGate` may compare boolean labels with scores.
-    """
-    if isinstance(raw, list | tuple):
-        values = list(raw)
-    elif getattr(arr, "dtype", None) is not None and arr.dtype.kind == "O":
-        values = arr.tolist()
-    else:
-        return
-    # missing values are the gates' to refuse, with their own message
-    present = [
-        v for v in values
-        if not (v is None or (isinstance(v, float) and v != v) or type(v).__name__ == "NAType")
-    ]
-    check_labels_of_one_kind(present, name, caller)
-
-
 @attrs.frozen(kw_only=True)
 class GateContext:
     """What a gate sees: the labels and both models' outputs on one data set.
@@ -132,7 +110,10 @@ class GateContext:
     def __attrs_post_init__(self) -> None:
         caller = "GateContext"
         y = check_array(self.y_true, "y_true", caller=caller, ndim=1, dtype="any")
-        _one_kind_as_given(self.y_true, y, "y_true", caller)
+        # each argument of one kind; whether the predictions are of y_true's kind
+        # is left to the gates (a FunctionGate may compare flags with scores), and
+        # missing values to the gates' own message
+        check_labels_as_given(self.y_true, y, "y_true", caller, skip_missing=True)
         fix = object.__setattr__
         fix(self, "y_true", y)
         arrays = [y]
@@ -144,7 +125,7 @@ class GateContext:
                     fail(nm, "the challenger's predictions", None, caller)
                 continue
             arr = check_array(v, nm, caller=caller, ndim=1, dtype="any")
-            _one_kind_as_given(v, arr, nm, caller)
+            check_labels_as_given(v, arr, nm, caller, skip_missing=True)
             fix(self, nm, arr)
             arrays.append(arr)
             names.append(nm)

@@ -31,6 +31,7 @@ from mllifecycle._validation import (
     check_array,
     check_callable,
     check_consistent_length,
+    check_labels_as_given,
     check_labels_of_one_kind,
     check_proba,
     check_same_label_kind,
@@ -246,9 +247,8 @@ def _labels(x: Any, name: str, caller: str) -> npt.NDArray[Any]:
     refused rather than merged.
     """
     arr = check_array(x, name, caller=caller, ndim=1, dtype="any")
-    if isinstance(x, list | tuple) and arr.dtype.kind != "O":
-        # np.asarray([True, 1, 0]) holds the ints [1, 1, 0]: check the values given
-        check_labels_of_one_kind(list(x), name, caller)
+    if arr.dtype.kind != "O":  # object arrays: missing values first, below
+        check_labels_as_given(x, arr, name, caller)
     if arr.dtype.kind == "O":
         missing = np.array(
             [

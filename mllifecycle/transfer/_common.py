@@ -22,7 +22,7 @@ from mllifecycle._validation import (
     check_array,
     check_consistent_length,
     check_has_methods,
-    check_labels_of_one_kind,
+    check_labels_as_given,
     check_same_n_features,
     described,
     fail,
@@ -122,12 +122,7 @@ def check_xy(
                     caller=caller, ndim=2, min_samples=min_samples)
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
                     caller=caller, ndim=1, dtype="any", min_samples=min_samples)
-    # np.asarray([True, 1, 0]) holds the ints [1, 1, 0]: check the values given
-    raw = data[1]
-    if isinstance(raw, list | tuple):
-        check_labels_of_one_kind(list(raw), f"{name}[1] (y)", caller)
-    elif y.dtype == object:
-        check_labels_of_one_kind(y, f"{name}[1] (y)", caller)
+    check_labels_as_given(data[1], y, f"{name}[1] (y)", caller)
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         fail(f"{name}[1] (y)", "finite", described("infinite value(s)"), caller)
     check_consistent_length([x, y], [f"{name}[0] (X)", f"{name}[1] (y)"], caller)
