@@ -21,71 +21,64 @@ __all__ = [
     "ks_statistic_columns",
     "ks_pvalues",
     "ks_statistic_sorted",
-    "sortable_keys",
     "MAX_EXACT_N",
 ]
 
 MAX_EXACT_N = 10000  # scipy's MAX_AUTO_N
 
 
-_SIGN = np.uint64(1 << 63)
 _ONE = np.uint64(1)
+_NEGATIVE_ZERO = np.uint64(1 << 63)  # the bits of -0.0
 
 
-_LOW63 = np.uint64(0x7FFFFFFFFFFFFFFF)
+def _d_from_pooled(z_t: FloatArray, n1: int, n2: int) -> FloatArray:
+    """Sup |F1 - F2| from the pooled sample rows ``z_t`` (p, n1 + n2), reference first.
 
-
-def sortable_keys(z_t: FloatArray, *, overwrite: bool = False) -> npt.NDArray[np.uint64]:
-    """Order-preserving unsigned integer keys of finite floats (-0.0 == +0.0).
-
-    With ``overwrite`` the keys are computed in ``z_t``'s own memory.
+    ``z_t`` holds no -0.0 (see :func:`ks_statistic_columns`) and is left as
+    given. The sample label is written into the lowest mantissa bit of each
+    value and the rows are sorted as floats (one fast SIMD sort, no argsort
+    and no integer keys). Clearing or setting that bit moves a value by at
+    most one unit in the last place, so values keep their order except where
+    two pooled values differ only in that bit (ties, or adjacent floats): only
+    there is a second sort of the plain values needed, and where adjacent
+    floats meet the column falls back to an argsort. A packed infinity
+    becomes NaN (sorted last), and such columns take the argsort fallback too.
+    The result is always exact: scipy's floats, recovered from exact integer
+    counts.
     """
-    if overwrite:
-        np.add(z_t, 0.0, out=z_t)  # -0.0 -> +0.0
-        bits = z_t.view(np.uint64)
-    else:
-        bits = (z_t + 0.0).view(np.uint64)
-    mask = bits >> np.uint64(63)
-    mask *= _LOW63
-    mask |= _SIGN  # all ones for negatives, the sign bit for the rest
-    bits ^= mask
-    return bits
-
-
-def _d_from_keys(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
-    """Sup |F1 - F2| from the pooled keys (p, n1 + n2), reference first.
-
-    Two fast (SIMD) sorts replace an argsort: one of the keys with the sample
-    label written into the lowest bit, one of the full keys. Where two pooled
-    values differ only in that lowest bit (adjacent floats, which the label
-    bit would merge) the column falls back to an argsort, so the result is
-    always exact: scipy's floats, recovered from exact integer counts.
-    """
-    packed = keys & ~_ONE
-    packed[:, :n1] |= _ONE
+    bits = z_t.view(np.uint64)
+    packed_bits = bits & ~_ONE
+    packed_bits[:, :n1] |= _ONE
+    packed = packed_bits.view(np.float64)
     packed.sort(axis=1)
-    # adjacent equal keys once the label bit is dropped: ties, or (rarely) two
-    # values one unit in the last place apart; only then is a second sort of
-    # the full keys needed to tell them apart
-    merged = (packed[:, 1:] ^ packed[:, :-1]) <= _ONE
-    if merged.any():
-        full = np.sort(keys, axis=1)
+    # adjacent values equal once the label bit is dropped: ties, or (rarely)
+    # two values one unit in the last place apart; only then is a sort of the
+    # plain values needed to tell them apart. A -5e-324 of the current sample
+    # packs to -0.0, which sorts among the +0.0s, so a tie of -5e-324s need not
+    # be adjacent: where -0.0 appears, the plain values are sorted too. (The
+    # reordered values are all of the current sample, so at the tie-group ends
+    # of the plain sort the walk is right.)
+    merged = (packed_bits[:, 1:] ^ packed_bits[:, :-1]) <= _ONE
+    fallback = np.flatnonzero(np.isnan(packed[:, -1]))  # a packed infinity
+    if merged.any() or (packed_bits == _NEGATIVE_ZERO).any():
+        full = np.sort(z_t, axis=1).view(np.uint64)
         step = full[:, 1:] ^ full[:, :-1]  # 0: tie, 1: values the label bit merges
         clash = np.flatnonzero((step == _ONE).any(axis=1))
+        fallback = np.union1d(fallback, clash)
         end = step != 0
     else:
-        clash = np.zeros(0, dtype=np.intp)
         end = None
     small = n1 * n2 < 2**31 - 1
-    w: Any = (packed & _ONE).astype(np.int32 if small else np.int64)
-    w *= n1 + n2
-    w -= n1  # reference +n2, current -n1
-    v = np.cumsum(w, axis=1, dtype=w.dtype)  # n2 * c1 - n1 * c2 at each position
+    v: Any = np.empty(packed_bits.shape, dtype=np.int32 if small else np.int64)
+    np.bitwise_and(packed_bits, _ONE, out=v, casting="unsafe")  # the labels
+    v *= n1 + n2
+    v -= n1  # reference +n2, current -n1
+    np.cumsum(v, axis=1, out=v)  # n2 * c1 - n1 * c2 at each position
     if end is not None:
         v[:, :-1] *= end  # tie-group ends only; 0 is attained at the end anyway
     out = _d_from_walk(v, n1, n2)
-    for r in clash.tolist():  # exact fallback
-        out[r] = _d_argsort(keys[r : r + 1], n1, n2)[0]
+    for r in fallback.tolist():  # exact fallback
+        out[r] = _d_argsort(z_t[r : r + 1], n1, n2)[0]
     return out
 
 
@@ -113,9 +106,9 @@ def _d_from_walk(v: Any, n1: int, n2: int) -> FloatArray:
     return np.asarray(np.maximum(max_s, min_s), dtype=np.float64)
 
 
-def _d_argsort(keys: npt.NDArray[np.uint64], n1: int, n2: int) -> FloatArray:
-    order = np.argsort(keys, axis=1, kind="stable")
-    ks = np.take_along_axis(keys, order, axis=1)
+def _d_argsort(z: FloatArray, n1: int, n2: int) -> FloatArray:
+    order = np.argsort(z, axis=1, kind="stable")
+    ks = np.take_along_axis(z, order, axis=1)
     w = np.where(order < n1, np.int64(n2), np.int64(-n1))
     v = np.cumsum(w, axis=1)
     v[:, :-1] *= ks[:, 1:] != ks[:, :-1]
@@ -137,9 +130,11 @@ def ks_statistic_columns(x: FloatArray, y: FloatArray) -> FloatArray:
     for start in blocks:
         stop = min(p, start + blocks.step)
         z_t = np.empty((stop - start, n1 + n2))
-        z_t[:, :n1] = x[:, start:stop].T  # one transposing copy, no intermediate
-        z_t[:, n1:] = y[:, start:stop].T
-        out[start:stop] = _d_from_keys(sortable_keys(z_t, overwrite=True), n1, n2)
+        # one transposing copy, no intermediate; adding 0.0 makes -0.0 +0.0,
+        # so that equal values have equal bits
+        np.add(x[:, start:stop].T, 0.0, out=z_t[:, :n1])
+        np.add(y[:, start:stop].T, 0.0, out=z_t[:, n1:])
+        out[start:stop] = _d_from_pooled(z_t, n1, n2)
     return out
 
 

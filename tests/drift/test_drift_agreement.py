@@ -515,11 +515,15 @@ def _ks_loop(x, y):
     return np.array([r.statistic for r in res]), np.array([r.pvalue for r in res])
 
 
-@pytest.mark.parametrize("kind", ["normal", "ties", "adjacent", "signed_zeros", "huge"])
+@pytest.mark.parametrize(
+    "kind",
+    ["normal", "ties", "adjacent", "signed_zeros", "huge", "subnormal", "infinite", "extremes"],
+)
 def test_ks_columns_equal_scipy_bit_for_bit(kind):
-    # several column blocks; the keys carry the sample label in their lowest
-    # bit, and the full keys are recomputed only where ties or adjacent
-    # floats need them: every path gives scipy's statistic
+    # several column blocks; the values carry the sample label in their lowest
+    # mantissa bit, and the plain values are sorted again only where ties or
+    # adjacent floats need them (an argsort where adjacent floats meet or a
+    # packed infinity became NaN): every path gives scipy's statistic
     g = np.random.default_rng(3)
     n, m, p = 700, 500, 50  # several column blocks
     x, y = g.normal(size=(n, p)), g.normal(0.05, 1.0, size=(m, p))
@@ -533,6 +537,20 @@ def test_ks_columns_equal_scipy_bit_for_bit(kind):
         y = np.where(y > 0.5, 1.0, 0.0)
     elif kind == "huge":
         x, y = x * 1e300, -np.abs(y) * 1e-300
+    elif kind == "subnormal":
+        # the smallest subnormals either side of zero, and both zeros: packing
+        # the label bit into -5e-324 gives -0.0, which sorts equal to +0.0
+        tiny = np.array([-5e-324, -0.0, 0.0, 5e-324, -1e-323, 1e-323])
+        x, y = tiny[g.integers(0, 6, size=(n, p))], tiny[g.integers(0, 6, size=(m, p))]
+        y[:, ::3] = tiny[g.integers(1, 4, size=(m, 1))]  # some columns meet no clash
+    elif kind == "infinite":
+        x[g.random((n, p)) < 0.02] = np.inf
+        y[g.random((m, p)) < 0.02] = -np.inf
+        x[:, ::4] = np.where(x[:, ::4] > 1, -np.inf, x[:, ::4])
+    elif kind == "extremes":
+        big = np.finfo(np.float64).max
+        x = np.where(x > 1, big, np.where(x < -1, -big, x))
+        y = np.where(y > 1, np.nextafter(big, 0), y)
     got = ks_statistic_columns(x, y)
     d, p_value = ks_pvalues(got, n, m)
     d_ref, p_ref = _ks_loop(x, y)

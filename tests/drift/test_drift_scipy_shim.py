@@ -21,6 +21,21 @@ def test_prob_outside_square_fallback_equals_private(n, h):
     assert _ks_null.prob_outside_square(n, h) == pytest.approx(exact, rel=1e-9, abs=1e-300)
 
 
+@pytest.mark.parametrize("n", [1000, 4999, 5000, 10000])
+@pytest.mark.parametrize("first_terms", [7.0, 0.05])
+def test_prob_outside_square_summed_in_part_equals_scipy(n, first_terms, monkeypatch):
+    # the sum stops where the products are negligible; with too few first
+    # terms (0.05 sqrt(n) / h) the check sees the last product kept is not
+    # negligible and sums all n // h terms: scipy's value either way
+    monkeypatch.setattr(_ks_null, "_FIRST_TERMS", first_terms)
+    f = _scipy_shim.private("_compute_prob_outside_square") or (
+        _scipy_shim.prob_outside_square_fallback
+    )
+    for h in [20, 37, 60, 100, 250, n // 7, n // 2, n]:
+        expected = float(f(n, h))
+        assert _ks_null.prob_outside_square(n, h) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
 @pytest.mark.parametrize(("n1", "n2"), [(5, 7), (20, 33), (40, 90), (137, 211)])
 def test_exact_2kssamp_fallback_equals_scipy(n1, n2):
     rng = np.random.default_rng(n1 + n2)
