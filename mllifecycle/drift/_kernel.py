@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._resample import blas_threads, chunk_seeds, chunk_sizes, map_tasks
+from mllifecycle._resample import chunk_seeds, chunk_sizes, map_tasks
 from mllifecycle._scaling import NEAR, refine_near_pairs
 from mllifecycle.drift._common import MAX_SCALE_EXP, FloatArray, canonical_order, pow2_scale
 
@@ -42,6 +42,7 @@ __all__ = [
 #: Relative tolerance below which a permuted statistic ties with the observed.
 TIE_RTOL = 1e-4
 _BLOCK = 1024
+_KEY_DTYPE: Any = np.uint32  # the random keys of draw_centred_labels (narrower in a test)
 _STRIP_ELEMENTS = 1 << 21
 
 Kernel = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
@@ -126,46 +127,56 @@ def draw_centred_labels(
     *,
     out: FloatArray | None = None,
     out32: npt.NDArray[np.float32] | None = None,
-) -> FloatArray:
-    """Centred labels ``c = N a - n`` of ``n_resamples`` random relabellings, (B, N) float64.
+) -> FloatArray | npt.NDArray[np.float32]:
+    """Centred labels ``c = N a - n`` of ``n_resamples`` random relabellings, (B, N).
 
     ``a`` marks the ``n`` rows relabelled as reference: ``c`` is ``N - n`` there and
-    ``-n`` elsewhere. The relabellings are drawn in chunks with independent streams
-    (the chunks and seeds of :func:`mllifecycle._resample.map_chunks`), so they
-    depend on ``rng`` and the sizes only, not on how many threads draw them (up to
-    :func:`blas_threads`). Each chunk is drawn in place in its rows of ``out`` (a
-    C-contiguous (B, N) float64 array, allocated when None) and, when ``out32`` is
-    given, copied to float32 there while it is in cache (the values are integers of
-    magnitude at most ``N``: exact).
+    ``-n`` elsewhere. Each relabelling gives every row a random 32-bit key (the
+    raw output of the chunk's bit generator) and marks the ``n`` smallest keys,
+    found by one partial sort; a row whose ``n``-th and ``n + 1``-th keys tie
+    (probability about ``N / 2**32``) is drawn again from the same stream. Every
+    ``n``-subset is equally likely, as with ``Generator.permuted``, at about a
+    third of its cost (no per-element bounded draws); and no threads, so BLAS
+    threads still spinning after a matrix product do not slow it down.
+
+    The relabellings are drawn in chunks with independent streams (the chunks
+    and seeds of :func:`mllifecycle._resample.map_chunks`), so they depend on
+    ``rng`` and the sizes only. Each chunk is written in place in its rows of
+    ``out32`` (float32; the values are integers of magnitude at most ``N``:
+    exact) and of ``out`` (float64) when given; without ``out32`` the float64
+    array is returned (allocated when ``out`` is None).
     """
-    if out is None:
+    if not 0 < n < big_n:
+        raise ValueError(f"n must be in [1, big_n - 1] = [1, {big_n - 1}]; got {n}")
+    if out is None and out32 is None:
         out = np.empty((n_resamples, big_n))
     sizes = chunk_sizes(n_resamples)
     seeds = chunk_seeds(rng, len(sizes))
-    offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
-    dest, dest32 = out, out32
-
-    def draw(k: int) -> None:
-        block = dest[offsets[k] : offsets[k + 1]]
-        block[:, :n] = float(big_n - n)
-        block[:, n:] = -float(n)
-        # permuted(axis=1) in place: float64 rows take NumPy's fastest path
-        np.random.default_rng(seeds[k]).permuted(block, axis=1, out=block)
-        if dest32 is not None:
-            dest32[offsets[k] : offsets[k + 1]] = block
-
-    # Generator.permuted releases the GIL: chunks are drawn on as many threads
-    # as BLAS may use (the same draws for any number)
-    threads = min(blas_threads(), len(sizes))
-    if threads > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(draw, range(len(sizes))))
-    else:
-        for k in range(len(sizes)):
-            draw(k)
-    return out
+    key = np.dtype(_KEY_DTYPE)
+    words = -(-big_n * key.itemsize // 8)  # 64-bit raw draws a row
+    start = 0
+    for size, seed in zip(sizes, seeds, strict=True):
+        bits = np.random.default_rng(seed).bit_generator
+        keys = bits.random_raw((size, words)).view(key)[:, :big_n]
+        cut = np.partition(keys, n, axis=1)[:, n : n + 1]  # the (n + 1)-th smallest key
+        mark = keys < cut
+        for r in np.flatnonzero(mark.sum(axis=1) != n).tolist():  # a tie at the cut
+            while True:
+                row = bits.random_raw(words).view(key)[:big_n]
+                row_mark = row < np.partition(row, n)[n]
+                if np.count_nonzero(row_mark) == n:
+                    mark[r] = row_mark
+                    break
+        stop = start + size
+        for dest in (out32, out):
+            if dest is not None:
+                block = dest[start:stop]
+                np.multiply(mark, big_n, out=block, dtype=block.dtype)
+                block -= n  # N - n where marked, -n elsewhere
+        start = stop
+    result = out32 if out is None else out
+    assert result is not None
+    return result
 
 
 def strip_rows(big_n: int) -> int:
@@ -201,15 +212,13 @@ def quadratic_forms(
     """
     big_n = z.shape[0]
     sq = (z * z).sum(axis=1)
-    cent = np.empty((n_resamples + 1, big_n))
-    cent[0, :n] = float(big_n - n)
-    cent[0, n:] = -float(n)
+    c_obs = np.full(big_n, -float(n))
+    c_obs[:n] = float(big_n - n)
+    # the labels in float32 only (integers of magnitude <= N: exact), drawn in
+    # place; c'K1 below upcasts them a chunk at a time
     c32 = np.empty((n_resamples + 1, big_n), dtype=np.float32)
-    c32[0] = cent[0]  # integers of magnitude <= N: exact
-    # drawn in place (no chunk copies): at N = 2000, B = 500 the copies of 8 MB
-    # arrays were about 8 % of energy's time
-    draw_centred_labels(rng, big_n, n, n_resamples, out=cent[1:], out32=c32[1:])
-    c_obs = cent[0]
+    c32[0] = c_obs
+    draw_centred_labels(rng, big_n, n, n_resamples, out32=c32[1:])
     rows = strip_rows(big_n)
     starts = list(range(0, big_n, rows))
 
@@ -248,7 +257,10 @@ def quadratic_forms(
     inv = 1.0 / float(big_n)
     frac = n * inv
     total = float(rs.sum())
-    cr = (cent @ rs) * inv  # c'K1 with c = a - n/N
+    cr = np.empty(n_resamples + 1)  # c'K1 with c = a - n/N, in float64
+    for i0 in range(0, n_resamples + 1, _BLOCK):
+        cr[i0 : i0 + _BLOCK] = c32[i0 : i0 + _BLOCK].astype(np.float64) @ rs
+    cr *= inv
     r = cr + frac * total
     q = frac * frac * total + 2.0 * frac * cr + ckc * inv * inv
     q_exact = frac * frac * total + 2.0 * frac * cr[0] + ckc_exact * inv * inv

@@ -285,12 +285,14 @@ def test_mmd_permutation_p_matches_explicit_loop():
     x, y = rng.normal(size=(15, 2)), rng.normal(0.5, 1.0, size=(12, 2))
     res = drift.mmd(x, y, n_resamples=50, bandwidth=1.0, rng=123)
     # the documented stream: chunks of <= 256 resamples, each from a child of
-    # SeedSequence(4 words drawn from rng), rows relabelled by Generator.permuted
+    # SeedSequence(4 words drawn from rng); in each row the 15 rows with the
+    # smallest 32-bit keys (the chunk's raw 64-bit draws, read as two keys
+    # each) are relabelled as the reference
     entropy = np.random.default_rng(123).integers(0, 2**63, size=4, dtype=np.int64)
     child = np.random.SeedSequence([int(e) for e in entropy]).spawn(1)[0]
-    base = np.full((50, 27), -15.0)
-    base[:, :15] = 12.0
-    labels = np.random.default_rng(child).permuted(base, axis=1) > 0
+    raw = np.random.default_rng(child).bit_generator.random_raw((50, 14))
+    keys = raw.view(np.uint32)[:, :27]
+    labels = np.argsort(np.argsort(keys, axis=1), axis=1) < 15
     z = np.vstack([x, y])
     perm = np.array([_direct_mmd2(z[lab], z[~lab], 1.0) for lab in labels])
     b = np.sum(perm >= res.statistic - 1e-12)

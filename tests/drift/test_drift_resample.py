@@ -173,32 +173,89 @@ def test_kernel_tests_do_not_depend_on_the_blas_thread_limit(fn):
     assert one.statistic == pytest.approx(two.statistic, rel=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("big_n", "n", "b"), [(2000, 1000, 500), (7, 3, 1000), (9, 1, 257), (5, 4, 1)]
-)
-@pytest.mark.parametrize("limit", [1, 2])
-def test_centred_labels_drawn_in_place_equal_the_chunked_draws(big_n, n, b, limit):
-    # drawn in place (and copied to float32 there), the relabellings are the
-    # draws of map_chunks' chunks and seeds: the p-values of earlier versions
-    from threadpoolctl import threadpool_limits
-
-    from mllifecycle.drift._kernel import draw_centred_labels
+def _smallest_keys(big_n, n, b, rng):
+    """The documented stream, by a full sort: per chunk of map_chunks, a 32-bit
+    key per row from the chunk's raw bits, the n smallest keys marked."""
 
     def draw(size, gen):
-        base = np.full((size, big_n), -float(n))
-        base[:, :n] = float(big_n - n)
-        return gen.permuted(base, axis=1, out=base)
+        words = (big_n + 1) // 2
+        keys = gen.bit_generator.random_raw((size, words)).view(np.uint32)[:, :big_n]
+        ranks = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1)
+        return np.where(ranks < n, float(big_n - n), -float(n))
 
-    expected = np.concatenate(map_chunks(draw, b, np.random.default_rng(8)))
+    return np.concatenate(map_chunks(draw, b, rng))
+
+
+@pytest.mark.parametrize(
+    ("big_n", "n", "b"), [(2000, 1000, 500), (7, 3, 1000), (9, 1, 257), (5, 4, 1), (3001, 17, 300)]
+)
+def test_centred_labels_are_the_smallest_keys_of_the_chunked_streams(big_n, n, b):
+    # in place, in float32 and float64: the n smallest keys of each row of
+    # map_chunks' chunks and seeds (no tie at the cut in these draws)
+    from mllifecycle.drift._kernel import draw_centred_labels
+
+    expected = _smallest_keys(big_n, n, b, np.random.default_rng(8))
     r1, r2 = np.random.default_rng(8), np.random.default_rng(8)
+    out = np.empty((b, big_n))
     out32 = np.empty((b, big_n), dtype=np.float32)
-    with threadpool_limits(limits=limit, user_api="blas"):
-        got = draw_centred_labels(r2, big_n, n, b, out32=out32)
-    assert np.array_equal(got, expected)
+    got = draw_centred_labels(r2, big_n, n, b, out=out, out32=out32)
+    assert got is out
+    assert np.array_equal(out, expected)
     assert np.array_equal(out32, expected)
-    assert (got == big_n - n).sum(axis=1).tolist() == [n] * b
-    map_chunks(draw, b, r1)  # both generators advanced alike
-    assert r1.integers(2**62) == r2.integers(2**62)
+    assert np.array_equal(draw_centred_labels(np.random.default_rng(8), big_n, n, b), expected)
+    assert (out == big_n - n).sum(axis=1).tolist() == [n] * b
+    map_chunks(lambda size, gen: gen.bit_generator.random_raw(1), b, r1)
+    assert r1.integers(2**62) == r2.integers(2**62)  # both generators advanced alike
+
+
+@pytest.mark.parametrize(("big_n", "n"), [(5, 2), (6, 3), (4, 1)])
+@pytest.mark.parametrize("key_dtype", [np.uint32, np.uint8])
+def test_centred_labels_every_subset_equally_likely(big_n, n, key_dtype, monkeypatch):
+    # a chi-square test of uniformity over all C(N, n) subsets; with 8-bit keys
+    # ties at the cut are frequent (about N / 256 of the rows), so the redraw
+    # of such rows is exercised and must not bias the draw
+    import itertools
+    import math
+
+    from scipy import stats
+
+    from mllifecycle.drift import _kernel
+
+    monkeypatch.setattr(_kernel, "_KEY_DTYPE", key_dtype)
+    b = 20_000
+    c = _kernel.draw_centred_labels(np.random.default_rng(big_n * 10 + n), big_n, n, b)
+    marks = c > 0
+    assert marks.sum(axis=1).tolist() == [n] * b
+    index = {s: i for i, s in enumerate(itertools.combinations(range(big_n), n))}
+    counts = np.bincount(
+        [index[tuple(np.flatnonzero(m))] for m in marks], minlength=math.comb(big_n, n)
+    )
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_centred_labels_redraw_a_tie_at_the_cut(monkeypatch):
+    # 8-bit keys for 40 rows: a row whose 15th and 16th smallest keys tie is
+    # drawn again from the chunk's stream until they do not; each keeps n marks,
+    # and the rows without a tie are the n smallest keys of the first draw
+    from mllifecycle._resample import chunk_seeds
+    from mllifecycle.drift import _kernel
+
+    monkeypatch.setattr(_kernel, "_KEY_DTYPE", np.uint8)
+    big_n, n, b = 40, 15, 200  # one chunk
+    c = _kernel.draw_centred_labels(np.random.default_rng(3), big_n, n, b)
+    assert ((c > 0).sum(axis=1) == n).all()
+    assert set(np.unique(c).tolist()) == {25.0, -15.0}
+    seed = chunk_seeds(np.random.default_rng(3), 1)[0]
+    bits = np.random.default_rng(seed).bit_generator
+    keys = bits.random_raw((b, big_n // 8)).view(np.uint8)
+    ordered = np.sort(keys, axis=1)
+    tied = ordered[:, n - 1] == ordered[:, n]
+    assert 10 <= tied.sum() < b  # the redraw was needed, and not everywhere
+    first = keys < ordered[:, n : n + 1]
+    assert np.array_equal(c[~tied] > 0, first[~tied])
+    assert not np.array_equal(c[tied] > 0, first[tied])
+    with pytest.raises(ValueError, match="n must be in"):
+        _kernel.draw_centred_labels(np.random.default_rng(0), 4, 0, 10)
 
 
 @pytest.mark.parametrize("fn", [drift.mmd, drift.energy])
