@@ -43,6 +43,7 @@ __all__ = [
 TIE_RTOL = 1e-4
 _BLOCK = 1024
 _KEY_DTYPE: Any = np.uint32  # the random keys of draw_centred_labels (narrower in a test)
+_KEY_BLOCK_BYTES = 1 << 20  # keys drawn at a time by draw_centred_labels
 _STRIP_ELEMENTS = 1 << 21
 
 Kernel = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], FloatArray]
@@ -134,7 +135,8 @@ def draw_centred_labels(
     ``-n`` elsewhere. Each relabelling gives every row a random 32-bit key (the
     raw output of the chunk's bit generator) and marks the ``n`` smallest keys,
     found by one partial sort; a row whose ``n``-th and ``n + 1``-th keys tie
-    (probability about ``N / 2**32``) is drawn again from the same stream. Every
+    (probability about ``N / 2**32``) is drawn again from the same stream, after
+    the rest of its chunk. Every
     ``n``-subset is equally likely, as with ``Generator.permuted``, at about a
     third of its cost (no per-element bounded draws); and no threads, so BLAS
     threads still spinning after a matrix product do not slow it down.
@@ -154,29 +156,41 @@ def draw_centred_labels(
     seeds = chunk_seeds(rng, len(sizes))
     key = np.dtype(_KEY_DTYPE)
     words = -(-big_n * key.itemsize // 8)  # 64-bit raw draws a row
+    # a few rows at a time (about 1 MB of keys, in cache): the draws do not
+    # depend on it, because a row tied at the cut is drawn again only after
+    # the whole chunk, from the same stream
+    step = max(1, _KEY_BLOCK_BYTES // (8 * words))
+    dests = [d for d in (out32, out) if d is not None]
     start = 0
     for size, seed in zip(sizes, seeds, strict=True):
         bits = np.random.default_rng(seed).bit_generator
-        keys = bits.random_raw((size, words)).view(key)[:, :big_n]
-        cut = np.partition(keys, n, axis=1)[:, n : n + 1]  # the (n + 1)-th smallest key
-        mark = keys < cut
-        for r in np.flatnonzero(mark.sum(axis=1) != n).tolist():  # a tie at the cut
+        tied: list[int] = []
+        for i0 in range(start, start + size, step):
+            i1 = min(start + size, i0 + step)
+            keys = bits.random_raw((i1 - i0, words)).view(key)[:, :big_n]
+            cut = np.partition(keys, n, axis=1)[:, n : n + 1]  # the (n + 1)-th smallest key
+            mark = keys < cut
+            tied += (i0 + np.flatnonzero(mark.sum(axis=1) != n)).tolist()
+            for dest in dests:
+                _write_centred(mark, dest[i0:i1], big_n, n)
+        for r in tied:  # a tie at the cut (n marks fewer): drawn again
             while True:
-                row = bits.random_raw(words).view(key)[:big_n]
-                row_mark = row < np.partition(row, n)[n]
-                if np.count_nonzero(row_mark) == n:
-                    mark[r] = row_mark
+                row = bits.random_raw((1, words)).view(key)[:, :big_n]
+                mark = row < np.partition(row, n, axis=1)[:, n : n + 1]
+                if np.count_nonzero(mark) == n:
                     break
-        stop = start + size
-        for dest in (out32, out):
-            if dest is not None:
-                block = dest[start:stop]
-                np.multiply(mark, big_n, out=block, dtype=block.dtype)
-                block -= n  # N - n where marked, -n elsewhere
-        start = stop
+            for dest in dests:
+                _write_centred(mark, dest[r : r + 1], big_n, n)
+        start += size
     result = out32 if out is None else out
     assert result is not None
     return result
+
+
+def _write_centred(mark: npt.NDArray[np.bool_], block: Any, big_n: int, n: int) -> None:
+    """``block = N mark - n``: ``N - n`` where marked, ``-n`` elsewhere, in place."""
+    np.multiply(mark, big_n, out=block, dtype=block.dtype)
+    block -= n
 
 
 def strip_rows(big_n: int) -> int:

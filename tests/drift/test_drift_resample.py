@@ -258,6 +258,21 @@ def test_centred_labels_redraw_a_tie_at_the_cut(monkeypatch):
         _kernel.draw_centred_labels(np.random.default_rng(0), 4, 0, 10)
 
 
+@pytest.mark.parametrize("key_dtype", [np.uint32, np.uint8])
+def test_centred_labels_do_not_depend_on_the_key_block(key_dtype, monkeypatch):
+    # keys are drawn a block of rows at a time (1 MB); one row a block, or the
+    # whole chunk at once, gives the same draws, ties at the cut included
+    from mllifecycle.drift import _kernel
+
+    monkeypatch.setattr(_kernel, "_KEY_DTYPE", key_dtype)
+    got = []
+    for block_bytes in (1, 1 << 20, 1 << 30):
+        monkeypatch.setattr(_kernel, "_KEY_BLOCK_BYTES", block_bytes)
+        got.append(_kernel.draw_centred_labels(np.random.default_rng(4), 40, 15, 600))
+    assert np.array_equal(got[0], got[1])
+    assert np.array_equal(got[0], got[2])
+
+
 @pytest.mark.parametrize("fn", [drift.mmd, drift.energy])
 def test_kernel_tests_on_many_strips_do_not_depend_on_threads(fn):
     # 900 rows: strips of 112 rows, drawn on one or two threads
