@@ -159,7 +159,7 @@ class LifecycleState:
     time : float, optional
         Timestamp of the latest sample (seconds), when the stream has times.
     samples_since_retrain : int, default=0
-        Samples seen since the last retrain.
+        Samples seen since the last retrain (at most ``step``).
     time_since_retrain : float, optional
         Time elapsed since the last retrain (non-negative).
     drift : tuple, default=()
@@ -195,14 +195,15 @@ class LifecycleState:
         Number of samples behind ``estimated_metric``.
     labels_available : int, default=0
         Number of labelled samples in the history; they are its first
-        ``labels_available`` rows (labels arrive in order).
+        ``labels_available`` rows (labels arrive in order), so at most ``step``.
     retrains : int, default=0
         Retrains so far (each paid for, whether or not a gate let it deploy).
     model_version : int, default=0
         Incremented each time a new model is deployed.
     deployed_at : int, default=0
-        Stream position of the first sample the deployed model predicted; its
-        labelled predictions are the rows ``deployed_at:labels_available``.
+        Stream position of the first sample the deployed model predicted (at
+        most ``step``); its labelled predictions are the rows
+        ``deployed_at:labels_available``.
     cost : float, default=0.0
         Cost so far (retrains x retrain cost + errors x error cost).
     retrain_cost : float, default=0.0
@@ -210,7 +211,7 @@ class LifecycleState:
     error_cost : float, default=0.0
         Cost of one wrong prediction.
     last_change_point : int, optional
-        Stream position of the last change a policy reported.
+        Stream position of the last change a policy reported (at most ``step``).
     challenge : callable, optional
         Set by :func:`mllifecycle.replay.replay`:
         ``challenge(train_start, train_stop, test_stop)`` fits a challenger
@@ -264,6 +265,25 @@ class LifecycleState:
 
     def __attrs_post_init__(self) -> None:
         step = self.step
+        # positions and counts in the stream are among the samples seen: a
+        # policy derives positions such as step - samples_since_retrain, which
+        # must not be negative
+        for name in ("samples_since_retrain", "labels_available", "deployed_at"):
+            value = getattr(self, name)
+            if value > step:
+                fail(
+                    name,
+                    f"at most step ({step}), a count or position among the samples seen",
+                    value,
+                    _CALLER,
+                )
+        if self.last_change_point is not None and self.last_change_point > step:
+            fail(
+                "last_change_point",
+                f"at most step ({step}), a position among the samples seen",
+                self.last_change_point,
+                _CALLER,
+            )
         # the latest batch is among the samples seen: a policy reads its first
         # row as position step - len(batch), which must not be negative
         for name in ("current_X", "current_proba"):

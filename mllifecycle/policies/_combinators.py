@@ -243,7 +243,7 @@ def cooldown(policy: Any, min_samples: int) -> Cooldown:
     --------
     >>> from mllifecycle.policies import LifecycleState, cooldown
     >>> p = cooldown(lambda s: True, 1000)
-    >>> [p.should_retrain(LifecycleState(step=1, samples_since_retrain=k)).retrain
+    >>> [p.should_retrain(LifecycleState(step=5000, samples_since_retrain=k)).retrain
     ...  for k in (10, 1000)]
     [False, True]
     """

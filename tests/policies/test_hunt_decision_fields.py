@@ -162,6 +162,17 @@ BAD_STATES = [
      r"seen\. Got an array of shape \(5, 2\) instead"),
     ({"step": 3, "current_proba": np.full((5, 2), 0.5)},
      S.format("current_proba") + r"at most step \(3\) rows.* Got an array of shape \(5, 2\)"),
+    # counts and positions among the samples seen cannot exceed step
+    ({"step": 100, "samples_since_retrain": 101},
+     S.format("samples_since_retrain") + r"at most step \(100\), a count or position among "
+     r"the samples seen\. Got 101 instead"),
+    ({"step": 100, "labels_available": 5000},
+     S.format("labels_available") + r"at most step \(100\).* Got 5000 instead"),
+    ({"step": 100, "deployed_at": 150},
+     S.format("deployed_at") + r"at most step \(100\).* Got 150 instead"),
+    ({"step": 100, "last_change_point": 101},
+     S.format("last_change_point") + r"at most step \(100\), a position among the samples "
+     r"seen\. Got 101 instead"),
 ]
 
 
@@ -193,3 +204,6 @@ def test_possible_states_are_kept():
                        time_since_retrain=0.0, current_X=np.zeros((2, 3)))
     assert s.current_proba.shape == (2, 2)
     assert LifecycleState(step=0, current_proba=np.array([[True, False]])[:0]).step == 0
+    edge = LifecycleState(step=100, samples_since_retrain=100, labels_available=100,
+                          deployed_at=100, last_change_point=100)
+    assert edge.last_change_point == edge.deployed_at == 100

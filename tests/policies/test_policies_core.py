@@ -182,8 +182,8 @@ def test_windows_follow_protocol_and_pickle(window):
 
 def test_periodic_samples_boundary():
     p = Periodic(every=250)
-    assert not p.should_retrain(LifecycleState(step=1, samples_since_retrain=249)).retrain
-    assert p.should_retrain(LifecycleState(step=1, samples_since_retrain=250)).retrain
+    assert not p.should_retrain(LifecycleState(step=1000, samples_since_retrain=249)).retrain
+    assert p.should_retrain(LifecycleState(step=1000, samples_since_retrain=250)).retrain
 
 
 @pytest.mark.parametrize("span", [3600.0, dt.timedelta(hours=1), np.timedelta64(3600, "s")])
@@ -318,7 +318,7 @@ def test_performance_drop_uses_given_standard_error_and_relative():
 
 def test_performance_drop_best_baseline_catches_a_worse_new_model():
     p = OnPerformanceDrop(0.02, min_samples=100)
-    s = LifecycleState(step=1, metric=0.95, metric_n=1000, labels_available=5000)
+    s = LifecycleState(step=5000, metric=0.95, metric_n=1000, labels_available=5000)
     assert not p.should_retrain(s).retrain  # learns 0.95
     # a new model that is worse from the start: learned, then compared with 0.95
     s1 = attrs.evolve(s, metric=0.85, model_version=1, deployed_at=4000)
@@ -436,8 +436,8 @@ def test_any_of_and_all_of_ask_every_policy():
 def test_cooldown_and_budget():
     inner = Counting(True)
     c = cooldown(inner, 300)
-    assert not c.should_retrain(LifecycleState(step=1, samples_since_retrain=299)).retrain
-    assert c.should_retrain(LifecycleState(step=1, samples_since_retrain=300)).retrain
+    assert not c.should_retrain(LifecycleState(step=1000, samples_since_retrain=299)).retrain
+    assert c.should_retrain(LifecycleState(step=1000, samples_since_retrain=300)).retrain
     b = budget(inner, 2)
     assert b.should_retrain(LifecycleState(step=1, retrains=1)).retrain
     d = b.should_retrain(LifecycleState(step=1, retrains=2))
@@ -482,7 +482,9 @@ def test_window_selections_exact():
     n=st.integers(1, 3000),
 )
 def test_windows_stay_inside_the_labelled_history(labels, cp, n):
-    s = LifecycleState(step=labels + 10, labels_available=labels, last_change_point=cp)
+    # a change point may lie beyond the labelled rows, not beyond the samples seen
+    step = max(labels, cp or 0) + 10
+    s = LifecycleState(step=step, labels_available=labels, last_change_point=cp)
     for w in (
         SlidingWindow(n),
         ExpandingWindow(),
