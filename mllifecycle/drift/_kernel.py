@@ -136,10 +136,10 @@ def draw_centred_labels(
     raw output of the chunk's bit generator) and marks the ``n`` smallest keys,
     found by one partial sort; a row whose ``n``-th and ``n + 1``-th keys tie
     (probability about ``N / 2**32``) is drawn again from the same stream, after
-    the rest of its chunk. Every
-    ``n``-subset is equally likely, as with ``Generator.permuted``, at about a
-    third of its cost (no per-element bounded draws); and no threads, so BLAS
-    threads still spinning after a matrix product do not slow it down.
+    the rest of its chunk. Every ``n``-subset is equally likely, as with
+    ``Generator.permuted``, at about a third of its cost (no per-element
+    bounded draws); and no threads, so BLAS threads still spinning after a
+    matrix product do not slow it down.
 
     The relabellings are drawn in chunks with independent streams (the chunks
     and seeds of :func:`mllifecycle._resample.map_chunks`), so they depend on

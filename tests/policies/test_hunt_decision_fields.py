@@ -207,3 +207,41 @@ def test_possible_states_are_kept():
     edge = LifecycleState(step=100, samples_since_retrain=100, labels_available=100,
                           deployed_at=100, last_change_point=100)
     assert edge.last_change_point == edge.deployed_at == 100
+
+
+@pytest.mark.parametrize("label_delay", [0, 250])
+def test_every_state_replay_builds_passes_the_validators(label_delay):
+    # replay builds its states without the validators (for speed): each must
+    # still be a state the constructor accepts, the new bounds by step included
+    import attrs
+    from sklearn.linear_model import LogisticRegression
+
+    from mllifecycle.policies import OnChallengerBetter, Periodic
+    from mllifecycle.replay import replay
+
+    g = np.random.default_rng(0)
+    X = g.normal(size=(2500, 3))
+    y = (X[:, 0] + np.where(np.arange(2500) > 1500, 1.5, 0.0) > 0.5).astype(int)
+    seen = []
+
+    class Recording:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def should_retrain(self, state):
+            seen.append(state)
+            return self.inner.should_retrain(state)
+
+    replay(
+        X, y, LogisticRegression(),
+        {"periodic": Recording(Periodic(every=400)),
+         "challenger": Recording(OnChallengerBetter(every=500))},
+        label_delay=label_delay, initial_train_size=500, batch_size=100,
+    )
+    assert len(seen) == 2 * 20
+    names = [f.name for f in attrs.fields(LifecycleState)]
+    for state in seen:
+        rebuilt = LifecycleState(**{name: getattr(state, name) for name in names})
+        assert rebuilt.step == state.step
+        assert state.samples_since_retrain <= state.step
+        assert state.labels_available <= state.step
