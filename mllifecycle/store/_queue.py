@@ -129,15 +129,33 @@ def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
     return winner, best / len(labels)
 
 
+def _vote_key(text: str, shown: dict[str, str]) -> str:
+    """Return the key an answer's stored JSON ``text`` is voted under.
+
+    A float with an integral value is keyed as the integer (``1.0`` as ``1``),
+    so numbers that are equal are one label; anything else is keyed as it is
+    stored (a queue's answers are of one kind, so ``true`` never meets ``1``).
+    ``shown`` maps each key to the first text seen with it (what a resolved
+    task's label is written as).
+    """
+    key = text
+    if text[:1] in "-0123456789" and any(c in text for c in ".eE"):
+        value = json.loads(text)
+        if isinstance(value, float) and value.is_integer():
+            key = str(int(value))
+    shown.setdefault(key, text)
+    return key
+
+
 def _aggregate_external(
-    method: str, task: list[int], worker: list[str], label: list[str]
+    method: str, task: list[int], worker: list[str], label: list[str], shown: dict[str, str]
 ) -> dict[int, tuple[Any, float]]:
     """Aggregate with :func:`mllifecycle.labels.aggregate` (crowd aggregation).
 
     Answers go in long format (task, worker, label); each task's label and its
-    posterior probability (the confidence) come back. The labels are the
-    stored JSON texts, as for the majority vote (``true``, ``1`` and ``1.0``
-    are three labels), decoded on the way out.
+    posterior probability (the confidence) come back. The labels are the vote
+    keys of :func:`_vote_key` (``1`` and ``1.0`` are one label), decoded on the
+    way out as ``shown`` writes them.
     """
     from mllifecycle.labels import AGGREGATION_METHODS, aggregate
 
@@ -149,7 +167,7 @@ def _aggregate_external(
     if len(set(label)) == 1:
         # every answer agrees: each method's posterior is 1 for that label
         # (aggregate itself needs two classes to estimate anything)
-        return {int(t): (json.loads(label[0]), 1.0) for t in task}
+        return {int(t): (json.loads(shown[label[0]]), 1.0) for t in task}
     try:
         result = aggregate(
             {
@@ -164,7 +182,7 @@ def _aggregate_external(
     conf = np.max(np.asarray(result.proba, dtype=float), axis=1)
     out: dict[int, tuple[Any, float]] = {}
     for i, (t, lab) in enumerate(zip(result.tasks.tolist(), result.labels.tolist(), strict=True)):
-        out[int(t)] = (json.loads(lab), float(conf[i]))
+        out[int(t)] = (json.loads(shown[lab]), float(conf[i]))
     return out
 
 
@@ -425,8 +443,8 @@ class LabelQueue:
                 held, given = json.loads(first[0]), json.loads(encoded)
                 if label_kind(held) != label_kind(given):
                     fail("label", f"a label of the kind of the answers in label queue "
-                         f"{self.name!r} ({label_kind(held)}, such as {held!r}; answers are "
-                         "voted on as written, so True, 1 and '1' would split a vote)",
+                         f"{self.name!r} ({label_kind(held)}, such as {held!r}; True, 1 "
+                         "and '1' would split a vote)",
                          described(f"{label_kind(given)}: {given!r}"), caller)
             tx.execute(
                 "INSERT INTO label_answers (task_id, worker, label, at) "
@@ -544,23 +562,27 @@ class LabelQueue:
                 "ON t.id = a.task_id WHERE t.queue = :q ORDER BY a.id",
                 {"q": self.name},
             )
+        # vote on one key per label value: 1 and 1.0 (one number) are one label,
+        # written as the queue's first answer of that value wrote it
+        shown: dict[str, str] = {}
+        rows = [(int(t), str(w), _vote_key(str(lab), shown)) for t, w, lab in rows]
         if method in _MAJORITY:
-            # vote on the stored JSON text, so 1, 1.0 and true stay different labels
             by_task: dict[int, list[str]] = {}
-            for t, _w, lab in rows:
-                if int(t) in ready:
-                    by_task.setdefault(int(t), []).append(str(lab))
+            for t, _w, key in rows:
+                if t in ready:
+                    by_task.setdefault(t, []).append(key)
             decided = {}
-            for t, labs in by_task.items():
-                winner, share = majority_vote(labs)
-                decided[t] = (json.loads(winner), share)
+            for t, keys in by_task.items():
+                winner, share = majority_vote(keys)
+                decided[t] = (json.loads(shown[winner]), share)
             method = "majority"
         else:
             decided = _aggregate_external(
                 method,
-                [int(r[0]) for r in rows],
-                [str(r[1]) for r in rows],
-                [str(r[2]) for r in rows],
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[2] for r in rows],
+                shown,
             )
         now = time.time()
         n = 0

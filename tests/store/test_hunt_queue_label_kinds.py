@@ -1,8 +1,8 @@
 """Answers of another kind than the queue's (True, 1, '1') are refused at submit.
 
-The vote compares answers as written: three workers answering ``True``,
-``1`` and ``"1"`` made three labels, and the task resolved to ``True`` at a
-third's confidence.
+Three workers answering ``True``, ``1`` and ``"1"`` made three labels, and
+the task resolved to ``True`` at a third's confidence. Within one kind,
+equal numbers (``1`` and ``1.0``) are one label to the vote.
 """
 
 from __future__ import annotations
@@ -61,3 +61,52 @@ def test_ints_and_floats_are_one_kind():
     [task] = queue.lease("bob")
     queue.submit(task, "bob", 0.5)  # numbers: accepted
     assert [a["label"] for a in queue.answers()] == [1, 0.5]
+
+
+def _answer(queue, answers):
+    for worker, label in answers:
+        [task] = queue.lease(worker)
+        queue.submit(task, worker, label)
+
+
+@pytest.mark.parametrize("method", ["majority", "dawid_skene"])
+def test_equal_numbers_are_one_label_to_the_vote(method):
+    # 1, 1.0 and np.float64(1) are one number: three workers agreeing resolve
+    # the task at full agreement (before: 1 and 1.0 were two labels, and the
+    # task resolved at two thirds, or to the other answer on a tie)
+    import numpy as np
+
+    queue = _queue(redundancy=3)
+    _answer(queue, [("ann", 1.0), ("bob", 1), ("cy", np.float64(1.0))])
+    _answer(queue, [("ann", 2), ("bob", 2.0), ("cy", 1)])
+    assert queue.resolve(method, min_answers=3) == 2
+    first, second = queue.export()
+    assert first["label"] == 1
+    assert isinstance(first["label"], float)  # as first written
+    # Dawid-Skene's posterior is smoothed: near 1, not 1
+    assert first["confidence"] == pytest.approx(1.0, abs=1e-3)
+    assert second["label"] == 2
+    assert isinstance(second["label"], int)
+    if method == "majority":
+        assert second["confidence"] == pytest.approx(2 / 3)
+    # the answers themselves are kept as written
+    assert [a["label"] for a in queue.answers()][:3] == [1.0, 1, 1.0]
+
+
+def test_a_tie_between_equal_numbers_is_no_tie():
+    # 1.0 and 1 against 0: two votes to one, not a three-way tie won by 1.0
+    queue = _queue(redundancy=3)
+    _answer(queue, [("ann", 0), ("bob", 1.0), ("cy", 1)])
+    assert queue.resolve(min_answers=3) == 1
+    [row] = queue.export()
+    assert row["label"] == 1
+    assert row["confidence"] == pytest.approx(2 / 3)
+
+
+def test_floats_that_differ_stay_apart():
+    queue = _queue(redundancy=3)
+    _answer(queue, [("ann", 0.5), ("bob", 0.25), ("cy", 0.5)])
+    assert queue.resolve(min_answers=3) == 1
+    [row] = queue.export()
+    assert row["label"] == 0.5
+    assert row["confidence"] == pytest.approx(2 / 3)
