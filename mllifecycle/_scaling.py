@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_SCALE_EXP", "NEAR", "pow2_exponent", "pow2_scale", "refine_near_pairs"]
+__all__ = [
+    "MAX_SCALE_EXP", "NEAR", "nonzero_sparse", "pow2_exponent", "pow2_scale", "refine_near_pairs",
+]
 
 #: Largest exponent of a power-of-two scale (``2.0 ** 1024`` overflows to inf).
 MAX_SCALE_EXP = 1023
@@ -57,14 +59,18 @@ NEAR = 1e-7
 _NEAR_CHUNK = 1 << 16
 
 
-def _nonzero_sparse(
+def nonzero_sparse(
     mask: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """``np.nonzero`` of a 2-D mask that is nearly all False, eight entries at a time.
 
+    Any width (a tail of fewer than eight entries is searched on its own);
+    the one copy, used by the near-pair refinement here and the bounded
+    neighbour search of :mod:`mllifecycle.augment`.
+
     >>> import numpy as np
     >>> m = np.zeros((3, 7), dtype=bool); m[0, 6] = m[2, 0] = m[2, 6] = True
-    >>> [a.tolist() for a in _nonzero_sparse(m)] == [a.tolist() for a in np.nonzero(m)]
+    >>> [a.tolist() for a in nonzero_sparse(m)] == [a.tolist() for a in np.nonzero(m)]
     True
     """
     width = mask.shape[1]
@@ -95,7 +101,7 @@ def refine_near_pairs(
     >>> bool(d2[0, 1] > 0.0)
     True
     """
-    i, j = _nonzero_sparse(d2 < bound)
+    i, j = nonzero_sparse(d2 < bound)
     for s in range(0, i.size, _NEAR_CHUNK):
         ii, jj = i[s : s + _NEAR_CHUNK], j[s : s + _NEAR_CHUNK]
         diff = a[ii] - b[jj]

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._scaling import nonzero_sparse
+
 __all__: list[str] = []
 
 IntArray = npt.NDArray[np.intp]
@@ -37,7 +39,7 @@ FloatArray = npt.NDArray[np.float64]
 MIN_PAIRS = 20_000_000
 #: Query rows per block and data rows per tile of the single-precision filter.
 _Q_BLOCK = 512
-_Y_TILE = 512  # a multiple of 8 (see _nonzero_sparse)
+_Y_TILE = 512  # a multiple of 8 (nonzero_sparse reads 8 entries at a time)
 #: A block keeping more than this many rows per query falls back to scikit-learn.
 _MAX_KEPT_PER_QUERY = 4096
 _U32 = 2.0**-24
@@ -50,23 +52,6 @@ def exact_sq_dist(A: FloatArray, B: FloatArray) -> FloatArray:
     diff = A - B
     out: FloatArray = np.einsum("ij,ij->i", diff, diff)
     return out
-
-
-def _nonzero_sparse(mask: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
-    """``np.nonzero`` of a 2-D mask that is nearly all False, 8 bytes at a time."""
-    width = mask.shape[1]
-    flat = np.ascontiguousarray(mask).reshape(-1)
-    if width % 8 or not flat.size:
-        r, c = np.nonzero(mask)
-        return r.astype(np.intp), c.astype(np.intp)
-    words = flat.view(np.uint64)
-    nz = np.flatnonzero(words)
-    if not nz.size:
-        empty = np.empty(0, dtype=np.intp)
-        return empty, empty
-    i, j = np.nonzero(flat.reshape(-1, 8)[nz])
-    pos = nz[i] * 8 + j
-    return (pos // width).astype(np.intp), (pos % width).astype(np.intp)
 
 
 def _threads(n_jobs: int | None) -> int:
@@ -144,7 +129,7 @@ class _Filter:
             width = g.shape[1]
             h = hit[:, :width]
             np.greater_equal(g, thr_col, out=h)
-            r, c = _nonzero_sparse(h)
+            r, c = nonzero_sparse(h)
             if r.size:
                 rows.append(r)
                 cols.append(c + start)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mllifecycle._scaling import _nonzero_sparse, pow2_exponent, pow2_scale, refine_near_pairs
+from mllifecycle._scaling import nonzero_sparse, pow2_exponent, pow2_scale, refine_near_pairs
 
 
 @settings(max_examples=60, deadline=None)
@@ -16,7 +16,7 @@ from mllifecycle._scaling import _nonzero_sparse, pow2_exponent, pow2_scale, ref
 )
 def test_sparse_nonzero_is_nonzero(rows, cols, p, seed):
     mask = np.random.default_rng(seed).random((rows, cols)) < p
-    got = _nonzero_sparse(mask)
+    got = nonzero_sparse(mask)
     want = np.nonzero(mask)
     assert all(np.array_equal(a, b) for a, b in zip(got, want, strict=True))
 
@@ -25,7 +25,7 @@ def test_sparse_nonzero_of_a_non_contiguous_view():
     mask = np.zeros((6, 20), dtype=bool)
     mask[1, 3] = mask[5, 19] = mask[4, 10] = True
     view = mask[:, 2:]
-    got = _nonzero_sparse(view)
+    got = nonzero_sparse(view)
     assert all(np.array_equal(a, b) for a, b in zip(got, np.nonzero(view), strict=True))
 
 
