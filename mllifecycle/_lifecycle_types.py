@@ -62,6 +62,12 @@ def _optional_std_error(inst: Any, attribute: attrs.Attribute[Any], value: Any) 
         fail(attribute.name, "a finite non-negative float or None", value, _CALLER)
 
 
+def _refuse_non_numeric(value: npt.NDArray[Any], name: str, expected: str) -> None:
+    """Refuse an array that is not of booleans, integers or floats, showing its dtype."""
+    if value.dtype.kind not in "biuf":
+        fail(name, expected, described(f"an array of dtype {value.dtype}"), _CALLER)
+
+
 def _refuse_outside_unit(value: npt.NDArray[Any], name: str, expected: str) -> None:
     """Refuse a numeric array holding a value outside [0, 1], showing the first extreme."""
     if value.size and value.dtype.kind != "b":
@@ -76,13 +82,7 @@ def _optional_errors(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     _optional_array(inst, attribute, value)
     if value is None:
         return
-    if value.dtype.kind not in "biuf":
-        fail(
-            attribute.name,
-            "a 1-D array of 0/1 errors (1 = wrong) or None",
-            described(f"an array of dtype {value.dtype}"),
-            _CALLER,
-        )
+    _refuse_non_numeric(value, attribute.name, "a 1-D array of 0/1 errors (1 = wrong) or None")
     if value.ndim != 1:
         fail(
             attribute.name,
@@ -122,13 +122,7 @@ def _optional_proba(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     _optional_array(inst, attribute, value)
     if value is None:
         return
-    if value.dtype.kind not in "biuf":
-        fail(
-            attribute.name,
-            "an array of class probabilities in [0, 1] or None",
-            described(f"an array of dtype {value.dtype}"),
-            _CALLER,
-        )
+    _refuse_non_numeric(value, attribute.name, "an array of class probabilities in [0, 1] or None")
     _refuse_outside_unit(value, attribute.name, "an array of class probabilities in [0, 1]")
 
 
@@ -138,6 +132,15 @@ def _optional_elapsed(inst: Any, attribute: attrs.Attribute[Any], value: Any) ->
     if value is not None and value < 0:
         fail(attribute.name, "a finite non-negative float (an elapsed time) or None", value,
              _CALLER)
+
+
+# fields that count or locate samples seen, so at most step
+_BOUNDED_BY_STEP = (
+    ("samples_since_retrain", "a count or position"),
+    ("labels_available", "a count or position"),
+    ("deployed_at", "a count or position"),
+    ("last_change_point", "a position"),
+)
 
 
 # slots=False: the replay builds one state per batch and policy, and a plain
@@ -268,22 +271,11 @@ class LifecycleState:
         # positions and counts in the stream are among the samples seen: a
         # policy derives positions such as step - samples_since_retrain, which
         # must not be negative
-        for name in ("samples_since_retrain", "labels_available", "deployed_at"):
+        for name, what in _BOUNDED_BY_STEP:
             value = getattr(self, name)
-            if value > step:
-                fail(
-                    name,
-                    f"at most step ({step}), a count or position among the samples seen",
-                    value,
-                    _CALLER,
-                )
-        if self.last_change_point is not None and self.last_change_point > step:
-            fail(
-                "last_change_point",
-                f"at most step ({step}), a position among the samples seen",
-                self.last_change_point,
-                _CALLER,
-            )
+            if value is not None and value > step:
+                fail(name, f"at most step ({step}), {what} among the samples seen", value,
+                     _CALLER)
         # the latest batch is among the samples seen: a policy reads its first
         # row as position step - len(batch), which must not be negative
         for name in ("current_X", "current_proba"):

@@ -167,16 +167,13 @@ def draw_centred_labels(
         tied: list[int] = []
         for i0 in range(start, start + size, step):
             i1 = min(start + size, i0 + step)
-            keys = bits.random_raw((i1 - i0, words)).view(key)[:, :big_n]
-            cut = np.partition(keys, n, axis=1)[:, n : n + 1]  # the (n + 1)-th smallest key
-            mark = keys < cut
+            mark = _below_cut(bits.random_raw((i1 - i0, words)).view(key)[:, :big_n], n)
             tied += (i0 + np.flatnonzero(mark.sum(axis=1) != n)).tolist()
             for dest in dests:
                 _write_centred(mark, dest[i0:i1], big_n, n)
         for r in tied:  # a tie at the cut (n marks fewer): drawn again
             while True:
-                row = bits.random_raw((1, words)).view(key)[:, :big_n]
-                mark = row < np.partition(row, n, axis=1)[:, n : n + 1]
+                mark = _below_cut(bits.random_raw((1, words)).view(key)[:, :big_n], n)
                 if np.count_nonzero(mark) == n:
                     break
             for dest in dests:
@@ -185,6 +182,12 @@ def draw_centred_labels(
     result = out32 if out is None else out
     assert result is not None
     return result
+
+
+def _below_cut(keys: Any, n: int) -> npt.NDArray[np.bool_]:
+    """Mark each row's keys below its ``n + 1``-th smallest (``n`` marks unless a tie)."""
+    marks: npt.NDArray[np.bool_] = keys < np.partition(keys, n, axis=1)[:, n : n + 1]
+    return marks
 
 
 def _write_centred(mark: npt.NDArray[np.bool_], block: Any, big_n: int, n: int) -> None:
