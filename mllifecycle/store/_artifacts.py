@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from mllifecycle._frames import refuse_duplicate_names
 from mllifecycle._results import jsonable
 from mllifecycle._validation import column_names, described, fail
 from mllifecycle.store._errors import IntegrityError, StoreError, UntrustedModelError
@@ -198,8 +199,15 @@ def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
     caller = "fingerprint"
     names = column_names(X)
     if names is not None:
-        cols = [np.asarray(X[c].to_numpy() if hasattr(X[c], "to_numpy") else X[c]) for c in names]
-        n = len(cols[0]) if cols else 0
+        # the names as text; a repeated one (also 1 and "1") would be two
+        # columns hashed as one name
+        refuse_duplicate_names(names, "X", caller)
+        if hasattr(X, "iloc"):  # pandas: by position (names may be ints or tuples)
+            cols = [np.asarray(X.iloc[:, j].to_numpy()) for j in range(len(names))]
+        else:
+            cols = [np.asarray(X[c].to_numpy() if hasattr(X[c], "to_numpy") else X[c])
+                    for c in names]
+        n = len(cols[0]) if cols else len(X)
     else:
         try:
             arr = np.asarray(X)

@@ -181,6 +181,34 @@ def test_fingerprint_of_dataframe_keeps_column_names():
     assert fp.sha256 != fingerprint(df.rename(columns={"age": "years"})).sha256
 
 
+def test_fingerprint_of_dataframe_with_non_text_column_names():
+    # pd.DataFrame(array) names its columns 0, 1, ...: they were looked up
+    # as "0", "1" and raised a bare KeyError (also from register(data=...))
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(X)
+    fp = fingerprint(df, Y)
+    assert fp.columns == ("0", "1", "2")
+    assert fp.n_samples == X.shape[0]
+    # the names are text in the fingerprint: as the same table named "0", "1", "2"
+    named = pd.DataFrame({str(j): X[:, j] for j in range(3)})
+    assert fp == fingerprint(named, Y)
+    assert fp.sha256 != fingerprint(df.iloc[:, ::-1].set_axis([0, 1, 2], axis=1), Y).sha256
+    tupled = pd.DataFrame({("a", "b"): [1, 2, 3]})
+    assert fingerprint(tupled).columns == ("('a', 'b')",)
+    reg = Registry(Store(":memory:"))
+    v = reg.register("m", DummyClassifier().fit(X, Y), data=(df, Y))
+    assert v.n_labels == X.shape[0]
+
+
+@pytest.mark.parametrize("columns", [["x", "x"], [1, "1"]])
+def test_fingerprint_refuses_repeated_column_names(columns):
+    # a repeated name read the two columns as one block, hashed under each name
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(np.arange(6).reshape(3, 2), columns=columns)
+    with pytest.raises(InvalidParameterError, match=r"'X' parameter of fingerprint.*unique column names"):
+        fingerprint(df)
+
+
 def test_portfolio_from_history():
     from mllifecycle.store import portfolio
 
