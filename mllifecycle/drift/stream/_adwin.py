@@ -157,6 +157,14 @@ class ADWIN:
         m = \frac{1}{n_0 - \ell + 1} + \frac{1}{n_1 - \ell + 1}, \quad
         \delta' = \ln\frac{2 \ln W}{\delta}.
 
+    The bound is made for values in [0, 1] (errors, scores, probabilities):
+    its second term is in the values' own units, not in standard
+    deviations, so ADWIN is not scale-free. On values of a small scale no
+    change below about :math:`\tfrac{2}{3} m \delta'` in absolute terms is
+    ever detected (a shift of two standard deviations in ``0.001 * N(0, 1)``
+    values goes unseen), and on a large scale the second term vanishes.
+    Rescale a stream to about [0, 1] first, as for River's ``ADWIN``.
+
     References
     ----------
     .. [1] A. Bifet and R. Gavaldà, "Learning from time-changing data with

@@ -425,3 +425,21 @@ def test_adwin_update_many_equals_update_loop_with_subnormal_bucket_variances(ti
     many = ADWIN(**params)
     assert many.update_many(xs).tolist() == loop
     assert pickle.dumps(many) == pickle.dumps(one)
+
+
+def test_cut_bound_is_in_the_values_units_as_documented():
+    # the documented limitation: the bound's second term does not scale with
+    # the data, so a two-sd shift of 0.001 * N(0, 1) values is never cut, while
+    # the same stream rescaled to unit scale is (River's ADWIN agrees: same cuts)
+    rng = np.random.default_rng(1)
+    x = np.r_[rng.normal(0, 1, 5000), rng.normal(2, 1, 5000)]
+    assert ADWIN().update_many(x).tolist() == [5023]
+    assert ADWIN().update_many(0.001 * x).tolist() == []
+    river = pytest.importorskip("river.drift")
+    det = river.ADWIN()
+    hits = []
+    for i, v in enumerate((0.001 * x).tolist()):
+        det.update(v)
+        if det.drift_detected:
+            hits.append(i)
+    assert hits == []
