@@ -212,7 +212,9 @@ class PageHinkley(StreamDetectorBase):
                 if len(_COEFS) > 64:
                     _COEFS.clear()
                 coef = _COEFS[a] = np.array([1.0, -a])
-            u = routine(_ONE, coef, dev, -1, np.array([a * self._u]))[0]
+            # after a restart U_0 is +0.0, and a * 0.0 is 0.0
+            zi = _ZERO if n0 == 0 else np.array([a * self._u])
+            u = routine(_ONE, coef, dev, -1, zi)[0]
         if not (math.isfinite(total.item(-1)) and math.isfinite(u.item(-1))):
             # overflow (values near the float limits): once a cumulative sum
             # or the recursion leaves the finite range it never comes back, so
@@ -261,6 +263,7 @@ class PageHinkley(StreamDetectorBase):
 
 
 _ONE = np.array([1.0])
+_ZERO = np.array([0.0])  # lfilter's initial state after a restart (never written)
 _COEFS: dict[float, FloatArray] = {}  # [1, -a] per forgetting factor a
 _ROUTINE: list[Any] = []
 
@@ -273,7 +276,7 @@ def _routine() -> Any:
     return _ROUTINE[0]
 
 
-_MAX_OF_ROWS = np.fmax.reduce
+_MAX_OF_ROWS = np.fmax
 _CHUNK = 128
 _CHUNK_STARTS = np.arange(0, _MAX_WINDOW + 1, _CHUNK)  # covers the windows
 
@@ -311,9 +314,10 @@ def _first_rise_chunks(
     if first:
         top = top[:, first:]
     # either row: the larger bound of the two (one NumPy call fewer than
-    # comparing both rows and or-ing the results; fmax, as a bound is NaN
+    # comparing both rows and or-ing the results; fmax of the two rows is
+    # cheaper than fmax.reduce over the first axis; fmax, as a bound is NaN
     # where -L overflowed to -inf, and NaN never exceeds the threshold)
-    flags = (_MAX_OF_ROWS(top, axis=0) if which == 0 else top[which - 1]) > threshold
+    flags = (_MAX_OF_ROWS(top[0], top[1]) if which == 0 else top[which - 1]) > threshold
     b = int(flags.argmax())
     while flags[b]:
         flag0 = top.item(0, b) > threshold
