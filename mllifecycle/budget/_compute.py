@@ -12,7 +12,15 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
-from mllifecycle._validation import check_int, check_rng, check_scalar, described, fail
+from mllifecycle._validation import (
+    check_bool,
+    check_int,
+    check_rng,
+    check_scalar,
+    described,
+    fail,
+)
+from mllifecycle.budget._checks import refuse_text
 
 __all__ = ["ComputeModel", "fit_compute", "time_fits"]
 
@@ -184,6 +192,7 @@ class ComputeModel:
 
 
 def _positive(values: Any, name: str, n: int | None, caller: str) -> FloatArray:
+    refuse_text(values, name, "positive numbers", caller)
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -308,10 +317,16 @@ def time_fits(
     caller = "time_fits"
     gen = check_rng(rng, caller=caller)
     reps = check_int(repeats, "repeats", caller=caller)
+    # a truthy "no" measured memory
+    memory = check_bool(measure_memory, "measure_memory", caller)
     Xa = np.asarray(X)
     ya = np.asarray(y)
-    if Xa.ndim != 2 or ya.ndim != 1 or Xa.shape[0] != ya.shape[0]:
+    if Xa.ndim != 2:
         fail("X", "a 2-D array with one row per label in y", described(f"shape {Xa.shape}"), caller)
+    if ya.ndim != 1 or Xa.shape[0] != ya.shape[0]:
+        # a 2-D y, or one of another length, was blamed on X (with X's own, right shape)
+        fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
+             described(f"shape {ya.shape}"), caller)
     raw = _positive(sizes, "sizes", None, caller)
     if np.any(raw != np.round(raw)):
         # 100.9 was truncated to 100 (and 2.9 to 2)
@@ -325,12 +340,12 @@ def time_fits(
         for _ in range(reps):
             idx = gen.choice(Xa.shape[0], size=int(n), replace=False)
             est = clone(estimator)
-            if measure_memory:
+            if memory:
                 tracemalloc.start()
             t0 = time.perf_counter()
             est.fit(Xa[idx], ya[idx])
             best = min(best, time.perf_counter() - t0)
-            if measure_memory:
+            if memory:
                 peak = max(peak, tracemalloc.get_traced_memory()[1])
                 tracemalloc.stop()
         secs.append(max(best, 1e-9))
@@ -339,6 +354,6 @@ def time_fits(
         sz.astype(np.float64),
         np.full(sz.size, float(Xa.shape[1])),
         np.array(secs),
-        peak_memory=np.array(mems, dtype=np.float64) if measure_memory else None,
+        peak_memory=np.array(mems, dtype=np.float64) if memory else None,
         confidence_level=confidence_level,
     )

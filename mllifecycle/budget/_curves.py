@@ -35,6 +35,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.budget._checks import refuse_text
 
 __all__ = [
     "FAMILIES",
@@ -552,6 +553,7 @@ class LearningCurve:
 
 
 def _check_sizes_arg(n_samples: Any, caller: str) -> FloatArray:
+    refuse_text(n_samples, "n_samples", "positive training sizes", caller)
     try:
         n = np.atleast_1d(np.asarray(n_samples, dtype=np.float64))
     except (TypeError, ValueError):
@@ -586,6 +588,7 @@ def _check_curve_input(
     The scores (means, variances, folds) are returned divided by the scale
     (see :func:`_score_scale`); variances in those units.
     """
+    refuse_text(sizes, "sizes", "a 1-D sequence of positive training sizes", caller)
     try:
         n = np.asarray(sizes, dtype=np.float64)
     except (TypeError, ValueError):
@@ -598,6 +601,7 @@ def _check_curve_input(
         fail("sizes", "positive, finite training sizes", sizes, caller)
     if np.unique(n).size != n.size:
         fail("sizes", "distinct training sizes (give repeated scores as columns)", sizes, caller)
+    refuse_text(scores, "scores", "numeric scores", caller)
     try:
         s = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
@@ -918,7 +922,8 @@ def learning_curve(
     X, y : array-like
         The data the curve is measured on.
     sizes : array-like of int
-        Training sizes (at least 3, each at most ``(cv - 1) / cv`` of the rows).
+        Training sizes (at least 3 distinct, each at most ``(cv - 1) / cv`` of the
+        rows; a repeated size is measured once).
     cv : int, default=5
         Folds.
     n_repeats : int, default=4
@@ -972,6 +977,7 @@ def learning_curve(
     gen = check_rng(rng, caller=caller)
     cv = check_int(cv, "cv", caller=caller, low=2)
     n_repeats = check_int(n_repeats, "n_repeats", caller=caller, low=1)
+    refuse_text(sizes, "sizes", "integer training sizes", caller)
     try:
         raw = np.asarray(sizes, dtype=np.float64)
     except (TypeError, ValueError):
@@ -984,8 +990,10 @@ def learning_curve(
     ya = np.asarray(y)
     n_rows = ya.shape[0]
     cap = n_rows * (cv - 1) // cv
-    if sz.ndim != 1 or sz.size < 3:
-        fail("sizes", "at least 3 training sizes", sizes, caller)
+    # distinct: repeated sizes are measured once (fit_curve's "at least 3 distinct
+    # training sizes. Got 2" named another function and a count the caller never gave)
+    if sz.ndim != 1 or np.unique(sz).size < 3:
+        fail("sizes", "at least 3 distinct training sizes", sizes, caller)
     if np.any(sz < 2) or np.any(sz > cap):
         fail("sizes", f"sizes between 2 and {cap} (rows in a training fold)", sizes, caller)
     seed = int(gen.integers(0, 2**31 - 1))

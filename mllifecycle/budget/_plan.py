@@ -379,7 +379,8 @@ def plan(
         majority otherwise).
     compute : ComputeModel, optional
     n_features : int, optional
-        Features for the compute prediction (default: the model's last run).
+        Features for the compute prediction (at least 1; default: the model's
+        last run). Only with ``compute``.
     cadence : CadenceReport, optional
         With ``policy``: retrains over the horizon.
     policy : str, optional
@@ -412,6 +413,14 @@ def plan(
     if cadence is not None and policy not in cadence.policies:
         fail("policy", f"one of {sorted(cadence.policies)}", policy, caller)
     margin = check_scalar(eval_margin, "eval_margin", caller=caller, low=0.0, low_inclusive=False)
+    if n_features is not None:
+        # float() let True through as 1 feature and raised a bare ValueError for
+        # text; a bad count was named as ComputeModel.predict's, or never checked
+        # when the target was out of reach
+        if compute is None:
+            fail("n_features", "None without compute (it is the feature count of the "
+                 "compute prediction)", n_features, caller)
+        nf_given = check_scalar(n_features, "n_features", caller=caller, low=1.0)
     need = samples_needed(curve, target, price_per_label=None, labels_per_hour=None)
     notes = []
     acquire = Stage("acquire", (
@@ -455,7 +464,7 @@ def plan(
         )
     train_figs: list[Figure] = []
     if compute is not None:
-        nf = float(n_features) if n_features is not None else float(compute.n_features[-1])
+        nf = nf_given if n_features is not None else float(compute.n_features[-1])
         if math.isfinite(need.n_samples):
             sec = compute.predict(need.n_samples, nf)
             train_figs.append(Figure("seconds per fit", *sec, "seconds"))

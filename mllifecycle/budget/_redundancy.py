@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import check_int, check_rng, check_scalar, described, fail
+from mllifecycle.budget._checks import refuse_text
 
 __all__ = ["RedundancyPlan", "redundancy", "majority_vote_accuracy"]
 
@@ -210,6 +211,9 @@ def redundancy(
     (True, 7)
     """
     caller = "redundancy"
+    # text was parsed as numbers ("0.7" planned as 0.7), where
+    # majority_vote_accuracy refuses it
+    refuse_text(worker_accuracy, "worker_accuracy", "accuracies in (0, 1]", caller)
     try:
         acc = np.atleast_1d(np.asarray(worker_accuracy, dtype=np.float64))
     except (TypeError, ValueError):

@@ -21,10 +21,21 @@ def _span_seconds(value: Any) -> float | None:
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
     elif hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m":  # numpy timedelta64
-        if np.isnat(value) or np.datetime_data(value.dtype)[0] == "generic":
+        unit = np.datetime_data(value.dtype)[0]
+        if np.isnat(value) or unit == "generic":
             fail(
                 "every_time",
                 "a duration with a unit (e.g. numpy.timedelta64(1, 'h')), not NaT",
+                value,
+                "Periodic",
+            )
+        if unit in ("Y", "M"):
+            # months and years have no length in seconds: NumPy's own TypeError
+            # ("incompatible nonlinear base time units") named no argument
+            fail(
+                "every_time",
+                "a duration in a unit of fixed length (weeks, days, hours, ...; e.g. "
+                "numpy.timedelta64(30, 'D')), not in months or years, whose length varies",
                 value,
                 "Periodic",
             )

@@ -8,21 +8,34 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mllifecycle._frames import column_names, frame_kind, frame_to_numpy, is_frame, like
+from mllifecycle._frames import (
+    column_names,
+    frame_kind,
+    frame_to_numpy,
+    is_frame,
+    like,
+    refuse_duplicate_names,
+)
 from mllifecycle._validation import check_scalar, described, fail
 from mllifecycle.transfer._common import FloatArray, as_numpy, refuse_categorical_table
 
-#: Column magnitude above which covariances would overflow float64.
+#: Column magnitude above which covariances would overflow float64 (and, its
+#: inverse, below which they would underflow).
 _BIG = 1e150
 
 
 def _column_scale(*arrays: FloatArray) -> FloatArray:
-    """Per-column powers of two bringing columns above 1e150 under 2 (else 1)."""
+    """Per-column powers of two bringing columns above 1e150 or below 1e-150 into [1, 2).
+
+    Other columns (and all-zero ones) get 1. The covariance of a column of
+    1e-160s underflowed (to a denormal or 0): the map was silently wrong, or
+    refused as singular.
+    """
     top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
     scale = np.ones(top.shape[0])
-    big = top > _BIG
-    if big.any():
-        scale[big] = np.ldexp(1.0, np.frexp(top[big])[1] - 1)
+    odd = (top > _BIG) | ((top < 1.0 / _BIG) & (top > 0.0))
+    if odd.any():
+        scale[odd] = np.ldexp(1.0, np.frexp(top[odd])[1] - 1)
     return scale
 
 __all__ = ["CORAL"]
@@ -71,8 +84,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         Column names, when fitted on a table with string column names.
     scale_ : ndarray of shape (n_features,)
         Powers of two the columns were divided by before the covariances
-        (1 except for columns above 1e150 in magnitude, whose squares would
-        overflow); ``transform_matrix_`` acts on the scaled columns.
+        (1 except for columns above 1e150 or below 1e-150 in magnitude, whose
+        squares would overflow or underflow); ``transform_matrix_`` and
+        ``regularization`` act on the scaled columns.
 
     Notes
     -----
@@ -181,6 +195,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         dt = getattr(X, "dtype", None)
         if is_frame(X):
             refuse_categorical_table(X, name, "CORAL")
+            # scikit-learn's feature-name check raised narwhals' DuplicateError,
+            # which names no argument
+            refuse_duplicate_names(column_names(X) or [], name, "CORAL")
             arr = frame_to_numpy(X)
             if arr.dtype.kind == "f" and np.isnan(arr).any():
                 bad = np.isnan(arr).any(axis=0)
@@ -195,7 +212,7 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         if (dt is not None and dt.kind == "c") or (
             isinstance(X, list | tuple) and np.iscomplexobj(np.asarray(X, dtype=object).tolist())
         ):
-            as_numpy(np.asarray(X), "X", "CORAL")
+            as_numpy(np.asarray(X), name, "CORAL")
         return X
 
     def transform(self, X: Any) -> Any:
@@ -216,7 +233,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         check_is_fitted(self, "transform_matrix_")
         x = validate_data(self, self._numeric(X), reset=False, dtype=np.float64)
         z = (x - self.source_mean_) / self.scale_ @ self.transform_matrix_
-        out = np.clip(z, -_FMAX, _FMAX / self.scale_) * self.scale_ + self.target_mean_
+        # (scales below 1 cannot overflow the product: no clip beyond the float range)
+        limit = _FMAX / np.maximum(self.scale_, 1.0)
+        out = np.clip(z, -limit, limit) * self.scale_ + self.target_mean_
         if is_frame(X) and _output_kind(self) == "default":
             table = like(X, out)
             if frame_kind(X) == "pandas":

@@ -75,19 +75,21 @@ def refuse_categorical_table(x: Any, name: str, caller: str) -> None:
 
 
 def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
-    """Divide columns above 1e150 in magnitude by a power of two (exact), jointly.
+    """Bring columns above 1e150 or below 1e-150 in magnitude near 1 by a power of two.
 
-    Means, variances and squared distances of such columns overflow float64;
-    a power-of-two scale changes no digit and leaves standardised values,
-    neighbour orders and classifier decisions of scale-free methods as they
-    were. Columns below 1e150 are untouched (the arrays are returned as is).
+    Means, variances and squared distances of such columns overflow float64
+    (or underflow to 0, and a column of 1e-170s reads as constant); a
+    power-of-two scale, joint over the arrays, changes no digit and leaves
+    standardised values, neighbour orders and classifier decisions of
+    scale-free methods as they were. Other columns are untouched (and the
+    arrays returned as they are when every column is).
     """
     top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
-    big = top > 1e150
-    if not big.any():
+    odd = (top > 1e150) | ((top < 1e-150) & (top > 0.0))
+    if not odd.any():
         return arrays
     scale = np.ones(top.shape[0])
-    scale[big] = np.ldexp(1.0, np.frexp(top[big])[1] - 1)
+    scale[odd] = np.ldexp(1.0, np.frexp(top[odd])[1] - 1)
     return tuple(a / scale for a in arrays)
 
 

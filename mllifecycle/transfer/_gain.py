@@ -12,7 +12,7 @@ import numpy.typing as npt
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._gain import GainResult, cv_splits, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
-from mllifecycle._validation import check_probability, check_rng, fail
+from mllifecycle._validation import check_probability, check_rng, described, fail
 from mllifecycle.transfer._common import check_pair_xy, resolve_scorer, table_of
 from mllifecycle.transfer._finetune import finetune
 from mllifecycle.transfer._strategies import _check_estimator, _resolve_strategy
@@ -74,6 +74,29 @@ class TransferGainResult(GainResult):
 
     n_source: int
     n_target: int
+
+
+def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any) -> None:
+    """Refuse training folds too small for finetune's own tuning of the source weight.
+
+    ``source_weight="auto"`` is tuned by ``finetune_params["cv"]``-fold
+    cross-validation (5 by default) on each split's target training rows:
+    with fewer rows, every split failed inside finetune, with a message about
+    finetune's ``target`` and a ``cv`` the caller never passed.
+    """
+    weight = params.get("source_weight", "auto")
+    inner = params.get("cv", 5)
+    if strategy != "weighted" or not (isinstance(weight, str) and weight == "auto"):
+        return
+    if not isinstance(inner, int | np.integer) or isinstance(inner, bool) or inner < 2:
+        return  # finetune names the bad cv
+    smallest = min(len(tr) for tr, _ in splits)
+    if smallest < inner:
+        fail("target", f"at least {int(inner)} rows in every training fold, for finetune to "
+             f"tune source_weight='auto' by {int(inner)}-fold cross-validation (pass "
+             "finetune_params={'source_weight': w}, a smaller finetune_params['cv'], "
+             "or more folds in cv: larger training folds)",
+             described(f"a training fold of {smallest} row(s)"), _CALLER)
 
 
 def transfer_gain(
@@ -184,6 +207,7 @@ def transfer_gain(
 
     splits = cv_splits(cv, n_repeats, yt, classification=bool(is_classifier(estimator)),
                        seed=new_seed(gen), caller=_CALLER)
+    _check_tuning_folds(strategy, params, splits)
     tab = table_of(target[0])
     src = (source[0] if tab is not None else xs, ys)
 

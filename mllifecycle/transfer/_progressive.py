@@ -373,7 +373,7 @@ def progressive(
             assert acc_w is not None
             if opts.source_weight is None:
                 w, details = _tune_weight(estimator, seed, acc_x, acc_y, acc_w, x, y,
-                                          opts, caller)
+                                          opts, caller, name=f"stages[{k}]")
             else:
                 w = opts.source_weight
             details["source_weight"] = w
@@ -388,7 +388,9 @@ def progressive(
             if rates:
                 details["learning_rates"] = rates
         elif chosen == "warm_start":
-            cand, details = _warm_continue(model, x, y, opts.extra_estimators, caller, tab)
+            cand, details = _warm_continue(model, x, y, opts.extra_estimators, caller, tab,
+                                           name=f"stages[{k}]",
+                                           source="the model kept so far")
         else:
             cand = _stacked(model, estimator, seed, x, y, tab)
         score = float(opts.scorer(cand, tab(xv), yv))

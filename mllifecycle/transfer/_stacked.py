@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mllifecycle._frames import is_frame
+from mllifecycle._frames import column_names, is_frame, refuse_duplicate_names
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.exceptions import NotFittedError
 from mllifecycle.transfer._common import FloatArray
@@ -38,6 +38,16 @@ def _source_features(model: Any, x: FloatArray, method: str) -> FloatArray:
     if method == "predict_proba" and out.shape[1] == 2:
         out = out[:, 1:]  # the two columns of a binary model are redundant
     return out
+
+
+def _refuse_repeated_columns(X: Any, caller: str) -> None:
+    """Refuse a table with repeated column names, naming ``X``.
+
+    scikit-learn's feature-name check raised narwhals' ``DuplicateError``,
+    which names no argument.
+    """
+    if is_frame(X):
+        refuse_duplicate_names(column_names(X) or [], "X", caller)
 
 
 class _StackedBase(BaseEstimator):  # type: ignore[misc]
@@ -108,9 +118,24 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         check_option(self.method, "method", _METHODS, self._caller)
         if not isinstance(self.passthrough, bool | np.bool_):
             fail("passthrough", "a bool", self.passthrough, self._caller)
+        _refuse_repeated_columns(X, self._caller)
         x, y = validate_data(self, X, y)
         self._check_y(y)
-        self._check_source()
+        src = self._check_source()
+        if self.method != "auto" and not callable(getattr(src, self.method, None)):
+            # asked for it by name: a bare AttributeError named neither argument
+            have = [m for m in _METHODS[1:] if callable(getattr(src, m, None))]
+            who = type(src).__name__
+            inner = getattr(src, "estimator", None)
+            if who == "FrozenEstimator" and inner is not None:
+                who = f"FrozenEstimator({type(inner).__name__})"
+            fail(
+                "method",
+                "'auto' or a method the source model has ("
+                + ", ".join(repr(m) for m in have) + ")",
+                described(f"{self.method!r}, which {who} lacks"),
+                self._caller,
+            )
         est = self._default_estimator() if self.estimator is None else self.estimator
         z = self._augment(x, X)
         self.estimator_ = clone(est).fit(z, y)
@@ -121,6 +146,7 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
 
     def _prepared(self, X: Any) -> FloatArray:
         check_is_fitted(self, "estimator_")
+        _refuse_repeated_columns(X, self._caller)
         x = validate_data(self, X, reset=False)
         return self._augment(x, X)
 

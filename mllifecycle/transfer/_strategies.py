@@ -200,9 +200,14 @@ def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
 
 
 def _warm_continue(model: Any, x: FloatArray, y: npt.NDArray[Any], extra: int | None,
-                   caller: str, tab: Callable[[Any], Any] = _ident
+                   caller: str, tab: Callable[[Any], Any] = _ident,
+                   name: str = "target", source: str = "the source"
                    ) -> tuple[Any, dict[str, Any]]:
-    """Deep-copy ``model`` and fit it on ``(x, y)`` with ``warm_start=True``."""
+    """Deep-copy ``model`` and fit it on ``(x, y)`` with ``warm_start=True``.
+
+    ``name`` is the caller's argument holding ``(x, y)`` and ``source`` what
+    ``model`` was fitted on (for the errors).
+    """
     m = copy.deepcopy(model)
     params = m.get_params()
     upd: dict[str, Any] = {"warm_start": True}
@@ -220,7 +225,7 @@ def _warm_continue(model: Any, x: FloatArray, y: npt.NDArray[Any], extra: int | 
         known = set(np.asarray(m.classes_).tolist())
         new = set(np.unique(y).tolist())
         if new != known:
-            fail("target", "labels with the same classes as the source for "
+            fail(name, f"labels with the same classes as {source} for "
                  "strategy 'warm_start' (use 'weighted' or 'partial_fit')",
                  described(f"classes {sorted(new, key=str)} after "
                            f"{sorted(known, key=str)}"), caller)
@@ -254,15 +259,16 @@ def tuning_fits(total_base: float, n_target: int, cv: int) -> int:
 
 def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
                  ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any], opts: _Options,
-                 caller: str, tick: Callable[[], None] | None = None
-                 ) -> tuple[float, dict[str, Any]]:
+                 caller: str, tick: Callable[[], None] | None = None,
+                 name: str = "target") -> tuple[float, dict[str, Any]]:
     """Choose the source weight by cross-validation on the target rows.
 
     ``tick`` (a progress step) is called after each of the
-    ``len(grid) * cv`` fits (see :func:`tuning_fits`).
+    ``len(grid) * cv`` fits (see :func:`tuning_fits`). ``name`` is the
+    caller's argument holding the target rows (for the errors).
     """
     if xt.shape[0] < opts.cv:
-        fail("target", f"at least cv={opts.cv} rows to tune source_weight='auto' "
+        fail(name, f"at least cv={opts.cv} rows to tune source_weight='auto' "
              "(or pass a fixed source_weight)",
              described(f"{xt.shape[0]} row(s)"), caller)
     grid = _weight_grid(max(float(ws.sum()), 1e-300), xt.shape[0])
@@ -286,7 +292,7 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
                 tick()
     mean = scores.mean(axis=1)
     if not np.isfinite(mean).any():
-        fail("target", "rows on which at least one candidate source weight can be "
+        fail(name, "rows on which at least one candidate source weight can be "
              "cross-validated (pass a fixed source_weight)",
              described(f"{xt.shape[0]} row(s) on which every candidate failed (first "
                        f"error: {first_error[:200]})"), caller)

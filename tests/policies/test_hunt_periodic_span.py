@@ -35,3 +35,18 @@ def test_unitless_or_missing_numpy_durations_are_refused(span):
         + " instead",
     ):
         Periodic(every_time=span)
+
+
+@pytest.mark.parametrize(
+    "span", [np.timedelta64(1, "M"), np.timedelta64(2, "Y")], ids=["months", "years"]
+)
+def test_numpy_durations_in_months_or_years_are_refused(span):
+    # NumPy raised its own TypeError ("Cannot get a common metadata divisor for
+    # Numpy datetime metadata [M] and [s] ..."), naming no argument
+    with pytest.raises(InvalidParameterError) as info:
+        Periodic(every_time=span)
+    assert str(info.value) == (
+        "The 'every_time' parameter of Periodic must be a duration in a unit of fixed "
+        "length (weeks, days, hours, ...; e.g. numpy.timedelta64(30, 'D')), not in months "
+        f"or years, whose length varies. Got {span!r} instead."
+    )
