@@ -17,26 +17,12 @@ from mllifecycle._frames import (
     refuse_duplicate_names,
 )
 from mllifecycle._validation import check_scalar, described, fail
-from mllifecycle.transfer._common import FloatArray, as_numpy, refuse_categorical_table
-
-#: Column magnitude above which covariances would overflow float64 (and, its
-#: inverse, below which they would underflow).
-_BIG = 1e150
-
-
-def _column_scale(*arrays: FloatArray) -> FloatArray:
-    """Per-column powers of two bringing columns above 1e150 or below 1e-150 into [1, 2).
-
-    Other columns (and all-zero ones) get 1. The covariance of a column of
-    1e-160s underflowed (to a denormal or 0): the map was silently wrong, or
-    refused as singular.
-    """
-    top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
-    scale = np.ones(top.shape[0])
-    odd = (top > _BIG) | ((top < 1.0 / _BIG) & (top > 0.0))
-    if odd.any():
-        scale[odd] = np.ldexp(1.0, np.frexp(top[odd])[1] - 1)
-    return scale
+from mllifecycle.transfer._common import (
+    FloatArray,
+    as_numpy,
+    column_scales,
+    refuse_categorical_table,
+)
 
 __all__ = ["CORAL"]
 
@@ -168,7 +154,8 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                     f"CORAL needs at least 2 target samples; got {t.shape[0]} sample"
                 )
         d = x.shape[1]
-        self.scale_ = _column_scale(x, t)
+        scale = column_scales(x, t)
+        self.scale_ = np.ones(x.shape[1]) if scale is None else scale
         xs, ts = x / self.scale_, t / self.scale_
         eye = lam * np.eye(d)
         cs = np.atleast_2d(np.cov(xs, rowvar=False)) + eye

@@ -36,6 +36,7 @@ __all__ = [
     "check_same_label_kind",
     "check_estimator_instance",
     "table_of",
+    "column_scales",
     "scale_columns",
     "as_numpy",
     "refuse_categorical_table",
@@ -74,22 +75,33 @@ def refuse_categorical_table(x: Any, name: str, caller: str) -> None:
     )
 
 
-def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
-    """Bring columns above 1e150 or below 1e-150 in magnitude near 1 by a power of two.
+def column_scales(*arrays: FloatArray) -> FloatArray | None:
+    """Per-column powers of two bringing columns above 1e150 or below 1e-150 into [1, 2).
 
-    Means, variances and squared distances of such columns overflow float64
-    (or underflow to 0, and a column of 1e-170s reads as constant); a
-    power-of-two scale, joint over the arrays, changes no digit and leaves
-    standardised values, neighbour orders and classifier decisions of
-    scale-free methods as they were. Other columns are untouched (and the
-    arrays returned as they are when every column is).
+    Joint over the arrays; other columns (and all-zero ones) get 1. Returns
+    None when every column gets 1. Means, variances and squared distances of
+    such columns overflow float64 (or underflow to 0, and a column of 1e-170s
+    reads as constant); a power-of-two scale changes no digit.
     """
     top = np.max([np.max(np.abs(a), axis=0) for a in arrays], axis=0)
     odd = (top > 1e150) | ((top < 1e-150) & (top > 0.0))
     if not odd.any():
-        return arrays
+        return None
     scale = np.ones(top.shape[0])
     scale[odd] = np.ldexp(1.0, np.frexp(top[odd])[1] - 1)
+    return scale
+
+
+def scale_columns(*arrays: FloatArray) -> tuple[FloatArray, ...]:
+    """Divide the arrays' columns by :func:`column_scales` (exact), jointly.
+
+    A power-of-two scale leaves standardised values, neighbour orders and
+    classifier decisions of scale-free methods as they were. The arrays are
+    returned as they are when no column needs a scale.
+    """
+    scale = column_scales(*arrays)
+    if scale is None:
+        return arrays
     return tuple(a / scale for a in arrays)
 
 
