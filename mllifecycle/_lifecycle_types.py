@@ -122,6 +122,14 @@ def _optional_proba(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
     _optional_array(inst, attribute, value)
     if value is None:
         return
+    if value.ndim not in (1, 2):
+        fail(
+            attribute.name,
+            "an array of shape (b, n_classes), or (b,) for a binary model's positive-class "
+            "probabilities, or None",
+            described(f"an array of shape {value.shape}"),
+            _CALLER,
+        )
     _refuse_non_numeric(value, attribute.name, "an array of class probabilities in [0, 1] or None")
     _refuse_outside_unit(value, attribute.name, "an array of class probabilities in [0, 1]")
 
@@ -178,9 +186,11 @@ class LifecycleState:
         ``b <= step``.
     reference_X : ndarray of shape (m, n_features), optional
         Features the deployed model was trained on.
-    current_proba : ndarray of shape (b, n_classes), optional
+    current_proba : ndarray of shape (b, n_classes) or (b,), optional
         The deployed model's class probabilities on the latest batch
-        (``b <= step``); values outside [0, 1] are refused.
+        (``b <= step``); a 1-D array holds a binary model's positive-class
+        probabilities (as :class:`~mllifecycle.estimate.CBPE` reads them).
+        Values outside [0, 1] are refused.
     metric : float, optional
         Observed metric of the deployed model on recent labelled samples.
     metric_n : int, default=0

@@ -89,8 +89,10 @@ class OnDrift:
       :class:`~mllifecycle.protocols.StreamDetector` methods) is fed, at each
       decision, the 0/1 errors of the deployed model on the labels that
       arrived since the previous decision (``signal="error"``), or the
-      uncertainty ``1 - max(proba)`` of the latest batch (``signal="confidence"``,
-      needs no labels). It is reset whenever a new model is deployed, because
+      uncertainty ``1 - max(proba)`` of each row of the latest batch
+      (``signal="confidence"``, needs no labels; a 1-D ``current_proba`` holds
+      a binary model's positive-class probabilities ``p``, whose uncertainty
+      is ``1 - max(p, 1 - p)``). It is reset whenever a new model is deployed, because
       the new model's errors are a new stream.
     - **a batch two-sample test** (a callable ``(reference, current) ->
       result`` with ``drift_detected``, such as ``drift.detect``) compares the
@@ -270,7 +272,12 @@ class OnDrift:
             offset = state.labels_available - (0 if xs is None else len(xs))
         else:
             proba = state.current_proba
-            xs = None if proba is None else 1.0 - np.max(np.atleast_2d(proba), axis=1)
+            if proba is None:
+                xs = None
+            elif proba.ndim == 1:  # a binary model's positive-class probabilities
+                xs = 1.0 - np.maximum(proba, 1.0 - proba)
+            else:
+                xs = 1.0 - np.max(proba, axis=1)
             offset = state.step - (0 if xs is None else len(xs))
         if xs is None or len(xs) == 0:
             return RetrainDecision(retrain=False, reason=f"no new {self.signal} values")

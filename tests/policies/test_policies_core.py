@@ -228,6 +228,41 @@ def test_on_drift_confidence_signal_uses_uncertainty():
     assert d.change_point == 100 + 6
 
 
+class RecordingDetector(RunDetector):
+    """RunDetector that keeps every value it was fed."""
+
+    def __init__(self, run: int = 3) -> None:
+        super().__init__(run)
+        self.fed: list[float] = []
+
+    def update_many(self, xs):
+        self.fed.extend(np.asarray(xs).tolist())
+        return super().update_many(xs)
+
+
+def test_on_drift_confidence_reads_1d_proba_as_positive_class_rows():
+    # a 1-D current_proba (a binary model's positive-class probabilities, as
+    # LifecycleState and CBPE read it) was taken as one row of class
+    # probabilities: one value per batch, 1 - max over the whole batch
+    p_pos = np.array([0.9, 0.2, 0.5, 0.99, 0.6])
+    one_d, two_d = RecordingDetector(), RecordingDetector()
+    d1 = OnDrift(one_d, signal="confidence").should_retrain(
+        LifecycleState(step=105, current_proba=p_pos)
+    )
+    d2 = OnDrift(two_d, signal="confidence").should_retrain(
+        LifecycleState(step=105, current_proba=np.c_[1 - p_pos, p_pos])
+    )
+    assert one_d.fed == pytest.approx([0.1, 0.2, 0.5, 0.01, 0.4])
+    assert one_d.fed == pytest.approx(two_d.fed)
+    assert (d1.retrain, d1.change_point) == (d2.retrain, d2.change_point) == (True, 100 + 2)
+
+
+@pytest.mark.parametrize("shape", [(), (2, 3, 2)])
+def test_lifecycle_state_refuses_proba_of_other_ranks(shape):
+    with pytest.raises(InvalidParameterError, match=r"'current_proba'.*shape \(b, n_classes\)"):
+        LifecycleState(step=10, current_proba=np.full(shape, 0.5))
+
+
 def test_on_drift_without_new_values_keeps():
     assert not OnDrift(RunDetector()).should_retrain(LifecycleState(step=5)).retrain
 
