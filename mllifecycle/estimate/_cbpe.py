@@ -57,6 +57,22 @@ def _real(x: Any, name: str, caller: str) -> Any:
     return x
 
 
+def _index_text(column: Any, n_columns: int) -> str:
+    """Return a column name as text, class indices as ints (1.0 and True as "1").
+
+    Labels are column indices, 0/1 or bools for binary problems: a table
+    named by float labels ``[1.0, 0.0]`` or bools ``[True, False]`` is read by
+    name like ``[1, 0]``, not by position.
+    """
+    if isinstance(column, bool | np.bool_):
+        return str(int(column)) if n_columns == 2 else str(column)
+    if isinstance(column, numbers.Real) and not isinstance(column, numbers.Integral):
+        x = float(column)
+        if x.is_integer() and 0 <= x < n_columns:
+            return str(int(x))
+    return str(column)
+
+
 def _bootstrap_rows(
     y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator
 ) -> list[IntArray]:
@@ -293,7 +309,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """Column order of a table ``y_proba``: by name, never by position alone.
 
         Labels are column indices, so a table whose columns are named
-        ``0..K-1`` (ints or their text) in another order is put in that
+        ``0..K-1`` (ints, their text, integral floats, or bools for binary
+        problems) in another order is put in that
         order; a table after a table fit must have fit's columns (any order).
         Returns ``y_proba`` reordered (as NumPy) or unchanged.
         """
@@ -303,8 +320,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             if fitting:
                 self._proba_columns = None
             return y_proba
-        names = [str(c) for c in (column_names(y_proba) or [])]
         arr = frame_to_numpy(y_proba)
+        given = column_names(y_proba) or []
+        names = [_index_text(c, arr.shape[-1]) for c in given]
+        if len(set(names)) < len(names):  # 1.0 and "1": keep the names as given
+            names = [str(c) for c in given]
         stored = getattr(self, "_proba_columns", None)
         if not fitting and stored is not None:
             if sorted(names) != sorted(stored) or len(set(names)) != len(names):
@@ -393,6 +413,18 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             the reference, or (``calibration="auto"``) a class with fewer than
             ``cv`` rows; a ``progress`` that is neither a bool nor a callable.
         """
+        # a fit that raises leaves the previous fit as it was: a half-replaced
+        # state (the old maps, no n_classes_) estimated a binary window with a
+        # 3-class fit's maps, silently
+        state = dict(self.__dict__)
+        try:
+            return self._fit(y_true, y_proba, progress)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+
+    def _fit(self, y_true: Any, y_proba: Any, progress: Any) -> CBPE:
         caller = "CBPE.fit"
         names = self._validate_params()
         check_progress(progress, caller)

@@ -142,6 +142,21 @@ def _class_order(names: list[str], classes: list[str]) -> list[int] | None:
     return None
 
 
+def _names_a_class(names: list[str], classes: list[str]) -> bool:
+    """Whether some column name is a class of ``y_true`` (by text or by number)."""
+    if set(names) & set(classes):
+        return True
+
+    def number(text: str) -> float | None:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    wanted = {number(c) for c in classes} - {None}
+    return any(number(n) in wanted for n in names)
+
+
 def _model_output(
     path: str,
     name: str,
@@ -161,6 +176,9 @@ def _model_output(
         path, name, header=header, sep=sep, explicit_header=explicit_header
     )
     if values.ndim == 2:
+        if kind == "regression":  # was refused as "probabilities in [0, 1]"
+            fail(name, "one column of predicted values for a regression metric",
+                 described(f"{values.shape[1]} columns"))
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities when it has several columns", values)
         proba = values.astype(np.float64)
@@ -168,6 +186,15 @@ def _model_output(
         order = None if names is None else _class_order(names, classes)
         if order is not None:
             proba = proba[:, order]
+        elif names is not None and _names_a_class(names, classes):
+            # a header "yes,maybe" was read by position: "yes" became class "no"
+            fail(
+                name,
+                f"one column per class of y_true {classes[:5]}, named by class (any "
+                "order) or not named by class at all (read in sorted class order)",
+                described(f"columns {names[:5]}"),
+                "mllifecycle gate",
+            )
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
@@ -179,6 +206,17 @@ def _model_output(
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
+        classes = [str(c) for c in np.unique(y).tolist()]
+        if names is not None and len(classes) == 2 and names[0] == classes[0] != "0":
+            # a column headed "no" holds P(no): read as P(yes), AUC became 1 - AUC
+            # ("0" is also pandas' name for an unnamed column, so it is let through)
+            fail(
+                name,
+                f"one column of probabilities of the positive class {classes[1]!r} (the "
+                "larger label), or one column per class",
+                described(f"a column headed by the other class {names[0]!r}"),
+                "mllifecycle gate",
+            )
         return _labels_from_proba(y, proba, name), proba
     if kind == "label":
         from mllifecycle._io import match_label_types

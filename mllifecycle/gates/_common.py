@@ -27,7 +27,7 @@ def _f(x: float) -> str:
 
 
 def _signed(x: float) -> str:
-    return f"{x:+.4g}"
+    return f"{x + 0.0:+.4g}"  # -0.0 (an improvement of 0 on a loss) shows as +0
 
 
 def _check_context(context: Any, caller: str) -> GateContext:

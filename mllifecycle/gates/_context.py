@@ -24,7 +24,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle._weights import check_weights
-from mllifecycle.gates._metrics import MetricSpec, _labels
+from mllifecycle.gates._metrics import MetricSpec, _labels, proba_by_class
 
 __all__ = ["GateContext", "GateResult", "model_inputs"]
 
@@ -37,12 +37,14 @@ def _slices(value: Any, n: int) -> Any:
     names = column_names(value)
     if names is not None:
         # a repeated name would keep one of its columns only
-        refuse_duplicate_names(names, "slices", caller)
+        refuse_duplicate_names(list(value.columns), "slices", caller)  # names as given
         arr = np.asarray(value.to_numpy())
         value = {nm: arr[:, j] for j, nm in enumerate(names)}
     if isinstance(value, Mapping):
         if not value:
             fail("slices", "a non-empty mapping of slice columns", value, caller)
+        # keys are kept as text: {1: a, "1": b} would keep b alone
+        refuse_duplicate_names(list(value), "slices", caller)
         out = {}
         for key, col in value.items():
             # None and mixed types would crash np.unique in the slice gate
@@ -133,7 +135,7 @@ class GateContext:
             v = getattr(self, nm)
             if v is None:
                 continue
-            arr = check_proba(_proba_by_class(v, y, nm, caller), nm, caller)
+            arr = check_proba(proba_by_class(v, np.unique(y), nm, caller), nm, caller)
             fix(self, nm, arr)
             arrays.append(arr)
             names.append(nm)
@@ -171,32 +173,6 @@ class GateContext:
             sample_weight=sub(self.sample_weight),
             rng=self.rng,
         )
-
-
-def _proba_by_class(v: Any, y: npt.NDArray[Any], name: str, caller: str) -> Any:
-    """Put a table of probabilities in the sorted order of ``y``'s classes, by name.
-
-    Columns named by the classes (``model.classes_``, as text or values) are
-    read by name, whatever their order; a table naming only some classes is
-    refused; other names (``p0``, ``p1``) are read by position.
-    """
-    from mllifecycle._frames import column_names, frame_to_numpy, is_frame
-
-    if not is_frame(v):
-        return v
-    names = [str(c) for c in (column_names(v) or [])]
-    if len(names) < 2:
-        return v  # one column: its own checks apply
-    arr = frame_to_numpy(v)
-    classes = [str(c) for c in np.unique(y).tolist()]
-    hits = [c for c in names if c in classes]
-    if not hits:
-        return arr
-    if sorted(names) != sorted(classes) or len(set(names)) != len(names):
-        fail(name, f"one column per class of y_true {classes[:5]}, named by class (any "
-             "order) or not named by class at all (read in sorted class order)",
-             described(f"columns {names[:5]}"), caller)
-    return arr[:, [names.index(c) for c in classes]]
 
 
 def _labels_from_proba(

@@ -19,6 +19,7 @@ Every named metric is reduced to what a resample needs:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,7 +43,7 @@ from mllifecycle._validation import (
 )
 from mllifecycle._weights import check_weights
 
-__all__ = ["METRICS", "MetricSpec", "resolve_metric", "prepare", "Problem"]
+__all__ = ["METRICS", "MetricSpec", "resolve_metric", "prepare", "Problem", "proba_by_class"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -371,6 +372,54 @@ def _proba_true_class(
     return p[np.arange(y.size), col], onehot, classes
 
 
+def proba_by_class(v: Any, labels: npt.NDArray[Any], name: str, caller: str) -> Any:
+    """Put a table of probabilities in the sorted order of the classes ``labels``, by name.
+
+    Columns named by the classes (``model.classes_``, as text or values) are
+    read by name, whatever their order; a table naming only some classes is
+    refused; other names (``p0``, ``p1``) are read by position.
+    """
+    from mllifecycle._frames import column_names, frame_to_numpy, is_frame
+
+    if not is_frame(v):
+        return v
+    names = given = [str(c) for c in (column_names(v) or [])]
+    if len(names) < 2:
+        return v  # one column: its own checks apply
+    arr = frame_to_numpy(v)
+    values = labels.tolist()
+    classes = [str(c) for c in values]
+    # numbers by value: columns 1, 0 name the float labels 1.0, 0.0
+    names = [_class_text(c, values, classes) for c in names]
+    hits = [c for c in names if c in classes]
+    if not hits:
+        return arr
+    if sorted(names) != sorted(classes) or len(set(names)) != len(names):
+        fail(name, f"one column per class of y_true {classes[:5]}, named by class (any "
+             "order) or not named by class at all (read in sorted class order)",
+             described(f"columns {given[:5]}"), caller)
+    return arr[:, [names.index(c) for c in classes]]
+
+
+def _class_text(name: str, values: list[Any], classes: list[str]) -> str:
+    """Return the text of the numeric class ``name`` equals (``"1"`` for 1.0), else ``name``."""
+    if "_" in name:  # int("1_0") is 10
+        return name
+    try:
+        x: float | int = int(name)  # exact beyond 2**53
+    except ValueError:
+        try:
+            x = float(name)
+        except ValueError:
+            return name
+    for v, text in zip(values, classes, strict=True):
+        # numbers only: True == 1, and text labels keep their own names
+        number = isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
+        if number and v == x:
+            return text
+    return name
+
+
 def _binary_scores(
     y: npt.NDArray[Any], s: Any, name: str, caller: str, column: int = 1
 ) -> FloatArray:
@@ -491,6 +540,10 @@ def _prepare(
         b = _labels(challenger, nb, caller)
     else:
         y = _labels(y_true, "y_true", caller)
+        # tables named by class (model.classes_) are read by name, not by position
+        labels = np.unique(y) if classes is None else np.union1d(np.asarray(classes), y)
+        champion = proba_by_class(champion, labels, na, caller)
+        challenger = proba_by_class(challenger, labels, nb, caller)
         if kind == "proba":
             a = check_proba(champion, na, caller)
             b = check_proba(challenger, nb, caller)

@@ -175,7 +175,13 @@ def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateRepo
     caller = "evaluate_gates"
     if not isinstance(context, GateContext):
         fail("context", "a GateContext", described(type(context).__name__), caller)
-    seq = [gates] if hasattr(gates, "check") or callable(gates) else list(gates)
+    if hasattr(gates, "check") or callable(gates):
+        seq = [gates]
+    else:
+        try:
+            seq = list(gates)
+        except TypeError:  # list(5): "'int' object is not iterable"
+            fail("gates", "a gate or an iterable of gates", gates, caller)
     if not seq:
         fail("gates", "at least one gate", gates, caller)
     seq = [as_gate(g) if callable(g) and not hasattr(g, "check") else g for g in seq]

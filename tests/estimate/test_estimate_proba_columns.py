@@ -42,3 +42,20 @@ def test_estimate_refuses_a_table_with_other_columns():
     named = CBPE(random_state=0).fit(y_true=Y, y_proba=pd.DataFrame(P, columns=["neg", "pos"]))
     with pytest.raises(InvalidParameterError, match=r"columns of fit's y_proba \['neg', 'pos'\]"):
         named.estimate(pd.DataFrame(P, columns=["a", "b"]))
+
+
+@pytest.mark.parametrize(
+    "cols", [[1.0, 0.0], [True, False], [np.float32(1), np.float32(0)]],
+    ids=["float", "bool", "float32"],
+)
+def test_float_and_bool_class_names_are_read_by_name(cols):
+    # classes_ of a model fitted on 0.0/1.0 (or bool) labels: the table was read
+    # by position, so the reference ROC AUC came out as 1 - AUC, with exit 0
+    from sklearn.metrics import roc_auc_score
+
+    plain = CBPE(random_state=0).fit(y_true=Y, y_proba=P)
+    named = CBPE(random_state=0).fit(y_true=Y, y_proba=pd.DataFrame(P[:, ::-1], columns=cols))
+    assert named.reference_metrics_["roc_auc"] == pytest.approx(roc_auc_score(Y, P1))
+    assert _report(named.estimate(pd.DataFrame(P[:800, ::-1], columns=cols))) == _report(
+        plain.estimate(P[:800])
+    )

@@ -213,3 +213,25 @@ def test_errors_are_value_errors_too():
         CBPE(metrics="nope")
     with pytest.raises(AttributeError):
         CBPE().estimate(P)
+
+
+@pytest.mark.parametrize(
+    ("y", "proba"),
+    [
+        (np.zeros(200, dtype=int), P),  # a class missing
+        (Y, np.full(200, 1.5)),  # probabilities outside [0, 1]
+        (Y[:10], P),  # lengths differ
+    ],
+    ids=["missing-class", "bad-proba", "lengths"],
+)
+def test_a_failed_refit_keeps_the_previous_fit(y, proba):
+    # the failed fit removed n_classes_ and kept the 3-class maps: a binary
+    # window was then estimated with the maps of class 0, 1 and 2, silently
+    est = CBPE(calibration="isotonic").fit(y_true=Y3, y_proba=P3)
+    before = est.estimate(P3[:50]).to_dict()
+    with pytest.raises(InvalidParameterError):
+        est.fit(y_true=y, y_proba=proba)
+    assert est.n_classes_ == 3
+    assert est.estimate(P3[:50]).to_dict() == before
+    with pytest.raises(InvalidParameterError, match=r"'y_proba' .*the 3 classes seen in fit"):
+        est.estimate(P[:50])

@@ -141,6 +141,12 @@ CASES = [
         "lacks check",
     ),
     (
+        # was TypeError: 'int' object is not iterable
+        lambda: evaluate_gates(5, GateContext(y_true=Y, challenger=A)),
+        r"The 'gates' parameter of evaluate_gates must be a gate or an iterable of gates. "
+        r"Got 5 instead.",
+    ),
+    (
         lambda: evaluate_gates([MetricThreshold("accuracy", minimum=0.5)], {"y": Y}),
         "a GateContext",
     ),
@@ -323,6 +329,26 @@ def test_slices_table_with_duplicate_column_names_is_refused():
     msg = r"'slices' parameter of GateContext must be a data set with unique column.*'g'"
     with pytest.raises(InvalidParameterError, match=msg):
         GateContext(y_true=Y, champion=A, challenger=A, slices=df)
+
+
+@pytest.mark.parametrize(
+    ("slices", "shown"),
+    [
+        ({1: [0, 1] * 4, "1": [1, 1, 0, 0] * 2}, r"\(as 1 and '1'\)"),
+        ("frame", r"\(as 1 and '1'\)"),
+    ],
+    ids=["mapping", "frame"],
+)
+def test_slice_columns_equal_as_text_are_refused(slices, shown):
+    # a mapping's keys are kept as text: {1: a, "1": b} kept b alone and the
+    # gate judged it for by="1", silently
+    import pandas as pd
+
+    if slices == "frame":
+        slices = pd.DataFrame({1: [0, 1] * 4, "1": [1, 1, 0, 0] * 2})
+    msg = r"'slices' parameter of GateContext must be a data set with unique column.*" + shown
+    with pytest.raises(InvalidParameterError, match=msg):
+        GateContext(y_true=Y, champion=A, challenger=A, slices=slices)
 
 
 @pytest.mark.parametrize("value", ["False", "no", float("nan"), None, 2, [False]])

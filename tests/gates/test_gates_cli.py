@@ -120,6 +120,10 @@ def test_probability_columns_and_header_order(files, capsys):
         (["--challenger", "LONGFIELD"], "malformed CSV"),
         (["--margin", "-1"], "'margin'"),
         (["--alpha", "2"], "'alpha'"),
+        # was "probabilities in [0, 1]" for a file of two columns of values
+        (["--challenger", "TWOCOL", "--metric", "mse"],
+         r"'challenger' parameter must be one column of predicted values for a regression "
+         r"metric. Got 2 columns instead."),
     ],
 )
 def test_bad_input_exit_2_one_line(files, capsys, extra, message):
@@ -132,6 +136,7 @@ def test_bad_input_exit_2_one_line(files, capsys, extra, message):
         "HEADERONLY": _write(tmp / "ho.csv", np.array([], dtype=int), header=["p"]),
         "RAGGED": str(_text(tmp / "rag.csv", "p\n1\n1,2\n")),
         "HOLE": str(_text(tmp / "hole.csv", "a,b\n0.2,0.8\n,0.5\n")),
+        "TWOCOL": str(_text(tmp / "two.csv", "a,b\n" + "2.5,3.5\n" * 3000)),
         "LONGFIELD": str(_text(tmp / "long.csv", 'p\n"' + "x" * 200_000 + '"\n')),
     }
     extra = [special.get(e, e) for e in extra]
@@ -421,3 +426,43 @@ def test_gate_threshold_as_a_percentage_exits_2(files, capsys):
     err = capsys.readouterr().err
     assert status == 2
     assert "accuracy's range [0, 1]" in err
+
+
+@pytest.mark.parametrize(
+    ("y_text", "header"),
+    [("no\nyes\n", "yes,maybe"), ("0\n1\n", "1,2"), ("0\n1\n", "1.0,p")],
+    ids=["unknown-class", "other-numbers", "one-number"],
+)
+def test_header_naming_some_classes_is_refused(tmp_path, capsys, y_text, header):
+    # such a header was read by position: column "yes" became class "no" and
+    # ROC AUC became 1 - AUC, with exit 0 or 1 (GateContext refuses such tables)
+    y = _text(tmp_path / "y.csv", "y\n" + y_text * 20)
+    chal = _text(tmp_path / "c.csv", header + "\n" + "0.7,0.3\n0.2,0.8\n" * 20)
+    status = main(["gate", "--y-true", str(y), "--challenger", str(chal), "--metric", "roc_auc",
+                   "--threshold", "0.5", "--header"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "'challenger' parameter of mllifecycle gate must be one column per class" in err, err
+    assert "named by class (any order)" in err
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [("no", 2), ("yes", 0), ("p", 0)],
+    ids=["other-class", "positive-class", "not-a-class"],
+)
+def test_one_probability_column_headed_by_the_other_class_is_refused(tmp_path, capsys, header,
+                                                                     status):
+    # a column headed "no" (P(no)) was read as P(yes): ROC AUC 1 - AUC, exit 0 or 1
+    y = _text(tmp_path / "y.csv", "y\n" + "no\nyes\n" * 20)
+    p_yes = np.tile([0.3, 0.8], 20)
+    column = 1 - p_yes if header == "no" else p_yes
+    chal = _write(tmp_path / "c.csv", column, header=[header])
+    got = main(["gate", "--y-true", str(y), "--challenger", chal, "--metric", "roc_auc",
+                "--threshold", "0.9"])
+    err = capsys.readouterr().err
+    assert got == status, err
+    if status == 2:
+        assert ("'challenger' parameter of mllifecycle gate must be one column of "
+                "probabilities of the positive class 'yes'") in err
+        assert "headed by the other class 'no'" in err

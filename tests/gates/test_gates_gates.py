@@ -317,3 +317,16 @@ def test_label_metric_from_probabilities_only_champion():
     res = NoRegression("accuracy", margin=0.01, n_resamples=300).check(ctx)
     expected = np.mean((ctx0.champion_proba > 0.5) == ctx0.y_true)
     assert res.evidence["champion_value"] == pytest.approx(expected)
+
+
+def test_no_improvement_on_a_loss_reads_plus_zero():
+    # identical models on a lower-is-better metric: the improvement -1 * 0.0
+    # was printed "-0" with bounds "[-0, -0]", as if the challenger were worse
+    from mllifecycle.gates import GateContext, NoRegression
+
+    y = np.linspace(0.0, 1.0, 300)
+    pred = y + 0.1
+    ctx = GateContext(y_true=y, champion=pred, challenger=pred.copy(), rng=0)
+    res = NoRegression("mse", margin=0.01, n_resamples=200).check(ctx)
+    assert "improvement +0 with one-sided 95% bounds [+0, +0]" in res.reasons[0]
+    assert res.passed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.gates import GateContext
@@ -46,8 +47,65 @@ def test_integer_class_names():
 
 
 @pytest.mark.parametrize(
+    ("y_kind", "cols"),
+    [("float", [1, 0]), ("float", ["1", "0"]), ("int", [1.0, 0.0]), ("int8", ["1.0", "0.0"]),
+     ("object", [1, 0])],
+    ids=["float-labels-int-names", "float-labels-text-names", "int-labels-float-names",
+         "int8-labels-float-text", "object-float-labels-int-names"],
+)
+def test_numeric_class_names_are_matched_by_value(y_kind, cols):
+    # float labels 0.0, 1.0 against columns [1, 0] did not match as text ("1.0"
+    # vs "1") and were read by position: ROC AUC became 1 - AUC, with exit 0
+    from mllifecycle.gates import MetricThreshold
+
+    y = (Y == "yes").astype(float).astype(y_kind)
+    ctx = GateContext(y_true=y, challenger=(PRED == "yes").astype(float).astype(y_kind),
+                      challenger_proba=pd.DataFrame(P[:, ::-1], columns=cols))
+    np.testing.assert_array_equal(ctx.challenger_proba, P)
+    value = MetricThreshold("roc_auc", minimum=0.5).check(ctx).evidence["value"]
+    assert value == pytest.approx(roc_auc_score(y.astype(float), P[:, 1]))
+
+
+def test_numeric_names_of_other_classes_are_refused():
+    y = (Y == "yes").astype(float)
+    with pytest.raises(InvalidParameterError, match=r"'challenger_proba'.*named by class"):
+        GateContext(y_true=y, challenger=y, challenger_proba=pd.DataFrame(P, columns=[1, 2]))
+
+
+@pytest.mark.parametrize(
     "cols", [["yes", "maybe"], ["yes", "yes"]], ids=["unknown-class", "repeated-class"]
 )
 def test_partly_named_tables_are_refused(cols):
     with pytest.raises(InvalidParameterError, match=r"'challenger_proba'.*named by class"):
         _ctx(pd.DataFrame(P, columns=cols))
+
+
+@pytest.mark.parametrize("metric", ["roc_auc", "log_loss", "brier_score", "ece"])
+def test_comparisons_read_probability_tables_by_class_name(metric):
+    # paired_bootstrap, paired_permutation and delong read a table by position
+    # (GateContext read it by name): with columns [yes, no] ROC AUC came out as
+    # 1 - AUC and log loss as that of the other class, with exit 0
+    from mllifecycle.gates import delong, paired_bootstrap, paired_permutation
+
+    frame = pd.DataFrame(P[:, ::-1], columns=["yes", "no"])
+    by_name = paired_bootstrap(Y, frame, P, metric=metric, rng=0, n_resamples=50)
+    plain = paired_bootstrap(Y, P, P, metric=metric, rng=0, n_resamples=50)
+    assert by_name.champion_value == pytest.approx(plain.champion_value)
+    assert by_name.difference == pytest.approx(0.0, abs=1e-12)
+    assert paired_permutation(Y, P, frame, metric=metric).difference == pytest.approx(
+        0.0, abs=1e-12
+    )
+    if metric == "roc_auc":
+        assert plain.champion_value == pytest.approx(roc_auc_score(Y == "yes", P[:, 1]))
+        q = np.clip(P_YES + np.random.default_rng(1).normal(0, 0.2, P_YES.size), 0, 1)
+        other = np.column_stack([1 - q, q])
+        dl = delong(Y, frame, other, test="delong")
+        assert dl.champion_auc == pytest.approx(plain.champion_value)
+
+
+def test_comparisons_refuse_partly_named_tables():
+    from mllifecycle.gates import paired_bootstrap
+
+    with pytest.raises(InvalidParameterError,
+                       match=r"'challenger' parameter of paired_bootstrap.*named by class"):
+        paired_bootstrap(Y, P, pd.DataFrame(P, columns=["yes", "maybe"]), metric="log_loss")
