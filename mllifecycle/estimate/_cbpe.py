@@ -74,21 +74,40 @@ def _index_text(column: Any, n_columns: int) -> str:
 
 
 def _bootstrap_rows(
-    y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator
+    y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator, caller: str
 ) -> list[IntArray]:
     """Row indices of ``n_resamples`` resamples that each contain every class.
 
     Plain (not stratified) resampling, so the uncertainty of the class balance,
     which moves the calibration's intercept, is part of the spread. A resample
-    missing a class is drawn again.
+    missing a class is drawn again, at most ``_MAX_REDRAWS`` per resample on
+    average: with many classes of a row or two such resamples are too rare
+    (20 classes of one row: about one draw in 6,000), and an error says so
+    rather than the loop running on.
     """
     n = len(y)
     out: list[IntArray] = []
-    while len(out) < n_resamples:
+    if n_resamples == 0:
+        return out
+    limit = _MAX_REDRAWS * n_resamples
+    for _ in range(limit):
         idx = rng.integers(0, n, n)
         if np.unique(y[idx]).size == n_classes:
             out.append(idx)
-    return out
+            if len(out) == n_resamples:
+                return out
+    counts = np.bincount(y, minlength=n_classes)
+    fail(
+        "y_true",
+        f"enough rows of each class for bootstrap resamples that contain every class "
+        f"(n_resamples={n_resamples}: {limit} draws gave {len(out)}; use n_resamples=0 "
+        "or merge rare classes)",
+        described(f"{int((counts <= 2).sum())} class(es) of at most 2 rows among {n} rows"),
+        caller,
+    )
+
+
+_MAX_REDRAWS = 100
 
 
 class CBPE(BaseEstimator):  # type: ignore[misc]
@@ -314,7 +333,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         order; a table after a table fit must have fit's columns (any order).
         Returns ``y_proba`` reordered (as NumPy) or unchanged.
         """
-        from mllifecycle._frames import column_names, frame_to_numpy, is_frame
+        from mllifecycle._frames import (
+            column_names,
+            frame_to_numpy,
+            is_frame,
+            refuse_duplicate_names,
+        )
 
         if not is_frame(y_proba):
             if fitting:
@@ -322,6 +346,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             return y_proba
         arr = frame_to_numpy(y_proba)
         given = column_names(y_proba) or []
+        # a repeated name (also 1 and "1") names no class: fit accepted it and
+        # every estimate after it was refused
+        refuse_duplicate_names(given, name, caller)
         names = [_index_text(c, arr.shape[-1]) for c in given]
         if len(set(names)) < len(names):  # 1.0 and "1": keep the names as given
             names = [str(c) for c in given]
@@ -483,7 +510,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self.calibration_ = method
         bar.update()
         self.bootstrap_calibrators_ = []
-        for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng):
+        for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng, caller):
             self.bootstrap_calibrators_.append(fit_calibrators(method, raw[idx], y[idx]))
             bar.update()
         return method, scores

@@ -235,3 +235,44 @@ def test_a_failed_refit_keeps_the_previous_fit(y, proba):
     assert est.estimate(P3[:50]).to_dict() == before
     with pytest.raises(InvalidParameterError, match=r"'y_proba' .*the 3 classes seen in fit"):
         est.estimate(P[:50])
+
+
+def test_bootstrap_with_too_rare_classes_is_refused_not_looped():
+    # a resample missing a class is drawn again: with 19 classes of one row
+    # among 119 that almost never succeeds (about 0.63**19), and fit never
+    # returned; now it stops after 100 draws per resample and says why
+    y = np.r_[np.zeros(100, dtype=int), np.arange(1, 20)]
+    proba = np.random.default_rng(1).dirichlet(np.ones(20), size=y.size)
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'y_true' parameter of CBPE.fit must be enough rows of each class for bootstrap "
+        r"resamples.*n_resamples=5: 500 draws gave 0.*Got 19 class\(es\) of at most 2 rows among 119",
+    ):
+        CBPE(calibration="none", n_resamples=5, random_state=0).fit(y_true=y, y_proba=proba)
+    # without a bootstrap the same reference fits
+    assert CBPE(calibration="none").fit(y_true=y, y_proba=proba).n_classes_ == 20
+
+
+def test_bootstrap_draws_are_those_of_the_redraw_loop():
+    # the cap changes nothing where resamples succeed: the maps are those of
+    # resamples drawn in order from the same stream, skipping incomplete ones
+    from mllifecycle.estimate._cbpe import _bootstrap_rows
+
+    y = np.r_[np.zeros(6, dtype=int), 1, 2]
+    got = _bootstrap_rows(y, 3, 4, np.random.default_rng(3), "test")
+    rng = np.random.default_rng(3)
+    want = []
+    while len(want) < 4:
+        idx = rng.integers(0, y.size, y.size)
+        if np.unique(y[idx]).size == 3:
+            want.append(idx)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+@pytest.mark.parametrize("columns", [["a", "a"], [0, "0"]])
+def test_repeated_proba_column_names_are_refused_at_fit(columns):
+    # fit accepted them, and every estimate after it was refused
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame(np.c_[1 - P, P], columns=columns)
+    with pytest.raises(InvalidParameterError, match=r"'y_proba' parameter of CBPE.fit must be a data set with unique column names"):
+        CBPE().fit(y_true=Y, y_proba=table)
