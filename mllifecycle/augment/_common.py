@@ -397,8 +397,14 @@ def class_plan(
          "count}", sampling_strategy, caller)
 
 
+def as_python(label: Any) -> Any:
+    """Return a NumPy scalar label as its Python value (messages show 1, not np.int64(1))."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def effective_k(k: int, n_class: int, label: Any, caller: str) -> int:
     """Neighbours usable within a class of ``n_class`` rows (warn when reduced)."""
+    label = as_python(label)
     if n_class < 2:
         fail("y", "at least 2 rows in every class to be oversampled by "
              "interpolation", described(f"1 row of class {label!r}"), caller)

@@ -393,6 +393,13 @@ class Mixup(_Augmenter):
 
     _function = staticmethod(mixup)
 
+    def _plan(self, y: npt.NDArray[Any], y_new: npt.NDArray[Any]) -> dict[Any, int]:
+        # task="regression" on integer targets: the new rows carry mixed target
+        # values, not classes (one group, as for any continuous target)
+        if self.task == "regression":
+            return {"all": int(y_new.shape[0])}
+        return super()._plan(y, y_new)
+
     def __init__(
         self,
         *,

@@ -21,6 +21,7 @@ from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
     FloatArray,
     IntArray,
+    as_python,
     assemble,
     check_X,
     check_y,
@@ -175,7 +176,7 @@ def random_oversample(
                      f"{sorted(known)!r}", described(f"unknown class {key!r}"),
                      caller)
             shrink[k] = check_scalar(v, f"shrinkage[{key!r}]", caller=caller, low=0.0)
-        missing = [lab for lab, _, cnt in groups if cnt and lab not in shrink]
+        missing = [as_python(lab) for lab, _, cnt in groups if cnt and lab not in shrink]
         if missing:
             fail("shrinkage", "a factor for every class that is oversampled",
                  described(f"no factor for {missing!r}"), caller)

@@ -24,6 +24,7 @@ from mllifecycle.augment._common import (
     IntArray,
     Output,
     apportion,
+    as_python,
     assemble,
     check_n_jobs,
     check_X,
@@ -340,7 +341,7 @@ def borderline_smote(
         danger = np.flatnonzero((2 * n_other >= m_eff) & (n_other < m_eff))
         if danger.size == 0:
             warnings.warn(
-                f"borderline_smote: no row of class {label!r} is in danger "
+                f"borderline_smote: no row of class {as_python(label)!r} is in danger "
                 f"(m_neighbors={m}); using every row of the class as a seed.",
                 DegenerateDataWarning, stacklevel=2,
             )
@@ -469,7 +470,7 @@ def adasyn(
         ratio = (inverse[nbrs] != c).mean(axis=1)
         if ratio.sum() == 0:
             warnings.warn(
-                f"adasyn: no row of class {label!r} has a neighbour of another "
+                f"adasyn: no row of class {as_python(label)!r} has a neighbour of another "
                 "class; every row gets an equal share (plain SMOTE).",
                 DegenerateDataWarning, stacklevel=2,
             )

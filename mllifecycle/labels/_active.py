@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
@@ -30,6 +31,7 @@ from mllifecycle._validation import (
     check_callable,
     check_has_methods,
     check_int,
+    check_labels_as_given,
     check_labels_of_one_kind,
     check_option,
     check_probability,
@@ -153,9 +155,11 @@ def _proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
     check_has_methods(estimator, "estimator", ["predict_proba"], caller)
     classes = getattr(estimator, "classes_", None)
     if classes is not None and len(classes) < 2:
+        only = np.asarray(classes).tolist()  # Python values: 3, not np.int64(3)
         fail("estimator", "a classifier fitted on at least 2 classes (query at random "
              "until two classes are labelled; ActiveLearner does so)",
-             described(f"one fitted on the single class {classes[0]!r}"), caller)
+             described(f"one fitted on the single class {only[0]!r}" if only
+                       else "one fitted on no class"), caller)
     p = np.asarray(estimator.predict_proba(Xp), dtype=np.float64)
     if p.ndim != 2 or p.shape[0] != Xp.shape[0] or p.shape[1] < 2:
         fail("estimator", "predict_proba returning (n_pool, n_classes >= 2)",
@@ -406,8 +410,12 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
     if isinstance(estimator, Sequence) and not isinstance(estimator, str):
         members = list(estimator)
         coded = False
-        all_classes: Any = np.unique(np.concatenate(
-            [np.asarray(getattr(m, "classes_", [])) for m in members])) if members else []
+        # members fitted on 0 and "0" (or True and 1) would pool them as one class
+        values = [v for m in members for v in np.asarray(getattr(m, "classes_", [])).tolist()]
+        check_labels_of_one_kind(values, "estimator", caller,
+                                 expected="a committee whose members were fitted on class "
+                                 "labels of one kind (all text, all numbers or all booleans)")
+        all_classes: Any = np.unique(np.asarray(values)) if values else []
     elif hasattr(estimator, "estimators_"):
         members = list(estimator.estimators_)
         all_classes = np.asarray(getattr(estimator, "classes_", []))
@@ -1097,7 +1105,7 @@ class ActiveLearner:
     Parameters
     ----------
     estimator : scikit-learn classifier with ``predict_proba``
-        Cloned; never mutated.
+        Cloned (an unset ``random_state`` seeded from ``rng``); never mutated.
     strategy : QueryStrategy, default=cluster_margin
         Batch-diverse low-margin selection; with ``batch_size=1`` it picks
         the lowest-margin row, as :func:`margin` does.
@@ -1160,6 +1168,7 @@ class ActiveLearner:
     _X_init: Any = attrs.field(default=None, init=False, repr=False)
     _y_init: Any = attrs.field(default=None, init=False, repr=False)
     _gen: Any = attrs.field(default=None, init=False, repr=False)
+    _est_seed: int = attrs.field(default=0, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "ActiveLearner"
@@ -1198,6 +1207,13 @@ class ActiveLearner:
             self._X_init = np.empty((0, Xp.shape[1]))
             self._y_init = np.empty(0)
         self._gen = check_rng(self.rng, caller=caller)
+        # an unset random_state of the estimator (a forest's) seeded from rng:
+        # the same rng, the same refits and queries. A spawned child leaves the
+        # stream of the query seeds as it was.
+        try:
+            self._est_seed = new_seed(self._gen.spawn(1)[0])
+        except (AttributeError, TypeError, ValueError):  # no SeedSequence to spawn from
+            self._est_seed = new_seed(self._gen)
         self.labelled_indices_ = np.empty(0, np.intp)
         self.y_pool_labelled_ = np.empty(0, dtype=self._y_init.dtype)
         self.n_bought_ = 0
@@ -1217,11 +1233,9 @@ class ActiveLearner:
         return X, y
 
     def _refit(self) -> None:
-        from sklearn.base import clone
-
         X, y = self._training()
         if np.unique(y).shape[0] >= 2:
-            self.estimator_ = clone(self.estimator).fit(X, y)
+            self.estimator_ = seeded_clone(self.estimator, self._est_seed).fit(X, y)
         else:
             self.estimator_ = None
 
@@ -1472,7 +1486,8 @@ def simulate(
         runs are in ``random_runs``). ``n_random=1`` reproduces the single
         random run of earlier versions for the same ``rng``.
     rng : int, numpy.random.Generator or None, default=None
-        Seeds the split, the initial set, the strategy and random sampling.
+        Seeds the split, the initial set, the strategy, random sampling and
+        (where it is unset) the estimator's ``random_state``.
 
     Returns
     -------
@@ -1504,6 +1519,8 @@ def simulate(
     if ya.shape[0] != Xa.shape[0]:
         fail("y", f"one label per row of X ({Xa.shape[0]})",
              described(f"{ya.shape[0]} label(s)"), caller)
+    # [True, 1] became two 1s (one class), [0, "a"] cannot be sorted into classes
+    check_labels_as_given(y, ya, "y", caller)
     bud = check_int(budget, "budget", caller=caller, low=1)
     b = check_int(batch_size, "batch_size", caller=caller, low=1)
     ts = check_probability(test_size, "test_size", caller=caller, open_interval=True)

@@ -455,8 +455,9 @@ def _read_answers(
             i = order[dup[0] + 1]
             fail("answers", "one answer per (task, worker) pair (or pass "
                  "duplicates='first', 'last' or 'keep')",
-                 described(f"{dup.size} duplicate answer(s), e.g. task {tasks[t[i]]!r} "
-                           f"by worker {workers[w[i]]!r}"), caller)
+                 described(f"{dup.size} duplicate answer(s), e.g. task "
+                           f"{tasks[t[i]:t[i] + 1].tolist()[0]!r} by worker "
+                           f"{workers[w[i]:w[i] + 1].tolist()[0]!r}"), caller)
         if duplicates == "first":
             first = np.r_[True, ks[1:] != ks[:-1]]
             keep = np.sort(order[first])
@@ -837,7 +838,8 @@ def wawa(
     Returns
     -------
     CrowdResult
-        ``skills`` is each worker's agreement rate with the majority vote.
+        ``skills`` is each worker's agreement rate with the majority vote
+        (the labels :func:`majority_vote` returns, ties included).
 
     References
     ----------
@@ -856,7 +858,10 @@ def wawa(
                          duplicates=duplicates, caller=caller)
     gen = check_rng(rng, caller=caller)
     mv = _clamp(data, _shares(_counts(data)))
-    skills = _agreement(data, _argmax_random(mv, gen, _prior_from(mv, 0.0)))
+    # the labels of majority_vote: ties to the class more frequent over all
+    # answers (not the mean of the task shares)
+    freq = np.bincount(data.y, minlength=data.n_classes).astype(np.float64)
+    skills = _agreement(data, _argmax_random(mv, gen, freq))
     post = _shares(_counts(data, skills))
     return _finish(data, post, method="wawa", skills=skills, prior=_prior_from(post, 0.0),
                    n_iter=1, converged=True, log_likelihood=math.nan, rng=gen,

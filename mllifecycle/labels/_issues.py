@@ -20,6 +20,7 @@ from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html
 from mllifecycle._validation import (
     RNGLike,
     check_array,
+    check_bool,
     check_has_methods,
     check_int,
     check_labels_of_one_kind,
@@ -448,7 +449,8 @@ def out_of_fold_proba(
     Parameters
     ----------
     estimator : scikit-learn classifier with ``predict_proba``
-        Cloned for every fold; never mutated.
+        Cloned for every fold (an unset ``random_state`` seeded from ``rng``);
+        never mutated.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     cv : int or cross-validation splitter, default=5
@@ -457,7 +459,7 @@ def out_of_fold_proba(
     n_jobs : int, optional
         Folds fitted in parallel with joblib.
     rng : int, numpy.random.Generator or None, default=None
-        Seeds the fold assignment.
+        Seeds the fold assignment and the estimator clones.
 
     Returns
     -------
@@ -490,8 +492,9 @@ def out_of_fold_proba(
     check_labels_of_one_kind(ya, "y", caller, expected="labels of one kind (all text, all "
                              "numbers or all booleans; the columns follow the sorted labels)")
     gen = check_rng(rng, caller=caller)
-    from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
+
+    from mllifecycle._estimators import new_seed, seeded_clone
 
     try:
         classes, codes = np.unique(ya, return_inverse=True)
@@ -512,9 +515,12 @@ def out_of_fold_proba(
     else:
         fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)
     splits = list(splitter.split(Xa, ya))
+    # an unset random_state (a forest's, a boosted model's) seeded from rng: the
+    # same rng gives the same probabilities
+    seed = new_seed(gen)
 
     def one(train: IntArray, test: IntArray) -> tuple[IntArray, FloatArray]:
-        model = clone(estimator).fit(Xa[train], ya[train])
+        model = seeded_clone(estimator, seed).fit(Xa[train], ya[train])
         part = np.asarray(model.predict_proba(Xa[test]), dtype=np.float64)
         out = np.zeros((test.shape[0], classes.shape[0]))
         cols = np.searchsorted(classes, np.asarray(model.classes_))
@@ -579,6 +585,8 @@ def confident_joint(
     array([[1, 1],
            [0, 1]])
     """
+    # calibrate="no" is truthy: it calibrated
+    calibrate = check_bool(calibrate, "calibrate", "confident_joint")
     codes, p, _ = _check_inputs(y, y_proba, classes, "confident_joint")
     cj, _ = _joint_counts(codes, p)
     return _calibrate(cj, codes) if calibrate else cj

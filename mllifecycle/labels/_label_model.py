@@ -112,7 +112,8 @@ class LabelModel:
     tie_break : {"random", "abstain"}, default="random"
         What :meth:`predict` does when several classes are equally probable:
         pick the one of larger ``class_balance_``, remaining ties uniformly at
-        random (with ``rng``); or return ``ABSTAIN``.
+        random (seeded from ``rng`` at :meth:`fit`, so every call gives the
+        same labels); or return ``ABSTAIN``.
     rng : int, numpy.random.Generator or None, default=None
         Seed for breaking ties.
 
@@ -177,6 +178,7 @@ class LabelModel:
     _log_cond: Any = attrs.field(init=False, default=None, repr=False)
     _n_lfs: int = attrs.field(init=False, default=0, repr=False)
     _gen: Any = attrs.field(init=False, default=None, repr=False)
+    _tie_seed: int = attrs.field(init=False, default=0, repr=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "LabelModel"
@@ -216,6 +218,11 @@ class LabelModel:
         """
         caller = "LabelModel.fit"
         vals, cls, _ = check_label_matrix(L, "L", caller, self.n_classes)
+        # ties in predict are broken by draws seeded here: predict (and score)
+        # give the same labels every call, and a refit with the same seed the
+        # same ones again
+        self._gen = check_rng(self.rng, caller=caller)
+        self._tie_seed = int(self._gen.integers(2**63 - 1))
         k = len(cls)
         if k < 2:
             # e.g. float votes of one value: every example would get that class
@@ -427,7 +434,8 @@ class LabelModel:
         if self.tie_break == "random":
             pri = np.where(top, np.asarray(self.class_balance_)[None, :], -1.0)
             top &= pri >= pri.max(axis=1, keepdims=True) - 1e-12
-            idx = (self._gen.random(proba.shape) * top).argmax(axis=1)
+            draws = np.random.default_rng(self._tie_seed).random(proba.shape)
+            idx = (draws * top).argmax(axis=1)
             tie = np.zeros(len(proba), dtype=bool)
         else:
             idx = proba.argmax(axis=1)

@@ -11,7 +11,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, format_value, html_table
-from mllifecycle._validation import check_int, check_probability, described, fail, label_kinds
+from mllifecycle._validation import (
+    check_bool,
+    check_int,
+    check_probability,
+    described,
+    fail,
+    label_kinds,
+)
 from mllifecycle.labels._crowd import _label_array, _refuse_flags_with_numbers, _same_flag_kind
 
 __all__ = [
@@ -96,12 +103,14 @@ def labeling_function(
     >>> apply([big, small], np.array([[1.0], [3.0], [9.0]])).values.tolist()
     [[-1, 0], [-1, -1], [1, -1]]
     """
+    # vectorized="False" is truthy: the function was handed the whole table
+    flag = check_bool(vectorized, "vectorized", "labeling_function")
 
     def wrap(f: Callable[[Any], Any]) -> LabelingFunction:
         if not callable(f):
             fail("fn", "a callable", f, "labeling_function")
         return LabelingFunction(fn=f, name=str(name or getattr(f, "__name__", "lf")),
-                                vectorized=bool(vectorized))
+                                vectorized=flag)
 
     return wrap if fn is None else wrap(fn)
 
@@ -426,6 +435,25 @@ def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
     return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
 
 
+def _unique_names(names: Sequence[str]) -> list[str]:
+    """``names``, a repeated one suffixed with its column position (``lf`` -> ``lf_2``).
+
+    Functions made by one factory share a ``__name__``: keyed by name, the
+    metrics of all but the last would be silently overwritten.
+    """
+    taken = set(names)
+    out: list[str] = []
+    for j, nm in enumerate(names):
+        key = nm
+        if names.count(nm) > 1:
+            key = f"{nm}_{j}"
+            while key in taken:
+                key += "_"
+            taken.add(key)
+        out.append(key)
+    return out
+
+
 @attrs.frozen(kw_only=True, repr=False, eq=False)
 class LFAnalysis:
     """Per-labelling-function coverage, overlaps, conflicts and (with gold) accuracy.
@@ -486,10 +514,14 @@ class LFAnalysis:
         return attrs_to_dict(self)
 
     def to_metrics(self) -> dict[str, float]:
-        """Return flat numbers, ``<name>.coverage`` etc. (for ``mlflow.log_metrics``)."""
+        """Return flat numbers, ``<name>.coverage`` etc. (for ``mlflow.log_metrics``).
+
+        A name shared by several functions (made by one factory) is keyed
+        with the function's column position, ``<name>_<j>.coverage``.
+        """
         out = {"total_coverage": self.total_coverage, "total_overlap": self.total_overlap,
                "total_conflict": self.total_conflict}
-        for j, nm in enumerate(self.names):
+        for j, nm in enumerate(_unique_names(self.names)):
             out[f"{nm}.coverage"] = float(self.coverage[j])
             out[f"{nm}.overlaps"] = float(self.overlaps[j])
             out[f"{nm}.conflicts"] = float(self.conflicts[j])

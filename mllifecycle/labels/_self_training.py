@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
@@ -178,7 +178,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Parameters
     ----------
     estimator : scikit-learn classifier with ``predict_proba``
-        Cloned for every fit.
+        Cloned for every fit (an unset ``random_state`` seeded from
+        ``random_state``).
     target_precision : float, default=0.95
         Required mean calibrated probability that the chosen pseudo-labels
         are right.
@@ -195,6 +196,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     unlabelled : object, default=-1
         Label value marking unlabelled rows.
     random_state : int or None, default=None
+        Seeds the folds and, where the estimator leaves its own unset, the
+        estimator clones: the same value, the same fit.
 
     Attributes
     ----------
@@ -278,7 +281,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         cap = max(1, int(np.ceil(self.max_fraction * XU.shape[0])))
         taken_idx = np.empty(0, np.intp)
         taken_y = np.empty(0, dtype=yL.dtype)
-        model = clone(self.estimator).fit(XL, yL)
+        # an unset random_state (a forest's) seeded: the same random_state, the same fit
+        model = seeded_clone(self.estimator, seed).fit(XL, yL)
         scorer = check_scoring(model, scoring=self.scoring if self.scoring is not None
                                else "accuracy")
         scores = [] if X_eval is None else [float(scorer(model, X_eval, y_eval))]
@@ -297,8 +301,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 skf = StratifiedKFold(folds, shuffle=True,
                                       random_state=int(gen.integers(2**31 - 1)))
                 for tr, te in skf.split(XL, yL):
-                    m = clone(self.estimator).fit(np.r_[XL[tr], XU[taken_idx]],
-                                                  np.r_[yL[tr], taken_y])
+                    m = seeded_clone(self.estimator, seed).fit(
+                        np.r_[XL[tr], XU[taken_idx]], np.r_[yL[tr], taken_y])
                     p = m.predict_proba(XL[te])
                     conf_oof[te] = p.max(axis=1)
                     right[te] = np.asarray(m.classes_)[p.argmax(axis=1)] == yL[te]
@@ -331,7 +335,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             taken_idx = np.r_[taken_idx, left[new]].astype(np.intp)
             taken_y = np.r_[taken_y, pred[new]]
             thresholds.append(thr)
-            model = clone(self.estimator).fit(np.r_[XL, XU[taken_idx]], np.r_[yL, taken_y])
+            model = seeded_clone(self.estimator, seed).fit(np.r_[XL, XU[taken_idx]],
+                                                           np.r_[yL, taken_y])
             if X_eval is not None:
                 scores.append(float(scorer(model, X_eval, y_eval)))
         return model, taken_idx, taken_y, thresholds, scores, reason
