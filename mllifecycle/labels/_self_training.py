@@ -69,6 +69,34 @@ def _is_unlabelled(y: npt.NDArray[Any], marker: Any, caller: str | None = None
     return out
 
 
+def _check_same_marker(semi_supervised: Any, marker: Any, caller: str) -> None:
+    """Refuse a marker that ``semi_supervised`` would read as a class.
+
+    The unlabelled rows reach it marked with ``marker``: :class:`SelfTraining`
+    reads its own ``unlabelled`` (and NaN, None) as unlabelled, scikit-learn's
+    ``sklearn.semi_supervised`` estimators -1 only. Any other marker became a
+    class of its own, and the gain a silently wrong verdict.
+    """
+    missing = marker is None or (isinstance(marker, float) and np.isnan(marker))
+    if isinstance(semi_supervised, SelfTraining):
+        if missing:
+            return
+        own, also = semi_supervised.unlabelled, ", or NaN or None"
+    elif type(semi_supervised).__module__.startswith("sklearn.semi_supervised"):
+        own, also = -1, ""
+    else:
+        return  # a marker we cannot know: the user's estimator's own business
+
+    def kind(v: Any) -> str:
+        if isinstance(v, bool | np.bool_):
+            return "bool"
+        return "number" if isinstance(v, numbers.Real) else type(v).__name__
+
+    if kind(own) != kind(marker) or own != marker:
+        fail("unlabelled", f"the marker semi_supervised reads as unlabelled ({own!r}{also}; "
+             "other values become a class of their own for it)", marker, caller)
+
+
 def _missing_or(v: Any, marker: Any) -> bool:
     """Whether one label of an object array is None, NaN, pandas' NA or ``marker``."""
     if v is None or type(v).__name__ == "NAType":
@@ -565,6 +593,7 @@ def pseudo_label_gain(
                               open_interval=True)
     gen = check_rng(rng, caller=caller)
     unl = _is_unlabelled(ya, unlabelled, caller)
+    _check_same_marker(semi_supervised, unlabelled, caller)
     lab_idx = np.flatnonzero(~unl)
     unl_idx = np.flatnonzero(unl)
     yl = ya[lab_idx]

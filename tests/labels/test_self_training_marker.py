@@ -76,3 +76,40 @@ def test_pseudo_label_gain_with_a_marker_integer_labels_cannot_hold(marker):
     assert res.n_unlabelled == ref.n_unlabelled == 40
     assert res.gain == ref.gain
     assert res.candidate_scores == ref.candidate_scores
+
+
+def _text_labels():
+    y = np.where(Y == 1, "b", "a").astype(object)
+    y[YP == -1] = "?"
+    return y
+
+
+@pytest.mark.parametrize(
+    ("semi", "shown"),
+    [
+        (lambda: SelfTraining(LogisticRegression(), max_iter=1), r"\(-1, or NaN or None;"),
+        (lambda: __import__("sklearn.semi_supervised").semi_supervised.SelfTrainingClassifier(
+            LogisticRegression()), r"\(-1;"),
+    ],
+    ids=["SelfTraining", "sklearn-SelfTrainingClassifier"],
+)
+def test_pseudo_label_gain_refuses_a_marker_the_estimator_reads_as_a_class(semi, shown):
+    # pseudo_label_gain(unlabelled="?") handed the rows marked "?" to an
+    # estimator that reads -1 as unlabelled: "?" became a third class and the
+    # verdict "hurt" (gain -0.89), silently
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'unlabelled' parameter of pseudo_label_gain must be the marker semi_supervised "
+        r"reads as unlabelled " + shown + r".*Got '\?' instead",
+    ):
+        pseudo_label_gain(semi(), X, _text_labels(), unlabelled="?", cv=2, n_repeats=1, rng=0)
+
+
+@pytest.mark.parametrize("marker", ["?", None, np.nan])
+def test_pseudo_label_gain_accepts_the_estimators_own_marker_or_missing(marker):
+    y = _text_labels()
+    y[y == "?"] = marker
+    semi = SelfTraining(LogisticRegression(), max_iter=1, unlabelled="?")
+    res = pseudo_label_gain(semi, X, y, unlabelled=marker, cv=2, n_repeats=1, rng=0)
+    assert res.n_unlabelled == int((YP == -1).sum())
+    assert res.n_splits == 2
