@@ -284,7 +284,8 @@ class GateResult:
         Human-readable sentences explaining the decision.
     skipped : bool
         True when the gate did not apply (e.g. a comparative gate with no
-        champion).
+        champion); a skipped gate passes, so ``skipped=True`` needs
+        ``passed=True``.
     evidence : dict
         The numbers behind the decision (JSON-safe).
 
@@ -301,6 +302,13 @@ class GateResult:
     reasons: tuple[str, ...] = attrs.field(converter=_reasons, factory=tuple)
     skipped: bool = attrs.field(default=False, converter=_skipped)
     evidence: dict[str, Any] = attrs.field(factory=dict, converter=jsonable)
+
+    @skipped.validator
+    def _skipped_passes(self, attribute: attrs.Attribute[Any], value: bool) -> None:
+        # the decision reads passed and the report showed [SKIP] beside FAILED
+        if value and not self.passed:
+            fail("skipped", "False for a gate that did not pass (a skipped gate passes: "
+                 "GateResult(skipped=True) needs passed=True)", value, "GateResult")
 
     @property
     def status(self) -> str:

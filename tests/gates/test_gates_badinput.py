@@ -367,6 +367,31 @@ def test_gate_result_keeps_bools_and_zero_one():
         assert GateResult(passed=value, name="mine").passed is want
 
 
+def test_gate_result_refuses_a_skipped_gate_that_did_not_pass():
+    # a skipped gate passes: passed=False, skipped=True was shown as [SKIP]
+    # while the report, reading passed, said FAILED
+    from mllifecycle.gates import GateResult, evaluate_gates
+
+    with pytest.raises(InvalidParameterError, match=r"'skipped' parameter of GateResult must be "
+                       r"False for a gate that did not pass.*needs passed=True\). Got True"):
+        GateResult(passed=False, name="mine", skipped=True)
+    assert GateResult(passed=True, name="mine", skipped=True).status == "SKIP"
+
+    class Result:
+        passed = False
+        skipped = True
+        name = "custom"
+
+    class Gate:
+        name = "custom"
+
+        def check(self, context):
+            return Result()
+
+    with pytest.raises(InvalidParameterError, match=r"'skipped' parameter of GateResult"):
+        evaluate_gates([Gate()], GateContext(y_true=Y, champion=A, challenger=A))
+
+
 def test_evaluate_gates_refuses_a_custom_result_with_text_passed():
     class Result:
         passed = "False"
