@@ -133,6 +133,22 @@ def _object_labels(yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
     return _stored_as_given(yl.tolist(), "y", caller, expected=_ONE_KIND_BESIDES_MARKER)
 
 
+def _refuse_continuous(yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
+    """Return float labels as they are when they are whole numbers, or refuse them.
+
+    ``2.5`` is no class label: scikit-learn's splitters and classifiers
+    refused it with "Supported target types are: ('binary', 'multiclass').
+    Got 'continuous'", naming neither ``y`` nor the value.
+    """
+    if yl.dtype.kind == "f":
+        odd = yl[yl != np.round(yl)]
+        if odd.shape[0]:
+            fail("y", "class labels (whole numbers when numeric; other floats are "
+                 "regression targets)", described(f"{odd.shape[0]} label(s) such as "
+                                                  f"{float(odd[0])!r}"), caller)
+    return yl
+
+
 def _marker_column(marker: Any, n: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
     """``n`` copies of ``marker`` in ``dtype`` when it holds the marker exactly, else objects.
 
@@ -404,7 +420,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         elif ya.dtype.kind == "f" and np.all(ya[lab] == np.round(ya[lab])):
             yl = ya[lab].astype(np.int64)
         else:
-            yl = ya[lab]
+            yl = _refuse_continuous(ya[lab], caller)
         classes, counts = np.unique(yl, return_counts=True)
         if classes.shape[0] < 2:
             fail("y", "labelled rows of at least 2 classes",
@@ -599,6 +615,7 @@ def pseudo_label_gain(
     yl = ya[lab_idx]
     if yl.dtype.kind == "O":
         yl = _object_labels(yl, caller)
+    yl = _refuse_continuous(yl, caller)
     classes, counts = np.unique(yl, return_counts=True)
     if classes.shape[0] < 2:
         fail("y", "labelled rows of at least 2 classes",

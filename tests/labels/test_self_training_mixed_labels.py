@@ -58,3 +58,21 @@ def test_object_labels_of_one_type_still_work():
     st = SelfTraining(LogisticRegression(), guard_cv=None, max_iter=1).fit(X, ONE_TYPE)
     assert st.classes_.tolist() == [0, 1]
     assert spread_labels(X, ONE_TYPE).classes.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("guard_cv", [3, None])
+@pytest.mark.parametrize("fn", ["SelfTraining", "pseudo_label_gain"])
+def test_non_integral_float_labels_are_refused_naming_y(fn, guard_cv):
+    # 2.5 is no class label: scikit-learn's splitter (or the classifier)
+    # raised "Supported target types ... Got 'continuous'", naming neither y
+    # nor the value
+    y = np.tile([0.0, 2.5, -1.0], 10)
+    semi = SelfTraining(LogisticRegression(), guard_cv=guard_cv, max_iter=1)
+    call = (lambda: semi.fit(X, y)) if fn == "SelfTraining" else (
+        lambda: pseudo_label_gain(semi, X, y, cv=2, n_repeats=1, rng=0))
+    with pytest.raises(InvalidParameterError, match=rf"'y' parameter of {fn} must be class labels "
+                       r"\(whole numbers when numeric.*Got 10 label\(s\) such as 2.5 instead"):
+        call()
+    # whole-number floats are classes, as before
+    assert SelfTraining(LogisticRegression(), guard_cv=guard_cv, max_iter=1).fit(
+        X, np.tile([0.0, 2.0, -1.0], 10)).classes_.tolist() == [0, 2]
