@@ -690,7 +690,7 @@ def check_binary(x: Any, name: str, caller: str | None = None) -> npt.NDArray[np
         fail(
             name,
             "binary values in {0, 1} (1 = the model was wrong)",
-            described(f"{int(bad.sum())} other value(s), e.g. {arr[bad][0]!r}"),
+            described(f"{int(bad.sum())} other value(s), e.g. {arr[bad][0].item()!r}"),
             caller,
         )
     return arr

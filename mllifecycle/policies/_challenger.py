@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_int, check_scalar, fail
+from mllifecycle._validation import check_binary, check_int, check_scalar, described, fail
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 
 __all__ = ["OnChallengerBetter"]
@@ -34,6 +34,28 @@ def _sign_test_p(wins: int, losses: int) -> float:
     if n == 0:
         return 1.0
     return float(binom.sf(wins - 1, n, 0.5))
+
+
+def _errors_pair(pair: object, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the challenger's and the deployed model's 0/1 errors on the ``n`` test rows.
+
+    ``state.challenge`` may be the user's: a pair of any other shape was
+    broadcast (one error against ``n``) or cast (``0.5`` as an error), and
+    the sign test counted wrong rows, silently.
+    """
+    caller = "OnChallengerBetter.should_retrain"
+    if not isinstance(pair, tuple | list) or len(pair) != 2:
+        fail("challenge", "a callable returning a pair (challenger errors, deployed errors)",
+             described(f"one returning {type(pair).__name__}"), caller)
+    out = []
+    for j, which in enumerate(("challenger", "deployed model")):
+        name = f"challenge()[{j}]"
+        errors = check_binary(pair[j], name, caller)
+        if errors.shape[0] != n:
+            fail(name, f"the {which}'s 0/1 errors, one per test row ({n})",
+                 described(f"{errors.shape[0]} value(s)"), caller)
+        out.append(errors.astype(bool))
+    return out[0], out[1]
 
 
 @attrs.define
@@ -174,9 +196,7 @@ class OnChallengerBetter:
             return _decision(False, "challenger: too few labelled rows")
         self._last = known
         self._checks += 1
-        e_c, e_d = state.challenge(start, stop, known)
-        e_c = np.asarray(e_c, dtype=bool)
-        e_d = np.asarray(e_d, dtype=bool)
+        e_c, e_d = _errors_pair(state.challenge(start, stop, known), known - stop)
         wins = int(np.count_nonzero(e_d & ~e_c))
         losses = int(np.count_nonzero(e_c & ~e_d))
         gain = (wins - losses) / e_c.shape[0]

@@ -52,6 +52,38 @@ def _state(known, challenge, version=0, deployed_at=1000):
     )
 
 
+BAD_CHALLENGES = [
+    # one deployed error broadcast against 500 challenger errors: 500 "wins"
+    (lambda a, b, c: (np.zeros(500), np.ones(1)),
+     r"'challenge\(\)\[1\]' parameter .*the deployed model's 0/1 errors, one per test row "
+     r"\(500\)\. Got 1 value"),
+    (lambda a, b, c: (np.zeros(499), np.zeros(499)),
+     r"'challenge\(\)\[0\]' parameter .*the challenger's 0/1 errors, one per test row \(500\)"),
+    # 0.5 was cast to True: an error
+    (lambda a, b, c: (np.full(500, 0.5), np.zeros(500)),
+     r"'challenge\(\)\[0\]' parameter .*binary values in \{0, 1\}.*e\.g\. 0\.5 instead"),
+    (lambda a, b, c: np.zeros(500),
+     r"'challenge' parameter .*returning a pair .*Got one returning ndarray"),
+    (lambda a, b, c: (np.zeros(500), np.zeros(500), np.zeros(500)),
+     r"'challenge' parameter .*returning a pair"),
+]
+
+
+@pytest.mark.parametrize(("challenge", "match"), BAD_CHALLENGES)
+def test_a_challenge_returning_other_than_two_error_arrays_is_refused(challenge, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        OnChallengerBetter().should_retrain(_state(2000, challenge))
+
+
+def test_a_challenge_returning_lists_and_bools_is_read():
+    def challenge(a, b, c):
+        e_d = [True] * 60 + [False] * 440
+        e_c = [0] * 60 + [1] * 20 + [0] * 420
+        return e_c, e_d
+
+    assert OnChallengerBetter().should_retrain(_state(2000, challenge)).retrain
+
+
 def test_decides_by_the_sign_test_and_the_least_gain():
     p = OnChallengerBetter()  # every 1000, train 1000, test 500, 95 %, gain 0.01
     assert not p.should_retrain(_state(1999, _challenge(60, 20))).retrain  # not due
