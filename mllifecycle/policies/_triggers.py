@@ -571,7 +571,9 @@ class OnPerformanceDrop(_Degradation):
         Drop that warrants a retrain (metric units, or a fraction when
         ``relative``).
     relative : bool, default=False
-        Measure the drop relative to the baseline's magnitude ``|baseline|``.
+        Measure the drop relative to the baseline's magnitude ``|baseline|``
+        (against a baseline of exactly 0, where no relative drop is defined,
+        the drop is measured in metric units).
     baseline : float or {"best", "latest"}, default="best"
         A fixed baseline (e.g. the validation accuracy at training time), or
         how to learn it (see above).
@@ -628,7 +630,8 @@ class OnPerformanceDrop(_Degradation):
         if lower is None:
             return _decision(False, msg)
         size = lower / abs(base) if self.relative and base != 0 else lower
-        unit = " (relative)" if self.relative else ""
+        unit = "" if not self.relative else (" (relative)" if base != 0 else
+                                             " (in metric units: the baseline is 0)")
         fire = bool(size > self.threshold)
         verb = "dropped" if fire else "holds"
         return _decision(

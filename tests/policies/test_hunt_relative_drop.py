@@ -28,3 +28,17 @@ def test_relative_drop_on_a_baseline_of_either_sign(baseline, metric, size, fire
     )
     assert d.retrain is fires
     assert f"drop lower bound {size:.4g} (relative)" in d.reason
+
+
+def test_relative_drop_on_a_zero_baseline_is_measured_in_metric_units_as_documented():
+    # no relative drop is defined against 0: the lower bound 0.3 - 1.6449 * 0.01
+    # is compared, in metric units, with the threshold (the reason said
+    # "(relative)")
+    p = OnPerformanceDrop(0.1, relative=True, baseline=0.0)
+    d = p.should_retrain(
+        LifecycleState(step=1, metric=-0.3, metric_n=1000, metric_std_error=0.01,
+                       metric_name="r2")
+    )
+    assert d.retrain
+    assert (f"drop lower bound {0.3 - 1.6448536269514722 * 0.01:.4g} (in metric units: the "
+            "baseline is 0) vs threshold 0.1") in d.reason
