@@ -205,7 +205,8 @@ def test_fingerprint_refuses_repeated_column_names(columns):
     # a repeated name read the two columns as one block, hashed under each name
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame(np.arange(6).reshape(3, 2), columns=columns)
-    with pytest.raises(InvalidParameterError, match=r"'X' parameter of fingerprint.*unique column names"):
+    with pytest.raises(InvalidParameterError,
+                       match=r"'X' parameter of fingerprint.*unique column names"):
         fingerprint(df)
 
 
