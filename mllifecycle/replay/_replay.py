@@ -66,6 +66,8 @@ class _Config:
     gate_holdout: float
     performance_estimator: Any
     max_reference: int
+    # seconds since the epoch of timestamps 0.0 (the first time, for datetimes)
+    time_origin: float = 0.0
 
 
 def _features(X: Any) -> tuple[npt.NDArray[np.float64] | None, _Table | None]:
@@ -107,15 +109,22 @@ class _Table:
         return self.frame.slice(start, stop - start)  # polars and pyarrow
 
 
-def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
+def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]:
+    """Return the times in seconds, and the epoch seconds their 0.0 stands for.
+
+    Datetimes become seconds from the first time (the states' times), and the
+    second value is that first time in seconds since the epoch (what a
+    registry's ``created_at`` is); numbers and durations are kept, with 0.0.
+    """
     if ts is None:
-        return None
+        return None, 0.0
     if series_kind(ts) is None and hasattr(ts, "to_series") and hasattr(ts, "tz"):
         ts = ts.to_series()  # a pandas DatetimeIndex, maybe timezone-aware
     if series_kind(ts) is not None:
         raw = column_to_numpy(ts)  # timezone-aware datetimes as UTC instants
     else:
         raw = np.asarray(ts.to_numpy() if hasattr(ts, "to_numpy") else ts)
+    origin_s = 0.0
     if raw.dtype.kind in "mM":
         missing = np.isnat(raw)
         if missing.any():
@@ -127,6 +136,9 @@ def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
             )
         # seconds: from the first time for datetimes, as they are for durations
         origin = raw.min() if raw.dtype.kind == "M" else np.timedelta64(0, "s")
+        if raw.dtype.kind == "M" and raw.size:
+            # the first time in seconds since the epoch (where the registry counts from)
+            origin_s = float((raw.min() - np.datetime64(0, "s")) / np.timedelta64(1, "s"))
         raw = (raw - origin) / np.timedelta64(1, "s")
     arr = check_1d(raw, "timestamps", caller=_CALLER)
     if arr.shape[0] != n:
@@ -143,7 +155,7 @@ def _timestamps(ts: Any, n: int) -> npt.NDArray[np.float64] | None:
             described("a timestamp earlier than the one before it"),
             _CALLER,
         )
-    return arr
+    return arr, origin_s
 
 
 @attrs.define
@@ -284,11 +296,12 @@ def _validate(
     if n_jobs is not None:
         check_int(n_jobs, "n_jobs", caller=_CALLER, low=-1)
     check_progress(progress, _CALLER)
+    times, time_origin = _timestamps(timestamps, n)
     cfg = _Config(
         X=Xa,
         table=table,
         y=ya,
-        timestamps=_timestamps(timestamps, n),
+        timestamps=times,
         initial_train_size=init,
         batch_size=bs,
         label_delay=delay,
@@ -299,6 +312,7 @@ def _validate(
         gate_holdout=holdout,
         performance_estimator=performance_estimator,
         max_reference=5000,
+        time_origin=time_origin,
     )
     return cfg, pols, wins, cps
 
@@ -394,9 +408,13 @@ class _RegistrySink:
         policy: str,
         timestamps: npt.NDArray[np.float64] | None,
         retrain_cost: float,
+        time_origin: float = 0.0,
     ) -> None:
         self.registry, self.model_name, self.policy = registry, model_name, policy
         self.timestamps, self.retrain_cost = timestamps, retrain_cost
+        # datetimes are replayed as seconds from the first time: a version's
+        # created_at is the time since the epoch (not since the stream began)
+        self.time_origin = time_origin
 
     def register(
         self,
@@ -431,7 +449,7 @@ class _RegistrySink:
                 "train_stop": stop,
             },
             cost=None if decision is None else self.retrain_cost,
-            created_at=None if ts is None else float(ts[step - 1]),
+            created_at=None if ts is None else self.time_origin + float(ts[step - 1]),
         )
         return int(version.version)
 
@@ -1029,7 +1047,8 @@ def _sinks(
                 _CALLER,
             )
     return {
-        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost) for k, v in names.items()
+        k: _RegistrySink(registry, v, k, cfg.timestamps, cfg.retrain_cost, cfg.time_origin)
+        for k, v in names.items()
     }
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -167,10 +167,31 @@ class DataFingerprint:
         )
 
 
+def _exact(value: Any) -> Any:
+    """Like ``jsonable``, but floats stay as they are (NaN and inf included).
+
+    ``jsonable`` writes NaN, inf and -inf as None: an object column holding
+    ``inf`` hashed as the one holding ``-inf`` or ``None``. JSON's ``NaN`` and
+    ``Infinity`` extensions keep them apart; every other value is written as
+    before, so the fingerprints of data without them do not change.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _exact(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [_exact(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_exact(v) for v in value]
+    return jsonable(value)
+
+
 def _column_bytes(col: np.ndarray[Any, Any]) -> bytes:
     if col.dtype.kind in "biufcmM":
         return np.ascontiguousarray(col).tobytes()
-    return json.dumps([jsonable(v) for v in col.tolist()], sort_keys=True).encode()
+    return json.dumps([_exact(v) for v in col.tolist()], sort_keys=True).encode()
 
 
 def fingerprint(X: Any, y: Any = None) -> DataFingerprint:

@@ -13,7 +13,15 @@ import attrs
 import numpy as np
 
 from mllifecycle._frames import frame_kind
-from mllifecycle._validation import check_int, check_scalar, described, fail, label_kind
+from mllifecycle._validation import (
+    check_int,
+    check_labels_of_one_kind,
+    check_scalar,
+    described,
+    fail,
+    label_kind,
+    label_kinds,
+)
 from mllifecycle.store._db import (
     MAX_INT,
     Store,
@@ -106,7 +114,9 @@ def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
     Parameters
     ----------
     labels : sequence
-        The answers for one task, in the order they were given.
+        The answers for one task, in the order they were given. Booleans
+        beside numbers are refused (``True == 1`` would count a flag as a
+        vote for ``1``).
 
     Returns
     -------
@@ -123,6 +133,12 @@ def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
     """
     if len(labels) == 0:
         fail("labels", "at least one answer", labels, "majority_vote")
+    # True == 1 and hashes alike: a flag would be counted as a vote for the number
+    flags_or_numbers = {
+        k: v for k, v in label_kinds(labels).items() if k in ("booleans", "numbers")
+    }
+    if len(flags_or_numbers) > 1:
+        check_labels_of_one_kind(list(flags_or_numbers.values()), "labels", "majority_vote")
     counts = Counter(labels)
     best = max(counts.values())
     winner = next(lab for lab in labels if counts[lab] == best)

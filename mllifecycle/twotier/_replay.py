@@ -130,7 +130,10 @@ def replay_keyed(
     ``label_delay`` rows later and feed the local tier (and the per-key
     baseline). When ``policy`` (any :class:`~mllifecycle.protocols.RetrainPolicy`)
     asks for it, the global model is refitted on the last ``window`` labelled
-    rows and the local tier is cleared (``TwoTier.reset_on_refit``).
+    rows and the local tier is cleared (``TwoTier.reset_on_refit``). The
+    policy's ``new_errors`` are the two-tier model's errors on the labels that
+    arrived since its previous decision, for rows predicted since the last
+    retrain (those of earlier rows are the previous model's).
 
     Parameters
     ----------
@@ -198,6 +201,7 @@ def replay_keyed(
     # policy only with its labels, never earlier
     pending: deque[tuple[int, int, int, npt.NDArray[np.float64]]] = deque()
     labelled_until = init
+    deployed_at = init  # first row predicted by the current global model
     retrains = 0
     since = 0
     update_rows, update_secs = 0, 0.0
@@ -228,7 +232,10 @@ def replay_keyed(
         # labels whose delay has passed
         while pending and pending[0][0] <= stop:
             _, a, b, err = pending.popleft()
-            recent_err.append(err)
+            if a >= deployed_at:
+                # errors of rows predicted before the last retrain are the
+                # previous model's: not the deployed model's new_errors
+                recent_err.append(err)
             t0 = time.perf_counter()
             model.partial_fit(Xa[a:b], ya[a:b], ka[a:b])
             update_secs += time.perf_counter() - t0
@@ -263,6 +270,7 @@ def replay_keyed(
                 model.fit(Xa[lo:labelled_until], ya[lo:labelled_until])
                 retrains += 1
                 since = 0
+                deployed_at = stop
                 # the per-key baseline keeps its counts: it has no global tier
         else:
             recent_err = []
