@@ -124,6 +124,8 @@ def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]
         raw = column_to_numpy(ts)  # timezone-aware datetimes as UTC instants
     else:
         raw = np.asarray(ts.to_numpy() if hasattr(ts, "to_numpy") else ts)
+    if raw.dtype == object and raw.ndim == 1:
+        raw = _python_times(raw)
     origin_s = 0.0
     if raw.dtype.kind in "mM":
         missing = np.isnat(raw)
@@ -386,6 +388,31 @@ def _gate_proba(model: Any, proba: Any, y_true: npt.NDArray[Any]) -> Any:
     out = np.zeros((proba.shape[0], target.shape[0]), dtype=np.float64)
     out[:, col] = proba
     return out
+
+
+def _python_times(raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Python ``datetime`` or ``timedelta`` objects as datetime64 or timedelta64.
+
+    Timezone-aware datetimes become UTC instants, as pandas' are; naive and
+    aware ones together are refused (their order is unknown). Anything else
+    is returned as it is, for the numeric check to judge.
+    """
+    import datetime as _dt
+
+    vals = raw.tolist()
+    if not vals:
+        return raw
+    if all(isinstance(v, _dt.timedelta) for v in vals):
+        return np.array(vals, dtype="timedelta64[us]")
+    if not all(isinstance(v, _dt.datetime) for v in vals):
+        return raw
+    aware = [v.utcoffset() is not None for v in vals]
+    if any(aware) and not all(aware):
+        fail("timestamps", "datetimes all with a time zone or all without",
+             described(f"{sum(aware)} with and {len(aware) - sum(aware)} without"), _CALLER)
+    if all(aware):
+        vals = [v.astimezone(_dt.UTC).replace(tzinfo=None) for v in vals]
+    return np.array(vals, dtype="datetime64[us]")
 
 
 class _RegistrySink:
@@ -1148,8 +1175,8 @@ def replay(
         ``lambda state: False``.
     timestamps : array-like of shape (n_samples,), optional
         Non-decreasing times (numbers in seconds, datetime64 or
-        timezone-aware datetimes, read as instants, or timedelta64) for
-        time-based policies.
+        timezone-aware datetimes, read as instants, Python ``datetime`` or
+        ``timedelta`` objects, or timedelta64) for time-based policies.
     window : TrainingWindow or mapping of str to TrainingWindow, optional
         Rows to retrain on, for all policies or per policy name. The default
         follows the change: ``SinceLastDrift(500)`` (the rows since the last
