@@ -102,6 +102,16 @@ def _change_points(
     change_points: Sequence[int] | None, n_concepts: int, n: int, caller: str
 ) -> tuple[int, ...]:
     if change_points is None:
+        if n < n_concepts:
+            # equal segments need a sample per concept: fewer would give
+            # change points 0, n or repeated ones (concepts that never occur)
+            fail(
+                "n_samples",
+                f"at least {n_concepts} (one sample per concept) when "
+                "change_points is not given",
+                n,
+                caller,
+            )
         return tuple(round(n * k / n_concepts) for k in range(1, n_concepts))
     cps = [
         check_int(c, "change_points", caller=caller, low=1, high=n - 1)

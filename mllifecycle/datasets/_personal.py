@@ -111,7 +111,11 @@ def personalization_stream(
     mag = check_scalar(drift_magnitude, "drift_magnitude", caller=caller)
     flip = check_scalar(noise, "noise", caller=caller, low=0.0, high=0.5)
     gen = check_rng(rng, caller=caller)
-    cps = (n // 2,) if change_points is None else tuple(int(c) for c in change_points)
+    cps = (
+        (n // 2,)
+        if change_points is None
+        else tuple(check_int(c, "change_points", caller=caller) for c in change_points)
+    )
     if any(c <= 0 or c >= n for c in cps) or list(cps) != sorted(set(cps)):
         fail("change_points", f"increasing rows in (0, {n})", change_points, caller)
     weights = np.arange(1, k + 1, dtype=np.float64) ** -pop

@@ -30,7 +30,10 @@ def check_stream_detector(
     gives exactly the detections of element-by-element ``update`` and the same
     final ``drift_detected``; that an empty ``update_many`` is a no-op returning
     no indices; that a detector pickled at ``split`` and restored continues
-    exactly as if never stopped; and that ``reset`` replays identically. For a
+    exactly as if never stopped; that the stream fed to ``update_many`` in
+    several calls (split at ``split`` and one after it, with an empty call
+    between) gives the same detections, so each call leaves the state
+    ``update`` leaves; and that ``reset`` replays identically. For a
     :class:`~mllifecycle.protocols.WarningDetector` it also checks that
     ``warnings_`` after ``update_many`` lists exactly the indices at which
     ``warning_detected`` was True in the ``update`` loop.
@@ -107,6 +110,30 @@ def check_stream_detector(
     cont_many = cont.update_many(xs[k:])
     assert (np.asarray(cont_many) + k).tolist() == tail, (
         "update_many after unpickling differs from update after unpickling"
+    )
+    # the stream fed in several update_many calls (split at k and k + 1, with
+    # an empty call at k) gives the same detections: each call leaves the
+    # state update leaves, and the empty call changes nothing
+    parts = make_detector()
+    got_parts: list[int] = []
+    warn_parts: list[int] = []
+    for lo, hi in ((0, k), (k, k), (k, k + 1), (k + 1, len(xs))):
+        got_parts += (np.asarray(parts.update_many(xs[lo:hi]), dtype=np.intp) + lo).tolist()
+        if warns:
+            warn_parts += (np.asarray(parts.warnings_, dtype=np.intp) + lo).tolist()
+    assert got_parts == loop, (
+        f"update_many over several calls (split at {k} and {k + 1}, with an empty "
+        f"call at {k}) gives detections "
+        f"{got_parts[:10]}, not update's {loop[:10]}: a call does not leave the state "
+        "that update leaves"
+    )
+    if warns:
+        assert warn_parts == loop_warnings, (
+            f"update_many's warnings_ over several calls (split at {k} and {k + 1}) "
+            f"{warn_parts[:10]} differ from update's {loop_warnings[:10]}"
+        )
+    assert bool(parts.drift_detected) == bool(one.drift_detected), (
+        "update_many over several calls leaves a different drift_detected than update"
     )
     # reset replays the same detections
     one.reset()
@@ -233,7 +260,29 @@ def check_two_sample_test(
             assert float(a.statistic) == float(c.statistic) or (
                 np.isnan(float(a.statistic)) and np.isnan(float(c.statistic))
             ), "same rng, different statistic"
-            assert a.p_value == c.p_value, "same rng, different p_value"
+            assert a.p_value == c.p_value or (
+                isinstance(a.p_value, float)
+                and isinstance(c.p_value, float)
+                and np.isnan(a.p_value)
+                and np.isnan(c.p_value)
+            ), "same rng, different p_value"
+
+
+def _array_fields(state: Any) -> dict[str, Any]:
+    """Return copies of the array fields of a (frozen) state, to detect in-place changes."""
+    fields = getattr(state, "__dict__", None) or {
+        name: getattr(state, name, None) for name in getattr(state, "__slots__", ())
+    }
+    return {k: v.copy() for k, v in fields.items() if isinstance(v, np.ndarray)}
+
+
+def _assert_unchanged(before: dict[str, Any], state: Any, who: str) -> None:
+    for name, old in before.items():
+        new = getattr(state, name)
+        assert np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"), (
+            f"{who} changed state.{name} in place (the state is shared: a policy "
+            "or window must only read it)"
+        )
 
 
 def _same_decision(a: Any, b: Any) -> bool:
@@ -247,7 +296,8 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
     ``should_retrain(state)`` or a plain function ``state -> bool |
     RetrainDecision`` (wrapped as ``replay`` wraps it). Checks that every
     decision is a :class:`~mllifecycle.policies.RetrainDecision` with a bool
-    ``retrain``, a str ``reason`` and an int or None ``change_point``; that a
+    ``retrain``, a str ``reason`` and an int or None ``change_point``; that
+    ``should_retrain`` leaves the state's arrays unchanged; that a
     deep copy (what ``replay`` runs) decides identically; and, when the policy
     pickles (needed for ``replay(n_jobs=...)`` and for restarts), that a
     copy restored from a pickle mid-stream continues identically.
@@ -285,7 +335,9 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
     for i, state in enumerate(states):
         if i == k and blob is not None:
             restored = pickle.loads(pickle.dumps(wrapped))
+        before = _array_fields(state)
         d1 = wrapped.should_retrain(state)
+        _assert_unchanged(before, state, "should_retrain")
         assert isinstance(d1, RetrainDecision), (
             f"should_retrain must return a RetrainDecision, got {type(d1).__name__}"
         )
@@ -309,7 +361,8 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
     Checks that it has ``select(state)``; that every selection is a
     :class:`~mllifecycle.policies.WindowSelection` of labelled rows only
     (``0 <= start <= stop <= state.labels_available``, what ``replay``
-    enforces) with one positive weight per row when weighted; that selecting
+    enforces) with one finite non-negative weight per row when weighted;
+    that ``select`` leaves the state's arrays unchanged; that selecting
     twice gives the same rows; and that it pickles and deep-copies to a window
     selecting the same rows.
 
@@ -338,7 +391,9 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
     twin = copy.deepcopy(window)
     restored = pickle.loads(pickle.dumps(window))
     for state in states:
+        before = _array_fields(state)
         sel = window.select(state)
+        _assert_unchanged(before, state, "select")
         assert isinstance(sel, WindowSelection), (
             f"select must return a WindowSelection, got {type(sel).__name__}"
         )
@@ -384,6 +439,9 @@ def check_gate(gate: Any, context: Any) -> None:
     r2 = pickle.loads(pickle.dumps(gate)).check(context)
     assert isinstance(r1.passed, bool | np.bool_), "result.passed must be a bool"
     assert hasattr(r1, "reasons"), "the result lacks 'reasons'"
+    assert bool(gate.check(context).passed) == bool(r1.passed), (
+        "checking the same context twice gives different answers"
+    )
     assert bool(r1.passed) == bool(r2.passed), "a gate restored from a pickle decides differently"
 
 

@@ -25,10 +25,10 @@ def check_query_strategy(
 
     Checks that it is callable with the common signature; returns
     ``batch_size`` distinct integer pool indices in range with one finite
-    score each; gives the same batch for the same ``rng`` seed; works with
-    ``batch_size=1`` and with ``batch_size`` equal to the pool size; does
-    not change the estimator's predictions; and still works after the
-    strategy is pickled (when it can be).
+    score each; leaves ``X_pool`` unchanged; gives the same batch for the
+    same ``rng`` seed; works with ``batch_size=1`` and with ``batch_size``
+    equal to the pool size; does not change the estimator's predictions;
+    and still works after the strategy is pickled (when it can be).
 
     Parameters
     ----------
@@ -62,6 +62,7 @@ def check_query_strategy(
     Xp = np.asarray(X_pool, dtype=np.float64)
     n = Xp.shape[0]
     assert n >= batch_size, "X_pool must have at least batch_size rows for the check"
+    pool_before = Xp.copy()
     before = _predictions(estimator, Xp)
 
     def call(b: int, seed: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
@@ -77,7 +78,10 @@ def check_query_strategy(
         assert idx.min() >= 0, "indices must be rows of X_pool (negative index)"
         assert idx.max() < n, "indices must be rows of X_pool (index past the end)"
         assert sc.shape == idx.shape, "one score per index"
-        assert not np.isnan(sc).any(), "scores must not be NaN"
+        assert np.isfinite(sc).all(), "scores must be finite (no NaN or infinity)"
+        assert np.array_equal(Xp, pool_before, equal_nan=True), (
+            "the strategy modified X_pool in place"
+        )
         return idx, sc
 
     a, sa = call(batch_size, 7)
