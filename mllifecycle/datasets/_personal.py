@@ -119,16 +119,13 @@ def personalization_stream(
     if any(c <= 0 or c >= n for c in cps) or list(cps) != sorted(set(cps)):
         fail("change_points", f"increasing rows in (0, {n})", change_points, caller)
     weights = np.arange(1, k + 1, dtype=np.float64) ** -pop
-    # keys become available over time: key r from row r * n / (2 k) on
+    # keys become available over time: key r from row r * n / (2 k) on, and
+    # each row is drawn among the keys available at that row (by popularity)
     avail = (np.arange(k) * n / (2.0 * k)).astype(np.int64)
-    keys = np.empty(n, dtype=np.int64)
     u = gen.random(n)
-    for start in range(0, n, 1000):
-        stop = min(start + 1000, n)
-        live = avail <= start
-        p = np.where(live, weights, 0.0)
-        cdf = np.cumsum(p / p.sum())
-        keys[start:stop] = np.minimum(np.searchsorted(cdf, u[start:stop]), k - 1)
+    n_live = np.searchsorted(avail, np.arange(n), side="right")  # >= 1: avail[0] == 0
+    cum = np.cumsum(weights)
+    keys = np.minimum(np.searchsorted(cum, u * cum[n_live - 1], side="right"), n_live - 1)
     first_seen = np.full(k, -1, dtype=np.int64)
     seen_keys, first_rows = np.unique(keys, return_index=True)
     first_seen[seen_keys] = first_rows

@@ -76,3 +76,21 @@ def test_personalization_same_seed_same_stream_and_integer_change_points():
     np.testing.assert_array_equal(a.X, b.X)
     with pytest.raises(InvalidParameterError, match="change_points"):
         personalization_stream(3000, change_points=(1500.5,), rng=0)
+
+
+@pytest.mark.parametrize("n", [1000, 4000, 40_000])
+def test_personalization_keys_arrive_over_the_stream_at_any_length(n):
+    # keys became available in steps of 1000 rows: a stream of 1000 rows drew
+    # every row from key 0, whatever n_keys
+    s = personalization_stream(n, n_keys=50, rng=0)
+    avail = (np.arange(50) * n / 100).astype(np.int64)
+    seen = s.first_seen >= 0
+    assert seen.sum() >= 40
+    # no key before its arrival row r * n / (2 k)
+    assert (s.first_seen[seen] >= avail[seen]).all()
+    # once every key is available, each row is drawn by Zipf popularity
+    w = np.arange(1, 51, dtype=np.float64) ** -1.1
+    late = s.keys[n // 2 :]
+    share = np.bincount(late, minlength=50) / late.size
+    tol = 4 * np.sqrt(w / w.sum() * (1 - w / w.sum()) / late.size).max() + 1e-12
+    assert np.abs(share - w / w.sum()).max() < tol
