@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from mllifecycle._validation import check_int, check_option
 from mllifecycle.drift._chi_square import category_codes, warn_id_like
 from mllifecycle.drift._common import (
     FloatArray,
+    _is_missing_value,
     check_common,
     check_pair_1d,
     check_pair_categorical,
@@ -30,7 +32,15 @@ _EPS = 1e-4
 
 def _is_categorical(x: Any) -> bool:
     arr = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x)
-    return arr.dtype.kind in "OUSb"
+    if arr.dtype.kind == "O":
+        # numbers with missing values (a list of floats with None, ints beyond
+        # int64) are an object array too: binned as numbers, not one category
+        # per value
+        vals = [v for v in arr.ravel().tolist() if not _is_missing_value(v)]
+        return not vals or not all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) for v in vals
+        )
+    return arr.dtype.kind in "USb"
 
 
 def _psi_value(p: FloatArray, q: FloatArray) -> FloatArray:
@@ -62,20 +72,39 @@ _DIVERGENCES = {
 }
 
 
+def _quantiles(srt: FloatArray, n_bins: int) -> FloatArray:
+    """Return the ``k / n_bins`` quantiles of sorted data (k = 1 .. n_bins - 1), as NumPy.
+
+    The default ("linear") method of NumPy, with each quantile's position
+    ``(n - 1) k / n_bins`` split into its integer part and fraction exactly,
+    in integers: from ``np.linspace`` probabilities a position that is a whole
+    number comes out a hair above or below it, so a quantile that is a data
+    value came out a hair off it, and that value's bin depended on the scale
+    of the data (the statistic changed with the unit of measurement).
+    """
+    num = (srt.shape[0] - 1) * np.arange(1, n_bins, dtype=np.int64)
+    lo = num // n_bins
+    t = (num % n_bins) / n_bins
+    a, b = srt[lo], srt[np.minimum(lo + 1, srt.shape[0] - 1)]
+    diff = b - a
+    # NumPy's lerp: from the nearer end, so that t = 0 gives a exactly
+    out: FloatArray = np.where(t >= 0.5, b - diff * (1.0 - t), a + diff * t)
+    return out
+
+
 def _edges(
     edges_from: FloatArray, n_bins: int
 ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """Distinct quantile edges and which are point masses (one sort of the data)."""
     srt = np.sort(edges_from)
-    probs = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
     with np.errstate(over="ignore", invalid="ignore"):
-        qs = np.quantile(srt, probs)
+        qs = _quantiles(srt, n_bins)
     bad = ~np.isfinite(qs)
     if bad.any():
         # interpolating between values of opposite sign near the float limit
         # overflows (b - a = inf); halving is exact for normal floats, and the
         # doubled quantile lies between two data values, so it is finite
-        qs[bad] = np.quantile(srt * 0.5, probs[bad]) * 2.0
+        qs[bad] = _quantiles(srt * 0.5, n_bins)[bad] * 2.0
     edges, mult = np.unique(qs, return_counts=True)
     heavy = mult > 1
     # also a point mass: an edge value repeated in edges_from at least as often
@@ -247,7 +276,8 @@ def psi(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: when their dtype is not numeric).
+        Treat values as categories (default: unless every value is a number or
+        missing; strings, bools and other objects are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"
@@ -338,7 +368,8 @@ def jensen_shannon(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: when their dtype is not numeric).
+        Treat values as categories (default: unless every value is a number or
+        missing; strings, bools and other objects are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"
@@ -423,7 +454,8 @@ def hellinger(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: when their dtype is not numeric).
+        Treat values as categories (default: unless every value is a number or
+        missing; strings, bools and other objects are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"

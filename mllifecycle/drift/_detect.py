@@ -188,13 +188,15 @@ def run_all(
     fitted_sorted: FloatArray | None = None,
     cache: dict[Any, Any] | None = None,
     matrices: tuple[FloatArray | None, FloatArray | None] = (None, None),
+    seeds: list[int] | None = None,
 ) -> dict[str, DriftResult]:
-    if any(FEATURE_TESTS[t][1] for t in tests):
-        seeds = _seeds(rng, len(names), caller)
-    else:
-        if rng is not None:
-            check_rng(rng, "rng", caller)  # still validated
-        seeds = [0] * len(names)
+    if seeds is None:  # else drawn by the caller, one per column of its table
+        if any(FEATURE_TESTS[t][1] for t in tests):
+            seeds = _seeds(rng, len(names), caller)
+        else:
+            if rng is not None:
+                check_rng(rng, "rng", caller)  # still validated
+            seeds = [0] * len(names)
     results: dict[str, DriftResult] = {}
     ks_idx = [j for j, t in enumerate(tests) if t == "ks" and kinds[j] == "numeric"]
     if ks_idx:

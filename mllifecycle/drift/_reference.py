@@ -27,6 +27,7 @@ from mllifecycle.drift._common import (
 )
 from mllifecycle.drift._dask import fit_partitions, is_dask, materialize
 from mllifecycle.drift._detect import (
+    _seeds,
     build_report,
     check_detect_params,
     numeric_matrix,
@@ -648,6 +649,9 @@ class Reference:
             )
         cat = self._categorical_indices()
         if cat:
+            # one seed per column, as detect and the exact compare draw them,
+            # so that a column's permutation p-value is the same for one rng
+            seeds = _seeds(rng, len(self.names), caller)
             results.update(
                 run_all(
                     caller,
@@ -660,6 +664,7 @@ class Reference:
                     min_effect=min_effect,
                     nan_policy="raise",
                     rng=rng,
+                    seeds=[seeds[j] for j in cat],
                 )
             )
         elif rng is not None:

@@ -278,18 +278,18 @@ class DriftReport:
             }
         )
         for f in self.features:
-            out.update(
-                flat_metrics(
-                    {
-                        "statistic": f.statistic,
-                        "p_value": f.p_value,
-                        "adjusted_p_value": f.adjusted_p_value,
-                        "effect_size": f.effect_size,
-                        "drift_detected": f.drift_detected,
-                    },
-                    prefix=str(f.name),
-                )
+            line = flat_metrics(
+                {
+                    "statistic": f.statistic,
+                    "p_value": f.p_value,
+                    "adjusted_p_value": f.adjusted_p_value,
+                    "effect_size": f.effect_size,
+                    "drift_detected": f.drift_detected,
+                }
             )
+            # prefixed here: flat_metrics drops an empty prefix, and a column
+            # named "" then overwrote the report's own "drift_detected"
+            out.update({f"{f.name}.{k}": v for k, v in line.items()})
         return out
 
     def _rows(self) -> list[list[Any]]:

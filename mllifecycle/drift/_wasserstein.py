@@ -36,6 +36,11 @@ def cdf_distance_from_counts(cnt: FloatArray, groups: Groups, power: int) -> Flo
     return out
 
 
+def _spread(srt: FloatArray) -> float:
+    """Return the standard deviation of sorted values, 0.0 (not rounding noise) for a constant."""
+    return 0.0 if srt[0] == srt[-1] else float(srt.std())
+
+
 def wasserstein(
     reference: npt.ArrayLike,
     current: npt.ArrayLike,
@@ -129,8 +134,9 @@ def wasserstein(
     counts = groups.ref_counts[None, :].astype(np.float64)
     stat = float(cdf_distance_from_counts(counts, groups, 1)[0]) / s
     # standard deviations of the sorted values: the same bits for any row order
-    # (a fitted Reference holds its columns sorted)
-    scale = float(np.sort(ref_s).std()) or float(np.sort(np.concatenate([ref_s, cur_s])).std())
+    # (a fitted Reference holds its columns sorted); a constant's is 0 exactly
+    # (its float std is rounding noise, ~1e-17 for 0.1, and the effect ~1e15)
+    scale = _spread(np.sort(ref_s)) or _spread(np.sort(np.concatenate([ref_s, cur_s])))
     effect = stat * s / scale if scale > 0 else 0.0
     p_value: float | None = None
     details: dict[str, Any] = {}
