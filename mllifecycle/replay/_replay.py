@@ -1223,6 +1223,21 @@ def replay(
         called as ``progress(done, total)``, counted in batches over all
         policies. Serially it advances after every batch; with ``n_jobs`` by a
         policy's batches as each policy's run completes.
+    registry : mllifecycle.store.Registry, optional
+        Record every model the replay fits (the initial one and each retrain,
+        deployed or not) as a version with its lineage: the decision and its
+        reason, the training rows and their fingerprint, the parent (the
+        version deployed when it was trained), the retrain cost, the stream's
+        time as ``created_at`` (seconds since the epoch for datetimes) and the
+        training features' drift ``Reference``. With ``gates``, promotion runs
+        through the registry, which records each gate report and moves its
+        champion on a pass. The registry's champion moves only through gates:
+        the initial model, and retrains deployed without gates, are registered
+        but not made champion.
+    model_name : str or mapping of str to str, optional
+        The registry's model name (needed with ``registry``): with several
+        policies, ``"name"`` registers policy ``k`` as ``"name/k"``; a mapping
+        names each policy's model.
 
     Returns
     -------
