@@ -26,6 +26,18 @@ def majority_vote_accuracy(accuracy: float, n_answers: int) -> float:
     Every answer is right with probability ``accuracy``, independently; a tie
     is broken by a fair coin.
 
+    Parameters
+    ----------
+    accuracy : float
+        Probability that one answer is right, in [0, 1].
+    n_answers : int
+        Answers per item, at least 1.
+
+    Returns
+    -------
+    float
+        Probability that the majority (ties by a coin) is right.
+
     Examples
     --------
     >>> from mllifecycle.budget import majority_vote_accuracy

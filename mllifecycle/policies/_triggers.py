@@ -652,6 +652,25 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
     ``min_samples`` counts the samples behind the estimate. The change point
     reported is the deployment position.
 
+    Parameters
+    ----------
+    threshold : float, default=0.05
+        Drop of the estimate that warrants a retrain (metric units, or a
+        fraction when ``relative``).
+    relative : bool, default=False
+        Measure the drop relative to ``|baseline|`` (in metric units against a
+        baseline of exactly 0).
+    baseline : float or {"best", "latest"}, default="best"
+        A fixed baseline, or how to learn it from the estimates (as
+        :class:`OnPerformanceDrop` learns it from the metric).
+    min_samples : int, default=200
+        Samples behind the estimate needed before it is trusted.
+    confidence_level : float, default=0.95
+        One-sided confidence level of the bound (0.5 uses the point estimate).
+    max_tries : int, default=2
+        Retrained models in a row below the best after which the lower level
+        is accepted (``baseline="best"`` only).
+
     Examples
     --------
     >>> from mllifecycle.policies import LifecycleState, OnEstimatedPerformanceDrop
