@@ -372,23 +372,34 @@ def _proba_true_class(
     return p[np.arange(y.size), col], onehot, classes
 
 
-def proba_by_class(v: Any, labels: npt.NDArray[Any], name: str, caller: str) -> Any:
+def proba_by_class(
+    v: Any, labels: npt.NDArray[Any], name: str, caller: str, pos_label: Any = None
+) -> Any:
     """Put a table of probabilities in the sorted order of the classes ``labels``, by name.
 
     Columns named by the classes (``model.classes_``, as text or values) are
     read by name, whatever their order; a table naming only some classes is
-    refused; other names (``p0``, ``p1``) are read by position.
+    refused; other names (``p0``, ``p1``) are read by position. One column (a
+    Series, or a one-column table) holds the positive class's probabilities
+    (``pos_label``, default the larger of two labels): one named after the
+    other class (``proba["no"]``) is refused, as the command line refuses such
+    a header. The name ``0`` is let through (pandas' name of an unnamed column).
     """
-    from mllifecycle._frames import column_names, frame_to_numpy, is_frame
+    from mllifecycle._frames import column_names, frame_to_numpy, is_frame, series_kind
 
+    values = labels.tolist()
+    classes = [str(c) for c in values]
     if not is_frame(v):
+        if series_kind(v) is not None:
+            _refuse_other_class(getattr(v, "name", None), values, classes, pos_label, name,
+                                caller)
         return v
     names = given = [str(c) for c in (column_names(v) or [])]
     if len(names) < 2:
+        if names:
+            _refuse_other_class(names[0], values, classes, pos_label, name, caller)
         return v  # one column: its own checks apply
     arr = frame_to_numpy(v)
-    values = labels.tolist()
-    classes = [str(c) for c in values]
     # numbers by value: columns 1, 0 name the float labels 1.0, 0.0
     names = [_class_text(c, values, classes) for c in names]
     hits = [c for c in names if c in classes]
@@ -399,6 +410,23 @@ def proba_by_class(v: Any, labels: npt.NDArray[Any], name: str, caller: str) -> 
              "order) or not named by class at all (read in sorted class order)",
              described(f"columns {given[:5]}"), caller)
     return arr[:, [names.index(c) for c in classes]]
+
+
+def _refuse_other_class(
+    column: Any, values: list[Any], classes: list[str], pos_label: Any, name: str, caller: str
+) -> None:
+    """Refuse one probability column named after a binary problem's negative class."""
+    if column is None or len(values) != 2:
+        return
+    text = str(column)
+    if text == "0":
+        return  # also pandas' name of an unnamed column
+    positive = classes[1] if pos_label is None else str(pos_label)
+    hit = _class_text(text, values, classes)
+    if hit in classes and hit != positive:
+        fail(name, f"one column of probabilities of the positive class {positive!r} (the "
+             "larger label, or pos_label), or one column per class",
+             described(f"a column named after the other class {text!r}"), caller)
 
 
 def _class_text(name: str, values: list[Any], classes: list[str]) -> str:
@@ -542,8 +570,8 @@ def _prepare(
         y = _labels(y_true, "y_true", caller)
         # tables named by class (model.classes_) are read by name, not by position
         labels = np.unique(y) if classes is None else np.union1d(np.asarray(classes), y)
-        champion = proba_by_class(champion, labels, na, caller)
-        challenger = proba_by_class(challenger, labels, nb, caller)
+        champion = proba_by_class(champion, labels, na, caller, pos_label)
+        challenger = proba_by_class(challenger, labels, nb, caller, pos_label)
         if kind == "proba":
             a = check_proba(champion, na, caller)
             b = check_proba(challenger, nb, caller)

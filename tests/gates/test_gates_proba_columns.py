@@ -109,3 +109,42 @@ def test_comparisons_refuse_partly_named_tables():
     with pytest.raises(InvalidParameterError,
                        match=r"'challenger' parameter of paired_bootstrap.*named by class"):
         paired_bootstrap(Y, P, pd.DataFrame(P, columns=["yes", "maybe"]), metric="log_loss")
+
+
+def _one_column(kind, column):
+    frame = pd.DataFrame(P, columns=["no", "yes"])
+    return frame[column] if kind == "series" else frame[[column]]
+
+
+@pytest.mark.parametrize("kind", ["series", "one-column table"])
+def test_one_column_named_after_the_negative_class_is_refused(kind):
+    # proba["no"] holds P(no): it was read as P(yes), so ROC AUC became 1 - AUC
+    from mllifecycle.gates import paired_bootstrap
+
+    match = (r"'champion' parameter of paired_bootstrap must be one column of probabilities "
+             r"of the positive class 'yes'.*Got a column named after the other class 'no'")
+    with pytest.raises(InvalidParameterError, match=match):
+        paired_bootstrap(Y, _one_column(kind, "no"), P_YES, metric="roc_auc", n_resamples=20,
+                         rng=0)
+    with pytest.raises(InvalidParameterError, match=r"'challenger_proba' parameter of GateContext"):
+        GateContext(y_true=Y, challenger=PRED, champion=PRED,
+                    challenger_proba=_one_column(kind, "no"), champion_proba=P)
+    if kind != "series":
+        return  # a (n, 1) table is no 1-D score for ROC AUC (refused as before)
+    # the positive class's column, or the other one with pos_label naming it, are read
+    want = roc_auc_score(Y == "yes", P_YES)
+    got = paired_bootstrap(Y, _one_column(kind, "yes"), P_YES, metric="roc_auc",
+                           n_resamples=20, rng=0)
+    assert got.champion_value == pytest.approx(want)
+    flipped = paired_bootstrap(Y, _one_column(kind, "no"), 1 - P_YES, metric="roc_auc",
+                               n_resamples=20, rng=0, pos_label="no")
+    assert flipped.champion_value == pytest.approx(want)
+
+
+def test_one_unnamed_or_zero_named_column_is_read_as_the_positive_class():
+    from mllifecycle.gates import paired_bootstrap
+
+    want = roc_auc_score(Y == "yes", P_YES)
+    for column in (pd.Series(P_YES), pd.DataFrame(P_YES)[0], pd.Series(P_YES, name="score")):
+        got = paired_bootstrap(Y, column, P_YES, metric="roc_auc", n_resamples=20, rng=0)
+        assert got.champion_value == pytest.approx(want)
