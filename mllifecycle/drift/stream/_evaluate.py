@@ -219,6 +219,25 @@ def _match(
     return delays, int((~used).sum())
 
 
+def _detection_indices(raw: Any, n: int, caller: str) -> npt.NDArray[np.intp]:
+    """Return a detector's ``update_many`` answer as increasing indices into its ``n`` values.
+
+    The detector may be the user's: unsorted or repeated indices, floats or
+    positions past the stream were matched to change points as they came,
+    and the counts were wrong, silently.
+    """
+    arr = np.asarray(raw)
+    if arr.ndim != 1 or (arr.shape[0] and arr.dtype.kind not in "iu"):
+        fail("make_detector()", "a detector whose update_many returns a 1-D array of integer "
+             "indices", described(f"an array of shape {arr.shape} and dtype {arr.dtype}"),
+             caller)
+    hits = arr.astype(np.intp)
+    if hits.shape[0] and (hits[0] < 0 or hits[-1] >= n or (np.diff(hits) <= 0).any()):
+        fail("make_detector()", f"a detector whose update_many returns increasing indices "
+             f"in [0, {n - 1}]", described(f"{hits[:5].tolist()} ..."), caller)
+    return hits
+
+
 def evaluate_detector(
     make_detector: Callable[[], Any],
     streams: Any,
@@ -271,7 +290,7 @@ def evaluate_detector(
     for arr, cps in zip(values, cps_list, strict=True):
         det = make_detector()
         check_has_methods(det, "make_detector()", ["update_many"], caller)
-        hits = np.asarray(det.update_many(arr), dtype=np.intp)
+        hits = _detection_indices(det.update_many(arr), arr.shape[0], caller)
         delays, f = _match(hits, cps, arr.shape[0], tol)
         fa += f
         n_det += int(hits.shape[0])

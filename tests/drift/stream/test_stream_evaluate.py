@@ -68,6 +68,28 @@ def test_scoring_by_hand():
     assert ev.f1 == pytest.approx(2 * 0.25 * 0.5 / 0.75)
 
 
+@pytest.mark.parametrize(
+    ("hits", "shown"),
+    [
+        ([600, 120], r"increasing indices in \[0, 999\]"),  # unsorted: 120 was matched after 600
+        ([120, 120], r"increasing indices in \[0, 999\]"),  # one detection counted twice
+        ([120, 1000], r"increasing indices in \[0, 999\]"),  # past the stream
+        ([-1, 120], r"increasing indices in \[0, 999\]"),
+        ([120.5], r"1-D array of integer indices"),
+        ([[120]], r"1-D array of integer indices"),
+    ],
+)
+def test_a_user_detector_returning_other_than_increasing_indices_is_refused(hits, shown):
+    class Raw(Fixed):
+        def update_many(self, xs):
+            return np.asarray(hits)  # as the user's detector returns them
+
+    with pytest.raises(InvalidParameterError, match=r"'make_detector\(\)' parameter of "
+                       r"evaluate_detector must be a detector whose update_many returns .*"
+                       + shown):
+        evaluate_detector(lambda: Raw([]), np.zeros(1000), [100, 500], tolerance=50)
+
+
 def test_window_is_truncated_at_next_change():
     # the detection at 105 belongs to the change at 100 only up to 103
     ev = evaluate_detector(
