@@ -45,7 +45,7 @@ def check_stream_detector(
     stream : array-like of shape (n,)
         Values to feed; should contain at least one change for a useful check.
     split : int, optional
-        Where to pickle mid-stream (default: the middle).
+        Where to pickle mid-stream, in ``[0, n]`` (default: the middle).
 
     Raises
     ------
@@ -62,6 +62,13 @@ def check_stream_detector(
     >>> check_stream_detector(DDM, errors)
     """
     xs = np.asarray(stream)
+    if split is not None:
+        # a split outside [0, n] failed the check of a correct detector as
+        # "restored from a pickle" (xs[:-3] and xs[-3:] are no split of the stream)
+        from mllifecycle._validation import check_int
+
+        split = check_int(split, "split", caller="check_stream_detector", low=0,
+                          high=len(xs))
     det = make_detector()
     assert isinstance(det, StreamDetector), (
         f"{type(det).__name__} lacks update/update_many/reset/drift_detected"

@@ -279,3 +279,18 @@ def test_check_two_sample_test_catches_a_test_ignoring_its_seed():
     rng = np.random.default_rng(0)
     with pytest.raises(AssertionError, match="same rng, different p_value"):
         check_two_sample_test(_seeded_unstable_test, rng.normal(size=40), rng.normal(size=50))
+
+
+@pytest.mark.parametrize("split", [-3, 4001, 2.5, True])
+def test_check_stream_detector_refuses_a_split_outside_the_stream(split):
+    # split=-3 failed a correct detector as "update_many after unpickling differs"
+    from mllifecycle.drift.stream import DDM
+    from mllifecycle.exceptions import InvalidParameterError
+    from mllifecycle.testing import check_stream_detector
+
+    rng = np.random.default_rng(0)
+    errors = np.r_[rng.random(2000) < 0.1, rng.random(2000) < 0.4].astype(float)
+    with pytest.raises(InvalidParameterError, match=r"'split' parameter of check_stream_detector "
+                       r"must be an int in the range \[0, 4000\]"):
+        check_stream_detector(DDM, errors, split=split)
+    check_stream_detector(DDM, errors, split=1)
