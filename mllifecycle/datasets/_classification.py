@@ -90,7 +90,7 @@ class ClassificationStream:
             "n_features": int(self.X.shape[1]),
             "change_points": list(self.change_points),
             "concepts": list(self.concepts),
-            "class_balance": float(np.mean(self.y == self.y.max())),
+            "class_balance": float(np.mean(self.y == 1)),  # share of class 1 (0/1 labels)
         }
 
     def _repr_html_(self) -> str:

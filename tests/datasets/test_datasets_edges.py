@@ -94,3 +94,15 @@ def test_personalization_keys_arrive_over_the_stream_at_any_length(n):
     share = np.bincount(late, minlength=50) / late.size
     tol = 4 * np.sqrt(w / w.sum() * (1 - w / w.sum()) / late.size).max() + 1e-12
     assert np.abs(share - w / w.sum()).max() < tol
+
+
+def test_class_balance_is_the_share_of_class_one():
+    # mean(y == y.max()) gave 1.0 for a stream whose labels are all 0
+    from mllifecycle.datasets import ClassificationStream
+
+    s = sea_stream(400, rng=0)
+    assert s.to_dict()["class_balance"] == pytest.approx(float(np.mean(s.y == 1)))
+    zeros = ClassificationStream(X=s.X, y=np.zeros_like(s.y), change_points=s.change_points,
+                                 timestamps=s.timestamps, name=s.name, concepts=s.concepts,
+                                 feature_names=s.feature_names)
+    assert zeros.to_dict()["class_balance"] == 0.0
