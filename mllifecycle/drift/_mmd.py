@@ -28,12 +28,13 @@ __all__ = ["mmd", "median_bandwidth"]
 _MEDIAN_MAX = 2000
 
 
-def median_bandwidth(z: FloatArray) -> float:
+def median_bandwidth(z: FloatArray, *, nonzero: bool = False) -> float:
     """Median of the pairwise Euclidean distances of the pooled sample.
 
     Above 2000 rows the median is taken over 2000 rows chosen evenly along the
     lexicographic order of the rows, so the result depends on the set of rows
-    and not on their order.
+    and not on their order. With ``nonzero``, over the distances that are not
+    0 only (0.0 when there are none).
     """
     n = z.shape[0]
     if n > _MEDIAN_MAX:
@@ -41,7 +42,12 @@ def median_bandwidth(z: FloatArray) -> float:
         z = z[order[np.linspace(0, n - 1, _MEDIAN_MAX).astype(np.intp)]]
     from scipy.spatial.distance import pdist
 
-    return float(np.median(pdist(z)))
+    d = pdist(z)
+    if nonzero:
+        d = d[d > 0.0]
+        if d.shape[0] == 0:
+            return 0.0
+    return float(np.median(d))
 
 
 def check_max_samples(value: Any, caller: str) -> int | None:
@@ -77,7 +83,9 @@ def mmd(
         permuted statistics at least the observed one.
     bandwidth : float, optional
         RBF length scale ``sigma`` in ``k(x, y) = exp(-|x - y|^2 / (2 sigma^2))``.
-        Default: the median pairwise distance of the pooled sample.
+        Default: the median pairwise distance of the pooled sample (when that
+        is 0, many rows being identical, the median of the non-zero distances,
+        with a :class:`~mllifecycle.exceptions.DegenerateDataWarning`).
     max_samples : int or None, default=10000
         Above this many pooled rows, the test runs on a uniform random
         subsample of this many rows (both samples in proportion): a valid
@@ -144,12 +152,18 @@ def mmd(
     if bandwidth is None:
         sigma = median_bandwidth(z)
         if sigma == 0.0:
+            # a bandwidth of 1.0 in the data's units was no bandwidth at all on
+            # data of another scale: around 1e-300 the kernel was 1 everywhere
+            # ("no drift" for any shift), around 1e300 its gamma divided by zero
+            sigma = median_bandwidth(z, nonzero=True)
+            if sigma == 0.0:
+                sigma = 1.0  # every row the same: any bandwidth gives MMD 0
             warnings.warn(
-                "mmd: the median pairwise distance is 0 (many identical rows); using bandwidth 1.0",
+                "mmd: the median pairwise distance is 0 (many identical rows); using the "
+                f"median of the non-zero distances, {sigma / s:.6g}, as the bandwidth",
                 DegenerateDataWarning,
                 stacklevel=2,
             )
-            sigma = s
     else:
         sigma = s * check_scalar(
             bandwidth, "bandwidth", caller=caller, low=0.0, low_inclusive=False

@@ -403,3 +403,29 @@ def test_detect_and_reference_refuse_mixed_kinds_of_labels():
     # one kind: still tested (numbers of two dtypes, text of two dtypes)
     assert drift.chi_square(INTS, INTS.astype(float)).statistic == 0.0
     assert drift.chi_square(TEXT, TEXT.astype(object)).statistic == 0.0
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1.0, 1e300])
+def test_mmd_bandwidth_with_a_zero_median_distance_is_scale_free(scale):
+    # most rows identical: the median distance is 0 and the bandwidth was 1.0 in
+    # the data's units, so at 1e-300 the kernel was 1 everywhere (p = 1 for a
+    # clear shift) and at 1e300 its gamma divided by zero
+    import warnings
+
+    from mllifecycle.drift import mmd
+
+    rng = np.random.default_rng(0)
+    a = np.zeros((100, 2))
+    a[:10] = rng.normal(size=(10, 2))
+    b = np.zeros((100, 2))
+    b[:40] = rng.normal(size=(40, 2)) + 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = mmd(a * scale, b * scale, rng=0, n_resamples=199)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = mmd(a, b, rng=0, n_resamples=199)
+    assert res.p_value == ref.p_value == 0.005
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12)
+    assert res.details["bandwidth"] == pytest.approx(ref.details["bandwidth"] * scale, rel=1e-12)
+    assert any("median of the non-zero distances" in str(w.message) for w in caught)
