@@ -55,7 +55,10 @@ class CostAware(_Degradation):
         Samples the decision looks ahead (how long a model is expected to
         stay deployed).
     source : {"auto", "observed", "estimated"}, default="auto"
-        Which degradation to use.
+        Which degradation to use. With ``"auto"`` each source's drop is
+        measured from a baseline of that source: the first observed metric
+        with ``min_samples`` labels is a new baseline, not a drop from the
+        estimate learned before the labels arrived.
     baseline : float or {"best", "latest"}, default="best"
         The metric of a fresh model; see :class:`OnPerformanceDrop`.
     min_samples : int, default=200

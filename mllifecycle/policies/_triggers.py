@@ -457,6 +457,11 @@ class _Degradation:
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _tries: int = attrs.field(init=False, default=0, repr=False)
     _history: _SinceDeployment = attrs.field(init=False, factory=_SinceDeployment, repr=False)
+    # the source the baselines above were learned from, and those of the other
+    # source (CostAware's source="auto" moves from the label-free estimate to
+    # the observed metric: a level of one is no baseline for the other)
+    _source: str | None = attrs.field(init=False, default=None, repr=False)
+    _others: dict[str, tuple[Any, Any, int]] = attrs.field(init=False, factory=dict, repr=False)
 
     def _check(self, caller: str) -> None:
         self.min_samples = check_int(self.min_samples, "min_samples", caller=caller, low=1)
@@ -507,7 +512,13 @@ class _Degradation:
         if state.model_version != self._version:
             self._version = state.model_version
             self._learned = None
+            self._others = {k: (None, b, t) for k, (_, b, t) in self._others.items()}
         value, n, se, source = self._current(state)
+        if source != self._source:  # baselines are learned and compared per source
+            if self._source is not None:
+                self._others[self._source] = (self._learned, self._best, self._tries)
+            self._learned, self._best, self._tries = self._others.pop(source, (None, None, 0))
+            self._source = source
         name = state.metric_name
         if value is None or n < self.min_samples:
             return (

@@ -288,6 +288,19 @@ def _validate(
             performance_estimator, "performance_estimator", ["fit", "estimate"], _CALLER
         )
         check_has_methods(estimator, "estimator", ["fit", "predict", "predict_proba"], _CALLER)
+        # the states' estimated_metric is its "accuracy": refused here, before
+        # any training, rather than as a KeyError at the first batch
+        estimated = getattr(performance_estimator, "metrics", None)
+        if isinstance(estimated, str):
+            estimated = (estimated,)
+        if isinstance(estimated, Sequence) and "accuracy" not in estimated:
+            fail(
+                "performance_estimator",
+                "an estimator of 'accuracy' (the replay's metric), e.g. CBPE()",
+                described(f"{type(performance_estimator).__name__} with "
+                          f"metrics={performance_estimator.metrics!r}"),
+                _CALLER,
+            )
     cps: tuple[int, ...] = ()
     if change_points is not None:
         if isinstance(change_points, str | bytes) or not hasattr(change_points, "__iter__"):
@@ -297,6 +310,8 @@ def _validate(
         )
     if n_jobs is not None:
         check_int(n_jobs, "n_jobs", caller=_CALLER, low=-1)
+        if n_jobs == 0:  # joblib has no meaning for it (select refuses it too)
+            fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, _CALLER)
     check_progress(progress, _CALLER)
     times, time_origin = _timestamps(timestamps, n)
     cfg = _Config(
@@ -1180,7 +1195,8 @@ def replay(
     window : TrainingWindow or mapping of str to TrainingWindow, optional
         Rows to retrain on, for all policies or per policy name. The default
         follows the change: ``SinceLastDrift(500)`` (the rows since the last
-        change point a decision reported, at least 500) once the policy has
+        change point a decision reported, at least 500, or
+        ``initial_train_size`` when that is smaller) once the policy has
         reported a change point, ``SlidingWindow(initial_train_size)`` until
         then and for policies that never report one (``Periodic``).
     label_delay : int, default=0
