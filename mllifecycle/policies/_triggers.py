@@ -676,6 +676,9 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
         :class:`OnPerformanceDrop` learns it from the metric).
     min_samples : int, default=200
         Samples behind the estimate needed before it is trusted.
+        :func:`~mllifecycle.replay.replay` estimates on each batch, so
+        ``estimated_n`` is its ``batch_size``: with ``min_samples`` above it
+        (the defaults, 200 against 100) the policy never fires there.
     confidence_level : float, default=0.95
         One-sided confidence level of the bound (0.5 uses the point estimate).
     max_tries : int, default=2
