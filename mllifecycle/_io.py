@@ -38,6 +38,7 @@ __all__ = [
     "grouped_number",
     "decimal_comma_number",
     "missing_marker",
+    "whole_numbers",
     "SEPARATORS",
 ]
 
@@ -758,7 +759,7 @@ def read_column_file(
         values = cols[0][:, None]
     elif all(c.dtype.kind == "f" for c in cols):
         values = np.column_stack(cols)
-        if len(cols) == 1 and np.all(np.isfinite(values)) and np.all(values == np.round(values)):
+        if len(cols) == 1 and whole_numbers(values):
             values = values.astype(np.int64)
         if np.isnan(values.astype(np.float64)).any():
             refuse_missing(int(np.argwhere(np.isnan(values))[0, 0]))
@@ -787,6 +788,16 @@ def read_column_file(
     return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
 
 
+def whole_numbers(values: npt.NDArray[Any]) -> bool:
+    """Whether float ``values`` are whole numbers that int64 holds exactly (to 2**53).
+
+    ``1e19`` is whole but beyond int64: cast, every such value became
+    -2**63, and distinct labels, ids or targets became one.
+    """
+    return bool(np.all(np.isfinite(values)) and np.all(values == np.round(values))
+                and np.all(np.abs(values) <= _EXACT))
+
+
 def match_label_types(y: npt.NDArray[Any], values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Predicted labels in the type of the true labels (``1.0`` is the label ``1``).
 
@@ -794,7 +805,7 @@ def match_label_types(y: npt.NDArray[Any], values: npt.NDArray[Any]) -> npt.NDAr
     become their text when ``y`` holds text, so equal labels compare equal.
     """
     if y.dtype.kind in "iu" and values.dtype.kind == "f":
-        return values.astype(np.int64) if np.all(values == np.round(values)) else values
+        return values.astype(np.int64) if whole_numbers(values) else values
     if y.dtype.kind in "US" and values.dtype.kind in "iuf":
         return values.astype(str)
     return values

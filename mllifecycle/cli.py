@@ -10,10 +10,12 @@ as one line on stderr with no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["main"]
 
@@ -50,6 +52,51 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _QuietPipe:
+    """Standard output that turns a closed pipe into silence, not an error.
+
+    Piped into ``head`` (or a reader that stops early), a write raised
+    BrokenPipeError, an OSError, and the command exited 2 ("bad input") in
+    place of its finding (``labels aggregate`` exited 0, skipping its
+    ``--min-gold-accuracy`` check). The rest of the output is dropped and the
+    command returns its own status.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def _closed(self) -> None:
+        self._gone = True
+        # the flush at exit (of what is still buffered) goes nowhere too; a
+        # stream that is not a file (tests) has no descriptor to redirect
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            fileno = self._stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, fileno)
+            finally:
+                os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -69,13 +116,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["--version"])  # doctest: +SKIP
     mllifecycle 0.1.0
     """
-    from mllifecycle.exceptions import MLLifecycleError
-
     parser = _build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "_run", None) is None:
         parser.print_help()
         return 2
+    stdout = sys.stdout
+    sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
+    try:
+        return _run(args)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = stdout
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; turn an error into one line on stderr and exit 2."""
+    from mllifecycle.exceptions import MLLifecycleError
+
     try:
         return int(args._run(args))
     except (MLLifecycleError, ValueError, TypeError, OSError, KeyError, ImportError) as exc:

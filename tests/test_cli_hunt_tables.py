@@ -312,3 +312,63 @@ def test_read_table_na_values_in_parquet_text_and_bad_values(tmp_path):
     assert read_table(path, na_values=["?"])["y"].tolist() == ["a", None, None]
     with pytest.raises(ValueError, match=r"--na-values must be a list of cell values \(text\)"):
         read_table(path, na_values="?")
+
+
+def test_gate_whole_numbers_beyond_int64_stay_distinct(tmp_path, capsys):
+    # 1e19, 2e19, ... are whole numbers beyond int64: cast to int64 every one
+    # became -2**63, a challenger predicting 1e19 throughout scored accuracy 1
+    # (PASSED, exit 0) and a mean squared error came out 0
+    y = _text(tmp_path / "y.csv", "v\n1e19\n2e19\n3e19\n4e19\n")
+    same = _text(tmp_path / "same.csv", "v\n1e19\n1e19\n1e19\n1e19\n")
+    assert main(["gate", "--y-true", y, "--challenger", same, "--threshold", "0.9"]) == 1
+    assert "accuracy 0.25 < minimum 0.9" in capsys.readouterr().out
+    off = _text(tmp_path / "off.csv", "v\n1e19\n2e19\n3e19\n4.5e19\n")
+    argv = ["gate", "--y-true", y, "--challenger", off, "--metric", "mean_squared_error"]
+    assert main([*argv, "--threshold", "1e40", "--json"]) == 0
+    gate = json.loads(capsys.readouterr().out)["results"][0]
+    assert gate["evidence"]["value"] == pytest.approx(0.25 * 0.5e19**2)
+
+
+def test_labels_task_ids_beyond_int64_stay_distinct(tmp_path, capsys):
+    # two tasks 1e19 and 2e19 became one task -2**63 (and one worker answered it twice)
+    path = _text(tmp_path / "a.csv", "task,worker,label\n1e19,a,x\n2e19,a,y\n1e19,b,x\n2e19,b,y\n")
+    assert main(["labels", "aggregate", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_tasks"] == 2
+
+
+class _ClosedPipe:
+    """Standard output whose reader has gone (``| head -1`` after one line)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_output_to_a_closed_pipe_keeps_the_exit_status(tmp_path, capsys, monkeypatch, json_flag):
+    # a closed pipe raised BrokenPipeError, an OSError: `gate` and `drift`
+    # exited 2 ("bad input", with "[Errno 32] Broken pipe" on stderr) in place
+    # of their finding, and `labels aggregate` exited 0 without checking
+    # --min-gold-accuracy
+    y = _text(tmp_path / "y.csv", "y\n" + "0\n1\n" * 20)
+    bad = _text(tmp_path / "bad.csv", "y\n" + "1\n0\n" * 20)
+    ref = _text(tmp_path / "r.csv", "x\n" + "".join(f"{i}\n" for i in range(40)))
+    cur = _text(tmp_path / "c.csv", "x\n" + "".join(f"{i + 100}\n" for i in range(40)))
+    answers = "task,worker,label\n" + "".join(
+        f"{t},{w},{'ab'[(t + (w == 'w2')) % 2]}\n" for t in range(40) for w in ("w0", "w1", "w2")
+    )
+    a = _text(tmp_path / "a.csv", answers)
+    g = _text(tmp_path / "g.csv", "task,label\n" + "".join(f"{t},b\n" for t in range(10)))
+    cases = [
+        (["gate", "--y-true", y, "--challenger", bad, "--threshold", "0.9"], 1),
+        (["drift", ref, cur], 1),
+        (["drift", ref, ref], 0),
+        (["labels", "aggregate", a, "--gold", g, "--min-gold-accuracy", "0.99"], 1),
+    ]
+    for argv, status in cases:
+        monkeypatch.setattr("sys.stdout", _ClosedPipe())
+        assert main([*argv, *json_flag]) == status, argv
+        monkeypatch.undo()
+        assert "Broken pipe" not in capsys.readouterr().err

@@ -55,7 +55,9 @@ def _ids(values: Any, path: str, column: str) -> Any:
     if values.dtype.kind == "f":
         if np.isnan(values).any():
             raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
-        if np.all(values == np.round(values)):
+        from mllifecycle._io import whole_numbers
+
+        if whole_numbers(values):  # not 1e19: beyond int64, every such id became one
             return values.astype(np.int64)
         return values
     if values.dtype.kind == "M":
@@ -88,7 +90,7 @@ def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | No
 
 
 def _gold_table(path: str, task: str, label: str, sep: str | None,
-                tasks: Any = None) -> dict[Any, Any]:
+                tasks: Any = None, labels: Any = None) -> dict[Any, Any]:
     from mllifecycle._io import read_table
 
     table = read_table(path, sep=sep)
@@ -104,7 +106,24 @@ def _gold_table(path: str, task: str, label: str, sep: str | None,
                          f"gold file a header row ({task},{label})")
     ids = _ids(table[t_name], path, t_name)
     labs = _ids(table[l_name], path, l_name)
+    if tasks is not None:
+        ids = _typed_like(ids, tasks)
+    if labels is not None:
+        labs = _typed_like(labs, labels)
     return dict(zip(ids.tolist(), labs.tolist(), strict=True))
+
+
+def _typed_like(values: Any, answers: Any) -> Any:
+    """Gold numbers as text where the answers' column is text (``1`` is the label ``"1"``).
+
+    Each file's column is typed on its own: a gold file of ``1``, ``2`` beside
+    answers labelled ``1``, ``2``, ``x`` (text) was refused as unknown labels.
+    """
+    import numpy as np
+
+    if answers.dtype == object and values.dtype.kind in "iuf":
+        return np.array([str(v) for v in values.tolist()], dtype=object)
+    return values
 
 
 def _run_aggregate(args: argparse.Namespace) -> int:
@@ -124,7 +143,8 @@ def _run_aggregate(args: argparse.Namespace) -> int:
 
         check_output_path(args.output, "--output")
     answers = _answers_table(args.answers, columns, args.no_header, args.sep)
-    gold = (_gold_table(args.gold, columns[0], columns[2], args.sep, answers[columns[0]])
+    gold = (_gold_table(args.gold, columns[0], columns[2], args.sep, answers[columns[0]],
+                        answers[columns[2]])
             if args.gold else None)
     threshold = None
     if args.min_gold_accuracy is not None:
@@ -134,6 +154,11 @@ def _run_aggregate(args: argparse.Namespace) -> int:
     kwargs: dict[str, Any] = {"columns": tuple(columns), "gold": gold,
                               "duplicates": args.duplicates, "rng": args.seed}
     res = aggregate(answers, method=args.method, **kwargs)
+    if threshold is not None and not res.n_gold:
+        # gold for tasks nobody answered is ignored: with none left there is no
+        # gold accuracy to check, and the missing check passed (exit 0)
+        raise ValueError(f"{args.gold}: none of its {len(gold or {})} task(s) is a task of "
+                         f"{args.answers}, so --min-gold-accuracy cannot be checked")
     conf = res.confidence
     if args.json:
         summary = ("method", "classes", "prior", "n_tasks", "n_workers", "n_answers", "n_iter",
@@ -157,12 +182,7 @@ def _run_aggregate(args: argparse.Namespace) -> int:
             w.writerow(["task", "label", "confidence"])
             for t, lab, c in zip(res.tasks, res.labels, conf, strict=True):
                 w.writerow([t, lab, f"{c:.6g}"])
-            fh.flush()
-        except BrokenPipeError:  # e.g. piped into `head`: the reader had enough
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
+            fh.flush()  # piped into `head`, mllifecycle.cli drops the rest quietly
         finally:
             if args.output:
                 fh.close()
@@ -187,6 +207,15 @@ def _add_serve(parser: argparse.ArgumentParser) -> None:
 
 def _run_serve(args: argparse.Namespace) -> int:
     import importlib
+    import os
+
+    from mllifecycle._validation import described, fail
+
+    store = args.store
+    path = store[len("sqlite:///"):] if store.startswith("sqlite:///") else store
+    if "://" not in path and not os.path.exists(path):
+        # as in `registry`: a typo must not create (and serve) a new, empty store
+        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"))
 
     return int(importlib.import_module("mllifecycle.store._serve").run(args))
 

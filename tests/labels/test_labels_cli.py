@@ -181,3 +181,40 @@ def test_output_in_a_missing_directory_fails_before_any_output(tmp_path, capsys,
     assert "--output" in captured.err
     assert f"no directory {str(out.parent)!r}" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("gold", ["task,label\nt998,cat\nt999,dog\n", "task,label\n0,cat\n1,dog\n"])
+def test_min_gold_accuracy_with_no_gold_task_answered_is_refused(files, capsys, gold):
+    # gold for tasks nobody answered is ignored; with none left there was no
+    # gold accuracy, the check was skipped and the command passed (exit 0)
+    path = files["dir"] / "other_gold.csv"
+    path.write_text(gold)
+    args = ["labels", "aggregate", files["answers"], *COLS, "--gold", str(path)]
+    assert main([*args, "--min-gold-accuracy", "0.9"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--min-gold-accuracy cannot be checked" in captured.err
+    assert str(path) in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert main(args) == 0  # without the check, the labels are still aggregated
+
+
+@pytest.mark.parametrize(
+    ("answers", "gold"),
+    [
+        # labels 1, 2 and x are text; the gold file's 1 and 2 were numbers, "unknown labels"
+        ("task,worker,label\n1,a,1\n1,b,1\n2,a,2\n2,b,x\n3,a,2\n3,b,2\n", "task,label\n1,1\n3,2\n"),
+        # task ids 1, x2 and 3 are text; the gold file's 1 and 3 were numbers, refused
+        ("task,worker,label\n1,a,p\n1,b,p\nx2,a,q\nx2,b,q\n3,a,q\n3,b,p\n",
+         "task,label\n1,p\n3,q\n"),
+    ],
+)
+def test_gold_numbers_match_text_answers(tmp_path, capsys, answers, gold):
+    # each file's column was typed on its own: numbers in the gold file never
+    # equalled the same values written among text in the answers (exit 2)
+    a, g = tmp_path / "a.csv", tmp_path / "g.csv"
+    a.write_text(answers)
+    g.write_text(gold)
+    assert main(["labels", "aggregate", str(a), "--gold", str(g), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["n_gold"], doc["gold_accuracy"]) == (2, 1.0)

@@ -52,3 +52,27 @@ def test_labels_serve_command_answers_over_http(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "sqlite:///"])
+def test_labels_serve_refuses_a_store_file_that_does_not_exist(tmp_path, capsys, monkeypatch,
+                                                               prefix):
+    # a typo in --store created a new, empty store and served its empty queue
+    # (registry refuses such a path)
+    import uvicorn
+
+    from mllifecycle.cli import main
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    path = tmp_path / "typo.db"
+    assert main(["labels", "serve", "--store", prefix + str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "'store'" in err
+    assert "no file" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not path.exists()
+    assert served == []
+    Store(str(tmp_path / "real.db")).close()
+    assert main(["labels", "serve", "--store", prefix + str(tmp_path / "real.db")]) == 0
+    assert len(served) == 1
