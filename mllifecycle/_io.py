@@ -595,6 +595,17 @@ def read_table(
                     f"{_sep_name(others[0])}; is the file {_sep_name(others[0])}-separated? "
                     "Pass the delimiter with --sep"
                 )
+        if width == 1 and sep is not None:
+            # a given delimiter that reads one column of a file that reads as
+            # several with another: `--sep tab` on a comma file compared whole
+            # lines as categories ("no drift", exit 0)
+            found = _detect_sep(path, text[:65536])
+            if found != sep and _sep_name(found) != _sep_name(sep) and found in names[0]:
+                raise ValueError(
+                    f"{path}: --sep {_sep_name(sep)} reads one column named "
+                    f"{names[0][:40]!r}, but the file reads as {_sep_name(found)}-separated "
+                    "columns; check --sep"
+                )
     else:
         names = [str(j) for j in range(width)]
         body = rows

@@ -36,9 +36,20 @@ def test_tsv_extension_means_tab(tmp_path):
 
 
 def test_explicit_sep_wins(tmp_path):
+    path = _text(tmp_path / "t.csv", "a;b,c\n1;2,3\n")
+    assert list(read_table(path, sep=";")) == ["a", "b,c"]
+    assert list(read_table(path, sep=",")) == ["a;b", "c"]
+    # a one-column file whose header holds no other delimiter is read as asked
+    assert list(read_table(_text(tmp_path / "o.csv", "a\n1\n2\n"), sep=";")) == ["a"]
+
+
+def test_explicit_sep_reading_one_column_of_a_delimited_file_is_an_error(tmp_path):
+    # `mllifecycle drift a.csv b.csv --sep tab` on comma files read one column of
+    # whole lines and compared them as categories: "no drift", exit 0
     path = _text(tmp_path / "t.csv", "a;b\n1;2\n")
-    assert list(read_table(path, sep=";")) == ["a", "b"]
-    assert list(read_table(path, sep=",")) == ["a;b"]  # asked for: one column
+    with pytest.raises(ValueError, match=r"--sep comma reads one column named 'a;b', but the "
+                       r"file reads as semicolon-separated columns; check --sep"):
+        read_table(path, sep=",")
 
 
 def test_one_column_with_another_delimiter_in_header_is_an_error(tmp_path):
