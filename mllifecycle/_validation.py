@@ -244,14 +244,33 @@ def check_option(
     'holm'
     """
     opts = list(options)
+    for option in opts:
+        if _same_option(value, option):
+            # the option itself: a NumPy string comes back as the str it names
+            return option
+    shown = ", ".join(repr(o) for o in opts)
+    fail(name, f"one of {{{shown}}}", value, caller)
+
+
+def _same_option(value: Any, option: Any) -> bool:
+    """Whether ``value`` names ``option``: equal, and of the same kind.
+
+    ``1`` is not ``True`` and ``0.0`` not ``False`` (``1 in (True, False)`` is
+    True in Python), None matches only None, and an array never matches (a
+    one-element array would compare equal to its element).
+    """
+    if option is None or value is None:
+        return value is option
+    flags = (bool, np.bool_)
+    if isinstance(option, flags) or isinstance(value, flags):
+        both = isinstance(option, flags) and isinstance(value, flags)
+        return both and bool(value) == bool(option)
+    if isinstance(value, np.ndarray) or isinstance(option, str) != isinstance(value, str):
+        return False
     try:
-        ok = value in opts
-    except TypeError:  # unhashable or odd comparisons
-        ok = False
-    if not ok:
-        shown = ", ".join(repr(o) for o in opts)
-        fail(name, f"one of {{{shown}}}", value, caller)
-    return value
+        return bool(value == option)
+    except (TypeError, ValueError):  # odd comparisons
+        return False
 
 
 def check_bool(value: Any, name: str, caller: str | None = None) -> bool:

@@ -67,6 +67,16 @@ BAD = [
     (v.check_rng, (np.random.RandomState(0),), {}, r"legacy RandomState"),
     (v.check_option, ("holmes", "correction", ["holm", "bonferroni"]), {},
      r"'correction' parameter must be one of \{'holm', 'bonferroni'\}\. Got 'holmes'"),
+    # an option is matched by kind too: 1 is not True, 0.0 not False, and an
+    # array (even of one element, which compares equal to it) is no option
+    (v.check_option, (1, "categorical", (True, False, None)), {},
+     r"'categorical' parameter must be one of \{True, False, None\}\. Got 1 instead"),
+    (v.check_option, (0.0, "categorical", (True, False, None)), {}, r"Got 0\.0 instead"),
+    (v.check_option, (np.array(["holm"]), "correction", ["holm", None]), {},
+     r"'correction' parameter must be one of \{'holm', None\}\. Got an array of shape \(1,\)"),
+    (v.check_option, (np.array(["holm", "x"]), "correction", ["holm"]), {},
+     r"Got an array of shape \(2,\)"),
+    (v.check_option, ("None", "correction", ["holm", None]), {}, r"Got 'None' instead"),
     (v.check_nan_policy, ("propagate",), {}, r"'nan_policy' parameter must be one of"),
     (v.check_array, ([], "reference"), {}, r"at least 1 sample\(s\). Got 0 sample"),
     (v.check_array, ([1.0, np.nan], "x"), {}, r"free of NaN \(drop or impute missing values "
@@ -104,6 +114,12 @@ def test_validation_accepts_good_input():
     assert v.check_int(np.uint64(2**64 - 1), "n") == 2**64 - 1
     assert v.check_int(10**400, "n") == 10**400
     assert type(v.check_int(np.int64(3), "n")) is int
+    # a NumPy string or bool names its option, which comes back as given in options
+    got = v.check_option(np.str_("holm"), "correction", ["holm", None])
+    assert got == "holm"
+    assert type(got) is str
+    assert v.check_option(np.True_, "categorical", (True, False, None)) is True
+    assert v.check_option(None, "correction", ["holm", None]) is None
     g = v.check_rng(np.random.default_rng(1))
     assert isinstance(g, np.random.Generator)
     assert v.check_rng(3).random() == np.random.default_rng(3).random()
