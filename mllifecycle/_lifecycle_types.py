@@ -93,6 +93,23 @@ def _optional_errors(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     _refuse_outside_unit(value, attribute.name, "an array of errors in [0, 1] (1 = wrong)")
 
 
+def _drift_results(value: Any) -> tuple[Any, ...]:
+    """``drift``: a sequence of drift results as a tuple; None (nothing measured) is ``()``.
+
+    A single result, a string or anything not iterable is refused naming
+    ``drift`` (``tuple()`` raised a bare TypeError, or split a string into
+    its letters).
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str | bytes | dict) or hasattr(value, "drift_detected") or not hasattr(
+        value, "__iter__"
+    ):
+        fail("drift", "a tuple of drift results (objects with a drift_detected attribute), "
+             "or () / None", value, _CALLER)
+    return tuple(value)
+
+
 def _non_negative_float(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not _is_number(value) or not _is_finite(value) or value < 0:
         fail(attribute.name, "a finite non-negative float", value, _CALLER)
@@ -175,7 +192,8 @@ class LifecycleState:
         Time elapsed since the last retrain (non-negative).
     drift : tuple, default=()
         The latest drift results computed outside the policy (anything with a
-        ``drift_detected`` attribute, e.g. ``mllifecycle.drift`` results).
+        ``drift_detected`` attribute, e.g. ``mllifecycle.drift`` results);
+        ``None`` is read as ``()``.
     new_errors : ndarray of shape (k,), optional
         0/1 errors (1 = wrong) of the deployed model's predictions for the
         ``k`` labels that arrived since the previous decision: the newest
@@ -246,7 +264,7 @@ class LifecycleState:
     time: float | None = attrs.field(default=None, validator=_optional_float)
     samples_since_retrain: int = attrs.field(default=0, validator=_non_negative_int)
     time_since_retrain: float | None = attrs.field(default=None, validator=_optional_elapsed)
-    drift: tuple[Any, ...] = attrs.field(default=(), converter=tuple, eq=False)
+    drift: tuple[Any, ...] = attrs.field(default=(), converter=_drift_results, eq=False)
     new_errors: npt.NDArray[np.float64] | None = attrs.field(
         default=None, eq=False, repr=False, validator=_optional_errors
     )

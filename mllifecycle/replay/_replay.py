@@ -25,6 +25,7 @@ from mllifecycle._frames import (
 from mllifecycle._lifecycle_types import LifecycleState, _unchecked_state
 from mllifecycle._progress import Progress, check_progress, make_progress
 from mllifecycle._validation import (
+    _missing_label,
     check_1d,
     check_2d,
     check_array,
@@ -232,13 +233,13 @@ def _validate(
         y = column_to_numpy(y)
     ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
     if ya.dtype == object:  # a missing label would be scored as a wrong prediction
-        missing = np.flatnonzero(
-            [v is None or (isinstance(v, float) and v != v) for v in ya.tolist()]
-        )
+        # pd.NA too: it failed in the comparison with a prediction ("boolean
+        # value of NA is ambiguous") midway through the replay
+        missing = np.flatnonzero([_missing_label(v) for v in ya.tolist()])
         if missing.size:
             fail(
                 "y",
-                "free of missing labels (None or NaN)",
+                "free of missing labels (None, NaN or pd.NA)",
                 described(f"{missing.size} missing label(s), the first at row {missing[0]}"),
                 _CALLER,
             )

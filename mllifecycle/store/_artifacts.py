@@ -188,6 +188,18 @@ def _exact(value: Any) -> Any:
     return jsonable(value)
 
 
+def _native(col: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """``col`` in the machine's byte order: the same values hash alike however stored.
+
+    Big-endian data (read from a file written on another machine, ``>f8``)
+    hashed its bytes as they lay, so the same training data got another
+    fingerprint (and dtype ``>f8`` for ``float64``).
+    """
+    if col.dtype.byteorder not in "=|" and col.dtype.kind in "biufcmM":
+        return col.astype(col.dtype.newbyteorder("="))
+    return col
+
+
 def _column_bytes(col: np.ndarray[Any, Any]) -> bytes:
     if col.dtype.kind in "biufcmM":
         return np.ascontiguousarray(col).tobytes()
@@ -244,13 +256,14 @@ def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
         n = arr.shape[0]
     h = hashlib.sha256()
     dtypes = []
+    cols = [_native(c) for c in cols]
     for name, col in zip(names, cols, strict=True):
         dtypes.append(str(col.dtype))
         h.update(json.dumps([str(name), str(col.dtype)]).encode())
         h.update(_column_bytes(col))
     y_sha = None
     if y is not None:
-        y_arr = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        y_arr = _native(np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))
         if y_arr.ndim != 1 or y_arr.shape[0] != n:
             fail("y", f"a 1-D array of {n} labels", described(f"shape {y_arr.shape}"), caller)
         y_sha = sha256(str(y_arr.dtype).encode() + _column_bytes(y_arr))

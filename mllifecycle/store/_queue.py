@@ -6,7 +6,7 @@ import json
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -14,6 +14,7 @@ import numpy as np
 
 from mllifecycle._frames import frame_kind
 from mllifecycle._validation import (
+    _missing_label,
     check_int,
     check_labels_of_one_kind,
     check_scalar,
@@ -131,14 +132,31 @@ def majority_vote(labels: Sequence[Any]) -> tuple[Any, float]:
     >>> majority_vote(["dog", "cat"])
     ('dog', 0.5)
     """
+    caller = "majority_vote"
+    if isinstance(labels, str | bytes | Mapping) or (
+        isinstance(labels, np.ndarray) and labels.ndim != 1
+    ):
+        # a string would be voted letter by letter, and a mapping of label to
+        # count read by Counter as counts ({"cat": 1, "dog": 5}: "dog" at 2.5)
+        shown = f"a {type(labels).__name__}" if not isinstance(labels, np.ndarray) else (
+            f"an array of shape {labels.shape}")
+        fail("labels", "a sequence of answers (one label per answer)", described(shown), caller)
     if len(labels) == 0:
-        fail("labels", "at least one answer", labels, "majority_vote")
+        fail("labels", "at least one answer", labels, caller)
+    # NaN != NaN: the same missing answer was one vote or several depending on
+    # whether it was one object, and None would win as a label
+    missing = [i for i, v in enumerate(labels) if _missing_label(v) or (
+        isinstance(v, np.floating) and bool(np.isnan(v)))]
+    if missing:
+        fail("labels", "answers without missing values (None, NaN or pd.NA)",
+             described(f"{len(missing)} missing value(s), the first at position {missing[0]}"),
+             caller)
     # True == 1 and hashes alike: a flag would be counted as a vote for the number
     flags_or_numbers = {
         k: v for k, v in label_kinds(labels).items() if k in ("booleans", "numbers")
     }
     if len(flags_or_numbers) > 1:
-        check_labels_of_one_kind(list(flags_or_numbers.values()), "labels", "majority_vote")
+        check_labels_of_one_kind(list(flags_or_numbers.values()), "labels", caller)
     counts = Counter(labels)
     best = max(counts.values())
     winner = next(lab for lab in labels if counts[lab] == best)
@@ -300,6 +318,14 @@ class LabelQueue:
             p = check_scalar(priority, "priority", caller=caller)
             prios = [p] * len(rows)
         else:
+            # text ("2") and flags (True) are no priorities, as a single one is not
+            # (np.asarray(..., dtype=float) read "2" as 2.0 and True as 1.0)
+            bad = next((v for v in (priority.tolist() if isinstance(priority, np.ndarray)
+                                    else priority)
+                        if isinstance(v, str | bytes | bool | np.bool_)), None)
+            if bad is not None:
+                fail("priority", f"a number or one number per item ({len(rows)})",
+                     described(f"a {type(bad).__name__} {bad!r}"), caller)
             try:
                 arr = np.asarray(priority, dtype=float)
             except (TypeError, ValueError):

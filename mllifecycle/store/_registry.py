@@ -74,6 +74,14 @@ def _no_model(tx: _Tx, name: str) -> NotFoundError:
     return NotFoundError(f"no model named {name!r} in the store{hint}")
 
 
+def _finite(value: Any) -> bool:
+    """``math.isfinite(value)``, False for an int beyond the float range (not OverflowError)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
     return check_count(version, name, caller, low=1)
 
@@ -488,14 +496,14 @@ class Registry:
         if cost is not None and (
             not isinstance(cost, numbers.Real)
             or isinstance(cost, bool | np.bool_)
-            or not math.isfinite(cost)
+            or not _finite(cost)
             or cost < 0
         ):
             fail("cost", "a finite number >= 0", cost, caller)
         if created_at is not None and (
             not isinstance(created_at, numbers.Real)
             or isinstance(created_at, bool | np.bool_)
-            or not math.isfinite(created_at)
+            or not _finite(created_at)
         ):
             fail("created_at", "a finite number of seconds since the epoch", created_at, caller)
         for label, mapping in (("metrics", metrics), ("tags", tags)):

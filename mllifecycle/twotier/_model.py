@@ -12,6 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from mllifecycle._frames import column_names, column_to_numpy, frame_to_numpy, is_frame, series_kind
 from mllifecycle._validation import (
+    check_bool,
+    check_int,
     check_labels_of_one_kind,
     check_same_label_kind,
     check_scalar,
@@ -270,8 +272,9 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             fail("local", f"one of {LOCAL_STRATEGIES}", self.local, caller)
         if not (isinstance(self.tau, str) and self.tau == "auto"):
             check_scalar(self.tau, "tau", caller=caller, low=0.0)
-        if not isinstance(self.max_keys, int | np.integer) or self.max_keys < 1:
-            fail("max_keys", "a positive int", self.max_keys, caller)
+        # True is no count (it held one key), and reset_on_refit="no" was true
+        check_int(self.max_keys, "max_keys", caller=caller, low=1)
+        check_bool(self.reset_on_refit, "reset_on_refit", caller)
         if not hasattr(self.global_estimator, "predict_proba"):
             raise TypeError(
                 f"{caller}: the global estimator {type(self.global_estimator).__name__} has no "
@@ -624,8 +627,14 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._reset_local()
 
     def local_state(self, key: Any) -> dict[str, Any] | None:
-        """One key's local state as plain data (counts, expected, rows), or None if cold."""
+        """One key's local state as plain data (counts, expected, rows), or None if cold.
+
+        A key of another kind than the keys learned (``"1"`` or ``True`` when
+        they are ints) is refused, as by :meth:`reset_key`: ``True`` would
+        show key ``1``'s state and ``"1"`` a cold key.
+        """
         check_is_fitted(self, "global_model_")
+        self._refuse_other_key_kind(key, "TwoTier.local_state", "key")
         slot = self._slots.get(key)
         if slot is None:
             return None

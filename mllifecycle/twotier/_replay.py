@@ -12,8 +12,14 @@ import numpy.typing as npt
 
 from mllifecycle._frames import frame_to_numpy, is_frame
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
-from mllifecycle._validation import check_int, described, fail
-from mllifecycle.twotier._model import TwoTier, _key_array
+from mllifecycle._validation import (
+    _missing_label,
+    check_int,
+    check_labels_of_one_kind,
+    described,
+    fail,
+)
+from mllifecycle.twotier._model import TwoTier, _key_array, _labels
 
 __all__ = ["KeyedReplayResult", "replay_keyed", "TIERS", "KEY_GROUPS"]
 
@@ -143,7 +149,12 @@ def replay_keyed(
         The global model (cloned).
     local, tau, max_keys : see :class:`TwoTier`
     policy : RetrainPolicy, optional
-        When to retrain the global tier (default: never).
+        When to retrain the global tier (default: never). Its
+        ``should_retrain`` must return a
+        :class:`~mllifecycle.policies.RetrainDecision` (a bool or anything
+        else is refused, as by :func:`mllifecycle.replay.replay`); the state
+        it is shown has ``deployed_at``, the first row the current global
+        model predicted.
     initial_train_size, batch_size, label_delay : int
     window : int, optional
         Rows the global tier is retrained on (default: ``initial_train_size``).
@@ -162,16 +173,31 @@ def replay_keyed(
     >>> abs(r.accuracy["two_tier"] - r.accuracy["global"]) < 0.02
     True
     """
-    from mllifecycle.policies import LifecycleState
+    from mllifecycle.policies import LifecycleState, RetrainDecision
 
     caller = "replay_keyed"
     # tables through the shared layer (pd.NA and nulls become NaN, refused by TwoTier)
     Xa = np.asarray(frame_to_numpy(X) if is_frame(X) else (
         X.to_numpy() if hasattr(X, "to_numpy") else X), dtype=np.float64)
-    ya = np.asarray(y)
-    if Xa.ndim != 2 or ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
-        fail("y", f"{Xa.shape[0] if Xa.ndim == 2 else '?'} labels, one per row of X",
-             described(f"shape {ya.shape}"), caller)
+    if Xa.ndim != 2:
+        fail("X", "a 2-D array", described(f"shape {Xa.shape}"), caller)
+    # a list [1, True, 0] or [1, "1", 0] is kept as objects: np.asarray would
+    # merge the two kinds into one class before TwoTier.fit could refuse them
+    ya, kinds = _labels(y.to_numpy() if hasattr(y, "to_numpy") else y, Xa.shape[0], caller)
+    if ya.dtype == object:
+        # a missing label after the initial rows would be scored as a wrong
+        # prediction (or fail in a comparison midway through the replay)
+        missing = np.flatnonzero([_missing_label(v) for v in ya.tolist()])
+        if missing.size:
+            fail("y", "free of missing labels (None, NaN or pd.NA)",
+                 described(f"{missing.size} missing label(s), the first at row {missing[0]}"),
+                 caller)
+    elif ya.dtype.kind == "f" and np.isnan(ya).any():
+        missing = np.flatnonzero(np.isnan(ya))
+        fail("y", "free of missing labels (None, NaN or pd.NA)",
+             described(f"{missing.size} missing label(s), the first at row {missing[0]}"),
+             caller)
+    check_labels_of_one_kind(list(kinds.values()), "y", caller)
     n = Xa.shape[0]
     ka = _key_array(keys, n, caller)
     init = check_int(initial_train_size, "initial_train_size", caller=caller, low=2)
@@ -181,7 +207,8 @@ def replay_keyed(
     if init >= n:
         fail("initial_train_size", f"fewer than the {n} rows", init, caller)
     if policy is not None and not callable(getattr(policy, "should_retrain", None)):
-        fail("policy", "an object with should_retrain(state)", policy, caller)
+        fail("policy", "an object with should_retrain(state) returning a RetrainDecision",
+             policy, caller)
     model = TwoTier(estimator, local=local, tau=tau, max_keys=max_keys)
     model.fit(Xa[:init], ya[:init])
     classes = model.classes_
@@ -261,10 +288,17 @@ def replay_keyed(
                 labels_available=labelled_until,
                 retrains=retrains,
                 model_version=retrains,
+                deployed_at=deployed_at,
             )
             recent_err = []
             decision = policy.should_retrain(state)
-            if bool(getattr(decision, "retrain", decision)):
+            if not isinstance(decision, RetrainDecision):
+                # bool("no") is True: anything but a decision retrained on its truth
+                # value (replay refuses it too)
+                fail("policy", "a policy whose should_retrain returns a RetrainDecision",
+                     described(f"{type(policy).__name__}.should_retrain returning "
+                               f"{type(decision).__name__} {decision!r}"), caller)
+            if decision.retrain:
                 lo = max(0, labelled_until - win)
                 _check_classes(every, ya, lo, labelled_until, "window", caller)
                 model.fit(Xa[lo:labelled_until], ya[lo:labelled_until])

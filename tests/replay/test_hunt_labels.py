@@ -24,7 +24,8 @@ def _hole(value, at=300):
 
 BAD = [
     ({"y": _hole(None)}, r"'y' parameter of replay must be free of missing labels "
-                         r"\(None or NaN\)\. Got 1 missing label\(s\), the first at row 300"),
+                         r"\(None, NaN or pd\.NA\)\. Got 1 missing label\(s\), the first "
+                         r"at row 300"),
     ({"y": _hole(np.nan)}, r"'y' .*Got 1 missing label\(s\), the first at row 300"),
     ({"y": _hole(None, at=10)}, r"'y' .*Got 1 missing label\(s\), the first at row 10"),
     ({"y": pd.Series(_hole(None), dtype="string")}, r"'y' .*Got 1 missing label"),
