@@ -32,7 +32,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return [jsonable(v) for v in value.tolist()]
     if isinstance(value, np.generic):
-        return jsonable(value.item())
+        item = value.item()
+        if isinstance(item, np.generic):
+            # long double (and its complex) has no Python type: .item() gave
+            # it back and this recursed for ever
+            item = float(value) if isinstance(value, np.floating) else str(value)
+        return jsonable(item)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, bool | int | str) or value is None:

@@ -161,6 +161,15 @@ def test_jsonable_round_trips_numpy():
     assert sorted(out["e"]) == [1, 2]
 
 
+def test_jsonable_long_double():
+    # np.longdouble(...).item() is a long double again: jsonable recursed for
+    # ever (a registry metric of that type raised RecursionError)
+    out = jsonable({"m": np.longdouble(0.25), "v": np.array([0.5, np.inf], dtype=np.longdouble),
+                    "z": np.clongdouble(1 + 2j)})
+    assert out == {"m": 0.25, "v": [0.5, None], "z": "(1+2j)"}
+    assert type(out["m"]) is float
+
+
 def test_corrected_resampled_t_matches_formula():
     from scipy import stats
 
