@@ -193,11 +193,17 @@ class ModelVersion:
         return out
 
     def to_metrics(self) -> dict[str, float]:
-        """Return the numeric metrics (``version`` included) as a flat dict."""
+        """Return the numeric metrics (``version`` included) as a flat dict.
+
+        An int beyond the float range is written as an infinity of its sign.
+        """
         out = {"version": float(self.version)}
         for k, v in self.metrics.items():
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                out[str(k)] = float(v)
+            if isinstance(v, int | float) and not isinstance(v, bool) and str(k) != "version":
+                try:
+                    out[str(k)] = float(v)
+                except OverflowError:  # an int beyond the float range
+                    out[str(k)] = math.inf if v > 0 else -math.inf
         return out
 
     def __repr__(self) -> str:
@@ -509,6 +515,11 @@ class Registry:
         for label, mapping in (("metrics", metrics), ("tags", tags)):
             if mapping is not None and not isinstance(mapping, Mapping):
                 fail(label, "a mapping", mapping, caller)
+        if metrics is not None and "version" in metrics:
+            # to_metrics() holds the version number under that name: the metric
+            # overwrote it there (or was overwritten)
+            fail("metrics", "metric names other than 'version' (the registry's own field)",
+                 described("a metric named 'version'"), caller)
         fp = None
         if data is not None:
             if isinstance(data, tuple):
