@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -29,6 +29,9 @@ __all__ = [
     "agrawal_stream",
     "gaussian_stream",
 ]
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=np.array_equal)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,10 +63,13 @@ class ClassificationStream:
     ((4000, 3), (1000, 2000, 3000))
     """
 
-    X: npt.NDArray[np.float64] = attrs.field(eq=False, repr=False)
-    y: npt.NDArray[np.int64] = attrs.field(eq=False, repr=False)
+    # the data take part in ==, compared as arrays (two streams differing only
+    # in their rows compared equal); hashing keeps to the other fields, which
+    # equal streams share
+    X: npt.NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ, hash=False, repr=False)
+    y: npt.NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ, hash=False, repr=False)
     change_points: tuple[int, ...]
-    timestamps: npt.NDArray[np.float64] = attrs.field(eq=False, repr=False)
+    timestamps: npt.NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ, hash=False, repr=False)
     name: str
     concepts: tuple[str, ...]
     feature_names: tuple[str, ...]
@@ -98,6 +104,13 @@ class ClassificationStream:
         return html_table(rows, ["field", "value"], caption="ClassificationStream")
 
 
+def _items(values: Any, name: str, expected: str, caller: str) -> list[Any]:
+    """Return the items of a sequence or 1-D array; raise naming ``name`` for a scalar."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        fail(name, expected, values, caller)  # a bare TypeError from the loop
+    return list(values)
+
+
 def _change_points(
     change_points: Sequence[int] | None, n_concepts: int, n: int, caller: str
 ) -> tuple[int, ...]:
@@ -115,7 +128,7 @@ def _change_points(
         return tuple(round(n * k / n_concepts) for k in range(1, n_concepts))
     cps = [
         check_int(c, "change_points", caller=caller, low=1, high=n - 1)
-        for c in change_points
+        for c in _items(change_points, "change_points", "a sequence of int positions", caller)
     ]
     if any(b <= a for a, b in itertools.pairwise(cps)):
         fail(
@@ -242,7 +255,10 @@ def sea_stream(
     """
     caller = "sea_stream"
     n = check_int(n_samples, "n_samples", caller=caller, low=2)
-    th = [check_scalar(t, "thresholds", caller=caller) for t in thresholds]
+    th = [
+        check_scalar(t, "thresholds", caller=caller)
+        for t in _items(thresholds, "thresholds", "a sequence of floats, one per concept", caller)
+    ]
     if not th:
         fail("thresholds", "at least one threshold", thresholds, caller)
     cps = _change_points(change_points, len(th), n, caller)
@@ -503,7 +519,11 @@ def agrawal_stream(
     """
     caller = "agrawal_stream"
     n = check_int(n_samples, "n_samples", caller=caller, low=2)
-    fns = [check_int(f, "functions", caller=caller, low=0, high=9) for f in functions]
+    fns = [
+        check_int(f, "functions", caller=caller, low=0, high=9)
+        for f in _items(functions, "functions", "a sequence of ints in [0, 9], one per "
+                        "concept", caller)
+    ]
     if not fns:
         fail("functions", "at least one function", functions, caller)
     cps = _change_points(change_points, len(fns), n, caller)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import numpy as np
@@ -11,6 +13,9 @@ import numpy.typing as npt
 from mllifecycle._validation import check_int, check_rng, check_scalar, fail
 
 __all__ = ["PersonalStream", "personalization_stream"]
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=np.array_equal)
 
 
 @attrs.frozen(repr=False)
@@ -39,11 +44,14 @@ class PersonalStream:
     ((2000, 4), (2000,), 50)
     """
 
-    X: npt.NDArray[np.float64] = attrs.field(eq=False)
-    y: npt.NDArray[np.int64] = attrs.field(eq=False)
-    keys: npt.NDArray[np.int64] = attrs.field(eq=False)
-    key_offsets: npt.NDArray[np.float64] = attrs.field(eq=False)
-    first_seen: npt.NDArray[np.int64] = attrs.field(eq=False)
+    # the data take part in ==, compared as arrays (two streams differing only
+    # in their rows compared equal); hashing keeps to change_points, which
+    # equal streams share
+    X: npt.NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    y: npt.NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    keys: npt.NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    key_offsets: npt.NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    first_seen: npt.NDArray[np.int64] = attrs.field(eq=_ARRAY_EQ, hash=False)
     change_points: tuple[int, ...]
 
     def __repr__(self) -> str:
@@ -51,6 +59,13 @@ class PersonalStream:
             f"PersonalStream(n_samples={self.y.size}, n_keys={self.key_offsets.size}, "
             f"change_points={self.change_points})"
         )
+
+
+def _items(change_points: Any) -> list[Any]:
+    if isinstance(change_points, str | bytes) or not isinstance(change_points, Iterable):
+        # a bare TypeError from the loop
+        fail("change_points", "a sequence of int rows", change_points, "personalization_stream")
+    return list(change_points)
 
 
 def personalization_stream(
@@ -114,7 +129,7 @@ def personalization_stream(
     cps = (
         (n // 2,)
         if change_points is None
-        else tuple(check_int(c, "change_points", caller=caller) for c in change_points)
+        else tuple(check_int(c, "change_points", caller=caller) for c in _items(change_points))
     )
     if any(c <= 0 or c >= n for c in cps) or list(cps) != sorted(set(cps)):
         fail("change_points", f"increasing rows in (0, {n})", change_points, caller)

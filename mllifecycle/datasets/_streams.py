@@ -25,6 +25,7 @@ from mllifecycle._validation import (
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 
 __all__ = [
@@ -101,6 +102,10 @@ def _check_change_points(
     cps = check_array(
         change_points, "change_points", caller=caller, ndim=1, min_samples=0
     )
+    if "booleans" in label_kinds(change_points):
+        # NumPy reads True as the position 1
+        fail("change_points", "integer indices (booleans are not positions)",
+             change_points, caller)
     if cps.shape[0] and (np.any(cps != np.round(cps))):
         fail("change_points", "integer indices", cps, caller)
     out = cps.astype(np.intp)
@@ -152,8 +157,26 @@ def _profile(
     if width > 0:
         for j, c in enumerate(cps.tolist()):
             ramp = (np.arange(width) + 1.0) / (width + 1.0)
-            prof[c : c + width] = levels[j] + (levels[j + 1] - levels[j]) * ramp
+            step = levels[j + 1] - levels[j]
+            if np.isfinite(step):
+                prof[c : c + width] = levels[j] + step * ramp
+            else:  # levels of opposite signs near the float limits: no overflow
+                prof[c : c + width] = levels[j] * (1.0 - ramp) + levels[j + 1] * ramp
     return prof
+
+
+def _check_finite(
+    values: npt.NDArray[np.float64], names: str, caller: str
+) -> npt.NDArray[np.float64]:
+    """Raise when the levels and scale put values beyond the float range."""
+    if not np.isfinite(values).all():
+        fail(
+            names.split(" and ")[0],
+            f"{names} whose values stay within the float range (about 1.8e308)",
+            described(f"{int((~np.isfinite(values)).sum())} infinite value(s) drawn"),
+            caller,
+        )
+    return values
 
 
 def _common(
@@ -212,7 +235,9 @@ def mean_shift_stream(
         lv = _check_levels(means, "means", k, caller, low=None)
     sd = check_scalar(sigma, "sigma", caller=caller, low=0.0, low_inclusive=False)
     gen = check_rng(rng, caller=caller)
-    values = _profile(n_, cps, lv, width) + sd * gen.standard_normal(n_)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = _profile(n_, cps, lv, width) + sd * gen.standard_normal(n_)
+    _check_finite(values, "means and sigma", caller)
     return ChangeStream(
         values=values, change_points=cps, kind="mean_shift",
         levels=tuple(float(v) for v in lv), gradual_width=width,
@@ -265,7 +290,9 @@ def variance_shift_stream(
         lv = _check_levels(sigmas, "sigmas", k, caller, low=0.0, low_inclusive=False)
     mu = check_scalar(mean, "mean", caller=caller)
     gen = check_rng(rng, caller=caller)
-    values = mu + _profile(n_, cps, lv, width) * gen.standard_normal(n_)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = mu + _profile(n_, cps, lv, width) * gen.standard_normal(n_)
+    _check_finite(values, "sigmas and mean", caller)
     return ChangeStream(
         values=values, change_points=cps, kind="variance_shift",
         levels=tuple(float(v) for v in lv), gradual_width=width,

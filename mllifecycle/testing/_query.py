@@ -59,6 +59,10 @@ def check_query_strategy(
     >>> check_query_strategy(margin, model, X)
     """
     assert isinstance(strategy, QueryStrategy), f"{strategy!r} is not callable"
+    from mllifecycle._validation import check_int
+
+    # 0 (or True) failed a correct strategy with NumPy's error on an empty batch
+    batch_size = check_int(batch_size, "batch_size", caller="check_query_strategy", low=1)
     Xp = np.asarray(X_pool, dtype=np.float64)
     n = Xp.shape[0]
     assert n >= batch_size, "X_pool must have at least batch_size rows for the check"

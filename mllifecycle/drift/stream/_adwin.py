@@ -62,8 +62,13 @@ def _check_value(x: Any, caller: str, *, bounded: bool = True) -> float:
     """Return ``x`` as a finite float (of at most MAX_MAGNITUDE if ``bounded``) or raise."""
     if type(x) is float:
         v = x
-    elif isinstance(x, numbers.Real | np.bool_):
-        v = float(x)
+    elif isinstance(x, numbers.Real | np.bool_) and not isinstance(
+        x, np.datetime64 | np.timedelta64  # timedelta64 counts as a numbers.Real
+    ):
+        try:
+            v = float(x)
+        except OverflowError:  # an int beyond the float range (10**400)
+            v = math.inf
     else:
         fail("x", "a finite real number", x, caller)
     if not math.isfinite(v):

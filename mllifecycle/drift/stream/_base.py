@@ -67,11 +67,17 @@ _MAX_WINDOW = 1 << 14
 _WHOLE_CALL = 4096
 
 
+# NumPy's datetime64 and timedelta64 scalars: timedelta64 is registered as a
+# numbers.Real (an integer) and compares equal to ints, float() of a datetime
+# gives nanoseconds since 1970; neither is a value a detector should read
+_TIMES = np.datetime64 | np.timedelta64
+
+
 def error_value(x: Any, caller: str) -> int:
     """Return ``x`` as 0 or 1, or raise for anything that is not a 0/1 error flag."""
     if isinstance(x, bool | np.bool_):
         return int(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, np.ndarray):
+    if isinstance(x, numbers.Real) and not isinstance(x, np.ndarray | _TIMES):
         if x == 1:
             return 1
         if x == 0:
@@ -86,8 +92,11 @@ def error_value(x: Any, caller: str) -> int:
 
 def real_value(x: Any, caller: str) -> float:
     """Return ``x`` as a finite Python float, or raise."""
-    if isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_):
-        v = float(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_ | _TIMES):
+        try:
+            v = float(x)
+        except OverflowError:  # an int beyond the float range (10**400)
+            v = math.inf
         if math.isfinite(v):
             return v
     fail("x", "a finite real number (NaN and infinities are rejected)", x, caller)
@@ -121,6 +130,9 @@ def refuse_complex(xs: Any, caller: str) -> Any:
 def refuse_text(xs: Any, caller: str) -> Any:
     """Raise for strings (NumPy would parse "1.5" as 1.5; ``update`` refuses them).
 
+    Also raises for datetimes and durations (NumPy would read their integer
+    counts) and for ints beyond the float range (NumPy's bare OverflowError).
+
     For the built-in detectors only: a user's detector fed through
     :func:`~mllifecycle.drift.stream.update_many_from_update` may take text.
     Returns ``xs`` after :func:`refuse_complex`.
@@ -133,9 +145,19 @@ def refuse_text(xs: Any, caller: str) -> Any:
         except (TypeError, ValueError):
             return xs  # ragged: the caller's validation explains
     kind = arr.dtype.kind
-    if kind in "US" or (
-        kind == "O" and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
-    ):
+    items = arr.ravel().tolist() if kind == "O" else []
+    if kind in "mM" or any(isinstance(v, _TIMES) for v in items):
+        # NumPy casts datetimes and durations to their integer counts (nanoseconds
+        # since 1970 for a pandas datetime column), which update() refuses
+        fail(
+            "xs",
+            "numbers, not datetimes or durations (update() refuses them too; "
+            "convert explicitly, e.g. to seconds, if a number is meant)",
+            described(f"an array of dtype {arr.dtype}"
+                      + (" holding NumPy datetimes or durations" if items else "")),
+            caller,
+        )
+    if kind in "US" or any(isinstance(v, str | bytes) for v in items):
         fail(
             "xs",
             "numeric (strings are not numbers, even ones that parse as numbers, "
@@ -143,6 +165,18 @@ def refuse_text(xs: Any, caller: str) -> Any:
             described("an array holding strings"),
             caller,
         )
+    for i, v in enumerate(items):
+        if isinstance(v, int):
+            try:
+                float(v)
+            except OverflowError:  # NumPy's conversion would raise it bare
+                fail(
+                    "xs",
+                    "finite real numbers (this int is beyond the float range, "
+                    "as update() refuses it)",
+                    described(f"an int of {len(str(abs(v)))} digits at index {i}"),
+                    caller,
+                )
     return xs
 
 

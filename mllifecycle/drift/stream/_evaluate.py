@@ -34,6 +34,7 @@ from mllifecycle._validation import (
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 
 __all__ = [
@@ -146,13 +147,15 @@ def _as_stream_list(
     streams: Any, change_points: Any, caller: str
 ) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.intp]]]:
     """Normalise the (streams, change_points) pair to lists of arrays."""
-    single = isinstance(streams, np.ndarray) and streams.ndim == 1
+    # one stream: a 1-D array or Series (a Series is no Sequence: it was
+    # taken as one stream per value), a ChangeStream, or a list of numbers
+    single = getattr(streams, "ndim", None) == 1 and not isinstance(streams, str)
     single = single or hasattr(streams, "change_points")
     if (
         not single
         and isinstance(streams, Sequence)
         and len(streams) > 0
-        and all(isinstance(v, int | float | np.number) for v in streams)
+        and all(isinstance(v, int | float | np.number | np.bool_) for v in streams)
     ):
         single = True
     items = [streams] if single else list(streams)
@@ -186,6 +189,8 @@ def _as_stream_list(
         raw = s.values if hasattr(s, "values") and hasattr(s, "change_points") else s
         arr = check_1d(raw, "streams", caller=caller)
         cp = check_1d(c, "change_points", caller=caller, min_samples=0)
+        if "booleans" in label_kinds(c):  # NumPy reads True as the position 1
+            fail("change_points", "integer indices (booleans are not positions)", c, caller)
         if cp.shape[0] and (
             np.any(cp != np.round(cp)) or cp.min() < 0 or cp.max() >= arr.shape[0]
             or np.any(np.diff(cp) <= 0)
@@ -238,6 +243,20 @@ def _detection_indices(raw: Any, n: int, caller: str) -> npt.NDArray[np.intp]:
     return hits
 
 
+def _check_fresh(det: Any, made: list[Any], caller: str) -> None:
+    """Raise when ``make_detector`` hands out a detector it handed out before.
+
+    One detector carried its state from one stream (or bisection step) into
+    the next, and the counts were silently those of a different experiment.
+    """
+    if any(det is old for old in made):
+        fail("make_detector", "a callable returning a fresh detector at each call "
+             "(a class, or a lambda building one)",
+             described(f"a callable that returned the same {type(det).__name__} twice"),
+             caller)
+    made.append(det)
+
+
 def evaluate_detector(
     make_detector: Callable[[], Any],
     streams: Any,
@@ -287,9 +306,11 @@ def evaluate_detector(
     fa = 0
     n_det = 0
     n_samples = 0
+    made: list[Any] = []  # kept alive, so a fresh detector cannot reuse an id
     for arr, cps in zip(values, cps_list, strict=True):
         det = make_detector()
         check_has_methods(det, "make_detector()", ["update_many"], caller)
+        _check_fresh(det, made, caller)
         hits = _detection_indices(det.update_many(arr), arr.shape[0], caller)
         delays, f = _match(hits, cps, arr.shape[0], tol)
         fa += f
@@ -503,7 +524,9 @@ def calibrate(
         target_false_alarm_rate, "target_false_alarm_rate", caller=caller,
         low=0.0, high=1.0, low_inclusive=False, high_inclusive=False,
     )
-    if not isinstance(bounds, Sequence) or len(bounds) != 2:
+    if isinstance(bounds, np.ndarray) and bounds.shape == (2,):
+        bounds = tuple(bounds.tolist())  # a pair too (it was refused as not one)
+    if not isinstance(bounds, Sequence) or isinstance(bounds, str) or len(bounds) != 2:
         fail("bounds", "a (low, high) pair", bounds, caller)
     lo = check_scalar(bounds[0], "bounds", caller=caller)
     hi = check_scalar(bounds[1], "bounds", caller=caller)
@@ -543,12 +566,17 @@ def calibrate(
     total_runs = 2 + max(0, math.ceil(math.log2(max(span, 1.0)))) + 1
     bar = make_progress(progress, total=total_runs, desc="calibrate", caller=caller)
     evaluations = 0
+    made: list[Any] = []
 
     def alarms(value: float) -> int:
         nonlocal evaluations
         evaluations += 1
         det = make_detector(value)
-        out = int(np.asarray(det.update_many(data)).shape[0])
+        check_has_methods(det, "make_detector(value)", ["update_many"], caller)
+        _check_fresh(det, made, caller)
+        # a (user's) detector returning a 0/1 flag per value, or other than
+        # increasing indices, had its answer's length counted as its alarms
+        out = int(_detection_indices(det.update_many(data), n, caller).shape[0])
         if bar.done < bar.total - 1:
             bar.update()
         return out

@@ -29,8 +29,9 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
 
     Exact by construction: the detections, and the final state, are those of
     the loop ``for x in xs: detector.update(x)``. Each element is passed as
-    a Python scalar (``float``, ``int`` or ``bool``, as NumPy holds it), so the
-    detector's own ``update`` validates it. When the detector has a
+    a Python scalar (``float``, ``int`` or ``bool``, as NumPy holds it; the
+    elements of a list or tuple as they are, NumPy scalars made Python ones),
+    so the detector's own ``update`` validates it. When the detector has a
     ``warning_detected`` attribute (a
     :class:`~mllifecycle.protocols.WarningDetector`), the indices after which
     it was True are stored in its ``warnings_`` attribute as well.
@@ -76,7 +77,11 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
     update = getattr(detector, "update", None)
     if not callable(update):
         fail("detector", "an object with an update(x) method", detector, caller)
-    arr = np.asarray(refuse_complex(xs, caller))
+    try:
+        arr = np.asarray(refuse_complex(xs, caller))
+    except (ValueError, TypeError) as exc:  # ragged input
+        fail("xs", "a 1-D array-like of values in stream order",
+             described(f"input NumPy cannot convert ({exc})"), caller)
     if arr.ndim != 1:
         fail(
             "xs",
@@ -84,10 +89,17 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
             described(f"a {arr.ndim}-D array of shape {arr.shape}"),
             caller,
         )
+    if isinstance(xs, list | tuple):
+        # the elements themselves, as the loop `for x in xs` passes them: NumPy
+        # would turn [True, 0.5] into [1.0, 0.5], [1.5, "a"] into text and
+        # round ints beyond 2**53 (NumPy scalars become Python ones, as below)
+        values = [x.item() if isinstance(x, np.generic) else x for x in xs]
+    else:
+        values = arr.tolist()
     hits: list[int] = []
     if hasattr(detector, "warning_detected"):
         warns: list[int] = []
-        for i, x in enumerate(arr.tolist()):
+        for i, x in enumerate(values):
             if update(x):
                 hits.append(i)
             if detector.warning_detected:
@@ -96,7 +108,7 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
         with contextlib.suppress(AttributeError):
             detector.warnings_ = np.asarray(warns, dtype=np.intp)
     else:
-        for i, x in enumerate(arr.tolist()):
+        for i, x in enumerate(values):
             if update(x):
                 hits.append(i)
     return np.asarray(hits, dtype=np.intp)
