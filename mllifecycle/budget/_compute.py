@@ -124,7 +124,9 @@ class ComputeModel:
         return float(self._time.coef[2]) if self._time.uses_features else 0.0
 
     def _check_features(self, n_features: float, caller: str) -> float:
-        f = check_scalar(n_features, "n_features", caller=caller, low=1.0)
+        # any positive count, in the unit of the runs (fit_compute takes runs at 0.5
+        # thousand features, whose model then refused to predict at 0.5)
+        f = check_scalar(n_features, "n_features", caller=caller, low=0.0, low_inclusive=False)
         fixed = float(self.n_features[0])
         if not self._time.uses_features and f != fixed:
             # no run measured another count: the time there is not known (it
@@ -136,9 +138,9 @@ class ComputeModel:
     def predict(self, n_samples: float, n_features: float) -> tuple[float, float, float]:
         """Seconds for one fit at ``n_samples`` x ``n_features``: (estimate, low, high).
 
-        ``n_samples`` is in the unit of the runs' ``n_samples`` (any positive
-        number). When the runs did not vary the features, ``n_features`` must
-        be their count.
+        ``n_samples`` and ``n_features`` are in the units of the runs (any
+        positive numbers). When the runs did not vary the features,
+        ``n_features`` must be their count.
         """
         # any positive size, in the unit of the runs (thousands of rows: 0.5)
         r = check_scalar(
@@ -184,11 +186,18 @@ class ComputeModel:
         )
 
     def _repr_html_(self) -> str:
+        # sizes in any positive unit: 0.5 (thousand rows) was shown as 0
         rows = [
-            [int(r), int(f), float(s)]
+            [_count(r), _count(f), float(s)]
             for r, f, s in zip(self.n_samples, self.n_features, self.seconds, strict=True)
         ]
         return html_table(rows, ["rows", "features", "seconds"], caption=repr(self))
+
+
+def _count(value: float) -> int | float:
+    """Return a run's size for display: an int when whole, else the float itself."""
+    v = float(value)
+    return int(v) if v.is_integer() else v
 
 
 def _positive(values: Any, name: str, n: int | None, caller: str) -> FloatArray:
@@ -341,13 +350,21 @@ def time_fits(
             idx = gen.choice(Xa.shape[0], size=int(n), replace=False)
             est = clone(estimator)
             if memory:
-                tracemalloc.start()
+                # the caller's own tracing (tracemalloc already started) is left
+                # running, and its allocations so far are not the fit's: the peak
+                # was the session's (50 MB freed earlier) and the tracing stopped
+                outer = tracemalloc.is_tracing()
+                if not outer:
+                    tracemalloc.start()
+                tracemalloc.reset_peak()
+                base = tracemalloc.get_traced_memory()[0]
             t0 = time.perf_counter()
             est.fit(Xa[idx], ya[idx])
             best = min(best, time.perf_counter() - t0)
             if memory:
-                peak = max(peak, tracemalloc.get_traced_memory()[1])
-                tracemalloc.stop()
+                peak = max(peak, tracemalloc.get_traced_memory()[1] - base)
+                if not outer:
+                    tracemalloc.stop()
         secs.append(max(best, 1e-9))
         mems.append(max(peak, 1))
     return fit_compute(

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._estimators import seeded_clone
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_int,
@@ -918,7 +919,8 @@ def learning_curve(
     Parameters
     ----------
     estimator : scikit-learn estimator
-        Cloned for every fit.
+        Cloned for every fit; a ``random_state`` left at None is seeded from
+        ``rng``, so the same ``rng`` gives the same curve.
     X, y : array-like
         The data the curve is measured on.
     sizes : array-like of int
@@ -1008,8 +1010,10 @@ def learning_curve(
         splitter = (RepeatedStratifiedKFold if is_clf else RepeatedKFold)(
             n_splits=cv, n_repeats=n_repeats, random_state=seed
         )
+    # an unset random_state (a forest's, a shuffling solver's) is seeded from rng:
+    # the same rng gave another curve at every call
     train_sizes, _, test_scores = sk_learning_curve(
-        estimator,
+        seeded_clone(estimator, seed),
         Xa,
         ya,
         train_sizes=np.unique(sz),

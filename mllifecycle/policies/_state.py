@@ -83,9 +83,11 @@ class FunctionPolicy:
         if isinstance(out, RetrainDecision):
             return out
         if hasattr(out, "retrain") and hasattr(out, "reason"):
-            # a decision-like object: its change point too (a window may train from it)
+            # a decision-like object: its change point too (a window may train from it);
+            # its retrain flag is checked as RetrainDecision checks it (bool("False")
+            # and bool("no") are True: such answers retrained silently)
             return RetrainDecision(
-                retrain=bool(out.retrain),
+                retrain=out.retrain,
                 reason=str(out.reason),
                 change_point=getattr(out, "change_point", None),
             )

@@ -224,7 +224,13 @@ class OnDrift:
         new_model = state.model_version != self._version
         self._version = state.model_version
         if self._kind == "state":
-            hits = [r for r in state.drift if bool(getattr(r, "drift_detected", False))]
+            for i, r in enumerate(state.drift):
+                if not hasattr(r, "drift_detected"):
+                    # (a bool True was read as "no drift")
+                    fail("state.drift", "drift results, each with drift_detected",
+                         described(f"{type(r).__name__} at index {i}, which has no "
+                                   "drift_detected"), "OnDrift.should_retrain")
+            hits = [r for r in state.drift if bool(r.drift_detected)]
             if hits:
                 what = getattr(hits[0], "method", None) or type(hits[0]).__name__
                 return RetrainDecision(retrain=True, reason=f"drift reported by {what}")
@@ -331,7 +337,19 @@ class OnDrift:
             result = self._fitted.compare(cur)
         else:
             result = self.detector(ref, cur)
-        if bool(getattr(result, "drift_detected", False)):
+        if not hasattr(result, "drift_detected"):
+            # a test answering a bool, a p-value or SciPy's (statistic, pvalue) was
+            # read as "no drift" at every batch: the policy never retrained
+            kind = "fitted reference's compare()" if self._kind == "reference" else "test"
+            fail(
+                "detector",
+                "a two-sample test (or a fitted reference) whose result has "
+                "drift_detected, such as mllifecycle.drift.detect",
+                described(f"a {kind} {_name(self.detector)} returning "
+                          f"{type(result).__name__}, which has no drift_detected"),
+                "OnDrift.should_retrain",
+            )
+        if bool(result.drift_detected):
             p = getattr(result, "p_value", None)
             extra = "" if p is None else f" (p={p:.3g})"
             return RetrainDecision(

@@ -35,6 +35,36 @@ def _sym_power(c: FloatArray, power: float) -> FloatArray:
     return out
 
 
+def _singular(c: FloatArray) -> bool:
+    """Whether a covariance is singular up to rounding, whatever its columns' units.
+
+    Judged on the correlation matrix, so columns of very different magnitudes
+    (1e-5 and 1e5) are not mistaken for a singular covariance. The cut, an
+    eigenvalue below 1e-12 of the largest, lies well above the rounding noise
+    of collinear columns (about 1e-15) and below the smallest eigenvalue of
+    columns correlated at 1 - 1e-9 (about 1e-9).
+    """
+    diag = np.diag(c).copy()
+    if not np.all(diag > 0.0):
+        return True
+    inv = 1.0 / np.sqrt(diag)
+    vals = np.linalg.eigvalsh(c * inv[:, None] * inv[None, :])
+    return bool(vals.min() <= vals.max() * 1e-12)
+
+
+def _ridge_lost(c: FloatArray, lam: float) -> bool:
+    """Whether the ridge ``lam`` on ``c`` is lost in the rounding of its eigenvalues.
+
+    Their rounding error is about ``d * eps`` of the largest; a ridge within
+    64 times that (``regularization=1e-3`` on columns of scale 1e6, or
+    ``1e-300``) leaves the smallest eigenvalue to rounding noise, as no ridge
+    would. A larger one (``regularization=1`` at scale 1e6) keeps the map
+    well defined.
+    """
+    top = float(np.linalg.eigvalsh(c).max())
+    return lam <= 64.0 * c.shape[0] * np.finfo(np.float64).eps * top
+
+
 class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """CORrelation ALignment: recolour source features with the target covariance.
 
@@ -160,10 +190,13 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         eye = lam * np.eye(d)
         cs = np.atleast_2d(np.cov(xs, rowvar=False)) + eye
         ct = np.atleast_2d(np.cov(ts, rowvar=False)) + eye
-        if lam == 0.0 and (np.linalg.eigvalsh(cs).min() <= 0.0):
-            raise ValueError(
-                "CORAL: the source covariance is singular; use regularization > 0"
-            )
+        if (lam == 0.0 or _ridge_lost(cs, lam)) and _singular(cs):
+            # collinear columns leave an eigenvalue of rounding noise (4e-17), whose
+            # inverse square root made the "aligned" source of order 1e138
+            fail("X", "a source whose covariance is not singular (no constant or "
+                 "collinear columns), or regularization > 0 large enough for its scale",
+                 described(f"a singular source covariance (regularization={lam:g})"),
+                 "CORAL")
         self.transform_matrix_ = _sym_power(cs, -0.5) @ _sym_power(ct, 0.5)
         self.source_mean_ = _mean(x, self.scale_) if self.center else np.zeros(d)
         self.target_mean_ = _mean(t, self.scale_) if self.center else np.zeros(d)

@@ -144,12 +144,19 @@ def _check_options(
     bs = None if batch_size is None else check_int(batch_size, "batch_size",
                                                    caller=caller)
     sched = None if schedule is None else check_callable(schedule, "schedule", caller)
-    if sched is not None and strategy == "partial_fit" and "eta0" not in (
-        estimator.get_params() if hasattr(estimator, "get_params") else {}
-    ):
+    params = estimator.get_params() if hasattr(estimator, "get_params") else {}
+    if sched is not None and strategy == "partial_fit" and "eta0" not in params:
         fail("schedule", "None for an estimator without an eta0 learning rate "
              "(SGDClassifier, SGDRegressor, Perceptron have one)",
              schedule, caller)
+    if sched is not None and strategy == "partial_fit" and params.get(
+            "learning_rate") == "optimal":
+        # SGD's "optimal" rate (SGDClassifier's default) ignores eta0: the schedule
+        # changed nothing, while details["learning_rates"] listed the rates
+        fail("schedule", "None for an estimator whose learning_rate ignores eta0 (set "
+             "learning_rate='constant', 'invscaling' or 'adaptive' to use a schedule)",
+             described(f"a schedule with {type(estimator).__name__}"
+                       "(learning_rate='optimal')"), caller)
     extra = None if extra_estimators is None else check_int(
         extra_estimators, "extra_estimators", caller=caller)
     return _Options(sw, k, scorer, se, te, bs, sched, extra, tab or _ident)
