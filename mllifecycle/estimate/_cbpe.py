@@ -61,11 +61,22 @@ def _index_text(column: Any, n_columns: int) -> str:
     """Return a column name as text, class indices as ints (1.0 and True as "1").
 
     Labels are column indices, 0/1 or bools for binary problems: a table
-    named by float labels ``[1.0, 0.0]`` or bools ``[True, False]`` is read by
-    name like ``[1, 0]``, not by position.
+    named by float labels ``[1.0, 0.0]``, bools ``[True, False]`` or their
+    text (``"1.0"``, ``"True"``, as ``pandas.read_csv`` names a header) is
+    read by name like ``[1, 0]``, not by position.
     """
     if isinstance(column, bool | np.bool_):
         return str(int(column)) if n_columns == 2 else str(column)
+    if isinstance(column, str) and "_" not in column:  # int("1_0") is 10
+        # text of a number or bool, as pandas.read_csv names a header "1.0,0.0":
+        # read by position, P(0) was taken for P(1) (ROC AUC 0.16 for 0.84)
+        if n_columns == 2 and column in ("False", "True"):
+            return str(int(column == "True"))
+        try:
+            x = float(column)
+        except ValueError:
+            return column
+        return str(int(x)) if x.is_integer() and 0 <= x < n_columns else column
     if isinstance(column, numbers.Real) and not isinstance(column, numbers.Integral):
         x = float(column)
         if x.is_integer() and 0 <= x < n_columns:
@@ -371,10 +382,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     ) -> FloatArray:
         """Validate ``y_proba`` and return it as ``(n, K)`` class probabilities."""
         y_proba = self._frame_order(y_proba, name, caller, fitting)
-        arr = check_proba(_real(y_proba, name, caller), name, caller)
-        if arr.ndim == 1:
-            arr = np.column_stack([1.0 - arr, arr])
-        elif arr.shape[1] < 2:
+        arr = check_array(_real(y_proba, name, caller), name, caller=caller, ndim=(1, 2))
+        if arr.ndim == 2 and arr.shape[1] < 2:
+            # before the check of the rows' sums, which named a sum of 0.3
             fail(
                 name,
                 "a 1-D array of positive-class probabilities or a 2-D array "
@@ -382,6 +392,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 described(f"shape {arr.shape}"),
                 caller,
             )
+        arr = check_proba(arr, name, caller)
+        if arr.ndim == 1:
+            arr = np.column_stack([1.0 - arr, arr])
         if hasattr(self, "n_classes_") and arr.shape[1] != self.n_classes_:
             fail(
                 name,

@@ -971,7 +971,8 @@ def delong(
     zc = _ndtri(1 - alpha / 2)
     if se > 0:
         z = (diff - null_value) / se
-        p = 1.0 - _ndtr(z) if direction == "greater" else 2.0 * (1.0 - _ndtr(abs(z)))
+        # upper tails as ndtr(-z): 1 - ndtr(z) is 0.0 from z = 8.3 on (p = 1e-16 and below)
+        p = _ndtr(-z) if direction == "greater" else 2.0 * _ndtr(-abs(z))
     else:
         warnings.warn(
             "the DeLong variance of the AUC difference is zero (identical or "

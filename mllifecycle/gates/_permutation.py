@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from mllifecycle._progress import make_progress
 from mllifecycle._resample import map_chunks
-from mllifecycle.gates._metrics import Problem, _call
+from mllifecycle.gates._metrics import Problem, _beyond_float, _call
 
 __all__ = [
     "SwapDistribution",
@@ -422,6 +422,34 @@ def _auc_values(
     return values_of
 
 
+def _swappable(
+    a0: npt.NDArray[Any], b0: npt.NDArray[Any]
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """Both models' outputs of one dtype, so rows can be swapped.
+
+    Writing a row of one model into a copy of the other's array casts it to
+    that array's dtype: a float prediction into an int array was truncated
+    (0.7 became 0), a label ``"yes"`` into a ``<U2`` array became ``"ye"``,
+    and the swap distribution (so the p-value) was that of other predictions.
+    """
+    if a0.dtype == b0.dtype:
+        return a0, b0
+    if a0.dtype.kind in "iu" and b0.dtype.kind in "iu":
+        # int64 with uint64 promotes to float64: stay integers where they fit
+        for dt in (np.int64, np.uint64):
+            info = np.iinfo(dt)
+            if all(x.size == 0 or (int(x.min()) >= info.min and int(x.max()) <= info.max)
+                   for x in (a0, b0)):
+                return a0.astype(dt), b0.astype(dt)
+    try:
+        common = np.promote_types(a0.dtype, b0.dtype)
+    except TypeError:  # text and numbers: keep each value as it is
+        common = np.dtype(object)
+    if common.kind == "f" and (_beyond_float(a0) or _beyond_float(b0)):
+        common = np.dtype(object)  # float64 would merge integers beyond 2**53
+    return a0.astype(common), b0.astype(common)
+
+
 def _callable_values(
     problem: Problem, rows: npt.NDArray[np.intp]
 ) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
@@ -430,6 +458,7 @@ def _callable_values(
     func = problem.spec.func
     weights = problem.weights
     y, a0, b0 = problem.arrays
+    a0, b0 = _swappable(a0, b0)
 
     def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
         out = np.empty(M.shape[0])

@@ -84,12 +84,16 @@ class GateReport:
             "n_samples": float(self.n_samples),
             "n_failed": float(len(self.failed)),
         }
-        seen: dict[str, int] = {}
+        used: set[str] = set()
         for r in self.results:
-            key = re.sub(r"[^0-9A-Za-z_\-./]+", "_", r.name).strip("_")
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] > 1:
-                key = f"{key}_{seen[key]}"
+            base = re.sub(r"[^0-9A-Za-z_\-./]+", "_", r.name).strip("_")
+            key, k = base, 1
+            # a later gate named like a suffixed one ("check", "check", "check_2")
+            # overwrote the second gate's numbers
+            while key in used:
+                k += 1
+                key = f"{base}_{k}"
+            used.add(key)
             for name, value in r.to_metrics().items():
                 out[f"{key}.{name}"] = value
         return out
@@ -186,6 +190,9 @@ def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateRepo
         fail("gates", "at least one gate", gates, caller)
     seq = [as_gate(g) if callable(g) and not hasattr(g, "check") else g for g in seq]
     for g in seq:
+        if isinstance(g, type):  # its check(context) failed with a bare TypeError
+            fail("gates", "gate instances, not classes (e.g. MetricThreshold('accuracy', "
+                 "minimum=0.8))", described(f"the class {g.__name__}"), caller)
         check_has_methods(g, "gates", ["check"], caller)
     results = tuple(_as_result(g.check(context), g) for g in seq)
     passed = all(r.passed for r in results)
