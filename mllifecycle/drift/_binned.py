@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = ["psi", "jensen_shannon", "hellinger"]
 
 
 _EPS = 1e-4
+_TIMES = (_dt.date, _dt.timedelta, np.datetime64, np.timedelta64)
 
 
 def _is_categorical(x: Any) -> bool:
@@ -37,8 +39,17 @@ def _is_categorical(x: Any) -> bool:
         # int64) are an object array too: binned as numbers, not one category
         # per value
         vals = [v for v in arr.ravel().tolist() if not _is_missing_value(v)]
+        # datetimes and durations (Python, pandas Timestamps, also a tz-aware
+        # Series) are measurements, as a datetime64 array is: as categories
+        # every instant was its own category ("no drift", p = 1, for any shift)
+        if vals and all(isinstance(v, _TIMES) for v in vals):
+            return False
+        # numbers: also Decimal, which is no numbers.Real (it was binned as one
+        # category per value: "no drift", p = 1), as detect and ks take it
         return not vals or not all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) for v in vals
+            isinstance(v, numbers.Number)
+            and not isinstance(v, bool | np.bool_ | complex | np.complexfloating)
+            for v in vals
         )
     return arr.dtype.kind in "USb"
 
@@ -276,8 +287,9 @@ def psi(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: unless every value is a number or
-        missing; strings, bools and other objects are categories).
+        Treat values as categories (default: unless every value is a number,
+        a datetime or a duration, or missing; strings, bools and other objects
+        are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"
@@ -368,8 +380,9 @@ def jensen_shannon(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: unless every value is a number or
-        missing; strings, bools and other objects are categories).
+        Treat values as categories (default: unless every value is a number,
+        a datetime or a duration, or missing; strings, bools and other objects
+        are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"
@@ -454,8 +467,9 @@ def hellinger(
     n_resamples : int, default=999
         Permutations for the p-value, ``p = (b + 1) / (B + 1)``.
     categorical : bool, optional
-        Treat values as categories (default: unless every value is a number or
-        missing; strings, bools and other objects are categories).
+        Treat values as categories (default: unless every value is a number,
+        a datetime or a duration, or missing; strings, bools and other objects
+        are categories).
     min_effect : float, optional
         Minimum effect size (the statistic) for a detection.
     nan_policy : {"raise", "omit"}, default="raise"

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._estimators import seeded_clone
 from mllifecycle._scaling import pow2_scale
 from mllifecycle._validation import check_has_methods, check_int, described, fail
 from mllifecycle.drift._common import FloatArray, canonical_order, check_common, check_pair_2d
@@ -94,8 +95,8 @@ def classifier_drift(
     min_effect : float, optional
         Minimum ``2 AUC - 1`` for a detection.
     rng : int, Generator or None
-        Seeds the folds and the estimator's ``random_state`` (when it has one
-        set to None).
+        Seeds the folds and the estimator's ``random_state`` parameters left
+        at None (its own and its sub-estimators', e.g. a pipeline step's).
 
     Returns
     -------
@@ -161,6 +162,9 @@ def classifier_drift(
         from sklearn.ensemble import RandomForestClassifier
 
         estimator = RandomForestClassifier(n_estimators=50, min_samples_leaf=5)
+    if isinstance(estimator, type):  # sklearn's clone fails without naming the argument
+        fail("estimator", "an estimator instance (e.g. RandomForestClassifier())",
+             described(f"the class {estimator.__name__}"), caller)
     check_has_methods(estimator, "estimator", ["fit"], caller)
     if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
         fail(
@@ -174,10 +178,9 @@ def classifier_drift(
     y = np.r_[np.zeros(n, dtype=np.int64), np.ones(m, dtype=np.int64)]
     order = canonical_order(np.column_stack([z, y]))
     z, y = z[order], y[order]
-    est = clone(estimator)
-    params = est.get_params() if hasattr(est, "get_params") else {}
-    if "random_state" in params and params["random_state"] is None:
-        est.set_params(random_state=seed)
+    # every random_state left at None is seeded, also a pipeline step's
+    # (``randomforestclassifier__random_state``): the same rng, the same result
+    est = seeded_clone(estimator, seed) if hasattr(estimator, "get_params") else clone(estimator)
     fold_of = _stratified_folds(y, k, np.random.default_rng(seed))
     imp = np.zeros(z.shape[1])
     have_imp = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from mllifecycle._validation import check_option, described, fail
 from mllifecycle.drift._anderson import anderson_darling
 from mllifecycle.drift._binned import hellinger, jensen_shannon, psi
 from mllifecycle.drift._chi_square import chi_square
+from mllifecycle.drift._common import object_times, time_counts
 from mllifecycle.drift._cvm import cramer_von_mises
 from mllifecycle.drift._kolmogorov import ks
 from mllifecycle.drift._result import DriftResult
@@ -28,7 +28,7 @@ from mllifecycle.drift._wasserstein import wasserstein
 
 __all__ = [
     "FEATURE_TESTS", "column_names", "split_table", "check_tables", "resolve_tests", "kinds",
-    "declared_categorical",
+    "declared_categorical", "time_zones",
 ]
 
 
@@ -54,30 +54,43 @@ def column_names(x: Any) -> list[str] | None:
     return [str(c) for c in raw_names(x) or []]
 
 
-def _time_as_number(col: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def _time_as_number(
+    col: npt.NDArray[Any],
+    name: str = "reference",
+    caller: str = "detect",
+    zones: dict[int, bool] | None = None,
+    j: int = 0,
+) -> npt.NDArray[Any]:
     """Datetimes and durations as float64 nanoseconds (NaT -> NaN); others unchanged.
 
     Datetime columns are tested as numbers (their instants), not as categories:
     as categories every timestamp would be its own category and the test
-    would see nothing.
+    would see nothing. An object column of datetimes records in ``zones[j]``
+    whether they were timezone-aware (they are compared in UTC).
     """
     if col.dtype.kind in "mM":
-        ns = col.astype("datetime64[ns]" if col.dtype.kind == "M" else "timedelta64[ns]")
-        out = ns.view(np.int64).astype(np.float64)
-        out[np.isnat(ns)] = np.nan
-        return out
-    if col.dtype.kind == "O" and col.shape[0]:
-        vals = [v for v in col.tolist() if v is not None]
-        if vals and all(isinstance(v, _dt.datetime | _dt.date | np.datetime64) for v in vals):
-            try:
-                conv = np.array(
-                    [np.datetime64("NaT") if v is None else v for v in col.tolist()],
-                    dtype="datetime64[ns]",
-                )
-            except (TypeError, ValueError):
-                return col
-            return _time_as_number(conv)
+        # scaled, not cast: datetime64[s] after 2262 overflowed in nanoseconds
+        return time_counts(col, f"{col.dtype.kind}8[ns]")
+    if col.dtype.kind == "O" and col.ndim == 1:
+        # Python or pandas datetimes (aware ones in UTC), or durations
+        times = object_times(col, name, caller)
+        if times is not None:
+            if zones is not None and times[0].dtype.kind == "M":
+                zones[j] = times[1]
+            return _time_as_number(times[0])
     return col
+
+
+def time_zones(x: Any, object_zones: dict[int, bool]) -> dict[int, bool]:
+    """Datetime columns of ``x`` (by position), each with whether it is timezone-aware.
+
+    The columns typed datetime of a table and, from ``object_zones`` (filled
+    by :func:`split_table`), columns of datetime objects: of a mapping, an
+    array or a table's object columns.
+    """
+    out = datetime_zones(x) if is_frame(x) else {}
+    out.update(object_zones)
+    return out
 
 
 def _boolean_columns(x: Any) -> set[int]:
@@ -132,7 +145,10 @@ def column_kind(col: npt.NDArray[Any]) -> str:
     return "categorical"
 
 
-def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDArray[Any]]]:
+def split_table(
+    x: Any, name: str, caller: str, zones: dict[int, bool] | None = None
+) -> tuple[list[str], list[npt.NDArray[Any]]]:
+    """Names and 1-D columns of ``x``; ``zones`` gets its object datetime columns' awareness."""
     if isinstance(x, Mapping):
         if len(x) == 0:
             fail(
@@ -143,7 +159,10 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
             )
         keys = [str(k) for k in x]
         refuse_duplicate_names(list(x), name, caller)
-        vals = [_time_as_number(np.asarray(v)) for v in x.values()]
+        vals = [
+            _time_as_number(np.asarray(v), name, caller, zones, j)
+            for j, v in enumerate(x.values())
+        ]
         for k, v in zip(keys, vals, strict=True):
             if v.ndim != 1 or v.shape[0] != vals[0].shape[0]:
                 fail(
@@ -159,7 +178,8 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
         refuse_duplicate_names(raw, name, caller)
         flags = _boolean_columns(x)
         cols = [
-            _bools_with_nulls(c) if j in flags else _time_as_number(c) for j, c in enumerate(cols)
+            _bools_with_nulls(c) if j in flags else _time_as_number(c, name, caller, zones, j)
+            for j, c in enumerate(cols)
         ]
         if len(cols) == 0:
             fail(
@@ -195,7 +215,7 @@ def split_table(x: Any, name: str, caller: str) -> tuple[list[str], list[npt.NDA
             caller,
         )
     return [f"x{j}" for j in range(arr.shape[1])], [
-        _time_as_number(arr[:, j]) for j in range(arr.shape[1])
+        _time_as_number(arr[:, j], name, caller, zones, j) for j in range(arr.shape[1])
     ]
 
 
@@ -204,15 +224,15 @@ def _named(x: Any) -> bool:
     return isinstance(x, Mapping) or column_names(x) is not None
 
 
-def refuse_mixed_time_zones(reference: Any, current: Any, names: list[str], caller: str) -> None:
+def refuse_mixed_time_zones(
+    rz: dict[int, bool], cz: dict[int, bool], names: list[str], caller: str
+) -> None:
     """Refuse a datetime column timezone-aware on one side and naive on the other.
 
     Naive instants would be read as UTC, which they often are not (local
     clock times); pandas refuses to compare the two for the same reason.
+    ``rz``/``cz`` are :func:`time_zones` of the reference and the current data.
     """
-    if not (is_frame(reference) and is_frame(current)):
-        return
-    rz, cz = datetime_zones(reference), datetime_zones(current)
     for j in sorted(set(rz) & set(cz)):
         if rz[j] != cz[j]:
             aware = "reference" if rz[j] else "current"
@@ -226,8 +246,10 @@ def refuse_mixed_time_zones(reference: Any, current: Any, names: list[str], call
 def check_tables(
     reference: Any, current: Any, caller: str
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
-    rn, rc = split_table(reference, "reference", caller)
-    cn, cc = split_table(current, "current", caller)
+    r_obj: dict[int, bool] = {}
+    c_obj: dict[int, bool] = {}
+    rn, rc = split_table(reference, "reference", caller, r_obj)
+    cn, cc = split_table(current, "current", caller, c_obj)
     if len(rc) != len(cc):
         fail(
             "current",
@@ -242,7 +264,9 @@ def check_tables(
             described(f"columns {cn[:5]}"),
             caller,
         )
-    refuse_mixed_time_zones(reference, current, rn, caller)
+    refuse_mixed_time_zones(
+        time_zones(reference, r_obj), time_zones(current, c_obj), rn, caller
+    )
     for nm, col in (("reference", rc[0]), ("current", cc[0])):
         if col.shape[0] < 2:
             fail(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import warnings
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,8 @@ __all__ = [
     "check_pair_1d",
     "check_pair_2d",
     "check_pair_categorical",
+    "object_times",
+    "time_counts",
     "exact_integer_columns",
     "integer_array",
     "integers_and_missing",
@@ -328,15 +332,82 @@ def check_pair_2d(
     return ref, cur
 
 
-def _time_array(x: Any) -> npt.NDArray[Any] | None:
-    """``x`` as a NumPy array if it holds datetimes or durations, else None."""
+def _as_datetime64(v: Any) -> Any:
+    """One datetime (Python, pandas or NumPy) as a naive ``np.datetime64`` (aware: in UTC)."""
+    if isinstance(v, np.datetime64):
+        return v
+    if hasattr(v, "to_datetime64"):  # pandas Timestamp: the UTC instant if aware
+        return v.to_datetime64()
+    if isinstance(v, _dt.datetime) and v.tzinfo is not None:
+        v = v.astimezone(_dt.UTC).replace(tzinfo=None)
+    return np.datetime64(v)
+
+
+def _as_timedelta64(v: Any) -> Any:
+    """One duration (Python, pandas or NumPy) as a ``np.timedelta64``."""
+    if isinstance(v, np.timedelta64):
+        return v
+    if hasattr(v, "to_timedelta64"):  # pandas Timedelta, to the nanosecond
+        return v.to_timedelta64()
+    return np.timedelta64(v)
+
+
+def object_times(
+    a: npt.NDArray[Any], name: str, caller: str
+) -> tuple[npt.NDArray[Any], bool] | None:
+    """Return a 1-D object array of datetimes or durations as ``datetime64``/``timedelta64``.
+
+    Missing values (None, NaN, NaT) become NaT. Timezone-aware datetimes are
+    put in UTC; returns the array and whether its datetimes were aware (a
+    sample mixing aware and naive datetimes is refused: the naive ones would
+    be read as UTC, which they often are not). None unless every value that
+    is not missing is a datetime (``datetime``, ``date``, ``pandas.Timestamp``,
+    ``np.datetime64``), or every one a duration. Such samples were compared
+    as one category per value, or refused as "objects" by the numeric tests.
+    """
+    if a.ndim != 1 or a.dtype.kind != "O" or not a.size:
+        return None
+    items = a.tolist()
+    first = next((v for v in items if not _is_missing_value(v)), None)
+    if not isinstance(first, _dt.date | _dt.timedelta | np.datetime64 | np.timedelta64):
+        return None  # numbers, text, ... (or nothing but missing values): not times
+    vals = [v for v in items if not _is_missing_value(v)]
+    if all(isinstance(v, _dt.timedelta | np.timedelta64) for v in vals):
+        conv, aware = _as_timedelta64, False
+    elif all(isinstance(v, _dt.date | np.datetime64) for v in vals):
+        zones = {getattr(v, "tzinfo", None) is not None for v in vals}
+        if len(zones) > 1:
+            fail(
+                name,
+                "datetimes all timezone-aware or all naive (localize the naive ones, "
+                "e.g. with datetime.replace(tzinfo=...))",
+                described("a mix of timezone-aware and naive datetimes"),
+                caller,
+            )
+        conv, aware = _as_datetime64, zones == {True}
+    else:
+        return None
+    nat = np.timedelta64("NaT") if conv is _as_timedelta64 else np.datetime64("NaT")
+    out = np.array([nat if _is_missing_value(v) else conv(v) for v in items])
+    return out, aware
+
+
+def _time_array(x: Any, name: str, caller: str) -> tuple[npt.NDArray[Any], bool] | None:
+    """``x`` as a NumPy array and whether it was timezone-aware, if it holds times."""
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
         try:
             x = x.to_numpy()
         except (TypeError, ValueError):
             return None
+    elif isinstance(x, list | tuple):
+        try:
+            x = np.asarray(x, dtype=object)
+        except (TypeError, ValueError):
+            return None
     if isinstance(x, np.ndarray) and x.dtype.kind in "mM":
-        return x
+        return x, False
+    if isinstance(x, np.ndarray) and x.dtype.kind == "O":
+        return object_times(x, name, caller)
     return None
 
 
@@ -349,9 +420,14 @@ def times_as_numbers(reference: Any, current: Any, caller: str) -> tuple[Any, An
     ``nan_policy``). Other input is returned unchanged; a datetime sample
     against a non-datetime one is refused.
     """
-    ra, ca = _time_array(reference), _time_array(current)
-    if ra is None and ca is None:
+    rt, ct = _time_array(reference, "reference", caller), _time_array(current, "current", caller)
+    if rt is None and ct is None:
         return reference, current
+    ra, ca = (None if rt is None else rt[0]), (None if ct is None else ct[0])
+    if rt is not None and ct is not None and rt[1] != ct[1]:
+        aware, naive = ("reference", "current") if rt[1] else ("current", "reference")
+        fail(naive, f"timezone-aware datetimes, like {aware}'s (localize them)",
+             described("naive datetimes"), caller)
     what = {"M": "datetimes", "m": "durations (timedelta64)"}
     if ra is None or ca is None or ra.dtype.kind != ca.dtype.kind:
         timed = ra if ra is not None else ca
@@ -361,13 +437,39 @@ def times_as_numbers(reference: Any, current: Any, caller: str) -> tuple[Any, An
         got = f"values of dtype {dt}" if dt is not None else f"a {type(other).__name__}"
         fail(bad, f"{what[timed.dtype.kind]} like the other sample", described(got), caller)
     unit = np.promote_types(ra.dtype, ca.dtype)  # the finer of the two units
+    return time_counts(ra, unit), time_counts(ca, unit)
 
-    def count(a: npt.NDArray[Any]) -> FloatArray:
-        out: FloatArray = a.astype(unit).view(np.int64).astype(np.float64)
-        out[np.isnat(a)] = np.nan
-        return out
 
-    return count(ra), count(ca)
+# the length of each fixed-length NumPy time unit, in nanoseconds
+_UNIT_NS = {
+    "W": Fraction(604_800 * 10**9), "D": Fraction(86_400 * 10**9), "h": Fraction(3_600 * 10**9),
+    "m": Fraction(60 * 10**9), "s": Fraction(10**9), "ms": Fraction(10**6),
+    "us": Fraction(10**3), "ns": Fraction(1), "ps": Fraction(1, 10**3),
+    "fs": Fraction(1, 10**6), "as": Fraction(1, 10**9),
+}
+
+
+def time_counts(a: npt.NDArray[Any], unit: Any) -> FloatArray:
+    """Datetimes or durations ``a`` as float counts of ``unit`` (a time dtype), NaT as NaN.
+
+    The counts are scaled in floating point, not cast: a cast to a finer unit
+    overflows int64 without a word (``datetime64[s]`` values after 2262 came
+    out in 1715 in nanoseconds). Each value is still the correctly rounded
+    count, so one instant gives the same float from any unit.
+    """
+    a = a.astype(a.dtype.newbyteorder("="), copy=False)  # big-endian: the int64 view below
+    src, step = np.datetime_data(a.dtype)
+    dst, dstep = np.datetime_data(np.dtype(unit))
+    if src in ("Y", "M") and a.dtype.kind == "M":  # months and years vary in length
+        a = a.astype("datetime64[D]")
+        src, step = "D", 1
+    if src in _UNIT_NS and dst in _UNIT_NS:
+        factor = float(_UNIT_NS[src] * step / (_UNIT_NS[dst] * dstep))
+        out: FloatArray = a.view(np.int64).astype(np.float64) * factor
+    else:  # generic (all NaT) or timedelta64 of months or years: cast
+        out = a.astype(np.dtype(unit).newbyteorder("=")).view(np.int64).astype(np.float64)
+    out[np.isnat(a)] = np.nan
+    return out
 
 
 def refuse_text(x: Any, name: str, caller: str) -> None:
@@ -464,9 +566,13 @@ def refuse_mixed_categories(
 
 
 def check_pair_categorical(
-    reference: Any, current: Any, caller: str, nan_policy: Any = "raise"
+    reference: Any, current: Any, caller: str, nan_policy: Any = "raise", min_samples: int = 2
 ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-    """Validate two 1-D samples of category labels of one kind (any dtype)."""
+    """Validate two 1-D samples of category labels of one kind (any dtype).
+
+    ``min_samples``: values each must keep after missing ones are omitted (a
+    partition's profile may hold fewer; the merged profile is checked).
+    """
     pol = check_nan_policy(nan_policy, caller)
     out = []
     for name, x in (("reference", reference), ("current", current)):
@@ -483,10 +589,10 @@ def check_pair_categorical(
                     caller,
                 )
             arr = arr[~miss]
-        if arr.shape[0] < 2:
+        if arr.shape[0] < min_samples:
             fail(
                 name,
-                "an array with at least 2 sample(s)",
+                f"an array with at least {min_samples} sample(s)",
                 described(f"{arr.shape[0]} sample(s)"),
                 caller,
             )

@@ -121,12 +121,17 @@ def build_report(
     n1: int,
     n2: int,
 ) -> DriftReport:
-    with_p = [nm for nm in names if results[nm].p_value is not None]
+    # a test that could not decide (a NaN p-value, warned about) takes no part
+    # in the correction and detects nothing
+    undecided = [nm for nm in names if results[nm].p_value is not None
+                 and math.isnan(results[nm].p_value)]  # type: ignore[arg-type]
+    with_p = [nm for nm in names if results[nm].p_value is not None and nm not in undecided]
     adj = adjust_p_values(
         [float(results[nm].p_value) for nm in with_p],  # type: ignore[arg-type]
         correction,
     )
     adjusted: dict[str, float | None] = dict(zip(with_p, adj.tolist(), strict=True))
+    adjusted.update(dict.fromkeys(undecided, math.nan))
     lines = []
     for nm, t in zip(names, tests, strict=True):
         r = results[nm]

@@ -26,6 +26,7 @@ from mllifecycle.exceptions import DegenerateDataWarning
 __all__ = ["mmd", "median_bandwidth"]
 
 _MEDIAN_MAX = 2000
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
 def median_bandwidth(z: FloatArray, *, nonzero: bool = False) -> float:
@@ -165,14 +166,21 @@ def mmd(
                 stacklevel=2,
             )
     else:
-        sigma = s * check_scalar(
-            bandwidth, "bandwidth", caller=caller, low=0.0, low_inclusive=False
-        )
-    gamma = 1.0 / (2.0 * sigma * sigma)
+        given = check_scalar(bandwidth, "bandwidth", caller=caller, low=0.0, low_inclusive=False)
+        sigma = s * given
+    reported = sigma / s if bandwidth is None else given  # as given: s * it may underflow
+    # 1 / (2 sigma^2), capped at the largest float: with a tiny bandwidth
+    # sigma^2 underflowed (1e-200: "float division by zero") or gamma was inf,
+    # and inf * 0 on the diagonal made the statistic NaN, reported as drift
+    # (p = 0.002) between two samples of one distribution. Capped, the kernel
+    # is 1 on identical rows and 0 elsewhere, its limit as the bandwidth shrinks.
+    two_s2 = 2.0 * sigma * sigma
+    gamma = _FLOAT_MAX if two_s2 * _FLOAT_MAX <= 1.0 else 1.0 / two_s2
 
     def kernel(x: FloatArray, y: FloatArray, x_sq: FloatArray, y_sq: FloatArray) -> FloatArray:
         d2 = sq_dists(x, y, x_sq, y_sq)
-        d2 *= -gamma
+        with np.errstate(over="ignore"):  # -inf: a kernel value of 0
+            d2 *= -gamma
         out: FloatArray = np.exp(d2, out=d2)
         return out
 
@@ -190,7 +198,7 @@ def mmd(
         - 2.0 * (r0 - q_obs) / (n * m)
     )
     details: dict[str, Any] = {
-        "bandwidth": sigma / s,
+        "bandwidth": reported,
         "kernel": "rbf",
         "subsampled": sub,
     }

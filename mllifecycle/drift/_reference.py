@@ -9,7 +9,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import datetime_zones, is_frame
 from mllifecycle._validation import check_int, check_nan_policy, check_rng, described, fail
 from mllifecycle.drift._columns import (
     column_kind,
@@ -18,6 +17,7 @@ from mllifecycle.drift._columns import (
     kinds,
     resolve_tests,
     split_table,
+    time_zones,
 )
 from mllifecycle.drift._common import (
     FloatArray,
@@ -71,7 +71,8 @@ def _fit(
     capacity: int | None,
     min_rows: int,
 ) -> Reference:
-    names, cols = split_table(reference, name, caller)
+    obj_zones: dict[int, bool] = {}
+    names, cols = split_table(reference, name, caller, obj_zones)
     if cols[0].shape[0] < min_rows:
         fail(
             name,
@@ -94,6 +95,10 @@ def _fit(
                     caller,
                 )
     warn_inexact_integers(names, kind_list, cols, caller, stacklevel=4)
+    # a partition's profile (min_rows 1) may hold a column with fewer than 2
+    # values, or none left after nan_policy="omit": the merged profile is checked
+    # (a Dask frame whose last partition had 1 row was refused as too small)
+    col_min = min_rows if min_rows >= 2 else 0
     numeric: list[FloatArray] = []
     sketches: list[QuantileSketch] = []
     cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
@@ -118,10 +123,10 @@ def _fit(
                     described(f"{int(np.isinf(x).sum())} infinite value(s)"),
                     caller,
                 )
-            if x.shape[0] < min_rows:
+            if x.shape[0] < col_min:
                 fail(
                     name,
-                    f"at least {min_rows} values in column {nm!r}",
+                    f"at least {col_min} values in column {nm!r}",
                     described(f"{x.shape[0]}"),
                     caller,
                 )
@@ -130,7 +135,7 @@ def _fit(
             else:
                 sketches.append(QuantileSketch.from_values(x, capacity))
         else:
-            arr, _ = check_pair_categorical(col, col, caller, nan_policy)
+            arr, _ = check_pair_categorical(col, col, caller, nan_policy, col_min)
             try:
                 u, c = np.unique(arr, return_counts=True)
             except TypeError:
@@ -146,13 +151,77 @@ def _fit(
         frame=column_names(reference) is not None or isinstance(reference, Mapping),
         sketches=None if capacity is None else sketches,
         capacity=capacity,
-        time_zones=(
-            [[j, int(a)] for j, a in sorted(datetime_zones(reference).items())]
-            if is_frame(reference) else None
-        ),
+        time_zones=[[j, int(a)] for j, a in sorted(time_zones(reference, obj_zones).items())],
     )
     ref._restack()
     return ref
+
+
+def _is_empty_column(r: Reference, j: int) -> bool:
+    """Whether column ``j`` of a profile holds no values (all missing, omitted)."""
+    if r.kinds[j] == "numeric":
+        pos = r._num_positions()[j]
+        if r._sketches is not None:
+            return int(r._sketches[pos].n) == 0
+        return int(r._numeric[pos].shape[0]) == 0
+    return int(r._categories[r._cat_positions()[j]][1].sum()) == 0
+
+
+def _with_kind(r: Reference, j: int, kind: str, test: str) -> Reference:
+    """Return a copy of profile ``r`` whose empty column ``j`` is of ``kind`` and ``test``."""
+    kinds, tests = list(r.kinds), list(r.tests)
+    kinds[j], tests[j] = kind, test
+    sketched = r._sketches is not None
+    num: list[Any] = list(r._sketches if sketched else r._numeric)  # type: ignore[arg-type]
+    numeric: list[Any] = []
+    cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
+    n_num = n_cat = 0
+    for i, old in enumerate(r.kinds):
+        if i == j:  # the empty column, in its new kind
+            if kind == "numeric":
+                numeric.append(
+                    QuantileSketch.from_values(np.empty(0), r._capacity) if sketched
+                    else np.empty(0)
+                )
+            else:
+                cats.append((np.empty(0, dtype=object), np.empty(0, dtype=np.int64)))
+        elif old == "numeric":
+            numeric.append(num[n_num])
+        else:
+            cats.append(r._categories[n_cat])
+        n_num += old == "numeric"
+        n_cat += old == "categorical"
+    return Reference(
+        names=list(r.names), kinds=kinds, tests=tests, n_reference=r.n_reference,
+        numeric=[] if sketched else numeric, categories=cats, frame=r._frame,
+        sketches=numeric if sketched else None, capacity=r._capacity,
+        time_zones=r._time_zones,
+    )
+
+
+def _align_empty_columns(refs: list[Reference]) -> list[Reference]:
+    """Give a column that is empty in some profiles the kind it has where it holds values.
+
+    A Dask partition whose object column is all missing (omitted under
+    ``nan_policy="omit"``) cannot tell numbers from categories: its profile
+    took the column as numeric, and the merge refused the partitions as
+    having different column kinds.
+    """
+    first = refs[0]
+    if any(r.names != first.names for r in refs):
+        return refs  # merge refuses them
+    out = list(refs)
+    for j in range(len(first.names)):
+        if len({r.kinds[j] for r in out}) < 2:
+            continue
+        full = [r for r in out if not _is_empty_column(r, j)]
+        if not full or len({(r.kinds[j], r.tests[j]) for r in full}) > 1:
+            continue  # merge refuses them
+        kind, test = full[0].kinds[j], full[0].tests[j]
+        out = [
+            _with_kind(r, j, kind, test) if r.kinds[j] != kind else r for r in out
+        ]
+    return out
 
 
 def fit_partition(
@@ -369,6 +438,11 @@ class Reference:
         for nm, m in zip(nums, sizes, strict=True):
             if m < 2:
                 fail(name, f"at least 2 values in column {nm!r}", described(f"{m}"), caller)
+        cats = [nm for nm, k in zip(self.names, self.kinds, strict=True) if k == "categorical"]
+        for nm, (_, cnt) in zip(cats, self._categories, strict=True):
+            if int(cnt.sum()) < 2:
+                fail(name, f"at least 2 values in column {nm!r}", described(f"{int(cnt.sum())}"),
+                     caller)
 
     def _restack(self) -> None:
         self._stack = None  # built at the first compare (partition profiles never need it)
@@ -409,6 +483,9 @@ class Reference:
 
     def reference_column(self, name: str) -> npt.NDArray[Any]:
         """Return a column's reference sample (sorted values or repeated categories)."""
+        if not isinstance(name, str) or name not in self.names:
+            fail("name", f"a column name among {self.names[:5]}", name,
+                 "Reference.reference_column")
         j = self.names.index(name)
         if self.kinds[j] == "numeric":
             if self._sketches is not None:
@@ -473,7 +550,8 @@ class Reference:
                 )
                 cur._check_sizes("current", caller)
                 return self._compare_profiles(cur, a, corr, me, rng, caller)
-        names, cc = split_table(current, "current", caller)
+        cur_zones: dict[int, bool] = {}
+        names, cc = split_table(current, "current", caller, cur_zones)
         if len(cc) != len(self.names):
             fail(
                 "current",
@@ -489,7 +567,7 @@ class Reference:
                 described(f"columns {names[:5]}"),
                 caller,
             )
-        self._check_time_zones(current, caller)
+        self._check_time_zones(time_zones(current, cur_zones), caller)
         if cc[0].shape[0] < 2:
             fail(
                 "current",
@@ -561,11 +639,13 @@ class Reference:
             n2=n2,
         )
 
-    def _check_time_zones(self, current: Any, caller: str) -> None:
-        """Refuse a datetime column aware in one of reference/current and naive in the other."""
-        if self._time_zones is None or not is_frame(current):
+    def _check_time_zones(self, cz: dict[int, bool], caller: str) -> None:
+        """Refuse a datetime column aware in one of reference/current and naive in the other.
+
+        ``cz`` is :func:`~mllifecycle.drift._columns.time_zones` of the current data.
+        """
+        if self._time_zones is None:
             return
-        cz = datetime_zones(current)
         for j, aware in self._time_zones:
             if j in cz and bool(aware) != cz[j]:
                 nm = self.names[j]
@@ -718,6 +798,7 @@ class Reference:
                 references,
                 caller,
             )
+        refs = _align_empty_columns(refs)
         first = refs[0]
         for r in refs[1:]:
             if (r.names, r.kinds, r.tests) != (first.names, first.kinds, first.tests):
@@ -729,6 +810,21 @@ class Reference:
                     ),
                     caller,
                 )
+        zones: dict[int, tuple[int, int]] = {}  # position -> (awareness, first reference)
+        for i, r in enumerate(refs):
+            for j, aware in r._time_zones or []:
+                seen = zones.setdefault(j, (aware, i))
+                if seen[0] != aware:  # naive instants would be merged with UTC ones
+                    fail(
+                        "references",
+                        f"references whose datetime column {first.names[j]!r} is "
+                        "timezone-aware in all of them or naive in all",
+                        described(
+                            f"{'aware' if seen[0] else 'naive'} in references[{seen[1]}], "
+                            f"{'aware' if aware else 'naive'} in references[{i}]"
+                        ),
+                        caller,
+                    )
         caps = [r._capacity for r in refs if r._sketches is not None and r._capacity is not None]
         capacity = max(caps) if caps else None
         numeric: list[FloatArray] = []
@@ -751,15 +847,17 @@ class Reference:
         cats = []
         for k in range(len(first._categories)):
             kinds = {i: set(category_types(r._categories[k][0])) for i, r in enumerate(refs)}
-            odd = next((i for i in kinds if kinds[i] and kinds[i] != kinds[0]), None)
+            # the first reference holding values of the column (a partition may hold none)
+            base = next((i for i in kinds if kinds[i]), 0)
+            odd = next((i for i in kinds if kinds[i] and kinds[i] != kinds[base]), None)
             if odd is not None:  # 1 and "1" were merged into one category
                 nm = first.names[first._categorical_indices()[k]]
                 fail(
                     "references",
                     f"references whose column {nm!r} holds one kind of category label",
                     described(
-                        f"{sorted(kinds[0])[0]} in references[0], {sorted(kinds[odd])[0]} "
-                        f"in references[{odd}]"
+                        f"{sorted(kinds[base])[0]} in references[{base}], "
+                        f"{sorted(kinds[odd])[0]} in references[{odd}]"
                     ),
                     caller,
                 )
@@ -785,7 +883,9 @@ class Reference:
             frame=first._frame,
             sketches=sketches,
             capacity=capacity,
-            time_zones=first._time_zones,
+            time_zones=[[j, a] for j, (a, _) in sorted(zones.items())]
+            if any(r._time_zones is not None for r in refs)
+            else None,
         )
         out._restack()
         return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import attrs
 
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table, jsonable
+from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = ["DriftResult", "FeatureDrift", "DriftReport", "make_result"]
 
@@ -354,9 +357,23 @@ def make_result(
     min_effect: float | None = None,
     details: dict[str, Any] | None = None,
 ) -> DriftResult:
-    """Build a :class:`DriftResult` (p-value clipped to [0, 1], decision made)."""
+    """Build a :class:`DriftResult` (p-value clipped to [0, 1], decision made).
+
+    A NaN p-value stays NaN, with no detection and a
+    :class:`~mllifecycle.exceptions.DegenerateDataWarning`: clipped, it became
+    0.0 (``max(0.0, nan)`` is 0.0), which reported drift.
+    """
     if p_value is not None:
-        p_value = float(min(1.0, max(0.0, p_value)))
+        p_value = float(p_value)
+        if math.isnan(p_value):
+            warnings.warn(
+                f"{method}: the p-value is undefined (NaN) on these data; no drift is "
+                "reported, but the test could not decide",
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
+        else:
+            p_value = min(1.0, max(0.0, p_value))
     return DriftResult(
         statistic=float(statistic),
         p_value=p_value,
