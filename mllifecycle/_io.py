@@ -17,6 +17,7 @@ import csv
 import datetime as _dt
 import importlib.util
 import io
+import itertools
 import json
 import os
 import re
@@ -33,7 +34,9 @@ __all__ = [
     "read_column_file",
     "match_label_types",
     "refuse_data_header",
+    "header_read_as_data",
     "check_output_path",
+    "check_n_resamples",
     "refuse_numbers_written_two_ways",
     "grouped_number",
     "decimal_comma_number",
@@ -183,6 +186,13 @@ _INTEGER = re.compile(r"[+-]?\d+")
 # 1,234 and 1,234.5 (comma files, where the cell is quoted)
 _DOT_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 _COMMA_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
+# grouped the other ways, never a plain number: 1.234,5 and 1.234.567 (points
+# and a decimal comma, as in German), 1 234,5 (spaces, as in French) and
+# 1'234.5 (apostrophes, as in Swiss) -- read as text, compared as categories
+_OTHER_GROUPED = re.compile(
+    r"[+-]?[1-9]\d{0,2}((\.\d{3}){2,}(,\d+)?|(\.\d{3})+,\d+"
+    r"|([ '\u00a0\u202f\u2019]\d{3})+([.,]\d+)?)"
+)
 _EXACT = 2**53  # float64 holds every integer up to here, not 2**53 + 1
 
 
@@ -609,12 +619,21 @@ def read_table(
     else:
         names = [str(j) for j in range(width)]
         body = rows
-    for i, r in enumerate(body, start=2 if header else 1):
+    for k, r in enumerate(body, start=1 if header else 0):
         if len(r) != width:
+            # the file's own line (blank lines skipped before it counted no more)
+            hint = ""
+            pairs = [f"{a},{b}" for a, b in itertools.pairwise(r)]
+            split = next((c for c in pairs if "," in c and _DECIMAL_COMMA.fullmatch(c)), None)
+            if delim == "," and split is not None:
+                hint = (
+                    f"; numbers with a decimal comma ({split!r})? Pass --sep ';' for a "
+                    "semicolon-separated file or a file of one column"
+                )
             raise ValueError(
-                f"{path}: line {i} has {len(r)} field(s); "
+                f"{path}: line {starts[k]} has {len(r)} field(s); "
                 f"{'the header has' if header else 'the first line has'} {width} "
-                f"({_sep_name(delim)}-separated)"
+                f"({_sep_name(delim)}-separated){hint}"
             )
     if not body:
         raise ValueError(f"{path}: no data rows")
@@ -683,6 +702,26 @@ def _header_is_data(names: list[str]) -> bool:
     return not (len(names) > 1 and all(n.lstrip("-").isdigit() for n in names))
 
 
+def header_read_as_data(table: Table) -> tuple[str, str] | None:
+    """Return ``(column, cell)`` where a headerless read took a header for data.
+
+    Read without a header (``--no-header``), a file with one made its first
+    row data: a column of numbers became text (``height`` above numbers),
+    compared as categories or counted as a label. Returns the first column
+    whose first cell is text that is not a number and whose every other
+    non-missing cell is a number, else None.
+    """
+    for name, col in table.items():
+        if col.dtype != object or col.shape[0] < 2:
+            continue
+        first, rest = col[0], [v for v in col[1:].tolist() if v is not None]
+        if not isinstance(first, str) or _is_number(first) or _is_marker(first):
+            continue
+        if rest and all(isinstance(v, str) and _is_number(v) for v in rest):
+            return name, first
+    return None
+
+
 def refuse_data_header(path: str, names: list[str]) -> None:
     """Refuse a header row that reads as data (see :func:`_header_is_data`).
 
@@ -745,6 +784,27 @@ def read_column_file(
             described(f"{path!r}, whose {where} is empty or a missing value"),
         )
 
+    def refuse_infinite(row: int) -> None:
+        # "inf" is a number to float(): it became a class of its own (a label
+        # "inf" beside 0 and 1) or an infinite value, with exit 0
+        where = f"line {lines[row]}" if lines is not None else f"data row {row + 1}"
+        fail(
+            name,
+            "finite numbers (no inf or -inf)",
+            described(f"{path!r}, whose {where} is infinite"),
+        )
+
+    if not header and not _names_its_columns(path):
+        found = header_read_as_data(table)
+        if found is not None:
+            fail(
+                name,
+                "a file without a header row (--no-header), or one read with its header",
+                described(
+                    f"{path!r}, whose first row ({found[1]!r} in a column of numbers) looks "
+                    "like a header; drop --no-header"
+                ),
+            )
     if ask and len(names) == 1 and not _names_its_columns(path):
         col = next(iter(table.values()))
         if col.dtype.kind not in "fiuM" and names[0] in {str(v) for v in col.tolist()}:
@@ -774,6 +834,8 @@ def read_column_file(
             values = values.astype(np.int64)
         if np.isnan(values.astype(np.float64)).any():
             refuse_missing(int(np.argwhere(np.isnan(values))[0, 0]))
+        if np.isinf(values.astype(np.float64)).any():
+            refuse_infinite(int(np.argwhere(np.isinf(values))[0, 0]))
     else:
         texts = []
         for c in cols:
@@ -787,6 +849,8 @@ def read_column_file(
             if c.dtype.kind == "f":
                 if np.isnan(c).any():
                     refuse_missing(int(np.argmax(np.isnan(c))))
+                if np.isinf(c).any():
+                    refuse_infinite(int(np.argmax(np.isinf(c))))
                 texts.append(np.array([format(v, "g") for v in c.tolist()]))
             else:
                 if c.dtype == object:
@@ -836,6 +900,31 @@ def check_output_path(path: str, option: str) -> str:
     return path
 
 
+def check_n_resamples(value: Any, alpha: float, caller: str) -> int:
+    """Check ``--n-resamples`` against the level ``alpha`` (already checked); return it.
+
+    Fewer than ``1 / alpha`` resamples cannot put a one-sided bound at level
+    ``alpha`` inside the resampled values, nor a Monte Carlo p-value below
+    ``alpha``: ``--n-resamples 1`` gave a "95% bound" that was one resample's
+    value, and a gate passed or failed on it with exit 0 or 1.
+    """
+    import math
+
+    from mllifecycle._validation import check_int, fail
+
+    low = max(1, math.ceil(1.0 / alpha - 1e-9))
+    n = check_int(value, "n_resamples", caller=caller)
+    if n < low:
+        fail(
+            "n_resamples",
+            f"at least 1/alpha = {low} resamples for a one-sided bound at level "
+            f"alpha={alpha:g} (default 10000)",
+            n,
+            caller,
+        )
+    return n
+
+
 def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[Any]) -> None:
     """Refuse a text column holding one number written two ways (``1`` and ``1.0``).
 
@@ -858,11 +947,13 @@ def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[
             )
 
 
-def _numbers_written_as(values: npt.NDArray[Any], written: Any) -> str | None:
+def _numbers_written_as(
+    values: npt.NDArray[Any], written: Any, also: Any = None
+) -> str | None:
     """Return the first cell ``written(cell)`` accepts if every other non-missing cell is a number.
 
     None when the column is not text, or a cell is neither a number nor
-    written that way, or no cell is.
+    written that way (nor accepted by ``also``), or no cell is.
     """
     if values.dtype != object:
         return None
@@ -874,7 +965,7 @@ def _numbers_written_as(values: npt.NDArray[Any], written: Any) -> str | None:
             return None
         if written(v):
             example = example or v
-        elif not _is_number(v):
+        elif not _is_number(v) and not (also is not None and also(v)):
             return None
     return example
 
@@ -882,12 +973,18 @@ def _numbers_written_as(values: npt.NDArray[Any], written: Any) -> str | None:
 def grouped_number(values: npt.NDArray[Any]) -> str | None:
     """Return a cell of a text column of numbers written with thousands separators.
 
-    ``"5,346"`` (quoted in a comma-separated file) is read as text, which is
+    ``"5,346"`` (quoted in a comma-separated file), ``"5.346,7"``, ``"5 346,7"``
+    or ``"5'346.7"`` is read as text, which is
     right for an id or a label and wrong for a quantity: a drift test on it
     compares categories. Returns the first such cell when every non-missing
     cell is a number, with or without the separators, else None.
     """
-    return _numbers_written_as(values, _COMMA_GROUPED.fullmatch)
+    return _numbers_written_as(
+        values,
+        lambda v: _COMMA_GROUPED.fullmatch(v) or _OTHER_GROUPED.fullmatch(v),
+        # beside 1.234,5: 999,5 (a decimal comma, no separator needed)
+        lambda v: _DECIMAL_COMMA.fullmatch(v),
+    )
 
 
 def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:
@@ -907,9 +1004,22 @@ _MISSING_WORDS = frozenset(
 )
 
 
+#: A spreadsheet's error values, exported as text in a cell of numbers
+_SPREADSHEET_ERRORS = frozenset(
+    {"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#n/a", "#spill!", "#calc!"}
+)
+
+
 def _is_marker(cell: str) -> bool:
-    """Whether a cell looks like a missing-value marker: ``?``, ``-``, ``.``, ``n.a.``, ``na``."""
-    return not any(ch.isalnum() for ch in cell) or cell.lower() in _MISSING_WORDS
+    """Whether a cell looks like a missing-value marker: ``?``, ``-``, ``.``, ``n.a.``, ``na``.
+
+    A spreadsheet's error value (``#DIV/0!``) too: it made a column of
+    numbers text, compared as categories.
+    """
+    low = cell.lower()
+    return not any(ch.isalnum() for ch in cell) or low in _MISSING_WORDS or (
+        low in _SPREADSHEET_ERRORS
+    )
 
 
 def missing_marker(values: npt.NDArray[Any]) -> tuple[int, str] | None:

@@ -14,6 +14,7 @@ import contextlib
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -123,11 +124,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     stdout = sys.stdout
     sys.stdout = _QuietPipe(stdout)  # type: ignore[assignment]
+    formatwarning = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning(args.command)
     try:
         return _run(args)
     finally:
+        warnings.formatwarning = formatwarning
         sys.stdout.flush()
         sys.stdout = stdout
+
+
+def _one_line_warning(command: str) -> Any:
+    """Return a ``warnings.formatwarning`` printing one line that names the command.
+
+    Python's format gave two lines per warning on stderr, the second a line
+    of the library's source (``return fn(ref, cur, **kw)``), beside the
+    command's one-line errors.
+    """
+
+    def format_warning(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        line: str | None = None,
+    ) -> str:
+        text = " ".join(str(message).split())
+        return f"mllifecycle {command}: warning: {text} ({category.__name__})\n"
+
+    return format_warning
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ bad input (one line on stderr).
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 __all__ = ["add_arguments", "run"]
 
@@ -82,6 +83,15 @@ def run(args: argparse.Namespace) -> int:
     names = list(table)
     if not args.no_header:
         refuse_data_header(args.curve, names)
+    else:
+        from mllifecycle._io import header_read_as_data
+
+        found = header_read_as_data(table)
+        if found is not None:  # was "column '0' is not numeric"
+            raise ValueError(
+                f"{args.curve}: with --no-header the first row is a point of the curve, but "
+                f"its {found[1]!r} sits above numbers, like a header; drop --no-header"
+            )
     # 'Size', 'SIZE ' are the size column too (else a fold's scores were the sizes)
     named = [n for n in names if str(n).strip().lower() == "size"]
     size_col = named[0] if named else names[0]
@@ -90,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.curve}: no score column besides {size_col!r}")
     for n in [size_col, *[n for n in names if n != size_col]]:
         if table[n].dtype.kind != "f":
-            raise ValueError(f"{args.curve}: column {n!r} is not numeric")
+            raise ValueError(f"{args.curve}: column {n!r} is not numeric{_why_text(table[n])}")
     sizes = np.asarray(table[size_col], dtype=np.float64)
     bad = sizes[~(np.isfinite(sizes) & (sizes >= 1) & (sizes == np.round(sizes)))]
     if bad.size:
@@ -101,6 +111,15 @@ def run(args: argparse.Namespace) -> int:
     bounds = None
     if args.bounds is not None:
         bounds = (_bound(args.bounds[0]), _bound(args.bounds[1]))
+        low, high = bounds
+        if (low is not None and args.target < low) or (high is not None and args.target > high):
+            # a target the metric cannot take (--target 1.5 for an accuracy) is a
+            # usage error, not a finding: it exited 1, "not reachable"
+            from mllifecycle._validation import described, fail
+
+            shown = ", ".join("none" if b is None else f"{b:g}" for b in bounds)
+            fail("target", f"a value within --bounds [{shown}], the metric's range",
+                 described(f"{args.target:g}"), "mllifecycle plan")
     curve = fit_curve(
         table[size_col],
         np.column_stack(scores),
@@ -146,6 +165,27 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if result.reachable else 1
+
+
+def _why_text(col: Any) -> str:
+    """Say what made a column of a learning curve text: a cell to look at."""
+    from mllifecycle._io import decimal_comma_number, grouped_number
+
+    if col.dtype != object:
+        return ""
+    comma = grouped_number(col) or decimal_comma_number(col)
+    if comma is not None:  # "1,000" (quoted): was only "is not numeric"
+        return (f" (it holds {comma!r}, a number written with a comma: write numbers with a "
+                "decimal point and no thousands separator)")
+    def number(v: Any) -> bool:
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    cell = next((v for v in col.tolist() if v is not None and not number(v)), None)
+    return "" if cell is None else f" (it holds {cell!r})"
 
 
 def _bound(text: str) -> float | None:

@@ -56,7 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="test for every column: "
         + ", ".join(_TESTS)
-        + " (default auto: ks for numbers, chi_square for categories)",
+        + " (default auto: ks for numbers, chi_square for categories; ks, "
+        "cramer_von_mises, anderson_darling and wasserstein compare numbers and refuse "
+        "a text column)",
     )
     parser.add_argument(
         "--min-effect",
@@ -140,6 +142,111 @@ def _booleans(col: Any) -> Any:
     return out if any(v is None for v in values) else out.astype(bool)
 
 
+def _matched_booleans(ref: Any, cur: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read true/false columns as booleans where both files' column is one.
+
+    Read per file, a column of ``true``/``false``/``maybe`` in one file and
+    only ``true``/``false`` in the other became text against booleans; the
+    library refused it with advice for Python callers, or, as categories,
+    ``"true"`` and ``True`` would be two values. Where a file's column is
+    text, both stay text with true/false written one way (lower case): as
+    categories ``TRUE`` and ``true`` were two values, a drift of spelling.
+    """
+    import numpy as np
+
+    def as_text(col: Any) -> Any:
+        return np.array(
+            [
+                str(v).lower() if isinstance(v, bool | np.bool_)
+                or (isinstance(v, str) and v.lower() in _BOOLEAN_TEXT) else v
+                for v in col.tolist()
+            ],
+            dtype=object,
+        )
+
+    out_ref: dict[str, Any] = {}
+    out_cur: dict[str, Any] = {}
+    for name in ref:
+        r, c = _booleans(ref[name]), _booleans(cur[name])
+        kinds = {_kind(r)[0], _kind(c)[0]}
+        if "text" in kinds and kinds <= {"true/false", "text"}:
+            r, c = as_text(r), as_text(c)
+        out_ref[name], out_cur[name] = r, c
+    return out_ref, out_cur
+
+
+def _kind(col: Any) -> tuple[str, Any]:
+    """Return a column's kind as the command line reads it, and an example value.
+
+    ``"empty"`` (no value at all), ``"numbers"``, ``"dates"``, ``"true/false"``
+    or ``"text"``.
+    """
+    import numpy as np
+
+    if col.dtype.kind == "M":
+        ok = ~np.isnat(col)
+        first = str(np.datetime_as_string(col[ok][0], unit="auto")) if ok.any() else None
+        return ("dates", first) if ok.any() else ("empty", None)
+    if col.dtype.kind == "f":
+        ok = ~np.isnan(col)
+        return ("numbers", format(col[ok][0], "g")) if ok.any() else ("empty", None)
+    if col.dtype.kind in "iu":
+        return ("numbers", str(col[0])) if col.size else ("empty", None)
+    if col.dtype.kind == "b":
+        return ("true/false", str(bool(col[0])).lower()) if col.size else ("empty", None)
+    values = [v for v in col.tolist() if v is not None]
+    if not values:
+        return "empty", None
+    if all(isinstance(v, bool) for v in values):
+        return "true/false", str(values[0]).lower()
+    if all(isinstance(v, int) for v in values):  # integers beyond 2**53 with empty cells
+        return "numbers", str(values[0])
+    # a cell that is not a number: "0.126" was shown for a column made text by "#DIV/0!"
+    def number(v: Any) -> bool:
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    text = next((v for v in values if isinstance(v, str) and not number(v)), values[0])
+    return "text", text
+
+
+def _check_kinds(ref: Any, cur: Any, ref_path: str, cur_path: str, test: str) -> None:
+    """Refuse a column with no values, read two ways, or text under a numeric ``--test``.
+
+    A column empty in one file and text in the other was refused by the
+    library as "non-numeric values in reference" (the reference held the
+    only values); numbers against dates were both tested as numbers (dates
+    as nanoseconds), with exit 0 or 1; and ``--test ks`` on a text column
+    ran chi_square in its place without a word.
+    """
+    from mllifecycle.drift._columns import FEATURE_TESTS
+
+    numeric_only = test in FEATURE_TESTS and not FEATURE_TESTS[test][3]
+    for name in ref:
+        (rk, rx), (ck, cx) = _kind(ref[name]), _kind(cur[name])
+        for path, kind in ((ref_path, rk), (cur_path, ck)):
+            if kind == "empty":
+                raise ValueError(
+                    f"{path}: column {name!r} has no values (every cell is empty or a "
+                    "missing value), so there is nothing to compare; drop the column from "
+                    "both files"
+                )
+        if rk != ck:
+            raise ValueError(
+                f"column {name!r} holds {rk} in {ref_path} (such as {rx!r}) and {ck} in "
+                f"{cur_path} (such as {cx!r}); write it the same way in both files"
+            )
+        if numeric_only and rk in ("text", "true/false"):
+            raise ValueError(
+                f"--test {test} compares numbers (or dates), and column {name!r} holds "
+                f"{rk} (such as {rx!r}); use --test auto (chi_square for such columns) or "
+                "one of chi_square, psi, jensen_shannon, hellinger"
+            )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``mllifecycle drift``; return 0 (no drift), 1 (drift); raise on bad input."""
     import json
@@ -171,6 +278,22 @@ def run(args: argparse.Namespace) -> int:
 
         ref = read("reference", args.reference)
         cur = read("current", args.current)
+        if args.no_header:
+            from mllifecycle._io import header_read_as_data
+
+            for path, table in ((args.reference, ref), (args.current, cur)):
+                found = header_read_as_data(table)
+                if found is not None:  # else numbers compared as text categories
+                    raise ValueError(
+                        f"{path}: with --no-header the first row is data, but its {found[1]!r} "
+                        f"(column {found[0]!r}) sits above numbers, like a header; drop "
+                        "--no-header"
+                    )
+        if list(ref) != list(cur) and sorted(ref) == sorted(cur):
+            raise ValueError(
+                f"the columns are in another order: {args.reference} has {list(ref)[:5]}, "
+                f"{args.current} has {list(cur)[:5]}; write them in the same order"
+            )
         if list(ref) != list(cur):
             raise ValueError(
                 f"the columns differ: {args.reference} has {list(ref)[:5]}, "
@@ -225,8 +348,8 @@ def run(args: argparse.Namespace) -> int:
                         f"({cell!r}), read as text (a decimal comma is read only in "
                         "semicolon-separated files); write them with a decimal point"
                     )
-        ref = {name: _booleans(col) for name, col in ref.items()}
-        cur = {name: _booleans(col) for name, col in cur.items()}
+        ref, cur = _matched_booleans(ref, cur)
+        _check_kinds(ref, cur, args.reference, args.current, args.test)
     correction = None if str(args.correction).lower() == "none" else args.correction
     report = detect(
         ref,

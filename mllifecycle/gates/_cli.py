@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--n-resamples",
         type=int,
         default=10_000,
-        help="bootstrap resamples (default: 10000)",
+        help="bootstrap resamples, at least 1/alpha (default: 10000)",
     )
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     heading = parser.add_mutually_exclusive_group()
@@ -157,6 +157,38 @@ def _names_a_class(names: list[str], classes: list[str]) -> bool:
     return any(number(n) in wanted for n in names)
 
 
+def _text_values(values: Any) -> Any:
+    """Describe a column read as text, saying why where numbers were written oddly.
+
+    A cell such as ``"0,8"`` (quoted, in a comma-separated file) is a number
+    with a decimal comma, read as text; the refusal said only "text values".
+    """
+    import numpy as np
+
+    from mllifecycle._io import decimal_comma_number, grouped_number
+    from mllifecycle._validation import described
+
+    cells = np.asarray(values, dtype=object).ravel()
+    comma = decimal_comma_number(cells) or grouped_number(cells)
+    if comma is not None:
+        return described(
+            f"numbers written with a comma such as {comma!r} (a decimal comma or a "
+            "thousands separator), read as text; write them with a decimal point and no "
+            "thousands separator, or pass --sep ';' for a semicolon-separated file with "
+            "decimal commas"
+        )
+    text = next((c for c in cells.tolist() if not _is_number(str(c))), cells[0])
+    return described(f"text values such as {str(text)!r}")
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
 def _model_output(
     path: str,
     name: str,
@@ -180,7 +212,7 @@ def _model_output(
             fail(name, "one column of predicted values for a regression metric",
                  described(f"{values.shape[1]} columns"))
         if values.dtype.kind not in "fi":
-            fail(name, "numeric probabilities when it has several columns", values)
+            fail(name, "numeric probabilities when it has several columns", _text_values(values))
         proba = values.astype(np.float64)
         classes = [str(c) for c in np.unique(y).tolist()]
         order = None if names is None else _class_order(names, classes)
@@ -201,23 +233,24 @@ def _model_output(
         return _labels_from_proba(y, proba, name), proba
     if kind in ("proba", "score"):
         if values.dtype.kind not in "fi":
-            fail(name, "numeric probabilities for this metric", described("text values"))
+            fail(name, "numeric probabilities for this metric", _text_values(values))
         proba = values.astype(np.float64)
         from mllifecycle._validation import check_proba
 
         proba = check_proba(proba, name, "mllifecycle gate")
-        classes = [str(c) for c in np.unique(y).tolist()]
-        if names is not None and len(classes) == 2 and names[0] == classes[0] != "0":
+        if names is not None:
             # a column headed "no" holds P(no): read as P(yes), AUC became 1 - AUC
-            # ("0" is also pandas' name for an unnamed column, so it is let through)
-            fail(
-                name,
-                f"one column of probabilities of the positive class {classes[1]!r} (the "
-                "larger label), or one column per class",
-                described(f"a column headed by the other class {names[0]!r}"),
-                "mllifecycle gate",
+            # (the library's rule, as for a DataFrame column; "0" is let through)
+            from mllifecycle.gates._metrics import _refuse_other_class
+
+            values = np.unique(y).tolist()
+            _refuse_other_class(
+                names[0], values, [str(c) for c in values], None, name, "mllifecycle gate"
             )
         return _labels_from_proba(y, proba, name), proba
+    if kind == "regression" and values.dtype.kind not in "fiu":
+        # was the library's "numeric (... use a categorical test)", naming no cell
+        fail(name, "numbers (predicted values) for a regression metric", _text_values(values))
     if kind == "label":
         from mllifecycle._io import match_label_types
 
@@ -244,7 +277,9 @@ def run(args: argparse.Namespace) -> int:
     spec = resolve_metric(args.metric, None, caller)
     margin = check_scalar(args.margin, "margin", caller=caller, low=0.0)
     alpha = check_alpha(args.alpha, caller=caller)
-    n_resamples = check_int(args.n_resamples, "n_resamples", caller=caller)
+    from mllifecycle._io import check_n_resamples
+
+    n_resamples = check_n_resamples(args.n_resamples, alpha, caller)
     header, sep = header_choice(args), args.sep
     said = bool(getattr(args, "header", False))  # --header: the first row is a header
     if not args.champion and args.threshold is None:
@@ -260,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
     if spec.kind == "regression" and y.dtype.kind not in "fi":
         from mllifecycle._validation import described, fail
 
-        fail("y_true", f"numbers for metric {spec.name!r}", described("text values"))
+        fail("y_true", f"numbers for metric {spec.name!r}", _text_values(y))
     chal, chal_proba = _model_output(args.challenger, "challenger", y, spec.kind, header, sep, said)
     champ, champ_proba = (None, None)
     if args.champion:

@@ -55,6 +55,12 @@ def _ids(values: Any, path: str, column: str) -> Any:
     if values.dtype.kind == "f":
         if np.isnan(values).any():
             raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
+        if np.isinf(values).any():  # a label or task "inf" beside numbers made every one a float
+            cell = values[np.isinf(values)][0]
+            raise ValueError(
+                f"{path}: column {column!r} holds {str(cell)!r} (an infinite number) among "
+                "numbers; expected finite numbers (task ids, worker ids, labels)"
+            )
         from mllifecycle._io import whole_numbers
 
         if whole_numbers(values):  # not 1e19: beyond int64, every such id became one
@@ -80,6 +86,20 @@ def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | No
             raise ValueError(f"{path}: {len(table)} column(s); expected at least three "
                              "(task, worker, label)")
         names = list(table)[:3]
+        first = [str(table[n][0]).strip().lower() for n in names]
+        if first == [c.lower() for c in columns]:
+            # a header read as an answer: task "task" got the label "label" (exit 0)
+            raise ValueError(f"{path}: the first row {','.join(str(table[n][0]) for n in names)!r} "
+                             "names the columns (task, worker, label), so the file has a "
+                             "header row; drop --no-header")
+        from mllifecycle._io import header_read_as_data
+
+        found = header_read_as_data({n: table[n] for n in names})
+        if found is not None:  # a header with other names than --columns
+            raise ValueError(f"{path}: with --no-header the first row is an answer, but its "
+                             f"{found[1]!r} (column {int(found[0]) + 1}) sits above numbers, "
+                             "like a header; drop --no-header (and name the columns with "
+                             "--columns)")
     else:
         missing = [c for c in columns if c not in table]
         if missing:

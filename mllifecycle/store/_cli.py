@@ -70,7 +70,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     promote.add_argument("--alpha", type=float, default=0.05, help="one-sided level (0.05)")
     promote.add_argument(
-        "--n-resamples", type=int, default=10_000, help="bootstrap resamples (10000)"
+        "--n-resamples",
+        type=int,
+        default=10_000,
+        help="bootstrap resamples, at least 1/alpha (10000)",
     )
     promote.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     promote.add_argument("--reason", help="kept in the history")
@@ -155,10 +158,14 @@ def _promote(registry: Any, args: argparse.Namespace) -> int:
     if args.minimum is not None or args.maximum is not None:
         gates.append(MetricThreshold(args.metric, minimum=args.minimum, maximum=args.maximum))
     if champ is not None:
+        from mllifecycle._io import check_n_resamples
+        from mllifecycle._validation import check_alpha
+
+        caller = "mllifecycle registry promote"
+        alpha = check_alpha(args.alpha, caller=caller)
+        n_resamples = check_n_resamples(args.n_resamples, alpha, caller)
         kind = SignificantImprovement if args.require == "improvement" else NoRegression
-        gates.append(
-            kind(args.metric, margin=args.margin, alpha=args.alpha, n_resamples=args.n_resamples)
-        )
+        gates.append(kind(args.metric, margin=args.margin, alpha=alpha, n_resamples=n_resamples))
     if not gates:
         fail(
             "gates",

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,34 +88,30 @@ def test_cli_drift_exit_1_and_json_matches_detect(csvs, capsys):
     assert payload == json.loads(json.dumps(expected.to_dict()))
 
 
-def test_cli_options(csvs, capsys):
+def test_cli_options(csvs, capsys, tmp_path):
     ref, _, moved, *_ = csvs
-    assert (
-        main(
-            [
-                "drift",
-                ref,
-                moved,
-                "--test",
-                "cramer_von_mises",
-                "--alpha",
-                "0.01",
-                "--correction",
-                "none",
-                "--json",
-            ]
-        )
-        == 1
-    )
+    # --test cramer_von_mises on a text column ran chi_square in its place
+    # without a word; it is refused, naming the column
+    assert main(["drift", ref, moved, "--test", "cramer_von_mises"]) == 2
+    err = capsys.readouterr().err
+    assert "--test cramer_von_mises compares numbers" in err
+    assert "column 'colour' holds text" in err
+    numeric = []
+    for path in (ref, moved):
+        lines = Path(path).read_text().splitlines()
+        out = tmp_path / ("num_" + path.rsplit("/", 1)[-1])
+        out.write_text("\n".join(ln.rsplit(",", 1)[0] for ln in lines) + "\n")
+        numeric.append(str(out))
+    argv = ["drift", *numeric, "--test", "cramer_von_mises", "--alpha", "0.01"]
+    assert main([*argv, "--correction", "none", "--json"]) == 1
     payload = json.loads(capsys.readouterr().out)
     tests = {f["name"]: f["test"] for f in payload["features"]}
-    assert tests == {
-        "height": "cramer_von_mises",
-        "weight": "cramer_von_mises",
-        "colour": "chi_square",
-    }
+    assert tests == {"height": "cramer_von_mises", "weight": "cramer_von_mises"}
     assert payload["alpha"] == 0.01
     assert payload["correction"] is None
+    assert main(["drift", ref, moved, "--test", "psi", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert {f["test"] for f in payload["features"]} == {"psi"}
     assert main(["drift", ref, moved, "--min-effect", "0.99"]) == 0
 
 
@@ -133,7 +130,7 @@ def test_cli_example(capsys):
     [
         (None, ["missing.csv", "missing2.csv"], "No such file"),
         (None, [], "give REFERENCE.csv and CURRENT.csv"),
-        ("strings", ["REF", "BAD"], "non-numeric values"),
+        ("strings", ["REF", "BAD"], "holds numbers in"),
         ("columns", ["REF", "BAD"], "the columns differ"),
         ("ragged", ["REF", "BAD"], "line 3 has 1 field"),
         ("empty", ["REF", "BAD"], "empty file"),

@@ -465,4 +465,4 @@ def test_one_probability_column_headed_by_the_other_class_is_refused(tmp_path, c
     if status == 2:
         assert ("'challenger' parameter of mllifecycle gate must be one column of "
                 "probabilities of the positive class 'yes'") in err
-        assert "headed by the other class 'no'" in err
+        assert "named after the other class 'no'" in err
