@@ -175,6 +175,7 @@ def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
         X, y = args[0], args[1]
         Xin, yin, win = X, y, kwargs.get("sample_weight")
         if is_frame(X):
+            refuse_inexact_integers(X, caller)  # lost when the table becomes floats
             if "categorical_features" in kwargs:
                 kwargs["categorical_features"] = table_categorical_features(
                     kwargs["categorical_features"], X, caller
@@ -202,6 +203,42 @@ def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
     return wrapper
 
 
+#: Integers beyond this magnitude have no exact float64 (2**53 + 1 becomes 2**53).
+_EXACT_INT = 2**53
+
+
+def refuse_inexact_integers(X: Any, caller: str) -> None:
+    """Refuse integer features that float64 cannot hold exactly (some beyond 2**53).
+
+    The augmenters compute in float64: such a feature came back changed in
+    the original rows too (``2**60 + 1``, ``+ 2`` and ``+ 3`` all became
+    ``2**60``), in a table's integer column that looked exact.
+    """
+    if is_frame(X):
+        from mllifecycle._frames import to_columns
+
+        names, cols = to_columns(X)
+        if any(c.dtype.kind not in "iufb" for c in cols):
+            return  # a table with text columns travels as objects: its values kept
+    elif isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "iu":
+        names, cols = list(range(X.shape[1])), list(X.T)
+    else:
+        return
+    for name, col in zip(names, cols, strict=True):
+        if col.dtype.kind not in "iu" or not col.size:
+            continue
+        big = (col > _EXACT_INT) | (col < -_EXACT_INT)
+        if not big.any():
+            continue
+        for v in col[big].tolist():
+            if int(float(v)) != v:
+                fail("X", "integer features that float64 holds exactly (the augmenters "
+                     "compute in float64; drop such a column, e.g. an id, or convert it "
+                     "to float yourself)",
+                     described(f"column {name!r} holding {v}, which float64 makes "
+                               f"{int(float(v))}"), caller)
+
+
 def _finite_sum(a: npt.NDArray[Any]) -> bool:
     with np.errstate(over="ignore", invalid="ignore"):
         return bool(np.isfinite(a.sum()))
@@ -214,6 +251,7 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
     floating input keeps its dtype, anything else becomes float64.
     """
     refuse_sparse(X, "X", caller)
+    refuse_inexact_integers(X, caller)
     raw = to_numpy(X)
     refuse_complex(raw, "X", caller)
     shape: tuple[int, ...] = (

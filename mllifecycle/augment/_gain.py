@@ -199,8 +199,9 @@ def augmentation_gain(
         augmented model's ``fit`` (an estimator whose ``fit`` takes no
         ``sample_weight`` is then refused).
     cv : int or cross-validation splitter, default=5
-        Number of folds (repeated ``n_repeats`` times, shuffled with ``rng``),
-        or a splitter with ``split(X, y)`` used as given.
+        Number of folds (repeated ``n_repeats`` times, shuffled with ``rng``;
+        stratified for class labels, not for a regressor's target, even of
+        whole numbers), or a splitter with ``split(X, y)`` used as given.
     n_repeats : int, default=5
         Repetitions when ``cv`` is an int.
     scoring : str or callable, optional
@@ -276,10 +277,14 @@ def augmentation_gain(
                               open_interval=True)
     check_progress(progress, caller)
     gen = check_rng(rng, caller=caller)
+    from sklearn.base import is_regressor
     from sklearn.metrics import check_scoring
     from sklearn.utils.validation import has_fit_parameter
 
-    splits = cv_splits(cv, n_repeats, ya, classification=not is_continuous(ya),
+    # a regressor's whole-number target (counts, prices in cents) is no set of
+    # classes: stratifying it refused the folds for a "class" of one row
+    classification = not is_continuous(ya) and not is_regressor(estimator)
+    splits = cv_splits(cv, n_repeats, ya, classification=classification,
                        seed=new_seed(gen), caller=caller, require_stratified=True)
     try:
         scorer = check_scoring(estimator, scoring=scoring)

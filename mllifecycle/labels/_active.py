@@ -151,7 +151,45 @@ def _start(X_pool: Any, batch_size: Any, rng: RNGLike, caller: str
     return Xp, b, check_rng(rng, caller=caller)
 
 
-def _proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
+def _model_input(model: Any, table: Any, Xa: FloatArray, name: str, caller: str) -> Any:
+    """Return what to hand ``model`` for the rows of ``table`` (checked as ``Xa``).
+
+    A model fitted on a table with column names (``feature_names_in_``) is
+    refused a table whose columns differ in name or order: handed the bare
+    array, it read column ``b`` as ``a`` without a word (scikit-learn itself
+    refuses such a table). A pandas table with the fitted columns is handed
+    on as it is; anything else as the array.
+    """
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is None or table is None:
+        return Xa
+    from mllifecycle._frames import column_names, frame_kind
+
+    names = column_names(table)
+    if names is None:
+        return Xa
+    want = [str(c) for c in np.asarray(fitted).tolist()]
+    got = [str(c) for c in names]
+    if got != want:
+        fail(name, f"the columns the estimator was fitted on, in that order ({want!r})",
+             described(f"columns {got!r}"), caller)
+    return table if frame_kind(table) == "pandas" else Xa
+
+
+def _same_columns(X_pool: Any, X_labelled: Any, caller: str) -> None:
+    """Refuse two tables whose columns differ in name or order (distances pair them)."""
+    from mllifecycle._frames import column_names
+
+    a, b = column_names(X_pool), column_names(X_labelled)
+    if a is None or b is None:
+        return
+    want, got = [str(c) for c in a], [str(c) for c in b]
+    if got != want:
+        fail("X_labelled", f"the columns of X_pool, in that order ({want!r})",
+             described(f"columns {got!r}"), caller)
+
+
+def _proba(estimator: Any, Xp: FloatArray, caller: str, table: Any = None) -> FloatArray:
     check_has_methods(estimator, "estimator", ["predict_proba"], caller)
     classes = getattr(estimator, "classes_", None)
     if classes is not None and len(classes) < 2:
@@ -160,7 +198,8 @@ def _proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
              "until two classes are labelled; ActiveLearner does so)",
              described(f"one fitted on the single class {only[0]!r}" if only
                        else "one fitted on no class"), caller)
-    p = np.asarray(estimator.predict_proba(Xp), dtype=np.float64)
+    Xin = _model_input(estimator, table, Xp, "X_pool", caller)
+    p = np.asarray(estimator.predict_proba(Xin), dtype=np.float64)
     if p.ndim != 2 or p.shape[0] != Xp.shape[0] or p.shape[1] < 2:
         fail("estimator", "predict_proba returning (n_pool, n_classes >= 2)",
              described(f"shape {p.shape}"), caller)
@@ -310,7 +349,7 @@ def least_confident(
     """
     caller = "least_confident"
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
-    p = _proba(estimator, Xp, caller)
+    p = _proba(estimator, Xp, caller, X_pool)
     return _query(np.asarray(1.0 - p.max(axis=1)), b, gen, "least_confident")
 
 
@@ -353,7 +392,7 @@ def margin(
     """
     caller = "margin"
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
-    p = _proba(estimator, Xp, caller)
+    p = _proba(estimator, Xp, caller, X_pool)
     return _query(_margin_scores(p), b, gen, "margin")
 
 
@@ -398,14 +437,15 @@ def entropy(
     """
     caller = "entropy"
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
-    p = _proba(estimator, Xp, caller)
+    p = _proba(estimator, Xp, caller, X_pool)
     return _query(_entropy_rows(p), b, gen, "entropy")
 
 
 # ---------------------------------------------------------------- committees
 
 
-def _committee_proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
+def _committee_proba(estimator: Any, Xp: FloatArray, caller: str,
+                     table: Any = None) -> FloatArray:
     """Member probabilities aligned on one class list: (n_members, n_pool, n_classes)."""
     if isinstance(estimator, Sequence) and not isinstance(estimator, str):
         members = list(estimator)
@@ -420,6 +460,8 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
         members = list(estimator.estimators_)
         all_classes = np.asarray(getattr(estimator, "classes_", []))
         coded = True  # scikit-learn ensembles fit members on encoded labels 0..K-1
+        # the ensemble holds the column names; its members were fitted on arrays
+        _model_input(estimator, table, Xp, "X_pool", caller)
     else:
         fail("estimator", "a committee: a fitted ensemble with estimators_ (e.g. "
              "BaggingClassifier, RandomForestClassifier) or a list of fitted classifiers",
@@ -434,7 +476,8 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str) -> FloatArray:
     out = np.zeros((len(members), Xp.shape[0], k))
     for i, m in enumerate(members):
         check_has_methods(m, "estimator", ["predict_proba"], caller)
-        p = np.asarray(m.predict_proba(Xp), dtype=np.float64)
+        p = np.asarray(m.predict_proba(_model_input(m, table, Xp, "X_pool", caller)),
+                       dtype=np.float64)
         mc = np.asarray(m.classes_)
         if p.ndim != 2 or p.shape != (Xp.shape[0], mc.size):
             fail("estimator", "members whose predict_proba returns (n_pool, "
@@ -496,7 +539,7 @@ def vote_entropy(
     """
     caller = "vote_entropy"
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
-    P = _committee_proba(estimator, Xp, caller)
+    P = _committee_proba(estimator, Xp, caller, X_pool)
     votes = P.argmax(axis=2)  # (members, n)
     k = P.shape[2]
     shares = np.stack([(votes == c).mean(axis=0) for c in range(k)], axis=1)
@@ -543,7 +586,7 @@ def kl_divergence(
     """
     caller = "kl_divergence"
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
-    P = _committee_proba(estimator, Xp, caller)
+    P = _committee_proba(estimator, Xp, caller, X_pool)
     cons = P.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(P > 0, P * (np.log(P) - np.log(cons)[None]), 0.0)
@@ -606,7 +649,7 @@ def density_weighted(
     w = check_scalar(beta, "beta", caller=caller, low=0.0)
     kind = check_option(uncertainty, "uncertainty",
                         ("entropy", "margin", "least_confident"), caller)
-    p = _proba(estimator, Xp, caller)
+    p = _proba(estimator, Xp, caller, X_pool)
     u = {"entropy": _entropy_rows, "margin": _margin_scores,
          "least_confident": _least_confident_scores}[kind](p)
     # rows divided by their largest entry first: the squares of entries beyond
@@ -778,12 +821,20 @@ def k_center_greedy(
     if candidate_factor is not None:
         factor = check_scalar(candidate_factor, "candidate_factor", caller=caller, low=1.0)
         m = min(Xp.shape[0], max(b, int(np.ceil(factor * b))))
-        rows = _top(_margin_scores(_proba(estimator, Xp, caller)), m, gen)
+        rows = _top(_margin_scores(_proba(estimator, Xp, caller, X_pool)), m, gen)
     transform = embedding
+    model = None  # the fitted model whose transform is the embedding, if any
     if transform is None and hasattr(estimator, "transform"):
-        transform = estimator.transform
+        transform, model = estimator.transform, estimator
     Xc = Xp if rows is None else Xp[rows]
-    Z = Xc if transform is None else check_array(transform(Xc), "embedding(X_pool)",
+    Xc_in: Any = Xc
+    if model is not None:  # columns read by name: checked against the fit's
+        Xc_in = _model_input(model, X_pool, Xp, "X_pool", caller)
+        if Xc_in is not Xp:
+            Xc_in = Xc_in if rows is None else Xc_in.iloc[rows]
+        elif rows is not None:
+            Xc_in = Xc
+    Z = Xc if transform is None else check_array(transform(Xc_in), "embedding(X_pool)",
                                                  caller=caller, ndim=2)
     if Z.shape[0] != Xc.shape[0]:
         fail("embedding", f"a map returning one row per pool row ({Xc.shape[0]})",
@@ -793,8 +844,12 @@ def k_center_greedy(
         if L.shape[0] and L.shape[1] != Xp.shape[1]:
             fail("X_labelled", f"{Xp.shape[1]} feature(s) like X_pool",
                  described(f"{L.shape[1]}"), caller)
+        if model is None:  # distances (or the embedding) pair the columns by position
+            _same_columns(X_pool, X_labelled, caller)
         if L.shape[0] and transform is not None:
-            L = check_array(transform(L), "embedding(X_labelled)", caller=caller, ndim=2)
+            L_in = L if model is None else _model_input(model, X_labelled, L, "X_labelled",
+                                                         caller)
+            L = check_array(transform(L_in), "embedding(X_labelled)", caller=caller, ndim=2)
             if L.shape[1] != Z.shape[1]:
                 fail("embedding", f"a map giving X_labelled the {Z.shape[1]} dimension(s) it "
                      "gives X_pool", described(f"{L.shape[1]}"), caller)
@@ -919,7 +974,7 @@ def cluster_margin(
     _refuse_typed_categories(X_pool, "X_pool", caller)
     Xp, b, gen = _start(X_pool, batch_size, rng, caller)
     factor = check_scalar(candidate_factor, "candidate_factor", caller=caller, low=1.0)
-    p = _proba(estimator, Xp, caller)
+    p = _proba(estimator, Xp, caller, X_pool)
     s = _margin_scores(p)
     m = min(Xp.shape[0], max(b, int(np.ceil(factor * b))))
     cand = _top(s, m, gen)

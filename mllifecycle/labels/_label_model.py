@@ -14,6 +14,7 @@ from mllifecycle._validation import (
     check_int,
     check_option,
     check_rng,
+    check_same_label_kind,
     check_scalar,
     described,
     fail,
@@ -479,8 +480,15 @@ class LabelModel:
         if yv.shape != pred.shape:
             fail("y", f"{len(pred)} labels", described(f"shape {yv.shape}"), caller)
         # True == 1: flags scored against the classes 0 and 1 (or counts against flags)
-        _same_flag_kind(_refuse_flags_with_numbers(yv, "y", caller), "y",
-                        label_kinds(self.classes_), "classes_", caller)
+        y_kinds = _refuse_flags_with_numbers(yv, "y", caller)
+        _same_flag_kind(y_kinds, "y", label_kinds(self.classes_), "classes_", caller)
+        # text against numbers never compares equal: every prediction was
+        # "wrong" and the score 0.0 (y of class indices for text classes, or
+        # text "0"/"1" for the classes 0 and 1)
+        check_same_label_kind({k: v for k, v in y_kinds.items()
+                               if k not in ("NoneType", "NAType")}, "y",
+                              label_kinds(self.classes_), "classes_", caller,
+                              hint="write y as the classes are written")
         lab = np.array([v is not None and not (isinstance(v, int | np.integer) and v == ABSTAIN)
                         for v in pred.tolist()])
         return float(np.mean(pred[lab] == yv[lab])) if lab.any() else math.nan

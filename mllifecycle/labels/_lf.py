@@ -207,12 +207,35 @@ def _is_abstain(v: Any) -> bool:
     return isinstance(v, int | np.integer) and not isinstance(v, bool) and int(v) == ABSTAIN
 
 
+def _aligned(out: Any, index: Any) -> Any:
+    """Return a pandas Series of votes in the order of the table's ``index``.
+
+    A vectorised function that sorted or grouped the table returns its votes
+    in another order, under the rows' index labels: read by position they
+    landed on other rows. A Series whose (unique) index holds exactly the
+    table's (unique) labels is put back in the table's order; any other index
+    (a fresh 0..n-1 one, say) is read by position.
+    """
+    if out.index.equals(index) or not (out.index.is_unique and index.is_unique) \
+            or len(out.index) != len(index):
+        return out
+    try:
+        pos = out.index.get_indexer(index)
+    except (TypeError, ValueError):
+        return out
+    if (pos < 0).any():
+        return out
+    return out.iloc[pos]
+
+
 def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
             ) -> list[Any]:
     if getattr(lf, "vectorized", False):
-        from mllifecycle._frames import column_to_numpy, series_kind
+        from mllifecycle._frames import column_to_numpy, frame_kind, series_kind
 
         out = lf(X)
+        if series_kind(out) == "pandas" and frame_kind(X) == "pandas":
+            out = _aligned(out, X.index)
         # a Series through the frame layer: pd.NA and other nulls become NaN/None
         arr = column_to_numpy(out) if series_kind(out) is not None else np.asarray(
             out.to_numpy() if hasattr(out, "to_numpy") else out)
@@ -430,8 +453,12 @@ def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    lo = np.where(n > 0, centre - half, np.nan)
-    hi = np.where(n > 0, centre + half, np.nan)
+    # the bounds are 0 and 1 exactly at p = 0 and p = 1, where rounding left
+    # them a hair off (an accuracy interval up to 1.0000000000000002)
+    lo = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where(k == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    lo = np.where(n > 0, lo, np.nan)
+    hi = np.where(n > 0, hi, np.nan)
     return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
 
 

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._frames import column_names, frame_to_numpy, is_frame
 from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
@@ -24,7 +25,7 @@ from mllifecycle._validation import (
     fail,
     label_kinds,
 )
-from mllifecycle.labels._active import _stored_as_given
+from mllifecycle.labels._active import _model_input, _stored_as_given
 from mllifecycle.labels._crowd import _label_array
 
 __all__ = ["SelfTraining", "PseudoLabelGainResult", "pseudo_label_gain", "SpreadLabels",
@@ -457,6 +458,11 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                       "(held-out score)")
         self.estimator_ = model
         self.n_features_in_ = Xa.shape[1]
+        names = column_names(X)
+        if names is not None and all(isinstance(c, str) for c in names):
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self.classes_ = np.asarray(model.classes_)
         self.n_iter_ = len(thr)
         self.pseudo_indices_ = np.flatnonzero(unl)[idx]
@@ -472,13 +478,27 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "estimator_")  # scikit-learn's NotFittedError
         return self.estimator_
 
+    def _rows(self, X: Any, caller: str) -> Any:
+        """``X`` as the fitted model saw its training rows (a table as an array).
+
+        The model was fitted on the rows as an array: a table whose columns
+        differ in name or order from the fit's would be read by position.
+        """
+        if not is_frame(X):
+            return X
+        _model_input(self, X, None, "X", caller)
+        return frame_to_numpy(X)
+
     def predict(self, X: npt.ArrayLike) -> npt.NDArray[Any]:
         """Predict classes with the fitted model."""
-        return np.asarray(self._fitted().predict(X))
+        model = self._fitted()
+        return np.asarray(model.predict(self._rows(X, "SelfTraining.predict")))
 
     def predict_proba(self, X: npt.ArrayLike) -> FloatArray:
         """Predict class probabilities with the fitted model."""
-        return np.asarray(self._fitted().predict_proba(X), dtype=np.float64)
+        model = self._fitted()
+        return np.asarray(model.predict_proba(self._rows(X, "SelfTraining.predict_proba")),
+                          dtype=np.float64)
 
 
 @attrs.frozen(kw_only=True, repr=False)
