@@ -57,6 +57,10 @@ RNGLike = int | np.random.Generator | np.random.SeedSequence | None
 NanPolicy = Literal["raise", "omit"]
 
 
+# datetimes and durations: Python's, pandas' (subclasses) and NumPy's scalars
+_TIMES = (_dt.date, _dt.timedelta, np.datetime64, np.timedelta64)
+
+
 def _where(caller: str | None) -> str:
     return f" of {caller}" if caller else ""
 
@@ -590,10 +594,19 @@ def check_array(
         if arr.dtype.kind in "bui" or arr.dtype.kind == "f":
             arr = arr.astype(np.float64, copy=False)
         else:
-            if arr.dtype.kind in "US" or (
-                arr.dtype.kind == "O"
-                and any(isinstance(v, str | bytes) for v in arr.ravel().tolist())
-            ):
+            items = arr.ravel().tolist() if arr.dtype.kind == "O" else []
+            if arr.dtype.kind in "mM" or any(isinstance(v, _TIMES) for v in items):
+                # NumPy casts them to their integer counts (days, nanoseconds since
+                # 1970, ...), and NaT to -9.2e18: read as numbers without a word
+                fail(
+                    name,
+                    "numbers (datetimes and durations are not read as numbers here; "
+                    "convert them explicitly, e.g. to seconds)",
+                    described(f"an array of dtype {arr.dtype}"
+                              + (" holding datetimes or durations" if items else "")),
+                    caller,
+                )
+            if arr.dtype.kind in "US" or any(isinstance(v, str | bytes) for v in items):
                 # text that happens to parse ("1.5", "02139") is not a number:
                 # refused as scikit-learn's check_array(dtype="numeric") does,
                 # rather than guessed (a zip code or an ID read as a quantity)
@@ -606,6 +619,13 @@ def check_array(
                 )
             try:
                 arr = arr.astype(np.float64)
+            except OverflowError:  # an int beyond the float range (10**400)
+                fail(
+                    name,
+                    "finite numbers",
+                    described("an int beyond the float range (about 1.8e308)"),
+                    caller,
+                )
             except (ValueError, TypeError):
                 fail(
                     name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import pickle
 import subprocess
 import sys
@@ -77,6 +78,17 @@ BAD = [
     (v.check_option, (np.array(["holm", "x"]), "correction", ["holm"]), {},
      r"Got an array of shape \(2,\)"),
     (v.check_option, ("None", "correction", ["holm", None]), {}, r"Got 'None' instead"),
+    # datetimes and durations were cast to their integer counts (NaT to -9.2e18)
+    (v.check_array, (np.array(["2020-01-01", "NaT"], dtype="M8[D]"), "x"), {},
+     r"'x' parameter must be numbers \(datetimes and durations are not read as numbers "
+     r"here; convert them explicitly, e\.g\. to seconds\)\. Got an array of dtype "
+     r"datetime64\[D\]"),
+    (v.check_array, (np.array([1, 2], dtype="m8[s]"), "x"), {}, r"dtype timedelta64\[s\]"),
+    (v.check_array, (np.array([datetime.datetime(2020, 1, 1), 1.0], dtype=object), "x"), {},
+     r"dtype object holding datetimes or durations"),
+    # an int beyond the float range raised a bare OverflowError
+    (v.check_array, ([1, 10**400], "x"), {},
+     r"'x' parameter must be finite numbers\. Got an int beyond the float range"),
     (v.check_nan_policy, ("propagate",), {}, r"'nan_policy' parameter must be one of"),
     (v.check_array, ([], "reference"), {}, r"at least 1 sample\(s\). Got 0 sample"),
     (v.check_array, ([1.0, np.nan], "x"), {}, r"free of NaN \(drop or impute missing values "
