@@ -35,6 +35,7 @@ __all__ = [
     "match_label_types",
     "refuse_data_header",
     "header_read_as_data",
+    "text_cell",
     "check_output_path",
     "check_n_resamples",
     "refuse_numbers_written_two_ways",
@@ -689,6 +690,21 @@ def _is_number(cell: str) -> bool:
     return cell not in NA_TOKENS and _floats([cell], False) is not None
 
 
+def text_cell(values: Any) -> Any:
+    """Return the first cell of ``values`` that is text ``float()`` cannot read, else None.
+
+    Shown in messages about a column read as text, so that the user sees the
+    cell that made it so (``"#DIV/0!"``, ``"n/a"``), not a number beside it.
+    """
+    for v in values:
+        if isinstance(v, str):
+            try:
+                float(v)
+            except ValueError:
+                return v
+    return None
+
+
 def _header_is_data(names: list[str]) -> bool:
     """Whether a header row reads as a row of data: every cell a number.
 
@@ -908,21 +924,10 @@ def check_n_resamples(value: Any, alpha: float, caller: str) -> int:
     ``alpha``: ``--n-resamples 1`` gave a "95% bound" that was one resample's
     value, and a gate passed or failed on it with exit 0 or 1.
     """
-    import math
+    # the rule is the library's (gates), written once
+    from mllifecycle.gates._levels import check_gate_resamples
 
-    from mllifecycle._validation import check_int, fail
-
-    low = max(1, math.ceil(1.0 / alpha - 1e-9))
-    n = check_int(value, "n_resamples", caller=caller)
-    if n < low:
-        fail(
-            "n_resamples",
-            f"at least 1/alpha = {low} resamples for a one-sided bound at level "
-            f"alpha={alpha:g} (default 10000)",
-            n,
-            caller,
-        )
-    return n
+    return check_gate_resamples(value, alpha, caller, default=10000)
 
 
 def refuse_numbers_written_two_ways(path: str, column: str, values: npt.NDArray[Any]) -> None:

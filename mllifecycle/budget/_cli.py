@@ -177,14 +177,9 @@ def _why_text(col: Any) -> str:
     if comma is not None:  # "1,000" (quoted): was only "is not numeric"
         return (f" (it holds {comma!r}, a number written with a comma: write numbers with a "
                 "decimal point and no thousands separator)")
-    def number(v: Any) -> bool:
-        try:
-            float(v)
-        except (TypeError, ValueError):
-            return False
-        return True
+    from mllifecycle._io import text_cell
 
-    cell = next((v for v in col.tolist() if v is not None and not number(v)), None)
+    cell = text_cell(col.tolist())
     return "" if cell is None else f" (it holds {cell!r})"
 
 

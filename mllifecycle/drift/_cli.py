@@ -202,15 +202,10 @@ def _kind(col: Any) -> tuple[str, Any]:
     if all(isinstance(v, int) for v in values):  # integers beyond 2**53 with empty cells
         return "numbers", str(values[0])
     # a cell that is not a number: "0.126" was shown for a column made text by "#DIV/0!"
-    def number(v: Any) -> bool:
-        try:
-            float(v)
-        except (TypeError, ValueError):
-            return False
-        return True
+    from mllifecycle._io import text_cell
 
-    text = next((v for v in values if isinstance(v, str) and not number(v)), values[0])
-    return "text", text
+    text = text_cell(values)
+    return "text", values[0] if text is None else text
 
 
 def _check_kinds(ref: Any, cur: Any, ref_path: str, cur_path: str, test: str) -> None:

@@ -177,16 +177,10 @@ def _text_values(values: Any) -> Any:
             "thousands separator, or pass --sep ';' for a semicolon-separated file with "
             "decimal commas"
         )
-    text = next((c for c in cells.tolist() if not _is_number(str(c))), cells[0])
-    return described(f"text values such as {str(text)!r}")
+    from mllifecycle._io import text_cell
 
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    text = text_cell([str(c) for c in cells.tolist()])
+    return described(f"text values such as {str(cells[0] if text is None else text)!r}")
 
 
 def _model_output(
