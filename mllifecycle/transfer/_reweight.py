@@ -56,7 +56,10 @@ class ImportanceWeights:
     n_source, n_target : int
         Sample sizes.
     clip : float or None
-        Upper bound on a weight (relative to the mean of 1), when one was used.
+        The cap asked for on a weight (relative to the mean of 1), when one
+        was used. It bounds every weight unless fewer than ``n_source / clip``
+        rows have a positive weight: the cap cannot hold at mean 1 then, and
+        every positive weight is ``n_source / k`` (``k`` such rows).
     n_clipped : int
         Number of weights cut down to ``clip``.
     details : dict
