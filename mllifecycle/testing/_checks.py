@@ -427,6 +427,16 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
             assert (again.start, again.stop) == (sel.start, sel.stop), (
                 "a copy of the window (or a second call) selects different rows"
             )
+            # the weights too: a window whose weights drift between calls (state
+            # kept across select calls, or lost in a copy) trains another model
+            aw = again.sample_weight
+            same = (aw is None and w is None) or (
+                aw is not None and w is not None
+                and np.array_equal(np.asarray(aw), np.asarray(w))
+            )
+            assert same, (
+                "a copy of the window (or a second call) gives the rows other sample weights"
+            )
 
 
 def check_gate(gate: Any, context: Any) -> None:

@@ -137,6 +137,29 @@ def test_check_window_catches_a_window_mutating_the_state():
         check_window(_WindowSortingErrors(), _states())
 
 
+class _WindowWithDriftingWeights:
+    """Selects the same rows every call, weighted by how often it was called."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def select(self, state):
+        from mllifecycle.policies import WindowSelection
+
+        self.calls += 1
+        n = state.labels_available
+        return WindowSelection(start=0, stop=n, sample_weight=np.full(n, float(self.calls)))
+
+
+def test_check_window_catches_weights_that_change_between_calls():
+    # only the rows were compared: a window giving other weights on a second
+    # call (or from a copy) passed, though it trains another model
+    from mllifecycle.testing import check_window
+
+    with pytest.raises(AssertionError, match=r"gives the rows other sample weights"):
+        check_window(_WindowWithDriftingWeights(), _states())
+
+
 def test_check_policy_and_window_accept_readers_of_the_state():
     from mllifecycle.policies import OnDrift, SlidingWindow
     from mllifecycle.testing import check_policy, check_window
