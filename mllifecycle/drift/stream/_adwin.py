@@ -24,6 +24,7 @@ How ``update_many`` stays exact without a loop per value:
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from typing import Any
@@ -62,9 +63,9 @@ def _check_value(x: Any, caller: str, *, bounded: bool = True) -> float:
     """Return ``x`` as a finite float (of at most MAX_MAGNITUDE if ``bounded``) or raise."""
     if type(x) is float:
         v = x
-    elif isinstance(x, numbers.Real | np.bool_) and not isinstance(
+    elif isinstance(x, numbers.Real | np.bool_ | decimal.Decimal) and not isinstance(
         x, np.datetime64 | np.timedelta64  # timedelta64 counts as a numbers.Real
-    ):
+    ) and not (isinstance(x, decimal.Decimal) and x.is_nan()):
         try:
             v = float(x)
         except OverflowError:  # an int beyond the float range (10**400)

@@ -19,6 +19,7 @@ Conventions
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from typing import Any, ClassVar
@@ -71,13 +72,21 @@ _WHOLE_CALL = 4096
 # numbers.Real (an integer) and compares equal to ints, float() of a datetime
 # gives nanoseconds since 1970; neither is a value a detector should read
 _TIMES = np.datetime64 | np.timedelta64
+# a Decimal is a number (no numbers.Real), read as one by update_many's arrays
+# (and by the batch tests): update() refused it
+_REALS = numbers.Real | decimal.Decimal
+
+
+def _decimal_nan(x: Any) -> bool:
+    """Whether ``x`` is a Decimal NaN (a signalling one raises in ``==`` and ``float``)."""
+    return isinstance(x, decimal.Decimal) and x.is_nan()
 
 
 def error_value(x: Any, caller: str) -> int:
     """Return ``x`` as 0 or 1, or raise for anything that is not a 0/1 error flag."""
     if isinstance(x, bool | np.bool_):
         return int(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, np.ndarray | _TIMES):
+    if isinstance(x, _REALS) and not isinstance(x, np.ndarray | _TIMES) and not _decimal_nan(x):
         if x == 1:
             return 1
         if x == 0:
@@ -92,7 +101,8 @@ def error_value(x: Any, caller: str) -> int:
 
 def real_value(x: Any, caller: str) -> float:
     """Return ``x`` as a finite Python float, or raise."""
-    if isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_ | _TIMES):
+    if (isinstance(x, _REALS) and not isinstance(x, bool | np.bool_ | _TIMES)
+            and not _decimal_nan(x)):
         try:
             v = float(x)
         except OverflowError:  # an int beyond the float range (10**400)
