@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 from statistics import NormalDist
@@ -16,6 +17,7 @@ from mllifecycle._validation import (
     check_bool,
     check_int,
     check_option,
+    check_rng,
     check_scalar,
     described,
     fail,
@@ -78,6 +80,38 @@ def _name(obj: Any) -> str:
     return str(getattr(obj, "__name__", None) or type(obj).__name__)
 
 
+def _takes_rng(fn: Any) -> bool | None:
+    """Whether ``fn`` takes an ``rng`` keyword (None when its signature is unknown)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return None
+    p = params.get("rng")
+    if p is not None:
+        return p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    return any(q.kind == q.VAR_KEYWORD for q in params.values())
+
+
+def _check_seedable(detector: Any, kind: str, rng: Any) -> np.random.Generator:
+    """Return the Generator behind ``OnDrift(rng=...)``; refuse a detector it cannot seed."""
+    if kind in ("state", "stream"):
+        what = "detector=None" if kind == "state" else f"a streaming detector {_name(detector)}"
+        fail("rng", "None unless the detector is a two-sample test or a fitted reference "
+             "that takes rng (a permutation test)", described(f"rng={rng!r} with {what}"),
+             "OnDrift")
+    if kind == "test" and "rng" in (getattr(detector, "keywords", None) or {}):
+        fail("rng", "None when the test's rng is already bound (functools.partial(..., rng=))",
+             described(f"rng={rng!r} and {_name(detector)} bound to "
+                       f"rng={detector.keywords['rng']!r}"), "OnDrift")
+    fn = detector if kind == "test" else getattr(detector, "compare", None)
+    if _takes_rng(fn) is False:
+        where = "test" if kind == "test" else "reference's compare()"
+        fail("rng", "None unless the detector takes rng (a permutation test)",
+             described(f"rng={rng!r} with a {where} {_name(detector)} that takes no rng"),
+             "OnDrift")
+    return check_rng(rng, "rng", "OnDrift")
+
+
 @attrs.define
 class OnDrift:
     """Retrain when a drift detector fires.
@@ -113,7 +147,8 @@ class OnDrift:
     signal : {"error", "confidence"}, default="error"
         What a streaming detector is fed (``"confidence"`` needs one).
     max_reference : int, default=2000
-        Reference rows a batch test compares against (the most recent ones).
+        Reference rows a batch test compares against (the most recent ones;
+        :func:`~mllifecycle.replay.replay`'s states hold at most 5000).
     refits : sequence of int or None, default=(500, 1000, 2000, 4000)
         Staged refits: after a detection, retrain again each time the labels
         that arrived since the change point reach one of these counts. The
@@ -130,6 +165,18 @@ class OnDrift:
         change at row 0: refit it on all rows (change point 0) as the labels
         reach the counts in ``refits`` beyond those it was trained on, so a
         model trained on a small initial set grows with the data.
+    rng : int, Generator, SeedSequence or None, default=None
+        Seeds a permutation-based batch test or fitted reference (one that
+        takes ``rng``, such as ``drift.energy``, ``drift.mmd`` or
+        ``drift.detect`` with a permutation test): each comparison is passed
+        its own seed, drawn from one Generator made from ``rng``, so the
+        policy's decisions (and a :func:`~mllifecycle.replay.replay` of it,
+        which works on a copy of the policy) are the same on every run.
+        ``None`` passes no ``rng``: the test uses its own default, and an
+        unseeded permutation test may decide differently on every run.
+        Refused for a streaming detector, ``detector=None``, and a test whose
+        ``rng`` is already bound (``functools.partial(..., rng=0)``) or that
+        takes none.
 
     Notes
     -----
@@ -141,7 +188,9 @@ class OnDrift:
 
     A batch test run at every batch makes many tests: at level alpha it
     fires falsely about once every 1/alpha batches. Combine with
-    :func:`cooldown` or use a small alpha.
+    :func:`cooldown` or use a small alpha. A permutation test near its
+    level decides by its random permutations: give ``rng`` for reproducible
+    decisions.
 
     References
     ----------
@@ -185,7 +234,12 @@ class OnDrift:
     max_reference: int = 2000
     refits: tuple[int, ...] | None = attrs.field(default=DEFAULT_REFITS, kw_only=True)
     refit_initial: bool = attrs.field(default=False, kw_only=True)
+    rng: Any = attrs.field(default=None, kw_only=True)
     _kind: str = attrs.field(init=False, default="state", repr=False)
+    # the Generator the comparisons' seeds are drawn from (None: no rng passed)
+    _gen: np.random.Generator | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
     _version: int = attrs.field(init=False, default=-1, repr=False)
     _fitted: Any = attrs.field(init=False, default=None, repr=False)
     _warn_start: int | None = attrs.field(init=False, default=None, repr=False)
@@ -210,6 +264,8 @@ class OnDrift:
         self.refit_initial = check_bool(self.refit_initial, "refit_initial", "OnDrift")
         if self._kind == "reference" and not isinstance(self.detector, type):
             self._fitted = self.detector
+        if self.rng is not None:
+            self._gen = _check_seedable(self.detector, self._kind, self.rng)
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Feed the detector what the state holds; retrain when it fires."""
@@ -268,6 +324,11 @@ class OnDrift:
             f"labelled samples since the change at sample {cp}",
             change_point=cp,
         )
+
+    def _seed(self) -> int:
+        """Return the next comparison's seed, drawn from the policy's Generator."""
+        assert self._gen is not None
+        return int(self._gen.integers(2**63))
 
     def _stream(self, state: LifecycleState, new_model: bool) -> RetrainDecision:
         det = self.detector
@@ -334,9 +395,12 @@ class OnDrift:
         if self._kind == "reference":
             if isinstance(self.detector, type) and (new_model or self._fitted is None):
                 self._fitted = self.detector.fit(ref)  # type: ignore[attr-defined]
-            result = self._fitted.compare(cur)
-        else:
+            result = (self._fitted.compare(cur) if self._gen is None
+                      else self._fitted.compare(cur, rng=self._seed()))
+        elif self._gen is None:
             result = self.detector(ref, cur)
+        else:
+            result = self.detector(ref, cur, rng=self._seed())
         if not hasattr(result, "drift_detected"):
             # a test answering a bool, a p-value or SciPy's (statistic, pvalue) was
             # read as "no drift" at every batch: the policy never retrained
@@ -693,10 +757,15 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
         A fixed baseline, or how to learn it from the estimates (as
         :class:`OnPerformanceDrop` learns it from the metric).
     min_samples : int, default=200
-        Samples behind the estimate needed before it is trusted.
-        :func:`~mllifecycle.replay.replay` estimates on each batch, so
-        ``estimated_n`` is its ``batch_size``: with ``min_samples`` above it
-        (the defaults, 200 against 100) the policy never fires there.
+        Samples behind the estimate needed before it is trusted. An estimate
+        on fewer (:func:`~mllifecycle.replay.replay` estimates on each batch,
+        so ``estimated_n`` is its ``batch_size``, 100 by default) is pooled
+        with the deployed model's previous estimates on the rows just before
+        it, newest first, until they reach ``min_samples``: the sample-weighted
+        mean of the estimates, on the sum of their samples, with the weighted
+        mean of their standard errors (a bound that holds however the batch
+        estimates are correlated; the binomial error of the pooled value when
+        a state has none). Estimates of rows that overlap are not pooled.
     confidence_level : float, default=0.95
         One-sided confidence level of the bound (0.5 uses the point estimate).
     max_tries : int, default=2
@@ -714,3 +783,41 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
     """
 
     source: str = attrs.field(default="estimated", init=False, repr=False)
+    # the deployed model's latest estimates: (step, n, value, std_error or None)
+    _pool: list[tuple[int, int, float, float | None]] = attrs.field(
+        init=False, factory=list, repr=False
+    )
+    _pool_version: int = attrs.field(init=False, default=-1, repr=False)
+
+    def _current(self, state: LifecycleState) -> tuple[float | None, int, float | None, str]:
+        value, n, se, source = super()._current(state)
+        value, n, se = self._pooled(state, value, n, se)
+        return value, n, se, source
+
+    def _pooled(
+        self, state: LifecycleState, value: float | None, n: int, se: float | None
+    ) -> tuple[float | None, int, float | None]:
+        """Return the estimate, pooled with earlier ones when it rests on too few samples."""
+        pool = self._pool
+        if state.model_version != self._pool_version:
+            self._pool_version = state.model_version
+            pool.clear()
+        if value is None or n <= 0:
+            return value, n, se
+        entry = (state.step, n, float(value), None if se is None else float(se))
+        if pool and pool[-1][0] == state.step:  # the same state asked again
+            pool.pop()
+        if n >= self.min_samples or (pool and state.step - n < pool[-1][0]):
+            pool[:] = [entry]  # enough alone, or rows overlapping the last estimate's
+            return value, n, se
+        pool.append(entry)
+        total = sum(k for _, k, _, _ in pool)
+        while len(pool) > 1 and total - pool[0][1] >= self.min_samples:
+            total -= pool.pop(0)[1]
+        if len(pool) == 1 or total < self.min_samples:
+            return value, total, se
+        mean = sum(k * v for _, k, v, _ in pool) / total
+        ses = [s for _, _, _, s in pool]
+        pooled_se = (None if any(s is None for s in ses)
+                     else sum(k * s for (_, k, _, _), s in zip(pool, ses, strict=True)) / total)
+        return mean, total, pooled_se

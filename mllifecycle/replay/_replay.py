@@ -32,6 +32,7 @@ from mllifecycle._validation import (
     check_consistent_length,
     check_has_methods,
     check_int,
+    check_labels_of_one_kind,
     check_mapping_keys,
     check_probability,
     check_scalar,
@@ -42,6 +43,7 @@ from mllifecycle.policies import (
     RetrainDecision,
     SinceLastDrift,
     SlidingWindow,
+    WindowSelection,
     as_policy,
 )
 from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
@@ -143,6 +145,23 @@ def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]
             # the first time in seconds since the epoch (where the registry counts from)
             origin_s = float((raw.min() - np.datetime64(0, "s")) / np.timedelta64(1, "s"))
         raw = (raw - origin) / np.timedelta64(1, "s")
+    if raw.dtype.kind == "b":  # True is no time
+        fail("timestamps", "times (numbers of seconds, datetimes or durations)",
+             described("an array of bools"), _CALLER)
+    if raw.dtype.kind in "iu" and raw.size:
+        # beyond 2**53 the float seconds the states hold collapse neighbouring
+        # times (2**63 + k are all one float): gaps read as 0 and time-based
+        # policies never fired; such numbers are also no seconds (nanoseconds
+        # since the epoch are about 1.7e18)
+        big = np.flatnonzero((raw > 2**53) | (raw < -(2**53)))
+        if big.size:
+            fail(
+                "timestamps",
+                "numbers of seconds within +-2**53 (exact as floats), datetime64 or "
+                "datetimes (epoch nanoseconds as int64: pass them as datetime64[ns])",
+                described(f"the integer {int(raw[big[0]])} at index {int(big[0])}"),
+                _CALLER,
+            )
     arr = check_1d(raw, "timestamps", caller=_CALLER)
     if arr.shape[0] != n:
         fail(
@@ -243,6 +262,9 @@ def _validate(
                 described(f"{missing.size} missing label(s), the first at row {missing[0]}"),
                 _CALLER,
             )
+        # 1 and True (or 1 and "1") are one class to ==, two to a model
+        # (scikit-learn refused them with "Unknown label type: unknown")
+        check_labels_of_one_kind(ya, "y", _CALLER)
     n = check_consistent_length([Xa if table is None else table, ya], ["X", "y"], _CALLER)
     if n < 2:
         fail("X", "at least 2 samples", described(f"{n}"), _CALLER)
@@ -669,6 +691,31 @@ def _check_change_point(cp: Any, name: str, step: int) -> int:
     )
 
 
+def _as_selection(sel: Any, window: Any, name: str, step: int) -> WindowSelection:
+    """Return a window's answer checked as a :class:`WindowSelection` (duck-typed too).
+
+    Its ``sample_weight`` was sliced to the training rows unchecked, so weights
+    of other rows (e.g. one per row of the history) were silently given to
+    the rows trained on; a ``start`` that was not an int failed in slicing.
+    """
+    if isinstance(sel, WindowSelection):
+        return sel
+    if not (hasattr(sel, "start") and hasattr(sel, "stop")):
+        fail(
+            "window",
+            "a window whose select(state) returns a WindowSelection (start, stop, "
+            "sample_weight)",
+            described(f"{type(window).__name__}.select returning {type(sel).__name__}"),
+            f"{_CALLER} (policy {name!r}, step {step})",
+        )
+    return WindowSelection(
+        start=sel.start,
+        stop=sel.stop,
+        sample_weight=getattr(sel, "sample_weight", None),
+        window=str(getattr(sel, "window", "") or ""),
+    )
+
+
 def _not_equal_objects(pred: Any, y: npt.NDArray[Any], out: npt.NDArray[np.float64]) -> None:
     """``out[:] = 1.0 - (pred == y)``: the 0/1 errors of object labels, compared with ==."""
     np.subtract(1.0, np.equal(pred, y), out=out)
@@ -940,6 +987,8 @@ def _run_policy(
             last_cp = _check_change_point(decision.change_point, name, e)
             state = _with_fields(state, last_change_point=last_cp)
         sel = window.select(state)
+        if type(sel) is not WindowSelection:
+            sel = _as_selection(sel, window, name, e)
         if not 0 <= sel.start <= sel.stop <= labels_known:
             raise ValueError(
                 f"The window {type(window).__name__} selected rows "
@@ -1165,8 +1214,8 @@ def replay(
     the deployed model's class probabilities on it; the 0/1 errors of the
     deployed model on the labels that arrived since the last decision (how a
     streaming detector in :class:`~mllifecycle.policies.OnDrift` is fed); the
-    features the deployed model was trained on (what a batch drift test
-    compares against); the deployed model's accuracy on its last
+    features the deployed model was trained on, its newest 5000 training rows
+    at most (what a batch drift test compares against); the deployed model's accuracy on its last
     ``metric_window`` labelled predictions; the label-free estimate from
     ``performance_estimator``; counts, costs and times. A label reaches the policy, a
     window or a fit only ``label_delay`` samples after its row was predicted.
