@@ -9,7 +9,8 @@ answers) and several million answers fit in memory.
 Every aggregator returns a :class:`CrowdResult` whose ``proba`` is an
 ``(n_tasks, n_classes)`` posterior array with rows in the order of ``tasks``
 and columns in the order of ``classes`` (sorted class labels, or the order of
-the ``classes`` argument when given).
+the ``classes`` argument when given, or of a pandas categorical label column's
+categories).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class CrowdResult:
     classes : ndarray of shape (n_classes,)
         Class labels; the column order of ``proba`` and of every confusion
         matrix (sorted labels seen in the answers, or the ``classes`` argument
-        in its own order).
+        in its own order, or the categories of a pandas categorical label
+        column in theirs).
     proba : ndarray of shape (n_tasks, n_classes)
         Posterior probability of each class for each task (rows sum to 1).
         Gold tasks have a one-hot row at their gold label.
@@ -364,6 +366,59 @@ def _column(table: Any, key: Any, position: int, name: str, caller: str) -> npt.
     return arr
 
 
+def _raw_column(answers: Any, key: Any) -> Any:
+    """Return the column ``key`` of a pandas table or a mapping as given (else None)."""
+    from mllifecycle._frames import frame_kind
+
+    try:
+        if frame_kind(answers) == "pandas" or isinstance(answers, Mapping):
+            return answers[key]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _declared_classes(answers: Any, key: Any) -> list[Any] | None:
+    """Return the categories of a pandas categorical label column, in declared order.
+
+    A ``Categorical``'s categories are its declared label set (``pd.get_dummies``
+    and ``value_counts`` keep the unused ones): they are the classes, as if
+    passed as ``classes=``. ``None`` for any other column.
+    """
+    from mllifecycle._frames import series_kind
+
+    col = _raw_column(answers, key)
+    if series_kind(col) == "pandas" and str(col.dtype) == "category":
+        return list(col.cat.categories.tolist())
+    if type(col).__name__ == "Categorical" and hasattr(col, "categories"):
+        return list(col.categories.tolist())
+    return None
+
+
+def _as_timestamps(raw: Any, arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Dates and durations as pandas Timestamps / Timedeltas (objects), missing as None.
+
+    Through NumPy a time-zone-aware column became naive UTC times and a
+    nanosecond one integers (``tolist``), so ids no longer matched the ids
+    the caller holds: gold keyed by the column's own Timestamps was silently
+    ignored. Other columns are returned as they are.
+    """
+    kind = getattr(getattr(raw, "dtype", None), "kind", None)
+    if kind not in ("m", "M") and arr.dtype.kind not in "mM":
+        return arr
+    try:
+        import pandas as pd
+    except ImportError:  # a NumPy datetime64 array without pandas: kept as is
+        return arr
+    from mllifecycle._frames import series_kind
+
+    values = (raw.tolist() if series_kind(raw) == "pandas" or isinstance(raw, pd.Index)
+              else pd.Series(arr).tolist())
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v is pd.NaT else v for v in values]
+    return out
+
+
 def _read_answers(
     answers: Any,
     *,
@@ -383,6 +438,7 @@ def _read_answers(
     from mllifecycle._frames import is_frame, to_columns
 
     table: Any = answers
+    declared = _declared_classes(answers, columns[2]) if classes is None else None
     if is_frame(answers):
         names, frame_cols = to_columns(answers)
         for key in columns:
@@ -406,6 +462,9 @@ def _read_answers(
         _column(table, key, i, "answers", caller)
         for i, key in enumerate(columns)
     ]
+    # dates as the caller wrote them (time zone kept, not integers)
+    cols = [_as_timestamps(_raw_column(answers, key), col)
+            for key, col in zip(columns, cols, strict=True)]
     n = len(cols[0])
     if any(len(c) != n for c in cols):
         fail("answers", "columns of equal length",
@@ -426,16 +485,21 @@ def _read_answers(
         "not told apart: True == 1)") for key, col in zip(columns, cols, strict=True)]
     tasks, t = _encode(cols[0])
     workers, w = _encode(cols[1])
-    if classes is None:
+    if classes is None and declared is None:
         cls, y = _encode(cols[2])
     else:
-        cls = _label_array(classes)
+        # a categorical label column's categories count as classes= (unused
+        # ones included, in their declared order); they were dropped, so a
+        # category nobody answered had no column in proba
+        given = classes if classes is not None else declared
+        cname = "classes" if classes is not None else "answers"
+        cls = _label_array(given)
         if cls.ndim != 1 or len(cls) == 0:
-            fail("classes", "a non-empty 1-D sequence of class labels", classes, caller)
+            fail(cname, "a non-empty 1-D sequence of class labels", given, caller)
         cls_u, _ = _encode(cls)
         if len(cls_u) != len(cls):
-            fail("classes", "distinct class labels", classes, caller)
-        cls_kinds = _refuse_flags_with_numbers(cls, "classes", caller)
+            fail(cname, "distinct class labels", given, caller)
+        cls_kinds = _refuse_flags_with_numbers(cls, cname, caller)
         _same_flag_kind(kinds[2], "answers", cls_kinds, "classes", caller,
                         noun=f"labels in column {columns[2]!r}")
         y = _lookup(cols[2], cls, "answers", caller, f"column {columns[2]!r}")
@@ -490,14 +554,18 @@ def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
     empty = np.zeros(0, dtype=np.intp)
     if gold is None:
         return empty, empty
-    from mllifecycle._frames import is_frame, to_columns
+    from mllifecycle._frames import frame_kind, is_frame, to_columns
 
     if is_frame(gold):
         _, gcols = to_columns(gold)
         if len(gcols) != 2:
             fail("gold", "a table of two columns (task, label)",
                  described(f"{len(gcols)} columns"), caller)
-        ids, labs = gcols
+        # date ids as the answers' are read (zone kept, not integers): else
+        # gold for those tasks matched none and was silently ignored
+        pandas_table = frame_kind(gold) == "pandas"
+        ids, labs = (_as_timestamps(gold.iloc[:, j] if pandas_table else None, c)
+                     for j, c in enumerate(gcols))
     elif hasattr(gold, "items"):
         items = list(gold.items())
         ids = np.empty(len(items), dtype=object)
@@ -754,8 +822,9 @@ def majority_vote(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -822,8 +891,9 @@ def wawa(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -898,8 +968,9 @@ def zero_based_skill(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -998,8 +1069,9 @@ def dawid_skene(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -1130,8 +1202,9 @@ def one_coin(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -1297,8 +1370,9 @@ def glad(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
@@ -1484,8 +1558,9 @@ def mace(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``. A label outside ``classes``
-        is an error.
+        the sorted distinct labels of ``answers``; for a pandas categorical
+        label column, its categories in their order (unused ones included).
+        A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and

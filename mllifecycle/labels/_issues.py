@@ -319,10 +319,18 @@ class NoiseMatrix:
         return attrs_to_dict(self)
 
     def to_metrics(self) -> dict[str, float]:
-        """Return ``noise_fraction`` and the per-class noise rates as floats."""
+        """Return ``noise_fraction`` and the per-class noise rates as floats.
+
+        Rates are keyed ``noise_rate.<class>``; classes that read the same
+        (``1`` and ``"1"``) are keyed by their ``repr`` (``noise_rate.'1'``).
+        """
         out = {"noise_fraction": self.noise_fraction}
-        for c, r in zip(self.classes.tolist(), self.noise_rates.tolist(), strict=True):
-            out[f"noise_rate.{c}"] = float(r)
+        classes = self.classes.tolist()
+        texts = [str(c) for c in classes]
+        for c, text, r in zip(classes, texts, self.noise_rates.tolist(), strict=True):
+            # classes 1 and "1" both read "noise_rate.1": the second overwrote the
+            # first's rate; such classes are keyed by repr ("noise_rate.'1'")
+            out[f"noise_rate.{repr(c) if texts.count(text) > 1 else text}"] = float(r)
         return flat_metrics(out)
 
     def __repr__(self) -> str:

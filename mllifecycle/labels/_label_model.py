@@ -29,7 +29,7 @@ from mllifecycle.labels._crowd import (
     _refuse_flags_with_numbers,
     _same_flag_kind,
 )
-from mllifecycle.labels._lf import ABSTAIN, LabelMatrix, check_label_matrix
+from mllifecycle.labels._lf import ABSTAIN, LabelMatrix, _is_abstain, check_label_matrix
 
 __all__ = ["LabelModel"]
 
@@ -59,6 +59,18 @@ def _one_hot(vals: npt.NDArray[np.int64], k: int, with_abstain: bool) -> Any:
     keep = np.ones(n * m, dtype=bool) if with_abstain else (vals.ravel() != ABSTAIN)
     return sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])),
                              shape=(n, m * r))
+
+
+def _given_names(L: Any) -> tuple[str, ...] | None:
+    """Names of the labelling functions of a LabelMatrix or a table's columns (else None)."""
+    if isinstance(L, LabelMatrix):
+        return tuple(str(n) for n in L.names)
+    from mllifecycle._frames import column_names, is_frame
+
+    if is_frame(L):
+        names = column_names(L)
+        return None if names is None else tuple(str(n) for n in names)
+    return None
 
 
 @attrs.define(kw_only=True)
@@ -123,6 +135,10 @@ class LabelModel:
     classes_ : ndarray of shape (n_classes,)
         Class labels; the column order of :meth:`predict_proba`.
     class_balance_ : ndarray of shape (n_classes,)
+        ``class_balance`` when given; otherwise, under ``"majority_vote"`` the
+        mean vote share over the examples at least one function voted on
+        (examples without votes carry no evidence), under ``"dawid_skene"``
+        the EM estimate, under ``"matrix_completion"`` uniform.
     accuracy_ : ndarray of shape (n_lfs,)
         Estimated accuracy of each function on the examples it labels.
     coverage_ : ndarray of shape (n_lfs,)
@@ -180,6 +196,7 @@ class LabelModel:
     _n_lfs: int = attrs.field(init=False, default=0, repr=False)
     _gen: Any = attrs.field(init=False, default=None, repr=False)
     _tie_seed: int = attrs.field(init=False, default=0, repr=False)
+    _lf_names: Any = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "LabelModel"
@@ -215,7 +232,7 @@ class LabelModel:
         >>> from mllifecycle.labels import LabelModel
         >>> L = np.array([[0, 0, -1], [1, 1, 1], [1, -1, 1], [0, 0, 1]] * 50)
         >>> LabelModel(method="majority_vote").fit(L).class_balance_.round(2).tolist()
-        [0.5, 0.5]
+        [0.42, 0.58]
         """
         caller = "LabelModel.fit"
         vals, cls, _ = check_label_matrix(L, "L", caller, self.n_classes)
@@ -233,11 +250,20 @@ class LabelModel:
         balance = _check_balance(self.class_balance, k, caller)
         self.classes_ = cls
         self._n_lfs = m
+        self._lf_names = _given_names(L)
         voted = vals != ABSTAIN
         self.coverage_ = voted.mean(axis=0)
         if self.method == "majority_vote":
-            post = self._mv(vals, k, balance if balance is not None else np.full(k, 1.0 / k))
-            self.class_balance_ = balance if balance is not None else post.mean(axis=0)
+            if balance is None:
+                # the mean vote share over the examples some function voted on:
+                # rows nobody voted on carry no evidence, and counting them at a
+                # uniform share pulled the balance towards uniform (1/3 : 2/3 of
+                # the votes came out 0.375 : 0.625 with a quarter unlabelled)
+                any_vote = voted.any(axis=1)
+                balance = (self._mv(vals[any_vote], k, np.full(k, 1.0 / k)).mean(axis=0)
+                           if any_vote.any() else np.full(k, 1.0 / k))
+            post = self._mv(vals, k, balance)
+            self.class_balance_ = balance
             self.n_iter_, self.converged_ = 1, True
             self._set_conditional(vals, post, k)
         elif self.method == "dawid_skene":
@@ -332,6 +358,22 @@ class LabelModel:
         if self.conditional_ is None:
             raise NotFittedError(f"{caller}: this LabelModel is not fitted yet; call fit(L) first")
 
+    def _check_lf_order(self, L: Any, caller: str) -> None:
+        """Refuse the fitted functions' names in another order (read by position).
+
+        ``apply([f2, f1], X)`` on new data gave each function the other's
+        fitted accuracy, silently; only a reordering of the same distinct
+        names is refused (unnamed or renamed functions are read by position).
+        """
+        fitted = getattr(self, "_lf_names", None)
+        given = _given_names(L)
+        if fitted is None or given is None or given == fitted:
+            return
+        if len(set(given)) == len(given) == len(fitted) == len(set(fitted)) \
+                and set(given) == set(fitted):
+            fail("L", f"labelling functions in the order of fit {list(fitted)!r}",
+                 described(f"the order {list(given)!r}"), caller)
+
     def _in_fitted_classes(self, L: Any, caller: str) -> Any:
         """Re-code a LabelMatrix to ``classes_``.
 
@@ -376,6 +418,7 @@ class LabelModel:
         """
         caller = "LabelModel.predict_proba"
         self._check_fitted(caller)
+        self._check_lf_order(L, caller)
         k = len(self.classes_)
         vals, _, _ = check_label_matrix(self._in_fitted_classes(L, caller), "L", caller, k)
         if vals.shape[1] != self._n_lfs:
@@ -458,12 +501,14 @@ class LabelModel:
         ----------
         L : LabelMatrix or int array of shape (n_samples, n_lfs)
         y : array-like of shape (n_samples,)
-            True class labels.
+            True class labels. ``None``, NaN, ``pandas.NA`` or ``ABSTAIN`` mark
+            an unknown label (as for :func:`analyze`): those examples are
+            left out of the score, not counted as wrong predictions.
 
         Returns
         -------
         float
-            NaN when no example is labelled.
+            NaN when no example with a known label is labelled.
 
         Examples
         --------
@@ -479,6 +524,11 @@ class LabelModel:
               else np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))
         if yv.shape != pred.shape:
             fail("y", f"{len(pred)} labels", described(f"shape {yv.shape}"), caller)
+        # unknown true labels are left out: compared with a prediction they
+        # counted as wrong (0.75 instead of 1.0 with a quarter of y missing)
+        known = np.array([not _is_abstain(v) for v in yv.tolist()], dtype=bool)
+        if not known.all():
+            pred, yv = pred[known], yv[known]
         # True == 1: flags scored against the classes 0 and 1 (or counts against flags)
         y_kinds = _refuse_flags_with_numbers(yv, "y", caller)
         _same_flag_kind(y_kinds, "y", label_kinds(self.classes_), "classes_", caller)

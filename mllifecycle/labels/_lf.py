@@ -166,12 +166,23 @@ class LabelMatrix:
 
 def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
     """Return (n_samples, factory of an iterator over rows) for row-wise functions."""
-    from mllifecycle._frames import is_frame, refuse_duplicate_names, to_columns
+    from mllifecycle._frames import frame_kind, is_frame, refuse_duplicate_names, to_columns
 
     if is_frame(X):
         names, columns = to_columns(X)
         keys = [str(c) for c in names]
         lists = [c.tolist() for c in columns]
+        if frame_kind(X) == "pandas":
+            from pandas import NaT
+
+            # dates and durations as pandas gives them (Timestamps in their own
+            # time zone, Timedeltas): through NumPy a time-zone-aware column
+            # came as naive UTC times (8:00 in Paris read as 7:00) and a
+            # nanosecond one as integers; missing ones stay None
+            for j in range(len(lists)):
+                col = X.iloc[:, j]
+                if getattr(col.dtype, "kind", "O") in "mM":
+                    lists[j] = [None if v is NaT else v for v in col.tolist()]
         n = len(lists[0]) if lists else 0
 
         def frame_rows() -> Any:
@@ -207,17 +218,30 @@ def _is_abstain(v: Any) -> bool:
     return isinstance(v, int | np.integer) and not isinstance(v, bool) and int(v) == ABSTAIN
 
 
-def _aligned(out: Any, index: Any) -> Any:
+def _aligned(out: Any, index: Any, name: str) -> Any:
     """Return a pandas Series of votes in the order of the table's ``index``.
 
     A vectorised function that sorted or grouped the table returns its votes
     in another order, under the rows' index labels: read by position they
     landed on other rows. A Series whose (unique) index holds exactly the
     table's (unique) labels is put back in the table's order; any other index
-    (a fresh 0..n-1 one, say) is read by position.
+    (a fresh 0..n-1 one, say) is read by position. With duplicate row labels
+    the table's labels in another order are refused (they cannot be put back).
     """
-    if out.index.equals(index) or not (out.index.is_unique and index.is_unique) \
-            or len(out.index) != len(index):
+    if out.index.equals(index) or len(out.index) != len(index):
+        return out
+    if not (out.index.is_unique and index.is_unique):
+        # duplicate row labels: votes in another order cannot be put back, and
+        # read by position they landed on other rows
+        try:
+            reordered = out.index.sort_values().equals(index.sort_values())
+        except TypeError:
+            reordered = False
+        if reordered:
+            fail(name, "votes in the table's row order (its index has duplicate labels, "
+                 "so votes returned in another order cannot be put back)",
+                 described("a Series holding the table's row labels in another order"),
+                 "apply")
         return out
     try:
         pos = out.index.get_indexer(index)
@@ -234,8 +258,10 @@ def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
         from mllifecycle._frames import column_to_numpy, frame_kind, series_kind
 
         out = lf(X)
-        if series_kind(out) == "pandas" and frame_kind(X) == "pandas":
-            out = _aligned(out, X.index)
+        # a pandas Series of examples has row labels too (its votes came back
+        # sorted, read by position, on other rows)
+        if series_kind(out) == "pandas" and "pandas" in (frame_kind(X), series_kind(X)):
+            out = _aligned(out, X.index, f"lfs[{j}] ({name})")
         # a Series through the frame layer: pd.NA and other nulls become NaN/None
         arr = column_to_numpy(out) if series_kind(out) is not None else np.asarray(
             out.to_numpy() if hasattr(out, "to_numpy") else out)
