@@ -23,6 +23,7 @@ from mllifecycle.gates._common import (
     resampling_fields,
 )
 from mllifecycle.gates._context import GateContext, GateResult
+from mllifecycle.gates._levels import check_gate_resamples
 from mllifecycle.gates._metrics import resolve_metric
 
 __all__ = ["CalibrationNoWorse"]
@@ -49,6 +50,8 @@ class CalibrationNoWorse:
         One-sided significance level of each of the two checks, in (0, 0.5).
     n_bins : int, default=10
     n_resamples : int, default=2000
+        At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
+        one-sided bound at level ``alpha`` inside the resampled values.
     ci_method : {"bca", "percentile"}, default="bca"
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
@@ -101,7 +104,7 @@ class CalibrationNoWorse:
         object.__setattr__(
             self,
             "n_resamples",
-            check_int(self.n_resamples, "n_resamples", caller=caller),
+            check_gate_resamples(self.n_resamples, self.alpha, caller),
         )
         check_option(self.ci_method, "ci_method", ("bca", "percentile"), caller)
         resampling_fields(caller, self)

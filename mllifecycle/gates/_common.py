@@ -18,7 +18,8 @@ from mllifecycle._validation import (
 )
 from mllifecycle.gates._compare import _bootstrap_result
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
-from mllifecycle.gates._metrics import MetricSpec, prepare, resolve_metric
+from mllifecycle.gates._levels import check_gate_resamples
+from mllifecycle.gates._metrics import MetricSpec, _labels, prepare, resolve_metric
 from mllifecycle.gates._types import BootstrapResult
 
 
@@ -48,6 +49,34 @@ def _skip(name: str) -> GateResult:
     )
 
 
+def _undefined(
+    spec: MetricSpec, context: GateContext, name: str, caller: str
+) -> GateResult | None:
+    """Return a skipped result when ``spec`` is undefined on the context's data, else None.
+
+    ROC AUC needs examples of both classes: on a holdout holding one class
+    (common in a replay's small holdouts) it has no value, and the gate can
+    neither pass nor fail on it (scikit-learn's ``roc_auc_score`` raises there).
+    """
+    if spec.kind != "score":
+        return None
+    # labels checked first (missing values, mixed kinds), as the metric would
+    present = np.unique(_labels(context.y_true, "y_true", caller))
+    if present.size >= 2:
+        return None
+    return GateResult(
+        passed=True,
+        name=name,
+        skipped=True,
+        reasons=(
+            f"{spec.name} is undefined on data holding one class only "
+            f"({present.tolist()[0]!r}, n={context.n_samples}): not judged",
+        ),
+        evidence={"applies": False, "n_samples": context.n_samples,
+                  "classes_present": present.tolist()},
+    )
+
+
 def _compare(
     spec: MetricSpec,
     context: GateContext,
@@ -66,6 +95,8 @@ def _compare(
     n_jobs: int | None = None,
     progress: Any = False,
 ) -> BootstrapResult:
+    if classes is None:
+        classes = context.classes  # None: the labels present in y_true
     champion, challenger = model_inputs(
         spec, context, caller, use_proba=use_proba, classes=classes
     )
@@ -157,9 +188,12 @@ def _paired_fields(caller: str, inst: Any) -> MetricSpec:
     spec = _metric_validator(inst, caller)
     object.__setattr__(inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0))
     object.__setattr__(inst, "alpha", check_one_sided_alpha(inst.alpha, caller))
-    object.__setattr__(
-        inst, "n_resamples", check_int(inst.n_resamples, "n_resamples", caller=caller)
-    )
+    if getattr(inst, "method", "bootstrap") == "mcnemar":
+        # McNemar's test draws no resamples
+        n = check_int(inst.n_resamples, "n_resamples", caller=caller)
+    else:
+        n = check_gate_resamples(inst.n_resamples, inst.alpha, caller)
+    object.__setattr__(inst, "n_resamples", n)
     check_option(inst.ci_method, "ci_method", ("bca", "percentile"), caller)
     resampling_fields(caller, inst)
     return spec

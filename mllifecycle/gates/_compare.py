@@ -25,6 +25,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
+from mllifecycle.gates._levels import check_resamples_for_tail
 from mllifecycle.gates._metrics import (
     bootstrap_values,
     jackknife_values,
@@ -194,6 +195,8 @@ def paired_bootstrap(
         callable ``metric(y_true, y_pred[, sample_weight=...]) -> float``
         (called once per resample: the slow path).
     n_resamples : int, default=10_000
+        At least ``2 / (1 - confidence_level)`` (40 at 0.95), so that each end
+        of the interval lies inside the resampled values.
     confidence_level : float, default=0.95
         Two-sided confidence level of the interval.
     ci_method : {"bca", "percentile"}, default="bca"
@@ -302,9 +305,16 @@ def paired_bootstrap(
     """
     caller = "paired_bootstrap"
     spec = resolve_metric(metric, higher_is_better, caller)
-    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
     confidence_level = check_probability(
         confidence_level, "confidence_level", caller, open_interval=True
+    )
+    # each tail of the interval holds (1 - confidence_level) / 2 of the resamples
+    n_resamples = check_resamples_for_tail(
+        n_resamples,
+        (1.0 - confidence_level) / 2,
+        caller,
+        rule="2/(1 - confidence_level)",
+        what=f"a two-sided {confidence_level:g} interval",
     )
     ci_method = check_option(ci_method, "ci_method", ("bca", "percentile"), caller)
     hypothesis = check_option(hypothesis, "hypothesis", HYPOTHESES, caller)
@@ -547,7 +557,8 @@ def paired_permutation(
         As in :func:`paired_bootstrap`.
     n_resamples : int, default=10_000
         Number of random swaps when the ``2^k`` swaps are too many to
-        enumerate.
+        enumerate. At least ``1 / alpha`` (``2 / alpha`` two-sided): fewer
+        cannot give a p-value below ``alpha``.
     hypothesis : {"two-sided", "superiority", "non-inferiority"}, default="two-sided"
         ``"superiority"`` and ``"non-inferiority"`` are both the one-sided
         test of H1 "the challenger is better" (a swap test has no margin).
@@ -611,9 +622,17 @@ def paired_permutation(
     """
     caller = "paired_permutation"
     spec = resolve_metric(metric, higher_is_better, caller)
-    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
     hypothesis = check_option(hypothesis, "hypothesis", HYPOTHESES, caller)
     alpha = check_alpha(alpha, caller=caller)
+    # fewer swaps cannot give a Monte Carlo p-value below alpha
+    two = hypothesis == "two-sided"
+    n_resamples = check_resamples_for_tail(
+        n_resamples,
+        alpha / 2 if two else alpha,
+        caller,
+        rule="2/alpha" if two else "1/alpha",
+        what=f"a {'two' if two else 'one'}-sided p-value below alpha={alpha:g}",
+    )
     n_bins = check_int(n_bins, "n_bins", caller=caller, low=1)
     gen = check_rng(rng, caller=caller)
     jobs = check_n_jobs(n_jobs, caller)
@@ -748,6 +767,20 @@ def mcnemar(
     ca = _correct(y_true, champion_pred, "champion_pred", caller)
     cb = _correct(y_true, challenger_pred, "challenger_pred", caller)
     check_consistent_length([ca, cb], ["champion_pred", "challenger_pred"], caller)
+    return mcnemar_counts(
+        ca, cb, exact=exact, continuity_correction=continuity_correction, alpha=alpha
+    )
+
+
+def mcnemar_counts(
+    ca: npt.NDArray[np.bool_],
+    cb: npt.NDArray[np.bool_],
+    *,
+    exact: bool | None = None,
+    continuity_correction: bool = True,
+    alpha: float = 0.05,
+) -> McNemarResult:
+    """McNemar's test from which examples each model got right (already checked)."""
     n = int(ca.size)
     b = int(np.count_nonzero(ca & ~cb))
     c = int(np.count_nonzero(~ca & cb))
@@ -877,7 +910,8 @@ def delong(
         test with margin 0, or keeps DeLong with a margin.
     n_resamples : int, default=10_000
         Random swaps of the permutation test when its ``2^k`` swaps are too
-        many to enumerate.
+        many to enumerate. Unless ``test="delong"``, at least
+        ``1 / (1 - confidence_level)`` (twice that two-sided).
     rng : int, numpy.random.Generator or None
         Seed of the permutation test's random swaps.
     n_jobs : int or None, default=None
@@ -941,7 +975,21 @@ def delong(
     test = check_option(test, "test", ("auto", "delong", "permutation"), caller)
     if test == "permutation" and margin != 0.0:
         fail("margin", "0.0 for test='permutation' (a swap test has no margin)", margin, caller)
-    n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
+    if test == "delong":
+        n_resamples = check_int(n_resamples, "n_resamples", caller=caller, low=1)
+    else:
+        # the permutation p-value (test="permutation", or "auto" on few examples
+        # of a class) is compared with 1 - confidence_level
+        two = hypothesis == "two-sided"
+        level = 1.0 - confidence_level
+        n_resamples = check_resamples_for_tail(
+            n_resamples,
+            level / 2 if two else level,
+            caller,
+            rule="2/(1 - confidence_level)" if two else "1/(1 - confidence_level)",
+            what=f"a {'two' if two else 'one'}-sided permutation p-value below "
+            f"{level:g} (test={test!r})",
+        )
     gen = check_rng(rng, caller=caller)
     jobs = check_n_jobs(n_jobs, caller)
     check_progress(progress, caller)

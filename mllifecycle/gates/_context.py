@@ -19,9 +19,11 @@ from mllifecycle._validation import (
     check_labels_as_given,
     check_proba,
     check_rng,
+    check_same_label_kind,
     column_names,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle._weights import check_weights
 from mllifecycle.gates._metrics import MetricSpec, _labels, proba_by_class
@@ -69,7 +71,45 @@ def _slices(value: Any, n: int) -> Any:
     return c
 
 
-@attrs.frozen(kw_only=True)
+def _same_values(a: Any, b: Any) -> bool:
+    """Equality of two context fields: arrays (of one dtype), None or columns of slices."""
+    if a is b:
+        return True
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and list(a) == list(b)
+            and all(_same_values(a[k], b[k]) for k in a)
+        )
+    if a is None or b is None:
+        return False
+    a, b = np.asarray(a), np.asarray(b)
+    # booleans and numbers are labels of different kinds to the gates
+    return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=_same_values)
+
+
+def _context_classes(value: Any, y: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
+    """Check ``classes``: labels of ``y_true``'s kind holding every label of ``y_true``."""
+    cls = _labels(value, "classes", caller)
+    check_same_label_kind(label_kinds(cls), "classes", label_kinds(y), "y_true", caller)
+    cls = np.unique(cls)
+    missing = np.setdiff1d(np.unique(y), cls)
+    if missing.size:
+        fail(
+            "classes",
+            "the labels of the problem, including every label of y_true",
+            described(f"{cls.tolist()[:10]}, without {missing.tolist()[0]!r}"),
+            caller,
+        )
+    return cls
+
+
+# unsafe_hash=False: a context holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class GateContext:
     """What a gate sees: the labels and both models' outputs on one data set.
 
@@ -91,6 +131,14 @@ class GateContext:
     rng : int, numpy.random.Generator or None
         Seed of the bootstraps the gates run; an int makes every check
         reproducible.
+    classes : array-like, optional
+        The labels of the problem (e.g. the models' ``classes_``), when the
+        data may lack some of them: a holdout with one class only. Predictions
+        of such a class are then wrong answers rather than unknown labels, and
+        probability columns (2-D: one per class, sorted; 1-D: the larger of two
+        classes) are read against ``classes``. Default: the labels present in
+        ``y_true``. Metrics undefined on the data (ROC AUC with one class
+        present) make the gates that need them return a skipped result.
 
     Examples
     --------
@@ -100,14 +148,15 @@ class GateContext:
     (False, 4)
     """
 
-    y_true: Any
-    challenger: Any
-    champion: Any = None
-    challenger_proba: Any = None
-    champion_proba: Any = None
-    slices: Any = None
-    sample_weight: Any = None
+    y_true: Any = attrs.field(eq=_ARRAY_EQ)
+    challenger: Any = attrs.field(eq=_ARRAY_EQ)
+    champion: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    challenger_proba: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    champion_proba: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    slices: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    sample_weight: Any = attrs.field(default=None, eq=_ARRAY_EQ)
     rng: Any = None
+    classes: Any = attrs.field(default=None, eq=_ARRAY_EQ)
 
     def __attrs_post_init__(self) -> None:
         caller = "GateContext"
@@ -118,6 +167,8 @@ class GateContext:
         check_labels_as_given(self.y_true, y, "y_true", caller, skip_missing=True)
         fix = object.__setattr__
         fix(self, "y_true", y)
+        if self.classes is not None:
+            fix(self, "classes", _context_classes(self.classes, y, caller))
         arrays = [y]
         names = ["y_true"]
         for nm in ("challenger", "champion"):
@@ -135,7 +186,8 @@ class GateContext:
             v = getattr(self, nm)
             if v is None:
                 continue
-            arr = check_proba(proba_by_class(v, np.unique(y), nm, caller), nm, caller)
+            labels = np.unique(y) if self.classes is None else self.classes
+            arr = check_proba(proba_by_class(v, labels, nm, caller), nm, caller)
             fix(self, nm, arr)
             arrays.append(arr)
             names.append(nm)
@@ -172,7 +224,14 @@ class GateContext:
             champion_proba=sub(self.champion_proba),
             sample_weight=sub(self.sample_weight),
             rng=self.rng,
+            # the full data's labels: a slice may lack a class its predictions hold
+            classes=self.labels,
         )
+
+    @property
+    def labels(self) -> npt.NDArray[Any]:
+        """The labels of the problem: ``classes`` if given, else those in ``y_true``."""
+        return np.unique(self.y_true) if self.classes is None else self.classes
 
 
 def _labels_from_proba(
@@ -235,6 +294,8 @@ def model_inputs(
                 )
             found[nm] = p
         return found["champion"], found["challenger"]
+    if classes is None:
+        classes = context.classes
     champion = context.champion
     if champion is None and context.champion_proba is not None and spec.kind == "label":
         champion = _labels_from_proba(
@@ -270,7 +331,8 @@ def _reasons(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-@attrs.frozen(kw_only=True)
+# unsafe_hash=False: its evidence is a dict, so it is unhashable (as dicts are)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class GateResult:
     """The decision of one gate, with its reasons and evidence.
 

@@ -308,6 +308,9 @@ def _check_exact_pair(
             )
 
 
+_FUNCTIONS = ("paired_bootstrap", "paired_permutation", "mcnemar", "delong")
+
+
 def _check_known_labels(
     y: npt.NDArray[Any],
     pred: npt.NDArray[Any],
@@ -324,10 +327,16 @@ def _check_known_labels(
     unknown = ~np.isin(pred, classes)
     if unknown.any():
         extra = np.unique(pred[unknown])
+        # a gate's data may lack a class (a small or one-class holdout): say how
+        # to name the problem's labels
+        hint = "" if caller in _FUNCTIONS else (
+            "; GateContext(classes=...) names the labels of the problem when the data "
+            "lack some"
+        )
         fail(
             name,
             "predictions drawn from the labels present in y_true "
-            f"({', '.join(repr(c) for c in classes.tolist()[:10])})",
+            f"({', '.join(repr(c) for c in classes.tolist()[:10])}{hint})",
             described(
                 f"{int(unknown.sum())} prediction(s) with label(s) absent from y_true, "
                 f"e.g. {extra.tolist()[0]!r}"
@@ -353,7 +362,9 @@ def _proba_true_class(
         if classes.size != 2:
             fail(
                 name,
-                "2-D class probabilities (1-D probabilities need exactly two classes in y_true)",
+                "2-D class probabilities (1-D probabilities need exactly two classes in y_true"
+                + ("" if caller in _FUNCTIONS else ", or in GateContext(classes=...)")
+                + ")",
                 described(f"1-D probabilities with {classes.size} class(es) in y_true"),
                 caller,
             )
@@ -624,12 +635,28 @@ def _prepare(
         return Problem(spec=spec, n=n, F=np.column_stack(cols), weights=w)
 
     if kind == "proba" and spec.name == "expected_calibration_error":
-        cols = []
+        if n_bins > max(n, _ECE_FEW_BINS):
+            # the bins were allocated whole: n_bins=10**9 ended in MemoryError
+            fail(
+                "n_bins",
+                f"at most the number of examples ({n}) or {_ECE_FEW_BINS}: with more "
+                "bins than examples most bins are empty or hold one example, and the "
+                "ECE measures no calibration",
+                n_bins,
+                caller,
+            )
+        parts = []
         for pred, nm in ((a, na), (b, nb)):
             _proba_true_class(y, pred, nm, caller, cls)  # validates the shape
-            cols.append(_ece_columns(y, pred, n_bins, cls, pos_label) * ones[:, None])
+            parts.append(_ece_bins(y, pred, n_bins, cls, pos_label))
+        # only the bins either model occupies, with one numbering for both (a
+        # swap moves an example's term into the same bin of the other model):
+        # empty bins add nothing to the ECE
+        ids = np.unique(np.concatenate([parts[0][0], parts[1][0]]))
+        cols = [_bin_columns(np.searchsorted(ids, bins), gap, ids.size) * ones[:, None]
+                for bins, gap in parts]
         F = np.column_stack([*cols, ones])
-        return Problem(spec=spec, n=n, F=F, weights=w, n_bins=n_bins)
+        return Problem(spec=spec, n=n, F=F, weights=w, n_bins=int(ids.size))
 
     if kind == "proba":
         ta, onehot, classes = _proba_true_class(y, a, na, caller, cls, pos_label)
@@ -667,14 +694,17 @@ def _prepare(
     return Problem(spec=spec, n=n, positive=y == pos, scores=(sa, sb), weights=w)
 
 
-def _ece_columns(
+_ECE_FEW_BINS = 10  # the default: allowed on samples smaller than it
+
+
+def _ece_bins(
     y: npt.NDArray[Any],
     p: FloatArray,
     n_bins: int,
     classes: npt.NDArray[Any] | None = None,
     pos_label: Any = None,
-) -> FloatArray:
-    """Per-example (correct - confidence) spread into top-label confidence bins.
+) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """(top-label confidence bin, correct - confidence) of every example.
 
     1-D probabilities are those of ``pos_label`` (default: the larger class).
     """
@@ -692,9 +722,26 @@ def _ece_columns(
         pred = classes[col]
     correct = (pred == y).astype(np.float64)
     bins = np.minimum((conf * n_bins).astype(np.intp), n_bins - 1)
-    out = np.zeros((p.shape[0], n_bins))
-    out[np.arange(p.shape[0]), bins] = correct - conf
+    return bins, correct - conf
+
+
+def _bin_columns(bins: npt.NDArray[np.intp], values: FloatArray, k: int) -> FloatArray:
+    out = np.zeros((values.shape[0], k))
+    out[np.arange(values.shape[0]), bins] = values
     return out
+
+
+def _ece_columns(
+    y: npt.NDArray[Any],
+    p: FloatArray,
+    n_bins: int,
+    classes: npt.NDArray[Any] | None = None,
+    pos_label: Any = None,
+) -> FloatArray:
+    """Per-example (correct - confidence) spread into its occupied confidence bins."""
+    bins, gap = _ece_bins(y, p, n_bins, classes, pos_label)
+    ids, where = np.unique(bins, return_inverse=True)
+    return _bin_columns(where.reshape(-1), gap, ids.size)
 
 
 def expected_calibration_error(y: npt.NDArray[Any], p: FloatArray, n_bins: int = 10) -> float:

@@ -19,8 +19,9 @@ from mllifecycle.gates._common import (
     _signed,
     _skip,
     _small_note,
+    _undefined,
 )
-from mllifecycle.gates._compare import delong, mcnemar
+from mllifecycle.gates._compare import delong, mcnemar_counts
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
 from mllifecycle.gates._metrics import MetricSpec, prepare
 
@@ -54,6 +55,8 @@ class NoRegression:
     alpha : float, default=0.05
         One-sided level, in (0, 0.5).
     n_resamples : int, default=10_000
+        At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
+        one-sided bound at level ``alpha`` inside the resampled values.
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
         core; inside ``joblib.parallel_backend(...)``, that backend); the
@@ -105,6 +108,9 @@ class NoRegression:
         if not context.has_champion:
             return _skip(self.name)
         spec: MetricSpec = self._spec
+        undefined = _undefined(spec, context, self.name, caller)
+        if undefined is not None:
+            return undefined
         res = _compare(
             spec,
             context,
@@ -163,6 +169,8 @@ class SignificantImprovement:
         passes with probability at most about ``alpha``.
     method : {"bootstrap", "mcnemar", "delong"}, default="bootstrap"
     n_resamples : int, default=10_000
+        At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
+        one-sided bound at level ``alpha`` inside the resampled values.
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
         core; inside ``joblib.parallel_backend(...)``, that backend); the
@@ -236,6 +244,9 @@ class SignificantImprovement:
         if not context.has_champion:
             return _skip(self.name)
         spec: MetricSpec = self._spec
+        undefined = _undefined(spec, context, self.name, caller)
+        if undefined is not None:
+            return undefined
         if self.method != "bootstrap" and context.sample_weight is not None:
             # McNemar's and DeLong's tests count examples: weights would be ignored
             fail(
@@ -248,8 +259,15 @@ class SignificantImprovement:
         if self.method == "mcnemar":
             champion, challenger = model_inputs(spec, context, caller)
             # validate with the gate's names before the test sees the arrays
-            prepare(spec, context.y_true, champion, challenger, caller=caller)
-            mc = mcnemar(context.y_true, champion, challenger)
+            problem = prepare(spec, context.y_true, champion, challenger, caller=caller,
+                              classes=context.classes)
+            assert problem.F is not None
+            # which model is right on each example: columns 0 and 1 of the problem
+            # (error_rate counts errors); checked against the context's classes
+            right = problem.F[:, :2] > 0
+            if spec.name == "error_rate":
+                right = ~right
+            mc = mcnemar_counts(right[:, 0], right[:, 1])
             better = mc.n_challenger_only > mc.n_champion_only
             ok = better and mc.p_value < 2 * self.alpha
             reason = (
@@ -273,6 +291,7 @@ class SignificantImprovement:
                 challenger,
                 caller=caller,
                 names=("champion_proba", "challenger_proba"),
+                classes=context.classes,
             )
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", DegenerateDataWarning)

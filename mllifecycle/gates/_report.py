@@ -16,7 +16,8 @@ from mllifecycle.gates._function import as_gate
 __all__ = ["GateReport", "evaluate_gates"]
 
 
-@attrs.frozen(kw_only=True)
+# unsafe_hash=False: its evidence is a dict, so it is unhashable (as dicts are)
+@attrs.frozen(kw_only=True, unsafe_hash=False)
 class GateReport:
     """The decision of a set of gates: whether the challenger may replace the champion.
 

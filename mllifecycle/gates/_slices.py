@@ -62,6 +62,8 @@ class SliceNoRegression:
     min_slice_size : int, default=30
     n_resamples : int, default=2000
         Resamples per slice.
+        At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
+        one-sided bound at level ``alpha`` inside the resampled values.
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
         core; inside ``joblib.parallel_backend(...)``, that backend); the
@@ -210,7 +212,7 @@ class SliceNoRegression:
                 use_proba=self.use_proba,
                 rng=gen,
                 swap=True,
-                classes=None if spec.kind == "regression" else np.unique(context.y_true),
+                classes=None if spec.kind == "regression" else context.labels,
             )
             rows.append(
                 {

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from mllifecycle._validation import check_bool, check_scalar, fail
-from mllifecycle.gates._common import _check_context, _f
+from mllifecycle.gates._common import _check_context, _f, _undefined
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
 from mllifecycle.gates._metrics import METRIC_RANGES, MetricSpec, prepare, resolve_metric
 
@@ -95,6 +95,9 @@ class MetricThreshold:
         caller = "MetricThreshold"
         context = _check_context(context, caller)
         spec: MetricSpec = self._spec
+        undefined = _undefined(spec, context, self.name, caller)
+        if undefined is not None:
+            return undefined
         _, challenger = model_inputs(spec, context, caller, use_proba=self.use_proba)
         proba = spec.kind in ("proba", "score") or (spec.kind == "callable" and self.use_proba)
         name = "challenger_proba" if proba else "challenger"
@@ -104,6 +107,7 @@ class MetricThreshold:
             challenger,
             challenger,
             sample_weight=context.sample_weight,
+            classes=context.classes,
             caller=caller,
             names=(name, name),  # the challenger alone: errors must not name a champion
         )

@@ -422,17 +422,17 @@ def test_callable_metric_without_sample_weight_refuses_weights_by_name():
 
     with pytest.raises(InvalidParameterError, match=r"'sample_weight'.*without a sample_weight"):
         paired_bootstrap(Y, A, 1 - A, metric=acc, higher_is_better=True,
-                         sample_weight=np.ones(8), n_resamples=10, rng=0)
+                         sample_weight=np.ones(8), n_resamples=40, rng=0)
     # a callable taking sample_weight (or **kwargs) still gets the weights
     res = paired_bootstrap(Y, A, A, metric=lambda t, p, **kw: 1.0, higher_is_better=True,
-                           sample_weight=np.ones(8), n_resamples=10, rng=0)
+                           sample_weight=np.ones(8), n_resamples=40, rng=0)
     assert res.difference == 0.0
 
 
 def test_callable_metric_returning_text_is_refused_by_name():
     with pytest.raises(InvalidParameterError, match=r"'metric'.*returning a number.*'x'"):
         paired_bootstrap(Y, A, A, metric=lambda t, p: "x", higher_is_better=True,
-                         n_resamples=10, rng=0)
+                         n_resamples=40, rng=0)
 
 
 _NONE_SLICES = np.array(["a", None, "a", "b", None, "b", "a", "b"], dtype=object)

@@ -45,7 +45,7 @@ def _quiet(fn):
         ("delong", lambda a, b: (lambda r: (r.champion_auc, r.challenger_auc))(
             delong(Y, a, b, test="delong"))),
         ("paired_bootstrap", lambda a, b: (lambda r: (r.champion_value, r.challenger_value))(
-            paired_bootstrap(Y, a, b, metric="roc_auc", n_resamples=20, rng=0))),
+            paired_bootstrap(Y, a, b, metric="roc_auc", n_resamples=40, rng=0))),
         ("paired_permutation", lambda a, b: (lambda r: (r.champion_value, r.challenger_value))(
             paired_permutation(Y, a, b, metric="roc_auc", rng=0))),
         ("pandas Int64", lambda a, b: (lambda r: (r.champion_auc, r.challenger_auc))(
@@ -78,10 +78,10 @@ PRED_FLOAT = YB.astype(np.float64)
     [
         (lambda: mcnemar(YB, PRED_FLOAT, YB), "champion_pred"),
         (lambda: mcnemar(YB, YB, PRED_FLOAT), "challenger_pred"),
-        (lambda: paired_bootstrap(YB, PRED_FLOAT, YB, metric="accuracy", n_resamples=10),
+        (lambda: paired_bootstrap(YB, PRED_FLOAT, YB, metric="accuracy", n_resamples=40),
          "champion"),
         (lambda: paired_permutation(YB, YB, PRED_FLOAT, metric="accuracy"), "challenger"),
-        (lambda: paired_bootstrap(PRED_FLOAT, YB, YB, metric="accuracy", n_resamples=10),
+        (lambda: paired_bootstrap(PRED_FLOAT, YB, YB, metric="accuracy", n_resamples=40),
          "y_true"),
         (lambda: MetricThreshold("accuracy", minimum=0.5).check(
             GateContext(y_true=YB, challenger=PRED_FLOAT)), "challenger"),

@@ -343,7 +343,7 @@ def test_unknown_pos_label_is_refused_for_every_classification_metric():
     y, a, b, pa, pb = _binary(n=40, seed=4)
     for metric, ca, cb in (("roc_auc", a, b), ("log_loss", pa, pb), ("f1", y, 1 - y)):
         with pytest.raises(InvalidParameterError, match="pos_label"):
-            paired_bootstrap(y, ca, cb, metric=metric, pos_label=2, n_resamples=10, rng=0)
+            paired_bootstrap(y, ca, cb, metric=metric, pos_label=2, n_resamples=40, rng=0)
 
 
 @pytest.mark.parametrize("scale", [1e100, 1e-100])

@@ -124,7 +124,7 @@ def test_one_column_named_after_the_negative_class_is_refused(kind):
     match = (r"'champion' parameter of paired_bootstrap must be one column of probabilities "
              r"of the positive class 'yes'.*Got a column named after the other class 'no'")
     with pytest.raises(InvalidParameterError, match=match):
-        paired_bootstrap(Y, _one_column(kind, "no"), P_YES, metric="roc_auc", n_resamples=20,
+        paired_bootstrap(Y, _one_column(kind, "no"), P_YES, metric="roc_auc", n_resamples=40,
                          rng=0)
     with pytest.raises(InvalidParameterError, match=r"'challenger_proba' parameter of GateContext"):
         GateContext(y_true=Y, challenger=PRED, champion=PRED,
@@ -134,10 +134,10 @@ def test_one_column_named_after_the_negative_class_is_refused(kind):
     # the positive class's column, or the other one with pos_label naming it, are read
     want = roc_auc_score(Y == "yes", P_YES)
     got = paired_bootstrap(Y, _one_column(kind, "yes"), P_YES, metric="roc_auc",
-                           n_resamples=20, rng=0)
+                           n_resamples=40, rng=0)
     assert got.champion_value == pytest.approx(want)
     flipped = paired_bootstrap(Y, _one_column(kind, "no"), 1 - P_YES, metric="roc_auc",
-                               n_resamples=20, rng=0, pos_label="no")
+                               n_resamples=40, rng=0, pos_label="no")
     assert flipped.champion_value == pytest.approx(want)
 
 
@@ -146,5 +146,5 @@ def test_one_unnamed_or_zero_named_column_is_read_as_the_positive_class():
 
     want = roc_auc_score(Y == "yes", P_YES)
     for column in (pd.Series(P_YES), pd.DataFrame(P_YES)[0], pd.Series(P_YES, name="score")):
-        got = paired_bootstrap(Y, column, P_YES, metric="roc_auc", n_resamples=20, rng=0)
+        got = paired_bootstrap(Y, column, P_YES, metric="roc_auc", n_resamples=40, rng=0)
         assert got.champion_value == pytest.approx(want)

@@ -78,8 +78,8 @@ def test_probability_metric_invariants(data, metric):
 def test_observed_difference_is_permutation_invariant(data, seed):
     y, a, b = data
     perm = np.random.default_rng(seed).permutation(y.size)
-    r1 = paired_bootstrap(y, a, b, metric="f1", n_resamples=20, rng=0)
-    r2 = paired_bootstrap(y[perm], a[perm], b[perm], metric="f1", n_resamples=20, rng=0)
+    r1 = paired_bootstrap(y, a, b, metric="f1", n_resamples=40, rng=0)
+    r2 = paired_bootstrap(y[perm], a[perm], b[perm], metric="f1", n_resamples=40, rng=0)
     assert r1.difference == pytest.approx(r2.difference)
 
 
