@@ -20,7 +20,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import refuse_text
+from mllifecycle.budget._checks import refuse_text, timedelta_seconds
 
 __all__ = ["ComputeModel", "fit_compute", "time_fits"]
 
@@ -228,6 +228,8 @@ def fit_compute(
     ----------
     n_samples, n_features, seconds : 1-D array-like of positive numbers
         One entry per timed fit (at least 3, at 2 or more distinct row counts).
+        ``seconds`` may be durations (``timedelta64``, ``datetime.timedelta``,
+        ``pandas.Timedelta``), read in seconds.
     peak_memory : 1-D array-like of positive numbers, optional
         Peak bytes of each run.
     confidence_level : float, default=0.9
@@ -258,7 +260,8 @@ def fit_compute(
                  "count): when log features is a linear function of log rows the two "
                  "exponents cannot be told apart",
                  described("features in lockstep with the rows"), caller)
-    s = _positive(seconds, "seconds", r.size, caller)
+    # durations are seconds: a timedelta64 in milliseconds was read as 1000x the time
+    s = _positive(timedelta_seconds(seconds), "seconds", r.size, caller)
     cl = check_scalar(
         confidence_level, "confidence_level", caller=caller, low=0.0, high=1.0,
         low_inclusive=False, high_inclusive=False,
@@ -328,6 +331,7 @@ def time_fits(
     reps = check_int(repeats, "repeats", caller=caller)
     # a truthy "no" measured memory
     memory = check_bool(measure_memory, "measure_memory", caller)
+    table = hasattr(X, "iloc") and hasattr(X, "columns")
     Xa = np.asarray(X)
     ya = np.asarray(y)
     if Xa.ndim != 2:
@@ -358,8 +362,13 @@ def time_fits(
                     tracemalloc.start()
                 tracemalloc.reset_peak()
                 base = tracemalloc.get_traced_memory()[0]
+            # a table stays a table (as learning_curve keeps it): a pipeline
+            # selecting columns by name failed on the bare array, and a
+            # mixed-type table was timed as an object array
+            X_fit = X.iloc[idx] if table else Xa[idx]
+            y_fit = y.iloc[idx] if hasattr(y, "iloc") else ya[idx]
             t0 = time.perf_counter()
-            est.fit(Xa[idx], ya[idx])
+            est.fit(X_fit, y_fit)
             best = min(best, time.perf_counter() - t0)
             if memory:
                 peak = max(peak, tracemalloc.get_traced_memory()[1] - base)

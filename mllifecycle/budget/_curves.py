@@ -341,6 +341,12 @@ class LearningCurve:
     family_params : dict of str to tuple of float
         Each mixed family's fit to all the data (the centre its refits are
         widened about).
+    n_samples : float or None
+        Labelled rows the curve was measured on (:func:`learning_curve`: the
+        rows of ``y``, of which the cross-validation trained on at most
+        ``(cv - 1) / cv``), the labels already held; None when not known
+        (:func:`fit_curve`), when :func:`samples_needed` counts the largest
+        size as held.
 
     Examples
     --------
@@ -368,6 +374,7 @@ class LearningCurve:
     boot_last: FloatArray | None = attrs.field(default=None, eq=False)
     resample_df: int = 0
     family_params: dict[str, tuple[float, float, float]] = attrs.field(factory=dict, eq=False)
+    n_samples: float | None = None
 
     def _clip(self, values: FloatArray) -> FloatArray:
         low, high = self.bounds
@@ -549,7 +556,11 @@ class LearningCurve:
         )
 
     def _repr_html_(self) -> str:
-        rows = [[int(n), float(s)] for n, s in zip(self.sizes, self.scores, strict=True)]
+        # sizes in any positive unit: 0.5 (thousand rows) was shown as 0
+        rows = [
+            [int(n) if float(n).is_integer() else float(n), float(s)]
+            for n, s in zip(self.sizes, self.scores, strict=True)
+        ]
         return html_table(rows, ["size", "score"], caption=repr(self))
 
 
@@ -643,6 +654,12 @@ def _check_bounds(
         if v is None:
             out.append(None)
             continue
+        if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number) or (
+            not np.isfinite(v)
+        ):
+            # "must be a finite float. Got inf" did not say an open end is None
+            fail("bounds", "a pair (low, high) of finite numbers, None for an open end "
+                 "(not inf)", bounds, caller)
         out.append(check_scalar(v, "bounds", caller=caller))
     lo, hi = out
     if lo is not None and hi is not None and lo >= hi:
@@ -946,8 +963,12 @@ def learning_curve(
         The metric's range (see :func:`fit_curve`); ``"auto"`` is ``(0, 1)``
         for a classifier's default score (accuracy) and for scorers bounded by
         0 and 1 (accuracy, balanced accuracy, ROC AUC, average precision, F1,
-        precision, recall, Jaccard), ``(None, 0)`` for the negated errors
-        (``neg_*``), None otherwise.
+        precision, recall, Jaccard), ``(-1, 1)`` for ``"matthews_corrcoef"``,
+        ``(None, 1)`` for the scores at most 1 (a scikit-learn regressor's
+        default score, R^2, and ``"r2"``, ``"explained_variance"``,
+        ``"d2_*"``), ``(None, 0)`` for the negated errors (``neg_*``), None
+        otherwise (a target beyond the bounds is not reachable; see
+        :func:`samples_needed`).
     n_jobs : int, optional
         Parallel fits (joblib).
     rng : int, numpy.random.Generator or None
@@ -1033,8 +1054,8 @@ def learning_curve(
     if isinstance(bounds, str):
         if bounds != "auto":
             fail("bounds", "'auto', None or a pair (low, high)", bounds, caller)
-        bounds = _default_bounds(scoring, is_clf)
-    return fit_curve(
+        bounds = _default_bounds(scoring, is_clf, estimator)
+    curve = fit_curve(
         train_sizes,
         test_scores,
         family=family,
@@ -1047,20 +1068,48 @@ def learning_curve(
         # a callable's direction is read from the scores
         higher_is_better=True if scoring is None or isinstance(scoring, str) else None,
     )
+    # the rows given are the labels held: the largest training size is only
+    # (cv - 1) / cv of them, and counting it as held overstated the labels
+    # still to buy by about one fold
+    return attrs.evolve(curve, n_samples=float(n_rows))
 
 
 _UNIT_SCORERS = (
     "accuracy", "balanced_accuracy", "roc_auc", "average_precision", "f1", "precision",
     "recall", "jaccard", "top_k_accuracy",
 )
+# scores with a best value of 1 and no floor: a target above 1 is never reached
+# (R^2 = 1.05 was "reachable" by a log-linear law)
+_AT_MOST_ONE_SCORERS = ("r2", "explained_variance", "d2_")
 
 
-def _default_bounds(scoring: Any, is_clf: bool) -> tuple[float | None, float | None] | None:
+def _r2_score(estimator: Any) -> bool:
+    """Whether the estimator's own ``score`` is scikit-learn's regressor R^2."""
+    from sklearn.base import RegressorMixin, is_regressor
+
+    final = estimator
+    while hasattr(final, "steps") and getattr(final, "steps", None):
+        # a Pipeline scores with its last step's score
+        final = final.steps[-1][1]
+    if not is_regressor(estimator) or not is_regressor(final):
+        return False
+    return getattr(type(final), "score", None) is RegressorMixin.score
+
+
+def _default_bounds(
+    scoring: Any, is_clf: bool, estimator: Any = None
+) -> tuple[float | None, float | None] | None:
     if scoring is None:
-        return (0.0, 1.0) if is_clf else None
+        if is_clf:
+            return (0.0, 1.0)
+        return (None, 1.0) if _r2_score(estimator) else None
     if isinstance(scoring, str):
         if scoring.startswith(_UNIT_SCORERS):
             return (0.0, 1.0)
+        if scoring == "matthews_corrcoef":
+            return (-1.0, 1.0)
+        if scoring.startswith(_AT_MOST_ONE_SCORERS):
+            return (None, 1.0)
         if scoring.startswith("neg_"):
             return (None, 0.0)
     return None
@@ -1089,8 +1138,9 @@ class SamplesNeeded:
         The curve's limit, and its interval ``asymptote_ci``.
     asymptote_ci : tuple of float or None
     n_available : int or float
-        Largest training size measured (labels already held), in the unit of
-        the sizes.
+        Labels already held, in the unit of the sizes: the rows the curve was
+        measured on (:attr:`LearningCurve.n_samples`, set by
+        :func:`learning_curve`), else the largest training size measured.
     additional_samples, additional_ci_low, additional_ci_high : float
         Labels still to buy: ``n_samples - n_available`` (at least 0).
     cost, cost_ci_low, cost_ci_high : float or None
@@ -1148,10 +1198,14 @@ class SamplesNeeded:
                 f"SamplesNeeded(target={self.target:g}: not reachable; asymptote {asym}, "
                 f"p_reachable={self.p_reachable:.2f})"
             )
+        def size(v: float) -> str:
+            # sizes in a larger unit (thousands of rows): 0.625 was shown as 1
+            return f"{v:.0f}" if not math.isfinite(v) or abs(v) >= 10 else f"{v:.3g}"
+
         return (
-            f"SamplesNeeded(target={self.target:g}: n={self.n_samples:.0f} "
-            f"[{self.ci_low:.0f}, {self.ci_high:.0f}], "
-            f"additional={self.additional_samples:.0f}, p_reachable={self.p_reachable:.2f})"
+            f"SamplesNeeded(target={self.target:g}: n={size(self.n_samples)} "
+            f"[{size(self.ci_low)}, {size(self.ci_high)}], "
+            f"additional={size(self.additional_samples)}, p_reachable={self.p_reachable:.2f})"
         )
 
     def _repr_html_(self) -> str:
@@ -1314,8 +1368,11 @@ def samples_needed(
     q = curve._tail()
     lo = float(np.quantile(boot_n, q, method="lower"))
     hi = float(np.quantile(boot_n, 1 - q, method="higher"))
+    # the rows the curve was measured on when known (learning_curve): its
+    # largest training size is only (cv - 1) / cv of the labels held
+    held = top if curve.n_samples is None else max(float(curve.n_samples), top)
     # sizes may be in any unit (thousands of rows): 4.5 held is not 4
-    have: int | float = int(top) if top.is_integer() else top
+    have: int | float = int(held) if held.is_integer() else held
 
     def extra(v: float) -> float:
         return max(v - have, 0.0)

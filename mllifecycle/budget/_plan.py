@@ -149,7 +149,10 @@ def cadence(
     The rates are the replay's totals divided by the number of periods it
     covered (after the initial training window); retrains over the horizon get
     an exact Poisson interval (Garwood 1936), treating retrains as a Poisson
-    process at the replayed rate.
+    process at the replayed rate. Labels per period count the rows labelled
+    after the initial training window (``labels`` of a replay's run includes
+    that window); compute per period is the run's ``fit_seconds``, which
+    includes the initial fit (a replay does not report it apart).
 
     Parameters
     ----------
@@ -200,7 +203,10 @@ def cadence(
             retrains=int(run.retrains),
             retrains_per_period=run.retrains / periods,
             retrains_per_period_ci=(lo / periods, hi / periods),
-            labels_per_period=run.labels / periods,
+            # a run's labels include the initial training set, held before the
+            # span: a policy that never retrained labelled "200 per period"
+            labels_per_period=max(int(run.labels) - int(result.initial_train_size), 0)
+            / periods,
             compute_seconds_per_period=run.fit_seconds / periods,
             horizon_retrains=run.retrains * scale,
             horizon_retrains_ci_low=lo * scale,
@@ -354,7 +360,9 @@ def plan(
     """One estimate per lifecycle stage, each with an interval.
 
     - **acquire**: rows needed to reach ``target`` (from the learning curve)
-      and rows still to collect;
+      and rows still to collect beyond those held
+      (:attr:`SamplesNeeded.n_available`: the rows a :func:`learning_curve`
+      was measured on, else the largest size fitted);
     - **label**: answers to buy (rows x answers per item from ``redundancy``,
       or 1), their cost and labeller hours;
     - **train**: seconds for one fit at the needed size (from ``compute``), and
@@ -423,6 +431,13 @@ def plan(
         nf_given = check_scalar(n_features, "n_features", caller=caller, low=1.0)
     need = samples_needed(curve, target, price_per_label=None, labels_per_hour=None)
     notes = []
+    low, high = curve.bounds
+    if curve.higher_is_better and high is not None and need.target > high:
+        notes.append(f"not reachable: the target {need.target:g} is above the metric's "
+                     f"upper bound {high:g}")
+    elif not curve.higher_is_better and low is not None and need.target < low:
+        notes.append(f"not reachable: the target {need.target:g} is below the metric's "
+                     f"lower bound {low:g}")
     acquire = Stage("acquire", (
         Figure("rows", need.n_samples, need.ci_low, need.ci_high, "rows"),
         Figure("additional rows", need.additional_samples, need.additional_ci_low,
