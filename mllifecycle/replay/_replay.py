@@ -366,6 +366,7 @@ def _evaluate_gates(
     champion_proba: Any,
     rng: int,
     promote: Any = None,
+    classes: Any = None,
 ) -> tuple[bool, tuple[str, ...]]:
     """Run the gates through :mod:`mllifecycle.gates` (or each gate's ``check``).
 
@@ -382,14 +383,15 @@ def _evaluate_gates(
     try:
         from mllifecycle.gates import GateContext, evaluate_gates  # type: ignore[attr-defined]
     except ImportError:
-        context = types.SimpleNamespace(**kwargs, slices=None, sample_weight=None, rng=rng)
+        context = types.SimpleNamespace(**kwargs, slices=None, sample_weight=None, rng=rng,
+                                        classes=classes)
         results = [g.check(context) for g in gates]
         reasons: list[str] = []
         for r in results:
             rs = getattr(r, "reasons", ())
             reasons.extend([rs] if isinstance(rs, str) else [str(x) for x in rs])
         return all(bool(r.passed) for r in results), tuple(reasons)
-    gate_context = GateContext(**kwargs, rng=rng)
+    gate_context = GateContext(**kwargs, rng=rng, classes=classes)
     if promote is not None:
         report = promote(list(gates), gate_context)
     else:
@@ -398,23 +400,42 @@ def _evaluate_gates(
     return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
 
 
-def _gate_proba(model: Any, proba: Any, y_true: npt.NDArray[Any]) -> Any:
-    """Return a model's class probabilities with one column per class of ``y_true``, sorted.
+def _gate_classes(y_true: npt.NDArray[Any], *models: Any) -> npt.NDArray[Any] | None:
+    """Return the labels of a gate's problem: the holdout's and the models', sorted.
+
+    A small holdout may lack a class the models predict (one class only, on
+    rare positives): named through ``GateContext(classes=...)``, the gates
+    judge such models rather than refuse their probabilities mid-replay.
+    None when a model's classes are unknown or cannot be sorted with the labels.
+    """
+    parts = [np.asarray(y_true)]
+    for m in models:
+        classes = getattr(m, "classes_", None)
+        if classes is None:
+            return None
+        parts.append(np.asarray(classes))
+    try:
+        return np.unique(np.concatenate(parts))
+    except TypeError:  # labels of kinds that do not sort together
+        return None
+
+
+def _gate_proba(model: Any, proba: Any, target: npt.NDArray[Any]) -> Any:
+    """Return a model's class probabilities with one column per label of ``target`` (sorted).
 
     ``predict_proba`` has one column per class of ``model.classes_``; when a
-    class disappeared or appeared in the stream these are not the holdout's
+    class disappeared or appeared in the stream these are not the problem's
     classes, and reading one as the other scores the model against the wrong
     classes. A class the model never saw gets a column of zeros (it predicts
-    it with probability 0); a model with a class the holdout lacks has
-    probabilities that no columns of the holdout's classes can hold: None, so
-    a gate that needs them says so.
+    it with probability 0); a model with a class ``target`` lacks has
+    probabilities that no columns of it can hold: None, so a gate that needs
+    them says so.
     """
     classes = getattr(model, "classes_", None)
     if proba is None or classes is None:
         return proba
     classes = np.asarray(classes)
     proba = np.asarray(proba)
-    target = np.unique(y_true)
     if classes.shape == target.shape and bool((classes == target).all()):
         return proba
     if proba.ndim != 2 or proba.shape[1] != classes.shape[0]:
@@ -1038,15 +1059,21 @@ def _run_policy(
             c_pred, c_proba = challenger.predict(Xh)
             o_pred, o_proba = deployed.predict(Xh)
             deployed.predict_s += challenger.predict_s
+            # the problem's labels, not only the holdout's: a small holdout
+            # lacking a class the models predict made a probability gate raise
+            # mid-replay ("GateContext with challenger_proba")
+            labels = _gate_classes(yh, cand, deployed.model)
+            target = np.unique(yh) if labels is None else labels
             passed, gate_reasons = _evaluate_gates(
                 cfg.gates,
                 yh,
                 c_pred,
                 o_pred,
-                _gate_proba(cand, c_proba, yh),
-                _gate_proba(deployed.model, o_proba, yh),
+                _gate_proba(cand, c_proba, target),
+                _gate_proba(deployed.model, o_proba, target),
                 rng=e,
                 promote=None if sink is None else sink.promoter(registered),
+                classes=labels,
             )
         events.append(
             RetrainEvent(

@@ -1,4 +1,4 @@
-"""Gates read the models' probabilities in the columns of the holdout's classes.
+"""Gates read the models' probabilities in the columns of the problem's classes.
 
 A gate reads 2-D probabilities as one column per class of ``y_true``,
 sorted; a model's ``predict_proba`` has one column per class of its own
@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.policies import Periodic, SlidingWindow
 from mllifecycle.replay import replay
 
@@ -63,13 +62,18 @@ def test_champion_with_other_classes_is_not_read_as_the_holdouts():
     champion = LogisticRegression().fit(X[:300], y[:300])
     assert (champion.predict(X[840:900]) != y[840:900]).all()
     spy = Spy()
-    # its probabilities cannot be put in the columns of classes 1 and 2: a
-    # gate that needs them says so, rather than refusing the better challenger
-    with pytest.raises(InvalidParameterError, match="champion_proba"):
-        _replay(X, y, spy)
+    run = _replay(X, y, spy)
+    # the gate's problem has the labels of both models and the holdout (0, 1,
+    # 2): the champion's probabilities go in the columns of its own classes
+    # (it was refused mid-replay when only the holdout's classes 1, 2 counted)
     ctx = spy.contexts[0]
-    assert ctx.champion_proba is None
-    assert ctx.challenger_proba.shape == (60, 2)
+    assert ctx.classes.tolist() == [0, 1, 2]
+    assert ctx.champion_proba.shape == (60, 3)
+    np.testing.assert_array_equal(ctx.champion_proba[:, 2], 0.0)
+    assert ctx.challenger_proba.shape == (60, 3)
+    np.testing.assert_array_equal(ctx.challenger_proba[:, 0], 0.0)
+    # the right challenger passes the log-loss gate against the wrong champion
+    assert run.events[-1].deployed
 
 
 def test_champion_missing_a_new_class_gets_a_zero_column():
