@@ -32,6 +32,11 @@ METHODS = ("none", "sigmoid", "isotonic")
 _EPS = 1e-7
 
 
+def _jeffreys(n: int) -> float:
+    """Posterior mean of an error rate after 0 errors in ``n`` rows, prior Beta(1/2, 1/2)."""
+    return 0.5 / (n + 1.0)
+
+
 def _logit(p: FloatArray) -> FloatArray:
     q = np.clip(p, _EPS, 1.0 - _EPS)
     return np.asarray(np.log(q) - np.log1p(-q), dtype=np.float64)
@@ -42,10 +47,20 @@ def _expit(z: FloatArray) -> FloatArray:
 
 
 class _Identity:
-    """The identity map (calibration='none')."""
+    """The identity map (calibration='none'), optionally kept ``floor`` from 0 and 1.
+
+    Chosen by ``calibration="auto"`` it gets the floor of a fitted map: a
+    model whose probabilities are exactly 0 and 1 and never wrong on the
+    reference has a held-out Brier score of 0, wins, and claimed certainty.
+    """
+
+    def __init__(self, floor: float = 0.0) -> None:
+        self.floor = floor
 
     def predict(self, p: FloatArray) -> FloatArray:
-        return np.asarray(p, dtype=np.float64)
+        floor = getattr(self, "floor", 0.0)  # a map pickled before the floor
+        q = np.asarray(p, dtype=np.float64)
+        return np.clip(q, floor, 1.0 - floor) if floor > 0.0 else q
 
 
 class _Sigmoid:
@@ -59,6 +74,7 @@ class _Sigmoid:
     def __init__(self) -> None:
         self.a = 1.0
         self.b = 0.0
+        self.floor = 0.0
 
     def fit(self, p: FloatArray, y: FloatArray) -> _Sigmoid:
         z = _logit(p)
@@ -93,14 +109,24 @@ class _Sigmoid:
             if previous - current <= 1e-12 * max(1.0, abs(current)):
                 break
         self.a, self.b = float(theta[0]), float(theta[1])
+        # a steep map on a separable reference gives 1 - 1e-12: no reference
+        # of n rows supports a probability nearer 0 or 1 than the Jeffreys
+        # posterior mean after 0 errors in all n rows
+        self.floor = _jeffreys(len(y))
         return self
 
     def predict(self, p: FloatArray) -> FloatArray:
-        return _expit(self.a * _logit(p) + self.b)
+        q = _expit(self.a * _logit(p) + self.b)
+        floor = getattr(self, "floor", 0.0)  # a map pickled before the floor
+        return np.clip(q, floor, 1.0 - floor)
 
 
 class _Isotonic:
-    """Isotonic regression of the label on the raw probability (clipped ends)."""
+    """Isotonic regression of the label on the raw probability (clipped ends).
+
+    Blocks fitted at exactly 0 or 1 are moved to the Jeffreys posterior mean
+    of their rows (see :meth:`fit`).
+    """
 
     def __init__(self) -> None:
         from sklearn.isotonic import IsotonicRegression
@@ -109,29 +135,56 @@ class _Isotonic:
 
     def fit(self, p: FloatArray, y: FloatArray) -> _Isotonic:
         self.model.fit(p, y)
+        # A block of the fit at exactly 0 or 1 (n reference rows, no error
+        # among them) claims certainty no finite reference supports: every
+        # estimate on rows of that block had std_error 0.0. Such a block gets
+        # the Jeffreys posterior mean 0.5 / (n + 1) (1 - that at the top), the
+        # probability that a new row of the block is an error; other blocks
+        # keep their fitted means. Kept monotone by the neighbouring block.
+        x, v = self.model.X_thresholds_, self.model.y_thresholds_.astype(np.float64)
+        fitted = np.interp(p, x, v)
+        inner = v[(v > 0.0) & (v < 1.0)]
+        if np.any(v >= 1.0):
+            top = 1.0 - _jeffreys(int(np.sum(fitted >= 1.0)))
+            v[v >= 1.0] = max(top, float(inner.max())) if inner.size else top
+        if np.any(v <= 0.0):
+            bottom = _jeffreys(int(np.sum(fitted <= 0.0)))
+            v[v <= 0.0] = min(bottom, float(inner.min())) if inner.size else bottom
+        self.x_, self.y_ = x, v
         return self
 
     def predict(self, p: FloatArray) -> FloatArray:
         # np.interp on the fitted steps: the same map as model.predict with
         # out_of_bounds="clip", several times faster than scipy's interp1d
-        x, y = self.model.X_thresholds_, self.model.y_thresholds_
-        return np.asarray(np.interp(p, x, y), dtype=np.float64)
+        if not hasattr(self, "y_"):  # a map pickled before the Jeffreys ends
+            x, v = self.model.X_thresholds_, self.model.y_thresholds_
+            return np.asarray(np.interp(p, x, v), dtype=np.float64)
+        return np.asarray(np.interp(p, self.x_, self.y_), dtype=np.float64)
 
 
-def fit_calibrator(method: str, p: FloatArray, y: FloatArray) -> Any:
-    """Fit one calibration map of ``method`` on raw scores ``p``, labels ``y``."""
+def fit_calibrator(method: str, p: FloatArray, y: FloatArray, *, chosen: bool = False) -> Any:
+    """Fit one calibration map of ``method`` on raw scores ``p``, labels ``y``.
+
+    ``chosen``: the method is a candidate of ``calibration="auto"``, so even
+    the identity is a map fitted on ``len(y)`` rows and gets their floor.
+    """
     if method == "isotonic":
         return _Isotonic().fit(p, y)
     if method == "sigmoid":
         return _Sigmoid().fit(p, y)
-    return _Identity()
+    return _Identity(_jeffreys(len(y)) if chosen else 0.0)
 
 
-def fit_calibrators(method: str, raw: FloatArray, y: npt.NDArray[np.intp]) -> list[Any]:
+def fit_calibrators(
+    method: str, raw: FloatArray, y: npt.NDArray[np.intp], *, chosen: bool = False
+) -> list[Any]:
     """Fit one map per calibrated column (only the positive class if binary)."""
     k = raw.shape[1]
     columns = [1] if k == 2 else list(range(k))
-    return [fit_calibrator(method, raw[:, c], (y == c).astype(np.float64)) for c in columns]
+    return [
+        fit_calibrator(method, raw[:, c], (y == c).astype(np.float64), chosen=chosen)
+        for c in columns
+    ]
 
 
 def apply_calibrators(calibrators: list[Any], raw: FloatArray) -> FloatArray:

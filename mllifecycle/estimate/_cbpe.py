@@ -144,7 +144,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         ``"none"``, ``"sigmoid"`` and ``"isotonic"``, the method with the
         lowest Brier score on held-out folds of a stratified ``cv``-fold
         split of the reference (ties go to the simpler method) and records
-        it in ``calibration_``.
+        it in ``calibration_``. A fitted map never returns exactly 0 or 1:
+        an isotonic block with no error among its ``n`` reference rows gets
+        the Jeffreys posterior mean ``0.5 / (n + 1)`` of its error rate (1
+        minus that at the top), and a sigmoid map is kept that far from 0
+        and 1 with ``n`` the reference size, so rows the reference never saw
+        misclassified still carry sampling error (``std_error`` was 0.0).
+        ``"none"`` chosen by ``"auto"`` is kept as far from 0 and 1; asked
+        for, ``"none"`` returns the model's probabilities unchanged.
     cv : int, default=5
         Number of folds used by ``calibration="auto"`` (at least 2; each
         class needs at least ``cv`` reference rows).
@@ -519,12 +526,15 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 )
             scores = self._cv_scores(raw, y, rng, bar)
             method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
-        self.calibrators_ = fit_calibrators(method, raw, y)
+        chosen = self.calibration == "auto"
+        self.calibrators_ = fit_calibrators(method, raw, y, chosen=chosen)
         self.calibration_ = method
         bar.update()
         self.bootstrap_calibrators_ = []
         for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng, caller):
-            self.bootstrap_calibrators_.append(fit_calibrators(method, raw[idx], y[idx]))
+            self.bootstrap_calibrators_.append(
+                fit_calibrators(method, raw[idx], y[idx], chosen=chosen)
+            )
             bar.update()
         return method, scores
 
@@ -542,7 +552,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         totals = dict.fromkeys(METHODS, 0.0)
         for train, test in folds.split(raw, y):
             for method in METHODS:
-                cal = fit_calibrators(method, raw[train], y[train])
+                cal = fit_calibrators(method, raw[train], y[train], chosen=True)
                 totals[method] += brier(apply_calibrators(cal, raw[test]), y[test])
             if bar is not None:
                 bar.update()
@@ -560,7 +570,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         Returns
         -------
         numpy.ndarray
-            Calibrated probabilities (1-D input gives 1-D output).
+            Calibrated probabilities (1-D input gives 1-D output). Columns
+            are in class order ``0..K-1``: a table whose columns are named
+            in another order is read by name, and its calibrated columns
+            come back in class order, not in the table's.
         """
         self._check_fitted("calibrate")
         cols = self._as_columns(y_proba, "y_proba", "CBPE.calibrate")
