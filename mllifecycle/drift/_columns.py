@@ -27,7 +27,8 @@ from mllifecycle.drift._result import DriftResult
 from mllifecycle.drift._wasserstein import wasserstein
 
 __all__ = [
-    "FEATURE_TESTS", "column_names", "split_table", "check_tables", "resolve_tests", "kinds",
+    "FEATURE_TESTS", "column_name", "column_names", "split_table", "check_tables",
+    "resolve_tests", "kinds",
     "declared_categorical", "time_zones",
 ]
 
@@ -278,18 +279,70 @@ def check_tables(
     return rn, rc, cc
 
 
+def _label_equals(name: str, j: int) -> bool:
+    """Whether a column label (as text) is the number ``j`` (``"0"``, ``"0.0"``)."""
+    if name == str(j):
+        return True
+    try:
+        return float(name) == j
+    except ValueError:
+        return False
+
+
+def column_name(key: Any, names: list[str], arg: str, caller: str, what: str = "") -> str:
+    """Return the column a key of ``arg`` (``categorical_features``, ``tests``) names.
+
+    One rule for every parameter: a string is a column label, an int (not a
+    bool) a position, as in scikit-learn. Labels are compared as text, as
+    everywhere in the package, so a table of int labels ``0..n-1`` (as from
+    ``pd.DataFrame(array)``) reads the same either way; an int that is the
+    label of a column at another position (columns ``[10, 0]`` and key ``0``)
+    is ambiguous and refused: pass the label as text (``"0"``) or the position.
+    """
+    pre = f"{what} " if what else ""
+    if isinstance(key, int | np.integer) and not isinstance(key, bool | np.bool_):
+        j = int(key)
+        # labels equal to the int: its text, or a float label such as 0.0
+        # (pandas' df[0] selects a column labelled 0.0)
+        other = [p for p, nm in enumerate(names) if p != j and _label_equals(nm, j)]
+        if other:
+            p = other[0]
+            fail(
+                arg,
+                f"{pre}column positions that are not the label of another column (an int "
+                f"is a position; pass the label as text, {names[p]!r}, or position {p})",
+                described(
+                    f"{j}, both the position of "
+                    + (f"column {names[j]!r}" if 0 <= j < len(names) else "no column")
+                    + f" and the label of the column at position {p}"
+                ),
+                caller,
+            )
+        if not 0 <= j < len(names):
+            fail(arg, f"{pre}column positions in [0, {len(names)}) or column names "
+                 f"among {names[:5]}", key, caller)
+        return names[j]
+    if str(key) in names:  # a label (also a tuple of a MultiIndex, shown as text)
+        return str(key)
+    fail(arg, f"{pre}column names among {names[:5]} or positions in [0, {len(names)})",
+         key, caller)
+
+
 def resolve_tests(tests: Any, names: list[str], kinds: list[str], caller: str) -> list[str]:
     valid = list(FEATURE_TESTS)
     if isinstance(tests, Mapping):
-        for key in tests:
-            if str(key) not in names:
+        chosen: dict[str, Any] = {}
+        given: dict[str, Any] = {}
+        for key, val in tests.items():
+            nm = column_name(key, names, "tests", caller, "a mapping whose keys are")
+            if nm in chosen:
                 fail(
                     "tests",
-                    f"a mapping whose keys are column names {names[:5]}",
-                    described(f"a key {key!r}"),
+                    "a mapping naming each column once",
+                    described(f"keys {given[nm]!r} and {key!r} both naming column {nm!r}"),
                     caller,
                 )
-        chosen = {str(k): v for k, v in tests.items()}
+            chosen[nm], given[nm] = val, key
     else:
         check_option(tests, "tests", ["auto", *valid], caller)
         chosen = {}
@@ -329,14 +382,7 @@ def kinds(
         if isinstance(categorical_features, str) or not isinstance(categorical_features, Sequence):
             fail(arg, "a list of column names or indices", categorical_features, caller)
         for c in categorical_features:
-            if isinstance(c, int | np.integer) and not isinstance(c, bool):
-                if not 0 <= int(c) < len(names):
-                    fail(arg, f"column indices in [0, {len(names)})", c, caller)
-                cat_set.add(names[int(c)])
-            elif str(c) in names:
-                cat_set.add(str(c))
-            else:
-                fail(arg, f"column names among {names[:5]}", c, caller)
+            cat_set.add(column_name(c, names, arg, caller))
     kinds = []
     for nm, r, c in zip(names, rc, cc, strict=True):
         if nm in cat_set:

@@ -308,7 +308,8 @@ def detect(
         ``wasserstein``, ``chi_square``, ``psi``, ``jensen_shannon``,
         ``hellinger``) applies to every column it can handle (categorical
         columns fall back to ``chi_square``); a mapping ``{column: name}``
-        chooses per column (others ``"auto"``).
+        chooses per column (others ``"auto"``); its keys name columns as
+        ``categorical_features`` does.
     alpha : float, default=0.05
         Level of the whole family of tests (family-wise error for Holm and
         Bonferroni, false discovery rate for ``fdr_bh``).
@@ -322,7 +323,10 @@ def detect(
         ``category``, polars ``Categorical``/``Enum``, pyarrow dictionary)
         are categorical anyway; datetime columns
         are tested as numbers (their instants). Column names must be unique
-        as text (``1`` and ``"1"`` clash).
+        as text (``1`` and ``"1"`` clash). A string is a column label, an int
+        a position (as in scikit-learn); an int that is also the label of a
+        column at another position (columns ``[10, 0]``, key ``0``) is
+        refused as ambiguous: pass the label as text (``"0"``).
     nan_policy : {"raise", "omit"}, default="raise"
         ``"omit"`` drops missing values column by column.
     rng : int, Generator or None

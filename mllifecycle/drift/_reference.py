@@ -544,7 +544,7 @@ class Reference:
                     name="current",
                     caller=caller,
                     tests=dict(zip(cur_names, self.tests, strict=True)),
-                    categorical_features=self._categorical_indices(),
+                    categorical_features=[cur_names[j] for j in self._categorical_indices()],
                     nan_policy=pol,
                     capacity=self._capacity,
                 )
@@ -601,7 +601,7 @@ class Reference:
                 name="current",
                 caller=caller,
                 tests=dict(zip(names, self.tests, strict=True)),
-                categorical_features=self._categorical_indices(),
+                categorical_features=[names[j] for j in self._categorical_indices()],
                 nan_policy=pol,
                 capacity=None,
                 min_rows=2,
