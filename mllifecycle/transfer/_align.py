@@ -35,6 +35,49 @@ def _sym_power(c: FloatArray, power: float) -> FloatArray:
     return out
 
 
+_MAX_ALIGNMENT_ERROR = 1e-2  # 1% of a standard deviation: a materially wrong map
+# without a ridge, the symmetric map is kept while it aligns to this (rounding
+# on ordinary columns is about 1e-13); beyond it the standardised map is used
+_RAW_MAP_TOLERANCE = 1e-6
+
+
+def _alignment_error(a: FloatArray, cs: FloatArray, ct: FloatArray) -> float:
+    """Largest error of ``A' cs A = ct``, relative to ``ct``'s standard deviations."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = a.T @ cs @ a - ct
+        sd = np.sqrt(np.diag(ct))
+        rel = np.abs(r) / sd[:, None] / sd[None, :]
+    return float(np.nan_to_num(rel, nan=np.inf).max())
+
+
+def _pow2_std(c: FloatArray) -> FloatArray:
+    """Powers of two near the columns' standard deviations (1 for a zero variance)."""
+    var = np.diag(c)
+    out = np.ones(var.shape[0])
+    pos = var > 0.0
+    out[pos] = np.ldexp(1.0, np.frexp(np.sqrt(var[pos]))[1] - 1)
+    return out
+
+
+def _standardised_map(cs: FloatArray, ct: FloatArray) -> FloatArray:
+    """Return an ``A`` with ``A' cs A = ct``, computed on standardised columns.
+
+    With ``cs = Ds Rs Ds`` and ``ct = Dt Rt Dt`` (``D`` diagonal powers of two
+    near the standard deviations, so the division is exact) the map is
+    ``Ds^-1 Rs^(-1/2) Rt^(1/2) Dt``. The eigendecompositions then see
+    correlation-like matrices: on the raw covariances, columns whose scales
+    differ by 1e8 or more have variances below the rounding of the largest
+    eigenvalue, and the aligned source missed the target's covariance by far
+    (a variance 44 times the target's, or of order 1e306).
+    """
+    ds, dt = _pow2_std(cs), _pow2_std(ct)
+    rs = cs / ds[:, None] / ds[None, :]
+    rt = ct / dt[:, None] / dt[None, :]
+    b = _sym_power(rs, -0.5) @ _sym_power(rt, 0.5)
+    out: FloatArray = b / ds[:, None] * dt[None, :]
+    return out
+
+
 def _singular(c: FloatArray) -> bool:
     """Whether a covariance is singular up to rounding, whatever its columns' units.
 
@@ -62,7 +105,7 @@ def _ridge_lost(c: FloatArray, lam: float) -> bool:
     well defined.
     """
     top = float(np.linalg.eigvalsh(c).max())
-    return lam <= 64.0 * c.shape[0] * np.finfo(np.float64).eps * top
+    return bool(lam <= 64.0 * c.shape[0] * np.finfo(np.float64).eps * top)
 
 
 class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -91,7 +134,12 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
     ----------
     transform_matrix_ : ndarray of shape (n_features, n_features)
         ``A = (C_s + lambda I)^(-1/2) (C_t + lambda I)^(1/2)``; rows are mapped
-        as ``(x - mean_s) A + mean_t``.
+        as ``(x - mean_s) A + mean_t``. With ``regularization=0``, where
+        float64 cannot compute that map to within 1e-6 of the target's
+        scale (columns whose scales differ by 1e8 or more), it is computed on
+        standardised columns, ``A = D_s^-1 R_s^(-1/2) R_t^(1/2) D_t``
+        (``C = D R D``, ``D`` the standard deviations rounded to powers of
+        two): another square root with the same aligned covariance ``C_t``.
     source_mean_, target_mean_ : ndarray of shape (n_features,)
         Means used for centring (zeros when ``center=False``).
     n_features_in_ : int
@@ -108,7 +156,11 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
     -----
     With ``C_s``, ``C_t`` the sample covariances (``ddof=1``), the aligned
     source has covariance ``A' C_s A = C_t + lambda I - lambda A' A``: exactly
-    ``C_t`` up to the regularisation. Without ``X_target`` the source is
+    ``C_t`` up to the regularisation. With ``regularization > 0`` on columns
+    whose scales differ so much (1e-8 and 1e8) that float64 square roots of
+    ``C + lambda I`` miss that identity by more than 1% of a standard
+    deviation, fit refuses the data (standardise the columns first, or use
+    ``regularization=0``). Without ``X_target`` the source is
     aligned to itself and the transform is the identity. A transform fitted
     this way maps *source* rows; a ``Pipeline`` that would also transform the
     target at predict time is the wrong tool.
@@ -197,7 +249,27 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                  "collinear columns), or regularization > 0 large enough for its scale",
                  described(f"a singular source covariance (regularization={lam:g})"),
                  "CORAL")
-        self.transform_matrix_ = _sym_power(cs, -0.5) @ _sym_power(ct, 0.5)
+        a = _sym_power(cs, -0.5) @ _sym_power(ct, 0.5)
+        err = _alignment_error(a, cs, ct)
+        if lam == 0.0:
+            # the paper's symmetric map wherever float64 computes it; where the
+            # columns' scales differ so much that it misses C_t (1e-8 and 1e8),
+            # the map computed on standardised columns (the same aligned moments)
+            if err > _RAW_MAP_TOLERANCE:
+                a = _standardised_map(cs, ct)
+            self.transform_matrix_ = a
+        else:
+            if err > _MAX_ALIGNMENT_ERROR:
+                # the eigendecompositions lost the small columns (scales 1e-8 and
+                # 1e8): an aligned variance came out 23 times the target's, or
+                # 1e306, far above its bound C_t + lambda
+                fail("X", "columns whose scales are close enough for "
+                     f"regularization={lam:g} to align them in float64; standardise "
+                     "the columns first, or use regularization=0 (computed on "
+                     "standardised columns)",
+                     described(f"a map whose aligned covariance misses C_t + lambda I "
+                               f"- lambda A'A by {err:.3g} of the target's scale"), "CORAL")
+            self.transform_matrix_ = a
         self.source_mean_ = _mean(x, self.scale_) if self.center else np.zeros(d)
         self.target_mean_ = _mean(t, self.scale_) if self.center else np.zeros(d)
         return self

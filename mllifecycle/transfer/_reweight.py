@@ -61,7 +61,13 @@ class ImportanceWeights:
         rows have a positive weight: the cap cannot hold at mean 1 then, and
         every positive weight is ``n_source / k`` (``k`` such rows).
     n_clipped : int
-        Number of weights cut down to ``clip``.
+        Number of weights held at the cap ``clip_applied``: the weights cut
+        down to it or, when the cap was raised, every positive weight (all
+        set to ``n_source / k``).
+    clip_applied : float or None
+        The cap that actually bounds the weights: ``clip`` itself, or
+        ``n_source / k`` when ``clip`` could not hold (then above ``clip``);
+        ``None`` without a cap.
     details : dict
         Method-specific evidence: the domain classifier's AUC, the kernel
         bandwidth, the optimiser's convergence.
@@ -85,6 +91,7 @@ class ImportanceWeights:
     clip: float | None
     n_clipped: int
     details: dict[str, Any] = attrs.field(factory=dict)
+    clip_applied: float | None = None
 
     @property
     def ess_fraction(self) -> float:
@@ -114,6 +121,8 @@ class ImportanceWeights:
             ["weight min / median / max",
              f"{format_value(float(w.min()))} / {format_value(float(np.median(w)))}"
              f" / {format_value(float(w.max()))}"],
+            ["clip / applied", f"{format_value(self.clip)} / "
+             f"{format_value(self.clip_applied)}"],
             ["n_clipped", self.n_clipped],
         ]
 
@@ -382,18 +391,26 @@ def _kmm_ratio(xs: FloatArray, xt: FloatArray, bandwidth: float | None, bound: f
     }
 
 
-def _clip_mean_one(w: FloatArray, clip: float) -> tuple[FloatArray, int]:
-    """Scale ``w`` to mean 1 with every weight at most ``clip`` (exactly)."""
+def _clip_mean_one(w: FloatArray, clip: float) -> tuple[FloatArray, int, float]:
+    """Scale ``w`` to mean 1 with every weight at most a cap.
+
+    The cap is ``clip`` whenever it can hold at mean 1, i.e. when at least
+    ``n / clip`` weights are positive; otherwise it is raised to
+    ``n / n_pos`` and every positive weight is set to it. Returns the weights,
+    how many of them are held at the cap (cut down to it, or every positive
+    weight when the cap was raised) and the cap applied.
+    """
     n = w.shape[0]
     w = w * (n / w.sum())
     if w.max() <= clip:
-        return w, 0
+        return w, 0, clip
     n_pos = int((w > 0).sum())
     if n_pos * clip < n:
         # Infeasible: fewer than n / clip rows carry weight. The cap is raised
-        # to n / n_pos, which makes every positive weight equal.
-        out = np.where(w > 0, n / n_pos, 0.0)
-        return out, int((w > n / n_pos).sum())
+        # to n / n_pos, which makes every positive weight equal to it.
+        cap = n / n_pos
+        out = np.where(w > 0, cap, 0.0)
+        return out, n_pos, cap
     srt = np.sort(w)[::-1]
     suffix = np.cumsum(srt[::-1])[::-1]  # suffix[k] = sum of srt[k:]
     ks = np.arange(n)
@@ -403,7 +420,7 @@ def _clip_mean_one(w: FloatArray, clip: float) -> tuple[FloatArray, int]:
     k = int(np.argmax(ok))
     scale = float(s[k])
     out = np.minimum(w * scale, clip)
-    return out, int((w * scale > clip).sum())
+    return out, int((w * scale > clip).sum()), clip
 
 
 def importance_weights(
@@ -582,9 +599,9 @@ def importance_weights(
         )
         raw = np.ones(xs.shape[0])
     if c is None:
-        w, n_clipped = raw * (raw.shape[0] / raw.sum()), 0
+        w, n_clipped, cap = raw * (raw.shape[0] / raw.sum()), 0, None
     else:
-        w, n_clipped = _clip_mean_one(raw, c)
+        w, n_clipped, cap = _clip_mean_one(raw, c)
     ess = float(w.sum() ** 2 / (w * w).sum())
     if ess < frac * xs.shape[0]:
         warnings.warn(
@@ -598,4 +615,4 @@ def importance_weights(
     w.setflags(write=False)
     return ImportanceWeights(weights=w, effective_sample_size=ess, method=m,
                              n_source=xs.shape[0], n_target=xt.shape[0], clip=c,
-                             n_clipped=n_clipped, details=details)
+                             n_clipped=n_clipped, details=details, clip_applied=cap)

@@ -197,15 +197,21 @@ def test_kmm_solution_satisfies_kkt_of_the_box_qp():
 
 def test_clip_is_exact_and_keeps_mean_one():
     w = np.r_[np.full(95, 0.5), np.full(5, 60.0)]
-    out, n = _reweight._clip_mean_one(w, 5.0)
+    out, n, cap = _reweight._clip_mean_one(w, 5.0)
     assert abs(out.mean() - 1) < 1e-12
     assert out.max() <= 5.0 + 1e-12
     assert n == 5
+    assert cap == 5.0
 
 
 def test_infeasible_clip_flattens_the_positive_weights():
-    out, _ = _reweight._clip_mean_one(np.r_[np.zeros(8), 1.0, 3.0], 2.0)
+    out, n, cap = _reweight._clip_mean_one(np.r_[np.zeros(8), 1.0, 3.0], 2.0)
     np.testing.assert_allclose(out, np.r_[np.zeros(8), 5.0, 5.0])
+    assert (n, cap) == (2, 5.0)
+    # one positive weight: it is already the raised cap, yet held there
+    out, n, cap = _reweight._clip_mean_one(np.r_[np.zeros(9), 4.0], 2.0)
+    np.testing.assert_allclose(out, np.r_[np.zeros(9), 10.0])
+    assert (n, cap) == (1, 10.0)
 
 
 def test_degenerate_weights_warn_with_the_effective_sample_size():
