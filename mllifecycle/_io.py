@@ -925,7 +925,7 @@ def check_n_resamples(value: Any, alpha: float, caller: str) -> int:
     value, and a gate passed or failed on it with exit 0 or 1.
     """
     # the rule is the library's (gates), written once
-    from mllifecycle.gates._levels import check_gate_resamples
+    from mllifecycle._levels import check_gate_resamples
 
     return check_gate_resamples(value, alpha, caller, default=10000)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 
+from mllifecycle._levels import check_gate_resamples
 from mllifecycle._validation import (
     check_int,
     check_option,
@@ -23,7 +24,6 @@ from mllifecycle.gates._common import (
     resampling_fields,
 )
 from mllifecycle.gates._context import GateContext, GateResult
-from mllifecycle.gates._levels import check_gate_resamples
 from mllifecycle.gates._metrics import resolve_metric
 
 __all__ = ["CalibrationNoWorse"]

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from mllifecycle._levels import check_gate_resamples
 from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
@@ -18,7 +19,6 @@ from mllifecycle._validation import (
 )
 from mllifecycle.gates._compare import _bootstrap_result
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
-from mllifecycle.gates._levels import check_gate_resamples
 from mllifecycle.gates._metrics import MetricSpec, _labels, prepare, resolve_metric
 from mllifecycle.gates._types import BootstrapResult
 

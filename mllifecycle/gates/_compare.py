@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._levels import check_resamples_for_tail
 from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
@@ -25,7 +26,6 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
-from mllifecycle.gates._levels import check_resamples_for_tail
 from mllifecycle.gates._metrics import (
     bootstrap_values,
     jackknife_values,

@@ -24,7 +24,7 @@ B = np.where(RNG.random(N) < 0.8, Y, 1 - Y)
 
 
 def test_min_resamples_rule():
-    from mllifecycle.gates._levels import min_resamples
+    from mllifecycle._levels import min_resamples
 
     assert [min_resamples(t) for t in (0.05, 0.025, 0.01, 0.001, 0.3)] == [20, 40, 100, 1000, 4]
 

@@ -30,7 +30,7 @@ def min_resamples(tail: float) -> int:
 
     Examples
     --------
-    >>> from mllifecycle.gates._levels import min_resamples
+    >>> from mllifecycle._levels import min_resamples
     >>> min_resamples(0.05), min_resamples(0.025), min_resamples(0.001)
     (20, 40, 1000)
     """
@@ -60,7 +60,7 @@ def check_gate_resamples(
 
     Examples
     --------
-    >>> from mllifecycle.gates._levels import check_gate_resamples
+    >>> from mllifecycle._levels import check_gate_resamples
     >>> check_gate_resamples(20, 0.05, "NoRegression")
     20
     """
