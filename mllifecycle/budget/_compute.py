@@ -365,7 +365,7 @@ def time_fits(
             # a table stays a table (as learning_curve keeps it): a pipeline
             # selecting columns by name failed on the bare array, and a
             # mixed-type table was timed as an object array
-            X_fit = X.iloc[idx] if table else Xa[idx]
+            X_fit = X.iloc[idx] if table else Xa[idx]  # type: ignore[union-attr]
             y_fit = y.iloc[idx] if hasattr(y, "iloc") else ya[idx]
             t0 = time.perf_counter()
             est.fit(X_fit, y_fit)

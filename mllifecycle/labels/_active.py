@@ -151,7 +151,9 @@ def _start(X_pool: Any, batch_size: Any, rng: RNGLike, caller: str
     return Xp, b, check_rng(rng, caller=caller)
 
 
-def _model_input(model: Any, table: Any, Xa: FloatArray, name: str, caller: str) -> Any:
+def _model_input(
+    model: Any, table: Any, Xa: FloatArray | None, name: str, caller: str
+) -> Any:
     """Return what to hand ``model`` for the rows of ``table`` (checked as ``Xa``).
 
     A model fitted on a table with column names (``feature_names_in_``) is

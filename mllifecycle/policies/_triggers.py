@@ -817,7 +817,7 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
         if len(pool) == 1 or total < self.min_samples:
             return value, total, se
         mean = sum(k * v for _, k, v, _ in pool) / total
-        ses = [s for _, _, _, s in pool]
-        pooled_se = (None if any(s is None for s in ses)
+        ses = [s for _, _, _, s in pool if s is not None]
+        pooled_se = (None if len(ses) < len(pool)
                      else sum(k * s for (_, k, _, _), s in zip(pool, ses, strict=True)) / total)
         return mean, total, pooled_se

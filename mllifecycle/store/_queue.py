@@ -320,9 +320,8 @@ class LabelQueue:
         else:
             # text ("2") and flags (True) are no priorities, as a single one is not
             # (np.asarray(..., dtype=float) read "2" as 2.0 and True as 1.0)
-            bad = next((v for v in (priority.tolist() if isinstance(priority, np.ndarray)
-                                    else priority)
-                        if isinstance(v, str | bytes | bool | np.bool_)), None)
+            given: Any = priority.tolist() if isinstance(priority, np.ndarray) else priority
+            bad = next((v for v in given if isinstance(v, str | bytes | bool | np.bool_)), None)
             if bad is not None:
                 fail("priority", f"a number or one number per item ({len(rows)})",
                      described(f"a {type(bad).__name__} {bad!r}"), caller)
