@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import platform
 import sys
@@ -14,7 +15,7 @@ import numpy as np
 
 from mllifecycle._frames import refuse_duplicate_names
 from mllifecycle._results import jsonable
-from mllifecycle._validation import column_names, described, fail
+from mllifecycle._validation import column_names, described, fail, label_kind
 from mllifecycle.store._errors import IntegrityError, StoreError, UntrustedModelError
 
 __all__ = ["DataFingerprint", "fingerprint", "dumps", "loads", "sha256", "package_versions"]
@@ -206,6 +207,68 @@ def _column_bytes(col: np.ndarray[Any, Any]) -> bytes:
     return json.dumps([_exact(v) for v in col.tolist()], sort_keys=True).encode()
 
 
+def _leaves(values: Any, kinds: set[str], ints: list[Any], floats: bool) -> None:
+    """Collect the kinds (:func:`label_kind`) of the values of nested lists and arrays.
+
+    With ``floats`` (NumPy read the values as floats), ``ints`` gathers the
+    Python and NumPy integers beyond 2**53, which that may have rounded.
+    Values are looked at type by type (a list of a million floats is one type).
+    """
+    stack: list[list[Any]] = [list(values)]
+    while stack:
+        seq = stack.pop()
+        types = set(map(type, seq))
+        if types and all(issubclass(t, list | tuple) for t in types):
+            stack.append(list(itertools.chain.from_iterable(seq)))  # rows: one flat list
+            continue
+        for t in types:
+            of_type: list[Any] = seq if len(types) == 1 else [v for v in seq if type(v) is t]
+            if issubclass(t, list | tuple):
+                stack.extend(list(v) for v in of_type)
+            elif hasattr(t, "to_numpy") or issubclass(t, np.ndarray):
+                for v in of_type:
+                    arr = np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v)
+                    if arr.dtype.kind == "O":
+                        stack.append(arr.ravel().tolist())
+                    elif arr.size:
+                        kinds.add(label_kind(arr.ravel()[0]))
+                        if floats and arr.dtype.kind in "iu":
+                            flat = arr.ravel()
+                            ints.extend(flat[(flat > 2**53) | (flat < -(2**53))].tolist())
+            else:
+                kinds.add(label_kind(of_type[0]))
+                if floats and issubclass(t, int | np.integer) and not issubclass(
+                    t, bool | np.bool_
+                ):
+                    ints.extend(v for v in of_type if abs(int(v)) > 2**53)
+
+
+def _as_array(values: Any, name: str, expected: str, caller: str) -> np.ndarray[Any, Any]:
+    """``values`` as an array; a list or tuple of several kinds as objects.
+
+    NumPy merges the kinds of a list: ``[True, 1]`` becomes the ints
+    ``[1, 1]``, ``[1, "a"]`` the strings ``["1", "a"]`` and
+    ``[2**53 + 1, 0.5]`` the floats ``[2**53, 0.5]``, so two different data
+    sets got one fingerprint. Such lists are kept as objects (hashed as the
+    values they hold); lists of one kind, and arrays, are read as before.
+    """
+    try:
+        arr = np.asarray(values)
+    except ValueError:  # ragged: a list [X, y] is not the tuple (X, y)
+        fail(name, expected, described("rows of different lengths"), caller)
+    if not isinstance(values, list | tuple) or arr.dtype.kind == "O":
+        return arr
+    kinds: set[str] = set()
+    ints: list[Any] = []
+    _leaves(values, kinds, ints, floats=arr.dtype.kind == "f")
+    rounded = any(int(float(v)) != int(v) for v in ints)
+    if len(kinds) < 2 and not rounded:
+        return arr
+    out = np.empty(arr.shape, dtype=object)
+    out[...] = values
+    return out
+
+
 def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
     """Fingerprint training data: its schema and a SHA-256 of its content.
 
@@ -242,11 +305,8 @@ def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
                     for c in names]
         n = len(cols[0]) if cols else len(X)
     else:
-        try:
-            arr = np.asarray(X)
-        except ValueError:  # ragged: a list [X, y] is not the tuple (X, y)
-            fail("X", "a 2-D array or a DataFrame (features and labels as a tuple (X, y))",
-                 described("rows of different lengths"), caller)
+        arr = _as_array(X, "X", "a 2-D array or a DataFrame (features and labels as a tuple "
+                        "(X, y))", caller)
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:
@@ -263,7 +323,8 @@ def fingerprint(X: Any, y: Any = None) -> DataFingerprint:
         h.update(_column_bytes(col))
     y_sha = None
     if y is not None:
-        y_arr = _native(np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))
+        y_arr = _native(_as_array(y.to_numpy() if hasattr(y, "to_numpy") else y, "y",
+                                  f"a 1-D array of {n} labels", caller))
         if y_arr.ndim != 1 or y_arr.shape[0] != n:
             fail("y", f"a 1-D array of {n} labels", described(f"shape {y_arr.shape}"), caller)
         y_sha = sha256(str(y_arr.dtype).encode() + _column_bytes(y_arr))

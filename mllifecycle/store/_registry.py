@@ -444,7 +444,9 @@ class Registry:
             The fitted model (any object skops can write; see ``format``).
         data : array-like, DataFrame or tuple (X, y), optional
             The training data, fingerprinted (schema and content hash; the
-            data itself is not stored).
+            data itself is not stored). Features and labels go in a tuple:
+            a list ``[x, y]`` of two 1-D arrays is refused as ambiguous (it
+            would read as a table of two rows).
         metrics : mapping, optional
             Offline metrics (JSON-like values; NaN and inf are kept as floats).
         reference : mllifecycle.drift.Reference, optional
@@ -460,7 +462,7 @@ class Registry:
             ``"supervised"`` for a new model).
         n_labels : int, optional
             Labels used for training (default: the length of ``y`` when
-            ``data=(X, y)``).
+            ``data=(X, y)``; none recorded for ``data=(X, None)``).
         cost : float, optional
             What the training cost, in your unit.
         format : {"skops", "pickle"}, default "skops"
@@ -526,9 +528,23 @@ class Registry:
                 if len(data) != 2:
                     fail("data", "X or a tuple (X, y)", described(f"a {len(data)}-tuple"), caller)
                 fp = fingerprint(data[0], data[1])
-                if n_labels is None:
+                if n_labels is None and data[1] is not None:
+                    # (X, None) holds no labels: its rows are not labels used
                     n_labels = fp.n_samples
             else:
+                if (
+                    isinstance(data, list)
+                    and len(data) == 2
+                    and all(getattr(part, "ndim", None) == 1 for part in data)
+                    and len(data[0]) == len(data[1])
+                ):
+                    # [x, y] read as a table of two rows (n features): one feature
+                    # and its labels were fingerprinted as two training rows
+                    fail("data", "X, or a tuple (X, y) for features and labels (a list of two "
+                         "1-D arrays is ambiguous: pass (x, y) for one feature and its labels, "
+                         "or a 2-D array such as np.vstack([a, b]) for a table of two rows)",
+                         described(f"a list of two 1-D arrays of {len(data[0])} values"),
+                         caller)
                 fp = fingerprint(data)
         ref_bytes = None
         if reference is not None:

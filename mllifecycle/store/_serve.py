@@ -101,6 +101,31 @@ def _deps() -> tuple[Any, Any]:
     return starlette, uvicorn
 
 
+def _choices(choices: Any) -> str:
+    """Return the page's label buttons as JSON text: labels ``submit`` takes, of one kind.
+
+    A string was offered letter by letter, NumPy numbers failed with a raw
+    ``TypeError``, and ``NaN`` or ``None`` made buttons whose answers were refused.
+    """
+    from mllifecycle._validation import check_labels_of_one_kind, fail, label_kinds
+    from mllifecycle.exceptions import InvalidParameterError
+    from mllifecycle.store._queue import _encode_label
+
+    caller = "create_app"
+    if isinstance(choices, str | bytes) or not hasattr(choices, "__iter__"):
+        fail("choices", "a sequence of labels", choices, caller)
+    values = []
+    for c in choices:
+        try:
+            values.append(json.loads(_encode_label(c, caller)))
+        except InvalidParameterError:
+            fail("choices", "labels that are strings, integers, booleans or finite floats", c,
+                 caller)
+    # one kind, as the queue takes: True, 1 and "1" would be refused as answers
+    check_labels_of_one_kind(list(label_kinds(values).values()), "choices", caller)
+    return json.dumps(values)
+
+
 def create_app(
     store: Any,
     *,
@@ -119,7 +144,8 @@ def create_app(
         For the :class:`LabelQueue` the endpoint opens (tasks keep the
         redundancy they were enqueued with).
     choices : sequence, optional
-        Labels offered as buttons on the page.
+        Labels offered as buttons on the page (strings, integers, booleans
+        or finite floats, of one kind).
     token : str, optional
         Shared secret every ``/api`` call must present as a bearer token.
 
@@ -146,7 +172,7 @@ def create_app(
     from mllifecycle.store._queue import LabelQueue
 
     q = LabelQueue(store, queue, redundancy=redundancy)
-    page = _PAGE.replace("__CHOICES__", json.dumps(list(choices)).replace("</", "<\\/"))
+    page = _PAGE.replace("__CHOICES__", _choices(choices).replace("</", "<\\/"))
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)

@@ -32,10 +32,12 @@ _EPS = 1e-12
 def _key_family(v: Any) -> str:
     """Return the kind of a key (NumPy and Python scalars of one kind are one family).
 
-    Booleans (Python or NumPy) are integer keys, as ``np.asarray([True, False])``
-    would make them; :func:`_key_array` refuses them beside numbers.
+    Booleans (Python or NumPy) are keys of their own kind: ``True == 1`` (and
+    hashes alike), so read as ints they shared the local model of key ``1``.
     """
-    if isinstance(v, bool | int | np.integer | np.bool_):
+    if isinstance(v, bool | np.bool_):
+        return "bool"
+    if isinstance(v, int | np.integer):
         return "int"
     if isinstance(v, float | np.floating):
         return "float"
@@ -82,14 +84,17 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("keys", "keys without NaN, None, pd.NA or nulls (missing keys)",
                  described(f"{missing} missing value(s)"), caller)
         fams = {_key_family(v) for v in values}
-        if len(fams) > 1:
-            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
-        if fams == {"int"}:
+        if fams == {"bool", "int"}:
             # True == 1 (and hashes alike): a flag key would share the local model of key 1
             check_labels_of_one_kind(values, "keys", caller,
                                      expected="keys of one type (booleans and numbers are not "
                                      "told apart: True == 1)")
-        if fams == {"float"}:
+        if len(fams) > 1:
+            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
+        if fams == {"bool"}:
+            # flags stay flags: as ints they were the keys 1 and 0 of a later batch
+            arr = arr.astype(bool)
+        elif fams == {"float"}:
             arr = arr.astype(np.float64)
         elif fams == {"int"}:
             try:
@@ -117,8 +122,8 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             fail("keys", "integer or text keys (float keys exact as integers, at most 2**53 "
                  "in size)", described("floats beyond 2**53"), caller)
         arr = arr.astype(np.int64)
-    elif arr.dtype != object and arr.dtype.kind not in "iuUS":
-        fail("keys", "integer or text keys", described(f"dtype {arr.dtype}"), caller)
+    elif arr.dtype != object and arr.dtype.kind not in "biuUS":
+        fail("keys", "integer, text or boolean keys", described(f"dtype {arr.dtype}"), caller)
     return arr
 
 
@@ -449,7 +454,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         y : array-like of shape (n_samples,)
             Labels among the global model's classes.
         keys : array-like of shape (n_samples,)
-            The key (user, device, segment) of each row: ints or strings, one type.
+            The key (user, device, segment) of each row: ints, strings or
+            booleans, one type (booleans are not the ints 0 and 1).
 
         Returns
         -------
@@ -538,9 +544,13 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "global_model_")
         Xa = self._check_X(X, caller)
         proba = np.asarray(self.global_model_.predict_proba(Xa), dtype=np.float64)
-        if keys is None or Xa.shape[0] == 0 or not self._slots:
+        if keys is None:
             return proba
+        # checked even while no key is warm: keys of another length (or missing,
+        # or fractional) were accepted until the first partial_fit, refused after
         ka = _key_array(keys, Xa.shape[0], caller)
+        if Xa.shape[0] == 0 or not self._slots:
+            return proba
         if ka.size:
             self._refuse_other_key_kind(ka[0], caller)
         uniq, inv = np.unique(ka, return_inverse=True)
@@ -600,9 +610,9 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return
         learned = next(iter(self._slots))
         got = key.item() if isinstance(key, np.generic) else key
+        # flags are keys of their own kind (True == 1 would reach the local model of key 1)
         a = _key_family(learned)
-        # a flag is no key (True == 1 would reach the local model of key 1)
-        b = "bool" if isinstance(got, bool | np.bool_) else _key_family(got)
+        b = _key_family(got)
         if a != b:
             fail(name, f"keys of the kind of the keys learned so far ({a} keys, such as "
                  f"{learned!r})", described(f"{b} keys, such as {got!r}"), caller)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import deque
 from typing import Any
 
 import attrs
@@ -133,13 +132,15 @@ def replay_keyed(
 
     The first ``initial_train_size`` rows train the global model. Then every
     batch is predicted by each tier before its labels are used; labels arrive
-    ``label_delay`` rows later and feed the local tier (and the per-key
-    baseline). When ``policy`` (any :class:`~mllifecycle.protocols.RetrainPolicy`)
-    asks for it, the global model is refitted on the last ``window`` labelled
-    rows and the local tier is cleared (``TwoTier.reset_on_refit``). The
-    policy's ``new_errors`` are the two-tier model's errors on the labels that
-    arrived since its previous decision, for rows predicted since the last
-    retrain (those of earlier rows are the previous model's).
+    ``label_delay`` rows later (the label of row ``i`` once row
+    ``i + label_delay`` has been predicted, as in :func:`mllifecycle.replay.replay`)
+    and feed the local tier (and the per-key baseline). When ``policy`` (any
+    :class:`~mllifecycle.protocols.RetrainPolicy`) asks for it, the global
+    model is refitted on the last ``window`` labelled rows and the local tier
+    is cleared (``TwoTier.reset_on_refit``). The policy's ``new_errors`` are
+    the two-tier model's errors on the labels that arrived since its previous
+    decision, for rows predicted since the last retrain (those of earlier
+    rows are the previous model's).
 
     Parameters
     ----------
@@ -224,9 +225,9 @@ def replay_keyed(
     hits = dict.fromkeys(TIERS, 0)
     ghits = {g: dict.fromkeys(TIERS, 0) for g in range(len(KEY_GROUPS))}
     gcount = dict.fromkeys(range(len(KEY_GROUPS)), 0)
-    # (release_at, start, stop, two-tier errors): a batch's errors reach the
-    # policy only with its labels, never earlier
-    pending: deque[tuple[int, int, int, npt.NDArray[np.float64]]] = deque()
+    # the two-tier model's 0/1 error on each row: a row's error reaches the
+    # policy only with its label, never earlier
+    err_all = np.zeros(n)
     labelled_until = init
     deployed_at = init  # first row predicted by the current global model
     retrains = 0
@@ -255,14 +256,19 @@ def replay_keyed(
         for g in range(len(KEY_GROUPS)):
             gcount[g] += int((groups == g).sum())
         since += stop - start
-        pending.append((stop + delay, start, stop, (p_two != yb).astype(float)))
-        # labels whose delay has passed
-        while pending and pending[0][0] <= stop:
-            _, a, b, err = pending.popleft()
-            if a >= deployed_at:
+        err_all[start:stop] = p_two != yb
+        # labels whose delay has passed: of rows i with i + delay < stop, as in
+        # replay (a delay that is no multiple of batch_size held a batch's
+        # labels back until its last row's delay had passed); the rows go to
+        # the local tier batch by batch, as they were predicted
+        known = stop - delay
+        while labelled_until < known:
+            a = labelled_until
+            b = min(known, init + ((a - init) // bs + 1) * bs)
+            if b > deployed_at:
                 # errors of rows predicted before the last retrain are the
                 # previous model's: not the deployed model's new_errors
-                recent_err.append(err)
+                recent_err.append(err_all[max(a, deployed_at):b].copy())
             t0 = time.perf_counter()
             model.partial_fit(Xa[a:b], ya[a:b], ka[a:b])
             update_secs += time.perf_counter() - t0
