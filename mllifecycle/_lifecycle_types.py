@@ -201,9 +201,10 @@ class LifecycleState:
         [0, 1] are refused.
     current_X : ndarray of shape (b, n_features), optional
         Features of the latest batch: the rows ``step - b:step``, so
-        ``b <= step``.
+        ``b <= step``. Floats, or an object array where a replayed table
+        has a text column.
     reference_X : ndarray of shape (m, n_features), optional
-        Features the deployed model was trained on.
+        Features the deployed model was trained on (of the same kind).
     current_proba : ndarray of shape (b, n_classes) or (b,), optional
         The deployed model's class probabilities on the latest batch
         (``b <= step``); a 1-D array holds a binary model's positive-class

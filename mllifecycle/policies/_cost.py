@@ -10,7 +10,7 @@ import attrs
 from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, check_option, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
-from mllifecycle.policies._triggers import _Degradation
+from mllifecycle.policies._triggers import _Degradation, _pooled
 
 __all__ = ["CostAware"]
 
@@ -62,7 +62,11 @@ class CostAware(_Degradation):
     baseline : float or {"best", "latest"}, default="best"
         The metric of a fresh model; see :class:`OnPerformanceDrop`.
     min_samples : int, default=200
-        Samples needed before a metric is trusted.
+        Samples needed before a metric is trusted. A label-free estimate on
+        fewer (:func:`~mllifecycle.replay.replay` estimates on each batch of
+        ``batch_size``, 100 by default) is pooled with the deployed model's
+        previous estimates on the rows just before it until they reach
+        ``min_samples``, as :class:`OnEstimatedPerformanceDrop` pools them.
     confidence_level : float, default=0.95
         One-sided confidence level of the lower bound on the degradation.
     max_tries : int, default=2
@@ -99,6 +103,13 @@ class CostAware(_Degradation):
     _kept: tuple[tuple[Any, ...], RetrainDecision] | None = attrs.field(
         init=False, default=None, repr=False, eq=False
     )
+    # the deployed model's latest label-free estimates, pooled up to
+    # min_samples as OnEstimatedPerformanceDrop pools them: (step, n, value,
+    # std_error or None)
+    _pool: list[tuple[int, int, float, float | None]] = attrs.field(
+        init=False, factory=list, repr=False
+    )
+    _pool_version: int = attrs.field(init=False, default=-1, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.retrain_cost = _optional_cost(self.retrain_cost, "retrain_cost")
@@ -106,6 +117,12 @@ class CostAware(_Degradation):
         self.horizon = check_int(self.horizon, "horizon", caller="CostAware", low=1)
         check_option(self.source, "source", ("auto", "observed", "estimated"), "CostAware")
         self._check("CostAware")
+
+    def _current(self, state: LifecycleState) -> tuple[float | None, int, float | None, str]:
+        value, n, se, source = super()._current(state)
+        if source == "estimated":
+            value, n, se = _pooled(self, state, value, n, se)
+        return value, n, se, source
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Compare the expected loss of the stale model with the retraining cost."""

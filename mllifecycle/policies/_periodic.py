@@ -92,9 +92,12 @@ class Periodic:
                 bool(due), f"periodic: {state.samples_since_retrain} of {self.every} samples"
             )
         if state.time_since_retrain is None:
-            raise ValueError(
-                "Periodic(every_time=...) needs a stream with timestamps "
-                "(state.time_since_retrain is None)."
+            fail(
+                "state.time_since_retrain",
+                "a time (Periodic(every_time=...) needs a stream with timestamps, e.g. "
+                "replay(..., timestamps=...))",
+                None,
+                "Periodic.should_retrain",
             )
         assert self.every_time is not None
         due = state.time_since_retrain >= self.every_time

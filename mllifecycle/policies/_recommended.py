@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mllifecycle._validation import check_bool, check_int
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.policies._challenger import OnChallengerBetter
 from mllifecycle.policies._combinators import AnyOf
 from mllifecycle.policies._floor import OnSettledBelowFloor
@@ -23,6 +24,7 @@ def recommended(
     staleness: bool = True,
     challenger: bool = True,
     every: int | None = None,
+    rng: Any = None,
 ) -> AnyOf:
     """Return the recommended retraining policy (one configuration for every stream).
 
@@ -85,6 +87,12 @@ def recommended(
         was added, which reads only the deployed model's errors).
     every : int, optional
         Also retrain every ``every`` samples.
+    rng : int, Generator, SeedSequence or None, default=None
+        Passed to :class:`OnDrift` as its ``rng``: seeds a permutation-based
+        batch test given as ``detector`` (e.g. ``drift.energy`` or
+        ``drift.mmd``), so the policy's decisions are the same on every run.
+        Refused for a streaming detector (the default), which draws no random
+        numbers.
 
     Returns
     -------
@@ -121,7 +129,17 @@ def recommended(
         from mllifecycle.drift.stream import HDDM_A
 
         detector = HDDM_A()
-    parts: list[Any] = [OnDrift(detector, refits=refits, refit_initial=True)]
+    try:
+        drift = OnDrift(detector, refits=refits, refit_initial=True, rng=rng)
+    except InvalidParameterError as exc:
+        if rng is None or "'rng' parameter of OnDrift" not in str(exc):
+            raise
+        # the caller gave rng to recommended, not to OnDrift
+        raise InvalidParameterError(
+            str(exc).replace("'rng' parameter of OnDrift", "'rng' parameter of recommended "
+                             "(passed to OnDrift)")
+        ) from None
+    parts: list[Any] = [drift]
     floor = check_bool(floor, "floor", "recommended")
     staleness = check_bool(staleness, "staleness", "recommended")
     challenger = check_bool(challenger, "challenger", "recommended")

@@ -132,7 +132,9 @@ class OnDrift:
       result`` with ``drift_detected``, such as ``drift.detect``) compares the
       latest batch's features (``state.current_X``) with the most recent
       ``max_reference`` rows the deployed model was trained on
-      (``state.reference_X``).
+      (``state.reference_X``). A table replayed with a text column is shown
+      as an object array, whose text columns ``drift.detect`` and
+      ``drift.Reference`` test as categorical.
     - **a fitted reference** (an object with ``compare(current)``, such as
       ``drift.Reference.fit(X)``) compares the latest batch with it; pass the
       class itself (``drift.Reference``) to refit it on the training rows at
@@ -441,6 +443,40 @@ def _se(value: float, n: int, given: float | None) -> float:
     if 0.0 <= value <= 1.0 and n > 0:
         return math.sqrt(value * (1.0 - value) / n)
     return 0.0
+
+
+def _pooled(
+    owner: Any, state: LifecycleState, value: float | None, n: int, se: float | None
+) -> tuple[float | None, int, float | None]:
+    """Return the estimate, pooled with earlier ones when it rests on too few samples.
+
+    ``owner`` is the policy: its ``min_samples``, and its ``_pool`` (the
+    deployed model's latest estimates: (step, n, value, std_error or None))
+    and ``_pool_version`` fields, which this updates.
+    """
+    pool: list[tuple[int, int, float, float | None]] = owner._pool
+    if state.model_version != owner._pool_version:
+        owner._pool_version = state.model_version
+        pool.clear()
+    if value is None or n <= 0:
+        return value, n, se
+    entry = (state.step, n, float(value), None if se is None else float(se))
+    if pool and pool[-1][0] == state.step:  # the same state asked again
+        pool.pop()
+    if n >= owner.min_samples or (pool and state.step - n < pool[-1][0]):
+        pool[:] = [entry]  # enough alone, or rows overlapping the last estimate's
+        return value, n, se
+    pool.append(entry)
+    total = sum(k for _, k, _, _ in pool)
+    while len(pool) > 1 and total - pool[0][1] >= owner.min_samples:
+        total -= pool.pop(0)[1]
+    if len(pool) == 1 or total < owner.min_samples:
+        return value, total, se
+    mean = sum(k * v for _, k, v, _ in pool) / total
+    ses = [s for _, _, _, s in pool if s is not None]
+    pooled_se = (None if len(ses) < len(pool)
+                 else sum(k * s for (_, k, _, _), s in zip(pool, ses, strict=True)) / total)
+    return mean, total, pooled_se
 
 
 @attrs.define
@@ -791,33 +827,5 @@ class OnEstimatedPerformanceDrop(OnPerformanceDrop):
 
     def _current(self, state: LifecycleState) -> tuple[float | None, int, float | None, str]:
         value, n, se, source = super()._current(state)
-        value, n, se = self._pooled(state, value, n, se)
+        value, n, se = _pooled(self, state, value, n, se)
         return value, n, se, source
-
-    def _pooled(
-        self, state: LifecycleState, value: float | None, n: int, se: float | None
-    ) -> tuple[float | None, int, float | None]:
-        """Return the estimate, pooled with earlier ones when it rests on too few samples."""
-        pool = self._pool
-        if state.model_version != self._pool_version:
-            self._pool_version = state.model_version
-            pool.clear()
-        if value is None or n <= 0:
-            return value, n, se
-        entry = (state.step, n, float(value), None if se is None else float(se))
-        if pool and pool[-1][0] == state.step:  # the same state asked again
-            pool.pop()
-        if n >= self.min_samples or (pool and state.step - n < pool[-1][0]):
-            pool[:] = [entry]  # enough alone, or rows overlapping the last estimate's
-            return value, n, se
-        pool.append(entry)
-        total = sum(k for _, k, _, _ in pool)
-        while len(pool) > 1 and total - pool[0][1] >= self.min_samples:
-            total -= pool.pop(0)[1]
-        if len(pool) == 1 or total < self.min_samples:
-            return value, total, se
-        mean = sum(k * v for _, k, v, _ in pool) / total
-        ses = [s for _, _, _, s in pool if s is not None]
-        pooled_se = (None if len(ses) < len(pool)
-                     else sum(k * s for (_, k, _, _), s in zip(pool, ses, strict=True)) / total)
-        return mean, total, pooled_se

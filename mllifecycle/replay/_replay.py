@@ -71,25 +71,35 @@ class _Config:
     max_reference: int
     # seconds since the epoch of timestamps 0.0 (the first time, for datetimes)
     time_origin: float = 0.0
+    # what the states' current_X / reference_X show: X, or the values of a
+    # table (an object array when a column is not numeric)
+    shown: npt.NDArray[Any] | None = None
 
 
-def _features(X: Any) -> tuple[npt.NDArray[np.float64] | None, _Table | None]:
-    """Return (the features as a float array for the states, the table for the model).
+def _features(
+    X: Any,
+) -> tuple[npt.NDArray[np.float64] | None, _Table | None, npt.NDArray[Any] | None]:
+    """Return (the features as a float array, the table for the model, the states' view).
 
-    An array: ``(array, None)``. A pandas, polars or pyarrow table: the model is
-    fitted and asked on row slices of the table itself (so a pipeline selecting
-    columns by name works), and the states' ``current_X`` / ``reference_X``
-    hold its values as floats when every column is numeric (``None`` when a
-    column is not: encode it first for a policy that compares features).
+    An array: ``(array, None, array)``. A pandas, polars or pyarrow table: the
+    model is fitted and asked on row slices of the table itself (so a
+    pipeline selecting columns by name works); the float array holds its
+    values when every column is numeric (``None`` when a column is not), and
+    the states' ``current_X`` / ``reference_X`` show those floats, or else
+    the table's values as an object array (text columns kept as text, which
+    a batch drift test such as ``drift.detect`` tests as categorical: with
+    ``None`` there, ``OnDrift`` had no features and never fired).
     """
     if not is_frame(X):
-        return check_2d(X, "X", caller=_CALLER, min_samples=2), None
+        arr = check_2d(X, "X", caller=_CALLER, min_samples=2)
+        return arr, None, arr
     refuse_duplicate_names(column_names(X) or [], "X", _CALLER)
     table = _Table(X)
     values = frame_to_numpy(table.frame)
     if values.dtype.kind not in "iufb":
-        return None, table
-    return check_2d(values, "X", caller=_CALLER, min_samples=2), table
+        return None, table, values
+    arr = check_2d(values, "X", caller=_CALLER, min_samples=2)
+    return arr, table, arr
 
 
 class _Table:
@@ -247,7 +257,7 @@ def _validate(
     n_jobs: Any,
     progress: Any,
 ) -> tuple[_Config, dict[str, Any], dict[str, Any], tuple[int, ...]]:
-    Xa, table = _features(X)
+    Xa, table, shown = _features(X)
     if series_kind(y) is not None:
         y = column_to_numpy(y)
     ya = check_array(y, "y", caller=_CALLER, ndim=1, dtype="any")
@@ -264,7 +274,15 @@ def _validate(
             )
         # 1 and True (or 1 and "1") are one class to ==, two to a model
         # (scikit-learn refused them with "Unknown label type: unknown")
-        check_labels_of_one_kind(ya, "y", _CALLER)
+        kinds = check_labels_of_one_kind(ya, "y", _CALLER)
+        if set(kinds) <= {"numbers", "booleans"}:
+            # numbers or booleans held as objects (a pandas ``category`` of
+            # ints, an object Series): the same labels as a numeric array;
+            # scikit-learn refused the object array ("Unknown label type:
+            # unknown") at the first fit
+            plain = np.asarray(ya.tolist())
+            if plain.dtype.kind in "iufb" and plain.shape == ya.shape:
+                ya = plain
     n = check_consistent_length([Xa if table is None else table, ya], ["X", "y"], _CALLER)
     if n < 2:
         fail("X", "at least 2 samples", described(f"{n}"), _CALLER)
@@ -337,6 +355,7 @@ def _validate(
             fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, _CALLER)
     check_progress(progress, _CALLER)
     times, time_origin = _timestamps(timestamps, n)
+    _refuse_blind_policies(pols, times, estimator, performance_estimator)
     cfg = _Config(
         X=Xa,
         table=table,
@@ -353,8 +372,106 @@ def _validate(
         performance_estimator=performance_estimator,
         max_reference=5000,
         time_origin=time_origin,
+        shown=shown,
     )
     return cfg, pols, wins, cps
+
+
+def _find_policy(policy: Any, hit: Callable[[Any], bool], seen: set[int] | None = None) -> Any:
+    """Return the first of ``policy`` and its parts (through combinators) ``hit`` accepts."""
+    seen = set() if seen is None else seen
+    if id(policy) in seen:
+        return None
+    seen.add(id(policy))
+    if hit(policy):
+        return policy
+    parts = getattr(policy, "policies", None)
+    parts = list(parts) if isinstance(parts, tuple | list) else []
+    inner = getattr(policy, "policy", None)
+    if inner is not None:
+        parts.append(inner)
+    for part in parts:
+        found = _find_policy(part, hit, seen)
+        if found is not None:
+            return found
+    return None
+
+
+def _refuse_blind_policies(
+    pols: dict[str, Any], timestamps: Any, estimator: Any, performance_estimator: Any
+) -> None:
+    """Refuse, before any training, a built-in policy that could never see its signal.
+
+    ``Periodic(every_time=...)`` without ``timestamps`` failed at the first
+    batch, after the initial model was fitted; a policy on the label-free
+    estimate without ``performance_estimator`` (every ``estimated_metric``
+    None), ``OnDrift(signal="confidence")`` with an estimator lacking
+    ``predict_proba`` (every ``current_proba`` None) and ``OnDrift()`` without
+    a detector (it reads ``state.drift``, which the replay does not fill)
+    silently never retrained.
+    """
+    from mllifecycle.policies import (
+        CostAware,
+        OnDrift,
+        OnEstimatedPerformanceDrop,
+        Periodic,
+    )
+
+    for key, p in pols.items():
+        if timestamps is None:
+            found = _find_policy(
+                p, lambda q: isinstance(q, Periodic) and q.every_time is not None
+            )
+            if found is not None:
+                fail(
+                    "timestamps",
+                    f"given (one time per sample) for policy {key!r}, which holds "
+                    f"Periodic(every_time={found.every_time:g}) and retrains by stream time",
+                    None,
+                    _CALLER,
+                )
+        if performance_estimator is None:
+            found = _find_policy(
+                p,
+                lambda q: isinstance(q, OnEstimatedPerformanceDrop)
+                or (isinstance(q, CostAware) and q.source == "estimated"),
+            )
+            if found is not None:
+                what = (type(found).__name__ if isinstance(found, OnEstimatedPerformanceDrop)
+                        else 'CostAware(source="estimated")')
+                fail(
+                    "performance_estimator",
+                    f"given (e.g. mllifecycle.estimate.CBPE()) for policy {key!r}, which "
+                    f"holds {what} and decides on the label-free estimate (without it "
+                    "there is none, and the policy never retrains)",
+                    None,
+                    _CALLER,
+                )
+        found = _find_policy(p, lambda q: isinstance(q, OnDrift) and q.detector is None)
+        if found is not None:
+            # it reads state.drift, which the replay does not fill
+            fail(
+                f"policies[{key}]",
+                "a policy that can retrain in a replay: OnDrift with a detector (e.g. "
+                "OnDrift(drift.stream.HDDM_A()) or OnDrift(drift.detect)); with "
+                "detector=None it reads state.drift, results of drift monitored "
+                "outside the policy, which replay does not compute",
+                described("OnDrift(detector=None), which would never retrain"),
+                _CALLER,
+            )
+        if not callable(getattr(estimator, "predict_proba", None)):
+            found = _find_policy(
+                p, lambda q: isinstance(q, OnDrift) and q.signal == "confidence"
+            )
+            if found is not None:
+                fail(
+                    "estimator",
+                    f"a classifier with predict_proba for policy {key!r}, which holds "
+                    'OnDrift(signal="confidence") and reads the model\'s class '
+                    "probabilities (without them it never retrains)",
+                    described(f"{type(estimator).__name__}, which has no predict_proba"),
+                    _CALLER,
+                )
 
 
 def _evaluate_gates(
@@ -832,8 +949,8 @@ def _run_policy(
     # state.current_X or state.reference_X cannot change the caller's X (the
     # rows later fits use, and the stream of the policies replayed after it)
     X_shown = None
-    if X is not None:
-        X_shown = X.view()
+    if cfg.shown is not None:
+        X_shown = cfg.shown.view()
         X_shown.flags.writeable = False
     # the deployed model's training rows (the newest max_reference of them),
     # sliced once per deployment rather than at every batch
@@ -1255,8 +1372,10 @@ def replay(
         table is passed to the estimator as row slices of the same kind of
         table, column names kept (a ``ColumnTransformer`` selecting columns
         by name works); the states' ``current_X`` / ``reference_X`` hold its
-        values as a float array when every column is numeric, ``None``
-        otherwise.
+        values as a float array when every column is numeric, and as an
+        object array otherwise (text kept as text: ``drift.detect`` and
+        ``drift.Reference`` in :class:`~mllifecycle.policies.OnDrift` test
+        such columns as categorical).
     y : array-like or Series of shape (n_samples,)
         Labels.
     estimator : scikit-learn classifier
@@ -1343,7 +1462,14 @@ def replay(
     InvalidParameterError
         On mismatched lengths, a window longer than the stream, negative
         costs, an estimator without ``fit``/``predict``, or a policy without
-        ``should_retrain`` (a ``TypeError`` naming what is missing).
+        ``should_retrain`` (a ``TypeError`` naming what is missing). Before
+        any training, on a built-in policy (alone or inside a combinator)
+        that could never see its signal: ``Periodic(every_time=...)`` without
+        ``timestamps``, ``OnEstimatedPerformanceDrop`` or
+        ``CostAware(source="estimated")`` without ``performance_estimator``,
+        ``OnDrift(signal="confidence")`` with an estimator lacking
+        ``predict_proba``, and ``OnDrift()`` without a detector (it reads
+        ``state.drift``, which a replay does not fill).
 
     Examples
     --------

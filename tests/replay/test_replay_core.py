@@ -513,8 +513,16 @@ def test_string_labels_give_the_same_replay_as_integer_labels(sea, kind):
     # dtype a classifier accepts must count the same as their integer codes
     names = np.array(["negative", "positive"])[sea.y]
     y = names if kind == "str" else names.astype(object)
-    pols = {"never": never, "p": Periodic(every=1000), "d": OnDrift(refits=(200,))}
+    from mllifecycle.drift.stream import HDDM_A
+
+    # (OnDrift() without a detector is refused by replay: it could never retrain)
+    pols = {
+        "never": never,
+        "p": Periodic(every=1000),
+        "d": OnDrift(HDDM_A(), refits=(2000,), refit_initial=True),
+    }
     a = replay(sea.X, sea.y, LR, pols, initial_train_size=1000, batch_size=250)
+    assert a["d"].retrains > 0
     b = replay(sea.X, y, LR, pols, initial_train_size=1000, batch_size=250)
     for name in pols:
         assert b[name].accuracy == a[name].accuracy

@@ -148,8 +148,15 @@ def test_column_transformer_by_name(sea, kind):
     r = replay(table, y, named_pipeline(), {"p": Periodic(every=1000), "spy": spy})
     assert r["p"].retrains == 3
     assert 0.6 < r["p"].accuracy <= 1.0
-    # a text column: no float features for the states, said in the docstring
-    assert all(s.current_X is None and s.reference_X is None for s in states)
+    # a text column: the states show the table's values as an object array
+    # (text kept), which a batch drift test reads; None left OnDrift blind
+    first = states[0]
+    assert first.current_X.dtype == object
+    assert first.current_X.shape == (100, 3)
+    assert list(first.current_X[:, 2]) == list(grade[1000:1100])
+    np.testing.assert_array_equal(first.current_X[:, :2].astype(float), sea.X[1000:1100, :2])
+    assert first.reference_X.shape == (1000, 3)
+    assert not first.current_X.flags.writeable
     # the same pipeline on the bare array cannot select by name
     with pytest.raises((ValueError, TypeError, KeyError, AttributeError)):
         replay(sea.X, sea.y, named_pipeline(), {"p": Periodic(every=1000)})
