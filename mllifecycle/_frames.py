@@ -546,3 +546,60 @@ def series_like(template: Any, values: Any, name: Any = None) -> Any:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
         pass
     return pa.chunked_array([a]) if type(template).__name__ == "ChunkedArray" else a
+
+
+def _default_index(index: Any) -> bool:
+    """Whether a pandas index is the default ``0..n-1`` RangeIndex (row numbers)."""
+    return type(index).__name__ == "RangeIndex" and index.start == 0 and index.step == 1
+
+
+def in_row_order(x: Any, ref: Any, name: str, ref_name: str, caller: str) -> Any:
+    """Return ``x`` in the row order of ``ref`` when both are pandas objects.
+
+    Two pandas inputs (Series or tables) whose unique indexes hold the same
+    row labels in another order (one of them sorted or shuffled) were paired
+    by position: every metric was computed on mismatched rows. When both
+    indexes name rows, ``x`` is put in ``ref``'s order (as a vectorised
+    labelling function's votes in ``labels.apply``). When one of them is a
+    default ``0..n-1`` RangeIndex (``pd.Series(model.predict(X))`` on a
+    shuffled ``X``, a table read from a file) it may number the rows by
+    position rather than name them: matching by label or by position could
+    both be wrong, so that is refused naming ``name``, as are the same labels
+    in another order with duplicates. Any other pair of indexes (sharing some
+    labels or none) is read by position, as scikit-learn reads it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mllifecycle._frames import in_row_order
+    >>> y = pd.Series([1, 0, 1], index=["a", "b", "c"])
+    >>> pred = pd.Series([1, 1, 0], index=["c", "a", "b"])
+    >>> in_row_order(pred, y, "pred", "y_true", "f").tolist()  # rows a, b, c
+    [1, 0, 1]
+    """
+    from mllifecycle._validation import described, fail
+
+    def index(v: Any) -> Any:
+        return v.index if "pandas" in (frame_kind(v), series_kind(v)) else None
+
+    a, b = index(x), index(ref)
+    if a is None or b is None or len(a) != len(b) or a.equals(b):
+        return x
+    try:
+        reordered = a.sort_values().equals(b.sort_values())
+    except TypeError:  # labels of kinds that do not sort together
+        reordered = False
+    if not reordered:
+        return x
+    fix = f"pass both in one row order ({name}.loc[{ref_name}.index]) or as NumPy arrays"
+    if not (a.is_unique and b.is_unique):
+        fail(name, f"rows in {ref_name}'s order: their indexes hold the same row labels, "
+             f"with duplicates, in another order, so the rows cannot be matched ({fix})",
+             described("a pandas index with repeated labels in another order"), caller)
+    if _default_index(a) or _default_index(b):
+        which = name if _default_index(a) else ref_name
+        fail(name, f"rows in {ref_name}'s order: the indexes hold the same labels in "
+             f"another order and {which}'s is a default 0..n-1 RangeIndex, which may "
+             f"number the rows rather than name them ({fix})",
+             described("pandas indexes 0..n-1 in two orders"), caller)
+    return x.iloc[a.get_indexer(b)]

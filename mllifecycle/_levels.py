@@ -13,6 +13,13 @@ gave a "95 % interval" that was one resample's value, decided on without error.
   at least ``2 / (1 - confidence_level)`` (40 at 0.95);
 * a permutation test at level ``alpha``: ``t = alpha`` one-sided, ``alpha / 2``
   two-sided.
+
+Rows are counted too (:func:`min_paired_rows`): the smallest one-sided p-value
+an exact paired test can reach on ``n`` examples is ``2 ** -n`` (every example
+in favour, every swap enumerated), so fewer than ``log2(1 / alpha)`` examples
+(5 at ``alpha=0.05``) cannot show anything at level ``alpha``. A bootstrap
+decides on them all the same (its interval on one to three rows is the range of
+their values, often of width zero), and a gate passed a challenger on it.
 """
 
 from __future__ import annotations
@@ -22,7 +29,12 @@ from typing import Any
 
 from mllifecycle._validation import check_int, fail
 
-__all__ = ["check_gate_resamples", "check_resamples_for_tail", "min_resamples"]
+__all__ = [
+    "check_gate_resamples",
+    "check_resamples_for_tail",
+    "min_paired_rows",
+    "min_resamples",
+]
 
 
 def min_resamples(tail: float) -> int:
@@ -36,6 +48,21 @@ def min_resamples(tail: float) -> int:
     """
     # 1e-9: 1 / 0.05 is 20.000000000000004 in floating point
     return max(1, math.ceil(1.0 / tail - 1e-9))
+
+
+def min_paired_rows(alpha: float) -> int:
+    """Fewest paired examples on which a one-sided test at level ``alpha`` can decide.
+
+    The smallest p-value of the exact paired (sign-flip) test on ``n``
+    examples is ``2 ** -n``; this is the least ``n`` with ``2 ** -n < alpha``.
+
+    Examples
+    --------
+    >>> from mllifecycle._levels import min_paired_rows
+    >>> min_paired_rows(0.05), min_paired_rows(0.0625), min_paired_rows(0.01)
+    (5, 5, 7)
+    """
+    return max(1, math.floor(math.log2(1.0 / alpha) + 1e-9) + 1)
 
 
 def check_resamples_for_tail(

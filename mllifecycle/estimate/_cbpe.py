@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator
 
+from mllifecycle._frames import in_row_order
 from mllifecycle._progress import Progress, check_progress, make_progress
 from mllifecycle._validation import (
     check_array,
@@ -438,6 +439,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         y_true : array-like of shape (n,)
             True labels: 0/1 (or bools) for binary problems, the column
             indices ``0..K-1`` of ``y_proba`` otherwise. Every class must occur.
+            A pandas Series whose index holds ``y_proba``'s row labels in
+            another order is matched by label (refused when one of the two is
+            a default ``0..n-1`` RangeIndex; other indexes: by position).
         y_proba : array-like of shape (n,) or (n, K)
             The model's predicted probabilities: of the positive class (1-D)
             or of every class (2-D, rows summing to 1).
@@ -478,6 +482,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         for attr in ("n_classes_",):
             if hasattr(self, attr):
                 delattr(self, attr)
+        y_true = in_row_order(y_true, y_proba, "y_true", "y_proba", caller)
         raw = self._as_columns(y_proba, "y_proba", caller, fitting=True)
         n_classes = raw.shape[1]
         y = self._check_labels(y_true, n_classes, caller)
@@ -766,7 +771,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         Parameters
         ----------
         y_true : array-like of shape (n,)
-            True labels, as in :meth:`fit`.
+            True labels, as in :meth:`fit` (pandas indexes are matched as
+            there).
         y_proba : array-like of shape (n,) or (n, K)
             The model's raw probabilities.
 
@@ -787,6 +793,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """
         caller = "CBPE.realized"
         self._check_fitted("realized")
+        y_true = in_row_order(y_true, y_proba, "y_true", "y_proba", caller)
         raw = self._as_columns(y_proba, "y_proba", caller)
         y = self._check_labels(y_true, raw.shape[1], caller)
         check_consistent_length([raw, y], ["y_proba", "y_true"], caller)

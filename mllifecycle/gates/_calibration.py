@@ -10,7 +10,6 @@ from mllifecycle._levels import check_gate_resamples
 from mllifecycle._validation import (
     check_int,
     check_option,
-    check_scalar,
     described,
     fail,
 )
@@ -20,6 +19,8 @@ from mllifecycle.gates._common import (
     _f,
     _signed,
     _skip,
+    _too_few_rows,
+    check_margin,
     check_one_sided_alpha,
     resampling_fields,
 )
@@ -38,7 +39,9 @@ class CalibrationNoWorse:
     (equal-width bins [1]_, [2]_) and the Brier score [3]_. The challenger
     passes when the one-sided ``1 - alpha`` upper bound of each increase is
     below its margin. Needs ``champion_proba`` and ``challenger_proba``;
-    skipped with no champion.
+    skipped with no champion. On fewer examples than any paired test at
+    ``alpha`` can decide on (5 at ``alpha=0.05``) it does not pass
+    ("insufficient evidence" in the reasons).
 
     Parameters
     ----------
@@ -95,10 +98,9 @@ class CalibrationNoWorse:
 
     def __attrs_post_init__(self) -> None:
         caller = "CalibrationNoWorse"
-        for nm in ("ece_margin", "brier_margin"):
-            object.__setattr__(
-                self, nm, check_scalar(getattr(self, nm), nm, caller=caller, low=0.0)
-            )
+        for nm, metric in (("ece_margin", "expected_calibration_error"),
+                           ("brier_margin", "brier_score")):
+            object.__setattr__(self, nm, check_margin(getattr(self, nm), metric, caller, nm))
         object.__setattr__(self, "alpha", check_one_sided_alpha(self.alpha, caller))
         object.__setattr__(self, "n_bins", check_int(self.n_bins, "n_bins", caller=caller))
         object.__setattr__(
@@ -162,4 +164,10 @@ class CalibrationNoWorse:
                 + (f"< margin {margin:g}" if good else f">= margin {margin:g}: worse calibrated")
             )
             evidence[metric] = {**res.to_dict(), "upper_bound": upper}
+        few = _too_few_rows(context, self.alpha) if ok else None
+        if few is not None:
+            # the bounds of 1-3 rows are their range (often of width zero)
+            ok = False
+            reasons.append(few)
+            evidence["insufficient_evidence"] = True
         return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=evidence)

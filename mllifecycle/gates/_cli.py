@@ -332,15 +332,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         gates.append(NoRegression(spec.name, margin=margin, alpha=alpha, n_resamples=n_resamples))
     if slices is not None:
+        import numpy as np
+
+        from mllifecycle._levels import min_resamples
+
+        min_size = check_int(args.min_slice_size, "min_slice_size", caller=caller, low=2)
+        # 2000 resamples per slice, or what Holm needs for the slices judged
+        # (a slice regressing alone among k is flagged with k/alpha or more),
+        # within --n-resamples: with 2000 fixed, no slice among more than 100
+        # could be flagged (the gate now refuses that), whatever --n-resamples said
+        _, counts = np.unique(ctx.slices, return_counts=True)
+        judged = max(int(np.count_nonzero(counts >= min_size)), 1)
+        per_slice = min(n_resamples, max(2000, min_resamples(alpha / judged)))
         gates.append(
             SliceNoRegression(
                 spec.name,
                 margin=margin,
                 alpha=alpha,
-                min_slice_size=check_int(
-                    args.min_slice_size, "min_slice_size", caller=caller, low=2
-                ),
-                n_resamples=min(n_resamples, 2000),
+                min_slice_size=min_size,
+                n_resamples=per_slice,
             )
         )
     report = evaluate_gates(gates, ctx)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from mllifecycle._levels import check_gate_resamples
+from mllifecycle._levels import check_gate_resamples, min_paired_rows
 from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
@@ -19,7 +19,13 @@ from mllifecycle._validation import (
 )
 from mllifecycle.gates._compare import _bootstrap_result
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
-from mllifecycle.gates._metrics import MetricSpec, _labels, prepare, resolve_metric
+from mllifecycle.gates._metrics import (
+    METRIC_RANGES,
+    MetricSpec,
+    _labels,
+    prepare,
+    resolve_metric,
+)
 from mllifecycle.gates._types import BootstrapResult
 
 
@@ -142,6 +148,29 @@ def _small_note(res: BootstrapResult) -> list[str]:
     return []
 
 
+def _too_few_rows(context: GateContext, alpha: float) -> str | None:
+    """Return the reason a pass on ``context`` is not supported at ``alpha``, or None.
+
+    No paired test at one-sided level ``alpha`` can decide on fewer than
+    :func:`mllifecycle._levels.min_paired_rows` examples (its smallest p-value,
+    ``2 ** -n``, is not below ``alpha``); a bootstrap bound decided all the
+    same (on 1-3 rows a zero-width interval), and the gate passed. Rows of
+    weight 0 carry no evidence and are not counted.
+    """
+    need = min_paired_rows(alpha)
+    w = context.sample_weight
+    n = context.n_samples if w is None else int(np.count_nonzero(np.asarray(w) > 0))
+    if n >= need:
+        return None
+    weighted = "" if w is None else " of positive weight"
+    return (
+        f"insufficient evidence: small sample (n={n}{weighted}): no paired test at "
+        f"one-sided level {alpha:g} can decide on fewer than {need} examples (the "
+        f"smallest p-value of the exact test on {n} is 2^-{n} = {2.0 ** -n:.4g}); "
+        "not passed"
+    )
+
+
 def _improvement_bounds(res: BootstrapResult) -> tuple[float, float]:
     """(lower, upper) bounds of the improvement (positive = challenger better)."""
     if res.higher_is_better:
@@ -184,9 +213,32 @@ def _metric_validator(inst: Any, caller: str) -> MetricSpec:
     return resolve_metric(inst.metric, hib, caller)
 
 
+def check_margin(value: Any, metric: str | None, caller: str, name: str = "margin") -> float:
+    """Check a margin: a float >= 0, below the width of a bounded metric's range.
+
+    A margin of the whole range (``margin=5`` meant as 5 points of accuracy)
+    made ``NoRegression`` pass any challenger and ``SignificantImprovement``
+    fail every one; as :class:`MetricThreshold`'s bounds, it is refused.
+    """
+    margin = check_scalar(value, name, caller=caller, low=0.0)
+    low, high = METRIC_RANGES.get(metric, (0.0, float("inf"))) if metric else (0.0, 0.0)
+    width = high - low
+    if metric and np.isfinite(width) and margin >= width:
+        fail(
+            name,
+            f"a margin below the width {width:g} of {metric}'s range [{low:g}, {high:g}] "
+            "(a margin of the whole range makes a gate that always passes or always "
+            "fails; a fraction, not a percentage)",
+            value,
+            caller,
+        )
+    return margin
+
+
 def _paired_fields(caller: str, inst: Any) -> MetricSpec:
     spec = _metric_validator(inst, caller)
-    object.__setattr__(inst, "margin", check_scalar(inst.margin, "margin", caller=caller, low=0.0))
+    metric = None if spec.kind == "callable" else spec.name
+    object.__setattr__(inst, "margin", check_margin(inst.margin, metric, caller))
     object.__setattr__(inst, "alpha", check_one_sided_alpha(inst.alpha, caller))
     if getattr(inst, "method", "bootstrap") == "mcnemar":
         # McNemar's test draws no resamples

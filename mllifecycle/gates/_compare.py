@@ -690,10 +690,10 @@ def paired_permutation(
 
 
 def _correct(y_true: Any, pred: Any, name: str, caller: str) -> npt.NDArray[np.bool_]:
-    from mllifecycle.gates._metrics import _check_known_labels, _labels
+    from mllifecycle.gates._metrics import _check_known_labels, _labels, in_row_order
 
     y = _labels(y_true, "y_true", caller)
-    p = _labels(pred, name, caller)
+    p = _labels(in_row_order(pred, y_true, name, caller), name, caller)
     check_consistent_length([y, p], ["y_true", name], caller)
     _check_known_labels(y, p, name, caller)
     return np.asarray(p == y, dtype=bool)

@@ -26,7 +26,7 @@ from mllifecycle._validation import (
     label_kinds,
 )
 from mllifecycle._weights import check_weights
-from mllifecycle.gates._metrics import MetricSpec, _labels, proba_by_class
+from mllifecycle.gates._metrics import MetricSpec, _labels, in_row_order, proba_by_class
 
 __all__ = ["GateContext", "GateResult", "model_inputs"]
 
@@ -140,6 +140,11 @@ class GateContext:
         ``y_true``. Metrics undefined on the data (ROC AUC with one class
         present) make the gates that need them return a skipped result.
 
+    Pandas inputs (Series, tables) whose index holds ``y_true``'s row labels in
+    another order are matched to ``y_true``'s rows by label; when one of the
+    two is a default ``0..n-1`` RangeIndex, which may number the rows rather
+    than name them, this is refused; other indexes are read by position.
+
     Examples
     --------
     >>> from mllifecycle.gates import GateContext
@@ -160,12 +165,23 @@ class GateContext:
 
     def __attrs_post_init__(self) -> None:
         caller = "GateContext"
+        fix = object.__setattr__
+        given = self.y_true
+        # pandas inputs whose index holds y_true's row labels in another order
+        # are matched by label (they were paired by position)
+        for nm in ("challenger", "champion", "challenger_proba", "champion_proba",
+                   "sample_weight"):
+            fix(self, nm, in_row_order(getattr(self, nm), given, nm, caller))
+        if isinstance(self.slices, Mapping):
+            fix(self, "slices", {k: in_row_order(v, given, "slices", caller)
+                                 for k, v in self.slices.items()})
+        else:
+            fix(self, "slices", in_row_order(self.slices, given, "slices", caller))
         y = check_array(self.y_true, "y_true", caller=caller, ndim=1, dtype="any")
         # each argument of one kind; whether the predictions are of y_true's kind
         # is left to the gates (a FunctionGate may compare flags with scores), and
         # missing values to the gates' own message
         check_labels_as_given(self.y_true, y, "y_true", caller, skip_missing=True)
-        fix = object.__setattr__
         fix(self, "y_true", y)
         if self.classes is not None:
             fix(self, "classes", _context_classes(self.classes, y, caller))

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import in_row_order as _in_row_order
 from mllifecycle._resample import map_chunks
 from mllifecycle._validation import (
     check_array,
@@ -383,6 +384,11 @@ def _proba_true_class(
     return p[np.arange(y.size), col], onehot, classes
 
 
+def in_row_order(x: Any, y_true: Any, name: str, caller: str) -> Any:
+    """``x`` in ``y_true``'s row order (:func:`mllifecycle._frames.in_row_order`)."""
+    return _in_row_order(x, y_true, name, "y_true", caller)
+
+
 def proba_by_class(
     v: Any, labels: npt.NDArray[Any], name: str, caller: str, pos_label: Any = None
 ) -> Any:
@@ -507,7 +513,11 @@ def prepare(
     ``classes`` are the class labels of the full data set when ``y_true`` is
     a slice of it (default: the labels present in ``y_true``); ``names`` are
     the caller's names of the champion and challenger arguments (for errors).
+    Pandas inputs are matched to ``y_true``'s rows by index (:func:`in_row_order`).
     """
+    champion = in_row_order(champion, y_true, names[0], caller)
+    challenger = in_row_order(challenger, y_true, names[1], caller)
+    sample_weight = in_row_order(sample_weight, y_true, "sample_weight", caller)
     problem = _prepare(
         spec,
         y_true,

@@ -19,6 +19,7 @@ from mllifecycle.gates._common import (
     _signed,
     _skip,
     _small_note,
+    _too_few_rows,
     _undefined,
 )
 from mllifecycle.gates._compare import delong, mcnemar_counts
@@ -35,6 +36,24 @@ def _permutation_verdict(p: float, alpha: float, ok: bool, what: str) -> str:
     return f"{head} >= alpha {alpha:g}: not shown"
 
 
+def _result(name: str, ok: bool, res: Any, alpha: float, verdict: str, lower: float,
+            context: GateContext) -> GateResult:
+    """Return the gate's result on bootstrap (or permutation) evidence ``res``.
+
+    A pass on fewer examples than any paired test at ``alpha`` can decide on
+    (a bootstrap with a margin on 1-3 rows: a zero-width interval) is not
+    supported: the gate does not pass, and says so.
+    """
+    reasons = [_describe(res, alpha), verdict, *_small_note(res)]
+    evidence = {**res.to_dict(), "lower_bound": lower, "alpha": alpha}
+    few = _too_few_rows(context, alpha) if ok else None
+    if few is not None:
+        ok = False
+        reasons.append(few)
+        evidence["insufficient_evidence"] = True
+    return GateResult(passed=ok, name=name, reasons=reasons, evidence=evidence)
+
+
 @attrs.frozen
 class NoRegression:
     """Non-inferiority: the challenger is no worse than the champion beyond a margin.
@@ -43,7 +62,10 @@ class NoRegression:
     one-sided ``1 - alpha`` lower confidence bound of the improvement (the
     lower end of the two-sided ``1 - 2 alpha`` paired bootstrap interval,
     oriented so that positive means better) lies above ``-margin``. With no
-    champion the gate is skipped.
+    champion the gate is skipped. On fewer examples than any paired test at
+    ``alpha`` can decide on (5 at ``alpha=0.05``: the exact test's smallest
+    p-value on ``n`` is ``2 ** -n``) it does not pass, whatever the bound: the
+    reasons say "insufficient evidence".
 
     Parameters
     ----------
@@ -137,12 +159,7 @@ class NoRegression:
                 else f"lower bound {_signed(lower)} <= -margin {0.0 - self.margin:g}: "
                 "a regression beyond the margin cannot be ruled out"
             )
-        return GateResult(
-            passed=ok,
-            name=self.name,
-            reasons=[_describe(res, self.alpha), verdict, *_small_note(res)],
-            evidence={**res.to_dict(), "lower_bound": lower, "alpha": self.alpha},
-        )
+        return _result(self.name, ok, res, self.alpha, verdict, lower, context)
 
 
 @attrs.frozen
@@ -157,7 +174,9 @@ class SignificantImprovement:
     ``method="delong"`` (ROC AUC): passes when DeLong's one-sided p-value of
     H1 ``difference > margin`` is below ``alpha``. Skipped with no champion.
     McNemar's and DeLong's tests are unweighted: a context with
-    ``sample_weight`` needs ``method="bootstrap"``.
+    ``sample_weight`` needs ``method="bootstrap"``. On fewer examples than
+    any paired test at ``alpha`` can decide on (5 at ``alpha=0.05``) the gate
+    does not pass ("insufficient evidence" in the reasons).
 
     Parameters
     ----------
@@ -308,6 +327,8 @@ class SignificantImprovement:
                     progress=self.progress,
                 )
             ok = dl.p_value < self.alpha
+            few = _too_few_rows(context, self.alpha) if ok else None
+            ok = ok and few is None
             test = (
                 "exact paired permutation test (too few examples of one class for DeLong)"
                 if dl.test == "permutation"
@@ -324,7 +345,11 @@ class SignificantImprovement:
                 for w in caught
                 if issubclass(w.category, DegenerateDataWarning) and dl.test == "delong"
             ]
-            return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=dl.to_dict())
+            evidence = dl.to_dict()
+            if few is not None:
+                reasons.append(few)
+                evidence["insufficient_evidence"] = True
+            return GateResult(passed=ok, name=self.name, reasons=reasons, evidence=evidence)
         res = _compare(
             spec,
             context,
@@ -350,9 +375,4 @@ class SignificantImprovement:
                 else f"lower bound {_signed(lower)} <= margin {self.margin:g}: "
                 "the improvement is within the noise"
             )
-        return GateResult(
-            passed=ok,
-            name=self.name,
-            reasons=[_describe(res, self.alpha), verdict, *_small_note(res)],
-            evidence={**res.to_dict(), "lower_bound": lower, "alpha": self.alpha},
-        )
+        return _result(self.name, ok, res, self.alpha, verdict, lower, context)

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._levels import check_resamples_for_tail
 from mllifecycle._multitest import CORRECTIONS, adjust_p_values
 from mllifecycle._validation import check_int, check_option, described, fail
 from mllifecycle.gates._common import (
@@ -63,7 +64,12 @@ class SliceNoRegression:
     n_resamples : int, default=2000
         Resamples per slice.
         At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
-        one-sided bound at level ``alpha`` inside the resampled values.
+        one-sided bound at level ``alpha`` inside the resampled values. At
+        check time, with ``S`` slices judged, at least ``S / alpha`` with a
+        correction (``S * (1 + 1/2 + ... + 1/S) / alpha`` for ``"fdr_by"``;
+        the default 2000 covers 100 slices): a resampled p-value is at least
+        ``1 / (n_resamples + 1)``, so with fewer a slice regressing alone
+        could not be flagged after the correction; this is refused.
     n_jobs : int or None, default=None
         Workers for the bootstrap resamples, through joblib (``-1``: every
         core; inside ``joblib.parallel_backend(...)``, that backend); the
@@ -176,6 +182,39 @@ class SliceNoRegression:
             )
         return labels
 
+    def _check_resamples_for(self, n_slices: int, caller: str) -> None:
+        """Refuse ``n_resamples`` too few for a slice regressing alone to be flagged.
+
+        A resampled p-value is at least ``1 / (n_resamples + 1)``; with the
+        other ``n_slices - 1`` slices showing nothing (p-values of 1), the
+        correction raises it to ``factor / (n_resamples + 1)``: ``factor`` is
+        ``n_slices`` for Holm, Hochberg, Bonferroni and Benjamini-Hochberg,
+        ``n_slices`` times the harmonic number for Benjamini-Yekutieli, and 1
+        without correction. With fewer than ``factor / alpha`` resamples such
+        a slice could not be flagged, and the gate passed whatever it showed.
+        """
+        if n_slices <= 1:
+            return  # the 1/alpha of construction covers one slice
+        tiny = 1e-12  # far below alpha / factor: the cap at 1 stays out of reach
+        alone = np.ones(n_slices)
+        alone[0] = tiny
+        factor = float(adjust_p_values(alone, self.correction)[0]) / tiny
+        if factor <= 1.0 + 1e-9:
+            return
+        shown = f"{factor:.0f}" if abs(factor - round(factor)) < 1e-6 else f"{factor:.4g}"
+        check_resamples_for_tail(
+            self.n_resamples,
+            self.alpha / factor,
+            caller,
+            rule=f"{shown}/alpha",
+            what=(
+                f"a slice regressing alone among {n_slices} slices to be flagged at "
+                f"alpha={self.alpha:g} after the {self.correction!r} correction (a "
+                "resampled p-value is at least 1/(n_resamples + 1), and the correction "
+                f"multiplies it by {shown})"
+            ),
+        )
+
     def check(self, context: GateContext) -> GateResult:
         """Test every large-enough slice for a regression, with multiplicity control."""
         caller = "SliceNoRegression"
@@ -188,6 +227,7 @@ class SliceNoRegression:
         gen = context.generator()
         rows: list[dict[str, Any]] = []
         small: list[str] = []
+        judged: list[tuple[int, str, GateContext]] = []
         for k, key in enumerate(keys.tolist()):
             name = str(key)
             if counts[k] < self.min_slice_size:
@@ -197,6 +237,9 @@ class SliceNoRegression:
             if spec.kind == "score" and np.unique(sub.y_true).size < 2:
                 small.append(f"{name} (one class only)")
                 continue
+            judged.append((k, name, sub))
+        self._check_resamples_for(len(judged), caller)
+        for k, name, sub in judged:
             # H1: champion better than challenger by more than the margin
             res = _compare(
                 spec,
