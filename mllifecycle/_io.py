@@ -4,9 +4,13 @@ CSV with the delimiter detected (comma, semicolon, tab, pipe) or given, TSV,
 files without a header row (only when asked: ``header=False``), Parquet when
 pyarrow is installed, JSON (``.jsonl``/``.ndjson`` lines of records; ``.json``
 an array of records, JSON lines, or an object of columns as pandas writes
-it); numeric columns as float64 (empty cells as NaN; integers beyond 2**53,
-which float64 cannot hold, as int64 or text, exactly), ISO-8601 date and
-datetime columns as ``datetime64``, everything else as text. Every problem is
+it); any of them gzip-, bzip2- or xz-compressed (``t.csv.gz``); text in UTF-8,
+or UTF-16 (with a byte-order mark, or without one when its zero bytes say
+so); an Excel ``sep=;`` first line names the delimiter. Numeric columns as
+float64 (empty cells as NaN; integers beyond 2**53, which float64 cannot
+hold, as int64 or text, exactly), ISO-8601 date and datetime columns as
+``datetime64``, everything else as text. A header row repeated as a row of
+data (files joined with their headers) is refused. Every problem is
 a ``ValueError`` naming the file, which the command line turns into exit
 status 2 with one line on stderr.
 """
@@ -48,7 +52,8 @@ __all__ = [
 
 #: Delimiters the reader detects; ``sep=`` may name any single character.
 SEPARATORS = ",;\t|"
-_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "space"}
+_EXCEL_SEP = re.compile(r"sep=(.)[ \t]*(\r\n|\n|\r)")  # Excel's "sep=;" first line
 _SEP_ALIASES = {"\\t": "\t", **{name: sep for sep, name in _SEP_NAMES.items()}}
 
 Table = dict[str, npt.NDArray[Any]]
@@ -85,8 +90,22 @@ def _sep_name(sep: str) -> str:
     return _SEP_NAMES.get(sep, repr(sep))
 
 
+def _sample(text: str, size: int = 65536) -> str:
+    """Return the whole lines of ``text`` that its first ``size`` characters reach.
+
+    Cut at ``size`` characters, the last line of a file with very long lines
+    (thousands of columns) was a part line with fewer fields than the others,
+    so no delimiter split every sampled line alike: a semicolon- or
+    tab-separated file was refused as one column.
+    """
+    if len(text) <= size:
+        return text
+    end = text.find("\n", size)
+    return text if end < 0 else text[: end + 1]
+
+
 def _detect_sep(path: str, sample: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
+    ext = _extension(path)
     if ext in {".tsv", ".tab"}:
         return "\t"
     lines = [ln for ln in sample.splitlines() if ln.strip()][:50]
@@ -95,13 +114,25 @@ def _detect_sep(path: str, sample: str) -> str:
     # the delimiter that splits every sampled line into the same number (> 1)
     # of fields, most fields first; csv.Sniffer is tried when none does
     best: tuple[int, str] | None = None
+    decimal: str | None = None  # a delimiter whose cells with a comma are decimal numbers
     for sep in SEPARATORS:
         try:
-            counts = {len(r) for r in csv.reader(lines, delimiter=sep)}
+            split = list(csv.reader(lines, delimiter=sep))
         except csv.Error:
             continue
-        if len(counts) == 1 and (n := counts.pop()) > 1 and (best is None or n > best[0]):
+        counts = {len(r) for r in split}
+        n = counts.pop() if len(counts) == 1 else 0
+        if n > 1 and (best is None or n > best[0]):
             best = (n, sep)
+        if n > 1 and sep != "," and decimal is None:
+            commas = [c.strip() for r in split for c in r if "," in c]
+            if commas and all(_DECIMAL_COMMA.fullmatch(c) for c in commas):
+                decimal = sep
+    if best is not None and best[1] == "," and decimal is not None:
+        # "0,53;1,27" on every line (no header) split on commas into more
+        # fields, "0", "53;1" and "27", than on semicolons: the commas are
+        # decimal commas inside the semicolon-separated cells
+        return decimal
     if best is not None:
         return best[1]
     try:
@@ -194,6 +225,7 @@ _OTHER_GROUPED = re.compile(
     r"[+-]?[1-9]\d{0,2}((\.\d{3}){2,}(,\d+)?|(\.\d{3})+,\d+"
     r"|([ '\u00a0\u202f\u2019]\d{3})+([.,]\d+)?)"
 )
+_MINUS = "\u2212"  # the minus sign, beside the hyphen-minus "-"
 _EXACT = 2**53  # float64 holds every integer up to here, not 2**53 + 1
 
 
@@ -202,10 +234,13 @@ def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
 
     Read as float64, 2**53 + 1 became 2**53, and two ids (tasks, labels,
     keys) differing beyond float precision became one. Returns None when
-    float64 holds every cell exactly.
+    float64 holds every cell exactly, and when a cell is a number that is not
+    an integer (``1.5``, ``1e3``): such a column holds measurements, read as
+    float64 like any other (as text, one large integer among decimals made
+    it categories, and a drift test compared its values one by one).
     """
     big = [c for c in cells if _INTEGER.fullmatch(c) and abs(int(c)) > _EXACT]
-    if not big:
+    if not big or any(not (c in NA_TOKENS or _INTEGER.fullmatch(c)) for c in cells):
         return None
     if all(_INTEGER.fullmatch(c) and -(2**63) <= int(c) < 2**63 for c in cells):
         return np.array([int(c) for c in cells], dtype=np.int64)
@@ -217,10 +252,19 @@ def _exact_integers(cells: list[str]) -> npt.NDArray[Any] | None:
 
 
 def _column(cells: list[str], decimal_comma: bool = False) -> tuple[npt.NDArray[Any], bool]:
-    """Read cells as numbers, datetimes or text; also say whether they were timezone-aware."""
-    values = _floats(cells, decimal_comma)
+    """Read cells as numbers, datetimes or text; also say whether they were timezone-aware.
+
+    A minus sign written as such (U+2212, as typeset tables and some
+    spreadsheets export negative numbers) is a minus: ``float()`` refused
+    ``"\u22121.5"``, so the column became text and a drift test compared
+    its numbers as categories.
+    """
+    numeric = [c.replace(_MINUS, "-") for c in cells] if any(_MINUS in c for c in cells) else cells
+    values = _floats(numeric, decimal_comma)
     if values is not None:
-        exact = _exact_integers(cells)
+        exact = _exact_integers(numeric)
+        if exact is not None and any(isinstance(v, str) for v in exact.tolist()):
+            exact = np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
         return (values if exact is None else exact), False
     dates = _parse_datetime(cells)
     if dates is not None:
@@ -258,11 +302,35 @@ def _read_parquet(path: str) -> Table:
         raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
     from mllifecycle._frames import datetime_zones
 
+    table = _without_pandas_index(path, table)
     names, cols = to_columns(table)
     _check_names(path, [str(n) for n in names])
     cols = [_parquet_nulls(table.column(j), c) for j, c in enumerate(cols)]
+    cols = [_parquet_decimals(table.column(j), c) for j, c in enumerate(cols)]
     aware = {str(names[j]) for j, tz in datetime_zones(table).items() if tz}
     return _zoned({str(n): c for n, c in zip(names, cols, strict=True)}, aware)
+
+
+def _without_pandas_index(path: str, table: Any) -> Any:
+    """Return a Parquet table without the columns pandas stored its index in.
+
+    ``DataFrame.to_parquet`` stores an index other than a plain range (a
+    filtered frame's row numbers, a time index) as a column such as
+    ``__index_level_0__``, which ``pandas.read_parquet`` makes the index
+    again. Read as data, the row labels were tested as a feature: two windows
+    of one stream "drifted" (exit 1) on their disjoint row numbers or times.
+    """
+    meta = table.schema.pandas_metadata or {}
+    index = [c for c in meta.get("index_columns", []) if isinstance(c, str)]
+    index = [c for c in index if c in table.column_names]
+    if not index:
+        return table
+    if len(index) == table.num_columns:
+        raise ValueError(
+            f"{path}: every column is the pandas index ({', '.join(index)}); expected data "
+            "columns (write the frame with reset_index() to keep the index as data)"
+        )
+    return table.drop_columns(index)
 
 
 def _check_na_values(na_values: Any) -> frozenset[str]:
@@ -294,6 +362,23 @@ def _missing_text(table: Table, extra: frozenset[str]) -> Table:
     return table
 
 
+def _parquet_decimals(column: Any, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return a Parquet decimal column as the numbers its text is in a CSV.
+
+    pyarrow gives ``decimal.Decimal`` objects, which the command line took
+    for text: refused against the same numbers in a CSV file ("holds text
+    ... such as Decimal('0.13')"), and refused as probabilities or values by
+    ``gate``. Read as its cells written out, the column is float64 (integers
+    beyond 2**53 exact), as in a CSV.
+    """
+    import pyarrow as pa
+
+    if not pa.types.is_decimal(column.type):
+        return values
+    cells = ["" if v is None else format(v, "f") for v in column.to_pylist()]
+    return _column(cells)[0]
+
+
 def _parquet_nulls(column: Any, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Return a boolean Parquet column with nulls as ``True``/``False``/``None``.
 
@@ -314,8 +399,67 @@ _PARQUET = frozenset({".parquet", ".pq"})
 _JSON = frozenset({".json", ".jsonl", ".ndjson"})
 
 
+#: Compression read by its magic bytes: (name, module, its extension)
+_COMPRESSIONS = (
+    (b"\x1f\x8b", "gzip", "gzip", ".gz"),
+    (b"BZh", "bzip2", "bz2", ".bz2"),
+    (b"\xfd7zXZ\x00", "xz", "lzma", ".xz"),
+)
+#: Archives and compressions the reader does not open, by their magic bytes
+_UNREAD = ((b"PK\x03\x04", "a zip archive"), (b"\x28\xb5\x2f\xfd", "zstd-compressed"))
+
+
 def _extension(path: str) -> str:
-    return os.path.splitext(path)[1].lower()
+    """Return the lower-case extension, behind a compression's (``t.jsonl.gz``: ``.jsonl``)."""
+    stem, ext = os.path.splitext(path)
+    if ext.lower() in {c[3] for c in _COMPRESSIONS}:
+        ext = os.path.splitext(stem)[1]
+    return ext.lower()
+
+
+def _decompressed(path: str, raw: bytes) -> bytes:
+    """Return the bytes of a gzip, bzip2 or xz file decompressed; others as they are.
+
+    A ``.csv.gz`` (as pandas and many CI jobs write) was decoded as UTF-8 and
+    refused as "not UTF-8 text (invalid start byte at byte 1)", naming no
+    compression.
+    """
+    import importlib
+
+    for magic, name, module, _ in _COMPRESSIONS:
+        if raw.startswith(magic):
+            try:
+                return bytes(importlib.import_module(module).decompress(raw))
+            except Exception as exc:  # OSError, EOFError, lzma.LZMAError: truncated, corrupt
+                raise ValueError(f"{path}: not a readable {name} file ({exc})") from None
+    for magic, what in _UNREAD:
+        if raw.startswith(magic):
+            raise ValueError(
+                f"{path}: {what}; expected a CSV, TSV, JSON or Parquet file (uncompressed, "
+                "or compressed with gzip, bzip2 or xz)"
+            )
+    return raw
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """Return ``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a byte-order mark.
+
+    Decoded as UTF-8, such a file's every other byte became a NUL character:
+    no cell was a number, and two files of numbers were compared as
+    categories ("no drift", exit 0). Text that is mostly ASCII has a zero
+    byte in every character's high half, at odd positions (little-endian)
+    or even ones (big-endian); None unless one parity clearly holds them.
+    """
+    head = raw[: 8192 - 8192 % 2] if len(raw) >= 2 else b""
+    if len(head) < 2:
+        return None
+    even = head[0::2].count(0) / (len(head) // 2)
+    odd = head[1::2].count(0) / (len(head) // 2)
+    if odd >= 0.3 and odd >= 4 * even:
+        return "utf-16-le"
+    if even >= 0.3 and even >= 4 * odd:
+        return "utf-16-be"
+    return None
 
 
 def _names_its_columns(path: str) -> bool:
@@ -406,6 +550,7 @@ def _read_json(path: str, text: str, extra: frozenset[str] = frozenset()) -> Tab
             # pandas' DataFrame.to_json(): {column: {index: value}}
             columns = list(doc.values())
             index = list(columns[0])
+            _refuse_keyed_by_row(path, list(doc), index)
             for k, col in doc.items():
                 if set(col) != set(index):
                     raise ValueError(
@@ -438,6 +583,28 @@ def _read_json(path: str, text: str, extra: frozenset[str] = frozenset()) -> Tab
             for k in names
         },
     )
+
+
+def _refuse_keyed_by_row(path: str, outer: list[str], inner: list[str]) -> None:
+    """Refuse an object of objects that looks keyed by row (``to_json(orient="index")``).
+
+    ``{"0": {"a": 1.5, "b": 2}, "1": {...}}`` has the shape of pandas'
+    default ``{column: {row: value}}``; read that way each row was a column
+    of two values, and a shifted column went unseen ("no drift", exit 0).
+    Outer keys that are row numbers, more of them than inner keys, and
+    inner keys with a name among them say rows.
+    """
+    if (
+        len(outer) > len(inner)
+        and all(_INTEGER.fullmatch(k) for k in outer)
+        and not all(_INTEGER.fullmatch(k) for k in inner)
+    ):
+        raise ValueError(
+            f"{path}: an object of {len(outer)} objects keyed by row numbers ({outer[0]!r}, "
+            f"...), each with the keys {inner[:3]}: rows, as DataFrame.to_json("
+            "orient='index') writes them, not columns; write the file with orient='records' "
+            "(or the default orient='columns')"
+        )
 
 
 def _looks_like_json(text: str) -> bool:
@@ -481,7 +648,7 @@ def read_table(
         with its byte-order mark), and refused when it looks like JSON.
     sep : str, optional
         The delimiter (one character, or ``"tab"``, ``"comma"``,
-        ``"semicolon"``, ``"pipe"``, ``"\\t"``); detected from the first
+        ``"semicolon"``, ``"pipe"``, ``"space"``, ``"\\t"``); detected from the first
         lines when omitted (``.tsv`` files are tab-separated).
     header : bool, default=True
         Whether the first row names the columns. Without a header the columns
@@ -502,9 +669,10 @@ def read_table(
     dict of str to numpy.ndarray
         Columns in file order: float64 for numbers (empty cells NaN),
         datetime64 for ISO-8601 dates, object (str or None) otherwise. A
-        column with an integer beyond 2**53 (which float64 would round) is
-        int64 when every cell is an integer within int64's range (Python ints
-        and None when some cells are empty), else text.
+        column of integers with one beyond 2**53 (which float64 would round)
+        is int64 when every cell is within int64's range (Python ints and
+        None when some cells are empty), else text; a column of numbers with
+        a fraction (``1.5``) or an exponent is float64 whatever its integers.
 
     Raises
     ------
@@ -531,7 +699,8 @@ def read_table(
         sep = _SEP_ALIASES.get(sep.lower(), sep)
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
         raise ValueError(
-            f"--sep must be one character (or tab, comma, semicolon, pipe, '\\t'), got {sep!r}"
+            f"--sep must be one character (or tab, comma, semicolon, pipe, space, '\\t'), "
+            f"got {sep!r}"
         )
     if not os.path.exists(path):
         raise ValueError(f"{path}: No such file")
@@ -547,16 +716,31 @@ def read_table(
             raw = fh.read()
     except OSError as exc:  # permissions, a device, a file gone since the check
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    raw = _decompressed(path, raw)
     if raw.startswith(b"PAR1"):  # before decoding: Parquet's bytes are not text
         raise ValueError(f"{path}: this is a Parquet file; give it a .parquet extension")
-    # UTF-16 only with its byte-order mark (spreadsheets' "Unicode text"); else UTF-8
-    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-    encoding = "utf-16" if utf16 else "utf-8-sig"
+    # UTF-16/32 with a byte-order mark (spreadsheets' "Unicode text"), UTF-16
+    # without one when its zero bytes say so; else UTF-8
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = (b"\x00" in raw[:8192] and _utf16_without_bom(raw)) or "utf-8-sig"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        what = "UTF-16" if utf16 else "UTF-8"
-        raise ValueError(f"{path}: not {what} text ({exc.reason} at byte {exc.start})") from None
+        what = encoding.upper().replace("-SIG", "").replace("-LE", "").replace("-BE", "")
+        hint = "" if what != "UTF-8" else " (Latin-1 or Windows-1252?); save it as UTF-8"
+        raise ValueError(
+            f"{path}: not {what} text ({exc.reason} at byte {exc.start}){hint}"
+        ) from None
+    if "\x00" in text:  # a binary file, or text in an encoding not recognised
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValueError(
+            f"{path}: line {line} holds a NUL character, which text does not; is it a binary "
+            "file, or text in another encoding (such as UTF-16)? Save it as UTF-8 text"
+        )
     if _extension(path) in _JSON:
         return _read_json(path, text, extra)
     if _looks_like_json(text):
@@ -564,19 +748,30 @@ def read_table(
             f"{path}: this looks like JSON, not delimited text; give it a .json or .jsonl "
             "extension"
         )
-    delim = sep if sep is not None else _detect_sep(path, text[:65536])
+    # a first line "sep=;" names the delimiter (Excel's CSV): it was read as
+    # the header, refused as one column or as an empty column name
+    excel = _EXCEL_SEP.match(text)
+    if excel is not None and sep is None:
+        sep = excel.group(1)
+    delim = sep if sep is not None else _detect_sep(path, _sample(text))
     try:
         # newline="": lines end at \n, \r\n or a lone \r (old Mac files)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         rows: list[list[str]] = []
         ends: list[int] = []  # the line each row ends on
         for r in reader:
+            if r:  # the byte-order mark of a file appended to another (cat a.csv b.csv)
+                r[0] = r[0].lstrip("\ufeff")
             rows.append([c.strip() for c in r])
             ends.append(reader.line_num)
     except csv.Error as exc:
         raise ValueError(f"{path}: malformed CSV ({exc})") from None
     # the line each row starts on (a quoted cell may span lines)
     starts = [1] + [end + 1 for end in ends[:-1]]
+    if ends and ends[-1] > starts[-1]:
+        _refuse_unclosed_quote(path, text, delim, starts[-1])
+    if excel is not None:
+        rows, starts = rows[1:], starts[1:]
     # blank lines are skipped; a row of empty cells (",,") is a row of missing
     # values, as in pandas and as a JSON record of nulls: dropping it turned
     # nan_policy="raise" into an answer and changed the row counts
@@ -596,6 +791,17 @@ def read_table(
     starts = [starts[i] for i in keep]
     if header:
         names = rows[0]
+        if len(names) > 1 and names[-1] == "" and "" not in names[:-1]:
+            raise ValueError(
+                f"{path}: the header row ends with a {_sep_name(delim)}, so its last column "
+                "has an empty column name; remove the delimiter at the end of the lines"
+            )
+        if len(names) > 1 and names[0] == "" and "" not in names[1:]:
+            raise ValueError(
+                f"{path}: the header's first column has an empty column name, as "
+                "DataFrame.to_csv() writes a frame's index (row labels, not data); write it "
+                "with index=False, or name the column"
+            )
         _check_names(path, names)
         body = rows[1:]
         if width == 1 and sep is None:
@@ -606,11 +812,12 @@ def read_table(
                     f"{_sep_name(others[0])}; is the file {_sep_name(others[0])}-separated? "
                     "Pass the delimiter with --sep"
                 )
+            _refuse_space_separated(path, names[0], [r[0] for r in rows[1:] if r and r[0]])
         if width == 1 and sep is not None:
             # a given delimiter that reads one column of a file that reads as
             # several with another: `--sep tab` on a comma file compared whole
             # lines as categories ("no drift", exit 0)
-            found = _detect_sep(path, text[:65536])
+            found = _detect_sep(path, _sample(text))
             if found != sep and _sep_name(found) != _sep_name(sep) and found in names[0]:
                 raise ValueError(
                     f"{path}: --sep {_sep_name(sep)} reads one column named "
@@ -620,6 +827,8 @@ def read_table(
     else:
         names = [str(j) for j in range(width)]
         body = rows
+        if width == 1 and sep is None and rows and rows[0]:
+            _refuse_space_separated(path, rows[0][0], [r[0] for r in rows[1:] if r and r[0]])
     for k, r in enumerate(body, start=1 if header else 0):
         if len(r) != width:
             # the file's own line (blank lines skipped before it counted no more)
@@ -636,6 +845,8 @@ def read_table(
                 f"{'the header has' if header else 'the first line has'} {width} "
                 f"({_sep_name(delim)}-separated){hint}"
             )
+    if header:
+        _refuse_repeated_header(path, names, body, starts[1:])
     if not body:
         raise ValueError(f"{path}: no data rows")
     if extra:
@@ -647,6 +858,82 @@ def read_table(
     if isinstance(table, _ZonedTable):
         table.lines = tuple(starts[1:] if header else starts)
     return table
+
+
+def _refuse_space_separated(path: str, name: str, cells: list[str]) -> None:
+    """Refuse one column whose lines are columns separated by spaces.
+
+    A space-separated file (``np.savetxt``, R's ``write.table``) was read as
+    one column of whole lines, compared as categories: a shift of 1 sd was
+    "no drift", p = 1, exit 0. Refused when the header and every line split
+    on spaces into the same number of fields, and one field is a number on
+    every line; ``--sep ,`` reads such a file as one column.
+    """
+    width = len(name.split())
+    if width < 2 or not cells:
+        return
+    split = [c.split() for c in cells]
+    if any(len(r) != width for r in split):
+        return
+    if any(all(_is_number(r[j]) for r in split) for j in range(width)):
+        raise ValueError(
+            f"{path}: one column ({name[:40]!r}, ...), whose every line is {width} fields "
+            "separated by spaces; is the file space-separated? Pass --sep space (one space "
+            "between fields), or --sep , to read each line as one value"
+        )
+
+
+def _refuse_unclosed_quote(path: str, text: str, delim: str, start: int) -> None:
+    """Refuse a last row whose quoted cell the file never closes.
+
+    The reader took every line from an opening quote to the end of the file
+    as one cell: the rows after it were lost without a word (a one-column
+    file of 5 labels became 2), where pandas refuses "EOF inside string".
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    try:
+        for _ in csv.reader(lines[start - 1 :], delimiter=delim, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ValueError(
+                f"{path}: line {start} opens a quoted cell (\") that the file never closes, "
+                "so every line after it would be one cell; close the quote, or double a "
+                "quote inside a quoted cell (\"\")"
+            ) from None
+
+
+def _refuse_repeated_header(
+    path: str, names: list[str], body: list[list[str]], starts: list[int]
+) -> None:
+    """Refuse a data row that repeats the header row (files joined with their headers).
+
+    ``cat a.csv b.csv`` keeps ``b.csv``'s header as a row of data: the column
+    of numbers it heads became text, compared as categories ("no drift",
+    exit 0), and a label file gained a label that is the column's name. A
+    header of numbers (probability columns ``0,1``) may equal a data row, and
+    a single column of text may hold its own name as a label; neither is
+    refused.
+    """
+    if all(_is_number(n) for n in names):
+        return
+    for k, r in enumerate(body):
+        if r != names:
+            continue
+        if len(names) == 1:
+            others = [c[0] for c in body if c != names and c[0] not in NA_TOKENS]
+            if not others or not all(_is_number(c) for c in others):
+                return
+        raise ValueError(
+            f"{path}: line {starts[k]} repeats the header row {_delimited(names)!r}, as when "
+            "files are joined with their headers (cat a.csv b.csv); remove the repeated "
+            "header line(s)"
+        )
+
+
+def _delimited(names: list[str], limit: int = 60) -> str:
+    text = ",".join(names)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_decimal_marks(path: str, table: Table, names: list[str], body: list[list[str]]) -> None:
@@ -687,7 +974,7 @@ def _check_decimal_marks(path: str, table: Table, names: list[str], body: list[l
 
 def _is_number(cell: str) -> bool:
     """Whether the reader would read ``cell`` as a number (a missing-value marker is not)."""
-    return cell not in NA_TOKENS and _floats([cell], False) is not None
+    return cell not in NA_TOKENS and _floats([cell.replace(_MINUS, "-")], False) is not None
 
 
 def text_cell(values: Any) -> Any:
@@ -789,8 +1076,8 @@ def read_column_file(
         table = read_table(path, sep=sep, header=header, empty_lines="missing")
     except ValueError as exc:
         fail(name, "a readable CSV file with at least one data row", described(str(exc)))
-    names = list(table)
     lines = data_lines(table)
+    table, names = _true_false_one_way(path, table)
 
     def refuse_missing(row: int) -> None:
         where = f"line {lines[row]}" if lines is not None else f"data row {row + 1}"
@@ -877,6 +1164,33 @@ def read_column_file(
                 texts.append(c.astype(str))
         values = np.column_stack(texts)
     return (names if header else None), values[:, 0] if values.shape[1] == 1 else values
+
+
+_TRUE_FALSE = ("true", "false")
+
+
+def _true_false_one_way(path: str, table: Table) -> tuple[Table, list[str]]:
+    """Return true/false labels and column names written one way: lower case.
+
+    Each file was read as written, so ``True`` in the probabilities' header
+    was not the class ``true`` of ``y_true`` (as pandas writes booleans,
+    beside JSON's or R's ``true``): the columns ``True,False`` were read by
+    position, P(True) as P(false), and ROC AUC 0.91 became 0.09; predictions
+    ``TRUE`` were refused as labels absent from ``y_true``.
+    """
+    names = [n.lower() if n.lower() in _TRUE_FALSE else n for n in table]
+    if len(set(names)) != len(names):
+        raise ValueError(
+            f"{path}: the header names one class twice, written two ways ({list(table)})"
+        )
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name, col in zip(names, table.values(), strict=True):
+        values = col.tolist() if col.dtype == object else None
+        if values and all(v is None or (isinstance(v, str) and v.lower() in _TRUE_FALSE)
+                          for v in values) and any(v is not None for v in values):
+            col = np.array([v if v is None else v.lower() for v in values], dtype=object)
+        out[name] = col
+    return out, names
 
 
 def whole_numbers(values: npt.NDArray[Any]) -> bool:

@@ -258,9 +258,12 @@ BIG = 2**53  # 9007199254740992: 2**53 + 1 is the first integer a float64 cannot
         ([f"-{BIG + 1}", "0"], "int64", [-BIG - 1, 0]),
         # with an empty cell: Python ints and None (as text, drift compared categories)
         ([str(BIG + 1), ""], "object", [BIG + 1, None]),
-        # beyond int64, or with a fraction: the text as written
+        # beyond int64: the text as written
         ([str(2**64 + 1), str(2**64)], "object", [str(2**64 + 1), str(2**64)]),
-        ([str(BIG + 1), "1.5"], "object", [str(BIG + 1), "1.5"]),
+        # with a fraction the column holds measurements, not ids: float64 (as
+        # text, drift compared its numbers as categories)
+        ([str(BIG + 1), "1.5"], "float64", [float(BIG + 1), 1.5]),
+        ([str(2**64 + 1), "1e3"], "float64", [float(2**64 + 1), 1000.0]),
         # within 2**53, or written as floats: float64 as before
         ([str(BIG), "1"], "float64", [float(BIG), 1.0]),
         (["1e300", "2"], "float64", [1e300, 2.0]),
