@@ -16,6 +16,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 
 from mllifecycle._frames import column_names, is_frame
+from mllifecycle._validation import check_rng
 from mllifecycle.augment._common import is_continuous, to_numpy
 from mllifecycle.augment._regression import smote_regression
 from mllifecycle.augment._simple import gaussian_noise, mixup, random_oversample
@@ -67,6 +68,9 @@ class _Augmenter(OneToOneFeatureMixin, BaseEstimator):  # type: ignore[misc]
         """
         params = self.get_params(deep=False)
         rng = params.pop("random_state")
+        # named as the sampler's own parameter: the function's check blamed "the
+        # 'rng' parameter of smote", a name the sampler's user never wrote
+        check_rng(rng, "random_state", caller=f"{type(self).__name__}.fit_resample")
         fn = type(self)._function
         out = fn(X, y, sample_weight=sample_weight, rng=rng, **params)
         self._record(X, y, out)

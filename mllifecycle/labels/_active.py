@@ -14,7 +14,7 @@ compares the learning curve with random sampling.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -475,6 +475,8 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str,
     if k < 2:
         fail("estimator", "a committee fitted on at least 2 classes (query at random "
              "until two classes are labelled)", described(f"{k} class(es)"), caller)
+    if coded:
+        coded = _members_coded(members, k)
     out = np.zeros((len(members), Xp.shape[0], k))
     for i, m in enumerate(members):
         check_has_methods(m, "estimator", ["predict_proba"], caller)
@@ -485,12 +487,34 @@ def _committee_proba(estimator: Any, Xp: FloatArray, caller: str,
             fail("estimator", "members whose predict_proba returns (n_pool, "
                  "len(classes_))", described(f"member {i}: shape {p.shape}"), caller)
         _checked_proba(p, caller)
-        if coded and mc.dtype.kind in "iuf" and mc.size and mc.max() < k:
-            cols = mc.astype(np.intp)
-        else:
-            cols = np.searchsorted(all_classes, mc)
+        cols = mc.astype(np.intp) if coded else np.searchsorted(all_classes, mc)
+        if not coded and (np.any(cols >= k) or not np.array_equal(
+                np.asarray(all_classes)[np.minimum(cols, k - 1)], mc)):
+            fail("estimator", f"members fitted on the committee's classes "
+                 f"{np.asarray(all_classes).tolist()!r} (or on their codes 0..{k - 1})",
+                 described(f"member {i} with classes {mc.tolist()!r}"), caller)
         out[i][:, cols] = p
     return out
+
+
+def _members_coded(members: list[Any], k: int) -> bool:
+    """Whether an ensemble's members were fitted on the codes 0..K-1 of its classes.
+
+    scikit-learn's forests, bagging, voting and stacking fit their members on
+    encoded labels; AdaBoost fits them on the labels themselves. Members'
+    classes ``[-1, 1]`` (AdaBoost on labels -1/+1) were read as the codes
+    -1 and 1: column -1 is the last, so the probabilities of class -1 landed
+    on class 1's column and were overwritten. The codes are used only when
+    every member's classes are whole numbers in [0, K) (where they are also
+    the ensemble's labels, the codes are the usual case: a bagged member that
+    missed a class).
+    """
+    for m in members:
+        mc = np.asarray(getattr(m, "classes_", []))
+        if not (mc.dtype.kind in "iuf" and mc.size and np.all(mc == np.round(mc))
+                and mc.min() >= 0 and mc.max() < k):
+            return False
+    return True
 
 
 def vote_entropy(
@@ -1098,6 +1122,9 @@ def _stored_as_given(values: list[Any], name: str, caller: str, *,
     """
     check_labels_of_one_kind(values, name, caller, expected=expected)
     stored = np.asarray(values)
+    if stored.ndim > 1:  # answers [[0], [1]] (a column y[idx][:, None])
+        fail(name, "one label per row (a 1-D sequence of labels)",
+             described(f"labels stored as an array of shape {stored.shape}"), caller)
     if stored.ndim != 1 or stored.tolist() != values:
         flat = stored.ravel().tolist() if stored.ndim == 1 else []
         at = next((i for i, (a, b) in enumerate(zip(values, flat, strict=False)) if a != b), 0)
@@ -1141,6 +1168,40 @@ def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDAr
         return yl
     stored = _stored_as_given(values, "y_labelled", caller)
     return yl if yl.dtype != object else stored
+
+
+def _strategy_answer(q: Any, b: int, n: int) -> tuple[IntArray, FloatArray]:
+    """Check a strategy's answer for a batch of ``b`` from ``n`` rows; return its arrays.
+
+    A negative index picked the last pool row, more rows than ``batch_size``
+    were all taught (buying past the budget), and an answer without
+    ``indices`` raised a bare AttributeError or IndexError.
+    """
+    caller = "ActiveLearner.query"
+    if not (hasattr(q, "indices") and hasattr(q, "scores")):
+        fail("strategy", "a query strategy returning a Query (indices and scores)",
+             described(f"an answer of type {type(q).__name__}"), caller)
+    idx = np.asarray(q.indices)
+    whole = idx.dtype.kind in "iu" or (idx.dtype.kind == "f" and bool(
+        np.all(np.isfinite(idx)) and np.all(idx == np.round(idx))))
+    if idx.ndim != 1 or (idx.size and not whole):
+        fail("strategy", "a Query whose indices are a 1-D array of integer pool rows",
+             described(f"indices of shape {idx.shape} and dtype {idx.dtype}"), caller)
+    if idx.size > b:
+        fail("strategy", f"a Query of at most batch_size={b} rows",
+             described(f"{idx.size} rows"), caller)
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        fail("strategy", f"a Query of pool rows in [0, {n - 1}] (positions in the X_pool "
+             "it was given)", described(f"the row {bad.item()!r}"), caller)
+    if np.unique(idx).size != idx.size:
+        fail("strategy", "a Query of distinct pool rows",
+             described("a row picked more than once"), caller)
+    scores = np.asarray(q.scores, dtype=np.float64).ravel()
+    if scores.shape[0] != idx.shape[0]:
+        fail("strategy", "a Query with one score per index",
+             described(f"{scores.shape[0]} score(s) for {idx.shape[0]} index(es)"), caller)
+    return idx.astype(np.intp), scores
 
 
 @attrs.define(kw_only=True)
@@ -1327,9 +1388,9 @@ class ActiveLearner:
         else:
             Xl, _ = self._training()
             q = self.strategy(self.estimator_, Xr, batch_size=b, X_labelled=Xl, rng=seed)
-            name = q.strategy
-        return Query(indices=rem[np.asarray(q.indices, dtype=np.intp)],
-                     scores=np.asarray(q.scores, dtype=np.float64), strategy=name)
+            name = getattr(q, "strategy", getattr(self.strategy, "__name__", "custom"))
+        idx, scores = _strategy_answer(q, b, Xr.shape[0])
+        return Query(indices=rem[idx], scores=scores, strategy=str(name))
 
     def teach(self, indices: npt.ArrayLike, labels: Sequence[Any] | npt.ArrayLike
               ) -> ActiveLearner:
@@ -1352,7 +1413,15 @@ class ActiveLearner:
         if (counts > 1).any():
             fail("indices", "distinct pool rows (one answer per row)",
                  described(f"row {int(uniq[counts > 1][0])} more than once"), caller)
-        labs = list(labels)  # type: ignore[arg-type]
+        if (isinstance(labels, str | bytes) or not isinstance(labels, Iterable)
+                or getattr(labels, "ndim", 1) != 1):
+            # "ab" was taught letter by letter as the labels "a" and "b"; a bare
+            # scalar raised "'int' object is not iterable"
+            ndim = getattr(labels, "ndim", 0)
+            fail("labels", "a 1-D sequence of answers, one per row of 'indices'",
+                 described(f"an array of shape {np.shape(labels)}" if ndim > 1 else
+                           f"the single {type(labels).__name__} {labels!r}"), caller)
+        labs = list(labels)
         if len(labs) != idx.shape[0]:
             fail("labels", f"one answer per queried row ({idx.shape[0]})",
                  described(f"{len(labs)} answer(s)"), caller)
@@ -1598,6 +1667,13 @@ def simulate(
 
     seed = int(gen.integers(2**31 - 1))
     Xp, Xt, yp, yt = train_test_split(Xa, ya, test_size=ts, stratify=ya, random_state=seed)
+    if init >= Xp.shape[0]:
+        # "budget must be at most -1" blamed the budget for a pool the initial
+        # labels alone fill
+        fail("initial_size" if initial_size is not None else "test_size",
+             f"a pool larger than the {init} initial labels (the pool holds "
+             f"{Xp.shape[0]} of {Xa.shape[0]} rows at test_size={ts:g})",
+             initial_size if initial_size is not None else test_size, caller)
     if init + bud > Xp.shape[0]:
         fail("budget", f"at most {Xp.shape[0] - init} (pool of {Xp.shape[0]} rows minus "
              f"{init} initial labels)", bud, caller)

@@ -285,7 +285,8 @@ class NoiseMatrix:
         Estimated distribution of the true labels.
     noise_rates : ndarray of shape (n_classes,)
         Per given label ``i``, the estimated fraction of its rows whose true
-        label differs: ``1 - P(true=i | given=i)``.
+        label differs: ``1 - P(true=i | given=i)`` (NaN for a class of
+        ``y_proba`` that no row was given).
     noise_fraction : float
         Estimated fraction of wrong labels overall, ``1 - trace(joint)``.
     n_samples : int
@@ -652,7 +653,8 @@ def _noise(codes: IntArray, p: FloatArray, cls: npt.NDArray[Any]) -> NoiseMatrix
     return NoiseMatrix(
         classes=cls, confident_joint=cj, joint=joint, noise_matrix=nm,
         inverse_noise_matrix=inv, prior=true_tot,
-        noise_rates=np.asarray(1.0 - inv.diagonal(), dtype=np.float64),
+        # a label no row was given has no rows to be wrong: NaN, not 1.0 ("all wrong")
+        noise_rates=np.where(given_tot > 0, 1.0 - inv.diagonal(), np.nan),
         noise_fraction=float(1.0 - np.trace(joint)), n_samples=int(codes.shape[0]),
     )
 

@@ -409,6 +409,9 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_int(self.calibration_cv, "calibration_cv", caller=caller, low=2)
         if self.guard_cv is not None:
             check_int(self.guard_cv, "guard_cv", caller=caller, low=2)
+        if not isinstance(self.random_state, np.random.RandomState):  # scikit-learn's kind
+            # -1 and 1.5 raised NumPy's bare ValueError/TypeError; True was the seed 1
+            check_rng(self.random_state, "random_state", caller)
         Xa = check_array(X, "X", caller=caller, ndim=2)
         ya = _labels_as_given(y)  # [0, "a"] stays two types, not two strings
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
@@ -419,6 +422,14 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if ya.dtype.kind == "O":
             yl = _object_labels(ya[lab], caller)
         elif ya.dtype.kind == "f" and np.all(ya[lab] == np.round(ya[lab])):
+            big = ya[lab][np.abs(ya[lab]) >= 2.0**63]
+            if big.shape[0]:
+                # the int64 cast wrapped 1e19 to -2**63 (a class never given) and
+                # scikit-learn reads such floats as a continuous target
+                fail("y", "whole-number labels below 2**63 in magnitude "
+                     "(encode larger ones, e.g. as text)",
+                     described(f"{big.shape[0]} label(s) such as {float(big[0])!r}"),
+                     caller)
             yl = ya[lab].astype(np.int64)
         else:
             yl = _refuse_continuous(ya[lab], caller)
