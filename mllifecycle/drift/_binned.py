@@ -236,7 +236,9 @@ def _binned_test(
             groups, perm_stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
         )
         details["p_value_method"] = groups.mode
-        p_value = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
+        p_value = permutation_p_value(
+            obs, perm, alpha=a, caller=caller, details=details, kind="bins"
+        )
     return _result(
         method,
         stat,

@@ -178,7 +178,9 @@ def chi_square(
             groups, stat, gen, nb, n_jobs=jobs, progress=progress, caller=caller
         )
         details["p_value_method"] = groups.mode
-        p = permutation_p_value(obs, perm, alpha=a, caller=caller, details=details)
+        p = permutation_p_value(
+            obs, perm, alpha=a, caller=caller, details=details, kind="categories"
+        )
     else:
         details["p_value_method"] = "asymptotic"
     return _result(

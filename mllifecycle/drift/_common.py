@@ -647,6 +647,7 @@ def permutation_p_value(
     caller: str,
     details: dict[str, Any],
     rtol: float = 0.0,
+    kind: str = "values",
 ) -> float:
     """Permutation p-value, its Monte-Carlo standard error, and a power check.
 
@@ -654,8 +655,9 @@ def permutation_p_value(
     binomial Monte-Carlo error ``sqrt(p (1 - p) / B)``) into ``details``, and
     warns (:class:`~mllifecycle.exceptions.DegenerateDataWarning`) when even
     the most extreme statistic seen could not reach ``p < alpha``: the test
-    can then never reject (too few values for the number of bins, or nearly
-    all values tied).
+    can then never reject. ``kind`` words the advice: ``"bins"`` (too few
+    values for the number of bins), ``"categories"`` (for the number of
+    categories) or ``"values"`` (too few rows, or nearly all values tied).
     """
     p = perm_p_value(observed, permuted, rtol)
     b = permuted.shape[0]
@@ -677,12 +679,20 @@ def permutation_p_value(
         warnings.warn(
             f"{caller}: this test cannot reject at alpha={alpha:g} on these data: "
             f"{floor:.0%} of the relabellings reach the largest value of the statistic "
-            "(samples too small for the number of bins, or nearly all values tied); "
-            "use fewer n_bins, more rows or a rank test such as ks",
+            f"{_CANNOT_REJECT[kind]}",
             DegenerateDataWarning,
             stacklevel=3,
         )
     return p
+
+
+_CANNOT_REJECT = {
+    "bins": "(samples too small for the number of bins, or nearly all values tied); "
+    "use fewer n_bins, more rows or a rank test such as ks",
+    "categories": "(samples too small for the number of categories, or nearly all rows "
+    "in one category); use more rows or merge rare categories",
+    "values": "(samples too small, or nearly all values tied); use more rows",
+}
 
 
 def canonical_order(x: FloatArray) -> npt.NDArray[np.intp]:
