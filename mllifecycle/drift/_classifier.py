@@ -66,6 +66,52 @@ def _stratified_folds(
     return fold
 
 
+def _grouped_folds(
+    z: FloatArray, y: npt.NDArray[np.int64], k: int, gen: np.random.Generator
+) -> npt.NDArray[np.intp]:
+    """Stratified fold labels that keep small groups of identical rows together.
+
+    ``z`` is in canonical order, so identical rows are adjacent. A row whose
+    twin (the same features, the other label) sits in a training fold is
+    predicted as its twin's label: ``X`` against ``X.copy()`` gave AUC 0.06.
+    Groups of fewer than ``2 k`` identical rows therefore go to one fold
+    whole; larger groups (the levels of discrete data) are dealt over all
+    ``k`` folds in random order, so every model still learns them. Which
+    rows share a fold depends on the group sizes, not on the labels within
+    a group, so labels stay exchangeable under the null. Without repeated
+    rows these are the folds of :func:`_stratified_folds`.
+    """
+    n = y.shape[0]
+    new = np.r_[True, np.any(z[1:] != z[:-1], axis=1)] if n else np.zeros(0, bool)
+    if new.all():
+        return _stratified_folds(y, k, gen)
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, n])
+    fold = np.empty(n, dtype=np.intp)
+    count = np.zeros((k, 2))
+    for s, g in zip(starts[sizes >= 2 * k], sizes[sizes >= 2 * k], strict=True):
+        # dealt without looking at the labels: a group dealt class by class
+        # puts its label share in every fold, so a model learns a chance
+        # majority at ``x`` and is scored on it (30% false positives at 5%)
+        offset = int(gen.integers(k))
+        fold[s + gen.permutation(g)] = (np.arange(g) + offset) % k
+        np.add.at(count, (fold[s : s + g], y[s : s + g]), 1.0)
+    small = np.flatnonzero(sizes < 2 * k)
+    total = np.array([n - y.sum(), y.sum()], dtype=float)
+    # whole groups, the largest first (ties in random order), each to the fold
+    # whose class counts it fills least (as StratifiedGroupKFold)
+    small = small[gen.permutation(small.shape[0])]
+    small = small[np.argsort(-sizes[small], kind="stable")]
+    for gi in small:
+        s, g = starts[gi], sizes[gi]
+        add = np.bincount(y[s : s + g], minlength=2).astype(float)
+        share = (count + add) / total
+        f = int(np.lexsort((count.sum(axis=1), share.max(axis=1)))[0])
+        fold[s : s + g] = f
+        count[f] += add
+    return fold
+
+
 def classifier_drift(
     reference: npt.ArrayLike,
     current: npt.ArrayLike,
@@ -118,7 +164,12 @@ def classifier_drift(
     float32, which cannot resolve ``1e9 + N(0, 1)``.
 
     Rows are put in a canonical (lexicographic) order before the folds are
-    drawn, so the result does not depend on the row order. Scores are only
+    drawn, so the result does not depend on the row order. Identical rows
+    (the same row in both samples) go to one fold while fewer than
+    ``2 cv`` share a value, so no row is scored by a model that saw its twin
+    with the other label (``X`` against ``X.copy()`` gave AUC 0.23, and
+    shared rows masked a shift); more frequent values (discrete data) are
+    dealt over all folds, so every model learns them. Scores are only
     compared within a fold: pooling out-of-fold scores of different models
     into one Mann-Whitney test is anticonservative (the models' score scales
     differ; about 9.5% false positives at alpha = 0.05 in our simulation),
@@ -181,12 +232,23 @@ def classifier_drift(
     # every random_state left at None is seeded, also a pipeline step's
     # (``randomforestclassifier__random_state``): the same rng, the same result
     est = seeded_clone(estimator, seed) if hasattr(estimator, "get_params") else clone(estimator)
-    fold_of = _stratified_folds(y, k, np.random.default_rng(seed))
+    fold_of = _grouped_folds(z, y, k, np.random.default_rng(seed))
     imp = np.zeros(z.shape[1])
     have_imp = True
     u_sum = u_mean = u_sd = pairs = 0.0
     for f in range(k):
         train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+        yt = y[test]
+        n1k = float(yt.sum())
+        n0k = float(yt.shape[0]) - n1k
+        if n1k * n0k == 0:
+            continue  # no pair to compare (possible when identical rows share a fold)
+        if np.unique(y[train]).shape[0] < 2:
+            # the other folds hold one class only: no model can rank, all scores tie
+            u_sum += n1k * n0k / 2.0
+            u_mean += n1k * n0k / 2.0
+            pairs += n1k * n0k
+            continue
         e = clone(est).fit(z[train], y[train])
         if hasattr(e, "predict_proba"):
             sc = np.asarray(e.predict_proba(z[test]))[:, 1]
@@ -199,10 +261,7 @@ def classifier_drift(
         else:
             have_imp = False
         # Mann-Whitney U of this fold's scores (one model, exchangeable under H0)
-        yt = y[test]
         ranks, tie_counts = _average_ranks(sc)
-        n1k = float(yt.sum())
-        n0k = float(yt.shape[0]) - n1k
         nk = n1k + n0k
         tie = float(((tie_counts**3) - tie_counts).sum())
         u_sum += float(ranks[yt == 1].sum()) - n1k * (n1k + 1.0) / 2.0
@@ -210,6 +269,15 @@ def classifier_drift(
         var_k = n1k * n0k / 12.0 * ((nk + 1.0) - tie / (nk * (nk - 1.0)))
         u_sd += float(np.sqrt(max(var_k, 0.0)))
         pairs += n1k * n0k
+    if pairs == 0:
+        fail(
+            "reference",
+            "rows that can be split into folds holding both samples (groups of "
+            f"fewer than 2 * cv = {2 * k} identical rows are kept in one fold, so that no "
+            "row is scored by a model that saw its twin)",
+            described(f"{np.unique(z, axis=0).shape[0]} distinct rows over both samples"),
+            caller,
+        )
     auc = u_sum / pairs
     # sd of a sum <= sum of sds, whatever the dependence between folds
     p = float(special.ndtr(-(u_sum - u_mean - 0.5) / u_sd)) if u_sd > 0 else 1.0
