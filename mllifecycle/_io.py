@@ -272,8 +272,19 @@ def _column(cells: list[str], decimal_comma: bool = False) -> tuple[npt.NDArray[
     return np.array([None if c in NA_TOKENS else c for c in cells], dtype=object), False
 
 
-def _table(path: str, columns: dict[str, list[str]], decimal_comma: bool = False) -> Table:
-    """Columns of text cells read by :func:`_column`, with their time zones remembered."""
+def _table(
+    path: str, columns: dict[str, list[str]], decimal_comma: bool = False, as_written: bool = False
+) -> Table:
+    """Columns of text cells read by :func:`_column`, with their time zones remembered.
+
+    With ``as_written`` every column is the cells as written (object: str, or
+    None for a missing cell).
+    """
+    if as_written:
+        return {
+            name: np.array([None if c in NA_TOKENS else c for c in cells], dtype=object)
+            for name, cells in columns.items()
+        }
     table: Table = {}
     aware: set[str] = set()
     for name, cells in columns.items():
@@ -522,7 +533,9 @@ def _json_lines(path: str, text: str) -> list[Any]:
     return records
 
 
-def _read_json(path: str, text: str, extra: frozenset[str] = frozenset()) -> Table:
+def _read_json(
+    path: str, text: str, extra: frozenset[str] = frozenset(), as_written: bool = False
+) -> Table:
     """Read JSON lines, a JSON array of records, or an object of columns."""
     if not text.strip():
         raise ValueError(f"{path}: empty file; expected JSON records")
@@ -582,6 +595,7 @@ def _read_json(path: str, text: str, extra: frozenset[str] = frozenset()) -> Tab
             ]
             for k in names
         },
+        as_written=as_written,
     )
 
 
@@ -634,6 +648,7 @@ def read_table(
     header: bool = True,
     na_values: Any = None,
     empty_lines: str = "skip",
+    as_written: bool = False,
 ) -> Table:
     r"""Read a CSV, TSV, JSON or Parquet file into ``{column name: 1-D array}``.
 
@@ -663,6 +678,11 @@ def read_table(
         row holding a missing value, kept in its place. The line break that
         ends the last line does not start a row. In a file of several columns
         an empty line is always skipped (a row of missing values is ``,,``).
+    as_written : bool, default=False
+        Return every column of a delimited or JSON file as the cells written
+        (object arrays of str, None for a missing cell), not read as numbers
+        or dates: ids such as ``001`` stay as written. Parquet files keep
+        their own types.
 
     Returns
     -------
@@ -742,7 +762,7 @@ def read_table(
             "file, or text in another encoding (such as UTF-16)? Save it as UTF-8 text"
         )
     if _extension(path) in _JSON:
-        return _read_json(path, text, extra)
+        return _read_json(path, text, extra, as_written)
     if _looks_like_json(text):
         raise ValueError(
             f"{path}: this looks like JSON, not delimited text; give it a .json or .jsonl "
@@ -852,8 +872,10 @@ def read_table(
     if extra:
         body = [[_na(c, extra) for c in r] for r in body]
     comma = delim == ";"
-    table = _table(path, {name: [r[j] for r in body] for j, name in enumerate(names)}, comma)
-    if comma:
+    table = _table(
+        path, {name: [r[j] for r in body] for j, name in enumerate(names)}, comma, as_written
+    )
+    if comma and not as_written:
         _check_decimal_marks(path, table, names, body)
     if isinstance(table, _ZonedTable):
         table.lines = tuple(starts[1:] if header else starts)

@@ -18,8 +18,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "curve",
         metavar="CURVE.csv",
-        help="learning curve: a column 'size' (training rows, any case; else the first column) "
-        "and one or more score columns (one per fold), one row per size, under a header row",
+        help="learning curve: a column of training sizes (named size, n, n_train, n_samples, "
+        "train_size, ... in any case, or given with --size-column) and one or more score "
+        "columns (one per fold), one row per size, under a header row",
+    )
+    parser.add_argument(
+        "--size-column",
+        default=None,
+        metavar="NAME",
+        help="the column holding the training sizes, when its name is not one of the usual "
+        "ones (size, n, n_train, n_samples, train_size, ...)",
     )
     parser.add_argument("--target", type=float, required=True, help="metric value to reach")
     parser.add_argument("--price", type=float, default=None, help="money per label (answer)")
@@ -92,21 +100,39 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.curve}: with --no-header the first row is a point of the curve, but "
                 f"its {found[1]!r} sits above numbers, like a header; drop --no-header"
             )
-    # 'Size', 'SIZE ' are the size column too (else a fold's scores were the sizes)
-    named = [n for n in names if str(n).strip().lower() == "size"]
-    size_col = named[0] if named else names[0]
+    size_col = _size_column(args.curve, names, args.size_column, positional=args.no_header)
     scores = [table[n] for n in names if n != size_col]
+    for n in names:
+        summary = set(_normal_name(n).split("_")) & _SUMMARY_WORDS
+        if n != size_col and summary:
+            # 'size,mean,std': the standard deviations were fitted as a fold's scores
+            raise ValueError(
+                f"{args.curve}: column {n!r} looks like a summary of the folds "
+                f"({sorted(summary)[0]!r}), not one fold's scores; give one score column per "
+                "fold, or only the mean scores (drop the other columns)"
+            )
     if not scores:
         raise ValueError(f"{args.curve}: no score column besides {size_col!r}")
     for n in [size_col, *[n for n in names if n != size_col]]:
         if table[n].dtype.kind != "f":
             raise ValueError(f"{args.curve}: column {n!r} is not numeric{_why_text(table[n])}")
     sizes = np.asarray(table[size_col], dtype=np.float64)
+    # an empty or infinite cell: fit_curve's "must be finite scores" named no column or row
+    for n in [size_col, *[n for n in names if n != size_col]]:
+        col = np.asarray(table[n], dtype=np.float64)
+        if not np.isfinite(col).all():
+            i = int(np.flatnonzero(~np.isfinite(col))[0])
+            what = "an empty cell" if np.isnan(col[i]) else f"{col[i]:g}"
+            at = f"data row {i + 1}" if n == size_col else f"size {sizes[i]:g}"
+            raise ValueError(
+                f"{args.curve}: column {n!r} holds {what} at {at}; every column needs a "
+                "finite value on every row (drop that row or that fold's column)"
+            )
     bad = sizes[~(np.isfinite(sizes) & (sizes >= 1) & (sizes == np.round(sizes)))]
     if bad.size:
         raise ValueError(
-            f"{args.curve}: column {size_col!r} (the training sizes: a column 'size', else "
-            f"the first) must hold whole row counts of at least 1; got {bad[0]:g}"
+            f"{args.curve}: column {size_col!r} (the training sizes) must hold whole row "
+            f"counts of at least 1; got {bad[0]:g}"
         )
     bounds = None
     if args.bounds is not None:
@@ -165,6 +191,63 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if result.reachable else 1
+
+
+#: Names of a learning curve's size column (compared stripped, in lower case, with
+#: spaces and hyphens read as underscores)
+_SIZE_NAMES = frozenset(
+    {
+        "size", "sizes", "n", "n_train", "n_samples", "n_sample", "train_size", "train_sizes",
+        "train_sizes_abs", "training_size", "training_sizes", "sample_size", "sample_sizes",
+        "n_rows", "rows", "n_examples", "num_samples", "n_train_samples", "n_training",
+        "n_training_samples", "num_train", "num_train_samples", "train_samples", "n_obs",
+        "data_size", "dataset_size",
+    }
+)  # fmt: skip
+
+
+#: Words of a column name that make it a summary of folds, not a fold's scores
+_SUMMARY_WORDS = frozenset(
+    {"std", "sd", "stdev", "stddev", "sem", "se", "stderr", "var", "variance", "ci", "lower",
+     "upper", "min", "max", "count"}
+)
+
+
+def _size_column(path: str, names: list[str], given: str | None, positional: bool) -> str:
+    """Return the column of training sizes: ``--size-column``, else a usual name.
+
+    Only a headerless file (``--no-header``, or pandas' names ``0, 1, ...``
+    for an unnamed frame) has its sizes in the first column by position: a
+    file headed ``rmse,n_train`` had its RMSEs fitted as the sizes and its
+    row counts as the scores ("reachable, n=1089", exit 0).
+    """
+    if given is not None:
+        if given in names:
+            return given
+        stripped = [n for n in names if str(n).strip() == given.strip()]
+        if len(stripped) == 1:
+            return stripped[0]
+        raise ValueError(
+            f"{path}: --size-column {given!r} is not a column; the columns are {names}"
+        )
+    if positional or names == [str(j) for j in range(len(names))]:
+        return names[0]
+    found = [n for n in names if _normal_name(n) in _SIZE_NAMES]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValueError(
+            f"{path}: columns {found} could each be the training sizes; say which with "
+            "--size-column NAME"
+        )
+    raise ValueError(
+        f"{path}: no column of training sizes among the columns {names}; name it 'size' "
+        "(or n, n_train, n_samples, train_size) or say which with --size-column NAME"
+    )
+
+
+def _normal_name(name: str) -> str:
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
 
 
 def _why_text(col: Any) -> str:

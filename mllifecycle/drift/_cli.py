@@ -8,6 +8,7 @@ tests load when the command runs.
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 __all__ = ["add_arguments", "run"]
@@ -242,6 +243,83 @@ def _check_kinds(ref: Any, cur: Any, ref_path: str, cur_path: str, test: str) ->
             )
 
 
+# a number with a unit or an accountant's sign around it: 12.5%, $5.00, -$5.00,
+# 5 EUR-style symbols (EUR, GBP, JPY, INR signs), (5.0), ($5.00), 5- (a trailing minus)
+_CURRENCY = "$\u20ac\u00a3\u00a5\u20b9\u20bd\u20a9\u20a3"
+_BODY = r"(\d+(?:[.,]\d+)*|\d*[.,]\d+)(?:[eE][+-]?\d+)?"
+_UNIT_NUMBER = re.compile(
+    rf"[+\-\u2212]?[{_CURRENCY}]\s?[+\-\u2212]?{_BODY}"  # $5.00, -$5, $-5
+    rf"|[+\-\u2212]?{_BODY}\s?(?:%|\u2030|[{_CURRENCY}])"  # 12.5%, 5 EUR sign
+    rf"|\(\s?[{_CURRENCY}]?\s?{_BODY}\s?%?\)"  # (5.0), ($5.00): negatives
+    rf"|{_BODY}[-\u2212]"  # 5-: a trailing minus
+)
+_PLAIN = re.compile(rf"[+-]?{_BODY}")
+
+
+# a duration as pandas writes it (0 days 00:01:42.5), a clock time or duration
+# with seconds (00:01:42, 1:05:30.5) and an ISO-8601 duration (PT1M40S, P1DT2H);
+# not "2 days" nor "09:00" alone, which may name a category (a delivery option,
+# a shift)
+_DURATION = re.compile(
+    r"[+-]?\d+ days?,? [+-]?\d{1,2}:\d{2}:\d{2}(\.\d+)?"
+    r"|[+-]?\d+:\d{2}:\d{2}(\.\d+)?"
+    r"|[+-]?P(?=\d|T\d)(\d+(\.\d+)?[YMWD])*(T(?=\d)(\d+(\.\d+)?[HMS])+)?"
+)
+
+
+def _written_as(col: Any, pattern: Any) -> str | None:
+    """Return a cell of a text column whose every value ``pattern`` matches (markers aside).
+
+    None when a non-missing cell is neither matched nor a missing-value
+    marker (no letter or digit), or when none is matched.
+    """
+    if col.dtype != object:
+        return None
+    example = None
+    for v in col.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if pattern.fullmatch(v):
+            example = example or v
+        elif any(ch.isalnum() for ch in v):
+            return None
+    return example
+
+
+def _unit_number(col: Any) -> str | None:
+    """Return a cell of a text column of numbers written with a unit or sign around them.
+
+    ``12.5%``, ``$5.00``, ``(5.0)`` (an accountant's negative) or ``5-`` (a
+    trailing minus) is text to the reader, so a column of such quantities was
+    compared as categories ("no drift" for a shifted continuous column, exit 0).
+    Returns the first such cell when every other non-missing cell is such a
+    number, a plain number or a missing-value marker (no letter or digit),
+    else None: as :func:`mllifecycle._io.grouped_number` does for thousands
+    separators.
+    """
+    if col.dtype != object:
+        return None
+    example = None
+    for v in col.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            return None
+        if _UNIT_NUMBER.fullmatch(v):
+            example = example or v
+            continue
+        if _PLAIN.fullmatch(v.replace("\u2212", "-")):  # 4.5, 1,234.5 (grouped)
+            continue
+        try:
+            float(v.replace("\u2212", "-"))
+        except ValueError:
+            if any(ch.isalnum() for ch in v):
+                return None
+    return example
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``mllifecycle drift``; return 0 (no drift), 1 (drift); raise on bad input."""
     import json
@@ -273,17 +351,27 @@ def run(args: argparse.Namespace) -> int:
 
         ref = read("reference", args.reference)
         cur = read("current", args.current)
-        if args.no_header:
-            from mllifecycle._io import header_read_as_data
+        from mllifecycle._io import header_read_as_data
 
-            for path, table in ((args.reference, ref), (args.current, cur)):
-                found = header_read_as_data(table)
-                if found is not None:  # else numbers compared as text categories
-                    raise ValueError(
-                        f"{path}: with --no-header the first row is data, but its {found[1]!r} "
-                        f"(column {found[0]!r}) sits above numbers, like a header; drop "
-                        "--no-header"
-                    )
+        found_in = [(path, header_read_as_data(table))
+                    for path, table in ((args.reference, ref), (args.current, cur))]
+        for path, found in found_in:
+            if found is not None and args.no_header:  # else numbers compared as text categories
+                raise ValueError(
+                    f"{path}: with --no-header the first row is data, but its {found[1]!r} "
+                    f"(column {found[0]!r}) sits above numbers, like a header; drop "
+                    "--no-header"
+                )
+        path, found = found_in[0]
+        if found is not None and found_in[1][1] is not None:
+            # a second header row in both files (MultiIndex columns, units): every
+            # column was text, chi_square, "no drift" (p = 1) for a shift; in one
+            # file only, the column's kinds differ (refused below)
+            raise ValueError(
+                f"{path}: the first data row's {found[1]!r} (column {found[0]!r}) sits "
+                "above numbers, like a second header row (a pandas MultiIndex's, or a row "
+                "of units); keep one header row"
+            )
         if list(ref) != list(cur) and sorted(ref) == sorted(cur):
             raise ValueError(
                 f"the columns are in another order: {args.reference} has {list(ref)[:5]}, "
@@ -335,6 +423,20 @@ def run(args: argparse.Namespace) -> int:
                     raise ValueError(
                         f"{path}: column {name!r} holds numbers with a thousands separator "
                         f"({cell!r}), read as text; write them without one"
+                    )
+                cell = _unit_number(col)
+                if cell is not None:  # else compared as categories: "no drift"
+                    raise ValueError(
+                        f"{path}: column {name!r} holds numbers with a unit or sign written "
+                        f"around them ({cell!r}), read as text; write them as plain numbers "
+                        "(no %, currency symbol, parentheses or trailing minus)"
+                    )
+                cell = _written_as(col, _DURATION)
+                if cell is not None:  # else compared as categories
+                    raise ValueError(
+                        f"{path}: column {name!r} holds durations or clock times ({cell!r}), "
+                        "read as text and so compared as categories; write them as numbers "
+                        "of one unit (such as seconds)"
                     )
                 cell = decimal_comma_number(col)
                 if cell is not None:  # else compared as categories

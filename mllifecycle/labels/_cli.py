@@ -48,10 +48,22 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
                    help="print the result (summary, workers, tasks) as JSON")
 
 
-def _ids(values: Any, path: str, column: str) -> Any:
-    """Numbers that are whole become ints (ids and labels print as written)."""
+def _ids(values: Any, path: str, column: str, written: list[Any] | None = None) -> Any:
+    """Numbers that are whole become ints (ids and labels print as written).
+
+    A column with an integer written with leading zeros (``001``) is kept as
+    the text written (``written``, the cells as in the file): read as numbers,
+    task ``001`` was printed as ``1`` and merged with a task ``1``. Dates are
+    kept as written too (``2024-01-05`` was printed ``2024-01-05T00:00:00.000000``).
+    """
+    import re
+
     import numpy as np
 
+    if written is not None and (values.dtype.kind == "M" or (values.dtype.kind in "iuf" and any(
+        isinstance(c, str) and re.fullmatch(_ZERO_PADDED, c) for c in written
+    ))):
+        values = np.array(written, dtype=object)
     if values.dtype.kind == "f":
         if np.isnan(values).any():
             raise ValueError(f"{path}: empty cell(s) in column {column!r} (drop unanswered rows)")
@@ -76,11 +88,26 @@ def _ids(values: Any, path: str, column: str) -> Any:
     return values
 
 
+_ZERO_PADDED = r"[+-]?0\d+"  # an integer written with leading zeros (a code)
+
+
+def _as_written(path: str, sep: str | None, header: bool) -> dict[str, Any]:
+    """Return the file's cells as written (text; None missing), for ids kept as written.
+
+    Parquet files keep their own types (an empty mapping: nothing to keep).
+    """
+    from mllifecycle._io import read_table
+
+    table = read_table(path, sep=sep, header=header, as_written=True)
+    return {k: v for k, v in table.items() if v.dtype.kind == "O"}
+
+
 def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | None
                    ) -> dict[str, Any]:
     from mllifecycle._io import read_table
 
     table = read_table(path, sep=sep, header=not no_header)
+    written = _as_written(path, sep, not no_header)
     if no_header:
         if len(table) < 3:
             raise ValueError(f"{path}: {len(table)} column(s); expected at least three "
@@ -106,7 +133,14 @@ def _answers_table(path: str, columns: list[str], no_header: bool, sep: str | No
             raise ValueError(f"{path}: no column(s) {missing} in the header {list(table)}; "
                              "name the columns with --columns T,W,L (or pass --no-header)")
         names = columns
-    return {c: _ids(table[n], path, n) for c, n in zip(columns, names, strict=True)}
+        from mllifecycle._io import header_read_as_data
+
+        found = header_read_as_data({n: table[n] for n in names})
+        if found is not None:  # a second header row: a task 'id' labelled 'class' (exit 0)
+            raise ValueError(f"{path}: the first answer's {found[1]!r} (column {found[0]!r}) "
+                             "sits above numbers, like a second header row; keep one "
+                             "header row")
+    return {c: _ids(table[n], path, n, written.get(n)) for c, n in zip(columns, names, strict=True)}
 
 
 def _gold_table(path: str, task: str, label: str, sep: str | None,
@@ -114,6 +148,7 @@ def _gold_table(path: str, task: str, label: str, sep: str | None,
     from mllifecycle._io import read_table
 
     table = read_table(path, sep=sep)
+    written = _as_written(path, sep, True)
     if len(table) != 2:
         raise ValueError(f"{path}: {len(table)} column(s); expected two (task, label) "
                          "with a header row")
@@ -124,8 +159,8 @@ def _gold_table(path: str, task: str, label: str, sep: str | None,
         raise ValueError(f"{path}: the first row {t_name + ',' + l_name!r} names task "
                          f"{t_name!r} of the answers, so it is data, not a header; give the "
                          f"gold file a header row ({task},{label})")
-    ids = _ids(table[t_name], path, t_name)
-    labs = _ids(table[l_name], path, l_name)
+    ids = _ids(table[t_name], path, t_name, written.get(t_name))
+    labs = _ids(table[l_name], path, l_name, written.get(l_name))
     if tasks is not None:
         ids = _typed_like(ids, tasks)
     if labels is not None:

@@ -43,12 +43,12 @@ def test_the_size_column_is_found_whatever_its_case(tmp_path, capsys, header, si
 
 
 def test_sizes_that_are_not_row_counts_are_refused(tmp_path, capsys):
-    # no size column: the first column (scores here) was fitted as the sizes
+    # a size column that holds scores (named so by mistake) is refused
     path = _write(tmp_path, "f1,f2,rows", size_last=True)
-    assert main(["plan", path, "--target", "0.85"]) == 2
+    assert main(["plan", path, "--target", "0.85", "--size-column", "f1"]) == 2
     err = capsys.readouterr().err
     assert re.search(
-        r"column 'f1' \(the training sizes: a column 'size', else the first\) must hold "
+        r"column 'f1' \(the training sizes\) must hold "
         r"whole row counts of at least 1; got 0\.7", err), err
     assert len(err.strip().splitlines()) == 1
 
