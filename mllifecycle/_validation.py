@@ -715,8 +715,18 @@ def check_consistent_length(
 
 
 def check_binary(x: Any, name: str, caller: str | None = None) -> npt.NDArray[np.float64]:
-    """Check a 1-D array holds only 0 and 1 (bools accepted); return float64."""
-    if type(x) is np.ndarray and x.ndim == 1 and x.dtype.kind in "biuf":
+    """Check a 1-D array holds only 0 and 1 (bools accepted); return float64.
+
+    A value that is 0 or 1 only after rounding to float64 (a long double
+    ``1e-400`` or ``1 + 2**-60``, a Fraction or Decimal such as ``1e-400``)
+    is refused, naming its index: it is not a flag.
+    """
+    if (
+        type(x) is np.ndarray
+        and x.ndim == 1
+        and x.dtype.kind in "biuf"
+        and (x.dtype.kind != "f" or x.dtype.itemsize <= 8)
+    ):
         # fast path for the common case (a streaming detector fed a batch of
         # error flags): x * (x - 1) is 0 exactly for 0 and 1, and non-zero
         # (or NaN) for anything else, NaN and infinities included
@@ -732,7 +742,36 @@ def check_binary(x: Any, name: str, caller: str | None = None) -> npt.NDArray[np
             described(f"{int(bad.sum())} other value(s), e.g. {arr[bad][0].item()!r}"),
             caller,
         )
+    _refuse_rounded_flags(x, arr, name, caller)
     return arr
+
+
+def _refuse_rounded_flags(
+    x: Any, out: npt.NDArray[np.float64], name: str, caller: str | None
+) -> None:
+    """Raise when a flag became 0 or 1 only by rounding to float64 (see :func:`check_binary`)."""
+    orig = np.asarray(x)
+    kind = orig.dtype.kind
+    if kind == "f" and orig.dtype.itemsize > 8:
+        bad = np.flatnonzero((orig != 0) & (orig != 1))
+        where = int(bad[0]) if bad.shape[0] else -1
+    elif kind == "O":
+        where = next(
+            (i for i, v in enumerate(orig.ravel().tolist()) if not (v == 0 or v == 1)), -1
+        )
+    else:
+        return
+    if where >= 0:
+        shown = repr(orig.ravel()[where])
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        fail(
+            name,
+            "binary values in {0, 1} exactly (1 = the model was wrong; True/False accepted)",
+            described(f"{shown} at index {where}, which only rounds to "
+                      f"{float(out[where])!r} as a float64"),
+            caller,
+        )
 
 
 def check_proba(

@@ -44,6 +44,7 @@ __all__ = ["ADWIN"]
 _MIN_CHECKS = 32
 _MAX_CHECKS = 256
 _TILE = 128
+_NO_CHECKS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
 #: Largest magnitude fed: the window's variance is a sum of squared
@@ -464,7 +465,9 @@ class ADWIN:
         inc /= wf
         variances = np.cumsum(np.concatenate(([self._var], inc)))[1:]
         first = (self.clock - (self._tick + 1) % self.clock) % self.clock
-        checks = np.arange(first, n_y, self.clock)
+        # (a step of at most n_y gives the same check points, and stays an
+        # int64 for a clock beyond 2**63, which made them floats: IndexError)
+        checks = np.arange(first, n_y, min(self.clock, n_y)) if first < n_y else _NO_CHECKS
         checks = checks[widths[checks] > self.grace_period]
 
         # Bucket rows as levels: level i holds pairwise sums of 2**i values.

@@ -785,6 +785,14 @@ class WarningDetectorBase(StreamDetectorBase):
     def _warning_flag(self) -> bool:
         return self._warning_detected
 
+    def reset(self) -> None:
+        """Forget everything seen: back to the state right after construction.
+
+        ``warnings_`` is emptied too (it described values fed before).
+        """
+        self._reset_state()
+        self.warnings_ = _EMPTY_INDEX.copy()
+
     def update_many(self, xs: npt.ArrayLike) -> IndexArray:
         """Feed many values at once; return the indices of detections.
 

@@ -149,6 +149,11 @@ def _as_stream_list(
     """Normalise the (streams, change_points) pair to lists of arrays."""
     # one stream: a 1-D array or Series (a Series is no Sequence: it was
     # taken as one stream per value), a ChangeStream, or a list of numbers
+    if getattr(streams, "ndim", None) == 2 and hasattr(streams, "columns"):
+        # list(df) is its column names: each was read as a stream ("Got 'a'")
+        fail("streams", "one stream (1-D) or a sequence of streams (for a DataFrame's "
+             "columns pass [df[c] for c in df], for its rows df.to_numpy())",
+             described(f"a DataFrame of shape {streams.shape}"), caller)
     single = getattr(streams, "ndim", None) == 1 and not isinstance(streams, str)
     single = single or hasattr(streams, "change_points")
     if (
@@ -559,10 +564,12 @@ def calibrate(
         data = _block_bootstrap(base, n, blk, gen)
 
     log_scale = lo > 0.0
+    # (logs and halves: hi / lo and hi - lo overflow for bounds near the float limits)
     if log_scale:
-        span = math.log(hi / lo) / tol
+        span = (math.log(hi) - math.log(lo)) / tol
     else:
-        span = (hi - lo) / (tol * max(abs(lo), abs(hi), 1e-12))
+        scale = max(abs(lo), abs(hi), min(1e-12, max(abs(lo), abs(hi))))
+        span = (0.5 * hi - 0.5 * lo) / (tol * scale) * 2.0
     total_runs = 2 + max(0, math.ceil(math.log2(max(span, 1.0)))) + 1
     bar = make_progress(progress, total=total_runs, desc="calibrate", caller=caller)
     evaluations = 0
@@ -629,8 +636,11 @@ def _bisect(
     if a_libe <= limit:
         cons, a_cons = libe, a_libe
     else:
-        while abs(cons - libe) > tol * max(abs(cons), abs(libe), 1e-12):
-            mid = math.sqrt(cons * libe) if log_scale else 0.5 * (cons + libe)
+        # relative width; on a log scale purely relative (bounds below 1e-12,
+        # such as (1e-20, 1e-15), were not bisected at all: an end was returned)
+        floor = 0.0 if log_scale else min(1e-12, max(abs(lo), abs(hi)))
+        while abs(cons - libe) > tol * max(abs(cons), abs(libe), floor):
+            mid = _midpoint(cons, libe, log_scale)
             if mid in (cons, libe):
                 break
             a_mid = alarms(mid)
@@ -639,3 +649,27 @@ def _bisect(
             else:
                 libe = mid
     return cons, a_cons
+
+
+_TINY = 2.2250738585072014e-308  # the smallest normal float64
+
+
+def _midpoint(a: float, b: float, log_scale: bool) -> float:
+    """Geometric (``log_scale``, both positive) or arithmetic midpoint of ``a`` and ``b``.
+
+    Always strictly inside ``[min(a, b), max(a, b)]``: the product (or sum)
+    of bounds near the float limits underflowed to 0 or overflowed to inf,
+    and the bisection then tried, and could return, a value outside the
+    bounds (``calibrate(bounds=(1e-300, 1e-200))`` answered 0.0).
+    """
+    if log_scale:
+        prod = a * b
+        if _TINY <= prod < math.inf:
+            return math.sqrt(prod)
+        mid = math.sqrt(a) * math.sqrt(b)
+    else:
+        total = a + b
+        if -math.inf < total < math.inf:
+            return 0.5 * total
+        mid = 0.5 * a + 0.5 * b
+    return min(max(mid, min(a, b)), max(a, b))

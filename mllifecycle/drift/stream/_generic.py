@@ -30,8 +30,10 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
     Exact by construction: the detections, and the final state, are those of
     the loop ``for x in xs: detector.update(x)``. Each element is passed as
     a Python scalar (``float``, ``int`` or ``bool``, as NumPy holds it; the
-    elements of a list or tuple as they are, NumPy scalars made Python ones),
-    so the detector's own ``update`` validates it. When the detector has a
+    elements of a list, tuple or pandas Series as iterating gives them, such
+    as ``pd.NA`` or a ``Timestamp``, NumPy scalars made Python ones; NumPy
+    datetimes in nanoseconds as NumPy scalars, not integer counts), so the
+    detector's own ``update`` validates it. When the detector has a
     ``warning_detected`` attribute (a
     :class:`~mllifecycle.protocols.WarningDetector`), the indices after which
     it was True are stored in its ``warnings_`` attribute as well.
@@ -94,8 +96,18 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
         # would turn [True, 0.5] into [1.0, 0.5], [1.5, "a"] into text and
         # round ints beyond 2**53 (NumPy scalars become Python ones, as below)
         values = [x.item() if isinstance(x, np.generic) else x for x in xs]
+    elif type(xs).__module__.partition(".")[0] == "pandas":
+        # a Series as `for x in xs` gives it: an Int64 column with pd.NA
+        # became floats and NaN, a datetime column int nanosecond counts
+        items: Any = xs  # a Series, Index or pandas array: iterable
+        values = [x.item() if isinstance(x, np.generic) else x for x in items]
     else:
         values = arr.tolist()
+        if arr.dtype.kind in "mM" and any(isinstance(v, int) for v in values):
+            # datetimes and durations in units Python's cannot hold (ns) come
+            # out of tolist() as bare int counts (1577836800000000000 for
+            # 2020-01-01): NumPy scalars instead, as `for x in xs` gives them
+            values = list(arr)
     hits: list[int] = []
     if hasattr(detector, "warning_detected"):
         warns: list[int] = []

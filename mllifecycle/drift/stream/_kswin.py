@@ -377,7 +377,8 @@ class KSWIN:
                 stop = total
             hit = -1
             if first < stop:
-                ends = np.arange(first, stop, e)  # indices into x of checks
+                # indices into x of checks (a step beyond 2**63 made them floats)
+                ends = np.arange(first, stop, min(e, stop - first))
                 held = min(c0, n)
                 past = self._buf[(c0 - held + np.arange(held)) % n]
                 ext = np.concatenate((past, x[pos:stop]))
