@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -158,6 +159,33 @@ class _Tx:
         return rows[0] if rows else None
 
 
+#: Seconds a SQLite statement waits for another process's lock before failing.
+_BUSY_TIMEOUT = 60.0
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode, waiting for other processes' locks.
+
+    SQLite answers ``PRAGMA journal_mode = WAL`` with "database is locked" at
+    once, without its busy handler, while another connection holds a write
+    lock on a database still in its first (rollback) journal mode: several
+    processes opening a new store together failed. The switch is retried,
+    with the busy timeout's patience.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    pause = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 class _SQLiteBackend:
     dialect = "sqlite"
 
@@ -171,11 +199,11 @@ class _SQLiteBackend:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
-            self.path, timeout=60.0, isolation_level=None, check_same_thread=False
+            self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
-        conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
         if not self.memory:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _set_wal(conn)
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
@@ -257,7 +285,16 @@ class _SQLAlchemyBackend:
     @contextlib.contextmanager
     def transaction(self, write: bool) -> Iterator[_Tx]:
         text = self._sa.text
-        with self._get_engine().begin() as conn:
+        with contextlib.ExitStack() as stack:
+            conn = stack.enter_context(self._get_engine().connect())
+            if not write:
+                # a read of several statements sees one snapshot, as SQLite's
+                # does: under READ COMMITTED each statement saw the commits
+                # made since the previous one (a champion beside versions
+                # registered after it was replaced). Writers lock what they
+                # read (FOR UPDATE), so they keep READ COMMITTED.
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            stack.enter_context(conn.begin())
 
             def run(statement: str, params: Mapping[str, Any]) -> list[Row]:
                 result = conn.execute(text(statement), dict(params))
@@ -273,9 +310,34 @@ class _SQLAlchemyBackend:
             self._engine = None
 
 
+def _user_info_end(url: str) -> int:
+    """Return the index of the ``@`` ending ``url``'s user info, or -1 if none.
+
+    A password may hold ``/``, ``?`` or ``#`` (and, unescaped, ``@``), so the
+    user info ends at the last ``@`` before the query that follows the first.
+    """
+    start = url.find("://")
+    first = url.find("@", start + 3) if start != -1 else -1
+    if first == -1:
+        return -1
+    query = url.find("?", first)
+    return url.rfind("@", 0, len(url) if query == -1 else query)
+
+
 def _safe_url(url: str) -> str:
-    """Return ``url`` with any password masked (for messages)."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """Return ``url`` with any password masked (for messages).
+
+    Masks the user info's password (also after an empty user name,
+    ``postgresql://:secret@host``, and one holding an unescaped ``@``) and
+    ``password=`` / ``sslpassword=`` query parameters, which libpq reads too.
+    """
+    at = _user_info_end(url)
+    if at != -1:
+        start = url.find("://") + 3
+        colon = url.find(":", start, at)
+        if colon != -1:
+            url = f"{url[: colon + 1]}***{url[at:]}"
+    return re.sub(r"(?i)([?&](?:ssl)?password=)[^&#]*", r"\1***", url)
 
 
 class Store:
@@ -336,6 +398,16 @@ class Store:
         if text.startswith("sqlite:///"):
             text = text[len("sqlite:///") :] or ":memory:"
         if "://" in text:
+            at = _user_info_end(text)
+            if at != -1 and "@" in text[text.find("://") + 3 : at]:
+                # read as a host "rest@host" (the driver's error then showed
+                # the password's tail as that host name)
+                fail(
+                    "url",
+                    "a URL whose user name and password have '@' percent-encoded as %40",
+                    described(f"{_safe_url(text)!r}, with an unescaped '@' in its user info"),
+                    "Store",
+                )
             self._backend = _SQLAlchemyBackend(text)
             self.url = _safe_url(text)
         else:

@@ -391,9 +391,12 @@ class LabelQueue:
         check_int(n_tasks, "n_tasks", caller=caller, low=1)
         n_tasks = min(int(n_tasks), MAX_INT)  # "up to": more than the database holds is all
         ttl = check_scalar(ttl, "ttl", caller=caller, low=0.0, low_inclusive=False)
-        now = time.time()
-        expires = now + ttl
         with self.store._write() as tx:
+            # the clock is read once this process may write (SQLite: after
+            # waiting for other writers): read before, a lease that waited
+            # longer than ttl for the lock was handed out already expired
+            now = time.time()
+            expires = now + ttl
             rows = tx.execute(
                 "SELECT id, item, priority, n_answers, needed FROM label_tasks "
                 "WHERE queue = :q AND status = 'open' AND n_answers < needed "
@@ -475,11 +478,21 @@ class LabelQueue:
                 )
             # answers of two kinds (true, 1 and "1") are three labels to the vote:
             # a task all three workers agreed on resolved at a third's confidence
-            first = tx.one(
+            first_sql = (
                 "SELECT a.label FROM label_answers a JOIN label_tasks t ON a.task_id = t.id "
-                "WHERE t.queue = :q LIMIT 1",
-                {"q": self.name},
+                "WHERE t.queue = :q LIMIT 1"
             )
+            first = tx.one(first_sql, {"q": self.name})
+            if first is None and tx.dialect == "postgresql":
+                # the queue's first answers: two workers answering two tasks at
+                # once each saw no answer and both were taken (True beside 1).
+                # One at a time per queue (released at commit); the statement
+                # run after the wait sees the answer committed meanwhile, as
+                # SQLite's one writer at a time does.
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(7164058, hashtext(:q))", {"q": self.name}
+                )
+                first = tx.one(first_sql, {"q": self.name})
             if first is not None:
                 held, given = json.loads(first[0]), json.loads(encoded)
                 if label_kind(held) != label_kind(given):
@@ -565,6 +578,9 @@ class LabelQueue:
         Returns
         -------
         int
+            A task that another worker answers while it is being resolved
+            (possible with ``min_answers``) is not resolved on answers that
+            miss that one: it is left open for the next call, and not counted.
 
         Examples
         --------
@@ -591,11 +607,13 @@ class LabelQueue:
             min_answers = check_count(min_answers, "min_answers", caller, low=1)
         with self.store._read() as tx:
             ready_rows = tx.execute(
-                "SELECT id FROM label_tasks WHERE queue = :q AND status = 'open' AND "
-                "n_answers >= COALESCE(:m, needed) AND n_answers > 0",
+                "SELECT id, n_answers FROM label_tasks WHERE queue = :q AND status = 'open' "
+                "AND n_answers >= COALESCE(:m, needed) AND n_answers > 0",
                 {"q": self.name, "m": min_answers},
             )
-            ready = {int(r[0]) for r in ready_rows}
+            # the answer count each decision is made on: a task answered again
+            # between this read and the write below is left for the next call
+            ready = {int(r[0]): int(r[1]) for r in ready_rows}
             if not ready:
                 return 0
             rows = tx.execute(
@@ -635,13 +653,14 @@ class LabelQueue:
                 done = tx.execute(
                     "UPDATE label_tasks SET status = 'resolved', label = :label, "
                     "confidence = :c, method = :m, resolved_at = :now "
-                    "WHERE id = :id AND status = 'open' RETURNING id",
+                    "WHERE id = :id AND status = 'open' AND n_answers = :k RETURNING id",
                     {
                         "label": json.dumps(label),
                         "c": None if math.isnan(conf) else conf,
                         "m": method,
                         "now": now,
                         "id": t,
+                        "k": ready[t],
                     },
                 )
                 n += len(done)

@@ -82,6 +82,15 @@ def _finite(value: Any) -> bool:
         return False
 
 
+def _event_time() -> float:
+    """Return the time of a change, read once the model's row is locked.
+
+    Read before the lock, a job that waited for another's promotion wrote an
+    earlier time than the event it follows in the history (``at`` went back).
+    """
+    return time.time()
+
+
 def _check_version(version: Any, caller: str, name: str = "version") -> int:
     return check_count(version, name, caller, low=1)
 
@@ -585,6 +594,8 @@ class Registry:
                 {"name": name, "lt": learning_type or "supervised", "now": now},
             )
             tx.one("SELECT name FROM models WHERE name = :name{for_update}", {"name": name})
+            if created_at is None:
+                now = _event_time()
             if learning_type is not None:
                 tx.execute(
                     "UPDATE models SET learning_type = :lt WHERE name = :name",
@@ -688,11 +699,11 @@ class Registry:
         self.get(name, version)  # exists, before spending time on the gates
         report = evaluate_gates(gates, context)
         passed = bool(report.passed)
-        now = time.time()
         with self.store._write() as tx:
             row = tx.one(
                 "SELECT champion FROM models WHERE name = :name{for_update}", {"name": name}
             )
+            now = _event_time()
             previous = None if row is None or row[0] is None else int(row[0])
             champion = version if passed else previous
             tx.execute(
@@ -764,11 +775,11 @@ class Registry:
             to = _check_version(to, caller, "to")
         if reason is not None and not isinstance(reason, str):
             fail("reason", "a string", reason, caller)
-        now = time.time()
         with self.store._write() as tx:
             row = tx.one(
                 "SELECT champion FROM models WHERE name = :name{for_update}", {"name": name}
             )
+            now = _event_time()
             if row is None:
                 raise _no_model(tx, name)
             current = None if row[0] is None else int(row[0])
