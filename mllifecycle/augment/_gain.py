@@ -284,6 +284,14 @@ def augmentation_gain(
     # a regressor's whole-number target (counts, prices in cents) is no set of
     # classes: stratifying it refused the folds for a "class" of one row
     classification = not is_continuous(ya) and not is_regressor(estimator)
+    if classification:
+        present = np.unique(ya)
+        if present.shape[0] < 2:
+            # every fold of one class: a classifier failed in the first split
+            # with its own error, or (GaussianNB) "no detectable effect" was
+            # reported for a model that could only ever predict that class
+            fail("y", "labels of at least 2 classes (a classifier's held-out score)",
+                 described(f"only the class {present.tolist()[0]!r}"), caller)
     splits = cv_splits(cv, n_repeats, ya, classification=classification,
                        seed=new_seed(gen), caller=caller, require_stratified=True)
     try:

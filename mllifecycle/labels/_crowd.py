@@ -379,11 +379,12 @@ def _raw_column(answers: Any, key: Any) -> Any:
 
 
 def _declared_classes(answers: Any, key: Any) -> list[Any] | None:
-    """Return the categories of a pandas categorical label column, in declared order.
+    """Return the categories of a categorical label column, in declared order.
 
     A ``Categorical``'s categories are its declared label set (``pd.get_dummies``
     and ``value_counts`` keep the unused ones): they are the classes, as if
-    passed as ``classes=``. ``None`` for any other column.
+    passed as ``classes=``. So are a polars ``Enum``'s categories and an
+    Arrow dictionary column's dictionary. ``None`` for any other column.
     """
     from mllifecycle._frames import series_kind
 
@@ -392,7 +393,44 @@ def _declared_classes(answers: Any, key: Any) -> list[Any] | None:
         return list(col.cat.categories.tolist())
     if type(col).__name__ == "Categorical" and hasattr(col, "categories"):
         return list(col.categories.tolist())
-    return None
+    if col is None:
+        from mllifecycle._frames import frame_kind
+
+        if frame_kind(answers) not in ("polars", "pyarrow"):
+            return None
+        try:
+            col = answers[key]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return _enum_categories(col)
+
+
+def _enum_categories(col: Any) -> list[Any] | None:
+    """Return the declared categories of a polars ``Enum`` or Arrow dictionary column.
+
+    They are what a pandas categorical column's are (a pandas one becomes an
+    Arrow dictionary column holding all its categories): read as sorted
+    labels instead, an unused category had no column in ``proba`` and the
+    columns were in another order than for the same column in pandas.
+    """
+    from mllifecycle._frames import series_kind
+
+    kind = series_kind(col)
+    if kind == "polars":
+        import polars as pl
+
+        return list(col.dtype.categories.to_list()) if isinstance(col.dtype, pl.Enum) else None
+    if kind != "pyarrow" or not hasattr(col, "type"):
+        return None
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(col.type):
+        return None
+    chunks = list(col.chunks) if hasattr(col, "chunks") else [col]
+    dicts = [c.dictionary for c in chunks]
+    if not dicts or any(not d.equals(dicts[0]) for d in dicts[1:]):
+        return None  # chunks of their own dictionaries: no one declared set
+    return list(dicts[0].to_pylist())
 
 
 def _as_timestamps(raw: Any, arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -531,7 +569,7 @@ def _read_answers(
     if keep is not None:
         t, w, y = t[keep], w[keep], y[keep]
     gold_idx, gold_y = _read_gold(gold, tasks, cls, caller,
-                                  "answers" if classes is None else "classes")
+                                  "answers" if classes is None else "classes", columns)
     return _Answers(t=t, w=w, y=y, tasks=tasks, workers=workers, classes=cls,
                     gold_idx=gold_idx, gold_y=gold_y)
 
@@ -550,22 +588,29 @@ def _lookup(values: npt.NDArray[Any], keys: npt.NDArray[Any], name: str, caller:
 
 
 def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
-               caller: str, classes_from: str = "classes") -> tuple[IntArray, IntArray]:
+               caller: str, classes_from: str = "classes",
+               columns: Sequence[Any] | None = None) -> tuple[IntArray, IntArray]:
     empty = np.zeros(0, dtype=np.intp)
     if gold is None:
         return empty, empty
     from mllifecycle._frames import frame_kind, is_frame, to_columns
 
     if is_frame(gold):
-        _, gcols = to_columns(gold)
+        gnames, gcols = to_columns(gold)
         if len(gcols) != 2:
             fail("gold", "a table of two columns (task, label)",
                  described(f"{len(gcols)} columns"), caller)
+        order = [0, 1]
+        if columns is not None and list(gnames) == [columns[2], columns[0]]:
+            # columns named as the answers' label and task columns, label first:
+            # read by position, the labels were taken for task ids (silently,
+            # when both are small integers) and the task ids for labels
+            order = [1, 0]
         # date ids as the answers' are read (zone kept, not integers): else
         # gold for those tasks matched none and was silently ignored
         pandas_table = frame_kind(gold) == "pandas"
-        ids, labs = (_as_timestamps(gold.iloc[:, j] if pandas_table else None, c)
-                     for j, c in enumerate(gcols))
+        ids, labs = (_as_timestamps(gold.iloc[:, j] if pandas_table else None, gcols[j])
+                     for j in order)
     elif hasattr(gold, "items"):
         items = list(gold.items())
         ids = np.empty(len(items), dtype=object)
@@ -785,9 +830,28 @@ def _single_worker(data: _Answers, method: str, rng: np.random.Generator
 def _agreement(data: _Answers, labels_idx: IntArray) -> FloatArray:
     """Fraction of each worker's answers equal to ``labels_idx`` of the task."""
     hit = (data.y == labels_idx[data.t]).astype(np.float64)
+    return _agreement_rate(data, hit)
+
+
+def _agreement_rate(data: _Answers, hit: FloatArray) -> FloatArray:
+    """Per worker, the mean of ``hit`` (one credit in [0, 1] per answer)."""
     n = np.bincount(data.w, minlength=data.n_workers)
     return np.asarray(np.bincount(data.w, weights=hit, minlength=data.n_workers)
                       / np.maximum(n, 1), dtype=np.float64)
+
+
+def _tied_shares(post: FloatArray, prior: FloatArray) -> FloatArray:
+    """One-hot rows of the most probable class; a tie split evenly among its classes.
+
+    Ties (within 1e-12) go to the class of larger ``prior`` first, as in
+    :func:`_argmax_random`; the classes still tied share the row. Crediting
+    a worker with the share of a tied task is its expected agreement under a
+    random tie-break, and depends on no class's name or position.
+    """
+    top = post >= _rowmax(post)[:, None] - 1e-12
+    pri = np.where(top, prior[None, :], -1.0)
+    top &= pri >= pri.max(axis=1, keepdims=True) - 1e-12
+    return np.asarray(top / top.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 
@@ -822,13 +886,16 @@ def majority_vote(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -891,13 +958,16 @@ def wawa(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -953,7 +1023,9 @@ def zero_based_skill(
     """Aggregate by Zero-Based Skill: weighted voting with skills fitted by gradient steps.
 
     Skills start at ``1/n_classes``; each iteration takes the skill-weighted
-    majority label of every task and moves each skill towards the worker's
+    majority label of every task (a tie goes to the class more frequent over
+    all answers; classes still tied share the task, each credited ``1/n_tied``)
+    and moves each skill towards the worker's
     accuracy against those labels, ``s <- s + lr * (accuracy - s)``, the
     learning rate halving every 20 iterations. Stops when no skill moves by
     more than ``tol``. A cheap middle ground between Wawa and a full model.
@@ -968,13 +1040,16 @@ def zero_based_skill(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -1013,14 +1088,20 @@ def zero_based_skill(
                       low_inclusive=False)
     gen = check_rng(rng, caller=caller)
     skills = np.full(data.n_workers, 1.0 / data.n_classes + 1e-5)
+    # a tied task (equal weighted votes, as on every disagreement at the start,
+    # when all skills are equal) went to the first class: a worker leaning to
+    # it was credited with every tie, and renaming the classes swapped which
+    # of two equally reliable workers came out perfect; ties go to the class
+    # more frequent over all answers, and a remaining tie is shared
+    freq = np.bincount(data.y, minlength=data.n_classes).astype(np.float64)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):
         if it % 20 == 0:
             lr *= 0.5
         post = _clamp(data, _shares(_counts(data, skills)))
-        lab = np.asarray(post.argmax(axis=1), dtype=np.intp)
-        new = skills + lr * (_agreement(data, lab) - skills)
+        hit = _tied_shares(post, freq)[data.t, data.y]
+        new = skills + lr * (_agreement_rate(data, hit) - skills)
         step = float(np.max(np.abs(new - skills)))
         skills = new
         if step <= tol:
@@ -1069,13 +1150,16 @@ def dawid_skene(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -1202,13 +1286,16 @@ def one_coin(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -1370,13 +1457,16 @@ def glad(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each
@@ -1558,13 +1648,16 @@ def mace(
         by position).
     classes : sequence, optional
         All class labels, in the column order wanted for ``proba``. Default:
-        the sorted distinct labels of ``answers``; for a pandas categorical
-        label column, its categories in their order (unused ones included).
+        the sorted distinct labels of ``answers``; for a categorical label
+        column (pandas categorical, polars ``Enum``, Arrow dictionary), its
+        categories in their order (unused ones included).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
         gold label during the fit (which sharpens the worker estimates) and
         ``gold_accuracy`` is reported. Gold for tasks without answers is ignored.
+        A table is read by position, task then label (a table whose columns
+        are named as the answers' label and task columns is read by name).
     duplicates : {"raise", "first", "last", "keep"}, default="raise"
         What to do with several answers by one worker on one task: refuse,
         keep the first or the last one (in row order), or keep all (each

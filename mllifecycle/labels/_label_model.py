@@ -140,7 +140,8 @@ class LabelModel:
         (examples without votes carry no evidence), under ``"dawid_skene"``
         the EM estimate, under ``"matrix_completion"`` uniform.
     accuracy_ : ndarray of shape (n_lfs,)
-        Estimated accuracy of each function on the examples it labels.
+        Estimated accuracy of each function on the examples it labels (NaN
+        for a function that labels none).
     coverage_ : ndarray of shape (n_lfs,)
     conditional_ : ndarray of shape (n_lfs, n_classes, n_classes + 1)
         ``conditional_[j, y, v]``: probability that function ``j`` votes ``v``
@@ -292,7 +293,10 @@ class LabelModel:
         p = self.class_balance_
         fire = cond[:, :, :k].sum(axis=2)  # P(vote | y)
         right = cond[:, np.arange(k), np.arange(k)]  # P(vote = y | y)
-        self.accuracy_ = (right * p).sum(axis=1) / np.maximum((fire * p).sum(axis=1), 1e-300)
+        acc = (right * p).sum(axis=1) / np.maximum((fire * p).sum(axis=1), 1e-300)
+        # a function that never voted has no accuracy: the smoothing made it
+        # 0.5 (1/k) and matrix completion 0.0, an "always wrong" function
+        self.accuracy_ = np.where(np.asarray(self.coverage_) > 0, acc, np.nan)
 
     def _fit_ds(self, vals: npt.NDArray[np.int64], k: int, balance: FloatArray | None) -> None:
         n, m = vals.shape

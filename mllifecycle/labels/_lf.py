@@ -268,8 +268,28 @@ def _run_lf(lf: Any, X: Any, n: int, rows: Callable[[], Any], name: str, j: int
         if arr.shape != (n,):
             fail(f"lfs[{j}] ({name})", f"a vectorised function returning {n} votes",
                  described(f"an output of shape {arr.shape}"), "apply")
+        if series_kind(out) == "pandas" and arr.dtype.kind == "f" \
+                and getattr(out.dtype, "kind", "") in "iu" and str(out.dtype)[:1] in "IU":
+            # a nullable integer Series (Int64 with pd.NA abstains) came out as
+            # floats: the classes became 0.0, 1.0 and predict returned objects
+            # with None instead of ints with ABSTAIN, unlike plain int votes
+            return [None if _is_abstain(v) else int(v) for v in out.tolist()]
         return list(arr.tolist())
-    return [lf(r) for r in rows()]
+    return [_one_vote(lf(r), name, j, i) for i, r in enumerate(rows())]
+
+
+def _one_vote(v: Any, name: str, j: int, i: int) -> Any:
+    """Return a row-wise function's vote; a 0-d array (``np.where(x > 0, 1, -1)``) as its value.
+
+    A 0-d NumPy array is a scalar NumPy did not unwrap: it failed later with a
+    bare "unhashable type: 'numpy.ndarray'" naming neither the function nor the row.
+    """
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0:
+            return v.item()
+        fail(f"lfs[{j}] ({name})", "one vote per example (a class or ABSTAIN)",
+             described(f"an array of shape {v.shape} on example {i}"), "apply")
+    return v
 
 
 def apply(
@@ -407,11 +427,22 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
                        ) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any], tuple[str, ...]]:
     """Validate a label matrix; return (int values, classes, names)."""
     if isinstance(L, LabelMatrix):
-        vals, cls, names = L.values, L.classes, L.names
+        vals, cls, names = np.asarray(L.values), np.asarray(L.classes), L.names
+        # a LabelMatrix built by hand: a vote past its classes was read as an
+        # abstain by the Dawid-Skene fit (its one-hot slot) and raised a bare
+        # IndexError elsewhere
+        if vals.ndim != 2 or vals.dtype.kind not in "iu":
+            fail(name, "a LabelMatrix of 2-D integer votes (class indices, ABSTAIN = -1)",
+                 described(f"values of dtype {vals.dtype} and shape {vals.shape}"), caller)
+        if vals.size and vals.max() >= len(cls):
+            fail(name, f"a LabelMatrix whose votes index its {len(cls)} classes "
+                 f"{cls.tolist()!r} (or are ABSTAIN = -1)",
+                 described(f"the vote {int(vals.max())}"), caller)
+        vals = vals.astype(np.int64, copy=False)
     else:
         if L is None or isinstance(L, str | bytes):
             fail(name, "a 2-D integer label matrix (ABSTAIN = -1)", L, caller)
-        from mllifecycle._frames import frame_to_numpy, is_frame
+        from mllifecycle._frames import column_names, frame_to_numpy, is_frame
 
         arr = frame_to_numpy(L) if is_frame(L) else np.asarray(L)
         if arr.ndim != 2:
@@ -437,7 +468,12 @@ def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = N
         vals = arr.astype(np.int64)
         k = int(vals.max(initial=-1)) + 1
         cls = np.arange(max(k, n_classes or 0, 2))
-        names = tuple(f"lf_{j}" for j in range(vals.shape[1]))
+        # a table's column names are the functions' names (as LabelModel reads
+        # them): analyze reported lf_0, lf_1, ... for the columns "a", "b"
+        given = column_names(L) if is_frame(L) else None
+        names = (tuple(str(c) for c in given)
+                 if given is not None and len(given) == vals.shape[1]
+                 else tuple(f"lf_{j}" for j in range(vals.shape[1])))
     if vals.shape[0] == 0 or vals.shape[1] == 0:
         fail(name, "a non-empty label matrix", described(f"shape {vals.shape}"), caller)
     if vals.min() < ABSTAIN:
