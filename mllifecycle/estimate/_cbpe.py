@@ -25,6 +25,7 @@ from mllifecycle._validation import (
     check_scalar,
     described,
     fail,
+    label_kinds,
 )
 from mllifecycle.estimate._calibration import (
     METHODS,
@@ -122,6 +123,38 @@ def _bootstrap_rows(
 _MAX_REDRAWS = 100
 
 
+def _refuse_text_labels(y_true: Any, labels: str, caller: str) -> None:
+    """Refuse text class labels (``"neg"``, a ``category`` of text) by what they are.
+
+    The generic numeric check said "use a categorical test"; CBPE needs the
+    column of ``y_proba`` each label stands for.
+    """
+    from mllifecycle._frames import column_to_numpy, series_kind
+
+    if series_kind(y_true) is not None:
+        values = column_to_numpy(y_true)
+    elif isinstance(y_true, np.ndarray | list | tuple):
+        try:  # a list of text becomes a text array (read from its dtype, not row by row)
+            values = np.asarray(y_true)
+        except ValueError:  # ragged: check_array names it
+            return
+    else:
+        return
+    if values.ndim != 1:
+        return
+    kinds = label_kinds(values)
+    for kind in ("text", "bytes"):
+        if kind in kinds:
+            fail(
+                "y_true",
+                f"class labels in {labels}, the column indices of y_proba (encode text "
+                "labels as the column of their class, e.g. "
+                "np.searchsorted(model.classes_, y) for scikit-learn's sorted classes_)",
+                described(f"{kind} labels, e.g. {kinds[kind]!r}"),
+                caller,
+            )
+
+
 class CBPE(BaseEstimator):  # type: ignore[misc]
     r"""Estimate a classifier's performance on unlabelled data from its confidence.
 
@@ -172,6 +205,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         to the sampling standard error. 0 leaves calibration uncertainty out
         of the interval. Each estimate then costs about ``n_resamples + 1``
         times as much.
+
+    ``metrics``, ``threshold`` and ``confidence_level`` are read (and
+    checked) by each :meth:`estimate`, :meth:`estimate_many` and
+    :meth:`realized` call, so ``set_params`` of one of them after :meth:`fit`
+    takes effect without refitting; the other parameters take effect at the
+    next :meth:`fit` (``reference_metrics_`` keeps the fit's threshold).
 
     Attributes
     ----------
@@ -303,8 +342,15 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         self._validate_params()
 
     # ------------------------------------------------------------------ checks
-    def _validate_params(self) -> tuple[str, ...]:
-        caller = "CBPE"
+    def _validate_params(self, caller: str = "CBPE") -> tuple[str, ...]:
+        """Check the parameters; return the metric names (duplicates dropped).
+
+        Run again by ``estimate``, ``estimate_many`` and ``realized``, which
+        read ``metrics``, ``threshold`` and ``confidence_level`` when called:
+        a ``set_params(threshold=5)`` after fit predicted every row negative
+        without a word, and ``set_params(metrics="roc_auc")`` was ignored
+        (the fit's metrics came back).
+        """
         names = self.metrics
         if isinstance(names, str):
             names = (names,)
@@ -316,8 +362,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 self.metrics,
                 caller,
             )
-        for name in names:
-            check_option(name, "metrics", METRICS, caller)
+        # the option itself: a NumPy string names the metric as a str
+        names = [check_option(name, "metrics", METRICS, caller) for name in names]
         check_option(self.calibration, "calibration", _CALIBRATIONS, caller)
         check_int(self.cv, "cv", caller=caller, low=2)
         check_scalar(self.threshold, "threshold", caller=caller, low=0.0, high=1.0)
@@ -413,8 +459,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return np.ascontiguousarray(arr)
 
     def _check_labels(self, y_true: Any, n_classes: int, caller: str) -> IntArray:
-        y = check_array(y_true, "y_true", caller=caller, ndim=1)
         labels = "{0, 1}" if n_classes == 2 else f"{{0, ..., {n_classes - 1}}}"
+        _refuse_text_labels(y_true, labels, caller)
+        y = check_array(y_true, "y_true", caller=caller, ndim=1)
         bad = (y != np.round(y)) | (y < 0) | (y > n_classes - 1)
         if bad.any():
             fail(
@@ -585,31 +632,33 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         cal = apply_calibrators(self.calibrators_, cols)
         return cal[:, 1] if np.ndim(_real(y_proba, "y_proba", "CBPE.calibrate")) == 1 else cal
 
-    def _estimate_batch(self, raw: FloatArray) -> list[PerformanceEstimate]:
-        """Estimate every window of a ``(W, m, K)`` batch of raw probabilities."""
+    def _estimate_batch(
+        self, raw: FloatArray, names: tuple[str, ...]
+    ) -> list[PerformanceEstimate]:
+        """Estimate ``names`` on every window of a ``(W, m, K)`` batch of raw probabilities."""
         w, m, k = raw.shape
         flat = raw.reshape(w * m, k)
         P = apply_calibrators(self.calibrators_, flat).reshape(w, m, k)
         yhat = self._predict(flat).reshape(w, m)
         ranks: dict[int, FloatArray] = {}
-        stats = expected_metrics(self._names, P, yhat, raw, ranks=ranks)
+        stats = expected_metrics(names, P, yhat, raw, ranks=ranks)
         cal_se: dict[str, FloatArray] = {}
         if self.bootstrap_calibrators_:
-            boot = np.empty((len(self.bootstrap_calibrators_), len(self._names), w))
+            boot = np.empty((len(self.bootstrap_calibrators_), len(names), w))
             for b, cals in enumerate(self.bootstrap_calibrators_):
                 Pb = apply_calibrators(cals, flat).reshape(w, m, k)
-                sb = expected_metrics(self._names, Pb, yhat, raw, with_se=False, ranks=ranks)
-                for j, name in enumerate(self._names):
+                sb = expected_metrics(names, Pb, yhat, raw, with_se=False, ranks=ranks)
+                for j, name in enumerate(names):
                     boot[b, j] = sb[name][0]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 spread = np.nanstd(boot, axis=0, ddof=1)
-            cal_se = {name: spread[j] for j, name in enumerate(self._names)}
+            cal_se = {name: spread[j] for j, name in enumerate(names)}
         z = NormalDist().inv_cdf(0.5 + 0.5 * float(self.confidence_level))
         out = []
         for j in range(w):
             ests = {}
-            for name in self._names:
+            for name in names:
                 value, s_se = float(stats[name][0][j]), float(stats[name][1][j])
                 c_se = float(cal_se[name][j]) if cal_se else math.nan
                 se = math.hypot(s_se, c_se) if cal_se else s_se
@@ -674,7 +723,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             If called before :meth:`fit`.
         InvalidParameterError
             If ``y_proba`` is empty, outside [0, 1] or has the wrong number of
-            classes.
+            classes, or a parameter set after :meth:`fit` is invalid.
 
         Warns
         -----
@@ -683,8 +732,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             precision with no predicted positive, or ROC AUC on one row.
         """
         self._check_fitted("estimate")
+        names = self._validate_params("CBPE.estimate")
         raw = self._as_columns(y_proba, "y_proba", "CBPE.estimate")
-        result = self._estimate_batch(raw[None])
+        result = self._estimate_batch(raw[None], names)
         self._warn_degenerate(result, "CBPE.estimate")
         return result[0]
 
@@ -722,6 +772,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """
         caller = "CBPE.estimate_many"
         self._check_fitted("estimate_many")
+        names = self._validate_params(caller)
         if window_size is not None:
             size = check_int(window_size, "window_size", caller=caller, low=1)
             if (
@@ -741,10 +792,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             results = []
             if n_full:
                 results += self._estimate_batch(
-                    raw[: n_full * size].reshape(n_full, size, raw.shape[1])
+                    raw[: n_full * size].reshape(n_full, size, raw.shape[1]), names
                 )
             if raw.shape[0] > n_full * size:
-                results += self._estimate_batch(raw[n_full * size :][None])
+                results += self._estimate_batch(raw[n_full * size :][None], names)
         else:
             if not isinstance(y_proba, list | tuple) or len(y_proba) == 0:
                 fail(
@@ -760,7 +811,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 j = i
                 while j < len(windows) and len(windows[j]) == len(windows[i]):
                     j += 1
-                results += self._estimate_batch(np.stack(windows[i:j]))
+                results += self._estimate_batch(np.stack(windows[i:j]), names)
                 i = j
         self._warn_degenerate(results, caller)
         return results
@@ -793,11 +844,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         """
         caller = "CBPE.realized"
         self._check_fitted("realized")
+        names = self._validate_params(caller)
         y_true = in_row_order(y_true, y_proba, "y_true", "y_proba", caller)
         raw = self._as_columns(y_proba, "y_proba", caller)
         y = self._check_labels(y_true, raw.shape[1], caller)
         check_consistent_length([raw, y], ["y_proba", "y_true"], caller)
-        out = realized_metrics(self._names, y, self._predict(raw), raw, raw.shape[1])
+        out = realized_metrics(names, y, self._predict(raw), raw, raw.shape[1])
         bad = [k for k, v in out.items() if not math.isfinite(v)]
         if bad:
             warnings.warn(

@@ -13,6 +13,22 @@ from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html
 __all__ = ["MetricEstimate", "PerformanceEstimate"]
 
 
+def _nan_key(value: Any) -> Any:
+    """Compare (and hash) a float field with NaN equal to NaN.
+
+    An undefined metric, or ``calibration_std_error`` with ``n_resamples=0``,
+    is NaN, and ``nan != nan``: two identical estimates (the same window
+    twice, a pickled estimator's) compared unequal.
+    """
+    if isinstance(value, float) and math.isnan(value):
+        return (True, 0.0)
+    return (False, value)
+
+
+def _float_field(**kwargs: Any) -> Any:
+    return attrs.field(eq=_nan_key, **kwargs)
+
+
 @attrs.frozen(kw_only=True)
 class MetricEstimate:
     """One estimated metric with its sampling error.
@@ -47,12 +63,12 @@ class MetricEstimate:
     """
 
     metric: str
-    value: float
-    std_error: float
-    ci_low: float
-    ci_high: float
-    sampling_std_error: float = math.nan
-    calibration_std_error: float = math.nan
+    value: float = _float_field()
+    std_error: float = _float_field()
+    ci_low: float = _float_field()
+    ci_high: float = _float_field()
+    sampling_std_error: float = _float_field(default=math.nan)
+    calibration_std_error: float = _float_field(default=math.nan)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict (NaN becomes None)."""
