@@ -11,6 +11,7 @@ from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
 from mllifecycle._validation import (
     check_alpha,
+    check_bool,
     check_int,
     check_option,
     check_scalar,
@@ -67,15 +68,21 @@ def _undefined(
     if spec.kind != "score":
         return None
     # labels checked first (missing values, mixed kinds), as the metric would
-    present = np.unique(_labels(context.y_true, "y_true", caller))
+    y = _labels(context.y_true, "y_true", caller)
+    w = context.sample_weight
+    # rows of weight 0 count for nothing: a class weighted 0 throughout is absent
+    # (its AUC was NaN: MetricThreshold failed on "nan < minimum", the paired
+    # gates raised)
+    present = np.unique(y if w is None else y[np.asarray(w) > 0])
     if present.size >= 2:
         return None
+    weighted = "" if w is None else " of positive weight"
     return GateResult(
         passed=True,
         name=name,
         skipped=True,
         reasons=(
-            f"{spec.name} is undefined on data holding one class only "
+            f"{spec.name} is undefined on data holding one class only{weighted} "
             f"({present.tolist()[0]!r}, n={context.n_samples}): not judged",
         ),
         evidence={"applies": False, "n_samples": context.n_samples,
@@ -247,6 +254,8 @@ def _paired_fields(caller: str, inst: Any) -> MetricSpec:
         n = check_gate_resamples(inst.n_resamples, inst.alpha, caller)
     object.__setattr__(inst, "n_resamples", n)
     check_option(inst.ci_method, "ci_method", ("bca", "percentile"), caller)
+    # use_proba="no" is truthy: a callable metric was given probabilities
+    object.__setattr__(inst, "use_proba", check_bool(inst.use_proba, "use_proba", caller))
     resampling_fields(caller, inst)
     return spec
 

@@ -71,6 +71,53 @@ def _slices(value: Any, n: int) -> Any:
     return c
 
 
+def _rows(mask: Any, n: int) -> npt.NDArray[Any]:
+    """Check a row selection of :meth:`GateContext.subset`: flags or positions.
+
+    NumPy read an integer array of 0s and 1s as positions (rows 0 and 1 over
+    and over), a mask of another length or holding missing values raised a
+    bare ``IndexError``.
+    """
+    caller = "GateContext.subset"
+    expected = (
+        f"a boolean mask of length {n} or an array of integer row positions in "
+        f"[0, {n})"
+    )
+    arr = check_array(mask, "mask", caller=caller, ndim=1, dtype="any", min_samples=0)
+    if arr.dtype.kind == "O" and all(isinstance(v, bool | np.bool_) for v in arr):
+        arr = arr.astype(bool)
+    if arr.size == 0 and n > 0:
+        fail("mask", "a selection of at least one row", described("an empty selection"),
+             caller)
+    if arr.dtype.kind == "b":
+        if arr.shape[0] != n:
+            fail("mask", expected, described(f"a boolean mask of length {arr.shape[0]}"),
+                 caller)
+        if not arr.any():
+            fail("mask", "a mask selecting at least one row", described("no row selected"),
+                 caller)
+        return arr
+    if arr.dtype.kind not in "iu":
+        missing = arr.dtype.kind == "O" and any(
+            v is None or type(v).__name__ == "NAType" or (isinstance(v, float) and v != v)
+            for v in arr
+        )
+        what = "missing values (None or NA)" if missing else f"values of dtype {arr.dtype}"
+        fail("mask", expected, described(f"a mask holding {what}"), caller)
+    if arr.shape[0] == n and np.isin(arr, (0, 1)).all():
+        fail(
+            "mask",
+            f"{expected} (integer 0/1 flags would be read as the positions 0 and 1; "
+            "pass mask.astype(bool), or np.flatnonzero(mask) for positions)",
+            described(f"{n} integers, all 0 or 1"),
+            caller,
+        )
+    if arr.min() < 0 or arr.max() >= n:
+        bad = arr.min() if arr.min() < 0 else arr.max()
+        fail("mask", expected, described(f"the position {int(bad)}"), caller)
+    return arr
+
+
 def _same_values(a: Any, b: Any) -> bool:
     """Equality of two context fields: arrays (of one dtype), None or columns of slices."""
     if a is b:
@@ -226,18 +273,30 @@ class GateContext:
         """Return a fresh Generator from ``rng`` (same draws each call for an int)."""
         return check_rng(self.rng, caller="GateContext")
 
-    def subset(self, mask: npt.NDArray[np.bool_]) -> GateContext:
-        """Return the context restricted to the rows of ``mask``."""
+    def subset(self, mask: Any) -> GateContext:
+        """Return the context restricted to the rows of ``mask``.
+
+        ``mask`` is a boolean array with one flag per example, or an array of
+        integer row positions. Slices are kept for the selected rows. An
+        integer array of 0s and 1s with one entry per example is refused: it
+        would be read as the positions 0 and 1, not as flags.
+        """
+        rows = _rows(mask, self.n_samples)
 
         def sub(v: Any) -> Any:
-            return None if v is None else v[mask]
+            return None if v is None else v[rows]
 
+        slices = self.slices
+        slices = {k: v[rows] for k, v in slices.items()} if isinstance(slices, dict) else sub(
+            slices
+        )
         return GateContext(
-            y_true=self.y_true[mask],
-            challenger=self.challenger[mask],
+            y_true=self.y_true[rows],
+            challenger=self.challenger[rows],
             champion=sub(self.champion),
             challenger_proba=sub(self.challenger_proba),
             champion_proba=sub(self.champion_proba),
+            slices=slices,
             sample_weight=sub(self.sample_weight),
             rng=self.rng,
             # the full data's labels: a slice may lack a class its predictions hold

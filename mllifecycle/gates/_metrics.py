@@ -731,8 +731,20 @@ def _ece_bins(
         conf = p[np.arange(p.shape[0]), col]
         pred = classes[col]
     correct = (pred == y).astype(np.float64)
-    bins = np.minimum((conf * n_bins).astype(np.intp), n_bins - 1)
-    return bins, correct - conf
+    return _width_bins(conf, n_bins), correct - conf
+
+
+def _width_bins(conf: FloatArray, n_bins: int) -> npt.NDArray[np.intp]:
+    """Equal-width bin ``k`` of each confidence: ``k / n_bins <= conf < (k + 1) / n_bins``.
+
+    ``floor(conf * n_bins)`` alone rounds: ``0.29 * 100`` is ``28.999999999999996``,
+    so a confidence of exactly 0.29 went to the bin [0.28, 0.29) (and 0.57,
+    0.58 likewise), against the edges ``k / n_bins``. The top bin holds 1.
+    """
+    bins = np.clip(np.floor(conf * n_bins).astype(np.intp), 0, n_bins - 1)
+    bins = bins + (conf >= (bins + 1) / n_bins)
+    bins = bins - (conf < bins / n_bins)
+    return np.clip(bins, 0, n_bins - 1)
 
 
 def _bin_columns(bins: npt.NDArray[np.intp], values: FloatArray, k: int) -> FloatArray:

@@ -61,6 +61,8 @@ class SliceNoRegression:
         false-discovery-rate methods control the share of slices wrongly
         flagged rather than the chance of failing the gate.
     min_slice_size : int, default=30
+        Fewest examples a judged slice holds; with ``sample_weight``, examples of
+        positive weight (rows of weight 0 carry no evidence).
     n_resamples : int, default=2000
         Resamples per slice.
         At least ``1 / alpha`` (20 at ``alpha=0.05``): fewer cannot put a
@@ -224,17 +226,26 @@ class SliceNoRegression:
         spec: MetricSpec = self._spec
         labels = self._labels(context)
         keys, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        # rows of weight 0 carry no evidence: a slice weighted 0 throughout made
+        # the subset refuse its weights, and one of a few weighted rows was judged
+        w = context.sample_weight
+        weighted = counts if w is None else np.bincount(
+            inverse, weights=np.asarray(w) > 0, minlength=keys.size
+        ).astype(np.int64)
         gen = context.generator()
         rows: list[dict[str, Any]] = []
         small: list[str] = []
         judged: list[tuple[int, str, GateContext]] = []
         for k, key in enumerate(keys.tolist()):
             name = str(key)
-            if counts[k] < self.min_slice_size:
-                small.append(f"{name} (n={int(counts[k])})")
+            if weighted[k] < self.min_slice_size:
+                what = "" if w is None else " of positive weight"
+                small.append(f"{name} (n={int(weighted[k])}{what})")
                 continue
             sub = context.subset(inverse == k)
-            if spec.kind == "score" and np.unique(sub.y_true).size < 2:
+            y_sub = sub.y_true if w is None else sub.y_true[np.asarray(sub.sample_weight) > 0]
+            if spec.kind == "score" and np.unique(y_sub).size < 2:
                 small.append(f"{name} (one class only)")
                 continue
             judged.append((k, name, sub))
