@@ -20,6 +20,8 @@ from mllifecycle._validation import (
 from mllifecycle.drift._columns import (
     FEATURE_TESTS,
     check_tables,
+    column_name,
+    column_names,
     declared_categorical,
     kinds,
     resolve_tests,
@@ -272,6 +274,14 @@ def _constant_pair(r: npt.NDArray[Any], c: npt.NDArray[Any]) -> bool:
     return bool(r.min() == r.max() == c.min() == c.max())
 
 
+def _width(x: Any) -> int:
+    """Return the number of columns of a 2-D collection (0 when it is not 2-D)."""
+    shape = getattr(x, "shape", None)
+    if shape is not None and len(shape) == 2:
+        return int(shape[1])
+    return 0
+
+
 def check_detect_params(
     caller: str, alpha: Any, correction: Any, min_effect: Any, nan_policy: Any
 ) -> tuple[float, str | None, float | None, str]:
@@ -357,8 +367,46 @@ def detect(
     from mllifecycle.drift._dask import is_dask  # Dask itself is imported only if passed
 
     if is_dask(reference) or is_dask(current):  # profile partitions (see Reference.fit)
+        from mllifecycle.drift._dask import declared_categorical_dask, exact_integers
         from mllifecycle.drift._reference import Reference
 
+        check_detect_params(caller, alpha, correction, min_effect, nan_policy)  # named detect
+        if rng is not None:  # refused before the partitions are profiled, naming detect
+            check_rng(rng, "rng", caller)
+        # a column typed categorical in either sample is categorical in both, as
+        # in memory (a `category` current against an int reference was refused)
+        cur_declared = (
+            declared_categorical_dask(current) if is_dask(current)
+            else declared_categorical(current)
+        )
+        ref_cols = getattr(reference, "columns", None) if is_dask(reference) else None
+        ref_names = (
+            [str(c) for c in ref_cols] if ref_cols is not None else column_names(reference)
+        )
+        extra = sorted(cur_declared & set(ref_names or ()))
+        if extra and categorical_features is None:
+            categorical_features = extra
+        elif extra and isinstance(categorical_features, Sequence) and not isinstance(
+            categorical_features, str
+        ):
+            categorical_features = [*categorical_features, *extra]
+        # integers beyond 2**53 shifted alike in both samples, as in memory
+        names = ref_names or [f"x{j}" for j in range(_width(reference))]
+        if names and _width(current) == len(names):  # else Reference.fit/compare refuse it
+            cat_pos = {
+                names.index(nm)
+                for nm in cur_declared | declared_categorical_dask(reference)
+                | declared_categorical(reference)
+                if nm in names
+            }
+            if isinstance(categorical_features, Sequence) and not isinstance(
+                categorical_features, str
+            ):
+                cat_pos |= {
+                    names.index(column_name(c, names, "categorical_features", caller))
+                    for c in categorical_features
+                }
+            reference, current = exact_integers(reference, current, cat_pos, caller, names)
         ref = Reference.fit(
             reference, tests=tests, categorical_features=categorical_features, nan_policy=nan_policy
         )

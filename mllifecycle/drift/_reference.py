@@ -25,7 +25,13 @@ from mllifecycle.drift._common import (
     check_pair_categorical,
     warn_inexact_integers,
 )
-from mllifecycle.drift._dask import fit_partitions, is_dask, materialize
+from mllifecycle.drift._dask import (
+    check_collection,
+    declared_categorical_dask,
+    fit_partitions,
+    is_dask,
+    materialize,
+)
 from mllifecycle.drift._detect import (
     _seeds,
     build_report,
@@ -112,7 +118,11 @@ def _fit(
                     fail(
                         name,
                         f"free of NaN in column {nm!r} (or pass nan_policy='omit')",
-                        described(f"{int(nan.sum())} NaN value(s)"),
+                        # a Dask partition's count, not the column's: say so
+                        described(
+                            f"{int(nan.sum())} NaN value(s)"
+                            + (" in one partition" if min_rows < 2 else "")
+                        ),
                         caller,
                     )
                 x = x[~nan]
@@ -533,22 +543,30 @@ class Reference:
             if self._sketches is None:
                 current = materialize(current, "current", caller)
             else:
+                check_collection(current, "current", caller)  # a 1-D array: IndexError
                 cols = getattr(current, "columns", None)
                 width = len(cols) if cols is not None else int(current.shape[1])
                 cur_names = (
                     [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(width)]
                 )
                 self._check_columns(cur_names, cols is not None, caller)
+                self._check_declared(cur_names, declared_categorical_dask(current), caller)
+                cat = self._categorical_indices()
                 cur = fit_partitions(
                     current,
                     name="current",
                     caller=caller,
-                    tests=dict(zip(cur_names, self.tests, strict=True)),
-                    categorical_features=[cur_names[j] for j in self._categorical_indices()],
+                    # numeric columns "auto": text in one gives a categorical
+                    # profile, refused by kind below (it was refused as "tests
+                    # must be a test for categorical data, got 'ks'")
+                    tests={cur_names[j]: self.tests[j] for j in cat},
+                    categorical_features=[cur_names[j] for j in cat],
                     nan_policy=pol,
                     capacity=self._capacity,
                 )
                 cur._check_sizes("current", caller)
+                # aware against naive times were compared as instants
+                self._check_time_zones({j: bool(z) for j, z in cur._time_zones or []}, caller)
                 return self._compare_profiles(cur, a, corr, me, rng, caller)
         cur_zones: dict[int, bool] = {}
         names, cc = split_table(current, "current", caller, cur_zones)
@@ -577,16 +595,8 @@ class Reference:
             )
         cur_mat = numeric_matrix(current)
         warn_inexact_integers(self.names, self.kinds, cc, caller)
-        declared = declared_categorical(current)
+        self._check_declared(self.names, declared_categorical(current), caller)
         for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
-            if kind == "numeric" and nm in declared:
-                fail(
-                    "current",
-                    f"column {nm!r} numeric, as in the reference (or fit the reference "
-                    f"with {nm!r} in 'categorical_features')",
-                    described(f"a categorical-typed column {nm!r}"),
-                    caller,
-                )
             if cur_mat is None and kind == "numeric" and column_kind(col) != "numeric":
                 fail(
                     "current",
@@ -656,6 +666,18 @@ class Reference:
                 fail("current", f"column {nm!r} naive, like the reference's (or fit the "
                      "reference on timezone-aware times)",
                      described(f"a timezone-aware datetime column {nm!r}"), caller)
+
+    def _check_declared(self, names: list[str], declared: set[str], caller: str) -> None:
+        """Refuse a current column typed categorical where the reference's is numeric."""
+        for nm, kind in zip(names, self.kinds, strict=True):
+            if kind == "numeric" and nm in declared:
+                fail(
+                    "current",
+                    f"column {nm!r} numeric, as in the reference (or fit the reference "
+                    f"with {nm!r} in 'categorical_features')",
+                    described(f"a categorical-typed column {nm!r}"),
+                    caller,
+                )
 
     def _categorical_indices(self) -> list[int]:
         return [j for j, k in enumerate(self.kinds) if k == "categorical"]
