@@ -16,7 +16,13 @@ from mllifecycle._frames import (
     like,
     refuse_duplicate_names,
 )
-from mllifecycle._validation import check_scalar, described, fail
+from mllifecycle._validation import (
+    check_array,
+    check_scalar,
+    described,
+    fail,
+    label_kinds,
+)
 from mllifecycle.transfer._common import (
     FloatArray,
     as_numpy,
@@ -43,7 +49,9 @@ _RAW_MAP_TOLERANCE = 1e-6
 
 def _alignment_error(a: FloatArray, cs: FloatArray, ct: FloatArray) -> float:
     """Largest error of ``A' cs A = ct``, relative to ``ct``'s standard deviations."""
-    with np.errstate(over="ignore", invalid="ignore"):
+    # a constant target column has a zero standard deviation: its error reads as
+    # inf (the standardised map is then used), without a RuntimeWarning
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         r = a.T @ cs @ a - ct
         sd = np.sqrt(np.diag(ct))
         rel = np.abs(r) / sd[:, None] / sd[None, :]
@@ -298,6 +306,10 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                      "impute them first",
                      described(f"{int(np.isnan(arr).sum())} missing value(s) in "
                                f"column(s) {cols}"), "CORAL")
+            if arr.dtype.kind not in "biuf":
+                # scikit-learn read text digits ("3", a ``string`` column) as numbers
+                # and failed on datetimes with a bare DTypePromotionError
+                check_array(arr, name, caller="CORAL", ndim=2)
             return X
         if dt is not None and not isinstance(dt, np.dtype):
             return X
@@ -305,6 +317,13 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
             isinstance(X, list | tuple) and np.iscomplexobj(np.asarray(X, dtype=object).tolist())
         ):
             as_numpy(np.asarray(X), name, "CORAL")
+        arr = np.asarray(X) if isinstance(X, list | tuple) else X
+        kind = getattr(getattr(arr, "dtype", None), "kind", "f")
+        if kind in "USMm" or (kind == "O" and set(label_kinds(arr)) & _NOT_NUMBERS):
+            # text and datetimes get the library's errors, as in the other
+            # transfer helpers (scikit-learn read "3" as 3.0); other objects go
+            # to scikit-learn, which converts numbers and refuses the rest
+            check_array(arr, name, caller="CORAL", ndim=2)
         return X
 
     def transform(self, X: Any) -> Any:
@@ -340,6 +359,7 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
 
 
 _FMAX = float(np.finfo(np.float64).max)
+_NOT_NUMBERS = {"text", "bytes", "datetimes", "durations"}
 
 
 def _mean(x: FloatArray, scale: FloatArray) -> FloatArray:

@@ -137,6 +137,12 @@ def check_xy(
     y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
                     caller=caller, ndim=1, dtype="any", min_samples=min_samples)
     check_labels_as_given(data[1], y, f"{name}[1] (y)", caller)
+    if y.dtype.kind == "O" and set(label_kinds(y)) == {"numbers"}:
+        # numbers held as objects (a pandas ``category`` column of ints or floats):
+        # scikit-learn reads an object array of numbers as an 'unknown' target
+        num = np.asarray(y.tolist())
+        if num.dtype.kind in "iuf":
+            y = num
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         fail(f"{name}[1] (y)", "finite", described("infinite value(s)"), caller)
     check_consistent_length([x, y], [f"{name}[0] (X)", f"{name}[1] (y)"], caller)

@@ -249,6 +249,8 @@ def _finetune_fit(
 ) -> tuple[Any, float | None, dict[str, Any]]:
     """Train by the chosen strategy; ``tick`` after each fit."""
     tab = opts.tab
+    # the model's seed is the first draw from rng: transfer_gain seeds its
+    # target-only baseline the same way (keep this the first draw)
     seed = new_seed(gen)
     details: dict[str, Any] = {}
     weight: float | None = None

@@ -214,7 +214,11 @@ def transfer_gain(
     def one(tr: npt.NDArray[np.intp], te: npt.NDArray[np.intp],
             seed: int) -> tuple[float, float, float | None]:
         x_tr, x_te = tab(xt[tr]) if tab else xt[tr], tab(xt[te]) if tab else xt[te]
-        base = seeded_clone(estimator, seed).fit(x_tr, yt[tr])
+        # the baseline gets the random_state finetune gives its model (the first
+        # seed drawn from rng=seed), so a source weight of 0 fits the very same
+        # model and the gain measures the source, not two random seeds
+        base = seeded_clone(estimator, new_seed(check_rng(seed, caller=_CALLER))).fit(
+            x_tr, yt[tr])
         res = finetune(estimator, src, (x_tr, yt[tr]), strategy=strategy, rng=seed,
                        **params)
         return (float(scorer(base, x_te, yt[te])), float(scorer(res.model, x_te, yt[te])),

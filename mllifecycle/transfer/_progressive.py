@@ -23,6 +23,7 @@ from mllifecycle._validation import (
     check_rng,
     check_same_n_features,
     check_scalar,
+    described,
     fail,
 )
 from mllifecycle.transfer._common import (
@@ -394,6 +395,13 @@ def progressive(
         else:
             cand = _stacked(model, estimator, seed, x, y, tab)
         score = float(opts.scorer(cand, tab(xv), yv))
+        if np.isnan(score):
+            # a NaN score kept stage 0 and then dropped every later stage
+            # (score >= NaN is False), with final_score NaN
+            fail("validation", "rows on which the scorer gives a number (R^2 needs at "
+                 "least 2 rows), or another scoring",
+                 described(f"a NaN score for {name!r} on {xv.shape[0]} validation "
+                           "row(s)"), caller)
         kept = k == 0 or score >= best - tol
         reports.append(StageReport(name=name, n_samples=x.shape[0], score=score,
                                    previous_score=None if k == 0 else best, kept=kept,

@@ -288,7 +288,15 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
             try:
                 m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr],
                                   opts.tab)
-                scores[i, j] = opts.scorer(m, opts.tab(xt[te]), yt[te])
+                score = float(opts.scorer(m, opts.tab(xt[te]), yt[te]))
+                if np.isnan(score):
+                    # e.g. R^2 on a one-row fold: np.argmax took a NaN mean for the
+                    # best, so a candidate that could not be scored was chosen
+                    raise ValueError(
+                        "the scorer returned NaN on a fold of "
+                        f"{te.shape[0]} row(s) (e.g. R^2 needs at least 2; use fewer "
+                        "cv folds or another scoring)")
+                scores[i, j] = score
             except ValueError as exc:
                 # e.g. a target-only fold with a single class: this candidate
                 # cannot be trained there, so it cannot win
