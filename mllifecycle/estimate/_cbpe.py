@@ -206,12 +206,6 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         of the interval. Each estimate then costs about ``n_resamples + 1``
         times as much.
 
-    ``metrics``, ``threshold`` and ``confidence_level`` are read (and
-    checked) by each :meth:`estimate`, :meth:`estimate_many` and
-    :meth:`realized` call, so ``set_params`` of one of them after :meth:`fit`
-    takes effect without refitting; the other parameters take effect at the
-    next :meth:`fit` (``reference_metrics_`` keeps the fit's threshold).
-
     Attributes
     ----------
     calibration_ : str
@@ -240,6 +234,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     Notes
     -----
+    ``metrics``, ``threshold`` and ``confidence_level`` are read (and
+    checked) by each :meth:`estimate`, :meth:`estimate_many` and
+    :meth:`realized` call, so ``set_params`` of one of them after :meth:`fit`
+    takes effect without refitting; the other parameters take effect at the
+    next :meth:`fit` (``reference_metrics_`` keeps the fit's threshold).
+
     Let ``p_i`` be the calibrated probability that row ``i`` is positive and
     ``yhat_i`` the model's prediction (from its raw probability and
     ``threshold``). If the labels are independent draws ``y_i ~ Bernoulli(p_i)``
