@@ -545,6 +545,27 @@ def _encode_column(col: npt.NDArray[Any], j: int, caller: str) -> tuple[Any, Int
     return cats, codes.astype(np.intp)
 
 
+def _numbers_as_numbers(
+    raw: npt.NDArray[Any], num_idx: IntArray, Xnum: FloatArray
+) -> npt.NDArray[Any]:
+    """Return the original rows of an object ``X``, booleans of number columns as floats.
+
+    Such a column is interpolated (its synthetic rows hold fractions): with
+    its original ``True``/``False`` kept, the column came back as objects
+    mixing booleans and floats, where :func:`smote` gives a float column.
+    """
+    flagged = [
+        j for j, col in enumerate(num_idx)
+        if any(isinstance(v, bool | np.bool_) for v in raw[:, col].tolist())
+    ]
+    if not flagged:
+        return raw
+    base = raw.copy()
+    for j in flagged:
+        base[:, num_idx[j]] = Xnum[:, j].tolist()
+    return base
+
+
 def _mode_rows(codes: IntArray, n_cats: int) -> IntArray:
     """Return the most frequent code of each row (ties: the smallest code)."""
     n = codes.shape[0]
@@ -626,6 +647,8 @@ def _smote_nc_impl(
         parts.append((Xs, np.full(cnt, label, dtype=ya.dtype), ws))
         parents.append((idx[seeds], idx[nn[seeds]]))
     base = raw if out_dtype.kind == "O" else raw.astype(out_dtype, copy=False)
+    if out_dtype.kind == "O" and any(n_new):
+        base = _numbers_as_numbers(raw, num_idx, Xnum)
     return assemble(base, ya, w, parts, out_dtype), parents
 
 

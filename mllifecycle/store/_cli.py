@@ -128,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "rollback":
         champion = registry.rollback(args.name, to=args.to, reason=args.reason)
-        _print({"name": args.name, "champion": champion})
+        # the name as stored (NFC), as ``list`` and ``history`` print it
+        _print({"name": registry.get(args.name, champion).name, "champion": champion})
         return 0
     return _promote(registry, args)
 
@@ -153,6 +154,19 @@ def _promote(registry: Any, args: argparse.Namespace) -> int:
     y = column(args.y_true, "y_true")
     chal = match_label_types(y, column(args.challenger, "challenger"))
     champ = match_label_types(y, column(args.champion, "champion")) if args.champion else None
+    if champ is None:
+        current = registry.champion(args.name)
+        if current is not None and current.version != args.version:
+            import warnings
+
+            # the gate report then reads "no champion (first model)"
+            warnings.warn(
+                f"model {current.name!r} has a champion (version {current.version}) and no "
+                f"--champion file was given: version {args.version} is judged by absolute "
+                "gates only, without comparing it with the champion",
+                UserWarning,
+                stacklevel=2,
+            )
     ctx = GateContext(y_true=y, challenger=chal, champion=champ, rng=args.seed)
     gates: list[Any] = []
     if args.minimum is not None or args.maximum is not None:

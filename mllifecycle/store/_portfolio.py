@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import attrs
 import numpy as np
 
 from mllifecycle._results import format_value, html_table, jsonable
+from mllifecycle._validation import described, fail
 from mllifecycle.store._db import Store, as_store
 
 __all__ = ["portfolio", "PortfolioReport", "ModelSummary"]
 
 _DAY = 86_400.0
+
+
+def _nan_key(value: Any) -> Any:
+    """Compare (and hash) a float field with NaN equal to NaN.
+
+    A model with one version has a NaN cadence, so two reports of one
+    unchanged store (or a report and its pickled copy) compared unequal.
+    """
+    if isinstance(value, float) and math.isnan(value):
+        return ("nan",)
+    return value
+
+
+def _nan_equal() -> Any:
+    return attrs.field(eq=_nan_key)
 
 
 @attrs.frozen(kw_only=True)
@@ -59,11 +76,11 @@ class ModelSummary:
     n_rejections: int
     n_rollbacks: int
     champion: int | None
-    labels_per_retrain: float
+    labels_per_retrain: float = _nan_equal()
     total_labels: int
-    cadence_days: float
+    cadence_days: float = _nan_equal()
     total_cost: float
-    labels_per_day: float
+    labels_per_day: float = _nan_equal()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as a JSON-safe dict (NaN as None)."""
@@ -102,8 +119,8 @@ class PortfolioReport:
     models: tuple[ModelSummary, ...]
     n_models: int
     learning_types: dict[str, int]
-    supervised_share: float
-    labels_per_day: float
+    supervised_share: float = _nan_equal()
+    labels_per_day: float = _nan_equal()
     n_unknown_demand: int
     total_labels: int
     total_cost: float
@@ -163,6 +180,8 @@ def portfolio(store: Store | str) -> PortfolioReport:
     Parameters
     ----------
     store : Store, path or URL
+        A path must name an existing store file (a typo is refused rather
+        than reported as an empty portfolio).
 
     Returns
     -------
@@ -187,6 +206,23 @@ def portfolio(store: Store | str) -> PortfolioReport:
     >>> report.n_models, report.supervised_share, report.learning_types
     (2, 0.5, {'supervised': 1, 'weakly-supervised': 1})
     """
+    if isinstance(store, str | os.PathLike):
+        path = os.fspath(store)
+        if isinstance(path, str) and path.startswith("sqlite:///"):
+            path = path[len("sqlite:///") :]
+        if (
+            isinstance(path, str)
+            and "://" not in path
+            and path != ":memory:"
+            and not os.path.exists(path)
+        ):
+            # a typo must not create (and report on) a new empty store
+            fail(
+                "store",
+                "an existing store file or a database URL",
+                described(f"no file {path!r}"),
+                "portfolio",
+            )
     st = as_store(store, "portfolio")
     with st._read() as tx:
         models = tx.execute("SELECT name, learning_type, champion FROM models ORDER BY name")

@@ -172,7 +172,13 @@ def create_app(
     from mllifecycle.store._queue import LabelQueue
 
     q = LabelQueue(store, queue, redundancy=redundancy)
-    page = _PAGE.replace("__CHOICES__", _choices(choices).replace("</", "<\\/"))
+    # inside <script>, "<!--" and "<script" (not only "</") change how the page is
+    # parsed: "<!--<script>" hid the closing tag and disabled the page; JSON's
+    # \u escapes keep every choice's text and leave no markup in the script
+    script_safe = (
+        _choices(choices).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+    page = _PAGE.replace("__CHOICES__", script_safe)
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
