@@ -7,7 +7,8 @@ from typing import Any
 import attrs
 
 from mllifecycle._lifecycle_types import _decision
-from mllifecycle._validation import check_int, fail
+from mllifecycle._validation import check_int, described, fail
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy, check_state
 
 __all__ = [
@@ -27,6 +28,55 @@ def _policies(items: Any, caller: str) -> tuple[Any, ...]:
     if not out:
         fail("policies", "at least one policy", items, caller)
     return out
+
+
+def _checked(d: Any, policy: Any, name: str, caller: str) -> RetrainDecision:
+    """Return a wrapped policy's answer as a :class:`RetrainDecision`, or fail naming it.
+
+    A decision-like answer (with ``retrain`` and ``reason``, e.g. a user's own
+    decision type) is read as :class:`RetrainDecision` reads its fields, as
+    :class:`FunctionPolicy` reads a function's: its ``retrain`` was read
+    unchecked, so ``retrain="no"`` (a truthy string) made ``any_of`` and
+    ``all_of`` retrain, and ``cooldown`` and ``budget`` passed it on as it was.
+    Anything else (a bool) failed with a bare ``AttributeError``.
+    """
+    if type(d) is RetrainDecision or isinstance(d, RetrainDecision):
+        return d
+    expected = (
+        "a policy whose should_retrain(state) returns a RetrainDecision (or an object "
+        "with a bool retrain, a str reason and an optional change_point)"
+    )
+    if not (hasattr(d, "retrain") and hasattr(d, "reason")):
+        fail(
+            name,
+            expected,
+            described(f"{type(policy).__name__}.should_retrain returning {type(d).__name__}"),
+            caller,
+        )
+    try:
+        return RetrainDecision(
+            retrain=d.retrain, reason=d.reason, change_point=getattr(d, "change_point", None)
+        )
+    except InvalidParameterError as exc:
+        fail(
+            name,
+            expected,
+            described(
+                f"{type(policy).__name__}.should_retrain returning a {type(d).__name__} "
+                f"with retrain={d.retrain!r}, reason={d.reason!r}, "
+                f"change_point={getattr(d, 'change_point', None)!r} ({exc})"
+            ),
+            caller,
+        )
+
+
+def _ask(policies: tuple[Any, ...], state: LifecycleState, caller: str) -> list[RetrainDecision]:
+    """Ask every policy; return their answers, each checked as a :class:`RetrainDecision`."""
+    ds = [p.should_retrain(state) for p in policies]
+    for i, d in enumerate(ds):
+        if type(d) is not RetrainDecision:
+            ds[i] = _checked(d, policies[i], f"policies[{i}]", caller)
+    return ds
 
 
 @attrs.define
@@ -59,7 +109,7 @@ class AnyOf:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when at least one does."""
         check_state(state, "AnyOf.should_retrain")
-        ds = [p.should_retrain(state) for p in self.policies]
+        ds = _ask(self.policies, state, "any_of")
         for d in ds:
             if d.retrain:
                 break
@@ -70,8 +120,7 @@ class AnyOf:
                 return kept[1]
             keep = _decision(False, "; ".join([d.reason for d in ds]))
             # kept only when every answer is a RetrainDecision, whose fields
-            # cannot change (another decision-like object could be reused with
-            # a new reason)
+            # cannot change (a decision-like answer is read into a new one)
             self._kept = (ds, keep) if all(type(d) is RetrainDecision for d in ds) else None
             return keep
         fired = [d for d in ds if d.retrain]
@@ -104,7 +153,7 @@ class AllOf:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when all do."""
         check_state(state, "AllOf.should_retrain")
-        ds = [p.should_retrain(state) for p in self.policies]
+        ds = _ask(self.policies, state, "all_of")
         fire = all(d.retrain for d in ds)
         points = [d.change_point for d in ds if d.change_point is not None]
         return RetrainDecision(
@@ -139,7 +188,7 @@ class Cooldown:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain during the cool-down."""
         check_state(state, "Cooldown.should_retrain")
-        d: RetrainDecision = self.policy.should_retrain(state)
+        d = _checked(self.policy.should_retrain(state), self.policy, "policy", "cooldown")
         if d.retrain and state.samples_since_retrain < self.min_samples:
             return RetrainDecision(
                 retrain=False,
@@ -171,7 +220,7 @@ class Budget:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain once the budget is spent."""
         check_state(state, "Budget.should_retrain")
-        d: RetrainDecision = self.policy.should_retrain(state)
+        d = _checked(self.policy.should_retrain(state), self.policy, "policy", "budget")
         if d.retrain and state.retrains >= self.max_retrains:
             return RetrainDecision(
                 retrain=False,

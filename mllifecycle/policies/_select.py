@@ -11,6 +11,7 @@ import attrs
 from mllifecycle._progress import make_progress
 from mllifecycle._results import format_value, html_table, jsonable
 from mllifecycle._validation import check_int, check_mapping_keys, check_scalar, described, fail
+from mllifecycle.policies._state import as_policy
 
 __all__ = ["select", "PolicySelection"]
 
@@ -187,6 +188,12 @@ def select(
             candidates,
             "select",
         )
+    # checked here, naming candidates: replay's errors named its own "policies"
+    # (which select refuses), and with n_jobs came from a worker
+    for key, candidate in candidates.items():
+        if not isinstance(key, str):
+            fail("candidates", "a mapping with str keys (candidate names)", key, "select")
+        as_policy(candidate, f"candidates[{key}]", "select")
     rc = check_scalar(retrain_cost, "retrain_cost", caller="select", low=0.0)
     ec = check_scalar(error_cost, "error_cost", caller="select", low=0.0)
     # retrain_cost, error_cost, n_jobs and progress are select's own parameters

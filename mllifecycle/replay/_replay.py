@@ -287,6 +287,16 @@ def _validate(
     if n < 2:
         fail("X", "at least 2 samples", described(f"{n}"), _CALLER)
     check_has_methods(estimator, "estimator", ["fit", "predict"], _CALLER)
+    if _is_regressor(estimator):
+        # scored by accuracy (a prediction equal to its label), a regressor's
+        # predictions were all "wrong": accuracy 0.0 and every row an error
+        fail(
+            "estimator",
+            "a classifier (replay scores accuracy: a prediction is right only when it "
+            "equals its label)",
+            described(f"the regressor {type(estimator).__name__}"),
+            _CALLER,
+        )
     if not isinstance(policies, Mapping) or not policies:
         fail(
             "policies",
@@ -375,6 +385,20 @@ def _validate(
         shown=shown,
     )
     return cfg, pols, wins, cps
+
+
+def _is_regressor(estimator: Any) -> bool:
+    """Whether scikit-learn's tags call ``estimator`` a regressor (False when it has none)."""
+    import warnings
+
+    from sklearn.base import is_regressor
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return bool(is_regressor(estimator))
+    except (AttributeError, TypeError, ValueError):  # no tags: a user's own estimator
+        return False
 
 
 def _find_policy(policy: Any, hit: Callable[[Any], bool], seen: set[int] | None = None) -> Any:
@@ -1140,9 +1164,18 @@ def _run_policy(
             n_hold = math.ceil(cfg.gate_holdout * (hi_t - lo_t))
         tr_hi = hi_t - n_hold
         y_fit = y[lo_t:tr_hi]
+        # (as floats: a window may give a list, WindowSelection checks but keeps it)
+        w_fit = None if w is None else np.asarray(w, dtype=np.float64)[: tr_hi - lo_t]
+        # rows of weight 0 are not trained on (RecencyWeights' oldest rows
+        # underflow to 0, a gate's holdout may take every weighted row): with
+        # fewer than two of the others, or one class among them, the fit
+        # failed mid-replay ("Sample weights must contain at least one non-zero
+        # number") or fitted a one-class model on rows of one label
+        weighted = None if w_fit is None or w_fit.all() else np.flatnonzero(w_fit)
+        y_seen = y_fit if weighted is None else y_fit[weighted]
         # fewer than two classes: compare with the first label (a full
         # np.unique sort per retrain costs more than the rest of the step)
-        if tr_hi - lo_t < 2 or not (y_fit != y_fit[0]).any():
+        if y_seen.shape[0] < 2 or not (y_seen != y_seen[0]).any():
             events.append(
                 RetrainEvent(
                     step=e,
@@ -1158,7 +1191,7 @@ def _run_policy(
             model,
             rows(lo_t, tr_hi),
             y_fit,
-            None if w is None else w[: tr_hi - lo_t],
+            w_fit,
         )
         deployed.fit_s += fit_s
         retrains += 1
@@ -1167,7 +1200,10 @@ def _run_policy(
             registered = sink.register(
                 cand, rows(lo_t, tr_hi), y_fit, X, lo_t, tr_hi, e, decision, parent=champion_v
             )
-        used[lo_t:tr_hi] = True
+        if weighted is None:
+            used[lo_t:tr_hi] = True
+        else:  # the rows of weight 0 were not used
+            used[lo_t + weighted] = True
         passed = True
         gate_reasons: tuple[str, ...] = ()
         if cfg.gates is not None and n_hold > 0:
@@ -1461,7 +1497,9 @@ def replay(
     ------
     InvalidParameterError
         On mismatched lengths, a window longer than the stream, negative
-        costs, an estimator without ``fit``/``predict``, or a policy without
+        costs, an estimator without ``fit``/``predict`` or that scikit-learn
+        calls a regressor (accuracy would count every prediction wrong), or a
+        policy without
         ``should_retrain`` (a ``TypeError`` naming what is missing). Before
         any training, on a built-in policy (alone or inside a combinator)
         that could never see its signal: ``Periodic(every_time=...)`` without

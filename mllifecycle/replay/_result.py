@@ -34,7 +34,7 @@ class RetrainEvent:
     fitted : bool, default=True
         Whether a model was fitted (and the retrain paid for). False when the
         retrain was skipped: the window held fewer than two labelled rows or
-        a single class.
+        a single class (rows of ``sample_weight`` 0 not counted).
 
     Examples
     --------
@@ -79,7 +79,8 @@ class PolicyRun:
         Every retrain a policy asked for, with its step, reason, whether a
         model was fitted (``fitted``; False when skipped) and whether it deployed.
     labels : int
-        Distinct labelled rows used for training (the initial set included).
+        Distinct labelled rows used for training (the initial set included;
+        rows a window weighted 0 are not used).
     fit_seconds, predict_seconds : float
         Time spent in the model's ``clone`` + ``fit`` and in its ``predict`` /
         ``predict_proba``.
