@@ -54,6 +54,10 @@ class ClassificationStream:
         Description of each concept, in order.
     feature_names : tuple of str
         Column names.
+    concept : ndarray of shape (n_samples,), optional
+        Index of the concept each sample was drawn from, when it is not the
+        segment of ``change_points`` it lies in (gradual changes); default:
+        that segment.
 
     Examples
     --------
@@ -73,6 +77,11 @@ class ClassificationStream:
     name: str
     concepts: tuple[str, ...]
     feature_names: tuple[str, ...]
+    # the concept each sample was drawn from: with gradual_width, samples around
+    # a change point come from either concept, so the segment is not the concept
+    _concept: npt.NDArray[np.intp] | None = attrs.field(
+        default=None, eq=_ARRAY_EQ, hash=False, repr=False, alias="concept"
+    )
 
     @property
     def n_samples(self) -> int:
@@ -81,7 +90,14 @@ class ClassificationStream:
 
     @property
     def concept(self) -> npt.NDArray[np.intp]:
-        """Index of the concept each sample was drawn from."""
+        """Index of the concept each sample was drawn from.
+
+        Under a gradual change (``gradual_width``) samples near a change point
+        come from either concept, as drawn; otherwise the segment of
+        ``change_points`` each sample lies in.
+        """
+        if self._concept is not None:
+            return self._concept
         return np.searchsorted(
             np.asarray(self.change_points, dtype=np.intp),
             np.arange(self.n_samples),
@@ -188,9 +204,13 @@ def _finish(
     name: str,
     concepts: Sequence[str],
     features: Sequence[str],
+    concept: npt.NDArray[np.intp] | None = None,
 ) -> ClassificationStream:
     X.setflags(write=False)
     y.setflags(write=False)
+    if concept is not None:
+        concept = np.asarray(concept, dtype=np.intp)
+        concept.setflags(write=False)
     ts = np.arange(X.shape[0], dtype=np.float64)
     ts.setflags(write=False)
     return ClassificationStream(
@@ -201,6 +221,7 @@ def _finish(
         name=name,
         concepts=tuple(concepts),
         feature_names=tuple(features),
+        concept=concept,
     )
 
 
@@ -273,11 +294,13 @@ def sea_stream(
     noise = check_probability(noise, "noise", caller)
     gen = check_rng(rng, caller=caller)
     X = gen.uniform(0.0, 10.0, size=(n, 3))
-    theta = np.asarray(th)[_segments(n, cps, width, gen)]
+    seg = _segments(n, cps, width, gen)
+    theta = np.asarray(th)[seg]
     y = (X[:, 0] + X[:, 1] > theta).astype(np.int64)
     _flip(y, noise, gen)
     return _finish(
-        X, y, cps, "sea", [f"x0 + x1 > {t:g}" for t in th], ["x0", "x1", "x2"]
+        X, y, cps, "sea", [f"x0 + x1 > {t:g}" for t in th], ["x0", "x1", "x2"],
+        seg if width else None,
     )
 
 
@@ -556,7 +579,8 @@ def agrawal_stream(
         y[rows] = _agrawal_label(X[rows], f)
     _flip(y, noise, gen)
     return _finish(
-        X, y, cps, "agrawal", [f"function {f}" for f in fns], _AGRAWAL_FEATURES
+        X, y, cps, "agrawal", [f"function {f}" for f in fns], _AGRAWAL_FEATURES,
+        seg if width else None,
     )
 
 

@@ -108,14 +108,19 @@ def _check_change_points(
              change_points, caller)
     if cps.shape[0] and (np.any(cps != np.round(cps))):
         fail("change_points", "integer indices", cps, caller)
-    out = cps.astype(np.intp)
-    if out.shape[0] and (out[0] <= 0 or out[-1] >= n or np.any(np.diff(out) <= 0)):
+    # the range is checked on the values given: a position past the intp range
+    # (1e20, 2**63) was cast to -2**63 first and reported as that number
+    if cps.shape[0] and (
+        cps[0] <= 0 or cps[-1] >= n or np.any(cps[1:] <= cps[:-1])
+    ):
+        shown = [int(v) for v in cps.tolist()[:10]]
         fail(
             "change_points",
             f"strictly increasing indices in [1, {n - 1}] (n={n})",
-            described(f"{out.tolist()[:10]}"),
+            described(f"{shown}"),
             caller,
         )
+    out = cps.astype(np.intp)
     if gradual_width and out.shape[0]:
         gaps = np.diff(np.r_[out, n])
         if np.any(gaps < gradual_width):

@@ -234,7 +234,9 @@ def check_two_sample_test(
         for field in ("statistic", "p_value", "drift_detected"):
             assert hasattr(res, field), f"the result lacks {field!r}"
         stat = float(res.statistic)
-        assert np.isfinite(stat) or np.isnan(stat), "statistic must be a float"
+        assert np.isfinite(stat) or np.isnan(stat), (
+            f"statistic must be a finite float (or NaN), got {res.statistic!r}"
+        )
         p = res.p_value
         # NaN of any float type (np.float32 is no Python float) is allowed
         if p is not None and not np.isnan(float(p)):
@@ -312,7 +314,8 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
     ``should_retrain(state)`` or a plain function ``state -> bool |
     RetrainDecision`` (wrapped as ``replay`` wraps it). Checks that every
     decision is a :class:`~mllifecycle.policies.RetrainDecision` with a bool
-    ``retrain``, a str ``reason`` and an int or None ``change_point``; that
+    ``retrain``, a str ``reason`` and an int or None ``change_point`` (on a
+    retrain, in ``[0, state.step]``, as ``replay`` requires); that
     ``should_retrain`` leaves the state's arrays unchanged; that a
     deep copy (what ``replay`` runs) decides identically; and, when the policy
     pickles (needed for ``replay(n_jobs=...)`` and for restarts), that a
@@ -362,6 +365,13 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
         assert d1.change_point is None or isinstance(d1.change_point, int | np.integer), (
             "decision.change_point must be an int or None"
         )
+        # replay refuses a retrain whose change point is after the decision
+        # (a change the policy cannot have seen); the check passed such a policy
+        if d1.retrain and d1.change_point is not None:
+            assert 0 <= int(d1.change_point) <= int(state.step), (
+                f"decision.change_point {int(d1.change_point)} is after the decision at "
+                f"step {int(state.step)} (replay needs a change point in [0, step])"
+            )
         assert _same_decision(d1, twin.should_retrain(state)), (
             "a deep copy of the policy decides differently"
         )
@@ -442,9 +452,10 @@ def check_window(window: Any, states: Sequence[Any]) -> None:
 def check_gate(gate: Any, context: Any) -> None:
     """Check an evaluation gate honours the :class:`Gate` protocol.
 
-    Checks that it is a ``Gate`` (has ``check``); that its result has a bool
-    ``passed`` and reasons; that checking twice gives the same answer; and that
-    the gate pickles.
+    Checks that it is a ``Gate`` (has ``check``); that ``check`` leaves the
+    context's arrays unchanged; that its result has a bool ``passed`` and
+    ``reasons`` as a list or tuple of str; that checking twice gives the same
+    answer; and that the gate pickles.
 
     Parameters
     ----------
@@ -461,10 +472,21 @@ def check_gate(gate: Any, context: Any) -> None:
     >>> check_gate(MetricThreshold("accuracy", minimum=0.7), ctx)
     """
     assert isinstance(gate, Gate), f"{type(gate).__name__} lacks check(context)"
+    before = _array_fields(context)
     r1 = gate.check(context)
+    for name, old in before.items():
+        new = getattr(context, name)
+        assert np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"), (
+            f"check changed context.{name} in place (the context is shared by every "
+            "gate of a report: a gate must only read it)"
+        )
     r2 = pickle.loads(pickle.dumps(gate)).check(context)
     assert isinstance(r1.passed, bool | np.bool_), "result.passed must be a bool"
     assert hasattr(r1, "reasons"), "the result lacks 'reasons'"
+    reasons = r1.reasons
+    msg = f"result.reasons must be a list or tuple of str, got {reasons!r}"
+    assert isinstance(reasons, list | tuple), msg
+    assert all(isinstance(r, str) for r in reasons), msg
     assert bool(gate.check(context).passed) == bool(r1.passed), (
         "checking the same context twice gives different answers"
     )
@@ -474,8 +496,8 @@ def check_gate(gate: Any, context: Any) -> None:
 def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     """Check a resampler honours the :class:`Sampler` protocol.
 
-    Checks that ``fit_resample`` keeps the number of features, returns as many
-    labels as rows, introduces no new labels, and leaves its inputs untouched;
+    Checks that ``fit_resample`` keeps the number of features, returns a 1-D
+    ``y`` with as many labels as rows, introduces no new labels, and leaves its inputs untouched;
     that a ``clone`` with the same parameters (when it is a scikit-learn
     estimator) gives the same output; and, when the sampler records
     ``n_features_in_`` (as scikit-learn and imbalanced-learn samplers do),
@@ -511,6 +533,7 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     assert np.array_equal(ya, y_before), "fit_resample modified y in place"
     assert Xr.ndim == 2, "fit_resample must return a 2-D X"
     assert Xr.shape[1] == Xa.shape[1], "fit_resample changed the feature count"
+    assert yr.ndim == 1, f"fit_resample must return a 1-D y, got shape {yr.shape}"
     assert Xr.shape[0] == yr.shape[0], "fit_resample returned mismatched X and y lengths"
     if ya.dtype.kind not in "f":
         assert set(np.unique(yr).tolist()) <= set(np.unique(ya).tolist()), (
@@ -524,8 +547,13 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     if hasattr(sampler, "get_params"):
         from sklearn.base import clone
 
-        Xc = clone(sampler).fit_resample(Xa, ya)[0]
-        Xr2 = clone(sampler).fit_resample(Xa, ya)[0]
+        Xc, yc = clone(sampler).fit_resample(Xa, ya)[:2]
+        Xr2, yr2 = clone(sampler).fit_resample(Xa, ya)[:2]
         assert np.array_equal(np.asarray(Xc), np.asarray(Xr2)), (
             "two clones with the same parameters resample differently (seed the sampler)"
+        )
+        # the labels too: rows equal but labels drawn unseeded passed
+        assert np.array_equal(np.asarray(yc), np.asarray(yr2)), (
+            "two clones with the same parameters give the resampled rows different "
+            "labels (seed the sampler)"
         )

@@ -21,6 +21,7 @@ from mllifecycle._validation import (
     fail,
     label_kinds,
 )
+from mllifecycle._weights import check_weights
 
 __all__ = ["TwoTier", "LOCAL_STRATEGIES"]
 
@@ -364,7 +365,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             del self.feature_names_in_
         prior = np.bincount(np.searchsorted(self.classes_, ya), minlength=self.classes_.size)
         self.class_prior_ = prior / prior.sum()
-        if self.reset_on_refit or not hasattr(self, "_slots"):
+        if (self.reset_on_refit or not hasattr(self, "_slots")
+                or self._counts.shape[1] != self.classes_.size):
+            # reset_on_refit=False with no key held: the (empty) per-class state
+            # of the old classes broke the next partial_fit with a raw ValueError
             self._reset_local()
         if keys is not None:
             self.partial_fit(Xa, ya, keys)
@@ -595,9 +599,18 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "global_model_")
         pred = self.predict(X, keys)
         ya, kinds = _labels(y, pred.shape[0], caller)
+        # a negative weight gave an accuracy above 1 (or a raw sklearn error for NaN)
+        w = check_weights(sample_weight, pred.shape[0], caller, positive_sum=True)
         # True == 1: flags scored against the classes 0 and 1 would count as right
         _no_flags_for_counts(kinds, self.classes_, caller)
-        return float(accuracy_score(ya, pred, sample_weight=sample_weight))
+        # text against numeric classes (or the reverse): sklearn's raw "Mix of label
+        # input types" ValueError, naming no argument
+        check_same_label_kind(kinds, "y", label_kinds(self.classes_), "classes_", caller)
+        # object arrays of ints are "unknown" targets to sklearn (a raw ValueError):
+        # labels of one kind are compared as the plain array NumPy makes of them
+        if ya.dtype == object and len(kinds) == 1:
+            ya = np.asarray(ya.tolist())
+        return float(accuracy_score(ya, pred, sample_weight=w))
 
     def _refuse_other_key_kind(self, key: Any, caller: str, name: str = "keys") -> None:
         """Refuse keys of another kind than the keys learned so far (``"1"`` after ``1``).
