@@ -20,7 +20,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import refuse_text, timedelta_seconds
+from mllifecycle.budget._checks import ARRAY_EQ, refuse_text, timedelta_seconds
 
 __all__ = ["ComputeModel", "fit_compute", "time_fits"]
 
@@ -31,8 +31,8 @@ FloatArray = npt.NDArray[np.float64]
 class _LogLinear:
     """OLS of log(y) on [1, log rows, (log features)] with its covariance."""
 
-    coef: FloatArray = attrs.field(eq=False)
-    cov: FloatArray = attrs.field(eq=False)
+    coef: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    cov: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
     sigma: float
     dof: int
     uses_features: bool
@@ -105,13 +105,13 @@ class ComputeModel:
     True
     """
 
-    n_samples: FloatArray = attrs.field(eq=False)
-    n_features: FloatArray = attrs.field(eq=False)
-    seconds: FloatArray = attrs.field(eq=False)
-    peak_memory: FloatArray | None = attrs.field(eq=False)
+    n_samples: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    n_features: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    seconds: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    peak_memory: FloatArray | None = attrs.field(eq=ARRAY_EQ, hash=False)
     confidence_level: float
-    _time: _LogLinear = attrs.field(eq=False, alias="time_fit")
-    _memory: _LogLinear | None = attrs.field(eq=False, alias="memory_fit")
+    _time: _LogLinear = attrs.field(hash=False, alias="time_fit")
+    _memory: _LogLinear | None = attrs.field(hash=False, alias="memory_fit")
 
     @property
     def rows_exponent(self) -> float:

@@ -36,7 +36,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import refuse_text
+from mllifecycle.budget._checks import ARRAY_EQ, refuse_text
 
 __all__ = [
     "FAMILIES",
@@ -360,20 +360,20 @@ class LearningCurve:
 
     family: str
     params: tuple[float, float, float]
-    sizes: FloatArray = attrs.field(eq=False)
-    scores: FloatArray = attrs.field(eq=False)
-    score_std_error: FloatArray = attrs.field(eq=False)
+    sizes: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    scores: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    score_std_error: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
     higher_is_better: bool
     confidence_level: float
     cv_errors: dict[str, float]
-    boot_params: FloatArray = attrs.field(eq=False)
-    boot_family: tuple[str, ...] = attrs.field(eq=False)
+    boot_params: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    boot_family: tuple[str, ...] = attrs.field(hash=False)
     eval_std: float
     n_max: float
     bounds: tuple[float | None, float | None] = (None, None)
-    boot_last: FloatArray | None = attrs.field(default=None, eq=False)
+    boot_last: FloatArray | None = attrs.field(default=None, eq=ARRAY_EQ, hash=False)
     resample_df: int = 0
-    family_params: dict[str, tuple[float, float, float]] = attrs.field(factory=dict, eq=False)
+    family_params: dict[str, tuple[float, float, float]] = attrs.field(factory=dict, hash=False)
     n_samples: float | None = None
 
     def _clip(self, values: FloatArray) -> FloatArray:
@@ -516,7 +516,11 @@ class LearningCurve:
         if kind == "prediction" and self.eval_std > 0:
             sd = self.eval_std * kappa * self._noise_scale(draws)
             rng = np.random.default_rng(12345)
-            draws = self._clip(draws + rng.standard_normal(draws.shape) * sd)
+            # one normal per bootstrap draw, shared by every size asked: a
+            # (draws, sizes) block gave a size another interval depending on
+            # the other sizes in the call (6400 alone, with 1600, or twice)
+            z = rng.standard_normal((draws.shape[0], 1))
+            draws = self._clip(draws + z * sd)
         return np.asarray(draws)
 
     def _noise_scale(self, m: FloatArray) -> FloatArray | float:

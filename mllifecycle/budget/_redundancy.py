@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import check_int, check_rng, check_scalar, described, fail
-from mllifecycle.budget._checks import refuse_text
+from mllifecycle.budget._checks import ARRAY_EQ, refuse_text
 
 __all__ = ["RedundancyPlan", "redundancy", "majority_vote_accuracy"]
 
@@ -91,9 +91,9 @@ class RedundancyPlan:
 
     target: float
     n_classes: int
-    answers: npt.NDArray[np.int64] = attrs.field(eq=False)
-    majority_accuracy: FloatArray = attrs.field(eq=False)
-    weighted_accuracy: FloatArray = attrs.field(eq=False)
+    answers: npt.NDArray[np.int64] = attrs.field(eq=ARRAY_EQ, hash=False)
+    majority_accuracy: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
+    weighted_accuracy: FloatArray = attrs.field(eq=ARRAY_EQ, hash=False)
     std_error: float
     majority_needed: int | None
     weighted_needed: int | None
