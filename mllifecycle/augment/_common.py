@@ -408,12 +408,7 @@ def class_plan(
         # {True: 50} named the class 1 of integer labels (True == 1), and
         # {1: 50} the class True of boolean ones: the rows went to a class
         # the dict does not name
-        keys = list(sampling_strategy)
-        check_labels_of_one_kind(keys, "sampling_strategy", caller,
-                                 expected="a dict whose keys are classes of one kind")
-        check_same_label_kind(label_kinds(keys), "sampling_strategy", label_kinds(y), "y",
-                              caller, noun="a dict whose keys are classes",
-                              hint="write the keys as the labels of y are written")
+        check_class_keys(sampling_strategy, "sampling_strategy", y, caller)
         n_new = np.zeros(classes.size, dtype=np.intp)
         lookup = {c: i for i, c in enumerate(classes.tolist())}
         for key, value in sampling_strategy.items():
@@ -593,3 +588,17 @@ def check_n_jobs(n_jobs: Any, caller: str) -> int | None:
     if not ok or n_jobs == 0:
         fail("n_jobs", "None or a non-zero int", n_jobs, caller)
     return int(n_jobs)
+
+
+def check_class_keys(mapping: Mapping[Any, Any], name: str, y: Any, caller: str) -> None:
+    """Refuse a dict keyed by classes whose keys are not of ``y``'s label kind.
+
+    ``{True: v}`` named the class 1 of integer labels (``True == 1``), and
+    ``{1: v}`` the class True of boolean ones.
+    """
+    keys = list(mapping)
+    check_labels_of_one_kind(keys, name, caller,
+                             expected="a dict whose keys are classes of one kind")
+    check_same_label_kind(label_kinds(keys), name, label_kinds(y), "y",
+                          caller, noun="a dict whose keys are classes",
+                          hint="write the keys as the labels of y are written")

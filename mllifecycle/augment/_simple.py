@@ -11,14 +11,11 @@ import numpy.typing as npt
 from mllifecycle._validation import (
     RNGLike,
     check_int,
-    check_labels_of_one_kind,
     check_option,
     check_rng,
-    check_same_label_kind,
     check_scalar,
     described,
     fail,
-    label_kinds,
 )
 from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
@@ -26,6 +23,7 @@ from mllifecycle.augment._common import (
     IntArray,
     as_python,
     assemble,
+    check_class_keys,
     check_X,
     check_y,
     class_plan,
@@ -172,14 +170,7 @@ def random_oversample(
     elif isinstance(shrinkage, Mapping):
         shrink = {}
         known = set(classes.tolist())
-        # {True: h} named the class 1 of integer labels (True == 1), and {1: h}
-        # the class True of boolean ones, as sampling_strategy's keys did
-        keys = list(shrinkage)
-        check_labels_of_one_kind(keys, "shrinkage", caller,
-                                 expected="a dict whose keys are classes of one kind")
-        check_same_label_kind(label_kinds(keys), "shrinkage", label_kinds(ya), "y",
-                              caller, noun="a dict whose keys are classes",
-                              hint="write the keys as the labels of y are written")
+        check_class_keys(shrinkage, "shrinkage", ya, caller)
         for key, v in shrinkage.items():
             k = key.item() if isinstance(key, np.generic) else key
             if k not in known:

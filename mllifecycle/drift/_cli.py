@@ -267,11 +267,12 @@ _DURATION = re.compile(
 )
 
 
-def _written_as(col: Any, pattern: Any) -> str | None:
+def _written_as(col: Any, pattern: Any, *, numbers_too: bool = False) -> str | None:
     """Return a cell of a text column whose every value ``pattern`` matches (markers aside).
 
     None when a non-missing cell is neither matched nor a missing-value
-    marker (no letter or digit), or when none is matched.
+    marker (no letter or digit), nor (with ``numbers_too``) a plain number,
+    or when none is matched.
     """
     if col.dtype != object:
         return None
@@ -283,9 +284,23 @@ def _written_as(col: Any, pattern: Any) -> str | None:
             return None
         if pattern.fullmatch(v):
             example = example or v
+        elif numbers_too and _plain_number(v):
+            continue
         elif any(ch.isalnum() for ch in v):
             return None
     return example
+
+
+def _plain_number(v: str) -> bool:
+    """Whether ``v`` is a number as written plainly (4.5, 1,234.5, a Unicode minus)."""
+    v = v.replace("\u2212", "-")
+    if _PLAIN.fullmatch(v):
+        return True
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
 
 
 def _unit_number(col: Any) -> str | None:
@@ -299,25 +314,7 @@ def _unit_number(col: Any) -> str | None:
     else None: as :func:`mllifecycle._io.grouped_number` does for thousands
     separators.
     """
-    if col.dtype != object:
-        return None
-    example = None
-    for v in col.tolist():
-        if v is None:
-            continue
-        if not isinstance(v, str):
-            return None
-        if _UNIT_NUMBER.fullmatch(v):
-            example = example or v
-            continue
-        if _PLAIN.fullmatch(v.replace("\u2212", "-")):  # 4.5, 1,234.5 (grouped)
-            continue
-        try:
-            float(v.replace("\u2212", "-"))
-        except ValueError:
-            if any(ch.isalnum() for ch in v):
-                return None
-    return example
+    return _written_as(col, _UNIT_NUMBER, numbers_too=True)
 
 
 def run(args: argparse.Namespace) -> int:

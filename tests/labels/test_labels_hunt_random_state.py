@@ -32,4 +32,5 @@ def test_seeds_still_accepted(good: object) -> None:
     X, y = _data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        SelfTraining(LogisticRegression(), random_state=good).fit(X, y)
+        model = SelfTraining(LogisticRegression(), random_state=good).fit(X, y)
+    assert model.predict(X).shape == (X.shape[0],)
