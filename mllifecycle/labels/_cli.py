@@ -12,6 +12,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -43,7 +45,7 @@ def _add_aggregate(p: argparse.ArgumentParser) -> None:
                    help="exit 1 when the accuracy on the gold tasks is below A")
     p.add_argument("--output", "-o", metavar="OUT.csv",
                    help="write task,label,confidence here (default: standard output)")
-    p.add_argument("--seed", type=int, default=0, help="seed for ties and restarts (default: 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed for ties and restarts (default: 0)")
     p.add_argument("--json", action="store_true",
                    help="print the result (summary, workers, tasks) as JSON")
 
@@ -266,11 +268,14 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     from mllifecycle._validation import described, fail
 
-    store = args.store
-    path = store[len("sqlite:///"):] if store.startswith("sqlite:///") else store
-    if "://" not in path and not os.path.exists(path):
+    # URL schemes are case-insensitive (SQLITE:///x.db is a file), as the store reads them
+    path = importlib.import_module("mllifecycle.store._db").sqlite_file(
+        args.store, "labels serve", "store"
+    )
+    if path is not None and not os.path.exists(os.path.expanduser(path)):
         # as in `registry`: a typo must not create (and serve) a new, empty store
-        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"))
+        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"),
+             "labels serve")
 
     return int(importlib.import_module("mllifecycle.store._serve").run(args))
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -75,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=10_000,
         help="bootstrap resamples, at least 1/alpha (10000)",
     )
-    promote.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    promote.add_argument("--seed", type=seed, default=0, help="bootstrap seed (default: 0)")
     promote.add_argument("--reason", help="kept in the history")
     heading = promote.add_mutually_exclusive_group()
     heading.add_argument(
@@ -108,9 +110,11 @@ def run(args: argparse.Namespace) -> int:
 
     from mllifecycle._validation import described, fail
     from mllifecycle.store import Registry, Store
+    from mllifecycle.store._db import sqlite_file
 
-    path = args.store[len("sqlite:///") :] if args.store.startswith("sqlite:///") else args.store
-    if "://" not in path and not os.path.exists(path):
+    # URL schemes are case-insensitive: SQLITE:///x.db names a file too
+    path = sqlite_file(args.store, "mllifecycle registry", "store")
+    if path is not None and not os.path.exists(os.path.expanduser(path)):
         # a typo must not create (and report on) a new empty store
         fail("store", "an existing store file or a database URL", described(f"no file {path!r}"))
     registry = Registry(Store(args.store))

@@ -16,6 +16,7 @@ processes opening a new store at once do not race.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
@@ -261,7 +262,15 @@ class _SQLAlchemyBackend:
         self._engine: Any = None
         self._pid = -1
         self._lock = threading.Lock()
-        dialect = self._get_engine().dialect.name
+        try:
+            dialect = self._get_engine().dialect.name
+        except ModuleNotFoundError as exc:
+            # "postgresql://" picks psycopg2, which the extra does not install
+            raise StoreError(
+                f"the database URL {_safe_url(url)} needs the driver module {exc.name!r}, "
+                "which is not installed: name the installed driver in the URL "
+                "(postgresql+psycopg://...; pip install 'mllifecycle[store-server]')"
+            ) from exc
         if dialect not in ("postgresql",):
             fail(
                 "url",
@@ -310,6 +319,46 @@ class _SQLAlchemyBackend:
             self._engine = None
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+#: URL schemes naming an embedded SQLite file (``sqlite:///path``).
+_SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+
+
+def store_location(text: str, caller: str, name: str = "url") -> str:
+    """Return where a store lives: a SQLite path (or ``":memory:"``) or a server URL.
+
+    URL schemes are case-insensitive (RFC 3986): ``SQLITE:////x.db`` is the
+    file ``/x.db`` (it failed with SQLAlchemy's "Can't load plugin"), and a
+    server URL's scheme is returned in lower case. ``sqlite://`` (nothing
+    after it) is SQLAlchemy's in-memory database; ``sqlite://x.db`` (a host
+    where the path belongs) is refused with the forms to use. A server URL
+    must name PostgreSQL: another database's URL is refused here rather than
+    by the driver it would import.
+    """
+    match = _SCHEME.match(text)
+    if match is None:
+        return text
+    scheme, rest = match.group(1).lower(), text[match.end() :]
+    if scheme in _SQLITE_SCHEMES:
+        if not rest:
+            return ":memory:"
+        if not rest.startswith("/"):
+            fail(name, "a SQLite URL sqlite:///relative/path or sqlite:////absolute/path "
+                 "(or a plain file path)", described(f"{_safe_url(text)!r}"), caller)
+        return rest[1:] or ":memory:"
+    if scheme.split("+", 1)[0] != "postgresql":
+        fail(name, "a file path (SQLite) or a PostgreSQL URL (postgresql+psycopg://...)",
+             described(f"a URL of scheme {match.group(1)!r}"), caller)
+    return f"{scheme}://{rest}"
+
+
+def sqlite_file(text: str, caller: str, name: str = "url") -> str | None:
+    """Return the SQLite file a store location names, or None (memory, server URL)."""
+    location = store_location(text, caller, name)
+    return None if "://" in location or location == ":memory:" else location
+
+
 def _user_info_end(url: str) -> int:
     """Return the index of the ``@`` ending ``url``'s user info, or -1 if none.
 
@@ -352,6 +401,7 @@ class Store:
         one process. A PostgreSQL URL (``postgresql+psycopg://user@host/db``)
         uses a database server through SQLAlchemy (``pip install
         'mllifecycle[store-server]'``); the tables are created on first use.
+        URL schemes are case-insensitive (``SQLITE:///path`` is a file too).
     synchronous : {"full", "normal"}, default "full"
         SQLite only: ``"full"`` makes every commit durable across a power
         loss; ``"normal"`` is faster and still never corrupts the database or
@@ -395,8 +445,7 @@ class Store:
         if not text:
             fail("url", "a file path or a database URL", text, "Store")
         self._backend: _SQLiteBackend | _SQLAlchemyBackend
-        if text.startswith("sqlite:///"):
-            text = text[len("sqlite:///") :] or ":memory:"
+        text = store_location(text, "Store")
         if "://" in text:
             at = _user_info_end(text)
             if at != -1 and "@" in text[text.find("://") + 3 : at]:
@@ -613,7 +662,7 @@ def check_text(
     limit = "" if max_len is None else f" of at most {max_len} characters"
     if not isinstance(value, str) or not value.strip():
         fail(name, f"a non-empty string{limit}", value, caller)
-    bad = next((ch for ch in value if ch == "\x00" or "\ud800" <= ch <= "\udfff"), None)
+    bad = bad_char(value)
     if bad is not None:
         fail(name, f"a non-empty string{limit} without NUL characters or lone surrogates",
              described(f"{value!r}, which holds {bad!r}"), caller)
@@ -629,6 +678,34 @@ def check_text(
             caller,
         )
     return text
+
+
+def bad_char(value: str) -> str | None:
+    """Return the first NUL or surrogate code point of ``value``, or None.
+
+    PostgreSQL cannot store NUL in a text column (SQLite can), and no UTF-8
+    text can hold a surrogate: a value holding either is refused up front
+    rather than stored on one backend and failing in the other's driver.
+    """
+    return next((ch for ch in value if ch == "\x00" or "\ud800" <= ch <= "\udfff"), None)
+
+
+def lone_surrogate(value: Any, text: str, default: Any = None) -> str | None:
+    """Return the first surrogate code point in the strings of ``value``, or None.
+
+    ``text`` is ``value`` as ``json.dumps`` wrote it (ASCII, the default):
+    a surrogate is written as an escape (backslash, ``u``, ``d800`` to ``dfff``)
+    and read back, but no UTF-8 text can hold it, so what was stored could not be sent over HTTP,
+    printed or exported. Only a text holding such an escape is checked further
+    (``default`` is ``json.dumps``'s, for values it needs help with).
+    """
+    if "\\ud" not in text:
+        return None
+    try:
+        json.dumps(value, default=default, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return str(exc.object[exc.start])
+    return None
 
 
 def padded_twins(names: Iterable[Any], text: str) -> list[str]:

@@ -207,15 +207,12 @@ def portfolio(store: Store | str) -> PortfolioReport:
     (2, 0.5, {'supervised': 1, 'weakly-supervised': 1})
     """
     if isinstance(store, str | os.PathLike):
-        path = os.fspath(store)
-        if isinstance(path, str) and path.startswith("sqlite:///"):
-            path = path[len("sqlite:///") :]
-        if (
-            isinstance(path, str)
-            and "://" not in path
-            and path != ":memory:"
-            and not os.path.exists(path)
-        ):
+        from mllifecycle.store._db import sqlite_file
+
+        given = os.fspath(store)
+        # URL schemes are case-insensitive: SQLITE:///x.db names a file too
+        path = sqlite_file(given, "portfolio", "store") if isinstance(given, str) else None
+        if path is not None and not os.path.exists(os.path.expanduser(path)):
             # a typo must not create (and report on) a new empty store
             fail(
                 "store",

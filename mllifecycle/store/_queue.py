@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from mllifecycle.store._db import (
     as_store,
     check_count,
     check_text,
+    lone_surrogate,
     placeholders,
 )
 from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
@@ -49,21 +51,50 @@ def _np_default(value: Any) -> Any:
 
 def _encode_item(item: Any, caller: str) -> str:
     try:
-        return json.dumps(item, allow_nan=False, default=_np_default, sort_keys=True)
+        text = json.dumps(item, allow_nan=False, default=_np_default, sort_keys=True)
     except (TypeError, ValueError) as exc:
         fail("items", "JSON-serialisable items (dicts, lists, strings, numbers)", item, caller)
         raise AssertionError from exc  # pragma: no cover
+    bad = lone_surrogate(item, text, _np_default)
+    if bad is not None:
+        fail("items", "JSON-serialisable items whose strings hold no lone surrogates (no "
+             "UTF-8 text can carry them to a worker)",
+             described(f"an item holding {bad!r}"), caller)
+    return text
 
 
-def _encode_label(label: Any, caller: str) -> str:
+def _encode_label(
+    label: Any, caller: str, name: str = "label", exists: Any = None
+) -> str:
+    """Return a label's stored JSON text, refusing what cannot be a label.
+
+    Text labels must be non-empty and not only whitespace (an empty free-text
+    box is no answer), hold no lone surrogate (no UTF-8 text can carry it),
+    and have no leading or trailing whitespace: ``"cat "`` beside ``"cat"``
+    would split a vote. Such a label is still taken when ``exists(text)``
+    says the queue already holds it (written by an earlier release).
+    """
     if isinstance(label, np.generic):
         label = label.item()
     ok = isinstance(label, str | int | bool) or (isinstance(label, float) and math.isfinite(label))
     if not ok:
-        fail("label", "a string, an integer, a boolean or a finite float", label, caller)
+        fail(name, "a string, an integer, a boolean or a finite float", label, caller)
     if isinstance(label, float) and label == 0.0:
         label = 0.0  # -0.0 is the label 0.0 (its JSON text "-0.0" would split the vote)
-    return json.dumps(label)
+    text = json.dumps(label)
+    if isinstance(label, str):
+        if not label.strip():
+            fail(name, "a non-empty label (a text label must hold more than whitespace)",
+                 label, caller)
+        bad = lone_surrogate(label, text)
+        if bad is not None:
+            fail(name, "a label without lone surrogates (no UTF-8 text can carry them)",
+                 described(f"{label!r}, which holds {bad!r}"), caller)
+        if label != label.strip() and (exists is None or not exists(text)):
+            fail(name, "a label without leading or trailing whitespace (labels are matched "
+                 "exactly: with a trailing space it would be another label, splitting the vote)",
+                 described(f"{label!r} (did you mean {label.strip()!r}?)"), caller)
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -167,7 +198,9 @@ def _vote_key(text: str, shown: dict[str, str]) -> str:
     """Return the key an answer's stored JSON ``text`` is voted under.
 
     A float with an integral value is keyed as the integer (``1.0`` as ``1``),
-    so numbers that are equal are one label; anything else is keyed as it is
+    so numbers that are equal are one label; a text is keyed in Unicode NFC,
+    so ``"café"`` typed precomposed or with a combining accent is one label
+    (as queue and worker names are one name); anything else is keyed as it is
     stored (a queue's answers are of one kind, so ``true`` never meets ``1``).
     ``shown`` maps each key to the first text seen with it (what a resolved
     task's label is written as).
@@ -177,6 +210,8 @@ def _vote_key(text: str, shown: dict[str, str]) -> str:
         value = json.loads(text)
         if isinstance(value, float) and value.is_integer():
             key = str(int(value))
+    elif text[:1] == '"' and "\\u" in text:  # stored as ASCII: non-ASCII text is escaped
+        key = json.dumps(unicodedata.normalize("NFC", json.loads(text)))
     shown.setdefault(key, text)
     return key
 
@@ -433,6 +468,10 @@ class LabelQueue:
         task : int or LabelTask
         worker : str
         label : str, int, bool or float
+            Of the kind of the queue's other answers. A text label must not be
+            empty or only whitespace, nor start or end with whitespace
+            (``"cat "`` beside ``"cat"`` would split the vote; one the queue
+            already holds is still taken), nor hold a lone surrogate.
 
         Raises
         ------
@@ -456,7 +495,7 @@ class LabelQueue:
         check_int(task_id, "task", caller=caller, low=1)
         task_id = int(task_id)
         worker = _check_worker(self.store, worker, caller)
-        encoded = _encode_label(label, caller)
+        encoded = _encode_label(label, caller, exists=self._holds_label)
         now = time.time()
         with self.store._write() as tx:
             row = None if task_id > MAX_INT else tx.one(
@@ -511,6 +550,16 @@ class LabelQueue:
                 "lease_expires = NULL WHERE id = :id",
                 {"id": task_id},
             )
+
+    def _holds_label(self, text: str) -> bool:
+        """Whether an answer in this queue is the label whose stored JSON is ``text``."""
+        with self.store._read() as tx:
+            row = tx.one(
+                "SELECT 1 FROM label_answers a JOIN label_tasks t ON a.task_id = t.id "
+                "WHERE t.queue = :q AND a.label = :label LIMIT 1",
+                {"q": self.name, "label": text},
+            )
+        return row is not None
 
     def counts(self) -> dict[str, int]:
         """Count tasks: open (free), leased, answered (enough answers) and resolved.

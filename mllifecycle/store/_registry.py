@@ -30,8 +30,10 @@ from mllifecycle.store._db import (
     _checkpoint,
     _Tx,
     as_store,
+    bad_char,
     check_count,
     check_text,
+    lone_surrogate,
     padded_twins,
 )
 from mllifecycle.store._errors import NotFoundError, StoreError
@@ -128,7 +130,31 @@ def _exact(value: Any, where: str, caller: str) -> Any:
 def _json_exact(value: Any, where: str, caller: str) -> str:
     # non-finite floats are written as JSON's NaN / Infinity extensions, which
     # json.loads reads back: a metric of inf must not come back as None
-    return json.dumps(_exact(value, where, caller), sort_keys=True)
+    exact = _exact(value, where, caller)
+    text = json.dumps(exact, sort_keys=True)
+    _refuse_surrogate(exact, text, where, caller)
+    return text
+
+
+def _refuse_surrogate(value: Any, text: str, name: str, caller: str) -> None:
+    """Refuse a value whose strings hold a surrogate (stored, it could not be printed or sent)."""
+    bad = lone_surrogate(value, text)
+    if bad is not None:
+        fail(name, "a mapping whose names and texts hold no lone surrogates (no UTF-8 text "
+             "can carry them)", described(f"a text holding {bad!r}"), caller)
+
+
+def _check_reason(reason: Any, caller: str) -> str | None:
+    """Return a promotion's or rollback's reason: None or a string a text column stores."""
+    if reason is not None and not isinstance(reason, str):
+        fail("reason", "a string", reason, caller)
+    bad = None if reason is None else bad_char(reason)
+    if bad is not None:
+        # NUL was kept by SQLite and refused by PostgreSQL's driver; a surrogate
+        # failed in either driver (after the gates had run)
+        fail("reason", "a string without NUL characters or lone surrogates",
+             described(f"{reason!r}, which holds {bad!r}"), caller)
+    return None if reason is None else str(reason)
 
 
 @attrs.frozen(kw_only=True)
@@ -570,6 +596,7 @@ class Registry:
                 decision_dict = jsonable(dict(decision))
             else:
                 fail("decision", "a RetrainDecision or a mapping", decision, caller)
+            _refuse_surrogate(decision_dict, json.dumps(decision_dict), "decision", caller)
         metrics_json = _json_exact(dict(metrics or {}), "metrics", caller)
         tags_json = _json_exact(dict(tags or {}), "tags", caller)
         model_bytes = dumps(model, format)
@@ -694,8 +721,7 @@ class Registry:
         caller = "promote"
         name = _check_name(self.store, name, caller)
         version = _check_version(version, caller)
-        if reason is not None and not isinstance(reason, str):
-            fail("reason", "a string", reason, caller)
+        reason = _check_reason(reason, caller)
         self.get(name, version)  # exists, before spending time on the gates
         report = evaluate_gates(gates, context)
         passed = bool(report.passed)
@@ -773,8 +799,7 @@ class Registry:
         name = _check_name(self.store, name, caller)
         if to is not None:
             to = _check_version(to, caller, "to")
-        if reason is not None and not isinstance(reason, str):
-            fail("reason", "a string", reason, caller)
+        reason = _check_reason(reason, caller)
         with self.store._write() as tx:
             row = tx.one(
                 "SELECT champion FROM models WHERE name = :name{for_update}", {"name": name}

@@ -72,6 +72,7 @@ async function submit(label) {
     body: JSON.stringify({task: task.id, worker: worker, label: label})});
   const body = await r.json();
   if (!r.ok) { status(body.error); return; }
+  document.getElementById("label").value = "";
   await next();
 }
 for (const c of CHOICES) {
@@ -81,8 +82,12 @@ for (const c of CHOICES) {
   document.getElementById("choices").appendChild(b);
 }
 document.getElementById("next").onclick = next;
-document.getElementById("submit").onclick =
-  () => submit(document.getElementById("label").value);
+document.getElementById("submit").onclick = () => {
+  // an empty (or blank) box is no answer: the queue refuses it, so say so here
+  const label = document.getElementById("label").value.trim();
+  if (label === "") { status("Type a label (or press a label button) first."); return; }
+  submit(label);
+};
 </script>
 </body></html>
 """
@@ -101,11 +106,13 @@ def _deps() -> tuple[Any, Any]:
     return starlette, uvicorn
 
 
-def _choices(choices: Any) -> str:
+def _choices(choices: Any, exists: Any = None) -> str:
     """Return the page's label buttons as JSON text: labels ``submit`` takes, of one kind.
 
     A string was offered letter by letter, NumPy numbers failed with a raw
     ``TypeError``, and ``NaN`` or ``None`` made buttons whose answers were refused.
+    Text choices follow the queue's rules for text labels (``exists`` says
+    whether the queue already holds one with surrounding whitespace).
     """
     from mllifecycle._validation import check_labels_of_one_kind, fail, label_kinds
     from mllifecycle.exceptions import InvalidParameterError
@@ -116,6 +123,10 @@ def _choices(choices: Any) -> str:
         fail("choices", "a sequence of labels", choices, caller)
     values = []
     for c in choices:
+        if isinstance(c, str):
+            # an empty, blank, padded or unencodable text: the queue's own message
+            values.append(json.loads(_encode_label(c, caller, "choices", exists)))
+            continue
         try:
             values.append(json.loads(_encode_label(c, caller)))
         except InvalidParameterError:
@@ -124,6 +135,31 @@ def _choices(choices: Any) -> str:
     # one kind, as the queue takes: True, 1 and "1" would be refused as answers
     check_labels_of_one_kind(list(label_kinds(values).values()), "choices", caller)
     return json.dumps(values)
+
+
+def _check_token(token: Any) -> None:
+    """Refuse a token no client can present in an ``Authorization`` header.
+
+    An empty token locked every caller out through a real server (which
+    strips the header's trailing space) while a direct ASGI call with
+    ``"Bearer "`` passed; a space at either end is stripped likewise, control
+    characters cannot be sent, and a non-ASCII token matched only clients
+    that sent it as Latin-1 (the page's ``fetch`` refuses most such text).
+    The secret itself is never echoed.
+    """
+    from mllifecycle._validation import described, fail
+
+    if token is None:
+        return
+    if not isinstance(token, str):
+        fail("token", "None or a string", described(f"a {type(token).__name__}"), "create_app")
+    if not token or token != token.strip() or not all(" " <= ch <= "~" for ch in token):
+        what = "an empty string" if not token else (
+            f"a string of {len(token)} characters with a space at an end, a control or a "
+            "non-ASCII character")
+        fail("token", "None or a non-empty string of printable ASCII characters, without "
+             "spaces at either end (what an HTTP Authorization header carries intact)",
+             described(what), "create_app")
 
 
 def create_app(
@@ -147,7 +183,8 @@ def create_app(
         Labels offered as buttons on the page (strings, integers, booleans
         or finite floats, of one kind).
     token : str, optional
-        Shared secret every ``/api`` call must present as a bearer token.
+        Shared secret every ``/api`` call must present as a bearer token:
+        printable ASCII (spaces inside only), as an HTTP header carries it.
 
     Returns
     -------
@@ -171,12 +208,14 @@ def create_app(
     from mllifecycle.store._errors import LeaseError, NotFoundError
     from mllifecycle.store._queue import LabelQueue
 
+    _check_token(token)
     q = LabelQueue(store, queue, redundancy=redundancy)
     # inside <script>, "<!--" and "<script" (not only "</") change how the page is
     # parsed: "<!--<script>" hid the closing tag and disabled the page; JSON's
     # \u escapes keep every choice's text and leave no markup in the script
     script_safe = (
-        _choices(choices).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        _choices(choices, q._holds_label)
+        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     )
     page = _PAGE.replace("__CHOICES__", script_safe)
 
@@ -269,6 +308,11 @@ def serve(
     >>> from mllifecycle.store import serve
     >>> serve("labels.db", port=8000)  # doctest: +SKIP
     """
+    from mllifecycle._validation import check_int
+
+    # checked before the server starts: 70000 was "unexpected OverflowError"
+    # from the socket, after the application had been built
+    port = check_int(port, "port", caller="serve", low=0, high=65535)
     _, uvicorn = _deps()
     app = create_app(store_url, queue=queue, choices=choices, token=token)
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -288,6 +332,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mllifecycle labels serve``; return 0 when the server stops."""
+    import os
+
+    from mllifecycle._validation import described, fail
+    from mllifecycle.store._db import sqlite_file
+
+    # a typo must not create (and serve) a new, empty store; URL schemes are
+    # case-insensitive, so SQLITE:///x.db names a file as sqlite:///x.db does
+    path = sqlite_file(args.store, "mllifecycle labels serve", "store")
+    if path is not None and not os.path.exists(os.path.expanduser(path)):
+        fail("store", "an existing store file or a database URL", described(f"no file {path!r}"),
+             "mllifecycle labels serve")
     serve(
         args.store,
         args.host,
