@@ -8,6 +8,8 @@ import sys
 import time
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run", "demo_policies"]
 
 
@@ -20,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``demo`` options to ``parser``."""
     parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="save the metric-over-time plot")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the stream (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the stream (default 0)")
     parser.add_argument(
         "--n-samples",
         type=int,

@@ -7,7 +7,7 @@ import numbers
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -74,6 +74,11 @@ class _Config:
     # what the states' current_X / reference_X show: X, or the values of a
     # table (an object array when a column is not numeric)
     shown: npt.NDArray[Any] | None = None
+    # the keyword that carries a window's sample weights to the estimator's
+    # fit ("sample_weight", "<last step>__sample_weight" for a Pipeline), and
+    # why there is none (None: the estimator cannot take weights)
+    weight_key: str | None = "sample_weight"
+    no_weights: str = ""
 
 
 def _features(
@@ -366,6 +371,8 @@ def _validate(
     check_progress(progress, _CALLER)
     times, time_origin = _timestamps(timestamps, n)
     _refuse_blind_policies(pols, times, estimator, performance_estimator)
+    weight_key, no_weights = _weight_key(estimator)
+    _refuse_unweighted_fit(wins, weight_key, no_weights)
     cfg = _Config(
         X=Xa,
         table=table,
@@ -383,6 +390,8 @@ def _validate(
         max_reference=5000,
         time_origin=time_origin,
         shown=shown,
+        weight_key=weight_key,
+        no_weights=no_weights,
     )
     return cfg, pols, wins, cps
 
@@ -399,6 +408,144 @@ def _is_regressor(estimator: Any) -> bool:
             return bool(is_regressor(estimator))
     except (AttributeError, TypeError, ValueError):  # no tags: a user's own estimator
         return False
+
+
+def _weight_key(estimator: Any) -> tuple[str | None, str]:
+    """Return the ``fit`` keyword that takes a window's sample weights, or (None, why not).
+
+    Worked out once, before any training: a ``Pipeline`` refused
+    ``sample_weight`` at the first weighted retrain, after the caller waited
+    for the replay to run, and an estimator whose ``fit`` takes no weights
+    (``KNeighborsClassifier``) failed there too.
+
+    - With scikit-learn's metadata routing enabled
+      (``sklearn.set_config(enable_metadata_routing=True)``), a router (a
+      ``Pipeline``, a search) gets ``sample_weight=`` and the steps'
+      ``set_fit_request`` decide where it goes; requests that would make the
+      fit fail (a step that consumes weights left unset, or no step
+      requesting them) are refused here.
+    - Otherwise a ``Pipeline``'s weights go to its final step
+      (``"<name>__sample_weight"``, through nested pipelines): they weight the
+      classifier's loss, as a weighted fit of the model means; the
+      transformers before it are fitted on the window's rows unweighted (a
+      scaler's mean is not the model's loss, and scikit-learn routes no
+      weights to a step that has not asked for them).
+    - Any other estimator gets ``sample_weight=`` when its ``fit`` has such a
+      parameter (or takes ``**kwargs``). Among scikit-learn's meta-estimators
+      whose ``fit`` takes only ``**params``, a search (``GridSearchCV``) or
+      ``RFE`` passes the wrapped estimator's keyword on, a voting or stacking
+      ensemble gives ``sample_weight=`` to every member (each must take it),
+      and the others (``FixedThresholdClassifier``, ``OneVsRestClassifier``...)
+      refuse weights without routing.
+    """
+    import inspect
+
+    import sklearn
+
+    name = type(estimator).__name__
+    routing = bool(sklearn.get_config().get("enable_metadata_routing", False))
+    router = _is_router(estimator) if routing else False
+    if router:
+        from sklearn.utils.metadata_routing import process_routing
+
+        try:  # validates every step's request, as the fit would
+            process_routing(estimator, "fit", sample_weight=np.ones(2))
+        except Exception as exc:  # scikit-learn's own error, reported
+            return None, (
+                f"{name}, whose metadata routing does not take sample_weight in fit "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+            )
+        return "sample_weight", ""
+    steps = getattr(estimator, "steps", None)
+    if _is_pipeline(estimator) and isinstance(steps, list) and steps:
+        last, final = steps[-1][0], steps[-1][1]
+        if final is None or isinstance(final, str):  # "passthrough"
+            return None, f"a {name} whose final step is {final!r}"
+        inner, why = _weight_key(final)
+        if inner is None:
+            return None, f"a {name} whose final step {last!r} is {why}"
+        return f"{last}__{inner}", ""
+    fit = getattr(estimator, "fit", None)
+    try:
+        params = inspect.signature(fit).parameters  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # no signature to read: try at the fit
+        return "sample_weight", ""
+    if "sample_weight" in params:
+        return "sample_weight", ""
+    if not any(q.kind is inspect.Parameter.VAR_KEYWORD for q in params.values()):
+        return None, f"{name}, whose fit takes no sample_weight"
+    # fit(X, y, **params): a user's estimator may take the weights there;
+    # scikit-learn's meta-estimators do only through metadata routing, but
+    # for a few that pass them on as they are
+    if not (type(estimator).__module__.startswith("sklearn.") and _is_router(estimator)):
+        return "sample_weight", ""
+    bases = {c.__name__ for c in type(estimator).__mro__}
+    if bases & {"BaseSearchCV", "RFE"}:  # fit params go to the wrapped estimator's fit
+        inner, why = _weight_key(getattr(estimator, "estimator", None))
+        if inner is None:
+            return None, f"a {name} of {why}"
+        return inner, ""
+    if "_BaseHeterogeneousEnsemble" in bases:  # every member gets sample_weight=
+        members = list(getattr(estimator, "estimators", None) or [])
+        final = getattr(estimator, "final_estimator", None)
+        if final is not None:
+            members.append(("final_estimator", final))
+        for member, est in members:
+            if est is None or isinstance(est, str):  # "drop"
+                continue
+            inner, why = _weight_key(est)
+            if inner != "sample_weight":
+                return None, f"a {name} whose member {member!r} is " + (
+                    why or f"{type(est).__name__}, which takes no sample_weight= directly"
+                )
+        return "sample_weight", ""
+    return None, (
+        f"{name}, whose fit takes sample_weight only through scikit-learn's metadata "
+        "routing (sklearn.set_config(enable_metadata_routing=True), and "
+        "set_fit_request(sample_weight=True) on the estimator it wraps)"
+    )
+
+
+def _is_pipeline(estimator: Any) -> bool:
+    from sklearn.pipeline import Pipeline
+
+    return isinstance(estimator, Pipeline)
+
+
+def _is_router(estimator: Any) -> bool:
+    """Whether ``estimator`` routes metadata to others (scikit-learn's metadata routing)."""
+    from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_object
+
+    try:
+        return isinstance(get_routing_for_object(estimator), MetadataRouter)
+    except Exception:  # a user's object: not a router
+        return False
+
+
+def _refuse_unweighted_fit(wins: dict[str, Any], weight_key: str | None, why: str) -> None:
+    """Refuse, before any training, a weighting window for an estimator that takes no weights.
+
+    The fit failed at the first retrain; ignoring the weights would train
+    another model than the window asks for.
+    """
+    from mllifecycle.policies import RecencyWeights
+
+    if weight_key is not None:
+        return
+    for key, w in wins.items():
+        if isinstance(w, RecencyWeights):
+            _fail_unweighted(key, w, why)
+
+
+def _fail_unweighted(key: str, window: Any, why: str) -> NoReturn:
+    fail(
+        "estimator",
+        f"an estimator whose fit takes sample_weight for policy {key!r}, whose window "
+        f"{type(window).__name__} weights the training rows (a Pipeline passes them to its "
+        "final step; or use an unweighted window such as SlidingWindow)",
+        described(why),
+        _CALLER,
+    )
 
 
 def _find_policy(policy: Any, hit: Callable[[Any], bool], seen: set[int] | None = None) -> Any:
@@ -538,7 +685,18 @@ def _evaluate_gates(
     else:
         report = evaluate_gates(list(gates), gate_context)
     rs = getattr(report, "reasons", ())
-    return bool(report.passed), tuple([rs] if isinstance(rs, str) else [str(x) for x in rs])
+    reasons = [rs] if isinstance(rs, str) else [str(x) for x in rs]
+    # the report's reasons are its verdict and notes ("FAILED: 1 of 1 gate(s)
+    # failed"); each gate's own evidence (values, bounds, p-value) is in its
+    # result, and the events kept only the verdict: why a retrain was refused
+    # could not be read from the replay
+    for r in getattr(report, "results", ()):
+        name = getattr(r, "name", type(r).__name__)
+        status = getattr(r, "status", "passed" if getattr(r, "passed", False) else "failed")
+        own = getattr(r, "reasons", ())
+        for x in [own] if isinstance(own, str) else own:
+            reasons.append(f"[{status}] {name}: {x}")
+    return bool(report.passed), tuple(reasons)
 
 
 def _gate_classes(y_true: npt.NDArray[Any], *models: Any) -> npt.NDArray[Any] | None:
@@ -883,15 +1041,17 @@ def _not_equal_objects(pred: Any, y: npt.NDArray[Any], out: npt.NDArray[np.float
     np.subtract(1.0, np.equal(pred, y), out=out)
 
 
-def _fit(template: Any, X: Any, y: Any, w: Any) -> tuple[Any, float]:
+def _fit(
+    template: Any, X: Any, y: Any, w: Any, weight_key: str = "sample_weight"
+) -> tuple[Any, float]:
     from sklearn.base import clone
 
     t0 = time.perf_counter()
     m = clone(template)
     if w is None:
         m.fit(X, y)
-    else:
-        m.fit(X, y, sample_weight=w)
+    else:  # sample_weight=, or <final step>__sample_weight= for a Pipeline
+        m.fit(X, y, **{weight_key: w})
     return m, time.perf_counter() - t0
 
 
@@ -1187,11 +1347,15 @@ def _run_policy(
                 )
             )
             continue
+        if w_fit is not None and cfg.weight_key is None:
+            # a user's window weighting rows for a model that takes no weights
+            _fail_unweighted(name, window, cfg.no_weights)
         cand, fit_s = _fit(
             model,
             rows(lo_t, tr_hi),
             y_fit,
             w_fit,
+            cfg.weight_key,  # type: ignore[arg-type]
         )
         deployed.fit_s += fit_s
         retrains += 1
@@ -1341,7 +1505,11 @@ def _run_parallel(
     can stream them, so the bar moves as work completes; they are put back in
     the order of ``policies``.
     """
-    from joblib import Parallel, delayed
+    # scikit-learn's wrappers of joblib's: each task runs under the caller's
+    # scikit-learn configuration (metadata routing, transform_output...), as
+    # the serial run does; with joblib's own, a loky worker ran with the
+    # defaults, so a Pipeline given weights by routing failed there
+    from sklearn.utils.parallel import Parallel, delayed
 
     tasks = [delayed(_run_policy)(k, p, wins[k], estimator, cfg) for k, p in pols.items()]
     try:
@@ -1431,6 +1599,11 @@ def replay(
         ``initial_train_size`` when that is smaller) once the policy has
         reported a change point, ``SlidingWindow(initial_train_size)`` until
         then and for policies that never report one (``Periodic``).
+        A window's ``sample_weight`` (``RecencyWeights``) goes to the fit as
+        ``sample_weight=``; a ``Pipeline`` passes it to its final step (its
+        transformers are fitted unweighted), or, with scikit-learn's metadata
+        routing enabled, where the steps' ``set_fit_request`` ask for it. An
+        estimator that cannot take weights is refused before any training.
     label_delay : int, default=0
         Samples between a prediction and the arrival of its label.
     retrain_cost : float, default=100.0
@@ -1507,7 +1680,12 @@ def replay(
         ``CostAware(source="estimated")`` without ``performance_estimator``,
         ``OnDrift(signal="confidence")`` with an estimator lacking
         ``predict_proba``, and ``OnDrift()`` without a detector (it reads
-        ``state.drift``, which a replay does not fill).
+        ``state.drift``, which a replay does not fill). Before any training,
+        on a ``RecencyWeights`` window for an estimator that takes no sample
+        weights (a ``fit`` without ``sample_weight``, a ``Pipeline`` whose
+        final step has none, or metadata-routing requests that cannot route
+        them); a user's window that gives weights to such an estimator is
+        refused at its first weighted retrain.
 
     Examples
     --------

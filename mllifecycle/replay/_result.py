@@ -30,7 +30,8 @@ class RetrainEvent:
     train_start, train_stop : int
         The history rows it was trained on.
     gate_reasons : tuple of str
-        The gates' reasons, when gates were used.
+        The gates' reasons, when gates were used: the report's verdict and
+        notes, then each gate's own reasons as ``"[STATUS] gate name: reason"``.
     fitted : bool, default=True
         Whether a model was fitted (and the retrain paid for). False when the
         retrain was skipped: the window held fewer than two labelled rows or

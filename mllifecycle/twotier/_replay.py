@@ -113,6 +113,49 @@ def _check_classes(
              f"rows {lo}:{hi} lack {missing!r}", described(f"{name}={hi - lo}"), caller)
 
 
+def _refuse_crowded_chunks(
+    ka: npt.NDArray[Any], init: int, n: int, bs: int, delay: int, max_keys: int, caller: str
+) -> None:
+    """Refuse, before any training, label chunks holding more than ``max_keys`` keys.
+
+    The replay hands the local tier the arriving labels in chunks (at most
+    one batch each, cut where the label delay ends, exactly as the loop of
+    :func:`replay_keyed` cuts them); ``TwoTier.partial_fit`` takes at most
+    ``max_keys`` distinct keys per call, so such a chunk stopped the replay
+    midway, after the global model was fitted and the earlier batches run.
+    """
+    if n <= init:
+        return
+    cuts = []
+    done = init
+    for start in range(init, n, bs):
+        known = min(start + bs, n) - delay
+        while done < known:  # as the replay's loop releases labels
+            done = min(known, init + ((done - init) // bs + 1) * bs)
+            cuts.append(done)
+    if not cuts:
+        return
+    edges = np.asarray([init, *cuts], dtype=np.int64)
+    rows = ka[init : edges[-1]]
+    _, inv = np.unique(rows, return_inverse=True)
+    chunk = np.repeat(np.arange(edges.size - 1), np.diff(edges))
+    pairs = np.unique(chunk * (int(inv.max()) + 1) + inv.ravel())
+    per_chunk = np.bincount(pairs // (int(inv.max()) + 1), minlength=edges.size - 1)
+    worst = int(np.argmax(per_chunk))
+    if per_chunk[worst] > max_keys:
+        fail(
+            "max_keys",
+            f"at least the distinct keys of every chunk of labels the replay gives the "
+            f"local tier (TwoTier.partial_fit takes at most max_keys per call; chunks "
+            f"are at most batch_size={bs} rows): raise max_keys or lower batch_size",
+            described(
+                f"max_keys={max_keys}, but rows {int(edges[worst])}:{int(edges[worst + 1])} "
+                f"hold {int(per_chunk[worst])} distinct keys"
+            ),
+            caller,
+        )
+
+
 def replay_keyed(
     X: Any,
     y: Any,
@@ -210,6 +253,8 @@ def replay_keyed(
     if policy is not None and not callable(getattr(policy, "should_retrain", None)):
         fail("policy", "an object with should_retrain(state) returning a RetrainDecision",
              policy, caller)
+    mk = check_int(max_keys, "max_keys", caller=caller, low=1)
+    _refuse_crowded_chunks(ka, init, n, bs, delay, mk, caller)
     model = TwoTier(estimator, local=local, tau=tau, max_keys=max_keys)
     model.fit(Xa[:init], ya[:init])
     classes = model.classes_
