@@ -56,7 +56,7 @@ def _is_missing(v: Any) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
-def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
+def _key_array(keys: Any, n: int, caller: str, name: str = "keys") -> npt.NDArray[Any]:
     """Keys as a 1-D array of one hashable kind; missing keys and mixed types refused.
 
     A missing key (None, NaN, ``pd.NA``, a null) is refused in every form it
@@ -65,7 +65,7 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
     the integer keys), and NumPy scalars are the Python keys of their kind.
     """
     if keys is None:
-        fail("keys", f"one key per row ({n} keys)", keys, caller)
+        fail(name, f"one key per row ({n} keys)", keys, caller)
     if series_kind(keys) is not None:
         # pandas nullable, polars and pyarrow (text too) columns: nulls become NaN/None
         arr = column_to_numpy(keys)
@@ -76,22 +76,22 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
     else:
         arr = np.asarray(keys.to_numpy() if hasattr(keys, "to_numpy") else keys)
     if arr.ndim != 1 or arr.shape[0] != n:
-        fail("keys", f"a 1-D sequence of {n} keys (one per row)", described(f"shape {arr.shape}"),
+        fail(name, f"a 1-D sequence of {n} keys (one per row)", described(f"shape {arr.shape}"),
              caller)
     if arr.dtype == object:
         values = arr.tolist()
         missing = sum(_is_missing(v) for v in values)
         if missing:
-            fail("keys", "keys without NaN, None, pd.NA or nulls (missing keys)",
+            fail(name, "keys without NaN, None, pd.NA or nulls (missing keys)",
                  described(f"{missing} missing value(s)"), caller)
         fams = {_key_family(v) for v in values}
         if fams == {"bool", "int"}:
             # True == 1 (and hashes alike): a flag key would share the local model of key 1
-            check_labels_of_one_kind(values, "keys", caller,
+            check_labels_of_one_kind(values, name, caller,
                                      expected="keys of one type (booleans and numbers are not "
                                      "told apart: True == 1)")
         if len(fams) > 1:
-            fail("keys", "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
+            fail(name, "keys of one type", described(f"mixed types {sorted(fams)}"), caller)
         if fams == {"bool"}:
             # flags stay flags: as ints they were the keys 1 and 0 of a later batch
             arr = arr.astype(bool)
@@ -108,24 +108,39 @@ def _key_array(keys: Any, n: int, caller: str) -> npt.NDArray[Any]:
             try:  # the keys are hashed and sorted (np.unique): complex numbers cannot be
                 sorted(set(values))
             except TypeError:
-                fail("keys", "keys of one type that can be ordered (ints or strings)",
+                fail(name, "keys of one type that can be ordered (ints or strings)",
                      described(f"keys of type {fams.pop()}, which cannot be ordered"), caller)
     if arr.dtype.kind == "f":
         nan = int(np.isnan(arr).sum())
         if nan:
-            fail("keys", "keys without NaN, None, pd.NA or nulls (missing keys)",
+            fail(name, "keys without NaN, None, pd.NA or nulls (missing keys)",
                  described(f"{nan} missing value(s)"), caller)
         if np.any(arr != np.round(arr)):
-            fail("keys", "integer or text keys", described("fractional numbers"), caller)
+            fail(name, "integer or text keys", described("fractional numbers"), caller)
         if np.any(np.abs(arr) > 2.0**53):
             # beyond 2**53 a float is not an exact integer (and past 2**63 the
             # int64 cast sent every key to -2**63: distinct keys merged)
-            fail("keys", "integer or text keys (float keys exact as integers, at most 2**53 "
+            fail(name, "integer or text keys (float keys exact as integers, at most 2**53 "
                  "in size)", described("floats beyond 2**53"), caller)
         arr = arr.astype(np.int64)
     elif arr.dtype != object and arr.dtype.kind not in "biuUS":
-        fail("keys", "integer, text or boolean keys", described(f"dtype {arr.dtype}"), caller)
+        fail(name, "integer, text or boolean keys", described(f"dtype {arr.dtype}"), caller)
     return arr
+
+
+def _one_key(key: Any, caller: str) -> Any:
+    """One key read as :func:`_key_array` reads a batch's keys (the same rule everywhere).
+
+    ``3.0`` is the key ``3`` (as in ``partial_fit(..., keys=[3.0])``),
+    ``np.int64(3)`` is ``3``; a missing, fractional or unorderable key is
+    refused naming ``key``.
+    """
+    if isinstance(key, list | tuple | dict | set) or (isinstance(key, np.ndarray) and key.ndim):
+        fail("key", "one key (an int, a string or a boolean)",
+             described(f"a {type(key).__name__}"), caller)
+    got = _key_array([key.item() if isinstance(key, np.ndarray) else key], 1, caller,
+                     "key")[0]
+    return got.item() if isinstance(got, np.generic) else got
 
 
 def _labels(y: Any, n: int, caller: str) -> tuple[npt.NDArray[Any], dict[str, Any]]:
@@ -203,6 +218,15 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Memory is bounded: at most ``max_keys`` local states are kept; when a new
     key needs room the least recently updated key is evicted (and falls back to
     the global model until it is seen again).
+
+    Parameters set after :meth:`fit` (``set_params``): as for scikit-learn's
+    ``SGDClassifier.partial_fit`` and River's online models, ``tau``,
+    ``local`` and ``max_keys`` are read (and checked) at each
+    :meth:`partial_fit` and :meth:`predict_proba` call, so they take effect
+    without refitting (a lower ``max_keys`` evicts the least recent keys at
+    the next :meth:`partial_fit`; a switch from ``"bias"`` to a model per key
+    is refused while keys learned without one are held). ``global_estimator``
+    and ``reset_on_refit`` act at the next :meth:`fit`.
 
     Parameters
     ----------
@@ -294,6 +318,43 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 f"partial_fit, which {type(self.global_estimator).__name__} does not have "
                 "(use e.g. SGDClassifier(loss='log_loss'), or local='bias')"
             )
+
+    _tau_: float | None
+
+    def _check_live_params(self, caller: str) -> float:
+        """Check the parameters read after :meth:`fit`; return the ``tau`` in force.
+
+        An online model reads its hyper-parameters at each call, as
+        scikit-learn's ``SGDClassifier.partial_fit`` and River's models do:
+        ``set_params(tau=...)``, ``local`` or ``max_keys`` after :meth:`fit`
+        take effect at the next :meth:`partial_fit` / :meth:`predict_proba`
+        (a ``tau`` set after fit was ignored until the next ``fit``).
+        ``global_estimator`` and ``reset_on_refit`` act at :meth:`fit`.
+        """
+        if self.local not in LOCAL_STRATEGIES:
+            fail("local", f"one of {LOCAL_STRATEGIES}", self.local, caller)
+        auto = isinstance(self.tau, str) and self.tau == "auto"
+        if auto:
+            if self._tau_ is None:  # partial_fit calls made under a numeric tau
+                self._tau_ = self._estimate_tau()
+            tau = self._tau_
+        else:
+            tau = check_scalar(self.tau, "tau", caller=caller, low=0.0)
+        check_int(self.max_keys, "max_keys", caller=caller, low=1)
+        if self.local in ("partial_fit", "blend"):
+            if not hasattr(self.global_model_, "partial_fit"):
+                raise TypeError(
+                    f"{caller}: local={self.local!r} updates a copy of the global model with "
+                    f"partial_fit, which {type(self.global_model_).__name__} does not have"
+                )
+            bare = [k for k, slot in self._slots.items() if slot not in self._models]
+            if bare:
+                # keys learned under local="bias" have no model of their own: a
+                # switch after fit would find none (a raw KeyError)
+                fail("local", "'bias', the strategy the local tier's keys were learned "
+                     "with (call reset_local() or fit before switching to a model per key)",
+                     self.local, caller)
+        return float(tau)
 
     def _check_X(
         self, X: Any, caller: str, check_features: bool = True, check_names: bool = True
@@ -387,7 +448,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self._free: list[int] = list(range(cap - 1, -1, -1))
         self._clock = 0
         self.n_evicted_ = 0
-        self._tau_ = 10.0 if self.tau == "auto" else float(self.tau)
+        # the method-of-moments pseudo-count, refreshed at every partial_fit
+        # under tau="auto"; None: not yet estimated for the keys held (computed
+        # when "auto" is set after partial_fit calls made with a numeric tau)
+        self._tau_ = 10.0
 
     @property
     def n_keys_(self) -> int:
@@ -423,30 +487,32 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 new.append(i)
             else:
                 out[i] = slot
-        if new:
-            if len(self._free) < len(new):
-                self._grow(len(new) - len(self._free))
-            short = len(new) - len(self._free)
-            if short > 0:
-                # least recently used first; keys of this batch are never evicted
-                busy = set(out[[i for i in range(uniq.size) if i not in set(new)]].tolist())
-                held = np.array(sorted(self._slots.values()))
-                order = held[np.argsort(self._last[held], kind="stable")]
-                victims = [s for s in order.tolist() if s not in busy][:short]
-                by_slot = {s: k for k, s in self._slots.items()}
-                for s in victims:
-                    del self._slots[by_slot[s]]
-                    self._models.pop(s, None)
-                    self._counts[s] = 0.0
-                    self._expected[s] = 0.0
-                    self._pq[s] = 0.0
-                    self._n[s] = 0.0
-                    self._free.append(s)
-                self.n_evicted_ += len(victims)
-            for i in new:
-                slot = self._free.pop()
-                self._slots[uniq[i].item() if hasattr(uniq[i], "item") else uniq[i]] = slot
-                out[i] = slot
+        # max_keys is read now (it may have been lowered after fit): keys beyond
+        # it are evicted before any slot is added
+        short = len(self._slots) + len(new) - int(self.max_keys)
+        if short > 0:
+            # least recently used first; keys of this batch are never evicted
+            fresh = set(new)
+            busy = set(out[[i for i in range(uniq.size) if i not in fresh]].tolist())
+            held = np.array(sorted(self._slots.values()))
+            order = held[np.argsort(self._last[held], kind="stable")]
+            victims = [s for s in order.tolist() if s not in busy][:short]
+            by_slot = {s: k for k, s in self._slots.items()}
+            for s in victims:
+                del self._slots[by_slot[s]]
+                self._models.pop(s, None)
+                self._counts[s] = 0.0
+                self._expected[s] = 0.0
+                self._pq[s] = 0.0
+                self._n[s] = 0.0
+                self._free.append(s)
+            self.n_evicted_ += len(victims)
+        if len(self._free) < len(new):
+            self._grow(len(new) - len(self._free))
+        for i in new:
+            slot = self._free.pop()
+            self._slots[uniq[i].item() if hasattr(uniq[i], "item") else uniq[i]] = slot
+            out[i] = slot
         return out
 
     def partial_fit(self, X: Any, y: Any, keys: Any) -> TwoTier:
@@ -467,6 +533,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         caller = "TwoTier.partial_fit"
         check_is_fitted(self, "global_model_")
+        self._check_live_params(caller)
         Xa = self._check_X(X, caller)
         ya, kinds = _labels(y, Xa.shape[0], caller)
         _no_flags_for_counts(kinds, self.classes_, caller)
@@ -515,6 +582,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 model.partial_fit(Xa[rows], ya[rows], classes=self.classes_)
         if self.tau == "auto":
             self._tau_ = self._estimate_tau()
+        else:  # estimated when "auto" is set later (no cost while tau is a number)
+            self._tau_ = None
         return self
 
     def _estimate_tau(self) -> float:
@@ -548,8 +617,9 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self, "global_model_")
         Xa = self._check_X(X, caller)
         proba = np.asarray(self.global_model_.predict_proba(Xa), dtype=np.float64)
-        if keys is None:
+        if keys is None:  # the global tier alone: no local parameter is read
             return proba
+        tau = self._check_live_params(caller)
         # checked even while no key is warm: keys of another length (or missing,
         # or fractional) were accepted until the first partial_fit, refused after
         ka = _key_array(keys, Xa.shape[0], caller)
@@ -566,7 +636,6 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if not warm.any():
             return proba
         s = slot_of[warm]
-        tau = self._tau_
         if self.local == "bias":
             prior = tau * self.class_prior_
             corr = np.log(self._counts[s] + prior + _EPS) - np.log(self._expected[s] + prior + _EPS)
@@ -632,8 +701,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def reset_key(self, key: Any) -> None:
         """Forget one key's local state (it falls back to the global model)."""
+        caller = "TwoTier.reset_key"
         check_is_fitted(self, "global_model_")
-        self._refuse_other_key_kind(key, "TwoTier.reset_key", "key")
+        key = _one_key(key, caller)  # 3.0 is the key 3, as partial_fit reads it
+        self._refuse_other_key_kind(key, caller, "key")
         slot = self._slots.pop(key, None)
         if slot is None:
             return
@@ -654,10 +725,13 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         A key of another kind than the keys learned (``"1"`` or ``True`` when
         they are ints) is refused, as by :meth:`reset_key`: ``True`` would
-        show key ``1``'s state and ``"1"`` a cold key.
+        show key ``1``'s state and ``"1"`` a cold key. A key is read as
+        :meth:`partial_fit` reads keys: ``3.0`` is the key ``3``.
         """
+        caller = "TwoTier.local_state"
         check_is_fitted(self, "global_model_")
-        self._refuse_other_key_kind(key, "TwoTier.local_state", "key")
+        key = _one_key(key, caller)  # 3.0 is the key 3, as partial_fit reads it
+        self._refuse_other_key_kind(key, caller, "key")
         slot = self._slots.get(key)
         if slot is None:
             return None
