@@ -775,9 +775,28 @@ def _refuse_rounded_flags(
 
 
 def check_proba(
-    p: Any, name: str, caller: str | None = None, *, atol: float = 1e-6
+    p: Any, name: str, caller: str | None = None, *, atol: float = 1e-6, dtype: Any = None
 ) -> npt.NDArray[np.float64]:
-    """Check probabilities: values in [0, 1]; rows of a 2-D array sum to 1."""
+    """Check probabilities: values in [0, 1]; rows of a 2-D array sum to 1.
+
+    A row's sum may miss 1 by ``atol``, or by ``2 * eps * n_columns`` when
+    the probabilities were given in a float type of lower precision
+    (``dtype``, by default ``p``'s own): a float16 or float32 softmax output
+    misses 1 by its rounding (float16 rows were refused at ``atol=1e-6``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._validation import check_proba
+    >>> check_proba(np.array([[0.3, 0.7]], dtype=np.float16), "y_proba").shape
+    (1, 2)
+    """
+    given = dtype if dtype is not None else getattr(p, "dtype", None)
+    if given is None and hasattr(p, "dtypes"):  # a table: the columns' common type
+        try:
+            given = np.result_type(*[getattr(d, "numpy_dtype", d) for d in list(p.dtypes)])
+        except (TypeError, ValueError):
+            given = None
     arr = check_array(p, name, caller=caller, ndim=(1, 2))
     if (arr < 0).any() or (arr > 1).any():
         fail(
@@ -787,13 +806,22 @@ def check_proba(
             caller,
         )
     if arr.ndim == 2:
+        tol = atol
+        try:
+            kind = np.dtype(getattr(given, "numpy_dtype", given)) if given is not None else None
+        except TypeError:  # a dtype NumPy does not know (polars, pyarrow): no scaling
+            kind = None
+        if kind is not None and kind.kind == "f":
+            # the rounding of the dtype the rows were written in, per column summed
+            tol = max(atol, 2.0 * float(np.finfo(kind).eps) * arr.shape[1])
         sums = arr.sum(axis=1)
-        bad = np.abs(sums - 1.0) > atol
+        bad = np.abs(sums - 1.0) > tol
         if bad.any():
             fail(
                 name,
                 "rows of class probabilities that sum to 1",
-                described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of {sums[bad][0]!r}"),
+                described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
+                          f"{float(sums[bad][0])!r}"),
                 caller,
             )
     return arr

@@ -86,6 +86,89 @@ def _index_text(column: Any, n_columns: int) -> str:
     return str(column)
 
 
+def _label_values(y_true: Any) -> npt.NDArray[Any] | None:
+    """``y_true`` as a 1-D array of its labels (kinds kept), or None."""
+    from mllifecycle._frames import column_to_numpy, series_kind
+
+    if series_kind(y_true) is not None:
+        values = column_to_numpy(y_true)
+    elif isinstance(y_true, list | tuple):
+        values = np.empty(len(y_true), dtype=object)
+        values[:] = list(y_true)
+    elif isinstance(y_true, np.ndarray):
+        values = y_true
+    else:
+        return None
+    return values if values.ndim == 1 else None
+
+
+def _number(v: Any) -> float | None:
+    """Return a real number (not a bool), or the text of one, as a float; else None."""
+    if isinstance(v, bool | np.bool_):
+        return None
+    if isinstance(v, numbers.Real):
+        return float(v)
+    if isinstance(v, str) and "_" not in v:  # float("1_0") is 10
+        try:
+            return float(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _class_columns(classes: list[Any], given: list[Any]) -> list[int] | None:
+    """Column of each class when the columns ``given`` name exactly ``classes``, else None.
+
+    Text classes are matched by their text, numeric classes by value (a
+    column ``"5"`` or ``5.0`` names the class ``5``), as the ``gate``
+    command reads a header naming the classes.
+    """
+    if len(given) != len(classes):
+        return None
+    if all(isinstance(c, str) for c in classes):
+        where = {c: i for i, c in enumerate(classes)}
+        hits = [where.get(str(n)) if isinstance(n, str) else None for n in given]
+    else:
+        by_value = {float(c): i for i, c in enumerate(classes)}
+        hits = [by_value.get(x) if (x := _number(n)) is not None else None for n in given]
+    if None in hits or len(set(hits)) != len(hits):
+        return None
+    return [hits.index(i) for i in range(len(classes))]
+
+
+def _named_classes(y_true: Any, y_proba: Any) -> list[Any] | None:
+    """Return the sorted classes of ``y_true`` when the table ``y_proba`` names them.
+
+    Only for labels that are not already the column indices ``0..K-1`` (or
+    flags), which keep their rule: text labels (``"neg"``, ``"pos"``) or
+    numbers such as ``5, 6``, with ``y_proba``'s columns named by them in any
+    order. Labels of mixed kinds are left to the label checks.
+    """
+    from mllifecycle._frames import column_names, is_frame
+
+    if not is_frame(y_proba):
+        return None
+    given = column_names(y_proba) or []
+    values = _label_values(y_true)
+    if len(given) < 2 or values is None or values.size == 0:
+        return None
+    kinds = label_kinds(values)
+    if len(kinds) != 1 or next(iter(kinds)) not in ("text", "numbers"):
+        return None
+    items = values.tolist()
+    if "numbers" in kinds:
+        floats = [float(v) for v in items]
+        if any(v != v for v in floats):  # NaN: the label checks name it
+            return None
+        if set(floats) <= set(range(len(given))):
+            return None  # class indices: the index rule reads the columns by name
+        classes = [v.item() if isinstance(v, np.generic) else v for v in
+                   sorted(dict.fromkeys(items), key=float)]
+    else:
+        classes = sorted({str(v) for v in items})
+    return classes if _class_columns(classes, given) is not None else None
+
+
 def _bootstrap_rows(
     y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator, caller: str
 ) -> list[IntArray]:
@@ -149,7 +232,8 @@ def _refuse_text_labels(y_true: Any, labels: str, caller: str) -> None:
                 "y_true",
                 f"class labels in {labels}, the column indices of y_proba (encode text "
                 "labels as the column of their class, e.g. "
-                "np.searchsorted(model.classes_, y) for scikit-learn's sorted classes_)",
+                "np.searchsorted(model.classes_, y) for scikit-learn's sorted classes_, "
+                "or pass y_proba as a table whose columns are named by the classes)",
                 described(f"{kind} labels, e.g. {kinds[kind]!r}"),
                 caller,
             )
@@ -219,7 +303,11 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     n_classes_ : int
         Number of classes (2 for binary).
     classes_ : numpy.ndarray
-        ``arange(n_classes_)``: labels are the column indices of ``y_proba``.
+        ``arange(n_classes_)``: labels are the column indices of ``y_proba``;
+        or, when fit's ``y_proba`` was a table whose columns are named by the
+        classes of ``y_true`` (``"neg"``, ``"pos"``, or numbers other than the
+        indices), those classes sorted (the last is the positive class of a
+        binary problem).
     n_reference_ : int
         Number of reference rows.
     reference_metrics_ : dict of str to float
@@ -414,6 +502,19 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         # a repeated name (also 1 and "1") names no class: fit accepted it and
         # every estimate after it was refused
         refuse_duplicate_names(given, name, caller)
+        classes = getattr(self, "_class_labels", None)
+        if classes is not None:
+            # columns named by the classes of y_true ("pos", "neg"): by name, in
+            # the classes' sorted order (they were read by position, ROC AUC
+            # 0.15 for 0.85)
+            order = _class_columns(classes, given)
+            if order is None:  # after fit (fit's columns matched, by _named_classes)
+                fail(name, f"the columns of fit's y_proba, named by the classes "
+                     f"{[str(c) for c in classes][:5]} (in any order)",
+                     described(f"columns {[str(c) for c in given][:5]}"), caller)
+            if fitting:
+                self._proba_columns = [str(c) for c in classes]
+            return arr[:, order]
         names = [_index_text(c, arr.shape[-1]) for c in given]
         if len(set(names)) < len(names):  # 1.0 and "1": keep the names as given
             names = [str(c) for c in given]
@@ -436,7 +537,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     ) -> FloatArray:
         """Validate ``y_proba`` and return it as ``(n, K)`` class probabilities."""
         y_proba = self._frame_order(y_proba, name, caller, fitting)
-        arr = check_array(_real(y_proba, name, caller), name, caller=caller, ndim=(1, 2))
+        given = _real(y_proba, name, caller)
+        arr = check_array(given, name, caller=caller, ndim=(1, 2))
         if arr.ndim == 2 and arr.shape[1] < 2:
             # before the check of the rows' sums, which named a sum of 0.3
             fail(
@@ -446,7 +548,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 described(f"shape {arr.shape}"),
                 caller,
             )
-        arr = check_proba(arr, name, caller)
+        # rows of a float16/float32 table sum to 1 within that type's rounding
+        arr = check_proba(arr, name, caller, dtype=getattr(given, "dtype", None))
         if arr.ndim == 1:
             arr = np.column_stack([1.0 - arr, arr])
         if hasattr(self, "n_classes_") and arr.shape[1] != self.n_classes_:
@@ -459,6 +562,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return np.ascontiguousarray(arr)
 
     def _check_labels(self, y_true: Any, n_classes: int, caller: str) -> IntArray:
+        classes = getattr(self, "_class_labels", None)
+        if classes is not None:
+            return self._encode_named(y_true, classes, caller)
         labels = "{0, 1}" if n_classes == 2 else f"{{0, ..., {n_classes - 1}}}"
         _refuse_text_labels(y_true, labels, caller)
         y = check_array(y_true, "y_true", caller=caller, ndim=1)
@@ -471,6 +577,33 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 caller,
             )
         return y.astype(np.intp)
+
+    def _encode_named(self, y_true: Any, classes: list[Any], caller: str) -> IntArray:
+        """Labels as the index of their class among the classes named by fit's columns."""
+        values = _label_values(y_true)
+        if values is None:
+            values = check_array(y_true, "y_true", caller=caller, ndim=1, dtype="any")
+        text = all(isinstance(c, str) for c in classes)
+        if text:
+            where: dict[Any, int] = {c: i for i, c in enumerate(classes)}
+        else:
+            where = {float(c): i for i, c in enumerate(classes)}
+        try:  # one look-up per distinct label
+            uniq, inv = np.unique(values, return_inverse=True)
+        except TypeError:  # labels that cannot be sorted together: one by one
+            uniq, inv = values, np.arange(values.size)
+        out = np.empty(uniq.size, dtype=np.intp)
+        for j, v in enumerate(uniq.tolist()):
+            if text:
+                i = where.get(v) if isinstance(v, str) else None
+            else:
+                x = _number(v) if not isinstance(v, str) else None
+                i = where.get(x) if x is not None else None
+            if i is None:
+                fail("y_true", f"labels among the classes {classes[:5]} named by y_proba's "
+                     "columns in fit", v, caller)
+            out[j] = i
+        return np.asarray(out[np.ravel(inv)], dtype=np.intp)
 
     def _predict(self, raw: FloatArray) -> IntArray:
         if raw.shape[1] == 2:
@@ -486,6 +619,13 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         y_true : array-like of shape (n,)
             True labels: 0/1 (or bools) for binary problems, the column
             indices ``0..K-1`` of ``y_proba`` otherwise. Every class must occur.
+            Other labels (text such as ``"neg"``/``"pos"``, or numbers such
+            as ``5``/``6``) are read when ``y_proba`` is a table whose
+            columns are named by exactly those classes, in any order (by text,
+            or numbers by value): column ``"pos"`` holds P(``"pos"``). The
+            classes are then sorted (``classes_``), the last being the positive
+            class of a binary problem, and later tables are read by these
+            names, plain arrays in the sorted class order.
             A pandas Series whose index holds ``y_proba``'s row labels in
             another order is matched by label (refused when one of the two is
             a default ``0..n-1`` RangeIndex; other indexes: by position).
@@ -530,6 +670,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             if hasattr(self, attr):
                 delattr(self, attr)
         y_true = in_row_order(y_true, y_proba, "y_true", "y_proba", caller)
+        # a table whose columns name the classes of y_true (text, or numbers
+        # other than the column indices) is read by name
+        self._class_labels = _named_classes(y_true, y_proba)
         raw = self._as_columns(y_proba, "y_proba", caller, fitting=True)
         n_classes = raw.shape[1]
         y = self._check_labels(y_true, n_classes, caller)
@@ -553,7 +696,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             method, scores = self._fit_maps(raw, y, counts, rng, bar, caller)
         self.calibration_scores_ = scores
         self.n_classes_ = n_classes
-        self.classes_ = np.arange(n_classes)
+        named = self._class_labels
+        self.classes_ = np.arange(n_classes) if named is None else np.asarray(named)
         self.n_reference_ = len(y)
         self.reference_metrics_ = realized_metrics(METRICS, y, self._predict(raw), raw, n_classes)
         self._names = names
