@@ -44,6 +44,9 @@ __all__ = ["ADWIN"]
 _MIN_CHECKS = 32
 _MAX_CHECKS = 256
 _TILE = 128
+# no window reaches this width: a larger ``max_buckets`` or ``min_window_length``
+# acts as this one (update_many's int64 and float arithmetic would overflow)
+_NEVER = 2**62
 _NO_CHECKS: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
 
@@ -357,7 +360,7 @@ class ADWIN:
 
     def _scan(self) -> bool:
         """Check every split; drop the oldest bucket while one cuts (River)."""
-        mwl = float(self.min_window_length)
+        mwl = float(min(self.min_window_length, _NEVER))
         mwl1 = mwl - 1.0
         delta = self.delta
         sqrt = math.sqrt
@@ -445,7 +448,7 @@ class ADWIN:
         Returns how many values of ``y`` were consumed; ``_drift`` tells
         whether the last of them was a detection.
         """
-        mb = self.max_buckets
+        mb = min(self.max_buckets, _NEVER)
         n_y = y.shape[0]
         n_start = self._width
         widths = np.arange(n_start + 1, n_start + n_y + 1, dtype=np.int64)
@@ -562,7 +565,7 @@ class ADWIN:
         candidate exactly. ``flat[offsets[i] + j]`` is the sum of the level-i
         bucket totals with (absolute) index below ``j``.
         """
-        mb = self.max_buckets
+        mb = min(self.max_buckets, _NEVER)
         n_levels = offsets.shape[0]
         w_c = widths[checks]
         counts = [w_c]
@@ -577,7 +580,10 @@ class ADWIN:
         level_n = cnt * sizes
         n_above = np.cumsum(level_n[::-1], axis=0)[::-1] - level_n
         # split after slot j of row i (padding repeats the row's last split)
-        used = np.minimum(np.arange(1, mb + 1)[None, :, None], cnt[:, None, :])
+        # (slots past the fullest row only repeat its last split: a large
+        # max_buckets would make this array of size mb a memory error)
+        slots = min(mb, max(1, int(cnt.max())))
+        used = np.minimum(np.arange(1, slots + 1)[None, :, None], cnt[:, None, :])
         u0 = (above - flat[first])[:, None, :] + flat[first[:, None, :] + used]
         n0 = n_above[:, None, :] + used * sizes[:, :, None]
         n_checks = checks.shape[0]
@@ -586,7 +592,7 @@ class ADWIN:
         wcf = w_c.astype(np.float64)
         tot = totals[checks]
         var = variances[checks]
-        mwl = float(self.min_window_length)
+        mwl = float(min(self.min_window_length, _NEVER))
         # Rounding: these vectorised sums differ from River's sequential ones
         # by far less than `slack` (relative 1e-9 against ~1e-14), so every
         # split River cuts is flagged; _scan then decides exactly.

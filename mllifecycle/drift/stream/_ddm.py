@@ -166,7 +166,8 @@ class DDM(WarningDetectorBase):
         m = block.shape[0]
         n = self._n + np.arange(1, m + 1, dtype=np.float64)
         k = self._k + np.cumsum(block)
-        active = n > self.grace_period
+        # (no stream reaches 2**62 values; a larger int would overflow the float)
+        active = n > min(self.grace_period, 2**62)
         p = k / n
         s = np.sqrt(p * (1 - p) / n)
         ps = p + s

@@ -72,8 +72,11 @@ class DetectorEvaluation:
     false_alarms_per_100k : float
         False alarms per 100,000 points.
     precision, recall, f1 : float
-        ``TP / n_detections``, ``TP / n_changes`` and their harmonic mean
-        (NaN when undefined).
+        ``TP / n_detections`` (NaN with no detection), ``TP / n_changes``
+        (NaN with no change) and their harmonic mean, computed as
+        ``2 TP / (n_detections + n_changes)`` as in scikit-learn's
+        ``f1_score``: 0 when changes were all missed without a detection, or
+        detections made on streams without a change; NaN only with neither.
     detections : tuple of tuple of int
         Per stream, the detection indices.
 
@@ -203,7 +206,9 @@ def _as_stream_list(
             fail(
                 "change_points",
                 f"strictly increasing integer indices in [0, {arr.shape[0] - 1}]",
-                described(f"{cp.tolist()[:10]}"),
+                # whole numbers shown as ints: [1500, 1000], not [1500.0, 1000.0]
+                described(str([int(v) if v == round(v) else v for v in cp.tolist()[:10]])
+                          + (" ..." if cp.shape[0] > 10 else "")),
                 caller,
             )
         values.append(arr)
@@ -329,10 +334,11 @@ def evaluate_detector(
     tp = int(found.shape[0])
     precision = tp / n_det if n_det else math.nan
     recall = tp / n_changes if n_changes else math.nan
-    if math.isnan(precision) or math.isnan(recall) or precision + recall == 0:
-        f1 = math.nan if (math.isnan(precision) or math.isnan(recall)) else 0.0
-    else:
-        f1 = 2 * precision * recall / (precision + recall)
+    # F1 = 2 TP / (2 TP + FP + FN), as scikit-learn computes it: 0 when every
+    # change was missed with no detection at all (precision undefined), which
+    # was NaN, and left out of to_metrics() as if nothing had been measured
+    scored = 2 * tp + (n_det - tp) + (n_changes - tp)
+    f1 = 2 * tp / scored if scored else math.nan
     rate = fa / n_samples
     return DetectorEvaluation(
         tolerance=tol,

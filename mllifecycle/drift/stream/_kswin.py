@@ -38,6 +38,26 @@ __all__ = ["KSWIN"]
 # doubling up to _MAX_BATCH while no change is found.
 _MIN_BATCH = 32
 _MAX_BATCH = 1024
+_MAX_KEYS = 1 << 20  # random keys drawn (and argsorted) per batch, at most
+
+
+_MAX_WINDOW = np.iinfo(np.intp).max // 8  # float64 values NumPy can hold
+
+
+def _window_buffer(window_size: int, caller: str) -> npt.NDArray[np.float64]:
+    """Return the zeroed window, or name ``window_size`` when it cannot be held."""
+    try:
+        if window_size <= _MAX_WINDOW:
+            return np.zeros(window_size)
+    except MemoryError:
+        pass
+    fail(
+        "window_size",
+        "small enough for a window of that many float64 values (8 bytes "
+        "each) to fit in memory",
+        window_size,
+        caller,
+    )
 
 
 def _ks_counts(
@@ -209,13 +229,17 @@ class KSWIN:
                 self.window_size,
                 caller,
             )
+        # allocated (and refused when too large) before the KS null table,
+        # whose cost grows with stat_size; reset() reuses its size
+        self._buf = _window_buffer(self.window_size, caller)
         if self.check_every is None:
             self.check_every = self.stat_size
         self.check_every = check_int(self.check_every, "check_every", caller=caller, low=1)
         if self.horizon is not None:
             self.horizon = check_int(self.horizon, "horizon", caller=caller, low=1)
             n_checks = -(-self.horizon // self.check_every)
-            self._level = self.alpha / n_checks
+            # (beyond the float range the level is 0: no stat_size reaches it)
+            self._level = self.alpha / n_checks if n_checks < 2**1000 else 0.0
         else:
             self._level = self.alpha
         self.min_statistic = check_scalar(
@@ -372,7 +396,10 @@ class KSWIN:
             # the first check at or after pos, as a count since the reset
             nxt = n if c0 < n else c0 + 1 + (-(c0 + 1 - n) % e)
             first = pos + (nxt - c0 - 1)  # its index into x
-            stop = min(total, first + e * batch)
+            # a batch draws (checks, n - r) keys and sorts them: at most about
+            # _MAX_KEYS of them (1024 checks of a 10**6 window needed 24 GB);
+            # the draws come in the same order whatever the batch size
+            stop = min(total, first + e * max(1, min(batch, _MAX_KEYS // (n - r))))
             if first >= total:
                 stop = total
             hit = -1

@@ -63,7 +63,9 @@ class PageHinkley(StreamDetectorBase):
     -----
     Input: finite real values; NaN and infinities raise
     :class:`~mllifecycle.exceptions.InvalidParameterError`. The running mean
-    is kept as a running sum divided by the count, and the recursions are
+    is kept as a running sum divided by the count, of the values minus the
+    first since the restart (so a constant stream deviates by exactly 0 at
+    any magnitude, as with River's incremental mean), and the recursions are
     evaluated as ``(dev - delta) + forgetting_factor * U``; River updates the mean
     incrementally and adds the terms in another order, so the statistics
     agree to rounding error and the detections agree except where a
@@ -100,6 +102,7 @@ class PageHinkley(StreamDetectorBase):
 
     _n: int = attrs.field(init=False, default=0, repr=False)
     _sum: float = attrs.field(init=False, default=0.0, repr=False)
+    _x0: float = attrs.field(init=False, default=0.0, repr=False)
     _u: float = attrs.field(init=False, default=0.0, repr=False)
     _c: float = attrs.field(init=False, default=0.0, repr=False)
     _u_min: float = attrs.field(init=False, default=math.inf, repr=False)
@@ -124,6 +127,7 @@ class PageHinkley(StreamDetectorBase):
         self._drift_detected = False
         self._n = 0
         self._sum = 0.0
+        self._x0 = 0.0
         self._u = 0.0
         self._c = 0.0
         self._u_min = math.inf
@@ -147,6 +151,9 @@ class PageHinkley(StreamDetectorBase):
         if self._drift_detected:
             self._reset_state()
         n = self._n + 1
+        if n == 1:
+            self._x0 = x
+        x = x - self._x0  # values since the restart, shifted by the first
         total = self._sum + x
         self._n = n
         self._sum = total
@@ -190,18 +197,24 @@ class PageHinkley(StreamDetectorBase):
         m = block.shape[0]
         a = self.forgetting_factor
         n0 = self._n
-        if n0 == 0 and block[0] != 0.0:
+        if n0 == 0:
+            self._x0 = block.item(0)
+        # the values shifted by the first since the restart (as update()):
+        # a constant stream deviates by exactly 0 from its mean at any
+        # magnitude, where a running sum of 1e100s rounded by ~1e84
+        shifted = np.subtract(block, self._x0)
+        if n0 == 0:
             # after a restart the running sum is 0.0, and 0.0 + x is x bit
-            # for bit (unless x is -0.0, hence the test)
-            total = np.add.accumulate(block)
+            # for bit (x - x0 is +0.0 for the first value)
+            total = np.add.accumulate(shifted)
         else:
             total = np.empty(m + 1)
             total[0] = self._sum
-            total[1:] = block
+            total[1:] = shifted
             np.add.accumulate(total, out=total)
             total = total[1:]
         dev = np.divide(total, _counts(n0, m))
-        np.subtract(block, dev, out=dev)
+        np.subtract(shifted, dev, out=dev)
         np.subtract(dev, self.delta, out=dev)
         routine = _ROUTINE[0] if _ROUTINE else _routine()
         if routine is None:  # pragma: no cover - other SciPy layouts
