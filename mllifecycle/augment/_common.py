@@ -225,18 +225,40 @@ def refuse_inexact_integers(X: Any, caller: str) -> None:
     else:
         return
     for name, col in zip(names, cols, strict=True):
-        if col.dtype.kind not in "iu" or not col.size:
-            continue
-        big = (col > _EXACT_INT) | (col < -_EXACT_INT)
-        if not big.any():
-            continue
+        v = _inexact_integer(col)
+        if v is not None:
+            fail("X", "integer features that float64 holds exactly (the augmenters "
+                 "compute in float64; drop such a column, e.g. an id, or convert it "
+                 "to float yourself)",
+                 described(f"column {name!r} holding {v}, which float64 makes "
+                           f"{int(float(v))}"), caller)
+
+
+def _inexact_integer(col: npt.NDArray[Any]) -> int | None:
+    """Return the first integer of ``col`` that float64 changes (beyond 2**53), or None."""
+    if col.dtype.kind not in "iu" or not col.size:
+        return None
+    big = (col > _EXACT_INT) | (col < -_EXACT_INT)
+    if big.any():
         for v in col[big].tolist():
             if int(float(v)) != v:
-                fail("X", "integer features that float64 holds exactly (the augmenters "
-                     "compute in float64; drop such a column, e.g. an id, or convert it "
-                     "to float yourself)",
-                     described(f"column {name!r} holding {v}, which float64 makes "
-                               f"{int(float(v))}"), caller)
+                return int(v)
+    return None
+
+
+def refuse_inexact_integer_target(y: npt.NDArray[Any], caller: str) -> None:
+    """Refuse a regression target of integers that float64 cannot hold exactly.
+
+    A mixed or interpolated target is float64, and the original rows' targets
+    came back changed with it (``2**60 + 1`` became ``2**60``), as integer
+    features did before :func:`refuse_inexact_integers`.
+    """
+    v = _inexact_integer(np.asarray(y))
+    if v is not None:
+        fail("y", "a target that float64 holds exactly (a regression target is "
+             "computed in float64; convert it to float yourself if that change "
+             "is acceptable)",
+             described(f"the integer {v}, which float64 makes {int(float(v))}"), caller)
 
 
 def _finite_sum(a: npt.NDArray[Any]) -> bool:

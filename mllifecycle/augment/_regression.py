@@ -32,6 +32,7 @@ from mllifecycle.augment._common import (
     interpolate,
     neighbors_within,
     refuse_complex,
+    refuse_inexact_integer_target,
     safe_scale,
     to_numpy,
 )
@@ -140,8 +141,12 @@ def smote_regression(
     -------
     X_new, y_new[, sample_weight_new]
         Original rows then the new rows; ``y_new`` is float64. An empty rare
-        bin is skipped; a bin with a single rare row is left as it is, with a
-        :class:`~mllifecycle.exceptions.DegenerateDataWarning`.
+        bin is skipped (with a warning when a dict asked rows for it); a bin
+        with a single rare row is left as it is, with a
+        :class:`~mllifecycle.exceptions.DegenerateDataWarning`. The same
+        warning says when no row is added because no row is rare, or because
+        every row is (``"auto"`` and a ratio then have no common rows to grow
+        the rare bins to: a target of two values split about evenly).
 
     References
     ----------
@@ -167,6 +172,7 @@ def smote_regression(
                        "y is None)"), caller)
     yraw = to_numpy(y)
     refuse_complex(yraw, "y", caller)
+    refuse_inexact_integer_target(yraw, caller)  # y_new is float64, original rows too
     ya = check_array(yraw, "y", caller=caller, ndim=1)
     if ya.shape[0] != Xa.shape[0]:
         fail("y", "the same number of samples as 'X'",
@@ -232,10 +238,37 @@ def smote_regression(
     else:
         fail("sampling_strategy", "'auto', a float in (0, 1] or a dict "
              "{'low': count, 'high': count}", sampling_strategy, caller)
+    if not sizes.any():
+        warnings.warn(
+            f"smote_regression: no row is rare (relevance >= threshold={thr!r}), "
+            "so no row is added; lower threshold or pass a relevance function "
+            "if some targets are rare.",
+            DegenerateDataWarning, stacklevel=2,
+        )
+    elif n_common == 0 and n_samples is None and not isinstance(sampling_strategy, Mapping):
+        # "auto" and a ratio grow the rare bins to (a share of) the common rows
+        warnings.warn(
+            f"smote_regression: every row is rare (relevance >= threshold={thr!r}; "
+            "e.g. a target of two values split about evenly, whose median falls "
+            "between them), so there are no common rows to grow the rare bins to "
+            "and no row is added; pass n_samples or a dict sampling_strategy, or "
+            "a higher threshold.",
+            DegenerateDataWarning, stacklevel=2,
+        )
     parts: list[tuple[npt.NDArray[Any], npt.NDArray[Any], FloatArray | None]] = []
     for pos, name in enumerate(("low", "high")):
         idx, cnt = bins[name], int(add[pos])
-        if cnt == 0 or idx.size == 0:  # no rare row on this side: nothing to do
+        if cnt == 0:
+            continue
+        if idx.size == 0:  # no rare row on this side: nothing to interpolate
+            if not isinstance(sampling_strategy, Mapping) or not sizes.any():
+                continue  # "auto" or a ratio skips an empty bin (warned above if both are)
+            warnings.warn(
+                f"smote_regression: the {name} rare bin is empty (no rare target "
+                f"{'below' if name == 'low' else 'at or above'} the median), so the "
+                f"{cnt} row(s) asked for it are not added.",
+                DegenerateDataWarning, stacklevel=2,
+            )
             continue
         if idx.size == 1:
             warnings.warn(

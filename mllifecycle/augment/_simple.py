@@ -30,6 +30,7 @@ from mllifecycle.augment._common import (
     distance_scale,
     frame_io,
     is_continuous,
+    refuse_inexact_integer_target,
     safe_scale,
 )
 
@@ -353,6 +354,8 @@ def mixup(
     if regression and ya.dtype.kind not in "biuf":
         fail("y", "numeric for task='regression'", described(f"dtype {ya.dtype}"),
              caller)
+    if regression:  # the mixed target is float64, the original rows' too
+        refuse_inexact_integer_target(ya, caller)
     if not regression and is_continuous(ya):
         fail("y", "class labels for task='classification'",
              described("a continuous target"), caller)
