@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -67,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "loss; default: unbounded",
     )
     parser.add_argument("--confidence-level", type=float, default=0.9)
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="bootstrap seed (default 0)")
     parser.add_argument("--sep", default=None, help="field delimiter (default: detected)")
     parser.add_argument(
         "--no-header",

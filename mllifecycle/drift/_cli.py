@@ -11,6 +11,8 @@ import argparse
 import re
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run"]
 
 _TESTS = (
@@ -83,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--na-values='?,-'",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed for permutation tests (default 0)"
+        "--seed", type=seed, default=0, help="seed for permutation tests (default 0)"
     )
     parser.add_argument(
         "--sep", default=None, help="field delimiter of both files (default: detected)"

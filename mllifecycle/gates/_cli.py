@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mllifecycle._cli_seed import seed
+
 __all__ = ["add_arguments", "run", "read_column_file"]
 
 
@@ -75,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=10_000,
         help="bootstrap resamples, at least 1/alpha (default: 10000)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="bootstrap seed (default: 0)")
     heading = parser.add_mutually_exclusive_group()
     heading.add_argument(
         "--no-header",
