@@ -239,7 +239,11 @@ def repeated_cv_gain(
                 results.append(fit_and_score(tr, te, s))
                 bar.update()
         else:
-            from joblib import Parallel, delayed
+            # scikit-learn's wrappers of joblib's: each split runs under the
+            # caller's scikit-learn configuration (metadata routing...), as the
+            # serial run does; with joblib's own, a worker ran with the defaults,
+            # so a routed Pipeline fitted other weights (or failed) with n_jobs
+            from sklearn.utils.parallel import Parallel, delayed
 
             gen_out = Parallel(n_jobs=n_jobs, return_as="generator")(
                 delayed(fit_and_score)(tr, te, s)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._estimators import fit_weighted, new_seed, seeded_clone, weight_keyword
 from mllifecycle._frames import (
     frame_kind,
     frame_to_numpy,
@@ -28,7 +29,9 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import check_X, check_y, is_continuous
+from mllifecycle.exceptions import InvalidParameterError
 
 __all__ = ["AugmentationGainResult", "augmentation_gain"]
 
@@ -149,6 +152,17 @@ def _augment(
         if n_w != n_x:
             fail("augmenter", "(X, y, sample_weight) with one weight per row",
                  described(f"{n_x} row(s) and sample_weight of shape {np.shape(wg)}"), caller)
+        # the library's one check of weights: a negative weight was fitted as
+        # it came (GaussianNB, a tree: a score for a nonsensical model), or
+        # failed inside the estimator (LogisticRegression: ZeroDivisionError)
+        try:
+            wg = check_weights(wg, n_x, None, positive_sum=True)
+        except InvalidParameterError as exc:
+            m = re.fullmatch(r"The 'sample_weight' parameter must be (.*)\. Got (.*) instead\.",
+                             str(exc), re.S)
+            why = f"sample_weight that is not {m[1]}: {m[2]}" if m else str(exc)
+            fail("augmenter", "(X, y, sample_weight) with finite, non-negative weights "
+                 "of positive sum", described(why), caller)
     return Xg, yg, wg
 
 
@@ -196,8 +210,9 @@ def augmentation_gain(
         ``augmenter(X_train, y_train, rng=seed)`` returning ``(X, y)`` or
         ``(X, y, sample_weight)``, such as :func:`smote` or a
         ``functools.partial`` of it. Weights it returns are passed to the
-        augmented model's ``fit`` (an estimator whose ``fit`` takes no
-        ``sample_weight`` is then refused).
+        augmented model's ``fit`` (a ``Pipeline``'s final step, or where
+        scikit-learn's metadata routing sends them when it is enabled; an
+        estimator whose ``fit`` takes no ``sample_weight`` is then refused).
     cv : int or cross-validation splitter, default=5
         Number of folds (repeated ``n_repeats`` times, shuffled with ``rng``;
         stratified for class labels, not for a regressor's target, even of
@@ -279,7 +294,6 @@ def augmentation_gain(
     gen = check_rng(rng, caller=caller)
     from sklearn.base import is_regressor
     from sklearn.metrics import check_scoring
-    from sklearn.utils.validation import has_fit_parameter
 
     # a regressor's whole-number target (counts, prices in cents) is no set of
     # classes: stratifying it refused the folds for a "class" of one row
@@ -301,6 +315,7 @@ def augmentation_gain(
              described(f"{scoring!r} ({exc})"), caller)
     frame_X = is_frame(X)
     series_y = series_kind(y) is not None
+    weight_key, no_weights = weight_keyword(estimator)
 
     def rows(idx: npt.NDArray[np.intp]) -> tuple[Any, Any]:
         if mixed:
@@ -317,13 +332,12 @@ def augmentation_gain(
         Xg, yg, wg = _augment(augmenter, Xt, yt, seed, caller)
         # weights the augmenter returned (e.g. down-weighted synthetic rows)
         # are part of the augmented data: fitting without them was another model
-        fit_kw = {} if wg is None else {"sample_weight": wg}
-        if wg is not None and not has_fit_parameter(estimator, "sample_weight"):
+        # (a Pipeline's go to its final step, as in replay and transfer)
+        if wg is not None and weight_key is None:
             fail("estimator", "an estimator whose fit takes sample_weight (the augmenter "
-                 "returned weights for its rows)",
-                 described(f"{type(estimator).__name__}, whose fit takes no sample_weight"),
-                 caller)
-        aug = seeded_clone(estimator, seed).fit(Xg, yg, **fit_kw)
+                 "returned weights for its rows; a Pipeline passes them to its final step)",
+                 described(no_weights), caller)
+        aug = fit_weighted(seeded_clone(estimator, seed), Xg, yg, wg, weight_key)
         return float(scorer(base, Xs, ys)), float(scorer(aug, Xs, ys)), None
 
     result: AugmentationGainResult = repeated_cv_gain(

@@ -177,7 +177,9 @@ def select(
     >>> [(row["policy"], row["retrains"], row["cost"]) for row in choice.table]
     [('recommended', 12, 820.0), ('every 500', 22, 1032.0), ('never', 0, 1065.0)]
     """
-    from joblib import Parallel, delayed
+    # scikit-learn's wrappers: each replay runs under the caller's scikit-learn
+    # configuration (metadata routing), as replay's own n_jobs does
+    from sklearn.utils.parallel import Parallel, delayed
 
     from mllifecycle.replay import ReplayResult, replay
 

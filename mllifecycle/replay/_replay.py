@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._estimators import weight_keyword
 from mllifecycle._frames import (
     column_names,
     column_to_numpy,
@@ -94,6 +95,15 @@ def _features(
     the table's values as an object array (text columns kept as text, which
     a batch drift test such as ``drift.detect`` tests as categorical: with
     ``None`` there, ``OnDrift`` had no features and never fired).
+
+    Columns ``drift.detect`` tests as categorical on the table itself are
+    shown so that it tests them as categorical in the states too: boolean
+    columns (pandas ``bool``/``boolean``, polars ``Boolean``, pyarrow
+    ``bool``) as bools, and columns typed categorical (pandas ``category``,
+    polars ``Categorical``/``Enum``, pyarrow dictionary) holding numbers by
+    their labels as text (``1`` as ``"1"``), missing values as ``None``.
+    Shown as floats or ints, ``OnDrift(drift.detect)`` ran KS on them where
+    ``drift.detect`` on the same table runs chi-square.
     """
     if not is_frame(X):
         arr = check_2d(X, "X", caller=_CALLER, min_samples=2)
@@ -101,10 +111,41 @@ def _features(
     refuse_duplicate_names(column_names(X) or [], "X", _CALLER)
     table = _Table(X)
     values = frame_to_numpy(table.frame)
+    shown = _categories_shown(table) if values.ndim == 2 and values.shape[0] else None
     if values.dtype.kind not in "iufb":
-        return None, table, values
+        return None, table, values if shown is None else shown
     arr = check_2d(values, "X", caller=_CALLER, min_samples=2)
-    return arr, table, arr
+    return arr, table, arr if shown is None else shown
+
+
+def _categories_shown(table: _Table) -> npt.NDArray[Any] | None:
+    """Return the states' view of a table with boolean or categorical columns, or None."""
+    from mllifecycle._frames import categorical_columns, to_columns
+
+    frame = table.frame
+    typed = categorical_columns(frame)
+    if table.kind == "pandas":
+        flags = {j for j, dt in enumerate(frame.dtypes) if str(dt) in ("bool", "boolean")}
+    elif table.kind == "polars":
+        flags = {j for j, dt in enumerate(frame.schema.values()) if str(dt) == "Boolean"}
+    else:
+        import pyarrow as pa
+
+        flags = {j for j, f in enumerate(frame.schema) if pa.types.is_boolean(f.type)}
+    if not typed and not flags:
+        return None
+    _, cols = to_columns(frame)
+    out = frame_to_numpy(frame, dtype=object)  # other columns as the states showed them
+    for j, col in enumerate(cols):
+        vals = col.tolist()
+        if j in flags and col.dtype.kind in "bf":  # with nulls: 1.0/0.0/NaN
+            out[:, j] = [None if v != v else bool(v) for v in vals]
+        elif j in typed and all(
+            v is None or (isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_))
+            for v in vals
+        ):
+            out[:, j] = [None if v is None or v != v else str(v) for v in vals]
+    return out
 
 
 class _Table:
@@ -410,116 +451,9 @@ def _is_regressor(estimator: Any) -> bool:
         return False
 
 
-def _weight_key(estimator: Any) -> tuple[str | None, str]:
-    """Return the ``fit`` keyword that takes a window's sample weights, or (None, why not).
-
-    Worked out once, before any training: a ``Pipeline`` refused
-    ``sample_weight`` at the first weighted retrain, after the caller waited
-    for the replay to run, and an estimator whose ``fit`` takes no weights
-    (``KNeighborsClassifier``) failed there too.
-
-    - With scikit-learn's metadata routing enabled
-      (``sklearn.set_config(enable_metadata_routing=True)``), a router (a
-      ``Pipeline``, a search) gets ``sample_weight=`` and the steps'
-      ``set_fit_request`` decide where it goes; requests that would make the
-      fit fail (a step that consumes weights left unset, or no step
-      requesting them) are refused here.
-    - Otherwise a ``Pipeline``'s weights go to its final step
-      (``"<name>__sample_weight"``, through nested pipelines): they weight the
-      classifier's loss, as a weighted fit of the model means; the
-      transformers before it are fitted on the window's rows unweighted (a
-      scaler's mean is not the model's loss, and scikit-learn routes no
-      weights to a step that has not asked for them).
-    - Any other estimator gets ``sample_weight=`` when its ``fit`` has such a
-      parameter (or takes ``**kwargs``). Among scikit-learn's meta-estimators
-      whose ``fit`` takes only ``**params``, a search (``GridSearchCV``) or
-      ``RFE`` passes the wrapped estimator's keyword on, a voting or stacking
-      ensemble gives ``sample_weight=`` to every member (each must take it),
-      and the others (``FixedThresholdClassifier``, ``OneVsRestClassifier``...)
-      refuse weights without routing.
-    """
-    import inspect
-
-    import sklearn
-
-    name = type(estimator).__name__
-    routing = bool(sklearn.get_config().get("enable_metadata_routing", False))
-    router = _is_router(estimator) if routing else False
-    if router:
-        from sklearn.utils.metadata_routing import process_routing
-
-        try:  # validates every step's request, as the fit would
-            process_routing(estimator, "fit", sample_weight=np.ones(2))
-        except Exception as exc:  # scikit-learn's own error, reported
-            return None, (
-                f"{name}, whose metadata routing does not take sample_weight in fit "
-                f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
-            )
-        return "sample_weight", ""
-    steps = getattr(estimator, "steps", None)
-    if _is_pipeline(estimator) and isinstance(steps, list) and steps:
-        last, final = steps[-1][0], steps[-1][1]
-        if final is None or isinstance(final, str):  # "passthrough"
-            return None, f"a {name} whose final step is {final!r}"
-        inner, why = _weight_key(final)
-        if inner is None:
-            return None, f"a {name} whose final step {last!r} is {why}"
-        return f"{last}__{inner}", ""
-    fit = getattr(estimator, "fit", None)
-    try:
-        params = inspect.signature(fit).parameters  # type: ignore[arg-type]
-    except (TypeError, ValueError):  # no signature to read: try at the fit
-        return "sample_weight", ""
-    if "sample_weight" in params:
-        return "sample_weight", ""
-    if not any(q.kind is inspect.Parameter.VAR_KEYWORD for q in params.values()):
-        return None, f"{name}, whose fit takes no sample_weight"
-    # fit(X, y, **params): a user's estimator may take the weights there;
-    # scikit-learn's meta-estimators do only through metadata routing, but
-    # for a few that pass them on as they are
-    if not (type(estimator).__module__.startswith("sklearn.") and _is_router(estimator)):
-        return "sample_weight", ""
-    bases = {c.__name__ for c in type(estimator).__mro__}
-    if bases & {"BaseSearchCV", "RFE"}:  # fit params go to the wrapped estimator's fit
-        inner, why = _weight_key(getattr(estimator, "estimator", None))
-        if inner is None:
-            return None, f"a {name} of {why}"
-        return inner, ""
-    if "_BaseHeterogeneousEnsemble" in bases:  # every member gets sample_weight=
-        members = list(getattr(estimator, "estimators", None) or [])
-        final = getattr(estimator, "final_estimator", None)
-        if final is not None:
-            members.append(("final_estimator", final))
-        for member, est in members:
-            if est is None or isinstance(est, str):  # "drop"
-                continue
-            inner, why = _weight_key(est)
-            if inner != "sample_weight":
-                return None, f"a {name} whose member {member!r} is " + (
-                    why or f"{type(est).__name__}, which takes no sample_weight= directly"
-                )
-        return "sample_weight", ""
-    return None, (
-        f"{name}, whose fit takes sample_weight only through scikit-learn's metadata "
-        "routing (sklearn.set_config(enable_metadata_routing=True), and "
-        "set_fit_request(sample_weight=True) on the estimator it wraps)"
-    )
-
-
-def _is_pipeline(estimator: Any) -> bool:
-    from sklearn.pipeline import Pipeline
-
-    return isinstance(estimator, Pipeline)
-
-
-def _is_router(estimator: Any) -> bool:
-    """Whether ``estimator`` routes metadata to others (scikit-learn's metadata routing)."""
-    from sklearn.utils.metadata_routing import MetadataRouter, get_routing_for_object
-
-    try:
-        return isinstance(get_routing_for_object(estimator), MetadataRouter)
-    except Exception:  # a user's object: not a router
-        return False
+# one rule for every package that fits with weights (augment, transfer):
+# worked out once, before any training; see mllifecycle._estimators
+_weight_key = weight_keyword
 
 
 def _refuse_unweighted_fit(wins: dict[str, Any], weight_key: str | None, why: str) -> None:

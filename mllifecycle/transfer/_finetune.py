@@ -137,7 +137,9 @@ def finetune(
         ``"weighted"``: one fit on source and target, each source row weighted
         ``source_weight`` relative to a target row (the factor tuned by
         ``cv``-fold cross-validation on the target among total source weights
-        of 0, 0.3, 3 and 30 times the target's, and a per-row weight of 1).
+        of 0, 0.3, 3 and 30 times the target's, and a per-row weight of 1);
+        a ``Pipeline`` passes the weights to its final step (or where
+        scikit-learn's metadata routing sends them, when enabled).
         ``"partial_fit"``: ``source_epochs`` shuffled passes over the source,
         then ``target_epochs`` over the target, optionally with a
         learning-rate ``schedule``. ``"warm_start"``: fit on the source, then
@@ -164,7 +166,11 @@ def finetune(
         learning-rate setting that uses it, e.g. ``learning_rate="constant"``).
     extra_estimators : int, optional
         Ensemble members added on the target (``"warm_start"``); default as
-        many as the source model has.
+        many as the source model has (after early stopping, if any). Refused
+        for a ``"warm_start"`` estimator that does not grow by members (no
+        ``n_estimators``, nor HistGradientBoosting's ``max_iter``).
+        ``details["estimators_added"]`` counts the members actually added
+        (early stopping on the target may add fewer).
     rng : int, Generator or None
         Seeds the folds, the epoch shuffles and unset ``random_state``.
     progress : bool or callable, default=False
@@ -261,7 +267,7 @@ def _finetune_fit(
                                            caller, tick)
         else:
             weight = opts.source_weight
-        model = _weighted_fit(estimator, seed, xs, ys, ws * weight, xt, yt, tab)
+        model = _weighted_fit(estimator, seed, xs, ys, ws * weight, xt, yt, tab, caller)
         tick()
     elif chosen == "partial_fit":
         classifier = _is_classifier(estimator)

@@ -378,7 +378,8 @@ def progressive(
             else:
                 w = opts.source_weight
             details["source_weight"] = w
-            cand = _weighted_fit(estimator, seed, acc_x, acc_y, acc_w * w, x, y, tab)
+            cand = _weighted_fit(estimator, seed, acc_x, acc_y, acc_w * w, x, y, tab,
+                                 caller)
             cand_acc = (np.concatenate([acc_x, x]), np.concatenate([acc_y, y]),
                         np.concatenate([acc_w * w, np.ones(x.shape[0])]))
         elif chosen == "partial_fit":

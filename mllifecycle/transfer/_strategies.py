@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._estimators import seeded_clone
+from mllifecycle._estimators import fit_weighted, seeded_clone, weight_keyword
 from mllifecycle._validation import (
     check_callable,
     check_int,
@@ -53,14 +53,22 @@ _WHY = {
 }
 
 
-def _missing(estimator: Any, strategy: str) -> str | None:
-    """Return what ``estimator`` lacks for ``strategy`` (None if it supports it)."""
-    from sklearn.utils.validation import has_fit_parameter
+def _missing(estimator: Any, strategy: str, chosen: bool = True) -> str | None:
+    """Return what ``estimator`` lacks for ``strategy`` (None if it supports it).
 
+    ``chosen``: the caller named ``strategy`` (a ``fit(X, y, **kwargs)`` is
+    then taken to accept ``sample_weight``; ``'auto'`` does not count on it).
+    """
     if strategy == "weighted":
-        ok = callable(getattr(estimator, "fit", None)) and has_fit_parameter(
-            estimator, "sample_weight"
-        )
+        if not callable(getattr(estimator, "fit", None)):
+            return _NEEDS[strategy]
+        # one rule with replay and augment: a Pipeline's weights go to its
+        # final step, or where metadata routing sends them
+        key, why = weight_keyword(estimator, assume_kwargs=chosen)
+        if key is not None:
+            return None
+        plain = f"{type(estimator).__name__}, whose fit takes no sample_weight"
+        return _NEEDS[strategy] + ("" if why == plain else f" ({why})")
     elif strategy == "partial_fit":
         ok = callable(getattr(estimator, "partial_fit", None))
     elif strategy == "warm_start":
@@ -94,10 +102,15 @@ def _resolve_strategy(estimator: Any, strategy: Any, caller: str,
              + " or a list of them", strategy, caller)
     lacks = []
     for s in wanted:
-        miss = _missing(estimator, s)
+        miss = _missing(estimator, s, chosen=strategy != "auto")
         if miss is None:
             how = "'auto' chose" if strategy == "auto" else "using"
-            return s, f"{how} {s!r} for {name}: {_WHY[s]}"
+            why = _WHY[s]
+            key = weight_keyword(estimator)[0] if s == "weighted" else "sample_weight"
+            if key != "sample_weight":  # a Pipeline: its final step takes them
+                why = why.replace("its fit() accepts sample_weight",
+                                  f"its fit() accepts {key}", 1)
+            return s, f"{how} {s!r} for {name}: {why}"
         lacks.append(f"{miss} for {s!r}")
     fail(
         "estimator",
@@ -159,6 +172,11 @@ def _check_options(
                        "(learning_rate='optimal')"), caller)
     extra = None if extra_estimators is None else check_int(
         extra_estimators, "extra_estimators", caller=caller)
+    if extra is not None and strategy == "warm_start" and _size_param(estimator) is None:
+        # the estimator does not grow by members: extra_estimators changed nothing
+        fail("extra_estimators", "None for an estimator that is not an ensemble grown "
+             "by warm_start (one with n_estimators, or HistGradientBoosting's max_iter)",
+             described(f"{extra} with {type(estimator).__name__}"), caller)
     return _Options(sw, k, scorer, se, te, bs, sched, extra, tab or _ident)
 
 
@@ -219,15 +237,15 @@ def _warm_continue(model: Any, x: FloatArray, y: npt.NDArray[Any], extra: int | 
     params = m.get_params()
     upd: dict[str, Any] = {"warm_start": True}
     details: dict[str, Any] = {}
-    size_param = None
-    if "n_estimators" in params:
-        size_param = "n_estimators"
-    elif type(m).__name__.startswith("HistGradientBoosting") and "max_iter" in params:
-        size_param = "max_iter"
+    size_param = _size_param(m)
+    before = _n_members(m)
     if size_param is not None:
-        add = int(params[size_param]) if extra is None else extra
-        upd[size_param] = int(params[size_param]) + add
-        details["estimators_added"] = add
+        # from the members the model has: an early-stopped source (82 of 100
+        # trees) grew by 118 for extra_estimators=100, and estimators_added
+        # said 100 where early stopping on the target added 23
+        have = int(params[size_param]) if before is None else before
+        add = have if extra is None else extra
+        upd[size_param] = have + add
     if hasattr(m, "classes_"):
         known = set(np.asarray(m.classes_).tolist())
         new = set(np.unique(y).tolist())
@@ -238,18 +256,54 @@ def _warm_continue(model: Any, x: FloatArray, y: npt.NDArray[Any], extra: int | 
                            f"{sorted(known, key=str)}"), caller)
     m.set_params(**upd)
     m.fit(tab(x), y)
+    if size_param is not None:
+        after = _n_members(m)
+        details["estimators_added"] = (
+            int(upd[size_param]) - int(params[size_param]) if before is None or after is None
+            else after - before)
     return m, details
+
+
+def _size_param(model: Any) -> str | None:
+    """Return the parameter counting the members ``warm_start`` adds (None: none)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    if "n_estimators" in params:
+        return "n_estimators"
+    if type(model).__name__.startswith("HistGradientBoosting") and "max_iter" in params:
+        return "max_iter"
+    return None
+
+
+def _n_members(model: Any) -> int | None:
+    """Return the members a fitted ensemble holds (early stopping may leave fewer)."""
+    if type(model).__name__.startswith("HistGradientBoosting"):
+        n = getattr(model, "n_iter_", None)
+    else:
+        n = getattr(model, "n_estimators_", None)  # gradient boosting
+        if n is None and hasattr(model, "estimators_"):
+            n = len(model.estimators_)  # forests, bagging
+    return None if n is None else int(n)
 
 
 def _weighted_fit(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
                   ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any],
-                  tab: Callable[[Any], Any] = _ident) -> Any:
+                  tab: Callable[[Any], Any] = _ident, caller: str | None = None) -> Any:
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(ws.sum())
+    if not np.isfinite(total):
+        # beyond the float range (source_weight=1e306 on 300 rows): the
+        # estimator's weighted sums overflowed, and LogisticRegression
+        # returned all-zero coefficients with only RuntimeWarnings
+        fail("source_weight", "a weight whose total over the source rows is a finite float",
+             described(f"source weights totalling {total} over {ws.shape[0]} row(s)"), caller)
     est = seeded_clone(estimator, seed)
-    if ws.sum() == 0.0:
+    if total == 0.0:
         return est.fit(tab(xt), yt)
     x = np.concatenate([xs, xt])
     y = np.concatenate([ys, yt])
-    return est.fit(tab(x), y, sample_weight=np.concatenate([ws, np.ones(xt.shape[0])]))
+    # sample_weight=, or <final step>__sample_weight= for a Pipeline
+    key, _ = weight_keyword(estimator)
+    return fit_weighted(est, tab(x), y, np.concatenate([ws, np.ones(xt.shape[0])]), key)
 
 
 def _weight_grid(total_base: float, n_target: int) -> list[float]:
