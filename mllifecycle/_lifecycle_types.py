@@ -202,7 +202,11 @@ class LifecycleState:
     current_X : ndarray of shape (b, n_features), optional
         Features of the latest batch: the rows ``step - b:step``, so
         ``b <= step``. Floats, or an object array where a replayed table
-        has a text column.
+        has a text, boolean or categorical column: booleans as ``True`` /
+        ``False`` (``None`` where missing) and a categorical column of numbers
+        as the text of its labels, so a drift test on these arrays treats
+        them as :func:`mllifecycle.drift.detect` treats the table (as
+        categories, not as numbers).
     reference_X : ndarray of shape (m, n_features), optional
         Features the deployed model was trained on (of the same kind).
     current_proba : ndarray of shape (b, n_classes) or (b,), optional

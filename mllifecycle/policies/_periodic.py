@@ -20,7 +20,9 @@ def _span_seconds(value: Any) -> float | None:
         return None
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
-    elif hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m":  # numpy timedelta64
+    elif (
+        hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "m" and np.ndim(value) == 0
+    ):  # a numpy timedelta64 (an array of them is refused below, as one of floats is)
         unit = np.datetime_data(value.dtype)[0]
         if np.isnat(value) or unit == "generic":
             fail(

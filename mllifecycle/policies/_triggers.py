@@ -132,9 +132,11 @@ class OnDrift:
       result`` with ``drift_detected``, such as ``drift.detect``) compares the
       latest batch's features (``state.current_X``) with the most recent
       ``max_reference`` rows the deployed model was trained on
-      (``state.reference_X``). A table replayed with a text column is shown
-      as an object array, whose text columns ``drift.detect`` and
-      ``drift.Reference`` test as categorical.
+      (``state.reference_X``). A table replayed with a text, boolean or
+      categorical-typed column is shown as an object array (bools as bools,
+      categories of numbers by their labels as text), whose such columns
+      ``drift.detect`` and ``drift.Reference`` test as categorical, as
+      ``drift.detect`` does on the table itself.
     - **a fitted reference** (an object with ``compare(current)``, such as
       ``drift.Reference.fit(X)``) compares the latest batch with it; pass the
       class itself (``drift.Reference``) to refit it on the training rows at

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import attrs
 import numpy as np
 
@@ -122,6 +124,12 @@ class SinceLastDrift:
         return WindowSelection(start=start, stop=stop, window=f"SinceLastDrift({self.min_samples})")
 
 
+# smallest weight RecencyWeights gives a row (relative to the newest row's
+# 1.0): older rows are left out of its window
+_MIN_WEIGHT = 1e-12
+_REACH_HALF_LIVES = math.log2(1.0 / _MIN_WEIGHT)
+
+
 @attrs.define
 class RecencyWeights:
     """Train on the labelled history with exponentially decaying weights.
@@ -129,6 +137,12 @@ class RecencyWeights:
     A row ``a`` samples older than the newest labelled row gets weight
     ``0.5 ** (a / half_life)``; rows older than ``max_samples`` are dropped
     (default: those whose weight fell below 1e-3, about 10 half-lives).
+    Whatever ``max_samples``, rows whose weight would fall below ``1e-12``
+    (relative to the newest row's 1.0; about 40 half-lives) are left out of
+    the window: such weights (down to 1e-302, or 0 once they underflow)
+    change a fit no more than rounding does, yet counted as rows trained on,
+    and a class seen only there made a window look like two classes to a
+    model that effectively saw one.
 
     Parameters
     ----------
@@ -164,14 +178,22 @@ class RecencyWeights:
         """Return the weighted labelled history."""
         check_state(state, "RecencyWeights.select")
         stop = state.labels_available
-        cap = self.max_samples
-        if cap is None:
-            cap = max(1, int(np.ceil(self.half_life * np.log2(1e3))))
+        # the oldest age whose weight stays >= _MIN_WEIGHT (by the formula; a
+        # last row below it by rounding is cut after the weights are computed)
+        reach = self.half_life * _REACH_HALF_LIVES
+        cap = stop if not reach < stop else int(reach) + 2
+        if self.max_samples is None:
+            default = self.half_life * math.log2(1e3)
+            cap = min(cap, max(1, int(np.ceil(default))) if default < stop else stop)
+        else:
+            cap = min(cap, self.max_samples)
         start = max(0, stop - cap)
         age = np.arange(stop - start - 1, -1, -1, dtype=np.float64)
+        weight = np.exp2(-age / self.half_life)
+        cut = int(np.searchsorted(weight, _MIN_WEIGHT))  # weights increase with the row
         return WindowSelection(
-            start=start,
+            start=start + cut,
             stop=stop,
-            sample_weight=np.exp2(-age / self.half_life),
+            sample_weight=weight[cut:],
             window=f"RecencyWeights({self.half_life:g})",
         )
