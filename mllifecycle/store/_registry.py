@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import html
 import json
 import math
@@ -106,11 +108,25 @@ def _exact(value: Any, where: str, caller: str) -> Any:
 
     Keys become strings, as JSON has them; two keys that would become the
     same string (``1`` and ``"1"``) are refused rather than one silently lost.
+    A 0-d array is its one value (it raised a bare ``TypeError``), pandas'
+    ``NA`` is missing (``None``, not the text ``"<NA>"``), ``Decimal`` and
+    ``Fraction`` numbers are floats (they were stored as text, which
+    ``to_metrics`` left out), and bytes are refused (a list of their codes
+    was stored).
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
         return value
+    if type(value).__name__ == "NAType":
+        return None
+    if isinstance(value, decimal.Decimal | fractions.Fraction):
+        return float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        fail(where.split("[", 1)[0], "JSON-like values (numbers, text, lists, mappings)",
+             described(f"bytes in {where}"), caller)
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -315,7 +331,8 @@ class PromotionResult:
     version : int
         The candidate.
     passed : bool
-        Whether every gate passed (and so the champion moved).
+        Whether every gate passed (and so the champion moved, unless
+        ``version`` already was the champion).
     previous : int or None
         The champion before.
     champion : int or None
@@ -377,6 +394,35 @@ class PromotionResult:
             f"{self.previous} &rarr; {self.champion}</p>"
         )
         return head + str(self.report._repr_html_())
+
+
+def _check_reference_columns(reference: Any, fp: Any, X: Any, caller: str) -> None:
+    """Refuse a drift reference fitted on other columns than the data registered with it.
+
+    It was stored, and monitoring later compared the wrong columns with each
+    other. The widths must agree; the names too when both were fitted on a
+    table (a reference fitted on an array has the names ``x0, x1, ...`` and
+    is compared by position, as :meth:`Reference.compare` does).
+    """
+    from mllifecycle._frames import column_names
+
+    ref_names = [str(c) for c in reference.names]
+    cols = [str(c) for c in fp.columns]
+    if len(ref_names) != fp.n_features:
+        fail(
+            "reference",
+            f"a drift Reference fitted on the {fp.n_features} column(s) of data {cols}",
+            described(f"a Reference of {len(ref_names)} column(s) {ref_names}"),
+            caller,
+        )
+    by_position = ref_names == [f"x{j}" for j in range(len(ref_names))]
+    if column_names(X) is not None and not by_position and ref_names != cols:
+        fail(
+            "reference",
+            f"a drift Reference fitted on the columns of data {cols} (in that order)",
+            described(f"a Reference of columns {ref_names}"),
+            caller,
+        )
 
 
 def _champion_stack(events: Iterable[Row]) -> list[int]:
@@ -483,7 +529,9 @@ class Registry:
             a list ``[x, y]`` of two 1-D arrays is refused as ambiguous (it
             would read as a table of two rows).
         metrics : mapping, optional
-            Offline metrics (JSON-like values; NaN and inf are kept as floats).
+            Offline metrics (JSON-like values; NaN and inf are kept as floats,
+            ``Decimal`` and ``Fraction`` numbers stored as floats, pandas'
+            ``NA`` as None; bytes are refused).
         reference : mllifecycle.drift.Reference, optional
             The fitted drift reference of the training data, stored with the
             version so monitoring can start from the registry.
@@ -587,6 +635,10 @@ class Registry:
 
             if not isinstance(reference, Reference):
                 fail("reference", "a fitted mllifecycle.drift.Reference", reference, caller)
+            if fp is not None:
+                _check_reference_columns(
+                    reference, fp, data[0] if isinstance(data, tuple) else data, caller
+                )
             ref_bytes = dumps(reference, "skops")
         decision_dict = None
         if decision is not None:
@@ -699,7 +751,12 @@ class Registry:
         PromotionResult
             The :class:`~mllifecycle.gates.GateReport` is recorded in the
             history whether the gates passed (event ``"promote"``) or not
-            (``"reject"``).
+            (``"reject"``). Promoting the version that is already the
+            champion changes nothing: when its gates pass, no event is
+            recorded (a ``UserWarning`` says so) and the result has
+            ``previous == champion == version``; when they fail, a
+            ``"reject"`` is recorded and it stays the champion (roll back, or
+            promote another version, to replace it).
 
         Examples
         --------
@@ -732,28 +789,43 @@ class Registry:
             now = _event_time()
             previous = None if row is None or row[0] is None else int(row[0])
             champion = version if passed else previous
-            tx.execute(
-                "INSERT INTO events (name, kind, version, from_version, to_version, passed, at, "
-                "reason, report) VALUES (:name, :kind, :v, :f, :t, :p, :at, :reason, :report)",
-                {
-                    "name": name,
-                    "kind": "promote" if passed else "reject",
-                    "v": version,
-                    "f": previous,
-                    "t": champion,
-                    "p": int(passed),
-                    "at": now,
-                    "reason": reason,
-                    "report": _json(report.to_dict()),
-                },
-            )
-            _checkpoint("promote:event")
-            if passed:
+            # the champion again, gates passed: nothing moves, so no promotion
+            # is recorded (it counted as one in the history and the
+            # portfolio's n_promotions); failed gates are a "reject" as ever
+            again = passed and previous == version
+            if not again:
                 tx.execute(
-                    "UPDATE models SET champion = :v WHERE name = :name",
-                    {"v": version, "name": name},
+                    "INSERT INTO events (name, kind, version, from_version, to_version, passed, "
+                    "at, reason, report) VALUES (:name, :kind, :v, :f, :t, :p, :at, :reason, "
+                    ":report)",
+                    {
+                        "name": name,
+                        "kind": "promote" if passed else "reject",
+                        "v": version,
+                        "f": previous,
+                        "t": champion,
+                        "p": int(passed),
+                        "at": now,
+                        "reason": reason,
+                        "report": _json(report.to_dict()),
+                    },
                 )
-            _checkpoint("promote:champion")
+                _checkpoint("promote:event")
+                if passed:
+                    tx.execute(
+                        "UPDATE models SET champion = :v WHERE name = :name",
+                        {"v": version, "name": name},
+                    )
+                _checkpoint("promote:champion")
+        if again:
+            import warnings
+
+            warnings.warn(
+                f"version {version} is already the champion of model {name!r}: its gates "
+                "passed and nothing changed (no promotion recorded in the history)",
+                UserWarning,
+                stacklevel=2,
+            )
         return PromotionResult(
             name=name,
             version=version,
