@@ -8,9 +8,13 @@ answers) and several million answers fit in memory.
 
 Every aggregator returns a :class:`CrowdResult` whose ``proba`` is an
 ``(n_tasks, n_classes)`` posterior array with rows in the order of ``tasks``
-and columns in the order of ``classes`` (sorted class labels, or the order of
-the ``classes`` argument when given, or of a pandas categorical label column's
-categories).
+and columns in the order of ``classes``: the ``classes`` argument in its own
+order when given, else the sorted class labels. A categorical label column
+(pandas ``category``, polars ``Enum``, Arrow dictionary) declares the class
+set, unused categories included, but not the order: its categories are
+sorted too, as scikit-learn sorts ``classes_`` and as every function of
+:mod:`mllifecycle.labels` that takes labels orders them, so ``proba`` of the
+same column means the same classes everywhere.
 """
 
 from __future__ import annotations
@@ -73,8 +77,8 @@ class CrowdResult:
     classes : ndarray of shape (n_classes,)
         Class labels; the column order of ``proba`` and of every confusion
         matrix (sorted labels seen in the answers, or the ``classes`` argument
-        in its own order, or the categories of a pandas categorical label
-        column in theirs).
+        in its own order, or the sorted categories of a categorical label
+        column, unused ones included).
     proba : ndarray of shape (n_tasks, n_classes)
         Posterior probability of each class for each task (rows sum to 1).
         Gold tasks have a one-hot row at their gold label.
@@ -96,7 +100,10 @@ class CrowdResult:
         Mean total-variation distance between the rows of each worker's
         confusion matrix (Raykar and Yu, 2011): 0 when the answer does not
         depend on the true class (a uniform or always-one-class spammer), 1 for
-        a perfect worker.
+        a perfect worker. Classes no answer or gold label names (unused
+        categories, unchosen ``classes=``) are left out, rows renormalised,
+        so declaring them does not move the score (unless fewer than two
+        classes are used).
     worker_n_answers : ndarray of shape (n_workers,)
         Number of answers each worker gave.
     prior : ndarray of shape (n_classes,)
@@ -379,7 +386,7 @@ def _raw_column(answers: Any, key: Any) -> Any:
 
 
 def _declared_classes(answers: Any, key: Any) -> list[Any] | None:
-    """Return the categories of a categorical label column, in declared order.
+    """Return the categories of a categorical label column, in declared order (sorted later).
 
     A ``Categorical``'s categories are its declared label set (``pd.get_dummies``
     and ``value_counts`` keep the unused ones): they are the classes, as if
@@ -403,6 +410,14 @@ def _declared_classes(answers: Any, key: Any) -> list[Any] | None:
         except (KeyError, IndexError, TypeError, ValueError):
             return None
     return _enum_categories(col)
+
+
+def _sorted_if_comparable(values: list[Any]) -> list[Any]:
+    """Return ``values`` sorted (as ``np.unique`` sorts labels), or as given if they cannot be."""
+    try:
+        return sorted(values)
+    except TypeError:  # categories of incomparable types: declared order
+        return list(values)
 
 
 def _enum_categories(col: Any) -> list[Any] | None:
@@ -477,6 +492,11 @@ def _read_answers(
 
     table: Any = answers
     declared = _declared_classes(answers, columns[2]) if classes is None else None
+    if declared is not None:
+        # sorted, as scikit-learn's classes_ (and find_label_issues) order the
+        # same column: in declared order, proba's columns were read as other
+        # classes by every function that sorts them
+        declared = _sorted_if_comparable(declared)
     if is_frame(answers):
         names, frame_cols = to_columns(answers)
         for key in columns:
@@ -741,11 +761,32 @@ def _confusion_from(data: _Answers, post: FloatArray, smoothing: float,
     return np.asarray(c / np.where(tot > 0, tot, 1.0), dtype=np.float64)
 
 
-def _spammer_score(conf: FloatArray) -> FloatArray:
+def _spammer_score(conf: FloatArray, used: npt.NDArray[np.bool_] | None = None) -> FloatArray:
+    """Mean total-variation distance between the confusion rows of the ``used`` classes.
+
+    A declared class no answer and no gold label names (an unused category,
+    a ``classes=`` entry nobody chose) has a row fitted from smoothing alone,
+    not from any task: counted in, it moved every worker's score (a perfect
+    Dawid-Skene worker's 0.99 became 0.76 beside one unused class), so its
+    row and column are left out (rows renormalised) while at least two
+    classes are used.
+    """
+    if used is not None and 2 <= int(used.sum()) < len(used):
+        conf = conf[:, used][:, :, used]  # answers of unused classes: smoothing only
+        tot = conf.sum(axis=2, keepdims=True)
+        conf = conf / np.where(tot > 0, tot, 1.0)
     k = conf.shape[1]
     i, j = np.triu_indices(k, 1)
     tv = 0.5 * np.abs(conf[:, i, :] - conf[:, j, :]).sum(axis=2)
     return np.asarray(tv.mean(axis=1), dtype=np.float64)
+
+
+def _used_classes(data: _Answers) -> npt.NDArray[np.bool_]:
+    """Classes some answer or gold label names."""
+    used = np.zeros(data.n_classes, dtype=bool)
+    used[data.y] = True
+    used[data.gold_y] = True
+    return used
 
 
 def _prior_from(post: FloatArray, smoothing: float) -> FloatArray:
@@ -794,7 +835,7 @@ def _finish(data: _Answers, post: FloatArray, *, method: str, skills: FloatArray
         workers=data.workers,
         skills=np.asarray(skills, dtype=np.float64),
         confusion=conf,
-        spammer_score=_spammer_score(conf),
+        spammer_score=_spammer_score(conf, _used_classes(data)),
         worker_n_answers=np.bincount(data.w, minlength=data.n_workers).astype(np.int64),
         prior=prior,
         task_difficulty=task_difficulty,
@@ -888,7 +929,8 @@ def majority_vote(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -960,7 +1002,8 @@ def wawa(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -1042,7 +1085,8 @@ def zero_based_skill(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -1152,7 +1196,8 @@ def dawid_skene(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -1219,12 +1264,14 @@ def dawid_skene(
 
 
 def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: float,
-           init: FloatArray | None = None, fixed_prior: FloatArray | None = None
+           init: FloatArray | None = None, fixed_prior: FloatArray | None = None,
+           absent: npt.NDArray[np.bool_] | None = None
            ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, int, bool]:
     """Dawid-Skene EM on an incidence matrix ``s`` of shape (n_tasks, n_workers * n_resp).
 
     The response alphabet may be larger than the class set (the label model
-    adds an "abstain" response). Returns (posterior, prior, confusion, free
+    adds an "abstain" response). ``absent`` marks classes held at prior 0
+    (classes no source ever names). Returns (posterior, prior, confusion, free
     posterior, log-likelihood, iterations, converged).
     """
     k = data.n_classes
@@ -1240,6 +1287,9 @@ def _ds_em(data: _Answers, s: Any, *, max_iter: int, tol: float, smoothing: floa
     ll = -math.inf
     for it in range(1, max_iter + 1):  # noqa: B007 - it is reported
         prior = _prior_from(post, smoothing) if fixed_prior is None else fixed_prior
+        if absent is not None and fixed_prior is None:
+            prior = np.where(absent, 0.0, prior)
+            prior = prior / prior.sum()
         c = np.asarray(st @ post).reshape(data.n_workers, nresp, k).transpose(0, 2, 1)
         c = c + smoothing
         tot = c.sum(axis=2, keepdims=True)
@@ -1288,7 +1338,8 @@ def one_coin(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -1459,7 +1510,8 @@ def glad(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the
@@ -1650,7 +1702,8 @@ def mace(
         All class labels, in the column order wanted for ``proba``. Default:
         the sorted distinct labels of ``answers``; for a categorical label
         column (pandas categorical, polars ``Enum``, Arrow dictionary), its
-        categories in their order (unused ones included).
+        categories, unused ones included, sorted as well (as scikit-learn's
+        ``classes_`` are; declared order only if they cannot be compared).
         A label outside ``classes`` is an error.
     gold : mapping task -> label, or (n, 2) table of (task, label), optional
         Known true labels for some tasks. Their posteriors are clamped to the

@@ -25,11 +25,18 @@ from mllifecycle._validation import (
     check_int,
     check_labels_of_one_kind,
     check_option,
+    check_proba,
     check_rng,
     described,
     fail,
 )
-from mllifecycle.labels._crowd import _label_array, _refuse_flags_with_numbers, _same_flag_kind
+from mllifecycle.labels._crowd import (
+    _enum_categories,
+    _label_array,
+    _refuse_flags_with_numbers,
+    _same_flag_kind,
+    _sorted_if_comparable,
+)
 
 __all__ = [
     "LabelIssues",
@@ -62,6 +69,27 @@ def _labels(y: Any, caller: str) -> npt.NDArray[Any]:
     arr = _label_array(y) if isinstance(y, list | tuple) else y
     return check_array(arr, "y", caller=caller, ndim=1, dtype="any")
 
+
+
+def _declared_categories(y: Any) -> list[Any] | None:
+    """Sorted categories of a categorical ``y`` (pandas, polars ``Enum``, Arrow), else None.
+
+    The package's one class rule: a categorical column declares the class set
+    (unused categories included), sorted as scikit-learn's ``classes_`` and
+    the crowd aggregators' ``classes`` are.
+    """
+    from mllifecycle._frames import series_kind
+
+    if series_kind(y) == "pandas" and str(y.dtype) == "category":
+        cats = list(y.cat.categories.tolist())
+    elif type(y).__name__ == "Categorical" and hasattr(y, "categories"):
+        cats = list(y.categories.tolist())
+    else:
+        found = _enum_categories(y)
+        if found is None:
+            return None
+        cats = found
+    return _sorted_if_comparable(cats)
 
 
 def _unwrap_proba(y_proba: Any) -> tuple[Any, Any]:
@@ -109,16 +137,20 @@ def _check_inputs(
     if (p < 0).any() or (p > 1).any():
         fail("y_proba", "probabilities in [0, 1]",
              described(f"values in [{float(p.min())!r}, {float(p.max())!r}]"), caller)
-    sums = p.sum(axis=1)
-    bad = np.abs(sums - 1.0) > 1e-4
-    if bad.any():
-        fail("y_proba", "rows of class probabilities that sum to 1",
-             described(f"{int(bad.sum())} row(s) that do not, e.g. a sum of "
-                       f"{float(sums[bad][0])!r}"), caller)
+    # rows summing to 1 within 1e-4, or within the rounding of a float16 model's
+    # output (refused before: 1.00024 is float16's nearest sum of two halves)
+    check_proba(raw, "y_proba", caller, atol=1e-4)
     ya = _labels(y, caller)
     if ya.shape[0] != n:
         fail("y", f"one label per row of 'y_proba' ({n})",
              described(f"{ya.shape[0]} label(s)"), caller)
+    if classes is None:
+        declared = _declared_categories(y)
+        if declared is not None and len(declared) == k:
+            # a categorical y declares the classes (sorted, as the crowd
+            # aggregators' columns and a model's classes_): a category no row
+            # was given still has its column, e.g. in a crowd result's proba
+            classes = declared
     if classes is not None:
         cls = _label_array(classes)
         if cls.ndim != 1 or cls.shape[0] != k:
@@ -278,9 +310,13 @@ class NoiseMatrix:
     joint : ndarray of shape (n_classes, n_classes)
         ``confident_joint`` normalised to sum to 1: ``P(given=i, true=j)``.
     noise_matrix : ndarray of shape (n_classes, n_classes)
-        ``P(given=i | true=j)`` (columns sum to 1).
+        ``P(given=i | true=j)`` (columns sum to 1). The column of a class no
+        row is estimated to truly belong to is NaN: the distribution is
+        undefined (cleanlab leaves such a column at zeros, which no
+        distribution is).
     inverse_noise_matrix : ndarray of shape (n_classes, n_classes)
-        ``P(true=j | given=i)`` stored as ``[j, i]`` (columns sum to 1).
+        ``P(true=j | given=i)`` stored as ``[j, i]`` (columns sum to 1); NaN
+        in the column of a class of ``y_proba`` no row was given.
     prior : ndarray of shape (n_classes,)
         Estimated distribution of the true labels.
     noise_rates : ndarray of shape (n_classes,)
@@ -539,7 +575,7 @@ def out_of_fold_proba(
     if n_jobs is None or n_jobs == 1:
         parts = [one(tr, te) for tr, te in splits]
     else:
-        from joblib import Parallel, delayed
+        from sklearn.utils.parallel import Parallel, delayed  # with the caller's sklearn config
 
         parts = Parallel(n_jobs=n_jobs)(delayed(one)(tr, te) for tr, te in splits)
     y_proba = np.full((Xa.shape[0], classes.shape[0]), np.nan)
@@ -648,8 +684,10 @@ def _noise(codes: IntArray, p: FloatArray, cls: npt.NDArray[Any]) -> NoiseMatrix
     joint = cj / max(float(cj.sum()), _TINY)
     true_tot = joint.sum(axis=0)
     given_tot = joint.sum(axis=1)
-    nm = joint / np.maximum(true_tot, _TINY)
-    inv = joint.T / np.maximum(given_tot, _TINY)
+    # a column is a conditional distribution: of a class no row is estimated to
+    # be (true) or was given, it is undefined (NaN), not a column of zeros
+    nm = np.where(true_tot > 0, joint / np.where(true_tot > 0, true_tot, 1.0), np.nan)
+    inv = np.where(given_tot > 0, joint.T / np.where(given_tot > 0, given_tot, 1.0), np.nan)
     return NoiseMatrix(
         classes=cls, confident_joint=cj, joint=joint, noise_matrix=nm,
         inverse_noise_matrix=inv, prior=true_tot,

@@ -138,7 +138,11 @@ class LabelModel:
         ``class_balance`` when given; otherwise, under ``"majority_vote"`` the
         mean vote share over the examples at least one function voted on
         (examples without votes carry no evidence), under ``"dawid_skene"``
-        the EM estimate, under ``"matrix_completion"`` uniform.
+        the EM estimate, under ``"matrix_completion"`` uniform. Without a
+        given ``class_balance``, a class no function voted for at fit (one
+        named only by ``n_classes`` or ``apply(classes=...)``) has balance 0
+        under every method, so it is never predicted (while at least two
+        classes are voted for).
     accuracy_ : ndarray of shape (n_lfs,)
         Estimated accuracy of each function on the examples it labels (NaN
         for a function that labels none).
@@ -254,6 +258,14 @@ class LabelModel:
         self._lf_names = _given_names(L)
         voted = vals != ABSTAIN
         self.coverage_ = voted.mean(axis=0)
+        # a class no function ever votes for (declared by n_classes or
+        # apply(classes=...)) has no evidence: left free, EM made it a "votes
+        # for 1 with one function abstaining" class and predicted it (21 of 500
+        # rows whose every vote said 1); its balance is held at 0 unless given
+        unvoted = ~np.isin(np.arange(k), vals[voted])
+        absent: npt.NDArray[np.bool_] | None = unvoted
+        if balance is not None or int((~unvoted).sum()) < 2 or not unvoted.any():
+            absent = None
         if self.method == "majority_vote":
             if balance is None:
                 # the mean vote share over the examples some function voted on:
@@ -268,8 +280,10 @@ class LabelModel:
             self.n_iter_, self.converged_ = 1, True
             self._set_conditional(vals, post, k)
         elif self.method == "dawid_skene":
-            self._fit_ds(vals, k, balance)
+            self._fit_ds(vals, k, balance, absent)
         else:
+            if absent is not None:  # uniform over the classes some function votes for
+                balance = np.where(absent, 0.0, 1.0 / float((~absent).sum()))
             self._fit_mc(vals, k, balance)
         return self
 
@@ -298,7 +312,8 @@ class LabelModel:
         # 0.5 (1/k) and matrix completion 0.0, an "always wrong" function
         self.accuracy_ = np.where(np.asarray(self.coverage_) > 0, acc, np.nan)
 
-    def _fit_ds(self, vals: npt.NDArray[np.int64], k: int, balance: FloatArray | None) -> None:
+    def _fit_ds(self, vals: npt.NDArray[np.int64], k: int, balance: FloatArray | None,
+                absent: npt.NDArray[np.bool_] | None = None) -> None:
         n, m = vals.shape
         r, c = np.nonzero(vals != ABSTAIN)
         empty = np.zeros(0, dtype=np.intp)
@@ -308,7 +323,7 @@ class LabelModel:
         s = _one_hot(vals, k, with_abstain=True)
         _, prior, conf, _, _, it, conv = _ds_em(
             data, s, max_iter=self.max_iter, tol=self.tol, smoothing=self.smoothing,
-            fixed_prior=balance)
+            fixed_prior=balance, absent=absent)
         self.class_balance_ = prior
         self.conditional_ = conf
         self.n_iter_, self.converged_ = it, conv
@@ -439,7 +454,8 @@ class LabelModel:
                 s = _one_hot(vals, k, with_abstain=False)
                 mu = np.clip(self.conditional_[:, :, :k], 1e-6, 1.0)
                 logc = np.log(mu).transpose(0, 2, 1).reshape(-1, k)
-        logp = np.log(p)[None, :] + np.asarray(s @ logc)
+            # a class of balance 0 (no function voted for it at fit) gets -inf
+            logp = np.log(p)[None, :] + np.asarray(s @ logc)
         impossible = np.flatnonzero(np.isneginf(logp).all(axis=1))
         if impossible.size:  # only without smoothing: a vote never seen in fit
             i = int(impossible[0])

@@ -360,7 +360,7 @@ def apply(
     if n == 0:
         fail("X", "at least one example", described("0 examples"), caller)
     if n_jobs is not None and n_jobs != 1:
-        from joblib import Parallel, delayed
+        from sklearn.utils.parallel import Parallel, delayed  # with the caller's sklearn config
 
         n_jobs = check_int(n_jobs, "n_jobs", caller=caller, low=None)
         if n_jobs == 0:

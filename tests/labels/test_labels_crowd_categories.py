@@ -38,11 +38,14 @@ def test_unused_category_is_a_class(method):
     assert res.labels.tolist() == same.labels.tolist()
 
 
-def test_categories_in_declared_order():
+def test_categories_sorted_as_sklearn_classes():
+    # the package's one class rule: a categorical column declares the class set,
+    # sorted as scikit-learn's classes_ (declared order made proba's columns
+    # other classes than find_label_issues and a model read them as)
     frame = _frame(["x", "x", "y", "y"], ["y", "x"])
     res = majority_vote(frame, rng=0)
-    assert res.classes.tolist() == ["y", "x"]
-    np.testing.assert_allclose(res.proba, [[0.0, 1.0], [1.0, 0.0]])
+    assert res.classes.tolist() == ["x", "y"]
+    np.testing.assert_allclose(res.proba, [[1.0, 0.0], [0.0, 1.0]])
     assert res.labels.tolist() == ["x", "y"]
 
 
