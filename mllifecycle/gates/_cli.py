@@ -209,7 +209,9 @@ def _model_output(
                  described(f"{values.shape[1]} columns"))
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities when it has several columns", _text_values(values))
-        proba = values.astype(np.float64)
+        # float16/float32 columns (Parquet) keep their type: their rows may miss
+        # 1 by its rounding (they were refused as float64)
+        proba = values if values.dtype.kind == "f" else values.astype(np.float64)
         classes = [str(c) for c in np.unique(y).tolist()]
         order = None if names is None else _class_order(names, classes)
         if order is not None:
@@ -225,15 +227,15 @@ def _model_output(
             )
         from mllifecycle._validation import check_proba
 
-        proba = check_proba(proba, name, "mllifecycle gate")
-        return _labels_from_proba(y, proba, name), proba
+        checked = check_proba(proba, name, "mllifecycle gate")
+        return _labels_from_proba(y, checked, name), proba
     if kind in ("proba", "score"):
         if values.dtype.kind not in "fi":
             fail(name, "numeric probabilities for this metric", _text_values(values))
-        proba = values.astype(np.float64)
+        proba = values if values.dtype.kind == "f" else values.astype(np.float64)
         from mllifecycle._validation import check_proba
 
-        proba = check_proba(proba, name, "mllifecycle gate")
+        checked = check_proba(proba, name, "mllifecycle gate")
         if names is not None:
             # a column headed "no" holds P(no): read as P(yes), AUC became 1 - AUC
             # (the library's rule, as for a DataFrame column; "0" is let through)
@@ -243,7 +245,7 @@ def _model_output(
             _refuse_other_class(
                 names[0], values, [str(c) for c in values], None, name, "mllifecycle gate"
             )
-        return _labels_from_proba(y, proba, name), proba
+        return _labels_from_proba(y, checked, name), proba
     if kind == "regression" and values.dtype.kind not in "fiu":
         # was the library's "numeric (... use a categorical test)", naming no cell
         fail(name, "numbers (predicted values) for a regression metric", _text_values(values))

@@ -26,7 +26,13 @@ from mllifecycle._validation import (
     label_kinds,
 )
 from mllifecycle._weights import check_weights
-from mllifecycle.gates._metrics import MetricSpec, _labels, in_row_order, proba_by_class
+from mllifecycle.gates._metrics import (
+    MetricSpec,
+    _labels,
+    given_float_dtype,
+    in_row_order,
+    proba_by_class,
+)
 
 __all__ = ["GateContext", "GateResult", "model_inputs"]
 
@@ -209,6 +215,9 @@ class GateContext:
     sample_weight: Any = attrs.field(default=None, eq=_ARRAY_EQ)
     rng: Any = None
     classes: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    # the float type below float64 each probability table was given in (float16,
+    # float32): the gates check the table again, with that type's tolerance
+    _proba_dtypes: Any = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "GateContext"
@@ -250,8 +259,12 @@ class GateContext:
             if v is None:
                 continue
             labels = np.unique(y) if self.classes is None else self.classes
-            arr = check_proba(proba_by_class(v, labels, nm, caller), nm, caller)
+            v = proba_by_class(v, labels, nm, caller)
+            given = given_float_dtype(v)
+            arr = check_proba(v, nm, caller, dtype=given)
             fix(self, nm, arr)
+            if given is not None:
+                self._proba_dtypes[nm] = given
             arrays.append(arr)
             names.append(nm)
         n = check_consistent_length(arrays, names, caller)
@@ -294,14 +307,29 @@ class GateContext:
             y_true=self.y_true[rows],
             challenger=self.challenger[rows],
             champion=sub(self.champion),
-            challenger_proba=sub(self.challenger_proba),
-            champion_proba=sub(self.champion_proba),
+            challenger_proba=self._proba_as_given("challenger_proba", rows),
+            champion_proba=self._proba_as_given("champion_proba", rows),
             slices=slices,
             sample_weight=sub(self.sample_weight),
             rng=self.rng,
             # the full data's labels: a slice may lack a class its predictions hold
             classes=self.labels,
         )
+
+    def _proba_as_given(self, name: str, rows: Any = None) -> Any:
+        """Probabilities ``name`` (its ``rows``) in the float type they were given in.
+
+        The context holds them as float64; float16 or float32 values are cast
+        back exactly, so a gate checking them again allows that type's
+        rounding of the row sums (float16 rows were refused by every gate).
+        """
+        p = getattr(self, name)
+        if p is None:
+            return None
+        if rows is not None:
+            p = p[rows]
+        given = self._proba_dtypes.get(name)
+        return p if given is None else p.astype(given)
 
     @property
     def labels(self) -> npt.NDArray[Any]:
@@ -360,6 +388,9 @@ def model_inputs(
         found = {}
         for nm in ("challenger", "champion"):
             p = getattr(context, f"{nm}_proba")
+            if spec.kind != "callable" and isinstance(context, GateContext):
+                # in the type given (checked with its rounding), read as float64
+                p = context._proba_as_given(f"{nm}_proba")
             if p is None and (nm == "challenger" or context.has_champion):
                 fail(
                     "context",

@@ -465,6 +465,26 @@ def _class_text(name: str, values: list[Any], classes: list[str]) -> str:
     return name
 
 
+def given_float_dtype(p: Any) -> np.dtype[Any] | None:
+    """Return the float type below float64 that ``p`` was given in, else None.
+
+    :func:`~mllifecycle._validation.check_proba` lets a row of such a type
+    miss 1 by that type's rounding; callers converting ``p`` to float64
+    first pass this type on (a float16 softmax output was refused).
+    """
+    dt = getattr(p, "dtype", None)
+    if dt is None and hasattr(p, "dtypes"):  # a table: its columns' common type
+        try:
+            dt = np.result_type(*[getattr(d, "numpy_dtype", d) for d in list(p.dtypes)])
+        except (TypeError, ValueError):
+            return None
+    try:
+        kind = np.dtype(getattr(dt, "numpy_dtype", dt)) if dt is not None else None
+    except TypeError:  # a dtype NumPy does not know
+        return None
+    return kind if kind is not None and kind.kind == "f" and kind.itemsize < 8 else None
+
+
 def _binary_scores(
     y: npt.NDArray[Any], s: Any, name: str, caller: str, column: int = 1
 ) -> FloatArray:
@@ -491,7 +511,7 @@ def _binary_scores(
                 described(f"{arr.shape[1]} columns"),
                 caller,
             )
-        arr = check_proba(arr, name, caller)[:, column]
+        arr = check_proba(arr, name, caller, dtype=given_float_dtype(s))[:, column]
     return arr
 
 

@@ -60,3 +60,22 @@ def test_cbpe_reads_low_precision_probability_tables(dtype):
     r = est.estimate(low)["accuracy"]
     assert r.value == pytest.approx(want.estimate(p)["accuracy"].value, abs=2e-3)
     assert est.estimate(pd.DataFrame(low))["accuracy"].value == pytest.approx(r.value)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize("k", [2, 10, 1000])
+def test_the_dtype_tolerance_takes_softmax_rounding_but_not_a_wrong_row(dtype, k):
+    # a softmax computed in the low-precision type misses 1 by about 2 eps
+    # at up to 1000 classes; a row off by 5 % is still refused (the first
+    # rule, 2 * eps * n_columns, let any 1000-column float16 row pass)
+    from mllifecycle._validation import check_proba
+
+    rng = np.random.default_rng(k)
+    z = (rng.normal(size=(500, k)) * 3).astype(dtype)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p = p / p.sum(axis=1, keepdims=True, dtype=dtype)
+    assert check_proba(p, "y_proba").shape == (500, k)
+    bad = p.astype(np.float64)
+    bad[0] *= 0.95
+    with pytest.raises(InvalidParameterError, match="sum to 1"):
+        check_proba(bad.astype(dtype), "y_proba")
