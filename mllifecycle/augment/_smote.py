@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -488,6 +489,50 @@ def adasyn(
     return out.result()
 
 
+def _auto_categorical(X: Any) -> list[int]:
+    """Return the columns ``categorical_features="auto"`` reads as categorical.
+
+    Columns typed categorical (pandas ``category``, polars
+    ``Categorical``/``Enum``, pyarrow dictionary), text columns (pandas
+    ``string`` or ``object`` holding text, polars ``String``, pyarrow
+    ``string``) and boolean columns (NumPy ``bool``, pandas ``boolean``):
+    neither can be interpolated. Numbers, nullable ones included, stay
+    numeric. An object NumPy array's columns are read by their values.
+    """
+    from mllifecycle._frames import categorical_columns, is_frame, to_columns
+
+    if is_frame(X):
+        found = set(categorical_columns(X))
+        cols = to_columns(X)[1]
+    else:
+        raw = X if isinstance(X, np.ndarray) else None
+        if raw is None or raw.ndim != 2 or raw.dtype.kind not in "OUSb":
+            return []
+        found, cols = set(), list(raw.T)
+    for j, col in enumerate(cols):
+        kind = col.dtype.kind
+        if kind in "USb" or (kind == "O" and any(
+            isinstance(v, str | bytes | bool | np.bool_) for v in col.tolist()
+        )):
+            found.add(j)
+    return sorted(found)
+
+
+def _reads_auto(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
+    """Resolve ``categorical_features="auto"`` on ``X`` as it was given (its dtypes)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        auto = kwargs.get("categorical_features")
+        if args and isinstance(auto, str) and auto == "auto":
+            found = _auto_categorical(args[0])
+            if found:
+                kwargs["categorical_features"] = found
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _categorical_indices(categorical_features: Any, p: int, caller: str) -> IntArray:
     name = "categorical_features"
     expected = (f"'auto', a sequence of distinct column indices in [-{p}, {p}) or column "
@@ -496,7 +541,8 @@ def _categorical_indices(categorical_features: Any, p: int, caller: str) -> IntA
     if isinstance(categorical_features, str) and categorical_features == "auto":
         fail(name, expected, described(
             "'auto' on X without columns typed categorical (pandas category, polars "
-            "Categorical/Enum, pyarrow dictionary)"), caller)
+            "Categorical/Enum, pyarrow dictionary), text columns or boolean columns"),
+            caller)
     if categorical_features is None or isinstance(categorical_features, str | bytes):
         fail(name, expected, categorical_features, caller)
     arr = np.asarray(categorical_features)
@@ -652,6 +698,7 @@ def _smote_nc_impl(
     return assemble(base, ya, w, parts, out_dtype), parents
 
 
+@_reads_auto
 @frame_io
 def smote_nc(
     X: Any,
@@ -686,9 +733,13 @@ def smote_nc(
     categorical_features : "auto", sequence of int or str, or boolean mask
         The categorical columns (at least one; at least one column must stay
         numeric): indices, column names of a table, a boolean mask, or
-        ``"auto"``, the table's columns typed categorical (pandas
-        ``category``, polars ``Categorical``/``Enum``, pyarrow dictionary), as
-        in imbalanced-learn's ``SMOTENC``.
+        ``"auto"``: the columns typed categorical (pandas ``category``, polars
+        ``Categorical``/``Enum``, pyarrow dictionary, as imbalanced-learn's
+        ``SMOTENC`` reads them), and also text columns (pandas ``string``,
+        ``object`` columns holding text, polars ``String``, pyarrow
+        ``string``) and boolean columns (``bool``, pandas ``boolean``), which
+        cannot be interpolated; number columns (nullable ones included) are
+        numeric. On an object NumPy array, its columns holding text or bools.
     sampling_strategy : "auto", float or dict, default="auto"
         As in :func:`smote`.
     n_samples : int, optional
