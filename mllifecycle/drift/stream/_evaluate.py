@@ -495,7 +495,8 @@ def calibrate(
         clipped to [100,000, 5,000,000], so that about 100 alarms are
         expected at the answer.
     block_length : int, default=100
-        Block length of the bootstrap of ``stationary_stream``.
+        Block length of the bootstrap of ``stationary_stream``; at most the
+        length of ``stationary_stream`` (ignored with ``generator``).
     rtol : float, default=1e-3
         Relative width of the final bisection interval.
     rng : int, numpy.random.Generator or None
@@ -515,7 +516,8 @@ def calibrate(
     Raises
     ------
     InvalidParameterError
-        If even the most conservative bound gives too many alarms.
+        If even the most conservative bound gives too many alarms, or
+        ``block_length`` exceeds the length of ``stationary_stream``.
 
     Examples
     --------
@@ -567,6 +569,17 @@ def calibrate(
                  described(f"{data.shape[0]} values"), caller)
     else:
         base = check_1d(stationary_stream, "stationary_stream", caller=caller)
+        if blk > base.shape[0]:
+            # a block is cut from the stream: a longer one was silently the
+            # whole stream, rotated, so the simulation only repeated it
+            fail(
+                "block_length",
+                f"at most the length of stationary_stream ({base.shape[0]} "
+                "values): a block of the circular block bootstrap is cut from "
+                "it (pass a smaller block_length or a longer stream)",
+                blk,
+                caller,
+            )
         data = _block_bootstrap(base, n, blk, gen)
 
     log_scale = lo > 0.0

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._ks_null import ks_equal_n_sf
+from mllifecycle._ks_null import ks_equal_n_critical, ks_equal_n_sf_at
 from mllifecycle._validation import (
     check_1d,
     check_alpha,
@@ -207,7 +207,6 @@ class KSWIN:
     rng: Any = 0
     _level: float = attrs.field(init=False, repr=False)
     _k_crit: int = attrs.field(init=False, repr=False)
-    _sf: list[float] = attrs.field(init=False, repr=False)
     _seed: Any = attrs.field(init=False, repr=False)
     _gen: np.random.Generator = attrs.field(init=False, repr=False)
     _buf: npt.NDArray[np.float64] = attrs.field(init=False, repr=False)
@@ -229,8 +228,8 @@ class KSWIN:
                 self.window_size,
                 caller,
             )
-        # allocated (and refused when too large) before the KS null table,
-        # whose cost grows with stat_size; reset() reuses its size
+        # allocated (and refused when too large) before the KS critical
+        # value, whose cost grows with stat_size; reset() reuses its size
         self._buf = _window_buffer(self.window_size, caller)
         if self.check_every is None:
             self.check_every = self.stat_size
@@ -246,30 +245,21 @@ class KSWIN:
             self.min_statistic, "min_statistic", caller=caller,
             low=0.0, high=1.0, high_inclusive=False,
         )
-        self._sf = ks_equal_n_sf(self.stat_size)
-        reachable = [
-            k
-            for k, p in enumerate(self._sf)
-            if k > 0 and p <= self._level and k / self.stat_size > self.min_statistic
-        ]
-        if not reachable and self.min_statistic > 0.0:
-            fail(
-                "min_statistic",
-                "a value below the largest KS statistic that reaches the "
-                f"per-check level (stat_size={self.stat_size})",
-                self.min_statistic,
-                caller,
-            )
-        if not reachable:
+        # the first k of the exact table reaching the level, found by
+        # bisection: the whole table took 12 s at stat_size=3000
+        k_crit = ks_equal_n_critical(self.stat_size, self._level, self.min_statistic)
+        # (min_statistic < 1 never rules out D = 1, the largest statistic: only
+        # stat_size can make the level unreachable; the error named min_statistic)
+        if k_crit is None:
             fail(
                 "stat_size",
                 f"large enough for a KS test to reach the per-check level "
                 f"{self._level:.3g} (the smallest p-value with stat_size="
-                f"{self.stat_size} is {self._sf[-1]:.3g})",
+                f"{self.stat_size} is {ks_equal_n_sf_at(self.stat_size, self.stat_size):.3g})",
                 described(repr(self.stat_size)),
                 caller,
             )
-        self._k_crit = reachable[0]
+        self._k_crit = k_crit
         gen = check_rng(self.rng, "rng", caller)
         if isinstance(self.rng, np.random.Generator):
             self._seed = copy.deepcopy(self.rng.bit_generator.state)
@@ -328,7 +318,7 @@ class KSWIN:
 
     def _record(self, k: int) -> bool:
         self._stat = k / self.stat_size
-        self._p = self._sf[k]
+        self._p = ks_equal_n_sf_at(self.stat_size, k)
         return k >= self._k_crit
 
     # --------------------------------------------------------- one at a time
