@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import frame_to_numpy, is_frame
+from mllifecycle._frames import frame_to_numpy, in_row_order, is_frame
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
     _missing_label,
@@ -220,6 +220,10 @@ def replay_keyed(
     from mllifecycle.policies import LifecycleState, RetrainDecision
 
     caller = "replay_keyed"
+    # pandas y and keys holding X's row labels in another order are put in
+    # X's order (they were paired by position), as replay and the gates do
+    y = in_row_order(y, X, "y", "X", caller)
+    keys = in_row_order(keys, X, "keys", "X", caller)
     # tables through the shared layer (pd.NA and nulls become NaN, refused by TwoTier)
     Xa = np.asarray(frame_to_numpy(X) if is_frame(X) else (
         X.to_numpy() if hasattr(X, "to_numpy") else X), dtype=np.float64)
