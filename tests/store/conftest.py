@@ -64,3 +64,34 @@ def store_url(request):
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def asgi():
+    """Call an ASGI app in-process: ``asgi(app, method, path, body=b"", headers=None)``.
+
+    Returns ``(status, body text)``; ``path`` may hold a query string. The
+    default header is ``content-type: application/json``.
+    """
+    import asyncio
+
+    def call(app, method="GET", path="/", body=b"", headers=None):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        where, _, query = path.partition("?")
+        scope = {"type": "http", "method": method, "path": where,
+                 "query_string": query.encode(),
+                 "headers": list(headers if headers is not None
+                                 else [(b"content-type", b"application/json")]),
+                 "http_version": "1.1", "scheme": "http", "server": ("test", 80),
+                 "client": ("test", 1), "root_path": ""}
+        asyncio.run(app(scope, receive, send))
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:]).decode()
+
+    return call

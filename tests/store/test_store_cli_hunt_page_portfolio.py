@@ -9,7 +9,6 @@ model had one version (its NaN cadence), as did a report and its pickle.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import math
@@ -21,21 +20,10 @@ from sklearn.dummy import DummyClassifier
 from mllifecycle.store import Registry, Store, portfolio
 
 
-def _page(app):
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"",
-             "headers": [], "http_version": "1.1", "scheme": "http",
-             "server": ("test", 80), "client": ("test", 1), "root_path": ""}
-    asyncio.run(app(scope, receive, send))
-    assert sent[0]["status"] == 200
-    return b"".join(m.get("body", b"") for m in sent[1:]).decode()
+def _page(asgi, app):
+    status, text = asgi(app, "GET", "/", headers=[])
+    assert status == 200
+    return text
 
 
 @pytest.mark.parametrize(
@@ -46,11 +34,11 @@ def _page(app):
         ["a & b", "<!-- x -->", "c > d", "back\\slash"],
     ],
 )
-def test_choices_leave_no_markup_in_the_script(choices):
+def test_choices_leave_no_markup_in_the_script(asgi, choices):
     pytest.importorskip("starlette")
     from mllifecycle.store import create_app
 
-    page = _page(create_app(Store(":memory:"), choices=choices))
+    page = _page(asgi, create_app(Store(":memory:"), choices=choices))
     assert "<!--" not in page
     assert page.count("<script") == 1
     assert page.count("</script>") == 1

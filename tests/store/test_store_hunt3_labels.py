@@ -10,7 +10,6 @@ backends, and the page no longer submits an empty box.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import subprocess
@@ -97,35 +96,20 @@ def test_an_item_holding_backslash_u_text_is_kept(store_url):
         "\\ud800", {"\\udc00": "\U0001f600"}]
 
 
-def _call(app, method, path, body=b""):
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    path, _, query = path.partition("?")
-    scope = {"type": "http", "method": method, "path": path, "query_string": query.encode(),
-             "headers": [(b"content-type", b"application/json")], "http_version": "1.1",
-             "scheme": "http", "server": ("test", 80), "client": ("test", 1), "root_path": ""}
-    asyncio.run(app(scope, receive, send))
-    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:]).decode()
 
 
 @pytest.mark.parametrize("label", ['""', '"   "', '"\\ud800"', '"cat "'])
-def test_the_endpoint_refuses_such_labels_with_400(tmp_path, label):
+def test_the_endpoint_refuses_such_labels_with_400(asgi, tmp_path, label):
     pytest.importorskip("starlette")
     from mllifecycle.store import create_app
 
     url = str(tmp_path / "labels.db")
     LabelQueue(Store(url)).enqueue(["a"])
     app = create_app(url)
-    status, text = _call(app, "GET", "/api/next?worker=ann")
+    status, text = asgi(app, "GET", "/api/next?worker=ann")
     [task] = json.loads(text)["tasks"]
     body = f'{{"task": {task["id"]}, "worker": "ann", "label": {label}}}'.encode()
-    status, text = _call(app, "POST", "/api/submit", body)
+    status, text = asgi(app, "POST", "/api/submit", body)
     assert status == 400
     assert "'label' parameter of submit" in json.loads(text)["error"]
     assert LabelQueue(Store(url)).answers() == []
@@ -218,25 +202,14 @@ def test_a_token_no_header_carries_intact_is_refused_without_echoing_it(token):
         assert "s3" not in str(info.value)
 
 
-def test_a_printable_ascii_token_is_required_by_the_api():
+def test_a_printable_ascii_token_is_required_by_the_api(asgi):
     pytest.importorskip("starlette")
     from mllifecycle.store import create_app
 
     app = create_app(Store(":memory:"), token="s3cr et_~!")
-    assert _call(app, "GET", "/api/counts")[0] == 401
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": "/api/counts", "query_string": b"",
-             "headers": [(b"authorization", b"Bearer s3cr et_~!")], "http_version": "1.1",
-             "scheme": "http", "server": ("test", 80), "client": ("test", 1), "root_path": ""}
-    asyncio.run(app(scope, receive, send))
-    assert sent[0]["status"] == 200
+    assert asgi(app, "GET", "/api/counts")[0] == 401
+    bearer = [(b"authorization", b"Bearer s3cr et_~!")]
+    assert asgi(app, "GET", "/api/counts", headers=bearer)[0] == 200
 
 
 @pytest.mark.parametrize("method", ["majority", "dawid_skene"])

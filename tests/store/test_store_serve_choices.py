@@ -8,8 +8,6 @@ answer was refused, as did a mix of kinds (``[True, 1]``).
 
 from __future__ import annotations
 
-import asyncio
-
 import numpy as np
 import pytest
 
@@ -19,21 +17,12 @@ from mllifecycle.store import Store
 pytest.importorskip("starlette")
 
 
-def _page(app):
-    sent = []
 
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"",
-             "headers": [], "http_version": "1.1", "scheme": "http",
-             "server": ("test", 80), "client": ("test", 1), "root_path": ""}
-    asyncio.run(app(scope, receive, send))
-    assert sent[0]["status"] == 200
-    return b"".join(m.get("body", b"") for m in sent[1:]).decode()
+def _page(asgi, app):
+    status, text = asgi(app, "GET", "/", headers=[])
+    assert status == 200
+    return text
 
 
 @pytest.mark.parametrize(
@@ -45,10 +34,11 @@ def _page(app):
         ([], "[]"),
     ],
 )
-def test_choices_are_written_as_labels(choices, shown):
+def test_choices_are_written_as_labels(asgi, choices, shown):
     from mllifecycle.store import create_app
 
-    assert f"const CHOICES = {shown};" in _page(create_app(Store(":memory:"), choices=choices))
+    page = _page(asgi, create_app(Store(":memory:"), choices=choices))
+    assert f"const CHOICES = {shown};" in page
 
 
 @pytest.mark.parametrize(
