@@ -93,14 +93,20 @@ def test_portfolio_refuses_an_upper_case_url_of_a_missing_file(tmp_path):
     assert not typo.exists()
 
 
-def test_labels_serve_refuses_an_upper_case_url_of_a_missing_file(tmp_path):
-    from mllifecycle.store import _serve
+@pytest.mark.parametrize("scheme", ["sqlite", "SQLITE", "Sqlite"])
+@pytest.mark.parametrize("entry", ["store._serve.run", "labels._cli._run_serve"])
+def test_labels_serve_refuses_a_missing_file_in_any_scheme_case(tmp_path, scheme, entry):
+    # the command's own check read only a lower-case "sqlite:///" and passed
+    # SQLITE:/// on as a path; the server behind it must refuse it too
+    import importlib
 
+    module, func = entry.rsplit(".", 1)
+    run = getattr(importlib.import_module(f"mllifecycle.{module}"), func)
     typo = tmp_path / "typo.db"
-    args = argparse.Namespace(store=f"SQLITE:///{typo}", host="127.0.0.1", port=0,
+    args = argparse.Namespace(store=f"{scheme}:///{typo}", host="127.0.0.1", port=0,
                               queue="default", choices=[], token=None)
     with pytest.raises(InvalidParameterError, match=r"'store' parameter.*no file"):
-        _serve.run(args)
+        run(args)
     assert not typo.exists()
 
 
@@ -169,16 +175,3 @@ def test_a_reason_from_undecodable_command_line_bytes_is_refused_by_name(tmp_pat
     assert "'reason' parameter of promote" in err
     assert Registry(Store(db)).history("m")[-1].kind == "register"
 
-
-@pytest.mark.parametrize("scheme", ["sqlite", "SQLITE", "Sqlite"])
-def test_the_labels_serve_command_refuses_a_missing_file_in_any_scheme_case(tmp_path, scheme):
-    # the command's own check read only a lower-case "sqlite:///" and passed
-    # SQLITE:/// on as a path (the store check behind it caught it later)
-    from mllifecycle.labels import _cli
-
-    typo = tmp_path / "typo.db"
-    args = argparse.Namespace(store=f"{scheme}:///{typo}", host="127.0.0.1", port=0,
-                              queue="default", choices=[], token=None)
-    with pytest.raises(InvalidParameterError, match=r"'store' parameter of labels serve.*no file"):
-        _cli._run_serve(args)
-    assert not typo.exists()
