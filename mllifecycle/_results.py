@@ -10,7 +10,45 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["jsonable", "attrs_to_dict", "flat_metrics", "html_table", "format_value"]
+__all__ = [
+    "jsonable",
+    "attrs_to_dict",
+    "flat_metrics",
+    "html_table",
+    "format_value",
+    "same_array",
+    "ARRAY_EQ",
+]
+
+
+def same_array(a: Any, b: Any) -> bool:
+    """Equality of two result arrays (or None): same shape and values, NaN equal to NaN.
+
+    attrs compares fields as a tuple, so an array field made ``==`` raise
+    NumPy's "truth value of an array is ambiguous" (or, for an empty array,
+    return an empty array); ``eq=False`` compared nothing (two different
+    results equal). One rule for every result and policy holding arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mllifecycle._results import same_array
+    >>> same_array(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
+    True
+    >>> same_array(np.zeros(2), np.zeros(3))
+    False
+    """
+    if a is None or b is None:
+        return a is None and b is None
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    nan_ok = a.dtype.kind in "fc" and b.dtype.kind in "fc"
+    return bool(np.array_equal(a, b, equal_nan=nan_ok))
+
+
+#: ``attrs.field(eq=ARRAY_EQ)`` for the array fields of results and stateful objects.
+ARRAY_EQ = attrs.cmp_using(eq=same_array)
 
 
 def jsonable(value: Any) -> Any:

@@ -10,12 +10,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._results import ARRAY_EQ as _ARRAY_EQ
 from mllifecycle._validation import check_int, check_rng, check_scalar, fail
 
 __all__ = ["PersonalStream", "personalization_stream"]
 
-
-_ARRAY_EQ = attrs.cmp_using(eq=np.array_equal)
 
 
 @attrs.frozen(repr=False)

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._lifecycle_types import _decision
+from mllifecycle._results import ARRAY_EQ
 from mllifecycle._validation import check_bool, check_int, check_scalar
 from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_state
 from mllifecycle.policies._triggers import _check_level, _z
@@ -196,7 +197,9 @@ class OnStaleness:
     # the deployed model's [n, errors] per age block, as Python floats (one of
     # them grows at every decision); the same for the last retired ones, as an array
     _current: list[list[float]] = attrs.field(init=False, factory=list)
-    _retired: npt.NDArray[np.float64] = attrs.field(init=False, factory=lambda: _zeros((0, 0, 2)))
+    _retired: npt.NDArray[np.float64] = attrs.field(
+        init=False, factory=lambda: _zeros((0, 0, 2)), eq=ARRAY_EQ
+    )
     # the last quiet answer and what it depended on: (model version, completed
     # age blocks); the pooled counts change only when a block completes
     _memo_key: tuple[int, int] | None = attrs.field(init=False, default=None, repr=False, eq=False)
