@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._frames import in_row_order
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
@@ -1310,6 +1311,10 @@ class ActiveLearner:
         if (X_labelled is None) != (y_labelled is None):
             fail("y_labelled", "given together with X_labelled", y_labelled, caller)
         if X_labelled is not None:
+            # a pandas y_labelled with X_labelled's row labels in another order:
+            # matched by label (it was paired by position)
+            y_labelled = in_row_order(y_labelled, X_labelled, "y_labelled", "X_labelled",
+                                      caller)
             Xl = check_array(X_labelled, "X_labelled", caller=caller, ndim=2, min_samples=0)
             yl = check_array(y_labelled, "y_labelled", caller=caller, ndim=1, dtype="any",
                              min_samples=0)
@@ -1640,6 +1645,7 @@ def simulate(
     caller = "simulate"
     check_has_methods(estimator, "estimator", ["fit", "predict_proba"], caller)
     check_callable(strategy, "strategy", caller)
+    y = in_row_order(y, X, "y", "X", caller)  # pandas rows matched by label
     Xa = check_array(X, "X", caller=caller, ndim=2)
     ya = check_array(y, "y", caller=caller, ndim=1, dtype="any")
     if ya.shape[0] != Xa.shape[0]:

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import in_row_order, series_kind
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     RNGLike,
@@ -120,6 +121,19 @@ def _check_inputs(
 ) -> tuple[IntArray, FloatArray, npt.NDArray[Any]]:
     """Return (codes 0..K-1, y_proba (n, K), classes) after checking both."""
     raw, found_classes = _unwrap_proba(y_proba)
+    # a pandas y whose index holds y_proba's row labels in another order (sorted,
+    # or y_proba built on a shuffled X) was paired by position: matched by label
+    tasks = getattr(y_proba, "tasks", None) if raw is not y_proba else None
+    if tasks is not None and series_kind(y) == "pandas":
+        # a crowd result's rows are its tasks: a y indexed by task id in another
+        # order (110 "issues" instead of 15) is matched by task
+        import sys
+
+        pd = sys.modules["pandas"]
+        rows = pd.Series(np.arange(len(tasks)), index=pd.Index(np.asarray(tasks)))
+        y = in_row_order(y, rows, "y", "y_proba.tasks", caller)
+    else:
+        y = in_row_order(y, raw, "y", "y_proba", caller)
     if classes is None:
         classes = found_classes
     by_name = classes is None and _class_columns(raw, y)
@@ -498,6 +512,8 @@ def out_of_fold_proba(
         never mutated.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
+        A pandas ``y`` whose index holds ``X``'s row labels in another order
+        is matched to ``X``'s rows by label (``mllifecycle._frames.in_row_order``).
     cv : int or cross-validation splitter, default=5
         Number of stratified folds (shuffled with ``rng``), or a splitter with
         ``split(X, y)``.
@@ -528,6 +544,9 @@ def out_of_fold_proba(
     """
     caller = "out_of_fold_proba"
     check_has_methods(estimator, "estimator", ["fit", "predict_proba"], caller)
+    # a pandas y with X's row labels in another order: matched by label (the
+    # probabilities follow X's rows)
+    y = in_row_order(y, X, "y", "X", caller)
     Xa = check_array(X, "X", caller=caller, ndim=2)
     ya = _labels(y, caller)
     if ya.shape[0] != Xa.shape[0]:
@@ -771,11 +790,14 @@ def find_label_issues(
     y : array-like of shape (n_samples,)
         Given labels: integers ``0..n_classes-1``, labels listed in
         ``classes``, or (when there are exactly ``n_classes`` distinct ones)
-        any labels in sorted order.
+        any labels in sorted order. A pandas ``y`` whose index holds the row
+        labels of a pandas ``y_proba`` in another order is matched to
+        ``y_proba``'s rows by label (positions in the result are its rows).
     y_proba : array-like of shape (n_samples, n_classes) or result with ``y_proba``
         Out-of-sample class probabilities; a crowd aggregation result (with
         ``y_proba`` and ``classes``) is accepted as is, ``y`` then giving one
-        label per row of its ``y_proba`` (its task order).
+        label per row of its ``y_proba`` (its task order; a pandas ``y``
+        indexed by task id in another order is matched by task).
     method : str, default="prune_by_noise_rate"
         One of ``"prune_by_noise_rate"``, ``"prune_by_class"``, ``"both"``,
         ``"confident_joint"``, ``"predicted_neq_given"``.

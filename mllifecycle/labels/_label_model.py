@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import in_row_order
 from mllifecycle._validation import (
     RNGLike,
     check_int,
@@ -539,6 +540,7 @@ class LabelModel:
         1.0
         """
         caller = "LabelModel.score"
+        y = in_row_order(y, L, "y", "L", caller)  # a table L's rows matched by label
         pred = self.predict(L)
         yv = (_label_array(y) if isinstance(y, list | tuple)
               else np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))

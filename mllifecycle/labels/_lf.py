@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import in_row_order
 from mllifecycle._results import attrs_to_dict, format_value, html_table
 from mllifecycle._validation import (
     check_bool,
@@ -661,6 +662,8 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
     y : array-like of shape (n_samples,), optional
         Gold labels (class values of ``L.classes`` for a :class:`LabelMatrix`,
         class indices for a plain array); ``ABSTAIN`` marks unknown gold.
+        A pandas ``y`` whose index holds a pandas ``L``'s row labels in
+        another order is matched to ``L``'s rows by label.
     confidence_level : float, default=0.95
         Of the Wilson intervals on the accuracies.
 
@@ -678,6 +681,9 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
     (0.75, [1.0, 1.0, 1.0])
     """
     caller = "analyze"
+    # gold labels of a pandas y whose index holds a table L's row labels in another
+    # order were paired by position (accuracies of mismatched rows): matched by label
+    y = in_row_order(y, L, "y", "L", caller)
     vals, cls, names = check_label_matrix(L, "L", caller)
     level = check_probability(confidence_level, "confidence_level", caller, open_interval=True)
     n, m = vals.shape

@@ -11,7 +11,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._frames import column_names, frame_to_numpy, is_frame
+from mllifecycle._frames import column_names, frame_to_numpy, in_row_order, is_frame
 from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
 from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
@@ -412,6 +412,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if not isinstance(self.random_state, np.random.RandomState):  # scikit-learn's kind
             # -1 and 1.5 raised NumPy's bare ValueError/TypeError; True was the seed 1
             check_rng(self.random_state, "random_state", caller)
+        # a pandas y with X's row labels in another order: matched by label
+        y = in_row_order(y, X, "y", "X", caller)
         Xa = check_array(X, "X", caller=caller, ndim=2)
         ya = _labels_as_given(y)  # [0, "a"] stays two types, not two strings
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
@@ -629,6 +631,7 @@ def pseudo_label_gain(
                  None, caller)
         baseline = base_est
     check_has_methods(baseline, "baseline", ["fit", "predict"], caller)
+    y = in_row_order(y, X, "y", "X", caller)  # pandas rows matched by label
     Xa = check_array(X, "X", caller=caller, ndim=2)
     ya = _labels_as_given(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
@@ -804,6 +807,7 @@ def spread_labels(
     True
     """
     caller = "spread_labels"
+    y = in_row_order(y, X, "y", "X", caller)  # pandas rows matched by label
     Xa = check_array(X, "X", caller=caller, ndim=2)
     ya = _labels_as_given(y)
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:

@@ -10,7 +10,14 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from mllifecycle._frames import column_names, column_to_numpy, frame_to_numpy, is_frame, series_kind
+from mllifecycle._frames import (
+    column_names,
+    column_to_numpy,
+    frame_to_numpy,
+    in_row_order,
+    is_frame,
+    series_kind,
+)
 from mllifecycle._validation import (
     check_bool,
     check_int,
@@ -141,6 +148,17 @@ def _one_key(key: Any, caller: str) -> Any:
     got = _key_array([key.item() if isinstance(key, np.ndarray) else key], 1, caller,
                      "key")[0]
     return got.item() if isinstance(got, np.generic) else got
+
+
+def _in_x_order(X: Any, caller: str, **row_args: Any) -> list[Any]:
+    """Return the row-aligned arguments in ``X``'s row order (pandas matched by label).
+
+    A pandas ``y``, ``keys`` or ``sample_weight`` whose index holds ``X``'s
+    row labels in another order (sorted, or ``X`` shuffled) was paired by
+    position, training and scoring mismatched rows; see
+    :func:`mllifecycle._frames.in_row_order` for what is refused.
+    """
+    return [in_row_order(v, X, name, "X", caller) for name, v in row_args.items()]
 
 
 def _labels(y: Any, n: int, caller: str) -> tuple[npt.NDArray[Any], dict[str, Any]]:
@@ -398,6 +416,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         caller = "TwoTier.fit"
         self._check_params(caller)
+        y, keys = _in_x_order(X, caller, y=y, keys=keys)
         # a refit may change the feature count, unless kept local models need it
         keep = not self.reset_on_refit and bool(getattr(self, "_slots", None))
         Xa = self._check_X(
@@ -527,12 +546,17 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             The key (user, device, segment) of each row: ints, strings or
             booleans, one type (booleans are not the ints 0 and 1).
 
+        Pandas ``y`` and ``keys`` whose index holds ``X``'s row labels in
+        another order are matched to ``X``'s rows by label (as in ``fit``,
+        ``predict_proba`` and ``score``); see ``mllifecycle._frames.in_row_order``.
+
         Returns
         -------
         self
         """
         caller = "TwoTier.partial_fit"
         check_is_fitted(self, "global_model_")
+        y, keys = _in_x_order(X, caller, y=y, keys=keys)
         self._check_live_params(caller)
         Xa = self._check_X(X, caller)
         ya, kinds = _labels(y, Xa.shape[0], caller)
@@ -615,6 +639,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Class probabilities: global for cold keys, corrected by each key's local tier."""
         caller = "TwoTier.predict_proba"
         check_is_fitted(self, "global_model_")
+        (keys,) = _in_x_order(X, caller, keys=keys)
         Xa = self._check_X(X, caller)
         proba = np.asarray(self.global_model_.predict_proba(Xa), dtype=np.float64)
         if keys is None:  # the global tier alone: no local parameter is read
@@ -666,6 +691,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
         caller = "TwoTier.score"
         check_is_fitted(self, "global_model_")
+        y, sample_weight, keys = _in_x_order(X, caller, y=y, sample_weight=sample_weight,
+                                             keys=keys)
         pred = self.predict(X, keys)
         ya, kinds = _labels(y, pred.shape[0], caller)
         # a negative weight gave an accuracy above 1 (or a raw sklearn error for NaN)
