@@ -6,7 +6,8 @@ in and out when given) and a scikit-learn style sampler class with
 ``fit_resample`` that works in :class:`imblearn.pipeline.Pipeline`. The
 original rows come first, unchanged; synthetic rows follow. A pandas, polars
 or pyarrow table comes back as the same kind of table (column names kept), a
-Series ``y`` as a Series.
+Series ``y`` as a Series. A pandas ``y`` (or ``sample_weight``) whose index
+holds ``X``'s row labels in another order is read in ``X``'s row order.
 :func:`augmentation_gain` checks, without leaking, whether augmenting the
 training folds actually improves held-out scores.
 

@@ -16,6 +16,7 @@ from mllifecycle._frames import (
     column_names,
     column_to_numpy,
     frame_to_numpy,
+    in_row_order,
     is_frame,
     like,
     series_kind,
@@ -160,20 +161,45 @@ def table_categorical_features(categorical_features: Any, X: Any, caller: str) -
     return [names.index(c) for c in items]
 
 
+def xy_positional(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Move ``X=`` and ``y=`` given by keyword to the front of ``args`` (in place for kwargs).
+
+    ``smote(X=X, y=y)`` is a valid call of ``smote(X, y, *, ...)``; the
+    wrappers read ``args[0]`` and ``args[1]`` and failed with a bare
+    ``IndexError: tuple index out of range``.
+    """
+    out = list(args)
+    for i, key in enumerate(("X", "y")):
+        if len(out) == i and key in kwargs:
+            out.append(kwargs.pop(key))
+    return tuple(out)
+
+
 def frame_io(fn: Callable[P, tuple[Any, ...]]) -> Callable[P, tuple[Any, ...]]:
     """Let an augmenter take tables and give back the same kind.
 
     A pandas/polars/pyarrow ``X`` comes back as the same kind of table with
     its column names (and a column's dtype where the values fit it exactly);
     a Series ``y`` (or ``sample_weight``) comes back as a Series of the same
-    kind. NumPy in, NumPy out.
+    kind. NumPy in, NumPy out. A pandas ``y`` (or ``sample_weight``) whose
+    index holds ``X``'s row labels in another order is read in ``X``'s row
+    order (:func:`mllifecycle._frames.in_row_order`).
     """
     caller = fn.__name__
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> tuple[Any, ...]:
-        X, y = args[0], args[1]
-        Xin, yin, win = X, y, kwargs.get("sample_weight")
+        args = xy_positional(args, kwargs)  # type: ignore[assignment]
+        if len(args) < 2:
+            return fn(*args, **kwargs)  # Python's own "missing argument" TypeError
+        X = args[0]
+        # a shuffled X with y sorted by index: every row was given another's label
+        y = in_row_order(args[1], X, "y", "X", caller)
+        win = kwargs.get("sample_weight")
+        if win is not None:
+            win = in_row_order(win, X, "sample_weight", "X", caller)
+            kwargs["sample_weight"] = win
+        Xin, yin = X, y
         if is_frame(X):
             refuse_inexact_integers(X, caller)  # lost when the table becomes floats
             if "categorical_features" in kwargs:

@@ -14,6 +14,7 @@ from mllifecycle._estimators import fit_weighted, new_seed, seeded_clone, weight
 from mllifecycle._frames import (
     frame_kind,
     frame_to_numpy,
+    in_row_order,
     is_frame,
     like,
     series_kind,
@@ -204,6 +205,9 @@ def augmentation_gain(
         table with text columns (for :func:`smote_nc`) is passed on as it is,
         its values checked by the augmenter and the estimator.
     y : array-like of shape (n_samples,)
+        A pandas ``y`` whose index holds ``X``'s row labels in another order
+        is read in ``X``'s row order (with a default 0..n-1 index on one
+        side, refused).
     augmenter : sampler or callable
         An object with ``fit_resample(X, y)`` (cloned per split, its
         ``random_state`` set from ``rng``), or a function called as
@@ -280,6 +284,9 @@ def augmentation_gain(
             fail("augmenter", "a callable accepting the keyword 'rng'",
                  described(f"{getattr(augmenter, '__name__', augmenter)!r} without "
                            "an rng keyword"), caller)
+    # pandas X and y holding the same row labels in two orders are paired by label:
+    # a y sorted by index was cross-validated against another row's features
+    y = in_row_order(y, X, "y", "X", caller)
     mixed = _has_text_columns(X)
     if mixed:
         # a table with text columns (for smote_nc): its rows are handed on as

@@ -41,6 +41,7 @@ from mllifecycle.augment._common import (
     refuse_sparse,
     safe_scale,
     to_numpy,
+    xy_positional,
 )
 from mllifecycle.augment._knn import LazyIndex, kneighbors_all, radius_bound
 from mllifecycle.exceptions import DegenerateDataWarning
@@ -523,6 +524,7 @@ def _reads_auto(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, 
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        args = xy_positional(args, kwargs)
         auto = kwargs.get("categorical_features")
         if args and isinstance(auto, str) and auto == "auto":
             found = _auto_categorical(args[0])

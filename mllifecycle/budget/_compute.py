@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._frames import in_row_order
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_bool,
@@ -228,6 +229,8 @@ def fit_compute(
     ----------
     n_samples, n_features, seconds : 1-D array-like of positive numbers
         One entry per timed fit (at least 3, at 2 or more distinct row counts).
+        Pandas Series holding ``n_samples``' row labels in another order are
+        read in its row order.
         ``seconds`` may be durations (``timedelta64``, ``datetime.timedelta``,
         ``pandas.Timedelta``), read in seconds.
     peak_memory : 1-D array-like of positive numbers, optional
@@ -247,6 +250,12 @@ def fit_compute(
     2.0
     """
     caller = "fit_compute"
+    # pandas columns holding the same row labels in two orders are paired by label
+    # (a run's time was fitted at another run's size)
+    n_features = in_row_order(n_features, n_samples, "n_features", "n_samples", caller)
+    seconds = in_row_order(seconds, n_samples, "seconds", "n_samples", caller)
+    if peak_memory is not None:
+        peak_memory = in_row_order(peak_memory, n_samples, "peak_memory", "n_samples", caller)
     r = _positive(n_samples, "n_samples", None, caller)
     if r.size < 3:
         fail("n_samples", "at least 3 timed runs", described(f"{r.size}"), caller)
@@ -301,6 +310,9 @@ def time_fits(
     estimator : scikit-learn estimator
         Cloned for every fit.
     X, y : array-like
+        A pandas ``y`` whose index holds ``X``'s row labels in another order
+        is read in ``X``'s row order (with a default 0..n-1 index on one
+        side, refused).
     sizes : array-like of int
         Row counts to time (at least 3 distinct, each at most ``len(X)``).
     repeats : int, default=3
@@ -331,6 +343,8 @@ def time_fits(
     reps = check_int(repeats, "repeats", caller=caller)
     # a truthy "no" measured memory
     memory = check_bool(measure_memory, "measure_memory", caller)
+    # pandas X and y holding the same row labels in two orders are paired by label
+    y = in_row_order(y, X, "y", "X", caller)
     table = hasattr(X, "iloc") and hasattr(X, "columns")
     Xa = np.asarray(X)
     ya = np.asarray(y)

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import seeded_clone
+from mllifecycle._frames import in_row_order
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_int,
@@ -604,6 +605,9 @@ def _check_curve_input(
     The scores (means, variances, folds) are returned divided by the scale
     (see :func:`_score_scale`); variances in those units.
     """
+    # pandas sizes and scores holding the same row labels in two orders are paired
+    # by label (a score was fitted at another row's size)
+    scores = in_row_order(scores, sizes, "scores", "sizes", caller)
     refuse_text(sizes, "sizes", "a 1-D sequence of positive training sizes", caller)
     try:
         n = np.asarray(sizes, dtype=np.float64)
@@ -943,7 +947,9 @@ def learning_curve(
         Cloned for every fit; a ``random_state`` left at None is seeded from
         ``rng``, so the same ``rng`` gives the same curve.
     X, y : array-like
-        The data the curve is measured on.
+        The data the curve is measured on. A pandas ``y`` whose index holds
+        ``X``'s row labels in another order is read in ``X``'s row order
+        (with a default 0..n-1 index on one side, refused).
     sizes : array-like of int
         Training sizes (at least 3 distinct, each at most ``(cv - 1) / cv`` of the
         rows; a repeated size is measured once).
@@ -1013,8 +1019,20 @@ def learning_curve(
         # 10.7 was truncated to 10 (and fractions such as 0.5 to 0)
         fail("sizes", "integer training sizes (absolute row counts)", sizes, caller)
     sz = raw.astype(np.int64)
+    # pandas X and y holding the same row labels in two orders are paired by label
+    # (sklearn reads them by position: a y sorted by index scored chance level)
+    y = in_row_order(y, X, "y", "X", caller)
     Xa = np.asarray(X) if not hasattr(X, "iloc") else X
     ya = np.asarray(y)
+    if np.ndim(Xa) != 2:
+        # "All the 80 fits failed" from scikit-learn, naming no argument
+        fail("X", "a 2-D array with one row per label in y",
+             described(f"shape {np.shape(Xa)}"), caller)
+    n_x = int(np.shape(Xa)[0])
+    if ya.ndim == 0 or ya.shape[0] != n_x:
+        # a shorter y was blamed on sizes (its cap counted y's rows), a longer one on
+        # scikit-learn's "inconsistent numbers of samples", None an IndexError
+        fail("y", f"one label per row of X ({n_x})", described(f"shape {ya.shape}"), caller)
     n_rows = ya.shape[0]
     cap = n_rows * (cv - 1) // cv
     # distinct: repeated sizes are measured once (fit_curve's "at least 3 distinct

@@ -26,6 +26,7 @@ from mllifecycle._validation import (
 from mllifecycle.transfer._common import (
     FloatArray,
     as_numpy,
+    check_same_columns,
     column_scales,
     refuse_categorical_table,
 )
@@ -237,7 +238,10 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         if X_target is None:
             t = x
         else:
-            t = validate_data(self, self._numeric(X_target, "X_target"), reset=False,
+            target = self._numeric(X_target, "X_target")
+            # scikit-learn's "feature names should match" named neither argument
+            check_same_columns(X, X_target, ("X", "X_target"), "CORAL")
+            t = validate_data(self, target, reset=False,
                               dtype=np.float64)
             if t.shape[0] < 2:
                 raise ValueError(

@@ -12,6 +12,7 @@ from mllifecycle._frames import (
     column_names,
     column_to_numpy,
     frame_to_numpy,
+    in_row_order,
     is_frame,
     like,
     refuse_categorical_columns,
@@ -123,9 +124,17 @@ def table_of(x: Any) -> Callable[[Any], Any] | None:
 def check_xy(
     data: Any, name: str, caller: str, *, min_samples: int = 1
 ) -> tuple[FloatArray, npt.NDArray[Any]]:
-    """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels."""
+    """Check ``data`` is a pair ``(X, y)`` of a 2-D numeric X and 1-D labels.
+
+    Pandas ``X`` and ``y`` are paired by row label when their indexes hold the
+    same labels in another order (:func:`mllifecycle._frames.in_row_order`):
+    ``y`` is returned in ``X``'s row order.
+    """
     if not isinstance(data, Sequence) or isinstance(data, str | bytes) or len(data) != 2:
         fail(name, "a pair (X, y) of features and labels", data, caller)
+    # a shuffled X with y sorted by index was trained and scored on mismatched rows
+    # (named as code, for the fix the message shows: source[1].loc[source[0].index])
+    y_in = in_row_order(data[1], data[0], f"{name}[1]", f"{name}[0]", caller)
     cols = column_names(data[0])
     if cols is not None:
         # the table reaches the estimator as it is, and scikit-learn refuses repeated
@@ -134,9 +143,9 @@ def check_xy(
         refuse_duplicate_names(cols, f"{name}[0] (X)", caller)
     x = check_array(as_numpy(data[0], f"{name}[0] (X)", caller), f"{name}[0] (X)",
                     caller=caller, ndim=2, min_samples=min_samples)
-    y = check_array(as_numpy(data[1], f"{name}[1] (y)", caller), f"{name}[1] (y)",
+    y = check_array(as_numpy(y_in, f"{name}[1] (y)", caller), f"{name}[1] (y)",
                     caller=caller, ndim=1, dtype="any", min_samples=min_samples)
-    check_labels_as_given(data[1], y, f"{name}[1] (y)", caller)
+    check_labels_as_given(y_in, y, f"{name}[1] (y)", caller)
     if y.dtype.kind == "O" and set(label_kinds(y)) == {"numbers"}:
         # numbers held as objects (a pandas ``category`` column of ints or floats):
         # scikit-learn reads an object array of numbers as an 'unknown' target

@@ -132,7 +132,10 @@ def finetune(
     source : tuple (X, y)
         The large, related data set.
     target : tuple (X, y)
-        The task's own labelled rows (same features as the source).
+        The task's own labelled rows (same features as the source). In each
+        pair, a pandas ``y`` whose index holds ``X``'s row labels in another
+        order is read in ``X``'s row order (with a default 0..n-1 index on
+        one side, refused).
     strategy : str or list of str, default="auto"
         ``"weighted"``: one fit on source and target, each source row weighted
         ``source_weight`` relative to a target row (the factor tuned by

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mllifecycle._frames import column_names, is_frame, refuse_duplicate_names
+from mllifecycle._frames import column_names, in_row_order, is_frame, refuse_duplicate_names
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.exceptions import NotFittedError
 from mllifecycle.transfer._common import FloatArray
@@ -119,6 +119,9 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         if not isinstance(self.passthrough, bool | np.bool_):
             fail("passthrough", "a bool", self.passthrough, self._caller)
         _refuse_repeated_columns(X, self._caller)
+        # pandas X and y holding the same row labels in two orders are paired by
+        # label (a y sorted by index was fitted to another row's features)
+        y = in_row_order(y, X, "y", "X", self._caller)
         x, y = validate_data(self, X, y)
         self._check_y(y)
         src = self._check_source()
