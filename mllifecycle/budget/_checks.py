@@ -5,34 +5,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import attrs
 import numpy as np
 
+from mllifecycle._results import ARRAY_EQ, same_array
 from mllifecycle._validation import fail
 
+# ARRAY_EQ and same_array: the results' shared array equality, re-exported
 __all__ = ["ARRAY_EQ", "refuse_text", "same_array", "timedelta_seconds"]
 
 _TIMES = (datetime.datetime, datetime.date, datetime.timedelta, np.datetime64, np.timedelta64)
-
-
-def same_array(a: Any, b: Any) -> bool:
-    """Equality of two result arrays (or None): same shape and values, NaN equal to NaN.
-
-    Results compared their arrays with ``eq=False``, that is not at all: two
-    compute models fitted on different timings, or two redundancy plans of
-    different worker accuracies, compared equal.
-    """
-    if a is None or b is None:
-        return a is None and b is None
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        return False
-    nan_ok = a.dtype.kind in "fc" and b.dtype.kind in "fc"
-    return bool(np.array_equal(a, b, equal_nan=nan_ok))
-
-
-#: ``attrs.field(eq=ARRAY_EQ, hash=False)`` for the arrays of a frozen result.
-ARRAY_EQ = attrs.cmp_using(eq=same_array)
 
 
 def refuse_text(values: Any, name: str, expected: str, caller: str) -> None:

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._frames import in_row_order
-from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
     ONE_KIND,
@@ -90,8 +90,8 @@ class Query:
     array([1])
     """
 
-    indices: IntArray
-    scores: FloatArray
+    indices: IntArray = attrs.field(eq=ARRAY_EQ)
+    scores: FloatArray = attrs.field(eq=ARRAY_EQ)
     strategy: str
 
     @property
@@ -1274,14 +1274,14 @@ class ActiveLearner:
     rng: RNGLike = None
 
     estimator_: Any = attrs.field(default=None, init=False, repr=False)
-    labelled_indices_: IntArray = attrs.field(factory=lambda: np.empty(0, np.intp),
+    labelled_indices_: IntArray = attrs.field(eq=ARRAY_EQ, factory=lambda: np.empty(0, np.intp),
                                               init=False, repr=False)
-    y_pool_labelled_: npt.NDArray[Any] = attrs.field(factory=lambda: np.empty(0),
+    y_pool_labelled_: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ, factory=lambda: np.empty(0),
                                                      init=False, repr=False)
     n_bought_: int = attrs.field(default=0, init=False)
     history_: list[dict[str, Any]] = attrs.field(factory=list, init=False, repr=False)
     stop_reason_: str | None = attrs.field(default=None, init=False)
-    skipped_indices_: IntArray = attrs.field(factory=lambda: np.empty(0, np.intp),
+    skipped_indices_: IntArray = attrs.field(eq=ARRAY_EQ, factory=lambda: np.empty(0, np.intp),
                                              init=False, repr=False)
     _X_pool: Any = attrs.field(default=None, init=False, repr=False)
     _X_init: Any = attrs.field(default=None, init=False, repr=False)
@@ -1523,9 +1523,9 @@ class SimulationResult:
     array([ 4,  9, 14])
     """
 
-    n_labels: npt.NDArray[np.int64]
-    scores: FloatArray
-    random_scores: FloatArray
+    n_labels: npt.NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    scores: FloatArray = attrs.field(eq=ARRAY_EQ)
+    random_scores: FloatArray = attrs.field(eq=ARRAY_EQ)
     area: float
     random_area: float
     area_difference: float
@@ -1537,7 +1537,7 @@ class SimulationResult:
     budget: int
     initial_size: int
     n_test: int
-    random_runs: FloatArray = attrs.field(factory=lambda: np.zeros((0, 0)))
+    random_runs: FloatArray = attrs.field(eq=ARRAY_EQ, factory=lambda: np.zeros((0, 0)))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-safe dict."""

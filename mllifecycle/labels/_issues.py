@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import in_row_order, series_kind
-from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     RNGLike,
     check_array,
@@ -355,13 +355,13 @@ class NoiseMatrix:
     0.167
     """
 
-    classes: npt.NDArray[Any]
-    confident_joint: npt.NDArray[np.int64]
-    joint: FloatArray
-    noise_matrix: FloatArray
-    inverse_noise_matrix: FloatArray
-    prior: FloatArray
-    noise_rates: FloatArray
+    classes: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    confident_joint: npt.NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    joint: FloatArray = attrs.field(eq=ARRAY_EQ)
+    noise_matrix: FloatArray = attrs.field(eq=ARRAY_EQ)
+    inverse_noise_matrix: FloatArray = attrs.field(eq=ARRAY_EQ)
+    prior: FloatArray = attrs.field(eq=ARRAY_EQ)
+    noise_rates: FloatArray = attrs.field(eq=ARRAY_EQ)
     noise_fraction: float
     n_samples: int
 
@@ -430,10 +430,10 @@ class LabelIssues:
     (array([2]), 1)
     """
 
-    indices: IntArray
-    label_quality: FloatArray
-    given_labels: npt.NDArray[Any]
-    suggested_labels: npt.NDArray[Any]
+    indices: IntArray = attrs.field(eq=ARRAY_EQ)
+    label_quality: FloatArray = attrs.field(eq=ARRAY_EQ)
+    given_labels: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    suggested_labels: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
     noise: NoiseMatrix
     method: str
     rank_by: str

@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._frames import column_names, frame_to_numpy, in_row_order, is_frame
 from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
-from mllifecycle._results import attrs_to_dict, flat_metrics, html_table
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
     RNGLike,
     check_array,
@@ -725,10 +725,10 @@ class SpreadLabels:
     array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     """
 
-    proba: FloatArray
-    classes: npt.NDArray[Any]
-    labels: npt.NDArray[Any]
-    labelled: npt.NDArray[np.bool_]
+    proba: FloatArray = attrs.field(eq=ARRAY_EQ)
+    classes: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    labels: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    labelled: npt.NDArray[np.bool_] = attrs.field(eq=ARRAY_EQ)
     clamping: float
     n_neighbors: int
 

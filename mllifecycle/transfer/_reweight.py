@@ -10,7 +10,7 @@ import numpy as np
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._progress import check_progress, make_progress
-from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import NEAR, refine_near_pairs
 from mllifecycle._validation import (
     check_array,
@@ -83,7 +83,7 @@ class ImportanceWeights:
     (1.0, True)
     """
 
-    weights: FloatArray
+    weights: FloatArray = attrs.field(eq=ARRAY_EQ)
     effective_sample_size: float
     method: str
     n_source: int
