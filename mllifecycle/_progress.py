@@ -13,6 +13,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+
 from mllifecycle._validation import fail
 
 __all__ = ["Progress", "check_progress", "make_progress"]
@@ -27,8 +29,9 @@ def check_progress(value: Any, caller: str | None = None) -> bool | Callable[[in
     >>> check_progress(False)
     False
     """
-    if isinstance(value, bool):
-        return value
+    if isinstance(value, bool | np.bool_):
+        # NumPy bools too, as check_bool reads every other flag ("Got np.False_")
+        return bool(value)
     if callable(value):
         fn: Callable[[int, int], Any] = value
         return fn

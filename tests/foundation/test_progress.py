@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from mllifecycle._progress import make_progress
+from mllifecycle._progress import check_progress, make_progress
 from mllifecycle.exceptions import InvalidParameterError
 
 
@@ -36,3 +37,11 @@ def test_true_without_tqdm_says_how_to_install(monkeypatch):
     )
     with pytest.raises(ImportError, match=r"mllifecycle\[progress\]"):
         make_progress(True, total=1, caller="f")
+
+
+@pytest.mark.parametrize("flag", [np.bool_(False), np.bool_(True)])
+def test_numpy_bools_are_flags(flag):
+    # refused before ("Got np.False_"), where every other flag takes NumPy bools
+    got = check_progress(flag)
+    assert type(got) is bool
+    assert got is bool(flag)
