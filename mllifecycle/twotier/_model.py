@@ -537,6 +537,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def partial_fit(self, X: Any, y: Any, keys: Any) -> TwoTier:
         """Adapt the local tier of every key in the batch from its labelled rows.
 
+        Pandas ``y`` and ``keys`` whose index holds ``X``'s row labels in
+        another order are matched to ``X``'s rows by label (as in ``fit``,
+        ``predict_proba`` and ``score``), the rule the gates use.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -545,10 +549,6 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         keys : array-like of shape (n_samples,)
             The key (user, device, segment) of each row: ints, strings or
             booleans, one type (booleans are not the ints 0 and 1).
-
-        Pandas ``y`` and ``keys`` whose index holds ``X``'s row labels in
-        another order are matched to ``X``'s rows by label (as in ``fit``,
-        ``predict_proba`` and ``score``); see ``mllifecycle._frames.in_row_order``.
 
         Returns
         -------
