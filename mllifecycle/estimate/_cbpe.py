@@ -206,6 +206,36 @@ def _bootstrap_rows(
 _MAX_REDRAWS = 100
 
 
+def _probability_rows(y_proba: Any, n_classes: int) -> bool:
+    """Whether a list or tuple ``y_proba`` holds rows of ``n_classes`` values.
+
+    ``P.tolist()`` of an ``(n, K)`` table is a list of rows: ``estimate``
+    reads it as one table, so ``estimate_many`` must not read it as ``n``
+    windows of ``K`` positive-class probabilities each (nor refuse it, with
+    ``window_size``, as a list of windows).
+    """
+    if not isinstance(y_proba, list | tuple) or len(y_proba) == 0:
+        return False
+    for row in y_proba:
+        if isinstance(row, str | bytes) or np.ndim(row) != 1:
+            return False
+        try:
+            if len(row) != n_classes:
+                return False
+        except TypeError:
+            return False
+    return True
+
+
+def _sum_to_one(rows: Any) -> bool:
+    """Whether every row of a list of numeric rows sums to 1 (rounding aside)."""
+    try:
+        arr = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return bool(arr.ndim == 2 and np.all(np.abs(arr.sum(axis=1) - 1.0) <= 1e-6))
+
+
 def _refuse_text_labels(y_true: Any, labels: str, caller: str) -> None:
     """Refuse text class labels (``"neg"``, a ``category`` of text) by what they are.
 
@@ -892,8 +922,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         y_proba : array-like or list of array-like
             With ``window_size``: one array of probabilities, cut into
             consecutive windows of ``window_size`` rows (a shorter last window
-            is kept). Without: a list of windows, each shaped as in
-            :meth:`fit`.
+            is kept); a list of probability rows (``P.tolist()``) is such an
+            array. Without: a list of windows, each shaped as in
+            :meth:`fit`; a list of rows of probabilities summing to 1 is
+            refused (one table, not windows of positive-class probabilities).
         window_size : int, optional
             Rows per window.
 
@@ -923,6 +955,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 isinstance(y_proba, list | tuple)
                 and len(y_proba) > 0
                 and not isinstance(y_proba[0], numbers.Real)
+                and not _probability_rows(y_proba, self.n_classes_)
             ):
                 fail(
                     "y_proba",
@@ -946,6 +979,19 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     "y_proba",
                     "a non-empty list of windows (or pass window_size)",
                     y_proba,
+                    caller,
+                )
+            if _probability_rows(y_proba, self.n_classes_) and _sum_to_one(y_proba):
+                # [[0.3, 0.7], [0.9, 0.1]] is one table of rows (as estimate
+                # reads it), not windows of two positive-class probabilities
+                fail(
+                    "y_proba",
+                    "a list of windows (one array of rows per window), or one "
+                    "table with window_size",
+                    described(
+                        f"a list of {len(y_proba)} rows of {self.n_classes_} probabilities "
+                        "summing to 1 (one table; wrap it as [rows] for one window)"
+                    ),
                     caller,
                 )
             windows = [self._as_columns(p, f"y_proba[{i}]", caller) for i, p in enumerate(y_proba)]

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._frames import in_row_order
+from mllifecycle._frames import frame_kind, in_row_order, series_kind
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
@@ -1288,6 +1288,7 @@ class ActiveLearner:
     _y_init: Any = attrs.field(default=None, init=False, repr=False)
     _gen: Any = attrs.field(default=None, init=False, repr=False)
     _est_seed: int = attrs.field(default=0, init=False, repr=False)
+    _pool_index: Any = attrs.field(default=None, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "ActiveLearner"
@@ -1308,6 +1309,9 @@ class ActiveLearner:
             fail("X_pool", f"at least batch_size={self.batch_size} rows",
                  described(f"{Xp.shape[0]} row(s)"), caller)
         self._X_pool = Xp
+        # a pandas pool's row labels: teach matches a Series of answers on them too
+        pandas_pool = frame_kind(X_pool) == "pandas"
+        self._pool_index = getattr(X_pool, "index", None) if pandas_pool else None
         if (X_labelled is None) != (y_labelled is None):
             fail("y_labelled", "given together with X_labelled", y_labelled, caller)
         if X_labelled is not None:
@@ -1403,6 +1407,11 @@ class ActiveLearner:
 
         ``None`` or NaN answers mean "not labelled": those rows are set aside
         (``skipped_indices_``) and not queried again; they cost no budget.
+        ``labels`` are read in the order of ``indices`` (pool positions), except
+        a pandas Series whose index holds exactly those positions (or, for a
+        pandas pool, those rows' labels) in another order: it is matched by
+        label. A Series with any other index than a default ``0..n-1``
+        RangeIndex is refused.
         """
         caller = "ActiveLearner.teach"
         if self._X_pool is None:
@@ -1430,6 +1439,7 @@ class ActiveLearner:
         if len(labs) != idx.shape[0]:
             fail("labels", f"one answer per queried row ({idx.shape[0]})",
                  described(f"{len(labs)} answer(s)"), caller)
+        labs = _answers_in_order(labels, labs, idx, self._pool_index, caller)
         if idx.size and (idx.min() < 0 or idx.max() >= self._X_pool.shape[0]):
             fail("indices", f"pool row indices in [0, {self._X_pool.shape[0] - 1}]",
                  idx, caller)
@@ -1477,6 +1487,52 @@ class ActiveLearner:
                 self.stop_reason_ = "stopping rule"
                 break
         return self
+
+
+def _answers_in_order(labels: Any, labs: list[Any], idx: IntArray, pool_index: Any,
+                      caller: str) -> list[Any]:
+    """Return a pandas ``labels``' answers in the order of the pool rows ``idx``.
+
+    A Series whose index holds exactly the pool rows ``idx`` in another order
+    (``y_pool.loc[sorted(indices)]``) was read by position: each answer went
+    to another row. Such a Series is matched by label, on the pool positions
+    or, for a pandas pool, on its row labels (``pool_index[idx]``). One with a
+    default ``0..n-1`` RangeIndex (``pd.Series(answers)``) is read by position,
+    as are arrays and lists; any other index (other row labels) is refused.
+    """
+    from mllifecycle._frames import _default_index
+
+    if series_kind(labels) != "pandas":
+        return labs
+    index = labels.index
+    if _default_index(index) or len(index) != len(idx):
+        return labs
+    names = [idx]
+    if pool_index is not None and not _default_index(pool_index):
+        names.append(pool_index[idx])
+    for rows in names:
+        if list(index) == list(rows):
+            return labs
+    found = []
+    if index.is_unique:
+        for rows in names:
+            try:
+                pos = index.get_indexer(rows)
+            except (TypeError, ValueError):  # labels that cannot be looked up
+                continue
+            if (pos >= 0).all():
+                found.append(pos)
+    if found and all(np.array_equal(f, found[0]) for f in found):
+        return [labs[int(p)] for p in found[0]]
+    what = ("exactly the pool rows of 'indices' (positions"
+            + (" or the pool's row labels" if len(names) > 1 else "") + ")")
+    more = " ..." if len(idx) > 5 else ""
+    fail("labels", "answers in the order of 'indices' (a list, an array), or a Series "
+         f"indexed by {what}, matched by label",
+         described(f"a Series indexed by {index[:5].tolist()!r}{more} for the rows "
+                   f"{idx[:5].tolist()!r}{more}"
+                   + (" (it holds both, in different orders)" if len(found) > 1 else "")),
+         caller)
 
 
 # ---------------------------------------------------------------- simulation

@@ -30,7 +30,13 @@ from mllifecycle.labels._crowd import (
     _refuse_flags_with_numbers,
     _same_flag_kind,
 )
-from mllifecycle.labels._lf import ABSTAIN, LabelMatrix, _is_abstain, check_label_matrix
+from mllifecycle.labels._lf import (
+    ABSTAIN,
+    LabelMatrix,
+    _is_abstain,
+    _row_labels,
+    check_label_matrix,
+)
 
 __all__ = ["LabelModel"]
 
@@ -415,7 +421,7 @@ class LabelModel:
             bad = given[int(L.values[vals == -2][0])]
             fail("L", f"votes among the fitted classes {fitted!r}",
                  described(f"a label matrix voting {bad!r}"), caller)
-        return LabelMatrix(values=vals, classes=self.classes_, names=L.names)
+        return LabelMatrix(values=vals, classes=self.classes_, names=L.names, index=L.index)
 
     def predict_proba(self, L: Any) -> FloatArray:
         """Return the probability of each class (columns in ``classes_`` order).
@@ -540,7 +546,9 @@ class LabelModel:
         1.0
         """
         caller = "LabelModel.score"
-        y = in_row_order(y, L, "y", "L", caller)  # a table L's rows matched by label
+        # a table L's rows, or those of the table a LabelMatrix was applied to,
+        # matched by label
+        y = in_row_order(y, _row_labels(L), "y", "L", caller)
         pred = self.predict(L)
         yv = (_label_array(y) if isinstance(y, list | tuple)
               else np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y))

@@ -10,8 +10,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import in_row_order
-from mllifecycle._results import attrs_to_dict, format_value, html_table
+from mllifecycle._frames import frame_kind, in_row_order, series_kind
+from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_bool,
     check_int,
@@ -129,6 +129,12 @@ class LabelMatrix:
         Class labels; ``classes[c]`` is what vote ``c`` means.
     names : tuple of str
         Labelling function names, one per column.
+    index : pandas.Index or None
+        Row labels of the pandas table (or Series) the functions were applied
+        to, one per row of ``values``; None for arrays, sequences and tables
+        without row labels (polars, pyarrow). :func:`analyze` and
+        :meth:`LabelModel.score` match a pandas ``y`` to these rows by label
+        (``y`` with the same labels in another order is put in this order).
 
     Examples
     --------
@@ -143,6 +149,7 @@ class LabelMatrix:
     values: npt.NDArray[np.int64]
     classes: npt.NDArray[Any]
     names: tuple[str, ...]
+    index: Any = None
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -156,8 +163,18 @@ class LabelMatrix:
         return int(self.values.shape[0])
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the fields as JSON-safe Python."""
-        return attrs_to_dict(self)
+        """Return the fields as JSON-safe Python (``index`` as a list of row labels)."""
+        out = attrs_to_dict(self, exclude=("index",))
+        out["index"] = None if self.index is None else jsonable(list(self.index))
+        return out
+
+    def _rows_view(self) -> Any:
+        """Return a pandas Series on ``index`` (for ``in_row_order``), else ``self``."""
+        if self.index is None:
+            return self
+        import pandas as pd
+
+        return pd.Series(np.arange(len(self.index)), index=self.index)
 
     def __repr__(self) -> str:
         return (f"LabelMatrix(n_samples={self.values.shape[0]}, n_lfs={self.values.shape[1]}, "
@@ -421,7 +438,19 @@ def apply(
                 fail("lfs", f"votes among the classes {cls.tolist()!r} or ABSTAIN",
                      described(f"{v!r} from {names[j]!r} on example {i}"), caller)
             out[i, j] = c
-    return LabelMatrix(values=out, classes=cls, names=names)
+    # the table's row labels are kept: a gold y of those rows in another order
+    # (sorted while X was shuffled) was read by position, against other rows
+    index = X.index if "pandas" in (frame_kind(X), series_kind(X)) else None
+    return LabelMatrix(values=out, classes=cls, names=names, index=index)
+
+
+def _row_labels(L: Any) -> Any:
+    """Return what ``in_row_order`` reads a label matrix's rows from.
+
+    A :class:`LabelMatrix` applied to a pandas table has that table's row
+    labels (a Series on them); anything else is itself.
+    """
+    return L._rows_view() if isinstance(L, LabelMatrix) else L
 
 
 def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = None
@@ -683,7 +712,7 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
     caller = "analyze"
     # gold labels of a pandas y whose index holds a table L's row labels in another
     # order were paired by position (accuracies of mismatched rows): matched by label
-    y = in_row_order(y, L, "y", "L", caller)
+    y = in_row_order(y, _row_labels(L), "y", "L", caller)
     vals, cls, names = check_label_matrix(L, "L", caller)
     level = check_probability(confidence_level, "confidence_level", caller, open_interval=True)
     n, m = vals.shape

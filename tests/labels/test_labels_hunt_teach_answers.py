@@ -40,7 +40,9 @@ def test_teach_takes_series_generators_and_arrays() -> None:
     import pandas as pd
 
     learner = _learner()
-    learner.teach([0, 1], pd.Series([0, 1], index=[5, 6]))
+    # a Series with a default RangeIndex is read by position (one indexed by
+    # other row labels is refused: test_active_teach_series_index.py)
+    learner.teach([0, 1], pd.Series([0, 1]))
     learner.teach([2, 3], (v for v in [1, 0]))
     learner.teach([4], np.array([1]))
     assert learner.y_pool_labelled_.tolist() == [0, 1, 1, 0, 1]
