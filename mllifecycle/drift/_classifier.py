@@ -127,7 +127,8 @@ def classifier_drift(
     Parameters
     ----------
     reference, current : array-like of shape (n, d)
-        The two samples.
+        The two samples; two tables (pandas, polars, pyarrow) must have the same column
+        names in the same order.
     estimator : scikit-learn classifier, optional
         Cloned, never mutated. Needs ``predict_proba`` or ``decision_function``.
         Default: ``RandomForestClassifier(n_estimators=50, min_samples_leaf=5)``.

@@ -28,6 +28,7 @@ from mllifecycle.drift._wasserstein import wasserstein
 
 __all__ = [
     "FEATURE_TESTS", "column_name", "column_names", "split_table", "check_tables",
+    "TIME_KINDS", "refuse_mixed_times",
     "resolve_tests", "kinds",
     "declared_categorical", "time_zones",
 ]
@@ -61,25 +62,54 @@ def _time_as_number(
     caller: str = "detect",
     zones: dict[int, bool] | None = None,
     j: int = 0,
+    times: dict[int, int] | None = None,
 ) -> npt.NDArray[Any]:
     """Datetimes and durations as float64 nanoseconds (NaT -> NaN); others unchanged.
 
     Datetime columns are tested as numbers (their instants), not as categories:
     as categories every timestamp would be its own category and the test
     would see nothing. An object column of datetimes records in ``zones[j]``
-    whether they were timezone-aware (they are compared in UTC).
+    whether they were timezone-aware (they are compared in UTC). ``times[j]``
+    gets the column's kind of time (:data:`TIME_KINDS`), so that instants are
+    never compared with plain numbers or with durations.
     """
     if col.dtype.kind in "mM":
+        if times is not None:
+            times[j] = TIME_KINDS[col.dtype.kind]
         # scaled, not cast: datetime64[s] after 2262 overflowed in nanoseconds
         return time_counts(col, f"{col.dtype.kind}8[ns]")
     if col.dtype.kind == "O" and col.ndim == 1:
         # Python or pandas datetimes (aware ones in UTC), or durations
-        times = object_times(col, name, caller)
-        if times is not None:
-            if zones is not None and times[0].dtype.kind == "M":
-                zones[j] = times[1]
-            return _time_as_number(times[0])
+        found = object_times(col, name, caller)
+        if found is not None:
+            if zones is not None and found[0].dtype.kind == "M":
+                zones[j] = found[1]
+            return _time_as_number(found[0], j=j, times=times)
     return col
+
+
+# a column's kind of time, as ``split_table`` records it (absent: not a time)
+TIME_KINDS = {"M": 1, "m": 2}
+_TIME_NAMES = {0: "numbers or categories", 1: "datetimes", 2: "durations (timedeltas)"}
+
+
+def refuse_mixed_times(
+    rt: dict[int, int], ct: dict[int, int], names: list[str], caller: str,
+    like: str = "'reference'",
+) -> None:
+    """Refuse a column of datetimes or durations on one side and not on the other.
+
+    ``rt``/``ct`` are the ``times`` :func:`split_table` recorded for the
+    reference and the current data. Both are tested as nanosecond counts, so
+    instants against plain numbers (or durations) gave a statistic of the
+    units, not of the data.
+    """
+    for j in sorted(set(rt) | set(ct)):
+        r, c = rt.get(j, 0), ct.get(j, 0)
+        if r != c:
+            nm = names[j] if j < len(names) else j
+            fail("current", f"column {nm!r} of {_TIME_NAMES[r]}, as in {like}",
+                 described(f"{_TIME_NAMES[c]} in column {nm!r}"), caller)
 
 
 def time_zones(x: Any, object_zones: dict[int, bool]) -> dict[int, bool]:
@@ -147,9 +177,17 @@ def column_kind(col: npt.NDArray[Any]) -> str:
 
 
 def split_table(
-    x: Any, name: str, caller: str, zones: dict[int, bool] | None = None
+    x: Any,
+    name: str,
+    caller: str,
+    zones: dict[int, bool] | None = None,
+    times: dict[int, int] | None = None,
 ) -> tuple[list[str], list[npt.NDArray[Any]]]:
-    """Names and 1-D columns of ``x``; ``zones`` gets its object datetime columns' awareness."""
+    """Names and 1-D columns of ``x``; ``zones`` gets its object datetime columns' awareness.
+
+    ``times`` gets the kind of time (:data:`TIME_KINDS`) of its datetime and
+    duration columns, by position.
+    """
     if isinstance(x, Mapping):
         if len(x) == 0:
             fail(
@@ -161,7 +199,7 @@ def split_table(
         keys = [str(k) for k in x]
         refuse_duplicate_names(list(x), name, caller)
         vals = [
-            _time_as_number(np.asarray(v), name, caller, zones, j)
+            _time_as_number(np.asarray(v), name, caller, zones, j, times)
             for j, v in enumerate(x.values())
         ]
         for k, v in zip(keys, vals, strict=True):
@@ -179,7 +217,8 @@ def split_table(
         refuse_duplicate_names(raw, name, caller)
         flags = _boolean_columns(x)
         cols = [
-            _bools_with_nulls(c) if j in flags else _time_as_number(c, name, caller, zones, j)
+            _bools_with_nulls(c) if j in flags
+            else _time_as_number(c, name, caller, zones, j, times)
             for j, c in enumerate(cols)
         ]
         if len(cols) == 0:
@@ -216,7 +255,7 @@ def split_table(
             caller,
         )
     return [f"x{j}" for j in range(arr.shape[1])], [
-        _time_as_number(arr[:, j], name, caller, zones, j) for j in range(arr.shape[1])
+        _time_as_number(arr[:, j], name, caller, zones, j, times) for j in range(arr.shape[1])
     ]
 
 
@@ -249,8 +288,10 @@ def check_tables(
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
     r_obj: dict[int, bool] = {}
     c_obj: dict[int, bool] = {}
-    rn, rc = split_table(reference, "reference", caller, r_obj)
-    cn, cc = split_table(current, "current", caller, c_obj)
+    r_times: dict[int, int] = {}
+    c_times: dict[int, int] = {}
+    rn, rc = split_table(reference, "reference", caller, r_obj, r_times)
+    cn, cc = split_table(current, "current", caller, c_obj, c_times)
     if len(rc) != len(cc):
         fail(
             "current",
@@ -265,6 +306,7 @@ def check_tables(
             described(f"columns {cn[:5]}"),
             caller,
         )
+    refuse_mixed_times(r_times, c_times, rn, caller)
     refuse_mixed_time_zones(
         time_zones(reference, r_obj), time_zones(current, c_obj), rn, caller
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import warnings
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -313,11 +314,33 @@ def check_pair_1d(
     return ref, cur
 
 
+def _check_same_columns(reference: Any, current: Any, caller: str) -> None:
+    """Refuse a dict of columns, repeated column names, and tables whose columns differ."""
+    from mllifecycle._frames import column_names, refuse_duplicate_names
+
+    for x, nm in ((reference, "reference"), (current, "current")):
+        if isinstance(x, Mapping):
+            fail(nm, "a 2-D array or a table (pandas, polars, pyarrow)",
+                 described("a mapping of columns (wrap it, e.g. pandas.DataFrame(...))"), caller)
+    rn, cn = column_names(reference), column_names(current)
+    for names, nm in ((rn, "reference"), (cn, "current")):
+        if names is not None:
+            refuse_duplicate_names(names, nm, caller)
+    if rn is not None and cn is not None and [str(c) for c in rn] != [str(c) for c in cn]:
+        fail("current", f"the columns of 'reference' {[str(c) for c in rn][:5]}, in that order",
+             described(f"columns {[str(c) for c in cn][:5]}"), caller)
+
+
 def check_pair_2d(
     reference: Any, current: Any, caller: str, nan_policy: Any = "raise"
 ) -> tuple[FloatArray, FloatArray]:
-    """Validate two numeric samples (1-D becomes one column) with equal widths."""
+    """Validate two numeric samples (1-D becomes one column) with equal widths.
+
+    Two tables are compared column by column, so their columns must have the
+    same names in the same order (a reordered table was compared by position).
+    """
     pol = check_nan_policy(nan_policy, caller)
+    _check_same_columns(reference, current, caller)
     refuse_complex(reference, "reference", caller)
     refuse_complex(current, "current", caller)
     refuse_text(reference, "reference", caller)

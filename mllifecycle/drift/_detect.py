@@ -332,7 +332,8 @@ def detect(
         strings, bools or objects, and columns typed categorical (pandas
         ``category``, polars ``Categorical``/``Enum``, pyarrow dictionary)
         are categorical anyway; datetime columns
-        are tested as numbers (their instants). Column names must be unique
+        are tested as numbers (their instants), and refused against a column
+        of numbers or durations in the other sample. Column names must be unique
         as text (``1`` and ``"1"`` clash). A string is a column label, an int
         a position (as in scikit-learn); an int that is also the label of a
         column at another position (columns ``[10, 0]``, key ``0``) is

@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
+from mllifecycle._scaling import pow2_scale
 from mllifecycle.drift._common import (
     FloatArray,
     check_common,
@@ -35,6 +36,22 @@ def _distances(x: FloatArray, y: FloatArray, x_sq: FloatArray, y_sq: FloatArray)
     return out
 
 
+def _prepare(ref: FloatArray, cur: FloatArray) -> tuple[FloatArray, float, float]:
+    """:func:`prepare`, then a further power of two bringing subnormal data to unit scale.
+
+    ``prepare`` caps its scale at ``2 ** 1023`` (``s`` must stay finite), which
+    leaves data below about 1e-308 at a scale of about 1e-12, under the
+    absolute tie tolerance of the permutation p-value: every relabelling tied
+    with the observed statistic, p = 1. Distances in the returned sample are
+    ``s * extra`` times the original ones (``extra`` is 1 unless the data are
+    subnormal).
+    """
+    z, s = prepare(ref, cur)
+    big = float(np.max(np.abs(z))) if z.size else 0.0
+    extra = 1.0 if big == 0.0 else pow2_scale(big)
+    return z * extra, s, extra
+
+
 def energy(
     reference: npt.ArrayLike,
     current: npt.ArrayLike,
@@ -52,7 +69,8 @@ def energy(
     Parameters
     ----------
     reference, current : array-like of shape (n, d) or (n,)
-        The two samples.
+        The two samples; two tables (pandas, polars, pyarrow) must have the same column
+        names in the same order.
     alpha : float, default=0.05
         Significance level.
     n_resamples : int, default=500
@@ -122,7 +140,7 @@ def energy(
     noise = 0.0  # 1-D: a sum of squares of exact ECDF differences, no cancellation
     if ref.shape[1] == 1:
         n, m = ref.shape[0], cur.shape[0]
-        z, s = prepare(ref, cur)
+        z, s, extra = _prepare(ref, cur)
         groups = pooled_groups(z[:n, 0], z[n:, 0], max_groups=None)
         counts = groups.ref_counts[None, :].astype(np.float64)
         e_obs = 2.0 * float(cdf_distance_from_counts(counts, groups, 2)[0])
@@ -143,7 +161,7 @@ def energy(
         ref, cur, sub = subsample(ref, cur, ms, gen)
         details["subsampled"] = sub
         n, m = ref.shape[0], cur.shape[0]
-        z, s = prepare(ref, cur)
+        z, s, extra = _prepare(ref, cur)
         q, r, total, q_obs = quadratic_forms(
             z, n, nb, gen, _distances, n_jobs=jobs, progress=progress, caller=caller
         )
@@ -159,7 +177,7 @@ def energy(
     if e_obs <= noise * cross:
         e_obs = 0.0
     p = permutation_p_value(obs_t, perm, alpha=a, caller=caller, details=details, rtol=rtol)
-    stat_v = float(np.sqrt(max(e_obs, 0.0) / s))
+    stat_v = float(np.sqrt(max(e_obs, 0.0) / extra / s))  # two steps: s * extra may be inf
     effect = float(max(e_obs, 0.0) / (2.0 * cross)) if cross > 0 else 0.0
     return _result(
         "energy", stat_v, p, min(effect, 1.0), n, m, alpha=a, min_effect=me, details=details

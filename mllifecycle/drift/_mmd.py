@@ -76,7 +76,8 @@ def mmd(
     Parameters
     ----------
     reference, current : array-like of shape (n, d) or (n,)
-        The two samples, same number of features.
+        The two samples, same number of features; two tables (pandas, polars,
+        pyarrow) must have the same column names in the same order.
     alpha : float, default=0.05
         Significance level.
     n_resamples : int, default=500

@@ -15,6 +15,7 @@ from mllifecycle.drift._columns import (
     column_names,
     declared_categorical,
     kinds,
+    refuse_mixed_times,
     resolve_tests,
     split_table,
     time_zones,
@@ -78,7 +79,8 @@ def _fit(
     min_rows: int,
 ) -> Reference:
     obj_zones: dict[int, bool] = {}
-    names, cols = split_table(reference, name, caller, obj_zones)
+    times: dict[int, int] = {}
+    names, cols = split_table(reference, name, caller, obj_zones, times)
     if cols[0].shape[0] < min_rows:
         fail(
             name,
@@ -162,9 +164,42 @@ def _fit(
         sketches=None if capacity is None else sketches,
         capacity=capacity,
         time_zones=[[j, int(a)] for j, a in sorted(time_zones(reference, obj_zones).items())],
+        time_kinds=[[j, k] for j, k in sorted(times.items())],
     )
     ref._restack()
     return ref
+
+
+def _merged_time_kinds(refs: list[Reference], caller: str) -> list[list[int]] | None:
+    """Return merged profiles' time kinds; None (unchecked) unless every one records them.
+
+    Refuses a column of datetimes in one profile and of numbers or durations
+    in another (the merged profile mixed instants with plain numbers); a
+    column that holds no values in a profile (all missing, omitted) takes the
+    kind it has elsewhere.
+    """
+    if any(r._time_kinds is None for r in refs):
+        return None
+    out: dict[int, tuple[int, int]] = {}  # position -> (time kind, first reference)
+    names = {0: "numbers or categories", 1: "datetimes", 2: "durations"}
+    for i, r in enumerate(refs):
+        have = {p[0]: p[1] for p in r._time_kinds or []}
+        for j in range(len(r.names)):
+            if _is_empty_column(r, j):
+                continue
+            k = have.get(j, 0)
+            seen = out.setdefault(j, (k, i))
+            if seen[0] != k:
+                fail(
+                    "references",
+                    f"references whose column {r.names[j]!r} holds the same kind of "
+                    "values in all of them",
+                    described(
+                        f"{names[seen[0]]} in references[{seen[1]}], {names[k]} in references[{i}]"
+                    ),
+                    caller,
+                )
+    return [[j, k] for j, (k, _) in sorted(out.items()) if k]
 
 
 def _is_empty_column(r: Reference, j: int) -> bool:
@@ -206,6 +241,7 @@ def _with_kind(r: Reference, j: int, kind: str, test: str) -> Reference:
         numeric=[] if sketched else numeric, categories=cats, frame=r._frame,
         sketches=numeric if sketched else None, capacity=r._capacity,
         time_zones=r._time_zones,
+        time_kinds=r._time_kinds,
     )
 
 
@@ -318,6 +354,8 @@ class Reference:
     _capacity: int | None = None
     # the reference table's datetime columns: [[position, 1 if timezone-aware else 0]]
     _time_zones: list[list[int]] | None = None
+    # its datetime and duration columns: [[position, TIME_KINDS code]]
+    _time_kinds: list[list[int]] | None = None
 
     @classmethod
     def fit(
@@ -567,9 +605,16 @@ class Reference:
                 cur._check_sizes("current", caller)
                 # aware against naive times were compared as instants
                 self._check_time_zones({j: bool(z) for j, z in cur._time_zones or []}, caller)
+                if self._time_kinds is not None and cur._time_kinds is not None:
+                    refuse_mixed_times(
+                        {p[0]: p[1] for p in self._time_kinds},
+                        {p[0]: p[1] for p in cur._time_kinds}, self.names, caller,
+                        like="the reference",
+                    )
                 return self._compare_profiles(cur, a, corr, me, rng, caller)
         cur_zones: dict[int, bool] = {}
-        names, cc = split_table(current, "current", caller, cur_zones)
+        cur_times: dict[int, int] = {}
+        names, cc = split_table(current, "current", caller, cur_zones, cur_times)
         if len(cc) != len(self.names):
             fail(
                 "current",
@@ -584,6 +629,11 @@ class Reference:
                 f"the reference's columns {self.names[:5]}",
                 described(f"columns {names[:5]}"),
                 caller,
+            )
+        if self._time_kinds is not None:  # instants against numbers or durations
+            refuse_mixed_times(
+                {p[0]: p[1] for p in self._time_kinds}, cur_times, self.names, caller,
+                like="the reference",
             )
         self._check_time_zones(time_zones(current, cur_zones), caller)
         if cc[0].shape[0] < 2:
@@ -908,6 +958,7 @@ class Reference:
             time_zones=[[j, a] for j, (a, _) in sorted(zones.items())]
             if any(r._time_zones is not None for r in refs)
             else None,
+            time_kinds=_merged_time_kinds(refs, caller),
         )
         out._restack()
         return out
@@ -928,6 +979,7 @@ class Reference:
         object.__setattr__(self, "_sketches", None)  # pickles from before sketches
         object.__setattr__(self, "_capacity", None)
         object.__setattr__(self, "_time_zones", None)  # pickles from before time zones
+        object.__setattr__(self, "_time_kinds", None)  # and before time kinds
         for k, v in state.items():
             if k in fields:  # older pickles also held the reference's sort keys
                 object.__setattr__(self, k, v)
