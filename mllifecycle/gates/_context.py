@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._frames import refuse_duplicate_names
+from mllifecycle._frames import refuse_duplicate_names, series_kind
 from mllifecycle._results import flat_metrics, format_value, jsonable
 from mllifecycle._validation import (
     check_array,
@@ -218,11 +218,16 @@ class GateContext:
     # the float type below float64 each probability table was given in (float16,
     # float32): the gates check the table again, with that type's tolerance
     _proba_dtypes: Any = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    # y_true's pandas row index, when it had one: what a slicing callable's
+    # pandas answer is matched against (SliceNoRegression(by=callable))
+    _row_index: Any = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "GateContext"
         fix = object.__setattr__
         given = self.y_true
+        if series_kind(given) == "pandas":
+            fix(self, "_row_index", given.index)
         # pandas inputs whose index holds y_true's row labels in another order
         # are matched by label (they were paired by position)
         for nm in ("challenger", "champion", "challenger_proba", "champion_proba",
@@ -303,7 +308,7 @@ class GateContext:
         slices = {k: v[rows] for k, v in slices.items()} if isinstance(slices, dict) else sub(
             slices
         )
-        return GateContext(
+        out = GateContext(
             y_true=self.y_true[rows],
             challenger=self.challenger[rows],
             champion=sub(self.champion),
@@ -315,6 +320,9 @@ class GateContext:
             # the full data's labels: a slice may lack a class its predictions hold
             classes=self.labels,
         )
+        if self._row_index is not None:
+            object.__setattr__(out, "_row_index", self._row_index[rows])
+        return out
 
     def _proba_as_given(self, name: str, rows: Any = None) -> Any:
         """Probabilities ``name`` (its ``rows``) in the float type they were given in.

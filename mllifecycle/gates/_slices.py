@@ -49,7 +49,9 @@ class SliceNoRegression:
     by : str, callable or None, default=None
         The slices: None uses ``context.slices`` (a 1-D array of labels); a
         str names a column of ``context.slices``; a callable maps the context
-        to a 1-D array of slice labels.
+        to a 1-D array of slice labels (a pandas Series whose index holds the
+        row labels of the context's pandas ``y_true`` in another order is
+        matched to those rows by label).
     margin : float, default=0.0
         Tolerated loss per slice, in the metric's units.
     alpha : float, default=0.05
@@ -148,6 +150,16 @@ class SliceNoRegression:
         caller = "SliceNoRegression"
         if callable(self.by):
             raw: Any = self.by(context)
+            index = getattr(context, "_row_index", None)
+            if index is not None:
+                # a pandas answer holding y_true's row labels in another order
+                # is matched by label (it was read by position), the context's rule
+                import pandas as pd
+
+                from mllifecycle._frames import in_row_order
+
+                ref = pd.Series(np.zeros(len(index)), index=index)
+                raw = in_row_order(raw, ref, "by", "y_true", caller)
         elif isinstance(self.by, str):
             if not isinstance(context.slices, dict) or self.by not in context.slices:
                 have = list(context.slices) if isinstance(context.slices, dict) else None
