@@ -566,7 +566,9 @@ def in_row_order(x: Any, ref: Any, name: str, ref_name: str, caller: str) -> Any
     position rather than name them: matching by label or by position could
     both be wrong, so that is refused naming ``name``, as are the same labels
     in another order with duplicates. Any other pair of indexes (sharing some
-    labels or none) is read by position, as scikit-learn reads it.
+    labels or none) is read by position, as scikit-learn reads it. ``ref``
+    may also be a pandas ``Index`` naming the rows (a label matrix's kept
+    index, a crowd result's tasks, a gate context's ``y_true`` index).
 
     Examples
     --------
@@ -580,7 +582,10 @@ def in_row_order(x: Any, ref: Any, name: str, ref_name: str, caller: str) -> Any
     from mllifecycle._validation import described, fail
 
     def index(v: Any) -> Any:
-        return v.index if "pandas" in (frame_kind(v), series_kind(v)) else None
+        if "pandas" in (frame_kind(v), series_kind(v)):
+            return v.index
+        pd = sys.modules.get("pandas")  # an Index needs pandas imported
+        return v if pd is not None and isinstance(v, pd.Index) else None
 
     a, b = index(x), index(ref)
     if a is None or b is None or len(a) != len(b) or a.equals(b):

@@ -154,12 +154,9 @@ class SliceNoRegression:
             if index is not None:
                 # a pandas answer holding y_true's row labels in another order
                 # is matched by label (it was read by position), the context's rule
-                import pandas as pd
-
                 from mllifecycle._frames import in_row_order
 
-                ref = pd.Series(np.zeros(len(index)), index=index)
-                raw = in_row_order(raw, ref, "by", "y_true", caller)
+                raw = in_row_order(raw, index, "by", "y_true", caller)
         elif isinstance(self.by, str):
             if not isinstance(context.slices, dict) or self.by not in context.slices:
                 have = list(context.slices) if isinstance(context.slices, dict) else None

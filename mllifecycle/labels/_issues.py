@@ -129,8 +129,7 @@ def _check_inputs(
         # order (110 "issues" instead of 15) is matched by task
         import sys
 
-        pd = sys.modules["pandas"]
-        rows = pd.Series(np.arange(len(tasks)), index=pd.Index(np.asarray(tasks)))
+        rows = sys.modules["pandas"].Index(np.asarray(tasks))
         y = in_row_order(y, rows, "y", "y_proba.tasks", caller)
     else:
         y = in_row_order(y, raw, "y", "y_proba", caller)

@@ -168,14 +168,6 @@ class LabelMatrix:
         out["index"] = None if self.index is None else jsonable(list(self.index))
         return out
 
-    def _rows_view(self) -> Any:
-        """Return a pandas Series on ``index`` (for ``in_row_order``), else ``self``."""
-        if self.index is None:
-            return self
-        import pandas as pd
-
-        return pd.Series(np.arange(len(self.index)), index=self.index)
-
     def __repr__(self) -> str:
         return (f"LabelMatrix(n_samples={self.values.shape[0]}, n_lfs={self.values.shape[1]}, "
                 f"classes={self.classes.tolist()!r}, "
@@ -448,9 +440,11 @@ def _row_labels(L: Any) -> Any:
     """Return what ``in_row_order`` reads a label matrix's rows from.
 
     A :class:`LabelMatrix` applied to a pandas table has that table's row
-    labels (a Series on them); anything else is itself.
+    labels (its kept ``index``); anything else is itself.
     """
-    return L._rows_view() if isinstance(L, LabelMatrix) else L
+    if isinstance(L, LabelMatrix) and L.index is not None:
+        return L.index
+    return L
 
 
 def check_label_matrix(L: Any, name: str, caller: str, n_classes: int | None = None

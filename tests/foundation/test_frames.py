@@ -104,3 +104,16 @@ def test_complex_input_is_refused_not_truncated(dtype):
 
     with pytest.raises(InvalidParameterError, match=r"'x' parameter .* real numbers"):
         check_array(np.array([1 + 2j, 3]), "x", dtype=dtype)
+
+
+def test_in_row_order_takes_an_index_as_the_rows():
+    # a kept row index (LabelMatrix, a crowd result's tasks, a gate context)
+    # names the rows as a Series on it would
+    from mllifecycle._frames import in_row_order
+    from mllifecycle.exceptions import InvalidParameterError
+
+    x = pd.Series([10, 20, 30], index=["c", "a", "b"])
+    got = in_row_order(x, pd.Index(["a", "b", "c"]), "x", "rows", "f")
+    assert got.tolist() == [20, 30, 10]
+    with pytest.raises(InvalidParameterError, match="'x' parameter of f"):
+        in_row_order(pd.Series([1, 2, 3], index=[2, 0, 1]), pd.RangeIndex(3), "x", "rows", "f")
