@@ -420,7 +420,9 @@ def _validate(
     check_progress(progress, _CALLER)
     times, time_origin = _timestamps(timestamps, n)
     _refuse_blind_policies(pols, times, estimator, performance_estimator)
-    weight_key, no_weights = _weight_key(estimator)
+    # one rule for every package that fits with weights (mllifecycle._estimators),
+    # worked out once, before any training
+    weight_key, no_weights = weight_keyword(estimator)
     _refuse_unweighted_fit(wins, weight_key, no_weights)
     cfg = _Config(
         X=Xa,
@@ -457,11 +459,6 @@ def _is_regressor(estimator: Any) -> bool:
             return bool(is_regressor(estimator))
     except (AttributeError, TypeError, ValueError):  # no tags: a user's own estimator
         return False
-
-
-# one rule for every package that fits with weights (augment, transfer):
-# worked out once, before any training; see mllifecycle._estimators
-_weight_key = weight_keyword
 
 
 def _refuse_unweighted_fit(wins: dict[str, Any], weight_key: str | None, why: str) -> None:
