@@ -55,3 +55,29 @@ def simulate_crowd(
 @pytest.fixture
 def crowd():
     return simulate_crowd
+
+
+def simulate_votes(n=300, seed=0, functions=((0.9, 0.5), (0.8, 0.6), (0.7, 0.9))):
+    """Return a binary label matrix: one column per (accuracy, coverage) pair.
+
+    Each labelling function votes the true class with probability
+    ``accuracy`` (the other class otherwise) on a ``coverage`` share of the
+    rows, and abstains (-1) on the rest; ``None`` is a function that never
+    votes.
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    columns = []
+    for spec in functions:
+        if spec is None:
+            columns.append(np.full(n, -1))
+            continue
+        acc, cov = spec
+        vote = np.where(rng.random(n) < acc, y, 1 - y)
+        columns.append(np.where(rng.random(n) < cov, vote, -1))
+    return np.column_stack(columns)
+
+
+@pytest.fixture
+def votes():
+    return simulate_votes

@@ -10,21 +10,10 @@ from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels import LabelModel, apply, labeling_function
 
 
-def _votes(n=300, seed=0):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n)
-
-    def lf(acc, cov):
-        vote = np.where(rng.random(n) < acc, y, 1 - y)
-        return np.where(rng.random(n) < cov, vote, -1)
-
-    return np.column_stack([lf(0.9, 0.5), lf(0.8, 0.6), lf(0.7, 0.9)])
-
-
-def test_dawid_skene_unsmoothed_unseen_vote_is_not_nan():
+def test_dawid_skene_unsmoothed_unseen_vote_is_not_nan(votes):
     # smoothing=0 is allowed; a vote never seen in fit has probability 0 under
     # every class, which must not turn into a NaN posterior
-    L = _votes()
+    L = votes()
     train = L.copy()
     train[:, 0] = np.where(L[:, 0] == 1, -1, L[:, 0])  # lf 0 never votes 1 in fit
     model = LabelModel(smoothing=0.0, rng=0).fit(train)

@@ -17,20 +17,12 @@ from mllifecycle.labels import LabelModel
 METHODS = ["majority_vote", "dawid_skene", "matrix_completion"]
 
 
-def _votes(n=500, seed=0):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n)
-
-    def lf(acc, cov):
-        vote = np.where(rng.random(n) < acc, y, 1 - y)
-        return np.where(rng.random(n) < cov, vote, -1)
-
-    return np.column_stack([lf(0.9, 0.5), lf(0.8, 0.6), lf(0.6, 0.9)])
+_LFS = ((0.9, 0.5), (0.8, 0.6), (0.6, 0.9))
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_silent_class_is_never_predicted(method):
-    L = _votes()
+def test_silent_class_is_never_predicted(method, votes):
+    L = votes(500, functions=_LFS)
     two = LabelModel(method=method, rng=0).fit(L)
     three = LabelModel(method=method, n_classes=3, rng=0).fit(L)
     proba = three.predict_proba(L)
@@ -43,13 +35,14 @@ def test_silent_class_is_never_predicted(method):
 
 
 @pytest.mark.parametrize("method", ["dawid_skene", "matrix_completion"])
-def test_a_vote_for_the_silent_class_later_is_read(method):
-    model = LabelModel(method=method, n_classes=3, rng=0).fit(_votes())
+def test_a_vote_for_the_silent_class_later_is_read(method, votes):
+    model = LabelModel(method=method, n_classes=3, rng=0).fit(votes(500, functions=_LFS))
     proba = model.predict_proba(np.array([[2, 1, -1], [2, -1, -1]]))
     assert np.isfinite(proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
-def test_given_class_balance_is_kept():
-    model = LabelModel(n_classes=3, class_balance=[0.4, 0.4, 0.2], rng=0).fit(_votes())
+def test_given_class_balance_is_kept(votes):
+    L = votes(500, functions=_LFS)
+    model = LabelModel(n_classes=3, class_balance=[0.4, 0.4, 0.2], rng=0).fit(L)
     np.testing.assert_allclose(model.class_balance_, [0.4, 0.4, 0.2])
