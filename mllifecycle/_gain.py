@@ -13,6 +13,7 @@ the same fields.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,13 +22,22 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed
+from mllifecycle._frames import column_to_numpy, frame_kind, in_row_order, is_frame, series_kind
 from mllifecycle._progress import make_progress
 from mllifecycle._resampling import corrected_resampled_t
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
-from mllifecycle._validation import check_int, described, fail
+from mllifecycle._validation import (
+    _missing_label,
+    check_array,
+    check_int,
+    check_labels_as_given,
+    described,
+    fail,
+)
+from mllifecycle.exceptions import DegenerateDataWarning
 
-__all__ = ["GainResult", "VERDICTS", "verdict_of", "cv_splits", "repeated_cv_gain",
-           "scoring_name"]
+__all__ = ["GainResult", "VERDICTS", "verdict_of", "check_groups", "cv_plan", "cv_splits",
+           "repeated_cv_gain", "scoring_name"]
 
 #: The three verdicts, the same for every gain estimate.
 VERDICTS = ("helped", "hurt", "no detectable effect")
@@ -156,6 +166,261 @@ def scoring_name(scoring: Any) -> str:
     return str(getattr(scoring, "__name__", type(scoring).__name__))
 
 
+def _missing_group(v: Any) -> bool:
+    """None, NaN, pandas' NA or a NaT: a row with no group, not a group."""
+    if _missing_label(v) or type(v).__name__ == "NaTType":
+        return True
+    return isinstance(v, np.datetime64 | np.timedelta64) and bool(np.isnat(v))
+
+
+def check_groups(
+    groups: Any, rows: Any, n: int, caller: str, rows_name: str = "X"
+) -> npt.NDArray[Any]:
+    """Check ``groups`` (one group label per row of ``rows``); return them as an array.
+
+    A pandas Series against a pandas ``rows`` is read in ``rows``' row order
+    (matched by label, as ``y`` is); a missing label (NaN, None, NA, NaT), a
+    length other than ``n``, labels of two kinds (``1`` and ``"1"``) or a
+    2-D array are refused naming ``groups``.
+    """
+    if is_frame(groups):
+        fail("groups", "one group label per row (a 1-D array, list or Series)",
+             described(f"a {frame_kind(groups)} table"), caller)
+    groups = in_row_order(groups, rows, "groups", rows_name, caller)
+    raw = column_to_numpy(groups) if series_kind(groups) is not None else groups
+    arr = check_array(raw, "groups", caller=caller, ndim=1, dtype="any", min_samples=0)
+    if arr.shape[0] != n:
+        fail("groups", f"one group label per row of {rows_name} ({n})",
+             described(f"{arr.shape[0]} group label(s)"), caller)
+    if arr.dtype.kind in "mM":
+        missing = np.isnat(arr)
+    elif arr.dtype.kind == "O":
+        missing = np.fromiter((_missing_group(v) for v in arr.tolist()), bool, arr.shape[0])
+    else:
+        missing = np.zeros(arr.shape[0], dtype=bool)
+    if missing.any():
+        fail("groups", "a group label for every row (no NaN, None or NaT)",
+             described(f"{int(missing.sum())} missing group label(s), the first at row "
+                       f"{int(np.flatnonzero(missing)[0])}"), caller)
+    check_labels_as_given(raw, arr, "groups", caller)
+    try:
+        np.unique(arr)
+    except TypeError:
+        fail("groups", "group labels that can be sorted (numbers, text, dates)",
+             described(f"labels of dtype {arr.dtype} NumPy cannot sort"), caller)
+    return arr
+
+
+def _consumes_groups(cv: Any) -> bool:
+    """Whether a scikit-learn splitter asks for ``groups`` in ``split`` (GroupKFold...)."""
+    try:
+        return "groups" in cv.get_metadata_routing().consumes("split", ["groups"])
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return False
+
+
+def _takes_groups(cv: Any) -> bool:
+    """Whether ``cv.split`` can be called as ``split(X, y, groups)``."""
+    import inspect
+
+    try:
+        params = list(inspect.signature(cv.split).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return True
+    positional = [p for p in params if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                                  inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 3
+
+
+def _rows_of(part: Any, n: int, which: str, i: int, cv: Any, caller: str) -> npt.NDArray[np.intp]:
+    """Return a split's training or test rows as indices (a boolean mask read as one)."""
+    a = np.asarray(part)
+    if a.dtype == bool:
+        if a.shape != (n,):
+            fail("cv", f"a splitter giving row indices, or boolean masks of length {n}",
+                 described(f"{type(cv).__name__} with a {which} mask of shape {a.shape} "
+                           f"in split {i + 1}"), caller)
+        return np.flatnonzero(a).astype(np.intp)
+    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
+        fail("cv", "a splitter giving 1-D arrays of row indices",
+             described(f"{type(cv).__name__} with {which} rows of shape {a.shape} and dtype "
+                       f"{a.dtype} in split {i + 1}"), caller)
+    if a.size == 0:
+        fail("cv", "a splitter giving non-empty training and test rows",
+             described(f"{type(cv).__name__} with no {which} row in split {i + 1}"), caller)
+    if int(a.min()) < 0 or int(a.max()) >= n:
+        bad = int(a.min()) if int(a.min()) < 0 else int(a.max())
+        fail("cv", f"a splitter giving row indices in [0, {n})",
+             described(f"{type(cv).__name__} with the {which} row {bad} in split {i + 1}"),
+             caller)
+    return a.astype(np.intp)
+
+
+def _pairs(given: Any, n: int, cv: Any, caller: str) -> list[Split]:
+    """Check a splitter's ``(train, test)`` pairs: indices in range, disjoint sides."""
+    out: list[Split] = []
+    for i, (tr, te) in enumerate(given):
+        train = _rows_of(tr, n, "training", i, cv, caller)
+        test = _rows_of(te, n, "test", i, cv, caller)
+        both = np.intersect1d(train, test)
+        if both.shape[0]:
+            # a training set holding test rows scores the model on rows it learned
+            fail("cv", "a splitter whose training and test rows are disjoint",
+                 described(f"{type(cv).__name__} with {both.shape[0]} row(s) (the first "
+                           f"{int(both[0])}) on both sides of split {i + 1}"), caller)
+        out.append((train, test))
+    return out
+
+
+def _key(split: Split) -> tuple[bytes, bytes]:
+    return np.sort(split[0]).tobytes(), np.sort(split[1]).tobytes()
+
+
+def cv_plan(
+    cv: Any,
+    n_repeats: Any,
+    y: npt.NDArray[Any],
+    *,
+    classification: bool,
+    seed: int,
+    caller: str,
+    require_stratified: bool = False,
+    groups: npt.NDArray[Any] | None = None,
+) -> tuple[list[Split], dict[str, Any]]:
+    """Return the distinct train/test splits and notes for the result's ``details``.
+
+    An int ``cv`` gives ``n_repeats`` shuffled repetitions of ``cv`` folds,
+    stratified for class labels when every class has at least ``cv`` rows
+    (``require_stratified`` makes a smaller class an error instead of a
+    fallback to plain folds); with ``groups`` (checked by
+    :func:`check_groups`), folds of whole groups (scikit-learn's
+    ``StratifiedGroupKFold`` or ``GroupKFold``, shuffled per repetition). A
+    splitter with ``split(X, y)`` is used as given, called as
+    ``split(X, y, groups)`` when ``groups`` are given and it reads them (a
+    scikit-learn splitter that requests them, another whose ``split`` takes
+    a third argument); a group splitter without ``groups`` is refused, and so
+    is any split that puts one group on both sides (``KFold`` with
+    ``groups``). A splitter's boolean masks are read as masks (as
+    scikit-learn reads them); indices out of range, an empty side or a row
+    on both sides are refused naming ``cv``.
+
+    A repetition whose folds are those of an earlier one (``cv`` equal to the
+    number of rows or groups: the same folds every time), or a splitter's
+    split equal to an earlier split, is dropped with a
+    :class:`~mllifecycle.exceptions.DegenerateDataWarning`: counted again,
+    the same differences would narrow the interval as if they were new
+    evidence. The notes are ``n_groups`` (with ``groups``) and
+    ``n_duplicate_splits`` (when some were dropped).
+    """
+    from sklearn.model_selection import (
+        GroupKFold,
+        RepeatedKFold,
+        RepeatedStratifiedKFold,
+        StratifiedGroupKFold,
+    )
+
+    n = int(y.shape[0])
+    notes: dict[str, Any] = {}
+    codes: npt.NDArray[np.intp] | None = None
+    uniq: npt.NDArray[Any] | None = None
+    if groups is not None:
+        uniq, codes = np.unique(groups, return_inverse=True)
+        notes["n_groups"] = int(uniq.shape[0])
+        if uniq.shape[0] < 2:
+            fail("groups", "at least 2 distinct groups (a held-out group is scored by a "
+                 "model trained on the others)",
+                 described(f"the single group {uniq.tolist()[0]!r}"), caller)
+    Xd = np.zeros((n, 1))
+    if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
+        k = check_int(cv, "cv", caller=caller, low=2)
+        reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
+        if k > n:
+            fail("cv", f"at most the number of rows ({n})", cv, caller)
+        if uniq is not None and k > uniq.shape[0]:
+            fail("cv", f"at most the number of groups in groups ({uniq.shape[0]}): each "
+                 "fold holds out whole groups", cv, caller)
+        stratify = False
+        if classification:
+            smallest = int(np.unique(y, return_counts=True)[1].min())
+            stratify = smallest >= k
+            if require_stratified and not stratify:
+                fail("cv", f"at most the size of the smallest class ({smallest}) "
+                     "for stratified folds", cv, caller)
+        if groups is None:
+            splitter: Any = (
+                RepeatedStratifiedKFold(n_splits=k, n_repeats=reps, random_state=seed)
+                if stratify
+                else RepeatedKFold(n_splits=k, n_repeats=reps, random_state=seed)
+            )
+            flat = list(splitter.split(Xd, y))
+            repetitions = [flat[i:i + k] for i in range(0, len(flat), k)]
+        else:
+            state = np.random.RandomState(seed)
+            folds: Any = StratifiedGroupKFold if stratify else GroupKFold
+            repetitions = [list(folds(n_splits=k, shuffle=True, random_state=state)
+                                .split(Xd, y, groups)) for _ in range(reps)]
+        out: list[Split] = []
+        seen: set[frozenset[tuple[bytes, bytes]]] = set()
+        for rep in repetitions:
+            pairs = _pairs(rep, n, cv, caller)
+            key = frozenset(_key(p) for p in pairs)
+            if key not in seen:
+                seen.add(key)
+                out.extend(pairs)
+        total = sum(len(rep) for rep in repetitions)
+        unit = f"{n} rows" if uniq is None else f"{uniq.shape[0]} groups"
+        why = f"a repetition dealt the same {k} folds of {unit} as an earlier one"
+    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
+        if groups is None and _consumes_groups(cv):
+            fail("groups", f"one group label per row: cv={type(cv).__name__} splits by "
+                 "group (pass groups=..., as to scikit-learn's cross_validate)",
+                 described("groups=None"), caller)
+        # scikit-learn's splitters say whether they read groups (KFold warns that
+        # it ignores them); another splitter gets them when its split takes them.
+        # Either way, the check below refuses a split with a group on both sides
+        pass_groups = groups is not None and (
+            _consumes_groups(cv) if hasattr(cv, "get_metadata_routing") else _takes_groups(cv))
+        try:
+            given = list(cv.split(Xd, y, groups) if pass_groups else cv.split(Xd, y))
+        except ValueError as exc:
+            if groups is None and "groups" in str(exc):
+                fail("groups", f"one group label per row: cv={type(cv).__name__} needs them "
+                     "to split", described(f"groups=None ({exc})"), caller)
+            raise
+        out = []
+        seen_splits: set[tuple[bytes, bytes]] = set()
+        for pair in _pairs(given, n, cv, caller):
+            if _key(pair) not in seen_splits:
+                seen_splits.add(_key(pair))
+                out.append(pair)
+        total = len(given)
+        why = f"{type(cv).__name__} gave the same train/test split more than once"
+    else:
+        fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
+    if codes is not None and uniq is not None:
+        for i, (tr, te) in enumerate(out):
+            both = np.intersect1d(codes[tr], codes[te])
+            if both.shape[0]:
+                fail("cv", "a splitter that keeps every group on one side of each split "
+                     "(groups were given: pass an int, GroupKFold, StratifiedGroupKFold, "
+                     "LeaveOneGroupOut or GroupShuffleSplit)",
+                     described(f"{type(cv).__name__} with group {uniq[both[0]].item()!r} "
+                               f"in both the training and the test rows of split {i + 1}"),
+                     caller)
+    if len(out) < 2:
+        fail("cv", "a splitter giving at least 2 distinct train/test splits",
+             described(f"{len(out)} distinct split(s)"), caller)
+    if len(out) < total:
+        notes["n_duplicate_splits"] = total - len(out)
+        warnings.warn(
+            f"{caller}: {total - len(out)} of {total} splits repeat earlier ones ({why}); "
+            f"each is counted once, so the interval rests on {len(out)} distinct splits",
+            DegenerateDataWarning, stacklevel=3)
+    return out, notes
+
+
 def cv_splits(
     cv: Any,
     n_repeats: Any,
@@ -165,44 +430,11 @@ def cv_splits(
     seed: int,
     caller: str,
     require_stratified: bool = False,
+    groups: npt.NDArray[Any] | None = None,
 ) -> list[Split]:
-    """Return the train/test splits of a repeated k-fold (or of a given splitter).
-
-    An int ``cv`` gives ``n_repeats`` shuffled repetitions of ``cv`` folds,
-    stratified for class labels when every class has at least ``cv`` rows
-    (``require_stratified`` makes a smaller class an error instead of a
-    fallback to plain folds). A splitter with ``split(X, y)`` is used as given.
-    """
-    from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
-
-    n = int(y.shape[0])
-    if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
-        k = check_int(cv, "cv", caller=caller, low=2)
-        reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
-        if k > n:
-            fail("cv", f"at most the number of rows ({n})", cv, caller)
-        stratify = False
-        if classification:
-            smallest = int(np.unique(y, return_counts=True)[1].min())
-            stratify = smallest >= k
-            if require_stratified and not stratify:
-                fail("cv", f"at most the size of the smallest class ({smallest}) "
-                     "for stratified folds", cv, caller)
-        splitter: Any = (
-            RepeatedStratifiedKFold(n_splits=k, n_repeats=reps, random_state=seed)
-            if stratify
-            else RepeatedKFold(n_splits=k, n_repeats=reps, random_state=seed)
-        )
-    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
-        splitter = cv
-    else:
-        fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
-    out = [(np.asarray(tr, dtype=np.intp), np.asarray(te, dtype=np.intp))
-           for tr, te in splitter.split(np.zeros((n, 1)), y)]
-    if len(out) < 2:
-        fail("cv", "a splitter giving at least 2 train/test splits",
-             described(f"{len(out)} split(s)"), caller)
-    return out
+    """Return the train/test splits of :func:`cv_plan` (without its notes)."""
+    return cv_plan(cv, n_repeats, y, classification=classification, seed=seed, caller=caller,
+                   require_stratified=require_stratified, groups=groups)[0]
 
 
 SplitScores = tuple[float, float, Any]
@@ -221,6 +453,7 @@ def repeated_cv_gain(
     progress: Any = False,
     caller: str,
     details: Callable[[list[Any]], dict[str, Any]] | None = None,
+    notes: dict[str, Any] | None = None,
     **extra: Any,
 ) -> Any:
     """Run ``fit_and_score(train, test, seed) -> (baseline, candidate, extra)`` per split.
@@ -229,7 +462,8 @@ def repeated_cv_gain(
     answer does not depend on ``n_jobs``); splits run in parallel with joblib
     when ``n_jobs`` is not None or 1, with ``progress`` updated as each one
     finishes. Returns a ``result_type`` built from the corrected resampled t
-    interval of the differences, the shared verdict, and ``extra`` fields.
+    interval of the differences, the shared verdict, and ``extra`` fields;
+    ``notes`` (those of :func:`cv_plan`) go into its ``details``.
     """
     seeds = [new_seed(gen) for _ in splits]
     results: list[SplitScores] = []
@@ -265,6 +499,7 @@ def repeated_cv_gain(
                                confidence_level=confidence_level)
     verdict = verdict_of(ci.ci_low, ci.ci_high)
     det: dict[str, Any] = {"differences": (cand - base).tolist()}
+    det.update(notes or {})
     if details is not None:
         det.update(details([r[2] for r in results]))
     return result_type(

@@ -20,7 +20,7 @@ from mllifecycle._frames import (
     series_kind,
     series_like,
 )
-from mllifecycle._gain import GainResult, cv_splits, repeated_cv_gain, scoring_name
+from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
 from mllifecycle._validation import (
     RNGLike,
@@ -175,6 +175,7 @@ def augmentation_gain(
     *,
     cv: Any = 5,
     n_repeats: int = 5,
+    groups: Any = None,
     scoring: Any = None,
     confidence_level: float = 0.95,
     n_jobs: int | None = None,
@@ -220,9 +221,23 @@ def augmentation_gain(
     cv : int or cross-validation splitter, default=5
         Number of folds (repeated ``n_repeats`` times, shuffled with ``rng``;
         stratified for class labels, not for a regressor's target, even of
-        whole numbers), or a splitter with ``split(X, y)`` used as given.
+        whole numbers), or a splitter with ``split(X, y)`` used as given
+        (``split(X, y, groups)`` with ``groups``). A repetition that deals the
+        same folds as an earlier one (``cv`` equal to the number of rows or
+        groups), or a repeated split of a splitter, is counted once
+        (``details["n_duplicate_splits"]``, with a warning).
     n_repeats : int, default=5
         Repetitions when ``cv`` is an int.
+    groups : array-like of shape (n_samples,), optional
+        Group of each row (patient, device, session). With an int ``cv``
+        the folds hold out whole groups (scikit-learn's
+        ``StratifiedGroupKFold`` for class labels, else ``GroupKFold``,
+        shuffled per repetition), and only the training groups' rows are
+        augmented, so no synthetic row is made from a test group; a splitter
+        gets them as ``split(X, y, groups)`` (a group splitter such as
+        ``GroupKFold`` without ``groups`` is refused, and so is a split that
+        puts one group on both sides). A pandas Series is matched to a
+        pandas ``X`` by row label, as ``y`` is; missing labels are refused.
     scoring : str or callable, optional
         A scikit-learn scorer (higher is better); default the estimator's
         ``score``.
@@ -247,8 +262,9 @@ def augmentation_gain(
     InvalidParameterError
         Naming the argument: an estimator without ``fit``, an augmenter that
         is neither a sampler nor a callable taking ``rng`` or that does not
-        return ``(X, y, ...)``, bad ``X``/``y``, ``cv`` larger than the
-        smallest class, a bad ``confidence_level`` or ``progress``.
+        return ``(X, y, ...)``, bad ``X``/``y``/``groups``, ``cv`` larger than
+        the smallest class (or the number of groups), a group splitter
+        without ``groups``, a bad ``confidence_level`` or ``progress``.
 
     References
     ----------
@@ -313,8 +329,10 @@ def augmentation_gain(
             # reported for a model that could only ever predict that class
             fail("y", "labels of at least 2 classes (a classifier's held-out score)",
                  described(f"only the class {present.tolist()[0]!r}"), caller)
-    splits = cv_splits(cv, n_repeats, ya, classification=classification,
-                       seed=new_seed(gen), caller=caller, require_stratified=True)
+    ga = None if groups is None else check_groups(groups, X, ya.shape[0], caller)
+    splits, notes = cv_plan(cv, n_repeats, ya, classification=classification,
+                            seed=new_seed(gen), caller=caller, require_stratified=True,
+                            groups=ga)
     try:
         scorer = check_scoring(estimator, scoring=scoring)
     except (ValueError, TypeError) as exc:
@@ -350,6 +368,6 @@ def augmentation_gain(
     result: AugmentationGainResult = repeated_cv_gain(
         AugmentationGainResult, splits, one, gen=gen, confidence_level=level,
         method=_augmenter_name(augmenter), scoring=scoring_name(scoring), n_jobs=n_jobs,
-        progress=progress, caller=caller,
+        progress=progress, caller=caller, notes=notes,
     )
     return result

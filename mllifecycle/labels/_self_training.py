@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._frames import column_names, frame_to_numpy, in_row_order, is_frame
-from mllifecycle._gain import GainResult, repeated_cv_gain, scoring_name
+from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
     RNGLike,
@@ -558,8 +558,9 @@ def pseudo_label_gain(
     *,
     baseline: Any = None,
     unlabelled: Any = -1,
-    cv: int = 5,
+    cv: Any = 5,
     n_repeats: int = 3,
+    groups: Any = None,
     scoring: Any = None,
     confidence_level: float = 0.95,
     n_jobs: int | None = None,
@@ -587,8 +588,23 @@ def pseudo_label_gain(
     baseline : estimator, optional
         The labelled-only model; default a clone of ``semi_supervised.estimator``.
     unlabelled : object, default=-1
-    cv : int, default=5
+    cv : int or cross-validation splitter, default=5
+        Stratified folds of the labelled rows (repeated ``n_repeats`` times),
+        or a splitter whose ``split(X, y)`` (``split(X, y, groups)`` with
+        ``groups``) is given the labelled rows only. A repeated split is
+        counted once (``details["n_duplicate_splits"]``, with a warning).
     n_repeats : int, default=3
+        Repetitions when ``cv`` is an int.
+    groups : array-like of shape (n_samples,), optional
+        Group of every row, labelled or not (patient, device, session). The
+        labelled rows are split by group (an int ``cv``: scikit-learn's
+        ``StratifiedGroupKFold``, shuffled per repetition; a splitter gets
+        the labelled rows' groups), and the held-out groups are held out
+        whole: their *unlabelled* rows are left out of that split's
+        semi-supervised training too (``details["n_unlabelled_used"]`` per
+        split), so the score is that of groups the models never saw. A group
+        splitter without ``groups`` is refused. A pandas Series is matched
+        to a pandas ``X`` by row label, as ``y`` is.
     scoring : str or callable, optional
         Default accuracy.
     confidence_level : float, default=0.95
@@ -637,8 +653,10 @@ def pseudo_label_gain(
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)
-    folds = check_int(cv, "cv", caller=caller, low=2)
+    splitter = not isinstance(cv, str) and callable(getattr(cv, "split", None))
+    folds = None if splitter else check_int(cv, "cv", caller=caller, low=2)
     reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
+    ga = None if groups is None else check_groups(groups, X, Xa.shape[0], caller)
     level = check_probability(confidence_level, "confidence_level", caller=caller,
                               open_interval=True)
     gen = check_rng(rng, caller=caller)
@@ -654,30 +672,35 @@ def pseudo_label_gain(
     if classes.shape[0] < 2:
         fail("y", "labelled rows of at least 2 classes",
              described(f"{classes.shape[0]} labelled class(es)"), caller)
-    if int(counts.min()) < folds:
+    if folds is not None and int(counts.min()) < folds:
         fail("cv", f"at most the labelled size of the smallest class ({int(counts.min())})",
              cv, caller)
     if unl_idx.shape[0] == 0:
         fail("y", f"some unlabelled rows (marked {unlabelled!r})",
              described("none"), caller)
     from sklearn.metrics import check_scoring
-    from sklearn.model_selection import RepeatedStratifiedKFold
 
-    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=reps,
-                                       random_state=new_seed(gen))
-    splits = list(splitter.split(Xa[lab_idx], yl))
+    # the labelled rows are split (stratified when cv is an int); with groups, the
+    # unlabelled rows of a split's test groups are held out with them
+    splits, notes = cv_plan(cv if folds is None else folds, reps, yl, classification=True,
+                            seed=new_seed(gen), caller=caller, require_stratified=True,
+                            groups=None if ga is None else ga[lab_idx])
     scorer = check_scoring(baseline, scoring=scoring if scoring is not None else "accuracy")
     marker = unlabelled
 
-    def one(tr: IntArray, te: IntArray, seed: int) -> tuple[float, float, None]:
+    def one(tr: IntArray, te: IntArray, seed: int) -> tuple[float, float, int]:
         Xt, yt = Xa[lab_idx[tr]], yl[tr]
         base = seeded_clone(baseline, seed).fit(Xt, yt)
-        X_semi = np.r_[Xt, Xa[unl_idx]]
-        fill = _marker_column(marker, unl_idx.shape[0], yt.dtype)
+        use = unl_idx if ga is None else unl_idx[~np.isin(ga[unl_idx], ga[lab_idx[te]])]
+        X_semi = np.r_[Xt, Xa[use]]
+        fill = _marker_column(marker, use.shape[0], yt.dtype)
         y_semi = np.r_[yt.astype(fill.dtype), fill]
         semi = seeded_clone(semi_supervised, seed).fit(X_semi, y_semi)
         Xe, ye = Xa[lab_idx[te]], yl[te]
-        return float(scorer(base, Xe, ye)), float(scorer(semi, Xe, ye)), None
+        return float(scorer(base, Xe, ye)), float(scorer(semi, Xe, ye)), int(use.shape[0])
+
+    def details(used: list[int]) -> dict[str, Any]:
+        return {} if ga is None else {"n_unlabelled_used": used}
 
     result: PseudoLabelGainResult = repeated_cv_gain(
         PseudoLabelGainResult,
@@ -690,6 +713,8 @@ def pseudo_label_gain(
         n_jobs=n_jobs,
         progress=progress,
         caller=caller,
+        details=details,
+        notes=notes,
         n_labelled=int(lab_idx.shape[0]),
         n_unlabelled=int(unl_idx.shape[0]),
     )

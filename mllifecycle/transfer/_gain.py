@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._gain import GainResult, cv_splits, repeated_cv_gain, scoring_name
+from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
 from mllifecycle._validation import check_probability, check_rng, described, fail
 from mllifecycle.transfer._common import check_pair_xy, resolve_scorer, table_of
@@ -107,6 +107,7 @@ def transfer_gain(
     method: str | Sequence[str] = "auto",
     cv: Any = 5,
     n_repeats: int = 3,
+    groups: Any = None,
     scoring: Any = None,
     confidence_level: float = 0.95,
     finetune_params: Mapping[str, Any] | None = None,
@@ -138,9 +139,20 @@ def transfer_gain(
     cv : int or splitter, default=5
         Folds over the target (stratified for classifiers when every class has
         enough rows), or any scikit-learn splitter (then ``n_repeats`` is
-        ignored).
+        ignored; called as ``split(X, y, groups)`` with ``groups``). A
+        repetition that deals the same folds as an earlier one, or a repeated
+        split of a splitter, is counted once (``details["n_duplicate_splits"]``,
+        with a warning).
     n_repeats : int, default=3
         Repetitions of the ``cv``-fold split with different shuffles.
+    groups : array-like of shape (n_target,), optional
+        Group of each *target* row (patient, device, session). With an int
+        ``cv`` the folds hold out whole groups (``StratifiedGroupKFold`` for a
+        classifier, else ``GroupKFold``, shuffled per repetition); a splitter
+        gets them in ``split``. A group splitter without ``groups`` is
+        refused, and so is a split with one group on both sides. The source
+        rows are not split: every split trains on all of them. A pandas
+        Series is matched to a pandas ``target[0]`` by row label.
     scoring : str or callable, optional
         Score to compare (higher is better); default the estimator's ``score``.
     confidence_level : float, default=0.95
@@ -205,8 +217,10 @@ def transfer_gain(
     gen = check_rng(rng, caller=_CALLER)
     from sklearn.base import is_classifier
 
-    splits = cv_splits(cv, n_repeats, yt, classification=bool(is_classifier(estimator)),
-                       seed=new_seed(gen), caller=_CALLER)
+    ga = None if groups is None else check_groups(groups, target[0], yt.shape[0], _CALLER,
+                                                  "target[0] (X)")
+    splits, notes = cv_plan(cv, n_repeats, yt, classification=bool(is_classifier(estimator)),
+                            seed=new_seed(gen), caller=_CALLER, groups=ga)
     _check_tuning_folds(strategy, params, splits)
     tab = table_of(target[0])
     src = (source[0] if tab is not None else xs, ys)
@@ -230,6 +244,6 @@ def transfer_gain(
     result: TransferGainResult = repeated_cv_gain(
         TransferGainResult, splits, one, gen=gen, confidence_level=level, method=strategy,
         scoring=scoring_name(scoring), n_jobs=n_jobs, progress=progress, caller=_CALLER,
-        details=details, n_source=xs.shape[0], n_target=xt.shape[0],
+        details=details, notes=notes, n_source=xs.shape[0], n_target=xt.shape[0],
     )
     return result

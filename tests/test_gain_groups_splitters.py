@@ -1,0 +1,96 @@
+"""What a splitter gives the gain estimates is checked: masks, overlaps, ranges.
+
+scikit-learn's ``cross_validate`` reads a splitter's boolean masks as masks;
+the gain estimates read them as the row numbers 0 and 1 (a score of a model
+trained on two rows, exit 0), and took a training set holding the test rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.model_selection import cross_validate
+from sklearn.naive_bayes import GaussianNB
+
+from mllifecycle.augment import augmentation_gain
+from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.labels import SelfTraining, pseudo_label_gain
+from mllifecycle.transfer import transfer_gain
+
+
+def jitter(X, y, rng=None):
+    gen = np.random.default_rng(rng)
+    return np.r_[X, X + gen.normal(0, 0.1, X.shape)], np.r_[y, y]
+
+
+class Thirds:
+    """Every third row held out in turn, given as masks, indices or a faulty variant."""
+
+    def __init__(self, how="indices"):
+        self.how = how
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return 3
+
+    def split(self, X, y=None, groups=None):
+        n = len(X)
+        for k in range(3):
+            test = np.arange(n) % 3 == k
+            if self.how == "masks":
+                yield ~test, test
+            elif self.how == "overlap":
+                yield np.arange(n), np.flatnonzero(test)
+            elif self.how == "out of range":
+                yield np.flatnonzero(~test) + 1, np.flatnonzero(test)
+            elif self.how == "empty":
+                yield np.flatnonzero(~test), np.array([], dtype=int)
+            else:
+                yield np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    y = (X[:, 0] + rng.normal(0, 1, 90) > 0).astype(int)
+    return X, y
+
+
+def run(kind, X, y, cv):
+    if kind == "augment":
+        return augmentation_gain(GaussianNB(), X, y, jitter, cv=cv, rng=0)
+    if kind == "transfer":
+        return transfer_gain(GaussianNB(), (X, y), (X, y), cv=cv, rng=0,
+                             finetune_params={"source_weight": 1.0})
+    yp = np.where(np.arange(y.shape[0]) % 4 == 3, -1, y)
+    return pseudo_label_gain(SelfTraining(GaussianNB()), X, yp, cv=cv, rng=0)
+
+
+@pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo"])
+def test_boolean_masks_are_read_as_masks(kind):
+    X, y = data()
+    masks = run(kind, X, y, Thirds("masks"))
+    indices = run(kind, X, y, Thirds())
+    assert masks.baseline_scores == indices.baseline_scores
+    assert masks.n_train == indices.n_train
+
+
+def test_masks_give_scikit_learns_scores():
+    X, y = data()
+    res = augmentation_gain(GaussianNB(), X, y, jitter, cv=Thirds("masks"), rng=0)
+    ref = cross_validate(GaussianNB(), X, y, cv=Thirds("masks"))["test_score"]
+    assert res.baseline_scores == pytest.approx(tuple(ref))
+    assert (res.n_train, res.n_test) == (60, 30)
+
+
+@pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo"])
+@pytest.mark.parametrize(("how", "match"), [
+    ("overlap", r"'cv'.*training and test rows are disjoint.*30 row\(s\)"),
+    ("out of range", r"'cv'.*row indices in \[0, \d+\).*training row \d+"),
+    ("empty", r"'cv'.*non-empty training and test rows.*no test row"),
+])
+def test_faulty_splits_are_refused_naming_cv(kind, how, match):
+    X, y = data()
+    if kind == "pseudo" and how == "overlap":
+        match = match.replace("30", r"\d+")
+    with pytest.raises(InvalidParameterError, match=match):
+        run(kind, X, y, Thirds(how))
