@@ -36,6 +36,7 @@ __all__ = [
     "refuse_categorical_columns",
     "datetime_zones",
     "refuse_duplicate_names",
+    "columns_by_class",
     "to_columns",
     "column_to_numpy",
     "frame_to_numpy",
@@ -608,3 +609,143 @@ def in_row_order(x: Any, ref: Any, name: str, ref_name: str, caller: str) -> Any
              f"number the rows rather than name them ({fix})",
              described("pandas indexes 0..n-1 in two orders"), caller)
     return x.iloc[a.get_indexer(b)]
+
+
+def _plain(v: Any) -> Any:
+    """Return a NumPy scalar as the Python value it holds (other values unchanged)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _named_number(name: Any) -> Any:
+    """Return the number a column name stands for (``5``, ``"5"``, ``"5.0"``), else None.
+
+    Text is read as ``pandas.read_csv`` writes a header: an integer exactly
+    (``int``, so beyond 2**53 too), else a float. Bools and their text are
+    flags, not numbers; ``"1_0"`` is not a number (``int("1_0")`` is 10).
+    """
+    import numbers
+
+    name = _plain(name)
+    if isinstance(name, bool):
+        return None
+    if isinstance(name, numbers.Real):
+        return name
+    if isinstance(name, str) and "_" not in name:
+        try:
+            return int(name)
+        except ValueError:
+            try:
+                return float(name)
+            except ValueError:
+                return None
+    return None
+
+
+def _named_flag(name: Any) -> bool | None:
+    """Return the flag a column name stands for (``True`` or ``"True"``), else None."""
+    name = _plain(name)
+    if isinstance(name, bool):
+        return name
+    if isinstance(name, str) and name in ("True", "False"):
+        return name == "True"
+    return None
+
+
+def columns_by_class(
+    names: Sequence[Any],
+    classes: Sequence[Any],
+    argname: str,
+    caller: str,
+    *,
+    other_columns: bool = False,
+) -> list[int] | None:
+    """Return the column of each class when a table's column ``names`` name ``classes``.
+
+    The one rule every reader of a table of probabilities named by class
+    (``pd.DataFrame(model.predict_proba(X), columns=model.classes_)``) uses:
+
+    - a text class is named by a column whose name is that text (``1`` or
+      ``"1"`` name the class ``"1"``);
+    - a number is named by a number of the same value (``1``, ``1.0``,
+      ``np.int64(1)``; exact beyond 2**53) or by the text of one (``"1"``,
+      ``"1.0"``, as ``pandas.read_csv`` names a header; ``"1_0"`` is no number);
+    - a bool class is named by a bool or its text (``"True"``), never by a
+      number, and a number never by a bool (``True == 1``, yet a flag names no
+      count): such a name is refused, unless it sits at its class's position
+      (``pandas``' default names ``0, 1`` beside the classes ``False, True``);
+    - other classes (dates) by their text.
+
+    Returns None when no column names a class (the table is read by position).
+    Refused, naming ``argname``: repeated names (also ``1`` and ``"1"``), two
+    columns naming one class (``1`` and ``1.0``), and a partial naming, where
+    some columns name classes but a class has no column or (unless
+    ``other_columns``, for callers whose further columns are classes the
+    labels lack) a column names no class: read by position it silently gave
+    one class's probabilities to another.
+
+    Examples
+    --------
+    >>> from mllifecycle._frames import columns_by_class
+    >>> columns_by_class(["yes", "no"], ["no", "yes"], "y_proba", "f")
+    [1, 0]
+    >>> columns_by_class(["1.0", "0.0"], [0, 1], "y_proba", "f")
+    [1, 0]
+    >>> columns_by_class(["p0", "p1"], [0, 1], "y_proba", "f") is None
+    True
+    """
+    from mllifecycle._validation import described, fail, label_kind
+
+    names = list(names)
+    refuse_duplicate_names(names, argname, caller)
+    values = [_plain(c) for c in classes]
+    kinds = [label_kind(c) for c in values]
+    texts = {str(c): i for i, (c, k) in enumerate(zip(values, kinds, strict=True))
+             if k not in ("numbers", "booleans")}
+    # dict look-ups compare numbers by value, exactly (2**53 + 1 != 2.0**53)
+    numbers_ = {c: i for i, (c, k) in enumerate(zip(values, kinds, strict=True))
+                if k == "numbers" and c == c}
+    flags = {c: i for i, (c, k) in enumerate(zip(values, kinds, strict=True))
+             if k == "booleans"}
+    more = ", further columns naming further classes" if other_columns else ""
+    expected = (f"one column per class of {values[:5]!r} named by class (in any "
+                f"order{more}), or no column named by class (read by position)")
+    hits: list[int | None] = []
+    for j, name in enumerate(names):
+        x, f = _named_number(name), _named_flag(name)
+        candidates = (texts.get(str(_plain(name))),
+                      numbers_.get(x) if x is not None and x == x else None,
+                      flags.get(f) if f is not None else None)
+        found = {i for i in candidates if i is not None}
+        if len(found) > 1:
+            fail(argname, "column names that each name one class (named by class)",
+                 described(f"the column {_plain(name)!r} names the classes "
+                           f"{[values[i] for i in sorted(found)]!r}"), caller)
+        if not found:
+            # a flag for a number (True for 1), a number for a flag (0 for False)
+            other = numbers_.get(int(f)) if f is not None else (
+                flags.get(bool(x)) if x is not None and x in (0, 1) else None)
+            if other is not None and other != j:
+                fail(argname, f"columns named by class, of the kind of the classes "
+                     f"{values[:5]!r} (a bool names no number, a number no bool)",
+                     described(f"the column {_plain(name)!r} for the class "
+                               f"{values[other]!r}"),
+                     caller)
+        hits.append(found.pop() if found else None)
+    column_of: dict[int, int] = {}
+    for j, i in enumerate(hits):
+        if i is not None and i in column_of:
+            fail(argname, expected, described(
+                f"the columns {_plain(names[column_of[i]])!r} and {_plain(names[j])!r} both "
+                f"naming the class {values[i]!r}"), caller)
+        if i is not None:
+            column_of[i] = j
+    if not column_of:
+        return None
+    unnamed = [c for i, c in enumerate(values) if i not in column_of]
+    stray = [_plain(n) for n, h in zip(names, hits, strict=True) if h is None]
+    if unnamed or (stray and not other_columns):
+        what = (f"no column for the class {unnamed[0]!r}" if unnamed
+                else f"the column {stray[0]!r} naming no class")
+        fail(argname, expected, described(
+            f"columns {[_plain(n) for n in names[:5]]!r}, with {what}"), caller)
+    return [column_of[i] for i in range(len(values))]

@@ -59,31 +59,22 @@ def _real(x: Any, name: str, caller: str) -> Any:
     return x
 
 
-def _index_text(column: Any, n_columns: int) -> str:
-    """Return a column name as text, class indices as ints (1.0 and True as "1").
+def _binary_names(given: list[Any]) -> list[Any]:
+    """Column names of a binary table with flags as the class indices (``True`` is 1).
 
-    Labels are column indices, 0/1 or bools for binary problems: a table
-    named by float labels ``[1.0, 0.0]``, bools ``[True, False]`` or their
-    text (``"1.0"``, ``"True"``, as ``pandas.read_csv`` names a header) is
-    read by name like ``[1, 0]``, not by position.
+    Labels are column indices, 0/1 or bools for binary problems: a table named
+    ``[True, False]`` (or ``"True"``, ``"False"``, as ``pandas.read_csv`` names
+    a header) is read by name like ``[1, 0]``, not by position.
     """
-    if isinstance(column, bool | np.bool_):
-        return str(int(column)) if n_columns == 2 else str(column)
-    if isinstance(column, str) and "_" not in column:  # int("1_0") is 10
-        # text of a number or bool, as pandas.read_csv names a header "1.0,0.0":
-        # read by position, P(0) was taken for P(1) (ROC AUC 0.16 for 0.84)
-        if n_columns == 2 and column in ("False", "True"):
-            return str(int(column == "True"))
-        try:
-            x = float(column)
-        except ValueError:
-            return column
-        return str(int(x)) if x.is_integer() and 0 <= x < n_columns else column
-    if isinstance(column, numbers.Real) and not isinstance(column, numbers.Integral):
-        x = float(column)
-        if x.is_integer() and 0 <= x < n_columns:
-            return str(int(x))
-    return str(column)
+    out = []
+    for c in given:
+        v = c.item() if isinstance(c, np.generic) else c
+        if isinstance(v, bool):
+            v = int(v)
+        elif v in ("True", "False"):
+            v = int(v == "True")
+        out.append(v)
+    return out
 
 
 def _label_values(y_true: Any) -> npt.NDArray[Any] | None:
@@ -102,49 +93,17 @@ def _label_values(y_true: Any) -> npt.NDArray[Any] | None:
     return values if values.ndim == 1 else None
 
 
-def _number(v: Any) -> float | None:
-    """Return a real number (not a bool), or the text of one, as a float; else None."""
-    if isinstance(v, bool | np.bool_):
-        return None
-    if isinstance(v, numbers.Real):
-        return float(v)
-    if isinstance(v, str) and "_" not in v:  # float("1_0") is 10
-        try:
-            return float(v)
-        except ValueError:
-            return None
-    return None
-
-
-def _class_columns(classes: list[Any], given: list[Any]) -> list[int] | None:
-    """Column of each class when the columns ``given`` name exactly ``classes``, else None.
-
-    Text classes are matched by their text, numeric classes by value (a
-    column ``"5"`` or ``5.0`` names the class ``5``), as the ``gate``
-    command reads a header naming the classes.
-    """
-    if len(given) != len(classes):
-        return None
-    if all(isinstance(c, str) for c in classes):
-        where = {c: i for i, c in enumerate(classes)}
-        hits = [where.get(str(n)) if isinstance(n, str) else None for n in given]
-    else:
-        by_value = {float(c): i for i, c in enumerate(classes)}
-        hits = [by_value.get(x) if (x := _number(n)) is not None else None for n in given]
-    if None in hits or len(set(hits)) != len(hits):
-        return None
-    return [hits.index(i) for i in range(len(classes))]
-
-
-def _named_classes(y_true: Any, y_proba: Any) -> list[Any] | None:
+def _named_classes(y_true: Any, y_proba: Any, caller: str) -> list[Any] | None:
     """Return the sorted classes of ``y_true`` when the table ``y_proba`` names them.
 
     Only for labels that are not already the column indices ``0..K-1`` (or
     flags), which keep their rule: text labels (``"neg"``, ``"pos"``) or
     numbers such as ``5, 6``, with ``y_proba``'s columns named by them in any
-    order. Labels of mixed kinds are left to the label checks.
+    order (:func:`~mllifecycle._frames.columns_by_class`: text by text,
+    numbers by value; a table naming only some of them is refused). Labels of
+    mixed kinds are left to the label checks.
     """
-    from mllifecycle._frames import column_names, is_frame
+    from mllifecycle._frames import column_names, columns_by_class, is_frame
 
     if not is_frame(y_proba):
         return None
@@ -155,18 +114,18 @@ def _named_classes(y_true: Any, y_proba: Any) -> list[Any] | None:
     kinds = label_kinds(values)
     if len(kinds) != 1 or next(iter(kinds)) not in ("text", "numbers"):
         return None
-    items = values.tolist()
+    # Python values: sorted and matched exactly (2**53 + 1 is not 2.0**53)
+    items = [v.item() if isinstance(v, np.generic) else v for v in values.tolist()]
     if "numbers" in kinds:
-        floats = [float(v) for v in items]
-        if any(v != v for v in floats):  # NaN: the label checks name it
-            return None
-        if set(floats) <= set(range(len(given))):
+        if any(not isinstance(v, numbers.Real) or v != v for v in items):
+            return None  # NaN or complex: the label checks name them
+        if set(items) <= set(range(len(given))):
             return None  # class indices: the index rule reads the columns by name
-        classes = [v.item() if isinstance(v, np.generic) else v for v in
-                   sorted(dict.fromkeys(items), key=float)]
+        classes = sorted(dict.fromkeys(items))
     else:
         classes = sorted({str(v) for v in items})
-    return classes if _class_columns(classes, given) is not None else None
+    order = columns_by_class(given, classes, "y_proba", caller)
+    return classes if order is not None else None
 
 
 def _bootstrap_rows(
@@ -512,15 +471,17 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
         Labels are column indices, so a table whose columns are named
         ``0..K-1`` (ints, their text, integral floats, or bools for binary
-        problems) in another order is put in that
-        order; a table after a table fit must have fit's columns (any order).
-        Returns ``y_proba`` reordered (as NumPy) or unchanged.
+        problems) in another order is put in that order
+        (:func:`~mllifecycle._frames.columns_by_class`; a table naming some
+        classes and having other columns is refused); a table naming no class
+        is read by position; a table after a table fit must have fit's columns
+        (any order). Returns ``y_proba`` reordered (as NumPy) or unchanged.
         """
         from mllifecycle._frames import (
             column_names,
+            columns_by_class,
             frame_to_numpy,
             is_frame,
-            refuse_duplicate_names,
         )
 
         if not is_frame(y_proba):
@@ -529,15 +490,12 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             return y_proba
         arr = frame_to_numpy(y_proba)
         given = column_names(y_proba) or []
-        # a repeated name (also 1 and "1") names no class: fit accepted it and
-        # every estimate after it was refused
-        refuse_duplicate_names(given, name, caller)
         classes = getattr(self, "_class_labels", None)
         if classes is not None:
             # columns named by the classes of y_true ("pos", "neg"): by name, in
             # the classes' sorted order (they were read by position, ROC AUC
-            # 0.15 for 0.85)
-            order = _class_columns(classes, given)
+            # 0.15 for 0.85); a repeated name (also 1 and "1") is refused
+            order = columns_by_class(given, classes, name, caller)
             if order is None:  # after fit (fit's columns matched, by _named_classes)
                 fail(name, f"the columns of fit's y_proba, named by the classes "
                      f"{[str(c) for c in classes][:5]} (in any order)",
@@ -545,21 +503,27 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             if fitting:
                 self._proba_columns = [str(c) for c in classes]
             return arr[:, order]
-        names = [_index_text(c, arr.shape[-1]) for c in given]
-        if len(set(names)) < len(names):  # 1.0 and "1": keep the names as given
-            names = [str(c) for c in given]
+        k = arr.shape[-1]
+        names = _binary_names(given) if k == 2 else given
+        # a table naming some classes and having other columns ([1, "x"]) was
+        # read by position: accuracy 0.16 for 0.84
+        order = columns_by_class(names, list(range(k)), name, caller)
+        indices = [str(i) for i in range(k)]
         stored = getattr(self, "_proba_columns", None)
         if not fitting and stored is not None:
-            if sorted(names) != sorted(stored) or len(set(names)) != len(names):
+            if stored == [str(i) for i in range(len(stored))]:  # fit's named the classes
+                if order is None or len(stored) != k:
+                    fail(name, f"the columns of fit's y_proba, named by the classes {stored[:5]} "
+                         "(in any order)", described(f"columns {[str(c) for c in given][:5]}"),
+                         caller)
+                return arr[:, order]
+            texts = [str(c) for c in given]
+            if sorted(texts) != sorted(stored):
                 fail(name, f"the columns of fit's y_proba {stored[:5]} (in any order)",
-                     described(f"columns {names[:5]}"), caller)
-            return arr[:, [names.index(c) for c in stored]]
-        indices = [str(k) for k in range(len(names))]
-        order = None
-        if sorted(names) == sorted(indices) and names != indices:
-            order = [names.index(c) for c in indices]
+                     described(f"columns {texts[:5]}"), caller)
+            return arr[:, [texts.index(c) for c in stored]]
         if fitting:
-            self._proba_columns = indices if order is not None else names
+            self._proba_columns = indices if order is not None else [str(c) for c in given]
         return arr if order is None else arr[:, order]
 
     def _as_columns(
@@ -609,26 +573,33 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return y.astype(np.intp)
 
     def _encode_named(self, y_true: Any, classes: list[Any], caller: str) -> IntArray:
-        """Labels as the index of their class among the classes named by fit's columns."""
+        """Labels as the index of their class among the classes named by fit's columns.
+
+        Text labels by text, numbers by value and exactly (Python values: the
+        labels ``2**53`` and ``2**53 + 1`` are two classes); bools and text are
+        no numbers.
+        """
         values = _label_values(y_true)
         if values is None:
             values = check_array(y_true, "y_true", caller=caller, ndim=1, dtype="any")
         text = all(isinstance(c, str) for c in classes)
-        if text:
-            where: dict[Any, int] = {c: i for i, c in enumerate(classes)}
-        else:
-            where = {float(c): i for i, c in enumerate(classes)}
+        where: dict[Any, int] = {c: i for i, c in enumerate(classes)}
         try:  # one look-up per distinct label
             uniq, inv = np.unique(values, return_inverse=True)
         except TypeError:  # labels that cannot be sorted together: one by one
             uniq, inv = values, np.arange(values.size)
+        # float labels against integer classes beyond 2**53: float64 has rounded
+        # them onto one class (2**53 + 1 reads as 2**53)
+        big = not text and any(isinstance(c, int) and abs(c) > 2**53 for c in classes)
         out = np.empty(uniq.size, dtype=np.intp)
         for j, v in enumerate(uniq.tolist()):
-            if text:
-                i = where.get(v) if isinstance(v, str) else None
-            else:
-                x = _number(v) if not isinstance(v, str) else None
-                i = where.get(x) if x is not None else None
+            v = v.item() if isinstance(v, np.generic) else v
+            if big and isinstance(v, float):
+                fail("y_true", "integer labels when the classes are integers beyond 2**53 "
+                     "(float64 cannot tell such integers apart)", v, caller)
+            kind = isinstance(v, str) if text else (
+                isinstance(v, numbers.Real) and not isinstance(v, bool))
+            i = where.get(v) if kind else None
             if i is None:
                 fail("y_true", f"labels among the classes {classes[:5]} named by y_proba's "
                      "columns in fit", v, caller)
@@ -661,7 +632,13 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             a default ``0..n-1`` RangeIndex; other indexes: by position).
         y_proba : array-like of shape (n,) or (n, K)
             The model's predicted probabilities: of the positive class (1-D)
-            or of every class (2-D, rows summing to 1).
+            or of every class (2-D, rows summing to 1). A table whose columns
+            are named by the classes (the indices ``0..K-1`` as ints, floats
+            or their text, bools for a binary problem; or the labels above)
+            is read by name, in any order, as the gates and
+            ``find_label_issues`` read it; a table naming some classes beside
+            other columns, or one class twice, is refused; one naming no
+            class (``p0``, ``p1``) is read by position.
         progress : bool or callable, default=False
             ``True`` for a bar (the ``progress`` extra) or a callable
             ``progress(done, total)``, called after each calibration fit: the
@@ -702,7 +679,7 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         y_true = in_row_order(y_true, y_proba, "y_true", "y_proba", caller)
         # a table whose columns name the classes of y_true (text, or numbers
         # other than the column indices) is read by name
-        self._class_labels = _named_classes(y_true, y_proba)
+        self._class_labels = _named_classes(y_true, y_proba, caller)
         raw = self._as_columns(y_proba, "y_proba", caller, fitting=True)
         n_classes = raw.shape[1]
         y = self._check_labels(y_true, n_classes, caller)

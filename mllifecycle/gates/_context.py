@@ -177,7 +177,12 @@ class GateContext:
     challenger_proba, champion_proba : array-like, optional
         Probabilities: 1-D (positive class, the larger label) or 2-D (one
         column per class of ``y_true``, sorted). Needed by probability metrics
-        (log loss, Brier, ROC AUC, calibration).
+        (log loss, Brier, ROC AUC, calibration). A table whose columns are
+        named by the classes (``model.classes_``) is read by name, in any
+        order: text by text, numbers by value (``1``, ``1.0``, ``"1"``), a
+        bool naming no number; a table naming some classes beside other
+        columns, or one class twice, is refused; one naming no class (``p0``,
+        ``p1``) is read by position.
     slices : array-like of shape (n,), mapping or DataFrame, optional
         Slice labels per example, or named columns of them.
     sample_weight : array-like of shape (n,), optional
@@ -216,8 +221,12 @@ class GateContext:
     rng: Any = None
     classes: Any = attrs.field(default=None, eq=_ARRAY_EQ)
     # the float type below float64 each probability table was given in (float16,
-    # float32): the gates check the table again, with that type's tolerance
-    _proba_dtypes: Any = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    # float32): the gates check the table again, with that type's tolerance.
+    # An init field, private, so that attrs.evolve passes it on: name -> (type,
+    # the float64 array stored), a type that holds only for that very array (a
+    # new table given to evolve is read afresh)
+    _proba_dtypes: Any = attrs.field(default=None, eq=False, repr=False,
+                                     alias="_proba_dtypes")
     # y_true's pandas row index, when it had one: what a slicing callable's
     # pandas answer is matched against (SliceNoRegression(by=callable))
     _row_index: Any = attrs.field(init=False, default=None, eq=False, repr=False)
@@ -259,6 +268,8 @@ class GateContext:
             fix(self, nm, arr)
             arrays.append(arr)
             names.append(nm)
+        remembered = self._proba_dtypes if isinstance(self._proba_dtypes, dict) else {}
+        dtypes: dict[str, Any] = {}  # a new dict: evolve shares the old context's
         for nm in ("challenger_proba", "champion_proba"):
             v = getattr(self, nm)
             if v is None:
@@ -266,12 +277,18 @@ class GateContext:
             labels = np.unique(y) if self.classes is None else self.classes
             v = proba_by_class(v, labels, nm, caller)
             given = given_float_dtype(v)
+            kept = remembered.get(nm)
+            if given is None and isinstance(kept, tuple) and kept[1] is v:
+                # attrs.evolve(ctx, ...) passes the float64 array this context
+                # stored: its float16 rows were refused at float64's tolerance
+                given = kept[0]
             arr = check_proba(v, nm, caller, dtype=given)
             fix(self, nm, arr)
             if given is not None:
-                self._proba_dtypes[nm] = given
+                dtypes[nm] = (given, arr)
             arrays.append(arr)
             names.append(nm)
+        fix(self, "_proba_dtypes", dtypes)
         n = check_consistent_length(arrays, names, caller)
         fix(self, "slices", _slices(self.slices, n))
         fix(self, "sample_weight", check_weights(self.sample_weight, n, caller, positive_sum=True))
@@ -336,8 +353,8 @@ class GateContext:
             return None
         if rows is not None:
             p = p[rows]
-        given = self._proba_dtypes.get(name)
-        return p if given is None else p.astype(given)
+        kept = self._proba_dtypes.get(name)
+        return p if kept is None else p.astype(kept[0])
 
     @property
     def labels(self) -> npt.NDArray[Any]:

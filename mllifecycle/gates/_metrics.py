@@ -19,7 +19,6 @@ Every named metric is reduced to what a resample needs:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -395,14 +394,24 @@ def proba_by_class(
     """Put a table of probabilities in the sorted order of the classes ``labels``, by name.
 
     Columns named by the classes (``model.classes_``, as text or values) are
-    read by name, whatever their order; a table naming only some classes is
-    refused; other names (``p0``, ``p1``) are read by position. One column (a
-    Series, or a one-column table) holds the positive class's probabilities
-    (``pos_label``, default the larger of two labels): one named after the
-    other class (``proba["no"]``) is refused, as the command line refuses such
-    a header. The name ``0`` is let through (pandas' name of an unnamed column).
+    read by name, whatever their order, by the rule of
+    :func:`~mllifecycle._frames.columns_by_class` (text by text, numbers by
+    value, exactly beyond 2**53; a bool names no number); a table naming some
+    classes and having other columns or lacking a class, or repeating a name,
+    is refused; a table naming no class (``p0``, ``p1``) is read by position.
+    One column (a Series, or a one-column table) holds the positive class's
+    probabilities (``pos_label``, default the larger of two labels): one named
+    after the other class (``proba["no"]``) is refused, as the command line
+    refuses such a header. The name ``0`` is let through (pandas' name of an
+    unnamed column).
     """
-    from mllifecycle._frames import column_names, frame_to_numpy, is_frame, series_kind
+    from mllifecycle._frames import (
+        column_names,
+        columns_by_class,
+        frame_to_numpy,
+        is_frame,
+        series_kind,
+    )
 
     values = labels.tolist()
     classes = [str(c) for c in values]
@@ -411,58 +420,45 @@ def proba_by_class(
             _refuse_other_class(getattr(v, "name", None), values, classes, pos_label, name,
                                 caller)
         return v
-    names = given = [str(c) for c in (column_names(v) or [])]
-    if len(names) < 2:
-        if names:
-            _refuse_other_class(names[0], values, classes, pos_label, name, caller)
+    given = column_names(v) or []
+    if len(given) < 2:
+        if given:
+            _refuse_other_class(given[0], values, classes, pos_label, name, caller)
         return v  # one column: its own checks apply
     arr = frame_to_numpy(v)
-    # numbers by value: columns 1, 0 name the float labels 1.0, 0.0
-    names = [_class_text(c, values, classes) for c in names]
-    hits = [c for c in names if c in classes]
-    if not hits:
-        return arr
-    if sorted(names) != sorted(classes) or len(set(names)) != len(names):
-        fail(name, f"one column per class of y_true {classes[:5]}, named by class (any "
-             "order) or not named by class at all (read in sorted class order)",
-             described(f"columns {given[:5]}"), caller)
-    return arr[:, [names.index(c) for c in classes]]
+    order = columns_by_class(given, values, name, caller)
+    return arr if order is None else arr[:, order]
 
 
 def _refuse_other_class(
     column: Any, values: list[Any], classes: list[str], pos_label: Any, name: str, caller: str
 ) -> None:
-    """Refuse one probability column named after a binary problem's negative class."""
+    """Refuse one probability column named after a binary problem's negative class.
+
+    The column's name is read as :func:`~mllifecycle._frames.columns_by_class`
+    reads a table's (``classes`` is the labels' text, for the message).
+    """
+    from mllifecycle._frames import columns_by_class
+
     if column is None or len(values) != 2:
         return
     text = str(column)
     if text == "0":
         return  # also pandas' name of an unnamed column
-    positive = classes[1] if pos_label is None else str(pos_label)
-    hit = _class_text(text, values, classes)
-    if hit in classes and hit != positive:
+    if pos_label is None:
+        negative = 0
+    else:  # a pos_label of another kind (or no label) is refused by the caller's checks
+        if np.ndim(pos_label) != 0:
+            return
+        same = [label_kind(v) == label_kind(pos_label) and v == pos_label for v in values]
+        if same.count(True) != 1:
+            return
+        negative = same.index(False)
+    positive = classes[1 - negative]
+    if columns_by_class([column], [values[negative]], name, caller) is not None:
         fail(name, f"one column of probabilities of the positive class {positive!r} (the "
              "larger label, or pos_label), or one column per class",
              described(f"a column named after the other class {text!r}"), caller)
-
-
-def _class_text(name: str, values: list[Any], classes: list[str]) -> str:
-    """Return the text of the numeric class ``name`` equals (``"1"`` for 1.0), else ``name``."""
-    if "_" in name:  # int("1_0") is 10
-        return name
-    try:
-        x: float | int = int(name)  # exact beyond 2**53
-    except ValueError:
-        try:
-            x = float(name)
-        except ValueError:
-            return name
-    for v, text in zip(values, classes, strict=True):
-        # numbers only: True == 1, and text labels keep their own names
-        number = isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
-        if number and v == x:
-            return text
-    return name
 
 
 def given_float_dtype(p: Any) -> np.dtype[Any] | None:

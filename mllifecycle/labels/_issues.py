@@ -30,7 +30,9 @@ from mllifecycle._validation import (
     check_rng,
     described,
     fail,
+    label_kinds,
 )
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels._crowd import (
     _enum_categories,
     _label_array,
@@ -100,20 +102,50 @@ def _unwrap_proba(y_proba: Any) -> tuple[Any, Any]:
     return y_proba, None
 
 
-def _class_columns(raw: Any, y: Any) -> bool:
-    """Whether ``raw`` is a table whose distinct column names hold every label of ``y``."""
-    from mllifecycle._frames import column_names, is_frame
+def _class_columns(raw: Any, y: Any, caller: str) -> tuple[list[Any], dict[Any, int]] | None:
+    """(classes, column of each label) when the table ``raw`` names every label of ``y``.
+
+    The names are matched by :func:`~mllifecycle._frames.columns_by_class`
+    (text by text, numbers by value, exactly beyond 2**53: a label ``1.0`` is
+    named by a column ``1`` or ``"1"``; a bool names no number). The classes are
+    the columns, in their order: a named column is the class of ``y``'s label,
+    a further column a class no row was given (named as the column). None when
+    no column names a label (the table is read as an array); a table naming
+    some labels of ``y`` but not all, or repeating a name, is refused.
+    """
+    from mllifecycle._frames import column_names, columns_by_class, is_frame
 
     if not is_frame(raw):
-        return False
-    names = [str(c) for c in (column_names(raw) or [])]
-    if len(set(names)) != len(names):
-        return False
+        return None
+    names = column_names(raw) or []
     try:
-        labels = {str(v) for v in np.asarray(y, dtype=object).ravel().tolist()}
-    except (TypeError, ValueError):
-        return False
-    return bool(labels) and labels <= set(names)
+        arr = _labels(y, caller)
+    except (InvalidParameterError, TypeError, ValueError):
+        return None  # the label checks name it
+    kinds = label_kinds(arr)
+    if arr.dtype.kind == "O":
+        values = arr.tolist()
+        missing = any(v != v for v in values)
+        distinct = list(dict.fromkeys(v.item() if isinstance(v, np.generic) else v
+                                      for v in values))
+    else:
+        missing = arr.dtype.kind in "fc" and bool(np.isnan(arr).any())
+        distinct = np.unique(arr).tolist() if arr.size else []
+    if not distinct or missing or any(k not in ("text", "numbers", "booleans")
+                                      for k in kinds) or (
+        "booleans" in kinds and "numbers" in kinds
+    ):
+        return None  # missing values, flags beside numbers: the label checks name them
+    # sorted as the table is read by position: a flag is let stand for a number
+    # only where the position reads it so (pandas' default names 0, 1)
+    labels = _sorted_if_comparable(distinct)
+    order = columns_by_class(names, labels, "y_proba", caller, other_columns=True)
+    if order is None:
+        return None
+    classes = [n.item() if isinstance(n, np.generic) else n for n in names]
+    for label, j in zip(labels, order, strict=True):
+        classes[j] = label
+    return classes, dict(zip(labels, order, strict=True))
 
 
 def _check_inputs(
@@ -135,13 +167,13 @@ def _check_inputs(
         y = in_row_order(y, raw, "y", "y_proba", caller)
     if classes is None:
         classes = found_classes
-    by_name = classes is None and _class_columns(raw, y)
-    if by_name:
+    named = _class_columns(raw, y, caller) if classes is None else None
+    by_name = named is not None
+    if named is not None:
         # a table whose columns name the classes (model.classes_): labels are
         # read against the names, not the column positions
-        from mllifecycle._frames import column_names
-
-        classes = np.asarray(column_names(raw), dtype=object)
+        classes = np.empty(len(named[0]), dtype=object)
+        classes[:] = named[0]
     p = check_array(raw, "y_proba", caller=caller, ndim=2)
     n, k = p.shape
     if k < 2:
@@ -186,12 +218,9 @@ def _check_inputs(
         # a dict lookup, not a sorted search: classes and labels of mixed types
         # (or a None label) cannot be ordered
         labels = ya.tolist()
-        if by_name:  # names and labels compared as text (1 and "1" alike)
-            index = {str(c): i for i, c in enumerate(cls.tolist())}
-            labels_key = [str(v) for v in labels]
-        else:
-            index = {c: i for i, c in enumerate(cls.tolist())}
-            labels_key = labels
+        # by name: each label's column, as columns_by_class matched it
+        index = named[1] if named is not None else {c: i for i, c in enumerate(cls.tolist())}
+        labels_key = labels
         codes = np.fromiter((index.get(v, -1) for v in labels_key), dtype=np.intp,
                             count=len(labels))
         unknown = codes < 0
@@ -796,7 +825,13 @@ def find_label_issues(
         Out-of-sample class probabilities; a crowd aggregation result (with
         ``y_proba`` and ``classes``) is accepted as is, ``y`` then giving one
         label per row of its ``y_proba`` (its task order; a pandas ``y``
-        indexed by task id in another order is matched by task).
+        indexed by task id in another order is matched by task). A table
+        whose columns name every label of ``y`` (``model.classes_``) is read
+        by name, as the gates and ``CBPE`` read it: text by text, numbers by
+        value (a label ``1.0`` is named by ``1`` or ``"1"``), a bool naming no
+        number; further columns are classes no row was given. A table naming
+        some labels of ``y`` but not all, or one label twice, is refused; one
+        naming none is read as an array.
     method : str, default="prune_by_noise_rate"
         One of ``"prune_by_noise_rate"``, ``"prune_by_class"``, ``"both"``,
         ``"confident_joint"``, ``"predicted_neq_given"``.
