@@ -126,39 +126,6 @@ def read_column_file(
     return read(path, name, header=header, sep=sep, explicit_header=explicit_header)
 
 
-def _class_order(names: list[str], classes: list[str]) -> list[int] | None:
-    """Column of each class when the header names the classes, else None (by position).
-
-    By text (``no,yes``), else by number, so a header ``1.0,0.0`` (``--header``)
-    names the classes 1 and 0 of ``y_true`` and is not read by position.
-    """
-    if sorted(names) == sorted(classes):
-        return [names.index(c) for c in classes]
-    try:
-        named = [float(n) for n in names]
-        wanted = [float(c) for c in classes]
-    except ValueError:
-        return None
-    if len(set(named)) == len(named) and sorted(named) == sorted(wanted):
-        return [named.index(c) for c in wanted]
-    return None
-
-
-def _names_a_class(names: list[str], classes: list[str]) -> bool:
-    """Whether some column name is a class of ``y_true`` (by text or by number)."""
-    if set(names) & set(classes):
-        return True
-
-    def number(text: str) -> float | None:
-        try:
-            return float(text)
-        except ValueError:
-            return None
-
-    wanted = {number(c) for c in classes} - {None}
-    return any(number(n) in wanted for n in names)
-
-
 def _text_values(values: Any) -> Any:
     """Describe a column read as text, saying why where numbers were written oddly.
 
@@ -212,19 +179,16 @@ def _model_output(
         # float16/float32 columns (Parquet) keep their type: their rows may miss
         # 1 by its rounding (they were refused as float64)
         proba = values if values.dtype.kind == "f" else values.astype(np.float64)
-        classes = [str(c) for c in np.unique(y).tolist()]
-        order = None if names is None else _class_order(names, classes)
+        # a header naming the classes is read by name, by the library's one rule
+        # (numbers by value, exactly beyond 2**53; "1_0" is no number); one
+        # naming only some ("yes,maybe": "yes" became class "no" by position)
+        # is refused, and one naming none is read in sorted class order
+        from mllifecycle._frames import columns_by_class
+
+        order = None if names is None else columns_by_class(
+            names, np.unique(y).tolist(), name, "mllifecycle gate")
         if order is not None:
             proba = proba[:, order]
-        elif names is not None and _names_a_class(names, classes):
-            # a header "yes,maybe" was read by position: "yes" became class "no"
-            fail(
-                name,
-                f"one column per class of y_true {classes[:5]}, named by class (any "
-                "order) or not named by class at all (read in sorted class order)",
-                described(f"columns {names[:5]}"),
-                "mllifecycle gate",
-            )
         from mllifecycle._validation import check_proba
 
         checked = check_proba(proba, name, "mllifecycle gate")
