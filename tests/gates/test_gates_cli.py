@@ -443,7 +443,7 @@ def test_header_naming_some_classes_is_refused(tmp_path, capsys, y_text, header)
     err = capsys.readouterr().err
     assert status == 2
     assert "'challenger' parameter of mllifecycle gate must be one column per class" in err, err
-    assert "named by class (any order)" in err
+    assert "named by class (in any order" in err
 
 
 @pytest.mark.parametrize(
