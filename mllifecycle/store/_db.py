@@ -159,6 +159,21 @@ class _Tx:
         rows = self.execute(statement, params)
         return rows[0] if rows else None
 
+    def now(self) -> float:
+        """Return the time now, in seconds since the epoch, by the store's one clock.
+
+        PostgreSQL's (``clock_timestamp()``) for a server shared by several
+        machines: leases are handed out on one machine and checked on
+        another, and each machine's own clock let a worker whose clock ran
+        ahead take (or one behind answer on) a lease the others held, by
+        the skew between them. SQLite's store is on one machine: its clock.
+        """
+        if self.dialect == "postgresql":
+            row = self.one("SELECT EXTRACT(EPOCH FROM clock_timestamp())")
+            assert row is not None
+            return float(row[0])
+        return time.time()
+
 
 #: Seconds a SQLite statement waits for another process's lock before failing.
 _BUSY_TIMEOUT = 60.0

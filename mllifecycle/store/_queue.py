@@ -378,9 +378,9 @@ class LabelQueue:
         needed = self.redundancy
         if redundancy is not None:
             needed = check_count(redundancy, "redundancy", caller, low=1)
-        now = time.time()
         ids: list[int] = []
         with self.store._write() as tx:
+            now = tx.now()  # the store's clock (the server's, for PostgreSQL)
             for item, prio in zip(rows, prios, strict=True):
                 row = tx.one(
                     "INSERT INTO label_tasks (queue, item, priority, needed, n_answers, status, "
@@ -430,7 +430,9 @@ class LabelQueue:
             # the clock is read once this process may write (SQLite: after
             # waiting for other writers): read before, a lease that waited
             # longer than ttl for the lock was handed out already expired
-            now = time.time()
+            # (the server's clock for PostgreSQL: every machine leasing and
+            # answering reads the one clock, whatever the skew of their own)
+            now = tx.now()
             expires = now + ttl
             rows = tx.execute(
                 "SELECT id, item, priority, n_answers, needed FROM label_tasks "
@@ -496,8 +498,10 @@ class LabelQueue:
         task_id = int(task_id)
         worker = _check_worker(self.store, worker, caller)
         encoded = _encode_label(label, caller, exists=self._holds_label)
-        now = time.time()
+        now = time.time()  # when the answer came, before waiting for other writers
         with self.store._write() as tx:
+            if tx.dialect == "postgresql":
+                now = tx.now()  # the server's clock, which set the lease
             row = None if task_id > MAX_INT else tx.one(
                 "SELECT leased_by, lease_expires, status FROM label_tasks "
                 "WHERE id = :id AND queue = :q{for_update}",
@@ -572,8 +576,8 @@ class LabelQueue:
         >>> queue.counts()
         {'open': 1, 'leased': 1, 'answered': 0, 'resolved': 0}
         """
-        now = time.time()
         with self.store._read() as tx:
+            now = tx.now()
             row = tx.one(
                 "SELECT "
                 "SUM(CASE WHEN status = 'open' AND n_answers < needed AND "
@@ -692,9 +696,9 @@ class LabelQueue:
                 [r[2] for r in rows],
                 shown,
             )
-        now = time.time()
         n = 0
         with self.store._write() as tx:
+            now = tx.now()
             for t in sorted(ready):
                 if t not in decided:
                     continue
