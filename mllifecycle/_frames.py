@@ -37,6 +37,7 @@ __all__ = [
     "datetime_zones",
     "refuse_duplicate_names",
     "columns_by_class",
+    "collected",
     "to_columns",
     "column_to_numpy",
     "frame_to_numpy",
@@ -749,3 +750,22 @@ def columns_by_class(
         fail(argname, expected, described(
             f"columns {[_plain(n) for n in names[:5]]!r}, with {what}"), caller)
     return [column_of[i] for i in range(len(values))]
+
+
+def collected(x: Any) -> Any:
+    """Return a polars LazyFrame collected into a DataFrame, anything else as it is.
+
+    The dataframe layer reads a LazyFrame as a table, but scikit-learn's
+    validation read it as one object: a bare "setting an array element with a
+    sequence" ValueError, or a "2-D array" refusal showing shape ().
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from mllifecycle._frames import collected
+    >>> type(collected(pl.LazyFrame({"a": [1, 2]}))).__name__
+    'DataFrame'
+    """
+    if frame_kind(x) == "polars" and type(x).__name__ == "LazyFrame":
+        return x.collect()
+    return x

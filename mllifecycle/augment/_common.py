@@ -295,8 +295,9 @@ def _finite_sum(a: npt.NDArray[Any]) -> bool:
 def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
     """Validate a numeric 2-D feature matrix.
 
-    Returns the float array to compute on and the dtype of the output: a
-    floating input keeps its dtype, anything else becomes float64.
+    Returns the float array to compute on (C-contiguous, whatever the
+    caller's layout) and the dtype of the output: a floating input keeps its
+    dtype, anything else becomes float64.
     """
     refuse_sparse(X, "X", caller)
     refuse_inexact_integers(X, caller)
@@ -324,9 +325,12 @@ def check_X(X: Any, caller: str) -> tuple[npt.NDArray[Any], np.dtype[Any]]:
         and _finite_sum(raw)
     ):
         # fast path: a finite sum means no NaN and no inf (any would propagate)
-        return raw, out_dtype
+        return np.ascontiguousarray(raw), out_dtype
     arr = check_array(raw, "X", caller=caller, ndim=2, min_samples=1)
-    return arr, out_dtype
+    # one memory layout: reductions over rows (a column's spread) add in
+    # another order in a Fortran-ordered array, so the last bit of the answer
+    # depended on how the caller's X was laid out
+    return np.ascontiguousarray(arr), out_dtype
 
 
 def check_y(y: Any, n: int, caller: str) -> npt.NDArray[Any]:

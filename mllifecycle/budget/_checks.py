@@ -7,11 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from mllifecycle._frames import collected
 from mllifecycle._results import ARRAY_EQ, same_array
 from mllifecycle._validation import fail
 
 # ARRAY_EQ and same_array: the results' shared array equality, re-exported
-__all__ = ["ARRAY_EQ", "refuse_text", "same_array", "timedelta_seconds"]
+__all__ = ["ARRAY_EQ", "collected", "refuse_text", "same_array", "timedelta_seconds"]
+
+
 
 _TIMES = (datetime.datetime, datetime.date, datetime.timedelta, np.datetime64, np.timedelta64)
 

@@ -37,7 +37,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import ARRAY_EQ, refuse_text
+from mllifecycle.budget._checks import ARRAY_EQ, collected, refuse_text
 
 __all__ = [
     "FAMILIES",
@@ -91,6 +91,12 @@ def _solve_ab_many(
     the bound otherwise).
     """
     f, y, w = np.broadcast_arrays(f, y, w)
+    unit = _basis_unit(f)
+    if unit is not None:
+        # a + b f == a + (b unit) (f / unit): the basis of sizes near 1e300 (or
+        # 1e-300) is brought near 1 by a power of two (exact), or its squares
+        # underflowed below the cut and every slope came out 0 (a flat fit)
+        f = f / unit[..., None]
     sw = w.sum(axis=-1)
     mf = (w * f).sum(axis=-1) / sw
     my = (w * y).sum(axis=-1) / sw
@@ -121,7 +127,27 @@ def _solve_ab_many(
             a = np.where(wrong, flat, a)
             b = np.where(wrong, 0.0, b)
     rss = (w * (y - a[..., None] - b[..., None] * f) ** 2).sum(axis=-1)
+    if unit is not None:
+        with np.errstate(over="ignore"):
+            b = b / unit
+        # a slope beyond the float range (a basis of subnormals) is no fit
+        rss = np.where(np.isfinite(b), rss, np.inf)
     return np.asarray(a), np.asarray(b), np.asarray(rss)
+
+
+def _basis_unit(f: FloatArray) -> FloatArray | None:
+    """Per row of ``f`` (last axis), a power of two near its largest magnitude.
+
+    1 for rows whose largest magnitude lies within 2**-64 .. 2**64 (or is 0
+    or not finite), so ordinary sizes are fitted bit for bit as before; None
+    when every row gets 1.
+    """
+    with np.errstate(invalid="ignore"):
+        top = np.max(np.abs(f), axis=-1)
+    odd = np.isfinite(top) & (top > 0.0) & ((top > 2.0**64) | (top < 2.0**-64))
+    if not np.any(odd):
+        return None
+    return np.where(odd, np.ldexp(1.0, np.frexp(np.where(odd, top, 1.0))[1] - 1), 1.0)
 
 
 def _fit_many(
@@ -129,6 +155,16 @@ def _fit_many(
     shape: _Shape = _FREE,
 ) -> tuple[FloatArray, FloatArray]:
     """Fit one family to each row of ``y`` (shape (B, k)); return params (B, 3), rss (B,)."""
+    # the rates of the grid whose basis leaves the float range (sizes near
+    # 1e300 or 1e-300) are no fits: their overflows are not the caller's concern
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _fit_many_raw(family, n, y, w, n_max, shape)
+
+
+def _fit_many_raw(
+    family: str, n: FloatArray, y: FloatArray, w: FloatArray, n_max: float,
+    shape: _Shape,
+) -> tuple[FloatArray, FloatArray]:
     y = np.atleast_2d(y)
     w = np.broadcast_to(w, y.shape)
     nb = y.shape[0]
@@ -139,14 +175,17 @@ def _fit_many(
     grid = np.linspace(lo, hi, 91)
     basis = np.stack([_basis(family, n, math.exp(g), n_max) for g in grid])  # (G, k)
     _, _, rss = _solve_ab_many(basis[None, :, :], y[:, None, :], w[:, None, :], shape)
-    i = np.argmin(rss, axis=1)
+    # a rate whose basis leaves the float range (sizes near 1e-300) fits nothing:
+    # its NaN residual was the "smallest" and gave NaN parameters
+    i = np.argmin(np.where(np.isnan(rss), np.inf, rss), axis=1)
     left = grid[np.maximum(i - 1, 0)]
     right = grid[np.minimum(i + 1, grid.size - 1)]
     phi = (math.sqrt(5.0) - 1.0) / 2.0
 
     def obj(g: FloatArray) -> FloatArray:
         f = np.stack([_basis(family, n, math.exp(v), n_max) for v in g])  # (B, k)
-        return _solve_ab_many(f, y, w, shape)[2]
+        r = _solve_ab_many(f, y, w, shape)[2]
+        return np.where(np.isnan(r), np.inf, r)
 
     x1, x2 = right - phi * (right - left), left + phi * (right - left)
     f1, f2 = obj(x1), obj(x2)
@@ -605,6 +644,7 @@ def _check_curve_input(
     The scores (means, variances, folds) are returned divided by the scale
     (see :func:`_score_scale`); variances in those units.
     """
+    scores = collected(scores)  # a table of per-fold scores may be lazy
     # pandas sizes and scores holding the same row labels in two orders are paired
     # by label (a score was fitted at another row's size)
     scores = in_row_order(scores, sizes, "scores", "sizes", caller)
@@ -1019,6 +1059,7 @@ def learning_curve(
         # 10.7 was truncated to 10 (and fractions such as 0.5 to 0)
         fail("sizes", "integer training sizes (absolute row counts)", sizes, caller)
     sz = raw.astype(np.int64)
+    X = collected(X)
     # pandas X and y holding the same row labels in two orders are paired by label
     # (sklearn reads them by position: a y sorted by index scored chance level)
     y = in_row_order(y, X, "y", "X", caller)

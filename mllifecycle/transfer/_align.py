@@ -27,6 +27,7 @@ from mllifecycle.transfer._common import (
     FloatArray,
     as_numpy,
     check_same_columns,
+    collected,
     column_scales,
     refuse_categorical_table,
 )
@@ -216,6 +217,7 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         """
         lam = check_scalar(self.regularization, "regularization", caller="CORAL",
                            low=0.0)
+        X, X_target = collected(X), collected(X_target)
         if not isinstance(self.center, bool | np.bool_):
             fail("center", "a bool", self.center, "CORAL")
         two_d = len(getattr(y, "shape", ())) == 2 or (
@@ -228,7 +230,10 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
                  "fit(X_source, X_target=X_target)",
                  described(f"a 2-D {type(y).__name__} (features, not labels) and no "
                            "X_target"), "CORAL")
-        x = validate_data(self, self._numeric(X), dtype=np.float64)
+        # one memory layout: a table (read column by column) or a Fortran array
+        # gave means and covariances that differed in the last bit from the
+        # same numbers in a C array
+        x = np.ascontiguousarray(validate_data(self, self._numeric(X), dtype=np.float64))
         self._names = list(X.columns) if hasattr(X, "columns") else None
         if x.shape[0] < 2:
             raise ValueError(
@@ -241,8 +246,8 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
             target = self._numeric(X_target, "X_target")
             # scikit-learn's "feature names should match" named neither argument
             check_same_columns(X, X_target, ("X", "X_target"), "CORAL")
-            t = validate_data(self, target, reset=False,
-                              dtype=np.float64)
+            t = np.ascontiguousarray(validate_data(self, target, reset=False,
+                                                   dtype=np.float64))
             if t.shape[0] < 2:
                 raise ValueError(
                     f"CORAL needs at least 2 target samples; got {t.shape[0]} sample"
@@ -346,7 +351,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
             was chosen with ``set_output``.
         """
         check_is_fitted(self, "transform_matrix_")
-        x = validate_data(self, self._numeric(X), reset=False, dtype=np.float64)
+        X = collected(X)
+        x = np.ascontiguousarray(
+            validate_data(self, self._numeric(X), reset=False, dtype=np.float64))
         z = (x - self.source_mean_) / self.scale_ @ self.transform_matrix_
         # (scales below 1 cannot overflow the product: no clip beyond the float range)
         limit = _FMAX / np.maximum(self.scale_, 1.0)

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import (
+    collected,
     column_names,
     column_to_numpy,
     frame_to_numpy,
@@ -31,6 +32,7 @@ from mllifecycle._validation import (
 )
 
 __all__ = [
+    "collected",
     "check_xy",
     "check_pair_xy",
     "check_same_columns",
@@ -47,6 +49,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
 
 
 def as_numpy(x: Any, name: str, caller: str) -> Any:

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from mllifecycle._frames import column_names, in_row_order, is_frame, refuse_duplicate_names
 from mllifecycle._validation import check_option, described, fail
 from mllifecycle.exceptions import NotFittedError
-from mllifecycle.transfer._common import FloatArray
+from mllifecycle.transfer._common import FloatArray, collected
 
 __all__ = ["StackedTransferClassifier", "StackedTransferRegressor"]
 
@@ -96,8 +96,17 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         return src
 
     def _augment(self, x: FloatArray, X: Any = None) -> FloatArray:
-        # a source model fitted on a table is asked on the same table (names kept)
-        src_in = X if X is not None and is_frame(X) else x
+        # one memory layout: the source model asked on a Fortran-ordered or
+        # strided X (or on a table, which scikit-learn reads as a Fortran
+        # array) answered in the last bit otherwise than on the same numbers
+        x = np.ascontiguousarray(x)
+        src = self.source_model
+        # a source model fitted on a table is asked on the same table (names
+        # kept); one fitted on arrays (scikit-learn's n_features_in_ without
+        # feature_names_in_) on the array, as it was fitted
+        on_arrays = (hasattr(src, "n_features_in_")
+                     and getattr(src, "feature_names_in_", None) is None)
+        src_in = X if X is not None and is_frame(X) and not on_arrays else x
         feats = _source_features(self.source_model, src_in, self.method)
         return np.hstack([x, feats]) if self.passthrough else feats
 
@@ -118,6 +127,7 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
         check_option(self.method, "method", _METHODS, self._caller)
         if not isinstance(self.passthrough, bool | np.bool_):
             fail("passthrough", "a bool", self.passthrough, self._caller)
+        X = collected(X)
         _refuse_repeated_columns(X, self._caller)
         # pandas X and y holding the same row labels in two orders are paired by
         # label (a y sorted by index was fitted to another row's features)
@@ -149,6 +159,7 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
 
     def _prepared(self, X: Any) -> FloatArray:
         check_is_fitted(self, "estimator_")
+        X = collected(X)
         _refuse_repeated_columns(X, self._caller)
         x = validate_data(self, X, reset=False)
         return self._augment(x, X)

@@ -392,7 +392,9 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if arr.dtype.kind == "c":
             fail("X", "real numbers", described("complex values"), caller)
         try:
-            arr = arr.astype(np.float64)
+            # one memory layout: a Fortran-ordered X gave the global model's
+            # fit and probabilities in the last bit another answer
+            arr = arr.astype(np.float64, order="C")
         except (TypeError, ValueError):
             fail("X", "a numeric 2-D array", described(f"dtype {arr.dtype}"), caller)
         if arr.ndim != 2:
