@@ -15,6 +15,7 @@ import copy
 
 import numpy as np
 import pytest
+from _containers import as_array, matrices, unchanged, vectors
 
 from mllifecycle import augment as A
 
@@ -22,64 +23,19 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
 
-def _names(d: int) -> list[str]:
-    return [f"c{j}" for j in range(d)]
 
 
-def x_kinds(X: np.ndarray) -> dict[str, object]:
-    """The numbers of ``X`` (float64) in every container a user may pass."""
-    out: dict[str, object] = {
-        "list": X.tolist(),
-        "tuple": tuple(map(tuple, X.tolist())),
-        "pandas": pd.DataFrame(X, columns=_names(X.shape[1])),
-        "polars": pl.DataFrame({f"c{j}": X[:, j] for j in range(X.shape[1])}),
-        "fortran": np.asfortranarray(X),
-        "big_endian": X.astype(">f8"),
-        "pandas_Float64": pd.DataFrame(X, columns=_names(X.shape[1])).astype("Float64"),
-        "float32": X.astype(np.float32),
-    }
-    ro = X.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
-    wide[:, ::2] = X
-    out["column_view"] = wide[:, ::2]
-    out["row_view"] = np.repeat(X, 2, axis=0)[::2]
-    if np.array_equal(X, np.round(X)):
-        out["int"] = X.astype(np.int64)
-        out["pandas_Int64"] = pd.DataFrame(
-            X.astype(np.int64), columns=_names(X.shape[1])).astype("Int64")
-    return out
 
 
-def v_kinds(v: np.ndarray) -> dict[str, object]:
-    """The numbers of a 1-D ``v`` in every container a user may pass."""
-    out: dict[str, object] = {
-        "list": v.tolist(),
-        "pandas": pd.Series(v),
-        "polars": pl.Series("v", v),
-        "strided": np.repeat(v, 2)[::2],
-    }
-    ro = v.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    if v.dtype.kind in "iu":
-        out["pandas_Int64"] = pd.Series(v).astype("Int64")
-    else:
-        out["pandas_Float64"] = pd.Series(v).astype("Float64")
-    return out
 
 
-def as_array(a: object) -> np.ndarray:
-    to_numpy = getattr(a, "to_numpy", None)
-    return np.asarray(to_numpy() if to_numpy is not None else a)
 
 
-def unchanged(before: object, after: object) -> bool:
-    if isinstance(before, pd.DataFrame | pd.Series | pl.DataFrame | pl.Series):
-        return bool(before.equals(after))
-    return bool(np.array_equal(np.asarray(before, dtype=object),
-                               np.asarray(after, dtype=object)))
+
+
+
+
+
 
 
 RNG = np.random.default_rng(0)
@@ -126,7 +82,7 @@ def _compare(out: tuple, ref: tuple, kind: str) -> None:
 
 def _cases(funcs: dict, X: np.ndarray) -> list:
     return [pytest.param(name, kind, id=f"{name}-{kind}")
-            for name in funcs for kind in x_kinds(X)]
+            for name in funcs for kind in matrices(X)]
 
 
 @pytest.mark.parametrize(("X", "y"), [(X_INT, Y_INT), (X_REAL, Y_REAL)], ids=["int", "real"])
@@ -134,7 +90,7 @@ def _cases(funcs: dict, X: np.ndarray) -> list:
 def test_every_X_container_gives_the_same_rows(name, X, y):
     fn = CLASSIFY[name]
     ref = fn(X.copy(), y.copy())
-    for kind, Xc in x_kinds(X).items():
+    for kind, Xc in matrices(X).items():
         before = copy.deepcopy(Xc)
         out = fn(Xc, y)
         assert unchanged(before, Xc), kind
@@ -148,12 +104,12 @@ def test_every_X_container_gives_the_same_rows(name, X, y):
 def test_every_y_and_weight_container_gives_the_same_rows(name):
     fn = CLASSIFY[name]
     ref = fn(X_REAL, Y_REAL, sample_weight=W_REAL)
-    for kind, yc in v_kinds(Y_REAL).items():
+    for kind, yc in vectors(Y_REAL).items():
         before = copy.deepcopy(yc)
         out = fn(X_REAL, yc, sample_weight=W_REAL)
         assert unchanged(before, yc), kind
         _compare(out, ref, "y " + kind)
-    for kind, wc in v_kinds(W_REAL).items():
+    for kind, wc in vectors(W_REAL).items():
         before = copy.deepcopy(wc)
         out = fn(X_REAL, Y_REAL, sample_weight=wc)
         assert unchanged(before, wc), kind
@@ -164,9 +120,9 @@ def test_every_y_and_weight_container_gives_the_same_rows(name):
 def test_regression_targets_in_every_container(name):
     fn = REGRESS[name]
     ref = fn(X_REAL, T_REAL)
-    for kind, Xc in x_kinds(X_REAL).items():
+    for kind, Xc in matrices(X_REAL).items():
         _compare(fn(Xc, T_REAL), ref, kind)
-    for kind, tc in v_kinds(T_REAL).items():
+    for kind, tc in vectors(T_REAL).items():
         out = fn(X_REAL, tc)
         np.testing.assert_array_equal(as_array(out[0]), as_array(ref[0]), err_msg=kind)
         np.testing.assert_array_equal(as_array(out[1]).astype(np.float64), as_array(ref[1]),
@@ -177,7 +133,7 @@ def test_smote_nc_tables_and_arrays_agree():
     X = X_INT.copy()
     X[:, 0] = np.abs(X[:, 0]) % 3
     ref = A.smote_nc(X, Y_INT, categorical_features=[0], k_neighbors=3, rng=0)
-    for kind, Xc in x_kinds(X).items():
+    for kind, Xc in matrices(X).items():
         out = A.smote_nc(Xc, Y_INT, categorical_features=[0], k_neighbors=3, rng=0)
         _compare(out, ref, kind)
 

@@ -14,6 +14,7 @@ import copy
 
 import numpy as np
 import pytest
+from _containers import matrices, unchanged, vectors
 from sklearn.linear_model import LogisticRegression
 
 from mllifecycle import budget as B
@@ -22,53 +23,13 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
 
-def v_kinds(v: np.ndarray) -> dict[str, object]:
-    out: dict[str, object] = {
-        "list": v.tolist(),
-        "tuple": tuple(v.tolist()),
-        "pandas": pd.Series(v),
-        "polars": pl.Series("v", v),
-        "strided": np.repeat(v, 2)[::2],
-        "big_endian": v.astype(">f8") if v.dtype.kind == "f" else v.astype(">i8"),
-        "pandas_nullable": pd.Series(v).astype("Int64" if v.dtype.kind in "iu" else "Float64"),
-    }
-    ro = v.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    if v.dtype.kind == "f" and np.array_equal(v, np.round(v)):
-        out["int"] = v.astype(np.int64)
-    return out
 
 
-def m_kinds(X: np.ndarray) -> dict[str, object]:
-    names = [f"c{j}" for j in range(X.shape[1])]
-    out: dict[str, object] = {
-        "list": X.tolist(),
-        "pandas": pd.DataFrame(X, columns=names),
-        "polars": pl.DataFrame({n: X[:, j] for j, n in enumerate(names)}),
-        # learning_curve and time_fits refused it as "shape ()"
-        "polars_lazy": pl.DataFrame({n: X[:, j] for j, n in enumerate(names)}).lazy(),
-        "pandas_Float64": pd.DataFrame(X, columns=names).astype("Float64"),
-        "fortran": np.asfortranarray(X),
-        "big_endian": X.astype(">f8"),
-        "row_view": np.repeat(X, 2, axis=0)[::2],
-        "float32": X.astype(np.float32),
-    }
-    ro = X.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
-    wide[:, ::2] = X
-    out["column_view"] = wide[:, ::2]
-    return out
 
 
-def unchanged(before: object, after: object) -> bool:
-    if isinstance(before, pl.LazyFrame):
-        return bool(before.collect().equals(after.collect()))  # type: ignore[attr-defined]
-    if isinstance(before, pd.DataFrame | pd.Series | pl.DataFrame | pl.Series):
-        return bool(before.equals(after))
-    return bool(np.array_equal(np.asarray(before), np.asarray(after)))
+
+
+
 
 
 RNG = np.random.default_rng(0)
@@ -96,13 +57,13 @@ def _check_all(fn, base, kinds, *, tol32=None):
 
 
 def test_fit_curve_sizes_in_every_container():
-    _check_all(lambda s: curve_numbers(s, FOLDS), SIZES, v_kinds(SIZES))
+    _check_all(lambda s: curve_numbers(s, FOLDS), SIZES, vectors(SIZES))
 
 
 def test_fit_curve_scores_in_every_container():
-    _check_all(lambda f: curve_numbers(SIZES, f), FOLDS, m_kinds(FOLDS), tol32=1e-4)
+    _check_all(lambda f: curve_numbers(SIZES, f), FOLDS, matrices(FOLDS), tol32=1e-4)
     mean = FOLDS.mean(axis=1)
-    _check_all(lambda f: curve_numbers(SIZES, f), mean, v_kinds(mean))
+    _check_all(lambda f: curve_numbers(SIZES, f), mean, vectors(mean))
 
 
 def test_learning_curve_data_in_every_container():
@@ -114,12 +75,12 @@ def test_learning_curve_data_in_every_container():
                              n_resamples=60, rng=0)
         return np.concatenate([c.scores, c.params])
 
-    kinds = {k: v for k, v in m_kinds(X).items()
+    kinds = {k: v for k, v in matrices(X).items()
              if k in ("list", "pandas", "polars", "polars_lazy", "fortran", "column_view",
                       "float32")}
     _check_all(lambda x: measured(X=x), X, kinds, tol32=1e-4)
     _check_all(lambda v: measured(y=v), y,
-               {k: v for k, v in v_kinds(y).items() if k in ("pandas", "polars", "list")})
+               {k: v for k, v in vectors(y).items() if k in ("pandas", "polars", "list")})
 
 
 def test_fit_compute_and_redundancy_in_every_container():
@@ -131,16 +92,16 @@ def test_fit_compute_and_redundancy_in_every_container():
         d = B.fit_compute(n_samples, n_features, seconds).to_dict()
         return np.array(list(_numbers(d)))
 
-    _check_all(lambda v: compute(n_samples=v), ns, v_kinds(ns))
-    _check_all(lambda v: compute(n_features=v), nf, v_kinds(nf))
-    _check_all(lambda v: compute(seconds=v), sec, v_kinds(sec))
+    _check_all(lambda v: compute(n_samples=v), ns, vectors(ns))
+    _check_all(lambda v: compute(n_features=v), nf, vectors(nf))
+    _check_all(lambda v: compute(seconds=v), sec, vectors(sec))
     acc = np.array([0.7, 0.8, 0.75, 0.9])
 
     def plan(a):
         r = B.redundancy(a, 0.95, n_simulations=2000, rng=0)
         return np.concatenate([r.majority_accuracy, r.weighted_accuracy])
 
-    _check_all(plan, acc, v_kinds(acc))
+    _check_all(plan, acc, vectors(acc))
 
 
 def test_time_fits_sizes_and_rows_in_every_container():
@@ -151,8 +112,8 @@ def test_time_fits_sizes_and_rows_in_every_container():
         m = B.time_fits(LogisticRegression(), X, y, [40, 80, 120], repeats=1, rng=0)
         return np.concatenate([m.n_samples, m.n_features])
 
-    _check_all(lambda x: sizes(X=x), X, m_kinds(X), tol32=0)
-    _check_all(lambda v: sizes(y=v), y, v_kinds(y))
+    _check_all(lambda x: sizes(X=x), X, matrices(X), tol32=0)
+    _check_all(lambda v: sizes(y=v), y, vectors(y))
 
 
 def _numbers(d):

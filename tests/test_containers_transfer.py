@@ -15,6 +15,8 @@ import copy
 
 import numpy as np
 import pytest
+from _containers import as_array as _as_array
+from _containers import matrices, unchanged, vectors
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from mllifecycle import transfer as T
@@ -23,60 +25,23 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
 
-def _names(d: int) -> list[str]:
-    return [f"c{j}" for j in range(d)]
 
 
-def x_kinds(X: np.ndarray, tables: bool = True) -> dict[str, object]:
-    out: dict[str, object] = {
-        "list": X.tolist(),
-        "tuple": tuple(map(tuple, X.tolist())),
-        "fortran": np.asfortranarray(X),
-        "big_endian": X.astype(">f8"),
-        "float32": X.astype(np.float32),
-    }
-    if tables:
-        out["pandas"] = pd.DataFrame(X, columns=_names(X.shape[1]))
-        out["polars"] = pl.DataFrame({f"c{j}": X[:, j] for j in range(X.shape[1])})
-        # CORAL and the stacked estimators failed with scikit-learn's bare
-        # "setting an array element with a sequence"
-        out["polars_lazy"] = out["polars"].lazy()  # type: ignore[attr-defined]
-        out["pandas_Float64"] = pd.DataFrame(X, columns=_names(X.shape[1])).astype("Float64")
-    ro = X.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
-    wide[:, ::2] = X
-    out["column_view"] = wide[:, ::2]
-    out["row_view"] = np.repeat(X, 2, axis=0)[::2]
-    return out
 
 
-def y_kinds(y: np.ndarray) -> dict[str, object]:
-    out: dict[str, object] = {
-        "list": y.tolist(),
-        "pandas": pd.Series(y),
-        "polars": pl.Series("y", y),
-        "strided": np.repeat(y, 2)[::2],
-        "pandas_nullable": pd.Series(y).astype("Int64" if y.dtype.kind in "iu" else "Float64"),
-    }
-    ro = y.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    return out
+
+
+
+
+
+
+
+
+
 
 
 def as_array(a: object) -> np.ndarray:
-    to_numpy = getattr(a, "to_numpy", None)
-    return np.asarray(to_numpy() if to_numpy is not None else a).astype(np.float64)
-
-
-def unchanged(before: object, after: object) -> bool:
-    if isinstance(before, pl.LazyFrame):
-        return bool(before.collect().equals(after.collect()))  # type: ignore[attr-defined]
-    if isinstance(before, pd.DataFrame | pd.Series | pl.DataFrame | pl.Series):
-        return bool(before.equals(after))
-    return bool(np.array_equal(np.asarray(before), np.asarray(after)))
+    return _as_array(a).astype(np.float64)
 
 
 RNG = np.random.default_rng(1)
@@ -135,7 +100,7 @@ def test_every_container_gives_the_same_answer(name, side):
     fn, tol32 = PAIRS[name]
     ref = np.ravel(fn(XS.copy(), XT.copy()))
     base = XS if side == "source" else XT
-    for kind, c in x_kinds(base).items():
+    for kind, c in matrices(base).items():
         if kind == "float32" and tol32 is None:
             continue
         before = copy.deepcopy(c)
@@ -149,12 +114,12 @@ def test_every_container_gives_the_same_answer(name, side):
 
 def test_label_containers_give_the_same_model():
     ref = finetune(XS, XT)
-    for kind, yc in y_kinds(YT).items():
+    for kind, yc in vectors(YT).items():
         got = T.finetune(LogisticRegression(), (XS, YS), (XT, yc), **FINETUNE).model.coef_
         np.testing.assert_array_equal(got, ref, err_msg=kind)
     src = LogisticRegression().fit(XS, YS)
     ref = T.StackedTransferClassifier(src, LogisticRegression()).fit(XT, YT).predict_proba(XT)
-    for kind, yc in y_kinds(YT).items():
+    for kind, yc in vectors(YT).items():
         got = T.StackedTransferClassifier(src, LogisticRegression()).fit(XT, yc).predict_proba(XT)
         np.testing.assert_array_equal(got, ref, err_msg=kind)
 
@@ -169,7 +134,7 @@ def test_stacked_estimators_on_array_layouts(layout):
     # the same numbers in C order
     src_c = LogisticRegression().fit(XS, YS)
     src_r = Ridge().fit(XS, RS)
-    Xc = x_kinds(XT)[layout]
+    Xc = matrices(XT)[layout]
     clf = T.StackedTransferClassifier(src_c, LogisticRegression())
     np.testing.assert_array_equal(
         clf.fit(Xc, YT).predict_proba(Xc),
@@ -180,11 +145,11 @@ def test_stacked_estimators_on_array_layouts(layout):
         T.StackedTransferRegressor(src_r, Ridge()).fit(XT, RT).predict(XT))
 
 
-@pytest.mark.parametrize("kind", list(x_kinds(XS)))
+@pytest.mark.parametrize("kind", list(matrices(XS)))
 def test_coral_in_every_container(kind):
     # a table (or Fortran array) gave means and covariances 1.8e-15 off
     ref = coral(XS, XT)
-    xs, xt = x_kinds(XS)[kind], x_kinds(XT)[kind]
+    xs, xt = matrices(XS)[kind], matrices(XT)[kind]
     before = copy.deepcopy(xs)
     got = coral(xs, xt)
     assert unchanged(before, xs)
@@ -200,7 +165,7 @@ def test_stacked_source_fitted_on_a_table_is_asked_on_the_table():
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import make_pipeline
 
-    names = _names(3)
+    names = ["c0", "c1", "c2"]
     src = make_pipeline(ColumnTransformer([("keep", "passthrough", ["c2", "c0"])]),
                         LogisticRegression()).fit(pd.DataFrame(XS, columns=names), YS)
     table = pd.DataFrame(XT, columns=names)

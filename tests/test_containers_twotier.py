@@ -13,6 +13,7 @@ import copy
 
 import numpy as np
 import pytest
+from _containers import matrices, unchanged, vectors
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from mllifecycle.twotier import TwoTier, replay_keyed
@@ -21,40 +22,10 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
 
-def x_kinds(X: np.ndarray) -> dict[str, object]:
-    names = [f"c{j}" for j in range(X.shape[1])]
-    out: dict[str, object] = {
-        "list": X.tolist(),
-        "pandas": pd.DataFrame(X, columns=names),
-        "polars": pl.DataFrame({n: X[:, j] for j, n in enumerate(names)}),
-        "pandas_Float64": pd.DataFrame(X, columns=names).astype("Float64"),
-        "fortran": np.asfortranarray(X),
-        "big_endian": X.astype(">f8"),
-        "row_view": np.repeat(X, 2, axis=0)[::2],
-        "float32": X.astype(np.float32),
-    }
-    ro = X.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
-    wide[:, ::2] = X
-    out["column_view"] = wide[:, ::2]
-    return out
 
 
-def v_kinds(v: np.ndarray) -> dict[str, object]:
-    out: dict[str, object] = {
-        "list": v.tolist(),
-        "pandas": pd.Series(v),
-        "polars": pl.Series("v", v),
-        "pandas_Int64": pd.Series(v).astype("Int64"),
-        "strided": np.repeat(v, 2)[::2],
-        "int32": v.astype(np.int32),
-    }
-    ro = v.copy()
-    ro.flags.writeable = False
-    out["read_only"] = ro
-    return out
+
+
 
 
 def part(a: object, i: int, j: int) -> object:
@@ -63,10 +34,7 @@ def part(a: object, i: int, j: int) -> object:
     return a[i:j]  # type: ignore[index]
 
 
-def unchanged(before: object, after: object) -> bool:
-    if isinstance(before, pd.DataFrame | pd.Series | pl.DataFrame | pl.Series):
-        return bool(before.equals(after))
-    return bool(np.array_equal(np.asarray(before), np.asarray(after)))
+
 
 
 RNG = np.random.default_rng(0)
@@ -107,7 +75,7 @@ def _check_all(fn, kinds, *, tol32=None):
 def test_two_tier_X_in_every_container(local):
     # a Fortran-ordered X gave probabilities 1.1e-16 off those of C order
     make = LOCALS[local]
-    kinds = x_kinds(X)
+    kinds = matrices(X, tuples=False, lazy=False)
     X32 = kinds.pop("float32")
     _check_all(lambda c: answers(make) if c is None else answers(make, X=c), kinds)
     # float32 rows are other numbers (an SGD model moves with them): they give
@@ -119,8 +87,8 @@ def test_two_tier_X_in_every_container(local):
 @pytest.mark.parametrize("local", list(LOCALS))
 def test_two_tier_labels_and_keys_in_every_container(local):
     make = LOCALS[local]
-    _check_all(lambda c: answers(make) if c is None else answers(make, y=c), v_kinds(Y))
-    _check_all(lambda c: answers(make) if c is None else answers(make, keys=c), v_kinds(KEYS))
+    _check_all(lambda c: answers(make) if c is None else answers(make, y=c), vectors(Y))
+    _check_all(lambda c: answers(make) if c is None else answers(make, keys=c), vectors(KEYS))
     names = np.array(list("abcdef"))[KEYS]
     text = {"object": names.astype(object), "pandas_string": pd.Series(names, dtype="string"),
             "category": pd.Series(names).astype("category"), "polars": pl.Series(names)}
@@ -135,6 +103,7 @@ def test_replay_keyed_in_every_container():
         return np.array([*r.accuracy.values(), r.n_evaluated, r.retrains,
                          *[v for g in r.by_group.values() for v in g.values()]])
 
-    _check_all(lambda c: run() if c is None else run(X=c), x_kinds(X), tol32=1e-5)
-    _check_all(lambda c: run() if c is None else run(y=c), v_kinds(Y))
-    _check_all(lambda c: run() if c is None else run(keys=c), v_kinds(KEYS))
+    _check_all(lambda c: run() if c is None else run(X=c),
+               matrices(X, tuples=False, lazy=False), tol32=1e-5)
+    _check_all(lambda c: run() if c is None else run(y=c), vectors(Y))
+    _check_all(lambda c: run() if c is None else run(keys=c), vectors(KEYS))
