@@ -37,7 +37,7 @@ from mllifecycle._validation import (
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = ["GainResult", "VERDICTS", "verdict_of", "check_groups", "cv_plan", "cv_splits",
-           "repeated_cv_gain", "scoring_name"]
+           "refuse_split_groups", "repeated_cv_gain", "scoring_name", "split_by"]
 
 #: The three verdicts, the same for every gain estimate.
 VERDICTS = ("helped", "hurt", "no detectable effect")
@@ -278,6 +278,55 @@ def _key(split: Split) -> tuple[bytes, bytes]:
     return np.sort(split[0]).tobytes(), np.sort(split[1]).tobytes()
 
 
+def split_by(
+    cv: Any, X: Any, y: npt.NDArray[Any], groups: npt.NDArray[Any] | None, caller: str
+) -> list[Split]:
+    """Return a splitter's ``(train, test)`` pairs, checked; ``groups`` given when it reads them.
+
+    A scikit-learn splitter that requests groups (``GroupKFold``...) without
+    ``groups`` is refused naming ``groups``; another splitter gets them when
+    its ``split`` takes a third argument. The pairs are checked by
+    :func:`_pairs` (masks read as masks; indices out of range, an empty side
+    or a row on both sides refused naming ``cv``).
+    """
+    if groups is None and _consumes_groups(cv):
+        fail("groups", f"one group label per row: cv={type(cv).__name__} splits by "
+             "group (pass groups=..., as to scikit-learn's cross-validation functions)",
+             described("groups=None"), caller)
+    # scikit-learn's splitters say whether they read groups (KFold warns that
+    # it ignores them); another splitter gets them when its split takes them
+    pass_groups = groups is not None and (
+        _consumes_groups(cv) if hasattr(cv, "get_metadata_routing") else _takes_groups(cv))
+    try:
+        given = list(cv.split(X, y, groups) if pass_groups else cv.split(X, y))
+    except ValueError as exc:
+        if groups is None and "groups" in str(exc):
+            fail("groups", f"one group label per row: cv={type(cv).__name__} needs them "
+                 "to split", described(f"groups=None ({exc})"), caller)
+        raise
+    return _pairs(given, int(y.shape[0]), cv, caller)
+
+
+def refuse_split_groups(
+    splits: Sequence[Split], groups: npt.NDArray[Any], cv: Any, caller: str
+) -> None:
+    """Refuse a split that puts one group on both sides (``KFold`` given ``groups``).
+
+    A held-out row whose group has rows in the training side is scored by a
+    model that learned its twins: the score is optimistic.
+    """
+    uniq, codes = np.unique(groups, return_inverse=True)
+    for i, (tr, te) in enumerate(splits):
+        both = np.intersect1d(codes[tr], codes[te])
+        if both.shape[0]:
+            fail("cv", "a splitter that keeps every group on one side of each split "
+                 "(groups were given: pass an int, GroupKFold, StratifiedGroupKFold, "
+                 "LeaveOneGroupOut or GroupShuffleSplit)",
+                 described(f"{type(cv).__name__} with group {uniq[both[0]].item()!r} "
+                           f"in both the training and the test rows of split {i + 1}"),
+                 caller)
+
+
 def cv_plan(
     cv: Any,
     n_repeats: Any,
@@ -323,10 +372,9 @@ def cv_plan(
 
     n = int(y.shape[0])
     notes: dict[str, Any] = {}
-    codes: npt.NDArray[np.intp] | None = None
     uniq: npt.NDArray[Any] | None = None
     if groups is not None:
-        uniq, codes = np.unique(groups, return_inverse=True)
+        uniq = np.unique(groups)
         notes["n_groups"] = int(uniq.shape[0])
         if uniq.shape[0] < 2:
             fail("groups", "at least 2 distinct groups (a held-out group is scored by a "
@@ -373,25 +421,10 @@ def cv_plan(
         unit = f"{n} rows" if uniq is None else f"{uniq.shape[0]} groups"
         why = f"a repetition dealt the same {k} folds of {unit} as an earlier one"
     elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
-        if groups is None and _consumes_groups(cv):
-            fail("groups", f"one group label per row: cv={type(cv).__name__} splits by "
-                 "group (pass groups=..., as to scikit-learn's cross_validate)",
-                 described("groups=None"), caller)
-        # scikit-learn's splitters say whether they read groups (KFold warns that
-        # it ignores them); another splitter gets them when its split takes them.
-        # Either way, the check below refuses a split with a group on both sides
-        pass_groups = groups is not None and (
-            _consumes_groups(cv) if hasattr(cv, "get_metadata_routing") else _takes_groups(cv))
-        try:
-            given = list(cv.split(Xd, y, groups) if pass_groups else cv.split(Xd, y))
-        except ValueError as exc:
-            if groups is None and "groups" in str(exc):
-                fail("groups", f"one group label per row: cv={type(cv).__name__} needs them "
-                     "to split", described(f"groups=None ({exc})"), caller)
-            raise
+        given = split_by(cv, Xd, y, groups, caller)
         out = []
         seen_splits: set[tuple[bytes, bytes]] = set()
-        for pair in _pairs(given, n, cv, caller):
+        for pair in given:
             if _key(pair) not in seen_splits:
                 seen_splits.add(_key(pair))
                 out.append(pair)
@@ -399,16 +432,8 @@ def cv_plan(
         why = f"{type(cv).__name__} gave the same train/test split more than once"
     else:
         fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
-    if codes is not None and uniq is not None:
-        for i, (tr, te) in enumerate(out):
-            both = np.intersect1d(codes[tr], codes[te])
-            if both.shape[0]:
-                fail("cv", "a splitter that keeps every group on one side of each split "
-                     "(groups were given: pass an int, GroupKFold, StratifiedGroupKFold, "
-                     "LeaveOneGroupOut or GroupShuffleSplit)",
-                     described(f"{type(cv).__name__} with group {uniq[both[0]].item()!r} "
-                               f"in both the training and the test rows of split {i + 1}"),
-                     caller)
+    if groups is not None:
+        refuse_split_groups(out, groups, cv, caller)
     if len(out) < 2:
         fail("cv", "a splitter giving at least 2 distinct train/test splits",
              described(f"{len(out)} distinct split(s)"), caller)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import in_row_order, series_kind
+from mllifecycle._gain import check_groups, cv_splits, refuse_split_groups, split_by
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     RNGLike,
@@ -512,6 +513,50 @@ class LabelIssues:
                           caption=repr(self))
 
 
+# ---------------------------------------------------------------- cross-fitting
+
+_PARTITION = ("a splitter whose test folds hold every row exactly once (KFold, "
+              "StratifiedKFold, GroupKFold, StratifiedGroupKFold, LeaveOneGroupOut)")
+
+
+def _splitter_folds(
+    cv: Any, Xa: FloatArray, ya: npt.NDArray[Any], ga: npt.NDArray[Any] | None, caller: str
+) -> list[tuple[IntArray, IntArray]]:
+    """Return a splitter's folds (given ``groups`` when it reads them), checked as the gain's.
+
+    :func:`mllifecycle._gain.split_by` and, with ``groups``,
+    :func:`mllifecycle._gain.refuse_split_groups`: a twin in the training rows
+    lends the held-out row its label.
+    """
+    splits = split_by(cv, Xa, ya, ga, caller)
+    if ga is not None:
+        refuse_split_groups(splits, ga, cv, caller)
+    return splits
+
+
+def _check_partition(splits: list[tuple[IntArray, IntArray]], n: int, cv: Any,
+                     caller: str) -> None:
+    """Refuse folds whose test rows are not a partition of the rows.
+
+    Each row's probabilities come from the one fold holding it out: a row
+    held out twice (``ShuffleSplit``) would keep whichever fold came last,
+    a row never held out would have none.
+    """
+    held = np.bincount(np.concatenate([np.asarray(te, dtype=np.intp) for _, te in splits]),
+                       minlength=n)
+    name = type(cv).__name__
+    if (held > 1).any():
+        twice = np.flatnonzero(held > 1)
+        fail("cv", _PARTITION,
+             described(f"{name} holding out {twice.shape[0]} row(s) more than once (row "
+                       f"{int(twice[0])} in {int(held[twice[0]])} test folds)"), caller)
+    if (held == 0).any():
+        never = np.flatnonzero(held == 0)
+        fail("cv", _PARTITION,
+             described(f"{name} never holding out {never.shape[0]} row(s) (the first "
+                       f"{int(never[0])})"), caller)
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -521,6 +566,7 @@ def out_of_fold_proba(
     y: npt.ArrayLike,
     *,
     cv: Any = 5,
+    groups: Any = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> FloatArray:
@@ -543,8 +589,25 @@ def out_of_fold_proba(
         A pandas ``y`` whose index holds ``X``'s row labels in another order
         is matched to ``X``'s rows by label (``mllifecycle._frames.in_row_order``).
     cv : int or cross-validation splitter, default=5
-        Number of stratified folds (shuffled with ``rng``), or a splitter with
-        ``split(X, y)``.
+        Number of stratified folds (shuffled with ``rng``; with ``groups``,
+        scikit-learn's ``StratifiedGroupKFold``), or a splitter with
+        ``split(X, y)`` (called as ``split(X, y, groups)`` with ``groups``
+        when it reads them). Its test folds must hold every row exactly
+        once (``KFold``, ``StratifiedKFold``, ``GroupKFold``,
+        ``LeaveOneGroupOut``...): a splitter leaving rows out of every test
+        fold or holding a row out twice (``ShuffleSplit``), or whose
+        training rows include its test rows, is refused naming ``cv``
+        (boolean masks are read as masks).
+    groups : array-like of shape (n_samples,), optional
+        Group of every row (a patient, a session, near-duplicate rows).
+        Rows of one group are held out together, so a row's probabilities
+        come from a model that saw none of its group: split between folds,
+        a twin carrying the same wrong label makes the wrong label look
+        confident, and confident learning misses it. A group splitter
+        without ``groups`` is refused naming ``groups``, a split putting one
+        group on both sides naming ``cv``; a missing group label is
+        refused. A pandas Series is matched to a pandas ``X`` by row label,
+        as ``y`` is.
     n_jobs : int, optional
         Folds fitted in parallel with joblib.
     rng : int, numpy.random.Generator or None, default=None
@@ -595,18 +658,26 @@ def out_of_fold_proba(
              described("labels NumPy cannot sort"), caller)
     if classes.shape[0] < 2:
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
-    if isinstance(cv, int) and not isinstance(cv, bool):
+    ga = None if groups is None else check_groups(groups, X, Xa.shape[0], caller)
+    if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
         folds = check_int(cv, "cv", caller=caller, low=2)
         smallest = int(np.bincount(codes).min())
         if smallest < folds:
             fail("cv", f"at most the size of the smallest class ({smallest})", cv, caller)
-        splitter: Any = StratifiedKFold(n_splits=folds, shuffle=True,
-                                        random_state=int(gen.integers(2**31 - 1)))
-    elif hasattr(cv, "split") and not isinstance(cv, str):
-        splitter = cv
+        fold_seed = int(gen.integers(2**31 - 1))
+        if ga is None:
+            splitter: Any = StratifiedKFold(n_splits=folds, shuffle=True,
+                                            random_state=fold_seed)
+            splits = list(splitter.split(Xa, ya))
+        else:
+            # whole groups per fold (StratifiedGroupKFold), as the gain estimates fold them
+            splits = cv_splits(folds, 1, codes, classification=True, seed=fold_seed,
+                               caller=caller, require_stratified=True, groups=ga)
+    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
+        splits = _splitter_folds(cv, Xa, ya, ga, caller)
     else:
         fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)
-    splits = list(splitter.split(Xa, ya))
+    _check_partition(splits, Xa.shape[0], cv, caller)
     # an unset random_state (a forest's, a boosted model's) seeded from rng: the
     # same rng gives the same probabilities
     seed = new_seed(gen)
@@ -628,9 +699,6 @@ def out_of_fold_proba(
     y_proba = np.full((Xa.shape[0], classes.shape[0]), np.nan)
     for test, out in parts:
         y_proba[test] = out
-    if np.isnan(y_proba).any():
-        fail("cv", "a splitter whose test folds cover every row",
-             described(f"{int(np.isnan(y_proba[:, 0]).sum())} row(s) never held out"), caller)
     return y_proba
 
 

@@ -315,10 +315,16 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _loop(
         self, XL: FloatArray, yL: npt.NDArray[Any], XU: FloatArray, n_iter: int,
         seed: int, X_eval: FloatArray | None = None, y_eval: Any = None,
+        gL: npt.NDArray[Any] | None = None, gU: npt.NDArray[Any] | None = None,
     ) -> tuple[Any, IntArray, npt.NDArray[Any], list[dict[str, float]], list[float], str]:
-        """Run up to ``n_iter`` iterations; optionally score after each on (X_eval, y_eval)."""
+        """Run up to ``n_iter`` iterations; optionally score after each on (X_eval, y_eval).
+
+        With the groups of the labelled and unlabelled rows (``gL``, ``gU``), the
+        calibration folds hold out whole groups, and a fold's model is fitted
+        without the pseudo-labelled rows of its held-out groups.
+        """
         from sklearn.metrics import check_scoring
-        from sklearn.model_selection import StratifiedKFold
+        from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
         gen = np.random.default_rng(seed)
         classes, counts = np.unique(yL, return_counts=True)
@@ -334,6 +340,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         thresholds: list[dict[str, float]] = []
         reason = "max_iter reached"
         folds = min(self.calibration_cv, int(counts.min()))
+        if gL is not None:
+            folds = min(folds, int(np.unique(gL).shape[0]))
         for _ in range(n_iter):
             left = np.setdiff1d(np.arange(XU.shape[0]), taken_idx)
             if left.shape[0] == 0:
@@ -343,11 +351,22 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             conf_oof = np.empty(yL.shape[0])
             right = np.zeros(yL.shape[0], dtype=bool)
             if folds >= 2:
-                skf = StratifiedKFold(folds, shuffle=True,
-                                      random_state=int(gen.integers(2**31 - 1)))
-                for tr, te in skf.split(XL, yL):
+                state = int(gen.integers(2**31 - 1))
+                if gL is None or gU is None:
+                    cal = StratifiedKFold(folds, shuffle=True, random_state=state).split(XL, yL)
+                else:
+                    # twins of a held-out row (labelled, or pseudo-labelled by a model
+                    # that saw its label) would make P(correct) look higher than it is
+                    cal = StratifiedGroupKFold(folds, shuffle=True,
+                                               random_state=state).split(XL, yL, gL)
+                for tr, te in cal:
+                    ti = taken_idx
+                    ty = taken_y
+                    if gU is not None and gL is not None:
+                        keep = ~np.isin(gU[taken_idx], gL[te])
+                        ti, ty = taken_idx[keep], taken_y[keep]
                     m = seeded_clone(self.estimator, seed).fit(
-                        np.r_[XL[tr], XU[taken_idx]], np.r_[yL[tr], taken_y])
+                        np.r_[XL[tr], XU[ti]], np.r_[yL[tr], ty])
                     p = m.predict_proba(XL[te])
                     conf_oof[te] = p.max(axis=1)
                     right[te] = np.asarray(m.classes_)[p.argmax(axis=1)] == yL[te]
@@ -386,7 +405,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 scores.append(float(scorer(model, X_eval, y_eval)))
         return model, taken_idx, taken_y, thresholds, scores, reason
 
-    def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> SelfTraining:
+    def fit(self, X: npt.ArrayLike, y: npt.ArrayLike, groups: Any = None) -> SelfTraining:
         """Fit on labelled rows plus pseudo-labelled unlabelled rows.
 
         Parameters
@@ -394,6 +413,18 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             Labels, with ``unlabelled`` (or NaN/None) for unlabelled rows.
+        groups : array-like of shape (n_samples,), optional
+            Group of every row, labelled or not (a patient, a session,
+            near-duplicate rows), as scikit-learn's ``cross_validate`` takes
+            them. The guard's and the calibration's folds then hold out whole
+            groups of labelled rows (scikit-learn's ``StratifiedGroupKFold``,
+            at most as many folds as labelled groups), and the unlabelled
+            rows of a guard fold's held-out groups are left out of that
+            fold's loop: split between folds, a held-out row's twins in
+            training make the guard's scores (``guard_scores_``) and the
+            calibrated ``P(correct)`` optimistic. A missing group label is
+            refused; a pandas Series is matched to a pandas ``X`` by row
+            label, as ``y`` is.
 
         Returns
         -------
@@ -419,6 +450,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
             fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
                  described(f"shape {ya.shape}"), caller)
+        ga = None if groups is None else check_groups(groups, X, Xa.shape[0], caller)
         unl = _is_unlabelled(ya, self.unlabelled, caller)
         lab = ~unl
         if ya.dtype.kind == "O":
@@ -440,6 +472,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             fail("y", "labelled rows of at least 2 classes",
                  described(f"{classes.shape[0]} labelled class(es)"), caller)
         XL, XU = Xa[lab], Xa[unl]
+        gL = None if ga is None else ga[lab]
+        gU = None if ga is None else ga[unl]
         gen = np.random.default_rng(self.random_state)
         n_iter = int(self.max_iter)
         guard = None
@@ -451,12 +485,19 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 fail("y", f"at least 2 labelled rows per class for the guard's "
                      f"{self.guard_cv}-fold cross-validation (or guard_cv=None)",
                      described(f"a class with {int(counts.min())} labelled row"), caller)
-            skf = StratifiedKFold(folds, shuffle=True,
-                                  random_state=int(gen.integers(2**31 - 1)))
+            state = int(gen.integers(2**31 - 1))
+            if gL is None or gU is None:
+                guard_splits = list(StratifiedKFold(folds, shuffle=True, random_state=state)
+                                    .split(XL, yl))
+            else:
+                guard_splits = self._group_folds(folds, XL, yl, gL, state, caller)
             curves = []
-            for tr, te in skf.split(XL, yl):
-                *_, sc, _ = self._loop(XL[tr], yl[tr], XU, n_iter,
-                                       int(gen.integers(2**31 - 1)), XL[te], yl[te])
+            for tr, te in guard_splits:
+                XU_fold = XU if gU is None or gL is None else XU[~np.isin(gU, gL[te])]
+                gU_fold = None if gU is None or gL is None else gU[~np.isin(gU, gL[te])]
+                *_, sc, _ = self._loop(XL[tr], yl[tr], XU_fold, n_iter,
+                                       int(gen.integers(2**31 - 1)), XL[te], yl[te],
+                                       gL=None if gL is None else gL[tr], gU=gU_fold)
                 sc = sc + [sc[-1]] * (n_iter + 1 - len(sc))  # stopped early: flat
                 curves.append(sc)
             per_fold = np.asarray(curves)
@@ -465,7 +506,7 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             safe = (per_fold >= per_fold[:, :1]).all(axis=0) & (guard > guard[0])
             n_iter = int(np.flatnonzero(safe)[np.argmax(guard[safe])]) if safe.any() else 0
         model, idx, py, thr, _, reason = self._loop(XL, yl, XU, n_iter,
-                                                    int(gen.integers(2**31 - 1)))
+                                                    int(gen.integers(2**31 - 1)), gL=gL, gU=gU)
         if guard is not None and n_iter < int(self.max_iter):
             reason = (f"guard kept {n_iter} of {self.max_iter} iterations "
                       "(held-out score)")
@@ -484,6 +525,34 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.guard_scores_ = guard
         self.termination_condition_ = reason
         return self
+
+    @staticmethod
+    def _group_folds(
+        folds: int, XL: FloatArray, yl: npt.NDArray[Any], gL: npt.NDArray[Any], state: int,
+        caller: str,
+    ) -> list[tuple[IntArray, IntArray]]:
+        """Return the guard's folds of whole groups of labelled rows (every class trained)."""
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        n_groups = int(np.unique(gL).shape[0])
+        folds = min(folds, n_groups)
+        if folds < 2:
+            fail("groups", "labelled rows in at least 2 groups for the guard's grouped "
+                 "cross-validation (or guard_cv=None)",
+                 described(f"{n_groups} group(s) of labelled rows"), caller)
+        splits = list(StratifiedGroupKFold(folds, shuffle=True, random_state=state)
+                      .split(XL, yl, gL))
+        classes = np.unique(yl)
+        for i, (tr, _) in enumerate(splits):
+            missing = np.setdiff1d(classes, yl[tr])
+            if missing.shape[0]:
+                # a fold's loop would fit a model that has never seen the class
+                fail("groups", "labelled rows of every class in more than one group, so "
+                     "that every grouped guard fold trains on every class (or "
+                     "guard_cv=None)",
+                     described(f"fold {i + 1} of {folds} holding out every labelled row of "
+                               f"class {missing.tolist()[0]!r}"), caller)
+        return splits
 
     def _fitted(self) -> Any:
         from sklearn.utils.validation import check_is_fitted
@@ -512,6 +581,16 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         model = self._fitted()
         return np.asarray(model.predict_proba(self._rows(X, "SelfTraining.predict_proba")),
                           dtype=np.float64)
+
+
+def _fit_takes_groups(model: Any) -> bool:
+    """Whether ``model.fit`` has a ``groups`` parameter (a subclass may not)."""
+    import inspect
+
+    try:
+        return "groups" in inspect.signature(model.fit).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -602,7 +681,10 @@ def pseudo_label_gain(
         the labelled rows' groups), and the held-out groups are held out
         whole: their *unlabelled* rows are left out of that split's
         semi-supervised training too (``details["n_unlabelled_used"]`` per
-        split), so the score is that of groups the models never saw. A group
+        split), so the score is that of groups the models never saw. A
+        :class:`SelfTraining` gets the training rows' groups in ``fit`` (its
+        guard and calibration folds hold out whole groups too; a subclass
+        whose ``fit`` takes no ``groups`` is fitted without). A group
         splitter without ``groups`` is refused. A pandas Series is matched
         to a pandas ``X`` by row label, as ``y`` is.
     scoring : str or callable, optional
@@ -695,7 +777,12 @@ def pseudo_label_gain(
         X_semi = np.r_[Xt, Xa[use]]
         fill = _marker_column(marker, use.shape[0], yt.dtype)
         y_semi = np.r_[yt.astype(fill.dtype), fill]
-        semi = seeded_clone(semi_supervised, seed).fit(X_semi, y_semi)
+        semi = seeded_clone(semi_supervised, seed)
+        if ga is not None and isinstance(semi, SelfTraining) and _fit_takes_groups(semi):
+            # its guard and calibration folds split the training rows by group too
+            semi.fit(X_semi, y_semi, groups=np.r_[ga[lab_idx[tr]], ga[use]])
+        else:
+            semi.fit(X_semi, y_semi)
         Xe, ye = Xa[lab_idx[te]], yl[te]
         return float(scorer(base, Xe, ye)), float(scorer(semi, Xe, ye)), int(use.shape[0])
 
