@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from mllifecycle._estimators import seeded_clone
 from mllifecycle._frames import in_row_order
+from mllifecycle._gain import check_groups, cv_plan
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_int,
@@ -963,8 +964,9 @@ def learning_curve(
     y: npt.ArrayLike,
     sizes: Sequence[int] | npt.ArrayLike,
     *,
-    cv: int = 5,
+    cv: Any = 5,
     n_repeats: int = 4,
+    groups: Any = None,
     scoring: str | None = None,
     family: str = "auto",
     bounds: tuple[float | None, float | None] | str | None = "auto",
@@ -991,10 +993,14 @@ def learning_curve(
         ``X``'s row labels in another order is read in ``X``'s row order
         (with a default 0..n-1 index on one side, refused).
     sizes : array-like of int
-        Training sizes (at least 3 distinct, each at most ``(cv - 1) / cv`` of the
-        rows; a repeated size is measured once).
-    cv : int, default=5
-        Folds.
+        Training sizes in rows (at least 3 distinct, each at most ``(cv - 1) / cv``
+        of the rows, or the rows of the smallest training fold with ``groups``
+        or a splitter; a repeated size is measured once).
+    cv : int or splitter, default=5
+        Folds, or a scikit-learn splitter with ``split(X, y)`` (then
+        ``n_repeats`` is ignored; called as ``split(X, y, groups)`` with
+        ``groups``, e.g. ``GroupKFold``, ``LeaveOneGroupOut``). A splitter
+        whose split repeats an earlier one is counted once (with a warning).
     n_repeats : int, default=4
         Repetitions of the ``cv``-fold split, each with another shuffle
         (:class:`~sklearn.model_selection.RepeatedStratifiedKFold` for a
@@ -1006,6 +1012,24 @@ def learning_curve(
         90 %, with the coverage still nominal; ``benchmarks/budget.py``). This
         is the practice of scikit-learn's own learning-curve example, which
         uses 50 shuffled splits.
+    groups : array-like of shape (n_samples,), optional
+        Group of each row (patient, device, session, near-duplicates): rows
+        of a group are not independent, and folds that split a group score
+        the model on rows it has nearly seen, an optimistic curve at every
+        size (so too few ``samples_needed``). With an int ``cv`` the folds
+        hold out whole groups (``StratifiedGroupKFold`` for a classifier,
+        else ``GroupKFold``, shuffled per repetition); a splitter gets them
+        in ``split``. A group splitter without ``groups``, and a split with
+        one group on both sides (``KFold`` given ``groups``), are refused
+        naming the argument; a pandas Series is matched to a pandas ``X`` by
+        row label. Sizes still count rows, but each training subset is drawn
+        by whole groups: the training fold's groups in a random order (rows
+        within a group shuffled), of which the first ``size`` rows are
+        trained on (whole groups and at most one partial one). New labels
+        arrive group by group (another patient), and a size drawn as random
+        rows would spread over more groups than that many rows of new groups
+        hold, overstating what a small size teaches. The subsets of one
+        split are nested (a larger size holds the smaller ones).
     scoring : str, optional
         scikit-learn scorer name (default: the estimator's ``score``).
     family, n_resamples, confidence_level : see :func:`fit_curve`
@@ -1048,7 +1072,12 @@ def learning_curve(
 
     caller = "learning_curve"
     gen = check_rng(rng, caller=caller)
-    cv = check_int(cv, "cv", caller=caller, low=2)
+    # a splitter, or groups, go through the gain functions' shared splits (cv_plan);
+    # an int cv without groups keeps the splits (and the answers) it always gave
+    planned = groups is not None or (
+        not isinstance(cv, str) and callable(getattr(cv, "split", None)))
+    if not planned:
+        cv = check_int(cv, "cv", caller=caller, low=2)
     n_repeats = check_int(n_repeats, "n_repeats", caller=caller, low=1)
     refuse_text(sizes, "sizes", "integer training sizes", caller)
     try:
@@ -1075,20 +1104,37 @@ def learning_curve(
         # scikit-learn's "inconsistent numbers of samples", None an IndexError
         fail("y", f"one label per row of X ({n_x})", described(f"shape {ya.shape}"), caller)
     n_rows = ya.shape[0]
-    cap = n_rows * (cv - 1) // cv
+    ga = None if groups is None else check_groups(groups, X, n_rows, caller)
     # distinct: repeated sizes are measured once (fit_curve's "at least 3 distinct
     # training sizes. Got 2" named another function and a count the caller never gave)
     if sz.ndim != 1 or np.unique(sz).size < 3:
         fail("sizes", "at least 3 distinct training sizes", sizes, caller)
-    if np.any(sz < 2) or np.any(sz > cap):
-        fail("sizes", f"sizes between 2 and {cap} (rows in a training fold)", sizes, caller)
+    if not planned:
+        cap = n_rows * (cv - 1) // cv
+        if np.any(sz < 2) or np.any(sz > cap):
+            fail("sizes", f"sizes between 2 and {cap} (rows in a training fold)", sizes,
+                 caller)
     seed = int(gen.integers(0, 2**31 - 1))
     is_clf = getattr(estimator, "_estimator_type", None) == "classifier" or (
         hasattr(estimator, "__sklearn_tags__")
         and getattr(estimator.__sklearn_tags__(), "estimator_type", None) == "classifier"
     )
     splitter: Any
-    if n_repeats == 1:
+    shuffle = True
+    if planned:
+        splits, _ = cv_plan(cv, n_repeats, ya, classification=is_clf, seed=seed,
+                            caller=caller, groups=ga)
+        # scikit-learn checks the sizes against the first training fold only and
+        # trains a later, smaller one on fewer rows than the size it reports
+        cap = min(int(tr.shape[0]) for tr, _ in splits)
+        if np.any(sz < 2) or np.any(sz > cap):
+            fail("sizes", f"sizes between 2 and {cap} (rows in the smallest training "
+                 "fold)", sizes, caller)
+        if ga is not None:
+            splits = _by_groups(splits, ga, seed)
+            shuffle = False  # the first `size` rows of each ordered training fold
+        splitter = splits
+    elif n_repeats == 1:
         splitter = (StratifiedKFold if is_clf else KFold)(cv, shuffle=True, random_state=seed)
     else:
         splitter = (RepeatedStratifiedKFold if is_clf else RepeatedKFold)(
@@ -1103,7 +1149,7 @@ def learning_curve(
         train_sizes=np.unique(sz),
         cv=splitter,
         scoring=scoring,
-        shuffle=True,
+        shuffle=shuffle,
         random_state=seed,
         n_jobs=n_jobs,
     )
@@ -1135,6 +1181,27 @@ def learning_curve(
     # (cv - 1) / cv of them, and counting it as held overstated the labels
     # still to buy by about one fold
     return attrs.evolve(curve, n_samples=float(n_rows))
+
+
+def _by_groups(
+    splits: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]],
+    groups: npt.NDArray[Any],
+    seed: int,
+) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """Order each training fold group by group (groups and rows within them shuffled).
+
+    A training subset of ``size`` rows is then the first ``size`` rows: whole
+    groups and at most one partial group, nested across sizes.
+    """
+    codes = np.unique(groups, return_inverse=True)[1].reshape(-1)
+    n_groups = int(codes.max()) + 1
+    order_rng = np.random.default_rng(seed)
+    out = []
+    for tr, te in splits:
+        rank = order_rng.permutation(n_groups)
+        tie = np.asarray(order_rng.random(int(tr.shape[0])))
+        out.append((tr[np.lexsort((tie, rank[codes[tr]]))], te))
+    return out
 
 
 _UNIT_SCORERS = (

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._gain import check_groups
 from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import check_rng
@@ -109,6 +110,7 @@ def finetune(
     strategy: str | Sequence[str] = "auto",
     source_weight: float | str = "auto",
     cv: int = 5,
+    groups: Any = None,
     scoring: Any = None,
     source_epochs: int = 5,
     target_epochs: int = 10,
@@ -156,6 +158,16 @@ def finetune(
         Weight of one source row relative to one target row (``"weighted"``).
     cv : int, default=5
         Folds over the target for tuning ``source_weight``.
+    groups : array-like of shape (n_target,), optional
+        Group of each *target* row (patient, device, session). The tuning of
+        ``source_weight="auto"`` then holds out whole groups
+        (``StratifiedGroupKFold`` for a classifier, else ``GroupKFold``):
+        folds that split a group score the candidates on rows they nearly
+        saw, which favours the weights that fit the target's groups closest.
+        ``cv`` must not exceed the number of groups. A pandas Series is
+        matched to a pandas ``target[0]`` by row label. Only that tuning
+        cross-validates: with a fixed ``source_weight`` or another strategy
+        the groups are checked and not needed.
     scoring : str or callable, optional
         Scorer for that tuning (higher is better); default the estimator's
         ``score``.
@@ -235,6 +247,8 @@ def finetune(
         tab=tab,
     )
     tab = opts.tab
+    ga = None if groups is None else check_groups(groups, target[0], yt.shape[0], caller,
+                                                  "target[0] (X)")
     gen = check_rng(rng, caller=caller)
     check_progress(progress, caller)
     if chosen == "weighted":
@@ -246,7 +260,7 @@ def finetune(
         total = 2
     with make_progress(progress, total=total, desc=caller, caller=caller) as bar:
         model, weight, details = _finetune_fit(
-            estimator, chosen, opts, gen, xs, ys, xt, yt, caller, bar.update)
+            estimator, chosen, opts, gen, xs, ys, xt, yt, caller, bar.update, ga)
     return FinetuneResult(model=model, strategy=chosen, reason=reason,
                           source_weight=weight, n_source=xs.shape[0],
                           n_target=xt.shape[0], details=details)
@@ -254,7 +268,7 @@ def finetune(
 
 def _finetune_fit(
     estimator: Any, chosen: str, opts: Any, gen: np.random.Generator, xs: Any, ys: Any,
-    xt: Any, yt: Any, caller: str, tick: Callable[[], None],
+    xt: Any, yt: Any, caller: str, tick: Callable[[], None], groups: Any = None,
 ) -> tuple[Any, float | None, dict[str, Any]]:
     """Train by the chosen strategy; ``tick`` after each fit."""
     tab = opts.tab
@@ -267,7 +281,7 @@ def _finetune_fit(
         ws = np.ones(xs.shape[0])
         if opts.source_weight is None:
             weight, details = _tune_weight(estimator, seed, xs, ys, ws, xt, yt, opts,
-                                           caller, tick)
+                                           caller, tick, groups=groups)
         else:
             weight = opts.source_weight
         model = _weighted_fit(estimator, seed, xs, ys, ws * weight, xt, yt, tab, caller)

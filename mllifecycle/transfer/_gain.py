@@ -76,7 +76,8 @@ class TransferGainResult(GainResult):
     n_target: int
 
 
-def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any) -> None:
+def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any,
+                        groups: npt.NDArray[Any] | None = None) -> None:
     """Refuse training folds too small for finetune's own tuning of the source weight.
 
     ``source_weight="auto"`` is tuned by ``finetune_params["cv"]``-fold
@@ -97,6 +98,15 @@ def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any) -
              "finetune_params={'source_weight': w}, a smaller finetune_params['cv'], "
              "or more folds in cv: larger training folds)",
              described(f"a training fold of {smallest} row(s)"), _CALLER)
+    if groups is not None:
+        fewest = min(np.unique(groups[tr]).shape[0] for tr, _ in splits)
+        if fewest < inner:
+            fail("groups", f"at least {int(inner)} groups in every training fold, for "
+                 f"finetune to tune source_weight='auto' by {int(inner)}-fold "
+                 "cross-validation holding out whole groups (pass "
+                 "finetune_params={'source_weight': w}, a smaller finetune_params['cv'], "
+                 "or more folds in cv)",
+                 described(f"a training fold of {fewest} group(s)"), _CALLER)
 
 
 def transfer_gain(
@@ -207,10 +217,9 @@ def transfer_gain(
         fail("finetune_params", "a dict of finetune keyword arguments or None",
              finetune_params, _CALLER)
     params = dict(finetune_params or {})
-    for bad in ("strategy", "rng"):
+    for bad, own in (("strategy", "method"), ("rng", "rng"), ("groups", "groups")):
         if bad in params:
-            fail("finetune_params", f"a dict without {bad!r} (pass "
-                 f"{'method' if bad == 'strategy' else 'rng'} to transfer_gain)",
+            fail("finetune_params", f"a dict without {bad!r} (pass {own} to transfer_gain)",
                  finetune_params, _CALLER)
     params.setdefault("scoring", scoring)
     check_progress(progress, _CALLER)
@@ -221,7 +230,7 @@ def transfer_gain(
                                                   "target[0] (X)")
     splits, notes = cv_plan(cv, n_repeats, yt, classification=bool(is_classifier(estimator)),
                             seed=new_seed(gen), caller=_CALLER, groups=ga)
-    _check_tuning_folds(strategy, params, splits)
+    _check_tuning_folds(strategy, params, splits, ga)
     tab = table_of(target[0])
     src = (source[0] if tab is not None else xs, ys)
 
@@ -233,8 +242,10 @@ def transfer_gain(
         # model and the gain measures the source, not two random seeds
         base = seeded_clone(estimator, new_seed(check_rng(seed, caller=_CALLER))).fit(
             x_tr, yt[tr])
+        # the tuning of source_weight="auto" inside the training fold holds out
+        # whole groups too (split groups made it refuse a helpful source)
         res = finetune(estimator, src, (x_tr, yt[tr]), strategy=strategy, rng=seed,
-                       **params)
+                       groups=None if ga is None else ga[tr], **params)
         return (float(scorer(base, x_te, yt[te])), float(scorer(res.model, x_te, yt[te])),
                 res.source_weight)
 

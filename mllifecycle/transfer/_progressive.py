@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
+from mllifecycle._gain import check_groups
 from mllifecycle._progress import check_progress, make_progress
 from mllifecycle._results import (
     attrs_to_dict,
@@ -237,6 +238,36 @@ def _check_stages(stages: Any, caller: str) -> list[tuple[str, FloatArray,
     return out
 
 
+def _check_stage_groups(groups: Any, stages: Any, items: Sequence[tuple[str, Any, Any]],
+                        caller: str) -> list[npt.NDArray[Any] | None]:
+    """Return one checked group array (or None) per stage."""
+    if groups is None:
+        return [None] * len(items)
+    if isinstance(stages, Mapping):
+        if not isinstance(groups, Mapping):
+            fail("groups", "a dict stage name -> group labels (the stages are a dict)",
+                 described(f"a {type(groups).__name__}"), caller)
+        unknown = [k for k in groups if str(k) not in {name for name, _, _ in items}]
+        if unknown:
+            fail("groups", f"a dict whose keys are stage names {[n for n, _, _ in items]}",
+                 described(f"the key(s) {unknown}"), caller)
+        by_name = {str(k): v for k, v in groups.items()}
+        given = [by_name.get(name) for name, _, _ in items]
+    else:
+        if not isinstance(groups, Sequence) or isinstance(groups, str | bytes) or (
+                len(groups) != len(items)):
+            fail("groups", f"a list of {len(items)} entries, one per stage (None for a "
+                 "stage without groups)",
+                 described(f"a {type(groups).__name__}"
+                           + (f" of {len(groups)} entries"
+                              if isinstance(groups, Sequence) else "")), caller)
+        given = list(groups)
+    pairs = list(stages.values()) if isinstance(stages, Mapping) else list(stages)
+    return [None if g is None else check_groups(g, pairs[k][0], items[k][1].shape[0],
+                                                caller, f"stages[{k}][0] (X)")
+            for k, g in enumerate(given)]
+
+
 def progressive(
     estimator: Any,
     stages: Any,
@@ -247,6 +278,7 @@ def progressive(
     tolerance: float = 0.0,
     source_weight: float | str = "auto",
     cv: int = 5,
+    groups: Any = None,
     epochs: int = 10,
     batch_size: int | None = None,
     schedule: Callable[[int], float] | None = None,
@@ -280,6 +312,13 @@ def progressive(
         A stage is kept if its score is at least ``previous - tolerance``.
     source_weight, cv, batch_size, schedule, extra_estimators
         As in :func:`finetune`.
+    groups : list or dict, optional
+        Group labels of each stage's rows (patient, device, session), shaped
+        as ``stages``: a list with one entry per stage (None for a stage
+        without groups) or a dict stage name -> labels (a stage left out has
+        none). The tuning of ``source_weight="auto"`` on a stage then holds
+        out whole groups, as in :func:`finetune`; only that tuning
+        cross-validates (the first stage is never tuned).
     epochs : int, default=10
         Passes over each stage (``"partial_fit"``).
     rng : int, Generator or None
@@ -340,6 +379,16 @@ def progressive(
         tab=table_of(first[0]),
     )
     tab = opts.tab
+    stage_groups = _check_stage_groups(groups, stages, items, caller)
+    for k, ga in enumerate(stage_groups):
+        n_groups = 0 if ga is None else int(np.unique(ga).shape[0])
+        if k and ga is not None and chosen == "weighted" and opts.source_weight is None \
+                and n_groups < opts.cv:
+            # refused up front, naming the stage, not after training the stages before it
+            fail("cv", "at most the number of groups of every stage tuned with groups, "
+                 "each tuning fold holding out whole groups",
+                 described(f"cv={opts.cv} with {n_groups} group(s) in the groups of "
+                           f"stages[{k}] ({items[k][0]!r})"), caller)
     tol = check_scalar(tolerance, "tolerance", caller=caller, low=0.0)
     gen = check_rng(rng, caller=caller)
     check_progress(progress, caller)
@@ -374,7 +423,8 @@ def progressive(
             assert acc_w is not None
             if opts.source_weight is None:
                 w, details = _tune_weight(estimator, seed, acc_x, acc_y, acc_w, x, y,
-                                          opts, caller, name=f"stages[{k}]")
+                                          opts, caller, name=f"stages[{k}]",
+                                          groups=stage_groups[k])
             else:
                 w = opts.source_weight
             details["source_weight"] = w

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import fit_weighted, seeded_clone, weight_keyword
+from mllifecycle._gain import cv_splits
 from mllifecycle._validation import (
     check_callable,
     check_int,
@@ -321,23 +322,33 @@ def tuning_fits(total_base: float, n_target: int, cv: int) -> int:
 def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
                  ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any], opts: _Options,
                  caller: str, tick: Callable[[], None] | None = None,
-                 name: str = "target") -> tuple[float, dict[str, Any]]:
+                 name: str = "target", groups: npt.NDArray[Any] | None = None,
+                 ) -> tuple[float, dict[str, Any]]:
     """Choose the source weight by cross-validation on the target rows.
 
     ``tick`` (a progress step) is called after each of the
     ``len(grid) * cv`` fits (see :func:`tuning_fits`). ``name`` is the
-    caller's argument holding the target rows (for the errors).
+    caller's argument holding the target rows (for the errors). With
+    ``groups`` (checked by :func:`~mllifecycle._gain.check_groups`), the folds
+    hold out whole groups (the gain functions' rule, :func:`cv_splits`).
     """
     if xt.shape[0] < opts.cv:
         fail(name, f"at least cv={opts.cv} rows to tune source_weight='auto' "
              "(or pass a fixed source_weight)",
              described(f"{xt.shape[0]} row(s)"), caller)
     grid = _weight_grid(max(float(ws.sum()), 1e-300), xt.shape[0])
-    folds = folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
-    scores = np.zeros((len(grid), opts.cv))
+    if groups is None:
+        splits = list(folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
+                      .split(xt, yt))
+    else:
+        # rows of a group scored by a model trained on the group's other rows
+        # made the tuning optimistic (the target-only candidate looked best)
+        splits = cv_splits(opts.cv, 1, yt, classification=_is_classifier(estimator),
+                           seed=seed, caller=caller, groups=groups)
+    scores = np.zeros((len(grid), len(splits)))
     n_failed = 0
     first_error = ""
-    for j, (tr, te) in enumerate(folds.split(xt, yt)):
+    for j, (tr, te) in enumerate(splits):
         for i, w in enumerate(grid):
             try:
                 m = _weighted_fit(estimator, seed, xs, ys, ws * w, xt[tr], yt[tr],
@@ -382,7 +393,9 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
     return grid[best], {"candidates": grid,
                         "cv_scores": [float(v) if np.isfinite(v) else None
                                       for v in mean],
-                        "cv": opts.cv, "n_failed_fits": n_failed}
+                        "cv": opts.cv, "n_failed_fits": n_failed,
+                        **({} if groups is None else
+                           {"n_groups": int(np.unique(groups).shape[0])})}
 
 
 def _classes(ys: Sequence[npt.NDArray[Any]], classifier: bool) -> npt.NDArray[Any] | None:
