@@ -176,6 +176,27 @@ def column_kind(col: npt.NDArray[Any]) -> str:
     return "categorical"
 
 
+def non_numeric(col: npt.NDArray[Any]) -> str:
+    """Describe the values that make a column categorical, with one of them.
+
+    A bool column was reported as holding "non-numeric values (such as
+    strings)" against an int column of the same name.
+    """
+    if col.dtype.kind == "b":
+        return f"booleans (such as {bool(col[0])})" if col.size else "booleans"
+    for v in col.tolist():
+        if isinstance(v, bool | np.bool_):
+            return f"booleans (such as {bool(v)})"
+        if isinstance(v, str | bytes):
+            return f"non-numeric values (text, such as {v!r})"
+    for v in col.tolist():
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return f"non-numeric values (such as {v!r} of type {type(v).__name__})"
+    return "non-numeric values (such as strings)"
+
+
 def split_table(
     x: Any,
     name: str,
@@ -436,7 +457,7 @@ def kinds(
             fail(
                 bad,
                 f"column {nm!r} numeric in both samples (or list it in 'categorical_features')",
-                described(f"non-numeric values (such as strings) in {bad}'s column {nm!r}"),
+                described(f"{non_numeric(c if kr == 'numeric' else r)} in {bad}'s column {nm!r}"),
                 caller,
             )
         kinds.append(kr)

@@ -40,7 +40,6 @@ __all__ = [
     "integer_array",
     "integers_and_missing",
     "shift_with_missing",
-    "warn_inexact_integers",
     "integer_offset",
     "shift_integers",
     "check_optional_nonneg",
@@ -242,38 +241,6 @@ def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, 
     if off is None:
         return reference, current
     return shift_integers(ra, off), shift_integers(ca, off)
-
-
-def warn_inexact_integers(
-    names: list[str],
-    kinds: list[str],
-    cols: list[npt.NDArray[Any]],
-    caller: str,
-    stacklevel: int = 3,
-) -> None:
-    """Warn about numeric integer columns beyond 2**53, which a fitted profile keeps as float64.
-
-    A :class:`~mllifecycle.drift.Reference` stores its columns as float64
-    before it sees the current data, so it cannot shift both samples alike
-    (:func:`exact_integer_columns`); distinct integers above 2**53 may tie.
-    """
-    ints = [
-        integers_and_missing(c) if kind == "numeric" else None
-        for kind, c in zip(kinds, cols, strict=True)
-    ]
-    big = [
-        nm
-        for nm, c in zip(names, ints, strict=True)
-        if c is not None and (int(c[0].max()) > _EXACT_INT or int(c[0].min()) < -_EXACT_INT)
-    ]
-    if big:
-        warnings.warn(
-            f"{caller}: column(s) {big[:5]} hold integers beyond 2**53, which float64 "
-            "rounds, so distinct values may tie; subtract an offset first (or use "
-            "detect(), which does)",
-            DegenerateDataWarning,
-            stacklevel=stacklevel,
-        )
 
 
 def exact_integer_columns(

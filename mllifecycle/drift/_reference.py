@@ -15,6 +15,7 @@ from mllifecycle.drift._columns import (
     column_names,
     declared_categorical,
     kinds,
+    non_numeric,
     refuse_mixed_times,
     resolve_tests,
     split_table,
@@ -24,7 +25,8 @@ from mllifecycle.drift._common import (
     FloatArray,
     category_types,
     check_pair_categorical,
-    warn_inexact_integers,
+    exact_integer_columns,
+    integers_and_missing,
 )
 from mllifecycle.drift._dask import (
     check_collection,
@@ -45,6 +47,7 @@ from mllifecycle.drift._result import DriftReport, DriftResult, make_result
 from mllifecycle.drift._sketch import (
     DEFAULT_CAPACITY,
     QuantileSketch,
+    concat_values,
     ks_from_sketches,
     lattice_floor,
 )
@@ -102,19 +105,25 @@ def _fit(
                     described(f"{t!r} for column {nm!r}"),
                     caller,
                 )
-    warn_inexact_integers(names, kind_list, cols, caller, stacklevel=4)
     # a partition's profile (min_rows 1) may hold a column with fewer than 2
     # values, or none left after nan_policy="omit": the merged profile is checked
     # (a Dask frame whose last partition had 1 row was refused as too small)
     col_min = min_rows if min_rows >= 2 else 0
-    numeric: list[FloatArray] = []
+    numeric: list[npt.NDArray[Any]] = []  # sorted float64, or exact integers
     sketches: list[QuantileSketch] = []
     cats: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = []
     for nm, kind, col in zip(names, kind_list, cols, strict=True):
         if kind == "numeric":
-            keep = capacity is not None and col.dtype.kind == "f"  # a sketch sorts float32 as is
-            x = col if keep else col.astype(np.float64)
-            nan = np.isnan(x)
+            exact = integers_and_missing(col)
+            if exact is not None:
+                # integers kept exactly (sorted or sketched): float64 rounds those
+                # beyond 2**53, so distinct values tied where detect, which
+                # shifts both samples alike, told them apart
+                x, nan = exact  # x: the non-missing integers
+            else:
+                keep = capacity is not None and col.dtype.kind == "f"  # sketch sorts float32
+                x = col if keep else col.astype(np.float64)
+                nan = np.isnan(x)
             if nan.any():
                 if nan_policy == "raise":
                     fail(
@@ -127,8 +136,9 @@ def _fit(
                         ),
                         caller,
                     )
-                x = x[~nan]
-            if np.isinf(x).any():
+                if exact is None:
+                    x = x[~nan]
+            if exact is None and np.isinf(x).any():
                 fail(
                     name,
                     f"finite in column {nm!r}",
@@ -318,8 +328,9 @@ class Reference:
 
     Notes
     -----
-    State kept: every numeric column sorted (NaN dropped) and, for each
-    categorical column, the count of every category. This is a sufficient
+    State kept: every numeric column sorted (NaN dropped; integer columns as
+    integers, so ids beyond 2**53 stay distinct, as in :func:`detect`) and,
+    for each categorical column, the count of every category. This is a sufficient
     statistic for every per-feature test here (they depend on the sample only
     through its sorted values or category counts), so :meth:`merge` is
     **exact**: a reference merged from partitions gives bit-for-bit the
@@ -344,7 +355,7 @@ class Reference:
     kinds: list[str]
     tests: list[str]
     n_reference: int
-    _numeric: list[FloatArray]
+    _numeric: list[npt.NDArray[Any]]  # sorted: float64, or exact integers
     _categories: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]
     _stack: FloatArray | None = None
     _columns: list[npt.NDArray[Any]] | None = None
@@ -508,7 +519,7 @@ class Reference:
         lens = {self._numeric[num_pos[j]].shape[0] for j in ks_num}
         if ks_num and len(lens) == 1:
             self._stack = np.ascontiguousarray(
-                np.vstack([self._numeric[num_pos[j]] for j in ks_num])
+                np.vstack([self._numeric[num_pos[j]].astype(np.float64) for j in ks_num])
             )
         else:
             self._stack = None
@@ -644,14 +655,13 @@ class Reference:
                 caller,
             )
         cur_mat = numeric_matrix(current)
-        warn_inexact_integers(self.names, self.kinds, cc, caller)
         self._check_declared(self.names, declared_categorical(current), caller)
         for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
             if cur_mat is None and kind == "numeric" and column_kind(col) != "numeric":
                 fail(
                     "current",
                     f"column {nm!r} numeric, as in the reference",
-                    described(f"non-numeric values (such as strings) in column {nm!r}"),
+                    described(f"{non_numeric(col)} in column {nm!r}"),
                     caller,
                 )
         if self._sketches is not None:
@@ -671,20 +681,24 @@ class Reference:
             self._build_stack()
         if self._columns is None:
             self._columns = [self.reference_column(nm) for nm in self.names]
+        rc, cc = list(self._columns), list(cc)
+        # integer columns beyond 2**53 (kept exactly by fit) shifted alike in
+        # both samples, as detect does: float64 made distinct values tie
+        shifted = exact_integer_columns(self.names, self.kinds, rc, cc, caller)
         results = run_all(
             caller,
             self.names,
             self.kinds,
             self.tests,
-            self._columns,
+            rc,
             cc,
             alpha=a,
             min_effect=me,
             nan_policy=pol,
             rng=rng,
-            fitted_sorted=self._stack,
+            fitted_sorted=None if shifted else self._stack,
             cache=self._cache,
-            matrices=(None, cur_mat),
+            matrices=(None, None) if shifted else (None, cur_mat),
         )
         n1 = max(r.n_reference for r in results.values())
         n2 = max(r.n_current for r in results.values())
@@ -899,11 +913,11 @@ class Reference:
                     )
         caps = [r._capacity for r in refs if r._sketches is not None and r._capacity is not None]
         capacity = max(caps) if caps else None
-        numeric: list[FloatArray] = []
+        numeric: list[npt.NDArray[Any]] = []
         sketches: list[QuantileSketch] | None = None
         if capacity is None:
             numeric = [
-                np.sort(np.concatenate([r._numeric[k] for r in refs]), kind="stable")
+                np.sort(concat_values([r._numeric[k] for r in refs]), kind="stable")
                 for k in range(len(first._numeric))
             ]
         else:  # an exact reference joins sketched ones as a sketch

@@ -44,16 +44,44 @@ import numpy.typing as npt
 
 from mllifecycle.drift._common import FloatArray
 
-__all__ = ["QuantileSketch", "DEFAULT_CAPACITY", "ks_from_sketches"]
+__all__ = ["QuantileSketch", "DEFAULT_CAPACITY", "ks_from_sketches", "concat_values"]
 
 DEFAULT_CAPACITY = 2**16
+
+
+def _kept(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Values as stored: integers (NumPy ints, Python ints beyond int64) exactly, else float64."""
+    return a if a.dtype.kind in "iuO" else a.astype(np.float64)
+
+
+def concat_values(arrays: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """Concatenate value arrays without rounding integers.
+
+    Integer arrays (int64, uint64, or object arrays of Python ints) join
+    exactly: NumPy would turn int64 with uint64 into float64, which rounds
+    integers beyond 2**53 so that distinct values tie. Arrays holding floats
+    make the whole float64, as the in-memory tests read such a column. Empty
+    arrays (a partition with no values) do not count.
+    """
+    full = [a for a in arrays if a.shape[0]]
+    if not full:
+        return np.empty(0)
+    if all(a.dtype.kind in "iuO" for a in full):
+        if len({a.dtype for a in full}) == 1:
+            return np.concatenate(full)
+        obj = np.concatenate([a.astype(object) for a in full])
+        try:
+            return obj.astype(np.int64)
+        except OverflowError:  # beyond int64: Python's integers
+            return obj
+    return np.concatenate([a.astype(np.float64) for a in full])
 
 
 @attrs.define(eq=False)
 class QuantileSketch:
     """Weighted sorted values with an exact bound on the rank error (private)."""
 
-    values: FloatArray
+    values: npt.NDArray[Any]  # float64, or exact integers (see concat_values)
     weights: npt.NDArray[np.int64]
     n: int
     error: int
@@ -67,7 +95,7 @@ class QuantileSketch:
         first = np.flatnonzero(np.r_[True, srt[1:] != srt[:-1]]) if n else np.zeros(0, np.intp)
         if capacity is None or first.shape[0] <= capacity:  # exact: distinct values, counts
             return cls(
-                srt[first].astype(np.float64),
+                _kept(srt[first]),
                 np.diff(np.r_[first, n]).astype(np.int64),
                 n,
                 0,
@@ -78,7 +106,7 @@ class QuantileSketch:
         b = -(-n // capacity)
         last = np.r_[np.arange(b - 1, n - 1, b), n - 1]
         return cls(
-            srt[last].astype(np.float64),
+            _kept(srt[last]),
             np.diff(np.r_[-1, last]).astype(np.int64),
             n,
             b - 1,
@@ -101,7 +129,7 @@ class QuantileSketch:
     def merge(cls, sketches: Sequence[QuantileSketch]) -> QuantileSketch:
         """Summary of the union of the summarised (disjoint) data."""
         caps = [s.capacity for s in sketches if s.capacity is not None]
-        v = np.concatenate([s.values for s in sketches])
+        v = concat_values([s.values for s in sketches])
         w = np.concatenate([s.weights for s in sketches])
         u, inv = np.unique(v, return_inverse=True)
         wu = np.bincount(inv.ravel(), weights=w, minlength=u.shape[0])
@@ -142,8 +170,13 @@ def ks_from_sketches(a: QuantileSketch, b: QuantileSketch) -> tuple[float, float
     within its ``eps`` of the exact ECDF everywhere, hence
     ``|D_hat - D| <= a.eps + b.eps``.
     """
-    pts = np.union1d(a.values, b.values)
-    d = float(np.max(np.abs(a.cdf(pts) - b.cdf(pts)))) if pts.shape[0] else 0.0
+    # integer values (beyond 2**53) compared exactly, as the in-memory tests do
+    both = concat_values([a.values, b.values])
+    k = a.values.shape[0] if a.values.shape[0] and b.values.shape[0] else 0
+    ea = attrs.evolve(a, values=both[:k]) if k else a
+    eb = attrs.evolve(b, values=both[k:]) if k else b
+    pts = np.union1d(ea.values, eb.values)
+    d = float(np.max(np.abs(ea.cdf(pts) - eb.cdf(pts)))) if pts.shape[0] else 0.0
     return d, a.eps + b.eps
 
 

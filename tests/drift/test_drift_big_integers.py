@@ -83,16 +83,17 @@ def test_detect_shifts_big_integer_columns_and_names_them_when_too_wide():
         drift.detect(pd.DataFrame({"id": wide_r}), pd.DataFrame({"id": wide_r + 1}))
 
 
-def test_reference_warns_that_its_float_profile_rounds_big_integers():
-    ref = pd.DataFrame({"id": BIG_R})
-    with pytest.warns(DegenerateDataWarning, match=r"\['id'\] hold integers beyond 2\*\*53"):
-        fitted = drift.Reference.fit(ref)
-    with pytest.warns(DegenerateDataWarning, match=r"subtract an offset"):
-        fitted.compare(pd.DataFrame({"id": BIG_C}))
-    # small integers: no warning
+def test_reference_keeps_big_integers_exactly_as_detect_does():
+    # the profile was float64: distinct ids tied, so the reference saw another
+    # statistic than detect (and only warned); now kept exact, no warning
+    ref, cur = pd.DataFrame({"id": BIG_R}), pd.DataFrame({"id": BIG_C})
+    want = drift.ks(SMALL_R, SMALL_C)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DegenerateDataWarning)
-        drift.Reference.fit(pd.DataFrame({"id": SMALL_R})).compare(pd.DataFrame({"id": SMALL_C}))
+        for sketch in (None, True):
+            got = drift.Reference.fit(ref, sketch=sketch).compare(cur)["id"]
+            assert got.statistic == pytest.approx(want.statistic, rel=1e-12)
+            assert got.p_value == pytest.approx(want.p_value, rel=1e-12)
 
 
 def _with_gaps(values):

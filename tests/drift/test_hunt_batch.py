@@ -47,12 +47,19 @@ def test_python_integers_beyond_2_53_are_kept_exact(base):
     assert w.statistic == 50.0
 
 
-def test_reference_warns_about_python_integers_beyond_2_53():
+def test_reference_keeps_python_integers_beyond_2_53_exactly():
+    # it warned that its float64 profile rounded them; it now keeps them as
+    # integers, so its answer is detect's (no warning)
+    import warnings
+
     from mllifecycle.exceptions import DegenerateDataWarning
 
     col = np.array([[2**60 + i] for i in range(10)], dtype=object)
-    with pytest.warns(DegenerateDataWarning, match="beyond 2\\*\\*53"):
-        drift.Reference.fit(col)
+    cur = np.array([[2**60 + i + 5] for i in range(10)], dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DegenerateDataWarning)
+        got = drift.Reference.fit(col).compare(cur).to_dict()
+    assert got == drift.detect(col, cur).to_dict()
 
 
 @pytest.mark.parametrize("test", ["psi", "jensen_shannon", "hellinger"])

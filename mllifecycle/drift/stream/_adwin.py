@@ -97,7 +97,7 @@ def _level_counts(n: int, m: int) -> list[int]:
     return counts
 
 
-@attrs.define(eq=False)
+@attrs.define
 class ADWIN:
     r"""ADaptive WINdowing change detector for real-valued streams.
 

@@ -39,6 +39,7 @@ __all__ = ["KSWIN"]
 _MIN_BATCH = 32
 _MAX_BATCH = 1024
 _MAX_KEYS = 1 << 20  # random keys drawn (and argsorted) per batch, at most
+_TINY = float(np.finfo(np.float64).tiny)  # the smallest normal float64 (2.2e-308)
 
 
 _MAX_WINDOW = np.iinfo(np.intp).max // 8  # float64 values NumPy can hold
@@ -83,12 +84,39 @@ def _ks_counts_joint(vals: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     return out
 
 
+def _state_key(v: Any) -> Any:
+    """Return a form of a generator, its state or an array that ``==`` compares by value.
+
+    A ``Generator`` compares by identity and a state dict may hold arrays
+    (MT19937's key), whose ``==`` is element-wise.
+    """
+    if isinstance(v, np.random.Generator):
+        return ("Generator", _state_key(v.bit_generator.state))
+    if isinstance(v, dict):
+        return tuple(sorted((str(k), _state_key(x)) for k, x in v.items()))
+    if isinstance(v, np.ndarray):
+        return (v.dtype.str, v.shape, tuple(v.ravel().tolist()))
+    return v
+
+
+def _seed_key(seed: Any) -> Any:
+    """Return the state of the generator a seed (int, SeedSequence or state dict) starts."""
+    if isinstance(seed, dict):
+        return _state_key(seed)
+    return _state_key(np.random.default_rng(seed).bit_generator.state)
+
+
+def _nan_key(v: float) -> Any:
+    """Return a float, NaN made equal to NaN (the statistic before the first check)."""
+    return None if math.isnan(v) else v
+
+
 def _draw(keys: npt.NDArray[np.float64], r: int) -> npt.NDArray[np.intp]:
     """Return the indices of the ``r`` smallest keys of each row (a random subset)."""
     return np.argsort(keys, axis=-1)[..., :r]
 
 
-@attrs.define(eq=False)
+@attrs.define
 class KSWIN:
     r"""Kolmogorov-Smirnov windowing change detector for real-valued streams.
 
@@ -105,7 +133,8 @@ class KSWIN:
     alpha : float, default=0.005
         Significance level: the false-alarm probability of one check on a
         stationary stream (or, with
-        ``horizon``, of any alarm within ``horizon`` values). In (0, 1).
+        ``horizon``, of any alarm within ``horizon`` values). In (0, 1), and
+        the per-check level at least the smallest normal float (2.2e-308).
     window_size : int, default=100
         Values kept; at least ``2 * stat_size`` so that ``stat_size`` older
         values can be drawn.
@@ -204,16 +233,19 @@ class KSWIN:
     check_every: int | None = None
     horizon: int | None = None
     min_statistic: float = 0.0
-    rng: Any = 0
+    # compared by value, as the other detectors (same parameters and state:
+    # equal): the seed through the generator it starts, the generator by its
+    # state (``rng`` itself may be a Generator the caller keeps drawing from)
+    rng: Any = attrs.field(default=0, eq=False)
     _level: float = attrs.field(init=False, repr=False)
     _k_crit: int = attrs.field(init=False, repr=False)
-    _seed: Any = attrs.field(init=False, repr=False)
-    _gen: np.random.Generator = attrs.field(init=False, repr=False)
-    _buf: npt.NDArray[np.float64] = attrs.field(init=False, repr=False)
+    _seed: Any = attrs.field(init=False, repr=False, eq=_seed_key)
+    _gen: np.random.Generator = attrs.field(init=False, repr=False, eq=_state_key)
+    _buf: npt.NDArray[np.float64] = attrs.field(init=False, repr=False, eq=_state_key)
     _count: int = attrs.field(init=False, repr=False)
     _drift: bool = attrs.field(init=False, repr=False)
-    _stat: float = attrs.field(init=False, repr=False)
-    _p: float = attrs.field(init=False, repr=False)
+    _stat: float = attrs.field(init=False, repr=False, eq=_nan_key)
+    _p: float = attrs.field(init=False, repr=False, eq=_nan_key)
 
     def __attrs_post_init__(self) -> None:
         caller = "KSWIN"
@@ -241,6 +273,28 @@ class KSWIN:
             self._level = self.alpha / n_checks if n_checks < 2**1000 else 0.0
         else:
             self._level = self.alpha
+        if not self._level >= _TINY:
+            # below the smallest normal float the exact p-values keep only a
+            # few significant bits (5e-324 stands for anything up to 7.4e-324),
+            # so "p <= level" no longer keeps the level; a level of 0 (horizon
+            # beyond the float range) is reached by no stat_size
+            if self.horizon is None:
+                fail(
+                    "alpha",
+                    f"at least {_TINY!r}, the smallest normal float (p-values "
+                    "below it are rounded to a few bits)",
+                    self.alpha,
+                    caller,
+                )
+            fail(
+                "horizon",
+                f"small enough for the per-check level alpha / ceil(horizon / "
+                f"check_every) to be at least {_TINY!r}, the smallest normal float "
+                f"(alpha={self.alpha!r}, check_every={self.check_every}: level "
+                f"{self._level!r})",
+                self.horizon,
+                caller,
+            )
         self.min_statistic = check_scalar(
             self.min_statistic, "min_statistic", caller=caller,
             low=0.0, high=1.0, high_inclusive=False,

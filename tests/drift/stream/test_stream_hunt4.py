@@ -39,8 +39,9 @@ def test_kswin_window_beyond_memory_is_refused_by_name(size):
 
 def test_kswin_horizon_beyond_the_float_range_names_the_level():
     # horizon=10**400: a bare OverflowError ("int too large to convert to
-    # float"); 2**64 already named stat_size, as 10**400 now does
-    with pytest.raises(InvalidParameterError, match="'stat_size' parameter of KSWIN"):
+    # float"), then an error naming stat_size for a level of 0, which no
+    # stat_size reaches; the level is below the smallest normal float: horizon
+    with pytest.raises(InvalidParameterError, match="'horizon' parameter of KSWIN"):
         KSWIN(horizon=10**400)
 
 
