@@ -14,6 +14,9 @@ from mllifecycle.policies._state import LifecycleState, RetrainDecision, check_s
 
 __all__ = ["Periodic"]
 
+# answers Periodic keeps at most (a stream whose counts never repeat)
+_MAX_ANSWERS = 1024
+
 
 def _span_seconds(value: Any) -> float | None:
     if value is None:
@@ -73,13 +76,19 @@ class Periodic:
 
     every: int | None = None
     every_time: float | None = attrs.field(default=None, converter=_span_seconds)
+    # the answers to ``every`` by (samples since the retrain, every), built
+    # once (a decision is frozen): a replay asks at every batch, and the
+    # counts repeat from one retrain to the next
+    _answers: dict[tuple[int, int], RetrainDecision] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.every is None) == (self.every_time is None):
             fail(
                 "every",
                 "given, or every_time given, but not both",
-                attrs.asdict(self),
+                {"every": self.every, "every_time": self.every_time},
                 "Periodic",
             )
         if self.every is not None:
@@ -88,11 +97,22 @@ class Periodic:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Return a decision from the samples (or time) since the last retrain."""
         check_state(state, "Periodic.should_retrain")
-        if self.every is not None:
-            due = state.samples_since_retrain >= self.every
-            return _decision(
-                bool(due), f"periodic: {state.samples_since_retrain} of {self.every} samples"
-            )
+        every = self.every
+        if every is not None:
+            since = state.samples_since_retrain
+            # (ints only: a key equal to another of another type, 2000.0 or
+            # True, would be shown as that other)
+            if type(since) is int and type(every) is int:
+                key = (since, every)
+                answer = self._answers.get(key)
+                if answer is None:
+                    if len(self._answers) >= _MAX_ANSWERS:
+                        self._answers.clear()
+                    answer = self._answers[key] = _decision(
+                        since >= every, f"periodic: {since} of {every} samples"
+                    )
+                return answer
+            return _decision(bool(since >= every), f"periodic: {since} of {every} samples")
         if state.time_since_retrain is None:
             fail(
                 "state.time_since_retrain",

@@ -21,6 +21,12 @@ _CALLER = "OnStaleness"
 
 # the frequent "keep" answers, built once (a decision is frozen)
 _TOO_YOUNG = _decision(False, "staleness: model too young to judge")
+_AS_GOOD = _decision(False, "staleness: models of this age are as good as fresh ones")
+# no age ready, by robust
+_UNSEEN = {
+    True: _decision(False, "staleness: fewer than two models of this age seen yet"),
+    False: _decision(False, "staleness: no model of this age seen yet"),
+}
 
 
 def _bound(c: npt.NDArray[np.float64], size: int, level: float) -> npt.NDArray[np.float64]:
@@ -304,13 +310,12 @@ class OnStaleness:
             return self._judge_arrays(state, k)
         # (list methods and filter: loops in C over up to max_blocks ages)
         if bounds.count(_NEG_INF) == len(bounds):  # no age is ready
-            what = "fewer than two models" if self.robust else "no model"
-            return _decision(False, f"staleness: {what} of this age seen yet")
+            return _UNSEEN[bool(self.robust)]
         # the first age whose bound exceeds the threshold (-inf never does:
         # it is a ready one); index finds its first position
         above = next(filter(float(self.threshold).__lt__, bounds), None)
         if above is None:
-            return _decision(False, "staleness: models of this age are as good as fresh ones")
+            return _AS_GOOD
         hit = bounds.index(above) + 1
         pairs = self._pairs(hit, self._current)
         assert pairs is not None  # checked when its bound was computed
@@ -420,13 +425,12 @@ class OnStaleness:
             bound = _bound(total, size, self.confidence_level)
         ready = np.isfinite(bound)
         if not ready.any():
-            what = "fewer than two models" if self.robust else "no model"
-            return _decision(False, f"staleness: {what} of this age seen yet")
+            return _UNSEEN[bool(self.robust)]
         n0, e0, nj, ej = total[:, ready]
         a0, aj = 1.0 - e0 / n0, 1.0 - ej / nj
         bound = bound[ready]
         hits = np.flatnonzero(bound > self.threshold)
         if not hits.size:
-            return _decision(False, "staleness: models of this age are as good as fresh ones")
+            return _AS_GOOD
         h = int(hits[0])
         return self._fire(state, int(np.flatnonzero(ready)[h] + 1), a0[h], aj[h], n0[h])

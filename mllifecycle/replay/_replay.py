@@ -980,6 +980,27 @@ def _not_equal_objects(pred: Any, y: npt.NDArray[Any], out: npt.NDArray[np.float
     np.subtract(1.0, np.equal(pred, y), out=out)
 
 
+def _batch_errors(pred: Any, y: npt.NDArray[Any], out: npt.NDArray[np.float64]) -> int:
+    """Write ``pred != y`` into the float errors ``out``; return how many are wrong.
+
+    The same errors as ``np.not_equal(pred, y, out=out)`` followed by a count
+    of ``out``, in cheaper steps: the comparison as booleans, copied into
+    ``out`` and counted on the booleans. A prediction of another shape (or
+    an answer that is not an array) takes the one-ufunc way, so it fails, or
+    broadcasts, exactly as it did.
+    """
+    bad = _not_equal(pred, y)
+    if type(bad) is not np.ndarray or bad.shape != out.shape:
+        _not_equal(pred, y, out=out)
+        return int(_count_nonzero(out))
+    out[...] = bad
+    return int(_count_nonzero(bad))
+
+
+_not_equal = np.not_equal
+_count_nonzero = np.count_nonzero
+
+
 def _fit(
     template: Any, X: Any, y: Any, w: Any, weight_key: str = "sample_weight"
 ) -> tuple[Any, float]:
@@ -1067,6 +1088,10 @@ def _run_policy(
     # != in one operation into the float errors; object labels as 1 - (==),
     # as the comparison was always made (a class's != need not be not ==)
     mark_wrong = np.not_equal if y.dtype != object else _not_equal_objects
+    # other labels: != as booleans, copied into the float errors (a ufunc
+    # writing floats through its cast costs more than the two steps), and
+    # counted on the booleans; see _batch_errors
+    bool_errors = y.dtype != object
     ref_rows = (0, init)
     # what the states show of X: read-only views, so a policy that writes into
     # state.current_X or state.reference_X cannot change the caller's X (the
@@ -1147,6 +1172,14 @@ def _run_policy(
     # the fields that change (cheaper than keyword arguments, see _StateMaker)
     make_state = _StateMaker(retrain_cost=retrain_cost, error_cost=error_cost)
     fields, direct_state = make_state.fields, make_state.direct
+    # fields that change only at a retrain or a deployment are set in the
+    # template itself, where they change (below), not copied over at each batch
+    fields["challenge"] = challenge
+    fields["reference_X"] = ref_X
+    fields["retrains"] = retrains
+    fields["model_version"] = version
+    fields["deployed_at"] = deploy_pos
+    fields["last_change_point"] = last_cp
     ts_list = None if ts is None else ts.tolist()  # Python floats, as float(ts[i])
     # the deployed model, unpacked: its predict and predict_proba (or None)
     m_predict, m_proba = deployed.unpack()
@@ -1168,8 +1201,13 @@ def _run_policy(
             proba = pending = _PendingProba(m_proba, Xm)
         predict_s += perf_counter() - t0
         batch_wrong = wrong[s:e]
-        mark_wrong(pred, y[s:e], batch_wrong)  # writes the batch's 0/1 errors into ``wrong``
-        n_bad = int(count_nonzero(batch_wrong))  # a Python int: cheaper arithmetic below
+        # writes the batch's 0/1 errors into ``wrong``; n_bad, a Python int
+        # (cheaper arithmetic below), counts them
+        if bool_errors:
+            n_bad = _batch_errors(pred, y[s:e], batch_wrong)
+        else:
+            mark_wrong(pred, y[s:e], batch_wrong)
+            n_bad = int(count_nonzero(batch_wrong))
         hits.append(hits[-1] + (e - s - n_bad))  # (the batch accuracies come from these)
         # labels of rows i with i + delay < e have arrived
         new_known = e - delay
@@ -1203,7 +1241,6 @@ def _run_policy(
         state_fields["samples_since_retrain"] = e - last_train
         state_fields["new_errors"] = new_errors
         state_fields["current_X"] = Xb
-        state_fields["reference_X"] = ref_X
         state_fields["current_proba"] = proba
         state_fields["metric"] = metric
         state_fields["metric_n"] = m_n
@@ -1213,12 +1250,7 @@ def _run_policy(
             state_fields["estimated_std_error"] = float(est.std_error)
             state_fields["estimated_n"] = e - s
         state_fields["labels_available"] = labels_known
-        state_fields["retrains"] = retrains
-        state_fields["model_version"] = version
-        state_fields["deployed_at"] = deploy_pos
         state_fields["cost"] = retrains * retrain_cost + known_errors * error_cost
-        state_fields["last_change_point"] = last_cp
-        state_fields["challenge"] = challenge
         if direct_state:
             state = _new_object(LifecycleState if pending is None else _LazyProbaState)
             _set_attribute(state, "__dict__", state_fields)
@@ -1245,7 +1277,9 @@ def _run_policy(
         if not decision.retrain:
             continue
         if decision.change_point is not None:
-            last_cp = _check_change_point(decision.change_point, name, e)
+            last_cp = fields["last_change_point"] = _check_change_point(
+                decision.change_point, name, e
+            )
             state = _with_fields(state, last_change_point=last_cp)
         sel = window.select(state)
         if type(sel) is not WindowSelection:
@@ -1298,6 +1332,7 @@ def _run_policy(
         )
         deployed.fit_s += fit_s
         retrains += 1
+        fields["retrains"] = retrains
         last_train = e
         if sink is not None:
             registered = sink.register(
@@ -1353,6 +1388,9 @@ def _run_policy(
             ref_rows = (lo_t, tr_hi)
             if X_shown is not None:
                 ref_X = X_shown[max(ref_rows[0], ref_rows[1] - cfg.max_reference) : ref_rows[1]]
+            fields["model_version"] = version
+            fields["deployed_at"] = deploy_pos
+            fields["reference_X"] = ref_X
             if cfg.performance_estimator is not None:
                 estimator = _fit_estimator(
                     cfg.performance_estimator, cand, rows(lo_t, hi_t), y[lo_t:hi_t]
