@@ -84,3 +84,20 @@ def as_array(a: Any) -> np.ndarray:
     """Any container read back as a NumPy array."""
     to_numpy = getattr(a, "to_numpy", None)
     return np.asarray(to_numpy() if to_numpy is not None else a)
+
+
+def same_answers(fn: Any, ref: Any, kinds: dict[str, Any], *, tol32: float | None = None) -> None:
+    """Assert ``fn(c)`` equals ``ref`` for every container ``c`` and leaves ``c`` as it was.
+
+    Bit for bit, except ``float32`` (other numbers: within ``tol32``).
+    """
+    import copy
+
+    for kind, c in kinds.items():
+        before = copy.deepcopy(c)
+        got = fn(c)
+        assert unchanged(before, c), kind
+        if kind == "float32":
+            np.testing.assert_allclose(got, ref, rtol=tol32, atol=tol32, err_msg=kind)
+        else:
+            np.testing.assert_array_equal(got, ref, err_msg=kind)
