@@ -514,10 +514,32 @@ def column_names(x: Any) -> list[str] | None:
     return None
 
 
-def _to_numpy(x: Any) -> Any:
+def _to_numpy(x: Any, numbers: bool = False) -> Any:
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        if numbers and _nullable_numbers(x):
+            # pandas' Float64/Int64 columns holding NA came out as an object
+            # array of pd.NA, refused as "strings and objects are not numbers":
+            # read as float64 with NaN, so the missing values are named as such
+            return x.to_numpy(dtype=np.float64, na_value=np.nan)
         return x.to_numpy()
     return x
+
+
+def _nullable_numbers(x: Any) -> bool:
+    """Whether ``x`` is a pandas Series or table of numbers, some in nullable dtypes."""
+    if not type(x).__module__.startswith("pandas"):
+        return False
+    dtypes = list(x.dtypes) if hasattr(x, "columns") else [getattr(x, "dtype", None)]
+    nullable = False
+    for dt in dtypes:
+        if isinstance(dt, np.dtype):
+            if dt.kind not in "iuf":
+                return False
+        elif getattr(dt, "kind", None) in ("i", "u", "f") and hasattr(dt, "numpy_dtype"):
+            nullable = True  # Int64, UInt8, Float64...: masked numbers
+        else:
+            return False
+    return nullable
 
 
 def check_array(
@@ -567,7 +589,7 @@ def check_array(
     dims = " or ".join(f"{d}-D" for d in allowed)
     if x is None or isinstance(x, str | bytes):
         fail(name, f"a {dims} array-like", x, caller)
-    raw = _to_numpy(x)
+    raw = _to_numpy(x, numbers=dtype == "numeric")
     try:
         arr = np.asarray(raw)
     except (ValueError, TypeError) as exc:  # ragged input
