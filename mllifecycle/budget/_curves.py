@@ -1154,6 +1154,17 @@ def learning_curve(
         n_jobs=n_jobs,
     )
     failed = ~np.all(np.isfinite(test_scores), axis=1)
+    if np.all(failed):
+        # no size scored: when the estimator cannot be fitted on the rows at all
+        # (NaN in X for a model that refuses it, a bad parameter) that is the
+        # fault, not the sizes (the message blamed them, "e.g. a single class")
+        try:
+            seeded_clone(estimator, seed).fit(Xa, ya)
+        except Exception as exc:  # any fit failure, reported as it is
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            fail("X", "rows the estimator can be fitted on (no cross-validated fit succeeded)",
+                 described(f"a fit of {type(estimator).__name__} on all rows failing with "
+                           f"{type(exc).__name__}: {text}"), caller)
     if np.any(failed):
         # sklearn scores a failed fit NaN (error_score): name the sizes, not fit_curve's scores
         fail("sizes", "sizes at which every cross-validated fit succeeds and gives a finite "

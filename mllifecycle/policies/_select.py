@@ -11,6 +11,7 @@ import attrs
 from mllifecycle._progress import make_progress
 from mllifecycle._results import format_value, html_table, jsonable
 from mllifecycle._validation import check_int, check_mapping_keys, check_scalar, described, fail
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.policies._state import as_policy
 
 __all__ = ["select", "PolicySelection"]
@@ -97,6 +98,27 @@ class PolicySelection:
         return html_table(rows, list(_COLUMNS), caption=f"PolicySelection: best {self.best}")
 
 
+
+def _replay_for_select(*args: Any, **kwargs: Any) -> Any:
+    """Run :func:`mllifecycle.replay.replay` for :func:`select`, its errors naming select.
+
+    The replay checks select's inputs (``X``, ``y``, ``estimator``, the
+    replay keywords); its refusals named ``replay``, a call the user never
+    made. The argument and the expectation are replay's own, and the same.
+    """
+    from mllifecycle.replay import replay
+
+    try:
+        return replay(*args, **kwargs)
+    except InvalidParameterError as exc:
+        text = str(exc)
+        if " parameter of replay must be " not in text:
+            raise
+        raise InvalidParameterError(
+            text.replace(" parameter of replay must be ", " parameter of select must be ", 1)
+        ) from exc
+
+
 def select(
     X: Any,
     y: Any,
@@ -181,7 +203,7 @@ def select(
     # configuration (metadata routing), as replay's own n_jobs does
     from sklearn.utils.parallel import Parallel, delayed
 
-    from mllifecycle.replay import ReplayResult, replay
+    from mllifecycle.replay import ReplayResult
 
     if not isinstance(candidates, Mapping) or not candidates:
         fail(
@@ -244,7 +266,7 @@ def select(
             win: Any = {name: window[name]} if name in window else None
         else:
             win = window
-        return delayed(replay)(
+        return delayed(_replay_for_select)(
             X,
             y,
             estimator,

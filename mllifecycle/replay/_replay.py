@@ -1071,7 +1071,20 @@ def _run_policy(
         cfg.batch_size,
         cfg.label_delay,
     )
-    fitted, fit_s = _fit(model, rows(0, init), y[:init], None)
+    try:
+        fitted, fit_s = _fit(model, rows(0, init), y[:init], None)
+    except Exception as exc:
+        y0 = y[:init]
+        if (y0 != y0[0]).any():
+            raise
+        # a classifier that needs two classes failed with its own message,
+        # naming no argument of the replay: the initial rows are at fault
+        fail("initial_train_size", "enough initial rows for the first model to see at least "
+             "2 classes (or an estimator that fits on one)",
+             described(f"{init} initial row(s), all of the class {y0[:1].tolist()[0]!r}, on which "
+                       f"{type(model).__name__} failed ({type(exc).__name__}: "
+                       f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})"),
+             _CALLER)
     deployed = _Model(fitted)
     deployed.fit_s += fit_s
     registered = champion_v = 0  # registry versions (with a sink): the latest, the deployed

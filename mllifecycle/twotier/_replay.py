@@ -224,11 +224,17 @@ def replay_keyed(
     # X's order (they were paired by position), as replay and the gates do
     y = in_row_order(y, X, "y", "X", caller)
     keys = in_row_order(keys, X, "keys", "X", caller)
-    # tables through the shared layer (pd.NA and nulls become NaN, refused by TwoTier)
+    # tables through the shared layer (pd.NA and nulls become NaN, refused below)
     Xa = np.asarray(frame_to_numpy(X) if is_frame(X) else (
         X.to_numpy() if hasattr(X, "to_numpy") else X), dtype=np.float64)
     if Xa.ndim != 2:
         fail("X", "a 2-D array", described(f"shape {Xa.shape}"), caller)
+    if not np.isfinite(Xa).all():
+        # (was refused by the TwoTier.fit inside, naming a call the user never made)
+        bad = np.flatnonzero(~np.isfinite(Xa).all(axis=1))
+        fail("X", "finite values (no NaN, missing value or infinity)",
+             described(f"{bad.size} row(s) with NaN or infinite values, the first at row "
+                       f"{int(bad[0])}"), caller)
     # a list [1, True, 0] or [1, "1", 0] is kept as objects: np.asarray would
     # merge the two kinds into one class before TwoTier.fit could refuse them
     ya, kinds = _labels(y.to_numpy() if hasattr(y, "to_numpy") else y, Xa.shape[0], caller)

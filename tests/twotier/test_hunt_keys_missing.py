@@ -102,15 +102,24 @@ def test_missing_feature_cells_are_named_as_missing(model):
         model.predict_proba(Xt, [1, 2, 3])
 
 
-def test_replay_keyed_names_missing_feature_cells():
-    # the pd.NA reached float(): "TypeError: float() argument must be ... not 'NAType'"
+@pytest.mark.parametrize("cell", ["pd.NA", "nan", "inf"])
+def test_replay_keyed_names_missing_feature_cells(cell):
+    # the pd.NA reached float(): "TypeError: float() argument must be ... not 'NAType'";
+    # then it, NaN and inf were refused by the TwoTier.fit inside, named as the
+    # caller (a call the user never made)
     from mllifecycle.twotier import replay_keyed
 
-    Xt = pd.DataFrame({"a": pd.array([None, *RNG.integers(0, 3, 199)], dtype="Int64"),
-                       "b": X[:, 1]})
+    if cell == "pd.NA":
+        Xt = pd.DataFrame({"a": pd.array([None, *RNG.integers(0, 3, 199)], dtype="Int64"),
+                           "b": X[:, 1]})
+    else:
+        Xt = X.copy()
+        Xt[150, 0] = float(cell)
+    first = 0 if cell == "pd.NA" else 150
     with pytest.raises(
         InvalidParameterError,
-        match=r"'X' parameter of TwoTier.fit must be finite values. Got NaN or infinite values",
+        match=r"'X' parameter of replay_keyed must be finite values \(no NaN, missing value or "
+        rf"infinity\). Got 1 row\(s\) with NaN or infinite values, the first at row {first}",
     ):
         replay_keyed(Xt, Y, RNG.integers(0, 5, 200), LogisticRegression(),
                      initial_train_size=100)
