@@ -13,6 +13,7 @@ from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
 from mllifecycle._validation import check_probability, check_rng, described, fail
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.transfer._common import check_pair_xy, resolve_scorer, table_of
 from mllifecycle.transfer._finetune import finetune
 from mllifecycle.transfer._strategies import _check_estimator, _resolve_strategy
@@ -107,6 +108,25 @@ def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any,
                  "finetune_params={'source_weight': w}, a smaller finetune_params['cv'], "
                  "or more folds in cv)",
                  described(f"a training fold of {fewest} group(s)"), _CALLER)
+
+
+
+def _as_finetune_params(exc: InvalidParameterError, params: Mapping[str, Any]) -> Exception:
+    """Return finetune's refusal of one of ``finetune_params`` as transfer_gain's own.
+
+    "The 'cv' parameter of finetune" named a call the user never made, and
+    transfer_gain has a ``cv`` of its own; it is now
+    "The "finetune_params['cv']" parameter of transfer_gain". Other errors
+    are returned as they are.
+    """
+    text = str(exc)
+    for key in params:
+        head = f"The {key!r} parameter of finetune must be "
+        if text.startswith(head):
+            name = f"finetune_params[{key!r}]"
+            return InvalidParameterError(
+                f"The {name!r} parameter of {_CALLER} must be " + text[len(head):])
+    return exc
 
 
 def transfer_gain(
@@ -244,8 +264,11 @@ def transfer_gain(
             x_tr, yt[tr])
         # the tuning of source_weight="auto" inside the training fold holds out
         # whole groups too (split groups made it refuse a helpful source)
-        res = finetune(estimator, src, (x_tr, yt[tr]), strategy=strategy, rng=seed,
-                       groups=None if ga is None else ga[tr], **params)
+        try:
+            res = finetune(estimator, src, (x_tr, yt[tr]), strategy=strategy, rng=seed,
+                           groups=None if ga is None else ga[tr], **params)
+        except InvalidParameterError as exc:
+            raise _as_finetune_params(exc, params) from exc
         return (float(scorer(base, x_te, yt[te])), float(scorer(res.model, x_te, yt[te])),
                 res.source_weight)
 

@@ -48,3 +48,27 @@ def test_a_fixed_source_weight_or_a_small_inner_cv_still_runs():
         res = transfer_gain(Ridge(), (XS, XS[:, 0]), (xt, yt), cv=3, n_repeats=1,
                             finetune_params=params, rng=0)
         assert res.n_splits == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"source_weight": -1.0},
+         r"The \"finetune_params\['source_weight'\]\" parameter of transfer_gain must be a "
+         r"float in the range \[0\.0, inf\)\. Got -1\.0"),
+        ({"cv": 1},
+         r"The \"finetune_params\['cv'\]\" parameter of transfer_gain must be an int in the "
+         r"range \[2, inf\)\. Got 1"),
+    ],
+)
+def test_finetune_params_refusals_name_transfer_gain(params, message):
+    # they said "The 'cv' parameter of finetune": a call the user never made, and
+    # transfer_gain has a cv of its own
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = (X[:, 0] > 0).astype(int)
+    Xs = rng.normal(size=(80, 3))
+    ys = (Xs[:, 0] > 0).astype(int)
+    with pytest.raises(InvalidParameterError, match=message):
+        transfer_gain(LogisticRegression(), (Xs, ys), (X, y), method="weighted",
+                      finetune_params=params, rng=0)
