@@ -25,8 +25,10 @@ Run: python benchmarks/replay.py [--quick]
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import platform
+import re
 import statistics
 import time
 
@@ -226,17 +228,28 @@ def main():
     earlier = ""
     if out.exists():
         old = out.read_text()
-        if "## Earlier results" in old:
-            earlier = old[old.index("## Earlier results") :]
+        cut = old.index("## Earlier results") if "## Earlier results" in old else len(old)
+        earlier = old[cut:] or "## Earlier results\n"
+        # the previous run (with its reading, if one was added by hand) moves
+        # under "Earlier results": rewriting the file dropped it
+        previous = old[:cut].strip()
+        if previous.startswith("# Replay overhead"):
+            previous = previous.split("\n", 1)[1].strip() if "\n" in previous else ""
+        if previous:
+            stamp = re.search(r"Run at ([0-9-]+ [0-9:]+ UTC)", previous)
+            title = f"## Result ({stamp.group(1) if stamp else 'previous run'})"
+            head, rest = earlier.split("\n", 1)
+            earlier = f"{head}\n\n{title}\n\n{previous}\n\n{rest.lstrip()}"
     cores = os.cpu_count() or 1
     busy = (
         ": the machine was shared with other jobs, so seconds are upper bounds"
         if max(load_before[0], load_after[0]) > cores + 0.5
         else " (no other jobs: the load is the benchmark's own)"
     )
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Replay overhead (`benchmarks/replay.py`)
 
-Command: `python benchmarks/replay.py` (written by the script). Machine:
+Run at {now}. Command: `python benchmarks/replay.py` (written by the script). Machine:
 {machine}. Load average (1, 5, 15 min) {tuple(round(v, 1) for v in load_before)} before,
 {tuple(round(v, 1) for v in load_after)} after{busy}; the shares are measured inside each run.
 
