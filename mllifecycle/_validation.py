@@ -15,7 +15,7 @@ import datetime as _dt
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, NoReturn
 
 import numpy as np
@@ -84,6 +84,43 @@ def fail(name: str, expected: str, got: Any, caller: str | None = None) -> NoRet
     raise InvalidParameterError(
         f"The {name!r} parameter{_where(caller)} must be {expected}. Got {shown} instead."
     )
+
+
+
+def refusal_as(
+    exc: BaseException, inner: str, outer: str, names: Mapping[str, str] | None = None
+) -> InvalidParameterError | None:
+    """Return ``inner``'s refusal (made by :func:`fail`) as one by ``outer``, else None.
+
+    For a public function that validates through another public call: "The
+    'X' parameter of replay must be ..." named a call the user never made.
+    ``names`` maps ``inner``'s parameter names to ``outer``'s (only those are
+    rewritten: None is returned for the others); without it every name is kept.
+
+    Examples
+    --------
+    >>> from mllifecycle._validation import refusal_as
+    >>> from mllifecycle.exceptions import InvalidParameterError
+    >>> e = InvalidParameterError("The 'cv' parameter of finetune must be >= 2. Got 1 instead.")
+    >>> print(refusal_as(e, "finetune", "transfer_gain", {"cv": "finetune_params['cv']"}))
+    The "finetune_params['cv']" parameter of transfer_gain must be >= 2. Got 1 instead.
+    """
+    import ast
+    import re
+
+    if not isinstance(exc, InvalidParameterError):
+        return None
+    text = str(exc)
+    m = re.match(r"The ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") parameter of "
+                 + re.escape(inner) + " must be ", text)
+    if m is None:
+        return None
+    name = ast.literal_eval(m.group(1))
+    if names is not None:
+        if name not in names:
+            return None
+        name = names[name]
+    return InvalidParameterError(f"The {name!r} parameter of {outer} must be " + text[m.end():])
 
 
 class _Described:
@@ -519,8 +556,11 @@ def _to_numpy(x: Any, numbers: bool = False) -> Any:
         if numbers and _nullable_numbers(x):
             # pandas' Float64/Int64 columns holding NA came out as an object
             # array of pd.NA, refused as "strings and objects are not numbers":
-            # read as float64 with NaN, so the missing values are named as such
-            return x.to_numpy(dtype=np.float64, na_value=np.nan)
+            # read by the shared dataframe layer (NA as NaN), so the missing
+            # values are named as such
+            from mllifecycle._frames import column_to_numpy, frame_to_numpy
+
+            return frame_to_numpy(x) if hasattr(x, "columns") else column_to_numpy(x)
         return x.to_numpy()
     return x
 

@@ -10,7 +10,14 @@ import attrs
 
 from mllifecycle._progress import make_progress
 from mllifecycle._results import format_value, html_table, jsonable
-from mllifecycle._validation import check_int, check_mapping_keys, check_scalar, described, fail
+from mllifecycle._validation import (
+    check_int,
+    check_mapping_keys,
+    check_scalar,
+    described,
+    fail,
+    refusal_as,
+)
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.policies._state import as_policy
 
@@ -111,12 +118,10 @@ def _replay_for_select(*args: Any, **kwargs: Any) -> Any:
     try:
         return replay(*args, **kwargs)
     except InvalidParameterError as exc:
-        text = str(exc)
-        if " parameter of replay must be " not in text:
+        mine = refusal_as(exc, "replay", "select")
+        if mine is None:
             raise
-        raise InvalidParameterError(
-            text.replace(" parameter of replay must be ", " parameter of select must be ", 1)
-        ) from exc
+        raise mine from exc
 
 
 def select(

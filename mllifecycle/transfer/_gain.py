@@ -12,7 +12,7 @@ import numpy.typing as npt
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
 from mllifecycle._progress import check_progress
-from mllifecycle._validation import check_probability, check_rng, described, fail
+from mllifecycle._validation import check_probability, check_rng, described, fail, refusal_as
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.transfer._common import check_pair_xy, resolve_scorer, table_of
 from mllifecycle.transfer._finetune import finetune
@@ -108,25 +108,6 @@ def _check_tuning_folds(strategy: str, params: Mapping[str, Any], splits: Any,
                  "finetune_params={'source_weight': w}, a smaller finetune_params['cv'], "
                  "or more folds in cv)",
                  described(f"a training fold of {fewest} group(s)"), _CALLER)
-
-
-
-def _as_finetune_params(exc: InvalidParameterError, params: Mapping[str, Any]) -> Exception:
-    """Return finetune's refusal of one of ``finetune_params`` as transfer_gain's own.
-
-    "The 'cv' parameter of finetune" named a call the user never made, and
-    transfer_gain has a ``cv`` of its own; it is now
-    "The "finetune_params['cv']" parameter of transfer_gain". Other errors
-    are returned as they are.
-    """
-    text = str(exc)
-    for key in params:
-        head = f"The {key!r} parameter of finetune must be "
-        if text.startswith(head):
-            name = f"finetune_params[{key!r}]"
-            return InvalidParameterError(
-                f"The {name!r} parameter of {_CALLER} must be " + text[len(head):])
-    return exc
 
 
 def transfer_gain(
@@ -268,7 +249,13 @@ def transfer_gain(
             res = finetune(estimator, src, (x_tr, yt[tr]), strategy=strategy, rng=seed,
                            groups=None if ga is None else ga[tr], **params)
         except InvalidParameterError as exc:
-            raise _as_finetune_params(exc, params) from exc
+            # "The 'cv' parameter of finetune" named a call the user never made
+            # (and transfer_gain has a cv of its own)
+            mine = refusal_as(exc, "finetune", _CALLER,
+                              {k: f"finetune_params[{k!r}]" for k in params})
+            if mine is None:
+                raise
+            raise mine from exc
         return (float(scorer(base, x_te, yt[te])), float(scorer(res.model, x_te, yt[te])),
                 res.source_weight)
 

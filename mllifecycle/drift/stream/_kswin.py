@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._ks_null import ks_equal_n_critical, ks_equal_n_sf_at
+from mllifecycle._results import ARRAY_EQ
 from mllifecycle._validation import (
     check_1d,
     check_alpha,
@@ -241,7 +242,7 @@ class KSWIN:
     _k_crit: int = attrs.field(init=False, repr=False)
     _seed: Any = attrs.field(init=False, repr=False, eq=_seed_key)
     _gen: np.random.Generator = attrs.field(init=False, repr=False, eq=_state_key)
-    _buf: npt.NDArray[np.float64] = attrs.field(init=False, repr=False, eq=_state_key)
+    _buf: npt.NDArray[np.float64] = attrs.field(init=False, repr=False, eq=ARRAY_EQ)
     _count: int = attrs.field(init=False, repr=False)
     _drift: bool = attrs.field(init=False, repr=False)
     _stat: float = attrs.field(init=False, repr=False, eq=_nan_key)
