@@ -869,7 +869,7 @@ def check_proba(
         fail(
             name,
             "probabilities in [0, 1]",
-            described(f"values in [{arr.min()!r}, {arr.max()!r}]"),
+            described(f"values in [{arr.min().item()!r}, {arr.max().item()!r}]"),
             caller,
         )
     if arr.ndim == 2:

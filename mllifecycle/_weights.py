@@ -61,7 +61,7 @@ def check_weights(
              caller)
     if (w < 0).any():
         fail("sample_weight", "non-negative weights",
-             described(f"{int((w < 0).sum())} negative weight(s), the smallest {w.min()!r}"),
+             described(f"{int((w < 0).sum())} negative weight(s), the smallest {w.min().item()!r}"),
              caller)
     if positive_sum and n and not w.sum() > 0:
         fail("sample_weight", "weights with a positive sum", described("weights summing to 0"),

@@ -190,7 +190,7 @@ def smote_regression(
         if phi.shape != ya.shape or not np.all((phi >= 0) & (phi <= 1)):
             fail("relevance", "a callable returning one value in [0, 1] per target",
                  described(f"an array of shape {phi.shape} with values in "
-                           f"[{np.nanmin(phi)!r}, {np.nanmax(phi)!r}]"), caller)
+                           f"[{np.nanmin(phi).item()!r}, {np.nanmax(phi).item()!r}]"), caller)
     med = float(np.median(ya))
     rare = phi >= thr
     bins = {"low": np.flatnonzero(rare & (ya < med)),

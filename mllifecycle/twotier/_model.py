@@ -574,7 +574,7 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             fail("y", f"labels among the classes {self.classes_.tolist()}", bad, caller)
         idx = np.clip(idx, 0, self.classes_.size - 1)
         if np.any(self.classes_[idx] != ya):
-            bad = ya[self.classes_[idx] != ya][0]
+            bad = ya[self.classes_[idx] != ya][0].item()
             fail("y", f"labels among the classes {self.classes_.tolist()}", bad, caller)
         if Xa.shape[0] == 0:
             return self
