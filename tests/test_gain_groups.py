@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _groups import random_label_groups
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
@@ -36,13 +37,7 @@ N_GROUPS, PER_GROUP = 30, 6
 
 def grouped_data(seed: int = 0):
     """Rows of a group are near-duplicates; the label depends on the group only."""
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(size=(N_GROUPS, 4))
-    labels = np.tile([0, 1], N_GROUPS // 2)
-    rng.shuffle(labels)
-    g = np.repeat(np.arange(N_GROUPS), PER_GROUP)
-    X = centers[g] + rng.normal(0, 0.01, (g.shape[0], 4))
-    return X, labels[g], g
+    return random_label_groups(N_GROUPS, PER_GROUP, 4, seed)
 
 
 def jitter(X, y, rng=None):

@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pytest
+from _groups import random_label_groups
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GroupKFold, KFold, LeaveOneGroupOut, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
@@ -27,12 +28,7 @@ SIZES = [40, 80, 160, 320]
 
 def grouped(seed: int = 0):
     """Near-duplicate rows per group; the label is the group's, at random."""
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(size=(N_GROUPS, 5))
-    labels = np.tile([0, 1], N_GROUPS // 2)
-    rng.shuffle(labels)
-    g = np.repeat(np.arange(N_GROUPS), PER)
-    return centers[g] + rng.normal(0, 0.01, (g.shape[0], 5)), labels[g], g
+    return random_label_groups(N_GROUPS, PER, 5, seed)
 
 
 def test_grouped_curve_is_not_optimistic():
