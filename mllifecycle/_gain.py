@@ -13,6 +13,7 @@ the same fields.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -211,6 +212,28 @@ def check_groups(
     return arr
 
 
+def is_splitter(cv: Any) -> bool:
+    """Whether ``cv`` is a splitter instance (with ``split(X, y)``), not an int, text or class."""
+    return not isinstance(cv, str | type) and callable(getattr(cv, "split", None))
+
+
+def check_cv(cv: Any, caller: str) -> Any:
+    """Check a ``cv`` argument: an int >= 2 (returned as an int) or a splitter instance.
+
+    A splitter *class* (``cv=KFold``) is refused naming ``cv``: its unbound
+    ``split`` failed deep in scikit-learn. A splitter's splits are checked
+    where they are made (:func:`split_by`, :func:`cv_plan`).
+    """
+    if is_splitter(cv):
+        return cv
+    if isinstance(cv, type) and callable(getattr(cv, "split", None)):
+        fail("cv", "an int >= 2 or a splitter instance (e.g. KFold(5))",
+             described(f"the class {cv.__name__}"), caller)
+    if isinstance(cv, numbers.Number | np.generic) and not isinstance(cv, bool | np.bool_):
+        return check_int(cv, "cv", caller=caller, low=2)
+    fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
+
+
 def _consumes_groups(cv: Any) -> bool:
     """Whether a scikit-learn splitter asks for ``groups`` in ``split`` (GroupKFold...)."""
     try:
@@ -303,7 +326,10 @@ def split_by(
         if groups is None and "groups" in str(exc):
             fail("groups", f"one group label per row: cv={type(cv).__name__} needs them "
                  "to split", described(f"groups=None ({exc})"), caller)
-        raise
+        # e.g. GroupKFold(5) on 3 groups, KFold(10) on 6 rows: scikit-learn's
+        # bare ValueError named no argument
+        fail("cv", "a splitter that can split these rows",
+             described(f"{type(cv).__name__}, which refused them: {exc}"), caller)
     return _pairs(given, int(y.shape[0]), cv, caller)
 
 
@@ -381,7 +407,8 @@ def cv_plan(
                  "model trained on the others)",
                  described(f"the single group {uniq.tolist()[0]!r}"), caller)
     Xd = np.zeros((n, 1))
-    if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
+    cv = check_cv(cv, caller)
+    if isinstance(cv, int):
         k = check_int(cv, "cv", caller=caller, low=2)
         reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
         if k > n:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.model_selection import cross_validate
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold, KFold, cross_validate
 from sklearn.naive_bayes import GaussianNB
 
 from mllifecycle.augment import augmentation_gain
+from mllifecycle.budget import learning_curve
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels import SelfTraining, pseudo_label_gain
 from mllifecycle.transfer import transfer_gain
@@ -55,14 +57,16 @@ def data():
     return X, y
 
 
-def run(kind, X, y, cv):
+def run(kind, X, y, cv, groups=None):
     if kind == "augment":
-        return augmentation_gain(GaussianNB(), X, y, jitter, cv=cv, rng=0)
+        return augmentation_gain(GaussianNB(), X, y, jitter, cv=cv, groups=groups, rng=0)
     if kind == "transfer":
-        return transfer_gain(GaussianNB(), (X, y), (X, y), cv=cv, rng=0,
+        return transfer_gain(GaussianNB(), (X, y), (X, y), cv=cv, groups=groups, rng=0,
                              finetune_params={"source_weight": 1.0})
+    if kind == "curve":
+        return learning_curve(GaussianNB(), X, y, [30, 45, 60], cv=cv, groups=groups)
     yp = np.where(np.arange(y.shape[0]) % 4 == 3, -1, y)
-    return pseudo_label_gain(SelfTraining(GaussianNB()), X, yp, cv=cv, rng=0)
+    return pseudo_label_gain(SelfTraining(GaussianNB()), X, yp, cv=cv, groups=groups, rng=0)
 
 
 @pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo"])
@@ -94,3 +98,32 @@ def test_faulty_splits_are_refused_naming_cv(kind, how, match):
         match = match.replace("30", r"\d+")
     with pytest.raises(InvalidParameterError, match=match):
         run(kind, X, y, Thirds(how))
+
+
+@pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo", "curve"])
+@pytest.mark.parametrize(("cv", "groups", "match"), [
+    # a class, not an instance: its unbound split failed deep in scikit-learn
+    (KFold, None, r"The 'cv' parameter of \w+ must be an int >= 2 or a splitter "
+                  r"instance.*Got the class KFold"),
+    # scikit-learn's bare ValueError named no argument
+    (GroupKFold(5), np.repeat(np.arange(3), 30),
+     r"The 'cv' parameter of \w+ must be a splitter that can split these rows\. Got "
+     r"GroupKFold, which refused them: Cannot have number of splits n_splits=5 greater "
+     r"than the number of groups: 3"),
+    (KFold(100), None, r"The 'cv' parameter of \w+ must be a splitter that can split these "
+                       r"rows\. Got KFold, which refused them: Cannot have number of splits"),
+])
+def test_splitters_that_cannot_split_are_refused_naming_cv(kind, cv, groups, match):
+    X, y = data()
+    with pytest.raises(InvalidParameterError, match=match):
+        run(kind, X, y, cv, groups)
+
+
+def test_a_group_splitter_for_the_tuning_names_transfer_gains_groups():
+    # "The 'groups' parameter of finetune" named a call the user never made
+    X, y = data()
+    with pytest.raises(InvalidParameterError,
+                       match=r"The 'groups' parameter of transfer_gain must be one group label "
+                             r"per row: cv=GroupKFold splits by group"):
+        transfer_gain(SGDClassifier(random_state=0), (X, y), (X, y), method="weighted",
+                      finetune_params={"cv": GroupKFold(3)}, cv=3, n_repeats=1, rng=0)

@@ -236,10 +236,9 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
         x = np.ascontiguousarray(validate_data(self, self._numeric(X), dtype=np.float64))
         self._names = list(X.columns) if hasattr(X, "columns") else None
         if x.shape[0] < 2:
-            raise ValueError(
-                f"CORAL needs at least 2 samples to estimate a covariance; got "
-                f"{x.shape[0]} sample"
-            )
+            # a bare ValueError naming no argument ("CORAL needs at least 2 samples")
+            fail("X", "an array with at least 2 samples (rows) to estimate a covariance",
+                 described(f"{x.shape[0]} sample"), "CORAL")
         if X_target is None:
             t = x
         else:
@@ -249,9 +248,8 @@ class CORAL(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ign
             t = np.ascontiguousarray(validate_data(self, target, reset=False,
                                                    dtype=np.float64))
             if t.shape[0] < 2:
-                raise ValueError(
-                    f"CORAL needs at least 2 target samples; got {t.shape[0]} sample"
-                )
+                fail("X_target", "an array with at least 2 target samples (rows) to "
+                     "estimate a covariance", described(f"{t.shape[0]} sample"), "CORAL")
         d = x.shape[1]
         scale = column_scales(x, t)
         self.scale_ = np.ones(x.shape[1]) if scale is None else scale

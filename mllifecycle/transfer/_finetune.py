@@ -26,6 +26,7 @@ from mllifecycle.transfer._strategies import (
     _warm_continue,
     _weighted_fit,
     tuning_fits,
+    tuning_splits,
 )
 
 __all__ = ["FinetuneResult", "finetune"]
@@ -109,7 +110,7 @@ def finetune(
     *,
     strategy: str | Sequence[str] = "auto",
     source_weight: float | str = "auto",
-    cv: int = 5,
+    cv: Any = 5,
     groups: Any = None,
     scoring: Any = None,
     source_epochs: int = 5,
@@ -156,18 +157,27 @@ def finetune(
         restricts the choice. ``result.reason`` says which and why.
     source_weight : float or "auto", default="auto"
         Weight of one source row relative to one target row (``"weighted"``).
-    cv : int, default=5
-        Folds over the target for tuning ``source_weight``.
+    cv : int or splitter, default=5
+        Splits of the target rows for tuning ``source_weight``: an int gives
+        that many shuffled folds (stratified for a classifier when every
+        class has enough rows), or any scikit-learn splitter (``KFold``,
+        ``StratifiedKFold``, ``GroupKFold``, a repeated splitter...), called as
+        ``split(X, y, groups)`` when it reads groups. As in the gain
+        functions, a group splitter without ``groups`` is refused naming
+        ``groups``, a split with one group on both sides (``KFold`` given
+        ``groups``) naming ``cv``; boolean masks are read as masks, and a
+        split given again (a repeated leave-one-out) is counted once, with a
+        warning. ``details["n_splits"]`` counts the splits used.
     groups : array-like of shape (n_target,), optional
         Group of each *target* row (patient, device, session). The tuning of
-        ``source_weight="auto"`` then holds out whole groups
-        (``StratifiedGroupKFold`` for a classifier, else ``GroupKFold``):
-        folds that split a group score the candidates on rows they nearly
-        saw, which favours the weights that fit the target's groups closest.
-        ``cv`` must not exceed the number of groups. A pandas Series is
-        matched to a pandas ``target[0]`` by row label. Only that tuning
-        cross-validates: with a fixed ``source_weight`` or another strategy
-        the groups are checked and not needed.
+        ``source_weight="auto"`` then holds out whole groups (with an int
+        ``cv``, ``StratifiedGroupKFold`` for a classifier, else
+        ``GroupKFold``): folds that split a group score the candidates on rows
+        they nearly saw, which favours the weights that fit the target's
+        groups closest. An int ``cv`` must not exceed the number of groups.
+        A pandas Series is matched to a pandas ``target[0]`` by row label.
+        Only that tuning cross-validates: with a fixed ``source_weight`` or
+        another strategy the groups are checked and not needed.
     scoring : str or callable, optional
         Scorer for that tuning (higher is better); default the estimator's
         ``score``.
@@ -234,6 +244,17 @@ def finetune(
     ...                rng=0)
     >>> res.strategy, res.details["epochs"]
     ('partial_fit', [5, 10])
+
+    Tuning ``source_weight`` on folds of whole groups of target rows, with a
+    scikit-learn splitter:
+
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import GroupKFold
+    >>> groups = np.repeat(np.arange(10), 5)
+    >>> res = finetune(LogisticRegression(), (Xs, ys), (Xt, yt), cv=GroupKFold(5),
+    ...                groups=groups, rng=0)
+    >>> res.details["cv"], res.details["n_splits"], res.details["n_groups"]
+    ('GroupKFold', 5, 10)
     """
     caller = "finetune"
     _check_estimator(estimator, caller)
@@ -251,37 +272,41 @@ def finetune(
                                                   "target[0] (X)")
     gen = check_rng(rng, caller=caller)
     check_progress(progress, caller)
+    # the model's seed is the first draw from rng: transfer_gain seeds its
+    # target-only baseline the same way (keep this the first draw)
+    seed = new_seed(gen)
+    planned = None
+    if chosen == "weighted" and opts.source_weight is None:
+        # made (and checked) before any fit, and counted for the progress total
+        planned = tuning_splits(estimator, yt, opts, seed, caller, groups=ga)
     if chosen == "weighted":
-        total = 1 + (tuning_fits(float(xs.shape[0]), xt.shape[0], opts.cv)
-                     if opts.source_weight is None else 0)
+        total = 1 + (0 if planned is None else
+                     tuning_fits(float(xs.shape[0]), xt.shape[0], len(planned[0])))
     elif chosen == "partial_fit":
         total = opts.source_epochs + opts.target_epochs
     else:
         total = 2
     with make_progress(progress, total=total, desc=caller, caller=caller) as bar:
         model, weight, details = _finetune_fit(
-            estimator, chosen, opts, gen, xs, ys, xt, yt, caller, bar.update, ga)
+            estimator, chosen, opts, gen, seed, xs, ys, xt, yt, caller, bar.update, planned)
     return FinetuneResult(model=model, strategy=chosen, reason=reason,
                           source_weight=weight, n_source=xs.shape[0],
                           n_target=xt.shape[0], details=details)
 
 
 def _finetune_fit(
-    estimator: Any, chosen: str, opts: Any, gen: np.random.Generator, xs: Any, ys: Any,
-    xt: Any, yt: Any, caller: str, tick: Callable[[], None], groups: Any = None,
+    estimator: Any, chosen: str, opts: Any, gen: np.random.Generator, seed: int, xs: Any,
+    ys: Any, xt: Any, yt: Any, caller: str, tick: Callable[[], None], planned: Any = None,
 ) -> tuple[Any, float | None, dict[str, Any]]:
-    """Train by the chosen strategy; ``tick`` after each fit."""
+    """Train by the chosen strategy (``planned``: the tuning splits); ``tick`` after each fit."""
     tab = opts.tab
-    # the model's seed is the first draw from rng: transfer_gain seeds its
-    # target-only baseline the same way (keep this the first draw)
-    seed = new_seed(gen)
     details: dict[str, Any] = {}
     weight: float | None = None
     if chosen == "weighted":
         ws = np.ones(xs.shape[0])
         if opts.source_weight is None:
             weight, details = _tune_weight(estimator, seed, xs, ys, ws, xt, yt, opts,
-                                           caller, tick, groups=groups)
+                                           caller, tick, planned=planned)
         else:
             weight = opts.source_weight
         model = _weighted_fit(estimator, seed, xs, ys, ws * weight, xt, yt, tab, caller)

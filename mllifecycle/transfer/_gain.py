@@ -251,8 +251,11 @@ def transfer_gain(
         except InvalidParameterError as exc:
             # "The 'cv' parameter of finetune" named a call the user never made
             # (and transfer_gain has a cv of its own)
-            mine = refusal_as(exc, "finetune", _CALLER,
-                              {k: f"finetune_params[{k!r}]" for k in params})
+            names = {k: f"finetune_params[{k!r}]" for k in params}
+            # a group splitter in finetune_params['cv'] without transfer_gain's
+            # groups: "The 'groups' parameter of finetune" named a call never made
+            names.setdefault("groups", "groups")
+            mine = refusal_as(exc, "finetune", _CALLER, names)
             if mine is None:
                 raise
             raise mine from exc

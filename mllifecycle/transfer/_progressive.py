@@ -26,7 +26,9 @@ from mllifecycle._validation import (
     check_scalar,
     described,
     fail,
+    refusal_as,
 )
+from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.transfer._common import (
     FloatArray,
     check_same_columns,
@@ -45,6 +47,7 @@ from mllifecycle.transfer._strategies import (
     _tune_weight,
     _warm_continue,
     _weighted_fit,
+    tuning_splits,
 )
 
 __all__ = ["StageReport", "ProgressiveResult", "progressive"]
@@ -223,6 +226,14 @@ def _check_stages(stages: Any, caller: str) -> list[tuple[str, FloatArray,
         fail("stages", "a list of (X, y) pairs or a dict name -> (X, y)", stages, caller)
     if not items:
         fail("stages", "at least one stage", stages, caller)
+    names = [name for name, _ in items]
+    if len(set(names)) < len(names):
+        # {1: ..., "1": ...}: two stages reported under one name, so to_metrics()
+        # kept only the last one's figures and the groups of one went to both
+        twice = next(n for n in names if names.count(n) > 1)
+        fail("stages", "a dict whose keys name distinct stages (as text)",
+             described(f"keys {[k for k in stages if str(k) == twice]} all named "
+                       f"{twice!r}"), caller)
     out: list[tuple[str, FloatArray, npt.NDArray[Any]]] = []
     for i, (name, data) in enumerate(items):
         if i and _is_pair(items[0][1]) and _is_pair(data):
@@ -251,6 +262,12 @@ def _check_stage_groups(groups: Any, stages: Any, items: Sequence[tuple[str, Any
         if unknown:
             fail("groups", f"a dict whose keys are stage names {[n for n, _, _ in items]}",
                  described(f"the key(s) {unknown}"), caller)
+        keys = [str(k) for k in groups]
+        if len(set(keys)) < len(keys):
+            twice = next(k for k in keys if keys.count(k) > 1)
+            fail("groups", "a dict with one entry per stage name",
+                 described(f"keys {[k for k in groups if str(k) == twice]} all naming "
+                           f"stage {twice!r}"), caller)
         by_name = {str(k): v for k, v in groups.items()}
         given = [by_name.get(name) for name, _, _ in items]
     else:
@@ -277,7 +294,7 @@ def progressive(
     scoring: Any = None,
     tolerance: float = 0.0,
     source_weight: float | str = "auto",
-    cv: int = 5,
+    cv: Any = 5,
     groups: Any = None,
     epochs: int = 10,
     batch_size: int | None = None,
@@ -310,15 +327,22 @@ def progressive(
         Validation score (higher is better); default the estimator's ``score``.
     tolerance : float, default=0.0
         A stage is kept if its score is at least ``previous - tolerance``.
-    source_weight, cv, batch_size, schedule, extra_estimators
+    source_weight, batch_size, schedule, extra_estimators
         As in :func:`finetune`.
+    cv : int or splitter, default=5
+        As in :func:`finetune`: the splits of each later stage's rows tuning
+        ``source_weight="auto"`` (an int, or a scikit-learn splitter such as
+        ``GroupKFold`` applied to each stage in turn). Every tuned stage's
+        splits are made and checked before the first stage is trained.
     groups : list or dict, optional
         Group labels of each stage's rows (patient, device, session), shaped
         as ``stages``: a list with one entry per stage (None for a stage
         without groups) or a dict stage name -> labels (a stage left out has
         none). The tuning of ``source_weight="auto"`` on a stage then holds
         out whole groups, as in :func:`finetune`; only that tuning
-        cross-validates (the first stage is never tuned).
+        cross-validates (the first stage is never tuned). A group splitter
+        as ``cv`` needs the groups of every tuned stage (a missing entry is
+        refused naming it, e.g. ``groups[1]``).
     epochs : int, default=10
         Passes over each stage (``"partial_fit"``).
     rng : int, Generator or None
@@ -359,6 +383,18 @@ def progressive(
     ...                   validation=task(300, 0.0), rng=0)
     >>> res.kept[0], len(res.stages)
     ('public', 2)
+
+    The gold stage's rows come in 12 groups of 5 (a patient each); its
+    source weight is tuned on folds of whole groups:
+
+    >>> from sklearn.model_selection import GroupKFold
+    >>> res = progressive(LogisticRegression(),
+    ...                   {"public": task(2000, 0.3), "gold": task(60, 0.0)},
+    ...                   validation=task(300, 0.0), cv=GroupKFold(4),
+    ...                   groups={"gold": np.repeat(np.arange(12), 5)}, rng=0)
+    >>> details = res.stages[1].details
+    >>> details["cv"], details["n_splits"], details["n_groups"]
+    ('GroupKFold', 4, 12)
     """
     caller = "progressive"
     _check_estimator(estimator, caller)
@@ -383,7 +419,7 @@ def progressive(
     for k, ga in enumerate(stage_groups):
         n_groups = 0 if ga is None else int(np.unique(ga).shape[0])
         if k and ga is not None and chosen == "weighted" and opts.source_weight is None \
-                and n_groups < opts.cv:
+                and isinstance(opts.cv, int) and n_groups < opts.cv:
             # refused up front, naming the stage, not after training the stages before it
             fail("cv", "at most the number of groups of every stage tuned with groups, "
                  "each tuning fold holding out whole groups",
@@ -395,6 +431,22 @@ def progressive(
     seed = new_seed(gen)
     classifier = _is_classifier(estimator)
     classes = _classes([y for _, _, y in items] + [yv], classifier)
+    # each tuned stage's splits, made (and checked) before any stage is trained
+    planned: list[Any] = [None] * len(items)
+    if chosen == "weighted" and opts.source_weight is None:
+        for k in range(1, len(items)):
+            try:
+                planned[k] = tuning_splits(estimator, items[k][2], opts, seed, caller,
+                                           f"stages[{k}]", stage_groups[k])
+            except InvalidParameterError as exc:
+                # a group splitter with no groups for this stage: name its entry
+                entry = f"groups[{items[k][0]!r}]" if isinstance(stages, Mapping) else (
+                    f"groups[{k}]")
+                mine = None if groups is None else refusal_as(
+                    exc, caller, caller, {"groups": entry})
+                if mine is None:
+                    raise
+                raise mine from exc
     scoring_name = scoring if isinstance(scoring, str) else (
         "default score" if scoring is None else getattr(scoring, "__name__", "custom"))
 
@@ -410,7 +462,8 @@ def progressive(
             if chosen == "partial_fit":
                 cand = seeded_clone(estimator, seed)
                 _epochs(cand, x, y, epochs=opts.target_epochs, batch_size=opts.batch_size,
-                        classes=classes, schedule=None, gen=gen, first=True, tab=tab)
+                        classes=classes, schedule=None, gen=gen, first=True, tab=tab,
+                        caller=caller)
             else:
                 cand = seeded_clone(estimator, seed)
                 if chosen == "warm_start":
@@ -424,7 +477,7 @@ def progressive(
             if opts.source_weight is None:
                 w, details = _tune_weight(estimator, seed, acc_x, acc_y, acc_w, x, y,
                                           opts, caller, name=f"stages[{k}]",
-                                          groups=stage_groups[k])
+                                          planned=planned[k])
             else:
                 w = opts.source_weight
             details["source_weight"] = w
@@ -436,7 +489,8 @@ def progressive(
             cand = copy.deepcopy(model)
             rates = _epochs(cand, x, y, epochs=opts.target_epochs,
                             batch_size=opts.batch_size, classes=classes,
-                            schedule=opts.schedule, gen=gen, first=False, tab=tab)
+                            schedule=opts.schedule, gen=gen, first=False, tab=tab,
+                            caller=caller)
             if rates:
                 details["learning_rates"] = rates
         elif chosen == "warm_start":

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import fit_weighted, seeded_clone, weight_keyword
-from mllifecycle._gain import cv_splits
+from mllifecycle._gain import check_cv, cv_plan, is_splitter
 from mllifecycle._validation import (
     check_callable,
     check_int,
@@ -126,7 +126,7 @@ class _Options:
     """Validated strategy options."""
 
     source_weight: float | None  # None = tune by CV
-    cv: int
+    cv: Any  # an int >= 2 or a scikit-learn splitter
     scorer: Any
     source_epochs: int
     target_epochs: int
@@ -151,7 +151,7 @@ def _check_options(
         if isinstance(source_weight, str):
             fail("source_weight", "'auto' or a float >= 0", source_weight, caller)
         sw = check_scalar(source_weight, "source_weight", caller=caller, low=0.0)
-    k = check_int(cv, "cv", caller=caller, low=2)
+    k = check_cv(cv, caller)
     scorer = resolve_scorer(estimator, scoring, caller)
     se = check_int(source_epochs, "source_epochs", caller=caller)
     te = check_int(target_epochs, "target_epochs", caller=caller)
@@ -191,10 +191,11 @@ def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
             batch_size: int | None, classes: npt.NDArray[Any] | None,
             schedule: Callable[[int], float] | None, gen: np.random.Generator,
             first: bool, tab: Callable[[Any], Any] = _ident,
-            tick: Callable[[], None] | None = None) -> list[float]:
+            tick: Callable[[], None] | None = None, caller: str = "finetune") -> list[float]:
     """Run ``epochs`` shuffled passes of ``partial_fit``; return the rates used.
 
-    ``tick`` (a progress step) is called after each pass.
+    ``tick`` (a progress step) is called after each pass; ``caller`` names the
+    public function in the errors about ``schedule``.
     """
     n = x.shape[0]
     bs = n if batch_size is None else min(batch_size, n)
@@ -202,12 +203,23 @@ def _epochs(model: Any, x: FloatArray, y: npt.NDArray[Any], *, epochs: int,
     rates: list[float] = []
     for e in range(epochs):
         if schedule is not None:
-            rate = float(base) * float(schedule(e))
+            given = schedule(e)
+            expected = "a callable schedule(epoch) returning a positive, finite multiplier of eta0"
+            if isinstance(given, str | bytes | bool | np.bool_):
+                # "0.5" was parsed as a number and True read as 1 (a bare
+                # TypeError for None): the multiplier must be a number
+                fail("schedule", expected,
+                     described(f"a schedule whose schedule({e}) returned {given!r}"), caller)
+            try:
+                mult = float(given)
+            except (TypeError, ValueError):
+                fail("schedule", expected,
+                     described(f"a schedule whose schedule({e}) returned {given!r}"), caller)
+            rate = float(base) * mult
             if not np.isfinite(rate) or rate <= 0.0:
-                raise ValueError(
-                    f"schedule({e}) gave a learning rate of {rate}; it must be "
-                    "a positive multiplier of eta0"
-                )
+                fail("schedule", expected,
+                     described(f"a schedule whose schedule({e}) gave a learning rate of "
+                               f"{rate} ({mult!r} x eta0={base!r})"), caller)
             model.set_params(eta0=rate)
             rates.append(rate)
         order = gen.permutation(n)
@@ -314,37 +326,62 @@ def _weight_grid(total_base: float, n_target: int) -> list[float]:
     return sorted(grid)
 
 
-def tuning_fits(total_base: float, n_target: int, cv: int) -> int:
-    """Return the number of fits :func:`_tune_weight` makes (a progress total)."""
-    return len(_weight_grid(max(total_base, 1e-300), n_target)) * cv
+def tuning_fits(total_base: float, n_target: int, n_splits: int) -> int:
+    """Return the number of fits :func:`_tune_weight` makes on ``n_splits`` splits."""
+    return len(_weight_grid(max(total_base, 1e-300), n_target)) * n_splits
+
+
+Splits = list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]
+
+
+def tuning_splits(estimator: Any, yt: npt.NDArray[Any], opts: _Options, seed: int,
+                  caller: str, name: str = "target",
+                  groups: npt.NDArray[Any] | None = None) -> tuple[Splits, dict[str, Any]]:
+    """Return the train/test splits of the target rows tuning ``source_weight="auto"``.
+
+    An int ``cv`` without ``groups`` gives shuffled (stratified when every
+    class has ``cv`` rows) folds seeded by ``seed``; with ``groups``, or a
+    splitter, the splits are those of the gain functions
+    (:func:`mllifecycle._gain.cv_plan`, one repetition): folds of whole groups
+    for an int, a splitter called as ``split(X, y, groups)`` when it reads
+    groups, a group splitter without ``groups`` and a split with one group on
+    both sides refused, boolean masks read as masks, a repeated split counted
+    once. Also returns ``cv_plan``'s notes (``n_groups``,
+    ``n_duplicate_splits``). ``name`` is the caller's argument holding the
+    target rows (for the errors).
+    """
+    classifier = _is_classifier(estimator)
+    if not is_splitter(opts.cv):
+        if yt.shape[0] < opts.cv:
+            fail(name, f"at least cv={opts.cv} rows to tune source_weight='auto' "
+                 "(or pass a fixed source_weight)",
+                 described(f"{yt.shape[0]} row(s)"), caller)
+        if groups is None:
+            # the splits (and answers) an int cv always gave
+            folds = folds_for(yt, opts.cv, seed, classifier=classifier)
+            return list(folds.split(np.zeros((yt.shape[0], 1)), yt)), {}
+    # rows of a group scored by a model trained on the group's other rows made
+    # the tuning optimistic (the target-only candidate looked best)
+    return cv_plan(opts.cv, 1, yt, classification=classifier, seed=seed, caller=caller,
+                   groups=groups)
 
 
 def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any],
                  ws: FloatArray, xt: FloatArray, yt: npt.NDArray[Any], opts: _Options,
                  caller: str, tick: Callable[[], None] | None = None,
                  name: str = "target", groups: npt.NDArray[Any] | None = None,
+                 planned: tuple[Splits, dict[str, Any]] | None = None,
                  ) -> tuple[float, dict[str, Any]]:
     """Choose the source weight by cross-validation on the target rows.
 
-    ``tick`` (a progress step) is called after each of the
-    ``len(grid) * cv`` fits (see :func:`tuning_fits`). ``name`` is the
-    caller's argument holding the target rows (for the errors). With
-    ``groups`` (checked by :func:`~mllifecycle._gain.check_groups`), the folds
-    hold out whole groups (the gain functions' rule, :func:`cv_splits`).
+    The splits are :func:`tuning_splits`' (``planned``, when the caller made
+    them already). ``tick`` (a progress step) is called after each of the
+    ``len(grid) * n_splits`` fits (see :func:`tuning_fits`). ``name`` is the
+    caller's argument holding the target rows (for the errors).
     """
-    if xt.shape[0] < opts.cv:
-        fail(name, f"at least cv={opts.cv} rows to tune source_weight='auto' "
-             "(or pass a fixed source_weight)",
-             described(f"{xt.shape[0]} row(s)"), caller)
+    splits, notes = planned if planned is not None else tuning_splits(
+        estimator, yt, opts, seed, caller, name, groups)
     grid = _weight_grid(max(float(ws.sum()), 1e-300), xt.shape[0])
-    if groups is None:
-        splits = list(folds_for(yt, opts.cv, seed, classifier=_is_classifier(estimator))
-                      .split(xt, yt))
-    else:
-        # rows of a group scored by a model trained on the group's other rows
-        # made the tuning optimistic (the target-only candidate looked best)
-        splits = cv_splits(opts.cv, 1, yt, classification=_is_classifier(estimator),
-                           seed=seed, caller=caller, groups=groups)
     scores = np.zeros((len(grid), len(splits)))
     n_failed = 0
     first_error = ""
@@ -382,7 +419,7 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
         from sklearn.exceptions import FitFailedWarning
 
         warnings.warn(
-            f"{caller}: {n_failed} of {len(grid) * opts.cv} cross-validation fits for "
+            f"{caller}: {n_failed} of {len(grid) * len(splits)} cross-validation fits for "
             f"source_weight='auto' failed and scored -inf, so a candidate weight that "
             f"failed on any fold could not be chosen (first error: {first_error[:200]}); "
             f"see details['cv_scores'] and details['n_failed_fits']",
@@ -393,9 +430,8 @@ def _tune_weight(estimator: Any, seed: int, xs: FloatArray, ys: npt.NDArray[Any]
     return grid[best], {"candidates": grid,
                         "cv_scores": [float(v) if np.isfinite(v) else None
                                       for v in mean],
-                        "cv": opts.cv, "n_failed_fits": n_failed,
-                        **({} if groups is None else
-                           {"n_groups": int(np.unique(groups).shape[0])})}
+                        "cv": opts.cv if isinstance(opts.cv, int) else type(opts.cv).__name__,
+                        "n_splits": len(splits), "n_failed_fits": n_failed, **notes}
 
 
 def _classes(ys: Sequence[npt.NDArray[Any]], classifier: bool) -> npt.NDArray[Any] | None:
