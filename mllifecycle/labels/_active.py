@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._frames import frame_kind, in_row_order, series_kind
+from mllifecycle._frames import frame_kind, in_row_order, is_frame, series_kind
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
@@ -65,7 +65,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class Query:
     """The rows a query strategy picked.
 
@@ -1061,14 +1062,19 @@ class StabilizingPredictions:
     (False, True)
     """
 
-    X_stop: Any
+    X_stop: Any = attrs.field(eq=ARRAY_EQ)
     window: int = 3
     threshold: float = 0.99
     kappas: list[float] = attrs.field(factory=list, init=False)
-    _previous: Any = attrs.field(default=None, init=False)
+    _previous: Any = attrs.field(default=None, init=False, eq=ARRAY_EQ)
+    # the table X_stop was given as: a model fitted on named columns is handed
+    # it (checked against its columns); as the bare array, a table with the
+    # columns in another order was read by position
+    _table: Any = attrs.field(default=None, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "StabilizingPredictions"
+        self._table = self.X_stop if is_frame(self.X_stop) else None
         self.X_stop = check_array(self.X_stop, "X_stop", caller=caller, ndim=2)
         self.window = check_int(self.window, "window", caller=caller, low=1)
         self.threshold = check_scalar(self.threshold, "threshold", caller=caller,
@@ -1084,7 +1090,8 @@ class StabilizingPredictions:
         est = getattr(learner, "estimator_", None)
         if est is None:
             return False
-        pred = np.asarray(est.predict(self.X_stop))
+        rows = _model_input(est, self._table, self.X_stop, "X_stop", "StabilizingPredictions")
+        pred = np.asarray(est.predict(rows))
         if self._previous is not None:
             self.kappas.append(_kappa(self._previous, pred))
         self._previous = pred
@@ -1538,7 +1545,8 @@ def _answers_in_order(labels: Any, labs: list[Any], idx: IntArray, pool_index: A
 # ---------------------------------------------------------------- simulation
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class SimulationResult:
     """Learning curves of a strategy and of random sampling on the same data.
 
@@ -1586,7 +1594,8 @@ class SimulationResult:
     random_area: float
     area_difference: float
     labels_to_match_random: int | None
-    label_fraction: float
+    # NaN when never matched: NaN equal to NaN
+    label_fraction: float = attrs.field(eq=ARRAY_EQ)
     strategy: str
     scoring: str
     batch_size: int

@@ -28,7 +28,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, format_value, html_table, jsonable
 from mllifecycle._validation import (
     RNGLike,
     check_int,
@@ -65,7 +65,9 @@ _DUPLICATES = ("raise", "first", "last", "keep")
 # --------------------------------------------------------------------------- result
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+# compared by value (two runs with one seed, a pickle round trip, are equal);
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class CrowdResult:
     """Aggregated crowd labels with the evidence: posteriors, worker skills, convergence.
 
@@ -136,26 +138,27 @@ class CrowdResult:
     [1.0, 1.0, 0.0]
     """
 
-    tasks: npt.NDArray[Any]
-    classes: npt.NDArray[Any]
-    proba: FloatArray
-    labels: npt.NDArray[Any]
-    workers: npt.NDArray[Any]
-    skills: FloatArray
-    confusion: FloatArray
-    spammer_score: FloatArray
-    worker_n_answers: npt.NDArray[np.int64]
-    prior: FloatArray
-    task_difficulty: FloatArray | None
+    tasks: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    classes: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    proba: FloatArray = attrs.field(eq=ARRAY_EQ)
+    labels: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    workers: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
+    skills: FloatArray = attrs.field(eq=ARRAY_EQ)
+    confusion: FloatArray = attrs.field(eq=ARRAY_EQ)
+    spammer_score: FloatArray = attrs.field(eq=ARRAY_EQ)
+    worker_n_answers: npt.NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    prior: FloatArray = attrs.field(eq=ARRAY_EQ)
+    task_difficulty: FloatArray | None = attrs.field(eq=ARRAY_EQ)
     method: str
     n_iter: int
     converged: bool
-    log_likelihood: float
+    # NaN for the voting methods: NaN equal to NaN
+    log_likelihood: float = attrs.field(eq=ARRAY_EQ)
     n_tasks: int
     n_workers: int
     n_answers: int
     n_gold: int
-    gold_accuracy: float | None
+    gold_accuracy: float | None = attrs.field(eq=ARRAY_EQ)
 
     @property
     def confidence(self) -> FloatArray:
@@ -448,6 +451,36 @@ def _enum_categories(col: Any) -> list[Any] | None:
     return list(dicts[0].to_pylist())
 
 
+def _date_column(table: Any, key: Any, position: int | None = None) -> Any:
+    """Return a table's column as pandas gives it when it holds dates (else the raw column).
+
+    A pandas column (or a mapping's) is returned as it is. A polars or Arrow
+    column of dates or durations is returned as a pandas Series (time zone
+    kept): through NumPy its dates were naive UTC times, so the ids of a
+    time-zone-aware column no longer matched gold keyed by the column's own
+    datetimes (n_gold 0), nor gold given as a pandas table.
+    """
+    from mllifecycle._frames import frame_kind
+
+    raw = _raw_column(table, key) if position is None else None
+    kind = frame_kind(table)
+    if raw is not None or kind not in ("polars", "pyarrow"):
+        return raw
+    try:
+        if kind == "polars":
+            frame = table.collect() if type(table).__name__ == "LazyFrame" else table
+            col = frame.to_series(position) if position is not None else frame.get_column(key)
+            temporal = col.dtype.is_temporal()
+        else:
+            import pyarrow as pa
+
+            col = table.column(position if position is not None else key)
+            temporal = pa.types.is_temporal(col.type)
+    except (KeyError, IndexError, TypeError, ValueError, LookupError):
+        return None
+    return col.to_pandas() if temporal else None
+
+
 def _as_timestamps(raw: Any, arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Dates and durations as pandas Timestamps / Timedeltas (objects), missing as None.
 
@@ -521,7 +554,7 @@ def _read_answers(
         for i, key in enumerate(columns)
     ]
     # dates as the caller wrote them (time zone kept, not integers)
-    cols = [_as_timestamps(_raw_column(answers, key), col)
+    cols = [_as_timestamps(_date_column(answers, key), col)
             for key, col in zip(columns, cols, strict=True)]
     n = len(cols[0])
     if any(len(c) != n for c in cols):
@@ -629,7 +662,8 @@ def _read_gold(gold: Any, tasks: npt.NDArray[Any], classes: npt.NDArray[Any],
         # date ids as the answers' are read (zone kept, not integers): else
         # gold for those tasks matched none and was silently ignored
         pandas_table = frame_kind(gold) == "pandas"
-        ids, labs = (_as_timestamps(gold.iloc[:, j] if pandas_table else None, gcols[j])
+        ids, labs = (_as_timestamps(gold.iloc[:, j] if pandas_table
+                                    else _date_column(gold, None, j), gcols[j])
                      for j in order)
     elif hasattr(gold, "items"):
         items = list(gold.items())
@@ -1530,9 +1564,10 @@ def glad(
         Ascent rounds per M-step.
     alpha_prior_mean, beta_prior_mean : float, default=1.0
         Means of the unit-variance normal priors on abilities and log-eases.
-    class_prior : array-like of shape (n_classes,) or "estimate", optional
-        Fixed class balance (default uniform), or ``"estimate"`` to re-estimate
-        it at every M-step.
+    class_prior : array-like of shape (n_classes,), dict, pandas Series or "estimate", optional
+        Fixed class balance (default uniform) in the order of ``classes``, or
+        keyed by class (a dict, or a Series indexed by class), or
+        ``"estimate"`` to re-estimate it at every M-step.
     smoothing : float, default=0.01
         Pseudo-count for an estimated class balance (and the reported confusion).
     rng : int, numpy.random.Generator or None, default=None
@@ -1571,7 +1606,7 @@ def glad(
     mu_a = check_scalar(alpha_prior_mean, "alpha_prior_mean", caller=caller)
     mu_b = check_scalar(beta_prior_mean, "beta_prior_mean", caller=caller)
     smoothing = check_scalar(smoothing, "smoothing", caller=caller, low=0.0)
-    fixed = _check_class_prior(class_prior, data.n_classes, caller)
+    fixed = _check_class_prior(class_prior, data.n_classes, caller, data.classes)
     gen = check_rng(rng, caller=caller)
     single = _single_worker(data, caller, gen)
     if single is not None:
@@ -1584,14 +1619,65 @@ def glad(
                    smoothing=smoothing, task_difficulty=np.exp(-b))
 
 
-def _check_class_prior(value: Any, k: int, caller: str) -> FloatArray | None:
-    """Uniform for None, None (estimate) for "estimate", else a checked probability vector."""
+def _shares_by_class(value: Any, classes: npt.NDArray[Any] | None, name: str,
+                     caller: str) -> Any:
+    """Return per-class shares keyed by class (a dict, a Series indexed by class) in class order.
+
+    Read by position, ``{"spam": 0.3, "ham": 0.7}`` gave the sorted classes
+    ham 0.3 and spam 0.7 (a dict raised a bare TypeError). A pandas Series
+    with a default ``0..k-1`` RangeIndex, and anything else, is returned as
+    it is (read in order). Keys other than the classes, or of another kind
+    (``True`` for the class 1), are refused naming ``name``. Without
+    ``classes`` the shares are returned in the keys' order (for a check of
+    their count and sum).
+    """
+    from collections.abc import Mapping
+
+    from mllifecycle._frames import series_kind
+
+    if isinstance(value, Mapping):
+        keys, shares = list(value.keys()), list(value.values())
+    elif series_kind(value) == "pandas":
+        index = value.index
+        if type(index).__name__ == "RangeIndex" and index.start == 0 and index.step == 1:
+            return value
+        keys, shares = list(index.tolist()), list(value.tolist())
+    else:
+        return value
+    if classes is None:
+        return shares
+    cls = classes.tolist()
+    # True == 1: flags as keys for the classes 0 and 1 (or "1" for 1)
+    check_same_label_kind(label_kinds(keys), name, label_kinds(cls), "classes", caller,
+                          noun="keys", hint=f"key {name} by the classes as written")
+    pos = {c: i for i, c in enumerate(cls)}
+    at = [pos.get(key, -1) for key in keys]
+    if len(keys) != len(cls) or sorted(at) != list(range(len(cls))):
+        fail(name, f"one share per class, keyed by the classes {cls!r} (or listed in "
+             "that order)", described(f"keys {keys!r}"), caller)
+    ordered: list[Any] = [None] * len(cls)
+    for i, share in zip(at, shares, strict=True):
+        ordered[i] = share
+    return ordered
+
+
+def _check_class_prior(value: Any, k: int, caller: str,
+                       classes: npt.NDArray[Any] | None = None) -> FloatArray | None:
+    """Uniform for None, None (estimate) for "estimate", else a checked probability vector.
+
+    Keyed by class (a dict, a Series indexed by class), the shares are put in
+    the order of ``classes`` (see ``_shares_by_class``).
+    """
     if value is None:
         return np.full(k, 1.0 / k)
     if isinstance(value, str):
         check_option(value, "class_prior", ["estimate"], caller)
         return None
-    arr = np.asarray(value, dtype=np.float64) if not isinstance(value, str) else None
+    shares = _shares_by_class(value, classes, "class_prior", caller)
+    try:
+        arr = np.asarray(shares, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = None
     if arr is None or arr.shape != (k,) or not np.all(np.isfinite(arr)) or np.any(arr <= 0) \
             or abs(arr.sum() - 1) > 1e-8:
         fail("class_prior", f"'estimate' or {k} positive probabilities summing to 1", value,

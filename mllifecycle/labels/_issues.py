@@ -339,7 +339,8 @@ def _prune_matrix(cj: npt.NDArray[np.int64], min_per_class: int) -> npt.NDArray[
 # ---------------------------------------------------------------- results
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class NoiseMatrix:
     """Estimated label noise: how often each true class was given each label.
 
@@ -391,7 +392,7 @@ class NoiseMatrix:
     inverse_noise_matrix: FloatArray = attrs.field(eq=ARRAY_EQ)
     prior: FloatArray = attrs.field(eq=ARRAY_EQ)
     noise_rates: FloatArray = attrs.field(eq=ARRAY_EQ)
-    noise_fraction: float
+    noise_fraction: float = attrs.field(eq=ARRAY_EQ)
     n_samples: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -425,7 +426,8 @@ class NoiseMatrix:
         return html_table(rows, heads, caption=repr(self))
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class LabelIssues:
     """Rows whose given label is probably wrong, most severe first.
 

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import in_row_order
+from mllifecycle._results import ARRAY_EQ
 from mllifecycle._validation import (
     RNGLike,
     check_int,
@@ -29,6 +30,7 @@ from mllifecycle.labels._crowd import (
     _normalise_log,
     _refuse_flags_with_numbers,
     _same_flag_kind,
+    _shares_by_class,
 )
 from mllifecycle.labels._lf import (
     ABSTAIN,
@@ -44,10 +46,21 @@ FloatArray = npt.NDArray[np.float64]
 _METHODS = ("majority_vote", "dawid_skene", "matrix_completion")
 
 
-def _check_balance(value: Any, k: int, caller: str) -> FloatArray | None:
+def _check_balance(value: Any, k: int, caller: str,
+                   classes: npt.NDArray[Any] | None = None) -> FloatArray | None:
+    """Return ``class_balance`` as floats in the order of ``classes`` (checked).
+
+    Keyed by class (a dict, a Series indexed by class), it was read by
+    position: ``{"spam": 0.3, "ham": 0.7}`` gave the sorted classes ham 0.3
+    and spam 0.7 (a dict raised a bare TypeError); see ``_shares_by_class``.
+    """
     if value is None:
         return None
-    arr = np.asarray(value, dtype=np.float64)
+    shares = _shares_by_class(value, classes, "class_balance", caller)
+    try:
+        arr = np.asarray(shares, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("class_balance", f"{k} positive probabilities summing to 1", value, caller)
     if arr.shape != (k,) or not np.all(np.isfinite(arr)) or np.any(arr <= 0) \
             or abs(arr.sum() - 1) > 1e-8:
         fail("class_balance", f"{k} positive probabilities summing to 1", value, caller)
@@ -119,8 +132,11 @@ class LabelModel:
     method : {"dawid_skene", "matrix_completion", "majority_vote"}, default="dawid_skene"
     n_classes : int, optional
         Default: from the label matrix (its ``classes``, or max vote + 1).
-    class_balance : array-like of shape (n_classes,), optional
-        Known class balance (fixed instead of estimated).
+    class_balance : array-like of shape (n_classes,), dict or pandas Series, optional
+        Known class balance (fixed instead of estimated), in the order of
+        the classes (``classes_``), or keyed by class: a dict, or a Series
+        indexed by class (one with a default ``0..k-1`` index is read in
+        order).
     max_iter : int, default=100
         EM iterations (``"dawid_skene"``) or L-BFGS-B iterations.
     tol : float, default=1e-6
@@ -189,7 +205,7 @@ class LabelModel:
 
     method: str = "dawid_skene"
     n_classes: int | None = None
-    class_balance: Any = None
+    class_balance: Any = attrs.field(default=None, eq=ARRAY_EQ)
     max_iter: int = 100
     tol: float = 1e-6
     smoothing: float = 0.01
@@ -197,16 +213,18 @@ class LabelModel:
     tie_break: str = "random"
     rng: RNGLike = None
 
-    classes_: Any = attrs.field(init=False, default=None, repr=False)
-    class_balance_: Any = attrs.field(init=False, default=None, repr=False)
-    accuracy_: Any = attrs.field(init=False, default=None, repr=False)
-    coverage_: Any = attrs.field(init=False, default=None, repr=False)
-    conditional_: Any = attrs.field(init=False, default=None, repr=False)
+    classes_: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
+    class_balance_: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
+    accuracy_: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
+    coverage_: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
+    conditional_: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
     n_iter_: int = attrs.field(init=False, default=0, repr=False)
     converged_: bool = attrs.field(init=False, default=False, repr=False)
-    _log_cond: Any = attrs.field(init=False, default=None, repr=False)
+    _log_cond: Any = attrs.field(init=False, default=None, repr=False, eq=ARRAY_EQ)
     _n_lfs: int = attrs.field(init=False, default=0, repr=False)
-    _gen: Any = attrs.field(init=False, default=None, repr=False)
+    # the generator has done its work at fit (_tie_seed); compared by identity, a
+    # copy or pickle of a fitted model was unequal to it
+    _gen: Any = attrs.field(init=False, default=None, repr=False, eq=False)
     _tie_seed: int = attrs.field(init=False, default=0, repr=False)
     _lf_names: Any = attrs.field(init=False, default=None, repr=False)
 
@@ -259,7 +277,7 @@ class LabelModel:
             fail("L", "a label matrix of at least 2 classes (pass every class to "
                  "apply(classes=...))", described(f"the classes {cls.tolist()!r}"), caller)
         m = vals.shape[1]
-        balance = _check_balance(self.class_balance, k, caller)
+        balance = _check_balance(self.class_balance, k, caller, cls)
         self.classes_ = cls
         self._n_lfs = m
         self._lf_names = _given_names(L)

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import frame_kind, in_row_order, series_kind
-from mllifecycle._results import attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import ARRAY_EQ, attrs_to_dict, format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_bool,
     check_int,
@@ -116,7 +116,16 @@ def labeling_function(
     return wrap if fn is None else wrap(fn)
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+def _same_index(a: Any, b: Any) -> bool:
+    """Equality of two row indexes (pandas Index or None): same labels in the same order."""
+    if a is None or b is None:
+        return a is None and b is None
+    return type(a) is type(b) and bool(a.equals(b)) and a.dtype == b.dtype
+
+
+# compared by value (a pickle round trip is equal); unsafe_hash=False: it holds
+# arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class LabelMatrix:
     """Votes of ``m`` labelling functions on ``n`` examples, with the class mapping.
 
@@ -146,10 +155,10 @@ class LabelMatrix:
     (['ham', 'spam'], [[1, -1], [-1, 0], [1, 0]])
     """
 
-    values: npt.NDArray[np.int64]
-    classes: npt.NDArray[Any]
+    values: npt.NDArray[np.int64] = attrs.field(eq=ARRAY_EQ)
+    classes: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
     names: tuple[str, ...]
-    index: Any = None
+    index: Any = attrs.field(default=None, eq=attrs.cmp_using(eq=_same_index))
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -182,17 +191,37 @@ def _rows(X: Any) -> tuple[int, Callable[[], Any]]:
         names, columns = to_columns(X)
         keys = [str(c) for c in names]
         lists = [c.tolist() for c in columns]
-        if frame_kind(X) == "pandas":
-            from pandas import NaT
+        kind = frame_kind(X)
+        if kind == "pandas":
+            from pandas import NA, NaT
 
             # dates and durations as pandas gives them (Timestamps in their own
             # time zone, Timedeltas): through NumPy a time-zone-aware column
             # came as naive UTC times (8:00 in Paris read as 7:00) and a
-            # nanosecond one as integers; missing ones stay None
+            # nanosecond one as integers; missing ones stay None. Nullable
+            # flags ("boolean") came as 1.0/0.0 and NaN, which is truthy: a
+            # missing flag voted as if set; they come as True/False/None
             for j in range(len(lists)):
                 col = X.iloc[:, j]
-                if getattr(col.dtype, "kind", "O") in "mM":
-                    lists[j] = [None if v is NaT else v for v in col.tolist()]
+                dkind = getattr(col.dtype, "kind", "O")
+                if dkind in "mM" or (dkind == "b" and not isinstance(col.dtype, np.dtype)):
+                    lists[j] = [None if v is NaT or v is NA else v for v in col.tolist()]
+        elif kind == "polars":
+            # the same for polars (Python datetimes in their time zone, None
+            # for a missing flag): through NumPy they were naive UTC times,
+            # integers (nanoseconds) and NaN
+            frame = X.collect() if type(X).__name__ == "LazyFrame" else X
+            for j, nm in enumerate(names):
+                col = frame.get_column(nm)
+                if col.dtype.is_temporal() or str(col.dtype) == "Boolean":
+                    lists[j] = col.to_list()
+        else:  # pyarrow
+            import pyarrow as pa
+
+            for j in range(len(lists)):
+                col = X.column(j)
+                if pa.types.is_temporal(col.type) or pa.types.is_boolean(col.type):
+                    lists[j] = col.to_pylist()
         n = len(lists[0]) if lists else 0
 
         def frame_rows() -> Any:
@@ -567,7 +596,8 @@ def _unique_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-@attrs.frozen(kw_only=True, repr=False, eq=False)
+# compared by value; unsafe_hash=False: it holds arrays, so it is unhashable
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class LFAnalysis:
     """Per-labelling-function coverage, overlaps, conflicts and (with gold) accuracy.
 
@@ -606,19 +636,20 @@ class LFAnalysis:
     """
 
     names: tuple[str, ...]
-    classes: npt.NDArray[Any]
+    classes: npt.NDArray[Any] = attrs.field(eq=ARRAY_EQ)
     polarity: tuple[tuple[Any, ...], ...]
-    coverage: npt.NDArray[np.float64]
-    overlaps: npt.NDArray[np.float64]
-    conflicts: npt.NDArray[np.float64]
-    n_correct: npt.NDArray[np.int64] | None
-    n_incorrect: npt.NDArray[np.int64] | None
-    accuracy: npt.NDArray[np.float64] | None
-    ci_low: npt.NDArray[np.float64] | None
-    ci_high: npt.NDArray[np.float64] | None
-    total_coverage: float
-    total_overlap: float
-    total_conflict: float
+    coverage: npt.NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    overlaps: npt.NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    conflicts: npt.NDArray[np.float64] = attrs.field(eq=ARRAY_EQ)
+    n_correct: npt.NDArray[np.int64] | None = attrs.field(eq=ARRAY_EQ)
+    n_incorrect: npt.NDArray[np.int64] | None = attrs.field(eq=ARRAY_EQ)
+    accuracy: npt.NDArray[np.float64] | None = attrs.field(eq=ARRAY_EQ)
+    ci_low: npt.NDArray[np.float64] | None = attrs.field(eq=ARRAY_EQ)
+    ci_high: npt.NDArray[np.float64] | None = attrs.field(eq=ARRAY_EQ)
+    # NaN when there are no samples: NaN equal to NaN
+    total_coverage: float = attrs.field(eq=ARRAY_EQ)
+    total_overlap: float = attrs.field(eq=ARRAY_EQ)
+    total_conflict: float = attrs.field(eq=ARRAY_EQ)
     n_samples: int
     confidence_level: float
 

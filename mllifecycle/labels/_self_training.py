@@ -808,7 +808,8 @@ def pseudo_label_gain(
     return result
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# unsafe_hash=False: it holds arrays, so it is unhashable (as arrays are)
+@attrs.frozen(kw_only=True, repr=False, unsafe_hash=False)
 class SpreadLabels:
     """Class distributions spread from the labelled rows over a k-NN graph.
 
