@@ -229,7 +229,7 @@ def check_cv(cv: Any, caller: str) -> Any:
     if isinstance(cv, type) and callable(getattr(cv, "split", None)):
         fail("cv", "an int >= 2 or a splitter instance (e.g. KFold(5))",
              described(f"the class {cv.__name__}"), caller)
-    if isinstance(cv, numbers.Number | np.generic) and not isinstance(cv, bool | np.bool_):
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool | np.bool_):
         return check_int(cv, "cv", caller=caller, low=2)
     fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
 

@@ -16,7 +16,7 @@ from sklearn.naive_bayes import GaussianNB
 from mllifecycle.augment import augmentation_gain
 from mllifecycle.budget import learning_curve
 from mllifecycle.exceptions import InvalidParameterError
-from mllifecycle.labels import SelfTraining, pseudo_label_gain
+from mllifecycle.labels import SelfTraining, out_of_fold_proba, pseudo_label_gain
 from mllifecycle.transfer import transfer_gain
 
 
@@ -65,6 +65,8 @@ def run(kind, X, y, cv, groups=None):
                              finetune_params={"source_weight": 1.0})
     if kind == "curve":
         return learning_curve(GaussianNB(), X, y, [30, 45, 60], cv=cv, groups=groups)
+    if kind == "oof":
+        return out_of_fold_proba(GaussianNB(), X, y, cv=cv, groups=groups, rng=0)
     yp = np.where(np.arange(y.shape[0]) % 4 == 3, -1, y)
     return pseudo_label_gain(SelfTraining(GaussianNB()), X, yp, cv=cv, groups=groups, rng=0)
 
@@ -100,7 +102,7 @@ def test_faulty_splits_are_refused_naming_cv(kind, how, match):
         run(kind, X, y, Thirds(how))
 
 
-@pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo", "curve"])
+@pytest.mark.parametrize("kind", ["augment", "transfer", "pseudo", "curve", "oof"])
 @pytest.mark.parametrize(("cv", "groups", "match"), [
     # a class, not an instance: its unbound split failed deep in scikit-learn
     (KFold, None, r"The 'cv' parameter of \w+ must be an int >= 2 or a splitter "

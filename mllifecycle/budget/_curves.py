@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from mllifecycle._estimators import seeded_clone
 from mllifecycle._frames import in_row_order
-from mllifecycle._gain import check_groups, cv_plan
+from mllifecycle._gain import check_cv, check_groups, cv_plan, is_splitter
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_int,
@@ -1074,10 +1074,8 @@ def learning_curve(
     gen = check_rng(rng, caller=caller)
     # a splitter, or groups, go through the gain functions' shared splits (cv_plan);
     # an int cv without groups keeps the splits (and the answers) it always gave
-    planned = groups is not None or (
-        not isinstance(cv, str) and callable(getattr(cv, "split", None)))
-    if not planned:
-        cv = check_int(cv, "cv", caller=caller, low=2)
+    cv = check_cv(cv, caller)
+    planned = groups is not None or is_splitter(cv)
     n_repeats = check_int(n_repeats, "n_repeats", caller=caller, low=1)
     refuse_text(sizes, "sizes", "integer training sizes", caller)
     try:

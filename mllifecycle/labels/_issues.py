@@ -17,7 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import in_row_order, series_kind
-from mllifecycle._gain import check_groups, cv_splits, refuse_split_groups, split_by
+from mllifecycle._gain import (
+    check_cv,
+    check_groups,
+    cv_splits,
+    is_splitter,
+    refuse_split_groups,
+    split_by,
+)
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     RNGLike,
@@ -661,8 +668,9 @@ def out_of_fold_proba(
     if classes.shape[0] < 2:
         fail("y", "labels of at least 2 classes", described("a single class"), caller)
     ga = None if groups is None else check_groups(groups, X, Xa.shape[0], caller)
-    if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
-        folds = check_int(cv, "cv", caller=caller, low=2)
+    cv = check_cv(cv, caller)
+    if not is_splitter(cv):
+        folds = cv
         smallest = int(np.bincount(codes).min())
         if smallest < folds:
             fail("cv", f"at most the size of the smallest class ({smallest})", cv, caller)
@@ -675,10 +683,8 @@ def out_of_fold_proba(
             # whole groups per fold (StratifiedGroupKFold), as the gain estimates fold them
             splits = cv_splits(folds, 1, codes, classification=True, seed=fold_seed,
                                caller=caller, require_stratified=True, groups=ga)
-    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
-        splits = _splitter_folds(cv, Xa, ya, ga, caller)
     else:
-        fail("cv", "an int >= 2 or a splitter with split(X, y)", cv, caller)
+        splits = _splitter_folds(cv, Xa, ya, ga, caller)
     _check_partition(splits, Xa.shape[0], cv, caller)
     # an unset random_state (a forest's, a boosted model's) seeded from rng: the
     # same rng gives the same probabilities

@@ -12,7 +12,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._frames import column_names, frame_to_numpy, in_row_order, is_frame
-from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
+from mllifecycle._gain import (
+    GainResult,
+    check_cv,
+    check_groups,
+    cv_plan,
+    is_splitter,
+    repeated_cv_gain,
+    scoring_name,
+)
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, html_table
 from mllifecycle._validation import (
     RNGLike,
@@ -735,8 +743,8 @@ def pseudo_label_gain(
     if ya.ndim != 1 or ya.shape[0] != Xa.shape[0]:
         fail("y", f"a 1-D array with one label per row of X ({Xa.shape[0]})",
              described(f"shape {ya.shape}"), caller)
-    splitter = not isinstance(cv, str) and callable(getattr(cv, "split", None))
-    folds = None if splitter else check_int(cv, "cv", caller=caller, low=2)
+    cv = check_cv(cv, caller)
+    folds = None if is_splitter(cv) else cv
     reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
     ga = None if groups is None else check_groups(groups, X, Xa.shape[0], caller)
     level = check_probability(confidence_level, "confidence_level", caller=caller,

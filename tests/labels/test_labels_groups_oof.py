@@ -206,7 +206,7 @@ REFUSED = [
     ("2-D groups", {"cv": 3, "groups": G0.reshape(-1, 1)}, r"'groups' parameter"),
     ("groups of two kinds", {"cv": 3, "groups": [*G0[:-1].tolist(), "1"]},
      r"'groups' parameter"),
-    ("float cv", {"cv": 3.0}, r"'cv' parameter.*an int >= 2 or a splitter"),
+    ("float cv", {"cv": 3.0}, r"'cv' parameter.*an int >= 2 or a scikit-learn splitter"),
 ]
 
 
