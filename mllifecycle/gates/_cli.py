@@ -65,6 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--slices", metavar="S.csv", help="one column of slice labels, one per example"
     )
     parser.add_argument(
+        "--groups",
+        metavar="G.csv",
+        help="one column of group labels (user, patient, session), one per example: "
+        "the bootstrap then resamples whole groups (rows of a group are not "
+        "independent)",
+    )
+    parser.add_argument(
         "--min-slice-size",
         type=int,
         default=30,
@@ -277,6 +284,19 @@ def run(args: argparse.Namespace) -> int:
                 "a CSV file of one column",
                 described(f"{slices.shape[1]} columns"),
             )
+    groups = None
+    if getattr(args, "groups", None):
+        _, groups = read_column_file(
+            args.groups, "groups", header=header, sep=sep, explicit_header=said
+        )
+        if groups.ndim != 1:
+            from mllifecycle._validation import described, fail
+
+            fail(
+                "groups",
+                "a CSV file of one column",
+                described(f"{groups.shape[1]} columns"),
+            )
     ctx = GateContext(
         y_true=y,
         challenger=chal,
@@ -284,6 +304,7 @@ def run(args: argparse.Namespace) -> int:
         challenger_proba=chal_proba,
         champion_proba=champ_proba,
         slices=slices,
+        groups=groups,
         rng=args.seed,
     )
     gates: list[Any] = []

@@ -128,6 +128,7 @@ def _compare(
         classes=classes,
         caller=caller,
         names=names,
+        groups=context.groups,
     )
     return _bootstrap_result(
         problem,
@@ -147,8 +148,10 @@ def _compare(
 def _small_note(res: BootstrapResult) -> list[str]:
     """Return a reason line when a bootstrap decision rests on a small sample."""
     if res.small_sample and res.test == "bootstrap":
+        size = f"n={res.n_samples}" + (
+            "" if res.n_groups is None else f" in {res.n_groups} groups")
         return [
-            f"small sample (n={res.n_samples}): the bootstrap bound may be too narrow "
+            f"small sample ({size}): the bootstrap bound may be too narrow "
             "and the decision is approximate (the exact permutation test needs margin 0 "
             "and a sample small enough to run it)"
         ]
@@ -166,13 +169,20 @@ def _too_few_rows(context: GateContext, alpha: float) -> str | None:
     """
     need = min_paired_rows(alpha)
     w = context.sample_weight
-    n = context.n_samples if w is None else int(np.count_nonzero(np.asarray(w) > 0))
+    kept = np.ones(context.n_samples, dtype=bool) if w is None else np.asarray(w) > 0
+    if context.groups is None:
+        n = int(np.count_nonzero(kept))
+        unit = "examples"
+    else:  # groups resample and swap whole: the exact test's units are groups
+        n = int(np.unique(context.groups[kept]).size)
+        unit = "groups"
     if n >= need:
         return None
     weighted = "" if w is None else " of positive weight"
+    size = f"n={n}{weighted}" if unit == "examples" else f"{n} groups{weighted}"
     return (
-        f"insufficient evidence: small sample (n={n}{weighted}): no paired test at "
-        f"one-sided level {alpha:g} can decide on fewer than {need} examples (the "
+        f"insufficient evidence: small sample ({size}): no paired test at "
+        f"one-sided level {alpha:g} can decide on fewer than {need} {unit} (the "
         f"smallest p-value of the exact test on {n} is 2^-{n} = {2.0 ** -n:.4g}); "
         "not passed"
     )
@@ -193,7 +203,9 @@ def _describe(res: BootstrapResult, alpha: float) -> str:
         f"{res.metric} ({better} is better): challenger {_f(res.challenger_value)} vs "
         f"champion {_f(res.champion_value)}, improvement {_signed(res.improvement)} "
         f"with one-sided {level}% bounds [{_signed(lo)}, {_signed(hi)}] "
-        f"(paired bootstrap, {res.ci_method}, n={res.n_samples})"
+        + (f"(paired bootstrap, {res.ci_method}, n={res.n_samples})" if res.n_groups is None
+           else f"(cluster bootstrap, {res.ci_method}, n={res.n_samples} in "
+           f"{res.n_groups} groups)")
     )
 
 

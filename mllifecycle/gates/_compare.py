@@ -170,6 +170,7 @@ def paired_bootstrap(
     rng: RNGLike = None,
     n_jobs: int | None = None,
     progress: Any = False,
+    groups: Any = None,
 ) -> BootstrapResult:
     """Paired bootstrap of the difference challenger - champion of a metric.
 
@@ -247,12 +248,23 @@ def paired_bootstrap(
     progress : bool or callable, default=False
         True: a progress bar over the resamples (needs the ``progress``
         extra, tqdm); a callable is called as ``progress(done, total)``.
+    groups : array-like of shape (n,), optional
+        The group of each row (a user, a patient, a session), when rows of one
+        group are not independent. Whole groups are then drawn with
+        replacement (the cluster bootstrap [4]_ [5]_), the jackknife of the BCa
+        acceleration leaves one group out, and the permutation test swaps the
+        two models' outputs on whole groups. The small-sample rule of
+        ``test="auto"`` then counts groups: groups whose swap changes the
+        comparison, and groups holding an example of the rarer class. Named
+        metrics only (a callable metric is refused); at least two groups; a
+        pandas Series is matched to ``y_true``'s rows by label. Weights
+        (``sample_weight``) add up within each group.
 
     Returns
     -------
     BootstrapResult
         With ``difference``, ``ci_low``, ``ci_high``, ``p_value`` and
-        ``to_dict()``.
+        ``to_dict()``; ``n_groups`` is the number of groups with ``groups``.
 
     Raises
     ------
@@ -280,6 +292,16 @@ def paired_bootstrap(
     one-sided one. On small samples (see ``test``) the p-value is the exact
     paired permutation p-value instead [3]_.
 
+    With ``groups``, a sum metric (all but ROC AUC) is a function of the
+    per-group sums of its per-example terms, so the cluster bootstrap is the
+    same engine run on one row per group; for ROC AUC each row counts as often
+    as its group was drawn, and the leave-one-group-out AUCs are exact. Rows
+    of one group sharing the models' successes make the row bootstrap's
+    interval too narrow: in the tests' seeded simulation (300 groups of 10
+    rows sharing the models' skill, equal models, 400 trials) the row
+    bootstrap rejected the true null 31 % of the time at level 0.05, the
+    cluster bootstrap 5.5 % (standard error 1.1 %).
+
     References
     ----------
     .. [1] Efron, B. (1987). Better bootstrap confidence intervals. JASA
@@ -288,6 +310,10 @@ def paired_bootstrap(
        chapters 14 and 15. Chapman & Hall.
     .. [3] Good, P. (2005). Permutation, Parametric and Bootstrap Tests of
        Hypotheses, 3rd ed., section 3.7 (matched pairs). Springer.
+    .. [4] Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and their
+       Application, section 3.8 (hierarchical data). Cambridge University Press.
+    .. [5] Field, C. A. & Welsh, A. H. (2007). Bootstrapping clustered data.
+       JRSS B 69(3), 369-390.
 
     Examples
     --------
@@ -302,6 +328,14 @@ def paired_bootstrap(
     0.0435
     >>> bool(res.ci_low > 0)
     True
+
+    Rows in groups (here 200 users with 10 rows each): whole users are drawn.
+
+    >>> users = np.repeat(np.arange(200), 10)
+    >>> res = paired_bootstrap(y, champion, challenger, metric="accuracy",
+    ...                        groups=users, rng=0)
+    >>> res.n_samples, res.n_groups, res.method.startswith("cluster bootstrap over 200")
+    (2000, 200, True)
     """
     caller = "paired_bootstrap"
     spec = resolve_metric(metric, higher_is_better, caller)
@@ -343,6 +377,7 @@ def paired_bootstrap(
         pos_label=pos_label,
         n_bins=n_bins,
         caller=caller,
+        groups=groups,
     )
     return _bootstrap_result(
         problem,
@@ -361,9 +396,14 @@ def paired_bootstrap(
 def small_sample(problem: Any) -> str | None:
     """Describe why ``problem`` is below the documented minimums, or None."""
     k, minority = n_effective(problem)
+    grouped = getattr(problem, "n_groups", None) is not None
     if minority is not None and minority < MIN_CLASS_COUNT:
+        if grouped:
+            return f"{minority} groups holding the rarer class (< {MIN_CLASS_COUNT})"
         return f"{minority} examples of the rarer class (< {MIN_CLASS_COUNT})"
     if k < MIN_DIFFERING:
+        if grouped:
+            return f"{k} groups on which the models differ (< {MIN_DIFFERING})"
         return f"{k} examples on which the models differ (< {MIN_DIFFERING})"
     return None
 
@@ -390,7 +430,7 @@ def resolve_test(
         return "bootstrap"
     if too_big:
         warnings.warn(
-            f"small sample for {problem.spec.name!r}: {what}, but {problem.n} examples "
+            f"small sample for {problem.spec.name!r}: {what}, but {problem.n_samples} examples "
             "make the exact permutation test too costly at this n_resamples; the "
             "bootstrap interval, which may reject a true null too often, decides "
             "(pass test='permutation' with fewer n_resamples to force the exact test)",
@@ -473,13 +513,19 @@ def _bootstrap_result(
     ci = bca if use_bca else pct
 
     test = resolve_test(test, problem, margin, n_resamples, warn=warn)
-    method = f"paired bootstrap ({how})"
+    groups = problem.n_groups
+    if groups is None:
+        method = f"paired bootstrap ({how})"
+    else:
+        method = f"cluster bootstrap over {groups} groups ({how})"
     if test == "permutation":
         # the bar counts the bootstrap resamples only (as before): one bar per call
         dist = swap_distribution(problem, n_resamples, gen, n_jobs=n_jobs, caller=caller)
         p_gt = dist.p_greater(dist.observed)
         p_lt = dist.p_less(dist.observed)
-        method += f"; p-value: paired permutation test ({dist.how})"
+        swapped = "paired permutation test" if groups is None else (
+            f"cluster sign-flip test over {groups} groups")
+        method += f"; p-value: {swapped} ({dist.how})"
     else:
         p_gt = _p_greater(boot, null_value, z0, acc, use_bca)
         p_lt = _p_greater(-boot, -null_value, -z0, -acc, use_bca)
@@ -510,11 +556,12 @@ def _bootstrap_result(
         alternative=_alternative_text(direction, null_value),
         p_value=float(p),
         null_rejected=bool(p < alpha),
-        n_samples=problem.n,
+        n_samples=problem.n_samples,
         n_resamples=int(boot.size),
         test=test,
         small_sample=small_sample(problem) is not None,
         method=method,
+        n_groups=groups,
     )
 
 
@@ -534,6 +581,7 @@ def paired_permutation(
     rng: RNGLike = None,
     n_jobs: int | None = None,
     progress: Any = False,
+    groups: Any = None,
 ) -> PermutationResult:
     """Exact paired permutation test of H0 "the two models are interchangeable".
 
@@ -579,11 +627,19 @@ def paired_permutation(
     progress : bool or callable, default=False
         True: a progress bar over the swaps (needs the ``progress`` extra); a
         callable is called as ``progress(done, total)``.
+    groups : array-like of shape (n,), optional
+        The group of each row, when rows of one group are not independent.
+        The two models' outputs are then swapped on whole groups together
+        (the cluster sign-flip test, exact under H0 "the models are
+        interchangeable within every group" [4]_): ``n_differing`` counts the
+        groups whose swap changes the comparison. Named metrics only; at least
+        two groups; a pandas Series is matched to ``y_true``'s rows by label.
 
     Returns
     -------
     PermutationResult
-        With the ``difference``, ``p_value``, ``exact`` and ``n_differing``.
+        With the ``difference``, ``p_value``, ``exact`` and ``n_differing``
+        (and ``n_groups`` with ``groups``).
 
     Notes
     -----
@@ -607,6 +663,8 @@ def paired_permutation(
     .. [3] Phipson, B. & Smyth, G. K. (2010). Permutation p-values should
        never be zero. Statistical Applications in Genetics and Molecular
        Biology 9(1), article 39.
+    .. [4] Davison, A. C. & Hinkley, D. V. (1997). Bootstrap Methods and their
+       Application, sections 3.8 and 4.3. Cambridge University Press.
 
     Examples
     --------
@@ -619,6 +677,13 @@ def paired_permutation(
     >>> res = paired_permutation(y, champion, challenger, metric="roc_auc", rng=0)
     >>> res.n_differing, res.exact, bool(res.p_value < 0.05)
     (40, False, True)
+
+    With the rows in 8 groups of 5, whole groups swap (2^8 swaps, enumerated):
+
+    >>> res = paired_permutation(y, champion, challenger, metric="roc_auc",
+    ...                          groups=np.repeat(np.arange(8), 5), rng=0)
+    >>> res.n_groups, res.n_differing, res.exact
+    (8, 8, True)
     """
     caller = "paired_permutation"
     spec = resolve_metric(metric, higher_is_better, caller)
@@ -646,6 +711,7 @@ def paired_permutation(
         pos_label=pos_label,
         n_bins=n_bins,
         caller=caller,
+        groups=groups,
     )
     obs_a, obs_b = problem.observed()
     if not (math.isfinite(obs_a) and math.isfinite(obs_b)):
@@ -683,9 +749,29 @@ def paired_permutation(
         alpha=alpha,
         exact=dist.exact,
         n_differing=dist.n_differing,
-        n_samples=problem.n,
+        n_samples=problem.n_samples,
         n_resamples=dist.n_resamples,
-        method=f"paired permutation test ({dist.how})",
+        method=(
+            f"paired permutation test ({dist.how})"
+            if problem.n_groups is None
+            else f"cluster sign-flip test over {problem.n_groups} groups ({dist.how})"
+        ),
+        n_groups=problem.n_groups,
+    )
+
+
+def refuse_groups(groups: Any, caller: str, method: str | None = None) -> None:
+    """Refuse ``groups`` for a test that counts single rows (McNemar, DeLong)."""
+    if groups is None:
+        return
+    test = f"method={method!r}" if method else caller
+    fail(
+        "groups",
+        f"None for {test}: it treats rows as independent and has no cluster version "
+        "(use the cluster bootstrap: paired_bootstrap(..., groups=...), or "
+        "method='bootstrap' in a gate)",
+        described("groups given"),
+        caller,
     )
 
 
@@ -707,6 +793,7 @@ def mcnemar(
     exact: bool | None = None,
     continuity_correction: bool = True,
     alpha: float = 0.05,
+    groups: Any = None,
 ) -> McNemarResult:
     """McNemar's test of equal accuracy of two classifiers on the same examples.
 
@@ -726,6 +813,10 @@ def mcnemar(
         Edwards' continuity correction of the chi-square statistic.
     alpha : float, default=0.05
         Level for ``null_rejected``.
+    groups : None
+        McNemar's test counts single rows and has no cluster version: rows in
+        groups are refused (pass them to :func:`paired_bootstrap` or
+        :func:`paired_permutation` with ``metric="accuracy"`` and ``groups=``).
 
     Returns
     -------
@@ -760,6 +851,7 @@ def mcnemar(
     (0, 5, 0.0625)
     """
     caller = "mcnemar"
+    refuse_groups(groups, caller)
     if exact is not None:
         exact = check_bool(exact, "exact", caller)
     continuity_correction = check_bool(continuity_correction, "continuity_correction", caller)
@@ -884,6 +976,7 @@ def delong(
     rng: RNGLike = None,
     n_jobs: int | None = None,
     progress: Any = False,
+    groups: Any = None,
 ) -> DeLongResult:
     """DeLong's test for the difference of two correlated ROC AUCs.
 
@@ -924,6 +1017,11 @@ def delong(
         True: a progress bar over the permutation test's swaps, when it runs
         (needs the ``progress`` extra, tqdm); a callable is called as
         ``progress(done, total)``.
+    groups : None
+        DeLong's variance treats rows as independent and has no cluster
+        version here: rows in groups are refused (pass them to
+        :func:`paired_bootstrap` or :func:`paired_permutation` with
+        ``metric="roc_auc"`` and ``groups=``).
 
     Returns
     -------
@@ -965,6 +1063,7 @@ def delong(
     (True, True)
     """
     caller = "delong"
+    refuse_groups(groups, caller)
     confidence_level = check_probability(
         confidence_level, "confidence_level", caller, open_interval=True
     )

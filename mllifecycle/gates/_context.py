@@ -197,6 +197,15 @@ class GateContext:
         classes) are read against ``classes``. Default: the labels present in
         ``y_true``. Metrics undefined on the data (ROC AUC with one class
         present) make the gates that need them return a skipped result.
+    groups : array-like of shape (n,), optional
+        The group of each row (a user, a patient, a session) when rows of one
+        group are not independent. The comparative gates then resample and
+        swap whole groups (the cluster bootstrap of
+        :func:`~mllifecycle.gates.paired_bootstrap`), so correlated rows do not
+        make a difference look significant; ``method="mcnemar"`` and
+        ``method="delong"`` have no cluster version and refuse groups. Missing
+        labels (None, NaN) are refused; a slice holding fewer than two groups
+        is not judged by :class:`~mllifecycle.gates.SliceNoRegression`.
 
     Pandas inputs (Series, tables) whose index holds ``y_true``'s row labels in
     another order are matched to ``y_true``'s rows by label; when one of the
@@ -209,6 +218,13 @@ class GateContext:
     >>> ctx = GateContext(y_true=[0, 1, 1, 0], challenger=[0, 1, 1, 1])
     >>> ctx.has_champion, ctx.n_samples
     (False, 4)
+
+    Rows of two users, two rows each:
+
+    >>> ctx = GateContext(y_true=[0, 1, 1, 0], challenger=[0, 1, 1, 1],
+    ...                   groups=["ann", "ann", "bob", "bob"])
+    >>> ctx.n_groups
+    2
     """
 
     y_true: Any = attrs.field(eq=_ARRAY_EQ)
@@ -220,6 +236,7 @@ class GateContext:
     sample_weight: Any = attrs.field(default=None, eq=_ARRAY_EQ)
     rng: Any = None
     classes: Any = attrs.field(default=None, eq=_ARRAY_EQ)
+    groups: Any = attrs.field(default=None, eq=_ARRAY_EQ)
     # the float type below float64 each probability table was given in (float16,
     # float32): the gates check the table again, with that type's tolerance.
     # An init field, private, so that attrs.evolve passes it on: name -> (type,
@@ -240,7 +257,7 @@ class GateContext:
         # pandas inputs whose index holds y_true's row labels in another order
         # are matched by label (they were paired by position)
         for nm in ("challenger", "champion", "challenger_proba", "champion_proba",
-                   "sample_weight"):
+                   "sample_weight", "groups"):
             fix(self, nm, in_row_order(getattr(self, nm), given, nm, caller))
         if isinstance(self.slices, Mapping):
             fix(self, "slices", {k: in_row_order(v, given, "slices", caller)
@@ -292,12 +309,21 @@ class GateContext:
         n = check_consistent_length(arrays, names, caller)
         fix(self, "slices", _slices(self.slices, n))
         fix(self, "sample_weight", check_weights(self.sample_weight, n, caller, positive_sum=True))
+        if self.groups is not None:
+            from mllifecycle._gain import check_groups
+
+            fix(self, "groups", check_groups(self.groups, y, n, caller, rows_name="y_true"))
         check_rng(self.rng, caller=caller)
 
     @property
     def n_samples(self) -> int:
         """Number of examples."""
         return int(self.y_true.shape[0])
+
+    @property
+    def n_groups(self) -> int | None:
+        """Number of distinct groups, or None without ``groups``."""
+        return None if self.groups is None else int(np.unique(self.groups).size)
 
     @property
     def has_champion(self) -> bool:
@@ -314,7 +340,8 @@ class GateContext:
         ``mask`` is a boolean array with one flag per example, or an array of
         integer row positions. Slices are kept for the selected rows. An
         integer array of 0s and 1s with one entry per example is refused: it
-        would be read as the positions 0 and 1, not as flags.
+        would be read as the positions 0 and 1, not as flags. Groups are kept
+        for the selected rows.
         """
         rows = _rows(mask, self.n_samples)
 
@@ -333,6 +360,7 @@ class GateContext:
             champion_proba=self._proba_as_given("champion_proba", rows),
             slices=slices,
             sample_weight=sub(self.sample_weight),
+            groups=sub(self.groups),
             rng=self.rng,
             # the full data's labels: a slice may lack a class its predictions hold
             classes=self.labels,

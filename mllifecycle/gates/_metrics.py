@@ -166,7 +166,19 @@ class Problem:
     arrays: tuple[Any, Any, Any] | None = None
     n_bins: int = 10
     # examples of the rarer class, for metrics that depend on the class balance
+    # (with groups: groups holding an example of the rarer class)
     minority: int | None = None
+    # cluster resampling (groups=): rows and groups of the evaluation set. A sum
+    # metric's F then holds one row per group (the group's sums), so n is the
+    # number of groups; ROC AUC keeps its rows and maps each to its group
+    n_rows: int | None = None
+    n_groups: int | None = None
+    group_of: npt.NDArray[np.intp] | None = None
+
+    @property
+    def n_samples(self) -> int:
+        """Rows of the evaluation set (``n`` counts groups once grouped)."""
+        return self.n if self.n_rows is None else self.n_rows
 
     def evaluate(self, S: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Metric values of champion and challenger from sums ``S`` (..., q)."""
@@ -523,6 +535,7 @@ def prepare(
     classes: Any = None,
     caller: str,
     names: tuple[str, str] = ("champion", "challenger"),
+    groups: Any = None,
 ) -> Problem:
     """Validate the inputs for ``spec`` and build the resampling problem.
 
@@ -530,7 +543,17 @@ def prepare(
     a slice of it (default: the labels present in ``y_true``); ``names`` are
     the caller's names of the champion and challenger arguments (for errors).
     Pandas inputs are matched to ``y_true``'s rows by index (:func:`in_row_order`).
+    With ``groups`` (one group label per row) the problem is the cluster
+    problem of :func:`group_problem`.
     """
+    if groups is not None and spec.kind == "callable":
+        fail(
+            "groups",
+            "None for a callable metric (the cluster bootstrap and the cluster swap "
+            "test support the named metrics: " + ", ".join(sorted(METRICS)) + ")",
+            described(f"groups for the callable {spec.name!r}"),
+            caller,
+        )
     champion = in_row_order(champion, y_true, names[0], caller)
     challenger = in_row_order(challenger, y_true, names[1], caller)
     sample_weight = in_row_order(sample_weight, y_true, "sample_weight", caller)
@@ -552,6 +575,73 @@ def prepare(
     elif spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
         _, counts = np.unique(np.asarray(y_true), return_counts=True)
         problem.minority = int(counts.min()) if counts.size > 1 else 0
+    if groups is not None:
+        codes, n_groups = group_codes(groups, y_true, problem.n, caller)
+        problem = group_problem(problem, codes, n_groups, np.asarray(y_true))
+    return problem
+
+
+def group_codes(
+    groups: Any, y_true: Any, n: int, caller: str
+) -> tuple[npt.NDArray[np.intp], int]:
+    """Check ``groups`` (one label per row of ``y_true``); return (group code per row, count).
+
+    Groups are numbered in the order of their first row, so that with one row
+    per group the codes are ``0..n-1`` and the cluster problem is the row
+    problem itself. Fewer than two groups cannot be resampled: refused.
+    """
+    from mllifecycle._gain import check_groups
+
+    arr = check_groups(groups, y_true, n, caller, rows_name="y_true")
+    _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    rank = np.empty(first.size, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    if first.size < 2:
+        fail(
+            "groups",
+            "at least two groups (a cluster bootstrap draws whole groups, and one "
+            "group resamples into itself)",
+            described(f"{first.size} group"),
+            caller,
+        )
+    return rank[inverse], int(first.size)
+
+
+def group_problem(
+    problem: Problem, codes: npt.NDArray[np.intp], n_groups: int, y: npt.NDArray[Any]
+) -> Problem:
+    """Return the cluster version of ``problem``: groups drawn and swapped whole.
+
+    A sum metric is a function of the sums ``c @ F``; drawing groups with
+    counts ``g`` gives the sums ``g @ F_G`` with ``F_G`` the per-group sums of
+    ``F``, so the cluster bootstrap, the cluster sign-flip test and the
+    leave-one-group-out jackknife are the row engine run on ``F_G``. ROC AUC
+    keeps its rows and maps them to their groups (``group_of``).
+    ``minority`` becomes the number of groups holding an example of the rarer
+    class (the independent units that class is seen in).
+    """
+    if problem.minority is not None:
+        if problem.positive is not None:
+            classes = problem.positive.astype(np.intp)
+        else:
+            _, classes = np.unique(y, return_inverse=True)
+            classes = classes.reshape(-1)
+        k = int(classes.max(initial=0)) + 1
+        held = np.zeros((k, n_groups), dtype=bool)
+        held[classes, codes] = True
+        per_class = held.sum(axis=1)
+        problem.minority = int(per_class.min()) if k > 1 else 0
+    if problem.F is not None:
+        F = problem.F
+        FG = np.zeros((n_groups, F.shape[1]))
+        np.add.at(FG, codes, F)  # in row order: one group's rows summed as written
+        return attrs.evolve(problem, n=n_groups, F=FG, weights=None, n_rows=problem.n,
+                            n_groups=n_groups)
+    problem.n_rows = problem.n
+    problem.n_groups = n_groups
+    if n_groups < problem.n:  # one row per group: the row problem itself
+        problem.group_of = codes
     return problem
 
 
@@ -903,6 +993,63 @@ def auc_jackknife(positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatAr
     return out
 
 
+def auc_group_jackknife(
+    positive: npt.NDArray[np.bool_],
+    score: FloatArray,
+    w: FloatArray,
+    codes: npt.NDArray[np.intp],
+    n_groups: int,
+) -> FloatArray:
+    """Exact leave-one-group-out AUCs (weighted Mann-Whitney), O(n log n).
+
+    Leaving group ``g`` out removes every pair with a member in ``g``: the
+    sum over ``g``'s rows of each row's pairs with all rows counts the pairs
+    inside ``g`` twice, so they are added back once.
+    """
+    order = np.lexsort((positive, score))
+    s = score[order]
+    p = positive[order]
+    ws = w[order]
+    n = s.size
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    new_group[1:] = s[1:] != s[:-1]
+    gid = np.cumsum(new_group) - 1
+    gpos = np.bincount(gid, weights=ws * p)
+    gneg = np.bincount(gid, weights=ws * ~p)
+    neg_below = np.cumsum(gneg) - gneg
+    pos_above = gpos.sum() - np.cumsum(gpos)
+    Wp, Wn = gpos.sum(), gneg.sum()
+    pos_contrib = ws * (neg_below[gid] + 0.5 * gneg[gid])
+    num = float((pos_contrib * p).sum())
+    neg_contrib = ws * (pos_above[gid] + 0.5 * gpos[gid])
+    contrib = np.where(p, pos_contrib, neg_contrib)
+    out_pairs = np.bincount(codes[order], weights=contrib, minlength=n_groups)
+    # pairs inside each group: tie blocks of (group, score)
+    o2 = np.lexsort((score, codes))
+    s2, c2, p2, w2 = score[o2], codes[o2], positive[o2], w[o2]
+    new_block = np.empty(n, dtype=bool)
+    new_block[0] = True
+    new_block[1:] = (s2[1:] != s2[:-1]) | (c2[1:] != c2[:-1])
+    bid = np.cumsum(new_block) - 1
+    bneg = np.bincount(bid, weights=w2 * ~p2)
+    bpos = np.bincount(bid, weights=w2 * p2)
+    bcode = c2[new_block]
+    before = np.cumsum(bneg) - bneg
+    starts = np.empty(bcode.size, dtype=bool)
+    starts[0] = True
+    starts[1:] = bcode[1:] != bcode[:-1]
+    below = before - before[starts][np.cumsum(starts) - 1]
+    inside = np.bincount(bcode, weights=bpos * (below + 0.5 * bneg), minlength=n_groups)
+    wp = Wp - np.bincount(codes, weights=w * positive, minlength=n_groups)
+    wn = Wn - np.bincount(codes, weights=w * ~positive, minlength=n_groups)
+    den = wp * wn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(
+            den > 0, (num - out_pairs + inside) / np.where(den > 0, den, 1.0), np.nan
+        )
+
+
 # ---------------------------------------------------------------- resampling
 
 
@@ -1030,7 +1177,14 @@ def _bootstrap_chunk(
         Ga = _run_matrix(_run_ids(la, n), la.starts.size, dt)
         Gb = _run_matrix(run_b, lb.starts.size, dt)
         parts_a, parts_b = [], []
-        for C in count_blocks(rng, n, n_resamples):
+        # cluster bootstrap: groups are drawn, and each row counts as often as its
+        # group was drawn (the count of the group of the row at each sorted position)
+        group_at = None if problem.group_of is None else problem.group_of[la.order]
+        draws = n if problem.n_groups is None or group_at is None else problem.n_groups
+        for C in count_blocks(rng, draws, n_resamples,
+                              max_elements=max(1, (1 << 20) * draws // n)):
+            if group_at is not None:
+                C = C[:, group_at]
             CT: npt.NDArray[Any] = np.ascontiguousarray(C.T, dtype=dt)
             if w_sorted is not None:
                 CT = CT * w_sorted[:, None]
@@ -1068,6 +1222,14 @@ def jackknife_values(problem: Problem, max_groups: int = 100) -> FloatArray:
     w = np.ones(problem.n) if problem.weights is None else problem.weights
     if problem.scores is not None:
         assert problem.positive is not None
+        if problem.group_of is not None and problem.n_groups is not None:
+            ja = auc_group_jackknife(
+                problem.positive, problem.scores[0], w, problem.group_of, problem.n_groups
+            )
+            jb = auc_group_jackknife(
+                problem.positive, problem.scores[1], w, problem.group_of, problem.n_groups
+            )
+            return jb - ja
         ja = auc_jackknife(problem.positive, problem.scores[0], w)
         jb = auc_jackknife(problem.positive, problem.scores[1], w)
         return jb - ja

@@ -22,15 +22,18 @@ from mllifecycle.gates._common import (
     _too_few_rows,
     _undefined,
 )
-from mllifecycle.gates._compare import delong, mcnemar_counts
+from mllifecycle.gates._compare import delong, mcnemar_counts, refuse_groups
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
 from mllifecycle.gates._metrics import MetricSpec, prepare
 
 __all__ = ["NoRegression", "SignificantImprovement"]
 
 
-def _permutation_verdict(p: float, alpha: float, ok: bool, what: str) -> str:
-    head = f"small sample: exact paired permutation test, one-sided p = {_f(p)}"
+def _permutation_verdict(p: float, alpha: float, ok: bool, what: str,
+                         n_groups: int | None = None) -> str:
+    test = "exact paired permutation test" if n_groups is None else (
+        f"exact cluster sign-flip test over {n_groups} groups")
+    head = f"small sample: {test}, one-sided p = {_f(p)}"
     if ok:
         return f"{head} < alpha {alpha:g}: {what}"
     return f"{head} >= alpha {alpha:g}: not shown"
@@ -62,7 +65,10 @@ class NoRegression:
     one-sided ``1 - alpha`` lower confidence bound of the improvement (the
     lower end of the two-sided ``1 - 2 alpha`` paired bootstrap interval,
     oriented so that positive means better) lies above ``-margin``. With no
-    champion the gate is skipped. On fewer examples than any paired test at
+    champion the gate is skipped. With ``GateContext(groups=...)`` whole groups
+    are resampled (the cluster bootstrap of :func:`paired_bootstrap`), so rows
+    of one user or session do not count as independent evidence. On fewer
+    examples than any paired test at
     ``alpha`` can decide on (5 at ``alpha=0.05``: the exact test's smallest
     p-value on ``n`` is ``2 ** -n``) it does not pass, whatever the bound: the
     reasons say "insufficient evidence".
@@ -149,7 +155,8 @@ class NoRegression:
         lower, _ = _improvement_bounds(res)
         if res.test == "permutation":
             ok = res.p_value < self.alpha
-            verdict = _permutation_verdict(res.p_value, self.alpha, ok, "no regression")
+            verdict = _permutation_verdict(res.p_value, self.alpha, ok, "no regression",
+                                           res.n_groups)
         else:
             ok = lower > -self.margin
             verdict = (
@@ -174,7 +181,9 @@ class SignificantImprovement:
     ``method="delong"`` (ROC AUC): passes when DeLong's one-sided p-value of
     H1 ``difference > margin`` is below ``alpha``. Skipped with no champion.
     McNemar's and DeLong's tests are unweighted: a context with
-    ``sample_weight`` needs ``method="bootstrap"``. On fewer examples than
+    ``sample_weight`` needs ``method="bootstrap"``, and so does a context
+    with ``groups`` (they have no cluster version; the bootstrap then draws
+    whole groups). On fewer examples than
     any paired test at ``alpha`` can decide on (5 at ``alpha=0.05``) the gate
     does not pass ("insufficient evidence" in the reasons).
 
@@ -266,6 +275,8 @@ class SignificantImprovement:
         undefined = _undefined(spec, context, self.name, caller)
         if undefined is not None:
             return undefined
+        if self.method != "bootstrap":
+            refuse_groups(context.groups, caller, self.method)
         if self.method != "bootstrap" and context.sample_weight is not None:
             # McNemar's and DeLong's tests count examples: weights would be ignored
             fail(
@@ -366,7 +377,8 @@ class SignificantImprovement:
         lower, _ = _improvement_bounds(res)
         if res.test == "permutation":
             ok = res.p_value < self.alpha
-            verdict = _permutation_verdict(res.p_value, self.alpha, ok, "significant improvement")
+            verdict = _permutation_verdict(res.p_value, self.alpha, ok,
+                                           "significant improvement", res.n_groups)
         else:
             ok = lower > self.margin
             verdict = (

@@ -126,7 +126,10 @@ def differing_rows(problem: Problem) -> npt.NDArray[np.intp]:
         return np.flatnonzero(np.any(D != 0, axis=1))
     if problem.scores is not None:
         ra, rb = _ranks(problem.scores[0]), _ranks(problem.scores[1])
-        return np.flatnonzero(ra != rb)
+        rows = np.flatnonzero(ra != rb)
+        if problem.group_of is not None:  # cluster swaps: the groups holding such rows
+            return np.unique(problem.group_of[rows])
+        return rows
     assert problem.arrays is not None
     _, a, b = problem.arrays
     ne: npt.NDArray[np.bool_] = np.asarray(a != b, dtype=bool)
@@ -258,6 +261,9 @@ def swap_distribution(
     elif problem.F is not None:
         values_of = _sums_values(problem, rows)
         width = k + problem.F.shape[1]
+    elif problem.scores is not None and problem.group_of is not None:
+        values_of = _auc_group_values(problem, rows)
+        width = problem.n
     elif problem.scores is not None:
         values_of = _auc_values(problem, rows)
         width = problem.n
@@ -288,7 +294,8 @@ def swap_distribution(
     if not ok.all():
         values = values[ok]
     m = values.size
-    kind = f"all 2^{k} swaps" if exact else f"{m} random swaps of {k} differing rows"
+    unit = "rows" if problem.n_groups is None else "groups"
+    kind = f"all 2^{k} swaps" if exact else f"{m} random swaps of {k} differing {unit}"
     return SwapDistribution(
         values=values,
         weights=np.full(m, 1.0 / m) if exact else None,
@@ -418,6 +425,24 @@ def _auc_values(
             aa = _auc_rows(A, positive, weights)
             ab = _auc_rows(B, positive, weights)
         return np.asarray(ab - aa, dtype=np.float64)
+
+    return values_of
+
+
+def _auc_group_values(
+    problem: Problem, groups: npt.NDArray[np.intp]
+) -> Callable[[npt.NDArray[np.bool_]], FloatArray]:
+    """Swap whole groups: a mask over the differing ``groups`` swaps all their rows."""
+    assert problem.group_of is not None
+    assert problem.n_groups is not None
+    codes = problem.group_of
+    n_groups = problem.n_groups
+    by_rows = _auc_values(problem, np.arange(problem.n))
+
+    def values_of(M: npt.NDArray[np.bool_]) -> FloatArray:
+        full = np.zeros((M.shape[0], n_groups), dtype=bool)
+        full[:, groups] = M
+        return by_rows(full[:, codes])
 
     return values_of
 

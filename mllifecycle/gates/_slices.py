@@ -36,7 +36,9 @@ class SliceNoRegression:
     fails with probability at most about ``alpha`` however many slices there
     are. The gate fails when any adjusted p-value is below ``alpha``. Slices
     smaller than ``min_slice_size`` are reported and not judged. Skipped with
-    no champion.
+    no champion. With ``GateContext(groups=...)`` each slice's bootstrap
+    draws whole groups (of the slice's rows); a slice holding fewer than two
+    groups cannot be resampled and is reported, not judged.
 
     This is the lenient reading (fail on evidence of a regression). For the
     strict reading (every slice must *show* non-inferiority) apply
@@ -256,6 +258,9 @@ class SliceNoRegression:
             y_sub = sub.y_true if w is None else sub.y_true[np.asarray(sub.sample_weight) > 0]
             if spec.kind == "score" and np.unique(y_sub).size < 2:
                 small.append(f"{name} (one class only)")
+                continue
+            if sub.groups is not None and np.unique(sub.groups).size < 2:
+                small.append(f"{name} (one group only)")
                 continue
             judged.append((k, name, sub))
         self._check_resamples_for(len(judged), caller)

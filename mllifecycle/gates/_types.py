@@ -82,7 +82,10 @@ class BootstrapResult(_ResultMixin):
     null_rejected : bool
         Whether ``p_value < 1 - confidence_level``.
     n_samples, n_resamples : int
-        Sample size and number of valid resamples.
+        Sample size (rows) and number of valid resamples.
+    n_groups : int or None
+        Number of groups resampled whole (``groups=``: the cluster bootstrap),
+        or None when single rows were resampled.
     test : str
         ``"bootstrap"`` or ``"permutation"``: where ``p_value`` comes from.
     small_sample : bool
@@ -130,6 +133,7 @@ class BootstrapResult(_ResultMixin):
     test: str = "bootstrap"
     small_sample: bool = False
     method: str
+    n_groups: int | None = None
 
     _repr_fields = (
         "metric",
@@ -295,10 +299,14 @@ class PermutationResult(_ResultMixin):
         True when every swap was enumerated (or the distribution was
         convolved exactly); False for Monte-Carlo swaps.
     n_differing : int
-        Examples on which the two models' outputs differ (only those swap).
+        Examples on which the two models' outputs differ (only those swap);
+        with ``groups``, groups whose swap changes the comparison.
     n_samples, n_resamples : int
-        Sample size and number of swaps (``2^n_differing`` when exact).
+        Sample size (rows) and number of swaps (``2^n_differing`` when exact).
     method : str
+    n_groups : int or None
+        Number of groups swapped whole (``groups=``), or None when single rows
+        were swapped.
 
     Examples
     --------
@@ -325,6 +333,7 @@ class PermutationResult(_ResultMixin):
     n_samples: int
     n_resamples: int
     method: str
+    n_groups: int | None = None
 
     _repr_fields = (
         "metric",
