@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from mllifecycle.augment import smote, smote_regression
 from mllifecycle.estimate import CBPE
 from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.labels import analyze, apply
 from mllifecycle.twotier import TwoTier
 
 RNG = np.random.default_rng(0)
@@ -36,6 +37,11 @@ def _relevance():
     smote_regression(X, X[:, 0], relevance=lambda y: y * 0 - 2.5, rng=0)
 
 
+def _unknown_gold():
+    L = apply([lambda s: "pos" if "good" in s else "neg"], ["good", "bad"])
+    analyze(L, y=np.array(["neg", "maybe"]))
+
+
 def _unknown_label():
     m = TwoTier(LogisticRegression()).fit(X, Y)
     m.partial_fit(X[:2], np.array([0, 7]), [1, 2])
@@ -48,8 +54,9 @@ def _unknown_label():
         (_negative_weight, r"Got 1 negative weight\(s\), the smallest -1\.0 instead"),
         (_relevance, r"with values in \[-2\.5, -2\.5\] instead"),
         (_unknown_label, r"labels among the classes \[0, 1\]\. Got 7 instead"),
+        (_unknown_gold, r"gold labels among the classes \['neg', 'pos'\].*Got 'maybe' instead"),
     ],
-    ids=["check_proba", "sample_weight", "relevance", "twotier_label"],
+    ids=["check_proba", "sample_weight", "relevance", "twotier_label", "gold_label"],
 )
 def test_computed_numbers_are_shown_plainly(call, plain):
     with pytest.raises(InvalidParameterError, match=plain) as info:

@@ -776,6 +776,7 @@ def analyze(L: Any, y: Any = None, *, confidence_level: float = 0.95) -> LFAnaly
                            for v in yv.tolist()], dtype=np.int64)
         if (yi == -2).any():
             bad = yv[np.flatnonzero(yi == -2)[0]]
+            bad = bad.item() if isinstance(bad, np.generic) else bad  # 'a', not np.str_('a')
             what = (f"gold labels among the classes {cls.tolist()!r}"
                     if isinstance(L, LabelMatrix)
                     else "gold class indices (integers 0 <= y < 2**62)")
