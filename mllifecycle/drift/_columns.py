@@ -307,6 +307,13 @@ def refuse_mixed_time_zones(
 def check_tables(
     reference: Any, current: Any, caller: str
 ) -> tuple[list[str], list[npt.NDArray[Any]], list[npt.NDArray[Any]]]:
+    """Column names and columns of both samples, checked against each other.
+
+    The names are those the user gave: of ``reference`` when it is a table or
+    a mapping, else of ``current`` when that one is (an array gets ``x0``,
+    ``x1``, ...). Two named samples must have the same names in the same
+    order; columns are never paired by position under other names.
+    """
     r_obj: dict[int, bool] = {}
     c_obj: dict[int, bool] = {}
     r_times: dict[int, int] = {}
@@ -327,9 +334,12 @@ def check_tables(
             described(f"columns {cn[:5]}"),
             caller,
         )
-    refuse_mixed_times(r_times, c_times, rn, caller)
+    # names the user gave on either side: an array against a table reports the
+    # table's column names (the array's x0, x1, ... were shown for them)
+    names = cn if _named(current) and not _named(reference) else rn
+    refuse_mixed_times(r_times, c_times, names, caller)
     refuse_mixed_time_zones(
-        time_zones(reference, r_obj), time_zones(current, c_obj), rn, caller
+        time_zones(reference, r_obj), time_zones(current, c_obj), names, caller
     )
     for nm, col in (("reference", rc[0]), ("current", cc[0])):
         if col.shape[0] < 2:
@@ -339,7 +349,7 @@ def check_tables(
                 described(f"{col.shape[0]} sample(s)"),
                 caller,
             )
-    return rn, rc, cc
+    return names, rc, cc
 
 
 def _label_equals(name: str, j: int) -> bool:

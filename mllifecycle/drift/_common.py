@@ -31,6 +31,7 @@ from mllifecycle.exceptions import DegenerateDataWarning
 __all__ = [
     "FloatArray",
     "check_common",
+    "check_level",
     "check_pair_1d",
     "check_pair_2d",
     "check_pair_categorical",
@@ -41,6 +42,9 @@ __all__ = [
     "integers_and_missing",
     "shift_with_missing",
     "integer_offset",
+    "big_integer_columns",
+    "rounded_sides",
+    "warn_rounded_integers",
     "shift_integers",
     "check_optional_nonneg",
     "perm_labels",
@@ -63,6 +67,28 @@ def check_optional_nonneg(value: Any, name: str, caller: str) -> float | None:
     return check_scalar(value, name, caller=caller, low=0.0)
 
 
+_TINY = float(np.finfo(np.float64).tiny)  # the smallest normal float64 (2.2e-308)
+
+
+def check_level(alpha: Any, caller: str) -> float:
+    """Check a significance level ``alpha``: in (0, 1) and not subnormal.
+
+    Below the smallest normal float the p-values keep only a few significant
+    bits (5e-324 stands for anything up to 7.4e-324), so ``p <= alpha`` no
+    longer keeps the level; the streaming KSWIN refuses such levels alike.
+    """
+    a = check_alpha(alpha, "alpha", caller)
+    if not a >= _TINY:
+        fail(
+            "alpha",
+            f"at least {_TINY!r}, the smallest normal float (p-values below it "
+            "are rounded to a few bits)",
+            a,
+            caller,
+        )
+    return a
+
+
 def check_common(
     caller: str,
     alpha: Any,
@@ -74,7 +100,7 @@ def check_common(
     need_permutations: bool = False,
 ) -> tuple[float, float | None, float | None, int | None, np.random.Generator]:
     """Validate the parameters every test shares; return them normalised."""
-    a = check_alpha(alpha, "alpha", caller)
+    a = check_level(alpha, caller)
     me = check_optional_nonneg(min_effect, "min_effect", caller)
     th = check_optional_nonneg(threshold, "threshold", caller)
     nb: int | None = None
@@ -87,10 +113,41 @@ def check_common(
 _EXACT_INT = 2**53  # float64 holds every integer of at most this magnitude
 
 
+def _int_table(x: Any) -> npt.NDArray[Any] | None:
+    """Return a table (pandas, polars, pyarrow) of integer columns as one integer array.
+
+    ``to_numpy`` of a table of int64 columns gives int64, but with a uint64
+    column it gives float64, and the numeric checks read any table as
+    float64: integers beyond 2**53 were rounded (distinct ids tied). None for
+    anything else.
+    """
+    from mllifecycle._frames import is_frame, to_columns
+
+    if not is_frame(x):
+        return None
+    try:
+        _, cols = to_columns(x)
+    except (TypeError, ValueError):
+        return None
+    found = [integer_array(np.asarray(c)) if np.ndim(c) == 1 else None for c in cols]
+    ints = [i for i in found if i is not None]
+    if not ints or len(ints) != len(found):
+        return None
+    if len({i.dtype for i in ints}) == 1:
+        return np.column_stack(ints)
+    obj = np.column_stack([i.astype(object) for i in ints])
+    try:
+        return obj.astype(np.int64)
+    except OverflowError:
+        return obj  # beyond int64: shifted in Python's integers
+
+
 def _int_column(x: Any) -> npt.NDArray[Any] | None:
-    """``x`` as a NumPy integer array (ndarray, Series, list of ints), else None."""
+    """``x`` as a NumPy integer array (ndarray, Series, list of ints, table), else None."""
     if isinstance(x, np.ndarray):
         a = x
+    elif hasattr(x, "columns") or hasattr(x, "schema"):
+        return _int_table(x)
     elif hasattr(x, "to_numpy") and not hasattr(x, "columns"):
         try:
             a = np.asarray(x.to_numpy())
@@ -104,6 +161,20 @@ def _int_column(x: Any) -> npt.NDArray[Any] | None:
     else:
         return None
     return integer_array(a)
+
+
+def _values(x: Any) -> Any:
+    """Return the values of a sample as an array, integers kept exactly (None if unreadable)."""
+    if isinstance(x, np.ndarray):
+        return x
+    try:
+        if hasattr(x, "to_numpy") and not hasattr(x, "columns"):
+            return np.asarray(x.to_numpy())
+        if isinstance(x, list | tuple):
+            return np.asarray(x, dtype=object)
+    except (TypeError, ValueError):
+        return None
+    return None
 
 
 def _int_missing_column(
@@ -207,6 +278,75 @@ def integer_offset(
     return lows
 
 
+def big_integer_columns(a: Any) -> list[int]:
+    """Columns (positions; 0 for a 1-D sample) holding integers beyond 2**53 in magnitude.
+
+    Integer arrays and Python or NumPy ints in object arrays count; floats,
+    bools and other values do not.
+    """
+    if not isinstance(a, np.ndarray) or a.ndim not in (1, 2) or not a.size:
+        return []
+    cols = a if a.ndim == 2 else a[:, None]
+    out = []
+    for j in range(cols.shape[1]):
+        c = cols[:, j]
+        if c.dtype.kind in "iu":
+            big = int(c.min()) < -_EXACT_INT or int(c.max()) > _EXACT_INT
+        elif c.dtype.kind == "O":
+            big = any(
+                isinstance(v, int | np.integer) and not isinstance(v, bool)
+                and abs(int(v)) > _EXACT_INT
+                for v in c.tolist()
+            )
+        else:
+            big = False
+        if big:
+            out.append(j)
+    return out
+
+
+def warn_rounded_integers(
+    column: str | None, big: list[str], floats: list[str], caller: str
+) -> None:
+    """Warn that integers beyond 2**53 meet floats and are compared as float64.
+
+    ``big`` names the samples holding such integers, ``floats`` those holding
+    floats (a float column, or one mixing floats with the integers). Only
+    integers on both sides are shifted and compared exactly (see
+    :func:`integer_offset`); against floats, both are read as float64 (as
+    SciPy does), which rounds the integers, so distinct values may tie.
+    """
+    col = "" if column is None else f" (column {column!r})"
+    warnings.warn(
+        f"{caller}: integers beyond 2**53 in {' and '.join(repr(b) for b in big)}{col} "
+        f"meet floats in {' and '.join(repr(f) for f in floats)}; both are compared as "
+        "float64, which rounds such integers (distinct values may tie). Pass "
+        "integers in both samples (pandas 'Int64' where values are missing) to "
+        "compare them exactly",
+        DegenerateDataWarning,
+        stacklevel=4,
+    )
+
+
+def rounded_sides(
+    cols: tuple[Any, Any], exact: tuple[Any, Any]
+) -> tuple[list[str], list[str]]:
+    """Which samples hold big integers and which floats, for one column pair.
+
+    ``exact`` is each side's integers (None when the side holds other values).
+    Empty lists when the pair is compared without rounding.
+    """
+    sides = ("reference", "current")
+    big = [nm for nm, c in zip(sides, cols, strict=True) if big_integer_columns(c)]
+    floats = [
+        nm for nm, c, e in zip(sides, cols, exact, strict=True)
+        if e is None and isinstance(c, np.ndarray) and c.dtype.kind in "fO"
+    ]
+    if not big or not floats:
+        return [], []
+    return big, floats
+
+
 def shift_integers(a: npt.NDArray[Any], offset: list[int]) -> FloatArray:
     """Return ``a - offset`` (per column), computed in integers, as float64."""
     two_d = a.ndim == 2
@@ -229,7 +369,12 @@ def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, 
     ra, ca = _int_column(reference), _int_column(current)
     if ra is None or ca is None:  # ints with None: each side's integers, shifted alike
         rm, cm = _int_missing_column(reference), _int_missing_column(current)
-        if rm is None or cm is None:
+        if rm is None or cm is None:  # floats on a side: integers beyond 2**53 round
+            samples = (_values(reference), _values(current))
+            exact = (ra if rm is None else rm, ca if cm is None else cm)
+            big, floats = rounded_sides(samples, exact)
+            if big:
+                warn_rounded_integers(None, big, floats, caller)
             return reference, current
         off = integer_offset(rm[0], cm[0], caller=caller)
         if off is None:
@@ -256,7 +401,10 @@ def exact_integer_columns(
         if kind != "numeric":
             continue
         r, c = integers_and_missing(rc[j]), integers_and_missing(cc[j])
-        if r is None or c is None:
+        if r is None or c is None:  # floats on a side: integers beyond 2**53 round
+            big, floats = rounded_sides((rc[j], cc[j]), (r, c))
+            if big:
+                warn_rounded_integers(names[j], big, floats, caller)
             continue
         off = integer_offset(r[0], c[0], caller=caller, columns=[names[j]])
         if off is not None:  # missing values (None) stay missing, as NaN

@@ -12,7 +12,6 @@ import numpy.typing as npt
 
 from mllifecycle._multitest import CORRECTIONS, adjust_p_values
 from mllifecycle._validation import (
-    check_alpha,
     check_nan_policy,
     check_option,
     check_rng,
@@ -26,7 +25,12 @@ from mllifecycle.drift._columns import (
     kinds,
     resolve_tests,
 )
-from mllifecycle.drift._common import FloatArray, check_optional_nonneg, exact_integer_columns
+from mllifecycle.drift._common import (
+    FloatArray,
+    check_level,
+    check_optional_nonneg,
+    exact_integer_columns,
+)
 from mllifecycle.drift._ks import (
     ks_pvalues,
     ks_statistic_columns,
@@ -282,10 +286,30 @@ def _width(x: Any) -> int:
     return 0
 
 
+def _keys_as_positions(
+    categorical_features: Any, tests: Any, names: list[str], caller: str
+) -> tuple[Any, Any]:
+    """``categorical_features`` and ``tests`` keys naming ``names`` as positions.
+
+    For a reference without column names (an array) fitted against a named
+    current table: the user names the table's columns.
+    """
+    def pos(key: Any, arg: str) -> Any:
+        if isinstance(key, str):
+            return names.index(column_name(key, names, arg, caller))
+        return key  # a position (or a bad key, refused by the fit)
+
+    if isinstance(categorical_features, Sequence) and not isinstance(categorical_features, str):
+        categorical_features = [pos(c, "categorical_features") for c in categorical_features]
+    if isinstance(tests, Mapping):
+        tests = {pos(k, "tests"): v for k, v in tests.items()}
+    return categorical_features, tests
+
+
 def check_detect_params(
     caller: str, alpha: Any, correction: Any, min_effect: Any, nan_policy: Any
 ) -> tuple[float, str | None, float | None, str]:
-    a = check_alpha(alpha, "alpha", caller)
+    a = check_level(alpha, caller)
     corr = check_option(correction, "correction", CORRECTIONS, caller)
     me = check_optional_nonneg(min_effect, "min_effect", caller)
     pol = check_nan_policy(nan_policy, caller)
@@ -311,7 +335,10 @@ def detect(
     reference, current : 2-D array-like, DataFrame or dict of columns
         Rows are samples, columns features; the same columns in both. pandas,
         polars and pyarrow tables are accepted. Column names of tables and
-        dicts are kept (arrays get ``x0``, ``x1``, ...).
+        dicts are kept (arrays get ``x0``, ``x1``, ...); an array against a
+        table (either way round) takes the table's names. Two tables must have
+        the same column names in the same order: others are refused, never
+        paired by position.
     tests : str or mapping, default="auto"
         ``"auto"``: ``ks`` for numeric columns, ``chi_square`` for categorical
         ones. A test name (``ks``, ``cramer_von_mises``, ``anderson_darling``,
@@ -384,7 +411,20 @@ def detect(
         ref_names = (
             [str(c) for c in ref_cols] if ref_cols is not None else column_names(reference)
         )
-        extra = sorted(cur_declared & set(ref_names or ()))
+        extra: list[Any] = sorted(cur_declared & set(ref_names or ()))
+        cur_cols = getattr(current, "columns", None) if is_dask(current) else None
+        cur_names = (
+            [str(c) for c in cur_cols] if cur_cols is not None
+            else [str(k) for k in current] if isinstance(current, Mapping)
+            else column_names(current)
+        )
+        if ref_names is None and cur_names is not None:
+            # an array against a table: the table's names, as in memory; the
+            # reference is fitted on positions (its columns are x0, x1, ...)
+            extra = [j for j, nm in enumerate(cur_names) if nm in cur_declared]
+            categorical_features, tests = _keys_as_positions(
+                categorical_features, tests, cur_names, caller
+            )
         if extra and categorical_features is None:
             categorical_features = extra
         elif extra and isinstance(categorical_features, Sequence) and not isinstance(

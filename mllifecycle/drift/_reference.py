@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._results import same_array
 from mllifecycle._validation import check_int, check_nan_policy, check_rng, described, fail
 from mllifecycle.drift._columns import (
     column_kind,
@@ -23,10 +24,13 @@ from mllifecycle.drift._columns import (
 )
 from mllifecycle.drift._common import (
     FloatArray,
+    big_integer_columns,
     category_types,
     check_pair_categorical,
     exact_integer_columns,
     integers_and_missing,
+    rounded_sides,
+    warn_rounded_integers,
 )
 from mllifecycle.drift._dask import (
     check_collection,
@@ -306,7 +310,35 @@ def fit_partition(
     )
 
 
-@attrs.define(eq=False)
+def _same_arrays(a: Any, b: Any) -> bool:
+    """Equality of two lists of arrays (or None): same kinds of values, same values."""
+    if a is None or b is None:
+        return a is None and b is None
+    return len(a) == len(b) and all(
+        np.asarray(x).dtype.kind == np.asarray(y).dtype.kind and same_array(x, y)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _same_categories(a: Any, b: Any) -> bool:
+    """Equality of two lists of (categories, counts) pairs."""
+    return len(a) == len(b) and all(
+        _same_arrays(list(x), list(y)) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _same_sketches(a: Any, b: Any) -> bool:
+    """Equality of two lists of quantile sketches (or None)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return len(a) == len(b) and all(
+        (x.n, x.error, x.capacity) == (y.n, y.error, y.capacity)
+        and _same_arrays([x.values, x.weights], [y.values, y.weights])
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+@attrs.define(eq=True)
 class Reference:
     """A fitted reference data set, for comparing many windows against it.
 
@@ -339,6 +371,9 @@ class Reference:
     is kept as a mergeable quantile sketch of bounded size instead (KS only,
     with a stated error bound and a conservative p-value). Dask DataFrames and
     arrays are profiled partition by partition on the Dask scheduler.
+    References compare equal (``==``) when they hold the same columns, tests
+    and kept values (a pickled copy equals the original); being mutable
+    (caches), they are not hashable.
 
     Examples
     --------
@@ -355,13 +390,19 @@ class Reference:
     kinds: list[str]
     tests: list[str]
     n_reference: int
-    _numeric: list[npt.NDArray[Any]]  # sorted: float64, or exact integers
-    _categories: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]
-    _stack: FloatArray | None = None
-    _columns: list[npt.NDArray[Any]] | None = None
-    _cache: dict[Any, Any] = attrs.field(factory=dict)
+    # sorted: float64, or exact integers
+    _numeric: list[npt.NDArray[Any]] = attrs.field(eq=attrs.cmp_using(eq=_same_arrays))
+    _categories: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]] = attrs.field(
+        eq=attrs.cmp_using(eq=_same_categories)
+    )
+    # caches built from the fields above: not part of the value
+    _stack: FloatArray | None = attrs.field(default=None, eq=False)
+    _columns: list[npt.NDArray[Any]] | None = attrs.field(default=None, eq=False)
+    _cache: dict[Any, Any] = attrs.field(factory=dict, eq=False)
     _frame: bool = False
-    _sketches: list[QuantileSketch] | None = None
+    _sketches: list[QuantileSketch] | None = attrs.field(
+        default=None, eq=attrs.cmp_using(eq=_same_sketches)
+    )
     _capacity: int | None = None
     # the reference table's datetime columns: [[position, 1 if timezone-aware else 0]]
     _time_zones: list[list[int]] | None = None
@@ -573,7 +614,9 @@ class Reference:
         Parameters
         ----------
         current : 2-D array-like, DataFrame, dict of columns, Dask DataFrame or Dask array
-            The current window, with the reference's columns. A Dask
+            The current window, with the reference's columns (a reference
+            fitted on a table refuses a table with other names or order; one
+            fitted on an array reports a current table's column names). A Dask
             collection is sketched partition by partition when the reference
             is a sketch, and gathered into memory when it is exact.
         alpha : float, default=0.05
@@ -599,7 +642,8 @@ class Reference:
                     [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(width)]
                 )
                 self._check_columns(cur_names, cols is not None, caller)
-                self._check_declared(cur_names, declared_categorical_dask(current), caller)
+                shown = self._shown(cur_names, cols is not None)
+                self._check_declared(shown, declared_categorical_dask(current), caller)
                 cat = self._categorical_indices()
                 cur = fit_partitions(
                     current,
@@ -615,14 +659,16 @@ class Reference:
                 )
                 cur._check_sizes("current", caller)
                 # aware against naive times were compared as instants
-                self._check_time_zones({j: bool(z) for j, z in cur._time_zones or []}, caller)
+                self._check_time_zones(
+                    {j: bool(z) for j, z in cur._time_zones or []}, caller, shown
+                )
                 if self._time_kinds is not None and cur._time_kinds is not None:
                     refuse_mixed_times(
                         {p[0]: p[1] for p in self._time_kinds},
-                        {p[0]: p[1] for p in cur._time_kinds}, self.names, caller,
+                        {p[0]: p[1] for p in cur._time_kinds}, shown, caller,
                         like="the reference",
                     )
-                return self._compare_profiles(cur, a, corr, me, rng, caller)
+                return self._compare_profiles(cur, a, corr, me, rng, caller, shown)
         cur_zones: dict[int, bool] = {}
         cur_times: dict[int, int] = {}
         names, cc = split_table(current, "current", caller, cur_zones, cur_times)
@@ -641,12 +687,13 @@ class Reference:
                 described(f"columns {names[:5]}"),
                 caller,
             )
+        shown = self._shown(names, named)
         if self._time_kinds is not None:  # instants against numbers or durations
             refuse_mixed_times(
-                {p[0]: p[1] for p in self._time_kinds}, cur_times, self.names, caller,
+                {p[0]: p[1] for p in self._time_kinds}, cur_times, shown, caller,
                 like="the reference",
             )
-        self._check_time_zones(time_zones(current, cur_zones), caller)
+        self._check_time_zones(time_zones(current, cur_zones), caller, shown)
         if cc[0].shape[0] < 2:
             fail(
                 "current",
@@ -655,8 +702,8 @@ class Reference:
                 caller,
             )
         cur_mat = numeric_matrix(current)
-        self._check_declared(self.names, declared_categorical(current), caller)
-        for nm, kind, col in zip(self.names, self.kinds, cc, strict=True):
+        self._check_declared(shown, declared_categorical(current), caller)
+        for nm, kind, col in zip(shown, self.kinds, cc, strict=True):
             if cur_mat is None and kind == "numeric" and column_kind(col) != "numeric":
                 fail(
                     "current",
@@ -676,7 +723,7 @@ class Reference:
                 capacity=None,
                 min_rows=2,
             )
-            return self._compare_profiles(cur, a, corr, me, rng, caller)
+            return self._compare_profiles(cur, a, corr, me, rng, caller, shown)
         if self._stack is None:
             self._build_stack()
         if self._columns is None:
@@ -684,10 +731,10 @@ class Reference:
         rc, cc = list(self._columns), list(cc)
         # integer columns beyond 2**53 (kept exactly by fit) shifted alike in
         # both samples, as detect does: float64 made distinct values tie
-        shifted = exact_integer_columns(self.names, self.kinds, rc, cc, caller)
+        shifted = exact_integer_columns(shown, self.kinds, rc, cc, caller)
         results = run_all(
             caller,
-            self.names,
+            shown,
             self.kinds,
             self.tests,
             rc,
@@ -703,7 +750,7 @@ class Reference:
         n1 = max(r.n_reference for r in results.values())
         n2 = max(r.n_current for r in results.values())
         return build_report(
-            self.names,
+            shown,
             self.tests,
             results,
             alpha=a,
@@ -713,16 +760,29 @@ class Reference:
             n2=n2,
         )
 
-    def _check_time_zones(self, cz: dict[int, bool], caller: str) -> None:
+    def _shown(self, names: list[str], named: bool) -> list[str]:
+        """Return the column names a report shows: the reference's, or the current table's.
+
+        A reference fitted on an array has names ``x0``, ``x1``, ...; compared
+        with a table (or a mapping), the report shows the table's names, as
+        :func:`detect` does for an array against a table.
+        """
+        return list(names) if named and not self._frame else list(self.names)
+
+    def _check_time_zones(
+        self, cz: dict[int, bool], caller: str, names: list[str] | None = None
+    ) -> None:
         """Refuse a datetime column aware in one of reference/current and naive in the other.
 
-        ``cz`` is :func:`~mllifecycle.drift._columns.time_zones` of the current data.
+        ``cz`` is :func:`~mllifecycle.drift._columns.time_zones` of the current data;
+        ``names`` the column names to show (default: the reference's).
         """
+        shown = self.names if names is None else names
         if self._time_zones is None:
             return
         for j, aware in self._time_zones:
             if j in cz and bool(aware) != cz[j]:
-                nm = self.names[j]
+                nm = shown[j]
                 if aware:
                     fail("current", f"column {nm!r} timezone-aware, like the reference's "
                          "(localize it, e.g. Series.dt.tz_localize('UTC'))",
@@ -733,12 +793,13 @@ class Reference:
 
     def _check_declared(self, names: list[str], declared: set[str], caller: str) -> None:
         """Refuse a current column typed categorical where the reference's is numeric."""
-        for nm, kind in zip(names, self.kinds, strict=True):
+        for j, (nm, kind) in enumerate(zip(names, self.kinds, strict=True)):
             if kind == "numeric" and nm in declared:
+                key = f"{nm!r}" if nm == self.names[j] else f"position {j}"
                 fail(
                     "current",
                     f"column {nm!r} numeric, as in the reference (or fit the reference "
-                    f"with {nm!r} in 'categorical_features')",
+                    f"with {key} in 'categorical_features')",
                     described(f"a categorical-typed column {nm!r}"),
                     caller,
                 )
@@ -770,9 +831,14 @@ class Reference:
         min_effect: float | None,
         rng: Any,
         caller: str,
+        names: list[str] | None = None,
     ) -> DriftReport:
-        """Report from the reference's sketches and the current's profile."""
-        for nm, k, ck in zip(self.names, self.kinds, cur.kinds, strict=True):
+        """Report from the reference's sketches and the current's profile.
+
+        ``names``: the column names to show (default: the reference's).
+        """
+        shown = self.names if names is None else names
+        for nm, k, ck in zip(shown, self.kinds, cur.kinds, strict=True):
             if k != ck:
                 fail(
                     "current",
@@ -790,6 +856,14 @@ class Reference:
         num = [j for j, k in enumerate(self.kinds) if k == "numeric"]
         for pos, j in enumerate(num):
             ref_s, cur_s = self._sketches[pos], cur_sk[pos]
+            # integers beyond 2**53 against floats are compared as float64
+            exact = (
+                ref_s.values if ref_s.values.dtype.kind in "iuO" else None,
+                cur_s.values if cur_s.values.dtype.kind in "iuO" else None,
+            )
+            big, floats = rounded_sides((ref_s.values, cur_s.values), exact)
+            if big:
+                warn_rounded_integers(shown[j], big, floats, caller)
             d_hat, eps = ks_from_sketches(ref_s, cur_s)
             n1, n2 = ref_s.n, cur_s.n
             d_low = max(d_hat - eps, 0.0)
@@ -798,7 +872,7 @@ class Reference:
             )
             if eps == 0.0:  # exact: the statistic on the lattice, as the in-memory test
                 d_hat = d_low = float(d_lat[0])
-            results[self.names[j]] = make_result(
+            results[shown[j]] = make_result(
                 "ks",
                 d_hat,
                 float(p[0]),
@@ -817,11 +891,11 @@ class Reference:
         if cat:
             # one seed per column, as detect and the exact compare draw them,
             # so that a column's permutation p-value is the same for one rng
-            seeds = _seeds(rng, len(self.names), caller)
+            seeds = _seeds(rng, len(shown), caller)
             results.update(
                 run_all(
                     caller,
-                    [self.names[j] for j in cat],
+                    [shown[j] for j in cat],
                     ["categorical"] * len(cat),
                     [self.tests[j] for j in cat],
                     [np.repeat(*self._categories[i]) for i in range(len(cat))],
@@ -838,7 +912,7 @@ class Reference:
         n1 = max(r.n_reference for r in results.values())
         n2 = max(r.n_current for r in results.values())
         return build_report(
-            self.names,
+            shown,
             self.tests,
             results,
             alpha=alpha,
@@ -911,6 +985,19 @@ class Reference:
                         ),
                         caller,
                     )
+        num_cols = [j for j, k in enumerate(first.kinds) if k == "numeric"]
+        for k, j in enumerate(num_cols):  # integers beyond 2**53 meeting floats round
+            kept = [
+                (r._sketches[k].values if r._sketches is not None else r._numeric[k])
+                for r in refs
+            ]
+            big = [f"references[{i}]" for i, v in enumerate(kept) if big_integer_columns(v)]
+            floats = [
+                f"references[{i}]" for i, v in enumerate(kept)
+                if v.shape[0] and v.dtype.kind == "f"
+            ]
+            if big and floats:
+                warn_rounded_integers(first.names[j], big[:3], floats[:3], caller)
         caps = [r._capacity for r in refs if r._sketches is not None and r._capacity is not None]
         capacity = max(caps) if caps else None
         numeric: list[npt.NDArray[Any]] = []
