@@ -234,6 +234,26 @@ def check_cv(cv: Any, caller: str) -> Any:
     fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
 
 
+def group_codes(
+    groups: Any, rows: Any, n: int, caller: str, rows_name: str, why: str
+) -> tuple[npt.NDArray[np.intp], int]:
+    """Check ``groups`` (one label per row of ``rows``); return (group code per row, count).
+
+    Groups are numbered ``0..G-1`` in the order of their first row, so with
+    one row per group the codes are ``0..n-1`` and a resampling of whole
+    groups is the resampling of rows itself. Fewer than two groups are
+    refused naming ``groups``; ``why`` says why in the caller's terms.
+    """
+    arr = check_groups(groups, rows, n, caller, rows_name=rows_name)
+    uniq, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+    if first.size < 2:
+        fail("groups", f"at least 2 distinct groups ({why})",
+             described(f"the single group {uniq.tolist()[0]!r}"), caller)
+    rank = np.empty(first.size, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return np.asarray(rank[inverse.reshape(-1)], dtype=np.intp), int(first.size)
+
+
 def _consumes_groups(cv: Any) -> bool:
     """Whether a scikit-learn splitter asks for ``groups`` in ``split`` (GroupKFold...)."""
     try:

@@ -129,7 +129,8 @@ def _named_classes(y_true: Any, y_proba: Any, caller: str) -> list[Any] | None:
 
 
 def _bootstrap_rows(
-    y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator, caller: str
+    y: IntArray, n_classes: int, n_resamples: int, rng: np.random.Generator, caller: str,
+    codes: IntArray | None = None,
 ) -> list[IntArray]:
     """Row indices of ``n_resamples`` resamples that each contain every class.
 
@@ -139,19 +140,51 @@ def _bootstrap_rows(
     average: with many classes of a row or two such resamples are too rare
     (20 classes of one row: about one draw in 6,000), and an error says so
     rather than the loop running on.
+
+    With ``codes`` (the group of each row, numbered ``0..G-1`` in the order of
+    their first row), whole groups are drawn: ``G`` groups with replacement,
+    each bringing all its rows, in the order drawn (the cluster bootstrap of
+    Davison and Hinkley 1997, section 3.8). One row per group draws exactly
+    the rows of the row bootstrap.
     """
     n = len(y)
     out: list[IntArray] = []
     if n_resamples == 0:
         return out
+    if codes is not None:
+        n_units = int(codes.max()) + 1
+        order = np.argsort(codes, kind="stable")
+        sizes = np.bincount(codes, minlength=n_units)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    else:
+        n_units = n
     limit = _MAX_REDRAWS * n_resamples
     for _ in range(limit):
-        idx = rng.integers(0, n, n)
+        idx = rng.integers(0, n_units, n_units)
+        if codes is not None:
+            # the rows of each drawn group, group after group
+            lens = sizes[idx]
+            ends = np.cumsum(lens)
+            offset = np.repeat(starts[idx] - (ends - lens), lens)
+            idx = order[np.arange(int(ends[-1])) + offset]
         if np.unique(y[idx]).size == n_classes:
             out.append(idx)
             if len(out) == n_resamples:
                 return out
     counts = np.bincount(y, minlength=n_classes)
+    if codes is not None:
+        per_class = np.array(
+            [np.unique(codes[y == c]).size for c in range(n_classes)], dtype=np.intp
+        )
+        fail(
+            "groups",
+            f"enough groups holding each class for bootstrap resamples of whole groups "
+            f"that contain every class (n_resamples={n_resamples}: {limit} draws gave "
+            f"{len(out)}; use n_resamples=0 or merge rare classes)",
+            described(f"{int((per_class <= 2).sum())} class(es) in at most 2 groups "
+                      f"among {n_units} groups"),
+            caller,
+        )
     fail(
         "y_true",
         f"enough rows of each class for bootstrap resamples that contain every class "
@@ -250,8 +283,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         ``"none"`` trusts the model's probabilities. ``"auto"`` picks, among
         ``"none"``, ``"sigmoid"`` and ``"isotonic"``, the method with the
         lowest Brier score on held-out folds of a stratified ``cv``-fold
-        split of the reference (ties go to the simpler method) and records
-        it in ``calibration_``. A fitted map never returns exactly 0 or 1:
+        split of the reference (of whole groups when :meth:`fit` is given
+        ``groups``; ties go to the simpler method) and records it in
+        ``calibration_``. A fitted map never returns exactly 0 or 1:
         an isotonic block with no error among its ``n`` reference rows gets
         the Jeffreys posterior mean ``0.5 / (n + 1)`` of its error rate (1
         minus that at the top), and a sigmoid map is kept that far from 0
@@ -261,7 +295,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         for, ``"none"`` returns the model's probabilities unchanged.
     cv : int, default=5
         Number of folds used by ``calibration="auto"`` (at least 2; each
-        class needs at least ``cv`` reference rows).
+        class needs at least ``cv`` reference rows, and with ``groups`` there
+        must be at least ``cv`` groups).
     threshold : float, default=0.5
         Binary problems predict the positive class when its raw probability
         is ``>= threshold``. Ignored for three or more classes, where the
@@ -273,7 +308,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         The same ``random_state`` gives the same result.
     n_resamples : int, default=0
         If positive, the calibration map is refitted on this many bootstrap
-        resamples of the reference; the spread of the estimates
+        resamples of the reference (of whole groups when :meth:`fit` is
+        given ``groups``); the spread of the estimates
         across them (the calibration standard error) is added in quadrature
         to the sampling standard error. 0 leaves calibration uncertainty out
         of the interval. Each estimate then costs about ``n_resamples + 1``
@@ -304,6 +340,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     bootstrap_calibrators_ : list of list
         The calibration maps refitted on bootstrap resamples (empty when
         ``n_resamples=0``).
+    n_groups_ : int or None
+        Number of distinct groups of the reference rows when :meth:`fit` was
+        given ``groups``; None otherwise.
 
     See Also
     --------
@@ -366,6 +405,19 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     well-specified model); a misspecified model can break it. Under concept
     shift the estimate is wrong and the interval does not say so.
 
+    **Grouped reference rows.** Rows of one group (a user, a patient, a
+    session) are alike: with :meth:`fit`'s ``groups``, ``calibration="auto"``
+    holds out whole groups (``StratifiedGroupKFold``: the classes balanced
+    across folds as far as the groups allow), so a held-out row has no twin
+    among the rows its map was fitted on and an isotonic map that memorised
+    the groups does not look better than it is; and ``n_resamples`` draws
+    whole groups (the cluster bootstrap of Davison and Hinkley [5]_, section
+    3.8), so the calibration standard error is not understated. ``groups`` do not reach
+    the rest: the sampling standard error of :meth:`estimate` still treats
+    the monitored window's labels as independent given the scores (rows of
+    one user in the window make it too small), and the distance a fitted map
+    keeps from 0 and 1 is still counted in rows (``0.5 / (n + 1)``).
+
     References
     ----------
     .. [1] NannyML. "Performance estimation: Confidence-based Performance
@@ -378,6 +430,8 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
     .. [4] Hanley, J. A. and McNeil, B. J. (1982). The meaning and use of the
        area under a receiver operating characteristic (ROC) curve.
        Radiology 143(1), 29-36.
+    .. [5] Davison, A. C. and Hinkley, D. V. (1997). Bootstrap Methods and
+       their Application. Cambridge University Press, section 3.8.
 
     Examples
     --------
@@ -612,7 +666,9 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         return np.asarray(np.argmax(raw, axis=1), dtype=np.intp)
 
     # ------------------------------------------------------------------- fit
-    def fit(self, *, y_true: Any, y_proba: Any, progress: Any = False) -> CBPE:
+    def fit(
+        self, *, y_true: Any, y_proba: Any, groups: Any = None, progress: Any = False
+    ) -> CBPE:
         """Calibrate the model's probabilities on a labelled reference set.
 
         Parameters
@@ -639,6 +695,17 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             ``find_label_issues`` read it; a table naming some classes beside
             other columns, or one class twice, is refused; one naming no
             class (``p0``, ``p1``) is read by position.
+        groups : array-like of shape (n,), optional
+            The group of each reference row (a user, a patient, a session),
+            for references whose rows are not independent. A pandas Series
+            is matched to ``y_proba``'s rows by label, as ``y_true`` is.
+            ``calibration="auto"`` then scores the candidates on folds of
+            whole groups (``cv`` at most the number of groups) and
+            ``n_resamples`` draws whole groups (cluster bootstrap); with a
+            fixed ``calibration`` and ``n_resamples=0`` they change nothing.
+            One row per group gives the results of ``groups=None``. They do
+            not make :meth:`estimate`'s sampling error allow for groups in the
+            monitored window (see the class's Notes).
         progress : bool or callable, default=False
             ``True`` for a bar (the ``progress`` extra) or a callable
             ``progress(done, total)``, called after each calibration fit: the
@@ -656,20 +723,42 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
             On bad parameters, probabilities outside [0, 1], mismatched
             lengths, labels that are not column indices, a class missing from
             the reference, or (``calibration="auto"``) a class with fewer than
-            ``cv`` rows; a ``progress`` that is neither a bool nor a callable.
+            ``cv`` rows; a ``progress`` that is neither a bool nor a callable;
+            ``groups`` of the wrong length, with a missing label (NaN, None),
+            a single group, or (``calibration="auto"``) fewer groups than
+            ``cv``.
+
+        Examples
+        --------
+        Twenty rows per user, all alike: folds of rows leave a held-out row's
+        twins in the training folds, where the isotonic map has memorised
+        them; folds of whole users show that the model was calibrated.
+
+        >>> import numpy as np
+        >>> from mllifecycle.estimate import CBPE
+        >>> rng = np.random.default_rng(0)
+        >>> score = rng.uniform(0.02, 0.98, size=100)    # one score per user
+        >>> label = (rng.uniform(size=100) < score).astype(int)
+        >>> user = np.repeat(np.arange(100), 20)
+        >>> p_ref = score[user] + rng.normal(0.0, 1e-4, size=2000)
+        >>> CBPE(random_state=0).fit(y_true=label[user], y_proba=p_ref).calibration_
+        'isotonic'
+        >>> est = CBPE(random_state=0).fit(y_true=label[user], y_proba=p_ref, groups=user)
+        >>> est.calibration_, est.n_groups_
+        ('none', 100)
         """
         # a fit that raises leaves the previous fit as it was: a half-replaced
         # state (the old maps, no n_classes_) estimated a binary window with a
         # 3-class fit's maps, silently
         state = dict(self.__dict__)
         try:
-            return self._fit(y_true, y_proba, progress)
+            return self._fit(y_true, y_proba, groups, progress)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(state)
             raise
 
-    def _fit(self, y_true: Any, y_proba: Any, progress: Any) -> CBPE:
+    def _fit(self, y_true: Any, y_proba: Any, groups: Any, progress: Any) -> CBPE:
         caller = "CBPE.fit"
         names = self._validate_params()
         check_progress(progress, caller)
@@ -694,14 +783,27 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                 described(f"no row of class {missing}"),
                 caller,
             )
+        codes: IntArray | None = None
+        n_groups: int | None = None
+        if groups is not None:
+            from mllifecycle._gain import group_codes
+
+            codes, n_groups = group_codes(
+                groups, y_proba, len(y), caller, "y_proba",
+                "calibration='auto' holds out whole groups and the bootstrap draws whole "
+                "groups; one group can do neither")
+            if self.calibration == "auto" and int(self.cv) > n_groups:
+                fail("cv", f"at most the number of groups in groups ({n_groups}) for "
+                     "calibration='auto': each fold holds out whole groups", self.cv, caller)
         rng = check_rng(self.random_state, "random_state", caller)
         method = self.calibration
         scores: dict[str, float] = {}
         n_boot = int(self.n_resamples)
         total = (int(self.cv) if method == "auto" else 0) + 1 + n_boot
         with make_progress(progress, total=total, desc=caller, caller=caller) as bar:
-            method, scores = self._fit_maps(raw, y, counts, rng, bar, caller)
+            method, scores = self._fit_maps(raw, y, counts, rng, bar, caller, codes)
         self.calibration_scores_ = scores
+        self.n_groups_ = n_groups
         self.n_classes_ = n_classes
         named = self._class_labels
         self.classes_ = np.arange(n_classes) if named is None else np.asarray(named)
@@ -712,9 +814,13 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     def _fit_maps(
         self, raw: FloatArray, y: IntArray, counts: IntArray, rng: np.random.Generator,
-        bar: Progress, caller: str,
+        bar: Progress, caller: str, codes: IntArray | None = None,
     ) -> tuple[str, dict[str, float]]:
-        """Choose and fit the calibration maps (and the bootstrap ones)."""
+        """Choose and fit the calibration maps (and the bootstrap ones).
+
+        ``codes`` (the group of each row, ``0..G-1``): folds and resamples of
+        whole groups.
+        """
         method = self.calibration
         scores: dict[str, float] = {}
         n_classes = raw.shape[1]
@@ -727,14 +833,14 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
                     described(f"{int(counts.min())} row(s) of class {int(np.argmin(counts))}"),
                     caller,
                 )
-            scores = self._cv_scores(raw, y, rng, bar)
+            scores = self._cv_scores(raw, y, rng, bar, codes, caller)
             method = min(METHODS, key=lambda m: (scores[m], METHODS.index(m)))
         chosen = self.calibration == "auto"
         self.calibrators_ = fit_calibrators(method, raw, y, chosen=chosen)
         self.calibration_ = method
         bar.update()
         self.bootstrap_calibrators_ = []
-        for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng, caller):
+        for idx in _bootstrap_rows(y, n_classes, int(self.n_resamples), rng, caller, codes):
             self.bootstrap_calibrators_.append(
                 fit_calibrators(method, raw[idx], y[idx], chosen=chosen)
             )
@@ -743,17 +849,32 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
 
     def _cv_scores(
         self, raw: FloatArray, y: IntArray, rng: np.random.Generator,
-        bar: Progress | None = None,
+        bar: Progress | None = None, codes: IntArray | None = None,
+        caller: str = "CBPE.fit",
     ) -> dict[str, float]:
+        """Mean held-out Brier score of each method over ``cv`` folds.
+
+        Stratified folds of rows; with ``codes`` (more than one row in some
+        group), folds of whole groups from
+        :func:`~mllifecycle._gain.cv_plan` (``StratifiedGroupKFold``: every
+        class has ``cv`` rows, checked before; ``GroupKFold`` otherwise), so
+        no held-out row has a twin in the rows its map was fitted on. One row
+        per group is the row problem itself and gets the row folds.
+        """
         from sklearn.model_selection import StratifiedKFold
 
-        folds = StratifiedKFold(
-            n_splits=int(self.cv),
-            shuffle=True,
-            random_state=int(rng.integers(2**31 - 1)),
-        )
+        seed = int(rng.integers(2**31 - 1))
+        splits: Any
+        if codes is not None and int(codes.max()) + 1 < len(y):
+            from mllifecycle._gain import cv_plan
+
+            splits, _ = cv_plan(int(self.cv), 1, y, classification=True, seed=seed,
+                                caller=caller, groups=codes)
+        else:
+            folds = StratifiedKFold(n_splits=int(self.cv), shuffle=True, random_state=seed)
+            splits = folds.split(raw, y)
         totals = dict.fromkeys(METHODS, 0.0)
-        for train, test in folds.split(raw, y):
+        for train, test in splits:
             for method in METHODS:
                 cal = fit_calibrators(method, raw[train], y[train], chosen=True)
                 totals[method] += brier(apply_calibrators(cal, raw[test]), y[test])

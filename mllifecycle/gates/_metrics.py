@@ -576,36 +576,13 @@ def prepare(
         _, counts = np.unique(np.asarray(y_true), return_counts=True)
         problem.minority = int(counts.min()) if counts.size > 1 else 0
     if groups is not None:
-        codes, n_groups = group_codes(groups, y_true, problem.n, caller)
+        from mllifecycle._gain import group_codes
+
+        codes, n_groups = group_codes(
+            groups, y_true, problem.n, caller, "y_true",
+            "a cluster bootstrap draws whole groups, and one group resamples into itself")
         problem = group_problem(problem, codes, n_groups, np.asarray(y_true))
     return problem
-
-
-def group_codes(
-    groups: Any, y_true: Any, n: int, caller: str
-) -> tuple[npt.NDArray[np.intp], int]:
-    """Check ``groups`` (one label per row of ``y_true``); return (group code per row, count).
-
-    Groups are numbered in the order of their first row, so that with one row
-    per group the codes are ``0..n-1`` and the cluster problem is the row
-    problem itself. Fewer than two groups cannot be resampled: refused.
-    """
-    from mllifecycle._gain import check_groups
-
-    arr = check_groups(groups, y_true, n, caller, rows_name="y_true")
-    _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    rank = np.empty(first.size, dtype=np.intp)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    if first.size < 2:
-        fail(
-            "groups",
-            "at least two groups (a cluster bootstrap draws whole groups, and one "
-            "group resamples into itself)",
-            described(f"{first.size} group"),
-            caller,
-        )
-    return rank[inverse], int(first.size)
 
 
 def group_problem(

@@ -358,7 +358,7 @@ BAD = [
      "'groups' parameter .*NaN"),
     (lambda: _pb(groups=np.array(["a", "a", None, "b", "b", "c", "c", "d"], dtype=object)),
      "'groups' parameter .*no NaN, None or NaT"),
-    (lambda: _pb(groups=np.zeros(8)), "'groups' parameter .*at least two groups"),
+    (lambda: _pb(groups=np.zeros(8)), "'groups' parameter .*at least 2 distinct groups"),
     (lambda: _pb(groups=np.column_stack([G, G])), "'groups' parameter"),
     (lambda: _pb(groups=[0, 0, 1, 1, "2", "2", 3, 3]), "'groups' parameter"),
     (lambda: paired_permutation(Y, A, Y, metric="accuracy", groups=G[:3]),
@@ -377,7 +377,7 @@ BAD = [
     (lambda: _ctx(groups=G[:5]), "'groups' parameter .*one group label per row"),
     (lambda: _ctx(groups=[0, 0, 1, None, 2, 2, 3, 3]), "'groups' parameter .*None"),
     (lambda: NoRegression("accuracy", margin=0.1, n_resamples=100).check(
-        _ctx(groups=np.ones(8))), "'groups' parameter .*at least two groups"),
+        _ctx(groups=np.ones(8))), "'groups' parameter .*at least 2 distinct groups"),
 ]
 
 
