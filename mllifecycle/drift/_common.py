@@ -364,6 +364,36 @@ def shift_integers(a: npt.NDArray[Any], offset: list[int]) -> FloatArray:
     return out if two_d else out[:, 0]
 
 
+def _table_rounding(samples: tuple[Any, Any]) -> tuple[list[str], list[str]]:
+    """Which of two samples are tables with integer columns beyond 2**53, and which hold floats.
+
+    Read as float64 (as a table of integer and float columns is), such
+    integers round. Empty lists when no table holds one.
+    """
+    from mllifecycle._frames import is_frame, to_columns
+
+    sides = ("reference", "current")
+    big: list[str] = []
+    floats: list[str] = []
+    for nm, x in zip(sides, samples, strict=True):
+        if is_frame(x):
+            try:
+                _, cols = to_columns(x)
+            except (TypeError, ValueError):
+                continue
+            arrays = [np.asarray(c) for c in cols]
+            ints = [a for a in arrays if a.ndim == 1 and a.dtype.kind in "iu" and a.size]
+            if any(big_integer_columns(a) for a in ints):
+                big.append(nm)
+            if len(ints) < len(arrays):
+                floats.append(nm)
+        elif isinstance(x, np.ndarray) and x.dtype.kind in "fO":
+            floats.append(nm)
+    if not big or not floats:
+        return [], []
+    return big, floats
+
+
 def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, Any]:
     """Both samples shifted by common per-column offsets when their integers exceed 2**53."""
     ra, ca = _int_column(reference), _int_column(current)
@@ -373,6 +403,10 @@ def exact_integer_pair(reference: Any, current: Any, caller: str) -> tuple[Any, 
             samples = (_values(reference), _values(current))
             exact = (ra if rm is None else rm, ca if cm is None else cm)
             big, floats = rounded_sides(samples, exact)
+            if not big:
+                # tables mixing integer and float columns: their integer columns
+                # beyond 2**53 were read as float64 without a word
+                big, floats = _table_rounding((reference, current))
             if big:
                 warn_rounded_integers(None, big, floats, caller)
             return reference, current

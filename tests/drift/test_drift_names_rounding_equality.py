@@ -169,6 +169,23 @@ def test_table_of_big_integers_compared_exactly_as_the_array():
     assert got.statistic == want.statistic
 
 
+@pytest.mark.parametrize("test", [energy, mmd, classifier_drift], ids=lambda f: f.__name__)
+def test_table_mixing_big_integers_and_floats_warns(test):
+    # the integer column was read as float64 with the float one, silently
+    r = pd.DataFrame({"id": 2**60 + np.arange(200) % 3, "x": np.linspace(0, 1, 200)})
+    c = pd.DataFrame({"id": 2**60 + 1 + np.arange(200) % 3, "x": np.linspace(0, 1, 200)})
+    with pytest.warns(DegenerateDataWarning, match=r"integers beyond 2\*\*53 in 'reference' "
+                      r"and 'current' meet floats"):
+        test(r, c, rng=0)
+
+
+def test_table_mixing_small_integers_and_floats_does_not_warn():
+    r = pd.DataFrame({"id": np.arange(200) % 3, "x": np.linspace(0, 1, 200)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DegenerateDataWarning)
+        energy(r, r + 1, rng=0)
+
+
 # -- 3. Reference equality by value --------------------------------------------
 
 
