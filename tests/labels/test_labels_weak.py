@@ -385,7 +385,7 @@ def test_analyze_accepts_float_gold_with_nan_for_unknown():
     res = analyze(L, np.array([0.0, 1.0, np.nan, 0.0]))
     np.testing.assert_array_equal(res.n_correct, ref.n_correct)
     np.testing.assert_array_equal(res.accuracy, ref.accuracy)
-    with pytest.raises(InvalidParameterError, match=r"'y' parameter.*Got np.float64\(1.5\)"):
+    with pytest.raises(InvalidParameterError, match=r"'y' parameter.*Got 1.5 instead"):
         analyze(L, np.array([0.0, 1.5, np.nan, 0.0]))
 
 
