@@ -132,7 +132,9 @@ class CostAware(_Degradation):
             return _decision(False, msg)
         rc = state.retrain_cost if self.retrain_cost is None else self.retrain_cost
         ec = state.error_cost if self.error_cost is None else self.error_cost
-        loss = ec * self.horizon * max(lower, 0.0)
+        # (the degradation first: a huge error_cost times the horizon
+        # overflowed to inf, and inf * 0 made the loss NaN)
+        loss = ec * (self.horizon * max(lower, 0.0))
         fire = bool(loss > rc)
         if not fire:
             # (the signs too: -0.0 == 0.0, but they print differently)

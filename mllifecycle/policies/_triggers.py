@@ -394,6 +394,15 @@ class OnDrift:
         cur, ref = state.current_X, state.reference_X
         if cur is None or (ref is None and self._fitted is None):
             return RetrainDecision(retrain=False, reason="no features to compare")
+        if len(cur) < 2:
+            # a stream's last batch may hold one row (replay with
+            # n - initial_train_size = 1 mod batch_size): drift.detect and
+            # Reference.compare refused it, failing the replay at its end
+            return RetrainDecision(
+                retrain=False,
+                reason=f"{_name(self.detector)}: the latest batch has {len(cur)} row(s), "
+                "too few for a two-sample test (2 at least)",
+            )
         if ref is not None:
             ref = ref[-self.max_reference :]
         if self._kind == "reference":

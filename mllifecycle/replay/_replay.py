@@ -48,6 +48,7 @@ from mllifecycle.policies import (
     WindowSelection,
     as_policy,
 )
+from mllifecycle.protocols import StreamDetector
 from mllifecycle.replay._result import PolicyRun, ReplayResult, RetrainEvent
 
 __all__ = ["replay"]
@@ -419,7 +420,7 @@ def _validate(
             fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, _CALLER)
     check_progress(progress, _CALLER)
     times, time_origin = _timestamps(timestamps, n)
-    _refuse_blind_policies(pols, times, estimator, performance_estimator)
+    _refuse_blind_policies(pols, times, estimator, performance_estimator, bs)
     # one rule for every package that fits with weights (mllifecycle._estimators),
     # worked out once, before any training
     weight_key, no_weights = weight_keyword(estimator)
@@ -508,7 +509,11 @@ def _find_policy(policy: Any, hit: Callable[[Any], bool], seen: set[int] | None 
 
 
 def _refuse_blind_policies(
-    pols: dict[str, Any], timestamps: Any, estimator: Any, performance_estimator: Any
+    pols: dict[str, Any],
+    timestamps: Any,
+    estimator: Any,
+    performance_estimator: Any,
+    batch_size: int = 2,
 ) -> None:
     """Refuse, before any training, a built-in policy that could never see its signal.
 
@@ -518,7 +523,10 @@ def _refuse_blind_policies(
     None), ``OnDrift(signal="confidence")`` with an estimator lacking
     ``predict_proba`` (every ``current_proba`` None) and ``OnDrift()`` without
     a detector (it reads ``state.drift``, which the replay does not fill)
-    silently never retrained.
+    silently never retrained. So did ``OnDrift`` with a batch test or a
+    reference at ``batch_size=1`` (a two-sample test needs two rows of the
+    latest batch; it failed at the first batch, naming the test's
+    ``current``).
     """
     from mllifecycle.policies import (
         CostAware,
@@ -569,6 +577,24 @@ def _refuse_blind_policies(
                 described("OnDrift(detector=None), which would never retrain"),
                 _CALLER,
             )
+        if batch_size < 2:
+            found = _find_policy(
+                p,
+                lambda q: isinstance(q, OnDrift)
+                and q.detector is not None
+                and not isinstance(q.detector, StreamDetector),
+            )
+            if found is not None:
+                det = found.detector
+                what = getattr(det, "__name__", None) or type(det).__name__
+                fail(
+                    "batch_size",
+                    f"at least 2 for policy {key!r}, which holds OnDrift({what}), a "
+                    "two-sample test of each batch's rows against the training rows "
+                    "(one row is no sample to test)",
+                    batch_size,
+                    _CALLER,
+                )
         if not callable(getattr(estimator, "predict_proba", None)):
             found = _find_policy(
                 p, lambda q: isinstance(q, OnDrift) and q.signal == "confidence"
@@ -688,7 +714,7 @@ def _gate_proba(model: Any, proba: Any, target: npt.NDArray[Any]) -> Any:
 
 
 def _python_times(raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Python ``datetime`` or ``timedelta`` objects as datetime64 or timedelta64.
+    """Python ``datetime``, ``date`` or ``timedelta`` objects as datetime64 or timedelta64.
 
     Timezone-aware datetimes become UTC instants, as pandas' are; naive and
     aware ones together are refused (their order is unknown). Anything else
@@ -701,9 +727,11 @@ def _python_times(raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return raw
     if all(isinstance(v, _dt.timedelta) for v in vals):
         return np.array(vals, dtype="timedelta64[us]")
-    if not all(isinstance(v, _dt.datetime) for v in vals):
+    # dates (datetime.date, days of the stream) are naive times at midnight:
+    # they were refused as "numbers (datetimes ... are not read as numbers)"
+    if not all(isinstance(v, _dt.date) for v in vals):
         return raw
-    aware = [v.utcoffset() is not None for v in vals]
+    aware = [isinstance(v, _dt.datetime) and v.utcoffset() is not None for v in vals]
     if any(aware) and not all(aware):
         fail("timestamps", "datetimes all with a time zone or all without",
              described(f"{sum(aware)} with and {len(aware) - sum(aware)} without"), _CALLER)
@@ -1580,8 +1608,9 @@ def replay(
         ``lambda state: False``.
     timestamps : array-like of shape (n_samples,), optional
         Non-decreasing times (numbers in seconds, datetime64 or
-        timezone-aware datetimes, read as instants, Python ``datetime`` or
-        ``timedelta`` objects, or timedelta64) for time-based policies.
+        timezone-aware datetimes, read as instants, Python ``datetime``,
+        ``date`` (midnight) or ``timedelta`` objects, or timedelta64) for
+        time-based policies.
     window : TrainingWindow or mapping of str to TrainingWindow, optional
         Rows to retrain on, for all policies or per policy name. The default
         follows the change: ``SinceLastDrift(500)`` (the rows since the last

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._results import format_value, html_table, jsonable
+from mllifecycle._validation import check_int
 
 __all__ = ["PolicyRun", "RetrainEvent", "ReplayResult"]
 
@@ -291,6 +292,9 @@ class ReplayResult:
         -------
         matplotlib.axes.Axes
         """
+        # checked before matplotlib is needed: int() took 2.7 as 2, "3" as 3,
+        # and 0, -5 or True as 1, silently
+        k = check_int(smooth, "smooth", caller="ReplayResult.plot", low=1)
         try:
             import matplotlib
 
@@ -303,7 +307,6 @@ class ReplayResult:
             ) from exc
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4.5))
-        k = max(int(smooth), 1)
         for name, run in self.runs.items():
             acc = run.batch_accuracy
             if k > 1 and acc.size >= k:

@@ -845,6 +845,8 @@ class Registry:
             The version to restore (any registered version). Default: the
             champion before the current one (promotions and rollbacks are
             replayed as a stack, so repeated rollbacks walk back in time).
+            Rolling back to the current champion changes nothing: no event
+            is recorded, and a ``UserWarning`` says so.
         reason : str, optional
             Kept in the history.
 
@@ -898,14 +900,29 @@ class Registry:
                 if exists is None:
                     raise NotFoundError(f"model {name!r} has no version {to}")
                 target = to
-            tx.execute(
-                "INSERT INTO events (name, kind, version, from_version, to_version, at, reason) "
-                "VALUES (:name, 'rollback', :v, :f, :v, :at, :reason)",
-                {"name": name, "v": target, "f": current, "at": now, "reason": reason},
-            )
-            _checkpoint("rollback:event")
-            tx.execute(
-                "UPDATE models SET champion = :v WHERE name = :name", {"v": target, "name": name}
+            # rolling back to the champion moves nothing: no rollback is
+            # recorded (it counted in the history and the portfolio's
+            # n_rollbacks), as promoting the champion again records none
+            again = target == current
+            if not again:
+                tx.execute(
+                    "INSERT INTO events (name, kind, version, from_version, to_version, at, "
+                    "reason) VALUES (:name, 'rollback', :v, :f, :v, :at, :reason)",
+                    {"name": name, "v": target, "f": current, "at": now, "reason": reason},
+                )
+                _checkpoint("rollback:event")
+                tx.execute(
+                    "UPDATE models SET champion = :v WHERE name = :name",
+                    {"v": target, "name": name},
+                )
+        if again:
+            import warnings
+
+            warnings.warn(
+                f"version {target} is already the champion of model {name!r}: nothing "
+                "changed (no rollback recorded in the history)",
+                UserWarning,
+                stacklevel=2,
             )
         return target
 

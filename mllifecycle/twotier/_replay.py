@@ -113,6 +113,73 @@ def _check_classes(
              f"rows {lo}:{hi} lack {missing!r}", described(f"{name}={hi - lo}"), caller)
 
 
+def _parts(policy: Any, seen: set[int] | None = None) -> list[Any]:
+    """``policy`` and its parts, through combinators (``policies``, ``policy``)."""
+    seen = set() if seen is None else seen
+    if id(policy) in seen:
+        return []
+    seen.add(id(policy))
+    out = [policy]
+    parts = getattr(policy, "policies", None)
+    inner = getattr(policy, "policy", None)
+    for part in [*(parts if isinstance(parts, tuple | list) else ()), inner]:
+        if part is not None:
+            out.extend(_parts(part, seen))
+    return out
+
+
+def _refuse_blind_policy(policy: Any, caller: str) -> None:
+    """Refuse, before any training, a built-in policy that could never see its signal.
+
+    The states of :func:`replay_keyed` hold counts and the two-tier model's
+    errors only: no features (``current_X``, ``reference_X``), probabilities,
+    label-free estimate, times or ``challenge``. ``OnDrift`` with a batch
+    test, a reference, ``signal="confidence"`` or no detector, a policy on the
+    label-free estimate and ``OnChallengerBetter`` alone silently never
+    retrained (0 retrains, exit 0); ``Periodic(every_time=...)`` failed at the
+    first batch, after the global model was fitted. (``OnChallengerBetter``
+    inside a combinator, as in ``recommended()``, is left to the other parts.)
+    """
+    from mllifecycle.policies import (
+        CostAware,
+        OnChallengerBetter,
+        OnDrift,
+        OnEstimatedPerformanceDrop,
+        Periodic,
+    )
+    from mllifecycle.protocols import StreamDetector
+
+    for part in _parts(policy):
+        why = None
+        if isinstance(part, OnDrift):
+            if part.detector is None:
+                why = "OnDrift(detector=None) reads state.drift"
+            elif not isinstance(part.detector, StreamDetector):
+                det = part.detector
+                what = getattr(det, "__name__", None) or type(det).__name__
+                why = f"OnDrift({what}) compares batches of features"
+            elif part.signal == "confidence":
+                why = 'OnDrift(signal="confidence") reads the model\'s probabilities'
+        elif isinstance(part, OnEstimatedPerformanceDrop) or (
+            isinstance(part, CostAware) and part.source == "estimated"
+        ):
+            why = f"{type(part).__name__} reads a label-free performance estimate"
+        elif isinstance(part, Periodic) and part.every_time is not None:
+            why = "Periodic(every_time=...) reads the stream's times"
+        elif isinstance(part, OnChallengerBetter) and part is policy:
+            why = "OnChallengerBetter trains challengers through state.challenge"
+        if why is not None:
+            fail(
+                "policy",
+                "a policy that can decide on what replay_keyed shows it (counts and the "
+                "two-tier model's 0/1 errors), e.g. OnDrift(drift.stream.HDDM_A()), "
+                "OnPerformanceDrop or Periodic(every=...)",
+                described(f"{why}, which replay_keyed does not provide (it would never "
+                          "retrain)"),
+                caller,
+            )
+
+
 def _refuse_crowded_chunks(
     ka: npt.NDArray[Any], init: int, n: int, bs: int, delay: int, max_keys: int, caller: str
 ) -> None:
@@ -263,6 +330,8 @@ def replay_keyed(
     if policy is not None and not callable(getattr(policy, "should_retrain", None)):
         fail("policy", "an object with should_retrain(state) returning a RetrainDecision",
              policy, caller)
+    if policy is not None:
+        _refuse_blind_policy(policy, caller)
     mk = check_int(max_keys, "max_keys", caller=caller, low=1)
     _refuse_crowded_chunks(ka, init, n, bs, delay, mk, caller)
     model = TwoTier(estimator, local=local, tau=tau, max_keys=max_keys)
