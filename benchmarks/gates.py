@@ -265,9 +265,11 @@ def main():
         f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         f"mllifecycle {mllifecycle.__version__}. Load average (1, 5, 15 min) "
         f"{', '.join(f'{x:.1f}' for x in load_start)} at the start and "
-        f"{', '.join(f'{x:.1f}' for x in load_end)} at the end: **the machine was "
-        "shared with other jobs**, so absolute times are inflated and noisy; ours and "
-        f"the baselines alternate within each of the {R} repeats. Times: median "
+        f"{', '.join(f'{x:.1f}' for x in load_end)} at the end"
+        + (": **the machine was shared with other jobs**, so absolute times are "
+           "inflated and noisy" if max(load_start[0], load_end[0]) > (os.cpu_count() or 1)
+           else " (no other jobs: the load is the benchmark's own)")
+        + f"; ours and the baselines alternate within each of the {R} repeats. Times: median "
         "(min-max); ratio: baseline median / our median (min-max of the per-repeat "
         "ratios).",
         "",
