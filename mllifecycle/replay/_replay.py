@@ -367,6 +367,20 @@ def _validate(
     init = check_int(initial_train_size, "initial_train_size", caller=_CALLER, low=1, high=n - 1)
     bs = check_int(batch_size, "batch_size", caller=_CALLER, low=1)
     delay = check_int(label_delay, "label_delay", caller=_CALLER, low=0)
+    if delay >= n - init:
+        import warnings
+
+        from mllifecycle.exceptions import DegenerateDataWarning
+
+        # no label arrives: every retrain refitted the initial rows and was
+        # counted and charged, and no policy saw an error, without a word
+        warnings.warn(
+            f"replay: label_delay={delay} is at least the {n - init} rows after the "
+            f"initial training: no label arrives during the replay, so the policies "
+            f"see no error and every retrain refits the {init} initial rows",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
     rc = check_scalar(retrain_cost, "retrain_cost", caller=_CALLER, low=0.0)
     ec = check_scalar(error_cost, "error_cost", caller=_CALLER, low=0.0)
     mw = check_int(metric_window, "metric_window", caller=_CALLER, low=1)
@@ -1624,7 +1638,9 @@ def replay(
         routing enabled, where the steps' ``set_fit_request`` ask for it. An
         estimator that cannot take weights is refused before any training.
     label_delay : int, default=0
-        Samples between a prediction and the arrival of its label.
+        Samples between a prediction and the arrival of its label. At least
+        the rows after ``initial_train_size`` (no label ever arrives) warns
+        with a :class:`~mllifecycle.exceptions.DegenerateDataWarning`.
     retrain_cost : float, default=100.0
         Cost of one retrain, in units of ``error_cost``.
     error_cost : float, default=1.0

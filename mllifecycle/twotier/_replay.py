@@ -327,6 +327,19 @@ def replay_keyed(
     win = init if window is None else check_int(window, "window", caller=caller, low=2)
     if init >= n:
         fail("initial_train_size", f"fewer than the {n} rows", init, caller)
+    if delay >= n - init:
+        import warnings
+
+        from mllifecycle.exceptions import DegenerateDataWarning
+
+        # as in replay: no label arrives, so nothing learns from the stream
+        warnings.warn(
+            f"{caller}: label_delay={delay} is at least the {n - init} rows after the "
+            f"initial training: no label arrives during the replay, so the local models "
+            f"never update and every retrain refits the {init} initial rows",
+            DegenerateDataWarning,
+            stacklevel=2,
+        )
     if policy is not None and not callable(getattr(policy, "should_retrain", None)):
         fail("policy", "an object with should_retrain(state) returning a RetrainDecision",
              policy, caller)
