@@ -255,6 +255,21 @@ def _aggregate_external(
     return out
 
 
+def _warn_unreachable(min_answers: int, top: int, queue: str) -> None:
+    """Warn that ``min_answers`` exceeds every open task's redundancy (nothing can resolve)."""
+    import warnings
+
+    from mllifecycle.exceptions import DegenerateDataWarning
+
+    warnings.warn(
+        f"resolve: min_answers={min_answers} is more than any open task of queue {queue!r} "
+        f"can get (leases stop at a task's redundancy, at most {top} here): no task will "
+        "ever be resolved with it",
+        DegenerateDataWarning,
+        stacklevel=3,
+    )
+
+
 class LabelQueue:
     """Labelling tasks that people answer inside apps, kept in a :class:`Store`.
 
@@ -626,7 +641,9 @@ class LabelQueue:
             worker's reliability.
         min_answers : int, optional
             Resolve tasks with at least this many answers (default: each
-            task's ``redundancy``).
+            task's ``redundancy``). Above every open task's redundancy no
+            task can get that many (leases stop at the redundancy): a
+            :class:`~mllifecycle.exceptions.DegenerateDataWarning` says so.
 
         Returns
         -------
@@ -668,6 +685,15 @@ class LabelQueue:
             # between this read and the write below is left for the next call
             ready = {int(r[0]): int(r[1]) for r in ready_rows}
             if not ready:
+                if min_answers is not None:
+                    row = tx.one(
+                        "SELECT MAX(needed) FROM label_tasks WHERE queue = :q AND "
+                        "status = 'open'", {"q": self.name},
+                    )
+                    top = None if row is None or row[0] is None else int(row[0])
+                    if top is not None and min_answers > top:
+                        # leases stop at a task's redundancy: 0 forever, silently
+                        _warn_unreachable(min_answers, top, self.name)
                 return 0
             rows = tx.execute(
                 "SELECT a.task_id, a.worker, a.label FROM label_answers a JOIN label_tasks t "
