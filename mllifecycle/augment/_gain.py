@@ -123,6 +123,14 @@ def _augmenter_name(augmenter: Any) -> str:
     return str(name) if name else type(augmenter).__name__
 
 
+def _n_columns(X: Any) -> int | None:
+    """Return the number of columns of a 2-D array or table, None when not 2-D."""
+    shape = getattr(X, "shape", None)
+    if shape is None:
+        shape = np.shape(X)
+    return int(shape[1]) if len(shape) == 2 else None
+
+
 def _augment(
     augmenter: Any, X: Any, y: Any, seed: int, caller: str
 ) -> tuple[Any, Any, Any]:
@@ -147,6 +155,18 @@ def _augment(
     if n_x < 0 or n_y < 0 or n_x != n_y:
         fail("augmenter", "an (X, y) pair with one label per row",
              described(f"X with {n_x} row(s) and y with {n_y} label(s)"), caller)
+    if np.ndim(yg) != 1 and series_kind(yg) is None:
+        # mixup(labels="soft") gives class probabilities: the estimator failed
+        # with scikit-learn's bare "y should be a 1d array"
+        fail("augmenter", "an (X, y) pair with a 1-D y of labels or targets, as y came "
+             "(for mixup, labels='hard')",
+             described(f"y of shape {np.shape(yg)}"), caller)
+    p_in, p_out = _n_columns(X), _n_columns(Xg)
+    if p_in is not None and p_out is not None and p_in != p_out:
+        # the model fitted on the augmented rows failed on the test fold with
+        # scikit-learn's "X has 3 features, but ... is expecting 2", naming no augmenter
+        fail("augmenter", f"rows with the {p_in} feature(s) of X",
+             described(f"rows with {p_out} feature(s)"), caller)
     wg = out[2] if len(out) > 2 else None
     if wg is not None:
         n_w = np.shape(wg)[0] if np.ndim(wg) == 1 else -1
@@ -286,6 +306,12 @@ def augmentation_gain(
     """
     caller = "augmentation_gain"
     check_has_methods(estimator, "estimator", ["fit"], caller)
+    if isinstance(augmenter, type):
+        # a class is callable: SMOTE (for SMOTE()) failed in the first split
+        # with scikit-learn's bare "Cannot clone object ... instead of a class"
+        fail("augmenter", "a sampler instance or an augmenting function",
+             described(f"the class {augmenter.__name__} (write {augmenter.__name__}())"),
+             caller)
     if not (hasattr(augmenter, "fit_resample") or callable(augmenter)):
         fail("augmenter", "a sampler with fit_resample(X, y) or a callable "
              "augmenter(X, y, rng=...)", augmenter, caller)

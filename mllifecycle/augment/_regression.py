@@ -186,11 +186,29 @@ def smote_regression(
         phi = default_relevance(ya)
     else:
         check_callable(relevance, "relevance", caller)
-        phi = np.asarray(relevance(ya), dtype=np.float64)
+        expected = "a callable returning one value in [0, 1] per target"
+        got = relevance(ya)
+        try:
+            phi = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            # text or ragged answers failed with NumPy's bare conversion error
+            fail("relevance", expected,
+                 described(f"values that are not numbers ({type(got).__name__})"), caller)
         if phi.shape != ya.shape or not np.all((phi >= 0) & (phi <= 1)):
-            fail("relevance", "a callable returning one value in [0, 1] per target",
-                 described(f"an array of shape {phi.shape} with values in "
-                           f"[{np.nanmin(phi).item()!r}, {np.nanmax(phi).item()!r}]"), caller)
+            # NaN was reported as "values in [0.0, 0.0]" (nanmin/nanmax skip it),
+            # and an empty answer failed in nanmin with a bare ValueError
+            finite = phi[np.isfinite(phi)]
+            desc = [f"an array of shape {phi.shape}"]
+            if finite.size:
+                desc[0] += (f" with values in [{finite.min().item()!r}, "
+                             f"{finite.max().item()!r}]")
+            n_nan = int(np.isnan(phi).sum())
+            n_inf = int(np.isinf(phi).sum())
+            if n_nan:
+                desc.append(f"{n_nan} NaN value(s)")
+            if n_inf:
+                desc.append(f"{n_inf} infinite value(s)")
+            fail("relevance", expected, described(", ".join(desc)), caller)
     med = float(np.median(ya))
     rare = phi >= thr
     bins = {"low": np.flatnonzero(rare & (ya < med)),

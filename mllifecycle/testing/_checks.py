@@ -33,7 +33,8 @@ def check_stream_detector(
     exactly as if never stopped; that the stream fed to ``update_many`` in
     several calls (split at ``split`` and one after it, with an empty call
     between) gives the same detections, so each call leaves the state
-    ``update`` leaves; and that ``reset`` replays identically. For a
+    ``update`` leaves; and that ``reset`` replays identically (after
+    ``update`` and after ``update_many``, warnings included). For a
     :class:`~mllifecycle.protocols.WarningDetector` it also checks that
     ``warnings_`` after ``update_many`` lists exactly the indices at which
     ``warning_detected`` was True in the ``update`` loop.
@@ -150,10 +151,49 @@ def check_stream_detector(
     assert bool(parts.drift_detected) == bool(one.drift_detected), (
         "update_many over several calls leaves a different drift_detected than update"
     )
-    # reset replays the same detections
+    # reset replays the same detections (and warnings)
     one.reset()
-    again = [i for i, x in enumerate(xs.tolist()) if one.update(x)]
+    again: list[int] = []
+    again_warnings: list[int] = []
+    for i, x in enumerate(xs.tolist()):
+        if one.update(x):
+            again.append(i)
+        if warns and one.warning_detected:
+            again_warnings.append(i)
     assert again == loop, "reset() does not return the detector to its initial state"
+    if warns:
+        # a reset that kept the warning state passed: only detections were compared
+        assert again_warnings == loop_warnings, (
+            f"after reset() update leaves warning_detected True at {again_warnings[:10]}, "
+            f"not at {loop_warnings[:10]} as a fresh detector does"
+        )
+    # reset of a detector fed by update_many: its warnings_ (from the earlier
+    # call) are cleared as a fresh detector's, and the stream replays identically
+    many = make_detector()
+    many.update_many(xs.copy())
+    many.reset()
+    fresh = make_detector()
+    if warns:
+        assert np.asarray(many.warnings_).tolist() == np.asarray(fresh.warnings_).tolist(), (
+            "reset() leaves the warnings_ of an earlier update_many call"
+        )
+        assert bool(many.warning_detected) == bool(fresh.warning_detected), (
+            "reset() leaves warning_detected as the last value left it"
+        )
+    assert not bool(many.drift_detected) or bool(fresh.drift_detected), (
+        "reset() leaves drift_detected True"
+    )
+    replay = np.asarray(many.update_many(xs.copy()), dtype=np.intp).tolist()
+    assert replay == loop, (
+        f"update_many after reset() gives detections {replay[:10]}, not {loop[:10]}: "
+        "reset() does not return the detector to its initial state"
+    )
+    if warns:
+        got = np.asarray(many.warnings_).tolist()
+        assert got == loop_warnings, (
+            f"update_many's warnings_ after reset() {got[:10]} differ from "
+            f"{loop_warnings[:10]}"
+        )
 
 
 def check_two_sample_test(
@@ -176,7 +216,8 @@ def check_two_sample_test(
       ``threshold``/``min_effect``), for ``alpha`` = 0.05 and 0.5;
     * permuting the rows within each sample leaves the statistic unchanged;
     * comparing a sample with itself is not drift;
-    * when the test accepts ``rng``, the same seed gives the same result.
+    * when the test accepts ``rng``, the same seed gives the same result;
+    * the test leaves the samples it is given unchanged.
 
     Parameters
     ----------
@@ -223,14 +264,22 @@ def check_two_sample_test(
             "the test must accept a keyword alpha (its significance level)"
         )
     takes_rng = params is not None and "rng" in params
-    ref = np.asarray(reference)
-    cur = np.asarray(current)
+    # copies: the caller's samples are not handed to the test under test
+    ref = np.array(reference)
+    cur = np.array(current)
     seeded = dict(kwargs)
     if takes_rng:
         seeded.setdefault("rng", 7)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate-data warnings are not failures here
-        res = test(ref, cur, **seeded)
+        ref_in, cur_in = ref.copy(), cur.copy()
+        res = test(ref_in, cur_in, **seeded)
+        # a test standardising its samples in place (reference -= mean) changed
+        # the caller's data, and passed
+        for given, kept, which in ((ref_in, ref, "reference"), (cur_in, cur, "current")):
+            assert np.array_equal(given, kept, equal_nan=kept.dtype.kind in "fc"), (
+                f"the test changed {which} in place (it must only read its samples)"
+            )
         for field in ("statistic", "p_value", "drift_detected"):
             assert hasattr(res, field), f"the result lacks {field!r}"
         stat = float(res.statistic)
@@ -287,20 +336,56 @@ def check_two_sample_test(
 
 
 def _array_fields(state: Any) -> dict[str, Any]:
-    """Return copies of the array fields of a (frozen) state, to detect in-place changes."""
+    """Return copies of the arrays a (frozen) state holds, to detect in-place changes.
+
+    Arrays held in dicts, lists and tuples count too (``GateContext.slices``,
+    ``LifecycleState.drift``): a gate emptying a slice mask in place corrupted
+    every later gate of a report and passed the check. Keys are paths such as
+    ``slices['a']``.
+    """
     fields = getattr(state, "__dict__", None) or {
-        name: getattr(state, name, None) for name in getattr(state, "__slots__", ())
+        name: getattr(state, name, None)
+        for name in getattr(state, "__slots__", ())
+        if name != "__weakref__"
     }
-    return {k: v.copy() for k, v in fields.items() if isinstance(v, np.ndarray)}
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        _collect_arrays(value, name, (name,), out, 0)
+    return out
 
 
-def _assert_unchanged(before: dict[str, Any], state: Any, who: str) -> None:
-    for name, old in before.items():
-        new = getattr(state, name)
-        assert np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"), (
-            f"{who} changed state.{name} in place (the state is shared: a policy "
-            "or window must only read it)"
+def _collect_arrays(
+    value: Any, label: str, path: tuple[Any, ...], out: dict[str, Any], depth: int
+) -> None:
+    if isinstance(value, np.ndarray):
+        out[label] = (path, value.copy())
+    elif depth < 3 and isinstance(value, dict):
+        for k, v in value.items():
+            _collect_arrays(v, f"{label}[{k!r}]", (*path, k), out, depth + 1)
+    elif depth < 3 and isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _collect_arrays(v, f"{label}[{i}]", (*path, i), out, depth + 1)
+
+
+def _lookup(state: Any, path: tuple[Any, ...]) -> Any:
+    value = getattr(state, path[0])
+    for key in path[1:]:
+        value = value[key]
+    return value
+
+
+def _assert_unchanged(before: dict[str, Any], state: Any, who: str, what: str = "state",
+                      why: str = "the state is shared: a policy or window must only "
+                      "read it") -> None:
+    for label, (path, old) in before.items():
+        try:
+            new = np.asarray(_lookup(state, path))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            raise AssertionError(f"{who} removed {what}.{label} ({why})") from None
+        same = new.shape == old.shape and np.array_equal(
+            old, new, equal_nan=old.dtype.kind in "fc" and new.dtype.kind in "fc"
         )
+        assert same, f"{who} changed {what}.{label} in place ({why})"
 
 
 def _same_decision(a: Any, b: Any) -> bool:
@@ -474,12 +559,9 @@ def check_gate(gate: Any, context: Any) -> None:
     assert isinstance(gate, Gate), f"{type(gate).__name__} lacks check(context)"
     before = _array_fields(context)
     r1 = gate.check(context)
-    for name, old in before.items():
-        new = getattr(context, name)
-        assert np.array_equal(old, new, equal_nan=old.dtype.kind in "fc"), (
-            f"check changed context.{name} in place (the context is shared by every "
-            "gate of a report: a gate must only read it)"
-        )
+    _assert_unchanged(before, context, "check", "context",
+                      "the context is shared by every gate of a report: a gate must "
+                      "only read it")
     r2 = pickle.loads(pickle.dumps(gate)).check(context)
     assert isinstance(r1.passed, bool | np.bool_), "result.passed must be a bool"
     assert hasattr(r1, "reasons"), "the result lacks 'reasons'"

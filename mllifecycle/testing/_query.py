@@ -96,7 +96,10 @@ def check_query_strategy(
     call(n, 0)
     after = _predictions(estimator, Xp)
     if before is not None:
-        assert np.array_equal(before, after), (
+        same = len(before) == len(after) and all(
+            np.array_equal(b, a) for b, a in zip(before, after, strict=True)
+        )
+        assert same, (
             "the strategy changed the estimator's predictions (it must not refit it)"
         )
     try:
@@ -110,9 +113,8 @@ def check_query_strategy(
 
 
 def _predictions(estimator: Any, X: npt.NDArray[np.float64]) -> Any:
-    model = estimator
-    if isinstance(estimator, list | tuple) and estimator:
-        model = estimator[0]
-    if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X))
-    return None
+    """Return every model's probabilities (all members of a committee), or None."""
+    models = list(estimator) if isinstance(estimator, list | tuple) else [estimator]
+    # every member: a strategy refitting the second model of a committee passed
+    out = [np.asarray(m.predict_proba(X)) for m in models if hasattr(m, "predict_proba")]
+    return out or None
