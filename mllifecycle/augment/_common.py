@@ -127,6 +127,40 @@ def refuse_categorical_columns(X: Any, caller: str) -> None:
     )
 
 
+def _refuse_positions_naming_other_columns(items: list[Any], X: Any, caller: str) -> None:
+    """Refuse an int position that is also the name of another column of the table ``X``.
+
+    An int is a position (as in scikit-learn and the drift package); on a
+    table whose columns are named ``[2, 0, 1]``, ``categorical_features=[2]``
+    took the third column while the user may have meant the one named 2, and
+    the categorical column was interpolated without a word.
+    """
+    names = [str(c) for c in (column_names(X) or [])]
+    for k in items:
+        j = int(k)
+        pos = j + len(names) if j < 0 else j
+        other = [p for p, nm in enumerate(names) if p != pos and _names_number(nm, j)]
+        if other:
+            p = other[0]
+            at = f"column {names[pos]!r}" if 0 <= pos < len(names) else "no column"
+            fail("categorical_features",
+                 "column positions that are not the name of another column (an int is a "
+                 f"position; pass the name as text, {names[p]!r}, or a boolean mask of "
+                 "the columns)",
+                 described(f"{j}, both the position of {at} and the name of the column "
+                           f"at position {p}"), caller)
+
+
+def _names_number(name: str, j: int) -> bool:
+    """Whether a column name (as text) is the number ``j`` (``"2"``, ``"2.0"``)."""
+    if name == str(j):
+        return True
+    try:
+        return float(name) == j
+    except ValueError:
+        return False
+
+
 def table_categorical_features(categorical_features: Any, X: Any, caller: str) -> Any:
     """Resolve ``"auto"`` and column names of the table ``X`` to column indices.
 
@@ -142,6 +176,10 @@ def table_categorical_features(categorical_features: Any, X: Any, caller: str) -
     try:
         items = list(categorical_features)
     except TypeError:
+        return categorical_features
+    if items and all(isinstance(c, int | np.integer) and not isinstance(c, bool | np.bool_)
+                     for c in items):
+        _refuse_positions_naming_other_columns(items, X, caller)
         return categorical_features
     if not items or not all(isinstance(c, str) for c in items):
         return categorical_features
