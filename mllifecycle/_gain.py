@@ -512,6 +512,32 @@ def cv_splits(
 SplitScores = tuple[float, float, Any]
 
 
+def _run_splits(
+    fit_and_score: Callable[..., Any], splits: Sequence[Split], seeds: list[int],
+    results: list[Any], n_jobs: int | None, progress: Any, caller: str,
+) -> None:
+    """Run ``fit_and_score`` on every split (in parallel with ``n_jobs``) into ``results``."""
+    with make_progress(progress, total=len(splits), desc=caller, caller=caller) as bar:
+        if n_jobs is None or n_jobs == 1:
+            for (tr, te), s in zip(splits, seeds, strict=True):
+                results.append(fit_and_score(tr, te, s))
+                bar.update()
+        else:
+            # scikit-learn's wrappers of joblib's: each split runs under the
+            # caller's scikit-learn configuration (metadata routing...), as the
+            # serial run does; with joblib's own, a worker ran with the defaults,
+            # so a routed Pipeline fitted other weights (or failed) with n_jobs
+            from sklearn.utils.parallel import Parallel, delayed
+
+            gen_out = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(fit_and_score)(tr, te, s)
+                for (tr, te), s in zip(splits, seeds, strict=True)
+            )
+            for r in gen_out:
+                results.append(r)
+                bar.update()
+
+
 def repeated_cv_gain(
     result_type: type[GainResult],
     splits: Sequence[Split],
@@ -539,25 +565,17 @@ def repeated_cv_gain(
     """
     seeds = [new_seed(gen) for _ in splits]
     results: list[SplitScores] = []
-    with make_progress(progress, total=len(splits), desc=caller, caller=caller) as bar:
-        if n_jobs is None or n_jobs == 1:
-            for (tr, te), s in zip(splits, seeds, strict=True):
-                results.append(fit_and_score(tr, te, s))
-                bar.update()
-        else:
-            # scikit-learn's wrappers of joblib's: each split runs under the
-            # caller's scikit-learn configuration (metadata routing...), as the
-            # serial run does; with joblib's own, a worker ran with the defaults,
-            # so a routed Pipeline fitted other weights (or failed) with n_jobs
-            from sklearn.utils.parallel import Parallel, delayed
-
-            gen_out = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(fit_and_score)(tr, te, s)
-                for (tr, te), s in zip(splits, seeds, strict=True)
-            )
-            for r in gen_out:
-                results.append(r)
-                bar.update()
+    try:
+        _run_splits(fit_and_score, splits, seeds, results, n_jobs, progress, caller)
+    except ValueError as exc:
+        if "pos_label" not in str(exc):
+            raise
+        # scoring="f1" on labels other than 0/1 failed in the first split with
+        # scikit-learn's bare "pos_label=1 is not a valid label"
+        fail("scoring", "a scorer whose positive class is one of the labels (scikit-learn's "
+             "'f1', 'precision', 'recall' score the class 1: pass e.g. "
+             "make_scorer(f1_score, pos_label=...) naming one of the labels, or labels 0/1)",
+             described(f"{scoring!r}, which failed: {exc}"), caller)
     base = np.array([float(r[0]) for r in results])
     cand = np.array([float(r[1]) for r in results])
     for name, arr in (("baseline", base), ("candidate", cand)):
