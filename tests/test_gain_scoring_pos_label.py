@@ -13,6 +13,7 @@ from sklearn.metrics import f1_score, make_scorer
 from sklearn.naive_bayes import GaussianNB
 
 from mllifecycle.augment import augmentation_gain
+from mllifecycle.budget import learning_curve
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels import SelfTraining, pseudo_label_gain
 from mllifecycle.transfer import transfer_gain
@@ -51,3 +52,13 @@ def test_a_scorer_of_the_class_1_on_text_labels_names_scoring(kind, scoring):
 def test_a_scorer_naming_the_positive_label_works(kind):
     res = run(kind, make_scorer(f1_score, pos_label="yes"))
     assert np.isfinite(res.baseline_score)
+
+
+def test_learning_curve_names_scoring_not_the_sizes():
+    # every fit works, the scorer does not: the sizes were blamed ("e.g. a single class")
+    with pytest.raises(InvalidParameterError,
+                       match=r"The 'scoring' parameter of learning_curve must be a scorer that "
+                             r"can score the estimator.*Got 'f1', which failed with ValueError: "
+                             r"pos_label=1 is not a valid label"), \
+            pytest.warns(UserWarning, match="Scoring failed"):
+        learning_curve(GaussianNB(), X, Y, [20, 40, 60], scoring="f1")

@@ -1157,12 +1157,25 @@ def learning_curve(
         # (NaN in X for a model that refuses it, a bad parameter) that is the
         # fault, not the sizes (the message blamed them, "e.g. a single class")
         try:
-            seeded_clone(estimator, seed).fit(Xa, ya)
+            whole = seeded_clone(estimator, seed).fit(Xa, ya)
         except Exception as exc:  # any fit failure, reported as it is
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             fail("X", "rows the estimator can be fitted on (no cross-validated fit succeeded)",
                  described(f"a fit of {type(estimator).__name__} on all rows failing with "
                            f"{type(exc).__name__}: {text}"), caller)
+        # the fits work but the scorer does not (scoring="f1" on labels other
+        # than 0/1): the sizes were blamed, "e.g. a single class"
+        from sklearn.metrics import check_scoring
+
+        try:
+            check_scoring(estimator, scoring=scoring)(whole, Xa, ya)
+        except Exception as exc:  # any scoring failure, reported as it is
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            fail("scoring", "a scorer that can score the estimator on these rows (for "
+                 "'f1', 'precision', 'recall' on labels other than 0/1: "
+                 "make_scorer(f1_score, pos_label=...))",
+                 described(f"{scoring!r}, which failed with {type(exc).__name__}: {text}"),
+                 caller)
     if np.any(failed):
         # sklearn scores a failed fit NaN (error_score): name the sizes, not fit_curve's scores
         fail("sizes", "sizes at which every cross-validated fit succeeds and gives a finite "
