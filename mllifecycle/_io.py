@@ -314,6 +314,16 @@ def _read_parquet(path: str) -> Table:
     from mllifecycle._frames import datetime_zones
 
     table = _without_pandas_index(path, table)
+    import pyarrow.types as pat
+
+    for field in table.schema:
+        kind = field.type.value_type if pat.is_dictionary(field.type) else field.type
+        if pat.is_nested(kind):  # a list column failed with NumPy's "truth value ...
+            # is ambiguous", a struct column's dicts were compared as categories
+            raise ValueError(
+                f"{path}: column {field.name!r} holds nested values ({field.type}); "
+                "expected flat columns of numbers, text, dates or true/false"
+            )
     names, cols = to_columns(table)
     _check_names(path, [str(n) for n in names])
     cols = [_parquet_nulls(table.column(j), c) for j, c in enumerate(cols)]

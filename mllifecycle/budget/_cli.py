@@ -115,6 +115,19 @@ def run(args: argparse.Namespace) -> int:
             )
     if not scores:
         raise ValueError(f"{args.curve}: no score column besides {size_col!r}")
+    others = [n for n in names if n != size_col]
+    for n in others:
+        words = set(_normal_name(n).split("_"))
+        kind = ("training scores" if words & _TRAIN_WORDS
+                else "timings" if words & _TIME_WORDS else None)
+        if kind is not None and len(others) > 1:
+            # scikit-learn's 'train_size,train_score,test_score': the training scores
+            # were fitted as a fold ("reachable, n=1" for n=625, exit 0)
+            raise ValueError(
+                f"{args.curve}: column {n!r} looks like {kind}, not one fold's held-out "
+                "scores; give one held-out (validation or test) score column per fold "
+                "(drop the other columns)"
+            )
     for n in [size_col, *[n for n in names if n != size_col]]:
         if table[n].dtype.kind != "f":
             raise ValueError(f"{args.curve}: column {n!r} is not numeric{_why_text(table[n])}")
@@ -213,6 +226,12 @@ _SUMMARY_WORDS = frozenset(
     {"std", "sd", "stdev", "stddev", "sem", "se", "stderr", "var", "variance", "ci", "lower",
      "upper", "min", "max", "count"}
 )
+
+
+#: Words of a column name that make it training scores or timings (scikit-learn's
+#: ``train_score``, ``fit_time``), not a fold's held-out scores
+_TRAIN_WORDS = frozenset({"train", "training", "trn"})
+_TIME_WORDS = frozenset({"time", "times", "seconds", "secs", "duration", "elapsed"})
 
 
 def _size_column(path: str, names: list[str], given: str | None, positional: bool) -> str:

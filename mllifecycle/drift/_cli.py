@@ -268,6 +268,46 @@ _DURATION = re.compile(
     r"|[+-]?P(?=\d|T\d)(\d+(\.\d+)?[YMWD])*(T(?=\d)(\d+(\.\d+)?[HMS])+)?"
 )
 
+# a date in a numeric format other than ISO 8601, which the reader leaves as text:
+# 01/02/2024, 1.2.2024, 31-12-2024, 01/02/24, 2024/01/02, 2024-1-2, with an
+# optional time of day (13:45, 1:45:07 PM); day and month are 1 to 31 and the
+# year has four digits (two after a slash), so version numbers (1.2.3) are not
+# dates
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_DATE = re.compile(
+    rf"(?:{_DAY}([/.\-]){_DAY}\1\d{{4}}|{_DAY}/{_DAY}/\d{{2}}|\d{{4}}([/.\-]){_DAY}\2{_DAY})"
+    r"(?:(?:[ T]|, )\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?)?"
+)
+
+
+def _time_of_day(col: Any) -> str | None:
+    """Return a cell of an object column of ``datetime.time`` values (missing aside), else None."""
+    import datetime as dt
+
+    if col.dtype != object:
+        return None
+    found = None
+    for v in col.tolist():
+        if v is None:
+            continue
+        if not isinstance(v, dt.time):
+            return None
+        found = found or v.isoformat()
+    return found
+
+
+def _iso_date(cell: str) -> bool:
+    """Whether ``cell`` is an ISO-8601 date or time (as delimited files are read)."""
+    import datetime as dt
+
+    if not (len(cell) >= 8 and cell[:4].isdigit() and cell[4] == "-"):
+        return False
+    try:
+        dt.datetime.fromisoformat(cell)
+    except ValueError:
+        return False
+    return True
+
 
 def _written_as(col: Any, pattern: Any, *, numbers_too: bool = False) -> str | None:
     """Return a cell of a text column whose every value ``pattern`` matches (markers aside).
@@ -437,6 +477,27 @@ def run(args: argparse.Namespace) -> int:
                         "read as text and so compared as categories; write them as numbers "
                         "of one unit (such as seconds)"
                     )
+                cell = _time_of_day(col)
+                if cell is not None:  # a Parquet time64 column: each time a category,
+                    # "no drift" (p = 1) for times moved to the afternoon
+                    raise ValueError(
+                        f"{path}: column {name!r} holds times of day ({cell!r}), which "
+                        "would be compared as categories; store them as numbers of one "
+                        "unit (such as seconds since midnight)"
+                    )
+                cell = _written_as(col, _DATE)
+                if cell is not None:  # else compared as categories: a shift of the
+                    # times "no drift" (p = 1), the same times in another draw "drift"
+                    how = (
+                        "store them as a date or timestamp column"
+                        if _iso_date(cell)  # a Parquet text column
+                        else "write them in ISO 8601 (2024-01-31, 2024-01-31 13:45:00), "
+                        "which is read as times"
+                    )
+                    raise ValueError(
+                        f"{path}: column {name!r} holds dates written as text ({cell!r}), "
+                        f"so they would be compared as categories; {how}"
+                    )
                 cell = decimal_comma_number(col)
                 if cell is not None:  # else compared as categories
                     raise ValueError(
@@ -447,16 +508,30 @@ def run(args: argparse.Namespace) -> int:
         ref, cur = _matched_booleans(ref, cur)
         _check_kinds(ref, cur, args.reference, args.current, args.test)
     correction = None if str(args.correction).lower() == "none" else args.correction
-    report = detect(
-        ref,
-        cur,
-        tests=args.test,
-        alpha=args.alpha,
-        correction=correction,
-        min_effect=args.min_effect,
-        nan_policy=args.nan_policy,
-        rng=args.seed,
-    )
+    from mllifecycle.exceptions import InvalidParameterError
+
+    try:
+        report = detect(
+            ref,
+            cur,
+            tests=args.test,
+            alpha=args.alpha,
+            correction=correction,
+            min_effect=args.min_effect,
+            nan_policy=args.nan_policy,
+            rng=args.seed,
+        )
+    except InvalidParameterError as exc:
+        text = str(exc)
+        if args.example or "nan_policy='omit'" not in text:
+            raise
+        # the test's words name detect's keyword, not the file or the option
+        which = "current" if text.startswith("The 'current'") else "reference"
+        path = args.current if which == "current" else args.reference
+        raise ValueError(
+            f"{text} In {which} file {path}: pass --nan-policy omit to leave empty or "
+            "missing cells out of each column's test, or fill them."
+        ) from None
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

@@ -84,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo; return 0."""
     from sklearn.linear_model import LogisticRegression
 
-    from mllifecycle._validation import check_int
+    from mllifecycle._validation import check_int, refusal_as
     from mllifecycle.datasets import sea_stream
+    from mllifecycle.exceptions import InvalidParameterError
     from mllifecycle.replay import replay
 
     if args.plot:
@@ -105,21 +106,27 @@ def run(args: argparse.Namespace) -> int:
     stream = sea_stream(n, noise=0.02, rng=args.seed)
     policies, windows = demo_policies()
     t0 = time.perf_counter()
-    result = replay(
-        stream.X,
-        stream.y,
-        LogisticRegression(solver="newton-cholesky"),
-        policies,
-        window=windows,
-        label_delay=label_delay,
-        retrain_cost=100.0,
-        error_cost=1.0,
-        initial_train_size=1000,
-        batch_size=100,
-        change_points=stream.change_points,
-        n_jobs=args.n_jobs,
-        progress=bool(args.progress),
-    )
+    try:
+        result = replay(
+            stream.X,
+            stream.y,
+            LogisticRegression(solver="newton-cholesky"),
+            policies,
+            window=windows,
+            label_delay=label_delay,
+            retrain_cost=100.0,
+            error_cost=1.0,
+            initial_train_size=1000,
+            batch_size=100,
+            change_points=stream.change_points,
+            n_jobs=args.n_jobs,
+            progress=bool(args.progress),
+        )
+    except InvalidParameterError as exc:  # 'n_jobs' of replay: name the option
+        named = refusal_as(exc, "replay", "mllifecycle demo", {"n_jobs": "--n-jobs"})
+        if named is None:
+            raise
+        raise named from None
     seconds = time.perf_counter() - t0
     if args.plot:
         try:
