@@ -14,6 +14,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from mllifecycle.augment import smote, smote_regression
+from mllifecycle.drift.stream import ADWIN
 from mllifecycle.estimate import CBPE
 from mllifecycle.exceptions import InvalidParameterError
 from mllifecycle.labels import analyze, apply
@@ -42,6 +43,10 @@ def _unknown_gold():
     analyze(L, y=np.array(["neg", "maybe"]))
 
 
+def _adwin_magnitude():
+    ADWIN().update_many(np.array([1.0, -1e300]))
+
+
 def _unknown_label():
     m = TwoTier(LogisticRegression()).fit(X, Y)
     m.partial_fit(X[:2], np.array([0, 7]), [1, 2])
@@ -54,9 +59,10 @@ def _unknown_label():
         (_negative_weight, r"Got 1 negative weight\(s\), the smallest -1\.0 instead"),
         (_relevance, r"with values in \[-2\.5, -2\.5\] instead"),
         (_unknown_label, r"labels among the classes \[0, 1\]\. Got 7 instead"),
+        (_adwin_magnitude, r"magnitude at most 1e\+120.*Got -1e\+300 at index 1 instead"),
         (_unknown_gold, r"gold labels among the classes \['neg', 'pos'\].*Got 'maybe' instead"),
     ],
-    ids=["check_proba", "sample_weight", "relevance", "twotier_label", "gold_label"],
+    ids=["check_proba", "sample_weight", "relevance", "twotier_label", "adwin", "gold_label"],
 )
 def test_computed_numbers_are_shown_plainly(call, plain):
     with pytest.raises(InvalidParameterError, match=plain) as info:

@@ -425,7 +425,7 @@ class ADWIN:
             if big.size:
                 i = int(big[0])
                 fail("xs", "values " + _TOO_BIG.removeprefix("a finite real number "),
-                     described(f"{x[i]!r} at index {i}"), caller)
+                     described(f"{x[i].item()!r} at index {i}"), caller)
         found: list[int] = []
         pos = 0
         n = x.shape[0]
