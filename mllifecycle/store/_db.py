@@ -539,6 +539,11 @@ class Store:
             return self._migrate()
         except errors as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            path = getattr(self._backend, "path", None)
+            if isinstance(path, str) and os.path.isdir(path):
+                # SQLite's "unable to open database file" did not say why
+                first = (f"{path} is a directory; give the path of a database file in it, "
+                         f"e.g. {os.path.join(path, 'mllifecycle.db')}")
             raise StoreError(f"cannot open the store at {self.url}: {first}") from exc
 
     def _migrate(self) -> int:
