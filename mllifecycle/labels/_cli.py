@@ -210,7 +210,18 @@ def _run_aggregate(args: argparse.Namespace) -> int:
             fail("min_gold_accuracy", "used together with --gold", args.min_gold_accuracy)
     kwargs: dict[str, Any] = {"columns": tuple(columns), "gold": gold,
                               "duplicates": args.duplicates, "rng": args.seed}
-    res = aggregate(answers, method=args.method, **kwargs)
+    from mllifecycle.exceptions import InvalidParameterError
+
+    try:
+        res = aggregate(answers, method=args.method, **kwargs)
+    except InvalidParameterError as exc:
+        text = str(exc)
+        if "(or pass classes=)" not in text:
+            raise
+        # the command has no classes option: it read the classes from the answers
+        raise InvalidParameterError(text.replace(
+            "(or pass classes=)", f"(the command reads the classes from the answers in "
+            f"{args.answers})")) from None
     if threshold is not None and not res.n_gold:
         # gold for tasks nobody answered is ignored: with none left there is no
         # gold accuracy to check, and the missing check passed (exit 0)
