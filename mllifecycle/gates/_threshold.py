@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import numpy as np
 
 from mllifecycle._validation import check_bool, check_scalar, fail
 from mllifecycle.gates._common import _check_context, _f, _undefined
@@ -28,7 +29,10 @@ class MetricThreshold:
     minimum, maximum : float, optional
         The challenger passes when ``minimum <= value <= maximum``; give at
         least one. The direction is explicit: a floor for accuracy, a ceiling
-        for log loss.
+        for log loss. A NumPy ``float32`` or ``float16`` bound (read from a
+        config array, say) is taken as the decimal it prints as:
+        ``np.float32(0.8)`` is 0.8, not the 0.800000011920929 it is in
+        float64, so an accuracy of exactly 0.8 meets it.
     higher_is_better : bool, optional
         Only for callables (informational).
     use_proba : bool, default=False
@@ -61,6 +65,11 @@ class MetricThreshold:
         low, high = unbounded if spec.kind == "callable" else METRIC_RANGES[spec.name]
         for nm in ("minimum", "maximum"):
             v = getattr(self, nm)
+            if isinstance(v, np.floating) and v.dtype.itemsize < 8:
+                # a float32 0.8 is 0.800000011920929 in float64: an accuracy of
+                # exactly 0.8 failed minimum=np.float32(0.8). Read as the decimal
+                # it prints as, the value its writer meant
+                v = float(str(v))
             if v is not None:
                 v = check_scalar(v, nm, caller=caller)
                 if not low <= v <= high:
