@@ -769,3 +769,24 @@ def collected(x: Any) -> Any:
     if frame_kind(x) == "polars" and type(x).__name__ == "LazyFrame":
         return x.collect()
     return x
+
+
+def label_is_number(name: str, j: int) -> bool:
+    """Whether a column label (as text) is the number ``j`` (``"0"``, ``"0.0"``).
+
+    An int key is a column position; a label that reads as the same number
+    names another column, and the key is ambiguous (the drift package's
+    ``categorical_features``/``tests`` and ``smote_nc`` refuse it).
+
+    Examples
+    --------
+    >>> from mllifecycle._frames import label_is_number
+    >>> label_is_number("2.0", 2), label_is_number("x", 2)
+    (True, False)
+    """
+    if name == str(j):
+        return True
+    try:
+        return float(name) == j
+    except ValueError:
+        return False

@@ -18,6 +18,7 @@ from mllifecycle._frames import (
     frame_to_numpy,
     in_row_order,
     is_frame,
+    label_is_number,
     like,
     series_kind,
     series_like,
@@ -139,7 +140,7 @@ def _refuse_positions_naming_other_columns(items: list[Any], X: Any, caller: str
     for k in items:
         j = int(k)
         pos = j + len(names) if j < 0 else j
-        other = [p for p, nm in enumerate(names) if p != pos and _names_number(nm, j)]
+        other = [p for p, nm in enumerate(names) if p != pos and label_is_number(nm, j)]
         if other:
             p = other[0]
             at = f"column {names[pos]!r}" if 0 <= pos < len(names) else "no column"
@@ -149,16 +150,6 @@ def _refuse_positions_naming_other_columns(items: list[Any], X: Any, caller: str
                  "the columns)",
                  described(f"{j}, both the position of {at} and the name of the column "
                            f"at position {p}"), caller)
-
-
-def _names_number(name: str, j: int) -> bool:
-    """Whether a column name (as text) is the number ``j`` (``"2"``, ``"2.0"``)."""
-    if name == str(j):
-        return True
-    try:
-        return float(name) == j
-    except ValueError:
-        return False
 
 
 def table_categorical_features(categorical_features: Any, X: Any, caller: str) -> Any:

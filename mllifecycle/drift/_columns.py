@@ -13,6 +13,7 @@ from mllifecycle._frames import (
     datetime_zones,
     frame_kind,
     is_frame,
+    label_is_number,
     refuse_duplicate_names,
     to_columns,
 )
@@ -352,16 +353,6 @@ def check_tables(
     return names, rc, cc
 
 
-def _label_equals(name: str, j: int) -> bool:
-    """Whether a column label (as text) is the number ``j`` (``"0"``, ``"0.0"``)."""
-    if name == str(j):
-        return True
-    try:
-        return float(name) == j
-    except ValueError:
-        return False
-
-
 def column_name(key: Any, names: list[str], arg: str, caller: str, what: str = "") -> str:
     """Return the column a key of ``arg`` (``categorical_features``, ``tests``) names.
 
@@ -377,7 +368,7 @@ def column_name(key: Any, names: list[str], arg: str, caller: str, what: str = "
         j = int(key)
         # labels equal to the int: its text, or a float label such as 0.0
         # (pandas' df[0] selects a column labelled 0.0)
-        other = [p for p, nm in enumerate(names) if p != j and _label_equals(nm, j)]
+        other = [p for p, nm in enumerate(names) if p != j and label_is_number(nm, j)]
         if other:
             p = other[0]
             fail(
