@@ -429,7 +429,7 @@ def cv_plan(
     Xd = np.zeros((n, 1))
     cv = check_cv(cv, caller)
     if isinstance(cv, int):
-        k = check_int(cv, "cv", caller=caller, low=2)
+        k = cv  # an int >= 2 (check_cv)
         reps = check_int(n_repeats, "n_repeats", caller=caller, low=1)
         if k > n:
             fail("cv", f"at most the number of rows ({n})", cv, caller)
@@ -467,7 +467,7 @@ def cv_plan(
         total = sum(len(rep) for rep in repetitions)
         unit = f"{n} rows" if uniq is None else f"{uniq.shape[0]} groups"
         why = f"a repetition dealt the same {k} folds of {unit} as an earlier one"
-    elif not isinstance(cv, str) and callable(getattr(cv, "split", None)):
+    else:  # a splitter (check_cv refused anything else)
         given = split_by(cv, Xd, y, groups, caller)
         out = []
         seen_splits: set[tuple[bytes, bytes]] = set()
@@ -477,8 +477,6 @@ def cv_plan(
                 out.append(pair)
         total = len(given)
         why = f"{type(cv).__name__} gave the same train/test split more than once"
-    else:
-        fail("cv", "an int >= 2 or a scikit-learn splitter with split(X, y)", cv, caller)
     if groups is not None:
         refuse_split_groups(out, groups, cv, caller)
     if len(out) < 2:
