@@ -127,6 +127,10 @@ class OnSettledBelowFloor:
         self._floor = self._level()
         self._tries = 0
         self._done = True
+        # the labels past the first max_samples that arrived with the look
+        # start the first watched block
+        h = self._history
+        self._block = (h.over_n, h.over_errors)
 
     def _watch(self, state: LifecycleState) -> RetrainDecision:
         """Judge each further block of ``max_samples`` labels of an accepted model."""

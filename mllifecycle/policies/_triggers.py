@@ -167,7 +167,8 @@ class OnDrift:
     refit_initial : bool, default=False
         Treat the model deployed when the policy starts as trained at a
         change at row 0: refit it on all rows (change point 0) as the labels
-        reach the counts in ``refits`` beyond those it was trained on, so a
+        reach the counts in ``refits`` beyond those it was trained on (the
+        labels available before its first decision's new errors), so a
         model trained on a small initial set grows with the data.
     rng : int, Generator, SeedSequence or None, default=None
         Seeds a permutation-based batch test or fitted reference (one that
@@ -277,8 +278,13 @@ class OnDrift:
         if self._version == -1 and self.refit_initial and self.refits:
             # the first model counts as trained at a change at row 0: refit as
             # labels accumulate, skipping the stages its training set covers
+            # (the labels before this decision's: counting the first batch's
+            # too skipped a stage the model never saw, e.g. the refit at 1000
+            # labels of a model trained on 950 when the first batch brought 100)
+            xs = state.new_errors
+            trained = state.labels_available - (0 if xs is None else xs.shape[0])
             self._pending = 0
-            self._stage = sum(1 for k in self.refits if k <= state.labels_available)
+            self._stage = sum(1 for k in self.refits if k <= trained)
             if self._stage >= len(self.refits):
                 self._pending = None
         new_model = state.model_version != self._version
@@ -510,6 +516,10 @@ class _SinceDeployment:
     errs: list[float] = attrs.field(factory=list)
     blocks: bool = True
     last_errors: float = 0.0  # the sum of the latest update's errors
+    # the latest update's labels beyond ``cap`` (and their errors), when it
+    # crossed it: the capped counts stop at exactly ``cap`` labels
+    over_n: int = 0
+    over_errors: float = 0.0
 
     def update(self, state: LifecycleState, cap: int | None = None) -> bool:
         """Add the state's new errors; return True when a new model is deployed."""
@@ -519,17 +529,27 @@ class _SinceDeployment:
         if new_model:
             self.version = state.model_version
             self.start = state.labels_available - k if xs is not None else state.deployed_at
-            self.n = self.capped_n = 0
-            self.errors = self.capped_errors = 0.0
+            self.n = self.capped_n = self.over_n = 0
+            self.errors = self.capped_errors = self.over_errors = 0.0
             self.ends, self.counts, self.errs = [], [], []
         if k:
             assert xs is not None
             e = self.last_errors = float(xs.sum())
             self.n += k
             self.errors += e
-            if cap is None or self.capped_n < cap:
+            self.over_n, self.over_errors = 0, 0.0
+            if cap is None or self.capped_n + k <= cap:
                 self.capped_n += k
                 self.capped_errors += e
+            elif self.capped_n < cap:
+                # the level is over the first ``cap`` labels exactly: a batch
+                # crossing the cap was counted whole (a model judged on 2050
+                # labels for max_samples=2000, the later 50 in its floor)
+                take = cap - self.capped_n
+                head = float(xs[:take].sum())
+                self.capped_n = cap
+                self.capped_errors += head
+                self.over_n, self.over_errors = k - take, e - head
             if self.blocks:
                 self.ends.append(state.labels_available)
                 self.counts.append(k)

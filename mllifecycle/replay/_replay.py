@@ -7,6 +7,7 @@ import numbers
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any, NoReturn
 
 import attrs
@@ -74,6 +75,11 @@ class _Config:
     max_reference: int
     # seconds since the epoch of timestamps 0.0 (the first time, for datetimes)
     time_origin: float = 0.0
+    # datetimes and durations exactly: whole ticks from the first time, and
+    # the seconds of one tick as (numerator, denominator), so a time since a
+    # retrain is the exact difference in ticks, rounded once (None: numbers)
+    time_ticks: npt.NDArray[np.int64] | None = None
+    tick_seconds: tuple[int, int] = (1, 1)
     # what the states' current_X / reference_X show: X, or the values of a
     # table (an object array when a column is not numeric)
     shown: npt.NDArray[Any] | None = None
@@ -170,15 +176,24 @@ class _Table:
         return self.frame.slice(start, stop - start)  # polars and pyarrow
 
 
-def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]:
-    """Return the times in seconds, and the epoch seconds their 0.0 stands for.
+def _timestamps(ts: Any, n: int) -> tuple[
+    npt.NDArray[np.float64] | None, float, npt.NDArray[np.int64] | None, tuple[int, int]
+]:
+    """Return the times in seconds, the epoch seconds their 0.0 stands for, and exact ticks.
 
     Datetimes become seconds from the first time (the states' times), and the
     second value is that first time in seconds since the epoch (what a
     registry's ``created_at`` is); numbers and durations are kept, with 0.0.
+    Datetimes and durations also come as whole ticks from the first time (0
+    for durations) with the seconds of one tick as ``(numerator,
+    denominator)``: a difference of float seconds of sub-second times is not
+    the exact elapsed time (10 ms read as 0.010000000000000002, an exact hour
+    as 3599.9999999999995, so ``Periodic(every_time=3600)`` missed it). Numbers
+    give ``None, (1, 1)``. Datetimes in months or years are read as the first
+    instant of their month or year.
     """
     if ts is None:
-        return None, 0.0
+        return None, 0.0, None, (1, 1)
     if series_kind(ts) is None and hasattr(ts, "to_series") and hasattr(ts, "tz"):
         ts = ts.to_series()  # a pandas DatetimeIndex, maybe timezone-aware
     if series_kind(ts) is not None:
@@ -188,6 +203,8 @@ def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]
     if raw.dtype == object and raw.ndim == 1:
         raw = _python_times(raw)
     origin_s = 0.0
+    ticks: npt.NDArray[np.int64] | None = None
+    tick_seconds = (1, 1)
     if raw.dtype.kind in "mM":
         missing = np.isnat(raw)
         if missing.any():
@@ -197,12 +214,29 @@ def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]
                 described(f"{int(missing.sum())} NaT value(s)"),
                 _CALLER,
             )
+        unit = np.datetime_data(raw.dtype)[0]
+        if unit in ("Y", "M"):
+            if raw.dtype.kind == "m":
+                # NumPy's own TypeError ("incompatible nonlinear base time
+                # units") named no argument
+                fail(
+                    "timestamps",
+                    "durations in a unit of fixed length (weeks, days, hours, ...), not in "
+                    "months or years, whose length varies",
+                    described(f"an array of dtype {raw.dtype}"),
+                    _CALLER,
+                )
+            # a month or a year as its first instant (exact): numpy refused to
+            # measure datetime64[M] / [Y] in seconds
+            raw = raw.astype("datetime64[s]")
         # seconds: from the first time for datetimes, as they are for durations
         origin = raw.min() if raw.dtype.kind == "M" else np.timedelta64(0, "s")
         if raw.dtype.kind == "M" and raw.size:
             # the first time in seconds since the epoch (where the registry counts from)
             origin_s = float((raw.min() - np.datetime64(0, "s")) / np.timedelta64(1, "s"))
-        raw = (raw - origin) / np.timedelta64(1, "s")
+        delta = raw - origin
+        ticks, tick_seconds = _exact_ticks(delta)
+        raw = delta / np.timedelta64(1, "s")
     if raw.dtype.kind == "b":  # True is no time
         fail("timestamps", "times (numbers of seconds, datetimes or durations)",
              described("an array of bools"), _CALLER)
@@ -235,7 +269,31 @@ def _timestamps(ts: Any, n: int) -> tuple[npt.NDArray[np.float64] | None, float]
             described("a timestamp earlier than the one before it"),
             _CALLER,
         )
-    return arr, origin_s
+    return arr, origin_s, ticks, tick_seconds
+
+
+# seconds in one tick of each unit of a timedelta64
+_UNIT_SECONDS = {
+    "W": Fraction(604800), "D": Fraction(86400), "h": Fraction(3600), "m": Fraction(60),
+    "s": Fraction(1), "ms": Fraction(1, 10**3), "us": Fraction(1, 10**6),
+    "ns": Fraction(1, 10**9), "ps": Fraction(1, 10**12), "fs": Fraction(1, 10**15),
+    "as": Fraction(1, 10**18),
+}
+
+
+def _exact_ticks(
+    delta: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.int64] | None, tuple[int, int]]:
+    """Return a timedelta64 array as int64 ticks, and one tick's seconds as (num, den).
+
+    ``(None, (1, 1))`` for a unit without a fixed length in seconds.
+    """
+    unit, count = np.datetime_data(delta.dtype)
+    base = _UNIT_SECONDS.get(unit)
+    if base is None:
+        return None, (1, 1)
+    per = base * count
+    return delta.astype(np.int64), (per.numerator, per.denominator)
 
 
 @attrs.define
@@ -433,8 +491,8 @@ def _validate(
         if n_jobs == 0:  # joblib has no meaning for it (select refuses it too)
             fail("n_jobs", "a positive int, -1 (all cores) or None", n_jobs, _CALLER)
     check_progress(progress, _CALLER)
-    times, time_origin = _timestamps(timestamps, n)
-    _refuse_blind_policies(pols, times, estimator, performance_estimator, bs)
+    times, time_origin, time_ticks, tick_seconds = _timestamps(timestamps, n)
+    _refuse_blind_policies(pols, times, estimator, performance_estimator, bs, mw)
     # one rule for every package that fits with weights (mllifecycle._estimators),
     # worked out once, before any training
     weight_key, no_weights = weight_keyword(estimator)
@@ -455,6 +513,8 @@ def _validate(
         performance_estimator=performance_estimator,
         max_reference=5000,
         time_origin=time_origin,
+        time_ticks=time_ticks,
+        tick_seconds=tick_seconds,
         shown=shown,
         weight_key=weight_key,
         no_weights=no_weights,
@@ -528,6 +588,7 @@ def _refuse_blind_policies(
     estimator: Any,
     performance_estimator: Any,
     batch_size: int = 2,
+    metric_window: int | None = None,
 ) -> None:
     """Refuse, before any training, a built-in policy that could never see its signal.
 
@@ -540,12 +601,15 @@ def _refuse_blind_policies(
     silently never retrained. So did ``OnDrift`` with a batch test or a
     reference at ``batch_size=1`` (a two-sample test needs two rows of the
     latest batch; it failed at the first batch, naming the test's
-    ``current``).
+    ``current``). So did ``OnPerformanceDrop`` and ``CostAware`` on the
+    observed accuracy with ``min_samples`` above ``metric_window``: the
+    states' ``metric_n`` never reaches it, and the metric was never trusted.
     """
     from mllifecycle.policies import (
         CostAware,
         OnDrift,
         OnEstimatedPerformanceDrop,
+        OnPerformanceDrop,
         Periodic,
     )
 
@@ -591,6 +655,26 @@ def _refuse_blind_policies(
                 described("OnDrift(detector=None), which would never retrain"),
                 _CALLER,
             )
+        if metric_window is not None:
+            found = _find_policy(
+                p,
+                lambda q: isinstance(q, OnPerformanceDrop | CostAware)
+                and (q.source == "observed"
+                     or (q.source == "auto" and performance_estimator is None))
+                and isinstance(q.min_samples, int)
+                and q.min_samples > metric_window,
+            )
+            if found is not None:
+                fail(
+                    "metric_window",
+                    f"at least {found.min_samples} for policy {key!r}, which holds "
+                    f"{type(found).__name__}(min_samples={found.min_samples}) and trusts the "
+                    "observed accuracy only on that many labels (state.metric rests on "
+                    "metric_window labels at most: the policy would never retrain); or a "
+                    "smaller min_samples",
+                    metric_window,
+                    _CALLER,
+                )
         if batch_size < 2:
             found = _find_policy(
                 p,
@@ -1236,6 +1320,15 @@ def _run_policy(
     fields["deployed_at"] = deploy_pos
     fields["last_change_point"] = last_cp
     ts_list = None if ts is None else ts.tolist()  # Python floats, as float(ts[i])
+    # the times a time since the retrain is a difference of: the float seconds
+    # (numbers), or exact whole ticks divided once by the ticks per second
+    # (datetimes, durations: see _timestamps); Python's int / int is rounded once
+    since_ticks, per_second = ts_list, 1
+    if cfg.time_ticks is not None:
+        num, per_second = cfg.tick_seconds
+        since_ticks = [t * num for t in cfg.time_ticks.tolist()] if num != 1 else (
+            cfg.time_ticks.tolist()
+        )
     # the deployed model, unpacked: its predict and predict_proba (or None)
     m_predict, m_proba = deployed.unpack()
     predict_s = 0.0
@@ -1292,7 +1385,9 @@ def _run_policy(
         state_fields["step"] = e
         if ts_list is not None:
             state_fields["time"] = ts_list[e - 1]
-            state_fields["time_since_retrain"] = ts_list[e - 1] - ts_list[last_train - 1]
+            state_fields["time_since_retrain"] = (
+                since_ticks[e - 1] - since_ticks[last_train - 1]  # type: ignore[index]
+            ) / per_second
         state_fields["samples_since_retrain"] = e - last_train
         state_fields["new_errors"] = new_errors
         state_fields["current_X"] = Xb
@@ -1624,7 +1719,11 @@ def replay(
         Non-decreasing times (numbers in seconds, datetime64 or
         timezone-aware datetimes, read as instants, Python ``datetime``,
         ``date`` (midnight) or ``timedelta`` objects, or timedelta64) for
-        time-based policies.
+        time-based policies. A ``datetime64`` in months or years is read as
+        the first instant of each month or year; durations in months or years
+        (no fixed length) are refused. ``state.time_since_retrain`` is the
+        exact elapsed time of datetimes and durations, rounded once to float
+        seconds.
     window : TrainingWindow or mapping of str to TrainingWindow, optional
         Rows to retrain on, for all policies or per policy name. The default
         follows the change: ``SinceLastDrift(500)`` (the rows since the last
@@ -1714,8 +1813,11 @@ def replay(
         ``timestamps``, ``OnEstimatedPerformanceDrop`` or
         ``CostAware(source="estimated")`` without ``performance_estimator``,
         ``OnDrift(signal="confidence")`` with an estimator lacking
-        ``predict_proba``, and ``OnDrift()`` without a detector (it reads
-        ``state.drift``, which a replay does not fill). Before any training,
+        ``predict_proba``, ``OnDrift()`` without a detector (it reads
+        ``state.drift``, which a replay does not fill), and
+        ``OnPerformanceDrop`` or ``CostAware`` on the observed accuracy whose
+        ``min_samples`` exceeds ``metric_window`` (``state.metric_n`` never
+        reaches it). Before any training,
         on a ``RecencyWeights`` window for an estimator that takes no sample
         weights (a ``fit`` without ``sample_weight``, a ``Pipeline`` whose
         final step has none, or metadata-routing requests that cannot route
