@@ -979,9 +979,12 @@ def learning_curve(
 
     Runs :func:`sklearn.model_selection.learning_curve` (``n_repeats``
     times repeated, shuffled ``cv``-fold splits, absolute training sizes) and
-    fits the per-split test scores, as a rising curve for the default score and a named scorer
-    (scikit-learn's scores are greater-is-better; errors are negated,
-    ``neg_*``); a callable ``scoring``'s direction is read from the scores.
+    fits the per-split test scores, as a rising curve for the default score, a named scorer
+    and a scorer object of a scikit-learn metric built with the metric's own
+    direction (``get_scorer("accuracy")``, ``make_scorer(accuracy_score)``,
+    ``make_scorer(mean_squared_error, greater_is_better=False)``):
+    scikit-learn's scores are greater-is-better, errors negated (``neg_*``).
+    Another callable ``scoring``'s direction is read from the scores.
 
     Parameters
     ----------
@@ -1030,8 +1033,8 @@ def learning_curve(
         rows would spread over more groups than that many rows of new groups
         hold, overstating what a small size teaches. The subsets of one
         split are nested (a larger size holds the smaller ones).
-    scoring : str, optional
-        scikit-learn scorer name (default: the estimator's ``score``).
+    scoring : str or callable, optional
+        scikit-learn scorer name or scorer (default: the estimator's ``score``).
     family, n_resamples, confidence_level : see :func:`fit_curve`
     bounds : (low, high), None or "auto", default="auto"
         The metric's range (see :func:`fit_curve`); ``"auto"`` is ``(0, 1)``
@@ -1196,13 +1199,37 @@ def learning_curve(
         rng=gen,
         # a named scorer's score is greater-is-better: noise in a flat curve must
         # not make it an error curve (a target above every score was "reached");
-        # a callable's direction is read from the scores
-        higher_is_better=True if scoring is None or isinstance(scoring, str) else None,
+        # so is a scorer object of a registered metric (get_scorer("accuracy"),
+        # make_scorer(accuracy_score)), whose flat curves were read as falling;
+        # any other callable's direction is read from the scores
+        higher_is_better=True if scoring is None or isinstance(scoring, str)
+        or _registered_scorer(scoring) else None,
     )
     # the rows given are the labels held: the largest training size is only
     # (cv - 1) / cv of them, and counting it as held overstated the labels
     # still to buy by about one fold
     return attrs.evolve(curve, n_samples=float(n_rows))
+
+
+def _registered_scorer(scoring: Any) -> bool:
+    """Whether ``scoring`` is a scorer of a scikit-learn metric with that metric's direction.
+
+    Such a scorer (``get_scorer("accuracy")``, ``make_scorer(accuracy_score)``,
+    ``make_scorer(log_loss, greater_is_better=False)``) is greater-is-better,
+    as its name would be. A scorer whose sign disagrees with scikit-learn's
+    own (``make_scorer(mean_squared_error)``, an error left positive) is not.
+    """
+    func = getattr(scoring, "_score_func", None)
+    sign = getattr(scoring, "_sign", None)
+    if func is None or sign not in (1, -1):
+        return False
+    from sklearn.metrics import get_scorer, get_scorer_names
+
+    for name in get_scorer_names():
+        known = get_scorer(name)
+        if getattr(known, "_score_func", None) is func and getattr(known, "_sign", None) == sign:
+            return True
+    return False
 
 
 def _by_groups(

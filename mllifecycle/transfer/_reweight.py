@@ -265,8 +265,12 @@ def _classifier_ratio(xs: FloatArray, xt: FloatArray, estimator: Any, cv: int,
         folds = StratifiedGroupKFold(n_splits=cv, shuffle=True, random_state=seed)
         p = cross_val_predict(est, z, d, cv=folds, groups=groups,
                               method="predict_proba")[:, 1]
+    # capped below 1 (a finite odds), not floored above 0: a floor of 1e-6
+    # gave every source row the classifier puts outside the target the same
+    # weight, so disjoint domains came out uniformly weighted (effective
+    # sample size n_source, no warning) instead of not covering the target
     eps = 1e-6
-    ps = np.clip(p[: xs.shape[0]], eps, 1.0 - eps)
+    ps = np.clip(p[: xs.shape[0]], 0.0, 1.0 - eps)
     ratio = ps / (1.0 - ps) * (xs.shape[0] / xt.shape[0])
     auc = float(roc_auc_score(d, p))
     return ratio, {"domain_auc": auc, "cv": cv, "estimator": type(est).__name__}
@@ -659,7 +663,9 @@ def importance_weights(
     -----
     DegenerateDataWarning
         When the effective sample size collapses (the source barely covers the
-        target).
+        target), or, for ``"classifier"``, when the domain classifier separates
+        the two samples perfectly out of fold (AUC 1: the source does not cover
+        the target at all, whatever the weights' spread).
     sklearn.exceptions.ConvergenceWarning
         When KLIEP's solver does not reach its optimum within ``max_iter``.
 
@@ -767,6 +773,12 @@ def importance_weights(
             DegenerateDataWarning, stacklevel=2,
         )
         raw = np.ones(xs.shape[0])
+        separated = False
+    else:
+        # every target row scored above every source row, out of fold: the
+        # domains do not overlap, yet a smooth classifier's ratios can still
+        # look balanced (disjoint domains had an effective sample size of 75%)
+        separated = m == "classifier" and details["domain_auc"] >= 1.0
     if c is None:
         w, n_clipped, cap = raw * (raw.shape[0] / raw.sum()), 0, None
     else:
@@ -779,6 +791,13 @@ def importance_weights(
             "a few source rows carry most of the weight, so weighted estimates will "
             "be high-variance. The source barely covers the target; lower clip, "
             "or check domain_distance.",
+            DegenerateDataWarning, stacklevel=2,
+        )
+    elif separated:
+        warnings.warn(
+            "importance_weights: the domain classifier separates the source from the "
+            "target perfectly (out-of-fold AUC 1): the source does not cover the target, "
+            "and the weights extrapolate beyond it; check domain_distance.",
             DegenerateDataWarning, stacklevel=2,
         )
     w.setflags(write=False)
