@@ -63,7 +63,7 @@ def check_weights(
         fail("sample_weight", "non-negative weights",
              described(f"{int((w < 0).sum())} negative weight(s), the smallest {w.min().item()!r}"),
              caller)
-    if positive_sum and n and not w.sum() > 0:
+    if positive_sum and n and not (w > 0).any():  # (a sum of 1e306s overflows)
         fail("sample_weight", "weights with a positive sum", described("weights summing to 0"),
              caller)
     out: npt.NDArray[np.float64] = w

@@ -232,12 +232,14 @@ def paired_bootstrap(
         paired permutation test of :func:`paired_permutation` (``margin`` must
         be 0). ``"auto"`` takes the permutation test when the sample is small:
         fewer than ``MIN_DIFFERING`` (200) examples on which the two models'
-        outputs differ, or, for ROC AUC, precision, recall and F1, fewer than
-        ``MIN_CLASS_COUNT`` (100) examples of the rarer class; there the
-        bootstrap interval is too narrow and rejects a true null more often
-        than ``1 - confidence_level``. With a margin on such a sample the
-        bootstrap is kept and a :class:`DegenerateDataWarning` says so. The
-        interval is the bootstrap interval in every case.
+        outputs differ, or, for ROC AUC, precision, recall, F1, log loss,
+        Brier score and ECE, fewer than ``MIN_CLASS_COUNT`` (100) examples of
+        the rarer class (of positive
+        weight, with ``sample_weight``); there the bootstrap interval is too
+        narrow and rejects a true null more often than ``1 -
+        confidence_level``. With a margin on such a sample the bootstrap is
+        kept and a :class:`DegenerateDataWarning` says so. The interval is the
+        bootstrap interval in every case.
     rng : int, numpy.random.Generator or None
     n_jobs : int or None, default=None
         Workers for the resamples, through joblib (``-1``: every core; inside

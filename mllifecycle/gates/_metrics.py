@@ -569,11 +569,17 @@ def prepare(
         caller=caller,
         names=names,
     )
+    # rows of weight 0 carry no evidence: the rarer class counts its rows of
+    # positive weight (150 positives of which 100 weighed 0 made a sample of 50
+    # look large enough for the bootstrap, which over-rejects there)
+    kept = None if problem.weights is None else problem.weights > 0
     if problem.positive is not None:
-        m = int(np.count_nonzero(problem.positive))
-        problem.minority = min(m, problem.n - m)
+        pos = problem.positive if kept is None else problem.positive[kept]
+        m = int(np.count_nonzero(pos))
+        problem.minority = min(m, pos.size - m)
     elif spec.kind in ("proba", "score") or spec.name in ("precision", "recall", "f1"):
-        _, counts = np.unique(np.asarray(y_true), return_counts=True)
+        y_kept = np.asarray(y_true) if kept is None else np.asarray(y_true)[kept]
+        _, counts = np.unique(y_kept, return_counts=True)
         problem.minority = int(counts.min()) if counts.size > 1 else 0
     if groups is not None:
         from mllifecycle._gain import group_codes
@@ -581,12 +587,16 @@ def prepare(
         codes, n_groups = group_codes(
             groups, y_true, problem.n, caller, "y_true",
             "a cluster bootstrap draws whole groups, and one group resamples into itself")
-        problem = group_problem(problem, codes, n_groups, np.asarray(y_true))
+        problem = group_problem(problem, codes, n_groups, np.asarray(y_true), kept)
     return problem
 
 
 def group_problem(
-    problem: Problem, codes: npt.NDArray[np.intp], n_groups: int, y: npt.NDArray[Any]
+    problem: Problem,
+    codes: npt.NDArray[np.intp],
+    n_groups: int,
+    y: npt.NDArray[Any],
+    kept: npt.NDArray[np.bool_] | None = None,
 ) -> Problem:
     """Return the cluster version of ``problem``: groups drawn and swapped whole.
 
@@ -596,7 +606,8 @@ def group_problem(
     leave-one-group-out jackknife are the row engine run on ``F_G``. ROC AUC
     keeps its rows and maps them to their groups (``group_of``).
     ``minority`` becomes the number of groups holding an example of the rarer
-    class (the independent units that class is seen in).
+    class (the independent units that class is seen in); with ``kept`` (the
+    rows of positive weight), an example of positive weight.
     """
     if problem.minority is not None:
         if problem.positive is not None:
@@ -606,7 +617,10 @@ def group_problem(
             classes = classes.reshape(-1)
         k = int(classes.max(initial=0)) + 1
         held = np.zeros((k, n_groups), dtype=bool)
-        held[classes, codes] = True
+        if kept is None:
+            held[classes, codes] = True
+        else:
+            held[classes[kept], codes[kept]] = True
         per_class = held.sum(axis=1)
         problem.minority = int(per_class.min()) if k > 1 else 0
     if problem.F is not None:
@@ -683,7 +697,7 @@ def _prepare(
             a = np.asarray(champion)
             b = np.asarray(challenger)
     n = check_consistent_length([y, a, b], ["y_true", na, nb], caller)
-    w = check_weights(sample_weight, n, caller, positive_sum=True)
+    w = _weights_in_range(check_weights(sample_weight, n, caller, positive_sum=True), n)
     ones = np.ones(n) if w is None else w
     cls = np.unique(y) if classes is None else np.union1d(np.asarray(classes), np.unique(y))
     if pos_label is not None and kind != "regression" and (
@@ -788,6 +802,28 @@ def _prepare(
 
 
 _ECE_FEW_BINS = 10  # the default: allowed on samples smaller than it
+
+# weights whose resampled sums (up to n times the largest weight) stay below
+# 2**_WEIGHT_TOP_EXP, and whose largest is at least 2**-_WEIGHT_TOP_EXP, are used as given
+_WEIGHT_TOP_EXP = 900
+
+
+def _weights_in_range(w: FloatArray | None, n: int) -> FloatArray | None:
+    """``w`` times a power of two when its sums would overflow or its values are tiny.
+
+    Every named metric is scale-free in the weights. Weights near 1e306 on
+    600 rows summed to inf (every metric came out NaN: the paired functions
+    raised "values nan and nan", :class:`MetricThreshold` failed the
+    challenger), and weights near 1e-320 (subnormal) lost their digits in the
+    products (a Brier score off in the fourth digit). A power of two is exact,
+    so weights already in range are left as they are (same numbers).
+    """
+    if w is None:
+        return None
+    top = float(w.max())
+    if top >= 2.0**-_WEIGHT_TOP_EXP and top * n < 2.0**_WEIGHT_TOP_EXP:
+        return w
+    return np.ldexp(w, -int(np.frexp(top)[1]))
 
 
 def _ece_bins(

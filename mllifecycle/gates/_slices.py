@@ -228,6 +228,15 @@ class SliceNoRegression:
             ),
         )
 
+    def _why_not_judged(self, small: list[str]) -> str:
+        """Say why the slices ``small`` were set aside (each entry says which applies)."""
+        size = f"fewer than {self.min_slice_size} examples"
+        if all(s.endswith(("(one class only)", "(one group only)")) for s in small):
+            return "one class or one group only: cannot be resampled"
+        if any(s.endswith(("(one class only)", "(one group only)")) for s in small):
+            return f"{size}, or one class or one group only"
+        return size
+
     def check(self, context: GateContext) -> GateResult:
         """Test every large-enough slice for a regression, with multiplicity control."""
         caller = "SliceNoRegression"
@@ -292,15 +301,16 @@ class SliceNoRegression:
                     "p_regression": res.p_value,
                 }
             )
+        # a slice is set aside for its size, or (one class for ROC AUC, one group)
+        # because it cannot be resampled: "fewer than N examples" named a slice of
+        # 100 rows holding one class
+        why = self._why_not_judged(small)
         if not rows:
             return GateResult(
                 passed=True,
                 name=self.name,
                 skipped=True,
-                reasons=[
-                    f"no slice has at least {self.min_slice_size} examples; "
-                    "not judged: " + ", ".join(small)
-                ],
+                reasons=[f"no slice can be judged ({why}); not judged: " + ", ".join(small)],
                 evidence={"slices": [], "too_small": small},
             )
         p = np.array([r["p_regression"] for r in rows])
@@ -327,9 +337,7 @@ class SliceNoRegression:
                 f"alpha {self.alpha:g})"
             )
         if small:
-            reasons.append(
-                f"not judged (fewer than {self.min_slice_size} examples): " + ", ".join(small)
-            )
+            reasons.append(f"not judged ({why}): " + ", ".join(small))
         return GateResult(
             passed=not regressed,
             name=self.name,
