@@ -976,8 +976,18 @@ def auc_weighted(positive: npt.NDArray[np.bool_], score: FloatArray, W: FloatArr
     return auc_from_sorted(layout, W[:, layout.order])
 
 
-def auc_jackknife(positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray) -> FloatArray:
-    """Exact leave-one-out AUCs (weighted Mann-Whitney), O(n log n)."""
+def _auc_row_pairs(
+    positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray
+) -> tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.bool_], FloatArray,
+           float, float, float]:
+    """Each row's weighted pairs with all rows (weighted Mann-Whitney), O(n log n).
+
+    Returns, in the order of ``(score, positive)`` (``order``): each row's
+    weight times the opposite-class weight below it (a positive; above it for
+    a negative), ties counting half; the rows' classes and weights; and the
+    AUC's numerator and the positive and negative weight totals. Shared by
+    the leave-one-out and leave-one-group-out jackknives.
+    """
     order = np.lexsort((positive, score))
     s = score[order]
     p = positive[order]
@@ -991,17 +1001,22 @@ def auc_jackknife(positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatAr
     gneg = np.bincount(gid, weights=ws * ~p)
     neg_below = np.cumsum(gneg) - gneg
     pos_above = gpos.sum() - np.cumsum(gpos)
-    Wp, Wn = gpos.sum(), gneg.sum()
     pos_contrib = ws * (neg_below[gid] + 0.5 * gneg[gid])
     num = float((pos_contrib * p).sum())
     neg_contrib = ws * (pos_above[gid] + 0.5 * gpos[gid])
     contrib = np.where(p, pos_contrib, neg_contrib)
+    return order, contrib, p, ws, num, float(gpos.sum()), float(gneg.sum())
+
+
+def auc_jackknife(positive: npt.NDArray[np.bool_], score: FloatArray, w: FloatArray) -> FloatArray:
+    """Exact leave-one-out AUCs (weighted Mann-Whitney), O(n log n)."""
+    order, contrib, p, ws, num, Wp, Wn = _auc_row_pairs(positive, score, w)
     wp = np.where(p, Wp - ws, Wp)
     wn = np.where(p, Wn, Wn - ws)
     den = wp * wn
     with np.errstate(invalid="ignore", divide="ignore"):
         loo = np.where(den > 0, (num - contrib) / np.where(den > 0, den, 1.0), np.nan)
-    out = np.empty(n)
+    out = np.empty(score.size)
     out[order] = loo
     return out
 
@@ -1019,24 +1034,8 @@ def auc_group_jackknife(
     sum over ``g``'s rows of each row's pairs with all rows counts the pairs
     inside ``g`` twice, so they are added back once.
     """
-    order = np.lexsort((positive, score))
-    s = score[order]
-    p = positive[order]
-    ws = w[order]
-    n = s.size
-    new_group = np.empty(n, dtype=bool)
-    new_group[0] = True
-    new_group[1:] = s[1:] != s[:-1]
-    gid = np.cumsum(new_group) - 1
-    gpos = np.bincount(gid, weights=ws * p)
-    gneg = np.bincount(gid, weights=ws * ~p)
-    neg_below = np.cumsum(gneg) - gneg
-    pos_above = gpos.sum() - np.cumsum(gpos)
-    Wp, Wn = gpos.sum(), gneg.sum()
-    pos_contrib = ws * (neg_below[gid] + 0.5 * gneg[gid])
-    num = float((pos_contrib * p).sum())
-    neg_contrib = ws * (pos_above[gid] + 0.5 * gpos[gid])
-    contrib = np.where(p, pos_contrib, neg_contrib)
+    order, contrib, _, _, num, Wp, Wn = _auc_row_pairs(positive, score, w)
+    n = score.size
     out_pairs = np.bincount(codes[order], weights=contrib, minlength=n_groups)
     # pairs inside each group: tie blocks of (group, score)
     o2 = np.lexsort((score, codes))
