@@ -157,8 +157,48 @@ def table_categorical_features(categorical_features: Any, X: Any, caller: str) -
 
     ``"auto"``: the columns typed categorical (pandas ``category``, polars
     ``Categorical``/``Enum``, pyarrow dictionary), as imbalanced-learn's
-    ``SMOTENC`` reads them; anything else is returned as it is.
+    ``SMOTENC`` reads them; anything else is returned as it is. A column typed
+    categorical left out of a list (or mask) is refused: it was interpolated
+    as a number column, its categories coming back as fractions.
     """
+    out = _table_categorical_features(categorical_features, X, caller)
+    _refuse_typed_categorical_left_out(out, X, caller)
+    return out
+
+
+def _refuse_typed_categorical_left_out(resolved: Any, X: Any, caller: str) -> None:
+    typed = categorical_columns(X)
+    if not typed or isinstance(resolved, str | bytes) or resolved is None:
+        return
+    names = [str(c) for c in (column_names(X) or [])]
+    p = len(names)
+    try:
+        arr = np.asarray(resolved)
+    except (TypeError, ValueError):
+        return
+    if arr.ndim != 1:
+        return
+    if arr.dtype.kind == "b":
+        if arr.size != p:
+            return  # refused with its own message by smote_nc
+        chosen = set(np.flatnonzero(arr).tolist())
+    elif arr.dtype.kind in "iu":
+        if arr.size and ((arr < -p).any() or (arr >= p).any()):
+            return  # out of range: refused by smote_nc
+        chosen = {int(j) + p if j < 0 else int(j) for j in arr.tolist()}
+    else:
+        return
+    left = sorted(typed - chosen)
+    if left:
+        fail("categorical_features",
+             "every column of X typed categorical (pandas category, polars Categorical/"
+             "Enum, pyarrow dictionary) among the categorical columns, or 'auto' (a "
+             "column typed categorical holds labels, which would be interpolated; "
+             "convert it to numbers first to interpolate it)",
+             described(f"column {names[left[0]]!r}, typed categorical, left out"), caller)
+
+
+def _table_categorical_features(categorical_features: Any, X: Any, caller: str) -> Any:
     if isinstance(categorical_features, str) and categorical_features == "auto":
         typed = sorted(categorical_columns(X))
         return typed if typed else categorical_features

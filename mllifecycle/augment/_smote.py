@@ -742,6 +742,8 @@ def smote_nc(
         ``string``) and boolean columns (``bool``, pandas ``boolean``), which
         cannot be interpolated; number columns (nullable ones included) are
         numeric. On an object NumPy array, its columns holding text or bools.
+        A list or mask on a table must include every column typed
+        categorical (one left out would be interpolated: an error).
     sampling_strategy : "auto", float or dict, default="auto"
         As in :func:`smote`.
     n_samples : int, optional

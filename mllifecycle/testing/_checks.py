@@ -28,7 +28,9 @@ def check_stream_detector(
 
     Checks that it is recognised as a ``StreamDetector``; that ``update_many``
     gives exactly the detections of element-by-element ``update`` and the same
-    final ``drift_detected``; that an empty ``update_many`` is a no-op returning
+    final ``drift_detected``; that ``drift_detected`` after each ``update``
+    is what that call returned (whether the last element triggered a
+    detection); that an empty ``update_many`` is a no-op returning
     no indices; that a detector pickled at ``split`` and restored continues
     exactly as if never stopped; that the stream fed to ``update_many`` in
     several calls (split at ``split`` and one after it, with an empty call
@@ -82,8 +84,17 @@ def check_stream_detector(
     loop: list[int] = []
     loop_warnings: list[int] = []
     for i, x in enumerate(xs.tolist()):
-        if one.update(x):
+        hit = one.update(x)
+        if hit:
             loop.append(i)
+        # drift_detected tells whether the last element triggered a detection:
+        # a flag never set, or left True after the detection (not cleared by
+        # the next update), passed, as update_many left the same wrong flag
+        assert bool(one.drift_detected) == bool(hit), (
+            f"after update of element {i}, drift_detected is {bool(one.drift_detected)} "
+            f"while update returned {bool(hit)} (drift_detected must tell whether the "
+            "last element fed triggered a detection)"
+        )
         if warns and one.warning_detected:
             loop_warnings.append(i)
     many = make_detector()
@@ -306,8 +317,20 @@ def check_two_sample_test(
             and "min_effect" not in kwargs
         )
         if plain and (params is None or "alpha" in params):
-            for level in (0.05, 0.5):
-                r = test(ref, cur, **{**seeded, "alpha": level})
+            # two levels around this data's p-value too: with only 0.05 and 0.5,
+            # a test deciding at a fixed 0.05 whatever alpha it was given passed
+            # on every p-value outside [0.05, 0.5) (samples alike: p near 1)
+            pf = float(p)
+            around = [lv for lv in (pf / 2.0, (1.0 + pf) / 2.0)
+                      if np.isfinite(pf) and 0.0 < lv < 1.0 and lv != pf]
+            for level, optional in ((0.05, False), (0.5, False),
+                                    *((lv, True) for lv in around)):
+                try:
+                    r = test(ref, cur, **{**seeded, "alpha": level})
+                except ValueError:
+                    if optional:  # a test may refuse such a level (e.g. alpha > 0.5)
+                        continue
+                    raise
                 assert bool(r.drift_detected) == (float(r.p_value) < level), (
                     f"drift_detected is not p_value < alpha at alpha={level}"
                 )
@@ -575,11 +598,45 @@ def check_gate(gate: Any, context: Any) -> None:
     assert bool(r1.passed) == bool(r2.passed), "a gate restored from a pickle decides differently"
 
 
+def _assert_rows_keep_labels(
+    Xa: npt.NDArray[Any], ya: npt.NDArray[Any], Xr: npt.NDArray[Any], yr: npt.NDArray[Any]
+) -> None:
+    """Assert every returned row equal to a row of ``X`` carries a label of that row.
+
+    A sampler returning its labels in another order than its rows (the
+    synthetic rows' labels first, or ``y`` shuffled) kept the feature count,
+    the lengths and the label set, and passed: every model trained on its
+    output learned from mislabelled rows. Rows equal to no row of ``X``
+    (synthetic ones) are not constrained; a row of ``X`` present under
+    several labels may carry any of them.
+    """
+    if Xa.ndim != 2 or ya.ndim != 1 or Xa.shape[0] != ya.shape[0]:
+        return
+    known: dict[Any, set[Any]] = {}
+    try:
+        for row, label in zip(Xa.tolist(), ya.tolist(), strict=True):
+            known.setdefault(tuple(row), set()).add(label)
+        for i, (row, label) in enumerate(zip(Xr.tolist(), yr.tolist(), strict=True)):
+            labels = known.get(tuple(row))
+            if labels is not None and label not in labels:
+                raise AssertionError(
+                    f"fit_resample returned row {i}, a row of X whose label is "
+                    f"{sorted(labels, key=repr)[0]!r}, with the label {label!r}: the labels "
+                    "are not paired with their rows"
+                )
+    except TypeError:  # unhashable values or labels: nothing to match on
+        return
+
+
 def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     """Check a resampler honours the :class:`Sampler` protocol.
 
     Checks that ``fit_resample`` keeps the number of features, returns a 1-D
-    ``y`` with as many labels as rows, introduces no new labels, and leaves its inputs untouched;
+    ``y`` with as many labels as rows, and leaves its inputs untouched; for
+    class labels (``y`` not of floats, and not returned as floats, as a
+    regression sampler returns mixed integer targets), that it introduces no
+    new labels and keeps every returned copy of a row of ``X`` paired with
+    that row's label (its rows and labels in the same order);
     that a ``clone`` with the same parameters (when it is a scikit-learn
     estimator) gives the same output; and, when the sampler records
     ``n_features_in_`` (as scikit-learn and imbalanced-learn samplers do),
@@ -617,7 +674,11 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     assert Xr.shape[1] == Xa.shape[1], "fit_resample changed the feature count"
     assert yr.ndim == 1, f"fit_resample must return a 1-D y, got shape {yr.shape}"
     assert Xr.shape[0] == yr.shape[0], "fit_resample returned mismatched X and y lengths"
-    if ya.dtype.kind not in "f":
+    # class labels, unless the target is continuous: floats in, or integers (counts)
+    # that came back as floats, mixed by a regression sampler (SMOTER, mixup's
+    # task="regression"), which was failed for "labels absent from y"
+    labels = ya.dtype.kind != "f" and yr.dtype.kind != "f"
+    if labels:
         assert set(np.unique(yr).tolist()) <= set(np.unique(ya).tolist()), (
             "fit_resample introduced labels absent from y"
         )
@@ -639,3 +700,5 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
             "two clones with the same parameters give the resampled rows different "
             "labels (seed the sampler)"
         )
+    if labels:  # a regression sampler may give a copy of x_i an interpolated target
+        _assert_rows_keep_labels(Xa, ya, Xr, yr)

@@ -25,10 +25,11 @@ def check_query_strategy(
 
     Checks that it is callable with the common signature; returns
     ``batch_size`` distinct integer pool indices in range with one finite
-    score each; leaves ``X_pool`` unchanged; gives the same batch for the
-    same ``rng`` seed; works with ``batch_size=1`` and with ``batch_size``
-    equal to the pool size; does not change the estimator's predictions;
-    and still works after the strategy is pickled (when it can be).
+    score each; leaves ``X_pool`` and ``X_labelled`` unchanged; gives the
+    same batch for the same ``rng`` seed; works with ``batch_size=1`` and
+    with ``batch_size`` equal to the pool size; does not change the
+    estimator's predictions; and still works after the strategy is pickled
+    (when it can be).
 
     Parameters
     ----------
@@ -67,6 +68,9 @@ def check_query_strategy(
     n = Xp.shape[0]
     assert n >= batch_size, "X_pool must have at least batch_size rows for the check"
     pool_before = Xp.copy()
+    # the labelled rows too: a strategy standardising X_labelled in place (for
+    # its distances) corrupted the caller's training data, and passed
+    lab_before = None if X_labelled is None else np.array(X_labelled, copy=True)
     before = _predictions(estimator, Xp)
 
     def call(b: int, seed: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
@@ -86,6 +90,12 @@ def check_query_strategy(
         assert np.array_equal(Xp, pool_before, equal_nan=True), (
             "the strategy modified X_pool in place"
         )
+        if lab_before is not None:
+            now = np.asarray(X_labelled)
+            same = now.shape == lab_before.shape and np.array_equal(
+                now, lab_before, equal_nan=lab_before.dtype.kind in "fc"
+            )
+            assert same, "the strategy modified X_labelled in place"
         return idx, sc
 
     a, sa = call(batch_size, 7)

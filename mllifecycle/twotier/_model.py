@@ -414,7 +414,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Train the global tier in batch (and clear the local tier).
 
         ``keys`` are accepted for symmetry and, when given, warm the local
-        tier with the same rows.
+        tier with the same rows (they are checked first: bad keys leave the
+        model as it was).
         """
         caller = "TwoTier.fit"
         self._check_params(caller)
@@ -430,6 +431,20 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             _no_flags_for_counts(kinds, self.classes_, caller,
                                  hint="the local tier kept by reset_on_refit=False is "
                                  "indexed by them")
+        ka = None
+        if keys is not None:
+            # the keys warm the local tier after the global fit: refused there,
+            # they named TwoTier.partial_fit (a call never made) and left the new
+            # global model in place
+            ka = _key_array(keys, Xa.shape[0], caller)
+            n_keys = int(np.unique(ka).size)
+            if n_keys > self.max_keys:
+                fail("keys", f"at most max_keys={self.max_keys} distinct keys (fit warms "
+                     "the local tier of every key it is given: raise max_keys, or warm "
+                     "fewer keys)",
+                     described(f"{n_keys} distinct keys"), caller)
+            if keep and ka.size:
+                self._refuse_other_key_kind(ka[0], caller)
         model = clone(self.global_estimator).fit(Xa, ya)
         classes: npt.NDArray[Any] = np.asarray(model.classes_)
         old: npt.NDArray[Any] = getattr(self, "classes_", classes)
@@ -452,8 +467,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             # reset_on_refit=False with no key held: the (empty) per-class state
             # of the old classes broke the next partial_fit with a raw ValueError
             self._reset_local()
-        if keys is not None:
-            self.partial_fit(Xa, ya, keys)
+        if ka is not None:
+            self._partial_fit(Xa, ya, ka, caller)
         return self
 
     def _reset_local(self) -> None:
@@ -556,7 +571,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         -------
         self
         """
-        caller = "TwoTier.partial_fit"
+        return self._partial_fit(X, y, keys, "TwoTier.partial_fit")
+
+    def _partial_fit(self, X: Any, y: Any, keys: Any, caller: str) -> TwoTier:
+        """:meth:`partial_fit`, its errors naming ``caller`` (``fit`` warms keys with it)."""
         check_is_fitted(self, "global_model_")
         y, keys = _in_x_order(X, caller, y=y, keys=keys)
         self._check_live_params(caller)
