@@ -13,6 +13,7 @@ the same fields.
 
 from __future__ import annotations
 
+import copy
 import numbers
 import warnings
 from collections.abc import Callable, Sequence
@@ -38,12 +39,73 @@ from mllifecycle._validation import (
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = ["GainResult", "VERDICTS", "verdict_of", "check_groups", "cv_plan", "cv_splits",
-           "refuse_split_groups", "repeated_cv_gain", "scoring_name", "split_by"]
+           "known_classes_scorer", "refuse_split_groups", "repeated_cv_gain", "scoring_name",
+           "split_by"]
 
 #: The three verdicts, the same for every gain estimate.
 VERDICTS = ("helped", "hurt", "no detectable effect")
 
 Split = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
+
+
+def _column_label_metrics() -> tuple[Any, ...]:
+    """scikit-learn metrics whose ``labels`` name the columns of the scores they are given."""
+    import sklearn.metrics as skm
+
+    names = ("log_loss", "d2_log_loss_score", "brier_score_loss", "d2_brier_score",
+             "top_k_accuracy_score")
+    return tuple(getattr(skm, n) for n in names if hasattr(skm, n))
+
+
+class _KnownClassesScorer:
+    """A probabilistic scorer told the classes of the model it scores.
+
+    ``log_loss`` and its kin read the class of each column of
+    ``predict_proba`` from the labels in ``y_true`` unless told: a model that
+    knows a class the held-out rows lack (a class found only in the source
+    domain, or a small fold missing one) could not be scored ("y_true and
+    y_prob contain different number of classes"), so transfer_gain failed
+    and finetune's tuning refused every source weight but 0. The model's
+    ``classes_`` are passed as ``labels``, which leaves every score that
+    could be computed as it was.
+    """
+
+    def __init__(self, scorer: Any) -> None:
+        self.scorer = scorer
+
+    def __call__(self, estimator: Any, X: Any, y: Any, **kwargs: Any) -> Any:
+        classes = getattr(estimator, "classes_", None)
+        if classes is None:
+            return self.scorer(estimator, X, y, **kwargs)
+        told = copy.copy(self.scorer)
+        told._kwargs = {**self.scorer._kwargs, "labels": np.asarray(classes)}
+        return told(estimator, X, y, **kwargs)
+
+
+def known_classes_scorer(scorer: Any) -> Any:
+    """Return ``scorer``, told each model's classes when its metric needs them.
+
+    A scikit-learn scorer of ``log_loss``, ``brier_score_loss`` and the other
+    metrics whose ``labels`` name the columns of the probabilities, not
+    already given ``labels``, is wrapped (:class:`_KnownClassesScorer`); any
+    other scorer is returned as it is.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.metrics import check_scoring
+    >>> from mllifecycle._gain import known_classes_scorer
+    >>> type(known_classes_scorer(check_scoring(LogisticRegression(), "neg_log_loss"))).__name__
+    '_KnownClassesScorer'
+    >>> type(known_classes_scorer(check_scoring(LogisticRegression(), "accuracy"))).__name__
+    '_Scorer'
+    """
+    func = getattr(scorer, "_score_func", None)
+    extra = getattr(scorer, "_kwargs", None)
+    if isinstance(extra, dict) and "labels" not in extra and any(
+            func is f for f in _column_label_metrics()):
+        return _KnownClassesScorer(scorer)
+    return scorer
 
 
 def verdict_of(ci_low: float, ci_high: float) -> str:

@@ -20,7 +20,14 @@ from mllifecycle._frames import (
     series_kind,
     series_like,
 )
-from mllifecycle._gain import GainResult, check_groups, cv_plan, repeated_cv_gain, scoring_name
+from mllifecycle._gain import (
+    GainResult,
+    check_groups,
+    cv_plan,
+    known_classes_scorer,
+    repeated_cv_gain,
+    scoring_name,
+)
 from mllifecycle._progress import check_progress
 from mllifecycle._validation import (
     RNGLike,
@@ -364,6 +371,9 @@ def augmentation_gain(
     except (ValueError, TypeError) as exc:
         fail("scoring", "None, a scikit-learn scorer name or a callable",
              described(f"{scoring!r} ({exc})"), caller)
+    # a model that knows a class a test fold lacks (folds of whole groups) is
+    # scored by log loss and its kin over its own classes
+    scorer = known_classes_scorer(scorer)
     frame_X = is_frame(X)
     series_y = series_kind(y) is not None
     weight_key, no_weights = weight_keyword(estimator)

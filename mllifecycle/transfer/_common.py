@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from mllifecycle._frames import (
     refuse_duplicate_names,
     series_kind,
 )
+from mllifecycle._gain import known_classes_scorer
 from mllifecycle._validation import (
     check_array,
     check_consistent_length,
@@ -247,46 +247,12 @@ def folds_for(
     return KFold(n_splits=n_splits, shuffle=True, random_state=seed)
 
 
-def _column_label_metrics() -> tuple[Any, ...]:
-    """scikit-learn metrics whose ``labels`` name the columns of the scores they are given."""
-    import sklearn.metrics as skm
-
-    names = ("log_loss", "d2_log_loss_score", "brier_score_loss", "d2_brier_score",
-             "top_k_accuracy_score")
-    return tuple(getattr(skm, n) for n in names if hasattr(skm, n))
-
-
-class _KnownClassesScorer:
-    """A probabilistic scorer told the classes of the model it scores.
-
-    ``log_loss`` and its kin read the class of each column of
-    ``predict_proba`` from the labels in ``y_true`` unless told: a model that
-    knows a class the held-out rows lack (a class found only in the source
-    domain, or a small fold missing one) could not be scored ("y_true and
-    y_prob contain different number of classes"), so transfer_gain failed
-    and finetune's tuning refused every source weight but 0. The model's
-    ``classes_`` are passed as ``labels``, which leaves every score that
-    could be computed as it was.
-    """
-
-    def __init__(self, scorer: Any) -> None:
-        self.scorer = scorer
-
-    def __call__(self, estimator: Any, X: Any, y: Any, **kwargs: Any) -> Any:
-        classes = getattr(estimator, "classes_", None)
-        if classes is None:
-            return self.scorer(estimator, X, y, **kwargs)
-        told = copy.copy(self.scorer)
-        told._kwargs = {**self.scorer._kwargs, "labels": np.asarray(classes)}
-        return told(estimator, X, y, **kwargs)
-
-
 def resolve_scorer(estimator: Any, scoring: Any, caller: str) -> Any:
     """Return a scikit-learn scorer (higher is better) for ``scoring``.
 
     A scorer of a probabilistic metric whose ``labels`` name the columns of
     the probabilities (``"neg_log_loss"``, ``"neg_brier_score"``...) is told
-    the classes of each model it scores (see :class:`_KnownClassesScorer`).
+    the classes of each model it scores (:func:`mllifecycle._gain.known_classes_scorer`).
     """
     from sklearn.metrics import check_scoring
 
@@ -297,9 +263,4 @@ def resolve_scorer(estimator: Any, scoring: Any, caller: str) -> Any:
     except (ValueError, TypeError) as exc:
         fail("scoring", "None, a scikit-learn scorer name or a callable",
              described(f"{scoring!r} ({exc})"), caller)
-    func = getattr(scorer, "_score_func", None)
-    extra = getattr(scorer, "_kwargs", None)
-    if isinstance(extra, dict) and "labels" not in extra and any(
-            func is f for f in _column_label_metrics()):
-        return _KnownClassesScorer(scorer)
-    return scorer
+    return known_classes_scorer(scorer)
