@@ -1204,6 +1204,8 @@ _TRUE_FALSE = ("true", "false")
 def _true_false_one_way(path: str, table: Table) -> tuple[Table, list[str]]:
     """Return true/false labels and column names written one way: lower case.
 
+    Booleans (a Parquet file's) are the labels ``true``/``false`` too.
+
     Each file was read as written, so ``True`` in the probabilities' header
     was not the class ``true`` of ``y_true`` (as pandas writes booleans,
     beside JSON's or R's ``true``): the columns ``True,False`` were read by
@@ -1217,6 +1219,17 @@ def _true_false_one_way(path: str, table: Table) -> tuple[Table, list[str]]:
         )
     out: dict[str, npt.NDArray[Any]] = {}
     for name, col in zip(names, table.values(), strict=True):
+        if col.dtype.kind == "b" or (col.dtype == object and any(
+            isinstance(v, bool | np.bool_) for v in col.tolist()
+        )):
+            # a Parquet boolean column (object with None where it has nulls):
+            # its labels were the text "True"/"False", refused beside the same
+            # labels read from a CSV or JSON file ("true"/"false")
+            col = np.array(
+                [v if v is None or not isinstance(v, bool | np.bool_) else
+                 ("true" if v else "false") for v in col.tolist()],
+                dtype=object,
+            )
         values = col.tolist() if col.dtype == object else None
         if values and all(v is None or (isinstance(v, str) and v.lower() in _TRUE_FALSE)
                           for v in values) and any(v is not None for v in values):

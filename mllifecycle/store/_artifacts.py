@@ -128,7 +128,9 @@ class DataFingerprint:
     dtypes : tuple of str
     sha256 : str
         Hash of the schema and every value (and of ``y`` when given): equal
-        fingerprints mean the same training data, to SHA-256's strength.
+        fingerprints mean the same training data, to SHA-256's strength. A
+        NaN is one value, however it was made (``np.nan``, ``0/0``); in a column
+        of objects (text) ``pd.NA`` and ``NaT`` are a missing value, as None.
     y_sha256 : str or None
         Hash of the labels alone.
 
@@ -202,9 +204,34 @@ def _native(col: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 
 
 def _column_bytes(col: np.ndarray[Any, Any]) -> bytes:
+    if col.dtype.kind == "f":
+        nan = np.isnan(col)
+        if nan.any():
+            # one NaN, however made: np.log(-1) and 0/0 give a NaN with its sign
+            # bit set, np.nan and a file's empty cell one without, so the same
+            # data with a missing value hashed two ways by how it was computed
+            col = np.where(nan, np.array(np.nan, dtype=col.dtype), col)
     if col.dtype.kind in "biufcmM":
         return np.ascontiguousarray(col).tobytes()
-    return json.dumps([_exact(v) for v in col.tolist()], sort_keys=True).encode()
+    return json.dumps(
+        [None if _is_missing(v) else _exact(v) for v in col.tolist()], sort_keys=True
+    ).encode()
+
+
+def _is_missing(value: Any) -> bool:
+    """Whether a cell of an object column is pandas' ``pd.NA`` or ``NaT`` (or NumPy's NaT).
+
+    They were hashed as the *text* ``"<NA>"`` and ``"NaT"``: a pandas
+    ``string`` (or nullable) column with a missing cell got the fingerprint of
+    a column holding the word ``"<NA>"``, and a timezone-aware datetime
+    column with a missing time that of one holding ``"NaT"`` -- different
+    data, equal fingerprints. They are a missing value, hashed as None is
+    (JSON null), so a ``string`` column also hashes as the same column from
+    polars or an object column with None. NaN stays NaN (told apart from None).
+    """
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas, not imported here
 
 
 def _leaves(values: Any, kinds: set[str], ints: list[Any], floats: bool) -> None:

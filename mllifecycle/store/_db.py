@@ -645,13 +645,17 @@ def as_store(store: Any, caller: str) -> Store:
 
 #: Largest integer a column holds (SQLite INTEGER, PostgreSQL BIGINT).
 MAX_INT = 2**63 - 1
+#: Largest integer an ``INTEGER`` column holds on PostgreSQL (32 bits; SQLite's
+#: are 64): a value beyond it was stored by SQLite and refused by PostgreSQL's
+#: driver ("integer out of range"), so it is refused up front on both.
+MAX_INT32 = 2**31 - 1
 
 
-def check_count(value: Any, name: str, caller: str, low: int = 0) -> int:
-    """Return an int in ``[low, MAX_INT]``, exact (``check_int`` goes through a float)."""
+def check_count(value: Any, name: str, caller: str, low: int = 0, high: int = MAX_INT) -> int:
+    """Return an int in ``[low, high]``, exact (``check_int`` goes through a float)."""
     check_int(value, name, caller=caller, low=low)
-    if not low <= int(value) <= MAX_INT:
-        fail(name, f"an int in the range [{low}, {MAX_INT}]", value, caller)
+    if not low <= int(value) <= high:
+        fail(name, f"an int in the range [{low}, {high}]", value, caller)
     return int(value)
 
 

@@ -95,6 +95,7 @@ class PortfolioReport:
     Attributes
     ----------
     models : tuple of ModelSummary
+        One per model, by name (sorted by code point, on every backend).
     n_models : int
     learning_types : dict
         Number of models per learning type.
@@ -222,7 +223,12 @@ def portfolio(store: Store | str) -> PortfolioReport:
             )
     st = as_store(store, "portfolio")
     with st._read() as tx:
-        models = tx.execute("SELECT name, learning_type, champion FROM models ORDER BY name")
+        # sorted by code point, not by ORDER BY name: PostgreSQL orders text by
+        # the database's collation, so one store's models came in two orders
+        models = sorted(
+            tx.execute("SELECT name, learning_type, champion FROM models"),
+            key=lambda r: str(r[0]),
+        )
         versions = tx.execute(
             "SELECT name, created_at, n_labels, cost FROM versions ORDER BY name, version"
         )

@@ -26,6 +26,7 @@ from mllifecycle._validation import (
 )
 from mllifecycle.store._db import (
     MAX_INT,
+    MAX_INT32,
     Store,
     _checkpoint,
     as_store,
@@ -37,6 +38,10 @@ from mllifecycle.store._db import (
 from mllifecycle.store._errors import LeaseError, NotFoundError, StoreError
 
 __all__ = ["LabelQueue", "LabelTask", "majority_vote"]
+
+#: The longest queue name, in UTF-8 bytes, that every backend indexes
+#: (PostgreSQL's btree holds at most 2704 bytes per (queue, status, priority)).
+_MAX_QUEUE_BYTES = 2000
 
 _MAJORITY = {"majority", "majority_vote", "majority-vote"}
 
@@ -277,12 +282,13 @@ class LabelQueue:
     ----------
     store : Store, path or URL
     name : str, default "default"
-        The queue's name (a store holds several queues). Queue and worker
-        names are matched exactly: one with leading or trailing whitespace is
-        refused, unless the store already holds it.
+        The queue's name (a store holds several queues), of at most 2000
+        bytes in UTF-8. Queue and worker names are matched exactly: one with
+        leading or trailing whitespace is refused, unless the store already
+        holds it (a longer one too).
     redundancy : int, default 1
         Answers wanted per task (from different workers) before it can be
-        resolved; more than one lets :meth:`resolve` vote.
+        resolved (at most 2**31 - 1); more than one lets :meth:`resolve` vote.
 
     Notes
     -----
@@ -317,7 +323,16 @@ class LabelQueue:
             return row is not None
 
         self.name = check_text(name, "name", "LabelQueue", max_len=None, exists=exists)
-        self.redundancy = check_count(redundancy, "redundancy", "LabelQueue", low=1)
+        size = len(self.name.encode("utf-8"))
+        if size > _MAX_QUEUE_BYTES and not exists(self.name):
+            # PostgreSQL indexes (queue, status, priority) in at most 2704 bytes:
+            # a longer name was refused there ("index row size exceeds btree
+            # maximum") at the first enqueue, and stored by SQLite
+            fail("name", f"a queue name of at most {_MAX_QUEUE_BYTES} bytes in UTF-8 (a "
+                 "database index holds no longer one)", described(f"{size} bytes"), "LabelQueue")
+        self.redundancy = check_count(
+            redundancy, "redundancy", "LabelQueue", low=1, high=MAX_INT32
+        )
 
     def __repr__(self) -> str:
         return f"LabelQueue({self.store!r}, name={self.name!r}, redundancy={self.redundancy})"
@@ -366,7 +381,7 @@ class LabelQueue:
             if isinstance(priority, np.ndarray):
                 priority = priority.item()  # a 0-d array is one number
             p = check_scalar(priority, "priority", caller=caller)
-            prios = [p] * len(rows)
+            prios = [p + 0.0] * len(rows)  # -0.0 is 0.0 on every backend (SQLite's reading)
         else:
             # text ("2") and flags (True) are no priorities, as a single one is not
             # (np.asarray(..., dtype=float) read "2" as 2.0 and True as 1.0)
@@ -377,6 +392,9 @@ class LabelQueue:
                      described(f"a {type(bad).__name__} {bad!r}"), caller)
             try:
                 arr = np.asarray(priority, dtype=float)
+            except OverflowError:  # an int beyond the float range (10**400)
+                fail("priority", "finite numbers", described("an int beyond the float range"),
+                     caller)
             except (TypeError, ValueError):
                 fail("priority", f"a number or one number per item ({len(rows)})", priority,
                      caller)
@@ -389,10 +407,10 @@ class LabelQueue:
                 )
             if not np.all(np.isfinite(arr)):
                 fail("priority", "finite numbers", described("NaN or inf"), caller)
-            prios = [float(x) for x in arr]
+            prios = [float(x) + 0.0 for x in arr]
         needed = self.redundancy
         if redundancy is not None:
-            needed = check_count(redundancy, "redundancy", caller, low=1)
+            needed = check_count(redundancy, "redundancy", caller, low=1, high=MAX_INT32)
         ids: list[int] = []
         with self.store._write() as tx:
             now = tx.now()  # the store's clock (the server's, for PostgreSQL)

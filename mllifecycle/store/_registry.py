@@ -661,7 +661,8 @@ class Registry:
             "packages": package_versions(model),
             "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
         }
-        now = time.time() if created_at is None else float(created_at)
+        # + 0.0: -0.0 is 0.0 (SQLite stores it so, PostgreSQL kept the sign)
+        now = time.time() if created_at is None else float(created_at) + 0.0
         with self.store._write() as tx:
             self._put_artifact(tx, model_sha, format, model_bytes, now)
             if ref_bytes is not None and ref_sha is not None:
@@ -696,7 +697,7 @@ class Registry:
                 "parent": parent,
                 "created_at": now,
                 "n_labels": n_labels,
-                "cost": None if cost is None else float(cost),
+                "cost": None if cost is None else float(cost) + 0.0,
                 "metrics": metrics_json,
                 "tags": tags_json,
                 "lineage": _json(lineage),
@@ -1034,7 +1035,10 @@ class Registry:
         return [self._version(r, champion) for r in rows]
 
     def names(self) -> list[str]:
-        """Return the names of the registered models, sorted.
+        """Return the names of the registered models, sorted by code point.
+
+        The same order on every backend (``"B"`` before ``"a"``, as Python's
+        ``sorted``), whatever a PostgreSQL database's collation.
 
         Examples
         --------
@@ -1047,11 +1051,16 @@ class Registry:
         ['a', 'b']
         """
         with self.store._read() as tx:
-            rows = tx.execute("SELECT name FROM models ORDER BY name")
-        return [str(r[0]) for r in rows]
+            rows = tx.execute("SELECT name FROM models")
+        # sorted here, not by ORDER BY: PostgreSQL orders text by the database's
+        # collation ('B' after 'a' in en_US), SQLite by code point, so the same
+        # store listed its models in two orders
+        return sorted(str(r[0]) for r in rows)
 
     def models(self) -> list[dict[str, Any]]:
         """Summarise every model: name, learning type, champion, number of versions.
+
+        In the order of :meth:`names` (by code point, on every backend).
 
         Examples
         --------
@@ -1066,8 +1075,9 @@ class Registry:
             rows = tx.execute(
                 "SELECT m.name, m.learning_type, m.champion, COUNT(v.id) FROM models m "
                 "LEFT JOIN versions v ON v.name = m.name "
-                "GROUP BY m.name, m.learning_type, m.champion ORDER BY m.name"
+                "GROUP BY m.name, m.learning_type, m.champion"
             )
+        # sorted by code point on every backend (see names())
         return [
             {
                 "name": str(n),
@@ -1075,7 +1085,7 @@ class Registry:
                 "champion": None if c is None else int(c),
                 "n_versions": int(k),
             }
-            for n, lt, c, k in rows
+            for n, lt, c, k in sorted(rows, key=lambda r: str(r[0]))
         ]
 
     def history(self, name: str) -> list[RegistryEvent]:

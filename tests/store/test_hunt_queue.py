@@ -37,7 +37,7 @@ def test_submit_to_a_task_id_past_any_database_integer_is_not_found(queue):
     [
         (lambda q: q.enqueue(["a"], redundancy=BIG),
          r"'redundancy' parameter of enqueue must be an int in the range "
-         r"\[1, 9223372036854775807\]"),
+         r"\[1, 2147483647\]"),
         (lambda q: q.resolve(min_answers=BIG),
          r"'min_answers' parameter of resolve must be an int in the range \[1, "),
         (lambda q: LabelQueue(q.store, redundancy=BIG),
