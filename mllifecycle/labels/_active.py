@@ -1220,7 +1220,8 @@ class ActiveLearner:
     ``estimator`` on the labelled rows; ``query()`` asks ``strategy`` for the
     next batch; ``teach(indices, labels)`` adds the answers and refits;
     ``run(oracle)`` loops until the budget is spent, the pool is empty, the
-    oracle answers nothing, or ``stopping(learner)`` returns True. The oracle
+    strategy queries no row, the oracle answers nothing, or
+    ``stopping(learner)`` returns True. The oracle
     is any callable ``oracle(indices) -> labels`` (a person at a prompt, a
     crowd aggregation, a label queue); a ``None`` or NaN answer means "not
     labelled": it costs nothing and the row is not asked again.
@@ -1479,6 +1480,11 @@ class ActiveLearner:
                 self.stop_reason_ = "pool exhausted"
                 break
             q = self.query()
+            if q.indices.shape[0] == 0:
+                # a strategy that picked nothing: the oracle was asked nothing, so
+                # "oracle answered nothing" named the wrong party
+                self.stop_reason_ = "strategy queried no row"
+                break
             answers = oracle(q.indices)
             before = self.n_bought_
             self.teach(q.indices, answers)
@@ -1668,6 +1674,9 @@ def simulate(
     y : array-like of shape (n_samples,)
     estimator : scikit-learn classifier with ``predict_proba``
     strategy : QueryStrategy
+        Must return ``batch_size`` rows per query (the last one: the labels
+        left to buy), so that both curves are scored at the same label
+        counts; a shorter or empty batch is refused naming ``strategy``.
     budget : int
         Labels bought after the initial set (>= 1).
     batch_size : int, default=1
@@ -1768,7 +1777,18 @@ def simulate(
         sc = [float(scorer(learner.estimator_, Xt, yt))]
         oracle_y = yp[pool_idx]
         while learner.n_bought_ < bud:
+            want = min(b, bud - learner.n_bought_)
             q = learner.query()
+            got = q.indices.shape[0]
+            if got < want:
+                # an empty batch looped for ever; a short one left the strategy's curve
+                # at other label counts than random sampling's (a bare broadcast error)
+                fail("strategy", f"a query strategy returning batch_size={b} rows (the "
+                     "last batch: the labels left to buy), so that its learning curve "
+                     "and random sampling's are scored at the same label counts",
+                     described(f"{'an empty Query' if got == 0 else f'{got} row(s)'} "
+                               f"where {want} were asked, after {learner.n_bought_} of "
+                               f"{bud} labels"), caller)
             learner.teach(q.indices, oracle_y[q.indices])
             ns.append(init + learner.n_bought_)
             sc.append(float(scorer(learner.estimator_, Xt, yt))

@@ -106,6 +106,29 @@ def _check_same_marker(semi_supervised: Any, marker: Any, caller: str) -> None:
              "other values become a class of their own for it)", marker, caller)
 
 
+def _check_sklearn_label_kind(semi_supervised: Any, yl: npt.NDArray[Any], caller: str
+                              ) -> None:
+    """Refuse labels a ``sklearn.semi_supervised`` estimator cannot fit beside its -1 marker.
+
+    Flags joined to the marker ``-1`` are objects scikit-learn reads as an
+    "unknown" target type, and ``LabelSpreading``/``LabelPropagation`` sort
+    the labels with the marker (``'<' not supported between 'int' and
+    'str'``): each split failed inside the fit with scikit-learn's message,
+    naming neither ``y`` nor the cure.
+    """
+    if not type(semi_supervised).__module__.startswith("sklearn.semi_supervised"):
+        return
+    name = type(semi_supervised).__name__
+    kinds = set(label_kinds(yl))
+    sorts = name in ("LabelSpreading", "LabelPropagation")
+    if "booleans" in kinds or (sorts and "text" in kinds):
+        what = "boolean" if "booleans" in kinds else "text"
+        fail("y", f"labels {name} can fit beside its unlabelled marker -1 ("
+             f"{'numbers' if sorts else 'numbers or text'}: encode {what} labels, e.g. "
+             "with sklearn.preprocessing.LabelEncoder)",
+             described(f"{what} labels such as {yl.tolist()[0]!r}"), caller)
+
+
 def _missing_or(v: Any, marker: Any) -> bool:
     """Whether one label of an object array is None, NaN, pandas' NA or ``marker``."""
     if v is None or type(v).__name__ == "NAType":
@@ -668,7 +691,10 @@ def pseudo_label_gain(
     ----------
     semi_supervised : estimator taking ``fit(X, y)`` with unlabelled rows marked
         E.g. :class:`SelfTraining`, scikit-learn's ``SelfTrainingClassifier``
-        or ``LabelSpreading`` (they mark unlabelled rows with -1).
+        or ``LabelSpreading`` (they mark unlabelled rows with -1, so they
+        cannot fit boolean labels, and ``LabelSpreading`` and
+        ``LabelPropagation`` no text labels either: such labels are refused
+        naming ``y``).
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         Labels with ``unlabelled`` marking unlabelled rows.
@@ -762,6 +788,7 @@ def pseudo_label_gain(
     if classes.shape[0] < 2:
         fail("y", "labelled rows of at least 2 classes",
              described(f"{classes.shape[0]} labelled class(es)"), caller)
+    _check_sklearn_label_kind(semi_supervised, yl, caller)
     if folds is not None and int(counts.min()) < folds:
         fail("cv", f"at most the labelled size of the smallest class ({int(counts.min())})",
              cv, caller)
