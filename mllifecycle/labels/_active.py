@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
 from mllifecycle._frames import frame_kind, in_row_order, is_frame, series_kind
+from mllifecycle._gain import known_classes_scorer
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
 from mllifecycle._validation import (
@@ -1766,7 +1767,9 @@ def simulate(
     start = np.r_[first, gen.choice(rest, size=init - len(first), replace=False)]
     start = start.astype(np.intp)
     pool_idx = np.setdiff1d(np.arange(Xp.shape[0]), start)
-    scorer = check_scoring(estimator, scoring=scoring if scoring is not None else "accuracy")
+    # log loss and its kin over the model's classes (the test rows may lack one)
+    scorer = known_classes_scorer(
+        check_scoring(estimator, scoring=scoring if scoring is not None else "accuracy"))
     seeds = gen.integers(2**31 - 1, size=2)
 
     def curve(strat: Callable[..., Any], s: int) -> tuple[list[int], list[float]]:

@@ -18,6 +18,7 @@ from mllifecycle._gain import (
     check_groups,
     cv_plan,
     is_splitter,
+    known_classes_scorer,
     repeated_cv_gain,
     scoring_name,
 )
@@ -365,8 +366,8 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         taken_y = np.empty(0, dtype=yL.dtype)
         # an unset random_state (a forest's) seeded: the same random_state, the same fit
         model = seeded_clone(self.estimator, seed).fit(XL, yL)
-        scorer = check_scoring(model, scoring=self.scoring if self.scoring is not None
-                               else "accuracy")
+        scorer = known_classes_scorer(check_scoring(
+            model, scoring=self.scoring if self.scoring is not None else "accuracy"))
         scores = [] if X_eval is None else [float(scorer(model, X_eval, y_eval))]
         thresholds: list[dict[str, float]] = []
         reason = "max_iter reached"
@@ -802,7 +803,10 @@ def pseudo_label_gain(
     splits, notes = cv_plan(cv if folds is None else folds, reps, yl, classification=True,
                             seed=new_seed(gen), caller=caller, require_stratified=True,
                             groups=None if ga is None else ga[lab_idx])
-    scorer = check_scoring(baseline, scoring=scoring if scoring is not None else "accuracy")
+    # log loss and its kin over each model's classes (a fold of whole groups may
+    # lack a class the model knows)
+    scorer = known_classes_scorer(
+        check_scoring(baseline, scoring=scoring if scoring is not None else "accuracy"))
     marker = unlabelled
 
     def one(tr: IntArray, te: IntArray, seed: int) -> tuple[float, float, int]:

@@ -17,6 +17,14 @@ from mllifecycle.drift.stream._base import (
 
 __all__ = ["CUSUM"]
 
+# The cumulative sums restart from 0 when they reach a new minimum below this:
+# C+ = S - m is then 0 exactly, and a sum of magnitude 1e17 had lost every
+# digit of the next values (one value of -1e17 sigma left mode="up" blind for
+# good, where the tabular recursion restarts at 0 and detects as before).
+# At 2**30 the rounding of S - m is below 3e-7 sigma; streams whose sums stay
+# above it give exactly the numbers they gave before.
+_REBASE = -float(2**30)
+
 
 @attrs.define(slots=True)
 class CUSUM(StreamDetectorBase):
@@ -66,7 +74,11 @@ class CUSUM(StreamDetectorBase):
     minimum :math:`m_t` (including 0), with :math:`C^+_t = S_t - m_t`, which
     equals the recursion above (Lindley's identity) and lets
     ``update_many`` use ``numpy.cumsum``; ``update`` uses the same
-    arithmetic, so the two agree bit for bit.
+    arithmetic, so the two agree bit for bit. A sum that reaches a new
+    minimum below :math:`-2^{30}` (where :math:`C^\pm_t = 0`) restarts from
+    0, as the recursion does, so a huge value against the watched direction
+    (``mode="up"`` fed :math:`-10^{17}`) does not round away the values
+    after it.
 
     References
     ----------
@@ -147,12 +159,16 @@ class CUSUM(StreamDetectorBase):
         z = (x - self.target) / self.sigma
         s_up = self._s_up + (z - self.allowance)
         s_dn = self._s_dn + (-z - self.allowance)
-        self._s_up = s_up
-        self._s_dn = s_dn
-        if s_up < self._m_up:
+        if s_up < self._m_up:  # a new minimum: C+ is 0 exactly
+            if s_up < _REBASE:
+                s_up = 0.0  # restart the sum from 0 (see the class's Notes)
             self._m_up = s_up
         if s_dn < self._m_dn:
+            if s_dn < _REBASE:
+                s_dn = 0.0
             self._m_dn = s_dn
+        self._s_up = s_up
+        self._s_dn = s_dn
         mode = self.mode
         if (mode != "down" and s_up - self._m_up > self.threshold) or (
             mode != "up" and s_dn - self._m_dn > self.threshold
@@ -182,9 +198,16 @@ class CUSUM(StreamDetectorBase):
         else:
             d = first_rise_blocked(s, np.array([self._m_up, self._m_dn]), self.threshold)
         end = d if d >= 0 else m - 1
+        low_up = float(s[0, : end + 1].min())
+        low_dn = float(s[1, : end + 1].min())
+        if low_up < _REBASE or low_dn < _REBASE:
+            # a sum fell far below 0 (a huge value against the direction
+            # watched): update() restarts it from 0 there, which this
+            # cumulative sum cannot do; redo the block exactly with update()
+            return self._scan_by_update(block)  # type: ignore[return-value]
         self._s_up = float(s[0, end])
         self._s_dn = float(s[1, end])
-        self._m_up = min(self._m_up, float(s[0, : end + 1].min()))
-        self._m_dn = min(self._m_dn, float(s[1, : end + 1].min()))
+        self._m_up = min(self._m_up, low_up)
+        self._m_dn = min(self._m_dn, low_dn)
         self._drift_detected = d >= 0
         return d, None
