@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from mllifecycle._estimators import seeded_clone
 from mllifecycle._frames import in_row_order
-from mllifecycle._gain import check_cv, check_groups, cv_plan, is_splitter
+from mllifecycle._gain import check_cv, check_groups, cv_plan, is_splitter, known_classes_scorer
 from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._validation import (
     check_int,
@@ -1141,6 +1141,17 @@ def learning_curve(
         splitter = (RepeatedStratifiedKFold if is_clf else RepeatedKFold)(
             n_splits=cv, n_repeats=n_repeats, random_state=seed
         )
+    # log loss and its kin over each model's classes: a fold of whole groups
+    # lacking a class the model knows scored NaN, and the sizes were blamed
+    from sklearn.metrics import check_scoring
+
+    scorer = None
+    if scoring is not None:
+        try:
+            scorer = known_classes_scorer(check_scoring(estimator, scoring=scoring))
+        except (ValueError, TypeError) as exc:
+            fail("scoring", "None, a scikit-learn scorer name or a callable",
+                 described(f"{scoring!r} ({exc})"), caller)
     # an unset random_state (a forest's, a shuffling solver's) is seeded from rng:
     # the same rng gave another curve at every call
     train_sizes, _, test_scores = sk_learning_curve(
@@ -1149,7 +1160,7 @@ def learning_curve(
         ya,
         train_sizes=np.unique(sz),
         cv=splitter,
-        scoring=scoring,
+        scoring=scorer,
         shuffle=shuffle,
         random_state=seed,
         n_jobs=n_jobs,
@@ -1168,8 +1179,6 @@ def learning_curve(
                            f"{type(exc).__name__}: {text}"), caller)
         # the fits work but the scorer does not (scoring="f1" on labels other
         # than 0/1): the sizes were blamed, "e.g. a single class"
-        from sklearn.metrics import check_scoring
-
         try:
             check_scoring(estimator, scoring=scoring)(whole, Xa, ya)
         except Exception as exc:  # any scoring failure, reported as it is
