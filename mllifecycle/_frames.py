@@ -157,7 +157,12 @@ def _beyond_float(low: Any, high: Any) -> bool:
     rounds such values (or, in pyarrow, refuses them); it is returned as
     Python ints and None instead.
     """
-    return any(v is not None and abs(int(v)) > 2**53 for v in (low, high))
+    # pandas gives pd.NA, not None, as the min and max of an all-missing
+    # nullable column (int(pd.NA) raised a bare TypeError)
+    return any(
+        v is not None and type(v).__name__ != "NAType" and abs(int(v)) > 2**53
+        for v in (low, high)
+    )
 
 
 def _pandas_column(s: Any) -> npt.NDArray[Any]:
