@@ -286,6 +286,11 @@ def paired_bootstrap(
     its acceleration from the exact leave-one-out values (closed form for sum
     metrics, the exact leave-one-out Mann-Whitney formula for AUC, a
     delete-a-group jackknife with at most 100 groups for callables).
+    Errors of ``mean_absolute_error`` and ``mean_squared_error`` whose
+    losses (or their sums) would leave float64's range (values near 1e307,
+    errors near 1e154 or 1e-170) are brought into it by a power of two,
+    which is exact: the p-value does not depend on the units, and a metric
+    itself beyond 1.8e308 is refused.
 
     The bootstrap p-value inverts the chosen interval [2]_: for H1
     ``difference > null`` it is the level at which the one-sided lower bound
@@ -450,6 +455,28 @@ def resolve_test(
     return "bootstrap"
 
 
+def _check_defined(problem: Any, obs_a: float, obs_b: float, caller: str) -> None:
+    """Refuse data on which the metric has no value (or none float64 holds)."""
+    if math.isfinite(obs_a) and math.isfinite(obs_b):
+        return
+    name = problem.spec.name
+    if problem.unit_exp and not (math.isnan(obs_a) or math.isnan(obs_b)):
+        # the errors were brought into range, the metric itself is beyond it
+        fail(
+            "y_true",
+            f"values whose {name!r} float64 can hold (below 1.8e308; express y_true "
+            "and the predictions in larger units)",
+            described(f"errors whose {name!r} is about 2**{problem.unit_exp}"),
+            caller,
+        )
+    fail(
+        "y_true",
+        f"data on which {name!r} is defined for both models",
+        described(f"values {obs_a!r} and {obs_b!r}"),
+        caller,
+    )
+
+
 def _bootstrap_result(
     problem: Any,
     n_resamples: int,
@@ -467,13 +494,14 @@ def _bootstrap_result(
 ) -> BootstrapResult:
     spec = problem.spec
     obs_a, obs_b = problem.observed()
-    if not (math.isfinite(obs_a) and math.isfinite(obs_b)):
-        fail(
-            "y_true",
-            f"data on which {spec.name!r} is defined for both models",
-            described(f"values {obs_a!r} and {obs_b!r}"),
-            caller,
-        )
+    _check_defined(problem, obs_a, obs_b, caller)
+    # the engine's units (those of problem.F: a power of two from the metric's
+    # for regression errors beyond float64's range, see Problem.unit_exp); the
+    # interval comes back in the metric's units
+    to_metric = problem.in_metric_units
+    unit_exp = problem.unit_exp
+    if unit_exp:
+        obs_a, obs_b = problem.observed(engine=True)
     observed = obs_b - obs_a
     va, vb, how = bootstrap_values(
         problem, n_resamples, gen, n_jobs=n_jobs, progress=progress, caller=caller
@@ -496,6 +524,11 @@ def _bootstrap_result(
                 caller,
             )
     null_value, direction = _null(hypothesis, margin, spec.higher_is_better)
+    null_metric = null_value
+    if unit_exp:
+        # engine differences lie in [-1, 1]: a null beyond them is as good as 2
+        with np.errstate(over="ignore", under="ignore"):
+            null_value = float(np.clip(np.ldexp(null_value, -unit_exp), -2.0, 2.0))
     # a difference equal to the null (a margin of 0.01 on accuracy over 800
     # rows is an atom, 8/800) came out of resamples as 0.010000000000000009 or
     # 0.009999999999999981: rounding, not data, then put the interval's bound
@@ -538,6 +571,10 @@ def _bootstrap_result(
     else:
         p = min(1.0, 2.0 * min(p_gt, p_lt))
     sign = 1.0 if spec.higher_is_better else -1.0
+    if unit_exp:
+        obs_a, obs_b = problem.observed()
+        observed = float(to_metric(observed))
+        pct, bca, ci = to_metric(pct), to_metric(bca), to_metric(ci)
     return BootstrapResult(
         metric=spec.name,
         higher_is_better=spec.higher_is_better,
@@ -551,11 +588,11 @@ def _bootstrap_result(
         percentile_ci=(float(pct[0]), float(pct[1])),
         bca_ci=(float(bca[0]), float(bca[1])),
         confidence_level=confidence_level,
-        std_error=_scaled_std(boot),
+        std_error=float(to_metric(_scaled_std(boot))),
         hypothesis=hypothesis,
         margin=margin,
-        null_value=float(null_value),
-        alternative=_alternative_text(direction, null_value),
+        null_value=float(null_metric),
+        alternative=_alternative_text(direction, null_metric),
         p_value=float(p),
         null_rejected=bool(p < alpha),
         n_samples=problem.n_samples,
@@ -716,14 +753,11 @@ def paired_permutation(
         groups=groups,
     )
     obs_a, obs_b = problem.observed()
-    if not (math.isfinite(obs_a) and math.isfinite(obs_b)):
-        fail(
-            "y_true",
-            f"data on which {spec.name!r} is defined for both models",
-            described(f"values {obs_a!r} and {obs_b!r}"),
-            caller,
-        )
+    _check_defined(problem, obs_a, obs_b, caller)
     observed = obs_b - obs_a
+    if problem.unit_exp:  # the difference in the engine's units, then the metric's
+        eng_a, eng_b = problem.observed(engine=True)
+        observed = float(problem.in_metric_units(eng_b - eng_a))
     dist = swap_distribution(
         problem, n_resamples, gen, n_jobs=jobs, progress=progress, caller=caller
     )

@@ -124,6 +124,12 @@ def _rows(mask: Any, n: int) -> npt.NDArray[Any]:
     return arr
 
 
+def _flag_series(mask: Any) -> bool:
+    """Whether a pandas Series holds flags (``bool`` or ``boolean``), not row positions."""
+    kind = getattr(getattr(mask, "dtype", None), "kind", None)
+    return kind == "b" or str(getattr(mask, "dtype", "")) == "boolean"
+
+
 def _same_values(a: Any, b: Any) -> bool:
     """Equality of two context fields: arrays (of one dtype), None or columns of slices."""
     if a is b:
@@ -341,8 +347,15 @@ class GateContext:
         integer row positions. Slices are kept for the selected rows. An
         integer array of 0s and 1s with one entry per example is refused: it
         would be read as the positions 0 and 1, not as flags. Groups are kept
-        for the selected rows.
+        for the selected rows. A pandas boolean Series whose index holds the
+        row labels of the context's pandas ``y_true`` in another order (a mask
+        computed on a sorted or shuffled table) is matched to those rows by
+        label, as the context's own inputs are (it selected other rows by
+        position).
         """
+        index = self._row_index
+        if index is not None and series_kind(mask) == "pandas" and _flag_series(mask):
+            mask = in_row_order(mask, index, "mask", "GateContext.subset")
         rows = _rows(mask, self.n_samples)
 
         def sub(v: Any) -> Any:

@@ -19,6 +19,7 @@ Every named metric is reduced to what a resample needs:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -174,6 +175,11 @@ class Problem:
     n_rows: int | None = None
     n_groups: int | None = None
     group_of: npt.NDArray[np.intp] | None = None
+    # regression losses brought into float64's range by a power of two (see
+    # _regression_losses): the metric is 2**unit_exp times what F gives. The
+    # engine (bootstrap, jackknife, swaps) works in F's units, scale-free; the
+    # reported values are in the metric's
+    unit_exp: int = 0
 
     @property
     def n_samples(self) -> int:
@@ -206,10 +212,22 @@ class Problem:
         with np.errstate(invalid="ignore", divide="ignore"):
             return S[..., 0] / S[..., 2], S[..., 1] / S[..., 2]
 
-    def observed(self) -> tuple[float, float]:
-        """Metric values on the sample itself."""
+    def in_metric_units(self, x: Any) -> Any:
+        """Values ``x`` of the engine (``F``'s units) in the metric's: ``x * 2**unit_exp``.
+
+        Exact (a power of two); a value beyond float64's range becomes inf.
+        """
+        if self.unit_exp == 0:
+            return x
+        with np.errstate(over="ignore", under="ignore"):
+            return np.ldexp(x, self.unit_exp)
+
+    def observed(self, engine: bool = False) -> tuple[float, float]:
+        """Metric values on the sample itself (in ``F``'s units with ``engine=True``)."""
         if self.F is not None:
             a, b = self.evaluate(self.F.sum(axis=0))
+            if not engine:
+                a, b = self.in_metric_units(a), self.in_metric_units(b)
             return float(a), float(b)
         if self.scores is not None:
             assert self.positive is not None
@@ -707,12 +725,11 @@ def _prepare(
         fail("pos_label", "one of the labels in y_true", pos_label, caller)
 
     if kind == "regression":
-        if spec.name == "mean_absolute_error":
-            la, lb = np.abs(a - y), np.abs(b - y)
-        else:
-            la, lb = (a - y) ** 2, (b - y) ** 2
-        F = np.column_stack([ones * la, ones * lb, ones])
-        return Problem(spec=spec, n=n, F=F, weights=w)
+        la, lb, unit_exp = _regression_losses(
+            y, a, b, ones, squared=spec.name == "mean_squared_error"
+        )
+        F = np.column_stack([la, lb, ones])
+        return Problem(spec=spec, n=n, F=F, weights=w, unit_exp=unit_exp)
 
     if kind == "label":
         _check_known_labels(y, a, na, caller, cls)
@@ -824,6 +841,58 @@ def _weights_in_range(w: FloatArray | None, n: int) -> FloatArray | None:
     if top >= 2.0**-_WEIGHT_TOP_EXP and top * n < 2.0**_WEIGHT_TOP_EXP:
         return w
     return np.ldexp(w, -int(np.frexp(top)[1]))
+
+
+#: regression losses are used as computed while the largest (times its weight)
+#: stays within 2**-_LOSS_EXP and 2**_LOSS_EXP / n
+_LOSS_EXP = 1000
+
+
+def _regression_losses(
+    y: FloatArray, a: FloatArray, b: FloatArray, ones: FloatArray, *, squared: bool
+) -> tuple[FloatArray, FloatArray, int]:
+    """Weighted per-example losses of both models, and the power of two they are in.
+
+    Returns ``(la, lb, unit_exp)``: the metric is ``2**unit_exp`` times the
+    weighted mean of ``la`` (``lb``). Values near 1e308 overflowed ``a - y``,
+    errors near 1e154 overflowed their squares (or 300 of them their sum) and
+    errors near 1e-170 underflowed them: the MAE or MSE came out inf (a
+    ``MetricThreshold`` failed a challenger well within its maximum, the
+    paired tests raised) or 0 (a paired test found no difference, p = 1).
+    Then the errors are brought to [0.5, 1) by a power of two (exact), and
+    ``unit_exp`` records it; losses already in range are used as computed
+    (``unit_exp`` 0: the same numbers).
+    """
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        da, db = a - y, b - y
+        if squared:
+            la, lb = ones * da**2, ones * db**2
+        else:
+            la, lb = ones * np.abs(da), ones * np.abs(db)
+    n = y.shape[0]
+    top = max(float(la.max(initial=0.0)), float(lb.max(initial=0.0)))
+    errors = bool(np.any(da != 0.0) or np.any(db != 0.0))
+    if math.isfinite(top) and top * n < 2.0**_LOSS_EXP and (
+        top >= 2.0**-_LOSS_EXP or not errors
+    ):
+        return la, lb, 0
+    shift = 0
+    if max(float(np.abs(v).max(initial=0.0)) for v in (y, a, b)) >= 2.0**1022:
+        # halved first, a - y cannot overflow (exact but for subnormal values)
+        da, db = a * 0.5 - y * 0.5, b * 0.5 - y * 0.5
+        shift = 1
+    top_error = max(float(np.abs(da).max(initial=0.0)), float(np.abs(db).max(initial=0.0)))
+    if top_error == 0.0:
+        return la, lb, 0
+    e = int(np.frexp(top_error)[1])
+    with np.errstate(under="ignore"):
+        da, db = np.ldexp(da, -e), np.ldexp(db, -e)
+        if squared:
+            la, lb = ones * da**2, ones * db**2
+        else:
+            la, lb = ones * np.abs(da), ones * np.abs(db)
+    shift += e
+    return la, lb, 2 * shift if squared else shift
 
 
 def _ece_bins(
