@@ -795,6 +795,13 @@ def _confusion_from(data: _Answers, post: FloatArray, smoothing: float,
     return np.asarray(c / np.where(tot > 0, tot, 1.0), dtype=np.float64)
 
 
+#: above this many classes the spammer score sums sorted confusion columns
+#: instead of differencing every pair of rows (n_workers * k**3 / 2 floats)
+_PAIRWISE_MAX_CLASSES = 64
+#: floats of pairwise differences held at once (32 MiB)
+_PAIRWISE_BLOCK = 1 << 22
+
+
 def _spammer_score(conf: FloatArray, used: npt.NDArray[np.bool_] | None = None) -> FloatArray:
     """Mean total-variation distance between the confusion rows of the ``used`` classes.
 
@@ -809,10 +816,27 @@ def _spammer_score(conf: FloatArray, used: npt.NDArray[np.bool_] | None = None) 
         conf = conf[:, used][:, :, used]  # answers of unused classes: smoothing only
         tot = conf.sum(axis=2, keepdims=True)
         conf = conf / np.where(tot > 0, tot, 1.0)
-    k = conf.shape[1]
+    n_workers, k = conf.shape[0], conf.shape[1]
+    if k > _PAIRWISE_MAX_CLASSES:
+        # all k (k - 1) / 2 row pairs at once held n_workers * k**3 / 2 floats:
+        # 104 GiB (MemoryError) for 4 workers and 2000 classes. Per answer
+        # column, the sum of |x_a - x_b| over pairs is sum_r x_(r) (2r - k + 1)
+        # over the sorted values x_(r): O(k**2 log k) time, O(k**2) memory
+        ranked = np.sort(conf, axis=1)
+        coef = 2.0 * np.arange(k) - (k - 1)
+        total = np.einsum("wrl,r->w", ranked, coef)
+        # clipped: rounding left a uniform spammer at -2.5e-17
+        return np.asarray(np.clip(total / (k * (k - 1)), 0.0, 1.0), dtype=np.float64)
     i, j = np.triu_indices(k, 1)
-    tv = 0.5 * np.abs(conf[:, i, :] - conf[:, j, :]).sum(axis=2)
-    return np.asarray(tv.mean(axis=1), dtype=np.float64)
+    # in blocks of workers: the pair differences of every worker at once are
+    # k / 2 times the size of the confusion matrices
+    out = np.empty(n_workers, dtype=np.float64)
+    step = max(1, _PAIRWISE_BLOCK // max(len(i) * k, 1))
+    for start in range(0, n_workers, step):
+        block = conf[start:start + step]
+        tv = 0.5 * np.abs(block[:, i, :] - block[:, j, :]).sum(axis=2)
+        out[start:start + step] = tv.mean(axis=1)
+    return out
 
 
 def _used_classes(data: _Answers) -> npt.NDArray[np.bool_]:
@@ -839,7 +863,11 @@ def _one_coin_loglik_parts(data: _Answers, p_right: FloatArray, log_wrong: Float
     base = np.bincount(data.t, weights=log_wrong, minlength=n)
     bonus = np.bincount(data.t * k + data.y, weights=p_right - log_wrong,
                         minlength=n * k).reshape(n, k)
-    return np.asarray(np.log(prior)[None, :] + base[:, None] + bonus, dtype=np.float64)
+    # a class of prior 0 (unchosen, with smoothing=0) is impossible: log 0 = -inf,
+    # as in the Dawid-Skene E-step, not a RuntimeWarning (an error under -W error)
+    with np.errstate(divide="ignore"):
+        log_prior = np.log(prior)
+    return np.asarray(log_prior[None, :] + base[:, None] + bonus, dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- finish
