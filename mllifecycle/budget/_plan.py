@@ -388,7 +388,8 @@ def plan(
     compute : ComputeModel, optional
     n_features : int, optional
         Features for the compute prediction (at least 1; default: the model's
-        last run). Only with ``compute``.
+        last run). Only with ``compute``; when its runs did not vary the
+        features, their one count (checked even for an unreachable target).
     cadence : CadenceReport, optional
         With ``policy``: retrains over the horizon.
     policy : str, optional
@@ -429,6 +430,10 @@ def plan(
             fail("n_features", "None without compute (it is the feature count of the "
                  "compute prediction)", n_features, caller)
         nf_given = check_scalar(n_features, "n_features", caller=caller, low=1.0)
+        # runs at one feature count predict only there: another count was
+        # refused as ComputeModel.predict's, and not at all when the target
+        # was out of reach (no prediction made)
+        compute._check_features(n_features, caller)
     need = samples_needed(curve, target, price_per_label=None, labels_per_hour=None)
     notes = []
     low, high = curve.bounds

@@ -211,6 +211,9 @@ def domain_distance(
                      ndim=2, min_samples=2)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
     xs, xt = scale_columns(xs, xt)
+    # one memory layout: sums over a Fortran-ordered X ran in another order,
+    # and the MMD statistic of the same numbers moved in the last bit
+    xs, xt = np.ascontiguousarray(xs), np.ascontiguousarray(xt)
     nperm = check_int(n_resamples, "n_resamples", caller=_CALLER)
     ms = check_int(max_samples, "max_samples", caller=_CALLER, low=2)
     k = check_int(cv, "cv", caller=_CALLER, low=2)

@@ -718,6 +718,10 @@ def importance_weights(
     check_progress(progress, _CALLER)
     check_same_n_features(xs, xt, ("X_source", "X_target"), _CALLER)
     xs, xt = scale_columns(xs, xt)
+    # one memory layout: sums over a Fortran-ordered X (a transposed or
+    # column-sliced array) ran in another order, and the last bits moved
+    # KMM's flat optimum (weights by up to 2 on a mean of 1)
+    xs, xt = np.ascontiguousarray(xs), np.ascontiguousarray(xt)
     c = None if clip is None else check_scalar(clip, "clip", caller=_CALLER, low=1.0,
                                                 low_inclusive=False)
     k = check_int(cv, "cv", caller=_CALLER, low=2)

@@ -49,7 +49,8 @@ def test_whole_float_sizes_are_row_counts():
          r"The 'n_features' parameter of ComputeModel.predict_memory must be 10"),
         (lambda m: plan(fit_curve([100, 200, 400, 800], [0.7, 0.8, 0.85, 0.87], rng=0), 0.88,
                         compute=m, n_features=40),
-         r"The 'n_features' parameter of ComputeModel.predict must be 10"),
+         # named as plan's own argument (hunt 8b), not ComputeModel.predict's
+         r"The 'n_features' parameter of plan must be 10"),
     ],
 )
 def test_a_feature_count_the_runs_did_not_vary_is_not_extrapolated(call, match):
