@@ -152,7 +152,9 @@ def finetune(
         fit on the target with ``warm_start=True`` (ensembles grow by
         ``extra_estimators`` members trained on the target). ``"stacked"``:
         the source model's outputs become extra features of a target model
-        (:class:`StackedTransferClassifier` / :class:`StackedTransferRegressor`).
+        (:class:`StackedTransferClassifier` / :class:`StackedTransferRegressor`);
+        it predicts the target's classes only (a source class the target
+        lacks is lost, with a :class:`~mllifecycle.exceptions.DegenerateDataWarning`).
         ``"auto"`` takes the first the estimator supports in that order; a list
         restricts the choice. ``result.reason`` says which and why.
     source_weight : float or "auto", default="auto"

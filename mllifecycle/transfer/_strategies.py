@@ -449,6 +449,23 @@ def _stacked(previous: Any, estimator: Any, seed: int, x: FloatArray,
 
     cls = StackedTransferClassifier if _is_classifier(estimator) else (
         StackedTransferRegressor)
+    known = getattr(previous, "classes_", None)
+    if cls is StackedTransferClassifier and known is not None:
+        lost = sorted(set(np.asarray(known).tolist()) - set(np.unique(y).tolist()), key=str)
+        if lost:
+            # the stacked model learns the target's labels only: a class of the
+            # source the target lacks vanished from classes_ and predict_proba
+            # without a word (warm_start refuses it; weighted/partial_fit keep it)
+            import warnings
+
+            from mllifecycle.exceptions import DegenerateDataWarning
+
+            warnings.warn(
+                f"strategy 'stacked' fits the target's labels only: the source's "
+                f"class(es) {lost} absent from the target cannot be predicted by the "
+                "transferred model (use 'weighted' or 'partial_fit' to keep them)",
+                DegenerateDataWarning, stacklevel=3,
+            )
     wrapper = cls(source_model=FrozenEstimator(previous),
                   estimator=seeded_clone(estimator, seed))
     return wrapper.fit(tab(x), y)
