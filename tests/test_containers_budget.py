@@ -61,7 +61,7 @@ def test_learning_curve_data_in_every_container():
     y = (X[:, 0] + 0.5 * RNG.normal(size=90) > 0).astype(int)
 
     def measured(X=X, y=y):
-        c = B.learning_curve(LogisticRegression(), X, y, [20, 40, 60], cv=3, n_repeats=1,
+        c = B.learning_curve(LogisticRegression(), X, y, [15, 30, 45, 60], cv=3, n_repeats=1,
                              n_resamples=60, rng=0)
         return np.concatenate([c.scores, c.params])
 

@@ -152,5 +152,5 @@ def test_sizes_capped_by_the_smallest_training_fold():
     # fewer rows than the size it reports)
     with pytest.raises(InvalidParameterError, match=r"sizes.*smallest training fold"):
         learning_curve(GaussianNB(), X, y, [40, 80, 260, 270], cv=2, groups=g, rng=0)
-    ok = learning_curve(GaussianNB(), X, y, [40, 80, 200], cv=2, groups=g, rng=0)
-    assert ok.sizes.tolist() == [40, 80, 200]
+    ok = learning_curve(GaussianNB(), X, y, [40, 80, 120, 200], cv=2, groups=g, rng=0)
+    assert ok.sizes.tolist() == [40, 80, 120, 200]

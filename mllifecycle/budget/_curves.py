@@ -20,6 +20,7 @@ scores are given, residuals otherwise.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from mllifecycle._validation import (
     fail,
 )
 from mllifecycle.budget._checks import ARRAY_EQ, collected, refuse_text
+from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = [
     "FAMILIES",
@@ -755,7 +757,10 @@ def fit_curve(
         per-fold scores, the largest predictive weight (see
         :attr:`LearningCurve.boot_params`); with too
         few sizes to validate every family (fewer than 5), the inverse power
-        law (3 sizes: log-linear, the only family that leaves a residual).
+        law (3 sizes: log-linear, the only family that leaves a residual; with
+        a :class:`~mllifecycle.exceptions.DegenerateDataWarning` when
+        ``bounds`` bound the side the curve moves toward, which that law
+        crosses).
         When ``bounds`` bound the metric on the side the curve moves toward
         (the top for a rising curve), the curve must level off, so the
         log-linear law, which crosses any bound, is neither chosen nor mixed
@@ -856,6 +861,18 @@ def fit_curve(
             # off: the log-linear law, which crosses any bound, cannot be its law
             allowed.remove("log_linear")
         cands = [f for f in allowed if _N_PARAMS[f] < k] or ["log_linear"]
+        if "log_linear" not in allowed and cands == ["log_linear"]:
+            # three sizes of a bounded metric: no law with an asymptote leaves a
+            # residual, and the log-linear one crosses the bound, so every
+            # target below it came out "reachable" (p_reachable 1.0 for 0.99 on
+            # a curve levelling off at 0.9)
+            warnings.warn(
+                f"fit_curve: {k} sizes fit only the log-linear law, which has no "
+                "asymptote and crosses the metric's bound: extrapolations (and "
+                "samples_needed's 'reachable') ignore the level the curve may settle "
+                "at; measure at least 4 sizes to fit a law with an asymptote",
+                DegenerateDataWarning, stacklevel=2,
+            )
         cv = {f: _forward_error(f, n, y, w, n_max, shape) for f in cands}
         if any(math.isinf(v) for v in cv.values()) or len(cands) < len(allowed):
             # too few sizes to validate every family: the inverse power law, the

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mllifecycle.budget import FAMILIES, fit_curve, learning_curve, samples_needed
-from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 
 SIZES = np.array([50.0, 100, 200, 400, 800, 1600])
 LAWS = {
@@ -270,5 +270,6 @@ def test_learning_curve_refuses_non_integer_sizes():
                        match=r"'sizes' parameter of learning_curve must be integer training "
                              r"sizes \(absolute row counts\). Got \[20.5, 40, 80\]"):
         learning_curve(GaussianNB(), X, y, [20.5, 40, 80])
-    ok = learning_curve(GaussianNB(), X, y, [20.0, 40, 80], n_resamples=50, rng=0)
+    with pytest.warns(DegenerateDataWarning, match="3 sizes fit only the log-linear law"):
+        ok = learning_curve(GaussianNB(), X, y, [20.0, 40, 80], n_resamples=50, rng=0)
     assert ok.sizes.tolist() == [20.0, 40.0, 80.0]

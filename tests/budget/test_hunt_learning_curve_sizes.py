@@ -13,7 +13,7 @@ import pytest
 from sklearn.naive_bayes import GaussianNB
 
 from mllifecycle.budget import learning_curve
-from mllifecycle.exceptions import InvalidParameterError
+from mllifecycle.exceptions import DegenerateDataWarning, InvalidParameterError
 
 _rng = np.random.default_rng(0)
 X = _rng.normal(size=(300, 3))
@@ -38,7 +38,10 @@ def test_fewer_than_three_distinct_sizes(sizes, shown) -> None:
 
 
 def test_a_repeated_size_is_measured_once() -> None:
-    a = learning_curve(GaussianNB(), X, Y, [40, 80, 80, 160], n_repeats=1, rng=0)
-    b = learning_curve(GaussianNB(), X, Y, [40, 80, 160], n_repeats=1, rng=0)
+    # three distinct sizes of a bounded score: the log-linear law, with a warning
+    with pytest.warns(DegenerateDataWarning, match="log-linear"):
+        a = learning_curve(GaussianNB(), X, Y, [40, 80, 80, 160], n_repeats=1, rng=0)
+    with pytest.warns(DegenerateDataWarning, match="log-linear"):
+        b = learning_curve(GaussianNB(), X, Y, [40, 80, 160], n_repeats=1, rng=0)
     assert a.sizes.tolist() == [40.0, 80.0, 160.0]
     assert a.params == b.params

@@ -34,9 +34,9 @@ def test_log_loss_curve_with_a_fold_lacking_a_class() -> None:
     X, y, groups = _data()
     folds = list(GroupKFold(3).split(X, y, groups))
     assert any(2 not in set(y[te]) and 2 in set(y[tr]) for tr, te in folds)
-    curve = learning_curve(LogisticRegression(), X, y, [60, 90, 110], cv=GroupKFold(3),
+    curve = learning_curve(LogisticRegression(), X, y, [50, 70, 90, 110], cv=GroupKFold(3),
                            groups=groups, scoring="neg_log_loss", rng=0)
-    assert curve.sizes.tolist() == [60.0, 90.0, 110.0]
+    assert curve.sizes.tolist() == [50.0, 70.0, 90.0, 110.0]
     assert np.isfinite(curve.scores).all()
     assert (curve.scores < 0).all()  # negated log losses
 
