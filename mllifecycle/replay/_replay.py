@@ -823,7 +823,13 @@ def _python_times(raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
     vals = raw.tolist()
     if not vals:
         return raw
+    # pandas' Timestamp and Timedelta objects hold nanoseconds that Python's
+    # datetime drops: read at microseconds, 1 ns apart became equal times
+    nano = any(getattr(v, "nanosecond", 0) or getattr(v, "nanoseconds", 0) for v in vals)
     if all(isinstance(v, _dt.timedelta) for v in vals):
+        if nano:
+            return np.array([v.to_timedelta64() if hasattr(v, "to_timedelta64")
+                             else np.timedelta64(v) for v in vals], dtype="timedelta64[ns]")
         return np.array(vals, dtype="timedelta64[us]")
     # dates (datetime.date, days of the stream) are naive times at midnight:
     # they were refused as "numbers (datetimes ... are not read as numbers)"
@@ -835,6 +841,10 @@ def _python_times(raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
              described(f"{sum(aware)} with and {len(aware) - sum(aware)} without"), _CALLER)
     if all(aware):
         vals = [v.astimezone(_dt.UTC).replace(tzinfo=None) for v in vals]
+    if nano:
+        # to_datetime64 keeps a Timestamp's nanoseconds (astimezone and replace too)
+        return np.array([v.to_datetime64() if hasattr(v, "to_datetime64")
+                         else np.datetime64(v) for v in vals], dtype="datetime64[ns]")
     return np.array(vals, dtype="datetime64[us]")
 
 
