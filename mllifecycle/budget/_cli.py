@@ -103,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
                 f"its {found[1]!r} sits above numbers, like a header; drop --no-header"
             )
     size_col = _size_column(args.curve, names, args.size_column, positional=args.no_header)
+    for n in names:
+        col = table[n]
+        if col.dtype.kind in "iu" and (col.size == 0 or np.abs(col).max() <= 2**53):
+            # integers (a Parquet file's int64 sizes) as the numbers a CSV's are:
+            # they were refused as "not numeric"
+            table[n] = col.astype(np.float64)
     scores = [table[n] for n in names if n != size_col]
     for n in names:
         summary = set(_normal_name(n).split("_")) & _SUMMARY_WORDS
@@ -128,13 +134,6 @@ def run(args: argparse.Namespace) -> int:
                 "scores; give one held-out (validation or test) score column per fold "
                 "(drop the other columns)"
             )
-    for n in names:
-        col = table[n]
-        if col.dtype.kind in "iu" and (col.size == 0 or np.abs(col).max() <= 2**53):
-            # integers (a Parquet file's int64 sizes) as the numbers a CSV's are:
-            # they were refused as "not numeric"
-            table[n] = col.astype(np.float64)
-    scores = [table[n] for n in names if n != size_col]
     for n in [size_col, *[n for n in names if n != size_col]]:
         if table[n].dtype.kind != "f":
             raise ValueError(f"{args.curve}: column {n!r} is not numeric{_why_text(table[n])}")

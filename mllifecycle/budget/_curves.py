@@ -1197,7 +1197,7 @@ def learning_curve(
         # the fits work but the scorer does not (scoring="f1" on labels other
         # than 0/1): the sizes were blamed, "e.g. a single class"
         try:
-            check_scoring(estimator, scoring=scoring)(whole, Xa, ya)
+            (scorer if scorer is not None else check_scoring(estimator))(whole, Xa, ya)
         except Exception as exc:  # any scoring failure, reported as it is
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             fail("scoring", "a scorer that can score the estimator on these rows (for "

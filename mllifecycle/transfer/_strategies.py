@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
+from mllifecycle.exceptions import DegenerateDataWarning
 from mllifecycle.transfer._common import (
     FloatArray,
     check_estimator_instance,
@@ -456,10 +458,6 @@ def _stacked(previous: Any, estimator: Any, seed: int, x: FloatArray,
             # the stacked model learns the target's labels only: a class of the
             # source the target lacks vanished from classes_ and predict_proba
             # without a word (warm_start refuses it; weighted/partial_fit keep it)
-            import warnings
-
-            from mllifecycle.exceptions import DegenerateDataWarning
-
             warnings.warn(
                 f"strategy 'stacked' fits the target's labels only: the source's "
                 f"class(es) {lost} absent from the target cannot be predicted by the "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from mllifecycle.store import Store, StoreError
+from mllifecycle.store import Registry, Store, StoreError
 
 
 def test_a_directory_is_named_as_one(tmp_path):
@@ -17,4 +17,7 @@ def test_a_directory_is_named_as_one(tmp_path):
 
 
 def test_a_file_in_it_works(tmp_path):
-    Store(str(tmp_path / "mllifecycle.db"))
+    path = tmp_path / "mllifecycle.db"
+    store = Store(str(path))
+    assert Registry(store).names() == []  # an empty, usable store
+    assert path.is_file()
