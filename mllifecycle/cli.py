@@ -82,7 +82,18 @@ class _QuietPipe:
     def write(self, text: str) -> int:
         if not self._gone:
             try:
-                return int(self._stream.write(text))
+                try:
+                    return int(self._stream.write(text))
+                except UnicodeEncodeError:
+                    # an output encoding without the text's characters (a
+                    # Windows console's cp1252, PYTHONIOENCODING=ascii): a
+                    # column named in Chinese turned drift found (exit 1) into
+                    # "error: 'charmap' codec can't encode" (exit 2) and no
+                    # report; written as Python writes stderr, with escapes
+                    encoding = getattr(self._stream, "encoding", None) or "ascii"
+                    safe = text.encode(encoding, "backslashreplace").decode(encoding)
+                    self._stream.write(safe)
+                    return len(text)
             except BrokenPipeError:
                 self._closed()
         return len(text)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import platform
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -47,6 +49,60 @@ def dumps(obj: Any, fmt: str) -> bytes:
     import pickle
 
     return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# each object of a skops file's schema opens with its class and module
+_SCHEMA_NAME = re.compile(
+    rb'"__class__":\s*("(?:[^"\\]|\\.)*"),\s*"__module__":\s*("(?:[^"\\]|\\.)*")'
+)
+
+
+def _resolves(module: str, name: str) -> bool:
+    """Whether ``getattr(import_module(module), name)`` finds something, as skops loads."""
+    import importlib
+
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except Exception:  # any import failure: not found by name either
+        return False
+
+
+def refuse_unloadable(data: bytes, caller: str) -> None:
+    """Refuse a skops file holding functions or classes it cannot find again by name.
+
+    skops writes a function or class by its module and name and imports it
+    on loading: a lambda (``FunctionTransformer(lambda x: ...)``) or a
+    function or class defined inside another function was written without
+    complaint, registered, and failed on every later load with a bare
+    ``AttributeError: module '__main__' has no attribute '<lambda>'``. The
+    names are read from the file's schema (each looked up once); one that
+    cannot be found is refused only when loading the file back really fails.
+    """
+    import zipfile
+
+    try:
+        schema = zipfile.ZipFile(io.BytesIO(data)).read("schema.json")
+    except (zipfile.BadZipFile, KeyError):  # pragma: no cover - skops' own layout
+        return
+    pairs = {(json.loads(m), json.loads(c)) for c, m in set(_SCHEMA_NAME.findall(schema))}
+    lost = sorted(f"{m}.{c}" for m, c in pairs if not _resolves(m, c))
+    if not lost:
+        return
+    sio = _skops()
+    try:
+        sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    except Exception:
+        fail(
+            "model",
+            "a model that loads back: its functions and classes defined at the top level "
+            "of a module (skops, like pickle, stores them by name)",
+            described(
+                f"a model holding {', '.join(repr(t) for t in lost)}, which no module "
+                "defines under that name (a lambda, or a function or class defined inside "
+                "another function)"
+            ),
+            caller,
+        )
 
 
 def verify(data: bytes, expected: str) -> None:

@@ -417,6 +417,8 @@ class Store:
         uses a database server through SQLAlchemy (``pip install
         'mllifecycle[store-server]'``); the tables are created on first use.
         URL schemes are case-insensitive (``SQLITE:///path`` is a file too).
+        A relative path is resolved against the working directory when the
+        store is opened: a later ``os.chdir`` does not move it.
     synchronous : {"full", "normal"}, default "full"
         SQLite only: ``"full"`` makes every commit durable across a power
         loss; ``"normal"`` is faster and still never corrupts the database or
@@ -480,8 +482,14 @@ class Store:
                 if not parent.is_dir():
                     fail("url", "a path in an existing directory", text, "Store")
                 text = str(Path(text).expanduser())
-            self._backend = _SQLiteBackend(text, synchronous.upper())
+            # the connections open the absolute path: a relative one was
+            # resolved against the working directory at each connection, so
+            # after os.chdir another thread, a reopen after close() or a
+            # pickled copy opened another (or a new, empty) database file
+            location = text if text == ":memory:" else os.path.abspath(text)
+            self._backend = _SQLiteBackend(location, synchronous.upper())
             self.url = text
+            text = location
         self._location = text
         self._synchronous = synchronous
         self.dialect: str = self._backend.dialect

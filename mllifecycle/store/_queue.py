@@ -54,12 +54,40 @@ def _np_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+class _TwoKeysError(ValueError):
+    """A mapping with two keys that JSON writes as one string."""
+
+
+def _no_twin_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _TwoKeysError(key)
+        out[key] = value
+    return out
+
+
 def _encode_item(item: Any, caller: str) -> str:
+    """Return an item's stored JSON text, its mappings' keys in the order given.
+
+    Written with sorted keys, an item came back from :meth:`LabelQueue.lease`
+    and :meth:`LabelQueue.export` with its fields in alphabetical order: a
+    table of exported items (``pd.DataFrame([r["item"] for r in rows])``)
+    had its feature columns reordered, and the labelling page showed fields
+    out of the app's order. Two keys that JSON writes as one string (``1``
+    and ``"1"``) are refused, as one of them would be lost.
+    """
     try:
-        text = json.dumps(item, allow_nan=False, default=_np_default, sort_keys=True)
+        text = json.dumps(item, allow_nan=False, default=_np_default)
     except (TypeError, ValueError) as exc:
         fail("items", "JSON-serialisable items (dicts, lists, strings, numbers)", item, caller)
         raise AssertionError from exc  # pragma: no cover
+    if "{" in text:
+        try:
+            json.loads(text, object_pairs_hook=_no_twin_keys)
+        except _TwoKeysError as exc:
+            fail("items", "JSON-serialisable items whose mappings' keys stay distinct as "
+                 "strings", described(f"two keys written {str(exc)!r} in an item"), caller)
     bad = lone_surrogate(item, text, _np_default)
     if bad is not None:
         fail("items", "JSON-serialisable items whose strings hold no lone surrogates (no "
@@ -349,7 +377,8 @@ class LabelQueue:
         Parameters
         ----------
         items : iterable
-            JSON-serialisable items (a dict of features, a text, a URL ...).
+            JSON-serialisable items (a dict of features, a text, a URL ...),
+            handed out and exported as given (a dict's keys in their order).
         priority : float or sequence of float, optional
             Higher is leased first (e.g. an active-learning query score);
             one number for all, or one per item. Default 0.

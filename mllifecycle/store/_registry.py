@@ -24,6 +24,7 @@ from mllifecycle.store._artifacts import (
     fingerprint,
     loads,
     package_versions,
+    refuse_unloadable,
     sha256,
     verify,
 )
@@ -522,7 +523,10 @@ class Registry:
             or trailing whitespace is refused, unless the store already
             holds it (written by an earlier release).
         model : object
-            The fitted model (any object skops can write; see ``format``).
+            The fitted model (any object skops can write; see ``format``). One
+            holding a function or class skops cannot find again by name (a
+            lambda, a class defined inside a function) is refused, as it could
+            never be loaded.
         data : array-like, DataFrame or tuple (X, y), optional
             The training data, fingerprinted (schema and content hash; the
             data itself is not stored). Features and labels go in a tuple:
@@ -652,6 +656,8 @@ class Registry:
         metrics_json = _json_exact(dict(metrics or {}), "metrics", caller)
         tags_json = _json_exact(dict(tags or {}), "tags", caller)
         model_bytes = dumps(model, format)
+        if format == "skops":
+            refuse_unloadable(model_bytes, caller)
         model_sha = sha256(model_bytes)
         ref_sha = sha256(ref_bytes) if ref_bytes is not None else None
         lineage = {

@@ -137,6 +137,59 @@ def _choices(choices: Any, exists: Any = None) -> str:
     return json.dumps(values)
 
 
+def _first_answer(queue: Any) -> tuple[bool, Any]:
+    """Return whether label queue ``queue`` holds an answer, and its first one."""
+    with queue.store._read() as tx:
+        row = tx.one(
+            "SELECT a.label FROM label_answers a JOIN label_tasks t ON a.task_id = t.id "
+            "WHERE t.queue = :q ORDER BY a.id LIMIT 1",
+            {"q": queue.name},
+        )
+    return (False, None) if row is None else (True, json.loads(row[0]))
+
+
+def _refuse_other_kind(queue: Any, values: list[Any]) -> None:
+    """Refuse buttons of another kind than the queue's answers: every press would be refused.
+
+    The queue takes answers of one kind (``submit``): on a queue answered
+    with ``0`` and ``1``, buttons ``"0"`` and ``"1"`` were offered and each
+    press answered 400, one worker at a time.
+    """
+    from mllifecycle._validation import described, fail, label_kind
+
+    held, first = _first_answer(queue)
+    if held and values and label_kind(values[0]) != label_kind(first):
+        fail("choices", f"labels of the kind of the answers in label queue {queue.name!r} "
+             f"({label_kind(first)}, such as {first!r}), which is all it takes",
+             described(f"{label_kind(values[0])}: {values!r}"), "create_app")
+
+
+def _choices_as_answered(queue: Any, texts: list[str]) -> list[Any]:
+    """Read the command line's choices (text) as the queue's answers are: numbers, flags.
+
+    ``--choices 0 1`` are the texts ``"0"`` and ``"1"``: on a queue answered
+    with the numbers ``0`` and ``1`` (from Python), the page's buttons were
+    refused at every press. Choices that all read as the queue's kind are
+    passed so; otherwise as written (and refused if the kinds differ).
+    """
+    from mllifecycle._validation import label_kind
+
+    held, first = _first_answer(queue)
+    if not held or not texts:
+        return texts
+    kind = label_kind(first)
+    if kind == "booleans" and all(t.lower() in ("true", "false") for t in texts):
+        return [t.lower() == "true" for t in texts]
+    if kind == "numbers":
+        try:
+            numbers = [json.loads(t) for t in texts]
+        except ValueError:
+            return texts
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+            return numbers
+    return texts
+
+
 def _check_token(token: Any) -> None:
     """Refuse a token no client can present in an ``Authorization`` header.
 
@@ -181,7 +234,8 @@ def create_app(
         redundancy they were enqueued with).
     choices : sequence, optional
         Labels offered as buttons on the page (strings, integers, booleans
-        or finite floats, of one kind).
+        or finite floats, of one kind: that of the queue's answers, once it
+        holds any, as :meth:`LabelQueue.submit` takes no other).
     token : str, optional
         Shared secret every ``/api`` call must present as a bearer token:
         printable ASCII (spaces inside only), as an HTTP header carries it.
@@ -210,12 +264,13 @@ def create_app(
 
     _check_token(token)
     q = LabelQueue(store, queue, redundancy=redundancy)
+    offered = _choices(choices, q._holds_label)
+    _refuse_other_kind(q, json.loads(offered))
     # inside <script>, "<!--" and "<script" (not only "</") change how the page is
     # parsed: "<!--<script>" hid the closing tag and disabled the page; JSON's
     # \u escapes keep every choice's text and leave no markup in the script
     script_safe = (
-        _choices(choices, q._holds_label)
-        .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        offered.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     )
     page = _PAGE.replace("__CHOICES__", script_safe)
 
@@ -324,7 +379,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--queue", default="default", help="label queue name (default)")
-    parser.add_argument("--choices", nargs="*", default=[], help="labels offered as buttons")
+    parser.add_argument(
+        "--choices",
+        nargs="*",
+        default=[],
+        help="labels offered as buttons (numbers or true/false when the queue's answers are)",
+    )
     parser.add_argument(
         "--token", help="shared secret the API requires (Authorization: Bearer ...)"
     )
@@ -343,12 +403,17 @@ def run(args: argparse.Namespace) -> int:
     if path is not None and not os.path.exists(os.path.expanduser(path)):
         fail("store", "an existing store file or a database URL", described(f"no file {path!r}"),
              "mllifecycle labels serve")
+    choices = list(args.choices)
+    if choices:
+        from mllifecycle.store._queue import LabelQueue
+
+        choices = _choices_as_answered(LabelQueue(args.store, args.queue), choices)
     serve(
         args.store,
         args.host,
         args.port,
         queue=args.queue,
-        choices=args.choices,
+        choices=choices,
         token=args.token,
     )
     return 0
