@@ -9,7 +9,13 @@ import attrs
 from mllifecycle._lifecycle_types import _decision
 from mllifecycle._validation import check_int, described, fail
 from mllifecycle.exceptions import InvalidParameterError
-from mllifecycle.policies._state import LifecycleState, RetrainDecision, as_policy, check_state
+from mllifecycle.policies._state import (
+    FunctionPolicy,
+    LifecycleState,
+    RetrainDecision,
+    as_policy,
+    check_state,
+)
 
 __all__ = [
     "AnyOf",
@@ -79,12 +85,86 @@ def _ask(policies: tuple[Any, ...], state: LifecycleState, caller: str) -> list[
     return ds
 
 
+# --- one object in several places of a composition ----------------------------
+#
+# ``any_of(od, od)`` or ``any_of(od, all_of(od, p))`` holds one policy object
+# twice: asked once per place, a stateful one (a detector in OnDrift, a
+# counter in a user's class) took each decision's signal twice (OnDrift's
+# detector was fed the same errors twice and fired at other positions). A
+# composition holding an object more than once asks it once per decision and
+# gives its answer to every place; compositions without repeats (the usual
+# case) ask as before.
+
+
+def _identity(policy: Any) -> int:
+    """Return the id of the object a part stands for (a wrapped function's own)."""
+    if type(policy) is FunctionPolicy:
+        return id(policy.func)
+    return id(policy)
+
+
+def _parts(policy: Any) -> tuple[Any, ...]:
+    """Return the parts of a combinator of this module (none for another policy)."""
+    kind = type(policy)
+    if kind is AnyOf or kind is AllOf:
+        return tuple(policy.policies)
+    if kind is Cooldown or kind is Budget:
+        return (policy.policy,)
+    return ()
+
+
+def _repeats(root: Any) -> bool:
+    """Whether an object appears more than once in the composition ``root``."""
+    seen: set[int] = set()
+    stack = list(_parts(root))
+    while stack:
+        part = stack.pop()
+        key = _identity(part)
+        if key in seen:
+            return True
+        seen.add(key)
+        stack.extend(_parts(part))
+    return False
+
+
+def _answer(
+    policy: Any, state: LifecycleState, memo: dict[int, Any], name: str, caller: str
+) -> RetrainDecision:
+    """``policy``'s checked answer, asked once per decision (``memo``: the answers given)."""
+    key = _identity(policy)
+    hit = memo.get(key)
+    if hit is not None:
+        return hit[1]  # type: ignore[no-any-return]
+    if _parts(policy):  # a combinator of this module: its parts share the memo
+        d = policy._decide(state, memo)
+    else:
+        d = policy.should_retrain(state)
+        if type(d) is not RetrainDecision:
+            d = _checked(d, policy, name, caller)
+    memo[key] = (policy, d)  # (the object kept, so its id is not reused meanwhile)
+    return d  # type: ignore[no-any-return]
+
+
+def _check_repeats(combinator: AnyOf | AllOf) -> tuple[tuple[Any, ...], bool]:
+    """Record and return ``(its parts, whether an object appears twice among them)``.
+
+    Worked out once per tuple of parts (again when ``policies`` is replaced);
+    a composition with a repeat asks through :func:`_answer`, whatever its
+    nested combinators hold.
+    """
+    checked = combinator._repeat_check = (combinator.policies, _repeats(combinator))
+    return checked
+
+
 @attrs.define
 class AnyOf:
     """Retrain when any of the policies says so (every policy is always asked).
 
     Every child is asked at every decision, so stateful children (detectors)
-    see the whole stream. The change point reported is the earliest one.
+    see the whole stream. The change point reported is the earliest one. A
+    policy object (or function) given more than once, here or in nested
+    combinators, is asked once per decision and its answer used in every
+    place: a detector is not fed a decision's errors twice.
 
     Examples
     --------
@@ -103,13 +183,33 @@ class AnyOf:
         init=False, default=None, repr=False, eq=False
     )
 
+    # (the parts, whether an object appears twice among them): see _check_repeats
+    _repeat_check: tuple[tuple[Any, ...], bool] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
+
     def __attrs_post_init__(self) -> None:
         self.policies = _policies(self.policies, "any_of")
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when at least one does."""
         check_state(state, "AnyOf.should_retrain")
-        ds = _ask(self.policies, state, "any_of")
+        checked = self._repeat_check
+        if checked is None or checked[0] is not self.policies:
+            checked = _check_repeats(self)
+        if checked[1]:  # an object in two places: asked once
+            return self._decide(state, {})
+        return self._join(_ask(self.policies, state, "any_of"))
+
+    def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
+        """Answer with each distinct part asked once (``memo``: the answers given)."""
+        return self._join([
+            _answer(p, state, memo, f"policies[{i}]", "any_of")
+            for i, p in enumerate(self.policies)
+        ])
+
+    def _join(self, ds: list[RetrainDecision]) -> RetrainDecision:
+        """Join the parts' answers into this combinator's answer."""
         for d in ds:
             if d.retrain:
                 break
@@ -136,6 +236,10 @@ class AnyOf:
 class AllOf:
     """Retrain only when all of the policies say so (every policy is always asked).
 
+    A policy object (or function) given more than once, here or in nested
+    combinators, is asked once per decision and its answer used in every
+    place.
+
     Examples
     --------
     >>> from mllifecycle.policies import LifecycleState, Periodic, all_of
@@ -147,13 +251,34 @@ class AllOf:
 
     policies: tuple[Any, ...]
 
+    # (the parts, whether an object appears twice among them): see _check_repeats
+    _repeat_check: tuple[tuple[Any, ...], bool] | None = attrs.field(
+        init=False, default=None, repr=False, eq=False
+    )
+
     def __attrs_post_init__(self) -> None:
         self.policies = _policies(self.policies, "all_of")
 
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when all do."""
         check_state(state, "AllOf.should_retrain")
-        ds = _ask(self.policies, state, "all_of")
+        checked = self._repeat_check
+        if checked is None or checked[0] is not self.policies:
+            checked = _check_repeats(self)
+        if checked[1]:  # an object in two places: asked once
+            return self._decide(state, {})
+        return self._join(_ask(self.policies, state, "all_of"))
+
+    def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
+        """Answer with each distinct part asked once (``memo``: the answers given)."""
+        return self._join([
+            _answer(p, state, memo, f"policies[{i}]", "all_of")
+            for i, p in enumerate(self.policies)
+        ])
+
+    @staticmethod
+    def _join(ds: list[RetrainDecision]) -> RetrainDecision:
+        """Join the parts' answers into this combinator's answer."""
         fire = all(d.retrain for d in ds)
         points = [d.change_point for d in ds if d.change_point is not None]
         return RetrainDecision(
@@ -188,7 +313,16 @@ class Cooldown:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain during the cool-down."""
         check_state(state, "Cooldown.should_retrain")
-        d = _checked(self.policy.should_retrain(state), self.policy, "policy", "cooldown")
+        return self._join(
+            _checked(self.policy.should_retrain(state), self.policy, "policy", "cooldown"), state
+        )
+
+    def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
+        """Answer with the policy asked once per decision (``memo``: the answers given)."""
+        return self._join(_answer(self.policy, state, memo, "policy", "cooldown"), state)
+
+    def _join(self, d: RetrainDecision, state: LifecycleState) -> RetrainDecision:
+        """Turn the policy's answer into this wrapper's answer."""
         if d.retrain and state.samples_since_retrain < self.min_samples:
             return RetrainDecision(
                 retrain=False,
@@ -220,7 +354,16 @@ class Budget:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask the policy; overrule a retrain once the budget is spent."""
         check_state(state, "Budget.should_retrain")
-        d = _checked(self.policy.should_retrain(state), self.policy, "policy", "budget")
+        return self._join(
+            _checked(self.policy.should_retrain(state), self.policy, "policy", "budget"), state
+        )
+
+    def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
+        """Answer with the policy asked once per decision (``memo``: the answers given)."""
+        return self._join(_answer(self.policy, state, memo, "policy", "budget"), state)
+
+    def _join(self, d: RetrainDecision, state: LifecycleState) -> RetrainDecision:
+        """Turn the policy's answer into this wrapper's answer."""
         if d.retrain and state.retrains >= self.max_retrains:
             return RetrainDecision(
                 retrain=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -24,6 +25,20 @@ from mllifecycle.policies._state import as_policy
 __all__ = ["select", "PolicySelection"]
 
 _COLUMNS = ("policy", "accuracy", "errors", "retrains", "labels", "cost")
+
+
+def _cell(column: str, value: Any) -> str:
+    """Format a table cell: a cost with every digit before the point, else ``format_value``.
+
+    To four significant digits a cost of 31234 was shown as 3.123e+04 (and
+    31236 alike): candidates the table tells apart looked tied.
+    """
+    if column == "cost" and isinstance(value, float) and math.isfinite(value):
+        if value == round(value) and abs(value) < 2**53:
+            return str(int(value))
+        if abs(value) >= 1e4:
+            return f"{value:.1f}"
+    return format_value(value)
 
 
 def _short_repr(value: Any) -> str:
@@ -71,7 +86,7 @@ class PolicySelection:
 
     def summary(self) -> str:
         """Return the comparison table as plain text, cheapest first."""
-        rows = [[format_value(r[c]) for c in _COLUMNS] for r in self.table]
+        rows = [[_cell(c, r[c]) for c in _COLUMNS] for r in self.table]
         widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
         lines = ["  ".join(c.ljust(w) for c, w in zip(_COLUMNS, widths, strict=True))]
         lines.append("  ".join("-" * w for w in widths))
@@ -101,7 +116,7 @@ class PolicySelection:
         }
 
     def _repr_html_(self) -> str:
-        rows = [[r[c] for c in _COLUMNS] for r in self.table]
+        rows = [[_cell(c, r[c]) for c in _COLUMNS] for r in self.table]
         return html_table(rows, list(_COLUMNS), caption=f"PolicySelection: best {self.best}")
 
 

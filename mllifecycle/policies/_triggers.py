@@ -6,7 +6,7 @@ import inspect
 import itertools
 import math
 from statistics import NormalDist
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -73,6 +73,58 @@ _KIND_NAMES = {
 }
 
 
+def _drift_flag(flag: Any, name: str, what: str) -> bool:
+    """Return a result's ``drift_detected`` as a bool: a bool, or 0 / 1; else fail.
+
+    ``bool()`` of it read the string ``"False"`` as drift, and failed on an
+    array of per-feature flags with NumPy's "truth value of an array is
+    ambiguous", naming nothing.
+    """
+    if isinstance(flag, bool | np.bool_):
+        return bool(flag)
+    number = isinstance(flag, int | np.integer | float | np.floating) or (
+        isinstance(flag, np.ndarray) and flag.ndim == 0 and flag.dtype.kind in "biuf"
+    )
+    if number and (flag == 0 or flag == 1):
+        return bool(flag)
+    fail(
+        name,
+        "drift results whose drift_detected is one bool (drift or not; a multivariate "
+        "test answers once for all features, as drift.detect does)",
+        described(f"{what} with drift_detected={flag!r}"),
+        "OnDrift.should_retrain",
+    )
+
+
+def _bad_detections(det: Any, n: int, got: str) -> NoReturn:
+    fail(
+        "detector",
+        f"a StreamDetector whose update_many(xs) returns the indices (ints in [0, {n}) for "
+        f"{n} values) of the values at which it detected a change",
+        described(f"{_name(det)}.update_many returning {got}"),
+        "OnDrift.should_retrain",
+    )
+
+
+def _detection_indices(idx: npt.NDArray[Any], det: Any, n: int) -> npt.NDArray[Any]:
+    """Return a detector's ``update_many`` answer that is no 1-D int array as one, or fail.
+
+    Floats holding whole numbers are indices. A boolean mask (one flag per
+    value) was read as indices: it has a first element whatever it holds, so
+    OnDrift retrained at every batch "at sample 0" of it; None failed with a
+    bare IndexError.
+    """
+    if idx.ndim == 1 and idx.dtype.kind == "f" and bool(np.all(idx == np.round(idx))):
+        return idx.astype(np.intp)
+    if idx.ndim == 1 and idx.dtype.kind == "b":
+        got = f"a boolean array of {idx.shape[0]} flag(s), not indices"
+    elif idx.dtype == object and idx.ndim == 0:
+        got = type(idx.item()).__name__
+    else:
+        got = f"an array of dtype {idx.dtype} and shape {idx.shape}"
+    _bad_detections(det, n, got)
+
+
 def _name(obj: Any) -> str:
     inner = getattr(obj, "func", None)  # functools.partial(drift.detect, ...)
     if inner is not None and callable(inner):
@@ -127,7 +179,10 @@ class OnDrift:
       (``signal="confidence"``, needs no labels; a 1-D ``current_proba`` holds
       a binary model's positive-class probabilities ``p``, whose uncertainty
       is ``1 - max(p, 1 - p)``). It is reset whenever a new model is deployed, because
-      the new model's errors are a new stream.
+      the new model's errors are a new stream. Its ``update_many(xs)`` must
+      return the indices of the values at which it detected a change (ints,
+      or floats holding whole numbers); a boolean mask, None or an index
+      outside ``xs`` raises an ``InvalidParameterError`` naming ``detector``.
     - **a batch two-sample test** (a callable ``(reference, current) ->
       result`` with ``drift_detected``, such as ``drift.detect``) compares the
       latest batch's features (``state.current_X``) with the most recent
@@ -296,7 +351,11 @@ class OnDrift:
                     fail("state.drift", "drift results, each with drift_detected",
                          described(f"{type(r).__name__} at index {i}, which has no "
                                    "drift_detected"), "OnDrift.should_retrain")
-            hits = [r for r in state.drift if bool(r.drift_detected)]
+            hits = [
+                r for i, r in enumerate(state.drift)
+                if _drift_flag(r.drift_detected, "state.drift",
+                               f"{type(r).__name__} at index {i}")
+            ]
             if hits:
                 what = getattr(hits[0], "method", None) or type(hits[0]).__name__
                 return RetrainDecision(retrain=True, reason=f"drift reported by {what}")
@@ -361,7 +420,11 @@ class OnDrift:
         if xs.dtype != np.float64:
             xs = np.asarray(xs, dtype=np.float64)
         idx = np.asarray(det.update_many(xs))
+        if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+            idx = _detection_indices(idx, det, len(xs))
         first = int(idx[0]) if idx.size else len(xs)
+        if not 0 <= first < len(xs) and idx.size:
+            _bad_detections(det, len(xs), f"the index {first}")
         warned = getattr(det, "warnings_", None)
         if warned is not None:  # DDM-style warning zone: the change began at its start
             if len(warned):
@@ -432,7 +495,12 @@ class OnDrift:
                           f"{type(result).__name__}, which has no drift_detected"),
                 "OnDrift.should_retrain",
             )
-        if bool(result.drift_detected):
+        flag = result.drift_detected
+        if type(flag) is not bool and not isinstance(flag, np.bool_):
+            kind = "fitted reference's compare()" if self._kind == "reference" else "test"
+            flag = _drift_flag(flag, "detector", f"a {kind} {_name(self.detector)} returning a "
+                               f"{type(result).__name__}")
+        if flag:
             p = getattr(result, "p_value", None)
             extra = "" if p is None else f" (p={p:.3g})"
             return RetrainDecision(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import time
@@ -1177,11 +1178,24 @@ def _fit_estimator(estimator: Any, model: Any, X: Any, y: Any) -> Any:
     if idx is None:  # a label the model never saw: no column to calibrate it in
         return None
     proba = model.predict_proba(X)
-    est = clone(estimator) if hasattr(estimator, "get_params") else estimator
+    # a user's estimator without get_params is copied, not fitted in place:
+    # the caller's object stays unfitted, and policies run in threads do not
+    # refit one shared object under each other
+    if hasattr(estimator, "get_params"):
+        est = clone(estimator)
+    else:
+        try:
+            est = copy.deepcopy(estimator)
+        except Exception:  # an object that cannot be copied is fitted as it is
+            est = estimator
     try:
-        return est.fit(y_true=idx, y_proba=proba)
+        fitted = est.fit(y_true=idx, y_proba=proba)
     except (ValueError, TypeError):  # too few rows of a class to calibrate
         return None
+    # a plain class's fit may return None (not self, as scikit-learn's do):
+    # that None was taken for "cannot calibrate", and the replay gave no
+    # estimate at all (state.estimated_metric None throughout)
+    return fitted if callable(getattr(fitted, "estimate", None)) else est
 
 
 def _run_policy(
@@ -1193,11 +1207,12 @@ def _run_policy(
     tick: Any = None,
     sink: _RegistrySink | None = None,
 ) -> PolicyRun:
-    import copy
-
     t_start = time.perf_counter()
-    policy = copy.deepcopy(policy)
-    window = copy.deepcopy(window)
+    # copied together: an object that is both the policy (or a part of it)
+    # and the window (a user's class remembering where it saw the change and
+    # selecting from there) stays one object in the copy; copied apart, the
+    # window's copy never saw the policy's decisions and trained from 0
+    policy, window = copy.deepcopy((policy, window))
     X, y, ts, table = cfg.X, cfg.y, cfg.timestamps, cfg.table
     # what the model is fitted and asked on: the array, or row slices of the table
     rows = (lambda a, b: X[a:b]) if table is None else table.rows  # type: ignore[index]
@@ -1450,7 +1465,9 @@ def _run_policy(
                 f"{sel.start}:{sel.stop}, "
                 f"but only rows 0:{labels_known} are labelled at step {e}."
             )
-        lo_t, hi_t = sel.start, sel.stop
+        # as Python ints: a user's window may give NumPy ints, which the
+        # events showed as np.int64(1800)
+        lo_t, hi_t = int(sel.start), int(sel.stop)
         w = sel.sample_weight
         n_hold = 0
         if cfg.gates is not None:
@@ -1693,7 +1710,8 @@ def replay(
     retrain, a fresh clone is fitted on the rows the policy's window selects
     (always labelled rows), optionally checked by ``gates`` on a held-out
     tail of the window, and deployed if it passes. Every policy runs on its
-    own copy of the model, the policy and the window.
+    own copy of the model, the policy and the window (the policy and its
+    window copied together: one object serving as both stays one object).
 
     What the policy sees (and nothing else): the latest batch's features and
     the deployed model's class probabilities on it; the 0/1 errors of the
@@ -1771,6 +1789,8 @@ def replay(
         ``fit(y_true=..., y_proba=...)``, ``estimate(y_proba)["accuracy"]``), refitted on
         each deployed model's training rows and applied to every batch; its
         estimate becomes ``state.estimated_metric``. Needs ``predict_proba``.
+        Each fit is on a copy (``sklearn.base.clone``, or a deep copy of an
+        object without ``get_params``), whose ``fit`` may return itself or None.
         A model whose rows cannot calibrate it (too few rows of a class, or a
         label the model never saw, as in a gate's holdout) gets no estimate:
         ``state.estimated_metric`` stays ``None`` while it is deployed.

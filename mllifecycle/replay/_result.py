@@ -224,13 +224,23 @@ class ReplayResult:
             for name, r in self.runs.items()
         ]
 
-    def summary(self) -> str:
-        """Return the comparison as a plain-text table (one row per policy)."""
+    def _text_rows(self) -> list[list[str]]:
+        """Return the rows as the tables show them (the summary's and the HTML's alike).
+
+        Costs keep every digit before the point: to four significant digits
+        (``format_value``), the HTML table showed 31234 and 31236 both as
+        3.123e+04.
+        """
         rows = [[format_value(v) for v in row] for row in self._rows()]
         for row, (_, r) in zip(rows, self.runs.items(), strict=True):
             row[1] = f"{r.accuracy:.4f}"
             row[4] = f"{r.cost:.1f}"
             row[5] = f"{r.fit_seconds:.3f}"
+        return rows
+
+    def summary(self) -> str:
+        """Return the comparison as a plain-text table (one row per policy)."""
+        rows = self._text_rows()
         widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(_COLUMNS)]
         lines = [
             "  ".join(
@@ -269,7 +279,7 @@ class ReplayResult:
 
     def _repr_html_(self) -> str:
         return html_table(
-            self._rows(),
+            self._text_rows(),
             list(_COLUMNS),
             caption=f"Replay of {self.n_samples} samples ({self.metric})",
         )
