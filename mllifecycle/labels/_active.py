@@ -14,7 +14,7 @@ compares the learning curve with random sampling.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 import attrs
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._estimators import new_seed, seeded_clone
-from mllifecycle._frames import frame_kind, in_row_order, is_frame, series_kind
+from mllifecycle._frames import column_names, frame_kind, in_row_order, is_frame, series_kind
 from mllifecycle._gain import known_classes_scorer
 from mllifecycle._results import ARRAY_EQ, attrs_to_dict, flat_metrics, format_value, html_table
 from mllifecycle._scaling import pow2_exponent
@@ -92,8 +92,10 @@ class Query:
     array([1])
     """
 
-    indices: IntArray = attrs.field(eq=ARRAY_EQ)
-    scores: FloatArray = attrs.field(eq=ARRAY_EQ)
+    # a user's strategy building a Query from lists: batch_size, to_metrics and
+    # the repr failed on list.shape / list.mean
+    indices: IntArray = attrs.field(eq=ARRAY_EQ, converter=np.asarray)
+    scores: FloatArray = attrs.field(eq=ARRAY_EQ, converter=np.asarray)
     strategy: str
 
     @property
@@ -168,7 +170,7 @@ def _model_input(
     fitted = getattr(model, "feature_names_in_", None)
     if fitted is None or table is None:
         return Xa
-    from mllifecycle._frames import column_names, frame_kind
+    from mllifecycle._frames import frame_kind
 
     names = column_names(table)
     if names is None:
@@ -183,8 +185,6 @@ def _model_input(
 
 def _same_columns(X_pool: Any, X_labelled: Any, caller: str) -> None:
     """Refuse two tables whose columns differ in name or order (distances pair them)."""
-    from mllifecycle._frames import column_names
-
     a, b = column_names(X_pool), column_names(X_labelled)
     if a is None or b is None:
         return
@@ -1041,6 +1041,8 @@ class StabilizingPredictions:
     Parameters
     ----------
     X_stop : array-like of shape (n_stop, n_features)
+        A table's columns must be those of the learner's pool (or of the
+        model's ``feature_names_in_``), in the same order.
     window : int, default=3
     threshold : float, default=0.99
 
@@ -1063,11 +1065,13 @@ class StabilizingPredictions:
     (False, True)
     """
 
-    X_stop: Any = attrs.field(eq=ARRAY_EQ)
+    # the repr shows the stop set's shape, not every row of it
+    X_stop: Any = attrs.field(eq=ARRAY_EQ,
+                              repr=lambda a: f"<array of shape {getattr(a, 'shape', '?')}>")
     window: int = 3
     threshold: float = 0.99
     kappas: list[float] = attrs.field(factory=list, init=False)
-    _previous: Any = attrs.field(default=None, init=False, eq=ARRAY_EQ)
+    _previous: Any = attrs.field(default=None, init=False, eq=ARRAY_EQ, repr=False)
     # the table X_stop was given as: a model fitted on named columns is handed
     # it (checked against its columns); as the bare array, a table with the
     # columns in another order was read by position
@@ -1091,6 +1095,16 @@ class StabilizingPredictions:
         est = getattr(learner, "estimator_", None)
         if est is None:
             return False
+        pool = getattr(learner, "_pool_columns", None)
+        if (pool is not None and self._table is not None
+                and getattr(est, "feature_names_in_", None) is None):
+            # the learner's model is fitted on its table pool as an array: a stop set
+            # with the columns in another order was read by position (the kappas of
+            # predictions on scrambled rows decided when to stop)
+            got = column_names(self._table)
+            if got is not None and [str(c) for c in got] != pool:
+                fail("X_stop", f"the columns of the learner's X_pool, in that order ({pool!r})",
+                     described(f"columns {[str(c) for c in got]!r}"), "StabilizingPredictions")
         rows = _model_input(est, self._table, self.X_stop, "X_stop", "StabilizingPredictions")
         pred = np.asarray(est.predict(rows))
         if self._previous is not None:
@@ -1162,7 +1176,7 @@ def _refuse_recast_labels(got: npt.NDArray[Any], answered: list[Any],
     if (set(label_kinds(got)) != set(label_kinds(known)) or joined[:n].tolist() != known.tolist()
             or joined[n:].tolist() != got.tolist()):
         fail("labels", f"answers of the type of the labels so far ({known.dtype}, e.g. "
-             f"{known.tolist()[0]!r})", described(f"{answered[0]!r} ({got.dtype})"), caller)
+             f"{known.tolist()[0]!r})", described(f"{got.tolist()[0]!r} ({got.dtype})"), caller)
 
 
 def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDArray[Any]:
@@ -1177,6 +1191,20 @@ def _labels_of_one_type(raw: Any, yl: npt.NDArray[Any], caller: str) -> npt.NDAr
         return yl
     stored = _stored_as_given(values, "y_labelled", caller)
     return yl if yl.dtype != object else stored
+
+
+def _strategy_name(strategy: Any, default: str) -> str:
+    """Name a strategy for results: a ``functools.partial`` by the function it wraps.
+
+    ``partial(cluster_margin, candidate_factor=5)`` and ``partial(density_weighted,
+    beta=2)`` were both reported as ``"partial"``, so two strategies compared
+    with :func:`simulate` could not be told apart.
+    """
+    import functools
+
+    while isinstance(strategy, functools.partial):
+        strategy = strategy.func
+    return str(getattr(strategy, "__name__", default))
 
 
 def _strategy_answer(q: Any, b: int, n: int) -> tuple[IntArray, FloatArray]:
@@ -1298,6 +1326,9 @@ class ActiveLearner:
     _gen: Any = attrs.field(default=None, init=False, repr=False)
     _est_seed: int = attrs.field(default=0, init=False, repr=False)
     _pool_index: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+    # a table pool's column names: the model is fitted on the bare array, so a
+    # stop set (StabilizingPredictions.X_stop) is checked against them
+    _pool_columns: Any = attrs.field(default=None, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         caller = "ActiveLearner"
@@ -1321,6 +1352,8 @@ class ActiveLearner:
         # a pandas pool's row labels: teach matches a Series of answers on them too
         pandas_pool = frame_kind(X_pool) == "pandas"
         self._pool_index = getattr(X_pool, "index", None) if pandas_pool else None
+        names = column_names(X_pool)
+        self._pool_columns = None if names is None else [str(c) for c in names]
         if (X_labelled is None) != (y_labelled is None):
             fail("y_labelled", "given together with X_labelled", y_labelled, caller)
         if X_labelled is not None:
@@ -1328,6 +1361,9 @@ class ActiveLearner:
             # matched by label (it was paired by position)
             y_labelled = in_row_order(y_labelled, X_labelled, "y_labelled", "X_labelled",
                                       caller)
+            # tables with their columns in another order were stacked by position:
+            # the model learned column b's weights from column a
+            _same_columns(X_pool, X_labelled, caller)
             Xl = check_array(X_labelled, "X_labelled", caller=caller, ndim=2, min_samples=0)
             yl = check_array(y_labelled, "y_labelled", caller=caller, ndim=1, dtype="any",
                              min_samples=0)
@@ -1406,7 +1442,7 @@ class ActiveLearner:
         else:
             Xl, _ = self._training()
             q = self.strategy(self.estimator_, Xr, batch_size=b, X_labelled=Xl, rng=seed)
-            name = getattr(q, "strategy", getattr(self.strategy, "__name__", "custom"))
+            name = getattr(q, "strategy", None) or _strategy_name(self.strategy, "custom")
         idx, scores = _strategy_answer(q, b, Xr.shape[0])
         return Query(indices=rem[idx], scores=scores, strategy=str(name))
 
@@ -1420,7 +1456,9 @@ class ActiveLearner:
         a pandas Series whose index holds exactly those positions (or, for a
         pandas pool, those rows' labels) in another order: it is matched by
         label. A Series with any other index than a default ``0..n-1``
-        RangeIndex is refused.
+        RangeIndex is refused. A ``{row: label}`` mapping is read by key (the
+        keys: those positions, or a pandas pool's row labels); a set, which
+        has no order, is refused.
         """
         caller = "ActiveLearner.teach"
         if self._X_pool is None:
@@ -1436,6 +1474,15 @@ class ActiveLearner:
         if (counts > 1).any():
             fail("indices", "distinct pool rows (one answer per row)",
                  described(f"row {int(uniq[counts > 1][0])} more than once"), caller)
+        if isinstance(labels, Mapping):
+            # {row: label} was iterated over its keys: the queried row numbers were
+            # taught as the labels (classes 6, 83, ... beside 0 and 1)
+            labels = _answers_by_key(labels, idx, self._pool_index, caller)
+        elif isinstance(labels, Set):
+            # a set has no order to pair with 'indices' (and merges equal answers)
+            fail("labels", "answers in the order of 'indices' (a list, an array, a Series "
+                 "or a {row: label} mapping)",
+                 described(f"a {type(labels).__name__}, which has no order"), caller)
         if (isinstance(labels, str | bytes) or not isinstance(labels, Iterable)
                 or getattr(labels, "ndim", 1) != 1):
             # "ab" was taught letter by letter as the labels "a" and "b"; a bare
@@ -1460,10 +1507,22 @@ class ActiveLearner:
         self.skipped_indices_ = np.r_[self.skipped_indices_, idx[skip]].astype(np.intp)
         answered = [labs[i] for i in keep]
         got = np.asarray(answered)
-        _refuse_recast_labels(got, answered, self._training()[1], caller)
+        known = self._training()[1]
+        _refuse_recast_labels(got, answered, known, caller)
+        if got.size and known.size and known.dtype.kind in "iu" and got.dtype.kind == "f":
+            # whole-number floats answering integer labels (an oracle that abstains
+            # with NaN returns floats): kept as the labels' integers, not turning
+            # them, the model's classes_ and its predictions into floats
+            as_int = got.astype(known.dtype)
+            if np.array_equal(as_int, got):
+                got = as_int
         self.labelled_indices_ = np.r_[self.labelled_indices_, idx[keep]].astype(np.intp)
-        self.y_pool_labelled_ = (np.r_[self.y_pool_labelled_, got]
-                                 if self.y_pool_labelled_.size else got)
+        # a batch answered with None/NaN only: ``np.asarray([])`` is float64, and
+        # joined to integer labels it turned them (and the refitted model's
+        # classes_ and predictions) into floats
+        if got.size:
+            self.y_pool_labelled_ = (np.r_[self.y_pool_labelled_, got]
+                                     if self.y_pool_labelled_.size else got)
         self.n_bought_ += len(keep)
         self._refit()
         return self
@@ -1501,6 +1560,36 @@ class ActiveLearner:
                 self.stop_reason_ = "stopping rule"
                 break
         return self
+
+
+def _answers_by_key(labels: Mapping[Any, Any], idx: IntArray, pool_index: Any,
+                    caller: str) -> list[Any]:
+    """Return a ``{row: label}`` mapping's answers in the order of the pool rows ``idx``.
+
+    The keys are the queried pool positions (``Query.indices``) or, for a pandas
+    pool, those rows' labels in its index; any other keys are refused.
+    """
+    names = [idx.tolist()]
+    if pool_index is not None:
+        names.append(list(pool_index[idx]))
+    keys = list(labels.keys())
+    found = []
+    for rows in names:
+        try:
+            same = len(keys) == len(rows) and set(keys) == set(rows)
+        except TypeError:  # unhashable row labels
+            same = False
+        if same:
+            found.append([labels[r] for r in rows])
+    if found and all(f == found[0] for f in found):
+        return found[0]
+    more = " ..." if len(idx) > 5 else ""
+    fail("labels", "a mapping keyed by exactly the rows of 'indices' (pool positions"
+         + (" or the pool's row labels" if len(names) > 1 else "") + ")",
+         described(f"a mapping with the keys {keys[:5]!r}{' ...' if len(keys) > 5 else ''} "
+                   f"for the rows {idx[:5].tolist()!r}{more}"
+                   + (" (it holds both, pairing other answers)" if len(found) > 1 else "")),
+         caller)
 
 
 def _answers_in_order(labels: Any, labs: list[Any], idx: IntArray, pool_index: Any,
@@ -1809,7 +1898,7 @@ def simulate(
     match = int(n_arr[hit[0]]) if hit.size else None
     name = scoring if isinstance(scoring, str) else (
         "accuracy" if scoring is None else getattr(scoring, "__name__", "custom"))
-    sname = getattr(strategy, "__name__", type(strategy).__name__)
+    sname = _strategy_name(strategy, type(strategy).__name__)
     return SimulationResult(
         n_labels=n_arr, scores=a, random_scores=r, area=_area(n_arr, a),
         random_area=_area(n_arr, r), area_difference=_area(n_arr, a) - _area(n_arr, r),

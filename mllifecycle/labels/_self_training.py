@@ -79,14 +79,30 @@ def _is_unlabelled(y: npt.NDArray[Any], marker: Any, caller: str | None = None
     return out
 
 
+def _final_step(model: Any) -> Any:
+    """Return the model a scikit-learn ``Pipeline`` ends with (nested too), else ``model``.
+
+    ``make_pipeline(StandardScaler(), SelfTraining(...))`` reads the labels with
+    its last step: the marker and label checks must look at that step.
+    """
+    from sklearn.pipeline import Pipeline
+
+    while isinstance(model, Pipeline) and model.steps:
+        model = model.steps[-1][1]
+    return model
+
+
 def _check_same_marker(semi_supervised: Any, marker: Any, caller: str) -> None:
     """Refuse a marker that ``semi_supervised`` would read as a class.
 
     The unlabelled rows reach it marked with ``marker``: :class:`SelfTraining`
     reads its own ``unlabelled`` (and NaN, None) as unlabelled, scikit-learn's
     ``sklearn.semi_supervised`` estimators -1 only. Any other marker became a
-    class of its own, and the gain a silently wrong verdict.
+    class of its own, and the gain a silently wrong verdict. A ``Pipeline`` is
+    judged by its last step (one ending in a :class:`SelfTraining` marking -1
+    was handed rows marked ``"?"``: a class ``"?"``, and a "hurt" verdict).
     """
+    semi_supervised = _final_step(semi_supervised)
     missing = marker is None or (isinstance(marker, float) and np.isnan(marker))
     if isinstance(semi_supervised, SelfTraining):
         if missing:
@@ -117,6 +133,7 @@ def _check_sklearn_label_kind(semi_supervised: Any, yl: npt.NDArray[Any], caller
     'str'``): each split failed inside the fit with scikit-learn's message,
     naming neither ``y`` nor the cure.
     """
+    semi_supervised = _final_step(semi_supervised)  # a Pipeline: its last step
     if not type(semi_supervised).__module__.startswith("sklearn.semi_supervised"):
         return
     name = type(semi_supervised).__name__
