@@ -29,6 +29,22 @@ def _float_field(**kwargs: Any) -> Any:
     return attrs.field(eq=_nan_key, **kwargs)
 
 
+def _level(value: float) -> str:
+    """Text of a confidence level (or its percentage) with every digit it has.
+
+    Four significant digits showed ``confidence_level=0.99999`` as ``1`` and
+    its intervals as "100% CI"; 0.95 still reads ``0.95`` (and 95).
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    for d in range(4, 18):
+        text = f"{value:.{d}g}"
+        if abs(float(text) - value) <= 1e-12 * max(abs(value), 1.0):
+            return text
+    return repr(value)
+
+
 @attrs.frozen(kw_only=True)
 class MetricEstimate:
     """One estimated metric with its sampling error.
@@ -188,12 +204,12 @@ class PerformanceEstimate:
         ]
 
     def __repr__(self) -> str:
-        level = format_value(100 * self.confidence_level)
+        level = _level(100 * self.confidence_level)
         head = (
             f"PerformanceEstimate(method='cbpe', n_samples={self.n_samples}, "
             f"n_classes={self.n_classes}, "
             f"average={self.average!r}, calibration={self.calibration!r}, "
-            f"confidence_level={format_value(self.confidence_level)})"
+            f"confidence_level={_level(self.confidence_level)})"
         )
         lines = [head]
         for e in self.estimates.values():
@@ -208,7 +224,7 @@ class PerformanceEstimate:
         caption = (
             f"CBPE estimate on {self.n_samples} rows ({self.average}, "
             f"calibration={self.calibration}, "
-            f"{format_value(100 * self.confidence_level)}% intervals)"
+            f"{_level(100 * self.confidence_level)}% intervals)"
         )
         return html_table(
             self._rows(),

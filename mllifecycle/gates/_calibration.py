@@ -17,9 +17,11 @@ from mllifecycle.gates._common import (
     _check_context,
     _compare,
     _f,
+    _g,
     _signed,
     _skip,
     _too_few_rows,
+    _vs,
     check_margin,
     check_one_sided_alpha,
     resampling_fields,
@@ -115,8 +117,8 @@ class CalibrationNoWorse:
     def name(self) -> str:
         """Display name of the gate."""
         return (
-            f"CalibrationNoWorse(ece_margin={self.ece_margin:g}, "
-            f"brier_margin={self.brier_margin:g})"
+            f"CalibrationNoWorse(ece_margin={_g(self.ece_margin)}, "
+            f"brier_margin={_g(self.brier_margin)})"
         )
 
     def check(self, context: GateContext) -> GateResult:
@@ -157,11 +159,12 @@ class CalibrationNoWorse:
             upper = res.ci_high
             good = upper < margin
             ok &= good
+            shown, bound = _vs(upper, margin, signed=True)
             reasons.append(
                 f"{metric}: challenger {_f(res.challenger_value)} vs champion "
                 f"{_f(res.champion_value)} ({_signed(res.difference)}); upper bound of "
-                f"the increase {_signed(upper)} "
-                + (f"< margin {margin:g}" if good else f">= margin {margin:g}: worse calibrated")
+                f"the increase {shown} "
+                + (f"< margin {bound}" if good else f">= margin {bound}: worse calibrated")
             )
             evidence[metric] = {**res.to_dict(), "upper_bound": upper}
         few = _too_few_rows(context, self.alpha) if ok else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,42 @@ def _f(x: float) -> str:
 
 def _signed(x: float) -> str:
     return f"{x + 0.0:+.4g}"  # -0.0 (an improvement of 0 on a loss) shows as +0
+
+
+def _g(x: float) -> str:
+    """Return the shortest text of ``x`` that reads back as ``x`` (``:g`` where exact).
+
+    A gate's bound or margin written with ``:g`` lost digits: ``minimum=0.8000001``
+    showed as ``>= 0.8``.
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        return f"{x:g}"
+    for d in range(6, 18):
+        s = f"{x:.{d}g}"
+        if float(s) == x:
+            return s
+    return repr(x)
+
+
+def _vs(value: float, bound: float, *, signed: bool = False) -> tuple[str, str]:
+    """Return the texts of ``value`` and of the ``bound`` it is compared with.
+
+    ``value`` at 4 significant digits, or more where 4 would show it on the
+    wrong side of (or equal to) a bound it differs from: an accuracy of
+    0.79995 against a minimum of 0.8 read "accuracy 0.8 < minimum 0.8", a
+    p-value of 0.049996 "p = 0.05 < alpha 0.05". ``bound`` exactly (:func:`_g`).
+    """
+    value, bound = float(value), float(bound)
+    truth = (value > bound) - (value < bound)
+    text = _signed(value) if signed else _f(value)
+    if math.isfinite(value) and math.isfinite(bound):
+        for d in range(5, 18):
+            shown = float(text)
+            if (shown > bound) - (shown < bound) == truth:
+                break
+            text = f"{value + 0.0:+.{d}g}" if signed else f"{value:.{d}g}"
+    return text, _g(bound)
 
 
 def _check_context(context: Any, caller: str) -> GateContext:
@@ -197,7 +234,8 @@ def _improvement_bounds(res: BootstrapResult) -> tuple[float, float]:
 
 def _describe(res: BootstrapResult, alpha: float) -> str:
     lo, hi = _improvement_bounds(res)
-    level = round(100 * (1 - alpha))
+    # round() showed alpha=0.025 as "98%" and alpha=0.005 as "100%" bounds
+    level = _g(round(100 * (1 - alpha), 10))
     better = "higher" if res.higher_is_better else "lower"
     return (
         f"{res.metric} ({better} is better): challenger {_f(res.challenger_value)} vs "

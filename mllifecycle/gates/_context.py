@@ -299,6 +299,17 @@ class GateContext:
                 continue
             labels = np.unique(y) if self.classes is None else self.classes
             v = proba_by_class(v, labels, nm, caller)
+            shape = np.shape(v)
+            if len(shape) == 2 and shape[1] == 1:
+                # (n, 1), a Keras sigmoid's output or a one-column table, was
+                # refused as "rows that sum to 1 ... a sum of 0.1"
+                fail(
+                    nm,
+                    "1-D positive-class probabilities or a 2-D array with one column "
+                    "per class (at least 2; pass the one column as a 1-D array)",
+                    described(f"shape {tuple(int(d) for d in shape)}"),
+                    caller,
+                )
             given = given_float_dtype(v)
             kept = remembered.get(nm)
             if given is None and isinstance(kept, tuple) and kept[1] is v:
@@ -523,12 +534,18 @@ class GateResult:
     evidence : dict
         The numbers behind the decision (JSON-safe).
 
+    Notes
+    -----
+    ``bool(result)`` is ``result.passed``.
+
     Examples
     --------
     >>> from mllifecycle.gates import GateResult
     >>> r = GateResult(passed=True, name="mine", reasons=["fine"])
     >>> r.reasons
     ('fine',)
+    >>> bool(GateResult(passed=False, name="mine"))
+    False
     """
 
     passed: bool = attrs.field(converter=_passed)
@@ -543,6 +560,10 @@ class GateResult:
         if value and not self.passed:
             fail("skipped", "False for a gate that did not pass (a skipped gate passes: "
                  "GateResult(skipped=True) needs passed=True)", value, "GateResult")
+
+    def __bool__(self) -> bool:
+        # an object is truthy: a failed gate read as True in ``if gate.check(ctx):``
+        return bool(self.passed)
 
     @property
     def status(self) -> str:

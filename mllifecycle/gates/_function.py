@@ -45,6 +45,10 @@ class FunctionGate:
         out = self.func(context)
         if isinstance(out, GateResult):
             return out
+        from mllifecycle.gates._report import GateReport, report_as_result
+
+        if isinstance(out, GateReport):  # gates composed in a function: one gate
+            return report_as_result(out, self.name)
         if isinstance(out, bool | np.bool_):
             verdict = "passed" if out else "failed"
             return GateResult(
@@ -54,7 +58,7 @@ class FunctionGate:
             )
         fail(
             "func",
-            "a function returning a bool or a GateResult",
+            "a function returning a bool, a GateResult or a GateReport",
             described(f"a function returning {type(out).__name__}"),
             self.name,
         )
@@ -67,13 +71,15 @@ def as_gate(func: Callable[[GateContext], Any], *, name: str | None = None) -> F
     (which also wraps bare functions itself), :func:`mllifecycle.testing.check_gate`
     and anywhere a gate is accepted. A bool answer becomes a
     :class:`GateResult` named after the function; a GateResult is passed
-    through as it is. It pickles when ``func`` does (a module-level function).
+    through as it is; a :class:`GateReport` (gates composed in the function
+    with :func:`evaluate_gates`) becomes one result, skipped when every gate
+    inside was skipped. It pickles when ``func`` does (a module-level function).
 
     Parameters
     ----------
     func : callable
-        ``func(context)`` with a :class:`GateContext`; returns a bool or a
-        :class:`GateResult`.
+        ``func(context)`` with a :class:`GateContext`; returns a bool, a
+        :class:`GateResult` or a :class:`GateReport`.
     name : str, optional
         Display name (default: the function's ``__name__``).
 
@@ -85,7 +91,7 @@ def as_gate(func: Callable[[GateContext], Any], *, name: str | None = None) -> F
     ------
     InvalidParameterError
         If ``func`` is not callable, or (at ``check``) returns something other
-        than a bool or a GateResult.
+        than a bool, a GateResult or a GateReport.
 
     Examples
     --------

@@ -14,6 +14,7 @@ from mllifecycle.gates._common import (
     _compare,
     _describe,
     _f,
+    _g,
     _improvement_bounds,
     _paired_fields,
     _signed,
@@ -21,6 +22,7 @@ from mllifecycle.gates._common import (
     _small_note,
     _too_few_rows,
     _undefined,
+    _vs,
 )
 from mllifecycle.gates._compare import delong, mcnemar_counts, refuse_groups
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
@@ -33,10 +35,11 @@ def _permutation_verdict(p: float, alpha: float, ok: bool, what: str,
                          n_groups: int | None = None) -> str:
     test = "exact paired permutation test" if n_groups is None else (
         f"exact cluster sign-flip test over {n_groups} groups")
-    head = f"small sample: {test}, one-sided p = {_f(p)}"
+    shown, level = _vs(p, alpha)
+    head = f"small sample: {test}, one-sided p = {shown}"
     if ok:
-        return f"{head} < alpha {alpha:g}: {what}"
-    return f"{head} >= alpha {alpha:g}: not shown"
+        return f"{head} < alpha {level}: {what}"
+    return f"{head} >= alpha {level}: not shown"
 
 
 def _result(name: str, ok: bool, res: Any, alpha: float, verdict: str, lower: float,
@@ -127,7 +130,7 @@ class NoRegression:
     @property
     def name(self) -> str:
         """Display name of the gate."""
-        return f"NoRegression({self._spec.name}, margin={self.margin:g})"
+        return f"NoRegression({self._spec.name}, margin={_g(self.margin)})"
 
     def check(self, context: GateContext) -> GateResult:
         """Test non-inferiority of the challenger with a paired bootstrap."""
@@ -159,11 +162,12 @@ class NoRegression:
                                            res.n_groups)
         else:
             ok = lower > -self.margin
+            shown, bound = _vs(lower, 0.0 - self.margin, signed=True)
             verdict = (
-                f"lower bound {_signed(lower)} > -margin {0.0 - self.margin:g}: "
+                f"lower bound {shown} > -margin {bound}: "
                 "no regression beyond the margin"
                 if ok
-                else f"lower bound {_signed(lower)} <= -margin {0.0 - self.margin:g}: "
+                else f"lower bound {shown} <= -margin {bound}: "
                 "a regression beyond the margin cannot be ruled out"
             )
         return _result(self.name, ok, res, self.alpha, verdict, lower, context)
@@ -261,7 +265,7 @@ class SignificantImprovement:
     def name(self) -> str:
         """Display name of the gate."""
         spec: MetricSpec = self._spec
-        extra = f", margin={self.margin:g}" if self.margin else ""
+        extra = f", margin={_g(self.margin)}" if self.margin else ""
         how = f", method={self.method!r}" if self.method != "bootstrap" else ""
         return f"SignificantImprovement({spec.name}{extra}{how})"
 
@@ -300,13 +304,14 @@ class SignificantImprovement:
             mc = mcnemar_counts(right[:, 0], right[:, 1])
             better = mc.n_challenger_only > mc.n_champion_only
             ok = better and mc.p_value < 2 * self.alpha
+            shown, level = _vs(mc.p_value, 2 * self.alpha)
             reason = (
                 f"McNemar ({mc.method}): challenger alone right on "
                 f"{mc.n_challenger_only}, "
                 f"champion alone right on {mc.n_champion_only}; two-sided p = "
-                f"{_f(mc.p_value)} "
+                f"{shown} "
                 + (
-                    f"< 2 alpha = {2 * self.alpha:g}: significant improvement"
+                    f"< 2 alpha = {level}: significant improvement"
                     if ok
                     else "- no significant improvement"
                 )
@@ -337,9 +342,10 @@ class SignificantImprovement:
                     n_jobs=self.n_jobs,
                     progress=self.progress,
                 )
-            ok = dl.p_value < self.alpha
-            few = _too_few_rows(context, self.alpha) if ok else None
-            ok = ok and few is None
+            below = dl.p_value < self.alpha
+            few = _too_few_rows(context, self.alpha) if below else None
+            ok = below and few is None
+            shown, level = _vs(dl.p_value, self.alpha)
             test = (
                 "exact paired permutation test (too few examples of one class for DeLong)"
                 if dl.test == "permutation"
@@ -348,8 +354,10 @@ class SignificantImprovement:
             reasons = [
                 f"roc_auc: challenger {_f(dl.challenger_auc)} vs champion "
                 f"{_f(dl.champion_auc)}, difference {_signed(dl.difference)}; {test} "
-                f"one-sided p = {_f(dl.p_value)} "
-                + (f"< alpha {self.alpha:g}" if ok else f">= alpha {self.alpha:g}")
+                f"one-sided p = {shown} "
+                # the p-value's side of alpha (a pass refused for too few rows
+                # said ">= alpha" of a p-value below it)
+                + (f"< alpha {level}" if below else f">= alpha {level}")
             ]
             reasons += [
                 str(w.message)
@@ -381,10 +389,11 @@ class SignificantImprovement:
                                            "significant improvement", res.n_groups)
         else:
             ok = lower > self.margin
+            shown, bound = _vs(lower, self.margin, signed=True)
             verdict = (
-                f"lower bound {_signed(lower)} > margin {self.margin:g}: significant improvement"
+                f"lower bound {shown} > margin {bound}: significant improvement"
                 if ok
-                else f"lower bound {_signed(lower)} <= margin {self.margin:g}: "
+                else f"lower bound {shown} <= margin {bound}: "
                 "the improvement is within the noise"
             )
         return _result(self.name, ok, res, self.alpha, verdict, lower, context)

@@ -33,6 +33,11 @@ class GateReport:
         True when there was no champion: only absolute gates applied.
     n_samples : int
 
+    Notes
+    -----
+    ``bool(report)`` is ``report.passed``, so ``if evaluate_gates(...):``
+    reads the decision (as ``bool`` of a policy's ``RetrainDecision`` does).
+
     Examples
     --------
     >>> from mllifecycle.gates import GateContext, MetricThreshold, evaluate_gates
@@ -40,6 +45,8 @@ class GateReport:
     >>> report = evaluate_gates([MetricThreshold("accuracy", minimum=0.7)], ctx)
     >>> report.passed, report.first_model
     (True, True)
+    >>> bool(evaluate_gates([MetricThreshold("accuracy", minimum=0.9)], ctx))
+    False
     """
 
     passed: bool
@@ -47,6 +54,10 @@ class GateReport:
     reasons: tuple[str, ...]
     first_model: bool
     n_samples: int
+
+    def __bool__(self) -> bool:
+        # an object is truthy: a FAILED report read as True in ``if report:``
+        return bool(self.passed)
 
     @property
     def failed(self) -> tuple[GateResult, ...]:
@@ -124,9 +135,40 @@ class GateReport:
         )
 
 
+def report_as_result(report: GateReport, name: str) -> GateResult:
+    """One gate's result from the report of the gates it composes (a nested report).
+
+    Skipped when every gate inside was skipped: the outer report counted such a
+    gate as applied ("PASSED: 1 gate(s) passed", "the decision rests on 1
+    absolute gate(s)") while nothing about the model had been checked.
+    """
+    skipped = bool(report.results) and all(r.skipped for r in report.results)
+    reasons = [*report.reasons[:1]]
+    for r in report.results:
+        if not r.reasons:
+            reasons.append(f"[{r.status}] {r.name}")
+        reasons.extend(f"[{r.status}] {r.name}: {x}" for x in r.reasons)
+    reasons.extend(report.reasons[1:])
+    evidence = report.to_dict()
+    # the reasons are above; passed is the result's own (to_metrics reads
+    # the evidence over it)
+    del evidence["reasons"], evidence["passed"]
+    return GateResult(
+        passed=report.passed,
+        name=name,
+        reasons=reasons,
+        skipped=skipped and report.passed,
+        evidence=evidence,
+    )
+
+
 def _as_result(obj: Any, gate: Any) -> GateResult:
     if isinstance(obj, GateResult):
         return obj
+    if isinstance(obj, GateReport):
+        name = getattr(gate, "name", None)
+        return report_as_result(obj, name if isinstance(name, str) and name
+                                else type(gate).__name__)
     if not hasattr(obj, "passed"):
         fail(
             "gates",
@@ -134,12 +176,19 @@ def _as_result(obj: Any, gate: Any) -> GateResult:
             described(f"{type(gate).__name__}.check returned {type(obj).__name__}"),
             "evaluate_gates",
         )
+    # a user's result object may leave name, reasons or evidence as None
+    # (reasons=None crashed with "'NoneType' object is not iterable", name=None
+    # named the gate "None")
+    name = getattr(obj, "name", None)
+    reasons = getattr(obj, "reasons", None)
+    skipped = getattr(obj, "skipped", None)
+    evidence = getattr(obj, "evidence", None)
     return GateResult(
         passed=obj.passed,
-        name=str(getattr(obj, "name", type(gate).__name__)),
-        reasons=getattr(obj, "reasons", ()),
-        skipped=getattr(obj, "skipped", False),
-        evidence=getattr(obj, "evidence", {}),
+        name=type(gate).__name__ if name is None else str(name),
+        reasons=() if reasons is None else reasons,
+        skipped=False if skipped is None else skipped,
+        evidence={} if evidence is None else evidence,
     )
 
 
@@ -151,7 +200,9 @@ def evaluate_gates(gates: Iterable[Any] | Any, context: GateContext) -> GateRepo
     gates : Gate or iterable of Gate
         Objects with ``check(context) -> GateResult`` (built-in or your own);
         a plain function ``context -> bool | GateResult`` is wrapped with
-        :func:`as_gate`.
+        :func:`as_gate`. A gate may return a :class:`GateReport` (gates it
+        composes with ``evaluate_gates``): it counts as one gate, skipped
+        when every gate inside was skipped.
     context : GateContext
 
     Returns

@@ -15,9 +15,11 @@ from mllifecycle.gates._common import (
     _check_context,
     _compare,
     _f,
+    _g,
     _paired_fields,
     _signed,
     _skip,
+    _vs,
 )
 from mllifecycle.gates._context import GateContext, GateResult
 from mllifecycle.gates._metrics import MetricSpec, _labels
@@ -146,7 +148,7 @@ class SliceNoRegression:
             by = f", by={self.by}"
         else:
             by = f", by={getattr(self.by, '__name__', 'callable')}"
-        return f"SliceNoRegression({spec.name}{by}, margin={self.margin:g})"
+        return f"SliceNoRegression({spec.name}{by}, margin={_g(self.margin)})"
 
     def _labels(self, context: GateContext) -> npt.NDArray[Any]:
         caller = "SliceNoRegression"
@@ -324,15 +326,16 @@ class SliceNoRegression:
         reasons = []
         for r in rows:
             if r["regressed"]:
+                shown, level = _vs(r["adjusted_p"], self.alpha)
                 reasons.append(
                     f"slice {r['slice']!r} (n={r['n']}): {spec.name} "
                     f"{_f(r['challenger'])} vs "
                     f"champion {_f(r['champion'])} ({_signed(r['difference'])}), "
-                    f"adjusted p = {_f(r['adjusted_p'])} < {self.alpha:g}: regression"
+                    f"adjusted p = {shown} < {level}: regression"
                 )
         if not regressed:
             reasons.append(
-                f"no significant regression beyond margin {self.margin:g} in "
+                f"no significant regression beyond margin {_g(self.margin)} in "
                 f"{len(rows)} slice(s) ({self.correction or 'no'} correction, "
                 f"alpha {self.alpha:g})"
             )

@@ -7,8 +7,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from mllifecycle._validation import check_bool, check_scalar, fail
-from mllifecycle.gates._common import _check_context, _f, _undefined
+from mllifecycle._validation import check_bool, check_scalar, described, fail
+from mllifecycle.gates._common import _check_context, _g, _undefined, _vs
 from mllifecycle.gates._context import GateContext, GateResult, model_inputs
 from mllifecycle.gates._metrics import METRIC_RANGES, MetricSpec, prepare, resolve_metric
 
@@ -37,6 +37,12 @@ class MetricThreshold:
         Only for callables (informational).
     use_proba : bool, default=False
         Pass probabilities to a callable metric.
+
+    Raises
+    ------
+    InvalidParameterError
+        At ``check``, when a callable metric returns NaN on the challenger
+        (the metric is undefined on that data), as the paired gates refuse it.
 
     Examples
     --------
@@ -94,9 +100,9 @@ class MetricThreshold:
         spec: MetricSpec = self._spec
         parts = []
         if self.minimum is not None:
-            parts.append(f"{spec.name} >= {self.minimum:g}")
+            parts.append(f"{spec.name} >= {_g(self.minimum)}")
         if self.maximum is not None:
-            parts.append(f"{spec.name} <= {self.maximum:g}")
+            parts.append(f"{spec.name} <= {_g(self.maximum)}")
         return f"MetricThreshold({' and '.join(parts)})"
 
     def check(self, context: GateContext) -> GateResult:
@@ -121,18 +127,29 @@ class MetricThreshold:
             names=(name, name),  # the challenger alone: errors must not name a champion
         )
         value = problem.observed()[1]
+        if value != value:
+            # a callable metric's NaN failed the gate on "nan < minimum 0.8", a
+            # false statement (the paired gates refuse such data, as here)
+            fail(
+                "y_true",
+                f"data on which {spec.name!r} is defined for the challenger",
+                described(f"the value {value!r}"),
+                caller,
+            )
         ok = True
         reasons = []
         if self.minimum is not None:
             good = value >= self.minimum
             ok &= good
             op = ">=" if good else "<"
-            reasons.append(f"{spec.name} {_f(value)} {op} minimum {self.minimum:g}")
+            shown, bound = _vs(value, self.minimum)
+            reasons.append(f"{spec.name} {shown} {op} minimum {bound}")
         if self.maximum is not None:
             good = value <= self.maximum
             ok &= good
             op = "<=" if good else ">"
-            reasons.append(f"{spec.name} {_f(value)} {op} maximum {self.maximum:g}")
+            shown, bound = _vs(value, self.maximum)
+            reasons.append(f"{spec.name} {shown} {op} maximum {bound}")
         return GateResult(
             passed=ok,
             name=self.name,

@@ -138,7 +138,8 @@ def test_evaluate_gates_takes_bare_functions():
             lambda: as_gate(lambda c: 0.7, name="score").check(
                 GateContext(y_true=[0, 1], challenger=[0, 1])
             ),
-            "'func' parameter of score must be a function returning a bool or a GateResult",
+            "'func' parameter of score must be a function returning a bool, a GateResult "
+            "or a GateReport",
         ),
         (lambda: as_gate(len).check({"y": 1}), "'context' parameter .* GateContext"),
     ],
