@@ -135,6 +135,18 @@ def described(text: str) -> _Described:
     return _Described(text)
 
 
+def refuse_sparse(x: Any, name: str, caller: str) -> None:
+    """Fail clearly on a SciPy sparse matrix or array (not supported).
+
+    ``np.asarray`` of a sparse matrix is a 0-D object array: it was refused
+    as "a 2-D array ... Got shape ()" or "dtype object", a shape or type the
+    caller never passed. Checked by the type's module (no SciPy import).
+    """
+    if type(x).__module__.startswith("scipy.sparse"):
+        fail(name, "a dense array (sparse input is not supported; call .toarray() "
+             "if it fits in memory)", described(f"a sparse {type(x).__name__}"), caller)
+
+
 def check_rng(rng: Any, name: str = "rng", caller: str | None = None) -> np.random.Generator:
     """Normalise ``rng`` (None, int seed, SeedSequence or Generator) to a Generator.
 

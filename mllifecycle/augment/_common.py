@@ -36,6 +36,7 @@ from mllifecycle._validation import (
     described,
     fail,
     label_kinds,
+    refuse_sparse,
 )
 from mllifecycle.exceptions import DegenerateDataWarning
 
@@ -64,12 +65,6 @@ def refuse_complex(x: Any, name: str, caller: str) -> None:
         fail(name, "real numbers (Complex data not supported: the imaginary part "
              "would be lost)", described("complex values"), caller)
 
-
-def refuse_sparse(x: Any, name: str, caller: str) -> None:
-    """Fail clearly on a SciPy sparse matrix or array (not supported)."""
-    if type(x).__module__.startswith("scipy.sparse"):
-        fail(name, "a dense array (sparse input is not supported; call .toarray() "
-             "if it fits in memory)", described(f"a sparse {type(x).__name__}"), caller)
 
 
 #: Magnitude above which squares (distances, variances) would overflow float64.

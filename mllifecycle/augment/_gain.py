@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 from typing import Any
@@ -138,6 +139,14 @@ def _n_columns(X: Any) -> int | None:
     return int(shape[1]) if len(shape) == 2 else None
 
 
+def _fresh_copy(augmenter: Any) -> Any:
+    """Return a deep copy of an augmenter that cannot be cloned (itself if not copyable)."""
+    try:
+        return copy.deepcopy(augmenter)
+    except Exception:  # e.g. holding a lock or a connection: used as it is
+        return augmenter
+
+
 def _augment(
     augmenter: Any, X: Any, y: Any, seed: int, caller: str
 ) -> tuple[Any, Any, Any]:
@@ -146,6 +155,13 @@ def _augment(
     Returns ``(X, y, sample_weight)``, the weights None unless the augmenter
     returned them (a third element).
     """
+    if not hasattr(augmenter, "get_params"):
+        # a duck-typed sampler (or a callable object) cannot be cloned: a fresh
+        # copy per split, so state it keeps (its own generator, what it learned
+        # in fit_resample) is not carried from split to split. Reused as it
+        # was, the answer depended on the order of the splits (n_jobs=2 gave
+        # another gain than serial) and on earlier calls with the same object
+        augmenter = _fresh_copy(augmenter)
     if hasattr(augmenter, "fit_resample"):
         sampler = seeded_clone(augmenter, seed, overwrite=True)
         out = sampler.fit_resample(X, y)
@@ -238,7 +254,9 @@ def augmentation_gain(
         side, refused).
     augmenter : sampler or callable
         An object with ``fit_resample(X, y)`` (cloned per split, its
-        ``random_state`` set from ``rng``), or a function called as
+        ``random_state`` set from ``rng``; one without ``get_params``, such
+        as a plain class of your own, deep-copied per split, so every split
+        starts from the state it was given in), or a function called as
         ``augmenter(X_train, y_train, rng=seed)`` returning ``(X, y)`` or
         ``(X, y, sample_weight)``, such as :func:`smote` or a
         ``functools.partial`` of it. Weights it returns are passed to the

@@ -18,6 +18,7 @@ from mllifecycle._validation import (
     check_rng,
     described,
     fail,
+    refuse_sparse,
 )
 from mllifecycle._weights import check_weights
 from mllifecycle.augment._common import (
@@ -38,7 +39,6 @@ from mllifecycle.augment._common import (
     interpolate,
     neighbors_within,
     refuse_complex,
-    refuse_sparse,
     safe_scale,
     to_numpy,
     xy_positional,

@@ -9,10 +9,17 @@ import numpy as np
 
 from mllifecycle._frames import collected
 from mllifecycle._results import ARRAY_EQ, same_array
-from mllifecycle._validation import fail
+from mllifecycle._validation import fail, refuse_sparse
 
 # ARRAY_EQ and same_array: the results' shared array equality, re-exported
-__all__ = ["ARRAY_EQ", "collected", "refuse_text", "same_array", "timedelta_seconds"]
+__all__ = [
+    "ARRAY_EQ",
+    "collected",
+    "refuse_sparse",
+    "refuse_text",
+    "same_array",
+    "timedelta_seconds",
+]
 
 
 

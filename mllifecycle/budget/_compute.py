@@ -21,7 +21,13 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import ARRAY_EQ, collected, refuse_text, timedelta_seconds
+from mllifecycle.budget._checks import (
+    ARRAY_EQ,
+    collected,
+    refuse_sparse,
+    refuse_text,
+    timedelta_seconds,
+)
 
 __all__ = ["ComputeModel", "fit_compute", "time_fits"]
 
@@ -343,6 +349,7 @@ def time_fits(
     reps = check_int(repeats, "repeats", caller=caller)
     # a truthy "no" measured memory
     memory = check_bool(measure_memory, "measure_memory", caller)
+    refuse_sparse(X, "X", caller)
     X = collected(X)
     # pandas X and y holding the same row labels in two orders are paired by label
     y = in_row_order(y, X, "y", "X", caller)

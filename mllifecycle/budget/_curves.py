@@ -39,7 +39,7 @@ from mllifecycle._validation import (
     described,
     fail,
 )
-from mllifecycle.budget._checks import ARRAY_EQ, collected, refuse_text
+from mllifecycle.budget._checks import ARRAY_EQ, collected, refuse_sparse, refuse_text
 from mllifecycle.exceptions import DegenerateDataWarning
 
 __all__ = [
@@ -1106,6 +1106,7 @@ def learning_curve(
         # 10.7 was truncated to 10 (and fractions such as 0.5 to 0)
         fail("sizes", "integer training sizes (absolute row counts)", sizes, caller)
     sz = raw.astype(np.int64)
+    refuse_sparse(X, "X", caller)
     X = collected(X)
     # pandas X and y holding the same row labels in two orders are paired by label
     # (sklearn reads them by position: a y sorted by index scored chance level)

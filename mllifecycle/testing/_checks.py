@@ -481,7 +481,9 @@ def check_policy(policy: Any, states: Sequence[Any]) -> None:
                 f"step {int(state.step)} (replay needs a change point in [0, step])"
             )
         assert _same_decision(d1, twin.should_retrain(state)), (
-            "a deep copy of the policy decides differently"
+            f"a deep copy of the policy decides differently at step {int(state.step)} "
+            "(its decisions depend on state kept outside the policy, such as a global "
+            "or a class attribute, or on state a copy does not carry; replay runs a copy)"
         )
         if restored is not None:
             assert _same_decision(d1, restored.should_retrain(state)), (
@@ -628,11 +630,24 @@ def _assert_rows_keep_labels(
         return
 
 
+def _param_hashes(sampler: Any) -> dict[str, str] | None:
+    """Hashes of a scikit-learn style object's parameters, or None without them."""
+    if not hasattr(sampler, "get_params"):
+        return None
+    import joblib
+
+    try:
+        return {k: joblib.hash(v) for k, v in sampler.get_params(deep=False).items()}
+    except Exception:  # parameters joblib cannot hash: nothing to compare
+        return None
+
+
 def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     """Check a resampler honours the :class:`Sampler` protocol.
 
     Checks that ``fit_resample`` keeps the number of features, returns a 1-D
-    ``y`` with as many labels as rows, and leaves its inputs untouched; for
+    ``y`` with as many labels as rows, and leaves its inputs untouched (and,
+    for a scikit-learn style sampler, its own ``get_params``); for
     class labels (``y`` not of floats, and not returned as floats, as a
     regression sampler returns mixed integer targets), that it introduces no
     new labels and keeps every returned copy of a row of ``X`` paired with
@@ -663,7 +678,19 @@ def check_sampler(sampler: Any, X: npt.ArrayLike, y: npt.ArrayLike) -> None:
     Xa = np.asarray(X)
     ya = np.asarray(y)
     X_before, y_before = Xa.copy(), ya.copy()
+    params_before = _param_hashes(sampler)
     Xr, yr = sampler.fit_resample(Xa, ya)[:2]
+    if params_before is not None:
+        # a sampler adjusting its own parameters in fit_resample (k_neighbors
+        # lowered to the rows there were) resampled on, and passed: a clone, a
+        # GridSearchCV candidate or the next fit then starts from other parameters
+        after = _param_hashes(sampler) or {}
+        changed = sorted(k for k in params_before if after.get(k) != params_before[k])
+        assert not changed, (
+            f"fit_resample changed the parameter(s) {changed} (get_params must give "
+            "what the sampler was constructed with; keep what fitting learns in "
+            "attributes ending in '_')"
+        )
     Xr = np.asarray(Xr)
     yr = np.asarray(yr)
     assert np.array_equal(Xa, X_before, equal_nan=Xa.dtype.kind == "f"), (

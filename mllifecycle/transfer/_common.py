@@ -30,6 +30,7 @@ from mllifecycle._validation import (
     described,
     fail,
     label_kinds,
+    refuse_sparse,
 )
 
 __all__ = [
@@ -61,6 +62,9 @@ def as_numpy(x: Any, name: str, caller: str) -> Any:
     are not numbers, and distances, means or a model fitted on them as
     numbers would be silently wrong.
     """
+    # np.asarray made a 0-D object array of a sparse matrix: refused as "a 2-D
+    # array. Got a 0-D array of shape ()", a shape the caller never passed
+    refuse_sparse(x, name, caller)
     if is_frame(x):
         refuse_categorical_table(x, name, caller)
         x = frame_to_numpy(x)

@@ -40,6 +40,13 @@ def _source_features(model: Any, x: FloatArray, method: str) -> FloatArray:
     return out
 
 
+def _is_sklearn_estimator(model: Any) -> bool:
+    """Whether scikit-learn can tell if ``model`` is fitted (a scikit-learn estimator)."""
+    return callable(getattr(model, "fit", None)) and (
+        hasattr(model, "__sklearn_tags__") or hasattr(model, "__sklearn_is_fitted__")
+    )
+
+
 def _refuse_repeated_columns(X: Any, caller: str) -> None:
     """Refuse a table with repeated column names, naming ``X``.
 
@@ -85,6 +92,11 @@ class _StackedBase(BaseEstimator):  # type: ignore[misc]
                 described("None") if src is None else src,
                 self._caller,
             )
+        if not _is_sklearn_estimator(src):
+            # a model of the user's own (a wrapped network, a plain class with
+            # predict_proba) is taken as fitted: scikit-learn's check refused it
+            # ("is not an estimator instance", or no __sklearn_tags__)
+            return src
         try:
             check_is_fitted(src)
         except SkNotFitted as exc:
@@ -203,7 +215,10 @@ class StackedTransferClassifier(ClassifierMixin, _StackedBase):  # type: ignore[
     ----------
     source_model : fitted estimator
         The pretrained model. Wrap it in ``sklearn.frozen.FrozenEstimator`` so
-        that ``clone`` (and so ``GridSearchCV``) keeps it fitted.
+        that ``clone`` (and so ``GridSearchCV``) keeps it fitted. A model of
+        your own that is no scikit-learn estimator (a plain class with
+        ``predict_proba``, ``decision_function`` or ``predict``, such as a
+        wrapped network) is taken as fitted and used as it is.
     estimator : classifier, default=None
         The target model, cloned at fit. Default ``LogisticRegression()``.
     method : {"auto", "predict_proba", "decision_function", "predict"}, default="auto"
@@ -320,6 +335,9 @@ class StackedTransferRegressor(RegressorMixin, _StackedBase):  # type: ignore[mi
     ----------
     source_model : fitted estimator
         The pretrained model (wrap it in ``sklearn.frozen.FrozenEstimator``).
+        A model of your own that is no scikit-learn estimator (a plain class
+        with ``predict``, such as a wrapped network) is taken as fitted and
+        used as it is.
     estimator : regressor, default=None
         The target model, cloned at fit. Default ``Ridge()``.
     method : {"auto", "predict_proba", "decision_function", "predict"}, default="auto"

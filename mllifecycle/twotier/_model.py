@@ -27,6 +27,7 @@ from mllifecycle._validation import (
     described,
     fail,
     label_kinds,
+    refuse_sparse,
 )
 from mllifecycle._weights import check_weights
 
@@ -377,6 +378,8 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _check_X(
         self, X: Any, caller: str, check_features: bool = True, check_names: bool = True
     ) -> FloatArray:
+        # a sparse matrix became a 0-d object array: refused as "dtype object"
+        refuse_sparse(X, "X", caller)
         names = column_names(X)
         fitted = getattr(self, "feature_names_in_", None)
         if check_names and fitted is not None and names is not None and (
@@ -703,7 +706,10 @@ class TwoTier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def predict(self, X: Any, keys: Any = None) -> npt.NDArray[Any]:
         """Class labels (see :meth:`predict_proba`)."""
-        return np.asarray(self.classes_[np.argmax(self.predict_proba(X, keys), axis=1)])
+        # the probabilities first: self.classes_ read first made an unfitted model
+        # fail with AttributeError "no attribute 'classes_'", not NotFittedError
+        proba = self.predict_proba(X, keys)
+        return np.asarray(self.classes_[np.argmax(proba, axis=1)])
 
     def score(self, X: Any, y: Any, sample_weight: Any = None, keys: Any = None) -> float:
         """Accuracy of :meth:`predict` with the local tier of ``keys``."""

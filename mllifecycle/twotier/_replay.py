@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -259,13 +260,15 @@ def replay_keyed(
     estimator : scikit-learn classifier
         The global model (cloned).
     local, tau, max_keys : see :class:`TwoTier`
-    policy : RetrainPolicy, optional
-        When to retrain the global tier (default: never). Its
-        ``should_retrain`` must return a
+    policy : RetrainPolicy or callable, optional
+        When to retrain the global tier (default: never): an object whose
+        ``should_retrain`` returns a
         :class:`~mllifecycle.policies.RetrainDecision` (a bool or anything
-        else is refused, as by :func:`mllifecycle.replay.replay`); the state
-        it is shown has ``deployed_at``, the first row the current global
-        model predicted.
+        else is refused, as by :func:`mllifecycle.replay.replay`), or a plain
+        function ``state -> bool | RetrainDecision``. As in ``replay``, a deep
+        copy runs, so the policy passed is left as it was and may be reused.
+        The state it is shown has ``deployed_at``, the first row the current
+        global model predicted.
     initial_train_size, batch_size, label_delay : int
     window : int, optional
         Rows the global tier is retrained on (default: ``initial_train_size``).
@@ -284,7 +287,7 @@ def replay_keyed(
     >>> abs(r.accuracy["two_tier"] - r.accuracy["global"]) < 0.02
     True
     """
-    from mllifecycle.policies import LifecycleState, RetrainDecision
+    from mllifecycle.policies import LifecycleState, RetrainDecision, as_policy
 
     caller = "replay_keyed"
     # pandas y and keys holding X's row labels in another order are put in
@@ -340,10 +343,16 @@ def replay_keyed(
             DegenerateDataWarning,
             stacklevel=2,
         )
-    if policy is not None and not callable(getattr(policy, "should_retrain", None)):
-        fail("policy", "an object with should_retrain(state) returning a RetrainDecision",
-             policy, caller)
+    if policy is not None and not (callable(getattr(policy, "should_retrain", None))
+                                   or callable(policy)):
+        fail("policy", "an object with should_retrain(state) returning a RetrainDecision, "
+             "or a function state -> bool | RetrainDecision", policy, caller)
     if policy is not None:
+        # a plain function is a policy, as in replay; and, as replay does, the
+        # replay runs a copy: the caller's policy (its memory, its detectors)
+        # was advanced by the call, so a second replay_keyed with the same
+        # policy object decided other retrains
+        policy = copy.deepcopy(as_policy(policy, "policy", caller))
         _refuse_blind_policy(policy, caller)
     mk = check_int(max_keys, "max_keys", caller=caller, low=1)
     _refuse_crowded_chunks(ka, init, n, bs, delay, mk, caller)

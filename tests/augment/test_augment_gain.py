@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import partial
 
@@ -71,6 +72,11 @@ class _Spy:
 
     def __init__(self):
         self.seen = []
+
+    def __deepcopy__(self, memo):
+        # augmentation_gain gives every split a deep copy of a sampler it cannot
+        # clone: the copy shares this spy's list, so what it saw is recorded here
+        return copy.copy(self)
 
     def fit_resample(self, X, y):
         self.seen.append(X[:, -1].astype(int).copy())

@@ -10,6 +10,8 @@ retrain. Their labels still feed the local tier.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from sklearn.dummy import DummyClassifier
 
@@ -25,6 +27,11 @@ KEYS = np.arange(40) % 3
 class _Recorder:
     def __init__(self, retrain_at):
         self.retrain_at, self.seen = retrain_at, []
+
+    def __deepcopy__(self, memo):
+        # replay_keyed runs a deep copy of the policy (as replay does): the copy
+        # shares this recorder's list, so what it was shown is recorded here
+        return copy.copy(self)
 
     def should_retrain(self, state):
         errors = state.new_errors

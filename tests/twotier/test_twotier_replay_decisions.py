@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from sklearn.dummy import DummyClassifier
@@ -18,6 +20,11 @@ KEYS = np.arange(60) % 3
 class _Answers:
     def __init__(self, answer):
         self.answer, self.states = answer, []
+
+    def __deepcopy__(self, memo):
+        # replay_keyed runs a deep copy of the policy (as replay does): the copy
+        # shares this recorder's list, so what it was shown is recorded here
+        return copy.copy(self)
 
     def should_retrain(self, state):
         self.states.append(state)

@@ -8,6 +8,8 @@ label back a whole batch (results of ``label_delay=500``), and the policy saw
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
@@ -22,6 +24,11 @@ Y = (X[:, 0] > 0).astype(int)
 class _Recorder:
     def __init__(self):
         self.states = []
+
+    def __deepcopy__(self, memo):
+        # replay_keyed runs a deep copy of the policy (as replay does): the copy
+        # shares this recorder's list, so what it was shown is recorded here
+        return copy.copy(self)
 
     def should_retrain(self, state):
         self.states.append(state)
