@@ -41,8 +41,11 @@ def seeded_clone(estimator: Any, seed: int, *, overwrite: bool = False) -> Any:
     Every ``random_state`` (its own and its sub-estimators', ``step__random_state``)
     left at None is set to ``seed``; with ``overwrite=True`` every one is set,
     whatever it held (for a sampler reseeded in each cross-validation split).
-    An object without ``get_params`` (a plain callable, a duck-typed sampler)
-    is returned as it is, since it cannot be cloned.
+    An object without ``get_params`` (a plain callable, a duck-typed sampler
+    or model) cannot be cloned: a deep copy of it is returned (the object
+    itself if it cannot be copied), so state it keeps (its own generator,
+    what an earlier fit learned) is not carried from one fit to the next,
+    nor into the caller's object.
 
     Parameters
     ----------
@@ -69,7 +72,15 @@ def seeded_clone(estimator: Any, seed: int, *, overwrite: bool = False) -> Any:
     1
     """
     if not hasattr(estimator, "get_params"):
-        return estimator
+        # used as it was, one object was fitted in every split: answers
+        # depended on the order of the splits (n_jobs=2 against serial) and on
+        # earlier calls with the same object, and the caller's object changed
+        import copy
+
+        try:
+            return copy.deepcopy(estimator)
+        except Exception:  # holding a lock, a connection: used as it is
+            return estimator
     from sklearn.base import clone
 
     est = clone(estimator)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -163,6 +164,10 @@ def classifier_drift(
         names in the same order.
     estimator : scikit-learn classifier, optional
         Cloned, never mutated. Needs ``predict_proba`` or ``decision_function``.
+        A classifier of the user's own without ``get_params`` (a plain class
+        with ``fit`` and one of those methods) is deep-copied for each fold
+        instead of cloned (and not seeded by ``rng``: it has no parameters to
+        set).
         Default: ``RandomForestClassifier(n_estimators=50, min_samples_leaf=5)``.
     cv : int, default=2
         Stratified, shuffled folds; every row is scored by a model that did
@@ -273,8 +278,11 @@ def classifier_drift(
     order = canonical_order(np.column_stack([z, y]))
     z, y = z[order], y[order]
     # every random_state left at None is seeded, also a pipeline step's
-    # (``randomforestclassifier__random_state``): the same rng, the same result
-    est = seeded_clone(estimator, seed) if hasattr(estimator, "get_params") else clone(estimator)
+    # (``randomforestclassifier__random_state``): the same rng, the same result.
+    # A user's classifier written as a plain class (fit and predict_proba, no
+    # get_params) is copied instead: sklearn's clone refused it with a TypeError
+    est = seeded_clone(estimator, seed)  # (a deep copy of an object without get_params)
+    fresh = clone if hasattr(estimator, "get_params") else copy.deepcopy
     fold_of = _grouped_folds(z, y, k, np.random.default_rng(seed))
     imp = np.zeros(z.shape[1])
     have_imp = True
@@ -293,7 +301,8 @@ def classifier_drift(
             u_mean += n1k * n0k / 2.0
             pairs += n1k * n0k
             continue
-        e = clone(est).fit(z[train], y[train])
+        e = fresh(est)
+        e.fit(z[train], y[train])  # not its return value: a user's fit may return None
         if hasattr(e, "predict_proba"):
             sc = np.asarray(e.predict_proba(z[test]))[:, 1]
         else:

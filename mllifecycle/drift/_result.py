@@ -242,7 +242,7 @@ class DriftReport:
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as a JSON-safe dict (features without full results)."""
+        """Return the report as a JSON-safe dict (each feature with its full result)."""
         return {
             "drift_detected": self.drift_detected,
             "alpha": self.alpha,

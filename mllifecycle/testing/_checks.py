@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -31,8 +32,8 @@ def check_stream_detector(
     final ``drift_detected``; that ``drift_detected`` after each ``update``
     is what that call returned (whether the last element triggered a
     detection); that an empty ``update_many`` is a no-op returning
-    no indices; that a detector pickled at ``split`` and restored continues
-    exactly as if never stopped; that the stream fed to ``update_many`` in
+    no indices; that a detector pickled at ``split`` and restored, or deep-copied
+    there, continues exactly as if never stopped; that the stream fed to ``update_many`` in
     several calls (split at ``split`` and one after it, with an empty call
     between) gives the same detections, so each call leaves the state
     ``update`` leaves; and that ``reset`` replays identically (after
@@ -132,6 +133,14 @@ def check_stream_detector(
     restored = pickle.loads(pickle.dumps(first))
     tail = [k + i for i, x in enumerate(xs[k:].tolist()) if restored.update(x)]
     assert head + tail == loop, "a detector restored from a pickle does not continue exactly"
+    # deep-copied mid-stream (replay runs a deep copy of each policy, its
+    # detector included), the copy continues exactly too
+    dup = copy.deepcopy(first)
+    tail_dup = [k + i for i, x in enumerate(xs[k:].tolist()) if dup.update(x)]
+    assert head + tail_dup == loop, (
+        "a detector deep-copied mid-stream does not continue exactly (copy.deepcopy, "
+        "as replay copies each policy)"
+    )
     # the restored one and the continued one end in the same state
     cont = pickle.loads(pickle.dumps(first))
     cont_many = cont.update_many(xs[k:])

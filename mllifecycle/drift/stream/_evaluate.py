@@ -159,6 +159,12 @@ def _as_stream_list(
              described(f"a DataFrame of shape {streams.shape}"), caller)
     single = getattr(streams, "ndim", None) == 1 and not isinstance(streams, str)
     single = single or hasattr(streams, "change_points")
+    # a polars Series or pyarrow array (no ndim) is one stream too: it was
+    # taken as one stream per value ("one list of change points per stream (n)")
+    lib = type(streams).__module__.partition(".")[0]
+    single = single or (lib == "polars" and type(streams).__name__ == "Series")
+    single = single or (lib == "pyarrow" and hasattr(streams, "to_pylist")
+                        and not hasattr(streams, "column_names"))
     if (
         not single
         and isinstance(streams, Sequence)
@@ -253,6 +259,26 @@ def _detection_indices(raw: Any, n: int, caller: str) -> npt.NDArray[np.intp]:
     return hits
 
 
+def _check_detector(det: Any, name: str, caller: str) -> None:
+    """Raise unless ``det`` has ``update_many``; say how to add it to one with ``update``.
+
+    A user's detector written with ``update`` only was refused with no hint
+    that :func:`with_update_many` gives it an exact ``update_many``.
+    """
+    if not callable(getattr(det, "update_many", None)) and callable(
+        getattr(det, "update", None)
+    ):
+        fail(
+            name,
+            "a detector with update_many() (for a class of your own with update() only, "
+            "decorate it with mllifecycle.drift.stream.with_update_many, or add "
+            "update_many(self, xs) returning update_many_from_update(self, xs))",
+            described(f"{type(det).__name__}, which has update() but lacks update_many()"),
+            caller,
+        )
+    check_has_methods(det, name, ["update_many"], caller)
+
+
 def _check_fresh(det: Any, made: list[Any], caller: str) -> None:
     """Raise when ``make_detector`` hands out a detector it handed out before.
 
@@ -319,7 +345,7 @@ def evaluate_detector(
     made: list[Any] = []  # kept alive, so a fresh detector cannot reuse an id
     for arr, cps in zip(values, cps_list, strict=True):
         det = make_detector()
-        check_has_methods(det, "make_detector()", ["update_many"], caller)
+        _check_detector(det, "make_detector()", caller)
         _check_fresh(det, made, caller)
         hits = _detection_indices(det.update_many(arr), arr.shape[0], caller)
         delays, f = _match(hits, cps, arr.shape[0], tol)
@@ -598,7 +624,7 @@ def calibrate(
         nonlocal evaluations
         evaluations += 1
         det = make_detector(value)
-        check_has_methods(det, "make_detector(value)", ["update_many"], caller)
+        _check_detector(det, "make_detector(value)", caller)
         _check_fresh(det, made, caller)
         # a (user's) detector returning a 0/1 flag per value, or other than
         # increasing indices, had its answer's length counted as its alarms

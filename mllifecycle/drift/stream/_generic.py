@@ -30,8 +30,9 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
     Exact by construction: the detections, and the final state, are those of
     the loop ``for x in xs: detector.update(x)``. Each element is passed as
     a Python scalar (``float``, ``int`` or ``bool``, as NumPy holds it; the
-    elements of a list, tuple or pandas Series as iterating gives them, such
-    as ``pd.NA`` or a ``Timestamp``, NumPy scalars made Python ones; NumPy
+    elements of a list, tuple, pandas or polars Series as iterating gives
+    them, such as ``pd.NA``, ``None`` for a polars null or a ``Timestamp``,
+    NumPy scalars made Python ones; a pyarrow array's ``to_pylist()``; NumPy
     datetimes in nanoseconds as NumPy scalars, not integer counts), so the
     detector's own ``update`` validates it. When the detector has a
     ``warning_detected`` attribute (a
@@ -96,11 +97,16 @@ def update_many_from_update(detector: Any, xs: npt.ArrayLike) -> IndexArray:
         # would turn [True, 0.5] into [1.0, 0.5], [1.5, "a"] into text and
         # round ints beyond 2**53 (NumPy scalars become Python ones, as below)
         values = [x.item() if isinstance(x, np.generic) else x for x in xs]
-    elif type(xs).__module__.partition(".")[0] == "pandas":
+    elif type(xs).__module__.partition(".")[0] in ("pandas", "polars"):
         # a Series as `for x in xs` gives it: an Int64 column with pd.NA
-        # became floats and NaN, a datetime column int nanosecond counts
+        # (a polars Int64 with a null: None) became floats and NaN, a
+        # datetime column int nanosecond counts
         items: Any = xs  # a Series, Index or pandas array: iterable
         values = [x.item() if isinstance(x, np.generic) else x for x in items]
+    elif type(xs).__module__.partition(".")[0] == "pyarrow" and hasattr(xs, "to_pylist"):
+        # iterating gives pyarrow scalars; its Python values (None for a
+        # null) rather than NumPy's floats and NaN
+        values = xs.to_pylist()
     else:
         values = arr.tolist()
         if arr.dtype.kind in "mM" and any(isinstance(v, int) for v in values):
