@@ -156,6 +156,26 @@ def _check_repeats(combinator: AnyOf | AllOf) -> tuple[tuple[Any, ...], bool]:
     return checked
 
 
+def _ask_parts(combinator: Any, state: LifecycleState, caller: str) -> RetrainDecision:
+    """Ask an AnyOf's or AllOf's parts and join their answers (each object once)."""
+    checked = combinator._repeat_check
+    if checked is None or checked[0] is not combinator.policies:
+        checked = _check_repeats(combinator)
+    if checked[1]:  # an object in two places: asked once
+        return _decide_parts(combinator, state, {}, caller)
+    return combinator._join(_ask(combinator.policies, state, caller))  # type: ignore[no-any-return]
+
+
+def _decide_parts(
+    combinator: Any, state: LifecycleState, memo: dict[int, Any], caller: str
+) -> RetrainDecision:
+    """Join the answers of an AnyOf's or AllOf's parts, each distinct one asked once."""
+    return combinator._join([  # type: ignore[no-any-return]
+        _answer(p, state, memo, f"policies[{i}]", caller)
+        for i, p in enumerate(combinator.policies)
+    ])
+
+
 @attrs.define
 class AnyOf:
     """Retrain when any of the policies says so (every policy is always asked).
@@ -194,19 +214,11 @@ class AnyOf:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when at least one does."""
         check_state(state, "AnyOf.should_retrain")
-        checked = self._repeat_check
-        if checked is None or checked[0] is not self.policies:
-            checked = _check_repeats(self)
-        if checked[1]:  # an object in two places: asked once
-            return self._decide(state, {})
-        return self._join(_ask(self.policies, state, "any_of"))
+        return _ask_parts(self, state, "any_of")
 
     def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
         """Answer with each distinct part asked once (``memo``: the answers given)."""
-        return self._join([
-            _answer(p, state, memo, f"policies[{i}]", "any_of")
-            for i, p in enumerate(self.policies)
-        ])
+        return _decide_parts(self, state, memo, "any_of")
 
     def _join(self, ds: list[RetrainDecision]) -> RetrainDecision:
         """Join the parts' answers into this combinator's answer."""
@@ -262,19 +274,11 @@ class AllOf:
     def should_retrain(self, state: LifecycleState) -> RetrainDecision:
         """Ask every policy; retrain when all do."""
         check_state(state, "AllOf.should_retrain")
-        checked = self._repeat_check
-        if checked is None or checked[0] is not self.policies:
-            checked = _check_repeats(self)
-        if checked[1]:  # an object in two places: asked once
-            return self._decide(state, {})
-        return self._join(_ask(self.policies, state, "all_of"))
+        return _ask_parts(self, state, "all_of")
 
     def _decide(self, state: LifecycleState, memo: dict[int, Any]) -> RetrainDecision:
         """Answer with each distinct part asked once (``memo``: the answers given)."""
-        return self._join([
-            _answer(p, state, memo, f"policies[{i}]", "all_of")
-            for i, p in enumerate(self.policies)
-        ])
+        return _decide_parts(self, state, memo, "all_of")
 
     @staticmethod
     def _join(ds: list[RetrainDecision]) -> RetrainDecision:
