@@ -305,7 +305,10 @@ class CBPE(BaseEstimator):  # type: ignore[misc]
         Level of the normal-approximation intervals, in (0, 1).
     random_state : int, numpy Generator or None, default=None
         Seeds the shuffled folds of ``calibration="auto"`` and the bootstrap.
-        The same ``random_state`` gives the same result.
+        The same ``random_state`` gives the same result. A Generator is drawn
+        from (advanced) by every :meth:`fit`, so refitting with the same
+        Generator object gives other folds and resamples; pass an int (or a
+        ``numpy.random.SeedSequence``) for fits that repeat exactly.
     n_resamples : int, default=0
         If positive, the calibration map is refitted on this many bootstrap
         resamples of the reference (of whole groups when :meth:`fit` is

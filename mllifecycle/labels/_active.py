@@ -1241,6 +1241,23 @@ def _strategy_answer(q: Any, b: int, n: int) -> tuple[IntArray, FloatArray]:
     return idx.astype(np.intp), scores
 
 
+def _next_child(gen: np.random.Generator) -> np.random.Generator:
+    """Return the generator ``gen.spawn(1)[0]`` would, without spawning.
+
+    ``spawn`` counts its children on the generator's SeedSequence, which is
+    the caller's own when ``rng`` is a SeedSequence: the same SeedSequence
+    passed twice seeded the estimator differently the second time (another
+    forest, other queries), and the caller's SeedSequence was changed.
+    """
+    seq = gen.bit_generator.seed_seq
+    if not isinstance(seq, np.random.SeedSequence):
+        raise TypeError("no SeedSequence to spawn from")
+    child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key,
+                                                           seq.n_children_spawned),
+                                   pool_size=seq.pool_size)
+    return np.random.Generator(type(gen.bit_generator)(child))
+
+
 @attrs.define(kw_only=True)
 class ActiveLearner:
     """The query-label-refit loop, with a label budget and a stopping rule.
@@ -1272,6 +1289,10 @@ class ActiveLearner:
         ``stopping(learner) -> bool`` checked after every refit, e.g.
         :class:`StabilizingPredictions`.
     rng : int, numpy.random.Generator or None, default=None
+        Seeds the queries and the estimator clones. The same int (or
+        ``numpy.random.SeedSequence``) gives the same run at every
+        :meth:`fit`; a Generator is drawn from (advanced), so a second fit
+        with the same Generator object may query other rows.
 
     Attributes
     ----------
@@ -1383,7 +1404,7 @@ class ActiveLearner:
         # the same rng, the same refits and queries. A spawned child leaves the
         # stream of the query seeds as it was.
         try:
-            self._est_seed = new_seed(self._gen.spawn(1)[0])
+            self._est_seed = new_seed(_next_child(self._gen))
         except (AttributeError, TypeError, ValueError):  # no SeedSequence to spawn from
             self._est_seed = new_seed(self._gen)
         self.labelled_indices_ = np.empty(0, np.intp)

@@ -183,6 +183,19 @@ def _typed_like(values: Any, answers: Any) -> Any:
     return values
 
 
+def _distinct(value: float, bound: float) -> tuple[str, str]:
+    """Format two numbers with the fewest digits (at least 4) that tell them apart.
+
+    At four digits a gold accuracy of 0.93333 below a minimum of 0.93334
+    read "gold accuracy 0.9333 below 0.9333".
+    """
+    for d in range(4, 18):
+        a, b = f"{value:.{d}g}", f"{bound:.{d}g}"
+        if a != b:
+            return a, b
+    return repr(value), repr(bound)
+
+
 def _run_aggregate(args: argparse.Namespace) -> int:
     import csv
     import json
@@ -257,8 +270,9 @@ def _run_aggregate(args: argparse.Namespace) -> int:
         if args.output and not args.json:
             print(repr(res))
     if threshold is not None and res.gold_accuracy is not None and res.gold_accuracy < threshold:
-        print(f"mllifecycle labels aggregate: gold accuracy {res.gold_accuracy:.4g} "
-              f"below {threshold:.4g}", file=sys.stderr)
+        acc_text, min_text = _distinct(res.gold_accuracy, threshold)
+        print(f"mllifecycle labels aggregate: gold accuracy {acc_text} "
+              f"below {min_text}", file=sys.stderr)
         return 1
     return 0
 

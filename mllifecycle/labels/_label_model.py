@@ -151,7 +151,10 @@ class LabelModel:
         random (seeded from ``rng`` at :meth:`fit`, so every call gives the
         same labels); or return ``ABSTAIN``.
     rng : int, numpy.random.Generator or None, default=None
-        Seed for breaking ties.
+        Seed for breaking ties. A Generator is drawn from (advanced) by every
+        :meth:`fit`: a refit with the same Generator object may break ties
+        differently; an int (or a ``numpy.random.SeedSequence``) gives the
+        same labels at every refit.
 
     Attributes
     ----------

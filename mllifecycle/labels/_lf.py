@@ -577,6 +577,20 @@ def _wilson(k: npt.NDArray[Any], n: npt.NDArray[Any], level: float
     return np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
 
 
+def _percent(level: float) -> str:
+    """Write a confidence level as a percentage with all its digits (0.995: ``99.5``).
+
+    Rounded to a whole percent, 0.995 and 0.9999 were headed "100% CI" and
+    0.975 "98% CI", against intervals computed at the level given.
+    """
+    value = 100.0 * float(level)
+    for d in range(2, 18):
+        text = f"{value:.{d}g}"
+        if abs(float(text) - value) <= 1e-12 * max(abs(value), 1.0):
+            return text
+    return repr(value)
+
+
 def _unique_names(names: Sequence[str]) -> list[str]:
     """``names``, a repeated one suffixed with its column position (``lf`` -> ``lf_2``).
 
@@ -689,7 +703,7 @@ class LFAnalysis:
     def _headers(self) -> list[str]:
         h = ["lf", "polarity", "coverage", "overlaps", "conflicts"]
         if self.accuracy is not None:
-            h += ["accuracy", f"{self.confidence_level:.0%} CI"]
+            h += ["accuracy", f"{_percent(self.confidence_level)}% CI"]
         return h
 
     def __repr__(self) -> str:
