@@ -8,8 +8,28 @@ import numpy.typing as npt
 
 from mllifecycle._validation import check_array, check_int, check_probability
 
-__all__ = ["CorrectedTInterval", "corrected_resampled_t"]
+__all__ = ["CorrectedTInterval", "canonical_order", "corrected_resampled_t"]
 
+
+
+def canonical_order(x: npt.NDArray[np.floating], groups: npt.ArrayLike | None = None
+                    ) -> npt.NDArray[np.intp]:
+    """Row order of ``x`` that depends on the rows' values only (lexicographic).
+
+    Random draws made by position (folds, subsamples, relabellings) over the
+    rows in this order do not depend on the order the caller's rows came in:
+    the same rows in another order get the same answer for the same seed.
+    ``groups`` (one label per row) break ties between identical rows, as the
+    least significant key.
+    """
+    if x.shape[0] == 0:
+        return np.arange(0, dtype=np.intp)
+    keys = list(x.T[::-1])
+    if groups is not None:
+        keys.insert(0, np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1))
+    if not keys:
+        return np.arange(x.shape[0], dtype=np.intp)
+    return np.lexsort(keys)
 
 @attrs.frozen(kw_only=True)
 class CorrectedTInterval:

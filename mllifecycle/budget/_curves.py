@@ -680,6 +680,11 @@ def _check_curve_input(
         fail("scores", "finite scores", described("NaN or infinite values"), caller)
     order = np.argsort(n)
     n, s = n[order], s[order]
+    if s.ndim == 2 and s.shape[1] >= 2:
+        # the folds (columns) in a canonical order, by their scores from the
+        # smallest size up: the bootstrap draws folds by position, so the same
+        # folds in another order gave other intervals (p_reachable 0.91 or 0.95)
+        s = s[:, np.lexsort(s[::-1])]
     scale = _score_scale(s)
     if scale != 1.0:
         s = s / scale
@@ -750,7 +755,9 @@ def fit_curve(
         The held-out metric at each size; with one column per fold (as
         :func:`sklearn.model_selection.learning_curve` returns), the fit is
         weighted by the inverse variance of each size's mean, and the bootstrap
-        resamples whole folds (a fold's scores at every size together).
+        resamples whole folds (a fold's scores at every size together). The
+        sizes and the folds may come in any order: the same points and folds
+        give the same curve and intervals.
     family : {"auto", "inverse_power", "exponential", "log_linear"}, default="auto"
         ``"auto"`` picks the family with the smallest forward-chaining
         validation error (each size predicted from the smaller ones), or, with

@@ -202,6 +202,8 @@ def redundancy(
     n_simulations : int, default=200_000
         Simulated items per redundancy (Monte-Carlo cases).
     rng : int, numpy.random.Generator or None
+        Seeds the simulation. The pool is read as a set: the same accuracies
+        in another order give the same answer.
 
     Returns
     -------
@@ -243,6 +245,10 @@ def redundancy(
     if acc.size > 1:
         # an item gets at most one answer from each worker of the pool
         kmax = min(kmax, acc.size)
+        # the pool is a set of workers: the simulation draws them by position,
+        # so the same pool listed in another order gave other accuracies (and
+        # could move the answers needed) under one seed
+        acc = np.sort(acc)
     price = (
         None if price_per_answer is None
         else check_scalar(price_per_answer, "price_per_answer", caller=caller, low=0.0)

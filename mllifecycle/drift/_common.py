@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mllifecycle._resampling import canonical_order
 from mllifecycle._scaling import MAX_SCALE_EXP, pow2_scale
 from mllifecycle._validation import (
     check_alpha,
@@ -865,13 +866,6 @@ _CANNOT_REJECT = {
     "in one category); use more rows or merge rare categories",
     "values": "(samples too small, or nearly all values tied); use more rows",
 }
-
-
-def canonical_order(x: FloatArray) -> npt.NDArray[np.intp]:
-    """Row order that depends on the rows' values only (lexicographic)."""
-    if x.shape[0] == 0:
-        return np.arange(0, dtype=np.intp)
-    return np.lexsort(x.T[::-1])
 
 
 def warn_constant(ref: FloatArray, cur: FloatArray, caller: str) -> None:

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 
 from mllifecycle._estimators import new_seed
+from mllifecycle._resampling import canonical_order
 from mllifecycle._results import flat_metrics, format_value, html_table, jsonable
 from mllifecycle._validation import (
     check_alpha,
@@ -164,7 +165,9 @@ def domain_distance(
     thresholds : tuple of float, default=(0.6, 0.8)
         AUC limits between low, moderate and high risk.
     rng : int, Generator or None
-        Seeds the subsample, the permutations and the folds.
+        Seeds the subsample, the permutations and the folds. They are drawn
+        over each sample's rows in a canonical (lexicographic) order, so the
+        same rows in another order give the same answer.
 
     Returns
     -------
@@ -214,6 +217,10 @@ def domain_distance(
     # one memory layout: sums over a Fortran-ordered X ran in another order,
     # and the MMD statistic of the same numbers moved in the last bit
     xs, xt = np.ascontiguousarray(xs), np.ascontiguousarray(xt)
+    # each sample in a canonical (lexicographic) row order: the MMD subsample
+    # is drawn by position, so the same rows in another order gave another
+    # statistic and p-value (the classifier puts its rows in order itself)
+    xs, xt = xs[canonical_order(xs)], xt[canonical_order(xt)]
     nperm = check_int(n_resamples, "n_resamples", caller=_CALLER)
     ms = check_int(max_samples, "max_samples", caller=_CALLER, low=2)
     k = check_int(cv, "cv", caller=_CALLER, low=2)
