@@ -17,6 +17,7 @@ status 2 with one line on stderr.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import importlib.util
@@ -25,6 +26,7 @@ import itertools
 import json
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -45,6 +47,7 @@ __all__ = [
     "refuse_numbers_written_two_ways",
     "grouped_number",
     "decimal_comma_number",
+    "other_digits_number",
     "missing_marker",
     "whole_numbers",
     "SEPARATORS",
@@ -200,6 +203,9 @@ def _floats(cells: list[str], decimal_comma: bool) -> npt.NDArray[np.float64] | 
         if c in NA_TOKENS:
             out[i] = np.nan
             continue
+        if not c.isascii():  # float() reads "\uff11\uff12" (full-width) and Arabic-Indic
+            # digits as 12; pandas and a CSV reader leave them text
+            return None
         if decimal_comma and "," in c:
             if "." in c or not _DECIMAL_COMMA.fullmatch(c):
                 return None
@@ -688,6 +694,8 @@ def read_table(
         row holding a missing value, kept in its place. The line break that
         ends the last line does not start a row. In a file of several columns
         an empty line is always skipped (a row of missing values is ``,,``).
+        A line ``""`` (one quoted empty cell, as pandas writes a missing
+        value of a one-column frame) is a missing value either way.
     as_written : bool, default=False
         Return every column of a delimited or JSON file as the cells written
         (object arrays of str, None for a missing cell), not read as numbers
@@ -697,7 +705,7 @@ def read_table(
     Returns
     -------
     dict of str to numpy.ndarray
-        Columns in file order: float64 for numbers (empty cells NaN),
+        Columns in file order: float64 for numbers (digits 0-9; empty cells NaN),
         datetime64 for ISO-8601 dates, object (str or None) otherwise. A
         column of integers with one beyond 2**53 (which float64 would round)
         is int64 when every cell is within int64's range (Python ints and
@@ -724,6 +732,43 @@ def read_table(
     >>> {k: v.tolist() for k, v in read_table(path).items()}
     {'a': [1.0, 2.0], 'b': ['x', 'y']}
     """
+    with _no_field_limit():
+        return _read_table(
+            path,
+            sep=sep,
+            header=header,
+            na_values=na_values,
+            empty_lines=empty_lines,
+            as_written=as_written,
+        )
+
+
+@contextlib.contextmanager
+def _no_field_limit() -> Iterator[None]:
+    """Lift the csv module's limit on a cell's length (131072 characters) while reading.
+
+    A valid file with a long cell (a document, a JSON blob) was refused as
+    "malformed CSV (field larger than field limit (131072))", where pandas
+    reads it. The limit is the process's; it is restored afterwards.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _read_table(
+    path: str,
+    *,
+    sep: str | None,
+    header: bool,
+    na_values: Any,
+    empty_lines: str,
+    as_written: bool,
+) -> Table:
+    """Read a table (:func:`read_table`, which lifts the csv cell-length limit around it)."""
     if isinstance(sep, str):
         # --sep '\t' reaches us as a backslash and a t; names read better in CI files
         sep = _SEP_ALIASES.get(sep.lower(), sep)
@@ -789,7 +834,11 @@ def read_table(
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         rows: list[list[str]] = []
         ends: list[int] = []  # the line each row ends on
+        quoted_empty: set[int] = set()  # rows that are one quoted empty cell: ""
         for r in reader:
+            if r == [""]:  # an empty line reads as []; "" is a cell, as pandas
+                # writes a missing value in a frame of one column
+                quoted_empty.add(len(rows))
             if r:  # the byte-order mark of a file appended to another (cat a.csv b.csv)
                 r[0] = r[0].lstrip("\ufeff")
             rows.append([c.strip() for c in r])
@@ -802,10 +851,14 @@ def read_table(
         _refuse_unclosed_quote(path, text, delim, starts[-1])
     if excel is not None:
         rows, starts = rows[1:], starts[1:]
+        quoted_empty = {i - 1 for i in quoted_empty if i}
     # blank lines are skipped; a row of empty cells (",,") is a row of missing
     # values, as in pandas and as a JSON record of nulls: dropping it turned
     # nan_policy="raise" into an answer and changed the row counts
-    filled = [i for i, r in enumerate(rows) if len(r) > 1 or any(r)]
+    # and so is a line "" (one quoted empty cell): pandas writes a missing value
+    # of a one-column frame so, and skipping it dropped the value without a word
+    # (--nan-policy raise answered, on one row fewer)
+    filled = [i for i, r in enumerate(rows) if len(r) > 1 or any(r) or i in quoted_empty]
     if not filled:
         raise ValueError(f"{path}: empty file; expected a header row of column names")
     width = len(rows[filled[0]])
@@ -865,7 +918,14 @@ def read_table(
             hint = ""
             pairs = [f"{a},{b}" for a, b in itertools.pairwise(r)]
             split = next((c for c in pairs if "," in c and _DECIMAL_COMMA.fullmatch(c)), None)
-            if delim == "," and split is not None:
+            if len(r) == width + 1 and r[-1] == "" and header:
+                # "1,2," under "a,b": a delimiter at the end of the data lines,
+                # not a decimal comma ("1,2") as the hint below said
+                hint = (
+                    f"; the line ends with a {_sep_name(delim)} (an empty last field): "
+                    "remove the delimiter at the end of the lines"
+                )
+            elif delim == "," and split is not None:
                 hint = (
                     f"; numbers with a decimal comma ({split!r})? Pass --sep ';' for a "
                     "semicolon-separated file or a file of one column"
@@ -1349,6 +1409,28 @@ def grouped_number(values: npt.NDArray[Any]) -> str | None:
         # beside 1.234,5: 999,5 (a decimal comma, no separator needed)
         lambda v: _DECIMAL_COMMA.fullmatch(v),
     )
+
+
+def other_digits_number(values: npt.NDArray[Any]) -> str | None:
+    """Return a cell of a text column of numbers written with digits other than 0-9.
+
+    Full-width (``"\uff11\uff12"``) or Arabic-Indic digits are read as text,
+    as pandas reads them (``float()`` alone took them for numbers); a drift
+    test on such a column compares categories. Returns the first such cell
+    when every non-missing cell is a number, with such digits or without,
+    else None.
+    """
+
+    def written(v: str) -> bool:
+        if v.isascii():
+            return False
+        try:
+            float(v.replace(_MINUS, "-"))
+        except ValueError:
+            return False
+        return True
+
+    return _numbers_written_as(values, written)
 
 
 def decimal_comma_number(values: npt.NDArray[Any]) -> str | None:

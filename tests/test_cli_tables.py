@@ -148,7 +148,9 @@ def test_parquet_bytes_behind_a_csv_name(tmp_path):
         ("a,a\n1,2\n", {}, "duplicate column name 'a'"),
         ("a,\n1,2\n", {}, "empty column name"),
         ("a,b\n1,2\n3\n", {}, r"line 3 has 1 field\(s\); the header has 2"),
-        ('a\n"' + "x" * 200_000 + '"\n', {}, "malformed CSV"),
+        # a cell beyond the csv module's 131072 characters is valid (pandas reads
+        # it; see test_cli_hunt10_tables); an unclosed quote is not
+        ('a\n"x\n1\n2\n', {}, "never closes"),
         ("a\n1\n", {"sep": ";;"}, "--sep must be one character"),
     ],
 )
@@ -192,7 +194,7 @@ def test_drift_tsv_read_as_one_column_was_no_drift(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("cur_text", "match"),
     [
-        ('u,v\n"' + "x" * 200_000 + '",1\n', "malformed CSV"),
+        ('u,v\n"x,1\n2,3\n4,5\n', "never closes"),
         ("u,v\n1,2\n3\n", "line 3 has 1 field"),
         ("", "empty file"),
     ],

@@ -426,6 +426,7 @@ def run(args: argparse.Namespace) -> int:
             decimal_comma_number,
             grouped_number,
             missing_marker,
+            other_digits_number,
         )
 
         ref_aware, cur_aware = aware_columns(ref), aware_columns(cur)
@@ -462,6 +463,13 @@ def run(args: argparse.Namespace) -> int:
                     raise ValueError(
                         f"{path}: column {name!r} holds numbers with a thousands separator "
                         f"({cell!r}), read as text; write them without one"
+                    )
+                cell = other_digits_number(col)
+                if cell is not None:  # else compared as categories: "no drift"
+                    raise ValueError(
+                        f"{path}: column {name!r} holds numbers written with digits other "
+                        f"than 0-9 ({cell!r}, full-width or another script's), read as "
+                        "text; write them with the digits 0-9"
                     )
                 cell = _unit_number(col)
                 if cell is not None:  # else compared as categories: "no drift"
