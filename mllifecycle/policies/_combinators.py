@@ -170,10 +170,22 @@ def _decide_parts(
     combinator: Any, state: LifecycleState, memo: dict[int, Any], caller: str
 ) -> RetrainDecision:
     """Join the answers of an AnyOf's or AllOf's parts, each distinct one asked once."""
-    return combinator._join([  # type: ignore[no-any-return]
-        _answer(p, state, memo, f"policies[{i}]", caller)
-        for i, p in enumerate(combinator.policies)
-    ])
+    return combinator._join(  # type: ignore[no-any-return]
+        [_answer(p, state, memo, f"policies[{i}]", caller)
+         for i, p in enumerate(combinator.policies)],
+        unique=True,
+    )
+
+
+def _reasons(ds: list[RetrainDecision], unique: bool) -> str:
+    """Join the answers' reasons; with ``unique``, each text once.
+
+    In a composition repeating an object, its one answer reached the join in
+    several places (``any_of(c, all_of(c, p))``) and its reason read "X; X".
+    """
+    if not unique:
+        return "; ".join(d.reason for d in ds)
+    return "; ".join(dict.fromkeys(r for d in ds for r in d.reason.split("; ")))
 
 
 @attrs.define
@@ -220,8 +232,12 @@ class AnyOf:
         """Answer with each distinct part asked once (``memo``: the answers given)."""
         return _decide_parts(self, state, memo, "any_of")
 
-    def _join(self, ds: list[RetrainDecision]) -> RetrainDecision:
-        """Join the parts' answers into this combinator's answer."""
+    def _join(self, ds: list[RetrainDecision], unique: bool = False) -> RetrainDecision:
+        """Join the parts' answers into this combinator's answer.
+
+        ``unique``: the composition repeats an object, whose answer reaches
+        here in several places (nested too); its reason is given once.
+        """
         for d in ds:
             if d.retrain:
                 break
@@ -239,7 +255,7 @@ class AnyOf:
         points = [d.change_point for d in fired if d.change_point is not None]
         return RetrainDecision(
             retrain=True,
-            reason="; ".join(d.reason for d in fired),
+            reason=_reasons(fired, unique),
             change_point=min(points) if points else None,
         )
 
@@ -281,13 +297,13 @@ class AllOf:
         return _decide_parts(self, state, memo, "all_of")
 
     @staticmethod
-    def _join(ds: list[RetrainDecision]) -> RetrainDecision:
-        """Join the parts' answers into this combinator's answer."""
+    def _join(ds: list[RetrainDecision], unique: bool = False) -> RetrainDecision:
+        """Join the parts' answers into this combinator's answer (``unique``: see AnyOf)."""
         fire = all(d.retrain for d in ds)
         points = [d.change_point for d in ds if d.change_point is not None]
         return RetrainDecision(
             retrain=fire,
-            reason="; ".join(d.reason for d in ds),
+            reason=_reasons(ds, unique),
             change_point=min(points) if (fire and points) else None,
         )
 

@@ -125,3 +125,15 @@ def test_replacing_the_parts_is_seen():
     policy.policies = (part, part)
     policy.should_retrain(_states(1)[0])
     assert part.asked == 2
+
+
+def test_a_repeated_part_that_fires_gives_its_reason_once():
+    c = Counting()
+    policy = any_of(c, all_of(c, Periodic(every=1)))
+    states = [
+        LifecycleState(step=100 * (i + 1), samples_since_retrain=100 * (i + 1))
+        for i in range(3)
+    ]
+    decisions = [policy.should_retrain(s) for s in states]
+    assert [d.retrain for d in decisions] == [False, False, True]
+    assert decisions[2].reason.count("asked 3") == 1
