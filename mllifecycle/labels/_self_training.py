@@ -289,9 +289,12 @@ class SelfTraining(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Scorer for the guard; default accuracy.
     unlabelled : object, default=-1
         Label value marking unlabelled rows.
-    random_state : int or None, default=None
+    random_state : int, numpy.random.SeedSequence, Generator, RandomState or None, default=None
         Seeds the folds and, where the estimator leaves its own unset, the
-        estimator clones: the same value, the same fit.
+        estimator clones: the same int (or SeedSequence), the same fit. A
+        Generator or RandomState is drawn from (advanced) by each fit, so
+        refitting with the same object may give another fit, as in
+        scikit-learn.
 
     Attributes
     ----------
