@@ -16,6 +16,7 @@ __all__ = [
     "flat_metrics",
     "html_table",
     "format_value",
+    "short_text",
     "same_array",
     "ARRAY_EQ",
 ]
@@ -122,6 +123,31 @@ def flat_metrics(
             if math.isfinite(v):
                 out[name] = v
     return out
+
+
+def short_text(value: float, min_digits: int = 4, rtol: float = 0.0) -> str:
+    """Return the shortest ``:g`` text of ``value`` (at least ``min_digits``) that reads back.
+
+    Reads back: ``float(text) == value``, or within ``rtol`` relative to
+    ``max(|value|, 1)`` (a percentage ``100 * 0.995`` is 99.49999999999999:
+    with ``rtol=1e-12`` it reads ``99.5``). For a bound, a margin or a
+    confidence level, which four significant digits misstated (a minimum of
+    0.8000001 as 0.8, a level of 0.99999 as 1). Non-finite values as ``str``.
+
+    Examples
+    --------
+    >>> from mllifecycle._results import short_text
+    >>> short_text(0.8000001), short_text(0.95), short_text(100 * 0.995, 2, rtol=1e-12)
+    ('0.8000001', '0.95', '99.5')
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    for d in range(min_digits, 18):
+        text = f"{value:.{d}g}"
+        if abs(float(text) - value) <= rtol * max(abs(value), 1.0):
+            return text
+    return repr(value)
 
 
 def format_value(value: Any, digits: int = 4) -> str:

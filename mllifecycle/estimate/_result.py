@@ -8,7 +8,14 @@ from typing import Any
 
 import attrs
 
-from mllifecycle._results import attrs_to_dict, flat_metrics, format_value, html_table, jsonable
+from mllifecycle._results import (
+    attrs_to_dict,
+    flat_metrics,
+    format_value,
+    html_table,
+    jsonable,
+    short_text,
+)
 
 __all__ = ["MetricEstimate", "PerformanceEstimate"]
 
@@ -35,14 +42,7 @@ def _level(value: float) -> str:
     Four significant digits showed ``confidence_level=0.99999`` as ``1`` and
     its intervals as "100% CI"; 0.95 still reads ``0.95`` (and 95).
     """
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    for d in range(4, 18):
-        text = f"{value:.{d}g}"
-        if abs(float(text) - value) <= 1e-12 * max(abs(value), 1.0):
-            return text
-    return repr(value)
+    return short_text(value, 4, rtol=1e-12)
 
 
 @attrs.frozen(kw_only=True)

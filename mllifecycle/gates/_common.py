@@ -10,6 +10,7 @@ import numpy as np
 from mllifecycle._levels import check_gate_resamples, min_paired_rows
 from mllifecycle._progress import check_progress
 from mllifecycle._resample import check_n_jobs
+from mllifecycle._results import short_text
 from mllifecycle._validation import (
     check_alpha,
     check_bool,
@@ -45,14 +46,7 @@ def _g(x: float) -> str:
     A gate's bound or margin written with ``:g`` lost digits: ``minimum=0.8000001``
     showed as ``>= 0.8``.
     """
-    x = float(x)
-    if not math.isfinite(x):
-        return f"{x:g}"
-    for d in range(6, 18):
-        s = f"{x:.{d}g}"
-        if float(s) == x:
-            return s
-    return repr(x)
+    return short_text(x, 6)
 
 
 def _vs(value: float, bound: float, *, signed: bool = False) -> tuple[str, str]:

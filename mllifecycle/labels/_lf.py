@@ -11,7 +11,14 @@ import numpy as np
 import numpy.typing as npt
 
 from mllifecycle._frames import frame_kind, in_row_order, series_kind
-from mllifecycle._results import ARRAY_EQ, attrs_to_dict, format_value, html_table, jsonable
+from mllifecycle._results import (
+    ARRAY_EQ,
+    attrs_to_dict,
+    format_value,
+    html_table,
+    jsonable,
+    short_text,
+)
 from mllifecycle._validation import (
     check_bool,
     check_int,
@@ -583,12 +590,7 @@ def _percent(level: float) -> str:
     Rounded to a whole percent, 0.995 and 0.9999 were headed "100% CI" and
     0.975 "98% CI", against intervals computed at the level given.
     """
-    value = 100.0 * float(level)
-    for d in range(2, 18):
-        text = f"{value:.{d}g}"
-        if abs(float(text) - value) <= 1e-12 * max(abs(value), 1.0):
-            return text
-    return repr(value)
+    return short_text(100.0 * float(level), 2, rtol=1e-12)
 
 
 def _unique_names(names: Sequence[str]) -> list[str]:
